@@ -1,0 +1,19 @@
+# Every third-party dependency is a Debian package installed by tools/bootstrap.
+# Nothing is downloaded at build time.
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+find_package(Poco REQUIRED COMPONENTS Foundation Util Net JSON Data DataSQLite Crypto)
+find_package(SQLite3 REQUIRED)
+
+find_package(PahoMqttCpp REQUIRED)
+
+# Debian's zxing-cpp 1.4 ships a CMake config exporting ZXing::ZXing.
+find_package(ZXing REQUIRED)
+
+if(WMS_BUILD_TESTS)
+  find_package(Boost 1.74 REQUIRED COMPONENTS unit_test_framework)
+endif()
+
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
+pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)

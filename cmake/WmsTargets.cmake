@@ -1,0 +1,101 @@
+# Helpers that give every target of ours the same compiler settings.
+
+# Warnings are errors on our code only; third-party headers come in as SYSTEM.
+set(WMS_WARNINGS -Wall -Wextra -Werror -Wpedantic -Wshadow -Wnon-virtual-dtor
+                 -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference
+                 -Wimplicit-fallthrough)
+
+if(WMS_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+find_program(WMS_CCACHE ccache)
+if(WMS_CCACHE)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${WMS_CCACHE})
+endif()
+
+# wms_target_defaults(<target>): our warnings and standard on one target.
+function(wms_target_defaults target)
+  target_compile_options(${target} PRIVATE ${WMS_WARNINGS})
+  target_compile_features(${target} PUBLIC cxx_std_20)
+endfunction()
+
+# wms_add_library(<name> SOURCES ... [DEPS ...] [PRIVATE_DEPS ...])
+# Defines library wms_<name> with alias wms::<name>, public headers in
+# ${CMAKE_CURRENT_SOURCE_DIR}/include.
+function(wms_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(wms_${name} STATIC ${ARG_SOURCES})
+  add_library(wms::${name} ALIAS wms_${name})
+  target_include_directories(wms_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                         PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(wms_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  set_target_properties(wms_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  wms_target_defaults(wms_${name})
+endfunction()
+
+# wms_add_executable(<name> SOURCES ... DEPS ...): a thin shell over libraries.
+function(wms_add_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  wms_target_defaults(${name})
+endfunction()
+
+# wms_add_test_suite(<name> SOURCES ... DEPS ... [LABELS ...] [TIMEOUT s])
+# One Boost.Test executable registered with ctest. Test cases inside are named
+# for the behaviour they pin down; ctest runs the whole executable.
+function(wms_add_test_suite name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT WMS_BUILD_TESTS OR WMS_FUZZ)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} Boost::unit_test_framework)
+  target_compile_definitions(${name} PRIVATE BOOST_TEST_DYN_LINK)
+  wms_target_defaults(${name})
+  add_test(NAME ${name} COMMAND ${name} --log_level=test_suite --report_level=short)
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "WMS_SOURCE_DIR=${PROJECT_SOURCE_DIR};WMS_BINARY_DIR=${PROJECT_BINARY_DIR}"
+    LABELS "${ARG_LABELS}")
+endfunction()
+
+# Fuzz targets (libFuzzer). They are built only in a clang build configured
+# with -DWMS_FUZZ=ON (tools/run-tests makes one in build-fuzz/); the normal
+# build registers a short ctest run of each when WMS_FUZZ_BINARY_DIR points at
+# that build. Seeds and the broken inputs a parser was tested with live in
+# CORPUS (a folder in the source tree); new finds go to a temporary folder.
+#
+# wms_add_fuzzer(<name> SOURCES ... DEPS ... CORPUS <dir> [SECONDS n])
+set(WMS_FUZZ_BINARY_DIR "" CACHE PATH "Build folder of the clang fuzz build whose targets ctest runs briefly")
+set(WMS_FUZZ_SECONDS 10 CACHE STRING "Seconds each fuzz target runs under ctest")
+if(WMS_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+  add_custom_target(wms_fuzzers)
+endif()
+
+function(wms_add_fuzzer name)
+  cmake_parse_arguments(ARG "" "CORPUS;SECONDS" "SOURCES;DEPS" ${ARGN})
+  if(WMS_FUZZ)
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    wms_target_defaults(${name})
+    set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+    add_dependencies(wms_fuzzers ${name})
+  elseif(WMS_FUZZ_BINARY_DIR)
+    if(NOT ARG_SECONDS)
+      set(ARG_SECONDS ${WMS_FUZZ_SECONDS})
+    endif()
+    add_test(NAME ${name}
+             COMMAND ${PROJECT_SOURCE_DIR}/cmake/run-fuzzer.sh
+                     ${WMS_FUZZ_BINARY_DIR}/fuzz/${name} ${ARG_CORPUS} ${ARG_SECONDS})
+    math(EXPR fuzz_timeout "${ARG_SECONDS} + 120")
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${fuzz_timeout} LABELS fuzz)
+  endif()
+endfunction()
