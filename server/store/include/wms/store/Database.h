@@ -1,0 +1,92 @@
+// The database: an SQLite file opened through POCO::Data, its schema kept
+// current by versioned migrations, and two ways in:
+//
+//   write(work)  runs `work` inside a write transaction on the single writer
+//                thread. Writes that arrive together are group-committed: one
+//                COMMIT (one fsync) for many of them, each in its own
+//                savepoint so that a failed one is rolled back alone. write()
+//                returns only after the COMMIT, so an acknowledged write is on
+//                disk (synchronous=FULL) or at least survives a process crash
+//                (synchronous=NORMAL).
+//   read(work)   runs `work` on the calling thread inside a read transaction
+//                (a consistent snapshot) on a pooled connection.
+//
+// Because every write goes through one thread, conditional updates such as
+// "reserve if available >= n" are atomic without further locking.
+//
+// Threading: write() and read() may be called from any number of threads.
+// `work` must only touch the database through the Tx it is given, must not
+// block on anything else and must not call write()/read() itself.
+// Lifetime: the destructor drains queued writes, then closes the file.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "wms/common/Result.h"
+
+namespace wms::store {
+
+class Tx;
+
+enum class Durability {
+  Full,    // fsync at every commit: an acknowledged write survives power loss
+  Normal,  // WAL without fsync per commit: survives a process crash (kill -9)
+};
+
+struct DatabaseOptions {
+  std::filesystem::path path;          // the SQLite file; created if missing
+  Durability durability = Durability::Full;
+  int busyTimeoutMs = 5000;            // how long a connection waits for a lock
+  int maxBatch = 256;                  // most writes group-committed together
+  int readConnections = 4;             // pooled read-only connections
+  std::function<std::int64_t()> clock; // ms since epoch; default: system clock
+};
+
+struct DatabaseStats {
+  std::uint64_t writes = 0;   // write() calls completed
+  std::uint64_t commits = 0;  // transactions committed (writes / commits = batching)
+  std::uint64_t failedWrites = 0;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database and applies pending migrations.
+  // Errors: Unavailable if the file cannot be opened or written; Conflict if
+  // its schema is newer than this program knows.
+  static Result<std::unique_ptr<Database>> open(DatabaseOptions options);
+
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs `work` in a write transaction (see above). If `work` returns an
+  // error or throws, its changes are rolled back and the error is returned
+  // (an exception becomes an Internal error naming it). If the commit fails
+  // the error is Unavailable and nothing of the batch was applied.
+  Status write(const std::function<Status(Tx&)>& work);
+
+  // Runs `work` in a read-only snapshot on the calling thread.
+  Status read(const std::function<Status(Tx&)>& work);
+
+  // The schema version now in the file.
+  int schemaVersion() const;
+  DatabaseStats stats() const;
+  std::int64_t nowMs() const;
+
+  // The file's path, for diagnostics.
+  const std::filesystem::path& path() const;
+
+ private:
+  struct Impl;
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The newest schema version this program knows.
+int latestSchemaVersion();
+
+}  // namespace wms::store

@@ -1,0 +1,46 @@
+// Orders and their lines in the store. Valid only within its Tx.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/domain/Order.h"
+#include "wms/store/Tx.h"
+
+namespace wms::store {
+
+struct OrderFilter {
+  std::optional<domain::Channel> channel;
+  std::optional<domain::OrderStatus> status;
+  std::string sku;              // orders with a line of this SKU ("" = any)
+  domain::OrderId afterId = 0;  // keyset pagination: ids greater than this
+  int limit = 100;
+};
+
+class OrderRepository {
+ public:
+  explicit OrderRepository(Tx& tx) : tx_(tx) {}
+
+  // Stores a new order with its lines; returns its id. Conflict if the
+  // (channel, external id) pair exists.
+  Result<domain::OrderId> insert(const domain::Order& order);
+
+  std::optional<domain::Order> find(domain::OrderId id);
+  std::optional<domain::Order> findByExternal(domain::Channel channel, const std::string& externalId);
+  // Orders matching the filter, by id ascending.
+  std::vector<domain::Order> list(const OrderFilter& filter);
+  // Number of orders per status.
+  std::vector<std::pair<domain::OrderStatus, std::int64_t>> countByStatus();
+
+  void setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason = {});
+  // Writes a line's counters (allocated, picked, shortQty, shipped).
+  void updateLine(domain::OrderId id, const domain::OrderLine& line);
+
+ private:
+  void loadLines(domain::Order& order);
+  Tx& tx_;
+};
+
+}  // namespace wms::store

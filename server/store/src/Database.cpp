@@ -1,0 +1,301 @@
+#include "wms/store/Database.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "Migrations.h"
+#include "TxImpl.h"
+#include "wms/store/Tx.h"
+
+namespace wms::store {
+
+bool Tx::writable() const { return impl_.writable; }
+std::int64_t Tx::nowMs() const { return impl_.clock(); }
+
+int latestSchemaVersion() { return migrations().back().version; }
+
+namespace {
+
+// The one place where raw sqlite3 calls are made (pragmas and transaction
+// control, which POCO's statement layer would only wrap in extra work). An
+// error code becomes an exception here and a Status at the Database boundary.
+struct SqliteError : std::runtime_error {
+  int code;
+  SqliteError(int rc, const std::string& what) : std::runtime_error(what), code(rc) {}
+};
+
+void exec(Poco::Data::Session& session, const std::string& sql) {
+  sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(session);
+  char* msg = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg);
+  if (rc != SQLITE_OK) {
+    std::string text = msg ? msg : sqlite3_errstr(rc);
+    sqlite3_free(msg);
+    throw SqliteError(rc, text + " (in: " + sql.substr(0, 60) + ")");
+  }
+}
+
+int queryInt(Poco::Data::Session& session, const std::string& sql) {
+  sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(session);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+    throw SqliteError(sqlite3_errcode(db), sqlite3_errmsg(db));
+  int value = 0;
+  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return value;
+}
+
+std::int64_t systemNowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Error unavailable(const std::string& what) { return Error{ErrorKind::Unavailable, "database: " + what}; }
+
+// Runs work, converting exceptions (from POCO, SQLite or our own code) into
+// an Internal error that names them.
+Status runWork(const std::function<Status(Tx&)>& work, Tx& tx) {
+  try {
+    return work(tx);
+  } catch (const Poco::Exception& e) {
+    return Error{ErrorKind::Internal, "database: " + e.displayText()};
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Internal, std::string("database: ") + e.what()};
+  }
+}
+
+}  // namespace
+
+struct Database::Impl {
+  // Constant after construction.
+  DatabaseOptions options;
+  std::function<std::int64_t()> clock;
+
+  // Owned by the writer thread after construction.
+  std::unique_ptr<Poco::Data::Session> writer;
+
+  // Protected by readMutex.
+  std::mutex readMutex;
+  std::vector<std::unique_ptr<Poco::Data::Session>> idleReaders;
+
+  struct Job {
+    const std::function<Status(Tx&)>* work;
+    std::promise<Status> done;
+  };
+  // Protected by queueMutex.
+  std::mutex queueMutex;
+  std::condition_variable queueCv;
+  std::deque<Job*> queue;
+  bool stopping = false;
+
+  std::thread writerThread;
+  std::atomic<std::uint64_t> writes{0}, commits{0}, failedWrites{0};
+  std::atomic<int> schemaVersion{0};
+
+  std::unique_ptr<Poco::Data::Session> connect(bool readOnly) {
+    auto s = std::make_unique<Poco::Data::Session>("SQLite", options.path.string());
+    sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*s);
+    sqlite3_busy_timeout(db, options.busyTimeoutMs);
+    exec(*s, "PRAGMA foreign_keys = ON");
+    exec(*s, options.durability == Durability::Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    if (readOnly) exec(*s, "PRAGMA query_only = ON");
+    return s;
+  }
+
+  void migrate() {
+    exec(*writer, "PRAGMA journal_mode = WAL");
+    exec(*writer,
+         "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+         "applied_at INTEGER NOT NULL)");
+    int current = queryInt(*writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    if (current > latestSchemaVersion()) {
+      throw std::invalid_argument("the database's schema version " + std::to_string(current) +
+                                  " is newer than this program's " + std::to_string(latestSchemaVersion()));
+    }
+    for (const auto& m : migrations()) {
+      if (m.version <= current) continue;
+      exec(*writer, "BEGIN IMMEDIATE");
+      try {
+        for (const auto& sql : m.statements) exec(*writer, sql);
+        sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*writer);
+        sqlite3_stmt* stmt = nullptr;
+        sqlite3_prepare_v2(db, "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)", -1,
+                           &stmt, nullptr);
+        sqlite3_bind_int(stmt, 1, m.version);
+        sqlite3_bind_text(stmt, 2, m.description.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(stmt, 3, clock());
+        int rc = sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE) throw SqliteError(rc, "cannot record schema version");
+        exec(*writer, "COMMIT");
+      } catch (...) {
+        exec(*writer, "ROLLBACK");
+        throw;
+      }
+    }
+    schemaVersion = queryInt(*writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  }
+
+  void writerLoop() {
+    std::vector<Job*> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queueMutex);
+        queueCv.wait(lock, [&] { return stopping || !queue.empty(); });
+        if (queue.empty()) return;  // stopping and drained
+        while (!queue.empty() && batch.size() < static_cast<std::size_t>(options.maxBatch)) {
+          batch.push_back(queue.front());
+          queue.pop_front();
+        }
+      }
+      runBatch(batch);
+      batch.clear();
+    }
+  }
+
+  void runBatch(std::vector<Job*>& batch) {
+    std::vector<Status> results(batch.size());
+    TxImpl txi{*writer, true, clock};
+    Tx tx(txi);
+    try {
+      exec(*writer, "BEGIN IMMEDIATE");
+    } catch (const std::exception& e) {
+      for (auto* job : batch) job->done.set_value(unavailable(std::string("cannot begin a transaction: ") + e.what()));
+      failedWrites += batch.size();
+      return;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      try {
+        exec(*writer, "SAVEPOINT w");
+      } catch (const std::exception& e) {
+        results[i] = unavailable(e.what());
+        continue;
+      }
+      results[i] = runWork(*batch[i]->work, tx);
+      try {
+        if (!results[i].ok()) exec(*writer, "ROLLBACK TO w");
+        exec(*writer, "RELEASE w");
+      } catch (const std::exception& e) {
+        results[i] = unavailable(e.what());
+      }
+    }
+    try {
+      exec(*writer, "COMMIT");
+      ++commits;
+    } catch (const std::exception& e) {
+      try { exec(*writer, "ROLLBACK"); } catch (...) {}
+      for (auto& r : results) {
+        if (r.ok()) r = unavailable(std::string("commit failed, nothing applied: ") + e.what());
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      ++writes;
+      if (!results[i].ok()) ++failedWrites;
+      batch[i]->done.set_value(std::move(results[i]));
+    }
+  }
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<Database>> Database::open(DatabaseOptions options) {
+  static std::once_flag registered;
+  std::call_once(registered, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->clock = impl->options.clock ? impl->options.clock : systemNowMs;
+  if (impl->options.maxBatch < 1) impl->options.maxBatch = 1;
+  try {
+    if (impl->options.path.has_parent_path()) std::filesystem::create_directories(impl->options.path.parent_path());
+    impl->writer = impl->connect(false);
+    impl->migrate();
+  } catch (const std::invalid_argument& e) {
+    return Error{ErrorKind::Conflict, e.what()};
+  } catch (const Poco::Exception& e) {
+    return unavailable("cannot open " + impl->options.path.string() + ": " + e.displayText());
+  } catch (const std::exception& e) {
+    return unavailable("cannot open " + impl->options.path.string() + ": " + e.what());
+  }
+  Impl* raw = impl.get();
+  impl->writerThread = std::thread([raw] { raw->writerLoop(); });
+  return std::unique_ptr<Database>(new Database(std::move(impl)));
+}
+
+Database::~Database() {
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    impl_->stopping = true;
+  }
+  impl_->queueCv.notify_all();
+  if (impl_->writerThread.joinable()) impl_->writerThread.join();
+}
+
+Status Database::write(const std::function<Status(Tx&)>& work) {
+  Impl::Job job{&work, {}};
+  auto future = job.done.get_future();
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    if (impl_->stopping) return unavailable("the database is shutting down");
+    impl_->queue.push_back(&job);
+  }
+  impl_->queueCv.notify_one();
+  return future.get();
+}
+
+Status Database::read(const std::function<Status(Tx&)>& work) {
+  std::unique_ptr<Poco::Data::Session> session;
+  {
+    std::lock_guard lock(impl_->readMutex);
+    if (!impl_->idleReaders.empty()) {
+      session = std::move(impl_->idleReaders.back());
+      impl_->idleReaders.pop_back();
+    }
+  }
+  try {
+    if (!session) session = impl_->connect(true);
+    exec(*session, "BEGIN");
+  } catch (const std::exception& e) {
+    return unavailable(std::string("cannot start a read: ") + e.what());
+  }
+  TxImpl txi{*session, false, impl_->clock};
+  Tx tx(txi);
+  Status result = runWork(work, tx);
+  bool healthy = true;
+  try {
+    exec(*session, "COMMIT");
+  } catch (...) {
+    healthy = false;
+  }
+  if (healthy) {
+    std::lock_guard lock(impl_->readMutex);
+    if (impl_->idleReaders.size() < static_cast<std::size_t>(impl_->options.readConnections))
+      impl_->idleReaders.push_back(std::move(session));
+  }
+  return result;
+}
+
+int Database::schemaVersion() const { return impl_->schemaVersion; }
+
+DatabaseStats Database::stats() const {
+  return DatabaseStats{impl_->writes.load(), impl_->commits.load(), impl_->failedWrites.load()};
+}
+
+std::int64_t Database::nowMs() const { return impl_->clock(); }
+
+const std::filesystem::path& Database::path() const { return impl_->options.path; }
+
+}  // namespace wms::store

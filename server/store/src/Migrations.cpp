@@ -1,0 +1,119 @@
+#include "Migrations.h"
+
+namespace wms::store {
+
+// Never edit a released migration: add a new one. The SQL stays within what
+// both SQLite and PostgreSQL accept where that is possible, so that a second
+// store can reuse it; SQLite-only parts (triggers' RAISE) are marked.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       "catalogue, locations, central stock, append-only ledger, orders, idempotency keys",
+       {
+           R"(CREATE TABLE skus(
+                code TEXT PRIMARY KEY,
+                description TEXT NOT NULL DEFAULT '',
+                weight_g INTEGER NOT NULL DEFAULT 0 CHECK (weight_g >= 0),
+                length_mm INTEGER NOT NULL DEFAULT 0 CHECK (length_mm >= 0),
+                width_mm INTEGER NOT NULL DEFAULT 0 CHECK (width_mm >= 0),
+                height_mm INTEGER NOT NULL DEFAULT 0 CHECK (height_mm >= 0),
+                lot_tracked INTEGER NOT NULL DEFAULT 0,
+                expiry_tracked INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))",
+           // key: the GTIN normalised to 14 digits, or the internal code.
+           R"(CREATE TABLE barcodes(
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                sku TEXT NOT NULL REFERENCES skus(code)))",
+           "CREATE INDEX barcodes_sku ON barcodes(sku)",
+           R"(CREATE TABLE locations(
+                code TEXT PRIMARY KEY,
+                zone TEXT NOT NULL DEFAULT '',
+                kind TEXT NOT NULL DEFAULT 'pick',
+                created_at INTEGER NOT NULL))",
+           // The central stock per SKU. The CHECKs are the invariants' last
+           // line of defence: a bug cannot commit a negative figure.
+           R"(CREATE TABLE sku_stock(
+                sku TEXT PRIMARY KEY REFERENCES skus(code),
+                on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+                allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0),
+                CHECK (allocated <= on_hand)))",
+           R"(CREATE TABLE stock(
+                sku TEXT NOT NULL REFERENCES skus(code),
+                location TEXT NOT NULL REFERENCES locations(code),
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                qty INTEGER NOT NULL CHECK (qty >= 0),
+                count_requested INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (sku, location, lot, expiry)))",
+           "CREATE INDEX stock_location ON stock(location)",
+           R"(CREATE TABLE ledger(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                location TEXT NOT NULL DEFAULT '',
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                delta_on_hand INTEGER NOT NULL,
+                delta_allocated INTEGER NOT NULL,
+                cause TEXT NOT NULL,
+                reference TEXT NOT NULL DEFAULT '',
+                idempotency_key TEXT NOT NULL DEFAULT '',
+                note TEXT NOT NULL DEFAULT ''))",
+           "CREATE INDEX ledger_sku ON ledger(sku, id)",
+           // SQLite-only: the ledger is append-only, enforced by the database.
+           R"(CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+              BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END)",
+           R"(CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+              BEGIN SELECT RAISE(ABORT, 'the stock ledger is append-only'); END)",
+           // An applied event's key and the answer given, so that a retry of
+           // the same event gets the same answer and changes nothing.
+           R"(CREATE TABLE idempotency(
+                key TEXT PRIMARY KEY,
+                at INTEGER NOT NULL,
+                result TEXT NOT NULL DEFAULT ''))",
+           R"(CREATE TABLE orders(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                channel TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                service_level TEXT NOT NULL,
+                carrier TEXT NOT NULL DEFAULT '',
+                priority INTEGER NOT NULL DEFAULT 0,
+                ship_name TEXT NOT NULL DEFAULT '',
+                ship_company TEXT NOT NULL DEFAULT '',
+                ship_line1 TEXT NOT NULL DEFAULT '',
+                ship_line2 TEXT NOT NULL DEFAULT '',
+                ship_city TEXT NOT NULL DEFAULT '',
+                ship_region TEXT NOT NULL DEFAULT '',
+                ship_postal_code TEXT NOT NULL DEFAULT '',
+                ship_country TEXT NOT NULL DEFAULT '',
+                ship_phone TEXT NOT NULL DEFAULT '',
+                ship_email TEXT NOT NULL DEFAULT '',
+                hold_reason TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                UNIQUE (channel, external_id)))",
+           "CREATE INDEX orders_status ON orders(status, id)",
+           // allocated: units of the line reserved now (not yet shipped);
+           // the sum over all lines of a SKU equals sku_stock.allocated.
+           R"(CREATE TABLE order_lines(
+                order_id INTEGER NOT NULL REFERENCES orders(id),
+                line_no INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                external_line_id TEXT NOT NULL DEFAULT '',
+                qty INTEGER NOT NULL CHECK (qty > 0),
+                allocated INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0 AND allocated <= qty),
+                picked INTEGER NOT NULL DEFAULT 0 CHECK (picked >= 0 AND picked <= qty),
+                short_qty INTEGER NOT NULL DEFAULT 0 CHECK (short_qty >= 0 AND short_qty <= qty),
+                shipped INTEGER NOT NULL DEFAULT 0 CHECK (shipped >= 0 AND shipped <= qty),
+                PRIMARY KEY (order_id, line_no)))",
+           "CREATE INDEX order_lines_sku ON order_lines(sku)",
+       }},
+  };
+  return all;
+}
+
+}  // namespace wms::store

@@ -1,0 +1,156 @@
+#include "wms/store/OrderRepository.h"
+
+#include <Poco/Data/Session.h>
+
+#include "Sql.h"
+#include "TxImpl.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::store {
+namespace {
+
+const char* kOrderColumns =
+    "id, channel, external_id, status, service_level, carrier, priority, ship_name, ship_company, ship_line1, "
+    "ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone, ship_email, hold_reason, "
+    "created_at, updated_at";
+
+// Column vectors of an order query, turned into Orders.
+struct OrderRows {
+  std::vector<Poco::Int64> id, priority, created, updated;
+  std::vector<std::string> channel, ext, status, level, carrier, name, company, line1, line2, city, region, postal,
+      country, phone, email, hold;
+
+  void select(Poco::Data::Session& s, const std::string& where, const std::vector<std::string>& textArgs,
+              const std::vector<Poco::Int64>& intArgs) {
+    Poco::Data::Statement stmt(s);
+    stmt << "SELECT " << kOrderColumns << " FROM orders o " << where;
+    for (const auto& a : textArgs) stmt, bind(a);
+    for (const auto& a : intArgs) stmt, bind(a);
+    stmt, into(id), into(channel), into(ext), into(status), into(level), into(carrier), into(priority), into(name),
+        into(company), into(line1), into(line2), into(city), into(region), into(postal), into(country), into(phone),
+        into(email), into(hold), into(created), into(updated);
+    stmt.execute();
+  }
+
+  std::vector<domain::Order> orders() const {
+    std::vector<domain::Order> out;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      domain::Order o;
+      o.id = id[i];
+      o.channel = domain::channelFromString(channel[i]).value_or(domain::Channel::Manual);
+      o.externalId = ext[i];
+      o.status = domain::orderStatusFromString(status[i]).value_or(domain::OrderStatus::Held);
+      o.serviceLevel = domain::serviceLevelFromString(level[i]).value_or(domain::ServiceLevel::Standard);
+      o.carrier = carrier[i];
+      o.priority = static_cast<int>(priority[i]);
+      o.shipTo = {name[i], company[i], line1[i], line2[i], city[i], region[i], postal[i], country[i], phone[i], email[i]};
+      o.holdReason = hold[i];
+      o.createdAtMs = created[i];
+      o.updatedAtMs = updated[i];
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+Result<domain::OrderId> OrderRepository::insert(const domain::Order& o) {
+  auto& s = writeSession(tx_);
+  if (findByExternal(o.channel, o.externalId))
+    return Error{ErrorKind::Conflict, std::string("order ") + domain::toString(o.channel) + "/" + o.externalId +
+                                          " already exists"};
+  const std::int64_t at = o.createdAtMs ? o.createdAtMs : tx_.nowMs();
+  const auto& a = o.shipTo;
+  sql::exec(s,
+            "INSERT INTO orders(channel, external_id, status, service_level, carrier, priority, ship_name, "
+            "ship_company, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, ship_country, "
+            "ship_phone, ship_email, hold_reason, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            std::string(domain::toString(o.channel)), o.externalId, std::string(domain::toString(o.status)),
+            std::string(domain::toString(o.serviceLevel)), o.carrier, o.priority, a.name, a.company, a.line1, a.line2,
+            a.city, a.region, a.postalCode, a.country, a.phone, a.email, o.holdReason, at, tx_.nowMs());
+  Poco::Int64 id = 0;
+  s << "SELECT last_insert_rowid()", into(id), now;
+  for (const auto& l : o.lines) {
+    sql::exec(s,
+              "INSERT INTO order_lines(order_id, line_no, sku, external_line_id, qty, allocated, picked, short_qty, "
+              "shipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              static_cast<std::int64_t>(id), l.lineNo, l.sku, l.externalLineId, l.qty, l.allocated, l.picked,
+              l.shortQty, l.shipped);
+  }
+  return static_cast<domain::OrderId>(id);
+}
+
+void OrderRepository::loadLines(domain::Order& order) {
+  std::vector<Poco::Int64> lineNo, qty, allocated, picked, shortQty, shipped;
+  std::vector<std::string> sku, extLine;
+  session(tx_) << "SELECT line_no, sku, external_line_id, qty, allocated, picked, short_qty, shipped FROM order_lines "
+                  "WHERE order_id = ? ORDER BY line_no",
+      bind(static_cast<Poco::Int64>(order.id)), into(lineNo), into(sku), into(extLine), into(qty), into(allocated),
+      into(picked), into(shortQty), into(shipped), now;
+  order.lines.clear();
+  for (std::size_t i = 0; i < lineNo.size(); ++i)
+    order.lines.push_back({static_cast<int>(lineNo[i]), sku[i], extLine[i], qty[i], allocated[i], picked[i],
+                           shortQty[i], shipped[i]});
+}
+
+std::optional<domain::Order> OrderRepository::find(domain::OrderId id) {
+  OrderRows rows;
+  rows.select(session(tx_), "WHERE id = ?", {}, {static_cast<Poco::Int64>(id)});
+  auto orders = rows.orders();
+  if (orders.empty()) return std::nullopt;
+  loadLines(orders[0]);
+  return orders[0];
+}
+
+std::optional<domain::Order> OrderRepository::findByExternal(domain::Channel channel, const std::string& externalId) {
+  OrderRows rows;
+  rows.select(session(tx_), "WHERE channel = ? AND external_id = ?", {domain::toString(channel), externalId}, {});
+  auto orders = rows.orders();
+  if (orders.empty()) return std::nullopt;
+  loadLines(orders[0]);
+  return orders[0];
+}
+
+std::vector<domain::Order> OrderRepository::list(const OrderFilter& f) {
+  OrderRows rows;
+  std::string channel = f.channel ? domain::toString(*f.channel) : "";
+  std::string status = f.status ? domain::toString(*f.status) : "";
+  rows.select(session(tx_),
+              "WHERE (? = '' OR channel = ?) AND (? = '' OR status = ?) AND "
+              "(? = '' OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?)) "
+              "AND id > ? ORDER BY id LIMIT ?",
+              {channel, channel, status, status, f.sku, f.sku},
+              {static_cast<Poco::Int64>(f.afterId), static_cast<Poco::Int64>(f.limit)});
+  auto orders = rows.orders();
+  for (auto& o : orders) loadLines(o);
+  return orders;
+}
+
+std::vector<std::pair<domain::OrderStatus, std::int64_t>> OrderRepository::countByStatus() {
+  std::vector<std::string> statuses;
+  std::vector<Poco::Int64> counts;
+  session(tx_) << "SELECT status, COUNT(*) FROM orders GROUP BY status ORDER BY status", into(statuses), into(counts),
+      now;
+  std::vector<std::pair<domain::OrderStatus, std::int64_t>> out;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    if (auto st = domain::orderStatusFromString(statuses[i])) out.emplace_back(*st, counts[i]);
+  }
+  return out;
+}
+
+void OrderRepository::setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason) {
+  sql::exec(writeSession(tx_), "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE id = ?",
+            std::string(domain::toString(status)), holdReason, tx_.nowMs(), static_cast<std::int64_t>(id));
+}
+
+void OrderRepository::updateLine(domain::OrderId id, const domain::OrderLine& l) {
+  sql::exec(writeSession(tx_),
+            "UPDATE order_lines SET allocated = ?, picked = ?, short_qty = ?, shipped = ? WHERE order_id = ? AND "
+            "line_no = ?",
+            l.allocated, l.picked, l.shortQty, l.shipped, static_cast<std::int64_t>(id), l.lineNo);
+}
+
+}  // namespace wms::store

@@ -1,0 +1,184 @@
+#include "wms/store/StockRepository.h"
+
+#include <Poco/Data/Session.h>
+
+#include <map>
+
+#include "Sql.h"
+#include "TxImpl.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::store {
+namespace {
+
+Error insufficient(std::string message) { return Error{ErrorKind::InsufficientStock, std::move(message)}; }
+std::string n(std::int64_t v) { return std::to_string(v); }
+
+}  // namespace
+
+std::optional<domain::SkuStock> StockRepository::skuStock(const std::string& sku) {
+  std::vector<Poco::Int64> onHand, allocated;
+  session(tx_) << "SELECT on_hand, allocated FROM sku_stock WHERE sku = ?", bind(sku), into(onHand), into(allocated),
+      now;
+  if (onHand.empty()) return std::nullopt;
+  return domain::SkuStock{sku, onHand[0], allocated[0]};
+}
+
+std::vector<domain::SkuStock> StockRepository::listSkuStock(const std::string& afterSku, int limit) {
+  std::vector<std::string> skus;
+  std::vector<Poco::Int64> onHand, allocated;
+  session(tx_) << "SELECT sku, on_hand, allocated FROM sku_stock WHERE sku > ? ORDER BY sku LIMIT ?", bind(afterSku),
+      bind(static_cast<Poco::Int64>(limit)), into(skus), into(onHand), into(allocated), now;
+  std::vector<domain::SkuStock> out;
+  for (std::size_t i = 0; i < skus.size(); ++i) out.push_back({skus[i], onHand[i], allocated[i]});
+  return out;
+}
+
+std::vector<domain::StockAtLocation> StockRepository::at(const std::string& sku, const std::string& location) {
+  std::vector<std::string> skus, locs, lots, exps;
+  std::vector<Poco::Int64> qty;
+  session(tx_) << "SELECT sku, location, lot, expiry, qty FROM stock WHERE (? = '' OR sku = ?) AND "
+                  "(? = '' OR location = ?) AND qty > 0 ORDER BY sku, location, expiry, lot",
+      bind(sku), bind(sku), bind(location), bind(location), into(skus), into(locs), into(lots), into(exps), into(qty),
+      now;
+  std::vector<domain::StockAtLocation> out;
+  for (std::size_t i = 0; i < skus.size(); ++i) out.push_back({skus[i], locs[i], lots[i], exps[i], qty[i]});
+  return out;
+}
+
+Status StockRepository::changeAtLocation(const domain::StockAtLocation& k, std::int64_t delta) {
+  auto& s = writeSession(tx_);
+  if (delta >= 0) {
+    // Insert-or-add in one statement (SQLite 3.24+ and PostgreSQL share this syntax).
+    sql::exec(s,
+              "INSERT INTO stock(sku, location, lot, expiry, qty) VALUES (?, ?, ?, ?, ?) "
+              "ON CONFLICT(sku, location, lot, expiry) DO UPDATE SET qty = qty + excluded.qty",
+              k.sku, k.location, k.lot, k.expiry, delta);
+    return {};
+  }
+  std::size_t changed = sql::exec(
+      s, "UPDATE stock SET qty = qty + ? WHERE sku = ? AND location = ? AND lot = ? AND expiry = ? AND qty + ? >= 0",
+      delta, k.sku, k.location, k.lot, k.expiry, delta);
+  if (changed == 0) {
+    std::vector<Poco::Int64> have;
+    s << "SELECT qty FROM stock WHERE sku = ? AND location = ? AND lot = ? AND expiry = ?", bind(k.sku),
+        bind(k.location), bind(k.lot), bind(k.expiry), into(have), now;
+    return insufficient("location " + k.location + " holds " + n(have.empty() ? 0 : have[0]) + " of " + k.sku +
+                        (k.lot.empty() ? "" : " lot " + k.lot) + ", cannot take " + n(-delta));
+  }
+  return {};
+}
+
+Status StockRepository::changeOnHand(const std::string& sku, std::int64_t delta) {
+  auto& s = writeSession(tx_);
+  std::size_t changed =
+      sql::exec(s, "UPDATE sku_stock SET on_hand = on_hand + ? WHERE sku = ? AND on_hand + ? >= allocated", delta, sku,
+                delta);
+  if (changed == 0) {
+    auto st = skuStock(sku);
+    if (!st) return Error{ErrorKind::NotFound, "no SKU '" + sku + "'"};
+    return insufficient("SKU " + sku + " has on_hand " + n(st->onHand) + " with " + n(st->allocated) +
+                        " allocated; a change of " + n(delta) + " would leave less than is allocated");
+  }
+  return {};
+}
+
+bool StockRepository::reserve(const std::string& sku, std::int64_t qty) {
+  return sql::exec(writeSession(tx_),
+                   "UPDATE sku_stock SET allocated = allocated + ? WHERE sku = ? AND on_hand - allocated >= ?", qty,
+                   sku, qty) == 1;
+}
+
+Status StockRepository::release(const std::string& sku, std::int64_t qty) {
+  if (sql::exec(writeSession(tx_), "UPDATE sku_stock SET allocated = allocated - ? WHERE sku = ? AND allocated >= ?",
+                qty, sku, qty) == 1)
+    return {};
+  return insufficient("SKU " + sku + " has less than " + n(qty) + " allocated to release");
+}
+
+Status StockRepository::consumeAllocated(const std::string& sku, std::int64_t qty) {
+  if (sql::exec(writeSession(tx_),
+                "UPDATE sku_stock SET allocated = allocated - ?, on_hand = on_hand - ? WHERE sku = ? AND "
+                "allocated >= ? AND on_hand >= ?",
+                qty, qty, sku, qty, qty) == 1)
+    return {};
+  return insufficient("SKU " + sku + " has less than " + n(qty) + " allocated to ship");
+}
+
+void StockRepository::requestCount(const std::string& sku, const std::string& location) {
+  sql::exec(writeSession(tx_), "UPDATE stock SET count_requested = 1 WHERE sku = ? AND location = ?", sku, location);
+}
+
+std::int64_t StockRepository::appendLedger(const domain::LedgerEntry& e) {
+  auto& s = writeSession(tx_);
+  std::int64_t at = e.atMs ? e.atMs : tx_.nowMs();
+  sql::exec(s,
+            "INSERT INTO ledger(at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
+            "idempotency_key, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            at, e.sku, e.location, e.lot, e.expiry, e.deltaOnHand, e.deltaAllocated,
+            std::string(domain::toString(e.cause)), e.reference, e.idempotencyKey, e.note);
+  Poco::Int64 id = 0;
+  s << "SELECT last_insert_rowid()", into(id), now;
+  return id;
+}
+
+std::vector<domain::LedgerEntry> StockRepository::ledger(const std::string& sku, std::int64_t afterId, int limit) {
+  std::vector<Poco::Int64> ids, ats, dOn, dAl;
+  std::vector<std::string> skus, locs, lots, exps, causes, refs, keys, notes;
+  session(tx_) << "SELECT id, at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
+                  "idempotency_key, note FROM ledger WHERE (? = '' OR sku = ?) AND id > ? ORDER BY id LIMIT ?",
+      bind(sku), bind(sku), bind(static_cast<Poco::Int64>(afterId)), bind(static_cast<Poco::Int64>(limit)), into(ids),
+      into(ats), into(skus), into(locs), into(lots), into(exps), into(dOn), into(dAl), into(causes), into(refs),
+      into(keys), into(notes), now;
+  std::vector<domain::LedgerEntry> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    domain::LedgerEntry e;
+    e.id = ids[i];
+    e.atMs = ats[i];
+    e.sku = skus[i];
+    e.location = locs[i];
+    e.lot = lots[i];
+    e.expiry = exps[i];
+    e.deltaOnHand = dOn[i];
+    e.deltaAllocated = dAl[i];
+    e.cause = domain::ledgerCauseFromString(causes[i]).value_or(domain::LedgerCause::Adjustment);
+    e.reference = refs[i];
+    e.idempotencyKey = keys[i];
+    e.note = notes[i];
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<domain::SkuFigures> StockRepository::figures() {
+  auto& s = session(tx_);
+  std::vector<std::string> skus;
+  std::vector<Poco::Int64> onHand, allocated, atLoc, ledOn, ledAl, open;
+  s << "SELECT k.sku, k.on_hand, k.allocated, "
+       "COALESCE((SELECT SUM(qty) FROM stock WHERE sku = k.sku), 0), "
+       "COALESCE((SELECT SUM(delta_on_hand) FROM ledger WHERE sku = k.sku), 0), "
+       "COALESCE((SELECT SUM(delta_allocated) FROM ledger WHERE sku = k.sku), 0), "
+       "COALESCE((SELECT SUM(allocated) FROM order_lines WHERE sku = k.sku), 0) "
+       "FROM sku_stock k ORDER BY k.sku",
+      into(skus), into(onHand), into(allocated), into(atLoc), into(ledOn), into(ledAl), into(open), now;
+  std::vector<domain::SkuFigures> out;
+  for (std::size_t i = 0; i < skus.size(); ++i)
+    out.push_back({skus[i], onHand[i], allocated[i], atLoc[i], ledOn[i], ledAl[i], open[i]});
+  return out;
+}
+
+std::optional<std::string> IdempotencyRepository::find(const std::string& key) {
+  std::vector<std::string> result;
+  session(tx_) << "SELECT result FROM idempotency WHERE key = ?", bind(key), into(result), now;
+  if (result.empty()) return std::nullopt;
+  return result[0];
+}
+
+Status IdempotencyRepository::claim(const std::string& key, const std::string& result) {
+  if (find(key)) return Error{ErrorKind::Conflict, "idempotency key '" + key + "' was already used"};
+  sql::exec(writeSession(tx_), "INSERT INTO idempotency(key, at, result) VALUES (?, ?, ?)", key, tx_.nowMs(), result);
+  return {};
+}
+
+}  // namespace wms::store
