@@ -1,0 +1,394 @@
+#include "wms/protocol/MqttClient.h"
+
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <variant>
+#include <vector>
+
+namespace wms::protocol {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxPublishBytes = 256 * 1024;
+
+// MQTT 3.1.1 CONNACK codes 4 (bad username or password) and 5 (not
+// authorised) are final: retrying cannot help.
+bool isLoginRefusal(int rc) { return rc == 4 || rc == 5; }
+
+// The one place where Paho's exceptions become errors.
+Error fromPaho(const mqtt::exception& e, const std::string& what) {
+  int rc = e.get_return_code();
+  if (isLoginRefusal(rc)) {
+    return makeError(ErrorKind::Unauthorized, what + ": the broker refused the login (" + e.what() + ")");
+  }
+  return makeError(ErrorKind::Unavailable, what + ": " + e.what());
+}
+
+bool hasWildcard(const std::string& topic) { return topic.find_first_of("+#") != std::string::npos; }
+
+}  // namespace
+
+struct MqttClient::Impl final : public mqtt::callback {
+  explicit Impl(MqttOptions o) : options(std::move(o)) {}
+
+  // ---- constant after construction ----
+  MqttOptions options;
+  std::unique_ptr<mqtt::async_client> client;
+  mqtt::connect_options connectOptions;
+
+  // ---- set before connect(), read only by the worker afterwards ----
+  MessageHandler messageHandler;
+  ConnectionHandler connectionHandler;
+  std::atomic<bool> started{false};
+
+  // ---- protected by queueMutex ----
+  std::mutex queueMutex;
+  std::condition_variable queueReady;
+  std::deque<std::variant<MqttMessage, ConnectionEvent>> queue;
+  bool stopping = false;
+
+  // ---- protected by subscriptionsMutex ----
+  std::mutex subscriptionsMutex;
+  std::vector<std::pair<std::string, int>> subscriptions;
+
+  // ---- serialises connect()/disconnect() ----
+  std::mutex connectMutex;
+
+  // ---- flush() waits on this; delivered/published are the state ----
+  std::mutex flushMutex;
+  std::condition_variable flushed;
+
+  std::atomic<std::uint64_t> received{0}, handled{0}, dropped{0}, handlerErrors{0}, published{0},
+      delivered{0}, publishFailures{0}, connects{0}, connectionLosses{0};
+
+  std::thread worker;  // last: started when everything above exists
+
+  std::uint64_t inFlight() const {
+    std::uint64_t p = published.load(), d = delivered.load();
+    // Messages restored from file persistence complete without a publish() of this run.
+    return p > d ? p - d : 0;
+  }
+
+  // ---- Paho callbacks: enqueue and return, never block ----
+  void connected(const std::string& cause) override {
+    ++connects;
+    enqueue(ConnectionEvent{ConnectionEvent::Kind::Connected, cause}, true);
+  }
+  void connection_lost(const std::string& cause) override {
+    ++connectionLosses;
+    enqueue(ConnectionEvent{ConnectionEvent::Kind::Lost, cause.empty() ? "connection lost" : cause}, true);
+  }
+  void message_arrived(mqtt::const_message_ptr msg) override {
+    MqttMessage m{msg->get_topic(), msg->to_string(), msg->get_qos(), msg->is_retained(), msg->is_duplicate()};
+    enqueue(std::move(m), false);
+  }
+  void delivery_complete(mqtt::delivery_token_ptr) override {
+    ++delivered;
+    std::lock_guard lock(flushMutex);
+    flushed.notify_all();
+  }
+
+  void enqueue(std::variant<MqttMessage, ConnectionEvent> item, bool always) {
+    {
+      std::lock_guard lock(queueMutex);
+      if (!always) {
+        if (queue.size() >= options.maxQueued()) {
+          ++dropped;
+          return;
+        }
+        ++received;
+      }
+      queue.push_back(std::move(item));
+    }
+    queueReady.notify_one();
+  }
+
+  // ---- the worker thread ----
+  void run() {
+    for (;;) {
+      std::variant<MqttMessage, ConnectionEvent> item;
+      {
+        std::unique_lock lock(queueMutex);
+        queueReady.wait(lock, [this] { return stopping || !queue.empty(); });
+        if (stopping) return;
+        item = std::move(queue.front());
+        queue.pop_front();
+      }
+      if (auto* m = std::get_if<MqttMessage>(&item)) {
+        deliver(*m);
+      } else {
+        auto& event = std::get<ConnectionEvent>(item);
+        if (event.kind == ConnectionEvent::Kind::Connected) resubscribe();
+        notify(event);
+      }
+    }
+  }
+
+  void deliver(const MqttMessage& m) {
+    if (messageHandler) {
+      try {
+        messageHandler(m);
+      } catch (...) {
+        // A throwing handler is a bug of the caller; the worker must survive it.
+        ++handlerErrors;
+      }
+    }
+    ++handled;
+  }
+
+  void notify(const ConnectionEvent& event) {
+    if (!connectionHandler) return;
+    try {
+      connectionHandler(event);
+    } catch (...) {
+      ++handlerErrors;
+    }
+  }
+
+  // The broker may have lost the session (no persistence, or a clean
+  // session), so every filter is subscribed again on every connect.
+  void resubscribe() {
+    std::vector<std::pair<std::string, int>> subs;
+    {
+      std::lock_guard lock(subscriptionsMutex);
+      subs = subscriptions;
+    }
+    for (const auto& [filter, qos] : subs) {
+      Status st = subscribeNow(filter, qos, std::chrono::seconds(10));
+      if (!st) notify(ConnectionEvent{ConnectionEvent::Kind::Error, "re-subscribe: " + st.error().message});
+    }
+  }
+
+  Status subscribeNow(const std::string& filter, int qos, std::chrono::milliseconds timeout) {
+    try {
+      auto token = client->subscribe(filter, qos);
+      if (!token->wait_for(timeout)) {
+        return makeError(ErrorKind::Unavailable, "subscribe " + filter + ": no answer from the broker");
+      }
+      // A refusal comes back as the SUBACK code 0x80 (MQTT 3.1.1).
+      const auto codes = token->get_subscribe_response().get_reason_codes();
+      for (auto code : codes) {
+        if (static_cast<int>(code) >= 0x80) {
+          return makeError(ErrorKind::Forbidden, "subscribe " + filter + ": refused by the broker");
+        }
+      }
+      return {};
+    } catch (const mqtt::exception& e) {
+      if (e.get_return_code() == 0x80 || e.get_reason_code() >= 0x80) {
+        return makeError(ErrorKind::Forbidden, "subscribe " + filter + ": refused by the broker");
+      }
+      return fromPaho(e, "subscribe " + filter);
+    }
+  }
+};
+
+MqttClient::MqttClient(MqttOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  const MqttOptions& o = impl_->options;
+  if (o.server().empty()) throw std::invalid_argument("MqttClient: server URI is required");
+  if (o.clientId().empty()) throw std::invalid_argument("MqttClient: client id is required");
+  if (!o.willPayload().empty() && o.willTopic().empty()) {
+    throw std::invalid_argument("MqttClient: last will needs a topic");
+  }
+  if (!o.willTopic().empty() && (hasWildcard(o.willTopic()) || o.willQos() < 0 || o.willQos() > 2)) {
+    throw std::invalid_argument("MqttClient: last will topic must have no wildcards and QoS 0..2");
+  }
+  if (o.reconnectMin().count() < 1 || o.reconnectMax() < o.reconnectMin()) {
+    throw std::invalid_argument("MqttClient: reconnect backoff needs 1 s <= min <= max");
+  }
+  if (o.keepAlive().count() < 1) throw std::invalid_argument("MqttClient: keep-alive must be at least 1 s");
+  if (o.maxQueued() == 0 || o.maxInflight() < 1 || o.offlineBuffer() < 0) {
+    throw std::invalid_argument("MqttClient: maxQueued and maxInflight must be positive, offlineBuffer >= 0");
+  }
+
+  mqtt::create_options create(MQTTVERSION_3_1_1);
+  if (o.offlineBuffer() > 0) {
+    create.set_send_while_disconnected(true);
+    create.set_max_buffered_messages(o.offlineBuffer());
+  }
+  try {
+    if (o.persistenceDir().empty()) {
+      impl_->client = std::make_unique<mqtt::async_client>(o.server(), o.clientId(), create, nullptr);
+    } else {
+      impl_->client =
+          std::make_unique<mqtt::async_client>(o.server(), o.clientId(), create, o.persistenceDir().string());
+    }
+  } catch (const mqtt::exception& e) {
+    // Paho rejects a malformed URI here: bad options, i.e. misuse.
+    throw std::invalid_argument("MqttClient: cannot create a client for '" + o.server() + "': " + e.what());
+  }
+
+  auto builder = mqtt::connect_options_builder()
+                     .mqtt_version(MQTTVERSION_3_1_1)
+                     .clean_session(o.cleanSession())
+                     .keep_alive_interval(o.keepAlive())
+                     .connect_timeout(std::chrono::seconds(5))
+                     .automatic_reconnect(o.reconnectMin(), o.reconnectMax())
+                     .max_inflight(o.maxInflight());
+  if (!o.username().empty()) builder.user_name(o.username()).password(o.password());
+  if (!o.willTopic().empty()) {
+    builder.will(mqtt::will_options(o.willTopic(), o.willPayload(), o.willQos(), o.willRetained()));
+  }
+  if (!o.caFile().empty()) {
+    builder.ssl(mqtt::ssl_options_builder()
+                    .trust_store(o.caFile().string())
+                    .enable_server_cert_auth(true)
+                    .verify(true)
+                    .finalize());
+  }
+  impl_->connectOptions = builder.finalize();
+  impl_->client->set_callback(*impl_);
+  impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+MqttClient::~MqttClient() {
+  try {
+    if (impl_->client->is_connected()) impl_->client->disconnect(std::chrono::seconds(2))->wait_for(std::chrono::seconds(3));
+  } catch (const std::exception&) {
+    // Going away anyway; the broker sees the connection close.
+  }
+  impl_->client->disable_callbacks();
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    impl_->stopping = true;
+  }
+  impl_->queueReady.notify_all();
+  impl_->worker.join();
+  impl_->client.reset();
+}
+
+void MqttClient::onMessage(MessageHandler handler) {
+  if (impl_->started) throw std::logic_error("MqttClient::onMessage must be called before connect()");
+  impl_->messageHandler = std::move(handler);
+}
+
+void MqttClient::onConnection(ConnectionHandler handler) {
+  if (impl_->started) throw std::logic_error("MqttClient::onConnection must be called before connect()");
+  impl_->connectionHandler = std::move(handler);
+}
+
+Status MqttClient::connect(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(impl_->connectMutex);
+  impl_->started = true;
+  auto deadline = Clock::now() + timeout;
+  auto pause = std::chrono::milliseconds(200);
+  std::string last = "not connected";
+  for (;;) {
+    if (impl_->client->is_connected()) return {};
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    try {
+      auto token = impl_->client->connect(impl_->connectOptions);
+      if (token->wait_for(left)) return {};
+      last = "no answer from " + impl_->options.server();
+      break;
+    } catch (const mqtt::exception& e) {
+      Error err = fromPaho(e, "connect to " + impl_->options.server());
+      if (err.kind == ErrorKind::Unauthorized) return err;
+      last = err.message;
+    }
+    // The broker is not there (yet): wait and try again until the deadline.
+    auto sleep = std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+    if (sleep.count() > 0) std::this_thread::sleep_for(sleep);
+    pause = std::min(pause * 2, std::chrono::milliseconds(impl_->options.reconnectMax()));
+  }
+  return makeError(ErrorKind::Unavailable, last);
+}
+
+Status MqttClient::subscribe(const std::string& topicFilter, int qos, std::chrono::milliseconds timeout) {
+  if (topicFilter.empty()) return makeError(ErrorKind::Invalid, "subscribe: empty topic filter");
+  if (qos < 0 || qos > 2) return makeError(ErrorKind::Invalid, "subscribe: QoS must be 0..2");
+  {
+    std::lock_guard lock(impl_->subscriptionsMutex);
+    bool known = false;
+    for (auto& [f, q] : impl_->subscriptions) {
+      if (f == topicFilter) {
+        q = qos;
+        known = true;
+      }
+    }
+    if (!known) impl_->subscriptions.emplace_back(topicFilter, qos);
+  }
+  if (!impl_->client->is_connected()) return {};
+  return impl_->subscribeNow(topicFilter, qos, timeout);
+}
+
+Status MqttClient::publish(const std::string& topic, std::string payload, int qos, bool retain) {
+  if (topic.empty() || hasWildcard(topic)) {
+    ++impl_->publishFailures;
+    return makeError(ErrorKind::Invalid, "publish: topic '" + topic + "' is empty or has wildcards");
+  }
+  if (qos < 0 || qos > 2) {
+    ++impl_->publishFailures;
+    return makeError(ErrorKind::Invalid, "publish: QoS must be 0..2");
+  }
+  if (payload.size() > kMaxPublishBytes) {
+    ++impl_->publishFailures;
+    return makeError(ErrorKind::Invalid, "publish " + topic + ": payload of " + std::to_string(payload.size()) +
+                                             " bytes is over the " + std::to_string(kMaxPublishBytes) +
+                                             "-byte limit");
+  }
+  try {
+    // Count first: a fast broker can acknowledge before publish() returns.
+    ++impl_->published;
+    impl_->client->publish(mqtt::make_message(topic, std::move(payload), qos, retain));
+    return {};
+  } catch (const mqtt::exception& e) {
+    --impl_->published;
+    ++impl_->publishFailures;
+    return fromPaho(e, "publish " + topic);
+  }
+}
+
+Status MqttClient::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->flushMutex);
+  bool done = impl_->flushed.wait_for(lock, timeout, [this] { return impl_->inFlight() == 0; });
+  if (done) return {};
+  return makeError(ErrorKind::Unavailable,
+                   std::to_string(impl_->inFlight()) + " message(s) still unacknowledged by the broker");
+}
+
+Status MqttClient::disconnect(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(impl_->connectMutex);
+  try {
+    if (!impl_->client->is_connected()) return {};
+    auto token = impl_->client->disconnect(static_cast<int>(timeout.count()));
+    if (!token->wait_for(timeout + std::chrono::seconds(1))) {
+      return makeError(ErrorKind::Unavailable, "disconnect: no answer");
+    }
+    return {};
+  } catch (const mqtt::exception& e) {
+    return fromPaho(e, "disconnect");
+  }
+}
+
+bool MqttClient::connected() const { return impl_->client->is_connected(); }
+
+MqttMetrics MqttClient::metrics() const {
+  MqttMetrics m;
+  m.received = impl_->received;
+  m.handled = impl_->handled;
+  m.dropped = impl_->dropped;
+  m.handlerErrors = impl_->handlerErrors;
+  m.published = impl_->published;
+  m.delivered = impl_->delivered;
+  m.publishFailures = impl_->publishFailures;
+  m.connects = impl_->connects;
+  m.connectionLosses = impl_->connectionLosses;
+  m.inFlight = impl_->inFlight();
+  {
+    std::lock_guard lock(impl_->queueMutex);
+    m.queued = impl_->queue.size();
+  }
+  return m;
+}
+
+const MqttOptions& MqttClient::options() const { return impl_->options; }
+
+}  // namespace wms::protocol
