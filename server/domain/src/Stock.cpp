@@ -97,6 +97,19 @@ Status validateAdjustment(const Adjustment& a) {
   if (a.delta == 0) return invalid("delta must not be zero");
   if (a.delta > kMaxQuantity || a.delta < -kMaxQuantity)
     return invalid("delta must be between -" + std::to_string(kMaxQuantity) + " and " + std::to_string(kMaxQuantity));
+  switch (a.reason) {
+    case AdjustReason::Receipt:
+    case AdjustReason::Return:
+    case AdjustReason::Found:
+      if (a.delta < 0) return invalid(std::string("reason '") + toString(a.reason) + "' needs a positive delta");
+      break;
+    case AdjustReason::Damage:
+    case AdjustReason::Lost:
+      if (a.delta > 0) return invalid(std::string("reason '") + toString(a.reason) + "' needs a negative delta");
+      break;
+    case AdjustReason::Count:
+    case AdjustReason::Correction: break;
+  }
   if (!a.lot.empty()) {
     if (auto st = checkCode(a.lot, "lot", 20); !st) return st;
   }

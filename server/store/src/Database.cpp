@@ -21,9 +21,6 @@
 
 namespace wms::store {
 
-bool Tx::writable() const { return impl_.writable; }
-std::int64_t Tx::nowMs() const { return impl_.clock(); }
-
 int latestSchemaVersion() { return migrations().back().version; }
 
 namespace {
@@ -78,6 +75,28 @@ Status runWork(const std::function<Status(Tx&)>& work, Tx& tx) {
 }
 
 }  // namespace
+
+bool Tx::writable() const { return impl_.writable; }
+std::int64_t Tx::nowMs() const { return impl_.clock(); }
+
+Status Tx::atomically(const std::function<Status()>& work) {
+  auto& s = writeSession(*this);
+  // Savepoint names nest by scope; one name is enough because SQLite rolls
+  // back to the innermost savepoint of that name.
+  exec(s, "SAVEPOINT nested");
+  Status result;
+  try {
+    result = work();
+  } catch (const Poco::Exception& e) {
+    result = Error{ErrorKind::Internal, "database: " + e.displayText()};
+  } catch (const std::exception& e) {
+    result = Error{ErrorKind::Internal, std::string("database: ") + e.what()};
+  }
+  if (!result.ok()) exec(s, "ROLLBACK TO nested");
+  exec(s, "RELEASE nested");
+  return result;
+}
+
 
 struct Database::Impl {
   // Constant after construction.

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+
+#include "wms/common/Result.h"
 
 namespace wms::store {
 
@@ -18,6 +21,11 @@ class Tx {
   bool writable() const;
   // The database clock's current time, ms since epoch.
   std::int64_t nowMs() const;
+
+  // Runs `work` in a nested savepoint of this write transaction: if it
+  // returns an error or throws, its changes alone are undone and the error
+  // returned (an exception as an Internal error). Only inside Database::write.
+  Status atomically(const std::function<Status()>& work);
 
   TxImpl& impl() { return impl_; }
 

@@ -1,0 +1,51 @@
+// wmsd's configuration: every setting with its default, read from a
+// properties file (key = value) whose every key is documented in
+// server/wmsd.properties. Unknown keys and bad values are errors naming the
+// key, so a typo cannot silently fall back to a default.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "wms/common/Result.h"
+#include "wms/domain/Order.h"
+#include "wms/store/Database.h"
+
+namespace wms::server {
+
+struct ServerConfig {
+  // HTTP API and dashboard.
+  std::string httpAddress = "127.0.0.1";
+  std::uint16_t httpPort = 8080;       // 0: any free port (see httpPortFile)
+  std::filesystem::path httpPortFile;  // if set, the bound port is written here once listening
+  int httpThreads = 16;
+  std::size_t maxBodyBytes = 1u << 20;
+  std::size_t maxImportBytes = 64u << 20;
+
+  // Store.
+  std::filesystem::path storePath = "var/wms.db";
+  store::Durability durability = store::Durability::Full;
+  int busyTimeoutMs = 5000;
+  int maxBatch = 256;
+
+  // Orders.
+  domain::ShortagePolicy onShortage = domain::ShortagePolicy::Reject;
+
+  // Logging.
+  std::string logLevel = "information";  // fatal|critical|error|warning|notice|information|debug|trace
+  std::filesystem::path logFile;         // empty: the console
+
+  // Every other key is kept here for components that read their own.
+  std::map<std::string, std::string> raw;
+};
+
+// Builds a config from key/value pairs (a properties file's content, then
+// command-line overrides). Invalid names the key and the problem.
+Result<ServerConfig> configFromProperties(const std::map<std::string, std::string>& properties);
+
+// Reads a properties file into key/value pairs (# and ! comments, key = value).
+Result<std::map<std::string, std::string>> readPropertiesFile(const std::filesystem::path& file);
+
+}  // namespace wms::server

@@ -1,0 +1,56 @@
+// Use cases of orders: taking an order in (with its atomic reservation of
+// the central stock), looking at orders, cancelling.
+//
+// Reservation is all-or-nothing per order and atomic across concurrent
+// callers: all writes run on the database's single writer, so two orders
+// racing for the last unit never both get it.
+//
+// Threading: all methods may be called from any thread concurrently.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/domain/Order.h"
+#include "wms/server/StockEvents.h"
+#include "wms/store/Database.h"
+#include "wms/store/OrderRepository.h"
+
+namespace wms::server {
+
+struct OrderOptions {
+  domain::ShortagePolicy defaultShortagePolicy = domain::ShortagePolicy::Reject;
+};
+
+struct CreateOrderResult {
+  domain::Order order;
+  bool created = true;  // false: the order existed (same channel + external id, or idempotency key)
+};
+
+class OrderService {
+ public:
+  OrderService(store::Database& db, StockEvents& events, OrderOptions options = {})
+      : db_(db), events_(events), options_(options) {}
+
+  // Validates, reserves and stores an order. Errors: Invalid (fields, unknown
+  // SKU), InsufficientStock under the Reject policy (naming each short SKU
+  // with what is available; nothing stored). Creating the same channel order
+  // again returns the stored one with created = false and changes nothing.
+  Result<CreateOrderResult> create(const domain::NewOrder& order, const std::string& idempotencyKey = {});
+
+  Result<domain::Order> get(domain::OrderId id);  // NotFound if unknown
+  Result<domain::Order> getByExternal(domain::Channel channel, const std::string& externalId);
+  Result<std::vector<domain::Order>> list(const store::OrderFilter& filter);
+
+  // Cancels an order not yet picked and frees its reservation. Cancelling a
+  // cancelled order changes nothing; Conflict once picking has started.
+  Result<domain::Order> cancel(domain::OrderId id, const std::string& reason);
+
+ private:
+  store::Database& db_;
+  StockEvents& events_;
+  OrderOptions options_;
+};
+
+}  // namespace wms::server

@@ -1,0 +1,100 @@
+#include "wms/server/Config.h"
+
+#include <fstream>
+#include <set>
+
+#include "wms/domain/Csv.h"
+
+namespace wms::server {
+namespace {
+
+Error invalid(const std::string& key, const std::string& message) {
+  return Error{ErrorKind::Invalid, "config " + key + ": " + message};
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// Keys of components that read their own settings; checked by them.
+bool isComponentKey(const std::string& key) {
+  for (const char* prefix : {"mqtt.", "waves.", "channels.", "packing.", "printing.", "devices.", "dashboard.", "demo."}) {
+    if (key.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> readPropertiesFile(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return Error{ErrorKind::NotFound, "cannot read config file " + file.string()};
+  std::map<std::string, std::string> out;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == '!') continue;
+    auto eq = t.find_first_of("=:");
+    if (eq == std::string::npos)
+      return Error{ErrorKind::Invalid, file.string() + " line " + std::to_string(n) + ": expected key = value"};
+    out[trim(t.substr(0, eq))] = trim(t.substr(eq + 1));
+  }
+  return out;
+}
+
+Result<ServerConfig> configFromProperties(const std::map<std::string, std::string>& props) {
+  ServerConfig c;
+  static const std::set<std::string> known = {
+      "http.address",     "http.port",          "http.port_file",      "http.threads",
+      "http.max_body_bytes", "http.max_import_bytes", "store.path",     "store.durability",
+      "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file"};
+  for (const auto& [key, value] : props) {
+    if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
+  }
+  auto integer = [&](const std::string& key, std::int64_t lo, std::int64_t hi, auto& out) -> Status {
+    auto it = props.find(key);
+    if (it == props.end()) return {};
+    auto v = domain::parseInt64(it->second);
+    if (!v || *v < lo || *v > hi)
+      return invalid(key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                              ", got '" + it->second + "'");
+    out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+    return {};
+  };
+  auto text = [&](const std::string& key, auto& out) {
+    if (auto it = props.find(key); it != props.end()) out = it->second;
+  };
+  text("http.address", c.httpAddress);
+  if (auto st = integer("http.port", 0, 65535, c.httpPort); !st) return st.error();
+  text("http.port_file", c.httpPortFile);
+  if (auto st = integer("http.threads", 1, 256, c.httpThreads); !st) return st.error();
+  if (auto st = integer("http.max_body_bytes", 1024, 1LL << 30, c.maxBodyBytes); !st) return st.error();
+  if (auto st = integer("http.max_import_bytes", 1024, 1LL << 30, c.maxImportBytes); !st) return st.error();
+  text("store.path", c.storePath);
+  if (auto it = props.find("store.durability"); it != props.end()) {
+    if (it->second == "full") c.durability = store::Durability::Full;
+    else if (it->second == "normal") c.durability = store::Durability::Normal;
+    else return invalid("store.durability", "must be full or normal, got '" + it->second + "'");
+  }
+  if (auto st = integer("store.busy_timeout_ms", 0, 600000, c.busyTimeoutMs); !st) return st.error();
+  if (auto st = integer("store.max_batch", 1, 100000, c.maxBatch); !st) return st.error();
+  if (auto it = props.find("orders.on_shortage"); it != props.end()) {
+    auto p = domain::shortagePolicyFromString(it->second);
+    if (!p) return invalid("orders.on_shortage", "must be reject or backorder, got '" + it->second + "'");
+    c.onShortage = *p;
+  }
+  text("log.level", c.logLevel);
+  static const std::set<std::string> levels = {"fatal",  "critical",    "error", "warning",
+                                               "notice", "information", "debug", "trace"};
+  if (!levels.count(c.logLevel)) return invalid("log.level", "unknown level '" + c.logLevel + "'");
+  text("log.file", c.logFile);
+  c.raw = props;
+  return c;
+}
+
+}  // namespace wms::server

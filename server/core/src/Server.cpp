@@ -1,0 +1,108 @@
+#include "wms/server/Server.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include <fstream>
+
+#include "http/ApiV1.h"
+#include "http/Router.h"
+#include "wms/server/CatalogService.h"
+#include "wms/server/OrderService.h"
+#include "wms/server/StockEvents.h"
+#include "wms/server/StockService.h"
+
+namespace wms::server {
+
+struct Server::Impl {
+  // Constant after start(); destroyed in reverse order, so the HTTP server
+  // (last) stops before the services and the database it uses.
+  ServerConfig config;
+  Metrics metrics;
+  std::unique_ptr<store::Database> db;
+  NoStockEvents events;
+  std::unique_ptr<CatalogService> catalog;
+  std::unique_ptr<StockService> stock;
+  std::unique_ptr<OrderService> orders;
+  std::unique_ptr<http::ApiContext> api;
+  http::Router router;
+  std::unique_ptr<Poco::Net::HTTPServer> http;
+  std::uint16_t port = 0;
+  bool stopped = false;
+};
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { stop(); }
+
+Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
+  auto& log = Poco::Logger::get("wmsd");
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+
+  store::DatabaseOptions dbo;
+  dbo.path = config.storePath;
+  dbo.durability = config.durability;
+  dbo.busyTimeoutMs = config.busyTimeoutMs;
+  dbo.maxBatch = config.maxBatch;
+  auto db = store::Database::open(dbo);
+  if (!db) return db.error();
+  impl->db = std::move(*db);
+  log.information("database %s at schema version %d", config.storePath.string(), impl->db->schemaVersion());
+
+  impl->catalog = std::make_unique<CatalogService>(*impl->db);
+  impl->stock = std::make_unique<StockService>(*impl->db, impl->events);
+  impl->orders = std::make_unique<OrderService>(*impl->db, impl->events, OrderOptions{config.onShortage});
+  impl->api = std::make_unique<http::ApiContext>(
+      http::ApiContext{impl->config, *impl->db, impl->metrics, *impl->catalog, *impl->stock, *impl->orders});
+  http::addApiV1(impl->router, *impl->api);
+
+  try {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.httpAddress, config.httpPort), 256);
+    impl->port = socket.address().port();
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(config.httpThreads);
+    params->setMaxQueued(1024);
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+    impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, impl->metrics), socket,
+                                                         params);
+    impl->http->start();
+  } catch (const Poco::Exception& e) {
+    return Error{ErrorKind::Unavailable,
+                 "cannot listen on " + config.httpAddress + ":" + std::to_string(config.httpPort) + ": " +
+                     e.displayText()};
+  }
+  log.information("HTTP API listening on http://%s:%hu/", config.httpAddress, impl->port);
+  if (!config.httpPortFile.empty()) {
+    // Written to a temporary name and renamed, so a reader never sees half a number.
+    auto tmp = config.httpPortFile;
+    tmp += ".tmp";
+    std::ofstream(tmp) << impl->port << "\n";
+    std::filesystem::rename(tmp, config.httpPortFile);
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::httpPort() const { return impl_->port; }
+
+Metrics& Server::metrics() { return impl_->metrics; }
+
+void Server::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  auto& log = Poco::Logger::get("wmsd");
+  log.information("stopping: no new requests; finishing those in flight");
+  if (impl_->http) impl_->http->stopAll(false);
+  // Give in-flight requests a moment to finish before the services go away.
+  for (int i = 0; i < 100 && impl_->http && impl_->http->currentConnections() > 0; ++i)
+    Poco::Thread::sleep(50);
+  impl_->http.reset();
+  impl_->db.reset();
+  log.information("stopped");
+}
+
+}  // namespace wms::server

@@ -1,0 +1,307 @@
+#include "ApiV1.h"
+
+#include "Json.h"
+#include "Mapping.h"
+#include "wms/domain/Csv.h"
+
+namespace wms::server::http {
+namespace {
+
+using json::stringify;
+
+Response ok(const Poco::JSON::Object::Ptr& body, int status = 200) { return Response::json(status, stringify(body)); }
+
+template <class T>
+Response fail(const Result<T>& r) {
+  return Response::error(r.error());
+}
+
+// ?limit= (1..1000, default 100); Invalid for anything else.
+Result<int> limitOf(const Request& req) {
+  std::string v = req.q("limit");
+  if (v.empty()) return 100;
+  auto n = domain::parseInt64(v);
+  if (!n || *n < 1 || *n > 1000) return Error{ErrorKind::Invalid, "limit must be a whole number from 1 to 1000"};
+  return static_cast<int>(*n);
+}
+
+template <class T, class Key>
+Response page(const std::vector<T>& items, int limit, Key key) {
+  auto o = json::object();
+  auto arr = json::array();
+  for (const auto& item : items) arr->add(json::toJson(item));
+  o->set("items", arr);
+  if (static_cast<int>(items.size()) == limit && !items.empty()) o->set("next_after", key(items.back()));
+  else o->set("next_after", Poco::Dynamic::Var());
+  return ok(o);
+}
+
+Result<domain::OrderId> orderIdOf(const std::string& text) {
+  auto n = domain::parseInt64(text);
+  if (!n || *n <= 0) return Error{ErrorKind::NotFound, "no order '" + text + "'"};
+  return static_cast<domain::OrderId>(*n);
+}
+
+Result<ImportMode> importModeOf(const Request& req) {
+  std::string mode = req.q("mode", "all-or-nothing");
+  if (mode == "all-or-nothing") return ImportMode::AllOrNothing;
+  if (mode == "skip-bad") return ImportMode::SkipBad;
+  return Error{ErrorKind::Invalid, "mode must be all-or-nothing or skip-bad"};
+}
+
+}  // namespace
+
+void addApiV1(Router& router, ApiContext& ctx) {
+  const std::size_t maxBody = ctx.config.maxBodyBytes;
+
+  router.add("GET", "/healthz", [&ctx](const Request&) {
+    auto st = ctx.db.read([](store::Tx&) -> Status { return {}; });
+    auto o = json::object();
+    o->set("status", st ? "ok" : "degraded");
+    o->set("database", st ? "ok" : st.error().message);
+    o->set("schema_version", ctx.db.schemaVersion());
+    return ok(o, st ? 200 : 503);
+  });
+
+  router.add("GET", "/metrics", [&ctx](const Request&) {
+    auto stats = ctx.db.stats();
+    std::string text = ctx.metrics.render();
+    text += "store_writes_total " + std::to_string(stats.writes) + "\n";
+    text += "store_commits_total " + std::to_string(stats.commits) + "\n";
+    text += "store_failed_writes_total " + std::to_string(stats.failedWrites) + "\n";
+    return Response::text(200, text);
+  });
+
+  // --- catalogue ---------------------------------------------------------
+  router.add("GET", "/api/v1/skus", [&ctx](const Request& req) {
+    auto limit = limitOf(req);
+    if (!limit) return fail(limit);
+    auto skus = ctx.catalog.listSkus(req.q("after"), *limit);
+    if (!skus) return fail(skus);
+    return page(*skus, *limit, [](const domain::Sku& s) { return s.code; });
+  });
+  auto putSku = [&ctx](const Request& req, const std::string& code, int created) {
+    auto sku = json::skuFromJson(req.body, code);
+    if (!sku) return fail(sku);
+    auto saved = ctx.catalog.putSku(*sku);
+    if (!saved) return fail(saved);
+    return ok(json::toJson(*saved), created);
+  };
+  router.add("POST", "/api/v1/skus", [putSku](const Request& req) { return putSku(req, "", 201); }, maxBody);
+  router.add("PUT", "/api/v1/skus/{sku}", [putSku](const Request& req) { return putSku(req, req.params[0], 200); },
+             maxBody);
+  router.add("GET", "/api/v1/skus/{sku}", [&ctx](const Request& req) {
+    auto sku = ctx.catalog.getSku(req.params[0]);
+    if (!sku) return fail(sku);
+    return ok(json::toJson(*sku));
+  });
+  router.add(
+      "POST", "/api/v1/skus/{sku}/barcodes",
+      [&ctx](const Request& req) {
+        auto r = json::ObjectReader::parse(req.body);
+        if (!r) return fail(r);
+        std::string barcode = r->text("barcode", true, 100);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        auto sku = ctx.catalog.addBarcode(req.params[0], barcode);
+        if (!sku) return fail(sku);
+        return ok(json::toJson(*sku), 201);
+      },
+      maxBody);
+  router.add("GET", "/api/v1/barcodes/{code}", [&ctx](const Request& req) {
+    auto sku = ctx.catalog.lookupBarcode(req.params[0]);
+    if (!sku) return fail(sku);
+    return ok(json::toJson(*sku));
+  });
+
+  router.add("GET", "/api/v1/locations", [&ctx](const Request& req) {
+    auto limit = limitOf(req);
+    if (!limit) return fail(limit);
+    auto locs = ctx.catalog.listLocations(req.q("zone"), req.q("after"), *limit);
+    if (!locs) return fail(locs);
+    return page(*locs, *limit, [](const domain::Location& l) { return l.code; });
+  });
+  auto putLocation = [&ctx](const Request& req, const std::string& code, int status) {
+    auto loc = json::locationFromJson(req.body, code);
+    if (!loc) return fail(loc);
+    auto saved = ctx.catalog.putLocation(*loc);
+    if (!saved) return fail(saved);
+    return ok(json::toJson(*saved), status);
+  };
+  router.add("POST", "/api/v1/locations", [putLocation](const Request& req) { return putLocation(req, "", 201); },
+             maxBody);
+  router.add("PUT", "/api/v1/locations/{code}",
+             [putLocation](const Request& req) { return putLocation(req, req.params[0], 200); }, maxBody);
+  router.add("GET", "/api/v1/locations/{code}", [&ctx](const Request& req) {
+    auto loc = ctx.catalog.getLocation(req.params[0]);
+    if (!loc) return fail(loc);
+    return ok(json::toJson(*loc));
+  });
+  router.add("GET", "/api/v1/locations/{code}/stock", [&ctx](const Request& req) {
+    auto rows = ctx.stock.atLocation(req.params[0]);
+    if (!rows) return fail(rows);
+    auto o = json::object();
+    o->set("location", req.params[0]);
+    auto arr = json::array();
+    for (const auto& r : *rows) arr->add(json::toJson(r));
+    o->set("stock", arr);
+    return ok(o);
+  });
+
+  // --- stock ----------------------------------------------------------------
+  router.add("GET", "/api/v1/stock", [&ctx](const Request& req) {
+    auto limit = limitOf(req);
+    if (!limit) return fail(limit);
+    auto rows = ctx.stock.list(req.q("after"), *limit);
+    if (!rows) return fail(rows);
+    return page(*rows, *limit, [](const domain::SkuStock& s) { return s.sku; });
+  });
+  router.add("GET", "/api/v1/stock/{sku}", [&ctx](const Request& req) {
+    auto view = ctx.stock.skuStock(req.params[0]);
+    if (!view) return fail(view);
+    auto o = json::toJson(view->totals);
+    auto arr = json::array();
+    for (const auto& r : view->locations) arr->add(json::toJson(r));
+    o->set("locations", arr);
+    return ok(o);
+  });
+  router.add(
+      "POST", "/api/v1/stock/adjustments",
+      [&ctx](const Request& req) {
+        auto a = json::adjustmentFromJson(req.body);
+        if (!a) return fail(a);
+        if (a->idempotencyKey.empty()) a->idempotencyKey = req.header("idempotency-key");
+        auto result = ctx.stock.adjust(*a);
+        if (!result) return fail(result);
+        auto o = json::object();
+        o->set("ledger_id", result->ledgerId);
+        o->set("replayed", result->replayed);
+        o->set("stock", json::toJson(result->totals));
+        return ok(o, result->replayed ? 200 : 201);
+      },
+      maxBody);
+  router.add("GET", "/api/v1/ledger", [&ctx](const Request& req) {
+    auto limit = limitOf(req);
+    if (!limit) return fail(limit);
+    auto after = domain::parseInt64(req.q("after", "0"));
+    if (!after || *after < 0) return Response::error(Error{ErrorKind::Invalid, "after must be a ledger id"});
+    auto rows = ctx.stock.ledger(req.q("sku"), *after, *limit);
+    if (!rows) return fail(rows);
+    return page(*rows, *limit, [](const domain::LedgerEntry& e) { return std::to_string(e.id); });
+  });
+  router.add("GET", "/api/v1/audit", [&ctx](const Request&) {
+    auto report = ctx.stock.audit();
+    if (!report) return fail(report);
+    auto o = json::object();
+    o->set("skus_checked", static_cast<Poco::UInt64>(report->skusChecked));
+    o->set("ok", report->violations.empty());
+    auto arr = json::array();
+    for (const auto& v : report->violations) {
+      auto vo = json::object();
+      vo->set("sku", v.sku);
+      vo->set("problem", v.message);
+      arr->add(vo);
+    }
+    o->set("violations", arr);
+    return ok(o);
+  });
+
+  // --- orders ---------------------------------------------------------------
+  router.add(
+      "POST", "/api/v1/orders",
+      [&ctx](const Request& req) {
+        auto order = json::newOrderFromJson(req.body);
+        if (!order) return fail(order);
+        auto result = ctx.orders.create(*order, req.header("idempotency-key"));
+        if (!result) return fail(result);
+        ctx.metrics.add("orders_received_total",
+                        std::string("channel=\"") + domain::toString(result->order.channel) + "\"",
+                        result->created ? 1 : 0);
+        return ok(json::toJson(result->order), result->created ? 201 : 200);
+      },
+      maxBody);
+  router.add("GET", "/api/v1/orders", [&ctx](const Request& req) {
+    auto limit = limitOf(req);
+    if (!limit) return fail(limit);
+    store::OrderFilter f;
+    f.limit = *limit;
+    if (auto c = req.q("channel"); !c.empty()) {
+      f.channel = domain::channelFromString(c);
+      if (!f.channel) return Response::error(Error{ErrorKind::Invalid, "unknown channel '" + c + "'"});
+    }
+    if (auto s = req.q("status"); !s.empty()) {
+      f.status = domain::orderStatusFromString(s);
+      if (!f.status) return Response::error(Error{ErrorKind::Invalid, "unknown status '" + s + "'"});
+    }
+    f.sku = req.q("sku");
+    auto after = domain::parseInt64(req.q("after", "0"));
+    if (!after || *after < 0) return Response::error(Error{ErrorKind::Invalid, "after must be an order id"});
+    f.afterId = *after;
+    auto orders = ctx.orders.list(f);
+    if (!orders) return fail(orders);
+    return page(*orders, *limit, [](const domain::Order& o) { return std::to_string(o.id); });
+  });
+  router.add("GET", "/api/v1/orders/{id}", [&ctx](const Request& req) {
+    auto id = orderIdOf(req.params[0]);
+    if (!id) return fail(id);
+    auto order = ctx.orders.get(*id);
+    if (!order) return fail(order);
+    return ok(json::toJson(*order));
+  });
+  router.add("GET", "/api/v1/channels/{channel}/orders/{external_id}", [&ctx](const Request& req) {
+    auto channel = domain::channelFromString(req.params[0]);
+    if (!channel) return Response::error(Error{ErrorKind::NotFound, "no channel '" + req.params[0] + "'"});
+    auto order = ctx.orders.getByExternal(*channel, req.params[1]);
+    if (!order) return fail(order);
+    return ok(json::toJson(*order));
+  });
+  router.add(
+      "POST", "/api/v1/orders/{id}/cancel",
+      [&ctx](const Request& req) {
+        auto id = orderIdOf(req.params[0]);
+        if (!id) return fail(id);
+        std::string reason;
+        if (!req.body.empty()) {
+          auto r = json::ObjectReader::parse(req.body);
+          if (!r) return fail(r);
+          reason = r->text("reason", false, 1000);
+          if (auto st = r->finish(); !st) return Response::error(st.error());
+        }
+        auto order = ctx.orders.cancel(*id, reason);
+        if (!order) return fail(order);
+        return ok(json::toJson(*order));
+      },
+      maxBody);
+
+  // --- imports ----------------------------------------------------------------
+  router.add(
+      "POST", "/api/v1/import/{kind}",
+      [&ctx](const Request& req) {
+        auto mode = importModeOf(req);
+        if (!mode) return fail(mode);
+        const std::string& kind = req.params[0];
+        const std::string key = req.header("idempotency-key");
+        if (!key.empty()) {
+          if (auto st = domain::checkExternalId(key, "Idempotency-Key"); !st) return Response::error(st.error());
+        }
+        Result<ImportReport> report = Error{ErrorKind::NotFound, "no import of '" + kind +
+                                                                     "'; use catalogue, locations or stock"};
+        if (kind == "catalogue") report = ctx.catalog.importCatalogue(req.body, *mode, key);
+        else if (kind == "locations") report = ctx.catalog.importLocations(req.body, *mode, key);
+        else if (kind == "stock") report = ctx.stock.importStock(req.body, *mode, key);
+        if (!report) return fail(report);
+        auto o = json::toJson(*report);
+        if (*mode == ImportMode::AllOrNothing && !report->errors.empty()) {
+          auto body = json::object();
+          body->set("error", "invalid");
+          const auto& first = report->errors.front();
+          body->set("detail", "line " + std::to_string(first.line) + ": " + first.message + " (" +
+                                  std::to_string(report->errors.size()) + " bad row(s); nothing was imported)");
+          body->set("report", o);
+          return ok(body, 422);
+        }
+        return ok(o);
+      },
+      ctx.config.maxImportBytes);
+}
+
+}  // namespace wms::server::http

@@ -1,0 +1,202 @@
+#include "Router.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+
+#include "Json.h"
+
+namespace wms::server::http {
+namespace {
+
+std::vector<std::string> splitPath(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+class Dispatch final : public Poco::Net::HTTPRequestHandler {
+ public:
+  Dispatch(const Router& router, Metrics& metrics) : router_(router), metrics_(metrics) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    auto started = std::chrono::steady_clock::now();
+    Response response;
+    bool closeAfter = false;
+    std::string method = in.getMethod();
+    std::string path;
+    try {
+      response = handle(in, closeAfter, path);
+    } catch (const std::exception& e) {
+      Poco::Logger::get("wmsd.http").error("%s %s failed: %s", method, in.getURI(), std::string(e.what()));
+      response = Response::error(Error{ErrorKind::Internal, "internal error; see the server log"});
+    }
+    try {
+      out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+      out.setContentType(response.contentType);
+      for (const auto& [k, v] : response.headers) out.set(k, v);
+      if (closeAfter) out.setKeepAlive(false);
+      out.setContentLength(static_cast<std::streamsize>(response.body.size()));
+      out.send() << response.body;
+    } catch (const std::exception& e) {
+      Poco::Logger::get("wmsd.http").warning("%s %s: could not send the response: %s", method, in.getURI(),
+                                             std::string(e.what()));
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+    metrics_.add("http_requests_total", "status=\"" + std::to_string(response.status) + "\"");
+    auto& log = Poco::Logger::get("wmsd.http");
+    if (response.status >= 500)
+      log.error("%s %s -> %d (%.1f ms)", method, in.getURI(), response.status, ms / 1000.0);
+    else if (log.debug())
+      log.debug("%s %s -> %d (%.1f ms)", method, in.getURI(), response.status, ms / 1000.0);
+  }
+
+ private:
+  Response handle(Poco::Net::HTTPServerRequest& in, bool& closeAfter, std::string& pathOut) {
+    Request req;
+    req.method = in.getMethod();
+    req.remote = in.clientAddress().toString();
+    Poco::URI uri;
+    try {
+      uri = Poco::URI(in.getURI());
+      req.path = uri.getPath();
+      for (const auto& [k, v] : uri.getQueryParameters()) req.query[k] = v;
+    } catch (const Poco::Exception& e) {
+      return Response::error(Error{ErrorKind::Malformed, "bad request URI: " + e.message()});
+    }
+    pathOut = req.path;
+    for (const auto& [k, v] : in) req.headers[lower(k)] = v;
+
+    auto match = router_.match(req.method, req.path);
+    if (!match.handler) {
+      if (match.pathKnown) {
+        Response r = Response::error(Error{ErrorKind::Malformed, "method " + req.method + " is not allowed here"});
+        r.status = 405;
+        return r;
+      }
+      return Response::error(Error{ErrorKind::NotFound, "no such endpoint: " + req.method + " " + req.path});
+    }
+    req.params = std::move(match.params);
+
+    // Refuse an oversized body before reading it, then enforce the limit
+    // while reading (chunked bodies have no length up front).
+    const std::size_t limit = match.maxBody;
+    auto tooLarge = [&] {
+      closeAfter = true;
+      return Response::error(Error{ErrorKind::TooLarge, "the request body is larger than " + std::to_string(limit) +
+                                                            " bytes"});
+    };
+    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) return tooLarge();
+    // A request with neither a length nor chunked encoding has no body
+    // (RFC 9112 6.3); reading it would wait for the client to close.
+    const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();
+    std::istream& body = in.stream();
+    char buf[8192];
+    while (hasBody && body) {
+      body.read(buf, sizeof buf);
+      req.body.append(buf, static_cast<std::size_t>(body.gcount()));
+      if (req.body.size() > limit) return tooLarge();
+    }
+    return (*match.handler)(req);
+  }
+
+  const Router& router_;
+  Metrics& metrics_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  Factory(const Router& router, Metrics& metrics) : router_(router), metrics_(metrics) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Dispatch(router_, metrics_);
+  }
+
+ private:
+  const Router& router_;
+  Metrics& metrics_;
+};
+
+}  // namespace
+
+std::string Request::q(const std::string& name, const std::string& fallback) const {
+  auto it = query.find(name);
+  return it == query.end() ? fallback : it->second;
+}
+
+std::string Request::header(const std::string& lowerName) const {
+  auto it = headers.find(lowerName);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Response Response::json(int status, std::string body) { return Response{status, "application/json", std::move(body), {}}; }
+
+Response Response::error(const Error& error) { return json(statusFor(error.kind), json::errorBody(error)); }
+
+Response Response::text(int status, std::string body, std::string contentType) {
+  return Response{status, std::move(contentType), std::move(body), {}};
+}
+
+int statusFor(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Malformed: return 400;
+    case ErrorKind::Invalid: return 422;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::InsufficientStock: return 409;
+    case ErrorKind::TooLarge: return 413;
+    case ErrorKind::Unauthorized: return 401;
+    case ErrorKind::Forbidden: return 403;
+    case ErrorKind::Unavailable: return 503;
+    case ErrorKind::Internal: return 500;
+  }
+  return 500;
+}
+
+void Router::add(const std::string& method, const std::string& pattern, Handler handler, std::size_t maxBody) {
+  routes_.push_back({method, splitPath(pattern), std::move(handler), maxBody});
+}
+
+Router::Match Router::match(const std::string& method, const std::string& path) const {
+  Match result;
+  auto segments = splitPath(path);
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool ok = true;
+    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
+      const auto& pat = route.segments[i];
+      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') params.push_back(segments[i]);
+      else ok = pat == segments[i];
+    }
+    if (!ok) continue;
+    result.pathKnown = true;
+    if (route.method != method) continue;
+    result.handler = &route.handler;
+    result.params = std::move(params);
+    result.maxBody = route.maxBody;
+    return result;
+  }
+  return result;
+}
+
+Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, Metrics& metrics) {
+  return new Factory(router, metrics);
+}
+
+}  // namespace wms::server::http
