@@ -1,0 +1,407 @@
+// The label JSON gate. POCO's JSON parser is wrapped here: its exceptions
+// become Malformed errors and never leave this file.
+#include "wms/labels/Label.h"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <array>
+#include <exception>
+#include <set>
+#include <sstream>
+
+#include "Text.h"
+#include "wms/labels/Gs1.h"
+
+namespace wms::labels {
+namespace {
+
+using Poco::JSON::Object;
+
+constexpr std::size_t kMaxDepth = 16;  // the schema needs 3
+
+struct ChannelName {
+  Channel channel;
+  const char* json;
+  const char* display;
+};
+constexpr std::array<ChannelName, 6> kChannels{{
+    {Channel::Shopify, "shopify", "Shopify"},
+    {Channel::Lazada, "lazada", "Lazada"},
+    {Channel::Shopee, "shopee", "Shopee"},
+    {Channel::TikTokShop, "tiktok", "TikTok Shop"},
+    {Channel::Amazon, "amazon", "Amazon"},
+    {Channel::StorePos, "pos", "Store POS"},
+}};
+
+Error invalid(const std::string& message) { return makeError(ErrorKind::Invalid, message); }
+
+// --- field rules, shared by the parser and validateLabel -------------------
+
+Status checkText(const std::string& path, const std::string& value, bool required, std::size_t maxChars) {
+  if (!text::isValidUtf8(value)) return invalid(path + " is not valid UTF-8");
+  if (required && text::trim(value).empty()) return invalid(path + " is required");
+  const std::size_t chars = text::codePointCount(value);
+  if (chars > maxChars) {
+    return invalid(path + " is " + std::to_string(chars) + " characters long, at most " + std::to_string(maxChars) +
+                   " are allowed");
+  }
+  return {};
+}
+
+bool isAsciiPrintable(char c) { return c >= 0x20 && c <= 0x7E; }
+
+Status checkAddress(const std::string& path, const Address& a) {
+  const std::pair<const char*, const std::string*> required[] = {
+      {"name", &a.name}, {"line1", &a.line1}, {"city", &a.city}, {"postal_code", &a.postalCode},
+      {"country", &a.country}};
+  for (const auto& [key, value] : required) {
+    if (auto s = checkText(path + "." + key, *value, true, kMaxTextChars); !s) return s;
+  }
+  const std::pair<const char*, const std::string*> optional[] = {
+      {"company", &a.company}, {"line2", &a.line2}, {"region", &a.region}};
+  for (const auto& [key, value] : optional) {
+    if (auto s = checkText(path + "." + key, *value, false, kMaxTextChars); !s) return s;
+  }
+  if (auto s = checkText(path + ".phone", a.phone, false, 40); !s) return s;
+  if (a.postalCode.size() > 16) return invalid(path + ".postal_code is longer than 16 characters");
+  for (char c : a.postalCode) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '-';
+    if (!ok) return invalid(path + ".postal_code may contain only letters, digits, spaces and '-'");
+  }
+  if (a.country.size() != 2 || a.country[0] < 'A' || a.country[0] > 'Z' || a.country[1] < 'A' || a.country[1] > 'Z') {
+    return invalid(path + ".country must be a two-letter ISO 3166 code in capitals, like \"TH\"");
+  }
+  return {};
+}
+
+Status checkLabel(const ShippingLabel& label) {
+  if (auto s = checkAddress("ship_from", label.shipFrom); !s) return s;
+  if (auto s = checkAddress("ship_to", label.shipTo); !s) return s;
+
+  const std::string& ref = label.orderReference;
+  if (text::trim(ref).empty()) return invalid("order.reference is required");
+  if (ref.size() > kMaxOrderReferenceChars) {
+    return invalid("order.reference is longer than " + std::to_string(kMaxOrderReferenceChars) + " characters");
+  }
+  for (char c : ref) {
+    if (!isAsciiPrintable(c)) return invalid("order.reference may contain only printable ASCII characters");
+  }
+  if (auto s = checkText("order.channel_order_id", label.channelOrderId, false, 64); !s) return s;
+  if (auto s = checkText("carrier.name", label.carrier, true, 64); !s) return s;
+  if (auto s = checkText("carrier.service", label.service, true, 64); !s) return s;
+
+  const std::string& tn = label.trackingNumber;
+  if (tn.empty()) return invalid("tracking_number is required");
+  if (tn.size() > kMaxTrackingChars) {
+    return invalid("tracking_number is longer than " + std::to_string(kMaxTrackingChars) + " characters");
+  }
+  for (char c : tn) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-';
+    if (!ok) return invalid("tracking_number may contain only letters, digits and '-'");
+  }
+
+  if (label.weightGrams < 1 || label.weightGrams > 1'000'000) {
+    return invalid("weight_grams must be between 1 and 1000000, got " + std::to_string(label.weightGrams));
+  }
+  if (label.cartonCount < 1 || label.cartonCount > 999) {
+    return invalid("carton.count must be between 1 and 999, got " + std::to_string(label.cartonCount));
+  }
+  if (label.cartonNumber < 1 || label.cartonNumber > label.cartonCount) {
+    return invalid("carton.number must be between 1 and carton.count (" + std::to_string(label.cartonCount) +
+                   "), got " + std::to_string(label.cartonNumber));
+  }
+  if (label.sscc.size() != 18) return invalid("sscc must have 18 digits");
+  if (auto normalized = normalizeSscc(label.sscc); !normalized) return normalized.error();
+  return {};
+}
+
+// --- JSON reading -----------------------------------------------------------
+
+// Reads the members of one JSON object, remembering which keys were used so
+// that an unknown (misspelt) key is reported instead of silently ignored.
+class ObjectReader {
+ public:
+  ObjectReader(const Object& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+  std::string pathOf(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  // A string member; absent or null reads as "". Error if of another type.
+  Status string(const std::string& key, std::string& out) {
+    used_.insert(key);
+    if (!object_.has(key) || object_.isNull(key)) return {};
+    const Poco::Dynamic::Var value = object_.get(key);
+    if (!value.isString()) return invalid(pathOf(key) + " must be a string");
+    out = value.extract<std::string>();
+    return {};
+  }
+
+  Status integer(const std::string& key, std::int64_t& out, bool& present) {
+    used_.insert(key);
+    present = object_.has(key) && !object_.isNull(key);
+    if (!present) return {};
+    const Poco::Dynamic::Var value = object_.get(key);
+    if (!value.isInteger() || value.isBoolean()) return invalid(pathOf(key) + " must be a whole number");
+    try {
+      out = value.convert<Poco::Int64>();
+    } catch (const Poco::Exception&) {
+      return invalid(pathOf(key) + " is out of range");
+    }
+    return {};
+  }
+
+  // A nested object; `found` is false when absent or null.
+  Status object(const std::string& key, Poco::JSON::Object::Ptr& out) {
+    used_.insert(key);
+    out = nullptr;
+    if (!object_.has(key) || object_.isNull(key)) return {};
+    if (!object_.isObject(key)) return invalid(pathOf(key) + " must be an object");
+    out = object_.getObject(key);
+    return {};
+  }
+
+  Status noUnknownKeys() const {
+    std::vector<std::string> names;
+    object_.getNames(names);
+    for (const auto& name : names) {
+      if (!used_.count(name)) return invalid("unknown field " + pathOf(name));
+    }
+    return {};
+  }
+
+ private:
+  const Object& object_;
+  std::string path_;
+  std::set<std::string> used_;
+};
+
+Status readAddress(ObjectReader& parent, const std::string& key, Address& out) {
+  Object::Ptr obj;
+  if (auto s = parent.object(key, obj); !s) return s;
+  const std::string path = parent.pathOf(key);
+  if (!obj) return invalid(path + " is required");
+  ObjectReader r(*obj, path);
+  const std::pair<const char*, std::string*> fields[] = {
+      {"name", &out.name},     {"company", &out.company},      {"line1", &out.line1},
+      {"line2", &out.line2},   {"city", &out.city},            {"region", &out.region},
+      {"postal_code", &out.postalCode}, {"country", &out.country}, {"phone", &out.phone}};
+  for (const auto& [name, target] : fields) {
+    if (auto s = r.string(name, *target); !s) return s;
+  }
+  return r.noUnknownKeys();
+}
+
+Result<ShippingLabel> readLabel(const Object& root) {
+  ShippingLabel label;
+  ObjectReader r(root, "");
+  if (auto s = readAddress(r, "ship_from", label.shipFrom); !s) return s.error();
+  if (auto s = readAddress(r, "ship_to", label.shipTo); !s) return s.error();
+
+  Object::Ptr order;
+  if (auto s = r.object("order", order); !s) return s.error();
+  if (!order) return invalid("order is required");
+  {
+    ObjectReader o(*order, "order");
+    std::string channel;
+    if (auto s = o.string("reference", label.orderReference); !s) return s.error();
+    if (auto s = o.string("channel", channel); !s) return s.error();
+    if (auto s = o.string("channel_order_id", label.channelOrderId); !s) return s.error();
+    if (auto s = o.noUnknownKeys(); !s) return s.error();
+    if (channel.empty()) return invalid("order.channel is required");
+    bool known = false;
+    for (const auto& c : kChannels) {
+      if (channel == c.json) label.channel = c.channel, known = true;
+    }
+    if (!known) {
+      return invalid("order.channel must be one of shopify, lazada, shopee, tiktok, amazon, pos");
+    }
+  }
+
+  Object::Ptr carrier;
+  if (auto s = r.object("carrier", carrier); !s) return s.error();
+  if (!carrier) return invalid("carrier is required");
+  {
+    ObjectReader c(*carrier, "carrier");
+    if (auto s = c.string("name", label.carrier); !s) return s.error();
+    if (auto s = c.string("service", label.service); !s) return s.error();
+    if (auto s = c.noUnknownKeys(); !s) return s.error();
+  }
+
+  if (auto s = r.string("tracking_number", label.trackingNumber); !s) return s.error();
+
+  bool present = false;
+  if (auto s = r.integer("weight_grams", label.weightGrams, present); !s) return s.error();
+  if (!present) return invalid("weight_grams is required");
+
+  Object::Ptr carton;
+  if (auto s = r.object("carton", carton); !s) return s.error();
+  if (!carton) return invalid("carton is required");
+  {
+    ObjectReader c(*carton, "carton");
+    std::int64_t number = 0;
+    std::int64_t count = 0;
+    if (auto s = c.integer("number", number, present); !s) return s.error();
+    if (!present) return invalid("carton.number is required");
+    if (auto s = c.integer("count", count, present); !s) return s.error();
+    if (!present) return invalid("carton.count is required");
+    if (auto s = c.noUnknownKeys(); !s) return s.error();
+    if (count < 1 || count > 999) return invalid("carton.count must be between 1 and 999, got " + std::to_string(count));
+    if (number < 1 || number > count) {
+      return invalid("carton.number must be between 1 and carton.count (" + std::to_string(count) + "), got " +
+                     std::to_string(number));
+    }
+    label.cartonNumber = static_cast<int>(number);
+    label.cartonCount = static_cast<int>(count);
+  }
+
+  std::string sscc;
+  if (auto s = r.string("sscc", sscc); !s) return s.error();
+  if (sscc.empty()) return invalid("sscc is required");
+  auto normalized = normalizeSscc(sscc);
+  if (!normalized) return normalized.error();
+  label.sscc = normalized.value();
+
+  if (auto s = r.noUnknownKeys(); !s) return s.error();
+  if (auto s = checkLabel(label); !s) return s.error();
+  return label;
+}
+
+// Nesting depth of a JSON text, ignoring brackets inside strings. POCO's
+// parser recurses per level; this bounds the recursion before it starts.
+std::size_t nestingDepth(std::string_view json) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (inString) {
+      if (c == '\\') ++i;
+      else if (c == '"') inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+void writeString(std::ostringstream& out, const std::string& value) {
+  static const char* hex = "0123456789abcdef";
+  out << '"';
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out << "\\\""; break;
+      case '\\': out << "\\\\"; break;
+      case '\n': out << "\\n"; break;
+      case '\r': out << "\\r"; break;
+      case '\t': out << "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out << "\\u00" << hex[c >> 4] << hex[c & 0xF];
+        } else {
+          out << ch;
+        }
+    }
+  }
+  out << '"';
+}
+
+void writeAddress(std::ostringstream& out, const Address& a) {
+  out << "{\"name\": ";
+  writeString(out, a.name);
+  const std::pair<const char*, const std::string*> optional[] = {
+      {"company", &a.company}, {"line1", &a.line1}, {"line2", &a.line2}, {"city", &a.city},
+      {"region", &a.region},   {"postal_code", &a.postalCode}, {"country", &a.country}, {"phone", &a.phone}};
+  for (const auto& [key, value] : optional) {
+    if (value->empty()) continue;
+    out << ", \"" << key << "\": ";
+    writeString(out, *value);
+  }
+  out << '}';
+}
+
+}  // namespace
+
+const char* toString(Channel channel) noexcept {
+  for (const auto& c : kChannels) {
+    if (c.channel == channel) return c.json;
+  }
+  return "?";
+}
+
+const char* displayName(Channel channel) noexcept {
+  for (const auto& c : kChannels) {
+    if (c.channel == channel) return c.display;
+  }
+  return "?";
+}
+
+Result<ShippingLabel> parseLabelJson(std::string_view json) {
+  if (json.size() > kMaxLabelJsonBytes) {
+    return makeError(ErrorKind::TooLarge, "label JSON is " + std::to_string(json.size()) + " bytes, at most " +
+                                              std::to_string(kMaxLabelJsonBytes) + " are accepted");
+  }
+  if (nestingDepth(json) > kMaxDepth) {
+    return makeError(ErrorKind::Malformed, "label JSON is nested deeper than " + std::to_string(kMaxDepth) + " levels");
+  }
+  Poco::Dynamic::Var root;
+  try {
+    Poco::JSON::Parser parser;
+    parser.setDepth(kMaxDepth + 1);
+    root = parser.parse(std::string(json));
+  } catch (const Poco::Exception& e) {
+    return makeError(ErrorKind::Malformed, "label JSON is not valid JSON: " + e.displayText());
+  } catch (const std::exception& e) {
+    return makeError(ErrorKind::Malformed, std::string("label JSON is not valid JSON: ") + e.what());
+  }
+  if (root.type() != typeid(Object::Ptr)) {
+    return makeError(ErrorKind::Malformed, "label JSON must be an object");
+  }
+  try {
+    const Object::Ptr object = root.extract<Object::Ptr>();
+    if (!object) return makeError(ErrorKind::Malformed, "label JSON must be an object");
+    return readLabel(*object);
+  } catch (const Poco::Exception& e) {
+    return makeError(ErrorKind::Malformed, "label JSON could not be read: " + e.displayText());
+  } catch (const std::exception& e) {
+    return makeError(ErrorKind::Malformed, std::string("label JSON could not be read: ") + e.what());
+  }
+}
+
+Status validateLabel(const ShippingLabel& label) { return checkLabel(label); }
+
+std::string labelToJson(const ShippingLabel& label) {
+  std::ostringstream out;
+  out << "{\n  \"ship_from\": ";
+  writeAddress(out, label.shipFrom);
+  out << ",\n  \"ship_to\": ";
+  writeAddress(out, label.shipTo);
+  out << ",\n  \"order\": {\"reference\": ";
+  writeString(out, label.orderReference);
+  out << ", \"channel\": \"" << toString(label.channel) << '"';
+  if (!label.channelOrderId.empty()) {
+    out << ", \"channel_order_id\": ";
+    writeString(out, label.channelOrderId);
+  }
+  out << "},\n  \"carrier\": {\"name\": ";
+  writeString(out, label.carrier);
+  out << ", \"service\": ";
+  writeString(out, label.service);
+  out << "},\n  \"tracking_number\": ";
+  writeString(out, label.trackingNumber);
+  out << ",\n  \"weight_grams\": " << label.weightGrams;
+  out << ",\n  \"carton\": {\"number\": " << label.cartonNumber << ", \"count\": " << label.cartonCount << '}';
+  out << ",\n  \"sscc\": ";
+  writeString(out, label.sscc);
+  out << "\n}\n";
+  return out.str();
+}
+
+}  // namespace wms::labels
