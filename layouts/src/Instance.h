@@ -100,8 +100,10 @@ struct DpScratchDeleter {
   void operator()(DpScratch* p) const noexcept;
 };
 // Exact shortest route length; reconstructs the walk into `walk` when not null.
-// Requires in.rows <= kMaxExactCrossAisles and at least one pick.
-Millimetres optimalRoute(const Instance& in, DpScratch& scratch, Walk* walk);
+// Requires in.rows <= kMaxExactCrossAisles and at least one pick. upperBound:
+// the length of some route for these picks (0 if none is known); it only
+// speeds the search up.
+Millimetres optimalRoute(const Instance& in, DpScratch& scratch, Walk* walk, Millimetres upperBound);
 DpScratch* newDpScratch();
 
 }  // namespace wms::layouts

@@ -92,6 +92,8 @@ struct DpScratch {
   std::vector<std::uint32_t> table;  // open addressing: node index + 1, 0 = empty
   std::vector<std::uint8_t> confs;   // reconstruction: per (col, block)
   std::vector<std::uint8_t> rights;  // reconstruction: per (col, row)
+  std::vector<Millimetres> lowerBound;          // per stage: least cost still to come once begun
+  std::vector<Millimetres> lowerBoundVertical;  // per stage: least cost of the sections still to come
 };
 
 DpScratch* newDpScratch() { return new DpScratch; }
@@ -198,33 +200,80 @@ void walkEdges(const Instance& in, const std::vector<Edge>& edges, Walk& walk) {
 
 }  // namespace
 
-Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk) {
+Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk, Millimetres upperBound) {
   const int R = in.rows;
   const int C = static_cast<int>(in.cols.size());
   if (R > kMaxRows || R < 2) throw std::logic_error("optimal route: unsupported number of cross aisles");
   const int S = in.sCol * R + in.sRow, T = in.tCol * R + in.tRow;
 
   // The last stage at which something must be visited: a component may only
-  // close (become the whole route) after it.
+  // close (become the whole route) after it. And the rightmost column holding
+  // something to visit.
   int lastRequired = std::max(S, T);
+  int leftmost = std::min(in.sCol, in.tCol);
+  int rightmost = std::max(in.sCol, in.tCol);
   for (int c = 0; c < C; ++c) {
     for (int j = 0; j + 1 < R; ++j) {
-      if (!in.section(c, j).empty()) lastRequired = std::max(lastRequired, c * R + j);
+      if (!in.section(c, j).empty()) {
+        lastRequired = std::max(lastRequired, c * R + j);
+        leftmost = std::min(leftmost, c);
+        rightmost = std::max(rightmost, c);
+      }
     }
   }
+  // Columns beyond the outermost aisle with something to visit are never
+  // needed: projecting a route's part beyond it onto that aisle keeps every
+  // degree's parity and the connectivity and does not lengthen it. (Not so
+  // when the outermost column is a place between aisles: it has no aisle to
+  // project onto.)
+  const int firstCol = in.real(leftmost) ? leftmost : 0;
+  const int lastCol = in.real(rightmost) ? rightmost : C - 1;
+
+  // Branch and bound: a state whose cost plus a lower bound on what is still
+  // to be walked exceeds a known route's length cannot lead to the optimum.
+  // The bound: the cheapest pattern of every section with picks not yet
+  // decided, plus, once the route has begun left of them, crossing every gap
+  // between columns up to the rightmost column with something to visit: twice
+  // for a closed route, at least once when start and end differ.
+  sc.lowerBound.assign(std::size_t(C) * std::size_t(R) + 1, 0);
+  sc.lowerBoundVertical.assign(std::size_t(C) * std::size_t(R) + 1, 0);
+  {
+    const Millimetres crossings = S == T ? 2 : 1;
+    Millimetres vertical = 0;
+    for (int c = C - 1; c >= 0; --c) {
+      const Millimetres horizontal =
+          c + 1 < rightmost ? crossings * (in.cols[std::size_t(rightmost)].x - in.cols[std::size_t(c) + 1].x) : 0;
+      for (int j = R - 1; j >= 0; --j) {
+        // Stage c*R+j decides section (c, j): the bound after it excludes it.
+        sc.lowerBound[std::size_t(c * R + j) + 1] = vertical + horizontal;
+        sc.lowerBoundVertical[std::size_t(c * R + j) + 1] = vertical;
+        if (j + 1 < R && in.real(c)) {
+          const SectionPicks& sp = in.section(c, j);
+          if (!sp.empty()) {
+            const Millimetres lo = in.rowY(j), hi = in.rowY(j + 1);
+            Millimetres m = std::min({hi - lo, 2 * (sp.hi - lo), 2 * (hi - sp.lo)});
+            if (sp.gapHi > sp.gapLo) m = std::min(m, 2 * (sp.gapLo - lo) + 2 * (hi - sp.gapHi));
+            vertical += m;
+          }
+        }
+      }
+    }
+  }
+  const Millimetres bound = upperBound > 0 ? upperBound : kInf;
 
   sc.nodes.clear();
   sc.stageBegin.clear();
   sc.stageBegin.push_back(0);
-  sc.nodes.push_back(Node{encode(State{}, R), 0, 0, None, 0});
+  const std::uint64_t emptyKey = encode(State{}, R);
+  sc.nodes.push_back(Node{emptyKey, 0, 0, None, 0});
   Millimetres best = kInf;
   std::uint32_t bestNode = 0;
   std::uint8_t bestConf = None, bestRight = 0;
   int bestStage = -1;
 
   Insert ins{sc, 0, 0};
-  for (int c = 0; c < C; ++c) {
-    const Millimetres width = c + 1 < C ? in.cols[std::size_t(c) + 1].x - in.cols[std::size_t(c)].x : 0;
+  for (int c = firstCol; c <= lastCol; ++c) {
+    const Millimetres width = c < lastCol ? in.cols[std::size_t(c) + 1].x - in.cols[std::size_t(c)].x : 0;
     const bool real = in.real(c);
     for (int j = 0; j < R; ++j) {
       const int stage = c * R + j;
@@ -233,6 +282,8 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk) {
       ins.stageStart = end;
       ins.reset(end - begin);
       sc.stageBegin.push_back(end);
+      const Millimetres nextBound = sc.lowerBound[std::size_t(stage) + 1];
+      const Millimetres nextBoundVertical = sc.lowerBoundVertical[std::size_t(stage) + 1];
 
       // Patterns available for the section above this vertex, with their cost.
       Conf confs[6];
@@ -270,54 +321,52 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk) {
       const int parity = (v == S) != (v == T) ? 1 : 0;
       const bool required = v == S || v == T;
       const bool closable = stage >= lastRequired;
+      constexpr std::uint8_t V = 15;  // the vertex's component until canonicalised
 
       for (std::uint32_t idx = begin; idx < end; ++idx) {
         const std::uint64_t key = sc.nodes[idx].key;
         const Millimetres base = sc.nodes[idx].cost;
         const State st = decode(key, R);
         const int inDeg = st.m[j] + st.cm + (st.top ? 2 : 0);
+        // The vertex joins the components arriving from the left and from
+        // below; computed once for all the patterns tried below.
+        const std::uint8_t a = st.m[j] ? st.lab[j] : 0, b = st.cm ? st.cl : 0;
+        State merged = st;
+        bool vElsewhere = false, others = false;
+        for (int q = 0; q < R; ++q) {
+          if (q == j) continue;
+          if (merged.lab[q] != 0 && (merged.lab[q] == a || merged.lab[q] == b)) {
+            merged.lab[q] = V;
+            vElsewhere = true;
+          } else if (merged.lab[q] != 0) {
+            others = true;
+          }
+        }
         for (int k = 0; k < nconf; ++k) {
           const Conf conf = confs[k];
           const int deg0 = inDeg + kDownDeg[conf];
+          const bool pass = conf == Pass1 || conf == Pass2;
+          const bool topNext = conf == Top || conf == Gap;
           for (int r = (deg0 + parity) % 2; r <= 2; r += 2) {
-            if (r > 0 && c + 1 == C) break;
+            if (r > 0 && c == lastCol) break;
             const Millimetres cost = base + costs[k] + r * width;
-            if (cost >= best) continue;
-            State ns = st;
-            const int deg = deg0 + r;
-            if (deg == 0) {
+            if (cost >= best || cost + nextBoundVertical > bound) continue;
+            if (deg0 + r == 0) {
               if (required) continue;
+              if (key != emptyKey && cost + nextBound > bound) continue;
+              State ns = st;
               ns.m[j] = 0;
               ns.lab[j] = 0;
               ns.cm = 0;
               ns.cl = 0;
-              ns.top = conf == Top;
+              ns.top = topNext;
               ins.add(encode(ns, R), cost, idx, conf, std::uint8_t(r));
               continue;
             }
-            // The vertex joins the components arriving from the left and from
-            // below into one (label 15 until canonicalised).
-            const std::uint8_t V = 15;
-            const std::uint8_t a = st.m[j] ? st.lab[j] : 0, b = st.cm ? st.cl : 0;
-            for (int q = 0; q < R; ++q) {
-              if (ns.lab[q] != 0 && (ns.lab[q] == a || ns.lab[q] == b)) ns.lab[q] = V;
-            }
-            ns.m[j] = std::uint8_t(r);
-            ns.lab[j] = r ? V : 0;
-            const bool pass = conf == Pass1 || conf == Pass2;
-            ns.cm = pass ? std::uint8_t(kUpDeg[conf]) : 0;
-            ns.cl = pass ? V : 0;
-            ns.top = conf == Top || conf == Gap;
-            bool open = ns.cl == V;
-            bool others = false;
-            for (int q = 0; q < R; ++q) {
-              if (ns.lab[q] == V) open = true;
-              else if (ns.lab[q] != 0) others = true;
-            }
-            if (!open) {
+            if (!(r > 0 || pass || vElsewhere)) {
               // The vertex's component is finished: that is the whole route
               // only if nothing else is open or still to be visited.
-              if (others || ns.top || !closable) continue;
+              if (others || topNext || !closable) continue;
               best = cost;
               bestNode = idx;
               bestConf = conf;
@@ -325,6 +374,13 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk) {
               bestStage = stage;
               continue;
             }
+            if (cost + nextBound > bound) continue;
+            State ns = merged;
+            ns.m[j] = std::uint8_t(r);
+            ns.lab[j] = r ? V : 0;
+            ns.cm = pass ? std::uint8_t(kUpDeg[conf]) : 0;
+            ns.cl = pass ? V : 0;
+            ns.top = topNext;
             ins.add(encode(ns, R), cost, idx, conf, std::uint8_t(r));
           }
         }
@@ -340,7 +396,7 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk) {
   sc.confs[std::size_t(bestStage)] = bestConf;
   sc.rights[std::size_t(bestStage)] = bestRight;
   std::uint32_t idx = bestNode;
-  for (int stage = bestStage; stage > 0; --stage) {
+  for (int stage = bestStage; stage > firstCol * R; --stage) {
     const Node& n = sc.nodes[idx];
     sc.confs[std::size_t(stage - 1)] = n.conf;
     sc.rights[std::size_t(stage - 1)] = n.right;

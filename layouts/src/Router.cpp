@@ -37,6 +37,7 @@ struct Router::Scratch {
   std::vector<std::uint32_t> order;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> byId;
   std::vector<LocationId> stops;
+  std::vector<Millimetres> matrix;
 };
 
 Router::Router(Layout layout) : layout_(std::move(layout)), scratch_(std::make_unique<Scratch>()) {}
@@ -59,31 +60,30 @@ namespace {
 
 Method resolve(Method method, std::size_t rows) {
   if (method != Method::Best) return method;
-  return rows <= kMaxExactCrossAisles ? Method::Optimal : Method::LocalSearch;
+  return rows <= kBestExactCrossAisles ? Method::Optimal : Method::LocalSearch;
 }
 
-// Distances between route nodes: 0 = start, 1..n = picks, n + 1 = end.
-struct NodeDistance {
-  const Instance& in;
-  Millimetres operator()(std::uint32_t a, std::uint32_t b) const {
-    const auto n = static_cast<std::uint32_t>(in.picks.size());
-    const auto& d = *in.d;
-    auto place = [&](std::uint32_t v) -> const Place& { return d.places[index(v == 0 ? in.start : in.end)]; };
-    auto loc = [&](std::uint32_t v) -> const Location& { return d.locations[index(in.picks[v - 1].id)]; };
-    const bool pa = a == 0 || a == n + 1, pb = b == 0 || b == n + 1;
-    if (pa && pb) return d.placeToPlace(place(a), place(b));
-    if (pa) return d.placeToPick(place(a), loc(b));
-    if (pb) return d.placeToPick(place(b), loc(a));
-    return d.pickToPick(loc(a), loc(b));
-  }
-};
-
 // 2-opt and or-opt moves on the open path start -> tour -> end until none
-// improves. Strictly decreasing integer length, so it terminates.
-void improve(const Instance& in, std::vector<std::uint32_t>& tour) {
-  NodeDistance dist{in};
+// improves. Strictly decreasing integer length, so it terminates. Nodes: 0 =
+// start, 1..n = picks, n + 1 = end; distances precomputed once.
+void improve(const Instance& in, std::vector<std::uint32_t>& tour, std::vector<Millimetres>& matrix) {
   const std::size_t n = tour.size();
   if (n < 2) return;
+  const std::size_t N = n + 2;
+  const auto& d = *in.d;
+  const Place& sp = d.places[index(in.start)];
+  const Place& ep = d.places[index(in.end)];
+  matrix.assign(N * N, 0);
+  for (std::size_t a = 1; a <= n; ++a) {
+    const Location& la = d.locations[index(in.picks[a - 1].id)];
+    matrix[a] = matrix[a * N] = d.placeToPick(sp, la);
+    matrix[(n + 1) * N + a] = matrix[a * N + n + 1] = d.placeToPick(ep, la);
+    for (std::size_t b = a + 1; b <= n; ++b) {
+      matrix[a * N + b] = matrix[b * N + a] = d.pickToPick(la, d.locations[index(in.picks[b - 1].id)]);
+    }
+  }
+  matrix[n + 1] = matrix[(n + 1) * N] = d.placeToPlace(sp, ep);
+  auto dist = [&](std::uint32_t a, std::uint32_t b) { return matrix[a * N + b]; };
   std::vector<std::uint32_t> t;
   t.reserve(n + 2);
   t.push_back(0);
@@ -141,6 +141,14 @@ void improve(const Instance& in, std::vector<std::uint32_t>& tour) {
 
 }  // namespace
 
+// A quick route's length bounds the exact search; the combined policy is
+// cheap and usually close.
+Millimetres Router::upperBound(Scratch& s) {
+  Walk probe(s.in, true, nullptr, nullptr, s.visited);
+  policyRoute(s.in, Method::Combined, probe);
+  return probe.length();
+}
+
 Status Router::routeInto(std::span<const LocationId> picks, const RouteOptions& options, Route& out) {
   Scratch& s = *scratch_;
   const Method method = resolve(options.method, layout_.crossAisles().size());
@@ -159,9 +167,10 @@ Status Router::routeInto(std::span<const LocationId> picks, const RouteOptions& 
 
   switch (method) {
     case Method::Optimal: {
+      const Millimetres bound = s.in.picks.empty() ? 0 : upperBound(s);
       Walk walk(s.in, true, path, &out.stops, s.visited);
       if (s.in.picks.empty()) walk.moveToEnd();
-      else optimalRoute(s.in, *s.dp, &walk);
+      else optimalRoute(s.in, *s.dp, &walk, bound);
       out.distanceMm = walk.length();
       return {};
     }
@@ -198,7 +207,7 @@ Status Router::routeInto(std::span<const LocationId> picks, const RouteOptions& 
             }
           }
         }
-        improve(s.in, s.order);
+        improve(s.in, s.order, s.matrix);
       }
       Walk walk(s.in, false, path, &out.stops, s.visited);
       for (std::uint32_t i : s.order) {
@@ -235,7 +244,7 @@ Result<Millimetres> Router::length(std::span<const LocationId> picks, const Rout
     for (LocationId id : picks) (void)layout_.location(id);
     scratch_->in.build(layout_.data(), picks, start, end);
     if (scratch_->in.picks.empty()) return layout_.distance(start, end);
-    return optimalRoute(scratch_->in, *scratch_->dp, nullptr);
+    return optimalRoute(scratch_->in, *scratch_->dp, nullptr, upperBound(*scratch_));
   }
   RouteOptions o = options;
   o.withPath = false;

@@ -111,9 +111,8 @@ BOOST_AUTO_TEST_CASE(optimal_is_never_longer_than_any_heuristic_on_the_samples_w
     Router router(layout);
     for (int k = 0; k < 60; ++k) {
       auto picks = randomPicks(rng, layout, k % 2 ? 50 : 12);
-      auto best = router.route(picks);
+      auto best = router.route(picks, options(Method::Optimal, layout.depot(), layout.depot()));
       BOOST_REQUIRE(best.ok());
-      BOOST_TEST(best->method == Method::Optimal);
       BOOST_TEST(router.evaluate(best->stops) == best->distanceMm);
       BOOST_TEST(pathProblem(layout, *best, layout.depot(), layout.depot()) == "");
       for (Method m : {Method::SShape, Method::Return, Method::Midpoint, Method::LargestGap, Method::Combined,
@@ -127,21 +126,24 @@ BOOST_AUTO_TEST_CASE(optimal_is_never_longer_than_any_heuristic_on_the_samples_w
   }
 }
 
-BOOST_AUTO_TEST_CASE(best_chooses_optimal_where_it_applies_and_local_search_beyond) {
+BOOST_AUTO_TEST_CASE(best_routes_exactly_up_to_one_middle_cross_aisle_and_with_local_search_beyond) {
   std::mt19937 rng(3);
-  Layout exact = build(randomSpec(rng, int(kMaxExactCrossAisles)));
-  Router a(exact);
-  auto ra = a.route(randomPicks(rng, exact, 5));
-  BOOST_REQUIRE(ra.ok());
-  BOOST_TEST(ra->method == Method::Optimal);
-  BOOST_TEST(ra->optimal);
-
-  Layout many = build(randomSpec(rng, int(kMaxExactCrossAisles) + 1));
-  Router b(many);
-  auto rb = b.route(randomPicks(rng, many, 5));
-  BOOST_REQUIRE(rb.ok());
-  BOOST_TEST(rb->method == Method::LocalSearch);
-  BOOST_TEST(!rb->optimal);
+  for (int rows = 2; rows <= int(kMaxExactCrossAisles) + 1; ++rows) {
+    Layout layout = build(randomSpec(rng, rows));
+    Router router(layout);
+    auto picks = randomPicks(rng, layout, 6);
+    auto route = router.route(picks);
+    BOOST_REQUIRE(route.ok());
+    if (rows <= int(kBestExactCrossAisles)) {
+      BOOST_TEST(route->method == Method::Optimal);
+      BOOST_TEST(route->optimal);
+    } else {
+      BOOST_TEST(route->method == Method::LocalSearch);
+      BOOST_TEST(!route->optimal);
+      BOOST_TEST(route->distanceMm >= heldKarp(layout, picks, layout.depot(), layout.depot()));
+    }
+    BOOST_TEST(*router.length(picks) == route->distanceMm);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(optimal_on_a_layout_with_too_many_cross_aisles_is_a_clear_error) {

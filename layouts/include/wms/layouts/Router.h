@@ -7,9 +7,10 @@
 //       cross aisles);
 //   optimal      exact shortest route (a dynamic programme over the aisles, linear
 //       in their number) for layouts with at most kMaxExactCrossAisles cross aisles;
+//       fast up to kBestExactCrossAisles (one middle cross aisle), slower beyond;
 //   localsearch  the best policy route improved by 2-opt and or-opt moves over the
 //       exact shortest-path distances (a heuristic: never reported as optimal);
-//   best         optimal where it applies, localsearch otherwise;
+//   best         optimal up to kBestExactCrossAisles cross aisles, localsearch beyond;
 //   given        the pick list's own order, shortest path between stops.
 // Distances are exact integers (millimetres) on the layout's walking model.
 //
@@ -33,6 +34,10 @@ enum class Method { SShape, Return, Midpoint, LargestGap, Combined, Optimal, Loc
 // The exact method handles layouts with up to this many cross aisles (front,
 // back and middle ones); its cost grows quickly with the count.
 inline constexpr std::size_t kMaxExactCrossAisles = 5;
+// Method::Best routes exactly up to this many cross aisles (a front, a back and
+// one middle cross aisle: well under a millisecond for 50 picks) and with
+// local search beyond, where the exact method takes milliseconds per route.
+inline constexpr std::size_t kBestExactCrossAisles = 3;
 
 // The method's name as used by wms-route ("sshape", "largestgap", ...).
 std::string_view toString(Method method) noexcept;
@@ -86,6 +91,7 @@ class Router {
 
  private:
   struct Scratch;
+  static Millimetres upperBound(Scratch& scratch);
   Layout layout_;
   std::unique_ptr<Scratch> scratch_;
 };
