@@ -13,10 +13,11 @@ Result<std::int64_t> changeOnHandAt(store::Tx& tx, const domain::StockAtLocation
                                     domain::LedgerCause cause, const std::string& reference,
                                     const std::string& idempotencyKey, const std::string& note) {
   store::StockRepository stock(tx);
-  // The SKU total first: if it refuses (would drop below what is allocated),
-  // the location row is left untouched.
-  if (auto st = stock.changeOnHand(where.sku, delta); !st) return st.error();
+  // Both changes happen inside the caller's write; if the second refuses,
+  // the write's rollback undoes the first. The location goes first for the
+  // more telling message ("location X holds 3").
   if (auto st = stock.changeAtLocation(where, delta); !st) return st.error();
+  if (auto st = stock.changeOnHand(where.sku, delta); !st) return st.error();
   domain::LedgerEntry e;
   e.sku = where.sku;
   e.location = where.location;

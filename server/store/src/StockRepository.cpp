@@ -78,8 +78,10 @@ Status StockRepository::changeOnHand(const std::string& sku, std::int64_t delta)
   if (changed == 0) {
     auto st = skuStock(sku);
     if (!st) return Error{ErrorKind::NotFound, "no SKU '" + sku + "'"};
-    return insufficient("SKU " + sku + " has on_hand " + n(st->onHand) + " with " + n(st->allocated) +
-                        " allocated; a change of " + n(delta) + " would leave less than is allocated");
+    if (st->onHand + delta < 0)
+      return insufficient("SKU " + sku + " has " + n(st->onHand) + " on hand, cannot take " + n(-delta));
+    return insufficient("SKU " + sku + " has " + n(st->onHand) + " on hand of which " + n(st->allocated) +
+                        " are reserved by orders; only " + n(st->available()) + " can be taken");
   }
   return {};
 }

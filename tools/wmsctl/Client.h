@@ -1,0 +1,39 @@
+// The HTTP client wmsctl talks to wmsd with. Every failure (no server,
+// timeout, an error status) comes back as an Error with a message for a
+// person; nothing throws out of it.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <string>
+
+#include "wms/common/Result.h"
+
+namespace wmsctl {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  Poco::JSON::Object::Ptr json;  // null if the body is not a JSON object
+};
+
+class Client {
+ public:
+  // base: "http://host:port" (no path).
+  explicit Client(std::string base) : base_(std::move(base)) {}
+
+  // Sends a request; an unreachable server or an unparseable URL is an
+  // Unavailable error. Any HTTP status is returned as a Reply.
+  wms::Result<Reply> send(const std::string& method, const std::string& path, const std::string& body = {},
+                          const std::map<std::string, std::string>& headers = {});
+
+  // send(), but a status >= 400 becomes an Error carrying the server's detail.
+  wms::Result<Reply> call(const std::string& method, const std::string& path, const std::string& body = {},
+                          const std::map<std::string, std::string>& headers = {});
+
+ private:
+  std::string base_;
+};
+
+}  // namespace wmsctl
