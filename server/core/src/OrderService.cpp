@@ -3,7 +3,6 @@
 #include <set>
 
 #include "StockOps.h"
-#include "wms/store/CatalogRepository.h"
 #include "wms/store/StockRepository.h"
 
 namespace wms::server {
@@ -37,11 +36,37 @@ Result<CreateOrderResult> OrderService::create(const domain::NewOrder& in, const
       }
     }
     // A channel delivering the same order twice gets the stored order back.
-    if (auto existing = orders.findByExternal(in.channel, in.externalId)) {
-      out = {*existing, false};
+    if (auto existing = orders.idByExternal(in.channel, in.externalId)) {
+      out = {*orders.find(*existing), false};
       return {};
     }
-    store::CatalogRepository catalog(tx);
+    // One lookup per SKU tells both whether it exists and what is available;
+    // this is the hot path of order intake, so it stays a handful of statements.
+    store::StockRepository stock(tx);
+    const auto wanted = domain::quantitiesBySku(in.lines);
+    std::string shortMessage;
+    for (const auto& [sku, qty] : wanted) {
+      auto s = stock.skuStock(sku);
+      if (!s) {
+        std::size_t index = 0;
+        while (in.lines[index].sku != sku) ++index;
+        return Error{ErrorKind::Invalid,
+                     "lines[" + std::to_string(index) + "].sku: no SKU '" + sku + "' in the catalogue"};
+      }
+      if (s->available() < qty)
+        shortMessage += " " + sku + " wanted " + std::to_string(qty) + ", available " + std::to_string(s->available()) + ";";
+    }
+    const bool fillable = shortMessage.empty();
+    if (!fillable && policy == domain::ShortagePolicy::Reject) {
+      shortMessage.pop_back();
+      return Error{ErrorKind::InsufficientStock, "not enough stock:" + shortMessage};
+    }
+    if (fillable) {
+      for (const auto& [sku, qty] : wanted) {
+        // Cannot fail after the check above: all writes run on one thread.
+        if (!stock.reserve(sku, qty)) return Error{ErrorKind::Internal, "reservation of " + sku + " failed"};
+      }
+    }
     domain::Order o;
     o.channel = in.channel;
     o.externalId = in.externalId;
@@ -49,40 +74,37 @@ Result<CreateOrderResult> OrderService::create(const domain::NewOrder& in, const
     o.carrier = in.carrier;
     o.priority = in.priority;
     o.shipTo = in.shipTo;
+    o.status = fillable ? domain::OrderStatus::Allocated : domain::OrderStatus::Backordered;
+    o.createdAtMs = o.updatedAtMs = tx.nowMs();
     int lineNo = 0;
     for (const auto& l : in.lines) {
-      if (!catalog.skuExists(l.sku))
-        return Error{ErrorKind::Invalid,
-                     "lines[" + std::to_string(lineNo) + "].sku: no SKU '" + l.sku + "' in the catalogue"};
       domain::OrderLine line;
       line.lineNo = ++lineNo;
       line.sku = l.sku;
       line.externalLineId = l.externalLineId;
       line.qty = l.qty;
+      line.allocated = fillable ? l.qty : 0;
       o.lines.push_back(line);
     }
-    auto shortages = ops::shortagesOf(tx, o.lines);
-    if (!shortages.empty() && policy == domain::ShortagePolicy::Reject) {
-      std::string message = "not enough stock:";
-      for (const auto& s : shortages)
-        message += " " + s.sku + " wanted " + std::to_string(s.wanted) + ", available " + std::to_string(s.available) +
-                   ";";
-      message.pop_back();
-      return Error{ErrorKind::InsufficientStock, message};
-    }
-    o.status = shortages.empty() ? domain::OrderStatus::Allocated : domain::OrderStatus::Backordered;
     auto id = orders.insert(o);
     if (!id) return id.error();
     o.id = *id;
-    if (shortages.empty()) {
-      if (auto s = ops::reserveAll(tx, o); !s) return s;
+    if (fillable) {
+      for (const auto& [sku, qty] : wanted) {
+        domain::LedgerEntry e;
+        e.sku = sku;
+        e.deltaAllocated = qty;
+        e.cause = domain::LedgerCause::Reservation;
+        e.reference = ops::orderRef(o.id);
+        stock.appendLedger(e);
+      }
       events_.changedInTx(tx, skusOf(o));
       reserved = true;
     }
     if (!key.empty()) {
       if (auto s = keys.claim(key, std::to_string(o.id)); !s) return s;
     }
-    out = {*orders.find(o.id), true};
+    out = {std::move(o), true};
     return {};
   });
   if (!st) return st.error();

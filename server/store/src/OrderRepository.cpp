@@ -58,7 +58,7 @@ struct OrderRows {
 
 Result<domain::OrderId> OrderRepository::insert(const domain::Order& o) {
   auto& s = writeSession(tx_);
-  if (findByExternal(o.channel, o.externalId))
+  if (idByExternal(o.channel, o.externalId))
     return Error{ErrorKind::Conflict, std::string("order ") + domain::toString(o.channel) + "/" + o.externalId +
                                           " already exists"};
   const std::int64_t at = o.createdAtMs ? o.createdAtMs : tx_.nowMs();
@@ -72,7 +72,7 @@ Result<domain::OrderId> OrderRepository::insert(const domain::Order& o) {
             std::string(domain::toString(o.serviceLevel)), o.carrier, o.priority, a.name, a.company, a.line1, a.line2,
             a.city, a.region, a.postalCode, a.country, a.phone, a.email, o.holdReason, at, tx_.nowMs());
   Poco::Int64 id = 0;
-  s << "SELECT last_insert_rowid()", into(id), now;
+  s << "SELECT last_insert_rowid()", into(id), now;  // the same connection's last insert
   for (const auto& l : o.lines) {
     sql::exec(s,
               "INSERT INTO order_lines(order_id, line_no, sku, external_line_id, qty, allocated, picked, short_qty, "
@@ -103,6 +103,14 @@ std::optional<domain::Order> OrderRepository::find(domain::OrderId id) {
   if (orders.empty()) return std::nullopt;
   loadLines(orders[0]);
   return orders[0];
+}
+
+std::optional<domain::OrderId> OrderRepository::idByExternal(domain::Channel channel, const std::string& externalId) {
+  std::vector<Poco::Int64> ids;
+  session(tx_) << "SELECT id FROM orders WHERE channel = ? AND external_id = ?",
+      bind(std::string(domain::toString(channel))), bind(externalId), into(ids), now;
+  if (ids.empty()) return std::nullopt;
+  return static_cast<domain::OrderId>(ids[0]);
 }
 
 std::optional<domain::Order> OrderRepository::findByExternal(domain::Channel channel, const std::string& externalId) {

@@ -102,7 +102,18 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       return Response::error(Error{ErrorKind::TooLarge, "the request body is larger than " + std::to_string(limit) +
                                                             " bytes"});
     };
-    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) return tooLarge();
+    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+      // A modest excess is read and dropped so that the client, still
+      // sending, gets to read the 413 instead of a broken pipe; a large one
+      // is not worth reading and the connection is just closed.
+      constexpr Poco::Int64 kDrainAtMost = 4 << 20;
+      if (in.getContentLength64() <= kDrainAtMost) {
+        char sink[8192];
+        while (in.stream().read(sink, sizeof sink) || in.stream().gcount() > 0) {
+        }
+      }
+      return tooLarge();
+    }
     // A request with neither a length nor chunked encoding has no body
     // (RFC 9112 6.3); reading it would wait for the client to close.
     const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();

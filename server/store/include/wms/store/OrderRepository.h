@@ -29,6 +29,8 @@ class OrderRepository {
 
   std::optional<domain::Order> find(domain::OrderId id);
   std::optional<domain::Order> findByExternal(domain::Channel channel, const std::string& externalId);
+  // Just the id of a channel's order, if stored (cheaper than findByExternal).
+  std::optional<domain::OrderId> idByExternal(domain::Channel channel, const std::string& externalId);
   // Orders matching the filter, by id ascending.
   std::vector<domain::Order> list(const OrderFilter& filter);
   // Number of orders per status.
