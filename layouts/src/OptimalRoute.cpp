@@ -35,45 +35,34 @@ enum Conf : std::uint8_t { None, Pass1, Pass2, Bottom, Top, Gap };
 constexpr int kDownDeg[] = {0, 1, 2, 2, 0, 2};
 constexpr int kUpDeg[] = {0, 1, 2, 0, 2, 2};
 
-// Frontier state while processing vertex (c, j): for every row an edge
-// multiplicity 0..2 and a component label 1..7 (0 = none); rows < j hold the
+// Frontier state while processing vertex (c, j), packed in one word that is
+// also its key: byte q < rows holds row q's edge multiplicity 0..2 (high
+// nibble) and component label 1..7 (low nibble, 0 = none); rows < j hold the
 // edges leaving column c to the right, rows >= j the edges entering it from
-// the left. Plus the carry from the section below vertex j (passes and their
-// label), and whether an excursion from above attaches to vertex j.
-struct State {
-  std::array<std::uint8_t, kMaxRows> m{}, lab{};
-  std::uint8_t cm = 0, cl = 0;
-  bool top = false;
-};
+// the left. Byte kCarry holds the passes up the section below vertex j and
+// their label; byte kTop is 1 when an excursion from above attaches to vertex j.
+using Packed = std::uint64_t;
+constexpr int kCarry = 6, kTop = 7;
 
-std::uint64_t encode(const State& s, int rows) {
-  // Canonical labels: numbered by first appearance.
-  std::uint8_t map[16] = {};
-  std::uint8_t next = 1;
-  auto canon = [&](std::uint8_t l) -> std::uint64_t {
-    if (l == 0) return 0;
-    if (map[l] == 0) map[l] = next++;
-    return map[l];
-  };
-  std::uint64_t key = 0;
-  for (int r = 0; r < rows; ++r) key = (key << 5) | (std::uint64_t(s.m[r]) << 3) | canon(s.lab[r]);
-  key = (key << 5) | (std::uint64_t(s.cm) << 3) | canon(s.cl);
-  return (key << 1) | (s.top ? 1u : 0u);
+constexpr unsigned mult(Packed p, int q) { return unsigned(p >> (8 * q + 4)) & 0xFu; }
+constexpr unsigned label(Packed p, int q) { return unsigned(p >> (8 * q)) & 0xFu; }
+constexpr Packed with(Packed p, int q, unsigned m, unsigned l) {
+  return (p & ~(Packed(0xFF) << (8 * q))) | (Packed((m << 4) | l) << (8 * q));
 }
 
-State decode(std::uint64_t key, int rows) {
-  State s;
-  s.top = key & 1u;
-  key >>= 1;
-  s.cl = key & 7u;
-  s.cm = (key >> 3) & 3u;
-  key >>= 5;
-  for (int r = rows - 1; r >= 0; --r) {
-    s.lab[r] = key & 7u;
-    s.m[r] = (key >> 3) & 3u;
-    key >>= 5;
-  }
-  return s;
+// Renumbers labels by first appearance so that equal states get equal keys.
+Packed canonical(Packed p, int rows) {
+  std::uint8_t map[16] = {};
+  unsigned next = 1;
+  auto relabel = [&](int q) {
+    const unsigned l = label(p, q);
+    if (l == 0) return;
+    if (map[l] == 0) map[l] = std::uint8_t(next++);
+    p = (p & ~(Packed(0xF) << (8 * q))) | (Packed(map[l]) << (8 * q));
+  };
+  for (int q = 0; q < rows; ++q) relabel(q);
+  relabel(kCarry);
+  return p;
 }
 
 struct Node {
@@ -264,7 +253,7 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk, Millimet
   sc.nodes.clear();
   sc.stageBegin.clear();
   sc.stageBegin.push_back(0);
-  const std::uint64_t emptyKey = encode(State{}, R);
+  const Packed emptyKey = 0;
   sc.nodes.push_back(Node{emptyKey, 0, 0, None, 0});
   Millimetres best = kInf;
   std::uint32_t bestNode = 0;
@@ -321,24 +310,27 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk, Millimet
       const int parity = (v == S) != (v == T) ? 1 : 0;
       const bool required = v == S || v == T;
       const bool closable = stage >= lastRequired;
-      constexpr std::uint8_t V = 15;  // the vertex's component until canonicalised
+      constexpr unsigned V = 15;  // the vertex's component until canonicalised
 
       for (std::uint32_t idx = begin; idx < end; ++idx) {
-        const std::uint64_t key = sc.nodes[idx].key;
+        const Packed st = sc.nodes[idx].key;
         const Millimetres base = sc.nodes[idx].cost;
-        const State st = decode(key, R);
-        const int inDeg = st.m[j] + st.cm + (st.top ? 2 : 0);
+        const unsigned mj = mult(st, j), cm = mult(st, kCarry);
+        const bool topIn = label(st, kTop) != 0;
+        const int inDeg = int(mj + cm) + (topIn ? 2 : 0);
         // The vertex joins the components arriving from the left and from
         // below; computed once for all the patterns tried below.
-        const std::uint8_t a = st.m[j] ? st.lab[j] : 0, b = st.cm ? st.cl : 0;
-        State merged = st;
+        const unsigned a = mj ? label(st, j) : 0, b = cm ? label(st, kCarry) : 0;
+        Packed merged = with(with(with(st, j, 0, 0), kCarry, 0, 0), kTop, 0, 0);
         bool vElsewhere = false, others = false;
         for (int q = 0; q < R; ++q) {
           if (q == j) continue;
-          if (merged.lab[q] != 0 && (merged.lab[q] == a || merged.lab[q] == b)) {
-            merged.lab[q] = V;
+          const unsigned l = label(merged, q);
+          if (l == 0) continue;
+          if (l == a || l == b) {
+            merged = with(merged, q, mult(merged, q), V);
             vElsewhere = true;
-          } else if (merged.lab[q] != 0) {
+          } else {
             others = true;
           }
         }
@@ -353,14 +345,10 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk, Millimet
             if (cost >= best || cost + nextBoundVertical > bound) continue;
             if (deg0 + r == 0) {
               if (required) continue;
-              if (key != emptyKey && cost + nextBound > bound) continue;
-              State ns = st;
-              ns.m[j] = 0;
-              ns.lab[j] = 0;
-              ns.cm = 0;
-              ns.cl = 0;
-              ns.top = topNext;
-              ins.add(encode(ns, R), cost, idx, conf, std::uint8_t(r));
+              if (st != emptyKey && cost + nextBound > bound) continue;
+              // Nothing arrives (mj, cm and topIn are all zero): only the
+              // excursion flag for the vertex above can change.
+              ins.add(with(st, kTop, 0, topNext ? 1 : 0), cost, idx, conf, std::uint8_t(r));
               continue;
             }
             if (!(r > 0 || pass || vElsewhere)) {
@@ -375,13 +363,10 @@ Millimetres optimalRoute(const Instance& in, DpScratch& sc, Walk* walk, Millimet
               continue;
             }
             if (cost + nextBound > bound) continue;
-            State ns = merged;
-            ns.m[j] = std::uint8_t(r);
-            ns.lab[j] = r ? V : 0;
-            ns.cm = pass ? std::uint8_t(kUpDeg[conf]) : 0;
-            ns.cl = pass ? V : 0;
-            ns.top = topNext;
-            ins.add(encode(ns, R), cost, idx, conf, std::uint8_t(r));
+            Packed ns = with(merged, j, unsigned(r), r ? V : 0);
+            if (pass) ns = with(ns, kCarry, unsigned(kUpDeg[conf]), V);
+            if (topNext) ns = with(ns, kTop, 0, 1);
+            ins.add(canonical(ns, R), cost, idx, conf, std::uint8_t(r));
           }
         }
       }

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <numbers>
 #include <random>
-#include <cstdlib>
 
 namespace wms::bench {
 namespace {
@@ -77,28 +76,29 @@ CameraFrame makeCameraFrame(const GreyImage& symbol, bool matrix, std::uint64_t 
   Distortion d;
 
   // Size: a picker holds the scanner 10-40 cm away; modules of 1.5-3.5 px
-  // for linear symbols, 3-8 px for matrix symbols, never wider than the frame.
+  // for linear symbols, 3-8 px for matrix symbols.
   d.modulePixels = matrix ? uniform(3.0, 8.0) : uniform(1.5, 3.5);
   double scale = d.modulePixels / kSourceModulePixels;
-  double maxExtent = 0.85 * kFrameWidth;
-  double symbolW = symbol.width * scale, symbolH = symbol.height * scale;
-  if (symbolW > maxExtent) {
-    scale *= maxExtent / symbolW;
-    d.modulePixels = scale * kSourceModulePixels;
-  }
-  if (symbol.height * scale > 0.8 * kFrameHeight) {
-    scale *= 0.8 * kFrameHeight / (symbol.height * scale);
-    d.modulePixels = scale * kSourceModulePixels;
-  }
-  symbolW = symbol.width * scale;
-  symbolH = symbol.height * scale;
 
   // Orientation: any quarter turn plus a tilt, as a hand holds it.
   d.angleDegrees = 90.0 * std::uniform_int_distribution<int>(0, 3)(rng) + uniform(-25, 25);
   double angle = d.angleDegrees * std::numbers::pi / 180;
-  double cx = kFrameWidth / 2.0 + uniform(-0.1, 0.1) * kFrameWidth;
-  double cy = kFrameHeight / 2.0 + uniform(-0.1, 0.1) * kFrameHeight;
   d.perspective = uniform(0.0, 0.08);
+
+  // The picker aims at the whole symbol: shrink it (smaller modules) until
+  // it fits in the frame with the tilt and perspective.
+  double ca = std::abs(std::cos(angle)), sa = std::abs(std::sin(angle));
+  double fitW = (symbol.width * ca + symbol.height * sa) * scale;
+  double fitH = (symbol.width * sa + symbol.height * ca) * scale;
+  double slack = 1.0 + 2.5 * d.perspective;
+  double shrink = std::min({1.0, 0.9 * kFrameWidth / (fitW * slack), 0.9 * kFrameHeight / (fitH * slack)});
+  scale *= shrink;
+  d.modulePixels = scale * kSourceModulePixels;
+  double symbolW = symbol.width * scale, symbolH = symbol.height * scale;
+  double roomX = std::max(0.0, (kFrameWidth - (symbolW * ca + symbolH * sa) * slack) / 2);
+  double roomY = std::max(0.0, (kFrameHeight - (symbolW * sa + symbolH * ca) * slack) / 2);
+  double cx = kFrameWidth / 2.0 + uniform(-1, 1) * std::min(roomX, 0.1 * kFrameWidth);
+  double cy = kFrameHeight / 2.0 + uniform(-1, 1) * std::min(roomY, 0.1 * kFrameHeight);
 
   // Corners of the symbol in the frame: rotate, then pull each corner a bit.
   std::array<double, 8> src = {0, 0, double(symbol.width), 0, double(symbol.width), double(symbol.height), 0,
@@ -121,7 +121,7 @@ CameraFrame makeCameraFrame(const GreyImage& symbol, bool matrix, std::uint64_t 
   d.ink = static_cast<int>(d.paper * (1 - contrast));
   d.shading = uniform(0.0, 0.35);
   double shadeAngle = uniform(0, 2 * std::numbers::pi);
-  d.blurSigma = getenv("BLUR") ? atof(getenv("BLUR")) * d.modulePixels : uniform(0.15, 0.45) * d.modulePixels;
+  d.blurSigma = uniform(0.15, 0.45) * d.modulePixels;
   d.noiseSigma = uniform(2, 10);
 
   // Background: a darker or lighter desk/shelf with slow texture and clutter.
