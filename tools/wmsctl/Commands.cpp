@@ -87,7 +87,7 @@ int usageError(Context& ctx, const std::string& message) {
   return 2;
 }
 
-int printJsonOr(Context& ctx, const Reply& r, const std::function<void()>& human) {
+int printJsonOr(Context& ctx, const wms::apiclient::Reply& r, const std::function<void()>& human) {
   if (ctx.json) ctx.out << r.body << "\n";
   else human();
   return 0;

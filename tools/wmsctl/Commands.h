@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "Client.h"
+#include "wms/apiclient/Client.h"
 
 namespace wmsctl {
 
 struct Context {
-  Client& client;
+  wms::apiclient::Client& client;
   bool json = false;
   std::ostream& out;
   std::ostream& err;

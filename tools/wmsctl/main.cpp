@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "Client.h"
+#include "wms/apiclient/Client.h"
 #include "Commands.h"
 
 int main(int argc, char** argv) {
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
       return 0;
     } else args.push_back(a);
   }
-  wmsctl::Client client(server);
+  wms::apiclient::Client client(server);
   wmsctl::Context ctx{client, json, std::cout, std::cerr};
   return wmsctl::run(ctx, args);
 }

@@ -1,4 +1,4 @@
-#include "Client.h"
+#include "wms/apiclient/Client.h"
 
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -7,14 +7,14 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
-namespace wmsctl {
+namespace wms::apiclient {
 
-wms::Result<Reply> Client::send(const std::string& method, const std::string& path, const std::string& body,
+Result<Reply> Client::send(const std::string& method, const std::string& path, const std::string& body,
                                 const std::map<std::string, std::string>& headers) {
   try {
     Poco::URI uri(base_);
     if (uri.getScheme() != "http" || uri.getHost().empty())
-      return wms::Error{wms::ErrorKind::Invalid, "--server must look like http://127.0.0.1:8080, got '" + base_ + "'"};
+      return Error{ErrorKind::Invalid, "--server must look like http://127.0.0.1:8080, got '" + base_ + "'"};
     Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
     session.setTimeout(Poco::Timespan(120, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -37,20 +37,20 @@ wms::Result<Reply> Client::send(const std::string& method, const std::string& pa
     }
     return reply;
   } catch (const Poco::Exception& e) {
-    return wms::Error{wms::ErrorKind::Unavailable, "cannot reach wmsd at " + base_ + ": " + e.displayText()};
+    return Error{ErrorKind::Unavailable, "cannot reach wmsd at " + base_ + ": " + e.displayText()};
   }
 }
 
-wms::Result<Reply> Client::call(const std::string& method, const std::string& path, const std::string& body,
+Result<Reply> Client::call(const std::string& method, const std::string& path, const std::string& body,
                                 const std::map<std::string, std::string>& headers) {
   auto reply = send(method, path, body, headers);
   if (!reply) return reply;
   if (reply->status >= 400) {
     std::string detail = reply->json && reply->json->has("detail") ? reply->json->getValue<std::string>("detail")
                                                                     : reply->body;
-    return wms::Error{wms::ErrorKind::Invalid, detail + " (HTTP " + std::to_string(reply->status) + ")"};
+    return Error{ErrorKind::Invalid, detail + " (HTTP " + std::to_string(reply->status) + ")"};
   }
   return reply;
 }
 
-}  // namespace wmsctl
+}  // namespace wms::apiclient

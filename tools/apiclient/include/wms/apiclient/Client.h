@@ -1,6 +1,9 @@
-// The HTTP client wmsctl talks to wmsd with. Every failure (no server,
-// timeout, an error status) comes back as an Error with a message for a
-// person; nothing throws out of it.
+// wms::apiclient: the HTTP client the tools (wmsctl, wms-demo, wms-sim,
+// benches) talk to wmsd and to the channel emulator with. Every failure (no
+// server, timeout, an error status) comes back as an Error with a message for
+// a person; nothing throws out of it.
+//
+// Threading: a Client holds no connection; one may be shared by threads.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -10,7 +13,7 @@
 
 #include "wms/common/Result.h"
 
-namespace wmsctl {
+namespace wms::apiclient {
 
 struct Reply {
   int status = 0;
@@ -25,15 +28,15 @@ class Client {
 
   // Sends a request; an unreachable server or an unparseable URL is an
   // Unavailable error. Any HTTP status is returned as a Reply.
-  wms::Result<Reply> send(const std::string& method, const std::string& path, const std::string& body = {},
+  Result<Reply> send(const std::string& method, const std::string& path, const std::string& body = {},
                           const std::map<std::string, std::string>& headers = {});
 
   // send(), but a status >= 400 becomes an Error carrying the server's detail.
-  wms::Result<Reply> call(const std::string& method, const std::string& path, const std::string& body = {},
+  Result<Reply> call(const std::string& method, const std::string& path, const std::string& body = {},
                           const std::map<std::string, std::string>& headers = {});
 
  private:
   std::string base_;
 };
 
-}  // namespace wmsctl
+}  // namespace wms::apiclient

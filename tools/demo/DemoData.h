@@ -1,0 +1,39 @@
+// The demo's warehouse contents, generated deterministically from a seed and
+// the sample layouts: locations, a catalogue with real-looking GTINs, and
+// the opening stock. Pure: returns CSV text, does no I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "wms/layouts/Layout.h"
+
+namespace wms::demo {
+
+struct DemoSku {
+  std::string code;
+  std::string description;
+  std::string gtin;
+  bool fresh = false;          // lot- and expiry-tracked
+  std::vector<std::string> locations;
+  std::int64_t openingQty = 0; // per location
+};
+
+struct DemoData {
+  std::string locationsCsv;
+  std::string catalogueCsv;
+  std::string stockCsv;
+  std::vector<DemoSku> skus;  // in popularity order: skus[0] sells most
+};
+
+// `dc` is the distribution centre's layout, `store` the store backroom's
+// (its locations get kind "store"). Every SKU is slotted in the DC; the first
+// `storeSkus` are also stocked in the store.
+DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& store, int skuCount, int storeSkus,
+                          std::uint64_t seed);
+
+// A GTIN-13 with a correct check digit, from a 12-digit body.
+std::string gtin13(const std::string& body12);
+
+}  // namespace wms::demo

@@ -1,0 +1,43 @@
+// The end-of-day reconciliation: reads the server's stock, ledger and orders
+// over the API and compares them against the opening snapshot, so that a
+// mismatch between any two of them shows.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "wms/apiclient/Client.h"
+#include "wms/common/Result.h"
+
+namespace wms::demo {
+
+struct StockSnapshot {
+  std::map<std::string, std::int64_t> onHand;
+  std::int64_t lastLedgerId = 0;
+};
+
+// The stock of every SKU and the newest ledger id, now.
+Result<StockSnapshot> takeSnapshot(apiclient::Client& client);
+
+// Writes/reads a snapshot as JSON (var/demo/opening.json).
+std::string snapshotToJson(const StockSnapshot& snapshot);
+Result<StockSnapshot> snapshotFromJson(const std::string& text);
+
+struct DayFigures {
+  std::map<std::string, std::int64_t> ordersIn;  // per channel, orders the channels sent
+  double durationS = 0;
+  bool picking = false;   // whether the parts that pick, pack and ship ran
+  bool channels = false;  // whether channel sync ran
+  std::int64_t channelsOutOfSync = 0;
+};
+
+// The summary object of tools/run-demo --headless (see README): orders in per
+// channel, shipped, short, held, units shipped, stock mismatches, oversells,
+// channels out of sync, duration. Parts that did not run are null.
+Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const StockSnapshot& opening,
+                                          const DayFigures& day);
+
+}  // namespace wms::demo
