@@ -1,0 +1,13 @@
+// The worker side of the Decoder: a loop in a forked child process that
+// reads frames from the socket, runs the decode passes and writes back what
+// it finds. ZXing runs only here, so an abort inside it ends this process
+// and not the Decoder's.
+#pragma once
+
+namespace wms::handheld::detail {
+
+// Serves requests on `fd` until the parent closes it, then exits the process
+// with _exit(0) (never returns, never runs the parent's exit handlers).
+[[noreturn]] void runDecodeWorker(int fd);
+
+}  // namespace wms::handheld::detail

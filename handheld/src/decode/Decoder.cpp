@@ -1,0 +1,246 @@
+#include "wms/handheld/Decoder.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+
+#include "DecodeWorker.h"
+#include "Passes.h"
+#include "WorkerIo.h"
+#include "WorkerProtocol.h"
+
+namespace wms::handheld {
+
+using namespace detail;
+
+namespace {
+
+std::string signalName(int sig) {
+  const char* abbrev = ::sigabbrev_np(sig);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+// How a worker ended, for the log.
+std::string describeExit(int status) {
+  if (WIFSIGNALED(status)) return "died of " + signalName(WTERMSIG(status));
+  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+  return "ended";
+}
+
+}  // namespace
+
+class Decoder::Impl {
+ public:
+  explicit Impl(DecoderOptions options) : options_(std::move(options)) {
+    if (!options_.log)
+      options_.log = [](const std::string& line) { std::cerr << "wms-handheld decoder: " << line << std::endl; };
+  }
+  ~Impl() { stop(); }
+
+  Status start() {
+    if (pid_ > 0) return {};
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+      return makeError(ErrorKind::Unavailable, std::string("decoder: socketpair failed: ") + std::strerror(errno));
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      int err = errno;
+      ::close(sv[0]);
+      ::close(sv[1]);
+      return makeError(ErrorKind::Unavailable, std::string("decoder: cannot start a worker: ") + std::strerror(err));
+    }
+    if (pid == 0) {
+      // The worker: die with the parent, keep only its socket (no MQTT
+      // connection or file of the parent stays open because of it).
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() == 1) ::_exit(0);
+      ::signal(SIGPIPE, SIG_IGN);
+      ::signal(SIGTERM, SIG_DFL);
+      ::signal(SIGINT, SIG_DFL);
+      int fd = sv[1];
+      if (fd != 3) {
+        ::dup2(fd, 3);
+        fd = 3;
+      }
+      ::close_range(4, ~0u, 0);
+      runDecodeWorker(fd);
+    }
+    ::close(sv[1]);
+    fd_ = sv[0];
+    pid_ = pid;
+    ++started_;
+    return {};
+  }
+
+  void stop() {
+    if (fd_ >= 0) ::close(fd_);  // the worker reads EOF and exits
+    fd_ = -1;
+    if (pid_ > 0) {
+      // A worker in the middle of a frame would finish it first; it has
+      // nothing left to deliver, so don't wait for that.
+      ::kill(pid_, SIGKILL);
+      reap();
+    }
+  }
+
+  Result<DecodeResult> decode(const Frame& frame, FormatSet formats, int maxSymbols) {
+    if (frame.empty()) throw std::invalid_argument("Decoder::decode: empty frame");
+    if (formats.empty()) throw std::invalid_argument("Decoder::decode: no formats to look for");
+    if (maxSymbols < 1 || maxSymbols > 255) throw std::invalid_argument("Decoder::decode: maxSymbols must be 1-255");
+
+    const auto t0 = std::chrono::steady_clock::now();
+    DecodeResult result;
+    int firstPass = 0;
+    bool safe = false;
+    std::string lastFailure;
+    while (true) {
+      if (auto st = start(); !st) return st.error();
+      Attempt a = attempt(frame, formats, maxSymbols, firstPass, safe);
+      if (a.outcome == Outcome::Done || !a.barcodes.empty()) {
+        // Barcodes that arrived before a crash are kept: they were read.
+        result.barcodes = std::move(a.barcodes);
+        if (!result.barcodes.empty()) result.pass = passName(a.pass);
+        break;
+      }
+      ++result.crashes;
+      const bool timedOut = a.outcome == Outcome::TimedOut;
+      lastFailure = (timedOut ? "stuck for " + std::to_string(options_.timeout.count()) + " ms" : a.exit) +
+                    " in pass '" + passName(a.pass) + "'";
+      if (result.crashes >= options_.maxCrashesPerFrame) {
+        options_.log("decode worker " + lastFailure + " on a " + size(frame) + " frame; giving up on this frame after " +
+                     std::to_string(result.crashes) + " attempts");
+        return makeError(ErrorKind::Internal, "decoding crashed " + std::to_string(result.crashes) +
+                                                  " times on this frame (last: " + lastFailure + ")");
+      }
+      // First retry the same pass with the safe settings; if even those
+      // fail (or it was stuck), skip that pass.
+      if (!safe && !timedOut) {
+        safe = true;
+        firstPass = a.pass;
+      } else {
+        safe = true;
+        firstPass = a.pass + 1;
+      }
+      if (firstPass >= passCount()) {
+        options_.log("decode worker " + lastFailure + " on a " + size(frame) + " frame; no passes left");
+        break;
+      }
+      options_.log("decode worker " + lastFailure + " on a " + size(frame) +
+                   " frame; restarting it and retrying from pass '" + passName(firstPass) + "' with safe settings");
+    }
+    result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+  }
+
+  int workersStarted() const noexcept { return started_; }
+  int workerPid() const noexcept { return pid_; }
+
+ private:
+  enum class Outcome { Done, Died, TimedOut };
+  struct Attempt {
+    Outcome outcome = Outcome::Died;
+    int pass = 0;
+    std::vector<Barcode> barcodes;
+    std::string exit;
+  };
+
+  static std::string size(const Frame& f) { return std::to_string(f.width()) + "x" + std::to_string(f.height()); }
+
+  // One request to the current worker; any failure leaves no worker behind.
+  Attempt attempt(const Frame& frame, FormatSet formats, int maxSymbols, int firstPass, bool safe) {
+    Attempt a;
+    a.pass = firstPass;
+    DecodeRequest q;
+    q.id = ++nextId_;
+    q.formats = formats;
+    q.maxSymbols = maxSymbols;
+    q.firstPass = firstPass;
+    q.flags = (safe ? kFlagSafe : 0u) | (options_.testHooks ? kFlagTestHooks : 0u);
+    q.width = frame.width();
+    q.height = frame.height();
+    const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+
+    auto head = encodeRequest(q);
+    if (writeAll(fd_, head.data(), head.size()) != IoStatus::Ok ||
+        writeAll(fd_, frame.data(), frame.pixels().size()) != IoStatus::Ok)
+      return lost(a, IoStatus::Closed);
+
+    std::vector<std::uint8_t> header(kHeaderSize), body;
+    for (;;) {
+      IoStatus st = readExact(fd_, header.data(), header.size(), deadline);
+      if (st != IoStatus::Ok) return lost(a, st);
+      auto h = decodeHeader(header, kMaxWorkerMessage);
+      if (!h) return lost(a, IoStatus::Failed, h.error().message);
+      body.resize(h->length);
+      st = readExact(fd_, body.data(), body.size(), deadline);
+      if (st != IoStatus::Ok) return lost(a, st);
+      auto m = decodeWorkerMessage(h->type, body);
+      if (!m) return lost(a, IoStatus::Failed, m.error().message);
+      if (m->id != q.id) return lost(a, IoStatus::Failed, "reply to another request");
+      switch (m->type) {
+        case MessageType::PassStarted: a.pass = m->pass; break;
+        case MessageType::Found:
+          a.pass = m->pass;
+          a.barcodes.push_back(std::move(m->barcode));
+          break;
+        case MessageType::Done: a.outcome = Outcome::Done; return a;
+        case MessageType::Request: return lost(a, IoStatus::Failed, "unexpected request");
+      }
+    }
+  }
+
+  // The worker is gone or no longer trusted: make sure of it and say how.
+  Attempt lost(Attempt a, IoStatus why, const std::string& protocolError = {}) {
+    a.outcome = why == IoStatus::TimedOut ? Outcome::TimedOut : Outcome::Died;
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    // Harmless if it already died: a dead worker's exit status is already set.
+    ::kill(pid_, SIGKILL);
+    const int pid = pid_;
+    int status = reap();
+    a.exit = "(pid " + std::to_string(pid) + ") " +
+             (!protocolError.empty() ? "broke protocol (" + protocolError + ")"
+              : status >= 0          ? describeExit(status)
+                                     : "was lost");
+    return a;
+  }
+
+  // Waits for the worker; its wait status, or -1 if it could not be had.
+  int reap() {
+    int status = 0;
+    pid_t r;
+    do r = ::waitpid(pid_, &status, 0);
+    while (r < 0 && errno == EINTR);
+    pid_ = -1;
+    return r > 0 ? status : -1;
+  }
+
+  DecoderOptions options_;  // constant after construction
+  pid_t pid_ = -1;
+  int fd_ = -1;
+  std::uint32_t nextId_ = 0;
+  int started_ = 0;
+};
+
+Decoder::Decoder(DecoderOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Decoder::~Decoder() = default;
+Decoder::Decoder(Decoder&&) noexcept = default;
+Decoder& Decoder::operator=(Decoder&&) noexcept = default;
+
+Status Decoder::start() { return impl_->start(); }
+
+Result<DecodeResult> Decoder::decode(const Frame& frame, FormatSet formats, int maxSymbols) {
+  return impl_->decode(frame, formats, maxSymbols);
+}
+
+int Decoder::workersStarted() const noexcept { return impl_->workersStarted(); }
+int Decoder::workerPid() const noexcept { return impl_->workerPid(); }
+
+}  // namespace wms::handheld

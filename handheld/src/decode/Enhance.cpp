@@ -1,0 +1,254 @@
+#include "Enhance.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numbers>
+#include <numeric>
+
+namespace wms::handheld::detail {
+namespace {
+
+std::uint8_t clampByte(double v) { return static_cast<std::uint8_t>(std::clamp(v + 0.5, 0.0, 255.0)); }
+
+}  // namespace
+
+GreyImage stretchContrast(GreyView v, double lowFraction, double highFraction) {
+  GreyImage out(v.width, v.height);
+  if (v.width <= 0 || v.height <= 0) return out;
+  std::array<std::int64_t, 256> hist{};
+  for (int y = 0; y < v.height; ++y)
+    for (int x = 0; x < v.width; ++x) ++hist[v.at(x, y)];
+  const auto n = static_cast<std::int64_t>(v.width) * v.height;
+  const auto lowCount = static_cast<std::int64_t>(lowFraction * static_cast<double>(n));
+  const auto highCount = static_cast<std::int64_t>((1.0 - highFraction) * static_cast<double>(n));
+  int lo = 0, hi = 255;
+  for (std::int64_t c = 0; lo < 255 && (c += hist[static_cast<std::size_t>(lo)]) <= lowCount;) ++lo;
+  for (std::int64_t c = 0; hi > 0 && (c += hist[static_cast<std::size_t>(hi)]) <= highCount;) --hi;
+  if (hi <= lo) hi = std::min(255, lo + 1);
+  std::array<std::uint8_t, 256> lut{};
+  for (int i = 0; i < 256; ++i) lut[static_cast<std::size_t>(i)] = clampByte((i - lo) * 255.0 / (hi - lo));
+  for (int y = 0; y < v.height; ++y)
+    for (int x = 0; x < v.width; ++x) out.at(x, y) = lut[v.at(x, y)];
+  return out;
+}
+
+GreyImage downscale2(GreyView v) {
+  GreyImage out(v.width / 2, v.height / 2);
+  for (int y = 0; y < out.height; ++y)
+    for (int x = 0; x < out.width; ++x)
+      out.at(x, y) = static_cast<std::uint8_t>(
+          (v.at(2 * x, 2 * y) + v.at(2 * x + 1, 2 * y) + v.at(2 * x, 2 * y + 1) + v.at(2 * x + 1, 2 * y + 1) + 2) / 4);
+  return out;
+}
+
+GreyImage localNormalize(GreyView v, int radius) {
+  GreyImage out(v.width, v.height);
+  if (v.width <= 0 || v.height <= 0) return out;
+  const int w = v.width, h = v.height, W = w + 1;
+  // Integral images of values and squares: each window mean and spread in O(1).
+  std::vector<std::int64_t> sum(static_cast<std::size_t>(W) * (h + 1)), sq(sum.size());
+  for (int y = 0; y < h; ++y) {
+    std::int64_t rs = 0, rq = 0;
+    for (int x = 0; x < w; ++x) {
+      int p = v.at(x, y);
+      rs += p;
+      rq += p * p;
+      auto i = static_cast<std::size_t>(y + 1) * W + x + 1;
+      sum[i] = sum[i - W] + rs;
+      sq[i] = sq[i - W] + rq;
+    }
+  }
+  for (int y = 0; y < h; ++y) {
+    const int y0 = std::max(0, y - radius), y1 = std::min(h, y + radius + 1);
+    for (int x = 0; x < w; ++x) {
+      const int x0 = std::max(0, x - radius), x1 = std::min(w, x + radius + 1);
+      auto at = [&](const std::vector<std::int64_t>& t, int xx, int yy) { return t[static_cast<std::size_t>(yy) * W + xx]; };
+      const double count = static_cast<double>((x1 - x0) * (y1 - y0));
+      const double s = static_cast<double>(at(sum, x1, y1) - at(sum, x0, y1) - at(sum, x1, y0) + at(sum, x0, y0));
+      const double q = static_cast<double>(at(sq, x1, y1) - at(sq, x0, y1) - at(sq, x1, y0) + at(sq, x0, y0));
+      const double mean = s / count;
+      const double sd = std::sqrt(std::max(0.0, q / count - mean * mean));
+      // A floor on the spread keeps flat paper from turning into amplified noise.
+      out.at(x, y) = clampByte(128 + 60.0 * (v.at(x, y) - mean) / std::max(sd, 6.0));
+    }
+  }
+  return out;
+}
+
+std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
+  // Work on 2x2 block means: sensor noise averages out, while bars of
+  // 1.5-pixel modules still show (coarser blocks would blur them away).
+  constexpr int kScale = 2;
+  constexpr int kCell = 8;  // cells of 8x8 small pixels = 16x16 frame pixels
+  const int sw = v.width / kScale, sh = v.height / kScale;
+  if (sw < 3 * kCell || sh < 3 * kCell || maxRegions <= 0) return {};
+  std::vector<float> small(static_cast<std::size_t>(sw) * sh);
+  for (int y = 0; y < sh; ++y)
+    for (int x = 0; x < sw; ++x) {
+      int s = 0;
+      for (int dy = 0; dy < kScale; ++dy)
+        for (int dx = 0; dx < kScale; ++dx) s += v.at(x * kScale + dx, y * kScale + dy);
+      small[static_cast<std::size_t>(y) * sw + x] = static_cast<float>(s) / (kScale * kScale);
+    }
+
+  const int cw = sw / kCell, ch = sh / kCell;
+  std::vector<double> jxx(static_cast<std::size_t>(cw) * ch), jyy(jxx.size()), jxy(jxx.size());
+  auto px = [&](int x, int y) { return small[static_cast<std::size_t>(y) * sw + x]; };
+  for (int y = 1; y < sh - 1; ++y)
+    for (int x = 1; x < sw - 1; ++x) {
+      int cx = x / kCell, cy = y / kCell;
+      if (cx >= cw || cy >= ch) continue;
+      double gx = (px(x + 1, y - 1) + 2 * px(x + 1, y) + px(x + 1, y + 1)) - (px(x - 1, y - 1) + 2 * px(x - 1, y) + px(x - 1, y + 1));
+      double gy = (px(x - 1, y + 1) + 2 * px(x, y + 1) + px(x + 1, y + 1)) - (px(x - 1, y - 1) + 2 * px(x, y - 1) + px(x + 1, y - 1));
+      auto i = static_cast<std::size_t>(cy) * cw + cx;
+      jxx[i] += gx * gx;
+      jyy[i] += gy * gy;
+      jxy[i] += gx * gy;
+    }
+
+  std::vector<double> energy(jxx.size());
+  for (std::size_t i = 0; i < energy.size(); ++i) energy[i] = jxx[i] + jyy[i];
+  std::vector<double> sorted = energy;
+  auto fifth = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 5);
+  std::nth_element(sorted.begin(), fifth, sorted.end());
+  const double floor = *fifth;  // background and paper, unless a symbol fills the image
+  const double peak = *std::max_element(energy.begin(), energy.end());
+  // A cell counts if it has far more edge energy than the quiet fifth of the
+  // image and is not negligible next to the strongest; the cap keeps an
+  // image that is nearly all symbol (a scan, a close-up) from having none.
+  const double threshold = std::max(std::min(6.0 * floor, 0.3 * peak), 0.08 * peak);
+  if (peak <= 0) return {};
+  std::vector<std::uint8_t> hot(energy.size());
+  for (std::size_t i = 0; i < energy.size(); ++i) hot[i] = energy[i] > threshold;
+
+  // Connected groups of hot cells (8-neighbourhood, bridging one-cell gaps).
+  std::vector<int> label(energy.size(), -1);
+  std::vector<Region> regions;
+  std::vector<int> stack, members;
+  for (int start = 0; start < cw * ch; ++start) {
+    if (!hot[static_cast<std::size_t>(start)] || label[static_cast<std::size_t>(start)] >= 0) continue;
+    const int id = static_cast<int>(regions.size());
+    int minX = cw, minY = ch, maxX = -1, maxY = -1;
+    stack.assign(1, start);
+    members.clear();
+    label[static_cast<std::size_t>(start)] = id;
+    while (!stack.empty()) {
+      int c = stack.back();
+      stack.pop_back();
+      members.push_back(c);
+      int cx = c % cw, cy = c / cw;
+      minX = std::min(minX, cx), maxX = std::max(maxX, cx), minY = std::min(minY, cy), maxY = std::max(maxY, cy);
+      for (int dy = -2; dy <= 2; ++dy)
+        for (int dx = -2; dx <= 2; ++dx) {
+          int nx = cx + dx, ny = cy + dy;
+          if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
+          auto ni = static_cast<std::size_t>(ny) * cw + nx;
+          if (hot[ni] && label[ni] < 0) {
+            label[ni] = id;
+            stack.push_back(static_cast<int>(ni));
+          }
+        }
+    }
+    // Orientation by vote: each cell's own edge direction, weighted by how
+    // clearly it has one. Summing tensors instead would let a label's
+    // high-contrast border outweigh many fainter bars.
+    constexpr int kBins = 90;
+    std::array<double, kBins> votes{};
+    double total = 0, score = 0;
+    for (int c : members) {
+      auto ci = static_cast<std::size_t>(c);
+      double e = jxx[ci] + jyy[ci];
+      if (e <= 0) continue;
+      double coherence = std::sqrt((jxx[ci] - jyy[ci]) * (jxx[ci] - jyy[ci]) + 4 * jxy[ci] * jxy[ci]) / e;
+      double angle = 0.5 * std::atan2(2 * jxy[ci], jxx[ci] - jyy[ci]);  // -pi/2..pi/2
+      int bin = static_cast<int>((angle + std::numbers::pi / 2) / std::numbers::pi * kBins) % kBins;
+      double w = std::sqrt(e) * coherence;
+      votes[static_cast<std::size_t>(bin)] += w;
+      total += std::sqrt(e);
+      score += e;
+    }
+    int peakBin = static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    double near = 0, sx = 0, sy = 0;
+    for (int d = -4; d <= 4; ++d) {
+      int b = (peakBin + d + kBins) % kBins;
+      double w = votes[static_cast<std::size_t>(b)];
+      double a = 2 * ((b + 0.5) * std::numbers::pi / kBins - std::numbers::pi / 2);
+      near += w, sx += w * std::cos(a), sy += w * std::sin(a);
+    }
+    Region r;
+    const int cellPx = kCell * kScale;
+    const int margin = 2 * cellPx;
+    r.x = std::max(0, minX * cellPx - margin);
+    r.y = std::max(0, minY * cellPx - margin);
+    r.width = std::min(v.width, (maxX + 1) * cellPx + margin) - r.x;
+    r.height = std::min(v.height, (maxY + 1) * cellPx + margin) - r.y;
+    r.gradientAngle = 0.5 * std::atan2(sy, sx);
+    r.coherence = total > 0 ? near / total : 0;
+    r.score = members.size() >= 3 ? score : 0;
+    regions.push_back(r);
+  }
+  std::erase_if(regions, [](const Region& r) { return r.score <= 0; });
+  std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.score > b.score; });
+  if (static_cast<int>(regions.size()) > maxRegions) regions.resize(static_cast<std::size_t>(maxRegions));
+  return regions;
+}
+
+GreyImage cropRegion(GreyView v, const Region& r, Affine& toFrame) {
+  GreyImage out(r.width, r.height);
+  for (int y = 0; y < r.height; ++y)
+    std::memcpy(&out.at(0, y), v.data + static_cast<std::ptrdiff_t>(r.y + y) * v.stride + r.x, static_cast<std::size_t>(r.width));
+  toFrame = Affine{1, 0, static_cast<double>(r.x), 0, 1, static_cast<double>(r.y)};
+  return out;
+}
+
+GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame) {
+  const double c = std::cos(r.gradientAngle), s = std::sin(r.gradientAngle);
+  const int w = static_cast<int>(std::ceil(std::abs(r.width * c) + std::abs(r.height * s)));
+  const int h = static_cast<int>(std::ceil(std::abs(r.width * s) + std::abs(r.height * c)));
+  const double cx = r.x + r.width / 2.0, cy = r.y + r.height / 2.0;
+  // Output x runs along the gradient: frame = centre + R(angle) * (p - outCentre).
+  toFrame = Affine{c, -s, cx - c * w / 2.0 + s * h / 2.0, s, c, cy - s * w / 2.0 - c * h / 2.0};
+  // Outside the frame: mid grey, which holds no edges.
+  GreyImage out(std::max(w, 1), std::max(h, 1), 128);
+  for (int y = 0; y < out.height; ++y) {
+    for (int x = 0; x < out.width; ++x) {
+      PointD p = toFrame.apply(x, y);
+      if (p.x < 0 || p.y < 0 || p.x >= v.width - 1 || p.y >= v.height - 1) continue;
+      const int ix = static_cast<int>(p.x), iy = static_cast<int>(p.y);
+      const double fx = p.x - ix, fy = p.y - iy;
+      const double top = (1 - fx) * v.at(ix, iy) + fx * v.at(ix + 1, iy);
+      const double bottom = (1 - fx) * v.at(ix, iy + 1) + fx * v.at(ix + 1, iy + 1);
+      out.at(x, y) = clampByte((1 - fy) * top + fy * bottom);
+    }
+  }
+  return out;
+}
+
+void fillQuad(GreyImage& img, const std::array<PointD, 4>& quad, std::uint8_t value) {
+  double minY = quad[0].y, maxY = quad[0].y;
+  for (const auto& p : quad) minY = std::min(minY, p.y), maxY = std::max(maxY, p.y);
+  const int y0 = std::max(0, static_cast<int>(std::floor(minY))), y1 = std::min(img.height - 1, static_cast<int>(std::ceil(maxY)));
+  for (int y = y0; y <= y1; ++y) {
+    // Scanline fill: where this row crosses the quad's edges.
+    double lo = 1e18, hi = -1e18;
+    for (int i = 0; i < 4; ++i) {
+      const PointD& a = quad[static_cast<std::size_t>(i)];
+      const PointD& b = quad[static_cast<std::size_t>((i + 1) % 4)];
+      if ((y < std::min(a.y, b.y)) || (y > std::max(a.y, b.y))) continue;
+      double x = a.y == b.y ? a.x : a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y);
+      if (a.y == b.y) {
+        lo = std::min({lo, a.x, b.x});
+        hi = std::max({hi, a.x, b.x});
+      } else {
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      }
+    }
+    if (lo > hi) continue;
+    const int x0 = std::max(0, static_cast<int>(std::floor(lo))), x1 = std::min(img.width - 1, static_cast<int>(std::ceil(hi)));
+    for (int x = x0; x <= x1; ++x) img.at(x, y) = value;
+  }
+}
+
+}  // namespace wms::handheld::detail

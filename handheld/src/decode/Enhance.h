@@ -1,0 +1,80 @@
+// Image helpers for the decode passes: contrast stretching, downscaling,
+// local normalisation, finding the regions that look like barcodes and
+// turning them upright. Pure functions on 8-bit grey images; no ZXing here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace wms::handheld::detail {
+
+// A non-owning view of grey pixels (the caller keeps them alive).
+struct GreyView {
+  const std::uint8_t* data = nullptr;
+  int width = 0;
+  int height = 0;
+  int stride = 0;
+  std::uint8_t at(int x, int y) const { return data[static_cast<std::ptrdiff_t>(y) * stride + x]; }
+};
+
+// An owned grey image, rows packed.
+struct GreyImage {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> pixels;
+  GreyImage() = default;
+  GreyImage(int w, int h, std::uint8_t fill = 0)
+      : width(w), height(h), pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h), fill) {}
+  GreyView view() const { return {pixels.data(), width, height, width}; }
+  std::uint8_t& at(int x, int y) { return pixels[static_cast<std::size_t>(y) * width + x]; }
+};
+
+struct PointD {
+  double x = 0;
+  double y = 0;
+};
+
+// Maps image coordinates of a derived image back to the original frame:
+// frame = (a*x + b*y + c, d*x + e*y + f).
+struct Affine {
+  double a = 1, b = 0, c = 0, d = 0, e = 1, f = 0;
+  PointD apply(double x, double y) const { return {a * x + b * y + c, d * x + e * y + f}; }
+};
+
+// A part of the frame that looks like a barcode.
+struct Region {
+  int x = 0, y = 0, width = 0, height = 0;  // frame pixels
+  double gradientAngle = 0;  // radians; the dominant edge-normal direction (across bars)
+  double coherence = 0;      // 0..1; near 1 for parallel bars, lower for 2D symbols
+  double score = 0;          // edge energy, for ranking
+};
+
+// Maps the darkest `lowFraction` of pixels to 0 and the brightest
+// 1 - `highFraction` to 255, linearly in between.
+GreyImage stretchContrast(GreyView v, double lowFraction = 0.01, double highFraction = 0.99);
+
+// Half size, each pixel the mean of a 2x2 block.
+GreyImage downscale2(GreyView v);
+
+// Each pixel relative to the mean and spread of its (2r+1)^2 neighbourhood,
+// centred on 128: evens out shading and lifts weak contrast.
+GreyImage localNormalize(GreyView v, int radius);
+
+// Up to `maxRegions` regions with dense, strong edges, best first, each grown
+// by a margin and clipped to the frame.
+std::vector<Region> findCandidateRegions(GreyView v, int maxRegions);
+
+// The region cut out and rotated so that `gradientAngle` points along +x
+// (bars of a linear code become vertical). `toFrame` receives the mapping
+// from the result's coordinates back to `v`'s.
+GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame);
+
+// The region cut out as is; `toFrame` as above.
+GreyImage cropRegion(GreyView v, const Region& r, Affine& toFrame);
+
+// Fills a convex quadrilateral with `value` (used to hide a symbol already
+// found so that the next search finds the others).
+void fillQuad(GreyImage& img, const std::array<PointD, 4>& quad, std::uint8_t value);
+
+}  // namespace wms::handheld::detail

@@ -1,0 +1,272 @@
+// The one place that calls ZXing. Everything ZXing-specific (its format
+// enum, hints, results, exceptions) stays in this file.
+#define ZX_USE_UTF8
+#include <ZXing/ReadBarcode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "Passes.h"
+
+namespace wms::handheld::detail {
+namespace {
+
+namespace zx = ZXing;
+
+constexpr zx::BarcodeFormat kZxFormats[kBarcodeFormatCount] = {
+    zx::BarcodeFormat::EAN8,    zx::BarcodeFormat::EAN13,   zx::BarcodeFormat::UPCA,
+    zx::BarcodeFormat::UPCE,    zx::BarcodeFormat::Code128, zx::BarcodeFormat::Code39,
+    zx::BarcodeFormat::ITF,     zx::BarcodeFormat::DataBar, zx::BarcodeFormat::DataBarExpanded,
+    zx::BarcodeFormat::DataMatrix, zx::BarcodeFormat::QRCode};
+
+zx::BarcodeFormats toZx(FormatSet set) {
+  zx::BarcodeFormats out;
+  for (auto f : set.formats()) out |= kZxFormats[static_cast<int>(f)];
+  return out;
+}
+
+std::optional<BarcodeFormat> fromZx(zx::BarcodeFormat f) {
+  for (int i = 0; i < kBarcodeFormatCount; ++i)
+    if (kZxFormats[i] == f) return static_cast<BarcodeFormat>(i);
+  return std::nullopt;
+}
+
+const FormatSet kDataBars{BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
+const FormatSet kLinear{BarcodeFormat::Ean8,    BarcodeFormat::Ean13, BarcodeFormat::UpcA,
+                        BarcodeFormat::UpcE,    BarcodeFormat::Code128, BarcodeFormat::Code39,
+                        BarcodeFormat::Itf,     BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
+
+// How one ZXing call looks at an image.
+struct Look {
+  bool tryHarder = true;
+  bool tryRotate = true;
+  bool tryDownscale = true;
+  zx::Binarizer binarizer = zx::Binarizer::LocalAverage;
+};
+
+// ZXing 1.4 asserts (and aborts) in Result::operator== when it merges two
+// multi-line DataBar reads; a DataBar accepted from one line never gets
+// there, and its check characters make single-line reads safe. Other
+// linear formats keep ZXing's two-line confirmation against misreads,
+// except in safe mode, where nothing may risk the abort again.
+zx::DecodeHints hintsFor(FormatSet group, const Look& look, const PassSettings& settings) {
+  zx::DecodeHints h;
+  h.setFormats(toZx(group))
+      .setTryHarder(look.tryHarder)
+      .setTryRotate(look.tryRotate)
+      .setTryDownscale(look.tryDownscale && !settings.safe)
+      .setBinarizer(look.binarizer)
+      .setMaxNumberOfSymbols(1);
+  bool dataBarOnly = (group & kDataBars) == group;
+  h.setMinLineCount(settings.safe || dataBarOnly ? 1 : 2);
+  return h;
+}
+
+bool same(const Barcode& a, const Barcode& b) { return a.format == b.format && a.text == b.text; }
+
+// Hides a found symbol so that the next call finds another one. Linear
+// reads report a scan line; the band around it grows with `growth` when the
+// same symbol keeps coming back.
+void mask(GreyImage& img, const zx::Position& pos, bool matrix, int growth) {
+  std::array<PointD, 4> q;
+  for (std::size_t i = 0; i < 4; ++i) q[i] = {static_cast<double>(pos[i].x), static_cast<double>(pos[i].y)};
+  PointD c{(q[0].x + q[1].x + q[2].x + q[3].x) / 4, (q[0].y + q[1].y + q[2].y + q[3].y) / 4};
+  std::array<PointD, 4> fill;
+  if (matrix) {
+    for (std::size_t i = 0; i < 4; ++i) fill[i] = {c.x + 1.25 * (q[i].x - c.x), c.y + 1.25 * (q[i].y - c.y)};
+  } else {
+    double ux = q[1].x - q[0].x, uy = q[1].y - q[0].y;
+    double len = std::hypot(ux, uy);
+    if (len < 1) return;
+    ux /= len, uy /= len;
+    const double nx = -uy, ny = ux;
+    double lo = 0, hi = 0;
+    for (const auto& p : q) {
+      double d = (p.x - q[0].x) * nx + (p.y - q[0].y) * ny;
+      lo = std::min(lo, d), hi = std::max(hi, d);
+    }
+    const double band = std::max(12.0, 0.35 * len * growth);
+    const double along = 0.08 * len;
+    auto at = [&](double s, double t) { return PointD{q[0].x + s * ux + t * nx, q[0].y + s * uy + t * ny}; };
+    fill = {at(-along, lo - band), at(len + along, lo - band), at(len + along, hi + band), at(-along, hi + band)};
+  }
+  // Paper-coloured: the brightest of the corners, so the hole has no edges.
+  std::uint8_t paper = 0;
+  for (const auto& p : fill) {
+    int x = std::clamp(static_cast<int>(p.x), 0, img.width - 1), y = std::clamp(static_cast<int>(p.y), 0, img.height - 1);
+    paper = std::max(paper, img.at(x, y));
+  }
+  fillQuad(img, fill, paper);
+}
+
+// Reads up to `maxSymbols` symbols of `formats` from `img` (which it may
+// mask), adding new ones to `found` in frame coordinates.
+void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Look& look, int maxSymbols,
+              const PassSettings& settings, std::vector<Barcode>& found) {
+  if (formats.empty() || img.width < 8 || img.height < 8) return;
+  // DataBar runs on its own (see hintsFor) when mixed with other formats.
+  FormatSet groups[2] = {formats & kDataBars, FormatSet::fromBits(formats.bits() & ~kDataBars.bits())};
+  for (FormatSet group : groups) {
+    if (group.empty()) continue;
+    const zx::DecodeHints hints = hintsFor(group, look, settings);
+    int repeats = 0;
+    while (static_cast<int>(found.size()) < maxSymbols) {
+      zx::Result r;
+      try {
+        r = zx::ReadBarcode(zx::ImageView(img.pixels.data(), img.width, img.height, zx::ImageFormat::Lum), hints);
+      } catch (...) {  // ZXing's own exceptions mean "could not read this"
+        break;
+      }
+      if (!r.isValid()) break;
+      auto format = fromZx(r.format());
+      if (!format) break;
+      Barcode b;
+      b.format = *format;
+      b.text = r.text();
+      b.symbology = r.symbologyIdentifier();
+      const auto& pos = r.position();
+      for (std::size_t i = 0; i < 4; ++i) {
+        PointD p = toFrame.apply(pos[i].x, pos[i].y);
+        b.corners[2 * i] = static_cast<int>(std::lround(p.x));
+        b.corners[2 * i + 1] = static_cast<int>(std::lround(p.y));
+      }
+      bool known = std::any_of(found.begin(), found.end(), [&](const Barcode& o) { return same(o, b); });
+      if (known) {
+        if (++repeats > 2) break;
+      } else {
+        found.push_back(std::move(b));
+        repeats = 0;
+        if (static_cast<int>(found.size()) >= maxSymbols) break;
+      }
+      mask(img, pos, isMatrix(*format), repeats + 1);
+    }
+  }
+}
+
+// What the passes share for one frame, computed when first needed.
+struct FrameCache {
+  GreyView frame;
+  std::optional<std::vector<Region>> regions;
+  const std::vector<Region>& candidateRegions() {
+    if (!regions) regions = findCandidateRegions(frame, 3);
+    return *regions;
+  }
+};
+
+GreyImage copyOf(GreyView v) {
+  Affine ignored;
+  return cropRegion(v, Region{0, 0, v.width, v.height, 0, 0, 0}, ignored);
+}
+
+using PassFn = void (*)(FrameCache&, FormatSet, int, const PassSettings&, std::vector<Barcode>&);
+
+struct Pass {
+  const char* name;
+  PassFn run;
+};
+
+const FormatSet kMatrix{BarcodeFormat::DataMatrix, BarcodeFormat::QrCode};
+
+// Runs `look` over each candidate region, prepared by `prepare`.
+// Regions whose edges run mostly one way (coherence) are linear symbols;
+// passes for one kind skip regions that are clearly of the other.
+template <class Prepare>
+void overRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, const Look& look,
+                 std::vector<Barcode>& found, Prepare prepare, double minCoherence = 0, double maxCoherence = 1) {
+  if (formats.empty()) return;
+  for (const Region& r : c.candidateRegions()) {
+    if (r.coherence < minCoherence || r.coherence > maxCoherence) continue;
+    Affine toFrame;
+    GreyImage img = prepare(r, toFrame);
+    readInto(img, toFrame, formats, look, maxSymbols, s, found);
+    if (static_cast<int>(found.size()) >= maxSymbols) return;
+  }
+}
+
+// Each barcode-like region alone, its own contrast stretched to the full
+// range, with ZXing's quick look: most frames end here, in a few ms.
+void passQuick(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+  overRegions(c, formats, maxSymbols, s, Look{false, true, false, {}}, found, [&](const Region& r, Affine& toFrame) {
+    GreyImage crop = cropRegion(c.frame, r, toFrame);
+    return stretchContrast(crop.view(), 0.02, 0.98);
+  });
+}
+
+// Linear symbols turned so their bars stand upright: ZXing's scan lines then
+// cross every bar however the picker held the scanner.
+void passUpright(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+  overRegions(c, formats & kLinear, maxSymbols, s, Look{true, false, false, {}}, found, [&](const Region& r, Affine& toFrame) {
+    GreyImage turned = rotateRegion(c.frame, r, toFrame);
+    return stretchContrast(turned.view(), 0.02, 0.98);
+  }, 0.3);
+}
+
+// The regions again with ZXing's thorough look (every scan line, rotations).
+void passRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+  overRegions(c, formats, maxSymbols, s, Look{true, true, false, {}}, found, [&](const Region& r, Affine& toFrame) {
+    GreyImage crop = cropRegion(c.frame, r, toFrame);
+    return stretchContrast(crop.view(), 0.02, 0.98);
+  });
+}
+
+// 2D symbols in regions with local contrast normalised and a fixed
+// threshold: uneven light and blur that defeat ZXing's own binarizer.
+void passMatrix(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+  overRegions(c, formats & kMatrix, maxSymbols, s, Look{true, true, false, zx::Binarizer::FixedThreshold}, found,
+              [&](const Region& r, Affine& toFrame) {
+                GreyImage crop = cropRegion(c.frame, r, toFrame);
+                return localNormalize(crop.view(), 12);
+              }, 0, 0.8);
+}
+
+// The whole frame at half size with stretched contrast: noise and blur
+// average out, and it does not depend on the regions found.
+void passHalf(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+  GreyImage small = downscale2(c.frame);
+  GreyImage img = stretchContrast(small.view());
+  readInto(img, Affine{2, 0, 0, 0, 2, 0}, formats, Look{true, true, false, {}}, maxSymbols, s, found);
+}
+
+// The whole frame as ZXing would read it, when no region looked like a
+// barcode (a symbol on a busy background).
+void passWhole(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+  if (!c.candidateRegions().empty()) return;
+  GreyImage img = copyOf(c.frame);
+  readInto(img, Affine{}, formats, Look{}, maxSymbols, s, found);
+}
+
+constexpr Pass kPasses[] = {
+    {"quick", passQuick}, {"upright", passUpright}, {"regions", passRegions},
+    {"matrix", passMatrix}, {"half", passHalf},     {"whole", passWhole},
+};
+constexpr int kPassCount = static_cast<int>(std::size(kPasses));
+
+}  // namespace
+
+int passCount() noexcept { return kPassCount; }
+
+const char* passName(int index) noexcept { return index >= 0 && index < kPassCount ? kPasses[index].name : "?"; }
+
+std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols, int firstPass,
+                               const PassSettings& settings, const PassCallbacks& callbacks) {
+  std::vector<Barcode> found;
+  FrameCache cache{frame, std::nullopt};
+  for (int p = std::max(0, firstPass); p < kPassCount && found.empty(); ++p) {
+    if (callbacks.started) callbacks.started(p);
+    kPasses[p].run(cache, formats, maxSymbols, settings, found);
+    if (callbacks.found)
+      for (const auto& b : found) callbacks.found(b, p);
+  }
+  return found;
+}
+
+std::vector<Barcode> runOnePass(int pass, GreyView frame, FormatSet formats, int maxSymbols, const PassSettings& settings) {
+  std::vector<Barcode> found;
+  if (pass < 0 || pass >= kPassCount) return found;
+  FrameCache cache{frame, std::nullopt};
+  kPasses[pass].run(cache, formats, maxSymbols, settings, found);
+  return found;
+}
+
+}  // namespace wms::handheld::detail
