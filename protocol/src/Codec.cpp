@@ -1207,6 +1207,16 @@ Result<Message> decodeFromTopic(std::string_view topic, std::string_view payload
   return message;
 }
 
+std::optional<std::string> peekEventId(std::string_view payload) {
+  if (payload.size() > kMaxPayloadBytes) return std::nullopt;
+  auto doc = json::parse(payload, kMaxJsonDepth);
+  if (!doc || doc->kind != Value::Kind::Object) return std::nullopt;
+  for (const auto& [key, value] : doc->members) {
+    if (key == "event_id" && value.kind == Value::Kind::String && isValidEventId(value.string)) return value.string;
+  }
+  return std::nullopt;
+}
+
 Result<ErrorKind> errorKindFromString(std::string_view name) {
   static constexpr ErrorKind kKinds[] = {
       ErrorKind::Malformed,   ErrorKind::Invalid,   ErrorKind::NotFound,     ErrorKind::Conflict,

@@ -36,7 +36,34 @@ bool hasWildcard(const std::string& topic) { return topic.find_first_of("+#") !=
 }  // namespace
 
 struct MqttClient::Impl final : public mqtt::callback {
-  explicit Impl(MqttOptions o) : options(std::move(o)) {}
+  explicit Impl(MqttOptions o) : options(std::move(o)), resubscribed(*this) {}
+
+  // Answers to the subscriptions re-made after a reconnect, on Paho's thread:
+  // a refusal becomes an Error event for the connection handler.
+  class Resubscribed final : public mqtt::iaction_listener {
+   public:
+    explicit Resubscribed(Impl& impl) : impl_(impl) {}
+    void on_failure(const mqtt::token& tok) override { report(tok, "failed"); }
+    void on_success(const mqtt::token& tok) override {
+      const auto codes = tok.get_subscribe_response().get_reason_codes();
+      for (auto code : codes) {
+        if (static_cast<int>(code) >= 0x80) {
+          report(tok, "refused by the broker");
+          return;
+        }
+      }
+    }
+
+   private:
+    void report(const mqtt::token& tok, const char* what) {
+      std::string filters;
+      if (auto topics = tok.get_topics()) {
+        for (std::size_t i = 0; i < topics->size(); ++i) filters += (i ? ", " : "") + (*topics)[i];
+      }
+      impl_.enqueue(ConnectionEvent{ConnectionEvent::Kind::Error, "re-subscribe " + filters + ": " + what}, true);
+    }
+    Impl& impl_;
+  };
 
   // ---- constant after construction ----
   MqttOptions options;
@@ -68,6 +95,7 @@ struct MqttClient::Impl final : public mqtt::callback {
   std::atomic<std::uint64_t> received{0}, handled{0}, dropped{0}, handlerErrors{0}, published{0},
       delivered{0}, publishFailures{0}, connects{0}, connectionLosses{0};
 
+  Resubscribed resubscribed;
   std::thread worker;  // last: started when everything above exists
 
   std::uint64_t inFlight() const {
@@ -153,7 +181,9 @@ struct MqttClient::Impl final : public mqtt::callback {
   }
 
   // The broker may have lost the session (no persistence, or a clean
-  // session), so every filter is subscribed again on every connect.
+  // session), so every filter is subscribed again on every connect. The
+  // worker does not wait for the answers (the connection may drop again
+  // meanwhile); Resubscribed reports refusals.
   void resubscribe() {
     std::vector<std::pair<std::string, int>> subs;
     {
@@ -161,8 +191,11 @@ struct MqttClient::Impl final : public mqtt::callback {
       subs = subscriptions;
     }
     for (const auto& [filter, qos] : subs) {
-      Status st = subscribeNow(filter, qos, std::chrono::seconds(10));
-      if (!st) notify(ConnectionEvent{ConnectionEvent::Kind::Error, "re-subscribe: " + st.error().message});
+      try {
+        client->subscribe(filter, qos, nullptr, resubscribed);
+      } catch (const mqtt::exception& e) {
+        notify(ConnectionEvent{ConnectionEvent::Kind::Error, "re-subscribe " + filter + ": " + e.what()});
+      }
     }
   }
 
@@ -203,8 +236,8 @@ MqttClient::MqttClient(MqttOptions options) : impl_(std::make_unique<Impl>(std::
     throw std::invalid_argument("MqttClient: reconnect backoff needs 1 s <= min <= max");
   }
   if (o.keepAlive().count() < 1) throw std::invalid_argument("MqttClient: keep-alive must be at least 1 s");
-  if (o.maxQueued() == 0 || o.maxInflight() < 1 || o.offlineBuffer() < 0) {
-    throw std::invalid_argument("MqttClient: maxQueued and maxInflight must be positive, offlineBuffer >= 0");
+  if (o.maxQueued() == 0 || o.maxInflight() < 1 || o.maxInflight() > 65535 || o.offlineBuffer() < 0) {
+    throw std::invalid_argument("MqttClient: need maxQueued > 0, maxInflight 1..65535, offlineBuffer >= 0");
   }
 
   mqtt::create_options create(MQTTVERSION_3_1_1);
@@ -253,7 +286,12 @@ MqttClient::~MqttClient() {
   } catch (const std::exception&) {
     // Going away anyway; the broker sees the connection close.
   }
-  impl_->client->disable_callbacks();
+  try {
+    impl_->client->disable_callbacks();
+  } catch (const std::exception&) {
+    // Paho refuses while a connect is still in progress; its callbacks only
+    // touch the queue, which outlives the Paho client below.
+  }
   {
     std::lock_guard lock(impl_->queueMutex);
     impl_->stopping = true;

@@ -65,6 +65,7 @@ void MosquittoBroker::setup(bool force) {
   writeFile(dir_->path() / "devices.txt", devices);
   argv.push_back("--devices-file");
   argv.push_back((dir_->path() / "devices.txt").string());
+  if (options_.oneSessionPerAccount) argv.push_back("--one-session-per-account");
   if (force) argv.push_back("--force");
   auto result = runCommand(argv);
   if (result.exitCode != 0) {

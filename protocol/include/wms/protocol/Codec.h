@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -53,6 +54,13 @@ Result<Message> decode(std::string_view payload);
 // on cmd). The server uses this for every incoming message; the ACL of the
 // broker guarantees that only the device itself can publish on its topics.
 Result<Message> decodeFromTopic(std::string_view topic, std::string_view payload);
+
+// For a payload that decode() or decodeFromTopic() rejected: its event_id,
+// if the payload is a JSON object within the size limit whose "event_id" is
+// a valid event id; std::nullopt otherwise. The server answers such an event
+// with a rejected ack (so that the device stops resending it and can show
+// the error) and anything else with an `error` message.
+std::optional<std::string> peekEventId(std::string_view payload);
 
 // The wire name of an error kind ("invalid", "not_found", ...) back to the
 // kind; Invalid error if the name is unknown.

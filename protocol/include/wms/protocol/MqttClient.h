@@ -54,7 +54,8 @@ struct MqttMessage {
 // with the messages.
 struct ConnectionEvent {
   enum class Kind {
-    Connected,  // connected (first time or after a loss); subscriptions are re-made
+    Connected,  // connected (first time or after a loss); every subscription was
+                // sent again just before (a refusal follows as an Error)
     Lost,       // the connection dropped; Paho reconnects with backoff
     Error,      // something failed in the background (e.g. a re-subscribe); see detail
   };
@@ -68,8 +69,10 @@ class MqttOptions {
  public:
   // "tcp://host:port" or "ssl://host:port" (then set tls()).
   MqttOptions& server(std::string uri) { server_ = std::move(uri); return *this; }
-  // The MQTT client id; with the project's broker it is replaced by the
-  // username, so use the username (the device id for a handheld).
+  // The MQTT client id: the session's name on the broker. A handheld uses
+  // its device id (= its username), wmsd its server username. With
+  // `wms-broker setup --one-session-per-account` the broker replaces it by
+  // the username anyway.
   MqttOptions& clientId(std::string id) { clientId_ = std::move(id); return *this; }
   MqttOptions& credentials(std::string username, std::string password) {
     username_ = std::move(username);
@@ -102,7 +105,9 @@ class MqttOptions {
   MqttOptions& persistence(std::filesystem::path dir) { persistenceDir_ = std::move(dir); return *this; }
   // Publishes accepted while disconnected (default 10000; 0 = refuse them).
   MqttOptions& offlineBuffer(int messages) { offlineBuffer_ = messages; return *this; }
-  // QoS 1 publishes in flight at once (default 64).
+  // QoS 1 publishes in flight at once, 1..65535 (default 65535: when the
+  // window is full, Paho C 1.3 notices the broker's acknowledgements only
+  // after a one-second timeout, so a small window stalls bursts).
   MqttOptions& maxInflight(int messages) { maxInflight_ = messages; return *this; }
   // Received messages waiting for the handler; more are dropped and counted
   // in MqttMetrics::dropped (default 100000).
@@ -137,7 +142,7 @@ class MqttOptions {
   std::chrono::seconds reconnectMin_{1}, reconnectMax_{16};
   std::filesystem::path persistenceDir_;
   int offlineBuffer_ = 10000;
-  int maxInflight_ = 64;
+  int maxInflight_ = 65535;
   std::size_t maxQueued_ = 100000;
 };
 

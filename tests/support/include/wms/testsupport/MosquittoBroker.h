@@ -34,6 +34,7 @@ class MosquittoBroker {
     std::size_t devices = 2;               // accounts dev-1..dev-N (ignored if deviceIds is set)
     std::vector<std::string> deviceIds;    // explicit device ids
     bool tls = false;                      // also a TLS listener with a generated CA
+    bool oneSessionPerAccount = false;     // client id forced to the username (wms-broker option)
   };
 
   // Sets up and starts the broker. Throws std::runtime_error (with the

@@ -1,0 +1,312 @@
+// Tests the broker set-up made by tools/broker/wms-broker (config, accounts,
+// ACL, TLS) against the real mosquitto it configures, through MqttClient.
+#include <boost/test/unit_test.hpp>
+
+#include "support/Fixtures.h"
+#include "support/Inbox.h"
+#include "wms/protocol/MqttClient.h"
+#include "wms/protocol/Topics.h"
+#include "wms/testsupport/ChildProcess.h"
+#include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/TempDir.h"
+
+using namespace wms::protocol;
+using wms::ErrorKind;
+using wms::protocol::test::Collector;
+using wms::protocol::test::connectAll;
+using wms::protocol::test::Inbox;
+using wms::protocol::test::kWait;
+using wms::protocol::test::optionsFor;
+using wms::testsupport::MosquittoBroker;
+using wms::testsupport::runCommand;
+
+namespace {
+
+const std::string kTool = std::string(WMS_SOURCE_DIR) + "/tools/broker/wms-broker";
+
+// A client of one account that records what it receives; connect() them
+// together (see connectAll).
+struct Client {
+  Client(const MosquittoBroker& b, const MosquittoBroker::Account& a)
+      : client(optionsFor(b.uri(), a.username, a.password)) {
+    client.onMessage([this](const MqttMessage& m) { inbox.add(m); });
+  }
+  void subscribe(const std::string& filter) { BOOST_REQUIRE(client.subscribe(filter, 1).ok()); }
+  void publish(const std::string& topic, const std::string& payload, bool retain = false) {
+    BOOST_REQUIRE(client.publish(topic, payload, 1, retain).ok());
+    BOOST_REQUIRE(client.flush(kWait).ok());
+  }
+  // Payloads received, in order.
+  std::vector<std::string> payloads() const {
+    std::vector<std::string> out;
+    for (const auto& m : inbox.items()) out.push_back(m.payload);
+    return out;
+  }
+  // Waits for the marker; everything published before it by the same
+  // publisher would have arrived before it (QoS 1 keeps order).
+  void waitFor(const std::string& marker) {
+    BOOST_REQUIRE(inbox.waitUntil([&](const auto& v) {
+      for (const auto& m : v) {
+        if (m.payload == marker) return true;
+      }
+      return false;
+    }));
+  }
+
+  Inbox inbox;
+  MqttClient client;
+};
+
+void connect(std::initializer_list<Client*> clients) {
+  std::vector<MqttClient*> raw;
+  for (Client* c : clients) raw.push_back(&c->client);
+  if (raw.size() == 1) {
+    BOOST_REQUIRE(raw[0]->connect().ok());
+  } else if (raw.size() == 2) {
+    test::connectAll({raw[0], raw[1]});
+  } else {
+    BOOST_REQUIRE(raw.size() == 3u);
+    test::connectAll({raw[0], raw[1], raw[2]});
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(broker_setup)
+
+BOOST_AUTO_TEST_CASE(a_device_cannot_publish_on_another_devices_topics) {
+  MosquittoBroker broker;
+  Client server(broker, broker.server());
+  Client intruder(broker, broker.device(1));  // dev-2
+  connect({&server, &intruder});
+  server.subscribe("wms/v1/dev/+/#");
+  for (auto channel : {Channel::Events, Channel::Heartbeat, Channel::Status}) {
+    intruder.publish(topicFor("dev-1", channel), "forged");
+  }
+  intruder.publish(topicFor("dev-2", Channel::Events), "own");
+  server.waitFor("own");
+  BOOST_TEST(server.payloads() == std::vector<std::string>{"own"}, boost::test_tools::per_element());
+  BOOST_TEST(server.inbox.items()[0].topic == "wms/v1/dev/dev-2/evt");
+}
+
+BOOST_AUTO_TEST_CASE(a_device_cannot_read_another_devices_commands_even_with_wildcards) {
+  MosquittoBroker broker;
+  Client snoop(broker, broker.device(1));  // dev-2
+  Client server(broker, broker.server());
+  connect({&snoop, &server});
+  for (const char* filter : {"wms/v1/dev/dev-1/cmd", "wms/v1/dev/+/cmd", "wms/#", "#"}) {
+    // The broker grants the subscription but delivers nothing it may not read.
+    (void)snoop.client.subscribe(filter, 1);
+  }
+  snoop.subscribe(topicFor("dev-2", Channel::Commands));
+  server.publish(topicFor("dev-1", Channel::Commands), "for-dev-1");
+  server.publish(topicFor("dev-2", Channel::Commands), "for-dev-2");
+  snoop.waitFor("for-dev-2");
+  for (const auto& p : snoop.payloads()) BOOST_TEST(p == "for-dev-2");
+}
+
+BOOST_AUTO_TEST_CASE(a_device_cannot_send_commands_not_even_to_itself) {
+  MosquittoBroker broker;
+  Client device(broker, broker.device(0));
+  Client other(broker, broker.device(1));
+  Client server(broker, broker.server());
+  connect({&device, &other, &server});
+  device.subscribe(topicFor("dev-1", Channel::Commands));
+  other.publish(topicFor("dev-1", Channel::Commands), "fake task");
+  device.publish(topicFor("dev-1", Channel::Commands), "self-made task");
+  server.publish(topicFor("dev-1", Channel::Commands), "real task");
+  device.waitFor("real task");
+  BOOST_TEST(device.payloads() == std::vector<std::string>{"real task"}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(the_server_account_cannot_publish_events_in_a_devices_name) {
+  MosquittoBroker broker;
+  Client monitor(broker, broker.monitor());
+  Client server(broker, broker.server());
+  connect({&monitor, &server});
+  monitor.subscribe("wms/v1/#");
+  server.publish(topicFor("dev-1", Channel::Events), "forged event");
+  server.publish(topicFor("dev-1", Channel::Commands), "command");
+  monitor.waitFor("command");
+  BOOST_TEST(monitor.payloads() == std::vector<std::string>{"command"}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(the_monitor_account_reads_everything_and_writes_nothing) {
+  MosquittoBroker broker;
+  Client server(broker, broker.server());
+  Client monitor(broker, broker.monitor());
+  Client device(broker, broker.device(0));
+  connect({&server, &monitor, &device});
+  server.subscribe("wms/v1/dev/+/evt");
+  monitor.subscribe("wms/v1/#");
+  monitor.publish(topicFor("dev-1", Channel::Events), "from monitor");
+  device.publish(topicFor("dev-1", Channel::Events), "from device");
+  server.waitFor("from device");
+  monitor.waitFor("from device");
+  BOOST_TEST(server.payloads() == std::vector<std::string>{"from device"}, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(with_one_session_per_account_a_client_id_cannot_take_over_another_accounts_session) {
+  MosquittoBroker::Options o;
+  o.oneSessionPerAccount = true;
+  MosquittoBroker broker(o);
+  Collector<ConnectionEvent> events;
+  MqttClient victim(optionsFor(broker.uri(), "dev-2", broker.device(1).password));
+  Inbox victimInbox;
+  victim.onMessage([&](const MqttMessage& m) { victimInbox.add(m); });
+  victim.onConnection([&](const ConnectionEvent& e) { events.add(e); });
+  Client server(broker, broker.server());
+  test::connectAll({&victim, &server.client});
+  BOOST_REQUIRE(victim.subscribe(topicFor("dev-2", Channel::Commands), 1).ok());
+
+  // dev-1's credentials with dev-2's client id: the broker uses the
+  // username as client id, so this is dev-1's own session.
+  MqttClient imposter(MqttOptions()
+                          .server(broker.uri())
+                          .clientId("dev-2")
+                          .credentials("dev-1", broker.device(0).password));
+  BOOST_REQUIRE(imposter.connect().ok());
+  server.publish(topicFor("dev-2", Channel::Commands), "still yours");
+  BOOST_REQUIRE(victimInbox.waitForCount(1));
+  BOOST_TEST(victim.connected());
+  BOOST_TEST(victim.metrics().connectionLosses == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(by_default_a_device_account_may_hold_a_second_connection_under_another_client_id) {
+  // What a mosquitto_sub + mosquitto_pub walkthrough of a handheld needs.
+  MosquittoBroker broker;
+  Inbox deviceInbox, serverInbox;
+  MqttClient listener(optionsFor(broker.uri(), "dev-1", broker.device(0).password));
+  listener.onMessage([&](const MqttMessage& m) { deviceInbox.add(m); });
+  MqttClient publisher(MqttOptions().server(broker.uri()).clientId("dev-1-pub").credentials("dev-1", broker.device(0).password));
+  MqttClient server(optionsFor(broker.uri(), broker.server().username, broker.server().password));
+  server.onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
+  test::connectAll({&listener, &publisher, &server});
+  BOOST_REQUIRE(listener.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(publisher.publish(topicFor("dev-1", Channel::Events), "event").ok());
+  BOOST_REQUIRE(serverInbox.waitForCount(1));
+  BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "command").ok());
+  BOOST_REQUIRE(deviceInbox.waitForCount(1));
+  BOOST_TEST(listener.metrics().connectionLosses == 0u);
+  BOOST_TEST(publisher.metrics().connectionLosses == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(anonymous_clients_are_refused) {
+  MosquittoBroker broker;
+  MqttClient anonymous(MqttOptions().server(broker.uri()).clientId("anon"));
+  auto st = anonymous.connect();
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unauthorized);
+}
+
+BOOST_AUTO_TEST_CASE(the_tls_listener_serves_clients_that_trust_the_generated_ca_only) {
+  MosquittoBroker::Options o;
+  o.tls = true;
+  MosquittoBroker broker(o);
+  BOOST_TEST(std::filesystem::exists(broker.caFile()));
+
+  Inbox inbox;
+  MqttClient server(optionsFor(broker.tlsUri(), broker.server().username, broker.server().password).tls(broker.caFile()));
+  server.onMessage([&](const MqttMessage& m) { inbox.add(m); });
+  MqttClient device(optionsFor(broker.tlsUri(), "dev-1", broker.device(0).password).tls(broker.caFile()));
+  test::connectAll({&server, &device});
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "over tls").ok());
+  BOOST_REQUIRE(inbox.waitForCount(1));
+  BOOST_TEST(inbox.items()[0].payload == "over tls");
+
+  // A client that trusts some other CA does not get in.
+  wms::testsupport::TempDir other("wms-ca");
+  auto made = runCommand({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                          "-nodes", "-keyout", (other / "k.pem").string(), "-out", (other / "ca.pem").string(),
+                          "-days", "1", "-subj", "/CN=other"});
+  BOOST_REQUIRE_MESSAGE(made.exitCode == 0, made.output);
+  MqttClient stranger(optionsFor(broker.tlsUri(), "dev-2", broker.device(1).password).tls(other / "ca.pem"));
+  auto st = stranger.connect(std::chrono::milliseconds(2000));
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unavailable);
+}
+
+BOOST_AUTO_TEST_CASE(add_and_remove_device_take_effect_on_the_running_broker) {
+  MosquittoBroker broker;
+  auto added = broker.addDevice("HH-42");
+  // The broker re-reads its accounts on SIGHUP; retry until it has.
+  wms::Status st = wms::makeError(ErrorKind::Unavailable, "not tried");
+  for (int i = 0; i < 100 && !st.ok(); ++i) {
+    MqttClient newcomer(optionsFor(broker.uri(), added.username, added.password));
+    st = newcomer.connect();
+    if (!st.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_REQUIRE_MESSAGE(st.ok(), test::why(st));
+
+  auto removed = runCommand({kTool, "remove-device", (broker.dir() / "broker").string(), "HH-42"});
+  BOOST_REQUIRE_MESSAGE(removed.exitCode == 0, removed.output);
+  wms::Status refused;
+  for (int i = 0; i < 100 && refused.ok(); ++i) {
+    MqttClient gone(optionsFor(broker.uri(), added.username, added.password));
+    refused = gone.connect();
+    if (refused.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_CHECK(refused.error().kind == ErrorKind::Unauthorized);
+}
+
+BOOST_AUTO_TEST_CASE(retained_status_and_queued_messages_survive_a_restart) {
+  MosquittoBroker broker;
+  {
+    Client device(broker, broker.device(0));
+    connect({&device});
+    device.publish(topicFor("dev-1", Channel::Status), "online", true);
+  }
+  broker.restart();
+  Client monitor(broker, broker.monitor());
+  connect({&monitor});
+  monitor.subscribe(topicFor("dev-1", Channel::Status));
+  monitor.waitFor("online");
+  BOOST_TEST(monitor.inbox.items()[0].retained);
+}
+
+BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
+  wms::testsupport::TempDir dir("wms-broker-setup");
+  std::string d = (dir / "b").string();
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"--port", "1883"}, "at least one --server-user USER:PASS is required"},
+      {{"--server-user", "s:p"}, "--port must be 1-65535, got ''"},
+      {{"--port", "70000", "--server-user", "s:p"}, "--port must be 1-65535, got '70000'"},
+      {{"--port", "1883", "--server-user", "s"}, "server user 's' must be USER:PASSWORD"},
+      {{"--port", "1883", "--server-user", "s:p", "--device", "bad/id:p"},
+       "device name 'bad/id' must be 1-64 characters of [A-Za-z0-9_-]"},
+      {{"--port", "1883", "--server-user", "s:p", "--device", "d:"}, "device 'd' has an empty password"},
+      {{"--port", "1883", "--server-user", "s:p", "--device", "s:p2"}, "account 's' is given twice"},
+      {{"--port", "1883", "--server-user", "s:p", "--tls-port", "1883"}, "--tls-port must differ from --port"},
+      {{"--port", "1883", "--server-user", "s:p", "--colour", "red"}, "setup: unknown option '--colour'"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv = {kTool, "setup", d};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = runCommand(argv);
+    BOOST_TEST(r.exitCode == 2, c.message);
+    BOOST_TEST(r.output.find(c.message) != std::string::npos, r.output);
+  }
+  BOOST_TEST(!std::filesystem::exists(dir / "b" / "mosquitto.conf"));
+
+  auto ok = runCommand({kTool, "setup", d, "--port", "1883", "--server-user", "s:p", "--device", "d1:x:y"});
+  BOOST_REQUIRE_MESSAGE(ok.exitCode == 0, ok.output);
+  auto again = runCommand({kTool, "setup", d, "--port", "1883", "--server-user", "s:p"});
+  BOOST_TEST(again.exitCode == 2);
+  BOOST_TEST(again.output.find("already holds a broker config (use --force") != std::string::npos);
+  auto clash = runCommand({kTool, "add-device", d, "s", "pw"});
+  BOOST_TEST(clash.exitCode == 2);
+  BOOST_TEST(clash.output.find("device id 's' is a server or monitor account") != std::string::npos);
+  auto uri = runCommand({kTool, "uri", d});
+  BOOST_TEST(uri.output == "tcp://127.0.0.1:1883\n");
+  auto help = runCommand({kTool, "--help"});
+  BOOST_TEST(help.exitCode == 0);
+  BOOST_TEST(help.output.find("usage: wms-broker setup DIR") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

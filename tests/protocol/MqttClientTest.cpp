@@ -1,0 +1,335 @@
+#include <boost/test/unit_test.hpp>
+
+#include <set>
+#include <thread>
+
+#include "support/Fixtures.h"
+#include "support/Inbox.h"
+#include "wms/protocol/Codec.h"
+#include "wms/protocol/MqttClient.h"
+#include "wms/protocol/Topics.h"
+#include "wms/testsupport/ChildProcess.h"
+#include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/Ports.h"
+#include "wms/testsupport/TempDir.h"
+
+using namespace wms::protocol;
+using wms::ErrorKind;
+using wms::protocol::test::Collector;
+using wms::protocol::test::connectAll;
+using wms::protocol::test::Inbox;
+using wms::protocol::test::kWait;
+using wms::protocol::test::optionsFor;
+using wms::testsupport::MosquittoBroker;
+
+namespace {
+
+MqttOptions serverOptions(const MosquittoBroker& b) {
+  return optionsFor(b.uri(), b.server().username, b.server().password);
+}
+
+MqttOptions deviceOptions(const MosquittoBroker& b, std::size_t i) {
+  return optionsFor(b.uri(), b.device(i).username, b.device(i).password);
+}
+
+std::string payloadN(int i) { return "m" + std::to_string(i); }
+
+std::multiset<std::string> payloads(const std::vector<MqttMessage>& v) {
+  std::multiset<std::string> out;
+  for (const auto& m : v) out.insert(m.payload);
+  return out;
+}
+
+// Distinct payloads received so far (redeliveries after a restart are allowed).
+bool hasAll(const std::vector<MqttMessage>& v, int from, int to) {
+  auto got = payloads(v);
+  for (int i = from; i < to; ++i) {
+    if (got.count(payloadN(i)) == 0) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(mqtt_client)
+
+BOOST_AUTO_TEST_CASE(handlers_run_on_one_worker_thread_that_is_not_the_callers) {
+  MosquittoBroker broker;
+  std::mutex m;
+  std::set<std::thread::id> threads;
+  Inbox inbox;
+  Collector<ConnectionEvent> events;
+  MqttClient server(serverOptions(broker));
+  server.onMessage([&](const MqttMessage& msg) {
+    {
+      std::lock_guard lock(m);
+      threads.insert(std::this_thread::get_id());
+    }
+    inbox.add(msg);
+  });
+  server.onConnection([&](const ConnectionEvent& e) {
+    {
+      std::lock_guard lock(m);
+      threads.insert(std::this_thread::get_id());
+    }
+    events.add(e);
+  });
+  MqttClient device(deviceOptions(broker, 0));
+  connectAll({&server, &device});
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_TEST(server.connected());
+
+  for (int i = 0; i < 50; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  BOOST_REQUIRE(inbox.waitForCount(50));
+  BOOST_REQUIRE(events.waitForCount(1));
+
+  BOOST_CHECK(events.items().front().kind == ConnectionEvent::Kind::Connected);
+  std::lock_guard lock(m);
+  BOOST_TEST(threads.size() == 1u);
+  BOOST_TEST(threads.count(std::this_thread::get_id()) == 0u);
+  // QoS 1 messages from one publisher arrive in order.
+  auto got = inbox.items();
+  for (int i = 0; i < 50; ++i) BOOST_TEST(got[static_cast<std::size_t>(i)].payload == payloadN(i));
+  BOOST_TEST(got[0].topic == "wms/v1/dev/dev-1/evt");
+  BOOST_TEST(got[0].qos == 1);
+  auto metrics = server.metrics();
+  BOOST_TEST(metrics.received == 50u);
+  BOOST_TEST(metrics.connects == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_password_is_refused_as_unauthorized) {
+  MosquittoBroker broker;
+  MqttClient client(optionsFor(broker.uri(), broker.device(0).username, "not-the-password"));
+  auto st = client.connect();
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unauthorized);
+  BOOST_TEST(st.error().message.find("refused the login") != std::string::npos, st.error().message);
+  BOOST_TEST(!client.connected());
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_user_is_refused_as_unauthorized) {
+  MosquittoBroker broker;
+  MqttClient client(optionsFor(broker.uri(), "dev-99", broker.device(0).password));
+  auto st = client.connect();
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unauthorized);
+}
+
+BOOST_AUTO_TEST_CASE(connect_gives_up_as_unavailable_when_no_broker_listens) {
+  auto port = wms::testsupport::freeLoopbackPort();
+  MqttClient client(optionsFor("tcp://127.0.0.1:" + std::to_string(port), "dev-1", "x"));
+  auto st = client.connect(std::chrono::milliseconds(1500));
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unavailable);
+}
+
+BOOST_AUTO_TEST_CASE(options_that_cannot_work_are_rejected_when_the_client_is_made) {
+  BOOST_CHECK_THROW(MqttClient(MqttOptions().clientId("x")), std::invalid_argument);
+  BOOST_CHECK_THROW(MqttClient(MqttOptions().server("tcp://127.0.0.1:1")), std::invalid_argument);
+  BOOST_CHECK_THROW(MqttClient(MqttOptions().server("tcp://127.0.0.1:1").clientId("x").lastWill("a/+", "p")),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(MqttClient(MqttOptions()
+                                   .server("tcp://127.0.0.1:1")
+                                   .clientId("x")
+                                   .reconnectBackoff(std::chrono::seconds(5), std::chrono::seconds(1))),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(MqttClient(MqttOptions().server("nonsense://here").clientId("x")), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(handlers_can_only_be_set_before_connect) {
+  MosquittoBroker broker;
+  MqttClient client(deviceOptions(broker, 0));
+  client.onMessage([](const MqttMessage&) {});
+  BOOST_REQUIRE(client.connect().ok());
+  BOOST_CHECK_THROW(client.onMessage([](const MqttMessage&) {}), std::logic_error);
+  BOOST_CHECK_THROW(client.onConnection([](const ConnectionEvent&) {}), std::logic_error);
+}
+
+BOOST_AUTO_TEST_CASE(publish_refuses_wildcard_topics_and_oversized_payloads) {
+  MosquittoBroker broker;
+  MqttClient client(deviceOptions(broker, 0));
+  BOOST_REQUIRE(client.connect().ok());
+  auto wild = client.publish("wms/v1/dev/+/evt", "x");
+  BOOST_REQUIRE(!wild.ok());
+  BOOST_CHECK(wild.error().kind == ErrorKind::Invalid);
+  BOOST_CHECK(client.publish("", "x").error().kind == ErrorKind::Invalid);
+  BOOST_CHECK(client.publish(topicFor("dev-1", Channel::Events), std::string(300 * 1024, 'x')).error().kind ==
+              ErrorKind::Invalid);
+  BOOST_TEST(client.metrics().publishFailures == 3u);
+  BOOST_TEST(client.metrics().published == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(flush_returns_once_the_broker_acknowledged_every_qos1_publish) {
+  MosquittoBroker broker;
+  MqttClient device(deviceOptions(broker, 0));
+  BOOST_REQUIRE(device.connect().ok());
+  for (int i = 0; i < 200; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  BOOST_REQUIRE(device.flush(kWait).ok());
+  auto m = device.metrics();
+  BOOST_TEST(m.published == 200u);
+  BOOST_TEST(m.delivered == 200u);
+  BOOST_TEST(m.inFlight == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_subscription_made_before_connect_is_applied_on_connect) {
+  MosquittoBroker broker;
+  Inbox inbox;
+  MqttClient device(deviceOptions(broker, 0));
+  device.onMessage([&](const MqttMessage& m) { inbox.add(m); });
+  BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+  MqttClient server(serverOptions(broker));
+  connectAll({&device, &server});
+  // Subscribing happens on the worker right after connecting; keep sending
+  // until the first message arrives, then one marker that must arrive too.
+  for (int i = 0; !inbox.waitForCount(1, std::chrono::milliseconds(100)); ++i) {
+    BOOST_REQUIRE(i < 300);
+    BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "probe").ok());
+  }
+  BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "marker").ok());
+  BOOST_TEST(inbox.waitUntil([](const auto& v) { return v.back().payload == "marker"; }));
+}
+
+BOOST_AUTO_TEST_CASE(a_throwing_handler_is_counted_and_the_worker_keeps_going) {
+  MosquittoBroker broker;
+  Inbox inbox;
+  MqttClient server(serverOptions(broker));
+  server.onMessage([&](const MqttMessage& m) {
+    inbox.add(m);
+    if (m.payload == "bad") throw std::runtime_error("handler bug");
+  });
+  MqttClient device(deviceOptions(broker, 0));
+  connectAll({&server, &device});
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "bad").ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "good").ok());
+  BOOST_REQUIRE(inbox.waitForCount(2));
+  BOOST_TEST(inbox.items()[1].payload == "good");
+  // handled is counted after the handler returns (or throws).
+  for (int i = 0; i < 1000 && server.metrics().handled < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  BOOST_TEST(server.metrics().handlerErrors == 1u);
+  BOOST_TEST(server.metrics().handled == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(qos1_messages_for_an_offline_persistent_session_arrive_when_it_reconnects) {
+  MosquittoBroker broker;
+  {
+    MqttClient device(deviceOptions(broker, 0));
+    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+    BOOST_REQUIRE(device.connect().ok());
+    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());  // SUBACK seen
+    BOOST_REQUIRE(device.disconnect().ok());
+  }
+  {
+    MqttClient server(serverOptions(broker));
+    BOOST_REQUIRE(server.connect().ok());
+    for (int i = 0; i < 20; ++i) BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), payloadN(i)).ok());
+    BOOST_REQUIRE(server.flush(kWait).ok());
+  }
+
+  // Same account, same (persistent) session, a fresh process-like client.
+  Inbox inbox;
+  MqttClient device(deviceOptions(broker, 0));
+  device.onMessage([&](const MqttMessage& m) { inbox.add(m); });
+  BOOST_REQUIRE(device.connect().ok());
+  BOOST_REQUIRE(inbox.waitForCount(20));
+  auto got = inbox.items();
+  for (int i = 0; i < 20; ++i) BOOST_TEST(got[static_cast<std::size_t>(i)].payload == payloadN(i));
+}
+
+BOOST_AUTO_TEST_CASE(a_broker_restart_mid_conversation_loses_no_acknowledged_message) {
+  MosquittoBroker broker;
+  Inbox serverInbox, deviceInbox;
+  Collector<ConnectionEvent> deviceEvents;
+
+  // Both sides have subscribed once (persistent sessions on the broker).
+  auto server = std::make_unique<MqttClient>(serverOptions(broker));
+  server->onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
+  MqttClient device(deviceOptions(broker, 0));
+  device.onMessage([&](const MqttMessage& m) { deviceInbox.add(m); });
+  device.onConnection([&](const ConnectionEvent& e) { deviceEvents.add(e); });
+  connectAll({server.get(), &device});
+  BOOST_REQUIRE(server->subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+
+  // 1. The server is away; the broker acknowledges 10 device events and
+  //    queues them in the server's session.
+  BOOST_REQUIRE(server->disconnect().ok());
+  server.reset();
+  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  BOOST_REQUIRE(device.flush(kWait).ok());
+
+  // 2. The broker restarts. While it is down the device keeps publishing
+  //    (buffered by the client, sent after its automatic reconnect).
+  broker.stop();
+  BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) { return v.back().kind == ConnectionEvent::Kind::Lost; }));
+  for (int i = 10; i < 15; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  broker.start();
+  BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) { return v.back().kind == ConnectionEvent::Kind::Connected; }));
+  BOOST_REQUIRE(device.flush(kWait).ok());
+
+  // 3. The server comes back to its session and gets every event; its
+  //    answers reach the device.
+  server = std::make_unique<MqttClient>(serverOptions(broker));
+  server->onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
+  BOOST_REQUIRE(server->connect().ok());
+  BOOST_REQUIRE(serverInbox.waitUntil([](const auto& v) { return hasAll(v, 0, 15); }));
+  for (int i = 0; i < 15; ++i) BOOST_REQUIRE(server->publish(topicFor("dev-1", Channel::Commands), "ack-" + payloadN(i)).ok());
+  BOOST_REQUIRE(deviceInbox.waitForCount(15));
+  BOOST_TEST(device.metrics().connectionLosses == 1u);
+  BOOST_TEST(device.metrics().connects == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_last_will_marks_a_killed_device_offline) {
+  MosquittoBroker broker;
+  Inbox statuses;
+  MqttClient server(serverOptions(broker));
+  server.onMessage([&](const MqttMessage& m) { statuses.add(m); });
+  BOOST_REQUIRE(server.connect().ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Status), 1).ok());
+
+  wms::testsupport::TempDir dir("wms-device");
+  wms::testsupport::ChildProcess::Options o;
+  o.output = dir / "device.out";
+  wms::testsupport::ChildProcess device({WMS_TEST_DEVICE, broker.uri(), "dev-1", broker.device(0).password}, o);
+  auto stateOf = [](const MqttMessage& m) {
+    auto msg = decodeFromTopic(m.topic, m.payload);
+    return msg.ok() && std::holds_alternative<Presence>(*msg) ? std::get<Presence>(*msg).state
+                                                                : PresenceState::Online;
+  };
+  bool online = statuses.waitForCount(1);
+  if (!online && std::filesystem::exists(dir / "device.out")) {
+    BOOST_TEST_MESSAGE("device output: " << wms::testsupport::readFile(dir / "device.out"));
+  }
+  BOOST_REQUIRE(online);
+  BOOST_CHECK(stateOf(statuses.items()[0]) == PresenceState::Online);
+
+  device.kill9();
+  BOOST_REQUIRE(statuses.waitForCount(2));
+  auto offline = statuses.items()[1];
+  BOOST_TEST(offline.topic == "wms/v1/dev/dev-1/status");
+  BOOST_CHECK(stateOf(offline) == PresenceState::Offline);
+
+  // Retained: whoever subscribes later (a subscribe gets the retained
+  // messages again) learns that the device is offline.
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Status), 1).ok());
+  BOOST_REQUIRE(statuses.waitForCount(3));
+  BOOST_TEST(statuses.items()[2].retained);
+  BOOST_CHECK(stateOf(statuses.items()[2]) == PresenceState::Offline);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_with_file_persistence_delivers_like_one_without) {
+  MosquittoBroker broker;
+  wms::testsupport::TempDir dir("wms-paho");
+  Inbox inbox;
+  MqttClient server(serverOptions(broker));
+  server.onMessage([&](const MqttMessage& m) { inbox.add(m); });
+  MqttClient device(deviceOptions(broker, 0).persistence(dir.path()));
+  connectAll({&server, &device});
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  BOOST_REQUIRE(device.flush(kWait).ok());
+  BOOST_REQUIRE(inbox.waitForCount(10));
+  BOOST_TEST(hasAll(inbox.items(), 0, 10));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
