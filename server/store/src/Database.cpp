@@ -15,13 +15,15 @@
 #include <thread>
 #include <vector>
 
-#include "Migrations.h"
+#include <map>
+
+#include "wms/store/Migrations.h"
 #include "TxImpl.h"
 #include "wms/store/Tx.h"
 
 namespace wms::store {
 
-int latestSchemaVersion() { return migrations().back().version; }
+int latestSchemaVersion() { return coreSchema().migrations.back().version; }
 
 namespace {
 
@@ -42,17 +44,6 @@ void exec(Poco::Data::Session& session, const std::string& sql) {
     sqlite3_free(msg);
     throw SqliteError(rc, text + " (in: " + sql.substr(0, 60) + ")");
   }
-}
-
-int queryInt(Poco::Data::Session& session, const std::string& sql) {
-  sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(session);
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-    throw SqliteError(sqlite3_errcode(db), sqlite3_errmsg(db));
-  int value = 0;
-  if (sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int(stmt, 0);
-  sqlite3_finalize(stmt);
-  return value;
 }
 
 std::int64_t systemNowMs() {
@@ -122,7 +113,7 @@ struct Database::Impl {
 
   std::thread writerThread;
   std::atomic<std::uint64_t> writes{0}, commits{0}, failedWrites{0};
-  std::atomic<int> schemaVersion{0};
+  std::map<std::string, int> versions;  // written by migrate() before the writer starts
 
   std::unique_ptr<Poco::Data::Session> connect(bool readOnly) {
     auto s = std::make_unique<Poco::Data::Session>("SQLite", options.path.string());
@@ -137,25 +128,44 @@ struct Database::Impl {
   void migrate() {
     exec(*writer, "PRAGMA journal_mode = WAL");
     exec(*writer,
-         "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-         "applied_at INTEGER NOT NULL)");
-    int current = queryInt(*writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
-    if (current > latestSchemaVersion()) {
-      throw std::invalid_argument("the database's schema version " + std::to_string(current) +
-                                  " is newer than this program's " + std::to_string(latestSchemaVersion()));
+         "CREATE TABLE IF NOT EXISTS schema_version(component TEXT NOT NULL, version INTEGER NOT NULL, "
+         "description TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (component, version))");
+    std::vector<const Schema*> all = {&coreSchema()};
+    for (const auto& s : options.schemas) all.push_back(&s);
+    for (const Schema* schema : all) migrateOne(*schema);
+  }
+
+  void migrateOne(const Schema& schema) {
+    sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*writer);
+    auto currentVersion = [&] {
+      sqlite3_stmt* stmt = nullptr;
+      sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version WHERE component = ?", -1, &stmt,
+                         nullptr);
+      sqlite3_bind_text(stmt, 1, schema.component.c_str(), -1, SQLITE_TRANSIENT);
+      int v = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+      sqlite3_finalize(stmt);
+      return v;
+    };
+    const int current = currentVersion();
+    const int latest = schema.migrations.empty() ? 0 : schema.migrations.back().version;
+    if (current > latest) {
+      throw std::invalid_argument("the database's " + schema.component + " schema version " +
+                                  std::to_string(current) + " is newer than this program's " + std::to_string(latest));
     }
-    for (const auto& m : migrations()) {
+    for (const auto& m : schema.migrations) {
       if (m.version <= current) continue;
       exec(*writer, "BEGIN IMMEDIATE");
       try {
         for (const auto& sql : m.statements) exec(*writer, sql);
-        sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*writer);
         sqlite3_stmt* stmt = nullptr;
-        sqlite3_prepare_v2(db, "INSERT INTO schema_version(version, description, applied_at) VALUES (?, ?, ?)", -1,
-                           &stmt, nullptr);
-        sqlite3_bind_int(stmt, 1, m.version);
-        sqlite3_bind_text(stmt, 2, m.description.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(stmt, 3, clock());
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO schema_version(component, version, description, applied_at) "
+                           "VALUES (?, ?, ?, ?)",
+                           -1, &stmt, nullptr);
+        sqlite3_bind_text(stmt, 1, schema.component.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(stmt, 2, m.version);
+        sqlite3_bind_text(stmt, 3, m.description.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(stmt, 4, clock());
         int rc = sqlite3_step(stmt);
         sqlite3_finalize(stmt);
         if (rc != SQLITE_DONE) throw SqliteError(rc, "cannot record schema version");
@@ -165,7 +175,7 @@ struct Database::Impl {
         throw;
       }
     }
-    schemaVersion = queryInt(*writer, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    versions[schema.component] = currentVersion();
   }
 
   void writerLoop() {
@@ -307,7 +317,10 @@ Status Database::read(const std::function<Status(Tx&)>& work) {
   return result;
 }
 
-int Database::schemaVersion() const { return impl_->schemaVersion; }
+int Database::schemaVersion(const std::string& component) const {
+  auto it = impl_->versions.find(component);
+  return it == impl_->versions.end() ? 0 : it->second;
+}
 
 DatabaseStats Database::stats() const {
   return DatabaseStats{impl_->writes.load(), impl_->commits.load(), impl_->failedWrites.load()};

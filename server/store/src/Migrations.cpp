@@ -1,12 +1,12 @@
-#include "Migrations.h"
+#include "wms/store/Migrations.h"
 
 namespace wms::store {
 
 // Never edit a released migration: add a new one. The SQL stays within what
 // both SQLite and PostgreSQL accept where that is possible, so that a second
 // store can reuse it; SQLite-only parts (triggers' RAISE) are marked.
-const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = {
+const Schema& coreSchema() {
+  static const Schema core{"core", {
       {1,
        "catalogue, locations, central stock, append-only ledger, orders, idempotency keys",
        {
@@ -112,8 +112,8 @@ const std::vector<Migration>& migrations() {
                 PRIMARY KEY (order_id, line_no)))",
            "CREATE INDEX order_lines_sku ON order_lines(sku)",
        }},
-  };
-  return all;
+  }};
+  return core;
 }
 
 }  // namespace wms::store

@@ -58,7 +58,7 @@ BOOST_AUTO_TEST_CASE(a_database_from_a_newer_program_is_refused) {
     // Simulate a newer program having migrated the file further.
     sqlite3* raw = nullptr;
     BOOST_REQUIRE(sqlite3_open((dir / "wms.db").c_str(), &raw) == SQLITE_OK);
-    BOOST_REQUIRE(sqlite3_exec(raw, "INSERT INTO schema_version VALUES (999, 'future', 0)", nullptr, nullptr,
+    BOOST_REQUIRE(sqlite3_exec(raw, "INSERT INTO schema_version VALUES ('core', 999, 'future', 0)", nullptr, nullptr,
                                nullptr) == SQLITE_OK);
     sqlite3_close(raw);
   }
@@ -68,6 +68,21 @@ BOOST_AUTO_TEST_CASE(a_database_from_a_newer_program_is_refused) {
   BOOST_REQUIRE(!db.ok());
   BOOST_CHECK(db.error().kind == ErrorKind::Conflict);
   BOOST_TEST(db.error().message.find("999") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(component_schemas_are_migrated_independently_and_once) {
+  TempDir dir;
+  store::Schema extra{"extra", {{1, "a table", {"CREATE TABLE extra_things(id INTEGER PRIMARY KEY)"}},
+                                {2, "a column", {"ALTER TABLE extra_things ADD COLUMN name TEXT"}}}};
+  for (int round = 0; round < 2; ++round) {
+    store::DatabaseOptions o;
+    o.path = dir / "wms.db";
+    o.schemas = {extra};
+    auto db = store::Database::open(o);
+    BOOST_REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
+    BOOST_TEST((*db)->schemaVersion("extra") == 2);
+    BOOST_TEST((*db)->schemaVersion("core") == store::latestSchemaVersion());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_write_leaves_nothing_behind) {

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "wms/common/Result.h"
+#include "wms/store/Migrations.h"
 
 namespace wms::store {
 
@@ -44,6 +45,7 @@ struct DatabaseOptions {
   int maxBatch = 256;                  // most writes group-committed together
   int readConnections = 4;             // pooled read-only connections
   std::function<std::int64_t()> clock; // ms since epoch; default: system clock
+  std::vector<Schema> schemas;         // components' schemas, applied after coreSchema()
 };
 
 struct DatabaseStats {
@@ -54,9 +56,10 @@ struct DatabaseStats {
 
 class Database {
  public:
-  // Opens (creating if needed) the database and applies pending migrations.
-  // Errors: Unavailable if the file cannot be opened or written; Conflict if
-  // its schema is newer than this program knows.
+  // Opens (creating if needed) the database and applies pending migrations
+  // of the core schema and of options.schemas. Errors: Unavailable if the
+  // file cannot be opened or written; Conflict if a schema in the file is
+  // newer than this program knows.
   static Result<std::unique_ptr<Database>> open(DatabaseOptions options);
 
   ~Database();
@@ -72,8 +75,8 @@ class Database {
   // Runs `work` in a read-only snapshot on the calling thread.
   Status read(const std::function<Status(Tx&)>& work);
 
-  // The schema version now in the file.
-  int schemaVersion() const;
+  // The version of a component's schema now in the file (0 if none).
+  int schemaVersion(const std::string& component = "core") const;
   DatabaseStats stats() const;
   std::int64_t nowMs() const;
 
@@ -86,7 +89,7 @@ class Database {
   std::unique_ptr<Impl> impl_;
 };
 
-// The newest schema version this program knows.
+// The newest core schema version this program knows.
 int latestSchemaVersion();
 
 }  // namespace wms::store
