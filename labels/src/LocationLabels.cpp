@@ -90,7 +90,7 @@ Result<Drawing> layoutLocationLabel(std::string_view code, const LocationLabelOp
   // The code in letters as large as fits on one line: people read it from
   // a distance before they scan it.
   const double byHeight = options.heightMm * 0.2;
-  const double byWidth = innerWidth / (static_cast<double>(code.size()) * 0.65);
+  const double byWidth = innerWidth / (static_cast<double>(code.size()) * 0.7);
   TextItem codeText;
   codeText.fontDots = dots(std::min({byHeight, byWidth, 12.0}));
   codeText.box = Box{dots(margin), y, dots(innerWidth), lineHeight(codeText.fontDots)};

@@ -92,7 +92,8 @@ Result<Drawing> layoutShippingLabel(const ShippingLabel& label, const Template& 
 // between minModuleDots and maxModuleDots whose symbol and quiet zone fit;
 // linear symbols get bars barHeightDots tall, 2D symbols use the area's
 // height too. Invalid if even minModuleDots does not fit (the message names
-// the symbology and the data length).
+// the symbology and the data length) or the data cannot be encoded. Throws
+// std::invalid_argument unless 1 <= minModuleDots <= maxModuleDots.
 Result<BarcodeItem> placeBarcode(Symbology symbology, std::string_view data, const Box& area,
                                  int minModuleDots, int maxModuleDots, int barHeightDots);
 

@@ -127,6 +127,8 @@ class PrintSpooler {
  public:
   using Listener = std::function<void(const JobEvent&)>;
 
+  // Starts the worker. Throws std::invalid_argument for a policy with
+  // maxAttempts < 1, multiplier < 1 or initialBackoff > maxBackoff.
   PrintSpooler(Printer& printer, JobLog& log, RetryPolicy policy = {}, Listener listener = {});
   ~PrintSpooler();
   PrintSpooler(const PrintSpooler&) = delete;

@@ -60,6 +60,7 @@ class RawTcpPrinter final : public Printer {
     std::chrono::milliseconds closeGrace{1000};
   };
 
+  // Throws std::invalid_argument if options.host is empty (a misuse).
   explicit RawTcpPrinter(Options options);
   RawTcpPrinter(const RawTcpPrinter&) = delete;
   RawTcpPrinter& operator=(const RawTcpPrinter&) = delete;
@@ -83,6 +84,7 @@ class CupsPrinter final : public Printer {
     std::chrono::milliseconds timeout{10000};
   };
 
+  // Throws std::invalid_argument if options.queue is empty (a misuse).
   explicit CupsPrinter(Options options);
   CupsPrinter(const CupsPrinter&) = delete;
   CupsPrinter& operator=(const CupsPrinter&) = delete;
