@@ -112,6 +112,21 @@ const Schema& coreSchema() {
                 PRIMARY KEY (order_id, line_no)))",
            "CREATE INDEX order_lines_sku ON order_lines(sku)",
        }},
+      {2,
+       "supervisor exceptions",
+       {
+           // Things a person must look at: a short pick, an order held for an
+           // unknown channel SKU, a printer that keeps failing, a silent device.
+           R"(CREATE TABLE exceptions(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                reference TEXT NOT NULL DEFAULT '',
+                message TEXT NOT NULL,
+                resolved_at INTEGER NOT NULL DEFAULT 0,
+                resolution TEXT NOT NULL DEFAULT ''))",
+           "CREATE INDEX exceptions_open ON exceptions(resolved_at, id)",
+       }},
   }};
   return core;
 }

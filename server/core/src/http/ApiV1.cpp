@@ -3,6 +3,7 @@
 #include "Json.h"
 #include "Mapping.h"
 #include "wms/domain/Csv.h"
+#include "wms/store/ExceptionRepository.h"
 
 namespace wms::server::http {
 namespace {
@@ -269,6 +270,62 @@ void addApiV1(Router& router, ApiContext& ctx) {
         auto order = ctx.orders.cancel(*id, reason);
         if (!order) return fail(order);
         return ok(json::toJson(*order));
+      },
+      maxBody);
+
+  // --- supervisor exceptions ---------------------------------------------------
+  router.add("GET", "/api/v1/exceptions", [&ctx](const Request& req) {
+    auto limit = limitOf(req);
+    if (!limit) return fail(limit);
+    auto before = domain::parseInt64(req.q("before", "0"));
+    if (!before || *before < 0) return Response::error(Error{ErrorKind::Invalid, "before must be an exception id"});
+    const bool all = req.q("all") == "1" || req.q("all") == "true";
+    std::vector<store::SupervisorException> rows;
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      rows = store::ExceptionRepository(tx).list(all, *before, *limit);
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    auto o = json::object();
+    auto arr = json::array();
+    for (const auto& e : rows) {
+      auto eo = json::object();
+      eo->set("id", e.id);
+      eo->set("at", json::isoTime(e.atMs));
+      eo->set("kind", e.kind);
+      eo->set("reference", e.reference);
+      eo->set("message", e.message);
+      eo->set("resolved", e.resolvedAtMs != 0);
+      if (e.resolvedAtMs != 0) {
+        eo->set("resolved_at", json::isoTime(e.resolvedAtMs));
+        eo->set("resolution", e.resolution);
+      }
+      arr->add(eo);
+    }
+    o->set("items", arr);
+    if (static_cast<int>(rows.size()) == *limit) o->set("next_before", rows.back().id);
+    else o->set("next_before", Poco::Dynamic::Var());
+    return ok(o);
+  });
+  router.add(
+      "POST", "/api/v1/exceptions/{id}/resolve",
+      [&ctx](const Request& req) {
+        auto id = domain::parseInt64(req.params[0]);
+        if (!id || *id <= 0) return Response::error(Error{ErrorKind::NotFound, "no exception '" + req.params[0] + "'"});
+        std::string resolution;
+        if (!req.body.empty()) {
+          auto r = json::ObjectReader::parse(req.body);
+          if (!r) return fail(r);
+          resolution = r->text("resolution", false, 1000);
+          if (auto st = r->finish(); !st) return Response::error(st.error());
+          if (auto st = domain::checkText(resolution, "resolution", 500); !st) return Response::error(st.error());
+        }
+        auto st = ctx.db.write([&](store::Tx& tx) { return store::ExceptionRepository(tx).resolve(*id, resolution); });
+        if (!st) return Response::error(st.error());
+        auto o = json::object();
+        o->set("id", *id);
+        o->set("resolved", true);
+        return ok(o);
       },
       maxBody);
 

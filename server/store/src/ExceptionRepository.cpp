@@ -1,0 +1,49 @@
+#include "wms/store/ExceptionRepository.h"
+
+#include <Poco/Data/Session.h>
+
+#include "Sql.h"
+#include "TxImpl.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::store {
+
+std::int64_t ExceptionRepository::raise(const std::string& kind, const std::string& reference,
+                                        const std::string& message) {
+  auto& s = writeSession(tx_);
+  std::vector<Poco::Int64> open;
+  s << "SELECT id FROM exceptions WHERE kind = ? AND reference = ? AND resolved_at = 0", bind(kind), bind(reference),
+      into(open), now;
+  if (!open.empty()) return open[0];
+  Poco::Int64 id = 0;
+  s << "INSERT INTO exceptions(at, kind, reference, message) VALUES (?, ?, ?, ?) RETURNING id",
+      bind(static_cast<Poco::Int64>(tx_.nowMs())), bind(kind), bind(reference), bind(message), into(id), now;
+  return id;
+}
+
+std::vector<SupervisorException> ExceptionRepository::list(bool includeResolved, std::int64_t beforeId, int limit) {
+  std::vector<Poco::Int64> ids, ats, resolvedAts;
+  std::vector<std::string> kinds, refs, messages, resolutions;
+  session(tx_) << "SELECT id, at, kind, reference, message, resolved_at, resolution FROM exceptions "
+                  "WHERE (? = 1 OR resolved_at = 0) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+      bind(static_cast<Poco::Int64>(includeResolved ? 1 : 0)), bind(static_cast<Poco::Int64>(beforeId)),
+      bind(static_cast<Poco::Int64>(beforeId)), bind(static_cast<Poco::Int64>(limit)), into(ids), into(ats),
+      into(kinds), into(refs), into(messages), into(resolvedAts), into(resolutions), now;
+  std::vector<SupervisorException> out;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    out.push_back({ids[i], ats[i], kinds[i], refs[i], messages[i], resolvedAts[i], resolutions[i]});
+  return out;
+}
+
+Status ExceptionRepository::resolve(std::int64_t id, const std::string& resolution) {
+  auto& s = writeSession(tx_);
+  std::vector<Poco::Int64> resolved;
+  s << "SELECT resolved_at FROM exceptions WHERE id = ?", bind(static_cast<Poco::Int64>(id)), into(resolved), now;
+  if (resolved.empty()) return Error{ErrorKind::NotFound, "no exception " + std::to_string(id)};
+  if (resolved[0] != 0) return {};
+  sql::exec(s, "UPDATE exceptions SET resolved_at = ?, resolution = ? WHERE id = ?", tx_.nowMs(), resolution, id);
+  return {};
+}
+
+}  // namespace wms::store
