@@ -131,6 +131,20 @@ BOOST_AUTO_TEST_CASE(location_codes_become_a_pdf_sheet_or_zpl_labels) {
   BOOST_TEST(formats == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(every_location_of_the_store_sample_layout_gets_a_label) {
+  TempDir dir("wms-label");
+  const std::string codes = sourcePath("labels/examples/locations-store-backroom.txt").string();
+  const auto pdf = label({"--locations", codes, "--format", "pdf", "--out", (dir / "s.pdf").string()});
+  BOOST_REQUIRE_MESSAGE(pdf.exitCode == 0, pdf.output);
+  BOOST_TEST(readText(dir / "s.pdf").find("/Count 16") != std::string::npos);  // 216 codes, 14 per A4 sheet
+  const auto zpl = label({"--locations", codes, "--format", "zpl", "--out", "-"});
+  BOOST_REQUIRE_EQUAL(zpl.exitCode, 0);
+  std::size_t formats = 0;
+  for (auto at = zpl.output.find("^XA"); at != std::string::npos; at = zpl.output.find("^XA", at + 1)) ++formats;
+  BOOST_TEST(formats == 216u);
+  BOOST_TEST(zpl.output.find("^FDS-01-02-1^FS") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_bad_location_line_is_named_by_its_line_number) {
   TempDir dir("wms-label");
   wms::testsupport::writeFile(dir / "codes.txt", "A-01\nA-02\nA 03\n");
