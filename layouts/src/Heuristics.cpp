@@ -321,9 +321,19 @@ class Policy {
 
 }  // namespace
 
-void policyRoute(const Instance& in, Method method, Walk& walk) {
+Millimetres policyLength(const Instance& in, Method method, std::vector<std::uint8_t>& scratch) {
+  Millimetres best = -1;
+  for (int mirror = 0; mirror < 2; ++mirror) {
+    Walk probe(in, true, nullptr, nullptr, scratch);
+    Frame frame(in, mirror == 1);
+    Policy(frame, probe).run(method);
+    if (best < 0 || probe.length() < best) best = probe.length();
+  }
+  return best;
+}
+
+void policyRoute(const Instance& in, Method method, Walk& walk, std::vector<std::uint8_t>& scratch) {
   // Try both left-right orientations without recording, then walk the shorter.
-  std::vector<std::uint8_t> scratch;
   Millimetres lengths[2];
   for (int mirror = 0; mirror < 2; ++mirror) {
     Walk probe(in, true, nullptr, nullptr, scratch);

@@ -92,8 +92,11 @@ class Walk {
 };
 
 // The methods' entry points (each walks from start to end and leaves the
-// length in the walk). policyRoute handles the five classic policies.
-void policyRoute(const Instance& in, Method method, Walk& walk);
+// length in the walk). policyRoute handles the five classic policies, trying
+// both left-right orientations; `scratch` is reused between calls.
+void policyRoute(const Instance& in, Method method, Walk& walk, std::vector<std::uint8_t>& scratch);
+// The length policyRoute would walk, without walking it.
+Millimetres policyLength(const Instance& in, Method method, std::vector<std::uint8_t>& scratch);
 
 struct DpScratch;
 struct DpScratchDeleter {

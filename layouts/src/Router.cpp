@@ -38,6 +38,7 @@ struct Router::Scratch {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> byId;
   std::vector<LocationId> stops;
   std::vector<Millimetres> matrix;
+  std::vector<std::uint8_t> probe;
 };
 
 Router::Router(Layout layout) : layout_(std::move(layout)), scratch_(std::make_unique<Scratch>()) {}
@@ -143,11 +144,7 @@ void improve(const Instance& in, std::vector<std::uint32_t>& tour, std::vector<M
 
 // A quick route's length bounds the exact search; the combined policy is
 // cheap and usually close.
-Millimetres Router::upperBound(Scratch& s) {
-  Walk probe(s.in, true, nullptr, nullptr, s.visited);
-  policyRoute(s.in, Method::Combined, probe);
-  return probe.length();
-}
+Millimetres Router::upperBound(Scratch& s) { return policyLength(s.in, Method::Combined, s.probe); }
 
 Status Router::routeInto(std::span<const LocationId> picks, const RouteOptions& options, Route& out) {
   Scratch& s = *scratch_;
@@ -195,7 +192,7 @@ Status Router::routeInto(std::span<const LocationId> picks, const RouteOptions& 
         Millimetres bestLen = -1;
         for (Method m : {Method::SShape, Method::Return, Method::Midpoint, Method::LargestGap, Method::Combined}) {
           Walk probe(s.in, true, nullptr, &s.stops, s.visited);
-          policyRoute(s.in, m, probe);
+          policyRoute(s.in, m, probe, s.probe);
           if (bestLen < 0 || probe.length() < bestLen) {
             bestLen = probe.length();
             s.byId.clear();
@@ -220,7 +217,7 @@ Status Router::routeInto(std::span<const LocationId> picks, const RouteOptions& 
     }
     default: {
       Walk walk(s.in, true, path, &out.stops, s.visited);
-      policyRoute(s.in, method, walk);
+      policyRoute(s.in, method, walk, s.probe);
       out.distanceMm = walk.length();
       return {};
     }
