@@ -161,4 +161,11 @@ void OrderRepository::updateLine(domain::OrderId id, const domain::OrderLine& l)
             l.allocated, l.picked, l.shortQty, l.shipped, static_cast<std::int64_t>(id), l.lineNo);
 }
 
+void OrderRepository::setLineSku(domain::OrderId id, int lineNo, const std::string& sku) {
+  sql::exec(writeSession(tx_),
+            "UPDATE order_lines SET sku = ? WHERE order_id = ? AND line_no = ? AND allocated = 0 AND picked = 0 AND "
+            "shipped = 0",
+            sku, static_cast<std::int64_t>(id), lineNo);
+}
+
 }  // namespace wms::store

@@ -39,6 +39,9 @@ class OrderRepository {
   void setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason = {});
   // Writes a line's counters (allocated, picked, shortQty, shipped).
   void updateLine(domain::OrderId id, const domain::OrderLine& line);
+  // Points a line at another SKU (a held channel order whose channel SKU is
+  // now mapped). Only for lines that hold, picked and shipped nothing.
+  void setLineSku(domain::OrderId id, int lineNo, const std::string& sku);
 
  private:
   void loadLines(domain::Order& order);
