@@ -130,7 +130,9 @@ Result<std::size_t> PrintSpooler::resume() {
   {
     std::lock_guard lock(mutex_);
     for (JobId id : ids.value()) {
-      if (std::find(queue_.begin(), queue_.end(), id) != queue_.end()) continue;
+      // The job being tried right now is unfinished too; queueing it again
+      // would print it twice.
+      if (id == current_ || std::find(queue_.begin(), queue_.end(), id) != queue_.end()) continue;
       queue_.push_back(id);
       ++queued;
     }
@@ -153,12 +155,14 @@ void PrintSpooler::run() {
     {
       std::unique_lock lock(mutex_);
       busy_ = false;
+      current_ = 0;
       if (queue_.empty()) idle_.notify_all();
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       job = queue_.front();
       queue_.pop_front();
       busy_ = true;
+      current_ = job;
     }
     process(job);
   }
@@ -170,6 +174,8 @@ void PrintSpooler::process(JobId id) {
     notify(JobEvent{id, JobState::Failed, 0, policy_.maxAttempts, {}, record.error().message});
     return;
   }
+  // Queued twice (resume after submit, say): a finished job is not sent again.
+  if (record->state == JobState::Printed || record->state == JobState::Failed) return;
   for (int attempt = record->attempts + 1;; ++attempt) {
     const Status sent = printer_.send(record->document);
     AttemptRecord outcome{id, attempt, std::chrono::system_clock::now(), sent.ok(), sent.ok() ? "" : sent.error().message};

@@ -315,7 +315,7 @@ Status CupsPrinter::send(const PrintDocument& document) {
   const int timeoutMs = static_cast<int>(options_.timeout.count());
   std::unique_ptr<http_t, HttpCloser> http(
       httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, timeoutMs, nullptr));
-  if (!http) return unavailable("cannot reach the CUPS server " + host + ": " + std::strerror(errno));
+  if (!http) return unavailable("cannot reach the CUPS server " + host + ": " + cupsLastErrorString());
   httpSetTimeout(http.get(), static_cast<double>(timeoutMs) / 1000.0, nullptr, nullptr);
 
   const char* title = document.title.empty() ? "label" : document.title.c_str();

@@ -133,7 +133,7 @@ void putChunk(std::string& out, const char* type, const std::string& data) {
 }  // namespace
 
 Result<Raster> rasterize(const Drawing& drawing) {
-  if (drawing.widthDots <= 0 || drawing.heightDots <= 0 || drawing.widthDots > 20000 || drawing.heightDots > 20000) {
+  if (drawing.widthDots <= 0 || drawing.heightDots <= 0 || drawing.widthDots > 10000 || drawing.heightDots > 10000) {
     return makeError(ErrorKind::Invalid, "drawing size " + std::to_string(drawing.widthDots) + " x " +
                                              std::to_string(drawing.heightDots) + " dots is out of range");
   }

@@ -247,6 +247,20 @@ BOOST_AUTO_TEST_CASE(unfinished_jobs_resume_after_a_restart) {
   BOOST_TEST(fake.jobs() == std::vector<std::string>{"^XA^FDresumed^FS^XZ"});
 }
 
+BOOST_AUTO_TEST_CASE(resume_leaves_alone_a_job_that_is_being_tried) {
+  const std::uint16_t port = closedPort();
+  RawTcpPrinter printer = printerOn(port);
+  InMemoryJobLog log;
+  Events events;
+  RetryPolicy slow = quickRetries(5);
+  slow.initialBackoff = slow.maxBackoff = 3600s;
+  PrintSpooler spooler(printer, log, slow, events.listener());
+  const JobId id = spooler.submit(doc("^XA^FDonce^FS^XZ")).value();
+  BOOST_REQUIRE(events.waitFor(JobState::Waiting));
+  BOOST_TEST(log.find(id).value().state == JobState::Waiting);
+  BOOST_TEST(spooler.resume().value() == 0u);  // unfinished, but it is the one being retried
+}
+
 BOOST_AUTO_TEST_CASE(an_error_that_waiting_cannot_fix_fails_at_once) {
   ScriptedPrinter printer({makeError(ErrorKind::NotFound, "CUPS queue \"Zebra\" does not exist")});
   InMemoryJobLog log;

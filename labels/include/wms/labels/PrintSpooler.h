@@ -142,8 +142,8 @@ class PrintSpooler {
   // printer). NotFound for an unknown id.
   Result<JobId> reprint(JobId original);
 
-  // Queues the log's unfinished jobs of this printer (after a restart).
-  // Returns how many were queued.
+  // Queues the log's unfinished jobs of this printer (after a restart),
+  // except those already queued or being tried. Returns how many were queued.
   Result<std::size_t> resume();
 
   // The job as recorded in the log.
@@ -171,6 +171,7 @@ class PrintSpooler {
   std::condition_variable idle_;   // queue drained
   // Protected by mutex_.
   std::deque<JobId> queue_;
+  JobId current_ = 0;  // the job being tried, 0 when none
   bool busy_ = false;
   bool stopping_ = false;
 
