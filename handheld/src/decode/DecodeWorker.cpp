@@ -42,9 +42,10 @@ void runDecodeWorker(int fd) {
     if (readExact(fd, pixels.data(), pixels.size(), std::nullopt) != IoStatus::Ok) quit(0);
 
     PassSettings settings{(q->flags & kFlagSafe) != 0};
-    if ((q->flags & kFlagTestHooks) && !settings.safe) {
-      if (startsWith(pixels, kTestAbortMarker)) std::abort();
-      if (startsWith(pixels, kTestHangMarker))
+    if (q->flags & kFlagTestHooks) {
+      if (startsWith(pixels, kTestAlwaysAbortMarker)) std::abort();
+      if (!settings.safe && startsWith(pixels, kTestAbortMarker)) std::abort();
+      if (!settings.safe && startsWith(pixels, kTestHangMarker))
         for (;;) ::pause();
     }
 

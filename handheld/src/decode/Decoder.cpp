@@ -49,6 +49,7 @@ class Decoder::Impl {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
       return makeError(ErrorKind::Unavailable, std::string("decoder: socketpair failed: ") + std::strerror(errno));
+    const pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
       int err = errno;
@@ -60,10 +61,15 @@ class Decoder::Impl {
       // The worker: die with the parent, keep only its socket (no MQTT
       // connection or file of the parent stays open because of it).
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() == 1) ::_exit(0);
+      if (::getppid() != parent) ::_exit(0);  // the parent died before prctl took effect
+      // A crash must end the worker: the parent's crash handlers (a test
+      // framework's, an app's) must not run here or jump back into its code.
+      for (int sig : {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTERM, SIGINT, SIGHUP, SIGCHLD})
+        ::signal(sig, SIG_DFL);
       ::signal(SIGPIPE, SIG_IGN);
-      ::signal(SIGTERM, SIG_DFL);
-      ::signal(SIGINT, SIG_DFL);
+      sigset_t none;
+      sigemptyset(&none);
+      ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
       int fd = sv[1];
       if (fd != 3) {
         ::dup2(fd, 3);
@@ -106,7 +112,7 @@ class Decoder::Impl {
       if (a.outcome == Outcome::Done || !a.barcodes.empty()) {
         // Barcodes that arrived before a crash are kept: they were read.
         result.barcodes = std::move(a.barcodes);
-        if (!result.barcodes.empty()) result.pass = passName(a.pass);
+        if (!result.barcodes.empty()) result.pass = passName(a.foundPass);
         break;
       }
       ++result.crashes;
@@ -146,7 +152,8 @@ class Decoder::Impl {
   enum class Outcome { Done, Died, TimedOut };
   struct Attempt {
     Outcome outcome = Outcome::Died;
-    int pass = 0;
+    int pass = 0;       // the pass running when it ended
+    int foundPass = 0;  // the pass that found the first barcode
     std::vector<Barcode> barcodes;
     std::string exit;
   };
@@ -188,6 +195,7 @@ class Decoder::Impl {
         case MessageType::PassStarted: a.pass = m->pass; break;
         case MessageType::Found:
           a.pass = m->pass;
+          if (a.barcodes.empty()) a.foundPass = m->pass;
           a.barcodes.push_back(std::move(m->barcode));
           break;
         case MessageType::Done: a.outcome = Outcome::Done; return a;

@@ -13,6 +13,19 @@ std::uint8_t clampByte(double v) { return static_cast<std::uint8_t>(std::clamp(v
 
 }  // namespace
 
+Affine Affine::inverse() const {
+  const double det = a * e - b * d;
+  if (std::abs(det) < 1e-12) return Affine{};
+  Affine r;
+  r.a = e / det;
+  r.b = -b / det;
+  r.d = -d / det;
+  r.e = a / det;
+  r.c = -(r.a * c + r.b * f);
+  r.f = -(r.d * c + r.e * f);
+  return r;
+}
+
 GreyImage stretchContrast(GreyView v, double lowFraction, double highFraction) {
   GreyImage out(v.width, v.height);
   if (v.width <= 0 || v.height <= 0) return out;
@@ -169,12 +182,30 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
       score += e;
     }
     int peakBin = static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
-    double near = 0, sx = 0, sy = 0;
-    for (int d = -4; d <= 4; ++d) {
-      int b = (peakBin + d + kBins) % kBins;
-      double w = votes[static_cast<std::size_t>(b)];
-      double a = 2 * ((b + 0.5) * std::numbers::pi / kBins - std::numbers::pi / 2);
-      near += w, sx += w * std::cos(a), sy += w * std::sin(a);
+    const double peakAngle = (peakBin + 0.5) * std::numbers::pi / kBins - std::numbers::pi / 2;
+    // The angle itself from the summed tensors of the cells that voted near
+    // the peak: finer than the bins, and the border cells stay out of it.
+    double near = 0, txx = 0, tyy = 0, txy = 0;
+    for (int c : members) {
+      auto ci = static_cast<std::size_t>(c);
+      double e = jxx[ci] + jyy[ci];
+      if (e <= 0) continue;
+      double angle = 0.5 * std::atan2(2 * jxy[ci], jxx[ci] - jyy[ci]);
+      double diff = std::abs(std::remainder(angle - peakAngle, std::numbers::pi));
+      if (diff > 10 * std::numbers::pi / 180) continue;
+      double coherence = std::sqrt((jxx[ci] - jyy[ci]) * (jxx[ci] - jyy[ci]) + 4 * jxy[ci] * jxy[ci]) / e;
+      near += std::sqrt(e) * coherence;
+      // At full resolution: bars of 1.5-3 px modules are near the limit of
+      // the half-size image, where the gradient's direction is biased.
+      const int x0 = (c % cw) * kCell * kScale, y0 = (c / cw) * kCell * kScale;
+      for (int y = std::max(1, y0); y < std::min(v.height - 1, y0 + kCell * kScale); ++y)
+        for (int x = std::max(1, x0); x < std::min(v.width - 1, x0 + kCell * kScale); ++x) {
+          double gx = (v.at(x + 1, y - 1) + 2 * v.at(x + 1, y) + v.at(x + 1, y + 1)) -
+                      (v.at(x - 1, y - 1) + 2 * v.at(x - 1, y) + v.at(x - 1, y + 1));
+          double gy = (v.at(x - 1, y + 1) + 2 * v.at(x, y + 1) + v.at(x + 1, y + 1)) -
+                      (v.at(x - 1, y - 1) + 2 * v.at(x, y - 1) + v.at(x + 1, y - 1));
+          txx += gx * gx, tyy += gy * gy, txy += gx * gy;
+        }
     }
     Region r;
     const int cellPx = kCell * kScale;
@@ -183,7 +214,7 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
     r.y = std::max(0, minY * cellPx - margin);
     r.width = std::min(v.width, (maxX + 1) * cellPx + margin) - r.x;
     r.height = std::min(v.height, (maxY + 1) * cellPx + margin) - r.y;
-    r.gradientAngle = 0.5 * std::atan2(sy, sx);
+    r.gradientAngle = 0.5 * std::atan2(2 * txy, txx - tyy);
     r.coherence = total > 0 ? near / total : 0;
     r.score = members.size() >= 3 ? score : 0;
     regions.push_back(r);

@@ -40,6 +40,8 @@ struct PointD {
 struct Affine {
   double a = 1, b = 0, c = 0, d = 0, e = 1, f = 0;
   PointD apply(double x, double y) const { return {a * x + b * y + c, d * x + e * y + f}; }
+  // The mapping the other way (frame to image); identity if singular.
+  Affine inverse() const;
 };
 
 // A part of the frame that looks like a barcode.

@@ -68,9 +68,7 @@ bool same(const Barcode& a, const Barcode& b) { return a.format == b.format && a
 // Hides a found symbol so that the next call finds another one. Linear
 // reads report a scan line; the band around it grows with `growth` when the
 // same symbol keeps coming back.
-void mask(GreyImage& img, const zx::Position& pos, bool matrix, int growth) {
-  std::array<PointD, 4> q;
-  for (std::size_t i = 0; i < 4; ++i) q[i] = {static_cast<double>(pos[i].x), static_cast<double>(pos[i].y)};
+void mask(GreyImage& img, const std::array<PointD, 4>& q, bool matrix, int growth) {
   PointD c{(q[0].x + q[1].x + q[2].x + q[3].x) / 4, (q[0].y + q[1].y + q[2].y + q[3].y) / 4};
   std::array<PointD, 4> fill;
   if (matrix) {
@@ -105,6 +103,14 @@ void mask(GreyImage& img, const zx::Position& pos, bool matrix, int growth) {
 void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Look& look, int maxSymbols,
               const PassSettings& settings, std::vector<Barcode>& found) {
   if (formats.empty() || img.width < 8 || img.height < 8) return;
+  // Symbols found by earlier passes are hidden first, so that this look
+  // spends its calls on the others.
+  const Affine toImage = toFrame.inverse();
+  for (const Barcode& b : found) {
+    std::array<PointD, 4> q;
+    for (std::size_t i = 0; i < 4; ++i) q[i] = toImage.apply(b.corners[2 * i], b.corners[2 * i + 1]);
+    mask(img, q, isMatrix(b.format), 1);
+  }
   // DataBar runs on its own (see hintsFor) when mixed with other formats.
   FormatSet groups[2] = {formats & kDataBars, FormatSet::fromBits(formats.bits() & ~kDataBars.bits())};
   for (FormatSet group : groups) {
@@ -139,7 +145,9 @@ void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Lo
         repeats = 0;
         if (static_cast<int>(found.size()) >= maxSymbols) break;
       }
-      mask(img, pos, isMatrix(*format), repeats + 1);
+      std::array<PointD, 4> q;
+      for (std::size_t i = 0; i < 4; ++i) q[i] = {static_cast<double>(pos[i].x), static_cast<double>(pos[i].y)};
+      mask(img, q, isMatrix(*format), repeats + 1);
     }
   }
 }
@@ -147,12 +155,16 @@ void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Lo
 // What the passes share for one frame, computed when first needed.
 struct FrameCache {
   GreyView frame;
+  int maxRegions = 3;
   std::optional<std::vector<Region>> regions;
   const std::vector<Region>& candidateRegions() {
-    if (!regions) regions = findCandidateRegions(frame, 3);
+    if (!regions) regions = findCandidateRegions(frame, maxRegions);
     return *regions;
   }
 };
+
+// A few more regions than symbols wanted: clutter can outrank a symbol.
+int regionsFor(int maxSymbols) { return std::clamp(maxSymbols + 2, 3, 8); }
 
 GreyImage copyOf(GreyView v) {
   Affine ignored;
@@ -251,12 +263,16 @@ const char* passName(int index) noexcept { return index >= 0 && index < kPassCou
 std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols, int firstPass,
                                const PassSettings& settings, const PassCallbacks& callbacks) {
   std::vector<Barcode> found;
-  FrameCache cache{frame, std::nullopt};
-  for (int p = std::max(0, firstPass); p < kPassCount && found.empty(); ++p) {
+  FrameCache cache{frame, regionsFor(maxSymbols), std::nullopt};
+  // One symbol wanted (a scan step): stop at the first pass that finds it.
+  // Several (reading a whole label): every pass may add more.
+  for (int p = std::max(0, firstPass);
+       p < kPassCount && static_cast<int>(found.size()) < maxSymbols && (found.empty() || maxSymbols > 1); ++p) {
+    const std::size_t before = found.size();
     if (callbacks.started) callbacks.started(p);
     kPasses[p].run(cache, formats, maxSymbols, settings, found);
     if (callbacks.found)
-      for (const auto& b : found) callbacks.found(b, p);
+      for (std::size_t i = before; i < found.size(); ++i) callbacks.found(found[i], p);
   }
   return found;
 }
@@ -264,7 +280,7 @@ std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols
 std::vector<Barcode> runOnePass(int pass, GreyView frame, FormatSet formats, int maxSymbols, const PassSettings& settings) {
   std::vector<Barcode> found;
   if (pass < 0 || pass >= kPassCount) return found;
-  FrameCache cache{frame, std::nullopt};
+  FrameCache cache{frame, regionsFor(maxSymbols), std::nullopt};
   kPasses[pass].run(cache, formats, maxSymbols, settings, found);
   return found;
 }

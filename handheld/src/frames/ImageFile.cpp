@@ -34,6 +34,43 @@ const char* typeName(ImageType t) {
   return "unknown";
 }
 
+// Skips whitespace and '#' comments in a PNM header.
+std::size_t skipPnmSpace(std::span<const std::uint8_t> b, std::size_t i) {
+  while (i < b.size()) {
+    if (b[i] == '#') {
+      while (i < b.size() && b[i] != '\n') ++i;
+    } else if (std::isspace(b[i])) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// stb does not notice a binary PGM/PPM whose pixel data is cut short (it
+// reads zeros), so the length is checked here: the header's three numbers,
+// one whitespace byte, then width * height * channels * (1 or 2) bytes.
+Status checkPnmLength(std::span<const std::uint8_t> b, int w, int h) {
+  const int channels = b[1] == '5' ? 1 : 3;
+  std::size_t i = 2;
+  long values[3] = {};
+  for (long& v : values) {
+    i = skipPnmSpace(b, i);
+    std::size_t start = i;
+    while (i < b.size() && std::isdigit(b[i]) && i - start < 9) v = v * 10 + (b[i++] - '0');
+    if (i == start) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid");
+  }
+  if (i >= b.size() || !std::isspace(b[i])) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid");
+  ++i;
+  const std::uint64_t needed = static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) * channels *
+                               (values[2] > 255 ? 2u : 1u);
+  if (b.size() - i < needed)
+    return makeError(ErrorKind::Malformed, "PGM/PPM data is truncated: " + std::to_string(b.size() - i) + " of " +
+                                               std::to_string(needed) + " bytes");
+  return {};
+}
+
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -52,28 +89,44 @@ Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits
   if (type == ImageType::Unknown)
     return makeError(ErrorKind::Malformed, "not a PNG, JPEG or binary PGM/PPM image (unrecognised signature)");
 
+  // A PNG's size is in its first chunk; stb refuses huge ones too, but under
+  // a vaguer message.
+  if (type == ImageType::Png && bytes.size() >= 24 && std::equal(bytes.begin() + 12, bytes.begin() + 16, "IHDR")) {
+    auto be32 = [&](std::size_t i) {
+      return static_cast<std::int64_t>(bytes[i]) << 24 | static_cast<std::int64_t>(bytes[i + 1]) << 16 |
+             static_cast<std::int64_t>(bytes[i + 2]) << 8 | static_cast<std::int64_t>(bytes[i + 3]);
+    };
+    const std::int64_t pw = be32(16), ph = be32(20);
+    if (auto st = checkFrameSize(pw, ph); !st) return makeError(st.error().kind, "PNG " + st.error().message);
+    if (pw * ph > limits.maxPixels)
+      return makeError(ErrorKind::TooLarge, "PNG image " + std::to_string(pw) + "x" + std::to_string(ph) +
+                                                " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels");
+  }
+
   int len = static_cast<int>(bytes.size());
   int w = 0, h = 0, comp = 0;
   // Dimensions come from the header alone; refuse huge ones before stb
   // allocates anything for them.
-  if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp)) {
-    const char* why = stbi_failure_reason();
-    return makeError(ErrorKind::Malformed,
-                     std::string(typeName(type)) + " header is invalid: " + (why ? why : "unknown reason"));
-  }
+  if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
+    return makeError(ErrorKind::Malformed, std::string(typeName(type)) + " header is invalid or truncated");
   if (auto st = checkFrameSize(w, h); !st) return makeError(st.error().kind, std::string(typeName(type)) + " " + st.error().message);
   if (static_cast<std::int64_t>(w) * h > limits.maxPixels)
     return makeError(ErrorKind::TooLarge, std::string(typeName(type)) + " image " + std::to_string(w) + "x" +
                                               std::to_string(h) + " exceeds the limit of " +
                                               std::to_string(limits.maxPixels) + " pixels");
 
+  if (type == ImageType::Pnm)
+    if (auto st = checkPnmLength(bytes, w, h); !st) return st.error();
+
   int dw = 0, dh = 0, dc = 0;
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(bytes.data(), len, &dw, &dh, &dc, 1),
                                                    stbi_image_free);
   if (!pixels) {
     const char* why = stbi_failure_reason();
-    return makeError(ErrorKind::Malformed,
-                     std::string(typeName(type)) + " data is corrupt or truncated: " + (why ? why : "unknown reason"));
+    // stb tries its loaders in turn, so its last reason is only about the
+    // real type for PNG (JPEG comes before it, PNM after).
+    return makeError(ErrorKind::Malformed, std::string(typeName(type)) + " data is corrupt or truncated" +
+                                               (why && type == ImageType::Png ? std::string(" (stb_image: ") + why + ")" : ""));
   }
   if (dw != w || dh != h)
     return makeError(ErrorKind::Malformed, std::string(typeName(type)) + " header and data disagree on the size");

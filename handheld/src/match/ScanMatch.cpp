@@ -30,9 +30,11 @@ std::string listed(const std::vector<std::string>& codes) {
 }
 
 Error wrongKind(const Barcode& b, ScanTarget target) {
-  return makeError(ErrorKind::Invalid, std::string("scanned a ") + formatName(b.format) + " where " +
-                                           (target == ScanTarget::Item ? "an item barcode" :
-                                            target == ScanTarget::Location ? "a location label" : "a tote label") +
+  return makeError(ErrorKind::Invalid, std::string("scanned ") + formatName(b.format) + " barcode " + shown(b.text) +
+                                           " where " +
+                                           (target == ScanTarget::Item       ? "an item barcode"
+                                            : target == ScanTarget::Location ? "a location label"
+                                                                             : "a tote label") +
                                            " is expected (" + formatsFor(target).toString() + ")");
 }
 

@@ -37,9 +37,11 @@ namespace wms::handheld {
 
 // Test-only markers: with DecoderOptions::testHooks set, a frame whose first
 // 16 pixels hold one of these byte strings makes the worker abort (as ZXing
-// does) or hang, on the normal settings only; the safe retry ignores it.
+// does) or hang on the normal settings (the safe retry ignores them), or
+// abort whatever the settings (to reach maxCrashesPerFrame).
 inline constexpr std::string_view kTestAbortMarker = "WMS:TEST:ABORT:1";
 inline constexpr std::string_view kTestHangMarker = "WMS:TEST:HANG::1";
+inline constexpr std::string_view kTestAlwaysAbortMarker = "WMS:TEST:ABORT:*";
 
 struct DecoderOptions {
   // A worker busy longer than this on one frame is killed and replaced.
