@@ -27,12 +27,14 @@ constexpr const char* kUsage =
     "usage: wms-label --in LABEL.json --format zpl|png|pdf [--size 4x6|4x4|a6] [--dpi 203|300]\n"
     "                 [--out FILE] [--print URI] [--copies N] [--attempts N]\n"
     "       wms-label --locations FILE --format zpl|pdf [--caption TEXT] [--dpi 203|300]\n"
-    "                 [--out FILE] [--print URI]\n"
+    "                 [--out FILE] [--print URI] [--copies N] [--attempts N]\n"
     "  --in FILE        shipping label as JSON (schema: docs/labels.md)\n"
     "  --locations FILE location, bin or tote codes, one per line ('#' starts a comment)\n"
     "  --out FILE       write the result to FILE ('-' for standard output)\n"
     "  --print URI      send it to a printer: tcp://HOST[:9100], tcp+status://HOST[:9100],\n"
     "                   cups:QUEUE or cups://SERVER[:PORT]/QUEUE\n"
+    "  --copies N       zpl only: the printer prints each label N times (^PQ, 1-99)\n"
+    "  --caption TEXT   printed above each location code (\"LOCATION\", \"TOTE\")\n"
     "  --attempts N     print attempts before giving up (default 5, waits 1 s, 2 s, 4 s... between)\n"
     "At least one of --out and --print is required. Errors: one line on stderr, exit status 2.\n";
 
@@ -42,6 +44,7 @@ struct Args {
   std::string in, locations, format, size = "4x6", dpi = "203", out, print, caption;
   int copies = 1;
   int attempts = 5;
+  bool sizeGiven = false, copiesGiven = false, captionGiven = false;
 };
 
 struct Failure {
@@ -74,12 +77,12 @@ Args parseArgs(int argc, char** argv) {
     if (flag == "--in") a.in = value;
     else if (flag == "--locations") a.locations = value;
     else if (flag == "--format") a.format = value;
-    else if (flag == "--size") a.size = value;
+    else if (flag == "--size") a.size = value, a.sizeGiven = true;
     else if (flag == "--dpi") a.dpi = value;
     else if (flag == "--out") a.out = value;
     else if (flag == "--print") a.print = value;
-    else if (flag == "--caption") a.caption = value;
-    else if (flag == "--copies") a.copies = toInt(flag, value, 1, 99);
+    else if (flag == "--caption") a.caption = value, a.captionGiven = true;
+    else if (flag == "--copies") a.copies = toInt(flag, value, 1, 99), a.copiesGiven = true;
     else if (flag == "--attempts") a.attempts = toInt(flag, value, 1, 100);
     else fail("unknown option " + flag + " (see --help)");
   }
@@ -89,6 +92,9 @@ Args parseArgs(int argc, char** argv) {
     fail("--format must be zpl, png or pdf, got \"" + a.format + "\"");
   }
   if (!a.locations.empty() && a.format == "png") fail("location labels come as zpl or pdf, not png");
+  if (!a.locations.empty() && a.sizeGiven) fail("--size applies to shipping labels (--in), not to --locations");
+  if (!a.in.empty() && a.captionGiven) fail("--caption applies to --locations only");
+  if (a.copiesGiven && a.format != "zpl") fail("--copies applies to zpl only (the printer repeats the label)");
   if (a.out.empty() && a.print.empty()) fail("nothing to do: give --out FILE and/or --print URI");
   return a;
 }

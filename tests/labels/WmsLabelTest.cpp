@@ -51,6 +51,12 @@ BOOST_AUTO_TEST_CASE(renders_zpl_png_and_pdf_files) {
   BOOST_TEST(!std::filesystem::exists(dir / "l.pdf.tmp"));
 }
 
+BOOST_AUTO_TEST_CASE(help_prints_the_usage_and_exits_0) {
+  const auto out = label({"--help"});
+  BOOST_TEST(out.exitCode == 0);
+  BOOST_TEST(out.output.find("usage: wms-label --in LABEL.json") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(zpl_goes_to_standard_output_with_dash) {
   const auto out = label({"--in", example("basic-th"), "--format", "zpl", "--out", "-"});
   BOOST_REQUIRE_EQUAL(out.exitCode, 0);
@@ -85,9 +91,14 @@ BOOST_AUTO_TEST_CASE(bad_usage_is_one_clear_line_and_exit_2) {
       {{"--in", example("basic-th"), "--format", "zpl", "--copies", "0", "--out", "x"}, "--copies must be"},
       {{"--in", sourcePath("tests/labels/fixtures/bad/deep-nesting.json").string(), "--format", "zpl", "--out", "x"},
        "nested deeper"},
+      {{"--in", example("basic-th"), "--format", "pdf", "--copies", "2", "--out", "x"}, "--copies applies to zpl only"},
+      {{"--in", example("basic-th"), "--format", "zpl", "--caption", "TOTE", "--out", "x"}, "--caption applies to"},
+      {{"--locations", example("basic-th"), "--format", "png", "--out", "x"}, "not png"},
+      {{"--locations", example("basic-th"), "--format", "pdf", "--size", "4x4", "--out", "x"}, "--size applies to"},
   };
   for (const auto& [args, message] : cases) {
     const auto out = label(args);
+    BOOST_TEST(!std::filesystem::exists("x"));
     BOOST_TEST_CONTEXT(message) {
       BOOST_TEST(out.exitCode == 2);
       BOOST_TEST(lines(out.output) == 1);
