@@ -5,6 +5,7 @@
 #include <stb/stb_image.h>
 
 #include <memory>
+#include <thread>
 
 #include "LabelsTestSupport.h"
 
@@ -177,6 +178,22 @@ BOOST_AUTO_TEST_CASE(pdf_has_one_page_of_the_label_size_per_drawing) {
   BOOST_TEST(pages == 2u);
   BOOST_TEST(two.find("/MediaBox [ 0 0 288 288 ]") != std::string::npos);
   BOOST_TEST(drawingsToPdf({}).error().kind == ErrorKind::Invalid);
+}
+
+BOOST_AUTO_TEST_CASE(threads_rendering_at_once_get_the_same_bytes_as_one_thread_alone) {
+  const Template t = makeTemplate(LabelSize::FourBySix, Dpi::D203);
+  const std::vector<std::string> examples{"thai-address", "chinese-address", "arabic-rtl", "vietnamese-address"};
+  std::vector<std::string> alone;
+  for (const auto& e : examples) alone.push_back(renderPng(exampleLabel(e), t).value());
+  std::vector<std::string> together(examples.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 3; ++round) together[i] = renderPng(exampleLabel(examples[i]), t).value();
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (std::size_t i = 0; i < examples.size(); ++i) BOOST_TEST(together[i] == alone[i], examples[i]);
 }
 
 BOOST_AUTO_TEST_CASE(a_drawing_of_impossible_size_is_an_error_value) {
