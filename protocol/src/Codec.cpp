@@ -737,17 +737,17 @@ class ObjectReader {
       invalid((path_.empty() ? std::string("payload") : path_) + " must be an object, got " +
               std::string(json::kindName(v.kind)));
     }
-    used_.assign(v.members.size(), false);
+    used_.assign(v.keys.size(), false);
   }
 
   const std::string& path() const { return path_; }
 
   // The value of key, or nullptr if absent or null.
   const Value* find(std::string_view key) {
-    for (std::size_t i = 0; i < v_.members.size(); ++i) {
-      if (v_.members[i].first == key) {
+    for (std::size_t i = 0; i < v_.keys.size(); ++i) {
+      if (v_.keys[i] == key) {
         used_[i] = true;
-        const Value& x = v_.members[i].second;
+        const Value& x = v_.items[i];
         return x.kind == Value::Kind::Null ? nullptr : &x;
       }
     }
@@ -820,7 +820,7 @@ class ObjectReader {
   // Rejects any field that was not read.
   void finish() const {
     for (std::size_t i = 0; i < used_.size(); ++i) {
-      if (!used_[i]) invalid("unknown field '" + shown(field(path_, v_.members[i].first)) + "'");
+      if (!used_[i]) invalid("unknown field '" + shown(field(path_, v_.keys[i])) + "'");
     }
   }
 
@@ -1211,8 +1211,11 @@ std::optional<std::string> peekEventId(std::string_view payload) {
   if (payload.size() > kMaxPayloadBytes) return std::nullopt;
   auto doc = json::parse(payload, kMaxJsonDepth);
   if (!doc || doc->kind != Value::Kind::Object) return std::nullopt;
-  for (const auto& [key, value] : doc->members) {
-    if (key == "event_id" && value.kind == Value::Kind::String && isValidEventId(value.string)) return value.string;
+  for (std::size_t i = 0; i < doc->keys.size(); ++i) {
+    const Value& value = doc->items[i];
+    if (doc->keys[i] == "event_id" && value.kind == Value::Kind::String && isValidEventId(value.string)) {
+      return value.string;
+    }
   }
   return std::nullopt;
 }

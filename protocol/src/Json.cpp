@@ -90,8 +90,9 @@ class TreeBuilder final : public Poco::JSON::Handler {
     }
     Value& parent = *stack_.back();
     if (parent.kind == Value::Kind::Object) {
-      parent.members.emplace_back(std::move(pendingKey_), std::move(v));
-      return parent.members.back().second;
+      parent.keys.push_back(std::move(pendingKey_));
+      parent.items.push_back(std::move(v));
+      return parent.items.back();
     }
     parent.items.push_back(std::move(v));
     return parent.items.back();

@@ -21,8 +21,10 @@ struct Value {
   std::uint64_t uinteger = 0;   // Kind::Unsigned: above INT64_MAX
   double number = 0;            // Kind::Double: had a fraction or exponent
   std::string string;
-  std::vector<Value> items;                              // Kind::Array
-  std::vector<std::pair<std::string, Value>> members;    // Kind::Object, in document order
+  // Kind::Array: the elements. Kind::Object: the member values, in document
+  // order, with their names in `keys` (keys[i] names items[i]).
+  std::vector<Value> items;
+  std::vector<std::string> keys;
 };
 
 // "null", "boolean", "integer", "number", "string", "array", "object".

@@ -2,12 +2,18 @@
 // ACL, TLS) against the real mosquitto it configures, through MqttClient.
 #include <boost/test/unit_test.hpp>
 
+#include <regex>
+#include <sstream>
+#include <thread>
+
 #include "support/Fixtures.h"
 #include "support/Inbox.h"
+#include "wms/protocol/Codec.h"
 #include "wms/protocol/MqttClient.h"
 #include "wms/protocol/Topics.h"
 #include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/Ports.h"
 #include "wms/testsupport/TempDir.h"
 
 using namespace wms::protocol;
@@ -307,6 +313,118 @@ BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
   auto help = runCommand({kTool, "--help"});
   BOOST_TEST(help.exitCode == 0);
   BOOST_TEST(help.output.find("usage: wms-broker setup DIR") != std::string::npos);
+}
+
+namespace {
+
+std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+std::vector<std::string> nonEmptyLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
+
+// What a listener printed: messages only, without the lines of its -d
+// (debug) output; "" if it has not written anything yet.
+std::string printed(const std::filesystem::path& file, bool debug = false) {
+  if (!std::filesystem::exists(file)) return {};
+  std::string out;
+  for (const auto& line : nonEmptyLines(wms::testsupport::readFile(file))) {
+    bool isDebug = line.rfind("Client ", 0) == 0 || line.rfind("Subscribed", 0) == 0;
+    if (isDebug == debug) out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+// Runs the mosquitto_pub/mosquitto_sub walkthrough of docs/protocol.md as
+// written (with this broker's port and passwords) and checks what each side
+// received.
+BOOST_AUTO_TEST_CASE(the_walkthrough_in_the_protocol_document_works_as_written) {
+  MosquittoBroker::Options o;
+  o.deviceIds = {"HH-07", "PK-02"};
+  MosquittoBroker broker(o);
+  std::string doc = wms::testsupport::readFile(std::filesystem::path(WMS_SOURCE_DIR) / "docs" / "protocol.md");
+  auto begin = doc.find("## Walkthrough"), end = doc.find("## Versions");
+  BOOST_REQUIRE(begin != std::string::npos && end != std::string::npos);
+  std::string walk = doc.substr(begin, end - begin);
+
+  std::vector<std::string> blocks;
+  std::regex sh("```sh\n([\\s\\S]*?)```");
+  for (auto it = std::sregex_iterator(walk.begin(), walk.end(), sh); it != std::sregex_iterator(); ++it) {
+    std::string block;
+    for (const auto& line : nonEmptyLines((*it)[1].str())) block += (line.rfind("   ", 0) == 0 ? line.substr(3) : line) + "\n";
+    blocks.push_back(block);
+  }
+  BOOST_REQUIRE(blocks.size() > 5u);
+  std::smatch packSub;
+  BOOST_REQUIRE(std::regex_search(walk, packSub, std::regex("`(mosquitto_sub \\$PACK[^`]*)`")));
+
+  std::string env = blocks[0];
+  env = replaceAll(env, "P=1883", "P=" + std::to_string(broker.port()));
+  env = replaceAll(env, "hh07-secret", broker.device(0).password);
+  env = replaceAll(env, "pk02-secret", broker.device(1).password);
+  env = replaceAll(env, "server-secret", broker.server().password);
+
+  wms::testsupport::TempDir dir("wms-walkthrough");
+  // -d (debug output, line-buffered) only so that the test sees when the
+  // subscription is in place.
+  auto listen = [&](std::string command, const std::string& out) {
+    command = replaceAll(command, "\\\n", " ");
+    command.erase(command.find_last_not_of(" \n") + 1);
+    wms::testsupport::ChildProcess::Options co;
+    co.output = dir / out;
+    return std::make_unique<wms::testsupport::ChildProcess>(
+        std::vector<std::string>{"bash", "-c", env + "exec stdbuf -oL " + command + " -d"}, co);
+  };
+  auto device = listen(blocks[1], "device.out");
+  auto server = listen(blocks[2], "server.out");
+  auto packer = listen(packSub[1].str(), "packer.out");
+  for (const char* out : {"device.out", "server.out", "packer.out"}) {
+    for (int i = 0; i < 1500 && printed(dir / out, true).find("Subscribed") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    BOOST_REQUIRE_MESSAGE(printed(dir / out, true).find("Subscribed") != std::string::npos, out);
+  }
+
+  for (std::size_t i = 3; i < blocks.size(); ++i) {
+    auto r = wms::testsupport::runCommand({"bash", "-ec", env + blocks[i]});
+    BOOST_REQUIRE_MESSAGE(r.exitCode == 0, blocks[i] << r.output);
+  }
+  auto received = [&](const std::string& file, std::size_t n) {
+    std::vector<std::string> lines;
+    for (int i = 0; i < 1500 && lines.size() < n; ++i) {
+      lines = nonEmptyLines(printed(dir / file));
+      if (lines.size() < n) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return lines;
+  };
+  auto atDevice = received("device.out", 4);
+  auto atPacker = received("packer.out", 6);
+  BOOST_REQUIRE(atDevice.size() == 4u);
+  BOOST_REQUIRE(atPacker.size() == 6u);
+  for (const auto& line : atDevice) BOOST_TEST(decodeFromTopic("wms/v1/dev/HH-07/cmd", line).ok(), line);
+  for (const auto& line : atPacker) BOOST_TEST(decodeFromTopic("wms/v1/dev/PK-02/cmd", line).ok(), line);
+  BOOST_TEST(atDevice[1].find("\"task.assign\"") != std::string::npos);
+  BOOST_TEST(atPacker[4].find("\"label.ready\"") != std::string::npos);
+
+  // The device's connection dies: the server sees its last will.
+  device->kill9();
+  auto atServer = received("server.out", 9);
+  BOOST_REQUIRE(atServer.size() == 9u);  // online, 3 pick and 4 pack events, the will
+  for (const auto& line : atServer) {
+    auto space = line.find(' ');
+    BOOST_TEST(decodeFromTopic(line.substr(0, space), line.substr(space + 1)).ok(), line);
+  }
+  BOOST_TEST(atServer.back().find("\"state\":\"offline\"") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

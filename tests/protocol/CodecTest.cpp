@@ -95,6 +95,16 @@ BOOST_AUTO_TEST_CASE(every_json_example_in_the_protocol_document_decodes) {
     ++count;
   }
   BOOST_TEST(count >= std::variant_size_v<Message>);
+
+  // ...and so does every payload its mosquitto_pub walkthrough publishes.
+  std::regex published("(?:-m|--will-payload) '(\\{[^']*\\})'");
+  std::size_t payloads = 0;
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), published); it != std::sregex_iterator(); ++it) {
+    auto m = decode((*it)[1].str());
+    BOOST_CHECK_MESSAGE(m.ok(), test::why(m) << "\n" << (*it)[1].str());
+    ++payloads;
+  }
+  BOOST_TEST(payloads >= 15u);
 }
 
 BOOST_AUTO_TEST_CASE(encode_writes_compact_json_in_documented_field_order_without_absent_optionals) {
