@@ -51,7 +51,9 @@ struct Failure {
   std::string message;
 };
 
-[[noreturn]] void fail(const std::string& message) { throw Failure{message}; }
+[[noreturn]] void fail(const std::string& message) {
+  throw Failure{message};
+}
 
 int toInt(const std::string& flag, const std::string& value, int lo, int hi) {
   try {
@@ -60,8 +62,8 @@ int toInt(const std::string& flag, const std::string& value, int lo, int hi) {
     if (used == value.size() && n >= lo && n <= hi) return n;
   } catch (const std::exception&) {
   }
-  fail(flag + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got \"" +
-       value + "\"");
+  fail(flag + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+       ", got \"" + value + "\"");
 }
 
 Args parseArgs(int argc, char** argv) {
@@ -74,17 +76,28 @@ Args parseArgs(int argc, char** argv) {
     }
     if (i + 1 >= argc) fail("missing value after " + flag);
     const std::string value = argv[++i];
-    if (flag == "--in") a.in = value;
-    else if (flag == "--locations") a.locations = value;
-    else if (flag == "--format") a.format = value;
-    else if (flag == "--size") a.size = value, a.sizeGiven = true;
-    else if (flag == "--dpi") a.dpi = value;
-    else if (flag == "--out") a.out = value;
-    else if (flag == "--print") a.print = value;
-    else if (flag == "--caption") a.caption = value, a.captionGiven = true;
-    else if (flag == "--copies") a.copies = toInt(flag, value, 1, 99), a.copiesGiven = true;
-    else if (flag == "--attempts") a.attempts = toInt(flag, value, 1, 100);
-    else fail("unknown option " + flag + " (see --help)");
+    if (flag == "--in")
+      a.in = value;
+    else if (flag == "--locations")
+      a.locations = value;
+    else if (flag == "--format")
+      a.format = value;
+    else if (flag == "--size")
+      a.size = value, a.sizeGiven = true;
+    else if (flag == "--dpi")
+      a.dpi = value;
+    else if (flag == "--out")
+      a.out = value;
+    else if (flag == "--print")
+      a.print = value;
+    else if (flag == "--caption")
+      a.caption = value, a.captionGiven = true;
+    else if (flag == "--copies")
+      a.copies = toInt(flag, value, 1, 99), a.copiesGiven = true;
+    else if (flag == "--attempts")
+      a.attempts = toInt(flag, value, 1, 100);
+    else
+      fail("unknown option " + flag + " (see --help)");
   }
   if (a.in.empty() == a.locations.empty()) fail("give exactly one of --in and --locations (see --help)");
   if (a.format.empty()) fail("--format is required: zpl, png or pdf");
@@ -92,9 +105,11 @@ Args parseArgs(int argc, char** argv) {
     fail("--format must be zpl, png or pdf, got \"" + a.format + "\"");
   }
   if (!a.locations.empty() && a.format == "png") fail("location labels come as zpl or pdf, not png");
-  if (!a.locations.empty() && a.sizeGiven) fail("--size applies to shipping labels (--in), not to --locations");
+  if (!a.locations.empty() && a.sizeGiven)
+    fail("--size applies to shipping labels (--in), not to --locations");
   if (!a.in.empty() && a.captionGiven) fail("--caption applies to --locations only");
-  if (a.copiesGiven && a.format != "zpl") fail("--copies applies to zpl only (the printer repeats the label)");
+  if (a.copiesGiven && a.format != "zpl")
+    fail("--copies applies to zpl only (the printer repeats the label)");
   if (a.out.empty() && a.print.empty()) fail("nothing to do: give --out FILE and/or --print URI");
   return a;
 }
@@ -114,11 +129,13 @@ std::vector<std::string> readCodes(const std::string& path) {
   std::vector<std::string> codes;
   std::string line;
   for (int number = 1; std::getline(lines, line); ++number) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
     std::size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line[start] == '#') continue;
     line = line.substr(start);
-    if (auto s = validateLocationCode(line); !s) fail(path + " line " + std::to_string(number) + ": " + s.error().message);
+    if (auto s = validateLocationCode(line); !s)
+      fail(path + " line " + std::to_string(number) + ": " + s.error().message);
     codes.push_back(line);
   }
   if (codes.empty()) fail(path + " holds no location codes");
@@ -167,8 +184,8 @@ void print(const Args& a, const std::string& title, DocumentFormat format, const
   policy.maxBackoff = std::chrono::seconds(30);
   PrintSpooler spooler(*printer, log, policy, [&](const JobEvent& e) {
     if (e.state == JobState::Waiting) {
-      std::cerr << "wms-label: waiting for the printer: " << e.error << "; attempt " << e.attempt + 1 << " of "
-                << e.maxAttempts << " in " << e.retryIn.count() / 1000.0 << " s\n";
+      std::cerr << "wms-label: waiting for the printer: " << e.error << "; attempt " << e.attempt + 1
+                << " of " << e.maxAttempts << " in " << e.retryIn.count() / 1000.0 << " s\n";
     } else {
       done.set_value(e);
     }
@@ -218,7 +235,7 @@ void run(const Args& a) {
   }
   if (!a.out.empty()) writeOutput(a.out, data);
   if (!a.print.empty()) {
-    const DocumentFormat format = a.format == "zpl" ? DocumentFormat::Zpl
+    const DocumentFormat format = a.format == "zpl"   ? DocumentFormat::Zpl
                                   : a.format == "pdf" ? DocumentFormat::Pdf
                                                       : DocumentFormat::Png;
     print(a, title, format, data);

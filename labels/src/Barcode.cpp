@@ -6,10 +6,10 @@
 #include <ZXing/CharacterSet.h>
 #include <ZXing/MultiFormatWriter.h>
 
-#include "Text.h"
-
 #include <algorithm>
 #include <exception>
+
+#include "Text.h"
 
 namespace wms::labels {
 namespace {
@@ -28,8 +28,10 @@ Status checkCode128(Symbology symbology, std::string_view data) {
   for (std::size_t i = 0; i < data.size(); ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
     if (c < 0x20 || c > 0x7E) {
-      return makeError(ErrorKind::Invalid, std::string(toString(symbology)) + " data has a character that is not "
-                                               "printable ASCII at position " + std::to_string(i + 1));
+      return makeError(ErrorKind::Invalid, std::string(toString(symbology)) +
+                                               " data has a character that is not "
+                                               "printable ASCII at position " +
+                                               std::to_string(i + 1));
     }
     if (symbology == Symbology::Gs1_128 && (c < '0' || c > '9')) {
       return makeError(ErrorKind::Invalid, "GS1-128 element string must be digits only");
@@ -46,14 +48,19 @@ Status checkCode128(Symbology symbology, std::string_view data) {
 
 const char* toString(Symbology symbology) noexcept {
   switch (symbology) {
-    case Symbology::Code128: return "Code 128";
-    case Symbology::Gs1_128: return "GS1-128";
-    case Symbology::QrCode: return "QR Code";
+    case Symbology::Code128:
+      return "Code 128";
+    case Symbology::Gs1_128:
+      return "GS1-128";
+    case Symbology::QrCode:
+      return "QR Code";
   }
   return "?";
 }
 
-int quietZoneModules(Symbology symbology) noexcept { return symbology == Symbology::QrCode ? 4 : 10; }
+int quietZoneModules(Symbology symbology) noexcept {
+  return symbology == Symbology::QrCode ? 4 : 10;
+}
 
 Result<ModuleMatrix> encodeBarcode(Symbology symbology, std::string_view data) {
   if (data.empty()) return makeError(ErrorKind::Invalid, std::string(toString(symbology)) + " data is empty");
@@ -63,7 +70,8 @@ Result<ModuleMatrix> encodeBarcode(Symbology symbology, std::string_view data) {
     case Symbology::Code128:
     case Symbology::Gs1_128: {
       if (auto status = checkCode128(symbology, data); !status) return status.error();
-      input = symbology == Symbology::Gs1_128 ? std::string(kZxingFnc1) + std::string(data) : std::string(data);
+      input =
+          symbology == Symbology::Gs1_128 ? std::string(kZxingFnc1) + std::string(data) : std::string(data);
       break;
     }
     case Symbology::QrCode:
@@ -78,8 +86,8 @@ Result<ModuleMatrix> encodeBarcode(Symbology symbology, std::string_view data) {
     if (symbology == Symbology::QrCode) {
       // Plain ASCII stays without an ECI header (smaller symbol, read by
       // every scanner); anything else is marked as UTF-8.
-      const bool ascii =
-          std::all_of(input.begin(), input.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+      const bool ascii = std::all_of(input.begin(), input.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       if (!ascii) writer.setEncoding(ZXing::CharacterSet::UTF8);
       writer.setEccLevel(kQrEccLevel);
     }
@@ -95,7 +103,8 @@ Result<ModuleMatrix> encodeBarcode(Symbology symbology, std::string_view data) {
       }
     }
     if (matrix.width <= 0 || matrix.height <= 0) {
-      return makeError(ErrorKind::Internal, std::string(toString(symbology)) + " encoder returned an empty symbol");
+      return makeError(ErrorKind::Internal,
+                       std::string(toString(symbology)) + " encoder returned an empty symbol");
     }
     return matrix;
   } catch (const std::exception& e) {

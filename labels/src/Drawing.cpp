@@ -144,8 +144,10 @@ Result<Drawing> layoutTall(const ShippingLabel& l, const Template& t) {
   info.add("ORDER " + l.orderReference, c.font(3.4), 1, true);
   info.add(join({displayName(l.channel), l.channelOrderId}, " "), c.font(3.0), 1);
   info.add("Weight " + weightText(l.weightGrams), c.font(3.0), 1);
-  info.add("CARTON " + std::to_string(l.cartonNumber) + " OF " + std::to_string(l.cartonCount), c.font(5.5), 1, true);
-  if (auto s = addBarcode(d, Symbology::QrCode, l.orderReference, c.box(72, 68.5, 98.6, 96), 0); !s) return s.error();
+  info.add("CARTON " + std::to_string(l.cartonNumber) + " OF " + std::to_string(l.cartonCount), c.font(5.5),
+           1, true);
+  if (auto s = addBarcode(d, Symbology::QrCode, l.orderReference, c.box(72, 68.5, 98.6, 96), 0); !s)
+    return s.error();
   hrule(97);
 
   // Row D: tracking number. Barcode rows reach into the side margins: a
@@ -153,7 +155,9 @@ Result<Drawing> layoutTall(const ShippingLabel& l, const Template& t) {
   // number needs the room at 0.25 mm per module.
   Column tracking(d, c.x(3), c.x(98.6) - c.x(3), c.y(98.5));
   tracking.add("TRACKING NUMBER", c.font(2.2), 1, true);
-  if (auto s = addBarcode(d, Symbology::Code128, l.trackingNumber, c.box(1.5, 102, 100.1, 117), c.y(117) - c.y(102)); !s) {
+  if (auto s = addBarcode(d, Symbology::Code128, l.trackingNumber, c.box(1.5, 102, 100.1, 117),
+                          c.y(117) - c.y(102));
+      !s) {
     return s.error();
   }
   Column trackingText(d, c.x(3), c.x(98.6) - c.x(3), c.y(117.8));
@@ -180,7 +184,9 @@ Result<Drawing> layoutSquare(const ShippingLabel& l, const Template& t) {
   d.heightDots = t.heightDots;
   d.dpi = t.dpi;
   const int rule = std::max(2, t.dots(0.4));
-  const auto hrule = [&](double yMm) { d.rules.push_back(Box{c.x(2.5), c.y(yMm), c.x(99.1) - c.x(2.5), rule}); };
+  const auto hrule = [&](double yMm) {
+    d.rules.push_back(Box{c.x(2.5), c.y(yMm), c.x(99.1) - c.x(2.5), rule});
+  };
 
   Column from(d, c.x(2.5), c.x(60) - c.x(2.5), c.y(2.5));
   addAddress(from, "FROM", l.shipFrom, {c.font(1.8), c.font(2.0), c.font(2.0), c.font(2.0), 1, 1});
@@ -191,21 +197,24 @@ Result<Drawing> layoutSquare(const ShippingLabel& l, const Template& t) {
 
   Column to(d, c.x(2.5), c.x(73) - c.x(2.5), c.y(20));
   addAddress(to, "SHIP TO", l.shipTo, {c.font(2.0), c.font(3.6), c.font(2.8), c.font(3.0), 2, 2});
-  if (auto s = addBarcode(d, Symbology::QrCode, l.orderReference, c.box(75, 20.5, 99.1, 49.5), 0); !s) return s.error();
+  if (auto s = addBarcode(d, Symbology::QrCode, l.orderReference, c.box(75, 20.5, 99.1, 49.5), 0); !s)
+    return s.error();
   hrule(50.5);
 
   Column info(d, c.x(2.5), c.x(99.1) - c.x(2.5), c.y(51.5));
-  info.add(join({"ORDER " + l.orderReference, displayName(l.channel), l.channelOrderId}, "  "), c.font(2.8), 1, true);
+  info.add(join({"ORDER " + l.orderReference, displayName(l.channel), l.channelOrderId}, "  "), c.font(2.8),
+           1, true);
   Column weight(d, c.x(2.5), c.x(50) - c.x(2.5), info.y() + c.y(0.3));
   weight.add(weightText(l.weightGrams), c.font(3.2), 1);
   Column carton(d, c.x(50), c.x(99.1) - c.x(50), info.y() + c.y(0.3));
-  carton.add("CARTON " + std::to_string(l.cartonNumber) + " OF " + std::to_string(l.cartonCount), c.font(3.6), 1, true,
-             Align::Right);
+  carton.add("CARTON " + std::to_string(l.cartonNumber) + " OF " + std::to_string(l.cartonCount), c.font(3.6),
+             1, true, Align::Right);
   hrule(61);
 
   Column tracking(d, c.x(2.5), c.x(99.1) - c.x(2.5), c.y(62));
   tracking.add("TRACKING NUMBER", c.font(1.8), 1, true);
-  if (auto s = addBarcode(d, Symbology::Code128, l.trackingNumber, c.box(1.5, 64.8, 100.1, 76.8), c.y(76.8) - c.y(64.8));
+  if (auto s = addBarcode(d, Symbology::Code128, l.trackingNumber, c.box(1.5, 64.8, 100.1, 76.8),
+                          c.y(76.8) - c.y(64.8));
       !s) {
     return s.error();
   }
@@ -215,7 +224,8 @@ Result<Drawing> layoutSquare(const ShippingLabel& l, const Template& t) {
 
   Column sscc(d, c.x(2.5), c.x(99.1) - c.x(2.5), c.y(82.3));
   sscc.add("SSCC", c.font(1.8), 1, true);
-  if (auto s = addBarcode(d, Symbology::Gs1_128, ssccElementString(l.sscc), c.box(1.5, 85, 100.1, 95), c.y(95) - c.y(85));
+  if (auto s = addBarcode(d, Symbology::Gs1_128, ssccElementString(l.sscc), c.box(1.5, 85, 100.1, 95),
+                          c.y(95) - c.y(85));
       !s) {
     return s.error();
   }
@@ -230,7 +240,9 @@ Box BarcodeItem::symbolBox() const {
   return Box{x, y, matrix.width * moduleDots, matrix.isLinear() ? barHeightDots : matrix.height * moduleDots};
 }
 
-int lineHeight(int fontDots) { return (fontDots * 5 + 3) / 4; }
+int lineHeight(int fontDots) {
+  return (fontDots * 5 + 3) / 4;
+}
 
 std::string sanitizeForPrint(std::string_view input) {
   std::string out;
@@ -253,8 +265,8 @@ std::string sanitizeForPrint(std::string_view input) {
   return out;
 }
 
-Result<BarcodeItem> placeBarcode(Symbology symbology, std::string_view data, const Box& area, int minModuleDots,
-                                 int maxModuleDots, int barHeightDots) {
+Result<BarcodeItem> placeBarcode(Symbology symbology, std::string_view data, const Box& area,
+                                 int minModuleDots, int maxModuleDots, int barHeightDots) {
   if (minModuleDots < 1 || maxModuleDots < minModuleDots) {
     throw std::invalid_argument("placeBarcode: module limits must satisfy 1 <= min <= max");
   }
@@ -266,8 +278,9 @@ Result<BarcodeItem> placeBarcode(Symbology symbology, std::string_view data, con
   int module = std::min(maxModuleDots, area.width / totalW);
   if (totalH > 0) module = std::min(module, area.height / totalH);
   if (module < minModuleDots) {
-    return makeError(ErrorKind::Invalid, std::string(toString(symbology)) + " of " + std::to_string(data.size()) +
-                                             " characters is too wide for the label at a scannable module width");
+    return makeError(ErrorKind::Invalid,
+                     std::string(toString(symbology)) + " of " + std::to_string(data.size()) +
+                         " characters is too wide for the label at a scannable module width");
   }
   BarcodeItem item;
   item.symbology = symbology;

@@ -31,8 +31,8 @@ int gs1CheckDigit(std::string_view digits) {
 
 Result<std::string> normalizeSscc(std::string_view digits) {
   if (digits.size() != 17 && digits.size() != 18) {
-    return makeError(ErrorKind::Invalid, "sscc must have 17 or 18 digits, got " + std::to_string(digits.size()) +
-                                             " characters");
+    return makeError(ErrorKind::Invalid,
+                     "sscc must have 17 or 18 digits, got " + std::to_string(digits.size()) + " characters");
   }
   if (!allDigits(digits)) return makeError(ErrorKind::Invalid, "sscc must contain only digits");
   const int expected = gs1CheckDigit(digits.substr(0, 17));
@@ -44,8 +44,12 @@ Result<std::string> normalizeSscc(std::string_view digits) {
   return std::string(digits);
 }
 
-std::string ssccElementString(std::string_view sscc) { return "00" + std::string(sscc); }
+std::string ssccElementString(std::string_view sscc) {
+  return "00" + std::string(sscc);
+}
 
-std::string ssccHumanReadable(std::string_view sscc) { return "(00) " + std::string(sscc); }
+std::string ssccHumanReadable(std::string_view sscc) {
+  return "(00) " + std::string(sscc);
+}
 
 }  // namespace wms::labels

@@ -28,7 +28,8 @@ std::vector<std::string_view> splitFields(std::string_view s) {
 }
 
 bool isNumber(std::string_view f) {
-  return !f.empty() && f.size() <= 9 && std::all_of(f.begin(), f.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !f.empty() && f.size() <= 9 &&
+         std::all_of(f.begin(), f.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 Result<bool> flag(std::string_view f, int string, int index) {
@@ -68,19 +69,23 @@ std::string ZebraHostStatus::problem() const {
   return out;
 }
 
-bool hostStatusComplete(std::string_view bytes) { return std::count(bytes.begin(), bytes.end(), kEtx) >= 3; }
+bool hostStatusComplete(std::string_view bytes) {
+  return std::count(bytes.begin(), bytes.end(), kEtx) >= 3;
+}
 
 Result<ZebraHostStatus> parseZebraHostStatus(std::string_view bytes) {
   if (bytes.size() > kMaxHostStatusBytes) {
     return makeError(ErrorKind::TooLarge, "printer status answer is " + std::to_string(bytes.size()) +
-                                              " bytes, at most " + std::to_string(kMaxHostStatusBytes) + " expected");
+                                              " bytes, at most " + std::to_string(kMaxHostStatusBytes) +
+                                              " expected");
   }
   std::vector<std::string_view> strings;
   std::size_t pos = 0;
   while (strings.size() < 3) {
     // Between strings only CR, LF and spaces may appear.
     while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n' || bytes[pos] == ' ')) ++pos;
-    if (pos >= bytes.size()) return malformed("is truncated: " + std::to_string(strings.size()) + " of 3 strings");
+    if (pos >= bytes.size())
+      return malformed("is truncated: " + std::to_string(strings.size()) + " of 3 strings");
     if (bytes[pos] != kStx) return malformed("does not start a string with STX");
     const std::size_t end = bytes.find(kEtx, pos + 1);
     if (end == std::string_view::npos) return malformed("is truncated: a string has no ETX");
@@ -105,9 +110,14 @@ Result<ZebraHostStatus> parseZebraHostStatus(std::string_view bytes) {
     bool* target;
   };
   const FlagField flags[] = {
-      {&s1, 1, 1, &status.paperOut},   {&s1, 1, 2, &status.paused},           {&s1, 1, 5, &status.bufferFull},
-      {&s1, 1, 9, &status.corruptRam}, {&s1, 1, 10, &status.underTemperature}, {&s1, 1, 11, &status.overTemperature},
-      {&s2, 2, 2, &status.headUp},     {&s2, 2, 3, &status.ribbonOut},
+      {&s1, 1, 1, &status.paperOut},
+      {&s1, 1, 2, &status.paused},
+      {&s1, 1, 5, &status.bufferFull},
+      {&s1, 1, 9, &status.corruptRam},
+      {&s1, 1, 10, &status.underTemperature},
+      {&s1, 1, 11, &status.overTemperature},
+      {&s2, 2, 2, &status.headUp},
+      {&s2, 2, 3, &status.ribbonOut},
   };
   for (const auto& f : flags) {
     auto value = flag((*f.fields)[f.index], f.string, f.index);

@@ -37,7 +37,9 @@ constexpr std::array<ChannelName, 6> kChannels{{
     {Channel::StorePos, "pos", "Store POS"},
 }};
 
-Error invalid(const std::string& message) { return makeError(ErrorKind::Invalid, message); }
+Error invalid(const std::string& message) {
+  return makeError(ErrorKind::Invalid, message);
+}
 
 // --- field rules, shared by the parser and validateLabel -------------------
 
@@ -46,18 +48,22 @@ Status checkText(const std::string& path, const std::string& value, bool require
   if (required && text::trim(value).empty()) return invalid(path + " is required");
   const std::size_t chars = text::codePointCount(value);
   if (chars > maxChars) {
-    return invalid(path + " is " + std::to_string(chars) + " characters long, at most " + std::to_string(maxChars) +
-                   " are allowed");
+    return invalid(path + " is " + std::to_string(chars) + " characters long, at most " +
+                   std::to_string(maxChars) + " are allowed");
   }
   return {};
 }
 
-bool isAsciiPrintable(char c) { return c >= 0x20 && c <= 0x7E; }
+bool isAsciiPrintable(char c) {
+  return c >= 0x20 && c <= 0x7E;
+}
 
 Status checkAddress(const std::string& path, const Address& a) {
-  const std::pair<const char*, const std::string*> required[] = {
-      {"name", &a.name}, {"line1", &a.line1}, {"city", &a.city}, {"postal_code", &a.postalCode},
-      {"country", &a.country}};
+  const std::pair<const char*, const std::string*> required[] = {{"name", &a.name},
+                                                                 {"line1", &a.line1},
+                                                                 {"city", &a.city},
+                                                                 {"postal_code", &a.postalCode},
+                                                                 {"country", &a.country}};
   for (const auto& [key, value] : required) {
     if (auto s = checkText(path + "." + key, *value, true, kMaxTextChars); !s) return s;
   }
@@ -69,10 +75,12 @@ Status checkAddress(const std::string& path, const Address& a) {
   if (auto s = checkText(path + ".phone", a.phone, false, 40); !s) return s;
   if (a.postalCode.size() > 16) return invalid(path + ".postal_code is longer than 16 characters");
   for (char c : a.postalCode) {
-    const bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '-';
+    const bool ok =
+        (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == ' ' || c == '-';
     if (!ok) return invalid(path + ".postal_code may contain only letters, digits, spaces and '-'");
   }
-  if (a.country.size() != 2 || a.country[0] < 'A' || a.country[0] > 'Z' || a.country[1] < 'A' || a.country[1] > 'Z') {
+  if (a.country.size() != 2 || a.country[0] < 'A' || a.country[0] > 'Z' || a.country[1] < 'A' ||
+      a.country[1] > 'Z') {
     return invalid(path + ".country must be a two-letter ISO 3166 code in capitals, like \"TH\"");
   }
   return {};
@@ -85,7 +93,8 @@ Status checkLabel(const ShippingLabel& label) {
   const std::string& ref = label.orderReference;
   if (text::trim(ref).empty()) return invalid("order.reference is required");
   if (ref.size() > kMaxOrderReferenceChars) {
-    return invalid("order.reference is longer than " + std::to_string(kMaxOrderReferenceChars) + " characters");
+    return invalid("order.reference is longer than " + std::to_string(kMaxOrderReferenceChars) +
+                   " characters");
   }
   for (char c : ref) {
     if (!isAsciiPrintable(c)) return invalid("order.reference may contain only printable ASCII characters");
@@ -184,10 +193,15 @@ Status readAddress(ObjectReader& parent, const std::string& key, Address& out) {
   const std::string path = parent.pathOf(key);
   if (!obj) return invalid(path + " is required");
   ObjectReader r(*obj, path);
-  const std::pair<const char*, std::string*> fields[] = {
-      {"name", &out.name},     {"company", &out.company},      {"line1", &out.line1},
-      {"line2", &out.line2},   {"city", &out.city},            {"region", &out.region},
-      {"postal_code", &out.postalCode}, {"country", &out.country}, {"phone", &out.phone}};
+  const std::pair<const char*, std::string*> fields[] = {{"name", &out.name},
+                                                         {"company", &out.company},
+                                                         {"line1", &out.line1},
+                                                         {"line2", &out.line2},
+                                                         {"city", &out.city},
+                                                         {"region", &out.region},
+                                                         {"postal_code", &out.postalCode},
+                                                         {"country", &out.country},
+                                                         {"phone", &out.phone}};
   for (const auto& [name, target] : fields) {
     if (auto s = r.string(name, *target); !s) return s;
   }
@@ -248,10 +262,11 @@ Result<ShippingLabel> readLabel(const Object& root) {
     if (auto s = c.integer("count", count, present); !s) return s.error();
     if (!present) return invalid("carton.count is required");
     if (auto s = c.noUnknownKeys(); !s) return s.error();
-    if (count < 1 || count > 999) return invalid("carton.count must be between 1 and 999, got " + std::to_string(count));
+    if (count < 1 || count > 999)
+      return invalid("carton.count must be between 1 and 999, got " + std::to_string(count));
     if (number < 1 || number > count) {
-      return invalid("carton.number must be between 1 and carton.count (" + std::to_string(count) + "), got " +
-                     std::to_string(number));
+      return invalid("carton.number must be between 1 and carton.count (" + std::to_string(count) +
+                     "), got " + std::to_string(number));
     }
     label.cartonNumber = static_cast<int>(number);
     label.cartonCount = static_cast<int>(count);
@@ -278,8 +293,10 @@ std::size_t nestingDepth(std::string_view json) {
   for (std::size_t i = 0; i < json.size(); ++i) {
     const char c = json[i];
     if (inString) {
-      if (c == '\\') ++i;
-      else if (c == '"') inString = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
     } else if (c == '"') {
       inString = true;
     } else if (c == '{' || c == '[') {
@@ -297,11 +314,21 @@ void writeString(std::ostringstream& out, const std::string& value) {
   for (char ch : value) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out << "\\\""; break;
-      case '\\': out << "\\\\"; break;
-      case '\n': out << "\\n"; break;
-      case '\r': out << "\\r"; break;
-      case '\t': out << "\\t"; break;
+      case '"':
+        out << "\\\"";
+        break;
+      case '\\':
+        out << "\\\\";
+        break;
+      case '\n':
+        out << "\\n";
+        break;
+      case '\r':
+        out << "\\r";
+        break;
+      case '\t':
+        out << "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           out << "\\u00" << hex[c >> 4] << hex[c & 0xF];
@@ -317,8 +344,9 @@ void writeAddress(std::ostringstream& out, const Address& a) {
   out << "{\"name\": ";
   writeString(out, a.name);
   const std::pair<const char*, const std::string*> optional[] = {
-      {"company", &a.company}, {"line1", &a.line1}, {"line2", &a.line2}, {"city", &a.city},
-      {"region", &a.region},   {"postal_code", &a.postalCode}, {"country", &a.country}, {"phone", &a.phone}};
+      {"company", &a.company}, {"line1", &a.line1},   {"line2", &a.line2},
+      {"city", &a.city},       {"region", &a.region}, {"postal_code", &a.postalCode},
+      {"country", &a.country}, {"phone", &a.phone}};
   for (const auto& [key, value] : optional) {
     if (value->empty()) continue;
     out << ", \"" << key << "\": ";
@@ -345,11 +373,13 @@ const char* displayName(Channel channel) noexcept {
 
 Result<ShippingLabel> parseLabelJson(std::string_view json) {
   if (json.size() > kMaxLabelJsonBytes) {
-    return makeError(ErrorKind::TooLarge, "label JSON is " + std::to_string(json.size()) + " bytes, at most " +
-                                              std::to_string(kMaxLabelJsonBytes) + " are accepted");
+    return makeError(ErrorKind::TooLarge, "label JSON is " + std::to_string(json.size()) +
+                                              " bytes, at most " + std::to_string(kMaxLabelJsonBytes) +
+                                              " are accepted");
   }
   if (nestingDepth(json) > kMaxDepth) {
-    return makeError(ErrorKind::Malformed, "label JSON is nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    return makeError(ErrorKind::Malformed,
+                     "label JSON is nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
   Poco::Dynamic::Var root;
   try {
@@ -375,7 +405,9 @@ Result<ShippingLabel> parseLabelJson(std::string_view json) {
   }
 }
 
-Status validateLabel(const ShippingLabel& label) { return checkLabel(label); }
+Status validateLabel(const ShippingLabel& label) {
+  return checkLabel(label);
+}
 
 std::string labelToJson(const ShippingLabel& label) {
   std::ostringstream out;
@@ -397,7 +429,8 @@ std::string labelToJson(const ShippingLabel& label) {
   out << "},\n  \"tracking_number\": ";
   writeString(out, label.trackingNumber);
   out << ",\n  \"weight_grams\": " << label.weightGrams;
-  out << ",\n  \"carton\": {\"number\": " << label.cartonNumber << ", \"count\": " << label.cartonCount << '}';
+  out << ",\n  \"carton\": {\"number\": " << label.cartonNumber << ", \"count\": " << label.cartonCount
+      << '}';
   out << ",\n  \"sscc\": ";
   writeString(out, label.sscc);
   out << "\n}\n";

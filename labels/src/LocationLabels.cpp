@@ -6,7 +6,9 @@
 namespace wms::labels {
 namespace {
 
-int toDots(double mm, Dpi dpi) { return static_cast<int>(std::lround(mm * static_cast<int>(dpi) / 25.4)); }
+int toDots(double mm, Dpi dpi) {
+  return static_cast<int>(std::lround(mm * static_cast<int>(dpi) / 25.4));
+}
 
 void offset(Box& b, int dx, int dy) {
   b.x += dx;
@@ -103,7 +105,8 @@ Result<Drawing> layoutLocationLabel(std::string_view code, const LocationLabelOp
   const int barBottom = d.heightDots - dots(margin);
   if (barBottom - y < dots(8)) {
     return makeError(ErrorKind::Invalid, "location label of " + std::to_string(options.widthMm) + " x " +
-                                             std::to_string(options.heightMm) + " mm leaves no room for its barcode");
+                                             std::to_string(options.heightMm) +
+                                             " mm leaves no room for its barcode");
   }
   const Box area{dots(margin), y, dots(innerWidth), barBottom - y};
   const bool d203 = dpi == Dpi::D203;
@@ -113,15 +116,16 @@ Result<Drawing> layoutLocationLabel(std::string_view code, const LocationLabelOp
   return d;
 }
 
-Result<std::vector<Drawing>> layoutLocationSheets(const std::vector<std::string>& codes, const SheetOptions& o) {
+Result<std::vector<Drawing>> layoutLocationSheets(const std::vector<std::string>& codes,
+                                                  const SheetOptions& o) {
   if (auto s = checkCodes(codes); !s) return s.error();
   if (o.columns < 1 || o.rows < 1 || o.columns > 20 || o.rows > 40) {
     return makeError(ErrorKind::Invalid, "a sheet needs 1..20 columns and 1..40 rows");
   }
   const double usedWidth = o.marginLeftMm + o.columns * o.labelWidthMm + (o.columns - 1) * o.gapXMm;
   const double usedHeight = o.marginTopMm + o.rows * o.labelHeightMm + (o.rows - 1) * o.gapYMm;
-  if (o.marginLeftMm < 0 || o.marginTopMm < 0 || o.gapXMm < 0 || o.gapYMm < 0 || usedWidth > o.pageWidthMm + 0.01 ||
-      usedHeight > o.pageHeightMm + 0.01) {
+  if (o.marginLeftMm < 0 || o.marginTopMm < 0 || o.gapXMm < 0 || o.gapYMm < 0 ||
+      usedWidth > o.pageWidthMm + 0.01 || usedHeight > o.pageHeightMm + 0.01) {
     return makeError(ErrorKind::Invalid, "the labels do not fit on the sheet");
   }
   const LocationLabelOptions labelOptions{o.labelWidthMm, o.labelHeightMm, o.dpi, o.caption};
@@ -136,7 +140,8 @@ Result<std::vector<Drawing>> layoutLocationSheets(const std::vector<std::string>
       pages.push_back(std::move(page));
     }
     auto label = layoutLocationLabel(codes[i], labelOptions);
-    if (!label) return makeError(ErrorKind::Invalid, "code " + std::to_string(i + 1) + ": " + label.error().message);
+    if (!label)
+      return makeError(ErrorKind::Invalid, "code " + std::to_string(i + 1) + ": " + label.error().message);
     const std::size_t slot = i % perPage;
     const int col = static_cast<int>(slot % o.columns);
     const int row = static_cast<int>(slot / o.columns);
@@ -153,7 +158,8 @@ Result<std::vector<Drawing>> layoutLocationLabels(const std::vector<std::string>
   labels.reserve(codes.size());
   for (std::size_t i = 0; i < codes.size(); ++i) {
     auto label = layoutLocationLabel(codes[i], options);
-    if (!label) return makeError(ErrorKind::Invalid, "code " + std::to_string(i + 1) + ": " + label.error().message);
+    if (!label)
+      return makeError(ErrorKind::Invalid, "code " + std::to_string(i + 1) + ": " + label.error().message);
     labels.push_back(std::move(label.value()));
   }
   return labels;

@@ -8,10 +8,14 @@ namespace wms::labels {
 
 const char* toString(JobState state) noexcept {
   switch (state) {
-    case JobState::Queued: return "queued";
-    case JobState::Waiting: return "waiting";
-    case JobState::Printed: return "printed";
-    case JobState::Failed: return "failed";
+    case JobState::Queued:
+      return "queued";
+    case JobState::Waiting:
+      return "waiting";
+    case JobState::Printed:
+      return "printed";
+    case JobState::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -33,7 +37,8 @@ Result<JobId> InMemoryJobLog::create(const std::string& printer, const PrintDocu
 Status InMemoryJobLog::recordAttempt(const AttemptRecord& attempt) {
   std::lock_guard lock(mutex_);
   auto it = jobs_.find(attempt.job);
-  if (it == jobs_.end()) return makeError(ErrorKind::NotFound, "print job " + std::to_string(attempt.job) + " not found");
+  if (it == jobs_.end())
+    return makeError(ErrorKind::NotFound, "print job " + std::to_string(attempt.job) + " not found");
   it->second.attempts = std::max(it->second.attempts, attempt.attempt);
   it->second.lastError = attempt.ok ? std::string() : attempt.error;
   attempts_[attempt.job].push_back(attempt);
@@ -43,7 +48,8 @@ Status InMemoryJobLog::recordAttempt(const AttemptRecord& attempt) {
 Status InMemoryJobLog::setState(JobId job, JobState state) {
   std::lock_guard lock(mutex_);
   auto it = jobs_.find(job);
-  if (it == jobs_.end()) return makeError(ErrorKind::NotFound, "print job " + std::to_string(job) + " not found");
+  if (it == jobs_.end())
+    return makeError(ErrorKind::NotFound, "print job " + std::to_string(job) + " not found");
   it->second.state = state;
   return {};
 }
@@ -51,7 +57,8 @@ Status InMemoryJobLog::setState(JobId job, JobState state) {
 Result<JobRecord> InMemoryJobLog::find(JobId job) const {
   std::lock_guard lock(mutex_);
   auto it = jobs_.find(job);
-  if (it == jobs_.end()) return makeError(ErrorKind::NotFound, "print job " + std::to_string(job) + " not found");
+  if (it == jobs_.end())
+    return makeError(ErrorKind::NotFound, "print job " + std::to_string(job) + " not found");
   return it->second;
 }
 
@@ -59,7 +66,8 @@ Result<std::vector<JobId>> InMemoryJobLog::unfinished(const std::string& printer
   std::lock_guard lock(mutex_);
   std::vector<JobId> ids;
   for (const auto& [id, job] : jobs_) {
-    if (job.printer == printer && (job.state == JobState::Queued || job.state == JobState::Waiting)) ids.push_back(id);
+    if (job.printer == printer && (job.state == JobState::Queued || job.state == JobState::Waiting))
+      ids.push_back(id);
   }
   return ids;
 }
@@ -81,10 +89,15 @@ std::chrono::milliseconds RetryPolicy::backoffAfter(int attempt) const {
 // --- PrintSpooler -------------------------------------------------------------
 
 PrintSpooler::PrintSpooler(Printer& printer, JobLog& log, RetryPolicy policy, Listener listener)
-    : printer_(printer), log_(log), policy_(policy), listener_(std::move(listener)), printerName_(printer.name()) {
+    : printer_(printer),
+      log_(log),
+      policy_(policy),
+      listener_(std::move(listener)),
+      printerName_(printer.name()) {
   if (policy_.maxAttempts < 1 || policy_.multiplier < 1.0 || policy_.initialBackoff.count() < 0 ||
       policy_.maxBackoff < policy_.initialBackoff) {
-    throw std::invalid_argument("RetryPolicy needs maxAttempts >= 1, multiplier >= 1 and 0 <= initial <= max backoff");
+    throw std::invalid_argument(
+        "RetryPolicy needs maxAttempts >= 1, multiplier >= 1 and 0 <= initial <= max backoff");
   }
   worker_ = std::thread([this] { run(); });
 }
@@ -141,7 +154,9 @@ Result<std::size_t> PrintSpooler::resume() {
   return queued;
 }
 
-Result<JobRecord> PrintSpooler::find(JobId job) const { return log_.find(job); }
+Result<JobRecord> PrintSpooler::find(JobId job) const {
+  return log_.find(job);
+}
 
 bool PrintSpooler::waitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
@@ -178,14 +193,21 @@ void PrintSpooler::process(JobId id) {
   if (record->state == JobState::Printed || record->state == JobState::Failed) return;
   for (int attempt = record->attempts + 1;; ++attempt) {
     const Status sent = printer_.send(record->document);
-    AttemptRecord outcome{id, attempt, std::chrono::system_clock::now(), sent.ok(), sent.ok() ? "" : sent.error().message};
+    AttemptRecord outcome{id, attempt, std::chrono::system_clock::now(), sent.ok(),
+                          sent.ok() ? "" : sent.error().message};
     // A log failure must not stop printing; it is passed on with the event.
     std::string logError;
-    if (auto s = log_.recordAttempt(outcome); !s) logError = "; recording the attempt failed: " + s.error().message;
+    if (auto s = log_.recordAttempt(outcome); !s)
+      logError = "; recording the attempt failed: " + s.error().message;
 
     if (sent) {
       if (auto s = log_.setState(id, JobState::Printed); !s) logError += "; " + s.error().message;
-      notify(JobEvent{id, JobState::Printed, attempt, policy_.maxAttempts, {}, logError.empty() ? "" : logError.substr(2)});
+      notify(JobEvent{id,
+                      JobState::Printed,
+                      attempt,
+                      policy_.maxAttempts,
+                      {},
+                      logError.empty() ? "" : logError.substr(2)});
       return;
     }
     // Only a printer that may come back is worth waiting for; an unknown
@@ -193,12 +215,14 @@ void PrintSpooler::process(JobId id) {
     const bool retryable = sent.error().kind == ErrorKind::Unavailable;
     if (!retryable || attempt >= policy_.maxAttempts) {
       if (auto s = log_.setState(id, JobState::Failed); !s) logError += "; " + s.error().message;
-      notify(JobEvent{id, JobState::Failed, attempt, policy_.maxAttempts, {}, sent.error().message + logError});
+      notify(
+          JobEvent{id, JobState::Failed, attempt, policy_.maxAttempts, {}, sent.error().message + logError});
       return;
     }
     if (auto s = log_.setState(id, JobState::Waiting); !s) logError += "; " + s.error().message;
     const auto wait = policy_.backoffAfter(attempt);
-    notify(JobEvent{id, JobState::Waiting, attempt, policy_.maxAttempts, wait, sent.error().message + logError});
+    notify(
+        JobEvent{id, JobState::Waiting, attempt, policy_.maxAttempts, wait, sent.error().message + logError});
     if (!sleepFor(wait)) return;  // stopping: the job stays Waiting in the log
   }
 }

@@ -66,7 +66,8 @@ std::string seconds(std::chrono::milliseconds ms) {
 
 class Connection {
  public:
-  Connection(std::string printer, const RawTcpPrinter::Options& options) : printer_(std::move(printer)), o_(options) {}
+  Connection(std::string printer, const RawTcpPrinter::Options& options)
+      : printer_(std::move(printer)), o_(options) {}
 
   Status open() {
     addrinfo hints{};
@@ -112,16 +113,19 @@ class Connection {
     while (sent < data.size()) {
       const int ready = waitFor(fd_.get(), POLLOUT, Clock::now() + o_.ioTimeout);
       if (ready == 0) {
-        return unavailable(std::string("stopped accepting ") + what + " after " + std::to_string(sent) + " of " +
-                           std::to_string(data.size()) + " bytes (no progress for " + seconds(o_.ioTimeout) + ")");
+        return unavailable(std::string("stopped accepting ") + what + " after " + std::to_string(sent) +
+                           " of " + std::to_string(data.size()) + " bytes (no progress for " +
+                           seconds(o_.ioTimeout) + ")");
       }
       // MSG_NOSIGNAL: a printer that hangs up must not kill the process
       // with SIGPIPE.
-      const ssize_t n = ready < 0 ? -1 : ::send(fd_.get(), data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      const ssize_t n =
+          ready < 0 ? -1 : ::send(fd_.get(), data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
-        return unavailable(std::string("connection lost while sending ") + what + " after " + std::to_string(sent) +
-                           " of " + std::to_string(data.size()) + " bytes: " + std::strerror(errno));
+        return unavailable(std::string("connection lost while sending ") + what + " after " +
+                           std::to_string(sent) + " of " + std::to_string(data.size()) +
+                           " bytes: " + std::strerror(errno));
       }
       sent += static_cast<std::size_t>(n);
     }
@@ -144,13 +148,15 @@ class Connection {
       }
       const ssize_t n = ready < 0 ? -1 : ::recv(fd_.get(), buffer, sizeof buffer, 0);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n < 0) return unavailable(std::string("connection lost while reading its status: ") + std::strerror(errno));
+      if (n < 0)
+        return unavailable(std::string("connection lost while reading its status: ") + std::strerror(errno));
       if (n == 0) return unavailable("closed the connection instead of answering the status request");
       answer.append(buffer, static_cast<std::size_t>(n));
     }
     auto status = parseZebraHostStatus(answer);
     if (!status) return unavailable("answered the status request with garbage: " + status.error().message);
-    if (const std::string problem = status->problem(); !problem.empty()) return unavailable("reports " + problem);
+    if (const std::string problem = status->problem(); !problem.empty())
+      return unavailable("reports " + problem);
     return {};
   }
 
@@ -215,16 +221,16 @@ struct HttpCloser {
 bool validHost(std::string_view host) {
   if (host.empty() || host.size() > 253) return false;
   return std::all_of(host.begin(), host.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' || c == '-' ||
-           c == ':' || c == '[' || c == ']' || c == '_';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '.' ||
+           c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
   });
 }
 
 bool validQueue(std::string_view queue) {
   if (queue.empty() || queue.size() > 127) return false;
   return std::all_of(queue.begin(), queue.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '-' ||
-           c == '.' || c == '@';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+           c == '-' || c == '.' || c == '@';
   });
 }
 
@@ -259,9 +265,12 @@ bool splitHostPort(std::string_view text, std::string& host, int& port) {
 
 const char* toString(DocumentFormat format) noexcept {
   switch (format) {
-    case DocumentFormat::Zpl: return "zpl";
-    case DocumentFormat::Pdf: return "pdf";
-    case DocumentFormat::Png: return "png";
+    case DocumentFormat::Zpl:
+      return "zpl";
+    case DocumentFormat::Pdf:
+      return "pdf";
+    case DocumentFormat::Png:
+      return "png";
   }
   return "?";
 }
@@ -293,7 +302,8 @@ CupsPrinter::CupsPrinter(Options options) : options_(std::move(options)) {
 }
 
 std::string CupsPrinter::name() const {
-  return options_.server.empty() ? "cups:" + options_.queue : "cups://" + options_.server + "/" + options_.queue;
+  return options_.server.empty() ? "cups:" + options_.queue
+                                 : "cups://" + options_.server + "/" + options_.queue;
 }
 
 Status CupsPrinter::send(const PrintDocument& document) {
@@ -313,8 +323,8 @@ Status CupsPrinter::send(const PrintDocument& document) {
 
   SigpipeGuard guard;
   const int timeoutMs = static_cast<int>(options_.timeout.count());
-  std::unique_ptr<http_t, HttpCloser> http(
-      httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, timeoutMs, nullptr));
+  std::unique_ptr<http_t, HttpCloser> http(httpConnect2(host.c_str(), port, nullptr, AF_UNSPEC,
+                                                        HTTP_ENCRYPTION_IF_REQUESTED, 1, timeoutMs, nullptr));
   if (!http) return unavailable("cannot reach the CUPS server " + host + ": " + cupsLastErrorString());
   httpSetTimeout(http.get(), static_cast<double>(timeoutMs) / 1000.0, nullptr, nullptr);
 
@@ -322,7 +332,8 @@ Status CupsPrinter::send(const PrintDocument& document) {
   const int job = cupsCreateJob(http.get(), options_.queue.c_str(), title, 0, nullptr);
   if (job == 0) {
     if (cupsLastError() == IPP_STATUS_ERROR_NOT_FOUND) {
-      return makeError(ErrorKind::NotFound, "CUPS queue \"" + options_.queue + "\" does not exist on " + host);
+      return makeError(ErrorKind::NotFound,
+                       "CUPS queue \"" + options_.queue + "\" does not exist on " + host);
     }
     return unavailable(std::string("refused the job: ") + cupsLastErrorString());
   }
@@ -353,9 +364,10 @@ Status CupsPrinter::send(const PrintDocument& document) {
 Result<std::unique_ptr<Printer>> makePrinter(std::string_view uri) {
   const std::string quoted = "\"" + std::string(uri.substr(0, 200)) + "\"";
   const auto bad = [&](const std::string& why) {
-    return makeError(ErrorKind::Invalid, "printer " + quoted + " " + why +
-                                             " (use tcp://HOST[:PORT], tcp+status://HOST[:PORT], cups:QUEUE or "
-                                             "cups://SERVER[:PORT]/QUEUE)");
+    return makeError(ErrorKind::Invalid,
+                     "printer " + quoted + " " + why +
+                         " (use tcp://HOST[:PORT], tcp+status://HOST[:PORT], cups:QUEUE or "
+                         "cups://SERVER[:PORT]/QUEUE)");
   };
   for (const std::string_view scheme : {std::string_view("tcp://"), std::string_view("tcp+status://")}) {
     if (uri.substr(0, scheme.size()) != scheme) continue;

@@ -17,8 +17,9 @@ namespace {
 // Noto covers Latin incl. Vietnamese, Thai, Arabic and Hebrew; Noto Sans CJK
 // covers Chinese (SC forms); DejaVu is the last resort. fontconfig falls
 // back per character within this list.
-constexpr const char* kFontFamilies = "Noto Sans, Noto Sans Thai, Noto Sans CJK SC, Noto Sans Arabic, "
-                                      "Noto Sans Hebrew, DejaVu Sans";
+constexpr const char* kFontFamilies =
+    "Noto Sans, Noto Sans Thai, Noto Sans CJK SC, Noto Sans Arabic, "
+    "Noto Sans Hebrew, DejaVu Sans";
 
 struct CairoDeleter {
   void operator()(cairo_t* cr) const { cairo_destroy(cr); }
@@ -46,7 +47,8 @@ Error cairoError(const char* what, cairo_status_t status) {
 
 void drawText(cairo_t* cr, PangoContext* context, const TextItem& t) {
   LayoutPtr layout(pango_layout_new(context));
-  std::unique_ptr<PangoFontDescription, FontDescriptionDeleter> font(pango_font_description_from_string(kFontFamilies));
+  std::unique_ptr<PangoFontDescription, FontDescriptionDeleter> font(
+      pango_font_description_from_string(kFontFamilies));
   pango_font_description_set_absolute_size(font.get(), static_cast<double>(t.fontDots) * PANGO_SCALE);
   pango_font_description_set_weight(font.get(), t.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description(layout.get(), font.get());
@@ -54,7 +56,8 @@ void drawText(cairo_t* cr, PangoContext* context, const TextItem& t) {
   // Lines exactly lineHeight() apart, as the layout reserved them and as the
   // ZPL ^FB spacing places them, whatever the fonts' own line gaps.
   std::unique_ptr<PangoAttrList, AttrListDeleter> attrs(pango_attr_list_new());
-  pango_attr_list_insert(attrs.get(), pango_attr_line_height_new_absolute(lineHeight(t.fontDots) * PANGO_SCALE));
+  pango_attr_list_insert(attrs.get(),
+                         pango_attr_line_height_new_absolute(lineHeight(t.fontDots) * PANGO_SCALE));
   pango_layout_set_attributes(layout.get(), attrs.get());
 
   pango_layout_set_width(layout.get(), t.box.width * PANGO_SCALE);
@@ -105,7 +108,8 @@ Status draw(cairo_t* cr, const Drawing& d) {
     if (!context) return makeError(ErrorKind::Internal, "pango could not create a context");
     for (const TextItem& t : d.texts) drawText(cr, context.get(), t);
   }
-  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) return cairoError("drawing the label failed", cairo_status(cr));
+  if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+    return cairoError("drawing the label failed", cairo_status(cr));
   return {};
 }
 
@@ -133,7 +137,8 @@ void putChunk(std::string& out, const char* type, const std::string& data) {
 }  // namespace
 
 Result<Raster> rasterize(const Drawing& drawing) {
-  if (drawing.widthDots <= 0 || drawing.heightDots <= 0 || drawing.widthDots > 10000 || drawing.heightDots > 10000) {
+  if (drawing.widthDots <= 0 || drawing.heightDots <= 0 || drawing.widthDots > 10000 ||
+      drawing.heightDots > 10000) {
     return makeError(ErrorKind::Invalid, "drawing size " + std::to_string(drawing.widthDots) + " x " +
                                              std::to_string(drawing.heightDots) + " dots is out of range");
   }
@@ -172,15 +177,16 @@ Result<std::string> encodePng(const Raster& raster, Dpi dpi) {
   const std::size_t rowBytes = static_cast<std::size_t>(raster.width) + 1;
   std::string filtered(rowBytes * raster.height, '\0');
   for (int y = 0; y < raster.height; ++y) {
-    std::memcpy(filtered.data() + y * rowBytes + 1, raster.gray.data() + static_cast<std::size_t>(y) * raster.width,
-                raster.width);
+    std::memcpy(filtered.data() + y * rowBytes + 1,
+                raster.gray.data() + static_cast<std::size_t>(y) * raster.width, raster.width);
   }
   uLongf compressedSize = compressBound(static_cast<uLong>(filtered.size()));
   std::string compressed(compressedSize, '\0');
   const int rc = compress2(reinterpret_cast<Bytef*>(compressed.data()), &compressedSize,
-                           reinterpret_cast<const Bytef*>(filtered.data()), static_cast<uLong>(filtered.size()),
-                           Z_BEST_SPEED);
-  if (rc != Z_OK) return makeError(ErrorKind::Internal, "zlib compress2 failed with code " + std::to_string(rc));
+                           reinterpret_cast<const Bytef*>(filtered.data()),
+                           static_cast<uLong>(filtered.size()), Z_BEST_SPEED);
+  if (rc != Z_OK)
+    return makeError(ErrorKind::Internal, "zlib compress2 failed with code " + std::to_string(rc));
   compressed.resize(compressedSize);
 
   std::string png("\x89PNG\r\n\x1a\n", 8);
@@ -221,7 +227,8 @@ Result<std::string> drawingsToPdf(const std::vector<Drawing>& drawings) {
   {
     CairoPtr cr(cairo_create(surface.get()));
     for (const Drawing& d : drawings) {
-      if (d.widthDots <= 0 || d.heightDots <= 0) return makeError(ErrorKind::Invalid, "a PDF page has no size");
+      if (d.widthDots <= 0 || d.heightDots <= 0)
+        return makeError(ErrorKind::Invalid, "a PDF page has no size");
       cairo_pdf_surface_set_size(surface.get(), points(d.widthDots, d.dpi), points(d.heightDots, d.dpi));
       cairo_save(cr.get());
       // Draw in printer dots, exactly as for the raster.
@@ -245,7 +252,8 @@ int missingGlyphCount(std::string_view text) {
   if (text.empty()) return 0;
   ContextPtr context(pango_font_map_create_context(pango_cairo_font_map_get_default()));
   LayoutPtr layout(pango_layout_new(context.get()));
-  std::unique_ptr<PangoFontDescription, FontDescriptionDeleter> font(pango_font_description_from_string(kFontFamilies));
+  std::unique_ptr<PangoFontDescription, FontDescriptionDeleter> font(
+      pango_font_description_from_string(kFontFamilies));
   pango_font_description_set_absolute_size(font.get(), 20.0 * PANGO_SCALE);
   pango_layout_set_font_description(layout.get(), font.get());
   const std::string clean = sanitizeForPrint(text);

@@ -8,9 +8,12 @@ namespace wms::labels {
 
 const char* toString(LabelSize size) noexcept {
   switch (size) {
-    case LabelSize::FourBySix: return "4x6";
-    case LabelSize::FourByFour: return "4x4";
-    case LabelSize::A6: return "a6";
+    case LabelSize::FourBySix:
+      return "4x6";
+    case LabelSize::FourByFour:
+      return "4x4";
+    case LabelSize::A6:
+      return "a6";
   }
   return "?";
 }
@@ -21,7 +24,8 @@ Result<LabelSize> parseLabelSize(std::string_view text) {
   if (lower == "4x6") return LabelSize::FourBySix;
   if (lower == "4x4") return LabelSize::FourByFour;
   if (lower == "a6") return LabelSize::A6;
-  return makeError(ErrorKind::Invalid, "label size must be 4x6, 4x4 or a6, got \"" + std::string(text) + "\"");
+  return makeError(ErrorKind::Invalid,
+                   "label size must be 4x6, 4x4 or a6, got \"" + std::string(text) + "\"");
 }
 
 Result<Dpi> parseDpi(std::string_view text) {
@@ -30,16 +34,24 @@ Result<Dpi> parseDpi(std::string_view text) {
   return makeError(ErrorKind::Invalid, "dpi must be 203 or 300, got \"" + std::string(text) + "\"");
 }
 
-int Template::dots(double mm) const { return static_cast<int>(std::lround(mm * dotsPerInch() / 25.4)); }
+int Template::dots(double mm) const {
+  return static_cast<int>(std::lround(mm * dotsPerInch() / 25.4));
+}
 
 Template makeTemplate(LabelSize size, Dpi dpi) {
   Template t;
   t.size = size;
   t.dpi = dpi;
   switch (size) {
-    case LabelSize::FourBySix: t.widthMm = 101.6, t.heightMm = 152.4; break;
-    case LabelSize::FourByFour: t.widthMm = 101.6, t.heightMm = 101.6; break;
-    case LabelSize::A6: t.widthMm = 105.0, t.heightMm = 148.0; break;
+    case LabelSize::FourBySix:
+      t.widthMm = 101.6, t.heightMm = 152.4;
+      break;
+    case LabelSize::FourByFour:
+      t.widthMm = 101.6, t.heightMm = 101.6;
+      break;
+    case LabelSize::A6:
+      t.widthMm = 105.0, t.heightMm = 148.0;
+      break;
   }
   // Whole inches come out exact (4 in at 203 dpi = 812 dots); A6 rounds.
   t.widthDots = t.dots(t.widthMm);

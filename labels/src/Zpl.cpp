@@ -44,16 +44,20 @@ std::string fitToBlock(const std::string& text, int widthDots, int maxLines, int
 
 char justification(Align align) {
   switch (align) {
-    case Align::Left: return 'L';
-    case Align::Center: return 'C';
-    case Align::Right: return 'R';
+    case Align::Left:
+      return 'L';
+    case Align::Center:
+      return 'C';
+    case Align::Right:
+      return 'R';
   }
   return 'L';
 }
 
 Status checkOptions(const ZplOptions& options) {
   if (options.copies < 1 || options.copies > 99) {
-    return makeError(ErrorKind::Invalid, "copies must be between 1 and 99, got " + std::to_string(options.copies));
+    return makeError(ErrorKind::Invalid,
+                     "copies must be between 1 and 99, got " + std::to_string(options.copies));
   }
   if (options.unicodeFont.empty() || options.unicodeFont.size() > 64) {
     return makeError(ErrorKind::Invalid, "unicodeFont must be 1 to 64 characters");
@@ -74,13 +78,14 @@ void appendText(std::string& out, const TextItem& t, const ZplOptions& options) 
   if (ascii) {
     out += "^A0N," + std::to_string(t.fontDots) + "," + std::to_string(t.fontDots);
   } else {
-    out += "^A@N," + std::to_string(t.fontDots) + "," + std::to_string(t.fontDots) + "," + options.unicodeFont;
+    out +=
+        "^A@N," + std::to_string(t.fontDots) + "," + std::to_string(t.fontDots) + "," + options.unicodeFont;
   }
   // Extra dots between lines so that ^FB lines land where the layout
   // reserved them (lineHeight).
   const int spacing = lineHeight(t.fontDots) - t.fontDots;
-  out += "^FB" + std::to_string(t.box.width) + "," + std::to_string(t.maxLines) + "," + std::to_string(spacing) + "," +
-         justification(t.align) + ",0";
+  out += "^FB" + std::to_string(t.box.width) + "," + std::to_string(t.maxLines) + "," +
+         std::to_string(spacing) + "," + justification(t.align) + ",0";
   // Escaped code point by code point so that a cut at the ^FD limit never
   // splits an _XX escape or a UTF-8 sequence.
   std::string data;
@@ -122,7 +127,8 @@ void appendBarcode(std::string& out, const BarcodeItem& b) {
 }
 
 void appendFormat(std::string& out, const Drawing& d, const ZplOptions& options) {
-  out += "^XA\n^CI28\n^PW" + std::to_string(d.widthDots) + "\n^LL" + std::to_string(d.heightDots) + "\n^LH0,0\n";
+  out +=
+      "^XA\n^CI28\n^PW" + std::to_string(d.widthDots) + "\n^LL" + std::to_string(d.heightDots) + "\n^LH0,0\n";
   for (const Box& r : d.rules) {
     const int thickness = std::min(r.width, r.height);
     out += "^FO" + std::to_string(r.x) + "," + std::to_string(r.y) + "^GB" + std::to_string(r.width) + "," +

@@ -1,8 +1,7 @@
-#include "wms/labels/Barcode.h"
-
 #include <boost/test/unit_test.hpp>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Barcode.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -57,7 +56,8 @@ BOOST_AUTO_TEST_CASE(data_a_symbology_cannot_hold_is_an_error_value_not_an_excep
   BOOST_TEST(encodeBarcode(Symbology::Code128, std::string(81, 'A')).error().kind == ErrorKind::TooLarge);
   BOOST_TEST(encodeBarcode(Symbology::Gs1_128, "00ABC").error().message ==
              "GS1-128 element string must be digits only");
-  BOOST_TEST(encodeBarcode(Symbology::QrCode, "\xff\xfe").error().message == "QR Code data is not valid UTF-8");
+  BOOST_TEST(encodeBarcode(Symbology::QrCode, "\xff\xfe").error().message ==
+             "QR Code data is not valid UTF-8");
   auto huge = encodeBarcode(Symbology::QrCode, std::string(8000, '7'));
   BOOST_TEST(!huge.ok());
 }

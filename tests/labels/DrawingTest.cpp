@@ -1,8 +1,7 @@
-#include "wms/labels/Drawing.h"
-
 #include <boost/test/unit_test.hpp>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Drawing.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -39,18 +38,22 @@ void checkLayout(const Drawing& d, const std::string& context) {
       BOOST_TEST(page.contains(t.box), "text off the page: " << t.text);
       BOOST_TEST(t.box.height == t.maxLines * lineHeight(t.fontDots));
       for (const auto& b : d.barcodes) {
-        BOOST_TEST(!t.box.intersects(b.quietZone), "text \"" << t.text << "\" overlaps the quiet zone of " << b.data);
+        BOOST_TEST(!t.box.intersects(b.quietZone),
+                   "text \"" << t.text << "\" overlaps the quiet zone of " << b.data);
       }
-      for (const auto& r : d.rules) BOOST_TEST(!t.box.intersects(r), "text \"" << t.text << "\" crosses a rule");
+      for (const auto& r : d.rules)
+        BOOST_TEST(!t.box.intersects(r), "text \"" << t.text << "\" crosses a rule");
       for (const auto& other : d.texts) {
         if (&other == &t) continue;
-        BOOST_TEST(!t.box.intersects(other.box), "text \"" << t.text << "\" overlaps \"" << other.text << "\"");
+        BOOST_TEST(!t.box.intersects(other.box),
+                   "text \"" << t.text << "\" overlaps \"" << other.text << "\"");
       }
     }
     for (const auto& b : d.barcodes) {
       BOOST_TEST(page.contains(b.quietZone), "barcode off the page: " << b.data);
       BOOST_TEST(b.quietZone.contains(b.symbolBox()));
-      for (const auto& r : d.rules) BOOST_TEST(!b.quietZone.intersects(r), "barcode crosses a rule: " << b.data);
+      for (const auto& r : d.rules)
+        BOOST_TEST(!b.quietZone.intersects(r), "barcode crosses a rule: " << b.data);
       for (const auto& other : d.barcodes) {
         if (&other != &b) BOOST_TEST(!b.quietZone.intersects(other.quietZone));
       }
@@ -130,9 +133,9 @@ BOOST_AUTO_TEST_CASE(sanitize_replaces_control_characters_and_bad_utf8_with_a_vi
   BOOST_TEST(sanitizeForPrint("line\r\nbreak\tand  spaces ") == "line break and spaces");
   BOOST_TEST(sanitizeForPrint("  \t\n ") == "");
   BOOST_TEST(sanitizeForPrint("bad \xff\xfe utf8 \xc3") == "bad ?? utf8 ?");
-  BOOST_TEST(sanitizeForPrint("overlong \xc0\xbe") == "overlong ??");         // an overlong '>' is not a '>'
-  BOOST_TEST(sanitizeForPrint("c1 \xc2\x85 next") == "c1 ? next");            // U+0085 NEL
-  BOOST_TEST(sanitizeForPrint("sep\xe2\x80\xa8para") == "sep para");          // U+2028
+  BOOST_TEST(sanitizeForPrint("overlong \xc0\xbe") == "overlong ??");  // an overlong '>' is not a '>'
+  BOOST_TEST(sanitizeForPrint("c1 \xc2\x85 next") == "c1 ? next");     // U+0085 NEL
+  BOOST_TEST(sanitizeForPrint("sep\xe2\x80\xa8para") == "sep para");   // U+2028
   BOOST_TEST(sanitizeForPrint("สมชาย 王小明 محمد") == "สมชาย 王小明 محمد");
 }
 
@@ -150,7 +153,8 @@ BOOST_AUTO_TEST_CASE(place_barcode_picks_the_widest_module_that_fits_and_refuses
   auto tooNarrow = placeBarcode(Symbology::Code128, "A", Box{0, 0, 131, 100}, 2, 4, 80);
   BOOST_REQUIRE(!tooNarrow.ok());
   BOOST_TEST(tooNarrow.error().message.find("too wide for the label") != std::string::npos);
-  BOOST_CHECK_THROW((void)placeBarcode(Symbology::Code128, "A", Box{0, 0, 500, 100}, 0, 4, 80), std::invalid_argument);
+  BOOST_CHECK_THROW((void)placeBarcode(Symbology::Code128, "A", Box{0, 0, 500, 100}, 0, 4, 80),
+                    std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -23,7 +23,8 @@ FakePrinter::FakePrinter(Mode mode, std::string statusReply, std::uint16_t port)
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listenFd_, 8) != 0) {
+  if (::bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(listenFd_, 8) != 0) {
     ::close(listenFd_);
     throw std::runtime_error("FakePrinter: cannot listen on 127.0.0.1:" + std::to_string(port));
   }
@@ -57,9 +58,12 @@ bool FakePrinter::waitForJobs(std::size_t count, std::chrono::milliseconds timeo
 }
 
 std::string FakePrinter::readyStatus() {
-  return "\x02" "030,0,0,1218,000,0,0,0,000,0,0,0\x03\r\n"
-         "\x02" "001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n"
-         "\x02" "1234,0\x03\r\n";
+  return "\x02"
+         "030,0,0,1218,000,0,0,0,000,0,0,0\x03\r\n"
+         "\x02"
+         "001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n"
+         "\x02"
+         "1234,0\x03\r\n";
 }
 
 void FakePrinter::run() {
@@ -98,6 +102,8 @@ std::string FakePrinter::serve(int fd) {
   }
 }
 
-std::uint16_t closedPort() { return wms::testsupport::freeLoopbackPort(); }
+std::uint16_t closedPort() {
+  return wms::testsupport::freeLoopbackPort();
+}
 
 }  // namespace wms::labels::test

@@ -20,9 +20,9 @@ namespace wms::labels::test {
 class FakePrinter {
  public:
   enum class Mode {
-    Record,       // read until the client closes
-    AnswerStatus, // like Record, and answer "~HS" with statusReply
-    HangUp,       // close every connection at once without reading
+    Record,        // read until the client closes
+    AnswerStatus,  // like Record, and answer "~HS" with statusReply
+    HangUp,        // close every connection at once without reading
   };
 
   // Listens on 127.0.0.1:port (0 = any free port). Throws if it cannot bind.

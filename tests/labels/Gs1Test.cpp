@@ -1,10 +1,8 @@
-#include "wms/labels/Gs1.h"
-
 #include <boost/test/unit_test.hpp>
-
 #include <stdexcept>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Gs1.h"
 
 using namespace wms;
 using namespace wms::labels;

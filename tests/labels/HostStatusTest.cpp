@@ -1,10 +1,8 @@
-#include "wms/labels/HostStatus.h"
-
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/HostStatus.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -32,7 +30,8 @@ BOOST_AUTO_TEST_CASE(a_ready_printer_reports_no_problem) {
 }
 
 BOOST_AUTO_TEST_CASE(paper_out_pause_and_head_open_are_reported_in_words) {
-  auto status = parseZebraHostStatus(answer("030,1,1,1218,002,0,0,0,000,0,0,0", "001,0,1,0,1,2,6,0,00000000,1,000"));
+  auto status =
+      parseZebraHostStatus(answer("030,1,1,1218,002,0,0,0,000,0,0,0", "001,0,1,0,1,2,6,0,00000000,1,000"));
   BOOST_REQUIRE(status.ok());
   BOOST_TEST(status->paperOut);
   BOOST_TEST(status->paused);
@@ -53,7 +52,8 @@ BOOST_AUTO_TEST_CASE(completeness_needs_three_strings) {
 BOOST_AUTO_TEST_CASE(each_broken_answer_fixture_is_malformed_or_too_large) {
   // The garbage printers and truncated answers the parser was tested with.
   int checked = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(sourcePath("tests/labels/fixtures/host_status"))) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(sourcePath("tests/labels/fixtures/host_status"))) {
     if (entry.path().filename().string().rfind("bad-", 0) != 0) continue;
     auto status = parseZebraHostStatus(readText(entry.path()));
     BOOST_TEST_CONTEXT(entry.path().filename().string()) {
@@ -64,7 +64,8 @@ BOOST_AUTO_TEST_CASE(each_broken_answer_fixture_is_malformed_or_too_large) {
     ++checked;
   }
   BOOST_TEST(checked >= 8);
-  for (const auto& entry : std::filesystem::directory_iterator(sourcePath("tests/labels/fixtures/host_status"))) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(sourcePath("tests/labels/fixtures/host_status"))) {
     if (entry.path().filename().string().rfind("good-", 0) == 0) {
       BOOST_TEST(parseZebraHostStatus(readText(entry.path())).ok(), entry.path().filename().string());
     }
@@ -72,13 +73,16 @@ BOOST_AUTO_TEST_CASE(each_broken_answer_fixture_is_malformed_or_too_large) {
 }
 
 BOOST_AUTO_TEST_CASE(specific_framing_errors_say_what_is_wrong) {
-  BOOST_TEST(parseZebraHostStatus("").error().message == "printer status answer is truncated: 0 of 3 strings");
-  BOOST_TEST(parseZebraHostStatus("HELLO").error().message == "printer status answer does not start a string with STX");
+  BOOST_TEST(parseZebraHostStatus("").error().message ==
+             "printer status answer is truncated: 0 of 3 strings");
+  BOOST_TEST(parseZebraHostStatus("HELLO").error().message ==
+             "printer status answer does not start a string with STX");
   BOOST_TEST(parseZebraHostStatus(answer("030,0,0", kReady2)).error().message ==
              "printer status answer string 1 has 3 fields, expected 12");
   BOOST_TEST(parseZebraHostStatus(answer("030,2,0,1218,000,0,0,0,000,0,0,0", kReady2)).error().message ==
              "printer status answer has a flag that is not 0 or 1 (string 1, field 2)");
-  BOOST_TEST(parseZebraHostStatus(std::string(kMaxHostStatusBytes + 1, '\x02')).error().kind == ErrorKind::TooLarge);
+  BOOST_TEST(parseZebraHostStatus(std::string(kMaxHostStatusBytes + 1, '\x02')).error().kind ==
+             ErrorKind::TooLarge);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

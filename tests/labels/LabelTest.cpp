@@ -1,10 +1,8 @@
-#include "wms/labels/Label.h"
-
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Label.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -12,7 +10,9 @@ using namespace wms::labels::test;
 
 namespace {
 
-std::string basicJson() { return readText(sourcePath("labels/examples/basic-th.json")); }
+std::string basicJson() {
+  return readText(sourcePath("labels/examples/basic-th.json"));
+}
 
 // The basic example with one JSON fragment replaced, for single-field cases.
 std::string withReplaced(const std::string& from, const std::string& to) {
@@ -129,8 +129,8 @@ BOOST_AUTO_TEST_CASE(a_name_of_200_characters_is_accepted) {
 }
 
 BOOST_AUTO_TEST_CASE(control_characters_right_to_left_and_cjk_text_are_accepted_as_given) {
-  auto result = parseLabelJson(
-      withReplaced("\"Somchai Jaidee\"", "\"A\\u0007B\\u0000C\\tD \\u202Eמשה 王小明 محمد\""));
+  auto result =
+      parseLabelJson(withReplaced("\"Somchai Jaidee\"", "\"A\\u0007B\\u0000C\\tD \\u202Eמשה 王小明 محمد\""));
   BOOST_REQUIRE(result.ok());
   BOOST_TEST(result->shipTo.name == std::string("A\aB") + '\0' + "C\tD \u202Eמשה 王小明 محمد");
 }

@@ -104,7 +104,8 @@ Raster rasterOf(const ModuleMatrix& matrix, Symbology symbology, int scale) {
 }
 
 Decoded decodeWhole(const Raster& raster, Symbology symbology) {
-  return decode(ZXing::ImageView(raster.gray.data(), raster.width, raster.height, ZXing::ImageFormat::Lum), symbology);
+  return decode(ZXing::ImageView(raster.gray.data(), raster.width, raster.height, ZXing::ImageFormat::Lum),
+                symbology);
 }
 
 }  // namespace wms::labels::test

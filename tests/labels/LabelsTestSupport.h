@@ -8,23 +8,34 @@
 #include <vector>
 
 #include "wms/common/Result.h"
-
 #include "wms/labels/Drawing.h"
 #include "wms/labels/Label.h"
-#include "wms/labels/Render.h"
 #include "wms/labels/PrintSpooler.h"
+#include "wms/labels/Render.h"
 #include "wms/labels/Template.h"
 
 // Boost.Test prints the values it compares; these let it print our enums.
 namespace wms {
-inline std::ostream& operator<<(std::ostream& out, ErrorKind kind) { return out << toString(kind); }
+inline std::ostream& operator<<(std::ostream& out, ErrorKind kind) {
+  return out << toString(kind);
+}
 }  // namespace wms
 namespace wms::labels {
-inline std::ostream& operator<<(std::ostream& out, Channel c) { return out << toString(c); }
-inline std::ostream& operator<<(std::ostream& out, JobState s) { return out << toString(s); }
-inline std::ostream& operator<<(std::ostream& out, Symbology s) { return out << toString(s); }
-inline std::ostream& operator<<(std::ostream& out, LabelSize s) { return out << toString(s); }
-inline std::ostream& operator<<(std::ostream& out, Dpi d) { return out << static_cast<int>(d); }
+inline std::ostream& operator<<(std::ostream& out, Channel c) {
+  return out << toString(c);
+}
+inline std::ostream& operator<<(std::ostream& out, JobState s) {
+  return out << toString(s);
+}
+inline std::ostream& operator<<(std::ostream& out, Symbology s) {
+  return out << toString(s);
+}
+inline std::ostream& operator<<(std::ostream& out, LabelSize s) {
+  return out << toString(s);
+}
+inline std::ostream& operator<<(std::ostream& out, Dpi d) {
+  return out << static_cast<int>(d);
+}
 }  // namespace wms::labels
 
 namespace wms::labels::test {

@@ -1,8 +1,7 @@
-#include "wms/labels/LocationLabels.h"
-
 #include <boost/test/unit_test.hpp>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/LocationLabels.h"
 #include "wms/labels/Render.h"
 #include "wms/labels/Zpl.h"
 
@@ -15,7 +14,8 @@ namespace {
 std::vector<std::string> codes(int n) {
   std::vector<std::string> out;
   for (int i = 1; i <= n; ++i) {
-    out.push_back("A-" + std::to_string(10 + i / 10) + "-0" + std::to_string(i % 10) + "-" + std::to_string(1 + i % 4));
+    out.push_back("A-" + std::to_string(10 + i / 10) + "-0" + std::to_string(i % 10) + "-" +
+                  std::to_string(1 + i % 4));
   }
   return out;
 }
@@ -44,7 +44,8 @@ BOOST_AUTO_TEST_CASE(every_code_on_a_sheet_decodes_and_is_printed_in_letters) {
     BOOST_TEST_CONTEXT(list[i]) {
       BOOST_TEST(decoded.found);
       BOOST_TEST(decoded.text == list[i]);
-      BOOST_TEST(std::any_of(page.texts.begin(), page.texts.end(), [&](const TextItem& t) { return t.text == list[i]; }));
+      BOOST_TEST(std::any_of(page.texts.begin(), page.texts.end(),
+                             [&](const TextItem& t) { return t.text == list[i]; }));
     }
   }
   // Labels of a sheet stay inside their own cells: no two quiet zones meet.
@@ -91,7 +92,8 @@ BOOST_AUTO_TEST_CASE(a_bad_code_is_named_with_its_position) {
   list[3] = "A 01";
   auto pages = layoutLocationSheets(list);
   BOOST_REQUIRE(!pages.ok());
-  BOOST_TEST(pages.error().message == "code 4: location code \"A 01\" may contain only letters, digits and - _ . /");
+  BOOST_TEST(pages.error().message ==
+             "code 4: location code \"A 01\" may contain only letters, digits and - _ . /");
   BOOST_TEST(validateLocationCode("").error().message == "location code is empty");
   BOOST_TEST(!validateLocationCode(std::string(kMaxLocationCodeChars + 1, 'A')).ok());
   BOOST_TEST(!validateLocationCode("A^XZ").ok());
@@ -116,7 +118,8 @@ BOOST_AUTO_TEST_CASE(impossible_geometry_is_refused) {
 BOOST_AUTO_TEST_CASE(sheets_become_a_multi_page_pdf) {
   const std::string pdf = drawingsToPdf(layoutLocationSheets(codes(20)).value()).value();
   BOOST_TEST(pdf.rfind("%PDF-", 0) == 0);
-  BOOST_TEST(pdf.find("/MediaBox [ 0 0 595.2 841.92 ]") != std::string::npos);  // A4: 2480 x 3508 dots at 300 dpi
+  BOOST_TEST(pdf.find("/MediaBox [ 0 0 595.2 841.92 ]") !=
+             std::string::npos);  // A4: 2480 x 3508 dots at 300 dpi
   BOOST_TEST(pdf.find("/Count 2") != std::string::npos);
 }
 

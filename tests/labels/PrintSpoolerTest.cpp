@@ -1,7 +1,4 @@
-#include "wms/labels/PrintSpooler.h"
-
 #include <boost/test/unit_test.hpp>
-
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -9,6 +6,7 @@
 
 #include "FakePrinter.h"
 #include "LabelsTestSupport.h"
+#include "wms/labels/PrintSpooler.h"
 
 using namespace std::chrono_literals;
 using namespace wms;
@@ -33,7 +31,8 @@ class Events {
     JobEvent found;
     const bool ok = changed_.wait_for(lock, timeout, [&] {
       for (const auto& e : events_) {
-        if (e.job == job && (e.state == JobState::Printed || e.state == JobState::Failed)) return found = e, true;
+        if (e.job == job && (e.state == JobState::Printed || e.state == JobState::Failed))
+          return found = e, true;
       }
       return false;
     });
@@ -79,7 +78,9 @@ RetryPolicy quickRetries(int attempts) {
   return p;
 }
 
-PrintDocument doc(const std::string& data) { return PrintDocument{"test", DocumentFormat::Zpl, data}; }
+PrintDocument doc(const std::string& data) {
+  return PrintDocument{"test", DocumentFormat::Zpl, data};
+}
 
 // A printer whose answers a test scripts (for outcomes a real one cannot
 // produce cheaply, like an unknown CUPS queue).
@@ -287,7 +288,8 @@ BOOST_AUTO_TEST_CASE(an_empty_document_is_refused_at_submit) {
 BOOST_AUTO_TEST_CASE(a_throwing_listener_does_not_stop_the_spooler) {
   ScriptedPrinter printer({});
   InMemoryJobLog log;
-  PrintSpooler spooler(printer, log, quickRetries(1), [](const JobEvent&) { throw std::runtime_error("listener bug"); });
+  PrintSpooler spooler(printer, log, quickRetries(1),
+                       [](const JobEvent&) { throw std::runtime_error("listener bug"); });
   const JobId a = spooler.submit(doc("a")).value();
   const JobId b = spooler.submit(doc("b")).value();
   BOOST_REQUIRE(spooler.waitIdle(10s));

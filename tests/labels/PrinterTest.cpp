@@ -1,17 +1,15 @@
-#include "wms/labels/Printer.h"
-
-#include <boost/test/unit_test.hpp>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <boost/test/unit_test.hpp>
 #include <thread>
 
 #include "FakePrinter.h"
 #include "LabelsTestSupport.h"
+#include "wms/labels/Printer.h"
 #include "wms/labels/Zpl.h"
 
 using namespace std::chrono_literals;
@@ -33,8 +31,9 @@ RawTcpPrinter::Options to(std::uint16_t port, bool checkStatus = false) {
 }
 
 PrintDocument zplJob() {
-  return PrintDocument{"SO-2024-000042 carton 1/2", DocumentFormat::Zpl,
-                       renderZpl(exampleLabel("basic-th"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value()};
+  return PrintDocument{
+      "SO-2024-000042 carton 1/2", DocumentFormat::Zpl,
+      renderZpl(exampleLabel("basic-th"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value()};
 }
 
 }  // namespace
@@ -56,7 +55,8 @@ BOOST_AUTO_TEST_CASE(a_large_job_arrives_whole) {
   FakePrinter fake;
   RawTcpPrinter printer(to(fake.port()));
   std::string data;
-  for (int i = 0; data.size() < 8 * 1024 * 1024; ++i) data += "^XA^FO10,10^A0N,30,30^FDline " + std::to_string(i) + "^FS^XZ\n";
+  for (int i = 0; data.size() < 8 * 1024 * 1024; ++i)
+    data += "^XA^FO10,10^A0N,30,30^FDline " + std::to_string(i) + "^FS^XZ\n";
   BOOST_REQUIRE(printer.send(PrintDocument{"big", DocumentFormat::Zpl, data}).ok());
   BOOST_REQUIRE(fake.waitForJobs(1, 10s));
   BOOST_TEST(fake.jobs()[0] == data);
@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE(a_printer_that_is_off_is_unavailable_and_named) {
   const Status sent = printer.send(zplJob());
   BOOST_REQUIRE(!sent.ok());
   BOOST_TEST(sent.error().kind == ErrorKind::Unavailable);
-  BOOST_TEST(sent.error().message.find("printer tcp://127.0.0.1:" + std::to_string(port) + " cannot connect") == 0);
+  BOOST_TEST(
+      sent.error().message.find("printer tcp://127.0.0.1:" + std::to_string(port) + " cannot connect") == 0);
   BOOST_TEST(sent.error().message.find("refused") != std::string::npos);
 }
 
@@ -92,8 +93,9 @@ BOOST_AUTO_TEST_CASE(status_check_sends_the_job_after_a_ready_answer) {
 }
 
 BOOST_AUTO_TEST_CASE(a_printer_answering_garbage_gets_no_job_and_the_error_says_so) {
-  for (const std::string& garbage : {std::string("\x02garbage\x03\r\n\x02more\x03\r\n\x02x\x03\r\n"),
-                                    std::string(600, 'Z'), std::string("HTTP/1.1 200 OK\r\n\r\n\x03\x03\x03")}) {
+  for (const std::string& garbage :
+       {std::string("\x02garbage\x03\r\n\x02more\x03\r\n\x02x\x03\r\n"), std::string(600, 'Z'),
+        std::string("HTTP/1.1 200 OK\r\n\r\n\x03\x03\x03")}) {
     FakePrinter fake(FakePrinter::Mode::AnswerStatus, garbage);
     RawTcpPrinter printer(to(fake.port(), true));
     const Status sent = printer.send(zplJob());
@@ -107,8 +109,12 @@ BOOST_AUTO_TEST_CASE(a_printer_answering_garbage_gets_no_job_and_the_error_says_
 }
 
 BOOST_AUTO_TEST_CASE(a_printer_reporting_paper_out_gets_no_job) {
-  const std::string paperOut = "\x02" "030,1,0,1218,000,0,0,0,000,0,0,0\x03\r\n"
-                               "\x02" "001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x02" "1234,0\x03\r\n";
+  const std::string paperOut =
+      "\x02"
+      "030,1,0,1218,000,0,0,0,000,0,0,0\x03\r\n"
+      "\x02"
+      "001,0,0,0,1,2,6,0,00000000,1,000\x03\r\n\x02"
+      "1234,0\x03\r\n";
   FakePrinter fake(FakePrinter::Mode::AnswerStatus, paperOut);
   const Status sent = RawTcpPrinter(to(fake.port(), true)).send(zplJob());
   BOOST_REQUIRE(!sent.ok());
@@ -146,9 +152,11 @@ BOOST_AUTO_TEST_CASE(printer_uris_make_the_right_printer_and_bad_ones_are_invali
   BOOST_TEST(makePrinter("tcp+status://10.0.0.7:9100").value()->name() == "tcp+status://10.0.0.7:9100");
   BOOST_TEST(makePrinter("tcp://[::1]:9100").value()->name() == "tcp://[::1]:9100");
   BOOST_TEST(makePrinter("cups:Zebra_ZD420").value()->name() == "cups:Zebra_ZD420");
-  BOOST_TEST(makePrinter("cups://print.local:631/Laser-2").value()->name() == "cups://print.local:631/Laser-2");
-  for (const std::string bad : {"", "lpr://x", "tcp://", "tcp://host:0", "tcp://host:70000", "tcp://host:9100x",
-                                "tcp://ho st", "cups:", "cups:queue with space", "cups://server", "cups://:631/q"}) {
+  BOOST_TEST(makePrinter("cups://print.local:631/Laser-2").value()->name() ==
+             "cups://print.local:631/Laser-2");
+  for (const std::string bad :
+       {"", "lpr://x", "tcp://", "tcp://host:0", "tcp://host:70000", "tcp://host:9100x", "tcp://ho st",
+        "cups:", "cups:queue with space", "cups://server", "cups://:631/q"}) {
     auto printer = makePrinter(bad);
     BOOST_TEST_CONTEXT(bad) {
       BOOST_REQUIRE(!printer.ok());

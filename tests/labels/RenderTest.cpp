@@ -1,13 +1,11 @@
-#include "wms/labels/Render.h"
-
-#include <boost/test/unit_test.hpp>
-
 #include <stb/stb_image.h>
 
+#include <boost/test/unit_test.hpp>
 #include <memory>
 #include <thread>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Render.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -16,7 +14,9 @@ using namespace wms::labels::test;
 namespace {
 
 std::uint32_t bigEndian(const std::string& s, std::size_t at) {
-  const auto b = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + i])); };
+  const auto b = [&](std::size_t i) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + i]));
+  };
   return b(0) << 24 | b(1) << 16 | b(2) << 8 | b(3);
 }
 
@@ -33,7 +33,8 @@ int darkPixelsIn(const Raster& r, const Box& box) {
 BOOST_AUTO_TEST_SUITE(render)
 
 BOOST_AUTO_TEST_CASE(every_barcode_on_every_template_decodes_back_to_its_exact_data) {
-  for (const std::string example : {"basic-th", "long-name", "chinese-address", "hostile-text", "arabic-rtl"}) {
+  for (const std::string example :
+       {"basic-th", "long-name", "chinese-address", "hostile-text", "arabic-rtl"}) {
     const ShippingLabel label = exampleLabel(example);
     for (const Template& t : allTemplates()) {
       const Drawing d = layoutShippingLabel(label, t).value();
@@ -49,7 +50,7 @@ BOOST_AUTO_TEST_CASE(every_barcode_on_every_template_decodes_back_to_its_exact_d
         BOOST_TEST(tracking.symbologyIdentifier == "]C0");
         const Decoded sscc = decodeBarcodeRegion(raster, d.barcodes[2]);
         BOOST_TEST(sscc.found);
-        BOOST_TEST(sscc.text == "00" + label.sscc);  // AI (00) + the 18 digits
+        BOOST_TEST(sscc.text == "00" + label.sscc);     // AI (00) + the 18 digits
         BOOST_TEST(sscc.symbologyIdentifier == "]C1");  // GS1-128: FNC1 first
       }
     }
@@ -74,7 +75,8 @@ BOOST_AUTO_TEST_CASE(quiet_zones_stay_white_around_every_symbol) {
 }
 
 BOOST_AUTO_TEST_CASE(bars_are_drawn_on_whole_dots) {
-  const Drawing d = layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
+  const Drawing d =
+      layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
   const Raster raster = rasterize(d).value();
   for (const BarcodeItem& b : d.barcodes) {
     const Box s = b.symbolBox();
@@ -89,8 +91,8 @@ BOOST_AUTO_TEST_CASE(bars_are_drawn_on_whole_dots) {
 }
 
 BOOST_AUTO_TEST_CASE(text_never_leaves_its_box_whatever_the_script_or_length) {
-  for (const std::string example : {"long-name", "thai-address", "vietnamese-address", "chinese-address", "arabic-rtl",
-                                     "hostile-text", "malay-address"}) {
+  for (const std::string example : {"long-name", "thai-address", "vietnamese-address", "chinese-address",
+                                    "arabic-rtl", "hostile-text", "malay-address"}) {
     for (const Template& t : allTemplates()) {
       Drawing d = layoutShippingLabel(exampleLabel(example), t).value();
       d.barcodes.clear();
@@ -101,18 +103,22 @@ BOOST_AUTO_TEST_CASE(text_never_leaves_its_box_whatever_the_script_or_length) {
         for (int x = 0; x < raster.width; ++x) {
           if (raster.at(x, y) == 255) continue;
           const Box dot{x, y, 1, 1};
-          outside += std::none_of(d.texts.begin(), d.texts.end(), [&](const TextItem& i) { return i.box.contains(dot); });
+          outside += std::none_of(d.texts.begin(), d.texts.end(),
+                                  [&](const TextItem& i) { return i.box.contains(dot); });
         }
       }
-      BOOST_TEST(outside == 0, example << " on " << templateName(t) << ": " << outside << " dots outside text boxes");
+      BOOST_TEST(outside == 0,
+                 example << " on " << templateName(t) << ": " << outside << " dots outside text boxes");
     }
   }
 }
 
 BOOST_AUTO_TEST_CASE(right_to_left_text_is_set_from_the_right_edge) {
-  const Drawing d = layoutShippingLabel(exampleLabel("arabic-rtl"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
+  const Drawing d =
+      layoutShippingLabel(exampleLabel("arabic-rtl"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
   const Raster raster = rasterize(d).value();
-  const auto name = std::find_if(d.texts.begin(), d.texts.end(), [](const TextItem& t) { return t.text == "محمد عبد الله"; });
+  const auto name = std::find_if(d.texts.begin(), d.texts.end(),
+                                 [](const TextItem& t) { return t.text == "محمد عبد الله"; });
   BOOST_REQUIRE(name != d.texts.end());
   const Box left{name->box.x, name->box.y, name->box.width / 2, name->box.height};
   const Box right{name->box.x + name->box.width / 2, name->box.y, name->box.width / 2, name->box.height};
@@ -121,9 +127,11 @@ BOOST_AUTO_TEST_CASE(right_to_left_text_is_set_from_the_right_edge) {
 }
 
 BOOST_AUTO_TEST_CASE(thai_vietnamese_chinese_malay_and_arabic_have_glyphs_in_the_installed_fonts) {
-  for (const std::string example : {"thai-address", "vietnamese-address", "chinese-address", "malay-address", "arabic-rtl"}) {
+  for (const std::string example :
+       {"thai-address", "vietnamese-address", "chinese-address", "malay-address", "arabic-rtl"}) {
     const ShippingLabel l = exampleLabel(example);
-    for (const std::string* text : {&l.shipTo.name, &l.shipTo.line1, &l.shipTo.city, &l.carrier, &l.service}) {
+    for (const std::string* text :
+         {&l.shipTo.name, &l.shipTo.line1, &l.shipTo.city, &l.carrier, &l.service}) {
       BOOST_TEST(missingGlyphCount(*text) == 0, example << ": \"" << *text << "\" would print boxes");
     }
   }
@@ -150,8 +158,8 @@ BOOST_AUTO_TEST_CASE(png_is_lossless_grayscale_of_the_template_size_and_resoluti
       // A PNG reader gets back exactly the raster the barcodes were read from.
       int w = 0, h = 0, channels = 0;
       std::unique_ptr<unsigned char, void (*)(void*)> pixels(
-          stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()), static_cast<int>(png.size()), &w,
-                                &h, &channels, 1),
+          stbi_load_from_memory(reinterpret_cast<const unsigned char*>(png.data()),
+                                static_cast<int>(png.size()), &w, &h, &channels, 1),
           stbi_image_free);
       BOOST_REQUIRE(pixels);
       BOOST_TEST(w == t.widthDots);
@@ -163,18 +171,25 @@ BOOST_AUTO_TEST_CASE(png_is_lossless_grayscale_of_the_template_size_and_resoluti
 }
 
 BOOST_AUTO_TEST_CASE(pdf_has_one_page_of_the_label_size_per_drawing) {
-  const std::string pdf = renderPdf(exampleLabel("thai-address"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
+  const std::string pdf =
+      renderPdf(exampleLabel("thai-address"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
   BOOST_TEST(pdf.rfind("%PDF-", 0) == 0);
   BOOST_TEST(pdf.find("/MediaBox [ 0 0 288 432 ]") != std::string::npos);  // 4 x 6 in in points
   BOOST_TEST(pdf.find("%%EOF") != std::string::npos);
   BOOST_TEST(pdf.find("NotoSansThai") != std::string::npos);  // the Thai font is embedded
 
-  const Drawing a6 = layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::A6, Dpi::D300)).value();
-  const Drawing square = layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::FourByFour, Dpi::D203)).value();
+  const Drawing a6 =
+      layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::A6, Dpi::D300)).value();
+  const Drawing square =
+      layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::FourByFour, Dpi::D203)).value();
   const std::string two = drawingsToPdf({a6, square}).value();
   std::size_t pages = 0;
-  for (std::size_t at = two.find("/Type /Page\n"); at != std::string::npos; at = two.find("/Type /Page\n", at + 1)) ++pages;
-  for (std::size_t at = two.find("/Type /Page "); at != std::string::npos; at = two.find("/Type /Page ", at + 1)) ++pages;
+  for (std::size_t at = two.find("/Type /Page\n"); at != std::string::npos;
+       at = two.find("/Type /Page\n", at + 1))
+    ++pages;
+  for (std::size_t at = two.find("/Type /Page "); at != std::string::npos;
+       at = two.find("/Type /Page ", at + 1))
+    ++pages;
   BOOST_TEST(pages == 2u);
   BOOST_TEST(two.find("/MediaBox [ 0 0 288 288 ]") != std::string::npos);
   BOOST_TEST(drawingsToPdf({}).error().kind == ErrorKind::Invalid);
@@ -182,7 +197,8 @@ BOOST_AUTO_TEST_CASE(pdf_has_one_page_of_the_label_size_per_drawing) {
 
 BOOST_AUTO_TEST_CASE(threads_rendering_at_once_get_the_same_bytes_as_one_thread_alone) {
   const Template t = makeTemplate(LabelSize::FourBySix, Dpi::D203);
-  const std::vector<std::string> examples{"thai-address", "chinese-address", "arabic-rtl", "vietnamese-address"};
+  const std::vector<std::string> examples{"thai-address", "chinese-address", "arabic-rtl",
+                                          "vietnamese-address"};
   std::vector<std::string> alone;
   for (const auto& e : examples) alone.push_back(renderPng(exampleLabel(e), t).value());
   std::vector<std::string> together(examples.size());

@@ -1,8 +1,7 @@
-#include "wms/labels/Template.h"
-
 #include <boost/test/unit_test.hpp>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Template.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -15,9 +14,9 @@ BOOST_AUTO_TEST_CASE(page_size_in_dots_follows_size_and_resolution) {
     Dpi dpi;
     int width, height;
   } cases[] = {
-      {LabelSize::FourBySix, Dpi::D203, 812, 1218},  {LabelSize::FourBySix, Dpi::D300, 1200, 1800},
-      {LabelSize::FourByFour, Dpi::D203, 812, 812},  {LabelSize::FourByFour, Dpi::D300, 1200, 1200},
-      {LabelSize::A6, Dpi::D203, 839, 1183},          {LabelSize::A6, Dpi::D300, 1240, 1748},
+      {LabelSize::FourBySix, Dpi::D203, 812, 1218}, {LabelSize::FourBySix, Dpi::D300, 1200, 1800},
+      {LabelSize::FourByFour, Dpi::D203, 812, 812}, {LabelSize::FourByFour, Dpi::D300, 1200, 1200},
+      {LabelSize::A6, Dpi::D203, 839, 1183},        {LabelSize::A6, Dpi::D300, 1240, 1748},
   };
   for (const auto& c : cases) {
     const Template t = makeTemplate(c.size, c.dpi);

@@ -1,11 +1,9 @@
-#include "wms/labels/Zpl.h"
-
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <fstream>
 
 #include "LabelsTestSupport.h"
+#include "wms/labels/Zpl.h"
 
 using namespace wms;
 using namespace wms::labels;
@@ -97,7 +95,8 @@ BOOST_AUTO_TEST_CASE(zpl_of_fixed_inputs_matches_the_golden_files) {
       continue;
     }
     BOOST_TEST_CONTEXT(golden.filename().string()) {
-      BOOST_REQUIRE_MESSAGE(std::filesystem::exists(golden), "missing golden file; run with WMS_UPDATE_GOLDEN=1");
+      BOOST_REQUIRE_MESSAGE(std::filesystem::exists(golden),
+                            "missing golden file; run with WMS_UPDATE_GOLDEN=1");
       BOOST_TEST(zpl == readText(golden));
     }
   }
@@ -127,10 +126,11 @@ BOOST_AUTO_TEST_CASE(zpl_injection_in_a_name_prints_as_text) {
   const std::string name = sanitizeForPrint(hostile.shipTo.name);
   BOOST_TEST(name.find("^XZ^XA") != std::string::npos);
   BOOST_TEST(std::count(data.begin(), data.end(), escapeZplFieldData(name, true)) == 1);
-  BOOST_TEST((std::find_if(data.begin(), data.end(), [&](const std::string& d) { return unescape(d) == name; }) !=
-              data.end()));
+  BOOST_TEST((std::find_if(data.begin(), data.end(),
+                           [&](const std::string& d) { return unescape(d) == name; }) != data.end()));
   // The QR code still carries the order reference byte for byte.
-  BOOST_TEST(std::count(data.begin(), data.end(), "MA," + escapeZplFieldData(hostile.orderReference, false)) == 1);
+  BOOST_TEST(
+      std::count(data.begin(), data.end(), "MA," + escapeZplFieldData(hostile.orderReference, false)) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(escaping_hexes_command_prefixes_the_indicator_backslash_and_control_bytes) {
@@ -159,7 +159,8 @@ BOOST_AUTO_TEST_CASE(sscc_is_encoded_as_gs1_128_with_start_c_and_fnc1) {
 BOOST_AUTO_TEST_CASE(a_200_character_name_is_cut_to_its_block_with_an_ellipsis) {
   const std::string zpl = zplOf("long-name", LabelSize::FourByFour, Dpi::D203);
   const auto data = fieldData(zpl);
-  const auto name = std::find_if(data.begin(), data.end(), [](const std::string& d) { return d.rfind("Pimchanok", 0) == 0; });
+  const auto name = std::find_if(data.begin(), data.end(),
+                                 [](const std::string& d) { return d.rfind("Pimchanok", 0) == 0; });
   BOOST_REQUIRE(name != data.end());
   BOOST_TEST(name->size() < 200u);
   BOOST_TEST(name->substr(name->size() - 3) == "...");
@@ -172,8 +173,8 @@ BOOST_AUTO_TEST_CASE(non_ascii_text_uses_the_unicode_font_and_ascii_the_builtin_
   BOOST_TEST(zpl.find("^A0N,18,18^FB464,1,5,L,0^FH_^FDFROM^FS") != std::string::npos);
   ZplOptions options;
   options.unicodeFont = "E:NOTOTHAI.TTF";
-  const std::string custom = renderZpl(exampleLabel("thai-address"), makeTemplate(LabelSize::FourBySix, Dpi::D203),
-                                       options).value();
+  const std::string custom =
+      renderZpl(exampleLabel("thai-address"), makeTemplate(LabelSize::FourBySix, Dpi::D203), options).value();
   BOOST_TEST(custom.find("^A@N,37,37,E:NOTOTHAI.TTF^FB") != std::string::npos);
 }
 
@@ -191,7 +192,8 @@ BOOST_AUTO_TEST_CASE(options_cannot_inject_commands_either) {
 }
 
 BOOST_AUTO_TEST_CASE(several_drawings_become_consecutive_formats) {
-  const Drawing d = layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
+  const Drawing d =
+      layoutShippingLabel(exampleLabel("basic-th"), makeTemplate(LabelSize::FourBySix, Dpi::D203)).value();
   const std::string zpl = drawingsToZpl({d, d, d}).value();
   const auto all = commands(zpl);
   BOOST_TEST(std::count_if(all.begin(), all.end(), [](const Command& c) { return c.name == "^XA"; }) == 3);

@@ -51,16 +51,16 @@ const char* displayName(Channel channel) noexcept;
 struct ShippingLabel {
   Address shipFrom;
   Address shipTo;
-  std::string orderReference;   // our order id: printed and in the QR code
+  std::string orderReference;  // our order id: printed and in the QR code
   Channel channel = Channel::Shopify;
-  std::string channelOrderId;   // optional: the channel's own order number
-  std::string carrier;          // required, at most 64 characters
-  std::string service;          // required, at most 64 characters
-  std::string trackingNumber;   // required, see kMaxTrackingChars
-  std::int64_t weightGrams = 0; // 1 .. 1,000,000
-  int cartonNumber = 1;         // 1 .. cartonCount
-  int cartonCount = 1;          // 1 .. 999
-  std::string sscc;             // 18 digits, GS1 check digit correct
+  std::string channelOrderId;    // optional: the channel's own order number
+  std::string carrier;           // required, at most 64 characters
+  std::string service;           // required, at most 64 characters
+  std::string trackingNumber;    // required, see kMaxTrackingChars
+  std::int64_t weightGrams = 0;  // 1 .. 1,000,000
+  int cartonNumber = 1;          // 1 .. cartonCount
+  int cartonCount = 1;           // 1 .. 999
+  std::string sscc;              // 18 digits, GS1 check digit correct
 
   friend bool operator==(const ShippingLabel&, const ShippingLabel&) = default;
 };

@@ -22,10 +22,10 @@ inline constexpr std::size_t kMaxLocationCodeChars = 24;
 Status validateLocationCode(std::string_view code);
 
 struct LocationLabelOptions {
-  double widthMm = 101.6;   // one label on a roll (4 x 2 in by default)
+  double widthMm = 101.6;  // one label on a roll (4 x 2 in by default)
   double heightMm = 50.8;
   Dpi dpi = Dpi::D203;
-  std::string caption;      // printed above the code; may be empty
+  std::string caption;  // printed above the code; may be empty
 };
 
 // One label for one code. Invalid for a bad code or a label too small for

@@ -167,8 +167,8 @@ class PrintSpooler {
   const std::string printerName_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;   // new job or stop
-  std::condition_variable idle_;   // queue drained
+  std::condition_variable wake_;  // new job or stop
+  std::condition_variable idle_;  // queue drained
   // Protected by mutex_.
   std::deque<JobId> queue_;
   JobId current_ = 0;  // the job being tried, 0 when none

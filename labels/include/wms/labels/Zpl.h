@@ -40,6 +40,7 @@ Result<std::string> drawingToZpl(const Drawing& drawing, const ZplOptions& optio
 Result<std::string> drawingsToZpl(const std::vector<Drawing>& drawings, const ZplOptions& options = {});
 
 // The shipping label as ZPL for the template (layoutShippingLabel + drawingToZpl).
-Result<std::string> renderZpl(const ShippingLabel& label, const Template& tmpl, const ZplOptions& options = {});
+Result<std::string> renderZpl(const ShippingLabel& label, const Template& tmpl,
+                              const ZplOptions& options = {});
 
 }  // namespace wms::labels

@@ -8,8 +8,8 @@
 #include <cairo.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -70,8 +70,10 @@ int main(int argc, char** argv) {
   std::string input = std::string(WMS_SOURCE_DIR) + "/labels/examples/basic-th.json";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
-    else if (flag == "--in") input = argv[i + 1];
+    if (flag == "--seconds")
+      seconds = std::stod(argv[i + 1]);
+    else if (flag == "--in")
+      input = argv[i + 1];
     else {
       std::cerr << "usage: wms-bench-labels [--seconds S] [--in LABEL.json]\n";
       return 2;
@@ -95,13 +97,15 @@ int main(int argc, char** argv) {
 
   // Encoding alone, ours against cairo's writer on the same drawn label.
   const Raster raster = rasterize(layoutShippingLabel(label, tmpl).value()).value();
-  const Rate encode = measure("png encode only (ours)", seconds, [&] { return encodePng(raster, tmpl.dpi).value().size(); });
+  const Rate encode =
+      measure("png encode only (ours)", seconds, [&] { return encodePng(raster, tmpl.dpi).value().size(); });
   cairo_surface_t* drawn = cairo_image_surface_create(CAIRO_FORMAT_A8, raster.width, raster.height);
   {
     unsigned char* pixels = cairo_image_surface_get_data(drawn);
     const int stride = cairo_image_surface_get_stride(drawn);
     for (int y = 0; y < raster.height; ++y) {
-      for (int x = 0; x < raster.width; ++x) pixels[y * stride + x] = static_cast<unsigned char>(255 - raster.at(x, y));
+      for (int x = 0; x < raster.width; ++x)
+        pixels[y * stride + x] = static_cast<unsigned char>(255 - raster.at(x, y));
     }
     cairo_surface_mark_dirty(drawn);
   }
@@ -116,12 +120,13 @@ int main(int argc, char** argv) {
     char buffer[2048];
     const int n = std::snprintf(
         buffer, sizeof buffer,
-        "^XA^CI28^PW812^LL1218^FO24,24^A0N,20,20^FD%s^FS^FO24,240^A0N,37,37^FD%s^FS^FO24,330^A0N,28,28^FD%s^FS"
+        "^XA^CI28^PW812^LL1218^FO24,24^A0N,20,20^FD%s^FS^FO24,240^A0N,37,37^FD%s^FS^FO24,330^A0N,28,28^FD%s^"
+        "FS"
         "^FO24,400^A0N,30,30^FD%s %s^FS^FO24,547^A0N,27,27^FDORDER %s^FS^FO608,583^BQN,2,7^FDMA,%s^FS"
         "^FO138,815^BY4^BCN,120,N,N,N,A^FD%s^FS^FO94,1023^BY4^BCN,120,N,N,N,N^FD>;>800%s^FS^PQ1^XZ",
-        label.shipFrom.name.c_str(), label.shipTo.name.c_str(), label.shipTo.line1.c_str(), label.shipTo.city.c_str(),
-        label.shipTo.postalCode.c_str(), label.orderReference.c_str(), label.orderReference.c_str(),
-        label.trackingNumber.c_str(), label.sscc.c_str());
+        label.shipFrom.name.c_str(), label.shipTo.name.c_str(), label.shipTo.line1.c_str(),
+        label.shipTo.city.c_str(), label.shipTo.postalCode.c_str(), label.orderReference.c_str(),
+        label.orderReference.c_str(), label.trackingNumber.c_str(), label.sscc.c_str());
     return static_cast<std::size_t>(n);
   });
   const Rate basePng = measure("baseline png (blank cairo surface)", seconds, [&] {
@@ -145,6 +150,7 @@ int main(int argc, char** argv) {
       "\"targets\": {\"zpl_per_second\": 1000, \"png_per_second\": 50}, \"meets_targets\": %s}\n",
       input.c_str(), seconds, zpl.perCpuSecond, png.perCpuSecond, baseZpl.perCpuSecond, basePng.perCpuSecond,
       zpl.perCpuSecond / baseZpl.perCpuSecond, png.perCpuSecond / basePng.perCpuSecond, zpl.perWallSecond,
-      png.perWallSecond, encode.perCpuSecond, encodeCairo.perCpuSecond, zplBytes, pngBytes, meets ? "true" : "false");
+      png.perWallSecond, encode.perCpuSecond, encodeCairo.perCpuSecond, zplBytes, pngBytes,
+      meets ? "true" : "false");
   return 0;
 }
