@@ -1,8 +1,15 @@
 #include "wms/protocol/MqttClient.h"
 
 #include <mqtt/async_client.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -32,6 +39,71 @@ Error fromPaho(const mqtt::exception& e, const std::string& what) {
 }
 
 bool hasWildcard(const std::string& topic) { return topic.find_first_of("+#") != std::string::npos; }
+
+// The broker's addresses as getpeername() reports them, from a URI like
+// "tcp://host:port" or "ssl://[::1]:8883"; empty if it does not resolve.
+std::vector<sockaddr_storage> brokerAddresses(const std::string& uri) {
+  std::vector<sockaddr_storage> out;
+  auto scheme = uri.find("://");
+  auto colon = uri.rfind(':');
+  if (scheme == std::string::npos || colon == std::string::npos || colon <= scheme + 3) return out;
+  std::string host = uri.substr(scheme + 3, colon - scheme - 3);
+  std::string port = uri.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (::getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return out;
+  for (addrinfo* a = found; a; a = a->ai_next) {
+    sockaddr_storage s{};
+    std::memcpy(&s, a->ai_addr, std::min<std::size_t>(a->ai_addrlen, sizeof s));
+    out.push_back(s);
+  }
+  ::freeaddrinfo(found);
+  return out;
+}
+
+bool sameEndpoint(const sockaddr_storage& a, const sockaddr_storage& b) {
+  if (a.ss_family != b.ss_family) return false;
+  if (a.ss_family == AF_INET) {
+    const auto& x = reinterpret_cast<const sockaddr_in&>(a);
+    const auto& y = reinterpret_cast<const sockaddr_in&>(b);
+    return x.sin_port == y.sin_port && x.sin_addr.s_addr == y.sin_addr.s_addr;
+  }
+  if (a.ss_family == AF_INET6) {
+    const auto& x = reinterpret_cast<const sockaddr_in6&>(a);
+    const auto& y = reinterpret_cast<const sockaddr_in6&>(b);
+    return x.sin6_port == y.sin6_port && std::memcmp(&x.sin6_addr, &y.sin6_addr, sizeof x.sin6_addr) == 0;
+  }
+  return false;
+}
+
+// Paho C 1.3 never turns Nagle's algorithm off, and does not expose its
+// sockets. With Nagle on, a small publish waits for the TCP acknowledgement
+// of the previous small packet, which the peer delays by up to 40 ms: every
+// request/answer round trip of the protocol would stall. So after each
+// connect, every TCP socket of this process connected to the broker gets
+// TCP_NODELAY (for other clients of the same broker that is right too).
+void disableNagleTowards(const std::vector<sockaddr_storage>& broker) {
+  if (broker.empty()) return;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = std::atoi(entry.path().filename().c_str());
+    int type = 0;
+    socklen_t len = sizeof type;
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 || type != SOCK_STREAM) continue;
+    sockaddr_storage peer{};
+    socklen_t peerLen = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peerLen) != 0) continue;
+    for (const auto& b : broker) {
+      if (sameEndpoint(peer, b)) {
+        int on = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+        break;
+      }
+    }
+  }
+}
 
 }  // namespace
 
@@ -67,6 +139,7 @@ struct MqttClient::Impl final : public mqtt::callback {
 
   // ---- constant after construction ----
   MqttOptions options;
+  std::vector<sockaddr_storage> brokerEndpoints;
   std::unique_ptr<mqtt::async_client> client;
   mqtt::connect_options connectOptions;
 
@@ -153,7 +226,10 @@ struct MqttClient::Impl final : public mqtt::callback {
         deliver(*m);
       } else {
         auto& event = std::get<ConnectionEvent>(item);
-        if (event.kind == ConnectionEvent::Kind::Connected) resubscribe();
+        if (event.kind == ConnectionEvent::Kind::Connected) {
+          disableNagleTowards(brokerEndpoints);
+          resubscribe();
+        }
         notify(event);
       }
     }
@@ -276,6 +352,7 @@ MqttClient::MqttClient(MqttOptions options) : impl_(std::make_unique<Impl>(std::
                     .finalize());
   }
   impl_->connectOptions = builder.finalize();
+  impl_->brokerEndpoints = brokerAddresses(o.server());
   impl_->client->set_callback(*impl_);
   impl_->worker = std::thread([impl = impl_.get()] { impl->run(); });
 }
@@ -323,7 +400,10 @@ Status MqttClient::connect(std::chrono::milliseconds timeout) {
     if (left.count() <= 0) break;
     try {
       auto token = impl_->client->connect(impl_->connectOptions);
-      if (token->wait_for(left)) return {};
+      if (token->wait_for(left)) {
+        disableNagleTowards(impl_->brokerEndpoints);
+        return {};
+      }
       last = "no answer from " + impl_->options.server();
       break;
     } catch (const mqtt::exception& e) {

@@ -290,6 +290,8 @@ BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
       {{"--port", "1883", "--server-user", "s:p", "--device", "s:p2"}, "account 's' is given twice"},
       {{"--port", "1883", "--server-user", "s:p", "--tls-port", "1883"}, "--tls-port must differ from --port"},
       {{"--port", "1883", "--server-user", "s:p", "--colour", "red"}, "setup: unknown option '--colour'"},
+      {{"--port", "1883", "--server-user", "s:p", "--autosave-seconds", "0"},
+       "--autosave-seconds must be a positive integer, got '0'"},
   };
   for (const auto& c : cases) {
     std::vector<std::string> argv = {kTool, "setup", d};

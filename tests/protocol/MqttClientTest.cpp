@@ -1,5 +1,13 @@
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cstdlib>
+#include <filesystem>
+
 #include <set>
 #include <thread>
 
@@ -330,6 +338,28 @@ BOOST_AUTO_TEST_CASE(a_client_with_file_persistence_delivers_like_one_without) {
   BOOST_REQUIRE(device.flush(kWait).ok());
   BOOST_REQUIRE(inbox.waitForCount(10));
   BOOST_TEST(hasAll(inbox.items(), 0, 10));
+}
+
+BOOST_AUTO_TEST_CASE(connections_to_the_broker_have_nagle_off) {
+  // With Nagle on, every request/answer round trip would wait for a delayed
+  // TCP acknowledgement (Paho C does not set TCP_NODELAY itself).
+  MosquittoBroker broker;
+  MqttClient device(deviceOptions(broker, 0));
+  BOOST_REQUIRE(device.connect().ok());
+  int found = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = std::atoi(entry.path().filename().c_str());
+    sockaddr_in peer{};
+    socklen_t len = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0 || peer.sin_family != AF_INET) continue;
+    if (ntohs(peer.sin_port) != broker.port()) continue;
+    int nodelay = 0;
+    socklen_t optLen = sizeof nodelay;
+    BOOST_REQUIRE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &optLen) == 0);
+    BOOST_TEST(nodelay != 0);
+    ++found;
+  }
+  BOOST_TEST(found == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

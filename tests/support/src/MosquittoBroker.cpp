@@ -66,6 +66,7 @@ void MosquittoBroker::setup(bool force) {
   argv.push_back("--devices-file");
   argv.push_back((dir_->path() / "devices.txt").string());
   if (options_.oneSessionPerAccount) argv.push_back("--one-session-per-account");
+  if (options_.autosaveEveryChange) argv.push_back("--autosave-every-change");
   if (force) argv.push_back("--force");
   auto result = runCommand(argv);
   if (result.exitCode != 0) {

@@ -35,6 +35,7 @@ class MosquittoBroker {
     std::vector<std::string> deviceIds;    // explicit device ids
     bool tls = false;                      // also a TLS listener with a generated CA
     bool oneSessionPerAccount = false;     // client id forced to the username (wms-broker option)
+    bool autosaveEveryChange = false;      // persist after every change, not every second
   };
 
   // Sets up and starts the broker. Throws std::runtime_error (with the
