@@ -8,8 +8,11 @@
 
 #include <fstream>
 
+#include "ChannelWiring.h"
 #include "http/ApiV1.h"
+#include "http/ChannelRoutes.h"
 #include "http/Router.h"
+#include "wms/channels/ChannelHub.h"
 #include "wms/server/CatalogService.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockEvents.h"
@@ -23,10 +26,12 @@ struct Server::Impl {
   ServerConfig config;
   Metrics metrics;
   std::unique_ptr<store::Database> db;
-  NoStockEvents events;
+  ChannelStockEvents events;  // feeds the channels' outbox once the hub is attached
   std::unique_ptr<CatalogService> catalog;
   std::unique_ptr<StockService> stock;
   std::unique_ptr<OrderService> orders;
+  std::unique_ptr<ChannelIntake> channelIntake;
+  std::unique_ptr<channels::ChannelHub> channels;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
   std::unique_ptr<Poco::Net::HTTPServer> http;
@@ -48,6 +53,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   dbo.durability = config.durability;
   dbo.busyTimeoutMs = config.busyTimeoutMs;
   dbo.maxBatch = config.maxBatch;
+  auto channelsConfig = channels::channelsConfigFrom(config.raw);
+  if (!channelsConfig) return channelsConfig.error();
+  dbo.schemas.push_back(channels::channelsSchema());
   auto db = store::Database::open(dbo);
   if (!db) return db.error();
   impl->db = std::move(*db);
@@ -59,6 +67,15 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->api = std::make_unique<http::ApiContext>(
       http::ApiContext{impl->config, *impl->db, impl->metrics, *impl->catalog, *impl->stock, *impl->orders});
   http::addApiV1(impl->router, *impl->api);
+
+  // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
+  if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;
+  impl->channelIntake = std::make_unique<ChannelIntake>(*impl->orders);
+  impl->channels = std::make_unique<channels::ChannelHub>(*impl->db, *impl->channelIntake, *impl->channelIntake,
+                                                          std::move(*channelsConfig));
+  impl->events.attach(impl->channels.get());
+  http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);
+  impl->channels->start();
 
   try {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.httpAddress, config.httpPort), 256);
@@ -101,6 +118,7 @@ void Server::stop() {
   for (int i = 0; i < 100 && impl_->http && impl_->http->currentConnections() > 0; ++i)
     Poco::Thread::sleep(50);
   impl_->http.reset();
+  if (impl_->channels) impl_->channels->stop();
   impl_->db.reset();
   log.information("stopped");
 }

@@ -47,6 +47,31 @@ class OrderService {
   // cancelled order changes nothing; Conflict once picking has started.
   Result<domain::Order> cancel(domain::OrderId id, const std::string& reason);
 
+  // --- Inside a caller's write transaction --------------------------------
+  // For components that store their own records atomically with the order
+  // (the channels' event ids and timestamps). Same rules as above; they call
+  // StockEvents::changedInTx but not committed(): the caller calls
+  // committed(changedSkus) after its write returned. An error leaves the
+  // transaction as it was.
+  struct InTx {
+    domain::Order order;
+    bool created = true;
+    std::vector<std::string> changedSkus;
+  };
+  Result<InTx> createInTx(store::Tx& tx, const domain::NewOrder& order, const std::string& idempotencyKey = {});
+  // Stores an order as Held with `reason`, reserving nothing. Its line SKUs
+  // may be channel SKU text not in the catalogue (1..64 printable ASCII);
+  // the address is kept as received. Same (channel, external id) again
+  // returns the stored order with created = false.
+  Result<InTx> createHeldInTx(store::Tx& tx, const domain::NewOrder& order, const std::string& reason);
+  Result<InTx> cancelInTx(store::Tx& tx, domain::OrderId id, const std::string& reason);
+  // A held order's lines get these SKUs (line number, SKU in the catalogue),
+  // then it is reserved as a new order would be (Allocated, or Backordered
+  // under that policy). Conflict if it is not held; InsufficientStock under
+  // the reject policy (it stays held, nothing changes).
+  Result<InTx> releaseHoldInTx(store::Tx& tx, domain::OrderId id,
+                               const std::vector<std::pair<int, std::string>>& lineSkus);
+
  private:
   store::Database& db_;
   StockEvents& events_;

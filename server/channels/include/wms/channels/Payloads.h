@@ -1,0 +1,77 @@
+// Each channel's payloads, parsed and normalised. Pure functions from the raw
+// text the channel sent to a ChannelOrder (or a push notice that says which
+// order to fetch). Field names are the channels' own (docs/channels.md lists
+// each mapping and its source).
+//
+// Inputs are untrusted: size and nesting are bounded, every field is checked
+// for type and range, and ids are read as text (a JSON number id is taken
+// digit for digit, never through a double). Errors are Malformed (not JSON)
+// or Invalid naming the field path ("line_items[2].quantity must be a
+// positive whole number"). Nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wms/channels/ChannelOrder.h"
+#include "wms/common/Result.h"
+
+namespace wms::channels {
+
+inline constexpr std::size_t kMaxPayloadBytes = 1u << 20;
+inline constexpr std::size_t kMaxPayloadDepth = 20;
+
+// A push or webhook that names an order to fetch (Lazada, Shopee, TikTok).
+struct PushNotice {
+  bool aboutOrder = false;    // false: a message type we do not act on (acknowledged, ignored)
+  std::string orderId;        // the channel's order id / order_sn
+  std::string status;         // the status the push reports
+  std::int64_t updatedAtMs = 0;
+  std::string eventKey;       // what identifies this delivery for de-duplication
+};
+
+// Shopify orders/create, orders/updated, orders/cancelled webhook body (the
+// whole order). Cancelled when cancelled_at is set.
+Result<ChannelOrder> parseShopifyOrder(std::string_view body);
+
+// Lazada push (message_type 0: trade order). eventKey: trade order id,
+// status and status_update_time.
+Result<PushNotice> parseLazadaPush(std::string_view body);
+// Lazada GetOrder (/order/get) and GetOrderItems (/order/items/get) responses;
+// item rows are one per unit and are summed per seller SKU.
+Result<ChannelOrder> parseLazadaOrder(std::string_view orderBody, std::string_view itemsBody);
+
+// Shopee push (code 3: order status update).
+Result<PushNotice> parseShopeePush(std::string_view body);
+// Shopee v2.order.get_order_detail response; the order with `orderSn`.
+Result<ChannelOrder> parseShopeeOrderDetail(std::string_view body, const std::string& orderSn);
+
+// TikTok Shop webhook (type 1: order status change). eventKey: tts_notification_id.
+Result<PushNotice> parseTikTokWebhook(std::string_view body);
+// TikTok Shop Get Order Detail (202309) response; the order with `orderId`.
+// Its line_items are one per unit.
+Result<ChannelOrder> parseTikTokOrderDetail(std::string_view body, const std::string& orderId);
+
+// Amazon SP-API getOrders: the page's orders (without lines), MFN only.
+struct AmazonOrderPage {
+  std::vector<ChannelOrder> orders;  // FulfillmentChannel MFN
+  std::size_t skippedAfn = 0;        // fulfilled by Amazon: not ours to ship
+  std::string nextToken;
+  std::int64_t lastUpdatedBeforeMs = 0;  // the page's LastUpdatedBefore (0 if absent)
+};
+Result<AmazonOrderPage> parseAmazonOrders(std::string_view body);
+// Amazon SP-API getOrderItems.
+struct AmazonItemsPage {
+  std::vector<ChannelLine> lines;
+  std::string nextToken;
+};
+Result<AmazonItemsPage> parseAmazonOrderItems(std::string_view body);
+
+// Timestamps as the channels write them, to ms since the epoch (UTC):
+// ISO 8601 "2021-12-31T19:00:00-05:00" / "...Z" / fractional seconds, and
+// Lazada's "2014-10-11 20:21:04 +0800". Invalid for anything else.
+Result<std::int64_t> parseTimestamp(std::string_view text);
+
+}  // namespace wms::channels

@@ -1,0 +1,252 @@
+#include "ChannelApi.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "JsonReader.h"
+#include "wms/channels/Signatures.h"
+
+namespace wms::channels {
+namespace {
+
+std::string xmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string jsonString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+bool allDigits(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A JSON number for an id made of digits, a JSON string otherwise.
+std::string jsonId(const std::string& s) { return allDigits(s) ? s : jsonString(s); }
+
+std::pair<std::string, std::string> splitRef(const std::string& ref) {
+  auto colon = ref.find(':');
+  if (colon == std::string::npos) return {ref, ""};
+  return {ref.substr(0, colon), ref.substr(colon + 1)};
+}
+
+}  // namespace
+
+std::string isoUtc(std::int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string tiktokRequestSignature(const std::string& secret, const std::string& path,
+                                   std::vector<std::pair<std::string, std::string>> params, const std::string& body) {
+  std::sort(params.begin(), params.end());
+  std::string text = secret + path;
+  for (const auto& [k, v] : params) text += k + v;
+  text += body + secret;
+  return toHexLower(hmacSha256(secret, text));
+}
+
+ChannelApi::ChannelApi(domain::Channel channel, const ChannelSettings& settings, int timeoutMs,
+                       std::function<std::int64_t()> clock)
+    : channel_(channel), settings_(settings), clock_(std::move(clock)), http_(settings.apiBase, timeoutMs) {}
+
+Result<std::string> ChannelApi::call(const std::string& method, const std::string& pathAndQuery,
+                                     const std::string& body,
+                                     const std::vector<std::pair<std::string, std::string>>& headers,
+                                     const std::string& contentType) {
+  retryAfterMs_ = -1;
+  auto reply = http_.send(method, pathAndQuery, body, headers, contentType);
+  if (!reply) return reply.error();
+  const std::string where = std::string(domain::toString(channel_)) + " " + method + " " +
+                            pathAndQuery.substr(0, pathAndQuery.find('?'));
+  if (reply->status == 429) {
+    retryAfterMs_ = reply->retryAfterMs;
+    return Error{ErrorKind::Unavailable, where + ": 429 too many requests"};
+  }
+  if (reply->status >= 500)
+    return Error{ErrorKind::Unavailable, where + ": " + std::to_string(reply->status) + " " + reply->body.substr(0, 200)};
+  if (reply->status >= 400)
+    return Error{ErrorKind::Invalid, where + ": " + std::to_string(reply->status) + " " + reply->body.substr(0, 200)};
+  return std::move(reply->body);
+}
+
+std::string ChannelApi::lazadaQuery(const std::string& apiPath, std::vector<std::pair<std::string, std::string>> params) {
+  params.emplace_back("app_key", settings_.appKey);
+  params.emplace_back("timestamp", std::to_string(clock_()));
+  params.emplace_back("sign_method", "sha256");
+  if (!settings_.accessToken.empty()) params.emplace_back("access_token", settings_.accessToken);
+  const std::string sign = lazadaRequestSignature(settings_.secret, apiPath, params);
+  std::string q = apiPath + "?";
+  for (const auto& [k, v] : params) q += k + "=" + urlEncode(v) + "&";
+  return q + "sign=" + sign;
+}
+
+std::string ChannelApi::shopeeQuery(const std::string& apiPath, const std::string& extra) {
+  const std::string ts = std::to_string(clock_() / 1000);
+  const std::string sign =
+      shopeeRequestSignature(settings_.secret, settings_.appKey, apiPath, ts, settings_.accessToken, settings_.shopId);
+  return apiPath + "?partner_id=" + urlEncode(settings_.appKey) + "&timestamp=" + ts + "&access_token=" +
+         urlEncode(settings_.accessToken) + "&shop_id=" + urlEncode(settings_.shopId) + "&sign=" + sign + extra;
+}
+
+std::string ChannelApi::tiktokQuery(const std::string& apiPath, std::vector<std::pair<std::string, std::string>> params,
+                                    const std::string& body) {
+  params.emplace_back("app_key", settings_.appKey);
+  params.emplace_back("timestamp", std::to_string(clock_() / 1000));
+  if (!settings_.shopId.empty()) params.emplace_back("shop_cipher", settings_.shopId);
+  const std::string sign = tiktokRequestSignature(settings_.secret, apiPath, params, body);
+  std::string q = apiPath + "?";
+  for (const auto& [k, v] : params) q += k + "=" + urlEncode(v) + "&";
+  return q + "sign=" + sign;
+}
+
+Result<ChannelOrder> ChannelApi::fetchOrder(const std::string& orderId) {
+  switch (channel_) {
+    case domain::Channel::Lazada: {
+      auto order = call("GET", lazadaQuery("/order/get", {{"order_id", orderId}}), {}, {});
+      if (!order) return order.error();
+      auto items = call("GET", lazadaQuery("/order/items/get", {{"order_id", orderId}}), {}, {});
+      if (!items) return items.error();
+      return parseLazadaOrder(*order, *items);
+    }
+    case domain::Channel::Shopee: {
+      auto body = call("GET",
+                       shopeeQuery("/api/v2/order/get_order_detail",
+                                   "&order_sn_list=" + urlEncode(orderId) +
+                                       "&response_optional_fields=item_list,recipient_address"),
+                       {}, {});
+      if (!body) return body.error();
+      return parseShopeeOrderDetail(*body, orderId);
+    }
+    case domain::Channel::TikTok: {
+      auto body = call("GET", tiktokQuery("/order/202309/orders", {{"ids", orderId}}, ""), {},
+                       {{"x-tts-access-token", settings_.accessToken}});
+      if (!body) return body.error();
+      return parseTikTokOrderDetail(*body, orderId);
+    }
+    default:
+      return Error{ErrorKind::Internal, std::string("no order fetch for ") + domain::toString(channel_)};
+  }
+}
+
+Result<AmazonOrderPage> ChannelApi::amazonOrders(std::int64_t lastUpdatedAfterMs, const std::string& nextToken) {
+  std::string q = "/orders/v0/orders?MarketplaceIds=" + urlEncode(settings_.marketplaceId);
+  if (!nextToken.empty()) q += "&NextToken=" + urlEncode(nextToken);
+  else q += "&LastUpdatedAfter=" + urlEncode(isoUtc(lastUpdatedAfterMs));
+  auto body = call("GET", q, {}, {{"x-amz-access-token", settings_.accessToken}});
+  if (!body) return body.error();
+  return parseAmazonOrders(*body);
+}
+
+Result<AmazonItemsPage> ChannelApi::amazonOrderItems(const std::string& orderId, const std::string& nextToken) {
+  std::string q = "/orders/v0/orders/" + urlEncode(orderId) + "/orderItems";
+  if (!nextToken.empty()) q += "?NextToken=" + urlEncode(nextToken);
+  auto body = call("GET", q, {}, {{"x-amz-access-token", settings_.accessToken}});
+  if (!body) return body.error();
+  return parseAmazonOrderItems(*body);
+}
+
+Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
+  const std::string qty = std::to_string(quantity);
+  switch (channel_) {
+    case domain::Channel::Shopify: {
+      // inventory_levels/set: inventory_item_id from listing_ref, else the channel SKU.
+      const std::string item = l.listingRef.empty() ? l.channelSku : l.listingRef;
+      const std::string body = "{\"location_id\":" + jsonId(settings_.locationId) +
+                               ",\"inventory_item_id\":" + jsonId(item) + ",\"available\":" + qty + "}";
+      auto r = call("POST", "/admin/api/2024-01/inventory_levels/set.json", body,
+                    {{"X-Shopify-Access-Token", settings_.accessToken}});
+      if (!r) return r.error();
+      return {};
+    }
+    case domain::Channel::Lazada: {
+      const std::string payload = "<Request><Product><Skus><Sku><SellerSku>" + xmlEscape(l.channelSku) +
+                                  "</SellerSku><Quantity>" + qty + "</Quantity></Sku></Skus></Product></Request>";
+      auto r = call("POST", lazadaQuery("/product/price_quantity/update", {{"payload", payload}}), {}, {});
+      if (!r) return r.error();
+      auto parsed = json::Reader::parse(*r, "Lazada UpdatePriceQuantity response");
+      if (!parsed) return parsed.error();
+      const std::string code = parsed->has("code") ? parsed->id("code") : "0";
+      if (code != "0")
+        return Error{ErrorKind::Invalid, "Lazada UpdatePriceQuantity: error " + code + ": " +
+                                             parsed->text("message", json::Need::Optional, 300)};
+      return {};
+    }
+    case domain::Channel::Shopee: {
+      auto [item, model] = splitRef(l.listingRef.empty() ? l.channelSku : l.listingRef);
+      std::string body = "{\"item_id\":" + jsonId(item) + ",\"stock_list\":[{\"model_id\":" +
+                         jsonId(model.empty() ? "0" : model) + ",\"seller_stock\":[{" +
+                         (settings_.locationId.empty() ? "" : "\"location_id\":" + jsonString(settings_.locationId) + ",") +
+                         "\"stock\":" + qty + "}]}]}";
+      auto r = call("POST", shopeeQuery("/api/v2/product/update_stock", ""), body, {});
+      if (!r) return r.error();
+      auto parsed = json::Reader::parse(*r, "Shopee update_stock response");
+      if (!parsed) return parsed.error();
+      if (auto err = parsed->text("error", json::Need::Optional, 200); !err.empty())
+        return Error{ErrorKind::Invalid, "Shopee update_stock: " + err + ": " + parsed->text("message", json::Need::Optional, 300)};
+      return {};
+    }
+    case domain::Channel::TikTok: {
+      auto [product, sku] = splitRef(l.listingRef.empty() ? l.channelSku : l.listingRef);
+      const std::string path = "/product/202309/products/" + product + "/inventory/update";
+      std::string body = "{\"skus\":[{\"id\":" + jsonString(sku.empty() ? l.channelSku : sku) + ",\"inventory\":[{" +
+                         (settings_.locationId.empty() ? "" : "\"warehouse_id\":" + jsonString(settings_.locationId) + ",") +
+                         "\"quantity\":" + qty + "}]}]}";
+      auto r = call("POST", tiktokQuery(path, {}, body), body, {{"x-tts-access-token", settings_.accessToken}});
+      if (!r) return r.error();
+      auto parsed = json::Reader::parse(*r, "TikTok Shop inventory update response");
+      if (!parsed) return parsed.error();
+      const std::int64_t code = parsed->integer("code", json::Need::Optional, 0);
+      if (code != 0)
+        return Error{ErrorKind::Invalid, "TikTok Shop inventory update: error " + std::to_string(code) + ": " +
+                                             parsed->text("message", json::Need::Optional, 300)};
+      return {};
+    }
+    case domain::Channel::Amazon: {
+      const std::string productType = l.listingRef.empty() ? "PRODUCT" : l.listingRef;
+      const std::string body = "{\"productType\":" + jsonString(productType) +
+                               ",\"patches\":[{\"op\":\"replace\",\"path\":\"/attributes/fulfillment_availability\","
+                               "\"value\":[{\"fulfillment_channel_code\":\"DEFAULT\",\"quantity\":" + qty + "}]}]}";
+      auto r = call("PATCH",
+                    "/listings/2021-08-01/items/" + urlEncode(settings_.shopId) + "/" + urlEncode(l.channelSku) +
+                        "?marketplaceIds=" + urlEncode(settings_.marketplaceId),
+                    body, {{"x-amz-access-token", settings_.accessToken}});
+      if (!r) return r.error();
+      return {};
+    }
+    default:
+      return Error{ErrorKind::Internal, std::string("no stock push for ") + domain::toString(channel_)};
+  }
+}
+
+}  // namespace wms::channels

@@ -1,0 +1,66 @@
+// Internal: one marketplace's API as the hub uses it: fetch an order (push
+// channels), page through orders and items (Amazon), and set a listing's
+// available quantity in the channel's own call shape.
+//
+// Errors: Unavailable for what is worth retrying later (network, 5xx, 429;
+// retryAfterMs set when the channel said how long), Invalid/Conflict for an
+// answer that will not change by retrying (a refusal of this SKU, an order
+// that cannot be read).
+//
+// Threading: not thread-safe (it owns an HttpClient); one per thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "Http.h"
+#include "wms/channels/ChannelConfig.h"
+#include "wms/channels/ChannelHub.h"
+#include "wms/channels/Payloads.h"
+
+namespace wms::channels {
+
+class ChannelApi {
+ public:
+  ChannelApi(domain::Channel channel, const ChannelSettings& settings, int timeoutMs,
+             std::function<std::int64_t()> clock);
+
+  domain::Channel channel() const { return channel_; }
+
+  // Lazada GetOrder + GetOrderItems, Shopee get_order_detail, TikTok Get Order Detail.
+  Result<ChannelOrder> fetchOrder(const std::string& orderId);
+  // Amazon getOrders (LastUpdatedAfter or NextToken) and getOrderItems.
+  Result<AmazonOrderPage> amazonOrders(std::int64_t lastUpdatedAfterMs, const std::string& nextToken);
+  Result<AmazonItemsPage> amazonOrderItems(const std::string& orderId, const std::string& nextToken);
+
+  // Sets the listing's available quantity on the channel.
+  Status pushStock(const Listing& listing, std::int64_t quantity);
+
+  // The Retry-After of the last Unavailable answer, -1 if none.
+  std::int64_t retryAfterMs() const { return retryAfterMs_; }
+
+ private:
+  Result<std::string> call(const std::string& method, const std::string& pathAndQuery, const std::string& body,
+                           const std::vector<std::pair<std::string, std::string>>& headers,
+                           const std::string& contentType = "application/json");
+  std::string lazadaQuery(const std::string& apiPath, std::vector<std::pair<std::string, std::string>> params);
+  std::string shopeeQuery(const std::string& apiPath, const std::string& extra);
+  std::string tiktokQuery(const std::string& apiPath, std::vector<std::pair<std::string, std::string>> params,
+                          const std::string& body);
+
+  domain::Channel channel_;
+  ChannelSettings settings_;
+  std::function<std::int64_t()> clock_;
+  HttpClient http_;
+  std::int64_t retryAfterMs_ = -1;
+};
+
+// ISO 8601 UTC ("2026-11-26T16:22:59Z") of ms since the epoch.
+std::string isoUtc(std::int64_t ms);
+// TikTok Shop request signing: hex(HMAC-SHA256(secret, secret + path +
+// sorted name+value pairs + body + secret)).
+std::string tiktokRequestSignature(const std::string& secret, const std::string& path,
+                                   std::vector<std::pair<std::string, std::string>> params, const std::string& body);
+
+}  // namespace wms::channels

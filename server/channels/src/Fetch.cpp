@@ -1,0 +1,255 @@
+// Push-then-fetch workers (Lazada, Shopee, TikTok) and the Amazon poller.
+#include <Poco/Data/Session.h>
+#include <Poco/Logger.h>
+
+#include "ChannelApi.h"
+#include "HubImpl.h"
+#include "Sql.h"
+#include "wms/store/ExceptionRepository.h"
+#include "wms/store/Session.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::channels {
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("wmsd.channels"); }
+
+}  // namespace
+
+void ChannelHub::Impl::fetchLoop() {
+  std::map<domain::Channel, std::unique_ptr<ChannelApi>> apis;
+  for (;;) {
+    std::pair<domain::Channel, std::string> item;
+    bool refill = false;
+    {
+      std::unique_lock lock(mutex);
+      if (stopping) return;
+      if (fetchQueue.empty() && !fetchRefilling) {
+        fetchRefilling = true;
+        refill = true;
+      } else if (!fetchQueue.empty()) {
+        item = fetchQueue.front();
+        fetchQueue.pop_front();
+      } else {
+        fetchCv.wait_for(lock, std::chrono::milliseconds(200));
+        continue;
+      }
+    }
+    if (refill) {
+      // One worker at a time reads due rows into the shared queue.
+      std::vector<std::string> channel, ref;
+      std::int64_t nextDue = -1;
+      const std::int64_t nowMs = db.nowMs();
+      (void)db.read([&](store::Tx& tx) -> Status {
+        Poco::Int64 t = nowMs;
+        store::sessionOf(tx) << "SELECT channel, order_ref FROM channel_inbox WHERE due_at <= ? ORDER BY due_at LIMIT 500",
+            bind(t), into(channel), into(ref), now;
+        std::vector<Poco::Int64> due, count;
+        store::sessionOf(tx) << "SELECT COUNT(*), COALESCE(MIN(due_at), 0) FROM channel_inbox WHERE due_at > ?", bind(t),
+            into(count), into(due), now;
+        if (!count.empty() && count[0] > 0) nextDue = due[0];
+        return {};
+      });
+      std::unique_lock lock(mutex);
+      fetchRefilling = false;
+      std::size_t added = 0;
+      for (std::size_t i = 0; i < ref.size(); ++i) {
+        auto ch = domain::channelFromString(channel[i]);
+        if (!ch || !config.settings(*ch).enabled) continue;
+        std::pair<domain::Channel, std::string> key{*ch, ref[i]};
+        if (fetchInFlight.count(key)) continue;
+        fetchInFlight.insert(key);
+        fetchQueue.push_back(key);
+        ++added;
+      }
+      if (added == 0) {
+        std::int64_t wait = nextDue < 0 ? 1000 : std::clamp<std::int64_t>(nextDue - db.nowMs(), 1, 1000);
+        fetchCv.wait_for(lock, std::chrono::milliseconds(wait));
+      } else {
+        fetchCv.notify_all();
+      }
+      continue;
+    }
+
+    auto& api = apis[item.first];
+    if (!api) api = std::make_unique<ChannelApi>(item.first, config.settings(item.first), config.httpTimeoutMs,
+                                                  [this] { return db.nowMs(); });
+    const std::string ch = domain::toString(item.first);
+    auto order = api->fetchOrder(item.second);
+    ApplyOutcome outcome;
+    Status st;
+    if (order) {
+      st = db.write([&](store::Tx& tx) -> Status {
+        outcome = apply(tx, *order);
+        if (outcome.result == "error") {
+          store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
+                                               "cannot store " + channelRef(item.first, item.second) + ": " + outcome.detail);
+          outcome.changedSkus.clear();
+        }
+        sql::exec(store::writeSessionOf(tx), "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch,
+                  item.second);
+        return {};
+      });
+      if (!st && outcome.result != "error") {
+        // The apply itself failed (the database); keep the row for a retry.
+        logger().warning("%s order %s: %s", ch, item.second, st.error().message);
+      }
+    } else if (order.error().kind == ErrorKind::Unavailable) {
+      noteError(item.first, order.error().message);
+      (void)db.write([&](store::Tx& tx) -> Status {
+        auto& s = store::writeSessionOf(tx);
+        std::vector<Poco::Int64> attempts;
+        std::string c = ch, r = item.second;
+        s << "SELECT attempts FROM channel_inbox WHERE channel = ? AND order_ref = ?", bind(c), bind(r),
+            into(attempts), now;
+        const int n = attempts.empty() ? 1 : static_cast<int>(attempts[0]) + 1;
+        const std::int64_t wait =
+            api->retryAfterMs() >= 0 ? api->retryAfterMs() : backoffMs(config.retry, n, unitRandom());
+        sql::exec(s, "UPDATE channel_inbox SET attempts = ?, due_at = ?, last_error = ? WHERE channel = ? AND order_ref = ?",
+                  n, tx.nowMs() + wait, order.error().message.substr(0, 500), ch, item.second);
+        return {};
+      });
+    } else {
+      // The channel answered with something we cannot read: a person looks.
+      noteError(item.first, order.error().message);
+      (void)db.write([&](store::Tx& tx) -> Status {
+        store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
+                                             "cannot read " + channelRef(item.first, item.second) + ": " +
+                                                 order.error().message);
+        sql::exec(store::writeSessionOf(tx), "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch,
+                  item.second);
+        return {};
+      });
+      logger().warning("%s order %s unreadable: %s", ch, item.second, order.error().message);
+    }
+    {
+      std::lock_guard lock(mutex);
+      fetchInFlight.erase(item);
+    }
+    if (!outcome.changedSkus.empty()) wakePushers();
+  }
+}
+
+void ChannelHub::Impl::amazonLoop() {
+  const auto& settings = config.settings(domain::Channel::Amazon);
+  ChannelApi api(domain::Channel::Amazon, settings, config.httpTimeoutMs, [this] { return db.nowMs(); });
+  TokenBucket ordersBucket(settings.ordersRate, settings.ordersBurst, db.nowMs());
+  TokenBucket itemsBucket(settings.itemsRate, settings.itemsBurst, db.nowMs());
+  int failures = 0;
+  auto take = [&](TokenBucket& bucket) {
+    for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
+      if (!sleepFor(fetchCv, w)) return false;
+    }
+    return true;
+  };
+  auto backOff = [&](const Error& e, TokenBucket& bucket) {
+    ++failures;
+    noteError(domain::Channel::Amazon, e.message);
+    std::int64_t wait = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
+    bucket.pauseUntil(db.nowMs() + wait);
+    if (failures == 1 || failures % 10 == 0) logger().warning("amazon: %s (waiting %Ld ms)", e.message, static_cast<long long>(wait));
+  };
+
+  for (;;) {
+    std::int64_t cursor = -1;
+    (void)db.read([&](store::Tx& tx) -> Status {
+      std::vector<Poco::Int64> pos;
+      store::sessionOf(tx) << "SELECT position FROM channel_cursors WHERE channel = 'amazon'", into(pos), now;
+      if (!pos.empty()) cursor = pos[0];
+      return {};
+    });
+    // First start: look one day back.
+    if (cursor < 0) cursor = db.nowMs() - 24LL * 3600 * 1000;
+    std::int64_t newest = cursor;
+    bool complete = true;
+    std::string token;
+    do {
+      if (!take(ordersBucket)) return;
+      auto page = api.amazonOrders(cursor, token);
+      if (!page) {
+        complete = false;
+        if (page.error().kind == ErrorKind::Unavailable) backOff(page.error(), ordersBucket);
+        else noteError(domain::Channel::Amazon, page.error().message);
+        break;
+      }
+      for (auto& order : page->orders) {
+        // Skip what we already have in this state or newer, before spending a getOrderItems call.
+        bool current = false;
+        (void)db.read([&](store::Tx& tx) -> Status {
+          std::vector<Poco::Int64> updated;
+          std::string ext = order.externalId;
+          store::sessionOf(tx) << "SELECT channel_updated_at FROM channel_orders WHERE channel = 'amazon' AND external_id = ?",
+              bind(ext), into(updated), now;
+          current = !updated.empty() && updated[0] >= order.updatedAtMs;
+          return {};
+        });
+        if (!current && order.state != OrderState::Closed) {
+          std::string itemsToken;
+          bool itemsOk = true;
+          do {
+            if (!take(itemsBucket)) return;
+            auto items = api.amazonOrderItems(order.externalId, itemsToken);
+            if (!items) {
+              itemsOk = false;
+              if (items.error().kind == ErrorKind::Unavailable) backOff(items.error(), itemsBucket);
+              else {
+                (void)db.write([&](store::Tx& tx) -> Status {
+                  store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(domain::Channel::Amazon, order.externalId),
+                                                       "cannot read amazon:" + order.externalId + ": " + items.error().message);
+                  return {};
+                });
+              }
+              break;
+            }
+            for (auto& l : items->lines) order.lines.push_back(std::move(l));
+            itemsToken = items->nextToken;
+          } while (!itemsToken.empty());
+          if (!itemsOk) {
+            complete = false;
+            continue;
+          }
+        }
+        if (!current) {
+          if (order.lines.empty() && order.state != OrderState::Closed) {
+            complete = false;
+            continue;
+          }
+          ApplyOutcome outcome;
+          auto st = db.write([&](store::Tx& tx) -> Status {
+            outcome = apply(tx, order);
+            if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
+            return {};
+          });
+          if (!st) {
+            logger().warning("amazon order %s: %s", order.externalId, st.error().message);
+            (void)db.write([&](store::Tx& tx) -> Status {
+              store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(domain::Channel::Amazon, order.externalId),
+                                                   "cannot store amazon:" + order.externalId + ": " + st.error().message);
+              return {};
+            });
+          }
+          if (!outcome.changedSkus.empty()) wakePushers();
+        }
+        newest = std::max(newest, order.updatedAtMs);
+      }
+      token = page->nextToken;
+      if (token.empty() && page->lastUpdatedBeforeMs > 0 && complete) newest = std::max(newest, page->lastUpdatedBeforeMs);
+    } while (!token.empty());
+    if (complete) {
+      failures = 0;
+      if (newest > cursor) {
+        (void)db.write([&](store::Tx& tx) -> Status {
+          sql::exec(store::writeSessionOf(tx),
+                    "INSERT INTO channel_cursors(channel, position, updated_at) VALUES ('amazon', ?, ?) "
+                    "ON CONFLICT(channel) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
+                    newest, tx.nowMs());
+          return {};
+        });
+      }
+    }
+    if (!sleepFor(fetchCv, settings.pollMs)) return;
+  }
+}
+
+}  // namespace wms::channels

@@ -1,0 +1,496 @@
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Logger.h>
+
+#include <sstream>
+
+#include "HubImpl.h"
+#include "Sql.h"
+#include "wms/channels/Signatures.h"
+#include "wms/store/ExceptionRepository.h"
+#include "wms/store/OrderRepository.h"
+#include "wms/store/Session.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::channels {
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("wmsd.channels"); }
+
+std::string stringify(const Poco::JSON::Object& o) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(o, out);
+  return out.str();
+}
+
+WebhookReply reply(int status, const Poco::JSON::Object& body) { return {status, stringify(body)}; }
+
+WebhookReply fail(int status, const Error& e) { return {status, errorJson(e)}; }
+
+std::string joinKeys(const std::vector<std::string>& keys) {
+  std::string s;
+  for (const auto& k : keys) s += (s.empty() ? "" : "\n") + k;
+  return s;
+}
+
+std::string header(const WebhookRequest& r, const std::string& name) {
+  auto it = r.headers.find(name);
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+struct ChannelOrderRow {
+  domain::OrderId orderId = 0;
+  std::string state;
+  std::int64_t channelUpdatedAt = 0;
+};
+
+std::optional<ChannelOrderRow> findChannelOrder(store::Tx& tx, domain::Channel channel, const std::string& ext) {
+  auto& s = store::sessionOf(tx);
+  std::vector<Poco::Int64> id, updated;
+  std::vector<std::string> state;
+  std::string ch = domain::toString(channel);
+  s << "SELECT order_id, state, channel_updated_at FROM channel_orders WHERE channel = ? AND external_id = ?",
+      bind(ch), bind(ext), into(id), into(state), into(updated), now;
+  if (id.empty()) return std::nullopt;
+  return ChannelOrderRow{id[0], state[0], updated[0]};
+}
+
+}  // namespace
+
+std::string errorJson(const Error& error) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("error", toString(error.kind));
+  o.set("detail", error.message);
+  return stringify(o);
+}
+
+std::string channelRef(domain::Channel channel, const std::string& id) {
+  return std::string(domain::toString(channel)) + ":" + id;
+}
+
+ChannelHub::ChannelHub(store::Database& db, OrderIntake& intake, StockMoves& moves, ChannelsConfig config)
+    : impl_(std::make_unique<Impl>(db, intake, moves, std::move(config))) {
+  for (auto ch : kMarketplaces) {
+    impl_->pushesOk[ch] = 0;
+    impl_->pushesFailed[ch] = 0;
+    impl_->pushWake[ch] = false;
+  }
+  // Outbox versions only need to grow; the clock seeds them above any earlier run's.
+  impl_->version = db.nowMs() * 1000;
+}
+
+ChannelHub::~ChannelHub() { stop(); }
+
+void ChannelHub::start() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->running) return;
+  impl_->running = true;
+  impl_->stopping = false;
+  Impl* impl = impl_.get();
+  for (auto ch : kMarketplaces) {
+    if (!impl->config.settings(ch).enabled) continue;
+    impl->threads.emplace_back([impl, ch] { impl->pusherLoop(ch); });
+  }
+  bool anyFetch = false;
+  for (auto ch : {domain::Channel::Lazada, domain::Channel::Shopee, domain::Channel::TikTok})
+    anyFetch = anyFetch || impl->config.settings(ch).enabled;
+  if (anyFetch) {
+    for (int i = 0; i < impl->config.fetchThreads; ++i) impl->threads.emplace_back([impl] { impl->fetchLoop(); });
+  }
+  if (impl->config.settings(domain::Channel::Amazon).enabled)
+    impl->threads.emplace_back([impl] { impl->amazonLoop(); });
+}
+
+void ChannelHub::stop() {
+  if (!impl_) return;
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->running) return;
+    impl_->stopping = true;
+    threads.swap(impl_->threads);
+  }
+  impl_->pushCv.notify_all();
+  impl_->fetchCv.notify_all();
+  for (auto& t : threads) t.join();
+  std::lock_guard lock(impl_->mutex);
+  impl_->running = false;
+  impl_->fetchQueue.clear();
+  impl_->fetchInFlight.clear();
+}
+
+void ChannelHub::Impl::wakePushers() {
+  {
+    std::lock_guard lock(mutex);
+    for (auto& [ch, flag] : pushWake) flag = true;
+  }
+  pushCv.notify_all();
+}
+
+void ChannelHub::Impl::wakeFetchers() { fetchCv.notify_all(); }
+
+bool ChannelHub::Impl::sleepFor(std::condition_variable& cv, std::int64_t ms, domain::Channel* wakeChannel) {
+  std::unique_lock lock(mutex);
+  auto woken = [&] { return stopping || (wakeChannel && pushWake[*wakeChannel]); };
+  cv.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(ms, 1)), woken);
+  if (wakeChannel) pushWake[*wakeChannel] = false;
+  return !stopping;
+}
+
+double ChannelHub::Impl::unitRandom() {
+  std::lock_guard lock(mutex);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+void ChannelHub::Impl::noteError(domain::Channel channel, const std::string& message) {
+  std::lock_guard lock(mutex);
+  lastError[channel] = message;
+}
+
+void ChannelHub::changedInTx(store::Tx& tx, const std::vector<std::string>& skus) {
+  for (const auto& sku : skus) impl_->enqueue(tx, sku);
+}
+
+void ChannelHub::committed(const std::vector<std::string>& skus) {
+  if (!skus.empty()) impl_->wakePushers();
+}
+
+// --- orders in ------------------------------------------------------------------
+
+std::optional<std::string> ChannelHub::Impl::mapSku(store::Tx& tx, domain::Channel channel,
+                                                    const std::vector<std::string>& keys) {
+  auto& s = store::sessionOf(tx);
+  std::string ch = domain::toString(channel);
+  for (const auto& key : keys) {
+    std::vector<std::string> sku;
+    std::string k = key;
+    s << "SELECT sku FROM channel_sku_map WHERE channel = ? AND channel_sku = ?", bind(ch), bind(k), into(sku), now;
+    if (!sku.empty()) return sku[0];
+  }
+  return std::nullopt;
+}
+
+ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
+  auto& s = store::writeSessionOf(tx);
+  const std::string ch = domain::toString(co.channel);
+  const std::string ref = channelRef(co.channel, co.externalId);
+  store::ExceptionRepository exceptions(tx);
+  ApplyOutcome out;
+  auto existing = findChannelOrder(tx, co.channel, co.externalId);
+
+  if (existing) {
+    out.orderId = existing->orderId;
+    // The channel's own timestamp orders its deliveries: an older (or the
+    // same) state than the one applied changes nothing.
+    if (co.updatedAtMs <= existing->channelUpdatedAt) {
+      out.result = "stale";
+      return out;
+    }
+    std::string newState = existing->state;
+    out.result = "updated";
+    if (co.state == OrderState::Cancelled && existing->state != "cancelled") {
+      newState = "cancelled";
+      out.result = "cancelled";
+      if (existing->orderId != 0) {
+        auto r = intake.cancel(tx, existing->orderId, std::string("cancelled on ") + ch);
+        if (!r) {
+          // Too late (picking started): a person decides; the channel still gets its 200.
+          exceptions.raise("channel_cancel_too_late", "order:" + std::to_string(existing->orderId),
+                           ref + " was cancelled on the channel but " + r.error().message);
+          out.result = "cancel_refused";
+          newState = existing->state;
+        } else {
+          out.changedSkus = r->changedSkus;
+        }
+      }
+    } else if (co.state == OrderState::Closed && existing->state == "open") {
+      newState = "closed";
+    }
+    sql::exec(s,
+              "UPDATE channel_orders SET state = ?, channel_status = ?, channel_updated_at = ?, updated_at = ? "
+              "WHERE channel = ? AND external_id = ?",
+              newState, co.channelStatus, co.updatedAtMs, tx.nowMs(), ch, co.externalId);
+    return out;
+  }
+
+  auto record = [&](domain::OrderId id, const std::string& state) {
+    sql::exec(s,
+              "INSERT INTO channel_orders(channel, external_id, order_id, state, channel_status, channel_updated_at, "
+              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              ch, co.externalId, id, state, co.channelStatus, co.updatedAtMs, tx.nowMs(), tx.nowMs());
+  };
+
+  if (co.state == OrderState::Closed) {
+    // Shipped or fulfilled elsewhere before we saw it: nothing to pick.
+    record(0, "closed");
+    out.result = "ignored";
+    out.detail = "the order is already " + co.channelStatus + " on the channel";
+    return out;
+  }
+
+  domain::NewOrder order;
+  order.channel = co.channel;
+  order.externalId = co.externalId;
+  order.serviceLevel = co.serviceLevel;
+  order.shipTo = co.shipTo;
+  order.onShortage = config.onShortage;
+  std::vector<std::string> unmapped;
+  std::vector<std::vector<std::string>> keysPerLine;
+  for (std::size_t i = 0; i < co.lines.size(); ++i) {
+    const auto& l = co.lines[i];
+    domain::NewOrderLine line;
+    line.qty = l.qty;
+    line.externalLineId = l.externalLineId;
+    if (auto sku = mapSku(tx, co.channel, l.skuKeys)) {
+      line.sku = *sku;
+    } else {
+      line.sku = l.skuKeys.empty() ? "?" : l.skuKeys.front().substr(0, domain::kMaxSkuLength);
+      unmapped.push_back("lines[" + std::to_string(i) + "] " + joinKeys(l.skuKeys).substr(0, 200));
+    }
+    order.lines.push_back(std::move(line));
+    keysPerLine.push_back(l.skuKeys);
+  }
+
+  auto hold = [&](const std::string& reason, const char* kind) -> ApplyOutcome {
+    auto held = intake.createHeld(tx, order, reason);
+    if (!held) {
+      out.result = "error";
+      out.detail = held.error().message;
+      return out;
+    }
+    out.orderId = held->order.id;
+    for (std::size_t i = 0; i < keysPerLine.size(); ++i) {
+      sql::exec(s, "INSERT INTO channel_held_lines(order_id, line_no, sku_keys) VALUES (?, ?, ?)", out.orderId,
+                static_cast<int>(i + 1), joinKeys(keysPerLine[i]));
+    }
+    if (kind) exceptions.raise(kind, "order:" + std::to_string(out.orderId), ref + ": " + reason);
+    return out;
+  };
+
+  if (co.state == OrderState::Cancelled) {
+    // A cancel that arrived before the create: remember the order as cancelled.
+    ApplyOutcome h = hold("cancelled on the channel before it reached us", nullptr);
+    if (h.result == "error") return h;
+    auto c = intake.cancel(tx, h.orderId, std::string("cancelled on ") + ch);
+    if (!c) {
+      out.result = "error";
+      out.detail = c.error().message;
+      return out;
+    }
+    record(h.orderId, "cancelled");
+    out.result = "cancelled";
+    return out;
+  }
+
+  if (!unmapped.empty()) {
+    std::string reason = "unknown channel SKU:";
+    for (const auto& u : unmapped) reason += " " + u + ";";
+    reason.pop_back();
+    ApplyOutcome h = hold(reason, "unknown_channel_sku");
+    if (h.result == "error") return h;
+    record(h.orderId, "open");
+    out.result = "held";
+    out.detail = reason;
+    return out;
+  }
+  if (auto st = domain::validateNewOrder(order); !st) {
+    ApplyOutcome h = hold("cannot be fulfilled as received: " + st.error().message, "channel_order_invalid");
+    if (h.result == "error") return h;
+    record(h.orderId, "open");
+    out.result = "held";
+    out.detail = st.error().message;
+    return out;
+  }
+  Status created = tx.atomically([&]() -> Status {
+    auto r = intake.create(tx, order);
+    if (!r) return r.error();
+    out.orderId = r->order.id;
+    out.changedSkus = r->changedSkus;
+    out.result = r->order.status == domain::OrderStatus::Backordered ? "backordered" : "created";
+    return {};
+  });
+  if (!created) {
+    if (created.error().kind == ErrorKind::InsufficientStock) {
+      // Reject policy: the channel sold what we do not have. Nothing is
+      // reserved; a person cancels it on the channel.
+      record(0, "rejected");
+      exceptions.raise("channel_order_rejected", ref, ref + " was rejected: " + created.error().message);
+      out.result = "rejected";
+      out.detail = created.error().message;
+      return out;
+    }
+    out.result = "error";
+    out.detail = created.error().message;
+    return out;
+  }
+  record(out.orderId, "open");
+  return out;
+}
+
+WebhookReply ChannelHub::handleWebhook(const WebhookRequest& request) {
+  const auto& settings = impl_->config.settings(request.channel);
+  if (!isMarketplace(request.channel))
+    return fail(404, Error{ErrorKind::NotFound, std::string("no webhooks for channel ") + domain::toString(request.channel)});
+  if (!settings.enabled)
+    return fail(404, Error{ErrorKind::NotFound, std::string("channel ") + domain::toString(request.channel) +
+                                                    " is not enabled (channels." + domain::toString(request.channel) +
+                                                    ".enabled)"});
+  if (request.channel == domain::Channel::Amazon)
+    return fail(404, Error{ErrorKind::NotFound, "Amazon orders are polled, not pushed"});
+  if (request.channel == domain::Channel::Shopify) return impl_->shopifyWebhook(request);
+  return impl_->pushWebhook(request);
+}
+
+WebhookReply ChannelHub::Impl::shopifyWebhook(const WebhookRequest& request) {
+  const auto& settings = config.settings(domain::Channel::Shopify);
+  if (auto st = verifyShopifyWebhook(settings.secret, request.body, header(request, "x-shopify-hmac-sha256")); !st)
+    return fail(401, st.error());
+  auto order = parseShopifyOrder(request.body);
+  if (!order) return fail(400, order.error());
+  std::string eventKey = header(request, "x-shopify-webhook-id");
+  if (eventKey.empty()) eventKey = header(request, "x-shopify-event-id");
+  if (eventKey.empty()) eventKey = order->externalId + "@" + std::to_string(order->updatedAtMs);
+  if (eventKey.size() > 200) return fail(400, Error{ErrorKind::Invalid, "X-Shopify-Webhook-Id is longer than 200 bytes"});
+
+  ApplyOutcome outcome;
+  bool duplicate = false;
+  auto st = db.write([&](store::Tx& tx) -> Status {
+    auto& s = store::writeSessionOf(tx);
+    std::vector<std::string> seen;
+    std::string ch = "shopify";
+    s << "SELECT result FROM channel_events WHERE channel = ? AND event_key = ?", bind(ch), bind(eventKey), into(seen),
+        now;
+    if (!seen.empty()) {
+      duplicate = true;
+      outcome.result = "duplicate";
+      return {};
+    }
+    outcome = apply(tx, *order);
+    if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
+    sql::exec(s, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch, eventKey,
+              tx.nowMs(), outcome.result);
+    return {};
+  });
+  if (!st) {
+    if (st.error().kind == ErrorKind::Unavailable) return fail(503, st.error());
+    return fail(st.error().kind == ErrorKind::Internal ? 500 : 400, st.error());
+  }
+  if (!outcome.changedSkus.empty()) wakePushers();
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("result", outcome.result);
+  if (outcome.orderId != 0) o.set("order_id", outcome.orderId);
+  if (!outcome.detail.empty()) o.set("detail", outcome.detail);
+  if (!duplicate) logger().debug("shopify %s: %s", order->externalId, outcome.result);
+  return reply(200, o);
+}
+
+WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
+  const auto& settings = config.settings(request.channel);
+  const std::string auth = header(request, "authorization");
+  Status verified;
+  Result<PushNotice> notice = Error{ErrorKind::Internal, "unreachable"};
+  switch (request.channel) {
+    case domain::Channel::Lazada:
+      verified = verifyLazadaPush(settings.appKey, settings.secret, request.body, auth);
+      if (verified) notice = parseLazadaPush(request.body);
+      break;
+    case domain::Channel::Shopee:
+      verified = verifyShopeePush(settings.secret, settings.callbackUrl, request.body, auth);
+      if (verified) notice = parseShopeePush(request.body);
+      break;
+    default:
+      verified = verifyTikTokWebhook(settings.appKey, settings.secret, request.body, auth);
+      if (verified) notice = parseTikTokWebhook(request.body);
+      break;
+  }
+  if (!verified) return fail(401, verified.error());
+  if (!notice) return fail(400, notice.error());
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (!notice->aboutOrder) {
+    o.set("result", "ignored");
+    o.set("detail", "not an order message");
+    return reply(200, o);
+  }
+  const std::string ch = domain::toString(request.channel);
+  std::string result;
+  auto st = db.write([&](store::Tx& tx) -> Status {
+    auto& s = store::writeSessionOf(tx);
+    std::vector<std::string> seen;
+    std::string key = notice->eventKey;
+    std::string c = ch;
+    s << "SELECT result FROM channel_events WHERE channel = ? AND event_key = ?", bind(c), bind(key), into(seen), now;
+    if (!seen.empty()) {
+      result = "duplicate";
+      return {};
+    }
+    auto existing = findChannelOrder(tx, request.channel, notice->orderId);
+    if (existing && notice->updatedAtMs <= existing->channelUpdatedAt) {
+      result = "stale";
+    } else {
+      result = "queued";
+      sql::exec(s,
+                "INSERT INTO channel_inbox(channel, order_ref, push_updated_at, received_at, due_at, attempts) "
+                "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(channel, order_ref) DO UPDATE SET "
+                "push_updated_at = MAX(push_updated_at, excluded.push_updated_at)",
+                ch, notice->orderId, notice->updatedAtMs, tx.nowMs(), tx.nowMs());
+    }
+    sql::exec(s, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch, key,
+              tx.nowMs(), result);
+    return {};
+  });
+  if (!st) return fail(st.error().kind == ErrorKind::Unavailable ? 503 : 500, st.error());
+  if (result == "queued") wakeFetchers();
+  o.set("result", result);
+  o.set("order", notice->orderId);
+  return reply(result == "queued" ? 202 : 200, o);
+}
+
+Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
+  IntakeResult released;
+  auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    store::OrderRepository orders(tx);
+    auto order = orders.find(id);
+    if (!order) return Error{ErrorKind::NotFound, "no order " + std::to_string(id)};
+    if (order->status != domain::OrderStatus::Held)
+      return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " is " + domain::toString(order->status) +
+                                            ", not held"};
+    auto& s = store::writeSessionOf(tx);
+    std::vector<Poco::Int64> lineNo;
+    std::vector<std::string> keys;
+    Poco::Int64 oid = id;
+    s << "SELECT line_no, sku_keys FROM channel_held_lines WHERE order_id = ? ORDER BY line_no", bind(oid),
+        into(lineNo), into(keys), now;
+    if (lineNo.empty())
+      return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " was not held by the channels component"};
+    std::vector<std::pair<int, std::string>> lineSkus;
+    for (std::size_t i = 0; i < lineNo.size(); ++i) {
+      std::vector<std::string> k;
+      std::stringstream ss(keys[i]);
+      for (std::string part; std::getline(ss, part, '\n');) k.push_back(part);
+      auto sku = impl_->mapSku(tx, order->channel, k);
+      if (!sku)
+        return Error{ErrorKind::Conflict, "line " + std::to_string(lineNo[i]) + ": channel SKU " +
+                                              (k.empty() ? std::string("?") : k.front()) +
+                                              " still has no mapping; PUT /api/v1/channels/" +
+                                              domain::toString(order->channel) + "/sku-map/{channel_sku} first"};
+      lineSkus.emplace_back(static_cast<int>(lineNo[i]), *sku);
+    }
+    auto r = impl_->intake.releaseHold(tx, id, lineSkus);
+    if (!r) return r.error();
+    released = std::move(*r);
+    sql::exec(s, "DELETE FROM channel_held_lines WHERE order_id = ?", id);
+    store::ExceptionRepository exceptions(tx);
+    for (const auto& e : exceptions.list(false, 0, 1000)) {
+      if (e.kind == "unknown_channel_sku" && e.reference == "order:" + std::to_string(id))
+        (void)exceptions.resolve(e.id, "released: channel SKUs mapped");
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  if (!released.changedSkus.empty()) impl_->wakePushers();
+  return released.order;
+}
+
+}  // namespace wms::channels

@@ -1,0 +1,85 @@
+// Internal: the hub's state, shared by its source files (Hub.cpp: lifecycle,
+// webhooks and applying channel orders; Sync.cpp: listings, the outbox and
+// the pushers; Fetch.cpp: push-then-fetch workers and the Amazon poller;
+// StoreSales.cpp: POS sales and returns).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "wms/channels/ChannelHub.h"
+#include "wms/channels/Payloads.h"
+
+namespace wms::channels {
+
+// What applying one channel order did.
+struct ApplyOutcome {
+  std::string result;  // created | backordered | held | updated | cancelled | stale | rejected | ignored | cancel_refused
+  domain::OrderId orderId = 0;
+  std::vector<std::string> changedSkus;
+  std::string detail;
+};
+
+struct ChannelHub::Impl {
+  Impl(store::Database& d, OrderIntake& i, StockMoves& m, ChannelsConfig c)
+      : db(d), intake(i), moves(m), config(std::move(c)) {}
+
+  // Constant after construction.
+  store::Database& db;
+  OrderIntake& intake;
+  StockMoves& moves;
+  const ChannelsConfig config;
+
+  // Lifecycle; protected by mutex.
+  std::mutex mutex;
+  std::condition_variable pushCv;   // pushers wait here (woken per channel)
+  std::condition_variable fetchCv;  // fetch workers and the poller wait here
+  bool running = false;
+  bool stopping = false;
+  std::map<domain::Channel, bool> pushWake;
+  std::deque<std::pair<domain::Channel, std::string>> fetchQueue;
+  std::set<std::pair<domain::Channel, std::string>> fetchInFlight;
+  bool fetchRefilling = false;
+  std::map<domain::Channel, std::string> lastError;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::vector<std::thread> threads;
+
+  // Counters.
+  std::atomic<std::int64_t> version{0};  // outbox versions: unique and increasing
+  std::map<domain::Channel, std::atomic<std::int64_t>> pushesOk, pushesFailed;
+
+  // --- Hub.cpp
+  ApplyOutcome apply(store::Tx& tx, const ChannelOrder& order);
+  std::optional<std::string> mapSku(store::Tx& tx, domain::Channel channel, const std::vector<std::string>& keys);
+  WebhookReply shopifyWebhook(const WebhookRequest& request);
+  WebhookReply pushWebhook(const WebhookRequest& request);
+  void wakePushers();
+  void wakeFetchers();
+  // Waits up to ms (or until stop); false if stopping.
+  bool sleepFor(std::condition_variable& cv, std::int64_t ms, domain::Channel* wakeChannel = nullptr);
+  double unitRandom();
+  void noteError(domain::Channel channel, const std::string& message);
+
+  // --- Sync.cpp
+  void enqueue(store::Tx& tx, const std::string& sku);
+  void pusherLoop(domain::Channel channel);
+
+  // --- Fetch.cpp
+  void fetchLoop();
+  void amazonLoop();
+};
+
+// {"error": kind, "detail": message}
+std::string errorJson(const Error& error);
+// "channel:key" style references.
+std::string channelRef(domain::Channel channel, const std::string& id);
+
+}  // namespace wms::channels

@@ -1,0 +1,226 @@
+// Store till sales and customer returns.
+#include <Poco/Data/Session.h>
+
+#include <map>
+
+#include "HubImpl.h"
+#include "Sql.h"
+#include "wms/domain/Ids.h"
+#include "wms/domain/Stock.h"
+#include "wms/store/CatalogRepository.h"
+#include "wms/store/OrderRepository.h"
+#include "wms/store/Session.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::channels {
+namespace {
+
+Error invalid(std::string m) { return Error{ErrorKind::Invalid, std::move(m)}; }
+
+Status checkLine(const std::string& path, const std::string& sku, std::int64_t qty, const std::string& lot,
+                 const std::string& expiry) {
+  if (auto st = domain::checkSku(sku); !st) return invalid(path + "." + st.error().message);
+  if (auto st = domain::checkPositiveQuantity(qty, path + ".qty"); !st) return st;
+  if (!lot.empty()) {
+    if (auto st = domain::checkCode(lot, path + ".lot", 40); !st) return st;
+  }
+  if (!expiry.empty()) {
+    if (auto st = domain::checkDate(expiry, path + ".expiry"); !st) return st;
+  }
+  return {};
+}
+
+const char* toString(ReturnCondition c) { return c == ReturnCondition::Sellable ? "sellable" : "damaged"; }
+
+Result<ReturnRecord> loadReturn(store::Tx& tx, const std::string& id) {
+  auto& s = store::sessionOf(tx);
+  std::vector<Poco::Int64> orderId, at;
+  std::vector<std::string> channel, ext, sale, location, note;
+  std::string rid = id;
+  s << "SELECT order_id, channel, external_id, pos_sale_id, location, note, received_at FROM returns WHERE return_id = ?",
+      bind(rid), into(orderId), into(channel), into(ext), into(sale), into(location), into(note), into(at), now;
+  if (orderId.empty()) return Error{ErrorKind::NotFound, "no return '" + id + "'"};
+  ReturnRecord r;
+  r.input.returnId = id;
+  r.orderId = orderId[0];
+  r.input.orderId = orderId[0];
+  if (!channel[0].empty()) r.input.channel = domain::channelFromString(channel[0]);
+  r.input.externalId = ext[0];
+  r.input.posSaleId = sale[0];
+  r.input.location = location[0];
+  r.input.note = note[0];
+  r.receivedAtMs = at[0];
+  std::vector<std::string> sku, condition, lot, expiry;
+  std::vector<Poco::Int64> qty;
+  s << "SELECT sku, qty, condition, lot, expiry FROM return_lines WHERE return_id = ? ORDER BY line_no", bind(rid),
+      into(sku), into(qty), into(condition), into(lot), into(expiry), now;
+  for (std::size_t i = 0; i < sku.size(); ++i) {
+    ReturnLine l{sku[i], qty[i], condition[i] == "sellable" ? ReturnCondition::Sellable : ReturnCondition::Damaged,
+                 lot[i], expiry[i]};
+    (l.condition == ReturnCondition::Sellable ? r.restocked : r.writtenOff) += l.qty;
+    r.input.lines.push_back(std::move(l));
+  }
+  return r;
+}
+
+}  // namespace
+
+Result<PosSaleResult> ChannelHub::posSale(const PosSale& sale) {
+  if (auto st = domain::checkExternalId(sale.saleId, "sale_id"); !st) return st.error();
+  if (auto st = domain::checkLocationCode(sale.location); !st) return st.error();
+  if (sale.lines.empty()) return invalid("lines must not be empty");
+  if (sale.lines.size() > domain::kMaxOrderLines) return invalid("a sale may have at most 500 lines");
+  for (std::size_t i = 0; i < sale.lines.size(); ++i) {
+    const auto& l = sale.lines[i];
+    if (auto st = checkLine("lines[" + std::to_string(i) + "]", l.sku, l.qty, l.lot, l.expiry); !st) return st.error();
+  }
+  PosSaleResult out;
+  out.saleId = sale.saleId;
+  std::vector<std::string> skus;
+  auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    auto& s = store::writeSessionOf(tx);
+    std::vector<Poco::Int64> ledger;
+    std::string id = sale.saleId;
+    s << "SELECT ledger_id FROM pos_sale_lines WHERE sale_id = ? ORDER BY line_no", bind(id), into(ledger), now;
+    std::vector<std::string> known;
+    s << "SELECT sale_id FROM pos_sales WHERE sale_id = ?", bind(id), into(known), now;
+    if (!known.empty()) {
+      out.replayed = true;
+      out.ledgerIds.assign(ledger.begin(), ledger.end());
+      return {};
+    }
+    auto loc = store::CatalogRepository(tx).findLocation(sale.location);
+    if (!loc) return invalid("no location '" + sale.location + "'");
+    if (loc->kind != domain::LocationKind::Store)
+      return invalid("location " + sale.location + " is not a store location (kind " + domain::toString(loc->kind) + ")");
+    sql::exec(s, "INSERT INTO pos_sales(sale_id, location, at) VALUES (?, ?, ?)", sale.saleId, sale.location, tx.nowMs());
+    for (std::size_t i = 0; i < sale.lines.size(); ++i) {
+      const auto& l = sale.lines[i];
+      auto id2 = impl_->moves.changeOnHand(tx, {l.sku, sale.location, l.lot, l.expiry, 0}, -l.qty,
+                                           domain::LedgerCause::PosSale, "pos:" + sale.saleId, "");
+      if (!id2) return Error{id2.error().kind, "lines[" + std::to_string(i) + "]: " + id2.error().message};
+      out.ledgerIds.push_back(*id2);
+      sql::exec(s, "INSERT INTO pos_sale_lines(sale_id, line_no, sku, qty, ledger_id) VALUES (?, ?, ?, ?, ?)",
+                sale.saleId, static_cast<int>(i + 1), l.sku, l.qty, *id2);
+      skus.push_back(l.sku);
+    }
+    changedInTx(tx, skus);
+    return {};
+  });
+  if (!st) return st.error();
+  committed(skus);
+  return out;
+}
+
+Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
+  if (auto st = domain::checkExternalId(in.returnId, "return_id"); !st) return st.error();
+  if (auto st = domain::checkLocationCode(in.location); !st) return st.error();
+  if (auto st = domain::checkText(in.note, "note", 500); !st) return st.error();
+  const int refs = (in.orderId != 0) + (!in.externalId.empty()) + (!in.posSaleId.empty());
+  if (refs != 1) return invalid("give exactly one of order_id, channel + external_id, or pos_sale_id");
+  if (!in.externalId.empty() && !in.channel) return invalid("channel is required with external_id");
+  if (in.lines.empty()) return invalid("lines must not be empty");
+  if (in.lines.size() > domain::kMaxOrderLines) return invalid("a return may have at most 500 lines");
+  for (std::size_t i = 0; i < in.lines.size(); ++i) {
+    const auto& l = in.lines[i];
+    if (auto st = checkLine("lines[" + std::to_string(i) + "]", l.sku, l.qty, l.lot, l.expiry); !st) return st.error();
+  }
+  ReturnRecord out;
+  std::vector<std::string> skus;
+  auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    auto& s = store::writeSessionOf(tx);
+    if (auto previous = loadReturn(tx, in.returnId)) {
+      out = std::move(*previous);
+      out.replayed = true;
+      return {};
+    }
+    auto loc = store::CatalogRepository(tx).findLocation(in.location);
+    if (!loc) return invalid("no location '" + in.location + "'");
+    if (loc->kind == domain::LocationKind::Tote) return invalid("returns are received at a location, not into a tote");
+
+    // What may be returned: per SKU, what left with the order (or sale) minus earlier returns.
+    std::map<std::string, std::int64_t> returnable;
+    domain::OrderId orderId = 0;
+    std::string ref;
+    if (!in.posSaleId.empty()) {
+      std::vector<std::string> sku;
+      std::vector<Poco::Int64> qty;
+      std::string id = in.posSaleId;
+      s << "SELECT sku, qty FROM pos_sale_lines WHERE sale_id = ?", bind(id), into(sku), into(qty), now;
+      if (sku.empty()) return Error{ErrorKind::NotFound, "no store sale '" + in.posSaleId + "'"};
+      for (std::size_t i = 0; i < sku.size(); ++i) returnable[sku[i]] += qty[i];
+      ref = "pos:" + in.posSaleId;
+    } else {
+      store::OrderRepository orders(tx);
+      std::optional<domain::Order> order =
+          in.orderId != 0 ? orders.find(in.orderId) : orders.findByExternal(*in.channel, in.externalId);
+      if (!order)
+        return Error{ErrorKind::NotFound, in.orderId != 0 ? "no order " + std::to_string(in.orderId)
+                                                          : std::string("no order ") + domain::toString(*in.channel) +
+                                                                "/" + in.externalId};
+      orderId = order->id;
+      for (const auto& l : order->lines) returnable[l.sku] += l.shipped;
+      ref = "order:" + std::to_string(orderId);
+    }
+    {
+      std::vector<std::string> sku;
+      std::vector<Poco::Int64> qty;
+      Poco::Int64 oid = orderId;
+      std::string sale = in.posSaleId;
+      s << "SELECT l.sku, l.qty FROM return_lines l JOIN returns r ON r.return_id = l.return_id "
+           "WHERE (? <> 0 AND r.order_id = ?) OR (? <> '' AND r.pos_sale_id = ?)",
+          bind(oid), bind(oid), bind(sale), bind(sale), into(sku), into(qty), now;
+      for (std::size_t i = 0; i < sku.size(); ++i) returnable[sku[i]] -= qty[i];
+    }
+    std::map<std::string, std::int64_t> wanted;
+    for (const auto& l : in.lines) wanted[l.sku] += l.qty;
+    for (const auto& [sku, qty] : wanted) {
+      const std::int64_t left = returnable.count(sku) ? returnable[sku] : 0;
+      if (qty > left)
+        return invalid("cannot return " + std::to_string(qty) + " of " + sku + " for " + ref + ": " +
+                       std::to_string(std::max<std::int64_t>(left, 0)) + " shipped and not yet returned");
+    }
+    sql::exec(s,
+              "INSERT INTO returns(return_id, order_id, channel, external_id, pos_sale_id, location, note, received_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              in.returnId, orderId, std::string(in.channel ? domain::toString(*in.channel) : ""), in.externalId,
+              in.posSaleId, in.location, in.note, tx.nowMs());
+    for (std::size_t i = 0; i < in.lines.size(); ++i) {
+      const auto& l = in.lines[i];
+      std::int64_t ledgerId = 0;
+      if (l.condition == ReturnCondition::Sellable) {
+        auto id = impl_->moves.changeOnHand(tx, {l.sku, in.location, l.lot, l.expiry, 0}, l.qty,
+                                            domain::LedgerCause::Return, "return:" + in.returnId, ref);
+        if (!id) return Error{id.error().kind, "lines[" + std::to_string(i) + "]: " + id.error().message};
+        ledgerId = *id;
+        skus.push_back(l.sku);
+      }
+      sql::exec(s,
+                "INSERT INTO return_lines(return_id, line_no, sku, qty, condition, lot, expiry, ledger_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                in.returnId, static_cast<int>(i + 1), l.sku, l.qty, std::string(toString(l.condition)), l.lot, l.expiry,
+                ledgerId);
+    }
+    if (!skus.empty()) changedInTx(tx, skus);
+    auto loaded = loadReturn(tx, in.returnId);
+    if (!loaded) return loaded.error();
+    out = std::move(*loaded);
+    return {};
+  });
+  if (!st) return st.error();
+  committed(skus);
+  return out;
+}
+
+Result<ReturnRecord> ChannelHub::getReturn(const std::string& returnId) {
+  Result<ReturnRecord> out = Error{ErrorKind::NotFound, "no return '" + returnId + "'"};
+  auto st = impl_->db.read([&](store::Tx& tx) -> Status {
+    out = loadReturn(tx, returnId);
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+}  // namespace wms::channels

@@ -1,0 +1,357 @@
+// Listings, the stock outbox and the pushers.
+#include <Poco/Data/Session.h>
+#include <Poco/Logger.h>
+
+#include "ChannelApi.h"
+#include "HubImpl.h"
+#include "Sql.h"
+#include "wms/domain/Ids.h"
+#include "wms/store/CatalogRepository.h"
+#include "wms/store/Session.h"
+#include "wms/store/StockRepository.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::channels {
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("wmsd.channels"); }
+
+struct DueRow {
+  std::string sku;
+  std::int64_t atp = 0;
+  std::int64_t version = 0;
+  int attempts = 0;
+  Listing listing;
+};
+
+std::vector<DueRow> loadDue(store::Database& db, domain::Channel channel, std::int64_t nowMs, int limit) {
+  std::vector<DueRow> rows;
+  (void)db.read([&](store::Tx& tx) -> Status {
+    auto& s = store::sessionOf(tx);
+    std::vector<std::string> sku, channelSku, ref;
+    std::vector<Poco::Int64> atp, version, attempts;
+    std::string ch = domain::toString(channel);
+    Poco::Int64 t = nowMs, n = limit;
+    s << "SELECT o.sku, o.atp, o.version, o.attempts, l.channel_sku, l.listing_ref FROM channel_outbox o "
+         "JOIN channel_listings l ON l.channel = o.channel AND l.sku = o.sku "
+         "WHERE o.channel = ? AND o.due_at <= ? ORDER BY o.due_at LIMIT ?",
+        bind(ch), bind(t), bind(n), into(sku), into(atp), into(version), into(attempts), into(channelSku), into(ref),
+        now;
+    for (std::size_t i = 0; i < sku.size(); ++i) {
+      DueRow r;
+      r.sku = sku[i];
+      r.atp = atp[i];
+      r.version = version[i];
+      r.attempts = static_cast<int>(attempts[i]);
+      r.listing.channel = channel;
+      r.listing.sku = sku[i];
+      r.listing.channelSku = channelSku[i];
+      r.listing.listingRef = ref[i];
+      rows.push_back(std::move(r));
+    }
+    return {};
+  });
+  return rows;
+}
+
+std::int64_t nextDue(store::Database& db, domain::Channel channel) {
+  std::int64_t next = -1;
+  (void)db.read([&](store::Tx& tx) -> Status {
+    std::vector<Poco::Int64> due;
+    std::string ch = domain::toString(channel);
+    store::sessionOf(tx) << "SELECT MIN(due_at) FROM channel_outbox WHERE channel = ?", bind(ch), into(due), now;
+    // MIN over no rows is NULL, which POCO reads as 0 into an integer: check for rows instead.
+    std::vector<Poco::Int64> count;
+    store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_outbox WHERE channel = ?", bind(ch), into(count), now;
+    if (!count.empty() && count[0] > 0 && !due.empty()) next = due[0];
+    return {};
+  });
+  return next;
+}
+
+ListingPolicy policyOf(std::int64_t buffer, std::int64_t cap, std::int64_t percent) {
+  ListingPolicy p;
+  p.buffer = buffer;
+  if (cap >= 0) p.cap = cap;
+  p.percent = static_cast<int>(percent);
+  return p;
+}
+
+// Listing views of a channel (one SKU if sku is not empty), computed in one read.
+std::vector<ListingView> views(store::Tx& tx, domain::Channel channel, const std::string& sku) {
+  auto& s = store::sessionOf(tx);
+  std::vector<std::string> skus, channelSku, ref, lastError;
+  std::vector<Poco::Int64> buffer, cap, percent, available, pending, pushed, pushedAt, attempts;
+  std::string ch = domain::toString(channel);
+  std::string skuFilter = sku;
+  s << "SELECT l.sku, l.channel_sku, l.listing_ref, l.buffer, COALESCE(l.cap, -1), l.percent, "
+       "s.on_hand - s.allocated, COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1), COALESCE(y.pushed_at, 0), "
+       "COALESCE(o.attempts, 0), COALESCE(o.last_error, '') "
+       "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
+       "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
+       "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku "
+       "WHERE l.channel = ? AND (? = '' OR l.sku = ?) ORDER BY l.sku",
+      bind(ch), bind(skuFilter), bind(skuFilter), into(skus), into(channelSku), into(ref), into(buffer), into(cap),
+      into(percent), into(available), into(pending), into(pushed), into(pushedAt), into(attempts), into(lastError),
+      now;
+  std::vector<ListingView> out;
+  for (std::size_t i = 0; i < skus.size(); ++i) {
+    ListingView v;
+    v.listing.channel = channel;
+    v.listing.sku = skus[i];
+    v.listing.channelSku = channelSku[i];
+    v.listing.listingRef = ref[i];
+    v.listing.policy = policyOf(buffer[i], cap[i], percent[i]);
+    v.available = available[i];
+    v.atp = availableToPromise(available[i], v.listing.policy);
+    if (pending[i] >= 0) v.pending = pending[i];
+    if (pushed[i] >= 0) v.pushed = pushed[i];
+    v.pushedAtMs = pushedAt[i];
+    v.attempts = static_cast<int>(attempts[i]);
+    v.lastError = lastError[i];
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+bool inSync(const ListingView& v) { return !v.pending && v.pushed && *v.pushed == v.atp; }
+
+}  // namespace
+
+void ChannelHub::Impl::enqueue(store::Tx& tx, const std::string& sku) {
+  auto& s = store::writeSessionOf(tx);
+  std::vector<std::string> channel;
+  std::vector<Poco::Int64> buffer, cap, percent, available, pending, pushed;
+  std::string k = sku;
+  s << "SELECT l.channel, l.buffer, COALESCE(l.cap, -1), l.percent, s.on_hand - s.allocated, "
+       "COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1) "
+       "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
+       "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
+       "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku WHERE l.sku = ?",
+      bind(k), into(channel), into(buffer), into(cap), into(percent), into(available), into(pending), into(pushed), now;
+  const std::int64_t t = tx.nowMs();
+  for (std::size_t i = 0; i < channel.size(); ++i) {
+    const std::int64_t atp = availableToPromise(available[i], policyOf(buffer[i], cap[i], percent[i]));
+    if (pending[i] >= 0) {
+      if (pending[i] == atp) continue;
+      // A row waiting out a backoff keeps its time: new figures must not
+      // hammer a channel that is down.
+      sql::exec(s,
+                "UPDATE channel_outbox SET atp = ?, version = ?, changed_at = ?, "
+                "due_at = CASE WHEN attempts = 0 THEN ? ELSE due_at END WHERE channel = ? AND sku = ?",
+                atp, ++version, t, t, channel[i], sku);
+    } else if (pushed[i] != atp) {
+      sql::exec(s,
+                "INSERT INTO channel_outbox(channel, sku, atp, version, changed_at, due_at, attempts) "
+                "VALUES (?, ?, ?, ?, ?, ?, 0)",
+                channel[i], sku, atp, ++version, t, t);
+    }
+  }
+}
+
+void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
+  const auto& settings = config.settings(channel);
+  ChannelApi api(channel, settings, config.httpTimeoutMs, [this] { return db.nowMs(); });
+  TokenBucket bucket(settings.pushRate, settings.pushBurst, db.nowMs());
+  int failures = 0;              // consecutive channel-level failures
+  std::int64_t pausedUntil = 0;  // channel-level backoff
+  domain::Channel wake = channel;
+  for (;;) {
+    std::int64_t nowMs = db.nowMs();
+    if (nowMs < pausedUntil) {
+      if (!sleepFor(pushCv, pausedUntil - nowMs)) return;
+      continue;
+    }
+    auto rows = loadDue(db, channel, nowMs, 100);
+    if (rows.empty()) {
+      std::int64_t next = nextDue(db, channel);
+      std::int64_t wait = next < 0 ? 1000 : std::clamp<std::int64_t>(next - db.nowMs(), 1, 1000);
+      if (!sleepFor(pushCv, wait, &wake)) return;
+      continue;
+    }
+    for (const auto& row : rows) {
+      for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
+        if (!sleepFor(pushCv, w)) return;
+      }
+      auto st = api.pushStock(row.listing, row.atp);
+      const std::string ch = domain::toString(channel);
+      if (st) {
+        failures = 0;
+        ++pushesOk[channel];
+        auto w = db.write([&](store::Tx& tx) -> Status {
+          auto& s = store::writeSessionOf(tx);
+          sql::exec(s, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ? AND version = ?", ch, row.sku,
+                    row.version);
+          sql::exec(s,
+                    "INSERT INTO channel_sync(channel, sku, pushed_atp, pushed_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(channel, sku) DO UPDATE SET pushed_atp = excluded.pushed_atp, "
+                    "pushed_at = excluded.pushed_at",
+                    ch, row.sku, row.atp, tx.nowMs());
+          return {};
+        });
+        if (!w) logger().warning("%s: cannot record the push of %s: %s", ch, row.sku, w.error().message);
+        continue;
+      }
+      ++pushesFailed[channel];
+      noteError(channel, st.error().message);
+      if (st.error().kind == ErrorKind::Unavailable) {
+        // The channel is down or throttling us: pause the whole channel.
+        ++failures;
+        std::int64_t pause = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
+        pausedUntil = db.nowMs() + pause;
+        bucket.pauseUntil(pausedUntil);
+        (void)db.write([&](store::Tx& tx) -> Status {
+          sql::exec(store::writeSessionOf(tx),
+                    "UPDATE channel_outbox SET attempts = attempts + 1, last_error = ? WHERE channel = ? AND sku = ?",
+                    st.error().message.substr(0, 500), ch, row.sku);
+          return {};
+        });
+        if (failures == 1 || failures % 10 == 0)
+          logger().warning("%s: stock push failed (%d in a row), pausing %Ld ms: %s", ch, failures,
+                           static_cast<long long>(pause), st.error().message);
+        break;
+      }
+      // This SKU was refused: back off this row alone.
+      const std::int64_t due = db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom());
+      (void)db.write([&](store::Tx& tx) -> Status {
+        sql::exec(store::writeSessionOf(tx),
+                  "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
+                  "WHERE channel = ? AND sku = ?",
+                  due, st.error().message.substr(0, 500), ch, row.sku);
+        return {};
+      });
+      logger().warning("%s: stock push of %s refused: %s", ch, row.sku, st.error().message);
+    }
+  }
+}
+
+// --- listings and mappings ---------------------------------------------------------
+
+Result<ListingView> ChannelHub::putListing(const Listing& in) {
+  if (!isMarketplace(in.channel))
+    return Error{ErrorKind::Invalid, std::string("channel ") + domain::toString(in.channel) + " has no listings"};
+  if (auto st = domain::checkSku(in.sku); !st) return st.error();
+  if (auto st = domain::checkExternalId(in.channelSku, "channel_sku"); !st) return st.error();
+  if (!in.listingRef.empty()) {
+    if (auto st = domain::checkExternalId(in.listingRef, "listing_ref"); !st) return st.error();
+  }
+  if (auto st = validateListingPolicy(in.policy); !st) return st.error();
+  std::vector<std::string> changed;
+  ListingView view;
+  const std::string ch = domain::toString(in.channel);
+  auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    if (!store::CatalogRepository(tx).skuExists(in.sku)) return Error{ErrorKind::Invalid, "no SKU '" + in.sku + "' in the catalogue"};
+    auto& s = store::writeSessionOf(tx);
+    std::vector<std::string> mapped;
+    std::string k = in.channelSku, c = ch;
+    s << "SELECT sku FROM channel_sku_map WHERE channel = ? AND channel_sku = ?", bind(c), bind(k), into(mapped), now;
+    if (!mapped.empty() && mapped[0] != in.sku)
+      return Error{ErrorKind::Conflict, ch + " SKU " + in.channelSku + " already maps to " + mapped[0]};
+    if (mapped.empty())
+      sql::exec(s, "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?)", ch,
+                in.channelSku, in.sku, tx.nowMs());
+    const std::int64_t cap = in.policy.cap ? *in.policy.cap : -1;
+    sql::exec(s,
+              "INSERT INTO channel_listings(channel, sku, channel_sku, listing_ref, buffer, cap, percent, updated_at) "
+              "VALUES (?, ?, ?, ?, ?, NULLIF(?, -1), ?, ?) ON CONFLICT(channel, sku) DO UPDATE SET "
+              "channel_sku = excluded.channel_sku, listing_ref = excluded.listing_ref, buffer = excluded.buffer, "
+              "cap = excluded.cap, percent = excluded.percent, updated_at = excluded.updated_at",
+              ch, in.sku, in.channelSku, in.listingRef, in.policy.buffer, cap, in.policy.percent, tx.nowMs());
+    impl_->enqueue(tx, in.sku);
+    changed.push_back(in.sku);
+    auto v = views(tx, in.channel, in.sku);
+    if (!v.empty()) view = v.front();
+    return {};
+  });
+  if (!st) return st.error();
+  committed(changed);
+  return view;
+}
+
+Status ChannelHub::deleteListing(domain::Channel channel, const std::string& sku) {
+  const std::string ch = domain::toString(channel);
+  return impl_->db.write([&](store::Tx& tx) -> Status {
+    auto& s = store::writeSessionOf(tx);
+    if (sql::exec(s, "DELETE FROM channel_listings WHERE channel = ? AND sku = ?", ch, sku) == 0)
+      return Error{ErrorKind::NotFound, ch + " does not list " + sku};
+    sql::exec(s, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ?", ch, sku);
+    return {};
+  });
+}
+
+Result<std::vector<ListingView>> ChannelHub::listings(domain::Channel channel, bool onlyOutOfSync) {
+  std::vector<ListingView> out;
+  auto st = impl_->db.read([&](store::Tx& tx) -> Status {
+    out = views(tx, channel, "");
+    return {};
+  });
+  if (!st) return st.error();
+  if (onlyOutOfSync) std::erase_if(out, [](const ListingView& v) { return inSync(v); });
+  return out;
+}
+
+Result<SkuMapping> ChannelHub::putMapping(const SkuMapping& m) {
+  if (!isMarketplace(m.channel))
+    return Error{ErrorKind::Invalid, std::string("channel ") + domain::toString(m.channel) + " has no SKU mappings"};
+  if (auto st = domain::checkExternalId(m.channelSku, "channel_sku"); !st) return st.error();
+  if (auto st = domain::checkSku(m.sku); !st) return st.error();
+  const std::string ch = domain::toString(m.channel);
+  auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    if (!store::CatalogRepository(tx).skuExists(m.sku)) return Error{ErrorKind::Invalid, "no SKU '" + m.sku + "' in the catalogue"};
+    sql::exec(store::writeSessionOf(tx),
+              "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?) "
+              "ON CONFLICT(channel, channel_sku) DO UPDATE SET sku = excluded.sku",
+              ch, m.channelSku, m.sku, tx.nowMs());
+    return {};
+  });
+  if (!st) return st.error();
+  return m;
+}
+
+Result<std::vector<SkuMapping>> ChannelHub::mappings(domain::Channel channel) {
+  std::vector<SkuMapping> out;
+  auto st = impl_->db.read([&](store::Tx& tx) -> Status {
+    std::vector<std::string> channelSku, sku;
+    std::string ch = domain::toString(channel);
+    store::sessionOf(tx) << "SELECT channel_sku, sku FROM channel_sku_map WHERE channel = ? ORDER BY channel_sku",
+        bind(ch), into(channelSku), into(sku), now;
+    for (std::size_t i = 0; i < sku.size(); ++i) out.push_back({channel, channelSku[i], sku[i]});
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<ChannelStatus>> ChannelHub::status() {
+  std::vector<ChannelStatus> out;
+  for (auto ch : kMarketplaces) {
+    ChannelStatus c;
+    c.channel = ch;
+    c.enabled = impl_->config.settings(ch).enabled;
+    auto st = impl_->db.read([&](store::Tx& tx) -> Status {
+      auto v = views(tx, ch, "");
+      c.listings = static_cast<std::int64_t>(v.size());
+      for (const auto& x : v) {
+        if (x.pending) ++c.pendingPushes;
+        if (!inSync(x)) ++c.outOfSync;
+      }
+      std::vector<Poco::Int64> n;
+      std::string name = domain::toString(ch);
+      store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_inbox WHERE channel = ?", bind(name), into(n), now;
+      c.pendingFetches = n.empty() ? 0 : n[0];
+      return {};
+    });
+    if (!st) return st.error();
+    c.pushesOk = impl_->pushesOk[ch];
+    c.pushesFailed = impl_->pushesFailed[ch];
+    {
+      std::lock_guard lock(impl_->mutex);
+      c.lastError = impl_->lastError[ch];
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace wms::channels
