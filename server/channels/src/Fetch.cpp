@@ -211,7 +211,7 @@ void ChannelHub::Impl::amazonLoop() {
           }
         }
         if (!current) {
-          if (order.lines.empty() && order.state != OrderState::Closed) {
+          if (order.lines.empty() && order.state == OrderState::Open) {
             complete = false;
             continue;
           }

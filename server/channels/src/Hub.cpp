@@ -222,6 +222,12 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
               ch, co.externalId, id, state, co.channelStatus, co.updatedAtMs, tx.nowMs(), tx.nowMs());
   };
 
+  if (co.state == OrderState::Cancelled && co.lines.empty()) {
+    // Cancelled with nothing left on it (Amazon reports 0 ordered): remember it.
+    record(0, "cancelled");
+    out.result = "cancelled";
+    return out;
+  }
   if (co.state == OrderState::Closed) {
     // Shipped or fulfilled elsewhere before we saw it: nothing to pick.
     record(0, "closed");

@@ -14,6 +14,7 @@
 #include "http/Router.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/server/CatalogService.h"
+#include "wms/server/DeviceGateway.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockEvents.h"
 #include "wms/server/StockService.h"
@@ -32,6 +33,7 @@ struct Server::Impl {
   std::unique_ptr<OrderService> orders;
   std::unique_ptr<ChannelIntake> channelIntake;
   std::unique_ptr<channels::ChannelHub> channels;
+  std::unique_ptr<DeviceGateway> gateway;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
   std::unique_ptr<Poco::Net::HTTPServer> http;
@@ -61,6 +63,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->db = std::move(*db);
   log.information("database %s at schema version %d", config.storePath.string(), impl->db->schemaVersion());
 
+  auto gatewayConfig = gatewayConfigFrom(config);
+  if (!gatewayConfig) return gatewayConfig.error();
+  if (gatewayConfig->persistenceDir.empty())
+    gatewayConfig->persistenceDir = std::filesystem::absolute(config.storePath).parent_path() / "mqtt-persistence";
+
   impl->catalog = std::make_unique<CatalogService>(*impl->db);
   impl->stock = std::make_unique<StockService>(*impl->db, impl->events);
   impl->orders = std::make_unique<OrderService>(*impl->db, impl->events, OrderOptions{config.onShortage});
@@ -76,6 +83,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->events.attach(impl->channels.get());
   http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);
   impl->channels->start();
+
+  impl->gateway = std::make_unique<DeviceGateway>(*gatewayConfig, *impl->db, impl->metrics);
+  if (auto st = impl->gateway->start(); !st) return st.error();
 
   try {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.httpAddress, config.httpPort), 256);
@@ -119,6 +129,8 @@ void Server::stop() {
     Poco::Thread::sleep(50);
   impl_->http.reset();
   if (impl_->channels) impl_->channels->stop();
+  if (impl_->gateway) impl_->gateway->stop();
+  impl_->gateway.reset();
   impl_->db.reset();
   log.information("stopped");
 }

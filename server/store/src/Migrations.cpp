@@ -127,6 +127,56 @@ const Schema& coreSchema() {
                 resolution TEXT NOT NULL DEFAULT ''))",
            "CREATE INDEX exceptions_open ON exceptions(resolved_at, id)",
        }},
+      {3,
+       "handheld devices, workers, applied device events, scan audit",
+       {
+           R"(CREATE TABLE workers(
+                badge TEXT PRIMARY KEY,
+                name TEXT NOT NULL DEFAULT '',
+                zones TEXT NOT NULL DEFAULT '',
+                active INTEGER NOT NULL DEFAULT 1,
+                created_at INTEGER NOT NULL))",
+           // state: online | offline | silent. badge: the signed-in worker ('' if none).
+           R"(CREATE TABLE devices(
+                device TEXT PRIMARY KEY,
+                state TEXT NOT NULL DEFAULT 'offline',
+                app TEXT NOT NULL DEFAULT '',
+                badge TEXT NOT NULL DEFAULT '',
+                mode TEXT NOT NULL DEFAULT '',
+                battery INTEGER NOT NULL DEFAULT -1,
+                rssi INTEGER NOT NULL DEFAULT 0,
+                outbox INTEGER NOT NULL DEFAULT 0,
+                last_seen INTEGER NOT NULL DEFAULT 0,
+                signed_in_at INTEGER NOT NULL DEFAULT 0))",
+           // Every handheld event applied (or refused), recorded in the same
+           // transaction as its effect: the at-most-once guarantee.
+           R"(CREATE TABLE device_events(
+                device TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                result TEXT NOT NULL,
+                error TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (device, event_id)))",
+           R"(CREATE TABLE scans(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                device TEXT NOT NULL,
+                badge TEXT NOT NULL DEFAULT '',
+                barcode TEXT NOT NULL,
+                symbology TEXT NOT NULL DEFAULT '',
+                reference TEXT NOT NULL DEFAULT ''))",
+           // Commands to devices (tasks, pack tasks, label results), written in
+           // the transaction that decided them and published after the commit,
+           // so that a crash in between cannot lose one.
+           R"(CREATE TABLE device_outbox(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                device TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                published_at INTEGER NOT NULL DEFAULT 0))",
+           "CREATE INDEX device_outbox_pending ON device_outbox(published_at, id)",
+       }},
   }};
   return core;
 }

@@ -62,7 +62,7 @@ std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> neighbours(const
   }
   for (auto& list : byKey) std::sort(list.begin(), list.end());
 
-  constexpr int kPerKey = 4;  // nearest entries taken on each key looked at
+  constexpr int kPerKey = 16;  // nearest entries taken on each key looked at
   std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> out(items.size());
   std::vector<std::uint32_t> found;
   std::vector<std::pair<std::uint32_t, Millimetres>> scored;
@@ -170,9 +170,12 @@ std::vector<Cluster> seed(const std::vector<Item>& items, const TripEstimator& e
   });
 
   constexpr int kWindow = 16;
+  const std::size_t kPool = 4 * static_cast<std::size_t>(keep);
   std::vector<Cluster> out;
   Footprint fp, scratch;
   std::vector<std::uint32_t> pool;
+  std::vector<std::uint32_t> mark(n, 0);
+  std::uint32_t stamp = 0;
   for (std::uint32_t s : seeds) {
     if (assigned[s]) continue;
     Cluster batch{s};
@@ -180,10 +183,15 @@ std::vector<Cluster> seed(const std::vector<Item>& items, const TripEstimator& e
     fp = items[s].fp;
     int totes = items[s].toteCount;
     while (totes < capacity) {
+      // Candidates of the latest members first (they are where the cart is
+      // now), at most kPool distinct ones, so big carts stay cheap.
       pool.clear();
-      for (std::uint32_t m : batch) {
-        for (const auto& [j, saving] : cand[m]) {
-          if (!assigned[j] && totes + items[j].toteCount <= capacity) pool.push_back(j);
+      ++stamp;
+      for (auto m = batch.rbegin(); m != batch.rend() && pool.size() < kPool; ++m) {
+        for (const auto& [j, saving] : cand[*m]) {
+          if (assigned[j] || mark[j] == stamp || totes + items[j].toteCount > capacity) continue;
+          mark[j] = stamp;
+          pool.push_back(j);
         }
       }
       if (pool.empty()) {

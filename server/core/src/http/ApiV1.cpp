@@ -3,6 +3,7 @@
 #include "Json.h"
 #include "Mapping.h"
 #include "wms/domain/Csv.h"
+#include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
 
 namespace wms::server::http {
@@ -270,6 +271,80 @@ void addApiV1(Router& router, ApiContext& ctx) {
         auto order = ctx.orders.cancel(*id, reason);
         if (!order) return fail(order);
         return ok(json::toJson(*order));
+      },
+      maxBody);
+
+  // --- handhelds and workers ----------------------------------------------------
+  router.add("GET", "/api/v1/devices", [&ctx](const Request&) {
+    std::vector<store::Device> devices;
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      devices = store::DeviceRepository(tx).list();
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    auto o = json::object();
+    auto arr = json::array();
+    for (const auto& d : devices) {
+      auto dj = json::object();
+      dj->set("device", d.device);
+      dj->set("state", d.state);
+      dj->set("badge", d.badge);
+      dj->set("mode", d.mode);
+      dj->set("app", d.app);
+      dj->set("battery", d.battery);
+      dj->set("rssi", d.rssi);
+      dj->set("outbox", d.outbox);
+      dj->set("last_seen", d.lastSeenMs ? Poco::Dynamic::Var(json::isoTime(d.lastSeenMs)) : Poco::Dynamic::Var());
+      arr->add(dj);
+    }
+    o->set("items", arr);
+    return ok(o);
+  });
+  router.add("GET", "/api/v1/workers", [&ctx](const Request&) {
+    std::vector<store::Worker> workers;
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      workers = store::DeviceRepository(tx).listWorkers();
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    auto o = json::object();
+    auto arr = json::array();
+    for (const auto& w : workers) {
+      auto wj = json::object();
+      wj->set("badge", w.badge);
+      wj->set("name", w.name);
+      wj->set("zones", w.zones);
+      wj->set("active", w.active);
+      arr->add(wj);
+    }
+    o->set("items", arr);
+    return ok(o);
+  });
+  router.add(
+      "POST", "/api/v1/workers",
+      [&ctx](const Request& req) {
+        auto r = json::ObjectReader::parse(req.body);
+        if (!r) return fail(r);
+        store::Worker w;
+        w.badge = r->text("badge", true, 100);
+        w.name = r->text("name", false, 500);
+        w.zones = r->text("zones", false, 500);
+        w.active = r->flag("active", true);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        if (auto st = domain::checkCode(w.badge, "badge", 64); !st) return Response::error(st.error());
+        if (auto st = domain::checkText(w.name, "name", 100); !st) return Response::error(st.error());
+        if (auto st = domain::checkText(w.zones, "zones", 200); !st) return Response::error(st.error());
+        auto st = ctx.db.write([&](store::Tx& tx) -> Status {
+          store::DeviceRepository(tx).putWorker(w);
+          return {};
+        });
+        if (!st) return Response::error(st.error());
+        auto o = json::object();
+        o->set("badge", w.badge);
+        o->set("name", w.name);
+        o->set("zones", w.zones);
+        o->set("active", w.active);
+        return ok(o, 201);
       },
       maxBody);
 

@@ -52,7 +52,7 @@ struct BatchingOptions {
   std::optional<PlaceId> start;
   std::optional<PlaceId> end;
   // Candidate partners considered per order by seed and savings (4..64).
-  int neighbours = 12;
+  int neighbours = 16;
 };
 
 struct ToteLine {

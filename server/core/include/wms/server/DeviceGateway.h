@@ -1,0 +1,125 @@
+// DeviceGateway: wmsd's side of the handheld protocol over MQTT
+// (docs/protocol.md).
+//
+// It subscribes to every device's events, heartbeats and presence, decodes
+// each message strictly (wms::protocol::decodeFromTopic: the payload's device
+// must be the topic's device), and applies each event AT MOST ONCE: the event
+// id is recorded in the same database transaction as the event's effect, and
+// a redelivered or resent event is answered "duplicate" without effect. Every
+// event gets an ack. Commands for devices (tasks, pack tasks, label results)
+// are written to an outbox in the transaction that decided them and
+// published after the commit, so a crash between the two loses nothing.
+// Bad input (undecodable, wrong topic, wrong device, unknown version, too
+// large) is refused with a log line, a metric and, where it can be tied to an
+// event, a rejected ack; it never changes anything or stops the gateway.
+//
+// Threading: messages arrive on the MQTT client's worker thread, which only
+// decodes them and hands them to one of `workers` threads chosen by device,
+// so one device's events are applied in order while different devices'
+// events are group-committed together. Handlers run on those threads, inside
+// a database write (they must only use the Tx). send() and the other public
+// methods are thread-safe. Handlers must be registered before start().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/protocol/Messages.h"
+#include "wms/server/Config.h"
+#include "wms/server/Metrics.h"
+#include "wms/store/Database.h"
+#include "wms/store/Tx.h"
+
+namespace wms::server {
+
+// What happens to the work of a device that has gone silent.
+enum class SilentPolicy {
+  Keep,      // nothing: the device may come back (it keeps working offline)
+  Free,      // its batch goes back to the queue for anyone
+  Reassign,  // its batch goes to another free picker at once
+};
+
+struct GatewayConfig {
+  std::string uri;  // "tcp://127.0.0.1:1883" or "ssl://..."; empty disables the gateway
+  std::string username = "wmsd";
+  std::string password;
+  std::string clientId;  // default: the username
+  std::filesystem::path caFile;
+  std::filesystem::path persistenceDir;  // Paho's store of unacknowledged publishes; default next to the database
+  std::chrono::seconds keepAlive{20};
+  // A device with no message for this long is marked silent and a supervisor
+  // exception is raised; after reclaimAfter its work follows the policy.
+  std::chrono::seconds silentAfter{45};
+  std::chrono::seconds reclaimAfter{600};
+  SilentPolicy silentPolicy = SilentPolicy::Free;
+  int workers = 4;
+};
+
+// Reads the mqtt.* and devices.* settings (server/wmsd.properties).
+Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config);
+
+// Who sent an event, as the handlers see it.
+struct DeviceContext {
+  std::string device;
+  std::string badge;  // the signed-in worker, "" if none
+  std::string mode;   // "pick", "pack" or ""
+};
+
+// Messages a handler wants sent to devices; published after its commit.
+class Replies {
+ public:
+  void send(protocol::Message message) { messages_.push_back(std::move(message)); }
+  const std::vector<protocol::Message>& messages() const { return messages_; }
+
+ private:
+  std::vector<protocol::Message> messages_;
+};
+
+class DeviceGateway {
+ public:
+  // Applies one event's effect inside the write transaction that records its
+  // id. An error value rejects the event (its changes are rolled back and the
+  // device gets a rejected ack carrying the error).
+  using EventHandler =
+      std::function<Status(store::Tx&, const DeviceContext&, const protocol::Message&, Replies&)>;
+  // Called inside a write transaction when a device's work must be reclaimed
+  // (silent past reclaimAfter, or signed out) with the configured policy.
+  using ReclaimHandler = std::function<Status(store::Tx&, const std::string& device, SilentPolicy, Replies&)>;
+
+  DeviceGateway(GatewayConfig config, store::Database& db, Metrics& metrics);
+  ~DeviceGateway();
+  DeviceGateway(const DeviceGateway&) = delete;
+  DeviceGateway& operator=(const DeviceGateway&) = delete;
+
+  // Registers the handler of an event type ("pick.confirm", ...). signin,
+  // signout and scan have built-in handlers that a registration replaces.
+  void handle(const std::string& type, EventHandler handler);
+  void onReclaim(ReclaimHandler handler);
+
+  // Connects (retrying in the background if the broker is not up yet),
+  // subscribes and starts the workers; publishes any commands left in the
+  // outbox by an earlier run.
+  Status start();
+  // Stops taking messages, finishes those being applied, disconnects.
+  void stop();
+
+  // Queues commands inside a caller's write transaction (published after
+  // its commit; call wake() after the commit).
+  static void queue(store::Tx& tx, const Replies& replies);
+  // Publishes queued commands now (after a commit that queued some).
+  void wake();
+
+  bool connected() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wms::server

@@ -1,0 +1,531 @@
+#include "wms/server/DeviceGateway.h"
+
+#include <Poco/Logger.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "wms/domain/Csv.h"
+#include "wms/protocol/Codec.h"
+#include "wms/protocol/MqttClient.h"
+#include "wms/protocol/Topics.h"
+#include "wms/store/DeviceRepository.h"
+#include "wms/store/ExceptionRepository.h"
+
+namespace wms::server {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("wmsd.gateway"); }
+
+std::string metricReason(ErrorKind kind) { return std::string("reason=\"") + toString(kind) + "\""; }
+
+// Stored form of a refused event's error: "kind: message".
+std::string encodeError(const Error& e) { return std::string(toString(e.kind)) + ": " + e.message; }
+Error decodeError(const std::string& text) {
+  auto colon = text.find(": ");
+  if (colon != std::string::npos) {
+    if (auto kind = protocol::errorKindFromString(text.substr(0, colon))) return Error{*kind, text.substr(colon + 2)};
+  }
+  return Error{ErrorKind::Invalid, text};
+}
+
+}  // namespace
+
+Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config) {
+  GatewayConfig g;
+  const auto& raw = config.raw;
+  auto text = [&](const char* key, std::string& out) {
+    if (auto it = raw.find(key); it != raw.end()) out = it->second;
+  };
+  auto seconds = [&](const char* key, std::chrono::seconds& out, std::int64_t lo, std::int64_t hi) -> Status {
+    auto it = raw.find(key);
+    if (it == raw.end()) return {};
+    auto v = domain::parseInt64(it->second);
+    if (!v || *v < lo || *v > hi)
+      return Error{ErrorKind::Invalid, std::string("config ") + key + ": must be a whole number of seconds from " +
+                                           std::to_string(lo) + " to " + std::to_string(hi)};
+    out = std::chrono::seconds(*v);
+    return {};
+  };
+  static const std::set<std::string> known = {"mqtt.uri",      "mqtt.username",      "mqtt.password",
+                                              "mqtt.client_id", "mqtt.ca_file",       "mqtt.keepalive_s",
+                                              "mqtt.workers",  "mqtt.persistence_dir", "devices.silent_after_s",
+                                              "devices.reclaim_after_s", "devices.silent_policy"};
+  for (const auto& [key, value] : raw) {
+    if ((key.rfind("mqtt.", 0) == 0 || key.rfind("devices.", 0) == 0) && !known.count(key))
+      return Error{ErrorKind::Invalid, "config " + key + ": unknown setting"};
+  }
+  text("mqtt.uri", g.uri);
+  text("mqtt.username", g.username);
+  text("mqtt.password", g.password);
+  text("mqtt.client_id", g.clientId);
+  std::string ca, persistence;
+  text("mqtt.ca_file", ca);
+  text("mqtt.persistence_dir", persistence);
+  g.caFile = ca;
+  g.persistenceDir = persistence;
+  if (g.clientId.empty()) g.clientId = g.username;
+  if (!g.uri.empty() && g.uri.rfind("tcp://", 0) != 0 && g.uri.rfind("ssl://", 0) != 0)
+    return Error{ErrorKind::Invalid, "config mqtt.uri: must start with tcp:// or ssl://, got '" + g.uri + "'"};
+  if (auto st = seconds("mqtt.keepalive_s", g.keepAlive, 5, 600); !st) return st.error();
+  if (auto st = seconds("devices.silent_after_s", g.silentAfter, 5, 86400); !st) return st.error();
+  if (auto st = seconds("devices.reclaim_after_s", g.reclaimAfter, 5, 86400 * 7); !st) return st.error();
+  if (auto it = raw.find("devices.silent_policy"); it != raw.end()) {
+    if (it->second == "keep") g.silentPolicy = SilentPolicy::Keep;
+    else if (it->second == "free") g.silentPolicy = SilentPolicy::Free;
+    else if (it->second == "reassign") g.silentPolicy = SilentPolicy::Reassign;
+    else return Error{ErrorKind::Invalid, "config devices.silent_policy: must be keep, free or reassign"};
+  }
+  if (auto it = raw.find("mqtt.workers"); it != raw.end()) {
+    auto v = domain::parseInt64(it->second);
+    if (!v || *v < 1 || *v > 64) return Error{ErrorKind::Invalid, "config mqtt.workers: must be 1 to 64"};
+    g.workers = static_cast<int>(*v);
+  }
+  return g;
+}
+
+struct DeviceGateway::Impl {
+  // Constant after construction / start().
+  GatewayConfig config;
+  store::Database& db;
+  Metrics& metrics;
+  std::map<std::string, EventHandler> handlers;
+  ReclaimHandler reclaim;
+  std::unique_ptr<protocol::MqttClient> client;
+
+  // A decoded message waiting for its device's worker.
+  struct Item {
+    std::string device;
+    protocol::Message message;
+  };
+  struct Shard {
+    std::mutex mutex;  // protects queue and stopping
+    std::condition_variable cv;
+    std::deque<Item> queue;
+    bool stopping = false;
+    std::thread thread;
+  };
+  std::vector<std::unique_ptr<Shard>> shards;
+  static constexpr std::size_t kShardQueueMax = 10000;
+
+  // Protected by wakeMutex.
+  std::mutex wakeMutex;
+  std::condition_variable wakeCv;
+  bool woken = false;
+  bool stopping = false;
+  std::thread publisher, watchdog, connector;
+  bool started = false;
+
+  Impl(GatewayConfig c, store::Database& d, Metrics& m) : config(std::move(c)), db(d), metrics(m) {}
+
+  // ---- receiving ------------------------------------------------------------
+
+  void onMessage(const protocol::MqttMessage& m) {
+    metrics.add("mqtt_messages_received_total");
+    auto decoded = protocol::decodeFromTopic(m.topic, m.payload);
+    if (!decoded) {
+      refuse(m, decoded.error());
+      return;
+    }
+    auto address = protocol::parseTopic(m.topic);  // decodeFromTopic checked it
+    Shard& shard = *shards[std::hash<std::string>{}(address->device) % shards.size()];
+    std::unique_lock lock(shard.mutex);
+    // Back-pressure: the MQTT client's worker waits here rather than drop an
+    // event it would otherwise have to refuse.
+    shard.cv.wait(lock, [&] { return shard.queue.size() < kShardQueueMax || shard.stopping; });
+    if (shard.stopping) return;
+    shard.queue.push_back(Item{address->device, std::move(*decoded)});
+    shard.cv.notify_all();
+  }
+
+  void refuse(const protocol::MqttMessage& m, const Error& error) {
+    metrics.add("mqtt_rejected_total", metricReason(error.kind));
+    log().warning("refused a message on %s (%z bytes): %s", m.topic, m.payload.size(), error.message);
+    auto address = protocol::parseTopic(m.topic);
+    if (!address) return;  // cannot answer anyone
+    if (auto eventId = protocol::peekEventId(m.payload); eventId && error.kind != ErrorKind::Forbidden) {
+      protocol::Ack ack;
+      ack.device = address->device;
+      ack.ts = db.nowMs();
+      ack.eventId = *eventId;
+      ack.result = protocol::AckResult::Rejected;
+      ack.error = error;
+      publishNow(ack);
+    } else {
+      protocol::ServerError err;
+      err.device = address->device;
+      err.ts = db.nowMs();
+      err.error = Error{error.kind, error.message.substr(0, protocol::kMaxTextLength)};
+      publishNow(err);
+    }
+  }
+
+  void shardLoop(Shard& shard) {
+    for (;;) {
+      Item item;
+      {
+        std::unique_lock lock(shard.mutex);
+        shard.cv.wait(lock, [&] { return shard.stopping || !shard.queue.empty(); });
+        if (shard.queue.empty()) return;
+        item = std::move(shard.queue.front());
+        shard.queue.pop_front();
+        shard.cv.notify_all();
+      }
+      try {
+        apply(item);
+      } catch (const std::exception& e) {
+        // A bug must not take the gateway down; the device resends and the
+        // supervisor sees it in the log.
+        metrics.add("mqtt_handler_failures_total");
+        log().error("applying %s from %s failed: %s", std::string(protocol::typeName(item.message)), item.device,
+                    std::string(e.what()));
+      }
+    }
+  }
+
+  void apply(const Item& item) {
+    const auto& message = item.message;
+    if (const auto* presence = std::get_if<protocol::Presence>(&message)) {
+      const bool online = presence->state == protocol::PresenceState::Online;
+      auto st = db.write([&](store::Tx& tx) -> Status {
+        store::DeviceRepository(tx).setPresence(item.device, online ? "online" : "offline", presence->app);
+        return {};
+      });
+      if (st) log().information("device %s is %s", item.device, std::string(online ? "online" : "offline"));
+      return;
+    }
+    if (const auto* hb = std::get_if<protocol::Heartbeat>(&message)) {
+      (void)db.write([&](store::Tx& tx) -> Status {
+        store::DeviceRepository(tx).setHeartbeat(item.device, hb->battery, hb->rssi, hb->outbox, tx.nowMs());
+        return {};
+      });
+      metrics.add("mqtt_heartbeats_total");
+      return;
+    }
+    const std::string* eventId = protocol::eventIdOf(message);
+    if (!eventId) return;  // decodeFromTopic lets only events through on evt
+    applyEvent(item, *eventId);
+  }
+
+  void applyEvent(const Item& item, const std::string& eventId) {
+    const std::string type(protocol::typeName(item.message));
+    protocol::AckResult result = protocol::AckResult::Applied;
+    std::optional<Error> error;
+    Replies replies;
+    auto st = db.write([&](store::Tx& tx) -> Status {
+      replies = Replies{};
+      error.reset();
+      store::DeviceRepository devices(tx);
+      if (auto seen = devices.recordedEvent(item.device, eventId)) {
+        // The same event again (a redelivery or a resend): the first answer,
+        // and nothing applied now.
+        if (seen->result == "rejected") {
+          result = protocol::AckResult::Rejected;
+          error = decodeError(seen->error);
+        } else {
+          result = protocol::AckResult::Duplicate;
+        }
+        return {};
+      }
+      devices.touch(item.device, tx.nowMs());
+      auto device = devices.find(item.device);
+      DeviceContext ctx{item.device, device ? device->badge : "", device ? device->mode : ""};
+      Status applied;
+      auto handler = handlers.find(type);
+      if (handler == handlers.end()) {
+        applied = Error{ErrorKind::Invalid, "this server does not handle '" + type + "' events"};
+      } else {
+        applied = tx.atomically([&] { return handler->second(tx, ctx, item.message, replies); });
+      }
+      if (applied) {
+        result = protocol::AckResult::Applied;
+        DeviceGateway::queue(tx, replies);
+        devices.recordEvent(item.device, eventId, type, "applied", "");
+      } else {
+        result = protocol::AckResult::Rejected;
+        error = applied.error();
+        replies = Replies{};
+        devices.recordEvent(item.device, eventId, type, "rejected", encodeError(applied.error()));
+      }
+      return {};
+    });
+    if (!st) {
+      // Not recorded, so not acknowledged: the device resends it later.
+      metrics.add("mqtt_events_failed_total");
+      log().error("event %s (%s) from %s could not be applied: %s", eventId, type, item.device, st.error().message);
+      return;
+    }
+    const char* label = result == protocol::AckResult::Applied     ? "applied"
+                        : result == protocol::AckResult::Duplicate ? "duplicate"
+                                                                   : "rejected";
+    metrics.add("mqtt_events_total", std::string("result=\"") + label + "\"");
+    if (result == protocol::AckResult::Rejected)
+      log().notice("refused %s %s from %s: %s", type, eventId, item.device, error ? error->message : std::string());
+    protocol::Ack ack;
+    ack.device = item.device;
+    ack.ts = db.nowMs();
+    ack.eventId = eventId;
+    ack.result = result;
+    if (error) ack.error = Error{error->kind, error->message.substr(0, protocol::kMaxTextLength)};
+    if (!replies.messages().empty()) wake();
+    publishNow(ack);
+  }
+
+  void publishNow(const protocol::Message& message) {
+    if (!client) return;
+    auto st = client->publish(protocol::topicOf(message), protocol::encode(message), 1, false);
+    if (!st) log().warning("could not publish to %s: %s", protocol::baseOf(message).device, st.error().message);
+  }
+
+  // ---- commands outbox ------------------------------------------------------
+
+  void wake() {
+    {
+      std::lock_guard lock(wakeMutex);
+      woken = true;
+    }
+    wakeCv.notify_all();
+  }
+
+  void publishLoop() {
+    for (;;) {
+      {
+        std::unique_lock lock(wakeMutex);
+        wakeCv.wait_for(lock, std::chrono::seconds(1), [&] { return woken || stopping; });
+        if (stopping) return;
+        woken = false;
+      }
+      if (!client || !client->connected()) continue;
+      for (;;) {
+        std::vector<store::DeviceRepository::QueuedCommand> pending;
+        auto st = db.read([&](store::Tx& tx) -> Status {
+          pending = store::DeviceRepository(tx).pendingCommands(200);
+          return {};
+        });
+        if (!st || pending.empty()) break;
+        std::vector<std::int64_t> published;
+        for (const auto& c : pending) {
+          // With Paho's file persistence, an accepted publish survives a
+          // crash of wmsd until the broker acknowledges it.
+          if (!client->publish(protocol::topicFor(c.device, protocol::Channel::Commands), c.payload, 1, false)) break;
+          published.push_back(c.id);
+        }
+        (void)db.write([&](store::Tx& tx) -> Status {
+          store::DeviceRepository devices(tx);
+          for (auto id : published) devices.markPublished(id);
+          return {};
+        });
+        metrics.add("mqtt_commands_published_total", {}, static_cast<std::int64_t>(published.size()));
+        if (published.size() < pending.size()) break;
+      }
+    }
+  }
+
+  // ---- silent devices ---------------------------------------------------------
+
+  void watchLoop() {
+    const auto period = std::max(std::chrono::milliseconds(200),
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(config.silentAfter) / 5);
+    for (;;) {
+      {
+        std::unique_lock lock(wakeMutex);
+        if (wakeCv.wait_for(lock, period, [&] { return stopping; })) return;
+      }
+      Replies replies;
+      std::vector<std::string> silenced, reclaimed;
+      auto st = db.write([&](store::Tx& tx) -> Status {
+        replies = Replies{};
+        silenced.clear();
+        reclaimed.clear();
+        store::DeviceRepository devices(tx);
+        store::ExceptionRepository exceptions(tx);
+        const auto now = tx.nowMs();
+        const auto silentBefore = now - std::chrono::duration_cast<std::chrono::milliseconds>(config.silentAfter).count();
+        for (const auto& d : devices.seenBefore("online", silentBefore)) {
+          devices.setState(d, "silent");
+          exceptions.raise("device_silent", "device:" + d,
+                           "handheld " + d + " has not been heard from for " +
+                               std::to_string(config.silentAfter.count()) + " s");
+          silenced.push_back(d);
+        }
+        const auto reclaimBefore =
+            now - std::chrono::duration_cast<std::chrono::milliseconds>(config.reclaimAfter).count();
+        for (const char* state : {"silent", "offline"}) {
+          for (const auto& d : devices.seenBefore(state, reclaimBefore)) {
+            if (reclaim && config.silentPolicy != SilentPolicy::Keep) {
+              if (auto s = reclaim(tx, d, config.silentPolicy, replies); !s) return s;
+            }
+            devices.setState(d, "gone");
+            reclaimed.push_back(d);
+          }
+        }
+        DeviceGateway::queue(tx, replies);
+        return {};
+      });
+      if (!st) {
+        log().error("checking for silent devices failed: %s", st.error().message);
+        continue;
+      }
+      for (const auto& d : silenced) {
+        metrics.add("devices_silenced_total");
+        log().warning("device %s went silent", d);
+      }
+      for (const auto& d : reclaimed) log().warning("device %s is gone; its work was reclaimed", d);
+      if (!replies.messages().empty()) wake();
+    }
+  }
+
+  // ---- built-in handlers ------------------------------------------------------
+
+  void installBuiltIns() {
+    handlers["signin"] = [](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m, Replies&) -> Status {
+      const auto& signin = std::get<protocol::SignIn>(m);
+      store::DeviceRepository devices(tx);
+      auto worker = devices.findWorker(signin.badge);
+      if (!worker || !worker->active) return Error{ErrorKind::NotFound, "unknown badge '" + signin.badge + "'"};
+      for (const auto& other : devices.list()) {
+        if (other.device != ctx.device && other.badge == signin.badge) devices.setSignedIn(other.device, "", "");
+      }
+      devices.setSignedIn(ctx.device, signin.badge, std::string(protocol::toString(signin.mode)));
+      return {};
+    };
+    handlers["signout"] = [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message&,
+                                 Replies& replies) -> Status {
+      if (reclaim) {
+        if (auto st = reclaim(tx, ctx.device, SilentPolicy::Free, replies); !st) return st;
+      }
+      store::DeviceRepository(tx).setSignedIn(ctx.device, "", "");
+      return {};
+    };
+    handlers["scan"] = [](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m, Replies&) -> Status {
+      const auto& scan = std::get<protocol::Scan>(m);
+      std::string reference = scan.batchId ? "batch:" + *scan.batchId : "";
+      if (scan.stopId) reference += (reference.empty() ? "stop:" : "/stop:") + *scan.stopId;
+      store::DeviceRepository(tx).recordScan(ctx.device, ctx.badge, scan.barcode, scan.symbology.value_or(""),
+                                             reference);
+      return {};
+    };
+  }
+};
+
+DeviceGateway::DeviceGateway(GatewayConfig config, store::Database& db, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(config), db, metrics)) {
+  impl_->installBuiltIns();
+}
+
+DeviceGateway::~DeviceGateway() { stop(); }
+
+void DeviceGateway::handle(const std::string& type, EventHandler handler) {
+  if (impl_->started) throw std::logic_error("DeviceGateway::handle after start()");
+  impl_->handlers[type] = std::move(handler);
+}
+
+void DeviceGateway::onReclaim(ReclaimHandler handler) {
+  if (impl_->started) throw std::logic_error("DeviceGateway::onReclaim after start()");
+  impl_->reclaim = std::move(handler);
+}
+
+void DeviceGateway::queue(store::Tx& tx, const Replies& replies) {
+  store::DeviceRepository devices(tx);
+  for (const auto& m : replies.messages()) devices.queueCommand(protocol::baseOf(m).device, protocol::encode(m));
+}
+
+void DeviceGateway::wake() { impl_->wake(); }
+
+bool DeviceGateway::connected() const { return impl_->client && impl_->client->connected(); }
+
+Status DeviceGateway::start() {
+  auto& c = impl_->config;
+  if (c.uri.empty()) {
+    log().information("no mqtt.uri: the handheld gateway is off");
+    return {};
+  }
+  protocol::MqttOptions options;
+  options.server(c.uri).clientId(c.clientId).credentials(c.username, c.password).keepAlive(c.keepAlive)
+      .cleanSession(false).reconnectBackoff(std::chrono::seconds(1), std::chrono::seconds(8));
+  if (!c.caFile.empty()) options.tls(c.caFile);
+  if (!c.persistenceDir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(c.persistenceDir, ec);
+    options.persistence(c.persistenceDir);
+  }
+  try {
+    impl_->client = std::make_unique<protocol::MqttClient>(options);
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Invalid, std::string("mqtt: ") + e.what()};
+  }
+  for (int i = 0; i < std::max(1, c.workers); ++i) impl_->shards.push_back(std::make_unique<Impl::Shard>());
+  for (auto& shard : impl_->shards) {
+    Impl::Shard* s = shard.get();
+    s->thread = std::thread([this, s] { impl_->shardLoop(*s); });
+  }
+  impl_->client->onMessage([this](const protocol::MqttMessage& m) { impl_->onMessage(m); });
+  impl_->client->onConnection([this](const protocol::ConnectionEvent& e) {
+    using K = protocol::ConnectionEvent::Kind;
+    if (e.kind == K::Connected) {
+      log().information("connected to the broker at %s", impl_->config.uri);
+      impl_->metrics.add("mqtt_connects_total");
+      impl_->wake();  // publish what waited while disconnected
+    } else if (e.kind == K::Lost) {
+      log().warning("lost the broker connection (%s); reconnecting", e.detail);
+    } else {
+      log().error("mqtt: %s", e.detail);
+    }
+  });
+  for (auto channel : {protocol::Channel::Events, protocol::Channel::Heartbeat, protocol::Channel::Status}) {
+    (void)impl_->client->subscribe(protocol::filterForAllDevices(channel), protocol::qosOf(channel));
+  }
+  impl_->started = true;
+  impl_->publisher = std::thread([this] { impl_->publishLoop(); });
+  impl_->watchdog = std::thread([this] { impl_->watchLoop(); });
+  // The first connection may have to wait for the broker; wmsd serves its
+  // HTTP API meanwhile.
+  impl_->connector = std::thread([this] {
+    for (int attempt = 0;; ++attempt) {
+      {
+        std::lock_guard lock(impl_->wakeMutex);
+        if (impl_->stopping) return;
+      }
+      auto st = impl_->client->connect(std::chrono::seconds(5));
+      if (st) return;
+      if (st.error().kind == ErrorKind::Unauthorized) {
+        log().fatal("the broker refused wmsd's MQTT login (%s); fix mqtt.username/mqtt.password",
+                    st.error().message);
+        return;
+      }
+      if (attempt == 0) log().warning("broker not reachable at %s (%s); retrying", impl_->config.uri, st.error().message);
+    }
+  });
+  return {};
+}
+
+void DeviceGateway::stop() {
+  if (!impl_ || !impl_->started) return;
+  {
+    std::lock_guard lock(impl_->wakeMutex);
+    if (impl_->stopping) return;
+    impl_->stopping = true;
+  }
+  impl_->wakeCv.notify_all();
+  if (impl_->connector.joinable()) impl_->connector.join();
+  // Stop the input first so no new work arrives, then let the shards drain.
+  if (impl_->client) (void)impl_->client->disconnect(std::chrono::seconds(2));
+  for (auto& shard : impl_->shards) {
+    {
+      std::lock_guard lock(shard->mutex);
+      shard->stopping = true;
+    }
+    shard->cv.notify_all();
+  }
+  for (auto& shard : impl_->shards)
+    if (shard->thread.joinable()) shard->thread.join();
+  if (impl_->publisher.joinable()) impl_->publisher.join();
+  if (impl_->watchdog.joinable()) impl_->watchdog.join();
+  impl_->client.reset();
+}
+
+}  // namespace wms::server

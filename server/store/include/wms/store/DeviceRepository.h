@@ -1,0 +1,87 @@
+// Handheld devices, the workers who sign in on them, the record of applied
+// device events (the dedupe that makes every event at-most-once) and the scan
+// audit. Valid only within the Tx it was built on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/store/Tx.h"
+
+namespace wms::store {
+
+struct Worker {
+  std::string badge;
+  std::string name;
+  std::string zones;  // comma-separated zone codes the worker picks in; "" = any
+  bool active = true;
+};
+
+struct Device {
+  std::string device;
+  // online; offline (said goodbye or its last will came); silent (nothing
+  // heard for a while); gone (silent or offline so long its work was reclaimed)
+  std::string state = "offline";
+  std::string app;
+  std::string badge;  // signed-in worker, "" if none
+  std::string mode;   // pick | pack | ""
+  int battery = -1;
+  int rssi = 0;
+  int outbox = 0;
+  std::int64_t lastSeenMs = 0;
+  std::int64_t signedInAtMs = 0;
+};
+
+// The recorded outcome of an event: "applied" or "rejected" (with the error).
+struct RecordedEvent {
+  std::string result;
+  std::string error;
+};
+
+class DeviceRepository {
+ public:
+  explicit DeviceRepository(Tx& tx) : tx_(tx) {}
+
+  std::optional<Worker> findWorker(const std::string& badge);
+  std::vector<Worker> listWorkers();
+  void putWorker(const Worker& worker);
+
+  std::optional<Device> find(const std::string& device);
+  std::vector<Device> list();
+  // Creates the row if needed, then sets what is given.
+  void touch(const std::string& device, std::int64_t seenMs);
+  void setPresence(const std::string& device, const std::string& state, const std::string& app);
+  void setHeartbeat(const std::string& device, int battery, int rssi, int outbox, std::int64_t seenMs);
+  void setSignedIn(const std::string& device, const std::string& badge, const std::string& mode);
+  void setState(const std::string& device, const std::string& state);
+  // Devices in `state` whose last message is older than `before` (ms).
+  std::vector<std::string> seenBefore(const std::string& state, std::int64_t before);
+
+  // The dedupe record of (device, eventId), if the event was seen before.
+  std::optional<RecordedEvent> recordedEvent(const std::string& device, const std::string& eventId);
+  void recordEvent(const std::string& device, const std::string& eventId, const std::string& type,
+                   const std::string& result, const std::string& error);
+
+  // Queues a command payload for a device (published after the commit).
+  void queueCommand(const std::string& device, const std::string& payload);
+  struct QueuedCommand {
+    std::int64_t id = 0;
+    std::string device;
+    std::string payload;
+  };
+  // Commands not yet published, oldest first.
+  std::vector<QueuedCommand> pendingCommands(int limit);
+  void markPublished(std::int64_t id);
+
+  void recordScan(const std::string& device, const std::string& badge, const std::string& barcode,
+                  const std::string& symbology, const std::string& reference);
+  std::int64_t scanCount(const std::string& device);
+
+ private:
+  Tx& tx_;
+};
+
+}  // namespace wms::store

@@ -1,0 +1,154 @@
+#include "wms/store/DeviceRepository.h"
+
+#include <Poco/Data/Session.h>
+
+#include "Sql.h"
+#include "TxImpl.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::store {
+
+std::optional<Worker> DeviceRepository::findWorker(const std::string& badge) {
+  std::vector<std::string> names, zones;
+  std::vector<Poco::Int64> active;
+  session(tx_) << "SELECT name, zones, active FROM workers WHERE badge = ?", bind(badge), into(names), into(zones),
+      into(active), now;
+  if (names.empty()) return std::nullopt;
+  return Worker{badge, names[0], zones[0], active[0] != 0};
+}
+
+std::vector<Worker> DeviceRepository::listWorkers() {
+  std::vector<std::string> badges, names, zones;
+  std::vector<Poco::Int64> active;
+  session(tx_) << "SELECT badge, name, zones, active FROM workers ORDER BY badge", into(badges), into(names),
+      into(zones), into(active), now;
+  std::vector<Worker> out;
+  for (std::size_t i = 0; i < badges.size(); ++i) out.push_back({badges[i], names[i], zones[i], active[i] != 0});
+  return out;
+}
+
+void DeviceRepository::putWorker(const Worker& w) {
+  auto& s = writeSession(tx_);
+  sql::exec(s,
+            "INSERT INTO workers(badge, name, zones, active, created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(badge) DO UPDATE SET name = excluded.name, zones = excluded.zones, active = excluded.active",
+            w.badge, w.name, w.zones, w.active, tx_.nowMs());
+}
+
+namespace {
+const char* kDeviceColumns =
+    "device, state, app, badge, mode, battery, rssi, outbox, last_seen, signed_in_at";
+
+std::vector<Device> readDevices(Poco::Data::Session& s, const std::string& where, const std::string& arg) {
+  std::vector<std::string> ids, states, apps, badges, modes;
+  std::vector<Poco::Int64> battery, rssi, outbox, seen, signedIn;
+  Poco::Data::Statement stmt(s);
+  stmt << "SELECT " << kDeviceColumns << " FROM devices " << where;
+  if (!arg.empty()) stmt, bind(arg);
+  stmt, into(ids), into(states), into(apps), into(badges), into(modes), into(battery), into(rssi), into(outbox),
+      into(seen), into(signedIn);
+  stmt.execute();
+  std::vector<Device> out;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    out.push_back({ids[i], states[i], apps[i], badges[i], modes[i], static_cast<int>(battery[i]),
+                   static_cast<int>(rssi[i]), static_cast<int>(outbox[i]), seen[i], signedIn[i]});
+  return out;
+}
+}  // namespace
+
+std::optional<Device> DeviceRepository::find(const std::string& device) {
+  auto rows = readDevices(session(tx_), "WHERE device = ?", device);
+  if (rows.empty()) return std::nullopt;
+  return rows[0];
+}
+
+std::vector<Device> DeviceRepository::list() { return readDevices(session(tx_), "ORDER BY device", ""); }
+
+void DeviceRepository::touch(const std::string& device, std::int64_t seenMs) {
+  sql::exec(writeSession(tx_),
+            "INSERT INTO devices(device, last_seen) VALUES (?, ?) "
+            "ON CONFLICT(device) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            device, seenMs);
+}
+
+void DeviceRepository::setPresence(const std::string& device, const std::string& state, const std::string& app) {
+  touch(device, tx_.nowMs());
+  sql::exec(writeSession(tx_), "UPDATE devices SET state = ?, app = CASE WHEN ? = '' THEN app ELSE ? END WHERE device = ?",
+            state, app, app, device);
+}
+
+void DeviceRepository::setHeartbeat(const std::string& device, int battery, int rssi, int outbox,
+                                    std::int64_t seenMs) {
+  touch(device, seenMs);
+  sql::exec(writeSession(tx_),
+            "UPDATE devices SET battery = ?, rssi = ?, outbox = ?, "
+            "state = CASE WHEN state IN ('silent', 'gone') THEN 'online' ELSE state END WHERE device = ?",
+            battery, rssi, outbox, device);
+}
+
+void DeviceRepository::setSignedIn(const std::string& device, const std::string& badge, const std::string& mode) {
+  touch(device, tx_.nowMs());
+  sql::exec(writeSession(tx_), "UPDATE devices SET badge = ?, mode = ?, signed_in_at = ? WHERE device = ?", badge,
+            mode, badge.empty() ? std::int64_t{0} : tx_.nowMs(), device);
+}
+
+void DeviceRepository::setState(const std::string& device, const std::string& state) {
+  sql::exec(writeSession(tx_), "UPDATE devices SET state = ? WHERE device = ?", state, device);
+}
+
+std::vector<std::string> DeviceRepository::seenBefore(const std::string& state, std::int64_t before) {
+  std::vector<std::string> ids;
+  session(tx_) << "SELECT device FROM devices WHERE state = ? AND last_seen < ? ORDER BY device", bind(state),
+      bind(static_cast<Poco::Int64>(before)), into(ids), now;
+  return ids;
+}
+
+std::optional<RecordedEvent> DeviceRepository::recordedEvent(const std::string& device, const std::string& eventId) {
+  std::vector<std::string> results, errors;
+  session(tx_) << "SELECT result, error FROM device_events WHERE device = ? AND event_id = ?", bind(device),
+      bind(eventId), into(results), into(errors), now;
+  if (results.empty()) return std::nullopt;
+  return RecordedEvent{results[0], errors[0]};
+}
+
+void DeviceRepository::recordEvent(const std::string& device, const std::string& eventId, const std::string& type,
+                                   const std::string& result, const std::string& error) {
+  sql::exec(writeSession(tx_),
+            "INSERT INTO device_events(device, event_id, at, type, result, error) VALUES (?, ?, ?, ?, ?, ?)", device,
+            eventId, tx_.nowMs(), type, result, error);
+}
+
+void DeviceRepository::queueCommand(const std::string& device, const std::string& payload) {
+  sql::exec(writeSession(tx_), "INSERT INTO device_outbox(device, payload, created_at) VALUES (?, ?, ?)", device,
+            payload, tx_.nowMs());
+}
+
+std::vector<DeviceRepository::QueuedCommand> DeviceRepository::pendingCommands(int limit) {
+  std::vector<Poco::Int64> ids;
+  std::vector<std::string> devices, payloads;
+  session(tx_) << "SELECT id, device, payload FROM device_outbox WHERE published_at = 0 ORDER BY id LIMIT ?",
+      bind(static_cast<Poco::Int64>(limit)), into(ids), into(devices), into(payloads), now;
+  std::vector<QueuedCommand> out;
+  for (std::size_t i = 0; i < ids.size(); ++i) out.push_back({ids[i], devices[i], payloads[i]});
+  return out;
+}
+
+void DeviceRepository::markPublished(std::int64_t id) {
+  sql::exec(writeSession(tx_), "UPDATE device_outbox SET published_at = ? WHERE id = ?", tx_.nowMs(), id);
+}
+
+void DeviceRepository::recordScan(const std::string& device, const std::string& badge, const std::string& barcode,
+                                  const std::string& symbology, const std::string& reference) {
+  sql::exec(writeSession(tx_),
+            "INSERT INTO scans(at, device, badge, barcode, symbology, reference) VALUES (?, ?, ?, ?, ?, ?)",
+            tx_.nowMs(), device, badge, barcode, symbology, reference);
+}
+
+std::int64_t DeviceRepository::scanCount(const std::string& device) {
+  Poco::Int64 n = 0;
+  session(tx_) << "SELECT COUNT(*) FROM scans WHERE device = ?", bind(device), into(n), now;
+  return n;
+}
+
+}  // namespace wms::store

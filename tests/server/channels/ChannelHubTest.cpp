@@ -1,0 +1,378 @@
+// The hub in-process on a real SQLite file with the real order and stock
+// services (the same wiring as wmsd, without HTTP and without its threads):
+// the transactional outbox, webhook handling rules, held orders, POS, returns.
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "ChannelWiring.h"
+#include "wms/channels/ChannelHub.h"
+#include "wms/channels/Signatures.h"
+#include "wms/server/CatalogService.h"
+#include "wms/server/StockService.h"
+#include "wms/store/ExceptionRepository.h"
+#include "wms/store/OrderRepository.h"
+#include "wms/store/Session.h"
+#include "wms/testsupport/TempDir.h"
+
+#include <Poco/Data/Session.h>
+
+using namespace wms;
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+const char* kSecret = "hush";
+
+std::string shopifyOrder(const std::string& id, const std::string& updated, const std::string& variant, int qty,
+                         bool cancelled = false, const std::string& zip = "238823") {
+  return R"({"id":)" + id + R"(,"created_at":"2026-11-11T00:00:00Z","updated_at":")" + updated + R"(","cancelled_at":)" +
+         (cancelled ? "\"" + updated + "\"" : "null") + R"(,"line_items":[{"id":1,"variant_id":)" + variant +
+         R"(,"quantity":)" + std::to_string(qty) +
+         R"(}],"shipping_address":{"name":"Ann Tan","address1":"1 Orchard Rd","city":"Singapore","zip":")" + zip +
+         R"(","country_code":"SG"}})";
+}
+
+struct Hub {
+  testsupport::TempDir dir{"wms-channels-hub"};
+  std::unique_ptr<store::Database> db;
+  server::ChannelStockEvents events;
+  std::unique_ptr<server::CatalogService> catalog;
+  std::unique_ptr<server::StockService> stock;
+  std::unique_ptr<server::OrderService> orders;
+  std::unique_ptr<server::ChannelIntake> intake;
+  std::unique_ptr<channels::ChannelHub> hub;
+
+  explicit Hub(domain::ShortagePolicy policy = domain::ShortagePolicy::Reject) {
+    store::DatabaseOptions o;
+    o.path = dir / "wms.db";
+    o.durability = store::Durability::Normal;
+    o.schemas.push_back(channels::channelsSchema());
+    auto opened = store::Database::open(o);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.error().message);
+    db = std::move(*opened);
+    catalog = std::make_unique<server::CatalogService>(*db);
+    stock = std::make_unique<server::StockService>(*db, events);
+    orders = std::make_unique<server::OrderService>(*db, events, server::OrderOptions{policy});
+    intake = std::make_unique<server::ChannelIntake>(*orders);
+    auto config = channels::channelsConfigFrom({{"channels.shopify.enabled", "true"},
+                                                {"channels.shopify.api_base", "http://127.0.0.1:9/shopify"},
+                                                {"channels.shopify.secret", kSecret},
+                                                {"channels.lazada.enabled", "true"},
+                                                {"channels.lazada.api_base", "http://127.0.0.1:9/lazada"},
+                                                {"channels.lazada.secret", "lz"},
+                                                {"channels.lazada.app_key", "100001"}});
+    BOOST_REQUIRE(config.ok());
+    hub = std::make_unique<channels::ChannelHub>(*db, *intake, *intake, *config);
+    events.attach(hub.get());
+    BOOST_REQUIRE(catalog->putLocation({"A-01-01-1", "A", domain::LocationKind::Pick}).ok());
+    BOOST_REQUIRE(catalog->putLocation({"STORE-01", "S", domain::LocationKind::Store}).ok());
+    for (const char* sku : {"APPLE", "BREAD"}) {
+      domain::Sku s;
+      s.code = sku;
+      BOOST_REQUIRE(catalog->putSku(s).ok());
+    }
+  }
+
+  void receive(const std::string& sku, const std::string& loc, std::int64_t qty) {
+    auto r = stock->adjust({sku, loc, "", "", qty, domain::AdjustReason::Receipt, "", ""});
+    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+  }
+
+  void list(domain::Channel ch, const std::string& sku, const std::string& channelSku, channels::ListingPolicy p = {}) {
+    auto r = hub->putListing({ch, sku, channelSku, "", p});
+    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+  }
+
+  channels::WebhookReply shopify(const std::string& body, const std::string& webhookId, const std::string& sig = {}) {
+    channels::WebhookRequest r;
+    r.channel = domain::Channel::Shopify;
+    r.body = body;
+    r.headers["x-shopify-hmac-sha256"] = sig.empty() ? channels::shopifyWebhookSignature(kSecret, body) : sig;
+    r.headers["x-shopify-webhook-id"] = webhookId;
+    return hub->handleWebhook(r);
+  }
+
+  std::int64_t count(const std::string& sql) {
+    std::int64_t n = 0;
+    BOOST_REQUIRE(db->read([&](store::Tx& tx) -> Status {
+                      Poco::Int64 v = 0;
+                      store::sessionOf(tx) << sql, into(v), now;
+                      n = v;
+                      return {};
+                    }).ok());
+    return n;
+  }
+
+  // (channel, atp) rows of the outbox for a SKU.
+  std::map<std::string, std::int64_t> outbox(const std::string& sku) {
+    std::map<std::string, std::int64_t> out;
+    BOOST_REQUIRE(db->read([&](store::Tx& tx) -> Status {
+                      std::vector<std::string> ch;
+                      std::vector<Poco::Int64> atp;
+                      std::string s = sku;
+                      store::sessionOf(tx) << "SELECT channel, atp FROM channel_outbox WHERE sku = ?", bind(s), into(ch),
+                          into(atp), now;
+                      for (std::size_t i = 0; i < ch.size(); ++i) out[ch[i]] = atp[i];
+                      return {};
+                    }).ok());
+    return out;
+  }
+
+  static std::string result(const channels::WebhookReply& r) {
+    Poco::JSON::Parser p;
+    auto o = p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
+    return o->has("result") ? o->getValue<std::string>("result") : o->getValue<std::string>("error");
+  }
+
+  std::vector<store::SupervisorException> exceptions() {
+    std::vector<store::SupervisorException> out;
+    BOOST_REQUIRE(db->read([&](store::Tx& tx) -> Status {
+                      out = store::ExceptionRepository(tx).list(false, 0, 100);
+                      return {};
+                    }).ok());
+    return out;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(channel_hub)
+
+BOOST_AUTO_TEST_CASE(a_stock_change_writes_each_listing_channels_figure_into_the_outbox_in_its_transaction) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.list(domain::Channel::Lazada, "APPLE", "APPLE-LZ", {2, std::nullopt, 50});
+  h.receive("APPLE", "A-01-01-1", 10);
+  auto rows = h.outbox("APPLE");
+  BOOST_TEST(rows["shopify"] == 10);
+  BOOST_TEST(rows["lazada"] == 4);  // (10 - 2) * 50%
+  // Coalesced: more changes keep one row per channel with the newest figure.
+  h.receive("APPLE", "A-01-01-1", 6);
+  auto again = h.outbox("APPLE");
+  BOOST_TEST(again.size() == 2u);
+  BOOST_TEST(again["shopify"] == 16);
+  BOOST_TEST(again["lazada"] == 7);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_outbox") == 2);
+  // A change that fails is rolled back together with its outbox rows.
+  auto refused = h.stock->adjust({"APPLE", "A-01-01-1", "", "", -100, domain::AdjustReason::Damage, "", ""});
+  BOOST_TEST(!refused.ok());
+  BOOST_TEST(h.outbox("APPLE")["shopify"] == 16);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_signature_gets_401_and_stores_nothing) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 5);
+  const std::string body = shopifyOrder("820982911946154508", "2026-11-11T00:00:00Z", "808950810", 1);
+  auto wrong = h.shopify(body, "w-1", channels::shopifyWebhookSignature("not-the-secret", body));
+  BOOST_TEST(wrong.status == 401);
+  BOOST_TEST(wrong.body.find("signature mismatch") != std::string::npos);
+  channels::WebhookRequest missing{domain::Channel::Shopify, {}, body};
+  BOOST_TEST(h.hub->handleWebhook(missing).status == 401);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM orders") == 0);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_events") == 0);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_payload_gets_400_naming_the_field) {
+  Hub h;
+  const std::string body = R"({"id":1,"created_at":"2026-11-11T00:00:00Z","updated_at":"2026-11-11T00:00:00Z","line_items":[{"id":1,"variant_id":5,"quantity":-2}]})";
+  auto r = h.shopify(body, "w-1");
+  BOOST_TEST(r.status == 400);
+  BOOST_TEST(r.body.find("line_items[0].quantity") != std::string::npos);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM orders") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_deliveries_make_one_order) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 5);
+  const std::string body = shopifyOrder("820982911946154508", "2026-11-11T00:00:00Z", "808950810", 2);
+  auto first = h.shopify(body, "w-1");
+  BOOST_TEST(first.status == 200);
+  BOOST_TEST(Hub::result(first) == "created");
+  BOOST_TEST(Hub::result(h.shopify(body, "w-1")) == "duplicate");  // same webhook id
+  BOOST_TEST(Hub::result(h.shopify(body, "w-2")) == "stale");      // same state under another id
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM orders") == 1);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 2);
+  auto o = h.orders->getByExternal(domain::Channel::Shopify, "820982911946154508");
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST((o->status == domain::OrderStatus::Allocated));
+}
+
+BOOST_AUTO_TEST_CASE(the_latest_state_by_the_channels_timestamp_wins) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 5);
+  const std::string created = shopifyOrder("1001", "2026-11-11T00:00:00Z", "808950810", 1);
+  const std::string cancelled = shopifyOrder("1001", "2026-11-11T00:05:00Z", "808950810", 1, true);
+  BOOST_TEST(Hub::result(h.shopify(created, "a")) == "created");
+  BOOST_TEST(Hub::result(h.shopify(cancelled, "b")) == "cancelled");
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+  // The older create arriving again (a retry) changes nothing.
+  BOOST_TEST(Hub::result(h.shopify(created, "c")) == "stale");
+  BOOST_TEST((h.orders->getByExternal(domain::Channel::Shopify, "1001")->status == domain::OrderStatus::Cancelled));
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_cancel_that_arrives_before_the_create_is_remembered) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 5);
+  BOOST_TEST(Hub::result(h.shopify(shopifyOrder("2002", "2026-11-11T00:05:00Z", "808950810", 3, true), "b")) == "cancelled");
+  BOOST_TEST(Hub::result(h.shopify(shopifyOrder("2002", "2026-11-11T00:00:00Z", "808950810", 3), "a")) == "stale");
+  auto o = h.orders->getByExternal(domain::Channel::Shopify, "2002");
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST((o->status == domain::OrderStatus::Cancelled));
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_channel_sku_keeps_the_order_held_and_raises_it_until_mapped) {
+  Hub h;
+  h.receive("BREAD", "A-01-01-1", 4);
+  auto r = h.shopify(shopifyOrder("3003", "2026-11-11T00:00:00Z", "555000111", 2), "a");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(Hub::result(r) == "held");
+  auto o = h.orders->getByExternal(domain::Channel::Shopify, "3003");
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST((o->status == domain::OrderStatus::Held));
+  BOOST_TEST(o->holdReason.find("unknown channel SKU") != std::string::npos);
+  BOOST_TEST(o->lines[0].sku == "555000111");  // the channel's SKU text, kept
+  auto ex = h.exceptions();
+  BOOST_REQUIRE(ex.size() == 1u);
+  BOOST_TEST(ex[0].kind == "unknown_channel_sku");
+  BOOST_TEST(ex[0].reference == "order:" + std::to_string(o->id));
+  // Releasing before the mapping exists names the SKU.
+  auto early = h.hub->releaseHold(o->id);
+  BOOST_TEST(early.error().message.find("555000111") != std::string::npos);
+  BOOST_REQUIRE(h.hub->putMapping({domain::Channel::Shopify, "555000111", "BREAD"}).ok());
+  auto released = h.hub->releaseHold(o->id);
+  BOOST_REQUIRE_MESSAGE(released.ok(), released.error().message);
+  BOOST_TEST((released->status == domain::OrderStatus::Allocated));
+  BOOST_TEST(released->lines[0].sku == "BREAD");
+  BOOST_TEST(h.stock->skuStock("BREAD")->totals.allocated == 2);
+  BOOST_TEST(h.exceptions().empty());  // resolved
+  auto audit = h.stock->audit();
+  BOOST_REQUIRE(audit.ok());
+  BOOST_TEST(audit->violations.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_order_we_cannot_ship_to_is_held_not_dropped) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 5);
+  auto r = h.shopify(shopifyOrder("4004", "2026-11-11T00:00:00Z", "808950810", 1, false, ""), "a");
+  BOOST_TEST(Hub::result(r) == "held");
+  BOOST_TEST(r.body.find("postal_code") != std::string::npos);
+  BOOST_TEST(h.exceptions().at(0).kind == "channel_order_invalid");
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+}
+
+BOOST_AUTO_TEST_CASE(under_the_reject_policy_an_order_short_of_stock_is_recorded_and_raised) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 1);
+  auto r = h.shopify(shopifyOrder("5005", "2026-11-11T00:00:00Z", "808950810", 2), "a");
+  BOOST_TEST(r.status == 200);  // the channel must not retry it forever
+  BOOST_TEST(Hub::result(r) == "rejected");
+  BOOST_TEST(!h.orders->getByExternal(domain::Channel::Shopify, "5005").ok());
+  BOOST_TEST(h.exceptions().at(0).kind == "channel_order_rejected");
+  BOOST_TEST(Hub::result(h.shopify(shopifyOrder("5005", "2026-11-11T00:00:00Z", "808950810", 2), "b")) == "stale");
+}
+
+BOOST_AUTO_TEST_CASE(under_the_backorder_policy_an_order_short_of_stock_waits) {
+  Hub h(domain::ShortagePolicy::Backorder);
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  auto r = h.shopify(shopifyOrder("6006", "2026-11-11T00:00:00Z", "808950810", 2), "a");
+  BOOST_TEST(Hub::result(r) == "backordered");
+  h.receive("APPLE", "A-01-01-1", 2);
+  BOOST_TEST((h.orders->getByExternal(domain::Channel::Shopify, "6006")->status == domain::OrderStatus::Allocated));
+  BOOST_TEST(h.outbox("APPLE")["shopify"] == 0);  // received and reserved at once: nothing to sell
+}
+
+BOOST_AUTO_TEST_CASE(a_lazada_push_is_queued_durably_and_its_duplicate_is_not) {
+  Hub h;
+  const std::string body =
+      R"({"seller_id":"1","message_type":0,"data":{"order_status":"pending","status_update_time":1603698638,"trade_order_id":"260422900198363"},"timestamp":1603766859530,"site":"lazada_sg"})";
+  channels::WebhookRequest r{domain::Channel::Lazada, {{"authorization", channels::lazadaPushSignature("100001", "lz", body)}}, body};
+  auto first = h.hub->handleWebhook(r);
+  BOOST_TEST(first.status == 202);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_inbox") == 1);
+  BOOST_TEST(Hub::result(h.hub->handleWebhook(r)) == "duplicate");
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_inbox") == 1);
+  r.headers["authorization"] = "00" + r.headers["authorization"].substr(2);
+  BOOST_TEST(h.hub->handleWebhook(r).status == 401);
+}
+
+BOOST_AUTO_TEST_CASE(a_pos_sale_decrements_the_store_at_once_and_only_once) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "STORE-01", 3);
+  h.receive("APPLE", "A-01-01-1", 2);
+  auto sale = h.hub->posSale({"TILL1-0001", "STORE-01", {{"APPLE", 2, "", ""}}});
+  BOOST_REQUIRE_MESSAGE(sale.ok(), sale.error().message);
+  BOOST_TEST(!sale->replayed);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.onHand == 3);
+  BOOST_TEST(h.outbox("APPLE")["shopify"] == 3);
+  auto ledger = h.stock->ledger("APPLE", 0, 100);
+  BOOST_TEST(ledger->back().cause == domain::LedgerCause::PosSale);
+  BOOST_TEST(ledger->back().location == "STORE-01");
+  auto again = h.hub->posSale({"TILL1-0001", "STORE-01", {{"APPLE", 2, "", ""}}});
+  BOOST_TEST(again->replayed);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.onHand == 3);
+  // The store has 1 left: selling 2 is refused and changes nothing.
+  auto tooMany = h.hub->posSale({"TILL1-0002", "STORE-01", {{"APPLE", 2, "", ""}}});
+  BOOST_TEST(tooMany.error().kind == ErrorKind::InsufficientStock);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.onHand == 3);
+  auto notStore = h.hub->posSale({"TILL1-0003", "A-01-01-1", {{"APPLE", 1, "", ""}}});
+  BOOST_TEST(notStore.error().message.find("not a store location") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(returns_restock_sellable_units_write_off_damaged_and_never_exceed_what_was_sold) {
+  Hub h;
+  h.receive("APPLE", "STORE-01", 5);
+  BOOST_REQUIRE(h.hub->posSale({"S-9", "STORE-01", {{"APPLE", 3, "", ""}}}).ok());
+  channels::ReturnInput in;
+  in.returnId = "R-1";
+  in.posSaleId = "S-9";
+  in.location = "A-01-01-1";  // bought in store, returned to the warehouse
+  in.lines = {{"APPLE", 1, channels::ReturnCondition::Sellable, "", ""}, {"APPLE", 1, channels::ReturnCondition::Damaged, "", ""}};
+  auto r = h.hub->receiveReturn(in);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.error().message);
+  BOOST_TEST(r->restocked == 1);
+  BOOST_TEST(r->writtenOff == 1);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.onHand == 3);
+  BOOST_TEST(h.stock->ledger("APPLE", 0, 100)->back().cause == domain::LedgerCause::Return);
+  BOOST_TEST(h.hub->receiveReturn(in)->replayed);
+  in.returnId = "R-2";
+  in.lines = {{"APPLE", 2, channels::ReturnCondition::Sellable, "", ""}};
+  auto over = h.hub->receiveReturn(in);
+  BOOST_TEST(over.error().message.find("1 shipped and not yet returned") != std::string::npos);
+  in.posSaleId = "NOPE";
+  BOOST_TEST(h.hub->receiveReturn(in).error().kind == ErrorKind::NotFound);
+  // A channel order's return is checked against what was shipped.
+  BOOST_REQUIRE(h.db->write([&](store::Tx& tx) -> Status {
+                    domain::Order o;
+                    o.channel = domain::Channel::Shopee;
+                    o.externalId = "220810QYP6D1UB";
+                    o.status = domain::OrderStatus::Shipped;
+                    o.lines.push_back({1, "APPLE", "", 2, 0, 2, 0, 2});
+                    return store::OrderRepository(tx).insert(o).ok() ? Status{} : Status(Error{ErrorKind::Internal, "insert"});
+                  }).ok());
+  channels::ReturnInput ch;
+  ch.returnId = "R-3";
+  ch.channel = domain::Channel::Shopee;
+  ch.externalId = "220810QYP6D1UB";
+  ch.location = "STORE-01";
+  ch.lines = {{"APPLE", 2, channels::ReturnCondition::Sellable, "", ""}};
+  auto ok = h.hub->receiveReturn(ch);
+  BOOST_REQUIRE_MESSAGE(ok.ok(), ok.error().message);
+  BOOST_TEST(ok->orderId > 0);
+  auto audit = h.stock->audit();
+  BOOST_REQUIRE(audit.ok());
+  BOOST_TEST(audit->violations.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

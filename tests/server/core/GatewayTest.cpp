@@ -1,0 +1,198 @@
+// wmsd's handheld gateway, end to end: a real mosquitto, a real wmsd and
+// scripted devices over MQTT.
+#define BOOST_TEST_MODULE server_gateway
+#include <boost/test/unit_test.hpp>
+
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "wms/protocol/Codec.h"
+#include "wms/protocol/Topics.h"
+#include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/ScriptedDevice.h"
+#include "wms/testsupport/WmsdProcess.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+
+namespace {
+
+// A broker with two devices and a wmsd logged in as the server, with one
+// worker badge known.
+struct Site {
+  MosquittoBroker broker;
+  WmsdProcess wmsd;
+
+  explicit Site(std::map<std::string, std::string> extra = {})
+      : broker(MosquittoBroker::Options{2, {}, false, false}), wmsd(options(extra)) {
+    BOOST_REQUIRE_EQUAL(wmsd.post("/api/v1/workers", R"({"badge":"B-100","name":"Siti"})").status, 201);
+    // The gateway subscribes once connected; wait for that before devices talk.
+    for (int i = 0; i < 200 && wmsd.get("/metrics").body.find("mqtt_connects_total") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+
+  WmsdProcess::Options options(std::map<std::string, std::string> extra) {
+    WmsdProcess::Options o;
+    o.settings = {{"mqtt.uri", broker.uri()},
+                  {"mqtt.username", broker.server().username},
+                  {"mqtt.password", broker.server().password}};
+    for (auto& [k, v] : extra) o.settings[k] = v;
+    return o;
+  }
+
+  std::unique_ptr<ScriptedDevice> device(std::size_t i) {
+    return std::make_unique<ScriptedDevice>(broker.uri(), broker.device(i).username, broker.device(i).password);
+  }
+
+  // Scans recorded by wmsd for a device, read from its database file.
+  std::int64_t scans(const std::string& device) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(wmsd.dbPath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM scans WHERE device = ?", -1, &stmt, nullptr);
+    sqlite3_bind_text(stmt, 1, device.c_str(), -1, SQLITE_TRANSIENT);
+    std::int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+  }
+
+  std::int64_t metric(const std::string& line) {
+    auto body = wmsd.get("/metrics").body;
+    auto at = body.find(line + " ");
+    return at == std::string::npos ? 0 : std::stoll(body.substr(at + line.size() + 1));
+  }
+};
+
+protocol::Scan scanOf(const std::string& barcode) {
+  protocol::Scan s;
+  s.barcode = barcode;
+  return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_known_badge_signs_in_and_an_unknown_one_is_refused_with_the_reason) {
+  Site site;
+  auto dev = site.device(0);
+  protocol::SignIn good;
+  good.badge = "B-100";
+  auto ack = dev->ackFor(dev->send(good));
+  BOOST_REQUIRE(ack);
+  BOOST_CHECK(ack->result == protocol::AckResult::Applied);
+  protocol::SignIn bad;
+  bad.badge = "B-999";
+  auto refused = dev->ackFor(dev->send(bad));
+  BOOST_REQUIRE(refused);
+  BOOST_CHECK(refused->result == protocol::AckResult::Rejected);
+  BOOST_REQUIRE(refused->error);
+  BOOST_TEST(refused->error->message == "unknown badge 'B-999'");
+  BOOST_TEST(site.wmsd.get("/api/v1/devices").body.find("\"badge\":\"B-100\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_same_event_delivered_twice_is_applied_once_and_acked_duplicate) {
+  Site site;
+  auto dev = site.device(0);
+  protocol::Scan scan = scanOf("4006381333931");
+  scan.eventId = "session1-1";
+  auto first = dev->ackFor(dev->send(scan));
+  auto second = dev->ackFor(dev->send(scan));
+  BOOST_REQUIRE(first);
+  BOOST_REQUIRE(second);
+  BOOST_CHECK(first->result == protocol::AckResult::Applied);
+  BOOST_CHECK(second->result == protocol::AckResult::Duplicate);
+  BOOST_TEST(site.scans(dev->id()) == 1);
+  // The same event id from another device is another event.
+  auto other = site.device(1);
+  BOOST_CHECK(other->ackFor(other->send(scan))->result == protocol::AckResult::Applied);
+}
+
+BOOST_AUTO_TEST_CASE(bad_payloads_are_refused_counted_and_never_applied_and_wmsd_carries_on) {
+  Site site;
+  auto dev = site.device(0);
+  dev->sendRaw(protocol::Channel::Events, "{not json");
+  dev->sendRaw(protocol::Channel::Events, R"({"type":"scan","v":1,"device":"dev-1","ts":1,"event_id":"e-1","barcode":7})");
+  dev->sendRaw(protocol::Channel::Events, R"({"type":"scan","v":2,"device":"dev-1","ts":1,"event_id":"e-2","barcode":"x"})");
+  dev->sendRaw(protocol::Channel::Events, std::string(70 * 1024, ' '));
+  // Claims to be another device on its own topic: refused, nothing applied.
+  dev->sendRaw(protocol::Channel::Events, R"({"type":"scan","v":1,"device":"dev-2","ts":1,"event_id":"e-3","barcode":"x"})");
+  auto wrongType = dev->ackFor("e-1");
+  BOOST_REQUIRE(wrongType);
+  BOOST_CHECK(wrongType->result == protocol::AckResult::Rejected);
+  BOOST_TEST(wrongType->error->message.find("barcode") != std::string::npos);
+  auto wrongVersion = dev->ackFor("e-2");
+  BOOST_REQUIRE(wrongVersion);
+  BOOST_CHECK(wrongVersion->result == protocol::AckResult::Rejected);
+  // Undecodable payloads get an error message (no event id to ack).
+  auto error = dev->waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::ServerError>(m); });
+  BOOST_REQUIRE(error);
+  // Then a good event still works.
+  BOOST_CHECK(dev->ackFor(dev->send(scanOf("ok")))->result == protocol::AckResult::Applied);
+  BOOST_TEST(site.scans("dev-1") == 1);
+  BOOST_TEST(site.scans("dev-2") == 0);
+  BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"malformed\"}") >= 1);
+  BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"forbidden\"}") == 1);
+  BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"too_large\"}") == 1);
+  BOOST_TEST(site.wmsd.get("/healthz").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(a_device_cannot_publish_on_another_devices_topic) {
+  Site site;
+  auto dev1 = site.device(0);
+  auto dev2 = site.device(1);
+  // dev-1 writes an event onto dev-2's topic: the broker's ACL drops it.
+  protocol::Scan forged = scanOf("forged");
+  forged.device = "dev-2";
+  forged.ts = ScriptedDevice::nowMs();
+  forged.eventId = "forged-1";
+  (void)dev1->client().publish(protocol::topicFor("dev-2", protocol::Channel::Events),
+                               protocol::encode(protocol::Message(forged)), 1, false);
+  // A real event of dev-2 afterwards is applied: by then the forged one would have been.
+  BOOST_REQUIRE(dev2->ackFor(dev2->send(scanOf("real")))->result == protocol::AckResult::Applied);
+  BOOST_TEST(site.scans("dev-2") == 1);
+  BOOST_TEST(!dev2->ackFor("forged-1", std::chrono::milliseconds(300)));
+}
+
+BOOST_AUTO_TEST_CASE(a_broker_restart_in_the_middle_loses_no_event) {
+  Site site;
+  auto dev = site.device(0);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(dev->send(scanOf("before-" + std::to_string(i))));
+  for (const auto& id : ids) BOOST_REQUIRE(dev->ackFor(id));
+  site.broker.restart();
+  // Sent while both clients reconnect: Paho buffers them and the persistent
+  // sessions deliver them once the broker is back.
+  std::vector<std::string> later;
+  for (int i = 0; i < 20; ++i) later.push_back(dev->send(scanOf("after-" + std::to_string(i))));
+  for (const auto& id : later) {
+    auto ack = dev->ackFor(id, std::chrono::seconds(30));
+    BOOST_REQUIRE_MESSAGE(ack, "no ack for " << id);
+  }
+  BOOST_TEST(site.scans("dev-1") == 25);
+}
+
+BOOST_AUTO_TEST_CASE(presence_is_tracked_and_a_silent_device_is_raised_to_the_supervisor) {
+  Site site(std::map<std::string, std::string>{{"devices.silent_after_s", "5"}});
+  auto dev = site.device(0);
+  protocol::Presence online;
+  online.app = "test/1";
+  dev->send(online);
+  protocol::Heartbeat hb;
+  hb.battery = 80;
+  hb.rssi = -60;
+  dev->send(hb);
+  bool seenOnline = false;
+  for (int i = 0; i < 100 && !seenOnline; ++i) {
+    seenOnline = site.wmsd.get("/api/v1/devices").body.find("\"state\":\"online\"") != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_REQUIRE(seenOnline);
+  bool raised = false;
+  for (int i = 0; i < 200 && !raised; ++i) {
+    raised = site.wmsd.get("/api/v1/exceptions").body.find("device_silent") != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_TEST(raised);
+  BOOST_TEST(site.wmsd.get("/api/v1/devices").body.find("\"state\":\"silent\"") != std::string::npos);
+}
