@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(an_enabled_channel_reads_its_settings) {
                                {"channels.shopify.push_rate", "2.5"},
                                {"channels.retry_max_ms", "5000"},
                                {"channels.on_shortage", "backorder"}});
-  BOOST_REQUIRE_MESSAGE(c.ok(), c.error().message);
+  BOOST_REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
   const auto& s = c->settings(domain::Channel::Shopify);
   BOOST_TEST(s.enabled);
   BOOST_TEST(s.apiBase == "http://127.0.0.1:9000/shopify");  // trailing slash dropped

@@ -83,6 +83,7 @@ ChannelsWorld::ChannelsWorld(std::map<std::string, std::string> extra, std::vect
   for (auto& [k, v] : extra) settings[k] = v;
   WmsdProcess::Options o;
   o.settings = settings;
+  o.dataDir = wmsdDir.path();
   wmsd = std::make_unique<WmsdProcess>(o);
   auto r = emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) + R"("})");
   if (r.status != 200) throw std::runtime_error("cannot configure the emulator: " + r.body);
@@ -92,22 +93,14 @@ ChannelsWorld::ChannelsWorld(std::map<std::string, std::string> extra, std::vect
     throw std::runtime_error("cannot create a store location");
 }
 
-void ChannelsWorld::restartWmsd() {
+void ChannelsWorld::crashAndRestartWmsd() {
+  wmsd->kill9();
   WmsdProcess::Options o;
   o.settings = settings;
-  o.dataDir = wmsd->dataDir();
-  // The old process object keeps its folder only if it does not own it: take over the folder first.
-  auto dir = wmsd->dataDir();
-  wmsd->kill9();
-  WmsdProcess::Options again;
-  again.settings = settings;
-  again.dataDir = dir;
-  auto fresh = std::make_unique<WmsdProcess>(again);
-  // Keep the first process object (it owns the folder) alive; it has no process now.
-  static std::vector<std::unique_ptr<WmsdProcess>> graveyard;
-  graveyard.push_back(std::move(wmsd));
-  wmsd = std::move(fresh);
-  emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) + R"("})");
+  o.dataDir = wmsdDir.path();
+  wmsd = std::make_unique<WmsdProcess>(o);
+  auto r = emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) + R"("})");
+  if (r.status != 200) throw std::runtime_error("cannot configure the emulator: " + r.body);
 }
 
 std::string ChannelsWorld::channelSku(const std::string& channel, const std::string& sku) {

@@ -41,11 +41,12 @@ struct ChannelsWorld {
   explicit ChannelsWorld(std::map<std::string, std::string> extra = {}, std::vector<std::string> emuArgs = {});
 
   EmuProcess emu;
+  TempDir wmsdDir{"wmsd-channels"};  // wmsd's data, kept across restarts
   std::unique_ptr<WmsdProcess> wmsd;
   std::map<std::string, std::string> settings;
 
-  // Restarts wmsd on the same data folder (after kill9 or stop).
-  void restartWmsd();
+  // Kills wmsd with SIGKILL (a crash) and starts it again on the same data.
+  void crashAndRestartWmsd();
   // Creates a SKU with `qty` units at A-01-01-1 and lists it on every channel
   // under the channel SKUs of channelSku().
   void stockAndList(const std::string& sku, std::int64_t qty);

@@ -23,7 +23,7 @@ BOOST_AUTO_TEST_SUITE(payloads)
 
 BOOST_AUTO_TEST_CASE(shopify_order_is_normalised_with_its_id_kept_exactly) {
   auto o = parseShopifyOrder(fixture("shopify/orders-create.json"));
-  BOOST_REQUIRE_MESSAGE(o.ok(), o.error().message);
+  BOOST_REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
   BOOST_TEST(o->externalId == "820982911946154508");  // above 2^53: a double would give ...4500
   BOOST_TEST((o->state == OrderState::Open));
   BOOST_TEST(o->createdAtMs == 1640995200000);  // 2021-12-31T19:00:00-05:00 = 2022-01-01T00:00:00Z
@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(shopify_ids_above_2_pow_53_survive_as_text_and_as_numbers) 
   const std::string body = R"({"id":9007199254740993,"created_at":"2026-11-11T00:00:00Z","updated_at":"2026-11-11T00:00:00Z",)"
                            R"("line_items":[{"id":"9007199254740995","variant_id":18446744073709551615,"quantity":1}]})";
   auto o = parseShopifyOrder(body);
-  BOOST_REQUIRE_MESSAGE(o.ok(), o.error().message);
+  BOOST_REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
   BOOST_TEST(o->externalId == "9007199254740993");
   BOOST_TEST(o->lines[0].externalLineId == "9007199254740995");
   BOOST_TEST(o->lines[0].skuKeys.front() == "18446744073709551615");  // the largest unsigned 64-bit id
@@ -55,7 +55,7 @@ BOOST_AUTO_TEST_CASE(shopify_cancelled_order_and_store_pickup) {
   BOOST_TEST((c->state == OrderState::Cancelled));
   BOOST_TEST(c->updatedAtMs == 1641028500000);
   auto p = parseShopifyOrder(fixture("shopify/store-pickup.json"));
-  BOOST_REQUIRE_MESSAGE(p.ok(), p.error().message);
+  BOOST_REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().message));
   BOOST_TEST((p->serviceLevel == domain::ServiceLevel::StorePickup));
   BOOST_TEST(p->shipTo.name == "Mei Lim");  // no shipping address: the customer's name
 }
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(lazada_push_then_order_with_one_item_row_per_unit) {
   BOOST_TEST(n->status == "unpaid");
   BOOST_TEST(n->updatedAtMs == 1603698638000);
   auto o = parseLazadaOrder(fixture("lazada/get-order.json"), fixture("lazada/get-order-items.json"));
-  BOOST_REQUIRE_MESSAGE(o.ok(), o.error().message);
+  BOOST_REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
   BOOST_TEST(o->externalId == "260422900198363");
   BOOST_REQUIRE(o->lines.size() == 1u);  // two units of one SKU; the cancelled cable is not shipped
   BOOST_TEST(o->lines[0].qty == 2);
@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(shopee_push_and_order_detail) {
   BOOST_TEST(n->orderId == "220810QYP6D1UB");
   BOOST_TEST(n->status == "READY_TO_SHIP");
   auto o = parseShopeeOrderDetail(fixture("shopee/get-order-detail.json"), "220810QYP6D1UB");
-  BOOST_REQUIRE_MESSAGE(o.ok(), o.error().message);
+  BOOST_REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
   BOOST_REQUIRE(o->lines.size() == 2u);
   BOOST_TEST(o->lines[0].skuKeys == (std::vector<std::string>{"BOTTLE-BLUE", "BOTTLE", "17582914:1000324712"}));
   BOOST_TEST(o->lines[0].qty == 2);
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(tiktok_webhook_and_order_detail_with_one_line_item_per_unit
   BOOST_TEST(n->eventKey == "7327112393057371910");
   BOOST_TEST(n->orderId == "576461413038785752");
   auto o = parseTikTokOrderDetail(fixture("tiktok/order-detail.json"), "576461413038785752");
-  BOOST_REQUIRE_MESSAGE(o.ok(), o.error().message);
+  BOOST_REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
   BOOST_REQUIRE(o->lines.size() == 2u);
   BOOST_TEST(o->lines[0].skuKeys == (std::vector<std::string>{"MUG-WHITE", "2729382476852921000"}));
   BOOST_TEST(o->lines[0].qty == 2);
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(tiktok_webhook_and_order_detail_with_one_line_item_per_unit
 
 BOOST_AUTO_TEST_CASE(amazon_orders_keep_mfn_only_and_items_skip_cancelled_quantities) {
   auto page = parseAmazonOrders(fixture("amazon/get-orders.json"));
-  BOOST_REQUIRE_MESSAGE(page.ok(), page.error().message);
+  BOOST_REQUIRE_MESSAGE(page.ok(), (page.ok() ? "" : page.error().message));
   BOOST_REQUIRE(page->orders.size() == 1u);
   BOOST_TEST(page->skippedAfn == 1u);
   BOOST_TEST(page->nextToken == "2YgYW55IGNhcm5hbCBwbGVhc3VyZS4=");

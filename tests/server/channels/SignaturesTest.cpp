@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(shopify_webhook_signature_is_base64_hmac_of_the_raw_body) {
 BOOST_AUTO_TEST_CASE(shopify_verification_refuses_missing_malformed_and_wrong_signatures) {
   const std::string good = shopifyWebhookSignature("hush", kBody);
   auto missing = verifyShopifyWebhook("hush", kBody, "");
-  BOOST_TEST(missing.error().kind == ErrorKind::Unauthorized);
+  BOOST_TEST((missing.error().kind == ErrorKind::Unauthorized));
   BOOST_TEST(missing.error().message.find("missing") != std::string::npos);
   BOOST_TEST(verifyShopifyWebhook("hush", kBody, "not base64!").error().message.find("not a base64") != std::string::npos);
   BOOST_TEST(verifyShopifyWebhook("other", kBody, good).error().message.find("mismatch") != std::string::npos);
@@ -98,7 +98,7 @@ BOOST_AUTO_TEST_CASE(lazada_and_tiktok_push_signatures_are_hex_hmac_of_app_key_a
   BOOST_TEST(verifyLazadaPush("100001", "lz-secret", kBody, sig).ok());
   BOOST_TEST(verifyLazadaPush("100001", "lz-secret", kBody, toHexUpper(*fromHex(sig))).ok());  // either case
   BOOST_TEST(!verifyLazadaPush("100002", "lz-secret", kBody, sig).ok());                       // other app key
-  BOOST_TEST(verifyTikTokWebhook("tt-app", "tt-secret", kBody, "").error().kind == ErrorKind::Unauthorized);
+  BOOST_TEST((verifyTikTokWebhook("tt-app", "tt-secret", kBody, "").error().kind == ErrorKind::Unauthorized));
 }
 
 BOOST_AUTO_TEST_CASE(shopee_push_signature_covers_the_callback_url_and_body) {

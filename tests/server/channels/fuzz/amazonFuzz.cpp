@@ -1,0 +1,13 @@
+// Fuzzes Amazon SP-API's getOrders and getOrderItems parsers.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "wms/channels/Payloads.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)wms::channels::parseAmazonOrders(text);
+  (void)wms::channels::parseAmazonOrderItems(text);
+  return 0;
+}

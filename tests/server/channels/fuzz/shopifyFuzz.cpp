@@ -1,0 +1,14 @@
+// Fuzzes the Shopify order parser: it must return a value or an error for any
+// bytes, never crash, hang or read out of bounds.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "wms/channels/Payloads.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)wms::channels::parseShopifyOrder(text);
+  (void)wms::channels::parseTimestamp(text.substr(0, 64));
+  return 0;
+}

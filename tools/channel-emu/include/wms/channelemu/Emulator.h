@@ -1,0 +1,154 @@
+// wms-channel-emu: the five marketplaces on one loopback port, for tests,
+// the demo and the channels bench. Each channel's endpoints live under its
+// own path prefix (/shopify, /lazada, /shopee, /tiktok, /amazon), so wmsd's
+// channels.<name>.api_base points at http://127.0.0.1:<port>/<name>.
+//
+// What it does, per channel, in the channel's documented shapes:
+//   - keeps orders and sends them to wmsd as signed webhooks / pushes
+//     (Shopify: the whole order; Lazada, Shopee, TikTok: a push, then serves
+//     the order-detail endpoints wmsd fetches); Amazon orders wait to be polled
+//     (getOrders with LastUpdatedAfter/NextToken, getOrderItems);
+//   - accepts stock updates (Shopify inventory_levels/set, Lazada
+//     UpdatePriceQuantity, Shopee update_stock, TikTok inventory update, Amazon
+//     listings patch), checking the request signatures it can, and records them;
+//   - enforces per-channel rate limits with 429 + Retry-After, and fails on
+//     demand (down: 503 on everything; error: 500; throttle: 429) for a time;
+//   - runs scenarios: N orders at R per second across channels with given
+//     fractions of duplicate deliveries, late cancels and out-of-order updates.
+// The control API is under /_emu (docs/channels.md lists it).
+//
+// Threading: all methods are thread-safe. Webhooks are sent by a pool of
+// sender threads; the HTTP server has its own threads. stop() (or the
+// destructor) stops both.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/domain/Order.h"
+
+namespace wms::channelemu {
+
+struct Secrets {
+  std::string shopifySecret = "shopify-secret";
+  std::string lazadaAppKey = "100001";
+  std::string lazadaSecret = "lazada-secret";
+  std::string shopeePartnerId = "2001";
+  std::string shopeePartnerKey = "shopee-key";
+  std::string shopeeCallbackUrl = "https://wms.example/api/v1/channels/shopee/webhooks";
+  std::string tiktokAppKey = "tt-app";
+  std::string tiktokSecret = "tiktok-secret";
+};
+
+struct RateLimit {
+  double perSecond = 200;  // stock updates and order-detail calls per channel
+  double burst = 400;
+};
+
+struct Options {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: any free port
+  std::string wmsdUrl;     // where webhooks go, e.g. http://127.0.0.1:8080 (may be set later)
+  Secrets secrets;
+  std::map<domain::Channel, RateLimit> rateLimits;  // default RateLimit for channels not listed
+  int senderThreads = 4;
+};
+
+struct Line {
+  std::string channelSku;  // Shopee "item:model", TikTok "product:sku" or a seller SKU
+  std::int64_t qty = 1;
+};
+
+struct NewOrder {
+  domain::Channel channel = domain::Channel::Shopify;
+  std::string id;  // "" = generated (Shopify ids above 2^53)
+  std::vector<Line> lines;
+  bool pickup = false;   // Shopify store pickup
+  bool badAddress = false;  // no postal code / city (held by wmsd)
+};
+
+// One stock update a channel received.
+struct StockUpdate {
+  domain::Channel channel = domain::Channel::Shopify;
+  std::string key;  // Shopify inventory_item_id, Lazada SellerSku, Shopee item:model, TikTok product:sku, Amazon SKU
+  std::int64_t quantity = 0;
+  std::int64_t atMs = 0;  // system clock, ms
+};
+
+enum class FaultMode { None, Down, Error, Throttle };
+
+struct Scenario {
+  std::int64_t orders = 100;
+  double perSecond = 50;
+  std::map<domain::Channel, std::vector<std::string>> skus;  // channel SKUs to order, per channel (channels without are skipped)
+  double duplicates = 0;   // fraction of deliveries sent twice
+  double lateCancels = 0;  // fraction of orders cancelled after they were delivered
+  double outOfOrder = 0;   // fraction of orders whose newer update is delivered before the create
+  std::int64_t maxQty = 2;
+  std::uint64_t seed = 1;
+};
+
+struct ScenarioProgress {
+  bool running = false;
+  std::int64_t created = 0;
+  std::int64_t deliveries = 0;  // webhooks sent (including duplicates)
+  std::map<int, std::int64_t> statuses;  // wmsd's answers by HTTP status (0: no answer)
+  std::int64_t cancels = 0;
+};
+
+class Emulator {
+ public:
+  // Starts serving. Unavailable if the port cannot be bound.
+  static Result<std::unique_ptr<Emulator>> start(Options options);
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  std::uint16_t port() const;
+  std::string baseUrl(domain::Channel channel) const;  // http://127.0.0.1:<port>/<channel>
+  void setWmsdUrl(const std::string& url);
+
+  // Creates an order and delivers it (Amazon: stores it for polling).
+  // Returns its id. Invalid for a channel that is not a marketplace or no lines.
+  Result<std::string> createOrder(const NewOrder& order, bool deliver = true);
+  // Cancels it on the channel (newer timestamp) and delivers that.
+  Status cancelOrder(domain::Channel channel, const std::string& id, bool deliver = true);
+  // Sends the order's last delivery again, same event id (a duplicate).
+  Status redeliver(domain::Channel channel, const std::string& id);
+  // Delivers the order's creation (the first state) again, after newer states.
+  Status deliverStale(domain::Channel channel, const std::string& id);
+  // Waits until every queued delivery got an answer (or timeoutMs passed);
+  // false on timeout.
+  bool drain(std::int64_t timeoutMs);
+
+  void setFault(domain::Channel channel, FaultMode mode, std::int64_t forMs);
+  std::vector<StockUpdate> stockUpdates(domain::Channel channel) const;
+  // The latest quantity per key.
+  std::map<std::string, StockUpdate> latestStock(domain::Channel channel) const;
+  void clearStockUpdates();
+
+  // Starts a scenario in the background (one at a time; Conflict if running).
+  Status startScenario(const Scenario& scenario);
+  ScenarioProgress scenarioProgress() const;
+
+  // wmsd's answers to deliveries so far, by HTTP status.
+  std::map<int, std::int64_t> deliveryStatuses() const;
+
+  void stop();
+
+  struct Impl;  // internal (its HTTP handlers need it)
+
+ private:
+  explicit Emulator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The key under which a wmsd listing's pushes are recorded (see StockUpdate::key).
+std::string pushKey(domain::Channel channel, const std::string& channelSku, const std::string& listingRef);
+
+}  // namespace wms::channelemu

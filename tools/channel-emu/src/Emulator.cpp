@@ -1,0 +1,963 @@
+#include "wms/channelemu/Emulator.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "Payloads.h"
+#include "wms/channels/ChannelConfig.h"
+#include "wms/channels/Signatures.h"
+#include "wms/channels/SyncPolicy.h"
+
+namespace wms::channelemu {
+namespace {
+
+std::int64_t nowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string jsonText(const Poco::JSON::Object& o) {
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(o, out);
+  return out.str();
+}
+
+std::string errorJson(const std::string& kind, const std::string& detail) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("error", kind);
+  o.set("detail", detail);
+  return jsonText(o);
+}
+
+std::vector<std::string> split(const std::string& path) {
+  std::vector<std::string> out;
+  std::stringstream ss(path);
+  for (std::string part; std::getline(ss, part, '/');) {
+    if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+
+struct Delivery {
+  domain::Channel channel = domain::Channel::Shopify;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+}  // namespace
+
+std::string pushKey(domain::Channel channel, const std::string& channelSku, const std::string& listingRef) {
+  switch (channel) {
+    case domain::Channel::Shopify:
+    case domain::Channel::Shopee: return listingRef.empty() ? channelSku : listingRef;
+    case domain::Channel::TikTok: {
+      const std::string ref = listingRef.empty() ? channelSku : listingRef;
+      auto colon = ref.find(':');
+      if (colon == std::string::npos) return ref + ":" + channelSku;
+      return ref;
+    }
+    default: return channelSku;
+  }
+}
+
+struct Emulator::Impl {
+  Options options;
+  std::uint16_t port = 0;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+
+  mutable std::mutex mutex;  // protects everything below
+  std::condition_variable sendCv, drainCv;
+  std::string wmsdUrl;
+  std::map<domain::Channel, std::map<std::string, EmuOrder>> orders;
+  std::map<domain::Channel, std::map<std::string, Delivery>> lastDelivery, firstDelivery;
+  std::deque<Delivery> outgoing;
+  std::int64_t inFlight = 0;
+  std::map<int, std::int64_t> statuses;
+  std::vector<StockUpdate> updates;
+  std::map<domain::Channel, std::pair<FaultMode, std::int64_t>> faults;
+  std::map<domain::Channel, std::unique_ptr<channels::TokenBucket>> buckets;
+  std::int64_t nextId = 0;
+  std::int64_t lastSecond = 0;
+  std::mt19937_64 rng{42};
+  bool stopping = false;
+  ScenarioProgress progress;
+  Emulator* self = nullptr;  // set once constructed; for the control API's scenario calls
+  std::vector<std::thread> senders;
+  std::thread scenarioThread;
+
+  // --- orders and deliveries (mutex held) ---------------------------------
+
+  // Every state of an order gets a strictly newer second: the channels'
+  // timestamps have one-second resolution and wmsd orders states by them.
+  std::int64_t tick(std::int64_t previous) {
+    std::int64_t s = std::max(nowMs() / 1000, previous + 1);
+    lastSecond = std::max(lastSecond, s);
+    return s;
+  }
+
+  std::string newId(domain::Channel ch) {
+    ++nextId;
+    switch (ch) {
+      case domain::Channel::Shopify: return std::to_string(9007199254740993LL + nextId * 7);  // above 2^53
+      case domain::Channel::Lazada: return std::to_string(260422900000000LL + nextId);
+      case domain::Channel::Shopee: {
+        static const char* a = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        std::string s = "2611" + std::to_string(100000 + nextId % 900000);
+        for (int i = 0; i < 4; ++i) s += a[(nextId >> (5 * i)) & 31];
+        return s;
+      }
+      case domain::Channel::TikTok: return std::to_string(576460752303423488LL + nextId);
+      default: {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%03lld-%07lld-%07lld", static_cast<long long>(100 + nextId % 900),
+                      static_cast<long long>(nextId), static_cast<long long>((nextId * 7919) % 10000000));
+        return buf;
+      }
+    }
+  }
+
+  Delivery delivery(const EmuOrder& o, const std::string& topic) {
+    Delivery d;
+    d.channel = o.channel;
+    const auto& s = options.secrets;
+    switch (o.channel) {
+      case domain::Channel::Shopify:
+        d.body = shopifyOrder(o);
+        d.headers = {{"X-Shopify-Topic", topic},
+                     {"X-Shopify-Hmac-Sha256", channels::shopifyWebhookSignature(s.shopifySecret, d.body)},
+                     {"X-Shopify-Shop-Domain", "wms-demo.myshopify.com"},
+                     {"X-Shopify-API-Version", "2024-01"},
+                     {"X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-" + std::to_string(1000000000000LL + ++nextId)},
+                     {"X-Shopify-Triggered-At", isoUtc(o.updatedSec)}};
+        break;
+      case domain::Channel::Lazada:
+        d.body = lazadaPush(o);
+        d.headers = {{"Authorization", channels::lazadaPushSignature(s.lazadaAppKey, s.lazadaSecret, d.body)}};
+        break;
+      case domain::Channel::Shopee:
+        d.body = shopeePush(o);
+        d.headers = {{"Authorization", channels::shopeePushSignature(s.shopeePartnerKey, s.shopeeCallbackUrl, d.body)}};
+        break;
+      case domain::Channel::TikTok:
+        d.body = tiktokWebhook(o, "TTN" + std::to_string(7000000000000LL + ++nextId));
+        d.headers = {{"Authorization", channels::tiktokWebhookSignature(s.tiktokAppKey, s.tiktokSecret, d.body)}};
+        break;
+      default:
+        break;
+    }
+    return d;
+  }
+
+  void send(const Delivery& d) {
+    if (d.channel == domain::Channel::Amazon) return;
+    outgoing.push_back(d);
+    sendCv.notify_one();
+  }
+
+  Result<std::string> create(const NewOrder& in, bool deliver) {
+    if (!channels::isMarketplace(in.channel)) return Error{ErrorKind::Invalid, "not a marketplace"};
+    if (in.lines.empty()) return Error{ErrorKind::Invalid, "an order needs lines"};
+    EmuOrder o;
+    o.channel = in.channel;
+    o.id = in.id.empty() ? newId(in.channel) : in.id;
+    if (orders[in.channel].count(o.id)) return Error{ErrorKind::Conflict, "order " + o.id + " exists"};
+    o.lines = in.lines;
+    o.pickup = in.pickup;
+    o.badAddress = in.badAddress;
+    o.createdSec = o.updatedSec = tick(0);
+    Delivery d = delivery(o, "orders/create");
+    firstDelivery[o.channel][o.id] = d;
+    lastDelivery[o.channel][o.id] = d;
+    orders[o.channel][o.id] = o;
+    if (deliver) send(d);
+    return o.id;
+  }
+
+  Status change(domain::Channel ch, const std::string& id, bool cancel, bool deliver) {
+    auto it = orders[ch].find(id);
+    if (it == orders[ch].end()) return Error{ErrorKind::NotFound, "no order " + id};
+    auto& o = it->second;
+    if (cancel) o.cancelled = true;
+    else o.updated = true;
+    o.updatedSec = tick(o.updatedSec);
+    Delivery d = delivery(o, cancel ? "orders/cancelled" : "orders/updated");
+    lastDelivery[ch][id] = d;
+    if (deliver) send(d);
+    return {};
+  }
+
+  // --- the sender pool --------------------------------------------------------
+
+  void senderLoop() {
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    std::string sessionBase;
+    for (;;) {
+      Delivery d;
+      std::string base;
+      {
+        std::unique_lock lock(mutex);
+        sendCv.wait(lock, [&] { return stopping || (!outgoing.empty() && !wmsdUrl.empty()); });
+        if (stopping) return;
+        d = std::move(outgoing.front());
+        outgoing.pop_front();
+        ++inFlight;
+        base = wmsdUrl;
+      }
+      int status = 0;
+      // Channels retry failed deliveries; a few quick retries stand in for that.
+      for (int attempt = 0; attempt < 5 && status == 0; ++attempt) {
+        try {
+          if (!session || sessionBase != base) {
+            Poco::URI uri(base);
+            session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+            session->setKeepAlive(true);
+            session->setTimeout(Poco::Timespan(30, 0));
+            sessionBase = base;
+          }
+          Poco::Net::HTTPRequest req("POST", std::string("/api/v1/channels/") + domain::toString(d.channel) + "/webhooks",
+                                     Poco::Net::HTTPMessage::HTTP_1_1);
+          req.setKeepAlive(true);
+          req.setContentType("application/json");
+          req.setContentLength(static_cast<std::streamsize>(d.body.size()));
+          for (const auto& [k, v] : d.headers) req.set(k, v);
+          session->sendRequest(req) << d.body;
+          Poco::Net::HTTPResponse res;
+          std::istream& in = session->receiveResponse(res);
+          std::string ignored;
+          Poco::StreamCopier::copyToString(in, ignored);
+          status = static_cast<int>(res.getStatus());
+          if (status >= 500) {
+            status = attempt == 4 ? status : 0;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+          }
+        } catch (const std::exception&) {
+          session.reset();
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+      std::lock_guard lock(mutex);
+      ++statuses[status];
+      ++progress.statuses[status];
+      --inFlight;
+      drainCv.notify_all();
+    }
+  }
+
+  // --- the channels' endpoints -------------------------------------------------
+
+  // Fault and rate limit of a channel's endpoint; a reply if refused.
+  std::optional<Reply> gate(domain::Channel ch) {
+    std::lock_guard lock(mutex);
+    auto f = faults.find(ch);
+    if (f != faults.end() && f->second.first != FaultMode::None) {
+      if (nowMs() >= f->second.second) {
+        faults.erase(f);
+      } else {
+        switch (f->second.first) {
+          case FaultMode::Down: return Reply{503, errorJson("unavailable", "channel is down (emulated)"), {}};
+          case FaultMode::Error: return Reply{500, errorJson("internal", "channel failed (emulated)"), {}};
+          case FaultMode::Throttle: return Reply{429, errorJson("too_many_requests", "throttled (emulated)"), {{"Retry-After", "1"}}};
+          default: break;
+        }
+      }
+    }
+    auto& bucket = buckets[ch];
+    if (!bucket) {
+      auto it = options.rateLimits.find(ch);
+      RateLimit rl = it == options.rateLimits.end() ? RateLimit{} : it->second;
+      bucket = std::make_unique<channels::TokenBucket>(rl.perSecond, rl.burst, nowMs());
+    }
+    if (auto wait = bucket->tryTake(nowMs()); wait > 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(wait) / 1000.0);
+      return Reply{429, errorJson("too_many_requests", "rate limit exceeded"), {{"Retry-After", buf}}};
+    }
+    return std::nullopt;
+  }
+
+  void record(domain::Channel ch, const std::string& key, std::int64_t qty) {
+    std::lock_guard lock(mutex);
+    updates.push_back({ch, key, qty, nowMs()});
+  }
+
+  static Poco::JSON::Object::Ptr parseObject(const std::string& body) {
+    Poco::JSON::Parser p;
+    return p.parse(body).extract<Poco::JSON::Object::Ptr>();
+  }
+
+  Reply channelRequest(domain::Channel ch, const std::string& method, const std::vector<std::string>& seg,
+                       const Poco::URI& uri, const std::string& body,
+                       const std::map<std::string, std::string>& headers) {
+    if (auto refused = gate(ch)) return *refused;
+    std::map<std::string, std::string> q;
+    std::vector<std::pair<std::string, std::string>> params;
+    for (const auto& [k, v] : uri.getQueryParameters()) {
+      q[k] = v;
+      if (k != "sign") params.emplace_back(k, v);
+    }
+    const std::string path = "/" + [&] {
+      std::string p;
+      for (std::size_t i = 1; i < seg.size(); ++i) p += (i > 1 ? "/" : "") + seg[i];
+      return p;
+    }();
+    const auto& s = options.secrets;
+    auto notFound = Reply{404, errorJson("not_found", "no such endpoint: " + method + " " + path), {}};
+    auto findOrder = [&](const std::string& id) -> std::optional<EmuOrder> {
+      std::lock_guard lock(mutex);
+      auto it = orders[ch].find(id);
+      if (it == orders[ch].end()) return std::nullopt;
+      return it->second;
+    };
+    try {
+      switch (ch) {
+        case domain::Channel::Shopify: {
+          if (method == "POST" && seg.size() == 6 && seg[4] == "inventory_levels" && seg[5] == "set.json") {
+            if (headers.count("x-shopify-access-token") == 0)
+              return Reply{401, errorJson("unauthorized", "missing X-Shopify-Access-Token"), {}};
+            auto o = parseObject(body);
+            record(ch, o->get("inventory_item_id").convert<std::string>(), o->getValue<Poco::Int64>("available"));
+            return Reply{200, R"({"inventory_level":{"available":)" + std::to_string(o->getValue<Poco::Int64>("available")) + "}}", {}};
+          }
+          return notFound;
+        }
+        case domain::Channel::Lazada: {
+          if (!q.count("sign") || q["sign"] != channels::lazadaRequestSignature(s.lazadaSecret, path, params))
+            return Reply{200, R"({"code":"IncompleteSignature","type":"ISV","message":"The request signature does not conform to platform standards"})", {}};
+          if (method == "GET" && path == "/order/get") {
+            auto o = findOrder(q["order_id"]);
+            if (!o) return Reply{200, R"({"code":"ORDER_NOT_FOUND","message":"order not found"})", {}};
+            return Reply{200, lazadaGetOrder(*o), {}};
+          }
+          if (method == "GET" && path == "/order/items/get") {
+            auto o = findOrder(q["order_id"]);
+            if (!o) return Reply{200, R"({"code":"ORDER_NOT_FOUND","message":"order not found"})", {}};
+            return Reply{200, lazadaGetOrderItems(*o), {}};
+          }
+          if (method == "POST" && path == "/product/price_quantity/update") {
+            const std::string& payload = q["payload"];
+            auto tag = [&](const std::string& name) {
+              auto b = payload.find("<" + name + ">"), e = payload.find("</" + name + ">");
+              if (b == std::string::npos || e == std::string::npos) return std::string();
+              return payload.substr(b + name.size() + 2, e - b - name.size() - 2);
+            };
+            record(ch, tag("SellerSku"), std::stoll(tag("Quantity")));
+            return Reply{200, R"({"code":"0","request_id":"0ba2887315178178017221016"})", {}};
+          }
+          return notFound;
+        }
+        case domain::Channel::Shopee: {
+          const std::string expected = channels::shopeeRequestSignature(s.shopeePartnerKey, s.shopeePartnerId, path,
+                                                                        q["timestamp"], q["access_token"], q["shop_id"]);
+          if (q["sign"] != expected) return Reply{403, R"({"error":"error_sign","message":"Wrong sign."})", {}};
+          if (method == "GET" && path == "/api/v2/order/get_order_detail") {
+            std::vector<EmuOrder> found;
+            std::stringstream ss(q["order_sn_list"]);
+            for (std::string id; std::getline(ss, id, ',');) {
+              if (auto o = findOrder(id)) found.push_back(*o);
+            }
+            return Reply{200, shopeeOrderDetail(found), {}};
+          }
+          if (method == "POST" && path == "/api/v2/product/update_stock") {
+            auto o = parseObject(body);
+            auto model = o->getArray("stock_list")->getObject(0);
+            auto stock = model->getArray("seller_stock")->getObject(0);
+            record(ch, o->get("item_id").convert<std::string>() + ":" + model->get("model_id").convert<std::string>(),
+                   stock->getValue<Poco::Int64>("stock"));
+            return Reply{200, R"({"error":"","message":"","response":{"failure_list":[]}})", {}};
+          }
+          return notFound;
+        }
+        case domain::Channel::TikTok: {
+          if (q["sign"] != channels::toHexLower(channels::hmacSha256(s.tiktokSecret, [&] {
+                auto sorted = params;
+                std::sort(sorted.begin(), sorted.end());
+                std::string t = s.tiktokSecret + path;
+                for (const auto& [k, v] : sorted) t += k + v;
+                return t + body + s.tiktokSecret;
+              }())))
+            return Reply{200, R"({"code":106001,"message":"signature is invalid"})", {}};
+          if (method == "GET" && path == "/order/202309/orders") {
+            std::vector<EmuOrder> found;
+            std::stringstream ss(q["ids"]);
+            for (std::string id; std::getline(ss, id, ',');) {
+              if (auto o = findOrder(id)) found.push_back(*o);
+            }
+            return Reply{200, tiktokOrderDetail(found), {}};
+          }
+          if (method == "POST" && seg.size() == 7 && seg[1] == "product" && seg[6] == "update") {
+            auto o = parseObject(body);
+            auto sku = o->getArray("skus")->getObject(0);
+            auto inv = sku->getArray("inventory")->getObject(0);
+            record(ch, seg[4] + ":" + sku->getValue<std::string>("id"), inv->getValue<Poco::Int64>("quantity"));
+            return Reply{200, R"({"code":0,"message":"Success","data":{}})", {}};
+          }
+          return notFound;
+        }
+        case domain::Channel::Amazon: {
+          if (headers.count("x-amz-access-token") == 0)
+            return Reply{403, R"({"errors":[{"code":"Unauthorized","message":"Access to requested resource is denied."}]})", {}};
+          if (method == "GET" && path == "/orders/v0/orders") {
+            std::vector<EmuOrder> all;
+            std::int64_t after = 0;
+            std::size_t start = 0;
+            if (q.count("NextToken")) {
+              auto colon = q["NextToken"].find(':');
+              after = std::stoll(q["NextToken"].substr(0, colon));
+              start = static_cast<std::size_t>(std::stoll(q["NextToken"].substr(colon + 1)));
+            } else {
+              const std::string& t = q["LastUpdatedAfter"];
+              std::tm tm{};
+              if (!strptime(t.c_str(), "%Y-%m-%dT%H:%M:%S", &tm))
+                return Reply{400, R"({"errors":[{"code":"InvalidInput","message":"LastUpdatedAfter is not a date"}]})", {}};
+              after = timegm(&tm);
+            }
+            std::int64_t before;
+            {
+              std::lock_guard lock(mutex);
+              // Only orders whose last update is over: the current second may still change.
+              before = nowMs() / 1000;
+              for (const auto& [id, o] : orders[ch]) {
+                if (o.updatedSec >= after && o.updatedSec < before) all.push_back(o);
+              }
+            }
+            std::sort(all.begin(), all.end(), [](const EmuOrder& a, const EmuOrder& b) {
+              return a.updatedSec != b.updatedSec ? a.updatedSec < b.updatedSec : a.id < b.id;
+            });
+            constexpr std::size_t kPage = 50;
+            std::vector<EmuOrder> page(all.begin() + static_cast<std::ptrdiff_t>(std::min(start, all.size())),
+                                       all.begin() + static_cast<std::ptrdiff_t>(std::min(start + kPage, all.size())));
+            std::string next = start + kPage < all.size() ? std::to_string(after) + ":" + std::to_string(start + kPage) : "";
+            return Reply{200, amazonOrders(page, next, next.empty() ? isoUtc(before - 1) : ""), {}};
+          }
+          if (method == "GET" && seg.size() == 5 && seg[1] == "orders" && seg[4] == "orderItems") {
+            auto o = findOrder(seg[3]);
+            if (!o) return Reply{404, R"({"errors":[{"code":"NotFound","message":"order not found"}]})", {}};
+            return Reply{200, amazonOrderItems(*o), {}};
+          }
+          if (method == "PATCH" && seg.size() == 6 && seg[1] == "listings") {
+            auto o = parseObject(body);
+            auto value = o->getArray("patches")->getObject(0)->getArray("value")->getObject(0);
+            record(ch, seg[5], value->getValue<Poco::Int64>("quantity"));
+            return Reply{200, R"({"sku":")" + seg[5] + R"(","status":"ACCEPTED","submissionId":"f1dc2914-75dd-11ea-bc55-0242ac130003","issues":[]})", {}};
+          }
+          return notFound;
+        }
+        default:
+          return notFound;
+      }
+    } catch (const std::exception& e) {
+      return Reply{400, errorJson("malformed", std::string("cannot read the request: ") + e.what()), {}};
+    }
+  }
+
+  // --- the control API -----------------------------------------------------------
+
+  Reply control(const std::string& method, const std::vector<std::string>& seg, const Poco::URI& uri,
+                const std::string& body);
+
+  Reply handle(const std::string& method, const Poco::URI& uri, const std::string& body,
+               const std::map<std::string, std::string>& headers) {
+    auto seg = split(uri.getPath());
+    if (seg.empty()) return Reply{404, errorJson("not_found", "no such endpoint"), {}};
+    if (seg[0] == "_emu") return control(method, seg, uri, body);
+    auto ch = domain::channelFromString(seg[0]);
+    if (!ch || !channels::isMarketplace(*ch)) return Reply{404, errorJson("not_found", "no channel " + seg[0]), {}};
+    return channelRequest(*ch, method, seg, uri, body, headers);
+  }
+};
+
+namespace {
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(Emulator::Impl& impl) : impl_(impl) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+    Reply r;
+    try {
+      std::string body;
+      if (in.hasContentLength() || in.getChunkedTransferEncoding()) Poco::StreamCopier::copyToString(in.stream(), body);
+      std::map<std::string, std::string> headers;
+      for (const auto& [k, v] : in) {
+        std::string key = k;
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        headers[key] = v;
+      }
+      r = impl_.handle(in.getMethod(), Poco::URI(in.getURI()), body, headers);
+    } catch (const std::exception& e) {
+      r = Reply{400, errorJson("malformed", e.what()), {}};
+    }
+    try {
+      out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
+      out.setContentType("application/json");
+      for (const auto& [k, v] : r.headers) out.set(k, v);
+      out.setContentLength(static_cast<std::streamsize>(r.body.size()));
+      out.send() << r.body;
+    } catch (const std::exception&) {
+    }
+  }
+
+ private:
+  Emulator::Impl& impl_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(Emulator::Impl& impl) : impl_(impl) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(impl_);
+  }
+
+ private:
+  Emulator::Impl& impl_;
+};
+
+std::optional<FaultMode> faultFrom(const std::string& s) {
+  if (s == "none") return FaultMode::None;
+  if (s == "down") return FaultMode::Down;
+  if (s == "error") return FaultMode::Error;
+  if (s == "throttle") return FaultMode::Throttle;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Reply Emulator::Impl::control(const std::string& method, const std::vector<std::string>& seg, const Poco::URI& uri,
+                              const std::string& body) {
+  auto ok = [](const Poco::JSON::Object& o) { return Reply{200, jsonText(o), {}}; };
+  auto bad = [](const std::string& m) { return Reply{400, errorJson("invalid", m), {}}; };
+  Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+  try {
+    if (method == "GET" && seg.size() == 2 && seg[1] == "health") {
+      out.set("status", "ok");
+      out.set("port", port);
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 2 && seg[1] == "config") {
+      auto o = parseObject(body);
+      {
+        std::lock_guard lock(mutex);
+        wmsdUrl = o->getValue<std::string>("wmsd");
+      }
+      sendCv.notify_all();
+      out.set("wmsd", o->getValue<std::string>("wmsd"));
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 2 && seg[1] == "orders") {
+      auto o = parseObject(body);
+      NewOrder n;
+      auto ch = domain::channelFromString(o->getValue<std::string>("channel"));
+      if (!ch) return bad("unknown channel");
+      n.channel = *ch;
+      if (o->has("id")) n.id = o->getValue<std::string>("id");
+      n.pickup = o->optValue<bool>("pickup", false);
+      n.badAddress = o->optValue<bool>("bad_address", false);
+      auto lines = o->getArray("lines");
+      for (unsigned i = 0; i < lines->size(); ++i) {
+        auto l = lines->getObject(i);
+        n.lines.push_back({l->getValue<std::string>("sku"), l->optValue<Poco::Int64>("qty", 1)});
+      }
+      Result<std::string> id = Error{ErrorKind::Internal, ""};
+      {
+        std::lock_guard lock(mutex);
+        id = create(n, o->optValue<bool>("deliver", true));
+      }
+      if (!id) return bad(id.error().message);
+      out.set("channel", domain::toString(n.channel));
+      out.set("id", *id);
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 5 && seg[1] == "orders") {
+      auto ch = domain::channelFromString(seg[2]);
+      if (!ch) return bad("unknown channel");
+      Status st;
+      {
+        std::lock_guard lock(mutex);
+        if (seg[4] == "cancel") st = change(*ch, seg[3], true, true);
+        else if (seg[4] == "update") st = change(*ch, seg[3], false, true);
+        else if (seg[4] == "redeliver" || seg[4] == "stale") {
+          auto& m = seg[4] == "redeliver" ? lastDelivery[*ch] : firstDelivery[*ch];
+          auto it = m.find(seg[3]);
+          if (it == m.end()) st = Error{ErrorKind::NotFound, "no order " + seg[3]};
+          else send(it->second);
+        } else {
+          return Reply{404, errorJson("not_found", "no such order action"), {}};
+        }
+      }
+      if (!st) return Reply{st.error().kind == ErrorKind::NotFound ? 404 : 400, errorJson("invalid", st.error().message), {}};
+      out.set("ok", true);
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 2 && seg[1] == "drain") {
+      std::unique_lock lock(mutex);
+      bool done = drainCv.wait_for(lock, std::chrono::seconds(30), [&] { return outgoing.empty() && inFlight == 0; });
+      out.set("drained", done);
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 3 && seg[1] == "faults") {
+      auto ch = domain::channelFromString(seg[2]);
+      auto o = parseObject(body);
+      auto mode = faultFrom(o->getValue<std::string>("mode"));
+      if (!ch || !mode) return bad("unknown channel or mode (none, down, error, throttle)");
+      std::int64_t ms = static_cast<std::int64_t>(o->optValue<double>("seconds", 3600) * 1000);
+      {
+        std::lock_guard lock(mutex);
+        faults[*ch] = {*mode, nowMs() + ms};
+      }
+      out.set("channel", seg[2]);
+      out.set("mode", o->getValue<std::string>("mode"));
+      return ok(out);
+    }
+    if (method == "GET" && seg.size() == 2 && seg[1] == "stock") {
+      std::string filter;
+      for (const auto& [k, v] : uri.getQueryParameters()) {
+        if (k == "channel") filter = v;
+      }
+      Poco::JSON::Object::Ptr latest = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      std::int64_t count = 0;
+      {
+        std::lock_guard lock(mutex);
+        std::map<std::string, Poco::JSON::Object::Ptr> perChannel;
+        for (const auto& u : updates) {
+          const std::string ch = domain::toString(u.channel);
+          if (!filter.empty() && ch != filter) continue;
+          ++count;
+          auto& c = perChannel[ch];
+          if (!c) c = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+          c->set(u.key, u.quantity);
+        }
+        for (const auto& [ch, c] : perChannel) latest->set(ch, c);
+      }
+      out.set("updates", count);
+      out.set("latest", latest);
+      return ok(out);
+    }
+    if (method == "DELETE" && seg.size() == 2 && seg[1] == "stock") {
+      std::lock_guard lock(mutex);
+      updates.clear();
+      out.set("cleared", true);
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 2 && seg[1] == "scenario") {
+      auto o = parseObject(body);
+      Scenario sc;
+      sc.orders = o->optValue<Poco::Int64>("orders", 100);
+      sc.perSecond = o->optValue<double>("per_second", 50);
+      sc.duplicates = o->optValue<double>("duplicates", 0);
+      sc.lateCancels = o->optValue<double>("late_cancels", 0);
+      sc.outOfOrder = o->optValue<double>("out_of_order", 0);
+      sc.maxQty = o->optValue<Poco::Int64>("max_qty", 2);
+      sc.seed = static_cast<std::uint64_t>(o->optValue<Poco::Int64>("seed", 1));
+      if (sc.orders < 0 || sc.orders > 10000000 || !(sc.perSecond > 0) || sc.perSecond > 100000)
+        return bad("orders must be 0..10000000 and per_second above 0");
+      auto skus = o->getObject("skus");
+      for (const auto& name : skus->getNames()) {
+        auto ch = domain::channelFromString(name);
+        if (!ch) return bad("unknown channel " + name);
+        auto arr = skus->getArray(name);
+        for (unsigned i = 0; i < arr->size(); ++i) sc.skus[*ch].push_back(arr->getElement<std::string>(i));
+      }
+      if (auto st = self->startScenario(sc); !st) return Reply{409, errorJson("conflict", st.error().message), {}};
+      out.set("started", true);
+      return ok(out);
+    }
+    if (method == "GET" && seg.size() == 2 && seg[1] == "scenario") {
+      std::lock_guard lock(mutex);
+      out.set("running", progress.running);
+      out.set("created", progress.created);
+      out.set("deliveries", progress.deliveries);
+      out.set("cancels", progress.cancels);
+      Poco::JSON::Object::Ptr s = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (const auto& [status, n] : progress.statuses) s->set(std::to_string(status), n);
+      out.set("statuses", s);
+      return ok(out);
+    }
+    if (method == "GET" && seg.size() == 2 && seg[1] == "verdict") {
+      // Compares the last figure each channel received with what wmsd says
+      // the channel should show now.
+      std::string base;
+      {
+        std::lock_guard lock(mutex);
+        base = wmsdUrl;
+      }
+      if (base.empty()) return bad("no wmsd URL configured (POST /_emu/config)");
+      Poco::URI wu(base);
+      bool allOk = true;
+      std::int64_t compared = 0, mismatched = 0;
+      Poco::JSON::Array::Ptr mismatches = new Poco::JSON::Array;
+      for (auto ch : channels::kMarketplaces) {
+        Poco::Net::HTTPClientSession session(wu.getHost(), wu.getPort());
+        session.setTimeout(Poco::Timespan(10, 0));
+        Poco::Net::HTTPRequest req("GET", std::string("/api/v1/channels/") + domain::toString(ch) + "/listings",
+                                   Poco::Net::HTTPMessage::HTTP_1_1);
+        session.sendRequest(req);
+        Poco::Net::HTTPResponse res;
+        std::string text;
+        Poco::StreamCopier::copyToString(session.receiveResponse(res), text);
+        if (res.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) return Reply{502, errorJson("unavailable", "wmsd answered " + std::to_string(res.getStatus())), {}};
+        auto items = parseObject(text)->getArray("items");
+        std::map<std::string, std::int64_t> latest;
+        {
+          std::lock_guard lock(mutex);
+          for (const auto& u : updates) {
+            if (u.channel == ch) latest[u.key] = u.quantity;
+          }
+        }
+        for (unsigned i = 0; i < items->size(); ++i) {
+          auto l = items->getObject(i);
+          const std::string key = pushKey(ch, l->getValue<std::string>("channel_sku"), l->getValue<std::string>("listing_ref"));
+          const std::int64_t atp = l->getValue<Poco::Int64>("atp");
+          ++compared;
+          auto it = latest.find(key);
+          if (it == latest.end() || it->second != atp) {
+            allOk = false;
+            ++mismatched;
+            Poco::JSON::Object::Ptr m = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            m->set("channel", domain::toString(ch));
+            m->set("sku", l->getValue<std::string>("sku"));
+            m->set("key", key);
+            m->set("wmsd_atp", atp);
+            m->set("channel_shows", it == latest.end() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(it->second));
+            mismatches->add(m);
+          }
+        }
+      }
+      out.set("ok", allOk);
+      out.set("listings_compared", compared);
+      out.set("out_of_sync", mismatched);
+      out.set("mismatches", mismatches);
+      return ok(out);
+    }
+    if (method == "GET" && seg.size() == 2 && seg[1] == "deliveries") {
+      std::lock_guard lock(mutex);
+      Poco::JSON::Object::Ptr s = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (const auto& [status, n] : statuses) s->set(std::to_string(status), n);
+      out.set("statuses", s);
+      out.set("queued", static_cast<Poco::Int64>(outgoing.size()) + inFlight);
+      return ok(out);
+    }
+    return Reply{404, errorJson("not_found", "no such control endpoint: " + method + " " + uri.getPath()), {}};
+  } catch (const std::exception& e) {
+    return bad(std::string("bad control request: ") + e.what());
+  }
+}
+
+Emulator::Emulator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Emulator::~Emulator() { stop(); }
+
+Result<std::unique_ptr<Emulator>> Emulator::start(Options options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->wmsdUrl = impl->options.wmsdUrl;
+  try {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl->options.address, impl->options.port), 256);
+    impl->port = socket.address().port();
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(16);
+    params->setMaxQueued(1024);
+    params->setKeepAlive(true);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl), socket, params);
+    impl->server->start();
+  } catch (const Poco::Exception& e) {
+    return Error{ErrorKind::Unavailable, "cannot listen on " + impl->options.address + ":" +
+                                             std::to_string(impl->options.port) + ": " + e.displayText()};
+  }
+  Impl* raw = impl.get();
+  for (int i = 0; i < std::max(1, impl->options.senderThreads); ++i) impl->senders.emplace_back([raw] { raw->senderLoop(); });
+  std::unique_ptr<Emulator> emu(new Emulator(std::move(impl)));
+  raw->self = emu.get();
+  return emu;
+}
+
+std::uint16_t Emulator::port() const { return impl_->port; }
+
+std::string Emulator::baseUrl(domain::Channel channel) const {
+  return "http://127.0.0.1:" + std::to_string(impl_->port) + "/" + domain::toString(channel);
+}
+
+void Emulator::setWmsdUrl(const std::string& url) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->wmsdUrl = url;
+  }
+  impl_->sendCv.notify_all();
+}
+
+Result<std::string> Emulator::createOrder(const NewOrder& order, bool deliver) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->create(order, deliver);
+}
+
+Status Emulator::cancelOrder(domain::Channel channel, const std::string& id, bool deliver) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->change(channel, id, true, deliver);
+}
+
+Status Emulator::redeliver(domain::Channel channel, const std::string& id) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->lastDelivery[channel].find(id);
+  if (it == impl_->lastDelivery[channel].end()) return Error{ErrorKind::NotFound, "no order " + id};
+  impl_->send(it->second);
+  return {};
+}
+
+Status Emulator::deliverStale(domain::Channel channel, const std::string& id) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->firstDelivery[channel].find(id);
+  if (it == impl_->firstDelivery[channel].end()) return Error{ErrorKind::NotFound, "no order " + id};
+  impl_->send(it->second);
+  return {};
+}
+
+bool Emulator::drain(std::int64_t timeoutMs) {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->drainCv.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                                 [&] { return impl_->outgoing.empty() && impl_->inFlight == 0; });
+}
+
+void Emulator::setFault(domain::Channel channel, FaultMode mode, std::int64_t forMs) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->faults[channel] = {mode, nowMs() + forMs};
+}
+
+std::vector<StockUpdate> Emulator::stockUpdates(domain::Channel channel) const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<StockUpdate> out;
+  for (const auto& u : impl_->updates) {
+    if (u.channel == channel) out.push_back(u);
+  }
+  return out;
+}
+
+std::map<std::string, StockUpdate> Emulator::latestStock(domain::Channel channel) const {
+  std::map<std::string, StockUpdate> out;
+  for (const auto& u : stockUpdates(channel)) out[u.key] = u;
+  return out;
+}
+
+void Emulator::clearStockUpdates() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->updates.clear();
+}
+
+Status Emulator::startScenario(const Scenario& scenario) {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->progress.running) return Error{ErrorKind::Conflict, "a scenario is running"};
+  if (impl_->scenarioThread.joinable()) impl_->scenarioThread.join();
+  std::vector<domain::Channel> chans;
+  for (const auto& [ch, skus] : scenario.skus) {
+    if (!skus.empty() && channels::isMarketplace(ch)) chans.push_back(ch);
+  }
+  if (chans.empty()) return Error{ErrorKind::Invalid, "a scenario needs channel SKUs to order"};
+  impl_->progress = ScenarioProgress{};
+  impl_->progress.running = true;
+  Impl* impl = impl_.get();
+  impl_->scenarioThread = std::thread([impl, scenario, chans] {
+    std::mt19937_64 rng(scenario.seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    const auto start = std::chrono::steady_clock::now();
+    std::deque<std::pair<std::int64_t, std::pair<domain::Channel, std::string>>> cancels;  // (due index, order)
+    for (std::int64_t i = 0; i < scenario.orders; ++i) {
+      std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<std::int64_t>(1e6 * static_cast<double>(i) / scenario.perSecond)));
+      std::unique_lock guard(impl->mutex);
+      if (impl->stopping) break;
+      NewOrder n;
+      n.channel = chans[static_cast<std::size_t>(rng() % chans.size())];
+      const auto& skus = scenario.skus.at(n.channel);
+      const std::size_t lines = 1 + rng() % std::min<std::size_t>(2, skus.size());
+      for (std::size_t l = 0; l < lines; ++l) {
+        const std::string& sku = skus[(rng() + l) % skus.size()];
+        bool dup = false;
+        for (const auto& x : n.lines) dup = dup || x.channelSku == sku;
+        if (!dup) n.lines.push_back({sku, 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(std::max<std::int64_t>(1, scenario.maxQty)))});
+      }
+      const bool reorder = n.channel != domain::Channel::Amazon && u(rng) < scenario.outOfOrder;
+      auto id = impl->create(n, !reorder);
+      if (!id) continue;
+      ++impl->progress.created;
+      ++impl->progress.deliveries;
+      if (reorder) {
+        // A newer state overtakes the creation.
+        (void)impl->change(n.channel, *id, false, true);
+        impl->send(impl->firstDelivery[n.channel][*id]);
+        ++impl->progress.deliveries;
+      }
+      if (n.channel != domain::Channel::Amazon && u(rng) < scenario.duplicates) {
+        impl->send(impl->lastDelivery[n.channel][*id]);
+        ++impl->progress.deliveries;
+      }
+      if (u(rng) < scenario.lateCancels) cancels.push_back({i + 20, {n.channel, *id}});
+      while (!cancels.empty() && cancels.front().first <= i) {
+        auto [ch, oid] = cancels.front().second;
+        cancels.pop_front();
+        if (impl->change(ch, oid, true, true)) {
+          ++impl->progress.cancels;
+          ++impl->progress.deliveries;
+        }
+      }
+    }
+    std::lock_guard guard(impl->mutex);
+    for (auto& [due, c] : cancels) {
+      if (impl->change(c.first, c.second, true, true)) {
+        ++impl->progress.cancels;
+        ++impl->progress.deliveries;
+      }
+    }
+    impl->progress.running = false;
+  });
+  return {};
+}
+
+ScenarioProgress Emulator::scenarioProgress() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->progress;
+}
+
+std::map<int, std::int64_t> Emulator::deliveryStatuses() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->statuses;
+}
+
+void Emulator::stop() {
+  if (!impl_) return;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopping) return;
+    impl_->stopping = true;
+  }
+  impl_->sendCv.notify_all();
+  if (impl_->scenarioThread.joinable()) impl_->scenarioThread.join();
+  for (auto& t : impl_->senders) t.join();
+  if (impl_->server) impl_->server->stopAll(true);
+}
+
+}  // namespace wms::channelemu
