@@ -65,6 +65,26 @@ inline layouts::Layout tinyLayout() {
   return *layout;
 }
 
+// Two blocks of three aisles with the depot on the BACK cross aisle and the
+// packing station PACK on the front one: trips that start and end on
+// opposite sides, and blocks counted from the back.
+inline layouts::Layout backDepotLayout() {
+  layouts::LayoutSpec s;
+  s.site = {"BD", "back depot", 20.0, 30.0};
+  s.racks = {1.0, 2.0};
+  s.crossAisles = {{"front", 2.0, 2.0}, {"middle", 14.5, 2.0}, {"back", 27.0, 2.0}};
+  s.blocks = {{"B1", 5, 2}, {"B2", 5, 1}};
+  s.aisles = {{1, 3.0, 2.0, layouts::RackSides::Both, {}, {}},
+              {2, 9.0, 2.0, layouts::RackSides::Both, {4, 5}, {}},
+              {3, 15.0, 2.0, layouts::RackSides::Left, {}, {}}};
+  s.zones = {{"A", "front", 1, 3, {"B1"}}, {"B", "back", 1, 3, {"B2"}}};
+  s.depot = {"DEPOT", "back", 6.0};
+  s.packingStations = {{"PACK", "front", 18.0}};
+  auto layout = layouts::Layout::build(s);
+  if (!layout) throw std::runtime_error(layout.error().message);
+  return *layout;
+}
+
 inline PlanOrder order(OrderId id, std::vector<PlanLine> lines, domain::ServiceLevel level = domain::ServiceLevel::Standard,
                        std::string carrier = "kerry", Millis createdAtMs = 1000) {
   PlanOrder o;

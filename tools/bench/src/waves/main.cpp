@@ -10,7 +10,7 @@
 // Every plan is checked with checkWavePlan(). One JSON object on stdout,
 // progress on stderr.
 //
-// usage: wms-bench-waves --layout FILE [--orders N] [--skus N] [--totes K] [--seed S]
+// usage: wms-bench-waves --layout FILE [--orders N] [--skus N] [--totes K] [--neighbours N] [--seed S]
 #include <time.h>
 
 #include <algorithm>
@@ -39,6 +39,7 @@ struct Args {
   int orders = 20000;
   int skus = 6000;
   int totes = 8;
+  int neighbours = BatchingOptions{}.neighbours;
   unsigned seed = 20241111;
 };
 
@@ -50,6 +51,7 @@ bool parse(int argc, char** argv, Args& a) {
       else if (k == "--orders") a.orders = std::stoi(v);
       else if (k == "--skus") a.skus = std::stoi(v);
       else if (k == "--totes") a.totes = std::stoi(v);
+      else if (k == "--neighbours") a.neighbours = std::stoi(v);
       else if (k == "--seed") a.seed = static_cast<unsigned>(std::stoul(v));
       else return false;
     } catch (const std::exception&) {
@@ -220,7 +222,7 @@ struct MethodResult {
 int main(int argc, char** argv) {
   Args args;
   if (!parse(argc, argv, args)) {
-    std::cerr << "usage: wms-bench-waves --layout FILE [--orders N] [--skus N] [--totes K] [--seed S]\n";
+    std::cerr << "usage: wms-bench-waves --layout FILE [--orders N] [--skus N] [--totes K] [--neighbours N] [--seed S]\n";
     return 2;
   }
   auto layout = layouts::loadLayout(args.layout);
@@ -322,6 +324,7 @@ int main(int argc, char** argv) {
     BatchingOptions bo;
     bo.method = method;
     bo.cart = cart;
+    bo.neighbours = args.neighbours;
     for (std::size_t w = 0; w < waves.size(); ++w) {
       WavePlan plan;
       plan.allocation = allocations[w];
@@ -376,7 +379,7 @@ int main(int argc, char** argv) {
   auto km = [](double mm) { return fmt(mm / 1e6, 3); };
   std::string out = "{\"benchmark\": \"waves\", \"layout\": \"" + layout->site().code + "\"";
   out += ", \"orders\": " + std::to_string(args.orders) + ", \"skus\": " + std::to_string(args.skus);
-  out += ", \"seed\": " + std::to_string(args.seed);
+  out += ", \"seed\": " + std::to_string(args.seed) + ", \"neighbours\": " + std::to_string(args.neighbours);
   out += ", \"catalogue\": {\"expiry_tracked\": " + std::to_string(sc.expiryTracked) + ", \"bulky\": " +
          std::to_string(sc.bulky) + ", \"skus_with_several_slots\": " + std::to_string(sc.slotsMulti) +
          ", \"stock_slots\": " + std::to_string(sc.stock.size()) + "}";
