@@ -104,10 +104,18 @@ Result<PickList> buildPickList(const Batch& batch, const Allocation& allocation,
   auto route = router.route(picks, ro);
   if (!route) return route.error();
 
-  std::vector<std::uint32_t> rank(stock.layout().locations().size(), std::numeric_limits<std::uint32_t>::max());
-  for (std::size_t i = 0; i < route->stops.size(); ++i) rank[layouts::index(route->stops[i])] = static_cast<std::uint32_t>(i);
+  // Visiting rank of each location, looked up by binary search (a batch has few).
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranks;  // (location index, rank)
+  for (std::size_t i = 0; i < route->stops.size(); ++i) {
+    ranks.push_back({layouts::index(route->stops[i]), static_cast<std::uint32_t>(i)});
+  }
+  std::sort(ranks.begin(), ranks.end());
+  auto rankOf = [&](LocationId location) {
+    auto it = std::lower_bound(ranks.begin(), ranks.end(), std::pair<std::uint32_t, std::uint32_t>{layouts::index(location), 0});
+    return it != ranks.end() && it->first == layouts::index(location) ? it->second : std::numeric_limits<std::uint32_t>::max();
+  };
   std::sort(stops.begin(), stops.end(), [&](const Stop& a, const Stop& b) {
-    const auto ra = rank[layouts::index(a.location)], rb = rank[layouts::index(b.location)];
+    const auto ra = rankOf(a.location), rb = rankOf(b.location);
     if (ra != rb) return ra < rb;
     if (a.sku != b.sku) return a.sku < b.sku;
     if (a.lot != b.lot) return a.lot < b.lot;

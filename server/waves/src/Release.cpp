@@ -1,7 +1,9 @@
 #include "wms/waves/Release.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -189,12 +191,17 @@ Result<std::vector<WaveProposal>> proposeWaves(std::span<const PlanOrder> waitin
 
   // Latest safe release: earliest-deadline-first work up to each cutoff.
   const Millis margin = Millis{config.safetyMarginMinutes} * kMsPerMinute;
+  std::vector<std::pair<Millis, std::int64_t>> byCutoff;  // (cutoff, units), then prefix sums
+  for (const auto& p : out) {
+    if (p.cutoffMs) byCutoff.push_back({*p.cutoffMs, p.units});
+  }
+  std::sort(byCutoff.begin(), byCutoff.end());
+  for (std::size_t i = 1; i < byCutoff.size(); ++i) byCutoff[i].second += byCutoff[i - 1].second;
   for (auto& p : out) {
     if (!p.cutoffMs) continue;
-    std::int64_t work = context.backlogUnits;
-    for (const auto& q : out) {
-      if (q.cutoffMs && *q.cutoffMs <= *p.cutoffMs) work += q.units;
-    }
+    // Everything due at or before this cutoff: the last entry with cutoff <= it.
+    auto last = std::upper_bound(byCutoff.begin(), byCutoff.end(), std::pair<Millis, std::int64_t>{*p.cutoffMs, INT64_MAX});
+    const std::int64_t work = context.backlogUnits + std::prev(last)->second;
     p.latestReleaseMs = *p.cutoffMs - margin - pickDurationMs(work, context.rate);
     p.due = nowMs >= *p.latestReleaseMs;
   }
@@ -261,22 +268,24 @@ Result<std::optional<ReleaseDecision>> autoRelease(const ReleaseState& state, Mi
     reasons.push_back("order count: " + std::to_string(state.waiting.size()) + " orders waiting (threshold " +
                       std::to_string(config.whenOrdersWaiting) + ")");
   }
+  // One sentence per fired wave, at most kNamed per trigger, then a count.
+  constexpr int kNamed = 3;
   std::vector<bool> fired(proposals->size(), false);
-  bool cutoffFired = false, safeFired = false;
+  int cutoffFired = 0, safeFired = 0;
   for (std::size_t i = 0; i < proposals->size(); ++i) {
     const auto& p = (*proposals)[i];
     if (!p.cutoffMs) continue;
     if (config.minutesBeforeCutoff > 0 && nowMs >= *p.cutoffMs - Millis{config.minutesBeforeCutoff} * kMsPerMinute) {
       fired[i] = true;
-      if (!cutoffFired) d.triggers.push_back(Trigger::Cutoff);
-      cutoffFired = true;
+      if (cutoffFired++ == 0) d.triggers.push_back(Trigger::Cutoff);
+      if (cutoffFired > kNamed) continue;
       reasons.push_back("cutoff: wave '" + p.name + "' cuts off at " + clock(*p.cutoffMs, tz) + ", " +
                         std::to_string((*p.cutoffMs - nowMs) / kMsPerMinute) + " min from now (release " +
                         std::to_string(config.minutesBeforeCutoff) + " min before)");
     } else if (config.atLatestSafeRelease && p.due) {
       fired[i] = true;
-      if (!safeFired) d.triggers.push_back(Trigger::LatestSafeRelease);
-      safeFired = true;
+      if (safeFired++ == 0) d.triggers.push_back(Trigger::LatestSafeRelease);
+      if (safeFired > kNamed) continue;
       const auto& r = state.context.rate;
       reasons.push_back("latest safe release: wave '" + p.name + "' (" + std::to_string(p.units) +
                         " units) had to start by " + clock(*p.latestReleaseMs, tz) + " to make " +
@@ -284,7 +293,11 @@ Result<std::optional<ReleaseDecision>> autoRelease(const ReleaseState& state, Mi
                         std::to_string(static_cast<long long>(std::llround(r.unitsPerHourPerPicker))) + " units/h");
     }
   }
-  if (!everything && !cutoffFired && !safeFired) return std::optional<ReleaseDecision>{};
+  if (cutoffFired > kNamed) reasons.push_back("cutoff: and " + std::to_string(cutoffFired - kNamed) + " more waves");
+  if (safeFired > kNamed) {
+    reasons.push_back("latest safe release: and " + std::to_string(safeFired - kNamed) + " more waves");
+  }
+  if (!everything && cutoffFired == 0 && safeFired == 0) return std::optional<ReleaseDecision>{};
   for (std::size_t i = 0; i < proposals->size(); ++i) {
     if (everything || fired[i]) d.waves.push_back(std::move((*proposals)[i]));
   }

@@ -92,6 +92,18 @@ BOOST_AUTO_TEST_CASE(latest_safe_release_counts_backlog_and_every_wave_with_an_e
   BOOST_TEST(waves[0].lines == 1);
 }
 
+BOOST_AUTO_TEST_CASE(waves_sharing_a_cutoff_all_count_the_work_of_each_other) {
+  config.maxOrdersPerWave = 1;
+  auto waves = propose({units(1, 100, ServiceLevel::Standard, "flash"), units(2, 100, ServiceLevel::Express, "flash"),
+                        units(3, 100, ServiceLevel::Standard, "flash"), units(4, 100, ServiceLevel::Standard, "kerry")});
+  BOOST_TEST_REQUIRE(waves.size() == 4u);
+  for (const auto& w : waves) {
+    // flash: 13:00 - 15 min - 300 units at 200/h = 11:15; kerry: 14:00 - 15 min - 400 units = 11:45.
+    BOOST_TEST(*w.latestReleaseMs == (w.carrier == "flash" ? T + 15 * kMinute : T + 45 * kMinute));
+  }
+  BOOST_TEST(waves[0].orders == (std::vector<OrderId>{2}), boost::test_tools::per_element());  // express first
+}
+
 BOOST_AUTO_TEST_CASE(a_wave_that_cannot_finish_before_its_cutoff_is_late) {
   // 500 units take 2.5 h; flash cuts off in 2 h.
   auto waves = propose({units(1, 500, ServiceLevel::Standard, "flash")});
@@ -244,6 +256,20 @@ BOOST_AUTO_TEST_CASE(cutoff_trigger_releases_only_the_waves_of_that_cutoff) {
              boost::test_tools::per_element());
   BOOST_TEST(((*d)->triggers == std::vector<Trigger>{Trigger::Cutoff}));
   BOOST_TEST((*d)->reason.find("cutoff: wave 'flash 13:00 express' cuts off at 13:00, 50 min from now (release 60 min before)") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_trigger_firing_for_many_waves_names_three_and_counts_the_rest) {
+  config.minutesBeforeCutoff = 60;
+  config.maxOrdersPerWave = 1;
+  std::vector<PlanOrder> waiting;
+  for (int i = 1; i <= 5; ++i) waiting.push_back(units(i, 1, ServiceLevel::Standard, "flash", T - i * kMinute));
+  auto d = autoRelease(ReleaseState{waiting, {}, context}, T + 70 * kMinute, config);
+  BOOST_TEST_REQUIRE(d->has_value());
+  BOOST_TEST((*d)->waves.size() == 5u);
+  BOOST_TEST(((*d)->triggers == std::vector<Trigger>{Trigger::Cutoff}));
+  BOOST_TEST((*d)->reason.find("flash 13:00 standard #3/5") != std::string::npos);
+  BOOST_TEST((*d)->reason.find("#4/5") == std::string::npos);
+  BOOST_TEST((*d)->reason.find("; cutoff: and 2 more waves") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(latest_safe_release_trigger_releases_a_wave_when_it_becomes_due) {
