@@ -62,7 +62,8 @@ std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> neighbours(const
   }
   for (auto& list : byKey) std::sort(list.begin(), list.end());
 
-  constexpr int kPerKey = 16;  // nearest entries taken on each key looked at
+  constexpr int kPerKey = 24;         // nearest entries taken in the order's own sub-aisle
+  constexpr int kPerAdjacentKey = 6;  // and in each neighbouring aisle of the block
   std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> out(items.size());
   std::vector<std::uint32_t> found;
   std::vector<std::pair<std::uint32_t, Millimetres>> scored;
@@ -80,7 +81,8 @@ std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> neighbours(const
         std::ptrdiff_t left = (pos - list.begin()) - 1, right = pos - list.begin();
         const auto n = static_cast<std::ptrdiff_t>(list.size());
         int taken = 0;
-        while (taken < kPerKey && (left >= 0 || right < n)) {
+        const int limit = d == 0 ? kPerKey : kPerAdjacentKey;
+        while (taken < limit && (left >= 0 || right < n)) {
           const bool takeLeft =
               right >= n || (left >= 0 && mid - list[static_cast<std::size_t>(left)].first <=
                                               list[static_cast<std::size_t>(right)].first - mid);

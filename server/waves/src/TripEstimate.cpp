@@ -37,6 +37,11 @@ TripEstimator::TripEstimator(const layouts::Layout& layout, layouts::PlaceId sta
     blockNear_[ob] = fromFront ? cross[b].y - cross.front().y : cross.back().y - cross[b + 1].y;
   }
   depth_ = sameSide_ ? 0 : cross.back().y - cross.front().y;
+  for (std::uint32_t key = 0; key < blocks_ * aisles_; ++key) {
+    blockOfKey_.push_back(key / aisles_);
+    lenOfKey_.push_back(blockLen_[key / aisles_]);
+    xOfKey_.push_back(aisleX_[key % aisles_]);
+  }
   const auto locations = layout.locations();
   keyOf_.resize(locations.size());
   alongOf_.resize(locations.size());
@@ -97,11 +102,16 @@ namespace {
 
 // One sub-aisle's share of the estimate; in the farthest block (same side)
 // the far end is only reached by passing through, and passes must pair up.
-inline void addSpan(const Span& s, std::uint32_t aisles, std::span<const Millimetres> blockLen,
-                    std::span<const Millimetres> aisleX, bool sameSide, std::uint32_t far, Millimetres& sub,
+struct KeyTables {
+  const std::uint32_t* block;
+  const Millimetres* len;
+  const Millimetres* x;
+};
+
+inline void addSpan(const Span& s, const KeyTables& t, bool sameSide, std::uint32_t far, Millimetres& sub,
                     Millimetres& x0, Millimetres& x1, bool& odd, Millimetres& fix) {
-  const std::uint32_t block = s.key / aisles;
-  const Millimetres len = blockLen[block];
+  const std::uint32_t block = t.block[s.key];
+  const Millimetres len = t.len[s.key];
   const Millimetres fromNear = 2 * Millimetres{s.hi};
   const Millimetres pass = len;
   if (sameSide && block == far) {
@@ -116,7 +126,7 @@ inline void addSpan(const Span& s, std::uint32_t aisles, std::span<const Millime
     const Millimetres fromFar = 2 * (len - Millimetres{s.lo});
     sub += std::min({fromNear, fromFar, pass});
   }
-  const Millimetres x = aisleX[s.key % aisles];
+  const Millimetres x = t.x[s.key];
   x0 = std::min(x0, x);
   x1 = std::max(x1, x);
 }
@@ -127,8 +137,9 @@ Millimetres TripEstimator::estimate(std::span<const Span> fp) const {
   Acc acc;
   if (fp.empty()) return finish(acc);
   acc.any = true;
-  acc.far = fp.back().key / aisles_;
-  for (const Span& s : fp) addSpan(s, aisles_, blockLen_, aisleX_, sameSide_, acc.far, acc.sub, acc.x0, acc.x1, acc.odd, acc.fix);
+  acc.far = blockOfKey_[fp.back().key];
+  const KeyTables t{blockOfKey_.data(), lenOfKey_.data(), xOfKey_.data()};
+  for (const Span& s : fp) addSpan(s, t, sameSide_, acc.far, acc.sub, acc.x0, acc.x1, acc.odd, acc.fix);
   return finish(acc);
 }
 
@@ -137,7 +148,8 @@ Millimetres TripEstimator::estimateUnion(std::span<const Span> a, std::span<cons
   if (b.empty()) return estimate(a);
   Acc acc;
   acc.any = true;
-  acc.far = std::max(a.back().key, b.back().key) / aisles_;
+  acc.far = blockOfKey_[std::max(a.back().key, b.back().key)];
+  const KeyTables t{blockOfKey_.data(), lenOfKey_.data(), xOfKey_.data()};
   std::size_t i = 0, j = 0;
   while (i < a.size() || j < b.size()) {
     Span s;
@@ -150,7 +162,7 @@ Millimetres TripEstimator::estimateUnion(std::span<const Span> a, std::span<cons
       ++i;
       ++j;
     }
-    addSpan(s, aisles_, blockLen_, aisleX_, sameSide_, acc.far, acc.sub, acc.x0, acc.x1, acc.odd, acc.fix);
+    addSpan(s, t, sameSide_, acc.far, acc.sub, acc.x0, acc.x1, acc.odd, acc.fix);
   }
   return finish(acc);
 }

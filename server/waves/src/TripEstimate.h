@@ -65,6 +65,10 @@ class TripEstimator {
   std::vector<layouts::Millimetres> aisleX_;
   std::vector<layouts::Millimetres> blockLen_;   // by oriented block
   std::vector<layouts::Millimetres> blockNear_;  // distance from the start's cross aisle to the block's near edge
+  // By key (block x aisles + aisle), to spare a division per span:
+  std::vector<std::uint32_t> blockOfKey_;
+  std::vector<layouts::Millimetres> lenOfKey_;
+  std::vector<layouts::Millimetres> xOfKey_;
   std::vector<std::uint32_t> keyOf_;             // by location
   std::vector<std::int32_t> alongOf_;            // by location, oriented
 };
