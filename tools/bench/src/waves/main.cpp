@@ -212,7 +212,7 @@ struct MethodResult {
   double batchCpu = 0, batchWall = 0, seqCpu = 0, seqWall = 0;
   double distanceMm = 0;
   double estimateMm = 0;
-  std::size_t batches = 0, oversizeBatches = 0, totes = 0, stops = 0;
+  std::size_t batches = 0, oversizeBatches = 0, oversizeTotes = 0, totes = 0, stops = 0;
   std::size_t violations = 0;
   std::string firstViolation;
 };
@@ -350,6 +350,7 @@ int main(int argc, char** argv) {
         r.estimateMm += static_cast<double>(b.estimateMm);
         r.totes += b.totes.size();
         r.oversizeBatches += b.oversize;
+        for (const auto& t : b.totes) r.oversizeTotes += t.oversize;
       }
       for (const auto& l : plan.pickLists) {
         r.distanceMm += static_cast<double>(l.distanceMm);
@@ -410,6 +411,7 @@ int main(int argc, char** argv) {
            fmt(r.distanceMm / 1000.0 / double(allocatedOrders), 1) + ", \"vs_single\": " + fmt(r.distanceMm / singleMm, 3);
     out += ", \"estimate_vs_routed\": " + fmt(r.estimateMm / r.distanceMm, 3);
     out += ", \"batches\": " + std::to_string(r.batches) + ", \"oversize_batches\": " + std::to_string(r.oversizeBatches) +
+           ", \"oversize_totes\": " + std::to_string(r.oversizeTotes) +
            ", \"totes_per_batch\": " + fmt(double(r.totes) / double(r.batches), 2) + ", \"stops\": " + std::to_string(r.stops);
     out += ", \"invariant_violations\": " + std::to_string(r.violations);
     if (!r.firstViolation.empty()) {
