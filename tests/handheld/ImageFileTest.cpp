@@ -86,8 +86,15 @@ BOOST_AUTO_TEST_CASE(broken_images_get_the_specific_reason) {
   BOOST_TEST(msg("signature-only.png").message == "PNG header is invalid or truncated");
   BOOST_TEST(msg("zero-width.png").message == "PNG frame size 0x10 is empty");
   BOOST_TEST(msg("short-data.pgm").message == "PGM/PPM data is truncated: 100 of 384 bytes");
+  BOOST_TEST(msg("sixteen-bit.ppm").message ==
+             "PGM/PPM maximum value 526 is not 1-255 (16-bit files are not supported)");
   BOOST_TEST(msg("corrupt-idat.png").message.rfind("PNG data is corrupt or truncated", 0) == 0);
   BOOST_TEST(msg("truncated.jpg").message.rfind("JPEG", 0) == 0);
+  // stb_image would reserve a gigabyte for this one, and write past its
+  // tables on the next: neither must reach it.
+  BOOST_TEST(msg("chunk-claims-a-gigabyte.png").message == "PNG chunk at byte 33 claims 1073741824 bytes, only 40 follow");
+  BOOST_TEST(msg("huffman-overflow.jpg").message ==
+             "JPEG structure is invalid: Huffman table at byte 177 has 4080 codes, at most 256");
 }
 
 BOOST_AUTO_TEST_CASE(limits_refuse_large_files_and_images_before_decoding) {

@@ -229,7 +229,7 @@ void passMatrix(FrameCache& c, FormatSet formats, int maxSymbols, const PassSett
               [&](const Region& r, Affine& toFrame) {
                 GreyImage crop = cropRegion(c.frame, r, toFrame);
                 return localNormalize(crop.view(), 12);
-              }, 0, 0.8);
+              }, 0, 0.6);
 }
 
 // The whole frame at half size with stretched contrast: noise and blur

@@ -34,11 +34,12 @@ const char* typeName(ImageType t) {
   return "unknown";
 }
 
-// Skips whitespace and '#' comments in a PNM header.
+// Skips whitespace and '#' comments in a PNM header. A comment ends at CR or
+// LF, as stb_image reads it: the two readers must agree on every number.
 std::size_t skipPnmSpace(std::span<const std::uint8_t> b, std::size_t i) {
   while (i < b.size()) {
     if (b[i] == '#') {
-      while (i < b.size() && b[i] != '\n') ++i;
+      while (i < b.size() && b[i] != '\n' && b[i] != '\r') ++i;
     } else if (std::isspace(b[i])) {
       ++i;
     } else {
@@ -49,25 +50,85 @@ std::size_t skipPnmSpace(std::span<const std::uint8_t> b, std::size_t i) {
 }
 
 // stb does not notice a binary PGM/PPM whose pixel data is cut short (it
-// reads zeros), so the length is checked here: the header's three numbers,
-// one whitespace byte, then width * height * channels * (1 or 2) bytes.
-Status checkPnmLength(std::span<const std::uint8_t> b, int w, int h) {
+// reads zeros) and overflows an int on long numbers, so the header is read
+// here: three numbers, one whitespace byte, then width * height * channels
+// bytes of pixels.
+Status checkPnm(std::span<const std::uint8_t> b, const ImageLimits& limits) {
   const int channels = b[1] == '5' ? 1 : 3;
   std::size_t i = 2;
-  long values[3] = {};
-  for (long& v : values) {
+  std::int64_t values[3] = {};
+  for (std::int64_t& v : values) {
     i = skipPnmSpace(b, i);
     std::size_t start = i;
-    while (i < b.size() && std::isdigit(b[i]) && i - start < 9) v = v * 10 + (b[i++] - '0');
-    if (i == start) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid");
+    while (i < b.size() && std::isdigit(b[i])) {
+      if (i - start >= 6) return makeError(ErrorKind::Malformed, "PGM/PPM header number is too long");
+      v = v * 10 + (b[i++] - '0');
+    }
+    if (i == start) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid or truncated");
   }
-  if (i >= b.size() || !std::isspace(b[i])) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid");
+  if (i >= b.size() || !std::isspace(b[i])) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid or truncated");
   ++i;
-  const std::uint64_t needed = static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) * channels *
-                               (values[2] > 255 ? 2u : 1u);
+  if (auto st = checkFrameSize(values[0], values[1]); !st) return makeError(st.error().kind, "PGM/PPM " + st.error().message);
+  if (values[0] * values[1] > limits.maxPixels)
+    return makeError(ErrorKind::TooLarge, "PGM/PPM image " + std::to_string(values[0]) + "x" + std::to_string(values[1]) +
+                                              " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels");
+  // 16-bit files are refused: Debian's stb_image converts them to grey with
+  // its 8-bit code and reads past the buffer (found by fuzz_handheld_image).
+  if (values[2] < 1 || values[2] > 255)
+    return makeError(ErrorKind::Malformed, "PGM/PPM maximum value " + std::to_string(values[2]) +
+                                               " is not 1-255 (16-bit files are not supported)");
+  const auto needed = static_cast<std::uint64_t>(values[0] * values[1] * channels);
   if (b.size() - i < needed)
     return makeError(ErrorKind::Malformed, "PGM/PPM data is truncated: " + std::to_string(b.size() - i) + " of " +
                                                std::to_string(needed) + " bytes");
+  return {};
+}
+
+// Debian's stb_image (2022) trusts a JPEG Huffman table's code counts and
+// writes past its 256-entry arrays when they sum higher (found by
+// fuzz_handheld_image). stb reads a table wherever the bytes FF C4 reach its
+// marker reader (after fill bytes, between scans, ...), so rather than
+// guess which ones it will see, every FF C4 in the file is read the way stb
+// reads a DHT segment, and any table with too many codes refuses the file.
+// Valid entropy-coded data never contains FF C4.
+Status checkJpegTables(std::span<const std::uint8_t> b) {
+  auto at = [&](std::size_t i) -> unsigned { return i < b.size() ? b[i] : 0u; };  // stb reads 0 past the end
+  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
+    if (b[i] != 0xff || b[i + 1] != 0xc4) continue;
+    long left = static_cast<long>(at(i + 2) << 8 | at(i + 3)) - 2;
+    std::size_t p = i + 4;
+    while (left > 0 && p < b.size()) {
+      const unsigned id = at(p++);
+      if ((id >> 4) > 1 || (id & 15) > 3) break;  // stb refuses this table itself
+      unsigned codes = 0;
+      for (int k = 0; k < 16; ++k) codes += at(p++);
+      if (codes > 256)
+        return makeError(ErrorKind::Malformed, "JPEG structure is invalid: Huffman table at byte " +
+                                                   std::to_string(p - 17) + " has " + std::to_string(codes) +
+                                                   " codes, at most 256");
+      p += codes;
+      left -= 17 + static_cast<long>(codes);
+    }
+  }
+  return {};
+}
+
+// stb_image allocates for a PNG chunk's declared length before it checks
+// that the data is there: a 100-byte file could make it reserve gigabytes
+// (found by fuzz_handheld_image). Chunk lengths are checked against the
+// bytes actually present first.
+Status checkPngChunks(std::span<const std::uint8_t> b) {
+  std::size_t pos = 8;  // after the signature
+  while (pos + 8 <= b.size()) {
+    const std::uint64_t len = static_cast<std::uint64_t>(b[pos]) << 24 | static_cast<std::uint64_t>(b[pos + 1]) << 16 |
+                              static_cast<std::uint64_t>(b[pos + 2]) << 8 | b[pos + 3];
+    if (len > b.size() - pos - 8)
+      return makeError(ErrorKind::Malformed, "PNG chunk at byte " + std::to_string(pos) + " claims " + std::to_string(len) +
+                                                 " bytes, only " + std::to_string(b.size() - pos - 8) + " follow");
+    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(pos + 4), b.begin() + static_cast<std::ptrdiff_t>(pos + 8), "IEND"))
+      return {};
+    pos += 12 + len;  // length, type, data, CRC
+  }
   return {};
 }
 
@@ -103,6 +164,13 @@ Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits
                                                 " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels");
   }
 
+  if (type == ImageType::Png)
+    if (auto st = checkPngChunks(bytes); !st) return st.error();
+  if (type == ImageType::Jpeg)
+    if (auto st = checkJpegTables(bytes); !st) return st.error();
+  if (type == ImageType::Pnm)
+    if (auto st = checkPnm(bytes, limits); !st) return st.error();
+
   int len = static_cast<int>(bytes.size());
   int w = 0, h = 0, comp = 0;
   // Dimensions come from the header alone; refuse huge ones before stb
@@ -114,9 +182,6 @@ Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits
     return makeError(ErrorKind::TooLarge, std::string(typeName(type)) + " image " + std::to_string(w) + "x" +
                                               std::to_string(h) + " exceeds the limit of " +
                                               std::to_string(limits.maxPixels) + " pixels");
-
-  if (type == ImageType::Pnm)
-    if (auto st = checkPnmLength(bytes, w, h); !st) return st.error();
 
   int dw = 0, dh = 0, dc = 0;
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(stbi_load_from_memory(bytes.data(), len, &dw, &dh, &dc, 1),
