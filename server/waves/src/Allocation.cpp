@@ -7,7 +7,9 @@
 namespace wms::waves {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
 bool usable(const StockIndex::Slot& slot, const AllocationOptions& options) {
   return options.notExpiringBefore.empty() || slot.expiry.empty() || slot.expiry >= options.notExpiringBefore;
@@ -40,7 +42,8 @@ std::vector<Pick> choose(const StockIndex& stock, std::uint32_t sku, std::int64_
     for (std::size_t i = 0; i < candidates.size(); ++i) {
       const std::uint32_t s = candidates[i];
       if (used[i] || available[s] <= 0 || !usable(slots[s], options)) continue;
-      if (available[s] >= need && (cover == candidates.size() || available[s] < available[candidates[cover]])) cover = i;
+      if (available[s] >= need && (cover == candidates.size() || available[s] < available[candidates[cover]]))
+        cover = i;
       if (largest == candidates.size() || available[s] > available[candidates[largest]]) largest = i;
     }
     const std::size_t pick = cover != candidates.size() ? cover : largest;
@@ -58,8 +61,10 @@ std::vector<Pick> choose(const StockIndex& stock, std::uint32_t sku, std::int64_
 
 const char* toString(RejectReason reason) noexcept {
   switch (reason) {
-    case RejectReason::UnknownSku: return "unknown_sku";
-    case RejectReason::Short: return "short";
+    case RejectReason::UnknownSku:
+      return "unknown_sku";
+    case RejectReason::Short:
+      return "short";
   }
   return "short";
 }
@@ -91,7 +96,8 @@ Result<Allocation> allocate(std::span<const PlanOrder> orders, const StockIndex&
                      std::to_string(slots.size()) + " stock slots");
     }
     for (std::size_t i = 0; i < available.size(); ++i) {
-      if (available[i] < 0) return invalid("availability of stock slot " + std::to_string(i) + " is negative");
+      if (available[i] < 0)
+        return invalid("availability of stock slot " + std::to_string(i) + " is negative");
     }
     out.remaining.assign(available.begin(), available.end());
   }
@@ -141,9 +147,10 @@ Result<Allocation> allocate(std::span<const PlanOrder> orders, const StockIndex&
       if (al.allocated < al.ordered) {
         out.shortfalls.push_back({order.id, line.lineNo, line.sku, line.qty, poolBefore});
         if (shortLines++ < 3) {
-          shortMessage += (shortMessage.empty() ? who : std::string(";")) + " line " + std::to_string(line.lineNo) +
-                          ": sku '" + line.sku + "' short: " + std::to_string(line.qty) + " ordered, " +
-                          std::to_string(poolBefore) + " available";
+          shortMessage += (shortMessage.empty() ? who : std::string(";")) + " line " +
+                          std::to_string(line.lineNo) + ": sku '" + line.sku +
+                          "' short: " + std::to_string(line.qty) + " ordered, " + std::to_string(poolBefore) +
+                          " available";
         }
       }
       result.lines.push_back(std::move(al));

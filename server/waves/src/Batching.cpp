@@ -15,7 +15,9 @@ namespace {
 using detail::Footprint;
 using detail::TripEstimator;
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
 constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
 
@@ -54,7 +56,8 @@ void put(Tote& t, int lineNo, std::int64_t qty, std::int64_t v, std::int64_t w) 
 // sub-aisle near the same depth, ranked by estimated saving (best `keep`).
 // Returns (partner, saving) lists; only positive savings are kept.
 std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> neighbours(const std::vector<Item>& items,
-                                                                            const TripEstimator& est, int keep) {
+                                                                           const TripEstimator& est,
+                                                                           int keep) {
   const std::uint32_t keys = est.keyCount(), aisles = est.aisles();
   std::vector<std::vector<std::pair<std::int32_t, std::uint32_t>>> byKey(keys);
   for (std::uint32_t i = 0; i < items.size(); ++i) {
@@ -98,10 +101,13 @@ std::vector<std::vector<std::pair<std::uint32_t, Millimetres>>> neighbours(const
     found.erase(std::unique(found.begin(), found.end()), found.end());
     scored.clear();
     for (std::uint32_t j : found) {
-      const Millimetres saving = items[i].alone + items[j].alone - est.estimateUnion(items[i].fp, items[j].fp);
+      const Millimetres saving =
+          items[i].alone + items[j].alone - est.estimateUnion(items[i].fp, items[j].fp);
       if (saving > 0) scored.push_back({j, saving});
     }
-    auto better = [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; };
+    auto better = [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    };
     if (scored.size() > static_cast<std::size_t>(keep)) {
       std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(), better);
       scored.resize(static_cast<std::size_t>(keep));
@@ -354,9 +360,12 @@ class Savings {
       if (s > 0) scored.push_back({x, s});
     }
     const auto limit = static_cast<std::size_t>(2 * keep_);
-    auto better = [](const auto& p, const auto& q) { return p.second != q.second ? p.second > q.second : p.first < q.first; };
+    auto better = [](const auto& p, const auto& q) {
+      return p.second != q.second ? p.second > q.second : p.first < q.first;
+    };
     if (scored.size() > limit) {
-      std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(limit), scored.end(), better);
+      std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(limit), scored.end(),
+                        better);
       scored.resize(limit);
     }
     for (const auto& [x, s] : scored) {
@@ -398,7 +407,8 @@ class Savings {
   }
 
   std::size_t countAlive() const {
-    return static_cast<std::size_t>(std::count_if(clusters_.begin(), clusters_.end(), [](const Node& n) { return n.alive; }));
+    return static_cast<std::size_t>(
+        std::count_if(clusters_.begin(), clusters_.end(), [](const Node& n) { return n.alive; }));
   }
 
   const std::vector<Item>& items_;
@@ -415,9 +425,12 @@ class Savings {
 
 std::string_view toString(BatchingMethod method) noexcept {
   switch (method) {
-    case BatchingMethod::Fcfs: return "fcfs";
-    case BatchingMethod::Seed: return "seed";
-    case BatchingMethod::Savings: return "savings";
+    case BatchingMethod::Fcfs:
+      return "fcfs";
+    case BatchingMethod::Seed:
+      return "seed";
+    case BatchingMethod::Savings:
+      return "savings";
   }
   return "savings";
 }
@@ -449,7 +462,8 @@ std::vector<Tote> packOrder(const AllocatedOrder& order, const StockIndex& stock
   for (const AllocatedLine* line : lines) {
     const std::int64_t v = skus[line->sku].volumeCm3, w = skus[line->sku].weightG;
     std::int64_t left = line->allocated;
-    const bool tooBig = (cart.maxVolumeCm3 > 0 && v > cart.maxVolumeCm3) || (cart.maxWeightG > 0 && w > cart.maxWeightG);
+    const bool tooBig =
+        (cart.maxVolumeCm3 > 0 && v > cart.maxVolumeCm3) || (cart.maxWeightG > 0 && w > cart.maxWeightG);
     if (tooBig) {
       for (; left > 0; --left) {
         Tote t;
@@ -498,7 +512,8 @@ std::vector<Tote> packOrder(const AllocatedOrder& order, const StockIndex& stock
   for (auto& t : totes) {
     t.number = ++number;
     t.order = order.id;
-    std::sort(t.lines.begin(), t.lines.end(), [](const ToteLine& a, const ToteLine& b) { return a.lineNo < b.lineNo; });
+    std::sort(t.lines.begin(), t.lines.end(),
+              [](const ToteLine& a, const ToteLine& b) { return a.lineNo < b.lineNo; });
   }
   return totes;
 }
@@ -555,9 +570,15 @@ Result<std::vector<Batch>> makeBatches(const Allocation& allocation, const Stock
     auto& items = groups[g];
     std::vector<Cluster> clusters;
     switch (options.method) {
-      case BatchingMethod::Fcfs: clusters = fcfs(items, capacity); break;
-      case BatchingMethod::Seed: clusters = seed(items, est, capacity, options.neighbours); break;
-      case BatchingMethod::Savings: clusters = Savings(items, est, capacity, options.neighbours).run(); break;
+      case BatchingMethod::Fcfs:
+        clusters = fcfs(items, capacity);
+        break;
+      case BatchingMethod::Seed:
+        clusters = seed(items, est, capacity, options.neighbours);
+        break;
+      case BatchingMethod::Savings:
+        clusters = Savings(items, est, capacity, options.neighbours).run();
+        break;
     }
     Footprint fp, scratch;
     for (auto& cluster : clusters) {
@@ -577,7 +598,8 @@ Result<std::vector<Batch>> makeBatches(const Allocation& allocation, const Stock
     }
   }
 
-  std::sort(batches.begin(), batches.end(), [](const Batch& a, const Batch& b) { return a.orders.front() < b.orders.front(); });
+  std::sort(batches.begin(), batches.end(),
+            [](const Batch& a, const Batch& b) { return a.orders.front() < b.orders.front(); });
   int number = 0;
   for (auto& b : batches) {
     b.number = ++number;

@@ -28,12 +28,15 @@ class Violations {
   std::vector<std::string>& out_;
 };
 
-std::string orderName(OrderId id) { return "order " + std::to_string(id); }
+std::string orderName(OrderId id) {
+  return "order " + std::to_string(id);
+}
 
 }  // namespace
 
 std::vector<std::string> checkAllocation(std::span<const PlanOrder> orders, const StockIndex& stock,
-                                         const Allocation& allocation, std::span<const std::int64_t> initial) {
+                                         const Allocation& allocation,
+                                         std::span<const std::int64_t> initial) {
   std::vector<std::string> out;
   Violations v(out);
   const auto slots = stock.slots();
@@ -64,27 +67,35 @@ std::vector<std::string> checkAllocation(std::span<const PlanOrder> orders, cons
     std::int64_t units = 0, weight = 0, volume = 0;
     for (const auto& al : ao.lines) {
       const std::string where = who + " line " + std::to_string(al.lineNo);
-      auto line = std::find_if(po.lines.begin(), po.lines.end(), [&](const PlanLine& l) { return l.lineNo == al.lineNo; });
+      auto line = std::find_if(po.lines.begin(), po.lines.end(),
+                               [&](const PlanLine& l) { return l.lineNo == al.lineNo; });
       if (line == po.lines.end()) {
         v.add(where + " is not a line of the order");
         continue;
       }
       if (al.sku >= skus.size() || skus[al.sku].sku != line->sku) v.add(where + ": wrong sku");
-      if (al.ordered != line->qty) v.add(where + ": ordered " + std::to_string(al.ordered) + ", the order says " + std::to_string(line->qty));
+      if (al.ordered != line->qty)
+        v.add(where + ": ordered " + std::to_string(al.ordered) + ", the order says " +
+              std::to_string(line->qty));
       std::int64_t sum = 0;
       for (const auto& p : al.picks) {
         if (p.slot >= slots.size()) {
           v.add(where + ": pick from slot " + std::to_string(p.slot) + " that does not exist");
           continue;
         }
-        if (slots[p.slot].sku != al.sku) v.add(where + ": pick from a slot of another sku (" + slots[p.slot].locationCode + ")");
+        if (slots[p.slot].sku != al.sku)
+          v.add(where + ": pick from a slot of another sku (" + slots[p.slot].locationCode + ")");
         if (p.qty <= 0) v.add(where + ": pick of " + std::to_string(p.qty) + " units");
         taken[p.slot] += p.qty;
         sum += p.qty;
       }
-      if (sum != al.allocated) v.add(where + ": picks sum to " + std::to_string(sum) + ", allocated " + std::to_string(al.allocated));
-      if (al.allocated <= 0 || al.allocated > al.ordered) v.add(where + ": allocated " + std::to_string(al.allocated) + " of " + std::to_string(al.ordered));
-      if (al.allocated < al.ordered && !shortLines.count({ao.id, al.lineNo})) v.add(where + ": partly allocated without a shortfall");
+      if (sum != al.allocated)
+        v.add(where + ": picks sum to " + std::to_string(sum) + ", allocated " +
+              std::to_string(al.allocated));
+      if (al.allocated <= 0 || al.allocated > al.ordered)
+        v.add(where + ": allocated " + std::to_string(al.allocated) + " of " + std::to_string(al.ordered));
+      if (al.allocated < al.ordered && !shortLines.count({ao.id, al.lineNo}))
+        v.add(where + ": partly allocated without a shortfall");
       units += al.allocated;
       if (al.sku < skus.size()) {
         weight += al.allocated * skus[al.sku].weightG;
@@ -92,10 +103,13 @@ std::vector<std::string> checkAllocation(std::span<const PlanOrder> orders, cons
       }
     }
     for (const auto& line : po.lines) {
-      const bool listed = std::any_of(ao.lines.begin(), ao.lines.end(), [&](const AllocatedLine& al) { return al.lineNo == line.lineNo; });
-      if (!listed && !shortLines.count({ao.id, line.lineNo})) v.add(who + " line " + std::to_string(line.lineNo) + " is neither allocated nor short");
+      const bool listed = std::any_of(ao.lines.begin(), ao.lines.end(),
+                                      [&](const AllocatedLine& al) { return al.lineNo == line.lineNo; });
+      if (!listed && !shortLines.count({ao.id, line.lineNo}))
+        v.add(who + " line " + std::to_string(line.lineNo) + " is neither allocated nor short");
     }
-    if (units != ao.units || weight != ao.weightG || volume != ao.volumeCm3) v.add(who + ": totals do not match its lines");
+    if (units != ao.units || weight != ao.weightG || volume != ao.volumeCm3)
+      v.add(who + ": totals do not match its lines");
   }
   for (const auto& r : allocation.rejected) {
     if (seen[r.order] == 1) v.add(orderName(r.order) + " is both allocated and rejected");
@@ -108,17 +122,18 @@ std::vector<std::string> checkAllocation(std::span<const PlanOrder> orders, cons
     if (s > 2) v.add(orderName(o.id) + " is rejected twice");
   }
   if (allocation.remaining.size() != slots.size()) {
-    v.add("remaining has " + std::to_string(allocation.remaining.size()) + " entries for " + std::to_string(slots.size()) + " slots");
+    v.add("remaining has " + std::to_string(allocation.remaining.size()) + " entries for " +
+          std::to_string(slots.size()) + " slots");
     return out;
   }
   for (std::size_t s = 0; s < slots.size(); ++s) {
     if (taken[s] > start[s]) {
-      v.add("slot " + slots[s].locationCode + " (" + skus[slots[s].sku].sku + ") over-drawn: " + std::to_string(taken[s]) +
-            " taken of " + std::to_string(start[s]));
+      v.add("slot " + slots[s].locationCode + " (" + skus[slots[s].sku].sku +
+            ") over-drawn: " + std::to_string(taken[s]) + " taken of " + std::to_string(start[s]));
     }
     if (allocation.remaining[s] != start[s] - taken[s]) {
-      v.add("slot " + slots[s].locationCode + ": remaining " + std::to_string(allocation.remaining[s]) + " but " +
-            std::to_string(start[s]) + " - " + std::to_string(taken[s]) + " taken");
+      v.add("slot " + slots[s].locationCode + ": remaining " + std::to_string(allocation.remaining[s]) +
+            " but " + std::to_string(start[s]) + " - " + std::to_string(taken[s]) + " taken");
     }
   }
   return out;
@@ -144,7 +159,9 @@ std::vector<std::string> checkBatches(const Allocation& allocation, const StockI
         v.add(bn + ": order index " + std::to_string(k) + " is not in the allocation");
         continue;
       }
-      if (batchOf[k] != 0) v.add(orderName(allocation.orders[k].id) + " is in batches " + std::to_string(batchOf[k]) + " and " + std::to_string(b.number));
+      if (batchOf[k] != 0)
+        v.add(orderName(allocation.orders[k].id) + " is in batches " + std::to_string(batchOf[k]) + " and " +
+              std::to_string(b.number));
       batchOf[k] = b.number;
     }
     if (b.oversize ? b.orders.size() != 1 : static_cast<int>(b.totes.size()) > cart.totes) {
@@ -165,27 +182,33 @@ std::vector<std::string> checkBatches(const Allocation& allocation, const StockI
       const AllocatedOrder& ao = allocation.orders[t.allocated];
       if (t.order != ao.id) v.add(tn + ": order id " + std::to_string(t.order) + " does not match its index");
       if (t.allocated != lastOrder) {
-        if (finished.count(t.allocated)) v.add(tn + ": the totes of " + orderName(ao.id) + " are not consecutive");
+        if (finished.count(t.allocated))
+          v.add(tn + ": the totes of " + orderName(ao.id) + " are not consecutive");
         if (lastOrder != SIZE_MAX) finished.insert(lastOrder);
         lastOrder = t.allocated;
       }
       std::int64_t tu = 0, tv = 0, tw = 0;
       for (const auto& tl : t.lines) {
-        auto al = std::find_if(ao.lines.begin(), ao.lines.end(), [&](const AllocatedLine& l) { return l.lineNo == tl.lineNo; });
+        auto al = std::find_if(ao.lines.begin(), ao.lines.end(),
+                               [&](const AllocatedLine& l) { return l.lineNo == tl.lineNo; });
         if (al == ao.lines.end()) {
-          v.add(tn + ": line " + std::to_string(tl.lineNo) + " is not an allocated line of " + orderName(ao.id));
+          v.add(tn + ": line " + std::to_string(tl.lineNo) + " is not an allocated line of " +
+                orderName(ao.id));
           continue;
         }
-        if (tl.qty <= 0) v.add(tn + ": line " + std::to_string(tl.lineNo) + " has " + std::to_string(tl.qty) + " units");
+        if (tl.qty <= 0)
+          v.add(tn + ": line " + std::to_string(tl.lineNo) + " has " + std::to_string(tl.qty) + " units");
         inTotes[{t.allocated, tl.lineNo}] += tl.qty;
         tu += tl.qty;
         tv += tl.qty * skus[al->sku].volumeCm3;
         tw += tl.qty * skus[al->sku].weightG;
       }
-      if (tu != t.units || tv != t.volumeCm3 || tw != t.weightG) v.add(tn + ": totals do not match its lines");
+      if (tu != t.units || tv != t.volumeCm3 || tw != t.weightG)
+        v.add(tn + ": totals do not match its lines");
       if (t.oversize) {
         if (tu != 1) v.add(tn + " is oversize but holds " + std::to_string(tu) + " units");
-      } else if ((cart.maxUnits > 0 && tu > cart.maxUnits) || (cart.maxVolumeCm3 > 0 && tv > cart.maxVolumeCm3) ||
+      } else if ((cart.maxUnits > 0 && tu > cart.maxUnits) ||
+                 (cart.maxVolumeCm3 > 0 && tv > cart.maxVolumeCm3) ||
                  (cart.maxWeightG > 0 && tw > cart.maxWeightG)) {
         v.add(tn + " is over capacity: " + std::to_string(tu) + " units, " + std::to_string(tv) + " cm3, " +
               std::to_string(tw) + " g");
@@ -193,10 +216,13 @@ std::vector<std::string> checkBatches(const Allocation& allocation, const StockI
       units += tu;
     }
     for (std::size_t k : b.orders) {
-      const bool hasTote = std::any_of(b.totes.begin(), b.totes.end(), [&](const Tote& t) { return t.allocated == k; });
-      if (!hasTote && k < allocation.orders.size()) v.add(bn + ": " + orderName(allocation.orders[k].id) + " has no tote");
+      const bool hasTote =
+          std::any_of(b.totes.begin(), b.totes.end(), [&](const Tote& t) { return t.allocated == k; });
+      if (!hasTote && k < allocation.orders.size())
+        v.add(bn + ": " + orderName(allocation.orders[k].id) + " has no tote");
     }
-    if (units != b.units) v.add(bn + ": units " + std::to_string(b.units) + " but its totes hold " + std::to_string(units));
+    if (units != b.units)
+      v.add(bn + ": units " + std::to_string(b.units) + " but its totes hold " + std::to_string(units));
   }
   for (std::size_t k = 0; k < allocation.orders.size() && !v.full(); ++k) {
     const AllocatedOrder& ao = allocation.orders[k];
@@ -205,8 +231,8 @@ std::vector<std::string> checkBatches(const Allocation& allocation, const StockI
       auto it = inTotes.find({k, al.lineNo});
       const std::int64_t n = it == inTotes.end() ? 0 : it->second;
       if (n != al.allocated) {
-        v.add(orderName(ao.id) + " line " + std::to_string(al.lineNo) + ": " + std::to_string(n) + " units in totes, " +
-              std::to_string(al.allocated) + " allocated");
+        v.add(orderName(ao.id) + " line " + std::to_string(al.lineNo) + ": " + std::to_string(n) +
+              " units in totes, " + std::to_string(al.allocated) + " allocated");
       }
     }
   }
@@ -241,7 +267,8 @@ std::vector<std::string> checkPickList(const PickList& list, const Batch& batch,
     }
     if (!slotSeen.insert(s.slot).second) v.add(sn + ": a second stop for " + s.locationCode + " " + s.sku);
     const auto& slot = slots[s.slot];
-    if (s.location != slot.location || s.locationCode != slot.locationCode || s.sku != skus[slot.sku].sku || s.lot != slot.lot) {
+    if (s.location != slot.location || s.locationCode != slot.locationCode || s.sku != skus[slot.sku].sku ||
+        s.lot != slot.lot) {
       v.add(sn + ": location, sku or lot differ from its slot");
     }
     std::int64_t sum = 0;
@@ -253,10 +280,12 @@ std::vector<std::string> checkPickList(const PickList& list, const Batch& batch,
       if (p.tote < 1 || p.tote > static_cast<int>(batch.totes.size())) {
         v.add(sn + ": put into tote " + std::to_string(p.tote) + " that the cart does not have");
       } else if (batch.totes[static_cast<std::size_t>(p.tote - 1)].order != p.order) {
-        v.add(sn + ": put for " + orderName(p.order) + " into tote " + std::to_string(p.tote) + " of another order");
+        v.add(sn + ": put for " + orderName(p.order) + " into tote " + std::to_string(p.tote) +
+              " of another order");
       }
     }
-    if (sum != s.qty) v.add(sn + ": puts sum to " + std::to_string(sum) + ", the stop asks " + std::to_string(s.qty));
+    if (sum != s.qty)
+      v.add(sn + ": puts sum to " + std::to_string(sum) + ", the stop asks " + std::to_string(s.qty));
   }
   for (std::size_t k : batch.orders) {
     if (k >= allocation.orders.size()) continue;
@@ -273,8 +302,9 @@ std::vector<std::string> checkPickList(const PickList& list, const Batch& batch,
       auto it = fromPuts.find(key);
       const std::int64_t got = it == fromPuts.end() ? 0 : it->second;
       if (got != qty) {
-        v.add(ln + ": " + orderName(std::get<0>(key)) + " line " + std::to_string(std::get<1>(key)) + " from " +
-              slots[std::get<2>(key)].locationCode + ": " + std::to_string(got) + " put, " + std::to_string(qty) + " allocated");
+        v.add(ln + ": " + orderName(std::get<0>(key)) + " line " + std::to_string(std::get<1>(key)) +
+              " from " + slots[std::get<2>(key)].locationCode + ": " + std::to_string(got) + " put, " +
+              std::to_string(qty) + " allocated");
       }
     }
     for (const auto& [key, qty] : fromPuts) {
@@ -287,18 +317,21 @@ std::vector<std::string> checkPickList(const PickList& list, const Batch& batch,
   if (putsPerTote != inTote) v.add(ln + ": the puts per tote and line differ from the totes' contents");
   const Millimetres walked = router.evaluate(walk, list.start, list.end);
   if (walked != list.distanceMm) {
-    v.add(ln + ": distance " + std::to_string(list.distanceMm) + " mm, but its stops in order walk " + std::to_string(walked) + " mm");
+    v.add(ln + ": distance " + std::to_string(list.distanceMm) + " mm, but its stops in order walk " +
+          std::to_string(walked) + " mm");
   }
   return out;
 }
 
 std::vector<std::string> checkWavePlan(std::span<const PlanOrder> orders, const StockIndex& stock,
-                                       const WavePlan& plan, const CartSpec& cart, const layouts::Router& router) {
+                                       const WavePlan& plan, const CartSpec& cart,
+                                       const layouts::Router& router) {
   std::vector<std::string> out = checkAllocation(orders, stock, plan.allocation);
   auto more = checkBatches(plan.allocation, stock, plan.batches, cart);
   out.insert(out.end(), more.begin(), more.end());
   if (plan.pickLists.size() != plan.batches.size()) {
-    out.push_back(std::to_string(plan.pickLists.size()) + " pick lists for " + std::to_string(plan.batches.size()) + " batches");
+    out.push_back(std::to_string(plan.pickLists.size()) + " pick lists for " +
+                  std::to_string(plan.batches.size()) + " batches");
   } else {
     for (std::size_t i = 0; i < plan.batches.size() && out.size() < kMaxViolations; ++i) {
       more = checkPickList(plan.pickLists[i], plan.batches[i], plan.allocation, stock, router);

@@ -32,9 +32,12 @@ struct Remainder {
 
 const char* toString(ShortReason reason) noexcept {
   switch (reason) {
-    case ShortReason::Empty: return "empty";
-    case ShortReason::Damaged: return "damaged";
-    case ShortReason::NotFound: return "not_found";
+    case ShortReason::Empty:
+      return "empty";
+    case ShortReason::Damaged:
+      return "damaged";
+    case ShortReason::NotFound:
+      return "not_found";
   }
   return "empty";
 }
@@ -111,8 +114,11 @@ Result<PickList> buildPickList(const Batch& batch, const Allocation& allocation,
   }
   std::sort(ranks.begin(), ranks.end());
   auto rankOf = [&](LocationId location) {
-    auto it = std::lower_bound(ranks.begin(), ranks.end(), std::pair<std::uint32_t, std::uint32_t>{layouts::index(location), 0});
-    return it != ranks.end() && it->first == layouts::index(location) ? it->second : std::numeric_limits<std::uint32_t>::max();
+    auto it = std::lower_bound(ranks.begin(), ranks.end(),
+                               std::pair<std::uint32_t, std::uint32_t>{layouts::index(location), 0});
+    return it != ranks.end() && it->first == layouts::index(location)
+               ? it->second
+               : std::numeric_limits<std::uint32_t>::max();
   };
   std::sort(stops.begin(), stops.end(), [&](const Stop& a, const Stop& b) {
     const auto ra = rankOf(a.location), rb = rankOf(b.location);
@@ -145,23 +151,26 @@ Result<ShortReplan> replanAfterShort(const PickList& list, const ShortReport& re
                                      std::span<const std::int64_t> available, layouts::Router& router,
                                      std::span<const int> doneStops, const AllocationOptions& rules) {
   requireSameLayout(router, stock, "replanAfterShort");
-  const auto at = std::find_if(list.stops.begin(), list.stops.end(), [&](const Stop& s) { return s.id == report.stopId; });
+  const auto at = std::find_if(list.stops.begin(), list.stops.end(),
+                               [&](const Stop& s) { return s.id == report.stopId; });
   if (at == list.stops.end()) {
-    return Error{ErrorKind::NotFound,
-                 "stop " + std::to_string(report.stopId) + " is not on the pick list of batch " + std::to_string(list.batch)};
+    return Error{ErrorKind::NotFound, "stop " + std::to_string(report.stopId) +
+                                          " is not on the pick list of batch " + std::to_string(list.batch)};
   }
   const Stop& shortStop = *at;
-  const std::string where = "stop " + std::to_string(shortStop.id) + " (" + shortStop.locationCode + ", " + shortStop.sku + ")";
+  const std::string where =
+      "stop " + std::to_string(shortStop.id) + " (" + shortStop.locationCode + ", " + shortStop.sku + ")";
   if (shortStop.shortQty > 0) return Error{ErrorKind::Conflict, where + " was already reported short"};
-  if (report.pickedQty < 0) return Error{ErrorKind::Invalid, where + ": picked quantity must not be negative"};
+  if (report.pickedQty < 0)
+    return Error{ErrorKind::Invalid, where + ": picked quantity must not be negative"};
   if (report.pickedQty >= shortStop.qty) {
     return Error{ErrorKind::Invalid, where + ": picked " + std::to_string(report.pickedQty) + " of " +
                                          std::to_string(shortStop.qty) + " is not a short pick"};
   }
   const auto slots = stock.slots();
   if (available.size() != slots.size()) {
-    return Error{ErrorKind::Invalid, "availability has " + std::to_string(available.size()) + " entries for " +
-                                         std::to_string(slots.size()) + " stock slots"};
+    return Error{ErrorKind::Invalid, "availability has " + std::to_string(available.size()) +
+                                         " entries for " + std::to_string(slots.size()) + " stock slots"};
   }
   if (std::any_of(available.begin(), available.end(), [](std::int64_t q) { return q < 0; })) {
     return Error{ErrorKind::Invalid, "availability must not be negative"};
@@ -226,13 +235,16 @@ Result<ShortReplan> replanAfterShort(const PickList& list, const ShortReport& re
     }
     // The short stop's position in the (changing) list.
     const auto shortPos = static_cast<std::size_t>(
-        std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return s.id == shortStop.id; }) - stops.begin());
-    const auto sameSlot = std::find_if(stops.begin() + static_cast<std::ptrdiff_t>(shortPos) + 1, stops.end(),
-                                       [&](const Stop& s) { return s.slot == pick.slot && !isDone(s.id) && s.shortQty == 0; });
+        std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return s.id == shortStop.id; }) -
+        stops.begin());
+    const auto sameSlot =
+        std::find_if(stops.begin() + static_cast<std::ptrdiff_t>(shortPos) + 1, stops.end(),
+                     [&](const Stop& s) { return s.slot == pick.slot && !isDone(s.id) && s.shortQty == 0; });
     if (sameSlot != stops.end()) {
       for (const Put& p : puts) {
-        auto existing = std::find_if(sameSlot->puts.begin(), sameSlot->puts.end(),
-                                     [&](const Put& q) { return q.tote == p.tote && q.lineNo == p.lineNo && q.order == p.order; });
+        auto existing = std::find_if(sameSlot->puts.begin(), sameSlot->puts.end(), [&](const Put& q) {
+          return q.tote == p.tote && q.lineNo == p.lineNo && q.order == p.order;
+        });
         if (existing != sameSlot->puts.end()) {
           existing->qty += p.qty;
         } else {
@@ -243,7 +255,8 @@ Result<ShortReplan> replanAfterShort(const PickList& list, const ShortReport& re
       std::sort(sameSlot->puts.begin(), sameSlot->puts.end(), [](const Put& a, const Put& b) {
         return a.tote != b.tote ? a.tote < b.tote : a.lineNo < b.lineNo;
       });
-      if (std::find(out.changedStops.begin(), out.changedStops.end(), sameSlot->id) == out.changedStops.end()) {
+      if (std::find(out.changedStops.begin(), out.changedStops.end(), sameSlot->id) ==
+          out.changedStops.end()) {
         out.changedStops.push_back(sameSlot->id);
       }
       continue;
@@ -300,7 +313,8 @@ Result<ShortReplan> replanAfterShort(const PickList& list, const ShortReport& re
   // Added stops in visiting order.
   std::vector<int> order;
   for (const auto& s : stops) {
-    if (std::find(out.addedStops.begin(), out.addedStops.end(), s.id) != out.addedStops.end()) order.push_back(s.id);
+    if (std::find(out.addedStops.begin(), out.addedStops.end(), s.id) != out.addedStops.end())
+      order.push_back(s.id);
   }
   out.addedStops = std::move(order);
   if (!out.addedStops.empty()) {

@@ -4,8 +4,8 @@
 
 namespace wms::waves {
 
-Result<WavePlan> planWave(std::span<const PlanOrder> orders, const StockIndex& stock, const PlanOptions& options,
-                          layouts::Router& router) {
+Result<WavePlan> planWave(std::span<const PlanOrder> orders, const StockIndex& stock,
+                          const PlanOptions& options, layouts::Router& router) {
   if (orders.empty()) return Error{ErrorKind::Invalid, "nothing to plan: the wave has no orders"};
   WavePlan plan;
   auto allocation = allocate(orders, stock, options.allocation);

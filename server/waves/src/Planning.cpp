@@ -12,13 +12,17 @@
 namespace wms::waves {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
 constexpr Millis kMsPerMinute = 60'000;
 constexpr Millis kMsPerDay = 24 * 60 * kMsPerMinute;
 
 // Floor division: times before 1970 must still fall on the right day.
-Millis floorDiv(Millis a, Millis b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+Millis floorDiv(Millis a, Millis b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
 
 // Proleptic Gregorian date of a day count since 1970-01-01 (era-based
 // arithmetic: 400-year eras of 146097 days, years starting in March).
@@ -77,10 +81,12 @@ Status validateOrders(std::span<const PlanOrder> orders) {
   for (std::size_t i = 0; i < orders.size(); ++i) {
     const auto& o = orders[i];
     const std::string who = "order " + std::to_string(o.id);
-    if (o.id <= 0) return invalid("orders[" + std::to_string(i) + "]: id must be positive, got " + std::to_string(o.id));
+    if (o.id <= 0)
+      return invalid("orders[" + std::to_string(i) + "]: id must be positive, got " + std::to_string(o.id));
     if (!ids.insert(o.id).second) return invalid(who + " is listed twice");
     if (o.createdAtMs < 0) return invalid(who + ": created_at must not be before 1970");
-    if (auto st = domain::checkText(o.carrier, "carrier", 64); !st) return invalid(who + ": " + st.error().message);
+    if (auto st = domain::checkText(o.carrier, "carrier", 64); !st)
+      return invalid(who + ": " + st.error().message);
     if (auto st = domain::checkText(o.zone, "zone", 8); !st) return invalid(who + ": " + st.error().message);
     if (o.lines.empty()) return invalid(who + " has no lines");
     if (o.lines.size() > domain::kMaxOrderLines) {
@@ -90,10 +96,12 @@ Status validateOrders(std::span<const PlanOrder> orders) {
     std::unordered_set<int> lineNos;
     for (const auto& l : o.lines) {
       const std::string where = who + " line " + std::to_string(l.lineNo);
-      if (l.lineNo <= 0) return invalid(who + ": line numbers must be positive, got " + std::to_string(l.lineNo));
+      if (l.lineNo <= 0)
+        return invalid(who + ": line numbers must be positive, got " + std::to_string(l.lineNo));
       if (!lineNos.insert(l.lineNo).second) return invalid(where + " is listed twice");
       if (auto st = domain::checkSku(l.sku); !st) return invalid(where + ": " + st.error().message);
-      if (auto st = domain::checkPositiveQuantity(l.qty, "qty"); !st) return invalid(where + ": " + st.error().message);
+      if (auto st = domain::checkPositiveQuantity(l.qty, "qty"); !st)
+        return invalid(where + ": " + st.error().message);
     }
   }
   return {};
@@ -101,7 +109,8 @@ Status validateOrders(std::span<const PlanOrder> orders) {
 
 Status validateCart(const CartSpec& cart) {
   if (cart.totes < 1 || cart.totes > kMaxCartTotes) {
-    return invalid("cart: totes must be 1.." + std::to_string(kMaxCartTotes) + ", got " + std::to_string(cart.totes));
+    return invalid("cart: totes must be 1.." + std::to_string(kMaxCartTotes) + ", got " +
+                   std::to_string(cart.totes));
   }
   if (cart.maxUnits < 0) return invalid("cart: max units per tote must be >= 0 (0 = no limit)");
   if (cart.maxVolumeCm3 < 0) return invalid("cart: max volume per tote must be >= 0 (0 = no limit)");
@@ -142,7 +151,8 @@ Result<StockIndex> StockIndex::build(const layouts::Layout& layout, std::span<co
   };
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept {
-      return std::hash<std::string>()(k.lot) ^ (std::size_t{k.sku} * 1000003u) ^ (std::size_t{k.location} << 20);
+      return std::hash<std::string>()(k.lot) ^ (std::size_t{k.sku} * 1000003u) ^
+             (std::size_t{k.location} << 20);
     }
   };
   std::unordered_set<Key, KeyHash> seen;
@@ -156,7 +166,8 @@ Result<StockIndex> StockIndex::build(const layouts::Layout& layout, std::span<co
     if (!location) return invalid(where + ": " + location.error().message);
     if (s.lot.size() > domain::kMaxExternalIdLength) return invalid(where + ": lot is too long");
     if (!s.expiry.empty()) {
-      if (auto st = domain::checkDate(s.expiry, "expiry"); !st) return invalid(where + ": " + st.error().message);
+      if (auto st = domain::checkDate(s.expiry, "expiry"); !st)
+        return invalid(where + ": " + st.error().message);
     }
     if (s.qty < 0 || s.qty > domain::kMaxQuantity) {
       return invalid(where + ": qty must be 0.." + std::to_string(domain::kMaxQuantity) + ", got " +
@@ -172,7 +183,8 @@ Result<StockIndex> StockIndex::build(const layouts::Layout& layout, std::span<co
   // Group slots by SKU in allocation preference order.
   const auto depot = layout.depot();
   std::vector<Millimetres> fromDepot(data->slots.size());
-  for (std::size_t i = 0; i < data->slots.size(); ++i) fromDepot[i] = layout.distance(depot, data->slots[i].location);
+  for (std::size_t i = 0; i < data->slots.size(); ++i)
+    fromDepot[i] = layout.distance(depot, data->slots[i].location);
   data->order.resize(data->slots.size());
   std::iota(data->order.begin(), data->order.end(), 0u);
   const auto& sl = data->slots;
@@ -193,9 +205,15 @@ Result<StockIndex> StockIndex::build(const layouts::Layout& layout, std::span<co
   return StockIndex(std::move(data));
 }
 
-const layouts::Layout& StockIndex::layout() const noexcept { return data_->layout; }
-std::span<const SkuInfo> StockIndex::skus() const noexcept { return data_->skus; }
-std::span<const StockIndex::Slot> StockIndex::slots() const noexcept { return data_->slots; }
+const layouts::Layout& StockIndex::layout() const noexcept {
+  return data_->layout;
+}
+std::span<const SkuInfo> StockIndex::skus() const noexcept {
+  return data_->skus;
+}
+std::span<const StockIndex::Slot> StockIndex::slots() const noexcept {
+  return data_->slots;
+}
 
 std::optional<std::uint32_t> StockIndex::findSku(std::string_view sku) const noexcept {
   // A transparent lookup would avoid this copy; SKU codes are short.
@@ -205,7 +223,8 @@ std::optional<std::uint32_t> StockIndex::findSku(std::string_view sku) const noe
 }
 
 std::span<const std::uint32_t> StockIndex::slotsOf(std::uint32_t sku) const {
-  if (sku >= data_->skus.size()) throw std::out_of_range("StockIndex::slotsOf: no sku index " + std::to_string(sku));
+  if (sku >= data_->skus.size())
+    throw std::out_of_range("StockIndex::slotsOf: no sku index " + std::to_string(sku));
   const auto begin = data_->slotOffsets[sku], end = data_->slotOffsets[sku + 1];
   return std::span<const std::uint32_t>(data_->order).subspan(begin, end - begin);
 }

@@ -7,7 +7,9 @@
 namespace wms::waves {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
 double fraction(std::int64_t done, std::int64_t total) {
   return total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);

@@ -13,12 +13,16 @@
 namespace wms::waves {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
 constexpr Millis kMsPerMinute = 60'000;
 constexpr int kMaxMinutes = 7 * 24 * 60;
 
-int rankOf(PriorityClass cls) { return static_cast<int>(cls); }
+int rankOf(PriorityClass cls) {
+  return static_cast<int>(cls);
+}
 
 Status validateRate(const PickRate& rate) {
   if (!(rate.unitsPerHourPerPicker > 0) || !std::isfinite(rate.unitsPerHourPerPicker) ||
@@ -29,7 +33,9 @@ Status validateRate(const PickRate& rate) {
   return {};
 }
 
-std::string clock(Millis ms, int utcOffsetMinutes) { return formatLocalTime(ms, utcOffsetMinutes).substr(11); }
+std::string clock(Millis ms, int utcOffsetMinutes) {
+  return formatLocalTime(ms, utcOffsetMinutes).substr(11);
+}
 
 struct Group {
   std::string carrier;
@@ -43,35 +49,46 @@ struct Group {
 
 const char* toString(PriorityClass cls) noexcept {
   switch (cls) {
-    case PriorityClass::StorePickup: return "store_pickup";
-    case PriorityClass::Express: return "express";
-    case PriorityClass::Standard: return "standard";
+    case PriorityClass::StorePickup:
+      return "store_pickup";
+    case PriorityClass::Express:
+      return "express";
+    case PriorityClass::Standard:
+      return "standard";
   }
   return "standard";
 }
 
 PriorityClass priorityClassOf(domain::ServiceLevel level) noexcept {
   switch (level) {
-    case domain::ServiceLevel::StorePickup: return PriorityClass::StorePickup;
-    case domain::ServiceLevel::Express: return PriorityClass::Express;
-    case domain::ServiceLevel::Standard: return PriorityClass::Standard;
+    case domain::ServiceLevel::StorePickup:
+      return PriorityClass::StorePickup;
+    case domain::ServiceLevel::Express:
+      return PriorityClass::Express;
+    case domain::ServiceLevel::Standard:
+      return PriorityClass::Standard;
   }
   return PriorityClass::Standard;
 }
 
 const char* toString(Trigger trigger) noexcept {
   switch (trigger) {
-    case Trigger::Interval: return "interval";
-    case Trigger::OrderCount: return "order_count";
-    case Trigger::Cutoff: return "cutoff";
-    case Trigger::LatestSafeRelease: return "latest_safe_release";
+    case Trigger::Interval:
+      return "interval";
+    case Trigger::OrderCount:
+      return "order_count";
+    case Trigger::Cutoff:
+      return "cutoff";
+    case Trigger::LatestSafeRelease:
+      return "latest_safe_release";
   }
   return "interval";
 }
 
 Status validateReleaseConfig(const ReleaseConfig& c) {
   auto minutes = [](int v, const char* key) -> Status {
-    if (v < 0 || v > kMaxMinutes) return invalid(std::string(key) + " must be 0.." + std::to_string(kMaxMinutes) + " minutes");
+    if (v < 0 || v > kMaxMinutes)
+      return invalid(std::string(key) + " must be 0.." + std::to_string(kMaxMinutes) + " minutes");
     return {};
   };
   if (c.maxOrdersPerWave < 0) return invalid("max_orders_per_wave must be >= 0 (0 = no limit)");
@@ -92,7 +109,8 @@ Result<std::vector<WaveProposal>> proposeWaves(std::span<const PlanOrder> waitin
   if (auto st = validateOrders(waiting); !st) return st.error();
   std::unordered_map<std::string, Millis> cutoffOf;
   for (const auto& c : context.cutoffs) {
-    if (!cutoffOf.emplace(c.carrier, c.atMs).second) return invalid("carrier '" + c.carrier + "' has two cutoffs");
+    if (!cutoffOf.emplace(c.carrier, c.atMs).second)
+      return invalid("carrier '" + c.carrier + "' has two cutoffs");
   }
   auto cutoffFor = [&](const PlanOrder& o) -> std::optional<Millis> {
     auto it = cutoffOf.find(o.carrier);
@@ -106,8 +124,8 @@ Result<std::vector<WaveProposal>> proposeWaves(std::span<const PlanOrder> waitin
   for (std::size_t i = 0; i < waiting.size(); ++i) {
     const auto& o = waiting[i];
     Key key{config.byCarrier ? o.carrier : std::string(),
-            config.byPriorityClass ? rankOf(priorityClassOf(o.level)) : -1, config.byZone ? o.zone : std::string(),
-            config.byChannel ? static_cast<int>(o.channel) : -1};
+            config.byPriorityClass ? rankOf(priorityClassOf(o.level)) : -1,
+            config.byZone ? o.zone : std::string(), config.byChannel ? static_cast<int>(o.channel) : -1};
     auto& g = groups[key];
     if (g.orders.empty()) {
       g.carrier = std::get<0>(key);
@@ -120,8 +138,8 @@ Result<std::vector<WaveProposal>> proposeWaves(std::span<const PlanOrder> waitin
 
   // Order within each group, then split it into waves of the allowed size.
   std::vector<WaveProposal> out;
-  std::vector<int> bestClass;      // per proposal: most urgent class of its orders
-  std::vector<Millis> oldest;      // per proposal: oldest order
+  std::vector<int> bestClass;  // per proposal: most urgent class of its orders
+  std::vector<Millis> oldest;  // per proposal: oldest order
   for (auto& [key, g] : groups) {
     std::sort(g.orders.begin(), g.orders.end(), [&](std::size_t a, std::size_t b) {
       const auto& x = waiting[a];
@@ -165,9 +183,10 @@ Result<std::vector<WaveProposal>> proposeWaves(std::span<const PlanOrder> waitin
         const auto& o = waiting[g.orders[i]];
         std::int64_t units = 0;
         for (const auto& l : o.lines) units += l.qty;
-        const bool full = !p.orders.empty() &&
-                          ((config.maxOrdersPerWave > 0 && p.orders.size() >= static_cast<std::size_t>(config.maxOrdersPerWave)) ||
-                           (config.maxUnitsPerWave > 0 && p.units + units > config.maxUnitsPerWave));
+        const bool full =
+            !p.orders.empty() && ((config.maxOrdersPerWave > 0 &&
+                                   p.orders.size() >= static_cast<std::size_t>(config.maxOrdersPerWave)) ||
+                                  (config.maxUnitsPerWave > 0 && p.units + units > config.maxUnitsPerWave));
         if (full) break;
         p.orders.push_back(o.id);
         p.lines += static_cast<std::int64_t>(o.lines.size());
@@ -200,7 +219,8 @@ Result<std::vector<WaveProposal>> proposeWaves(std::span<const PlanOrder> waitin
   for (auto& p : out) {
     if (!p.cutoffMs) continue;
     // Everything due at or before this cutoff: the last entry with cutoff <= it.
-    auto last = std::upper_bound(byCutoff.begin(), byCutoff.end(), std::pair<Millis, std::int64_t>{*p.cutoffMs, INT64_MAX});
+    auto last = std::upper_bound(byCutoff.begin(), byCutoff.end(),
+                                 std::pair<Millis, std::int64_t>{*p.cutoffMs, INT64_MAX});
     const std::int64_t work = context.backlogUnits + std::prev(last)->second;
     p.latestReleaseMs = *p.cutoffMs - margin - pickDurationMs(work, context.rate);
     p.due = nowMs >= *p.latestReleaseMs;
@@ -250,9 +270,10 @@ Result<std::optional<ReleaseDecision>> autoRelease(const ReleaseState& state, Mi
       since = *state.lastReleaseMs;
       what = "the last release at " + clock(since, tz);
     } else {
-      since = std::min_element(state.waiting.begin(), state.waiting.end(), [](const PlanOrder& a, const PlanOrder& b) {
-                return a.createdAtMs < b.createdAtMs;
-              })->createdAtMs;
+      since = std::min_element(
+                  state.waiting.begin(), state.waiting.end(),
+                  [](const PlanOrder& a, const PlanOrder& b) { return a.createdAtMs < b.createdAtMs; })
+                  ->createdAtMs;
       what = "the oldest waiting order arrived at " + clock(since, tz);
     }
     if (nowMs - since >= Millis{config.everyMinutes} * kMsPerMinute) {
@@ -262,7 +283,8 @@ Result<std::optional<ReleaseDecision>> autoRelease(const ReleaseState& state, Mi
                         " (every " + std::to_string(config.everyMinutes) + " min)");
     }
   }
-  if (config.whenOrdersWaiting > 0 && state.waiting.size() >= static_cast<std::size_t>(config.whenOrdersWaiting)) {
+  if (config.whenOrdersWaiting > 0 &&
+      state.waiting.size() >= static_cast<std::size_t>(config.whenOrdersWaiting)) {
     everything = true;
     d.triggers.push_back(Trigger::OrderCount);
     reasons.push_back("order count: " + std::to_string(state.waiting.size()) + " orders waiting (threshold " +
@@ -275,7 +297,8 @@ Result<std::optional<ReleaseDecision>> autoRelease(const ReleaseState& state, Mi
   for (std::size_t i = 0; i < proposals->size(); ++i) {
     const auto& p = (*proposals)[i];
     if (!p.cutoffMs) continue;
-    if (config.minutesBeforeCutoff > 0 && nowMs >= *p.cutoffMs - Millis{config.minutesBeforeCutoff} * kMsPerMinute) {
+    if (config.minutesBeforeCutoff > 0 &&
+        nowMs >= *p.cutoffMs - Millis{config.minutesBeforeCutoff} * kMsPerMinute) {
       fired[i] = true;
       if (cutoffFired++ == 0) d.triggers.push_back(Trigger::Cutoff);
       if (cutoffFired > kNamed) continue;
@@ -290,10 +313,12 @@ Result<std::optional<ReleaseDecision>> autoRelease(const ReleaseState& state, Mi
       reasons.push_back("latest safe release: wave '" + p.name + "' (" + std::to_string(p.units) +
                         " units) had to start by " + clock(*p.latestReleaseMs, tz) + " to make " +
                         clock(*p.cutoffMs, tz) + " at " + std::to_string(r.pickers) + " pickers x " +
-                        std::to_string(static_cast<long long>(std::llround(r.unitsPerHourPerPicker))) + " units/h");
+                        std::to_string(static_cast<long long>(std::llround(r.unitsPerHourPerPicker))) +
+                        " units/h");
     }
   }
-  if (cutoffFired > kNamed) reasons.push_back("cutoff: and " + std::to_string(cutoffFired - kNamed) + " more waves");
+  if (cutoffFired > kNamed)
+    reasons.push_back("cutoff: and " + std::to_string(cutoffFired - kNamed) + " more waves");
   if (safeFired > kNamed) {
     reasons.push_back("latest safe release: and " + std::to_string(safeFired - kNamed) + " more waves");
   }

@@ -57,7 +57,8 @@ TripEstimator::TripEstimator(const layouts::Layout& layout, layouts::PlaceId sta
 void TripEstimator::add(Footprint& fp, layouts::LocationId location) const {
   const auto i = layouts::index(location);
   const Span s{keyOf_.at(i), alongOf_[i], alongOf_[i]};
-  auto it = std::lower_bound(fp.begin(), fp.end(), s.key, [](const Span& a, std::uint32_t k) { return a.key < k; });
+  auto it =
+      std::lower_bound(fp.begin(), fp.end(), s.key, [](const Span& a, std::uint32_t k) { return a.key < k; });
   if (it != fp.end() && it->key == s.key) {
     it->lo = std::min(it->lo, s.lo);
     it->hi = std::max(it->hi, s.hi);
@@ -170,7 +171,8 @@ Millimetres TripEstimator::estimateUnion(std::span<const Span> a, std::span<cons
 Millimetres TripEstimator::reach(std::span<const Span> fp) const {
   Millimetres best = 0;
   for (const Span& s : fp) {
-    const Millimetres r = blockNear_[s.key / aisles_] + Millimetres{s.hi} + std::abs(aisleX_[s.key % aisles_] - startX_);
+    const Millimetres r =
+        blockNear_[s.key / aisles_] + Millimetres{s.hi} + std::abs(aisleX_[s.key % aisles_] - startX_);
     best = std::max(best, r);
   }
   return best;

@@ -59,18 +59,19 @@ class TripEstimator {
 
   std::uint32_t aisles_ = 0;
   std::uint32_t blocks_ = 0;
-  bool sameSide_ = true;                      // start and end on the same cross aisle side
+  bool sameSide_ = true;  // start and end on the same cross aisle side
   layouts::Millimetres startX_ = 0, endX_ = 0;
-  layouts::Millimetres depth_ = 0;            // front to back when start and end are on opposite sides
+  layouts::Millimetres depth_ = 0;  // front to back when start and end are on opposite sides
   std::vector<layouts::Millimetres> aisleX_;
-  std::vector<layouts::Millimetres> blockLen_;   // by oriented block
-  std::vector<layouts::Millimetres> blockNear_;  // distance from the start's cross aisle to the block's near edge
+  std::vector<layouts::Millimetres> blockLen_;  // by oriented block
+  std::vector<layouts::Millimetres>
+      blockNear_;  // distance from the start's cross aisle to the block's near edge
   // By key (block x aisles + aisle), to spare a division per span:
   std::vector<std::uint32_t> blockOfKey_;
   std::vector<layouts::Millimetres> lenOfKey_;
   std::vector<layouts::Millimetres> xOfKey_;
-  std::vector<std::uint32_t> keyOf_;             // by location
-  std::vector<std::int32_t> alongOf_;            // by location, oriented
+  std::vector<std::uint32_t> keyOf_;   // by location
+  std::vector<std::int32_t> alongOf_;  // by location, oriented
 };
 
 }  // namespace wms::waves::detail

@@ -23,7 +23,9 @@ struct Fixture {
       {"CUP", "A-01-07-1", "", "", 5},
   };
   StockIndex stock = index(layout, skus, slots);
-  std::uint32_t at(const std::string& location, const std::string& sku) const { return slotAt(stock, location, sku); }
+  std::uint32_t at(const std::string& location, const std::string& sku) const {
+    return slotAt(stock, location, sku);
+  }
   Allocation run(const std::vector<PlanOrder>& orders, const AllocationOptions& options = {}) {
     auto a = allocate(orders, stock, options);
     if (!a) throw std::runtime_error(a.error().message);
@@ -46,15 +48,17 @@ BOOST_FIXTURE_TEST_SUITE(allocation, Fixture)
 BOOST_AUTO_TEST_CASE(expiry_tracked_skus_take_the_earliest_expiry_first_and_undated_stock_last) {
   auto a = run({order(1, {{1, "MILK", 9}})});
   BOOST_TEST_REQUIRE(a.orders.size() == 1u);
-  BOOST_TEST(picksOf(a.orders[0].lines[0]) ==
-             (Picks{{at("B-02-01-1", "MILK"), 3}, {at("A-01-05-1", "MILK"), 4}, {at("A-01-01-1", "MILK"), 2}}));
+  BOOST_TEST(
+      picksOf(a.orders[0].lines[0]) ==
+      (Picks{{at("B-02-01-1", "MILK"), 3}, {at("A-01-05-1", "MILK"), 4}, {at("A-01-01-1", "MILK"), 2}}));
 }
 
 BOOST_AUTO_TEST_CASE(stock_expiring_before_the_minimum_date_is_not_used) {
   AllocationOptions options;
   options.notExpiringBefore = "2025-02-01";
   auto a = run({order(1, {{1, "MILK", 5}})}, options);
-  BOOST_TEST(picksOf(a.orders[0].lines[0]) == (Picks{{at("A-01-05-1", "MILK"), 4}, {at("A-01-01-1", "MILK"), 1}}));
+  BOOST_TEST(picksOf(a.orders[0].lines[0]) ==
+             (Picks{{at("A-01-05-1", "MILK"), 4}, {at("A-01-01-1", "MILK"), 1}}));
   options.notExpiringBefore = "2025-13-01";
   BOOST_TEST(!allocate(std::vector<PlanOrder>{order(1, {{1, "MILK", 1}})}, stock, options).ok());
 }
@@ -81,8 +85,10 @@ BOOST_AUTO_TEST_CASE(availability_runs_across_the_orders_of_the_wave_in_sequence
   auto a = run({order(1, {{1, "CUP", 6}}), order(2, {{1, "CUP", 6}}), order(3, {{1, "CUP", 6}})});
   BOOST_TEST_REQUIRE(a.orders.size() == 3u);
   BOOST_TEST(picksOf(a.orders[0].lines[0]) == (Picks{{at("B-02-03-1", "CUP"), 6}}));
-  BOOST_TEST(picksOf(a.orders[1].lines[0]) == (Picks{{at("A-01-07-1", "CUP"), 5}, {at("B-02-03-1", "CUP"), 1}}));
-  BOOST_TEST(picksOf(a.orders[2].lines[0]) == (Picks{{at("B-02-05-1", "CUP"), 5}, {at("A-01-03-1", "CUP"), 1}}));
+  BOOST_TEST(picksOf(a.orders[1].lines[0]) ==
+             (Picks{{at("A-01-07-1", "CUP"), 5}, {at("B-02-03-1", "CUP"), 1}}));
+  BOOST_TEST(picksOf(a.orders[2].lines[0]) ==
+             (Picks{{at("B-02-05-1", "CUP"), 5}, {at("A-01-03-1", "CUP"), 1}}));
   BOOST_TEST(a.remaining[at("A-01-03-1", "CUP")] == 1);
   BOOST_TEST(a.remaining[at("B-02-03-1", "CUP")] == 0);
   // The same SKU on two lines of one order shares the pool too.
@@ -119,7 +125,8 @@ BOOST_AUTO_TEST_CASE(pick_available_keeps_what_could_be_allocated_and_reports_th
   // An order of which nothing at all can be allocated is still rejected.
   auto b = run({order(1, {{1, "CUP", 19}}), order(2, {{1, "CUP", 1}})}, options);
   BOOST_TEST_REQUIRE(b.rejected.size() == 1u);
-  BOOST_TEST(b.rejected[0].message == "order 2 line 1: sku 'CUP' short: 1 ordered, 0 available (nothing could be allocated)");
+  BOOST_TEST(b.rejected[0].message ==
+             "order 2 line 1: sku 'CUP' short: 1 ordered, 0 available (nothing could be allocated)");
 }
 
 BOOST_AUTO_TEST_CASE(an_order_with_a_sku_without_data_is_rejected_and_nothing_else_changes) {
@@ -144,7 +151,8 @@ BOOST_AUTO_TEST_CASE(orders_carry_totals_and_their_zone) {
 BOOST_AUTO_TEST_CASE(a_given_availability_replaces_the_slots_quantities) {
   std::vector<std::int64_t> available(stock.slots().size(), 0);
   available[at("A-01-03-1", "CUP")] = 1;
-  auto a = allocate(std::vector<PlanOrder>{order(1, {{1, "CUP", 1}}), order(2, {{1, "CUP", 1}})}, stock, {}, available);
+  auto a = allocate(std::vector<PlanOrder>{order(1, {{1, "CUP", 1}}), order(2, {{1, "CUP", 1}})}, stock, {},
+                    available);
   BOOST_TEST_REQUIRE(a.ok());
   BOOST_TEST(a->orders.size() == 1u);
   BOOST_TEST(a->rejected.size() == 1u);

@@ -12,10 +12,14 @@ namespace {
 
 struct Fixture {
   layouts::Layout layout = tinyLayout();
-  std::vector<SkuInfo> skus{{"BOX", 500, 1000, false}, {"BRICK", 2000, 3000, false}, {"TV", 12000, 50000, false},
+  std::vector<SkuInfo> skus{{"BOX", 500, 1000, false},
+                            {"BRICK", 2000, 3000, false},
+                            {"TV", 12000, 50000, false},
                             {"PEN", 0, 0, false}};
-  std::vector<StockSlot> slots{{"BOX", "A-01-19-1", "", "", 1000}, {"BOX", "B-02-19-1", "", "", 1000},
-                               {"BRICK", "A-01-01-1", "", "", 1000}, {"TV", "B-02-01-1", "", "", 10},
+  std::vector<StockSlot> slots{{"BOX", "A-01-19-1", "", "", 1000},
+                               {"BOX", "B-02-19-1", "", "", 1000},
+                               {"BRICK", "A-01-01-1", "", "", 1000},
+                               {"TV", "B-02-01-1", "", "", 10},
                                {"PEN", "A-01-02-1", "", "", 1000}};
   StockIndex stock = index(layout, skus, slots);
 
@@ -150,8 +154,8 @@ BOOST_AUTO_TEST_CASE(seed_and_savings_put_orders_of_the_same_aisle_on_one_cart) 
   std::vector<SkuInfo> k{{"W", 100, 100, false}, {"E", 100, 100, false}};
   std::vector<StockSlot> s{{"W", "A-01-19-1", "", "", 10}, {"E", "B-02-19-1", "", "", 10}};
   StockIndex st = index(layout, k, s);
-  auto al = allocate(std::vector<PlanOrder>{order(1, {{1, "W", 1}}), order(2, {{1, "E", 1}}), order(3, {{1, "W", 1}}),
-                                            order(4, {{1, "E", 1}})},
+  auto al = allocate(std::vector<PlanOrder>{order(1, {{1, "W", 1}}), order(2, {{1, "E", 1}}),
+                                            order(3, {{1, "W", 1}}), order(4, {{1, "E", 1}})},
                      st);
   BOOST_TEST_REQUIRE(al.ok());
   for (auto method : kMethods) {
@@ -291,8 +295,9 @@ BOOST_AUTO_TEST_CASE(savings_and_seed_walk_less_than_fcfs_on_a_large_sample) {
       walked[method] += *router.length(picks);
     }
   }
-  BOOST_TEST_MESSAGE("fcfs " << walked[BatchingMethod::Fcfs] / 1000 << " m, seed " << walked[BatchingMethod::Seed] / 1000
-                             << " m, savings " << walked[BatchingMethod::Savings] / 1000 << " m");
+  BOOST_TEST_MESSAGE("fcfs " << walked[BatchingMethod::Fcfs] / 1000 << " m, seed "
+                             << walked[BatchingMethod::Seed] / 1000 << " m, savings "
+                             << walked[BatchingMethod::Savings] / 1000 << " m");
   BOOST_TEST(walked[BatchingMethod::Savings] * 10 < walked[BatchingMethod::Fcfs] * 8);
   BOOST_TEST(walked[BatchingMethod::Seed] < walked[BatchingMethod::Fcfs]);
 }

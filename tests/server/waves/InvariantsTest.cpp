@@ -16,8 +16,8 @@ struct Fixture {
   layouts::Layout layout = tinyLayout();
   layouts::Router router{layout};
   std::vector<SkuInfo> skus{{"CUP", 200, 300, false}, {"TEA", 100, 100, false}};
-  std::vector<StockSlot> slots{{"CUP", "A-01-03-1", "", "", 5}, {"CUP", "A-01-09-1", "", "", 5},
-                               {"TEA", "B-02-11-1", "", "", 9}};
+  std::vector<StockSlot> slots{
+      {"CUP", "A-01-03-1", "", "", 5}, {"CUP", "A-01-09-1", "", "", 5}, {"TEA", "B-02-11-1", "", "", 9}};
   StockIndex stock = index(layout, skus, slots);
   CartSpec cart{3, 4, 0, 0};
   std::vector<PlanOrder> orders{order(1, {{1, "CUP", 2}, {2, "TEA", 1}}), order(2, {{1, "CUP", 6}}),
@@ -31,7 +31,9 @@ struct Fixture {
     if (!p) throw std::runtime_error(p.error().message);
     plan = *p;
   }
-  std::vector<std::string> problems(const WavePlan& p) const { return checkWavePlan(orders, stock, p, cart, router); }
+  std::vector<std::string> problems(const WavePlan& p) const {
+    return checkWavePlan(orders, stock, p, cart, router);
+  }
   bool finds(const WavePlan& p, const std::string& text) const {
     for (const auto& v : problems(p)) {
       if (v.find(text) != std::string::npos) return true;

@@ -1,6 +1,5 @@
 // Tests for server/waves/src/PickList.cpp: consolidation, sequencing and replanning after a short pick.
 #include <boost/test/unit_test.hpp>
-
 #include <cstdlib>
 #include <limits>
 #include <set>
@@ -18,14 +17,19 @@ namespace {
 struct Fixture {
   layouts::Layout layout = tinyLayout();
   layouts::Router router{layout};
-  std::vector<SkuInfo> skus{{"CUP", 200, 300, false}, {"TEA", 100, 100, false}, {"MILK", 1000, 1000, true},
+  std::vector<SkuInfo> skus{{"CUP", 200, 300, false},  {"TEA", 100, 100, false},  {"MILK", 1000, 1000, true},
                             {"FAR1", 100, 100, false}, {"FAR2", 100, 100, false}, {"BACK", 100, 100, false}};
   std::vector<StockSlot> slots{
-      {"CUP", "A-01-03-1", "", "", 3},           {"CUP", "A-01-07-1", "", "", 10},
-      {"CUP", "B-02-17-1", "", "", 10},          {"TEA", "A-01-03-1", "", "", 10},
-      {"MILK", "B-02-01-1", "L1", "2025-01-01", 5}, {"MILK", "B-02-01-1", "L2", "2025-02-01", 5},
-      {"MILK", "A-01-11-1", "L3", "2025-03-01", 5}, {"FAR1", "A-01-19-1", "", "", 10},
-      {"FAR2", "B-02-19-1", "", "", 10},         {"BACK", "B-02-01-1", "", "", 10},
+      {"CUP", "A-01-03-1", "", "", 3},
+      {"CUP", "A-01-07-1", "", "", 10},
+      {"CUP", "B-02-17-1", "", "", 10},
+      {"TEA", "A-01-03-1", "", "", 10},
+      {"MILK", "B-02-01-1", "L1", "2025-01-01", 5},
+      {"MILK", "B-02-01-1", "L2", "2025-02-01", 5},
+      {"MILK", "A-01-11-1", "L3", "2025-03-01", 5},
+      {"FAR1", "A-01-19-1", "", "", 10},
+      {"FAR2", "B-02-19-1", "", "", 10},
+      {"BACK", "B-02-01-1", "", "", 10},
   };
   StockIndex stock = index(layout, skus, slots);
   Allocation allocation;
@@ -46,7 +50,9 @@ struct Fixture {
     if (!l) throw std::runtime_error(l.error().message);
     return *l;
   }
-  std::uint32_t at(const std::string& location, const std::string& sku) const { return slotAt(stock, location, sku); }
+  std::uint32_t at(const std::string& location, const std::string& sku) const {
+    return slotAt(stock, location, sku);
+  }
   // What the stock can still give after this wave's allocation.
   std::vector<std::int64_t> available() const { return allocation.remaining; }
   const Stop& stopAt(const PickList& l, const std::string& location, const std::string& sku) const {
@@ -74,7 +80,8 @@ PutList putsOf(const Stop& s) {
 BOOST_FIXTURE_TEST_SUITE(pick_list, Fixture)
 
 BOOST_AUTO_TEST_CASE(one_stop_per_location_sku_and_lot_across_all_orders_of_the_batch) {
-  plan({order(1, {{1, "CUP", 2}, {2, "TEA", 1}}), order(2, {{1, "CUP", 1}, {2, "MILK", 7}}), order(3, {{1, "CUP", 2}})});
+  plan({order(1, {{1, "CUP", 2}, {2, "TEA", 1}}), order(2, {{1, "CUP", 1}, {2, "MILK", 7}}),
+        order(3, {{1, "CUP", 2}})});
   BOOST_TEST_REQUIRE(batches.size() == 1u);
   const PickList l = list();
   BOOST_TEST(l.stops.size() == 5u);
@@ -101,7 +108,8 @@ BOOST_AUTO_TEST_CASE(one_stop_per_location_sku_and_lot_across_all_orders_of_the_
 }
 
 BOOST_AUTO_TEST_CASE(stops_are_visited_in_the_routers_order_with_seq_gaps_of_ten) {
-  plan({order(1, {{1, "FAR2", 1}, {2, "CUP", 2}}), order(2, {{1, "BACK", 1}, {2, "FAR1", 1}, {3, "TEA", 1}})});
+  plan(
+      {order(1, {{1, "FAR2", 1}, {2, "CUP", 2}}), order(2, {{1, "BACK", 1}, {2, "FAR1", 1}, {3, "TEA", 1}})});
   const PickList l = list();
   std::vector<layouts::LocationId> distinct;
   for (const auto& s : l.stops) {
@@ -192,7 +200,8 @@ BOOST_AUTO_TEST_CASE(a_short_pick_adds_a_stop_elsewhere_where_it_adds_the_least_
   BOOST_TEST(r->shortPuts.empty());
   BOOST_TEST(r->changedStops.empty());
   const auto& stops = r->pickList.stops;
-  auto added = std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return s.id == r->addedStops[0]; });
+  auto added =
+      std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return s.id == r->addedStops[0]; });
   BOOST_TEST_REQUIRE((added != stops.end()));
   // The smallest slot that covers 2 cups elsewhere: A-01-07 (10) nearer the depot than B-02-17 (10).
   BOOST_TEST(added->locationCode == "A-01-07-1");
@@ -208,7 +217,8 @@ BOOST_AUTO_TEST_CASE(a_short_pick_adds_a_stop_elsewhere_where_it_adds_the_least_
   // Strictly increasing seq, and the insertion is the cheapest one after the short stop.
   for (std::size_t i = 1; i < stops.size(); ++i) BOOST_TEST(stops[i - 1].seq < stops[i].seq);
   const auto shortPos = static_cast<std::size_t>(
-      std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return s.id == cups.id; }) - stops.begin());
+      std::find_if(stops.begin(), stops.end(), [&](const Stop& s) { return s.id == cups.id; }) -
+      stops.begin());
   std::vector<Stop> without = stops;
   const Stop moved = *added;
   without.erase(without.begin() + (added - stops.begin()));
@@ -246,7 +256,8 @@ BOOST_AUTO_TEST_CASE(a_partial_alternative_covers_what_it_can_and_the_rest_is_sh
   auto avail = available();
   avail[at("A-01-07-1", "CUP")] = 1;
   avail[at("B-02-17-1", "CUP")] = 0;
-  auto r = replanAfterShort(l, {stopAt(l, "A-01-03-1", "CUP").id, 1, ShortReason::Empty}, stock, avail, router);
+  auto r =
+      replanAfterShort(l, {stopAt(l, "A-01-03-1", "CUP").id, 1, ShortReason::Empty}, stock, avail, router);
   BOOST_TEST_REQUIRE(r.ok());
   BOOST_TEST_REQUIRE(r->addedStops.size() == 1u);
   BOOST_TEST(stopAt(r->pickList, "A-01-07-1", "CUP").qty == 1);
@@ -263,13 +274,15 @@ BOOST_AUTO_TEST_CASE(an_empty_location_excludes_its_other_lots_but_a_damaged_uni
   BOOST_TEST_REQUIRE(damaged.ok());
   BOOST_TEST_REQUIRE(damaged->addedStops.size() == 1u);
   const auto& d = damaged->pickList.stops;
-  auto addedD = std::find_if(d.begin(), d.end(), [&](const Stop& s) { return s.id == damaged->addedStops[0]; });
+  auto addedD =
+      std::find_if(d.begin(), d.end(), [&](const Stop& s) { return s.id == damaged->addedStops[0]; });
   BOOST_TEST(addedD->lot == "L2");  // next expiry, same location
   BOOST_TEST(addedD->locationCode == "B-02-01-1");
   auto empty = replanAfterShort(l, {milk.id, 2, ShortReason::Empty}, stock, available(), router);
   BOOST_TEST_REQUIRE(empty.ok());
   const auto& e = empty->pickList.stops;
-  auto addedE = std::find_if(e.begin(), e.end(), [&](const Stop& s) { return s.id == empty->addedStops.at(0); });
+  auto addedE =
+      std::find_if(e.begin(), e.end(), [&](const Stop& s) { return s.id == empty->addedStops.at(0); });
   BOOST_TEST(addedE->lot == "L3");
   BOOST_TEST(addedE->locationCode == "A-01-11-1");
 }
@@ -326,7 +339,8 @@ BOOST_AUTO_TEST_CASE(done_stops_are_not_insertion_points) {
   BOOST_TEST_REQUIRE(open.ok());
   const auto& o = open->pickList.stops;
   auto far2 = std::find_if(o.begin(), o.end(), [](const Stop& s) { return s.sku == "FAR2"; });
-  auto added = std::find_if(o.begin(), o.end(), [&](const Stop& s) { return s.id == open->addedStops.at(0); });
+  auto added =
+      std::find_if(o.begin(), o.end(), [&](const Stop& s) { return s.id == open->addedStops.at(0); });
   BOOST_TEST(std::abs(static_cast<int>(added - far2)) == 1);
 }
 
@@ -341,7 +355,8 @@ BOOST_AUTO_TEST_CASE(seq_numbers_are_renumbered_after_the_short_stop_when_no_gap
   BOOST_TEST(stops.size() == l.stops.size() + 1);
   for (std::size_t i = 1; i < stops.size(); ++i) BOOST_TEST(stops[i - 1].seq < stops[i].seq);
   for (const auto& s : stops) {
-    if (s.seq <= cups.seq) BOOST_TEST(s.seq == stopAt(l, s.locationCode, s.sku).seq);  // before the short: unchanged
+    if (s.seq <= cups.seq)
+      BOOST_TEST(s.seq == stopAt(l, s.locationCode, s.sku).seq);  // before the short: unchanged
   }
 }
 

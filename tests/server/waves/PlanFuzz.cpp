@@ -103,7 +103,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (int i = 0; i < slotCount; ++i) {
     StockSlot s;
     s.sku = skuName(in);
-    s.location = in.upTo(15) == 0 ? "Z-99-99-9" : locations[static_cast<std::size_t>(in.upTo(255)) % locations.size()].code;
+    s.location = in.upTo(15) == 0 ? "Z-99-99-9"
+                                  : locations[static_cast<std::size_t>(in.upTo(255)) % locations.size()].code;
     s.lot = in.flag() ? "L" + std::to_string(in.upTo(2)) : "";
     static const char* dates[] = {"", "2025-01-31", "2025-03-01", "2024-02-30", "soon"};
     s.expiry = dates[in.upTo(4)];
@@ -124,7 +125,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.zone = in.flag() ? "A" : "";
     o.createdAtMs = 1'700'000'000'000 + in.signedValue(100) * 60'000;
     const int lines = in.upTo(5);
-    for (int l = 0; l < lines; ++l) o.lines.push_back({1 + in.upTo(5), skuName(in), in.signedValue(1) + in.upTo(12)});
+    for (int l = 0; l < lines; ++l)
+      o.lines.push_back({1 + in.upTo(5), skuName(in), in.signedValue(1) + in.upTo(12)});
     orders.push_back(std::move(o));
   }
 
@@ -141,7 +143,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (in.flag()) cutoffs.push_back({"flash", 1'700'000'000'000 + in.upTo(200) * 60'000});
   ReleaseContext context{cutoffs, {static_cast<double>(in.upTo(200)), in.upTo(4)}, in.upTo(50), 420};
   (void)proposeWaves(orders, 1'700'000'000'000, config, context);
-  (void)autoRelease(ReleaseState{orders, std::nullopt, context}, 1'700'000'000'000 + in.upTo(100) * 60'000, config);
+  (void)autoRelease(ReleaseState{orders, std::nullopt, context}, 1'700'000'000'000 + in.upTo(100) * 60'000,
+                    config);
 
   if (!stock) return 0;
   PlanOptions options;
@@ -167,9 +170,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& s : list.stops) {
       if (in.flag()) done.push_back(s.id);
     }
-    auto r = replanAfterShort(list, {stop.id, in.signedValue(1) + in.upTo(static_cast<int>(std::min<std::int64_t>(stop.qty, 50))),
-                                     static_cast<ShortReason>(in.upTo(2))},
-                              *stock, available, world.router, done);
+    auto r = replanAfterShort(
+        list,
+        {stop.id, in.signedValue(1) + in.upTo(static_cast<int>(std::min<std::int64_t>(stop.qty, 50))),
+         static_cast<ShortReason>(in.upTo(2))},
+        *stock, available, world.router, done);
     if (r) {
       std::int64_t before = stop.qty, after = 0;
       for (const auto& s : r->pickList.stops) {
@@ -181,7 +186,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
   }
-  WaveCounts counts{in.signedValue(2) + 5, in.upTo(6), in.upTo(2), 20, in.upTo(20), in.upTo(3), 4, in.upTo(4)};
-  (void)waveProgress(counts, 1'700'000'000'000, {static_cast<double>(in.upTo(100)), in.upTo(3)}, std::nullopt, in.upTo(30));
+  WaveCounts counts{in.signedValue(2) + 5, in.upTo(6), in.upTo(2), 20,
+                    in.upTo(20),           in.upTo(3), 4,          in.upTo(4)};
+  (void)waveProgress(counts, 1'700'000'000'000, {static_cast<double>(in.upTo(100)), in.upTo(3)}, std::nullopt,
+                     in.upTo(30));
   return 0;
 }

@@ -30,14 +30,16 @@ BOOST_AUTO_TEST_CASE(planning_a_wave_without_orders_is_an_error) {
 }
 
 BOOST_AUTO_TEST_CASE(a_wave_whose_orders_all_lost_their_stock_is_an_insufficient_stock_error) {
-  std::vector<PlanOrder> orders{order(1, {{1, "CUP", 6}}), order(2, {{1, "TEA", 9}}), order(3, {{1, "CUP", 1}, {2, "TEA", 7}}),
-                                order(4, {{1, "TEA", 6}}), order(5, {{1, "COFFEE", 1}})};
+  std::vector<PlanOrder> orders{order(1, {{1, "CUP", 6}}), order(2, {{1, "TEA", 9}}),
+                                order(3, {{1, "CUP", 1}, {2, "TEA", 7}}), order(4, {{1, "TEA", 6}}),
+                                order(5, {{1, "COFFEE", 1}})};
   auto p = planWave(orders, stock, {}, router);
   BOOST_TEST_REQUIRE(!p.ok());
   BOOST_TEST((p.error().kind == ErrorKind::InsufficientStock));
   BOOST_TEST(p.error().message ==
              "none of the 5 orders can be planned: order 1 line 1: sku 'CUP' short: 6 ordered, 5 available; "
-             "order 2 line 1: sku 'TEA' short: 9 ordered, 5 available; order 3 line 2: sku 'TEA' short: 7 ordered, 5 "
+             "order 2 line 1: sku 'TEA' short: 9 ordered, 5 available; order 3 line 2: sku 'TEA' short: 7 "
+             "ordered, 5 "
              "available; and 2 more");
 }
 
@@ -89,7 +91,8 @@ BOOST_AUTO_TEST_CASE(planned_waves_keep_every_invariant_on_random_instances) {
         PlanOptions options;
         options.batching.method = method;
         options.batching.cart = in.cart;
-        options.allocation.onShortfall = round % 2 ? ShortfallPolicy::PickAvailable : ShortfallPolicy::HoldOrder;
+        options.allocation.onShortfall =
+            round % 2 ? ShortfallPolicy::PickAvailable : ShortfallPolicy::HoldOrder;
         if (round % 3 == 0 && sample.places().size() > 1) options.sequence.end = PlaceId{1};
         auto p = planWave(in.orders, st, options, r);
         if (!p) {
@@ -97,7 +100,8 @@ BOOST_AUTO_TEST_CASE(planned_waves_keep_every_invariant_on_random_instances) {
           continue;
         }
         const auto problems = checkWavePlan(in.orders, st, *p, in.cart, r);
-        BOOST_TEST(problems.empty(), name << " round " << round << ": " << (problems.empty() ? "" : problems.front()));
+        BOOST_TEST(problems.empty(),
+                   name << " round " << round << ": " << (problems.empty() ? "" : problems.front()));
         std::map<std::pair<OrderId, int>, std::int64_t> put;
         for (const auto& l : p->pickLists) {
           for (const auto& s : l.stops) {

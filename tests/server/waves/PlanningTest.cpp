@@ -10,7 +10,9 @@ using namespace wms::waves::test;
 
 namespace {
 
-bool mentions(const Error& e, const std::string& text) { return e.message.find(text) != std::string::npos; }
+bool mentions(const Error& e, const std::string& text) {
+  return e.message.find(text) != std::string::npos;
+}
 
 // 2024-11-11 00:00 UTC.
 constexpr Millis kDay = 1731283200000;
@@ -68,9 +70,9 @@ BOOST_AUTO_TEST_CASE(daily_cutoffs_resolve_to_the_next_occurrence_in_local_time)
   std::vector<DailyCutoff> daily{{"kerry", 16 * 60}, {"flash", 9 * 60}, {"jt", 10 * 60}};
   auto cutoffs = nextCutoffs(daily, now, 420);
   BOOST_TEST_REQUIRE(cutoffs.ok());
-  BOOST_TEST((*cutoffs)[0].atMs == kDay + 9 * 60 * kMinute);             // 16:00 local = 09:00 UTC today
-  BOOST_TEST((*cutoffs)[1].atMs == kDay + (24 + 2) * 60 * kMinute);      // 09:00 local passed: tomorrow 02:00 UTC
-  BOOST_TEST((*cutoffs)[2].atMs == now);                                 // exactly now counts as still ahead
+  BOOST_TEST((*cutoffs)[0].atMs == kDay + 9 * 60 * kMinute);         // 16:00 local = 09:00 UTC today
+  BOOST_TEST((*cutoffs)[1].atMs == kDay + (24 + 2) * 60 * kMinute);  // 09:00 local passed: tomorrow 02:00 UTC
+  BOOST_TEST((*cutoffs)[2].atMs == now);                             // exactly now counts as still ahead
   BOOST_TEST(formatLocalTime((*cutoffs)[0].atMs, 420) == "2024-11-11 16:00");
   BOOST_TEST(formatLocalTime((*cutoffs)[1].atMs, 420) == "2024-11-12 09:00");
 }
@@ -99,10 +101,10 @@ BOOST_AUTO_TEST_CASE(stock_index_resolves_locations_and_orders_slots_fefo_first)
   const auto layout = tinyLayout();
   std::vector<SkuInfo> skus{{"MILK", 1000, 1000, true}, {"CUP", 200, 300, false}};
   std::vector<StockSlot> slots{
-      {"MILK", "A-01-19-1", "L3", "", 5},            // no expiry: last
+      {"MILK", "A-01-19-1", "L3", "", 5},  // no expiry: last
       {"MILK", "A-01-01-1", "L2", "2025-02-01", 5},
       {"MILK", "B-02-01-1", "L1", "2025-01-15", 5},
-      {"CUP", "B-02-20-1", "", "", 5},               // far from the depot
+      {"CUP", "B-02-20-1", "", "", 5},  // far from the depot
       {"CUP", "A-01-02-1", "", "", 5},
   };
   auto stock = StockIndex::build(layout, skus, slots);
@@ -134,13 +136,16 @@ BOOST_AUTO_TEST_CASE(stock_index_refuses_bad_rows_with_the_row_named) {
   fails(skus, {{"MILK", "A-09-01-1", "", "", 1}}, "stock[0]");
   fails(skus, {{"MILK", "A-01-01-1", "", "2025-02-30", 1}}, "expiry");
   fails(skus, {{"MILK", "A-01-01-1", "", "", -1}}, "qty must be");
-  fails(skus, {{"MILK", "A-01-01-1", "L1", "", 1}, {"MILK", "A-01-01-1", "L1", "", 2}}, "stock[1]: sku 'MILK' at 'A-01-01-1' lot 'L1' is listed twice");
+  fails(skus, {{"MILK", "A-01-01-1", "L1", "", 1}, {"MILK", "A-01-01-1", "L1", "", 2}},
+        "stock[1]: sku 'MILK' at 'A-01-01-1' lot 'L1' is listed twice");
   fails({{"MILK", 1, 1, false}, {"MILK", 1, 1, false}}, {}, "skus[1]: sku 'MILK' is listed twice");
   fails({{"MILK", -1, 1, false}}, {}, "weight");
   fails({{"MILK", 1, -1, false}}, {}, "volume");
   // Two lots at one location are two slots.
-  BOOST_TEST(StockIndex::build(layout, skus, std::vector<StockSlot>{{"MILK", "A-01-01-1", "L1", "", 1},
-                                                                    {"MILK", "A-01-01-1", "L2", "", 1}}).ok());
+  BOOST_TEST(StockIndex::build(layout, skus,
+                               std::vector<StockSlot>{{"MILK", "A-01-01-1", "L1", "", 1},
+                                                      {"MILK", "A-01-01-1", "L2", "", 1}})
+                 .ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

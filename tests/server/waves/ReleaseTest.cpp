@@ -16,7 +16,8 @@ constexpr Millis kHour = 60 * kMinute;
 constexpr Millis T = 1731297600000;  // 2024-11-11 04:00 UTC = 11:00 in Bangkok
 
 // `units` units of one SKU.
-PlanOrder units(OrderId id, std::int64_t n, ServiceLevel level, std::string carrier, Millis created = T - kHour) {
+PlanOrder units(OrderId id, std::int64_t n, ServiceLevel level, std::string carrier,
+                Millis created = T - kHour) {
   return order(id, {{1, "SKU-1", n}}, level, std::move(carrier), created);
 }
 
@@ -47,9 +48,11 @@ std::vector<std::string> names(const std::vector<WaveProposal>& waves) {
 BOOST_FIXTURE_TEST_SUITE(release, Fixture)
 
 BOOST_AUTO_TEST_CASE(earlier_cutoffs_go_first_and_carriers_without_a_cutoff_last) {
-  auto waves = propose({units(1, 1, ServiceLevel::Standard, "dhl"), units(2, 1, ServiceLevel::Standard, "kerry"),
-                        units(3, 1, ServiceLevel::Standard, "flash"), units(4, 1, ServiceLevel::Standard, "kerry")});
-  BOOST_TEST(names(waves) == (std::vector<std::string>{"flash 13:00 standard", "kerry 14:00 standard", "dhl standard"}),
+  auto waves =
+      propose({units(1, 1, ServiceLevel::Standard, "dhl"), units(2, 1, ServiceLevel::Standard, "kerry"),
+               units(3, 1, ServiceLevel::Standard, "flash"), units(4, 1, ServiceLevel::Standard, "kerry")});
+  BOOST_TEST(names(waves) ==
+                 (std::vector<std::string>{"flash 13:00 standard", "kerry 14:00 standard", "dhl standard"}),
              boost::test_tools::per_element());
   BOOST_TEST(waves[1].orders == (std::vector<OrderId>{2, 4}), boost::test_tools::per_element());
   BOOST_TEST(!waves[2].cutoffMs.has_value());
@@ -57,18 +60,21 @@ BOOST_AUTO_TEST_CASE(earlier_cutoffs_go_first_and_carriers_without_a_cutoff_last
 }
 
 BOOST_AUTO_TEST_CASE(store_pickup_and_express_go_before_standard) {
-  auto waves = propose({units(1, 1, ServiceLevel::Standard, "flash"), units(2, 1, ServiceLevel::Express, "kerry"),
-                        units(3, 1, ServiceLevel::StorePickup, "")});
-  BOOST_TEST(names(waves) == (std::vector<std::string>{"store_pickup", "kerry 14:00 express", "flash 13:00 standard"}),
+  auto waves =
+      propose({units(1, 1, ServiceLevel::Standard, "flash"), units(2, 1, ServiceLevel::Express, "kerry"),
+               units(3, 1, ServiceLevel::StorePickup, "")});
+  BOOST_TEST(names(waves) ==
+                 (std::vector<std::string>{"store_pickup", "kerry 14:00 express", "flash 13:00 standard"}),
              boost::test_tools::per_element());
   BOOST_TEST(*waves[0].priorityClass == PriorityClass::StorePickup);
 }
 
 BOOST_AUTO_TEST_CASE(a_wave_past_its_latest_safe_release_goes_before_every_priority_class) {
   // 300 flash units take 90 min at 200/h: latest release 13:00 - 15 - 90 min = 11:15.
-  auto waves = propose({units(1, 300, ServiceLevel::Standard, "flash"), units(2, 1, ServiceLevel::Express, "kerry"),
-                        units(3, 1, ServiceLevel::StorePickup, "")},
-                       T + 20 * kMinute);
+  auto waves =
+      propose({units(1, 300, ServiceLevel::Standard, "flash"), units(2, 1, ServiceLevel::Express, "kerry"),
+               units(3, 1, ServiceLevel::StorePickup, "")},
+              T + 20 * kMinute);
   BOOST_TEST(waves[0].name == "flash 13:00 standard");
   BOOST_TEST(waves[0].due);
   BOOST_TEST(!waves[1].due);
@@ -77,7 +83,8 @@ BOOST_AUTO_TEST_CASE(a_wave_past_its_latest_safe_release_goes_before_every_prior
 
 BOOST_AUTO_TEST_CASE(latest_safe_release_counts_backlog_and_every_wave_with_an_earlier_or_equal_cutoff) {
   context.backlogUnits = 100;
-  auto waves = propose({units(1, 200, ServiceLevel::Standard, "flash"), units(2, 100, ServiceLevel::Standard, "kerry")});
+  auto waves = propose(
+      {units(1, 200, ServiceLevel::Standard, "flash"), units(2, 100, ServiceLevel::Standard, "kerry")});
   BOOST_TEST_REQUIRE(waves.size() == 2u);
   // flash: 13:00 - 15 min - (100 + 200) units / 200 per hour = 11:15.
   BOOST_TEST(*waves[0].latestReleaseMs == T + 15 * kMinute);
@@ -94,14 +101,16 @@ BOOST_AUTO_TEST_CASE(latest_safe_release_counts_backlog_and_every_wave_with_an_e
 
 BOOST_AUTO_TEST_CASE(waves_sharing_a_cutoff_all_count_the_work_of_each_other) {
   config.maxOrdersPerWave = 1;
-  auto waves = propose({units(1, 100, ServiceLevel::Standard, "flash"), units(2, 100, ServiceLevel::Express, "flash"),
-                        units(3, 100, ServiceLevel::Standard, "flash"), units(4, 100, ServiceLevel::Standard, "kerry")});
+  auto waves = propose(
+      {units(1, 100, ServiceLevel::Standard, "flash"), units(2, 100, ServiceLevel::Express, "flash"),
+       units(3, 100, ServiceLevel::Standard, "flash"), units(4, 100, ServiceLevel::Standard, "kerry")});
   BOOST_TEST_REQUIRE(waves.size() == 4u);
   for (const auto& w : waves) {
     // flash: 13:00 - 15 min - 300 units at 200/h = 11:15; kerry: 14:00 - 15 min - 400 units = 11:45.
     BOOST_TEST(*w.latestReleaseMs == (w.carrier == "flash" ? T + 15 * kMinute : T + 45 * kMinute));
   }
-  BOOST_TEST(waves[0].orders == (std::vector<OrderId>{2}), boost::test_tools::per_element());  // express first
+  BOOST_TEST(waves[0].orders == (std::vector<OrderId>{2}),
+             boost::test_tools::per_element());  // express first
 }
 
 BOOST_AUTO_TEST_CASE(a_wave_that_cannot_finish_before_its_cutoff_is_late) {
@@ -158,11 +167,13 @@ BOOST_AUTO_TEST_CASE(grouping_by_zone_and_channel_makes_separate_waves) {
 BOOST_AUTO_TEST_CASE(large_groups_split_in_sequence_into_waves_of_the_allowed_size) {
   config.maxOrdersPerWave = 2;
   std::vector<PlanOrder> orders;
-  for (int i = 1; i <= 5; ++i) orders.push_back(units(i, 1, ServiceLevel::Standard, "kerry", T - i * kMinute));
+  for (int i = 1; i <= 5; ++i)
+    orders.push_back(units(i, 1, ServiceLevel::Standard, "kerry", T - i * kMinute));
   auto waves = propose(orders);
-  BOOST_TEST(names(waves) == (std::vector<std::string>{"kerry 14:00 standard #1/3", "kerry 14:00 standard #2/3",
-                                                       "kerry 14:00 standard #3/3"}),
-             boost::test_tools::per_element());
+  BOOST_TEST(
+      names(waves) == (std::vector<std::string>{"kerry 14:00 standard #1/3", "kerry 14:00 standard #2/3",
+                                                "kerry 14:00 standard #3/3"}),
+      boost::test_tools::per_element());
   BOOST_TEST(waves[0].orders == (std::vector<OrderId>{5, 4}), boost::test_tools::per_element());
   BOOST_TEST(waves[2].orders == (std::vector<OrderId>{1}), boost::test_tools::per_element());
 
@@ -235,7 +246,8 @@ BOOST_AUTO_TEST_CASE(interval_trigger_releases_everything_once_the_interval_has_
 BOOST_AUTO_TEST_CASE(order_count_trigger_fires_at_the_threshold) {
   config.whenOrdersWaiting = 3;
   config.atLatestSafeRelease = false;
-  std::vector<PlanOrder> waiting{units(1, 1, ServiceLevel::Standard, "kerry"), units(2, 1, ServiceLevel::Standard, "kerry")};
+  std::vector<PlanOrder> waiting{units(1, 1, ServiceLevel::Standard, "kerry"),
+                                 units(2, 1, ServiceLevel::Standard, "kerry")};
   BOOST_TEST(!autoRelease(ReleaseState{waiting, {}, context}, T, config)->has_value());
   waiting.push_back(units(3, 1, ServiceLevel::Standard, "dhl"));
   auto d = autoRelease(ReleaseState{waiting, {}, context}, T, config);
@@ -247,22 +259,27 @@ BOOST_AUTO_TEST_CASE(order_count_trigger_fires_at_the_threshold) {
 BOOST_AUTO_TEST_CASE(cutoff_trigger_releases_only_the_waves_of_that_cutoff) {
   config.minutesBeforeCutoff = 60;
   config.atLatestSafeRelease = false;
-  const std::vector<PlanOrder> waiting{units(1, 1, ServiceLevel::Standard, "kerry"), units(2, 1, ServiceLevel::Standard, "flash"),
-                                       units(3, 1, ServiceLevel::Express, "flash"), units(4, 1, ServiceLevel::StorePickup, "")};
+  const std::vector<PlanOrder> waiting{
+      units(1, 1, ServiceLevel::Standard, "kerry"), units(2, 1, ServiceLevel::Standard, "flash"),
+      units(3, 1, ServiceLevel::Express, "flash"), units(4, 1, ServiceLevel::StorePickup, "")};
   BOOST_TEST(!autoRelease(ReleaseState{waiting, {}, context}, T + 59 * kMinute, config)->has_value());
   auto d = autoRelease(ReleaseState{waiting, {}, context}, T + 70 * kMinute, config);
   BOOST_TEST_REQUIRE(d->has_value());
   BOOST_TEST(names((*d)->waves) == (std::vector<std::string>{"flash 13:00 express", "flash 13:00 standard"}),
              boost::test_tools::per_element());
   BOOST_TEST(((*d)->triggers == std::vector<Trigger>{Trigger::Cutoff}));
-  BOOST_TEST((*d)->reason.find("cutoff: wave 'flash 13:00 express' cuts off at 13:00, 50 min from now (release 60 min before)") == 0u);
+  BOOST_TEST(
+      (*d)->reason.find(
+          "cutoff: wave 'flash 13:00 express' cuts off at 13:00, 50 min from now (release 60 min before)") ==
+      0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_trigger_firing_for_many_waves_names_three_and_counts_the_rest) {
   config.minutesBeforeCutoff = 60;
   config.maxOrdersPerWave = 1;
   std::vector<PlanOrder> waiting;
-  for (int i = 1; i <= 5; ++i) waiting.push_back(units(i, 1, ServiceLevel::Standard, "flash", T - i * kMinute));
+  for (int i = 1; i <= 5; ++i)
+    waiting.push_back(units(i, 1, ServiceLevel::Standard, "flash", T - i * kMinute));
   auto d = autoRelease(ReleaseState{waiting, {}, context}, T + 70 * kMinute, config);
   BOOST_TEST_REQUIRE(d->has_value());
   BOOST_TEST((*d)->waves.size() == 5u);
@@ -273,7 +290,8 @@ BOOST_AUTO_TEST_CASE(a_trigger_firing_for_many_waves_names_three_and_counts_the_
 }
 
 BOOST_AUTO_TEST_CASE(latest_safe_release_trigger_releases_a_wave_when_it_becomes_due) {
-  const std::vector<PlanOrder> waiting{units(1, 300, ServiceLevel::Standard, "flash"), units(2, 10, ServiceLevel::Standard, "kerry")};
+  const std::vector<PlanOrder> waiting{units(1, 300, ServiceLevel::Standard, "flash"),
+                                       units(2, 10, ServiceLevel::Standard, "kerry")};
   BOOST_TEST(!autoRelease(ReleaseState{waiting, {}, context}, T + 14 * kMinute, config)->has_value());
   auto d = autoRelease(ReleaseState{waiting, {}, context}, T + 15 * kMinute, config);
   BOOST_TEST_REQUIRE(d->has_value());
@@ -281,7 +299,8 @@ BOOST_AUTO_TEST_CASE(latest_safe_release_trigger_releases_a_wave_when_it_becomes
   BOOST_TEST((*d)->waves[0].orders == (std::vector<OrderId>{1}), boost::test_tools::per_element());
   BOOST_TEST(((*d)->triggers == std::vector<Trigger>{Trigger::LatestSafeRelease}));
   BOOST_TEST((*d)->reason ==
-             "latest safe release: wave 'flash 13:00 standard' (300 units) had to start by 11:15 to make 13:00 at 2 pickers x 100 units/h");
+             "latest safe release: wave 'flash 13:00 standard' (300 units) had to start by 11:15 to make "
+             "13:00 at 2 pickers x 100 units/h");
 }
 
 BOOST_AUTO_TEST_CASE(nothing_waiting_releases_nothing_without_an_error) {

@@ -22,24 +22,44 @@
 
 // Printing for Boost.Test messages.
 namespace wms {
-inline std::ostream& operator<<(std::ostream& os, ErrorKind kind) { return os << toString(kind); }
+inline std::ostream& operator<<(std::ostream& os, ErrorKind kind) {
+  return os << toString(kind);
+}
 }  // namespace wms
 namespace wms::layouts {
-inline std::ostream& operator<<(std::ostream& os, LocationId id) { return os << "location#" << index(id); }
-inline std::ostream& operator<<(std::ostream& os, PlaceId id) { return os << "place#" << index(id); }
-inline std::ostream& operator<<(std::ostream& os, Method m) { return os << toString(m); }
+inline std::ostream& operator<<(std::ostream& os, LocationId id) {
+  return os << "location#" << index(id);
+}
+inline std::ostream& operator<<(std::ostream& os, PlaceId id) {
+  return os << "place#" << index(id);
+}
+inline std::ostream& operator<<(std::ostream& os, Method m) {
+  return os << toString(m);
+}
 }  // namespace wms::layouts
 namespace wms::waves {
-inline std::ostream& operator<<(std::ostream& os, PriorityClass c) { return os << toString(c); }
-inline std::ostream& operator<<(std::ostream& os, RejectReason r) { return os << toString(r); }
-inline std::ostream& operator<<(std::ostream& os, ShortReason r) { return os << toString(r); }
-inline std::ostream& operator<<(std::ostream& os, BatchingMethod m) { return os << toString(m); }
-inline std::ostream& operator<<(std::ostream& os, Trigger t) { return os << toString(t); }
+inline std::ostream& operator<<(std::ostream& os, PriorityClass c) {
+  return os << toString(c);
+}
+inline std::ostream& operator<<(std::ostream& os, RejectReason r) {
+  return os << toString(r);
+}
+inline std::ostream& operator<<(std::ostream& os, ShortReason r) {
+  return os << toString(r);
+}
+inline std::ostream& operator<<(std::ostream& os, BatchingMethod m) {
+  return os << toString(m);
+}
+inline std::ostream& operator<<(std::ostream& os, Trigger t) {
+  return os << toString(t);
+}
 }  // namespace wms::waves
 
 namespace wms::waves::test {
 
-inline std::filesystem::path sourceDir() { return WMS_SOURCE_DIR; }
+inline std::filesystem::path sourceDir() {
+  return WMS_SOURCE_DIR;
+}
 
 inline layouts::Layout loadSample(const std::string& name) {
   auto layout = layouts::loadLayout(sourceDir() / "layouts" / "samples" / (name + ".json"));
@@ -56,7 +76,8 @@ inline layouts::Layout tinyLayout() {
   s.racks = {1.0, 2.0};
   s.crossAisles = {{"front", 2.0, 2.0}, {"back", 24.0, 2.0}};
   s.blocks = {{"B1", 10, 1}};
-  s.aisles = {{1, 5.0, 2.0, layouts::RackSides::Both, {}, {}}, {2, 15.0, 2.0, layouts::RackSides::Both, {}, {}}};
+  s.aisles = {{1, 5.0, 2.0, layouts::RackSides::Both, {}, {}},
+              {2, 15.0, 2.0, layouts::RackSides::Both, {}, {}}};
   s.zones = {{"A", "west", 1, 1, {}}, {"B", "east", 2, 2, {}}};
   s.depot = {"DEPOT", "front", 0.0};
   s.packingStations = {{"PACK", "front", 20.0}};
@@ -85,7 +106,8 @@ inline layouts::Layout backDepotLayout() {
   return *layout;
 }
 
-inline PlanOrder order(OrderId id, std::vector<PlanLine> lines, domain::ServiceLevel level = domain::ServiceLevel::Standard,
+inline PlanOrder order(OrderId id, std::vector<PlanLine> lines,
+                       domain::ServiceLevel level = domain::ServiceLevel::Standard,
                        std::string carrier = "kerry", Millis createdAtMs = 1000) {
   PlanOrder o;
   o.id = id;
@@ -124,7 +146,8 @@ struct Instance {
 // locations, `orderCount` orders of 1-5 lines with Zipf-like popularity and
 // quantities 1-6 (sometimes 20), stock sometimes short, a cart of 2-10 totes
 // with random limits.
-inline Instance randomInstance(std::mt19937& rng, const layouts::Layout& layout, int orderCount, int skuCount) {
+inline Instance randomInstance(std::mt19937& rng, const layouts::Layout& layout, int orderCount,
+                               int skuCount) {
   auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   Instance in;
   in.cart.totes = uni(2, 10);
@@ -154,11 +177,13 @@ inline Instance randomInstance(std::mt19937& rng, const layouts::Layout& layout,
       StockSlot slot;
       slot.sku = in.skus[static_cast<std::size_t>(s)].sku;
       // Now and then two lots share a location.
-      const bool shareLocation = k > 0 && in.skus[static_cast<std::size_t>(s)].expiryTracked && uni(0, 3) == 0;
+      const bool shareLocation =
+          k > 0 && in.skus[static_cast<std::size_t>(s)].expiryTracked && uni(0, 3) == 0;
       slot.location = shareLocation ? in.stock.back().location : locations[free[next++]].code;
       if (in.skus[static_cast<std::size_t>(s)].expiryTracked) {
         slot.lot = "L" + std::to_string(k);
-        slot.expiry = uni(0, 5) == 0 ? "" : "2025-0" + std::to_string(uni(1, 9)) + "-1" + std::to_string(uni(0, 9));
+        slot.expiry =
+            uni(0, 5) == 0 ? "" : "2025-0" + std::to_string(uni(1, 9)) + "-1" + std::to_string(uni(0, 9));
       }
       slot.qty = uni(0, 8) == 0 ? 0 : uni(1, 40);
       in.stock.push_back(slot);

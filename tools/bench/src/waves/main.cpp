@@ -47,13 +47,20 @@ bool parse(int argc, char** argv, Args& a) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     try {
-      if (k == "--layout") a.layout = v;
-      else if (k == "--orders") a.orders = std::stoi(v);
-      else if (k == "--skus") a.skus = std::stoi(v);
-      else if (k == "--totes") a.totes = std::stoi(v);
-      else if (k == "--neighbours") a.neighbours = std::stoi(v);
-      else if (k == "--seed") a.seed = static_cast<unsigned>(std::stoul(v));
-      else return false;
+      if (k == "--layout")
+        a.layout = v;
+      else if (k == "--orders")
+        a.orders = std::stoi(v);
+      else if (k == "--skus")
+        a.skus = std::stoi(v);
+      else if (k == "--totes")
+        a.totes = std::stoi(v);
+      else if (k == "--neighbours")
+        a.neighbours = std::stoi(v);
+      else if (k == "--seed")
+        a.seed = static_cast<unsigned>(std::stoul(v));
+      else
+        return false;
     } catch (const std::exception&) {
       return false;
     }
@@ -131,8 +138,9 @@ Scenario generate(const layouts::Layout& layout, const Args& args) {
   std::discrete_distribution<int> popular(weight.begin(), weight.end());
   std::discrete_distribution<int> lineCount({45, 25, 15, 10, 5});
   std::discrete_distribution<int> qtyDist({80, 15, 3, 1, 1});
-  const domain::Channel channels[] = {domain::Channel::Shopee, domain::Channel::Lazada, domain::Channel::TikTok,
-                                      domain::Channel::Shopify, domain::Channel::Amazon, domain::Channel::Pos};
+  const domain::Channel channels[] = {domain::Channel::Shopee, domain::Channel::Lazada,
+                                      domain::Channel::TikTok, domain::Channel::Shopify,
+                                      domain::Channel::Amazon, domain::Channel::Pos};
   std::discrete_distribution<int> channelDist({35, 25, 20, 10, 5, 5});
   const char* carriers[] = {"flash", "kerry", "jt", "thaipost"};
   std::discrete_distribution<int> carrierDist({35, 30, 25, 10});
@@ -148,8 +156,9 @@ Scenario generate(const layouts::Layout& layout, const Args& args) {
     o.id = 100000 + i;
     o.channel = channels[channelDist(rng)];
     const double level = uni(0, 1);
-    o.level = level < 0.04 ? domain::ServiceLevel::StorePickup
-                           : level < 0.16 ? domain::ServiceLevel::Express : domain::ServiceLevel::Standard;
+    o.level = level < 0.04   ? domain::ServiceLevel::StorePickup
+              : level < 0.16 ? domain::ServiceLevel::Express
+                             : domain::ServiceLevel::Standard;
     o.carrier = o.level == domain::ServiceLevel::StorePickup ? "" : carriers[carrierDist(rng)];
     o.priority = chance(0.02) ? 5 : 0;
     o.createdAtMs = s.now - static_cast<Millis>(uni(0, 12 * 3600.0)) * 1000;
@@ -184,7 +193,10 @@ Scenario generate(const layouts::Layout& layout, const Args& args) {
   };
   for (int r = 0; r < n; ++r) {
     const auto& info = s.skus[static_cast<std::size_t>(r)];
-    std::string zone = info.volumeCm3 >= 15000 ? "E" : r < n / 5 ? (chance(0.5) ? "A" : "B") : r < n / 2 ? "C" : "D";
+    std::string zone = info.volumeCm3 >= 15000 ? "E"
+                       : r < n / 5             ? (chance(0.5) ? "A" : "B")
+                       : r < n / 2             ? "C"
+                                               : "D";
     const std::int64_t need = demand[static_cast<std::size_t>(r)];
     // Stock: demand plus headroom, over 1-3 slots (fast movers have more).
     const std::int64_t total = need + need / 4 + 3;
@@ -192,7 +204,8 @@ Scenario generate(const layouts::Layout& layout, const Args& args) {
     if (slots > 1) ++s.slotsMulti;
     std::int64_t left = total;
     for (int k = 0; k < slots; ++k) {
-      const std::int64_t q = k + 1 == slots ? left : std::max<std::int64_t>(1, static_cast<std::int64_t>(left * uni(0.3, 0.7)));
+      const std::int64_t q =
+          k + 1 == slots ? left : std::max<std::int64_t>(1, static_cast<std::int64_t>(left * uni(0.3, 0.7)));
       left -= q;
       StockSlot slot;
       slot.sku = info.sku;
@@ -222,7 +235,8 @@ struct MethodResult {
 int main(int argc, char** argv) {
   Args args;
   if (!parse(argc, argv, args)) {
-    std::cerr << "usage: wms-bench-waves --layout FILE [--orders N] [--skus N] [--totes K] [--neighbours N] [--seed S]\n";
+    std::cerr << "usage: wms-bench-waves --layout FILE [--orders N] [--skus N] [--totes K] [--neighbours N] "
+                 "[--seed S]\n";
     return 2;
   }
   auto layout = layouts::loadLayout(args.layout);
@@ -381,20 +395,26 @@ int main(int argc, char** argv) {
   std::string out = "{\"benchmark\": \"waves\", \"layout\": \"" + layout->site().code + "\"";
   out += ", \"orders\": " + std::to_string(args.orders) + ", \"skus\": " + std::to_string(args.skus);
   out += ", \"seed\": " + std::to_string(args.seed) + ", \"neighbours\": " + std::to_string(args.neighbours);
-  out += ", \"catalogue\": {\"expiry_tracked\": " + std::to_string(sc.expiryTracked) + ", \"bulky\": " +
-         std::to_string(sc.bulky) + ", \"skus_with_several_slots\": " + std::to_string(sc.slotsMulti) +
+  out += ", \"catalogue\": {\"expiry_tracked\": " + std::to_string(sc.expiryTracked) +
+         ", \"bulky\": " + std::to_string(sc.bulky) +
+         ", \"skus_with_several_slots\": " + std::to_string(sc.slotsMulti) +
          ", \"stock_slots\": " + std::to_string(sc.stock.size()) + "}";
-  out += ", \"cart\": {\"totes\": " + std::to_string(cart.totes) + ", \"max_units\": " + std::to_string(cart.maxUnits) +
-         ", \"max_volume_cm3\": " + std::to_string(cart.maxVolumeCm3) + ", \"max_weight_g\": " +
-         std::to_string(cart.maxWeightG) + "}";
-  out += ", \"waves\": " + std::to_string(waves.size()) + ", \"allocated_orders\": " + std::to_string(allocatedOrders) +
+  out += ", \"cart\": {\"totes\": " + std::to_string(cart.totes) +
+         ", \"max_units\": " + std::to_string(cart.maxUnits) +
+         ", \"max_volume_cm3\": " + std::to_string(cart.maxVolumeCm3) +
+         ", \"max_weight_g\": " + std::to_string(cart.maxWeightG) + "}";
+  out += ", \"waves\": " + std::to_string(waves.size()) +
+         ", \"allocated_orders\": " + std::to_string(allocatedOrders) +
          ", \"rejected_orders\": " + std::to_string(rejected) + ", \"lines\": " + std::to_string(lines) +
          ", \"units\": " + std::to_string(units);
   out += ", \"time\": \"seconds of this thread's CPU time (wall-clock in *_wall)\"";
   out += ", \"release_s\": " + fmt(releaseCpu, 4) + ", \"allocation_s\": " + fmt(allocCpu, 4);
-  out += ", \"baseline\": {\"name\": \"single-order picking, each order its own trip, Method::Best\", \"distance_km\": " +
-         km(singleMm) + ", \"trips\": " + std::to_string(allocatedOrders) + ", \"m_per_order\": " +
-         fmt(singleMm / 1000.0 / double(allocatedOrders), 1) + ", \"routing_s\": " + fmt(singleCpu, 3) + "}";
+  out +=
+      ", \"baseline\": {\"name\": \"single-order picking, each order its own trip, Method::Best\", "
+      "\"distance_km\": " +
+      km(singleMm) + ", \"trips\": " + std::to_string(allocatedOrders) +
+      ", \"m_per_order\": " + fmt(singleMm / 1000.0 / double(allocatedOrders), 1) +
+      ", \"routing_s\": " + fmt(singleCpu, 3) + "}";
   out += ", \"methods\": {";
   bool first = true;
   bool meets = true;
@@ -407,16 +427,20 @@ int main(int argc, char** argv) {
     out += "\"planning_s\": " + fmt(planning, 3) + ", \"planning_wall_s\": " + fmt(planningWall, 3);
     out += ", \"release_s\": " + fmt(releaseCpu, 4) + ", \"allocation_s\": " + fmt(allocCpu, 4) +
            ", \"batching_s\": " + fmt(r.batchCpu, 3) + ", \"sequencing_s\": " + fmt(r.seqCpu, 3);
-    out += ", \"distance_km\": " + km(r.distanceMm) + ", \"m_per_order\": " +
-           fmt(r.distanceMm / 1000.0 / double(allocatedOrders), 1) + ", \"vs_single\": " + fmt(r.distanceMm / singleMm, 3);
+    out += ", \"distance_km\": " + km(r.distanceMm) +
+           ", \"m_per_order\": " + fmt(r.distanceMm / 1000.0 / double(allocatedOrders), 1) +
+           ", \"vs_single\": " + fmt(r.distanceMm / singleMm, 3);
     out += ", \"estimate_vs_routed\": " + fmt(r.estimateMm / r.distanceMm, 3);
-    out += ", \"batches\": " + std::to_string(r.batches) + ", \"oversize_batches\": " + std::to_string(r.oversizeBatches) +
+    out += ", \"batches\": " + std::to_string(r.batches) +
+           ", \"oversize_batches\": " + std::to_string(r.oversizeBatches) +
            ", \"oversize_totes\": " + std::to_string(r.oversizeTotes) +
-           ", \"totes_per_batch\": " + fmt(double(r.totes) / double(r.batches), 2) + ", \"stops\": " + std::to_string(r.stops);
+           ", \"totes_per_batch\": " + fmt(double(r.totes) / double(r.batches), 2) +
+           ", \"stops\": " + std::to_string(r.stops);
     out += ", \"invariant_violations\": " + std::to_string(r.violations);
     if (!r.firstViolation.empty()) {
       std::string esc;
-      for (char c : r.firstViolation) esc += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+      for (char c : r.firstViolation)
+        esc += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
       out += ", \"first_violation\": \"" + esc + "\"";
     }
     out += "}";
@@ -427,9 +451,11 @@ int main(int argc, char** argv) {
   const double savingsPlanning = releaseCpu + allocCpu + savings.batchCpu + savings.seqCpu;
   const double reduction = 1.0 - savings.distanceMm / singleMm;
   meets = meets && savingsPlanning < 2.0 && reduction >= 0.40;
-  out += ", \"targets\": {\"planning_s_max\": 2.0, \"savings_walk_reduction_min\": 0.40, \"savings_planning_s\": " +
-         fmt(savingsPlanning, 3) + ", \"savings_walk_reduction\": " + fmt(reduction, 3) +
-         ", \"savings_vs_fcfs\": " + fmt(savings.distanceMm / results[BatchingMethod::Fcfs].distanceMm, 3) + "}";
+  out +=
+      ", \"targets\": {\"planning_s_max\": 2.0, \"savings_walk_reduction_min\": 0.40, "
+      "\"savings_planning_s\": " +
+      fmt(savingsPlanning, 3) + ", \"savings_walk_reduction\": " + fmt(reduction, 3) +
+      ", \"savings_vs_fcfs\": " + fmt(savings.distanceMm / results[BatchingMethod::Fcfs].distanceMm, 3) + "}";
   out += ", \"meets_targets\": " + std::string(meets ? "true" : "false") + "}";
   std::cout << out << std::endl;
   return 0;

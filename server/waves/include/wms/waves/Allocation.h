@@ -43,7 +43,7 @@ struct Pick {
 
 struct AllocatedLine {
   int lineNo = 0;
-  std::uint32_t sku = 0;      // index into StockIndex::skus()
+  std::uint32_t sku = 0;  // index into StockIndex::skus()
   std::int64_t ordered = 0;
   std::int64_t allocated = 0;  // sum of picks' qty; < ordered only under PickAvailable
   std::vector<Pick> picks;     // in the order the slots were chosen
@@ -69,8 +69,8 @@ struct Shortfall {
 };
 
 enum class RejectReason {
-  UnknownSku,   // a line's SKU has no SkuInfo
-  Short,        // a line could not be covered (HoldOrder policy) or nothing at all was allocated
+  UnknownSku,  // a line's SKU has no SkuInfo
+  Short,       // a line could not be covered (HoldOrder policy) or nothing at all was allocated
 };
 const char* toString(RejectReason reason) noexcept;  // "unknown_sku", "short"
 
@@ -94,7 +94,8 @@ struct Allocation {
 // Errors: Invalid from validateOrders(); Invalid if notExpiringBefore is not a
 // date or `available` has the wrong size or a negative entry.
 Result<Allocation> allocate(std::span<const PlanOrder> orders, const StockIndex& stock,
-                            const AllocationOptions& options = {}, std::span<const std::int64_t> available = {});
+                            const AllocationOptions& options = {},
+                            std::span<const std::int64_t> available = {});
 
 // The slots (with quantities) that would serve `qty` units of `sku` from
 // `available` by the rules above, without changing anything; fewer units than

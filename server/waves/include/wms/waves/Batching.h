@@ -62,9 +62,9 @@ struct ToteLine {
 
 // One tote of a cart, holding (part of) one order.
 struct Tote {
-  int number = 0;          // 1..n within its batch
+  int number = 0;  // 1..n within its batch
   OrderId order = 0;
-  std::size_t allocated = 0;  // index into Allocation::orders
+  std::size_t allocated = 0;    // index into Allocation::orders
   std::vector<ToteLine> lines;  // by line number
   std::int64_t units = 0;
   std::int64_t volumeCm3 = 0;
@@ -77,9 +77,9 @@ struct Batch {
   std::vector<std::size_t> orders;  // indices into Allocation::orders, in tote order
   std::vector<Tote> totes;          // numbered 1..n; an order's totes are consecutive
   std::int64_t units = 0;
-  bool oversize = false;            // one order needing more totes than a cart holds
-  std::string zone;                 // when batching by zone: the group's zone ("" = several)
-  Millimetres estimateMm = 0;       // the planner's estimate of the trip; the pick list has the walk
+  bool oversize = false;       // one order needing more totes than a cart holds
+  std::string zone;            // when batching by zone: the group's zone ("" = several)
+  Millimetres estimateMm = 0;  // the planner's estimate of the trip; the pick list has the walk
 };
 
 // The totes one order needs on `cart`: first-fit over its lines, largest unit

@@ -33,8 +33,8 @@ struct Put {
 inline constexpr int kSeqGap = 10;  // seq numbers are 10, 20, 30...: room to insert stops
 
 struct Stop {
-  int id = 0;    // unique within its pick list and never reused (1..n at first)
-  int seq = 0;   // visiting order; strictly increasing along PickList::stops
+  int id = 0;   // unique within its pick list and never reused (1..n at first)
+  int seq = 0;  // visiting order; strictly increasing along PickList::stops
   LocationId location{};
   std::string locationCode;
   std::string sku;
@@ -55,7 +55,7 @@ struct PickList {
   // between consecutive stops (Router::evaluate).
   Millimetres distanceMm = 0;
   layouts::Method method = layouts::Method::Given;  // what sequenced it (never Best)
-  bool optimal = false;        // true iff the walk is proven shortest
+  bool optimal = false;                             // true iff the walk is proven shortest
 };
 
 struct SequenceOptions {
@@ -94,7 +94,7 @@ struct ShortReplan {
   PickList pickList;              // the list with the short applied and any stops added
   std::vector<int> addedStops;    // ids of the inserted stops, in visiting order
   std::vector<int> changedStops;  // ids of stops still to visit that now take more units
-  std::vector<Put> shortPuts;   // units no other location could supply: those lines are short
+  std::vector<Put> shortPuts;     // units no other location could supply: those lines are short
   CycleCountFlag cycleCount;
 };
 
@@ -105,14 +105,14 @@ struct ShortReplan {
 // stop, inserted where it adds the least walking among the stops still to
 // visit (after the short stop and not in `doneStops`), or added to a stop
 // still to visit at the same slot; what cannot be found comes back in
-// shortPuts. After a replan the list may visit a slot twice (once short). Seq numbers of existing stops stay unless no gap is
-// left, in which case the stops after the short stop are renumbered.
-// `available`: units each slot of `stock` can still give now (one entry per
-// slot). Errors: NotFound (no such stop), Conflict (the stop was already
-// reported short), Invalid (pickedQty negative or not below the stop's
-// quantity, `available` of the wrong size or negative). `router` as for buildPickList.
+// shortPuts. After a replan the list may visit a slot twice (once short). Seq numbers of existing stops stay
+// unless no gap is left, in which case the stops after the short stop are renumbered. `available`: units each
+// slot of `stock` can still give now (one entry per slot). Errors: NotFound (no such stop), Conflict (the
+// stop was already reported short), Invalid (pickedQty negative or not below the stop's quantity, `available`
+// of the wrong size or negative). `router` as for buildPickList.
 Result<ShortReplan> replanAfterShort(const PickList& list, const ShortReport& report, const StockIndex& stock,
                                      std::span<const std::int64_t> available, layouts::Router& router,
-                                     std::span<const int> doneStops = {}, const AllocationOptions& rules = {});
+                                     std::span<const int> doneStops = {},
+                                     const AllocationOptions& rules = {});
 
 }  // namespace wms::waves

@@ -23,8 +23,8 @@ struct PlanOptions {
 
 struct WavePlan {
   Allocation allocation;
-  std::vector<Batch> batches;        // in release order
-  std::vector<PickList> pickLists;   // pickLists[i] is the list of batches[i]
+  std::vector<Batch> batches;       // in release order
+  std::vector<PickList> pickLists;  // pickLists[i] is the list of batches[i]
 };
 
 // Allocates `orders` (in the given sequence), batches them and sequences each
@@ -33,8 +33,8 @@ struct WavePlan {
 // ("nothing to plan: the wave has no orders") or bad input (validateOrders,
 // cart, options); InsufficientStock when no order can be planned at all (the
 // message names the first few reasons). `router`: as for buildPickList.
-Result<WavePlan> planWave(std::span<const PlanOrder> orders, const StockIndex& stock, const PlanOptions& options,
-                          layouts::Router& router);
+Result<WavePlan> planWave(std::span<const PlanOrder> orders, const StockIndex& stock,
+                          const PlanOptions& options, layouts::Router& router);
 
 // Invariant checks; each returns every violation found (at most 100, in a
 // sentence each), empty when all hold. Usable as assertions by the server.
@@ -44,7 +44,8 @@ Result<WavePlan> planWave(std::span<const PlanOrder> orders, const StockIndex& s
 // no slot gives more than it had, `remaining` = initial - taken, rejected
 // orders hold nothing. `initial`: per-slot availability before (empty: the slots' qty).
 std::vector<std::string> checkAllocation(std::span<const PlanOrder> orders, const StockIndex& stock,
-                                         const Allocation& allocation, std::span<const std::int64_t> initial = {});
+                                         const Allocation& allocation,
+                                         std::span<const std::int64_t> initial = {});
 // checkBatches: every allocated unit is in exactly one tote of exactly one
 // batch, an order's totes are on one cart, tote limits hold (oversize totes:
 // one unit), at most cart.totes totes per batch (oversize batch: one order).
@@ -58,6 +59,7 @@ std::vector<std::string> checkPickList(const PickList& list, const Batch& batch,
                                        const StockIndex& stock, const layouts::Router& router);
 // All three over a whole plan, plus: one pick list per batch.
 std::vector<std::string> checkWavePlan(std::span<const PlanOrder> orders, const StockIndex& stock,
-                                       const WavePlan& plan, const CartSpec& cart, const layouts::Router& router);
+                                       const WavePlan& plan, const CartSpec& cart,
+                                       const layouts::Router& router);
 
 }  // namespace wms::waves

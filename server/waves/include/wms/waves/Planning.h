@@ -45,8 +45,8 @@ struct PlanOrder {
   OrderId id = 0;  // > 0, unique within one planning call
   domain::Channel channel = domain::Channel::Manual;
   domain::ServiceLevel level = domain::ServiceLevel::Standard;
-  int priority = 0;      // higher goes first within its service level
-  std::string carrier;   // "" for none (store pickup); matched against CarrierCutoff::carrier
+  int priority = 0;     // higher goes first within its service level
+  std::string carrier;  // "" for none (store pickup); matched against CarrierCutoff::carrier
   Millis createdAtMs = 0;
   // Optional: the zone code the order picks from ("" = unknown or several
   // zones). Only read when releasing by zone; AllocatedOrder::zone of a trial

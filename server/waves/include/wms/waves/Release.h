@@ -37,16 +37,16 @@ PriorityClass priorityClassOf(domain::ServiceLevel level) noexcept;
 
 // Supervisor-configured release rules. Config keys (docs/waves.md) in brackets.
 struct ReleaseConfig {
-  bool byCarrier = true;        // [group_by_carrier] one wave per carrier and cutoff
-  bool byPriorityClass = true;  // [group_by_priority] store pickup / express / standard apart
-  bool byZone = false;          // [group_by_zone] PlanOrder::zone apart
-  bool byChannel = false;       // [group_by_channel] each sales channel apart
-  int maxOrdersPerWave = 0;     // [max_orders_per_wave] 0 = no limit; larger groups split in sequence
+  bool byCarrier = true;             // [group_by_carrier] one wave per carrier and cutoff
+  bool byPriorityClass = true;       // [group_by_priority] store pickup / express / standard apart
+  bool byZone = false;               // [group_by_zone] PlanOrder::zone apart
+  bool byChannel = false;            // [group_by_channel] each sales channel apart
+  int maxOrdersPerWave = 0;          // [max_orders_per_wave] 0 = no limit; larger groups split in sequence
   std::int64_t maxUnitsPerWave = 0;  // [max_units_per_wave] 0 = no limit
   // Automatic release triggers (0 = off):
-  int everyMinutes = 0;          // [auto_every_minutes] release everything waiting this often
-  int whenOrdersWaiting = 0;     // [auto_when_orders_waiting] release everything at this many orders
-  int minutesBeforeCutoff = 0;   // [auto_minutes_before_cutoff] release a cutoff's waves this long before it
+  int everyMinutes = 0;         // [auto_every_minutes] release everything waiting this often
+  int whenOrdersWaiting = 0;    // [auto_when_orders_waiting] release everything at this many orders
+  int minutesBeforeCutoff = 0;  // [auto_minutes_before_cutoff] release a cutoff's waves this long before it
   bool atLatestSafeRelease = true;  // [auto_at_latest_safe_release] release a wave when it becomes due
   int safetyMarginMinutes = 15;     // [safety_margin_minutes] packing and loading after picking
 };
@@ -69,19 +69,19 @@ struct ReleaseContext {
 };
 
 struct WaveProposal {
-  std::string name;  // for people: "kerry 17:00 express", "store_pickup", "shopee standard zone A"
-  std::string carrier;                  // "" when not grouped by carrier
-  std::optional<Millis> cutoffMs;       // the earliest cutoff among its orders
+  std::string name;     // for people: "kerry 17:00 express", "store_pickup", "shopee standard zone A"
+  std::string carrier;  // "" when not grouped by carrier
+  std::optional<Millis> cutoffMs;              // the earliest cutoff among its orders
   std::optional<PriorityClass> priorityClass;  // when grouped by priority class
-  std::string zone;                     // when grouped by zone
+  std::string zone;                            // when grouped by zone
   std::optional<domain::Channel> channel;      // when grouped by channel
-  std::vector<OrderId> orders;          // in picking sequence
+  std::vector<OrderId> orders;                 // in picking sequence
   std::int64_t lines = 0;
   std::int64_t units = 0;
   std::optional<Millis> latestReleaseMs;  // with a cutoff
   Millis expectedFinishMs = 0;            // if released now, in this sequence
-  bool due = false;   // now >= latestReleaseMs
-  bool late = false;  // expected finish after cutoff - safety margin
+  bool due = false;                       // now >= latestReleaseMs
+  bool late = false;                      // expected finish after cutoff - safety margin
 };
 
 // Groups and sequences `waiting` as above. Manual release is this call on the
@@ -101,7 +101,7 @@ struct ReleaseDecision {
 };
 
 struct ReleaseState {
-  std::span<const PlanOrder> waiting;  // orders holding stock, not yet released
+  std::span<const PlanOrder> waiting;   // orders holding stock, not yet released
   std::optional<Millis> lastReleaseMs;  // unset: never released (the oldest waiting order counts)
   ReleaseContext context;
 };
