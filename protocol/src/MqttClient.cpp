@@ -318,7 +318,9 @@ MqttClient::MqttClient(MqttOptions options) : impl_(std::make_unique<Impl>(std::
 
   mqtt::create_options create(MQTTVERSION_3_1_1);
   if (o.offlineBuffer() > 0) {
-    create.set_send_while_disconnected(true);
+    // Also before the first connection: a handheld that starts without
+    // Wi-Fi keeps its events until the network is there.
+    create.set_send_while_disconnected(true, true);
     create.set_max_buffered_messages(o.offlineBuffer());
   }
   try {

@@ -2,7 +2,6 @@
 // ACL, TLS) against the real mosquitto it configures, through MqttClient.
 #include <boost/test/unit_test.hpp>
 
-#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -360,15 +359,14 @@ BOOST_AUTO_TEST_CASE(the_walkthrough_in_the_protocol_document_works_as_written) 
   std::string walk = doc.substr(begin, end - begin);
 
   std::vector<std::string> blocks;
-  std::regex sh("```sh\n([\\s\\S]*?)```");
-  for (auto it = std::sregex_iterator(walk.begin(), walk.end(), sh); it != std::sregex_iterator(); ++it) {
+  for (const auto& text : test::between(walk, "```sh\n", "```")) {
     std::string block;
-    for (const auto& line : nonEmptyLines((*it)[1].str())) block += (line.rfind("   ", 0) == 0 ? line.substr(3) : line) + "\n";
+    for (const auto& line : nonEmptyLines(text)) block += (line.rfind("   ", 0) == 0 ? line.substr(3) : line) + "\n";
     blocks.push_back(block);
   }
   BOOST_REQUIRE(blocks.size() > 5u);
-  std::smatch packSub;
-  BOOST_REQUIRE(std::regex_search(walk, packSub, std::regex("`(mosquitto_sub \\$PACK[^`]*)`")));
+  auto packSub = test::between(walk, "`mosquitto_sub $PACK", "`");
+  BOOST_REQUIRE(packSub.size() == 1u);
 
   std::string env = blocks[0];
   env = replaceAll(env, "P=1883", "P=" + std::to_string(broker.port()));
@@ -389,7 +387,7 @@ BOOST_AUTO_TEST_CASE(the_walkthrough_in_the_protocol_document_works_as_written) 
   };
   auto device = listen(blocks[1], "device.out");
   auto server = listen(blocks[2], "server.out");
-  auto packer = listen(packSub[1].str(), "packer.out");
+  auto packer = listen("mosquitto_sub $PACK" + packSub[0], "packer.out");
   for (const char* out : {"device.out", "server.out", "packer.out"}) {
     for (int i = 0; i < 1500 && printed(dir / out, true).find("Subscribed") == std::string::npos; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -1,7 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "support/Fixtures.h"
@@ -86,10 +85,8 @@ BOOST_AUTO_TEST_CASE(every_bad_fixture_is_rejected_with_the_error_kept_beside_it
 
 BOOST_AUTO_TEST_CASE(every_json_example_in_the_protocol_document_decodes) {
   std::string doc = wms::testsupport::readFile(fs::path(WMS_SOURCE_DIR) / "docs" / "protocol.md");
-  std::regex block("```json\n([\\s\\S]*?)```");
   std::size_t count = 0;
-  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), block); it != std::sregex_iterator(); ++it) {
-    std::string example = (*it)[1].str();
+  for (const auto& example : test::between(doc, "```json\n", "```")) {
     auto m = decode(example);
     BOOST_CHECK_MESSAGE(m.ok(), test::why(m) << "\n" << example);
     ++count;
@@ -97,12 +94,13 @@ BOOST_AUTO_TEST_CASE(every_json_example_in_the_protocol_document_decodes) {
   BOOST_TEST(count >= std::variant_size_v<Message>);
 
   // ...and so does every payload its mosquitto_pub walkthrough publishes.
-  std::regex published("(?:-m|--will-payload) '(\\{[^']*\\})'");
   std::size_t payloads = 0;
-  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), published); it != std::sregex_iterator(); ++it) {
-    auto m = decode((*it)[1].str());
-    BOOST_CHECK_MESSAGE(m.ok(), test::why(m) << "\n" << (*it)[1].str());
-    ++payloads;
+  for (const char* option : {"-m '", "--will-payload '"}) {
+    for (const auto& payload : test::between(doc, option, "'")) {
+      auto m = decode(payload);
+      BOOST_CHECK_MESSAGE(m.ok(), test::why(m) << "\n" << payload);
+      ++payloads;
+    }
   }
   BOOST_TEST(payloads >= 15u);
 }

@@ -340,6 +340,59 @@ BOOST_AUTO_TEST_CASE(a_client_with_file_persistence_delivers_like_one_without) {
   BOOST_TEST(hasAll(inbox.items(), 0, 10));
 }
 
+BOOST_AUTO_TEST_CASE(messages_beyond_max_queued_are_dropped_and_counted) {
+  MosquittoBroker broker;
+  std::mutex m;
+  std::condition_variable cv;
+  bool entered = false, release = false;
+  Inbox inbox;
+  MqttClient server(serverOptions(broker).maxQueued(1));
+  server.onMessage([&](const MqttMessage& msg) {
+    inbox.add(msg);
+    std::unique_lock lock(m);
+    entered = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  });
+  MqttClient device(deviceOptions(broker, 0));
+  connectAll({&server, &device});
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "first").ok());
+  {
+    std::unique_lock lock(m);
+    BOOST_REQUIRE(cv.wait_for(lock, kWait, [&] { return entered; }));
+  }
+  // The handler is busy: one message may wait, the other four are dropped.
+  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  for (int i = 0; i < 3000 && server.metrics().dropped < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  {
+    std::lock_guard lock(m);
+    release = true;
+  }
+  cv.notify_all();
+  BOOST_REQUIRE(inbox.waitForCount(2));
+  auto metrics = server.metrics();
+  BOOST_TEST(metrics.dropped == 4u);
+  BOOST_TEST(metrics.received == 2u);
+  BOOST_TEST(inbox.items()[1].payload == payloadN(0));
+}
+
+BOOST_AUTO_TEST_CASE(a_publish_before_the_first_connect_is_sent_once_connected) {
+  MosquittoBroker broker;
+  Inbox inbox;
+  MqttClient server(serverOptions(broker));
+  server.onMessage([&](const MqttMessage& msg) { inbox.add(msg); });
+  BOOST_REQUIRE(server.connect().ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  MqttClient device(deviceOptions(broker, 0));
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "written offline").ok());
+  BOOST_TEST(device.metrics().inFlight == 1u);
+  BOOST_REQUIRE(device.connect().ok());
+  BOOST_REQUIRE(inbox.waitForCount(1));
+  BOOST_TEST(inbox.items()[0].payload == "written offline");
+  BOOST_REQUIRE(device.flush(kWait).ok());
+}
+
 BOOST_AUTO_TEST_CASE(connections_to_the_broker_have_nagle_off) {
   // With Nagle on, every request/answer round trip would wait for a delayed
   // TCP acknowledgement (Paho C does not set TCP_NODELAY itself).

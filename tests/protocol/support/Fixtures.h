@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "wms/testsupport/TempDir.h"
 
@@ -31,6 +32,20 @@ inline std::string goodFixture(const std::string& name) {
 }  // namespace wms::protocol::test
 
 namespace wms::protocol::test {
+
+// Every piece of text between `open` and the next `close`, in order. (No
+// std::regex: GCC 12 warns inside it under -fsanitize, and warnings are errors.)
+inline std::vector<std::string> between(const std::string& text, const std::string& open, const std::string& close) {
+  std::vector<std::string> out;
+  for (auto at = text.find(open); at != std::string::npos; at = text.find(open, at)) {
+    at += open.size();
+    auto end = text.find(close, at);
+    if (end == std::string::npos) break;
+    out.push_back(text.substr(at, end - at));
+    at = end + close.size();
+  }
+  return out;
+}
 
 // The error message of a failed result, "" for a success (for test messages).
 template <class R>

@@ -103,7 +103,8 @@ class MqttOptions {
   // Keep unacknowledged outgoing QoS 1 messages in this folder so that they
   // survive a crash of the process (default: in memory only).
   MqttOptions& persistence(std::filesystem::path dir) { persistenceDir_ = std::move(dir); return *this; }
-  // Publishes accepted while disconnected (default 10000; 0 = refuse them).
+  // Publishes accepted while disconnected, also before the first connect
+  // (default 10000; 0 = refuse them).
   MqttOptions& offlineBuffer(int messages) { offlineBuffer_ = messages; return *this; }
   // QoS 1 publishes in flight at once, 1..65535 (default 65535: when the
   // window is full, Paho C 1.3 notices the broker's acknowledgements only
