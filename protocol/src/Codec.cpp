@@ -1207,6 +1207,32 @@ Result<Message> decodeFromTopic(std::string_view topic, std::string_view payload
   return message;
 }
 
+std::string fitText(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    std::string_view piece = len ? text.substr(i, len) : std::string_view();
+    bool ok = len != 0 && piece.size() == len && badUtf8At(piece) == std::string_view::npos &&
+              !(len == 1 && (c < 0x20 || c == 0x7f));
+    if (ok) {
+      out.append(piece);
+      i += len;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  if (out.empty()) return "-";
+  if (out.size() <= kMaxTextLength) return out;
+  // Cut before a character that starts at or after the limit (out is valid UTF-8 now).
+  std::size_t cut = kMaxTextLength - 3;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  out.resize(cut);
+  return out + "...";
+}
+
 std::optional<std::string> peekEventId(std::string_view payload) {
   if (payload.size() > kMaxPayloadBytes) return std::nullopt;
   auto doc = json::parse(payload, kMaxJsonDepth);

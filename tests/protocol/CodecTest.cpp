@@ -286,6 +286,32 @@ BOOST_AUTO_TEST_CASE(the_event_id_of_a_rejected_event_can_still_be_read_to_answe
   BOOST_TEST(!peekEventId(big).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(fit_text_turns_any_string_into_valid_protocol_text) {
+  auto valid = [](const std::string& text) {
+    ServerError e;
+    e.device = "d";
+    e.error = {ErrorKind::Internal, text};
+    return validate(e).ok();
+  };
+  BOOST_TEST(fitText("stop S1 is already confirmed") == "stop S1 is already confirmed");
+  BOOST_TEST(fitText("") == "-");
+  BOOST_TEST(fitText("a\nb\x01" "c\x7f") == "a?b?c?");
+  BOOST_TEST(fitText("bad \xC0\xAF end") == "bad ?? end");
+  BOOST_TEST(fitText("แก้ว") == "แก้ว");
+  // 600 bytes of a 3-byte character: cut on a character boundary.
+  std::string thai;
+  for (int i = 0; i < 200; ++i) thai += "ก";
+  std::string cut = fitText(thai);
+  BOOST_TEST(cut.size() <= kMaxTextLength);
+  BOOST_TEST(cut.substr(cut.size() - 3) == "...");
+  BOOST_TEST(valid(cut));
+  BOOST_TEST(fitText(std::string(kMaxTextLength, 'x')) == std::string(kMaxTextLength, 'x'));
+  BOOST_TEST(fitText(std::string(kMaxTextLength + 1, 'x')).size() == kMaxTextLength);
+  for (const std::string& s : {std::string("\xF4\x90\x80\x80"), std::string("\xED\xA0\x80x"), std::string(3, '\0')}) {
+    BOOST_TEST(valid(fitText(s)));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(error_kinds_travel_by_their_wire_names) {
   for (ErrorKind k : {ErrorKind::Malformed, ErrorKind::Invalid, ErrorKind::NotFound, ErrorKind::Conflict,
                       ErrorKind::InsufficientStock, ErrorKind::TooLarge, ErrorKind::Unauthorized,

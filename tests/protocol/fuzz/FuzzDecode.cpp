@@ -1,7 +1,7 @@
 // libFuzzer target: any payload, on any topic, through the decoders. Besides
-// "no crash, no hang, no leak" it checks the codec's promise: whatever
+// "no crash, no hang, no leak" it checks the codec's promises: whatever
 // decodes is valid, re-encodes within the size limit, and decodes again to
-// an equal message.
+// an equal message; fitText() makes any bytes valid text.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -25,6 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string other = baseOf(*m).device == "x" ? "y" : "x";
     if (decodeFromTopic(topicFor(other, channelOf(*m)), payload).ok()) std::abort();
   }
+  // Any bytes made into error text are valid protocol text.
+  ServerError e;
+  e.device = "x";
+  e.error.message = fitText(payload);
+  if (!validate(e).ok()) std::abort();
   // The first line as a topic, the rest as its payload.
   auto nl = payload.find('\n');
   if (nl != std::string_view::npos) (void)decodeFromTopic(payload.substr(0, nl), payload.substr(nl + 1));

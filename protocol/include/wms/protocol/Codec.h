@@ -62,6 +62,12 @@ Result<Message> decodeFromTopic(std::string_view topic, std::string_view payload
 // the error) and anything else with an `error` message.
 std::optional<std::string> peekEventId(std::string_view payload);
 
+// Any string made into valid protocol text (for error messages built from
+// arbitrary content): bytes that are not valid UTF-8 and control characters
+// become '?', the result is cut at a character boundary to at most
+// kMaxTextLength bytes (ending in "..." when cut), and "" becomes "-".
+std::string fitText(std::string_view text);
+
 // The wire name of an error kind ("invalid", "not_found", ...) back to the
 // kind; Invalid error if the name is unknown.
 Result<ErrorKind> errorKindFromString(std::string_view name);
