@@ -20,6 +20,17 @@
 // - Set the handlers before connect(); setting them later throws
 //   std::logic_error.
 //
+// Delivery: a received QoS 1 message is acknowledged to the broker when it
+// is queued, before the handler runs; a process that dies in between loses
+// it at the MQTT level. The protocol's own acks cover that (docs/protocol.md:
+// devices resend events until acknowledged, the server re-sends a device's
+// task when it comes back online).
+//
+// Performance notes (Paho C 1.3): the client turns Nagle's algorithm off on
+// its broker sockets (Paho does not, which costs ~40 ms per round trip).
+// While other clients of the same process are connected, Paho notices a new
+// connection only on a one-second poll: connect many clients in parallel.
+//
 // Errors are Status values; no Paho exception leaves this class.
 // ErrorKind::Unauthorized: the broker refused the username/password;
 // Forbidden: the broker refused a subscription; Unavailable: the broker is
