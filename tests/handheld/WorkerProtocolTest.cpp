@@ -27,15 +27,15 @@ Barcode sample() {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(requests_round_trip_and_their_length_must_match_the_frame) {
+BOOST_AUTO_TEST_CASE(requests_round_trip_and_bad_ones_are_refused) {
   DecodeRequest q{7, FormatSet{BarcodeFormat::Ean13, BarcodeFormat::QrCode}, 4, 2, kFlagSafe, 640, 480};
   auto bytes = encodeRequest(q);
   BOOST_TEST_REQUIRE(bytes.size() == kHeaderSize + kRequestFixedSize);
-  auto h = decodeHeader(bytes, 1u << 30);
+  auto h = decodeHeader(bytes, kRequestFixedSize);
   BOOST_TEST_REQUIRE(h.ok());
   BOOST_TEST((h->type == MessageType::Request));
-  BOOST_TEST(h->length == kRequestFixedSize + 640u * 480u);
-  auto back = decodeRequest(bodyOf(bytes), h->length);
+  BOOST_TEST(h->length == kRequestFixedSize);
+  auto back = decodeRequest(bodyOf(bytes));
   BOOST_TEST_REQUIRE(back.ok());
   BOOST_TEST(back->id == 7u);
   BOOST_TEST((back->formats == q.formats));
@@ -45,15 +45,15 @@ BOOST_AUTO_TEST_CASE(requests_round_trip_and_their_length_must_match_the_frame) 
   BOOST_TEST(back->width == 640);
   BOOST_TEST(back->height == 480);
 
-  BOOST_TEST(!decodeRequest(bodyOf(bytes), h->length - 1).ok());
-  BOOST_TEST(!decodeRequest(bodyOf(bytes).first(kRequestFixedSize - 1), h->length).ok());
+  BOOST_TEST(decodeRequest(bodyOf(bytes).first(kRequestFixedSize - 1)).error().message ==
+             "decode worker message: request of 23 bytes");
   q.width = 0;
-  auto empty = encodeRequest(q);
-  BOOST_TEST(!decodeRequest(bodyOf(empty), kRequestFixedSize).ok());
+  BOOST_TEST(decodeRequest(bodyOf(encodeRequest(q))).error().message ==
+             "decode worker message: request frame size 0x480 is empty");
   q = DecodeRequest{1, FormatSet{}, 1, 0, 0, 2, 2};
-  auto noFormats = encodeRequest(q);
-  BOOST_TEST(decodeRequest(bodyOf(noFormats), kRequestFixedSize + 4).error().message ==
-             "decode worker message: request has no formats");
+  BOOST_TEST(decodeRequest(bodyOf(encodeRequest(q))).error().message == "decode worker message: request has no formats");
+  q = DecodeRequest{1, FormatSet::all(), 0, 0, 0, 2, 2};
+  BOOST_TEST(!decodeRequest(bodyOf(encodeRequest(q))).ok());
 }
 
 BOOST_AUTO_TEST_CASE(headers_with_bad_magic_type_or_length_are_refused) {
@@ -64,8 +64,8 @@ BOOST_AUTO_TEST_CASE(headers_with_bad_magic_type_or_length_are_refused) {
   auto bad = ok;
   bad[0] ^= 1;
   BOOST_TEST(decodeHeader(bad, 64).error().message == "decode worker message: bad magic");
-  auto type = encodeHeader(static_cast<MessageType>(9), 0);
-  BOOST_TEST(decodeHeader(type, 64).error().message == "decode worker message: unknown type 9");
+  auto type = encodeHeader(static_cast<MessageType>(2), 0);
+  BOOST_TEST(decodeHeader(type, 64).error().message == "decode worker message: unknown type 2");
   BOOST_TEST(decodeHeader(ok, 7).error().kind == ErrorKind::TooLarge);
 }
 
@@ -77,8 +77,6 @@ BOOST_AUTO_TEST_CASE(worker_messages_round_trip) {
   BOOST_TEST(m->pass == 2);
   BOOST_TEST((m->barcode == sample()));
 
-  auto started = decodeWorkerMessage(MessageType::PassStarted, bodyOf(encodePassStarted(3, 5)));
-  BOOST_TEST(started->pass == 5);
   auto done = decodeWorkerMessage(MessageType::Done, bodyOf(encodeDone(3, 4, 2)));
   BOOST_TEST(done->passesRun == 4);
   BOOST_TEST(done->count == 2);

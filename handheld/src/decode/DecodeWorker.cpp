@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "Passes.h"
+#include "SharedFrame.h"
 #include "WorkerIo.h"
 #include "WorkerProtocol.h"
 #include "wms/handheld/Decoder.h"
@@ -14,8 +15,8 @@
 namespace wms::handheld::detail {
 namespace {
 
-bool startsWith(const std::vector<std::uint8_t>& pixels, std::string_view marker) {
-  return pixels.size() >= marker.size() && std::memcmp(pixels.data(), marker.data(), marker.size()) == 0;
+bool startsWith(const std::uint8_t* pixels, std::size_t size, std::string_view marker) {
+  return size >= marker.size() && std::memcmp(pixels, marker.data(), marker.size()) == 0;
 }
 
 // Anything unexpected from the parent means the connection is not ours any
@@ -28,24 +29,26 @@ void send(int fd, const std::vector<std::uint8_t>& bytes) {
 
 }  // namespace
 
-void runDecodeWorker(int fd) {
-  std::vector<std::uint8_t> header(kHeaderSize), fixed(kRequestFixedSize), pixels;
+void runDecodeWorker(int fd, int sharedFd) {
+  SharedFrame shared;
+  if (!shared.attach(sharedFd)) quit(2);
+  std::vector<std::uint8_t> header(kHeaderSize), body(kRequestFixedSize);
   for (;;) {
-    IoStatus st = readExact(fd, header.data(), header.size(), std::nullopt);
-    if (st != IoStatus::Ok) quit(0);
-    auto h = decodeHeader(header, kRequestFixedSize + static_cast<std::size_t>(kMaxFramePixels));
-    if (!h || h->type != MessageType::Request || h->length < kRequestFixedSize) quit(2);
-    if (readExact(fd, fixed.data(), fixed.size(), std::nullopt) != IoStatus::Ok) quit(0);
-    auto q = decodeRequest(fixed, h->length);
+    if (readExact(fd, header.data(), header.size(), std::nullopt) != IoStatus::Ok) quit(0);
+    auto h = decodeHeader(header, kRequestFixedSize);
+    if (!h || h->type != MessageType::Request || h->length != kRequestFixedSize) quit(2);
+    if (readExact(fd, body.data(), body.size(), std::nullopt) != IoStatus::Ok) quit(0);
+    auto q = decodeRequest(body);
     if (!q) quit(2);
-    pixels.resize(static_cast<std::size_t>(q->width) * static_cast<std::size_t>(q->height));
-    if (readExact(fd, pixels.data(), pixels.size(), std::nullopt) != IoStatus::Ok) quit(0);
+    const std::size_t size = static_cast<std::size_t>(q->width) * static_cast<std::size_t>(q->height);
+    if (!shared.reserve(size)) quit(2);
+    const std::uint8_t* pixels = shared.pixels();
 
     PassSettings settings{(q->flags & kFlagSafe) != 0};
     if (q->flags & kFlagTestHooks) {
-      if (startsWith(pixels, kTestAlwaysAbortMarker)) std::abort();
-      if (!settings.safe && startsWith(pixels, kTestAbortMarker)) std::abort();
-      if (!settings.safe && startsWith(pixels, kTestHangMarker))
+      if (startsWith(pixels, size, kTestAlwaysAbortMarker)) std::abort();
+      if (!settings.safe && startsWith(pixels, size, kTestAbortMarker)) std::abort();
+      if (!settings.safe && startsWith(pixels, size, kTestHangMarker))
         for (;;) ::pause();
     }
 
@@ -53,10 +56,10 @@ void runDecodeWorker(int fd) {
     PassCallbacks callbacks;
     callbacks.started = [&](int pass) {
       ++passesRun;
-      send(fd, encodePassStarted(q->id, pass));
+      shared.control()->pass.store(static_cast<std::uint32_t>(pass), std::memory_order_release);
     };
     callbacks.found = [&](const Barcode& b, int pass) { send(fd, encodeFound(q->id, pass, b)); };
-    GreyView view{pixels.data(), q->width, q->height, q->width};
+    GreyView view{pixels, q->width, q->height, q->width};
     std::vector<Barcode> found;
     try {
       found = runPasses(view, q->formats, q->maxSymbols, q->firstPass, settings, callbacks);

@@ -6,8 +6,10 @@
 
 namespace wms::handheld::detail {
 
-// Serves requests on `fd` until the parent closes it, then exits the process
-// with _exit(0) (never returns, never runs the parent's exit handlers).
-[[noreturn]] void runDecodeWorker(int fd);
+// Serves requests on socket `fd`, reading frames from the shared memory
+// object `sharedFd` (SharedFrame.h), until the parent closes the socket;
+// then exits the process with _exit(0) (never returns, never runs the
+// parent's exit handlers).
+[[noreturn]] void runDecodeWorker(int fd, int sharedFd);
 
 }  // namespace wms::handheld::detail

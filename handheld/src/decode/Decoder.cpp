@@ -1,5 +1,6 @@
 #include "wms/handheld/Decoder.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -13,6 +14,7 @@
 
 #include "DecodeWorker.h"
 #include "Passes.h"
+#include "SharedFrame.h"
 #include "WorkerIo.h"
 #include "WorkerProtocol.h"
 
@@ -46,6 +48,11 @@ class Decoder::Impl {
 
   Status start() {
     if (pid_ > 0) return {};
+    if (shared_.fd() < 0) {
+      auto shared = SharedFrame::create(1280 * 720);
+      if (!shared) return shared.error();
+      shared_ = std::move(shared).value();
+    }
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
       return makeError(ErrorKind::Unavailable, std::string("decoder: socketpair failed: ") + std::strerror(errno));
@@ -70,13 +77,12 @@ class Decoder::Impl {
       sigset_t none;
       sigemptyset(&none);
       ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
-      int fd = sv[1];
-      if (fd != 3) {
-        ::dup2(fd, 3);
-        fd = 3;
-      }
-      ::close_range(4, ~0u, 0);
-      runDecodeWorker(fd);
+      // Socket on 3, shared frame on 4: dup2 to scratch numbers first so
+      // that neither overwrites the other.
+      int sock = ::fcntl(sv[1], F_DUPFD, 10), mem = ::fcntl(shared_.fd(), F_DUPFD, 10);
+      if (sock < 0 || mem < 0 || ::dup2(sock, 3) < 0 || ::dup2(mem, 4) < 0) ::_exit(2);
+      ::close_range(5, ~0u, 0);
+      runDecodeWorker(3, 4);
     }
     ::close(sv[1]);
     fd_ = sv[0];
@@ -174,10 +180,11 @@ class Decoder::Impl {
     q.height = frame.height();
     const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
 
-    auto head = encodeRequest(q);
-    if (writeAll(fd_, head.data(), head.size()) != IoStatus::Ok ||
-        writeAll(fd_, frame.data(), frame.pixels().size()) != IoStatus::Ok)
-      return lost(a, IoStatus::Closed);
+    if (!shared_.reserve(frame.pixels().size())) return lost(a, IoStatus::Failed, "cannot grow the shared frame");
+    std::memcpy(shared_.pixels(), frame.data(), frame.pixels().size());
+    shared_.control()->pass.store(static_cast<std::uint32_t>(firstPass), std::memory_order_relaxed);
+    auto request = encodeRequest(q);
+    if (writeAll(fd_, request.data(), request.size()) != IoStatus::Ok) return lost(a, IoStatus::Closed);
 
     std::vector<std::uint8_t> header(kHeaderSize), body;
     for (;;) {
@@ -192,7 +199,6 @@ class Decoder::Impl {
       if (!m) return lost(a, IoStatus::Failed, m.error().message);
       if (m->id != q.id) return lost(a, IoStatus::Failed, "reply to another request");
       switch (m->type) {
-        case MessageType::PassStarted: a.pass = m->pass; break;
         case MessageType::Found:
           a.pass = m->pass;
           if (a.barcodes.empty()) a.foundPass = m->pass;
@@ -207,6 +213,8 @@ class Decoder::Impl {
   // The worker is gone or no longer trusted: make sure of it and say how.
   Attempt lost(Attempt a, IoStatus why, const std::string& protocolError = {}) {
     a.outcome = why == IoStatus::TimedOut ? Outcome::TimedOut : Outcome::Died;
+    // Where it was: the worker notes each pass in the shared control block.
+    a.pass = std::max(a.pass, static_cast<int>(shared_.control()->pass.load(std::memory_order_acquire)));
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     // Harmless if it already died: a dead worker's exit status is already set.
@@ -231,6 +239,7 @@ class Decoder::Impl {
   }
 
   DecoderOptions options_;  // constant after construction
+  SharedFrame shared_;      // outlives workers: each new one maps it again
   pid_t pid_ = -1;
   int fd_ = -1;
   std::uint32_t nextId_ = 0;

@@ -78,7 +78,7 @@ Result<MessageHeader> decodeHeader(std::span<const std::uint8_t> bytes, std::siz
   std::uint16_t type = 0, reserved = 0;
   if (!r.u32(magic) || !r.u16(type) || !r.u16(reserved) || !r.u32(length)) return malformed("truncated header");
   if (magic != kProtocolMagic) return malformed("bad magic");
-  if (type < 1 || type > 4) return malformed("unknown type " + std::to_string(type));
+  if (type != 1 && type != 3 && type != 4) return malformed("unknown type " + std::to_string(type));
   if (length > maxLength)
     return makeError(ErrorKind::TooLarge, "decode worker message: body of " + std::to_string(length) +
                                               " bytes exceeds " + std::to_string(maxLength));
@@ -94,14 +94,12 @@ std::vector<std::uint8_t> encodeRequest(const DecodeRequest& q) {
   w.u32(q.flags);
   w.u32(static_cast<std::uint32_t>(q.width));
   w.u32(static_cast<std::uint32_t>(q.height));
-  auto pixels = static_cast<std::uint64_t>(q.width) * static_cast<std::uint64_t>(q.height);
-  auto out = encodeHeader(MessageType::Request, static_cast<std::uint32_t>(kRequestFixedSize + pixels));
-  out.insert(out.end(), w.out.begin(), w.out.end());
-  return out;
+  return framed(MessageType::Request, w);
 }
 
-Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> fixedPart, std::uint32_t bodyLength) {
-  Reader r(fixedPart);
+Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> body) {
+  if (body.size() != kRequestFixedSize) return malformed("request of " + std::to_string(body.size()) + " bytes");
+  Reader r(body);
   DecodeRequest q;
   std::uint32_t formats = 0, width = 0, height = 0;
   std::uint16_t maxSymbols = 0, firstPass = 0;
@@ -109,8 +107,6 @@ Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> fixedPart, std
       !r.u32(width) || !r.u32(height))
     return malformed("truncated request");
   if (auto st = checkFrameSize(width, height); !st) return malformed("request " + st.error().message);
-  if (static_cast<std::uint64_t>(bodyLength) != kRequestFixedSize + static_cast<std::uint64_t>(width) * height)
-    return malformed("request length does not match its frame size");
   if (maxSymbols < 1 || maxSymbols > 255) return malformed("request maxSymbols out of range");
   q.formats = FormatSet::fromBits(formats);
   if (q.formats.empty()) return malformed("request has no formats");
@@ -119,13 +115,6 @@ Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> fixedPart, std
   q.width = static_cast<int>(width);
   q.height = static_cast<int>(height);
   return q;
-}
-
-std::vector<std::uint8_t> encodePassStarted(std::uint32_t id, int pass) {
-  Writer w;
-  w.u32(id);
-  w.u16(static_cast<std::uint16_t>(pass));
-  return framed(MessageType::PassStarted, w);
 }
 
 std::vector<std::uint8_t> encodeFound(std::uint32_t id, int pass, const Barcode& b) {
@@ -157,10 +146,6 @@ Result<WorkerMessage> decodeWorkerMessage(MessageType type, std::span<const std:
   m.type = type;
   std::uint16_t a = 0, b = 0;
   switch (type) {
-    case MessageType::PassStarted:
-      if (!r.u32(m.id) || !r.u16(a)) return malformed("truncated PassStarted");
-      m.pass = a;
-      break;
     case MessageType::Found: {
       std::uint8_t format = 0, symLen = 0;
       std::uint32_t textLen = 0;

@@ -2,11 +2,11 @@
 // socket. Each message is a 12-byte header (magic, type, body length) and a
 // body; every decode function checks lengths and limits before reading, so a
 // worker that dies mid-message or sends garbage is an Error, not a crash.
+// The pixels and the pass being run are in shared memory (SharedFrame.h).
 //
-//   parent -> worker   Request      id, formats, maxSymbols, firstPass, flags, width, height, pixels
-//   worker -> parent   PassStarted  id, pass                 (before each pass: where a crash happened)
-//                      Found        id, pass, barcode        (as barcodes are found)
-//                      Done         id, passesRun, count     (the end of one request)
+//   parent -> worker   Request  id, formats, maxSymbols, firstPass, flags, width, height
+//   worker -> parent   Found    id, pass, barcode      (as barcodes are found)
+//                      Done     id, passesRun, count   (the end of one request)
 #pragma once
 
 #include <cstdint>
@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxWorkerMessage = 64 * 1024;  // anything the wor
 inline constexpr std::size_t kMaxBarcodeText = 8192;
 inline constexpr std::size_t kMaxSymbologyId = 8;
 
-enum class MessageType : std::uint16_t { Request = 1, PassStarted = 2, Found = 3, Done = 4 };
+enum class MessageType : std::uint16_t { Request = 1, Found = 3, Done = 4 };
 
 enum RequestFlags : std::uint32_t {
   kFlagSafe = 1u << 0,       // use PassSettings::safe
@@ -51,7 +51,7 @@ struct DecodeRequest {
 struct WorkerMessage {
   MessageType type = MessageType::Done;
   std::uint32_t id = 0;
-  int pass = 0;       // PassStarted, Found
+  int pass = 0;       // Found
   Barcode barcode;    // Found
   int passesRun = 0;  // Done
   int count = 0;      // Done
@@ -61,13 +61,11 @@ std::vector<std::uint8_t> encodeHeader(MessageType type, std::uint32_t length);
 // Checks magic, type and length (TooLarge above `maxLength`).
 Result<MessageHeader> decodeHeader(std::span<const std::uint8_t> bytes, std::size_t maxLength);
 
-// The request's fixed part (header included); the pixels follow it.
+// A request, header included.
 std::vector<std::uint8_t> encodeRequest(const DecodeRequest& request);
-// Checks the fixed part of a request body; the pixel count must match
-// `bodyLength` exactly.
-Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> fixedPart, std::uint32_t bodyLength);
+// Checks a request body (its frame size, formats and symbol count).
+Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> body);
 
-std::vector<std::uint8_t> encodePassStarted(std::uint32_t id, int pass);
 std::vector<std::uint8_t> encodeFound(std::uint32_t id, int pass, const Barcode& barcode);
 std::vector<std::uint8_t> encodeDone(std::uint32_t id, int passesRun, int count);
 // Decodes a worker message body of the given type.

@@ -15,10 +15,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto type = static_cast<MessageType>(data[0] % 5);
     (void)decodeWorkerMessage(type, in.subspan(1));
   }
-  if (size >= 4) {
-    std::uint32_t length = static_cast<std::uint32_t>(data[0]) | static_cast<std::uint32_t>(data[1]) << 8 |
-                           static_cast<std::uint32_t>(data[2]) << 16 | static_cast<std::uint32_t>(data[3]) << 24;
-    (void)decodeRequest(in.subspan(4), length);
-  }
+  (void)decodeRequest(in);
   return 0;
 }
