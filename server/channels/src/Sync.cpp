@@ -340,6 +340,9 @@ Result<std::vector<ChannelStatus>> ChannelHub::status() {
       std::string name = domain::toString(ch);
       store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_inbox WHERE channel = ?", bind(name), into(n), now;
       c.pendingFetches = n.empty() ? 0 : n[0];
+      std::vector<Poco::Int64> seen;
+      store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_orders WHERE channel = ?", bind(name), into(seen), now;
+      c.ordersSeen = seen.empty() ? 0 : seen[0];
       return {};
     });
     if (!st) return st.error();

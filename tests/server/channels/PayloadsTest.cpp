@@ -118,9 +118,9 @@ BOOST_AUTO_TEST_CASE(tiktok_webhook_and_order_detail_with_one_line_item_per_unit
   auto o = parseTikTokOrderDetail(fixture("tiktok/order-detail.json"), "576461413038785752");
   BOOST_REQUIRE_MESSAGE(o.ok(), (o.ok() ? "" : o.error().message));
   BOOST_REQUIRE(o->lines.size() == 2u);
-  BOOST_TEST(o->lines[0].skuKeys == (std::vector<std::string>{"MUG-WHITE", "2729382476852921000"}));
+  BOOST_TEST(o->lines[0].skuKeys == (std::vector<std::string>{"MUG-WHITE", "1729582718312380000:2729382476852921000", "2729382476852921000"}));
   BOOST_TEST(o->lines[0].qty == 2);
-  BOOST_TEST(o->lines[1].skuKeys == (std::vector<std::string>{"2729382476852921001"}));
+  BOOST_TEST(o->lines[1].skuKeys == (std::vector<std::string>{"1729582718312380001:2729382476852921001", "2729382476852921001"}));
   BOOST_TEST(o->shipTo.city == "Makati");
   BOOST_TEST(o->shipTo.region == "Metro Manila");
   BOOST_TEST(o->shipTo.country == "PH");

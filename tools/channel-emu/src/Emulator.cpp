@@ -458,8 +458,8 @@ struct Emulator::Impl {
             std::string next = start + kPage < all.size() ? std::to_string(after) + ":" + std::to_string(start + kPage) : "";
             return Reply{200, amazonOrders(page, next, next.empty() ? isoUtc(before - 1) : ""), {}};
           }
-          if (method == "GET" && seg.size() == 5 && seg[1] == "orders" && seg[4] == "orderItems") {
-            auto o = findOrder(seg[3]);
+          if (method == "GET" && seg.size() == 6 && seg[1] == "orders" && seg[5] == "orderItems") {
+            auto o = findOrder(seg[4]);
             if (!o) return Reply{404, R"({"errors":[{"code":"NotFound","message":"order not found"}]})", {}};
             return Reply{200, amazonOrderItems(*o), {}};
           }

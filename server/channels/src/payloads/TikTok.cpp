@@ -62,7 +62,9 @@ Result<ChannelOrder> parseTikTokOrderDetail(std::string_view body, const std::st
       if (item.text("display_status", Need::Optional, 64) == "CANCELLED" && o.state != OrderState::Cancelled) continue;
       ChannelLine l;
       if (auto s = item.text("seller_sku", Need::Optional, 255); !s.empty()) l.skuKeys.push_back(s);
-      l.skuKeys.push_back(item.id("sku_id"));
+      const std::string skuId = item.id("sku_id");
+      l.skuKeys.push_back(item.id("product_id") + ":" + skuId);
+      l.skuKeys.push_back(skuId);
       l.externalLineId = item.id("id");
       l.qty = 1;  // one line item per unit
       payloads::addLine(o.lines, std::move(l));

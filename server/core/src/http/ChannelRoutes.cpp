@@ -93,6 +93,7 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
       co->set("pending_pushes", c.pendingPushes);
       co->set("out_of_sync", c.outOfSync);
       co->set("pending_fetches", c.pendingFetches);
+      co->set("orders_seen", c.ordersSeen);
       co->set("pushes_ok", c.pushesOk);
       co->set("pushes_failed", c.pushesFailed);
       co->set("last_error", c.lastError);

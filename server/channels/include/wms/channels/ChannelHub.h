@@ -144,6 +144,7 @@ struct ChannelStatus {
   std::int64_t pendingPushes = 0;  // outbox rows
   std::int64_t outOfSync = 0;      // listings whose last pushed figure is not the current one
   std::int64_t pendingFetches = 0; // queued pushes not yet fetched
+  std::int64_t ordersSeen = 0;     // distinct channel orders received (stored, rejected or recorded only)
   std::int64_t pushesOk = 0;       // since start
   std::int64_t pushesFailed = 0;
   std::string lastError;

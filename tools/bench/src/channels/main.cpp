@@ -1,0 +1,362 @@
+// wms-bench-channels: one JSON object on stdout (progress on stderr).
+//
+//   webhook_orders_per_second   signed Shopify orders/create webhooks posted
+//                               by T threads; a 200 means the order is stored
+//                               and its stock reserved (one transaction)
+//   baseline_orders_per_second  the same orders as plain POST /api/v1/orders
+//   push_then_fetch_orders_per_second  Lazada orders: push, fetch GetOrder +
+//                               GetOrderItems from the emulator, reserve
+//   sync_latency_ms             a stock adjustment posted to wmsd until all
+//                               five channels have received the new figure
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include "wms/channelemu/Emulator.h"
+#include "wms/channels/Signatures.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using wms::domain::Channel;
+namespace emu = wms::channelemu;
+
+std::int64_t systemMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+struct Http {
+  explicit Http(std::uint16_t port) : session("127.0.0.1", port) {
+    session.setKeepAlive(true);
+    session.setTimeout(Poco::Timespan(60, 0));
+  }
+  int send(const std::string& method, const std::string& path, const std::string& body = {},
+           const std::vector<std::pair<std::string, std::string>>& headers = {}, std::string* out = nullptr) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+        req.setKeepAlive(true);
+        for (const auto& [k, v] : headers) req.set(k, v);
+        if (!body.empty() || method != "GET") {
+          req.setContentType("application/json");
+          req.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        session.sendRequest(req) << body;
+        Poco::Net::HTTPResponse res;
+        std::string text;
+        Poco::StreamCopier::copyToString(session.receiveResponse(res), text);
+        if (out) *out = std::move(text);
+        return static_cast<int>(res.getStatus());
+      } catch (const std::exception&) {
+        session.reset();
+      }
+    }
+    return 0;
+  }
+  Poco::Net::HTTPClientSession session;
+};
+
+Poco::JSON::Object::Ptr parse(const std::string& text) {
+  Poco::JSON::Parser p;
+  return p.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::string channelSku(Channel ch, int i) {
+  switch (ch) {
+    case Channel::Shopify: return std::to_string(40000000000LL + i);
+    case Channel::Shopee: return std::to_string(3000000 + i) + ":" + std::to_string(4000000 + i);
+    case Channel::TikTok: return std::to_string(1729000000 + i) + ":" + std::to_string(2729000000LL + i);
+    case Channel::Lazada: return "SKU" + std::to_string(i) + "-LZ";
+    default: return "SKU" + std::to_string(i) + "-AMZ";
+  }
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  std::size_t i = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()))) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+
+const char* kShipTo = R"("shipping_address":{"name":"Ann Tan","address1":"1 Orchard Road","city":"Singapore","zip":"238823","country_code":"SG"})";
+
+int usage(const std::string& m) {
+  std::cerr << "wms-bench-channels: " << m
+            << "\nusage: wms-bench-channels [--orders N] [--threads T] [--skus S] [--changes K] [--durability full|normal]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int orders = 4000, threads = 8, skus = 200, changes = 200;
+  std::string durability = "full";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) return usage("missing value after " + a);
+    std::string v = argv[++i];
+    if (a == "--orders") orders = std::atoi(v.c_str());
+    else if (a == "--threads") threads = std::atoi(v.c_str());
+    else if (a == "--skus") skus = std::atoi(v.c_str());
+    else if (a == "--changes") changes = std::atoi(v.c_str());
+    else if (a == "--durability") durability = v;
+    else return usage("unknown option " + a);
+  }
+  if (orders < 1 || threads < 1 || skus < 1 || changes < 1 || (durability != "full" && durability != "normal"))
+    return usage("values must be positive; durability full or normal");
+
+  // --- the emulator (in-process: its receive times share our clock) -------
+  emu::Options eo;
+  eo.senderThreads = 4;
+  for (auto ch : {Channel::Shopify, Channel::Lazada, Channel::Shopee, Channel::TikTok, Channel::Amazon})
+    eo.rateLimits[ch] = emu::RateLimit{5000, 5000};
+  auto emulator = emu::Emulator::start(eo);
+  if (!emulator) return usage(emulator.error().message);
+  auto& E = **emulator;
+
+  // --- wmsd -------------------------------------------------------------------
+  auto dir = std::filesystem::temp_directory_path() / ("wms-bench-channels-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream p(dir / "wmsd.properties");
+    const std::string base = "http://127.0.0.1:" + std::to_string(E.port()) + "/";
+    p << "http.port = 0\nhttp.port_file = " << (dir / "port").string() << "\nstore.path = " << (dir / "wms.db").string()
+      << "\nstore.durability = " << durability << "\nlog.level = warning\n"
+      << "channels.shopify.enabled = true\nchannels.shopify.api_base = " << base << "shopify\n"
+      << "channels.shopify.secret = shopify-secret\nchannels.shopify.access_token = t\nchannels.shopify.location_id = 1\n"
+      << "channels.lazada.enabled = true\nchannels.lazada.api_base = " << base << "lazada\n"
+      << "channels.lazada.app_key = 100001\nchannels.lazada.secret = lazada-secret\nchannels.lazada.access_token = t\n"
+      << "channels.shopee.enabled = true\nchannels.shopee.api_base = " << base << "shopee\n"
+      << "channels.shopee.app_key = 2001\nchannels.shopee.secret = shopee-key\nchannels.shopee.shop_id = 1\n"
+      << "channels.shopee.access_token = t\nchannels.shopee.callback_url = https://wms.example/api/v1/channels/shopee/webhooks\n"
+      << "channels.tiktok.enabled = true\nchannels.tiktok.api_base = " << base << "tiktok\n"
+      << "channels.tiktok.app_key = tt-app\nchannels.tiktok.secret = tiktok-secret\nchannels.tiktok.access_token = t\n"
+      << "channels.amazon.enabled = true\nchannels.amazon.api_base = " << base << "amazon\n"
+      << "channels.amazon.access_token = t\nchannels.amazon.shop_id = S\nchannels.amazon.marketplace_id = M\n"
+      << "channels.amazon.poll_ms = 1000\nchannels.amazon.orders_rate = 100\nchannels.amazon.items_rate = 100\n";
+    for (const char* ch : {"shopify", "lazada", "shopee", "tiktok", "amazon"})
+      p << "channels." << ch << ".push_rate = 2000\nchannels." << ch << ".push_burst = 2000\n";
+  }
+  const std::string wmsdPath = std::string(WMS_BINARY_DIR) + "/server/app/wmsd";
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen((dir / "wmsd.log").c_str(), "w", stdout);
+    std::freopen((dir / "wmsd.log").c_str(), "a", stderr);
+    execl(wmsdPath.c_str(), wmsdPath.c_str(), "--config", (dir / "wmsd.properties").c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::uint16_t port = 0;
+  for (int i = 0; i < 400 && port == 0; ++i) {
+    std::ifstream in(dir / "port");
+    int p = 0;
+    if (in >> p) port = static_cast<std::uint16_t>(p);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  auto finish = [&](int code) {
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    E.stop();
+    std::filesystem::remove_all(dir);
+    return code;
+  };
+  if (port == 0) {
+    std::cerr << "wmsd did not start; see " << (dir / "wmsd.log") << "\n";
+    return finish(1);
+  }
+  E.setWmsdUrl("http://127.0.0.1:" + std::to_string(port));
+  Http api(port);
+
+  // --- seed: SKUs with plenty of stock, listed on every channel ----------------
+  std::cerr << "seeding " << skus << " SKUs listed on 5 channels\n";
+  api.send("POST", "/api/v1/locations", R"({"code":"A-01-01-1","zone":"A"})");
+  for (int i = 0; i < skus; ++i) {
+    const std::string sku = "SKU" + std::to_string(i);
+    api.send("POST", "/api/v1/skus", R"({"sku":")" + sku + R"("})");
+    api.send("POST", "/api/v1/stock/adjustments",
+             R"({"sku":")" + sku + R"(","location":"A-01-01-1","delta":1000000,"reason":"receipt"})");
+    for (auto ch : {Channel::Shopify, Channel::Lazada, Channel::Shopee, Channel::TikTok, Channel::Amazon}) {
+      const std::string cs = channelSku(ch, i);
+      const bool ref = ch == Channel::Shopee || ch == Channel::TikTok;
+      api.send("PUT", std::string("/api/v1/channels/") + wms::domain::toString(ch) + "/listings/" + sku,
+               R"({"channel_sku":")" + cs + R"(")" + (ref ? R"(,"listing_ref":")" + cs + R"(")" : "") + "}");
+    }
+  }
+  auto settle = [&](std::int64_t timeoutMs) {
+    auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (Clock::now() < deadline) {
+      std::string text;
+      api.send("GET", "/api/v1/channels", {}, {}, &text);
+      auto arr = parse(text)->getArray("channels");
+      std::int64_t pending = 0;
+      for (unsigned i = 0; i < arr->size(); ++i) pending += arr->getObject(i)->getValue<Poco::Int64>("pending_pushes") + arr->getObject(i)->getValue<Poco::Int64>("pending_fetches");
+      if (pending == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  settle(60000);
+
+  // --- 1. signed webhooks vs plain orders ------------------------------------------
+  auto run = [&](bool signedWebhooks, int offset) {
+    std::atomic<int> next{0}, ok{0}, failed{0};
+    auto start = Clock::now();
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        Http c(port);
+        for (int i = next++; i < orders; i = next++) {
+          const int s1 = (i * 7 + t) % skus, s2 = (i * 13 + 5) % skus;
+          const std::string id = std::to_string(9007199254740993LL + offset + i);
+          int status;
+          if (signedWebhooks) {
+            std::string body = R"({"id":)" + id + R"(,"created_at":"2026-11-11T00:00:00Z","updated_at":"2026-11-11T00:00:00Z","cancelled_at":null,"line_items":[{"id":1,"variant_id":)" +
+                               channelSku(Channel::Shopify, s1) + R"(,"quantity":1})" +
+                               (s2 != s1 ? R"(,{"id":2,"variant_id":)" + channelSku(Channel::Shopify, s2) + R"(,"quantity":2})" : std::string()) +
+                               "]," + kShipTo + "}";
+            status = c.send("POST", "/api/v1/channels/shopify/webhooks", body,
+                            {{"X-Shopify-Hmac-Sha256", wms::channels::shopifyWebhookSignature("shopify-secret", body)},
+                             {"X-Shopify-Webhook-Id", "bench-" + id},
+                             {"X-Shopify-Topic", "orders/create"}});
+          } else {
+            std::string body = R"({"channel":"manual","external_id":"m-)" + id + R"(","lines":[{"sku":"SKU)" + std::to_string(s1) +
+                               R"(","qty":1})" + (s2 != s1 ? R"(,{"sku":"SKU)" + std::to_string(s2) + R"(","qty":2})" : std::string()) +
+                               R"(],"ship_to":{"name":"Ann Tan","line1":"1 Orchard Road","city":"Singapore","postal_code":"238823","country":"SG"}})";
+            status = c.send("POST", "/api/v1/orders", body);
+          }
+          (status == 200 || status == 201 ? ok : failed)++;
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    if (failed > 0) std::cerr << (signedWebhooks ? "webhooks" : "plain orders") << ": " << failed << " failed\n";
+    return std::pair<double, int>(static_cast<double>(ok) / secs, failed.load());
+  };
+  std::cerr << "plain POST /api/v1/orders x" << orders << " (" << threads << " threads)\n";
+  auto baseline = run(false, 0);
+  settle(120000);
+  std::cerr << "signed Shopify webhooks x" << orders << "\n";
+  auto webhooks = run(true, 10000000);
+  settle(120000);
+
+  // --- 2. push then fetch (Lazada) ---------------------------------------------------
+  const int pushOrders = std::max(100, orders / 4);
+  std::cerr << "Lazada push-then-fetch x" << pushOrders << "\n";
+  auto pushStart = Clock::now();
+  for (int i = 0; i < pushOrders; ++i) {
+    emu::NewOrder n;
+    n.channel = Channel::Lazada;
+    n.lines = {{channelSku(Channel::Lazada, i % skus), 1}};
+    (void)E.createOrder(n, true);
+  }
+  double pushSecs = 0;
+  for (;;) {
+    std::string text;
+    api.send("GET", "/api/v1/orders?channel=lazada&status=allocated&limit=1000&after=0", {}, {}, &text);
+    // Count through the pages.
+    std::int64_t n = 0;
+    std::string after = "0";
+    for (;;) {
+      api.send("GET", "/api/v1/orders?channel=lazada&limit=1000&after=" + after, {}, {}, &text);
+      auto page = parse(text);
+      n += static_cast<std::int64_t>(page->getArray("items")->size());
+      if (page->isNull("next_after")) break;
+      after = page->getValue<std::string>("next_after");
+    }
+    if (n >= pushOrders) {
+      pushSecs = std::chrono::duration<double>(Clock::now() - pushStart).count();
+      break;
+    }
+    if (Clock::now() - pushStart > std::chrono::seconds(300)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  settle(120000);
+
+  // --- 3. stock change -> all five channels updated ----------------------------------
+  std::cerr << "sync latency x" << changes << "\n";
+  std::vector<double> latencies;
+  std::int64_t timeouts = 0;
+  for (int k = 0; k < changes; ++k) {
+    const int i = k % skus;
+    const std::string sku = "SKU" + std::to_string(i);
+    std::string text;
+    const std::int64_t t0 = systemMs();
+    int status = api.send("POST", "/api/v1/stock/adjustments",
+                          R"({"sku":")" + sku + R"(","location":"A-01-01-1","delta":1,"reason":"found"})", {}, &text);
+    if (status != 201) {
+      ++timeouts;
+      continue;
+    }
+    const std::int64_t expected = parse(text)->getObject("stock")->getValue<Poco::Int64>("available");
+    std::int64_t done = -1;
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (done < 0 && Clock::now() < deadline) {
+      std::int64_t latest = 0;
+      bool all = true;
+      for (auto ch : {Channel::Shopify, Channel::Lazada, Channel::Shopee, Channel::TikTok, Channel::Amazon}) {
+        auto m = E.latestStock(ch);
+        auto it = m.find(emu::pushKey(ch, channelSku(ch, i), (ch == Channel::Shopee || ch == Channel::TikTok) ? channelSku(ch, i) : ""));
+        if (it == m.end() || it->second.quantity != expected) {
+          all = false;
+          break;
+        }
+        latest = std::max(latest, it->second.atMs);
+      }
+      if (all) done = latest;
+      else std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    if (done < 0) ++timeouts;
+    else latencies.push_back(static_cast<double>(done - t0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+  out.set("bench", "channels");
+  out.set("durability", durability);
+  out.set("threads", threads);
+  out.set("orders", orders);
+  out.set("skus", skus);
+  out.set("webhook_orders_per_second", std::round(webhooks.first));
+  out.set("baseline_orders_per_second", std::round(baseline.first));
+  out.set("webhook_vs_baseline", std::round(100.0 * webhooks.first / baseline.first) / 100.0);
+  out.set("webhook_failures", webhooks.second);
+  out.set("push_then_fetch_orders", pushOrders);
+  out.set("push_then_fetch_orders_per_second", pushSecs > 0 ? std::round(pushOrders / pushSecs) : 0.0);
+  Poco::JSON::Object lat(Poco::JSON_PRESERVE_KEY_ORDER);
+  lat.set("samples", static_cast<Poco::Int64>(latencies.size()));
+  lat.set("p50", percentile(latencies, 50));
+  lat.set("p90", percentile(latencies, 90));
+  lat.set("p99", percentile(latencies, 99));
+  lat.set("max", percentile(latencies, 100));
+  lat.set("timeouts", timeouts);
+  out.set("sync_latency_ms", lat);
+  Poco::JSON::Object targets(Poco::JSON_PRESERVE_KEY_ORDER);
+  targets.set("webhook_orders_per_second", 1000);
+  targets.set("sync_p99_ms", 1000);
+  out.set("targets", targets);
+  out.set("meets_targets", webhooks.first >= 1000 && timeouts == 0 && percentile(latencies, 99) < 1000);
+  Poco::JSON::Stringifier::stringify(out, std::cout);
+  std::cout << "\n";
+  return finish(0);
+}
