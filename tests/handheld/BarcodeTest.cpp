@@ -2,7 +2,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "HandheldTestPrinting.h"
-
 #include "wms/handheld/Barcode.h"
 
 using namespace wms::handheld;
@@ -36,8 +35,8 @@ BOOST_AUTO_TEST_CASE(each_step_takes_the_formats_its_labels_use) {
   BOOST_TEST(formatsFor(ScanTarget::Tote).toString() == "Code128, Code39, QRCode");
   FormatSet item = formatsFor(ScanTarget::Item);
   for (auto f : {BarcodeFormat::Ean8, BarcodeFormat::Ean13, BarcodeFormat::UpcA, BarcodeFormat::UpcE,
-                 BarcodeFormat::Code128, BarcodeFormat::Itf, BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded,
-                 BarcodeFormat::DataMatrix})
+                 BarcodeFormat::Code128, BarcodeFormat::Itf, BarcodeFormat::DataBar,
+                 BarcodeFormat::DataBarExpanded, BarcodeFormat::DataMatrix})
     BOOST_TEST(item.contains(f), formatName(f));
   BOOST_TEST(!item.contains(BarcodeFormat::QrCode));
 }

@@ -4,8 +4,8 @@
 #define BOOST_TEST_MODULE handheld_app
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <boost/test/unit_test.hpp>
 
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <sstream>
 
@@ -59,7 +59,8 @@ BOOST_AUTO_TEST_CASE(prints_a_json_line_per_barcode_and_an_error_line_per_bad_fi
   auto onLabel = linesFor(run, label);
   BOOST_TEST(onLabel.size() == 4u);
   for (const auto& l : onLabel) {
-    for (const char* key : {"format", "text", "symbology", "ms", "pass", "corners"}) BOOST_TEST(l->has(key), key);
+    for (const char* key : {"format", "text", "symbology", "ms", "pass", "corners"})
+      BOOST_TEST(l->has(key), key);
   }
 
   auto onDataBar = linesFor(run, dataBar);
@@ -84,7 +85,8 @@ BOOST_AUTO_TEST_CASE(gs1_text_keeps_its_separators_and_gets_its_elements) {
   BOOST_TEST_REQUIRE(run.lines.size() == 1u, run.output);
   BOOST_TEST(run.output.find("\\u001d") != std::string::npos);
   const auto& l = run.lines[0];
-  BOOST_TEST(l->getValue<std::string>("text") == std::string("010950110153000310LOT42\x1d" "17250600"));
+  BOOST_TEST(l->getValue<std::string>("text") == std::string("010950110153000310LOT42\x1d"
+                                                             "17250600"));
   BOOST_TEST(l->getValue<std::string>("symbology") == "]C1");
   auto gs1 = l->getObject("gs1");
   BOOST_TEST(gs1->getValue<std::string>("01") == "09501101530003");

@@ -2,8 +2,8 @@
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
-#include <boost/test/unit_test.hpp>
 
+#include <boost/test/unit_test.hpp>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -12,8 +12,8 @@
 
 namespace wms::handheld::test {
 
-Frame zxingSymbol(ZXing::BarcodeFormat format, const std::wstring& text, int scale, int canvasWidth, int canvasHeight,
-                  int quarterTurns) {
+Frame zxingSymbol(ZXing::BarcodeFormat format, const std::wstring& text, int scale, int canvasWidth,
+                  int canvasHeight, int quarterTurns) {
   ZXing::BitMatrix m = ZXing::MultiFormatWriter(format).setMargin(10).encode(text, 0, 0);
   // Linear symbols come back one row high: give them height.
   const bool linear = m.height() == 1;
@@ -27,7 +27,8 @@ Frame zxingSymbol(ZXing::BarcodeFormat format, const std::wstring& text, int sca
   for (int t = 0; t < quarterTurns % 4; ++t) {
     std::vector<std::uint8_t> r(px.size());
     for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) r[static_cast<std::size_t>(x) * h + (h - 1 - y)] = px[static_cast<std::size_t>(y) * w + x];
+      for (int x = 0; x < w; ++x)
+        r[static_cast<std::size_t>(x) * h + (h - 1 - y)] = px[static_cast<std::size_t>(y) * w + x];
     px.swap(r);
     std::swap(w, h);
   }

@@ -88,8 +88,12 @@ BOOST_AUTO_TEST_CASE(every_format_zxing_can_write_decodes_back_from_a_generated_
       {zx::BarcodeFormat::UPCA, BarcodeFormat::UpcA, L"036000291452", "036000291452", "]E0"},
       {zx::BarcodeFormat::UPCE, BarcodeFormat::UpcE, L"06543217", "06543217", "]E0"},
       {zx::BarcodeFormat::Code128, BarcodeFormat::Code128, L"A-01-02-3", "A-01-02-3", "]C0"},
-      {zx::BarcodeFormat::Code128, BarcodeFormat::Code128, L"\u00f10109501101530003" L"10LOT42\u00f117250630",
-       "010950110153000310LOT42\x1d" "17250630", "]C1"},
+      {zx::BarcodeFormat::Code128, BarcodeFormat::Code128,
+       L"\u00f10109501101530003"
+       L"10LOT42\u00f117250630",
+       "010950110153000310LOT42\x1d"
+       "17250630",
+       "]C1"},
       {zx::BarcodeFormat::Code39, BarcodeFormat::Code39, L"TOTE-0042", "TOTE-0042", "]A0"},
       {zx::BarcodeFormat::ITF, BarcodeFormat::Itf, L"15400141288763", "15400141288763", "]I0"},
       {zx::BarcodeFormat::DataMatrix, BarcodeFormat::DataMatrix, L"LOC:A-01-02", "LOC:A-01-02", "]d1"},
@@ -100,7 +104,8 @@ BOOST_AUTO_TEST_CASE(every_format_zxing_can_write_decodes_back_from_a_generated_
     for (int turns : {0, 1}) {
       Frame f = zxingSymbol(c.zxFormat, c.input, 3, 640, 480, turns);
       auto r = decodeOk(decoder, f, FormatSet{c.format});
-      BOOST_TEST_REQUIRE(r.barcodes.size() == 1u, formatName(c.format) << " " << c.text << " turned " << turns);
+      BOOST_TEST_REQUIRE(r.barcodes.size() == 1u, formatName(c.format)
+                                                      << " " << c.text << " turned " << turns);
       BOOST_TEST((r.barcodes[0].format == c.format));
       BOOST_TEST(r.barcodes[0].text == c.text);
       BOOST_TEST(r.barcodes[0].symbology.substr(0, 2) == c.symbology.substr(0, 2));

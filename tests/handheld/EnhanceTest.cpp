@@ -1,6 +1,5 @@
 // Tests src/decode/Enhance.cpp: the image helpers the decode passes use.
 #include <boost/test/unit_test.hpp>
-
 #include <cmath>
 #include <numbers>
 

@@ -3,13 +3,11 @@
 // giving the error written beside it.
 #define BOOST_TEST_MODULE handheld_gs1
 #include <boost/test/unit_test.hpp>
-
-#include "HandheldTestPrinting.h"
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "HandheldTestPrinting.h"
 #include "wms/handheld/Gs1.h"
 
 using namespace wms;
@@ -134,9 +132,9 @@ BOOST_AUTO_TEST_CASE(check_digit_errors_name_the_ai_the_digit_found_and_the_one_
 
 BOOST_AUTO_TEST_CASE(check_digit_helpers_agree_with_published_examples) {
   BOOST_TEST(gs1CheckDigit("0950110153000") == 3);
-  BOOST_TEST(gs1CheckDigit("400638133393") == 1);   // EAN-13 4006381333931
-  BOOST_TEST(gs1CheckDigit("03600029145") == 2);    // UPC-A 036000291452
-  BOOST_TEST(gs1CheckDigit("1234567") == 0);        // EAN-8 12345670
+  BOOST_TEST(gs1CheckDigit("400638133393") == 1);  // EAN-13 4006381333931
+  BOOST_TEST(gs1CheckDigit("03600029145") == 2);   // UPC-A 036000291452
+  BOOST_TEST(gs1CheckDigit("1234567") == 0);       // EAN-8 12345670
   BOOST_TEST(gs1CheckDigit("12a") == -1);
   BOOST_TEST(hasValidGs1CheckDigit("96385074"));
   BOOST_TEST(!hasValidGs1CheckDigit("96385075"));
@@ -158,7 +156,8 @@ BOOST_AUTO_TEST_CASE(barcodes_are_parsed_knowing_how_zxing_reports_each_format) 
   Barcode engineDataBar{BarcodeFormat::DataBar, "0109501101530003", "]e0", {}};
   BOOST_TEST(*parseGs1(engineDataBar)->gtin() == "09501101530003");
 
-  Barcode gs1128{BarcodeFormat::Code128, std::string("0109501101530003") + "10L1" + GS + "17250630", "]C1", {}};
+  Barcode gs1128{
+      BarcodeFormat::Code128, std::string("0109501101530003") + "10L1" + GS + "17250630", "]C1", {}};
   BOOST_TEST(*parseGs1(gs1128)->lot() == "L1");
 
   Barcode plain{BarcodeFormat::Code128, "0109501101530003", "]C0", {}};
@@ -187,7 +186,8 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_fails_with_the_error_written_beside_it
     auto d = parseGs1(slurp(entry.path()));
     BOOST_TEST_REQUIRE(!d.ok(), entry.path().filename() << " parsed");
     BOOST_TEST(d.error().message.find(expected) != std::string::npos,
-               entry.path().filename() << ": got '" << d.error().message << "', expected '" << expected << "'");
+               entry.path().filename()
+                   << ": got '" << d.error().message << "', expected '" << expected << "'");
     ++n;
   }
   BOOST_TEST(n >= 20);

@@ -3,12 +3,10 @@
 // source walks a folder in order and survives bad files.
 #define BOOST_TEST_MODULE handheld_frames
 #include <boost/test/unit_test.hpp>
-
-#include "HandheldTestPrinting.h"
-
 #include <filesystem>
 #include <fstream>
 
+#include "HandheldTestPrinting.h"
 #include "wms/handheld/ImageFile.h"
 #include "wms/testsupport/TempDir.h"
 
@@ -75,7 +73,8 @@ BOOST_AUTO_TEST_CASE(every_broken_image_is_refused_with_an_error_naming_the_file
 BOOST_AUTO_TEST_CASE(broken_images_get_the_specific_reason) {
   auto msg = [](const char* name) { return decodeImage(bytesOf(kImages / "broken" / name)).error(); };
   BOOST_TEST(msg("empty.png").message == "image is empty (0 bytes)");
-  BOOST_TEST(msg("not-an-image.png").message == "not a PNG, JPEG or binary PGM/PPM image (unrecognised signature)");
+  BOOST_TEST(msg("not-an-image.png").message ==
+             "not a PNG, JPEG or binary PGM/PPM image (unrecognised signature)");
   BOOST_TEST(msg("gif-unsupported.gif").kind == ErrorKind::Malformed);
   BOOST_TEST(msg("ascii-pgm.pgm").kind == ErrorKind::Malformed);
   // The bomb is refused from its header, before anything is allocated for it.
@@ -92,7 +91,8 @@ BOOST_AUTO_TEST_CASE(broken_images_get_the_specific_reason) {
   BOOST_TEST(msg("truncated.jpg").message.rfind("JPEG", 0) == 0);
   // stb_image would reserve a gigabyte for this one, and write past its
   // tables on the next: neither must reach it.
-  BOOST_TEST(msg("chunk-claims-a-gigabyte.png").message == "PNG chunk at byte 33 claims 1073741824 bytes, only 40 follow");
+  BOOST_TEST(msg("chunk-claims-a-gigabyte.png").message ==
+             "PNG chunk at byte 33 claims 1073741824 bytes, only 40 follow");
   BOOST_TEST(msg("huffman-overflow.jpg").message ==
              "JPEG structure is invalid: Huffman table at byte 177 has 4080 codes, at most 256");
 }

@@ -1,11 +1,9 @@
 // Tests src/engine/ScanEngine.cpp: hardware scan-engine reads split into
 // symbology and data, mapped to barcode formats, and queued across threads.
 #include <boost/test/unit_test.hpp>
-
-#include "HandheldTestPrinting.h"
-
 #include <thread>
 
+#include "HandheldTestPrinting.h"
 #include "wms/handheld/ScanEngine.h"
 
 using namespace wms;
@@ -15,14 +13,21 @@ using namespace std::chrono_literals;
 namespace {
 const auto kAt = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
 
-Barcode barcodeOf(const std::string& raw) { return toBarcode(parseEngineOutput(raw, kAt).value()).value(); }
+Barcode barcodeOf(const std::string& raw) {
+  return toBarcode(parseEngineOutput(raw, kAt).value()).value();
+}
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(engine_output_splits_the_symbology_identifier_and_drops_the_line_end) {
-  auto s = parseEngineOutput("]C10109501101530003\x1d" "10LOT\r\n", kAt);
+  auto s = parseEngineOutput(
+      "]C10109501101530003\x1d"
+      "10LOT\r\n",
+      kAt);
   BOOST_TEST_REQUIRE(s.ok());
   BOOST_TEST(s->symbology == "]C1");
-  BOOST_TEST(s->text == "0109501101530003\x1d" "10LOT");
+  BOOST_TEST(s->text ==
+             "0109501101530003\x1d"
+             "10LOT");
   BOOST_TEST((s->at == kAt));
   auto bare = parseEngineOutput("A-01-02", kAt);
   BOOST_TEST(bare->symbology.empty());
@@ -32,8 +37,13 @@ BOOST_AUTO_TEST_CASE(broken_engine_output_is_refused_with_the_reason) {
   BOOST_TEST(parseEngineOutput("\r\n", kAt).error().message == "scan has no data");
   BOOST_TEST(parseEngineOutput("]C", kAt).error().message == "scan ends inside its symbology identifier");
   BOOST_TEST(parseEngineOutput("]C1", kAt).error().message == "scan has no data");
-  BOOST_TEST(parseEngineOutput("AB\x07" "C", kAt).error().message == "scan has control character 0x07 at position 3");
-  BOOST_TEST(parseEngineOutput(std::string(kMaxEngineScanLength + 1, 'A'), kAt).error().kind == ErrorKind::TooLarge);
+  BOOST_TEST(parseEngineOutput("AB\x07"
+                               "C",
+                               kAt)
+                 .error()
+                 .message == "scan has control character 0x07 at position 3");
+  BOOST_TEST(parseEngineOutput(std::string(kMaxEngineScanLength + 1, 'A'), kAt).error().kind ==
+             ErrorKind::TooLarge);
 }
 
 BOOST_AUTO_TEST_CASE(aim_identifiers_map_to_formats) {

@@ -5,7 +5,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "HandheldTestPrinting.h"
-
 #include "wms/handheld/ScanMatch.h"
 
 using namespace wms;
@@ -15,7 +14,9 @@ namespace {
 
 constexpr char GS = '\x1d';
 
-Barcode code(BarcodeFormat f, std::string text, std::string sym) { return Barcode{f, std::move(text), std::move(sym), {}}; }
+Barcode code(BarcodeFormat f, std::string text, std::string sym) {
+  return Barcode{f, std::move(text), std::move(sym), {}};
+}
 
 ScanExpectation item(std::vector<std::string> barcodes) {
   return ScanExpectation{ScanTarget::Item, {}, "SKU-TEA-100", std::move(barcodes)};
@@ -86,8 +87,8 @@ BOOST_AUTO_TEST_CASE(upc_e_is_expanded_before_comparing) {
 
 BOOST_AUTO_TEST_CASE(gs1_item_scans_return_lot_expiry_and_serial_for_the_confirmation) {
   auto sku = item({"9501101530003"});
-  Barcode b = code(BarcodeFormat::Code128, std::string("0109501101530003") + "10LOT42" + GS + "17250600" + "21S9",
-                   "]C1");
+  Barcode b = code(BarcodeFormat::Code128,
+                   std::string("0109501101530003") + "10LOT42" + GS + "17250600" + "21S9", "]C1");
   auto r = matchScan(b, sku, Gs1ParseOptions{2025});
   BOOST_TEST_REQUIRE(r.ok(), (r ? "" : r.error().message));
   BOOST_TEST(*r->gtin == "09501101530003");
@@ -97,7 +98,8 @@ BOOST_AUTO_TEST_CASE(gs1_item_scans_return_lot_expiry_and_serial_for_the_confirm
 
   auto dataBar = matchScan(code(BarcodeFormat::DataBar, "09501101530003", "]e0"), sku);
   BOOST_TEST(dataBar.ok());
-  auto expanded = matchScan(code(BarcodeFormat::DataBarExpanded, "(01)09501101530003(3103)000450", "]e0"), sku);
+  auto expanded =
+      matchScan(code(BarcodeFormat::DataBarExpanded, "(01)09501101530003(3103)000450", "]e0"), sku);
   BOOST_TEST_REQUIRE(expanded.ok());
   BOOST_TEST(*expanded->gs1->netWeightKg() == 0.45);
 }
@@ -121,7 +123,8 @@ BOOST_AUTO_TEST_CASE(bad_gs1_data_in_an_item_scan_is_invalid_with_the_gs1_reason
 BOOST_AUTO_TEST_CASE(gtin_normalisation_pads_to_14_and_checks_the_digit) {
   BOOST_TEST(*normalizeGtin("96385074") == "00000096385074");
   BOOST_TEST(*normalizeGtin("036000291452") == "00036000291452");
-  BOOST_TEST(normalizeGtin("4006381333932").error().message == "GTIN 4006381333932 check digit is 2, expected 1");
+  BOOST_TEST(normalizeGtin("4006381333932").error().message ==
+             "GTIN 4006381333932 check digit is 2, expected 1");
   BOOST_TEST(normalizeGtin("12345").error().kind == ErrorKind::Invalid);
   BOOST_TEST(normalizeGtin("40063813339a1").error().kind == ErrorKind::Invalid);
 }
@@ -144,6 +147,7 @@ BOOST_AUTO_TEST_CASE(of_several_barcodes_in_a_frame_the_matching_one_wins) {
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_expected_label_code_is_a_misuse) {
-  BOOST_CHECK_THROW((void)matchScan(code(BarcodeFormat::Code128, "A", "]C0"), ScanExpectation{ScanTarget::Location, " ", {}, {}}),
+  BOOST_CHECK_THROW((void)matchScan(code(BarcodeFormat::Code128, "A", "]C0"),
+                                    ScanExpectation{ScanTarget::Location, " ", {}, {}}),
                     std::invalid_argument);
 }

@@ -4,7 +4,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "HandheldTestPrinting.h"
-
 #include "wms/handheld/V4l2Camera.h"
 
 using namespace wms;
@@ -20,8 +19,8 @@ BOOST_AUTO_TEST_CASE(grey_rows_are_copied_without_the_drivers_padding) {
 
 BOOST_AUTO_TEST_CASE(yuyv_keeps_the_luma_bytes_only) {
   // Y0 U Y1 V Y2 U Y3 V, then a padded second row.
-  std::vector<std::uint8_t> data{10, 200, 20, 201, 30, 202, 40, 203, 0, 0,
-                                 50, 200, 60, 201, 70, 202, 80, 203};
+  std::vector<std::uint8_t> data{10, 200, 20,  201, 30,  202, 40,  203, 0,
+                                 0,  50,  200, 60,  201, 70,  202, 80,  203};
   auto f = yuyvToFrame(data, 4, 2, 10);
   BOOST_TEST_REQUIRE(f.ok(), (f ? "" : f.error().message));
   BOOST_TEST(f->pixels() == (std::vector<std::uint8_t>{10, 20, 30, 40, 50, 60, 70, 80}));
@@ -32,7 +31,8 @@ BOOST_AUTO_TEST_CASE(conversions_refuse_buffers_that_do_not_fit_the_size) {
   auto shortGrey = greyToFrame(data, 4, 3, 4);
   BOOST_TEST_REQUIRE(!shortGrey.ok());
   BOOST_TEST(shortGrey.error().message == "GREY buffer of 10 bytes is too short for 4x3 (needs 12)");
-  BOOST_TEST(greyToFrame(data, 4, 2, 3).error().message == "GREY row pitch 3 is smaller than a row of 4 bytes");
+  BOOST_TEST(greyToFrame(data, 4, 2, 3).error().message ==
+             "GREY row pitch 3 is smaller than a row of 4 bytes");
   BOOST_TEST(yuyvToFrame(data, 3, 1, 6).error().message == "YUYV width 3 is odd (pixels come in pairs)");
   BOOST_TEST(yuyvToFrame(data, 4, 2, 8).error().kind == ErrorKind::Invalid);
   BOOST_TEST(greyToFrame(data, 0, 2, 4).error().kind == ErrorKind::Invalid);

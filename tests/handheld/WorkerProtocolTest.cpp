@@ -3,7 +3,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "HandheldTestPrinting.h"
-
 #include "decode/WorkerProtocol.h"
 
 using namespace wms;
@@ -51,7 +50,8 @@ BOOST_AUTO_TEST_CASE(requests_round_trip_and_bad_ones_are_refused) {
   BOOST_TEST(decodeRequest(bodyOf(encodeRequest(q))).error().message ==
              "decode worker message: request frame size 0x480 is empty");
   q = DecodeRequest{1, FormatSet{}, 1, 0, 0, 2, 2};
-  BOOST_TEST(decodeRequest(bodyOf(encodeRequest(q))).error().message == "decode worker message: request has no formats");
+  BOOST_TEST(decodeRequest(bodyOf(encodeRequest(q))).error().message ==
+             "decode worker message: request has no formats");
   q = DecodeRequest{1, FormatSet::all(), 0, 0, 0, 2, 2};
   BOOST_TEST(!decodeRequest(bodyOf(encodeRequest(q))).ok());
 }

@@ -1,12 +1,10 @@
 // Tests src/decode/ZxingPasses.cpp in-process: the order and stopping rule
 // of the passes, and that the safe settings read what the normal ones do.
 #include <boost/test/unit_test.hpp>
-
-#include "HandheldTestPrinting.h"
-
 #include <set>
 
 #include "DecodeTestSupport.h"
+#include "HandheldTestPrinting.h"
 #include "decode/Passes.h"
 
 using namespace wms::handheld;
@@ -14,7 +12,9 @@ using namespace wms::handheld::detail;
 using namespace wms::handheld::test;
 
 namespace {
-GreyView viewOf(const Frame& f) { return GreyView{f.data(), f.width(), f.height(), f.width()}; }
+GreyView viewOf(const Frame& f) {
+  return GreyView{f.data(), f.width(), f.height(), f.width()};
+}
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(passes_have_distinct_names) {

@@ -20,11 +20,21 @@ std::string json(const std::string& s) {
   for (char c : s) {
     auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20 || u == 0x7f) {
           char buf[8];
@@ -75,10 +85,14 @@ std::string parseArgs(const std::vector<std::string>& args, Options& o) {
     std::string v;
     if (a == "--target") {
       if (!value(v)) return "--target needs a value";
-      if (v == "location") o.formats = formatsFor(ScanTarget::Location);
-      else if (v == "item") o.formats = formatsFor(ScanTarget::Item);
-      else if (v == "tote") o.formats = formatsFor(ScanTarget::Tote);
-      else return "--target must be location, item or tote, not '" + v + "'";
+      if (v == "location")
+        o.formats = formatsFor(ScanTarget::Location);
+      else if (v == "item")
+        o.formats = formatsFor(ScanTarget::Item);
+      else if (v == "tote")
+        o.formats = formatsFor(ScanTarget::Tote);
+      else
+        return "--target must be location, item or tote, not '" + v + "'";
     } else if (a == "--formats") {
       if (!value(v)) return "--formats needs a value";
       FormatSet set;
@@ -125,7 +139,8 @@ std::string decodeCommandUsage() {
   return "usage: wms-handheld --decode [--target location|item|tote | --formats NAME,...] [--max N]\n"
          "                            [--timeout MS] FILE|FOLDER...\n"
          "Decodes PNG/JPEG/PGM images and prints one JSON line per barcode found.\n"
-         "Formats: " + FormatSet::all().toString() + "\n";
+         "Formats: " +
+         FormatSet::all().toString() + "\n";
 }
 
 int runDecodeCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -178,7 +193,8 @@ int runDecodeCommand(const std::vector<std::string>& args, std::ostream& out, st
             out << ",\"gs1_error\":" << json(gs1.error().message);
           }
         }
-        out << ",\"ms\":" << number(result->milliseconds) << ",\"pass\":" << json(result->pass) << ",\"corners\":[";
+        out << ",\"ms\":" << number(result->milliseconds) << ",\"pass\":" << json(result->pass)
+            << ",\"corners\":[";
         for (std::size_t i = 0; i < b.corners.size(); ++i) out << (i ? "," : "") << b.corners[i];
         out << "]}\n";
       }

@@ -5,15 +5,16 @@
 namespace wms::handheld {
 namespace {
 
-constexpr const char* kNames[kBarcodeFormatCount] = {"EAN-8",   "EAN-13",  "UPC-A",           "UPC-E",
-                                                     "Code128", "Code39",  "ITF",             "DataBar",
+constexpr const char* kNames[kBarcodeFormatCount] = {"EAN-8",           "EAN-13",     "UPC-A", "UPC-E",
+                                                     "Code128",         "Code39",     "ITF",   "DataBar",
                                                      "DataBarExpanded", "DataMatrix", "QRCode"};
 
 // Lower-case letters and digits only, so that "ean_13", "EAN-13" and "Ean13" compare equal.
 std::string folded(std::string_view s) {
   std::string out;
   for (char c : s)
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -44,7 +45,9 @@ FormatSet::FormatSet(std::initializer_list<BarcodeFormat> formats) noexcept {
   for (auto f : formats) add(f);
 }
 
-FormatSet FormatSet::all() noexcept { return FormatSet(kAllBits); }
+FormatSet FormatSet::all() noexcept {
+  return FormatSet(kAllBits);
+}
 
 std::vector<BarcodeFormat> FormatSet::formats() const {
   std::vector<BarcodeFormat> out;
@@ -64,9 +67,12 @@ std::string FormatSet::toString() const {
 
 const char* toString(ScanTarget target) noexcept {
   switch (target) {
-    case ScanTarget::Location: return "location";
-    case ScanTarget::Item: return "item";
-    case ScanTarget::Tote: return "tote";
+    case ScanTarget::Location:
+      return "location";
+    case ScanTarget::Item:
+      return "item";
+    case ScanTarget::Tote:
+      return "tote";
   }
   return "unknown";
 }
@@ -74,16 +80,20 @@ const char* toString(ScanTarget target) noexcept {
 FormatSet formatsFor(ScanTarget target) noexcept {
   using F = BarcodeFormat;
   switch (target) {
-    case ScanTarget::Location: return {F::Code128, F::Code39, F::QrCode, F::DataMatrix};
+    case ScanTarget::Location:
+      return {F::Code128, F::Code39, F::QrCode, F::DataMatrix};
     case ScanTarget::Item:
-      return {F::Ean8, F::Ean13, F::UpcA, F::UpcE, F::Code128, F::Itf, F::DataBar, F::DataBarExpanded, F::DataMatrix};
-    case ScanTarget::Tote: return {F::Code128, F::Code39, F::QrCode};
+      return {F::Ean8,    F::Ean13,           F::UpcA,      F::UpcE, F::Code128, F::Itf,
+              F::DataBar, F::DataBarExpanded, F::DataMatrix};
+    case ScanTarget::Tote:
+      return {F::Code128, F::Code39, F::QrCode};
   }
   return {};
 }
 
 bool Barcode::isGs1() const noexcept {
-  return symbology == "]C1" || symbology == "]e0" || symbology == "]d2" || symbology == "]Q3" || symbology == "]J1";
+  return symbology == "]C1" || symbology == "]e0" || symbology == "]d2" || symbology == "]Q3" ||
+         symbology == "]J1";
 }
 
 }  // namespace wms::handheld

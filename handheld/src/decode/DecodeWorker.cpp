@@ -21,7 +21,9 @@ bool startsWith(const std::uint8_t* pixels, std::size_t size, std::string_view m
 
 // Anything unexpected from the parent means the connection is not ours any
 // more: stop quietly rather than guess.
-[[noreturn]] void quit(int code) { ::_exit(code); }
+[[noreturn]] void quit(int code) {
+  ::_exit(code);
+}
 
 void send(int fd, const std::vector<std::uint8_t>& bytes) {
   if (writeAll(fd, bytes.data(), bytes.size()) != IoStatus::Ok) quit(0);

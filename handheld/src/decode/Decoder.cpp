@@ -42,7 +42,9 @@ class Decoder::Impl {
  public:
   explicit Impl(DecoderOptions options) : options_(std::move(options)) {
     if (!options_.log)
-      options_.log = [](const std::string& line) { std::cerr << "wms-handheld decoder: " << line << std::endl; };
+      options_.log = [](const std::string& line) {
+        std::cerr << "wms-handheld decoder: " << line << std::endl;
+      };
   }
   ~Impl() { stop(); }
 
@@ -55,14 +57,16 @@ class Decoder::Impl {
     }
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-      return makeError(ErrorKind::Unavailable, std::string("decoder: socketpair failed: ") + std::strerror(errno));
+      return makeError(ErrorKind::Unavailable,
+                       std::string("decoder: socketpair failed: ") + std::strerror(errno));
     const pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0) {
       int err = errno;
       ::close(sv[0]);
       ::close(sv[1]);
-      return makeError(ErrorKind::Unavailable, std::string("decoder: cannot start a worker: ") + std::strerror(err));
+      return makeError(ErrorKind::Unavailable,
+                       std::string("decoder: cannot start a worker: ") + std::strerror(err));
     }
     if (pid == 0) {
       // The worker: die with the parent, keep only its socket (no MQTT
@@ -105,7 +109,8 @@ class Decoder::Impl {
   Result<DecodeResult> decode(const Frame& frame, FormatSet formats, int maxSymbols) {
     if (frame.empty()) throw std::invalid_argument("Decoder::decode: empty frame");
     if (formats.empty()) throw std::invalid_argument("Decoder::decode: no formats to look for");
-    if (maxSymbols < 1 || maxSymbols > 255) throw std::invalid_argument("Decoder::decode: maxSymbols must be 1-255");
+    if (maxSymbols < 1 || maxSymbols > 255)
+      throw std::invalid_argument("Decoder::decode: maxSymbols must be 1-255");
 
     const auto t0 = std::chrono::steady_clock::now();
     DecodeResult result;
@@ -126,8 +131,8 @@ class Decoder::Impl {
       lastFailure = (timedOut ? "stuck for " + std::to_string(options_.timeout.count()) + " ms" : a.exit) +
                     " in pass '" + passName(a.pass) + "'";
       if (result.crashes >= options_.maxCrashesPerFrame) {
-        options_.log("decode worker " + lastFailure + " on a " + size(frame) + " frame; giving up on this frame after " +
-                     std::to_string(result.crashes) + " attempts");
+        options_.log("decode worker " + lastFailure + " on a " + size(frame) +
+                     " frame; giving up on this frame after " + std::to_string(result.crashes) + " attempts");
         return makeError(ErrorKind::Internal, "decoding crashed " + std::to_string(result.crashes) +
                                                   " times on this frame (last: " + lastFailure + ")");
       }
@@ -145,9 +150,11 @@ class Decoder::Impl {
         break;
       }
       options_.log("decode worker " + lastFailure + " on a " + size(frame) +
-                   " frame; restarting it and retrying from pass '" + passName(firstPass) + "' with safe settings");
+                   " frame; restarting it and retrying from pass '" + passName(firstPass) +
+                   "' with safe settings");
     }
-    result.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    result.milliseconds =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return result;
   }
 
@@ -164,7 +171,9 @@ class Decoder::Impl {
     std::string exit;
   };
 
-  static std::string size(const Frame& f) { return std::to_string(f.width()) + "x" + std::to_string(f.height()); }
+  static std::string size(const Frame& f) {
+    return std::to_string(f.width()) + "x" + std::to_string(f.height());
+  }
 
   // One request to the current worker; any failure leaves no worker behind.
   Attempt attempt(const Frame& frame, FormatSet formats, int maxSymbols, int firstPass, bool safe) {
@@ -180,7 +189,8 @@ class Decoder::Impl {
     q.height = frame.height();
     const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
 
-    if (!shared_.reserve(frame.pixels().size())) return lost(a, IoStatus::Failed, "cannot grow the shared frame");
+    if (!shared_.reserve(frame.pixels().size()))
+      return lost(a, IoStatus::Failed, "cannot grow the shared frame");
     std::memcpy(shared_.pixels(), frame.data(), frame.pixels().size());
     shared_.control()->pass.store(static_cast<std::uint32_t>(firstPass), std::memory_order_relaxed);
     auto request = encodeRequest(q);
@@ -204,8 +214,11 @@ class Decoder::Impl {
           if (a.barcodes.empty()) a.foundPass = m->pass;
           a.barcodes.push_back(std::move(m->barcode));
           break;
-        case MessageType::Done: a.outcome = Outcome::Done; return a;
-        case MessageType::Request: return lost(a, IoStatus::Failed, "unexpected request");
+        case MessageType::Done:
+          a.outcome = Outcome::Done;
+          return a;
+        case MessageType::Request:
+          return lost(a, IoStatus::Failed, "unexpected request");
       }
     }
   }
@@ -251,13 +264,19 @@ Decoder::~Decoder() = default;
 Decoder::Decoder(Decoder&&) noexcept = default;
 Decoder& Decoder::operator=(Decoder&&) noexcept = default;
 
-Status Decoder::start() { return impl_->start(); }
+Status Decoder::start() {
+  return impl_->start();
+}
 
 Result<DecodeResult> Decoder::decode(const Frame& frame, FormatSet formats, int maxSymbols) {
   return impl_->decode(frame, formats, maxSymbols);
 }
 
-int Decoder::workersStarted() const noexcept { return impl_->workersStarted(); }
-int Decoder::workerPid() const noexcept { return impl_->workerPid(); }
+int Decoder::workersStarted() const noexcept {
+  return impl_->workersStarted();
+}
+int Decoder::workerPid() const noexcept {
+  return impl_->workerPid();
+}
 
 }  // namespace wms::handheld

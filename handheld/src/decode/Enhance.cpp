@@ -9,7 +9,9 @@
 namespace wms::handheld::detail {
 namespace {
 
-std::uint8_t clampByte(double v) { return static_cast<std::uint8_t>(std::clamp(v + 0.5, 0.0, 255.0)); }
+std::uint8_t clampByte(double v) {
+  return static_cast<std::uint8_t>(std::clamp(v + 0.5, 0.0, 255.0));
+}
 
 }  // namespace
 
@@ -50,8 +52,9 @@ GreyImage downscale2(GreyView v) {
   GreyImage out(v.width / 2, v.height / 2);
   for (int y = 0; y < out.height; ++y)
     for (int x = 0; x < out.width; ++x)
-      out.at(x, y) = static_cast<std::uint8_t>(
-          (v.at(2 * x, 2 * y) + v.at(2 * x + 1, 2 * y) + v.at(2 * x, 2 * y + 1) + v.at(2 * x + 1, 2 * y + 1) + 2) / 4);
+      out.at(x, y) = static_cast<std::uint8_t>((v.at(2 * x, 2 * y) + v.at(2 * x + 1, 2 * y) +
+                                                v.at(2 * x, 2 * y + 1) + v.at(2 * x + 1, 2 * y + 1) + 2) /
+                                               4);
   return out;
 }
 
@@ -76,9 +79,12 @@ GreyImage localNormalize(GreyView v, int radius) {
     const int y0 = std::max(0, y - radius), y1 = std::min(h, y + radius + 1);
     for (int x = 0; x < w; ++x) {
       const int x0 = std::max(0, x - radius), x1 = std::min(w, x + radius + 1);
-      auto at = [&](const std::vector<std::int64_t>& t, int xx, int yy) { return t[static_cast<std::size_t>(yy) * W + xx]; };
+      auto at = [&](const std::vector<std::int64_t>& t, int xx, int yy) {
+        return t[static_cast<std::size_t>(yy) * W + xx];
+      };
       const double count = static_cast<double>((x1 - x0) * (y1 - y0));
-      const double s = static_cast<double>(at(sum, x1, y1) - at(sum, x0, y1) - at(sum, x1, y0) + at(sum, x0, y0));
+      const double s =
+          static_cast<double>(at(sum, x1, y1) - at(sum, x0, y1) - at(sum, x1, y0) + at(sum, x0, y0));
       const double q = static_cast<double>(at(sq, x1, y1) - at(sq, x0, y1) - at(sq, x1, y0) + at(sq, x0, y0));
       const double mean = s / count;
       const double sd = std::sqrt(std::max(0.0, q / count - mean * mean));
@@ -112,8 +118,10 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
     for (int x = 1; x < sw - 1; ++x) {
       int cx = x / kCell, cy = y / kCell;
       if (cx >= cw || cy >= ch) continue;
-      double gx = (px(x + 1, y - 1) + 2 * px(x + 1, y) + px(x + 1, y + 1)) - (px(x - 1, y - 1) + 2 * px(x - 1, y) + px(x - 1, y + 1));
-      double gy = (px(x - 1, y + 1) + 2 * px(x, y + 1) + px(x + 1, y + 1)) - (px(x - 1, y - 1) + 2 * px(x, y - 1) + px(x + 1, y - 1));
+      double gx = (px(x + 1, y - 1) + 2 * px(x + 1, y) + px(x + 1, y + 1)) -
+                  (px(x - 1, y - 1) + 2 * px(x - 1, y) + px(x - 1, y + 1));
+      double gy = (px(x - 1, y + 1) + 2 * px(x, y + 1) + px(x + 1, y + 1)) -
+                  (px(x - 1, y - 1) + 2 * px(x, y - 1) + px(x + 1, y - 1));
       auto i = static_cast<std::size_t>(cy) * cw + cx;
       jxx[i] += gx * gx;
       jyy[i] += gy * gy;
@@ -151,7 +159,8 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
       stack.pop_back();
       members.push_back(c);
       int cx = c % cw, cy = c / cw;
-      minX = std::min(minX, cx), maxX = std::max(maxX, cx), minY = std::min(minY, cy), maxY = std::max(maxY, cy);
+      minX = std::min(minX, cx), maxX = std::max(maxX, cx), minY = std::min(minY, cy),
+      maxY = std::max(maxY, cy);
       for (int dy = -2; dy <= 2; ++dy)
         for (int dx = -2; dx <= 2; ++dx) {
           int nx = cx + dx, ny = cy + dy;
@@ -220,7 +229,8 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
     regions.push_back(r);
   }
   std::erase_if(regions, [](const Region& r) { return r.score <= 0; });
-  std::sort(regions.begin(), regions.end(), [](const Region& a, const Region& b) { return a.score > b.score; });
+  std::sort(regions.begin(), regions.end(),
+            [](const Region& a, const Region& b) { return a.score > b.score; });
   if (static_cast<int>(regions.size()) > maxRegions) regions.resize(static_cast<std::size_t>(maxRegions));
   return regions;
 }
@@ -228,7 +238,8 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
 GreyImage cropRegion(GreyView v, const Region& r, Affine& toFrame) {
   GreyImage out(r.width, r.height);
   for (int y = 0; y < r.height; ++y)
-    std::memcpy(&out.at(0, y), v.data + static_cast<std::ptrdiff_t>(r.y + y) * v.stride + r.x, static_cast<std::size_t>(r.width));
+    std::memcpy(&out.at(0, y), v.data + static_cast<std::ptrdiff_t>(r.y + y) * v.stride + r.x,
+                static_cast<std::size_t>(r.width));
   toFrame = Affine{1, 0, static_cast<double>(r.x), 0, 1, static_cast<double>(r.y)};
   return out;
 }
@@ -259,7 +270,8 @@ GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame) {
 void fillQuad(GreyImage& img, const std::array<PointD, 4>& quad, std::uint8_t value) {
   double minY = quad[0].y, maxY = quad[0].y;
   for (const auto& p : quad) minY = std::min(minY, p.y), maxY = std::max(maxY, p.y);
-  const int y0 = std::max(0, static_cast<int>(std::floor(minY))), y1 = std::min(img.height - 1, static_cast<int>(std::ceil(maxY)));
+  const int y0 = std::max(0, static_cast<int>(std::floor(minY))),
+            y1 = std::min(img.height - 1, static_cast<int>(std::ceil(maxY)));
   for (int y = y0; y <= y1; ++y) {
     // Scanline fill: where this row crosses the quad's edges.
     double lo = 1e18, hi = -1e18;
@@ -277,7 +289,8 @@ void fillQuad(GreyImage& img, const std::array<PointD, 4>& quad, std::uint8_t va
       }
     }
     if (lo > hi) continue;
-    const int x0 = std::max(0, static_cast<int>(std::floor(lo))), x1 = std::min(img.width - 1, static_cast<int>(std::ceil(hi)));
+    const int x0 = std::max(0, static_cast<int>(std::floor(lo))),
+              x1 = std::min(img.width - 1, static_cast<int>(std::ceil(hi)));
     for (int x = x0; x <= x1; ++x) img.at(x, y) = value;
   }
 }

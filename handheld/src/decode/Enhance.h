@@ -47,9 +47,9 @@ struct Affine {
 // A part of the frame that looks like a barcode.
 struct Region {
   int x = 0, y = 0, width = 0, height = 0;  // frame pixels
-  double gradientAngle = 0;  // radians; the dominant edge-normal direction (across bars)
-  double coherence = 0;      // 0..1; near 1 for parallel bars, lower for 2D symbols
-  double score = 0;          // edge energy, for ranking
+  double gradientAngle = 0;                 // radians; the dominant edge-normal direction (across bars)
+  double coherence = 0;                     // 0..1; near 1 for parallel bars, lower for 2D symbols
+  double score = 0;                         // edge energy, for ranking
 };
 
 // Maps the darkest `lowFraction` of pixels to 0 and the brightest

@@ -27,8 +27,8 @@ struct PassSettings {
 };
 
 struct PassCallbacks {
-  std::function<void(int pass)> started;                       // before each pass runs
-  std::function<void(const Barcode& barcode, int pass)> found;  // as each barcode is found
+  std::function<void(int pass)> started;                        // before each pass runs
+  std::function<void(const Barcode& barcode, int pass)> found;  // after each pass, for what it found
 };
 
 // Runs the passes from `firstPass` on, stopping after the first pass that
@@ -39,6 +39,7 @@ std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols
                                const PassSettings& settings, const PassCallbacks& callbacks);
 
 // Runs a single pass (for measuring what each pass contributes).
-std::vector<Barcode> runOnePass(int pass, GreyView frame, FormatSet formats, int maxSymbols, const PassSettings& settings);
+std::vector<Barcode> runOnePass(int pass, GreyView frame, FormatSet formats, int maxSymbols,
+                                const PassSettings& settings);
 
 }  // namespace wms::handheld::detail

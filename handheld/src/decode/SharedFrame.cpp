@@ -17,10 +17,12 @@ Result<SharedFrame> SharedFrame::create(std::size_t pixelBytes) {
   // Close-on-exec for whatever else the app starts; the worker is a fork
   // (no exec) and gets its own copy on descriptor 4.
   f.fd_ = ::memfd_create("wms-decode-frame", MFD_CLOEXEC);
-  if (f.fd_ < 0) return makeError(ErrorKind::Unavailable, std::string("decoder: memfd_create: ") + std::strerror(errno));
+  if (f.fd_ < 0)
+    return makeError(ErrorKind::Unavailable, std::string("decoder: memfd_create: ") + std::strerror(errno));
   f.owner_ = true;
   if (!f.reserve(pixelBytes))
-    return makeError(ErrorKind::Unavailable, std::string("decoder: cannot size shared frame: ") + std::strerror(errno));
+    return makeError(ErrorKind::Unavailable,
+                     std::string("decoder: cannot size shared frame: ") + std::strerror(errno));
   new (f.base_) SharedControl();
   return f;
 }
@@ -40,8 +42,10 @@ SharedFrame::~SharedFrame() {
 }
 
 SharedFrame::SharedFrame(SharedFrame&& o) noexcept
-    : fd_(std::exchange(o.fd_, -1)), owner_(std::exchange(o.owner_, false)),
-      base_(std::exchange(o.base_, nullptr)), mapped_(std::exchange(o.mapped_, 0)) {}
+    : fd_(std::exchange(o.fd_, -1)),
+      owner_(std::exchange(o.owner_, false)),
+      base_(std::exchange(o.base_, nullptr)),
+      mapped_(std::exchange(o.mapped_, 0)) {}
 
 SharedFrame& SharedFrame::operator=(SharedFrame&& o) noexcept {
   if (this != &o) {

@@ -26,7 +26,8 @@ IoStatus readExact(int fd, void* data, std::size_t size, const Deadline& deadlin
   auto* p = static_cast<std::uint8_t*>(data);
   while (size > 0) {
     if (deadline) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return IoStatus::TimedOut;
       pollfd pfd{fd, POLLIN, 0};
       int r = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left.count() + 1, 1 << 30)));

@@ -36,7 +36,8 @@ class Reader {
   bool u32(std::uint32_t& v) {
     if (left() < 4) return false;
     v = 0;
-    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(b_[pos_ + static_cast<std::size_t>(i)]) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      v |= static_cast<std::uint32_t>(b_[pos_ + static_cast<std::size_t>(i)]) << (8 * i);
     pos_ += 4;
     return true;
   }
@@ -53,7 +54,9 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-Error malformed(const std::string& what) { return makeError(ErrorKind::Malformed, "decode worker message: " + what); }
+Error malformed(const std::string& what) {
+  return makeError(ErrorKind::Malformed, "decode worker message: " + what);
+}
 
 std::vector<std::uint8_t> framed(MessageType type, const Writer& body) {
   auto out = encodeHeader(type, static_cast<std::uint32_t>(body.out.size()));
@@ -76,7 +79,8 @@ Result<MessageHeader> decodeHeader(std::span<const std::uint8_t> bytes, std::siz
   Reader r(bytes);
   std::uint32_t magic = 0, length = 0;
   std::uint16_t type = 0, reserved = 0;
-  if (!r.u32(magic) || !r.u16(type) || !r.u16(reserved) || !r.u32(length)) return malformed("truncated header");
+  if (!r.u32(magic) || !r.u16(type) || !r.u16(reserved) || !r.u32(length))
+    return malformed("truncated header");
   if (magic != kProtocolMagic) return malformed("bad magic");
   if (type != 1 && type != 3 && type != 4) return malformed("unknown type " + std::to_string(type));
   if (length > maxLength)
@@ -98,7 +102,8 @@ std::vector<std::uint8_t> encodeRequest(const DecodeRequest& q) {
 }
 
 Result<DecodeRequest> decodeRequest(std::span<const std::uint8_t> body) {
-  if (body.size() != kRequestFixedSize) return malformed("request of " + std::to_string(body.size()) + " bytes");
+  if (body.size() != kRequestFixedSize)
+    return malformed("request of " + std::to_string(body.size()) + " bytes");
   Reader r(body);
   DecodeRequest q;
   std::uint32_t formats = 0, width = 0, height = 0;
@@ -159,7 +164,8 @@ Result<WorkerMessage> decodeWorkerMessage(MessageType type, std::span<const std:
         c = static_cast<int>(v);
       }
       if (!r.u32(textLen)) return malformed("truncated Found text length");
-      if (textLen > kMaxBarcodeText) return malformed("Found text of " + std::to_string(textLen) + " bytes is too long");
+      if (textLen > kMaxBarcodeText)
+        return malformed("Found text of " + std::to_string(textLen) + " bytes is too long");
       if (!r.bytes(textLen, m.barcode.text)) return malformed("truncated Found text");
       if (!r.u8(symLen)) return malformed("truncated Found symbology length");
       if (symLen > kMaxSymbologyId) return malformed("Found symbology identifier too long");
@@ -171,7 +177,8 @@ Result<WorkerMessage> decodeWorkerMessage(MessageType type, std::span<const std:
       m.passesRun = a;
       m.count = b;
       break;
-    case MessageType::Request: return malformed("a worker does not send requests");
+    case MessageType::Request:
+      return malformed("a worker does not send requests");
   }
   if (r.left() != 0) return malformed(std::to_string(r.left()) + " unexpected trailing bytes");
   return m;

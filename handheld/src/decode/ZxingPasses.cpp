@@ -15,9 +15,9 @@ namespace {
 namespace zx = ZXing;
 
 constexpr zx::BarcodeFormat kZxFormats[kBarcodeFormatCount] = {
-    zx::BarcodeFormat::EAN8,    zx::BarcodeFormat::EAN13,   zx::BarcodeFormat::UPCA,
-    zx::BarcodeFormat::UPCE,    zx::BarcodeFormat::Code128, zx::BarcodeFormat::Code39,
-    zx::BarcodeFormat::ITF,     zx::BarcodeFormat::DataBar, zx::BarcodeFormat::DataBarExpanded,
+    zx::BarcodeFormat::EAN8,       zx::BarcodeFormat::EAN13,   zx::BarcodeFormat::UPCA,
+    zx::BarcodeFormat::UPCE,       zx::BarcodeFormat::Code128, zx::BarcodeFormat::Code39,
+    zx::BarcodeFormat::ITF,        zx::BarcodeFormat::DataBar, zx::BarcodeFormat::DataBarExpanded,
     zx::BarcodeFormat::DataMatrix, zx::BarcodeFormat::QRCode};
 
 zx::BarcodeFormats toZx(FormatSet set) {
@@ -33,9 +33,9 @@ std::optional<BarcodeFormat> fromZx(zx::BarcodeFormat f) {
 }
 
 const FormatSet kDataBars{BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
-const FormatSet kLinear{BarcodeFormat::Ean8,    BarcodeFormat::Ean13, BarcodeFormat::UpcA,
-                        BarcodeFormat::UpcE,    BarcodeFormat::Code128, BarcodeFormat::Code39,
-                        BarcodeFormat::Itf,     BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
+const FormatSet kLinear{BarcodeFormat::Ean8, BarcodeFormat::Ean13,   BarcodeFormat::UpcA,
+                        BarcodeFormat::UpcE, BarcodeFormat::Code128, BarcodeFormat::Code39,
+                        BarcodeFormat::Itf,  BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
 
 // How one ZXing call looks at an image.
 struct Look {
@@ -63,7 +63,9 @@ zx::DecodeHints hintsFor(FormatSet group, const Look& look, const PassSettings& 
   return h;
 }
 
-bool same(const Barcode& a, const Barcode& b) { return a.format == b.format && a.text == b.text; }
+bool same(const Barcode& a, const Barcode& b) {
+  return a.format == b.format && a.text == b.text;
+}
 
 // Hides a found symbol so that the next call finds another one. Linear
 // reads report a scan line; the band around it grows with `growth` when the
@@ -87,12 +89,14 @@ void mask(GreyImage& img, const std::array<PointD, 4>& q, bool matrix, int growt
     const double band = std::max(12.0, 0.35 * len * growth);
     const double along = 0.08 * len;
     auto at = [&](double s, double t) { return PointD{q[0].x + s * ux + t * nx, q[0].y + s * uy + t * ny}; };
-    fill = {at(-along, lo - band), at(len + along, lo - band), at(len + along, hi + band), at(-along, hi + band)};
+    fill = {at(-along, lo - band), at(len + along, lo - band), at(len + along, hi + band),
+            at(-along, hi + band)};
   }
   // Paper-coloured: the brightest of the corners, so the hole has no edges.
   std::uint8_t paper = 0;
   for (const auto& p : fill) {
-    int x = std::clamp(static_cast<int>(p.x), 0, img.width - 1), y = std::clamp(static_cast<int>(p.y), 0, img.height - 1);
+    int x = std::clamp(static_cast<int>(p.x), 0, img.width - 1),
+        y = std::clamp(static_cast<int>(p.y), 0, img.height - 1);
     paper = std::max(paper, img.at(x, y));
   }
   fillQuad(img, fill, paper);
@@ -120,7 +124,8 @@ void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Lo
     while (static_cast<int>(found.size()) < maxSymbols) {
       zx::Result r;
       try {
-        r = zx::ReadBarcode(zx::ImageView(img.pixels.data(), img.width, img.height, zx::ImageFormat::Lum), hints);
+        r = zx::ReadBarcode(zx::ImageView(img.pixels.data(), img.width, img.height, zx::ImageFormat::Lum),
+                            hints);
       } catch (...) {  // ZXing's own exceptions mean "could not read this"
         break;
       }
@@ -146,7 +151,8 @@ void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Lo
         if (static_cast<int>(found.size()) >= maxSymbols) break;
       }
       std::array<PointD, 4> q;
-      for (std::size_t i = 0; i < 4; ++i) q[i] = {static_cast<double>(pos[i].x), static_cast<double>(pos[i].y)};
+      for (std::size_t i = 0; i < 4; ++i)
+        q[i] = {static_cast<double>(pos[i].x), static_cast<double>(pos[i].y)};
       mask(img, q, isMatrix(*format), repeats + 1);
     }
   }
@@ -164,7 +170,9 @@ struct FrameCache {
 };
 
 // A few more regions than symbols wanted: clutter can outrank a symbol.
-int regionsFor(int maxSymbols) { return std::clamp(maxSymbols + 2, 3, 8); }
+int regionsFor(int maxSymbols) {
+  return std::clamp(maxSymbols + 2, 3, 8);
+}
 
 GreyImage copyOf(GreyView v) {
   Affine ignored;
@@ -185,7 +193,8 @@ const FormatSet kMatrix{BarcodeFormat::DataMatrix, BarcodeFormat::QrCode};
 // passes for one kind skip regions that are clearly of the other.
 template <class Prepare>
 void overRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, const Look& look,
-                 std::vector<Barcode>& found, Prepare prepare, double minCoherence = 0, double maxCoherence = 1) {
+                 std::vector<Barcode>& found, Prepare prepare, double minCoherence = 0,
+                 double maxCoherence = 1) {
   if (formats.empty()) return;
   for (const Region& r : c.candidateRegions()) {
     if (r.coherence < minCoherence || r.coherence > maxCoherence) continue;
@@ -198,43 +207,55 @@ void overRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSet
 
 // Each barcode-like region alone, its own contrast stretched to the full
 // range, with ZXing's quick look: most frames end here, in a few ms.
-void passQuick(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
-  overRegions(c, formats, maxSymbols, s, Look{false, true, false, {}}, found, [&](const Region& r, Affine& toFrame) {
-    GreyImage crop = cropRegion(c.frame, r, toFrame);
-    return stretchContrast(crop.view(), 0.02, 0.98);
-  });
+void passQuick(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+               std::vector<Barcode>& found) {
+  overRegions(c, formats, maxSymbols, s, Look{false, true, false, {}}, found,
+              [&](const Region& r, Affine& toFrame) {
+                GreyImage crop = cropRegion(c.frame, r, toFrame);
+                return stretchContrast(crop.view(), 0.02, 0.98);
+              });
 }
 
 // Linear symbols turned so their bars stand upright: ZXing's scan lines then
 // cross every bar however the picker held the scanner.
-void passUpright(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
-  overRegions(c, formats & kLinear, maxSymbols, s, Look{true, false, false, {}}, found, [&](const Region& r, Affine& toFrame) {
-    GreyImage turned = rotateRegion(c.frame, r, toFrame);
-    return stretchContrast(turned.view(), 0.02, 0.98);
-  }, 0.3);
+void passUpright(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+                 std::vector<Barcode>& found) {
+  overRegions(
+      c, formats & kLinear, maxSymbols, s, Look{true, false, false, {}}, found,
+      [&](const Region& r, Affine& toFrame) {
+        GreyImage turned = rotateRegion(c.frame, r, toFrame);
+        return stretchContrast(turned.view(), 0.02, 0.98);
+      },
+      0.3);
 }
 
 // The regions again with ZXing's thorough look (every scan line, rotations).
-void passRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
-  overRegions(c, formats, maxSymbols, s, Look{true, true, false, {}}, found, [&](const Region& r, Affine& toFrame) {
-    GreyImage crop = cropRegion(c.frame, r, toFrame);
-    return stretchContrast(crop.view(), 0.02, 0.98);
-  });
+void passRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+                 std::vector<Barcode>& found) {
+  overRegions(c, formats, maxSymbols, s, Look{true, true, false, {}}, found,
+              [&](const Region& r, Affine& toFrame) {
+                GreyImage crop = cropRegion(c.frame, r, toFrame);
+                return stretchContrast(crop.view(), 0.02, 0.98);
+              });
 }
 
 // 2D symbols in regions with local contrast normalised and a fixed
 // threshold: uneven light and blur that defeat ZXing's own binarizer.
-void passMatrix(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
-  overRegions(c, formats & kMatrix, maxSymbols, s, Look{true, true, false, zx::Binarizer::FixedThreshold}, found,
-              [&](const Region& r, Affine& toFrame) {
-                GreyImage crop = cropRegion(c.frame, r, toFrame);
-                return localNormalize(crop.view(), 12);
-              }, 0, 0.6);
+void passMatrix(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+                std::vector<Barcode>& found) {
+  overRegions(
+      c, formats & kMatrix, maxSymbols, s, Look{true, true, false, zx::Binarizer::FixedThreshold}, found,
+      [&](const Region& r, Affine& toFrame) {
+        GreyImage crop = cropRegion(c.frame, r, toFrame);
+        return localNormalize(crop.view(), 12);
+      },
+      0, 0.6);
 }
 
 // The whole frame at half size with stretched contrast: noise and blur
 // average out, and it does not depend on the regions found.
-void passHalf(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+void passHalf(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+              std::vector<Barcode>& found) {
   GreyImage small = downscale2(c.frame);
   GreyImage img = stretchContrast(small.view());
   readInto(img, Affine{2, 0, 0, 0, 2, 0}, formats, Look{true, true, false, {}}, maxSymbols, s, found);
@@ -242,23 +263,28 @@ void passHalf(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettin
 
 // The whole frame as ZXing would read it, when no region looked like a
 // barcode (a symbol on a busy background).
-void passWhole(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, std::vector<Barcode>& found) {
+void passWhole(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+               std::vector<Barcode>& found) {
   if (!c.candidateRegions().empty()) return;
   GreyImage img = copyOf(c.frame);
   readInto(img, Affine{}, formats, Look{}, maxSymbols, s, found);
 }
 
 constexpr Pass kPasses[] = {
-    {"quick", passQuick}, {"upright", passUpright}, {"regions", passRegions},
-    {"matrix", passMatrix}, {"half", passHalf},     {"whole", passWhole},
+    {"quick", passQuick},   {"upright", passUpright}, {"regions", passRegions},
+    {"matrix", passMatrix}, {"half", passHalf},       {"whole", passWhole},
 };
 constexpr int kPassCount = static_cast<int>(std::size(kPasses));
 
 }  // namespace
 
-int passCount() noexcept { return kPassCount; }
+int passCount() noexcept {
+  return kPassCount;
+}
 
-const char* passName(int index) noexcept { return index >= 0 && index < kPassCount ? kPasses[index].name : "?"; }
+const char* passName(int index) noexcept {
+  return index >= 0 && index < kPassCount ? kPasses[index].name : "?";
+}
 
 std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols, int firstPass,
                                const PassSettings& settings, const PassCallbacks& callbacks) {
@@ -267,7 +293,8 @@ std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols
   // One symbol wanted (a scan step): stop at the first pass that finds it.
   // Several (reading a whole label): every pass may add more.
   for (int p = std::max(0, firstPass);
-       p < kPassCount && static_cast<int>(found.size()) < maxSymbols && (found.empty() || maxSymbols > 1); ++p) {
+       p < kPassCount && static_cast<int>(found.size()) < maxSymbols && (found.empty() || maxSymbols > 1);
+       ++p) {
     const std::size_t before = found.size();
     if (callbacks.started) callbacks.started(p);
     kPasses[p].run(cache, formats, maxSymbols, settings, found);
@@ -277,7 +304,8 @@ std::vector<Barcode> runPasses(GreyView frame, FormatSet formats, int maxSymbols
   return found;
 }
 
-std::vector<Barcode> runOnePass(int pass, GreyView frame, FormatSet formats, int maxSymbols, const PassSettings& settings) {
+std::vector<Barcode> runOnePass(int pass, GreyView frame, FormatSet formats, int maxSymbols,
+                                const PassSettings& settings) {
   std::vector<Barcode> found;
   if (pass < 0 || pass >= kPassCount) return found;
   FrameCache cache{frame, regionsFor(maxSymbols), std::nullopt};

@@ -17,7 +17,8 @@ bool allDigits(std::string_view s) {
 Result<EngineScan> parseEngineOutput(std::string_view raw, std::chrono::system_clock::time_point at) {
   while (!raw.empty() && (raw.back() == '\r' || raw.back() == '\n')) raw.remove_suffix(1);
   if (raw.size() > kMaxEngineScanLength)
-    return makeError(ErrorKind::TooLarge, "scan of " + std::to_string(raw.size()) + " characters exceeds the limit of " +
+    return makeError(ErrorKind::TooLarge, "scan of " + std::to_string(raw.size()) +
+                                              " characters exceeds the limit of " +
                                               std::to_string(kMaxEngineScanLength));
   EngineScan scan{{}, {}, at};
   if (!raw.empty() && raw[0] == ']') {
@@ -31,8 +32,8 @@ Result<EngineScan> parseEngineOutput(std::string_view raw, std::chrono::system_c
     if ((c < 0x20 && c != 0x1d) || c == 0x7f) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%02X", c);
-      return makeError(ErrorKind::Malformed, std::string("scan has control character ") + buf + " at position " +
-                                                 std::to_string(i + 1));
+      return makeError(ErrorKind::Malformed, std::string("scan has control character ") + buf +
+                                                 " at position " + std::to_string(i + 1));
     }
   }
   scan.text = std::string(raw);
@@ -70,17 +71,29 @@ Result<Barcode> toBarcode(const EngineScan& scan) {
                                                  " characters, expected 8, 12 or 13");
       }
       return b;
-    case 'C': b.format = BarcodeFormat::Code128; return b;
-    case 'A': b.format = BarcodeFormat::Code39; return b;
-    case 'I': b.format = BarcodeFormat::Itf; return b;
-    case 'd': b.format = BarcodeFormat::DataMatrix; return b;
-    case 'Q': b.format = BarcodeFormat::QrCode; return b;
+    case 'C':
+      b.format = BarcodeFormat::Code128;
+      return b;
+    case 'A':
+      b.format = BarcodeFormat::Code39;
+      return b;
+    case 'I':
+      b.format = BarcodeFormat::Itf;
+      return b;
+    case 'd':
+      b.format = BarcodeFormat::DataMatrix;
+      return b;
+    case 'Q':
+      b.format = BarcodeFormat::QrCode;
+      return b;
     case 'e':
       // DataBar Omnidirectional holds exactly (01) + GTIN-14; anything else is Expanded.
-      b.format = (n == 16 && scan.text.compare(0, 2, "01") == 0 && allDigits(scan.text)) ? BarcodeFormat::DataBar
-                                                                                            : BarcodeFormat::DataBarExpanded;
+      b.format = (n == 16 && scan.text.compare(0, 2, "01") == 0 && allDigits(scan.text))
+                     ? BarcodeFormat::DataBar
+                     : BarcodeFormat::DataBarExpanded;
       return b;
-    default: break;
+    default:
+      break;
   }
   return makeError(ErrorKind::Invalid, "scan symbology " + id + " is not one a warehouse label uses");
 }

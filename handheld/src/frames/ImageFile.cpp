@@ -17,19 +17,25 @@ enum class ImageType { Png, Jpeg, Pnm, Unknown };
 
 ImageType sniff(std::span<const std::uint8_t> b) {
   static constexpr std::uint8_t kPng[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-  if (b.size() >= sizeof kPng && std::equal(std::begin(kPng), std::end(kPng), b.begin())) return ImageType::Png;
+  if (b.size() >= sizeof kPng && std::equal(std::begin(kPng), std::end(kPng), b.begin()))
+    return ImageType::Png;
   if (b.size() >= 3 && b[0] == 0xff && b[1] == 0xd8 && b[2] == 0xff) return ImageType::Jpeg;
   // Binary PGM (P5) and PPM (P6) only: stb has no reader for the ASCII kinds.
-  if (b.size() >= 3 && b[0] == 'P' && (b[1] == '5' || b[1] == '6') && std::isspace(b[2])) return ImageType::Pnm;
+  if (b.size() >= 3 && b[0] == 'P' && (b[1] == '5' || b[1] == '6') && std::isspace(b[2]))
+    return ImageType::Pnm;
   return ImageType::Unknown;
 }
 
 const char* typeName(ImageType t) {
   switch (t) {
-    case ImageType::Png: return "PNG";
-    case ImageType::Jpeg: return "JPEG";
-    case ImageType::Pnm: return "PGM/PPM";
-    case ImageType::Unknown: break;
+    case ImageType::Png:
+      return "PNG";
+    case ImageType::Jpeg:
+      return "JPEG";
+    case ImageType::Pnm:
+      return "PGM/PPM";
+    case ImageType::Unknown:
+      break;
   }
   return "unknown";
 }
@@ -66,12 +72,15 @@ Status checkPnm(std::span<const std::uint8_t> b, const ImageLimits& limits) {
     }
     if (i == start) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid or truncated");
   }
-  if (i >= b.size() || !std::isspace(b[i])) return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid or truncated");
+  if (i >= b.size() || !std::isspace(b[i]))
+    return makeError(ErrorKind::Malformed, "PGM/PPM header is invalid or truncated");
   ++i;
-  if (auto st = checkFrameSize(values[0], values[1]); !st) return makeError(st.error().kind, "PGM/PPM " + st.error().message);
+  if (auto st = checkFrameSize(values[0], values[1]); !st)
+    return makeError(st.error().kind, "PGM/PPM " + st.error().message);
   if (values[0] * values[1] > limits.maxPixels)
-    return makeError(ErrorKind::TooLarge, "PGM/PPM image " + std::to_string(values[0]) + "x" + std::to_string(values[1]) +
-                                              " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels");
+    return makeError(ErrorKind::TooLarge, "PGM/PPM image " + std::to_string(values[0]) + "x" +
+                                              std::to_string(values[1]) + " exceeds the limit of " +
+                                              std::to_string(limits.maxPixels) + " pixels");
   // 16-bit files are refused: Debian's stb_image converts them to grey with
   // its 8-bit code and reads past the buffer (found by fuzz_handheld_image).
   if (values[2] < 1 || values[2] > 255)
@@ -79,8 +88,8 @@ Status checkPnm(std::span<const std::uint8_t> b, const ImageLimits& limits) {
                                                " is not 1-255 (16-bit files are not supported)");
   const auto needed = static_cast<std::uint64_t>(values[0] * values[1] * channels);
   if (b.size() - i < needed)
-    return makeError(ErrorKind::Malformed, "PGM/PPM data is truncated: " + std::to_string(b.size() - i) + " of " +
-                                               std::to_string(needed) + " bytes");
+    return makeError(ErrorKind::Malformed, "PGM/PPM data is truncated: " + std::to_string(b.size() - i) +
+                                               " of " + std::to_string(needed) + " bytes");
   return {};
 }
 
@@ -120,12 +129,15 @@ Status checkJpegTables(std::span<const std::uint8_t> b) {
 Status checkPngChunks(std::span<const std::uint8_t> b) {
   std::size_t pos = 8;  // after the signature
   while (pos + 8 <= b.size()) {
-    const std::uint64_t len = static_cast<std::uint64_t>(b[pos]) << 24 | static_cast<std::uint64_t>(b[pos + 1]) << 16 |
+    const std::uint64_t len = static_cast<std::uint64_t>(b[pos]) << 24 |
+                              static_cast<std::uint64_t>(b[pos + 1]) << 16 |
                               static_cast<std::uint64_t>(b[pos + 2]) << 8 | b[pos + 3];
     if (len > b.size() - pos - 8)
-      return makeError(ErrorKind::Malformed, "PNG chunk at byte " + std::to_string(pos) + " claims " + std::to_string(len) +
-                                                 " bytes, only " + std::to_string(b.size() - pos - 8) + " follow");
-    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(pos + 4), b.begin() + static_cast<std::ptrdiff_t>(pos + 8), "IEND"))
+      return makeError(ErrorKind::Malformed, "PNG chunk at byte " + std::to_string(pos) + " claims " +
+                                                 std::to_string(len) + " bytes, only " +
+                                                 std::to_string(b.size() - pos - 8) + " follow");
+    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(pos + 4),
+                   b.begin() + static_cast<std::ptrdiff_t>(pos + 8), "IEND"))
       return {};
     pos += 12 + len;  // length, type, data, CRC
   }
@@ -142,17 +154,20 @@ std::string lower(std::string s) {
 Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits& limits) {
   if (bytes.empty()) return makeError(ErrorKind::Malformed, "image is empty (0 bytes)");
   if (bytes.size() > limits.maxFileBytes)
-    return makeError(ErrorKind::TooLarge, "image is " + std::to_string(bytes.size()) + " bytes, more than the limit of " +
+    return makeError(ErrorKind::TooLarge, "image is " + std::to_string(bytes.size()) +
+                                              " bytes, more than the limit of " +
                                               std::to_string(limits.maxFileBytes));
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     return makeError(ErrorKind::TooLarge, "image is too large for the decoder");
   ImageType type = sniff(bytes);
   if (type == ImageType::Unknown)
-    return makeError(ErrorKind::Malformed, "not a PNG, JPEG or binary PGM/PPM image (unrecognised signature)");
+    return makeError(ErrorKind::Malformed,
+                     "not a PNG, JPEG or binary PGM/PPM image (unrecognised signature)");
 
   // A PNG's size is in its first chunk; stb refuses huge ones too, but under
   // a vaguer message.
-  if (type == ImageType::Png && bytes.size() >= 24 && std::equal(bytes.begin() + 12, bytes.begin() + 16, "IHDR")) {
+  if (type == ImageType::Png && bytes.size() >= 24 &&
+      std::equal(bytes.begin() + 12, bytes.begin() + 16, "IHDR")) {
     auto be32 = [&](std::size_t i) {
       return static_cast<std::int64_t>(bytes[i]) << 24 | static_cast<std::int64_t>(bytes[i + 1]) << 16 |
              static_cast<std::int64_t>(bytes[i + 2]) << 8 | static_cast<std::int64_t>(bytes[i + 3]);
@@ -161,7 +176,8 @@ Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits
     if (auto st = checkFrameSize(pw, ph); !st) return makeError(st.error().kind, "PNG " + st.error().message);
     if (pw * ph > limits.maxPixels)
       return makeError(ErrorKind::TooLarge, "PNG image " + std::to_string(pw) + "x" + std::to_string(ph) +
-                                                " exceeds the limit of " + std::to_string(limits.maxPixels) + " pixels");
+                                                " exceeds the limit of " + std::to_string(limits.maxPixels) +
+                                                " pixels");
   }
 
   if (type == ImageType::Png)
@@ -177,7 +193,8 @@ Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits
   // allocates anything for them.
   if (!stbi_info_from_memory(bytes.data(), len, &w, &h, &comp))
     return makeError(ErrorKind::Malformed, std::string(typeName(type)) + " header is invalid or truncated");
-  if (auto st = checkFrameSize(w, h); !st) return makeError(st.error().kind, std::string(typeName(type)) + " " + st.error().message);
+  if (auto st = checkFrameSize(w, h); !st)
+    return makeError(st.error().kind, std::string(typeName(type)) + " " + st.error().message);
   if (static_cast<std::int64_t>(w) * h > limits.maxPixels)
     return makeError(ErrorKind::TooLarge, std::string(typeName(type)) + " image " + std::to_string(w) + "x" +
                                               std::to_string(h) + " exceeds the limit of " +
@@ -190,11 +207,13 @@ Result<Frame> decodeImage(std::span<const std::uint8_t> bytes, const ImageLimits
     const char* why = stbi_failure_reason();
     // stb tries its loaders in turn, so its last reason is only about the
     // real type for PNG (JPEG comes before it, PNM after).
-    return makeError(ErrorKind::Malformed, std::string(typeName(type)) + " data is corrupt or truncated" +
-                                               (why && type == ImageType::Png ? std::string(" (stb_image: ") + why + ")" : ""));
+    return makeError(ErrorKind::Malformed,
+                     std::string(typeName(type)) + " data is corrupt or truncated" +
+                         (why && type == ImageType::Png ? std::string(" (stb_image: ") + why + ")" : ""));
   }
   if (dw != w || dh != h)
-    return makeError(ErrorKind::Malformed, std::string(typeName(type)) + " header and data disagree on the size");
+    return makeError(ErrorKind::Malformed,
+                     std::string(typeName(type)) + " header and data disagree on the size");
   auto n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
   return Frame::fromPixels(w, h, std::vector<std::uint8_t>(pixels.get(), pixels.get() + n));
 }
@@ -210,15 +229,16 @@ Result<Frame> loadImageFile(const std::filesystem::path& file, const ImageLimits
   if (ec) return makeError(ErrorKind::Unavailable, file.string() + ": cannot read size: " + ec.message());
   if (size > limits.maxFileBytes)
     return makeError(ErrorKind::TooLarge, file.string() + ": " + std::to_string(size) +
-                                              " bytes, more than the limit of " + std::to_string(limits.maxFileBytes));
+                                              " bytes, more than the limit of " +
+                                              std::to_string(limits.maxFileBytes));
 
   std::ifstream in(file, std::ios::binary);
   if (!in) return makeError(ErrorKind::Unavailable, file.string() + ": cannot open: " + std::strerror(errno));
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
   in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   if (static_cast<std::size_t>(in.gcount()) != bytes.size())
-    return makeError(ErrorKind::Unavailable, file.string() + ": read " + std::to_string(in.gcount()) + " of " +
-                                                 std::to_string(bytes.size()) + " bytes");
+    return makeError(ErrorKind::Unavailable, file.string() + ": read " + std::to_string(in.gcount()) +
+                                                 " of " + std::to_string(bytes.size()) + " bytes");
   auto frame = decodeImage(bytes, limits);
   if (!frame) return makeError(frame.error().kind, file.string() + ": " + frame.error().message);
   return frame;
@@ -264,6 +284,8 @@ Result<Frame> ImageFilesSource::next() {
   return loadImageFile(current_, limits_);
 }
 
-std::string ImageFilesSource::describe() const { return description_; }
+std::string ImageFilesSource::describe() const {
+  return description_;
+}
 
 }  // namespace wms::handheld

@@ -23,7 +23,9 @@ int xioctl(int fd, unsigned long request, void* arg) {
   return r;
 }
 
-std::string errnoText(int err) { return std::strerror(err); }
+std::string errnoText(int err) {
+  return std::strerror(err);
+}
 
 class UniqueFd {
  public:
@@ -101,12 +103,14 @@ Result<std::unique_ptr<V4l2Camera>> V4l2Camera::open(const CameraOptions& option
   s->timeout = options.frameTimeout;
   if (options.buffers < 1 || options.buffers > 32)
     return s->fail(ErrorKind::Invalid, "buffer count " + std::to_string(options.buffers) + " is not 1-32");
-  if (auto st = checkFrameSize(options.width, options.height); !st) return s->fail(st.error().kind, st.error().message);
+  if (auto st = checkFrameSize(options.width, options.height); !st)
+    return s->fail(st.error().kind, st.error().message);
 
   int fd = ::open(s->device.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;
-    if (err == ENOENT || err == ENODEV || err == ENXIO) return s->fail(ErrorKind::NotFound, "no such camera device");
+    if (err == ENOENT || err == ENODEV || err == ENXIO)
+      return s->fail(ErrorKind::NotFound, "no such camera device");
     return s->fail(ErrorKind::Unavailable, "cannot open: " + errnoText(err));
   }
   s->fd = UniqueFd(fd);
@@ -161,9 +165,11 @@ Result<std::unique_ptr<V4l2Camera>> V4l2Camera::open(const CameraOptions& option
     if (xioctl(fd, VIDIOC_QUERYBUF, &buf) < 0)
       return s->fail(ErrorKind::Unavailable, "VIDIOC_QUERYBUF: " + errnoText(errno));
     void* addr = ::mmap(nullptr, buf.length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, buf.m.offset);
-    if (addr == MAP_FAILED) return s->fail(ErrorKind::Unavailable, "mmap of buffer failed: " + errnoText(errno));
+    if (addr == MAP_FAILED)
+      return s->fail(ErrorKind::Unavailable, "mmap of buffer failed: " + errnoText(errno));
     s->buffers.emplace_back(addr, buf.length);
-    if (xioctl(fd, VIDIOC_QBUF, &buf) < 0) return s->fail(ErrorKind::Unavailable, "VIDIOC_QBUF: " + errnoText(errno));
+    if (xioctl(fd, VIDIOC_QBUF, &buf) < 0)
+      return s->fail(ErrorKind::Unavailable, "VIDIOC_QBUF: " + errnoText(errno));
   }
 
   v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -182,21 +188,25 @@ Result<Frame> V4l2Camera::next() {
   if (r < 0) return s.fail(ErrorKind::Unavailable, "poll: " + errnoText(errno));
   if (r == 0)
     return s.fail(ErrorKind::Unavailable, "no frame within " + std::to_string(s.timeout.count()) + " ms");
-  if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) return s.fail(ErrorKind::Unavailable, "device error (unplugged?)");
+  if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL))
+    return s.fail(ErrorKind::Unavailable, "device error (unplugged?)");
 
   v4l2_buffer buf{};
   buf.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
   buf.memory = V4L2_MEMORY_MMAP;
-  if (xioctl(s.fd.get(), VIDIOC_DQBUF, &buf) < 0) return s.fail(ErrorKind::Unavailable, "VIDIOC_DQBUF: " + errnoText(errno));
-  if (buf.index >= s.buffers.size()) return s.fail(ErrorKind::Malformed, "driver returned an unknown buffer index");
+  if (xioctl(s.fd.get(), VIDIOC_DQBUF, &buf) < 0)
+    return s.fail(ErrorKind::Unavailable, "VIDIOC_DQBUF: " + errnoText(errno));
+  if (buf.index >= s.buffers.size())
+    return s.fail(ErrorKind::Malformed, "driver returned an unknown buffer index");
 
   const Mapping& m = s.buffers[buf.index];
   std::size_t used = std::min<std::size_t>(buf.bytesused ? buf.bytesused : m.size(), m.size());
   std::span<const std::uint8_t> data(m.data(), used);
   auto frame = s.format == CameraPixelFormat::Grey ? greyToFrame(data, s.width, s.height, s.bytesPerLine)
-                                                    : yuyvToFrame(data, s.width, s.height, s.bytesPerLine);
+                                                   : yuyvToFrame(data, s.width, s.height, s.bytesPerLine);
   // Give the buffer back whatever the conversion said: the frame owns a copy.
-  if (xioctl(s.fd.get(), VIDIOC_QBUF, &buf) < 0) return s.fail(ErrorKind::Unavailable, "VIDIOC_QBUF: " + errnoText(errno));
+  if (xioctl(s.fd.get(), VIDIOC_QBUF, &buf) < 0)
+    return s.fail(ErrorKind::Unavailable, "VIDIOC_QBUF: " + errnoText(errno));
   if (!frame) return s.fail(ErrorKind::Malformed, frame.error().message);
   return frame;
 }
@@ -206,8 +216,14 @@ std::string V4l2Camera::describe() const {
          (state_->format == CameraPixelFormat::Grey ? "GREY" : "YUYV");
 }
 
-int V4l2Camera::width() const noexcept { return state_->width; }
-int V4l2Camera::height() const noexcept { return state_->height; }
-CameraPixelFormat V4l2Camera::pixelFormat() const noexcept { return state_->format; }
+int V4l2Camera::width() const noexcept {
+  return state_->width;
+}
+int V4l2Camera::height() const noexcept {
+  return state_->height;
+}
+CameraPixelFormat V4l2Camera::pixelFormat() const noexcept {
+  return state_->format;
+}
 
 }  // namespace wms::handheld

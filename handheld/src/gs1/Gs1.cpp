@@ -25,50 +25,48 @@ struct AiSpec {
 // The AIs a warehouse meets. Families whose last digit is a parameter
 // (31xx-36xx measures, 392x price) are matched by prefix in lookup().
 constexpr std::array<AiSpec, 36> kSpecs{{
-    {"00", 18, 18, Chars::Numeric, Check::Mod10, true},    // SSCC
-    {"01", 14, 14, Chars::Numeric, Check::Mod10, true},    // GTIN
-    {"02", 14, 14, Chars::Numeric, Check::Mod10, true},    // GTIN of contained items
-    {"10", 1, 20, Chars::Alnum, Check::None, false},       // batch/lot
-    {"11", 6, 6, Chars::Numeric, Check::Date, true},       // production date
-    {"12", 6, 6, Chars::Numeric, Check::Date, true},       // due date
-    {"13", 6, 6, Chars::Numeric, Check::Date, true},       // packaging date
-    {"15", 6, 6, Chars::Numeric, Check::Date, true},       // best before
-    {"16", 6, 6, Chars::Numeric, Check::Date, true},       // sell by
-    {"17", 6, 6, Chars::Numeric, Check::Date, true},       // expiry
-    {"20", 2, 2, Chars::Numeric, Check::None, true},       // variant
-    {"21", 1, 20, Chars::Alnum, Check::None, false},       // serial
-    {"22", 1, 20, Chars::Alnum, Check::None, false},       // consumer product variant
-    {"30", 1, 8, Chars::Numeric, Check::None, false},      // variable count
-    {"37", 1, 8, Chars::Numeric, Check::None, false},      // count of trade items
-    {"240", 1, 30, Chars::Alnum, Check::None, false},      // additional product id
-    {"241", 1, 30, Chars::Alnum, Check::None, false},      // customer part number
-    {"250", 1, 30, Chars::Alnum, Check::None, false},      // secondary serial
-    {"400", 1, 30, Chars::Alnum, Check::None, false},      // customer's order number
-    {"401", 1, 30, Chars::Alnum, Check::None, false},      // consignment number
-    {"410", 13, 13, Chars::Numeric, Check::Mod10, true},   // ship to GLN
-    {"411", 13, 13, Chars::Numeric, Check::Mod10, true},   // bill to GLN
-    {"412", 13, 13, Chars::Numeric, Check::Mod10, true},   // purchased from GLN
-    {"413", 13, 13, Chars::Numeric, Check::Mod10, true},   // ship for GLN
-    {"414", 13, 13, Chars::Numeric, Check::Mod10, true},   // physical location GLN
-    {"415", 13, 13, Chars::Numeric, Check::Mod10, true},   // invoicing party GLN
-    {"420", 1, 20, Chars::Alnum, Check::None, false},      // ship-to postal code
-    {"91", 1, 90, Chars::Alnum, Check::None, false},       // company internal
-    {"92", 1, 90, Chars::Alnum, Check::None, false},
-    {"93", 1, 90, Chars::Alnum, Check::None, false},
-    {"94", 1, 90, Chars::Alnum, Check::None, false},
-    {"95", 1, 90, Chars::Alnum, Check::None, false},
-    {"96", 1, 90, Chars::Alnum, Check::None, false},
-    {"97", 1, 90, Chars::Alnum, Check::None, false},
-    {"98", 1, 90, Chars::Alnum, Check::None, false},
-    {"99", 1, 90, Chars::Alnum, Check::None, false},
+    {"00", 18, 18, Chars::Numeric, Check::Mod10, true},   // SSCC
+    {"01", 14, 14, Chars::Numeric, Check::Mod10, true},   // GTIN
+    {"02", 14, 14, Chars::Numeric, Check::Mod10, true},   // GTIN of contained items
+    {"10", 1, 20, Chars::Alnum, Check::None, false},      // batch/lot
+    {"11", 6, 6, Chars::Numeric, Check::Date, true},      // production date
+    {"12", 6, 6, Chars::Numeric, Check::Date, true},      // due date
+    {"13", 6, 6, Chars::Numeric, Check::Date, true},      // packaging date
+    {"15", 6, 6, Chars::Numeric, Check::Date, true},      // best before
+    {"16", 6, 6, Chars::Numeric, Check::Date, true},      // sell by
+    {"17", 6, 6, Chars::Numeric, Check::Date, true},      // expiry
+    {"20", 2, 2, Chars::Numeric, Check::None, true},      // variant
+    {"21", 1, 20, Chars::Alnum, Check::None, false},      // serial
+    {"22", 1, 20, Chars::Alnum, Check::None, false},      // consumer product variant
+    {"30", 1, 8, Chars::Numeric, Check::None, false},     // variable count
+    {"37", 1, 8, Chars::Numeric, Check::None, false},     // count of trade items
+    {"240", 1, 30, Chars::Alnum, Check::None, false},     // additional product id
+    {"241", 1, 30, Chars::Alnum, Check::None, false},     // customer part number
+    {"250", 1, 30, Chars::Alnum, Check::None, false},     // secondary serial
+    {"400", 1, 30, Chars::Alnum, Check::None, false},     // customer's order number
+    {"401", 1, 30, Chars::Alnum, Check::None, false},     // consignment number
+    {"410", 13, 13, Chars::Numeric, Check::Mod10, true},  // ship to GLN
+    {"411", 13, 13, Chars::Numeric, Check::Mod10, true},  // bill to GLN
+    {"412", 13, 13, Chars::Numeric, Check::Mod10, true},  // purchased from GLN
+    {"413", 13, 13, Chars::Numeric, Check::Mod10, true},  // ship for GLN
+    {"414", 13, 13, Chars::Numeric, Check::Mod10, true},  // physical location GLN
+    {"415", 13, 13, Chars::Numeric, Check::Mod10, true},  // invoicing party GLN
+    {"420", 1, 20, Chars::Alnum, Check::None, false},     // ship-to postal code
+    {"91", 1, 90, Chars::Alnum, Check::None, false},      // company internal
+    {"92", 1, 90, Chars::Alnum, Check::None, false},     {"93", 1, 90, Chars::Alnum, Check::None, false},
+    {"94", 1, 90, Chars::Alnum, Check::None, false},     {"95", 1, 90, Chars::Alnum, Check::None, false},
+    {"96", 1, 90, Chars::Alnum, Check::None, false},     {"97", 1, 90, Chars::Alnum, Check::None, false},
+    {"98", 1, 90, Chars::Alnum, Check::None, false},     {"99", 1, 90, Chars::Alnum, Check::None, false},
 }};
 constexpr AiSpec kMeasure{"31-36", 6, 6, Chars::Numeric, Check::Decimal, true};  // 31xx-36xx
-constexpr AiSpec kPrice{"392", 1, 15, Chars::Numeric, Check::Price, false};       // 392x
+constexpr AiSpec kPrice{"392", 1, 15, Chars::Numeric, Check::Price, false};      // 392x
 // An AI outside the table whose length is known from its prefix: kept as text.
 constexpr AiSpec kUnknownFixed2{"?", 0, 0, Chars::Alnum, Check::None, true};
 constexpr AiSpec kUnknownVariable{"?", 1, 90, Chars::Alnum, Check::None, false};
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // How many digits an AI has, from its first two (GS1 General Specifications,
 // the AI table is prefix-free); 0 for prefixes that are not assigned.
@@ -119,7 +117,9 @@ std::string clip(std::string_view s) {
   return std::string(s.substr(0, 24)) + "...";
 }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 int daysIn(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && isLeap(y) ? 29 : kDays[m - 1];
@@ -184,11 +184,15 @@ class Gs1Parser {
         return malformed("expected an AI (digits) at byte " + std::to_string(pos) + ", found " +
                          printable(isDigit(s[pos]) ? s[pos + 1] : s[pos]));
       int len = aiLength(s[pos], s[pos + 1]);
-      if (len == 0) return malformed("unknown AI starting '" + std::string(s.substr(pos, 2)) + "' at byte " + std::to_string(pos));
-      if (pos + static_cast<std::size_t>(len) > s.size()) return malformed("data ends inside an AI at byte " + std::to_string(pos));
+      if (len == 0)
+        return malformed("unknown AI starting '" + std::string(s.substr(pos, 2)) + "' at byte " +
+                         std::to_string(pos));
+      if (pos + static_cast<std::size_t>(len) > s.size())
+        return malformed("data ends inside an AI at byte " + std::to_string(pos));
       for (int i = 2; i < len; ++i)
         if (!isDigit(s[pos + static_cast<std::size_t>(i)]))
-          return malformed("AI at byte " + std::to_string(pos) + " has a non-digit " + printable(s[pos + static_cast<std::size_t>(i)]));
+          return malformed("AI at byte " + std::to_string(pos) + " has a non-digit " +
+                           printable(s[pos + static_cast<std::size_t>(i)]));
       std::string_view ai = s.substr(pos, static_cast<std::size_t>(len));
       pos += static_cast<std::size_t>(len);
       const AiSpec& spec = specFor(ai);
@@ -199,7 +203,8 @@ class Gs1Parser {
         while (avail < n && pos + avail < s.size() && s[pos + avail] != kGS) ++avail;
         if (avail < n)
           return malformed("AI " + std::string(ai) + " needs " + std::to_string(n) + " characters, got " +
-                           std::to_string(avail) + (pos + avail < s.size() ? " before a GS separator" : " before the end"));
+                           std::to_string(avail) +
+                           (pos + avail < s.size() ? " before a GS separator" : " before the end"));
         value = s.substr(pos, n);
         pos += n;
       } else {
@@ -209,7 +214,8 @@ class Gs1Parser {
         pos = end;
         if (static_cast<int>(value.size()) > spec.maxLen)
           return invalid("AI " + std::string(ai) + " value is " + std::to_string(value.size()) +
-                         " characters, at most " + std::to_string(spec.maxLen) + " allowed (missing GS separator?)");
+                         " characters, at most " + std::to_string(spec.maxLen) +
+                         " allowed (missing GS separator?)");
       }
       if (auto st = add(ai, value, spec); !st) return st.error();
     }
@@ -223,7 +229,8 @@ class Gs1Parser {
       if (s[pos] != '(' || close == std::string_view::npos)
         return malformed("expected '(AI)' at byte " + std::to_string(pos));
       std::string_view ai = s.substr(pos + 1, close - pos - 1);
-      if (!isAi(ai)) return malformed("'(" + clip(ai) + ")' at byte " + std::to_string(pos) + " is not a GS1 AI");
+      if (!isAi(ai))
+        return malformed("'(" + clip(ai) + ")' at byte " + std::to_string(pos) + " is not a GS1 AI");
       pos = close + 1;
       std::size_t end = pos;
       while (end < s.size() && !(s[end] == '(' && startsAi(s, end))) ++end;
@@ -234,8 +241,8 @@ class Gs1Parser {
         return invalid("AI " + std::string(ai) + " needs " + std::to_string(fixedLength(ai, spec)) +
                        " characters, got " + std::to_string(value.size()));
       if (!spec.fixed && static_cast<int>(value.size()) > spec.maxLen)
-        return invalid("AI " + std::string(ai) + " value is " + std::to_string(value.size()) + " characters, at most " +
-                       std::to_string(spec.maxLen) + " allowed");
+        return invalid("AI " + std::string(ai) + " value is " + std::to_string(value.size()) +
+                       " characters, at most " + std::to_string(spec.maxLen) + " allowed");
       if (auto st = add(ai, value, spec); !st) return st.error();
     }
     return finish();
@@ -268,12 +275,15 @@ class Gs1Parser {
     for (std::size_t i = 0; i < value.size(); ++i) {
       char c = value[i];
       if (spec.chars == Chars::Numeric ? !isDigit(c) : !isGs1Char82(c))
-        return malformed("AI " + name + " value has " + printable(c) + " at position " + std::to_string(i + 1) + ", " +
-                         (spec.chars == Chars::Numeric ? "expected a digit" : "not in the GS1 character set"));
+        return malformed(
+            "AI " + name + " value has " + printable(c) + " at position " + std::to_string(i + 1) + ", " +
+            (spec.chars == Chars::Numeric ? "expected a digit" : "not in the GS1 character set"));
     }
-    Gs1Element e{name, std::string(value), std::nullopt, std::nullopt, &spec != &kUnknownFixed2 && &spec != &kUnknownVariable};
+    Gs1Element e{name, std::string(value), std::nullopt, std::nullopt,
+                 &spec != &kUnknownFixed2 && &spec != &kUnknownVariable};
     switch (spec.check) {
-      case Check::None: break;
+      case Check::None:
+        break;
       case Check::Mod10: {
         int expected = gs1CheckDigit(value.substr(0, value.size() - 1));
         if (expected != value.back() - '0')
@@ -284,13 +294,14 @@ class Gs1Parser {
       case Check::Date: {
         int yy = num(value.substr(0, 2)), mm = num(value.substr(2, 2)), dd = num(value.substr(4, 2));
         if (mm < 1 || mm > 12)
-          return invalid("AI " + name + " date " + std::string(value) + ": month " + std::string(value.substr(2, 2)) +
-                         " is not 01-12");
+          return invalid("AI " + name + " date " + std::string(value) + ": month " +
+                         std::string(value.substr(2, 2)) + " is not 01-12");
         int year = resolveYear(yy, options_.referenceYear);
         int last = daysIn(year, mm);
         if (dd > last)
-          return invalid("AI " + name + " date " + std::string(value) + ": day " + std::string(value.substr(4, 2)) +
-                         " does not exist in " + std::to_string(year) + "-" + std::string(value.substr(2, 2)));
+          return invalid("AI " + name + " date " + std::string(value) + ": day " +
+                         std::string(value.substr(4, 2)) + " does not exist in " + std::to_string(year) +
+                         "-" + std::string(value.substr(2, 2)));
         e.date = Gs1Date{year, mm, dd == 0 ? last : dd, dd == 0};
         break;
       }
@@ -298,7 +309,8 @@ class Gs1Parser {
       case Check::Price: {
         int decimals = ai[3] - '0';
         if (spec.check == Check::Decimal && decimals > 5)
-          return invalid("AI " + name + ": decimal point position " + std::to_string(decimals) + " is not 0-5");
+          return invalid("AI " + name + ": decimal point position " + std::to_string(decimals) +
+                         " is not 0-5");
         double v = 0;
         for (char c : value) v = v * 10 + (c - '0');
         e.number = v / std::pow(10.0, decimals);
@@ -308,8 +320,8 @@ class Gs1Parser {
     for (const auto& other : data_.elements_) {
       if (other.ai != name) continue;
       if (other.value != e.value)
-        return invalid("AI " + name + " appears twice with different values ('" + clip(other.value) + "' and '" +
-                       clip(e.value) + "')");
+        return invalid("AI " + name + " appears twice with different values ('" + clip(other.value) +
+                       "' and '" + clip(e.value) + "')");
       return {};  // an identical repeat adds nothing
     }
     data_.elements_.push_back(std::move(e));
@@ -321,7 +333,9 @@ class Gs1Parser {
     return std::move(data_);
   }
 
-  static Error malformed(std::string m) { return makeError(ErrorKind::Malformed, "GS1 data: " + std::move(m)); }
+  static Error malformed(std::string m) {
+    return makeError(ErrorKind::Malformed, "GS1 data: " + std::move(m));
+  }
   static Error invalid(std::string m) { return makeError(ErrorKind::Invalid, "GS1 data: " + std::move(m)); }
 
   Gs1ParseOptions options_;
@@ -330,12 +344,13 @@ class Gs1Parser {
 
 Result<Gs1Data> parseGs1(std::string_view text, const Gs1ParseOptions& options) {
   if (text.size() > kMaxGs1Length)
-    return makeError(ErrorKind::TooLarge, "GS1 data: " + std::to_string(text.size()) + " characters, more than " +
-                                              std::to_string(kMaxGs1Length));
+    return makeError(ErrorKind::TooLarge, "GS1 data: " + std::to_string(text.size()) +
+                                              " characters, more than " + std::to_string(kMaxGs1Length));
   if (text.size() >= 3 && text[0] == ']') {
     std::string_view id = text.substr(0, 3);
     if (id != "]C1" && id != "]e0" && id != "]d2" && id != "]Q3" && id != "]J1")
-      return makeError(ErrorKind::Malformed, "GS1 data: symbology identifier " + std::string(id) + " does not mark GS1 data");
+      return makeError(ErrorKind::Malformed,
+                       "GS1 data: symbology identifier " + std::string(id) + " does not mark GS1 data");
     text.remove_prefix(3);
   }
   if (!text.empty() && text[0] == kGS) text.remove_prefix(1);  // a leading FNC1 some scan engines pass on
@@ -346,9 +361,10 @@ Result<Gs1Data> parseGs1(std::string_view text, const Gs1ParseOptions& options) 
 
 Result<Gs1Data> parseGs1(const Barcode& barcode, const Gs1ParseOptions& options) {
   if (!barcode.isGs1())
-    return makeError(ErrorKind::Invalid, std::string(formatName(barcode.format)) + " barcode" +
-                                             (barcode.symbology.empty() ? "" : " (" + barcode.symbology + ")") +
-                                             " does not carry GS1 data");
+    return makeError(ErrorKind::Invalid,
+                     std::string(formatName(barcode.format)) + " barcode" +
+                         (barcode.symbology.empty() ? "" : " (" + barcode.symbology + ")") +
+                         " does not carry GS1 data");
   // ZXing reports a GS1 DataBar Omnidirectional as the bare GTIN-14.
   if (barcode.format == BarcodeFormat::DataBar && barcode.text.size() == 14 &&
       std::all_of(barcode.text.begin(), barcode.text.end(), isDigit))
@@ -369,10 +385,18 @@ std::optional<std::string> valueOf(const Gs1Data& d, std::string_view ai) {
 }
 }  // namespace
 
-std::optional<std::string> Gs1Data::gtin() const { return valueOf(*this, "01"); }
-std::optional<std::string> Gs1Data::lot() const { return valueOf(*this, "10"); }
-std::optional<std::string> Gs1Data::serial() const { return valueOf(*this, "21"); }
-std::optional<std::string> Gs1Data::sscc() const { return valueOf(*this, "00"); }
+std::optional<std::string> Gs1Data::gtin() const {
+  return valueOf(*this, "01");
+}
+std::optional<std::string> Gs1Data::lot() const {
+  return valueOf(*this, "10");
+}
+std::optional<std::string> Gs1Data::serial() const {
+  return valueOf(*this, "21");
+}
+std::optional<std::string> Gs1Data::sscc() const {
+  return valueOf(*this, "00");
+}
 std::optional<Gs1Date> Gs1Data::expiry() const {
   const auto* e = find("17");
   return e ? e->date : std::nullopt;

@@ -11,8 +11,10 @@ bool allDigits(std::string_view s) {
 }
 
 std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -30,15 +32,16 @@ std::string listed(const std::vector<std::string>& codes) {
 }
 
 Error wrongKind(const Barcode& b, ScanTarget target) {
-  return makeError(ErrorKind::Invalid, std::string("scanned ") + formatName(b.format) + " barcode " + shown(b.text) +
-                                           " where " +
+  return makeError(ErrorKind::Invalid, std::string("scanned ") + formatName(b.format) + " barcode " +
+                                           shown(b.text) + " where " +
                                            (target == ScanTarget::Item       ? "an item barcode"
                                             : target == ScanTarget::Location ? "a location label"
                                                                              : "a tote label") +
                                            " is expected (" + formatsFor(target).toString() + ")");
 }
 
-Result<ScanMatch> matchLabel(const Barcode& b, const ScanExpectation& expected, const Gs1ParseOptions& options) {
+Result<ScanMatch> matchLabel(const Barcode& b, const ScanExpectation& expected,
+                             const Gs1ParseOptions& options) {
   ScanMatch m{b, {}, std::nullopt, std::nullopt};
   std::string_view want = trimmed(expected.code);
   if (want.empty()) throw std::invalid_argument("matchScan: expected location/tote code is empty");
@@ -60,7 +63,8 @@ Result<ScanMatch> matchLabel(const Barcode& b, const ScanExpectation& expected, 
                                             ", expected " + shown(want));
 }
 
-Result<ScanMatch> matchItem(const Barcode& b, const ScanExpectation& expected, const Gs1ParseOptions& options) {
+Result<ScanMatch> matchItem(const Barcode& b, const ScanExpectation& expected,
+                            const Gs1ParseOptions& options) {
   ScanMatch m{b, {}, std::nullopt, std::nullopt};
   if (b.isGs1()) {
     auto gs1 = parseGs1(b, options);
@@ -94,7 +98,8 @@ Result<ScanMatch> matchItem(const Barcode& b, const ScanExpectation& expected, c
 }  // namespace
 
 Result<std::string> normalizeGtin(std::string_view digits) {
-  if (!allDigits(digits)) return makeError(ErrorKind::Invalid, "GTIN '" + shown(digits) + "' has a non-digit");
+  if (!allDigits(digits))
+    return makeError(ErrorKind::Invalid, "GTIN '" + shown(digits) + "' has a non-digit");
   std::size_t n = digits.size();
   if (n != 8 && n != 12 && n != 13 && n != 14)
     return makeError(ErrorKind::Invalid, "GTIN '" + shown(digits) + "' has " + std::to_string(n) +
@@ -110,20 +115,31 @@ Result<std::string> expandUpcE(std::string_view e) {
   if (e.size() != 8 || !allDigits(e))
     return makeError(ErrorKind::Invalid, "UPC-E '" + shown(e) + "' is not 8 digits");
   if (e[0] != '0' && e[0] != '1')
-    return makeError(ErrorKind::Invalid, "UPC-E " + std::string(e) + " has number system " + e[0] + ", expected 0 or 1");
+    return makeError(ErrorKind::Invalid,
+                     "UPC-E " + std::string(e) + " has number system " + e[0] + ", expected 0 or 1");
   std::string d(e.substr(1, 6));
   std::string body;
   switch (d[5]) {
-    case '0': case '1': case '2': body = d.substr(0, 2) + d[5] + "0000" + d.substr(2, 3); break;
-    case '3': body = d.substr(0, 3) + "00000" + d.substr(3, 2); break;
-    case '4': body = d.substr(0, 4) + "00000" + d[4]; break;
-    default: body = d.substr(0, 5) + "0000" + d[5]; break;
+    case '0':
+    case '1':
+    case '2':
+      body = d.substr(0, 2) + d[5] + "0000" + d.substr(2, 3);
+      break;
+    case '3':
+      body = d.substr(0, 3) + "00000" + d.substr(3, 2);
+      break;
+    case '4':
+      body = d.substr(0, 4) + "00000" + d[4];
+      break;
+    default:
+      body = d.substr(0, 5) + "0000" + d[5];
+      break;
   }
   std::string upca = std::string(1, e[0]) + body + e[7];
   int expected = gs1CheckDigit(std::string_view(upca).substr(0, 11));
   if (expected != upca.back() - '0')
-    return makeError(ErrorKind::Invalid, "UPC-E " + std::string(e) + " check digit is " + e[7] + ", expected " +
-                                             std::to_string(expected));
+    return makeError(ErrorKind::Invalid, "UPC-E " + std::string(e) + " check digit is " + e[7] +
+                                             ", expected " + std::to_string(expected));
   return upca;
 }
 
@@ -137,7 +153,8 @@ Result<std::optional<std::string>> gtinOf(const Barcode& b, const Gs1ParseOption
   switch (b.format) {
     case BarcodeFormat::Ean8:
     case BarcodeFormat::Ean13:
-    case BarcodeFormat::UpcA: return fromDigits(b.text);
+    case BarcodeFormat::UpcA:
+      return fromDigits(b.text);
     case BarcodeFormat::UpcE: {
       auto a = expandUpcE(b.text);
       if (!a) return a.error();
@@ -147,7 +164,8 @@ Result<std::optional<std::string>> gtinOf(const Barcode& b, const Gs1ParseOption
       // Only ITF-14 carries a GTIN; other ITF lengths are internal codes.
       if (b.text.size() == 14 && allDigits(b.text)) return fromDigits(b.text);
       return std::optional<std::string>();
-    default: break;
+    default:
+      break;
   }
   if (!b.isGs1()) return std::optional<std::string>();
   auto gs1 = parseGs1(b, options);
@@ -155,7 +173,8 @@ Result<std::optional<std::string>> gtinOf(const Barcode& b, const Gs1ParseOption
   return gs1->gtin();
 }
 
-Result<ScanMatch> matchScan(const Barcode& barcode, const ScanExpectation& expected, const Gs1ParseOptions& options) {
+Result<ScanMatch> matchScan(const Barcode& barcode, const ScanExpectation& expected,
+                            const Gs1ParseOptions& options) {
   if (!formatsFor(expected.target).contains(barcode.format)) return wrongKind(barcode, expected.target);
   if (expected.target == ScanTarget::Item) return matchItem(barcode, expected, options);
   return matchLabel(barcode, expected, options);

@@ -48,7 +48,10 @@ class FormatSet {
 
   bool contains(BarcodeFormat f) const noexcept { return (bits_ & bit(f)) != 0; }
   bool empty() const noexcept { return bits_ == 0; }
-  FormatSet& add(BarcodeFormat f) noexcept { bits_ |= bit(f); return *this; }
+  FormatSet& add(BarcodeFormat f) noexcept {
+    bits_ |= bit(f);
+    return *this;
+  }
   FormatSet operator|(FormatSet o) const noexcept { return FormatSet(bits_ | o.bits_); }
   FormatSet operator&(FormatSet o) const noexcept { return FormatSet(bits_ & o.bits_); }
   std::uint32_t bits() const noexcept { return bits_; }
@@ -77,8 +80,8 @@ FormatSet formatsFor(ScanTarget target) noexcept;
 // One barcode found in a frame or read by a scan engine.
 struct Barcode {
   BarcodeFormat format = BarcodeFormat::Code128;
-  std::string text;        // the content as UTF-8, as the decoder returned it
-  std::string symbology;   // AIM symbology identifier, e.g. "]C1"; may be empty
+  std::string text;       // the content as UTF-8, as the decoder returned it
+  std::string symbology;  // AIM symbology identifier, e.g. "]C1"; may be empty
   // Corners in frame pixels (top-left, top-right, bottom-right, bottom-left,
   // x then y); all zero for scan-engine reads.
   std::array<int, 8> corners{};

@@ -4,12 +4,13 @@
 //
 // Why a process: Debian's ZXing 1.4.0 aborts through an internal assert on
 // some frames (GS1 DataBar, labels with several Code 128s; see
-// docs/handheld.md). The Decoder forks a long-lived worker on first use and
-// sends it each frame over a socket. If the worker dies (abort, segfault) or
-// is stuck longer than `timeout`, the Decoder logs it, starts a fresh worker
-// and retries the frame from the pass that failed, with settings that do not
-// reach the assert; the frame still decodes. After `maxCrashesPerFrame`
-// failures on one frame it gives up on that frame with an Error.
+// docs/handheld.md). The Decoder forks a long-lived worker on first use;
+// each frame goes to it through shared memory, with a small request on a
+// socket. If the worker dies (abort, segfault) or is stuck longer than
+// `timeout`, the Decoder logs it, starts a fresh worker and retries the
+// frame from the pass that failed, with settings that do not reach the
+// assert; the frame still decodes. After `maxCrashesPerFrame` failures on
+// one frame it gives up on that frame with an Error.
 //
 // Speed: `formats` narrows the search to what the step expects (see
 // formatsFor()); the worker tries the regions that look like barcodes first,
@@ -19,7 +20,10 @@
 // Threading: a Decoder is used by one thread at a time (it owns one worker
 // and one socket). Use one Decoder per thread. It forks the calling process:
 // construct it (or call start()) early, before other threads hold locks.
-// Ownership: the worker is stopped and reaped by the destructor.
+// The worker is tied to the thread that started it (it is killed if that
+// thread exits; the next decode then starts another).
+// Ownership: the worker is stopped and reaped by the destructor; a
+// moved-from Decoder may only be destroyed or assigned to.
 #pragma once
 
 #include <chrono>

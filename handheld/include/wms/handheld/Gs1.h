@@ -36,8 +36,8 @@ struct Gs1Date {
 };
 
 struct Gs1Element {
-  std::string ai;     // "01", "3103", "91"
-  std::string value;  // as encoded, e.g. "001750" for 3103
+  std::string ai;               // "01", "3103", "91"
+  std::string value;            // as encoded, e.g. "001750" for 3103
   std::optional<Gs1Date> date;  // for date AIs (11, 12, 13, 15, 16, 17)
   // For measure and price AIs (31xx-36xx, 392x): the value with the implied
   // decimal point applied, e.g. 1.750 for (3103)001750.

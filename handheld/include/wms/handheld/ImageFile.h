@@ -20,8 +20,8 @@
 namespace wms::handheld {
 
 struct ImageLimits {
-  std::size_t maxFileBytes = 64u << 20;    // larger files are refused unread
-  std::int64_t maxPixels = 16'000'000;     // width * height, checked from the header
+  std::size_t maxFileBytes = 64u << 20;  // larger files are refused unread
+  std::int64_t maxPixels = 16'000'000;   // width * height, checked from the header
 };
 
 // Decodes an image held in memory. Errors: Malformed (unknown signature,

@@ -21,8 +21,8 @@
 namespace wms::handheld {
 
 struct EngineScan {
-  std::string text;       // the data, without the symbology identifier
-  std::string symbology;  // AIM identifier such as "]C1", or empty if the engine sent none
+  std::string text;                          // the data, without the symbology identifier
+  std::string symbology;                     // AIM identifier such as "]C1", or empty if the engine sent none
   std::chrono::system_clock::time_point at;  // when the trigger read it
   friend bool operator==(const EngineScan&, const EngineScan&) = default;
 };

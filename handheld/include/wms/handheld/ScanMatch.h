@@ -30,10 +30,10 @@ struct ScanExpectation {
 };
 
 struct ScanMatch {
-  Barcode barcode;              // the barcode that matched
-  std::string matched;          // the expected code or registered barcode it matched
-  std::optional<std::string> gtin;   // GTIN-14 of an item scan, if it has one
-  std::optional<Gs1Data> gs1;        // parsed GS1 data, when the barcode carries it
+  Barcode barcode;                  // the barcode that matched
+  std::string matched;              // the expected code or registered barcode it matched
+  std::optional<std::string> gtin;  // GTIN-14 of an item scan, if it has one
+  std::optional<Gs1Data> gs1;       // parsed GS1 data, when the barcode carries it
 };
 
 // Checks one barcode. Errors: Invalid when the barcode is of a kind the step

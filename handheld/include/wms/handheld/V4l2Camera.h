@@ -23,9 +23,9 @@ enum class CameraPixelFormat { Grey, Yuyv };
 
 struct CameraOptions {
   std::filesystem::path device = "/dev/video0";
-  int width = 1280;    // requested; the driver may pick the nearest it has
+  int width = 1280;  // requested; the driver may pick the nearest it has
   int height = 720;
-  int buffers = 4;     // mmap buffers to request (the driver may adjust)
+  int buffers = 4;                               // mmap buffers to request (the driver may adjust)
   std::chrono::milliseconds frameTimeout{2000};  // next() gives up after this
 };
 

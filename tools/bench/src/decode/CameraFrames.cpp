@@ -48,7 +48,8 @@ void gaussianBlur(std::vector<double>& img, int w, int h, double sigma) {
   int radius = static_cast<int>(std::ceil(3 * sigma));
   std::vector<double> k(static_cast<std::size_t>(2 * radius + 1));
   double sum = 0;
-  for (int i = -radius; i <= radius; ++i) sum += k[static_cast<std::size_t>(i + radius)] = std::exp(-i * i / (2 * sigma * sigma));
+  for (int i = -radius; i <= radius; ++i)
+    sum += k[static_cast<std::size_t>(i + radius)] = std::exp(-i * i / (2 * sigma * sigma));
   for (auto& v : k) v /= sum;
   std::vector<double> tmp(img.size());
   auto at = [](int v, int n) { return std::clamp(v, 0, n - 1); };
@@ -101,8 +102,8 @@ CameraFrame makeCameraFrame(const GreyImage& symbol, bool matrix, std::uint64_t 
   double cy = kFrameHeight / 2.0 + uniform(-1, 1) * std::min(roomY, 0.1 * kFrameHeight);
 
   // Corners of the symbol in the frame: rotate, then pull each corner a bit.
-  std::array<double, 8> src = {0, 0, double(symbol.width), 0, double(symbol.width), double(symbol.height), 0,
-                               double(symbol.height)};
+  std::array<double, 8> src = {
+      0, 0, double(symbol.width), 0, double(symbol.width), double(symbol.height), 0, double(symbol.height)};
   std::array<double, 8> dst{};
   double extent = std::max(symbolW, symbolH);
   for (int i = 0; i < 4; ++i) {
@@ -127,7 +128,7 @@ CameraFrame makeCameraFrame(const GreyImage& symbol, bool matrix, std::uint64_t 
   // Background: a darker or lighter desk/shelf with slow texture and clutter.
   double bgLevel = uniform(40, 200);
   std::array<double, 6> waves{uniform(0.005, 0.03), uniform(0.005, 0.03), uniform(0, 6.3),
-                              uniform(0.01, 0.05), uniform(0.01, 0.05), uniform(0, 6.3)};
+                              uniform(0.01, 0.05),  uniform(0.01, 0.05),  uniform(0, 6.3)};
   std::vector<double> img(static_cast<std::size_t>(kFrameWidth * kFrameHeight));
   double margin = 8 * kSourceModulePixels;  // label paper beyond the quiet zone
   for (int y = 0; y < kFrameHeight; ++y) {
@@ -165,7 +166,8 @@ CameraFrame makeCameraFrame(const GreyImage& symbol, bool matrix, std::uint64_t 
   double nx = std::cos(shadeAngle), ny = std::sin(shadeAngle);
   for (int y = 0; y < kFrameHeight; ++y)
     for (int x = 0; x < kFrameWidth; ++x) {
-      double ramp = 0.5 + 0.5 * ((x - kFrameWidth / 2.0) * nx + (y - kFrameHeight / 2.0) * ny) / (kFrameWidth / 2.0);
+      double ramp =
+          0.5 + 0.5 * ((x - kFrameWidth / 2.0) * nx + (y - kFrameHeight / 2.0) * ny) / (kFrameWidth / 2.0);
       auto i = static_cast<std::size_t>(y * kFrameWidth + x);
       double v = img[i] * (1 - d.shading * std::clamp(ramp, 0.0, 1.0)) + noise(rng);
       out.image.pixels[i] = static_cast<std::uint8_t>(std::clamp(std::lround(v), 0L, 255L));
@@ -176,8 +178,10 @@ CameraFrame makeCameraFrame(const GreyImage& symbol, bool matrix, std::uint64_t 
 std::string describe(const Distortion& d) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
-                "module %.1fpx, angle %.0f deg, perspective %.2f, blur %.1fpx, noise %.1f, paper %d ink %d, shading %.2f",
-                d.modulePixels, d.angleDegrees, d.perspective, d.blurSigma, d.noiseSigma, d.paper, d.ink, d.shading);
+                "module %.1fpx, angle %.0f deg, perspective %.2f, blur %.1fpx, noise %.1f, paper %d ink %d, "
+                "shading %.2f",
+                d.modulePixels, d.angleDegrees, d.perspective, d.blurSigma, d.noiseSigma, d.paper, d.ink,
+                d.shading);
   return buf;
 }
 

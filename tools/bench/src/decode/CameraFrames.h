@@ -20,12 +20,12 @@ struct GreyImage {
 struct Distortion {
   double modulePixels = 0;  // size of one module in the frame
   double angleDegrees = 0;
-  double perspective = 0;   // corner displacement as a fraction of the symbol size
+  double perspective = 0;  // corner displacement as a fraction of the symbol size
   double blurSigma = 0;
   double noiseSigma = 0;
-  int paper = 0;            // grey level of the label's white
-  int ink = 0;              // grey level of the bars
-  double shading = 0;       // fraction of light lost across the frame
+  int paper = 0;       // grey level of the label's white
+  int ink = 0;         // grey level of the bars
+  double shading = 0;  // fraction of light lost across the frame
 };
 
 struct CameraFrame {

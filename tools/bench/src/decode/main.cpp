@@ -57,8 +57,8 @@ std::string alnum(Rng& r, int n) {
 }
 std::string yymmdd(Rng& r, bool dayZero) {
   char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d%02d%02d", 25 + static_cast<int>(r() % 3), 1 + static_cast<int>(r() % 12),
-                dayZero ? 0 : 1 + static_cast<int>(r() % 28));
+  std::snprintf(buf, sizeof buf, "%02d%02d%02d", 25 + static_cast<int>(r() % 3),
+                1 + static_cast<int>(r() % 12), dayZero ? 0 : 1 + static_cast<int>(r() % 28));
   return buf;
 }
 
@@ -76,35 +76,61 @@ const std::vector<FormatSpec>& specs() {
   using F = BarcodeFormat;
   using Z = zx::BarcodeFormat;
   static const std::vector<FormatSpec> all = {
-      {"EAN-8", F::Ean8, Z::EAN8, ScanTarget::Item, false, [](Rng& r) { return std::vector<std::string>{"-b", "13", "-d", digits(r, 7)}; }},
+      {"EAN-8", F::Ean8, Z::EAN8, ScanTarget::Item, false,
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "13", "-d", digits(r, 7)};
+       }},
       {"EAN-13", F::Ean13, Z::EAN13, ScanTarget::Item, false,
-       [](Rng& r) { return std::vector<std::string>{"-b", "13", "-d", std::to_string(1 + r() % 9) + digits(r, 11)}; }},
-      {"UPC-A", F::UpcA, Z::UPCA, ScanTarget::Item, false, [](Rng& r) { return std::vector<std::string>{"-b", "34", "-d", digits(r, 11)}; }},
-      {"UPC-E", F::UpcE, Z::UPCE, ScanTarget::Item, false, [](Rng& r) { return std::vector<std::string>{"-b", "37", "-d", digits(r, 6)}; }},
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "13", "-d", std::to_string(1 + r() % 9) + digits(r, 11)};
+       }},
+      {"UPC-A", F::UpcA, Z::UPCA, ScanTarget::Item, false,
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "34", "-d", digits(r, 11)};
+       }},
+      {"UPC-E", F::UpcE, Z::UPCE, ScanTarget::Item, false,
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "37", "-d", digits(r, 6)};
+       }},
       {"Code128", F::Code128, Z::Code128, ScanTarget::Location, false,
-       [](Rng& r) { return std::vector<std::string>{"-b", "20", "-d", "A-" + digits(r, 2) + "-" + digits(r, 2) + "-" + digits(r, 2)}; }},
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "20", "-d",
+                                         "A-" + digits(r, 2) + "-" + digits(r, 2) + "-" + digits(r, 2)};
+       }},
       {"GS1-128", F::Code128, Z::Code128, ScanTarget::Item, false,
        [](Rng& r) {
-         return std::vector<std::string>{"-b", "16", "--gs1", "-d",
-                                         "[01]" + withCheck("0" + digits(r, 12)) + "[10]" + alnum(r, 5) + "[17]" + yymmdd(r, false)};
+         return std::vector<std::string>{
+             "-b", "16", "--gs1", "-d",
+             "[01]" + withCheck("0" + digits(r, 12)) + "[10]" + alnum(r, 5) + "[17]" + yymmdd(r, false)};
        }},
       {"Code39", F::Code39, Z::Code39, ScanTarget::Tote, false,
-       [](Rng& r) { return std::vector<std::string>{"-b", "8", "-d", "T" + alnum(r, 6)}; }},
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "8", "-d", "T" + alnum(r, 6)};
+       }},
       {"ITF-14", F::Itf, Z::ITF, ScanTarget::Item, false,
-       [](Rng& r) { return std::vector<std::string>{"-b", "89", "-d", "1" + digits(r, 12)}; }},
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "89", "-d", "1" + digits(r, 12)};
+       }},
       {"DataMatrix", F::DataMatrix, Z::DataMatrix, ScanTarget::Item, true,
        [](Rng& r) {
-         return std::vector<std::string>{"-b", "71", "--gs1", "-d",
-                                         "[01]" + withCheck("0" + digits(r, 12)) + "[17]" + yymmdd(r, true) + "[10]" + alnum(r, 6)};
+         return std::vector<std::string>{
+             "-b", "71", "--gs1", "-d",
+             "[01]" + withCheck("0" + digits(r, 12)) + "[17]" + yymmdd(r, true) + "[10]" + alnum(r, 6)};
        }},
       {"QRCode", F::QrCode, Z::QRCode, ScanTarget::Location, true,
-       [](Rng& r) { return std::vector<std::string>{"-b", "58", "-d", "LOC-" + alnum(r, 2) + "-" + digits(r, 2) + "-" + digits(r, 2)}; }},
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "58", "-d",
+                                         "LOC-" + alnum(r, 2) + "-" + digits(r, 2) + "-" + digits(r, 2)};
+       }},
       {"DataBar", F::DataBar, Z::DataBar, ScanTarget::Item, false,
-       [](Rng& r) { return std::vector<std::string>{"-b", "29", "-d", digits(r, 13)}; }},
+       [](Rng& r) {
+         return std::vector<std::string>{"-b", "29", "-d", digits(r, 13)};
+       }},
       {"DataBarExpanded", F::DataBarExpanded, Z::DataBarExpanded, ScanTarget::Item, false,
        [](Rng& r) {
-         return std::vector<std::string>{"-b", "31", "-d",
-                                         "[01]" + withCheck("0" + digits(r, 12)) + "[3103]00" + digits(r, 4) + "[15]" + yymmdd(r, true)};
+         return std::vector<std::string>{
+             "-b", "31", "-d",
+             "[01]" + withCheck("0" + digits(r, 12)) + "[3103]00" + digits(r, 4) + "[15]" + yymmdd(r, true)};
        }},
   };
   return all;
@@ -116,7 +142,8 @@ int runProcess(std::vector<std::string> argv, const fs::path& output = {}) {
   cargv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, output.empty() ? "/dev/null" : output.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, output.empty() ? "/dev/null" : output.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
@@ -151,7 +178,8 @@ Sample plainZxing(const GreyImage& img, zx::BarcodeFormat expectedFormat, const 
     int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, 2);  // the assert message
     auto t0 = std::chrono::steady_clock::now();
-    zx::Result r = zx::ReadBarcode(zx::ImageView(img.pixels.data(), img.width, img.height, zx::ImageFormat::Lum));
+    zx::Result r =
+        zx::ReadBarcode(zx::ImageView(img.pixels.data(), img.width, img.height, zx::ImageFormat::Lum));
     Sample s{r.isValid() && r.format() == expectedFormat && r.text() == expected, false,
              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count()};
     if (write(fds[1], &s, sizeof s) != sizeof s) _exit(1);
@@ -196,8 +224,9 @@ std::string num(double v, int decimals = 2) {
 }
 
 std::string statsJson(const Stats& s, const char* failureName) {
-  return "{\"decoded\":" + std::to_string(s.decoded) + ",\"rate\":" + num(s.rate(), 3) + ",\"mean_ms\":" + num(s.mean()) +
-         ",\"p95_ms\":" + num(s.p95()) + ",\"" + failureName + "\":" + std::to_string(s.failures) + "}";
+  return "{\"decoded\":" + std::to_string(s.decoded) + ",\"rate\":" + num(s.rate(), 3) +
+         ",\"mean_ms\":" + num(s.mean()) + ",\"p95_ms\":" + num(s.p95()) + ",\"" + failureName +
+         "\":" + std::to_string(s.failures) + "}";
 }
 
 // kB from a /proc status or smaps_rollup line "Name:   123 kB".
@@ -272,10 +301,14 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--frames") framesPerFormat = std::max(1, std::atoi(next().c_str()));
-    else if (a == "--seed") seed = std::strtoull(next().c_str(), nullptr, 10);
-    else if (a == "--rss-frames") rssFrames = std::max(0, std::atoi(next().c_str()));
-    else if (a == "--handheld") handheld = next();
+    if (a == "--frames")
+      framesPerFormat = std::max(1, std::atoi(next().c_str()));
+    else if (a == "--seed")
+      seed = std::strtoull(next().c_str(), nullptr, 10);
+    else if (a == "--rss-frames")
+      rssFrames = std::max(0, std::atoi(next().c_str()));
+    else if (a == "--handheld")
+      handheld = next();
     else {
       std::cerr << "usage: wms-bench-decode [--frames N] [--seed S] [--rss-frames N] [--handheld PATH]\n";
       return 2;
@@ -311,8 +344,9 @@ int main(int argc, char** argv) {
         continue;
       }
       GreyImage symbol = load(symbolFile);
-      zx::Result clean = zx::ReadBarcode(zx::ImageView(symbol.pixels.data(), symbol.width, symbol.height, zx::ImageFormat::Lum),
-                                         zx::DecodeHints().setFormats(spec.zxFormat));
+      zx::Result clean = zx::ReadBarcode(
+          zx::ImageView(symbol.pixels.data(), symbol.width, symbol.height, zx::ImageFormat::Lum),
+          zx::DecodeHints().setFormats(spec.zxFormat));
       if (symbol.pixels.empty() || !clean.isValid()) {
         ++skipped;
         continue;
@@ -320,8 +354,10 @@ int main(int argc, char** argv) {
       const std::string expected = clean.text();
       wms::bench::CameraFrame frame = wms::bench::makeCameraFrame(symbol, spec.matrix, frameSeed);
       if (rssSaved < rssFrames * static_cast<int>(fi + 1)) {
-        const auto name = (tmp / "frames" / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
-        stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(), frame.image.width);
+        const auto name =
+            (tmp / "frames" / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
+        stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(),
+                       frame.image.width);
         ++rssSaved;
       }
 
@@ -357,8 +393,8 @@ int main(int argc, char** argv) {
     allOurs.frames += ours.frames, allOurs.decoded += ours.decoded, allOurs.failures += ours.failures;
     allPlain.frames += plain.frames, allPlain.decoded += plain.decoded, allPlain.failures += plain.failures;
     std::cerr << spec.name << ": ours " << ours.decoded << "/" << ours.frames << " in " << num(ours.mean(), 1)
-              << " ms, plain " << plain.decoded << "/" << plain.frames << " in " << num(plain.mean(), 1) << " ms ("
-              << plain.failures << " aborts)\n";
+              << " ms, plain " << plain.decoded << "/" << plain.frames << " in " << num(plain.mean(), 1)
+              << " ms (" << plain.failures << " aborts)\n";
     formatsJson << (fi ? "," : "") << "{\"format\":\"" << spec.name << "\",\"step\":\"" << toString(spec.step)
                 << "\",\"frames\":" << ours.frames << ",\"skipped\":" << skipped
                 << ",\"ours\":" << statsJson(ours, "errors") << ",\"plain\":" << statsJson(plain, "aborts")
@@ -372,17 +408,19 @@ int main(int argc, char** argv) {
 
   const double allRatio = allPlain.mean() > 0 ? allOurs.mean() / allPlain.mean() : 0;
   std::cout << "{\"bench\":\"decode\",\"frame\":\"1280x720\",\"frames_per_format\":" << framesPerFormat
-            << ",\"seed\":" << seed << ",\"baseline\":\"ZXing::ReadBarcode(image) with default hints, forked per frame\""
+            << ",\"seed\":" << seed
+            << ",\"baseline\":\"ZXing::ReadBarcode(image) with default hints, forked per frame\""
             << ",\"formats\":[" << formatsJson.str() << "]"
-            << ",\"all\":{\"ours\":" << statsJson(allOurs, "errors") << ",\"plain\":" << statsJson(allPlain, "aborts")
-            << ",\"time_ratio\":" << num(allRatio) << "}"
+            << ",\"all\":{\"ours\":" << statsJson(allOurs, "errors")
+            << ",\"plain\":" << statsJson(allPlain, "aborts") << ",\"time_ratio\":" << num(allRatio) << "}"
             << ",\"targets\":{\"higher_rate_every_format\":" << (higherEverywhere ? "true" : "false")
-            << ",\"worst_time_ratio\":" << num(worstRatio) << ",\"within_1_2x_every_format\":"
-            << (withinTimeEverywhere ? "true" : "false") << "}"
+            << ",\"worst_time_ratio\":" << num(worstRatio)
+            << ",\"within_1_2x_every_format\":" << (withinTimeEverywhere ? "true" : "false") << "}"
             << ",\"memory\":{\"command\":\"wms-handheld --decode --max 1 FOLDER\",\"frames\":" << rssSaved
             << ",\"exit_code\":" << mem.exitCode << ",\"handheld_peak_rss_kb\":" << mem.handheldPeakKb
             << ",\"worker_peak_rss_kb\":" << mem.workerPeakKb << ",\"peak_pss_total_kb\":" << mem.pssPeakKb
-            << ",\"under_30_mb\":" << ((mem.handheldPeakKb > 0 && mem.handheldPeakKb < 30 * 1024) ? "true" : "false")
-            << "}}" << std::endl;
+            << ",\"under_30_mb\":"
+            << ((mem.handheldPeakKb > 0 && mem.handheldPeakKb < 30 * 1024) ? "true" : "false") << "}}"
+            << std::endl;
   return 0;
 }
