@@ -270,6 +270,11 @@ Result<OrderService::InTx> OrderService::cancelInTx(store::Tx& tx, domain::Order
                                           " and can no longer be cancelled"};
   InTx out;
   auto st = tx.atomically([&]() -> Status {
+    // A released order is on a pick list: take it off first (nothing of it
+    // was picked yet, or it would be picking and not cancellable).
+    if (o->status == domain::OrderStatus::Released && releasedCancelHook_) {
+      if (auto s = releasedCancelHook_(tx, id); !s) return s;
+    }
     if (auto s = ops::releaseAll(tx, *o, "cancelled" + (reason.empty() ? "" : ": " + reason)); !s) return s;
     orders.setStatus(id, domain::OrderStatus::Cancelled, reason);
     out.changedSkus = skusOf(*o);

@@ -11,6 +11,7 @@
 #include "ChannelWiring.h"
 #include "http/ApiV1.h"
 #include "http/ChannelRoutes.h"
+#include "http/WaveRoutes.h"
 #include "http/Router.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/server/CatalogService.h"
@@ -18,6 +19,7 @@
 #include "wms/server/OrderService.h"
 #include "wms/server/StockEvents.h"
 #include "wms/server/StockService.h"
+#include "wms/server/WaveService.h"
 
 namespace wms::server {
 
@@ -34,6 +36,7 @@ struct Server::Impl {
   std::unique_ptr<ChannelIntake> channelIntake;
   std::unique_ptr<channels::ChannelHub> channels;
   std::unique_ptr<DeviceGateway> gateway;
+  std::unique_ptr<WaveService> waves;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
   std::unique_ptr<Poco::Net::HTTPServer> http;
@@ -58,6 +61,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   auto channelsConfig = channels::channelsConfigFrom(config.raw);
   if (!channelsConfig) return channelsConfig.error();
   dbo.schemas.push_back(channels::channelsSchema());
+  dbo.schemas.push_back(WaveService::schema());
+  auto waveConfig = waveConfigFrom(config);
+  if (!waveConfig) return waveConfig.error();
   auto db = store::Database::open(dbo);
   if (!db) return db.error();
   impl->db = std::move(*db);
@@ -71,9 +77,20 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->catalog = std::make_unique<CatalogService>(*impl->db);
   impl->stock = std::make_unique<StockService>(*impl->db, impl->events);
   impl->orders = std::make_unique<OrderService>(*impl->db, impl->events, OrderOptions{config.onShortage});
-  impl->api = std::make_unique<http::ApiContext>(
-      http::ApiContext{impl->config, *impl->db, impl->metrics, *impl->catalog, *impl->stock, *impl->orders});
+  // Handhelds and waves: the gateway must know the waves' event handlers
+  // before it starts taking messages.
+  impl->gateway = std::make_unique<DeviceGateway>(*gatewayConfig, *impl->db, impl->metrics);
+  auto waves = WaveService::create(*waveConfig, *impl->db, *impl->gateway, impl->metrics, impl->events);
+  if (!waves) return waves.error();
+  impl->waves = std::move(*waves);
+  impl->orders->onCancelReleased(
+      [w = impl->waves.get()](store::Tx& tx, domain::OrderId id) { return w->dropReleasedOrder(tx, id); });
+
+  impl->api = std::make_unique<http::ApiContext>(http::ApiContext{impl->config, *impl->db, impl->metrics,
+                                                                  *impl->catalog, *impl->stock, *impl->orders,
+                                                                  *impl->waves});
   http::addApiV1(impl->router, *impl->api);
+  http::addWaveRoutes(impl->router, *impl->api);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;
@@ -84,7 +101,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);
   impl->channels->start();
 
-  impl->gateway = std::make_unique<DeviceGateway>(*gatewayConfig, *impl->db, impl->metrics);
+  if (auto st = impl->waves->start(); !st) return st.error();
   if (auto st = impl->gateway->start(); !st) return st.error();
 
   try {
@@ -129,7 +146,9 @@ void Server::stop() {
     Poco::Thread::sleep(50);
   impl_->http.reset();
   if (impl_->channels) impl_->channels->stop();
+  if (impl_->waves) impl_->waves->stop();
   if (impl_->gateway) impl_->gateway->stop();
+  impl_->waves.reset();
   impl_->gateway.reset();
   impl_->db.reset();
   log.information("stopped");

@@ -94,6 +94,7 @@ struct DeviceGateway::Impl {
   store::Database& db;
   Metrics& metrics;
   std::map<std::string, EventHandler> handlers;
+  std::map<std::string, std::vector<EventHandler>> followUps;
   ReclaimHandler reclaim;
   std::unique_ptr<protocol::MqttClient> client;
 
@@ -239,7 +240,16 @@ struct DeviceGateway::Impl {
       if (handler == handlers.end()) {
         applied = Error{ErrorKind::Invalid, "this server does not handle '" + type + "' events"};
       } else {
-        applied = tx.atomically([&] { return handler->second(tx, ctx, item.message, replies); });
+        applied = tx.atomically([&]() -> Status {
+          if (auto first = handler->second(tx, ctx, item.message, replies); !first) return first;
+          // find(), not [], so that worker threads never modify the map.
+          if (auto more = followUps.find(type); more != followUps.end()) {
+            for (const auto& next : more->second) {
+              if (auto step = next(tx, ctx, item.message, replies); !step) return step;
+            }
+          }
+          return {};
+        });
       }
       if (applied) {
         result = protocol::AckResult::Applied;
@@ -422,6 +432,11 @@ DeviceGateway::~DeviceGateway() { stop(); }
 void DeviceGateway::handle(const std::string& type, EventHandler handler) {
   if (impl_->started) throw std::logic_error("DeviceGateway::handle after start()");
   impl_->handlers[type] = std::move(handler);
+}
+
+void DeviceGateway::also(const std::string& type, EventHandler handler) {
+  if (impl_->started) throw std::logic_error("DeviceGateway::also after start()");
+  impl_->followUps[type].push_back(std::move(handler));
 }
 
 void DeviceGateway::onReclaim(ReclaimHandler handler) {

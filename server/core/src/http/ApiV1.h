@@ -7,6 +7,7 @@
 #include "wms/server/Metrics.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
+#include "wms/server/WaveService.h"
 #include "wms/store/Database.h"
 
 namespace wms::server::http {
@@ -18,6 +19,7 @@ struct ApiContext {
   CatalogService& catalog;
   StockService& stock;
   OrderService& orders;
+  WaveService& waves;
 };
 
 // Adds /healthz, /metrics and /api/v1/... to the router. The context must

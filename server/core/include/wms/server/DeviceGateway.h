@@ -100,6 +100,10 @@ class DeviceGateway {
   // Registers the handler of an event type ("pick.confirm", ...). signin,
   // signout and scan have built-in handlers that a registration replaces.
   void handle(const std::string& type, EventHandler handler);
+  // Adds a step that runs after the type's handler succeeded, in the same
+  // transaction (e.g. assigning work after a sign-in). Its error rejects the
+  // whole event.
+  void also(const std::string& type, EventHandler handler);
   void onReclaim(ReclaimHandler handler);
 
   // Connects (retrying in the background if the broker is not up yet),

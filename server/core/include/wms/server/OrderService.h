@@ -8,6 +8,7 @@
 // Threading: all methods may be called from any thread concurrently.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,10 +73,18 @@ class OrderService {
   Result<InTx> releaseHoldInTx(store::Tx& tx, domain::OrderId id,
                                const std::vector<std::pair<int, std::string>>& lineSkus);
 
+  // Called inside the cancelling transaction for an order that is on a
+  // pick list (status released), to take it off. Set once at start-up,
+  // before any request (not thread-safe to set).
+  void onCancelReleased(std::function<Status(store::Tx&, domain::OrderId)> hook) {
+    releasedCancelHook_ = std::move(hook);
+  }
+
  private:
   store::Database& db_;
   StockEvents& events_;
   OrderOptions options_;
+  std::function<Status(store::Tx&, domain::OrderId)> releasedCancelHook_;
 };
 
 }  // namespace wms::server

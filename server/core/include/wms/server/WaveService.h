@@ -1,0 +1,142 @@
+// WaveService: orders from every channel become pick work on the floor.
+//
+// It releases waves (manually or by the automatic triggers of the release
+// rules), plans them with wms::waves (allocation to stock slots, batching
+// into cart trips, consolidated and routed pick lists), keeps the plan in the
+// database, assigns batches to signed-in pickers' handhelds over the
+// protocol (by zone, one batch per picker at a time, the next when one
+// finishes), and applies what the handhelds report: picks into totes, short
+// picks (another location is looked for and added as a stop, or the line is
+// short, the location is flagged for a count and the supervisor is told),
+// finished batches. Handheld events arrive through the DeviceGateway, each
+// applied at most once in the same transaction as its effect.
+//
+// Two sites: "dc" (the distribution centre's layout; every order but store
+// pickups) and "store" (the store backroom's layout; store pickup orders,
+// picked from locations of kind "store").
+//
+// Threading: every public method may be called from any thread. The
+// automatic release runs on a thread of its own between start() and stop().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/server/Config.h"
+#include "wms/server/DeviceGateway.h"
+#include "wms/server/Metrics.h"
+#include "wms/server/StockEvents.h"
+#include "wms/server/WaveRecords.h"
+#include "wms/store/Database.h"
+#include "wms/waves/Batching.h"
+#include "wms/waves/Progress.h"
+#include "wms/waves/Release.h"
+
+namespace wms::server {
+
+// What happens to an order with a line the pickers could not find.
+enum class ShortPolicy {
+  ShipPartial,  // the short units' reservation is freed; the order ships what was found
+  Hold,         // the order is held for a supervisor
+  CancelLine,   // the short units are cancelled from the order and the channel is told
+};
+
+struct WaveConfig {
+  std::filesystem::path layout;       // the DC's layout file; empty: waves are off
+  std::filesystem::path storeLayout;  // the store backroom's; empty: store pickups go through the DC
+  std::string endAt;                  // a packing station name to end trips at; "" = the depot
+  wms::waves::CartSpec cart{8, 30, 60000, 20000};
+  wms::waves::BatchingMethod method = wms::waves::BatchingMethod::Savings;
+  wms::waves::ReleaseConfig release;
+  std::vector<wms::waves::DailyCutoff> cutoffs;  // e.g. wms-express@17:00
+  int utcOffsetMinutes = 0;
+  double pickRateUnitsPerHour = 150;  // until measured
+  int totePool = 400;
+  std::chrono::seconds autoCheck{10};
+  ShortPolicy shortPolicy = ShortPolicy::ShipPartial;
+  int minShelfLifeDays = 0;
+};
+
+// Reads the waves.* settings (server/wmsd.properties).
+Result<WaveConfig> waveConfigFrom(const ServerConfig& config);
+
+struct ReleaseRequest {
+  std::vector<std::int64_t> orders;  // empty: every order waiting
+  std::string site;                  // "", "dc" or "store"
+  std::optional<wms::waves::BatchingMethod> method;
+};
+
+struct ReleasedWaves {
+  std::vector<waves::WaveRow> waves;
+  // Orders the planner could not take (no stock at pick locations, ...);
+  // each stays allocated and waiting, and the supervisor is told.
+  std::vector<std::pair<std::int64_t, std::string>> rejected;
+};
+
+struct WaveDetail {
+  waves::WaveRow wave;
+  std::vector<waves::BatchRow> batches;
+  wms::waves::WaveCounts counts;
+  std::optional<wms::waves::WaveProgress> progress;
+};
+
+struct BatchDetail {
+  waves::BatchRow batch;
+  std::vector<waves::ToteRow> totes;
+  std::vector<waves::StopRow> stops;
+};
+
+class WaveService {
+ public:
+  // Loads the layouts and checks the config. Registers its event handlers
+  // (pick.confirm, pick.short, batch.done, after signin) and the reclaim of
+  // a silent device's work with the gateway, so it must be made before the
+  // gateway starts. Errors: a layout that does not load (Invalid).
+  static Result<std::unique_ptr<WaveService>> create(WaveConfig config, store::Database& db, DeviceGateway& gateway,
+                                                     Metrics& metrics, StockEvents& events);
+  ~WaveService();
+  WaveService(const WaveService&) = delete;
+  WaveService& operator=(const WaveService&) = delete;
+
+  // The schema of the waves tables (pass it to DatabaseOptions::schemas).
+  static const store::Schema& schema();
+  // Makes sure the tote pool exists; starts the automatic release.
+  Status start();
+  void stop();
+
+  // Releases waves now. Errors: Invalid for nothing to release ("no orders
+  // are waiting" / an order id that is not waiting, named), Conflict when
+  // there are not enough free totes.
+  Result<ReleasedWaves> release(const ReleaseRequest& request);
+  // What would be released now, with due / late flags, without releasing.
+  Result<std::vector<wms::waves::WaveProposal>> preview(const std::string& site);
+
+  Result<std::vector<waves::WaveRow>> listWaves(const std::string& status, std::int64_t beforeId, int limit);
+  Result<WaveDetail> wave(std::int64_t id);
+  Result<std::vector<waves::BatchRow>> listBatches(std::int64_t waveId, const std::string& status, int limit);
+  Result<BatchDetail> batch(std::int64_t id);
+  // Cancels a wave's batches that have not started (their orders wait
+  // again); Conflict if picking has started on one of them.
+  Result<waves::WaveRow> cancelWave(std::int64_t id, const std::string& reason);
+  // Takes a batch from its device (it gets task.cancel) and gives it to
+  // `device` (which must be a signed-in picker without a batch), or back to
+  // the queue when `device` is empty.
+  Result<waves::BatchRow> reassignBatch(std::int64_t id, const std::string& device);
+
+  // Takes a cancelled order off the pick lists it is on (inside the
+  // cancelling transaction; the devices get task.update).
+  Status dropReleasedOrder(store::Tx& tx, domain::OrderId order);
+
+ private:
+  struct Impl;
+  explicit WaveService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wms::server

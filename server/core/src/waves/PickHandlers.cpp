@@ -1,0 +1,581 @@
+// The floor's events: picks into totes, short picks, finished batches,
+// sign-ins that take work, and work taken back from a silent device.
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "../StockOps.h"
+#include "WaveImpl.h"
+#include "wms/domain/Catalog.h"
+#include "wms/domain/Csv.h"
+#include "wms/layouts/Router.h"
+#include "wms/store/CatalogRepository.h"
+#include "wms/store/DeviceRepository.h"
+#include "wms/store/ExceptionRepository.h"
+#include "wms/store/OrderRepository.h"
+#include "wms/store/StockRepository.h"
+#include "wms/waves/PickList.h"
+
+namespace wms::server {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("wmsd.waves"); }
+Error invalid(std::string m) { return Error{ErrorKind::Invalid, std::move(m)}; }
+Error conflict(std::string m) { return Error{ErrorKind::Conflict, std::move(m)}; }
+
+// The GTIN in a scanned GS1 element string ("]C1" / "]d2" / "(01)..."), else
+// the text itself: pickers may scan the GS1-128 or DataMatrix on a case.
+std::string itemCode(std::string text) {
+  for (const char* id : {"]C1", "]d2", "]e0", "]Q3"}) {
+    if (text.rfind(id, 0) == 0) text = text.substr(3);
+  }
+  if (text.rfind("(01)", 0) == 0 && text.size() >= 18) return text.substr(4, 14);
+  if (text.rfind("01", 0) == 0 && text.size() >= 16 && text.size() > 16 &&
+      std::all_of(text.begin() + 2, text.begin() + 16, [](char c) { return c >= '0' && c <= '9'; }))
+    return text.substr(2, 14);
+  return text;
+}
+
+struct BatchAndStop {
+  waves::BatchRow batch;
+  waves::StopRow stop;
+  std::map<std::string, int> toteNumber;  // code -> number
+  std::map<int, std::string> toteCode;
+};
+
+// Finds the batch and stop an event refers to and checks that this device
+// may act on them now.
+Result<BatchAndStop> locate(store::Tx& tx, const DeviceContext& ctx, const std::string& batchId,
+                            const std::string& stopId) {
+  auto b = domain::parseInt64(batchId);
+  auto s = domain::parseInt64(stopId);
+  waves::WaveTables tables(tx);
+  auto batch = b ? tables.batch(*b) : std::nullopt;
+  if (!batch) return Error{ErrorKind::NotFound, "no batch '" + batchId + "'"};
+  if (batch->status == "cancelled") return conflict("batch " + batchId + " was cancelled; return what you picked");
+  if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + batchId + " is not assigned to this device"};
+  if (batch->status == "done") return conflict("batch " + batchId + " is already done");
+  auto stop = s ? tables.stop(*b, static_cast<int>(*s)) : std::nullopt;
+  if (!stop || stop->status == "removed") return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
+  if (stop->status != "open") return conflict("stop " + stopId + " is already " + stop->status);
+  BatchAndStop out{*batch, *stop, {}, {}};
+  for (const auto& t : tables.totes(*b)) {
+    out.toteNumber[t.tote] = t.number;
+    out.toteCode[t.number] = t.tote;
+  }
+  return out;
+}
+
+// Splits the units a device put into each tote over the stop's puts (its
+// order lines) in that tote. Invalid if a tote is not on the cart or gets
+// more than planned.
+Result<std::vector<std::int64_t>> distributePuts(const BatchAndStop& at, const std::vector<protocol::TotePut>& puts) {
+  std::vector<std::int64_t> picked(at.stop.puts.size(), 0);
+  for (const auto& put : puts) {
+    auto number = at.toteNumber.find(put.tote);
+    if (number == at.toteNumber.end()) return invalid("tote " + put.tote + " is not on this cart");
+    std::int64_t left = put.qty;
+    for (std::size_t i = 0; i < at.stop.puts.size() && left > 0; ++i) {
+      const auto& p = at.stop.puts[i];
+      if (p.tote != number->second) continue;
+      const auto room = p.qty - p.picked - picked[i];
+      const auto take = std::min(room, left);
+      picked[i] += take;
+      left -= take;
+    }
+    if (left > 0) {
+      std::int64_t planned = 0;
+      for (const auto& p : at.stop.puts)
+        if (p.tote == number->second) planned += p.qty - p.picked;
+      return invalid("tote " + put.tote + " should get " + std::to_string(planned) + " at this stop, not " +
+                     std::to_string(put.qty));
+    }
+  }
+  return picked;
+}
+
+// Moves picked units from the stop's location into totes, with ledger rows,
+// and records them on the order lines and in picked_units.
+Status applyPicked(store::Tx& tx, const BatchAndStop& at, const std::vector<std::int64_t>& picked) {
+  waves::WaveTables tables(tx);
+  store::StockRepository stock(tx);
+  store::OrderRepository orders(tx);
+  const std::string ref = "batch:" + std::to_string(at.batch.id) + "/stop:" + std::to_string(at.stop.stopId);
+  std::map<domain::OrderId, domain::Order> touched;
+  for (std::size_t i = 0; i < at.stop.puts.size(); ++i) {
+    if (picked[i] == 0) continue;
+    const auto& p = at.stop.puts[i];
+    const std::string& tote = at.toteCode.at(p.tote);
+    domain::StockAtLocation from{at.stop.sku, at.stop.location, at.stop.lot, at.stop.expiry, 0};
+    domain::StockAtLocation to{at.stop.sku, waves::toteLocation(tote), at.stop.lot, at.stop.expiry, 0};
+    if (auto st = stock.changeAtLocation(from, -picked[i]); !st)
+      return conflict("the system shows too little at " + at.stop.location + " (" + st.error().message +
+                      "); report a short pick");
+    if (auto st = stock.changeAtLocation(to, picked[i]); !st) return st;
+    for (auto [where, delta] : {std::pair{from, -picked[i]}, std::pair{to, picked[i]}}) {
+      domain::LedgerEntry e;
+      e.sku = where.sku;
+      e.location = where.location;
+      e.lot = where.lot;
+      e.expiry = where.expiry;
+      e.deltaOnHand = 0;
+      e.cause = domain::LedgerCause::Pick;
+      e.reference = ref;
+      e.note = std::to_string(delta > 0 ? delta : -delta) + (delta > 0 ? " in" : " out");
+      // The on-hand total does not change, but each location's does: the
+      // ledger row says by how much through the note and its location.
+      stock.appendLedger(e);
+    }
+    tables.setPutPicked(at.batch.id, at.stop.stopId, p.tote, p.orderId, p.lineNo, p.picked + picked[i]);
+    tables.addPicked(p.orderId, p.lineNo, tote, at.stop.sku, at.stop.lot, at.stop.expiry, picked[i]);
+    if (!touched.count(p.orderId)) {
+      auto o = orders.find(p.orderId);
+      if (!o) return Error{ErrorKind::Internal, "order " + std::to_string(p.orderId) + " of a stop is missing"};
+      touched[p.orderId] = *o;
+    }
+    for (auto& line : touched[p.orderId].lines) {
+      if (line.lineNo != p.lineNo) continue;
+      line.picked += picked[i];
+      if (line.picked + line.shortQty > line.qty)
+        return Error{ErrorKind::Internal, "order " + std::to_string(p.orderId) + " line " + std::to_string(p.lineNo) +
+                                              " would be picked beyond its quantity"};
+      orders.updateLine(p.orderId, line);
+    }
+  }
+  return {};
+}
+
+protocol::PickStop pickStopOf(store::Tx& tx, const waves::StopRow& s, const std::map<int, std::string>& toteCode) {
+  auto sku = store::CatalogRepository(tx).findSku(s.sku);
+  protocol::PickStop stop;
+  stop.stopId = std::to_string(s.stopId);
+  stop.seq = s.seq;
+  stop.location = s.location;
+  stop.sku = s.sku;
+  stop.description = sku && !sku->description.empty() ? sku->description.substr(0, 200) : s.sku;
+  if (sku)
+    for (const auto& b : sku->barcodes)
+      if (stop.barcodes.size() < protocol::kMaxBarcodes) stop.barcodes.push_back(b.value);
+  if (stop.barcodes.empty()) stop.barcodes.push_back(s.sku);
+  stop.qty = static_cast<int>(s.qty - s.picked - s.shortQty);
+  if (!s.lot.empty()) stop.lot = s.lot;
+  for (const auto& p : s.puts)
+    if (p.qty - p.picked > 0)
+      stop.puts.push_back({toteCode.at(p.tote), static_cast<int>(p.qty - p.picked), std::to_string(p.orderId),
+                           std::to_string(p.lineNo)});
+  return stop;
+}
+
+}  // namespace
+
+void WaveService::Impl::refreshOrderStatus(store::Tx& tx, domain::OrderId id) {
+  store::OrderRepository orders(tx);
+  auto o = orders.find(id);
+  if (!o) return;
+  if (o->status != domain::OrderStatus::Released && o->status != domain::OrderStatus::Picking) return;
+  bool allDone = true, anyPicked = false, anyShort = false;
+  for (const auto& l : o->lines) {
+    if (l.picked + l.shortQty < l.qty) allDone = false;
+    if (l.picked > 0) anyPicked = true;
+    if (l.shortQty > 0) anyShort = true;
+  }
+  if (!allDone) {
+    if (anyPicked && o->status == domain::OrderStatus::Released) orders.setStatus(id, domain::OrderStatus::Picking);
+    return;
+  }
+  if (!anyPicked) {
+    orders.setStatus(id, domain::OrderStatus::Held, "nothing of it could be picked");
+    store::ExceptionRepository(tx).raise("order_not_picked", "order:" + std::to_string(id),
+                                         "order " + std::to_string(id) + ": every line was short");
+  } else if (anyShort && config.shortPolicy == ShortPolicy::Hold) {
+    orders.setStatus(id, domain::OrderStatus::Held, "short pick");
+  } else {
+    orders.setStatus(id, domain::OrderStatus::Picked);
+  }
+}
+
+void WaveService::Impl::refreshWaveStatus(store::Tx& tx, std::int64_t waveId) {
+  waves::WaveTables tables(tx);
+  auto w = tables.wave(waveId);
+  if (!w || w->status == "done" || w->status == "cancelled") return;
+  bool allDone = true, anyStarted = false;
+  for (const auto& b : tables.batches(waveId, "", 100000)) {
+    if (b.status != "done" && b.status != "cancelled") allDone = false;
+    if (b.status == "assigned" || b.status == "done") anyStarted = true;
+  }
+  if (allDone) tables.setWaveStatus(waveId, "done");
+  else if (anyStarted && w->status == "released") tables.setWaveStatus(waveId, "picking");
+}
+
+void WaveService::Impl::registerHandlers() {
+  gateway.handle("pick.confirm", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                        Replies&) -> Status {
+    const auto& msg = std::get<protocol::PickConfirm>(m);
+    auto at = locate(tx, ctx, msg.batchId, msg.stopId);
+    if (!at) return at.error();
+    const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
+    if (msg.location != at->stop.location)
+      return invalid("wrong location: scanned " + msg.location + ", this stop is at " + at->stop.location);
+    const std::string code = itemCode(msg.barcode);
+    auto sku = store::CatalogRepository(tx).skuForBarcode(code);
+    if (code != at->stop.sku && (!sku || *sku != at->stop.sku))
+      return invalid("wrong item: " + msg.barcode + " is " + (sku ? "SKU " + *sku : "not a known barcode") +
+                     ", this stop wants " + at->stop.sku);
+    if (msg.qty > remaining)
+      return invalid("quantity " + std::to_string(msg.qty) + " is more than the " + std::to_string(remaining) +
+                     " asked at this stop");
+    if (msg.qty < remaining)
+      return invalid("quantity " + std::to_string(msg.qty) + " is less than the " + std::to_string(remaining) +
+                     " asked; report a short pick instead");
+    if (!at->stop.lot.empty() && msg.lot && *msg.lot != at->stop.lot)
+      return invalid("wrong lot: " + *msg.lot + ", this stop takes lot " + at->stop.lot);
+    auto picked = distributePuts(*at, msg.puts);
+    if (!picked) return picked.error();
+    std::int64_t total = 0;
+    for (auto q : *picked) total += q;
+    if (total != remaining) return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(remaining));
+    if (auto st = applyPicked(tx, *at, *picked); !st) return st;
+    waves::WaveTables(tx).setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty,
+                                      "picked", "");
+    std::set<std::int64_t> orders;
+    for (const auto& p : at->stop.puts) orders.insert(p.orderId);
+    for (auto id : orders) refreshOrderStatus(tx, id);
+    refreshWaveStatus(tx, at->batch.waveId);
+    metrics.add("picks_confirmed_total");
+    return {};
+  });
+
+  gateway.handle("pick.short", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                      Replies& replies) -> Status {
+    const auto& msg = std::get<protocol::PickShort>(m);
+    auto at = locate(tx, ctx, msg.batchId, msg.stopId);
+    if (!at) return at.error();
+    const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
+    if (msg.qtyPicked >= remaining)
+      return invalid("a short pick must pick fewer than the " + std::to_string(remaining) + " asked");
+    auto picked = distributePuts(*at, msg.puts);
+    if (!picked) return picked.error();
+    std::int64_t total = 0;
+    for (auto q : *picked) total += q;
+    if (total != msg.qtyPicked)
+      return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(msg.qtyPicked));
+    if (auto st = applyPicked(tx, *at, *picked); !st) return st;
+    // What was picked now counts as done on the stop's puts.
+    for (std::size_t i = 0; i < at->stop.puts.size(); ++i) at->stop.puts[i].picked += (*picked)[i];
+    const std::int64_t missing = remaining - total;
+    const auto reason = msg.reason == protocol::ShortReason::Damaged  ? wms::waves::ShortReason::Damaged
+                        : msg.reason == protocol::ShortReason::NotFound ? wms::waves::ShortReason::NotFound
+                                                                        : wms::waves::ShortReason::Empty;
+
+    // Look for the missing units elsewhere: the library replans the rest of
+    // the walk; what nobody has becomes short on the order lines.
+    waves::WaveTables tables(tx);
+    auto wave = tables.wave(at->batch.waveId);
+    const layouts::Layout* layout = layoutOf(wave ? wave->site : "dc");
+    std::vector<waves::StopRow> rows = tables.stops(at->batch.id);
+    std::vector<wms::waves::Put> shortPuts;
+    std::vector<int> added, changed;
+    std::optional<wms::waves::PickList> replanned;
+    if (layout && layout->find(at->stop.location)) {
+      store::CatalogRepository catalog(tx);
+      store::StockRepository stock(tx);
+      std::vector<wms::waves::SkuInfo> infos;
+      std::set<std::string> skuCodes;
+      for (const auto& r : rows) skuCodes.insert(r.sku);
+      for (const auto& code : skuCodes) {
+        auto sku = catalog.findSku(code);
+        infos.push_back({code, sku ? sku->weightG : 0, sku ? sku->dims.volumeCm3() : 0, sku && sku->expiryTracked});
+      }
+      std::map<std::string, wms::waves::StockSlot> slotMap;
+      auto key = [](const std::string& sku, const std::string& loc, const std::string& lot) {
+        return sku + "|" + loc + "|" + lot;
+      };
+      for (const auto& r : rows) {
+        if (r.status == "removed" || !layout->find(r.location)) continue;
+        slotMap.try_emplace(key(r.sku, r.location, r.lot), wms::waves::StockSlot{r.sku, r.location, r.lot, r.expiry, 0});
+      }
+      for (const auto& row : stock.at(at->stop.sku, "")) {
+        if (!layout->find(row.location)) continue;
+        auto& slot = slotMap.try_emplace(key(row.sku, row.location, row.lot),
+                                         wms::waves::StockSlot{row.sku, row.location, row.lot, row.expiry, 0})
+                         .first->second;
+        (void)slot;
+      }
+      std::vector<wms::waves::StockSlot> slots;
+      for (auto& [k, slot] : slotMap) slots.push_back(slot);
+      auto index = wms::waves::StockIndex::build(*layout, infos, slots);
+      if (index) {
+        // Units each slot can still give: on the shelf less what open stops will take.
+        std::vector<std::int64_t> available;
+        for (const auto& slot : index->slots()) {
+          std::int64_t have = 0;
+          for (const auto& row : stock.at(index->skus()[slot.sku].sku, slot.locationCode))
+            if (row.lot == slot.lot) have += row.qty;
+          have -= tables.plannedOpen(index->skus()[slot.sku].sku, slot.locationCode, slot.lot);
+          available.push_back(std::max<std::int64_t>(0, have));
+        }
+        wms::waves::PickList list;
+        list.batch = at->batch.number;
+        list.start = layout->depot();
+        list.end = config.endAt.empty() ? layout->depot() : layout->findPlace(config.endAt).value_or(layout->depot());
+        std::vector<int> done;
+        for (const auto& r : rows) {
+          if (r.status == "removed" || !layout->find(r.location)) continue;
+          wms::waves::Stop s;
+          s.id = r.stopId;
+          s.seq = r.seq;
+          s.location = *layout->find(r.location);
+          s.locationCode = r.location;
+          s.sku = r.sku;
+          s.lot = r.lot;
+          s.expiry = r.expiry;
+          for (std::uint32_t i = 0; i < index->slots().size(); ++i) {
+            const auto& sl = index->slots()[i];
+            if (index->skus()[sl.sku].sku == r.sku && sl.locationCode == r.location && sl.lot == r.lot) s.slot = i;
+          }
+          const bool isShortStop = r.stopId == at->stop.stopId;
+          s.qty = r.qty;
+          s.shortQty = isShortStop ? 0 : r.shortQty;
+          for (const auto& p : (isShortStop ? at->stop.puts : r.puts)) s.puts.push_back({p.tote, p.orderId, p.lineNo, p.qty});
+          if (r.status != "open" && !isShortStop) done.push_back(r.stopId);
+          list.stops.push_back(std::move(s));
+        }
+        std::sort(list.stops.begin(), list.stops.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+        layouts::Router router(*layout);
+        wms::waves::ShortReport report{at->stop.stopId, at->stop.picked + total, reason};
+        wms::waves::AllocationOptions rules;
+        auto replan = wms::waves::replanAfterShort(list, report, *index, available, router, done, rules);
+        if (replan) {
+          replanned = replan->pickList;
+          added = replan->addedStops;
+          changed = replan->changedStops;
+          shortPuts = replan->shortPuts;
+        } else {
+          log().warning("replanning after a short at batch %Ld stop %d failed: %s",
+                        static_cast<long long>(at->batch.id), at->stop.stopId, replan.error().message);
+        }
+      }
+    }
+    if (!replanned) {
+      // No replanning possible: every missing unit is short, on its puts in tote order.
+      std::int64_t left = missing;
+      for (const auto& p : at->stop.puts) {
+        const auto open = p.qty - p.picked;
+        if (open <= 0 || left <= 0) continue;
+        const auto q = std::min(open, left);
+        shortPuts.push_back({p.tote, p.orderId, p.lineNo, q});
+        left -= q;
+      }
+    }
+
+    tables.setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty + missing, "short",
+                       wms::waves::toString(reason));
+
+    // The stops added or changed by the replan: new rows with new ids, so
+    // that the device can take the update as removes and adds.
+    protocol::TaskUpdate update;
+    update.device = ctx.device;
+    update.ts = tx.nowMs();
+    update.batchId = std::to_string(at->batch.id);
+    update.rev = at->batch.rev + 1;
+    update.reason = "short at " + at->stop.location;
+    if (replanned) {
+      int nextId = tables.maxStopId(at->batch.id);
+      std::set<int> addedSet(added.begin(), added.end()), changedSet(changed.begin(), changed.end());
+      std::map<int, const waves::StopRow*> byId;
+      for (const auto& r : rows) byId[r.stopId] = &r;
+      for (const auto& s : replanned->stops) {
+        const bool isNew = addedSet.count(s.id) > 0;
+        auto old = byId.find(s.id);
+        const bool moved = !isNew && old != byId.end() && old->second->status == "open" &&
+                           s.id != at->stop.stopId && old->second->seq != s.seq;
+        if (!isNew && !changedSet.count(s.id) && !moved) continue;
+        if (!isNew && old != byId.end()) {
+          tables.setStopDone(at->batch.id, s.id, old->second->picked, old->second->shortQty, "removed", "replanned");
+          update.removeStops.push_back(std::to_string(s.id));
+        }
+        waves::StopRow row{at->batch.id, ++nextId, s.seq, s.locationCode, s.sku, s.lot, s.expiry, s.qty, 0, 0, "open", "", {}};
+        for (const auto& p : s.puts) row.puts.push_back({p.tote, p.order, p.lineNo, p.qty, 0});
+        tables.insertStop(row);
+        update.addStops.push_back(pickStopOf(tx, row, at->toteCode));
+      }
+    }
+
+    // The missing units at this location are presumably not there: they
+    // are written off until the count requested here says otherwise, so
+    // that no channel is offered them again.
+    store::StockRepository stock(tx);
+    stock.requestCount(at->stop.sku, at->stop.location);
+    store::OrderRepository orders(tx);
+    std::set<domain::OrderId> touched;
+    std::int64_t shortUnits = 0;
+    std::string shortLines;
+    for (const auto& p : shortPuts) {
+      auto o = orders.find(p.order);
+      if (!o) continue;
+      for (auto& line : o->lines) {
+        if (line.lineNo != p.lineNo) continue;
+        line.shortQty += p.qty;
+        const auto release = std::min(line.allocated, p.qty);
+        line.allocated -= release;
+        orders.updateLine(p.order, line);
+        if (release > 0) {
+          if (auto st = stock.release(line.sku, release); !st) return st;
+          domain::LedgerEntry e;
+          e.sku = line.sku;
+          e.deltaAllocated = -release;
+          e.cause = domain::LedgerCause::Release;
+          e.reference = ops::orderRef(p.order);
+          e.note = "short pick at " + at->stop.location;
+          stock.appendLedger(e);
+        }
+      }
+      touched.insert(p.order);
+      shortUnits += p.qty;
+      shortLines += " order " + std::to_string(p.order) + " line " + std::to_string(p.lineNo) + " (" +
+                    std::to_string(p.qty) + ")";
+    }
+    std::int64_t onShelf = 0;
+    for (const auto& row : stock.at(at->stop.sku, at->stop.location))
+      if (row.lot == at->stop.lot && row.expiry == at->stop.expiry) onShelf += row.qty;
+    const auto writeOff = std::min(missing, onShelf);
+    if (writeOff > 0) {
+      auto st = tx.atomically([&]() -> Status {
+        auto id = ops::changeOnHandAt(tx, {at->stop.sku, at->stop.location, at->stop.lot, at->stop.expiry, 0}, -writeOff,
+                                      reason == wms::waves::ShortReason::Damaged ? domain::LedgerCause::Damage
+                                                                                 : domain::LedgerCause::CycleCount,
+                                      "short:batch:" + std::to_string(at->batch.id), {},
+                                      std::string("short pick (") + wms::waves::toString(reason) + "); count requested");
+        if (!id) return id.error();
+        return {};
+      });
+      if (!st) log().warning("could not write off %Ld of %s at %s: %s", static_cast<long long>(writeOff), at->stop.sku,
+                             at->stop.location, st.error().message);
+    }
+    events.changedInTx(tx, {at->stop.sku});
+    store::ExceptionRepository(tx).raise(
+        "short_pick", "batch:" + std::to_string(at->batch.id) + "/stop:" + std::to_string(at->stop.stopId),
+        "short pick of " + at->stop.sku + " at " + at->stop.location + ": " + std::to_string(missing) + " missing (" +
+            wms::waves::toString(reason) + ")" +
+            (shortUnits > 0 ? "; short on" + shortLines : "; found elsewhere") + "; count requested");
+    for (const auto& p : at->stop.puts) touched.insert(p.orderId);
+    for (auto id : touched) refreshOrderStatus(tx, id);
+    if (!update.addStops.empty() || !update.removeStops.empty()) {
+      tables.setBatchRev(at->batch.id, update.rev);
+      replies.send(update);
+    }
+    refreshWaveStatus(tx, at->batch.waveId);
+    metrics.add("picks_short_total", std::string("reason=\"") + wms::waves::toString(reason) + "\"");
+    return {};
+  });
+
+  gateway.handle("batch.done", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                      Replies& replies) -> Status {
+    const auto& msg = std::get<protocol::BatchDone>(m);
+    auto id = domain::parseInt64(msg.batchId);
+    waves::WaveTables tables(tx);
+    auto batch = id ? tables.batch(*id) : std::nullopt;
+    if (!batch) return Error{ErrorKind::NotFound, "no batch '" + msg.batchId + "'"};
+    if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + msg.batchId + " is not assigned to this device"};
+    if (batch->status == "cancelled") return conflict("batch " + msg.batchId + " was cancelled");
+    if (batch->status == "done") return {};
+    int open = 0;
+    for (const auto& s : tables.stops(*id))
+      if (s.status == "open") ++open;
+    if (open > 0) return conflict(std::to_string(open) + " stop(s) of batch " + msg.batchId + " are not done yet");
+    tables.setBatchStatus(*id, "done");
+    refreshWaveStatus(tx, batch->waveId);
+    assignWork(tx, replies);
+    metrics.add("batches_done_total");
+    return {};
+  });
+
+  // A picker who signs in gets work, and a device that signs in again (its
+  // app restarted) gets its batch again.
+  gateway.also("signin", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                Replies& replies) -> Status {
+    const auto& msg = std::get<protocol::SignIn>(m);
+    if (msg.mode != protocol::WorkMode::Pick) return {};
+    waves::WaveTables tables(tx);
+    for (auto b : tables.batchesOfDevice(ctx.device, "assigned")) {
+      b.badge = msg.badge;
+      replies.send(taskAssign(tx, b));
+    }
+    assignWork(tx, replies);
+    return {};
+  });
+
+  gateway.onReclaim([this](store::Tx& tx, const std::string& device, SilentPolicy policy, Replies& replies) {
+    return reclaim(tx, device, policy, replies);
+  });
+}
+
+Status WaveService::Impl::reclaim(store::Tx& tx, const std::string& device, SilentPolicy policy, Replies& replies) {
+  if (policy == SilentPolicy::Keep) return {};
+  waves::WaveTables tables(tx);
+  for (const auto& b : tables.batchesOfDevice(device, "assigned")) {
+    tables.assignBatch(b.id, "", "", b.rev + 1);
+    protocol::TaskCancel cancel;
+    cancel.device = device;
+    cancel.ts = tx.nowMs();
+    cancel.batchId = std::to_string(b.id);
+    cancel.reason = "this device was away too long; the batch went to another picker";
+    replies.send(cancel);
+    store::ExceptionRepository(tx).raise("batch_reclaimed", "batch:" + std::to_string(b.id),
+                                         "batch " + std::to_string(b.id) + " was taken from " + device +
+                                             "; fetch its cart before another picker continues it");
+  }
+  assignWork(tx, replies);
+  return {};
+}
+
+Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replies& replies) {
+  waves::WaveTables tables(tx);
+  for (const auto& b : tables.batches(0, "", 1000000)) {
+    if (b.status != "ready" && b.status != "assigned") continue;
+    auto totes = tables.totes(b.id);
+    std::map<int, std::string> toteCode;
+    for (const auto& t : totes) toteCode[t.number] = t.tote;
+    bool mine = std::any_of(totes.begin(), totes.end(), [&](const waves::ToteRow& t) { return t.orderId == order; });
+    if (!mine) continue;
+    protocol::TaskUpdate update;
+    update.device = b.device;
+    update.ts = tx.nowMs();
+    update.batchId = std::to_string(b.id);
+    update.rev = b.rev + 1;
+    update.reason = "order " + std::to_string(order) + " was cancelled";
+    int nextId = tables.maxStopId(b.id);
+    for (const auto& s : tables.stops(b.id)) {
+      if (s.status != "open") continue;
+      bool hasOrder = std::any_of(s.puts.begin(), s.puts.end(), [&](const waves::PutRow& p) { return p.orderId == order; });
+      if (!hasOrder) continue;
+      tables.setStopDone(b.id, s.stopId, s.picked, s.shortQty, "removed", "order cancelled");
+      update.removeStops.push_back(std::to_string(s.stopId));
+      waves::StopRow rest = s;
+      rest.puts.clear();
+      rest.qty = 0;
+      for (const auto& p : s.puts)
+        if (p.orderId != order) {
+          rest.puts.push_back(p);
+          rest.qty += p.qty;
+        }
+      if (rest.qty > 0) {
+        rest.stopId = ++nextId;
+        rest.status = "open";
+        tables.insertStop(rest);
+        update.addStops.push_back(pickStopOf(tx, rest, toteCode));
+      }
+    }
+    for (const auto& t : totes)
+      if (t.orderId == order) tables.freeTote(t.tote);
+    if (b.status == "assigned" && !b.device.empty() && (!update.addStops.empty() || !update.removeStops.empty())) {
+      tables.setBatchRev(b.id, update.rev);
+      replies.send(update);
+    }
+  }
+  return {};
+}
+
+}  // namespace wms::server

@@ -1,0 +1,74 @@
+// Internal: WaveService's state and the pieces its source files share.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "WaveTables.h"
+#include "wms/layouts/Layout.h"
+#include "wms/protocol/Messages.h"
+#include "wms/server/WaveService.h"
+
+namespace wms::server {
+
+struct WaveService::Impl {
+  // Constant after create().
+  WaveConfig config;
+  store::Database& db;
+  DeviceGateway& gateway;
+  Metrics& metrics;
+  StockEvents& events;
+  std::optional<layouts::Layout> dc;
+  std::optional<layouts::Layout> store;
+
+  // Protected by mutex.
+  std::mutex mutex;
+  std::condition_variable cv;
+  bool stopping = false;
+  std::thread autoThread;
+
+  Impl(WaveConfig c, store::Database& d, DeviceGateway& g, Metrics& m, StockEvents& e)
+      : config(std::move(c)), db(d), gateway(g), metrics(m), events(e) {}
+
+  const layouts::Layout* layoutOf(const std::string& site) const {
+    if (site == "store") return store ? &*store : nullptr;
+    return dc ? &*dc : nullptr;
+  }
+  // The site an order is picked at: store pickups at the store (if it has a layout).
+  std::string siteOf(domain::ServiceLevel level) const {
+    return level == domain::ServiceLevel::StorePickup && store ? "store" : "dc";
+  }
+
+  // ---- planning (WaveService.cpp) ----
+  struct Planned {
+    std::vector<waves::WaveRow> waves;
+    std::vector<std::pair<std::int64_t, std::string>> rejected;
+  };
+  // Plans and stores waves for `orders` (all waiting, of one site), as
+  // proposed by the release rules or as given by `decision`. Inside a write.
+  Result<Planned> releaseInTx(store::Tx& tx, const std::vector<std::int64_t>& orderIds, const std::string& site,
+                              std::optional<wms::waves::BatchingMethod> method, const std::string& trigger,
+                              const std::string& reason, Replies& replies);
+
+  // ---- floor (Assignment in WaveService.cpp, handlers in PickHandlers.cpp) ----
+  // Gives ready batches to signed-in pickers that have none.
+  void assignWork(store::Tx& tx, Replies& replies);
+  // The task.assign of a batch for its device (its open stops).
+  protocol::TaskAssign taskAssign(store::Tx& tx, const waves::BatchRow& batch);
+  void registerHandlers();
+  Status reclaim(store::Tx& tx, const std::string& device, SilentPolicy policy, Replies& replies);
+  // Removes an order from its open stops (it was cancelled after release).
+  Status dropOrder(store::Tx& tx, domain::OrderId order, Replies& replies);
+  // Recomputes an order's status from its lines after picks and shorts.
+  void refreshOrderStatus(store::Tx& tx, domain::OrderId order);
+  void refreshWaveStatus(store::Tx& tx, std::int64_t waveId);
+
+  void autoLoop();
+};
+
+// The cart position of tote number n (1-based): A1..A4, B1..B4, ...
+std::string cartSlot(int number);
+
+}  // namespace wms::server

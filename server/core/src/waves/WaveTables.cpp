@@ -1,0 +1,429 @@
+#include "WaveTables.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <cstdio>
+
+#include "wms/store/Session.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::server::waves {
+namespace {
+
+using I = Poco::Int64;
+
+template <class... Args>
+std::size_t exec(Poco::Data::Session& s, const std::string& sql, const Args&... args) {
+  Poco::Data::Statement stmt(s);
+  stmt << sql;
+  (stmt, ..., bind(args));
+  return stmt.execute();
+}
+
+}  // namespace
+
+std::string toteLocation(const std::string& tote) { return "TOTE-" + tote; }
+
+const store::Schema& wavesSchema() {
+  static const store::Schema schema{
+      "waves",
+      {{1,
+        "waves, batches, totes, stops and puts, tote pool, picked units",
+        {
+            R"(CREATE TABLE waves(
+                 id INTEGER PRIMARY KEY AUTOINCREMENT,
+                 name TEXT NOT NULL,
+                 site TEXT NOT NULL,
+                 status TEXT NOT NULL,
+                 trigger TEXT NOT NULL,
+                 reason TEXT NOT NULL DEFAULT '',
+                 carrier TEXT NOT NULL DEFAULT '',
+                 cutoff_ms INTEGER NOT NULL DEFAULT 0,
+                 method TEXT NOT NULL,
+                 released_at INTEGER NOT NULL,
+                 finished_at INTEGER NOT NULL DEFAULT 0,
+                 orders INTEGER NOT NULL,
+                 lines INTEGER NOT NULL,
+                 units INTEGER NOT NULL,
+                 batches INTEGER NOT NULL,
+                 planned_mm INTEGER NOT NULL))",
+            R"(CREATE TABLE wave_orders(
+                 wave_id INTEGER NOT NULL REFERENCES waves(id),
+                 order_id INTEGER NOT NULL,
+                 batch_id INTEGER NOT NULL,
+                 PRIMARY KEY (wave_id, order_id)))",
+            "CREATE INDEX wave_orders_order ON wave_orders(order_id)",
+            R"(CREATE TABLE batches(
+                 id INTEGER PRIMARY KEY AUTOINCREMENT,
+                 wave_id INTEGER NOT NULL REFERENCES waves(id),
+                 number INTEGER NOT NULL,
+                 status TEXT NOT NULL,
+                 device TEXT NOT NULL DEFAULT '',
+                 badge TEXT NOT NULL DEFAULT '',
+                 rev INTEGER NOT NULL DEFAULT 1,
+                 zone TEXT NOT NULL DEFAULT '',
+                 totes INTEGER NOT NULL,
+                 units INTEGER NOT NULL,
+                 planned_mm INTEGER NOT NULL,
+                 oversize INTEGER NOT NULL DEFAULT 0,
+                 assigned_at INTEGER NOT NULL DEFAULT 0,
+                 finished_at INTEGER NOT NULL DEFAULT 0))",
+            "CREATE INDEX batches_status ON batches(status, id)",
+            "CREATE INDEX batches_device ON batches(device, status)",
+            R"(CREATE TABLE batch_totes(
+                 batch_id INTEGER NOT NULL REFERENCES batches(id),
+                 number INTEGER NOT NULL,
+                 tote TEXT NOT NULL,
+                 order_id INTEGER NOT NULL,
+                 PRIMARY KEY (batch_id, number)))",
+            R"(CREATE TABLE stops(
+                 batch_id INTEGER NOT NULL REFERENCES batches(id),
+                 stop_id INTEGER NOT NULL,
+                 seq INTEGER NOT NULL,
+                 location TEXT NOT NULL,
+                 sku TEXT NOT NULL,
+                 lot TEXT NOT NULL DEFAULT '',
+                 expiry TEXT NOT NULL DEFAULT '',
+                 qty INTEGER NOT NULL CHECK (qty > 0),
+                 picked INTEGER NOT NULL DEFAULT 0,
+                 short_qty INTEGER NOT NULL DEFAULT 0,
+                 status TEXT NOT NULL DEFAULT 'open',
+                 reason TEXT NOT NULL DEFAULT '',
+                 CHECK (picked + short_qty <= qty),
+                 PRIMARY KEY (batch_id, stop_id)))",
+            "CREATE INDEX stops_slot ON stops(sku, location, lot, status)",
+            R"(CREATE TABLE stop_puts(
+                 batch_id INTEGER NOT NULL,
+                 stop_id INTEGER NOT NULL,
+                 tote INTEGER NOT NULL,
+                 order_id INTEGER NOT NULL,
+                 line_no INTEGER NOT NULL,
+                 qty INTEGER NOT NULL CHECK (qty > 0),
+                 picked INTEGER NOT NULL DEFAULT 0 CHECK (picked >= 0 AND picked <= qty),
+                 PRIMARY KEY (batch_id, stop_id, tote, order_id, line_no)))",
+            // The pool of physical totes. batch_id 0: free.
+            R"(CREATE TABLE totes(
+                 code TEXT PRIMARY KEY,
+                 batch_id INTEGER NOT NULL DEFAULT 0))",
+            // Which order line's picked units sit in which tote (shipping takes
+            // them out of there).
+            R"(CREATE TABLE picked_units(
+                 order_id INTEGER NOT NULL,
+                 line_no INTEGER NOT NULL,
+                 tote TEXT NOT NULL,
+                 sku TEXT NOT NULL,
+                 lot TEXT NOT NULL DEFAULT '',
+                 expiry TEXT NOT NULL DEFAULT '',
+                 qty INTEGER NOT NULL CHECK (qty >= 0),
+                 picked_at INTEGER NOT NULL,
+                 PRIMARY KEY (order_id, line_no, tote, lot, expiry)))",
+            "CREATE INDEX picked_units_time ON picked_units(picked_at)",
+        }}}};
+  return schema;
+}
+
+std::int64_t WaveTables::insertWave(const WaveRow& w) {
+  auto& s = store::writeSessionOf(tx_);
+  I id = 0;
+  s << "INSERT INTO waves(name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, orders, "
+       "lines, units, batches, planned_mm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      bind(w.name), bind(w.site), bind(w.status), bind(w.trigger), bind(w.reason), bind(w.carrier),
+      bind(I(w.cutoffMs)), bind(w.method), bind(I(w.releasedAtMs)), bind(I(w.orders)), bind(I(w.lines)),
+      bind(I(w.units)), bind(I(w.batches)), bind(I(w.plannedMm)), into(id), now;
+  return id;
+}
+
+namespace {
+const char* kWaveCols =
+    "id, name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, finished_at, orders, lines, "
+    "units, batches, planned_mm";
+
+std::vector<WaveRow> readWaves(Poco::Data::Session& s, const std::string& where, const std::vector<std::string>& texts,
+                               const std::vector<I>& ints) {
+  std::vector<I> id, cutoff, released, finished, orders, lines, units, batches, planned;
+  std::vector<std::string> name, site, status, trigger, reason, carrier, method;
+  Poco::Data::Statement st(s);
+  st << "SELECT " << kWaveCols << " FROM waves " << where;
+  for (const auto& t : texts) st, bind(t);
+  for (const auto& i : ints) st, bind(i);
+  st, into(id), into(name), into(site), into(status), into(trigger), into(reason), into(carrier), into(cutoff),
+      into(method), into(released), into(finished), into(orders), into(lines), into(units), into(batches),
+      into(planned);
+  st.execute();
+  std::vector<WaveRow> out;
+  for (std::size_t i = 0; i < id.size(); ++i)
+    out.push_back({id[i], name[i], site[i], status[i], trigger[i], reason[i], carrier[i], cutoff[i], method[i],
+                   released[i], finished[i], orders[i], lines[i], units[i], batches[i], planned[i]});
+  return out;
+}
+
+const char* kBatchCols =
+    "id, wave_id, number, status, device, badge, rev, zone, totes, units, planned_mm, oversize, assigned_at, "
+    "finished_at";
+
+std::vector<BatchRow> readBatches(Poco::Data::Session& s, const std::string& where,
+                                  const std::vector<std::string>& texts, const std::vector<I>& ints) {
+  std::vector<I> id, wave, number, rev, totes, units, planned, oversize, assigned, finished;
+  std::vector<std::string> status, device, badge, zone;
+  Poco::Data::Statement st(s);
+  st << "SELECT " << kBatchCols << " FROM batches " << where;
+  for (const auto& t : texts) st, bind(t);
+  for (const auto& i : ints) st, bind(i);
+  st, into(id), into(wave), into(number), into(status), into(device), into(badge), into(rev), into(zone), into(totes),
+      into(units), into(planned), into(oversize), into(assigned), into(finished);
+  st.execute();
+  std::vector<BatchRow> out;
+  for (std::size_t i = 0; i < id.size(); ++i)
+    out.push_back({id[i], wave[i], static_cast<int>(number[i]), status[i], device[i], badge[i],
+                   static_cast<int>(rev[i]), zone[i], static_cast<int>(totes[i]), units[i], planned[i],
+                   oversize[i] != 0, assigned[i], finished[i]});
+  return out;
+}
+}  // namespace
+
+std::optional<WaveRow> WaveTables::wave(std::int64_t id) {
+  auto rows = readWaves(store::sessionOf(tx_), "WHERE id = ?", {}, {I(id)});
+  if (rows.empty()) return std::nullopt;
+  return rows[0];
+}
+
+std::vector<WaveRow> WaveTables::waves(const std::string& status, std::int64_t beforeId, int limit) {
+  return readWaves(store::sessionOf(tx_), "WHERE (? = '' OR status = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+                   {status, status}, {I(beforeId), I(beforeId), I(limit)});
+}
+
+void WaveTables::setWaveStatus(std::int64_t id, const std::string& status) {
+  exec(store::writeSessionOf(tx_),
+       "UPDATE waves SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE finished_at END "
+       "WHERE id = ?",
+       status, status, I(tx_.nowMs()), I(id));
+}
+
+void WaveTables::addWaveOrder(std::int64_t waveId, std::int64_t orderId, std::int64_t batchId) {
+  exec(store::writeSessionOf(tx_), "INSERT INTO wave_orders(wave_id, order_id, batch_id) VALUES (?, ?, ?)", I(waveId),
+       I(orderId), I(batchId));
+}
+
+std::vector<std::int64_t> WaveTables::waveOrders(std::int64_t waveId) {
+  std::vector<I> ids;
+  store::sessionOf(tx_) << "SELECT order_id FROM wave_orders WHERE wave_id = ? ORDER BY order_id", bind(I(waveId)),
+      into(ids), now;
+  return {ids.begin(), ids.end()};
+}
+
+std::int64_t WaveTables::insertBatch(const BatchRow& b) {
+  I id = 0;
+  store::writeSessionOf(tx_) << "INSERT INTO batches(wave_id, number, status, zone, totes, units, planned_mm, oversize) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      bind(I(b.waveId)), bind(I(b.number)), bind(b.status), bind(b.zone), bind(I(b.totes)), bind(I(b.units)),
+      bind(I(b.plannedMm)), bind(I(b.oversize ? 1 : 0)), into(id), now;
+  return id;
+}
+
+std::optional<BatchRow> WaveTables::batch(std::int64_t id) {
+  auto rows = readBatches(store::sessionOf(tx_), "WHERE id = ?", {}, {I(id)});
+  if (rows.empty()) return std::nullopt;
+  return rows[0];
+}
+
+std::vector<BatchRow> WaveTables::batches(std::int64_t waveId, const std::string& status, int limit) {
+  return readBatches(store::sessionOf(tx_),
+                     "WHERE (? = '' OR status = ?) AND (? = 0 OR wave_id = ?) ORDER BY wave_id, number LIMIT ?",
+                     {status, status}, {I(waveId), I(waveId), I(limit)});
+}
+
+std::vector<BatchRow> WaveTables::batchesOfDevice(const std::string& device, const std::string& status) {
+  return readBatches(store::sessionOf(tx_), "WHERE device = ? AND status = ? ORDER BY id", {device, status}, {});
+}
+
+void WaveTables::assignBatch(std::int64_t id, const std::string& device, const std::string& badge, int rev) {
+  exec(store::writeSessionOf(tx_),
+       "UPDATE batches SET device = ?, badge = ?, rev = ?, status = CASE WHEN ? = '' THEN 'ready' ELSE 'assigned' END, "
+       "assigned_at = ? WHERE id = ?",
+       device, badge, I(rev), device, I(device.empty() ? 0 : tx_.nowMs()), I(id));
+}
+
+void WaveTables::setBatchStatus(std::int64_t id, const std::string& status) {
+  exec(store::writeSessionOf(tx_),
+       "UPDATE batches SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE finished_at END "
+       "WHERE id = ?",
+       status, status, I(tx_.nowMs()), I(id));
+}
+
+void WaveTables::setBatchRev(std::int64_t id, int rev) {
+  exec(store::writeSessionOf(tx_), "UPDATE batches SET rev = ? WHERE id = ?", I(rev), I(id));
+}
+
+void WaveTables::insertTote(const ToteRow& t) {
+  exec(store::writeSessionOf(tx_), "INSERT INTO batch_totes(batch_id, number, tote, order_id) VALUES (?, ?, ?, ?)",
+       I(t.batchId), I(t.number), t.tote, I(t.orderId));
+}
+
+std::vector<ToteRow> WaveTables::totes(std::int64_t batchId) {
+  std::vector<I> number, order;
+  std::vector<std::string> tote;
+  store::sessionOf(tx_) << "SELECT number, tote, order_id FROM batch_totes WHERE batch_id = ? ORDER BY number",
+      bind(I(batchId)), into(number), into(tote), into(order), now;
+  std::vector<ToteRow> out;
+  for (std::size_t i = 0; i < number.size(); ++i) out.push_back({batchId, static_cast<int>(number[i]), tote[i], order[i]});
+  return out;
+}
+
+void WaveTables::insertStop(const StopRow& st) {
+  auto& s = store::writeSessionOf(tx_);
+  exec(s,
+       "INSERT INTO stops(batch_id, stop_id, seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason) "
+       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+       I(st.batchId), I(st.stopId), I(st.seq), st.location, st.sku, st.lot, st.expiry, I(st.qty), I(st.picked),
+       I(st.shortQty), st.status, st.reason);
+  for (const auto& p : st.puts)
+    exec(s, "INSERT INTO stop_puts(batch_id, stop_id, tote, order_id, line_no, qty, picked) VALUES (?, ?, ?, ?, ?, ?, ?)",
+         I(st.batchId), I(st.stopId), I(p.tote), I(p.orderId), I(p.lineNo), I(p.qty), I(p.picked));
+}
+
+std::vector<StopRow> WaveTables::stops(std::int64_t batchId) {
+  auto& s = store::sessionOf(tx_);
+  std::vector<I> stopId, seq, qty, picked, shortQty;
+  std::vector<std::string> location, sku, lot, expiry, status, reason;
+  s << "SELECT stop_id, seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason FROM stops "
+       "WHERE batch_id = ? ORDER BY seq, stop_id",
+      bind(I(batchId)), into(stopId), into(seq), into(location), into(sku), into(lot), into(expiry), into(qty),
+      into(picked), into(shortQty), into(status), into(reason), now;
+  std::vector<StopRow> out;
+  for (std::size_t i = 0; i < stopId.size(); ++i)
+    out.push_back({batchId, static_cast<int>(stopId[i]), static_cast<int>(seq[i]), location[i], sku[i], lot[i],
+                   expiry[i], qty[i], picked[i], shortQty[i], status[i], reason[i], {}});
+  std::vector<I> pStop, pTote, pOrder, pLine, pQty, pPicked;
+  s << "SELECT stop_id, tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? "
+       "ORDER BY stop_id, tote, order_id, line_no",
+      bind(I(batchId)), into(pStop), into(pTote), into(pOrder), into(pLine), into(pQty), into(pPicked), now;
+  for (std::size_t i = 0; i < pStop.size(); ++i) {
+    for (auto& st : out) {
+      if (st.stopId == pStop[i]) {
+        st.puts.push_back({static_cast<int>(pTote[i]), pOrder[i], static_cast<int>(pLine[i]), pQty[i], pPicked[i]});
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<StopRow> WaveTables::stop(std::int64_t batchId, int stopId) {
+  for (auto& s : stops(batchId))
+    if (s.stopId == stopId) return s;
+  return std::nullopt;
+}
+
+void WaveTables::setStopDone(std::int64_t batchId, int stopId, std::int64_t picked, std::int64_t shortQty,
+                             const std::string& status, const std::string& reason) {
+  exec(store::writeSessionOf(tx_),
+       "UPDATE stops SET picked = ?, short_qty = ?, status = ?, reason = ? WHERE batch_id = ? AND stop_id = ?",
+       I(picked), I(shortQty), status, reason, I(batchId), I(stopId));
+}
+
+void WaveTables::setStopSeq(std::int64_t batchId, int stopId, int seq) {
+  exec(store::writeSessionOf(tx_), "UPDATE stops SET seq = ? WHERE batch_id = ? AND stop_id = ?", I(seq), I(batchId),
+       I(stopId));
+}
+
+void WaveTables::setPutPicked(std::int64_t batchId, int stopId, int tote, std::int64_t orderId, int lineNo,
+                              std::int64_t picked) {
+  exec(store::writeSessionOf(tx_),
+       "UPDATE stop_puts SET picked = ? WHERE batch_id = ? AND stop_id = ? AND tote = ? AND order_id = ? AND "
+       "line_no = ?",
+       I(picked), I(batchId), I(stopId), I(tote), I(orderId), I(lineNo));
+}
+
+std::int64_t WaveTables::plannedOpen(const std::string& sku, const std::string& location, const std::string& lot) {
+  I n = 0;
+  store::sessionOf(tx_) << "SELECT COALESCE(SUM(s.qty - s.picked - s.short_qty), 0) FROM stops s "
+                           "JOIN batches b ON b.id = s.batch_id WHERE s.sku = ? AND s.location = ? AND s.lot = ? "
+                           "AND s.status = 'open' AND b.status IN ('ready', 'assigned')",
+      bind(sku), bind(location), bind(lot), into(n), now;
+  return n;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> WaveTables::plannedOpenAll() {
+  std::vector<std::string> key;
+  std::vector<I> qty;
+  store::sessionOf(tx_) << "SELECT s.sku || '|' || s.location || '|' || s.lot, SUM(s.qty - s.picked - s.short_qty) "
+                           "FROM stops s JOIN batches b ON b.id = s.batch_id WHERE s.status = 'open' AND "
+                           "b.status IN ('ready', 'assigned') GROUP BY s.sku, s.location, s.lot",
+      into(key), into(qty), now;
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (std::size_t i = 0; i < key.size(); ++i) out.emplace_back(key[i], qty[i]);
+  return out;
+}
+
+int WaveTables::maxStopId(std::int64_t batchId) {
+  I n = 0;
+  store::sessionOf(tx_) << "SELECT COALESCE(MAX(stop_id), 0) FROM stops WHERE batch_id = ?", bind(I(batchId)), into(n),
+      now;
+  return static_cast<int>(n);
+}
+
+void WaveTables::ensureTotePool(int size) {
+  auto& s = store::writeSessionOf(tx_);
+  I have = 0;
+  s << "SELECT COUNT(*) FROM totes", into(have), now;
+  for (I i = have + 1; i <= size; ++i) {
+    char code[32];
+    std::snprintf(code, sizeof code, "T-%04d", static_cast<int>(i));
+    exec(s, "INSERT INTO totes(code, batch_id) VALUES (?, 0)", std::string(code));
+    // Each tote is also a location that holds the units picked into it.
+    exec(s,
+         "INSERT INTO locations(code, zone, kind, created_at) VALUES (?, 'TOTES', 'tote', ?) "
+         "ON CONFLICT(code) DO NOTHING",
+         toteLocation(code), I(tx_.nowMs()));
+  }
+}
+
+std::vector<std::string> WaveTables::takeFreeTotes(int count, std::int64_t batchId) {
+  auto& s = store::writeSessionOf(tx_);
+  std::vector<std::string> codes;
+  s << "SELECT code FROM totes WHERE batch_id = 0 AND NOT EXISTS (SELECT 1 FROM stock WHERE location = 'TOTE-' || "
+       "totes.code AND qty > 0) ORDER BY code LIMIT ?",
+      bind(I(count)), into(codes), now;
+  if (static_cast<int>(codes.size()) < count) return {};
+  for (const auto& c : codes) exec(s, "UPDATE totes SET batch_id = ? WHERE code = ?", I(batchId), c);
+  return codes;
+}
+
+void WaveTables::freeTote(const std::string& tote) {
+  exec(store::writeSessionOf(tx_), "UPDATE totes SET batch_id = 0 WHERE code = ?", tote);
+}
+
+std::int64_t WaveTables::freeToteCount() {
+  I n = 0;
+  store::sessionOf(tx_) << "SELECT COUNT(*) FROM totes WHERE batch_id = 0", into(n), now;
+  return n;
+}
+
+void WaveTables::addPicked(std::int64_t orderId, int lineNo, const std::string& tote, const std::string& sku,
+                           const std::string& lot, const std::string& expiry, std::int64_t qty) {
+  exec(store::writeSessionOf(tx_),
+       "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty, picked_at) VALUES (?, ?, ?, ?, ?, ?, "
+       "?, ?) ON CONFLICT(order_id, line_no, tote, lot, expiry) DO UPDATE SET qty = qty + excluded.qty, "
+       "picked_at = excluded.picked_at",
+       I(orderId), I(lineNo), tote, sku, lot, expiry, I(qty), I(tx_.nowMs()));
+}
+
+std::pair<std::int64_t, std::int64_t> WaveTables::recentPicks(std::int64_t sinceMs) {
+  I units = 0, pickers = 0;
+  store::sessionOf(tx_) << "SELECT COALESCE(SUM(s.picked), 0), COUNT(DISTINCT b.badge) FROM stops s JOIN batches b ON "
+                           "b.id = s.batch_id WHERE b.assigned_at >= ? AND s.picked > 0",
+      bind(I(sinceMs)), into(units), into(pickers), now;
+  return {units, pickers};
+}
+
+std::int64_t WaveTables::backlogUnits() {
+  I n = 0;
+  store::sessionOf(tx_) << "SELECT COALESCE(SUM(s.qty - s.picked - s.short_qty), 0) FROM stops s JOIN batches b ON "
+                           "b.id = s.batch_id WHERE s.status = 'open' AND b.status IN ('ready', 'assigned')",
+      into(n), now;
+  return n;
+}
+
+}  // namespace wms::server::waves

@@ -1,0 +1,285 @@
+// A wave from release to the last batch: a real mosquitto, a real wmsd and
+// scripted handhelds that pick, report shorts and finish batches; at the end
+// the stock and the orders reconcile.
+#define BOOST_TEST_MODULE server_wave_flow
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <map>
+#include <thread>
+
+#include "wms/protocol/Codec.h"
+#include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/ScriptedDevice.h"
+#include "wms/testsupport/WmsdProcess.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+
+namespace {
+
+Poco::JSON::Object::Ptr parse(const std::string& body) {
+  Poco::JSON::Parser p;
+  return p.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+const char* kShipTo = R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"Singapore","postal_code":"1","country":"SG"})";
+
+// A small DC from the single-block sample layout: SKU APPLE on two shelves,
+// BREAD on one shelf (that turns out empty), CHEESE and DATES plenty.
+struct Floor {
+  MosquittoBroker broker{MosquittoBroker::Options{3, {}, false, false}};
+  WmsdProcess wmsd;
+
+  Floor() : wmsd(options()) {
+    auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
+      auto r = wmsd.post(path, body, {{"Content-Type", type}});
+      BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.status << " " << r.body);
+      return r;
+    };
+    post("/api/v1/import/locations",
+         "code,zone,kind\nA-01-01-1,A,pick\nA-01-05-1,A,pick\nA-03-02-1,A,pick\nB-08-03-1,B,pick\nB-07-04-1,B,pick\n",
+         "text/csv");
+    post("/api/v1/import/catalogue",
+         "sku,description,barcodes,weight_g\nAPPLE,Apples,4006381333931,200\nBREAD,Bread,036000291452,300\n"
+         "CHEESE,Cheese,96385074,250\nDATES,Dates,,100\n",
+         "text/csv");
+    post("/api/v1/import/stock",
+         "sku,location,qty\nAPPLE,A-01-01-1,2\nAPPLE,B-07-04-1,10\nBREAD,A-03-02-1,5\nCHEESE,A-01-05-1,20\n"
+         "DATES,B-08-03-1,20\n",
+         "text/csv");
+    post("/api/v1/workers", R"({"badge":"B-1","name":"Siti"})");
+    post("/api/v1/workers", R"({"badge":"B-2","name":"Budi"})");
+    for (int i = 0; i < 200 && wmsd.get("/metrics").body.find("mqtt_connects_total") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+
+  WmsdProcess::Options options() {
+    WmsdProcess::Options o;
+    o.settings = {{"mqtt.uri", broker.uri()},
+                  {"mqtt.username", broker.server().username},
+                  {"mqtt.password", broker.server().password},
+                  {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+                  {"waves.cart_totes", "4"},
+                  {"waves.tote_pool", "20"},
+                  {"waves.auto_check_s", "3600"}};
+    return o;
+  }
+
+  std::int64_t order(const std::string& ext, const std::string& lines) {
+    auto r = wmsd.post("/api/v1/orders", R"({"channel":"shopee","external_id":")" + ext + R"(","lines":[)" + lines +
+                                             "]," + kShipTo + "}");
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.body);
+    return parse(r.body)->getValue<std::int64_t>("id");
+  }
+
+  std::unique_ptr<ScriptedDevice> signedIn(std::size_t i, const std::string& badge) {
+    auto d = std::make_unique<ScriptedDevice>(broker.uri(), broker.device(i).username, broker.device(i).password);
+    protocol::Presence online;
+    online.app = "test/1";
+    d->send(online);
+    protocol::SignIn in;
+    in.badge = badge;
+    auto ack = d->ackFor(d->send(in));
+    BOOST_REQUIRE(ack && ack->result == protocol::AckResult::Applied);
+    return d;
+  }
+
+  std::string orderStatus(std::int64_t id) {
+    return parse(wmsd.get("/api/v1/orders/" + std::to_string(id)).body)->getValue<std::string>("status");
+  }
+};
+
+std::optional<protocol::TaskAssign> nextTask(ScriptedDevice& d, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto m = d.waitFor([](const protocol::Message& msg) { return std::holds_alternative<protocol::TaskAssign>(msg); },
+                     timeout);
+  if (!m) return std::nullopt;
+  return std::get<protocol::TaskAssign>(*m);
+}
+
+protocol::PickConfirm confirmOf(const protocol::TaskAssign& task, const protocol::PickStop& stop,
+                                const std::string& barcode) {
+  protocol::PickConfirm c;
+  c.batchId = task.batchId;
+  c.stopId = stop.stopId;
+  c.qty = stop.qty;
+  std::map<std::string, int> perTote;
+  for (const auto& p : stop.puts) perTote[p.tote] += p.qty;
+  for (const auto& [tote, qty] : perTote) c.puts.push_back({tote, qty});
+  c.location = stop.location;
+  c.barcode = barcode;
+  return c;
+}
+
+// Picks every stop of a task as a diligent picker would, reporting shorts
+// where the shelf is empty (`empty`: location codes). Handles task.update.
+void pickAll(ScriptedDevice& d, protocol::TaskAssign task, const std::set<std::string>& empty) {
+  std::vector<protocol::PickStop> todo = task.stops;
+  while (!todo.empty()) {
+    auto stop = todo.front();
+    todo.erase(todo.begin());
+    if (empty.count(stop.location)) {
+      protocol::PickShort s;
+      s.batchId = task.batchId;
+      s.stopId = stop.stopId;
+      s.qtyPicked = 0;
+      s.reason = protocol::ShortReason::Empty;
+      auto ack = d.ackFor(d.send(s));
+      BOOST_REQUIRE(ack);
+      BOOST_REQUIRE_MESSAGE(ack->result == protocol::AckResult::Applied, (ack->error ? ack->error->message : ""));
+      // A replacement stop elsewhere may follow.
+      if (auto u = d.waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::TaskUpdate>(m); },
+                             std::chrono::milliseconds(800))) {
+        const auto& update = std::get<protocol::TaskUpdate>(*u);
+        for (const auto& removed : update.removeStops)
+          std::erase_if(todo, [&](const protocol::PickStop& st) { return st.stopId == removed; });
+        for (const auto& added : update.addStops) todo.push_back(added);
+        std::sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+      }
+      continue;
+    }
+    auto ack = d.ackFor(d.send(confirmOf(task, stop, stop.barcodes.front())));
+    BOOST_REQUIRE(ack);
+    BOOST_REQUIRE_MESSAGE(ack->result == protocol::AckResult::Applied,
+                          stop.stopId << ": " << (ack->error ? ack->error->message : ""));
+  }
+  protocol::BatchDone done;
+  done.batchId = task.batchId;
+  auto ack = d.ackFor(d.send(done));
+  BOOST_REQUIRE(ack);
+  BOOST_REQUIRE_MESSAGE(ack->result == protocol::AckResult::Applied, (ack->error ? ack->error->message : ""));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(two_pickers_complete_a_wave_with_a_short_pick_and_everything_reconciles) {
+  Floor f;
+  std::vector<std::int64_t> orders = {
+      f.order("o1", R"({"sku":"APPLE","qty":3},{"sku":"CHEESE","qty":1})"),
+      f.order("o2", R"({"sku":"BREAD","qty":2})"),
+      f.order("o3", R"({"sku":"DATES","qty":4},{"sku":"APPLE","qty":1})"),
+      f.order("o4", R"({"sku":"CHEESE","qty":2},{"sku":"DATES","qty":1})"),
+      f.order("o5", R"({"sku":"APPLE","qty":2},{"sku":"BREAD","qty":1},{"sku":"CHEESE","qty":1})"),
+  };
+  auto d1 = f.signedIn(0, "B-1");
+  auto d2 = f.signedIn(1, "B-2");
+
+  auto released = f.wmsd.post("/api/v1/waves/release", "{}");
+  BOOST_REQUIRE_MESSAGE(released.status == 201, released.body);
+  auto wave = parse(released.body)->getArray("waves")->getObject(0);
+  BOOST_TEST(wave->getValue<int>("orders") == 5);
+  for (auto id : orders) BOOST_TEST(f.orderStatus(id) == "released");
+
+  // The bread shelf is empty; apples at A-01-01-1 are too few and another
+  // location has more.
+  const std::set<std::string> empty = {"A-03-02-1"};
+  int batches = 0;
+  for (ScriptedDevice* d : {d1.get(), d2.get()}) {
+    while (auto task = nextTask(*d, std::chrono::seconds(batches == 0 ? 10 : 2))) {
+      ++batches;
+      pickAll(*d, *task, empty);
+    }
+  }
+  BOOST_TEST(batches == wave->getValue<int>("batches"));
+
+  auto detail = parse(f.wmsd.get("/api/v1/waves/" + wave->get("id").toString()).body);
+  BOOST_TEST(detail->getValue<std::string>("status") == "done");
+  BOOST_TEST(detail->getObject("progress")->getValue<int>("units_short") == 3);
+
+  // Orders without bread are picked in full; those with bread are picked
+  // with the bread line short (ship partial) or, with nothing found, held.
+  BOOST_TEST(f.orderStatus(orders[0]) == "picked");
+  BOOST_TEST(f.orderStatus(orders[1]) == "held");
+  BOOST_TEST(f.orderStatus(orders[4]) == "picked");
+  auto o5 = parse(f.wmsd.get("/api/v1/orders/" + std::to_string(orders[4])).body);
+  auto lines = o5->getArray("lines");
+  for (std::size_t i = 0; i < lines->size(); ++i) {
+    auto l = lines->getObject(static_cast<unsigned>(i));
+    if (l->getValue<std::string>("sku") == "BREAD") {
+      BOOST_TEST(l->getValue<int>("short") == 1);
+      BOOST_TEST(l->getValue<int>("allocated") == 0);
+    } else {
+      BOOST_TEST(l->getValue<int>("picked") == l->getValue<int>("qty"));
+    }
+  }
+  // The empty shelf was written off pending its count; nothing else moved.
+  auto bread = parse(f.wmsd.get("/api/v1/stock/BREAD").body);
+  BOOST_TEST(bread->getValue<int>("on_hand") == 2);
+  BOOST_TEST(bread->getValue<int>("allocated") == 0);
+  auto apple = parse(f.wmsd.get("/api/v1/stock/APPLE").body);
+  BOOST_TEST(apple->getValue<int>("on_hand") == 12);
+  BOOST_TEST(f.wmsd.get("/api/v1/exceptions").body.find("short_pick") != std::string::npos);
+  auto audit = parse(f.wmsd.get("/api/v1/audit").body);
+  BOOST_TEST(audit->getValue<bool>("ok"), f.wmsd.get("/api/v1/audit").body);
+}
+
+BOOST_AUTO_TEST_CASE(confirmations_that_are_not_the_pickers_or_exceed_the_task_are_refused_and_change_nothing) {
+  Floor f;
+  f.order("o1", R"({"sku":"CHEESE","qty":2})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  const auto& stop = task->stops.front();
+
+  // Another device confirming this picker's stop.
+  auto d3 = f.signedIn(2, "B-2");
+  auto foreign = d3->ackFor(d3->send(confirmOf(*task, stop, stop.barcodes.front())));
+  BOOST_REQUIRE(foreign);
+  BOOST_CHECK(foreign->result == protocol::AckResult::Rejected);
+  BOOST_TEST(foreign->error->message.find("not assigned to this device") != std::string::npos);
+
+  // More than asked, the wrong item, the wrong place.
+  auto more = confirmOf(*task, stop, stop.barcodes.front());
+  more.qty += 1;
+  more.puts.front().qty += 1;
+  auto tooMany = d1->ackFor(d1->send(more));
+  BOOST_CHECK(tooMany->result == protocol::AckResult::Rejected);
+  BOOST_TEST(tooMany->error->message.find("more than the 2 asked") != std::string::npos);
+  auto wrongItem = d1->ackFor(d1->send(confirmOf(*task, stop, "4006381333931")));
+  BOOST_TEST(wrongItem->error->message.find("wrong item") != std::string::npos);
+  auto wrongPlace = confirmOf(*task, stop, stop.barcodes.front());
+  wrongPlace.location = "B-08-03-1";
+  BOOST_TEST(d1->ackFor(d1->send(wrongPlace))->error->message.find("wrong location") != std::string::npos);
+
+  // The right confirmation, then the same event again: applied once.
+  auto good = confirmOf(*task, stop, stop.barcodes.front());
+  good.eventId = "confirm-once";
+  BOOST_CHECK(d1->ackFor(d1->send(good))->result == protocol::AckResult::Applied);
+  BOOST_CHECK(d1->ackFor(d1->send(good))->result == protocol::AckResult::Duplicate);
+  auto stock = parse(f.wmsd.get("/api/v1/stock/CHEESE").body);
+  BOOST_TEST(stock->getValue<int>("on_hand") == 20);
+  auto locs = stock->getArray("locations");
+  std::int64_t inTotes = 0;
+  for (std::size_t i = 0; i < locs->size(); ++i) {
+    auto l = locs->getObject(static_cast<unsigned>(i));
+    if (l->getValue<std::string>("location").rfind("TOTE-", 0) == 0) inTotes += l->getValue<std::int64_t>("qty");
+  }
+  BOOST_TEST(inTotes == 2);
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
+}
+
+BOOST_AUTO_TEST_CASE(a_cancelled_wave_takes_the_batch_back_and_later_confirmations_are_refused) {
+  Floor f;
+  auto id = f.order("o1", R"({"sku":"DATES","qty":1})");
+  auto d1 = f.signedIn(0, "B-1");
+  auto released = f.wmsd.post("/api/v1/waves/release", "{}");
+  BOOST_REQUIRE_EQUAL(released.status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  auto waveId = parse(released.body)->getArray("waves")->getObject(0)->get("id").toString();
+  auto cancelled = f.wmsd.post("/api/v1/waves/" + waveId + "/cancel", R"({"reason":"truck left"})");
+  BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+  auto notice = d1->waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::TaskCancel>(m); });
+  BOOST_REQUIRE(notice);
+  auto late = d1->ackFor(d1->send(confirmOf(*task, task->stops.front(), task->stops.front().barcodes.front())));
+  BOOST_CHECK(late->result == protocol::AckResult::Rejected);
+  BOOST_TEST(late->error->message.find("cancelled") != std::string::npos);
+  BOOST_TEST(f.orderStatus(id) == "allocated");
+  // Nothing to release twice: the order waits again and can be released again.
+  BOOST_TEST(f.wmsd.post("/api/v1/waves/release", "{}").status == 201);
+  BOOST_TEST(f.wmsd.post("/api/v1/waves/release", "{}").status == 422);
+}

@@ -1,0 +1,217 @@
+// The packing-station page (server/assets/packing) in headless Chromium,
+// against the real packing routes (server/packing/src/Rest.cpp) over a
+// real database, with labels going to a fake 9100 printer. A small POCO
+// HTTP server stands in for wmsd's router: /api/v1/packing/* goes to
+// PackingRoutes, /packing/* to the page's files, /harness/* to the test
+// page that types scans the way a keyboard wedge does (page/harness.html).
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "FakePrinter.h"
+#include "PackingWorld.h"
+#include "wms/packing/Rest.h"
+#include "wms/testsupport/ChildProcess.h"
+#include "wms/testsupport/TempDir.h"
+
+using namespace wms;
+using namespace wms::packing;
+using wms::labels::test::FakePrinter;
+using wms::packing::test::PackingWorld;
+
+namespace {
+
+std::string fileText(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(PackingRoutes& routes) : routes_(routes) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
+    std::string uri = req.getURI();
+    const std::string path = uri.substr(0, uri.find('?'));
+    RestRequest r;
+    r.method = req.getMethod();
+    r.path = path;
+    Poco::StreamCopier::copyToString(req.stream(), r.body);
+    for (const auto& [name, value] : req) {
+      std::string lower = name;
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r.headers[lower] = value;
+    }
+    RestResponse out{404, "text/plain", "not found"};
+    if (auto answer = routes_.handle(r)) {
+      out = *answer;
+    } else if (auto file = staticFile(path)) {
+      out = *file;
+    }
+    res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
+    res.setContentType(out.contentType);
+    res.setContentLength(static_cast<std::streamsize>(out.body.size()));
+    res.send() << out.body;
+  }
+
+ private:
+  static std::optional<RestResponse> staticFile(const std::string& path) {
+    const std::filesystem::path source(WMS_SOURCE_DIR);
+    std::filesystem::path file;
+    if (path == "/packing/" || path == "/packing/index.html") file = source / "server/assets/packing/index.html";
+    else if (path == "/packing/app.js") file = source / "server/assets/packing/app.js";
+    else if (path == "/packing/style.css") file = source / "server/assets/packing/style.css";
+    else if (path == "/harness/harness.html") file = std::filesystem::path(WMS_PACKING_TEST_DIR) / "page/harness.html";
+    else return std::nullopt;
+    const auto ext = file.extension().string();
+    const std::string type = ext == ".js" ? "text/javascript" : ext == ".css" ? "text/css" : "text/html; charset=utf-8";
+    return RestResponse{200, type, fileText(file)};
+  }
+  PackingRoutes& routes_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(PackingRoutes& routes) : routes_(routes) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(routes_);
+  }
+
+ private:
+  PackingRoutes& routes_;
+};
+
+// The JSON the harness left in <pre id="result">, unescaped from the DOM dump.
+Poco::JSON::Array::Ptr harnessResult(const std::string& dom) {
+  const std::string open = "<pre id=\"result\">";
+  auto b = dom.find(open);
+  BOOST_REQUIRE_MESSAGE(b != std::string::npos, "no result in the page:\n" << dom.substr(0, 2000));
+  b += open.size();
+  auto e = dom.find("</pre>", b);
+  std::string text = dom.substr(b, e - b);
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 4, "&lt;") == 0) out += '<', i += 3;
+    else if (text.compare(i, 4, "&gt;") == 0) out += '>', i += 3;
+    else if (text.compare(i, 5, "&amp;") == 0) out += '&', i += 4;
+    else if (text.compare(i, 6, "&nbsp;") == 0) out += ' ', i += 5;
+    else out += text[i];
+  }
+  BOOST_REQUIRE_MESSAGE(out != "running", "the harness did not finish");
+  Poco::JSON::Parser parser;
+  return parser.parse(out).extract<Poco::JSON::Array::Ptr>();
+}
+
+Poco::JSON::Object::Ptr step(const Poco::JSON::Array::Ptr& steps, const std::string& name) {
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto s = steps->getObject(static_cast<unsigned>(i));
+    if (s->getValue<std::string>("step") == name) return s;
+  }
+  BOOST_FAIL("the harness has no step '" << name << "'");
+  return nullptr;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(packing_page)
+
+BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_order_in_the_browser) {
+  FakePrinter printer;
+  PackingWorld w({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+                  {"packing.station.PACK-1.printer", "ZEBRA-1"}});
+  auto id = w.pickedOrder("SHOPEE-PAGE", {{"MUG", 2}, {"BOOK", 1}}, "T-1");
+  PackSessionService sessions(w.db(), w.shipping());
+  auto printing = LabelPrinting::create(w.db(), w.shipping());
+  BOOST_REQUIRE(printing.ok());
+  PackingRoutes routes(w.shipping(), sessions, printing->get());
+
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(4);
+  Poco::Net::HTTPServer server(new Factory(routes), socket, params);
+  server.start();
+  const std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/harness/harness.html?tote=T-1";
+
+  testsupport::TempDir profile("wms-chromium");
+  auto chromium = [&](const std::string& what, const std::string& target) {
+    return testsupport::runCommand({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                    "--no-first-run", "--user-data-dir=" + profile.path().string(),
+                                    "--window-size=1300,1000", "--virtual-time-budget=120000", what, target},
+                                   {}, std::chrono::seconds(120));
+  };
+  auto run = chromium("--dump-dom", url);
+  // To look at the page by hand: WMS_PACKING_PAGE_SHOT=/tmp/page.png (and
+  // optionally WMS_PACKING_PAGE_STOP=STEP) packs a second order and takes a
+  // screenshot once the harness stops.
+  if (const char* shot = std::getenv("WMS_PACKING_PAGE_SHOT")) {
+    w.pickedOrder("SHOPEE-SHOT", {{"MUG", 2}, {"BOOK", 1}}, "T-2");
+    const char* stop = std::getenv("WMS_PACKING_PAGE_STOP");
+    (void)chromium("--screenshot=" + std::string(shot),
+                   "http://127.0.0.1:" + std::to_string(socket.address().port()) +
+                       "/harness/harness.html?tote=T-2&stop=" + (stop ? stop : "book"));
+  }
+  server.stop();
+  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
+  auto steps = harnessResult(run.output);
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto s = steps->getObject(static_cast<unsigned>(i));
+    BOOST_TEST_MESSAGE(s->getValue<std::string>("step") << ": " << (s->has("feedback") ? s->getValue<std::string>("feedback") : ""));
+    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
+    BOOST_TEST(s->getValue<std::string>("step") != "exception");
+  }
+
+  auto loaded = step(steps, "loaded");
+  BOOST_TEST(loaded->getValue<std::string>("state") == "idle");
+  BOOST_TEST(loaded->getValue<std::string>("focus") == "scan");  // the big field has the focus
+
+  auto tote = step(steps, "tote");
+  BOOST_TEST(tote->getValue<std::string>("state") == "packing");
+  BOOST_TEST(tote->getArray("rows")->size() == 2u);
+
+  BOOST_TEST(step(steps, "wrong item")->getValue<std::string>("result") == "wrong_item");
+  BOOST_TEST(step(steps, "quantity")->getValue<bool>("qtyShown"));
+  auto mugs = step(steps, "two mugs");
+  BOOST_TEST(mugs->getValue<std::string>("result") == "accepted");
+  BOOST_TEST(mugs->getArray("rows")->getObject(0)->getValue<int>("packed") == 2);
+  BOOST_TEST(mugs->getValue<int>("openCarton") == 1);
+  BOOST_TEST(step(steps, "over-scan")->getValue<std::string>("result") == "over_scan");
+  BOOST_TEST(step(steps, "misread")->getValue<std::string>("result") == "unreadable");
+  BOOST_TEST(step(steps, "close carton")->getValue<int>("openCarton") == 0);
+  BOOST_TEST(step(steps, "book")->getValue<std::string>("result") == "accepted");
+  BOOST_TEST(step(steps, "done")->getValue<std::string>("state") == "packed");
+  auto printed = step(steps, "printed");
+  BOOST_TEST(printed->getValue<std::string>("printState") == "printed");
+  auto shipped = step(steps, "ship");
+  BOOST_TEST(shipped->getValue<std::string>("state") == "shipped");
+  BOOST_TEST(shipped->getValue<std::string>("shipResult").find("Shipped 3 units") == 0u);
+  BOOST_TEST(step(steps, "next")->getValue<std::string>("state") == "idle");
+  BOOST_TEST(step(steps, "next")->getValue<std::string>("focus") == "scan");
+
+  // What the page did, seen from the store and the printer.
+  BOOST_TEST((w.order(id).status == domain::OrderStatus::Shipped));
+  BOOST_TEST(w.totals("MUG").onHand == 98);
+  BOOST_TEST(w.totals("BOOK").onHand == 99);
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM shipments WHERE state = 'shipped'") == 1);
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM cartons") == 2);
+  BOOST_REQUIRE((*printing)->waitIdle(std::chrono::seconds(30)));
+  BOOST_TEST(printer.jobs().size() == 2u);  // one label per carton
+  w.requireInvariants();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
