@@ -47,7 +47,10 @@ const ChannelSettings& ChannelsConfig::settings(domain::Channel channel) const {
 Result<ChannelsConfig> channelsConfigFrom(const std::map<std::string, std::string>& raw) {
   ChannelsConfig c;
   for (auto ch : kMarketplaces) c.channels[ch] = ChannelSettings{};
-  for (const auto& [key, value] : raw) {
+  for (const auto& entry : raw) {
+    // Named copies: clang 14 cannot capture structured bindings in the lambda below.
+    const std::string& key = entry.first;
+    const std::string& value = entry.second;
     if (key.rfind("channels.", 0) != 0) continue;
     const std::string rest = key.substr(9);
     if (rest == "retry_base_ms") {
