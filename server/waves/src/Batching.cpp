@@ -24,6 +24,7 @@ constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
 // One order as batching sees it (indices are local to a group).
 struct Item {
   std::size_t alloc = 0;  // index into Allocation::orders: its place in the sequence
+  std::string zone;       // AllocatedOrder::zone
   std::vector<Tote> totes;
   int toteCount = 0;
   Footprint fp;
@@ -533,13 +534,13 @@ Result<std::vector<Batch>> makeBatches(const Allocation& allocation, const Stock
 
   std::vector<Batch> batches;
   // Groups of items: by zone when asked (in order of first appearance), else one.
-  std::vector<std::string> groupZones;
   std::vector<std::vector<Item>> groups;
   std::map<std::string, std::size_t> groupOf;
   for (std::size_t k = 0; k < allocation.orders.size(); ++k) {
     const auto& order = allocation.orders[k];
     Item item;
     item.alloc = k;
+    item.zone = order.zone;
     item.totes = packOrder(order, stock, options.cart);
     for (auto& t : item.totes) t.allocated = k;
     item.toteCount = static_cast<int>(item.totes.size());
@@ -552,17 +553,14 @@ Result<std::vector<Batch>> makeBatches(const Allocation& allocation, const Stock
       b.oversize = true;
       b.orders = {k};
       b.totes = std::move(item.totes);
-      b.zone = options.byZone ? order.zone : std::string();
+      b.zone = order.zone;
       b.estimateMm = item.alone;
       batches.push_back(std::move(b));
       continue;
     }
     const std::string key = options.byZone ? order.zone : std::string();
     auto [it, fresh] = groupOf.emplace(key, groups.size());
-    if (fresh) {
-      groups.emplace_back();
-      groupZones.push_back(key);
-    }
+    if (fresh) groups.emplace_back();
     groups[it->second].push_back(std::move(item));
   }
 
@@ -584,11 +582,12 @@ Result<std::vector<Batch>> makeBatches(const Allocation& allocation, const Stock
     for (auto& cluster : clusters) {
       std::sort(cluster.begin(), cluster.end());  // local indices follow the sequence
       Batch b;
-      b.zone = groupZones[g];
+      b.zone = items[cluster.front()].zone;
       fp.clear();
       for (std::uint32_t i : cluster) {
         auto& item = items[i];
         b.orders.push_back(item.alloc);
+        if (item.zone != b.zone) b.zone.clear();
         for (auto& t : item.totes) b.totes.push_back(std::move(t));
         TripEstimator::unite(fp, item.fp, scratch);
         fp.swap(scratch);

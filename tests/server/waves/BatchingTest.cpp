@@ -167,7 +167,10 @@ BOOST_AUTO_TEST_CASE(seed_and_savings_put_orders_of_the_same_aisle_on_one_cart) 
     auto got = ordersOf(*al, *b);
     if (method == BatchingMethod::Fcfs) {
       BOOST_TEST((got == std::vector<std::vector<OrderId>>{{1, 2}, {3, 4}}));
+      BOOST_TEST((*b)[0].zone == "");  // picks in zones A and B
     } else {
+      BOOST_TEST((*b)[0].zone == "A");
+      BOOST_TEST((*b)[1].zone == "B");
       BOOST_TEST((got == std::vector<std::vector<OrderId>>{{1, 3}, {2, 4}}), toString(method));
       // One aisle per trip instead of two: the estimate says so too.
       BOOST_TEST((*b)[0].estimateMm < 60000);

@@ -78,7 +78,7 @@ struct Batch {
   std::vector<Tote> totes;          // numbered 1..n; an order's totes are consecutive
   std::int64_t units = 0;
   bool oversize = false;       // one order needing more totes than a cart holds
-  std::string zone;            // when batching by zone: the group's zone ("" = several)
+  std::string zone;            // the zone of all its picks, "" when they span zones (for assignment)
   Millimetres estimateMm = 0;  // the planner's estimate of the trip; the pick list has the walk
 };
 
