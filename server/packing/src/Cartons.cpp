@@ -52,7 +52,6 @@ struct Point {
     if (a.y != b.y) return a.y < b.y;
     return a.x < b.x;
   }
-  friend bool operator==(const Point&, const Point&) = default;
 };
 
 struct Placed {

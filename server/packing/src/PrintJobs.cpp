@@ -301,10 +301,8 @@ Result<PrintJobView> LabelPrinting::viewOf(labels::JobId id) const {
 
 Result<PrintJobView> LabelPrinting::job(labels::JobId id) const { return viewOf(id); }
 
-namespace {
-
-Result<std::string> renderAs(const labels::ShippingLabel& label, labels::DocumentFormat format, labels::LabelSize size,
-                             labels::Dpi dpi) {
+Result<std::string> renderLabel(const labels::ShippingLabel& label, labels::DocumentFormat format,
+                                labels::LabelSize size, labels::Dpi dpi) {
   const auto tmpl = labels::makeTemplate(size, dpi);
   Result<std::string> out = Error{ErrorKind::Internal, "no format"};
   switch (format) {
@@ -316,13 +314,11 @@ Result<std::string> renderAs(const labels::ShippingLabel& label, labels::Documen
   return out;
 }
 
-}  // namespace
-
 Result<std::string> LabelPrinting::render(std::int64_t shipmentId, int cartonNumber, labels::DocumentFormat format,
                                           labels::LabelSize size, labels::Dpi dpi) {
   auto label = shipping_.label(shipmentId, cartonNumber);
   if (!label) return label.error();
-  return renderAs(*label, format, size, dpi);
+  return renderLabel(*label, format, size, dpi);
 }
 
 Result<std::vector<PrintJobView>> LabelPrinting::printShipment(std::int64_t shipmentId, const std::string& stationId,
@@ -337,7 +333,7 @@ Result<std::vector<PrintJobView>> LabelPrinting::printShipment(std::int64_t ship
   for (int i = 1; i <= count; ++i) {
     auto label = shipping_.label(shipmentId, i);
     if (!label) return label.error();
-    auto data = renderAs(*label, s->settings.format, s->settings.size, s->settings.dpi);
+    auto data = renderLabel(*label, s->settings.format, s->settings.size, s->settings.dpi);
     if (!data) return data.error();
     documents.push_back({shipment->orderReference + " carton " + n(i) + "/" + n(count), s->settings.format,
                          std::move(*data)});

@@ -156,17 +156,6 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
                                    {}, std::chrono::seconds(120));
   };
   auto run = chromium("--dump-dom", url);
-  // To look at the page by hand: WMS_PACKING_PAGE_SHOT=/tmp/page.png (and
-  // optionally WMS_PACKING_PAGE_STOP=STEP) packs a second order and takes a
-  // screenshot once the harness stops.
-  if (const char* shot = std::getenv("WMS_PACKING_PAGE_SHOT")) {
-    w.pickedOrder("SHOPEE-SHOT", {{"MUG", 2}, {"BOOK", 1}}, "T-2");
-    const char* stop = std::getenv("WMS_PACKING_PAGE_STOP");
-    (void)chromium("--screenshot=" + std::string(shot),
-                   "http://127.0.0.1:" + std::to_string(socket.address().port()) +
-                       "/harness/harness.html?tote=T-2&stop=" + (stop ? stop : "book"));
-  }
-  server.stop();
   BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
   auto steps = harnessResult(run.output);
   for (std::size_t i = 0; i < steps->size(); ++i) {
@@ -212,6 +201,18 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
   BOOST_REQUIRE((*printing)->waitIdle(std::chrono::seconds(30)));
   BOOST_TEST(printer.jobs().size() == 2u);  // one label per carton
   w.requireInvariants();
+
+  // To look at the page by hand: WMS_PACKING_PAGE_SHOT=/tmp/page.png (and
+  // optionally WMS_PACKING_PAGE_STOP=STEP) packs a second order and takes a
+  // screenshot once the harness stops.
+  if (const char* shot = std::getenv("WMS_PACKING_PAGE_SHOT")) {
+    w.pickedOrder("SHOPEE-SHOT", {{"MUG", 2}, {"BOOK", 1}}, "T-2");
+    const char* stop = std::getenv("WMS_PACKING_PAGE_STOP");
+    (void)chromium("--screenshot=" + std::string(shot),
+                   "http://127.0.0.1:" + std::to_string(socket.address().port()) +
+                       "/harness/harness.html?tote=T-2&stop=" + (stop ? stop : "book"));
+  }
+  server.stop();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

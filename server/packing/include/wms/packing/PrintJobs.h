@@ -30,6 +30,12 @@
 
 namespace wms::packing {
 
+// A shipping label as ZPL, PDF or PNG for a label size and resolution.
+// Internal if rendering fails.
+Result<std::string> renderLabel(const labels::ShippingLabel& label, labels::DocumentFormat format,
+                                labels::LabelSize size = labels::LabelSize::FourBySix,
+                                labels::Dpi dpi = labels::Dpi::D203);
+
 // labels::JobLog over the print_jobs and print_attempts tables. Each call is
 // a transaction of its own: it must not be called inside a Database work
 // function. Thread-safe (Database::write/read).

@@ -1,0 +1,114 @@
+// Tests for server/packing/src/Rest.cpp: the packing endpoints as the
+// router sees them (method, path, body, headers in; status and body out).
+#include <boost/test/unit_test.hpp>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "PackingWorld.h"
+#include "wms/packing/Rest.h"
+
+using namespace wms;
+using namespace wms::packing;
+using wms::packing::test::PackingWorld;
+
+namespace {
+
+struct RestWorld {
+  PackingWorld w;
+  PackSessionService sessions{w.db(), w.shipping()};
+  PackingRoutes routes{w.shipping(), sessions, nullptr};
+
+  RestResponse call(const std::string& method, const std::string& path, const std::string& body = {},
+                    std::map<std::string, std::string> headers = {}) {
+    auto r = routes.handle({method, path, body, std::move(headers)});
+    BOOST_REQUIRE_MESSAGE(r.has_value(), method << " " << path << " is not routed");
+    return *r;
+  }
+};
+
+Poco::JSON::Object::Ptr json(const RestResponse& r) {
+  Poco::JSON::Parser p;
+  return p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(packing_rest)
+
+BOOST_AUTO_TEST_CASE(paths_outside_the_packing_endpoints_are_left_to_the_router) {
+  RestWorld t;
+  BOOST_TEST(!t.routes.handle({"GET", "/api/v1/orders", "", {}}).has_value());
+  BOOST_TEST(!t.routes.handle({"GET", "/api/v1/packingx/config", "", {}}).has_value());
+  BOOST_TEST(!t.routes.handle({"GET", "/api/v1/packing/nothing", "", {}}).has_value());
+  BOOST_TEST(t.call("DELETE", "/api/v1/packing/config").status == 405);
+  BOOST_TEST(t.call("GET", "/api/v1/packing/sessions/x1").status == 404);
+  BOOST_TEST(t.call("GET", "/api/v1/packing/sessions/99").status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(a_whole_order_goes_through_the_endpoints) {
+  RestWorld t;
+  auto id = t.w.pickedOrder("R-1", {{"MUG", 1}}, "T-1");
+  auto start = t.call("POST", "/api/v1/packing/sessions", R"({"code":"T-1","station":"PACK-1"})");
+  BOOST_REQUIRE_EQUAL(start.status, 200);
+  const auto sid = json(start)->getValue<std::int64_t>("session_id");
+  const std::string base = "/api/v1/packing/sessions/" + std::to_string(sid);
+
+  auto wrong = t.call("POST", base + "/scans", R"({"text":"9780306406157"})");
+  BOOST_TEST(wrong.status == 200);  // a wrong item is an answer, not an error
+  BOOST_TEST(json(wrong)->getObject("last_scan")->getValue<std::string>("outcome") == "wrong_item");
+  BOOST_TEST(t.call("POST", base + "/scans", R"({"text":"MUG","qty":0})").status == 422);
+  BOOST_TEST(t.call("POST", base + "/scans", "{").status == 400);
+  BOOST_TEST(t.call("POST", base + "/complete").status == 409);  // missing the mug
+  BOOST_TEST(t.call("POST", base + "/scans", R"({"text":"8851234567898"})").status == 200);
+  BOOST_TEST(t.call("POST", base + "/cartons/close", R"({"weight_g":480})").status == 200);
+  auto done = t.call("POST", base + "/complete");
+  BOOST_REQUIRE_EQUAL(done.status, 200);
+  BOOST_TEST(json(done)->getValue<std::string>("state") == "packed");
+
+  const std::string order = "/api/v1/packing/orders/" + std::to_string(id);
+  BOOST_TEST(t.call("GET", order + "/shipment").status == 404);
+  auto shipment = t.call("POST", order + "/shipment", R"({"station":"PACK-1"})");
+  BOOST_REQUIRE_EQUAL(shipment.status, 200);
+  auto so = json(shipment);
+  BOOST_TEST(so->getObject("print_error")->getValue<std::string>("detail") ==
+             "no printer is configured (printing.printer.<ID>.uri)");
+  const auto shipmentId = so->getObject("shipment")->getValue<std::int64_t>("id");
+  BOOST_TEST(t.call("GET", order + "/shipment").status == 200);
+  auto png = t.call("GET", "/api/v1/packing/shipments/" + std::to_string(shipmentId) + "/cartons/1/label.png");
+  BOOST_TEST(png.status == 200);
+  BOOST_TEST(png.contentType == "image/png");
+  BOOST_TEST(png.body.substr(1, 3) == "PNG");
+  BOOST_TEST(t.call("GET", "/api/v1/packing/shipments/" + std::to_string(shipmentId) + "/cartons/1/label.gif").status ==
+             404);
+
+  auto noKey = t.call("POST", order + "/ship", "{}");
+  BOOST_TEST(noKey.status == 422);
+  auto over = t.call("POST", order + "/ship", R"({"lines":[{"line_no":1,"qty":2}]})", {{"idempotency-key", "k1"}});
+  BOOST_TEST(over.status == 422);
+  BOOST_TEST(json(over)->getValue<std::string>("detail") == "lines[0]: line 1 (MUG): 2 cannot ship, only 1 were packed");
+  auto first = t.call("POST", order + "/ship", "", {{"idempotency-key", "k1"}});
+  BOOST_REQUIRE_EQUAL(first.status, 200);
+  BOOST_TEST(!json(first)->getValue<bool>("duplicate"));
+  auto second = t.call("POST", order + "/ship", "", {{"idempotency-key", "k1"}});
+  BOOST_TEST(json(second)->getValue<bool>("duplicate"));
+  BOOST_TEST(t.w.totals("MUG").onHand == 99);
+  t.w.requireInvariants();
+}
+
+BOOST_AUTO_TEST_CASE(errors_carry_the_kind_and_the_detail) {
+  auto r = PackingRoutes::error({ErrorKind::Conflict, "order 1 is \"packed\"\n"});
+  BOOST_TEST(r.status == 409);
+  BOOST_TEST(r.body == R"({"error":"conflict","detail":"order 1 is \"packed\"\u000a"})");
+  BOOST_TEST(PackingRoutes::error({ErrorKind::TooLarge, ""}).status == 413);
+  BOOST_TEST(PackingRoutes::error({ErrorKind::Unavailable, ""}).status == 503);
+  BOOST_TEST(PackingRoutes::error({ErrorKind::Internal, ""}).status == 500);
+}
+
+BOOST_AUTO_TEST_CASE(print_jobs_without_printers_are_not_found) {
+  RestWorld t;
+  BOOST_TEST(t.call("GET", "/api/v1/packing/print-jobs/1").status == 404);
+  BOOST_TEST(t.call("GET", "/api/v1/packing/config").status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
