@@ -291,6 +291,21 @@ BOOST_AUTO_TEST_CASE(a_frame_that_keeps_crashing_is_given_up_and_the_decoder_rec
   BOOST_TEST(decodeOk(decoder, qr, FormatSet::all()).barcodes.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(barcodes_reported_before_a_crash_are_kept_and_the_crash_logged) {
+  Log log;
+  DecoderOptions o;
+  o.log = log.sink();
+  o.testHooks = true;
+  Decoder decoder(o);
+  Frame qr = zxingSymbol(zx::BarcodeFormat::QRCode, L"LOC:A-1", 4, 400, 400);
+  auto r = decodeOk(decoder, withMarker(qr, kTestAbortAfterFoundMarker), FormatSet::all());
+  BOOST_TEST_REQUIRE(r.barcodes.size() == 1u);
+  BOOST_TEST(r.barcodes[0].text == "LOC:A-1");
+  BOOST_TEST(r.crashes == 1);
+  BOOST_TEST(log.contains("died of SIGABRT"));
+  BOOST_TEST(log.contains("keeping the 1 barcode(s) it had found"));
+}
+
 BOOST_AUTO_TEST_CASE(a_worker_killed_between_frames_is_restarted_on_the_next_frame) {
   Log log;
   DecoderOptions o;

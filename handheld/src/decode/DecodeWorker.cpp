@@ -60,7 +60,12 @@ void runDecodeWorker(int fd, int sharedFd) {
       ++passesRun;
       shared.control()->pass.store(static_cast<std::uint32_t>(pass), std::memory_order_release);
     };
-    callbacks.found = [&](const Barcode& b, int pass) { send(fd, encodeFound(q->id, pass, b)); };
+    const bool abortAfterFound =
+        (q->flags & kFlagTestHooks) && !settings.safe && startsWith(pixels, size, kTestAbortAfterFoundMarker);
+    callbacks.found = [&](const Barcode& b, int pass) {
+      send(fd, encodeFound(q->id, pass, b));
+      if (abortAfterFound) std::abort();
+    };
     GreyView view{pixels, q->width, q->height, q->width};
     std::vector<Barcode> found;
     try {

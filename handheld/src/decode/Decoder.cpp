@@ -120,16 +120,21 @@ class Decoder::Impl {
     while (true) {
       if (auto st = start(); !st) return st.error();
       Attempt a = attempt(frame, formats, maxSymbols, firstPass, safe);
+      const bool timedOut = a.outcome == Outcome::TimedOut;
+      if (a.outcome != Outcome::Done) {
+        ++result.crashes;
+        lastFailure = (timedOut ? "stuck for " + std::to_string(options_.timeout.count()) + " ms" : a.exit) +
+                      " in pass '" + passName(a.pass) + "'";
+      }
       if (a.outcome == Outcome::Done || !a.barcodes.empty()) {
         // Barcodes that arrived before a crash are kept: they were read.
+        if (a.outcome != Outcome::Done)
+          options_.log("decode worker " + lastFailure + " on a " + size(frame) + " frame; keeping the " +
+                       std::to_string(a.barcodes.size()) + " barcode(s) it had found");
         result.barcodes = std::move(a.barcodes);
         if (!result.barcodes.empty()) result.pass = passName(a.foundPass);
         break;
       }
-      ++result.crashes;
-      const bool timedOut = a.outcome == Outcome::TimedOut;
-      lastFailure = (timedOut ? "stuck for " + std::to_string(options_.timeout.count()) + " ms" : a.exit) +
-                    " in pass '" + passName(a.pass) + "'";
       if (result.crashes >= options_.maxCrashesPerFrame) {
         options_.log("decode worker " + lastFailure + " on a " + size(frame) +
                      " frame; giving up on this frame after " + std::to_string(result.crashes) + " attempts");

@@ -41,11 +41,13 @@ namespace wms::handheld {
 
 // Test-only markers: with DecoderOptions::testHooks set, a frame whose first
 // 16 pixels hold one of these byte strings makes the worker abort (as ZXing
-// does) or hang on the normal settings (the safe retry ignores them), or
-// abort whatever the settings (to reach maxCrashesPerFrame).
+// does) or hang on the normal settings (the safe retry ignores them), abort
+// whatever the settings (to reach maxCrashesPerFrame), or abort right after
+// reporting the first barcode it found.
 inline constexpr std::string_view kTestAbortMarker = "WMS:TEST:ABORT:1";
 inline constexpr std::string_view kTestHangMarker = "WMS:TEST:HANG::1";
 inline constexpr std::string_view kTestAlwaysAbortMarker = "WMS:TEST:ABORT:*";
+inline constexpr std::string_view kTestAbortAfterFoundMarker = "WMS:TEST:ABORT:F";
 
 struct DecoderOptions {
   // A worker busy longer than this on one frame is killed and replaced.
