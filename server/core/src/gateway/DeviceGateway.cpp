@@ -96,6 +96,7 @@ struct DeviceGateway::Impl {
   std::map<std::string, EventHandler> handlers;
   std::map<std::string, std::vector<EventHandler>> followUps;
   ReclaimHandler reclaim;
+  OnlineHandler online;
   std::unique_ptr<protocol::MqttClient> client;
 
   // A decoded message waiting for its device's worker.
@@ -154,13 +155,13 @@ struct DeviceGateway::Impl {
       ack.ts = db.nowMs();
       ack.eventId = *eventId;
       ack.result = protocol::AckResult::Rejected;
-      ack.error = error;
+      ack.error = Error{error.kind, protocol::fitText(error.message)};
       publishNow(ack);
     } else {
       protocol::ServerError err;
       err.device = address->device;
       err.ts = db.nowMs();
-      err.error = Error{error.kind, error.message.substr(0, protocol::kMaxTextLength)};
+      err.error = Error{error.kind, protocol::fitText(error.message)};
       publishNow(err);
     }
   }
@@ -191,12 +192,21 @@ struct DeviceGateway::Impl {
   void apply(const Item& item) {
     const auto& message = item.message;
     if (const auto* presence = std::get_if<protocol::Presence>(&message)) {
-      const bool online = presence->state == protocol::PresenceState::Online;
+      const bool isOnline = presence->state == protocol::PresenceState::Online;
+      Replies replies;
       auto st = db.write([&](store::Tx& tx) -> Status {
-        store::DeviceRepository(tx).setPresence(item.device, online ? "online" : "offline", presence->app);
+        replies = Replies{};
+        store::DeviceRepository(tx).setPresence(item.device, isOnline ? "online" : "offline", presence->app);
+        // A device back online gets its current work again (it may have
+        // lost it with its app); the protocol's revisions make that harmless.
+        if (isOnline && this->online) {
+          if (auto s = this->online(tx, item.device, replies); !s) return s;
+          DeviceGateway::queue(tx, replies);
+        }
         return {};
       });
-      if (st) log().information("device %s is %s", item.device, std::string(online ? "online" : "offline"));
+      if (st) log().information("device %s is %s", item.device, std::string(isOnline ? "online" : "offline"));
+      if (st && !replies.messages().empty()) wake();
       return;
     }
     if (const auto* hb = std::get_if<protocol::Heartbeat>(&message)) {
@@ -280,7 +290,7 @@ struct DeviceGateway::Impl {
     ack.ts = db.nowMs();
     ack.eventId = eventId;
     ack.result = result;
-    if (error) ack.error = Error{error->kind, error->message.substr(0, protocol::kMaxTextLength)};
+    if (error) ack.error = Error{error->kind, protocol::fitText(error->message)};
     if (!replies.messages().empty()) wake();
     publishNow(ack);
   }
@@ -432,6 +442,11 @@ DeviceGateway::~DeviceGateway() { stop(); }
 void DeviceGateway::handle(const std::string& type, EventHandler handler) {
   if (impl_->started) throw std::logic_error("DeviceGateway::handle after start()");
   impl_->handlers[type] = std::move(handler);
+}
+
+void DeviceGateway::onOnline(OnlineHandler handler) {
+  if (impl_->started) throw std::logic_error("DeviceGateway::onOnline after start()");
+  impl_->online = std::move(handler);
 }
 
 void DeviceGateway::also(const std::string& type, EventHandler handler) {

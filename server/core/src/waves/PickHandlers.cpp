@@ -11,6 +11,7 @@
 #include "wms/domain/Catalog.h"
 #include "wms/domain/Csv.h"
 #include "wms/layouts/Router.h"
+#include "wms/protocol/Codec.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
@@ -154,7 +155,7 @@ protocol::PickStop pickStopOf(store::Tx& tx, const waves::StopRow& s, const std:
   stop.seq = s.seq;
   stop.location = s.location;
   stop.sku = s.sku;
-  stop.description = sku && !sku->description.empty() ? sku->description.substr(0, 200) : s.sku;
+  stop.description = protocol::fitText(sku && !sku->description.empty() ? sku->description : s.sku);
   if (sku)
     for (const auto& b : sku->barcodes)
       if (stop.barcodes.size() < protocol::kMaxBarcodes) stop.barcodes.push_back(b.value);
@@ -504,6 +505,11 @@ void WaveService::Impl::registerHandlers() {
       replies.send(taskAssign(tx, b));
     }
     assignWork(tx, replies);
+    return {};
+  });
+
+  gateway.onOnline([this](store::Tx& tx, const std::string& device, Replies& replies) -> Status {
+    for (const auto& b : waves::WaveTables(tx).batchesOfDevice(device, "assigned")) replies.send(taskAssign(tx, b));
     return {};
   });
 

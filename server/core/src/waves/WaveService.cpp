@@ -15,20 +15,13 @@
 #include "wms/store/StockRepository.h"
 #include "wms/waves/Planner.h"
 #include "wms/waves/Progress.h"
+#include "wms/protocol/Codec.h"
 
 namespace wms::server {
 namespace {
 
 Poco::Logger& log() { return Poco::Logger::get("wmsd.waves"); }
 Error invalid(std::string m) { return Error{ErrorKind::Invalid, std::move(m)}; }
-
-// A protocol text field: at most 512 bytes, cut at a character boundary.
-std::string protocolText(const std::string& s) {
-  if (s.size() <= protocol::kMaxTextLength) return s;
-  std::size_t n = protocol::kMaxTextLength;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
 
 }  // namespace
 
@@ -540,7 +533,7 @@ protocol::TaskAssign WaveService::Impl::taskAssign(store::Tx& tx, const waves::B
     stop.seq = s.seq;
     stop.location = s.location;
     stop.sku = s.sku;
-    stop.description = protocolText(sku.description.empty() ? s.sku : sku.description);
+    stop.description = protocol::fitText(sku.description.empty() ? s.sku : sku.description);
     for (const auto& b : sku.barcodes) {
       if (stop.barcodes.size() < protocol::kMaxBarcodes) stop.barcodes.push_back(b.value);
     }
@@ -694,7 +687,7 @@ protocol::TaskCancel taskCancel(const std::string& device, std::int64_t batchId,
   c.device = device;
   c.ts = nowMs;
   c.batchId = std::to_string(batchId);
-  c.reason = protocolText(reason.empty() ? "withdrawn by a supervisor" : reason);
+  c.reason = protocol::fitText(reason.empty() ? "withdrawn by a supervisor" : reason);
   return c;
 }
 

@@ -91,6 +91,8 @@ class DeviceGateway {
   // Called inside a write transaction when a device's work must be reclaimed
   // (silent past reclaimAfter, or signed out) with the configured policy.
   using ReclaimHandler = std::function<Status(store::Tx&, const std::string& device, SilentPolicy, Replies&)>;
+  // Called inside a write transaction when a device reports itself online.
+  using OnlineHandler = std::function<Status(store::Tx&, const std::string& device, Replies&)>;
 
   DeviceGateway(GatewayConfig config, store::Database& db, Metrics& metrics);
   ~DeviceGateway();
@@ -105,6 +107,7 @@ class DeviceGateway {
   // whole event.
   void also(const std::string& type, EventHandler handler);
   void onReclaim(ReclaimHandler handler);
+  void onOnline(OnlineHandler handler);
 
   // Connects (retrying in the background if the broker is not up yet),
   // subscribes and starts the workers; publishes any commands left in the
