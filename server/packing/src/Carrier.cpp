@@ -20,7 +20,8 @@ Result<std::int64_t> TxSerialSource::next(const std::string& sequence, std::int6
        "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
       bind(sequence), into(value), now;
   if (value > max)
-    return Error{ErrorKind::Conflict, "sequence " + sequence + " is used up (" + std::to_string(max) + " values)"};
+    return Error{ErrorKind::Conflict,
+                 "sequence " + sequence + " is used up (" + std::to_string(max) + " values)"};
   return static_cast<std::int64_t>(value);
 }
 
@@ -46,14 +47,21 @@ BuiltInCarrier::BuiltInCarrier(BuiltInCarrierOptions options) : options_(std::mo
 
 Result<Booking> BuiltInCarrier::book(const ShipmentRequest& request, SerialSource& serials) {
   if (request.parcels.empty() || request.parcels.size() > 999)
-    return Error{ErrorKind::Invalid, "a shipment has 1..999 parcels, got " + std::to_string(request.parcels.size())};
+    return Error{ErrorKind::Invalid,
+                 "a shipment has 1..999 parcels, got " + std::to_string(request.parcels.size())};
   Booking b;
   b.carrier = options_.code;
   b.carrierName = options_.name;
   switch (request.serviceLevel) {
-    case domain::ServiceLevel::Express: b.service = "Express"; break;
-    case domain::ServiceLevel::StorePickup: b.service = "Store pickup"; break;
-    case domain::ServiceLevel::Standard: b.service = "Standard"; break;
+    case domain::ServiceLevel::Express:
+      b.service = "Express";
+      break;
+    case domain::ServiceLevel::StorePickup:
+      b.service = "Store pickup";
+      break;
+    case domain::ServiceLevel::Standard:
+      b.service = "Standard";
+      break;
   }
   const std::string sequence = "s10." + options_.serviceIndicator + "." + options_.country;
   for (const auto& p : request.parcels) {

@@ -10,10 +10,16 @@
 namespace wms::packing {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
-bool knownDims(const domain::Dimensions& d) { return d.lengthMm > 0 && d.widthMm > 0 && d.heightMm > 0; }
-std::int64_t volume(const domain::Dimensions& d) { return d.lengthMm * d.widthMm * d.heightMm; }
+bool knownDims(const domain::Dimensions& d) {
+  return d.lengthMm > 0 && d.widthMm > 0 && d.heightMm > 0;
+}
+std::int64_t volume(const domain::Dimensions& d) {
+  return d.lengthMm * d.widthMm * d.heightMm;
+}
 
 std::array<std::int64_t, 3> sortedSides(const domain::Dimensions& d) {
   std::array<std::int64_t, 3> s{d.lengthMm, d.widthMm, d.heightMm};
@@ -22,7 +28,8 @@ std::array<std::int64_t, 3> sortedSides(const domain::Dimensions& d) {
 }
 
 std::string dimsText(const domain::Dimensions& d) {
-  return std::to_string(d.lengthMm) + "x" + std::to_string(d.widthMm) + "x" + std::to_string(d.heightMm) + " mm";
+  return std::to_string(d.lengthMm) + "x" + std::to_string(d.widthMm) + "x" + std::to_string(d.heightMm) +
+         " mm";
 }
 
 bool fitsThrough(const domain::Dimensions& item, const domain::Dimensions& inner) {
@@ -164,7 +171,9 @@ class Placement {
 class Bin {
  public:
   Bin(const CartonType& type, const FitOptions& options, bool placeUnits)
-      : type_(&type), placement_(type.inner), placeUnits_(placeUnits),
+      : type_(&type),
+        placement_(type.inner),
+        placeUnits_(placeUnits),
         volumeLimit_(static_cast<double>(type.innerVolumeMm3()) * fillLimit(type, options)) {}
 
   // Adds the unit if the carton still passes every check with it; the
@@ -247,7 +256,8 @@ std::vector<Unit> unitsOf(const std::vector<CartonItem>& items) {
   return units;
 }
 
-bool fitsAll(const CartonType& type, const std::vector<Unit>& units, const FitOptions& options, std::string* reason) {
+bool fitsAll(const CartonType& type, const std::vector<Unit>& units, const FitOptions& options,
+             std::string* reason) {
   Bin bin(type, options, units.size() <= options.maxPlacedUnits);
   for (const auto& u : units) {
     if (!bin.tryAdd(u, reason)) return false;
@@ -272,7 +282,8 @@ SuggestedCarton describe(const CartonType& type, const std::vector<Unit>& units,
     s.items.push_back(std::move(item));
   }
   s.grossWeightG = weight + type.tareG;
-  s.fill = type.innerVolumeMm3() > 0 ? static_cast<double>(vol) / static_cast<double>(type.innerVolumeMm3()) : 0;
+  s.fill =
+      type.innerVolumeMm3() > 0 ? static_cast<double>(vol) / static_cast<double>(type.innerVolumeMm3()) : 0;
   return s;
 }
 
@@ -299,14 +310,18 @@ const CartonType& ownPackaging(const CartonCatalog& catalog) {
 
 bool operator==(const CartonItem& a, const CartonItem& b) noexcept {
   return a.sku == b.sku && a.dims.lengthMm == b.dims.lengthMm && a.dims.widthMm == b.dims.widthMm &&
-         a.dims.heightMm == b.dims.heightMm && a.weightG == b.weightG && a.qty == b.qty && a.lineNo == b.lineNo;
+         a.dims.heightMm == b.dims.heightMm && a.weightG == b.weightG && a.qty == b.qty &&
+         a.lineNo == b.lineNo;
 }
 
 const char* toString(CartonKind kind) noexcept {
   switch (kind) {
-    case CartonKind::Box: return "box";
-    case CartonKind::Mailer: return "mailer";
-    case CartonKind::Own: return "own";
+    case CartonKind::Box:
+      return "box";
+    case CartonKind::Mailer:
+      return "mailer";
+    case CartonKind::Own:
+      return "own";
   }
   return "box";
 }
@@ -345,19 +360,22 @@ Result<CartonCatalog> validateCatalog(CartonCatalog catalog) {
       continue;
     }
     if (t.kind == CartonKind::Own) return invalid("carton " + t.code + ": only OWN can be own packaging");
-    if (!knownDims(t.inner) || t.inner.lengthMm > 10000 || t.inner.widthMm > 10000 || t.inner.heightMm > 10000)
+    if (!knownDims(t.inner) || t.inner.lengthMm > 10000 || t.inner.widthMm > 10000 ||
+        t.inner.heightMm > 10000)
       return invalid("carton " + t.code + ": inner dimensions must be 1..10000 mm each");
     if (t.maxWeightG < 1 || t.maxWeightG > 1'000'000)
       return invalid("carton " + t.code + ": max weight must be 1..1000000 g");
     if (t.tareG < 0 || t.tareG >= t.maxWeightG)
       return invalid("carton " + t.code + ": its own weight must be at least 0 and below its max weight");
   }
-  if (!hasOwn) catalog.types.push_back({std::string(kOwnPackaging), "Own packaging", CartonKind::Own, {}, 0, 0});
+  if (!hasOwn)
+    catalog.types.push_back({std::string(kOwnPackaging), "Own packaging", CartonKind::Own, {}, 0, 0});
   if (catalog.types.size() < 2) return invalid("the carton catalogue has no cartons");
   return catalog;
 }
 
-Result<FitCheck> checkFit(const CartonType& carton, const std::vector<CartonItem>& items, const FitOptions& options) {
+Result<FitCheck> checkFit(const CartonType& carton, const std::vector<CartonItem>& items,
+                          const FitOptions& options) {
   if (auto st = checkItems(items); !st) return st.error();
   if (carton.kind == CartonKind::Own) return FitCheck{true, {}};
   FitCheck out;

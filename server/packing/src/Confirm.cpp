@@ -14,12 +14,20 @@
 namespace wms::packing {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
-Error conflict(std::string message) { return Error{ErrorKind::Conflict, std::move(message)}; }
-std::string n(std::int64_t v) { return std::to_string(v); }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
+Error conflict(std::string message) {
+  return Error{ErrorKind::Conflict, std::move(message)};
+}
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
 
 // Keys live in the store's idempotency table beside other components'.
-std::string idempotencyKeyOf(const std::string& key) { return "packing.ship:" + key; }
+std::string idempotencyKeyOf(const std::string& key) {
+  return "packing.ship:" + key;
+}
 
 Status checkKey(const std::string& key) {
   if (key.empty()) return invalid("idempotency key is required");
@@ -52,7 +60,8 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
     r.carrierName = s.carrierName;
     r.service = s.service;
     r.trackingNumber = s.trackingNumber;
-    for (const auto& carton : rows::cartons(tx, s.orderId, s.id)) r.parcelTrackingNumbers.push_back(carton.trackingNumber);
+    for (const auto& carton : rows::cartons(tx, s.orderId, s.id))
+      r.parcelTrackingNumbers.push_back(carton.trackingNumber);
     r.lines = rows::shippedLines(tx, s.id);
     for (auto& l : r.lines) {
       for (const auto& ol : order.lines) {
@@ -85,7 +94,8 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
     for (const auto& s : shipments) {
       if (s.id == c.shipmentId) target = s;
     }
-    if (!target) return Error{ErrorKind::NotFound, "order " + n(c.orderId) + " has no shipment " + n(c.shipmentId)};
+    if (!target)
+      return Error{ErrorKind::NotFound, "order " + n(c.orderId) + " has no shipment " + n(c.shipmentId)};
     if (target->state == ShipmentState::Shipped) return answer(*target, *order);
   } else {
     for (const auto& s : shipments) {
@@ -97,8 +107,7 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
   if (order->status != domain::OrderStatus::Packed)
     return conflict("order " + n(c.orderId) + " is " + domain::toString(order->status) +
                     ": only a packed order can ship");
-  if (!target)
-    return conflict("order " + n(c.orderId) + " has no booked shipment: print its label first");
+  if (!target) return conflict("order " + n(c.orderId) + " has no booked shipment: print its label first");
 
   // What the shipment's cartons hold, per line.
   std::map<int, std::int64_t> packed;
@@ -117,20 +126,22 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
       const auto& l = c.lines[i];
       const std::string at = "lines[" + n(static_cast<std::int64_t>(i)) + "]";
       auto it = lineByNo.find(l.lineNo);
-      if (it == lineByNo.end()) return invalid(at + ".line_no: order " + n(c.orderId) + " has no line " + n(l.lineNo));
+      if (it == lineByNo.end())
+        return invalid(at + ".line_no: order " + n(c.orderId) + " has no line " + n(l.lineNo));
       if (l.qty < 1 || l.qty > domain::kMaxQuantity)
         return invalid(at + ".qty must be 1.." + n(domain::kMaxQuantity) + ", got " + n(l.qty));
       if (ship.count(l.lineNo)) return invalid(at + ": line " + n(l.lineNo) + " is listed twice");
       if (l.qty > packed[l.lineNo])
         return invalid(at + ": line " + n(l.lineNo) + " (" + it->second->sku + "): " + n(l.qty) +
-                       " cannot ship, only " + n(packed[l.lineNo]) + " were packed");
+                       " cannot ship, only " + n(packed[l.lineNo]) + " packed");
       ship[l.lineNo] = l.qty;
     }
   }
 
   store::StockRepository stock(tx);
   const std::string reference = "order:" + n(c.orderId);
-  const std::string note = "shipment " + n(target->id) + ", " + target->carrierName + " " + target->trackingNumber;
+  const std::string note =
+      "shipment " + n(target->id) + ", " + target->carrierName + " " + target->trackingNumber;
   auto picked = rows::pickedUnits(tx, c.orderId);
   std::set<std::string> changed;
   bool keyWritten = false;
@@ -146,7 +157,8 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
   r.trackingNumber = target->trackingNumber;
   r.policy = config_.unshipped;
   r.shippedAtMs = tx.nowMs();
-  for (const auto& carton : rows::cartons(tx, c.orderId, target->id)) r.parcelTrackingNumbers.push_back(carton.trackingNumber);
+  for (const auto& carton : rows::cartons(tx, c.orderId, target->id))
+    r.parcelTrackingNumbers.push_back(carton.trackingNumber);
 
   for (auto& [lineNo, qty] : ship) {
     if (qty <= 0) continue;
@@ -226,8 +238,9 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
     }
     for (const auto& [tote, units] : leftByTote) {
       exceptions.raise("unshipped_units", reference + ":line:" + n(line.lineNo) + ":tote:" + tote,
-                       n(units) + " unit(s) of " + line.sku + " picked for order " + orderReference(c.orderId) +
-                           " did not ship and remain in tote " + tote + ": put them away or ship them");
+                       n(units) + " unit(s) of " + line.sku + " picked for order " +
+                           orderReference(c.orderId) + " did not ship and remain in tote " + tote +
+                           ": put them away or ship them");
     }
     orders.updateLine(c.orderId, line);
     if (sl.shipped > 0 || sl.released > 0 || sl.leftInTote > 0 || packed.count(line.lineNo)) {

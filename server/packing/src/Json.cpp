@@ -24,8 +24,12 @@ using Poco::JSON::Object;
 
 constexpr std::size_t kMaxDepth = 8;  // the requests need 1
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
-Error malformed(std::string message) { return Error{ErrorKind::Malformed, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
+Error malformed(std::string message) {
+  return Error{ErrorKind::Malformed, std::move(message)};
+}
 
 // Nesting depth of a JSON text, ignoring brackets inside strings, so that
 // POCO's recursive parser never sees a deep document.
@@ -34,9 +38,12 @@ std::size_t nestingDepth(std::string_view text) {
   bool inString = false, escaped = false;
   for (char c : text) {
     if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
     } else if (c == '"') {
       inString = true;
     } else if (c == '{' || c == '[') {
@@ -54,10 +61,11 @@ class Reader {
  public:
   static Result<Reader> parse(std::string_view body) {
     if (body.size() > kMaxRequestBytes)
-      return Error{ErrorKind::TooLarge, "request body is larger than " + std::to_string(kMaxRequestBytes) + " bytes"};
+      return Error{ErrorKind::TooLarge,
+                   "request body is larger than " + std::to_string(kMaxRequestBytes) + " bytes"};
     std::string_view trimmed = body;
-    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\n' || trimmed.front() == '\r' ||
-                                trimmed.front() == '\t'))
+    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\n' ||
+                                trimmed.front() == '\r' || trimmed.front() == '\t'))
       trimmed.remove_prefix(1);
     if (trimmed.empty()) return Reader(new Object());
     if (!domain::isValidUtf8(body)) return malformed("request body is not valid UTF-8");
@@ -108,7 +116,8 @@ class Reader {
       if (required) return invalid(key + " is required");
       return {};
     }
-    const std::string range = key + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    const std::string range =
+        key + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
     try {
       Poco::Dynamic::Var v = obj_->get(key);
       if (!v.isInteger() || v.isBoolean()) return invalid(range);
@@ -178,9 +187,15 @@ Status at(const std::string& path, Status st) {
 
 // ---- writing ----
 
-Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-Array::Ptr arr() { return new Array(); }
-Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
+Object::Ptr obj() {
+  return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+}
+Array::Ptr arr() {
+  return new Array();
+}
+Poco::Int64 i64(std::int64_t v) {
+  return static_cast<Poco::Int64>(v);
+}
 
 std::string stringify(const Object::Ptr& o) {
   std::ostringstream out;
@@ -194,8 +209,8 @@ std::string isoTime(std::int64_t ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -266,7 +281,8 @@ Object::Ptr cartonRecordJson(const CartonRecord& c) {
   o->set("items", contentsJson(c.items));
   o->set("shipment_id", c.shipmentId > 0 ? Poco::Dynamic::Var(i64(c.shipmentId)) : Poco::Dynamic::Var());
   o->set("sscc", c.sscc.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.sscc));
-  o->set("tracking_number", c.trackingNumber.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.trackingNumber));
+  o->set("tracking_number",
+         c.trackingNumber.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.trackingNumber));
   return o;
 }
 
@@ -335,7 +351,9 @@ Object::Ptr printJobObject(const PrintJobView& j, const std::vector<labels::Atte
     for (const auto& at : attempts) {
       auto ao = obj();
       ao->set("attempt", at.attempt);
-      ao->set("at", isoTime(std::chrono::duration_cast<std::chrono::milliseconds>(at.at.time_since_epoch()).count()));
+      ao->set(
+          "at",
+          isoTime(std::chrono::duration_cast<std::chrono::milliseconds>(at.at.time_since_epoch()).count()));
       ao->set("ok", at.ok);
       ao->set("error", at.ok ? Poco::Dynamic::Var() : Poco::Dynamic::Var(at.error));
       a->add(ao);
@@ -417,7 +435,8 @@ Result<ShipmentRequestBody> parseShipmentRequest(std::string_view body) {
   return out;
 }
 
-Result<ShipConfirmation> parseShipRequest(std::string_view body, domain::OrderId orderId, std::string_view headerKey) {
+Result<ShipConfirmation> parseShipRequest(std::string_view body, domain::OrderId orderId,
+                                          std::string_view headerKey) {
   auto r = Reader::parse(body);
   if (!r) return r.error();
   ShipConfirmation out;
@@ -440,7 +459,8 @@ Result<ShipConfirmation> parseShipRequest(std::string_view body, domain::OrderId
   });
   if (!st) return st.error();
   if (auto s = r->finish(); !s) return s.error();
-  if (out.idempotencyKey.empty()) return invalid("idempotency_key (or an Idempotency-Key header) is required");
+  if (out.idempotencyKey.empty())
+    return invalid("idempotency_key (or an Idempotency-Key header) is required");
   return out;
 }
 
@@ -531,7 +551,9 @@ std::string sessionToJson(const SessionView& v) {
   return stringify(o);
 }
 
-std::string shipmentToJson(const ShipmentView& shipment) { return stringify(shipmentObject(shipment)); }
+std::string shipmentToJson(const ShipmentView& shipment) {
+  return stringify(shipmentObject(shipment));
+}
 
 std::string printJobToJson(const PrintJobView& job, const std::vector<labels::AttemptRecord>& attempts) {
   return stringify(printJobObject(job, attempts));
@@ -617,7 +639,8 @@ std::string configToJson(const PackingConfig& c) {
     printers->add(po);
   }
   o->set("printers", printers);
-  o->set("default_printer", c.defaultPrinter.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.defaultPrinter));
+  o->set("default_printer",
+         c.defaultPrinter.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(c.defaultPrinter));
   auto stations = obj();
   for (const auto& [station, printer] : c.stationPrinters) stations->set(station, printer);
   o->set("stations", stations);

@@ -14,9 +14,15 @@ using namespace Poco::Data::Keywords;
 namespace wms::packing {
 namespace {
 
-Error conflict(std::string message) { return Error{ErrorKind::Conflict, std::move(message)}; }
-std::string n(std::int64_t v) { return std::to_string(v); }
-Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
+Error conflict(std::string message) {
+  return Error{ErrorKind::Conflict, std::move(message)};
+}
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
+Poco::Int64 i64(std::int64_t v) {
+  return static_cast<Poco::Int64>(v);
+}
 
 // The most events one session keeps: far above any real order, low enough
 // that replaying them stays cheap.
@@ -60,7 +66,8 @@ std::vector<Event> acceptedEvents(store::Tx& tx, std::int64_t sessionId) {
                           "outcome = 'accepted' ORDER BY seq",
       bind(i64(sessionId)), into(kinds), into(texts), into(lines), into(qty), now;
   std::vector<Event> out;
-  for (std::size_t i = 0; i < kinds.size(); ++i) out.push_back({kinds[i], texts[i], static_cast<int>(lines[i]), qty[i]});
+  for (std::size_t i = 0; i < kinds.size(); ++i)
+    out.push_back({kinds[i], texts[i], static_cast<int>(lines[i]), qty[i]});
   return out;
 }
 
@@ -78,9 +85,12 @@ std::string auditText(std::string_view text) {
 
 const char* toString(SessionState state) noexcept {
   switch (state) {
-    case SessionState::Open: return "open";
-    case SessionState::Packed: return "packed";
-    case SessionState::Abandoned: return "abandoned";
+    case SessionState::Open:
+      return "open";
+    case SessionState::Packed:
+      return "packed";
+    case SessionState::Abandoned:
+      return "abandoned";
   }
   return "open";
 }
@@ -95,17 +105,20 @@ struct PackSessionService::Loaded {
               const std::string& outcome) {
     ++events;
     sql::exec(store::writeSessionOf(tx),
-              "INSERT INTO pack_session_events(session_id, seq, at, kind, text, line_no, qty, outcome) VALUES (?, ?, "
+              "INSERT INTO pack_session_events(session_id, seq, at, kind, text, line_no, qty, outcome) "
+              "VALUES (?, ?, "
               "?, ?, ?, ?, ?, ?)",
               row.id, events, tx.nowMs(), kind, auditText(text), lineNo, qty, outcome);
-    sql::exec(store::writeSessionOf(tx), "UPDATE pack_sessions SET updated_at = ? WHERE id = ?", tx.nowMs(), row.id);
+    sql::exec(store::writeSessionOf(tx), "UPDATE pack_sessions SET updated_at = ? WHERE id = ?", tx.nowMs(),
+              row.id);
   }
 };
 
 namespace {
 
 // The suggestion for what is not yet in a closed carton.
-CartonSuggestion remainingSuggestion(const PackVerifier& v, const PackTask& task, const PackingConfig& config) {
+CartonSuggestion remainingSuggestion(const PackVerifier& v, const PackTask& task,
+                                     const PackingConfig& config) {
   std::map<int, std::int64_t> closed;
   for (const auto& c : v.cartons()) {
     if (!c.closed) continue;
@@ -131,7 +144,8 @@ std::string autoCartonType(const CartonSuggestion& s, const PackingConfig& confi
 
 }  // namespace
 
-PackSessionService::PackSessionService(store::Database& db, ShippingService& shipping) : db_(db), shipping_(shipping) {}
+PackSessionService::PackSessionService(store::Database& db, ShippingService& shipping)
+    : db_(db), shipping_(shipping) {}
 
 namespace {
 
@@ -139,7 +153,8 @@ void fillView(SessionView& view, const PackVerifier& v, const PackTask& task, co
   view.task = task;
   view.lines.clear();
   for (const auto& l : task.lines) {
-    view.lines.push_back({l.lineNo, l.sku, l.description, l.ordered, l.toPack, v.packed(l.lineNo), l.barcodes});
+    view.lines.push_back(
+        {l.lineNo, l.sku, l.description, l.ordered, l.toPack, v.packed(l.lineNo), l.barcodes});
   }
   view.cartons = v.cartons();
   view.openCarton = v.openCartonNumber();
@@ -176,46 +191,52 @@ Result<SessionView> PackSessionService::start(std::string_view code, std::string
     return Error{ErrorKind::Invalid, "station must be 0..64 printable characters without spaces"};
   std::int64_t sessionId = 0;
   std::optional<SessionView> packedView;
-  auto st = db_.write([&](store::Tx& tx) -> Status {
-    auto id = shipping_.findOrder(tx, code);
-    if (!id) return id.error();
-    auto task = shipping_.packTask(tx, *id);
-    if (!task) return task.error();
-    if (task->status != domain::OrderStatus::Picked) {
-      // Packed already (here or on a handheld): show what was packed.
-      SessionView view;
-      view.station = std::string(station);
-      if (auto last = findSession(tx, "order_id = ?", i64(*id))) {
-        view.sessionId = last->id;
-        view.station = last->station;
-      }
-      fillPackedView(tx, view, *task);
-      packedView = std::move(view);
-      return {};
-    }
-    if (auto open = findSession(tx, "order_id = ? AND state = 'open'", i64(*id))) {
-      sessionId = open->id;
-      if (!station.empty() && open->station != station) {
-        // The packer took the tote to another station: the session follows.
-        sql::exec(store::writeSessionOf(tx), "UPDATE pack_sessions SET station = ?, updated_at = ? WHERE id = ?",
-                  std::string(station), tx.nowMs(), open->id);
-      }
-      return {};
-    }
-    Poco::Int64 newId = 0;
-    store::writeSessionOf(tx) << "INSERT INTO pack_sessions(order_id, station, state, created_at, updated_at) "
-                                 "VALUES (?, ?, 'open', ?, ?) RETURNING id",
-        bind(i64(*id)), bind(std::string(station)), bind(i64(tx.nowMs())), bind(i64(tx.nowMs())), into(newId), now;
-    sessionId = newId;
-    return {};
-  });
+  auto st =
+      db_.write(
+          [&](store::Tx& tx) -> Status {
+            auto id = shipping_.findOrder(tx, code);
+            if (!id) return id.error();
+            auto task = shipping_.packTask(tx, *id);
+            if (!task) return task.error();
+            if (task->status != domain::OrderStatus::Picked) {
+              // Packed already (here or on a handheld): show what was packed.
+              SessionView view;
+              view.station = std::string(station);
+              if (auto last = findSession(tx, "order_id = ?", i64(*id))) {
+                view.sessionId = last->id;
+                view.station = last->station;
+              }
+              fillPackedView(tx, view, *task);
+              packedView = std::move(view);
+              return {};
+            }
+            if (auto open = findSession(tx, "order_id = ? AND state = 'open'", i64(*id))) {
+              sessionId = open->id;
+              if (!station.empty() && open->station != station) {
+                // The packer took the tote to another station: the session follows.
+                sql::exec(store::writeSessionOf(tx),
+                          "UPDATE pack_sessions SET station = ?, updated_at = ? WHERE id = ?",
+                          std::string(station), tx.nowMs(), open->id);
+              }
+              return {};
+            }
+            Poco::Int64 newId = 0;
+            store::writeSessionOf(tx)
+                << "INSERT INTO pack_sessions(order_id, station, state, created_at, updated_at) "
+                   "VALUES (?, ?, 'open', ?, ?) RETURNING id",
+                bind(i64(*id)), bind(std::string(station)), bind(i64(tx.nowMs())), bind(i64(tx.nowMs())),
+                into(newId), now;
+            sessionId = newId;
+            return {};
+          });
   if (!st) return st.error();
   if (packedView) return std::move(*packedView);
   return get(sessionId);
 }
 
-Result<SessionView> PackSessionService::mutate(std::int64_t sessionId, bool write,
-                                               const std::function<Status(store::Tx&, Loaded&, SessionView&)>& step) {
+Result<SessionView> PackSessionService::mutate(
+    std::int64_t sessionId, bool write,
+    const std::function<Status(store::Tx&, Loaded&, SessionView&)>& step) {
   Result<SessionView> out = Error{ErrorKind::Internal, "not run"};
   auto work = [&](store::Tx& tx) -> Status {
     auto row = findSession(tx, "id = ?", i64(sessionId));
@@ -233,16 +254,20 @@ Result<SessionView> PackSessionService::mutate(std::int64_t sessionId, bool writ
     loaded.task = std::move(*task);
     loaded.verifier = PackVerifier(loaded.task.verifyLines());
     Poco::Int64 count = 0;
-    store::sessionOf(tx) << "SELECT COUNT(*) FROM pack_session_events WHERE session_id = ?", bind(i64(sessionId)),
-        into(count), now;
+    store::sessionOf(tx) << "SELECT COUNT(*) FROM pack_session_events WHERE session_id = ?",
+        bind(i64(sessionId)), into(count), now;
     loaded.events = count;
     // Replay: each accepted step is applied again in order. They were
     // accepted against the same picked quantities, so they apply again.
     for (const auto& e : acceptedEvents(tx, sessionId)) {
-      if (e.kind == "scan") (void)loaded.verifier.scan(e.text, e.qty);
-      else if (e.kind == "open") (void)loaded.verifier.openCarton(e.text);
-      else if (e.kind == "close") (void)loaded.verifier.closeCarton(e.qty > 0 ? std::optional<std::int64_t>(e.qty) : std::nullopt);
-      else if (e.kind == "remove") (void)loaded.verifier.remove(e.lineNo, e.qty);
+      if (e.kind == "scan")
+        (void)loaded.verifier.scan(e.text, e.qty);
+      else if (e.kind == "open")
+        (void)loaded.verifier.openCarton(e.text);
+      else if (e.kind == "close")
+        (void)loaded.verifier.closeCarton(e.qty > 0 ? std::optional<std::int64_t>(e.qty) : std::nullopt);
+      else if (e.kind == "remove")
+        (void)loaded.verifier.remove(e.lineNo, e.qty);
     }
     SessionView view;
     view.sessionId = row->id;
@@ -278,7 +303,8 @@ namespace {
 
 Status requireOpen(const SessionRow& row, const PackTask& task) {
   if (row.state != SessionState::Open)
-    return conflict("pack session " + n(row.id) + " is " + toString(row.state) + ": scan the tote to start again");
+    return conflict("pack session " + n(row.id) + " is " + toString(row.state) +
+                    ": scan the tote to start again");
   if (task.status != domain::OrderStatus::Picked)
     return conflict("order " + task.reference + " is " + domain::toString(task.status) + " now");
   return {};
@@ -286,18 +312,21 @@ Status requireOpen(const SessionRow& row, const PackTask& task) {
 
 }  // namespace
 
-Result<SessionView> PackSessionService::scan(std::int64_t sessionId, std::string_view text, std::int64_t count) {
+Result<SessionView> PackSessionService::scan(std::int64_t sessionId, std::string_view text,
+                                             std::int64_t count) {
   if (count < 1 || count > domain::kMaxQuantity)
     return Error{ErrorKind::Invalid, "quantity must be 1.." + n(domain::kMaxQuantity) + ", got " + n(count)};
   return mutate(sessionId, true, [&](store::Tx& tx, Loaded& l, SessionView& view) -> Status {
     if (auto st = requireOpen(l.row, l.task); !st) return st;
-    if (l.events >= kMaxEvents) return Error{ErrorKind::TooLarge, "pack session " + n(sessionId) + " has too many steps"};
+    if (l.events >= kMaxEvents)
+      return Error{ErrorKind::TooLarge, "pack session " + n(sessionId) + " has too many steps"};
     ScanReply reply;
     if (!l.verifier.openCartonNumber()) {
       // Try the scan in the carton that would be opened for it; keep both
       // only if the scan is accepted.
       PackVerifier trial = l.verifier;
-      const std::string type = autoCartonType(remainingSuggestion(l.verifier, l.task, shipping_.config()), shipping_.config());
+      const std::string type =
+          autoCartonType(remainingSuggestion(l.verifier, l.task, shipping_.config()), shipping_.config());
       if (auto st = trial.openCarton(type); !st) return st;
       auto r = trial.scan(text, count);
       if (!r) return r.error();
@@ -340,7 +369,8 @@ Result<SessionView> PackSessionService::openCarton(std::int64_t sessionId, std::
   });
 }
 
-Result<SessionView> PackSessionService::closeCarton(std::int64_t sessionId, std::optional<std::int64_t> weightG) {
+Result<SessionView> PackSessionService::closeCarton(std::int64_t sessionId,
+                                                    std::optional<std::int64_t> weightG) {
   return mutate(sessionId, true, [&](store::Tx& tx, Loaded& l, SessionView& view) -> Status {
     if (auto st = requireOpen(l.row, l.task); !st) return st;
     if (auto st = l.verifier.closeCarton(weightG); !st) return st;
@@ -380,8 +410,9 @@ Result<SessionView> PackSessionService::abandon(std::int64_t sessionId) {
   return mutate(sessionId, true, [&](store::Tx& tx, Loaded& l, SessionView& view) -> Status {
     if (l.row.state != SessionState::Open)
       return conflict("pack session " + n(sessionId) + " is " + toString(l.row.state));
-    sql::exec(store::writeSessionOf(tx), "UPDATE pack_sessions SET state = 'abandoned', updated_at = ? WHERE id = ?",
-              tx.nowMs(), l.row.id);
+    sql::exec(store::writeSessionOf(tx),
+              "UPDATE pack_sessions SET state = 'abandoned', updated_at = ? WHERE id = ?", tx.nowMs(),
+              l.row.id);
     fillView(view, l.verifier, l.task, shipping_.config());
     view.state = SessionState::Abandoned;
     return {};

@@ -16,7 +16,8 @@ Error invalid(const std::string& key, const std::string& message) {
   return Error{ErrorKind::Invalid, "config " + key + ": " + message};
 }
 
-Result<std::int64_t> whole(const std::string& key, const std::string& text, std::int64_t lo, std::int64_t hi) {
+Result<std::int64_t> whole(const std::string& key, const std::string& text, std::int64_t lo,
+                           std::int64_t hi) {
   auto v = domain::parseInt64(text);
   if (!v || *v < lo || *v > hi)
     return invalid(key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
@@ -116,18 +117,24 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
                            : f == "phone"       ? &a.phone
                                                 : nullptr;
       if (!field) return invalid(key, "unknown setting");
-      if (auto st = domain::checkText(value, key, labels::kMaxTextChars); !st) return invalid(key, st.error().message);
+      if (auto st = domain::checkText(value, key, labels::kMaxTextChars); !st)
+        return invalid(key, st.error().message);
       *field = value;
     } else if (packing && rest == "order_reference_prefix") {
-      if (value.size() > 16 || !std::all_of(value.begin(), value.end(), [](char ch) { return ch > 0x20 && ch < 0x7F; }))
+      if (value.size() > 16 ||
+          !std::all_of(value.begin(), value.end(), [](char ch) { return ch > 0x20 && ch < 0x7F; }))
         return invalid(key, "must be 0..16 printable ASCII characters without spaces, got '" + value + "'");
       c.orderReferencePrefix = value;
     } else if (packing && rest == "unshipped_allocation") {
-      if (value == "release") c.unshipped = UnshippedPolicy::Release;
-      else if (value == "keep") c.unshipped = UnshippedPolicy::Keep;
-      else return invalid(key, "must be release or keep, got '" + value + "'");
+      if (value == "release")
+        c.unshipped = UnshippedPolicy::Release;
+      else if (value == "keep")
+        c.unshipped = UnshippedPolicy::Keep;
+      else
+        return invalid(key, "must be release or keep, got '" + value + "'");
     } else if (packing && rest == "gs1_company_prefix") {
-      if (!makeSscc(0, value, 0)) return invalid(key, "must be a GS1 company prefix of 7 to 10 digits, got '" + value + "'");
+      if (!makeSscc(0, value, 0))
+        return invalid(key, "must be a GS1 company prefix of 7 to 10 digits, got '" + value + "'");
       c.gs1CompanyPrefix = value;
     } else if (packing && rest == "sscc_extension") {
       auto v = whole(key, value, 0, 9);
@@ -147,7 +154,8 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
           return invalid(key, "must be 1..64 characters of text");
         b.name = value;
       } else if (f == "service_indicator" || f == "country") {
-        if (value.size() != 2 || !std::all_of(value.begin(), value.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        if (value.size() != 2 ||
+            !std::all_of(value.begin(), value.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
           return invalid(key, "must be two capital letters, got '" + value + "'");
         (f == "country" ? b.country : b.serviceIndicator) = value;
         if (f == "country") carrierCountrySet = true;
@@ -169,9 +177,12 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
         if (auto st = domain::checkText(value, key, 100, true); !st) return invalid(key, st.error().message);
         ck.name = value;
       } else if (f == "kind") {
-        if (value == "box") ck.kind = CartonKind::Box;
-        else if (value == "mailer") ck.kind = CartonKind::Mailer;
-        else return invalid(key, "must be box or mailer, got '" + value + "'");
+        if (value == "box")
+          ck.kind = CartonKind::Box;
+        else if (value == "mailer")
+          ck.kind = CartonKind::Mailer;
+        else
+          return invalid(key, "must be box or mailer, got '" + value + "'");
       } else if (f == "inner_mm") {
         auto d = dims(key, value);
         if (!d) return d.error();
@@ -194,7 +205,8 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
     } else if (packing && rest.rfind("station.", 0) == 0) {
       const std::string tail = rest.substr(8);
       auto dot = tail.rfind('.');
-      if (dot == std::string::npos || tail.substr(dot + 1) != "printer") return invalid(key, "unknown setting");
+      if (dot == std::string::npos || tail.substr(dot + 1) != "printer")
+        return invalid(key, "unknown setting");
       const std::string station = tail.substr(0, dot);
       if (auto st = domain::checkCode(station, "station", 64); !st) return invalid(key, st.error().message);
       c.stationPrinters[station] = value;
@@ -211,10 +223,14 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
         if (!printer) return invalid(key, printer.error().message);
         p.uri = value;
       } else if (f == "format") {
-        if (value == "zpl") p.format = labels::DocumentFormat::Zpl;
-        else if (value == "pdf") p.format = labels::DocumentFormat::Pdf;
-        else if (value == "png") p.format = labels::DocumentFormat::Png;
-        else return invalid(key, "must be zpl, pdf or png, got '" + value + "'");
+        if (value == "zpl")
+          p.format = labels::DocumentFormat::Zpl;
+        else if (value == "pdf")
+          p.format = labels::DocumentFormat::Pdf;
+        else if (value == "png")
+          p.format = labels::DocumentFormat::Png;
+        else
+          return invalid(key, "must be zpl, pdf or png, got '" + value + "'");
       } else if (f == "size") {
         auto s = labels::parseLabelSize(value);
         if (!s) return invalid(key, s.error().message);
@@ -251,7 +267,8 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
   c.retry.maxBackoff = std::chrono::milliseconds(maxBackoff);
 
   if (!carrierCountrySet && c.shipFrom.country.size() == 2 &&
-      std::all_of(c.shipFrom.country.begin(), c.shipFrom.country.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+      std::all_of(c.shipFrom.country.begin(), c.shipFrom.country.end(),
+                  [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
     c.builtInCarrier.country = c.shipFrom.country;
 
   // Cartons: the listed codes (defaults keep their sizes unless overridden),
@@ -291,7 +308,8 @@ Result<PackingConfig> packingConfigFrom(const std::map<std::string, std::string>
       t.name = code + " " + std::to_string(t.inner.lengthMm) + "x" + std::to_string(t.inner.widthMm) + "x" +
                std::to_string(t.inner.heightMm);
     if (t.maxWeightG == 0 && t.kind != CartonKind::Own)
-      return invalid("packing.carton." + code + ".max_weight_g", "carton " + code + " needs its weight limit");
+      return invalid("packing.carton." + code + ".max_weight_g",
+                     "carton " + code + " needs its weight limit");
     catalog.types.push_back(t);
   }
   auto checked = validateCatalog(std::move(catalog));

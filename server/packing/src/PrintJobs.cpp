@@ -16,8 +16,12 @@ using namespace Poco::Data::Keywords;
 namespace wms::packing {
 namespace {
 
-Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
-std::string n(std::int64_t v) { return std::to_string(v); }
+Poco::Int64 i64(std::int64_t v) {
+  return static_cast<Poco::Int64>(v);
+}
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
 
 std::optional<labels::JobState> jobStateFrom(const std::string& s) {
   for (auto st : {labels::JobState::Queued, labels::JobState::Waiting, labels::JobState::Printed,
@@ -35,26 +39,31 @@ std::optional<labels::DocumentFormat> formatFrom(const std::string& s) {
 }
 
 std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-Error notFoundJob(labels::JobId job) { return Error{ErrorKind::NotFound, "no print job " + n(static_cast<std::int64_t>(job))}; }
+Error notFoundJob(labels::JobId job) {
+  return Error{ErrorKind::NotFound, "no print job " + n(static_cast<std::int64_t>(job))};
+}
 
 }  // namespace
 
 // ---- DatabaseJobLog -----------------------------------------------------------
 
-Result<labels::JobId> DatabaseJobLog::create(const std::string& printer, const labels::PrintDocument& document,
+Result<labels::JobId> DatabaseJobLog::create(const std::string& printer,
+                                             const labels::PrintDocument& document,
                                              std::optional<labels::JobId> reprintOf) {
   Poco::Int64 id = 0;
   auto st = db_.write([&](store::Tx& tx) -> Status {
     Poco::Data::BLOB data(reinterpret_cast<const unsigned char*>(document.data.data()), document.data.size());
-    store::writeSessionOf(tx) << "INSERT INTO print_jobs(printer, title, format, data, reprint_of, state, created_at, "
-                                 "updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
+    store::writeSessionOf(tx)
+        << "INSERT INTO print_jobs(printer, title, format, data, reprint_of, state, created_at, "
+           "updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
         bind(printer), bind(document.title), bind(std::string(labels::toString(document.format))), bind(data),
-        bind(i64(static_cast<std::int64_t>(reprintOf.value_or(0)))), bind(i64(tx.nowMs())), bind(i64(tx.nowMs())),
-        into(id), now;
+        bind(i64(static_cast<std::int64_t>(reprintOf.value_or(0)))), bind(i64(tx.nowMs())),
+        bind(i64(tx.nowMs())), into(id), now;
     return {};
   });
   if (!st) return st.error();
@@ -64,15 +73,15 @@ Result<labels::JobId> DatabaseJobLog::create(const std::string& printer, const l
 Status DatabaseJobLog::recordAttempt(const labels::AttemptRecord& a) {
   return db_.write([&](store::Tx& tx) -> Status {
     auto& s = store::writeSessionOf(tx);
-    const auto at =
-        std::chrono::duration_cast<std::chrono::milliseconds>(a.at.time_since_epoch()).count();
-    std::size_t changed =
-        sql::exec(s, "UPDATE print_jobs SET attempts = MAX(attempts, ?), last_error = ?, updated_at = ? WHERE id = ?",
-                  a.attempt, a.ok ? std::string() : a.error, tx.nowMs(), static_cast<std::int64_t>(a.job));
+    const auto at = std::chrono::duration_cast<std::chrono::milliseconds>(a.at.time_since_epoch()).count();
+    std::size_t changed = sql::exec(
+        s, "UPDATE print_jobs SET attempts = MAX(attempts, ?), last_error = ?, updated_at = ? WHERE id = ?",
+        a.attempt, a.ok ? std::string() : a.error, tx.nowMs(), static_cast<std::int64_t>(a.job));
     if (changed == 0) return notFoundJob(a.job);
     sql::exec(s,
               "INSERT INTO print_attempts(job_id, attempt, at, ok, error) VALUES (?, ?, ?, ?, ?) "
-              "ON CONFLICT(job_id, attempt) DO UPDATE SET at = excluded.at, ok = excluded.ok, error = excluded.error",
+              "ON CONFLICT(job_id, attempt) DO UPDATE SET at = excluded.at, ok = excluded.ok, error = "
+              "excluded.error",
               static_cast<std::int64_t>(a.job), a.attempt, static_cast<std::int64_t>(at), a.ok, a.error);
     return {};
   });
@@ -80,9 +89,9 @@ Status DatabaseJobLog::recordAttempt(const labels::AttemptRecord& a) {
 
 Status DatabaseJobLog::setState(labels::JobId job, labels::JobState state) {
   return db_.write([&](store::Tx& tx) -> Status {
-    std::size_t changed = sql::exec(store::writeSessionOf(tx),
-                                    "UPDATE print_jobs SET state = ?, updated_at = ? WHERE id = ?",
-                                    std::string(labels::toString(state)), tx.nowMs(), static_cast<std::int64_t>(job));
+    std::size_t changed =
+        sql::exec(store::writeSessionOf(tx), "UPDATE print_jobs SET state = ?, updated_at = ? WHERE id = ?",
+                  std::string(labels::toString(state)), tx.nowMs(), static_cast<std::int64_t>(job));
     if (changed == 0) return notFoundJob(job);
     return {};
   });
@@ -94,8 +103,9 @@ Result<labels::JobRecord> DatabaseJobLog::find(labels::JobId job) const {
     std::vector<std::string> printers, titles, formats, states, errors;
     std::vector<Poco::Data::BLOB> data;
     std::vector<Poco::Int64> reprints, attempts;
-    store::sessionOf(tx) << "SELECT printer, title, format, data, reprint_of, state, attempts, last_error FROM "
-                            "print_jobs WHERE id = ?",
+    store::sessionOf(tx)
+        << "SELECT printer, title, format, data, reprint_of, state, attempts, last_error FROM "
+           "print_jobs WHERE id = ?",
         bind(i64(static_cast<std::int64_t>(job))), into(printers), into(titles), into(formats), into(data),
         into(reprints), into(states), into(attempts), into(errors), now;
     if (printers.empty()) return {};
@@ -104,7 +114,8 @@ Result<labels::JobRecord> DatabaseJobLog::find(labels::JobId job) const {
     r.printer = printers[0];
     r.document.title = titles[0];
     r.document.format = formatFrom(formats[0]).value_or(labels::DocumentFormat::Zpl);
-    if (data[0].size() > 0) r.document.data.assign(reinterpret_cast<const char*>(data[0].rawContent()), data[0].size());
+    if (data[0].size() > 0)
+      r.document.data.assign(reinterpret_cast<const char*>(data[0].rawContent()), data[0].size());
     if (reprints[0] > 0) r.reprintOf = static_cast<labels::JobId>(reprints[0]);
     r.state = jobStateFrom(states[0]).value_or(labels::JobState::Failed);
     r.attempts = static_cast<int>(attempts[0]);
@@ -119,7 +130,8 @@ Result<labels::JobRecord> DatabaseJobLog::find(labels::JobId job) const {
 Result<std::vector<labels::JobId>> DatabaseJobLog::unfinished(const std::string& printer) const {
   std::vector<Poco::Int64> ids;
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    store::sessionOf(tx) << "SELECT id FROM print_jobs WHERE printer = ? AND state IN ('queued', 'waiting') ORDER BY id",
+    store::sessionOf(tx)
+        << "SELECT id FROM print_jobs WHERE printer = ? AND state IN ('queued', 'waiting') ORDER BY id",
         bind(printer), into(ids), now;
     return {};
   });
@@ -133,7 +145,8 @@ Result<std::vector<labels::AttemptRecord>> DatabaseJobLog::attempts(labels::JobI
   std::vector<Poco::Int64> numbers, ats, oks;
   std::vector<std::string> errors;
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    store::sessionOf(tx) << "SELECT attempt, at, ok, error FROM print_attempts WHERE job_id = ? ORDER BY attempt",
+    store::sessionOf(tx)
+        << "SELECT attempt, at, ok, error FROM print_attempts WHERE job_id = ? ORDER BY attempt",
         bind(i64(static_cast<std::int64_t>(job))), into(numbers), into(ats), into(oks), into(errors), now;
     return {};
   });
@@ -141,7 +154,8 @@ Result<std::vector<labels::AttemptRecord>> DatabaseJobLog::attempts(labels::JobI
   std::vector<labels::AttemptRecord> out;
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     out.push_back({job, static_cast<int>(numbers[i]),
-                   std::chrono::system_clock::time_point(std::chrono::milliseconds(ats[i])), oks[i] != 0, errors[i]});
+                   std::chrono::system_clock::time_point(std::chrono::milliseconds(ats[i])), oks[i] != 0,
+                   errors[i]});
   }
   return out;
 }
@@ -192,7 +206,9 @@ LabelPrinting::Station* LabelPrinting::station(const std::string& printerId) con
   return nullptr;
 }
 
-const std::vector<PrinterSettings>& LabelPrinting::printers() const { return settings_; }
+const std::vector<PrinterSettings>& LabelPrinting::printers() const {
+  return settings_;
+}
 
 Result<std::size_t> LabelPrinting::resume() {
   std::size_t total = 0;
@@ -204,9 +220,11 @@ Result<std::size_t> LabelPrinting::resume() {
   return total;
 }
 
-Result<std::string> LabelPrinting::printerFor(const std::string& stationId, const std::string& requested) const {
+Result<std::string> LabelPrinting::printerFor(const std::string& stationId,
+                                              const std::string& requested) const {
   const auto& config = shipping_.config();
-  if (stations_.empty()) return Error{ErrorKind::Invalid, "no printer is configured (printing.printer.<ID>.uri)"};
+  if (stations_.empty())
+    return Error{ErrorKind::Invalid, "no printer is configured (printing.printer.<ID>.uri)"};
   std::string id = requested;
   if (id.empty() && !stationId.empty()) {
     auto it = config.stationPrinters.find(stationId);
@@ -214,9 +232,10 @@ Result<std::string> LabelPrinting::printerFor(const std::string& stationId, cons
   }
   if (id.empty()) id = config.defaultPrinter;
   if (id.empty())
-    return Error{ErrorKind::Invalid, "no printer chosen: name one, or set printing.default_printer or "
-                                     "packing.station." + (stationId.empty() ? std::string("<ID>") : stationId) +
-                                     ".printer"};
+    return Error{ErrorKind::Invalid,
+                 "no printer chosen: name one, or set printing.default_printer or "
+                 "packing.station." +
+                     (stationId.empty() ? std::string("<ID>") : stationId) + ".printer"};
   if (!station(id)) return Error{ErrorKind::NotFound, "no printer '" + id + "'"};
   return id;
 }
@@ -263,7 +282,8 @@ Result<PrintJobView> LabelPrinting::viewOf(labels::JobId id) const {
   auto st = db_.read([&](store::Tx& tx) -> Status {
     std::vector<Poco::Int64> shipments, cartons;
     std::vector<std::string> printerIds;
-    store::sessionOf(tx) << "SELECT shipment_id, carton_no, printer_id FROM shipment_print_jobs WHERE job_id = ?",
+    store::sessionOf(tx)
+        << "SELECT shipment_id, carton_no, printer_id FROM shipment_print_jobs WHERE job_id = ?",
         bind(i64(static_cast<std::int64_t>(id))), into(shipments), into(cartons), into(printerIds), now;
     if (!shipments.empty()) {
       v.shipmentId = shipments[0];
@@ -280,8 +300,12 @@ Result<PrintJobView> LabelPrinting::viewOf(labels::JobId id) const {
   }
   const std::string who = v.printerId.empty() ? v.printer : v.printerId;
   switch (v.state) {
-    case labels::JobState::Queued: v.message = "queued for printer " + who; break;
-    case labels::JobState::Printed: v.message = "printed on " + who; break;
+    case labels::JobState::Queued:
+      v.message = "queued for printer " + who;
+      break;
+    case labels::JobState::Printed:
+      v.message = "printed on " + who;
+      break;
     case labels::JobState::Failed:
       v.message = "failed on printer " + who + " after " + n(v.attempts) + " attempt(s): " + v.lastError;
       break;
@@ -299,29 +323,39 @@ Result<PrintJobView> LabelPrinting::viewOf(labels::JobId id) const {
   return v;
 }
 
-Result<PrintJobView> LabelPrinting::job(labels::JobId id) const { return viewOf(id); }
+Result<PrintJobView> LabelPrinting::job(labels::JobId id) const {
+  return viewOf(id);
+}
 
 Result<std::string> renderLabel(const labels::ShippingLabel& label, labels::DocumentFormat format,
                                 labels::LabelSize size, labels::Dpi dpi) {
   const auto tmpl = labels::makeTemplate(size, dpi);
   Result<std::string> out = Error{ErrorKind::Internal, "no format"};
   switch (format) {
-    case labels::DocumentFormat::Zpl: out = labels::renderZpl(label, tmpl); break;
-    case labels::DocumentFormat::Pdf: out = labels::renderPdf(label, tmpl); break;
-    case labels::DocumentFormat::Png: out = labels::renderPng(label, tmpl); break;
+    case labels::DocumentFormat::Zpl:
+      out = labels::renderZpl(label, tmpl);
+      break;
+    case labels::DocumentFormat::Pdf:
+      out = labels::renderPdf(label, tmpl);
+      break;
+    case labels::DocumentFormat::Png:
+      out = labels::renderPng(label, tmpl);
+      break;
   }
   if (!out) return Error{ErrorKind::Internal, "rendering the label failed: " + out.error().message};
   return out;
 }
 
-Result<std::string> LabelPrinting::render(std::int64_t shipmentId, int cartonNumber, labels::DocumentFormat format,
-                                          labels::LabelSize size, labels::Dpi dpi) {
+Result<std::string> LabelPrinting::render(std::int64_t shipmentId, int cartonNumber,
+                                          labels::DocumentFormat format, labels::LabelSize size,
+                                          labels::Dpi dpi) {
   auto label = shipping_.label(shipmentId, cartonNumber);
   if (!label) return label.error();
   return renderLabel(*label, format, size, dpi);
 }
 
-Result<std::vector<PrintJobView>> LabelPrinting::printShipment(std::int64_t shipmentId, const std::string& stationId,
+Result<std::vector<PrintJobView>> LabelPrinting::printShipment(std::int64_t shipmentId,
+                                                               const std::string& stationId,
                                                                const std::string& printerId) {
   auto id = printerFor(stationId, printerId);
   if (!id) return id.error();
@@ -343,9 +377,10 @@ Result<std::vector<PrintJobView>> LabelPrinting::printShipment(std::int64_t ship
     auto job = s->spooler->submit(documents[static_cast<std::size_t>(i - 1)]);
     if (!job) return job.error();
     auto st = db_.write([&](store::Tx& tx) -> Status {
-      sql::exec(store::writeSessionOf(tx),
-                "INSERT INTO shipment_print_jobs(job_id, shipment_id, carton_no, printer_id) VALUES (?, ?, ?, ?)",
-                static_cast<std::int64_t>(*job), shipmentId, i, *id);
+      sql::exec(
+          store::writeSessionOf(tx),
+          "INSERT INTO shipment_print_jobs(job_id, shipment_id, carton_no, printer_id) VALUES (?, ?, ?, ?)",
+          static_cast<std::int64_t>(*job), shipmentId, i, *id);
       return {};
     });
     if (!st) return st.error();
@@ -364,8 +399,10 @@ Result<PrintJobView> LabelPrinting::reprint(labels::JobId original, const std::s
     for (const auto& st : stations_) {
       if (st->name == record->printer) s = st.get();
     }
-    if (!s) return Error{ErrorKind::NotFound, "printer " + record->printer + " of job " +
-                                                  n(static_cast<std::int64_t>(original)) + " is not configured now"};
+    if (!s)
+      return Error{ErrorKind::NotFound, "printer " + record->printer + " of job " +
+                                            n(static_cast<std::int64_t>(original)) +
+                                            " is not configured now"};
   } else {
     s = station(printerId);
     if (!s) return Error{ErrorKind::NotFound, "no printer '" + printerId + "'"};
@@ -408,7 +445,8 @@ Result<std::vector<labels::AttemptRecord>> LabelPrinting::attempts(labels::JobId
 bool LabelPrinting::waitIdle(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (auto& s : stations_) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (!s->spooler->waitIdle(std::max(left, std::chrono::milliseconds(0)))) return false;
   }
   return true;

@@ -25,16 +25,21 @@ std::vector<std::string> segments(std::string_view path) {
 
 // An id in a path: 1..18 digits.
 std::optional<std::int64_t> idOf(const std::string& s) {
-  if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (s.empty() || s.size() > 18 ||
+      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
   const std::int64_t v = std::stoll(s);
   if (v <= 0) return std::nullopt;
   return v;
 }
 
-RestResponse ok(std::string body, int status = 200) { return RestResponse{status, "application/json", std::move(body)}; }
+RestResponse ok(std::string body, int status = 200) {
+  return RestResponse{status, "application/json", std::move(body)};
+}
 
-RestResponse notFound(const std::string& what) { return PackingRoutes::error({ErrorKind::NotFound, what}); }
+RestResponse notFound(const std::string& what) {
+  return PackingRoutes::error({ErrorKind::NotFound, what});
+}
 
 RestResponse methodNotAllowed(const RestRequest& r) {
   RestResponse out = PackingRoutes::error({ErrorKind::Malformed, r.method + " is not allowed on " + r.path});
@@ -75,19 +80,38 @@ PackingRoutes::PackingRoutes(ShippingService& shipping, PackSessionService& sess
 RestResponse PackingRoutes::error(const Error& e) {
   int status = 500;
   switch (e.kind) {
-    case ErrorKind::Malformed: status = 400; break;
-    case ErrorKind::Invalid: status = 422; break;
-    case ErrorKind::NotFound: status = 404; break;
+    case ErrorKind::Malformed:
+      status = 400;
+      break;
+    case ErrorKind::Invalid:
+      status = 422;
+      break;
+    case ErrorKind::NotFound:
+      status = 404;
+      break;
     case ErrorKind::Conflict:
-    case ErrorKind::InsufficientStock: status = 409; break;
-    case ErrorKind::TooLarge: status = 413; break;
-    case ErrorKind::Unauthorized: status = 401; break;
-    case ErrorKind::Forbidden: status = 403; break;
-    case ErrorKind::Unavailable: status = 503; break;
-    case ErrorKind::Internal: status = 500; break;
+    case ErrorKind::InsufficientStock:
+      status = 409;
+      break;
+    case ErrorKind::TooLarge:
+      status = 413;
+      break;
+    case ErrorKind::Unauthorized:
+      status = 401;
+      break;
+    case ErrorKind::Forbidden:
+      status = 403;
+      break;
+    case ErrorKind::Unavailable:
+      status = 503;
+      break;
+    case ErrorKind::Internal:
+      status = 500;
+      break;
   }
-  return RestResponse{status, "application/json",
-                      "{\"error\":" + jsonString(toString(e.kind)) + ",\"detail\":" + jsonString(e.message) + "}"};
+  return RestResponse{
+      status, "application/json",
+      "{\"error\":" + jsonString(toString(e.kind)) + ",\"detail\":" + jsonString(e.message) + "}"};
 }
 
 std::optional<RestResponse> PackingRoutes::handle(const RestRequest& r) {
@@ -144,7 +168,8 @@ std::optional<RestResponse> PackingRoutes::handle(const RestRequest& r) {
     if ((step == "complete" || step == "abandon") && seg.size() == 3) {
       if (!post) return methodNotAllowed(r);
       if (auto st = json::parseEmptyRequest(r.body); !st) return error(st.error());
-      return answer(step == "complete" ? sessions_.complete(*id) : sessions_.abandon(*id), json::sessionToJson);
+      return answer(step == "complete" ? sessions_.complete(*id) : sessions_.abandon(*id),
+                    json::sessionToJson);
     }
     return std::nullopt;
   }
@@ -171,8 +196,10 @@ std::optional<RestResponse> PackingRoutes::handle(const RestRequest& r) {
           printError = Error{ErrorKind::Invalid, "no printer is configured (printing.printer.<ID>.uri)"};
         } else {
           auto printed = printing_->printShipment(shipment->id, req->station, req->printer);
-          if (printed) jobs = std::move(*printed);
-          else printError = printed.error();
+          if (printed)
+            jobs = std::move(*printed);
+          else
+            printError = printed.error();
         }
       }
       return ok(json::shipmentAndJobsToJson(*shipment, jobs, printError));
@@ -211,8 +238,10 @@ std::optional<RestResponse> PackingRoutes::handle(const RestRequest& r) {
       } kFiles[] = {{"label.png", labels::DocumentFormat::Png, "image/png"},
                     {"label.pdf", labels::DocumentFormat::Pdf, "application/pdf"},
                     {"label.zpl", labels::DocumentFormat::Zpl, "text/plain; charset=utf-8"}};
-      const auto* kind = std::find_if(std::begin(kFiles), std::end(kFiles), [&](const auto& f) { return file == f.file; });
-      if (kind == std::end(kFiles)) return notFound("no '" + file.substr(0, 40) + "': use label.png, label.pdf or label.zpl");
+      const auto* kind =
+          std::find_if(std::begin(kFiles), std::end(kFiles), [&](const auto& f) { return file == f.file; });
+      if (kind == std::end(kFiles))
+        return notFound("no '" + file.substr(0, 40) + "': use label.png, label.pdf or label.zpl");
       const labels::DocumentFormat format = kind->format;
       const std::string type = kind->type;
       auto label = shipping_.label(*id, static_cast<int>(*carton));
@@ -227,7 +256,8 @@ std::optional<RestResponse> PackingRoutes::handle(const RestRequest& r) {
   if (what == "print-jobs" && seg.size() >= 2) {
     auto id = idOf(seg[1]);
     if (!id) return notFound("no print job '" + seg[1].substr(0, 40) + "'");
-    if (!printing_) return error({ErrorKind::NotFound, "no print job " + seg[1] + ": no printer is configured"});
+    if (!printing_)
+      return error({ErrorKind::NotFound, "no print job " + seg[1] + ": no printer is configured"});
     const auto job = static_cast<labels::JobId>(*id);
     if (seg.size() == 2) {
       if (!get) return methodNotAllowed(r);

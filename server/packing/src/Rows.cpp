@@ -12,7 +12,9 @@ using namespace Poco::Data::Keywords;
 namespace wms::packing::rows {
 namespace {
 
-Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
+Poco::Int64 i64(std::int64_t v) {
+  return static_cast<Poco::Int64>(v);
+}
 
 ShipmentState stateFrom(const std::string& s) {
   return s == "shipped" ? ShipmentState::Shipped : ShipmentState::Booked;
@@ -21,11 +23,12 @@ ShipmentState stateFrom(const std::string& s) {
 std::vector<ShipmentRow> selectShipments(store::Tx& tx, const std::string& where, Poco::Int64 key) {
   std::vector<Poco::Int64> ids, orders, created, shipped;
   std::vector<std::string> states, carriers, names, services, tracking, keys, policies;
-  store::sessionOf(tx) << "SELECT id, order_id, state, carrier, carrier_name, service, tracking_number, created_at, "
-                          "shipped_at, confirm_key, release_policy FROM shipments WHERE " +
-                              where + " ORDER BY id",
-      bind(key), into(ids), into(orders), into(states), into(carriers), into(names), into(services), into(tracking),
-      into(created), into(shipped), into(keys), into(policies), now;
+  store::sessionOf(tx)
+      << "SELECT id, order_id, state, carrier, carrier_name, service, tracking_number, created_at, "
+         "shipped_at, confirm_key, release_policy FROM shipments WHERE " +
+             where + " ORDER BY id",
+      bind(key), into(ids), into(orders), into(states), into(carriers), into(names), into(services),
+      into(tracking), into(created), into(shipped), into(keys), into(policies), now;
   std::vector<ShipmentRow> out;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     out.push_back({ids[i], orders[i], stateFrom(states[i]), carriers[i], names[i], services[i], tracking[i],
@@ -39,10 +42,11 @@ std::vector<ShipmentRow> selectShipments(store::Tx& tx, const std::string& where
 std::vector<PickedRow> pickedUnits(store::Tx& tx, domain::OrderId orderId) {
   std::vector<Poco::Int64> lines, qty, shipped;
   std::vector<std::string> totes, skus, lots, expiries;
-  store::sessionOf(tx) << "SELECT line_no, tote, sku, lot, expiry, qty, shipped FROM picked_units WHERE order_id = ? "
-                          "ORDER BY line_no, tote, expiry, lot",
-      bind(i64(orderId)), into(lines), into(totes), into(skus), into(lots), into(expiries), into(qty), into(shipped),
-      now;
+  store::sessionOf(tx)
+      << "SELECT line_no, tote, sku, lot, expiry, qty, shipped FROM picked_units WHERE order_id = ? "
+         "ORDER BY line_no, tote, expiry, lot",
+      bind(i64(orderId)), into(lines), into(totes), into(skus), into(lots), into(expiries), into(qty),
+      into(shipped), now;
   std::vector<PickedRow> out;
   for (std::size_t i = 0; i < lines.size(); ++i)
     out.push_back({static_cast<int>(lines[i]), totes[i], skus[i], lots[i], expiries[i], qty[i], shipped[i]});
@@ -51,24 +55,27 @@ std::vector<PickedRow> pickedUnits(store::Tx& tx, domain::OrderId orderId) {
 
 std::vector<domain::OrderId> ordersInTote(store::Tx& tx, const std::string& tote) {
   std::vector<Poco::Int64> ids;
-  store::sessionOf(tx) << "SELECT DISTINCT order_id FROM picked_units WHERE tote = ? AND qty > shipped ORDER BY "
-                          "order_id",
+  store::sessionOf(tx)
+      << "SELECT DISTINCT order_id FROM picked_units WHERE tote = ? AND qty > shipped ORDER BY "
+         "order_id",
       bind(tote), into(ids), now;
   return {ids.begin(), ids.end()};
 }
 
 void addShippedFromTote(store::Tx& tx, domain::OrderId orderId, const PickedRow& r, std::int64_t qty) {
-  sql::exec(store::writeSessionOf(tx),
-            "UPDATE picked_units SET shipped = shipped + ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
-            "sku = ? AND lot = ? AND expiry = ?",
-            qty, orderId, r.lineNo, r.tote, r.sku, r.lot, r.expiry);
+  sql::exec(
+      store::writeSessionOf(tx),
+      "UPDATE picked_units SET shipped = shipped + ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
+      "sku = ? AND lot = ? AND expiry = ?",
+      qty, orderId, r.lineNo, r.tote, r.sku, r.lot, r.expiry);
 }
 
 std::vector<CartonRecord> cartons(store::Tx& tx, domain::OrderId orderId, std::int64_t shipmentId) {
   auto& s = store::sessionOf(tx);
   std::vector<Poco::Int64> numbers, weights, estimated, shipments;
   std::vector<std::string> ids, types, ssccs, tracking;
-  s << "SELECT carton_no, carton_id, carton_type, weight_g, estimated_weight_g, shipment_id, sscc, tracking_number "
+  s << "SELECT carton_no, carton_id, carton_type, weight_g, estimated_weight_g, shipment_id, sscc, "
+       "tracking_number "
        "FROM cartons WHERE order_id = ? AND (? = 0 OR shipment_id = ?) ORDER BY carton_no",
       bind(i64(orderId)), bind(i64(shipmentId)), bind(i64(shipmentId)), into(numbers), into(ids), into(types),
       into(weights), into(estimated), into(shipments), into(ssccs), into(tracking), now;
@@ -103,18 +110,19 @@ std::vector<CartonRecord> cartons(store::Tx& tx, domain::OrderId orderId, std::i
 void insertCarton(store::Tx& tx, domain::OrderId orderId, const CartonRecord& c) {
   auto& s = store::writeSessionOf(tx);
   sql::exec(s,
-            "INSERT INTO cartons(order_id, carton_no, carton_id, carton_type, weight_g, estimated_weight_g, packed_at) "
+            "INSERT INTO cartons(order_id, carton_no, carton_id, carton_type, weight_g, estimated_weight_g, "
+            "packed_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             orderId, c.number, c.cartonId, c.cartonType, c.weightG, c.estimatedWeightG, tx.nowMs());
   for (const auto& item : c.items) {
-    sql::exec(s, "INSERT INTO carton_items(order_id, carton_no, line_no, sku, qty) VALUES (?, ?, ?, ?, ?)", orderId,
-              c.number, item.lineNo, item.sku, item.qty);
+    sql::exec(s, "INSERT INTO carton_items(order_id, carton_no, line_no, sku, qty) VALUES (?, ?, ?, ?, ?)",
+              orderId, c.number, item.lineNo, item.sku, item.qty);
   }
 }
 
 void setCartonSscc(store::Tx& tx, domain::OrderId orderId, int number, const std::string& sscc) {
-  sql::exec(store::writeSessionOf(tx), "UPDATE cartons SET sscc = ? WHERE order_id = ? AND carton_no = ?", sscc,
-            orderId, number);
+  sql::exec(store::writeSessionOf(tx), "UPDATE cartons SET sscc = ? WHERE order_id = ? AND carton_no = ?",
+            sscc, orderId, number);
 }
 
 void setCartonBooking(store::Tx& tx, domain::OrderId orderId, int number, std::int64_t shipmentId,
@@ -155,13 +163,15 @@ std::int64_t insertShipment(store::Tx& tx, const ShipmentRow& r) {
 void markShipped(store::Tx& tx, std::int64_t id, std::int64_t atMs, const std::string& key,
                  const std::string& policy) {
   sql::exec(store::writeSessionOf(tx),
-            "UPDATE shipments SET state = 'shipped', shipped_at = ?, confirm_key = ?, release_policy = ? WHERE id = ?",
+            "UPDATE shipments SET state = 'shipped', shipped_at = ?, confirm_key = ?, release_policy = ? "
+            "WHERE id = ?",
             atMs, key, policy, id);
 }
 
 void insertShippedLine(store::Tx& tx, std::int64_t shipmentId, const ShippedLine& l) {
   sql::exec(store::writeSessionOf(tx),
-            "INSERT INTO shipped_lines(shipment_id, line_no, sku, qty, released, left_in_tote) VALUES (?, ?, ?, ?, ?, "
+            "INSERT INTO shipped_lines(shipment_id, line_no, sku, qty, released, left_in_tote) VALUES (?, ?, "
+            "?, ?, ?, "
             "?)",
             shipmentId, l.lineNo, l.sku, l.shipped, l.released, l.leftInTote);
 }
@@ -169,8 +179,9 @@ void insertShippedLine(store::Tx& tx, std::int64_t shipmentId, const ShippedLine
 std::vector<ShippedLine> shippedLines(store::Tx& tx, std::int64_t shipmentId) {
   std::vector<Poco::Int64> lines, qty, released, left;
   std::vector<std::string> skus;
-  store::sessionOf(tx) << "SELECT line_no, sku, qty, released, left_in_tote FROM shipped_lines WHERE shipment_id = ? "
-                          "ORDER BY line_no",
+  store::sessionOf(tx)
+      << "SELECT line_no, sku, qty, released, left_in_tote FROM shipped_lines WHERE shipment_id = ? "
+         "ORDER BY line_no",
       bind(i64(shipmentId)), into(lines), into(skus), into(qty), into(released), into(left), now;
   std::vector<ShippedLine> out;
   for (std::size_t i = 0; i < lines.size(); ++i)

@@ -12,11 +12,19 @@ namespace {
 
 constexpr char kGS = '\x1d';
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool allDigits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), isDigit); }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool allDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), isDigit);
+}
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
-Error malformed(std::string message) { return Error{ErrorKind::Malformed, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
+Error malformed(std::string message) {
+  return Error{ErrorKind::Malformed, std::move(message)};
+}
 
 std::string hexByte(unsigned char c) {
   char buf[8];
@@ -80,8 +88,8 @@ Result<ScannedCode> fromDigits(std::string_view digits) {
   }
   // GS1-128 and DataBar read by a wedge that drops the FNC1 characters:
   // digits that start with AI 01 or 02 and are longer than a GTIN.
-  if (digits.size() >= 16 && (digits.substr(0, 2) == "01" || digits.substr(0, 2) == "02" ||
-                              digits.substr(0, 2) == "00"))
+  if (digits.size() >= 16 &&
+      (digits.substr(0, 2) == "01" || digits.substr(0, 2) == "02" || digits.substr(0, 2) == "00"))
     return fromGs1(digits, digits);
   ScannedCode code;
   code.text = std::string(digits);
@@ -94,9 +102,12 @@ Result<ScannedCode> fromDigits(std::string_view digits) {
 
 const char* toString(CodeKind kind) noexcept {
   switch (kind) {
-    case CodeKind::Gtin: return "gtin";
-    case CodeKind::Gs1: return "gs1";
-    case CodeKind::Internal: return "internal";
+    case CodeKind::Gtin:
+      return "gtin";
+    case CodeKind::Gs1:
+      return "gs1";
+    case CodeKind::Internal:
+      return "internal";
   }
   return "internal";
 }
@@ -113,7 +124,8 @@ Result<ScannedCode> interpretScan(std::string_view raw) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != static_cast<unsigned char>(kGS)) || c == 0x7F)
-      return malformed("scan contains control character " + hexByte(c) + " at position " + std::to_string(i + 1));
+      return malformed("scan contains control character " + hexByte(c) + " at position " +
+                       std::to_string(i + 1));
   }
 
   if (text.front() == ']') {

@@ -9,20 +9,30 @@
 namespace wms::packing {
 namespace {
 
-Error conflict(std::string message) { return Error{ErrorKind::Conflict, std::move(message)}; }
-std::string n(std::int64_t v) { return std::to_string(v); }
+Error conflict(std::string message) {
+  return Error{ErrorKind::Conflict, std::move(message)};
+}
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
 
 labels::Channel labelChannel(domain::Channel c) {
   switch (c) {
-    case domain::Channel::Shopify: return labels::Channel::Shopify;
-    case domain::Channel::Lazada: return labels::Channel::Lazada;
-    case domain::Channel::Shopee: return labels::Channel::Shopee;
-    case domain::Channel::TikTok: return labels::Channel::TikTokShop;
-    case domain::Channel::Amazon: return labels::Channel::Amazon;
+    case domain::Channel::Shopify:
+      return labels::Channel::Shopify;
+    case domain::Channel::Lazada:
+      return labels::Channel::Lazada;
+    case domain::Channel::Shopee:
+      return labels::Channel::Shopee;
+    case domain::Channel::TikTok:
+      return labels::Channel::TikTokShop;
+    case domain::Channel::Amazon:
+      return labels::Channel::Amazon;
     // The label model has no "manual": orders keyed in by staff are the
     // store's own sales, printed as such.
     case domain::Channel::Pos:
-    case domain::Channel::Manual: return labels::Channel::StorePos;
+    case domain::Channel::Manual:
+      return labels::Channel::StorePos;
   }
   return labels::Channel::StorePos;
 }
@@ -56,10 +66,9 @@ std::string clip(const std::string& s, std::size_t max) {
 }
 
 bool trackingUsable(const std::string& t) {
-  return !t.empty() && t.size() <= labels::kMaxTrackingChars &&
-         std::all_of(t.begin(), t.end(), [](char c) {
-           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-         });
+  return !t.empty() && t.size() <= labels::kMaxTrackingChars && std::all_of(t.begin(), t.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
 }
 
 }  // namespace
@@ -87,7 +96,8 @@ Result<ShippingService::Prepared> ShippingService::prepareShipment(store::Tx& tx
     return p;
   }
   if (order->status != domain::OrderStatus::Packed)
-    return conflict("order " + n(id) + " is " + domain::toString(order->status) + ": only a packed order ships");
+    return conflict("order " + n(id) + " is " + domain::toString(order->status) +
+                    ": only a packed order ships");
 
   p.cartons.clear();
   for (auto& c : rows::cartons(tx, id)) {
@@ -135,7 +145,8 @@ Result<ShippingService::Prepared> ShippingService::prepareShipment(store::Tx& tx
   probe.sscc = "000000000000000000";
   if (auto st = labels::validateLabel(probe); !st) {
     std::string message = "order " + n(id) + " cannot be labelled: " + st.error().message;
-    if (st.error().message.rfind("ship_from", 0) == 0) message += " (set packing.ship_from.* in the server's config)";
+    if (st.error().message.rfind("ship_from", 0) == 0)
+      message += " (set packing.ship_from.* in the server's config)";
     return Error{ErrorKind::Invalid, message};
   }
 
@@ -167,13 +178,14 @@ Result<ShipmentView> ShippingService::recordShipment(store::Tx& tx, const Prepar
   const std::string who = "carrier " + p.carrier->code();
   if (b.parcels.size() != p.request.parcels.size())
     return Error{ErrorKind::Internal, who + " booked " + n(static_cast<std::int64_t>(b.parcels.size())) +
-                                          " parcels for " + n(static_cast<std::int64_t>(p.request.parcels.size()))};
+                                          " parcels for " +
+                                          n(static_cast<std::int64_t>(p.request.parcels.size()))};
   if (b.carrierName.empty() || b.carrierName.size() > 64 || b.service.empty() || b.service.size() > 64)
     return Error{ErrorKind::Internal, who + " answered without a usable carrier name or service"};
   for (const auto& parcel : b.parcels) {
     if (!trackingUsable(parcel.trackingNumber))
-      return Error{ErrorKind::Internal, who + " answered an unusable tracking number '" +
-                                            clip(parcel.trackingNumber, 40) + "'"};
+      return Error{ErrorKind::Internal,
+                   who + " answered an unusable tracking number '" + clip(parcel.trackingNumber, 40) + "'"};
   }
 
   rows::ShipmentRow row;
@@ -202,8 +214,10 @@ Result<ShipmentView> ShippingService::recordShipment(store::Tx& tx, const Prepar
     l.cartonCount = static_cast<int>(p.cartons.size());
     l.sscc = c.sscc;
     if (auto st = labels::validateLabel(l); !st)
-      return Error{ErrorKind::Internal, "label of carton " + n(c.number) + " is not valid: " + st.error().message};
-    rows::setCartonBooking(tx, p.request.orderId, c.number, shipmentId, parcel.trackingNumber, labels::labelToJson(l));
+      return Error{ErrorKind::Internal,
+                   "label of carton " + n(c.number) + " is not valid: " + st.error().message};
+    rows::setCartonBooking(tx, p.request.orderId, c.number, shipmentId, parcel.trackingNumber,
+                           labels::labelToJson(l));
   }
   return shipment(tx, shipmentId);
 }

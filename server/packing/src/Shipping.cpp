@@ -14,9 +14,15 @@
 namespace wms::packing {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
-Error conflict(std::string message) { return Error{ErrorKind::Conflict, std::move(message)}; }
-std::string n(std::int64_t v) { return std::to_string(v); }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
+Error conflict(std::string message) {
+  return Error{ErrorKind::Conflict, std::move(message)};
+}
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n'))
@@ -42,19 +48,27 @@ std::string notPickedReason(domain::OrderId id, domain::OrderStatus status) {
     case S::Backordered:
     case S::Held:
     case S::Allocated:
-    case S::Released: return orderIs(id, status) + ": it is not picked yet";
-    case S::Picking: return orderIs(id, status) + ": it is still being picked";
-    case S::Packed: return orderIs(id, status) + " already";
-    case S::Shipped: return orderIs(id, status) + " already";
-    case S::Cancelled: return orderIs(id, status) + ": do not ship it";
-    case S::Picked: break;
+    case S::Released:
+      return orderIs(id, status) + ": it is not picked yet";
+    case S::Picking:
+      return orderIs(id, status) + ": it is still being picked";
+    case S::Packed:
+      return orderIs(id, status) + " already";
+    case S::Shipped:
+      return orderIs(id, status) + " already";
+    case S::Cancelled:
+      return orderIs(id, status) + ": do not ship it";
+    case S::Picked:
+      break;
   }
   return orderIs(id, status);
 }
 
 }  // namespace
 
-const char* toString(ShipmentState state) noexcept { return state == ShipmentState::Shipped ? "shipped" : "booked"; }
+const char* toString(ShipmentState state) noexcept {
+  return state == ShipmentState::Shipped ? "shipped" : "booked";
+}
 
 std::int64_t CartonRecord::labelWeightG() const {
   std::int64_t w = weightG > 0 ? weightG : estimatedWeightG;
@@ -83,12 +97,15 @@ ShippingService::ShippingService(store::Database& db, PackingConfig config, Ship
   bool hasDefault = false;
   for (Carrier* c : carriers_) hasDefault = hasDefault || c->code() == config_.defaultCarrier;
   if (!hasDefault)
-    throw std::invalid_argument("ShippingService: the default carrier '" + config_.defaultCarrier + "' is not known");
+    throw std::invalid_argument("ShippingService: the default carrier '" + config_.defaultCarrier +
+                                "' is not known");
 }
 
 ShippingService::~ShippingService() = default;
 
-std::string ShippingService::orderReference(domain::OrderId id) const { return config_.orderReferencePrefix + n(id); }
+std::string ShippingService::orderReference(domain::OrderId id) const {
+  return config_.orderReferencePrefix + n(id);
+}
 
 Result<Carrier*> ShippingService::carrierFor(const std::string& requested) {
   for (Carrier* c : carriers_) {
@@ -145,7 +162,8 @@ Result<domain::OrderId> ShippingService::findOrder(store::Tx& tx, std::string_vi
   }
   if (found.size() == 1) return found.front();
   if (found.size() > 1)
-    return conflict("'" + code + "' is the order number of orders on several channels: scan our order reference");
+    return conflict("'" + code +
+                    "' is the order number of orders on several channels: scan our order reference");
   return Error{ErrorKind::NotFound, "no tote or order '" + code + "'"};
 }
 
@@ -232,7 +250,8 @@ Result<PackResult> ShippingService::packOrder(store::Tx& tx, domain::OrderId id,
   if (!order) return Error{ErrorKind::NotFound, "no order " + n(id)};
   if (order->status != domain::OrderStatus::Picked) return conflict(notPickedReason(id, order->status));
   if (cartons.empty() || cartons.size() > 100)
-    return invalid("cartons: an order is packed into 1..100 cartons, got " + n(static_cast<std::int64_t>(cartons.size())));
+    return invalid("cartons: an order is packed into 1..100 cartons, got " +
+                   n(static_cast<std::int64_t>(cartons.size())));
 
   std::map<int, const domain::OrderLine*> lineByNo;
   for (const auto& l : order->lines) lineByNo[l.lineNo] = &l;
@@ -266,15 +285,18 @@ Result<PackResult> ShippingService::packOrder(store::Tx& tx, domain::OrderId id,
     CartonRecord c;
     c.number = firstNumber + static_cast<int>(ci);
     c.cartonId = in.cartonId.empty() ? "C" + n(c.number) : in.cartonId;
-    if (!printableId(c.cartonId, 64)) return invalid(at + ".carton_id must be 1..64 printable characters without spaces");
-    if (!cartonIds.insert(c.cartonId).second) return invalid(at + ".carton_id '" + c.cartonId + "' is used twice");
+    if (!printableId(c.cartonId, 64))
+      return invalid(at + ".carton_id must be 1..64 printable characters without spaces");
+    if (!cartonIds.insert(c.cartonId).second)
+      return invalid(at + ".carton_id '" + c.cartonId + "' is used twice");
     const CartonType* type = config_.cartons.find(in.cartonType);
     if (!type) return invalid(at + ".carton_type: unknown carton type '" + in.cartonType.substr(0, 64) + "'");
     c.cartonType = type->code;
     if (in.weightG && (*in.weightG < 1 || *in.weightG > 1'000'000))
       return invalid(at + ".weight_g must be 1..1000000, got " + n(*in.weightG));
     c.weightG = in.weightG.value_or(0);
-    if (in.items.empty() || in.items.size() > 1000) return invalid(at + ".items: a carton holds 1..1000 items");
+    if (in.items.empty() || in.items.size() > 1000)
+      return invalid(at + ".items: a carton holds 1..1000 items");
 
     std::vector<CartonItem> fitItems;
     std::int64_t itemsWeight = 0;
@@ -287,16 +309,19 @@ Result<PackResult> ShippingService::packOrder(store::Tx& tx, domain::OrderId id,
       std::vector<int> targets;
       if (item.lineNo != 0) {
         auto it = lineByNo.find(item.lineNo);
-        if (it == lineByNo.end()) return invalid(iat + ".line_no: order " + n(id) + " has no line " + n(item.lineNo));
+        if (it == lineByNo.end())
+          return invalid(iat + ".line_no: order " + n(id) + " has no line " + n(item.lineNo));
         if (!item.sku.empty() && item.sku != it->second->sku)
-          return invalid(iat + ": line " + n(item.lineNo) + " is SKU " + it->second->sku + ", not " + item.sku);
+          return invalid(iat + ": line " + n(item.lineNo) + " is SKU " + it->second->sku + ", not " +
+                         item.sku);
         targets.push_back(item.lineNo);
       } else {
         if (item.sku.empty()) return invalid(iat + ": sku or line_no is required");
         for (const auto& l : order->lines) {
           if (l.sku == item.sku) targets.push_back(l.lineNo);
         }
-        if (targets.empty()) return invalid(iat + ".sku: " + item.sku.substr(0, 64) + " is not in order " + n(id));
+        if (targets.empty())
+          return invalid(iat + ".sku: " + item.sku.substr(0, 64) + " is not in order " + n(id));
       }
       std::int64_t left = item.qty;
       for (std::size_t k = 0; k < targets.size() && left > 0; ++k) {
@@ -432,13 +457,16 @@ Result<std::optional<ShipmentView>> ShippingService::shipmentOfOrder(domain::Ord
   return out;
 }
 
-Result<labels::ShippingLabel> ShippingService::label(store::Tx& tx, std::int64_t shipmentId, int cartonNumber) {
+Result<labels::ShippingLabel> ShippingService::label(store::Tx& tx, std::int64_t shipmentId,
+                                                     int cartonNumber) {
   if (!rows::shipment(tx, shipmentId)) return Error{ErrorKind::NotFound, "no shipment " + n(shipmentId)};
   auto json = rows::cartonLabelJson(tx, shipmentId, cartonNumber);
-  if (!json) return Error{ErrorKind::NotFound, "shipment " + n(shipmentId) + " has no carton " + n(cartonNumber)};
+  if (!json)
+    return Error{ErrorKind::NotFound, "shipment " + n(shipmentId) + " has no carton " + n(cartonNumber)};
   auto label = labels::parseLabelJson(*json);
-  if (!label) return Error{ErrorKind::Internal, "stored label of shipment " + n(shipmentId) + " carton " +
-                                                    n(cartonNumber) + " does not parse: " + label.error().message};
+  if (!label)
+    return Error{ErrorKind::Internal, "stored label of shipment " + n(shipmentId) + " carton " +
+                                          n(cartonNumber) + " does not parse: " + label.error().message};
   return *label;
 }
 

@@ -11,10 +11,18 @@
 
 namespace wms::packing::sql {
 
-inline Poco::Int64 v(std::int64_t x) { return static_cast<Poco::Int64>(x); }
-inline Poco::Int64 v(int x) { return static_cast<Poco::Int64>(x); }
-inline Poco::Int64 v(bool x) { return x ? 1 : 0; }
-inline const std::string& v(const std::string& x) { return x; }
+inline Poco::Int64 v(std::int64_t x) {
+  return static_cast<Poco::Int64>(x);
+}
+inline Poco::Int64 v(int x) {
+  return static_cast<Poco::Int64>(x);
+}
+inline Poco::Int64 v(bool x) {
+  return x ? 1 : 0;
+}
+inline const std::string& v(const std::string& x) {
+  return x;
+}
 
 // Executes a statement with bound values; returns the number of rows changed.
 template <class... Args>

@@ -8,12 +8,22 @@
 namespace wms::packing {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool allDigits(std::string_view s) { return !s.empty() && std::all_of(s.begin(), s.end(), isDigit); }
-bool twoLetters(std::string_view s) { return s.size() == 2 && isUpper(s[0]) && isUpper(s[1]); }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool isUpper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool allDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), isDigit);
+}
+bool twoLetters(std::string_view s) {
+  return s.size() == 2 && isUpper(s[0]) && isUpper(s[1]);
+}
 
 std::string padded(std::int64_t value, std::size_t width) {
   std::string s = std::to_string(value);
@@ -34,22 +44,29 @@ int s10CheckDigit(std::string_view serial) {
   return c;
 }
 
-Result<std::string> makeS10(std::string_view serviceIndicator, std::int64_t serial, std::string_view country) {
+Result<std::string> makeS10(std::string_view serviceIndicator, std::int64_t serial,
+                            std::string_view country) {
   if (!twoLetters(serviceIndicator))
-    return invalid("S10 service indicator must be two capital letters, got '" + std::string(serviceIndicator) + "'");
+    return invalid("S10 service indicator must be two capital letters, got '" +
+                   std::string(serviceIndicator) + "'");
   if (!twoLetters(country))
-    return invalid("S10 country must be an ISO 3166 code of two capital letters, got '" + std::string(country) + "'");
+    return invalid("S10 country must be an ISO 3166 code of two capital letters, got '" +
+                   std::string(country) + "'");
   if (serial < 0 || serial > 99'999'999)
     return invalid("S10 serial must be 0..99999999, got " + std::to_string(serial));
   std::string digits = padded(serial, 8);
-  return std::string(serviceIndicator) + digits + std::to_string(s10CheckDigit(digits)) + std::string(country);
+  return std::string(serviceIndicator) + digits + std::to_string(s10CheckDigit(digits)) +
+         std::string(country);
 }
 
 Status validateS10(std::string_view t) {
-  if (t.size() != 13) return invalid("an S10 tracking number has 13 characters, got " + std::to_string(t.size()));
+  if (t.size() != 13)
+    return invalid("an S10 tracking number has 13 characters, got " + std::to_string(t.size()));
   if (!twoLetters(t.substr(0, 2))) return invalid("an S10 tracking number starts with two capital letters");
-  if (!allDigits(t.substr(2, 9))) return invalid("an S10 tracking number has nine digits after its two letters");
-  if (!twoLetters(t.substr(11, 2))) return invalid("an S10 tracking number ends with a two-letter country code");
+  if (!allDigits(t.substr(2, 9)))
+    return invalid("an S10 tracking number has nine digits after its two letters");
+  if (!twoLetters(t.substr(11, 2)))
+    return invalid("an S10 tracking number ends with a two-letter country code");
   int expected = s10CheckDigit(t.substr(2, 8));
   int actual = t[10] - '0';
   if (expected != actual)
@@ -72,8 +89,8 @@ Result<std::string> makeSscc(int extensionDigit, std::string_view companyPrefix,
   if (serial < 0 || serial > max)
     return invalid("SSCC serial reference must be 0.." + std::to_string(max) + " for company prefix " +
                    std::string(companyPrefix) + ", got " + std::to_string(serial));
-  std::string body = std::to_string(extensionDigit) + std::string(companyPrefix) +
-                     padded(serial, 16 - companyPrefix.size());
+  std::string body =
+      std::to_string(extensionDigit) + std::string(companyPrefix) + padded(serial, 16 - companyPrefix.size());
   return body + std::to_string(labels::gs1CheckDigit(body));
 }
 

@@ -8,18 +8,27 @@
 namespace wms::packing {
 namespace {
 
-Error conflict(std::string message) { return Error{ErrorKind::Conflict, std::move(message)}; }
-std::string n(std::int64_t v) { return std::to_string(v); }
+Error conflict(std::string message) {
+  return Error{ErrorKind::Conflict, std::move(message)};
+}
+std::string n(std::int64_t v) {
+  return std::to_string(v);
+}
 
 }  // namespace
 
 const char* toString(ScanOutcome outcome) noexcept {
   switch (outcome) {
-    case ScanOutcome::Accepted: return "accepted";
-    case ScanOutcome::WrongItem: return "wrong_item";
-    case ScanOutcome::OverScan: return "over_scan";
-    case ScanOutcome::Unreadable: return "unreadable";
-    case ScanOutcome::NoOpenCarton: return "no_open_carton";
+    case ScanOutcome::Accepted:
+      return "accepted";
+    case ScanOutcome::WrongItem:
+      return "wrong_item";
+    case ScanOutcome::OverScan:
+      return "over_scan";
+    case ScanOutcome::Unreadable:
+      return "unreadable";
+    case ScanOutcome::NoOpenCarton:
+      return "no_open_carton";
   }
   return "unreadable";
 }
@@ -30,7 +39,8 @@ std::int64_t VerifyCarton::units() const {
   return total;
 }
 
-PackVerifier::PackVerifier(std::vector<VerifyLine> lines) : lines_(std::move(lines)), packed_(lines_.size(), 0) {
+PackVerifier::PackVerifier(std::vector<VerifyLine> lines)
+    : lines_(std::move(lines)), packed_(lines_.size(), 0) {
   std::set<int> seen;
   for (const auto& l : lines_) {
     if (!seen.insert(l.lineNo).second)
@@ -97,7 +107,8 @@ Result<ScanReply> PackVerifier::scan(std::string_view text, std::int64_t count) 
   for (std::size_t i = 0; i < lines_.size(); ++i) {
     const auto& l = lines_[i];
     bool hit = l.sku == code->text || domain::barcodeKey(l.sku) == code->key;
-    for (std::size_t b = 0; b < l.barcodes.size() && !hit; ++b) hit = domain::barcodeKey(l.barcodes[b]) == code->key;
+    for (std::size_t b = 0; b < l.barcodes.size() && !hit; ++b)
+      hit = domain::barcodeKey(l.barcodes[b]) == code->key;
     if (hit) matches.push_back(i);
   }
   if (matches.empty()) {
@@ -153,7 +164,8 @@ Result<ScanReply> PackVerifier::scan(std::string_view text, std::int64_t count) 
   reply.outcome = ScanOutcome::Accepted;
   reply.count = count;
   reply.packed += count;
-  reply.message = n(count) + " x " + first.sku + " accepted (" + n(reply.packed) + " of " + n(reply.toPack) + ")";
+  reply.message =
+      n(count) + " x " + first.sku + " accepted (" + n(reply.packed) + " of " + n(reply.toPack) + ")";
   return reply;
 }
 
@@ -190,7 +202,8 @@ bool PackVerifier::complete() const {
 std::vector<MissingUnits> PackVerifier::missing() const {
   std::vector<MissingUnits> out;
   for (std::size_t i = 0; i < lines_.size(); ++i) {
-    if (packed_[i] < lines_[i].toPack) out.push_back({lines_[i].lineNo, lines_[i].sku, lines_[i].toPack, packed_[i]});
+    if (packed_[i] < lines_[i].toPack)
+      out.push_back({lines_[i].lineNo, lines_[i].sku, lines_[i].toPack, packed_[i]});
   }
   return out;
 }
@@ -207,8 +220,8 @@ Result<std::vector<VerifyCarton>> PackVerifier::finish() {
   if (!gaps.empty()) {
     std::string message = "not every picked unit is packed:";
     for (std::size_t i = 0; i < gaps.size(); ++i) {
-      message += (i ? "; " : " ") + std::string("line ") + n(gaps[i].lineNo) + " (" + gaps[i].sku + "): " +
-                 n(gaps[i].missing()) + " of " + n(gaps[i].toPack) + " not packed";
+      message += (i ? "; " : " ") + std::string("line ") + n(gaps[i].lineNo) + " (" + gaps[i].sku +
+                 "): " + n(gaps[i].missing()) + " of " + n(gaps[i].toPack) + " not packed";
     }
     return conflict(message);
   }

@@ -1,7 +1,6 @@
 // Tests for server/packing/src/Carrier.cpp: the built-in carrier's tracking
 // numbers and the serial sequences they come from.
 #include <boost/test/unit_test.hpp>
-
 #include <set>
 #include <thread>
 

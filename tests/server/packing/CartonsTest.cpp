@@ -1,7 +1,6 @@
 // Tests for server/packing/src/Cartons.cpp: the carton catalogue and the
 // choice of the smallest carton the items fit into.
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <random>
 
@@ -17,7 +16,8 @@ CartonItem item(const std::string& sku, std::int64_t l, std::int64_t w, std::int
   return {sku, {l, w, h}, g, qty, 0};
 }
 
-CartonSuggestion suggest(const std::vector<CartonItem>& items, const CartonCatalog& catalog = defaultCartonCatalog(),
+CartonSuggestion suggest(const std::vector<CartonItem>& items,
+                         const CartonCatalog& catalog = defaultCartonCatalog(),
                          const FitOptions& options = {}) {
   auto s = suggestCarton(catalog, items, options);
   BOOST_REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));

@@ -1,8 +1,7 @@
 // Tests for server/packing/src/Confirm.cpp: the ship confirmation takes the
 // shipped units off the central stock exactly once.
-#include <boost/test/unit_test.hpp>
-
 #include <atomic>
+#include <boost/test/unit_test.hpp>
 #include <thread>
 
 #include "PackingWorld.h"
@@ -113,9 +112,12 @@ BOOST_AUTO_TEST_CASE(two_threads_confirming_at_once_decrement_once) {
     threads.emplace_back([&, t] {
       // Different keys: the second is caught by the order being shipped.
       auto r = w.shipping().confirmShipment({p.id, 0, {{1, 2}, {2, 1}}, "thread-" + std::to_string(t)});
-      if (!r) ++failed;
-      else if (r->duplicate) ++duplicates;
-      else ++applied;
+      if (!r)
+        ++failed;
+      else if (r->duplicate)
+        ++duplicates;
+      else
+        ++applied;
     });
   }
   for (auto& th : threads) th.join();
@@ -133,14 +135,15 @@ BOOST_AUTO_TEST_CASE(a_quantity_above_what_was_packed_is_refused_naming_the_line
   auto r = w.shipping().confirmShipment({p.id, 0, {{1, 3}}, "k"});
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST((r.error().kind == ErrorKind::Invalid));
-  BOOST_TEST(r.error().message == "lines[0]: line 1 (MUG): 3 cannot ship, only 2 were packed");
+  BOOST_TEST(r.error().message == "lines[0]: line 1 (MUG): 3 cannot ship, only 2 packed");
   BOOST_TEST(w.shipping().confirmShipment({p.id, 0, {{9, 1}}, "k"}).error().message ==
              "lines[0].line_no: order " + std::to_string(p.id) + " has no line 9");
   BOOST_TEST(w.shipping().confirmShipment({p.id, 0, {{1, 1}, {1, 1}}, "k"}).error().message ==
              "lines[1]: line 1 is listed twice");
   BOOST_TEST(w.shipping().confirmShipment({p.id, 0, {{1, 0}}, "k"}).error().message.find("qty must be") !=
              std::string::npos);
-  BOOST_TEST(w.shipping().confirmShipment({p.id, 0, {{1, 1}}, ""}).error().message == "idempotency key is required");
+  BOOST_TEST(w.shipping().confirmShipment({p.id, 0, {{1, 1}}, ""}).error().message ==
+             "idempotency key is required");
   // Nothing changed, and the key was not used up by the refusals.
   BOOST_TEST(w.totals("MUG").onHand == 100);
   BOOST_TEST((w.order(p.id).status == domain::OrderStatus::Packed));
@@ -196,10 +199,12 @@ BOOST_AUTO_TEST_CASE(units_packed_but_not_shipped_stay_in_the_tote_and_a_supervi
   BOOST_TEST(w.totals("MUG").onHand == 99);
   BOOST_TEST(w.totals("MUG").allocated == 0);  // the unit in the tote is free stock again
   std::vector<store::SupervisorException> open;
-  BOOST_REQUIRE(w.db().read([&](store::Tx& tx) -> Status {
-                   open = store::ExceptionRepository(tx).list(false, 0, 10);
-                   return {};
-                 }).ok());
+  BOOST_REQUIRE(w.db()
+                    .read([&](store::Tx& tx) -> Status {
+                      open = store::ExceptionRepository(tx).list(false, 0, 10);
+                      return {};
+                    })
+                    .ok());
   BOOST_REQUIRE(open.size() == 1u);
   BOOST_TEST(open[0].kind == "unshipped_units");
   BOOST_TEST(open[0].message.find("1 unit(s) of MUG") == 0u);
@@ -251,12 +256,14 @@ BOOST_AUTO_TEST_CASE(the_in_transaction_form_calls_shipped_in_tx_and_leaves_comm
   PackingWorld w;
   auto p = packedAndBooked(w);
   std::optional<ShipResult> result;
-  BOOST_REQUIRE(w.db().write([&](store::Tx& tx) -> Status {
-                   auto r = w.shipping().confirmShipment(tx, {p.id, 0, {}, "in-tx"});
-                   if (!r) return r.error();
-                   result = *r;
-                   return {};
-                 }).ok());
+  BOOST_REQUIRE(w.db()
+                    .write([&](store::Tx& tx) -> Status {
+                      auto r = w.shipping().confirmShipment(tx, {p.id, 0, {}, "in-tx"});
+                      if (!r) return r.error();
+                      result = *r;
+                      return {};
+                    })
+                    .ok());
   BOOST_TEST(w.events().inTx().size() == 1u);
   BOOST_TEST(w.events().afterCommit().empty());
   w.shipping().shipped(*result);

@@ -1,10 +1,9 @@
 // Tests for server/packing/src/Json.cpp: strict request bodies and the
 // answers the packing-station page reads.
-#include <boost/test/unit_test.hpp>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -87,8 +86,9 @@ BOOST_AUTO_TEST_CASE(bad_requests_name_the_field) {
              "idempotency_key (or an Idempotency-Key header) is required");
   BOOST_TEST(json::parseShipRequest(R"({"idempotency_key":"a"})", 1, "b").error().message ==
              "idempotency_key and the Idempotency-Key header differ");
-  BOOST_TEST(json::parseShipRequest(R"({"lines":[{"line_no":1,"qty":1,"sku":"X"}]})", 1, "k").error().message ==
-             "unknown field lines[0].sku");
+  BOOST_TEST(
+      json::parseShipRequest(R"({"lines":[{"line_no":1,"qty":1,"sku":"X"}]})", 1, "k").error().message ==
+      "unknown field lines[0].sku");
   BOOST_TEST((json::parseStartRequest("[1]").error().kind == ErrorKind::Malformed));
   BOOST_TEST((json::parseStartRequest(std::string(70000, ' ') + "{}").error().kind == ErrorKind::TooLarge));
 }

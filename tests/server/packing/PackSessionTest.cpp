@@ -122,8 +122,9 @@ BOOST_AUTO_TEST_CASE(completing_packs_the_order_with_the_sessions_cartons) {
   auto early = sessions.complete(sid);
   BOOST_REQUIRE(!early.ok());
   BOOST_TEST((early.error().kind == ErrorKind::Conflict));
-  BOOST_TEST(early.error().message ==
-             "not every picked unit is packed: line 1 (MUG): 1 of 2 not packed; line 2 (TEE): 1 of 1 not packed");
+  BOOST_TEST(
+      early.error().message ==
+      "not every picked unit is packed: line 1 (MUG): 1 of 2 not packed; line 2 (TEE): 1 of 1 not packed");
   must(sessions.scan(sid, "MUG"));
   must(sessions.closeCarton(sid, std::nullopt));
   must(sessions.scan(sid, "TEE"));  // opens the next suggested carton itself

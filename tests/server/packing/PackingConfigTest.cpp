@@ -52,7 +52,8 @@ BOOST_AUTO_TEST_CASE(unknown_keys_and_bad_values_are_refused_naming_the_key) {
              "config packing.unshipped_allocation: must be release or keep, got 'drop'");
   BOOST_TEST(errorOf({{"packing.gs1_company_prefix", "12"}}).find("config packing.gs1_company_prefix") == 0u);
   BOOST_TEST(errorOf({{"packing.sscc_extension", "10"}}).find("from 0 to 9") != std::string::npos);
-  BOOST_TEST(errorOf({{"packing.builtin_carrier.country", "th"}}).find("two capital letters") != std::string::npos);
+  BOOST_TEST(errorOf({{"packing.builtin_carrier.country", "th"}}).find("two capital letters") !=
+             std::string::npos);
   BOOST_TEST(errorOf({{"packing.box_fill", "1.5"}}).find("config packing.box_fill") == 0u);
   BOOST_TEST(errorOf({{"printing.max_attempts", "0"}}).find("config printing.max_attempts") == 0u);
   BOOST_TEST(errorOf({{"printing.initial_backoff_ms", "5000"}, {"printing.max_backoff_ms", "100"}})
@@ -75,8 +76,10 @@ BOOST_AUTO_TEST_CASE(cartons_can_be_listed_changed_and_added) {
   BOOST_TEST(errorOf({{"packing.cartons", "S"}, {"packing.carton.M.tare_g", "1"}}).find("not listed") !=
              std::string::npos);
   BOOST_TEST(errorOf({{"packing.cartons", "S,NEW"}}).find("needs its inner size") != std::string::npos);
-  BOOST_TEST(errorOf({{"packing.carton.NEW.inner_mm", "10x10"}}).find("LENGTHxWIDTHxHEIGHT") != std::string::npos);
-  BOOST_TEST(errorOf({{"packing.carton.NEW.inner_mm", "10x10x10"}}).find("weight limit") != std::string::npos);
+  BOOST_TEST(errorOf({{"packing.carton.NEW.inner_mm", "10x10"}}).find("LENGTHxWIDTHxHEIGHT") !=
+             std::string::npos);
+  BOOST_TEST(errorOf({{"packing.carton.NEW.inner_mm", "10x10x10"}}).find("weight limit") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(printers_stations_and_the_default_printer_are_checked_against_each_other) {
@@ -95,7 +98,8 @@ BOOST_AUTO_TEST_CASE(printers_stations_and_the_default_printer_are_checked_again
   BOOST_TEST(errorOf({{"printing.printer.Z.uri", "lpt1"}}).find("config printing.printer.Z.uri") == 0u);
   BOOST_TEST(errorOf({{"printing.printer.Z.format", "zpl"}}).find("needs its uri") != std::string::npos);
   BOOST_TEST(errorOf({{"printing.default_printer", "NOPE"}}).find("no printer 'NOPE'") != std::string::npos);
-  BOOST_TEST(errorOf({{"packing.station.P1.printer", "NOPE"}}).find("no printer 'NOPE'") != std::string::npos);
+  BOOST_TEST(errorOf({{"packing.station.P1.printer", "NOPE"}}).find("no printer 'NOPE'") !=
+             std::string::npos);
   // One printer is the default without saying so.
   auto one = packingConfigFrom({{"printing.printer.Z.uri", "tcp://127.0.0.1:9100"}});
   BOOST_TEST(one->defaultPrinter == "Z");

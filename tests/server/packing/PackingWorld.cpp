@@ -31,8 +31,8 @@ std::vector<ShipResult> RecordingEvents::afterCommit() const {
 }
 
 domain::Address PackingWorld::defaultShipTo() {
-  return {"Somchai Jaidee", "", "123/45 Sukhumvit Soi 21", "Khlong Toei Nuea", "Bangkok", "", "10110", "TH",
-          "+66 81 234 5678", "somchai@example.com"};
+  return {"Somchai Jaidee", "",   "123/45 Sukhumvit Soi 21", "Khlong Toei Nuea",   "Bangkok", "",
+          "10110",          "TH", "+66 81 234 5678",         "somchai@example.com"};
 }
 
 PackingWorld::PackingWorld(std::map<std::string, std::string> settings) : dir_("wms-packing") {
@@ -87,8 +87,8 @@ void PackingWorld::reopen() {
   open();
 }
 
-void PackingWorld::addSku(const std::string& code, const std::vector<std::string>& barcodes, domain::Dimensions dims,
-                          std::int64_t weightG) {
+void PackingWorld::addSku(const std::string& code, const std::vector<std::string>& barcodes,
+                          domain::Dimensions dims, std::int64_t weightG) {
   auto st = db_->write([&](store::Tx& tx) -> Status {
     domain::Sku s;
     s.code = code;
@@ -122,8 +122,9 @@ void PackingWorld::receive(const std::string& sku, const std::string& location, 
   BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
 }
 
-domain::OrderId PackingWorld::allocatedOrder(const std::string& externalId, const std::vector<OrderLineSpec>& lines,
-                                             domain::Address shipTo, domain::Channel channel) {
+domain::OrderId PackingWorld::allocatedOrder(const std::string& externalId,
+                                             const std::vector<OrderLineSpec>& lines, domain::Address shipTo,
+                                             domain::Channel channel) {
   domain::OrderId id = 0;
   auto st = db_->write([&](store::Tx& tx) -> Status {
     domain::Order o;
@@ -170,11 +171,13 @@ void PackingWorld::pick(domain::OrderId id, int lineNo, const std::string& tote,
     }
     if (!line) return Error{ErrorKind::NotFound, "no line"};
     store::CatalogRepository catalog(tx);
-    if (auto s = catalog.upsertLocation({toteLocation(tote), "TOTES", domain::LocationKind::Tote}); !s) return s;
+    if (auto s = catalog.upsertLocation({toteLocation(tote), "TOTES", domain::LocationKind::Tote}); !s)
+      return s;
     store::StockRepository stock(tx);
     if (auto s = stock.changeAtLocation({line->sku, kPickLocation, "", "", 0}, -qty); !s) return s;
     if (auto s = stock.changeAtLocation({line->sku, toteLocation(tote), "", "", 0}, qty); !s) return s;
-    for (auto [loc, delta] : {std::pair<std::string, std::int64_t>{kPickLocation, -qty}, {toteLocation(tote), qty}}) {
+    for (auto [loc, delta] :
+         {std::pair<std::string, std::int64_t>{kPickLocation, -qty}, {toteLocation(tote), qty}}) {
       domain::LedgerEntry e;
       e.sku = line->sku;
       e.location = loc;
@@ -183,11 +186,12 @@ void PackingWorld::pick(domain::OrderId id, int lineNo, const std::string& tote,
       e.reference = "order:" + std::to_string(id);
       stock.appendLedger(e);
     }
-    store::writeSessionOf(tx) << "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) "
-                                 "VALUES (?, ?, ?, ?, '', '', ?) ON CONFLICT(order_id, line_no, tote, sku, lot, "
-                                 "expiry) DO UPDATE SET qty = qty + excluded.qty",
-        bind(static_cast<Poco::Int64>(id)), bind(static_cast<Poco::Int64>(lineNo)), bind(tote), bind(line->sku),
-        bind(static_cast<Poco::Int64>(qty)), now;
+    store::writeSessionOf(tx)
+        << "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) "
+           "VALUES (?, ?, ?, ?, '', '', ?) ON CONFLICT(order_id, line_no, tote, sku, lot, "
+           "expiry) DO UPDATE SET qty = qty + excluded.qty",
+        bind(static_cast<Poco::Int64>(id)), bind(static_cast<Poco::Int64>(lineNo)), bind(tote),
+        bind(line->sku), bind(static_cast<Poco::Int64>(qty)), now;
     line->picked += qty;
     orders.updateLine(id, *line);
     orders.setStatus(id, domain::OrderStatus::Picking);
@@ -210,8 +214,9 @@ void PackingWorld::finishPicking(domain::OrderId id) {
   BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
 }
 
-domain::OrderId PackingWorld::pickedOrder(const std::string& externalId, const std::vector<OrderLineSpec>& lines,
-                                          const std::string& tote, domain::Address shipTo, domain::Channel channel) {
+domain::OrderId PackingWorld::pickedOrder(const std::string& externalId,
+                                          const std::vector<OrderLineSpec>& lines, const std::string& tote,
+                                          domain::Address shipTo, domain::Channel channel) {
   auto id = allocatedOrder(externalId, lines, std::move(shipTo), channel);
   for (std::size_t i = 0; i < lines.size(); ++i) pick(id, static_cast<int>(i) + 1, tote, lines[i].qty);
   finishPicking(id);

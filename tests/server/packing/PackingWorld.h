@@ -6,7 +6,6 @@
 #pragma once
 
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <memory>
 #include <mutex>

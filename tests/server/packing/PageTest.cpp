@@ -4,8 +4,6 @@
 // HTTP server stands in for wmsd's router: /api/v1/packing/* goes to
 // PackingRoutes, /packing/* to the page's files, /harness/* to the test
 // page that types scans the way a keyboard wedge does (page/harness.html).
-#include <boost/test/unit_test.hpp>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -18,6 +16,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -74,13 +73,20 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   static std::optional<RestResponse> staticFile(const std::string& path) {
     const std::filesystem::path source(WMS_SOURCE_DIR);
     std::filesystem::path file;
-    if (path == "/packing/" || path == "/packing/index.html") file = source / "server/assets/packing/index.html";
-    else if (path == "/packing/app.js") file = source / "server/assets/packing/app.js";
-    else if (path == "/packing/style.css") file = source / "server/assets/packing/style.css";
-    else if (path == "/harness/harness.html") file = std::filesystem::path(WMS_PACKING_TEST_DIR) / "page/harness.html";
-    else return std::nullopt;
+    if (path == "/packing/" || path == "/packing/index.html")
+      file = source / "server/assets/packing/index.html";
+    else if (path == "/packing/app.js")
+      file = source / "server/assets/packing/app.js";
+    else if (path == "/packing/style.css")
+      file = source / "server/assets/packing/style.css";
+    else if (path == "/harness/harness.html")
+      file = std::filesystem::path(WMS_PACKING_TEST_DIR) / "page/harness.html";
+    else
+      return std::nullopt;
     const auto ext = file.extension().string();
-    const std::string type = ext == ".js" ? "text/javascript" : ext == ".css" ? "text/css" : "text/html; charset=utf-8";
+    const std::string type = ext == ".js"    ? "text/javascript"
+                             : ext == ".css" ? "text/css"
+                                             : "text/html; charset=utf-8";
     return RestResponse{200, type, fileText(file)};
   }
   PackingRoutes& routes_;
@@ -107,11 +113,16 @@ Poco::JSON::Array::Ptr harnessResult(const std::string& dom) {
   std::string text = dom.substr(b, e - b);
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 4, "&lt;") == 0) out += '<', i += 3;
-    else if (text.compare(i, 4, "&gt;") == 0) out += '>', i += 3;
-    else if (text.compare(i, 5, "&amp;") == 0) out += '&', i += 4;
-    else if (text.compare(i, 6, "&nbsp;") == 0) out += ' ', i += 5;
-    else out += text[i];
+    if (text.compare(i, 4, "&lt;") == 0)
+      out += '<', i += 3;
+    else if (text.compare(i, 4, "&gt;") == 0)
+      out += '>', i += 3;
+    else if (text.compare(i, 5, "&amp;") == 0)
+      out += '&', i += 4;
+    else if (text.compare(i, 6, "&nbsp;") == 0)
+      out += ' ', i += 5;
+    else
+      out += text[i];
   }
   BOOST_REQUIRE_MESSAGE(out != "running", "the harness did not finish");
   Poco::JSON::Parser parser;
@@ -146,21 +157,24 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
   params->setMaxThreads(4);
   Poco::Net::HTTPServer server(new Factory(routes), socket, params);
   server.start();
-  const std::string url = "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/harness/harness.html?tote=T-1";
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/harness/harness.html?tote=T-1";
 
   testsupport::TempDir profile("wms-chromium");
   auto chromium = [&](const std::string& what, const std::string& target) {
-    return testsupport::runCommand({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                    "--no-first-run", "--user-data-dir=" + profile.path().string(),
-                                    "--window-size=1300,1000", "--virtual-time-budget=120000", what, target},
-                                   {}, std::chrono::seconds(120));
+    return testsupport::runCommand(
+        {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", "--user-data-dir=" + profile.path().string(), "--window-size=1300,1000",
+         "--virtual-time-budget=120000", what, target},
+        {}, std::chrono::seconds(120));
   };
   auto run = chromium("--dump-dom", url);
   BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
   auto steps = harnessResult(run.output);
   for (std::size_t i = 0; i < steps->size(); ++i) {
     auto s = steps->getObject(static_cast<unsigned>(i));
-    BOOST_TEST_MESSAGE(s->getValue<std::string>("step") << ": " << (s->has("feedback") ? s->getValue<std::string>("feedback") : ""));
+    BOOST_TEST_MESSAGE(s->getValue<std::string>("step")
+                       << ": " << (s->has("feedback") ? s->getValue<std::string>("feedback") : ""));
     BOOST_TEST(s->getValue<std::string>("step") != "timeout");
     BOOST_TEST(s->getValue<std::string>("step") != "exception");
   }

@@ -3,7 +3,6 @@
 // (tests/labels/FakePrinter): exact bytes, a printer that is off and comes
 // back, one that answers garbage, reprints, and resuming after a restart.
 #include <boost/test/unit_test.hpp>
-
 #include <thread>
 
 #include "FakePrinter.h"
@@ -65,7 +64,8 @@ BOOST_AUTO_TEST_CASE(the_job_log_keeps_every_byte_and_every_attempt) {
   PackingWorld w;
   DatabaseJobLog log(w.db());
   const std::string binary("%PDF\0\x01\xff tail", 12);
-  auto id = log.create("tcp://printer:9100", {"SO-1 carton 1/1", labels::DocumentFormat::Pdf, binary}, std::nullopt);
+  auto id = log.create("tcp://printer:9100", {"SO-1 carton 1/1", labels::DocumentFormat::Pdf, binary},
+                       std::nullopt);
   BOOST_REQUIRE(id.ok());
   auto job = log.find(*id);
   BOOST_REQUIRE(job.ok());
@@ -106,7 +106,8 @@ BOOST_AUTO_TEST_CASE(a_fake_9100_printer_receives_exactly_each_cartons_label) {
   BOOST_REQUIRE(received.size() == 2u);
   for (int i = 0; i < 2; ++i) {
     auto label = w.shipping().label(shipment.id, i + 1);
-    auto zpl = labels::renderZpl(*label, labels::makeTemplate(labels::LabelSize::FourBySix, labels::Dpi::D203));
+    auto zpl =
+        labels::renderZpl(*label, labels::makeTemplate(labels::LabelSize::FourBySix, labels::Dpi::D203));
     BOOST_TEST(received[static_cast<std::size_t>(i)] == *zpl);
     auto v = lp->job((*jobs)[static_cast<std::size_t>(i)].id);
     BOOST_TEST((v->state == labels::JobState::Printed));
@@ -135,7 +136,8 @@ BOOST_AUTO_TEST_CASE(a_printer_that_is_off_makes_the_job_wait_and_it_prints_once
   const auto id = jobs->front().id;
   auto waiting = waitForState(*lp, id, labels::JobState::Waiting);
   BOOST_TEST(waiting.message.find("waiting for printer ZEBRA-1: ") == 0u, waiting.message);
-  BOOST_TEST(waiting.lastError.find("127.0.0.1:" + std::to_string(port)) != std::string::npos, waiting.lastError);
+  BOOST_TEST(waiting.lastError.find("127.0.0.1:" + std::to_string(port)) != std::string::npos,
+             waiting.lastError);
   {
     std::lock_guard lock(heardMutex);
     BOOST_TEST(!heard.empty());  // the packer is told as soon as it waits
@@ -170,10 +172,12 @@ BOOST_AUTO_TEST_CASE(a_printer_answering_garbage_makes_the_job_wait_then_fail_an
   BOOST_TEST(failed.message.find("failed on printer ZEBRA-1 after 2 attempt(s)") == 0u, failed.message);
   BOOST_REQUIRE(lp->waitIdle(std::chrono::seconds(30)));
   std::vector<store::SupervisorException> open;
-  BOOST_REQUIRE(w.db().read([&](store::Tx& tx) -> Status {
-                   open = store::ExceptionRepository(tx).list(false, 0, 10);
-                   return {};
-                 }).ok());
+  BOOST_REQUIRE(w.db()
+                    .read([&](store::Tx& tx) -> Status {
+                      open = store::ExceptionRepository(tx).list(false, 0, 10);
+                      return {};
+                    })
+                    .ok());
   BOOST_REQUIRE(open.size() == 1u);
   BOOST_TEST(open[0].kind == "printer_failed");
   BOOST_TEST(open[0].reference == "printer:ZEBRA-1");

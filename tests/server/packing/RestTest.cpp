@@ -1,9 +1,9 @@
 // Tests for server/packing/src/Rest.cpp: the packing endpoints as the
 // router sees them (method, path, body, headers in; status and body out).
-#include <boost/test/unit_test.hpp>
-
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+
+#include <boost/test/unit_test.hpp>
 
 #include "PackingWorld.h"
 #include "wms/packing/Rest.h"
@@ -75,18 +75,21 @@ BOOST_AUTO_TEST_CASE(a_whole_order_goes_through_the_endpoints) {
              "no printer is configured (printing.printer.<ID>.uri)");
   const auto shipmentId = so->getObject("shipment")->getValue<std::int64_t>("id");
   BOOST_TEST(t.call("GET", order + "/shipment").status == 200);
-  auto png = t.call("GET", "/api/v1/packing/shipments/" + std::to_string(shipmentId) + "/cartons/1/label.png");
+  auto png =
+      t.call("GET", "/api/v1/packing/shipments/" + std::to_string(shipmentId) + "/cartons/1/label.png");
   BOOST_TEST(png.status == 200);
   BOOST_TEST(png.contentType == "image/png");
   BOOST_TEST(png.body.substr(1, 3) == "PNG");
-  BOOST_TEST(t.call("GET", "/api/v1/packing/shipments/" + std::to_string(shipmentId) + "/cartons/1/label.gif").status ==
-             404);
+  BOOST_TEST(t.call("GET", "/api/v1/packing/shipments/" + std::to_string(shipmentId) + "/cartons/1/label.gif")
+                 .status == 404);
 
   auto noKey = t.call("POST", order + "/ship", "{}");
   BOOST_TEST(noKey.status == 422);
-  auto over = t.call("POST", order + "/ship", R"({"lines":[{"line_no":1,"qty":2}]})", {{"idempotency-key", "k1"}});
+  auto over =
+      t.call("POST", order + "/ship", R"({"lines":[{"line_no":1,"qty":2}]})", {{"idempotency-key", "k1"}});
   BOOST_TEST(over.status == 422);
-  BOOST_TEST(json(over)->getValue<std::string>("detail") == "lines[0]: line 1 (MUG): 2 cannot ship, only 1 were packed");
+  BOOST_TEST(json(over)->getValue<std::string>("detail") ==
+             "lines[0]: line 1 (MUG): 2 cannot ship, only 1 packed");
   auto first = t.call("POST", order + "/ship", "", {{"idempotency-key", "k1"}});
   BOOST_REQUIRE_EQUAL(first.status, 200);
   BOOST_TEST(!json(first)->getValue<bool>("duplicate"));

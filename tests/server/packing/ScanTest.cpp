@@ -1,7 +1,6 @@
 // Tests for server/packing/src/Scan.cpp: what a wedge scanner or a handheld
 // typed, read the way the packing verifier needs it.
 #include <boost/test/unit_test.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -37,10 +36,10 @@ std::string readFile(const std::filesystem::path& p) {
 BOOST_AUTO_TEST_SUITE(scan)
 
 BOOST_AUTO_TEST_CASE(gtins_of_every_length_become_the_same_fourteen_digit_key) {
-  BOOST_TEST(ok("036000291452").key == "00036000291452");  // UPC-A
-  BOOST_TEST(ok("0036000291452").key == "00036000291452");  // the same as EAN-13
+  BOOST_TEST(ok("036000291452").key == "00036000291452");    // UPC-A
+  BOOST_TEST(ok("0036000291452").key == "00036000291452");   // the same as EAN-13
   BOOST_TEST(ok("00036000291452").key == "00036000291452");  // and as GTIN-14
-  BOOST_TEST(ok("12345670").key == "00000012345670");  // EAN-8
+  BOOST_TEST(ok("12345670").key == "00000012345670");        // EAN-8
   BOOST_TEST((ok("8851234567898").kind == CodeKind::Gtin));
 }
 
@@ -57,7 +56,9 @@ BOOST_AUTO_TEST_CASE(a_wrong_gtin_check_digit_is_a_misread_naming_the_expected_d
 }
 
 BOOST_AUTO_TEST_CASE(gs1_element_strings_give_the_gtin_lot_expiry_and_serial) {
-  auto c = ok("]C101095011015300031725063010LOT42\x1d" "21SN7");
+  auto c =
+      ok("]C101095011015300031725063010LOT42\x1d"
+         "21SN7");
   BOOST_TEST((c.kind == CodeKind::Gs1));
   BOOST_TEST(c.key == "09501101530003");
   BOOST_TEST(c.lot.value_or("") == "LOT42");
@@ -95,12 +96,14 @@ BOOST_AUTO_TEST_CASE(internal_codes_are_kept_as_typed) {
   auto c = ok("BIG-001");
   BOOST_TEST((c.kind == CodeKind::Internal));
   BOOST_TEST(c.key == "BIG-001");
-  BOOST_TEST(ok("12345").key == "12345");  // digits, but no GTIN length
+  BOOST_TEST(ok("12345").key == "12345");        // digits, but no GTIN length
   BOOST_TEST(ok("ชุดของขวัญ").key == "ชุดของขวัญ");  // any printable text
 }
 
 BOOST_AUTO_TEST_CASE(control_characters_invalid_utf8_empty_and_oversized_scans_are_refused) {
-  auto ctl = fails("88512\x07" "34567898");
+  auto ctl = fails(
+      "88512\x07"
+      "34567898");
   BOOST_TEST((ctl.kind == ErrorKind::Malformed));
   BOOST_TEST(ctl.message.find("control character 0x07 at position 6") != std::string::npos);
   BOOST_TEST((fails("\xff\xfe").kind == ErrorKind::Malformed));

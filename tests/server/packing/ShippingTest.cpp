@@ -1,10 +1,9 @@
 // Tests for server/packing/src/Shipping.cpp and Shipment.cpp: finding the
 // order behind a scan, the pack task, packing, and booking the shipment
 // with its labels.
-#include <boost/test/unit_test.hpp>
-
 #include <Poco/Data/Session.h>
 
+#include <boost/test/unit_test.hpp>
 #include <set>
 
 #include "PackingWorld.h"
@@ -19,7 +18,8 @@ using wms::packing::test::PackingWorld;
 
 namespace {
 
-PackedCarton carton(const std::string& type, std::vector<PackedItem> items, std::optional<std::int64_t> weight = {}) {
+PackedCarton carton(const std::string& type, std::vector<PackedItem> items,
+                    std::optional<std::int64_t> weight = {}) {
   return PackedCarton{"", type, weight, std::move(items)};
 }
 
@@ -42,8 +42,9 @@ BOOST_AUTO_TEST_SUITE(shipping)
 BOOST_AUTO_TEST_CASE(a_tote_its_location_the_reference_the_id_and_the_channel_number_all_find_the_order) {
   PackingWorld w;
   auto id = w.pickedOrder("SHOPEE-777", {{"MUG", 2}}, "T-000381");
-  for (const std::string& code : std::vector<std::string>{"T-000381", "TOTE-T-000381", "SO-" + std::to_string(id), std::to_string(id),
-                           std::string("SHOPEE-777"), std::string(" T-000381\r\n")}) {
+  for (const std::string& code :
+       std::vector<std::string>{"T-000381", "TOTE-T-000381", "SO-" + std::to_string(id), std::to_string(id),
+                                std::string("SHOPEE-777"), std::string(" T-000381\r\n")}) {
     auto found = w.shipping().findOrder(code);
     BOOST_TEST_REQUIRE(found.ok(), code << ": " << (found.ok() ? "" : found.error().message));
     BOOST_TEST(*found == id);
@@ -62,8 +63,8 @@ BOOST_AUTO_TEST_CASE(a_tote_with_units_of_two_orders_asks_for_the_order) {
   auto found = w.shipping().findOrder("T-1");
   BOOST_REQUIRE(!found.ok());
   BOOST_TEST((found.error().kind == ErrorKind::Conflict));
-  BOOST_TEST(found.error().message == "tote T-1 holds units of several orders (SO-" + std::to_string(a) + ", SO-" +
-                                          std::to_string(b) + "): scan the order instead");
+  BOOST_TEST(found.error().message == "tote T-1 holds units of several orders (SO-" + std::to_string(a) +
+                                          ", SO-" + std::to_string(b) + "): scan the order instead");
 }
 
 BOOST_AUTO_TEST_CASE(the_pack_task_lists_what_was_picked_with_barcodes_totes_and_a_carton) {
@@ -131,8 +132,10 @@ BOOST_AUTO_TEST_CASE(more_than_picked_fewer_than_picked_and_bad_cartons_are_refu
              "cartons[0].items[0].sku: BOOK is not in order " + std::to_string(id));
   BOOST_TEST(w.shipping().packOrder(id, {carton("M", {{1, "", 0}})}).error().message.find("qty must be") !=
              std::string::npos);
-  BOOST_TEST(w.shipping().packOrder(id, {carton("M", {{1, "", 2}, {2, "", 1}}, 0)}).error().message.find(
-                 "weight_g must be") != std::string::npos);
+  BOOST_TEST(w.shipping()
+                 .packOrder(id, {carton("M", {{1, "", 2}, {2, "", 1}}, 0)})
+                 .error()
+                 .message.find("weight_g must be") != std::string::npos);
   BOOST_TEST((w.order(id).status == domain::OrderStatus::Picked));
   BOOST_TEST(w.count("SELECT COUNT(*) FROM cartons") == 0);
 }
@@ -187,7 +190,7 @@ BOOST_AUTO_TEST_CASE(booking_gives_each_carton_an_sscc_a_tracking_number_and_a_l
   BOOST_TEST((label->channel == labels::Channel::Shopee));
   BOOST_TEST(label->trackingNumber == s.cartons[1].trackingNumber);
   BOOST_TEST(label->sscc == s.cartons[1].sscc);
-  BOOST_TEST(label->weightGrams == 230);  // estimated: the T-shirt and the mailer
+  BOOST_TEST(label->weightGrams == 230);                         // estimated: the T-shirt and the mailer
   BOOST_TEST(w.shipping().label(s.id, 1)->weightGrams == 1020);  // weighed
   BOOST_TEST((w.shipping().label(s.id, 3).error().kind == ErrorKind::NotFound));
 }
@@ -212,7 +215,8 @@ BOOST_AUTO_TEST_CASE(a_missing_address_field_stops_the_booking_naming_the_field)
   auto s = w.shipping().createShipment(id);
   BOOST_REQUIRE(!s.ok());
   BOOST_TEST((s.error().kind == ErrorKind::Invalid));
-  BOOST_TEST(s.error().message == "order " + std::to_string(id) + " cannot be labelled: ship_to.postal_code is required");
+  BOOST_TEST(s.error().message ==
+             "order " + std::to_string(id) + " cannot be labelled: ship_to.postal_code is required");
   BOOST_TEST(w.count("SELECT COUNT(*) FROM shipments") == 0);
   BOOST_TEST(w.count("SELECT COUNT(*) FROM packing_sequences") == 0);  // no number was used up
   BOOST_TEST(w.count("SELECT COUNT(*) FROM cartons WHERE sscc <> ''") == 0);
@@ -223,9 +227,10 @@ BOOST_AUTO_TEST_CASE(a_missing_ship_from_names_the_config_keys) {
   auto id = w.pickedOrder("X-9", {{"MUG", 1}}, "T-1");
   pack(w, id, {carton("S", {{1, "", 1}})});
   auto s = w.shipping().createShipment(id);
-  BOOST_TEST(s.error().message == "order " + std::to_string(id) +
-                                      " cannot be labelled: ship_from.city is required (set packing.ship_from.* in "
-                                      "the server's config)");
+  BOOST_TEST(s.error().message ==
+             "order " + std::to_string(id) +
+                 " cannot be labelled: ship_from.city is required (set packing.ship_from.* in "
+                 "the server's config)");
 }
 
 BOOST_AUTO_TEST_CASE(long_names_control_characters_rtl_and_cjk_text_go_on_the_label) {
@@ -253,11 +258,14 @@ BOOST_AUTO_TEST_CASE(store_pickup_orders_are_labelled_to_the_store) {
   domain::Address to;
   to.name = "Ann Tan";
   auto id = w.allocatedOrder("POS-1", {{"MUG", 1}}, to, domain::Channel::Pos);
-  BOOST_REQUIRE(w.db().write([&](store::Tx& tx) -> Status {
-                   store::writeSessionOf(tx) << "UPDATE orders SET service_level = 'store_pickup' WHERE id = ?",
-                       Poco::Data::Keywords::bind(static_cast<Poco::Int64>(id)), Poco::Data::Keywords::now;
-                   return {};
-                 }).ok());
+  BOOST_REQUIRE(w.db()
+                    .write([&](store::Tx& tx) -> Status {
+                      store::writeSessionOf(tx)
+                          << "UPDATE orders SET service_level = 'store_pickup' WHERE id = ?",
+                          Poco::Data::Keywords::bind(static_cast<Poco::Int64>(id)), Poco::Data::Keywords::now;
+                      return {};
+                    })
+                    .ok());
   w.pick(id, 1, "T-1", 1);
   w.finishPicking(id);
   pack(w, id, {carton("S", {{1, "", 1}})});

@@ -1,7 +1,6 @@
 // Tests for server/packing/src/Tracking.cpp: UPU S10 tracking numbers and
 // SSCCs.
 #include <boost/test/unit_test.hpp>
-
 #include <string>
 
 #include "wms/labels/Gs1.h"

@@ -149,9 +149,10 @@ BOOST_AUTO_TEST_CASE(finishing_with_missing_items_names_them_by_line_and_changes
   auto r = v.finish();
   BOOST_REQUIRE(!r.ok());
   BOOST_TEST((r.error().kind == ErrorKind::Conflict));
-  BOOST_TEST(r.error().message ==
-             "not every picked unit is packed: line 1 (MUG): 1 of 2 not packed; line 2 (CAN): 2 of 2 not packed; "
-             "line 3 (BOOK): 1 of 1 not packed; line 4 (BOOK): 1 of 1 not packed");
+  BOOST_TEST(
+      r.error().message ==
+      "not every picked unit is packed: line 1 (MUG): 1 of 2 not packed; line 2 (CAN): 2 of 2 not packed; "
+      "line 3 (BOOK): 1 of 1 not packed; line 4 (BOOK): 1 of 1 not packed");
   BOOST_TEST(v.openCartonNumber().value_or(0) == 1);
   BOOST_TEST(v.missing().size() == 4u);
 }

@@ -92,10 +92,10 @@ struct ParcelBooking {
 };
 
 struct Booking {
-  std::string carrier;         // the carrier's code, e.g. "builtin"
-  std::string carrierName;     // printed: "WMS Post"
-  std::string service;         // printed: "Standard", "Express"
-  std::string trackingNumber;  // the shipment's (its first parcel's) number
+  std::string carrier;                 // the carrier's code, e.g. "builtin"
+  std::string carrierName;             // printed: "WMS Post"
+  std::string service;                 // printed: "Standard", "Express"
+  std::string trackingNumber;          // the shipment's (its first parcel's) number
   std::vector<ParcelBooking> parcels;  // one per parcel of the request, same order
 };
 
@@ -115,9 +115,9 @@ class Carrier {
 
 struct BuiltInCarrierOptions {
   std::string code = "builtin";
-  std::string name = "WMS Post";         // printed on the label
-  std::string serviceIndicator = "CP";   // S10 letters (CA-CZ: parcels)
-  std::string country = "TH";            // S10 country of the issuer
+  std::string name = "WMS Post";        // printed on the label
+  std::string serviceIndicator = "CP";  // S10 letters (CA-CZ: parcels)
+  std::string country = "TH";           // S10 country of the issuer
 };
 
 // Assigns one S10 tracking number per parcel from the sequence

@@ -46,8 +46,8 @@ const char* toString(CartonKind kind) noexcept;
 inline constexpr std::string_view kOwnPackaging = "OWN";
 
 struct CartonType {
-  std::string code;             // e.g. "S", "MAILER-M": 1..32 of [A-Za-z0-9._-]
-  std::string name;             // shown to the packer: "Box S 250x190x100"
+  std::string code;  // e.g. "S", "MAILER-M": 1..32 of [A-Za-z0-9._-]
+  std::string name;  // shown to the packer: "Box S 250x190x100"
   CartonKind kind = CartonKind::Box;
   domain::Dimensions inner;     // inner dimensions in mm (all > 0 except for Own)
   std::int64_t maxWeightG = 0;  // gross weight limit, carton included (> 0 except for Own)
@@ -104,10 +104,10 @@ Result<FitCheck> checkFit(const CartonType& carton, const std::vector<CartonItem
                           const FitOptions& options = {});
 
 struct SuggestedCarton {
-  std::string cartonType;          // a code of the catalogue (kOwnPackaging for oversize units)
-  std::vector<CartonItem> items;   // what goes in, per SKU (and line when given)
-  std::int64_t grossWeightG = 0;   // items plus the carton's tare
-  double fill = 0;                 // items' known volume / inner volume, 0..1
+  std::string cartonType;         // a code of the catalogue (kOwnPackaging for oversize units)
+  std::vector<CartonItem> items;  // what goes in, per SKU (and line when given)
+  std::int64_t grossWeightG = 0;  // items plus the carton's tare
+  double fill = 0;                // items' known volume / inner volume, 0..1
 
   friend bool operator==(const SuggestedCarton&, const SuggestedCarton&) = default;
 };
@@ -115,7 +115,7 @@ struct SuggestedCarton {
 struct CartonSuggestion {
   std::vector<SuggestedCarton> cartons;  // one unless split
   bool split = false;
-  std::vector<std::string> notes;        // unknown dimensions, oversize items, placement skipped
+  std::vector<std::string> notes;  // unknown dimensions, oversize items, placement skipped
 };
 
 // The carton(s) to use for the items (see the top of this file). Invalid if

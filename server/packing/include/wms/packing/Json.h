@@ -42,8 +42,8 @@ Result<StartRequest> parseStartRequest(std::string_view body);
 
 // POST /api/v1/packing/sessions/{id}/scans
 struct ScanRequest {
-  std::string text;       // the scan as typed by the wedge (required, <= 300 bytes)
-  std::int64_t qty = 1;   // 1..1000000
+  std::string text;      // the scan as typed by the wedge (required, <= 300 bytes)
+  std::int64_t qty = 1;  // 1..1000000
 };
 Result<ScanRequest> parseScanRequest(std::string_view body);
 

@@ -50,14 +50,14 @@ struct SessionView {
   std::int64_t sessionId = 0;  // 0 for an order packed without a session (by a handheld)
   SessionState state = SessionState::Open;
   std::string station;
-  PackTask task;                    // the order, its lines and status
-  std::vector<SessionLine> lines;   // with packed counts
+  PackTask task;                   // the order, its lines and status
+  std::vector<SessionLine> lines;  // with packed counts
   std::vector<VerifyCarton> cartons;
-  std::optional<int> openCarton;    // the open carton's number
-  bool complete = false;            // every unit to pack is in a carton
+  std::optional<int> openCarton;  // the open carton's number
+  bool complete = false;          // every unit to pack is in a carton
   std::vector<MissingUnits> missing;
-  CartonSuggestion suggestion;      // for the units not yet in a closed carton
-  std::optional<ScanReply> lastScan;    // the answer to this call's scan
+  CartonSuggestion suggestion;              // for the units not yet in a closed carton
+  std::optional<ScanReply> lastScan;        // the answer to this call's scan
   std::vector<CartonRecord> packedCartons;  // once packed: as recorded
   std::optional<ShipmentView> shipment;     // once booked
 };

@@ -40,21 +40,21 @@ struct PrinterSettings {
 struct PackingConfig {
   // packing.ship_from.{name,company,line1,line2,city,region,postal_code,country,phone}
   labels::Address shipFrom;
-  std::string orderReferencePrefix = "SO-";         // packing.order_reference_prefix
+  std::string orderReferencePrefix = "SO-";              // packing.order_reference_prefix
   UnshippedPolicy unshipped = UnshippedPolicy::Release;  // packing.unshipped_allocation
-  std::string gs1CompanyPrefix = "0614141";         // packing.gs1_company_prefix (7-10 digits)
-  int ssccExtension = 0;                            // packing.sscc_extension (0-9)
-  std::string defaultCarrier = "builtin";           // packing.default_carrier
-  BuiltInCarrierOptions builtInCarrier;             // packing.builtin_carrier.{code,name,service_indicator,country}
-  CartonCatalog cartons = defaultCartonCatalog();   // packing.cartons + packing.carton.<CODE>.*
-  FitOptions fit;                                   // packing.box_fill, packing.mailer_fill
+  std::string gs1CompanyPrefix = "0614141";              // packing.gs1_company_prefix (7-10 digits)
+  int ssccExtension = 0;                                 // packing.sscc_extension (0-9)
+  std::string defaultCarrier = "builtin";                // packing.default_carrier
+  BuiltInCarrierOptions builtInCarrier;  // packing.builtin_carrier.{code,name,service_indicator,country}
+  CartonCatalog cartons = defaultCartonCatalog();  // packing.cartons + packing.carton.<CODE>.*
+  FitOptions fit;                                  // packing.box_fill, packing.mailer_fill
 
   // printing.printer.<ID>.{uri,format,size,dpi}
   std::vector<PrinterSettings> printers;
-  std::string defaultPrinter;                       // printing.default_printer ("" = the only printer)
+  std::string defaultPrinter;                          // printing.default_printer ("" = the only printer)
   std::map<std::string, std::string> stationPrinters;  // packing.station.<STATION>.printer
   labels::RetryPolicy retry{10, std::chrono::milliseconds(1000), 2.0, std::chrono::milliseconds(30000)};
-                                                    // printing.max_attempts, .initial_backoff_ms, .max_backoff_ms
+  // printing.max_attempts, .initial_backoff_ms, .max_backoff_ms
 
   const PrinterSettings* printer(const std::string& id) const;
 };

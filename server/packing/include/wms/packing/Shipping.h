@@ -73,7 +73,7 @@ struct PackTask {
   std::string shipToCountry;
   std::vector<std::string> totes;  // totes holding its unshipped units
   std::vector<PackTaskLine> lines;
-  CartonSuggestion suggestion;     // for all units to pack (empty if none)
+  CartonSuggestion suggestion;  // for all units to pack (empty if none)
 
   // The lines as the pack verifier takes them.
   std::vector<VerifyLine> verifyLines() const;
@@ -81,14 +81,14 @@ struct PackTask {
 
 // A packed carton as a packer or a handheld reports it.
 struct PackedItem {
-  int lineNo = 0;    // 0: by SKU (spread over the order's lines of that SKU, in line order)
-  std::string sku;   // required when lineNo is 0; must match the line's SKU otherwise
+  int lineNo = 0;   // 0: by SKU (spread over the order's lines of that SKU, in line order)
+  std::string sku;  // required when lineNo is 0; must match the line's SKU otherwise
   std::int64_t qty = 0;
 };
 
 struct PackedCarton {
-  std::string cartonId;    // unique within the order; "" = "C<n>"
-  std::string cartonType;  // a code of the carton catalogue
+  std::string cartonId;                 // unique within the order; "" = "C<n>"
+  std::string cartonType;               // a code of the carton catalogue
   std::optional<std::int64_t> weightG;  // weighed gross weight, 1..1000000 g
   std::vector<PackedItem> items;        // 1..1000
 };
@@ -100,9 +100,9 @@ struct CartonRecord {
   std::int64_t weightG = 0;           // weighed (0: not weighed)
   std::int64_t estimatedWeightG = 0;  // items + tare
   std::vector<CartonContent> items;
-  std::int64_t shipmentId = 0;        // 0 until booked
-  std::string sscc;                   // 18 digits once booked
-  std::string trackingNumber;         // once booked
+  std::int64_t shipmentId = 0;  // 0 until booked
+  std::string sscc;             // 18 digits once booked
+  std::string trackingNumber;   // once booked
   // The weight printed on the label: weighed, else estimated (at least 1 g).
   std::int64_t labelWeightG() const;
 };
@@ -242,7 +242,7 @@ class ShippingService {
   // See the top of this file. Errors (nothing changed): Invalid for a
   // missing key, an unknown line, a bad or repeated line, or a quantity
   // above what the shipment's cartons hold for the line ("line 1 (SKU-A):
-  // 5 cannot ship, only 3 were packed"); NotFound for an unknown order or
+  // 5 cannot ship, only 3 packed"); NotFound for an unknown order or
   // shipment; Conflict if the order is not packed or has no booked
   // shipment, or the key was used for another order. The Tx form calls
   // events.shippedInTx; its caller calls shipped(result) after the commit.

@@ -36,7 +36,7 @@
 namespace wms::packing {
 
 struct VerifyLine {
-  int lineNo = 0;                     // distinct within the order
+  int lineNo = 0;  // distinct within the order
   std::string sku;
   std::string description;
   std::int64_t ordered = 0;           // what the customer ordered (shown)
@@ -53,13 +53,13 @@ const char* toString(ScanOutcome outcome) noexcept;
 
 struct ScanReply {
   ScanOutcome outcome = ScanOutcome::Unreadable;
-  int lineNo = 0;              // the (first) line the scan counted for; 0 if none
-  std::string sku;             // the SKU recognised, if any
-  std::int64_t count = 0;      // units added (Accepted), else 0
-  std::int64_t packed = 0;     // the SKU's packed units after this scan (all its lines)
-  std::int64_t toPack = 0;     // the SKU's units to pack (all its lines)
+  int lineNo = 0;                   // the (first) line the scan counted for; 0 if none
+  std::string sku;                  // the SKU recognised, if any
+  std::int64_t count = 0;           // units added (Accepted), else 0
+  std::int64_t packed = 0;          // the SKU's packed units after this scan (all its lines)
+  std::int64_t toPack = 0;          // the SKU's units to pack (all its lines)
   std::optional<ScannedCode> code;  // what was read, when readable
-  std::string message;         // for the packer: "1 x SKU-A accepted (2 of 3)", "wrong item: ..."
+  std::string message;              // for the packer: "1 x SKU-A accepted (2 of 3)", "wrong item: ..."
 };
 
 struct CartonContent {
@@ -70,11 +70,11 @@ struct CartonContent {
 };
 
 struct VerifyCarton {
-  int number = 0;                     // 1-based, in opening order
+  int number = 0;  // 1-based, in opening order
   std::string cartonType;
   bool closed = false;
   std::optional<std::int64_t> weightG;
-  std::vector<CartonContent> items;   // by line, in first-packed order
+  std::vector<CartonContent> items;  // by line, in first-packed order
   std::int64_t units() const;
   friend bool operator==(const VerifyCarton&, const VerifyCarton&) = default;
 };
