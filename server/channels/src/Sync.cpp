@@ -135,12 +135,11 @@ void ChannelHub::Impl::enqueue(store::Tx& tx, const std::string& sku) {
     const std::int64_t atp = availableToPromise(available[i], policyOf(buffer[i], cap[i], percent[i]));
     if (pending[i] >= 0) {
       if (pending[i] == atp) continue;
-      // A row waiting out a backoff keeps its time: new figures must not
-      // hammer a channel that is down.
-      sql::exec(s,
-                "UPDATE channel_outbox SET atp = ?, version = ?, changed_at = ?, "
-                "due_at = CASE WHEN attempts = 0 THEN ? ELSE due_at END WHERE channel = ? AND sku = ?",
-                atp, ++version, t, t, channel[i], sku);
+      // The row keeps its place in line (due_at): a SKU that changes all the
+      // time is not pushed to the back, and one waiting out a backoff does
+      // not hammer a channel that is down.
+      sql::exec(s, "UPDATE channel_outbox SET atp = ?, version = ?, changed_at = ? WHERE channel = ? AND sku = ?", atp,
+                ++version, t, channel[i], sku);
     } else if (pushed[i] != atp) {
       sql::exec(s,
                 "INSERT INTO channel_outbox(channel, sku, atp, version, changed_at, due_at, attempts) "
@@ -152,11 +151,51 @@ void ChannelHub::Impl::enqueue(store::Tx& tx, const std::string& sku) {
 
 void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
   const auto& settings = config.settings(channel);
+  const std::string ch = domain::toString(channel);
   ChannelApi api(channel, settings, config.httpTimeoutMs, [this] { return db.nowMs(); });
   TokenBucket bucket(settings.pushRate, settings.pushBurst, db.nowMs());
   int failures = 0;              // consecutive channel-level failures
   std::int64_t pausedUntil = 0;  // channel-level backoff
   domain::Channel wake = channel;
+
+  // What happened to each row of a batch, written back in one transaction:
+  // one commit per batch instead of one per push keeps the pusher ahead of
+  // a burst of changes.
+  struct Done {
+    DueRow row;
+    enum { Pushed, Refused, Unreachable } outcome;
+    std::string error;
+    std::int64_t dueAt = 0;
+  };
+  auto record = [&](const std::vector<Done>& done) {
+    if (done.empty()) return;
+    auto w = db.write([&](store::Tx& tx) -> Status {
+      auto& s = store::writeSessionOf(tx);
+      for (const auto& d : done) {
+        if (d.outcome == Done::Pushed) {
+          // A newer figure (another version) stays queued.
+          sql::exec(s, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ? AND version = ?", ch, d.row.sku,
+                    d.row.version);
+          sql::exec(s,
+                    "INSERT INTO channel_sync(channel, sku, pushed_atp, pushed_at) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(channel, sku) DO UPDATE SET pushed_atp = excluded.pushed_atp, "
+                    "pushed_at = excluded.pushed_at",
+                    ch, d.row.sku, d.row.atp, tx.nowMs());
+        } else if (d.outcome == Done::Refused) {
+          sql::exec(s,
+                    "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
+                    "WHERE channel = ? AND sku = ?",
+                    d.dueAt, d.error.substr(0, 500), ch, d.row.sku);
+        } else {
+          sql::exec(s, "UPDATE channel_outbox SET attempts = attempts + 1, last_error = ? WHERE channel = ? AND sku = ?",
+                    d.error.substr(0, 500), ch, d.row.sku);
+        }
+      }
+      return {};
+    });
+    if (!w) logger().warning("%s: cannot record %z stock pushes: %s", ch, done.size(), w.error().message);
+  };
+
   for (;;) {
     std::int64_t nowMs = db.nowMs();
     if (nowMs < pausedUntil) {
@@ -170,27 +209,21 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
       if (!sleepFor(pushCv, wait, &wake)) return;
       continue;
     }
+    std::vector<Done> done;
+    bool stop = false;
     for (const auto& row : rows) {
-      for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
-        if (!sleepFor(pushCv, w)) return;
+      for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0 && !stop; w = bucket.tryTake(db.nowMs())) {
+        // Waiting for a token: record what is done so far first.
+        record(done);
+        done.clear();
+        stop = !sleepFor(pushCv, w);
       }
+      if (stop) break;
       auto st = api.pushStock(row.listing, row.atp);
-      const std::string ch = domain::toString(channel);
       if (st) {
         failures = 0;
         ++pushesOk[channel];
-        auto w = db.write([&](store::Tx& tx) -> Status {
-          auto& s = store::writeSessionOf(tx);
-          sql::exec(s, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ? AND version = ?", ch, row.sku,
-                    row.version);
-          sql::exec(s,
-                    "INSERT INTO channel_sync(channel, sku, pushed_atp, pushed_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(channel, sku) DO UPDATE SET pushed_atp = excluded.pushed_atp, "
-                    "pushed_at = excluded.pushed_at",
-                    ch, row.sku, row.atp, tx.nowMs());
-          return {};
-        });
-        if (!w) logger().warning("%s: cannot record the push of %s: %s", ch, row.sku, w.error().message);
+        done.push_back({row, Done::Pushed, {}, 0});
         continue;
       }
       ++pushesFailed[channel];
@@ -201,28 +234,19 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
         std::int64_t pause = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
         pausedUntil = db.nowMs() + pause;
         bucket.pauseUntil(pausedUntil);
-        (void)db.write([&](store::Tx& tx) -> Status {
-          sql::exec(store::writeSessionOf(tx),
-                    "UPDATE channel_outbox SET attempts = attempts + 1, last_error = ? WHERE channel = ? AND sku = ?",
-                    st.error().message.substr(0, 500), ch, row.sku);
-          return {};
-        });
+        done.push_back({row, Done::Unreachable, st.error().message, 0});
         if (failures == 1 || failures % 10 == 0)
           logger().warning("%s: stock push failed (%d in a row), pausing %Ld ms: %s", ch, failures,
                            static_cast<long long>(pause), st.error().message);
         break;
       }
       // This SKU was refused: back off this row alone.
-      const std::int64_t due = db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom());
-      (void)db.write([&](store::Tx& tx) -> Status {
-        sql::exec(store::writeSessionOf(tx),
-                  "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
-                  "WHERE channel = ? AND sku = ?",
-                  due, st.error().message.substr(0, 500), ch, row.sku);
-        return {};
-      });
+      done.push_back({row, Done::Refused, st.error().message,
+                      db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom())});
       logger().warning("%s: stock push of %s refused: %s", ch, row.sku, st.error().message);
     }
+    record(done);
+    if (stop) return;
   }
 }
 
