@@ -108,7 +108,10 @@ struct PackSessionService::Loaded {
               "INSERT INTO pack_session_events(session_id, seq, at, kind, text, line_no, qty, outcome) "
               "VALUES (?, ?, "
               "?, ?, ?, ?, ?, ?)",
-              row.id, events, tx.nowMs(), kind, auditText(text), lineNo, qty, outcome);
+              row.id, events, tx.nowMs(), kind,
+              // Accepted steps are replayed: kept exactly (they passed the
+              // scan checks; GS1 separators matter). Refused ones are audit.
+              outcome == "accepted" ? std::string(text) : auditText(text), lineNo, qty, outcome);
     sql::exec(store::writeSessionOf(tx), "UPDATE pack_sessions SET updated_at = ? WHERE id = ?", tx.nowMs(),
               row.id);
   }

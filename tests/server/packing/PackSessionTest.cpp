@@ -113,6 +113,24 @@ BOOST_AUTO_TEST_CASE(a_session_survives_a_restart_by_replaying_its_steps) {
   BOOST_TEST(must(sessions.start("T-1", "PACK-1")).sessionId == sessionId);
 }
 
+BOOST_AUTO_TEST_CASE(a_gs1_scan_with_group_separators_replays_as_it_was_accepted) {
+  PackingWorld w;
+  w.pickedOrder("S-4b", {{"CAN", 2}}, "T-1");
+  std::int64_t sessionId = 0;
+  {
+    PackSessionService sessions(w.db(), w.shipping());
+    sessionId = must(sessions.start("T-1", "")).sessionId;
+    // Without the GS the lot would run into the serial and be too long.
+    auto v = must(sessions.scan(sessionId, "]C10109501101530003" "10ABCDEFGHIJKLMNO\x1d" "21SERIAL1234", 2));
+    BOOST_TEST((v.lastScan->outcome == ScanOutcome::Accepted));
+  }
+  w.reopen();
+  PackSessionService sessions(w.db(), w.shipping());
+  auto v = must(sessions.get(sessionId));
+  BOOST_TEST(line(v, 1).packed == 2);
+  BOOST_TEST(v.complete);
+}
+
 BOOST_AUTO_TEST_CASE(completing_packs_the_order_with_the_sessions_cartons) {
   PackingWorld w;
   auto id = w.pickedOrder("S-5", {{"MUG", 2}, {"TEE", 1}}, "T-1");
