@@ -462,6 +462,10 @@ Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
     if (order->status != domain::OrderStatus::Held)
       return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " is " + domain::toString(order->status) +
                                             ", not held"};
+    // Held for its address: mapping SKUs does not make it shippable.
+    if (auto address = domain::validateAddress(order->shipTo, order->serviceLevel); !address)
+      return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " cannot be shipped as received (" +
+                                            address.error().message + "); it needs a corrected order from the channel"};
     auto& s = store::writeSessionOf(tx);
     std::vector<Poco::Int64> lineNo;
     std::vector<std::string> keys;

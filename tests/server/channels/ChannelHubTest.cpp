@@ -268,6 +268,11 @@ BOOST_AUTO_TEST_CASE(an_order_we_cannot_ship_to_is_held_not_dropped) {
   BOOST_TEST(r.body.find("postal_code") != std::string::npos);
   BOOST_TEST(h.exceptions().at(0).kind == "channel_order_invalid");
   BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+  auto o = h.orders->getByExternal(domain::Channel::Shopify, "4004");
+  BOOST_REQUIRE(o.ok());
+  auto release = h.hub->releaseHold(o->id);
+  BOOST_TEST((release.error().kind == ErrorKind::Conflict));
+  BOOST_TEST(release.error().message.find("postal_code") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(under_the_reject_policy_an_order_short_of_stock_is_recorded_and_raised) {
