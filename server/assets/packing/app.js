@@ -456,9 +456,10 @@
   function handle(raw) {
     const code = raw.trim();
     if (!code) return;
-    const qty = /^(?:(\d{1,7})\*|\*(\d{1,7})|[xX](\d{1,7}))$/.exec(code);
+    // "24*" or "*24": a star never occurs in the codes we scan.
+    const qty = /^(?:(\d{1,7})\*|\*(\d{1,7}))$/.exec(code);
     if (qty) {
-      const n = Number(qty[1] || qty[2] || qty[3]);
+      const n = Number(qty[1] || qty[2]);
       if (n < 1 || n > 1000000) { feedback('error', 'quantity must be 1 to 1000000', 'bad'); return; }
       setQty(n);
       feedback('info', 'Next scan counts ' + n, 'warn');
