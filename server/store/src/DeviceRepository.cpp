@@ -66,9 +66,10 @@ std::optional<Device> DeviceRepository::find(const std::string& device) {
 std::vector<Device> DeviceRepository::list() { return readDevices(session(tx_), "ORDER BY device", ""); }
 
 void DeviceRepository::touch(const std::string& device, std::int64_t seenMs) {
+  // A device that sends something is connected now, whatever it said before.
   sql::exec(writeSession(tx_),
-            "INSERT INTO devices(device, last_seen) VALUES (?, ?) "
-            "ON CONFLICT(device) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen)",
+            "INSERT INTO devices(device, state, last_seen) VALUES (?, 'online', ?) "
+            "ON CONFLICT(device) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), state = 'online'",
             device, seenMs);
 }
 

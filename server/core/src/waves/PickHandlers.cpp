@@ -243,7 +243,9 @@ void WaveService::Impl::registerHandlers() {
     std::set<std::int64_t> orders;
     for (const auto& p : at->stop.puts) orders.insert(p.orderId);
     for (auto id : orders) refreshOrderStatus(tx, id);
-    refreshWaveStatus(tx, at->batch.waveId);
+    // Only the first pick changes the wave's status (released -> picking).
+    if (auto w = waves::WaveTables(tx).wave(at->batch.waveId); w && w->status == "released")
+      refreshWaveStatus(tx, at->batch.waveId);
     metrics.add("picks_confirmed_total");
     return {};
   });

@@ -311,9 +311,24 @@ std::vector<StopRow> WaveTables::stops(std::int64_t batchId) {
 }
 
 std::optional<StopRow> WaveTables::stop(std::int64_t batchId, int stopId) {
-  for (auto& s : stops(batchId))
-    if (s.stopId == stopId) return s;
-  return std::nullopt;
+  // One stop and its puts (the hot path of every pick confirmation).
+  auto& s = store::sessionOf(tx_);
+  std::vector<I> seq, qty, picked, shortQty;
+  std::vector<std::string> location, sku, lot, expiry, status, reason;
+  s << "SELECT seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason FROM stops "
+       "WHERE batch_id = ? AND stop_id = ?",
+      bind(I(batchId)), bind(I(stopId)), into(seq), into(location), into(sku), into(lot), into(expiry), into(qty),
+      into(picked), into(shortQty), into(status), into(reason), now;
+  if (seq.empty()) return std::nullopt;
+  StopRow row{batchId, stopId, static_cast<int>(seq[0]), location[0], sku[0], lot[0], expiry[0], qty[0], picked[0],
+              shortQty[0], status[0], reason[0], {}};
+  std::vector<I> pTote, pOrder, pLine, pQty, pPicked;
+  s << "SELECT tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? AND stop_id = ? "
+       "ORDER BY tote, order_id, line_no",
+      bind(I(batchId)), bind(I(stopId)), into(pTote), into(pOrder), into(pLine), into(pQty), into(pPicked), now;
+  for (std::size_t i = 0; i < pTote.size(); ++i)
+    row.puts.push_back({static_cast<int>(pTote[i]), pOrder[i], static_cast<int>(pLine[i]), pQty[i], pPicked[i]});
+  return row;
 }
 
 void WaveTables::setStopDone(std::int64_t batchId, int stopId, std::int64_t picked, std::int64_t shortQty,

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "Fleet.h"
+#include "WmsdLeg.h"
 #include "wms/testsupport/MosquittoBroker.h"
 
 using namespace wms::bench::mqtt;
@@ -49,7 +50,9 @@ std::string leg(const FleetResult& r) {
 
 int main(int argc, char** argv) {
   int devices = 100, events = 200, warmup = 10, pacedEvents = 10, intervalMs = 1000;
-  bool everyChange = false;
+  bool everyChange = false, skipWmsd = false;
+  int stopsPerDevice = 40;
+  std::string durability = "full";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--devices") devices = intArg(i, argc, argv, 1);
@@ -58,9 +61,12 @@ int main(int argc, char** argv) {
     else if (a == "--paced-events") pacedEvents = intArg(i, argc, argv, 2);
     else if (a == "--interval") intervalMs = intArg(i, argc, argv, 1);
     else if (a == "--autosave-every-change") everyChange = true;
+    else if (a == "--raw-only") skipWmsd = true;
+    else if (a == "--stops") stopsPerDevice = intArg(i, argc, argv, 8);
+    else if (a == "--durability" && i + 1 < argc) durability = argv[++i];
     else {
       std::cerr << "usage: wms-bench-mqtt [--devices N] [--events M] [--warmup W] [--paced-events K] [--interval MS]"
-                   " [--autosave-every-change]\n";
+                   " [--autosave-every-change] [--raw-only] [--stops N] [--durability full|normal]\n";
       return 2;
     }
   }
@@ -94,6 +100,25 @@ int main(int argc, char** argv) {
     std::cerr << "mqtt bench: raw " << rawSaturated.eventsPerSecond << " events/s saturated; paced p99 "
               << rawPaced.p99Ms << " ms\n";
 
+    std::string throughWmsd = "null", ratio = "null";
+    if (!skipWmsd) {
+      WmsdLegOptions wo;
+      wo.brokerUri = broker.uri();
+      wo.server = {broker.server().username, broker.server().password};
+      for (const auto& d : broker.devices()) wo.devices.push_back({d.username, d.password});
+      wo.stopsPerDevice = stopsPerDevice;
+      wo.durability = durability;
+      auto w = runThroughWmsd(wo, saturated, paced);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.3f", w.saturated.eventsPerSecond / std::max(1.0, rawSaturated.eventsPerSecond));
+      ratio = buf;
+      throughWmsd = "{\"store_durability\": \"" + durability + "\", \"saturated\": " + leg(w.saturated) +
+                    ", \"paced\": " + leg(w.paced) + ", \"events_per_device\": " +
+                    std::to_string(w.eventsPerDevice) + "}";
+      std::cerr << "mqtt bench: through wmsd " << w.saturated.eventsPerSecond << " events/s saturated; paced p99 "
+                << w.paced.p99Ms << " ms\n";
+    }
+
     std::cout << "{\"bench\": \"mqtt\", \"devices\": " << devices
               << ", \"saturated\": {\"events_per_device\": " << events << ", \"warmup_per_device\": "
               << saturated.warmupPerDevice << "}"
@@ -102,7 +127,7 @@ int main(int argc, char** argv) {
               << ", \"broker\": \"mosquitto 2.0.11, tools/broker config, persistence with autosave "
               << (everyChange ? "after every change" : "every 1 s") << ", loopback\""
               << ", \"baseline_raw\": {\"saturated\": " << leg(rawSaturated) << ", \"paced\": " << leg(rawPaced) << "}"
-              << ", \"through_wmsd\": null, \"ratio_events_per_s\": null"
+              << ", \"through_wmsd\": " << throughWmsd << ", \"ratio_events_per_s\": " << ratio
               << ", \"targets\": {\"paced_p99_ms_max\": 20, \"min_ratio_saturated_events_per_s\": 0.3}}" << std::endl;
     return 0;
   } catch (const std::exception& e) {

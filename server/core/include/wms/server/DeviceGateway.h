@@ -58,7 +58,8 @@ struct GatewayConfig {
   std::chrono::seconds silentAfter{45};
   std::chrono::seconds reclaimAfter{600};
   SilentPolicy silentPolicy = SilentPolicy::Free;
-  int workers = 4;
+  // Threads applying events; more of them let more events share one commit.
+  int workers = 16;
 };
 
 // Reads the mqtt.* and devices.* settings (server/wmsd.properties).

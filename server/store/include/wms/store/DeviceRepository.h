@@ -51,7 +51,8 @@ class DeviceRepository {
 
   std::optional<Device> find(const std::string& device);
   std::vector<Device> list();
-  // Creates the row if needed, then sets what is given.
+  // The device was heard from: creates the row if needed, marks it online
+  // and moves its last-seen time forward.
   void touch(const std::string& device, std::int64_t seenMs);
   void setPresence(const std::string& device, const std::string& state, const std::string& app);
   void setHeartbeat(const std::string& device, int battery, int rssi, int outbox, std::int64_t seenMs);
