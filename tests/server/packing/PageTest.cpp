@@ -20,7 +20,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "FakePrinter.h"
 #include "PackingWorld.h"
@@ -42,12 +45,30 @@ std::string fileText(const std::filesystem::path& p) {
   return s.str();
 }
 
+// What the harness can ask of the test besides the page and the API.
+struct Hooks {
+  std::function<void()> printerOn;  // /harness/printer-on
+};
+
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit Handler(PackingRoutes& routes) : routes_(routes) {}
+  Handler(PackingRoutes& routes, Hooks& hooks) : routes_(routes), hooks_(hooks) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
     std::string uri = req.getURI();
     const std::string path = uri.substr(0, uri.find('?'));
+    if (path == "/harness/wait") {
+      // Real time passing for a page under Chromium's virtual time.
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      res.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+      res.send();
+      return;
+    }
+    if (path == "/harness/printer-on") {
+      if (hooks_.printerOn) hooks_.printerOn();
+      res.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+      res.send();
+      return;
+    }
     RestRequest r;
     r.method = req.getMethod();
     r.path = path;
@@ -90,17 +111,67 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     return RestResponse{200, type, fileText(file)};
   }
   PackingRoutes& routes_;
+  Hooks& hooks_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit Factory(PackingRoutes& routes) : routes_(routes) {}
+  Factory(PackingRoutes& routes, Hooks& hooks) : routes_(routes), hooks_(hooks) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(routes_);
+    return new Handler(routes_, hooks_);
   }
 
  private:
   PackingRoutes& routes_;
+  Hooks& hooks_;
+};
+
+// The packing services of a world behind a loopback HTTP server, and
+// headless Chromium to open pages on it.
+class PageServer {
+ public:
+  explicit PageServer(PackingWorld& w)
+      : sessions_(w.db(), w.shipping()),
+        printing_(must(LabelPrinting::create(w.db(), w.shipping()))),
+        routes_(w.shipping(), sessions_, printing_.get()),
+        socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
+        server_(new Factory(routes_, hooks_), socket_, params()),
+        profile_("wms-chromium") {
+    server_.start();
+  }
+  ~PageServer() { server_.stop(); }
+
+  Hooks& hooks() { return hooks_; }
+  LabelPrinting& printing() { return *printing_; }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + path;
+  }
+  // Runs Chromium on a URL with `what` (--dump-dom, --screenshot=FILE).
+  testsupport::CommandResult chromium(const std::string& what, const std::string& target) {
+    return testsupport::runCommand(
+        {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--no-first-run", "--user-data-dir=" + profile_.path().string(), "--window-size=1300,1000",
+         "--virtual-time-budget=600000", what, target},
+        {}, std::chrono::seconds(120));
+  }
+
+ private:
+  static std::unique_ptr<LabelPrinting> must(Result<std::unique_ptr<LabelPrinting>> r) {
+    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message));
+    return std::move(*r);
+  }
+  static Poco::Net::HTTPServerParams* params() {
+    auto* p = new Poco::Net::HTTPServerParams;
+    p->setMaxThreads(4);
+    return p;
+  }
+  Hooks hooks_;
+  PackSessionService sessions_;
+  std::unique_ptr<LabelPrinting> printing_;
+  PackingRoutes routes_;
+  Poco::Net::ServerSocket socket_;
+  Poco::Net::HTTPServer server_;
+  testsupport::TempDir profile_;
 };
 
 // The JSON the harness left in <pre id="result">, unescaped from the DOM dump.
@@ -111,18 +182,21 @@ Poco::JSON::Array::Ptr harnessResult(const std::string& dom) {
   b += open.size();
   auto e = dom.find("</pre>", b);
   std::string text = dom.substr(b, e - b);
+  // A text node in a DOM dump escapes only these.
+  static const std::pair<std::string, char> kEntities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&nbsp;", ' '}};
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text.compare(i, 4, "&lt;") == 0)
-      out += '<', i += 3;
-    else if (text.compare(i, 4, "&gt;") == 0)
-      out += '>', i += 3;
-    else if (text.compare(i, 5, "&amp;") == 0)
-      out += '&', i += 4;
-    else if (text.compare(i, 6, "&nbsp;") == 0)
-      out += ' ', i += 5;
-    else
-      out += text[i];
+    bool replaced = false;
+    for (const auto& [entity, ch] : kEntities) {
+      if (text.compare(i, entity.size(), entity) == 0) {
+        out += ch;
+        i += entity.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += text[i];
   }
   BOOST_REQUIRE_MESSAGE(out != "running", "the harness did not finish");
   Poco::JSON::Parser parser;
@@ -147,28 +221,8 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
   PackingWorld w({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
                   {"packing.station.PACK-1.printer", "ZEBRA-1"}});
   auto id = w.pickedOrder("SHOPEE-PAGE", {{"MUG", 2}, {"BOOK", 1}}, "T-1");
-  PackSessionService sessions(w.db(), w.shipping());
-  auto printing = LabelPrinting::create(w.db(), w.shipping());
-  BOOST_REQUIRE(printing.ok());
-  PackingRoutes routes(w.shipping(), sessions, printing->get());
-
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(4);
-  Poco::Net::HTTPServer server(new Factory(routes), socket, params);
-  server.start();
-  const std::string url =
-      "http://127.0.0.1:" + std::to_string(socket.address().port()) + "/harness/harness.html?tote=T-1";
-
-  testsupport::TempDir profile("wms-chromium");
-  auto chromium = [&](const std::string& what, const std::string& target) {
-    return testsupport::runCommand(
-        {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--no-first-run", "--user-data-dir=" + profile.path().string(), "--window-size=1300,1000",
-         "--virtual-time-budget=120000", what, target},
-        {}, std::chrono::seconds(120));
-  };
-  auto run = chromium("--dump-dom", url);
+  PageServer page(w);
+  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?tote=T-1"));
   BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
   auto steps = harnessResult(run.output);
   for (std::size_t i = 0; i < steps->size(); ++i) {
@@ -212,7 +266,7 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
   BOOST_TEST(w.totals("BOOK").onHand == 99);
   BOOST_TEST(w.count("SELECT COUNT(*) FROM shipments WHERE state = 'shipped'") == 1);
   BOOST_TEST(w.count("SELECT COUNT(*) FROM cartons") == 2);
-  BOOST_REQUIRE((*printing)->waitIdle(std::chrono::seconds(30)));
+  BOOST_REQUIRE(page.printing().waitIdle(std::chrono::seconds(30)));
   BOOST_TEST(printer.jobs().size() == 2u);  // one label per carton
   w.requireInvariants();
 
@@ -222,11 +276,46 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
   if (const char* shot = std::getenv("WMS_PACKING_PAGE_SHOT")) {
     w.pickedOrder("SHOPEE-SHOT", {{"MUG", 2}, {"BOOK", 1}}, "T-2");
     const char* stop = std::getenv("WMS_PACKING_PAGE_STOP");
-    (void)chromium("--screenshot=" + std::string(shot),
-                   "http://127.0.0.1:" + std::to_string(socket.address().port()) +
-                       "/harness/harness.html?tote=T-2&stop=" + (stop ? stop : "book"));
+    (void)page.chromium("--screenshot=" + std::string(shot),
+                        page.url("/harness/harness.html?tote=T-2&stop=" + std::string(stop ? stop : "book")));
   }
-  server.stop();
+}
+
+BOOST_AUTO_TEST_CASE(the_page_shows_a_label_waiting_for_a_printer_that_is_off_until_it_prints) {
+  const std::uint16_t port = labels::test::closedPort();
+  PackingWorld w({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(port)},
+                  {"printing.initial_backoff_ms", "50"},
+                  {"printing.max_backoff_ms", "200"},
+                  {"printing.max_attempts", "1000"}});
+  auto id = w.pickedOrder("SHOPEE-OFF", {{"MUG", 2}, {"BOOK", 1}}, "T-1");
+  PageServer page(w);
+  std::mutex mutex;
+  std::unique_ptr<FakePrinter> printer;
+  page.hooks().printerOn = [&] {
+    std::lock_guard lock(mutex);
+    if (!printer) printer = std::make_unique<FakePrinter>(FakePrinter::Mode::Record, std::string(), port);
+  };
+  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?tote=T-1&scenario=offline"));
+  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
+  auto steps = harnessResult(run.output);
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto s = steps->getObject(static_cast<unsigned>(i));
+    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
+    BOOST_TEST(s->getValue<std::string>("step") != "exception");
+  }
+  auto waiting = step(steps, "waiting");
+  BOOST_TEST(waiting->getValue<std::string>("printState") == "waiting");
+  BOOST_TEST(waiting->getValue<std::string>("printText").find("waiting for printer ZEBRA-1: ") == 0u,
+             waiting->getValue<std::string>("printText"));
+  BOOST_TEST(waiting->getValue<std::string>("printText").find("cannot connect") != std::string::npos);
+  BOOST_TEST(step(steps, "printed")->getValue<std::string>("printState") == "printed");
+  BOOST_TEST(step(steps, "ship")->getValue<std::string>("state") == "shipped");
+  BOOST_REQUIRE(page.printing().waitIdle(std::chrono::seconds(30)));
+  std::lock_guard lock(mutex);
+  BOOST_REQUIRE(printer != nullptr);
+  BOOST_TEST(printer->jobs().size() == 2u);  // each carton's label once, though tried many times
+  BOOST_TEST((w.order(id).status == domain::OrderStatus::Shipped));
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM print_attempts WHERE ok = 0") >= 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
