@@ -290,10 +290,10 @@ Result<SessionView> PackSessionService::mutate(
 
 Result<SessionView> PackSessionService::get(std::int64_t sessionId) {
   return mutate(sessionId, false, [&](store::Tx& tx, Loaded& l, SessionView& view) -> Status {
-    if (l.row.state == SessionState::Open && l.task.status == domain::OrderStatus::Picked) {
+    // An order still picked shows the session as it stands (or was left,
+    // if abandoned); once packed, what was recorded.
+    if (l.task.status == domain::OrderStatus::Picked) {
       fillView(view, l.verifier, l.task, shipping_.config());
-    } else if (l.task.status == domain::OrderStatus::Picked) {
-      fillView(view, l.verifier, l.task, shipping_.config());  // abandoned: as it was left
     } else {
       fillPackedView(tx, view, l.task);
       view.state = l.row.state;

@@ -5,8 +5,9 @@
 //
 // A printer that is off or answers garbage makes the job wait and retry
 // (1 s, 2 s, 4 s... up to printing.max_backoff_ms, printing.max_attempts in
-// all); the job's view says so ("waiting for printer: cannot connect...;
-// attempt 2 of 10, next in 4 s"), the listener hears it at once, and a job
+// all); the job's view says so ("waiting for printer ZEBRA-1: printer
+// tcp://10.0.0.7:9100 cannot connect: Connection refused (attempt 2 of 10,
+// next in 4 s)"), the listener hears it at once, and a job
 // that fails for good raises a supervisor exception (kind printer_failed).
 // Any job can be printed again: reprint() queues the stored document anew.
 #pragma once
