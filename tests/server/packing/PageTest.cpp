@@ -58,7 +58,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     const std::string path = uri.substr(0, uri.find('?'));
     if (path == "/harness/wait") {
       // Real time passing for a page under Chromium's virtual time.
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
       res.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
       res.send();
       return;
