@@ -309,6 +309,10 @@ BOOST_AUTO_TEST_CASE(a_lazada_push_is_queued_durably_and_its_duplicate_is_not) {
   BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_inbox") == 1);
   r.headers["authorization"] = "00" + r.headers["authorization"].substr(2);
   BOOST_TEST(h.hub->handleWebhook(r).status == 401);
+  // A signed empty body is the channel checking its callback URL.
+  channels::WebhookRequest check{domain::Channel::Lazada, {{"authorization", channels::lazadaPushSignature("100001", "lz", "")}}, ""};
+  BOOST_TEST(h.hub->handleWebhook(check).status == 200);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_inbox") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_pos_sale_decrements_the_store_at_once_and_only_once) {

@@ -2,6 +2,7 @@
 
 #include "Json.h"
 #include "Mapping.h"
+#include "wms/assets/Assets.h"
 #include "wms/domain/Csv.h"
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
@@ -55,6 +56,26 @@ Result<ImportMode> importModeOf(const Request& req) {
 
 void addApiV1(Router& router, ApiContext& ctx) {
   const std::size_t maxBody = ctx.config.maxBodyBytes;
+
+  // --- web pages (compiled in: server/assets) ---------------------------------
+  auto servePage = [](const std::string& path) {
+    auto asset = assets::find(path);
+    if (!asset) return Response::error(Error{ErrorKind::NotFound, "no page '" + path + "'"});
+    Response r = Response::text(200, std::string(reinterpret_cast<const char*>(asset->data), asset->size),
+                                asset->contentType);
+    r.headers.emplace_back("Cache-Control", "no-cache");
+    return r;
+  };
+  router.add("GET", "/", [](const Request&) {
+    Response r = Response::text(302, "see /dashboard/\n");
+    r.headers.emplace_back("Location", "/dashboard/");
+    return r;
+  });
+  for (const std::string dir : {"dashboard", "packing"}) {
+    router.add("GET", "/" + dir, [servePage, dir](const Request&) { return servePage(dir + "/index.html"); });
+    router.add("GET", "/" + dir + "/{file}",
+               [servePage, dir](const Request& req) { return servePage(dir + "/" + req.params[0]); });
+  }
 
   router.add("GET", "/healthz", [&ctx](const Request&) {
     auto st = ctx.db.read([](store::Tx&) -> Status { return {}; });
@@ -241,6 +262,24 @@ void addApiV1(Router& router, ApiContext& ctx) {
     auto orders = ctx.orders.list(f);
     if (!orders) return fail(orders);
     return page(*orders, *limit, [](const domain::Order& o) { return std::to_string(o.id); });
+  });
+  router.add("GET", "/api/v1/orders/summary", [&ctx](const Request&) {
+    std::vector<std::pair<domain::OrderStatus, std::int64_t>> counts;
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      counts = store::OrderRepository(tx).countByStatus();
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    auto o = json::object();
+    auto by = json::object();
+    std::int64_t total = 0;
+    for (const auto& [status, n] : counts) {
+      by->set(domain::toString(status), n);
+      total += n;
+    }
+    o->set("total", total);
+    o->set("by_status", by);
+    return ok(o);
   });
   router.add("GET", "/api/v1/orders/{id}", [&ctx](const Request& req) {
     auto id = orderIdOf(req.params[0]);

@@ -1,0 +1,159 @@
+// The supervisor dashboard: the floor at a glance, refreshed every two
+// seconds from wmsd's REST API (docs/api.md). No framework and nothing
+// fetched from outside the server, so it works on an isolated network.
+'use strict';
+
+const REFRESH_MS = 2000;
+const $ = (id) => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const res = await fetch(path, { headers: { 'Content-Type': 'application/json' }, ...options });
+  let body = null;
+  try { body = await res.json(); } catch (e) { body = null; }
+  if (!res.ok) {
+    const detail = body && body.detail ? body.detail : res.status + ' ' + res.statusText;
+    throw new Error(detail);
+  }
+  return body;
+}
+
+// Builds an element: el('td', {class: 'x'}, 'text' | Node, ...).
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'dataset') Object.assign(e.dataset, v);
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
+  return e;
+}
+
+function time(iso) {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+function bar(done, total) {
+  const pct = total > 0 ? Math.round((100 * done) / total) : 0;
+  return el('span', { class: 'bar', title: done + ' / ' + total }, el('span', { style: 'width:' + pct + '%' }));
+}
+
+const STATUSES = [
+  ['allocated', 'waiting for a wave'], ['released', 'released'], ['picking', 'picking'], ['picked', 'picked'],
+  ['packed', 'packed'], ['shipped', 'shipped'], ['backordered', 'backordered'], ['held', 'held'],
+];
+
+async function refreshTiles() {
+  const summary = await api('/api/v1/orders/summary');
+  const tiles = $('tiles');
+  tiles.replaceChildren(...STATUSES.map(([status, label]) => el('div', {
+    class: 'tile', id: 'tile-' + status,
+    dataset: { status, count: String(summary.by_status[status] || 0), alert: String(status === 'held' && summary.by_status[status] > 0) },
+  }, el('span', { class: 'n' }, summary.by_status[status] || 0), el('span', { class: 'label' }, label))));
+  $('waiting-summary').textContent = (summary.by_status.allocated || 0) + ' order(s) waiting';
+}
+
+async function refreshWaves() {
+  const list = await api('/api/v1/waves?limit=15');
+  const rows = [];
+  for (const w of list.items) {
+    let progress = null;
+    if (w.status === 'released' || w.status === 'picking') {
+      try { progress = (await api('/api/v1/waves/' + w.id)).progress; } catch (e) { progress = null; }
+    }
+    const p = progress || { units_total: w.units, units_picked: w.status === 'done' ? w.units : 0, units_short: 0 };
+    rows.push(el('tr', { dataset: { wave: String(w.id), status: w.status } },
+      el('td', {}, '#' + w.id), el('td', {}, w.name), el('td', {}, w.status),
+      el('td', {}, bar(p.units_picked + (p.units_short || 0), p.units_total), ' ',
+        p.units_picked + '/' + p.units_total + (p.units_short ? ' (' + p.units_short + ' short)' : '')),
+      el('td', {}, w.batches),
+      el('td', { class: progress && progress.late ? 'late' : '' }, progress ? time(progress.expected_finish) + (progress.late ? ' late' : '') : '–'),
+      el('td', {}, time(w.cutoff))));
+  }
+  $('waves-body').replaceChildren(...rows);
+}
+
+async function refreshDevices() {
+  const [devices, batches] = await Promise.all([api('/api/v1/devices'), api('/api/v1/batches?status=assigned&limit=1000')]);
+  const batchOf = {};
+  for (const b of batches.items) batchOf[b.device] = b;
+  $('devices-body').replaceChildren(...devices.items.map((d) => {
+    const b = batchOf[d.device];
+    return el('tr', { dataset: { device: d.device, state: d.state } },
+      el('td', {}, d.device), el('td', { class: 'state-' + d.state }, d.state), el('td', {}, d.badge || '–'),
+      el('td', {}, d.mode || '–'), el('td', {}, b ? '#' + b.id + ' (' + b.units + ' units)' : '–'),
+      el('td', {}, d.battery >= 0 ? d.battery + '%' : '–'), el('td', {}, d.outbox), el('td', {}, time(d.last_seen)));
+  }));
+}
+
+async function refreshExceptions() {
+  const list = await api('/api/v1/exceptions?limit=50');
+  $('exception-count').textContent = list.items.length ? '(' + list.items.length + ' open)' : '';
+  $('exceptions-list').replaceChildren(...list.items.map((x) => el('li', { dataset: { exception: String(x.id), kind: x.kind } },
+    el('span', { class: 'kind' }, x.kind), el('span', { class: 'msg' }, x.message), el('span', {}, time(x.at)),
+    el('button', { type: 'button', class: 'small', onclick: () => resolve(x.id) }, 'Resolve'))));
+}
+
+async function resolve(id) {
+  const resolution = window.prompt('How was it resolved?', '') || '';
+  try {
+    await api('/api/v1/exceptions/' + id + '/resolve', { method: 'POST', body: JSON.stringify({ resolution }) });
+  } catch (e) {
+    window.alert(e.message);
+  }
+  refreshExceptions().catch(() => {});
+}
+
+async function release() {
+  const out = $('release-result');
+  out.className = '';
+  out.textContent = 'releasing…';
+  try {
+    const r = await api('/api/v1/waves/release', { method: 'POST', body: '{}' });
+    out.textContent = r.waves.length + ' wave(s) released' + (r.rejected.length ? ', ' + r.rejected.length + ' order(s) could not be planned' : '');
+  } catch (e) {
+    out.className = 'error';
+    out.textContent = e.message;
+  }
+  refresh();
+}
+
+async function lookUpStock(event) {
+  event.preventDefault();
+  const q = $('stock-sku').value.trim();
+  const out = $('stock-result');
+  if (!q) return;
+  try {
+    let sku = q;
+    try { await api('/api/v1/skus/' + encodeURIComponent(q)); } catch (e) { sku = (await api('/api/v1/barcodes/' + encodeURIComponent(q))).sku; }
+    const s = await api('/api/v1/stock/' + encodeURIComponent(sku));
+    out.replaceChildren(
+      el('p', { id: 'stock-totals', dataset: { sku: s.sku, available: String(s.available) } },
+        s.sku + ': ' + s.on_hand + ' on hand, ' + s.allocated + ' reserved, ' + s.available + ' available'),
+      el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'Location'), el('th', {}, 'Lot'), el('th', {}, 'Expiry'), el('th', {}, 'Qty'))),
+        el('tbody', {}, ...s.locations.map((l) => el('tr', {}, el('td', {}, l.location), el('td', {}, l.lot || '–'), el('td', {}, l.expiry || '–'), el('td', {}, l.qty))))));
+  } catch (e) {
+    out.replaceChildren(el('p', { class: 'error' }, e.message));
+  }
+}
+
+async function refresh() {
+  try {
+    await api('/healthz');
+    $('health').dataset.state = 'ok';
+    $('health').textContent = 'server ok';
+    await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions()]);
+    $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+    document.body.dataset.loaded = 'true';
+  } catch (e) {
+    $('health').dataset.state = 'down';
+    $('health').textContent = 'server unreachable: ' + e.message;
+  }
+}
+
+$('release').addEventListener('click', release);
+$('stock-form').addEventListener('submit', lookUpStock);
+refresh();
+setInterval(refresh, REFRESH_MS);

@@ -1,0 +1,76 @@
+// The supervisor dashboard (server/assets/dashboard) in headless Chromium
+// against a real wmsd with a released wave, a signed-in handheld and an
+// open exception: what a supervisor sees is what the floor holds.
+#define BOOST_TEST_MODULE server_dashboard
+#include <boost/test/unit_test.hpp>
+
+#include <thread>
+
+#include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/ScriptedDevice.h"
+#include "wms/testsupport/TempDir.h"
+#include "wms/testsupport/WmsdProcess.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+
+namespace {
+
+// The page's DOM after its scripts ran, as headless Chromium dumps it.
+std::string renderedDom(std::uint16_t port, const TempDir& profile) {
+  auto r = runCommand({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                       "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                       "--disable-sync", "--user-data-dir=" + (profile / "chromium").string(),
+                       "--virtual-time-budget=4000", "--dump-dom",
+                       "http://127.0.0.1:" + std::to_string(port) + "/dashboard/"},
+                      {}, std::chrono::seconds(90));
+  BOOST_REQUIRE_MESSAGE(r.exitCode == 0, "chromium failed: " << r.output.substr(0, 2000));
+  return r.output;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) {
+  MosquittoBroker broker(MosquittoBroker::Options{1, {}, false, false});
+  WmsdProcess::Options o;
+  o.settings = {{"mqtt.uri", broker.uri()},
+                {"mqtt.username", broker.server().username},
+                {"mqtt.password", broker.server().password},
+                {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+                {"waves.auto_check_s", "3600"}};
+  WmsdProcess wmsd(o);
+  auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
+    auto r = wmsd.post(path, body, {{"Content-Type", type}});
+    BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
+  };
+  post("/api/v1/import/locations", "code,zone\nA-01-01-1,A\nA-02-03-1,A\n", "text/csv");
+  post("/api/v1/import/catalogue", "sku,description\nAPPLE,Apples\nPEAR,Pears\n", "text/csv");
+  post("/api/v1/import/stock", "sku,location,qty\nAPPLE,A-01-01-1,10\nPEAR,A-02-03-1,5\n", "text/csv");
+  post("/api/v1/workers", R"({"badge":"B-1","name":"Siti"})");
+  const std::string shipTo = R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"})";
+  post("/api/v1/orders", R"({"external_id":"d1","lines":[{"sku":"APPLE","qty":2}],)" + shipTo + "}");
+  post("/api/v1/orders", R"({"external_id":"d2","lines":[{"sku":"PEAR","qty":1}],)" + shipTo + "}");
+  for (int i = 0; i < 200 && wmsd.get("/metrics").body.find("mqtt_connects_total") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  ScriptedDevice device(broker.uri(), broker.device(0).username, broker.device(0).password);
+  protocol::SignIn in;
+  in.badge = "B-1";
+  BOOST_REQUIRE(device.ackFor(device.send(in))->result == protocol::AckResult::Applied);
+  post("/api/v1/waves/release", "{}");
+  // An order the planner cannot take makes an exception: its SKU has no pick face.
+  post("/api/v1/import/catalogue", "sku,description\nKIWI,Kiwis\n", "text/csv");
+  post("/api/v1/locations", R"({"code":"RESERVE-1","kind":"reserve"})");
+  post("/api/v1/stock/adjustments", R"({"sku":"KIWI","location":"RESERVE-1","delta":3,"reason":"receipt"})");
+  post("/api/v1/orders", R"({"external_id":"d3","lines":[{"sku":"KIWI","qty":1}],)" + shipTo + "}");
+  post("/api/v1/waves/release", "{}");
+
+  TempDir profile("dashboard");
+  const std::string dom = renderedDom(wmsd.port(), profile);
+  BOOST_TEST(dom.find("data-loaded=\"true\"") != std::string::npos);
+  BOOST_TEST(dom.find("id=\"tile-released\" data-status=\"released\" data-count=\"2\"") != std::string::npos, dom.substr(0, 3000));
+  BOOST_TEST(dom.find("id=\"tile-allocated\" data-status=\"allocated\" data-count=\"1\"") != std::string::npos);
+  BOOST_TEST(dom.find("data-wave=\"1\" data-status=\"released\"") != std::string::npos);
+  BOOST_TEST(dom.find("data-device=\"dev-1\" data-state=\"online\"") != std::string::npos);
+  BOOST_TEST(dom.find("data-kind=\"wave_rejected\"") != std::string::npos);
+  BOOST_TEST(dom.find("server ok") != std::string::npos);
+}
