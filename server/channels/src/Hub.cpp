@@ -412,8 +412,14 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
       break;
   }
   if (!verified) return fail(401, verified.error());
-  if (!notice) return fail(400, notice.error());
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (request.body.empty()) {
+    // A channel checking the callback URL (Shopee sends an empty body when it is set).
+    o.set("result", "ignored");
+    o.set("detail", "empty body: callback check");
+    return reply(200, o);
+  }
+  if (!notice) return fail(400, notice.error());
   if (!notice->aboutOrder) {
     o.set("result", "ignored");
     o.set("detail", "not an order message");
