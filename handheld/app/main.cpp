@@ -1,10 +1,11 @@
-// wms-handheld: the scanner client. For now one mode, --decode (image files
-// to JSON lines); the pick/pack workflow UI plugs in here.
+// wms-handheld: the scanner client (terminal UI or headless script, see
+// HandheldCommand.h), and --decode (image files to JSON lines).
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "wms/handheld/DecodeCommand.h"
+#include "wms/handheld/HandheldCommand.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -12,10 +13,5 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     return wms::handheld::runDecodeCommand(args, std::cout, std::cerr);
   }
-  if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-    std::cout << "usage: wms-handheld --decode ...\n\n" << wms::handheld::decodeCommandUsage();
-    return 0;
-  }
-  std::cerr << "usage: wms-handheld --decode ...  (see --help)\n";
-  return 2;
+  return wms::handheld::runHandheldCommand(args, std::cout, std::cerr);
 }

@@ -1,0 +1,367 @@
+#include "wms/handheld/Handheld.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "wms/handheld/FlowState.h"
+#include "wms/handheld/TypedInput.h"
+#include "wms/protocol/Codec.h"
+#include "wms/protocol/Topics.h"
+
+namespace wms::handheld {
+namespace {
+
+std::int64_t wallMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int currentYear() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm.tm_year + 1900;
+}
+
+Gs1ParseOptions gs1Options(const HandheldOptions& o) {
+  Gs1ParseOptions g;
+  g.referenceYear = o.gs1ReferenceYear > 0 ? o.gs1ReferenceYear : currentYear();
+  return g;
+}
+
+PickFlow::Options pickOptions(const HandheldOptions& o) {
+  PickFlow::Options p;
+  p.device = o.device;
+  p.gs1 = gs1Options(o);
+  p.cartDestination = o.cartDestination;
+  return p;
+}
+
+PackFlow::Options packOptions(const HandheldOptions& o) {
+  PackFlow::Options p;
+  p.device = o.device;
+  p.station = o.station;
+  p.totePrefixes = o.totePrefixes;
+  p.gs1 = gs1Options(o);
+  return p;
+}
+
+bool isUserInput(const Input& in) {
+  return std::holds_alternative<KeyPress>(in) || std::holds_alternative<NumberEntry>(in) ||
+         std::holds_alternative<ScanInput>(in) || std::holds_alternative<ScanFailed>(in);
+}
+
+}  // namespace
+
+Handheld::Handheld(HandheldOptions options, std::unique_ptr<Outbox> outbox, DeviceLink* link, Feedback* feedback)
+    : options_(std::move(options)),
+      outbox_(std::move(outbox)),
+      link_(link),
+      feedback_(feedback),
+      signIn_(options_.mode),
+      pick_(pickOptions(options_)),
+      pack_(packOptions(options_)),
+      resend_(options_.firstRetry, options_.maxRetry) {}
+
+Handheld::~Handheld() = default;
+
+Result<std::unique_ptr<Handheld>> Handheld::open(HandheldOptions options, const std::filesystem::path& outboxFile,
+                                                 DeviceLink* link, Feedback* feedback) {
+  auto box = Outbox::open(outboxFile, options.device, wallMs());
+  if (!box) return box.error();
+  std::unique_ptr<Handheld> h(new Handheld(std::move(options), std::move(box).value(), link, feedback));
+  if (h->outbox_->openReport().recovered) {
+    h->notice_ = h->outbox_->openReport().message;
+    h->log(h->notice_);
+  }
+  h->restoreState();
+  auto pending = h->outbox_->pending();
+  if (!pending) return pending.error();
+  h->unsent_.assign(pending->begin(), pending->end());
+  if (!h->unsent_.empty()) h->log(std::to_string(h->unsent_.size()) + " event(s) from before wait to be sent");
+  if (h->options_.badge && !h->signIn_.signedIn()) {
+    Barcode badge;
+    badge.format = BarcodeFormat::Code128;
+    badge.text = *h->options_.badge;
+    h->input(ScanInput{badge});
+  }
+  if (link) link->setUser(h->signIn_.signedIn() ? std::optional<std::string>(h->signIn_.badge()) : std::nullopt);
+  return h;
+}
+
+void Handheld::log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+void Handheld::restoreState() {
+  auto fromFile = [&](const std::string& key) -> std::optional<std::string> {
+    auto v = outbox_->loadState(key);
+    if (!v) {
+      log("cannot read saved " + key + ": " + v.error().message);
+      return std::nullopt;
+    }
+    return *v;
+  };
+  const std::string mode(protocol::toString(options_.mode));
+  auto savedMode = fromFile("mode");
+  if (auto badge = fromFile("signin"); badge && savedMode && *savedMode == mode) {
+    if (auto st = signIn_.restore(*badge); !st) log(st.error().message);
+  }
+  auto drop = [&](const std::string& what, const Error& e) {
+    notice_ = "saved " + what + " was damaged and is dropped: " + e.message;
+    log(notice_);
+  };
+  if (options_.mode == protocol::WorkMode::Pick) {
+    if (auto text = fromFile("pick")) {
+      auto s = decodePickState(*text);
+      if (!s) drop("batch", s.error());
+      else if (auto st = pick_.restore(std::move(s).value()); !st) drop("batch", st.error());
+      else if (pick_.state().stage != PickState::Stage::Idle)
+        log("resumed batch " + pick_.state().batchId + " at stop " + std::to_string(pick_.stopsDone() + 1) + "/" +
+            std::to_string(pick_.stopsTotal()));
+    }
+  } else if (auto text = fromFile("pack")) {
+    auto s = decodePackState(*text);
+    if (!s) drop("order", s.error());
+    else if (auto st = pack_.restore(std::move(s).value()); !st) drop("order", st.error());
+  }
+}
+
+std::vector<std::pair<std::string, std::string>> Handheld::stateEntries() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.emplace_back("mode", std::string(protocol::toString(options_.mode)));
+  out.emplace_back("signin", signIn_.badge());
+  if (options_.mode == protocol::WorkMode::Pick) out.emplace_back("pick", encodePickState(pick_.state()));
+  else out.emplace_back("pack", encodePackState(pack_.state()));
+  return out;
+}
+
+void Handheld::input(const Input& in) {
+  if (!isUserInput(in)) return;
+  notice_.clear();
+  route(in);
+  send();
+}
+
+void Handheld::typed(std::string_view line) {
+  auto r = interpretTypedLine(line, wantsNumber());
+  if (!r) {
+    notice_ = r.error().message;
+    if (feedback_) feedback_->error();
+    return;
+  }
+  std::visit([this](const auto& v) { input(Input{v}); }, *r);
+}
+
+void Handheld::route(const Input& in) {
+  const SignInFlow signInBefore = signIn_;
+  const PickFlow pickBefore = pick_;
+  const PackFlow packBefore = pack_;
+  const bool pickMode = options_.mode == protocol::WorkMode::Pick;
+  Effects fx;
+  const auto* key = std::get_if<KeyPress>(&in);
+  if (key && key->key == Key::SignOut && signIn_.signedIn()) {
+    if (pickMode ? pick_.busy() : pack_.busy()) {
+      notice_ = pickMode ? "finish the batch before signing out" : "finish the order before signing out";
+      fx.signal = Signal::Bad;
+    } else {
+      fx = signIn_.signOut();
+    }
+  } else if (!signIn_.signedIn()) {
+    fx = signIn_.handle(in);
+  } else {
+    fx = pickMode ? pick_.handle(in) : pack_.handle(in);
+  }
+  apply(std::move(fx), signInBefore, pickBefore, packBefore);
+}
+
+void Handheld::apply(Effects fx, const SignInFlow& signInBefore, const PickFlow& pickBefore,
+                     const PackFlow& packBefore) {
+  for (const auto& line : fx.log) log(line);
+  if (!fx.events.empty() || fx.stateChanged) {
+    Result<std::vector<OutboxEvent>> stored = std::vector<OutboxEvent>{};
+    try {
+      stored = outbox_->append(fx.events, fx.stateChanged ? stateEntries() : decltype(stateEntries()){}, wallMs());
+    } catch (const std::exception& e) {
+      stored = makeError(ErrorKind::Internal, e.what());
+    }
+    if (!stored) {
+      // Nothing was stored, so nothing may look done: the workflow goes back
+      // to where it was and the picker repeats the step.
+      signIn_ = signInBefore;
+      pick_ = pickBefore;
+      pack_ = packBefore;
+      notice_ = "could not save on the handheld: " + stored.error().message + "; try again";
+      log(notice_);
+      if (feedback_) feedback_->error();
+      return;
+    }
+    for (auto& e : *stored) {
+      ++stats_.created;
+      unsent_.push_back(std::move(e));
+    }
+  }
+  if (feedback_) {
+    if (fx.signal == Signal::Good) feedback_->goodRead();
+    else if (fx.signal == Signal::Bad) feedback_->error();
+  }
+  const std::string user = signIn_.badge();
+  if (link_ && user != userShown_) {
+    link_->setUser(user.empty() ? std::nullopt : std::optional<std::string>(user));
+    userShown_ = user;
+  }
+}
+
+void Handheld::poll() {
+  if (link_) {
+    for (const auto& m : link_->take()) received(m);
+  }
+  send();
+  heartbeat();
+}
+
+void Handheld::received(const protocol::MqttMessage& raw) {
+  auto decoded = protocol::decodeFromTopic(raw.topic, raw.payload);
+  if (!decoded) {
+    ++stats_.ignored;
+    log("ignored a message on " + raw.topic + ": " + decoded.error().message);
+    return;
+  }
+  const auto& message = *decoded;
+  if (protocol::baseOf(message).device != options_.device) {
+    ++stats_.ignored;
+    log("ignored " + std::string(protocol::typeName(message)) + " for device " + protocol::baseOf(message).device);
+    return;
+  }
+  if (const auto* ack = std::get_if<protocol::Ack>(&message)) {
+    acknowledged(*ack);
+    return;
+  }
+  if (const auto* err = std::get_if<protocol::ServerError>(&message)) {
+    ++stats_.serverErrors;
+    notice_ = "server: " + err->error.message;
+    log("server error (" + std::string(toString(err->error.kind)) + "): " + err->error.message);
+    if (feedback_) feedback_->error();
+    return;
+  }
+  if (protocol::channelOf(message) != protocol::Channel::Commands) {
+    ++stats_.ignored;
+    log("ignored " + std::string(protocol::typeName(message)) + " on the command topic");
+    return;
+  }
+  const SignInFlow signInBefore = signIn_;
+  const PickFlow pickBefore = pick_;
+  const PackFlow packBefore = pack_;
+  Effects fx = options_.mode == protocol::WorkMode::Pick ? pick_.handle(Input{message}) : pack_.handle(Input{message});
+  apply(std::move(fx), signInBefore, pickBefore, packBefore);
+}
+
+void Handheld::acknowledged(const protocol::Ack& ack) {
+  resend_.acknowledge(ack.eventId);
+  std::erase_if(unsent_, [&](const OutboxEvent& e) { return e.eventId == ack.eventId; });
+  auto ev = outbox_->acknowledge(ack.eventId);
+  if (!ev) {
+    log("cannot update the outbox for ack " + ack.eventId + ": " + ev.error().message);
+    return;
+  }
+  if (!*ev) {
+    ++stats_.unknownAcks;
+    log("ack for " + ack.eventId + " (" + std::string(protocol::toString(ack.result)) + "), which is not pending");
+    return;
+  }
+  switch (ack.result) {
+    case protocol::AckResult::Applied: ++stats_.applied; break;
+    case protocol::AckResult::Duplicate: ++stats_.duplicate; break;
+    case protocol::AckResult::Rejected: ++stats_.rejected; break;
+  }
+  auto original = protocol::decode((*ev)->payload);
+  if (!original) {
+    log("acknowledged event " + ack.eventId + " cannot be read back: " + original.error().message);
+    return;
+  }
+  const EventOutcome outcome{*original, ack.result, ack.error};
+  const SignInFlow signInBefore = signIn_;
+  const PickFlow pickBefore = pick_;
+  const PackFlow packBefore = pack_;
+  Effects fx = signIn_.handle(Input{outcome});
+  fx.merge(options_.mode == protocol::WorkMode::Pick ? pick_.handle(Input{outcome}) : pack_.handle(Input{outcome}));
+  if (ack.result == protocol::AckResult::Rejected) {
+    const std::string why = ack.error ? ack.error->message : "no reason given";
+    log("server refused " + (*ev)->type + " " + ack.eventId + ": " + why);
+    if (fx.signal != Signal::Bad) {
+      notice_ = "server refused " + (*ev)->type + ": " + why;
+      fx.signal = Signal::Bad;
+    }
+  }
+  apply(std::move(fx), signInBefore, pickBefore, packBefore);
+}
+
+void Handheld::send() {
+  if (!link_ || !link_->online()) return;
+  const auto now = Clock::now();
+  if (link_->takeReconnect()) {
+    // Back online: everything not acknowledged goes out again at once, in
+    // the order it was made (ResendQueue keeps first-send order), followed
+    // by what was made while offline.
+    for (const auto& p : resend_.resendAll(now)) {
+      if (!link_->publish(p.topic, p.payload, 1, false)) break;
+      ++stats_.resent;
+    }
+  }
+  while (!unsent_.empty()) {
+    const auto& e = unsent_.front();
+    if (!link_->publish(e.topic, e.payload, 1, false)) return;
+    resend_.sent(e.eventId, e.topic, e.payload, now);
+    ++stats_.published;
+    unsent_.pop_front();
+  }
+  for (const auto& p : resend_.due(now)) {
+    if (!link_->publish(p.topic, p.payload, 1, false)) return;
+    ++stats_.resent;
+  }
+}
+
+void Handheld::heartbeat() {
+  if (!link_ || !link_->online()) return;
+  const auto now = Clock::now();
+  if (lastHeartbeat_ != Clock::time_point{} && now - lastHeartbeat_ < options_.heartbeatEvery) return;
+  lastHeartbeat_ = now;
+  const auto ps = readPowerAndSignal();
+  protocol::Heartbeat hb;
+  hb.device = options_.device;
+  hb.ts = wallMs();
+  hb.battery = ps.battery;
+  hb.rssi = ps.rssi;
+  hb.outbox = static_cast<int>(std::min<std::size_t>(outbox_->pendingCount(), 1000000));
+  if (options_.mode == protocol::WorkMode::Pick && !pick_.state().batchId.empty() &&
+      pick_.state().stage != PickState::Stage::Cancelled)
+    hb.batchId = pick_.state().batchId;
+  if (!protocol::validate(hb)) return;
+  if (link_->publish(protocol::topicOf(hb), protocol::encode(hb), 0, false)) ++stats_.heartbeats;
+}
+
+View Handheld::view() const {
+  View v;
+  if (!signIn_.signedIn()) v.screen = signIn_.screen();
+  else v.screen = options_.mode == protocol::WorkMode::Pick ? pick_.screen() : pack_.screen();
+  if (!notice_.empty()) {
+    if (v.screen.error.empty()) v.screen.error = notice_;
+    else v.screen.message = notice_ + (v.screen.message.empty() ? "" : "; " + v.screen.message);
+  }
+  v.status.online = online();
+  v.status.outbox = outbox_->pendingCount();
+  v.status.device = options_.device;
+  v.status.user = signIn_.badge();
+  return v;
+}
+
+std::optional<StepExpectation> Handheld::expectation() const {
+  if (!signIn_.signedIn()) return std::nullopt;
+  return options_.mode == protocol::WorkMode::Pick ? pick_.expectation() : pack_.expectation();
+}
+
+bool Handheld::wantsNumber() const {
+  return signIn_.signedIn() && options_.mode == protocol::WorkMode::Pick && pick_.wantsNumber();
+}
+
+}  // namespace wms::handheld
