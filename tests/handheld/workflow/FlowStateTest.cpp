@@ -1,0 +1,121 @@
+// Saved workflow state: round trips, and every broken fixture refused with
+// its reason (tests/handheld/fixtures/state).
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "FlowTestSupport.h"
+#include "wms/handheld/FlowState.h"
+
+using namespace wms;
+using namespace wms::handheld;
+using namespace wms::handheld::test;
+
+namespace {
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+const std::filesystem::path kStates = std::filesystem::path(WMS_HANDHELD_FIXTURES) / "state";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(flow_state)
+
+BOOST_AUTO_TEST_CASE(a_pick_state_round_trips_with_every_field) {
+  PickFlow::Options o;
+  o.device = kDevice;
+  PickFlow f(o);
+  f.handle(server(batch()));
+  auto t = batch();
+  t.batchId = "B-2";
+  f.handle(server(t));  // waits as the next batch
+  f.handle(KeyPress{Key::Skip});
+  auto s = f.state();
+  s.walk[1].status = StopStatus::Flagged;
+  s.walk[1].refusals = 2;
+  s.walk[1].note = "stop 2 refused";
+  s.walk[1].synced = true;
+  s.walk[0].stop.lot = "L1";
+  s.walk[0].stop.minExpiry = "2026-01-31";
+  s.notice = "n";
+  s.doneSent = true;
+  auto back = decodePickState(encodePickState(s));
+  BOOST_REQUIRE_MESSAGE(back, (back ? "" : back.error().message));
+  BOOST_CHECK(*back == s);
+}
+
+BOOST_AUTO_TEST_CASE(a_pack_state_round_trips_with_cartons_and_label) {
+  PackState s;
+  s.phase = PackPhase::Ship;
+  s.requested = "T-0001";
+  protocol::PackTask t;
+  t.device = "state";
+  t.orderId = "SO-1";
+  t.channel = "lazada";
+  t.lines = {{"L1", "MUG", "Mug", {"4006381333931"}, 2}};
+  s.task = t;
+  s.packed = {2};
+  s.cartons = {{"SO-1-C1", "M", std::nullopt, {{"MUG", 2}}}};
+  protocol::LabelReady l;
+  l.device = "state";
+  l.orderId = "SO-1";
+  l.shipmentId = "SH-1";
+  l.carrier = "flash";
+  l.tracking = "T1";
+  l.url = "http://127.0.0.1/x.pdf";
+  s.label = l;
+  s.result = "r";
+  auto back = decodePackState(encodePackState(s));
+  BOOST_REQUIRE_MESSAGE(back, (back ? "" : back.error().message));
+  BOOST_CHECK(*back == s);
+}
+
+BOOST_AUTO_TEST_CASE(the_good_fixtures_decode) {
+  BOOST_TEST(static_cast<bool>(decodePickState(read(kStates / "good/pick-working.json"))));
+  auto pack = decodePackState(read(kStates / "good/pack-verify.json"));
+  BOOST_REQUIRE_MESSAGE(pack, (pack ? "" : pack.error().message));
+  BOOST_TEST(pack->packed == std::vector<int>({1}));
+}
+
+BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_reason) {
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kStates / "broken")) {
+    if (entry.path().extension() != ".json") continue;
+    const std::string text = read(entry.path());
+    auto errPath = entry.path();
+    errPath.replace_extension(".err");
+    const std::string expected = read(errPath);
+    const bool pack = entry.path().filename().string().rfind("pack-", 0) == 0;
+    const auto error = pack ? [&]() -> std::optional<Error> {
+      auto r = decodePackState(text);
+      if (r) return std::nullopt;
+      return r.error();
+    }()
+                            : [&]() -> std::optional<Error> {
+                                auto r = decodePickState(text);
+                                if (r) return std::nullopt;
+                                return r.error();
+                              }();
+    BOOST_TEST_CONTEXT(entry.path().filename()) {
+      BOOST_REQUIRE(error.has_value());
+      BOOST_TEST(error->message.find(expected) != std::string::npos, error->message);
+    }
+    ++checked;
+  }
+  BOOST_TEST(checked >= 16);
+}
+
+BOOST_AUTO_TEST_CASE(a_state_over_the_size_limit_is_refused_unread) {
+  auto r = decodePickState(std::string(kMaxStateBytes + 1, ' '));
+  BOOST_REQUIRE(!r);
+  BOOST_CHECK(r.error().kind == ErrorKind::TooLarge);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
