@@ -86,7 +86,7 @@ void DeviceLink::connectLoop() {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
     }
-    auto st = client_->connect(std::chrono::seconds(2));
+    auto st = client_->connect(std::chrono::seconds(5));
     if (st) return;
     std::chrono::milliseconds pause(500);
     {
@@ -157,8 +157,14 @@ void DeviceLink::stop() {
   }
   if (connector_.joinable()) connector_.join();
   if (client_->connected()) {
+    // Wait for the broker to take the offline status (QoS 1). Not flush():
+    // Paho never reports QoS 0 publishes (heartbeats) as delivered, so
+    // flush() would always wait out its timeout here.
+    const auto before = client_->metrics().delivered;
     publishPresence(false);
-    (void)client_->flush(std::chrono::seconds(2));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (client_->connected() && client_->metrics().delivered == before && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   (void)client_->disconnect(std::chrono::seconds(2));
 }
