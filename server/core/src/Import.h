@@ -41,7 +41,10 @@ Result<ImportReport> applyImport(store::Database& db, const domain::ParsedRows<R
         return {};
       }
     }
-    for (const auto& [line, row] : parsed.rows) {
+    for (const auto& entry : parsed.rows) {
+      // Not a structured binding: clang 14 cannot capture those in a lambda.
+      const std::size_t line = entry.first;
+      const Row& row = entry.second;
       auto s = tx.atomically([&] { return apply(tx, row); });
       if (!s) {
         result.errors.push_back({line, s.error().message});
