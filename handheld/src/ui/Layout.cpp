@@ -100,6 +100,13 @@ Panel layoutView(const View& view, std::string_view input, int columns, int rows
   auto prompt = wrap(sc.prompt, w);
   std::vector<PanelLine> fields;
   for (const auto& f : sc.fields) {
+    // On a tall screen the value to act on gets its own bold line(s) under
+    // its label, so that it reads at arm's length.
+    if (tall && f.strong && !f.label.empty()) {
+      fields.push_back({fit(f.label, w), LineStyle::Normal});
+      for (auto& l : wrap(f.value, w - 1)) fields.push_back({" " + l, LineStyle::Strong});
+      continue;
+    }
     const std::string text = f.label.empty() ? f.value : f.label + ": " + f.value;
     for (auto& l : wrap(text, w, "  ")) fields.push_back({l, f.strong ? LineStyle::Strong : LineStyle::Normal});
   }
@@ -124,7 +131,9 @@ Panel layoutView(const View& view, std::string_view input, int columns, int rows
   }
   const bool keysOwnLine = tall && !sc.keys.empty();
   if (keysOwnLine) {
-    bottom.push_back({fit(sc.keys, w), LineStyle::Dim});
+    auto keys = wrap(sc.keys, w);
+    if (keys.size() > 2) keys.resize(2);
+    for (auto& k : keys) bottom.push_back({k, LineStyle::Dim});
     bottom.push_back({fit(typed, w), LineStyle::Normal});
     bottom.push_back({fit(link + (st.device.empty() ? "" : " " + st.device), w), LineStyle::Dim});
   } else {

@@ -70,6 +70,7 @@ std::optional<StepExpectation> PackFlow::expectation() const {
     e.expected.itemBarcodes = line.barcodes;
     e.text = line.barcodes.empty() ? line.sku : line.barcodes.front();
     e.quantity = line.qty - state_.packed[i];
+    e.remaining = e.quantity;
     return e;
   }
   return std::nullopt;

@@ -133,13 +133,15 @@ std::optional<StepExpectation> PickFlow::expectation() const {
     case PickPhase::Quantity:
       out.expected = expectationFor(phase_);
       out.text = s->stop.barcodes.empty() ? std::string() : s->stop.barcodes.front();
-      out.quantity = phase_ == PickPhase::Quantity ? s->stop.qty - count_ : s->stop.qty;
+      out.quantity = s->stop.qty;
+      out.remaining = phase_ == PickPhase::Quantity ? s->stop.qty - count_ : s->stop.qty;
       return out;
     case PickPhase::Put:
       if (putIndex_ >= puts_.size()) return std::nullopt;
       out.expected = expectationFor(phase_);
       out.text = puts_[putIndex_].tote;
       out.quantity = puts_[putIndex_].qty;
+      out.remaining = out.quantity;
       return out;
     default:
       return std::nullopt;

@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(a_stop_picked_by_scans_puts_into_each_tote_and_sends_one_co
   BOOST_CHECK(fx.signal == Signal::Good);
   BOOST_TEST(f.phase() == PickPhase::Quantity);
   BOOST_TEST(f.screen().fields.at(2).value == "1 of 3");
-  BOOST_TEST(f.expectation()->quantity == 2);
+  BOOST_TEST(f.expectation()->quantity == 3);
+  BOOST_TEST(f.expectation()->remaining == 2);
   f.handle(scan("4006381333931"));
   BOOST_TEST(f.phase() == PickPhase::Quantity);
   fx = f.handle(scan("4006381333931"));  // the third unit: counting is done

@@ -7,7 +7,8 @@
 // skipped. TEXT is the rest of the line; in `scan` and `type`, "<GS>"
 // stands for the GS1 separator and @location, @item, @tote, @qty for what
 // the current step expects (the stop's location code, the SKU's first
-// barcode, the tote to put into, the units still to count).
+// barcode, the tote to put into, the quantity the step confirms: the
+// stop's total while counting, the put's at a tote).
 //
 //   scan TEXT               a scan as a scan engine sends it (an AIM
 //                           identifier such as ]C1 may lead)

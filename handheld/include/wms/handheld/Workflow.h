@@ -120,7 +120,8 @@ struct Screen {
 struct StepExpectation {
   ScanExpectation expected;  // target, code / SKU barcodes
   std::string text;          // what a correct label reads (location code, first barcode, tote)
-  int quantity = 0;          // units still to count at this step (quantity steps), else 0
+  int quantity = 0;          // units the step is about: the stop's (item, quantity), the put's (tote), a line's left (pack)
+  int remaining = 0;         // of those, still to count (quantity step), else equal to quantity
 };
 
 }  // namespace wms::handheld
