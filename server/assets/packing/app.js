@@ -301,7 +301,10 @@
     $('ship-result').textContent = '';
     renderJobs([]);
     render(r.body);
-    if (r.body.shipment) await refreshJobs();
+    if (r.body.shipment) {
+      const worst = await refreshJobs();
+      if (worst === 'queued' || worst === 'waiting') startPolling();
+    }
     feedback('info', r.body.order.reference + ': ' + (document.body.dataset.state === 'packing'
       ? 'scan the items' : document.body.dataset.state === 'packed' ? 'packed, print the label' : 'already shipped'), 'warn');
   }

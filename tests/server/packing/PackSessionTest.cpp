@@ -121,7 +121,11 @@ BOOST_AUTO_TEST_CASE(a_gs1_scan_with_group_separators_replays_as_it_was_accepted
     PackSessionService sessions(w.db(), w.shipping());
     sessionId = must(sessions.start("T-1", "")).sessionId;
     // Without the GS the lot would run into the serial and be too long.
-    auto v = must(sessions.scan(sessionId, "]C10109501101530003" "10ABCDEFGHIJKLMNO\x1d" "21SERIAL1234", 2));
+    auto v = must(sessions.scan(sessionId,
+                                "]C10109501101530003"
+                                "10ABCDEFGHIJKLMNO\x1d"
+                                "21SERIAL1234",
+                                2));
     BOOST_TEST((v.lastScan->outcome == ScanOutcome::Accepted));
   }
   w.reopen();

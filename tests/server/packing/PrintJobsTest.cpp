@@ -133,16 +133,24 @@ BOOST_AUTO_TEST_CASE(a_printer_that_is_off_makes_the_job_wait_and_it_prints_once
   });
   auto jobs = lp->printShipment(shipment.id, "", "ZEBRA-1");
   BOOST_REQUIRE(jobs.ok());
+  BOOST_REQUIRE(!jobs->empty());
   const auto id = jobs->front().id;
   auto waiting = waitForState(*lp, id, labels::JobState::Waiting);
   BOOST_TEST(waiting.message.find("waiting for printer ZEBRA-1: ") == 0u, waiting.message);
   BOOST_TEST(waiting.lastError.find("127.0.0.1:" + std::to_string(port)) != std::string::npos,
              waiting.lastError);
-  {
+  // The packer is told as soon as the job waits: the listener runs right
+  // after the state is recorded (waited for, not timed).
+  auto heardSoFar = [&] {
     std::lock_guard lock(heardMutex);
-    BOOST_TEST(!heard.empty());  // the packer is told as soon as it waits
-    BOOST_TEST((heard.front().state == labels::JobState::Waiting));
-  }
+    return heard;
+  };
+  for (int i = 0; i < 3000 && heardSoFar().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto told = heardSoFar();
+  BOOST_REQUIRE(!told.empty());
+  BOOST_TEST((told.front().state == labels::JobState::Waiting));
+  BOOST_TEST(told.front().message.find("waiting for printer ZEBRA-1: ") == 0u);
 
   FakePrinter fake(FakePrinter::Mode::Record, {}, port);  // the printer is switched on
   auto printed = waitForState(*lp, id, labels::JobState::Printed);
@@ -152,6 +160,7 @@ BOOST_AUTO_TEST_CASE(a_printer_that_is_off_makes_the_job_wait_and_it_prints_once
   BOOST_TEST(fake.jobs().size() == 1u);  // printed exactly once
   auto attempts = lp->attempts(id);
   BOOST_REQUIRE(attempts.ok());
+  BOOST_REQUIRE(!attempts->empty());
   BOOST_TEST(!attempts->front().ok);
   BOOST_TEST(attempts->back().ok);
   BOOST_TEST(static_cast<int>(attempts->size()) == printed.attempts);
@@ -165,6 +174,7 @@ BOOST_AUTO_TEST_CASE(a_printer_answering_garbage_makes_the_job_wait_then_fail_an
   auto lp = printing(w);
   auto jobs = lp->printShipment(shipment.id, "");
   BOOST_REQUIRE(jobs.ok());
+  BOOST_REQUIRE(!jobs->empty());
   auto failed = waitForState(*lp, jobs->front().id, labels::JobState::Failed);
   BOOST_TEST(failed.attempts == 2);
   BOOST_TEST(failed.lastError.find("answered the status request with garbage") != std::string::npos,
@@ -192,6 +202,7 @@ BOOST_AUTO_TEST_CASE(any_label_can_be_printed_again_with_the_same_bytes) {
   auto lp = printing(w);
   auto jobs = lp->printShipment(shipment.id, "");
   BOOST_REQUIRE(jobs.ok());
+  BOOST_REQUIRE(!jobs->empty());
   BOOST_REQUIRE(lp->waitIdle(std::chrono::seconds(30)));
   auto again = lp->reprint(jobs->front().id);
   BOOST_REQUIRE(again.ok());
@@ -218,6 +229,7 @@ BOOST_AUTO_TEST_CASE(jobs_left_waiting_by_a_stopped_server_print_after_resume) {
     auto lp = printing(w);
     auto jobs = lp->printShipment(shipment.id, "");
     BOOST_REQUIRE(jobs.ok());
+    BOOST_REQUIRE(!jobs->empty());
     id = jobs->front().id;
     waitForState(*lp, id, labels::JobState::Waiting);
   }  // wmsd stops: the job stays waiting in the database
