@@ -1,0 +1,79 @@
+// wms-sim: N simulated handhelds against a live wmsd and broker (see
+// include/wms/sim/Fleet.h). Progress on stderr; the last line on stdout is
+// one JSON summary.
+//
+//   wms-sim --api URL (--broker-dir DIR | --broker URI --accounts FILE)
+//           [--devices N] [--short-probability P] [--keypad-probability P]
+//           [--pace MS] [--decoders N] [--seed S] [--until-idle S]
+//           [--duration S] [--release-every S] [--state DIR] [--prefix P]
+//           [--broker-tool PATH]
+#include <csignal>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "wms/sim/Fleet.h"
+
+namespace {
+
+std::atomic<bool> stopRequested{false};
+
+int usage(const std::string& why) {
+  std::cerr << "wms-sim: " << why << "\n"
+            << "usage: wms-sim --api URL (--broker-dir DIR | --broker URI --accounts FILE)\n"
+               "               [--devices N] [--short-probability P] [--keypad-probability P] [--pace MS]\n"
+               "               [--decoders N] [--seed S] [--until-idle S] [--duration S] [--release-every S]\n"
+               "               [--state DIR] [--prefix P] [--broker-tool PATH]\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  wms::sim::FleetOptions o;
+  o.brokerTool = std::string(WMS_SOURCE_DIR) + "/tools/broker/wms-broker";
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a == "--help" || a == "-h") {
+        usage("help");
+        return 0;
+      }
+      if (i + 1 >= args.size()) return usage(a + " needs a value");
+      const std::string v = args[++i];
+      if (a == "--api") o.api = v;
+      else if (a == "--broker") o.brokerUri = v;
+      else if (a == "--broker-dir") o.brokerDir = v;
+      else if (a == "--broker-tool") o.brokerTool = v;
+      else if (a == "--accounts") o.accountsFile = v;
+      else if (a == "--devices") o.devices = std::stoi(v);
+      else if (a == "--short-probability") o.shortProbability = std::stod(v);
+      else if (a == "--keypad-probability") o.keypadProbability = std::stod(v);
+      else if (a == "--pace") o.pace = std::chrono::milliseconds(std::stol(v));
+      else if (a == "--decoders") o.decoders = std::stoi(v);
+      else if (a == "--seed") o.seed = std::stoull(v);
+      else if (a == "--until-idle") o.untilIdle = std::chrono::seconds(std::stol(v));
+      else if (a == "--duration") o.duration = std::chrono::seconds(std::stol(v));
+      else if (a == "--release-every") o.releaseEvery = std::chrono::seconds(std::stol(v));
+      else if (a == "--state") o.stateDir = v;
+      else if (a == "--prefix") o.devicePrefix = v;
+      else return usage("unknown option " + a);
+    }
+  } catch (const std::exception&) {
+    return usage("a number was expected");
+  }
+  if (o.api.empty()) return usage("--api is required");
+  if (o.shortProbability < 0 || o.shortProbability > 1 || o.keypadProbability < 0 || o.keypadProbability > 1)
+    return usage("probabilities are 0..1");
+  if (o.pace.count() < 0 || o.decoders < 1 || o.decoders > 16) return usage("--pace >= 0, --decoders 1-16");
+  std::signal(SIGINT, [](int) { stopRequested = true; });
+  std::signal(SIGTERM, [](int) { stopRequested = true; });
+  auto summary = wms::sim::runFleet(o, std::cerr, stopRequested);
+  if (!summary) {
+    std::cerr << "wms-sim: " << summary.error().message << "\n";
+    return 1;
+  }
+  std::cout << summary->json() << std::endl;
+  return summary->rejected == 0 && summary->outboxLeft == 0 ? 0 : 1;
+}
