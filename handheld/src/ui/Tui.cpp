@@ -1,7 +1,10 @@
 #include "wms/handheld/Tui.h"
 
+#include <unistd.h>
+
 #include <clocale>
 #include <csignal>
+#include <cstdio>
 #include <string>
 
 #include "wms/handheld/Layout.h"
@@ -25,7 +28,15 @@ class CursesSession {
     std::setlocale(LC_ALL, "");
     // newterm (unlike initscr) returns null instead of exiting when the
     // terminal cannot be used.
-    screen_ = newterm(nullptr, stdout, stdin);
+    // When standard output or input is not the terminal (piped into tee,
+    // say), draw on and read from the controlling terminal itself.
+    FILE* out = stdout;
+    FILE* in = stdin;
+    if (!::isatty(::fileno(stdout)) || !::isatty(::fileno(stdin))) {
+      tty_ = std::fopen("/dev/tty", "r+");
+      if (tty_) out = in = tty_;
+    }
+    screen_ = newterm(nullptr, out, in);
     if (!screen_) return;
     set_term(screen_);
     window_ = stdscr;
@@ -41,12 +52,14 @@ class CursesSession {
       endwin();
       delscreen(screen_);
     }
+    if (tty_) std::fclose(tty_);
   }
   CursesSession(const CursesSession&) = delete;
   CursesSession& operator=(const CursesSession&) = delete;
   bool ok() const { return window_ != nullptr; }
 
  private:
+  FILE* tty_ = nullptr;
   SCREEN* screen_ = nullptr;
   WINDOW* window_ = nullptr;
 };
@@ -97,9 +110,10 @@ int runTui(Handheld& app, DeviceLink* link, const TuiOptions& options) {
   struct sigaction sa {};
   sa.sa_handler = onQuitSignal;
   sigemptyset(&sa.sa_mask);
-  struct sigaction oldInt {}, oldTerm {};
+  struct sigaction oldInt {}, oldTerm {}, oldHup {};
   sigaction(SIGINT, &sa, &oldInt);
   sigaction(SIGTERM, &sa, &oldTerm);
+  sigaction(SIGHUP, &sa, &oldHup);
   int code = 0;
   {
     CursesSession curses;
@@ -155,6 +169,7 @@ int runTui(Handheld& app, DeviceLink* link, const TuiOptions& options) {
   }
   sigaction(SIGINT, &oldInt, nullptr);
   sigaction(SIGTERM, &oldTerm, nullptr);
+  sigaction(SIGHUP, &oldHup, nullptr);
   return code;
 }
 

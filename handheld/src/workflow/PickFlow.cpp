@@ -927,6 +927,8 @@ Screen PickFlow::screen() const {
                                       ? std::to_string(count_) + " of " + std::to_string(s.qty)
                                       : std::to_string(s.qty),
                            phase_ == PickPhase::Quantity});
+      // The code under the bars, for keying it in when a label will not scan.
+      if (phase_ == PickPhase::ScanItem && !s.barcodes.empty()) sc.fields.push_back({"Code", s.barcodes.front(), false});
       if (s.lot) sc.fields.push_back({"Lot", *s.lot, false});
       if (s.minExpiry) sc.fields.push_back({"Expiry", "from " + *s.minExpiry, false});
       sc.keys = phase_ == PickPhase::ScanItem ? "S=short K=skip Esc=back" : "S=short K=skip Esc=back";
