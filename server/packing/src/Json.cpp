@@ -329,7 +329,8 @@ Object::Ptr scanReplyJson(const ScanReply& r) {
   return o;
 }
 
-Object::Ptr printJobObject(const PrintJobView& j, const std::vector<labels::AttemptRecord>& attempts) {
+// `attempts` (the attempt log) only for the answer about one job.
+Object::Ptr printJobObject(const PrintJobView& j, const std::vector<labels::AttemptRecord>* attempts) {
   auto o = obj();
   o->set("id", i64(static_cast<std::int64_t>(j.id)));
   o->set("printer_id", j.printerId);
@@ -346,9 +347,9 @@ Object::Ptr printJobObject(const PrintJobView& j, const std::vector<labels::Atte
   o->set("shipment_id", j.shipmentId > 0 ? Poco::Dynamic::Var(i64(j.shipmentId)) : Poco::Dynamic::Var());
   o->set("carton_number", j.cartonNumber > 0 ? Poco::Dynamic::Var(j.cartonNumber) : Poco::Dynamic::Var());
   o->set("message", j.message);
-  if (!attempts.empty()) {
+  if (attempts) {
     auto a = arr();
-    for (const auto& at : attempts) {
+    for (const auto& at : *attempts) {
       auto ao = obj();
       ao->set("attempt", at.attempt);
       ao->set(
@@ -556,13 +557,13 @@ std::string shipmentToJson(const ShipmentView& shipment) {
 }
 
 std::string printJobToJson(const PrintJobView& job, const std::vector<labels::AttemptRecord>& attempts) {
-  return stringify(printJobObject(job, attempts));
+  return stringify(printJobObject(job, &attempts));
 }
 
 std::string printJobsToJson(const std::vector<PrintJobView>& jobs) {
   auto o = obj();
   auto items = arr();
-  for (const auto& j : jobs) items->add(printJobObject(j, {}));
+  for (const auto& j : jobs) items->add(printJobObject(j, nullptr));
   o->set("items", items);
   return stringify(o);
 }
@@ -572,7 +573,7 @@ std::string shipmentAndJobsToJson(const ShipmentView& shipment, const std::vecto
   auto o = obj();
   o->set("shipment", shipmentObject(shipment));
   auto items = arr();
-  for (const auto& j : jobs) items->add(printJobObject(j, {}));
+  for (const auto& j : jobs) items->add(printJobObject(j, nullptr));
   o->set("print_jobs", items);
   if (printError) {
     auto e = obj();

@@ -157,4 +157,22 @@ BOOST_AUTO_TEST_CASE(the_ship_answer_and_the_config_are_json_objects) {
   BOOST_TEST(co->getArray("cartons")->size() == w.config().cartons.types.size());
 }
 
+BOOST_AUTO_TEST_CASE(one_print_job_carries_its_attempt_log_and_a_list_does_not) {
+  PrintJobView v;
+  v.id = 7;
+  v.printerId = "ZEBRA-1";
+  v.state = labels::JobState::Waiting;
+  v.attempts = 1;
+  v.lastError = "printer tcp://127.0.0.1:9 cannot connect: Connection refused";
+  v.message = "waiting for printer ZEBRA-1: ...";
+  auto none = parsed(json::printJobToJson(v));
+  BOOST_TEST(none->getArray("attempt_log")->size() == 0u);
+  BOOST_TEST(none->getValue<std::string>("state") == "waiting");
+  BOOST_TEST(none->isNull("shipment_id"));
+  auto one = parsed(json::printJobToJson(v, {{7, 1, std::chrono::system_clock::now(), false, "refused"}}));
+  BOOST_TEST(one->getArray("attempt_log")->getObject(0)->getValue<std::string>("error") == "refused");
+  auto list = parsed(json::printJobsToJson({v}));
+  BOOST_TEST(!list->getArray("items")->getObject(0)->has("attempt_log"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -84,6 +84,7 @@ Result<std::string> parseReprintRequest(std::string_view body);
 
 std::string sessionToJson(const SessionView& view);
 std::string shipmentToJson(const ShipmentView& shipment);
+// One job with its "attempt_log" (empty while nothing was tried).
 std::string printJobToJson(const PrintJobView& job, const std::vector<labels::AttemptRecord>& attempts = {});
 // {"items": [job, ...]}
 std::string printJobsToJson(const std::vector<PrintJobView>& jobs);
