@@ -1,0 +1,37 @@
+// libFuzzer target: saved workflow state as read back from the outbox file
+// (src/workflow/FlowState.cpp). Whatever decodes must restore or be
+// refused, draw a screen, and encode to something that decodes again.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "wms/handheld/FlowState.h"
+
+using namespace wms::handheld;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto pick = decodePickState(text)) {
+    PickFlow f(PickFlow::Options{"HH-07", {}, 2, "packing"});
+    if (f.restore(*pick)) {
+      (void)f.screen();
+      (void)f.expectation();
+      (void)f.handle(KeyPress{Key::Enter});
+    }
+    auto again = decodePickState(encodePickState(*pick));
+    if (!again || !(*again == *pick)) __builtin_trap();
+  }
+  if (auto pack = decodePackState(text)) {
+    PackFlow::Options o;
+    o.device = "PK-02";
+    PackFlow f(o);
+    if (f.restore(*pack)) {
+      (void)f.screen();
+      (void)f.expectation();
+      (void)f.handle(KeyPress{Key::Enter});
+    }
+    auto again = decodePackState(encodePackState(*pack));
+    if (!again || !(*again == *pack)) __builtin_trap();
+  }
+  return 0;
+}

@@ -1,0 +1,162 @@
+// libFuzzer target: any sequence of picker inputs, typed lines and server
+// answers through the pick and pack state machines (src/workflow/), and
+// their screens laid out at any size (src/ui/Layout.cpp). Properties: no
+// crash, and every event a flow wants sent is a valid protocol message
+// (nothing is sent that should not be).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "wms/handheld/Layout.h"
+#include "wms/handheld/PackFlow.h"
+#include "wms/handheld/PickFlow.h"
+#include "wms/handheld/TypedInput.h"
+#include "wms/protocol/Codec.h"
+
+using namespace wms;
+using namespace wms::handheld;
+
+namespace {
+
+protocol::TaskAssign task() {
+  protocol::TaskAssign t;
+  t.device = "HH-07";
+  t.batchId = "B-1";
+  t.waveId = "W-1";
+  t.rev = 1;
+  t.totes = {{"A1", "T-1"}, {"A2", "T-2"}};
+  t.stops = {{"S1", 10, "A-01-01-1", "APPLE", "Apples", {"4006381333931"}, 3, std::nullopt, std::nullopt,
+              {{"T-1", 2, "O1", "L1"}, {"T-2", 1, "O2", "L2"}}},
+             {"S2", 20, "A-02-01-1", "BREAD", "Bread", {"036000291452", "INT-B"}, 1, std::string("L7"),
+              std::string("2025-07-01"), {{"T-1", 1, "O1", "L3"}}}};
+  return t;
+}
+
+protocol::PackTask packTask() {
+  protocol::PackTask t;
+  t.device = "HH-07";
+  t.orderId = "SO-1";
+  t.channel = "shopee";
+  t.lines = {{"L1", "MUG", "Mug", {"4006381333931"}, 2}, {"L2", "VITC", "Vit C", {"96385074"}, 1}};
+  return t;
+}
+
+// Ids of events the flows sent, so that outcomes can refer to them.
+struct Sent {
+  std::vector<protocol::Message> events;
+};
+
+void check(const Effects& fx, Sent& sent) {
+  for (auto e : fx.events) {
+    auto& base = protocol::baseOf(e);
+    base.device = "HH-07";
+    std::visit(
+        [](auto& m) {
+          if constexpr (std::is_base_of_v<protocol::EventBase, std::decay_t<decltype(m)>>) m.eventId = "x-1";
+        },
+        e);
+    if (!protocol::validate(e)) __builtin_trap();
+    sent.events.push_back(e);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  PickFlow pick(PickFlow::Options{"HH-07", {2025}, 2, "packing"});
+  PackFlow::Options po;
+  po.device = "HH-07";
+  PackFlow pack(po);
+  Sent sent;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::size_t i = 0;
+  auto next = [&]() -> int { return i < input.size() ? static_cast<unsigned char>(input[i++]) : -1; };
+  auto text = [&]() {
+    const int n = next();
+    std::string s;
+    for (int k = 0; k < (n < 0 ? 0 : n % 40) && i < input.size(); ++k) s += input[i++];
+    return s;
+  };
+  static const char* const kLabels[] = {"A-01-01-1", "A-02-01-1", "4006381333931", "036000291452", "INT-B",
+                                         "T-1", "T-2", "]C101040063813339311725063010L7", "96385074", "SO-1"};
+  for (int op; (op = next()) >= 0;) {
+    Input in;
+    switch (op % 12) {
+      case 0: {
+        const int k = next();
+        in = KeyPress{static_cast<Key>(k < 0 ? 0 : k % 8)};
+        break;
+      }
+      case 1: in = NumberEntry{next()}; break;
+      case 2: {
+        auto t = interpretTypedLine(kLabels[(next() & 0xff) % 10], pick.wantsNumber());
+        if (!t) continue;
+        std::visit([&](const auto& v) { in = v; }, *t);
+        break;
+      }
+      case 3: {
+        auto t = interpretTypedLine(text(), pick.wantsNumber());
+        if (!t) continue;
+        std::visit([&](const auto& v) { in = v; }, *t);
+        break;
+      }
+      case 4: in = protocol::Message{task()}; break;
+      case 5: {
+        protocol::TaskUpdate u;
+        u.device = "HH-07";
+        u.batchId = "B-1";
+        u.rev = next() & 7;
+        u.removeStops = {(next() & 1) ? "S1" : "S2"};
+        if (next() & 1) u.addStops = {task().stops[static_cast<std::size_t>(next() & 1)]};
+        u.addStops.empty() ? void() : void(u.addStops[0].stopId = "S" + std::to_string(3 + (next() & 3)));
+        u.reason = "r";
+        in = protocol::Message{u};
+        break;
+      }
+      case 6: {
+        protocol::TaskCancel c;
+        c.device = (next() & 1) ? "HH-07" : "HH-08";
+        c.batchId = "B-1";
+        c.reason = "r";
+        in = protocol::Message{c};
+        break;
+      }
+      case 7: {
+        if (sent.events.empty()) continue;
+        const auto& e = sent.events[static_cast<std::size_t>(next() & 0xff) % sent.events.size()];
+        const int r = next() % 3;
+        in = EventOutcome{e, static_cast<protocol::AckResult>(r < 0 ? 0 : r),
+                          r == 2 ? std::optional<Error>(Error{static_cast<ErrorKind>((next() & 0xff) % 10), "no"})
+                                 : std::nullopt};
+        break;
+      }
+      case 8: in = protocol::Message{packTask()}; break;
+      case 9: {
+        protocol::LabelReady l;
+        l.device = "HH-07";
+        l.orderId = "SO-1";
+        l.shipmentId = "SH-1";
+        l.carrier = "c";
+        l.tracking = "t";
+        l.printer = "p";
+        in = protocol::Message{l};
+        break;
+      }
+      case 10: in = ScanFailed{"blur"}; break;
+      default: {
+        const int cols = 1 + (next() & 0x7f), rows = 1 + (next() & 0x3f);
+        View v;
+        v.screen = (op & 16) ? pick.screen() : pack.screen();
+        v.status.outbox = static_cast<std::size_t>(next() & 0xff);
+        (void)layoutView(v, text(), cols, rows);
+        continue;
+      }
+    }
+    check(pick.handle(in), sent);
+    check(pack.handle(in), sent);
+    (void)pick.expectation();
+    (void)pack.expectation();
+  }
+  return 0;
+}
