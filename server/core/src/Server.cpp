@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "ChannelWiring.h"
+#include "PackingWiring.h"
 #include "http/ApiV1.h"
 #include "http/ChannelRoutes.h"
 #include "http/WaveRoutes.h"
@@ -20,6 +21,10 @@
 #include "wms/server/StockEvents.h"
 #include "wms/server/StockService.h"
 #include "wms/server/WaveService.h"
+#include "wms/packing/PackSession.h"
+#include "wms/packing/PackingConfig.h"
+#include "wms/packing/Rest.h"
+#include "wms/packing/Schema.h"
 
 namespace wms::server {
 
@@ -37,6 +42,11 @@ struct Server::Impl {
   std::unique_ptr<channels::ChannelHub> channels;
   std::unique_ptr<DeviceGateway> gateway;
   std::unique_ptr<WaveService> waves;
+  std::unique_ptr<ShipmentStockEvents> shipmentEvents;
+  std::unique_ptr<packing::ShippingService> shipping;
+  std::unique_ptr<packing::PackSessionService> packSessions;
+  std::unique_ptr<packing::LabelPrinting> printing;
+  std::unique_ptr<packing::PackingRoutes> packingRoutes;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
   std::unique_ptr<Poco::Net::HTTPServer> http;
@@ -62,6 +72,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   if (!channelsConfig) return channelsConfig.error();
   dbo.schemas.push_back(channels::channelsSchema());
   dbo.schemas.push_back(WaveService::schema());
+  dbo.schemas.push_back(packing::packingSchema());
+  auto packingConfig = packing::packingConfigFrom(config.raw);
+  if (!packingConfig) return packingConfig.error();
   auto waveConfig = waveConfigFrom(config);
   if (!waveConfig) return waveConfig.error();
   auto db = store::Database::open(dbo);
@@ -86,11 +99,36 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->orders->onCancelReleased(
       [w = impl->waves.get()](store::Tx& tx, domain::OrderId id) { return w->dropReleasedOrder(tx, id); });
 
+  // Packing and shipping: the packing station page, handhelds in pack
+  // mode, label printing.
+  impl->shipmentEvents = std::make_unique<ShipmentStockEvents>(impl->events);
+  try {
+    impl->shipping = std::make_unique<packing::ShippingService>(*impl->db, *packingConfig, *impl->shipmentEvents);
+  } catch (const std::invalid_argument& e) {
+    return Error{ErrorKind::Invalid, std::string("packing: ") + e.what()};
+  }
+  impl->packSessions = std::make_unique<packing::PackSessionService>(*impl->db, *impl->shipping);
+  auto printing = packing::LabelPrinting::create(*impl->db, *impl->shipping);
+  if (!printing) return printing.error();
+  impl->printing = std::move(*printing);
+  impl->packingRoutes =
+      std::make_unique<packing::PackingRoutes>(*impl->shipping, *impl->packSessions, impl->printing.get());
+  registerPackingHandlers(*impl->gateway, *impl->shipping, impl->printing.get());
+
   impl->api = std::make_unique<http::ApiContext>(http::ApiContext{impl->config, *impl->db, impl->metrics,
                                                                   *impl->catalog, *impl->stock, *impl->orders,
                                                                   *impl->waves});
   http::addApiV1(impl->router, *impl->api);
   http::addWaveRoutes(impl->router, *impl->api);
+  impl->router.addPrefix(
+      "/api/v1/packing/",
+      [routes = impl->packingRoutes.get()](const http::Request& req) {
+        packing::RestRequest r{req.method, req.path, req.body, req.headers};
+        auto answer = routes->handle(r);
+        if (!answer) return http::Response::error(Error{ErrorKind::NotFound, "no such endpoint: " + req.method + " " + req.path});
+        return http::Response{answer->status, answer->contentType, answer->body, {}};
+      },
+      config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;
@@ -102,6 +140,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->channels->start();
 
   if (auto st = impl->waves->start(); !st) return st.error();
+  if (auto resumed = impl->printing->resume(); !resumed) return resumed.error();
   if (auto st = impl->gateway->start(); !st) return st.error();
 
   try {

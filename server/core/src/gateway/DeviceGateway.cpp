@@ -293,6 +293,15 @@ struct DeviceGateway::Impl {
     if (error) ack.error = Error{error->kind, protocol::fitText(error->message)};
     if (!replies.messages().empty()) wake();
     publishNow(ack);
+    if (result == protocol::AckResult::Applied) {
+      for (const auto& work : replies.afterCommit()) {
+        try {
+          work();
+        } catch (const std::exception& e) {
+          log().error("after %s %s from %s: %s", type, eventId, item.device, std::string(e.what()));
+        }
+      }
+    }
   }
 
   void publishNow(const protocol::Message& message) {

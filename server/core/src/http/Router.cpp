@@ -183,6 +183,10 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
   routes_.push_back({method, splitPath(pattern), std::move(handler), maxBody});
 }
 
+void Router::addPrefix(const std::string& prefix, Handler handler, std::size_t maxBody) {
+  prefixes_.emplace_back(prefix, Route{"*", {}, std::move(handler), maxBody});
+}
+
 Router::Match Router::match(const std::string& method, const std::string& path) const {
   Match result;
   auto segments = splitPath(path);
@@ -202,6 +206,15 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     result.params = std::move(params);
     result.maxBody = route.maxBody;
     return result;
+  }
+  if (!result.pathKnown) {
+    for (const auto& [prefix, route] : prefixes_) {
+      if (path.rfind(prefix, 0) == 0) {
+        result.handler = &route.handler;
+        result.maxBody = route.maxBody;
+        return result;
+      }
+    }
   }
   return result;
 }

@@ -56,6 +56,9 @@ class Router {
   // non-empty segment. maxBody bounds the request body (413 above it).
   void add(const std::string& method, const std::string& pattern, Handler handler,
            std::size_t maxBody = kDefaultMaxBody);
+  // Every request under `prefix` (e.g. "/api/v1/packing/") that no route
+  // matched goes to `handler`, whatever its method.
+  void addPrefix(const std::string& prefix, Handler handler, std::size_t maxBody = kDefaultMaxBody);
 
   struct Match {
     const Handler* handler = nullptr;
@@ -73,6 +76,7 @@ class Router {
     std::size_t maxBody;
   };
   std::vector<Route> routes_;
+  std::vector<std::pair<std::string, Route>> prefixes_;
 };
 
 // Builds POCO request handlers that dispatch through the router. The router

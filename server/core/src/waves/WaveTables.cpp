@@ -30,7 +30,7 @@ const store::Schema& wavesSchema() {
   static const store::Schema schema{
       "waves",
       {{1,
-        "waves, batches, totes, stops and puts, tote pool, picked units",
+        "waves, batches, totes, stops and puts, tote pool",
         {
             R"(CREATE TABLE waves(
                  id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -107,19 +107,6 @@ const store::Schema& wavesSchema() {
             R"(CREATE TABLE totes(
                  code TEXT PRIMARY KEY,
                  batch_id INTEGER NOT NULL DEFAULT 0))",
-            // Which order line's picked units sit in which tote (shipping takes
-            // them out of there).
-            R"(CREATE TABLE picked_units(
-                 order_id INTEGER NOT NULL,
-                 line_no INTEGER NOT NULL,
-                 tote TEXT NOT NULL,
-                 sku TEXT NOT NULL,
-                 lot TEXT NOT NULL DEFAULT '',
-                 expiry TEXT NOT NULL DEFAULT '',
-                 qty INTEGER NOT NULL CHECK (qty >= 0),
-                 picked_at INTEGER NOT NULL,
-                 PRIMARY KEY (order_id, line_no, tote, lot, expiry)))",
-            "CREATE INDEX picked_units_time ON picked_units(picked_at)",
         }}}};
   return schema;
 }
@@ -418,11 +405,12 @@ std::int64_t WaveTables::freeToteCount() {
 
 void WaveTables::addPicked(std::int64_t orderId, int lineNo, const std::string& tote, const std::string& sku,
                            const std::string& lot, const std::string& expiry, std::int64_t qty) {
+  // picked_units belongs to the packing schema (docs/packing.md); shipping
+  // takes the units out of the totes it names.
   exec(store::writeSessionOf(tx_),
-       "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty, picked_at) VALUES (?, ?, ?, ?, ?, ?, "
-       "?, ?) ON CONFLICT(order_id, line_no, tote, lot, expiry) DO UPDATE SET qty = qty + excluded.qty, "
-       "picked_at = excluded.picked_at",
-       I(orderId), I(lineNo), tote, sku, lot, expiry, I(qty), I(tx_.nowMs()));
+       "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) VALUES (?, ?, ?, ?, ?, ?, ?) "
+       "ON CONFLICT(order_id, line_no, tote, sku, lot, expiry) DO UPDATE SET qty = qty + excluded.qty",
+       I(orderId), I(lineNo), tote, sku, lot, expiry, I(qty));
 }
 
 std::pair<std::int64_t, std::int64_t> WaveTables::recentPicks(std::int64_t sinceMs) {

@@ -61,7 +61,8 @@ class WaveTables {
   void freeTote(const std::string& tote);
   std::int64_t freeToteCount();
 
-  // Picked units of an order line in a tote (what shipping takes out).
+  // Picked units of an order line in a tote (what shipping takes out);
+  // the table is the packing schema's.
   void addPicked(std::int64_t orderId, int lineNo, const std::string& tote, const std::string& sku,
                  const std::string& lot, const std::string& expiry, std::int64_t qty);
 

@@ -72,14 +72,19 @@ struct DeviceContext {
   std::string mode;   // "pick", "pack" or ""
 };
 
-// Messages a handler wants sent to devices; published after its commit.
+// Messages a handler wants sent to devices (published after its commit),
+// and work to do once the commit succeeded (e.g. printing a label, which
+// opens transactions of its own).
 class Replies {
  public:
   void send(protocol::Message message) { messages_.push_back(std::move(message)); }
+  void afterCommit(std::function<void()> work) { after_.push_back(std::move(work)); }
   const std::vector<protocol::Message>& messages() const { return messages_; }
+  const std::vector<std::function<void()>>& afterCommit() const { return after_; }
 
  private:
   std::vector<protocol::Message> messages_;
+  std::vector<std::function<void()>> after_;
 };
 
 class DeviceGateway {

@@ -1,0 +1,149 @@
+#include "PackingWiring.h"
+
+#include <Poco/Logger.h>
+
+#include "wms/domain/Csv.h"
+#include "wms/protocol/Codec.h"
+
+namespace wms::server {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("wmsd.packing"); }
+
+Result<domain::OrderId> orderOf(packing::ShippingService& shipping, store::Tx& tx, const std::string& code) {
+  return shipping.findOrder(tx, code);
+}
+
+// Our line id on the wire: the order reference and the line number
+// ("SO-42-1"); the number after the last '-' is the line.
+std::optional<int> lineNoOf(const std::string& lineId) {
+  auto dash = lineId.rfind('-');
+  auto n = domain::parseInt64(dash == std::string::npos ? lineId : lineId.substr(dash + 1));
+  if (!n || *n <= 0 || *n > 100000) return std::nullopt;
+  return static_cast<int>(*n);
+}
+
+}  // namespace
+
+void ShipmentStockEvents::shippedInTx(store::Tx& tx, const packing::ShipResult& result) {
+  stock_.changedInTx(tx, result.changedSkus);
+}
+
+void ShipmentStockEvents::committed(const packing::ShipResult& result) { stock_.committed(result.changedSkus); }
+
+void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,
+                             packing::LabelPrinting* printing) {
+  gateway.handle("pack.request", [&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                             Replies& replies) -> Status {
+    const auto& msg = std::get<protocol::PackRequest>(m);
+    const std::string code = msg.tote ? *msg.tote : msg.orderId.value_or("");
+    auto id = orderOf(shipping, tx, code);
+    if (!id) return id.error();
+    auto task = shipping.packTask(tx, *id);
+    if (!task) return task.error();
+    protocol::PackTask out;
+    out.device = ctx.device;
+    out.ts = tx.nowMs();
+    out.orderId = std::to_string(task->orderId);
+    out.channel = domain::toString(task->channel);
+    if (!task->totes.empty()) out.tote = task->totes.front();
+    if (!task->suggestion.cartons.empty()) out.carton = task->suggestion.cartons.front().cartonType;
+    for (const auto& l : task->lines) {
+      if (l.toPack <= 0) continue;
+      protocol::PackLine line;
+      line.lineId = task->reference + "-" + std::to_string(l.lineNo);
+      line.sku = l.sku;
+      line.description = protocol::fitText(l.description.empty() ? l.sku : l.description);
+      for (const auto& b : l.barcodes)
+        if (line.barcodes.size() < protocol::kMaxBarcodes) line.barcodes.push_back(b);
+      if (line.barcodes.empty()) line.barcodes.push_back(l.sku);
+      line.qty = static_cast<int>(l.toPack);
+      out.lines.push_back(std::move(line));
+    }
+    if (out.lines.empty()) return Error{ErrorKind::Conflict, "order " + out.orderId + " has nothing left to pack"};
+    replies.send(std::move(out));
+    return {};
+  });
+
+  gateway.handle("pack.confirm", [&shipping](store::Tx& tx, const DeviceContext&, const protocol::Message& m,
+                                             Replies&) -> Status {
+    const auto& msg = std::get<protocol::PackConfirm>(m);
+    auto id = orderOf(shipping, tx, msg.orderId);
+    if (!id) return id.error();
+    std::vector<packing::PackedCarton> cartons;
+    for (const auto& c : msg.cartons) {
+      packing::PackedCarton carton;
+      carton.cartonId = c.cartonId;
+      carton.cartonType = c.cartonType;
+      if (c.weightGrams) carton.weightG = *c.weightGrams;
+      for (const auto& item : c.items) carton.items.push_back({0, item.sku, item.qty});
+      cartons.push_back(std::move(carton));
+    }
+    auto packed = shipping.packOrder(tx, *id, cartons);
+    if (!packed) return packed.error();
+    return {};
+  });
+
+  gateway.handle("label.request", [&shipping, printing](store::Tx& tx, const DeviceContext& ctx,
+                                                        const protocol::Message& m, Replies& replies) -> Status {
+    const auto& msg = std::get<protocol::LabelRequest>(m);
+    auto id = orderOf(shipping, tx, msg.orderId);
+    if (!id) return id.error();
+    auto existing = shipping.shipmentOfOrder(tx, *id);
+    if (!existing) return existing.error();
+    auto shipment = *existing ? Result<packing::ShipmentView>(**existing) : shipping.createShipment(tx, *id);
+    if (!shipment) return shipment.error();
+    protocol::LabelReady ready;
+    ready.device = ctx.device;
+    ready.ts = tx.nowMs();
+    ready.orderId = std::to_string(*id);
+    ready.shipmentId = std::to_string(shipment->id);
+    ready.carrier = shipment->carrier;
+    ready.tracking = shipment->trackingNumber;
+    std::string printerId;
+    if (printing) {
+      auto p = printing->printerFor(ctx.device, msg.printer.value_or(""));
+      if (!p) return p.error();
+      printerId = *p;
+      ready.printer = printerId;
+    } else {
+      ready.url = "/api/v1/packing/shipments/" + std::to_string(shipment->id);
+    }
+    replies.send(ready);
+    if (printing) {
+      // Printing opens transactions of its own, so it waits for this commit.
+      const auto shipmentId = shipment->id;
+      const std::string station = ctx.device;
+      replies.afterCommit([printing, shipmentId, station, printerId] {
+        auto jobs = printing->printShipment(shipmentId, station, printerId);
+        if (!jobs) log().warning("printing shipment %Ld failed: %s", static_cast<long long>(shipmentId), jobs.error().message);
+      });
+    }
+    return {};
+  });
+
+  gateway.handle("ship.confirm", [&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                             Replies& replies) -> Status {
+    const auto& msg = std::get<protocol::ShipConfirm>(m);
+    auto id = orderOf(shipping, tx, msg.orderId);
+    if (!id) return id.error();
+    packing::ShipConfirmation confirmation;
+    confirmation.orderId = *id;
+    confirmation.shipmentId = domain::parseInt64(msg.shipmentId).value_or(0);
+    for (const auto& l : msg.lines) {
+      auto lineNo = lineNoOf(l.lineId);
+      if (!lineNo) return Error{ErrorKind::Invalid, "line id '" + l.lineId + "' names no order line"};
+      confirmation.lines.push_back({*lineNo, l.qty});
+    }
+    confirmation.idempotencyKey = ctx.device + ":" + msg.eventId;
+    auto result = shipping.confirmShipment(tx, confirmation);
+    if (!result) return result.error();
+    if (!result->duplicate) {
+      auto shipped = *result;
+      replies.afterCommit([&shipping, shipped] { shipping.shipped(shipped); });
+    }
+    return {};
+  });
+}
+
+}  // namespace wms::server

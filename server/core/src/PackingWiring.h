@@ -1,0 +1,31 @@
+// Internal: the packing library (wms::packing) inside wmsd: shipments feed
+// the stock sync, and handhelds in pack mode talk to it over MQTT
+// (pack.request -> pack.task, pack.confirm, label.request -> label.ready,
+// ship.confirm).
+#pragma once
+
+#include "wms/packing/PrintJobs.h"
+#include "wms/packing/Shipping.h"
+#include "wms/server/DeviceGateway.h"
+#include "wms/server/StockEvents.h"
+
+namespace wms::server {
+
+// A shipment changes stock: the SKUs it touched reach the channels' stock
+// outbox in the shipping transaction, and the pushers are woken after it.
+class ShipmentStockEvents final : public packing::ShipmentEvents {
+ public:
+  explicit ShipmentStockEvents(StockEvents& stock) : stock_(stock) {}
+  void shippedInTx(store::Tx& tx, const packing::ShipResult& result) override;
+  void committed(const packing::ShipResult& result) override;
+
+ private:
+  StockEvents& stock_;
+};
+
+// Registers the pack-mode event handlers with the gateway. `printing` may be
+// null (no printers configured): labels are then booked but not printed.
+void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,
+                             packing::LabelPrinting* printing);
+
+}  // namespace wms::server
