@@ -13,7 +13,10 @@ ScriptedServer::ScriptedServer(const testsupport::MosquittoBroker& broker) {
   o.server(broker.uri())
       .clientId(broker.server().username + "-test")
       .credentials(broker.server().username, broker.server().password)
-      .cleanSession(true)
+      // A persistent session, like wmsd's: what devices publish while this
+      // client is still reconnecting after a broker restart is queued for
+      // it in order instead of dropped (the broker persists sessions).
+      .cleanSession(false)
       .reconnectBackoff(std::chrono::seconds(1), std::chrono::seconds(1));
   client_ = std::make_unique<protocol::MqttClient>(o);
   client_->onMessage([this](const protocol::MqttMessage& m) { onMessage(m); });
