@@ -24,6 +24,14 @@ std::string xmlEscape(const std::string& s) {
   return out;
 }
 
+std::pair<std::string, std::string> splitRef(const std::string& ref) {
+  auto colon = ref.find(':');
+  if (colon == std::string::npos) return {ref, ""};
+  return {ref.substr(0, colon), ref.substr(colon + 1)};
+}
+
+}  // namespace
+
 std::string jsonString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -49,14 +57,6 @@ bool allDigits(const std::string& s) {
 
 // A JSON number for an id made of digits, a JSON string otherwise.
 std::string jsonId(const std::string& s) { return allDigits(s) ? s : jsonString(s); }
-
-std::pair<std::string, std::string> splitRef(const std::string& ref) {
-  auto colon = ref.find(':');
-  if (colon == std::string::npos) return {ref, ""};
-  return {ref.substr(0, colon), ref.substr(colon + 1)};
-}
-
-}  // namespace
 
 std::string isoUtc(std::int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);

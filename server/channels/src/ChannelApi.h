@@ -36,6 +36,10 @@ class ChannelApi {
 
   // Sets the listing's available quantity on the channel.
   Status pushStock(const Listing& listing, std::int64_t quantity);
+  // Tells the channel the order shipped, in its own fulfilment call shape
+  // (FulfilApi.cpp; docs/channels.md). Success also when the channel shows
+  // the lines as shipped already (a retry after an answer that was lost).
+  Status pushFulfilment(const ShippedNotice& notice);
 
   // The Retry-After of the last Unavailable answer, -1 if none.
   std::int64_t retryAfterMs() const { return retryAfterMs_; }
@@ -55,6 +59,12 @@ class ChannelApi {
   HttpClient http_;
   std::int64_t retryAfterMs_ = -1;
 };
+
+// A JSON string literal of s (quoted, escaped).
+std::string jsonString(const std::string& s);
+bool allDigits(const std::string& s);
+// A JSON number for an id made of digits, a JSON string otherwise.
+std::string jsonId(const std::string& s);
 
 // ISO 8601 UTC ("2026-11-26T16:22:59Z") of ms since the epoch.
 std::string isoUtc(std::int64_t ms);

@@ -20,6 +20,9 @@
 
 namespace wms::channels {
 
+class ChannelApi;
+class TokenBucket;
+
 // What applying one channel order did.
 struct ApplyOutcome {
   std::string result;  // created | backordered | held | updated | cancelled | stale | rejected | ignored | cancel_refused
@@ -71,6 +74,14 @@ struct ChannelHub::Impl {
   // --- Sync.cpp
   void enqueue(store::Tx& tx, const std::string& sku);
   void pusherLoop(domain::Channel channel);
+
+  // --- Fulfil.cpp
+  // Pushes the channel's due fulfilment notices (under the pusher's bucket
+  // and channel-level backoff, shared with stock); false if stopping.
+  bool pushDueFulfilments(domain::Channel channel, ChannelApi& api, TokenBucket& bucket, int& failures,
+                          std::int64_t& pausedUntil);
+  // When the channel's next pending notice is due, -1 if none.
+  std::int64_t nextFulfilmentDue(domain::Channel channel);
 
   // --- Fetch.cpp
   void fetchLoop();

@@ -123,6 +123,29 @@ const store::Schema& channelsSchema() {
            "CREATE INDEX returns_order ON returns(order_id)",
            "CREATE INDEX returns_sale ON returns(pos_sale_id)",
        }},
+      {2,
+       "fulfilment outbox: orders shipped, to tell each channel with tracking numbers",
+       {
+           // One row per (channel, order, shipment), written in the ship
+           // confirmation's transaction; sent_at is set once the channel
+           // accepted it (kept afterwards: a duplicate confirmation finds it).
+           // notice: the whole notice as JSON (carrier, parcels, lines).
+           R"(CREATE TABLE channel_fulfilments(
+                channel TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                shipment_id INTEGER NOT NULL,
+                order_id INTEGER NOT NULL,
+                tracking_number TEXT NOT NULL,
+                notice TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                due_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_error TEXT NOT NULL DEFAULT '',
+                sent_at INTEGER,
+                PRIMARY KEY (channel, external_id, shipment_id)))",
+           "CREATE INDEX channel_fulfilments_due ON channel_fulfilments(channel, due_at) WHERE sent_at IS NULL",
+           "CREATE INDEX channel_fulfilments_order ON channel_fulfilments(order_id)",
+       }},
   }};
   return schema;
 }

@@ -202,9 +202,14 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
       if (!sleepFor(pushCv, pausedUntil - nowMs)) return;
       continue;
     }
+    // Shipped orders first: a customer waits for that one, and there are
+    // far fewer of them than stock figures.
+    if (!pushDueFulfilments(channel, api, bucket, failures, pausedUntil)) return;
+    if (db.nowMs() < pausedUntil) continue;
     auto rows = loadDue(db, channel, nowMs, 100);
     if (rows.empty()) {
       std::int64_t next = nextDue(db, channel);
+      if (std::int64_t f = nextFulfilmentDue(channel); f >= 0 && (next < 0 || f < next)) next = f;
       std::int64_t wait = next < 0 ? 1000 : std::clamp<std::int64_t>(next - db.nowMs(), 1, 1000);
       if (!sleepFor(pushCv, wait, &wake)) return;
       continue;
@@ -367,6 +372,11 @@ Result<std::vector<ChannelStatus>> ChannelHub::status() {
       std::vector<Poco::Int64> seen;
       store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_orders WHERE channel = ?", bind(name), into(seen), now;
       c.ordersSeen = seen.empty() ? 0 : seen[0];
+      std::vector<Poco::Int64> pendingF, sentF;
+      store::sessionOf(tx) << "SELECT COUNT(*) - COUNT(sent_at), COUNT(sent_at) FROM channel_fulfilments WHERE channel = ?",
+          bind(name), into(pendingF), into(sentF), now;
+      c.pendingFulfilments = pendingF.empty() ? 0 : pendingF[0];
+      c.fulfilmentsSent = sentF.empty() ? 0 : sentF[0];
       return {};
     });
     if (!st) return st.error();

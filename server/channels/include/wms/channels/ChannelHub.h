@@ -23,6 +23,13 @@
 // channel for outages and 429s, one row for a refusal of that SKU); the last
 // figure pushed is recorded per (channel, SKU).
 //
+// Orders shipped. orderShippedInTx (called by the server's shipment hook
+// inside the ship confirmation's transaction) records a fulfilment notice
+// (carrier, tracking numbers, lines) in the same transaction; shippedCommitted
+// wakes the pushers, which tell the channel in its own fulfilment call shape
+// (docs/channels.md) under the same token bucket and backoff as stock. A
+// notice is marked sent once the channel accepted it and is never sent again.
+//
 // Threading: all public methods may be called from any thread once the hub is
 // constructed. changedInTx runs on the database's writer thread and touches
 // the database only through its Tx. start() launches the threads (pushers,
@@ -137,6 +144,38 @@ struct ReturnRecord {
   bool replayed = false;
 };
 
+// One order line as shipped, for the channel's fulfilment call.
+struct ShippedNoticeLine {
+  std::string externalLineId;  // the channel's line id the order arrived with ("" if none)
+  std::string sku;             // ours
+  std::int64_t qty = 0;        // units shipped by this shipment (> 0)
+};
+
+// What a channel is told when its order ships.
+struct ShippedNotice {
+  domain::Channel channel = domain::Channel::Manual;
+  std::string externalId;          // the channel's order id
+  domain::OrderId orderId = 0;     // ours
+  std::int64_t shipmentId = 0;     // ours; one notice per (channel, order, shipment)
+  std::string carrierCode;         // e.g. "JNT"
+  std::string carrierName;         // e.g. "J&T Express"
+  std::string service;             // carrier service, may be ""
+  std::string trackingNumber;      // master tracking number
+  std::vector<std::string> parcelTrackingNumbers;  // per carton, carton order (may repeat the master)
+  std::vector<ShippedNoticeLine> lines;
+  std::int64_t shippedAtMs = 0;
+};
+
+// A fulfilment notice and where it stands.
+struct FulfilmentView {
+  ShippedNotice notice;
+  bool sent = false;
+  std::int64_t sentAtMs = 0;
+  std::int64_t createdAtMs = 0;
+  int attempts = 0;
+  std::string lastError;
+};
+
 struct ChannelStatus {
   domain::Channel channel = domain::Channel::Manual;
   bool enabled = false;
@@ -147,6 +186,8 @@ struct ChannelStatus {
   std::int64_t ordersSeen = 0;     // distinct channel orders received (stored, rejected or recorded only)
   std::int64_t pushesOk = 0;       // since start
   std::int64_t pushesFailed = 0;
+  std::int64_t pendingFulfilments = 0;  // shipped orders the channel has not accepted yet
+  std::int64_t fulfilmentsSent = 0;     // accepted by the channel (all time)
   std::string lastError;
 };
 
@@ -165,6 +206,19 @@ class ChannelHub {
   // --- the StockEvents hook -------------------------------------------------
   void changedInTx(store::Tx& tx, const std::vector<std::string>& skus);
   void committed(const std::vector<std::string>& skus);
+
+  // --- the shipment hook ------------------------------------------------------
+  // Records the notice in the caller's write transaction (its commit makes it
+  // durable). Returns false, recording nothing, if there is nobody to tell:
+  // the order's channel is not an enabled marketplace (manual, POS), it has
+  // no external id or no shipped lines, or this (channel, order, shipment)
+  // was recorded before (a duplicate confirmation).
+  bool orderShippedInTx(store::Tx& tx, const ShippedNotice& notice);
+  // Wakes the pushers after the transaction of orderShippedInTx committed.
+  void shippedCommitted();
+  // Fulfilment notices of a channel, newest first (at most `limit`); only
+  // those not yet accepted if onlyPending.
+  Result<std::vector<FulfilmentView>> fulfilments(domain::Channel channel, bool onlyPending = false, int limit = 500);
 
   // --- orders in --------------------------------------------------------------
   WebhookReply handleWebhook(const WebhookRequest& request);

@@ -1,0 +1,240 @@
+// The fulfilment outbox: orders shipped, to tell each channel with the
+// tracking numbers. Rows are written in the ship confirmation's transaction
+// and pushed by the channel's pusher (Sync.cpp) between stock batches.
+#include <Poco/Data/Session.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Logger.h>
+
+#include <sstream>
+
+#include "ChannelApi.h"
+#include "HubImpl.h"
+#include "Sql.h"
+#include "wms/channels/SyncPolicy.h"
+#include "wms/store/ExceptionRepository.h"
+#include "wms/store/Session.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace wms::channels {
+namespace {
+
+Poco::Logger& logger() { return Poco::Logger::get("wmsd.channels"); }
+
+std::string noticeJson(const ShippedNotice& n) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("order_id", static_cast<Poco::Int64>(n.orderId));
+  o.set("carrier_code", n.carrierCode);
+  o.set("carrier_name", n.carrierName);
+  o.set("service", n.service);
+  o.set("tracking_number", n.trackingNumber);
+  Poco::JSON::Array::Ptr parcels = new Poco::JSON::Array;
+  for (const auto& p : n.parcelTrackingNumbers) parcels->add(p);
+  o.set("parcels", parcels);
+  Poco::JSON::Array::Ptr lines = new Poco::JSON::Array;
+  for (const auto& l : n.lines) {
+    Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    line->set("external_line_id", l.externalLineId);
+    line->set("sku", l.sku);
+    line->set("qty", static_cast<Poco::Int64>(l.qty));
+    lines->add(line);
+  }
+  o.set("lines", lines);
+  o.set("shipped_at", static_cast<Poco::Int64>(n.shippedAtMs));
+  std::ostringstream out;
+  Poco::JSON::Stringifier::stringify(o, out);
+  return out.str();
+}
+
+// The stored notice back. Only we write it, but a damaged row must not stop
+// the pusher: it becomes an error on that row.
+Result<ShippedNotice> noticeFrom(domain::Channel channel, const std::string& externalId, std::int64_t shipmentId,
+                                 const std::string& text) {
+  try {
+    Poco::JSON::Parser parser;
+    auto o = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+    ShippedNotice n;
+    n.channel = channel;
+    n.externalId = externalId;
+    n.shipmentId = shipmentId;
+    n.orderId = o->getValue<Poco::Int64>("order_id");
+    n.carrierCode = o->getValue<std::string>("carrier_code");
+    n.carrierName = o->getValue<std::string>("carrier_name");
+    n.service = o->getValue<std::string>("service");
+    n.trackingNumber = o->getValue<std::string>("tracking_number");
+    n.shippedAtMs = o->getValue<Poco::Int64>("shipped_at");
+    auto parcels = o->getArray("parcels");
+    for (unsigned i = 0; parcels && i < parcels->size(); ++i) n.parcelTrackingNumbers.push_back(parcels->getElement<std::string>(i));
+    auto lines = o->getArray("lines");
+    for (unsigned i = 0; lines && i < lines->size(); ++i) {
+      auto l = lines->getObject(i);
+      n.lines.push_back({l->getValue<std::string>("external_line_id"), l->getValue<std::string>("sku"),
+                         l->getValue<Poco::Int64>("qty")});
+    }
+    return n;
+  } catch (const std::exception& e) {
+    return Error{ErrorKind::Internal, "stored fulfilment notice unreadable: " + std::string(e.what())};
+  }
+}
+
+struct DueNotice {
+  std::string externalId;
+  std::int64_t shipmentId = 0;
+  std::string notice;
+  int attempts = 0;
+};
+
+}  // namespace
+
+bool ChannelHub::orderShippedInTx(store::Tx& tx, const ShippedNotice& notice) {
+  if (!isMarketplace(notice.channel) || !impl_->config.settings(notice.channel).enabled) return false;
+  if (notice.externalId.empty()) return false;
+  ShippedNotice n = notice;
+  std::erase_if(n.lines, [](const ShippedNoticeLine& l) { return l.qty <= 0; });
+  if (n.lines.empty()) return false;
+  if (n.shippedAtMs == 0) n.shippedAtMs = tx.nowMs();
+  auto& s = store::writeSessionOf(tx);
+  const std::string ch = domain::toString(n.channel);
+  // A duplicate confirmation (or a replay) finds the row and adds nothing.
+  return sql::exec(s,
+                   "INSERT OR IGNORE INTO channel_fulfilments(channel, external_id, shipment_id, order_id, "
+                   "tracking_number, notice, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   ch, n.externalId, n.shipmentId, static_cast<std::int64_t>(n.orderId), n.trackingNumber,
+                   noticeJson(n), tx.nowMs(), tx.nowMs()) > 0;
+}
+
+void ChannelHub::shippedCommitted() { impl_->wakePushers(); }
+
+Result<std::vector<FulfilmentView>> ChannelHub::fulfilments(domain::Channel channel, bool onlyPending, int limit) {
+  std::vector<FulfilmentView> out;
+  auto st = impl_->db.read([&](store::Tx& tx) -> Status {
+    std::vector<std::string> ext, notice, lastError;
+    std::vector<Poco::Int64> shipment, created, attempts, sent;
+    std::string ch = domain::toString(channel);
+    Poco::Int64 pending = onlyPending ? 1 : 0, n = std::clamp(limit, 1, 10000);
+    store::sessionOf(tx) << "SELECT external_id, shipment_id, notice, created_at, attempts, last_error, "
+                            "COALESCE(sent_at, 0) FROM channel_fulfilments WHERE channel = ? "
+                            "AND (? = 0 OR sent_at IS NULL) ORDER BY created_at DESC, shipment_id DESC LIMIT ?",
+        bind(ch), bind(pending), bind(n), into(ext), into(shipment), into(notice), into(created), into(attempts),
+        into(lastError), into(sent), now;
+    for (std::size_t i = 0; i < ext.size(); ++i) {
+      FulfilmentView v;
+      auto parsed = noticeFrom(channel, ext[i], shipment[i], notice[i]);
+      if (parsed) {
+        v.notice = std::move(*parsed);
+      } else {
+        v.notice.channel = channel;
+        v.notice.externalId = ext[i];
+        v.notice.shipmentId = shipment[i];
+        v.lastError = parsed.error().message;
+      }
+      v.createdAtMs = created[i];
+      v.attempts = static_cast<int>(attempts[i]);
+      if (v.lastError.empty()) v.lastError = lastError[i];
+      v.sent = sent[i] != 0;
+      v.sentAtMs = sent[i];
+      out.push_back(std::move(v));
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
+std::int64_t ChannelHub::Impl::nextFulfilmentDue(domain::Channel channel) {
+  std::int64_t next = -1;
+  (void)db.read([&](store::Tx& tx) -> Status {
+    std::vector<Poco::Int64> due;
+    std::string ch = domain::toString(channel);
+    store::sessionOf(tx) << "SELECT due_at FROM channel_fulfilments WHERE channel = ? AND sent_at IS NULL "
+                            "ORDER BY due_at LIMIT 1",
+        bind(ch), into(due), now;
+    if (!due.empty()) next = due[0];
+    return {};
+  });
+  return next;
+}
+
+bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& api, TokenBucket& bucket,
+                                          int& failures, std::int64_t& pausedUntil) {
+  const std::string ch = domain::toString(channel);
+  std::vector<DueNotice> rows;
+  (void)db.read([&](store::Tx& tx) -> Status {
+    std::vector<std::string> ext, notice;
+    std::vector<Poco::Int64> shipment, attempts;
+    Poco::Int64 t = db.nowMs();
+    std::string c = ch;
+    store::sessionOf(tx) << "SELECT external_id, shipment_id, notice, attempts FROM channel_fulfilments "
+                            "WHERE channel = ? AND sent_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT 20",
+        bind(c), bind(t), into(ext), into(shipment), into(notice), into(attempts), now;
+    for (std::size_t i = 0; i < ext.size(); ++i)
+      rows.push_back({ext[i], shipment[i], notice[i], static_cast<int>(attempts[i])});
+    return {};
+  });
+
+  for (const auto& row : rows) {
+    for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
+      if (!sleepFor(pushCv, w)) return false;
+    }
+    auto notice = noticeFrom(channel, row.externalId, row.shipmentId, row.notice);
+    Status pushed = notice ? api.pushFulfilment(*notice) : Status(notice.error());
+    const bool unreachable = !pushed && pushed.error().kind == ErrorKind::Unavailable;
+    std::int64_t dueAt = 0;
+    if (pushed) {
+      failures = 0;
+      ++pushesOk[channel];
+    } else {
+      ++pushesFailed[channel];
+      noteError(channel, pushed.error().message);
+      if (unreachable) {
+        ++failures;
+        std::int64_t pause = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
+        pausedUntil = db.nowMs() + pause;
+        bucket.pauseUntil(pausedUntil);
+        if (failures == 1 || failures % 10 == 0)
+          logger().warning("%s: fulfilment of %s failed (%d in a row), pausing %Ld ms: %s", ch, row.externalId,
+                           failures, static_cast<long long>(pause), pushed.error().message);
+      } else {
+        dueAt = db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom());
+        logger().warning("%s: fulfilment of %s refused: %s", ch, row.externalId, pushed.error().message);
+      }
+    }
+    // The channel accepted it: mark it sent at once, so that nothing sends it
+    // again (the window for a crash between the two is this one write).
+    auto w = db.write([&](store::Tx& tx) -> Status {
+      auto& s = store::writeSessionOf(tx);
+      if (pushed) {
+        sql::exec(s,
+                  "UPDATE channel_fulfilments SET sent_at = ?, attempts = attempts + 1, last_error = '' "
+                  "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
+                  tx.nowMs(), ch, row.externalId, row.shipmentId);
+        return {};
+      }
+      const std::string error = pushed.error().message.substr(0, 500);
+      if (unreachable) {
+        sql::exec(s,
+                  "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ? "
+                  "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
+                  error, ch, row.externalId, row.shipmentId);
+        return {};
+      }
+      sql::exec(s,
+                "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ?, due_at = ? "
+                "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
+                error, dueAt, ch, row.externalId, row.shipmentId);
+      // A refusal needs a person (a wrong carrier, an order changed on the
+      // channel); raised once per order, retried meanwhile.
+      store::ExceptionRepository(tx).raise("channel_fulfilment_refused", channelRef(channel, row.externalId),
+                                           ch + " refused the shipment of order " + row.externalId + ": " + error);
+      return {};
+    });
+    if (!w) logger().warning("%s: cannot record the fulfilment of %s: %s", ch, row.externalId, w.error().message);
+    if (unreachable) break;
+  }
+  return true;
+}
+
+}  // namespace wms::channels
