@@ -27,9 +27,28 @@ std::optional<int> lineNoOf(const std::string& lineId) {
 
 void ShipmentStockEvents::shippedInTx(store::Tx& tx, const packing::ShipResult& result) {
   stock_.changedInTx(tx, result.changedSkus);
+  if (!hub_) return;
+  channels::ShippedNotice notice;
+  notice.channel = result.channel;
+  notice.externalId = result.externalId;
+  notice.orderId = result.orderId;
+  notice.shipmentId = result.shipmentId;
+  notice.carrierCode = result.carrier;
+  notice.carrierName = result.carrierName;
+  notice.service = result.service;
+  notice.trackingNumber = result.trackingNumber;
+  notice.parcelTrackingNumbers = result.parcelTrackingNumbers;
+  notice.shippedAtMs = result.shippedAtMs;
+  for (const auto& l : result.lines) {
+    if (l.shipped > 0) notice.lines.push_back({l.externalLineId, l.sku, l.shipped});
+  }
+  hub_->orderShippedInTx(tx, notice);
 }
 
-void ShipmentStockEvents::committed(const packing::ShipResult& result) { stock_.committed(result.changedSkus); }
+void ShipmentStockEvents::committed(const packing::ShipResult& result) {
+  stock_.committed(result.changedSkus);
+  if (hub_) hub_->shippedCommitted();
+}
 
 void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,
                              packing::LabelPrinting* printing) {

@@ -4,6 +4,7 @@
 // ship.confirm).
 #pragma once
 
+#include "wms/channels/ChannelHub.h"
 #include "wms/packing/PrintJobs.h"
 #include "wms/packing/Shipping.h"
 #include "wms/server/DeviceGateway.h"
@@ -13,14 +14,19 @@ namespace wms::server {
 
 // A shipment changes stock: the SKUs it touched reach the channels' stock
 // outbox in the shipping transaction, and the pushers are woken after it.
+// Once the hub is attached, the channel is also told the order shipped (its
+// fulfilment notice is recorded in the same transaction).
 class ShipmentStockEvents final : public packing::ShipmentEvents {
  public:
   explicit ShipmentStockEvents(StockEvents& stock) : stock_(stock) {}
+  // Before the first shipment; the hub must outlive this object.
+  void attach(channels::ChannelHub* hub) { hub_ = hub; }
   void shippedInTx(store::Tx& tx, const packing::ShipResult& result) override;
   void committed(const packing::ShipResult& result) override;
 
  private:
   StockEvents& stock_;
+  channels::ChannelHub* hub_ = nullptr;
 };
 
 // Registers the pack-mode event handlers with the gateway. `printing` may be

@@ -136,6 +136,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->channels = std::make_unique<channels::ChannelHub>(*impl->db, *impl->channelIntake, *impl->channelIntake,
                                                           std::move(*channelsConfig));
   impl->events.attach(impl->channels.get());
+  impl->shipmentEvents->attach(impl->channels.get());
   http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);
   impl->channels->start();
 
