@@ -90,11 +90,13 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
   if (!st) return st.error();
 
   // What the orders say: shipped units and units committed to orders.
-  std::int64_t shippedOrders = 0, shortOrders = 0, heldOrders = 0, unitsShipped = 0;
-  std::map<std::string, std::int64_t> orderShipped, committed;
+  std::int64_t shippedOrders = 0, shortOrders = 0, heldOrders = 0, cancelledOrders = 0, unitsShipped = 0;
+  std::map<std::string, std::int64_t> orderShipped, committed, ordersIn;
   st = forEachPage(client, "/api/v1/orders", [&](const Poco::JSON::Object::Ptr& o) {
     const auto status = o->getValue<std::string>("status");
+    ++ordersIn[o->getValue<std::string>("channel")];
     if (status == "shipped") ++shippedOrders;
+    if (status == "cancelled") ++cancelledOrders;
     if (status == "held" || status == "backordered") ++heldOrders;
     bool anyShort = false;
     auto lines = o->getArray("lines");
@@ -132,16 +134,20 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
 
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   Poco::JSON::Object::Ptr in = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const auto& [channel, n] : day.ordersIn) in->set(channel, n);
+  for (const auto& [channel, n] : ordersIn) in->set(channel, n);
   out->set("orders_in", in);
   Poco::Dynamic::Var null;
   out->set("orders_shipped", day.picking ? Poco::Dynamic::Var(shippedOrders) : null);
   out->set("orders_short", day.picking ? Poco::Dynamic::Var(shortOrders) : null);
   out->set("orders_held", heldOrders);
+  out->set("orders_cancelled", cancelledOrders);
   out->set("units_shipped", day.picking ? Poco::Dynamic::Var(unitsShipped) : null);
   out->set("stock_mismatches", mismatches);
   out->set("oversells", oversells);
   out->set("channels_out_of_sync", day.channels ? Poco::Dynamic::Var(day.channelsOutOfSync) : null);
+  out->set("fulfilments_missing", day.fulfilmentsMissing ? Poco::Dynamic::Var(*day.fulfilmentsMissing) : null);
+  out->set("store_orders_refused", day.storeRefused);
+  out->set("pack_failures", day.packFailures);
   out->set("duration_s", std::round(day.durationS * 10) / 10);
   return out;
 }

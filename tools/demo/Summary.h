@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "wms/apiclient/Client.h"
@@ -27,16 +28,20 @@ std::string snapshotToJson(const StockSnapshot& snapshot);
 Result<StockSnapshot> snapshotFromJson(const std::string& text);
 
 struct DayFigures {
-  std::map<std::string, std::int64_t> ordersIn;  // per channel, orders the channels sent
   double durationS = 0;
   bool picking = false;   // whether the parts that pick, pack and ship ran
-  bool channels = false;  // whether channel sync ran
+  bool channels = false;  // whether the channels' verdict was taken
   std::int64_t channelsOutOfSync = 0;
+  std::optional<std::int64_t> fulfilmentsMissing;  // shipped orders a channel was not told of, if known
+  std::int64_t storeRefused = 0;  // store orders the server refused
+  std::int64_t packFailures = 0;  // orders the packing station could not ship
 };
 
 // The summary object of tools/run-demo --headless (see README): orders in per
-// channel, shipped, short, held, units shipped, stock mismatches, oversells,
-// channels out of sync, duration. Parts that did not run are null.
+// channel (as the server recorded them: a duplicate delivery is one order),
+// shipped, short, held, cancelled, units shipped, stock mismatches,
+// oversells, channels out of sync, fulfilments missing, duration. Parts that
+// did not run are null.
 Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const StockSnapshot& opening,
                                           const DayFigures& day);
 

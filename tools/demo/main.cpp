@@ -1,11 +1,18 @@
 // wms-demo: seeds a running wmsd with the demo warehouse and runs a demo
 // day against it. tools/run-demo starts the processes and calls this.
 //
-//   wms-demo seed --server URL --state DIR --dc LAYOUT --store LAYOUT [--skus N] [--seed S]
-//   wms-demo day  --server URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
+//   wms-demo seed --server URL --state DIR --dc LAYOUT --store LAYOUT [--skus N] [--listings N] [--seed S]
+//   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
+//                 [--station ID] [--max-minutes M]
+//   wms-demo printer --labels DIR [--port-file FILE]
 //
+// The day: marketplace orders from the channel emulator and store pickup
+// orders over REST; the pickers are wms-sim's handhelds (started by
+// tools/run-demo); this program is the packing station, packing and shipping
+// every picked order over the packing API, labels going to `printer`.
 // Progress goes to stderr; `day --headless` prints the summary JSON as its
 // last line on stdout.
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <atomic>
@@ -17,11 +24,14 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
 
 #include "DemoData.h"
+#include "LabelSink.h"
+#include "Packer.h"
 #include "Summary.h"
 #include "wms/apiclient/Client.h"
 #include "wms/layouts/LayoutLoader.h"
@@ -40,8 +50,14 @@ struct Options {
   std::filesystem::path store = "layouts/samples/store-backroom.json";
   int skus = 600;
   int orders = 100;
-  double rate = 0;  // orders per second; 0 = as fast as possible
+  double rate = 0;  // marketplace orders per second; 0 = the demo's default burst
   bool headless = false;
+  int listings = 120;      // best sellers listed on every marketplace
+  std::string emu;         // the channel emulator's base URL
+  std::string station = "PACK-1";
+  int maxMinutes = 20;     // a headless day that has not finished by then stops
+  std::filesystem::path labels = "var/demo/labels";
+  std::filesystem::path portFile;
   std::uint64_t seed = 11;
 };
 
@@ -55,6 +71,47 @@ std::string readText(const std::filesystem::path& p) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// Channel SKU shapes as each marketplace's ids look (Shopify variant ids,
+// Shopee item:model and TikTok product:sku pairs, seller SKUs on Lazada and
+// Amazon), numbered by the SKU's place in the catalogue.
+std::string channelSku(const std::string& channel, std::size_t i) {
+  const auto n = static_cast<long long>(i);
+  if (channel == "shopify") return std::to_string(44000000000LL + n);
+  if (channel == "shopee") return std::to_string(3100000 + n) + ":" + std::to_string(4100000 + n);
+  if (channel == "tiktok") return std::to_string(1729100000LL + n) + ":" + std::to_string(2729100000LL + n);
+  if (channel == "lazada") return "LZ-" + std::to_string(n + 1);
+  return "AMZ-" + std::to_string(n + 1);
+}
+const char* const kMarketplaces[] = {"shopify", "lazada", "shopee", "tiktok", "amazon"};
+
+std::vector<std::string> readLines(const std::filesystem::path& p) {
+  std::vector<std::string> out;
+  std::ifstream in(p);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+// Lists the `count` best sellers on every marketplace (the channels then get
+// their opening stock figures pushed) and remembers the channel SKUs for the
+// day's orders.
+int list(apiclient::Client& client, const Options& o, const std::vector<std::string>& skus) {
+  const std::size_t count = std::min<std::size_t>(static_cast<std::size_t>(o.listings), skus.size());
+  std::ofstream out(o.state / "listings.txt");
+  for (const char* ch : kMarketplaces) {
+    const bool ref = std::string(ch) == "shopee" || std::string(ch) == "tiktok";
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string cs = channelSku(ch, i);
+      auto r = client.call("PUT", std::string("/api/v1/channels/") + ch + "/listings/" + skus[i],
+                           R"({"channel_sku":")" + cs + R"(")" + (ref ? R"(,"listing_ref":")" + cs + R"(")" : "") + "}");
+      if (!r) return die(std::string("listing ") + skus[i] + " on " + ch + ": " + r.error().message);
+      out << ch << " " << cs << "\n";
+    }
+    std::cerr << "  " << ch << ": " << count << " listings\n";
+  }
+  return 0;
 }
 
 int seed(const Options& o) {
@@ -72,8 +129,16 @@ int seed(const Options& o) {
     std::cerr << "  " << kind << ": " << r->json->getValue<int>("applied") << " rows\n";
   }
   std::filesystem::create_directories(o.state);
-  std::ofstream skus(o.state / "skus.txt");
-  for (const auto& s : data.skus) skus << s.code << "\n";
+  std::vector<std::string> codes;
+  {
+    std::ofstream skus(o.state / "skus.txt");
+    for (const auto& s : data.skus) {
+      skus << s.code << "\n";
+      codes.push_back(s.code);
+    }
+  }
+  if (o.listings > 0)
+    if (int code = list(client, o, codes); code != 0) return code;
   auto snapshot = demo::takeSnapshot(client);
   if (!snapshot) return die("snapshot: " + snapshot.error().message);
   std::ofstream(o.state / "opening.json") << demo::snapshotToJson(*snapshot);
@@ -83,31 +148,9 @@ int seed(const Options& o) {
   return 0;
 }
 
-// Customers across the region the retailer sells to; names and addresses in
-// their own scripts.
-struct Customer {
-  const char* name;
-  const char* line1;
-  const char* city;
-  const char* postal;
-  const char* country;
-};
-const Customer kCustomers[] = {
-    {"Tan Wei Ling", "10 Bayfront Ave", "Singapore", "018956", "SG"},
-    {"Nur Aisyah binti Ahmad", "Jalan Ampang 12", "Kuala Lumpur", "50450", "MY"},
-    {"สมชาย ใจดี", "99 ถนนสุขุมวิท", "กรุงเทพมหานคร", "10110", "TH"},
-    {"Nguyễn Văn An", "12 Phố Huế", "Hà Nội", "100000", "VN"},
-    {"Maria Santos", "25 Ayala Ave", "Makati", "1226", "PH"},
-    {"Budi Santoso", "Jl. Sudirman No. 5", "Jakarta", "10220", "ID"},
-    {"王小明", "中山路 88 号", "厦门", "361000", "CN"},
-};
-
-struct ChannelShare {
-  const char* channel;
-  int weight;
-};
-const ChannelShare kChannels[] = {{"shopify", 25}, {"lazada", 20}, {"shopee", 25},
-                                  {"tiktok", 12},  {"amazon", 10}, {"pos", 8}};
+// Store customers ordering for pickup at the counter (channel manual).
+const char* const kStoreCustomers[] = {"Tan Wei Ling", "Nur Aisyah binti Ahmad", "สมชาย ใจดี", "Nguyễn Văn An",
+                                       "Maria Santos", "王小明"};
 
 std::string jsonEscape(const std::string& s) {
   Poco::JSON::Object o;
@@ -118,95 +161,171 @@ std::string jsonEscape(const std::string& s) {
   return t.substr(5, t.size() - 6);
 }
 
+// Orders by status, from the server.
+Result<std::map<std::string, std::int64_t>> statusCounts(apiclient::Client& client) {
+  auto r = client.call("GET", "/api/v1/orders/summary");
+  if (!r) return r.error();
+  std::map<std::string, std::int64_t> out;
+  auto by = r->json->getObject("by_status");
+  if (by)
+    for (const auto& name : by->getNames()) out[name] = by->getValue<std::int64_t>(name);
+  return out;
+}
+
+bool isSettled(const std::string& status) {
+  return status == "shipped" || status == "cancelled" || status == "held" || status == "backordered";
+}
+
 int day(const Options& o) {
-  std::vector<std::string> skus;
-  {
-    std::ifstream in(o.state / "skus.txt");
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) skus.push_back(line);
-  }
+  const auto skus = readLines(o.state / "skus.txt");
   if (skus.empty()) return die("no demo catalogue in " + (o.state / "skus.txt").string() + "; run seed first");
   auto opening = demo::snapshotFromJson(readText(o.state / "opening.json"));
   if (!opening) return die(opening.error().message);
+  if (o.emu.empty()) return die("day needs --emu URL (the channel emulator the marketplace orders come from)");
+  std::map<std::string, std::vector<std::string>> listed;
+  for (const auto& line : readLines(o.state / "listings.txt")) {
+    const auto space = line.find(' ');
+    if (space != std::string::npos) listed[line.substr(0, space)].push_back(line.substr(space + 1));
+  }
+  if (listed.empty()) return die("no listings in " + (o.state / "listings.txt").string() + "; run seed --listings N");
 
-  apiclient::Client client(o.server);
+  apiclient::Client client(o.server), emu(o.emu);
   const auto started = std::chrono::steady_clock::now();
   std::mt19937_64 rng(o.seed);
-  // Popularity falls off like 1/rank (a Zipf law), as sales do.
-  std::vector<double> weights;
-  for (std::size_t i = 0; i < skus.size(); ++i) weights.push_back(1.0 / static_cast<double>(i + 1));
-  std::discrete_distribution<std::size_t> pickSku(weights.begin(), weights.end());
-  std::vector<int> channelWeights;
-  for (const auto& c : kChannels) channelWeights.push_back(c.weight);
-  std::discrete_distribution<std::size_t> pickChannel(channelWeights.begin(), channelWeights.end());
-  std::uniform_int_distribution<int> lineCount(1, 5), qty(1, 3), customer(0, 6), pct(0, 99);
 
-  struct Planned {
-    std::string channel, body;
-  };
-  std::vector<Planned> planned;
-  for (int i = 0; i < o.orders; ++i) {
-    const auto& ch = kChannels[pickChannel(rng)];
-    const auto& c = kCustomers[customer(rng)];
-    std::string level = std::string(ch.channel) == "pos" ? "store_pickup" : (pct(rng) < 15 ? "express" : "standard");
-    std::string body = R"({"channel":")" + std::string(std::string(ch.channel) == "pos" ? "manual" : ch.channel) +
-                       R"(","external_id":"demo-)" + std::to_string(o.seed) + "-" + std::to_string(i + 1) +
-                       R"(","service_level":")" + level + R"(","carrier":"wms-express","on_shortage":"backorder",)" +
-                       R"("ship_to":{"name":)" + jsonEscape(c.name) + R"(,"line1":)" + jsonEscape(c.line1) +
-                       R"(,"city":)" + jsonEscape(c.city) + R"(,"postal_code":")" + c.postal + R"(","country":")" +
-                       c.country + R"("},"lines":[)";
-    int n = lineCount(rng);
-    std::vector<std::string> used;
-    for (int k = 0; k < n; ++k) {
-      std::string sku = skus[pickSku(rng)];
-      if (std::find(used.begin(), used.end(), sku) != used.end()) continue;
-      used.push_back(sku);
-      if (k > 0 && body.back() != '[') body += ",";
-      body += R"({"sku":")" + sku + R"(","qty":)" + std::to_string(qty(rng)) + "}";
+  // About one order in twelve is a store customer's pickup order keyed in at
+  // the counter; the rest come from the marketplaces, as the emulator's
+  // 11.11-style burst: duplicate webhooks, late cancels, updates that
+  // overtake their create.
+  const int storeOrders = o.orders / 12;
+  const int marketOrders = o.orders - storeOrders;
+  Poco::JSON::Object scenario;
+  scenario.set("orders", marketOrders);
+  scenario.set("per_second", o.rate > 0 ? o.rate : 25.0);
+  scenario.set("duplicates", 0.05);
+  scenario.set("late_cancels", 0.03);
+  scenario.set("out_of_order", 0.03);
+  scenario.set("max_qty", 3);
+  scenario.set("seed", static_cast<Poco::Int64>(o.seed));
+  Poco::JSON::Object skuObject;
+  for (const auto& [ch, list] : listed) {
+    Poco::JSON::Array a;
+    for (const auto& s : list) a.add(s);
+    skuObject.set(ch, a);
+  }
+  scenario.set("skus", skuObject);
+  std::ostringstream scenarioText;
+  scenario.stringify(scenarioText);
+  if (auto r = emu.call("POST", "/_emu/scenario", scenarioText.str()); !r)
+    return die("starting the marketplace orders: " + r.error().message);
+  std::cerr << "  marketplaces: " << marketOrders << " orders coming at " << scenario.getValue<double>("per_second")
+            << "/s (with duplicates, late cancels, out-of-order updates)\n";
+
+  std::int64_t storeRefused = 0;
+  std::uniform_int_distribution<std::size_t> storeSku(0, std::min<std::size_t>(skus.size(), 120) / 5 - 1);
+  std::uniform_int_distribution<int> qty(1, 2), customer(0, 5);
+  for (int i = 0; i < storeOrders && !interrupted; ++i) {
+    std::string body = R"({"channel":"manual","external_id":"store-)" + std::to_string(o.seed) + "-" +
+                       std::to_string(i + 1) + R"(","service_level":"store_pickup","on_shortage":"backorder",)" +
+                       R"("ship_to":{"name":)" + jsonEscape(kStoreCustomers[customer(rng)]) +
+                       R"(,"line1":"Counter pickup","city":"Singapore","postal_code":"018956","country":"SG"},)" +
+                       R"("lines":[{"sku":")" + skus[storeSku(rng)] + R"(","qty":)" + std::to_string(qty(rng)) + "}]}";
+    if (auto r = client.call("POST", "/api/v1/orders", body); !r) {
+      ++storeRefused;
+      std::cerr << "  store order refused: " << r.error().message << "\n";
     }
-    body += "]}";
-    planned.push_back({std::string(std::string(ch.channel) == "pos" ? "store" : ch.channel), body});
   }
 
-  demo::DayFigures figures;
-  std::mutex m;
-  std::atomic<std::size_t> next{0}, done{0}, failed{0};
-  std::string firstFailure;
-  const int threads = o.rate > 0 ? 1 : 8;
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (std::size_t i = next++; i < planned.size() && !interrupted; i = next++) {
-        if (o.rate > 0) {
-          auto due = started + std::chrono::milliseconds(static_cast<long>(1000.0 * static_cast<double>(i) / o.rate));
-          std::this_thread::sleep_until(due);
+  // The packing station: packs and ships whatever the pickers finished.
+  std::atomic<bool> dayOver{false};
+  std::atomic<std::int64_t> shipped{0}, packFailures{0};
+  std::thread packer([&] {
+    std::set<std::int64_t> failedOnce;
+    while (!dayOver && !interrupted) {
+      auto page = client.call("GET", "/api/v1/orders?status=picked&limit=50");
+      bool any = false;
+      if (page) {
+        auto items = page->json->getArray("items");
+        for (unsigned i = 0; items && i < items->size() && !interrupted; ++i) {
+          const auto id = items->getObject(i)->getValue<std::int64_t>("id");
+          if (failedOnce.count(id) != 0) continue;
+          any = true;
+          if (auto r = demo::packAndShip(client, id, o.station); r) {
+            ++shipped;
+          } else {
+            ++packFailures;
+            failedOnce.insert(id);
+            std::cerr << "  packing: " << r.error().message << "\n";
+          }
         }
-        auto r = client.call("POST", "/api/v1/orders", planned[i].body);
-        std::lock_guard lock(m);
-        if (r) ++figures.ordersIn[planned[i].channel];
-        else {
-          ++failed;
-          if (firstFailure.empty()) firstFailure = r.error().message;
-        }
-        ++done;
       }
-    });
-  }
-  std::thread progress([&] {
-    while (done < planned.size() && !interrupted) {
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-      std::cerr << "  orders in: " << done << "/" << planned.size() << "\n";
+      if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
   });
-  for (auto& th : pool) th.join();
-  progress.join();
-  if (failed > 0) std::cerr << "  " << failed << " order(s) refused; first: " << firstFailure << "\n";
 
-  // Later phases of the day (waves, picking, packing, shipping, channel sync)
-  // run here as they are built; until then their summary fields are null.
-  if (!o.headless) {
-    std::cerr << "  all " << planned.size() << " orders are in; the demo keeps running until Ctrl-C\n";
-    while (!interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The day ends when the marketplaces have sent everything and every order
+  // has reached a resting state (shipped, cancelled, held or backordered);
+  // headless, that is the end of the run.
+  const auto deadline = started + std::chrono::minutes(o.maxMinutes);
+  bool finished = false;
+  std::string last;
+  for (auto nextReport = std::chrono::steady_clock::now(); !interrupted;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    auto sc = emu.call("GET", "/_emu/scenario");
+    auto counts = statusCounts(client);
+    if (!sc || !counts) continue;
+    std::int64_t total = 0, settled = 0;
+    std::string line;
+    for (const auto& [status, n] : *counts) {
+      total += n;
+      if (isSettled(status)) settled += n;
+      if (n > 0) line += " " + status + " " + std::to_string(n);
+    }
+    const bool sending = sc->json->getValue<bool>("running");
+    if (std::chrono::steady_clock::now() >= nextReport && line != last) {
+      std::cerr << "  orders:" << line << (sending ? "  (marketplaces still sending)" : "") << "\n";
+      last = line;
+      nextReport = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
+    if (!sending && total > 0 && settled == total && !finished) {
+      finished = true;
+      std::cerr << "  every order is shipped, cancelled, held or backordered\n";
+      if (o.headless) break;
+      std::cerr << "  the day's orders are done; the system keeps running until Ctrl-C\n";
+    }
+    if (o.headless && std::chrono::steady_clock::now() >= deadline) {
+      std::cerr << "  the day did not finish within " << o.maxMinutes << " minutes; stopping with what is done\n";
+      break;
+    }
+  }
+  dayOver = true;
+  packer.join();
+
+  // The channels must show what wmsd says they can sell: wait for the stock
+  // pushes to drain, then ask the emulator to compare.
+  demo::DayFigures figures;
+  figures.picking = true;
+  figures.channels = true;
+  figures.storeRefused = storeRefused;
+  figures.packFailures = packFailures;
+  for (int i = 0; i < 120 && !interrupted; ++i) {
+    auto ch = client.call("GET", "/api/v1/channels");
+    std::int64_t pending = 0;
+    if (ch) {
+      auto arr = ch->json->getArray("channels");
+      for (unsigned k = 0; arr && k < arr->size(); ++k)
+        pending += arr->getObject(k)->getValue<std::int64_t>("pending_pushes");
+    }
+    if (ch && pending == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  if (auto v = emu.call("GET", "/_emu/verdict"); v) {
+    figures.channelsOutOfSync = v->json->getValue<std::int64_t>("out_of_sync");
+    if (v->json->has("fulfilments_missing"))
+      figures.fulfilmentsMissing = v->json->getValue<std::int64_t>("fulfilments_missing");
+  } else {
+    std::cerr << "  channel verdict: " << v.error().message << "\n";
+    figures.channels = false;
   }
   figures.durationS = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto summary = demo::summarise(client, *opening, figures);
@@ -215,8 +334,26 @@ int day(const Options& o) {
   (*summary)->stringify(out);
   std::cout << out.str() << std::endl;
   const auto s = *summary;
-  bool ok = s->getValue<int>("stock_mismatches") == 0 && s->getValue<int>("oversells") == 0 && failed == 0;
+  const bool ok = finished && s->getValue<int>("stock_mismatches") == 0 && s->getValue<int>("oversells") == 0 &&
+                  figures.channels && figures.channelsOutOfSync == 0 && packFailures == 0 && storeRefused == 0;
   return ok ? 0 : 1;
+}
+
+// The label printer of the demo's packing station (see LabelSink.h); runs
+// until SIGINT/SIGTERM.
+int printer(const Options& o) {
+  auto sink = demo::LabelSink::start(0, o.labels);
+  if (!sink) return die(sink.error().message);
+  if (!o.portFile.empty()) {
+    const auto tmp = o.portFile.string() + ".tmp";
+    std::ofstream(tmp) << (*sink)->port() << "\n";
+    std::filesystem::rename(tmp, o.portFile);
+  }
+  std::cerr << "wms-demo printer: listening on 127.0.0.1:" << (*sink)->port() << ", labels in " << o.labels.string()
+            << "\n";
+  while (!interrupted) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::cerr << "wms-demo printer: " << (*sink)->jobs() << " label(s) printed\n";
+  return 0;
 }
 
 }  // namespace
@@ -244,6 +381,12 @@ int main(int argc, char** argv) {
       else if (a == "--rate") o.rate = std::stod(value());
       else if (a == "--seed") o.seed = std::stoull(value());
       else if (a == "--headless") o.headless = true;
+      else if (a == "--listings") o.listings = std::stoi(value());
+      else if (a == "--emu") o.emu = value();
+      else if (a == "--station") o.station = value();
+      else if (a == "--max-minutes") o.maxMinutes = std::stoi(value());
+      else if (a == "--labels") o.labels = value();
+      else if (a == "--port-file") o.portFile = value();
       else return die("unknown option " + a);
     } catch (const std::exception& e) {
       return die(std::string("bad option: ") + e.what());
@@ -251,5 +394,6 @@ int main(int argc, char** argv) {
   }
   if (o.command == "seed") return seed(o);
   if (o.command == "day") return day(o);
+  if (o.command == "printer") return printer(o);
   return die("unknown command " + o.command);
 }
