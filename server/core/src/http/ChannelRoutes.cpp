@@ -96,6 +96,8 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
       co->set("orders_seen", c.ordersSeen);
       co->set("pushes_ok", c.pushesOk);
       co->set("pushes_failed", c.pushesFailed);
+      co->set("pending_fulfilments", c.pendingFulfilments);
+      co->set("fulfilments_sent", c.fulfilmentsSent);
       co->set("last_error", c.lastError);
       arr->add(co);
     }
@@ -118,6 +120,41 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
   };
   router.add("GET", "/api/v1/channels/{channel}/listings", [listingRoute](const Request& req) { return listingRoute(req, false); });
   router.add("GET", "/api/v1/channels/{channel}/sync", [listingRoute](const Request& req) { return listingRoute(req, true); });
+
+  // Shipped orders and whether the channel has been told (newest first).
+  router.add("GET", "/api/v1/channels/{channel}/fulfilments", [&hub](const Request& req) {
+    auto channel = channelOf(req.params[0]);
+    if (!channel) return Response::error(channel.error());
+    auto rows = hub.fulfilments(*channel, req.q("pending") == "1" || req.q("pending") == "true");
+    if (!rows) return Response::error(rows.error());
+    auto arr = json::array();
+    for (const auto& f : *rows) {
+      auto fo = json::object();
+      fo->set("external_id", f.notice.externalId);
+      fo->set("order_id", static_cast<Poco::Int64>(f.notice.orderId));
+      fo->set("shipment_id", static_cast<Poco::Int64>(f.notice.shipmentId));
+      fo->set("carrier", f.notice.carrierCode);
+      fo->set("tracking_number", f.notice.trackingNumber);
+      auto lines = json::array();
+      for (const auto& l : f.notice.lines) {
+        auto lo = json::object();
+        lo->set("external_line_id", l.externalLineId);
+        lo->set("sku", l.sku);
+        lo->set("qty", static_cast<Poco::Int64>(l.qty));
+        lines->add(lo);
+      }
+      fo->set("lines", lines);
+      fo->set("sent", f.sent);
+      fo->set("sent_at", f.sent ? Poco::Dynamic::Var(static_cast<Poco::Int64>(f.sentAtMs)) : Poco::Dynamic::Var());
+      fo->set("attempts", f.attempts);
+      fo->set("last_error", f.lastError);
+      arr->add(fo);
+    }
+    auto o = json::object();
+    o->set("channel", req.params[0]);
+    o->set("items", arr);
+    return ok(o);
+  });
 
   router.add(
       "PUT", "/api/v1/channels/{channel}/listings/{sku}",
