@@ -16,6 +16,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -23,6 +24,7 @@
 #include <deque>
 #include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -103,6 +105,7 @@ struct Emulator::Impl {
   std::int64_t inFlight = 0;
   std::map<int, std::int64_t> statuses;
   std::vector<StockUpdate> updates;
+  std::vector<Fulfilment> fulfilled;
   std::map<domain::Channel, std::pair<FaultMode, std::int64_t>> faults;
   std::map<domain::Channel, std::unique_ptr<channels::TokenBucket>> buckets;
   std::int64_t nextId = 0;
@@ -314,6 +317,271 @@ struct Emulator::Impl {
     return p.parse(body).extract<Poco::JSON::Object::Ptr>();
   }
 
+  // --- shipment notices (mutex held) -------------------------------------------
+
+  // The order and line index of a unit/line id of the channel's orders.
+  struct UnitRef {
+    EmuOrder* order = nullptr;
+    std::size_t line = 0;
+  };
+  std::optional<UnitRef> findUnit(domain::Channel ch, const std::string& id) {
+    for (auto& [oid, o] : orders[ch]) {
+      const auto ids = lineIds(o);
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        for (const auto& u : ids[i]) {
+          if (u == id) return UnitRef{&o, i};
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Lines of a notice from units/lines shipped (id -> qty), grouped per order line.
+  static std::vector<FulfilmentLine> linesOf(const EmuOrder& o, const std::map<std::string, std::int64_t>& units) {
+    std::vector<FulfilmentLine> out;
+    const auto ids = lineIds(o);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      FulfilmentLine l;
+      l.lineId = ids[i].front();
+      l.channelSku = o.lines[i].channelSku;
+      for (const auto& u : ids[i]) {
+        auto it = units.find(u);
+        if (it != units.end()) l.qty += it->second;
+      }
+      if (l.qty > 0) out.push_back(std::move(l));
+    }
+    return out;
+  }
+
+  void recordFulfilment(Fulfilment f) {
+    f.atMs = nowMs();
+    fulfilled.push_back(std::move(f));
+  }
+
+  // Shopify fulfillments.json: line items of the order's fulfillment order,
+  // each at most its fulfillable quantity, and a tracking number.
+  Reply shopifyFulfil(const std::string& body) {
+    auto unprocessable = [](const std::string& m) { return Reply{422, R"({"errors":{"fulfillment":[")" + m + R"("]}})", {}}; };
+    auto f = parseObject(body)->getObject("fulfillment");
+    if (!f) return Reply{400, R"({"errors":{"fulfillment":"Required parameter missing or invalid"}})", {}};
+    auto groups = f->getArray("line_items_by_fulfillment_order");
+    auto tracking = f->getObject("tracking_info");
+    if (!groups || groups->size() == 0) return unprocessable("line_items_by_fulfillment_order is required");
+    if (!tracking || tracking->optValue<std::string>("number", "").empty())
+      return unprocessable("tracking_info.number is required (emulator)");
+    std::lock_guard lock(mutex);
+    Fulfilment out;
+    out.channel = domain::Channel::Shopify;
+    out.call = "POST /admin/api/2024-01/fulfillments.json";
+    out.trackingNumber = tracking->getValue<std::string>("number");
+    out.carrier = tracking->optValue<std::string>("company", "");
+    EmuOrder* order = nullptr;
+    std::map<std::string, std::int64_t> units;
+    for (unsigned g = 0; g < groups->size(); ++g) {
+      auto group = groups->getObject(g);
+      const std::string foId = group->get("fulfillment_order_id").convert<std::string>();
+      EmuOrder* o = nullptr;
+      for (auto& [id, candidate] : orders[domain::Channel::Shopify]) {
+        if (shopifyFulfillmentOrderId(candidate) == foId) o = &candidate;
+      }
+      if (!o) return Reply{404, R"({"errors":"Not Found"})", {}};
+      if (order && order != o) return unprocessable("fulfillment orders of different orders");
+      order = o;
+      if (o->cancelled) return unprocessable("the fulfillment order is cancelled");
+      auto items = group->getArray("fulfillment_order_line_items");
+      const auto ids = lineIds(*o);
+      for (unsigned i = 0; items && i < items->size(); ++i) {
+        auto item = items->getObject(i);
+        const std::string foLine = item->get("id").convert<std::string>();
+        const std::int64_t qty = item->getValue<Poco::Int64>("quantity");
+        bool found = false;
+        for (std::size_t l = 0; l < ids.size(); ++l) {
+          if (shopifyFulfillmentOrderLineId(ids[l].front()) != foLine) continue;
+          found = true;
+          const std::int64_t left = o->lines[l].qty - o->shipped[ids[l].front()] - units[ids[l].front()];
+          if (qty < 1 || qty > left) return unprocessable("Invalid fulfillment order line item quantity requested.");
+          units[ids[l].front()] += qty;
+        }
+        if (!found) return unprocessable("fulfillment order line item " + foLine + " is not on the fulfillment order");
+      }
+    }
+    if (units.empty()) return unprocessable("no line items to fulfill");
+    for (const auto& [id, qty] : units) order->shipped[id] += qty;
+    out.orderId = order->id;
+    out.lines = linesOf(*order, units);
+    recordFulfilment(out);
+    return Reply{201, R"({"fulfillment":{"id":)" + std::to_string(4000000000000LL + static_cast<std::int64_t>(fulfilled.size())) +
+                          R"(,"order_id":)" + order->id + R"(,"status":"success","tracking_number":")" + out.trackingNumber + R"("}})", {}};
+  }
+
+  // Lazada SetStatusToPackedByMarketplace (/order/pack) and
+  // SetStatusToReadyToShip (/order/rts) on item rows of one order.
+  Reply lazadaFulfil(const std::string& path, std::map<std::string, std::string>& q) {
+    auto fail = [](const std::string& code, const std::string& m) {
+      return Reply{200, R"({"code":")" + code + R"(","type":"ISV","message":")" + m + R"("})", {}};
+    };
+    if (q["delivery_type"].empty()) return fail("MissingParameter", "The input parameter delivery_type that is mandatory for processing this request is not supplied.");
+    Poco::JSON::Parser parser;
+    auto arr = parser.parse(q["order_item_ids"]).extract<Poco::JSON::Array::Ptr>();
+    if (!arr || arr->size() == 0) return fail("MissingParameter", "order_item_ids is required");
+    const bool rts = path == "/order/rts";
+    if (rts && q["tracking_number"].empty()) return fail("MissingParameter", "tracking_number is required");
+    if (rts ? q["shipment_provider"].empty() : q["shipping_provider"].empty())
+      return fail("MissingParameter", "the shipment provider is required");
+    std::lock_guard lock(mutex);
+    EmuOrder* order = nullptr;
+    std::map<std::string, std::int64_t> units;
+    for (unsigned i = 0; i < arr->size(); ++i) {
+      const std::string id = arr->get(i).convert<std::string>();
+      auto ref = findUnit(domain::Channel::Lazada, id);
+      if (!ref) return fail("ORDER_ITEM_NOT_FOUND", "order item " + id + " not found");
+      if (order && order != ref->order) return fail("E0" "01", "order items of different orders");
+      order = ref->order;
+      if (order->cancelled) return fail("E082", "order item " + id + " is canceled");
+      if (order->shipped.count(id)) return fail("E073", "order item " + id + " is already ready_to_ship");
+      if (rts && !order->packed.count(id)) return fail("E073", "order item " + id + " is not packed");
+      units[id] = 1;
+    }
+    if (!rts) {
+      for (const auto& [id, n] : units) order->packed.insert(id);
+      return Reply{200, R"({"code":"0","data":{"order_items":[]},"request_id":"0ba2887315178178017221017"})", {}};
+    }
+    for (const auto& [id, n] : units) {
+      order->packed.erase(id);
+      order->shipped[id] = 1;
+    }
+    Fulfilment out;
+    out.channel = domain::Channel::Lazada;
+    out.orderId = order->id;
+    out.call = "POST /order/rts";
+    out.trackingNumber = q["tracking_number"];
+    out.carrier = q["shipment_provider"];
+    out.lines = linesOf(*order, units);
+    recordFulfilment(out);
+    return Reply{200, R"({"code":"0","data":{"order_items":[]},"request_id":"0ba2887315178178017221018"})", {}};
+  }
+
+  // Shopee logistics.ship_order, non-integrated channel: the whole order.
+  Reply shopeeFulfil(const std::string& body) {
+    auto fail = [](const std::string& e, const std::string& m) {
+      return Reply{200, R"({"error":")" + e + R"(","message":")" + m + R"(","request_id":"e3e3e7f3"})", {}};
+    };
+    auto b = parseObject(body);
+    const std::string sn = b->optValue<std::string>("order_sn", "");
+    auto ni = b->getObject("non_integrated");
+    const std::string tracking = ni ? ni->optValue<std::string>("tracking_number", "") : "";
+    if (sn.empty()) return fail("error_param", "order_sn is required");
+    if (tracking.empty()) return fail("error_param", "non_integrated.tracking_number is required for this channel");
+    std::lock_guard lock(mutex);
+    auto it = orders[domain::Channel::Shopee].find(sn);
+    if (it == orders[domain::Channel::Shopee].end()) return fail("error_not_found", "order " + sn + " not found");
+    auto& o = it->second;
+    if (o.cancelled) return fail("logistics.order_status_error", "order is cancelled");
+    if (o.shipped.count(o.id)) return fail("logistics.order_status_error", "order is already shipped");
+    o.shipped[o.id] = 1;
+    std::map<std::string, std::int64_t> units;
+    for (const auto& l : o.lines) units[l.channelSku] += l.qty;
+    Fulfilment out;
+    out.channel = domain::Channel::Shopee;
+    out.orderId = o.id;
+    out.call = "POST /api/v2/logistics/ship_order";
+    out.trackingNumber = tracking;
+    out.lines = linesOf(o, units);
+    recordFulfilment(out);
+    return Reply{200, R"({"error":"","message":"","request_id":"e3e3e7f3"})", {}};
+  }
+
+  // TikTok Shop Mark Package As Shipped: line item ids of the order.
+  Reply tiktokFulfil(const std::string& orderId, const std::string& body) {
+    auto fail = [](int code, const std::string& m) {
+      return Reply{200, R"({"code":)" + std::to_string(code) + R"(,"message":")" + m + R"(","data":{}})", {}};
+    };
+    auto b = parseObject(body);
+    auto ids = b->getArray("order_line_item_ids");
+    const std::string tracking = b->optValue<std::string>("tracking_number", "");
+    const std::string provider = b->optValue<std::string>("shipping_provider_id", "");
+    if (!ids || ids->size() == 0) return fail(36009004, "order_line_item_ids is required");
+    if (tracking.empty() || provider.empty()) return fail(36009004, "tracking_number and shipping_provider_id are required");
+    std::lock_guard lock(mutex);
+    auto it = orders[domain::Channel::TikTok].find(orderId);
+    if (it == orders[domain::Channel::TikTok].end()) return fail(21011001, "order " + orderId + " not found");
+    auto& o = it->second;
+    if (o.cancelled) return fail(21011016, "order is cancelled");
+    const auto lineUnits = lineIds(o);
+    std::map<std::string, std::int64_t> units;
+    for (unsigned i = 0; i < ids->size(); ++i) {
+      const std::string id = ids->get(i).convert<std::string>();
+      bool mine = false;
+      for (const auto& line : lineUnits) mine = mine || std::find(line.begin(), line.end(), id) != line.end();
+      if (!mine) return fail(21011002, "line item " + id + " is not in order " + orderId);
+      if (o.shipped.count(id) || units.count(id)) return fail(21011017, "line item " + id + " is already shipped");
+      units[id] = 1;
+    }
+    for (const auto& [id, n] : units) o.shipped[id] = 1;
+    Fulfilment out;
+    out.channel = domain::Channel::TikTok;
+    out.orderId = o.id;
+    out.call = "POST /fulfillment/202309/orders/{order_id}/packages";
+    out.trackingNumber = tracking;
+    out.carrier = provider;
+    out.lines = linesOf(o, units);
+    recordFulfilment(out);
+    return Reply{200, R"({"code":0,"message":"Success","data":{"package_id":")" + o.id.substr(0, 6) + std::to_string(fulfilled.size()) + R"("}})", {}};
+  }
+
+  // Amazon confirmShipment: a package reference again edits that package.
+  Reply amazonFulfil(const std::string& orderId, const std::string& body) {
+    auto bad = [](const std::string& m) {
+      return Reply{400, R"({"errors":[{"code":"InvalidInput","message":")" + m + R"("}]})", {}};
+    };
+    auto b = parseObject(body);
+    if (b->optValue<std::string>("marketplaceId", "").empty()) return bad("marketplaceId is required");
+    auto p = b->getObject("packageDetail");
+    if (!p) return bad("packageDetail is required");
+    const std::string ref = p->optValue<std::string>("packageReferenceId", "");
+    if (ref.empty() || ref.find_first_not_of("0123456789") != std::string::npos || ref == "0")
+      return bad("packageReferenceId must be a positive number");
+    for (const char* field : {"carrierCode", "trackingNumber", "shipDate"}) {
+      if (p->optValue<std::string>(field, "").empty()) return bad(std::string(field) + " is required");
+    }
+    auto items = p->getArray("orderItems");
+    if (!items || items->size() == 0) return bad("orderItems is required");
+    std::lock_guard lock(mutex);
+    auto it = orders[domain::Channel::Amazon].find(orderId);
+    if (it == orders[domain::Channel::Amazon].end())
+      return Reply{404, R"({"errors":[{"code":"NotFound","message":"order not found"}]})", {}};
+    auto& o = it->second;
+    if (o.cancelled) return bad("the order is cancelled");
+    const auto ids = lineIds(o);
+    std::map<std::string, std::int64_t> units;
+    for (unsigned i = 0; i < items->size(); ++i) {
+      auto item = items->getObject(i);
+      const std::string id = item->getValue<std::string>("orderItemId");
+      const std::int64_t qty = item->getValue<Poco::Int64>("quantity");
+      std::optional<std::size_t> line;
+      for (std::size_t l = 0; l < ids.size(); ++l) {
+        if (ids[l].front() == id) line = l;
+      }
+      if (!line) return bad("orderItemId " + id + " is not in order " + orderId);
+      if (qty < 1 || qty > o.lines[*line].qty) return bad("quantity of " + id + " is more than ordered");
+      units[id] += qty;
+    }
+    Fulfilment out;
+    out.channel = domain::Channel::Amazon;
+    out.orderId = o.id;
+    out.call = "POST /orders/v0/orders/{orderId}/shipmentConfirmation #" + ref;
+    out.trackingNumber = p->getValue<std::string>("trackingNumber");
+    out.carrier = p->getValue<std::string>("carrierCode");
+    out.lines = linesOf(o, units);
+    // The same package reference edits the package (Amazon's rule): the record is replaced.
+    std::erase_if(fulfilled, [&](const Fulfilment& f) {
+      return f.channel == domain::Channel::Amazon && f.orderId == o.id && f.call == out.call;
+    });
+    for (const auto& [id, qty] : units) o.shipped[id] = qty;
+    recordFulfilment(out);
+    return Reply{204, "", {}};
+  }
+
   Reply channelRequest(domain::Channel ch, const std::string& method, const std::vector<std::string>& seg,
                        const Poco::URI& uri, const std::string& body,
                        const std::map<std::string, std::string>& headers) {
@@ -347,6 +615,14 @@ struct Emulator::Impl {
             record(ch, o->get("inventory_item_id").convert<std::string>(), o->getValue<Poco::Int64>("available"));
             return Reply{200, R"({"inventory_level":{"available":)" + std::to_string(o->getValue<Poco::Int64>("available")) + "}}", {}};
           }
+          if (headers.count("x-shopify-access-token") == 0 && seg.size() >= 5)
+            return Reply{401, errorJson("unauthorized", "missing X-Shopify-Access-Token"), {}};
+          if (method == "GET" && seg.size() == 7 && seg[4] == "orders" && seg[6] == "fulfillment_orders.json") {
+            auto o = findOrder(seg[5]);
+            if (!o) return Reply{404, R"({"errors":"Not Found"})", {}};
+            return Reply{200, shopifyFulfillmentOrders(*o), {}};
+          }
+          if (method == "POST" && seg.size() == 5 && seg[4] == "fulfillments.json") return shopifyFulfil(body);
           return notFound;
         }
         case domain::Channel::Lazada: {
@@ -372,6 +648,7 @@ struct Emulator::Impl {
             record(ch, tag("SellerSku"), std::stoll(tag("Quantity")));
             return Reply{200, R"({"code":"0","request_id":"0ba2887315178178017221016"})", {}};
           }
+          if (method == "POST" && (path == "/order/pack" || path == "/order/rts")) return lazadaFulfil(path, q);
           return notFound;
         }
         case domain::Channel::Shopee: {
@@ -394,6 +671,7 @@ struct Emulator::Impl {
                    stock->getValue<Poco::Int64>("stock"));
             return Reply{200, R"({"error":"","message":"","response":{"failure_list":[]}})", {}};
           }
+          if (method == "POST" && path == "/api/v2/logistics/ship_order") return shopeeFulfil(body);
           return notFound;
         }
         case domain::Channel::TikTok: {
@@ -420,6 +698,9 @@ struct Emulator::Impl {
             record(ch, seg[4] + ":" + sku->getValue<std::string>("id"), inv->getValue<Poco::Int64>("quantity"));
             return Reply{200, R"({"code":0,"message":"Success","data":{}})", {}};
           }
+          if (method == "POST" && seg.size() == 6 && seg[1] == "fulfillment" && seg[2] == "202309" && seg[3] == "orders" &&
+              seg[5] == "packages")
+            return tiktokFulfil(seg[4], body);
           return notFound;
         }
         case domain::Channel::Amazon: {
@@ -469,6 +750,8 @@ struct Emulator::Impl {
             record(ch, seg[5], value->getValue<Poco::Int64>("quantity"));
             return Reply{200, R"({"sku":")" + seg[5] + R"(","status":"ACCEPTED","submissionId":"f1dc2914-75dd-11ea-bc55-0242ac130003","issues":[]})", {}};
           }
+          if (method == "POST" && seg.size() == 6 && seg[1] == "orders" && seg[5] == "shipmentConfirmation")
+            return amazonFulfil(seg[4], body);
           return notFound;
         }
         default:
@@ -539,6 +822,26 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  private:
   Emulator::Impl& impl_;
 };
+
+Poco::JSON::Object::Ptr fulfilmentJson(const Fulfilment& f) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("channel", domain::toString(f.channel));
+  o->set("order_id", f.orderId);
+  o->set("call", f.call);
+  o->set("tracking_number", f.trackingNumber);
+  o->set("carrier", f.carrier);
+  Poco::JSON::Array::Ptr lines = new Poco::JSON::Array;
+  for (const auto& l : f.lines) {
+    Poco::JSON::Object::Ptr line = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    line->set("line_id", l.lineId);
+    line->set("channel_sku", l.channelSku);
+    line->set("qty", static_cast<Poco::Int64>(l.qty));
+    lines->add(line);
+  }
+  o->set("lines", lines);
+  o->set("at", static_cast<Poco::Int64>(f.atMs));
+  return o;
+}
 
 std::optional<FaultMode> faultFrom(const std::string& s) {
   if (s == "none") return FaultMode::None;
@@ -660,6 +963,21 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       out.set("latest", latest);
       return ok(out);
     }
+    if (method == "GET" && seg.size() == 2 && seg[1] == "fulfilments") {
+      std::string filter;
+      for (const auto& [k, v] : uri.getQueryParameters()) {
+        if (k == "channel") filter = v;
+      }
+      Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+      std::lock_guard lock(mutex);
+      for (const auto& f : fulfilled) {
+        if (!filter.empty() && filter != domain::toString(f.channel)) continue;
+        items->add(fulfilmentJson(f));
+      }
+      out.set("count", static_cast<Poco::Int64>(items->size()));
+      out.set("items", items);
+      return ok(out);
+    }
     if (method == "DELETE" && seg.size() == 2 && seg[1] == "stock") {
       std::lock_guard lock(mutex);
       updates.clear();
@@ -750,10 +1068,54 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
           }
         }
       }
-      out.set("ok", allOk);
+      // Orders wmsd shipped that the channel was not told about.
+      std::set<std::pair<domain::Channel, std::string>> told;
+      {
+        std::lock_guard lock(mutex);
+        for (const auto& f : fulfilled) told.insert({f.channel, f.orderId});
+      }
+      std::int64_t shipped = 0;
+      Poco::JSON::Array::Ptr missing = new Poco::JSON::Array;
+      for (auto ch : channels::kMarketplaces) {
+        std::string after = "0";
+        for (int page = 0; page < 1000 && !after.empty(); ++page) {
+          Poco::Net::HTTPClientSession session(wu.getHost(), wu.getPort());
+          session.setTimeout(Poco::Timespan(10, 0));
+          Poco::Net::HTTPRequest req("GET",
+                                     std::string("/api/v1/orders?status=shipped&limit=1000&channel=") +
+                                         domain::toString(ch) + "&after=" + after,
+                                     Poco::Net::HTTPMessage::HTTP_1_1);
+          session.sendRequest(req);
+          Poco::Net::HTTPResponse res;
+          std::string text;
+          Poco::StreamCopier::copyToString(session.receiveResponse(res), text);
+          if (res.getStatus() != Poco::Net::HTTPResponse::HTTP_OK)
+            return Reply{502, errorJson("unavailable", "wmsd answered " + std::to_string(res.getStatus())), {}};
+          auto pageObj = parseObject(text);
+          auto items = pageObj->getArray("items");
+          for (unsigned i = 0; items && i < items->size(); ++i) {
+            auto o = items->getObject(i);
+            ++shipped;
+            const std::string ext = o->optValue<std::string>("external_id", "");
+            if (told.count({ch, ext})) continue;
+            Poco::JSON::Object::Ptr m = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            m->set("channel", domain::toString(ch));
+            m->set("external_id", ext);
+            m->set("order_id", o->get("id"));
+            missing->add(m);
+          }
+          after = pageObj->get("next_after").isEmpty() ? std::string() : pageObj->get("next_after").convert<std::string>();
+        }
+      }
+      const auto missingCount = static_cast<Poco::Int64>(missing->size());
+      out.set("ok", allOk && missingCount == 0);
+      out.set("stock_ok", allOk);
       out.set("listings_compared", compared);
       out.set("out_of_sync", mismatched);
       out.set("mismatches", mismatches);
+      out.set("orders_shipped", shipped);
+      out.set("fulfilments_missing", missingCount);
+      out.set("missing_fulfilments", missing);
       return ok(out);
     }
     if (method == "GET" && seg.size() == 2 && seg[1] == "deliveries") {
@@ -861,6 +1223,15 @@ std::vector<StockUpdate> Emulator::stockUpdates(domain::Channel channel) const {
 std::map<std::string, StockUpdate> Emulator::latestStock(domain::Channel channel) const {
   std::map<std::string, StockUpdate> out;
   for (const auto& u : stockUpdates(channel)) out[u.key] = u;
+  return out;
+}
+
+std::vector<Fulfilment> Emulator::fulfilments(domain::Channel channel) const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<Fulfilment> out;
+  for (const auto& f : impl_->fulfilled) {
+    if (f.channel == channel) out.push_back(f);
+  }
   return out;
 }
 

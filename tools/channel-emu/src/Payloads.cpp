@@ -70,12 +70,72 @@ std::string lazadaTime(std::int64_t seconds) {
 std::string statusOf(const EmuOrder& o) {
   switch (o.channel) {
     case domain::Channel::Shopify: return o.cancelled ? "cancelled" : "open";
-    case domain::Channel::Lazada: return o.cancelled ? "canceled" : (o.updated ? "ready_to_ship" : "pending");
+    // Updates stay before shipping (we ship): Lazada packed, TikTok paid.
+    case domain::Channel::Lazada: return o.cancelled ? "canceled" : (o.updated ? "packed" : "pending");
     case domain::Channel::Shopee: return o.cancelled ? "CANCELLED" : (o.updated ? "PROCESSED" : "READY_TO_SHIP");
-    case domain::Channel::TikTok: return o.cancelled ? "CANCELLED" : (o.updated ? "AWAITING_COLLECTION" : "AWAITING_SHIPMENT");
+    case domain::Channel::TikTok: return o.cancelled ? "CANCELLED" : (o.updated ? "AWAITING_SHIPMENT" : "UNPAID");
     case domain::Channel::Amazon: return o.cancelled ? "Canceled" : "Unshipped";
     default: return "open";
   }
+}
+
+std::vector<std::vector<std::string>> lineIds(const EmuOrder& o) {
+  std::vector<std::vector<std::string>> out;
+  std::int64_t unit = 0;
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    const auto& l = o.lines[i];
+    std::vector<std::string> ids;
+    switch (o.channel) {
+      case domain::Channel::Shopify: ids.push_back(std::to_string(num(o.id) % 1000000000000LL * 10 + static_cast<Poco::Int64>(i + 1))); break;
+      case domain::Channel::Lazada:
+        for (std::int64_t u = 0; u < l.qty; ++u) ids.push_back(std::to_string(num(o.id) % 100000000000LL * 100 + (++unit)));
+        break;
+      case domain::Channel::TikTok:
+        for (std::int64_t u = 0; u < l.qty; ++u) ids.push_back(o.id + "-" + std::to_string(++unit));
+        break;
+      case domain::Channel::Amazon: ids.push_back(o.id.substr(0, 3) + std::to_string(100000 + i + 1)); break;
+      default: ids.push_back(l.channelSku); break;
+    }
+    out.push_back(std::move(ids));
+  }
+  return out;
+}
+
+std::string shopifyFulfillmentOrderId(const EmuOrder& o) { return std::to_string(num(o.id) % 1000000000000LL * 10 + 5000000000000000LL); }
+
+std::string shopifyFulfillmentOrderLineId(const std::string& lineItemId) { return std::to_string(num(lineItemId) + 7000000000000000LL); }
+
+std::string shopifyFulfillmentOrders(const EmuOrder& o) {
+  auto j = object();
+  auto list = array();
+  auto fo = object();
+  fo->set("id", num(shopifyFulfillmentOrderId(o)));
+  fo->set("shop_id", 548380009);
+  fo->set("order_id", num(o.id));
+  fo->set("assigned_location_id", 655441491);
+  fo->set("request_status", "unsubmitted");
+  auto items = array();
+  const auto ids = lineIds(o);
+  std::int64_t open = 0;
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    const std::string& lineId = ids[i].front();
+    auto it = o.shipped.find(lineId);
+    const std::int64_t left = o.cancelled ? 0 : o.lines[i].qty - (it == o.shipped.end() ? 0 : it->second);
+    open += left;
+    auto li = object();
+    li->set("id", num(shopifyFulfillmentOrderLineId(lineId)));
+    li->set("shop_id", 548380009);
+    li->set("fulfillment_order_id", num(shopifyFulfillmentOrderId(o)));
+    li->set("line_item_id", num(lineId));
+    li->set("quantity", static_cast<Poco::Int64>(o.lines[i].qty));
+    li->set("fulfillable_quantity", static_cast<Poco::Int64>(left));
+    items->add(li);
+  }
+  fo->set("status", o.cancelled ? "cancelled" : (open == 0 ? "closed" : "open"));
+  fo->set("line_items", items);
+  list->add(fo);
+  j->set("fulfillment_orders", list);
+  return text(j);
 }
 
 std::string shopifyOrder(const EmuOrder& o) {
@@ -91,10 +151,11 @@ std::string shopifyOrder(const EmuOrder& o) {
   j->set("financial_status", o.updated ? "paid" : "pending");
   j->set("fulfillment_status", Poco::Dynamic::Var());
   auto items = array();
-  int n = 0;
+  const auto ids = lineIds(o);
+  std::size_t n = 0;
   for (const auto& l : o.lines) {
     auto li = object();
-    li->set("id", num(o.id) % 1000000000000LL * 10 + (++n));
+    li->set("id", num(ids[n++].front()));
     if (digits(l.channelSku)) {
       li->set("variant_id", num(l.channelSku));
       li->set("sku", "");
@@ -182,15 +243,17 @@ std::string lazadaGetOrderItems(const EmuOrder& o) {
   j->set("code", "0");
   j->set("request_id", "0ba2887315178178017221015");
   auto items = array();
-  int n = 0;
-  for (const auto& l : o.lines) {
-    for (std::int64_t u = 0; u < l.qty; ++u) {
+  const auto ids = lineIds(o);
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    const auto& l = o.lines[i];
+    for (const auto& unit : ids[i]) {
       auto it = object();
-      it->set("order_item_id", num(o.id) % 100000000000LL * 100 + (++n));
+      it->set("order_item_id", num(unit));
       it->set("order_id", num(o.id));
       it->set("sku", l.channelSku);
       it->set("shop_sku", l.channelSku + "-SG");
-      it->set("status", statusOf(o));
+      it->set("status", o.shipped.count(unit) ? std::string("ready_to_ship")
+                        : o.packed.count(unit) ? std::string("packed") : statusOf(o));
       it->set("shipping_provider_type", "standard");
       it->set("name", "Item " + l.channelSku);
       items->add(it);
@@ -293,17 +356,18 @@ std::string tiktokOrderDetail(const std::vector<EmuOrder>& orders) {
     d->set("create_time", static_cast<Poco::Int64>(o.createdSec));
     d->set("update_time", static_cast<Poco::Int64>(o.updatedSec));
     auto items = array();
-    int n = 0;
-    for (const auto& l : o.lines) {
+    const auto unitIds = lineIds(o);
+    for (std::size_t i = 0; i < o.lines.size(); ++i) {
+      const auto& l = o.lines[i];
       std::string product, sku;
       const bool ids = pairOf(l.channelSku, product, sku);
-      for (std::int64_t u = 0; u < l.qty; ++u) {
+      for (const auto& unit : unitIds[i]) {
         auto it = object();
-        it->set("id", o.id + "-" + std::to_string(++n));
+        it->set("id", unit);
         it->set("product_id", ids ? product : std::to_string(hashId(l.channelSku)));
         it->set("sku_id", ids ? sku : std::to_string(hashId(l.channelSku) + 1));
         it->set("seller_sku", ids ? "" : l.channelSku);
-        it->set("display_status", statusOf(o));
+        it->set("display_status", o.shipped.count(unit) ? std::string("AWAITING_COLLECTION") : statusOf(o));
         items->add(it);
       }
     }
@@ -371,12 +435,13 @@ std::string amazonOrderItems(const EmuOrder& o) {
   auto p = object();
   p->set("AmazonOrderId", o.id);
   auto items = array();
-  int n = 0;
+  const auto ids = lineIds(o);
+  std::size_t n = 0;
   for (const auto& l : o.lines) {
     auto it = object();
     it->set("ASIN", "B0" + std::to_string(hashId(l.channelSku)).substr(0, 8));
     it->set("SellerSKU", l.channelSku);
-    it->set("OrderItemId", o.id.substr(0, 3) + std::to_string(100000 + (++n)));
+    it->set("OrderItemId", ids[n++].front());
     it->set("Title", "Item " + l.channelSku);
     it->set("QuantityOrdered", static_cast<Poco::Int64>(o.cancelled ? 0 : l.qty));
     items->add(it);

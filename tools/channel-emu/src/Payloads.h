@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,21 @@ struct EmuOrder {
   std::int64_t createdSec = 0;
   std::int64_t updatedSec = 0;
   int version = 0;  // deliveries made of this order
+  // Fulfilment state: units (Lazada item rows, TikTok line items) or lines
+  // (Shopify, Amazon; Shopee: the order id) shipped, with quantities, and
+  // Lazada item rows packed but not ready to ship yet.
+  std::map<std::string, std::int64_t> shipped;
+  std::set<std::string> packed;
 };
+
+// The ids the channel gives the order's lines, per line: one per unit for
+// Lazada (order_item_id) and TikTok (line item id); one for the line for
+// Shopify (line item id), Shopee (item_id:model_id) and Amazon (OrderItemId).
+std::vector<std::vector<std::string>> lineIds(const EmuOrder& o);
+// Shopify: the order's one fulfillment order, and its line items' ids.
+std::string shopifyFulfillmentOrderId(const EmuOrder& o);
+std::string shopifyFulfillmentOrderLineId(const std::string& lineItemId);
+std::string shopifyFulfillmentOrders(const EmuOrder& o);
 
 // The channel's status word for the order's state.
 std::string statusOf(const EmuOrder& o);

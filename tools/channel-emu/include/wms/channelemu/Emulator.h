@@ -11,6 +11,10 @@
 //   - accepts stock updates (Shopify inventory_levels/set, Lazada
 //     UpdatePriceQuantity, Shopee update_stock, TikTok inventory update, Amazon
 //     listings patch), checking the request signatures it can, and records them;
+//   - accepts shipment notices (Shopify fulfillment orders + fulfillments,
+//     Lazada pack + ready-to-ship, Shopee ship_order, TikTok mark package
+//     shipped, Amazon confirmShipment), validating ids and quantities against
+//     the order, and records them;
 //   - enforces per-channel rate limits with 429 + Retry-After, and fails on
 //     demand (down: 503 on everything; error: 500; throttle: 429) for a time;
 //   - runs scenarios: N orders at R per second across channels with given
@@ -80,6 +84,23 @@ struct StockUpdate {
   std::int64_t atMs = 0;  // system clock, ms
 };
 
+// One shipment notice a channel accepted.
+struct FulfilmentLine {
+  std::string lineId;      // the channel's line id (Lazada/TikTok: the first unit's id)
+  std::string channelSku;
+  std::int64_t qty = 0;
+};
+
+struct Fulfilment {
+  domain::Channel channel = domain::Channel::Shopify;
+  std::string orderId;
+  std::string call;            // the endpoint, e.g. "POST /order/rts"
+  std::string trackingNumber;
+  std::string carrier;         // as the channel got it (company, provider, carrierCode)
+  std::vector<FulfilmentLine> lines;
+  std::int64_t atMs = 0;
+};
+
 enum class FaultMode { None, Down, Error, Throttle };
 
 struct Scenario {
@@ -131,6 +152,9 @@ class Emulator {
   // The latest quantity per key.
   std::map<std::string, StockUpdate> latestStock(domain::Channel channel) const;
   void clearStockUpdates();
+  // Shipment notices accepted, in order (Amazon: a repeat of a package
+  // reference replaces its record).
+  std::vector<Fulfilment> fulfilments(domain::Channel channel) const;
 
   // Starts a scenario in the background (one at a time; Conflict if running).
   Status startScenario(const Scenario& scenario);
