@@ -573,10 +573,8 @@ struct Emulator::Impl {
     out.trackingNumber = p->getValue<std::string>("trackingNumber");
     out.carrier = p->getValue<std::string>("carrierCode");
     out.lines = linesOf(o, units);
-    // The same package reference edits the package (Amazon's rule): the record is replaced.
-    std::erase_if(fulfilled, [&](const Fulfilment& f) {
-      return f.channel == domain::Channel::Amazon && f.orderId == o.id && f.call == out.call;
-    });
+    // The same package reference edits the package (Amazon's rule); every
+    // accepted call is recorded, so a repeat shows.
     for (const auto& [id, qty] : units) o.shipped[id] = qty;
     recordFulfilment(out);
     return Reply{204, "", {}};

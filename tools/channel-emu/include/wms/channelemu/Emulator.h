@@ -152,8 +152,8 @@ class Emulator {
   // The latest quantity per key.
   std::map<std::string, StockUpdate> latestStock(domain::Channel channel) const;
   void clearStockUpdates();
-  // Shipment notices accepted, in order (Amazon: a repeat of a package
-  // reference replaces its record).
+  // Shipment notices accepted, in order (every accepted call, so a repeat
+  // shows even where the channel treats it as an edit).
   std::vector<Fulfilment> fulfilments(domain::Channel channel) const;
 
   // Starts a scenario in the background (one at a time; Conflict if running).
