@@ -7,6 +7,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include "ChannelWiring.h"
+#include "wms/channelemu/Emulator.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/channels/Signatures.h"
 #include "wms/server/CatalogService.h"
@@ -17,6 +18,11 @@
 #include "wms/testsupport/TempDir.h"
 
 #include <Poco/Data/Session.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <thread>
 
 using namespace wms;
 using namespace Poco::Data::Keywords;
@@ -44,7 +50,8 @@ struct Hub {
   std::unique_ptr<server::ChannelIntake> intake;
   std::unique_ptr<channels::ChannelHub> hub;
 
-  explicit Hub(domain::ShortagePolicy policy = domain::ShortagePolicy::Reject) {
+  explicit Hub(domain::ShortagePolicy policy = domain::ShortagePolicy::Reject,
+               std::map<std::string, std::string> extra = {}) {
     store::DatabaseOptions o;
     o.path = dir / "wms.db";
     o.durability = store::Durability::Normal;
@@ -56,14 +63,16 @@ struct Hub {
     stock = std::make_unique<server::StockService>(*db, events);
     orders = std::make_unique<server::OrderService>(*db, events, server::OrderOptions{policy});
     intake = std::make_unique<server::ChannelIntake>(*orders);
-    auto config = channels::channelsConfigFrom({{"channels.shopify.enabled", "true"},
-                                                {"channels.shopify.api_base", "http://127.0.0.1:9/shopify"},
-                                                {"channels.shopify.secret", kSecret},
-                                                {"channels.lazada.enabled", "true"},
-                                                {"channels.lazada.api_base", "http://127.0.0.1:9/lazada"},
-                                                {"channels.lazada.secret", "lz"},
-                                                {"channels.lazada.app_key", "100001"}});
-    BOOST_REQUIRE(config.ok());
+    std::map<std::string, std::string> settings = {{"channels.shopify.enabled", "true"},
+                                                   {"channels.shopify.api_base", "http://127.0.0.1:9/shopify"},
+                                                   {"channels.shopify.secret", kSecret},
+                                                   {"channels.lazada.enabled", "true"},
+                                                   {"channels.lazada.api_base", "http://127.0.0.1:9/lazada"},
+                                                   {"channels.lazada.secret", "lz"},
+                                                   {"channels.lazada.app_key", "100001"}};
+    for (auto& [k, v] : extra) settings[k] = v;
+    auto config = channels::channelsConfigFrom(settings);
+    BOOST_REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
     hub = std::make_unique<channels::ChannelHub>(*db, *intake, *intake, *config);
     events.attach(hub.get());
     BOOST_REQUIRE(catalog->putLocation({"A-01-01-1", "A", domain::LocationKind::Pick}).ok());
@@ -124,6 +133,20 @@ struct Hub {
     Poco::JSON::Parser p;
     auto o = p.parse(r.body).extract<Poco::JSON::Object::Ptr>();
     return o->has("result") ? o->getValue<std::string>("result") : o->getValue<std::string>("error");
+  }
+
+  // Records a notice in a write transaction of its own; what orderShippedInTx
+  // answered. `commit` false rolls the transaction back.
+  bool ship(const channels::ShippedNotice& n, bool commit = true) {
+    bool recorded = false;
+    auto st = db->write([&](store::Tx& tx) -> Status {
+      recorded = hub->orderShippedInTx(tx, n);
+      if (!commit) return Error{ErrorKind::Conflict, "rolled back by the test"};
+      return {};
+    });
+    BOOST_REQUIRE(st.ok() == commit);
+    if (commit) hub->shippedCommitted();
+    return recorded;
   }
 
   std::vector<store::SupervisorException> exceptions() {
@@ -382,6 +405,146 @@ BOOST_AUTO_TEST_CASE(returns_restock_sellable_units_write_off_damaged_and_never_
   auto audit = h.stock->audit();
   BOOST_REQUIRE(audit.ok());
   BOOST_TEST(audit->violations.empty());
+}
+
+namespace {
+
+channels::ShippedNotice notice(domain::Channel channel, const std::string& externalId, std::int64_t shipmentId) {
+  channels::ShippedNotice n;
+  n.channel = channel;
+  n.externalId = externalId;
+  n.orderId = 7;
+  n.shipmentId = shipmentId;
+  n.carrierCode = "JNT";
+  n.carrierName = "J&T Express";
+  n.service = "EZ";
+  n.trackingNumber = "JT0001234567";
+  n.parcelTrackingNumbers = {"JT0001234567", "JT0001234568"};
+  n.lines = {{"1001", "APPLE", 2}, {"1002", "BREAD", 1}};
+  n.shippedAtMs = 1764000000000;
+  return n;
+}
+
+bool eventually(const std::function<bool()>& pred) {
+  for (int i = 0; i < 400; ++i) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return pred();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_shipped_channel_order_is_recorded_with_its_transaction_and_not_when_that_rolls_back) {
+  Hub h;
+  BOOST_TEST(h.ship(notice(domain::Channel::Shopify, "9007199254741000", 1), false));
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_fulfilments") == 0);
+  BOOST_TEST(h.ship(notice(domain::Channel::Shopify, "9007199254741000", 1)));
+  auto rows = h.hub->fulfilments(domain::Channel::Shopify);
+  BOOST_REQUIRE(rows.ok());
+  BOOST_REQUIRE(rows->size() == 1u);
+  const auto& v = rows->front();
+  BOOST_TEST(!v.sent);
+  BOOST_TEST(v.attempts == 0);
+  BOOST_TEST(v.notice.externalId == "9007199254741000");
+  BOOST_TEST(v.notice.orderId == 7);
+  BOOST_TEST(v.notice.carrierCode == "JNT");
+  BOOST_TEST(v.notice.carrierName == "J&T Express");
+  BOOST_TEST(v.notice.service == "EZ");
+  BOOST_TEST(v.notice.trackingNumber == "JT0001234567");
+  BOOST_TEST(v.notice.parcelTrackingNumbers.size() == 2u);
+  BOOST_TEST(v.notice.shippedAtMs == 1764000000000);
+  BOOST_REQUIRE(v.notice.lines.size() == 2u);
+  BOOST_TEST(v.notice.lines[0].externalLineId == "1001");
+  BOOST_TEST(v.notice.lines[0].sku == "APPLE");
+  BOOST_TEST(v.notice.lines[0].qty == 2);
+  auto status = h.hub->status();
+  BOOST_REQUIRE(status.ok());
+  for (const auto& c : *status)
+    BOOST_TEST(c.pendingFulfilments == (c.channel == domain::Channel::Shopify ? 1 : 0), domain::toString(c.channel));
+}
+
+BOOST_AUTO_TEST_CASE(nobody_is_told_about_manual_or_pos_orders_disabled_channels_empty_notices_or_a_shipment_twice) {
+  Hub h;
+  BOOST_TEST(!h.ship(notice(domain::Channel::Manual, "M-1", 1)));
+  BOOST_TEST(!h.ship(notice(domain::Channel::Pos, "P-1", 2)));
+  BOOST_TEST(!h.ship(notice(domain::Channel::Shopee, "2611100001ABCD", 3)));  // not enabled here
+  auto nothingShipped = notice(domain::Channel::Lazada, "260422900000001", 4);
+  for (auto& l : nothingShipped.lines) l.qty = 0;
+  BOOST_TEST(!h.ship(nothingShipped));
+  BOOST_TEST(!h.ship(notice(domain::Channel::Lazada, "", 5)));
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_fulfilments") == 0);
+
+  BOOST_TEST(h.ship(notice(domain::Channel::Lazada, "260422900000001", 6)));
+  BOOST_TEST(!h.ship(notice(domain::Channel::Lazada, "260422900000001", 6)));  // a replay
+  BOOST_TEST(h.ship(notice(domain::Channel::Lazada, "260422900000001", 7)));   // a second shipment of the order
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_fulfilments") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(the_pusher_sends_a_notice_once_retries_while_the_channel_is_down_and_raises_a_refusal) {
+  auto started = channelemu::Emulator::start({});
+  BOOST_REQUIRE(started.ok());
+  auto& emu = **started;
+  Hub h(domain::ShortagePolicy::Reject, {{"channels.retry_base_ms", "20"},
+                                         {"channels.retry_max_ms", "100"},
+                                         {"channels.shopee.enabled", "true"},
+                                         {"channels.shopee.api_base", emu.baseUrl(domain::Channel::Shopee)},
+                                         {"channels.shopee.app_key", "2001"},
+                                         {"channels.shopee.secret", "shopee-key"},
+                                         {"channels.shopee.shop_id", "601412"},
+                                         {"channels.shopee.access_token", "sp-token"},
+                                         {"channels.shopee.callback_url", "https://wms.example/api/v1/channels/shopee/webhooks"}});
+  channelemu::NewOrder order;
+  order.channel = domain::Channel::Shopee;
+  order.lines = {{"3000001:4000001", 2}};
+  auto id = emu.createOrder(order, false);
+  BOOST_REQUIRE(id.ok());
+  emu.setFault(domain::Channel::Shopee, channelemu::FaultMode::Down, 60000);
+  h.hub->start();
+  auto pending = [&](const std::string& ext) -> std::optional<channels::FulfilmentView> {
+    auto rows = h.hub->fulfilments(domain::Channel::Shopee);
+    if (!rows) return std::nullopt;
+    for (const auto& v : *rows) {
+      if (v.notice.externalId == ext) return v;
+    }
+    return std::nullopt;
+  };
+
+  BOOST_REQUIRE(h.ship(notice(domain::Channel::Shopee, *id, 1)));
+  BOOST_REQUIRE(eventually([&] { return pending(*id)->attempts >= 2; }));
+  BOOST_TEST(!pending(*id)->sent);
+  BOOST_TEST(pending(*id)->lastError.find("503") != std::string::npos);
+  BOOST_TEST(emu.fulfilments(domain::Channel::Shopee).empty());
+
+  emu.setFault(domain::Channel::Shopee, channelemu::FaultMode::None, 0);
+  BOOST_REQUIRE(eventually([&] { return pending(*id)->sent; }));
+  auto told = emu.fulfilments(domain::Channel::Shopee);
+  BOOST_REQUIRE(told.size() == 1u);
+  BOOST_TEST(told[0].orderId == *id);
+  BOOST_TEST(told[0].trackingNumber == "JT0001234567");
+  BOOST_REQUIRE(told[0].lines.size() == 1u);
+  BOOST_TEST(told[0].lines[0].channelSku == "3000001:4000001");
+  BOOST_TEST(told[0].lines[0].qty == 2);
+
+  // An order the channel does not know: refused, kept with the reason,
+  // retried with backoff and raised once.
+  BOOST_REQUIRE(h.ship(notice(domain::Channel::Shopee, "2611999999ZZZZ", 2)));
+  BOOST_REQUIRE(eventually([&] { return pending("2611999999ZZZZ")->attempts >= 2; }));
+  BOOST_TEST(!pending("2611999999ZZZZ")->sent);
+  BOOST_TEST(pending("2611999999ZZZZ")->lastError.find("not found") != std::string::npos);
+  int raised = 0;
+  for (const auto& e : h.exceptions())
+    raised += e.kind == "channel_fulfilment_refused" && e.reference == "shopee:2611999999ZZZZ";
+  BOOST_TEST(raised == 1);
+  BOOST_TEST(emu.fulfilments(domain::Channel::Shopee).size() == 1u);
+  auto status = h.hub->status();
+  BOOST_REQUIRE(status.ok());
+  for (const auto& c : *status) {
+    if (c.channel != domain::Channel::Shopee) continue;
+    BOOST_TEST(c.fulfilmentsSent == 1);
+    BOOST_TEST(c.pendingFulfilments == 1);
+  }
+  h.hub->stop();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
