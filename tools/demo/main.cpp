@@ -281,7 +281,10 @@ int day(const Options& o) {
       if (isSettled(status)) settled += n;
       if (n > 0) line += " " + status + " " + std::to_string(n);
     }
-    const bool sending = sc->json->getValue<bool>("running");
+    // Still arriving: the emulator is sending, or orders it created have not
+    // reached wmsd yet (Amazon's are polled, the others' details fetched).
+    const std::int64_t created = sc->json->getValue<std::int64_t>("created");
+    const bool sending = sc->json->getValue<bool>("running") || total - (storeOrders - storeRefused) < created;
     if (std::chrono::steady_clock::now() >= nextReport && line != last) {
       std::cerr << "  orders:" << line << (sending ? "  (marketplaces still sending)" : "") << "\n";
       last = line;
