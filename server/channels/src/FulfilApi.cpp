@@ -1,11 +1,11 @@
 // Telling a channel its order shipped, in each channel's own call shape
 // (docs/channels.md, "Orders shipped", lists the calls and their sources).
+#include <cctype>
 #include <map>
-#include <set>
 
 #include "ChannelApi.h"
 #include "JsonReader.h"
-#include "wms/channels/Signatures.h"
+#include "wms/channels/Payloads.h"
 
 namespace wms::channels {
 namespace {
@@ -27,42 +27,19 @@ std::map<std::string, std::int64_t> unitsByLine(const ShippedNotice& n) {
 
 std::string carrierLabel(const ShippedNotice& n) { return n.carrierName.empty() ? n.carrierCode : n.carrierName; }
 
-// Lazada and TikTok give one item row per unit; an order line we keep (and
-// the line id it arrived with) stands for all rows of the same SKU. Picks
-// `qty` unit ids per line among the rows not shipped yet.
-struct UnitRow {
-  std::string id;
-  std::string key;  // the SKU the row is for
-  bool open = false;
-  bool shipped = false;
-};
-
-Result<std::vector<std::string>> pickUnits(const std::vector<UnitRow>& rows, const ShippedNotice& n,
-                                           const std::string& what, bool& alreadyShipped) {
-  std::vector<std::string> ids;
-  std::set<std::string> taken;
-  bool allShipped = true;
-  for (const auto& [lineId, qty] : unitsByLine(n)) {
-    const UnitRow* line = nullptr;
-    for (const auto& r : rows) {
-      if (r.id == lineId) line = &r;
-    }
-    if (!line) return Error{ErrorKind::Invalid, what + ": the order has no item " + lineId};
-    std::int64_t want = qty, shipped = 0;
-    for (const auto& r : rows) {
-      if (r.key != line->key || taken.count(r.id)) continue;
-      if (r.shipped) {
-        ++shipped;
-      } else if (r.open && want > 0) {
-        ids.push_back(r.id);
-        taken.insert(r.id);
-        --want;
-      }
-    }
-    if (shipped < qty) allShipped = false;
+// Amazon takes its own carrier codes; any other carrier goes as "Other"
+// with its name (which Amazon then requires).
+std::string amazonCarrierCode(const std::string& code) {
+  static const char* const known[] = {"UPS", "USPS", "FedEx", "DHL", "DHL eCommerce", "Royal Mail", "Canada Post",
+                                      "Australia Post", "Japan Post", "Yamato Transport"};
+  auto lower = [](std::string t) {
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  for (const char* k : known) {
+    if (lower(code) == lower(k)) return k;
   }
-  alreadyShipped = ids.empty() && allShipped;
-  return ids;
+  return "Other";
 }
 
 }  // namespace
@@ -75,37 +52,12 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       auto fos = call("GET", "/admin/api/2024-01/orders/" + urlEncode(n.externalId) + "/fulfillment_orders.json", {},
                       {{"X-Shopify-Access-Token", settings_.accessToken}});
       if (!fos) return fos.error();
-      auto r = json::Reader::parse(*fos, "Shopify fulfillment orders");
-      if (!r) return r.error();
-      auto wanted = unitsByLine(n);
-      std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> byOrder;  // fo id -> (fo line id, qty)
-      std::int64_t remaining = 0, fulfilledBefore = 0;
-      for (const auto& [line, qty] : wanted) remaining += qty;
-      for (auto& fo : r->objects("fulfillment_orders", Need::Required, 100)) {
-        const std::string foId = fo.id("id");
-        const std::string status = fo.text("status", Need::Optional, 64);
-        for (auto& li : fo.objects("line_items", Need::Required, 2000)) {
-          auto it = wanted.find(li.id("line_item_id"));
-          if (it == wanted.end()) continue;
-          const std::int64_t open = li.integer("fulfillable_quantity", Need::Required);
-          const std::int64_t total = li.integer("quantity", Need::Optional, open);
-          fulfilledBefore += std::max<std::int64_t>(0, total - open);
-          if (status != "open" && status != "in_progress") continue;
-          const std::int64_t take = std::min(open, it->second);
-          if (take <= 0) continue;
-          byOrder[foId].emplace_back(li.id("id"), take);
-          it->second -= take;
-          remaining -= take;
-        }
-      }
-      if (auto st = r->status(); !st) return st.error();
-      if (byOrder.empty()) {
-        // Nothing left to fulfil: done already (our earlier push whose answer was lost).
-        if (fulfilledBefore > 0) return {};
-        return Error{ErrorKind::Invalid, "Shopify order " + n.externalId + " has no open fulfillment order line for the lines shipped"};
-      }
+      auto plan = planShopifyFulfilment(*fos, n);
+      if (!plan) return plan.error();
+      // Nothing left to fulfil: done already (our earlier push whose answer was lost).
+      if (plan->alreadyFulfilled) return {};
       std::string groups;
-      for (const auto& [foId, items] : byOrder) {
+      for (const auto& [foId, items] : plan->byFulfillmentOrder) {
         std::string list;
         for (const auto& [id, qty] : items)
           list += (list.empty() ? "" : ",") + std::string("{\"id\":") + jsonId(id) + ",\"quantity\":" + std::to_string(qty) + "}";
@@ -125,30 +77,13 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       // tracking number, for the order's item rows (one per unit).
       auto items = call("GET", lazadaQuery("/order/items/get", {{"order_id", n.externalId}}), {}, {});
       if (!items) return items.error();
-      auto r = json::Reader::parse(*items, "Lazada GetOrderItems response");
-      if (!r) return r.error();
-      if (r->has("code") && r->id("code") != "0")
-        return Error{ErrorKind::Invalid, "Lazada GetOrderItems: error " + r->id("code") + ": " + r->text("message", Need::Optional, 300)};
-      std::vector<UnitRow> rows;
-      for (auto& item : r->objects("data", Need::Required, 5000)) {
-        UnitRow u;
-        u.id = item.id("order_item_id");
-        u.key = item.text("sku", Need::Optional, 255) + "\n" + item.id("sku_id", Need::Optional);
-        const std::string status = item.text("status", Need::Optional, 64);
-        u.open = status == "pending" || status == "packed" || status == "repacked" || status == "topack" ||
-                 status == "toship" || status == "unpaid";
-        u.shipped = status == "ready_to_ship" || status == "shipped" || status == "delivered";
-        rows.push_back(std::move(u));
-      }
-      if (auto st = r->status(); !st) return st.error();
-      bool already = false;
-      auto ids = pickUnits(rows, n, "Lazada order " + n.externalId, already);
-      if (!ids) return ids.error();
-      if (ids->empty()) {
-        if (already) return {};
+      auto plan = planLazadaUnits(*items, n);
+      if (!plan) return plan.error();
+      if (plan->unitIds.empty()) {
+        if (plan->alreadyShipped) return {};
         return Error{ErrorKind::Invalid, "Lazada order " + n.externalId + " has no items left to ship"};
       }
-      const std::string itemIds = jsonArrayOf(*ids);
+      const std::string itemIds = jsonArrayOf(plan->unitIds);
       auto check = [&](const Result<std::string>& reply, const std::string& what) -> Status {
         if (!reply) return reply.error();
         auto p = json::Reader::parse(*reply, "Lazada " + what + " response");
@@ -191,33 +126,14 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       auto detail = call("GET", tiktokQuery("/order/202309/orders", {{"ids", n.externalId}}, ""), {},
                          {{"x-tts-access-token", settings_.accessToken}});
       if (!detail) return detail.error();
-      auto r = json::Reader::parse(*detail, "TikTok Shop Get Order Detail");
-      if (!r) return r.error();
-      if (auto code = r->integer("code", Need::Optional, 0); code != 0)
-        return Error{ErrorKind::Invalid, "TikTok Shop Get Order Detail: error " + std::to_string(code) + ": " + r->text("message", Need::Optional, 300)};
-      std::vector<UnitRow> rows;
-      for (auto& o : r->object("data", Need::Required).objects("orders", Need::Required, 50)) {
-        if (o.id("id") != n.externalId) continue;
-        for (auto& item : o.objects("line_items", Need::Required, 5000)) {
-          UnitRow u;
-          u.id = item.id("id");
-          u.key = item.id("sku_id");
-          const std::string status = item.text("display_status", Need::Optional, 64);
-          u.open = status == "AWAITING_SHIPMENT" || status == "UNPAID" || status == "ON_HOLD" || status == "PARTIALLY_SHIPPING";
-          u.shipped = status == "AWAITING_COLLECTION" || status == "IN_TRANSIT" || status == "DELIVERED" || status == "COMPLETED";
-          rows.push_back(std::move(u));
-        }
-      }
-      if (auto st = r->status(); !st) return st.error();
-      bool already = false;
-      auto ids = pickUnits(rows, n, "TikTok Shop order " + n.externalId, already);
-      if (!ids) return ids.error();
-      if (ids->empty()) {
-        if (already) return {};
+      auto plan = planTikTokUnits(*detail, n);
+      if (!plan) return plan.error();
+      if (plan->unitIds.empty()) {
+        if (plan->alreadyShipped) return {};
         return Error{ErrorKind::Invalid, "TikTok Shop order " + n.externalId + " has no line items left to ship"};
       }
       std::string idList;
-      for (const auto& id : *ids) idList += (idList.empty() ? "" : ",") + jsonString(id);
+      for (const auto& id : plan->unitIds) idList += (idList.empty() ? "" : ",") + jsonString(id);
       const std::string path = "/fulfillment/202309/orders/" + urlEncode(n.externalId) + "/packages";
       const std::string body = "{\"order_line_item_ids\":[" + idList + "],\"tracking_number\":" +
                                jsonString(n.trackingNumber) + ",\"shipping_provider_id\":" + jsonString(n.carrierCode) + "}";
@@ -239,7 +155,7 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
                  ",\"quantity\":" + std::to_string(qty) + "}";
       std::string body = "{\"marketplaceId\":" + jsonString(settings_.marketplaceId) +
                          ",\"packageDetail\":{\"packageReferenceId\":" + jsonString(std::to_string(std::max<std::int64_t>(1, n.shipmentId))) +
-                         ",\"carrierCode\":" + jsonString(n.carrierCode) + ",\"carrierName\":" + jsonString(carrierLabel(n)) +
+                         ",\"carrierCode\":" + jsonString(amazonCarrierCode(n.carrierCode)) + ",\"carrierName\":" + jsonString(carrierLabel(n)) +
                          (n.service.empty() ? "" : ",\"shippingMethod\":" + jsonString(n.service)) +
                          ",\"trackingNumber\":" + jsonString(n.trackingNumber) + ",\"shipDate\":" +
                          jsonString(isoUtc(n.shippedAtMs)) + ",\"orderItems\":[" + items + "]}}";

@@ -17,6 +17,14 @@ namespace {
 std::filesystem::path fixtures() { return std::filesystem::path(WMS_SOURCE_DIR) / "tests/server/channels/fixtures"; }
 std::string fixture(const std::string& name) { return readFile(fixtures() / name); }
 
+ShippedNotice shipped(const std::string& order, const std::string& line, std::int64_t qty) {
+  ShippedNotice n;
+  n.externalId = order;
+  n.trackingNumber = "JT0001234567";
+  n.lines = {{line, "SKU", qty}};
+  return n;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(payloads)
@@ -176,6 +184,9 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_expected_message) 
     else if (parser == "tiktok-detail") take(parseTikTokOrderDetail(body, "576461413038785752"));
     else if (parser == "amazon-orders") take(parseAmazonOrders(body));
     else if (parser == "amazon-items") take(parseAmazonOrderItems(body));
+    else if (parser == "shopify-fulfillment-orders") take(planShopifyFulfilment(body, shipped("450789469", "466157049", 2)));
+    else if (parser == "lazada-units") take(planLazadaUnits(body, shipped("260422900198363", "260422900298363", 1)));
+    else if (parser == "tiktok-units") take(planTikTokUnits(body, shipped("576461413038785752", "577087614418520000", 1)));
     else BOOST_FAIL("unknown parser " << parser << " in " << entry.path());
     BOOST_TEST_CONTEXT(entry.path().filename().string()) {
       BOOST_TEST_REQUIRE(error.has_value());

@@ -544,6 +544,8 @@ struct Emulator::Impl {
     for (const char* field : {"carrierCode", "trackingNumber", "shipDate"}) {
       if (p->optValue<std::string>(field, "").empty()) return bad(std::string(field) + " is required");
     }
+    if (p->getValue<std::string>("carrierCode") == "Other" && p->optValue<std::string>("carrierName", "").empty())
+      return bad("carrierName is required when carrierCode is Other");
     auto items = p->getArray("orderItems");
     if (!items || items->size() == 0) return bad("orderItems is required");
     std::lock_guard lock(mutex);

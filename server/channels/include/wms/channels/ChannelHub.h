@@ -46,6 +46,7 @@
 
 #include "wms/channels/Atp.h"
 #include "wms/channels/ChannelConfig.h"
+#include "wms/channels/ChannelOrder.h"
 #include "wms/channels/OrderIntake.h"
 #include "wms/common/Result.h"
 #include "wms/domain/Order.h"
@@ -142,28 +143,6 @@ struct ReturnRecord {
   std::int64_t restocked = 0;   // units put back into stock (cause "return")
   std::int64_t writtenOff = 0;  // units found damaged (not restocked)
   bool replayed = false;
-};
-
-// One order line as shipped, for the channel's fulfilment call.
-struct ShippedNoticeLine {
-  std::string externalLineId;  // the channel's line id the order arrived with ("" if none)
-  std::string sku;             // ours
-  std::int64_t qty = 0;        // units shipped by this shipment (> 0)
-};
-
-// What a channel is told when its order ships.
-struct ShippedNotice {
-  domain::Channel channel = domain::Channel::Manual;
-  std::string externalId;          // the channel's order id
-  domain::OrderId orderId = 0;     // ours
-  std::int64_t shipmentId = 0;     // ours; one notice per (channel, order, shipment)
-  std::string carrierCode;         // e.g. "JNT"
-  std::string carrierName;         // e.g. "J&T Express"
-  std::string service;             // carrier service, may be ""
-  std::string trackingNumber;      // master tracking number
-  std::vector<std::string> parcelTrackingNumbers;  // per carton, carton order (may repeat the master)
-  std::vector<ShippedNoticeLine> lines;
-  std::int64_t shippedAtMs = 0;
 };
 
 // A fulfilment notice and where it stands.

@@ -1,6 +1,6 @@
 // A channel's order, normalised: what every channel adapter produces from
-// the channel's own payload, before its lines are mapped to our SKUs. Plain
-// data; no I/O.
+// the channel's own payload, before its lines are mapped to our SKUs; and
+// the notice a channel gets when we ship one. Plain data; no I/O.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,28 @@ struct ChannelOrder {
   domain::ServiceLevel serviceLevel = domain::ServiceLevel::Standard;
   domain::Address shipTo;
   std::vector<ChannelLine> lines;  // one per channel line, quantities summed for per-unit rows
+};
+
+// One order line as shipped, for the channel's fulfilment call.
+struct ShippedNoticeLine {
+  std::string externalLineId;  // the channel's line id the order arrived with ("" if none)
+  std::string sku;             // ours
+  std::int64_t qty = 0;        // units shipped by this shipment (> 0)
+};
+
+// What a channel is told when its order ships.
+struct ShippedNotice {
+  domain::Channel channel = domain::Channel::Manual;
+  std::string externalId;          // the channel's order id
+  domain::OrderId orderId = 0;     // ours
+  std::int64_t shipmentId = 0;     // ours; one notice per (channel, order, shipment)
+  std::string carrierCode;         // e.g. "JNT"
+  std::string carrierName;         // e.g. "J&T Express"
+  std::string service;             // carrier service, may be ""
+  std::string trackingNumber;      // master tracking number
+  std::vector<std::string> parcelTrackingNumbers;  // per carton, carton order (may repeat the master)
+  std::vector<ShippedNoticeLine> lines;
+  std::int64_t shippedAtMs = 0;
 };
 
 }  // namespace wms::channels

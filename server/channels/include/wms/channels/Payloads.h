@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "wms/channels/ChannelOrder.h"
@@ -73,5 +74,29 @@ Result<AmazonItemsPage> parseAmazonOrderItems(std::string_view body);
 // ISO 8601 "2021-12-31T19:00:00-05:00" / "...Z" / fractional seconds, and
 // Lazada's "2014-10-11 20:21:04 +0800". Invalid for anything else.
 Result<std::int64_t> parseTimestamp(std::string_view text);
+
+// --- shipping: what to tell the channel, from its own view of the order ---
+// Each planner reads the channel's answer about the order and picks the ids
+// the fulfilment call needs for the notice's lines (by their external line
+// ids). Invalid for an answer we cannot read or a line the order lacks.
+
+// Shopify GET orders/{id}/fulfillment_orders.json: per open fulfillment order,
+// its line items (id, quantity) covering the lines, at most each item's
+// fulfillable_quantity.
+struct ShopifyFulfilmentPlan {
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::int64_t>>>> byFulfillmentOrder;
+  bool alreadyFulfilled = false;  // nothing open for the lines and some of them fulfilled (an earlier push)
+};
+Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view fulfillmentOrders, const ShippedNotice& notice);
+
+// Lazada GetOrderItems and TikTok Get Order Detail list one row per unit;
+// the notice's line stands for every row of the same SKU. The rows to ship
+// (not shipped or cancelled yet), `qty` per line.
+struct UnitPlan {
+  std::vector<std::string> unitIds;
+  bool alreadyShipped = false;  // nothing left and the lines' units are shipped (an earlier push)
+};
+Result<UnitPlan> planLazadaUnits(std::string_view orderItems, const ShippedNotice& notice);
+Result<UnitPlan> planTikTokUnits(std::string_view orderDetail, const ShippedNotice& notice);
 
 }  // namespace wms::channels

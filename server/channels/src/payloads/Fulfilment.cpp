@@ -1,0 +1,147 @@
+// Planning a fulfilment call from the channel's own view of the order
+// (pure): which fulfillment order line items (Shopify) or unit rows (Lazada,
+// TikTok) the notice's lines stand for.
+#include <map>
+#include <set>
+
+#include "../JsonReader.h"
+#include "wms/channels/Payloads.h"
+
+namespace wms::channels {
+namespace {
+
+using json::Need;
+
+// The notice's units by the channel's line id.
+std::map<std::string, std::int64_t> unitsByLine(const ShippedNotice& n) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& l : n.lines) out[l.externalLineId] += l.qty;
+  return out;
+}
+
+struct UnitRow {
+  std::string id;
+  std::string key;  // the SKU the row is for
+  bool open = false;
+  bool shipped = false;
+};
+
+Result<UnitPlan> pickUnits(const std::vector<UnitRow>& rows, const ShippedNotice& n, const std::string& what) {
+  UnitPlan plan;
+  std::set<std::string> taken;
+  bool allShipped = true;
+  for (const auto& [lineId, qty] : unitsByLine(n)) {
+    const UnitRow* line = nullptr;
+    for (const auto& r : rows) {
+      if (r.id == lineId) line = &r;
+    }
+    if (!line) return Error{ErrorKind::Invalid, what + ": the order has no item " + lineId.substr(0, 100)};
+    std::int64_t want = qty, shipped = 0;
+    for (const auto& r : rows) {
+      if (r.key != line->key || taken.count(r.id)) continue;
+      if (r.shipped) {
+        ++shipped;
+      } else if (r.open && want > 0) {
+        plan.unitIds.push_back(r.id);
+        taken.insert(r.id);
+        --want;
+      }
+    }
+    if (shipped < qty) allShipped = false;
+  }
+  plan.alreadyShipped = plan.unitIds.empty() && allShipped;
+  return plan;
+}
+
+}  // namespace
+
+Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view body, const ShippedNotice& n) {
+  auto r = json::Reader::parse(body, "Shopify fulfillment orders");
+  if (!r) return r.error();
+  auto wanted = unitsByLine(n);
+  ShopifyFulfilmentPlan plan;
+  std::map<std::string, std::size_t> index;  // fulfillment order id -> its place in the plan
+  std::int64_t fulfilledBefore = 0;
+  for (auto& fo : r->objects("fulfillment_orders", Need::Required, 100)) {
+    const std::string foId = fo.id("id");
+    const std::string status = fo.text("status", Need::Optional, 64);
+    for (auto& li : fo.objects("line_items", Need::Required, 2000)) {
+      auto it = wanted.find(li.id("line_item_id"));
+      const std::string itemId = li.id("id");
+      const std::int64_t open = li.integer("fulfillable_quantity", Need::Required);
+      const std::int64_t total = li.integer("quantity", Need::Optional, open);
+      if (!li.ok() || it == wanted.end()) continue;
+      if (open < 0 || total < open) {
+        li.fail("fulfillable_quantity", "must be from 0 to quantity");
+        continue;
+      }
+      fulfilledBefore += total - open;
+      if (status != "open" && status != "in_progress") continue;
+      const std::int64_t take = std::min(open, it->second);
+      if (take <= 0) continue;
+      auto [slot, added] = index.emplace(foId, plan.byFulfillmentOrder.size());
+      if (added) plan.byFulfillmentOrder.push_back({foId, {}});
+      plan.byFulfillmentOrder[slot->second].second.emplace_back(itemId, take);
+      it->second -= take;
+    }
+  }
+  if (auto st = r->status(); !st) return st.error();
+  if (plan.byFulfillmentOrder.empty()) {
+    if (fulfilledBefore > 0) {
+      plan.alreadyFulfilled = true;
+      return plan;
+    }
+    return Error{ErrorKind::Invalid,
+                 "Shopify order " + n.externalId + " has no open fulfillment order line for the lines shipped"};
+  }
+  return plan;
+}
+
+Result<UnitPlan> planLazadaUnits(std::string_view body, const ShippedNotice& n) {
+  auto r = json::Reader::parse(body, "Lazada GetOrderItems response");
+  if (!r) return r.error();
+  if (r->has("code") && r->id("code") != "0")
+    return Error{ErrorKind::Invalid, "Lazada GetOrderItems: error " + r->id("code").substr(0, 64) + ": " +
+                                         r->text("message", Need::Optional, 300)};
+  std::vector<UnitRow> rows;
+  for (auto& item : r->objects("data", Need::Required, 5000)) {
+    UnitRow u;
+    u.id = item.id("order_item_id");
+    u.key = item.text("sku", Need::Optional, 255) + "\n" + item.id("sku_id", Need::Optional);
+    const std::string status = item.text("status", Need::Optional, 64);
+    u.open = status == "unpaid" || status == "pending" || status == "packed" || status == "repacked" ||
+             status == "topack" || status == "toship";
+    u.shipped = status == "ready_to_ship" || status == "shipped" || status == "delivered";
+    rows.push_back(std::move(u));
+  }
+  if (auto st = r->status(); !st) return st.error();
+  return pickUnits(rows, n, "Lazada order " + n.externalId);
+}
+
+Result<UnitPlan> planTikTokUnits(std::string_view body, const ShippedNotice& n) {
+  auto r = json::Reader::parse(body, "TikTok Shop Get Order Detail");
+  if (!r) return r.error();
+  if (auto code = r->integer("code", Need::Optional, 0); code != 0)
+    return Error{ErrorKind::Invalid, "TikTok Shop Get Order Detail: error " + std::to_string(code) + ": " +
+                                         r->text("message", Need::Optional, 300)};
+  std::vector<UnitRow> rows;
+  bool found = false;
+  for (auto& o : r->object("data", Need::Required).objects("orders", Need::Required, 50)) {
+    if (o.id("id") != n.externalId) continue;
+    found = true;
+    for (auto& item : o.objects("line_items", Need::Required, 5000)) {
+      UnitRow u;
+      u.id = item.id("id");
+      u.key = item.id("sku_id");
+      const std::string status = item.text("display_status", Need::Optional, 64);
+      u.open = status == "UNPAID" || status == "ON_HOLD" || status == "AWAITING_SHIPMENT" || status == "PARTIALLY_SHIPPING";
+      u.shipped = status == "AWAITING_COLLECTION" || status == "IN_TRANSIT" || status == "DELIVERED" || status == "COMPLETED";
+      rows.push_back(std::move(u));
+    }
+  }
+  if (auto st = r->status(); !st) return st.error();
+  if (!found) return Error{ErrorKind::Invalid, "Get Order Detail: data.orders has no order " + n.externalId};
+  return pickUnits(rows, n, "TikTok Shop order " + n.externalId);
+}
+
+}  // namespace wms::channels
