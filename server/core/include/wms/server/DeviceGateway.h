@@ -59,7 +59,7 @@ struct GatewayConfig {
   std::chrono::seconds reclaimAfter{600};
   SilentPolicy silentPolicy = SilentPolicy::Free;
   // Threads applying events; more of them let more events share one commit.
-  int workers = 16;
+  int workers = 64;
 };
 
 // Reads the mqtt.* and devices.* settings (server/wmsd.properties).
