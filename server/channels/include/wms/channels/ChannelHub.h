@@ -31,8 +31,8 @@
 // notice is marked sent once the channel accepted it and is never sent again.
 //
 // Threading: all public methods may be called from any thread once the hub is
-// constructed. changedInTx runs on the database's writer thread and touches
-// the database only through its Tx. start() launches the threads (pushers,
+// constructed. changedInTx and orderShippedInTx run on the database's writer
+// thread and touch the database only through their Tx. start() launches the threads (pushers,
 // fetch workers, Amazon poller); stop() (or the destructor) stops and joins
 // them, leaving undelivered work in the database for the next start.
 #pragma once
