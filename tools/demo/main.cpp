@@ -269,6 +269,8 @@ int day(const Options& o) {
   const auto deadline = started + std::chrono::minutes(o.maxMinutes);
   bool finished = false;
   std::string last;
+  std::int64_t lastTotal = -1;
+  auto lastArrival = std::chrono::steady_clock::now();
   for (auto nextReport = std::chrono::steady_clock::now(); !interrupted;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto sc = emu.call("GET", "/_emu/scenario");
@@ -283,8 +285,24 @@ int day(const Options& o) {
     }
     // Still arriving: the emulator is sending, or orders it created have not
     // reached wmsd yet (Amazon's are polled, the others' details fetched).
+    // An order cancelled before wmsd fetched it never becomes one, so fewer
+    // can arrive than were created: once no fetch is pending and no order
+    // has come for a few Amazon poll periods, nothing more is coming.
+    const auto now = std::chrono::steady_clock::now();
+    if (total != lastTotal) {
+      lastTotal = total;
+      lastArrival = now;
+    }
+    std::int64_t pendingFetches = 0;
+    if (auto ch = client.call("GET", "/api/v1/channels"); ch) {
+      auto arr = ch->json->getArray("channels");
+      for (unsigned k = 0; arr && k < arr->size(); ++k)
+        pendingFetches += arr->getObject(k)->optValue<std::int64_t>("pending_fetches", 0);
+    }
     const std::int64_t created = sc->json->getValue<std::int64_t>("created");
-    const bool sending = sc->json->getValue<bool>("running") || total - (storeOrders - storeRefused) < created;
+    const bool allArrived = total - (storeOrders - storeRefused) >= created;
+    const bool quiet = pendingFetches == 0 && now - lastArrival > std::chrono::seconds(10);
+    const bool sending = sc->json->getValue<bool>("running") || !(allArrived || quiet);
     if (std::chrono::steady_clock::now() >= nextReport && line != last) {
       std::cerr << "  orders:" << line << (sending ? "  (marketplaces still sending)" : "") << "\n";
       last = line;
@@ -304,8 +322,9 @@ int day(const Options& o) {
   dayOver = true;
   packer.join();
 
-  // The channels must show what wmsd says they can sell: wait for the stock
-  // pushes to drain, then ask the emulator to compare.
+  // The channels must show what wmsd says they can sell and know every
+  // shipment: wait for the stock pushes and fulfilment notices to drain, then
+  // ask the emulator to compare.
   demo::DayFigures figures;
   figures.picking = true;
   figures.channels = true;
@@ -317,7 +336,8 @@ int day(const Options& o) {
     if (ch) {
       auto arr = ch->json->getArray("channels");
       for (unsigned k = 0; arr && k < arr->size(); ++k)
-        pending += arr->getObject(k)->getValue<std::int64_t>("pending_pushes");
+        pending += arr->getObject(k)->getValue<std::int64_t>("pending_pushes") +
+                   arr->getObject(k)->optValue<std::int64_t>("pending_fulfilments", 0);
     }
     if (ch && pending == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -338,7 +358,8 @@ int day(const Options& o) {
   std::cout << out.str() << std::endl;
   const auto s = *summary;
   const bool ok = finished && s->getValue<int>("stock_mismatches") == 0 && s->getValue<int>("oversells") == 0 &&
-                  figures.channels && figures.channelsOutOfSync == 0 && packFailures == 0 && storeRefused == 0;
+                  figures.channels && figures.channelsOutOfSync == 0 && figures.fulfilmentsMissing.value_or(0) == 0 &&
+                  packFailures == 0 && storeRefused == 0;
   return ok ? 0 : 1;
 }
 

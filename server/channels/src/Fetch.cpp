@@ -148,7 +148,7 @@ void ChannelHub::Impl::amazonLoop() {
     noteError(domain::Channel::Amazon, e.message);
     std::int64_t wait = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
     bucket.pauseUntil(db.nowMs() + wait);
-    if (failures == 1 || failures % 10 == 0) logger().warning("amazon: %s (waiting %Ld ms)", e.message, static_cast<long long>(wait));
+    if (failures == 1 || failures % 10 == 0) logger().warning("amazon: %s (waiting %Ld ms)", e.message, static_cast<Poco::Int64>(wait));
   };
 
   for (;;) {

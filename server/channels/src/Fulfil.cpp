@@ -196,7 +196,7 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
         bucket.pauseUntil(pausedUntil);
         if (failures == 1 || failures % 10 == 0)
           logger().warning("%s: fulfilment of %s failed (%d in a row), pausing %Ld ms: %s", ch, row.externalId,
-                           failures, static_cast<long long>(pause), pushed.error().message);
+                           failures, static_cast<Poco::Int64>(pause), pushed.error().message);
       } else {
         dueAt = db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom());
         logger().warning("%s: fulfilment of %s refused: %s", ch, row.externalId, pushed.error().message);

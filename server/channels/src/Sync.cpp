@@ -242,7 +242,7 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
         done.push_back({row, Done::Unreachable, st.error().message, 0});
         if (failures == 1 || failures % 10 == 0)
           logger().warning("%s: stock push failed (%d in a row), pausing %Ld ms: %s", ch, failures,
-                           static_cast<long long>(pause), st.error().message);
+                           static_cast<Poco::Int64>(pause), st.error().message);
         break;
       }
       // This SKU was refused: back off this row alone.

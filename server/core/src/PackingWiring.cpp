@@ -135,7 +135,7 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
       const std::string station = ctx.device;
       replies.afterCommit([printing, shipmentId, station, printerId] {
         auto jobs = printing->printShipment(shipmentId, station, printerId);
-        if (!jobs) log().warning("printing shipment %Ld failed: %s", static_cast<long long>(shipmentId), jobs.error().message);
+        if (!jobs) log().warning("printing shipment %Ld failed: %s", static_cast<Poco::Int64>(shipmentId), jobs.error().message);
       });
     }
     return {};

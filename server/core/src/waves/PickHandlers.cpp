@@ -357,7 +357,7 @@ void WaveService::Impl::registerHandlers() {
           shortPuts = replan->shortPuts;
         } else {
           log().warning("replanning after a short at batch %Ld stop %d failed: %s",
-                        static_cast<long long>(at->batch.id), at->stop.stopId, replan.error().message);
+                        static_cast<Poco::Int64>(at->batch.id), at->stop.stopId, replan.error().message);
         }
       }
     }
@@ -454,7 +454,7 @@ void WaveService::Impl::registerHandlers() {
         if (!id) return id.error();
         return {};
       });
-      if (!st) log().warning("could not write off %Ld of %s at %s: %s", static_cast<long long>(writeOff), at->stop.sku,
+      if (!st) log().warning("could not write off %Ld of %s at %s: %s", static_cast<Poco::Int64>(writeOff), at->stop.sku,
                              at->stop.location, st.error().message);
     }
     events.changedInTx(tx, {at->stop.sku});

@@ -373,8 +373,8 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
     }
     metrics.add("waves_released_total", "site=\"" + site + "\"");
     log().information("released wave %Ld '%s' (%s): %Ld orders, %Ld units, %Ld batches, %.1f m planned",
-                      static_cast<long long>(wave.id), wave.name, trigger, static_cast<long long>(wave.orders),
-                      static_cast<long long>(wave.units), static_cast<long long>(wave.batches),
+                      static_cast<Poco::Int64>(wave.id), wave.name, trigger, static_cast<Poco::Int64>(wave.orders),
+                      static_cast<Poco::Int64>(wave.units), static_cast<Poco::Int64>(wave.batches),
                       static_cast<double>(wave.plannedMm) / 1000.0);
     out.waves.push_back(wave);
   }
