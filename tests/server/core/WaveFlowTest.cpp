@@ -214,6 +214,11 @@ BOOST_AUTO_TEST_CASE(two_pickers_complete_a_wave_with_a_short_pick_and_everythin
   BOOST_TEST(f.wmsd.get("/api/v1/exceptions").body.find("short_pick") != std::string::npos);
   auto audit = parse(f.wmsd.get("/api/v1/audit").body);
   BOOST_TEST(audit->getValue<bool>("ok"), f.wmsd.get("/api/v1/audit").body);
+  // Every line the day logged was formatted: Poco prints [ERRFMT] in place of
+  // an argument of the wrong type (a long long for %Ld did, in every release).
+  const auto log = f.wmsd.log();
+  BOOST_TEST(log.find("released wave") != std::string::npos);
+  BOOST_TEST(log.find("[ERRFMT]") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(confirmations_that_are_not_the_pickers_or_exceed_the_task_are_refused_and_change_nothing) {
