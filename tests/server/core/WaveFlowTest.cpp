@@ -288,3 +288,23 @@ BOOST_AUTO_TEST_CASE(a_cancelled_wave_takes_the_batch_back_and_later_confirmatio
   BOOST_TEST(f.wmsd.post("/api/v1/waves/release", "{}").status == 201);
   BOOST_TEST(f.wmsd.post("/api/v1/waves/release", "{}").status == 422);
 }
+
+BOOST_AUTO_TEST_CASE(the_picker_free_the_longest_gets_the_next_batch) {
+  Floor f;
+  auto d1 = f.signedIn(0, "B-1");
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));  // distinct sign-in times
+  auto d2 = f.signedIn(1, "B-2");
+  f.order("o1", R"({"sku":"DATES","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
+  // Both free: the one free since the earlier sign-in takes it.
+  auto first = nextTask(*d1);
+  BOOST_REQUIRE(first);
+  pickAll(*d1, *first, {});
+  // d1 finished after d2 signed in, so d2 has been free longer now.
+  f.order("o2", R"({"sku":"DATES","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
+  auto second = nextTask(*d2);
+  BOOST_REQUIRE(second);
+  BOOST_TEST(second->batchId != first->batchId);
+  BOOST_TEST(!nextTask(*d1, std::chrono::milliseconds(500)));
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "WaveImpl.h"
 #include "wms/domain/Csv.h"
@@ -555,9 +556,15 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
   store::DeviceRepository devices(tx);
   auto ready = tables.batches(0, "ready", 10000);
   if (ready.empty()) return;
+  // The picker who has been free the longest gets the next batch: free
+  // since signing in, or since finishing the last batch, whichever is later.
+  // (By sign-in time alone, whoever signed in first would take every batch
+  // as long as they kept finishing before the next one was ready.)
   auto all = devices.list();
-  std::sort(all.begin(), all.end(), [](const store::Device& a, const store::Device& b) {
-    return a.signedInAtMs < b.signedInAtMs;
+  std::map<std::string, std::int64_t> freeSince;
+  for (const auto& d : all) freeSince[d.device] = std::max(d.signedInAtMs, tables.lastFinishedMs(d.device));
+  std::sort(all.begin(), all.end(), [&](const store::Device& a, const store::Device& b) {
+    return std::tie(freeSince[a.device], a.device) < std::tie(freeSince[b.device], b.device);
   });
   for (const auto& d : all) {
     if (ready.empty()) return;

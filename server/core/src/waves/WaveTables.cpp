@@ -225,6 +225,13 @@ std::vector<BatchRow> WaveTables::batchesOfDevice(const std::string& device, con
   return readBatches(store::sessionOf(tx_), "WHERE device = ? AND status = ? ORDER BY id", {device, status}, {});
 }
 
+std::int64_t WaveTables::lastFinishedMs(const std::string& device) {
+  I last = 0;
+  store::sessionOf(tx_) << "SELECT COALESCE(MAX(finished_at), 0) FROM batches WHERE device = ? AND status = 'done'",
+      bind(device), into(last), now;
+  return last;
+}
+
 void WaveTables::assignBatch(std::int64_t id, const std::string& device, const std::string& badge, int rev) {
   exec(store::writeSessionOf(tx_),
        "UPDATE batches SET device = ?, badge = ?, rev = ?, status = CASE WHEN ? = '' THEN 'ready' ELSE 'assigned' END, "

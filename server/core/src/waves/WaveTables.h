@@ -32,6 +32,8 @@ class WaveTables {
   std::optional<BatchRow> batch(std::int64_t id);
   std::vector<BatchRow> batches(std::int64_t waveId, const std::string& status, int limit);
   std::vector<BatchRow> batchesOfDevice(const std::string& device, const std::string& status);
+  // When the device last finished a batch (ms), 0 if never.
+  std::int64_t lastFinishedMs(const std::string& device);
   void assignBatch(std::int64_t id, const std::string& device, const std::string& badge, int rev);
   void setBatchStatus(std::int64_t id, const std::string& status);
   void setBatchRev(std::int64_t id, int rev);
