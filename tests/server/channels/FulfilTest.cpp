@@ -104,16 +104,7 @@ struct ShipFloor {
       BOOST_REQUIRE_MESSAGE(m, "no task for batch " << b + 1 << " of " << batches);
       const auto task = std::get<protocol::TaskAssign>(*m);
       for (const auto& stop : task.stops) {
-        protocol::PickConfirm c;
-        c.batchId = task.batchId;
-        c.stopId = stop.stopId;
-        c.qty = stop.qty;
-        std::map<std::string, int> perTote;
-        for (const auto& p : stop.puts) perTote[p.tote] += p.qty;
-        for (const auto& [tote, qty] : perTote) c.puts.push_back({tote, qty});
-        c.location = stop.location;
-        c.barcode = stop.barcodes.front();
-        auto ack = d.ackFor(d.send(c));
+        auto ack = d.ackFor(d.send(testsupport::fullConfirmation(task, stop, stop.barcodes.front())));
         BOOST_REQUIRE(ack);
         BOOST_REQUIRE_MESSAGE(ack->result == protocol::AckResult::Applied, (ack->error ? ack->error->message : ""));
       }

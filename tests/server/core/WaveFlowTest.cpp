@@ -100,20 +100,6 @@ std::optional<protocol::TaskAssign> nextTask(ScriptedDevice& d, std::chrono::mil
   return std::get<protocol::TaskAssign>(*m);
 }
 
-protocol::PickConfirm confirmOf(const protocol::TaskAssign& task, const protocol::PickStop& stop,
-                                const std::string& barcode) {
-  protocol::PickConfirm c;
-  c.batchId = task.batchId;
-  c.stopId = stop.stopId;
-  c.qty = stop.qty;
-  std::map<std::string, int> perTote;
-  for (const auto& p : stop.puts) perTote[p.tote] += p.qty;
-  for (const auto& [tote, qty] : perTote) c.puts.push_back({tote, qty});
-  c.location = stop.location;
-  c.barcode = barcode;
-  return c;
-}
-
 // Picks every stop of a task as a diligent picker would, reporting shorts
 // where the shelf is empty (`empty`: location codes). Handles task.update.
 void pickAll(ScriptedDevice& d, protocol::TaskAssign task, const std::set<std::string>& empty) {
@@ -141,7 +127,7 @@ void pickAll(ScriptedDevice& d, protocol::TaskAssign task, const std::set<std::s
       }
       continue;
     }
-    auto ack = d.ackFor(d.send(confirmOf(task, stop, stop.barcodes.front())));
+    auto ack = d.ackFor(d.send(testsupport::fullConfirmation(task, stop, stop.barcodes.front())));
     BOOST_REQUIRE(ack);
     BOOST_REQUIRE_MESSAGE(ack->result == protocol::AckResult::Applied,
                           stop.stopId << ": " << (ack->error ? ack->error->message : ""));
@@ -232,26 +218,26 @@ BOOST_AUTO_TEST_CASE(confirmations_that_are_not_the_pickers_or_exceed_the_task_a
 
   // Another device confirming this picker's stop.
   auto d3 = f.signedIn(2, "B-2");
-  auto foreign = d3->ackFor(d3->send(confirmOf(*task, stop, stop.barcodes.front())));
+  auto foreign = d3->ackFor(d3->send(testsupport::fullConfirmation(*task, stop, stop.barcodes.front())));
   BOOST_REQUIRE(foreign);
   BOOST_CHECK(foreign->result == protocol::AckResult::Rejected);
   BOOST_TEST(foreign->error->message.find("not assigned to this device") != std::string::npos);
 
   // More than asked, the wrong item, the wrong place.
-  auto more = confirmOf(*task, stop, stop.barcodes.front());
+  auto more = testsupport::fullConfirmation(*task, stop, stop.barcodes.front());
   more.qty += 1;
   more.puts.front().qty += 1;
   auto tooMany = d1->ackFor(d1->send(more));
   BOOST_CHECK(tooMany->result == protocol::AckResult::Rejected);
   BOOST_TEST(tooMany->error->message.find("more than the 2 asked") != std::string::npos);
-  auto wrongItem = d1->ackFor(d1->send(confirmOf(*task, stop, "4006381333931")));
+  auto wrongItem = d1->ackFor(d1->send(testsupport::fullConfirmation(*task, stop, "4006381333931")));
   BOOST_TEST(wrongItem->error->message.find("wrong item") != std::string::npos);
-  auto wrongPlace = confirmOf(*task, stop, stop.barcodes.front());
+  auto wrongPlace = testsupport::fullConfirmation(*task, stop, stop.barcodes.front());
   wrongPlace.location = "B-08-03-1";
   BOOST_TEST(d1->ackFor(d1->send(wrongPlace))->error->message.find("wrong location") != std::string::npos);
 
   // The right confirmation, then the same event again: applied once.
-  auto good = confirmOf(*task, stop, stop.barcodes.front());
+  auto good = testsupport::fullConfirmation(*task, stop, stop.barcodes.front());
   good.eventId = "confirm-once";
   BOOST_CHECK(d1->ackFor(d1->send(good))->result == protocol::AckResult::Applied);
   BOOST_CHECK(d1->ackFor(d1->send(good))->result == protocol::AckResult::Duplicate);
@@ -280,7 +266,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_wave_takes_the_batch_back_and_later_confirmatio
   BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
   auto notice = d1->waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::TaskCancel>(m); });
   BOOST_REQUIRE(notice);
-  auto late = d1->ackFor(d1->send(confirmOf(*task, task->stops.front(), task->stops.front().barcodes.front())));
+  auto late = d1->ackFor(d1->send(testsupport::fullConfirmation(*task, task->stops.front(), task->stops.front().barcodes.front())));
   BOOST_CHECK(late->result == protocol::AckResult::Rejected);
   BOOST_TEST(late->error->message.find("cancelled") != std::string::npos);
   BOOST_TEST(f.orderStatus(id) == "allocated");

@@ -1,5 +1,6 @@
 #include "wms/testsupport/ScriptedDevice.h"
 
+#include <map>
 #include <stdexcept>
 
 #include "wms/protocol/Codec.h"
@@ -95,6 +96,22 @@ std::vector<protocol::Message> ScriptedDevice::inbox() {
 std::vector<std::string> ScriptedDevice::undecodable() {
   std::lock_guard lock(mutex_);
   return undecodable_;
+}
+
+protocol::PickConfirm fullConfirmation(const protocol::TaskAssign& task, const protocol::PickStop& stop,
+                                       const std::string& barcode) {
+  protocol::PickConfirm c;
+  c.batchId = task.batchId;
+  c.stopId = stop.stopId;
+  c.qty = stop.qty;
+  // A stop may list a tote more than once (one put per order); a
+  // confirmation names each tote once.
+  std::map<std::string, int> perTote;
+  for (const auto& p : stop.puts) perTote[p.tote] += p.qty;
+  for (const auto& [tote, qty] : perTote) c.puts.push_back({tote, qty});
+  c.location = stop.location;
+  c.barcode = barcode;
+  return c;
 }
 
 }  // namespace wms::testsupport

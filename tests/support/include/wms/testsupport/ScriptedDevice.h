@@ -63,4 +63,9 @@ class ScriptedDevice {
   std::vector<std::string> undecodable_;
 };
 
+// The confirmation of a stop picked in full with `barcode`: the stop's
+// quantity, put into its totes as the task says.
+protocol::PickConfirm fullConfirmation(const protocol::TaskAssign& task, const protocol::PickStop& stop,
+                                       const std::string& barcode);
+
 }  // namespace wms::testsupport
