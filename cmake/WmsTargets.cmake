@@ -72,7 +72,7 @@ endfunction()
 #
 # wms_add_fuzzer(<name> SOURCES ... DEPS ... CORPUS <dir> [SECONDS n])
 set(WMS_FUZZ_BINARY_DIR "" CACHE PATH "Build folder of the clang fuzz build whose targets ctest runs briefly")
-set(WMS_FUZZ_SECONDS 10 CACHE STRING "Seconds each fuzz target runs under ctest")
+set(WMS_FUZZ_SECONDS 5 CACHE STRING "Seconds each fuzz target runs under ctest")
 if(WMS_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
