@@ -54,13 +54,11 @@ BOOST_AUTO_TEST_CASE(a_batch_picked_through_a_broker_outage_arrives_once_and_rec
   bo.deviceIds = {"HH-07"};
   MosquittoBroker broker(bo);
   WmsdProcess::Options wo;
-  wo.settings = {{"mqtt.uri", broker.uri()},
-                 {"mqtt.username", broker.server().username},
-                 {"mqtt.password", broker.server().password},
-                 {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
-                 {"waves.cart_totes", "4"},
-                 {"waves.tote_pool", "20"},
-                 {"waves.auto_check_s", "3600"}};
+  wo.settings = broker.wmsdSettings(
+      {{"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+       {"waves.cart_totes", "4"},
+       {"waves.tote_pool", "20"},
+       {"waves.auto_check_s", "3600"}});
   WmsdProcess wmsd(wo);
   auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
     auto r = wmsd.post(path, body, {{"Content-Type", type}});

@@ -28,13 +28,11 @@ BOOST_AUTO_TEST_CASE(two_simulated_handhelds_pick_every_released_order_with_shor
   bo.devices = 0;
   MosquittoBroker broker(bo);
   WmsdProcess::Options wo;
-  wo.settings = {{"mqtt.uri", broker.uri()},
-                 {"mqtt.username", broker.server().username},
-                 {"mqtt.password", broker.server().password},
-                 {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
-                 {"waves.cart_totes", "3"},
-                 {"waves.tote_pool", "30"},
-                 {"waves.auto_check_s", "3600"}};
+  wo.settings = broker.wmsdSettings(
+      {{"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+       {"waves.cart_totes", "3"},
+       {"waves.tote_pool", "30"},
+       {"waves.auto_check_s", "3600"}});
   WmsdProcess wmsd(wo);
   auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
     auto r = wmsd.post(path, body, {{"Content-Type", type}});

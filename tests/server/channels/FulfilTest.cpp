@@ -41,20 +41,18 @@ struct ShipFloor {
   }
 
   std::map<std::string, std::string> settings() {
-    return {{"mqtt.uri", broker.uri()},
-            {"mqtt.username", broker.server().username},
-            {"mqtt.password", broker.server().password},
-            {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
-            {"waves.cart_totes", "6"},
-            {"waves.tote_pool", "30"},
-            {"waves.auto_check_s", "3600"},
-            {"packing.ship_from.name", "Example Retail Warehouse"},
-            {"packing.ship_from.line1", "1 Logistics Way"},
-            {"packing.ship_from.city", "Singapore"},
-            {"packing.ship_from.postal_code", "629000"},
-            {"packing.ship_from.country", "SG"},
-            {"channels.retry_base_ms", "50"},
-            {"channels.retry_max_ms", "300"}};
+    return broker.wmsdSettings(
+        {{"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+         {"waves.cart_totes", "6"},
+         {"waves.tote_pool", "30"},
+         {"waves.auto_check_s", "3600"},
+         {"packing.ship_from.name", "Example Retail Warehouse"},
+         {"packing.ship_from.line1", "1 Logistics Way"},
+         {"packing.ship_from.city", "Singapore"},
+         {"packing.ship_from.postal_code", "629000"},
+         {"packing.ship_from.country", "SG"},
+         {"channels.retry_base_ms", "50"},
+         {"channels.retry_max_ms", "300"}});
   }
 
   void waitForBroker() {

@@ -33,11 +33,9 @@ std::string renderedDom(std::uint16_t port, const TempDir& profile) {
 BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) {
   MosquittoBroker broker(MosquittoBroker::Options{1, {}, false, false});
   WmsdProcess::Options o;
-  o.settings = {{"mqtt.uri", broker.uri()},
-                {"mqtt.username", broker.server().username},
-                {"mqtt.password", broker.server().password},
-                {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
-                {"waves.auto_check_s", "3600"}};
+  o.settings = broker.wmsdSettings(
+      {{"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+       {"waves.auto_check_s", "3600"}});
   WmsdProcess wmsd(o);
   auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
     auto r = wmsd.post(path, body, {{"Content-Type", type}});

@@ -34,9 +34,7 @@ struct Site {
 
   WmsdProcess::Options options(std::map<std::string, std::string> extra) {
     WmsdProcess::Options o;
-    o.settings = {{"mqtt.uri", broker.uri()},
-                  {"mqtt.username", broker.server().username},
-                  {"mqtt.password", broker.server().password}};
+    o.settings = broker.wmsdSettings();
     for (auto& [k, v] : extra) o.settings[k] = v;
     return o;
   }

@@ -59,13 +59,11 @@ struct Floor {
 
   WmsdProcess::Options options() {
     WmsdProcess::Options o;
-    o.settings = {{"mqtt.uri", broker.uri()},
-                  {"mqtt.username", broker.server().username},
-                  {"mqtt.password", broker.server().password},
-                  {"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
-                  {"waves.cart_totes", "4"},
-                  {"waves.tote_pool", "20"},
-                  {"waves.auto_check_s", "3600"}};
+    o.settings = broker.wmsdSettings(
+        {{"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+         {"waves.cart_totes", "4"},
+         {"waves.tote_pool", "20"},
+         {"waves.auto_check_s", "3600"}});
     return o;
   }
 

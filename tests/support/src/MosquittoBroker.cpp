@@ -90,6 +90,14 @@ bool MosquittoBroker::launch() {
 
 std::string MosquittoBroker::uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
 
+std::map<std::string, std::string> MosquittoBroker::wmsdSettings(
+    std::map<std::string, std::string> more) const {
+  more["mqtt.uri"] = uri();
+  more["mqtt.username"] = server_.username;
+  more["mqtt.password"] = server_.password;
+  return more;
+}
+
 std::uint16_t MosquittoBroker::tlsPort() const {
   if (tlsPort_ == 0) throw std::logic_error("MosquittoBroker: made without Options::tls");
   return tlsPort_;

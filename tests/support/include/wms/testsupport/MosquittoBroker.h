@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ class MosquittoBroker {
   std::filesystem::path caFile() const;
 
   const Account& server() const { return server_; }
+  // wmsd's settings for this broker (mqtt.uri, mqtt.username and
+  // mqtt.password of the server account), with `more` added.
+  std::map<std::string, std::string> wmsdSettings(std::map<std::string, std::string> more = {}) const;
   const Account& monitor() const { return monitor_; }
   const std::vector<Account>& devices() const { return devices_; }
   // Throws std::out_of_range for a bad index.
