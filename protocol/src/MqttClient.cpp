@@ -115,15 +115,19 @@ struct MqttClient::Impl final : public mqtt::callback {
   class Resubscribed final : public mqtt::iaction_listener {
    public:
     explicit Resubscribed(Impl& impl) : impl_(impl) {}
-    void on_failure(const mqtt::token& tok) override { report(tok, "failed"); }
+    void on_failure(const mqtt::token& tok) override {
+      report(tok, "failed");
+      answered(tok);
+    }
     void on_success(const mqtt::token& tok) override {
       const auto codes = tok.get_subscribe_response().get_reason_codes();
       for (auto code : codes) {
         if (static_cast<int>(code) >= 0x80) {
           report(tok, "refused by the broker");
-          return;
+          break;
         }
       }
+      answered(tok);
     }
 
    private:
@@ -133,6 +137,14 @@ struct MqttClient::Impl final : public mqtt::callback {
         for (std::size_t i = 0; i < topics->size(); ++i) filters += (i ? ", " : "") + (*topics)[i];
       }
       impl_.enqueue(ConnectionEvent{ConnectionEvent::Kind::Error, "re-subscribe " + filters + ": " + what}, true);
+    }
+    // The token's user context is the connection it was sent for; the
+    // last answer for the current connection makes the client subscribed().
+    void answered(const mqtt::token& tok) {
+      const auto connection = reinterpret_cast<std::uintptr_t>(tok.get_user_context());
+      std::lock_guard lock(impl_.subscriptionsMutex);
+      if (connection != impl_.resubscribedFor) return;
+      if (impl_.resubscribesPending > 0 && --impl_.resubscribesPending == 0) impl_.allAnswered(connection);
     }
     Impl& impl_;
   };
@@ -157,6 +169,12 @@ struct MqttClient::Impl final : public mqtt::callback {
   // ---- protected by subscriptionsMutex ----
   std::mutex subscriptionsMutex;
   std::vector<std::pair<std::string, int>> subscriptions;
+  // Connections are numbered by `connects`: the one whose re-subscribes
+  // are out, how many of them are unanswered, and the last one whose
+  // re-subscribes were all answered (subscribed() compares it to connects).
+  std::uintptr_t resubscribedFor = 0;
+  std::size_t resubscribesPending = 0;
+  std::uintptr_t subscribedFor = 0;
 
   // ---- serialises connect()/disconnect() ----
   std::mutex connectMutex;
@@ -262,17 +280,30 @@ struct MqttClient::Impl final : public mqtt::callback {
   // meanwhile); Resubscribed reports refusals.
   void resubscribe() {
     std::vector<std::pair<std::string, int>> subs;
+    const auto connection = static_cast<std::uintptr_t>(connects.load());
     {
       std::lock_guard lock(subscriptionsMutex);
       subs = subscriptions;
+      resubscribedFor = connection;
+      resubscribesPending = subs.size();
+      if (subs.empty()) allAnswered(connection);
     }
     for (const auto& [filter, qos] : subs) {
       try {
-        client->subscribe(filter, qos, nullptr, resubscribed);
+        client->subscribe(filter, qos, reinterpret_cast<void*>(connection), resubscribed);
       } catch (const mqtt::exception& e) {
         notify(ConnectionEvent{ConnectionEvent::Kind::Error, "re-subscribe " + filter + ": " + e.what()});
+        std::lock_guard lock(subscriptionsMutex);
+        if (resubscribedFor == connection && resubscribesPending > 0 && --resubscribesPending == 0)
+          allAnswered(connection);
       }
     }
+  }
+
+  // Called with subscriptionsMutex held.
+  void allAnswered(std::uintptr_t connection) {
+    subscribedFor = connection;
+    enqueue(ConnectionEvent{ConnectionEvent::Kind::Subscribed, {}}, true);
   }
 
   Status subscribeNow(const std::string& filter, int qos, std::chrono::milliseconds timeout) {
@@ -489,6 +520,12 @@ Status MqttClient::disconnect(std::chrono::milliseconds timeout) {
 }
 
 bool MqttClient::connected() const { return impl_->client->is_connected(); }
+
+bool MqttClient::subscribed() const {
+  if (!impl_->client->is_connected()) return false;
+  std::lock_guard lock(impl_->subscriptionsMutex);
+  return impl_->subscribedFor == static_cast<std::uintptr_t>(impl_->connects.load());
+}
 
 MqttMetrics MqttClient::metrics() const {
   MqttMetrics m;

@@ -87,7 +87,11 @@ BOOST_AUTO_TEST_CASE(broken_images_get_the_specific_reason) {
   BOOST_TEST(msg("short-data.pgm").message == "PGM/PPM data is truncated: 100 of 384 bytes");
   BOOST_TEST(msg("sixteen-bit.ppm").message ==
              "PGM/PPM maximum value 526 is not 1-255 (16-bit files are not supported)");
-  BOOST_TEST(msg("corrupt-idat.png").message.rfind("PNG data is corrupt or truncated", 0) == 0);
+  // stb does not check CRCs; given this file it copied output it had not
+  // written yet (a reserved distance code) and, depending on the heap,
+  // sometimes "decoded" it.
+  BOOST_TEST(msg("corrupt-idat.png").message ==
+             "PNG data is corrupt or truncated: chunk IDAT at byte 33 fails its CRC check");
   BOOST_TEST(msg("truncated.jpg").message.rfind("JPEG", 0) == 0);
   // stb_image would reserve a gigabyte for this one, and write past its
   // tables on the next: neither must reach it.

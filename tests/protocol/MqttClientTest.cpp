@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -179,22 +180,30 @@ BOOST_AUTO_TEST_CASE(flush_returns_once_the_broker_acknowledged_every_qos1_publi
   BOOST_TEST(m.inFlight == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(a_subscription_made_before_connect_is_applied_on_connect) {
+BOOST_AUTO_TEST_CASE(a_subscription_made_before_connect_is_applied_on_connect_and_subscribed_says_when) {
   MosquittoBroker broker;
   Inbox inbox;
+  Collector<ConnectionEvent> events;
   MqttClient device(deviceOptions(broker, 0));
   device.onMessage([&](const MqttMessage& m) { inbox.add(m); });
+  device.onConnection([&](const ConnectionEvent& e) { events.add(e); });
   BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+  BOOST_TEST(!device.subscribed());
   MqttClient server(serverOptions(broker));
   connectAll({&device, &server});
-  // Subscribing happens on the worker right after connecting; keep sending
-  // until the first message arrives, then one marker that must arrive too.
-  for (int i = 0; !inbox.waitForCount(1, std::chrono::milliseconds(100)); ++i) {
-    BOOST_REQUIRE(i < 300);
-    BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "probe").ok());
-  }
-  BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "marker").ok());
-  BOOST_TEST(inbox.waitUntil([](const auto& v) { return v.back().payload == "marker"; }));
+  // The session is brand new: the subscription goes out on the worker right
+  // after connecting, and only once the broker answered it is a message
+  // sure to arrive. The very first one must, with no probing.
+  BOOST_REQUIRE(events.waitUntil([](const auto& v) {
+    return std::any_of(v.begin(), v.end(), [](const auto& e) { return e.kind == ConnectionEvent::Kind::Subscribed; });
+  }));
+  BOOST_TEST(device.subscribed());
+  BOOST_CHECK(events.items().front().kind == ConnectionEvent::Kind::Connected);
+  BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "first").ok());
+  BOOST_REQUIRE(inbox.waitForCount(1));
+  BOOST_TEST(inbox.items().front().payload == "first");
+  BOOST_REQUIRE(device.disconnect().ok());
+  BOOST_TEST(!device.subscribed());
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_handler_is_counted_and_the_worker_keeps_going) {
@@ -272,7 +281,9 @@ BOOST_AUTO_TEST_CASE(a_broker_restart_mid_conversation_loses_no_acknowledged_mes
   BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) { return v.back().kind == ConnectionEvent::Kind::Lost; }));
   for (int i = 10; i < 15; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
   broker.start();
-  BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) { return v.back().kind == ConnectionEvent::Kind::Connected; }));
+  BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) {
+    return std::count_if(v.begin(), v.end(), [](const auto& e) { return e.kind == ConnectionEvent::Kind::Subscribed; }) == 2;
+  }));
   BOOST_REQUIRE(device.flush(kWait).ok());
 
   // 3. The server comes back to its session and gets every event; its

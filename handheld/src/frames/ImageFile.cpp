@@ -1,6 +1,7 @@
 #include "wms/handheld/ImageFile.h"
 
 #include <stb/stb_image.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -125,7 +126,15 @@ Status checkJpegTables(std::span<const std::uint8_t> b) {
 // stb_image allocates for a PNG chunk's declared length before it checks
 // that the data is there: a 100-byte file could make it reserve gigabytes
 // (found by fuzz_handheld_image). Chunk lengths are checked against the
-// bytes actually present first.
+// bytes actually present first. stb ignores the chunks' CRCs; they are
+// checked here, since damage in transit or on disk is what they catch.
+// A chunk type for a message: four letters, anything else shown as '?'.
+std::string printable(std::string type) {
+  for (auto& c : type)
+    if (!std::isalpha(static_cast<unsigned char>(c))) c = '?';
+  return type;
+}
+
 Status checkPngChunks(std::span<const std::uint8_t> b) {
   std::size_t pos = 8;  // after the signature
   while (pos + 8 <= b.size()) {
@@ -136,9 +145,20 @@ Status checkPngChunks(std::span<const std::uint8_t> b) {
       return makeError(ErrorKind::Malformed, "PNG chunk at byte " + std::to_string(pos) + " claims " +
                                                  std::to_string(len) + " bytes, only " +
                                                  std::to_string(b.size() - pos - 8) + " follow");
-    if (std::equal(b.begin() + static_cast<std::ptrdiff_t>(pos + 4),
-                   b.begin() + static_cast<std::ptrdiff_t>(pos + 8), "IEND"))
-      return {};
+    const std::string type(b.begin() + static_cast<std::ptrdiff_t>(pos + 4),
+                           b.begin() + static_cast<std::ptrdiff_t>(pos + 8));
+    if (len + 12 > b.size() - pos)
+      return makeError(ErrorKind::Malformed, "PNG data is corrupt or truncated: chunk " + printable(type) +
+                                                 " at byte " + std::to_string(pos) + " has no CRC");
+    const auto stored = static_cast<std::uint32_t>(b[pos + 8 + len]) << 24 |
+                        static_cast<std::uint32_t>(b[pos + 9 + len]) << 16 |
+                        static_cast<std::uint32_t>(b[pos + 10 + len]) << 8 | b[pos + 11 + len];
+    // The CRC covers the chunk type and data.
+    const auto computed = static_cast<std::uint32_t>(::crc32(0L, b.data() + pos + 4, static_cast<uInt>(len + 4)));
+    if (stored != computed)
+      return makeError(ErrorKind::Malformed, "PNG data is corrupt or truncated: chunk " + printable(type) +
+                                                 " at byte " + std::to_string(pos) + " fails its CRC check");
+    if (type == "IEND") return {};
     pos += 12 + len;  // length, type, data, CRC
   }
   return {};

@@ -52,6 +52,9 @@ DeviceLink::DeviceLink(LinkOptions options) : options_(std::move(options)) {
   client_->onConnection([this](const protocol::ConnectionEvent& e) {
     if (e.kind == protocol::ConnectionEvent::Kind::Connected) {
       publishPresence(true);
+    } else if (e.kind == protocol::ConnectionEvent::Kind::Subscribed) {
+      // Only now can the server's answers reach us: resending before this
+      // could have its ack dropped on a brand-new session.
       std::lock_guard lock(mutex_);
       reconnected_ = true;
       lastError_.clear();
@@ -100,7 +103,7 @@ void DeviceLink::connectLoop() {
   }
 }
 
-bool DeviceLink::online() const { return client_->connected(); }
+bool DeviceLink::online() const { return client_->subscribed(); }
 
 Status DeviceLink::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
   if (!client_->connected()) return makeError(ErrorKind::Unavailable, "offline");

@@ -14,8 +14,8 @@
 //   order and calls the message handler and the connection handler. Handlers
 //   therefore never run concurrently with each other, and may take their
 //   time (messages queue up meanwhile, see MqttOptions::maxQueued).
-// - connect(), subscribe(), publish(), flush(), disconnect(), connected()
-//   and metrics() are thread-safe and may also be called from a handler.
+// - connect(), subscribe(), publish(), flush(), disconnect(), connected(),
+//   subscribed() and metrics() are thread-safe and may also be called from a handler.
 //   The destructor must not be called from a handler.
 // - Set the handlers before connect(); setting them later throws
 //   std::logic_error.
@@ -67,6 +67,8 @@ struct ConnectionEvent {
   enum class Kind {
     Connected,  // connected (first time or after a loss); every subscription was
                 // sent again just before (a refusal follows as an Error)
+    Subscribed, // after Connected: the broker has answered every subscription
+                // (see subscribed()); what is published to them now arrives
     Lost,       // the connection dropped; Paho reconnects with backoff
     Error,      // something failed in the background (e.g. a re-subscribe); see detail
   };
@@ -223,6 +225,12 @@ class MqttClient {
   Status disconnect(std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
   bool connected() const;
+  // Connected, and the broker has answered every subscription re-made for
+  // this connection: from now on nothing published to those filters is
+  // missed. A brand-new persistent session has no subscription on the
+  // broker yet, so until then a message meant for this client is dropped.
+  // A refused subscription counts as answered (it is reported as an Error).
+  bool subscribed() const;
   MqttMetrics metrics() const;
   const MqttOptions& options() const;
 

@@ -509,6 +509,8 @@ Status DeviceGateway::start() {
       log().information("connected to the broker at %s", impl_->config.uri);
       impl_->metrics.add("mqtt_connects_total");
       impl_->wake();  // publish what waited while disconnected
+    } else if (e.kind == K::Subscribed) {
+      log().debug("subscribed to the device topics");
     } else if (e.kind == K::Lost) {
       log().warning("lost the broker connection (%s); reconnecting", e.detail);
     } else {
