@@ -117,7 +117,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
 
   impl->api = std::make_unique<http::ApiContext>(http::ApiContext{impl->config, *impl->db, impl->metrics,
                                                                   *impl->catalog, *impl->stock, *impl->orders,
-                                                                  *impl->waves});
+                                                                  *impl->waves, *impl->gateway});
   http::addApiV1(impl->router, *impl->api);
   http::addWaveRoutes(impl->router, *impl->api);
   impl->router.addPrefix(

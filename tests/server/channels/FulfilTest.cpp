@@ -56,8 +56,7 @@ struct ShipFloor {
   }
 
   void waitForBroker() {
-    BOOST_REQUIRE(ChannelsWorld::eventually(
-        [&] { return world.wmsd->get("/metrics").body.find("mqtt_connects_total") != std::string::npos; }));
+    BOOST_REQUIRE(world.wmsd->waitForMqtt());
   }
 
   // An order on the channel (one or two lines), delivered and stored in wmsd; our id.

@@ -48,8 +48,7 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   const std::string shipTo = R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"})";
   post("/api/v1/orders", R"({"external_id":"d1","lines":[{"sku":"APPLE","qty":2}],)" + shipTo + "}");
   post("/api/v1/orders", R"({"external_id":"d2","lines":[{"sku":"PEAR","qty":1}],)" + shipTo + "}");
-  for (int i = 0; i < 200 && wmsd.get("/metrics").body.find("mqtt_connects_total") == std::string::npos; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  BOOST_REQUIRE(wmsd.waitForMqtt());
   ScriptedDevice device(broker.uri(), broker.device(0).username, broker.device(0).password);
   protocol::SignIn in;
   in.badge = "B-1";

@@ -44,11 +44,13 @@ struct Stocked {
 
 BOOST_AUTO_TEST_SUITE(http_api)
 
-BOOST_AUTO_TEST_CASE(healthz_reports_the_database_and_schema) {
+BOOST_AUTO_TEST_CASE(healthz_reports_the_database_and_schema_and_no_handheld_link_without_mqtt_uri) {
   WmsdProcess wmsd;
   auto r = wmsd.get("/healthz");
   BOOST_TEST(r.status == 200);
   BOOST_TEST(parse(r)->getValue<std::string>("status") == "ok");
+  BOOST_TEST(parse(r)->getValue<std::string>("database") == "ok");
+  BOOST_TEST(parse(r)->getValue<std::string>("mqtt") == "off");
 }
 
 BOOST_AUTO_TEST_CASE(an_order_reserves_and_a_second_for_the_same_units_gets_409) {

@@ -53,8 +53,7 @@ struct Floor {
          "text/csv");
     post("/api/v1/workers", R"({"badge":"B-1","name":"Siti"})");
     post("/api/v1/workers", R"({"badge":"B-2","name":"Budi"})");
-    for (int i = 0; i < 200 && wmsd.get("/metrics").body.find("mqtt_connects_total") == std::string::npos; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    BOOST_REQUIRE(wmsd.waitForMqtt());
   }
 
   WmsdProcess::Options options() {

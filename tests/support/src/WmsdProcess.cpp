@@ -100,6 +100,15 @@ std::string WmsdProcess::log() const {
   return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
 }
 
+bool WmsdProcess::waitForMqtt(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    if (get("/healthz").body.find("\"mqtt\":\"ok\"") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
+}
+
 int WmsdProcess::stop() {
   if (!process_) return -1;
   int status = process_->stop(std::chrono::seconds(15));

@@ -476,6 +476,8 @@ void DeviceGateway::queue(store::Tx& tx, const Replies& replies) {
 void DeviceGateway::wake() { impl_->wake(); }
 
 bool DeviceGateway::connected() const { return impl_->client && impl_->client->connected(); }
+bool DeviceGateway::subscribed() const { return impl_->client && impl_->client->subscribed(); }
+bool DeviceGateway::enabled() const { return !impl_->config.uri.empty(); }
 
 Status DeviceGateway::start() {
   auto& c = impl_->config;
@@ -510,7 +512,7 @@ Status DeviceGateway::start() {
       impl_->metrics.add("mqtt_connects_total");
       impl_->wake();  // publish what waited while disconnected
     } else if (e.kind == K::Subscribed) {
-      log().debug("subscribed to the device topics");
+      log().information("subscribed to the device topics");
     } else if (e.kind == K::Lost) {
       log().warning("lost the broker connection (%s); reconnecting", e.detail);
     } else {

@@ -83,6 +83,12 @@ void addApiV1(Router& router, ApiContext& ctx) {
     o->set("status", st ? "ok" : "degraded");
     o->set("database", st ? "ok" : st.error().message);
     o->set("schema_version", ctx.db.schemaVersion());
+    // The handhelds' link: "ok" once device events reach wmsd. HTTP is
+    // served meanwhile, so it does not change the status.
+    o->set("mqtt", !ctx.gateway.enabled()      ? "off"
+                   : ctx.gateway.subscribed() ? "ok"
+                   : ctx.gateway.connected()  ? "subscribing"
+                                              : "connecting");
     return ok(o, st ? 200 : 503);
   });
 

@@ -4,6 +4,7 @@
 #include "Router.h"
 #include "wms/server/CatalogService.h"
 #include "wms/server/Config.h"
+#include "wms/server/DeviceGateway.h"
 #include "wms/server/Metrics.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
@@ -20,6 +21,7 @@ struct ApiContext {
   StockService& stock;
   OrderService& orders;
   WaveService& waves;
+  const DeviceGateway& gateway;
 };
 
 // Adds /healthz, /metrics and /api/v1/... to the router. The context must

@@ -129,6 +129,11 @@ class DeviceGateway {
   void wake();
 
   bool connected() const;
+  // Connected, and the broker has answered the gateway's subscriptions:
+  // device events published from now on reach it (on a brand-new session
+  // they are dropped until then). /healthz reports this as "mqtt".
+  bool subscribed() const;
+  bool enabled() const;
 
  private:
   struct Impl;

@@ -60,6 +60,11 @@ class WmsdProcess {
     return httpRequest(port_, "POST", path, body, headers);
   }
 
+  // Waits until /healthz says "mqtt":"ok" (the gateway's subscriptions are
+  // in place, so a device's first event is not dropped); false after the
+  // timeout.
+  bool waitForMqtt(std::chrono::milliseconds timeout = std::chrono::seconds(20)) const;
+
   // SIGTERM and wait; returns the exit code.
   int stop();
   // SIGKILL, as a crash.
