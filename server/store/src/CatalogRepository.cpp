@@ -85,7 +85,7 @@ Status CatalogRepository::addBarcode(const std::string& sku, const domain::Barco
                  "barcode '" + barcode.value + "' already belongs to SKU '" + owner[0] + "'"};
   }
   if (!skuExists(sku)) return Error{ErrorKind::NotFound, "no SKU '" + sku + "'"};
-  sql::exec(s, "INSERT INTO barcodes(key, value, kind, sku) VALUES (?, ?, ?, ?)", barcode.key, barcode.value,
+  sql::exec(tx_, "INSERT INTO barcodes(key, value, kind, sku) VALUES (?, ?, ?, ?)", barcode.key, barcode.value,
             std::string(domain::toString(barcode.kind)), sku);
   return {};
 }
@@ -100,19 +100,18 @@ Status CatalogRepository::upsertSku(const domain::Sku& sku) {
     if (!owner.empty() && owner[0] != sku.code)
       return Error{ErrorKind::Conflict, "barcode '" + b.value + "' already belongs to SKU '" + owner[0] + "'"};
   }
-  std::size_t changed = sql::exec(
-      s,
+  std::size_t changed = sql::exec(tx_,
       "UPDATE skus SET description = ?, weight_g = ?, length_mm = ?, width_mm = ?, height_mm = ?, lot_tracked = ?, "
       "expiry_tracked = ?, updated_at = ? WHERE code = ?",
       sku.description, sku.weightG, sku.dims.lengthMm, sku.dims.widthMm, sku.dims.heightMm, sku.lotTracked,
       sku.expiryTracked, at, sku.code);
   if (changed == 0) {
-    sql::exec(s,
+    sql::exec(tx_,
               "INSERT INTO skus(code, description, weight_g, length_mm, width_mm, height_mm, lot_tracked, "
               "expiry_tracked, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               sku.code, sku.description, sku.weightG, sku.dims.lengthMm, sku.dims.widthMm, sku.dims.heightMm,
               sku.lotTracked, sku.expiryTracked, at, at);
-    sql::exec(s, "INSERT INTO sku_stock(sku, on_hand, allocated) VALUES (?, 0, 0)", sku.code);
+    sql::exec(tx_, "INSERT INTO sku_stock(sku, on_hand, allocated) VALUES (?, 0, 0)", sku.code);
   }
   for (const auto& b : sku.barcodes) {
     if (auto st = addBarcode(sku.code, b); !st) return st;
@@ -148,10 +147,9 @@ std::vector<domain::Location> CatalogRepository::listLocations(const std::string
 }
 
 Status CatalogRepository::upsertLocation(const domain::Location& location) {
-  auto& s = writeSession(tx_);
   std::string kind = domain::toString(location.kind);
-  if (sql::exec(s, "UPDATE locations SET zone = ?, kind = ? WHERE code = ?", location.zone, kind, location.code) == 0)
-    sql::exec(s, "INSERT INTO locations(code, zone, kind, created_at) VALUES (?, ?, ?, ?)", location.code,
+  if (sql::exec(tx_, "UPDATE locations SET zone = ?, kind = ? WHERE code = ?", location.zone, kind, location.code) == 0)
+    sql::exec(tx_, "INSERT INTO locations(code, zone, kind, created_at) VALUES (?, ?, ?, ?)", location.code,
               location.zone, kind, tx_.nowMs());
   return {};
 }

@@ -18,6 +18,7 @@
 #include <map>
 
 #include "wms/store/Migrations.h"
+#include "StatementCache.h"
 #include "TxImpl.h"
 #include "wms/store/Tx.h"
 
@@ -46,6 +47,20 @@ void exec(Poco::Data::Session& session, const std::string& sql) {
   }
 }
 
+// Transaction control runs for every write: prepared once per connection,
+// like the repositories' statements (wms/store/Query.h).
+void exec(StatementCache& statements, std::string_view sql) {
+  const auto lease = statements.acquire(sql);
+  int rc = sqlite3_step(lease.stmt);
+  while (rc == SQLITE_ROW) rc = sqlite3_step(lease.stmt);
+  if (rc != SQLITE_DONE) {
+    std::string text = sqlite3_errmsg(statements.db());
+    StatementCache::release(lease);
+    throw SqliteError(rc, text + " (in: " + std::string(sql.substr(0, 60)) + ")");
+  }
+  StatementCache::release(lease);
+}
+
 std::int64_t systemNowMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -71,7 +86,8 @@ bool Tx::writable() const { return impl_.writable; }
 std::int64_t Tx::nowMs() const { return impl_.clock(); }
 
 Status Tx::atomically(const std::function<Status()>& work) {
-  auto& s = writeSession(*this);
+  (void)writeSession(*this);  // refuses a read Tx
+  auto& s = impl_.statements;
   // Savepoint names nest by scope; one name is enough because SQLite rolls
   // back to the innermost savepoint of that name.
   exec(s, "SAVEPOINT nested");
@@ -95,11 +111,11 @@ struct Database::Impl {
   std::function<std::int64_t()> clock;
 
   // Owned by the writer thread after construction.
-  std::unique_ptr<Poco::Data::Session> writer;
+  Connection writer;
 
   // Protected by readMutex.
   std::mutex readMutex;
-  std::vector<std::unique_ptr<Poco::Data::Session>> idleReaders;
+  std::vector<Connection> idleReaders;
 
   struct Job {
     const std::function<Status(Tx&)>* work;
@@ -115,19 +131,19 @@ struct Database::Impl {
   std::atomic<std::uint64_t> writes{0}, commits{0}, failedWrites{0};
   std::map<std::string, int> versions;  // written by migrate() before the writer starts
 
-  std::unique_ptr<Poco::Data::Session> connect(bool readOnly) {
+  Connection connect(bool readOnly) {
     auto s = std::make_unique<Poco::Data::Session>("SQLite", options.path.string());
     sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*s);
     sqlite3_busy_timeout(db, options.busyTimeoutMs);
     exec(*s, "PRAGMA foreign_keys = ON");
     exec(*s, options.durability == Durability::Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     if (readOnly) exec(*s, "PRAGMA query_only = ON");
-    return s;
+    return Connection{std::move(s), std::make_unique<StatementCache>(db)};
   }
 
   void migrate() {
-    exec(*writer, "PRAGMA journal_mode = WAL");
-    exec(*writer,
+    exec(*writer.session, "PRAGMA journal_mode = WAL");
+    exec(*writer.session,
          "CREATE TABLE IF NOT EXISTS schema_version(component TEXT NOT NULL, version INTEGER NOT NULL, "
          "description TEXT NOT NULL, applied_at INTEGER NOT NULL, PRIMARY KEY (component, version))");
     std::vector<const Schema*> all = {&coreSchema()};
@@ -136,7 +152,7 @@ struct Database::Impl {
   }
 
   void migrateOne(const Schema& schema) {
-    sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*writer);
+    sqlite3* db = writer.statements->db();
     auto currentVersion = [&] {
       sqlite3_stmt* stmt = nullptr;
       sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version WHERE component = ?", -1, &stmt,
@@ -154,9 +170,9 @@ struct Database::Impl {
     }
     for (const auto& m : schema.migrations) {
       if (m.version <= current) continue;
-      exec(*writer, "BEGIN IMMEDIATE");
+      exec(*writer.session, "BEGIN IMMEDIATE");
       try {
-        for (const auto& sql : m.statements) exec(*writer, sql);
+        for (const auto& sql : m.statements) exec(*writer.session, sql);
         sqlite3_stmt* stmt = nullptr;
         sqlite3_prepare_v2(db,
                            "INSERT INTO schema_version(component, version, description, applied_at) "
@@ -169,9 +185,9 @@ struct Database::Impl {
         int rc = sqlite3_step(stmt);
         sqlite3_finalize(stmt);
         if (rc != SQLITE_DONE) throw SqliteError(rc, "cannot record schema version");
-        exec(*writer, "COMMIT");
+        exec(*writer.session, "COMMIT");
       } catch (...) {
-        exec(*writer, "ROLLBACK");
+        exec(*writer.session, "ROLLBACK");
         throw;
       }
     }
@@ -197,10 +213,11 @@ struct Database::Impl {
 
   void runBatch(std::vector<Job*>& batch) {
     std::vector<Status> results(batch.size());
-    TxImpl txi{*writer, true, clock};
+    TxImpl txi{*writer.session, *writer.statements, true, clock};
+    auto& w = *writer.statements;
     Tx tx(txi);
     try {
-      exec(*writer, "BEGIN IMMEDIATE");
+      exec(w, "BEGIN IMMEDIATE");
     } catch (const std::exception& e) {
       for (auto* job : batch) job->done.set_value(unavailable(std::string("cannot begin a transaction: ") + e.what()));
       failedWrites += batch.size();
@@ -208,24 +225,24 @@ struct Database::Impl {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       try {
-        exec(*writer, "SAVEPOINT w");
+        exec(w, "SAVEPOINT w");
       } catch (const std::exception& e) {
         results[i] = unavailable(e.what());
         continue;
       }
       results[i] = runWork(*batch[i]->work, tx);
       try {
-        if (!results[i].ok()) exec(*writer, "ROLLBACK TO w");
-        exec(*writer, "RELEASE w");
+        if (!results[i].ok()) exec(w, "ROLLBACK TO w");
+        exec(w, "RELEASE w");
       } catch (const std::exception& e) {
         results[i] = unavailable(e.what());
       }
     }
     try {
-      exec(*writer, "COMMIT");
+      exec(w, "COMMIT");
       ++commits;
     } catch (const std::exception& e) {
-      try { exec(*writer, "ROLLBACK"); } catch (...) {}
+      try { exec(w, "ROLLBACK"); } catch (...) {}
       for (auto& r : results) {
         if (r.ok()) r = unavailable(std::string("commit failed, nothing applied: ") + e.what());
       }
@@ -286,33 +303,33 @@ Status Database::write(const std::function<Status(Tx&)>& work) {
 }
 
 Status Database::read(const std::function<Status(Tx&)>& work) {
-  std::unique_ptr<Poco::Data::Session> session;
+  Connection c;
   {
     std::lock_guard lock(impl_->readMutex);
     if (!impl_->idleReaders.empty()) {
-      session = std::move(impl_->idleReaders.back());
+      c = std::move(impl_->idleReaders.back());
       impl_->idleReaders.pop_back();
     }
   }
   try {
-    if (!session) session = impl_->connect(true);
-    exec(*session, "BEGIN");
+    if (!c.session) c = impl_->connect(true);
+    exec(*c.statements, "BEGIN");
   } catch (const std::exception& e) {
     return unavailable(std::string("cannot start a read: ") + e.what());
   }
-  TxImpl txi{*session, false, impl_->clock};
+  TxImpl txi{*c.session, *c.statements, false, impl_->clock};
   Tx tx(txi);
   Status result = runWork(work, tx);
   bool healthy = true;
   try {
-    exec(*session, "COMMIT");
+    exec(*c.statements, "COMMIT");
   } catch (...) {
     healthy = false;
   }
   if (healthy) {
     std::lock_guard lock(impl_->readMutex);
     if (impl_->idleReaders.size() < static_cast<std::size_t>(impl_->options.readConnections))
-      impl_->idleReaders.push_back(std::move(session));
+      impl_->idleReaders.push_back(std::move(c));
   }
   return result;
 }

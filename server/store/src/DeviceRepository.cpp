@@ -29,8 +29,7 @@ std::vector<Worker> DeviceRepository::listWorkers() {
 }
 
 void DeviceRepository::putWorker(const Worker& w) {
-  auto& s = writeSession(tx_);
-  sql::exec(s,
+  sql::exec(tx_,
             "INSERT INTO workers(badge, name, zones, active, created_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(badge) DO UPDATE SET name = excluded.name, zones = excluded.zones, active = excluded.active",
             w.badge, w.name, w.zones, w.active, tx_.nowMs());
@@ -67,7 +66,7 @@ std::vector<Device> DeviceRepository::list() { return readDevices(session(tx_), 
 
 void DeviceRepository::touch(const std::string& device, std::int64_t seenMs) {
   // A device that sends something is connected now, whatever it said before.
-  sql::exec(writeSession(tx_),
+  sql::exec(tx_,
             "INSERT INTO devices(device, state, last_seen) VALUES (?, 'online', ?) "
             "ON CONFLICT(device) DO UPDATE SET last_seen = MAX(last_seen, excluded.last_seen), state = 'online'",
             device, seenMs);
@@ -75,14 +74,14 @@ void DeviceRepository::touch(const std::string& device, std::int64_t seenMs) {
 
 void DeviceRepository::setPresence(const std::string& device, const std::string& state, const std::string& app) {
   touch(device, tx_.nowMs());
-  sql::exec(writeSession(tx_), "UPDATE devices SET state = ?, app = CASE WHEN ? = '' THEN app ELSE ? END WHERE device = ?",
+  sql::exec(tx_, "UPDATE devices SET state = ?, app = CASE WHEN ? = '' THEN app ELSE ? END WHERE device = ?",
             state, app, app, device);
 }
 
 void DeviceRepository::setHeartbeat(const std::string& device, int battery, int rssi, int outbox,
                                     std::int64_t seenMs) {
   touch(device, seenMs);
-  sql::exec(writeSession(tx_),
+  sql::exec(tx_,
             "UPDATE devices SET battery = ?, rssi = ?, outbox = ?, "
             "state = CASE WHEN state IN ('silent', 'gone') THEN 'online' ELSE state END WHERE device = ?",
             battery, rssi, outbox, device);
@@ -90,12 +89,12 @@ void DeviceRepository::setHeartbeat(const std::string& device, int battery, int 
 
 void DeviceRepository::setSignedIn(const std::string& device, const std::string& badge, const std::string& mode) {
   touch(device, tx_.nowMs());
-  sql::exec(writeSession(tx_), "UPDATE devices SET badge = ?, mode = ?, signed_in_at = ? WHERE device = ?", badge,
+  sql::exec(tx_, "UPDATE devices SET badge = ?, mode = ?, signed_in_at = ? WHERE device = ?", badge,
             mode, badge.empty() ? std::int64_t{0} : tx_.nowMs(), device);
 }
 
 void DeviceRepository::setState(const std::string& device, const std::string& state) {
-  sql::exec(writeSession(tx_), "UPDATE devices SET state = ? WHERE device = ?", state, device);
+  sql::exec(tx_, "UPDATE devices SET state = ? WHERE device = ?", state, device);
 }
 
 std::vector<std::string> DeviceRepository::seenBefore(const std::string& state, std::int64_t before) {
@@ -115,13 +114,13 @@ std::optional<RecordedEvent> DeviceRepository::recordedEvent(const std::string& 
 
 void DeviceRepository::recordEvent(const std::string& device, const std::string& eventId, const std::string& type,
                                    const std::string& result, const std::string& error) {
-  sql::exec(writeSession(tx_),
+  sql::exec(tx_,
             "INSERT INTO device_events(device, event_id, at, type, result, error) VALUES (?, ?, ?, ?, ?, ?)", device,
             eventId, tx_.nowMs(), type, result, error);
 }
 
 void DeviceRepository::queueCommand(const std::string& device, const std::string& payload) {
-  sql::exec(writeSession(tx_), "INSERT INTO device_outbox(device, payload, created_at) VALUES (?, ?, ?)", device,
+  sql::exec(tx_, "INSERT INTO device_outbox(device, payload, created_at) VALUES (?, ?, ?)", device,
             payload, tx_.nowMs());
 }
 
@@ -136,12 +135,12 @@ std::vector<DeviceRepository::QueuedCommand> DeviceRepository::pendingCommands(i
 }
 
 void DeviceRepository::markPublished(std::int64_t id) {
-  sql::exec(writeSession(tx_), "UPDATE device_outbox SET published_at = ? WHERE id = ?", tx_.nowMs(), id);
+  sql::exec(tx_, "UPDATE device_outbox SET published_at = ? WHERE id = ?", tx_.nowMs(), id);
 }
 
 void DeviceRepository::recordScan(const std::string& device, const std::string& badge, const std::string& barcode,
                                   const std::string& symbology, const std::string& reference) {
-  sql::exec(writeSession(tx_),
+  sql::exec(tx_,
             "INSERT INTO scans(at, device, badge, barcode, symbology, reference) VALUES (?, ?, ?, ?, ?, ?)",
             tx_.nowMs(), device, badge, barcode, symbology, reference);
 }

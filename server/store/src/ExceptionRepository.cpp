@@ -42,7 +42,7 @@ Status ExceptionRepository::resolve(std::int64_t id, const std::string& resoluti
   s << "SELECT resolved_at FROM exceptions WHERE id = ?", bind(static_cast<Poco::Int64>(id)), into(resolved), now;
   if (resolved.empty()) return Error{ErrorKind::NotFound, "no exception " + std::to_string(id)};
   if (resolved[0] != 0) return {};
-  sql::exec(s, "UPDATE exceptions SET resolved_at = ?, resolution = ? WHERE id = ?", tx_.nowMs(), resolution, id);
+  sql::exec(tx_, "UPDATE exceptions SET resolved_at = ?, resolution = ? WHERE id = ?", tx_.nowMs(), resolution, id);
   return {};
 }
 

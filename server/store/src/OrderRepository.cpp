@@ -57,24 +57,25 @@ struct OrderRows {
 }  // namespace
 
 Result<domain::OrderId> OrderRepository::insert(const domain::Order& o) {
-  auto& s = writeSession(tx_);
   if (idByExternal(o.channel, o.externalId))
     return Error{ErrorKind::Conflict, std::string("order ") + domain::toString(o.channel) + "/" + o.externalId +
                                           " already exists"};
   const std::int64_t at = o.createdAtMs ? o.createdAtMs : tx_.nowMs();
   const auto& a = o.shipTo;
-  sql::exec(s,
-            "INSERT INTO orders(channel, external_id, status, service_level, carrier, priority, ship_name, "
-            "ship_company, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, ship_country, "
-            "ship_phone, ship_email, hold_reason, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            std::string(domain::toString(o.channel)), o.externalId, std::string(domain::toString(o.status)),
-            std::string(domain::toString(o.serviceLevel)), o.carrier, o.priority, a.name, a.company, a.line1, a.line2,
-            a.city, a.region, a.postalCode, a.country, a.phone, a.email, o.holdReason, at, tx_.nowMs());
-  Poco::Int64 id = 0;
-  s << "SELECT last_insert_rowid()", into(id), now;  // the same connection's last insert
+  Query insert(tx_,
+               "INSERT INTO orders(channel, external_id, status, service_level, carrier, priority, ship_name, "
+               "ship_company, ship_line1, ship_line2, ship_city, ship_region, ship_postal_code, ship_country, "
+               "ship_phone, ship_email, hold_reason, created_at, updated_at) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  insert.bind(domain::toString(o.channel)).bind(o.externalId).bind(domain::toString(o.status));
+  insert.bind(domain::toString(o.serviceLevel)).bind(o.carrier).bind(o.priority);
+  insert.bind(a.name).bind(a.company).bind(a.line1).bind(a.line2).bind(a.city).bind(a.region);
+  insert.bind(a.postalCode).bind(a.country).bind(a.phone).bind(a.email).bind(o.holdReason).bind(at).bind(tx_.nowMs());
+  if (!insert.step()) return Error{ErrorKind::Internal, "order insert returned no id"};
+  const std::int64_t id = insert.integer(0);
+  insert.run();
   for (const auto& l : o.lines) {
-    sql::exec(s,
+    sql::exec(tx_,
               "INSERT INTO order_lines(order_id, line_no, sku, external_line_id, qty, allocated, picked, short_qty, "
               "shipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
               static_cast<std::int64_t>(id), l.lineNo, l.sku, l.externalLineId, l.qty, l.allocated, l.picked,
@@ -106,11 +107,10 @@ std::optional<domain::Order> OrderRepository::find(domain::OrderId id) {
 }
 
 std::optional<domain::OrderId> OrderRepository::idByExternal(domain::Channel channel, const std::string& externalId) {
-  std::vector<Poco::Int64> ids;
-  session(tx_) << "SELECT id FROM orders WHERE channel = ? AND external_id = ?",
-      bind(std::string(domain::toString(channel))), bind(externalId), into(ids), now;
-  if (ids.empty()) return std::nullopt;
-  return static_cast<domain::OrderId>(ids[0]);
+  auto id = queryInteger(tx_, "SELECT id FROM orders WHERE channel = ? AND external_id = ?",
+                         std::string_view(domain::toString(channel)), externalId);
+  if (!id) return std::nullopt;
+  return static_cast<domain::OrderId>(*id);
 }
 
 std::optional<domain::Order> OrderRepository::findByExternal(domain::Channel channel, const std::string& externalId) {
@@ -150,19 +150,19 @@ std::vector<std::pair<domain::OrderStatus, std::int64_t>> OrderRepository::count
 }
 
 void OrderRepository::setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason) {
-  sql::exec(writeSession(tx_), "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE id = ?",
+  sql::exec(tx_, "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE id = ?",
             std::string(domain::toString(status)), holdReason, tx_.nowMs(), static_cast<std::int64_t>(id));
 }
 
 void OrderRepository::updateLine(domain::OrderId id, const domain::OrderLine& l) {
-  sql::exec(writeSession(tx_),
+  sql::exec(tx_,
             "UPDATE order_lines SET allocated = ?, picked = ?, short_qty = ?, shipped = ? WHERE order_id = ? AND "
             "line_no = ?",
             l.allocated, l.picked, l.shortQty, l.shipped, static_cast<std::int64_t>(id), l.lineNo);
 }
 
 void OrderRepository::setLineSku(domain::OrderId id, int lineNo, const std::string& sku) {
-  sql::exec(writeSession(tx_),
+  sql::exec(tx_,
             "UPDATE order_lines SET sku = ? WHERE order_id = ? AND line_no = ? AND allocated = 0 AND picked = 0 AND "
             "shipped = 0",
             sku, static_cast<std::int64_t>(id), lineNo);

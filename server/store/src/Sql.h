@@ -9,6 +9,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "wms/store/Query.h"
+#include "wms/store/Tx.h"
 
 namespace wms::store::sql {
 
@@ -17,13 +21,11 @@ inline Poco::Int64 v(int x) { return static_cast<Poco::Int64>(x); }
 inline Poco::Int64 v(bool x) { return x ? 1 : 0; }
 inline const std::string& v(const std::string& x) { return x; }
 
-// Executes a statement with bound values; returns the number of rows changed.
+// Executes a statement with bound values (prepared once per connection, see
+// wms/store/Query.h); returns the number of rows changed.
 template <class... Args>
-std::size_t exec(Poco::Data::Session& session, const std::string& text, const Args&... args) {
-  Poco::Data::Statement stmt(session);
-  stmt << text;
-  (stmt, ..., Poco::Data::Keywords::bind(v(args)));
-  return stmt.execute();
+std::size_t exec(Tx& tx, std::string_view text, const Args&... args) {
+  return store::exec(tx, text, v(args)...);
 }
 
 }  // namespace wms::store::sql

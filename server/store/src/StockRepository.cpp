@@ -18,11 +18,10 @@ std::string n(std::int64_t v) { return std::to_string(v); }
 }  // namespace
 
 std::optional<domain::SkuStock> StockRepository::skuStock(const std::string& sku) {
-  std::vector<Poco::Int64> onHand, allocated;
-  session(tx_) << "SELECT on_hand, allocated FROM sku_stock WHERE sku = ?", bind(sku), into(onHand), into(allocated),
-      now;
-  if (onHand.empty()) return std::nullopt;
-  return domain::SkuStock{sku, onHand[0], allocated[0]};
+  Query q(tx_, "SELECT on_hand, allocated FROM sku_stock WHERE sku = ?");
+  q.bind(sku);
+  if (!q.step()) return std::nullopt;
+  return domain::SkuStock{sku, q.integer(0), q.integer(1)};
 }
 
 std::vector<domain::SkuStock> StockRepository::listSkuStock(const std::string& afterSku, int limit) {
@@ -51,14 +50,13 @@ Status StockRepository::changeAtLocation(const domain::StockAtLocation& k, std::
   auto& s = writeSession(tx_);
   if (delta >= 0) {
     // Insert-or-add in one statement (SQLite 3.24+ and PostgreSQL share this syntax).
-    sql::exec(s,
+    sql::exec(tx_,
               "INSERT INTO stock(sku, location, lot, expiry, qty) VALUES (?, ?, ?, ?, ?) "
               "ON CONFLICT(sku, location, lot, expiry) DO UPDATE SET qty = qty + excluded.qty",
               k.sku, k.location, k.lot, k.expiry, delta);
     return {};
   }
-  std::size_t changed = sql::exec(
-      s, "UPDATE stock SET qty = qty + ? WHERE sku = ? AND location = ? AND lot = ? AND expiry = ? AND qty + ? >= 0",
+  std::size_t changed = sql::exec(tx_, "UPDATE stock SET qty = qty + ? WHERE sku = ? AND location = ? AND lot = ? AND expiry = ? AND qty + ? >= 0",
       delta, k.sku, k.location, k.lot, k.expiry, delta);
   if (changed == 0) {
     std::vector<Poco::Int64> have;
@@ -71,9 +69,8 @@ Status StockRepository::changeAtLocation(const domain::StockAtLocation& k, std::
 }
 
 Status StockRepository::changeOnHand(const std::string& sku, std::int64_t delta) {
-  auto& s = writeSession(tx_);
   std::size_t changed =
-      sql::exec(s, "UPDATE sku_stock SET on_hand = on_hand + ? WHERE sku = ? AND on_hand + ? >= allocated", delta, sku,
+      sql::exec(tx_, "UPDATE sku_stock SET on_hand = on_hand + ? WHERE sku = ? AND on_hand + ? >= allocated", delta, sku,
                 delta);
   if (changed == 0) {
     auto st = skuStock(sku);
@@ -87,20 +84,20 @@ Status StockRepository::changeOnHand(const std::string& sku, std::int64_t delta)
 }
 
 bool StockRepository::reserve(const std::string& sku, std::int64_t qty) {
-  return sql::exec(writeSession(tx_),
+  return sql::exec(tx_,
                    "UPDATE sku_stock SET allocated = allocated + ? WHERE sku = ? AND on_hand - allocated >= ?", qty,
                    sku, qty) == 1;
 }
 
 Status StockRepository::release(const std::string& sku, std::int64_t qty) {
-  if (sql::exec(writeSession(tx_), "UPDATE sku_stock SET allocated = allocated - ? WHERE sku = ? AND allocated >= ?",
+  if (sql::exec(tx_, "UPDATE sku_stock SET allocated = allocated - ? WHERE sku = ? AND allocated >= ?",
                 qty, sku, qty) == 1)
     return {};
   return insufficient("SKU " + sku + " has less than " + n(qty) + " allocated to release");
 }
 
 Status StockRepository::consumeAllocated(const std::string& sku, std::int64_t qty) {
-  if (sql::exec(writeSession(tx_),
+  if (sql::exec(tx_,
                 "UPDATE sku_stock SET allocated = allocated - ?, on_hand = on_hand - ? WHERE sku = ? AND "
                 "allocated >= ? AND on_hand >= ?",
                 qty, qty, sku, qty, qty) == 1)
@@ -109,19 +106,20 @@ Status StockRepository::consumeAllocated(const std::string& sku, std::int64_t qt
 }
 
 void StockRepository::requestCount(const std::string& sku, const std::string& location) {
-  sql::exec(writeSession(tx_), "UPDATE stock SET count_requested = 1 WHERE sku = ? AND location = ?", sku, location);
+  sql::exec(tx_, "UPDATE stock SET count_requested = 1 WHERE sku = ? AND location = ?", sku, location);
 }
 
 std::int64_t StockRepository::appendLedger(const domain::LedgerEntry& e) {
-  auto& s = writeSession(tx_);
-  Poco::Int64 at = e.atMs ? e.atMs : tx_.nowMs();
-  Poco::Int64 id = 0;
-  // RETURNING (SQLite 3.35+, PostgreSQL) saves a second round trip for the id.
-  s << "INSERT INTO ledger(at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
-       "idempotency_key, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      bind(at), bind(e.sku), bind(e.location), bind(e.lot), bind(e.expiry), bind(sql::v(e.deltaOnHand)),
-      bind(sql::v(e.deltaAllocated)), bind(std::string(domain::toString(e.cause))), bind(e.reference),
-      bind(e.idempotencyKey), bind(e.note), into(id), now;
+  // RETURNING (SQLite 3.35+, PostgreSQL) saves a second statement for the id.
+  Query q(tx_,
+          "INSERT INTO ledger(at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
+          "idempotency_key, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  q.bind(e.atMs ? e.atMs : tx_.nowMs()).bind(e.sku).bind(e.location).bind(e.lot).bind(e.expiry);
+  q.bind(e.deltaOnHand).bind(e.deltaAllocated).bind(domain::toString(e.cause)).bind(e.reference);
+  q.bind(e.idempotencyKey).bind(e.note);
+  if (!q.step()) throw std::runtime_error("ledger insert returned no id");
+  const std::int64_t id = q.integer(0);
+  q.run();  // finish the statement: RETURNING completes the insert on the last step
   return id;
 }
 
@@ -179,7 +177,7 @@ std::optional<std::string> IdempotencyRepository::find(const std::string& key) {
 
 Status IdempotencyRepository::claim(const std::string& key, const std::string& result) {
   if (find(key)) return Error{ErrorKind::Conflict, "idempotency key '" + key + "' was already used"};
-  sql::exec(writeSession(tx_), "INSERT INTO idempotency(key, at, result) VALUES (?, ?, ?)", key, tx_.nowMs(), result);
+  sql::exec(tx_, "INSERT INTO idempotency(key, at, result) VALUES (?, ?, ?)", key, tx_.nowMs(), result);
   return {};
 }
 

@@ -5,15 +5,25 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 
+#include "StatementCache.h"
 #include "wms/store/Tx.h"
 
 namespace wms::store {
 
 struct TxImpl {
   Poco::Data::Session& session;
+  StatementCache& statements;  // of the same connection (wms/store/Query.h)
   bool writable;
   const std::function<std::int64_t()>& clock;
+};
+
+// A connection: the POCO session and its prepared statements, which are
+// finalized first (members are destroyed in reverse order).
+struct Connection {
+  std::unique_ptr<Poco::Data::Session> session;
+  std::unique_ptr<StatementCache> statements;
 };
 
 // The session of a Tx; throws std::logic_error for a write on a read Tx.
