@@ -4,8 +4,8 @@
 
 #include "ChannelApi.h"
 #include "HubImpl.h"
-#include "Sql.h"
 #include "wms/store/ExceptionRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -87,8 +87,7 @@ void ChannelHub::Impl::fetchLoop() {
                                                "cannot store " + channelRef(item.first, item.second) + ": " + outcome.detail);
           outcome.changedSkus.clear();
         }
-        sql::exec(store::writeSessionOf(tx), "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch,
-                  item.second);
+        store::exec(tx, "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch, item.second);
         return {};
       });
       if (!st && outcome.result != "error") {
@@ -106,8 +105,10 @@ void ChannelHub::Impl::fetchLoop() {
         const int n = attempts.empty() ? 1 : static_cast<int>(attempts[0]) + 1;
         const std::int64_t wait =
             api->retryAfterMs() >= 0 ? api->retryAfterMs() : backoffMs(config.retry, n, unitRandom());
-        sql::exec(s, "UPDATE channel_inbox SET attempts = ?, due_at = ?, last_error = ? WHERE channel = ? AND order_ref = ?",
-                  n, tx.nowMs() + wait, order.error().message.substr(0, 500), ch, item.second);
+        store::exec(tx,
+                    "UPDATE channel_inbox SET attempts = ?, due_at = ?, last_error = ? WHERE channel = ? AND "
+                    "order_ref = ?",
+                    n, tx.nowMs() + wait, order.error().message.substr(0, 500), ch, item.second);
         return {};
       });
     } else {
@@ -117,8 +118,7 @@ void ChannelHub::Impl::fetchLoop() {
         store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
                                              "cannot read " + channelRef(item.first, item.second) + ": " +
                                                  order.error().message);
-        sql::exec(store::writeSessionOf(tx), "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch,
-                  item.second);
+        store::exec(tx, "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch, item.second);
         return {};
       });
       logger().warning("%s order %s unreadable: %s", ch, item.second, order.error().message);
@@ -240,10 +240,11 @@ void ChannelHub::Impl::amazonLoop() {
       failures = 0;
       if (newest > cursor) {
         (void)db.write([&](store::Tx& tx) -> Status {
-          sql::exec(store::writeSessionOf(tx),
-                    "INSERT INTO channel_cursors(channel, position, updated_at) VALUES ('amazon', ?, ?) "
-                    "ON CONFLICT(channel) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at",
-                    newest, tx.nowMs());
+          store::exec(tx,
+                      "INSERT INTO channel_cursors(channel, position, updated_at) VALUES ('amazon', ?, ?) "
+                      "ON CONFLICT(channel) DO UPDATE SET position = excluded.position, updated_at = "
+                      "excluded.updated_at",
+                      newest, tx.nowMs());
           return {};
         });
       }

@@ -12,9 +12,9 @@
 
 #include "ChannelApi.h"
 #include "HubImpl.h"
-#include "Sql.h"
 #include "wms/channels/SyncPolicy.h"
 #include "wms/store/ExceptionRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -96,14 +96,13 @@ bool ChannelHub::orderShippedInTx(store::Tx& tx, const ShippedNotice& notice) {
   std::erase_if(n.lines, [](const ShippedNoticeLine& l) { return l.qty <= 0; });
   if (n.lines.empty()) return false;
   if (n.shippedAtMs == 0) n.shippedAtMs = tx.nowMs();
-  auto& s = store::writeSessionOf(tx);
   const std::string ch = domain::toString(n.channel);
   // A duplicate confirmation (or a replay) finds the row and adds nothing.
-  return sql::exec(s,
-                   "INSERT OR IGNORE INTO channel_fulfilments(channel, external_id, shipment_id, order_id, "
-                   "tracking_number, notice, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   ch, n.externalId, n.shipmentId, static_cast<std::int64_t>(n.orderId), n.trackingNumber,
-                   noticeJson(n), tx.nowMs(), tx.nowMs()) > 0;
+  return store::exec(tx,
+                     "INSERT OR IGNORE INTO channel_fulfilments(channel, external_id, shipment_id, order_id, "
+                     "tracking_number, notice, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     ch, n.externalId, n.shipmentId, static_cast<std::int64_t>(n.orderId), n.trackingNumber,
+                     noticeJson(n), tx.nowMs(), tx.nowMs()) > 0;
 }
 
 void ChannelHub::shippedCommitted() { impl_->wakePushers(); }
@@ -205,26 +204,25 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
     // The channel accepted it: mark it sent at once, so that nothing sends it
     // again (the window for a crash between the two is this one write).
     auto w = db.write([&](store::Tx& tx) -> Status {
-      auto& s = store::writeSessionOf(tx);
       if (pushed) {
-        sql::exec(s,
-                  "UPDATE channel_fulfilments SET sent_at = ?, attempts = attempts + 1, last_error = '' "
-                  "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
-                  tx.nowMs(), ch, row.externalId, row.shipmentId);
+        store::exec(tx,
+                    "UPDATE channel_fulfilments SET sent_at = ?, attempts = attempts + 1, last_error = '' "
+                    "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
+                    tx.nowMs(), ch, row.externalId, row.shipmentId);
         return {};
       }
       const std::string error = pushed.error().message.substr(0, 500);
       if (unreachable) {
-        sql::exec(s,
-                  "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ? "
-                  "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
-                  error, ch, row.externalId, row.shipmentId);
+        store::exec(tx,
+                    "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ? "
+                    "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
+                    error, ch, row.externalId, row.shipmentId);
         return {};
       }
-      sql::exec(s,
-                "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ?, due_at = ? "
-                "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
-                error, dueAt, ch, row.externalId, row.shipmentId);
+      store::exec(tx,
+                  "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ?, due_at = ? "
+                  "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
+                  error, dueAt, ch, row.externalId, row.shipmentId);
       // A refusal needs a person (a wrong carrier, an order changed on the
       // channel); raised once per order, retried meanwhile.
       store::ExceptionRepository(tx).raise("channel_fulfilment_refused", channelRef(channel, row.externalId),

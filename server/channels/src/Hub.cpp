@@ -6,10 +6,10 @@
 #include <sstream>
 
 #include "HubImpl.h"
-#include "Sql.h"
 #include "wms/channels/Signatures.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -173,7 +173,6 @@ std::optional<std::string> ChannelHub::Impl::mapSku(store::Tx& tx, domain::Chann
 }
 
 ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
-  auto& s = store::writeSessionOf(tx);
   const std::string ch = domain::toString(co.channel);
   const std::string ref = channelRef(co.channel, co.externalId);
   store::ExceptionRepository exceptions(tx);
@@ -208,18 +207,20 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     } else if (co.state == OrderState::Closed && existing->state == "open") {
       newState = "closed";
     }
-    sql::exec(s,
-              "UPDATE channel_orders SET state = ?, channel_status = ?, channel_updated_at = ?, updated_at = ? "
-              "WHERE channel = ? AND external_id = ?",
-              newState, co.channelStatus, co.updatedAtMs, tx.nowMs(), ch, co.externalId);
+    store::exec(
+        tx,
+        "UPDATE channel_orders SET state = ?, channel_status = ?, channel_updated_at = ?, updated_at = ? "
+        "WHERE channel = ? AND external_id = ?",
+        newState, co.channelStatus, co.updatedAtMs, tx.nowMs(), ch, co.externalId);
     return out;
   }
 
   auto record = [&](domain::OrderId id, const std::string& state) {
-    sql::exec(s,
-              "INSERT INTO channel_orders(channel, external_id, order_id, state, channel_status, channel_updated_at, "
-              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              ch, co.externalId, id, state, co.channelStatus, co.updatedAtMs, tx.nowMs(), tx.nowMs());
+    store::exec(tx,
+                "INSERT INTO channel_orders(channel, external_id, order_id, state, channel_status, "
+                "channel_updated_at, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ch, co.externalId, id, state, co.channelStatus, co.updatedAtMs, tx.nowMs(), tx.nowMs());
   };
 
   if (co.state == OrderState::Cancelled && co.lines.empty()) {
@@ -268,8 +269,8 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     }
     out.orderId = held->order.id;
     for (std::size_t i = 0; i < keysPerLine.size(); ++i) {
-      sql::exec(s, "INSERT INTO channel_held_lines(order_id, line_no, sku_keys) VALUES (?, ?, ?)", out.orderId,
-                static_cast<int>(i + 1), joinKeys(keysPerLine[i]));
+      store::exec(tx, "INSERT INTO channel_held_lines(order_id, line_no, sku_keys) VALUES (?, ?, ?)",
+                  out.orderId, static_cast<int>(i + 1), joinKeys(keysPerLine[i]));
     }
     if (kind) exceptions.raise(kind, "order:" + std::to_string(out.orderId), ref + ": " + reason);
     return out;
@@ -375,8 +376,8 @@ WebhookReply ChannelHub::Impl::shopifyWebhook(const WebhookRequest& request) {
     }
     outcome = apply(tx, *order);
     if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
-    sql::exec(s, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch, eventKey,
-              tx.nowMs(), outcome.result);
+    store::exec(tx, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch,
+                eventKey, tx.nowMs(), outcome.result);
     return {};
   });
   if (!st) {
@@ -442,14 +443,15 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
       result = "stale";
     } else {
       result = "queued";
-      sql::exec(s,
-                "INSERT INTO channel_inbox(channel, order_ref, push_updated_at, received_at, due_at, attempts) "
-                "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(channel, order_ref) DO UPDATE SET "
-                "push_updated_at = MAX(push_updated_at, excluded.push_updated_at)",
-                ch, notice->orderId, notice->updatedAtMs, tx.nowMs(), tx.nowMs());
+      store::exec(
+          tx,
+          "INSERT INTO channel_inbox(channel, order_ref, push_updated_at, received_at, due_at, attempts) "
+          "VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT(channel, order_ref) DO UPDATE SET "
+          "push_updated_at = MAX(push_updated_at, excluded.push_updated_at)",
+          ch, notice->orderId, notice->updatedAtMs, tx.nowMs(), tx.nowMs());
     }
-    sql::exec(s, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch, key,
-              tx.nowMs(), result);
+    store::exec(tx, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch, key,
+                tx.nowMs(), result);
     return {};
   });
   if (!st) return fail(st.error().kind == ErrorKind::Unavailable ? 503 : 500, st.error());
@@ -496,7 +498,7 @@ Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
     auto r = impl_->intake.releaseHold(tx, id, lineSkus);
     if (!r) return r.error();
     released = std::move(*r);
-    sql::exec(s, "DELETE FROM channel_held_lines WHERE order_id = ?", id);
+    store::exec(tx, "DELETE FROM channel_held_lines WHERE order_id = ?", id);
     store::ExceptionRepository exceptions(tx);
     for (const auto& e : exceptions.list(false, 0, 1000)) {
       if (e.kind == "unknown_channel_sku" && e.reference == "order:" + std::to_string(id))

@@ -4,11 +4,11 @@
 #include <map>
 
 #include "HubImpl.h"
-#include "Sql.h"
 #include "wms/domain/Ids.h"
 #include "wms/domain/Stock.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -94,15 +94,17 @@ Result<PosSaleResult> ChannelHub::posSale(const PosSale& sale) {
     if (!loc) return invalid("no location '" + sale.location + "'");
     if (loc->kind != domain::LocationKind::Store)
       return invalid("location " + sale.location + " is not a store location (kind " + domain::toString(loc->kind) + ")");
-    sql::exec(s, "INSERT INTO pos_sales(sale_id, location, at) VALUES (?, ?, ?)", sale.saleId, sale.location, tx.nowMs());
+    store::exec(tx, "INSERT INTO pos_sales(sale_id, location, at) VALUES (?, ?, ?)", sale.saleId,
+                sale.location, tx.nowMs());
     for (std::size_t i = 0; i < sale.lines.size(); ++i) {
       const auto& l = sale.lines[i];
       auto id2 = impl_->moves.changeOnHand(tx, {l.sku, sale.location, l.lot, l.expiry, 0}, -l.qty,
                                            domain::LedgerCause::PosSale, "pos:" + sale.saleId, "");
       if (!id2) return Error{id2.error().kind, "lines[" + std::to_string(i) + "]: " + id2.error().message};
       out.ledgerIds.push_back(*id2);
-      sql::exec(s, "INSERT INTO pos_sale_lines(sale_id, line_no, sku, qty, ledger_id) VALUES (?, ?, ?, ?, ?)",
-                sale.saleId, static_cast<int>(i + 1), l.sku, l.qty, *id2);
+      store::exec(tx,
+                  "INSERT INTO pos_sale_lines(sale_id, line_no, sku, qty, ledger_id) VALUES (?, ?, ?, ?, ?)",
+                  sale.saleId, static_cast<int>(i + 1), l.sku, l.qty, *id2);
       skus.push_back(l.sku);
     }
     changedInTx(tx, skus);
@@ -181,11 +183,12 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
         return invalid("cannot return " + std::to_string(qty) + " of " + sku + " for " + ref + ": " +
                        std::to_string(std::max<std::int64_t>(left, 0)) + " shipped and not yet returned");
     }
-    sql::exec(s,
-              "INSERT INTO returns(return_id, order_id, channel, external_id, pos_sale_id, location, note, received_at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              in.returnId, orderId, std::string(in.channel ? domain::toString(*in.channel) : ""), in.externalId,
-              in.posSaleId, in.location, in.note, tx.nowMs());
+    store::exec(tx,
+                "INSERT INTO returns(return_id, order_id, channel, external_id, pos_sale_id, location, note, "
+                "received_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                in.returnId, orderId, std::string(in.channel ? domain::toString(*in.channel) : ""),
+                in.externalId, in.posSaleId, in.location, in.note, tx.nowMs());
     for (std::size_t i = 0; i < in.lines.size(); ++i) {
       const auto& l = in.lines[i];
       std::int64_t ledgerId = 0;
@@ -196,11 +199,11 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
         ledgerId = *id;
         skus.push_back(l.sku);
       }
-      sql::exec(s,
-                "INSERT INTO return_lines(return_id, line_no, sku, qty, condition, lot, expiry, ledger_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                in.returnId, static_cast<int>(i + 1), l.sku, l.qty, std::string(toString(l.condition)), l.lot, l.expiry,
-                ledgerId);
+      store::exec(tx,
+                  "INSERT INTO return_lines(return_id, line_no, sku, qty, condition, lot, expiry, ledger_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  in.returnId, static_cast<int>(i + 1), l.sku, l.qty, std::string(toString(l.condition)),
+                  l.lot, l.expiry, ledgerId);
     }
     if (!skus.empty()) changedInTx(tx, skus);
     auto loaded = loadReturn(tx, in.returnId);

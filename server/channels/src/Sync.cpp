@@ -4,9 +4,9 @@
 
 #include "ChannelApi.h"
 #include "HubImpl.h"
-#include "Sql.h"
 #include "wms/domain/Ids.h"
 #include "wms/store/CatalogRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 #include "wms/store/StockRepository.h"
 
@@ -138,13 +138,14 @@ void ChannelHub::Impl::enqueue(store::Tx& tx, const std::string& sku) {
       // The row keeps its place in line (due_at): a SKU that changes all the
       // time is not pushed to the back, and one waiting out a backoff does
       // not hammer a channel that is down.
-      sql::exec(s, "UPDATE channel_outbox SET atp = ?, version = ?, changed_at = ? WHERE channel = ? AND sku = ?", atp,
-                ++version, t, channel[i], sku);
+      store::exec(
+          tx, "UPDATE channel_outbox SET atp = ?, version = ?, changed_at = ? WHERE channel = ? AND sku = ?",
+          atp, ++version, t, channel[i], sku);
     } else if (pushed[i] != atp) {
-      sql::exec(s,
-                "INSERT INTO channel_outbox(channel, sku, atp, version, changed_at, due_at, attempts) "
-                "VALUES (?, ?, ?, ?, ?, ?, 0)",
-                channel[i], sku, atp, ++version, t, t);
+      store::exec(tx,
+                  "INSERT INTO channel_outbox(channel, sku, atp, version, changed_at, due_at, attempts) "
+                  "VALUES (?, ?, ?, ?, ?, ?, 0)",
+                  channel[i], sku, atp, ++version, t, t);
     }
   }
 }
@@ -170,25 +171,26 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
   auto record = [&](const std::vector<Done>& done) {
     if (done.empty()) return;
     auto w = db.write([&](store::Tx& tx) -> Status {
-      auto& s = store::writeSessionOf(tx);
       for (const auto& d : done) {
         if (d.outcome == Done::Pushed) {
           // A newer figure (another version) stays queued.
-          sql::exec(s, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ? AND version = ?", ch, d.row.sku,
-                    d.row.version);
-          sql::exec(s,
-                    "INSERT INTO channel_sync(channel, sku, pushed_atp, pushed_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(channel, sku) DO UPDATE SET pushed_atp = excluded.pushed_atp, "
-                    "pushed_at = excluded.pushed_at",
-                    ch, d.row.sku, d.row.atp, tx.nowMs());
+          store::exec(tx, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ? AND version = ?", ch,
+                      d.row.sku, d.row.version);
+          store::exec(tx,
+                      "INSERT INTO channel_sync(channel, sku, pushed_atp, pushed_at) VALUES (?, ?, ?, ?) "
+                      "ON CONFLICT(channel, sku) DO UPDATE SET pushed_atp = excluded.pushed_atp, "
+                      "pushed_at = excluded.pushed_at",
+                      ch, d.row.sku, d.row.atp, tx.nowMs());
         } else if (d.outcome == Done::Refused) {
-          sql::exec(s,
-                    "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
-                    "WHERE channel = ? AND sku = ?",
-                    d.dueAt, d.error.substr(0, 500), ch, d.row.sku);
+          store::exec(tx,
+                      "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
+                      "WHERE channel = ? AND sku = ?",
+                      d.dueAt, d.error.substr(0, 500), ch, d.row.sku);
         } else {
-          sql::exec(s, "UPDATE channel_outbox SET attempts = attempts + 1, last_error = ? WHERE channel = ? AND sku = ?",
-                    d.error.substr(0, 500), ch, d.row.sku);
+          store::exec(tx,
+                      "UPDATE channel_outbox SET attempts = attempts + 1, last_error = ? WHERE channel = ? "
+                      "AND sku = ?",
+                      d.error.substr(0, 500), ch, d.row.sku);
         }
       }
       return {};
@@ -278,15 +280,18 @@ Result<ListingView> ChannelHub::putListing(const Listing& in) {
     if (!mapped.empty() && mapped[0] != in.sku)
       return Error{ErrorKind::Conflict, ch + " SKU " + in.channelSku + " already maps to " + mapped[0]};
     if (mapped.empty())
-      sql::exec(s, "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?)", ch,
-                in.channelSku, in.sku, tx.nowMs());
+      store::exec(tx,
+                  "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?)",
+                  ch, in.channelSku, in.sku, tx.nowMs());
     const std::int64_t cap = in.policy.cap ? *in.policy.cap : -1;
-    sql::exec(s,
-              "INSERT INTO channel_listings(channel, sku, channel_sku, listing_ref, buffer, cap, percent, updated_at) "
-              "VALUES (?, ?, ?, ?, ?, NULLIF(?, -1), ?, ?) ON CONFLICT(channel, sku) DO UPDATE SET "
-              "channel_sku = excluded.channel_sku, listing_ref = excluded.listing_ref, buffer = excluded.buffer, "
-              "cap = excluded.cap, percent = excluded.percent, updated_at = excluded.updated_at",
-              ch, in.sku, in.channelSku, in.listingRef, in.policy.buffer, cap, in.policy.percent, tx.nowMs());
+    store::exec(
+        tx,
+        "INSERT INTO channel_listings(channel, sku, channel_sku, listing_ref, buffer, cap, percent, "
+        "updated_at) "
+        "VALUES (?, ?, ?, ?, ?, NULLIF(?, -1), ?, ?) ON CONFLICT(channel, sku) DO UPDATE SET "
+        "channel_sku = excluded.channel_sku, listing_ref = excluded.listing_ref, buffer = excluded.buffer, "
+        "cap = excluded.cap, percent = excluded.percent, updated_at = excluded.updated_at",
+        ch, in.sku, in.channelSku, in.listingRef, in.policy.buffer, cap, in.policy.percent, tx.nowMs());
     impl_->enqueue(tx, in.sku);
     changed.push_back(in.sku);
     auto v = views(tx, in.channel, in.sku);
@@ -301,10 +306,9 @@ Result<ListingView> ChannelHub::putListing(const Listing& in) {
 Status ChannelHub::deleteListing(domain::Channel channel, const std::string& sku) {
   const std::string ch = domain::toString(channel);
   return impl_->db.write([&](store::Tx& tx) -> Status {
-    auto& s = store::writeSessionOf(tx);
-    if (sql::exec(s, "DELETE FROM channel_listings WHERE channel = ? AND sku = ?", ch, sku) == 0)
+    if (store::exec(tx, "DELETE FROM channel_listings WHERE channel = ? AND sku = ?", ch, sku) == 0)
       return Error{ErrorKind::NotFound, ch + " does not list " + sku};
-    sql::exec(s, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ?", ch, sku);
+    store::exec(tx, "DELETE FROM channel_outbox WHERE channel = ? AND sku = ?", ch, sku);
     return {};
   });
 }
@@ -328,10 +332,10 @@ Result<SkuMapping> ChannelHub::putMapping(const SkuMapping& m) {
   const std::string ch = domain::toString(m.channel);
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
     if (!store::CatalogRepository(tx).skuExists(m.sku)) return Error{ErrorKind::Invalid, "no SKU '" + m.sku + "' in the catalogue"};
-    sql::exec(store::writeSessionOf(tx),
-              "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?) "
-              "ON CONFLICT(channel, channel_sku) DO UPDATE SET sku = excluded.sku",
-              ch, m.channelSku, m.sku, tx.nowMs());
+    store::exec(tx,
+                "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(channel, channel_sku) DO UPDATE SET sku = excluded.sku",
+                ch, m.channelSku, m.sku, tx.nowMs());
     return {};
   });
   if (!st) return st.error();

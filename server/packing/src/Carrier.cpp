@@ -4,8 +4,8 @@
 
 #include <stdexcept>
 
-#include "Sql.h"
 #include "wms/packing/Tracking.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;

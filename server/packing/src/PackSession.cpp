@@ -6,7 +6,7 @@
 #include <map>
 
 #include "Rows.h"
-#include "Sql.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -104,16 +104,15 @@ struct PackSessionService::Loaded {
   void record(store::Tx& tx, const std::string& kind, std::string_view text, int lineNo, std::int64_t qty,
               const std::string& outcome) {
     ++events;
-    sql::exec(store::writeSessionOf(tx),
-              "INSERT INTO pack_session_events(session_id, seq, at, kind, text, line_no, qty, outcome) "
-              "VALUES (?, ?, "
-              "?, ?, ?, ?, ?, ?)",
-              row.id, events, tx.nowMs(), kind,
-              // Accepted steps are replayed: kept exactly (they passed the
-              // scan checks; GS1 separators matter). Refused ones are audit.
-              outcome == "accepted" ? std::string(text) : auditText(text), lineNo, qty, outcome);
-    sql::exec(store::writeSessionOf(tx), "UPDATE pack_sessions SET updated_at = ? WHERE id = ?", tx.nowMs(),
-              row.id);
+    store::exec(tx,
+                "INSERT INTO pack_session_events(session_id, seq, at, kind, text, line_no, qty, outcome) "
+                "VALUES (?, ?, "
+                "?, ?, ?, ?, ?, ?)",
+                row.id, events, tx.nowMs(), kind,
+                // Accepted steps are replayed: kept exactly (they passed the
+                // scan checks; GS1 separators matter). Refused ones are audit.
+                outcome == "accepted" ? std::string(text) : auditText(text), lineNo, qty, outcome);
+    store::exec(tx, "UPDATE pack_sessions SET updated_at = ? WHERE id = ?", tx.nowMs(), row.id);
   }
 };
 
@@ -217,9 +216,8 @@ Result<SessionView> PackSessionService::start(std::string_view code, std::string
               sessionId = open->id;
               if (!station.empty() && open->station != station) {
                 // The packer took the tote to another station: the session follows.
-                sql::exec(store::writeSessionOf(tx),
-                          "UPDATE pack_sessions SET station = ?, updated_at = ? WHERE id = ?",
-                          std::string(station), tx.nowMs(), open->id);
+                store::exec(tx, "UPDATE pack_sessions SET station = ?, updated_at = ? WHERE id = ?",
+                            std::string(station), tx.nowMs(), open->id);
               }
               return {};
             }
@@ -413,9 +411,8 @@ Result<SessionView> PackSessionService::abandon(std::int64_t sessionId) {
   return mutate(sessionId, true, [&](store::Tx& tx, Loaded& l, SessionView& view) -> Status {
     if (l.row.state != SessionState::Open)
       return conflict("pack session " + n(sessionId) + " is " + toString(l.row.state));
-    sql::exec(store::writeSessionOf(tx),
-              "UPDATE pack_sessions SET state = 'abandoned', updated_at = ? WHERE id = ?", tx.nowMs(),
-              l.row.id);
+    store::exec(tx, "UPDATE pack_sessions SET state = 'abandoned', updated_at = ? WHERE id = ?", tx.nowMs(),
+                l.row.id);
     fillView(view, l.verifier, l.task, shipping_.config());
     view.state = SessionState::Abandoned;
     return {};

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 
-#include "Sql.h"
 #include "wms/labels/Render.h"
 #include "wms/labels/Zpl.h"
 #include "wms/store/ExceptionRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -72,17 +72,16 @@ Result<labels::JobId> DatabaseJobLog::create(const std::string& printer,
 
 Status DatabaseJobLog::recordAttempt(const labels::AttemptRecord& a) {
   return db_.write([&](store::Tx& tx) -> Status {
-    auto& s = store::writeSessionOf(tx);
     const auto at = std::chrono::duration_cast<std::chrono::milliseconds>(a.at.time_since_epoch()).count();
-    std::size_t changed = sql::exec(
-        s, "UPDATE print_jobs SET attempts = MAX(attempts, ?), last_error = ?, updated_at = ? WHERE id = ?",
+    std::size_t changed = store::exec(
+        tx, "UPDATE print_jobs SET attempts = MAX(attempts, ?), last_error = ?, updated_at = ? WHERE id = ?",
         a.attempt, a.ok ? std::string() : a.error, tx.nowMs(), static_cast<std::int64_t>(a.job));
     if (changed == 0) return notFoundJob(a.job);
-    sql::exec(s,
-              "INSERT INTO print_attempts(job_id, attempt, at, ok, error) VALUES (?, ?, ?, ?, ?) "
-              "ON CONFLICT(job_id, attempt) DO UPDATE SET at = excluded.at, ok = excluded.ok, error = "
-              "excluded.error",
-              static_cast<std::int64_t>(a.job), a.attempt, static_cast<std::int64_t>(at), a.ok, a.error);
+    store::exec(tx,
+                "INSERT INTO print_attempts(job_id, attempt, at, ok, error) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(job_id, attempt) DO UPDATE SET at = excluded.at, ok = excluded.ok, error = "
+                "excluded.error",
+                static_cast<std::int64_t>(a.job), a.attempt, static_cast<std::int64_t>(at), a.ok, a.error);
     return {};
   });
 }
@@ -90,8 +89,8 @@ Status DatabaseJobLog::recordAttempt(const labels::AttemptRecord& a) {
 Status DatabaseJobLog::setState(labels::JobId job, labels::JobState state) {
   return db_.write([&](store::Tx& tx) -> Status {
     std::size_t changed =
-        sql::exec(store::writeSessionOf(tx), "UPDATE print_jobs SET state = ?, updated_at = ? WHERE id = ?",
-                  std::string(labels::toString(state)), tx.nowMs(), static_cast<std::int64_t>(job));
+        store::exec(tx, "UPDATE print_jobs SET state = ?, updated_at = ? WHERE id = ?",
+                    std::string(labels::toString(state)), tx.nowMs(), static_cast<std::int64_t>(job));
     if (changed == 0) return notFoundJob(job);
     return {};
   });
@@ -377,8 +376,8 @@ Result<std::vector<PrintJobView>> LabelPrinting::printShipment(std::int64_t ship
     auto job = s->spooler->submit(documents[static_cast<std::size_t>(i - 1)]);
     if (!job) return job.error();
     auto st = db_.write([&](store::Tx& tx) -> Status {
-      sql::exec(
-          store::writeSessionOf(tx),
+      store::exec(
+          tx,
           "INSERT INTO shipment_print_jobs(job_id, shipment_id, carton_no, printer_id) VALUES (?, ?, ?, ?)",
           static_cast<std::int64_t>(*job), shipmentId, i, *id);
       return {};
@@ -410,10 +409,10 @@ Result<PrintJobView> LabelPrinting::reprint(labels::JobId original, const std::s
   auto job = s->spooler->reprint(original);
   if (!job) return job.error();
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    sql::exec(store::writeSessionOf(tx),
-              "INSERT INTO shipment_print_jobs(job_id, shipment_id, carton_no, printer_id) "
-              "SELECT ?, shipment_id, carton_no, ? FROM shipment_print_jobs WHERE job_id = ?",
-              static_cast<std::int64_t>(*job), s->settings.id, static_cast<std::int64_t>(original));
+    store::exec(tx,
+                "INSERT INTO shipment_print_jobs(job_id, shipment_id, carton_no, printer_id) "
+                "SELECT ?, shipment_id, carton_no, ? FROM shipment_print_jobs WHERE job_id = ?",
+                static_cast<std::int64_t>(*job), s->settings.id, static_cast<std::int64_t>(original));
     return {};
   });
   if (!st) return st.error();

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "Sql.h"
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -63,8 +63,8 @@ std::vector<domain::OrderId> ordersInTote(store::Tx& tx, const std::string& tote
 }
 
 void addShippedFromTote(store::Tx& tx, domain::OrderId orderId, const PickedRow& r, std::int64_t qty) {
-  sql::exec(
-      store::writeSessionOf(tx),
+  store::exec(
+      tx,
       "UPDATE picked_units SET shipped = shipped + ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
       "sku = ? AND lot = ? AND expiry = ?",
       qty, orderId, r.lineNo, r.tote, r.sku, r.lot, r.expiry);
@@ -108,29 +108,29 @@ std::vector<CartonRecord> cartons(store::Tx& tx, domain::OrderId orderId, std::i
 }
 
 void insertCarton(store::Tx& tx, domain::OrderId orderId, const CartonRecord& c) {
-  auto& s = store::writeSessionOf(tx);
-  sql::exec(s,
-            "INSERT INTO cartons(order_id, carton_no, carton_id, carton_type, weight_g, estimated_weight_g, "
-            "packed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            orderId, c.number, c.cartonId, c.cartonType, c.weightG, c.estimatedWeightG, tx.nowMs());
+  store::exec(
+      tx,
+      "INSERT INTO cartons(order_id, carton_no, carton_id, carton_type, weight_g, estimated_weight_g, "
+      "packed_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      orderId, c.number, c.cartonId, c.cartonType, c.weightG, c.estimatedWeightG, tx.nowMs());
   for (const auto& item : c.items) {
-    sql::exec(s, "INSERT INTO carton_items(order_id, carton_no, line_no, sku, qty) VALUES (?, ?, ?, ?, ?)",
-              orderId, c.number, item.lineNo, item.sku, item.qty);
+    store::exec(tx, "INSERT INTO carton_items(order_id, carton_no, line_no, sku, qty) VALUES (?, ?, ?, ?, ?)",
+                orderId, c.number, item.lineNo, item.sku, item.qty);
   }
 }
 
 void setCartonSscc(store::Tx& tx, domain::OrderId orderId, int number, const std::string& sscc) {
-  sql::exec(store::writeSessionOf(tx), "UPDATE cartons SET sscc = ? WHERE order_id = ? AND carton_no = ?",
-            sscc, orderId, number);
+  store::exec(tx, "UPDATE cartons SET sscc = ? WHERE order_id = ? AND carton_no = ?", sscc, orderId, number);
 }
 
 void setCartonBooking(store::Tx& tx, domain::OrderId orderId, int number, std::int64_t shipmentId,
                       const std::string& tracking, const std::string& labelJson) {
-  sql::exec(store::writeSessionOf(tx),
-            "UPDATE cartons SET shipment_id = ?, tracking_number = ?, label_json = ? WHERE order_id = ? AND "
-            "carton_no = ?",
-            shipmentId, tracking, labelJson, orderId, number);
+  store::exec(
+      tx,
+      "UPDATE cartons SET shipment_id = ?, tracking_number = ?, label_json = ? WHERE order_id = ? AND "
+      "carton_no = ?",
+      shipmentId, tracking, labelJson, orderId, number);
 }
 
 std::optional<std::string> cartonLabelJson(store::Tx& tx, std::int64_t shipmentId, int number) {
@@ -162,18 +162,19 @@ std::int64_t insertShipment(store::Tx& tx, const ShipmentRow& r) {
 
 void markShipped(store::Tx& tx, std::int64_t id, std::int64_t atMs, const std::string& key,
                  const std::string& policy) {
-  sql::exec(store::writeSessionOf(tx),
-            "UPDATE shipments SET state = 'shipped', shipped_at = ?, confirm_key = ?, release_policy = ? "
-            "WHERE id = ?",
-            atMs, key, policy, id);
+  store::exec(tx,
+              "UPDATE shipments SET state = 'shipped', shipped_at = ?, confirm_key = ?, release_policy = ? "
+              "WHERE id = ?",
+              atMs, key, policy, id);
 }
 
 void insertShippedLine(store::Tx& tx, std::int64_t shipmentId, const ShippedLine& l) {
-  sql::exec(store::writeSessionOf(tx),
-            "INSERT INTO shipped_lines(shipment_id, line_no, sku, qty, released, left_in_tote) VALUES (?, ?, "
-            "?, ?, ?, "
-            "?)",
-            shipmentId, l.lineNo, l.sku, l.shipped, l.released, l.leftInTote);
+  store::exec(
+      tx,
+      "INSERT INTO shipped_lines(shipment_id, line_no, sku, qty, released, left_in_tote) VALUES (?, ?, "
+      "?, ?, ?, "
+      "?)",
+      shipmentId, l.lineNo, l.sku, l.shipped, l.released, l.leftInTote);
 }
 
 std::vector<ShippedLine> shippedLines(store::Tx& tx, std::int64_t shipmentId) {
@@ -190,9 +191,8 @@ std::vector<ShippedLine> shippedLines(store::Tx& tx, std::int64_t shipmentId) {
 }
 
 void endOpenSessions(store::Tx& tx, domain::OrderId orderId, const std::string& state) {
-  sql::exec(store::writeSessionOf(tx),
-            "UPDATE pack_sessions SET state = ?, updated_at = ? WHERE order_id = ? AND state = 'open'", state,
-            tx.nowMs(), orderId);
+  store::exec(tx, "UPDATE pack_sessions SET state = ?, updated_at = ? WHERE order_id = ? AND state = 'open'",
+              state, tx.nowMs(), orderId);
 }
 
 }  // namespace wms::packing::rows

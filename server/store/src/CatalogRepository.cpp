@@ -120,10 +120,10 @@ Status CatalogRepository::upsertSku(const domain::Sku& sku) {
 }
 
 std::optional<std::string> CatalogRepository::skuForBarcode(const std::string& scanned) {
-  std::vector<std::string> owner;
-  session(tx_) << "SELECT sku FROM barcodes WHERE key = ?", bind(domain::barcodeKey(scanned)), into(owner), now;
-  if (owner.empty()) return std::nullopt;
-  return owner[0];
+  Query q(tx_, "SELECT sku FROM barcodes WHERE key = ?");  // every scan and pick asks
+  q.bind(domain::barcodeKey(scanned));
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
 }
 
 std::optional<domain::Location> CatalogRepository::findLocation(const std::string& code) {

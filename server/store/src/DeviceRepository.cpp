@@ -39,30 +39,27 @@ namespace {
 const char* kDeviceColumns =
     "device, state, app, badge, mode, battery, rssi, outbox, last_seen, signed_in_at";
 
-std::vector<Device> readDevices(Poco::Data::Session& s, const std::string& where, const std::string& arg) {
-  std::vector<std::string> ids, states, apps, badges, modes;
-  std::vector<Poco::Int64> battery, rssi, outbox, seen, signedIn;
-  Poco::Data::Statement stmt(s);
-  stmt << "SELECT " << kDeviceColumns << " FROM devices " << where;
-  if (!arg.empty()) stmt, bind(arg);
-  stmt, into(ids), into(states), into(apps), into(badges), into(modes), into(battery), into(rssi), into(outbox),
-      into(seen), into(signedIn);
-  stmt.execute();
+std::vector<Device> readDevices(Tx& tx, const std::string& where, const std::string& arg) {
+  Query q(tx, std::string("SELECT ") + kDeviceColumns + " FROM devices " + where);
+  if (!arg.empty()) q.bind(arg);
   std::vector<Device> out;
-  for (std::size_t i = 0; i < ids.size(); ++i)
-    out.push_back({ids[i], states[i], apps[i], badges[i], modes[i], static_cast<int>(battery[i]),
-                   static_cast<int>(rssi[i]), static_cast<int>(outbox[i]), seen[i], signedIn[i]});
+  while (q.step())
+    out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), static_cast<int>(q.integer(5)),
+                   static_cast<int>(q.integer(6)), static_cast<int>(q.integer(7)), q.integer(8),
+                   q.integer(9)});
   return out;
 }
 }  // namespace
 
 std::optional<Device> DeviceRepository::find(const std::string& device) {
-  auto rows = readDevices(session(tx_), "WHERE device = ?", device);
+  auto rows = readDevices(tx_, "WHERE device = ?", device);
   if (rows.empty()) return std::nullopt;
   return rows[0];
 }
 
-std::vector<Device> DeviceRepository::list() { return readDevices(session(tx_), "ORDER BY device", ""); }
+std::vector<Device> DeviceRepository::list() {
+  return readDevices(tx_, "ORDER BY device", "");
+}
 
 void DeviceRepository::touch(const std::string& device, std::int64_t seenMs) {
   // A device that sends something is connected now, whatever it said before.
@@ -105,11 +102,11 @@ std::vector<std::string> DeviceRepository::seenBefore(const std::string& state, 
 }
 
 std::optional<RecordedEvent> DeviceRepository::recordedEvent(const std::string& device, const std::string& eventId) {
-  std::vector<std::string> results, errors;
-  session(tx_) << "SELECT result, error FROM device_events WHERE device = ? AND event_id = ?", bind(device),
-      bind(eventId), into(results), into(errors), now;
-  if (results.empty()) return std::nullopt;
-  return RecordedEvent{results[0], errors[0]};
+  // Asked for every event a device sends: the dedupe check.
+  Query q(tx_, "SELECT result, error FROM device_events WHERE device = ? AND event_id = ?");
+  q.bind(device).bind(eventId);
+  if (!q.step()) return std::nullopt;
+  return RecordedEvent{q.text(0), q.text(1)};
 }
 
 void DeviceRepository::recordEvent(const std::string& device, const std::string& eventId, const std::string& type,

@@ -15,44 +15,32 @@ const char* kOrderColumns =
     "ship_line2, ship_city, ship_region, ship_postal_code, ship_country, ship_phone, ship_email, hold_reason, "
     "created_at, updated_at";
 
-// Column vectors of an order query, turned into Orders.
-struct OrderRows {
-  std::vector<Poco::Int64> id, priority, created, updated;
-  std::vector<std::string> channel, ext, status, level, carrier, name, company, line1, line2, city, region, postal,
-      country, phone, email, hold;
-
-  void select(Poco::Data::Session& s, const std::string& where, const std::vector<std::string>& textArgs,
-              const std::vector<Poco::Int64>& intArgs) {
-    Poco::Data::Statement stmt(s);
-    stmt << "SELECT " << kOrderColumns << " FROM orders o " << where;
-    for (const auto& a : textArgs) stmt, bind(a);
-    for (const auto& a : intArgs) stmt, bind(a);
-    stmt, into(id), into(channel), into(ext), into(status), into(level), into(carrier), into(priority), into(name),
-        into(company), into(line1), into(line2), into(city), into(region), into(postal), into(country), into(phone),
-        into(email), into(hold), into(created), into(updated);
-    stmt.execute();
+// The orders an order query selects (kOrderColumns, in order).
+std::vector<domain::Order> selectOrders(Tx& tx, const std::string& where,
+                                        const std::vector<std::string>& textArgs,
+                                        const std::vector<std::int64_t>& intArgs) {
+  Query q(tx, std::string("SELECT ") + kOrderColumns + " FROM orders o " + where);
+  for (const auto& a : textArgs) q.bind(a);
+  for (const auto& a : intArgs) q.bind(a);
+  std::vector<domain::Order> out;
+  while (q.step()) {
+    domain::Order o;
+    o.id = q.integer(0);
+    o.channel = domain::channelFromString(q.text(1)).value_or(domain::Channel::Manual);
+    o.externalId = q.text(2);
+    o.status = domain::orderStatusFromString(q.text(3)).value_or(domain::OrderStatus::Held);
+    o.serviceLevel = domain::serviceLevelFromString(q.text(4)).value_or(domain::ServiceLevel::Standard);
+    o.carrier = q.text(5);
+    o.priority = static_cast<int>(q.integer(6));
+    o.shipTo = {q.text(7),  q.text(8),  q.text(9),  q.text(10), q.text(11),
+                q.text(12), q.text(13), q.text(14), q.text(15), q.text(16)};
+    o.holdReason = q.text(17);
+    o.createdAtMs = q.integer(18);
+    o.updatedAtMs = q.integer(19);
+    out.push_back(std::move(o));
   }
-
-  std::vector<domain::Order> orders() const {
-    std::vector<domain::Order> out;
-    for (std::size_t i = 0; i < id.size(); ++i) {
-      domain::Order o;
-      o.id = id[i];
-      o.channel = domain::channelFromString(channel[i]).value_or(domain::Channel::Manual);
-      o.externalId = ext[i];
-      o.status = domain::orderStatusFromString(status[i]).value_or(domain::OrderStatus::Held);
-      o.serviceLevel = domain::serviceLevelFromString(level[i]).value_or(domain::ServiceLevel::Standard);
-      o.carrier = carrier[i];
-      o.priority = static_cast<int>(priority[i]);
-      o.shipTo = {name[i], company[i], line1[i], line2[i], city[i], region[i], postal[i], country[i], phone[i], email[i]};
-      o.holdReason = hold[i];
-      o.createdAtMs = created[i];
-      o.updatedAtMs = updated[i];
-      out.push_back(std::move(o));
-    }
-    return out;
-  }
-};
+  return out;
+}
 
 }  // namespace
 
@@ -85,22 +73,19 @@ Result<domain::OrderId> OrderRepository::insert(const domain::Order& o) {
 }
 
 void OrderRepository::loadLines(domain::Order& order) {
-  std::vector<Poco::Int64> lineNo, qty, allocated, picked, shortQty, shipped;
-  std::vector<std::string> sku, extLine;
-  session(tx_) << "SELECT line_no, sku, external_line_id, qty, allocated, picked, short_qty, shipped FROM order_lines "
-                  "WHERE order_id = ? ORDER BY line_no",
-      bind(static_cast<Poco::Int64>(order.id)), into(lineNo), into(sku), into(extLine), into(qty), into(allocated),
-      into(picked), into(shortQty), into(shipped), now;
+  Query q(
+      tx_,
+      "SELECT line_no, sku, external_line_id, qty, allocated, picked, short_qty, shipped FROM order_lines "
+      "WHERE order_id = ? ORDER BY line_no");
+  q.bind(order.id);
   order.lines.clear();
-  for (std::size_t i = 0; i < lineNo.size(); ++i)
-    order.lines.push_back({static_cast<int>(lineNo[i]), sku[i], extLine[i], qty[i], allocated[i], picked[i],
-                           shortQty[i], shipped[i]});
+  while (q.step())
+    order.lines.push_back({static_cast<int>(q.integer(0)), q.text(1), q.text(2), q.integer(3), q.integer(4),
+                           q.integer(5), q.integer(6), q.integer(7)});
 }
 
 std::optional<domain::Order> OrderRepository::find(domain::OrderId id) {
-  OrderRows rows;
-  rows.select(session(tx_), "WHERE id = ?", {}, {static_cast<Poco::Int64>(id)});
-  auto orders = rows.orders();
+  auto orders = selectOrders(tx_, "WHERE id = ?", {}, {id});
   if (orders.empty()) return std::nullopt;
   loadLines(orders[0]);
   return orders[0];
@@ -114,25 +99,22 @@ std::optional<domain::OrderId> OrderRepository::idByExternal(domain::Channel cha
 }
 
 std::optional<domain::Order> OrderRepository::findByExternal(domain::Channel channel, const std::string& externalId) {
-  OrderRows rows;
-  rows.select(session(tx_), "WHERE channel = ? AND external_id = ?", {domain::toString(channel), externalId}, {});
-  auto orders = rows.orders();
+  auto orders =
+      selectOrders(tx_, "WHERE channel = ? AND external_id = ?", {domain::toString(channel), externalId}, {});
   if (orders.empty()) return std::nullopt;
   loadLines(orders[0]);
   return orders[0];
 }
 
 std::vector<domain::Order> OrderRepository::list(const OrderFilter& f) {
-  OrderRows rows;
   std::string channel = f.channel ? domain::toString(*f.channel) : "";
   std::string status = f.status ? domain::toString(*f.status) : "";
-  rows.select(session(tx_),
-              "WHERE (? = '' OR channel = ?) AND (? = '' OR status = ?) AND "
-              "(? = '' OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?)) "
-              "AND id > ? ORDER BY id LIMIT ?",
-              {channel, channel, status, status, f.sku, f.sku},
-              {static_cast<Poco::Int64>(f.afterId), static_cast<Poco::Int64>(f.limit)});
-  auto orders = rows.orders();
+  auto orders =
+      selectOrders(tx_,
+                   "WHERE (? = '' OR channel = ?) AND (? = '' OR status = ?) AND "
+                   "(? = '' OR EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?)) "
+                   "AND id > ? ORDER BY id LIMIT ?",
+                   {channel, channel, status, status, f.sku, f.sku}, {f.afterId, f.limit});
   for (auto& o : orders) loadLines(o);
   return orders;
 }

@@ -1,6 +1,7 @@
-// Internal: terse POCO::Data helpers for the repositories. Values are bound
-// by copy (Keywords::bind), so temporaries are safe; never build SQL text
-// from values.
+// Internal: terse helpers for the repositories. sql::exec runs a statement
+// through store::Query (prepared once per connection); v() maps values to
+// what POCO::Data binds, for the queries still written with POCO. Values are
+// bound by copy, so temporaries are safe; never build SQL text from values.
 #pragma once
 
 #include <Poco/Data/Session.h>

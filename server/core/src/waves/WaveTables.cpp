@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
 using namespace Poco::Data::Keywords;
@@ -13,14 +14,6 @@ namespace wms::server::waves {
 namespace {
 
 using I = Poco::Int64;
-
-template <class... Args>
-std::size_t exec(Poco::Data::Session& s, const std::string& sql, const Args&... args) {
-  Poco::Data::Statement stmt(s);
-  stmt << sql;
-  (stmt, ..., bind(args));
-  return stmt.execute();
-}
 
 }  // namespace
 
@@ -127,22 +120,16 @@ const char* kWaveCols =
     "id, name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, finished_at, orders, lines, "
     "units, batches, planned_mm";
 
-std::vector<WaveRow> readWaves(Poco::Data::Session& s, const std::string& where, const std::vector<std::string>& texts,
+std::vector<WaveRow> readWaves(store::Tx& tx, const std::string& where, const std::vector<std::string>& texts,
                                const std::vector<I>& ints) {
-  std::vector<I> id, cutoff, released, finished, orders, lines, units, batches, planned;
-  std::vector<std::string> name, site, status, trigger, reason, carrier, method;
-  Poco::Data::Statement st(s);
-  st << "SELECT " << kWaveCols << " FROM waves " << where;
-  for (const auto& t : texts) st, bind(t);
-  for (const auto& i : ints) st, bind(i);
-  st, into(id), into(name), into(site), into(status), into(trigger), into(reason), into(carrier), into(cutoff),
-      into(method), into(released), into(finished), into(orders), into(lines), into(units), into(batches),
-      into(planned);
-  st.execute();
+  store::Query q(tx, std::string("SELECT ") + kWaveCols + " FROM waves " + where);
+  for (const auto& t : texts) q.bind(t);
+  for (const auto& i : ints) q.bind(i);
   std::vector<WaveRow> out;
-  for (std::size_t i = 0; i < id.size(); ++i)
-    out.push_back({id[i], name[i], site[i], status[i], trigger[i], reason[i], carrier[i], cutoff[i], method[i],
-                   released[i], finished[i], orders[i], lines[i], units[i], batches[i], planned[i]});
+  while (q.step())
+    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                   q.integer(7), q.text(8), q.integer(9), q.integer(10), q.integer(11), q.integer(12),
+                   q.integer(13), q.integer(14), q.integer(15)});
   return out;
 }
 
@@ -150,47 +137,42 @@ const char* kBatchCols =
     "id, wave_id, number, status, device, badge, rev, zone, totes, units, planned_mm, oversize, assigned_at, "
     "finished_at";
 
-std::vector<BatchRow> readBatches(Poco::Data::Session& s, const std::string& where,
+std::vector<BatchRow> readBatches(store::Tx& tx, const std::string& where,
                                   const std::vector<std::string>& texts, const std::vector<I>& ints) {
-  std::vector<I> id, wave, number, rev, totes, units, planned, oversize, assigned, finished;
-  std::vector<std::string> status, device, badge, zone;
-  Poco::Data::Statement st(s);
-  st << "SELECT " << kBatchCols << " FROM batches " << where;
-  for (const auto& t : texts) st, bind(t);
-  for (const auto& i : ints) st, bind(i);
-  st, into(id), into(wave), into(number), into(status), into(device), into(badge), into(rev), into(zone), into(totes),
-      into(units), into(planned), into(oversize), into(assigned), into(finished);
-  st.execute();
+  store::Query q(tx, std::string("SELECT ") + kBatchCols + " FROM batches " + where);
+  for (const auto& t : texts) q.bind(t);
+  for (const auto& i : ints) q.bind(i);
   std::vector<BatchRow> out;
-  for (std::size_t i = 0; i < id.size(); ++i)
-    out.push_back({id[i], wave[i], static_cast<int>(number[i]), status[i], device[i], badge[i],
-                   static_cast<int>(rev[i]), zone[i], static_cast<int>(totes[i]), units[i], planned[i],
-                   oversize[i] != 0, assigned[i], finished[i]});
+  while (q.step())
+    out.push_back({q.integer(0), q.integer(1), static_cast<int>(q.integer(2)), q.text(3), q.text(4),
+                   q.text(5), static_cast<int>(q.integer(6)), q.text(7), static_cast<int>(q.integer(8)),
+                   q.integer(9), q.integer(10), q.integer(11) != 0, q.integer(12), q.integer(13)});
   return out;
 }
 }  // namespace
 
 std::optional<WaveRow> WaveTables::wave(std::int64_t id) {
-  auto rows = readWaves(store::sessionOf(tx_), "WHERE id = ?", {}, {I(id)});
+  auto rows = readWaves(tx_, "WHERE id = ?", {}, {I(id)});
   if (rows.empty()) return std::nullopt;
   return rows[0];
 }
 
 std::vector<WaveRow> WaveTables::waves(const std::string& status, std::int64_t beforeId, int limit) {
-  return readWaves(store::sessionOf(tx_), "WHERE (? = '' OR status = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
+  return readWaves(tx_, "WHERE (? = '' OR status = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
                    {status, status}, {I(beforeId), I(beforeId), I(limit)});
 }
 
 void WaveTables::setWaveStatus(std::int64_t id, const std::string& status) {
-  exec(store::writeSessionOf(tx_),
-       "UPDATE waves SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE finished_at END "
-       "WHERE id = ?",
-       status, status, I(tx_.nowMs()), I(id));
+  store::exec(tx_,
+              "UPDATE waves SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE "
+              "finished_at END "
+              "WHERE id = ?",
+              status, status, I(tx_.nowMs()), I(id));
 }
 
 void WaveTables::addWaveOrder(std::int64_t waveId, std::int64_t orderId, std::int64_t batchId) {
-  exec(store::writeSessionOf(tx_), "INSERT INTO wave_orders(wave_id, order_id, batch_id) VALUES (?, ?, ?)", I(waveId),
-       I(orderId), I(batchId));
+  store::exec(tx_, "INSERT INTO wave_orders(wave_id, order_id, batch_id) VALUES (?, ?, ?)", I(waveId),
+              I(orderId), I(batchId));
 }
 
 std::vector<std::int64_t> WaveTables::waveOrders(std::int64_t waveId) {
@@ -210,71 +192,71 @@ std::int64_t WaveTables::insertBatch(const BatchRow& b) {
 }
 
 std::optional<BatchRow> WaveTables::batch(std::int64_t id) {
-  auto rows = readBatches(store::sessionOf(tx_), "WHERE id = ?", {}, {I(id)});
+  auto rows = readBatches(tx_, "WHERE id = ?", {}, {I(id)});
   if (rows.empty()) return std::nullopt;
   return rows[0];
 }
 
 std::vector<BatchRow> WaveTables::batches(std::int64_t waveId, const std::string& status, int limit) {
-  return readBatches(store::sessionOf(tx_),
-                     "WHERE (? = '' OR status = ?) AND (? = 0 OR wave_id = ?) ORDER BY wave_id, number LIMIT ?",
-                     {status, status}, {I(waveId), I(waveId), I(limit)});
+  return readBatches(
+      tx_, "WHERE (? = '' OR status = ?) AND (? = 0 OR wave_id = ?) ORDER BY wave_id, number LIMIT ?",
+      {status, status}, {I(waveId), I(waveId), I(limit)});
 }
 
 std::vector<BatchRow> WaveTables::batchesOfDevice(const std::string& device, const std::string& status) {
-  return readBatches(store::sessionOf(tx_), "WHERE device = ? AND status = ? ORDER BY id", {device, status}, {});
+  return readBatches(tx_, "WHERE device = ? AND status = ? ORDER BY id", {device, status}, {});
 }
 
 std::int64_t WaveTables::lastFinishedMs(const std::string& device) {
-  I last = 0;
-  store::sessionOf(tx_) << "SELECT COALESCE(MAX(finished_at), 0) FROM batches WHERE device = ? AND status = 'done'",
-      bind(device), into(last), now;
-  return last;
+  return *store::queryInteger(
+      tx_, "SELECT COALESCE(MAX(finished_at), 0) FROM batches WHERE device = ? AND status = 'done'", device);
 }
 
 void WaveTables::assignBatch(std::int64_t id, const std::string& device, const std::string& badge, int rev) {
-  exec(store::writeSessionOf(tx_),
-       "UPDATE batches SET device = ?, badge = ?, rev = ?, status = CASE WHEN ? = '' THEN 'ready' ELSE 'assigned' END, "
-       "assigned_at = ? WHERE id = ?",
-       device, badge, I(rev), device, I(device.empty() ? 0 : tx_.nowMs()), I(id));
+  store::exec(tx_,
+              "UPDATE batches SET device = ?, badge = ?, rev = ?, status = CASE WHEN ? = '' THEN 'ready' "
+              "ELSE 'assigned' END, "
+              "assigned_at = ? WHERE id = ?",
+              device, badge, I(rev), device, I(device.empty() ? 0 : tx_.nowMs()), I(id));
 }
 
 void WaveTables::setBatchStatus(std::int64_t id, const std::string& status) {
-  exec(store::writeSessionOf(tx_),
-       "UPDATE batches SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE finished_at END "
-       "WHERE id = ?",
-       status, status, I(tx_.nowMs()), I(id));
+  store::exec(tx_,
+              "UPDATE batches SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE "
+              "finished_at END "
+              "WHERE id = ?",
+              status, status, I(tx_.nowMs()), I(id));
 }
 
 void WaveTables::setBatchRev(std::int64_t id, int rev) {
-  exec(store::writeSessionOf(tx_), "UPDATE batches SET rev = ? WHERE id = ?", I(rev), I(id));
+  store::exec(tx_, "UPDATE batches SET rev = ? WHERE id = ?", I(rev), I(id));
 }
 
 void WaveTables::insertTote(const ToteRow& t) {
-  exec(store::writeSessionOf(tx_), "INSERT INTO batch_totes(batch_id, number, tote, order_id) VALUES (?, ?, ?, ?)",
-       I(t.batchId), I(t.number), t.tote, I(t.orderId));
+  store::exec(tx_, "INSERT INTO batch_totes(batch_id, number, tote, order_id) VALUES (?, ?, ?, ?)",
+              I(t.batchId), I(t.number), t.tote, I(t.orderId));
 }
 
 std::vector<ToteRow> WaveTables::totes(std::int64_t batchId) {
-  std::vector<I> number, order;
-  std::vector<std::string> tote;
-  store::sessionOf(tx_) << "SELECT number, tote, order_id FROM batch_totes WHERE batch_id = ? ORDER BY number",
-      bind(I(batchId)), into(number), into(tote), into(order), now;
+  store::Query q(tx_, "SELECT number, tote, order_id FROM batch_totes WHERE batch_id = ? ORDER BY number");
+  q.bind(batchId);
   std::vector<ToteRow> out;
-  for (std::size_t i = 0; i < number.size(); ++i) out.push_back({batchId, static_cast<int>(number[i]), tote[i], order[i]});
+  while (q.step()) out.push_back({batchId, static_cast<int>(q.integer(0)), q.text(1), q.integer(2)});
   return out;
 }
 
 void WaveTables::insertStop(const StopRow& st) {
-  auto& s = store::writeSessionOf(tx_);
-  exec(s,
-       "INSERT INTO stops(batch_id, stop_id, seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason) "
-       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-       I(st.batchId), I(st.stopId), I(st.seq), st.location, st.sku, st.lot, st.expiry, I(st.qty), I(st.picked),
-       I(st.shortQty), st.status, st.reason);
+  store::exec(tx_,
+              "INSERT INTO stops(batch_id, stop_id, seq, location, sku, lot, expiry, qty, picked, short_qty, "
+              "status, reason) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              I(st.batchId), I(st.stopId), I(st.seq), st.location, st.sku, st.lot, st.expiry, I(st.qty),
+              I(st.picked), I(st.shortQty), st.status, st.reason);
   for (const auto& p : st.puts)
-    exec(s, "INSERT INTO stop_puts(batch_id, stop_id, tote, order_id, line_no, qty, picked) VALUES (?, ?, ?, ?, ?, ?, ?)",
-         I(st.batchId), I(st.stopId), I(p.tote), I(p.orderId), I(p.lineNo), I(p.qty), I(p.picked));
+    store::exec(tx_,
+                "INSERT INTO stop_puts(batch_id, stop_id, tote, order_id, line_no, qty, picked) VALUES (?, "
+                "?, ?, ?, ?, ?, ?)",
+                I(st.batchId), I(st.stopId), I(p.tote), I(p.orderId), I(p.lineNo), I(p.qty), I(p.picked));
 }
 
 std::vector<StopRow> WaveTables::stops(std::int64_t batchId) {
@@ -306,43 +288,55 @@ std::vector<StopRow> WaveTables::stops(std::int64_t batchId) {
 
 std::optional<StopRow> WaveTables::stop(std::int64_t batchId, int stopId) {
   // One stop and its puts (the hot path of every pick confirmation).
-  auto& s = store::sessionOf(tx_);
-  std::vector<I> seq, qty, picked, shortQty;
-  std::vector<std::string> location, sku, lot, expiry, status, reason;
-  s << "SELECT seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason FROM stops "
-       "WHERE batch_id = ? AND stop_id = ?",
-      bind(I(batchId)), bind(I(stopId)), into(seq), into(location), into(sku), into(lot), into(expiry), into(qty),
-      into(picked), into(shortQty), into(status), into(reason), now;
-  if (seq.empty()) return std::nullopt;
-  StopRow row{batchId, stopId, static_cast<int>(seq[0]), location[0], sku[0], lot[0], expiry[0], qty[0], picked[0],
-              shortQty[0], status[0], reason[0], {}};
-  std::vector<I> pTote, pOrder, pLine, pQty, pPicked;
-  s << "SELECT tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? AND stop_id = ? "
-       "ORDER BY tote, order_id, line_no",
-      bind(I(batchId)), bind(I(stopId)), into(pTote), into(pOrder), into(pLine), into(pQty), into(pPicked), now;
-  for (std::size_t i = 0; i < pTote.size(); ++i)
-    row.puts.push_back({static_cast<int>(pTote[i]), pOrder[i], static_cast<int>(pLine[i]), pQty[i], pPicked[i]});
+  store::Query q(tx_,
+                 "SELECT seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason FROM stops "
+                 "WHERE batch_id = ? AND stop_id = ?");
+  q.bind(batchId).bind(stopId);
+  if (!q.step()) return std::nullopt;
+  StopRow row{batchId,
+              stopId,
+              static_cast<int>(q.integer(0)),
+              q.text(1),
+              q.text(2),
+              q.text(3),
+              q.text(4),
+              q.integer(5),
+              q.integer(6),
+              q.integer(7),
+              q.text(8),
+              q.text(9),
+              {}};
+  store::Query puts(
+      tx_,
+      "SELECT tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? AND stop_id = ? "
+      "ORDER BY tote, order_id, line_no");
+  puts.bind(batchId).bind(stopId);
+  while (puts.step())
+    row.puts.push_back({static_cast<int>(puts.integer(0)), puts.integer(1), static_cast<int>(puts.integer(2)),
+                        puts.integer(3), puts.integer(4)});
   return row;
 }
 
 void WaveTables::setStopDone(std::int64_t batchId, int stopId, std::int64_t picked, std::int64_t shortQty,
                              const std::string& status, const std::string& reason) {
-  exec(store::writeSessionOf(tx_),
-       "UPDATE stops SET picked = ?, short_qty = ?, status = ?, reason = ? WHERE batch_id = ? AND stop_id = ?",
-       I(picked), I(shortQty), status, reason, I(batchId), I(stopId));
+  store::exec(
+      tx_,
+      "UPDATE stops SET picked = ?, short_qty = ?, status = ?, reason = ? WHERE batch_id = ? AND stop_id = ?",
+      I(picked), I(shortQty), status, reason, I(batchId), I(stopId));
 }
 
 void WaveTables::setStopSeq(std::int64_t batchId, int stopId, int seq) {
-  exec(store::writeSessionOf(tx_), "UPDATE stops SET seq = ? WHERE batch_id = ? AND stop_id = ?", I(seq), I(batchId),
-       I(stopId));
+  store::exec(tx_, "UPDATE stops SET seq = ? WHERE batch_id = ? AND stop_id = ?", I(seq), I(batchId),
+              I(stopId));
 }
 
 void WaveTables::setPutPicked(std::int64_t batchId, int stopId, int tote, std::int64_t orderId, int lineNo,
                               std::int64_t picked) {
-  exec(store::writeSessionOf(tx_),
-       "UPDATE stop_puts SET picked = ? WHERE batch_id = ? AND stop_id = ? AND tote = ? AND order_id = ? AND "
-       "line_no = ?",
-       I(picked), I(batchId), I(stopId), I(tote), I(orderId), I(lineNo));
+  store::exec(
+      tx_,
+      "UPDATE stop_puts SET picked = ? WHERE batch_id = ? AND stop_id = ? AND tote = ? AND order_id = ? AND "
+      "line_no = ?",
+      I(picked), I(batchId), I(stopId), I(tote), I(orderId), I(lineNo));
 }
 
 std::int64_t WaveTables::plannedOpen(const std::string& sku, const std::string& location, const std::string& lot) {
@@ -380,12 +374,12 @@ void WaveTables::ensureTotePool(int size) {
   for (I i = have + 1; i <= size; ++i) {
     char code[32];
     std::snprintf(code, sizeof code, "T-%04d", static_cast<int>(i));
-    exec(s, "INSERT INTO totes(code, batch_id) VALUES (?, 0)", std::string(code));
+    store::exec(tx_, "INSERT INTO totes(code, batch_id) VALUES (?, 0)", std::string(code));
     // Each tote is also a location that holds the units picked into it.
-    exec(s,
-         "INSERT INTO locations(code, zone, kind, created_at) VALUES (?, 'TOTES', 'tote', ?) "
-         "ON CONFLICT(code) DO NOTHING",
-         toteLocation(code), I(tx_.nowMs()));
+    store::exec(tx_,
+                "INSERT INTO locations(code, zone, kind, created_at) VALUES (?, 'TOTES', 'tote', ?) "
+                "ON CONFLICT(code) DO NOTHING",
+                toteLocation(code), I(tx_.nowMs()));
   }
 }
 
@@ -396,12 +390,12 @@ std::vector<std::string> WaveTables::takeFreeTotes(int count, std::int64_t batch
        "totes.code AND qty > 0) ORDER BY code LIMIT ?",
       bind(I(count)), into(codes), now;
   if (static_cast<int>(codes.size()) < count) return {};
-  for (const auto& c : codes) exec(s, "UPDATE totes SET batch_id = ? WHERE code = ?", I(batchId), c);
+  for (const auto& c : codes) store::exec(tx_, "UPDATE totes SET batch_id = ? WHERE code = ?", I(batchId), c);
   return codes;
 }
 
 void WaveTables::freeTote(const std::string& tote) {
-  exec(store::writeSessionOf(tx_), "UPDATE totes SET batch_id = 0 WHERE code = ?", tote);
+  store::exec(tx_, "UPDATE totes SET batch_id = 0 WHERE code = ?", tote);
 }
 
 std::int64_t WaveTables::freeToteCount() {
@@ -414,10 +408,11 @@ void WaveTables::addPicked(std::int64_t orderId, int lineNo, const std::string& 
                            const std::string& lot, const std::string& expiry, std::int64_t qty) {
   // picked_units belongs to the packing schema (docs/packing.md); shipping
   // takes the units out of the totes it names.
-  exec(store::writeSessionOf(tx_),
-       "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) VALUES (?, ?, ?, ?, ?, ?, ?) "
-       "ON CONFLICT(order_id, line_no, tote, sku, lot, expiry) DO UPDATE SET qty = qty + excluded.qty",
-       I(orderId), I(lineNo), tote, sku, lot, expiry, I(qty));
+  store::exec(
+      tx_,
+      "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) VALUES (?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(order_id, line_no, tote, sku, lot, expiry) DO UPDATE SET qty = qty + excluded.qty",
+      I(orderId), I(lineNo), tote, sku, lot, expiry, I(qty));
 }
 
 std::pair<std::int64_t, std::int64_t> WaveTables::recentPicks(std::int64_t sinceMs) {
