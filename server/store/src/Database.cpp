@@ -110,7 +110,9 @@ struct Database::Impl {
   DatabaseOptions options;
   std::function<std::int64_t()> clock;
 
-  // Owned by the writer thread after construction.
+  // Used by whoever holds writerMutex: the writer thread, or a caller of
+  // write() that found nothing queued (see Database::write).
+  std::mutex writerMutex;
   Connection writer;
 
   // Protected by readMutex.
@@ -129,6 +131,9 @@ struct Database::Impl {
 
   std::thread writerThread;
   std::atomic<std::uint64_t> writes{0}, commits{0}, failedWrites{0};
+  // Writes queued, or taken by the writer thread while it waits for the
+  // connection: DatabaseStats::queued.
+  std::atomic<std::uint64_t> waiting{0};
   std::map<std::string, int> versions;  // written by migrate() before the writer starts
 
   Connection connect(bool readOnly) {
@@ -206,7 +211,11 @@ struct Database::Impl {
           queue.pop_front();
         }
       }
-      runBatch(batch);
+      {
+        std::lock_guard writing(writerMutex);
+        waiting -= batch.size();
+        runBatch(batch);
+      }
       batch.clear();
     }
   }
@@ -294,9 +303,21 @@ Status Database::write(const std::function<Status(Tx&)>& work) {
   Impl::Job job{&work, {}};
   auto future = job.done.get_future();
   {
-    std::lock_guard lock(impl_->queueMutex);
+    std::unique_lock lock(impl_->queueMutex);
     if (impl_->stopping) return unavailable("the database is shutting down");
+    // Nothing queued and nobody writing: this thread does the write itself
+    // instead of waking the writer thread and waiting to be woken. Writes
+    // that arrive meanwhile queue up and are group-committed by the writer
+    // thread once this one is done.
+    if (impl_->queue.empty() && impl_->writerMutex.try_lock()) {
+      std::lock_guard writing(impl_->writerMutex, std::adopt_lock);
+      lock.unlock();
+      std::vector<Impl::Job*> alone{&job};
+      impl_->runBatch(alone);
+      return future.get();
+    }
     impl_->queue.push_back(&job);
+    ++impl_->waiting;
   }
   impl_->queueCv.notify_one();
   return future.get();
@@ -340,7 +361,8 @@ int Database::schemaVersion(const std::string& component) const {
 }
 
 DatabaseStats Database::stats() const {
-  return DatabaseStats{impl_->writes.load(), impl_->commits.load(), impl_->failedWrites.load()};
+  return DatabaseStats{impl_->writes.load(), impl_->commits.load(), impl_->failedWrites.load(),
+                       impl_->waiting.load()};
 }
 
 std::int64_t Database::nowMs() const { return impl_->clock(); }

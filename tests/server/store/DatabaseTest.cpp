@@ -1,8 +1,8 @@
-#include <boost/test/unit_test.hpp>
-
 #include <sqlite3.h>
 
 #include <atomic>
+#include <boost/test/unit_test.hpp>
+#include <future>
 #include <thread>
 
 #include "wms/store/CatalogRepository.h"
@@ -168,6 +168,43 @@ BOOST_AUTO_TEST_CASE(concurrent_writes_are_group_committed) {
   BOOST_TEST(stats.writes == 400u);
   // With 8 writers each waiting for its commit, batches form on their own.
   BOOST_TEST(stats.commits < stats.writes);
+}
+
+BOOST_AUTO_TEST_CASE(a_lone_write_runs_on_the_calling_thread_and_one_that_waits_runs_on_the_writer) {
+  TempDir dir;
+  auto db = openDb(dir);
+  std::thread::id ran;
+  BOOST_REQUIRE(db->write([&](store::Tx&) -> Status {
+    ran = std::this_thread::get_id();
+    return {};
+  }));
+  BOOST_TEST((ran == std::this_thread::get_id()));  // nothing queued: no hand-off
+  // While one write runs, a second from another thread waits in the queue
+  // and is then done by the writer thread: neither caller's thread.
+  std::promise<void> firstStarted, releaseFirst;
+  std::thread::id secondRan;
+  std::thread first([&] {
+    (void)db->write([&](store::Tx&) -> Status {
+      firstStarted.set_value();
+      releaseFirst.get_future().wait();
+      return {};
+    });
+  });
+  firstStarted.get_future().wait();
+  std::thread second([&] {
+    BOOST_CHECK(db->write([&](store::Tx&) -> Status {
+      secondRan = std::this_thread::get_id();
+      return {};
+    }));
+  });
+  const auto secondId = second.get_id();
+  while (db->stats().queued == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  releaseFirst.set_value();
+  first.join();
+  second.join();
+  BOOST_TEST((secondRan != secondId));
+  BOOST_TEST((secondRan != std::thread::id()));
+  BOOST_TEST(db->stats().writes == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(a_nested_savepoint_undoes_only_its_own_changes) {

@@ -98,6 +98,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
     text += "store_writes_total " + std::to_string(stats.writes) + "\n";
     text += "store_commits_total " + std::to_string(stats.commits) + "\n";
     text += "store_failed_writes_total " + std::to_string(stats.failedWrites) + "\n";
+    text += "store_queued_writes " + std::to_string(stats.queued) + "\n";
     return Response::text(200, text);
   });
 

@@ -2,7 +2,11 @@
 // current by versioned migrations, and two ways in:
 //
 //   write(work)  runs `work` inside a write transaction on the single writer
-//                thread. Writes that arrive together are group-committed: one
+//                connection, one transaction at a time: on the writer thread,
+//                or, when no other write is queued or running, on the calling
+//                thread (saving two thread switches per write; see
+//                docs/benchmarks.md). Writes that arrive together are
+//                group-committed by the writer thread: one
 //                COMMIT (one fsync) for many of them, each in its own
 //                savepoint so that a failed one is rolled back alone. write()
 //                returns only after the COMMIT, so an acknowledged write is on
@@ -11,8 +15,9 @@
 //   read(work)   runs `work` on the calling thread inside a read transaction
 //                (a consistent snapshot) on a pooled connection.
 //
-// Because every write goes through one thread, conditional updates such as
-// "reserve if available >= n" are atomic without further locking.
+// Because every write goes through one connection, one at a time,
+// conditional updates such as "reserve if available >= n" are atomic without
+// further locking.
 //
 // Threading: write() and read() may be called from any number of threads.
 // `work` must only touch the database through the Tx it is given, must not
@@ -52,6 +57,7 @@ struct DatabaseStats {
   std::uint64_t writes = 0;   // write() calls completed
   std::uint64_t commits = 0;  // transactions committed (writes / commits = batching)
   std::uint64_t failedWrites = 0;
+  std::uint64_t queued = 0;  // writes waiting for the connection right now
 };
 
 class Database {
