@@ -12,9 +12,11 @@
 //                       [--autosave-every-change]
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
+#include "DiskProbe.h"
 #include "Fleet.h"
 #include "WmsdLeg.h"
 #include "wms/testsupport/MosquittoBroker.h"
@@ -108,15 +110,19 @@ int main(int argc, char** argv) {
       for (const auto& d : broker.devices()) wo.devices.push_back({d.username, d.password});
       wo.stopsPerDevice = stopsPerDevice;
       wo.durability = durability;
+      // Sampled on the file system wmsd's database is on (the temp folder).
+      wms::bench::DiskProbe probe(std::filesystem::temp_directory_path());
       auto w = runThroughWmsd(wo, saturated, paced);
+      const auto disk = probe.stop();
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.3f", w.saturated.eventsPerSecond / std::max(1.0, rawSaturated.eventsPerSecond));
       ratio = buf;
       throughWmsd = "{\"store_durability\": \"" + durability + "\", \"saturated\": " + leg(w.saturated) +
                     ", \"paced\": " + leg(w.paced) + ", \"events_per_device\": " +
-                    std::to_string(w.eventsPerDevice) + "}";
+                    std::to_string(w.eventsPerDevice) + ", \"disk_fsync_ms\": " + wms::bench::DiskProbe::json(disk) + "}";
       std::cerr << "mqtt bench: through wmsd " << w.saturated.eventsPerSecond << " events/s saturated; paced p99 "
-                << w.paced.p99Ms << " ms\n";
+                << w.paced.p99Ms << " ms; the disk's fsync meanwhile: p99 " << disk.p99Ms << " ms, max " << disk.maxMs
+                << " ms\n";
     }
 
     std::cout << "{\"bench\": \"mqtt\", \"devices\": " << devices
