@@ -28,9 +28,10 @@ int latestSchemaVersion() { return coreSchema().migrations.back().version; }
 
 namespace {
 
-// The one place where raw sqlite3 calls are made (pragmas and transaction
-// control, which POCO's statement layer would only wrap in extra work). An
-// error code becomes an exception here and a Status at the Database boundary.
+// Raw sqlite3 calls are made here (pragmas, migrations' bookkeeping,
+// transaction control) and in Query.cpp (prepared statements); POCO's
+// statement layer would only wrap them in extra work. An error code becomes
+// an exception here and a Status at the Database boundary.
 struct SqliteError : std::runtime_error {
   int code;
   SqliteError(int rc, const std::string& what) : std::runtime_error(what), code(rc) {}
