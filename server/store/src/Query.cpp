@@ -30,6 +30,13 @@ sqlite3_stmt* StatementCache::prepare(std::string_view sql) {
                              std::string(sql.substr(0, 80)) + ")");
   }
   if (!stmt) throw std::runtime_error("no SQL statement in: " + std::string(sql.substr(0, 80)));
+  // Only the first statement would ever run: refuse the text instead of
+  // silently dropping the rest.
+  const std::string_view rest(tail, static_cast<std::size_t>(sql.data() + sql.size() - tail));
+  if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+    sqlite3_finalize(stmt);
+    throw std::runtime_error("more than one SQL statement in: " + std::string(sql.substr(0, 80)));
+  }
   return stmt;
 }
 

@@ -34,8 +34,6 @@ class StatementCache {
   // Resets a leased statement for its next use (or finalizes a single-use one).
   static void release(const Lease& lease);
 
-  std::size_t size() const { return entries_.size(); }
-
  private:
   struct Entry {
     sqlite3_stmt* stmt = nullptr;

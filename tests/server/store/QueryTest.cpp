@@ -131,6 +131,13 @@ BOOST_AUTO_TEST_CASE(sql_errors_name_the_statement_roll_back_the_work_and_leave_
   });
   BOOST_REQUIRE(!bad.ok());
   BOOST_TEST(bad.error().message.find("no such table: no_such_table") != std::string::npos, bad.error().message);
+  // Two statements in one text: the second would never run, so neither does.
+  auto two = db->write([&](store::Tx& tx) -> Status {
+    store::exec(tx, "INSERT INTO notes(body) VALUES ('a'); DELETE FROM notes");
+    return {};
+  });
+  BOOST_REQUIRE(!two.ok());
+  BOOST_TEST(two.error().message.find("more than one SQL statement") != std::string::npos, two.error().message);
   // The statement that failed mid-step was reset and works again.
   BOOST_REQUIRE(db->write([&](store::Tx& tx) -> Status {
     store::exec(tx, insert, "twice");
