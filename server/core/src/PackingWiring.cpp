@@ -27,6 +27,7 @@ std::optional<int> lineNoOf(const std::string& lineId) {
 
 void ShipmentStockEvents::shippedInTx(store::Tx& tx, const packing::ShipResult& result) {
   stock_.changedInTx(tx, result.changedSkus);
+  if (waves_) waves_->orderShippedInTx(tx, result.orderId);
   if (!hub_) return;
   channels::ShippedNotice notice;
   notice.channel = result.channel;

@@ -9,24 +9,28 @@
 #include "wms/packing/Shipping.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/server/StockEvents.h"
+#include "wms/server/WaveService.h"
 
 namespace wms::server {
 
 // A shipment changes stock: the SKUs it touched reach the channels' stock
 // outbox in the shipping transaction, and the pushers are woken after it.
 // Once the hub is attached, the channel is also told the order shipped (its
-// fulfilment notice is recorded in the same transaction).
+// fulfilment notice is recorded in the same transaction); once the waves are
+// attached, the totes the shipment emptied go back to the pool.
 class ShipmentStockEvents final : public packing::ShipmentEvents {
  public:
   explicit ShipmentStockEvents(StockEvents& stock) : stock_(stock) {}
-  // Before the first shipment; the hub must outlive this object.
+  // Before the first shipment; the hub and the waves must outlive this object.
   void attach(channels::ChannelHub* hub) { hub_ = hub; }
+  void attach(WaveService* waves) { waves_ = waves; }
   void shippedInTx(store::Tx& tx, const packing::ShipResult& result) override;
   void committed(const packing::ShipResult& result) override;
 
  private:
   StockEvents& stock_;
   channels::ChannelHub* hub_ = nullptr;
+  WaveService* waves_ = nullptr;
 };
 
 // Registers the pack-mode event handlers with the gateway. `printing` may be

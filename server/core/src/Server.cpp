@@ -21,6 +21,7 @@
 #include "wms/server/StockEvents.h"
 #include "wms/server/StockService.h"
 #include "wms/server/WaveService.h"
+#include "wms/server/Watchdog.h"
 #include "wms/packing/PackSession.h"
 #include "wms/packing/PackingConfig.h"
 #include "wms/packing/Rest.h"
@@ -47,6 +48,7 @@ struct Server::Impl {
   std::unique_ptr<packing::PackSessionService> packSessions;
   std::unique_ptr<packing::LabelPrinting> printing;
   std::unique_ptr<packing::PackingRoutes> packingRoutes;
+  std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
   std::unique_ptr<Poco::Net::HTTPServer> http;
@@ -77,6 +79,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   if (!packingConfig) return packingConfig.error();
   auto waveConfig = waveConfigFrom(config);
   if (!waveConfig) return waveConfig.error();
+  auto watchdogConfig = watchdogConfigFrom(config);
+  if (!watchdogConfig) return watchdogConfig.error();
   auto db = store::Database::open(dbo);
   if (!db) return db.error();
   impl->db = std::move(*db);
@@ -114,6 +118,19 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->packingRoutes =
       std::make_unique<packing::PackingRoutes>(*impl->shipping, *impl->packSessions, impl->printing.get());
   registerPackingHandlers(*impl->gateway, *impl->shipping, impl->printing.get());
+  impl->shipmentEvents->attach(impl->waves.get());
+
+  // Work that stops moving: the waves explain the floor's stages, packing
+  // the packing stations'.
+  impl->watchdog = std::make_unique<Watchdog>(*watchdogConfig, *impl->db, impl->metrics);
+  impl->watchdog->explain([w = impl->waves.get()](store::Tx& tx, Stage stage, const domain::Order& order) {
+    return w->whyStuck(tx, stage, order);
+  });
+  impl->watchdog->explain(
+      [s = impl->shipping.get()](store::Tx& tx, Stage stage, const domain::Order& order) -> std::string {
+        if (stage != Stage::Picked && stage != Stage::Packed) return {};
+        return s->whyNotShipped(tx, order.id);
+      });
 
   impl->api = std::make_unique<http::ApiContext>(http::ApiContext{impl->config, *impl->db, impl->metrics,
                                                                   *impl->catalog, *impl->stock, *impl->orders,
@@ -143,6 +160,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   if (auto st = impl->waves->start(); !st) return st.error();
   if (auto resumed = impl->printing->resume(); !resumed) return resumed.error();
   if (auto st = impl->gateway->start(); !st) return st.error();
+  impl->watchdog->start();
 
   try {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.httpAddress, config.httpPort), 256);
@@ -185,6 +203,7 @@ void Server::stop() {
   for (int i = 0; i < 100 && impl_->http && impl_->http->currentConnections() > 0; ++i)
     Poco::Thread::sleep(50);
   impl_->http.reset();
+  if (impl_->watchdog) impl_->watchdog->stop();
   if (impl_->channels) impl_->channels->stop();
   if (impl_->waves) impl_->waves->stop();
   if (impl_->gateway) impl_->gateway->stop();

@@ -46,4 +46,34 @@ Status ExceptionRepository::resolve(std::int64_t id, const std::string& resoluti
   return {};
 }
 
+bool ExceptionRepository::resolveOpen(const std::string& kind, const std::string& reference,
+                                      const std::string& resolution) {
+  return sql::exec(tx_,
+                   "UPDATE exceptions SET resolved_at = ?, resolution = ? WHERE kind = ? AND reference = ? AND "
+                   "resolved_at = 0",
+                   tx_.nowMs(), resolution, kind, reference) > 0;
+}
+
+std::optional<std::string> ExceptionRepository::openMessage(const std::string& kind, const std::string& reference) {
+  Query q(tx_, "SELECT message FROM exceptions WHERE kind = ? AND reference = ? AND resolved_at = 0 LIMIT 1");
+  q.bind(kind).bind(reference);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+std::vector<std::string> ExceptionRepository::openReferences(const std::string& kind) {
+  Query q(tx_, "SELECT reference FROM exceptions WHERE kind = ? AND resolved_at = 0 ORDER BY id");
+  q.bind(kind);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> ExceptionRepository::openCounts() {
+  Query q(tx_, "SELECT kind, COUNT(*) FROM exceptions WHERE resolved_at = 0 GROUP BY kind ORDER BY kind");
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (q.step()) out.emplace_back(q.text(0), q.integer(1));
+  return out;
+}
+
 }  // namespace wms::store

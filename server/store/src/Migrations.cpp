@@ -177,6 +177,23 @@ const Schema& coreSchema() {
                 published_at INTEGER NOT NULL DEFAULT 0))",
            "CREATE INDEX device_outbox_pending ON device_outbox(published_at, id)",
        }},
+      {4,
+       "order stage history, indexes for the stuck-work watchdog and exception de-duplication",
+       {
+           // One row per status an order entered, when it entered it: how
+           // long each stage took (docs/benchmarks.md, day) and what the
+           // supervisor sees of an order's life.
+           R"(CREATE TABLE order_history(
+                order_id INTEGER NOT NULL REFERENCES orders(id),
+                at INTEGER NOT NULL,
+                status TEXT NOT NULL))",
+           "CREATE INDEX order_history_order ON order_history(order_id, at)",
+           "INSERT INTO order_history(order_id, at, status) SELECT id, updated_at, status FROM orders",
+           // The watchdog asks for the orders of a status not updated since a time.
+           "CREATE INDEX orders_status_age ON orders(status, updated_at)",
+           // raise() looks for an open exception of the same kind and reference.
+           "CREATE INDEX exceptions_kind_reference ON exceptions(kind, reference, resolved_at)",
+       }},
   }};
   return core;
 }

@@ -62,6 +62,8 @@ Result<domain::OrderId> OrderRepository::insert(const domain::Order& o) {
   if (!insert.step()) return Error{ErrorKind::Internal, "order insert returned no id"};
   const std::int64_t id = insert.integer(0);
   insert.run();
+  sql::exec(tx_, "INSERT INTO order_history(order_id, at, status) VALUES (?, ?, ?)", id, tx_.nowMs(),
+            std::string(domain::toString(o.status)));
   for (const auto& l : o.lines) {
     sql::exec(tx_,
               "INSERT INTO order_lines(order_id, line_no, sku, external_line_id, qty, allocated, picked, short_qty, "
@@ -132,8 +134,16 @@ std::vector<std::pair<domain::OrderStatus, std::int64_t>> OrderRepository::count
 }
 
 void OrderRepository::setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason) {
-  sql::exec(tx_, "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE id = ?",
-            std::string(domain::toString(status)), holdReason, tx_.nowMs(), static_cast<std::int64_t>(id));
+  const std::string text = domain::toString(status);
+  const auto changed = sql::exec(tx_, "UPDATE orders SET status = ?, hold_reason = ?, updated_at = ? WHERE id = ? AND status <> ?",
+                                 text, holdReason, tx_.nowMs(), static_cast<std::int64_t>(id), text);
+  if (changed > 0) {
+    sql::exec(tx_, "INSERT INTO order_history(order_id, at, status) VALUES (?, ?, ?)", static_cast<std::int64_t>(id),
+              tx_.nowMs(), text);
+  } else {
+    sql::exec(tx_, "UPDATE orders SET hold_reason = ?, updated_at = ? WHERE id = ?", holdReason, tx_.nowMs(),
+              static_cast<std::int64_t>(id));
+  }
 }
 
 void OrderRepository::updateLine(domain::OrderId id, const domain::OrderLine& l) {
@@ -141,6 +151,43 @@ void OrderRepository::updateLine(domain::OrderId id, const domain::OrderLine& l)
             "UPDATE order_lines SET allocated = ?, picked = ?, short_qty = ?, shipped = ? WHERE order_id = ? AND "
             "line_no = ?",
             l.allocated, l.picked, l.shortQty, l.shipped, static_cast<std::int64_t>(id), l.lineNo);
+  sql::exec(tx_, "UPDATE orders SET updated_at = ? WHERE id = ?", tx_.nowMs(), static_cast<std::int64_t>(id));
+}
+
+std::vector<std::pair<domain::OrderId, std::int64_t>> OrderRepository::unchangedSince(domain::OrderStatus status,
+                                                                                      std::int64_t beforeMs,
+                                                                                      int limit) {
+  Query q(tx_, "SELECT id, updated_at FROM orders WHERE status = ? AND updated_at < ? ORDER BY updated_at LIMIT ?");
+  q.bind(domain::toString(status)).bind(beforeMs).bind(limit);
+  std::vector<std::pair<domain::OrderId, std::int64_t>> out;
+  while (q.step()) out.emplace_back(q.integer(0), q.integer(1));
+  return out;
+}
+
+std::vector<std::pair<domain::OrderStatus, std::int64_t>> OrderRepository::history(domain::OrderId id) {
+  Query q(tx_, "SELECT status, at FROM order_history WHERE order_id = ? ORDER BY at, rowid");
+  q.bind(static_cast<std::int64_t>(id));
+  std::vector<std::pair<domain::OrderStatus, std::int64_t>> out;
+  while (q.step()) {
+    if (auto st = domain::orderStatusFromString(q.text(0))) out.emplace_back(*st, q.integer(1));
+  }
+  return out;
+}
+
+std::optional<OrderRepository::StageWait> OrderRepository::longestWaitIn(domain::OrderStatus from) {
+  // Each entry into `from` paired with the next entry of the same order.
+  Query q(tx_,
+          "SELECT h.order_id, n.status, n.at - h.at FROM order_history h "
+          "JOIN order_history n ON n.rowid = (SELECT n2.rowid FROM order_history n2 WHERE n2.order_id = h.order_id "
+          "AND (n2.at > h.at OR (n2.at = h.at AND n2.rowid > h.rowid)) ORDER BY n2.at, n2.rowid LIMIT 1) "
+          "WHERE h.status = ? ORDER BY n.at - h.at DESC LIMIT 1");
+  q.bind(domain::toString(from));
+  if (!q.step()) return std::nullopt;
+  StageWait w;
+  w.order = q.integer(0);
+  w.next = domain::orderStatusFromString(q.text(1)).value_or(domain::OrderStatus::Held);
+  w.ms = q.integer(2);
+  return w;
 }
 
 void OrderRepository::setLineSku(domain::OrderId id, int lineNo, const std::string& sku) {

@@ -268,7 +268,10 @@ struct DeviceGateway::Impl {
       } else {
         result = protocol::AckResult::Rejected;
         error = applied.error();
-        replies = Replies{};
+        Replies refusal;
+        for (const auto& m : replies.onRefusal()) refusal.send(m);
+        replies = std::move(refusal);
+        DeviceGateway::queue(tx, replies);
         devices.recordEvent(item.device, eventId, type, "rejected", encodeError(applied.error()));
       }
       return {};

@@ -1,11 +1,15 @@
 #include "ApiV1.h"
 
+#include <map>
+
 #include "Json.h"
 #include "Mapping.h"
 #include "wms/assets/Assets.h"
 #include "wms/domain/Csv.h"
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
+#include "wms/store/OrderRepository.h"
+#include "wms/server/Watchdog.h"
 
 namespace wms::server::http {
 namespace {
@@ -280,12 +284,52 @@ void addApiV1(Router& router, ApiContext& ctx) {
     auto o = json::object();
     auto by = json::object();
     std::int64_t total = 0;
+    // Unfinished: in one of the outbound flow's stages, neither shipped nor
+    // cancelled nor waiting for stock or a person.
+    std::map<Stage, std::int64_t> unfinished;
+    for (auto stage : kStages) unfinished[stage] = 0;
+    std::int64_t unfinishedTotal = 0;
     for (const auto& [status, n] : counts) {
       by->set(domain::toString(status), n);
       total += n;
+      if (auto stage = stageOf(status)) {
+        unfinished[*stage] += n;
+        unfinishedTotal += n;
+      }
     }
     o->set("total", total);
     o->set("by_status", by);
+    auto u = json::object();
+    u->set("total", unfinishedTotal);
+    auto byStage = json::object();
+    for (const auto& [stage, n] : unfinished) byStage->set(toString(stage), n);
+    u->set("by_stage", byStage);
+    o->set("unfinished", u);
+    return ok(o);
+  });
+  // How long orders took in each stage: the longest wait between entering a
+  // status and the next, over every order's history (a report: it reads the
+  // whole history).
+  router.add("GET", "/api/v1/orders/stages", [&ctx](const Request&) {
+    auto o = json::object();
+    auto longest = json::object();
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      store::OrderRepository orders(tx);
+      for (auto status : {domain::OrderStatus::Backordered, domain::OrderStatus::Held, domain::OrderStatus::Allocated,
+                          domain::OrderStatus::Released, domain::OrderStatus::Picking, domain::OrderStatus::Picked,
+                          domain::OrderStatus::Packed}) {
+        auto w = orders.longestWaitIn(status);
+        if (!w) continue;
+        auto wo = json::object();
+        wo->set("ms", w->ms);
+        wo->set("order", w->order);
+        wo->set("next", domain::toString(w->next));
+        longest->set(domain::toString(status), wo);
+      }
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    o->set("longest_wait", longest);
     return ok(o);
   });
   router.add("GET", "/api/v1/orders/{id}", [&ctx](const Request& req) {
@@ -293,7 +337,22 @@ void addApiV1(Router& router, ApiContext& ctx) {
     if (!id) return fail(id);
     auto order = ctx.orders.get(*id);
     if (!order) return fail(order);
-    return ok(json::toJson(*order));
+    auto o = json::toJson(*order);
+    std::vector<std::pair<domain::OrderStatus, std::int64_t>> history;
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      history = store::OrderRepository(tx).history(*id);
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    auto h = json::array();
+    for (const auto& [status, at] : history) {
+      auto e = json::object();
+      e->set("status", domain::toString(status));
+      e->set("at", json::isoTime(at));
+      h->add(e);
+    }
+    o->set("history", h);
+    return ok(o);
   });
   router.add("GET", "/api/v1/channels/{channel}/orders/{external_id}", [&ctx](const Request& req) {
     auto channel = domain::channelFromString(req.params[0]);
@@ -426,6 +485,24 @@ void addApiV1(Router& router, ApiContext& ctx) {
     o->set("items", arr);
     if (static_cast<int>(rows.size()) == *limit) o->set("next_before", rows.back().id);
     else o->set("next_before", Poco::Dynamic::Var());
+    return ok(o);
+  });
+  router.add("GET", "/api/v1/exceptions/summary", [&ctx](const Request&) {
+    std::vector<std::pair<std::string, std::int64_t>> counts;
+    auto st = ctx.db.read([&](store::Tx& tx) -> Status {
+      counts = store::ExceptionRepository(tx).openCounts();
+      return {};
+    });
+    if (!st) return Response::error(st.error());
+    auto o = json::object();
+    auto by = json::object();
+    std::int64_t open = 0;
+    for (const auto& [kind, n] : counts) {
+      by->set(kind, n);
+      open += n;
+    }
+    o->set("open", open);
+    o->set("open_by_kind", by);
     return ok(o);
   });
   router.add(

@@ -136,6 +136,14 @@ void addWaveRoutes(Router& router, ApiContext& ctx) {
           rejected->add(r);
         }
         o->set("rejected", rejected);
+        auto deferred = json::array();
+        for (const auto& [id, message] : released->deferred) {
+          auto r = json::object();
+          r->set("order", id);
+          r->set("reason", message);
+          deferred->add(r);
+        }
+        o->set("deferred", deferred);
         return ok(o, released->waves.empty() ? 200 : 201);
       },
       maxBody);
@@ -233,6 +241,18 @@ void addWaveRoutes(Router& router, ApiContext& ctx) {
     return ok(o);
   });
 
+  router.add("GET", "/api/v1/totes", [&ctx](const Request&) {
+    auto pool = ctx.waves.totePool();
+    if (!pool) return Response::error(pool.error());
+    auto o = json::object();
+    o->set("pool", pool->size);
+    o->set("free", pool->free);
+    o->set("on_carts", pool->onCarts);
+    o->set("holding_picked_units", pool->holding);
+    o->set("lowest_free", pool->lowestFree);
+    o->set("bound_twice", pool->boundTwice);
+    return ok(o);
+  });
   router.add("GET", "/api/v1/batches/{id}", [&ctx](const Request& req) {
     auto id = idOf(req.params[0], "batch");
     if (!id) return Response::error(id.error());

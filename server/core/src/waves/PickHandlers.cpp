@@ -310,13 +310,21 @@ void WaveService::Impl::registerHandlers() {
       for (auto& [k, slot] : slotMap) slots.push_back(slot);
       auto index = wms::waves::StockIndex::build(*layout, infos, slots);
       if (index) {
-        // Units each slot can still give: on the shelf less what open stops will take.
+        // Slots this batch found short (this one included) are not trusted
+        // until counted: the picker is never sent back to them.
+        std::set<std::string> distrusted = {key(at->stop.sku, at->stop.location, at->stop.lot)};
+        for (const auto& r : rows)
+          if (r.status == "short") distrusted.insert(key(r.sku, r.location, r.lot));
+        // Units each slot can still give: on the shelf less what open stops
+        // will take.
         std::vector<std::int64_t> available;
         for (const auto& slot : index->slots()) {
+          const std::string& sku = index->skus()[slot.sku].sku;
           std::int64_t have = 0;
-          for (const auto& row : stock.at(index->skus()[slot.sku].sku, slot.locationCode))
+          for (const auto& row : stock.at(sku, slot.locationCode))
             if (row.lot == slot.lot) have += row.qty;
-          have -= tables.plannedOpen(index->skus()[slot.sku].sku, slot.locationCode, slot.lot);
+          if (distrusted.count(key(sku, slot.locationCode, slot.lot))) have = 0;
+          have -= tables.plannedOpen(sku, slot.locationCode, slot.lot);
           available.push_back(std::max<std::int64_t>(0, have));
         }
         wms::waves::PickList list;
@@ -484,11 +492,18 @@ void WaveService::Impl::registerHandlers() {
     if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + msg.batchId + " is not assigned to this device"};
     if (batch->status == "cancelled") return conflict("batch " + msg.batchId + " was cancelled");
     if (batch->status == "done") return {};
-    int open = 0;
-    for (const auto& s : tables.stops(*id))
-      if (s.status == "open") ++open;
-    if (open > 0) return conflict(std::to_string(open) + " stop(s) of batch " + msg.batchId + " are not done yet");
+    if (const int open = tables.openStopCount(*id); open > 0) {
+      // The device finished what it knew of; stops added since (a short's
+      // replacement) did not reach it before it closed the batch, and an
+      // idle device ignores their task.update. The batch goes to it again,
+      // whatever state it is in now.
+      replies.sendOnRefusal(taskAssign(tx, *batch));
+      return conflict("batch " + msg.batchId + " still has " + std::to_string(open) +
+                      " stop(s) to pick, added after a short pick; they were sent again");
+    }
     tables.setBatchStatus(*id, "done");
+    // Totes with nothing in them (every stop short) are free at once.
+    if (tables.releaseFinishedTotes() > 0) noteFreeTotes(tables);
     refreshWaveStatus(tx, batch->waveId);
     assignWork(tx, replies);
     metrics.add("batches_done_total");
@@ -541,25 +556,24 @@ Status WaveService::Impl::reclaim(store::Tx& tx, const std::string& device, Sile
 
 Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replies& replies) {
   waves::WaveTables tables(tx);
-  for (const auto& b : tables.batches(0, "", 1000000)) {
-    if (b.status != "ready" && b.status != "assigned") continue;
-    auto totes = tables.totes(b.id);
+  for (auto batchId : tables.openBatchesOfOrder(order)) {
+    auto b = tables.batch(batchId);
+    if (!b) continue;
+    auto totes = tables.totes(b->id);
     std::map<int, std::string> toteCode;
     for (const auto& t : totes) toteCode[t.number] = t.tote;
-    bool mine = std::any_of(totes.begin(), totes.end(), [&](const waves::ToteRow& t) { return t.orderId == order; });
-    if (!mine) continue;
     protocol::TaskUpdate update;
-    update.device = b.device;
+    update.device = b->device;
     update.ts = tx.nowMs();
-    update.batchId = std::to_string(b.id);
-    update.rev = b.rev + 1;
+    update.batchId = std::to_string(b->id);
+    update.rev = b->rev + 1;
     update.reason = "order " + std::to_string(order) + " was cancelled";
-    int nextId = tables.maxStopId(b.id);
-    for (const auto& s : tables.stops(b.id)) {
+    int nextId = tables.maxStopId(b->id);
+    for (const auto& s : tables.stops(b->id)) {
       if (s.status != "open") continue;
       bool hasOrder = std::any_of(s.puts.begin(), s.puts.end(), [&](const waves::PutRow& p) { return p.orderId == order; });
       if (!hasOrder) continue;
-      tables.setStopDone(b.id, s.stopId, s.picked, s.shortQty, "removed", "order cancelled");
+      tables.setStopDone(b->id, s.stopId, s.picked, s.shortQty, "removed", "order cancelled");
       update.removeStops.push_back(std::to_string(s.stopId));
       waves::StopRow rest = s;
       rest.puts.clear();
@@ -576,13 +590,25 @@ Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replie
         update.addStops.push_back(pickStopOf(tx, rest, toteCode));
       }
     }
+    // A cancellable order has nothing picked: its totes are empty.
     for (const auto& t : totes)
-      if (t.orderId == order) tables.freeTote(t.tote);
-    if (b.status == "assigned" && !b.device.empty() && (!update.addStops.empty() || !update.removeStops.empty())) {
-      tables.setBatchRev(b.id, update.rev);
+      if (t.orderId == order && t.bound) tables.freeTote(t.tote);
+    if (finishIfNothingLeft(tx, *b, "order " + std::to_string(order) + " on it was cancelled", replies)) {
+      // A device in the middle of it still gets the removals (then it finishes).
+      if (b->status == "assigned" && !b->device.empty() && !update.removeStops.empty() &&
+          tables.batch(b->id)->status == "done") {
+        tables.setBatchRev(b->id, update.rev);
+        replies.send(update);
+      }
+      assignWork(tx, replies);
+      continue;
+    }
+    if (b->status == "assigned" && !b->device.empty() && (!update.addStops.empty() || !update.removeStops.empty())) {
+      tables.setBatchRev(b->id, update.rev);
       replies.send(update);
     }
   }
+  noteFreeTotes(tables);
   return {};
 }
 

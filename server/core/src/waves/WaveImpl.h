@@ -1,6 +1,7 @@
 // Internal: WaveService's state and the pieces its source files share.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,12 @@ struct WaveService::Impl {
   bool stopping = false;
   std::thread autoThread;
 
+  // Written inside write transactions (one at a time), read by the watchdog
+  // and /metrics: when a release last left batches without totes, and the
+  // fewest free totes seen since start (-1: not yet measured).
+  std::atomic<std::int64_t> toteShortageAtMs{0};
+  std::atomic<std::int64_t> lowestFreeTotes{-1};
+
   Impl(WaveConfig c, store::Database& d, DeviceGateway& g, Metrics& m, StockEvents& e)
       : config(std::move(c)), db(d), gateway(g), metrics(m), events(e) {}
 
@@ -45,6 +52,7 @@ struct WaveService::Impl {
   struct Planned {
     std::vector<waves::WaveRow> waves;
     std::vector<std::pair<std::int64_t, std::string>> rejected;
+    std::vector<std::pair<std::int64_t, std::string>> deferred;  // no free totes for their batch
   };
   // Plans and stores waves for `orders` (all waiting, of one site), as
   // proposed by the release rules or as given by `decision`. Inside a write.
@@ -64,6 +72,13 @@ struct WaveService::Impl {
   // Recomputes an order's status from its lines after picks and shorts.
   void refreshOrderStatus(store::Tx& tx, domain::OrderId order);
   void refreshWaveStatus(store::Tx& tx, std::int64_t waveId);
+  // A batch with no open stop left is finished: done if anything was picked
+  // or reported short on it, else cancelled (its device, if any, gets
+  // task.cancel with `why`); its empty totes go back to the pool. False if
+  // the batch still has open stops (nothing changes).
+  bool finishIfNothingLeft(store::Tx& tx, const waves::BatchRow& batch, const std::string& why, Replies& replies);
+  // Updates the free-tote gauges (totes_free, totes_free_lowest).
+  void noteFreeTotes(waves::WaveTables& tables);
 
   void autoLoop();
 };

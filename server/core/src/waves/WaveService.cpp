@@ -13,6 +13,7 @@
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/store/Query.h"
 #include "wms/store/StockRepository.h"
 #include "wms/waves/Planner.h"
 #include "wms/waves/Progress.h"
@@ -322,6 +323,30 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
     for (const auto& r : plan->allocation.rejected) out.rejected.emplace_back(r.order, r.message);
     if (plan->batches.empty()) continue;
 
+    // The batches that get their totes now, in the planner's order; the
+    // orders of the others stay allocated for a later release.
+    tables.releaseFinishedTotes();
+    std::int64_t free = tables.freeToteCount();
+    std::vector<std::size_t> going;
+    for (std::size_t b = 0; b < plan->batches.size(); ++b) {
+      const auto need = static_cast<std::int64_t>(plan->batches[b].totes.size());
+      if (need <= free) {
+        going.push_back(b);
+        free -= need;
+        continue;
+      }
+      for (auto idx : plan->batches[b].orders)
+        out.deferred.emplace_back(plan->allocation.orders[idx].id,
+                                  "no free tote: its batch needs " + std::to_string(need) + ", " +
+                                      std::to_string(free) + " of " + std::to_string(tables.totePoolSize()) +
+                                      " are free (waves.tote_pool)");
+    }
+    if (going.size() < plan->batches.size()) {
+      toteShortageAtMs = now;
+      metrics.add("waves_batches_deferred_total", {}, static_cast<std::int64_t>(plan->batches.size() - going.size()));
+    }
+    if (going.empty()) continue;
+
     waves::WaveRow wave;
     wave.name = proposal.name;
     wave.site = site;
@@ -332,16 +357,21 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
     wave.cutoffMs = proposal.cutoffMs.value_or(0);
     wave.method = std::string(wms::waves::toString(options.batching.method));
     wave.releasedAtMs = now;
-    wave.orders = static_cast<std::int64_t>(plan->allocation.orders.size());
-    for (const auto& ao : plan->allocation.orders) {
+    std::set<std::size_t> waveOrderIdx;
+    for (auto b : going) {
+      waveOrderIdx.insert(plan->batches[b].orders.begin(), plan->batches[b].orders.end());
+      wave.plannedMm += plan->pickLists[b].distanceMm;
+    }
+    wave.orders = static_cast<std::int64_t>(waveOrderIdx.size());
+    for (auto idx : waveOrderIdx) {
+      const auto& ao = plan->allocation.orders[idx];
       wave.lines += static_cast<std::int64_t>(ao.lines.size());
       wave.units += ao.units;
     }
-    wave.batches = static_cast<std::int64_t>(plan->batches.size());
-    for (const auto& pl : plan->pickLists) wave.plannedMm += pl.distanceMm;
+    wave.batches = static_cast<std::int64_t>(going.size());
     wave.id = tables.insertWave(wave);
 
-    for (std::size_t b = 0; b < plan->batches.size(); ++b) {
+    for (auto b : going) {
       const auto& batch = plan->batches[b];
       const auto& list = plan->pickLists[b];
       waves::BatchRow row;
@@ -356,9 +386,8 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
       row.id = tables.insertBatch(row);
       auto codes = tables.takeFreeTotes(row.totes, row.id);
       if (static_cast<int>(codes.size()) != row.totes)
-        return Error{ErrorKind::Conflict, "not enough free totes: a batch needs " + std::to_string(row.totes) +
-                                              ", " + std::to_string(tables.freeToteCount()) +
-                                              " are free (waves.tote_pool)"};
+        return Error{ErrorKind::Internal, "the tote pool gave " + std::to_string(codes.size()) + " of the " +
+                                              std::to_string(row.totes) + " free totes it counted"};
       for (std::size_t t = 0; t < batch.totes.size(); ++t)
         tables.insertTote({row.id, batch.totes[t].number, codes[t], batch.totes[t].order});
       for (const auto& s : list.stops) {
@@ -372,6 +401,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
         orders.setStatus(id, domain::OrderStatus::Released);
       }
     }
+    noteFreeTotes(tables);
     metrics.add("waves_released_total", "site=\"" + site + "\"");
     log().information("released wave %Ld '%s' (%s): %Ld orders, %Ld units, %Ld batches, %.1f m planned",
                       static_cast<Poco::Int64>(wave.id), wave.name, trigger, static_cast<Poco::Int64>(wave.orders),
@@ -414,7 +444,11 @@ Result<ReleasedWaves> WaveService::release(const ReleaseRequest& request) {
       any = any || !planned->waves.empty() || !planned->rejected.empty();
       out.waves.insert(out.waves.end(), planned->waves.begin(), planned->waves.end());
       out.rejected.insert(out.rejected.end(), planned->rejected.begin(), planned->rejected.end());
+      out.deferred.insert(out.deferred.end(), planned->deferred.begin(), planned->deferred.end());
     }
+    if (!any && !out.deferred.empty())
+      return Error{ErrorKind::Conflict, "no free tote for any batch: " + std::to_string(out.deferred.size()) +
+                                            " order(s) wait (" + out.deferred.front().second + ")"};
     if (!any) return invalid("nothing to release: no orders are waiting for a wave");
     DeviceGateway::queue(tx, replies);
     return {};
@@ -519,7 +553,8 @@ protocol::TaskAssign WaveService::Impl::taskAssign(store::Tx& tx, const waves::B
   std::map<int, std::string> toteCode;
   for (const auto& t : tables.totes(batch.id)) {
     toteCode[t.number] = t.tote;
-    task.totes.push_back({cartSlot(t.number), t.tote});
+    // A tote whose order was taken off went back to the pool: not on this cart.
+    if (t.bound) task.totes.push_back({cartSlot(t.number), t.tote});
   }
   std::map<std::string, domain::Sku> skus;
   for (const auto& s : tables.stops(batch.id)) {
@@ -582,12 +617,20 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
         start = comma == std::string::npos ? w->zones.size() : comma + 1;
       }
     }
-    auto it = std::find_if(ready.begin(), ready.end(), [&](const waves::BatchRow& b) {
-      return zones.empty() || b.zone.empty() || zones.count(b.zone);
-    });
-    if (it == ready.end()) continue;
-    waves::BatchRow batch = *it;
-    ready.erase(it);
+    // The first batch of the picker's zones that still has something to
+    // pick; one emptied meanwhile (its orders cancelled) is finished instead.
+    std::optional<waves::BatchRow> next;
+    while (!next) {
+      auto it = std::find_if(ready.begin(), ready.end(), [&](const waves::BatchRow& b) {
+        return zones.empty() || b.zone.empty() || zones.count(b.zone);
+      });
+      if (it == ready.end()) break;
+      waves::BatchRow candidate = *it;
+      ready.erase(it);
+      if (!finishIfNothingLeft(tx, candidate, "nothing is left to pick on it", replies)) next = candidate;
+    }
+    if (!next) continue;
+    waves::BatchRow batch = *next;
     batch.device = d.device;
     batch.badge = d.badge;
     batch.status = "assigned";
@@ -595,6 +638,98 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
     replies.send(taskAssign(tx, batch));
     metrics.add("batches_assigned_total");
   }
+}
+
+bool WaveService::Impl::finishIfNothingLeft(store::Tx& tx, const waves::BatchRow& batch, const std::string& why,
+                                             Replies& replies) {
+  waves::WaveTables tables(tx);
+  if (batch.status != "ready" && batch.status != "assigned") return false;
+  if (tables.openStopCount(batch.id) > 0) return false;
+  bool anything = false;
+  for (const auto& s : tables.stops(batch.id))
+    if (s.picked > 0 || s.shortQty > 0) anything = true;
+  if (anything) {
+    // Its device sends batch.done once it has the update; that is then a no-op.
+    tables.setBatchStatus(batch.id, "done");
+  } else {
+    if (batch.status == "assigned" && !batch.device.empty()) {
+      protocol::TaskCancel cancel;
+      cancel.device = batch.device;
+      cancel.ts = tx.nowMs();
+      cancel.batchId = std::to_string(batch.id);
+      cancel.reason = protocol::fitText("batch withdrawn: " + why + "; return the empty totes");
+      replies.send(cancel);
+    }
+    tables.setBatchStatus(batch.id, "cancelled");
+  }
+  tables.releaseFinishedTotes();
+  noteFreeTotes(tables);
+  refreshWaveStatus(tx, batch.waveId);
+  metrics.add("batches_emptied_total", std::string("was=\"") + batch.status + "\"");
+  log().information("batch %Ld finished early (%s): %s", static_cast<Poco::Int64>(batch.id),
+                    std::string(anything ? "done" : "cancelled"), why);
+  return true;
+}
+
+void WaveService::Impl::noteFreeTotes(waves::WaveTables& tables) {
+  const auto free = tables.freeToteCount();
+  metrics.counter("totes_free") = free;
+  auto lowest = lowestFreeTotes.load();
+  while ((lowest < 0 || free < lowest) && !lowestFreeTotes.compare_exchange_weak(lowest, free)) {
+  }
+  metrics.counter("totes_free_lowest") = lowestFreeTotes.load();
+}
+
+void WaveService::orderShippedInTx(store::Tx& tx, domain::OrderId) {
+  waves::WaveTables tables(tx);
+  if (tables.releaseFinishedTotes() > 0) impl_->noteFreeTotes(tables);
+}
+
+std::string WaveService::whyStuck(store::Tx& tx, Stage stage, const domain::Order& order) {
+  waves::WaveTables tables(tx);
+  const auto ago = [&](std::int64_t ms) {
+    const auto s = std::max<std::int64_t>(0, (tx.nowMs() - ms) / 1000);
+    return s < 120 ? std::to_string(s) + " s" : std::to_string(s / 60) + " min";
+  };
+  if (stage == Stage::Allocated) {
+    const std::string site = impl_->siteOf(order.serviceLevel);
+    if (!impl_->layoutOf(site)) return "waves are off for site " + site + " (no layout configured)";
+    if (auto why = store::ExceptionRepository(tx).openMessage("wave_rejected", "order:" + std::to_string(order.id)))
+      return "the wave planner could not take it: " + *why;
+    const auto free = tables.freeToteCount();
+    const auto shortage = impl_->toteShortageAtMs.load();
+    if (free == 0 || (shortage > order.updatedAtMs && shortage > 0))
+      return "no free tote: " + std::to_string(free) + " of " + std::to_string(tables.totePoolSize()) +
+             " totes are free (waves.tote_pool), the rest hold picked orders not shipped yet";
+    return "no wave has taken it yet (waves are released by a supervisor or by the waves.auto_* rules)";
+  }
+  if (stage != Stage::Released) return {};
+  auto batches = tables.openBatchesOfOrder(order.id);
+  if (batches.empty()) return "it is on no open batch";
+  auto batch = tables.batch(batches.front());
+  if (!batch) return {};
+  const std::string name = "batch " + std::to_string(batch->id);
+  if (batch->status == "ready") {
+    int pickers = 0, busy = 0;
+    store::DeviceRepository devices(tx);
+    for (const auto& d : devices.list()) {
+      if (d.badge.empty() || d.mode != "pick" || d.state != "online") continue;
+      ++pickers;
+      if (!tables.batchesOfDevice(d.device, "assigned").empty()) ++busy;
+    }
+    if (pickers == 0) return name + " waits for a picker: nobody is signed in to pick";
+    if (busy == pickers)
+      return name + " waits for a picker: all " + std::to_string(pickers) + " signed-in pickers have a batch";
+    return name + " waits for a picker" + (batch->zone.empty() ? "" : " of zone " + batch->zone) +
+           ": none of the free pickers works its zone";
+  }
+  auto device = store::DeviceRepository(tx).find(batch->device);
+  const std::string state = device ? device->state : "unknown";
+  if (state != "online")
+    return name + " is with handheld " + batch->device + ", which is " + state + " (last heard " +
+           ago(device ? device->lastSeenMs : 0) + " ago)";
+  return name + " is with handheld " + batch->device + " (badge " + batch->badge +
+         "), which has not confirmed a pick of it for " + ago(order.updatedAtMs);
 }
 
 // ---------------------------------------------------------------------------
@@ -684,6 +819,29 @@ Result<BatchDetail> WaveService::batch(std::int64_t id) {
   if (!st) return st.error();
   if (!out) return Error{ErrorKind::NotFound, "no batch " + std::to_string(id)};
   return *out;
+}
+
+Result<TotePool> WaveService::totePool() {
+  TotePool out;
+  auto st = impl_->db.read([&](store::Tx& tx) -> Status {
+    waves::WaveTables tables(tx);
+    out.size = tables.totePoolSize();
+    out.free = tables.freeToteCount();
+    out.onCarts = *store::queryInteger(tx,
+                                       "SELECT COUNT(*) FROM batch_totes bt JOIN batches b ON b.id = bt.batch_id "
+                                       "WHERE bt.freed_at = 0 AND b.status IN ('ready', 'assigned')");
+    out.holding = *store::queryInteger(tx,
+                                       "SELECT COUNT(*) FROM batch_totes bt JOIN batches b ON b.id = bt.batch_id "
+                                       "WHERE bt.freed_at = 0 AND b.status IN ('done', 'cancelled')");
+    out.boundTwice = *store::queryInteger(
+        tx,
+        "SELECT COUNT(*) FROM (SELECT bt.tote FROM batch_totes bt JOIN batches b ON b.id = bt.batch_id "
+        "WHERE bt.freed_at = 0 AND b.status IN ('ready', 'assigned') GROUP BY bt.tote HAVING COUNT(*) > 1)");
+    return {};
+  });
+  if (!st) return st.error();
+  out.lowestFree = impl_->lowestFreeTotes.load();
+  return out;
 }
 
 namespace {

@@ -100,6 +100,26 @@ const store::Schema& wavesSchema() {
             R"(CREATE TABLE totes(
                  code TEXT PRIMARY KEY,
                  batch_id INTEGER NOT NULL DEFAULT 0))",
+        }},
+       {2,
+        "a tote is bound to one batch at a time, in the schema; finding a wave's orders by batch",
+        {
+            // freed_at: when the tote left the batch (0 while bound to it).
+            "ALTER TABLE batch_totes ADD COLUMN freed_at INTEGER NOT NULL DEFAULT 0",
+            // Bindings the pool no longer held were freed before the column existed.
+            "UPDATE batch_totes SET freed_at = 1 WHERE NOT EXISTS (SELECT 1 FROM totes t WHERE t.code = "
+            "batch_totes.tote AND t.batch_id = batch_totes.batch_id)",
+            "CREATE UNIQUE INDEX batch_totes_bound ON batch_totes(tote) WHERE freed_at = 0",
+            // A cart takes only a tote the pool gave to its batch...
+            R"(CREATE TRIGGER batch_totes_from_pool BEFORE INSERT ON batch_totes
+                 WHEN NEW.freed_at = 0 AND (SELECT batch_id FROM totes WHERE code = NEW.tote) IS NOT NEW.batch_id
+                 BEGIN SELECT RAISE(ABORT, 'tote is not given to this batch by the pool'); END)",
+            // ...and the pool neither frees nor hands on a tote still on a batch.
+            R"(CREATE TRIGGER totes_stay_with_their_batch BEFORE UPDATE OF batch_id ON totes
+                 WHEN EXISTS (SELECT 1 FROM batch_totes WHERE tote = NEW.code AND freed_at = 0
+                              AND batch_id <> NEW.batch_id)
+                 BEGIN SELECT RAISE(ABORT, 'tote is still bound to another batch'); END)",
+            "CREATE INDEX wave_orders_batch ON wave_orders(batch_id)",
         }}}};
   return schema;
 }
@@ -238,11 +258,31 @@ void WaveTables::insertTote(const ToteRow& t) {
 }
 
 std::vector<ToteRow> WaveTables::totes(std::int64_t batchId) {
-  store::Query q(tx_, "SELECT number, tote, order_id FROM batch_totes WHERE batch_id = ? ORDER BY number");
+  store::Query q(tx_, "SELECT number, tote, order_id, freed_at FROM batch_totes WHERE batch_id = ? ORDER BY number");
   q.bind(batchId);
   std::vector<ToteRow> out;
-  while (q.step()) out.push_back({batchId, static_cast<int>(q.integer(0)), q.text(1), q.integer(2)});
+  while (q.step()) out.push_back({batchId, static_cast<int>(q.integer(0)), q.text(1), q.integer(2), q.integer(3) == 0});
   return out;
+}
+
+std::vector<std::int64_t> WaveTables::openBatchesOfOrder(std::int64_t orderId) {
+  store::Query q(tx_,
+                 "SELECT DISTINCT w.batch_id FROM wave_orders w JOIN batches b ON b.id = w.batch_id "
+                 "WHERE w.order_id = ? AND b.status IN ('ready', 'assigned') ORDER BY w.batch_id");
+  q.bind(orderId);
+  std::vector<std::int64_t> out;
+  while (q.step()) out.push_back(q.integer(0));
+  return out;
+}
+
+std::optional<std::int64_t> WaveTables::latestBatchOfOrder(std::int64_t orderId) {
+  return store::queryInteger(tx_, "SELECT batch_id FROM wave_orders WHERE order_id = ? ORDER BY wave_id DESC LIMIT 1",
+                             I(orderId));
+}
+
+int WaveTables::openStopCount(std::int64_t batchId) {
+  return static_cast<int>(
+      *store::queryInteger(tx_, "SELECT COUNT(*) FROM stops WHERE batch_id = ? AND status = 'open'", I(batchId)));
 }
 
 void WaveTables::insertStop(const StopRow& st) {
@@ -325,11 +365,6 @@ void WaveTables::setStopDone(std::int64_t batchId, int stopId, std::int64_t pick
       I(picked), I(shortQty), status, reason, I(batchId), I(stopId));
 }
 
-void WaveTables::setStopSeq(std::int64_t batchId, int stopId, int seq) {
-  store::exec(tx_, "UPDATE stops SET seq = ? WHERE batch_id = ? AND stop_id = ?", I(seq), I(batchId),
-              I(stopId));
-}
-
 void WaveTables::setPutPicked(std::int64_t batchId, int stopId, int tote, std::int64_t orderId, int lineNo,
                               std::int64_t picked) {
   store::exec(
@@ -383,26 +418,47 @@ void WaveTables::ensureTotePool(int size) {
   }
 }
 
-std::vector<std::string> WaveTables::takeFreeTotes(int count, std::int64_t batchId) {
-  auto& s = store::writeSessionOf(tx_);
+int WaveTables::releaseFinishedTotes() {
   std::vector<std::string> codes;
-  s << "SELECT code FROM totes WHERE batch_id = 0 AND NOT EXISTS (SELECT 1 FROM stock WHERE location = 'TOTE-' || "
-       "totes.code AND qty > 0) ORDER BY code LIMIT ?",
-      bind(I(count)), into(codes), now;
+  {
+    store::Query q(tx_,
+                   "SELECT bt.tote FROM batch_totes bt JOIN batches b ON b.id = bt.batch_id "
+                   "WHERE bt.freed_at = 0 AND b.status IN ('done', 'cancelled') AND NOT EXISTS "
+                   "(SELECT 1 FROM stock s WHERE s.location = 'TOTE-' || bt.tote AND s.qty > 0)");
+    while (q.step()) codes.push_back(q.text(0));
+  }
+  for (const auto& code : codes) freeTote(code);
+  return static_cast<int>(codes.size());
+}
+
+std::vector<std::string> WaveTables::takeFreeTotes(int count, std::int64_t batchId) {
+  std::vector<std::string> codes;
+  {
+    store::Query q(tx_,
+                   "SELECT code FROM totes WHERE batch_id = 0 AND NOT EXISTS (SELECT 1 FROM stock WHERE location = "
+                   "'TOTE-' || totes.code AND qty > 0) ORDER BY code LIMIT ?");
+    q.bind(count);
+    while (q.step()) codes.push_back(q.text(0));
+  }
   if (static_cast<int>(codes.size()) < count) return {};
   for (const auto& c : codes) store::exec(tx_, "UPDATE totes SET batch_id = ? WHERE code = ?", I(batchId), c);
   return codes;
 }
 
 void WaveTables::freeTote(const std::string& tote) {
+  // The binding first: the schema refuses a pool tote freed while still bound.
+  store::exec(tx_, "UPDATE batch_totes SET freed_at = ? WHERE tote = ? AND freed_at = 0", I(tx_.nowMs()), tote);
   store::exec(tx_, "UPDATE totes SET batch_id = 0 WHERE code = ?", tote);
 }
 
 std::int64_t WaveTables::freeToteCount() {
-  I n = 0;
-  store::sessionOf(tx_) << "SELECT COUNT(*) FROM totes WHERE batch_id = 0", into(n), now;
-  return n;
+  return *store::queryInteger(
+      tx_,
+      "SELECT COUNT(*) FROM totes WHERE batch_id = 0 AND NOT EXISTS (SELECT 1 FROM stock WHERE location = 'TOTE-' "
+      "|| totes.code AND qty > 0)");
 }
+
+std::int64_t WaveTables::totePoolSize() { return *store::queryInteger(tx_, "SELECT COUNT(*) FROM totes"); }
 
 void WaveTables::addPicked(std::int64_t orderId, int lineNo, const std::string& tote, const std::string& sku,
                            const std::string& lot, const std::string& expiry, std::int64_t qty) {

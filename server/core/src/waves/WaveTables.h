@@ -38,15 +38,21 @@ class WaveTables {
   void setBatchStatus(std::int64_t id, const std::string& status);
   void setBatchRev(std::int64_t id, int rev);
 
+  // Puts a tote the pool gave to the batch (takeFreeTotes) on its cart.
   void insertTote(const ToteRow& tote);
+  // The batch's totes, those freed since (an order taken off) included.
   std::vector<ToteRow> totes(std::int64_t batchId);
+  // The ready or assigned batches an order is on.
+  std::vector<std::int64_t> openBatchesOfOrder(std::int64_t orderId);
+  // The batch of the order's latest wave, if it was ever released.
+  std::optional<std::int64_t> latestBatchOfOrder(std::int64_t orderId);
+  int openStopCount(std::int64_t batchId);
 
   void insertStop(const StopRow& stop);
   std::vector<StopRow> stops(std::int64_t batchId);
   std::optional<StopRow> stop(std::int64_t batchId, int stopId);
   void setStopDone(std::int64_t batchId, int stopId, std::int64_t picked, std::int64_t shortQty,
                    const std::string& status, const std::string& reason);
-  void setStopSeq(std::int64_t batchId, int stopId, int seq);
   void setPutPicked(std::int64_t batchId, int stopId, int tote, std::int64_t orderId, int lineNo,
                     std::int64_t picked);
   // Units planned but not yet picked at (sku, location, lot): what open stops
@@ -56,12 +62,20 @@ class WaveTables {
   std::vector<std::pair<std::string, std::int64_t>> plannedOpenAll();
   int maxStopId(std::int64_t batchId);
 
-  // Physical totes: a pool of codes; a tote is busy from its batch's release
-  // until the order in it is packed (or its batch is cancelled empty).
+  // Physical totes: a pool of codes (T-0001 ...). A tote is bound to one
+  // batch from the batch's release until nothing is left in it and the batch
+  // is finished (done or cancelled), or until the order it holds is taken
+  // off the cart. The schema refuses a tote bound to two batches at once.
   void ensureTotePool(int size);
+  // Frees the totes of finished batches that hold nothing; how many.
+  int releaseFinishedTotes();
+  // Binds `count` free, empty totes to batch `batchId`; none if fewer are free.
   std::vector<std::string> takeFreeTotes(int count, std::int64_t batchId);
+  // Unbinds a tote from its batch and gives it back to the pool.
   void freeTote(const std::string& tote);
+  // Totes that takeFreeTotes could hand out now, and the pool's size.
   std::int64_t freeToteCount();
+  std::int64_t totePoolSize();
 
   // Picked units of an order line in a tote (what shipping takes out);
   // the table is the packing schema's.

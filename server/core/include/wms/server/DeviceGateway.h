@@ -78,12 +78,18 @@ struct DeviceContext {
 class Replies {
  public:
   void send(protocol::Message message) { messages_.push_back(std::move(message)); }
+  // A message that goes out even if the handler then refuses the event: what
+  // the device needs to act on the refusal (the batch it tried to close, with
+  // the stops still open). Sent after the refusal is recorded.
+  void sendOnRefusal(protocol::Message message) { onRefusal_.push_back(std::move(message)); }
   void afterCommit(std::function<void()> work) { after_.push_back(std::move(work)); }
   const std::vector<protocol::Message>& messages() const { return messages_; }
+  const std::vector<protocol::Message>& onRefusal() const { return onRefusal_; }
   const std::vector<std::function<void()>>& afterCommit() const { return after_; }
 
  private:
   std::vector<protocol::Message> messages_;
+  std::vector<protocol::Message> onRefusal_;
   std::vector<std::function<void()>> after_;
 };
 

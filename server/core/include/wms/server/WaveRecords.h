@@ -46,6 +46,7 @@ struct ToteRow {
   int number = 0;
   std::string tote;  // the physical tote's code
   std::int64_t orderId = 0;
+  bool bound = true;  // false once the tote left the cart (its order was taken off)
 };
 
 struct PutRow {

@@ -33,6 +33,7 @@
 #include "wms/server/Metrics.h"
 #include "wms/server/StockEvents.h"
 #include "wms/server/WaveRecords.h"
+#include "wms/server/Watchdog.h"
 #include "wms/store/Database.h"
 #include "wms/waves/Batching.h"
 #include "wms/waves/Progress.h"
@@ -77,6 +78,9 @@ struct ReleasedWaves {
   // Orders the planner could not take (no stock at pick locations, ...);
   // each stays allocated and waiting, and the supervisor is told.
   std::vector<std::pair<std::int64_t, std::string>> rejected;
+  // Orders planned into batches that found no free totes: they stay
+  // allocated and go with a later release, once totes come back.
+  std::vector<std::pair<std::int64_t, std::string>> deferred;
 };
 
 struct WaveDetail {
@@ -90,6 +94,16 @@ struct BatchDetail {
   waves::BatchRow batch;
   std::vector<waves::ToteRow> totes;
   std::vector<waves::StopRow> stops;
+};
+
+// The pool of physical totes, now.
+struct TotePool {
+  std::int64_t size = 0;
+  std::int64_t free = 0;         // can be handed to a batch now
+  std::int64_t onCarts = 0;      // bound to a batch still being picked (ready or assigned)
+  std::int64_t holding = 0;      // bound to a finished batch, still holding picked units
+  std::int64_t lowestFree = -1;  // the fewest free since wmsd started (-1: no release yet)
+  std::int64_t boundTwice = 0;   // totes on two live batches at once: always 0 (the schema refuses it)
 };
 
 class WaveService {
@@ -110,9 +124,11 @@ class WaveService {
   Status start();
   void stop();
 
-  // Releases waves now. Errors: Invalid for nothing to release ("no orders
-  // are waiting" / an order id that is not waiting, named), Conflict when
-  // there are not enough free totes.
+  // Releases waves now: every batch that gets its totes from the pool; the
+  // orders of batches that do not fit wait for a later release (deferred).
+  // Errors: Invalid for nothing to release ("no orders are waiting" / an
+  // order id that is not waiting, named), Conflict when no batch could get
+  // totes ("no free tote").
   Result<ReleasedWaves> release(const ReleaseRequest& request);
   // What would be released now, with due / late flags, without releasing.
   Result<std::vector<wms::waves::WaveProposal>> preview(const std::string& site);
@@ -121,6 +137,7 @@ class WaveService {
   Result<WaveDetail> wave(std::int64_t id);
   Result<std::vector<waves::BatchRow>> listBatches(std::int64_t waveId, const std::string& status, int limit);
   Result<BatchDetail> batch(std::int64_t id);
+  Result<TotePool> totePool();
   // Cancels a wave's batches that have not started (their orders wait
   // again); Conflict if picking has started on one of them.
   Result<waves::WaveRow> cancelWave(std::int64_t id, const std::string& reason);
@@ -130,8 +147,17 @@ class WaveService {
   Result<waves::BatchRow> reassignBatch(std::int64_t id, const std::string& device);
 
   // Takes a cancelled order off the pick lists it is on (inside the
-  // cancelling transaction; the devices get task.update).
+  // cancelling transaction; the devices get task.update). A batch left with
+  // nothing to pick is finished at once: cancelled (the device gets
+  // task.cancel) if nothing was picked on it, else done.
   Status dropReleasedOrder(store::Tx& tx, domain::OrderId order);
+  // An order shipped (inside the shipping transaction): the totes it
+  // emptied go back to the pool.
+  void orderShippedInTx(store::Tx& tx, domain::OrderId order);
+  // Why an order waits at the stage the watchdog found it stuck in
+  // (allocated: no free tote, no wave; released: no picker, a silent
+  // handheld); "" for stages the waves do not own. Inside a Tx.
+  std::string whyStuck(store::Tx& tx, Stage stage, const domain::Order& order);
 
  private:
   struct Impl;

@@ -259,6 +259,10 @@ class ShippingService {
   Result<std::optional<ShipmentView>> shipmentOfOrder(domain::OrderId id);
   // The cartons of an order as packed (empty if not packed).
   std::vector<CartonRecord> cartonsOf(store::Tx& tx, domain::OrderId id);
+  // Why a picked or packed order has not shipped, for a supervisor: a pack
+  // session left open at a station, no station started it, a label that did
+  // not print, a ship confirmation that has not come.
+  std::string whyNotShipped(store::Tx& tx, domain::OrderId id);
 
   // The shipping label of one carton of a shipment, as booked (the same
   // label every time: reprints match). NotFound for an unknown shipment or

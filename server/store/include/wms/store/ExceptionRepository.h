@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,15 @@ class ExceptionRepository {
   std::vector<SupervisorException> list(bool includeResolved, std::int64_t beforeId, int limit);
   // Resolves an open exception. NotFound if unknown; resolving twice changes nothing.
   Status resolve(std::int64_t id, const std::string& resolution);
+  // Resolves the open exception of this kind and reference, if there is one
+  // (the condition it reported is over); true if one was resolved.
+  bool resolveOpen(const std::string& kind, const std::string& reference, const std::string& resolution);
+  // The message of the open exception of this kind and reference, if any.
+  std::optional<std::string> openMessage(const std::string& kind, const std::string& reference);
+  // The references of the open exceptions of a kind, oldest first.
+  std::vector<std::string> openReferences(const std::string& kind);
+  // How many exceptions are open, per kind.
+  std::vector<std::pair<std::string, std::int64_t>> openCounts();
 
  private:
   Tx& tx_;

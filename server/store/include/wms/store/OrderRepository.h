@@ -35,10 +35,29 @@ class OrderRepository {
   std::vector<domain::Order> list(const OrderFilter& filter);
   // Number of orders per status.
   std::vector<std::pair<domain::OrderStatus, std::int64_t>> countByStatus();
+  // Ids and last-update times (ms) of up to `limit` orders in `status` that
+  // have not changed since `beforeMs`, oldest first: work that has stopped.
+  std::vector<std::pair<domain::OrderId, std::int64_t>> unchangedSince(domain::OrderStatus status,
+                                                                       std::int64_t beforeMs, int limit);
 
+  // Sets an order's status; an actual change is recorded in its history
+  // (history()) and counts as the order moving on (updated_at).
   void setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason = {});
-  // Writes a line's counters (allocated, picked, shortQty, shipped).
+  // Writes a line's counters (allocated, picked, shortQty, shipped); the
+  // order counts as updated (a pick is progress even without a new status).
   void updateLine(domain::OrderId id, const domain::OrderLine& line);
+
+  // The statuses an order entered, oldest first, with when (ms).
+  std::vector<std::pair<domain::OrderStatus, std::int64_t>> history(domain::OrderId id);
+  // The longest time any order spent between entering `from` and entering
+  // the next status after it, with that order; nullopt if no order has left
+  // `from` yet. Over every order's history: for reports, not hot paths.
+  struct StageWait {
+    domain::OrderId order = 0;
+    domain::OrderStatus next = domain::OrderStatus::Allocated;
+    std::int64_t ms = 0;
+  };
+  std::optional<StageWait> longestWaitIn(domain::OrderStatus from);
   // Points a line at another SKU (a held channel order whose channel SKU is
   // now mapped). Only for lines that hold, picked and shipped nothing.
   void setLineSku(domain::OrderId id, int lineNo, const std::string& sku);

@@ -1,0 +1,149 @@
+// The floor's events when the plan changes under the picker: a channel
+// cancel that empties a batch, a short pick whose missing units are looked
+// for elsewhere, and a batch.done that overtakes the stop added for it.
+#define BOOST_TEST_MODULE server_pick_handlers
+#include "FloorFixture.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+using namespace wms::testsupport::floor;
+
+namespace {
+
+std::int64_t batchOf(Floor& f, std::int64_t order) {
+  return f.sqlInteger("SELECT batch_id FROM wave_orders WHERE order_id = " + std::to_string(order) +
+                      " ORDER BY wave_id DESC LIMIT 1");
+}
+
+std::string batchStatus(Floor& f, std::int64_t batch) {
+  return parse(f.wmsd.get("/api/v1/batches/" + std::to_string(batch)).body)->getValue<std::string>("status");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_cancel_that_empties_a_batch_no_one_has_yet_cancels_it_and_picking_goes_on) {
+  Floor f(Settings{{"waves.cart_totes", "1"}});
+  const auto o1 = f.order("o1", R"({"sku":"CHEESE","qty":1})");
+  const auto o2 = f.order("o2", R"({"sku":"DATES","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto d1 = f.signedIn(0, "B-1");
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  const auto other = task->batchId == std::to_string(batchOf(f, o1)) ? o2 : o1;
+  const auto emptied = batchOf(f, other);
+  BOOST_REQUIRE_EQUAL(batchStatus(f, emptied), "ready");
+
+  // The channel cancels the only order of the batch that waits for a picker.
+  auto cancelled = f.wmsd.post("/api/v1/orders/" + std::to_string(other) + "/cancel", R"({"reason":"buyer"})");
+  BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+  BOOST_TEST(batchStatus(f, emptied) == "cancelled");
+  BOOST_TEST(f.totesBoundTwice() == 0);
+
+  // The picker finishes; the empty batch is never offered, and a
+  // supervisor's reassign of it is refused with a reason.
+  pickAll(*d1, *task, {});
+  BOOST_TEST(!nextTask(*d1, std::chrono::milliseconds(600)));
+  auto reassign = f.wmsd.post("/api/v1/batches/" + std::to_string(emptied) + "/reassign", R"({"device":"dev-1"})");
+  BOOST_TEST(reassign.status == 409, reassign.body);
+
+  // Work released later still reaches the picker.
+  f.order("o3", R"({"sku":"DATES","qty":2})");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto next = nextTask(*d1);
+  BOOST_REQUIRE(next);
+  pickAll(*d1, *next, {});
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
+}
+
+BOOST_AUTO_TEST_CASE(a_cancel_that_empties_an_assigned_batch_withdraws_it_from_the_handheld) {
+  Floor f(Settings{{"waves.cart_totes", "1"}});
+  const auto o1 = f.order("o1", R"({"sku":"CHEESE","qty":1})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  BOOST_REQUIRE_EQUAL(f.freeTotes(), 19);
+
+  auto cancelled = f.wmsd.post("/api/v1/orders/" + std::to_string(o1) + "/cancel", R"({"reason":"buyer"})");
+  BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+  auto withdrawn = nextOf<protocol::TaskCancel>(*d1);
+  BOOST_REQUIRE(withdrawn);
+  BOOST_TEST(withdrawn->batchId == task->batchId);
+  BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "cancelled");
+  BOOST_TEST(f.freeTotes() == 20);
+
+  // A late batch.done of the withdrawn batch does not count; new work comes.
+  protocol::BatchDone done;
+  done.batchId = task->batchId;
+  auto ack = d1->ackFor(d1->send(done));
+  BOOST_REQUIRE(ack);
+  BOOST_TEST(ack->error.has_value());
+  f.order("o2", R"({"sku":"DATES","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  BOOST_TEST(nextTask(*d1).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_short_is_never_replanned_to_a_slot_this_batch_found_short) {
+  // EGGS: 6 on each of two shelves. After each short the system still
+  // thinks the shelf has units (only the missing ones are written off).
+  Floor f;
+  const auto id = f.order("o1", R"({"sku":"EGGS","qty":2})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  BOOST_REQUIRE_EQUAL(task->stops.size(), 1u);
+  const auto first = task->stops.front().location;
+  requireApplied(d1->ackFor(d1->send(shortOf(*task, task->stops.front()))), "first short");
+  auto update = nextOf<protocol::TaskUpdate>(*d1);
+  BOOST_REQUIRE(update);
+  BOOST_REQUIRE_EQUAL(update->addStops.size(), 1u);
+  const auto replacement = update->addStops.front();
+  BOOST_TEST(replacement.location != first);
+
+  // The other shelf is empty too: nothing is left to try, the line is short,
+  // and the picker is not sent back to the first shelf.
+  requireApplied(d1->ackFor(d1->send(shortOf(*task, replacement))), "second short");
+  if (auto again = nextOf<protocol::TaskUpdate>(*d1, std::chrono::milliseconds(800))) {
+    for (const auto& stop : again->addStops) {
+      BOOST_TEST(stop.location != first);
+      BOOST_TEST(stop.location != replacement.location);
+    }
+  }
+  auto line = parse(f.wmsd.get("/api/v1/orders/" + std::to_string(id)).body)->getArray("lines")->getObject(0);
+  BOOST_TEST(line->getValue<int>("short") == 2);
+  BOOST_TEST(f.orderStatus(id) == "held");
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_done_that_overtakes_the_replanned_stop_is_refused_and_the_batch_is_sent_again) {
+  Floor f;
+  const auto o1 = f.order("o1", R"({"sku":"EGGS","qty":2})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  // The handheld reports the short and, having no stop left, finishes the
+  // batch before the task.update with the replacement stop reaches it.
+  const auto shortId = d1->send(shortOf(*task, task->stops.front()));
+  protocol::BatchDone done;
+  done.batchId = task->batchId;
+  const auto doneId = d1->send(done);
+  requireApplied(d1->ackFor(shortId), "short");
+  auto refused = d1->ackFor(doneId);
+  BOOST_REQUIRE(refused);
+  BOOST_CHECK(refused->result == protocol::AckResult::Rejected);
+  BOOST_REQUIRE(refused->error);
+  BOOST_CHECK(refused->error->kind == ErrorKind::Conflict);
+  BOOST_TEST(refused->error->message.find("sent again") != std::string::npos, refused->error->message);
+
+  // A device that went idle after its batch.done ignores the task.update;
+  // the batch comes back as a task.assign with what is left to pick.
+  auto again = nextTask(*d1);
+  BOOST_REQUIRE(again);
+  BOOST_TEST(again->batchId == task->batchId);
+  BOOST_REQUIRE_EQUAL(again->stops.size(), 1u);
+  BOOST_TEST(again->stops.front().location != task->stops.front().location);
+  pickAll(*d1, *again, {});
+  BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "done");
+  BOOST_TEST(f.orderStatus(o1) == "picked");
+}

@@ -1,0 +1,72 @@
+// Releasing waves against a pool of physical totes: totes come back once
+// their orders have shipped, a release takes the batches that fit, and the
+// schema never lets one tote sit on two live carts.
+#define BOOST_TEST_MODULE server_wave_service
+#include "FloorFixture.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+using namespace wms::testsupport::floor;
+
+BOOST_AUTO_TEST_CASE(totes_go_back_to_the_pool_once_their_orders_have_shipped) {
+  Floor f(Settings{{"waves.tote_pool", "4"}, {"waves.cart_totes", "4"}});
+  auto d1 = f.signedIn(0, "B-1");
+  for (int round = 1; round <= 3; ++round) {
+    std::vector<std::int64_t> orders;
+    for (int i = 0; i < 4; ++i)
+      orders.push_back(f.order("r" + std::to_string(round) + "-" + std::to_string(i), R"({"sku":"CHEESE","qty":1})"));
+    auto released = f.release();
+    BOOST_REQUIRE_MESSAGE(released.status == 201, "round " << round << ": " << released.body);
+    BOOST_TEST(f.freeTotes() == 0);
+    auto task = nextTask(*d1);
+    BOOST_REQUIRE(task);
+    pickAll(*d1, *task, {});
+    // Picked, not shipped: the units are still in the totes.
+    BOOST_TEST(f.freeTotes() == 0);
+    for (auto id : orders) f.packAndShip(id);
+    BOOST_TEST(f.freeTotes() == 4, "round " << round);
+    BOOST_TEST(f.totesBoundTwice() == 0);
+  }
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
+}
+
+BOOST_AUTO_TEST_CASE(a_release_with_too_few_free_totes_releases_the_batches_that_fit_and_leaves_the_rest_waiting) {
+  Floor f(Settings{{"waves.tote_pool", "2"}, {"waves.cart_totes", "1"}});
+  std::vector<std::int64_t> orders;
+  for (int i = 0; i < 5; ++i) orders.push_back(f.order("o" + std::to_string(i), R"({"sku":"DATES","qty":1})"));
+  auto released = f.release();
+  BOOST_REQUIRE_MESSAGE(released.status == 201, released.body);
+  auto body = parse(released.body);
+  std::int64_t batches = 0;
+  auto waves = body->getArray("waves");
+  for (unsigned i = 0; i < waves->size(); ++i) batches += waves->getObject(i)->getValue<std::int64_t>("batches");
+  BOOST_TEST(batches == 2);
+  BOOST_TEST(body->getArray("deferred")->size() == 3u);
+  int waiting = 0;
+  for (auto id : orders) waiting += f.orderStatus(id) == "allocated";
+  BOOST_TEST(waiting == 3);
+  BOOST_TEST(f.freeTotes() == 0);
+  // Nothing free at all: a release now says why and changes nothing.
+  auto none = f.release();
+  BOOST_TEST(none.status == 409);
+  BOOST_TEST(none.body.find("no free tote") != std::string::npos, none.body);
+}
+
+BOOST_AUTO_TEST_CASE(the_schema_refuses_a_tote_on_two_live_batches) {
+  Floor f(Settings{{"waves.cart_totes", "1"}});
+  f.order("o1", R"({"sku":"DATES","qty":1})");
+  f.order("o2", R"({"sku":"CHEESE","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  BOOST_REQUIRE_EQUAL(f.sqlInteger("SELECT COUNT(*) FROM batches WHERE status = 'ready'"), 2);
+  const auto first = f.sqlInteger("SELECT MIN(id) FROM batches");
+  const auto second = f.sqlInteger("SELECT MAX(id) FROM batches");
+  // The first batch's tote named by the second batch as well.
+  auto error = f.sqlExec("INSERT INTO batch_totes(batch_id, number, tote, order_id) SELECT " + std::to_string(second) +
+                         ", 2, tote, order_id FROM batch_totes WHERE batch_id = " + std::to_string(first));
+  BOOST_TEST(!error.empty());
+  // The pool handing a bound tote to another batch.
+  error = f.sqlExec("UPDATE totes SET batch_id = " + std::to_string(second) +
+                    " WHERE code = (SELECT tote FROM batch_totes WHERE batch_id = " + std::to_string(first) + ")");
+  BOOST_TEST(!error.empty());
+  BOOST_TEST(f.totesBoundTwice() == 0);
+}
