@@ -257,6 +257,19 @@ void checkTotePuts(const std::string& path, const std::vector<TotePut>& puts, st
   }
 }
 
+// The steps a pick event says were typed: each at most once.
+void checkTypedSteps(const std::string& path, const std::vector<ScanStep>& steps) {
+  checkCount(path, steps.size(), 0, 3);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    for (std::size_t k = 0; k < i; ++k) {
+      if (steps[k] == steps[i]) {
+        invalid(item(path, i) + " repeats step '" + std::string(toString(steps[i])) + "' of " +
+                item(path, k));
+      }
+    }
+  }
+}
+
 void checkFields(const TaskAssign& m) {
   checkBase(m);
   checkId("batch_id", m.batchId);
@@ -386,6 +399,7 @@ void checkFields(const PickConfirm& m) {
   checkBarcode("barcode", m.barcode);
   checkId("lot", m.lot);
   checkDate("expiry", m.expiry);
+  checkTypedSteps("typed", m.typed);
 }
 
 void checkFields(const PickShort& m) {
@@ -395,6 +409,7 @@ void checkFields(const PickShort& m) {
   checkRange("qty_picked", m.qtyPicked, 0, kMaxQty);
   checkTotePuts("puts", m.puts, 0, m.qtyPicked, "qty_picked");
   checkText("note", m.note);
+  checkTypedSteps("typed", m.typed);
 }
 
 void checkFields(const BatchDone& m) {
@@ -501,6 +516,18 @@ class Encoder {
     w_.key(key);
     w_.integer(v);
   }
+  void flag(std::string_view key, bool v) {
+    w_.key(key);
+    w_.boolean(v);
+  }
+  // Optional arrays of steps: absent when empty.
+  void steps(std::string_view key, const std::vector<ScanStep>& v) {
+    if (v.empty()) return;
+    w_.key(key);
+    w_.beginArray();
+    for (ScanStep s : v) w_.string(toString(s));
+    w_.endArray();
+  }
   void strings(std::string_view key, const std::vector<std::string>& v) {
     w_.key(key);
     w_.beginArray();
@@ -565,6 +592,7 @@ class Encoder {
       str("tote", t.tote);
     });
     stops("stops", m.stops);
+    if (m.typedCodes) flag("typed_codes", true);
   }
   void body(const TaskUpdate& m) {
     base("task.update", m);
@@ -635,6 +663,7 @@ class Encoder {
     str("barcode", m.barcode);
     opt("lot", m.lot);
     opt("expiry", m.expiry);
+    steps("typed", m.typed);
   }
   void body(const PickShort& m) {
     event("pick.short", m);
@@ -644,6 +673,7 @@ class Encoder {
     totePuts(m.puts);
     str("reason", toString(m.reason));
     opt("note", m.note);
+    steps("typed", m.typed);
   }
   void body(const BatchDone& m) {
     event("batch.done", m);
@@ -778,6 +808,15 @@ class ObjectReader {
     return asInt(*x, field(path_, key));
   }
 
+  std::optional<bool> optBoolean(std::string_view key) {
+    const Value* x = find(key);
+    if (!x) return std::nullopt;
+    if (x->kind != Value::Kind::Bool) {
+      invalid(field(path_, key) + " must be true or false, got " + std::string(json::kindName(x->kind)));
+    }
+    return x->boolean;
+  }
+
   template <class E, std::size_t N>
   E enumeration(std::string_view key, const E (&values)[N]) {
     return asEnum(require(key), field(path_, key), values);
@@ -798,6 +837,20 @@ class ObjectReader {
     std::string p = field(path_, key);
     out.reserve(arr->items.size());
     for (std::size_t i = 0; i < arr->items.size(); ++i) out.push_back(asString(arr->items[i], item(p, i)));
+    return out;
+  }
+
+  // An array of enum values by their wire names; `optional` arrays may be
+  // absent (= empty).
+  template <class E, std::size_t N>
+  std::vector<E> enumerations(std::string_view key, const E (&values)[N], bool optional = false) {
+    std::vector<E> out;
+    const Value* arr = array(key, optional);
+    if (!arr) return out;
+    std::string p = field(path_, key);
+    out.reserve(arr->items.size());
+    for (std::size_t i = 0; i < arr->items.size(); ++i)
+      out.push_back(asEnum(arr->items[i], item(p, i), values));
     return out;
   }
 
@@ -879,6 +932,7 @@ constexpr AckResult kAckResults[] = {AckResult::Applied, AckResult::Duplicate, A
 constexpr WorkMode kWorkModes[] = {WorkMode::Pick, WorkMode::Pack};
 constexpr ShortReason kShortReasons[] = {ShortReason::Empty, ShortReason::Damaged, ShortReason::NotFound,
                                          ShortReason::Other};
+constexpr ScanStep kScanSteps[] = {ScanStep::Location, ScanStep::Item, ScanStep::Tote};
 constexpr LabelFormat kLabelFormats[] = {LabelFormat::Zpl, LabelFormat::Pdf, LabelFormat::Png};
 constexpr PresenceState kPresenceStates[] = {PresenceState::Online, PresenceState::Offline};
 
@@ -959,6 +1013,7 @@ Message readBody(std::string_view type, ObjectReader& r) {
     m.rev = r.integer("rev");
     m.totes = r.objects<CartTote>("totes", [](ObjectReader& t) { return CartTote{t.str("slot"), t.str("tote")}; });
     m.stops = r.objects<PickStop>("stops", readStop);
+    m.typedCodes = r.optBoolean("typed_codes").value_or(false);
     return m;
   }
   if (type == "task.update") {
@@ -1053,6 +1108,7 @@ Message readBody(std::string_view type, ObjectReader& r) {
     m.barcode = r.str("barcode");
     m.lot = r.optStr("lot");
     m.expiry = r.optStr("expiry");
+    m.typed = r.enumerations("typed", kScanSteps, true);
     return m;
   }
   if (type == "pick.short") {
@@ -1064,6 +1120,7 @@ Message readBody(std::string_view type, ObjectReader& r) {
     m.puts = readTotePuts(r, true);
     m.reason = r.enumeration("reason", kShortReasons);
     m.note = r.optStr("note");
+    m.typed = r.enumerations("typed", kScanSteps, true);
     return m;
   }
   if (type == "batch.done") {

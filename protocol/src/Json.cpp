@@ -201,5 +201,10 @@ void Writer::integer(std::int64_t value) {
   out_ += std::to_string(value);
 }
 
+void Writer::boolean(bool value) {
+  separator();
+  out_ += value ? "true" : "false";
+}
+
 }  // namespace wms::protocol::json
 

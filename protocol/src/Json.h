@@ -45,6 +45,7 @@ class Writer {
   void key(std::string_view name);
   void string(std::string_view value);
   void integer(std::int64_t value);
+  void boolean(bool value);
 
   std::string take() { return std::move(out_); }
 

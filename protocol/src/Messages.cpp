@@ -95,6 +95,15 @@ std::string_view toString(ShortReason value) noexcept {
   return "other";
 }
 
+std::string_view toString(ScanStep value) noexcept {
+  switch (value) {
+    case ScanStep::Location: return "location";
+    case ScanStep::Item: return "item";
+    case ScanStep::Tote: return "tote";
+  }
+  return "item";
+}
+
 std::string_view toString(LabelFormat value) noexcept {
   switch (value) {
     case LabelFormat::Zpl: return "zpl";

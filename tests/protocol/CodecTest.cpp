@@ -205,6 +205,64 @@ BOOST_AUTO_TEST_CASE(a_short_pick_of_nothing_may_omit_its_empty_puts) {
   BOOST_TEST(encode(s).find(R"("puts":[])") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(typed_codes_is_false_when_absent_or_null_and_written_only_when_true) {
+  auto absent = decode(test::goodFixture("task.assign"));
+  BOOST_REQUIRE_MESSAGE(absent.ok(), test::why(absent));
+  TaskAssign t = std::get<TaskAssign>(*absent);
+  BOOST_TEST(!t.typedCodes);
+  BOOST_TEST(encode(t).find("typed_codes") == std::string::npos);  // peers that predate it see no change
+  std::string payload = encode(t);
+  payload.insert(payload.size() - 1, R"(,"typed_codes":null)");
+  auto nulled = decode(payload);
+  BOOST_REQUIRE_MESSAGE(nulled.ok(), test::why(nulled));
+  BOOST_TEST(!std::get<TaskAssign>(*nulled).typedCodes);
+  t.typedCodes = true;
+  const std::string on = encode(t);
+  BOOST_TEST(on.substr(on.size() - 20) == R"(,"typed_codes":true})");
+  auto back = decode(on);
+  BOOST_REQUIRE_MESSAGE(back.ok(), test::why(back));
+  BOOST_TEST(std::get<TaskAssign>(*back).typedCodes);
+}
+
+BOOST_AUTO_TEST_CASE(the_typed_steps_of_pick_events_round_trip_and_are_absent_when_nothing_was_typed) {
+  auto m = decode(test::goodFixture("pick.confirm"));
+  BOOST_REQUIRE_MESSAGE(m.ok(), test::why(m));
+  PickConfirm c = std::get<PickConfirm>(*m);
+  BOOST_TEST(c.typed.empty());
+  BOOST_TEST(encode(c).find("typed") == std::string::npos);
+  c.typed = {ScanStep::Location, ScanStep::Item, ScanStep::Tote};
+  const std::string all = encode(c);
+  BOOST_TEST(all.find(R"("typed":["location","item","tote"])") != std::string::npos, all);
+  auto back = decode(all);
+  BOOST_REQUIRE_MESSAGE(back.ok(), test::why(back));
+  BOOST_CHECK(std::get<PickConfirm>(*back) == c);
+  // An empty array means the same as none.
+  std::string empty = encode(std::get<PickConfirm>(*m));
+  empty.insert(empty.size() - 1, R"(,"typed":[])");
+  auto none = decode(empty);
+  BOOST_REQUIRE_MESSAGE(none.ok(), test::why(none));
+  BOOST_TEST(std::get<PickConfirm>(*none).typed.empty());
+
+  auto s = decode(test::goodFixture("pick.short-typed"));
+  BOOST_REQUIRE_MESSAGE(s.ok(), test::why(s));
+  BOOST_CHECK(std::get<PickShort>(*s).typed == std::vector<ScanStep>({ScanStep::Tote}));
+}
+
+BOOST_AUTO_TEST_CASE(typed_steps_given_twice_or_too_many_are_refused_by_validate_and_encode) {
+  auto m = decode(test::goodFixture("pick.short"));
+  BOOST_REQUIRE_MESSAGE(m.ok(), test::why(m));
+  PickShort s = std::get<PickShort>(*m);
+  s.typed = {ScanStep::Tote, ScanStep::Tote};
+  auto st = validate(s);
+  BOOST_REQUIRE(!st.ok());
+  BOOST_TEST(st.error().message == "pick.short: typed[1] repeats step 'tote' of typed[0]");
+  BOOST_CHECK_THROW(encode(s), std::invalid_argument);
+  s.typed = {ScanStep::Location, ScanStep::Item, ScanStep::Tote, ScanStep::Item};
+  st = validate(s);
+  BOOST_REQUIRE(!st.ok());
+  BOOST_TEST(st.error().message == "pick.short: typed must have 0..3 entries, got 4");
+}
+
 BOOST_AUTO_TEST_CASE(unicode_text_and_the_gs1_separator_survive_a_round_trip) {
   PackTask t;
   t.device = "PK-02";

@@ -235,6 +235,7 @@ std::string encodePickState(const PickState& s) {
   o->set("wave_id", s.waveId);
   o->set("rev", s.rev);
   o->set("totes", totesJson(s.totes));
+  o->set("typed_codes", s.typedCodes);
   Array::Ptr walk = new Array;
   for (const auto& st : s.walk) {
     Object::Ptr w = new Object;
@@ -268,6 +269,8 @@ Result<PickState> decodePickState(std::string_view input) {
     s.waveId = r.str("wave_id");
     s.rev = static_cast<int>(r.integer("rev", 0, kInt));
     s.totes = readTotes(r.array("totes"), "pick.totes");
+    // Absent in states saved before typed codes were a setting: not allowed.
+    s.typedCodes = r.has("typed_codes") && r.flag("typed_codes");
     auto walk = r.array("walk");
     for (std::size_t i = 0; i < walk->size(); ++i) {
       const std::string where = "pick.walk[" + std::to_string(i) + "]";

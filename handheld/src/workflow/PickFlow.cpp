@@ -19,7 +19,7 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 bool isWorkingPhase(PickPhase p) {
   return p == PickPhase::ScanLocation || p == PickPhase::ScanItem || p == PickPhase::Quantity ||
-         p == PickPhase::Put || p == PickPhase::ShortReason || p == PickPhase::ShortQuantity;
+         p == PickPhase::Put || p == PickPhase::ShortReason;
 }
 
 // A stop whose step has gone past "scan the location": new stops are never
@@ -68,7 +68,6 @@ const char* toString(PickPhase phase) noexcept {
     case PickPhase::Quantity: return "quantity";
     case PickPhase::Put: return "put";
     case PickPhase::ShortReason: return "short-reason";
-    case PickPhase::ShortQuantity: return "short-quantity";
     case PickPhase::Done: return "done";
     case PickPhase::Cancelled: return "cancelled";
   }
@@ -176,11 +175,26 @@ void PickFlow::resetStep() {
   count_ = 0;
   scannedLocation_.clear();
   item_.reset();
+  typed_.clear();
   shortReason_.reset();
   shortPicked_ = 0;
   puts_.clear();
   putIndex_ = 0;
   putsForShort_ = false;
+}
+
+// The item scans of the stop are undone (Escape back to the item).
+void PickFlow::dropItem() {
+  count_ = 0;
+  item_.reset();
+  typed_.erase(protocol::ScanStep::Item);
+}
+
+// What the Put step wants, for the refusals of anything but that scan.
+std::string PickFlow::putHint() const {
+  if (puts_.empty()) return "scan the tote";
+  const auto& p = puts_[std::min(putIndex_, puts_.size() - 1)];
+  return "scan tote " + p.tote + " in slot " + p.slot;
 }
 
 Effects PickFlow::onKey(Key key) {
@@ -207,17 +221,10 @@ Effects PickFlow::onKey(Key key) {
           if (stop && count_ == stop->stop.qty) return beginPuts(count_, false);
           return fail("counted " + std::to_string(count_) + " of " + std::to_string(stop ? stop->stop.qty : 0) +
                       ": scan each unit or type the quantity");
-        case PickPhase::Put: {
-          // Enter confirms the put without scanning the tote.
-          error_.clear();
-          ++putIndex_;
-          if (putIndex_ >= puts_.size()) return finishStop();
-          Effects fx;
-          fx.signal = Signal::Good;
-          return fx;
-        }
-        case PickPhase::ShortQuantity:
-          return onNumber(shortPicked_);
+        case PickPhase::Put:
+          // Only the scan of the tote confirms a put: Enter would confirm
+          // whatever tote the units went into (also after a wrong one was scanned).
+          return fail(putHint() + " to confirm the put");
         case PickPhase::ScanLocation:
           return fail("scan the label of location " + (stop ? stop->stop.location : std::string()));
         case PickPhase::ScanItem:
@@ -236,23 +243,24 @@ Effects PickFlow::onKey(Key key) {
           phase_ = PickPhase::ScanLocation;
           return Effects{};
         case PickPhase::Quantity:
-          count_ = 0;
-          item_.reset();
+          dropItem();
           phase_ = PickPhase::ScanItem;
           return Effects{};
         case PickPhase::Put:
           if (putIndex_ > 0) {
-            return fail("finish the puts: " + std::to_string(puts_.size() - putIndex_) + " tote(s) to go");
+            return fail("finish the puts: " + std::to_string(puts_.size() - putIndex_) + " tote(s) to go; " +
+                        putHint());
           }
           puts_.clear();
           if (putsForShort_) {
             putsForShort_ = false;
-            phase_ = PickPhase::ShortQuantity;
+            shortReason_.reset();
+            phase_ = PickPhase::ShortReason;
           } else {
+            // Back to counting: the units scanned still count, a typed total does not.
             phase_ = PickPhase::Quantity;
             if (stop && stop->stop.qty == 1) {
-              count_ = 0;
-              item_.reset();
+              dropItem();
               phase_ = PickPhase::ScanItem;
             }
           }
@@ -261,13 +269,7 @@ Effects PickFlow::onKey(Key key) {
           shortReason_.reset();
           phase_ = item_ ? (count_ > 0 && stop && stop->stop.qty > 1 ? PickPhase::Quantity : PickPhase::ScanItem)
                          : (scannedLocation_.empty() ? PickPhase::ScanLocation : PickPhase::ScanItem);
-          if (phase_ == PickPhase::ScanItem) {
-            item_.reset();
-            count_ = 0;
-          }
-          return Effects{};
-        case PickPhase::ShortQuantity:
-          phase_ = PickPhase::ShortReason;
+          if (phase_ == PickPhase::ScanItem) dropItem();
           return Effects{};
         default:
           return Effects{};
@@ -275,7 +277,13 @@ Effects PickFlow::onKey(Key key) {
     case Key::Short:
       if (!stop || !(phase_ == PickPhase::ScanLocation || phase_ == PickPhase::ScanItem ||
                      phase_ == PickPhase::Quantity))
-        return fail(phase_ == PickPhase::Put ? "finish the puts first" : "there is no stop to report short");
+        return fail(phase_ == PickPhase::Put ? "finish the puts first: " + putHint()
+                                             : std::string("there is no stop to report short"));
+      // What was picked is what was counted by scans: a short reports no
+      // unit that was not scanned, and can only be short of the asked quantity.
+      if (phase_ == PickPhase::Quantity && count_ >= stop->stop.qty)
+        return fail("all " + std::to_string(stop->stop.qty) +
+                    " are counted: press Enter to put them, or Esc to count again");
       error_.clear();
       shortPicked_ = phase_ == PickPhase::Quantity ? count_ : 0;
       phase_ = PickPhase::ShortReason;
@@ -283,7 +291,8 @@ Effects PickFlow::onKey(Key key) {
     case Key::Skip: {
       if (!stop || !(phase_ == PickPhase::ScanLocation || phase_ == PickPhase::ScanItem ||
                      phase_ == PickPhase::Quantity))
-        return fail(phase_ == PickPhase::Put ? "finish the puts first" : "there is no stop to skip");
+        return fail(phase_ == PickPhase::Put ? "finish the puts first: " + putHint()
+                                             : std::string("there is no stop to skip"));
       const int open = static_cast<int>(std::count_if(state_.walk.begin(), state_.walk.end(), [](const StopState& s) {
         return s.status == StopStatus::Open;
       }));
@@ -325,7 +334,9 @@ Effects PickFlow::onNumber(int value) {
         return fail(std::to_string(value) + " is less than the " + std::to_string(qty) +
                     " asked: pick them all or press S for a short pick");
       error_.clear();
-      count_ = value;
+      // The typed total stands for the units in hand once the item itself
+      // was scanned here (Quantity follows the item scan); count_ stays the
+      // scanned count, so a later short cannot claim the typed units.
       return beginPuts(value, false);
     }
     case PickPhase::ShortReason: {
@@ -334,18 +345,10 @@ Effects PickFlow::onNumber(int value) {
       if (value < 1 || value > 4) return fail("choose a reason: 1 empty, 2 damaged, 3 not found, 4 other");
       error_.clear();
       shortReason_ = reasons[value - 1];
-      phase_ = PickPhase::ShortQuantity;
-      return Effects{};
+      return beginPuts(shortPicked_, true);
     }
-    case PickPhase::ShortQuantity: {
-      const int qty = stop ? stop->stop.qty : 0;
-      if (value < 0 || value >= qty)
-        return fail("a short pick picks fewer than the " + std::to_string(qty) + " asked: enter 0 to " +
-                    std::to_string(qty - 1));
-      error_.clear();
-      shortPicked_ = value;
-      return beginPuts(value, true);
-    }
+    case PickPhase::Put:
+      return fail(putHint() + " to confirm the put");
     default:
       return fail("no quantity is asked now");
   }
@@ -362,13 +365,19 @@ Effects PickFlow::onScan(const Barcode& barcode) {
       return fail("the batch was cancelled: return the cart, then press Enter");
     case PickPhase::ShortReason:
       return fail("choose a reason first: 1 empty, 2 damaged, 3 not found, 4 other");
-    case PickPhase::ShortQuantity:
-      return fail("type how many you picked, then Enter");
     default:
       break;
   }
   if (!stop) return fail("no stop to scan for");
   const auto& s = stop->stop;
+  if (barcode.typed && !state_.typedCodes) {
+    // Checked before the code itself: a refused typed code says nothing
+    // about whether it was the right one.
+    const std::string wanted = phase_ == PickPhase::ScanLocation ? "scan the label of location " + s.location
+                               : phase_ == PickPhase::Put        ? putHint()
+                                                                 : std::string("scan the item's barcode");
+    return fail("typed codes are not allowed here: " + wanted);
+  }
 
   if (phase_ == PickPhase::ScanLocation) {
     auto m = matchScan(barcode, expectationFor(phase_), options_.gs1);
@@ -380,6 +389,7 @@ Effects PickFlow::onScan(const Barcode& barcode) {
     error_.clear();
     message_.clear();
     scannedLocation_ = s.location;
+    if (barcode.typed) typed_.insert(protocol::ScanStep::Location);
     phase_ = PickPhase::ScanItem;
     Effects fx;
     fx.signal = Signal::Good;
@@ -404,6 +414,7 @@ Effects PickFlow::onScan(const Barcode& barcode) {
       return fail("that makes " + std::to_string(count_ + 1) + ": this stop asks " + std::to_string(s.qty) +
                   "; put one back");
     error_.clear();
+    if (barcode.typed) typed_.insert(protocol::ScanStep::Item);
     if (phase_ == PickPhase::ScanItem) {
       item_ = std::move(m).value();
       count_ = 1;
@@ -431,6 +442,7 @@ Effects PickFlow::onScan(const Barcode& barcode) {
     return fail(m.error().message);
   }
   error_.clear();
+  if (barcode.typed) typed_.insert(protocol::ScanStep::Tote);
   ++putIndex_;
   if (putIndex_ >= puts_.size()) return finishStop();
   Effects fx;
@@ -439,6 +451,11 @@ Effects PickFlow::onScan(const Barcode& barcode) {
 }
 
 Effects PickFlow::beginPuts(int picked, bool isShort) {
+  // The one gate to the puts: no unit goes into a tote unless the item was
+  // scanned at this stop, and a short puts no more than the units scanned.
+  if (picked > 0 && !item_) return fail("scan the item first");
+  if (isShort && picked > count_)
+    return fail("only " + std::to_string(count_) + " counted by scan: a short reports no more than that");
   const StopState* stop = currentStop();
   puts_.clear();
   putIndex_ = 0;
@@ -472,24 +489,24 @@ Effects PickFlow::finishStop() {
   Effects fx;
   const int i = currentIndex();
   if (i < 0 || state_.stage != PickState::Stage::Working) return fx;
+  const bool isShort = putsForShort_ || shortReason_.has_value();
+  if (!isShort && !item_) return fail("scan the item first");  // beginPuts stops this earlier
   StopState& st = state_.walk[static_cast<std::size_t>(i)];
   std::vector<protocol::TotePut> puts;
   for (const auto& p : puts_) puts.push_back({p.tote, p.qty});
-  if (!putsForShort_ && !shortReason_) {
+  if (!isShort) {
     protocol::PickConfirm c;
     c.batchId = state_.batchId;
     c.stopId = st.stop.stopId;
     c.qty = st.stop.qty;
     c.puts = std::move(puts);
     c.location = st.stop.location;
-    if (item_) {
-      c.barcode = protocolBarcode(item_->barcode.text) ? item_->barcode.text : item_->matched;
-      if (item_->gs1) {
-        if (auto lot = item_->gs1->lot(); lot && text::isId(*lot)) c.lot = *lot;
-        if (auto expiry = item_->gs1->expiry()) c.expiry = expiry->iso();
-      }
+    c.barcode = protocolBarcode(item_->barcode.text) ? item_->barcode.text : item_->matched;
+    if (item_->gs1) {
+      if (auto lot = item_->gs1->lot(); lot && text::isId(*lot)) c.lot = *lot;
+      if (auto expiry = item_->gs1->expiry()) c.expiry = expiry->iso();
     }
-    if (c.barcode.empty()) c.barcode = st.stop.barcodes.empty() ? st.stop.sku : st.stop.barcodes.front();
+    c.typed.assign(typed_.begin(), typed_.end());
     fx.events.push_back(std::move(c));
     st.status = StopStatus::Confirmed;
     message_ = "picked " + text::units(st.stop.qty) + " at " + st.stop.location;
@@ -502,6 +519,7 @@ Effects PickFlow::finishStop() {
     sh.puts = std::move(puts);
     sh.reason = shortReason_.value_or(protocol::ShortReason::Other);
     if (sh.reason == protocol::ShortReason::Other) sh.note = "reported as 'other' on the handheld";
+    sh.typed.assign(typed_.begin(), typed_.end());
     fx.events.push_back(std::move(sh));
     st.status = StopStatus::Short;
     message_ = "short at " + st.stop.location + ": " + std::to_string(shortPicked_) + " of " +
@@ -596,6 +614,7 @@ Effects PickFlow::startBatch(const protocol::TaskAssign& task) {
   s.waveId = task.waveId;
   s.rev = task.rev;
   s.totes = task.totes;
+  s.typedCodes = task.typedCodes;
   std::set<std::string> seen;
   for (const auto& stop : task.stops) {
     if (!seen.insert(stop.stopId).second) continue;
@@ -645,6 +664,7 @@ Effects PickFlow::mergeAssign(const protocol::TaskAssign& task) {
   }
   state_.rev = task.rev;
   state_.totes = task.totes;
+  state_.typedCodes = task.typedCodes;
   fx.stateChanged = true;
   fx.log.push_back("batch " + task.batchId + " now at rev " + std::to_string(task.rev));
   if (currentGone) {
@@ -653,6 +673,9 @@ Effects PickFlow::mergeAssign(const protocol::TaskAssign& task) {
     phase_ = PickPhase::ScanLocation;
   }
   if (currentIndex() < 0) return nextStop(std::move(fx));
+  // Open stops after the batch was done: picking goes on, as after a
+  // task.update that adds stops.
+  if (state_.stage == PickState::Stage::Done) reopen(fx, "batch changed: more to pick");
   if (!isWorkingPhase(phase_)) phase_ = PickPhase::ScanLocation;
   return fx;
 }
@@ -721,20 +744,24 @@ Effects PickFlow::update(const protocol::TaskUpdate& u) {
     if (isWorkingPhase(phase_)) phase_ = PickPhase::ScanLocation;
   }
   if (currentIndex() >= 0) {
-    if (state_.stage == PickState::Stage::Done) {
-      // The batch is open again (stops added after the last one was done);
-      // its batch.done will be sent again when these are done.
-      state_.stage = PickState::Stage::Working;
-      state_.doneSent = false;
-      resetStep();
-      phase_ = PickPhase::ScanLocation;
-      fx.signal = Signal::Bad;
-      message_ = "batch changed: more to pick (" + text::shown(u.reason, 80) + ")";
-    }
+    if (state_.stage == PickState::Stage::Done)
+      reopen(fx, "batch changed: more to pick (" + text::shown(u.reason, 80) + ")");
     if (!isWorkingPhase(phase_)) phase_ = PickPhase::ScanLocation;
     return fx;
   }
   return nextStop(std::move(fx));
+}
+
+// The batch is open again (stops added after the last one was done); its
+// batch.done will be sent again when these are done.
+void PickFlow::reopen(Effects& fx, std::string message) {
+  state_.stage = PickState::Stage::Working;
+  state_.doneSent = false;
+  resetStep();
+  phase_ = PickPhase::ScanLocation;
+  fx.signal = Signal::Bad;
+  fx.stateChanged = true;
+  message_ = std::move(message);
 }
 
 Effects PickFlow::cancel(const protocol::TaskCancel& c) {
@@ -927,8 +954,10 @@ Screen PickFlow::screen() const {
                                       ? std::to_string(count_) + " of " + std::to_string(s.qty)
                                       : std::to_string(s.qty),
                            phase_ == PickPhase::Quantity});
-      // The code under the bars, for keying it in when a label will not scan.
-      if (phase_ == PickPhase::ScanItem && !s.barcodes.empty()) sc.fields.push_back({"Code", s.barcodes.front(), false});
+      // The code under the bars, for keying it in when a label will not
+      // scan; only where typed codes are allowed.
+      if (phase_ == PickPhase::ScanItem && state_.typedCodes && !s.barcodes.empty())
+        sc.fields.push_back({"Code", s.barcodes.front(), false});
       if (s.lot) sc.fields.push_back({"Lot", *s.lot, false});
       if (s.minExpiry) sc.fields.push_back({"Expiry", "from " + *s.minExpiry, false});
       sc.keys = phase_ == PickPhase::ScanItem ? "S=short K=skip Esc=back" : "S=short K=skip Esc=back";
@@ -942,7 +971,7 @@ Screen PickFlow::screen() const {
       sc.fields.push_back({"Item", itemText(st->stop), false});
       if (puts_.size() > 1)
         sc.fields.push_back({"Totes", std::to_string(putIndex_ + 1) + " of " + std::to_string(puts_.size()), false});
-      sc.keys = "scan tote or Enter";
+      sc.keys = "scan tote";
       break;
     }
     case PickPhase::ShortReason:
@@ -951,14 +980,12 @@ Screen PickFlow::screen() const {
       sc.fields.push_back({"", "2 damaged", false});
       sc.fields.push_back({"", "3 not found", false});
       sc.fields.push_back({"", "4 other", false});
+      // What the short reports as picked: the units scanned (last, so that
+      // a small screen drops it before the reasons).
+      sc.fields.push_back({"Picked",
+                           std::to_string(shortPicked_) + " of " + std::to_string(st->stop.qty) + " scanned",
+                           false});
       sc.keys = "1-4 Enter  Esc=back";
-      break;
-    case PickPhase::ShortQuantity:
-      sc.prompt = "HOW MANY PICKED?";
-      sc.fields.push_back({"At", st->stop.location, false});
-      sc.fields.push_back({"Asked", std::to_string(st->stop.qty), false});
-      sc.fields.push_back({"Picked", std::to_string(shortPicked_), true});
-      sc.keys = "0-" + std::to_string(st->stop.qty - 1) + " Enter  Esc=back";
       break;
     case PickPhase::Done: {
       int confirmed = 0, shorts = 0, flagged = 0;

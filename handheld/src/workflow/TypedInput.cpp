@@ -34,7 +34,9 @@ Result<TypedInput> interpretTypedLine(std::string_view line, bool numberWanted) 
   if (!scan) return scan.error();
   auto barcode = toBarcode(*scan);
   if (!barcode) return barcode.error();
-  return TypedInput{ScanInput{std::move(barcode).value()}};
+  ScanInput typed{std::move(barcode).value()};
+  typed.barcode.typed = true;
+  return TypedInput{std::move(typed)};
 }
 
 }  // namespace wms::handheld

@@ -101,7 +101,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::visit([&](const auto& v) { in = v; }, *t);
         break;
       }
-      case 4: in = protocol::Message{task()}; break;
+      case 4: {
+        // Revisions above the one in hand are merged (also after the batch
+        // is done), and each may allow typed codes or not.
+        auto t = task();
+        t.rev = 1 + (next() & 3);
+        t.typedCodes = (next() & 1) != 0;
+        in = protocol::Message{t};
+        break;
+      }
       case 5: {
         protocol::TaskUpdate u;
         u.device = "HH-07";

@@ -88,6 +88,9 @@ BOOST_AUTO_TEST_CASE(two_simulated_handhelds_pick_every_released_order_with_shor
   auto decode = summary->getObject("decode");
   BOOST_TEST(decode->getValue<int>("frames") > 0);
   BOOST_TEST(decode->getValue<int>("worker_crashes") == 0);
+  // wmsd allows no typed codes: a label that would not read was scanned
+  // again, never typed (a typed code would have been refused).
+  BOOST_TEST(decode->getValue<int>("typed") == 0);
 
   // Every order of the day was released and picked (some with short lines).
   auto waves = parse(wmsd.get("/api/v1/waves").body)->getArray("items");

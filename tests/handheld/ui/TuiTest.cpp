@@ -105,6 +105,7 @@ BOOST_AUTO_TEST_CASE(a_picker_signs_in_and_picks_a_stop_on_a_20x16_screen_and_th
 
   auto task = batch();
   task.stops = {stop("S1", 10, "A-01-01-1", "APPLE", {"4006381333931"}, {{"T-1", 2}})};
+  task.typedCodes = true;  // every code below is typed on the keypad
   server.send(task);
   BOOST_REQUIRE_MESSAGE(tmux.shows("SCAN LOCATION"), tmux.screen());
   auto screen = lines(tmux.screen());
@@ -129,11 +130,19 @@ BOOST_AUTO_TEST_CASE(a_picker_signs_in_and_picks_a_stop_on_a_20x16_screen_and_th
   tmux.keys({"Enter"});
   BOOST_REQUIRE_MESSAGE(tmux.shows("PUT INTO A1"), tmux.screen());
   BOOST_TEST(tmux.screen().find("A1 T-1") != std::string::npos);
+  // Enter alone does not confirm the put: the tote's code does.
   tmux.line("");
+  BOOST_REQUIRE_MESSAGE(tmux.shows("slot A1"), tmux.screen());
+  BOOST_TEST(tmux.screen().find("PUT INTO A1") != std::string::npos);
+  tmux.line("T-1");
   BOOST_REQUIRE_MESSAGE(tmux.shows("BATCH DONE"), tmux.screen());
   auto confirm = server.waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::PickConfirm>(m); });
   BOOST_REQUIRE(confirm);
-  BOOST_TEST(std::get<protocol::PickConfirm>(confirm->message).qty == 2);
+  const auto& picked = std::get<protocol::PickConfirm>(confirm->message);
+  BOOST_TEST(picked.qty == 2);
+  BOOST_CHECK(picked.typed ==
+              std::vector<protocol::ScanStep>(
+                  {protocol::ScanStep::Location, protocol::ScanStep::Item, protocol::ScanStep::Tote}));
   BOOST_REQUIRE(server.waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::BatchDone>(m); }));
   BOOST_REQUIRE_MESSAGE(tmux.shows("ONLINE 0"), tmux.screen());
 

@@ -46,9 +46,30 @@ BOOST_AUTO_TEST_CASE(a_pick_state_round_trips_with_every_field) {
   s.walk[0].stop.minExpiry = "2026-01-31";
   s.notice = "n";
   s.doneSent = true;
+  s.typedCodes = true;
   auto back = decodePickState(encodePickState(s));
   BOOST_REQUIRE_MESSAGE(back, (back ? "" : back.error().message));
   BOOST_CHECK(*back == s);
+}
+
+BOOST_AUTO_TEST_CASE(the_typed_codes_setting_of_the_batch_in_hand_survives_a_restart) {
+  PickFlow::Options o;
+  o.device = kDevice;
+  o.gs1.referenceYear = 2025;
+  PickFlow f(o);
+  auto t = batch();
+  t.typedCodes = true;
+  f.handle(server(t));
+  auto saved = decodePickState(encodePickState(f.state()));
+  BOOST_REQUIRE_MESSAGE(saved, (saved ? "" : saved.error().message));
+  PickFlow g(o);
+  BOOST_REQUIRE(static_cast<bool>(g.restore(*saved)));
+  BOOST_TEST(g.state().typedCodes);
+  BOOST_CHECK(g.handle(typedCode("A-01-01-1")).signal == Signal::Good);
+  // A state saved before the setting existed allows no typed codes.
+  auto old = decodePickState(read(kStates / "good/pick-working.json"));
+  BOOST_REQUIRE(old);
+  BOOST_TEST(!old->typedCodes);
 }
 
 BOOST_AUTO_TEST_CASE(a_pack_state_round_trips_with_cartons_and_label) {

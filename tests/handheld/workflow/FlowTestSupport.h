@@ -11,6 +11,7 @@
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
 #include "wms/handheld/ScanEngine.h"
+#include "wms/handheld/TypedInput.h"
 #include "wms/handheld/Workflow.h"
 #include "wms/protocol/Messages.h"
 
@@ -70,6 +71,15 @@ inline Input scan(const std::string& text) {
   auto b = toBarcode(*engine);
   BOOST_REQUIRE_MESSAGE(b, "bad test scan " << text);
   return ScanInput{*b};
+}
+
+// A code typed on the keypad and Enter, as the app reads the line.
+inline Input typedCode(const std::string& text) {
+  auto t = interpretTypedLine(text, false);
+  BOOST_REQUIRE_MESSAGE(t, "bad typed code " << text);
+  const auto* s = std::get_if<ScanInput>(&*t);
+  BOOST_REQUIRE_MESSAGE(s, "typed code " << text << " is not a scan");
+  return *s;
 }
 
 inline Input scanAs(BarcodeFormat format, const std::string& text, const std::string& symbology = "") {

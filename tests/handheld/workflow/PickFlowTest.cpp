@@ -117,6 +117,7 @@ BOOST_AUTO_TEST_CASE(a_stop_picked_by_scans_puts_into_each_tote_and_sends_one_co
   BOOST_TEST(c.puts[1].qty == 1);
   BOOST_TEST(c.location == "A-01-01-1");
   BOOST_TEST(c.barcode == "4006381333931");
+  BOOST_TEST(c.typed.empty());  // everything was scanned
   BOOST_TEST(fx.stateChanged);
   BOOST_TEST(f.state().walk[0].status == StopStatus::Confirmed);
   BOOST_TEST(f.phase() == PickPhase::ScanLocation);
@@ -201,7 +202,7 @@ BOOST_AUTO_TEST_CASE(a_lot_or_expiry_the_stop_does_not_take_is_refused_and_good_
   BOOST_TEST(f.phase() == PickPhase::ScanItem);
   f.handle(scan("]C101040063813339311725073110L7"));
   BOOST_TEST(f.phase() == PickPhase::Put);
-  auto fx = f.handle(key(Key::Enter));
+  auto fx = f.handle(scan("T-1"));
   // The last stop: the confirmation and batch.done.
   BOOST_REQUIRE_EQUAL(fx.events.size(), 2u);
   const auto& c = std::get<protocol::PickConfirm>(fx.events[0]);
@@ -210,7 +211,7 @@ BOOST_AUTO_TEST_CASE(a_lot_or_expiry_the_stop_does_not_take_is_refused_and_good_
   BOOST_TEST(c.barcode == "01040063813339311725073110L7");
 }
 
-BOOST_AUTO_TEST_CASE(a_wrong_tote_is_refused_naming_its_slot_and_enter_confirms_a_put) {
+BOOST_AUTO_TEST_CASE(a_wrong_tote_is_refused_naming_its_slot_and_only_the_right_scans_confirm) {
   auto f = assigned();
   f.handle(scan("A-01-01-1"));
   f.handle(scan("4006381333931"));
@@ -220,14 +221,63 @@ BOOST_AUTO_TEST_CASE(a_wrong_tote_is_refused_naming_its_slot_and_enter_confirms_
   BOOST_TEST(f.screen().error == "wrong tote: scanned T-2 (A2), put into A1 (T-1)");
   f.handle(scan("T-9"));
   BOOST_TEST(f.screen().error == "wrong tote: scanned T-9, put into A1 (T-1)");
-  fx = f.handle(key(Key::Enter));
+  fx = f.handle(scan("T-1"));
   BOOST_TEST(fx.events.empty());
   BOOST_TEST(f.screen().prompt == "PUT INTO A2");
-  fx = f.handle(key(Key::Enter));
+  fx = f.handle(scan("T-2"));
   BOOST_TEST(only<protocol::PickConfirm>(fx).qty == 3);
 }
 
-BOOST_AUTO_TEST_CASE(a_short_pick_takes_a_reason_and_a_quantity_and_puts_what_was_picked_first_puts_first) {
+BOOST_AUTO_TEST_CASE(a_wrong_tote_scanned_then_enter_does_not_confirm_the_put) {
+  auto f = assigned();
+  f.handle(scan("A-01-01-1"));
+  f.handle(scan("4006381333931"));
+  f.handle(number(3));
+  f.handle(scan("T-2"));  // the wrong tote: A1 (T-1) is wanted
+  auto fx = f.handle(key(Key::Enter));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(!fx.stateChanged);
+  BOOST_TEST(f.phase() == PickPhase::Put);
+  BOOST_TEST(f.screen().prompt == "PUT INTO A1");
+  BOOST_TEST(f.screen().error == "scan tote T-1 in slot A1 to confirm the put");
+  // The same at the last put of the stop: nothing is sent.
+  f.handle(scan("T-1"));
+  f.handle(scan("T-1"));  // T-1 again where A2 (T-2) is wanted
+  fx = f.handle(key(Key::Enter));
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(f.screen().error == "scan tote T-2 in slot A2 to confirm the put");
+  BOOST_TEST(f.state().walk[0].status == StopStatus::Open);
+  fx = f.handle(scan("T-2"));
+  BOOST_TEST(only<protocol::PickConfirm>(fx).qty == 3);
+}
+
+BOOST_AUTO_TEST_CASE(enter_alone_in_the_put_step_does_not_confirm_and_names_the_tote_and_slot_to_scan) {
+  PickFlow f(options());
+  auto t = batch();
+  t.stops = {stop("S1", 10, "A-01-01-1", "APPLE", {"4006381333931"}, {{"T-2", 1}})};
+  f.handle(server(t));
+  f.handle(scan("A-01-01-1"));
+  f.handle(scan("4006381333931"));
+  BOOST_REQUIRE(f.phase() == PickPhase::Put);
+  BOOST_TEST(f.screen().keys == "scan tote");
+  auto fx = f.handle(key(Key::Enter));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(!fx.stateChanged);
+  BOOST_TEST(f.phase() == PickPhase::Put);
+  BOOST_TEST(f.screen().error == "scan tote T-2 in slot A2 to confirm the put");
+  // Nor does a number, or a short or skip key once the units are counted.
+  BOOST_TEST(f.handle(number(1)).events.empty());
+  BOOST_TEST(f.screen().error == "scan tote T-2 in slot A2 to confirm the put");
+  BOOST_TEST(f.handle(key(Key::Short)).signal == Signal::Bad);
+  BOOST_TEST(f.screen().error == "finish the puts first: scan tote T-2 in slot A2");
+  BOOST_TEST(f.state().walk[0].status == StopStatus::Open);
+  fx = f.handle(scan("T-2"));
+  BOOST_TEST(std::get<protocol::PickConfirm>(fx.events.at(0)).puts.at(0).tote == "T-2");
+}
+
+BOOST_AUTO_TEST_CASE(a_short_pick_reports_the_units_scanned_and_puts_them_first_puts_first) {
   auto f = assigned();
   f.handle(scan("A-01-01-1"));
   f.handle(scan("4006381333931"));
@@ -235,17 +285,21 @@ BOOST_AUTO_TEST_CASE(a_short_pick_takes_a_reason_and_a_quantity_and_puts_what_wa
   BOOST_TEST(f.handle(key(Key::Short)).signal == Signal::None);
   BOOST_TEST(f.phase() == PickPhase::ShortReason);
   BOOST_TEST(f.screen().prompt == "SHORT: WHY?");
+  BOOST_TEST(f.screen().fields.back().value == "2 of 3 scanned");  // what will be reported picked
   BOOST_TEST(f.handle(number(5)).signal == Signal::Bad);
   BOOST_TEST(f.screen().error == "choose a reason: 1 empty, 2 damaged, 3 not found, 4 other");
-  f.handle(number(2));
-  BOOST_TEST(f.phase() == PickPhase::ShortQuantity);
-  BOOST_TEST(f.screen().fields.at(2).value == "2");  // the units counted so far
-  f.handle(number(3));
-  BOOST_TEST(f.screen().error == "a short pick picks fewer than the 3 asked: enter 0 to 2");
-  auto fx = f.handle(key(Key::Enter));  // accepts the 2 counted
+  auto fx = f.handle(number(2));
   BOOST_TEST(fx.events.empty());
   BOOST_TEST(f.phase() == PickPhase::Put);
   BOOST_TEST(f.screen().fields.at(1).value == "2 units");
+  // Escape before the first put goes back to the reason, then to counting.
+  f.handle(key(Key::Escape));
+  BOOST_TEST(f.phase() == PickPhase::ShortReason);
+  f.handle(key(Key::Escape));
+  BOOST_TEST(f.phase() == PickPhase::Quantity);
+  BOOST_TEST(f.screen().fields.at(2).value == "2 of 3");
+  f.handle(key(Key::Short));
+  f.handle(number(2));
   fx = f.handle(scan("T-1"));
   const auto& s = only<protocol::PickShort>(fx);
   BOOST_TEST(s.stopId == "S1");
@@ -261,8 +315,7 @@ BOOST_AUTO_TEST_CASE(a_short_pick_takes_a_reason_and_a_quantity_and_puts_what_wa
 BOOST_AUTO_TEST_CASE(a_short_pick_of_nothing_goes_out_without_puts_and_other_gets_a_note) {
   auto f = assigned();
   f.handle(key(Key::Short));
-  f.handle(number(4));
-  auto fx = f.handle(number(0));
+  auto fx = f.handle(number(4));
   const auto& s = only<protocol::PickShort>(fx);
   BOOST_TEST(s.qtyPicked == 0);
   BOOST_TEST(s.puts.empty());
@@ -283,16 +336,15 @@ BOOST_AUTO_TEST_CASE(escape_steps_back_one_step_at_a_time) {
   f.handle(number(3));
   f.handle(key(Key::Escape));
   BOOST_TEST(f.phase() == PickPhase::Quantity);
+  BOOST_TEST(f.screen().fields.at(2).value == "1 of 3");  // the typed total is not a count
   f.handle(number(3));
-  f.handle(key(Key::Enter));  // one put done: no way back now
+  f.handle(scan("T-1"));  // one put done: no way back now
   BOOST_TEST(f.handle(key(Key::Escape)).signal == Signal::Bad);
-  BOOST_TEST(f.screen().error == "finish the puts: 1 tote(s) to go");
+  BOOST_TEST(f.screen().error == "finish the puts: 1 tote(s) to go; scan tote T-2 in slot A2");
   BOOST_TEST(f.phase() == PickPhase::Put);
-  // Short menus step back too.
-  f.handle(key(Key::Enter));
+  // The short menu steps back too.
+  f.handle(scan("T-2"));
   f.handle(key(Key::Short));
-  f.handle(number(1));
-  f.handle(key(Key::Escape));
   BOOST_TEST(f.phase() == PickPhase::ShortReason);
   f.handle(key(Key::Escape));
   BOOST_TEST(f.phase() == PickPhase::ScanLocation);
@@ -306,11 +358,11 @@ BOOST_AUTO_TEST_CASE(a_skipped_stop_goes_to_the_end_of_the_walk_and_comes_back) 
   BOOST_TEST(f.screen().message == "skipped A-01-01-1: it comes back at the end");
   f.handle(scan("A-02-01-1"));
   f.handle(scan("036000291452"));
-  f.handle(key(Key::Enter));
+  f.handle(scan("T-1"));
   f.handle(scan("B-01-01-1"));
   f.handle(scan("INT-CH"));
   f.handle(number(2));
-  f.handle(key(Key::Enter));
+  f.handle(scan("T-2"));
   BOOST_TEST(f.screen().fields.at(0).value == "A-01-01-1");
   BOOST_TEST(f.state().walk.back().skipped);
   // The only stop left cannot be skipped.
@@ -324,7 +376,7 @@ BOOST_AUTO_TEST_CASE(the_last_stop_sends_batch_done_and_sends_the_cart_to_packin
   pickFirstStop(f);
   f.handle(scan("A-02-01-1"));
   f.handle(scan("036000291452"));
-  f.handle(key(Key::Enter));
+  f.handle(scan("T-1"));
   f.handle(scan("B-01-01-1"));
   f.handle(scan("96385074"));
   f.handle(scan("96385074"));
@@ -389,10 +441,9 @@ BOOST_AUTO_TEST_CASE(another_batch_waits_for_this_one_and_enter_starts_it_after_
   pickFirstStop(f);
   f.handle(scan("A-02-01-1"));
   f.handle(scan("036000291452"));
-  f.handle(key(Key::Enter));
+  f.handle(scan("T-1"));
   f.handle(key(Key::Short));
   f.handle(number(1));
-  f.handle(number(0));
   BOOST_TEST(f.phase() == PickPhase::Done);
   BOOST_TEST(f.screen().message == "next batch ready: press Enter");
   f.handle(key(Key::Enter));
@@ -452,8 +503,7 @@ BOOST_AUTO_TEST_CASE(stops_added_after_the_last_one_reopen_the_batch_and_batch_d
   t.stops = {stop("S1", 10, "A-01-01-1", "APPLE", {"4006381333931"}, {{"T-1", 1}})};
   f.handle(server(t));
   f.handle(key(Key::Short));
-  f.handle(number(1));
-  auto fx = f.handle(number(0));
+  auto fx = f.handle(number(1));
   BOOST_REQUIRE_EQUAL(fx.events.size(), 2u);  // pick.short + batch.done
   BOOST_TEST(f.phase() == PickPhase::Done);
   protocol::TaskUpdate u;
@@ -467,7 +517,7 @@ BOOST_AUTO_TEST_CASE(stops_added_after_the_last_one_reopen_the_batch_and_batch_d
   BOOST_TEST(f.busy());
   f.handle(scan("B-09-01-1"));
   f.handle(scan("4006381333931"));
-  fx = f.handle(key(Key::Enter));
+  fx = f.handle(scan("T-1"));
   BOOST_REQUIRE_EQUAL(fx.events.size(), 2u);
   BOOST_CHECK(std::holds_alternative<protocol::BatchDone>(fx.events[1]));
 }
@@ -527,7 +577,7 @@ BOOST_AUTO_TEST_CASE(a_refusal_while_another_stop_is_in_hand_queues_the_redo_beh
   BOOST_TEST(f.phase() == PickPhase::ScanItem);
   BOOST_TEST(f.currentStop()->stop.stopId == "S2");
   f.handle(scan("036000291452"));
-  f.handle(key(Key::Enter));
+  f.handle(scan("T-1"));
   BOOST_TEST(f.currentStop()->stop.stopId == "S1");
 }
 
@@ -563,8 +613,7 @@ BOOST_AUTO_TEST_CASE(a_refused_batch_done_is_shown_for_the_supervisor) {
   t.stops[0].qty = 2;
   f.handle(server(t));
   f.handle(key(Key::Short));
-  f.handle(number(1));
-  auto fx = f.handle(number(0));
+  auto fx = f.handle(number(1));
   f.handle(outcome(fx.events.at(1), protocol::AckResult::Rejected, makeError(ErrorKind::Conflict, "1 stop(s) open")));
   BOOST_TEST(f.screen().error == "the server did not close batch B-1: 1 stop(s) open; tell your supervisor");
 }
@@ -612,6 +661,195 @@ BOOST_AUTO_TEST_CASE(keys_and_inputs_that_do_not_belong_to_the_step_are_refused_
   pt.device = kDevice;
   BOOST_TEST(logged(f.handle(server(pt)), "pick mode"));
   BOOST_TEST(f.phase() == PickPhase::ScanLocation);
+}
+
+BOOST_AUTO_TEST_CASE(a_short_cannot_report_more_picked_than_were_scanned_and_with_no_item_scan_reports_0) {
+  // One unit scanned of three: the short reports 1, whatever is typed after.
+  auto f = assigned();
+  f.handle(scan("A-01-01-1"));
+  f.handle(scan("4006381333931"));
+  f.handle(key(Key::Short));
+  auto fx = f.handle(number(3));  // not found
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(f.handle(number(2)).signal == Signal::Bad);  // no count is asked: the scans are the count
+  BOOST_TEST(f.screen().error == "scan tote T-1 in slot A1 to confirm the put");
+  fx = f.handle(scan("T-1"));
+  const auto& one = only<protocol::PickShort>(fx);
+  BOOST_TEST(one.qtyPicked == 1);
+  BOOST_REQUIRE_EQUAL(one.puts.size(), 1u);
+  BOOST_TEST(one.puts[0].qty == 1);
+
+  // A typed total is not a scan: back from its puts, a short reports the 1 scanned.
+  f.handle(scan("A-02-01-1"));
+  f.handle(key(Key::Skip));  // S2 to the end; S3 (2 units) is next
+  f.handle(scan("B-01-01-1"));
+  f.handle(scan("96385074"));
+  f.handle(number(2));
+  BOOST_REQUIRE(f.phase() == PickPhase::Put);
+  f.handle(key(Key::Escape));
+  BOOST_TEST(f.screen().fields.at(2).value == "1 of 2");
+  f.handle(key(Key::Short));
+  f.handle(number(2));
+  fx = f.handle(scan("T-2"));
+  BOOST_TEST(only<protocol::PickShort>(fx).qtyPicked == 1);
+
+  // No item scan at the stop: the short reports 0 and needs no puts.
+  f.handle(scan("A-02-01-1"));
+  f.handle(key(Key::Short));
+  BOOST_TEST(f.screen().fields.back().value == "0 of 1 scanned");
+  fx = f.handle(number(1));
+  BOOST_REQUIRE_EQUAL(fx.events.size(), 2u);  // pick.short + batch.done
+  const auto& none = std::get<protocol::PickShort>(fx.events[0]);
+  BOOST_TEST(none.stopId == "S2");
+  BOOST_TEST(none.qtyPicked == 0);
+  BOOST_TEST(none.puts.empty());
+  BOOST_TEST(f.handle(number(1)).signal == Signal::Bad);  // nothing more to say about it
+}
+
+BOOST_AUTO_TEST_CASE(a_short_is_refused_once_every_unit_is_counted) {
+  auto f = assigned();
+  f.handle(scan("A-01-01-1"));
+  for (int i = 0; i < 3; ++i) f.handle(scan("4006381333931"));
+  BOOST_REQUIRE(f.phase() == PickPhase::Put);
+  f.handle(key(Key::Escape));
+  BOOST_REQUIRE(f.phase() == PickPhase::Quantity);
+  BOOST_TEST(f.handle(key(Key::Short)).signal == Signal::Bad);
+  BOOST_TEST(f.screen().error == "all 3 are counted: press Enter to put them, or Esc to count again");
+  BOOST_TEST(f.phase() == PickPhase::Quantity);
+}
+
+BOOST_AUTO_TEST_CASE(a_quantity_cannot_be_typed_before_the_item_is_scanned_at_the_stop) {
+  auto f = assigned();
+  f.handle(scan("A-01-01-1"));
+  BOOST_TEST(!f.wantsNumber());
+  auto fx = f.handle(number(3));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(f.screen().error == "no quantity is asked now");
+  BOOST_TEST(f.phase() == PickPhase::ScanItem);
+  // Back from counting to the item, the count and the item scan are gone.
+  f.handle(scan("4006381333931"));
+  f.handle(key(Key::Escape));
+  BOOST_TEST(f.handle(number(3)).signal == Signal::Bad);
+  BOOST_TEST(f.phase() == PickPhase::ScanItem);
+}
+
+BOOST_AUTO_TEST_CASE(a_typed_item_code_is_refused_when_the_task_does_not_allow_typed_codes) {
+  auto f = assigned();
+  BOOST_REQUIRE(!f.state().typedCodes);
+  auto fx = f.handle(typedCode("A-01-01-1"));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(f.screen().error == "typed codes are not allowed here: scan the label of location A-01-01-1");
+  BOOST_TEST(f.phase() == PickPhase::ScanLocation);
+  f.handle(scan("A-01-01-1"));
+  // The screen does not offer the item's code for typing.
+  for (const auto& field : f.screen().fields) BOOST_TEST(field.label != "Code");
+  fx = f.handle(typedCode("4006381333931"));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(f.screen().error == "typed codes are not allowed here: scan the item's barcode");
+  BOOST_TEST(f.phase() == PickPhase::ScanItem);
+  f.handle(scan("4006381333931"));
+  BOOST_TEST(f.handle(typedCode("4006381333931")).signal == Signal::Bad);  // nor while counting
+  BOOST_TEST(f.screen().fields.at(2).value == "1 of 3");
+  f.handle(number(3));
+  BOOST_TEST(f.handle(typedCode("T-1")).signal == Signal::Bad);
+  BOOST_TEST(f.screen().error == "typed codes are not allowed here: scan tote T-1 in slot A1");
+  BOOST_TEST(f.screen().prompt == "PUT INTO A1");
+}
+
+BOOST_AUTO_TEST_CASE(typed_codes_are_accepted_where_the_task_allows_them_and_reported_in_typed) {
+  PickFlow f(options());
+  auto t = batch();
+  t.typedCodes = true;
+  f.handle(server(t));
+  BOOST_TEST(f.state().typedCodes);
+  BOOST_CHECK(f.handle(typedCode("A-01-01-1")).signal == Signal::Good);
+  BOOST_REQUIRE(f.phase() == PickPhase::ScanItem);
+  bool codeShown = false;
+  for (const auto& field : f.screen().fields)
+    codeShown |= field.label == "Code" && field.value == "4006381333931";
+  BOOST_TEST(codeShown);
+  // A typed code is checked like a scan.
+  BOOST_CHECK(f.handle(typedCode("036000291452")).signal == Signal::Bad);
+  BOOST_TEST(f.screen().error.find("wrong item") != std::string::npos, f.screen().error);
+  f.handle(typedCode("4006381333931"));
+  f.handle(number(3));
+  f.handle(scan("T-1"));
+  auto fx = f.handle(scan("T-2"));
+  const auto& c = only<protocol::PickConfirm>(fx);
+  BOOST_CHECK(c.typed ==
+              std::vector<protocol::ScanStep>({protocol::ScanStep::Location, protocol::ScanStep::Item}));
+  // A typed tote only.
+  f.handle(scan("A-02-01-1"));
+  f.handle(scan("036000291452"));
+  fx = f.handle(typedCode("T-1"));
+  BOOST_CHECK(only<protocol::PickConfirm>(fx).typed ==
+              std::vector<protocol::ScanStep>({protocol::ScanStep::Tote}));
+  // A short names what was typed too; the event is valid as the protocol says.
+  f.handle(typedCode("B-01-01-1"));
+  f.handle(key(Key::Short));
+  fx = f.handle(number(1));
+  const auto& sh = std::get<protocol::PickShort>(fx.events.at(0));
+  BOOST_CHECK(sh.typed == std::vector<protocol::ScanStep>({protocol::ScanStep::Location}));
+}
+
+BOOST_AUTO_TEST_CASE(a_higher_revision_of_the_batch_decides_whether_typed_codes_are_allowed) {
+  auto f = assigned();
+  auto t = batch();
+  t.rev = 2;
+  t.typedCodes = true;
+  f.handle(server(t));
+  BOOST_TEST(f.state().typedCodes);
+  BOOST_CHECK(f.handle(typedCode("A-01-01-1")).signal == Signal::Good);
+  t.rev = 3;
+  t.typedCodes = false;
+  f.handle(server(t));
+  BOOST_TEST(!f.state().typedCodes);
+  BOOST_CHECK(f.handle(typedCode("4006381333931")).signal == Signal::Bad);
+}
+
+BOOST_AUTO_TEST_CASE(a_task_assign_at_a_higher_rev_after_done_reopens_the_batch) {
+  PickFlow f(options());
+  auto t = batch();
+  t.stops = {stop("S1", 10, "A-01-01-1", "APPLE", {"4006381333931"}, {{"T-1", 1}})};
+  f.handle(server(t));
+  f.handle(scan("A-01-01-1"));
+  f.handle(scan("4006381333931"));
+  f.handle(scan("T-1"));
+  BOOST_REQUIRE(f.phase() == PickPhase::Done);
+  BOOST_REQUIRE(f.state().doneSent);
+  auto more = t;
+  more.rev = 2;
+  more.stops = {stop("S2", 20, "B-09-01-1", "APPLE", {"4006381333931"}, {{"T-1", 1}})};
+  auto fx = f.handle(server(more));
+  BOOST_TEST(fx.stateChanged);
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(f.phase() == PickPhase::ScanLocation);
+  BOOST_TEST(f.busy());
+  BOOST_TEST(!f.state().doneSent);
+  BOOST_REQUIRE(f.currentStop() != nullptr);
+  BOOST_TEST(f.currentStop()->stop.stopId == "S2");
+  const auto sc = f.screen();
+  BOOST_TEST(sc.prompt == "SCAN LOCATION");
+  BOOST_TEST(sc.fields.at(0).value == "B-09-01-1");
+  BOOST_TEST(sc.message == "batch changed: more to pick");
+  BOOST_TEST(sc.progress == "stop 2/2");
+  f.handle(scan("B-09-01-1"));
+  f.handle(scan("4006381333931"));
+  fx = f.handle(scan("T-1"));
+  BOOST_REQUIRE_EQUAL(fx.events.size(), 2u);
+  BOOST_CHECK(std::holds_alternative<protocol::BatchDone>(fx.events[1]));
+  BOOST_TEST(f.phase() == PickPhase::Done);
+  // Once the cart is taken away (Idle), a task.assign starts its batch as any
+  // first one does, the same batch id included.
+  f.handle(key(Key::Enter));
+  BOOST_REQUIRE(f.phase() == PickPhase::Idle);
+  more.rev = 3;
+  fx = f.handle(server(more));
+  BOOST_TEST(fx.stateChanged);
+  BOOST_TEST(f.phase() == PickPhase::ScanLocation);
+  BOOST_TEST(f.state().rev == 3);
+  BOOST_TEST(f.screen().fields.at(0).value == "B-09-01-1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

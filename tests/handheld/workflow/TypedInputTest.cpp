@@ -49,6 +49,17 @@ BOOST_AUTO_TEST_CASE(scans_keep_their_symbology_identifier_and_gs1_separators) {
   BOOST_TEST(std::get<ScanInput>(*loc).barcode.text == "A-01-02-3");
 }
 
+BOOST_AUTO_TEST_CASE(a_typed_code_is_marked_typed_so_the_pick_flow_can_tell_it_from_a_scan) {
+  auto r = interpretTypedLine("T-000381", false);
+  BOOST_REQUIRE(r);
+  BOOST_TEST(std::get<ScanInput>(*r).barcode.typed);
+  auto gs1 = interpretTypedLine("]C1010950110153000310LOT42", true);
+  BOOST_REQUIRE(gs1);
+  BOOST_TEST(std::get<ScanInput>(*gs1).barcode.typed);
+  // What a decoder or scan engine reads is not.
+  BOOST_TEST(!Barcode{}.typed);
+}
+
 BOOST_AUTO_TEST_CASE(lines_that_cannot_be_a_scan_are_errors_naming_why) {
   auto ctl = interpretTypedLine(std::string("AB\x07" "C"), false);
   BOOST_REQUIRE(!ctl);

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <random>
 #include <sstream>
@@ -250,47 +251,58 @@ class Picker {
         app.typed("");
         return;
       case PickPhase::ScanLocation:
-        if (stop && stop->stop.stopId != lastShortDecision_) {
-          lastShortDecision_ = stop->stop.stopId;
-          if (coin() < shared_.options.shortProbability) {
-            app.input(KeyPress{Key::Short});
-            app.input(NumberEntry{uniform(1, 4)});
-            app.input(NumberEntry{uniform(0, stop->stop.qty - 1)});
-            return;
-          }
+        if (stop && app.pick().state().batchId + "/" + stop->stop.stopId != lastShortDecision_) {
+          lastShortDecision_ = app.pick().state().batchId + "/" + stop->stop.stopId;
+          shortAfter_.reset();
+          // A short finds k of the qty units (k < qty): the picker scans
+          // those k, then reports the short; the app reports what was scanned.
+          if (coin() < shared_.options.shortProbability) shortAfter_ = uniform(0, stop->stop.qty - 1);
+        }
+        if (shortAfter_ == 0) {
+          reportShort(app);
+          return;
         }
         scan(app, ScanTarget::Location);
         return;
       case PickPhase::ScanItem:
         scan(app, ScanTarget::Item);
         return;
-      case PickPhase::Quantity:
-        if (attempts_ == 0 && coin() < shared_.options.keypadProbability) {
+      case PickPhase::Quantity: {
+        const auto step = app.expectation();
+        if (shortAfter_ && step && step->quantity - step->remaining >= *shortAfter_) {
+          reportShort(app);
+          return;
+        }
+        // The total may be typed once the item was scanned (as here), not for a short.
+        if (!shortAfter_ && attempts_ == 0 && step && coin() < shared_.options.keypadProbability) {
           ++attempts_;
-          app.typed(std::to_string(app.expectation()->quantity));
+          app.typed(std::to_string(step->quantity));
           return;
         }
         scan(app, ScanTarget::Item);
         return;
+      }
       case PickPhase::Put:
-        if (coin() < 0.15) {
-          app.typed("");  // the put confirmed with Enter, as pickers do
-          return;
-        }
-        scan(app, ScanTarget::Tote);
+        scan(app, ScanTarget::Tote);  // only the tote's scan confirms a put
         return;
       case PickPhase::ShortReason:
-      case PickPhase::ShortQuantity:
-        app.input(KeyPress{Key::Escape});
+        app.input(NumberEntry{uniform(1, 4)});
         return;
       case PickPhase::Idle:
         return;
     }
   }
 
+  // S, then a reason: the short reports the units scanned at this stop.
+  void reportShort(Handheld& app) {
+    app.input(KeyPress{Key::Short});
+    app.input(NumberEntry{uniform(1, 4)});
+  }
+
   // Shows the label the step wants to the camera: a fresh rendering each
   // time, decoded by a pooled Decoder; after repeated failures the picker
-  // types the code instead.
+  // types the code instead where the batch allows typed codes, and goes on
+  // trying to scan where it does not (a typed code would be refused).
   void scan(Handheld& app, ScanTarget target) {
     auto step = app.expectation();
     if (!step) return;
@@ -298,7 +310,8 @@ class Picker {
       std::lock_guard lock(shared_.mutex);
       ++shared_.summary.retries;
     }
-    if (attempts_ > 8) {
+    const bool mayType = app.pick().state().typedCodes;
+    if (attempts_ > 8 && mayType) {
       {
         std::lock_guard lock(shared_.mutex);
         ++shared_.summary.typedFallbacks;
@@ -312,7 +325,7 @@ class Picker {
     if (!frame) frame = renderLabel(BarcodeFormat::Code128, step->text, look, rng_);
     if (!frame) {
       shared_.error(account_.device + ": cannot draw '" + step->text + "': " + frame.error().message);
-      app.typed(step->text);
+      if (mayType) app.typed(step->text);
       return;
     }
     auto read = shared_.pool.read(*frame, step);
@@ -332,7 +345,8 @@ class Picker {
   std::mt19937 rng_;
   std::string stepKey_;
   int attempts_ = 0;
-  std::string lastShortDecision_;
+  std::string lastShortDecision_;  // batch/stop the short decision was made for
+  std::optional<int> shortAfter_;  // the stop in hand is short: report it after this many units
 };
 
 // ---- Setup ----------------------------------------------------------------------------

@@ -85,6 +85,10 @@ struct Barcode {
   // Corners in frame pixels (top-left, top-right, bottom-right, bottom-left,
   // x then y); all zero for scan-engine reads.
   std::array<int, 8> corners{};
+  // Typed on the keypad (interpretTypedLine), not read from a symbol: the
+  // pick flow accepts a typed location, item or tote code only where the
+  // task allows it, and reports it as typed.
+  bool typed = false;
 
   // True if the symbology identifier says the content is GS1 data
   // (]C1, ]e0, ]d2, ]Q3, ]J1).

@@ -2,21 +2,29 @@
 //
 // For each stop, in walking order: go to the location and scan its label ->
 // scan the item (any of the SKU's barcodes; GS1 lot/expiry checked against
-// the stop) -> count the quantity (one scan per unit, or the total typed on
-// the keypad) -> put into each tote the stop feeds (the screen shows its cart
-// slot "A1" and tote code; scan the tote or press Enter) -> `pick.confirm`
-// -> next stop. At any step of a stop: S reports a short pick (reason menu,
-// then how many were picked, then their puts) -> `pick.short`; K skips the
-// stop (it moves to the end of the walk). When no stop is open,
-// `batch.done` is sent and the picker is told to take the cart to packing.
+// the stop) -> count the quantity (one scan per unit, or, once the item was
+// scanned, the total typed on the keypad) -> put into each tote the stop
+// feeds (the screen shows its cart slot "A1" and tote code; only a scan of
+// that tote confirms the put, Enter does not) -> `pick.confirm` -> next
+// stop. At any step before the puts: S reports a short pick (reason menu;
+// the units counted by scans at this stop are what was picked, 0 if the
+// item was not scanned; then their puts) -> `pick.short`; K skips the stop
+// (it moves to the end of the walk). When no stop is open, `batch.done` is
+// sent and the picker is told to take the cart to packing.
+//
+// Every quantity confirmed is backed by a scan of the item and every put
+// by a scan of its tote. A code typed on the keypad (Barcode::typed) for a
+// location, item or tote counts as a scan only when the batch's task allows
+// typed codes (TaskAssign::typedCodes); the confirmation then names the
+// steps that were typed (`typed`). Otherwise it is refused.
 //
 // Server commands: `task.assign` starts a batch (when none is in progress;
 // otherwise it waits as the next batch; the same batch at the same or a
-// lower rev changes nothing, a higher rev is merged), `task.update` applies
-// only with a rev above the current one (removed stops leave the walk,
-// added stops join it by their seq), `task.cancel` clears the batch and
-// tells the picker to return the cart. Commands for another device are
-// ignored with a log line.
+// lower rev changes nothing, a higher rev is merged and reopens a done
+// batch when it brings open stops), `task.update` applies only with a rev
+// above the current one (removed stops leave the walk, added stops join it
+// by their seq), `task.cancel` clears the batch and tells the picker to
+// return the cart. Commands for another device are ignored with a log line.
 //
 // Picking never waits for the server: a confirmation counts at once and is
 // synced later. When the server refuses one (a rejected ack): an Invalid
@@ -30,6 +38,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -65,9 +74,8 @@ enum class PickPhase {
   ScanLocation,   // go to the location and scan its label
   ScanItem,       // scan the item
   Quantity,       // count units: scan each or type the total
-  Put,            // put into the tote shown; scan it or press Enter
-  ShortReason,    // short pick: choose the reason (1-4)
-  ShortQuantity,  // short pick: how many were picked (0..qty-1)
+  Put,            // put into the tote shown and scan it
+  ShortReason,    // short pick: choose the reason (1-4); the units scanned are the picked ones
   Done,           // every stop done, batch.done sent: take the cart to packing
   Cancelled,      // the server withdrew the batch: return the cart
 };
@@ -81,6 +89,7 @@ struct PickState {
   std::string waveId;
   int rev = 0;
   std::vector<protocol::CartTote> totes;
+  bool typedCodes = false;                  // the batch's task allows typed codes
   std::vector<StopState> walk;              // walking order; skipped stops moved to the end
   bool doneSent = false;                    // batch.done sent for the current walk
   std::optional<protocol::TaskAssign> next; // a batch that arrived while this one was in progress
@@ -108,7 +117,7 @@ class PickFlow {
   // The step takes a number (quantity, reason choice): digits typed on the
   // terminal are a NumberEntry, not a scan.
   bool wantsNumber() const noexcept {
-    return phase_ == PickPhase::Quantity || phase_ == PickPhase::ShortReason || phase_ == PickPhase::ShortQuantity;
+    return phase_ == PickPhase::Quantity || phase_ == PickPhase::ShortReason;
   }
   // What the current step wants scanned (nullopt when nothing is wanted).
   std::optional<StepExpectation> expectation() const;
@@ -148,8 +157,11 @@ class PickFlow {
   Effects beginPuts(int picked, bool isShort);
   Effects finishStop();
   Effects nextStop(Effects effects);
+  void reopen(Effects& fx, std::string message);
   Effects fail(std::string message);
   void resetStep();
+  void dropItem();
+  std::string putHint() const;
   int currentIndex() const;
   std::string slotOf(const std::string& tote) const;
   ScanExpectation expectationFor(PickPhase phase) const;
@@ -158,9 +170,10 @@ class PickFlow {
   PickState state_;
   PickPhase phase_ = PickPhase::Idle;
   // The stop in progress (not persisted).
-  int count_ = 0;                      // units counted at Quantity
+  int count_ = 0;                      // units counted by scans of the item (a typed total is not a count)
   std::string scannedLocation_;
   std::optional<ScanMatch> item_;      // the first item scan of the stop
+  std::set<protocol::ScanStep> typed_; // steps of this stop whose code was typed
   std::optional<protocol::ShortReason> shortReason_;
   int shortPicked_ = 0;
   std::vector<PutTask> puts_;

@@ -10,7 +10,10 @@
 //                             NumberEntry (a quantity or a menu choice);
 //                             longer digit strings are barcodes (EAN/UPC)
 //   anything else             a scan: an AIM symbology identifier may lead
-//                             (]C1..., ]E0...), as parseEngineOutput reads it
+//                             (]C1..., ]E0...), as parseEngineOutput reads it;
+//                             its Barcode is marked `typed` (a line from a
+//                             keyboard-wedge scanner cannot be told from one
+//                             typed by hand, so it counts as typed too)
 //
 // Pure function; thread-safe.
 #pragma once

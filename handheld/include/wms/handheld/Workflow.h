@@ -48,7 +48,8 @@ struct NumberEntry {
   int value = 0;
 };
 
-// A barcode read by the camera decoder, a scan engine or a keyboard wedge.
+// A barcode read by the camera decoder, a scan engine or a keyboard wedge,
+// or typed on the keypad (Barcode::typed).
 struct ScanInput {
   Barcode barcode;
 };

@@ -7,8 +7,9 @@
 // also carry `event_id`; the server applies each (device, event_id) at most
 // once and answers every event with an `ack` (see EventIds.h).
 //
-// Optional fields are std::optional: absent (or null) on the wire. The limits
-// below are enforced by both decode() and encode() (Codec.h).
+// Optional fields are std::optional (a flag: false, a list: empty): absent
+// (or null) on the wire. The limits below are enforced by both decode() and
+// encode() (Codec.h).
 #pragma once
 
 #include <chrono>
@@ -121,6 +122,10 @@ struct TaskAssign : MessageBase {
   int rev = 1;                             // 1.. ; task.update carries higher revisions
   std::vector<CartTote> totes;             // 1..kMaxTotes, distinct slots and totes
   std::vector<PickStop> stops;             // 1..kMaxStops, in walking order
+  // The supervisor allows typing a location, item or tote code on the
+  // keypad when its label will not scan (wire `typed_codes`; absent means
+  // false, and encode() writes it only when true).
+  bool typedCodes = false;
 
   friend bool operator==(const TaskAssign&, const TaskAssign&) = default;
 };
@@ -238,6 +243,10 @@ struct TotePut {
   friend bool operator==(const TotePut&, const TotePut&) = default;
 };
 
+// A step of a stop whose code the picker scans (or types, where the task
+// allows typed codes).
+enum class ScanStep { Location, Item, Tote };
+
 // "pick.confirm": a stop was picked in full.
 struct PickConfirm : EventBase {
   std::string batchId;
@@ -248,6 +257,9 @@ struct PickConfirm : EventBase {
   std::string barcode;                     // the item barcode scanned
   std::optional<std::string> lot;          // lot read from the item (GS1 AI 10)
   std::optional<std::string> expiry;       // expiry read from the item, "YYYY-MM-DD"
+  // Steps whose code was typed on the keypad instead of scanned: distinct,
+  // at most one of each; empty (absent on the wire) when all were scanned.
+  std::vector<ScanStep> typed;
 
   friend bool operator==(const PickConfirm&, const PickConfirm&) = default;
 };
@@ -262,6 +274,7 @@ struct PickShort : EventBase {
   std::vector<TotePut> puts;               // 0..kMaxPuts (empty when nothing was picked)
   ShortReason reason = ShortReason::Empty;
   std::optional<std::string> note;         // free text; expected with reason Other
+  std::vector<ScanStep> typed;             // as in PickConfirm
 
   friend bool operator==(const PickShort&, const PickShort&) = default;
 };
@@ -387,10 +400,11 @@ MessageBase& baseOf(Message& message) noexcept;
 // pointer is valid as long as the message is.
 const std::string* eventIdOf(const Message& message) noexcept;
 
-// Wire names of the enums ("applied", "not_found", "pick", "zpl", "online").
+// Wire names of the enums ("applied", "not_found", "pick", "item", "zpl", "online").
 std::string_view toString(AckResult value) noexcept;
 std::string_view toString(WorkMode value) noexcept;
 std::string_view toString(ShortReason value) noexcept;
+std::string_view toString(ScanStep value) noexcept;
 std::string_view toString(LabelFormat value) noexcept;
 std::string_view toString(PresenceState value) noexcept;
 

@@ -3,8 +3,12 @@
 // workflow, outbox and MQTT link of wms-handheld) driven by a simulated
 // picker that reads the screen's expectation and "scans" by rendering a
 // camera-like image of the right label (BarcodeImage.h) and feeding it
-// through the real isolated Decoder (a small shared pool). Shorts happen
-// with a given probability; unreadable frames are retried.
+// through the real isolated Decoder (a small shared pool). Every put is
+// confirmed by scanning its tote. Shorts happen with a given probability: the
+// picker scans k of the stop's units (0 <= k < qty), then reports the short,
+// which records those k. Unreadable frames are retried; after 8 the picker
+// types the code where the batch allows typed codes, and keeps scanning
+// where it does not.
 //
 // Setup: device accounts are added to the broker with
 // `tools/broker/wms-broker add-device DIR ID PASSWORD` (or given in an
@@ -37,7 +41,7 @@ struct FleetOptions {
   std::string devicePrefix = "SIM-";      // devices SIM-01.., badges SIM-B-01..
   std::filesystem::path stateDir = "var/sim";  // outboxes
   double shortProbability = 0.05;         // per stop
-  double keypadProbability = 0.5;         // type the quantity instead of scanning each unit
+  double keypadProbability = 0.5;         // type the quantity (after the item scan) instead of scanning each unit
   std::chrono::milliseconds pace{250};    // a picker's pause between actions
   int decoders = 2;                       // shared decode workers
   std::uint64_t seed = 1;
@@ -60,7 +64,7 @@ struct FleetSummary {
   std::uint64_t frames = 0;           // frames rendered and decoded
   std::uint64_t decodeFailures = 0;   // frames that gave no usable barcode
   std::uint64_t retries = 0;          // scans repeated after a failure or a refused read
-  std::uint64_t typedFallbacks = 0;   // labels typed after repeated failures
+  std::uint64_t typedFallbacks = 0;   // labels typed after repeated failures (where typed codes are allowed)
   std::uint64_t decoderCrashes = 0;   // decode worker deaths survived
   double decodeMsTotal = 0;
   std::uint64_t releases = 0;         // waves released by the simulator
