@@ -132,6 +132,18 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
     if (get(committed, sku) > everHad) ++oversells;
   }
 
+  // Orders still in a stage of the outbound flow, and what else the server
+  // says about the day.
+  auto orderSummary = client.call("GET", "/api/v1/orders/summary");
+  if (!orderSummary) return orderSummary.error();
+  auto unfinished = orderSummary->json->getObject("unfinished");
+  auto exceptions = client.call("GET", "/api/v1/exceptions/summary");
+  if (!exceptions) return exceptions.error();
+  auto stages = client.call("GET", "/api/v1/orders/stages");
+  if (!stages) return stages.error();
+  auto totes = client.call("GET", "/api/v1/totes");
+  auto metrics = client.send("GET", "/metrics");
+
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   Poco::JSON::Object::Ptr in = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   for (const auto& [channel, n] : ordersIn) in->set(channel, n);
@@ -141,6 +153,8 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
   out->set("orders_short", day.picking ? Poco::Dynamic::Var(shortOrders) : null);
   out->set("orders_held", heldOrders);
   out->set("orders_cancelled", cancelledOrders);
+  out->set("orders_unfinished", unfinished->getValue<std::int64_t>("total"));
+  out->set("orders_unfinished_by_stage", unfinished->getObject("by_stage"));
   out->set("units_shipped", day.picking ? Poco::Dynamic::Var(unitsShipped) : null);
   out->set("stock_mismatches", mismatches);
   out->set("oversells", oversells);
@@ -148,6 +162,37 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
   out->set("fulfilments_missing", day.fulfilmentsMissing ? Poco::Dynamic::Var(*day.fulfilmentsMissing) : null);
   out->set("store_orders_refused", day.storeRefused);
   out->set("pack_failures", day.packFailures);
+  out->set("exceptions_open", exceptions->json->getValue<std::int64_t>("open"));
+  out->set("exceptions_open_by_kind", exceptions->json->getObject("open_by_kind"));
+  // The longest any order waited in a status before the next, in seconds.
+  Poco::JSON::Object::Ptr waits = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  auto longest = stages->json->getObject("longest_wait");
+  for (const char* status : {"allocated", "released", "picking", "picked", "packed"}) {
+    if (longest->has(status))
+      waits->set(status, std::round(static_cast<double>(longest->getObject(status)->getValue<std::int64_t>("ms")) / 100) / 10);
+  }
+  out->set("longest_wait_s", waits);
+  out->set("totes_lowest_free", totes ? totes->json->get("lowest_free") : null);
+  out->set("totes_bound_twice", day.totesBoundTwice);
+  // wmsd's own figures from /metrics: CPU, peak memory, pick confirmations.
+  auto metric = [&](const std::string& line) -> Poco::Dynamic::Var {
+    if (!metrics || metrics->status != 200) return null;
+    const std::string body = "\n" + metrics->body;
+    const auto at = body.find("\n" + line + " ");
+    if (at == std::string::npos) return null;
+    return std::stod(body.substr(at + line.size() + 2));
+  };
+  auto rss = metric("process_resident_memory_peak_bytes");
+  out->set("wmsd_peak_rss_mb", rss.isEmpty() ? null : Poco::Dynamic::Var(std::round(rss.convert<double>() / 1048576)));
+  out->set("wmsd_cpu_s", metric("process_cpu_seconds_total"));
+  out->set("pick_confirm_p99_ms", metric("mqtt_event_latency_ms{type=\"pick.confirm\",quantile=\"0.99\"}"));
+  // Batches a late cancel emptied, before and after a picker had them.
+  Poco::JSON::Object::Ptr emptied = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const char* was : {"ready", "assigned"}) {
+    auto n = metric(std::string("batches_emptied_total{was=\"") + was + "\"}");
+    emptied->set(was, n.isEmpty() ? Poco::Dynamic::Var(0) : n);
+  }
+  out->set("batches_emptied", emptied);
   out->set("duration_s", std::round(day.durationS * 10) / 10);
   return out;
 }

@@ -34,14 +34,17 @@ struct DayFigures {
   std::int64_t channelsOutOfSync = 0;
   std::optional<std::int64_t> fulfilmentsMissing;  // shipped orders a channel was not told of, if known
   std::int64_t storeRefused = 0;  // store orders the server refused
-  std::int64_t packFailures = 0;  // orders the packing station could not ship
+  std::int64_t packFailures = 0;  // orders the packing stations could not ship
+  std::int64_t totesBoundTwice = 0;  // the most totes seen on two live batches at once during the day
 };
 
 // The summary object of tools/run-demo --headless (see README): orders in per
 // channel (as the server recorded them: a duplicate delivery is one order),
-// shipped, short, held, cancelled, units shipped, stock mismatches,
-// oversells, channels out of sync, fulfilments missing, duration. Parts that
-// did not run are null.
+// shipped, short, held, cancelled, unfinished (by stage), units shipped,
+// stock mismatches, oversells, channels out of sync, fulfilments missing,
+// open exceptions, the longest wait in each stage, the tote pool's low
+// point, wmsd's CPU, memory and pick-confirmation latency, duration. Parts
+// that did not run are null.
 Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const StockSnapshot& opening,
                                           const DayFigures& day);
 

@@ -3,13 +3,14 @@
 //
 //   wms-demo seed --server URL --state DIR --dc LAYOUT --store LAYOUT [--skus N] [--listings N] [--seed S]
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
-//                 [--station ID] [--max-minutes M]
+//                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
 //   wms-demo printer --labels DIR [--port-file FILE]
 //
 // The day: marketplace orders from the channel emulator and store pickup
 // orders over REST; the pickers are wms-sim's handhelds (started by
-// tools/run-demo); this program is the packing station, packing and shipping
-// every picked order over the packing API, labels going to `printer`.
+// tools/run-demo); this program is the packing stations (PACK-1..PACK-n),
+// packing and shipping every picked order over the packing API, labels going
+// to `printer`.
 // Progress goes to stderr; `day --headless` prints the summary JSON as its
 // last line on stdout.
 #include <Poco/JSON/Array.h>
@@ -17,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -54,8 +56,10 @@ struct Options {
   bool headless = false;
   int listings = 120;      // best sellers listed on every marketplace
   std::string emu;         // the channel emulator's base URL
-  std::string station = "PACK-1";
-  int maxMinutes = 20;     // a headless day that has not finished by then stops
+  int stations = 1;        // packing stations PACK-1..PACK-n, one packer each
+  int maxMinutes = 0;      // a headless day not finished by then stops; 0: from the number of orders
+  double lateCancels = 0.03;  // share of marketplace orders their channel cancels a little later
+  int cancelAfter = 20;       // ...that many orders later
   std::filesystem::path labels = "var/demo/labels";
   std::filesystem::path portFile;
   std::uint64_t seed = 11;
@@ -172,6 +176,16 @@ Result<std::map<std::string, std::int64_t>> statusCounts(apiclient::Client& clie
   return out;
 }
 
+// The minutes a headless day of `orders` may take: the marketplaces' sending
+// time at `rate`, the floor's work at the simulated staff's pace (measured:
+// docs/benchmarks.md, day), and a margin for the last orders to go through
+// every stage.
+int dayMinutes(int orders, double rate) {
+  const double sending = orders / std::max(0.1, rate) / 60.0;
+  const double floorWork = orders * 0.1 / 60.0;
+  return static_cast<int>(std::ceil(sending + floorWork + 5.0));
+}
+
 bool isSettled(const std::string& status) {
   return status == "shipped" || status == "cancelled" || status == "held" || status == "backordered";
 }
@@ -203,7 +217,8 @@ int day(const Options& o) {
   scenario.set("orders", marketOrders);
   scenario.set("per_second", o.rate > 0 ? o.rate : 25.0);
   scenario.set("duplicates", 0.05);
-  scenario.set("late_cancels", 0.03);
+  scenario.set("late_cancels", o.lateCancels);
+  scenario.set("cancel_after", o.cancelAfter);
   scenario.set("out_of_order", 0.03);
   scenario.set("max_qty", 3);
   scenario.set("seed", static_cast<Poco::Int64>(o.seed));
@@ -236,46 +251,64 @@ int day(const Options& o) {
     }
   }
 
-  // The packing station: packs and ships whatever the pickers finished.
+  // The packing stations: each packs and ships the picked orders that are
+  // its share (by order id), so that two stations never open the same one.
   std::atomic<bool> dayOver{false};
   std::atomic<std::int64_t> shipped{0}, packFailures{0};
-  std::thread packer([&] {
+  auto station = [&](int index) {
+    const std::string name = "PACK-" + std::to_string(index + 1);
     std::set<std::int64_t> failedOnce;
     while (!dayOver && !interrupted) {
-      auto page = client.call("GET", "/api/v1/orders?status=picked&limit=50");
       bool any = false;
-      if (page) {
+      std::int64_t after = 0;
+      for (;;) {  // every page of picked orders, oldest first
+        auto page = client.call("GET", "/api/v1/orders?status=picked&limit=200&after=" + std::to_string(after));
+        if (!page) break;
         auto items = page->json->getArray("items");
-        for (unsigned i = 0; items && i < items->size() && !interrupted; ++i) {
+        for (unsigned i = 0; items && i < items->size() && !interrupted && !dayOver; ++i) {
           const auto id = items->getObject(i)->getValue<std::int64_t>("id");
-          if (failedOnce.count(id) != 0) continue;
+          after = id;
+          if (id % o.stations != index || failedOnce.count(id) != 0) continue;
           any = true;
-          if (auto r = demo::packAndShip(client, id, o.station); r) {
+          if (auto r = demo::packAndShip(client, id, name); r) {
             ++shipped;
           } else {
             ++packFailures;
             failedOnce.insert(id);
-            std::cerr << "  packing: " << r.error().message << "\n";
+            std::cerr << "  packing at " << name << ": " << r.error().message << "\n";
           }
         }
+        if (page->json->isNull("next_after") || dayOver || interrupted) break;
       }
       if (!any) std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
-  });
+  };
+  std::vector<std::thread> packers;
+  for (int k = 0; k < o.stations; ++k) packers.emplace_back(station, k);
 
   // The day ends when the marketplaces have sent everything and every order
   // has reached a resting state (shipped, cancelled, held or backordered);
-  // headless, that is the end of the run.
-  const auto deadline = started + std::chrono::minutes(o.maxMinutes);
+  // headless, that is the end of the run. It also ends, unfinished, when the
+  // time allowed for its size is up, or when nothing has moved for a while
+  // after the last order came in (the floor has stopped: waiting longer
+  // cannot help, and the summary says where the orders are stuck).
+  const int maxMinutes = o.maxMinutes > 0 ? o.maxMinutes : dayMinutes(o.orders, o.rate > 0 ? o.rate : 25.0);
+  const auto deadline = started + std::chrono::minutes(maxMinutes);
+  const auto stallLimit = std::chrono::minutes(4);
+  if (o.headless) std::cerr << "  time allowed for " << o.orders << " orders: " << maxMinutes << " minutes\n";
   bool finished = false;
   std::string last;
   std::int64_t lastTotal = -1;
+  std::int64_t totesBoundTwice = 0;
   auto lastArrival = std::chrono::steady_clock::now();
+  auto lastMove = lastArrival;
   for (auto nextReport = std::chrono::steady_clock::now(); !interrupted;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto sc = emu.call("GET", "/_emu/scenario");
     auto counts = statusCounts(client);
     if (!sc || !counts) continue;
+    if (auto totes = client.call("GET", "/api/v1/totes"))
+      totesBoundTwice = std::max(totesBoundTwice, totes->json->getValue<std::int64_t>("bound_twice"));
     std::int64_t total = 0, settled = 0;
     std::string line;
     for (const auto& [status, n] : *counts) {
@@ -293,6 +326,7 @@ int day(const Options& o) {
       lastTotal = total;
       lastArrival = now;
     }
+    if (line != last) lastMove = now;
     std::int64_t pendingFetches = 0;
     if (auto ch = client.call("GET", "/api/v1/channels"); ch) {
       auto arr = ch->json->getArray("channels");
@@ -315,12 +349,17 @@ int day(const Options& o) {
       std::cerr << "  the day's orders are done; the system keeps running until Ctrl-C\n";
     }
     if (o.headless && std::chrono::steady_clock::now() >= deadline) {
-      std::cerr << "  the day did not finish within " << o.maxMinutes << " minutes; stopping with what is done\n";
+      std::cerr << "  the day did not finish within " << maxMinutes << " minutes; stopping with what is done\n";
+      break;
+    }
+    if (o.headless && !sending && now - lastMove > stallLimit) {
+      std::cerr << "  nothing has moved for " << std::chrono::duration_cast<std::chrono::minutes>(stallLimit).count()
+                << " minutes: the floor has stopped; see orders_unfinished and the exceptions\n";
       break;
     }
   }
   dayOver = true;
-  packer.join();
+  for (auto& t : packers) t.join();
 
   // The channels must show what wmsd says they can sell and know every
   // shipment: wait for the stock pushes and fulfilment notices to drain, then
@@ -330,6 +369,7 @@ int day(const Options& o) {
   figures.channels = true;
   figures.storeRefused = storeRefused;
   figures.packFailures = packFailures;
+  figures.totesBoundTwice = totesBoundTwice;
   for (int i = 0; i < 120 && !interrupted; ++i) {
     auto ch = client.call("GET", "/api/v1/channels");
     std::int64_t pending = 0;
@@ -357,9 +397,10 @@ int day(const Options& o) {
   (*summary)->stringify(out);
   std::cout << out.str() << std::endl;
   const auto s = *summary;
-  const bool ok = finished && s->getValue<int>("stock_mismatches") == 0 && s->getValue<int>("oversells") == 0 &&
+  const bool ok = finished && s->getValue<std::int64_t>("orders_unfinished") == 0 &&
+                  s->getValue<int>("stock_mismatches") == 0 && s->getValue<int>("oversells") == 0 &&
                   figures.channels && figures.channelsOutOfSync == 0 && figures.fulfilmentsMissing.value_or(0) == 0 &&
-                  packFailures == 0 && storeRefused == 0;
+                  packFailures == 0 && storeRefused == 0 && totesBoundTwice == 0;
   return ok ? 0 : 1;
 }
 
@@ -407,7 +448,9 @@ int main(int argc, char** argv) {
       else if (a == "--headless") o.headless = true;
       else if (a == "--listings") o.listings = std::stoi(value());
       else if (a == "--emu") o.emu = value();
-      else if (a == "--station") o.station = value();
+      else if (a == "--stations") o.stations = std::stoi(value());
+      else if (a == "--late-cancels") o.lateCancels = std::stod(value());
+      else if (a == "--cancel-after") o.cancelAfter = std::stoi(value());
       else if (a == "--max-minutes") o.maxMinutes = std::stoi(value());
       else if (a == "--labels") o.labels = value();
       else if (a == "--port-file") o.portFile = value();
@@ -416,6 +459,8 @@ int main(int argc, char** argv) {
       return die(std::string("bad option: ") + e.what());
     }
   }
+  if (o.stations < 1 || o.stations > 50) return die("--stations must be 1 to 50");
+  if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");
   if (o.command == "seed") return seed(o);
   if (o.command == "day") return day(o);
   if (o.command == "printer") return printer(o);

@@ -147,3 +147,29 @@ BOOST_AUTO_TEST_CASE(a_batch_done_that_overtakes_the_replanned_stop_is_refused_a
   BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "done");
   BOOST_TEST(f.orderStatus(o1) == "picked");
 }
+
+BOOST_AUTO_TEST_CASE(typed_codes_are_refused_unless_the_supervisor_allows_them_and_then_the_ledger_names_them) {
+  for (const bool allowed : {false, true}) {
+    Floor f(Settings{{"waves.typed_codes", allowed ? "true" : "false"}});
+    f.order("o1", R"({"sku":"CHEESE","qty":1})");
+    auto d1 = f.signedIn(0, "B-1");
+    BOOST_REQUIRE_EQUAL(f.release().status, 201);
+    auto task = nextTask(*d1);
+    BOOST_REQUIRE(task);
+    BOOST_TEST(task->typedCodes == allowed);
+    auto confirm = fullConfirmation(*task, task->stops.front(), task->stops.front().barcodes.front());
+    confirm.typed = {protocol::ScanStep::Item};
+    auto ack = d1->ackFor(d1->send(confirm));
+    BOOST_REQUIRE(ack);
+    if (!allowed) {
+      BOOST_CHECK(ack->result == protocol::AckResult::Rejected);
+      BOOST_REQUIRE(ack->error);
+      BOOST_TEST(ack->error->message.find("typed codes are not allowed") != std::string::npos, ack->error->message);
+      BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'pick'") == 0);
+      continue;
+    }
+    requireApplied(ack, "typed pick");
+    BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'pick' AND note LIKE '%item typed%'") == 2);
+    BOOST_TEST(f.metric(R"(picks_typed_total{step="item"})") == 1);
+  }
+}

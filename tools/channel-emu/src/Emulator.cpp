@@ -991,6 +991,8 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       sc.perSecond = o->optValue<double>("per_second", 50);
       sc.duplicates = o->optValue<double>("duplicates", 0);
       sc.lateCancels = o->optValue<double>("late_cancels", 0);
+      sc.cancelAfter = o->optValue<Poco::Int64>("cancel_after", 20);
+      if (sc.cancelAfter < 1 || sc.cancelAfter > 1000000) return bad("cancel_after must be 1..1000000 orders");
       sc.outOfOrder = o->optValue<double>("out_of_order", 0);
       sc.maxQty = o->optValue<Poco::Int64>("max_qty", 2);
       sc.seed = static_cast<std::uint64_t>(o->optValue<Poco::Int64>("seed", 1));
@@ -1286,7 +1288,7 @@ Status Emulator::startScenario(const Scenario& scenario) {
         impl->send(impl->lastDelivery[n.channel][*id]);
         ++impl->progress.deliveries;
       }
-      if (u(rng) < scenario.lateCancels) cancels.push_back({i + 20, {n.channel, *id}});
+      if (u(rng) < scenario.lateCancels) cancels.push_back({i + scenario.cancelAfter, {n.channel, *id}});
       while (!cancels.empty() && cancels.front().first <= i) {
         auto [ch, oid] = cancels.front().second;
         cancels.pop_front();

@@ -103,6 +103,7 @@ struct DeviceGateway::Impl {
   struct Item {
     std::string device;
     protocol::Message message;
+    std::chrono::steady_clock::time_point received;
   };
   struct Shard {
     std::mutex mutex;  // protects queue and stopping
@@ -140,7 +141,7 @@ struct DeviceGateway::Impl {
     // event it would otherwise have to refuse.
     shard.cv.wait(lock, [&] { return shard.queue.size() < kShardQueueMax || shard.stopping; });
     if (shard.stopping) return;
-    shard.queue.push_back(Item{address->device, std::move(*decoded)});
+    shard.queue.push_back(Item{address->device, std::move(*decoded), std::chrono::steady_clock::now()});
     shard.cv.notify_all();
   }
 
@@ -296,6 +297,9 @@ struct DeviceGateway::Impl {
     if (error) ack.error = Error{error->kind, protocol::fitText(error->message)};
     if (!replies.messages().empty()) wake();
     publishNow(ack);
+    // From the event's arrival to its ack: queueing, applying, the durable commit.
+    metrics.observe("mqtt_event_latency_ms", "type=\"" + type + "\"",
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - item.received).count());
     if (result == protocol::AckResult::Applied) {
       for (const auto& work : replies.afterCommit()) {
         try {

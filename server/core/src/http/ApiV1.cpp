@@ -1,5 +1,8 @@
 #include "ApiV1.h"
 
+#include <sys/resource.h>
+
+#include <cstdio>
 #include <map>
 
 #include "Json.h"
@@ -56,6 +59,23 @@ Result<ImportMode> importModeOf(const Request& req) {
   return Error{ErrorKind::Invalid, "mode must be all-or-nothing or skip-bad"};
 }
 
+// wmsd's own CPU time and memory, as Prometheus' process collector names
+// them: what a long day costs the machine.
+std::string processFigures() {
+  std::string out;
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    const double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                       static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    char line[64];
+    std::snprintf(line, sizeof line, "process_cpu_seconds_total %.2f\n", cpu);
+    out += line;
+    // ru_maxrss is in KiB on Linux: the peak resident set.
+    out += "process_resident_memory_peak_bytes " + std::to_string(static_cast<long long>(usage.ru_maxrss) * 1024) + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 void addApiV1(Router& router, ApiContext& ctx) {
@@ -103,6 +123,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
     text += "store_commits_total " + std::to_string(stats.commits) + "\n";
     text += "store_failed_writes_total " + std::to_string(stats.failedWrites) + "\n";
     text += "store_queued_writes " + std::to_string(stats.queued) + "\n";
+    text += processFigures();
     return Response::text(200, text);
   });
 

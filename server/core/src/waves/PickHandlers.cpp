@@ -39,6 +39,18 @@ std::string itemCode(std::string text) {
   return text;
 }
 
+// The steps a picker typed instead of scanning: refused unless the
+// supervisor allows typed codes (waves.typed_codes); else counted, and
+// named in the ledger notes of the picked units ("item typed").
+Result<std::string> typedNote(const std::vector<protocol::ScanStep>& typed, bool allowed, Metrics& metrics) {
+  if (typed.empty()) return std::string();
+  std::string steps;
+  for (auto step : typed) steps += (steps.empty() ? "" : ", ") + std::string(protocol::toString(step));
+  if (!allowed) return invalid("typed codes are not allowed (waves.typed_codes): " + steps + " must be scanned");
+  for (auto step : typed) metrics.add("picks_typed_total", "step=\"" + std::string(protocol::toString(step)) + "\"");
+  return "; " + steps + " typed";
+}
+
 struct BatchAndStop {
   waves::BatchRow batch;
   waves::StopRow stop;
@@ -99,7 +111,8 @@ Result<std::vector<std::int64_t>> distributePuts(const BatchAndStop& at, const s
 
 // Moves picked units from the stop's location into totes, with ledger rows,
 // and records them on the order lines and in picked_units.
-Status applyPicked(store::Tx& tx, const BatchAndStop& at, const std::vector<std::int64_t>& picked) {
+Status applyPicked(store::Tx& tx, const BatchAndStop& at, const std::vector<std::int64_t>& picked,
+                   const std::string& noteSuffix) {
   waves::WaveTables tables(tx);
   store::StockRepository stock(tx);
   store::OrderRepository orders(tx);
@@ -124,7 +137,7 @@ Status applyPicked(store::Tx& tx, const BatchAndStop& at, const std::vector<std:
       e.deltaOnHand = 0;
       e.cause = domain::LedgerCause::Pick;
       e.reference = ref;
-      e.note = std::to_string(delta > 0 ? delta : -delta) + (delta > 0 ? " in" : " out");
+      e.note = std::to_string(delta > 0 ? delta : -delta) + (delta > 0 ? " in" : " out") + noteSuffix;
       // The on-hand total does not change, but each location's does: the
       // ledger row says by how much through the note and its location.
       stock.appendLedger(e);
@@ -237,7 +250,9 @@ void WaveService::Impl::registerHandlers() {
     std::int64_t total = 0;
     for (auto q : *picked) total += q;
     if (total != remaining) return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(remaining));
-    if (auto st = applyPicked(tx, *at, *picked); !st) return st;
+    auto typed = typedNote(msg.typed, config.typedCodes, metrics);
+    if (!typed) return typed.error();
+    if (auto st = applyPicked(tx, *at, *picked, *typed); !st) return st;
     waves::WaveTables(tx).setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty,
                                       "picked", "");
     std::set<std::int64_t> orders;
@@ -264,7 +279,9 @@ void WaveService::Impl::registerHandlers() {
     for (auto q : *picked) total += q;
     if (total != msg.qtyPicked)
       return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(msg.qtyPicked));
-    if (auto st = applyPicked(tx, *at, *picked); !st) return st;
+    auto typed = typedNote(msg.typed, config.typedCodes, metrics);
+    if (!typed) return typed.error();
+    if (auto st = applyPicked(tx, *at, *picked, *typed); !st) return st;
     // What was picked now counts as done on the stop's puts.
     for (std::size_t i = 0; i < at->stop.puts.size(); ++i) at->stop.puts[i].picked += (*picked)[i];
     const std::int64_t missing = remaining - total;

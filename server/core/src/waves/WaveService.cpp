@@ -45,7 +45,7 @@ Result<WaveConfig> waveConfigFrom(const ServerConfig& config) {
       "waves.max_units_per_wave", "waves.auto_every_minutes", "waves.auto_when_orders_waiting",
       "waves.auto_minutes_before_cutoff", "waves.auto_at_latest_safe_release", "waves.safety_margin_minutes",
       "waves.cutoffs", "waves.utc_offset_minutes", "waves.pick_rate_units_per_hour", "waves.tote_pool",
-      "waves.auto_check_s", "waves.short_policy", "waves.min_shelf_life_days"};
+      "waves.auto_check_s", "waves.short_policy", "waves.min_shelf_life_days", "waves.typed_codes"};
   for (const auto& [key, value] : raw) {
     if (key.rfind("waves.", 0) == 0 && !known.count(key))
       return invalid("config " + key + ": unknown setting");
@@ -137,6 +137,7 @@ Result<WaveConfig> waveConfigFrom(const ServerConfig& config) {
     else return invalid("config waves.short_policy: must be ship_partial, hold or cancel_line");
   }
   if (!(st = integer("waves.min_shelf_life_days", 0, 3650, c.minShelfLifeDays))) return st.error();
+  if (!(st = flag("waves.typed_codes", c.typedCodes))) return st.error();
   return c;
 }
 
@@ -550,6 +551,7 @@ protocol::TaskAssign WaveService::Impl::taskAssign(store::Tx& tx, const waves::B
   task.batchId = std::to_string(batch.id);
   task.waveId = std::to_string(batch.waveId);
   task.rev = batch.rev;
+  task.typedCodes = config.typedCodes;
   std::map<int, std::string> toteCode;
   for (const auto& t : tables.totes(batch.id)) {
     toteCode[t.number] = t.tote;

@@ -62,6 +62,9 @@ struct WaveConfig {
   std::chrono::seconds autoCheck{10};
   ShortPolicy shortPolicy = ShortPolicy::ShipPartial;
   int minShelfLifeDays = 0;
+  // Pickers may type a location, item or tote code whose label will not
+  // scan (each confirmation says which were typed; counted and logged).
+  bool typedCodes = false;
 };
 
 // Reads the waves.* settings (server/wmsd.properties).

@@ -109,6 +109,7 @@ struct Scenario {
   std::map<domain::Channel, std::vector<std::string>> skus;  // channel SKUs to order, per channel (channels without are skipped)
   double duplicates = 0;   // fraction of deliveries sent twice
   double lateCancels = 0;  // fraction of orders cancelled after they were delivered
+  std::int64_t cancelAfter = 20;  // ...this many orders later (at per_second, how long after)
   double outOfOrder = 0;   // fraction of orders whose newer update is delivered before the create
   std::int64_t maxQty = 2;
   std::uint64_t seed = 1;
