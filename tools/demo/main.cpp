@@ -182,7 +182,7 @@ Result<std::map<std::string, std::int64_t>> statusCounts(apiclient::Client& clie
 // every stage.
 int dayMinutes(int orders, double rate) {
   const double sending = orders / std::max(0.1, rate) / 60.0;
-  const double floorWork = orders * 0.1 / 60.0;
+  const double floorWork = orders * 0.3 / 60.0;
   return static_cast<int>(std::ceil(sending + floorWork + 5.0));
 }
 

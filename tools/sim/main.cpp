@@ -4,7 +4,7 @@
 //
 //   wms-sim --api URL (--broker-dir DIR | --broker URI --accounts FILE)
 //           [--devices N] [--short-probability P] [--keypad-probability P]
-//           [--pace MS] [--decoders N] [--seed S] [--until-idle S]
+//           [--pace MS] [--decoders N] [--scanner camera|engine] [--seed S] [--until-idle S]
 //           [--duration S] [--release-every S] [--state DIR] [--prefix P]
 //           [--broker-tool PATH]
 #include <csignal>
@@ -22,7 +22,8 @@ int usage(const std::string& why) {
   std::cerr << "wms-sim: " << why << "\n"
             << "usage: wms-sim --api URL (--broker-dir DIR | --broker URI --accounts FILE)\n"
                "               [--devices N] [--short-probability P] [--keypad-probability P] [--pace MS]\n"
-               "               [--decoders N] [--seed S] [--until-idle S] [--duration S] [--release-every S]\n"
+               "               [--decoders N] [--scanner camera|engine] [--seed S] [--until-idle S]\n"
+               "               [--duration S] [--release-every S]\n"
                "               [--state DIR] [--prefix P] [--broker-tool PATH]\n";
   return 2;
 }
@@ -52,6 +53,11 @@ int main(int argc, char** argv) {
       else if (a == "--keypad-probability") o.keypadProbability = std::stod(v);
       else if (a == "--pace") o.pace = std::chrono::milliseconds(std::stol(v));
       else if (a == "--decoders") o.decoders = std::stoi(v);
+      else if (a == "--scanner") {
+        if (v == "camera") o.scanner = wms::sim::Scanner::Camera;
+        else if (v == "engine") o.scanner = wms::sim::Scanner::Engine;
+        else return usage("--scanner must be camera or engine");
+      }
       else if (a == "--seed") o.seed = std::stoull(v);
       else if (a == "--until-idle") o.untilIdle = std::chrono::seconds(std::stol(v));
       else if (a == "--duration") o.duration = std::chrono::seconds(std::stol(v));

@@ -166,6 +166,25 @@ Result<OrderService::InTx> OrderService::createHeldInTx(store::Tx& tx, const dom
   return InTx{std::move(o), true, {}};
 }
 
+Result<domain::Order> OrderService::releaseHold(domain::OrderId id) {
+  InTx out;
+  auto st = db_.write([&](store::Tx& tx) -> Status {
+    auto o = store::OrderRepository(tx).find(id);
+    if (!o) return Error{ErrorKind::NotFound, "no order " + std::to_string(id)};
+    for (const auto& l : o->lines)
+      if (l.picked > l.shipped)
+        return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " has picked units in totes (line " +
+                                              std::to_string(l.lineNo) + "): pack them, or put them back first"};
+    auto r = releaseHoldInTx(tx, id, {});
+    if (!r) return r.error();
+    out = std::move(*r);
+    return {};
+  });
+  if (!st) return st.error();
+  if (!out.changedSkus.empty()) events_.committed(out.changedSkus);
+  return out.order;
+}
+
 Result<OrderService::InTx> OrderService::releaseHoldInTx(store::Tx& tx, domain::OrderId id,
                                                          const std::vector<std::pair<int, std::string>>& lineSkus) {
   store::OrderRepository orders(tx);

@@ -70,3 +70,34 @@ BOOST_AUTO_TEST_CASE(the_schema_refuses_a_tote_on_two_live_batches) {
   BOOST_TEST(!error.empty());
   BOOST_TEST(f.totesBoundTwice() == 0);
 }
+
+BOOST_AUTO_TEST_CASE(an_order_whose_units_are_not_at_the_pick_locations_is_held_for_a_person_and_released_again) {
+  Floor f;
+  f.post("/api/v1/import/locations", "code,zone,kind\nR-99-01-1,R,reserve\nA-02-05-1,A,pick\n", "text/csv");
+  f.post("/api/v1/import/catalogue", "sku,description\nFIGS,Figs\n", "text/csv");
+  // FIGS only in reserve: the central stock can promise them, no wave can pick them.
+  f.post("/api/v1/import/stock", "sku,location,qty\nFIGS,R-99-01-1,5\n", "text/csv");
+  const auto id = f.order("o1", R"({"sku":"FIGS","qty":2})");
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "allocated");
+  auto released = f.release();
+  BOOST_REQUIRE_MESSAGE(released.status == 200, released.body);
+  BOOST_TEST(parse(released.body)->getArray("rejected")->size() == 1u);
+  BOOST_TEST(f.orderStatus(id) == "held", released.body);
+  auto order = parse(f.wmsd.get("/api/v1/orders/" + std::to_string(id)).body);
+  BOOST_TEST(order->getValue<std::string>("hold_reason").find("pick locations") != std::string::npos);
+  BOOST_TEST(f.wmsd.get("/api/v1/exceptions").body.find("wave_rejected") != std::string::npos);
+  // Its reservation stands while it is held.
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/stock/FIGS").body)->getValue<int>("allocated") == 2);
+
+  // Stock reaches the pick face; the supervisor releases the hold.
+  f.post("/api/v1/stock/adjustments", R"({"sku":"FIGS","location":"A-02-05-1","delta":3,"reason":"receipt"})");
+  auto back = f.wmsd.post("/api/v1/orders/" + std::to_string(id) + "/release-hold", "{}");
+  BOOST_REQUIRE_MESSAGE(back.status == 200, back.body);
+  BOOST_TEST(f.orderStatus(id) == "allocated");
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/stock/FIGS").body)->getValue<int>("allocated") == 2);
+  BOOST_TEST(f.release().status == 201);
+  BOOST_TEST(f.orderStatus(id) == "released");
+  // Releasing an order that is not held is refused and changes nothing.
+  BOOST_TEST(f.wmsd.post("/api/v1/orders/" + std::to_string(id) + "/release-hold", "{}").status == 409);
+  BOOST_TEST(f.wmsd.post("/api/v1/orders/" + std::to_string(id) + "/release-hold", R"({"x":1})").status == 422);
+}

@@ -22,6 +22,7 @@
 #include "wms/handheld/DeviceLink.h"
 #include "wms/handheld/FrameInput.h"
 #include "wms/handheld/Handheld.h"
+#include "wms/handheld/ScanEngine.h"
 #include "wms/protocol/Topics.h"
 #include "wms/sim/BarcodeImage.h"
 
@@ -319,6 +320,20 @@ class Picker {
       app.typed(step->text);
       return;
     }
+    if (shared_.options.scanner == Scanner::Engine) {
+      // The engine decoded it: the text as the scanner sends it, no identifier.
+      auto barcode = toBarcode(EngineScan{step->text, "", std::chrono::system_clock::now()});
+      {
+        std::lock_guard lock(shared_.mutex);
+        ++shared_.summary.engineReads;
+      }
+      if (!barcode) {
+        shared_.error(account_.device + ": the engine cannot read '" + step->text + "': " + barcode.error().message);
+        return;
+      }
+      app.input(ScanInput{std::move(barcode).value()});
+      return;
+    }
     CameraLook look;
     auto format = labelFormat(target, step->text, rng_);
     auto frame = renderLabel(format, step->text, look, rng_);
@@ -405,7 +420,7 @@ std::string FleetSummary::json() const {
     << ",\"shorts\":" << shorts << ",\"flagged\":" << flagged << ",\"units\":" << units
     << ",\"events\":{\"created\":" << eventsCreated << ",\"published\":" << published << ",\"resent\":" << resent
     << ",\"applied\":" << applied << ",\"duplicate\":" << duplicate << ",\"rejected\":" << rejected
-    << ",\"outbox_left\":" << outboxLeft << "},\"decode\":{\"frames\":" << frames
+    << ",\"outbox_left\":" << outboxLeft << "},\"engine_reads\":" << engineReads << ",\"decode\":{\"frames\":" << frames
     << ",\"failures\":" << decodeFailures << ",\"retries\":" << retries << ",\"typed\":" << typedFallbacks
     << ",\"worker_crashes\":" << decoderCrashes << ",\"mean_ms\":" << std::setprecision(2)
     << (frames ? decodeMsTotal / static_cast<double>(frames) : 0.0) << "},\"releases\":" << releases

@@ -295,6 +295,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
   std::map<std::int64_t, const wms::waves::PlanOrder*> byId;
   for (const auto& o : selected) byId[o.id] = &o;
   Planned out;
+  std::vector<std::pair<std::int64_t, std::string>> heldForStock;
   layouts::Router router(*layout);
   store::OrderRepository orders(tx);
   store::ExceptionRepository exceptions(tx);
@@ -315,13 +316,27 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
     if (config.minShelfLifeDays > 0)
       options.allocation.notExpiringBefore = today(now, config.utcOffsetMinutes, config.minShelfLifeDays);
     auto plan = wms::waves::planWave(waveOrders, *index, options, router);
+    if (!plan && plan.error().kind == ErrorKind::InsufficientStock) {
+      // None of its orders has its units at the pick locations: each one's
+      // own reason, from the allocation alone.
+      if (auto allocation = wms::waves::allocate(waveOrders, *index, options.allocation)) {
+        for (const auto& r : allocation->rejected) {
+          out.rejected.emplace_back(r.order, r.message);
+          heldForStock.emplace_back(r.order, r.message);
+        }
+        continue;
+      }
+    }
     if (!plan) {
       for (auto id : proposal.orders) out.rejected.emplace_back(id, plan.error().message);
       continue;
     }
     if (auto problems = wms::waves::checkWavePlan(waveOrders, *index, *plan, config.cart, router); !problems.empty())
       return Error{ErrorKind::Internal, "the wave plan broke an invariant: " + problems.front()};
-    for (const auto& r : plan->allocation.rejected) out.rejected.emplace_back(r.order, r.message);
+    for (const auto& r : plan->allocation.rejected) {
+      out.rejected.emplace_back(r.order, r.message);
+      heldForStock.emplace_back(r.order, r.message);
+    }
     if (plan->batches.empty()) continue;
 
     // The batches that get their totes now, in the planner's order; the
@@ -412,6 +427,16 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
   }
   for (const auto& [id, message] : out.rejected)
     exceptions.raise("wave_rejected", "order:" + std::to_string(id), message);
+  // An order whose units are not at this site's pick locations (they are in
+  // reserve, at the other site, or were written off after shorts) cannot be
+  // picked by any later wave either: it is held for a person (replenish the
+  // pick face or move the stock, then release the hold), not left allocated
+  // for ever with its planning repeated at every release.
+  for (const auto& [id, message] : heldForStock) {
+    auto o = orders.find(id);
+    if (o && o->status == domain::OrderStatus::Allocated)
+      orders.setStatus(id, domain::OrderStatus::Held, protocol::fitText("not at the " + site + "'s pick locations: " + message));
+  }
   assignWork(tx, replies);
   return out;
 }

@@ -47,6 +47,12 @@ class OrderService {
   // Cancels an order not yet picked and frees its reservation. Cancelling a
   // cancelled order changes nothing; Conflict once picking has started.
   Result<domain::Order> cancel(domain::OrderId id, const std::string& reason);
+  // A supervisor releases a held order that nothing was picked for (e.g.
+  // held because its units were not at the pick locations): it is reserved
+  // again as a new order would be and waits for a wave. NotFound; Conflict
+  // if it is not held or has picked units in totes; InsufficientStock under
+  // the reject policy (it stays held).
+  Result<domain::Order> releaseHold(domain::OrderId id);
 
   // --- Inside a caller's write transaction --------------------------------
   // For components that store their own records atomically with the order
