@@ -70,8 +70,8 @@ std::string channelRef(domain::Channel channel, const std::string& id) {
   return std::string(domain::toString(channel)) + ":" + id;
 }
 
-ChannelHub::ChannelHub(store::Database& db, OrderIntake& intake, StockMoves& moves, ChannelsConfig config)
-    : impl_(std::make_unique<Impl>(db, intake, moves, std::move(config))) {
+ChannelHub::ChannelHub(store::Database& db, stock::OrderIntake& intake, ChannelsConfig config)
+    : impl_(std::make_unique<Impl>(db, intake, std::move(config))) {
   for (auto ch : kMarketplaces) {
     impl_->pushesOk[ch] = 0;
     impl_->pushesFailed[ch] = 0;
@@ -174,6 +174,7 @@ std::optional<std::string> ChannelHub::Impl::mapSku(store::Tx& tx, domain::Chann
 
 ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
   const std::string ch = domain::toString(co.channel);
+  const auto who = stock::Actor::integration(ch);
   const std::string ref = channelRef(co.channel, co.externalId);
   store::ExceptionRepository exceptions(tx);
   ApplyOutcome out;
@@ -193,7 +194,7 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
       newState = "cancelled";
       out.result = "cancelled";
       if (existing->orderId != 0) {
-        auto r = intake.cancel(tx, existing->orderId, std::string("cancelled on ") + ch);
+        auto r = intake.cancel(tx, who, existing->orderId, std::string("cancelled on ") + ch);
         if (!r) {
           // Too late (picking started): a person decides; the channel still gets its 200.
           exceptions.raise("channel_cancel_too_late", "order:" + std::to_string(existing->orderId),
@@ -261,7 +262,7 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
   }
 
   auto hold = [&](const std::string& reason, const char* kind) -> ApplyOutcome {
-    auto held = intake.createHeld(tx, order, reason);
+    auto held = intake.createHeld(tx, who, order, reason);
     if (!held) {
       out.result = "error";
       out.detail = held.error().message;
@@ -280,7 +281,7 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     // A cancel that arrived before the create: remember the order as cancelled.
     ApplyOutcome h = hold("cancelled on the channel before it reached us", nullptr);
     if (h.result == "error") return h;
-    auto c = intake.cancel(tx, h.orderId, std::string("cancelled on ") + ch);
+    auto c = intake.cancel(tx, who, h.orderId, std::string("cancelled on ") + ch);
     if (!c) {
       out.result = "error";
       out.detail = c.error().message;
@@ -311,7 +312,7 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     return out;
   }
   Status created = tx.atomically([&]() -> Status {
-    auto r = intake.create(tx, order);
+    auto r = intake.create(tx, who, order);
     if (!r) return r.error();
     out.orderId = r->order.id;
     out.changedSkus = r->changedSkus;
@@ -462,7 +463,7 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
 }
 
 Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
-  IntakeResult released;
+  stock::IntakeResult released;
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
     store::OrderRepository orders(tx);
     auto order = orders.find(id);
@@ -480,8 +481,8 @@ Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
     Poco::Int64 oid = id;
     s << "SELECT line_no, sku_keys FROM channel_held_lines WHERE order_id = ? ORDER BY line_no", bind(oid),
         into(lineNo), into(keys), now;
-    if (lineNo.empty())
-      return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " was not held by the channels component"};
+    // No channel lines to map: held for another reason (its units were not
+    // at the pick locations): it is reserved again as it is.
     std::vector<std::pair<int, std::string>> lineSkus;
     for (std::size_t i = 0; i < lineNo.size(); ++i) {
       std::vector<std::string> k;
@@ -495,7 +496,7 @@ Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
                                               domain::toString(order->channel) + "/sku-map/{channel_sku} first"};
       lineSkus.emplace_back(static_cast<int>(lineNo[i]), *sku);
     }
-    auto r = impl_->intake.releaseHold(tx, id, lineSkus);
+    auto r = impl_->intake.releaseHold(tx, stock::Actor::integration(domain::toString(order->channel)), id, lineSkus);
     if (!r) return r.error();
     released = std::move(*r);
     store::exec(tx, "DELETE FROM channel_held_lines WHERE order_id = ?", id);

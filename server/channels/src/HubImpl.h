@@ -32,13 +32,11 @@ struct ApplyOutcome {
 };
 
 struct ChannelHub::Impl {
-  Impl(store::Database& d, OrderIntake& i, StockMoves& m, ChannelsConfig c)
-      : db(d), intake(i), moves(m), config(std::move(c)) {}
+  Impl(store::Database& d, stock::OrderIntake& i, ChannelsConfig c) : db(d), intake(i), config(std::move(c)) {}
 
   // Constant after construction.
   store::Database& db;
-  OrderIntake& intake;
-  StockMoves& moves;
+  stock::OrderIntake& intake;
   const ChannelsConfig config;
 
   // Lifecycle; protected by mutex.

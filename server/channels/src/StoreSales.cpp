@@ -79,6 +79,7 @@ Result<PosSaleResult> ChannelHub::posSale(const PosSale& sale) {
   out.saleId = sale.saleId;
   std::vector<std::string> skus;
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    stock::Moves moves(tx, impl_->intake.events(), stock::Actor::integration("pos:" + sale.location));
     auto& s = store::writeSessionOf(tx);
     std::vector<Poco::Int64> ledger;
     std::string id = sale.saleId;
@@ -98,8 +99,8 @@ Result<PosSaleResult> ChannelHub::posSale(const PosSale& sale) {
                 sale.location, tx.nowMs());
     for (std::size_t i = 0; i < sale.lines.size(); ++i) {
       const auto& l = sale.lines[i];
-      auto id2 = impl_->moves.changeOnHand(tx, {l.sku, sale.location, l.lot, l.expiry, 0}, -l.qty,
-                                           domain::LedgerCause::PosSale, "pos:" + sale.saleId, "");
+      auto id2 = moves.changeOnHand({{l.sku, sale.location, l.lot, l.expiry, 0}, -l.qty, domain::LedgerCause::PosSale,
+                                     "pos:" + sale.saleId, "", ""});
       if (!id2) return Error{id2.error().kind, "lines[" + std::to_string(i) + "]: " + id2.error().message};
       out.ledgerIds.push_back(*id2);
       store::exec(tx,
@@ -107,11 +108,10 @@ Result<PosSaleResult> ChannelHub::posSale(const PosSale& sale) {
                   sale.saleId, static_cast<int>(i + 1), l.sku, l.qty, *id2);
       skus.push_back(l.sku);
     }
-    changedInTx(tx, skus);
     return {};
   });
   if (!st) return st.error();
-  committed(skus);
+  impl_->intake.events().committed(skus);
   return out;
 }
 
@@ -131,6 +131,7 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
   ReturnRecord out;
   std::vector<std::string> skus;
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    stock::Moves moves(tx, impl_->intake.events(), stock::Actor::integration("returns:" + in.location));
     auto& s = store::writeSessionOf(tx);
     if (auto previous = loadReturn(tx, in.returnId)) {
       out = std::move(*previous);
@@ -193,8 +194,8 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
       const auto& l = in.lines[i];
       std::int64_t ledgerId = 0;
       if (l.condition == ReturnCondition::Sellable) {
-        auto id = impl_->moves.changeOnHand(tx, {l.sku, in.location, l.lot, l.expiry, 0}, l.qty,
-                                            domain::LedgerCause::Return, "return:" + in.returnId, ref);
+        auto id = moves.changeOnHand({{l.sku, in.location, l.lot, l.expiry, 0}, l.qty, domain::LedgerCause::Return,
+                                      "return:" + in.returnId, "", ref});
         if (!id) return Error{id.error().kind, "lines[" + std::to_string(i) + "]: " + id.error().message};
         ledgerId = *id;
         skus.push_back(l.sku);
@@ -205,14 +206,13 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
                   in.returnId, static_cast<int>(i + 1), l.sku, l.qty, std::string(toString(l.condition)),
                   l.lot, l.expiry, ledgerId);
     }
-    if (!skus.empty()) changedInTx(tx, skus);
     auto loaded = loadReturn(tx, in.returnId);
     if (!loaded) return loaded.error();
     out = std::move(*loaded);
     return {};
   });
   if (!st) return st.error();
-  committed(skus);
+  impl_->intake.events().committed(skus);
   return out;
 }
 

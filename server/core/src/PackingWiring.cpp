@@ -26,7 +26,6 @@ std::optional<int> lineNoOf(const std::string& lineId) {
 }  // namespace
 
 void ShipmentStockEvents::shippedInTx(store::Tx& tx, const packing::ShipResult& result) {
-  stock_.changedInTx(tx, result.changedSkus);
   if (waves_) waves_->orderShippedInTx(tx, result.orderId);
   if (!hub_) return;
   channels::ShippedNotice notice;
@@ -156,6 +155,7 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
       confirmation.lines.push_back({*lineNo, l.qty});
     }
     confirmation.idempotencyKey = ctx.device + ":" + msg.eventId;
+    confirmation.who = stock::Actor::device(ctx.device + (ctx.badge.empty() ? std::string() : "/" + ctx.badge));
     auto result = shipping.confirmShipment(tx, confirmation);
     if (!result) return result.error();
     if (!result->duplicate) {

@@ -8,19 +8,19 @@
 #include "wms/packing/PrintJobs.h"
 #include "wms/packing/Shipping.h"
 #include "wms/server/DeviceGateway.h"
-#include "wms/server/StockEvents.h"
+#include "wms/stock/Events.h"
 #include "wms/server/WaveService.h"
 
 namespace wms::server {
 
-// A shipment changes stock: the SKUs it touched reach the channels' stock
-// outbox in the shipping transaction, and the pushers are woken after it.
-// Once the hub is attached, the channel is also told the order shipped (its
-// fulfilment notice is recorded in the same transaction); once the waves are
-// attached, the totes the shipment emptied go back to the pool.
+// What a shipment means beyond its stock moves (which fire the stock hook
+// themselves): once the hub is attached, the channel is told the order
+// shipped (its fulfilment notice is recorded in the same transaction); once
+// the waves are attached, the totes the shipment emptied go back to the
+// pool. After the commit the stock listeners and the pushers are woken.
 class ShipmentStockEvents final : public packing::ShipmentEvents {
  public:
-  explicit ShipmentStockEvents(StockEvents& stock) : stock_(stock) {}
+  explicit ShipmentStockEvents(const stock::StockEvents& stock) : stock_(stock) {}
   // Before the first shipment; the hub and the waves must outlive this object.
   void attach(channels::ChannelHub* hub) { hub_ = hub; }
   void attach(WaveService* waves) { waves_ = waves; }
@@ -28,7 +28,7 @@ class ShipmentStockEvents final : public packing::ShipmentEvents {
   void committed(const packing::ShipResult& result) override;
 
  private:
-  StockEvents& stock_;
+  const stock::StockEvents& stock_;
   channels::ChannelHub* hub_ = nullptr;
   WaveService* waves_ = nullptr;
 };

@@ -8,7 +8,6 @@
 
 #include <fstream>
 
-#include "ChannelWiring.h"
 #include "PackingWiring.h"
 #include "http/ApiV1.h"
 #include "http/ChannelRoutes.h"
@@ -18,7 +17,8 @@
 #include "wms/server/CatalogService.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/server/OrderService.h"
-#include "wms/server/StockEvents.h"
+#include "wms/stock/Events.h"
+#include "wms/stock/OrderIntake.h"
 #include "wms/server/StockService.h"
 #include "wms/server/WaveService.h"
 #include "wms/server/Watchdog.h"
@@ -35,11 +35,11 @@ struct Server::Impl {
   ServerConfig config;
   Metrics metrics;
   std::unique_ptr<store::Database> db;
-  ChannelStockEvents events;  // feeds the channels' outbox once the hub is attached
+  stock::StockEvents events;  // the stock-changed hook; the channels' outbox subscribes
+  std::unique_ptr<stock::OrderIntake> intake;
   std::unique_ptr<CatalogService> catalog;
   std::unique_ptr<StockService> stock;
   std::unique_ptr<OrderService> orders;
-  std::unique_ptr<ChannelIntake> channelIntake;
   std::unique_ptr<channels::ChannelHub> channels;
   std::unique_ptr<DeviceGateway> gateway;
   std::unique_ptr<WaveService> waves;
@@ -92,22 +92,24 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     gatewayConfig->persistenceDir = std::filesystem::absolute(config.storePath).parent_path() / "mqtt-persistence";
 
   impl->catalog = std::make_unique<CatalogService>(*impl->db);
+  impl->intake = std::make_unique<stock::OrderIntake>(impl->events, stock::IntakeOptions{config.onShortage});
   impl->stock = std::make_unique<StockService>(*impl->db, impl->events);
-  impl->orders = std::make_unique<OrderService>(*impl->db, impl->events, OrderOptions{config.onShortage});
+  impl->orders = std::make_unique<OrderService>(*impl->db, *impl->intake);
   // Handhelds and waves: the gateway must know the waves' event handlers
   // before it starts taking messages.
   impl->gateway = std::make_unique<DeviceGateway>(*gatewayConfig, *impl->db, impl->metrics);
   auto waves = WaveService::create(*waveConfig, *impl->db, *impl->gateway, impl->metrics, impl->events);
   if (!waves) return waves.error();
   impl->waves = std::move(*waves);
-  impl->orders->onCancelReleased(
+  impl->intake->onCancelReleased(
       [w = impl->waves.get()](store::Tx& tx, domain::OrderId id) { return w->dropReleasedOrder(tx, id); });
 
   // Packing and shipping: the packing station page, handhelds in pack
   // mode, label printing.
   impl->shipmentEvents = std::make_unique<ShipmentStockEvents>(impl->events);
   try {
-    impl->shipping = std::make_unique<packing::ShippingService>(*impl->db, *packingConfig, *impl->shipmentEvents);
+    impl->shipping =
+        std::make_unique<packing::ShippingService>(*impl->db, *packingConfig, impl->events, *impl->shipmentEvents);
   } catch (const std::invalid_argument& e) {
     return Error{ErrorKind::Invalid, std::string("packing: ") + e.what()};
   }
@@ -149,10 +151,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;
-  impl->channelIntake = std::make_unique<ChannelIntake>(*impl->orders);
-  impl->channels = std::make_unique<channels::ChannelHub>(*impl->db, *impl->channelIntake, *impl->channelIntake,
-                                                          std::move(*channelsConfig));
-  impl->events.attach(impl->channels.get());
+  impl->channels = std::make_unique<channels::ChannelHub>(*impl->db, *impl->intake, std::move(*channelsConfig));
+  impl->events.subscribe(*impl->channels);
   impl->shipmentEvents->attach(impl->channels.get());
   http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);
   impl->channels->start();

@@ -3,32 +3,15 @@
 #include <set>
 
 #include "Import.h"
-#include "StockOps.h"
+#include "wms/stock/Moves.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/StockRepository.h"
 
 namespace wms::server {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
-
-// Checks what a stock row refers to: the SKU and location exist, and lot and
-// expiry are given exactly when the SKU tracks them.
-Status checkStockRefs(store::Tx& tx, const domain::StockAtLocation& s) {
-  store::CatalogRepository catalog(tx);
-  auto sku = catalog.findSku(s.sku);
-  if (!sku) return invalid("no SKU '" + s.sku + "' in the catalogue");
-  auto loc = catalog.findLocation(s.location);
-  if (!loc) return invalid("no location '" + s.location + "'");
-  if (loc->kind == domain::LocationKind::Tote) return invalid("stock in totes moves only by picking and shipping");
-  if (sku->lotTracked && s.lot.empty()) return invalid("SKU " + s.sku + " is lot-tracked: lot is required");
-  if (!sku->lotTracked && !s.lot.empty()) return invalid("SKU " + s.sku + " is not lot-tracked: lot must be empty");
-  if (sku->expiryTracked && s.expiry.empty())
-    return invalid("SKU " + s.sku + " is expiry-tracked: expiry is required");
-  if (!sku->expiryTracked && !s.expiry.empty())
-    return invalid("SKU " + s.sku + " is not expiry-tracked: expiry must be empty");
-  return {};
-}
+// REST callers are not signed in yet (the identity issue).
+const stock::Actor kRestApi = stock::Actor::integration("rest-api");
 
 }  // namespace
 
@@ -82,16 +65,11 @@ Result<AdjustmentResult> StockService::adjust(const domain::Adjustment& a) {
         return {};
       }
     }
-    domain::StockAtLocation where{a.sku, a.location, a.lot, a.expiry, 0};
-    if (auto s = checkStockRefs(tx, where); !s) return s;
-    auto id = ops::changeOnHandAt(tx, where, a.delta, domain::causeOf(a.reason),
-                                  std::string("adjustment:") + domain::toString(a.reason), key, a.note);
+    stock::Moves moves(tx, events_, kRestApi);
+    auto id = moves.changeOnHand({{a.sku, a.location, a.lot, a.expiry, 0}, a.delta, domain::causeOf(a.reason),
+                                  std::string("adjustment:") + domain::toString(a.reason), key, a.note});
     if (!id) return id.error();
     out.ledgerId = *id;
-    if (a.delta > 0) {
-      if (auto filled = ops::fillBackorders(tx, {a.sku}); !filled) return filled.error();
-    }
-    events_.changedInTx(tx, {a.sku});
     if (!key.empty()) {
       if (auto s = keys.claim(key, std::to_string(*id)); !s) return s;
     }
@@ -111,12 +89,9 @@ Result<ImportReport> StockService::importStock(const std::string& csv, ImportMod
   const std::string reference = "import:stock" + (idempotencyKey.empty() ? "" : ":" + idempotencyKey);
   auto report = applyImport(db_, *parsed, mode, idempotencyKey, "stock",
                             [&](store::Tx& tx, const domain::StockAtLocation& row) -> Status {
-                              if (auto s = checkStockRefs(tx, row); !s) return s;
-                              auto id = ops::changeOnHandAt(tx, row, row.qty, domain::LedgerCause::Receipt,
-                                                            reference, {}, {});
+                              stock::Moves moves(tx, events_, stock::Actor::integration("import:stock"));
+                              auto id = moves.receive(row, row.qty, reference, {}, {});
                               if (!id) return id.error();
-                              if (auto f = ops::fillBackorders(tx, {row.sku}); !f) return f.error();
-                              events_.changedInTx(tx, {row.sku});
                               touched.insert(row.sku);
                               return {};
                             });

@@ -9,6 +9,7 @@
 #include "wms/packing/Shipping.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/stock/Moves.h"
 #include "wms/store/StockRepository.h"
 
 namespace wms::packing {
@@ -138,11 +139,10 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
     }
   }
 
-  store::StockRepository stock(tx);
+  stock::Moves moves(tx, stockEvents_, c.who);
   const std::string reference = "order:" + n(c.orderId);
   const std::string note =
       "shipment " + n(target->id) + ", " + target->carrierName + " " + target->trackingNumber;
-  auto picked = rows::pickedUnits(tx, c.orderId);
   std::set<std::string> changed;
   bool keyWritten = false;
 
@@ -160,51 +160,19 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
   for (const auto& carton : rows::cartons(tx, c.orderId, target->id))
     r.parcelTrackingNumbers.push_back(carton.trackingNumber);
 
+  // Out of the totes that hold each line's units (the stock core's ship
+  // move); the shipment's key on its first ledger row.
   for (auto& [lineNo, qty] : ship) {
     if (qty <= 0) continue;
-    domain::OrderLine& line = *lineByNo[lineNo];
-    if (line.allocated < qty)
-      return conflict("line " + n(lineNo) + " (" + line.sku + ") holds " + n(line.allocated) +
-                      " reserved units, cannot ship " + n(qty));
-    // Out of the totes that hold the line's units, first tote first.
-    std::int64_t left = qty;
-    for (auto& row : picked) {
-      if (row.lineNo != lineNo || left == 0) continue;
-      const std::int64_t take = std::min(left, row.qty - row.shipped);
-      if (take <= 0) continue;
-      const domain::StockAtLocation where{row.sku, toteLocation(row.tote), row.lot, row.expiry, 0};
-      if (auto st = stock.changeAtLocation(where, -take); !st)
-        return Error{st.error().kind, "line " + n(lineNo) + ": " + st.error().message};
-      rows::addShippedFromTote(tx, c.orderId, row, take);
-      row.shipped += take;
-      left -= take;
-      domain::LedgerEntry e;
-      e.sku = row.sku;
-      e.location = where.location;
-      e.lot = row.lot;
-      e.expiry = row.expiry;
-      e.deltaOnHand = -take;
-      e.deltaAllocated = -take;
-      e.cause = domain::LedgerCause::Ship;
-      e.reference = reference;
-      // The event's key on its first row; the others derive from it.
-      e.idempotencyKey = keyWritten ? "" : c.idempotencyKey;
-      keyWritten = true;
-      e.note = note;
-      stock.appendLedger(e);
-    }
-    if (left > 0)
-      return conflict("line " + n(lineNo) + " (" + line.sku + "): the totes hold " + n(qty - left) +
-                      " picked units of it, cannot ship " + n(qty));
-    if (auto st = stock.consumeAllocated(line.sku, qty); !st)
-      return Error{st.error().kind, "line " + n(lineNo) + ": " + st.error().message};
-    line.shipped += qty;
-    line.allocated -= qty;
-    changed.insert(line.sku);
+    stock::ShipFromTotes move{c.orderId, lineNo, qty, reference, keyWritten ? "" : c.idempotencyKey, note};
+    if (auto st = moves.ship(*order, move); !st) return st.error();
+    keyWritten = true;
+    changed.insert(lineByNo[lineNo]->sku);
   }
 
   // What the order still holds.
   store::ExceptionRepository exceptions(tx);
+  const auto picked = moves.pickedUnits(c.orderId);
   bool stillReserved = false;
   for (auto& line : order->lines) {
     ShippedLine sl;
@@ -221,16 +189,10 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
     }
     if (line.allocated > 0) {
       if (config_.unshipped == UnshippedPolicy::Release) {
-        if (auto st = stock.release(line.sku, line.allocated); !st) return st.error();
-        domain::LedgerEntry e;
-        e.sku = line.sku;
-        e.deltaAllocated = -line.allocated;
-        e.cause = domain::LedgerCause::Release;
-        e.reference = reference;
-        e.note = "not shipped with shipment " + n(target->id);
-        stock.appendLedger(e);
-        sl.released = line.allocated;
-        line.allocated = 0;
+        auto released = moves.releaseLine(*order, line.lineNo, line.allocated,
+                                           "not shipped with shipment " + n(target->id));
+        if (!released) return released.error();
+        sl.released = *released;
         changed.insert(line.sku);
       } else {
         stillReserved = true;
@@ -242,7 +204,6 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
                            orderReference(c.orderId) + " did not ship and remain in tote " + tote +
                            ": put them away or ship them");
     }
-    orders.updateLine(c.orderId, line);
     if (sl.shipped > 0 || sl.released > 0 || sl.leftInTote > 0 || packed.count(line.lineNo)) {
       rows::insertShippedLine(tx, target->id, sl);
       r.lines.push_back(std::move(sl));

@@ -62,13 +62,6 @@ std::vector<domain::OrderId> ordersInTote(store::Tx& tx, const std::string& tote
   return {ids.begin(), ids.end()};
 }
 
-void addShippedFromTote(store::Tx& tx, domain::OrderId orderId, const PickedRow& r, std::int64_t qty) {
-  store::exec(
-      tx,
-      "UPDATE picked_units SET shipped = shipped + ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
-      "sku = ? AND lot = ? AND expiry = ?",
-      qty, orderId, r.lineNo, r.tote, r.sku, r.lot, r.expiry);
-}
 
 std::vector<CartonRecord> cartons(store::Tx& tx, domain::OrderId orderId, std::int64_t shipmentId) {
   auto& s = store::sessionOf(tx);

@@ -28,7 +28,6 @@ struct PickedRow {
 std::vector<PickedRow> pickedUnits(store::Tx& tx, domain::OrderId orderId);
 // Orders with unshipped picked units in a tote.
 std::vector<domain::OrderId> ordersInTote(store::Tx& tx, const std::string& tote);
-void addShippedFromTote(store::Tx& tx, domain::OrderId orderId, const PickedRow& row, std::int64_t qty);
 
 // Cartons of an order (all, or only those of one shipment when shipmentId > 0).
 std::vector<CartonRecord> cartons(store::Tx& tx, domain::OrderId orderId, std::int64_t shipmentId = 0);

@@ -2,10 +2,6 @@
 
 namespace wms::packing {
 
-std::string toteLocation(const std::string& tote) {
-  return "TOTE-" + tote;
-}
-
 // Never edit a released migration: add a new one.
 const store::Schema& packingSchema() {
   static const store::Schema schema{

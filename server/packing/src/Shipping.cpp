@@ -82,9 +82,9 @@ std::vector<VerifyLine> PackTask::verifyLines() const {
   return out;
 }
 
-ShippingService::ShippingService(store::Database& db, PackingConfig config, ShipmentEvents& events,
-                                 std::vector<Carrier*> carriers)
-    : db_(db), config_(std::move(config)), events_(events), carriers_(std::move(carriers)) {
+ShippingService::ShippingService(store::Database& db, PackingConfig config, const stock::StockEvents& stock,
+                                 ShipmentEvents& events, std::vector<Carrier*> carriers)
+    : db_(db), config_(std::move(config)), stockEvents_(stock), events_(events), carriers_(std::move(carriers)) {
   bool hasBuiltIn = false;
   for (Carrier* c : carriers_) {
     if (!c) throw std::invalid_argument("ShippingService: a carrier is null");

@@ -194,6 +194,13 @@ const Schema& coreSchema() {
            // raise() looks for an open exception of the same kind and reference.
            "CREATE INDEX exceptions_kind_reference ON exceptions(kind, reference, resolved_at)",
        }},
+      {5,
+       "who caused each ledger row",
+       {
+           // "person:...", "device:...", "integration:...", "system:..."; rows
+           // written before this column name nobody ('').
+           "ALTER TABLE ledger ADD COLUMN actor TEXT NOT NULL DEFAULT ''",
+       }},
   }};
   return core;
 }

@@ -113,10 +113,10 @@ std::int64_t StockRepository::appendLedger(const domain::LedgerEntry& e) {
   // RETURNING (SQLite 3.35+, PostgreSQL) saves a second statement for the id.
   Query q(tx_,
           "INSERT INTO ledger(at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
-          "idempotency_key, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+          "idempotency_key, note, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   q.bind(e.atMs ? e.atMs : tx_.nowMs()).bind(e.sku).bind(e.location).bind(e.lot).bind(e.expiry);
   q.bind(e.deltaOnHand).bind(e.deltaAllocated).bind(domain::toString(e.cause)).bind(e.reference);
-  q.bind(e.idempotencyKey).bind(e.note);
+  q.bind(e.idempotencyKey).bind(e.note).bind(e.actor);
   if (!q.step()) throw std::runtime_error("ledger insert returned no id");
   const std::int64_t id = q.integer(0);
   q.run();  // finish the statement: RETURNING completes the insert on the last step
@@ -124,28 +124,26 @@ std::int64_t StockRepository::appendLedger(const domain::LedgerEntry& e) {
 }
 
 std::vector<domain::LedgerEntry> StockRepository::ledger(const std::string& sku, std::int64_t afterId, int limit) {
-  std::vector<Poco::Int64> ids, ats, dOn, dAl;
-  std::vector<std::string> skus, locs, lots, exps, causes, refs, keys, notes;
-  session(tx_) << "SELECT id, at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
-                  "idempotency_key, note FROM ledger WHERE (? = '' OR sku = ?) AND id > ? ORDER BY id LIMIT ?",
-      bind(sku), bind(sku), bind(static_cast<Poco::Int64>(afterId)), bind(static_cast<Poco::Int64>(limit)), into(ids),
-      into(ats), into(skus), into(locs), into(lots), into(exps), into(dOn), into(dAl), into(causes), into(refs),
-      into(keys), into(notes), now;
+  Query q(tx_,
+          "SELECT id, at, sku, location, lot, expiry, delta_on_hand, delta_allocated, cause, reference, "
+          "idempotency_key, note, actor FROM ledger WHERE (? = '' OR sku = ?) AND id > ? ORDER BY id LIMIT ?");
+  q.bind(sku).bind(sku).bind(afterId).bind(limit);
   std::vector<domain::LedgerEntry> out;
-  for (std::size_t i = 0; i < ids.size(); ++i) {
+  while (q.step()) {
     domain::LedgerEntry e;
-    e.id = ids[i];
-    e.atMs = ats[i];
-    e.sku = skus[i];
-    e.location = locs[i];
-    e.lot = lots[i];
-    e.expiry = exps[i];
-    e.deltaOnHand = dOn[i];
-    e.deltaAllocated = dAl[i];
-    e.cause = domain::ledgerCauseFromString(causes[i]).value_or(domain::LedgerCause::Adjustment);
-    e.reference = refs[i];
-    e.idempotencyKey = keys[i];
-    e.note = notes[i];
+    e.id = q.integer(0);
+    e.atMs = q.integer(1);
+    e.sku = q.text(2);
+    e.location = q.text(3);
+    e.lot = q.text(4);
+    e.expiry = q.text(5);
+    e.deltaOnHand = q.integer(6);
+    e.deltaAllocated = q.integer(7);
+    e.cause = domain::ledgerCauseFromString(q.text(8)).value_or(domain::LedgerCause::Adjustment);
+    e.reference = q.text(9);
+    e.idempotencyKey = q.text(10);
+    e.note = q.text(11);
+    e.actor = q.text(12);
     out.push_back(std::move(e));
   }
   return out;

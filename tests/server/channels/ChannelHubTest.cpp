@@ -6,11 +6,11 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
-#include "ChannelWiring.h"
 #include "wms/channelemu/Emulator.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/channels/Signatures.h"
 #include "wms/server/CatalogService.h"
+#include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
@@ -43,11 +43,11 @@ std::string shopifyOrder(const std::string& id, const std::string& updated, cons
 struct Hub {
   testsupport::TempDir dir{"wms-channels-hub"};
   std::unique_ptr<store::Database> db;
-  server::ChannelStockEvents events;
+  wms::stock::StockEvents events;
+  std::unique_ptr<wms::stock::OrderIntake> intake;
   std::unique_ptr<server::CatalogService> catalog;
   std::unique_ptr<server::StockService> stock;
   std::unique_ptr<server::OrderService> orders;
-  std::unique_ptr<server::ChannelIntake> intake;
   std::unique_ptr<channels::ChannelHub> hub;
 
   explicit Hub(domain::ShortagePolicy policy = domain::ShortagePolicy::Reject,
@@ -60,9 +60,9 @@ struct Hub {
     BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
     db = std::move(*opened);
     catalog = std::make_unique<server::CatalogService>(*db);
+    intake = std::make_unique<wms::stock::OrderIntake>(events, wms::stock::IntakeOptions{policy});
     stock = std::make_unique<server::StockService>(*db, events);
-    orders = std::make_unique<server::OrderService>(*db, events, server::OrderOptions{policy});
-    intake = std::make_unique<server::ChannelIntake>(*orders);
+    orders = std::make_unique<server::OrderService>(*db, *intake);
     std::map<std::string, std::string> settings = {{"channels.shopify.enabled", "true"},
                                                    {"channels.shopify.api_base", "http://127.0.0.1:9/shopify"},
                                                    {"channels.shopify.secret", kSecret},
@@ -73,8 +73,8 @@ struct Hub {
     for (auto& [k, v] : extra) settings[k] = v;
     auto config = channels::channelsConfigFrom(settings);
     BOOST_REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
-    hub = std::make_unique<channels::ChannelHub>(*db, *intake, *intake, *config);
-    events.attach(hub.get());
+    hub = std::make_unique<channels::ChannelHub>(*db, *intake, *config);
+    events.subscribe(*hub);
     BOOST_REQUIRE(catalog->putLocation({"A-01-01-1", "A", domain::LocationKind::Pick}).ok());
     BOOST_REQUIRE(catalog->putLocation({"STORE-01", "S", domain::LocationKind::Store}).ok());
     for (const char* sku : {"APPLE", "BREAD"}) {

@@ -54,7 +54,8 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   in.badge = "B-1";
   BOOST_REQUIRE(device.ackFor(device.send(in))->result == protocol::AckResult::Applied);
   post("/api/v1/waves/release", "{}");
-  // An order the planner cannot take makes an exception: its SKU has no pick face.
+  // An order the planner cannot take makes an exception and is held for a
+  // person: its SKU has no pick face.
   post("/api/v1/import/catalogue", "sku,description\nKIWI,Kiwis\n", "text/csv");
   post("/api/v1/locations", R"({"code":"RESERVE-1","kind":"reserve"})");
   post("/api/v1/stock/adjustments", R"({"sku":"KIWI","location":"RESERVE-1","delta":3,"reason":"receipt"})");
@@ -65,7 +66,7 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   const std::string dom = renderedDom(wmsd.port(), profile);
   BOOST_TEST(dom.find("data-loaded=\"true\"") != std::string::npos);
   BOOST_TEST(dom.find("id=\"tile-released\" data-status=\"released\" data-count=\"2\"") != std::string::npos, dom.substr(0, 3000));
-  BOOST_TEST(dom.find("id=\"tile-allocated\" data-status=\"allocated\" data-count=\"1\"") != std::string::npos);
+  BOOST_TEST(dom.find("id=\"tile-held\" data-status=\"held\" data-count=\"1\" data-alert=\"true\"") != std::string::npos);
   BOOST_TEST(dom.find("data-wave=\"1\" data-status=\"released\"") != std::string::npos);
   BOOST_TEST(dom.find("data-device=\"dev-1\" data-state=\"online\"") != std::string::npos);
   BOOST_TEST(dom.find("data-kind=\"wave_rejected\"") != std::string::npos);

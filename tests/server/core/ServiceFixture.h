@@ -9,6 +9,7 @@
 #include "wms/server/CatalogService.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
+#include "wms/stock/OrderIntake.h"
 #include "wms/store/Database.h"
 #include "wms/testsupport/TempDir.h"
 
@@ -17,7 +18,8 @@ namespace wms::testsupport {
 struct ServiceFixture {
   TempDir dir;
   std::unique_ptr<store::Database> db;
-  server::NoStockEvents events;
+  wms::stock::StockEvents events;  // nobody listens: no channels here
+  std::unique_ptr<wms::stock::OrderIntake> intake;
   std::unique_ptr<server::CatalogService> catalog;
   std::unique_ptr<server::StockService> stock;
   std::unique_ptr<server::OrderService> orders;
@@ -30,8 +32,9 @@ struct ServiceFixture {
     BOOST_REQUIRE(opened.ok());
     db = std::move(*opened);
     catalog = std::make_unique<server::CatalogService>(*db);
+    intake = std::make_unique<wms::stock::OrderIntake>(events, wms::stock::IntakeOptions{policy});
     stock = std::make_unique<server::StockService>(*db, events);
-    orders = std::make_unique<server::OrderService>(*db, events, server::OrderOptions{policy});
+    orders = std::make_unique<server::OrderService>(*db, *intake);
     for (const char* loc : {"A-01-01-1", "A-01-02-1", "B-01-01-1"}) {
       BOOST_REQUIRE(catalog->putLocation({loc, std::string(1, loc[0]), domain::LocationKind::Pick}).ok());
     }

@@ -1,17 +1,19 @@
 #include "PackingWorld.h"
 
-#include <Poco/Data/Session.h>
-
 #include "wms/domain/Stock.h"
 #include "wms/packing/Schema.h"
+#include "wms/stock/Moves.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/OrderRepository.h"
-#include "wms/store/Session.h"
+#include "wms/store/Query.h"
 #include "wms/store/StockRepository.h"
 
-using namespace Poco::Data::Keywords;
-
 namespace wms::packing::test {
+namespace {
+
+const stock::Actor kTestActor = stock::Actor::system("packing-test");
+
+}  // namespace
 
 void RecordingEvents::shippedInTx(store::Tx&, const ShipResult& result) {
   std::lock_guard lock(mutex_);
@@ -78,7 +80,7 @@ void PackingWorld::open() {
   auto db = store::Database::open(o);
   BOOST_REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
   db_ = std::move(*db);
-  shipping_ = std::make_unique<ShippingService>(*db_, config_, events_);
+  shipping_ = std::make_unique<ShippingService>(*db_, config_, stockEvents_, events_);
 }
 
 void PackingWorld::reopen() {
@@ -107,16 +109,9 @@ void PackingWorld::addSku(const std::string& code, const std::vector<std::string
 
 void PackingWorld::receive(const std::string& sku, const std::string& location, std::int64_t qty) {
   auto st = db_->write([&](store::Tx& tx) -> Status {
-    store::StockRepository stock(tx);
-    if (auto s = stock.changeAtLocation({sku, location, "", "", 0}, qty); !s) return s;
-    if (auto s = stock.changeOnHand(sku, qty); !s) return s;
-    domain::LedgerEntry e;
-    e.sku = sku;
-    e.location = location;
-    e.deltaOnHand = qty;
-    e.cause = domain::LedgerCause::Receipt;
-    e.reference = "test";
-    stock.appendLedger(e);
+    stock::Moves moves(tx, stockEvents_, kTestActor);
+    auto id = moves.receive({sku, location, "", "", 0}, qty, "test", {}, {});
+    if (!id) return id.error();
     return {};
   });
   BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
@@ -138,22 +133,12 @@ domain::OrderId PackingWorld::allocatedOrder(const std::string& externalId,
       ol.lineNo = ++no;
       ol.sku = l.sku;
       ol.qty = l.qty;
-      ol.allocated = l.qty;
       o.lines.push_back(ol);
     }
-    auto inserted = store::OrderRepository(tx).insert(o);
-    if (!inserted) return inserted.error();
-    id = *inserted;
-    store::StockRepository stock(tx);
-    for (const auto& l : lines) {
-      if (!stock.reserve(l.sku, l.qty)) return Error{ErrorKind::InsufficientStock, "cannot reserve " + l.sku};
-      domain::LedgerEntry e;
-      e.sku = l.sku;
-      e.deltaAllocated = l.qty;
-      e.cause = domain::LedgerCause::Reservation;
-      e.reference = "order:" + std::to_string(id);
-      stock.appendLedger(e);
-    }
+    // The stock core's intake move: stored with every line reserved.
+    stock::Moves moves(tx, stockEvents_, kTestActor);
+    if (auto s = moves.insertReserved(o); !s) return s;
+    id = o.id;
     return {};
   });
   BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
@@ -165,35 +150,19 @@ void PackingWorld::pick(domain::OrderId id, int lineNo, const std::string& tote,
     store::OrderRepository orders(tx);
     auto o = orders.find(id);
     if (!o) return Error{ErrorKind::NotFound, "no order"};
-    domain::OrderLine* line = nullptr;
-    for (auto& l : o->lines) {
+    const domain::OrderLine* line = nullptr;
+    for (const auto& l : o->lines) {
       if (l.lineNo == lineNo) line = &l;
     }
     if (!line) return Error{ErrorKind::NotFound, "no line"};
-    store::CatalogRepository catalog(tx);
-    if (auto s = catalog.upsertLocation({toteLocation(tote), "TOTES", domain::LocationKind::Tote}); !s)
+    // A tote is a location of kind tote (the waves' tote pool makes them).
+    if (auto s = store::CatalogRepository(tx).upsertLocation({stock::toteLocation(tote), "TOTES", domain::LocationKind::Tote}); !s)
       return s;
-    store::StockRepository stock(tx);
-    if (auto s = stock.changeAtLocation({line->sku, kPickLocation, "", "", 0}, -qty); !s) return s;
-    if (auto s = stock.changeAtLocation({line->sku, toteLocation(tote), "", "", 0}, qty); !s) return s;
-    for (auto [loc, delta] :
-         {std::pair<std::string, std::int64_t>{kPickLocation, -qty}, {toteLocation(tote), qty}}) {
-      domain::LedgerEntry e;
-      e.sku = line->sku;
-      e.location = loc;
-      e.deltaOnHand = delta;
-      e.cause = domain::LedgerCause::Pick;
-      e.reference = "order:" + std::to_string(id);
-      stock.appendLedger(e);
-    }
-    store::writeSessionOf(tx)
-        << "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) "
-           "VALUES (?, ?, ?, ?, '', '', ?) ON CONFLICT(order_id, line_no, tote, sku, lot, "
-           "expiry) DO UPDATE SET qty = qty + excluded.qty",
-        bind(static_cast<Poco::Int64>(id)), bind(static_cast<Poco::Int64>(lineNo)), bind(tote),
-        bind(line->sku), bind(static_cast<Poco::Int64>(qty)), now;
-    line->picked += qty;
-    orders.updateLine(id, *line);
+    // The pick handler's move, exactly.
+    stock::Moves moves(tx, stockEvents_, kTestActor);
+    if (auto s = moves.pick({id, lineNo, {line->sku, kPickLocation, "", "", 0}, tote, qty, "order:" + std::to_string(id), ""});
+        !s)
+      return s;
     orders.setStatus(id, domain::OrderStatus::Picking);
     return {};
   });
@@ -204,9 +173,13 @@ void PackingWorld::finishPicking(domain::OrderId id) {
   auto st = db_->write([&](store::Tx& tx) -> Status {
     store::OrderRepository orders(tx);
     auto o = orders.find(id);
-    for (auto& l : o->lines) {
-      l.shortQty = l.qty - l.picked;
-      orders.updateLine(id, l);
+    if (!o) return Error{ErrorKind::NotFound, "no order"};
+    // What was not picked of a line is short, as the pick handler records a
+    // short pick (its allocation is freed).
+    stock::Moves moves(tx, stockEvents_, kTestActor);
+    for (const auto& l : std::vector<domain::OrderLine>(o->lines)) {
+      if (l.qty - l.picked - l.shortQty <= 0) continue;
+      if (auto s = moves.shortLine(*o, l.lineNo, l.qty - l.picked - l.shortQty, "test: not picked"); !s) return s;
     }
     orders.setStatus(id, domain::OrderStatus::Picked);
     return {};
@@ -277,9 +250,9 @@ void PackingWorld::requireInvariants() {
 }
 
 std::int64_t PackingWorld::count(const std::string& sql) {
-  Poco::Int64 n = 0;
+  std::int64_t n = 0;
   auto st = db_->read([&](store::Tx& tx) -> Status {
-    store::sessionOf(tx) << sql, into(n), now;
+    n = store::queryInteger(tx, sql).value_or(0);
     return {};
   });
   BOOST_REQUIRE(st.ok());

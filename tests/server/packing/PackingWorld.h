@@ -1,8 +1,8 @@
 // A real database in a temporary folder with the packing schema, a small
 // catalogue, stock at pick locations, and helpers that reserve and pick
-// orders the way wmsd does (units moved into a tote location with `pick`
-// ledger rows, picked_units rows, lines' picked counters), so that the
-// packing services start from the state the pick handler leaves.
+// orders through the stock core's own moves (wms/stock/Moves.h: the intake's
+// reservation, the pick handler's pick into a tote, a short for what was not
+// picked), so that the packing services start from the state wmsd leaves.
 #pragma once
 
 #include <boost/test/unit_test.hpp>
@@ -15,6 +15,7 @@
 #include "wms/domain/Stock.h"
 #include "wms/packing/PackingConfig.h"
 #include "wms/packing/Shipping.h"
+#include "wms/stock/Events.h"
 #include "wms/store/Database.h"
 #include "wms/testsupport/TempDir.h"
 
@@ -86,6 +87,7 @@ class PackingWorld {
   std::map<std::string, std::string> settings_;
   PackingConfig config_;
   RecordingEvents events_;
+  stock::StockEvents stockEvents_;  // nobody listens: no channels here
   std::unique_ptr<store::Database> db_;
   std::unique_ptr<ShippingService> shipping_;
 };

@@ -121,16 +121,14 @@ BOOST_AUTO_TEST_CASE(the_ledger_refuses_updates_and_deletes) {
   TempDir dir;
   auto db = openDb(dir);
   BOOST_REQUIRE(addSku(*db, "A1").ok());
-  BOOST_REQUIRE(db->write([&](store::Tx& tx) -> Status {
-                    domain::LedgerEntry e;
-                    e.sku = "A1";
-                    e.deltaOnHand = 1;
-                    e.cause = domain::LedgerCause::Receipt;
-                    store::StockRepository(tx).appendLedger(e);
-                    return {};
-                  }).ok());
+  db.reset();
   sqlite3* raw = nullptr;
   BOOST_REQUIRE(sqlite3_open((dir / "wms.db").c_str(), &raw) == SQLITE_OK);
+  // A row as the stock core writes them (its moves are the only writers).
+  BOOST_REQUIRE(sqlite3_exec(raw,
+                             "INSERT INTO ledger(at, sku, delta_on_hand, delta_allocated, cause) "
+                             "VALUES (1, 'A1', 1, 0, 'receipt')",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
   char* msg = nullptr;
   BOOST_TEST(sqlite3_exec(raw, "UPDATE ledger SET delta_on_hand = 100", nullptr, nullptr, &msg) != SQLITE_OK);
   BOOST_TEST(std::string(msg ? msg : "").find("append-only") != std::string::npos);

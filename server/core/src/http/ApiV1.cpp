@@ -383,21 +383,6 @@ void addApiV1(Router& router, ApiContext& ctx) {
     return ok(json::toJson(*order));
   });
   router.add(
-      "POST", "/api/v1/orders/{id}/release-hold",
-      [&ctx](const Request& req) {
-        auto id = orderIdOf(req.params[0]);
-        if (!id) return fail(id);
-        if (!req.body.empty()) {
-          auto r = json::ObjectReader::parse(req.body);  // an empty object: unknown fields are refused
-          if (!r) return fail(r);
-          if (auto st = r->finish(); !st) return Response::error(st.error());
-        }
-        auto order = ctx.orders.releaseHold(*id);
-        if (!order) return fail(order);
-        return ok(json::toJson(*order));
-      },
-      maxBody);
-  router.add(
       "POST", "/api/v1/orders/{id}/cancel",
       [&ctx](const Request& req) {
         auto id = orderIdOf(req.params[0]);

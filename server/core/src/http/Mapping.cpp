@@ -64,6 +64,7 @@ Poco::JSON::Object::Ptr toJson(const domain::LedgerEntry& e) {
   o->set("reference", e.reference);
   o->set("idempotency_key", e.idempotencyKey);
   o->set("note", e.note);
+  o->set("actor", e.actor);
   return o;
 }
 

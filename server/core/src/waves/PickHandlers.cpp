@@ -6,7 +6,6 @@
 #include <map>
 #include <set>
 
-#include "../StockOps.h"
 #include "WaveImpl.h"
 #include "wms/domain/Catalog.h"
 #include "wms/domain/Csv.h"
@@ -16,6 +15,7 @@
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/stock/Moves.h"
 #include "wms/store/StockRepository.h"
 #include "wms/waves/PickList.h"
 
@@ -49,6 +49,11 @@ Result<std::string> typedNote(const std::vector<protocol::ScanStep>& typed, bool
   if (!allowed) return invalid("typed codes are not allowed (waves.typed_codes): " + steps + " must be scanned");
   for (auto step : typed) metrics.add("picks_typed_total", "step=\"" + std::string(protocol::toString(step)) + "\"");
   return "; " + steps + " typed";
+}
+
+// Who picks: the handheld and the badge signed in on it.
+stock::Actor pickerOf(const DeviceContext& ctx) {
+  return stock::Actor::device(ctx.device + (ctx.badge.empty() ? std::string() : "/" + ctx.badge));
 }
 
 struct BatchAndStop {
@@ -109,54 +114,29 @@ Result<std::vector<std::int64_t>> distributePuts(const BatchAndStop& at, const s
   return picked;
 }
 
-// Moves picked units from the stop's location into totes, with ledger rows,
-// and records them on the order lines and in picked_units.
-Status applyPicked(store::Tx& tx, const BatchAndStop& at, const std::vector<std::int64_t>& picked,
+// Moves picked units from the stop's location into totes (the stock core's
+// pick move: ledger rows, the order lines' picked counts, picked_units).
+Status applyPicked(stock::Moves& moves, store::Tx& tx, const BatchAndStop& at, const std::vector<std::int64_t>& picked,
                    const std::string& noteSuffix) {
   waves::WaveTables tables(tx);
-  store::StockRepository stock(tx);
-  store::OrderRepository orders(tx);
   const std::string ref = "batch:" + std::to_string(at.batch.id) + "/stop:" + std::to_string(at.stop.stopId);
-  std::map<domain::OrderId, domain::Order> touched;
   for (std::size_t i = 0; i < at.stop.puts.size(); ++i) {
     if (picked[i] == 0) continue;
     const auto& p = at.stop.puts[i];
-    const std::string& tote = at.toteCode.at(p.tote);
-    domain::StockAtLocation from{at.stop.sku, at.stop.location, at.stop.lot, at.stop.expiry, 0};
-    domain::StockAtLocation to{at.stop.sku, waves::toteLocation(tote), at.stop.lot, at.stop.expiry, 0};
-    if (auto st = stock.changeAtLocation(from, -picked[i]); !st)
-      return conflict("the system shows too little at " + at.stop.location + " (" + st.error().message +
-                      "); report a short pick");
-    if (auto st = stock.changeAtLocation(to, picked[i]); !st) return st;
-    for (auto [where, delta] : {std::pair{from, -picked[i]}, std::pair{to, picked[i]}}) {
-      domain::LedgerEntry e;
-      e.sku = where.sku;
-      e.location = where.location;
-      e.lot = where.lot;
-      e.expiry = where.expiry;
-      e.deltaOnHand = 0;
-      e.cause = domain::LedgerCause::Pick;
-      e.reference = ref;
-      e.note = std::to_string(delta > 0 ? delta : -delta) + (delta > 0 ? " in" : " out") + noteSuffix;
-      // The on-hand total does not change, but each location's does: the
-      // ledger row says by how much through the note and its location.
-      stock.appendLedger(e);
+    stock::PickToTote move{p.orderId,
+                           p.lineNo,
+                           {at.stop.sku, at.stop.location, at.stop.lot, at.stop.expiry, 0},
+                           at.toteCode.at(p.tote),
+                           picked[i],
+                           ref,
+                           noteSuffix};
+    if (auto st = moves.pick(move); !st) {
+      // As before the stock core: the picker's stop is refused as a conflict
+      // (redoing the same pick cannot help), naming the location.
+      if (st.error().kind == ErrorKind::InsufficientStock) return conflict(st.error().message);
+      return st;
     }
     tables.setPutPicked(at.batch.id, at.stop.stopId, p.tote, p.orderId, p.lineNo, p.picked + picked[i]);
-    tables.addPicked(p.orderId, p.lineNo, tote, at.stop.sku, at.stop.lot, at.stop.expiry, picked[i]);
-    if (!touched.count(p.orderId)) {
-      auto o = orders.find(p.orderId);
-      if (!o) return Error{ErrorKind::Internal, "order " + std::to_string(p.orderId) + " of a stop is missing"};
-      touched[p.orderId] = *o;
-    }
-    for (auto& line : touched[p.orderId].lines) {
-      if (line.lineNo != p.lineNo) continue;
-      line.picked += picked[i];
-      if (line.picked + line.shortQty > line.qty)
-        return Error{ErrorKind::Internal, "order " + std::to_string(p.orderId) + " line " + std::to_string(p.lineNo) +
-                                              " would be picked beyond its quantity"};
-      orders.updateLine(p.orderId, line);
-    }
   }
   return {};
 }
@@ -252,7 +232,8 @@ void WaveService::Impl::registerHandlers() {
     if (total != remaining) return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(remaining));
     auto typed = typedNote(msg.typed, config.typedCodes, metrics);
     if (!typed) return typed.error();
-    if (auto st = applyPicked(tx, *at, *picked, *typed); !st) return st;
+    stock::Moves moves(tx, events, pickerOf(ctx));
+    if (auto st = applyPicked(moves, tx, *at, *picked, *typed); !st) return st;
     waves::WaveTables(tx).setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty,
                                       "picked", "");
     std::set<std::int64_t> orders;
@@ -281,7 +262,8 @@ void WaveService::Impl::registerHandlers() {
       return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(msg.qtyPicked));
     auto typed = typedNote(msg.typed, config.typedCodes, metrics);
     if (!typed) return typed.error();
-    if (auto st = applyPicked(tx, *at, *picked, *typed); !st) return st;
+    stock::Moves moves(tx, events, pickerOf(ctx));
+    if (auto st = applyPicked(moves, tx, *at, *picked, *typed); !st) return st;
     // What was picked now counts as done on the stop's puts.
     for (std::size_t i = 0; i < at->stop.puts.size(); ++i) at->stop.puts[i].picked += (*picked)[i];
     const std::int64_t missing = remaining - total;
@@ -434,8 +416,7 @@ void WaveService::Impl::registerHandlers() {
     // The missing units at this location are presumably not there: they
     // are written off until the count requested here says otherwise, so
     // that no channel is offered them again.
-    store::StockRepository stock(tx);
-    stock.requestCount(at->stop.sku, at->stop.location);
+    moves.requestCount(at->stop.sku, at->stop.location);
     store::OrderRepository orders(tx);
     std::set<domain::OrderId> touched;
     std::int64_t shortUnits = 0;
@@ -443,46 +424,21 @@ void WaveService::Impl::registerHandlers() {
     for (const auto& p : shortPuts) {
       auto o = orders.find(p.order);
       if (!o) continue;
-      for (auto& line : o->lines) {
-        if (line.lineNo != p.lineNo) continue;
-        line.shortQty += p.qty;
-        const auto release = std::min(line.allocated, p.qty);
-        line.allocated -= release;
-        orders.updateLine(p.order, line);
-        if (release > 0) {
-          if (auto st = stock.release(line.sku, release); !st) return st;
-          domain::LedgerEntry e;
-          e.sku = line.sku;
-          e.deltaAllocated = -release;
-          e.cause = domain::LedgerCause::Release;
-          e.reference = ops::orderRef(p.order);
-          e.note = "short pick at " + at->stop.location;
-          stock.appendLedger(e);
-        }
-      }
+      if (auto st = moves.shortLine(*o, p.lineNo, p.qty, "short pick at " + at->stop.location); !st) return st;
       touched.insert(p.order);
       shortUnits += p.qty;
       shortLines += " order " + std::to_string(p.order) + " line " + std::to_string(p.lineNo) + " (" +
                     std::to_string(p.qty) + ")";
     }
-    std::int64_t onShelf = 0;
-    for (const auto& row : stock.at(at->stop.sku, at->stop.location))
-      if (row.lot == at->stop.lot && row.expiry == at->stop.expiry) onShelf += row.qty;
-    const auto writeOff = std::min(missing, onShelf);
-    if (writeOff > 0) {
-      auto st = tx.atomically([&]() -> Status {
-        auto id = ops::changeOnHandAt(tx, {at->stop.sku, at->stop.location, at->stop.lot, at->stop.expiry, 0}, -writeOff,
-                                      reason == wms::waves::ShortReason::Damaged ? domain::LedgerCause::Damage
-                                                                                 : domain::LedgerCause::CycleCount,
-                                      "short:batch:" + std::to_string(at->batch.id), {},
-                                      std::string("short pick (") + wms::waves::toString(reason) + "); count requested");
-        if (!id) return id.error();
-        return {};
-      });
-      if (!st) log().warning("could not write off %Ld of %s at %s: %s", static_cast<Poco::Int64>(writeOff), at->stop.sku,
-                             at->stop.location, st.error().message);
-    }
-    events.changedInTx(tx, {at->stop.sku});
+    auto writtenOff = moves.writeOffMissing({at->stop.sku, at->stop.location, at->stop.lot, at->stop.expiry, 0}, missing,
+                                            reason == wms::waves::ShortReason::Damaged ? domain::LedgerCause::Damage
+                                                                                       : domain::LedgerCause::CycleCount,
+                                            "short:batch:" + std::to_string(at->batch.id),
+                                            std::string("short pick (") + wms::waves::toString(reason) +
+                                                "); count requested");
+    if (!writtenOff)
+      log().warning("could not write off %Ld of %s at %s: %s", static_cast<Poco::Int64>(missing), at->stop.sku,
+                    at->stop.location, writtenOff.error().message);
     store::ExceptionRepository(tx).raise(
         "short_pick", "batch:" + std::to_string(at->batch.id) + "/stop:" + std::to_string(at->stop.stopId),
         "short pick of " + at->stop.sku + " at " + at->stop.location + ": " + std::to_string(missing) + " missing (" +

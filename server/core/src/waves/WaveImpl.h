@@ -20,7 +20,7 @@ struct WaveService::Impl {
   store::Database& db;
   DeviceGateway& gateway;
   Metrics& metrics;
-  StockEvents& events;
+  const stock::StockEvents& events;
   std::optional<layouts::Layout> dc;
   std::optional<layouts::Layout> store;
 
@@ -36,7 +36,7 @@ struct WaveService::Impl {
   std::atomic<std::int64_t> toteShortageAtMs{0};
   std::atomic<std::int64_t> lowestFreeTotes{-1};
 
-  Impl(WaveConfig c, store::Database& d, DeviceGateway& g, Metrics& m, StockEvents& e)
+  Impl(WaveConfig c, store::Database& d, DeviceGateway& g, Metrics& m, const stock::StockEvents& e)
       : config(std::move(c)), db(d), gateway(g), metrics(m), events(e) {}
 
   const layouts::Layout* layoutOf(const std::string& site) const {

@@ -150,7 +150,7 @@ WaveService::~WaveService() { stop(); }
 const store::Schema& WaveService::schema() { return waves::wavesSchema(); }
 
 Result<std::unique_ptr<WaveService>> WaveService::create(WaveConfig config, store::Database& db, DeviceGateway& gateway,
-                                                         Metrics& metrics, StockEvents& events) {
+                                                         Metrics& metrics, const stock::StockEvents& events) {
   auto impl = std::make_unique<Impl>(std::move(config), db, gateway, metrics, events);
   if (!impl->config.layout.empty()) {
     auto dc = layouts::loadLayout(impl->config.layout);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "wms/stock/Moves.h"
 #include "wms/store/Query.h"
 #include "wms/store/Session.h"
 
@@ -16,8 +17,6 @@ namespace {
 using I = Poco::Int64;
 
 }  // namespace
-
-std::string toteLocation(const std::string& tote) { return "TOTE-" + tote; }
 
 const store::Schema& wavesSchema() {
   static const store::Schema schema{
@@ -414,7 +413,7 @@ void WaveTables::ensureTotePool(int size) {
     store::exec(tx_,
                 "INSERT INTO locations(code, zone, kind, created_at) VALUES (?, 'TOTES', 'tote', ?) "
                 "ON CONFLICT(code) DO NOTHING",
-                toteLocation(code), I(tx_.nowMs()));
+                stock::toteLocation(code), I(tx_.nowMs()));
   }
 }
 
@@ -459,17 +458,6 @@ std::int64_t WaveTables::freeToteCount() {
 }
 
 std::int64_t WaveTables::totePoolSize() { return *store::queryInteger(tx_, "SELECT COUNT(*) FROM totes"); }
-
-void WaveTables::addPicked(std::int64_t orderId, int lineNo, const std::string& tote, const std::string& sku,
-                           const std::string& lot, const std::string& expiry, std::int64_t qty) {
-  // picked_units belongs to the packing schema (docs/packing.md); shipping
-  // takes the units out of the totes it names.
-  store::exec(
-      tx_,
-      "INSERT INTO picked_units(order_id, line_no, tote, sku, lot, expiry, qty) VALUES (?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT(order_id, line_no, tote, sku, lot, expiry) DO UPDATE SET qty = qty + excluded.qty",
-      I(orderId), I(lineNo), tote, sku, lot, expiry, I(qty));
-}
 
 std::pair<std::int64_t, std::int64_t> WaveTables::recentPicks(std::int64_t sinceMs) {
   I units = 0, pickers = 0;

@@ -77,11 +77,6 @@ class WaveTables {
   std::int64_t freeToteCount();
   std::int64_t totePoolSize();
 
-  // Picked units of an order line in a tote (what shipping takes out);
-  // the table is the packing schema's.
-  void addPicked(std::int64_t orderId, int lineNo, const std::string& tote, const std::string& sku,
-                 const std::string& lot, const std::string& expiry, std::int64_t qty);
-
   // Units picked in the last `sinceMs` and the pickers who picked them, for the pick rate.
   std::pair<std::int64_t, std::int64_t> recentPicks(std::int64_t sinceMs);
   // Units released to the floor and not yet picked or shorted.
@@ -90,8 +85,5 @@ class WaveTables {
  private:
   store::Tx& tx_;
 };
-
-// The location code of a tote's contents: "TOTE-<code>".
-std::string toteLocation(const std::string& tote);
 
 }  // namespace wms::server::waves

@@ -21,6 +21,7 @@
 #include "wms/server/CatalogService.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
+#include "wms/stock/OrderIntake.h"
 #include "wms/store/Database.h"
 
 using namespace wms;
@@ -62,10 +63,11 @@ Poco::JSON::Object::Ptr benchOurs(const Args& args, store::Durability durability
   o.durability = durability;
   auto db = store::Database::open(o);
   check(db.ok(), "cannot open the database");
-  server::NoStockEvents events;
+  wms::stock::StockEvents events;  // nobody listens
+  wms::stock::OrderIntake intake(events);
   server::CatalogService catalog(**db);
   server::StockService stock(**db, events);
-  server::OrderService orders(**db, events);
+  server::OrderService orders(**db, intake);
   check(catalog.putLocation({"L1", "A", domain::LocationKind::Pick}).ok(), "location");
   constexpr int kSkus = 200;
   for (int i = 0; i < kSkus; ++i) {

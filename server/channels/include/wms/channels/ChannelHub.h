@@ -5,7 +5,8 @@
 //
 // Orders in. handleWebhook verifies the signature (401, nothing stored),
 // parses (400 with the reason) and, in one write transaction, de-duplicates
-// on the channel's event id, applies the order through OrderIntake and keeps
+// on the channel's event id, applies the order through the stock core's
+// order intake (wms/stock/OrderIntake.h) and keeps
 // the channel's timestamp of it: an older state than the one stored changes
 // nothing; a cancel that arrives first is remembered and the late create is
 // stored cancelled. Shopify sends the whole order; for Lazada, Shopee and
@@ -47,7 +48,7 @@
 #include "wms/channels/Atp.h"
 #include "wms/channels/ChannelConfig.h"
 #include "wms/channels/ChannelOrder.h"
-#include "wms/channels/OrderIntake.h"
+#include "wms/stock/OrderIntake.h"
 #include "wms/common/Result.h"
 #include "wms/domain/Order.h"
 #include "wms/store/Database.h"
@@ -170,11 +171,14 @@ struct ChannelStatus {
   std::string lastError;
 };
 
-class ChannelHub {
+// Subscribes to the stock-changed hook (wms::stock::StockEvents) as the
+// channels' stock outbox.
+class ChannelHub final : public stock::StockListener {
  public:
-  // The database must have been opened with channelsSchema(). The intake,
-  // moves and database must outlive the hub. Nothing runs until start().
-  ChannelHub(store::Database& db, OrderIntake& intake, StockMoves& moves, ChannelsConfig config);
+  // The database must have been opened with channelsSchema(). The intake
+  // (the stock core's order intake, whose events the hub's own stock moves
+  // use) and the database must outlive the hub. Nothing runs until start().
+  ChannelHub(store::Database& db, stock::OrderIntake& intake, ChannelsConfig config);
   ~ChannelHub();
   ChannelHub(const ChannelHub&) = delete;
   ChannelHub& operator=(const ChannelHub&) = delete;
@@ -182,9 +186,9 @@ class ChannelHub {
   void start();
   void stop();
 
-  // --- the StockEvents hook -------------------------------------------------
-  void changedInTx(store::Tx& tx, const std::vector<std::string>& skus);
-  void committed(const std::vector<std::string>& skus);
+  // --- the stock-changed hook ----------------------------------------------
+  void changedInTx(store::Tx& tx, const std::vector<std::string>& skus) override;
+  void committed(const std::vector<std::string>& skus) override;
 
   // --- the shipment hook ------------------------------------------------------
   // Records the notice in the caller's write transaction (its commit makes it
@@ -202,7 +206,9 @@ class ChannelHub {
   // --- orders in --------------------------------------------------------------
   WebhookReply handleWebhook(const WebhookRequest& request);
   // Re-maps a held channel order's lines (a mapping now exists) and reserves
-  // it. NotFound, Conflict (not held, or a SKU still unmapped: named).
+  // it; an order held for another reason (its units were not at the pick
+  // locations) is reserved again as it is. NotFound, Conflict (not held,
+  // picked units in totes, or a SKU still unmapped: named).
   Result<domain::Order> releaseHold(domain::OrderId id);
 
   // --- mappings and listings ---------------------------------------------------

@@ -1,5 +1,9 @@
-// Use cases of orders: taking an order in (with its atomic reservation of
-// the central stock), looking at orders, cancelling.
+// Use cases of orders for the REST API: taking an order in (with its atomic
+// reservation of the central stock), looking at orders, cancelling and
+// releasing holds. Each call is one write transaction over the stock core's
+// order intake (wms/stock/OrderIntake.h), which owns the rules; this class
+// adds the transaction, the wake-up of the stock listeners after the commit,
+// and the name of who acted (the REST API, until people sign in).
 //
 // Reservation is all-or-nothing per order and atomic across concurrent
 // callers: all writes run on the database's single writer, so two orders
@@ -8,21 +12,16 @@
 // Threading: all methods may be called from any thread concurrently.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "wms/common/Result.h"
 #include "wms/domain/Order.h"
-#include "wms/server/StockEvents.h"
+#include "wms/stock/OrderIntake.h"
 #include "wms/store/Database.h"
 #include "wms/store/OrderRepository.h"
 
 namespace wms::server {
-
-struct OrderOptions {
-  domain::ShortagePolicy defaultShortagePolicy = domain::ShortagePolicy::Reject;
-};
 
 struct CreateOrderResult {
   domain::Order order;
@@ -31,8 +30,8 @@ struct CreateOrderResult {
 
 class OrderService {
  public:
-  OrderService(store::Database& db, StockEvents& events, OrderOptions options = {})
-      : db_(db), events_(events), options_(options) {}
+  // The database and the intake must outlive the service.
+  OrderService(store::Database& db, stock::OrderIntake& intake) : db_(db), intake_(intake) {}
 
   // Validates, reserves and stores an order. Errors: Invalid (fields, unknown
   // SKU), InsufficientStock under the Reject policy (naming each short SKU
@@ -47,50 +46,14 @@ class OrderService {
   // Cancels an order not yet picked and frees its reservation. Cancelling a
   // cancelled order changes nothing; Conflict once picking has started.
   Result<domain::Order> cancel(domain::OrderId id, const std::string& reason);
-  // A supervisor releases a held order that nothing was picked for (e.g.
-  // held because its units were not at the pick locations): it is reserved
-  // again as a new order would be and waits for a wave. NotFound; Conflict
-  // if it is not held or has picked units in totes; InsufficientStock under
-  // the reject policy (it stays held).
-  Result<domain::Order> releaseHold(domain::OrderId id);
-
-  // --- Inside a caller's write transaction --------------------------------
-  // For components that store their own records atomically with the order
-  // (the channels' event ids and timestamps). Same rules as above; they call
-  // StockEvents::changedInTx but not committed(): the caller calls
-  // committed(changedSkus) after its write returned. An error leaves the
-  // transaction as it was.
-  struct InTx {
-    domain::Order order;
-    bool created = true;
-    std::vector<std::string> changedSkus;
-  };
-  Result<InTx> createInTx(store::Tx& tx, const domain::NewOrder& order, const std::string& idempotencyKey = {});
-  // Stores an order as Held with `reason`, reserving nothing. Its line SKUs
-  // may be channel SKU text not in the catalogue (1..64 printable ASCII);
-  // the address is kept as received. Same (channel, external id) again
-  // returns the stored order with created = false.
-  Result<InTx> createHeldInTx(store::Tx& tx, const domain::NewOrder& order, const std::string& reason);
-  Result<InTx> cancelInTx(store::Tx& tx, domain::OrderId id, const std::string& reason);
-  // A held order's lines get these SKUs (line number, SKU in the catalogue),
-  // then it is reserved as a new order would be (Allocated, or Backordered
-  // under that policy). Conflict if it is not held; InsufficientStock under
-  // the reject policy (it stays held, nothing changes).
-  Result<InTx> releaseHoldInTx(store::Tx& tx, domain::OrderId id,
-                               const std::vector<std::pair<int, std::string>>& lineSkus);
-
-  // Called inside the cancelling transaction for an order that is on a
-  // pick list (status released), to take it off. Set once at start-up,
-  // before any request (not thread-safe to set).
-  void onCancelReleased(std::function<Status(store::Tx&, domain::OrderId)> hook) {
-    releasedCancelHook_ = std::move(hook);
-  }
 
  private:
+  // One write over the intake; wakes the listeners after the commit.
+  template <class F>
+  Result<stock::IntakeResult> write(F&& work);
+
   store::Database& db_;
-  StockEvents& events_;
-  OrderOptions options_;
-  std::function<Status(store::Tx&, domain::OrderId)> releasedCancelHook_;
+  stock::OrderIntake& intake_;
 };
 
 }  // namespace wms::server

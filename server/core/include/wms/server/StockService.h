@@ -1,5 +1,6 @@
 // Use cases of the central stock: looking at it, adjusting it with a reason,
-// importing receipts, the ledger, and the invariant audit.
+// importing receipts, the ledger, and the invariant audit. Changes go
+// through the stock core's moves (wms/stock/Moves.h).
 //
 // Threading: all methods may be called from any thread concurrently.
 #pragma once
@@ -11,7 +12,7 @@
 #include "wms/common/Result.h"
 #include "wms/domain/Stock.h"
 #include "wms/server/CatalogService.h"
-#include "wms/server/StockEvents.h"
+#include "wms/stock/Events.h"
 #include "wms/store/Database.h"
 
 namespace wms::server {
@@ -34,7 +35,8 @@ struct AuditReport {
 
 class StockService {
  public:
-  StockService(store::Database& db, StockEvents& events) : db_(db), events_(events) {}
+  // The database and the stock-changed hook must outlive the service.
+  StockService(store::Database& db, const stock::StockEvents& events) : db_(db), events_(events) {}
 
   Result<SkuStockView> skuStock(const std::string& sku);  // NotFound if unknown
   Result<std::vector<domain::SkuStock>> list(const std::string& afterSku, int limit);
@@ -56,7 +58,7 @@ class StockService {
 
  private:
   store::Database& db_;
-  StockEvents& events_;
+  const stock::StockEvents& events_;
 };
 
 }  // namespace wms::server

@@ -31,7 +31,7 @@
 #include "wms/server/Config.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/server/Metrics.h"
-#include "wms/server/StockEvents.h"
+#include "wms/stock/Events.h"
 #include "wms/server/WaveRecords.h"
 #include "wms/server/Watchdog.h"
 #include "wms/store/Database.h"
@@ -116,7 +116,7 @@ class WaveService {
   // a silent device's work with the gateway, so it must be made before the
   // gateway starts. Errors: a layout that does not load (Invalid).
   static Result<std::unique_ptr<WaveService>> create(WaveConfig config, store::Database& db, DeviceGateway& gateway,
-                                                     Metrics& metrics, StockEvents& events);
+                                                     Metrics& metrics, const stock::StockEvents& events);
   ~WaveService();
   WaveService(const WaveService&) = delete;
   WaveService& operator=(const WaveService&) = delete;

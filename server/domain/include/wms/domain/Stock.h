@@ -65,6 +65,7 @@ struct LedgerEntry {
   std::string reference;       // e.g. "order:42", "import:catalogue.csv", "adjustment"
   std::string idempotencyKey;  // unique per applied event; "" for derived rows
   std::string note;
+  std::string actor;  // who caused it: "person:B-100", "device:HH-07", "integration:shopify", "system:waves"
 };
 
 // Why a person adjusts stock by hand (maps onto a ledger cause).

@@ -4,8 +4,10 @@
 // print jobs with every attempt. Pass packingSchema() in
 // store::DatabaseOptions::schemas; docs/packing.md describes every table.
 //
-// picked_units is written by the pick handler (one row per order line,
-// tote, lot and expiry; qty adds up the units put there):
+// picked_units is created here (its migration was released with packing)
+// but written only by the stock core (wms/stock/Moves.h): the pick move adds
+// a row per order line, tote, lot and expiry (qty adds up the units put
+// there), the ship move raises `shipped`. Packing reads it:
 //
 //   CREATE TABLE picked_units(
 //     order_id INTEGER NOT NULL, line_no INTEGER NOT NULL,
@@ -15,8 +17,7 @@
 //     shipped INTEGER NOT NULL DEFAULT 0 CHECK (shipped >= 0 AND shipped <= qty),
 //     PRIMARY KEY (order_id, line_no, tote, sku, lot, expiry))
 //
-// `shipped` belongs to the shipping code (confirmShipment raises it as it
-// takes units out of the tote's location); the pick handler leaves it alone.
+// A tote's location is stock::toteLocation(code), "TOTE-<code>".
 #pragma once
 
 #include <string>
@@ -26,8 +27,5 @@
 namespace wms::packing {
 
 const store::Schema& packingSchema();
-
-// The location code of a tote: "TOTE-" + tote code.
-std::string toteLocation(const std::string& tote);
 
 }  // namespace wms::packing

@@ -39,6 +39,7 @@
 #include "wms/packing/Cartons.h"
 #include "wms/packing/PackingConfig.h"
 #include "wms/packing/Verification.h"
+#include "wms/stock/Moves.h"
 #include "wms/store/Database.h"
 #include "wms/store/Tx.h"
 
@@ -140,6 +141,9 @@ struct ShipConfirmation {
   std::int64_t shipmentId = 0;     // 0: the order's booked shipment
   std::vector<ShipLineQty> lines;  // empty: everything packed in the shipment
   std::string idempotencyKey;      // required: 1..128 printable ASCII characters
+  // Who confirmed it (named in the ledger): a station's device, or the REST
+  // API until people sign in.
+  stock::Actor who = stock::Actor::integration("rest-api");
 };
 
 struct ShippedLine {
@@ -164,13 +168,14 @@ struct ShipResult {
   std::string trackingNumber;
   std::vector<std::string> parcelTrackingNumbers;  // per carton, carton order
   std::vector<ShippedLine> lines;
-  std::vector<std::string> changedSkus;  // SKUs whose on-hand or allocation changed (for StockEvents)
+  std::vector<std::string> changedSkus;  // SKUs whose on-hand or allocation changed (StockEvents::committed)
   UnshippedPolicy policy = UnshippedPolicy::Release;
   std::int64_t shippedAtMs = 0;
 };
 
 // Who hears that an order shipped: the channels (tell the marketplace, with
-// the tracking number) and the stock sync (StockEvents for changedSkus).
+// the tracking number) and the waves (the totes it emptied). The stock sync
+// hears of the units through the stock core's own hook.
 // shippedInTx runs inside the confirming write transaction (record the
 // notification durably with it: a transactional outbox); committed runs
 // after the commit on the caller's thread. Neither runs for a duplicate.
@@ -195,7 +200,8 @@ class ShippingService {
   // code. Orders whose carrier field names no known carrier go with
   // config.defaultCarrier. `events` must outlive the service. Throws
   // std::invalid_argument if config.defaultCarrier is not among them.
-  ShippingService(store::Database& db, PackingConfig config, ShipmentEvents& events,
+  // The stock moves of shipping fire `stock` (the stock-changed hook).
+  ShippingService(store::Database& db, PackingConfig config, const stock::StockEvents& stock, ShipmentEvents& events,
                   std::vector<Carrier*> carriers = {});
   ~ShippingService();
   ShippingService(const ShippingService&) = delete;
@@ -279,6 +285,7 @@ class ShippingService {
   // Constant after construction.
   store::Database& db_;
   const PackingConfig config_;
+  const stock::StockEvents& stockEvents_;
   ShipmentEvents& events_;
   std::unique_ptr<BuiltInCarrier> builtIn_;
   std::vector<Carrier*> carriers_;

@@ -9,6 +9,10 @@
 #include "wms/domain/Order.h"
 #include "wms/store/Tx.h"
 
+namespace wms::stock {
+class Moves;
+}
+
 namespace wms::store {
 
 struct OrderFilter {
@@ -43,9 +47,6 @@ class OrderRepository {
   // Sets an order's status; an actual change is recorded in its history
   // (history()) and counts as the order moving on (updated_at).
   void setStatus(domain::OrderId id, domain::OrderStatus status, const std::string& holdReason = {});
-  // Writes a line's counters (allocated, picked, shortQty, shipped); the
-  // order counts as updated (a pick is progress even without a new status).
-  void updateLine(domain::OrderId id, const domain::OrderLine& line);
 
   // The statuses an order entered, oldest first, with when (ms).
   std::vector<std::pair<domain::OrderStatus, std::int64_t>> history(domain::OrderId id);
@@ -63,6 +64,12 @@ class OrderRepository {
   void setLineSku(domain::OrderId id, int lineNo, const std::string& sku);
 
  private:
+  // Writes a line's counters (allocated, picked, shortQty, shipped); the
+  // order counts as updated (a pick is progress even without a new status).
+  // Only the stock core's moves change them, with the stock they stand for.
+  friend class wms::stock::Moves;
+  void updateLine(domain::OrderId id, const domain::OrderLine& line);
+
   void loadLines(domain::Order& order);
   Tx& tx_;
 };

@@ -1,11 +1,12 @@
 // The central stock (per SKU), stock per location, the append-only ledger
 // and idempotency keys. Valid only within the Tx it was built on.
 //
-// These are the primitive moves; they keep each table's own rule (nothing
-// negative, allocated <= on_hand) and report a violation as an error value
-// without changing anything. Keeping the tables in step with each other (a
-// location change with its on-hand change and its ledger row) is the job of
-// the services that call them, and is verified by figures().
+// The writes are the primitive moves; they keep each table's own rule
+// (nothing negative, allocated <= on_hand) and report a violation as an
+// error value without changing anything. They are private: only the stock
+// core (wms::stock::Moves) makes them, and keeps the tables in step with
+// each other (a location change with its on-hand change and its ledger row,
+// the order lines' allocation with sku_stock). figures() verifies it.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,10 @@
 #include "wms/domain/Stock.h"
 #include "wms/store/Tx.h"
 
+namespace wms::stock {
+class Moves;
+}
+
 namespace wms::store {
 
 class StockRepository {
@@ -27,6 +32,15 @@ class StockRepository {
   std::vector<domain::SkuStock> listSkuStock(const std::string& afterSku, int limit);
   // Stock rows with qty > 0 for a SKU ("" = any) at a location ("" = any).
   std::vector<domain::StockAtLocation> at(const std::string& sku, const std::string& location);
+
+  // Ledger rows for a SKU ("" = all) with id > afterId, oldest first.
+  std::vector<domain::LedgerEntry> ledger(const std::string& sku, std::int64_t afterId, int limit);
+
+  // Per-SKU figures for checking the invariants.
+  std::vector<domain::SkuFigures> figures();
+
+ private:
+  friend class wms::stock::Moves;
 
   // Adds delta to the stock of (sku, location, lot, expiry), creating the row.
   // InsufficientStock (nothing changed) if the result would be negative.
@@ -47,13 +61,7 @@ class StockRepository {
   // Appends a ledger row; returns its id. The ledger cannot be updated or
   // deleted (the database refuses).
   std::int64_t appendLedger(const domain::LedgerEntry& entry);
-  // Ledger rows for a SKU ("" = all) with id > afterId, oldest first.
-  std::vector<domain::LedgerEntry> ledger(const std::string& sku, std::int64_t afterId, int limit);
 
-  // Per-SKU figures for checking the invariants.
-  std::vector<domain::SkuFigures> figures();
-
- private:
   Tx& tx_;
 };
 
