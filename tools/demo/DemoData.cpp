@@ -5,6 +5,7 @@
 #include <set>
 
 #include "wms/domain/Catalog.h"
+#include "wms/gs1/Gs1.h"
 
 namespace wms::demo {
 namespace {
@@ -26,7 +27,7 @@ std::string csvField(const std::string& s) {
 }  // namespace
 
 std::string gtin13(const std::string& body12) {
-  return body12 + std::to_string(domain::gs1CheckDigit(body12));
+  return body12 + std::to_string(gs1::checkDigit(body12));
 }
 
 DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& store, int skuCount, int storeSkus,

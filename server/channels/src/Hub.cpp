@@ -303,22 +303,23 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     out.detail = reason;
     return out;
   }
-  if (auto st = domain::validateNewOrder(order); !st) {
-    ApplyOutcome h = hold("cannot be fulfilled as received: " + st.error().message, "channel_order_invalid");
-    if (h.result == "error") return h;
-    record(h.orderId, "open");
-    out.result = "held";
-    out.detail = st.error().message;
-    return out;
-  }
-  Status created = tx.atomically([&]() -> Status {
-    auto r = intake.create(tx, who, order);
-    if (!r) return r.error();
+  // The intake validates the order once and is atomic: an order it refuses
+  // as received (an address that cannot be shipped to, a bad quantity) is
+  // kept held for a person instead.
+  auto r = intake.create(tx, who, order);
+  Status created = r ? Status{} : Status{r.error()};
+  if (r) {
     out.orderId = r->order.id;
     out.changedSkus = r->changedSkus;
     out.result = r->order.status == domain::OrderStatus::Backordered ? "backordered" : "created";
-    return {};
-  });
+  } else if (r.error().kind == ErrorKind::Invalid) {
+    ApplyOutcome h = hold("cannot be fulfilled as received: " + r.error().message, "channel_order_invalid");
+    if (h.result == "error") return h;
+    record(h.orderId, "open");
+    out.result = "held";
+    out.detail = r.error().message;
+    return out;
+  }
   if (!created) {
     if (created.error().kind == ErrorKind::InsufficientStock) {
       // Reject policy: the channel sold what we do not have. Nothing is

@@ -1,5 +1,7 @@
 #include "wms/domain/Catalog.h"
 
+#include "wms/gs1/Gs1.h"
+
 #include <algorithm>
 #include <set>
 
@@ -27,18 +29,6 @@ const char* toString(BarcodeKind kind) noexcept {
   return "internal";
 }
 
-int gs1CheckDigit(std::string_view body) {
-  // Weights alternate 3,1,3,... starting from the digit next to the check digit.
-  int sum = 0;
-  bool three = true;
-  for (auto it = body.rbegin(); it != body.rend(); ++it) {
-    int d = *it - '0';
-    sum += three ? 3 * d : d;
-    three = !three;
-  }
-  return (10 - sum % 10) % 10;
-}
-
 Result<Barcode> classifyBarcode(std::string_view value) {
   if (value.empty()) return invalid("barcode is empty");
   if (allDigits(value)) {
@@ -52,7 +42,7 @@ Result<Barcode> classifyBarcode(std::string_view value) {
         return invalid("barcode '" + std::string(value) +
                        "' is all digits but not 8, 12, 13 or 14 long, so it is no GTIN");
     }
-    int expected = gs1CheckDigit(value.substr(0, value.size() - 1));
+    int expected = gs1::checkDigit(value.substr(0, value.size() - 1));
     int actual = value.back() - '0';
     if (expected != actual)
       return invalid("barcode '" + std::string(value) + "' has check digit " + std::to_string(actual) +

@@ -5,7 +5,7 @@
 
 #include "wms/domain/Catalog.h"
 #include "wms/domain/Ids.h"
-#include "wms/handheld/Gs1.h"
+#include "wms/gs1/Gs1.h"
 
 namespace wms::packing {
 namespace {
@@ -41,14 +41,14 @@ std::string_view trimmed(std::string_view s) {
   return s;
 }
 
-// AIM symbology identifiers that mark GS1 data; parseGs1 takes them.
+// AIM symbology identifiers that mark GS1 data; gs1::parse takes them.
 bool isGs1SymbologyId(std::string_view s) {
   return s.size() >= 3 && (s.substr(0, 3) == "]C1" || s.substr(0, 3) == "]e0" || s.substr(0, 3) == "]d2" ||
                            s.substr(0, 3) == "]Q3" || s.substr(0, 3) == "]J1");
 }
 
 Result<ScannedCode> fromGs1(std::string_view text, std::string_view original) {
-  auto parsed = handheld::parseGs1(text);
+  auto parsed = gs1::parse(text);
   if (!parsed) return Error{parsed.error().kind, "unreadable GS1 data: " + parsed.error().message};
   ScannedCode code;
   code.text = std::string(original);
@@ -72,7 +72,7 @@ Result<ScannedCode> fromDigits(std::string_view digits) {
     case 12:
     case 13:
     case 14: {
-      int expected = domain::gs1CheckDigit(digits.substr(0, digits.size() - 1));
+      int expected = gs1::checkDigit(digits.substr(0, digits.size() - 1));
       int actual = digits.back() - '0';
       if (expected != actual)
         return invalid("barcode " + std::string(digits) + ": check digit is " + std::to_string(actual) +

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "wms/labels/Gs1.h"
+#include "wms/gs1/Gs1.h"
 
 namespace wms::packing {
 namespace {
@@ -91,7 +91,7 @@ Result<std::string> makeSscc(int extensionDigit, std::string_view companyPrefix,
                    std::string(companyPrefix) + ", got " + std::to_string(serial));
   std::string body =
       std::to_string(extensionDigit) + std::string(companyPrefix) + padded(serial, 16 - companyPrefix.size());
-  return body + std::to_string(labels::gs1CheckDigit(body));
+  return body + std::to_string(gs1::checkDigit(body));
 }
 
 }  // namespace wms::packing

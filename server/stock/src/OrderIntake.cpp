@@ -86,24 +86,25 @@ Result<IntakeResult> OrderIntake::create(store::Tx& tx, const Actor& who, const 
   domain::Order o = draftOf(in, fillable ? domain::OrderStatus::Allocated : domain::OrderStatus::Backordered,
                             tx.nowMs());
   IntakeResult out;
-  // From here on every change is inside a savepoint, so that an error leaves
-  // the caller's transaction as it was.
-  auto st = tx.atomically([&]() -> Status {
+  // The writes are atomic (one savepoint: this is the hot path of intake).
+  // The key's claim after them cannot fail: it was looked up above, and all
+  // writes run on one thread.
+  if (fillable) {
     Moves moves(tx, events_, who);
-    if (fillable) {
-      if (auto s = moves.insertReserved(o); !s) return s;
-      out.changedSkus = skusOf(o);
-    } else {
+    if (auto s = moves.insertReserved(o); !s) return s.error();
+    out.changedSkus = skusOf(o);
+  } else {
+    auto st = tx.atomically([&]() -> Status {
       auto id = orders.insert(o);
       if (!id) return id.error();
       o.id = *id;
-    }
-    if (!key.empty()) {
-      if (auto s = keys.claim(key, std::to_string(o.id)); !s) return s;
-    }
-    return {};
-  });
-  if (!st) return st.error();
+      return {};
+    });
+    if (!st) return st.error();
+  }
+  if (!key.empty()) {
+    if (auto s = keys.claim(key, std::to_string(o.id)); !s) return s.error();
+  }
   out.order = std::move(o);
   return out;
 }

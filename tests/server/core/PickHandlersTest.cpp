@@ -173,3 +173,16 @@ BOOST_AUTO_TEST_CASE(typed_codes_are_refused_unless_the_supervisor_allows_them_a
     BOOST_TEST(f.metric(R"(picks_typed_total{step="item"})") == 1);
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_case_label_with_a_bare_ai_01_gtin_confirms_the_pick_as_packing_reads_it) {
+  Floor f;
+  f.order("o1", R"({"sku":"APPLE","qty":2})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  // APPLE's EAN-13 4006381333931 as the GTIN-14 of a GS1-128 case label,
+  // without the symbology identifier (as some scan engines send it).
+  requireApplied(d1->ackFor(d1->send(fullConfirmation(*task, task->stops.front(), "0104006381333931"))),
+                 "bare AI 01");
+}

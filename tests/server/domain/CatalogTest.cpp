@@ -2,6 +2,7 @@
 
 #include "wms/domain/Catalog.h"
 #include "wms/domain/Ids.h"
+#include "wms/gs1/Gs1.h"
 
 #include <vector>
 
@@ -11,9 +12,9 @@ BOOST_AUTO_TEST_SUITE(catalog)
 
 BOOST_AUTO_TEST_CASE(gs1_check_digit_matches_published_examples) {
   // GS1's own examples: GTIN-13 4006381333931, GTIN-12 036000291452, GTIN-8 96385074.
-  BOOST_TEST(gs1CheckDigit("400638133393") == 1);
-  BOOST_TEST(gs1CheckDigit("03600029145") == 2);
-  BOOST_TEST(gs1CheckDigit("9638507") == 4);
+  BOOST_TEST(wms::gs1::checkDigit("400638133393") == 1);
+  BOOST_TEST(wms::gs1::checkDigit("03600029145") == 2);
+  BOOST_TEST(wms::gs1::checkDigit("9638507") == 4);
 }
 
 BOOST_AUTO_TEST_CASE(gtins_are_classified_by_length_and_normalised_to_fourteen_digits) {

@@ -9,6 +9,7 @@
 #include "WaveImpl.h"
 #include "wms/domain/Catalog.h"
 #include "wms/domain/Csv.h"
+#include "wms/gs1/Gs1.h"
 #include "wms/layouts/Router.h"
 #include "wms/protocol/Codec.h"
 #include "wms/store/CatalogRepository.h"
@@ -26,16 +27,16 @@ Poco::Logger& log() { return Poco::Logger::get("wmsd.waves"); }
 Error invalid(std::string m) { return Error{ErrorKind::Invalid, std::move(m)}; }
 Error conflict(std::string m) { return Error{ErrorKind::Conflict, std::move(m)}; }
 
-// The GTIN in a scanned GS1 element string ("]C1" / "]d2" / "(01)..."), else
-// the text itself: pickers may scan the GS1-128 or DataMatrix on a case.
-std::string itemCode(std::string text) {
-  for (const char* id : {"]C1", "]d2", "]e0", "]Q3"}) {
-    if (text.rfind(id, 0) == 0) text = text.substr(3);
+// The GTIN in a scanned GS1 element string ("]C1" / "]d2" / "(01)..." /
+// a bare "01" + GTIN), else the text itself: pickers may scan the GS1-128 or
+// DataMatrix on a case. Read with the shared GS1 parser, as packing does.
+std::string itemCode(const std::string& text) {
+  if (auto parsed = gs1::parse(text)) {
+    if (auto gtin = parsed->gtin()) return *gtin;
   }
-  if (text.rfind("(01)", 0) == 0 && text.size() >= 18) return text.substr(4, 14);
-  if (text.rfind("01", 0) == 0 && text.size() >= 16 && text.size() > 16 &&
-      std::all_of(text.begin() + 2, text.begin() + 16, [](char c) { return c >= '0' && c <= '9'; }))
-    return text.substr(2, 14);
+  for (const char* id : {"]C1", "]d2", "]e0", "]Q3"}) {
+    if (text.rfind(id, 0) == 0) return text.substr(3);
+  }
   return text;
 }
 

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "wms/domain/Catalog.h"
+#include "wms/gs1/Gs1.h"
 #include "wms/layouts/LayoutLoader.h"
 #include "wms/protocol/Codec.h"
 #include "wms/testsupport/WmsdProcess.h"
@@ -70,7 +71,7 @@ WmsdLeg runThroughWmsd(const WmsdLegOptions& o, FleetOptions saturated, FleetOpt
     locations += l.code + ",A,pick\n";
     char body[16];
     std::snprintf(body, sizeof body, "9550%08d", i + 1);
-    std::string gtin = std::string(body) + std::to_string(domain::gs1CheckDigit(body));
+    std::string gtin = std::string(body) + std::to_string(gs1::checkDigit(body));
     barcodes.push_back(gtin);
     catalogue += "B" + std::to_string(i) + ",Bench item " + std::to_string(i) + "," + gtin + "\n";
     stock += "B" + std::to_string(i) + "," + l.code + ",100000\n";

@@ -25,10 +25,6 @@ struct Barcode {
   std::string key;
 };
 
-// The GS1 mod-10 check digit of the digits in `body` (all digits but the last
-// of a GTIN/SSCC). Precondition: body is all ASCII digits.
-int gs1CheckDigit(std::string_view body);
-
 // Classifies and validates a barcode value: 8, 12, 13 or 14 digits are GTINs
 // and must carry a correct check digit; anything else must be an internal code
 // (1..48 of [A-Za-z0-9._-], not all digits). Errors name the problem.

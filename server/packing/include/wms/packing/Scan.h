@@ -7,8 +7,8 @@
 // interpretScan is the gate for that outside input: it cleans what a wedge
 // adds (the Enter at the end, surrounding spaces), checks the length before
 // reading further, refuses control characters and invalid UTF-8, verifies
-// GTIN check digits, and parses GS1 data with the handheld's parser
-// (wms::handheld::parseGs1), so a packing station and a handheld read a
+// GTIN check digits, and parses GS1 data with the shared GS1 library
+// (wms::gs1::parse, as the handheld does), so a packing station and a handheld read a
 // label the same way.
 //
 // Pure functions over values: no I/O, thread-safe.

@@ -1,11 +1,11 @@
-#include "wms/handheld/Gs1.h"
+#include "wms/gs1/Gs1.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
 
-namespace wms::handheld {
+namespace wms::gs1 {
 namespace {
 
 constexpr char kGS = '\x1d';
@@ -145,7 +145,7 @@ int num(std::string_view s) {
 
 }  // namespace
 
-int gs1CheckDigit(std::string_view digits) noexcept {
+int checkDigit(std::string_view digits) noexcept {
   int sum = 0;
   int weight = 3;  // the digit next to the check digit weighs 3
   for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
@@ -156,23 +156,23 @@ int gs1CheckDigit(std::string_view digits) noexcept {
   return (10 - sum % 10) % 10;
 }
 
-bool hasValidGs1CheckDigit(std::string_view digits) noexcept {
+bool hasValidCheckDigit(std::string_view digits) noexcept {
   if (digits.size() < 2 || !isDigit(digits.back())) return false;
-  return gs1CheckDigit(digits.substr(0, digits.size() - 1)) == digits.back() - '0';
+  return checkDigit(digits.substr(0, digits.size() - 1)) == digits.back() - '0';
 }
 
-std::string Gs1Date::iso() const {
+std::string Date::iso() const {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year % 10000, month % 100, day % 100);
   return buf;
 }
 
-// Builds a Gs1Data element by element; the first problem is the error.
-class Gs1Parser {
+// Builds a Data element by element; the first problem is the error.
+class Parser {
  public:
-  explicit Gs1Parser(const Gs1ParseOptions& options) : options_(options) {}
+  explicit Parser(const ParseOptions& options) : options_(options) {}
 
-  Result<Gs1Data> parseRaw(std::string_view s) {
+  Result<Data> parseRaw(std::string_view s) {
     std::size_t pos = 0;
     while (pos < s.size()) {
       if (s[pos] == kGS) {  // separators after fixed-length values are tolerated
@@ -222,7 +222,7 @@ class Gs1Parser {
     return finish();
   }
 
-  Result<Gs1Data> parseHumanReadable(std::string_view s) {
+  Result<Data> parseHumanReadable(std::string_view s) {
     std::size_t pos = 0;
     while (pos < s.size()) {
       std::size_t close = s.find(')', pos);
@@ -279,13 +279,13 @@ class Gs1Parser {
             "AI " + name + " value has " + printable(c) + " at position " + std::to_string(i + 1) + ", " +
             (spec.chars == Chars::Numeric ? "expected a digit" : "not in the GS1 character set"));
     }
-    Gs1Element e{name, std::string(value), std::nullopt, std::nullopt,
+    Element e{name, std::string(value), std::nullopt, std::nullopt,
                  &spec != &kUnknownFixed2 && &spec != &kUnknownVariable};
     switch (spec.check) {
       case Check::None:
         break;
       case Check::Mod10: {
-        int expected = gs1CheckDigit(value.substr(0, value.size() - 1));
+        int expected = checkDigit(value.substr(0, value.size() - 1));
         if (expected != value.back() - '0')
           return invalid("AI " + name + " check digit is " + std::string(1, value.back()) + ", expected " +
                          std::to_string(expected));
@@ -302,7 +302,7 @@ class Gs1Parser {
           return invalid("AI " + name + " date " + std::string(value) + ": day " +
                          std::string(value.substr(4, 2)) + " does not exist in " + std::to_string(year) +
                          "-" + std::string(value.substr(2, 2)));
-        e.date = Gs1Date{year, mm, dd == 0 ? last : dd, dd == 0};
+        e.date = Date{year, mm, dd == 0 ? last : dd, dd == 0};
         break;
       }
       case Check::Decimal:
@@ -328,7 +328,7 @@ class Gs1Parser {
     return {};
   }
 
-  Result<Gs1Data> finish() {
+  Result<Data> finish() {
     if (data_.elements_.empty()) return malformed("no GS1 elements");
     return std::move(data_);
   }
@@ -338,14 +338,14 @@ class Gs1Parser {
   }
   static Error invalid(std::string m) { return makeError(ErrorKind::Invalid, "GS1 data: " + std::move(m)); }
 
-  Gs1ParseOptions options_;
-  Gs1Data data_;
+  ParseOptions options_;
+  Data data_;
 };
 
-Result<Gs1Data> parseGs1(std::string_view text, const Gs1ParseOptions& options) {
-  if (text.size() > kMaxGs1Length)
+Result<Data> parse(std::string_view text, const ParseOptions& options) {
+  if (text.size() > kMaxLength)
     return makeError(ErrorKind::TooLarge, "GS1 data: " + std::to_string(text.size()) +
-                                              " characters, more than " + std::to_string(kMaxGs1Length));
+                                              " characters, more than " + std::to_string(kMaxLength));
   if (text.size() >= 3 && text[0] == ']') {
     std::string_view id = text.substr(0, 3);
     if (id != "]C1" && id != "]e0" && id != "]d2" && id != "]Q3" && id != "]J1")
@@ -355,66 +355,53 @@ Result<Gs1Data> parseGs1(std::string_view text, const Gs1ParseOptions& options) 
   }
   if (!text.empty() && text[0] == kGS) text.remove_prefix(1);  // a leading FNC1 some scan engines pass on
   if (text.empty()) return makeError(ErrorKind::Malformed, "GS1 data: empty");
-  Gs1Parser parser(options);
+  Parser parser(options);
   return text[0] == '(' ? parser.parseHumanReadable(text) : parser.parseRaw(text);
 }
 
-Result<Gs1Data> parseGs1(const Barcode& barcode, const Gs1ParseOptions& options) {
-  if (!barcode.isGs1())
-    return makeError(ErrorKind::Invalid,
-                     std::string(formatName(barcode.format)) + " barcode" +
-                         (barcode.symbology.empty() ? "" : " (" + barcode.symbology + ")") +
-                         " does not carry GS1 data");
-  // ZXing reports a GS1 DataBar Omnidirectional as the bare GTIN-14.
-  if (barcode.format == BarcodeFormat::DataBar && barcode.text.size() == 14 &&
-      std::all_of(barcode.text.begin(), barcode.text.end(), isDigit))
-    return parseGs1("01" + barcode.text, options);
-  return parseGs1(barcode.text, options);
-}
-
-const Gs1Element* Gs1Data::find(std::string_view ai) const noexcept {
+const Element* Data::find(std::string_view ai) const noexcept {
   for (const auto& e : elements_)
     if (e.ai == ai) return &e;
   return nullptr;
 }
 
 namespace {
-std::optional<std::string> valueOf(const Gs1Data& d, std::string_view ai) {
+std::optional<std::string> valueOf(const Data& d, std::string_view ai) {
   if (const auto* e = d.find(ai)) return e->value;
   return std::nullopt;
 }
 }  // namespace
 
-std::optional<std::string> Gs1Data::gtin() const {
+std::optional<std::string> Data::gtin() const {
   return valueOf(*this, "01");
 }
-std::optional<std::string> Gs1Data::lot() const {
+std::optional<std::string> Data::lot() const {
   return valueOf(*this, "10");
 }
-std::optional<std::string> Gs1Data::serial() const {
+std::optional<std::string> Data::serial() const {
   return valueOf(*this, "21");
 }
-std::optional<std::string> Gs1Data::sscc() const {
+std::optional<std::string> Data::sscc() const {
   return valueOf(*this, "00");
 }
-std::optional<Gs1Date> Gs1Data::expiry() const {
+std::optional<Date> Data::expiry() const {
   const auto* e = find("17");
   return e ? e->date : std::nullopt;
 }
-std::optional<Gs1Date> Gs1Data::bestBefore() const {
+std::optional<Date> Data::bestBefore() const {
   const auto* e = find("15");
   return e ? e->date : std::nullopt;
 }
-std::optional<double> Gs1Data::netWeightKg() const {
+std::optional<double> Data::netWeightKg() const {
   for (const auto& e : elements_)
     if (e.ai.size() == 4 && e.ai.compare(0, 3, "310") == 0) return e.number;
   return std::nullopt;
 }
 
-std::string Gs1Data::humanReadable() const {
+std::string Data::humanReadable() const {
   std::string out;
   for (const auto& e : elements_) out += "(" + e.ai + ")" + e.value;
   return out;
 }
 
-}  // namespace wms::handheld
+}  // namespace wms::gs1
