@@ -31,7 +31,7 @@ std::string gtin13(const std::string& body12) {
 }
 
 DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& store, int skuCount, int storeSkus,
-                          std::uint64_t seed) {
+                          std::uint64_t seed, int stockScale) {
   std::mt19937_64 rng(seed);
   DemoData out;
 
@@ -66,7 +66,7 @@ DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& stor
     // Popular SKUs get two pick faces, the long tail one.
     int faces = i < skuCount / 10 ? 2 : 1;
     for (int f = 0; f < faces && nextDc < dcCodes.size(); ++f) s.locations.push_back(dcCodes[nextDc++]);
-    s.openingQty = stockQty(rng);
+    s.openingQty = stockQty(rng) * stockScale;
     out.catalogueCsv += s.code + "," + csvField(s.description) + "," + s.gtin + "," + std::to_string(weight(rng)) + "," +
                         std::to_string(dim(rng)) + "," + std::to_string(dim(rng)) + "," + std::to_string(dim(rng)) +
                         "," + (s.fresh ? "1,1" : "0,0") + "\n";

@@ -29,9 +29,10 @@ struct DemoData {
 
 // `dc` is the distribution centre's layout, `store` the store backroom's
 // (its locations get kind "store"). Every SKU is slotted in the DC; the first
-// `storeSkus` are also stocked in the store.
+// `storeSkus` are also stocked in the store. DC pick faces hold 40-160
+// units each, times `stockScale` (a bigger day needs more stock).
 DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& store, int skuCount, int storeSkus,
-                          std::uint64_t seed);
+                          std::uint64_t seed, int stockScale = 1);
 
 // A GTIN-13 with a correct check digit, from a 12-digit body.
 std::string gtin13(const std::string& body12);

@@ -2,6 +2,7 @@
 // day against it. tools/run-demo starts the processes and calls this.
 //
 //   wms-demo seed --server URL --state DIR --dc LAYOUT --store LAYOUT [--skus N] [--listings N] [--seed S]
+//                 [--stock-scale N]
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
 //   wms-demo printer --labels DIR [--port-file FILE]
@@ -51,6 +52,7 @@ struct Options {
   std::filesystem::path dc = "layouts/samples/dc-multi-block.json";
   std::filesystem::path store = "layouts/samples/store-backroom.json";
   int skus = 600;
+  int stockScale = 1;      // opening stock per pick face, times this
   int orders = 100;
   double rate = 0;  // marketplace orders per second; 0 = the demo's default burst
   bool headless = false;
@@ -123,7 +125,7 @@ int seed(const Options& o) {
   if (!dc) return die(o.dc.string() + ": " + dc.error().message);
   auto store = layouts::loadLayout(o.store);
   if (!store) return die(o.store.string() + ": " + store.error().message);
-  auto data = demo::generateDemoData(*dc, *store, o.skus, o.skus / 5, o.seed);
+  auto data = demo::generateDemoData(*dc, *store, o.skus, o.skus / 5, o.seed, o.stockScale);
   apiclient::Client client(o.server);
   for (auto [kind, csv] : {std::pair<std::string, const std::string*>{"locations", &data.locationsCsv},
                            {"catalogue", &data.catalogueCsv},
@@ -447,6 +449,7 @@ int main(int argc, char** argv) {
       else if (a == "--seed") o.seed = std::stoull(value());
       else if (a == "--headless") o.headless = true;
       else if (a == "--listings") o.listings = std::stoi(value());
+      else if (a == "--stock-scale") o.stockScale = std::stoi(value());
       else if (a == "--emu") o.emu = value();
       else if (a == "--stations") o.stations = std::stoi(value());
       else if (a == "--late-cancels") o.lateCancels = std::stod(value());
@@ -460,6 +463,7 @@ int main(int argc, char** argv) {
     }
   }
   if (o.stations < 1 || o.stations > 50) return die("--stations must be 1 to 50");
+  if (o.stockScale < 1 || o.stockScale > 1000) return die("--stock-scale must be 1 to 1000");
   if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");
   if (o.command == "seed") return seed(o);
   if (o.command == "day") return day(o);
