@@ -79,7 +79,9 @@ DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& stor
       std::string loc = storeCodes[nextStore++];
       std::string lot = s.fresh ? "L" + std::to_string(2600 + i % 50) : "";
       std::string expiry = s.fresh ? "2027-0" + std::to_string(1 + i % 9) + "-15" : "";
-      out.stockCsv += s.code + "," + loc + ",12," + lot + "," + expiry + "\n";
+      // Enough for a day of store pickups (about one order in twelve, on
+      // these SKUs): the store's backroom is not refilled during the day.
+      out.stockCsv += s.code + "," + loc + "," + std::to_string(40 * stockScale) + "," + lot + "," + expiry + "\n";
     }
     out.skus.push_back(std::move(s));
   }

@@ -30,7 +30,8 @@ struct DemoData {
 // `dc` is the distribution centre's layout, `store` the store backroom's
 // (its locations get kind "store"). Every SKU is slotted in the DC; the first
 // `storeSkus` are also stocked in the store. DC pick faces hold 40-160
-// units each, times `stockScale` (a bigger day needs more stock).
+// units each and store locations 40, times `stockScale` (a bigger day needs
+// more stock).
 DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& store, int skuCount, int storeSkus,
                           std::uint64_t seed, int stockScale = 1);
 
