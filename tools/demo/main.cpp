@@ -275,8 +275,16 @@ int day(const Options& o) {
           if (auto r = demo::packAndShip(client, id, name); r) {
             ++shipped;
           } else {
-            ++packFailures;
             failedOnce.insert(id);
+            // Held or cancelled meanwhile (its channel cancelled it after
+            // picking: intercepted): the station was right not to ship it.
+            auto now = client.call("GET", "/api/v1/orders/" + std::to_string(id));
+            const std::string status = now ? now->json->getValue<std::string>("status") : "";
+            if (status == "held" || status == "cancelled") {
+              std::cerr << "  packing at " << name << ": order " << id << " is " << status << " now; left for a supervisor\n";
+              continue;
+            }
+            ++packFailures;
             std::cerr << "  packing at " << name << ": " << r.error().message << "\n";
           }
         }

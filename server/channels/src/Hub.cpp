@@ -194,9 +194,26 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
       newState = "cancelled";
       out.result = "cancelled";
       if (existing->orderId != 0) {
-        auto r = intake.cancel(tx, who, existing->orderId, std::string("cancelled on ") + ch);
-        if (!r) {
-          // Too late (picking started): a person decides; the channel still gets its 200.
+        const std::string why = std::string("cancelled on ") + ch;
+        auto r = intake.cancel(tx, who, existing->orderId, why);
+        if (!r && r.error().kind == ErrorKind::Conflict) {
+          // Picking has started: it must not ship. It is held (intercepted)
+          // until a person puts its picked units back; shipped already: a
+          // person decides. The channel gets its 200 either way.
+          auto held = intake.intercept(tx, who, existing->orderId, why);
+          if (held) {
+            exceptions.raise("channel_cancel_after_pick", "order:" + std::to_string(existing->orderId),
+                             ref + " was cancelled on the channel after picking started: it is held, do not ship it; "
+                                   "cancel it with the location its picked units go back to");
+            out.result = "intercepted";
+            out.changedSkus = held->changedSkus;
+          } else {
+            exceptions.raise("channel_cancel_too_late", "order:" + std::to_string(existing->orderId),
+                             ref + " was cancelled on the channel but " + held.error().message);
+            out.result = "cancel_refused";
+            newState = existing->state;
+          }
+        } else if (!r) {
           exceptions.raise("channel_cancel_too_late", "order:" + std::to_string(existing->orderId),
                            ref + " was cancelled on the channel but " + r.error().message);
           out.result = "cancel_refused";

@@ -25,7 +25,7 @@ class TokenBucket;
 
 // What applying one channel order did.
 struct ApplyOutcome {
-  std::string result;  // created | backordered | held | updated | cancelled | stale | rejected | ignored | cancel_refused
+  std::string result;  // created | backordered | held | updated | cancelled | stale | rejected | ignored | intercepted | cancel_refused
   domain::OrderId orderId = 0;
   std::vector<std::string> changedSkus;
   std::string detail;

@@ -31,9 +31,9 @@ Result<CreateOrderResult> OrderService::create(const domain::NewOrder& in, const
   return CreateOrderResult{std::move(r->order), r->created};
 }
 
-Result<domain::Order> OrderService::cancel(domain::OrderId id, const std::string& reason) {
+Result<domain::Order> OrderService::cancel(domain::OrderId id, const std::string& reason, const std::string& returnTo) {
   if (auto st = domain::checkText(reason, "reason", 200); !st) return st.error();
-  auto r = write([&](store::Tx& tx) { return intake_.cancel(tx, kRestApi, id, reason); });
+  auto r = write([&](store::Tx& tx) { return intake_.cancel(tx, kRestApi, id, reason, returnTo); });
   if (!r) return r.error();
   return r->order;
 }

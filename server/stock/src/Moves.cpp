@@ -401,6 +401,44 @@ Status Moves::ship(domain::Order& order, const ShipFromTotes& m) {
   return {};
 }
 
+Result<std::int64_t> Moves::returnFromTotes(domain::Order& order, const std::string& location,
+                                            const std::string& reference) {
+  domain::Order draft = order;
+  std::int64_t total = 0;
+  auto st = tx_.atomically([&]() -> Status {
+    store::StockRepository stock(tx_);
+    std::map<int, std::int64_t> byLine;
+    for (const auto& row : pickedUnits(order.id)) {
+      const std::int64_t back = row.qty - row.shipped;
+      if (back <= 0) continue;
+      const domain::StockAtLocation from{row.sku, toteLocation(row.tote), row.lot, row.expiry, 0};
+      const domain::StockAtLocation to{row.sku, location, row.lot, row.expiry, 0};
+      if (auto s = validateLocationStock(to, false); !s) return s;
+      if (auto s = stock.changeAtLocation(from, -back); !s) return s;
+      if (auto s = stock.changeAtLocation(to, back); !s) return s;
+      locationRows(from, to, back, domain::LedgerCause::Transfer, reference, "; back to stock");
+      store::exec(tx_,
+                  "UPDATE picked_units SET qty = qty - ? WHERE order_id = ? AND line_no = ? AND tote = ? AND sku = ? "
+                  "AND lot = ? AND expiry = ?",
+                  back, static_cast<std::int64_t>(order.id), row.lineNo, row.tote, row.sku, row.lot, row.expiry);
+      byLine[row.lineNo] += back;
+      total += back;
+    }
+    for (auto& l : draft.lines) {
+      const auto it = byLine.find(l.lineNo);
+      if (it == byLine.end()) continue;
+      l.picked -= it->second;
+      store::OrderRepository(tx_).updateLine(draft.id, l);
+      auto freed = releaseLine(draft, l.lineNo, it->second, "picked units put back to " + location);
+      if (!freed) return freed.error();
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  order = std::move(draft);
+  return total;
+}
+
 // ---- Inbound ---------------------------------------------------------------------
 
 Result<std::int64_t> Moves::receive(const domain::StockAtLocation& where, std::int64_t qty, const std::string& reference,

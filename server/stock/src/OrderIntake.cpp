@@ -1,5 +1,6 @@
 #include "wms/stock/OrderIntake.h"
 
+#include <algorithm>
 #include <set>
 
 #include "wms/store/OrderRepository.h"
@@ -141,7 +142,7 @@ Result<IntakeResult> OrderIntake::createHeld(store::Tx& tx, const Actor&, const 
 }
 
 Result<IntakeResult> OrderIntake::cancel(store::Tx& tx, const Actor& who, domain::OrderId id,
-                                         const std::string& reason) {
+                                         const std::string& reason, const std::string& returnTo) {
   if (auto st = domain::checkText(reason, "reason", 200); !st) return st.error();
   store::OrderRepository orders(tx);
   auto o = orders.find(id);
@@ -150,6 +151,19 @@ Result<IntakeResult> OrderIntake::cancel(store::Tx& tx, const Actor& who, domain
   if (!domain::isCancellable(o->status))
     return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " is " + domain::toString(o->status) +
                                           " and can no longer be cancelled"};
+  // Picked units not shipped sit in totes (the lines' counters say so; the
+  // totes are named by picked_units).
+  std::set<std::string> totes;
+  if (std::any_of(o->lines.begin(), o->lines.end(), [](const auto& l) { return l.picked > l.shipped; })) {
+    for (const auto& row : Moves(tx, events_, who).pickedUnits(id))
+      if (row.qty > row.shipped) totes.insert(row.tote);
+  }
+  if (!totes.empty() && returnTo.empty()) {
+    std::string list;
+    for (const auto& t : totes) list += (list.empty() ? "" : ", ") + t;
+    return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " has picked units in tote " + list +
+                                          ": cancel it with return_to, the location they go back to"};
+  }
   IntakeResult out;
   auto st = tx.atomically([&]() -> Status {
     // A released order is on a pick list: take it off first (nothing of it
@@ -158,8 +172,46 @@ Result<IntakeResult> OrderIntake::cancel(store::Tx& tx, const Actor& who, domain
       if (auto s = cancelReleased_(tx, id); !s) return s;
     }
     Moves moves(tx, events_, who);
+    if (!totes.empty()) {
+      auto back = moves.returnFromTotes(*o, returnTo, "order:" + std::to_string(id) + "/cancelled");
+      if (!back) return back.error();
+    }
     if (auto s = moves.release(*o, "cancelled" + (reason.empty() ? "" : ": " + reason)); !s) return s;
     orders.setStatus(id, domain::OrderStatus::Cancelled, reason);
+    out.changedSkus = skusOf(*o);
+    return {};
+  });
+  if (!st) return st.error();
+  out.order = *orders.find(id);
+  out.created = false;
+  return out;
+}
+
+Result<IntakeResult> OrderIntake::intercept(store::Tx& tx, const Actor& who, domain::OrderId id,
+                                            const std::string& reason) {
+  if (auto st = domain::checkText(reason, "reason", 200); !st) return st.error();
+  store::OrderRepository orders(tx);
+  auto o = orders.find(id);
+  if (!o) return Error{ErrorKind::NotFound, "no order " + std::to_string(id)};
+  if (o->status != domain::OrderStatus::Picking && o->status != domain::OrderStatus::Picked &&
+      o->status != domain::OrderStatus::Packed)
+    return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " is " + domain::toString(o->status) +
+                                          ": only an order being picked or packed is intercepted"};
+  IntakeResult out;
+  auto st = tx.atomically([&]() -> Status {
+    // Off the pick lists it is still on: the picker is told to skip its stops.
+    if (o->status == domain::OrderStatus::Picking && cancelReleased_) {
+      if (auto s = cancelReleased_(tx, id); !s) return s;
+    }
+    Moves moves(tx, events_, who);
+    for (const auto& l : std::vector<domain::OrderLine>(o->lines)) {
+      const std::int64_t unpicked = l.allocated - (l.picked - l.shipped);
+      if (unpicked <= 0) continue;
+      auto freed = moves.releaseLine(*o, l.lineNo, unpicked, "intercepted: " + reason);
+      if (!freed) return freed.error();
+    }
+    orders.setStatus(id, domain::OrderStatus::Held,
+                     "intercepted (" + reason + "): do not ship; cancel it with a location to put its units back to");
     out.changedSkus = skusOf(*o);
     return {};
   });

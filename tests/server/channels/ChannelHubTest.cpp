@@ -12,6 +12,9 @@
 #include "wms/server/CatalogService.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
+#include "wms/packing/Schema.h"
+#include "wms/stock/Moves.h"
+#include "wms/store/CatalogRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
 #include "wms/store/Session.h"
@@ -56,6 +59,7 @@ struct Hub {
     o.path = dir / "wms.db";
     o.durability = store::Durability::Normal;
     o.schemas.push_back(channels::channelsSchema());
+    o.schemas.push_back(packing::packingSchema());  // picked_units: orders are picked here too
     auto opened = store::Database::open(o);
     BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
     db = std::move(*opened);
@@ -238,6 +242,52 @@ BOOST_AUTO_TEST_CASE(the_latest_state_by_the_channels_timestamp_wins) {
   BOOST_TEST(Hub::result(h.shopify(created, "c")) == "stale");
   BOOST_TEST((h.orders->getByExternal(domain::Channel::Shopify, "1001")->status == domain::OrderStatus::Cancelled));
   BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_cancel_after_picking_started_holds_the_order_and_a_supervisor_puts_its_units_back) {
+  Hub h;
+  h.list(domain::Channel::Shopify, "APPLE", "808950810");
+  h.receive("APPLE", "A-01-01-1", 5);
+  BOOST_TEST(Hub::result(h.shopify(shopifyOrder("3003", "2026-11-11T00:00:00Z", "808950810", 3), "a")) == "created");
+  const auto id = h.orders->getByExternal(domain::Channel::Shopify, "3003")->id;
+  // Two of the three are picked into a tote (the pick handler's move).
+  BOOST_REQUIRE(h.db->write([&](store::Tx& tx) -> Status {
+                    if (auto s = store::CatalogRepository(tx).upsertLocation(
+                            {wms::stock::toteLocation("T-9"), "TOTES", domain::LocationKind::Tote});
+                        !s)
+                      return s;
+                    wms::stock::Moves moves(tx, h.events, wms::stock::Actor::device("HH-1"));
+                    if (auto s = moves.pick({id, 1, {"APPLE", "A-01-01-1", "", "", 0}, "T-9", 2, "batch:1/stop:1", ""}); !s)
+                      return s;
+                    store::OrderRepository(tx).setStatus(id, domain::OrderStatus::Picking);
+                    return {};
+                  }).ok());
+
+  // The channel cancels: it must not ship. Held; the unpicked unit is free.
+  BOOST_TEST(Hub::result(h.shopify(shopifyOrder("3003", "2026-11-11T00:05:00Z", "808950810", 3, true), "b")) ==
+             "intercepted");
+  auto held = h.orders->get(id);
+  BOOST_TEST((held->status == domain::OrderStatus::Held));
+  BOOST_TEST(held->holdReason.find("do not ship") != std::string::npos);
+  BOOST_TEST(held->lines[0].allocated == 2);
+  BOOST_TEST(h.stock->skuStock("APPLE")->totals.allocated == 2);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM exceptions WHERE kind = 'channel_cancel_after_pick'") == 1);
+
+  // A plain cancel would orphan the tote's units: refused, naming the tote.
+  auto refused = h.orders->cancel(id, "channel cancelled");
+  BOOST_REQUIRE(!refused);
+  BOOST_TEST(refused.error().message.find("T-9") != std::string::npos);
+  // With the location they go back to: cancelled, units back, nothing reserved.
+  auto cancelled = h.orders->cancel(id, "channel cancelled", "A-01-01-1");
+  BOOST_REQUIRE_MESSAGE(cancelled, (cancelled ? "" : cancelled.error().message));
+  BOOST_TEST((cancelled->status == domain::OrderStatus::Cancelled));
+  auto apple = h.stock->skuStock("APPLE");
+  BOOST_TEST(apple->totals.onHand == 5);
+  BOOST_TEST(apple->totals.allocated == 0);
+  for (const auto& l : apple->locations) BOOST_TEST((l.location == "A-01-01-1" && l.qty == 5));
+  auto audit = h.stock->audit();
+  BOOST_REQUIRE(audit.ok());
+  for (const auto& v : audit->violations) BOOST_ERROR(v.sku << ": " << v.message);
 }
 
 BOOST_AUTO_TEST_CASE(a_cancel_that_arrives_before_the_create_is_remembered) {

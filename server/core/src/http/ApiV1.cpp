@@ -387,14 +387,15 @@ void addApiV1(Router& router, ApiContext& ctx) {
       [&ctx](const Request& req) {
         auto id = orderIdOf(req.params[0]);
         if (!id) return fail(id);
-        std::string reason;
+        std::string reason, returnTo;
         if (!req.body.empty()) {
           auto r = json::ObjectReader::parse(req.body);
           if (!r) return fail(r);
           reason = r->text("reason", false, 1000);
+          returnTo = r->text("return_to", false, 64);
           if (auto st = r->finish(); !st) return Response::error(st.error());
         }
-        auto order = ctx.orders.cancel(*id, reason);
+        auto order = ctx.orders.cancel(*id, reason, returnTo);
         if (!order) return fail(order);
         return ok(json::toJson(*order));
       },

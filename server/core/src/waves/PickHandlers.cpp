@@ -564,9 +564,10 @@ Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replie
         update.addStops.push_back(pickStopOf(tx, rest, toteCode));
       }
     }
-    // A cancellable order has nothing picked: its totes are empty.
+    // A cancelled order's totes are empty and go back to the pool; an
+    // intercepted one's hold its picked units until they are put back.
     for (const auto& t : totes)
-      if (t.orderId == order && t.bound) tables.freeTote(t.tote);
+      if (t.orderId == order && t.bound && !tables.toteHoldsStock(t.tote)) tables.freeTote(t.tote);
     if (finishIfNothingLeft(tx, *b, "order " + std::to_string(order) + " on it was cancelled", replies)) {
       // A device in the middle of it still gets the removals (then it finishes).
       if (b->status == "assigned" && !b->device.empty() && !update.removeStops.empty() &&

@@ -457,6 +457,11 @@ std::int64_t WaveTables::freeToteCount() {
       "|| totes.code AND qty > 0)");
 }
 
+bool WaveTables::toteHoldsStock(const std::string& tote) {
+  return store::queryInteger(tx_, "SELECT 1 FROM stock WHERE location = ? AND qty > 0 LIMIT 1", stock::toteLocation(tote))
+      .has_value();
+}
+
 std::int64_t WaveTables::totePoolSize() { return *store::queryInteger(tx_, "SELECT COUNT(*) FROM totes"); }
 
 std::pair<std::int64_t, std::int64_t> WaveTables::recentPicks(std::int64_t sinceMs) {

@@ -75,6 +75,8 @@ class WaveTables {
   void freeTote(const std::string& tote);
   // Totes that takeFreeTotes could hand out now, and the pool's size.
   std::int64_t freeToteCount();
+  // True while units sit in the tote's location.
+  bool toteHoldsStock(const std::string& tote);
   std::int64_t totePoolSize();
 
   // Units picked in the last `sinceMs` and the pickers who picked them, for the pick rate.

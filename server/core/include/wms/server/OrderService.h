@@ -44,8 +44,10 @@ class OrderService {
   Result<std::vector<domain::Order>> list(const store::OrderFilter& filter);
 
   // Cancels an order not yet picked and frees its reservation. Cancelling a
-  // cancelled order changes nothing; Conflict once picking has started.
-  Result<domain::Order> cancel(domain::OrderId id, const std::string& reason);
+  // cancelled order changes nothing; Conflict once picking has started. A
+  // held order with picked units in totes (intercepted after its channel
+  // cancelled it) needs `returnTo`, the location its units go back to.
+  Result<domain::Order> cancel(domain::OrderId id, const std::string& reason, const std::string& returnTo = {});
 
  private:
   // One write over the intake; wakes the listeners after the commit.

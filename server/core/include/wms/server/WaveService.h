@@ -149,8 +149,8 @@ class WaveService {
   // the queue when `device` is empty.
   Result<waves::BatchRow> reassignBatch(std::int64_t id, const std::string& device);
 
-  // Takes a cancelled order off the pick lists it is on (inside the
-  // cancelling transaction; the devices get task.update). A batch left with
+  // Takes a cancelled (or intercepted) order off the pick lists it is on
+  // (inside the cancelling transaction; the devices get task.update). A batch left with
   // nothing to pick is finished at once: cancelled (the device gets
   // task.cancel) if nothing was picked on it, else done.
   Status dropReleasedOrder(store::Tx& tx, domain::OrderId order);

@@ -153,6 +153,13 @@ class Moves {
   Status ship(domain::Order& order, const ShipFromTotes& move);
   // The order's picked_units rows, by line, tote, lot, expiry.
   std::vector<PickedUnits> pickedUnits(domain::OrderId order);
+  // Puts an order's picked, unshipped units back from its totes to
+  // `location` (an order that will not ship: cancelled by its channel after
+  // picking started): two transfer rows per tote and lot, the lines' picked
+  // counts and picked_units fall by what went back, and the lines'
+  // allocation of those units is freed. Returns the units put back.
+  // Invalid for an unknown location or a tote location.
+  Result<std::int64_t> returnFromTotes(domain::Order& order, const std::string& location, const std::string& reference);
 
   // ---- Inbound (contracts for receiving, put-away, replenishment, counts) ------
   // Goods received into a dock or staging location: on-hand rises (cause

@@ -59,8 +59,19 @@ class OrderIntake {
                                   const std::string& reason);
   // Cancels an order not yet picked and frees what it holds; a released
   // order is first taken off its pick list (onCancelReleased). Cancelling a
-  // cancelled order changes nothing; Conflict once picking has started.
-  Result<IntakeResult> cancel(store::Tx& tx, const Actor& who, domain::OrderId id, const std::string& reason);
+  // cancelled order changes nothing; Conflict once picking has started. A
+  // held order with picked units in totes (one intercepted below) is
+  // cancelled only with `returnTo`, the location its units go back to
+  // (Moves::returnFromTotes); without it, Conflict naming the totes.
+  Result<IntakeResult> cancel(store::Tx& tx, const Actor& who, domain::OrderId id, const std::string& reason,
+                              const std::string& returnTo = {});
+  // The channel cancelled an order whose picking has started (picking,
+  // picked or packed, not shipped): it must not ship. It is held with the
+  // reason, taken off the pick lists it is still on (onCancelReleased), and
+  // the allocation of units not yet picked is freed; the picked units stay
+  // reserved in their totes until a person cancels it with a location to
+  // put them back to. Conflict if it shipped already (too late).
+  Result<IntakeResult> intercept(store::Tx& tx, const Actor& who, domain::OrderId id, const std::string& reason);
   // A held order's lines get these SKUs (line number, SKU in the catalogue),
   // then it is reserved as a new order would be (Allocated, or Backordered
   // under that policy); with no SKUs given nothing is remapped (an order held
