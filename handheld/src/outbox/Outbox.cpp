@@ -260,12 +260,6 @@ Result<std::optional<std::string>> Outbox::loadState(const std::string& key) {
   return std::optional<std::string>(q->text(0));
 }
 
-Status Outbox::saveState(const std::string& key, const std::string& value) {
-  auto r = append({}, {{key, value}}, 0);
-  if (!r) return r.error();
-  return {};
-}
-
 Status Outbox::clearState(const std::string& key) {
   auto q = db_->prepare("DELETE FROM state WHERE key = ?");
   if (!q) return q.error();

@@ -41,7 +41,7 @@ void ChannelHub::Impl::fetchLoop() {
       std::vector<std::string> channel, ref;
       std::int64_t nextDue = -1;
       const std::int64_t nowMs = db.nowMs();
-      (void)db.read([&](store::Tx& tx) -> Status {
+      auto read = db.read([&](store::Tx& tx) -> Status {
         Poco::Int64 t = nowMs;
         store::sessionOf(tx) << "SELECT channel, order_ref FROM channel_inbox WHERE due_at <= ? ORDER BY due_at LIMIT 500",
             bind(t), into(channel), into(ref), now;
@@ -51,6 +51,14 @@ void ChannelHub::Impl::fetchLoop() {
         if (!count.empty() && count[0] > 0) nextDue = due[0];
         return {};
       });
+      if (!fetchHealth.check("reading the orders due for fetching", read)) {
+        {
+          std::lock_guard lock(mutex);
+          fetchRefilling = false;
+        }
+        if (!sleepFor(fetchCv, fetchHealth.backoff().count())) return;
+        continue;
+      }
       std::unique_lock lock(mutex);
       fetchRefilling = false;
       std::size_t added = 0;
@@ -81,8 +89,15 @@ void ChannelHub::Impl::fetchLoop() {
     Status st;
     if (order) {
       st = db.write([&](store::Tx& tx) -> Status {
-        outcome = apply(tx, *order);
-        if (outcome.result == "error") {
+        // The order is applied whole or not at all: an order it cannot store
+        // leaves nothing of itself behind, only the exception for a person.
+        auto applied = tx.atomically([&]() -> Status {
+          outcome = apply(tx, *order);
+          if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
+          return {};
+        });
+        if (!applied && outcome.result != "error") return applied;  // the database: retried, row kept
+        if (!applied) {
           store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
                                                "cannot store " + channelRef(item.first, item.second) + ": " + outcome.detail);
           outcome.changedSkus.clear();
@@ -90,13 +105,13 @@ void ChannelHub::Impl::fetchLoop() {
         store::exec(tx, "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch, item.second);
         return {};
       });
-      if (!st && outcome.result != "error") {
-        // The apply itself failed (the database); keep the row for a retry.
-        logger().warning("%s order %s: %s", ch, item.second, st.error().message);
-      }
+      // A failed write keeps the inbox row: the order is fetched again after
+      // the loop's backoff and applied once (apply is keyed by its id).
+      if (!st) outcome.changedSkus.clear();
+      fetchHealth.check("storing " + channelRef(item.first, item.second), st);
     } else if (order.error().kind == ErrorKind::Unavailable) {
       noteError(item.first, order.error().message);
-      (void)db.write([&](store::Tx& tx) -> Status {
+      st = db.write([&](store::Tx& tx) -> Status {
         auto& s = store::writeSessionOf(tx);
         std::vector<Poco::Int64> attempts;
         std::string c = ch, r = item.second;
@@ -111,16 +126,18 @@ void ChannelHub::Impl::fetchLoop() {
                     n, tx.nowMs() + wait, order.error().message.substr(0, 500), ch, item.second);
         return {};
       });
+      fetchHealth.check("recording a failed fetch of " + channelRef(item.first, item.second), st);
     } else {
       // The channel answered with something we cannot read: a person looks.
       noteError(item.first, order.error().message);
-      (void)db.write([&](store::Tx& tx) -> Status {
+      st = db.write([&](store::Tx& tx) -> Status {
         store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
                                              "cannot read " + channelRef(item.first, item.second) + ": " +
                                                  order.error().message);
         store::exec(tx, "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch, item.second);
         return {};
       });
+      fetchHealth.check("raising the unreadable " + channelRef(item.first, item.second), st);
       logger().warning("%s order %s unreadable: %s", ch, item.second, order.error().message);
     }
     {
@@ -128,6 +145,7 @@ void ChannelHub::Impl::fetchLoop() {
       fetchInFlight.erase(item);
     }
     if (!outcome.changedSkus.empty()) wakePushers();
+    if (!st && !sleepFor(fetchCv, fetchHealth.backoff().count())) return;
   }
 }
 
@@ -137,6 +155,7 @@ void ChannelHub::Impl::amazonLoop() {
   TokenBucket ordersBucket(settings.ordersRate, settings.ordersBurst, db.nowMs());
   TokenBucket itemsBucket(settings.itemsRate, settings.itemsBurst, db.nowMs());
   int failures = 0;
+  bool complete = true;  // this poll saw every order it was shown
   auto take = [&](TokenBucket& bucket) {
     for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
       if (!sleepFor(fetchCv, w)) return false;
@@ -151,18 +170,30 @@ void ChannelHub::Impl::amazonLoop() {
     if (failures == 1 || failures % 10 == 0) logger().warning("amazon: %s (waiting %Ld ms)", e.message, static_cast<Poco::Int64>(wait));
   };
 
+  // A database failure ends this poll without moving the cursor: the next
+  // poll (after the loop's backoff) reads the same window again, and what
+  // was applied already is recognised as stale.
+  auto dbFailed = [&](std::string_view doing, const Status& st) {
+    if (amazonHealth.check(doing, st)) return false;
+    complete = false;
+    return true;
+  };
   for (;;) {
     std::int64_t cursor = -1;
-    (void)db.read([&](store::Tx& tx) -> Status {
+    auto read = db.read([&](store::Tx& tx) -> Status {
       std::vector<Poco::Int64> pos;
       store::sessionOf(tx) << "SELECT position FROM channel_cursors WHERE channel = 'amazon'", into(pos), now;
       if (!pos.empty()) cursor = pos[0];
       return {};
     });
+    if (!amazonHealth.check("reading the amazon cursor", read)) {
+      if (!sleepFor(fetchCv, amazonHealth.backoff().count())) return;
+      continue;
+    }
     // First start: look one day back.
     if (cursor < 0) cursor = db.nowMs() - 24LL * 3600 * 1000;
     std::int64_t newest = cursor;
-    bool complete = true;
+    complete = true;
     std::string token;
     do {
       if (!take(ordersBucket)) return;
@@ -176,7 +207,7 @@ void ChannelHub::Impl::amazonLoop() {
       for (auto& order : page->orders) {
         // Skip what we already have in this state or newer, before spending a getOrderItems call.
         bool current = false;
-        (void)db.read([&](store::Tx& tx) -> Status {
+        auto known = db.read([&](store::Tx& tx) -> Status {
           std::vector<Poco::Int64> updated;
           std::string ext = order.externalId;
           store::sessionOf(tx) << "SELECT channel_updated_at FROM channel_orders WHERE channel = 'amazon' AND external_id = ?",
@@ -184,6 +215,7 @@ void ChannelHub::Impl::amazonLoop() {
           current = !updated.empty() && updated[0] >= order.updatedAtMs;
           return {};
         });
+        if (dbFailed("reading amazon order " + order.externalId, known)) continue;
         if (!current && order.state != OrderState::Closed) {
           std::string itemsToken;
           bool itemsOk = true;
@@ -194,11 +226,13 @@ void ChannelHub::Impl::amazonLoop() {
               itemsOk = false;
               if (items.error().kind == ErrorKind::Unavailable) backOff(items.error(), itemsBucket);
               else {
-                (void)db.write([&](store::Tx& tx) -> Status {
-                  store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(domain::Channel::Amazon, order.externalId),
-                                                       "cannot read amazon:" + order.externalId + ": " + items.error().message);
-                  return {};
-                });
+                (void)dbFailed("raising the unreadable amazon:" + order.externalId,
+                               db.write([&](store::Tx& tx) -> Status {
+                                 store::ExceptionRepository(tx).raise(
+                                     "channel_order_unreadable", channelRef(domain::Channel::Amazon, order.externalId),
+                                     "cannot read amazon:" + order.externalId + ": " + items.error().message);
+                                 return {};
+                               }));
               }
               break;
             }
@@ -221,13 +255,18 @@ void ChannelHub::Impl::amazonLoop() {
             if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
             return {};
           });
-          if (!st) {
+          if (!st && outcome.result == "error") {
+            // The order itself cannot be stored (nothing of it was): a person looks.
             logger().warning("amazon order %s: %s", order.externalId, st.error().message);
-            (void)db.write([&](store::Tx& tx) -> Status {
-              store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(domain::Channel::Amazon, order.externalId),
-                                                   "cannot store amazon:" + order.externalId + ": " + st.error().message);
-              return {};
-            });
+            (void)dbFailed("raising the unstorable amazon:" + order.externalId,
+                           db.write([&](store::Tx& tx) -> Status {
+                             store::ExceptionRepository(tx).raise(
+                                 "channel_order_unreadable", channelRef(domain::Channel::Amazon, order.externalId),
+                                 "cannot store amazon:" + order.externalId + ": " + st.error().message);
+                             return {};
+                           }));
+          } else if (dbFailed("storing amazon:" + order.externalId, st)) {
+            continue;  // the database: the next poll applies it
           }
           if (!outcome.changedSkus.empty()) wakePushers();
         }
@@ -239,17 +278,18 @@ void ChannelHub::Impl::amazonLoop() {
     if (complete) {
       failures = 0;
       if (newest > cursor) {
-        (void)db.write([&](store::Tx& tx) -> Status {
+        // If this fails the next poll reads the same window again (stale).
+        (void)dbFailed("moving the amazon cursor", db.write([&](store::Tx& tx) -> Status {
           store::exec(tx,
                       "INSERT INTO channel_cursors(channel, position, updated_at) VALUES ('amazon', ?, ?) "
                       "ON CONFLICT(channel) DO UPDATE SET position = excluded.position, updated_at = "
                       "excluded.updated_at",
                       newest, tx.nowMs());
           return {};
-        });
+        }));
       }
     }
-    if (!sleepFor(fetchCv, settings.pollMs)) return;
+    if (!sleepFor(fetchCv, std::max<std::int64_t>(settings.pollMs, amazonHealth.backoff().count()))) return;
   }
 }
 

@@ -143,9 +143,9 @@ Result<std::vector<FulfilmentView>> ChannelHub::fulfilments(domain::Channel chan
   return out;
 }
 
-std::int64_t ChannelHub::Impl::nextFulfilmentDue(domain::Channel channel) {
+Result<std::int64_t> ChannelHub::Impl::nextFulfilmentDue(domain::Channel channel) {
   std::int64_t next = -1;
-  (void)db.read([&](store::Tx& tx) -> Status {
+  auto st = db.read([&](store::Tx& tx) -> Status {
     std::vector<Poco::Int64> due;
     std::string ch = domain::toString(channel);
     store::sessionOf(tx) << "SELECT due_at FROM channel_fulfilments WHERE channel = ? AND sent_at IS NULL "
@@ -154,6 +154,7 @@ std::int64_t ChannelHub::Impl::nextFulfilmentDue(domain::Channel channel) {
     if (!due.empty()) next = due[0];
     return {};
   });
+  if (!st) return st.error();
   return next;
 }
 
@@ -161,7 +162,7 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
                                           int& failures, std::int64_t& pausedUntil) {
   const std::string ch = domain::toString(channel);
   std::vector<DueNotice> rows;
-  (void)db.read([&](store::Tx& tx) -> Status {
+  auto read = db.read([&](store::Tx& tx) -> Status {
     std::vector<std::string> ext, notice;
     std::vector<Poco::Int64> shipment, attempts;
     Poco::Int64 t = db.nowMs();
@@ -173,6 +174,9 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
       rows.push_back({ext[i], shipment[i], notice[i], static_cast<int>(attempts[i])});
     return {};
   });
+  // The stock pushes that follow read the database too: they meet the same
+  // failure and the pusher backs off there.
+  if (!pushHealth.check(ch + ": reading the due fulfilments", read)) return true;
 
   for (const auto& row : rows) {
     for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
@@ -202,8 +206,11 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
       }
     }
     // The channel accepted it: mark it sent at once, so that nothing sends it
-    // again (the window for a crash between the two is this one write).
-    auto w = db.write([&](store::Tx& tx) -> Status {
+    // again (the window for a crash between the two is this one write). A
+    // failed write is retried, not skipped: skipping it would tell the
+    // channel twice.
+    const bool recorded = writeUntilDone(pushHealth, ch + ": recording the fulfilment of " + row.externalId, pushCv,
+                                         [&](store::Tx& tx) -> Status {
       if (pushed) {
         store::exec(tx,
                     "UPDATE channel_fulfilments SET sent_at = ?, attempts = attempts + 1, last_error = '' "
@@ -229,7 +236,7 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
                                            ch + " refused the shipment of order " + row.externalId + ": " + error);
       return {};
     });
-    if (!w) logger().warning("%s: cannot record the fulfilment of %s: %s", ch, row.externalId, w.error().message);
+    if (!recorded) return false;
     if (unreachable) break;
   }
   return true;

@@ -70,8 +70,9 @@ std::string channelRef(domain::Channel channel, const std::string& id) {
   return std::string(domain::toString(channel)) + ":" + id;
 }
 
-ChannelHub::ChannelHub(store::Database& db, stock::OrderIntake& intake, ChannelsConfig config)
-    : impl_(std::make_unique<Impl>(db, intake, std::move(config))) {
+ChannelHub::ChannelHub(store::Database& db, stock::OrderIntake& intake, ChannelsConfig config,
+                       background::Errors* errors)
+    : impl_(std::make_unique<Impl>(db, intake, std::move(config), errors)) {
   for (auto ch : kMarketplaces) {
     impl_->pushesOk[ch] = 0;
     impl_->pushesFailed[ch] = 0;
@@ -137,6 +138,14 @@ bool ChannelHub::Impl::sleepFor(std::condition_variable& cv, std::int64_t ms, do
   cv.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(ms, 1)), woken);
   if (wakeChannel) pushWake[*wakeChannel] = false;
   return !stopping;
+}
+
+bool ChannelHub::Impl::writeUntilDone(background::Loop& health, std::string_view doing, std::condition_variable& cv,
+                                      const std::function<Status(store::Tx&)>& work) {
+  for (;;) {
+    if (health.check(doing, db.write(work))) return true;
+    if (!sleepFor(cv, health.backoff().count())) return false;
+  }
 }
 
 double ChannelHub::Impl::unitRandom() {

@@ -7,11 +7,13 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,12 +34,19 @@ struct ApplyOutcome {
 };
 
 struct ChannelHub::Impl {
-  Impl(store::Database& d, stock::OrderIntake& i, ChannelsConfig c) : db(d), intake(i), config(std::move(c)) {}
+  Impl(store::Database& d, stock::OrderIntake& i, ChannelsConfig c, background::Errors* e)
+      : db(d), intake(i), config(std::move(c)), errors(e ? *e : ownErrors) {}
 
   // Constant after construction.
   store::Database& db;
   stock::OrderIntake& intake;
   const ChannelsConfig config;
+  background::Errors ownErrors;  // used when the hub was given none
+  background::Errors& errors;
+  // The loops' database errors (background::Loop is thread-safe).
+  background::Loop& fetchHealth = errors.loop("channels.fetch");
+  background::Loop& amazonHealth = errors.loop("channels.amazon_poll");
+  background::Loop& pushHealth = errors.loop("channels.push");
 
   // Lifecycle; protected by mutex.
   std::mutex mutex;
@@ -66,6 +75,13 @@ struct ChannelHub::Impl {
   void wakeFetchers();
   // Waits up to ms (or until stop); false if stopping.
   bool sleepFor(std::condition_variable& cv, std::int64_t ms, domain::Channel* wakeChannel = nullptr);
+  // Writes what a loop already did outside (a push the channel accepted) until
+  // the write commits: a failed write is counted on `health` and retried
+  // after its backoff, never skipped, so the work is not done twice. False
+  // if the hub stopped first (the work is then redone after restart, the
+  // same window as a crash).
+  bool writeUntilDone(background::Loop& health, std::string_view doing, std::condition_variable& cv,
+                      const std::function<Status(store::Tx&)>& work);
   double unitRandom();
   void noteError(domain::Channel channel, const std::string& message);
 
@@ -79,7 +95,7 @@ struct ChannelHub::Impl {
   bool pushDueFulfilments(domain::Channel channel, ChannelApi& api, TokenBucket& bucket, int& failures,
                           std::int64_t& pausedUntil);
   // When the channel's next pending notice is due, -1 if none.
-  std::int64_t nextFulfilmentDue(domain::Channel channel);
+  Result<std::int64_t> nextFulfilmentDue(domain::Channel channel);
 
   // --- Fetch.cpp
   void fetchLoop();

@@ -25,9 +25,9 @@ struct DueRow {
   Listing listing;
 };
 
-std::vector<DueRow> loadDue(store::Database& db, domain::Channel channel, std::int64_t nowMs, int limit) {
+Result<std::vector<DueRow>> loadDue(store::Database& db, domain::Channel channel, std::int64_t nowMs, int limit) {
   std::vector<DueRow> rows;
-  (void)db.read([&](store::Tx& tx) -> Status {
+  auto st = db.read([&](store::Tx& tx) -> Status {
     auto& s = store::sessionOf(tx);
     std::vector<std::string> sku, channelSku, ref;
     std::vector<Poco::Int64> atp, version, attempts;
@@ -52,12 +52,14 @@ std::vector<DueRow> loadDue(store::Database& db, domain::Channel channel, std::i
     }
     return {};
   });
+  if (!st) return st.error();
   return rows;
 }
 
-std::int64_t nextDue(store::Database& db, domain::Channel channel) {
+// When the channel's next outbox row is due, -1 if none.
+Result<std::int64_t> nextDue(store::Database& db, domain::Channel channel) {
   std::int64_t next = -1;
-  (void)db.read([&](store::Tx& tx) -> Status {
+  auto st = db.read([&](store::Tx& tx) -> Status {
     std::vector<Poco::Int64> due;
     std::string ch = domain::toString(channel);
     store::sessionOf(tx) << "SELECT MIN(due_at) FROM channel_outbox WHERE channel = ?", bind(ch), into(due), now;
@@ -67,6 +69,7 @@ std::int64_t nextDue(store::Database& db, domain::Channel channel) {
     if (!count.empty() && count[0] > 0 && !due.empty()) next = due[0];
     return {};
   });
+  if (!st) return st.error();
   return next;
 }
 
@@ -168,9 +171,13 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
     std::string error;
     std::int64_t dueAt = 0;
   };
+  // The pushes happened: their record is written until it commits (a
+  // figure pushed twice would be harmless, but a row left due would be
+  // pushed again and again). False if the hub stopped first.
   auto record = [&](const std::vector<Done>& done) {
-    if (done.empty()) return;
-    auto w = db.write([&](store::Tx& tx) -> Status {
+    if (done.empty()) return true;
+    return writeUntilDone(pushHealth, ch + ": recording " + std::to_string(done.size()) + " stock pushes", pushCv,
+                          [&](store::Tx& tx) -> Status {
       for (const auto& d : done) {
         if (d.outcome == Done::Pushed) {
           // A newer figure (another version) stays queued.
@@ -195,7 +202,6 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
       }
       return {};
     });
-    if (!w) logger().warning("%s: cannot record %z stock pushes: %s", ch, done.size(), w.error().message);
   };
 
   for (;;) {
@@ -208,10 +214,22 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
     // far fewer of them than stock figures.
     if (!pushDueFulfilments(channel, api, bucket, failures, pausedUntil)) return;
     if (db.nowMs() < pausedUntil) continue;
-    auto rows = loadDue(db, channel, nowMs, 100);
+    auto due = loadDue(db, channel, nowMs, 100);
+    if (!pushHealth.check(ch + ": reading the stock outbox", due)) {
+      if (!sleepFor(pushCv, pushHealth.backoff().count())) return;
+      continue;
+    }
+    const auto& rows = *due;
     if (rows.empty()) {
-      std::int64_t next = nextDue(db, channel);
-      if (std::int64_t f = nextFulfilmentDue(channel); f >= 0 && (next < 0 || f < next)) next = f;
+      auto nextRow = nextDue(db, channel);
+      auto nextNotice = nextFulfilmentDue(channel);
+      if (!pushHealth.check(ch + ": reading when the next push is due", nextRow) ||
+          !pushHealth.check(ch + ": reading when the next fulfilment is due", nextNotice)) {
+        if (!sleepFor(pushCv, pushHealth.backoff().count())) return;
+        continue;
+      }
+      std::int64_t next = *nextRow;
+      if (std::int64_t f = *nextNotice; f >= 0 && (next < 0 || f < next)) next = f;
       std::int64_t wait = next < 0 ? 1000 : std::clamp<std::int64_t>(next - db.nowMs(), 1, 1000);
       if (!sleepFor(pushCv, wait, &wake)) return;
       continue;
@@ -221,9 +239,9 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
     for (const auto& row : rows) {
       for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0 && !stop; w = bucket.tryTake(db.nowMs())) {
         // Waiting for a token: record what is done so far first.
-        record(done);
+        stop = !record(done);
         done.clear();
-        stop = !sleepFor(pushCv, w);
+        stop = stop || !sleepFor(pushCv, w);
       }
       if (stop) break;
       auto st = api.pushStock(row.listing, row.atp);
@@ -252,8 +270,7 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
                       db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom())});
       logger().warning("%s: stock push of %s refused: %s", ch, row.sku, st.error().message);
     }
-    record(done);
-    if (stop) return;
+    if (!record(done) || stop) return;
   }
 }
 

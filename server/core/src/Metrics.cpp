@@ -70,6 +70,7 @@ std::string Metrics::render() {
     out += name + "{" + sep + "quantile=\"1\"} " + number(h.max) + "\n";
     out += name + "_count" + (labels.empty() ? "" : "{" + labels + "}") + " " + std::to_string(h.total) + "\n";
   }
+  out += background_.render();
   return out;
 }
 

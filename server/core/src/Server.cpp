@@ -114,7 +114,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     return Error{ErrorKind::Invalid, std::string("packing: ") + e.what()};
   }
   impl->packSessions = std::make_unique<packing::PackSessionService>(*impl->db, *impl->shipping);
-  auto printing = packing::LabelPrinting::create(*impl->db, *impl->shipping);
+  auto printing = packing::LabelPrinting::create(*impl->db, *impl->shipping, {}, &impl->metrics.background());
   if (!printing) return printing.error();
   impl->printing = std::move(*printing);
   impl->packingRoutes =
@@ -151,7 +151,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;
-  impl->channels = std::make_unique<channels::ChannelHub>(*impl->db, *impl->intake, std::move(*channelsConfig));
+  impl->channels = std::make_unique<channels::ChannelHub>(*impl->db, *impl->intake, std::move(*channelsConfig),
+                                                           &impl->metrics.background());
   impl->events.subscribe(*impl->channels);
   impl->shipmentEvents->attach(impl->channels.get());
   http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);

@@ -197,25 +197,21 @@ struct Watchdog::Impl {
 
   void loop() {
     const auto maxPause = std::max<std::chrono::milliseconds>(config.every, std::chrono::minutes(5));
+    auto& health = metrics.background().loop("watchdog");
     std::chrono::milliseconds pause = config.every;
-    bool failing = false;
     for (;;) {
       {
         std::unique_lock lock(mutex);
         if (cv.wait_for(lock, pause, [&] { return stopping; })) return;
       }
       auto r = sweep();
-      if (r) {
-        if (failing) log().information("the stuck-work check works again");
-        failing = false;
+      if (health.check("checking for stuck work", r)) {
         pause = config.every;
         continue;
       }
       metrics.add("watchdog_failures_total");
-      // Logged once per outage; the pause grows so that a broken disk is not hammered.
-      if (!failing) log().error("the stuck-work check failed (retrying): %s", r.error().message);
-      failing = true;
-      pause = std::min(maxPause, pause * 2);
+      // The pause grows so that a broken disk is not hammered.
+      pause = std::min(maxPause, config.every + health.backoff());
     }
   }
 };

@@ -59,11 +59,6 @@ bool isCancellable(OrderStatus status) noexcept {
          status == OrderStatus::Released;
 }
 
-bool holdsAllocation(OrderStatus status) noexcept {
-  return status == OrderStatus::Allocated || status == OrderStatus::Released || status == OrderStatus::Picking ||
-         status == OrderStatus::Picked || status == OrderStatus::Packed || status == OrderStatus::Held;
-}
-
 const char* toString(ServiceLevel level) noexcept {
   switch (level) {
     case ServiceLevel::Standard: return "standard";

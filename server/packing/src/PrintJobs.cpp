@@ -168,8 +168,13 @@ struct LabelPrinting::Station {
   std::unique_ptr<labels::PrintSpooler> spooler;  // last: stopped first
 };
 
-LabelPrinting::LabelPrinting(store::Database& db, ShippingService& shipping, Listener listener)
-    : db_(db), shipping_(shipping), listener_(std::move(listener)), log_(db) {}
+LabelPrinting::LabelPrinting(store::Database& db, ShippingService& shipping, Listener listener,
+                             background::Errors* errors)
+    : db_(db),
+      shipping_(shipping),
+      listener_(std::move(listener)),
+      log_(db),
+      health_((errors ? *errors : ownErrors_).loop("packing.print_events")) {}
 
 LabelPrinting::~LabelPrinting() {
   // The spoolers' workers call back into this object: stop them first.
@@ -178,8 +183,8 @@ LabelPrinting::~LabelPrinting() {
 }
 
 Result<std::unique_ptr<LabelPrinting>> LabelPrinting::create(store::Database& db, ShippingService& shipping,
-                                                             Listener listener) {
-  std::unique_ptr<LabelPrinting> lp(new LabelPrinting(db, shipping, std::move(listener)));
+                                                             Listener listener, background::Errors* errors) {
+  std::unique_ptr<LabelPrinting> lp(new LabelPrinting(db, shipping, std::move(listener), errors));
   lp->settings_ = shipping.config().printers;
   for (const auto& p : lp->settings_) {
     auto printer = labels::makePrinter(p.uri);
@@ -250,16 +255,26 @@ void LabelPrinting::onEvent(const std::string& printerId, const labels::JobEvent
   if (e.state == labels::JobState::Failed) {
     // A person has to look at a printer that gave up; the packer is told
     // through the job's state as well.
-    (void)db_.write([&](store::Tx& tx) -> Status {
-      store::ExceptionRepository(tx).raise("printer_failed", "printer:" + printerId,
-                                           "printer " + printerId + " failed print job " +
-                                               n(static_cast<std::int64_t>(e.job)) + ": " + e.error);
-      return {};
-    });
+    std::lock_guard lock(raiseMutex_);
+    unraised_.push_back({"printer:" + printerId, "printer " + printerId + " failed print job " +
+                                                     n(static_cast<std::int64_t>(e.job)) + ": " + e.error});
   }
+  raisePending();
   if (!listener_) return;
   auto view = viewOf(e.job);
   if (view) listener_(*view);
+}
+
+void LabelPrinting::raisePending() {
+  std::lock_guard lock(raiseMutex_);
+  if (unraised_.empty()) return;
+  auto st = db_.write([&](store::Tx& tx) -> Status {
+    for (const auto& r : unraised_) store::ExceptionRepository(tx).raise("printer_failed", r.reference, r.message);
+    return {};
+  });
+  // Kept if refused: the next spooler event (every job's next attempt is one)
+  // tries again, so a failed printer is never silently forgotten.
+  if (health_.check("raising " + std::to_string(unraised_.size()) + " failed print jobs", st)) unraised_.clear();
 }
 
 Result<PrintJobView> LabelPrinting::viewOf(labels::JobId id) const {

@@ -67,6 +67,14 @@ std::int64_t systemNowMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// Takes one armed fault, if any is left.
+bool takeFault(std::atomic<int>& armed) {
+  int n = armed.load();
+  while (n > 0 && !armed.compare_exchange_weak(n, n - 1)) {
+  }
+  return n > 0;
+}
+
 Error unavailable(const std::string& what) { return Error{ErrorKind::Unavailable, "database: " + what}; }
 
 // Runs work, converting exceptions (from POCO, SQLite or our own code) into
@@ -135,6 +143,8 @@ struct Database::Impl {
   // Writes queued, or taken by the writer thread while it waits for the
   // connection: DatabaseStats::queued.
   std::atomic<std::uint64_t> waiting{0};
+  // Armed by injectFault: how many commits / reads still fail.
+  std::atomic<int> failCommits{0}, failReads{0};
   std::map<std::string, int> versions;  // written by migrate() before the writer starts
 
   Connection connect(bool readOnly) {
@@ -161,8 +171,9 @@ struct Database::Impl {
     sqlite3* db = writer.statements->db();
     auto currentVersion = [&] {
       sqlite3_stmt* stmt = nullptr;
-      sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version WHERE component = ?", -1, &stmt,
-                         nullptr);
+      int rc = sqlite3_prepare_v2(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version WHERE component = ?", -1,
+                                  &stmt, nullptr);
+      if (rc != SQLITE_OK) throw SqliteError(rc, std::string("cannot read the schema version: ") + sqlite3_errmsg(db));
       sqlite3_bind_text(stmt, 1, schema.component.c_str(), -1, SQLITE_TRANSIENT);
       int v = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
       sqlite3_finalize(stmt);
@@ -180,15 +191,16 @@ struct Database::Impl {
       try {
         for (const auto& sql : m.statements) exec(*writer.session, sql);
         sqlite3_stmt* stmt = nullptr;
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO schema_version(component, version, description, applied_at) "
-                           "VALUES (?, ?, ?, ?)",
-                           -1, &stmt, nullptr);
+        int rc = sqlite3_prepare_v2(db,
+                                    "INSERT INTO schema_version(component, version, description, applied_at) "
+                                    "VALUES (?, ?, ?, ?)",
+                                    -1, &stmt, nullptr);
+        if (rc != SQLITE_OK) throw SqliteError(rc, std::string("cannot record schema version: ") + sqlite3_errmsg(db));
         sqlite3_bind_text(stmt, 1, schema.component.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_int(stmt, 2, m.version);
         sqlite3_bind_text(stmt, 3, m.description.c_str(), -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(stmt, 4, clock());
-        int rc = sqlite3_step(stmt);
+        rc = sqlite3_step(stmt);
         sqlite3_finalize(stmt);
         if (rc != SQLITE_DONE) throw SqliteError(rc, "cannot record schema version");
         exec(*writer.session, "COMMIT");
@@ -249,6 +261,7 @@ struct Database::Impl {
       }
     }
     try {
+      if (takeFault(failCommits)) throw SqliteError(SQLITE_IOERR_FSYNC, "disk I/O error (injected fault: fsync)");
       exec(w, "COMMIT");
       ++commits;
     } catch (const std::exception& e) {
@@ -333,6 +346,13 @@ Status Database::read(const std::function<Status(Tx&)>& work) {
       impl_->idleReaders.pop_back();
     }
   }
+  if (takeFault(impl_->failReads)) {
+    if (c.session) {
+      std::lock_guard lock(impl_->readMutex);
+      impl_->idleReaders.push_back(std::move(c));
+    }
+    return unavailable("cannot start a read: disk I/O error (injected fault)");
+  }
   try {
     if (!c.session) c = impl_->connect(true);
     exec(*c.statements, "BEGIN");
@@ -354,6 +374,10 @@ Status Database::read(const std::function<Status(Tx&)>& work) {
       impl_->idleReaders.push_back(std::move(c));
   }
   return result;
+}
+
+void Database::injectFault(Fault where, int count) {
+  (where == Fault::Commit ? impl_->failCommits : impl_->failReads) = std::max(count, 0);
 }
 
 int Database::schemaVersion(const std::string& component) const {

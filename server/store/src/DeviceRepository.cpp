@@ -142,10 +142,4 @@ void DeviceRepository::recordScan(const std::string& device, const std::string& 
             tx_.nowMs(), device, badge, barcode, symbology, reference);
 }
 
-std::int64_t DeviceRepository::scanCount(const std::string& device) {
-  Poco::Int64 n = 0;
-  session(tx_) << "SELECT COUNT(*) FROM scans WHERE device = ?", bind(device), into(n), now;
-  return n;
-}
-
 }  // namespace wms::store

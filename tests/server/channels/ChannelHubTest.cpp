@@ -22,6 +22,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -54,7 +55,7 @@ struct Hub {
   std::unique_ptr<channels::ChannelHub> hub;
 
   explicit Hub(domain::ShortagePolicy policy = domain::ShortagePolicy::Reject,
-               std::map<std::string, std::string> extra = {}) {
+               std::map<std::string, std::string> extra = {}, background::Errors* errors = nullptr) {
     store::DatabaseOptions o;
     o.path = dir / "wms.db";
     o.durability = store::Durability::Normal;
@@ -77,7 +78,7 @@ struct Hub {
     for (auto& [k, v] : extra) settings[k] = v;
     auto config = channels::channelsConfigFrom(settings);
     BOOST_REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
-    hub = std::make_unique<channels::ChannelHub>(*db, *intake, *config);
+    hub = std::make_unique<channels::ChannelHub>(*db, *intake, *config, errors);
     events.subscribe(*hub);
     BOOST_REQUIRE(catalog->putLocation({"A-01-01-1", "A", domain::LocationKind::Pick}).ok());
     BOOST_REQUIRE(catalog->putLocation({"STORE-01", "S", domain::LocationKind::Store}).ok());
@@ -594,6 +595,139 @@ BOOST_AUTO_TEST_CASE(the_pusher_sends_a_notice_once_retries_while_the_channel_is
     BOOST_TEST(c.fulfilmentsSent == 1);
     BOOST_TEST(c.pendingFulfilments == 1);
   }
+  h.hub->stop();
+}
+
+// LevelDB's rule for background errors, with the store's fault seam: while
+// commits and reads keep failing, the fetch workers, the Amazon poller and
+// the pushers log and count the failures, back off, and retry; afterwards
+// every order is taken in once, the channel is told of the shipment once,
+// and every channel shows the right figure.
+BOOST_AUTO_TEST_CASE(every_channel_loop_survives_failing_commits_and_reads_without_losing_or_repeating_work) {
+  auto started = channelemu::Emulator::start({});
+  BOOST_REQUIRE(started.ok());
+  auto& emu = **started;
+  background::Errors errors;
+  std::map<std::string, std::string> settings = {
+      {"channels.retry_base_ms", "20"},
+      {"channels.retry_max_ms", "200"},
+      {"channels.shopify.enabled", "false"},
+      {"channels.lazada.api_base", emu.baseUrl(domain::Channel::Lazada)},
+      {"channels.lazada.secret", "lazada-secret"},
+      {"channels.lazada.access_token", "lz-token"},
+      {"channels.shopee.enabled", "true"},
+      {"channels.shopee.api_base", emu.baseUrl(domain::Channel::Shopee)},
+      {"channels.shopee.app_key", "2001"},
+      {"channels.shopee.secret", "shopee-key"},
+      {"channels.shopee.shop_id", "601412"},
+      {"channels.shopee.access_token", "sp-token"},
+      {"channels.shopee.callback_url", "https://wms.example/api/v1/channels/shopee/webhooks"},
+      {"channels.amazon.enabled", "true"},
+      {"channels.amazon.api_base", emu.baseUrl(domain::Channel::Amazon)},
+      {"channels.amazon.access_token", "Atza|test"},
+      {"channels.amazon.shop_id", "A1SELLER"},
+      {"channels.amazon.marketplace_id", "A19VAU5U5O7RUS"},
+      {"channels.amazon.poll_ms", "100"},
+      {"channels.amazon.orders_rate", "50"},
+      {"channels.amazon.items_rate", "50"}};
+  Hub h(domain::ShortagePolicy::Reject, settings, &errors);
+  h.receive("APPLE", "A-01-01-1", 50);
+  h.list(domain::Channel::Lazada, "APPLE", "APPLE-lazada");
+  h.list(domain::Channel::Amazon, "APPLE", "APPLE-amazon");
+  BOOST_REQUIRE(h.hub->putListing({domain::Channel::Shopee, "APPLE", "3000001:4000001", "3000001:4000001", {}}).ok());
+
+  // Work for every loop: two Lazada orders to fetch (their pushes are in the
+  // inbox), two Amazon orders to poll, a Shopee shipment to tell, figures to push.
+  std::vector<std::string> lazada, amazon;
+  for (int i = 0; i < 2; ++i) {
+    channelemu::NewOrder o;
+    o.channel = domain::Channel::Lazada;
+    o.lines = {{"APPLE-lazada", 1}};
+    auto id = emu.createOrder(o, false);
+    BOOST_REQUIRE(id.ok());
+    lazada.push_back(*id);
+    const std::string body = R"({"seller_id":"1","message_type":0,"data":{"order_status":"pending","status_update_time":)" +
+                             std::to_string(1700000000 + i) + R"(,"trade_order_id":")" + *id +
+                             R"("},"timestamp":1766000000000,"site":"lazada_sg"})";
+    channels::WebhookRequest r{domain::Channel::Lazada,
+                               {{"authorization", channels::lazadaPushSignature("100001", "lazada-secret", body)}},
+                               body};
+    BOOST_REQUIRE(h.hub->handleWebhook(r).status == 202);
+    o.channel = domain::Channel::Amazon;
+    o.lines = {{"APPLE-amazon", 2}};
+    auto az = emu.createOrder(o, false);
+    BOOST_REQUIRE(az.ok());
+    amazon.push_back(*az);
+  }
+  channelemu::NewOrder sp;
+  sp.channel = domain::Channel::Shopee;
+  sp.lines = {{"3000001:4000001", 2}};
+  auto shopeeId = emu.createOrder(sp, false);
+  BOOST_REQUIRE(shopeeId.ok());
+  BOOST_REQUIRE(h.ship(notice(domain::Channel::Shopee, *shopeeId, 1)));
+
+  // A failing disk while every loop runs: first a second in which no commit
+  // succeeds but reads do (the channels accept pushes whose record cannot be
+  // written), then a second and a half of commits and reads failing now and then.
+  std::atomic<bool> failing{true};
+  std::thread disk([&] {
+    const auto start = std::chrono::steady_clock::now();
+    while (failing) {
+      const bool noCommits = std::chrono::steady_clock::now() - start < std::chrono::seconds(1);
+      h.db->injectFault(store::Fault::Commit, noCommits ? 1000000 : 2);
+      h.db->injectFault(store::Fault::Read, noCommits ? 0 : 2);
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    }
+    h.db->injectFault(store::Fault::Commit, 0);
+    h.db->injectFault(store::Fault::Read, 0);
+  });
+  h.hub->start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  failing = false;
+  disk.join();
+
+  auto figures = [&] {
+    std::map<std::string, background::LoopFigures> out;
+    for (auto& f : errors.figures()) out[f.loop] = f;
+    return out;
+  };
+  BOOST_TEST(figures()["channels.fetch"].errors > 0);
+  BOOST_TEST(figures()["channels.amazon_poll"].errors > 0);
+  BOOST_TEST(figures()["channels.push"].errors > 0);
+  BOOST_TEST(errors.render().find("background_errors_total{loop=\"channels.push\"}") != std::string::npos);
+
+  // Afterwards: each order once, the shipment told once, the right figures.
+  auto shows = [&](domain::Channel ch, const std::string& key) -> std::int64_t {
+    auto latest = emu.latestStock(ch);
+    auto it = latest.find(key);
+    return it == latest.end() ? -1 : it->second.quantity;
+  };
+  BOOST_REQUIRE(eventually([&] {
+    return h.count("SELECT COUNT(*) FROM orders") == 4 && emu.fulfilments(domain::Channel::Shopee).size() == 1u &&
+           shows(domain::Channel::Lazada, "APPLE-lazada") == 44 && shows(domain::Channel::Amazon, "APPLE-amazon") == 44 &&
+           shows(domain::Channel::Shopee, "3000001:4000001") == 44;
+  }));
+  for (const auto& id : lazada)
+    BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_orders WHERE channel = 'lazada' AND external_id = '" + id + "'") == 1);
+  for (const auto& id : amazon)
+    BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_orders WHERE channel = 'amazon' AND external_id = '" + id + "'") == 1);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM channel_inbox") == 0);
+  BOOST_TEST(h.count("SELECT allocated FROM sku_stock WHERE sku = 'APPLE'") == 6);
+  // Nothing more arrives later either: the shipment was sent once (one
+  // attempt, never refused as a repeat) and stays told once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  BOOST_TEST(emu.fulfilments(domain::Channel::Shopee).size() == 1u);
+  auto views = h.hub->fulfilments(domain::Channel::Shopee);
+  BOOST_REQUIRE(views.ok());
+  BOOST_REQUIRE(views->size() == 1u);
+  BOOST_TEST(views->front().sent);
+  BOOST_TEST(views->front().attempts == 1);
+  for (const auto& e : h.exceptions()) BOOST_TEST(e.kind != "channel_fulfilment_refused", e.message);
+  BOOST_TEST(h.count("SELECT COUNT(*) FROM orders") == 4);
+  for (const auto& [name, f] : figures()) BOOST_TEST(!f.failing, name << " still failing: " << f.lastError);
+  auto audit = h.stock->audit();
+  BOOST_REQUIRE(audit.ok());
+  BOOST_TEST(audit->violations.empty());
   h.hub->stop();
 }
 

@@ -232,4 +232,41 @@ BOOST_AUTO_TEST_CASE(a_nested_savepoint_undoes_only_its_own_changes) {
   BOOST_TEST(!drop);
 }
 
+// The fault seam (store::Fault): what a failed fsync or an unreadable file
+// does to a caller, reproduced on demand.
+BOOST_AUTO_TEST_CASE(an_injected_commit_failure_applies_nothing_of_the_batch_and_the_next_write_commits) {
+  TempDir dir;
+  auto db = openDb(dir);
+  db->injectFault(store::Fault::Commit);
+  auto failed = addSku(*db, "LOST");
+  BOOST_REQUIRE(!failed.ok());
+  BOOST_TEST((failed.error().kind == ErrorKind::Unavailable));
+  BOOST_TEST(failed.error().message.find("injected fault: fsync") != std::string::npos);
+  BOOST_TEST(addSku(*db, "KEPT").ok());
+  BOOST_TEST(db->read([&](store::Tx& tx) -> Status {
+                 BOOST_TEST(!store::CatalogRepository(tx).skuExists("LOST"));
+                 BOOST_TEST(store::CatalogRepository(tx).skuExists("KEPT"));
+                 return {};
+               }).ok());
+  BOOST_TEST(db->stats().failedWrites == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_injected_read_failure_is_unavailable_and_disarming_the_seam_ends_it) {
+  TempDir dir;
+  auto db = openDb(dir);
+  db->injectFault(store::Fault::Read, 3);
+  bool ran = false;
+  auto failed = db->read([&](store::Tx&) -> Status {
+    ran = true;
+    return {};
+  });
+  BOOST_REQUIRE(!failed.ok());
+  BOOST_TEST((failed.error().kind == ErrorKind::Unavailable));
+  BOOST_TEST(!ran);
+  BOOST_TEST(!db->read([](store::Tx&) -> Status { return {}; }).ok());
+  db->injectFault(store::Fault::Read, 0);
+  BOOST_TEST(db->read([](store::Tx&) -> Status { return {}; }).ok());
+  BOOST_TEST(addSku(*db, "A1").ok());  // writes were never affected
+}
+
 BOOST_AUTO_TEST_SUITE_END()

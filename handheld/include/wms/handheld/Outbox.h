@@ -91,7 +91,6 @@ class Outbox {
 
   // A saved state entry; nullopt if there is none.
   Result<std::optional<std::string>> loadState(const std::string& key);
-  Status saveState(const std::string& key, const std::string& value);
   Status clearState(const std::string& key);
 
  private:

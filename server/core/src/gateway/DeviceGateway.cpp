@@ -125,6 +125,17 @@ struct DeviceGateway::Impl {
 
   Impl(GatewayConfig c, store::Database& d, Metrics& m) : config(std::move(c)), db(d), metrics(m) {}
 
+  // The database errors of the loops below: counted, logged once, backed off.
+  background::Loop& eventsHealth = metrics.background().loop("gateway.events");
+  background::Loop& publishHealth = metrics.background().loop("gateway.publish");
+  background::Loop& watchHealth = metrics.background().loop("gateway.watch");
+
+  // Waits up to `wait` or until stop(); false if stopping.
+  bool pause(std::chrono::milliseconds wait) {
+    std::unique_lock lock(wakeMutex);
+    return !wakeCv.wait_for(lock, wait, [&] { return stopping; });
+  }
+
   // ---- receiving ------------------------------------------------------------
 
   void onMessage(const protocol::MqttMessage& m) {
@@ -206,15 +217,18 @@ struct DeviceGateway::Impl {
         }
         return {};
       });
-      if (st) log().information("device %s is %s", item.device, std::string(isOnline ? "online" : "offline"));
+      // Lost with the failed write; the device's next heartbeat or presence sets it again.
+      if (eventsHealth.check("recording that " + item.device + " is " + (isOnline ? "online" : "offline"), st))
+        log().information("device %s is %s", item.device, std::string(isOnline ? "online" : "offline"));
       if (st && !replies.messages().empty()) wake();
       return;
     }
     if (const auto* hb = std::get_if<protocol::Heartbeat>(&message)) {
-      (void)db.write([&](store::Tx& tx) -> Status {
+      // Lost with a failed write; the next heartbeat carries the same figures.
+      (void)eventsHealth.check("recording a heartbeat of " + item.device, db.write([&](store::Tx& tx) -> Status {
         store::DeviceRepository(tx).setHeartbeat(item.device, hb->battery, hb->rssi, hb->outbox, tx.nowMs());
         return {};
-      });
+      }));
       metrics.add("mqtt_heartbeats_total");
       return;
     }
@@ -280,9 +294,10 @@ struct DeviceGateway::Impl {
     if (!st) {
       // Not recorded, so not acknowledged: the device resends it later.
       metrics.add("mqtt_events_failed_total");
-      log().error("event %s (%s) from %s could not be applied: %s", eventId, type, item.device, st.error().message);
+      eventsHealth.failed("applying " + type + " " + eventId + " from " + item.device, st.error());
       return;
     }
+    eventsHealth.succeeded();
     const char* label = result == protocol::AckResult::Applied     ? "applied"
                         : result == protocol::AckResult::Duplicate ? "duplicate"
                                                                    : "rejected";
@@ -342,7 +357,11 @@ struct DeviceGateway::Impl {
           pending = store::DeviceRepository(tx).pendingCommands(200);
           return {};
         });
-        if (!st || pending.empty()) break;
+        if (!publishHealth.check("reading the commands to publish", st)) {
+          if (!pause(publishHealth.backoff())) return;
+          continue;
+        }
+        if (pending.empty()) break;
         std::vector<std::int64_t> published;
         for (const auto& c : pending) {
           // With Paho's file persistence, an accepted publish survives a
@@ -350,11 +369,16 @@ struct DeviceGateway::Impl {
           if (!client->publish(protocol::topicFor(c.device, protocol::Channel::Commands), c.payload, 1, false)) break;
           published.push_back(c.id);
         }
-        (void)db.write([&](store::Tx& tx) -> Status {
-          store::DeviceRepository devices(tx);
-          for (auto id : published) devices.markPublished(id);
-          return {};
-        });
+        // Published: recorded until the write commits. Re-reading before
+        // that would publish the same commands again, at full speed.
+        while (!publishHealth.check("marking " + std::to_string(published.size()) + " commands published",
+                                    db.write([&](store::Tx& tx) -> Status {
+                                      store::DeviceRepository devices(tx);
+                                      for (auto id : published) devices.markPublished(id);
+                                      return {};
+                                    }))) {
+          if (!pause(publishHealth.backoff())) return;
+        }
         metrics.add("mqtt_commands_published_total", {}, static_cast<std::int64_t>(published.size()));
         if (published.size() < pending.size()) break;
       }
@@ -402,8 +426,8 @@ struct DeviceGateway::Impl {
         DeviceGateway::queue(tx, replies);
         return {};
       });
-      if (!st) {
-        log().error("checking for silent devices failed: %s", st.error().message);
+      if (!watchHealth.check("checking for silent devices", st)) {
+        if (!pause(watchHealth.backoff())) return;
         continue;
       }
       for (const auto& d : silenced) {

@@ -555,9 +555,12 @@ void WaveService::Impl::autoLoop() {
       DeviceGateway::queue(tx, replies);
       return {};
     });
-    if (!st) {
+    auto& health = metrics.background().loop("waves.auto_release");
+    if (!health.check("releasing waves automatically", st)) {
       metrics.add("waves_auto_release_failures_total");
-      log().error("automatic release failed: %s", st.error().message);
+      // Backed off beyond the usual check, so that a broken disk is not hammered.
+      std::unique_lock lock(mutex);
+      if (cv.wait_for(lock, health.backoff(), [&] { return stopping; })) return;
       continue;
     }
     if (released > 0) gateway.wake();

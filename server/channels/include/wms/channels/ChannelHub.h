@@ -45,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "wms/background/Errors.h"
 #include "wms/channels/Atp.h"
 #include "wms/channels/ChannelConfig.h"
 #include "wms/channels/ChannelOrder.h"
@@ -178,7 +179,10 @@ class ChannelHub final : public stock::StockListener {
   // The database must have been opened with channelsSchema(). The intake
   // (the stock core's order intake, whose events the hub's own stock moves
   // use) and the database must outlive the hub. Nothing runs until start().
-  ChannelHub(store::Database& db, stock::OrderIntake& intake, ChannelsConfig config);
+  // The loops' errors are counted in `errors` (wmsd's, rendered at /metrics;
+  // the hub keeps its own if none is given), which must outlive the hub.
+  ChannelHub(store::Database& db, stock::OrderIntake& intake, ChannelsConfig config,
+             background::Errors* errors = nullptr);
   ~ChannelHub();
   ChannelHub(const ChannelHub&) = delete;
   ChannelHub& operator=(const ChannelHub&) = delete;

@@ -14,6 +14,8 @@
 #include <mutex>
 #include <string>
 
+#include "wms/background/Errors.h"
+
 namespace wms::server {
 
 class Metrics {
@@ -30,10 +32,15 @@ class Metrics {
   // Quantiles are read from buckets 10% wide, so they are within 10%.
   void observe(const std::string& name, const std::string& labels, double ms);
 
+  // The background loops' errors (channels, printing, the device gateway),
+  // rendered with the rest.
+  background::Errors& background() { return background_; }
+
   // All values, one "name{labels} value" line each, sorted.
   std::string render();
 
  private:
+  background::Errors background_;
   // Durations in logarithmic buckets: bucket i holds [1.1^(i-1), 1.1^i) * 0.01 ms.
   struct Histogram {
     static constexpr int kBuckets = 200;

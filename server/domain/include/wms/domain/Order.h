@@ -31,8 +31,6 @@ std::optional<OrderStatus> orderStatusFromString(std::string_view text) noexcept
 // True if an order in `status` may still be cancelled and its stock freed
 // (nothing has left its location yet).
 bool isCancellable(OrderStatus status) noexcept;
-// True if the order holds allocated stock in this status.
-bool holdsAllocation(OrderStatus status) noexcept;
 
 enum class ServiceLevel { Standard, Express, StorePickup };
 const char* toString(ServiceLevel level) noexcept;  // "standard", "express", "store_pickup"

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "wms/background/Errors.h"
 #include "wms/common/Result.h"
 #include "wms/labels/PrintSpooler.h"
 #include "wms/labels/Printer.h"
@@ -91,9 +92,11 @@ class LabelPrinting {
   using Listener = std::function<void(const PrintJobView&)>;
 
   // The printers of shipping.config(). Invalid if a printer's URI is not
-  // usable (config validates this already).
+  // usable (config validates this already). Database errors of the
+  // spoolers' callbacks are counted in `errors` (its own if none is given;
+  // it must outlive this object).
   static Result<std::unique_ptr<LabelPrinting>> create(store::Database& db, ShippingService& shipping,
-                                                       Listener listener = {});
+                                                       Listener listener = {}, background::Errors* errors = nullptr);
   ~LabelPrinting();
   LabelPrinting(const LabelPrinting&) = delete;
   LabelPrinting& operator=(const LabelPrinting&) = delete;
@@ -134,8 +137,11 @@ class LabelPrinting {
 
  private:
   struct Station;
-  LabelPrinting(store::Database& db, ShippingService& shipping, Listener listener);
+  LabelPrinting(store::Database& db, ShippingService& shipping, Listener listener, background::Errors* errors);
   void onEvent(const std::string& printerId, const labels::JobEvent& event);
+  // Raises the failed printers' exceptions not raised yet (the database
+  // refused them); kept for the next event if it still refuses.
+  void raisePending();
   Result<PrintJobView> viewOf(labels::JobId id) const;
   Station* station(const std::string& printerId) const;
 
@@ -146,6 +152,15 @@ class LabelPrinting {
   DatabaseJobLog log_;
   std::vector<PrinterSettings> settings_;
   std::vector<std::unique_ptr<Station>> stations_;  // one per printer, spooler running
+  background::Errors ownErrors_;
+  background::Loop& health_;
+
+  struct PendingRaise {
+    std::string reference;
+    std::string message;
+  };
+  std::mutex raiseMutex_;                // taken alone, never with mutex_
+  std::vector<PendingRaise> unraised_;  // protected by raiseMutex_
 
   mutable std::mutex mutex_;
   std::map<labels::JobId, std::int64_t> retryAt_;  // protected by mutex_: Waiting jobs' next attempt

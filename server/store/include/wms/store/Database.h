@@ -53,6 +53,13 @@ struct DatabaseOptions {
   std::vector<Schema> schemas;         // components' schemas, applied after coreSchema()
 };
 
+// Where a test makes the store fail as the disk would (see injectFault).
+enum class Fault {
+  Commit,  // the COMMIT fails as a failed fsync or a full disk makes it fail
+           // (SQLITE_IOERR_FSYNC): the whole group-committed batch rolls back
+  Read,    // a read transaction cannot start (the file cannot be read)
+};
+
 struct DatabaseStats {
   std::uint64_t writes = 0;   // write() calls completed
   std::uint64_t commits = 0;  // transactions committed (writes / commits = batching)
@@ -80,6 +87,14 @@ class Database {
 
   // Runs `work` in a read-only snapshot on the calling thread.
   Status read(const std::function<Status(Tx&)>& work);
+
+  // The fault seam (LevelDB's Env idea, at the transaction boundary): the
+  // next `count` commits or reads fail (0 disarms) with an Unavailable error naming
+  // the injected fault, exactly as they would if the disk failed, so that
+  // tests can show a caller or a background loop surviving it. SQLite does
+  // its own fsyncs: a failed fsync reaches us as a failed COMMIT, which is
+  // what Fault::Commit reproduces. Never armed outside tests.
+  void injectFault(Fault where, int count = 1);
 
   // The version of a component's schema now in the file (0 if none).
   int schemaVersion(const std::string& component = "core") const;

@@ -79,7 +79,6 @@ class DeviceRepository {
 
   void recordScan(const std::string& device, const std::string& badge, const std::string& barcode,
                   const std::string& symbology, const std::string& reference);
-  std::int64_t scanCount(const std::string& device);
 
  private:
   Tx& tx_;
