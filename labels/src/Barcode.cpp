@@ -1,6 +1,7 @@
 // The one place that talks to ZXing's writer; its exceptions stop here.
 #define ZX_USE_UTF8
 #include "wms/labels/Barcode.h"
+#include "wms/common/TextChecks.h"
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/CharacterSet.h>
@@ -75,7 +76,7 @@ Result<ModuleMatrix> encodeBarcode(Symbology symbology, std::string_view data) {
       break;
     }
     case Symbology::QrCode:
-      if (!text::isValidUtf8(data)) return makeError(ErrorKind::Invalid, "QR Code data is not valid UTF-8");
+      if (!isValidUtf8(data)) return makeError(ErrorKind::Invalid, "QR Code data is not valid UTF-8");
       format = ZXing::BarcodeFormat::QRCode;
       input = std::string(data);
       break;

@@ -1,6 +1,7 @@
 // The label JSON gate. POCO's JSON parser is wrapped here: its exceptions
 // become Malformed errors and never leave this file.
 #include "wms/labels/Label.h"
+#include "wms/common/TextChecks.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
@@ -44,7 +45,7 @@ Error invalid(const std::string& message) {
 // --- field rules, shared by the parser and validateLabel -------------------
 
 Status checkText(const std::string& path, const std::string& value, bool required, std::size_t maxChars) {
-  if (!text::isValidUtf8(value)) return invalid(path + " is not valid UTF-8");
+  if (!isValidUtf8(value)) return invalid(path + " is not valid UTF-8");
   if (required && text::trim(value).empty()) return invalid(path + " is required");
   const std::size_t chars = text::codePointCount(value);
   if (chars > maxChars) {
@@ -284,30 +285,6 @@ Result<ShippingLabel> readLabel(const Object& root) {
   return label;
 }
 
-// Nesting depth of a JSON text, ignoring brackets inside strings. POCO's
-// parser recurses per level; this bounds the recursion before it starts.
-std::size_t nestingDepth(std::string_view json) {
-  std::size_t depth = 0;
-  std::size_t deepest = 0;
-  bool inString = false;
-  for (std::size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 void writeString(std::ostringstream& out, const std::string& value) {
   static const char* hex = "0123456789abcdef";
   out << '"';
@@ -377,7 +354,7 @@ Result<ShippingLabel> parseLabelJson(std::string_view json) {
                                               " bytes, at most " + std::to_string(kMaxLabelJsonBytes) +
                                               " are accepted");
   }
-  if (nestingDepth(json) > kMaxDepth) {
+  if (jsonNestingDepth(json) > kMaxDepth) {
     return makeError(ErrorKind::Malformed,
                      "label JSON is nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }

@@ -62,14 +62,6 @@ void append(std::string& out, char32_t cp) {
   }
 }
 
-bool isValidUtf8(std::string_view text) {
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    if (decode(text, pos) == kInvalid) return false;
-  }
-  return true;
-}
-
 std::size_t codePointCount(std::string_view text) {
   std::size_t count = 0;
   std::size_t pos = 0;

@@ -19,7 +19,6 @@ char32_t decode(std::string_view text, std::size_t& pos);
 // Appends the UTF-8 encoding of a valid code point.
 void append(std::string& out, char32_t cp);
 
-bool isValidUtf8(std::string_view text);
 std::size_t codePointCount(std::string_view text);  // of valid UTF-8
 
 // Whether a code point is a control character that must not reach a printer

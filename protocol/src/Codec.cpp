@@ -1,4 +1,5 @@
 #include "wms/protocol/Codec.h"
+#include "wms/common/TextChecks.h"
 
 #include <climits>
 #include <map>
@@ -68,51 +69,13 @@ void checkEventId(const std::string& path, const std::string& v) {
   if (!isValidEventId(v)) invalid(path + " must be 1-64 characters of [A-Za-z0-9_.:-], got '" + shown(v) + "'");
 }
 
-// Index of the first byte that is not part of well-formed UTF-8 (no overlong
-// forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t badUtf8At(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    std::uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > s.size()) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 void checkUtf8Text(const std::string& path, const std::string& v, std::size_t maxBytes, bool allowGs) {
   if (v.empty()) invalid(path + " must not be empty");
   if (v.size() > maxBytes) {
     invalid(path + " is " + std::to_string(v.size()) + " bytes long, at most " + std::to_string(maxBytes) +
             " allowed");
   }
-  if (auto at = badUtf8At(v); at != std::string_view::npos) {
+  if (auto at = firstInvalidUtf8(v); at != std::string_view::npos) {
     invalid(path + " is not valid UTF-8 at byte " + std::to_string(at + 1));
   }
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -1255,7 +1218,7 @@ Result<Message> decodeFromTopic(std::string_view topic, std::string_view payload
     return makeError(ErrorKind::Forbidden, "payload device '" + device + "' does not match the device '" +
                                                address->device + "' of topic " + std::string(topic));
   }
-  Channel expected = channelOf(*message);
+  TopicKind expected = topicKindOf(*message);
   if (expected != address->channel) {
     return makeError(ErrorKind::Forbidden, std::string(typeName(*message)) + " does not belong on channel '" +
                                                std::string(toString(address->channel)) + "' (it goes on '" +
@@ -1271,7 +1234,7 @@ std::string fitText(std::string_view text) {
     auto c = static_cast<unsigned char>(text[i]);
     std::size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
     std::string_view piece = len ? text.substr(i, len) : std::string_view();
-    bool ok = len != 0 && piece.size() == len && badUtf8At(piece) == std::string_view::npos &&
+    bool ok = len != 0 && piece.size() == len && firstInvalidUtf8(piece) == std::string_view::npos &&
               !(len == 1 && (c < 0x20 || c == 0x7f));
     if (ok) {
       out.append(piece);

@@ -37,19 +37,19 @@ std::string_view typeName(const Message& message) noexcept {
   return std::visit([](const auto& m) { return nameOf<std::decay_t<decltype(m)>>(); }, message);
 }
 
-Channel channelOf(const Message& message) noexcept {
+TopicKind topicKindOf(const Message& message) noexcept {
   return std::visit(
       [](const auto& m) {
         using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, Presence>) return Channel::Status;
-        else if constexpr (std::is_same_v<T, Heartbeat>) return Channel::Heartbeat;
-        else if constexpr (std::is_base_of_v<EventBase, T>) return Channel::Events;
-        else return Channel::Commands;
+        if constexpr (std::is_same_v<T, Presence>) return TopicKind::Status;
+        else if constexpr (std::is_same_v<T, Heartbeat>) return TopicKind::Heartbeat;
+        else if constexpr (std::is_base_of_v<EventBase, T>) return TopicKind::Events;
+        else return TopicKind::Commands;
       },
       message);
 }
 
-std::string topicOf(const Message& message) { return topicFor(baseOf(message).device, channelOf(message)); }
+std::string topicOf(const Message& message) { return topicFor(baseOf(message).device, topicKindOf(message)); }
 
 const MessageBase& baseOf(const Message& message) noexcept {
   return std::visit([](const auto& m) -> const MessageBase& { return m; }, message);

@@ -6,8 +6,8 @@
 namespace wms::protocol {
 namespace {
 
-constexpr std::array<Channel, 4> kChannels = {Channel::Events, Channel::Heartbeat, Channel::Status,
-                                              Channel::Commands};
+constexpr std::array<TopicKind, 4> kTopicKinds = {TopicKind::Events, TopicKind::Heartbeat, TopicKind::Status,
+                                              TopicKind::Commands};
 
 // Topic names are shown in error messages; keep them short and printable.
 std::string shown(std::string_view topic) {
@@ -23,19 +23,19 @@ Error topicError(std::string_view topic, const std::string& what) {
 
 }  // namespace
 
-std::string_view toString(Channel channel) noexcept {
+std::string_view toString(TopicKind channel) noexcept {
   switch (channel) {
-    case Channel::Events: return "evt";
-    case Channel::Heartbeat: return "hb";
-    case Channel::Status: return "status";
-    case Channel::Commands: return "cmd";
+    case TopicKind::Events: return "evt";
+    case TopicKind::Heartbeat: return "hb";
+    case TopicKind::Status: return "status";
+    case TopicKind::Commands: return "cmd";
   }
   return "evt";
 }
 
-int qosOf(Channel channel) noexcept { return channel == Channel::Heartbeat ? 0 : 1; }
+int qosOf(TopicKind channel) noexcept { return channel == TopicKind::Heartbeat ? 0 : 1; }
 
-bool retainedOn(Channel channel) noexcept { return channel == Channel::Status; }
+bool retainedOn(TopicKind channel) noexcept { return channel == TopicKind::Status; }
 
 bool isValidDeviceId(std::string_view id) noexcept {
   if (id.empty() || id.size() > kMaxDeviceIdLength) return false;
@@ -47,7 +47,7 @@ bool isValidDeviceId(std::string_view id) noexcept {
   return true;
 }
 
-std::string topicFor(std::string_view device, Channel channel) {
+std::string topicFor(std::string_view device, TopicKind channel) {
   if (!isValidDeviceId(device)) {
     throw std::invalid_argument("topicFor: invalid device id '" + shown(device) + "'");
   }
@@ -58,7 +58,7 @@ std::string topicFor(std::string_view device, Channel channel) {
   return topic;
 }
 
-std::string filterForAllDevices(Channel channel) {
+std::string filterForAllDevices(TopicKind channel) {
   std::string filter(kTopicPrefix);
   filter += "+/";
   filter.append(toString(channel));
@@ -80,7 +80,7 @@ Result<TopicAddress> parseTopic(std::string_view topic) {
   if (!isValidDeviceId(device)) {
     return topicError(topic, "device id must be 1-64 characters of [A-Za-z0-9_-]");
   }
-  for (Channel c : kChannels) {
+  for (TopicKind c : kTopicKinds) {
     if (channel == toString(c)) return TopicAddress{std::string(device), c};
   }
   return topicError(topic, "unknown channel '" + shown(channel) + "' (expected evt, hb, status or cmd)");

@@ -85,10 +85,10 @@ BOOST_AUTO_TEST_CASE(a_device_cannot_publish_on_another_devices_topics) {
   Client intruder(broker, broker.device(1));  // dev-2
   connect({&server, &intruder});
   server.subscribe("wms/v1/dev/+/#");
-  for (auto channel : {Channel::Events, Channel::Heartbeat, Channel::Status}) {
+  for (auto channel : {TopicKind::Events, TopicKind::Heartbeat, TopicKind::Status}) {
     intruder.publish(topicFor("dev-1", channel), "forged");
   }
-  intruder.publish(topicFor("dev-2", Channel::Events), "own");
+  intruder.publish(topicFor("dev-2", TopicKind::Events), "own");
   server.waitFor("own");
   BOOST_TEST(server.payloads() == std::vector<std::string>{"own"}, boost::test_tools::per_element());
   BOOST_TEST(server.inbox.items()[0].topic == "wms/v1/dev/dev-2/evt");
@@ -103,9 +103,9 @@ BOOST_AUTO_TEST_CASE(a_device_cannot_read_another_devices_commands_even_with_wil
     // The broker grants the subscription but delivers nothing it may not read.
     (void)snoop.client.subscribe(filter, 1);
   }
-  snoop.subscribe(topicFor("dev-2", Channel::Commands));
-  server.publish(topicFor("dev-1", Channel::Commands), "for-dev-1");
-  server.publish(topicFor("dev-2", Channel::Commands), "for-dev-2");
+  snoop.subscribe(topicFor("dev-2", TopicKind::Commands));
+  server.publish(topicFor("dev-1", TopicKind::Commands), "for-dev-1");
+  server.publish(topicFor("dev-2", TopicKind::Commands), "for-dev-2");
   snoop.waitFor("for-dev-2");
   for (const auto& p : snoop.payloads()) BOOST_TEST(p == "for-dev-2");
 }
@@ -116,10 +116,10 @@ BOOST_AUTO_TEST_CASE(a_device_cannot_send_commands_not_even_to_itself) {
   Client other(broker, broker.device(1));
   Client server(broker, broker.server());
   connect({&device, &other, &server});
-  device.subscribe(topicFor("dev-1", Channel::Commands));
-  other.publish(topicFor("dev-1", Channel::Commands), "fake task");
-  device.publish(topicFor("dev-1", Channel::Commands), "self-made task");
-  server.publish(topicFor("dev-1", Channel::Commands), "real task");
+  device.subscribe(topicFor("dev-1", TopicKind::Commands));
+  other.publish(topicFor("dev-1", TopicKind::Commands), "fake task");
+  device.publish(topicFor("dev-1", TopicKind::Commands), "self-made task");
+  server.publish(topicFor("dev-1", TopicKind::Commands), "real task");
   device.waitFor("real task");
   BOOST_TEST(device.payloads() == std::vector<std::string>{"real task"}, boost::test_tools::per_element());
 }
@@ -130,8 +130,8 @@ BOOST_AUTO_TEST_CASE(the_server_account_cannot_publish_events_in_a_devices_name)
   Client server(broker, broker.server());
   connect({&monitor, &server});
   monitor.subscribe("wms/v1/#");
-  server.publish(topicFor("dev-1", Channel::Events), "forged event");
-  server.publish(topicFor("dev-1", Channel::Commands), "command");
+  server.publish(topicFor("dev-1", TopicKind::Events), "forged event");
+  server.publish(topicFor("dev-1", TopicKind::Commands), "command");
   monitor.waitFor("command");
   BOOST_TEST(monitor.payloads() == std::vector<std::string>{"command"}, boost::test_tools::per_element());
 }
@@ -144,8 +144,8 @@ BOOST_AUTO_TEST_CASE(the_monitor_account_reads_everything_and_writes_nothing) {
   connect({&server, &monitor, &device});
   server.subscribe("wms/v1/dev/+/evt");
   monitor.subscribe("wms/v1/#");
-  monitor.publish(topicFor("dev-1", Channel::Events), "from monitor");
-  device.publish(topicFor("dev-1", Channel::Events), "from device");
+  monitor.publish(topicFor("dev-1", TopicKind::Events), "from monitor");
+  device.publish(topicFor("dev-1", TopicKind::Events), "from device");
   server.waitFor("from device");
   monitor.waitFor("from device");
   BOOST_TEST(server.payloads() == std::vector<std::string>{"from device"}, boost::test_tools::per_element());
@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(with_one_session_per_account_a_client_id_cannot_take_over_a
   victim.onConnection([&](const ConnectionEvent& e) { events.add(e); });
   Client server(broker, broker.server());
   test::connectAll({&victim, &server.client});
-  BOOST_REQUIRE(victim.subscribe(topicFor("dev-2", Channel::Commands), 1).ok());
+  BOOST_REQUIRE(victim.subscribe(topicFor("dev-2", TopicKind::Commands), 1).ok());
 
   // dev-1's credentials with dev-2's client id: the broker uses the
   // username as client id, so this is dev-1's own session.
@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(with_one_session_per_account_a_client_id_cannot_take_over_a
                           .clientId("dev-2")
                           .credentials("dev-1", broker.device(0).password));
   BOOST_REQUIRE(imposter.connect().ok());
-  server.publish(topicFor("dev-2", Channel::Commands), "still yours");
+  server.publish(topicFor("dev-2", TopicKind::Commands), "still yours");
   BOOST_REQUIRE(victimInbox.waitForCount(1));
   BOOST_TEST(victim.connected());
   BOOST_TEST(victim.metrics().connectionLosses == 0u);
@@ -187,11 +187,11 @@ BOOST_AUTO_TEST_CASE(by_default_a_device_account_may_hold_a_second_connection_un
   MqttClient server(optionsFor(broker.uri(), broker.server().username, broker.server().password));
   server.onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
   test::connectAll({&listener, &publisher, &server});
-  BOOST_REQUIRE(listener.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
-  BOOST_REQUIRE(publisher.publish(topicFor("dev-1", Channel::Events), "event").ok());
+  BOOST_REQUIRE(listener.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+  BOOST_REQUIRE(publisher.publish(topicFor("dev-1", TopicKind::Events), "event").ok());
   BOOST_REQUIRE(serverInbox.waitForCount(1));
-  BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "command").ok());
+  BOOST_REQUIRE(server.publish(topicFor("dev-1", TopicKind::Commands), "command").ok());
   BOOST_REQUIRE(deviceInbox.waitForCount(1));
   BOOST_TEST(listener.metrics().connectionLosses == 0u);
   BOOST_TEST(publisher.metrics().connectionLosses == 0u);
@@ -216,8 +216,8 @@ BOOST_AUTO_TEST_CASE(the_tls_listener_serves_clients_that_trust_the_generated_ca
   server.onMessage([&](const MqttMessage& m) { inbox.add(m); });
   MqttClient device(optionsFor(broker.tlsUri(), "dev-1", broker.device(0).password).tls(broker.caFile()));
   test::connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "over tls").ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "over tls").ok());
   BOOST_REQUIRE(inbox.waitForCount(1));
   BOOST_TEST(inbox.items()[0].payload == "over tls");
 
@@ -262,12 +262,12 @@ BOOST_AUTO_TEST_CASE(retained_status_and_queued_messages_survive_a_restart) {
   {
     Client device(broker, broker.device(0));
     connect({&device});
-    device.publish(topicFor("dev-1", Channel::Status), "online", true);
+    device.publish(topicFor("dev-1", TopicKind::Status), "online", true);
   }
   broker.restart();
   Client monitor(broker, broker.monitor());
   connect({&monitor});
-  monitor.subscribe(topicFor("dev-1", Channel::Status));
+  monitor.subscribe(topicFor("dev-1", TopicKind::Status));
   monitor.waitFor("online");
   BOOST_TEST(monitor.inbox.items()[0].retained);
 }

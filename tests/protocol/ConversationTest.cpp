@@ -47,9 +47,9 @@ class ScriptedServer {
 
   // After connecting: subscriptions in place (SUBACK seen).
   void ready() {
-    BOOST_REQUIRE(client_.subscribe(filterForAllDevices(Channel::Events), 1).ok());
-    BOOST_REQUIRE(client_.subscribe(filterForAllDevices(Channel::Status), 1).ok());
-    BOOST_REQUIRE(client_.subscribe(filterForAllDevices(Channel::Heartbeat), 0).ok());
+    BOOST_REQUIRE(client_.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+    BOOST_REQUIRE(client_.subscribe(filterForAllDevices(TopicKind::Status), 1).ok());
+    BOOST_REQUIRE(client_.subscribe(filterForAllDevices(TopicKind::Heartbeat), 0).ok());
   }
 
   // Applied events in order; everything else received.
@@ -142,7 +142,7 @@ class ScriptedDevice {
 
   MqttClient& client() { return client_; }
 
-  void ready() { BOOST_REQUIRE(client_.subscribe(topicFor(id_, Channel::Commands), 1).ok()); }
+  void ready() { BOOST_REQUIRE(client_.subscribe(topicFor(id_, TopicKind::Commands), 1).ok()); }
 
   // Publishes an event (filling device, ts, event_id); returns its id.
   template <class Event>
@@ -400,7 +400,7 @@ BOOST_AUTO_TEST_CASE(bad_input_from_a_device_is_answered_with_an_error_and_never
   connectAll({&server.client(), &device.client()});
   server.ready();
   device.ready();
-  std::string evt = topicFor(device.id(), Channel::Events);
+  std::string evt = topicFor(device.id(), TopicKind::Events);
 
   device.publishRaw(evt, "{\"type\":\"signin\",");  // truncated JSON
   SignOut other;
@@ -436,13 +436,13 @@ BOOST_AUTO_TEST_CASE(presence_and_heartbeats_reach_the_server_on_their_own_topic
   online.device = "dev-1";
   online.ts = kNow;
   online.app = "wms-handheld/0.1.0";
-  BOOST_REQUIRE(device.publish(topicOf(online), encode(online), qosOf(Channel::Status), true).ok());
+  BOOST_REQUIRE(device.publish(topicOf(online), encode(online), qosOf(TopicKind::Status), true).ok());
   Heartbeat hb;
   hb.device = "dev-1";
   hb.ts = kNow;
   hb.battery = 77;
   hb.rssi = -60;
-  BOOST_REQUIRE(device.publish(topicOf(hb), encode(hb), qosOf(Channel::Heartbeat), false).ok());
+  BOOST_REQUIRE(device.publish(topicOf(hb), encode(hb), qosOf(TopicKind::Heartbeat), false).ok());
   BOOST_REQUIRE(server.other.waitForCount(2));
   auto got = server.other.items();
   // Different topics (and QoS): no order between them is promised.

@@ -11,21 +11,21 @@ using namespace wms::protocol;
 BOOST_AUTO_TEST_SUITE(messages)
 
 BOOST_AUTO_TEST_CASE(each_message_type_travels_on_its_documented_channel) {
-  BOOST_CHECK(channelOf(TaskAssign{}) == Channel::Commands);
-  BOOST_CHECK(channelOf(TaskUpdate{}) == Channel::Commands);
-  BOOST_CHECK(channelOf(TaskCancel{}) == Channel::Commands);
-  BOOST_CHECK(channelOf(PackTask{}) == Channel::Commands);
-  BOOST_CHECK(channelOf(LabelReady{}) == Channel::Commands);
-  BOOST_CHECK(channelOf(Ack{}) == Channel::Commands);
-  BOOST_CHECK(channelOf(ServerError{}) == Channel::Commands);
+  BOOST_CHECK(topicKindOf(TaskAssign{}) == TopicKind::Commands);
+  BOOST_CHECK(topicKindOf(TaskUpdate{}) == TopicKind::Commands);
+  BOOST_CHECK(topicKindOf(TaskCancel{}) == TopicKind::Commands);
+  BOOST_CHECK(topicKindOf(PackTask{}) == TopicKind::Commands);
+  BOOST_CHECK(topicKindOf(LabelReady{}) == TopicKind::Commands);
+  BOOST_CHECK(topicKindOf(Ack{}) == TopicKind::Commands);
+  BOOST_CHECK(topicKindOf(ServerError{}) == TopicKind::Commands);
   for (const Message& event : {Message{SignIn{}}, Message{SignOut{}}, Message{Scan{}}, Message{PickConfirm{}},
                                Message{PickShort{}}, Message{BatchDone{}}, Message{PackRequest{}},
                                Message{PackConfirm{}}, Message{ShipConfirm{}}, Message{LabelRequest{}}}) {
-    BOOST_CHECK(channelOf(event) == Channel::Events);
+    BOOST_CHECK(topicKindOf(event) == TopicKind::Events);
     BOOST_TEST(eventIdOf(event) != nullptr, typeName(event));
   }
-  BOOST_CHECK(channelOf(Presence{}) == Channel::Status);
-  BOOST_CHECK(channelOf(Heartbeat{}) == Channel::Heartbeat);
+  BOOST_CHECK(topicKindOf(Presence{}) == TopicKind::Status);
+  BOOST_CHECK(topicKindOf(Heartbeat{}) == TopicKind::Heartbeat);
 }
 
 BOOST_AUTO_TEST_CASE(only_handheld_events_have_an_event_id) {

@@ -85,10 +85,10 @@ BOOST_AUTO_TEST_CASE(handlers_run_on_one_worker_thread_that_is_not_the_callers) 
   });
   MqttClient device(deviceOptions(broker, 0));
   connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
   BOOST_TEST(server.connected());
 
-  for (int i = 0; i < 50; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  for (int i = 0; i < 50; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
   BOOST_REQUIRE(inbox.waitForCount(50));
   BOOST_REQUIRE(events.waitForCount(1));
 
@@ -162,7 +162,7 @@ BOOST_AUTO_TEST_CASE(publish_refuses_wildcard_topics_and_oversized_payloads) {
   BOOST_REQUIRE(!wild.ok());
   BOOST_CHECK(wild.error().kind == ErrorKind::Invalid);
   BOOST_CHECK(client.publish("", "x").error().kind == ErrorKind::Invalid);
-  BOOST_CHECK(client.publish(topicFor("dev-1", Channel::Events), std::string(300 * 1024, 'x')).error().kind ==
+  BOOST_CHECK(client.publish(topicFor("dev-1", TopicKind::Events), std::string(300 * 1024, 'x')).error().kind ==
               ErrorKind::Invalid);
   BOOST_TEST(client.metrics().publishFailures == 3u);
   BOOST_TEST(client.metrics().published == 0u);
@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(flush_returns_once_the_broker_acknowledged_every_qos1_publi
   MosquittoBroker broker;
   MqttClient device(deviceOptions(broker, 0));
   BOOST_REQUIRE(device.connect().ok());
-  for (int i = 0; i < 200; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  for (int i = 0; i < 200; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
   BOOST_REQUIRE(device.flush(kWait).ok());
   auto m = device.metrics();
   BOOST_TEST(m.published == 200u);
@@ -187,7 +187,7 @@ BOOST_AUTO_TEST_CASE(a_subscription_made_before_connect_is_applied_on_connect_an
   MqttClient device(deviceOptions(broker, 0));
   device.onMessage([&](const MqttMessage& m) { inbox.add(m); });
   device.onConnection([&](const ConnectionEvent& e) { events.add(e); });
-  BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+  BOOST_REQUIRE(device.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());
   BOOST_TEST(!device.subscribed());
   MqttClient server(serverOptions(broker));
   connectAll({&device, &server});
@@ -199,7 +199,7 @@ BOOST_AUTO_TEST_CASE(a_subscription_made_before_connect_is_applied_on_connect_an
   }));
   BOOST_TEST(device.subscribed());
   BOOST_CHECK(events.items().front().kind == ConnectionEvent::Kind::Connected);
-  BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), "first").ok());
+  BOOST_REQUIRE(server.publish(topicFor("dev-1", TopicKind::Commands), "first").ok());
   BOOST_REQUIRE(inbox.waitForCount(1));
   BOOST_TEST(inbox.items().front().payload == "first");
   BOOST_REQUIRE(device.disconnect().ok());
@@ -216,9 +216,9 @@ BOOST_AUTO_TEST_CASE(a_throwing_handler_is_counted_and_the_worker_keeps_going) {
   });
   MqttClient device(deviceOptions(broker, 0));
   connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "bad").ok());
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "good").ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "bad").ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "good").ok());
   BOOST_REQUIRE(inbox.waitForCount(2));
   BOOST_TEST(inbox.items()[1].payload == "good");
   // handled is counted after the handler returns (or throws).
@@ -231,15 +231,15 @@ BOOST_AUTO_TEST_CASE(qos1_messages_for_an_offline_persistent_session_arrive_when
   MosquittoBroker broker;
   {
     MqttClient device(deviceOptions(broker, 0));
-    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());
     BOOST_REQUIRE(device.connect().ok());
-    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());  // SUBACK seen
+    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());  // SUBACK seen
     BOOST_REQUIRE(device.disconnect().ok());
   }
   {
     MqttClient server(serverOptions(broker));
     BOOST_REQUIRE(server.connect().ok());
-    for (int i = 0; i < 20; ++i) BOOST_REQUIRE(server.publish(topicFor("dev-1", Channel::Commands), payloadN(i)).ok());
+    for (int i = 0; i < 20; ++i) BOOST_REQUIRE(server.publish(topicFor("dev-1", TopicKind::Commands), payloadN(i)).ok());
     BOOST_REQUIRE(server.flush(kWait).ok());
   }
 
@@ -265,21 +265,21 @@ BOOST_AUTO_TEST_CASE(a_broker_restart_mid_conversation_loses_no_acknowledged_mes
   device.onMessage([&](const MqttMessage& m) { deviceInbox.add(m); });
   device.onConnection([&](const ConnectionEvent& e) { deviceEvents.add(e); });
   connectAll({server.get(), &device});
-  BOOST_REQUIRE(server->subscribe(filterForAllDevices(Channel::Events), 1).ok());
-  BOOST_REQUIRE(device.subscribe(topicFor("dev-1", Channel::Commands), 1).ok());
+  BOOST_REQUIRE(server->subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+  BOOST_REQUIRE(device.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());
 
   // 1. The server is away; the broker acknowledges 10 device events and
   //    queues them in the server's session.
   BOOST_REQUIRE(server->disconnect().ok());
   server.reset();
-  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
   BOOST_REQUIRE(device.flush(kWait).ok());
 
   // 2. The broker restarts. While it is down the device keeps publishing
   //    (buffered by the client, sent after its automatic reconnect).
   broker.stop();
   BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) { return v.back().kind == ConnectionEvent::Kind::Lost; }));
-  for (int i = 10; i < 15; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  for (int i = 10; i < 15; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
   broker.start();
   BOOST_REQUIRE(deviceEvents.waitUntil([](const auto& v) {
     return std::count_if(v.begin(), v.end(), [](const auto& e) { return e.kind == ConnectionEvent::Kind::Subscribed; }) == 2;
@@ -292,7 +292,7 @@ BOOST_AUTO_TEST_CASE(a_broker_restart_mid_conversation_loses_no_acknowledged_mes
   server->onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
   BOOST_REQUIRE(server->connect().ok());
   BOOST_REQUIRE(serverInbox.waitUntil([](const auto& v) { return hasAll(v, 0, 15); }));
-  for (int i = 0; i < 15; ++i) BOOST_REQUIRE(server->publish(topicFor("dev-1", Channel::Commands), "ack-" + payloadN(i)).ok());
+  for (int i = 0; i < 15; ++i) BOOST_REQUIRE(server->publish(topicFor("dev-1", TopicKind::Commands), "ack-" + payloadN(i)).ok());
   BOOST_REQUIRE(deviceInbox.waitForCount(15));
   BOOST_TEST(device.metrics().connectionLosses == 1u);
   BOOST_TEST(device.metrics().connects == 2u);
@@ -304,7 +304,7 @@ BOOST_AUTO_TEST_CASE(the_last_will_marks_a_killed_device_offline) {
   MqttClient server(serverOptions(broker));
   server.onMessage([&](const MqttMessage& m) { statuses.add(m); });
   BOOST_REQUIRE(server.connect().ok());
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Status), 1).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Status), 1).ok());
 
   wms::testsupport::TempDir dir("wms-device");
   wms::testsupport::ChildProcess::Options o;
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(the_last_will_marks_a_killed_device_offline) {
 
   // Retained: whoever subscribes later (a subscribe gets the retained
   // messages again) learns that the device is offline.
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Status), 1).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Status), 1).ok());
   BOOST_REQUIRE(statuses.waitForCount(3));
   BOOST_TEST(statuses.items()[2].retained);
   BOOST_CHECK(stateOf(statuses.items()[2]) == PresenceState::Offline);
@@ -344,8 +344,8 @@ BOOST_AUTO_TEST_CASE(a_client_with_file_persistence_delivers_like_one_without) {
   server.onMessage([&](const MqttMessage& m) { inbox.add(m); });
   MqttClient device(deviceOptions(broker, 0).persistence(dir.path()));
   connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
-  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+  for (int i = 0; i < 10; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
   BOOST_REQUIRE(device.flush(kWait).ok());
   BOOST_REQUIRE(inbox.waitForCount(10));
   BOOST_TEST(hasAll(inbox.items(), 0, 10));
@@ -367,14 +367,14 @@ BOOST_AUTO_TEST_CASE(messages_beyond_max_queued_are_dropped_and_counted) {
   });
   MqttClient device(deviceOptions(broker, 0));
   connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "first").ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "first").ok());
   {
     std::unique_lock lock(m);
     BOOST_REQUIRE(cv.wait_for(lock, kWait, [&] { return entered; }));
   }
   // The handler is busy: one message may wait, the other four are dropped.
-  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), payloadN(i)).ok());
+  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
   for (int i = 0; i < 3000 && server.metrics().dropped < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   {
     std::lock_guard lock(m);
@@ -394,9 +394,9 @@ BOOST_AUTO_TEST_CASE(a_publish_before_the_first_connect_is_sent_once_connected) 
   MqttClient server(serverOptions(broker));
   server.onMessage([&](const MqttMessage& msg) { inbox.add(msg); });
   BOOST_REQUIRE(server.connect().ok());
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(Channel::Events), 1).ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
   MqttClient device(deviceOptions(broker, 0));
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", Channel::Events), "written offline").ok());
+  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "written offline").ok());
   BOOST_TEST(device.metrics().inFlight == 1u);
   BOOST_REQUIRE(device.connect().ok());
   BOOST_REQUIRE(inbox.waitForCount(1));

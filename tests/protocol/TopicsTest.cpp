@@ -9,23 +9,23 @@ using namespace wms::protocol;
 BOOST_AUTO_TEST_SUITE(topics)
 
 BOOST_AUTO_TEST_CASE(topic_for_builds_the_documented_tree) {
-  BOOST_TEST(topicFor("HH-07", Channel::Events) == "wms/v1/dev/HH-07/evt");
-  BOOST_TEST(topicFor("HH-07", Channel::Heartbeat) == "wms/v1/dev/HH-07/hb");
-  BOOST_TEST(topicFor("HH-07", Channel::Status) == "wms/v1/dev/HH-07/status");
-  BOOST_TEST(topicFor("HH-07", Channel::Commands) == "wms/v1/dev/HH-07/cmd");
-  BOOST_TEST(filterForAllDevices(Channel::Events) == "wms/v1/dev/+/evt");
-  BOOST_TEST(filterForAllDevices(Channel::Status) == "wms/v1/dev/+/status");
+  BOOST_TEST(topicFor("HH-07", TopicKind::Events) == "wms/v1/dev/HH-07/evt");
+  BOOST_TEST(topicFor("HH-07", TopicKind::Heartbeat) == "wms/v1/dev/HH-07/hb");
+  BOOST_TEST(topicFor("HH-07", TopicKind::Status) == "wms/v1/dev/HH-07/status");
+  BOOST_TEST(topicFor("HH-07", TopicKind::Commands) == "wms/v1/dev/HH-07/cmd");
+  BOOST_TEST(filterForAllDevices(TopicKind::Events) == "wms/v1/dev/+/evt");
+  BOOST_TEST(filterForAllDevices(TopicKind::Status) == "wms/v1/dev/+/status");
 }
 
 BOOST_AUTO_TEST_CASE(only_heartbeats_are_qos0_and_only_status_is_retained) {
-  BOOST_TEST(qosOf(Channel::Events) == 1);
-  BOOST_TEST(qosOf(Channel::Commands) == 1);
-  BOOST_TEST(qosOf(Channel::Status) == 1);
-  BOOST_TEST(qosOf(Channel::Heartbeat) == 0);
-  BOOST_TEST(retainedOn(Channel::Status));
-  BOOST_TEST(!retainedOn(Channel::Events));
-  BOOST_TEST(!retainedOn(Channel::Commands));
-  BOOST_TEST(!retainedOn(Channel::Heartbeat));
+  BOOST_TEST(qosOf(TopicKind::Events) == 1);
+  BOOST_TEST(qosOf(TopicKind::Commands) == 1);
+  BOOST_TEST(qosOf(TopicKind::Status) == 1);
+  BOOST_TEST(qosOf(TopicKind::Heartbeat) == 0);
+  BOOST_TEST(retainedOn(TopicKind::Status));
+  BOOST_TEST(!retainedOn(TopicKind::Events));
+  BOOST_TEST(!retainedOn(TopicKind::Commands));
+  BOOST_TEST(!retainedOn(TopicKind::Heartbeat));
 }
 
 BOOST_AUTO_TEST_CASE(device_ids_are_1_to_64_characters_of_letters_digits_dash_underscore) {
@@ -38,13 +38,13 @@ BOOST_AUTO_TEST_CASE(device_ids_are_1_to_64_characters_of_letters_digits_dash_un
 }
 
 BOOST_AUTO_TEST_CASE(topic_for_an_invalid_device_id_is_a_misuse_and_throws) {
-  BOOST_CHECK_THROW(topicFor("", Channel::Events), std::invalid_argument);
-  BOOST_CHECK_THROW(topicFor("+", Channel::Events), std::invalid_argument);
-  BOOST_CHECK_THROW(topicFor("a/b", Channel::Commands), std::invalid_argument);
+  BOOST_CHECK_THROW(topicFor("", TopicKind::Events), std::invalid_argument);
+  BOOST_CHECK_THROW(topicFor("+", TopicKind::Events), std::invalid_argument);
+  BOOST_CHECK_THROW(topicFor("a/b", TopicKind::Commands), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(parse_topic_reads_back_every_channel_of_a_device) {
-  for (Channel c : {Channel::Events, Channel::Heartbeat, Channel::Status, Channel::Commands}) {
+  for (TopicKind c : {TopicKind::Events, TopicKind::Heartbeat, TopicKind::Status, TopicKind::Commands}) {
     auto parsed = parseTopic(topicFor("dev_1", c));
     BOOST_REQUIRE(parsed.ok());
     BOOST_TEST(parsed->device == "dev_1");

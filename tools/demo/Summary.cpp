@@ -160,6 +160,8 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
   out->set("oversells", oversells);
   out->set("channels_out_of_sync", day.channels ? Poco::Dynamic::Var(day.channelsOutOfSync) : null);
   out->set("fulfilments_missing", day.fulfilmentsMissing ? Poco::Dynamic::Var(*day.fulfilmentsMissing) : null);
+  out->set("shipped_after_channel_cancel",
+           day.shippedAfterChannelCancel ? Poco::Dynamic::Var(*day.shippedAfterChannelCancel) : null);
   out->set("store_orders_refused", day.storeRefused);
   out->set("pack_failures", day.packFailures);
   out->set("exceptions_open", exceptions->json->getValue<std::int64_t>("open"));

@@ -33,6 +33,9 @@ struct DayFigures {
   bool channels = false;  // whether the channels' verdict was taken
   std::int64_t channelsOutOfSync = 0;
   std::optional<std::int64_t> fulfilmentsMissing;  // shipped orders a channel was not told of, if known
+  // Shipped orders the channel cancelled before it was told (a person
+  // recalls the parcel: channel_cancel_too_late), if known.
+  std::optional<std::int64_t> shippedAfterChannelCancel;
   std::int64_t storeRefused = 0;  // store orders the server refused
   std::int64_t packFailures = 0;  // orders the packing stations could not ship
   std::int64_t totesBoundTwice = 0;  // the most totes seen on two live batches at once during the day

@@ -396,6 +396,8 @@ int day(const Options& o) {
     figures.channelsOutOfSync = v->json->getValue<std::int64_t>("out_of_sync");
     if (v->json->has("fulfilments_missing"))
       figures.fulfilmentsMissing = v->json->getValue<std::int64_t>("fulfilments_missing");
+    if (v->json->has("shipped_after_channel_cancel"))
+      figures.shippedAfterChannelCancel = v->json->getValue<std::int64_t>("shipped_after_channel_cancel");
   } else {
     std::cerr << "  channel verdict: " << v.error().message << "\n";
     figures.channels = false;

@@ -40,7 +40,7 @@ DeviceLink::DeviceLink(LinkOptions options) : options_(std::move(options)) {
       .keepAlive(options_.keepAlive)
       .reconnectBackoff(options_.reconnectMin, options_.reconnectMax)
       .offlineBuffer(0)
-      .lastWill(protocol::topicFor(options_.device, protocol::Channel::Status),
+      .lastWill(protocol::topicFor(options_.device, protocol::TopicKind::Status),
                 presencePayload(options_, false, std::nullopt), 1, true);
   if (!options_.caFile.empty()) o.tls(options_.caFile);
   client_ = std::make_unique<protocol::MqttClient>(o);
@@ -65,7 +65,7 @@ DeviceLink::DeviceLink(LinkOptions options) : options_(std::move(options)) {
     }
   });
   // Subscribed on every connect (MqttClient keeps the list).
-  (void)client_->subscribe(protocol::topicFor(options_.device, protocol::Channel::Commands), 1);
+  (void)client_->subscribe(protocol::topicFor(options_.device, protocol::TopicKind::Commands), 1);
 }
 
 DeviceLink::~DeviceLink() {
@@ -116,7 +116,7 @@ void DeviceLink::publishPresence(bool isOnline) {
     std::lock_guard lock(mutex_);
     user = user_;
   }
-  (void)client_->publish(protocol::topicFor(options_.device, protocol::Channel::Status),
+  (void)client_->publish(protocol::topicFor(options_.device, protocol::TopicKind::Status),
                          presencePayload(options_, isOnline, user), 1, true);
 }
 

@@ -244,7 +244,7 @@ void Handheld::received(const protocol::MqttMessage& raw) {
     if (feedback_) feedback_->error();
     return;
   }
-  if (protocol::channelOf(message) != protocol::Channel::Commands) {
+  if (protocol::topicKindOf(message) != protocol::TopicKind::Commands) {
     ++stats_.ignored;
     log("ignored " + std::string(protocol::typeName(message)) + " on the command topic");
     return;

@@ -1,14 +1,10 @@
 // Push-then-fetch workers (Lazada, Shopee, TikTok) and the Amazon poller.
-#include <Poco/Data/Session.h>
 #include <Poco/Logger.h>
 
 #include "ChannelApi.h"
 #include "HubImpl.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::channels {
 namespace {
@@ -42,13 +38,15 @@ void ChannelHub::Impl::fetchLoop() {
       std::int64_t nextDue = -1;
       const std::int64_t nowMs = db.nowMs();
       auto read = db.read([&](store::Tx& tx) -> Status {
-        Poco::Int64 t = nowMs;
-        store::sessionOf(tx) << "SELECT channel, order_ref FROM channel_inbox WHERE due_at <= ? ORDER BY due_at LIMIT 500",
-            bind(t), into(channel), into(ref), now;
-        std::vector<Poco::Int64> due, count;
-        store::sessionOf(tx) << "SELECT COUNT(*), COALESCE(MIN(due_at), 0) FROM channel_inbox WHERE due_at > ?", bind(t),
-            into(count), into(due), now;
-        if (!count.empty() && count[0] > 0) nextDue = due[0];
+        store::Query q(tx, "SELECT channel, order_ref FROM channel_inbox WHERE due_at <= ? ORDER BY due_at LIMIT 500");
+        q.bind(nowMs);
+        while (q.step()) {
+          channel.push_back(q.text(0));
+          ref.push_back(q.text(1));
+        }
+        store::Query later(tx, "SELECT COUNT(*), COALESCE(MIN(due_at), 0) FROM channel_inbox WHERE due_at > ?");
+        later.bind(nowMs);
+        if (later.step() && later.integer(0) > 0) nextDue = later.integer(1);
         return {};
       });
       if (!fetchHealth.check("reading the orders due for fetching", read)) {
@@ -93,10 +91,10 @@ void ChannelHub::Impl::fetchLoop() {
         // leaves nothing of itself behind, only the exception for a person.
         auto applied = tx.atomically([&]() -> Status {
           outcome = apply(tx, *order);
-          if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
+          if (outcome.result == Applied::Error) return Error{ErrorKind::Invalid, outcome.detail};
           return {};
         });
-        if (!applied && outcome.result != "error") return applied;  // the database: retried, row kept
+        if (!applied && outcome.result != Applied::Error) return applied;  // the database: retried, row kept
         if (!applied) {
           store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
                                                "cannot store " + channelRef(item.first, item.second) + ": " + outcome.detail);
@@ -112,12 +110,10 @@ void ChannelHub::Impl::fetchLoop() {
     } else if (order.error().kind == ErrorKind::Unavailable) {
       noteError(item.first, order.error().message);
       st = db.write([&](store::Tx& tx) -> Status {
-        auto& s = store::writeSessionOf(tx);
-        std::vector<Poco::Int64> attempts;
-        std::string c = ch, r = item.second;
-        s << "SELECT attempts FROM channel_inbox WHERE channel = ? AND order_ref = ?", bind(c), bind(r),
-            into(attempts), now;
-        const int n = attempts.empty() ? 1 : static_cast<int>(attempts[0]) + 1;
+        const auto attempts =
+            store::queryInteger(tx, "SELECT attempts FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch,
+                                item.second);
+        const int n = !attempts ? 1 : static_cast<int>(*attempts) + 1;
         const std::int64_t wait =
             api->retryAfterMs() >= 0 ? api->retryAfterMs() : backoffMs(config.retry, n, unitRandom());
         store::exec(tx,
@@ -181,9 +177,8 @@ void ChannelHub::Impl::amazonLoop() {
   for (;;) {
     std::int64_t cursor = -1;
     auto read = db.read([&](store::Tx& tx) -> Status {
-      std::vector<Poco::Int64> pos;
-      store::sessionOf(tx) << "SELECT position FROM channel_cursors WHERE channel = 'amazon'", into(pos), now;
-      if (!pos.empty()) cursor = pos[0];
+      if (auto pos = store::queryInteger(tx, "SELECT position FROM channel_cursors WHERE channel = 'amazon'"))
+        cursor = *pos;
       return {};
     });
     if (!amazonHealth.check("reading the amazon cursor", read)) {
@@ -208,11 +203,10 @@ void ChannelHub::Impl::amazonLoop() {
         // Skip what we already have in this state or newer, before spending a getOrderItems call.
         bool current = false;
         auto known = db.read([&](store::Tx& tx) -> Status {
-          std::vector<Poco::Int64> updated;
-          std::string ext = order.externalId;
-          store::sessionOf(tx) << "SELECT channel_updated_at FROM channel_orders WHERE channel = 'amazon' AND external_id = ?",
-              bind(ext), into(updated), now;
-          current = !updated.empty() && updated[0] >= order.updatedAtMs;
+          const auto updated = store::queryInteger(
+              tx, "SELECT channel_updated_at FROM channel_orders WHERE channel = 'amazon' AND external_id = ?",
+              order.externalId);
+          current = updated && *updated >= order.updatedAtMs;
           return {};
         });
         if (dbFailed("reading amazon order " + order.externalId, known)) continue;
@@ -252,10 +246,10 @@ void ChannelHub::Impl::amazonLoop() {
           ApplyOutcome outcome;
           auto st = db.write([&](store::Tx& tx) -> Status {
             outcome = apply(tx, order);
-            if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
+            if (outcome.result == Applied::Error) return Error{ErrorKind::Invalid, outcome.detail};
             return {};
           });
-          if (!st && outcome.result == "error") {
+          if (!st && outcome.result == Applied::Error) {
             // The order itself cannot be stored (nothing of it was): a person looks.
             logger().warning("amazon order %s: %s", order.externalId, st.error().message);
             (void)dbFailed("raising the unstorable amazon:" + order.externalId,

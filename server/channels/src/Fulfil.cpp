@@ -1,7 +1,6 @@
 // The fulfilment outbox: orders shipped, to tell each channel with the
 // tracking numbers. Rows are written in the ship confirmation's transaction
 // and pushed by the channel's pusher (Sync.cpp) between stock batches.
-#include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -15,9 +14,6 @@
 #include "wms/channels/SyncPolicy.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::channels {
 namespace {
@@ -110,31 +106,31 @@ void ChannelHub::shippedCommitted() { impl_->wakePushers(); }
 Result<std::vector<FulfilmentView>> ChannelHub::fulfilments(domain::Channel channel, bool onlyPending, int limit) {
   std::vector<FulfilmentView> out;
   auto st = impl_->db.read([&](store::Tx& tx) -> Status {
-    std::vector<std::string> ext, notice, lastError;
-    std::vector<Poco::Int64> shipment, created, attempts, sent;
-    std::string ch = domain::toString(channel);
-    Poco::Int64 pending = onlyPending ? 1 : 0, n = std::clamp(limit, 1, 10000);
-    store::sessionOf(tx) << "SELECT external_id, shipment_id, notice, created_at, attempts, last_error, "
-                            "COALESCE(sent_at, 0) FROM channel_fulfilments WHERE channel = ? "
-                            "AND (? = 0 OR sent_at IS NULL) ORDER BY created_at DESC, shipment_id DESC LIMIT ?",
-        bind(ch), bind(pending), bind(n), into(ext), into(shipment), into(notice), into(created), into(attempts),
-        into(lastError), into(sent), now;
-    for (std::size_t i = 0; i < ext.size(); ++i) {
+    const std::int64_t pending = onlyPending ? 1 : 0, n = std::clamp(limit, 1, 10000);
+    store::Query q(tx,
+                   "SELECT external_id, shipment_id, notice, created_at, attempts, last_error, "
+                   "COALESCE(sent_at, 0) FROM channel_fulfilments WHERE channel = ? "
+                   "AND (? = 0 OR sent_at IS NULL) ORDER BY created_at DESC, shipment_id DESC LIMIT ?");
+    q.bind(domain::toString(channel)).bind(pending).bind(n);
+    while (q.step()) {
+      const std::string ext = q.text(0);
+      const std::int64_t shipment = q.integer(1);
+      const std::int64_t sent = q.integer(6);
       FulfilmentView v;
-      auto parsed = noticeFrom(channel, ext[i], shipment[i], notice[i]);
+      auto parsed = noticeFrom(channel, ext, shipment, q.text(2));
       if (parsed) {
         v.notice = std::move(*parsed);
       } else {
         v.notice.channel = channel;
-        v.notice.externalId = ext[i];
-        v.notice.shipmentId = shipment[i];
+        v.notice.externalId = ext;
+        v.notice.shipmentId = shipment;
         v.lastError = parsed.error().message;
       }
-      v.createdAtMs = created[i];
-      v.attempts = static_cast<int>(attempts[i]);
-      if (v.lastError.empty()) v.lastError = lastError[i];
-      v.sent = sent[i] != 0;
-      v.sentAtMs = sent[i];
+      v.createdAtMs = q.integer(3);
+      v.attempts = static_cast<int>(q.integer(4));
+      if (v.lastError.empty()) v.lastError = q.text(5);
+      v.sent = sent != 0;
+      v.sentAtMs = sent;
       out.push_back(std::move(v));
     }
     return {};
@@ -146,12 +142,12 @@ Result<std::vector<FulfilmentView>> ChannelHub::fulfilments(domain::Channel chan
 Result<std::int64_t> ChannelHub::Impl::nextFulfilmentDue(domain::Channel channel) {
   std::int64_t next = -1;
   auto st = db.read([&](store::Tx& tx) -> Status {
-    std::vector<Poco::Int64> due;
-    std::string ch = domain::toString(channel);
-    store::sessionOf(tx) << "SELECT due_at FROM channel_fulfilments WHERE channel = ? AND sent_at IS NULL "
-                            "ORDER BY due_at LIMIT 1",
-        bind(ch), into(due), now;
-    if (!due.empty()) next = due[0];
+    const std::string ch = domain::toString(channel);
+    const auto due = store::queryInteger(tx,
+                                         "SELECT due_at FROM channel_fulfilments WHERE channel = ? AND sent_at IS NULL "
+                                         "ORDER BY due_at LIMIT 1",
+                                         ch);
+    if (due) next = *due;
     return {};
   });
   if (!st) return st.error();
@@ -163,15 +159,12 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
   const std::string ch = domain::toString(channel);
   std::vector<DueNotice> rows;
   auto read = db.read([&](store::Tx& tx) -> Status {
-    std::vector<std::string> ext, notice;
-    std::vector<Poco::Int64> shipment, attempts;
-    Poco::Int64 t = db.nowMs();
-    std::string c = ch;
-    store::sessionOf(tx) << "SELECT external_id, shipment_id, notice, attempts FROM channel_fulfilments "
-                            "WHERE channel = ? AND sent_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT 20",
-        bind(c), bind(t), into(ext), into(shipment), into(notice), into(attempts), now;
-    for (std::size_t i = 0; i < ext.size(); ++i)
-      rows.push_back({ext[i], shipment[i], notice[i], static_cast<int>(attempts[i])});
+    const std::int64_t t = db.nowMs();
+    store::Query q(tx,
+                   "SELECT external_id, shipment_id, notice, attempts FROM channel_fulfilments "
+                   "WHERE channel = ? AND sent_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT 20");
+    q.bind(ch).bind(t);
+    while (q.step()) rows.push_back({q.text(0), q.integer(1), q.text(2), static_cast<int>(q.integer(3))});
     return {};
   });
   // The stock pushes that follow read the database too: they meet the same

@@ -1,4 +1,3 @@
-#include <Poco/Data/Session.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Logger.h>
@@ -7,12 +6,10 @@
 
 #include "HubImpl.h"
 #include "wms/channels/Signatures.h"
+#include "wms/common/HttpStatus.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::channels {
 namespace {
@@ -27,7 +24,12 @@ std::string stringify(const Poco::JSON::Object& o) {
 
 WebhookReply reply(int status, const Poco::JSON::Object& body) { return {status, stringify(body)}; }
 
-WebhookReply fail(int status, const Error& e) { return {status, errorJson(e)}; }
+// A webhook's refusal, its status by the one map (wms/common/HttpStatus.h).
+WebhookReply fail(const Error& e) { return {httpStatusOf(e.kind), errorJson(e)}; }
+// A payload the hub cannot take in is a malformed message from the channel,
+// whatever the reader called its problem: 400 naming the field, as
+// docs/channels.md documents for every channel.
+WebhookReply failPayload(const Error& e) { return fail(Error{ErrorKind::Malformed, e.message}); }
 
 std::string joinKeys(const std::vector<std::string>& keys) {
   std::string s;
@@ -47,14 +49,11 @@ struct ChannelOrderRow {
 };
 
 std::optional<ChannelOrderRow> findChannelOrder(store::Tx& tx, domain::Channel channel, const std::string& ext) {
-  auto& s = store::sessionOf(tx);
-  std::vector<Poco::Int64> id, updated;
-  std::vector<std::string> state;
-  std::string ch = domain::toString(channel);
-  s << "SELECT order_id, state, channel_updated_at FROM channel_orders WHERE channel = ? AND external_id = ?",
-      bind(ch), bind(ext), into(id), into(state), into(updated), now;
-  if (id.empty()) return std::nullopt;
-  return ChannelOrderRow{id[0], state[0], updated[0]};
+  store::Query q(
+      tx, "SELECT order_id, state, channel_updated_at FROM channel_orders WHERE channel = ? AND external_id = ?");
+  q.bind(domain::toString(channel)).bind(ext);
+  if (!q.step()) return std::nullopt;
+  return ChannelOrderRow{q.integer(0), q.text(1), q.integer(2)};
 }
 
 }  // namespace
@@ -170,15 +169,31 @@ void ChannelHub::committed(const std::vector<std::string>& skus) {
 
 std::optional<std::string> ChannelHub::Impl::mapSku(store::Tx& tx, domain::Channel channel,
                                                     const std::vector<std::string>& keys) {
-  auto& s = store::sessionOf(tx);
   std::string ch = domain::toString(channel);
   for (const auto& key : keys) {
-    std::vector<std::string> sku;
-    std::string k = key;
-    s << "SELECT sku FROM channel_sku_map WHERE channel = ? AND channel_sku = ?", bind(ch), bind(k), into(sku), now;
-    if (!sku.empty()) return sku[0];
+    store::Query q(tx, "SELECT sku FROM channel_sku_map WHERE channel = ? AND channel_sku = ?");
+    q.bind(ch).bind(key);
+    if (q.step()) return q.text(0);
   }
   return std::nullopt;
+}
+
+const char* toString(Applied applied) noexcept {
+  switch (applied) {
+    case Applied::Created: return "created";
+    case Applied::Backordered: return "backordered";
+    case Applied::Held: return "held";
+    case Applied::Updated: return "updated";
+    case Applied::Cancelled: return "cancelled";
+    case Applied::Stale: return "stale";
+    case Applied::Rejected: return "rejected";
+    case Applied::Ignored: return "ignored";
+    case Applied::Intercepted: return "intercepted";
+    case Applied::CancelRefused: return "cancel_refused";
+    case Applied::Duplicate: return "duplicate";
+    case Applied::Error: return "error";
+  }
+  return "error";
 }
 
 ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
@@ -194,14 +209,14 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     // The channel's own timestamp orders its deliveries: an older (or the
     // same) state than the one applied changes nothing.
     if (co.updatedAtMs <= existing->channelUpdatedAt) {
-      out.result = "stale";
+      out.result = Applied::Stale;
       return out;
     }
     std::string newState = existing->state;
-    out.result = "updated";
+    out.result = Applied::Updated;
     if (co.state == OrderState::Cancelled && existing->state != "cancelled") {
       newState = "cancelled";
-      out.result = "cancelled";
+      out.result = Applied::Cancelled;
       if (existing->orderId != 0) {
         const std::string why = std::string("cancelled on ") + ch;
         auto r = intake.cancel(tx, who, existing->orderId, why);
@@ -214,18 +229,18 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
             exceptions.raise("channel_cancel_after_pick", "order:" + std::to_string(existing->orderId),
                              ref + " was cancelled on the channel after picking started: it is held, do not ship it; "
                                    "cancel it with the location its picked units go back to");
-            out.result = "intercepted";
+            out.result = Applied::Intercepted;
             out.changedSkus = held->changedSkus;
           } else {
             exceptions.raise("channel_cancel_too_late", "order:" + std::to_string(existing->orderId),
                              ref + " was cancelled on the channel but " + held.error().message);
-            out.result = "cancel_refused";
+            out.result = Applied::CancelRefused;
             newState = existing->state;
           }
         } else if (!r) {
           exceptions.raise("channel_cancel_too_late", "order:" + std::to_string(existing->orderId),
                            ref + " was cancelled on the channel but " + r.error().message);
-          out.result = "cancel_refused";
+          out.result = Applied::CancelRefused;
           newState = existing->state;
         } else {
           out.changedSkus = r->changedSkus;
@@ -253,13 +268,13 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
   if (co.state == OrderState::Cancelled && co.lines.empty()) {
     // Cancelled with nothing left on it (Amazon reports 0 ordered): remember it.
     record(0, "cancelled");
-    out.result = "cancelled";
+    out.result = Applied::Cancelled;
     return out;
   }
   if (co.state == OrderState::Closed) {
     // Shipped or fulfilled elsewhere before we saw it: nothing to pick.
     record(0, "closed");
-    out.result = "ignored";
+    out.result = Applied::Ignored;
     out.detail = "the order is already " + co.channelStatus + " on the channel";
     return out;
   }
@@ -290,7 +305,7 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
   auto hold = [&](const std::string& reason, const char* kind) -> ApplyOutcome {
     auto held = intake.createHeld(tx, who, order, reason);
     if (!held) {
-      out.result = "error";
+      out.result = Applied::Error;
       out.detail = held.error().message;
       return out;
     }
@@ -306,15 +321,15 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
   if (co.state == OrderState::Cancelled) {
     // A cancel that arrived before the create: remember the order as cancelled.
     ApplyOutcome h = hold("cancelled on the channel before it reached us", nullptr);
-    if (h.result == "error") return h;
+    if (h.result == Applied::Error) return h;
     auto c = intake.cancel(tx, who, h.orderId, std::string("cancelled on ") + ch);
     if (!c) {
-      out.result = "error";
+      out.result = Applied::Error;
       out.detail = c.error().message;
       return out;
     }
     record(h.orderId, "cancelled");
-    out.result = "cancelled";
+    out.result = Applied::Cancelled;
     return out;
   }
 
@@ -323,9 +338,9 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     for (const auto& u : unmapped) reason += " " + u + ";";
     reason.pop_back();
     ApplyOutcome h = hold(reason, "unknown_channel_sku");
-    if (h.result == "error") return h;
+    if (h.result == Applied::Error) return h;
     record(h.orderId, "open");
-    out.result = "held";
+    out.result = Applied::Held;
     out.detail = reason;
     return out;
   }
@@ -337,12 +352,12 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
   if (r) {
     out.orderId = r->order.id;
     out.changedSkus = r->changedSkus;
-    out.result = r->order.status == domain::OrderStatus::Backordered ? "backordered" : "created";
+    out.result = r->order.status == domain::OrderStatus::Backordered ? Applied::Backordered : Applied::Created;
   } else if (r.error().kind == ErrorKind::Invalid) {
     ApplyOutcome h = hold("cannot be fulfilled as received: " + r.error().message, "channel_order_invalid");
-    if (h.result == "error") return h;
+    if (h.result == Applied::Error) return h;
     record(h.orderId, "open");
-    out.result = "held";
+    out.result = Applied::Held;
     out.detail = r.error().message;
     return out;
   }
@@ -352,11 +367,11 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
       // reserved; a person cancels it on the channel.
       record(0, "rejected");
       exceptions.raise("channel_order_rejected", ref, ref + " was rejected: " + created.error().message);
-      out.result = "rejected";
+      out.result = Applied::Rejected;
       out.detail = created.error().message;
       return out;
     }
-    out.result = "error";
+    out.result = Applied::Error;
     out.detail = created.error().message;
     return out;
   }
@@ -367,13 +382,13 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
 WebhookReply ChannelHub::handleWebhook(const WebhookRequest& request) {
   const auto& settings = impl_->config.settings(request.channel);
   if (!isMarketplace(request.channel))
-    return fail(404, Error{ErrorKind::NotFound, std::string("no webhooks for channel ") + domain::toString(request.channel)});
+    return fail(Error{ErrorKind::NotFound, std::string("no webhooks for channel ") + domain::toString(request.channel)});
   if (!settings.enabled)
-    return fail(404, Error{ErrorKind::NotFound, std::string("channel ") + domain::toString(request.channel) +
+    return fail(Error{ErrorKind::NotFound, std::string("channel ") + domain::toString(request.channel) +
                                                     " is not enabled (channels." + domain::toString(request.channel) +
                                                     ".enabled)"});
   if (request.channel == domain::Channel::Amazon)
-    return fail(404, Error{ErrorKind::NotFound, "Amazon orders are polled, not pushed"});
+    return fail(Error{ErrorKind::NotFound, "Amazon orders are polled, not pushed"});
   if (request.channel == domain::Channel::Shopify) return impl_->shopifyWebhook(request);
   return impl_->pushWebhook(request);
 }
@@ -381,43 +396,48 @@ WebhookReply ChannelHub::handleWebhook(const WebhookRequest& request) {
 WebhookReply ChannelHub::Impl::shopifyWebhook(const WebhookRequest& request) {
   const auto& settings = config.settings(domain::Channel::Shopify);
   if (auto st = verifyShopifyWebhook(settings.secret, request.body, header(request, "x-shopify-hmac-sha256")); !st)
-    return fail(401, st.error());
+    return fail(Error{ErrorKind::Unauthorized, st.error().message});  // always 401
   auto order = parseShopifyOrder(request.body);
-  if (!order) return fail(400, order.error());
+  if (!order) return failPayload(order.error());
   std::string eventKey = header(request, "x-shopify-webhook-id");
   if (eventKey.empty()) eventKey = header(request, "x-shopify-event-id");
   if (eventKey.empty()) eventKey = order->externalId + "@" + std::to_string(order->updatedAtMs);
-  if (eventKey.size() > 200) return fail(400, Error{ErrorKind::Invalid, "X-Shopify-Webhook-Id is longer than 200 bytes"});
+  if (eventKey.size() > 200) return fail(Error{ErrorKind::Malformed, "X-Shopify-Webhook-Id is longer than 200 bytes"});
 
   ApplyOutcome outcome;
   bool duplicate = false;
   auto st = db.write([&](store::Tx& tx) -> Status {
-    auto& s = store::writeSessionOf(tx);
-    std::vector<std::string> seen;
     std::string ch = "shopify";
-    s << "SELECT result FROM channel_events WHERE channel = ? AND event_key = ?", bind(ch), bind(eventKey), into(seen),
-        now;
-    if (!seen.empty()) {
+    bool seen = false;
+    {
+      store::Query q(tx, "SELECT result FROM channel_events WHERE channel = ? AND event_key = ?");
+      q.bind(ch).bind(eventKey);
+      seen = q.step();
+    }
+    if (seen) {
       duplicate = true;
-      outcome.result = "duplicate";
+      outcome.result = Applied::Duplicate;
       return {};
     }
     outcome = apply(tx, *order);
-    if (outcome.result == "error") return Error{ErrorKind::Invalid, outcome.detail};
+    if (outcome.result == Applied::Error) return Error{ErrorKind::Invalid, outcome.detail};
     store::exec(tx, "INSERT INTO channel_events(channel, event_key, at, result) VALUES (?, ?, ?, ?)", ch,
-                eventKey, tx.nowMs(), outcome.result);
+                eventKey, tx.nowMs(), toString(outcome.result));
     return {};
   });
   if (!st) {
-    if (st.error().kind == ErrorKind::Unavailable) return fail(503, st.error());
-    return fail(st.error().kind == ErrorKind::Internal ? 500 : 400, st.error());
+    // An order the hub cannot store (apply said why) is the payload's fault;
+    // the database's failures keep their own status (503, 500).
+    const auto kind = st.error().kind;
+    if (kind == ErrorKind::Unavailable || kind == ErrorKind::Internal) return fail(st.error());
+    return failPayload(st.error());
   }
   if (!outcome.changedSkus.empty()) wakePushers();
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("result", outcome.result);
+  o.set("result", toString(outcome.result));
   if (outcome.orderId != 0) o.set("order_id", outcome.orderId);
   if (!outcome.detail.empty()) o.set("detail", outcome.detail);
-  if (!duplicate) logger().debug("shopify %s: %s", order->externalId, outcome.result);
+  if (!duplicate) logger().debug("shopify %s: %s", order->externalId, std::string(toString(outcome.result)));
   return reply(200, o);
 }
 
@@ -440,7 +460,7 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
       if (verified) notice = parseTikTokWebhook(request.body);
       break;
   }
-  if (!verified) return fail(401, verified.error());
+  if (!verified) return fail(Error{ErrorKind::Unauthorized, verified.error().message});  // always 401
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   if (request.body.empty()) {
     // A channel checking the callback URL (Shopee sends an empty body when it is set).
@@ -448,7 +468,7 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
     o.set("detail", "empty body: callback check");
     return reply(200, o);
   }
-  if (!notice) return fail(400, notice.error());
+  if (!notice) return failPayload(notice.error());
   if (!notice->aboutOrder) {
     o.set("result", "ignored");
     o.set("detail", "not an order message");
@@ -457,12 +477,14 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
   const std::string ch = domain::toString(request.channel);
   std::string result;
   auto st = db.write([&](store::Tx& tx) -> Status {
-    auto& s = store::writeSessionOf(tx);
-    std::vector<std::string> seen;
     std::string key = notice->eventKey;
-    std::string c = ch;
-    s << "SELECT result FROM channel_events WHERE channel = ? AND event_key = ?", bind(c), bind(key), into(seen), now;
-    if (!seen.empty()) {
+    bool seen = false;
+    {
+      store::Query q(tx, "SELECT result FROM channel_events WHERE channel = ? AND event_key = ?");
+      q.bind(ch).bind(key);
+      seen = q.step();
+    }
+    if (seen) {
       result = "duplicate";
       return {};
     }
@@ -482,7 +504,7 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
                 tx.nowMs(), result);
     return {};
   });
-  if (!st) return fail(st.error().kind == ErrorKind::Unavailable ? 503 : 500, st.error());
+  if (!st) return fail(st.error().kind == ErrorKind::Unavailable ? st.error() : Error{ErrorKind::Internal, st.error().message});
   if (result == "queued") wakeFetchers();
   o.set("result", result);
   o.set("order", notice->orderId);
@@ -502,26 +524,25 @@ Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
     if (auto address = domain::validateAddress(order->shipTo, order->serviceLevel); !address)
       return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " cannot be shipped as received (" +
                                             address.error().message + "); it needs a corrected order from the channel"};
-    auto& s = store::writeSessionOf(tx);
-    std::vector<Poco::Int64> lineNo;
-    std::vector<std::string> keys;
-    Poco::Int64 oid = id;
-    s << "SELECT line_no, sku_keys FROM channel_held_lines WHERE order_id = ? ORDER BY line_no", bind(oid),
-        into(lineNo), into(keys), now;
     // No channel lines to map: held for another reason (its units were not
     // at the pick locations): it is reserved again as it is.
     std::vector<std::pair<int, std::string>> lineSkus;
-    for (std::size_t i = 0; i < lineNo.size(); ++i) {
-      std::vector<std::string> k;
-      std::stringstream ss(keys[i]);
-      for (std::string part; std::getline(ss, part, '\n');) k.push_back(part);
-      auto sku = impl_->mapSku(tx, order->channel, k);
-      if (!sku)
-        return Error{ErrorKind::Conflict, "line " + std::to_string(lineNo[i]) + ": channel SKU " +
-                                              (k.empty() ? std::string("?") : k.front()) +
-                                              " still has no mapping; PUT /api/v1/channels/" +
-                                              domain::toString(order->channel) + "/sku-map/{channel_sku} first"};
-      lineSkus.emplace_back(static_cast<int>(lineNo[i]), *sku);
+    {
+      store::Query q(tx, "SELECT line_no, sku_keys FROM channel_held_lines WHERE order_id = ? ORDER BY line_no");
+      q.bind(id);
+      while (q.step()) {
+        const std::int64_t lineNo = q.integer(0);
+        std::vector<std::string> k;
+        std::stringstream ss(q.text(1));
+        for (std::string part; std::getline(ss, part, '\n');) k.push_back(part);
+        auto sku = impl_->mapSku(tx, order->channel, k);
+        if (!sku)
+          return Error{ErrorKind::Conflict, "line " + std::to_string(lineNo) + ": channel SKU " +
+                                                (k.empty() ? std::string("?") : k.front()) +
+                                                " still has no mapping; PUT /api/v1/channels/" +
+                                                domain::toString(order->channel) + "/sku-map/{channel_sku} first"};
+        lineSkus.emplace_back(static_cast<int>(lineNo), *sku);
+      }
     }
     auto r = impl_->intake.releaseHold(tx, stock::Actor::integration(domain::toString(order->channel)), id, lineSkus);
     if (!r) return r.error();

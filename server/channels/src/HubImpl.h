@@ -26,8 +26,26 @@ class ChannelApi;
 class TokenBucket;
 
 // What applying one channel order did.
+// What taking in one of a channel's orders did. Its name (toString) is what a
+// webhook answers in "result" and what channel_events records.
+enum class Applied {
+  Created,
+  Backordered,
+  Held,
+  Updated,
+  Cancelled,
+  Stale,          // older than the state already applied: nothing changed
+  Rejected,       // short of stock under the reject policy
+  Ignored,        // nothing to pick (closed on the channel before we saw it)
+  Intercepted,    // cancelled on the channel after picking started: held
+  CancelRefused,  // cancelled on the channel after it shipped: a person decides
+  Duplicate,      // the same delivery again
+  Error,          // the order could not be stored (detail says why)
+};
+const char* toString(Applied applied) noexcept;
+
 struct ApplyOutcome {
-  std::string result;  // created | backordered | held | updated | cancelled | stale | rejected | ignored | intercepted | cancel_refused
+  Applied result = Applied::Ignored;
   domain::OrderId orderId = 0;
   std::vector<std::string> changedSkus;
   std::string detail;

@@ -1,4 +1,5 @@
 #include "JsonReader.h"
+#include "wms/common/TextChecks.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -22,31 +23,12 @@ std::optional<std::string> wholeNumberText(const Poco::Dynamic::Var& v) {
 
 }  // namespace
 
-std::size_t nestingDepth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
-  bool inString = false, escaped = false;
-  for (char c : text) {
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 Result<Reader> Reader::parse(std::string_view body, std::string_view what) {
   const std::string name(what);
   if (body.empty()) return Error{ErrorKind::Malformed, name + ": the body is empty"};
   if (body.size() > kMaxPayloadBytes)
     return Error{ErrorKind::TooLarge, name + ": larger than " + std::to_string(kMaxPayloadBytes) + " bytes"};
-  if (nestingDepth(body) > kMaxPayloadDepth)
+  if (jsonNestingDepth(body) > kMaxPayloadDepth)
     return Error{ErrorKind::Malformed, name + ": nested deeper than " + std::to_string(kMaxPayloadDepth) + " levels"};
   Poco::Dynamic::Var root;
   try {

@@ -58,7 +58,5 @@ class Reader {
   std::shared_ptr<State> state_;
 };
 
-// The nesting depth of a JSON text (brackets outside strings).
-std::size_t nestingDepth(std::string_view json);
 
 }  // namespace wms::channels::json

@@ -1,6 +1,4 @@
 // Store till sales and customer returns.
-#include <Poco/Data/Session.h>
-
 #include <map>
 
 #include "HubImpl.h"
@@ -9,9 +7,6 @@
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/OrderRepository.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::channels {
 namespace {
@@ -34,30 +29,28 @@ Status checkLine(const std::string& path, const std::string& sku, std::int64_t q
 const char* toString(ReturnCondition c) { return c == ReturnCondition::Sellable ? "sellable" : "damaged"; }
 
 Result<ReturnRecord> loadReturn(store::Tx& tx, const std::string& id) {
-  auto& s = store::sessionOf(tx);
-  std::vector<Poco::Int64> orderId, at;
-  std::vector<std::string> channel, ext, sale, location, note;
-  std::string rid = id;
-  s << "SELECT order_id, channel, external_id, pos_sale_id, location, note, received_at FROM returns WHERE return_id = ?",
-      bind(rid), into(orderId), into(channel), into(ext), into(sale), into(location), into(note), into(at), now;
-  if (orderId.empty()) return Error{ErrorKind::NotFound, "no return '" + id + "'"};
+  store::Query head(tx,
+                    "SELECT order_id, channel, external_id, pos_sale_id, location, note, received_at FROM returns "
+                    "WHERE return_id = ?");
+  head.bind(id);
+  if (!head.step()) return Error{ErrorKind::NotFound, "no return '" + id + "'"};
   ReturnRecord r;
   r.input.returnId = id;
-  r.orderId = orderId[0];
-  r.input.orderId = orderId[0];
-  if (!channel[0].empty()) r.input.channel = domain::channelFromString(channel[0]);
-  r.input.externalId = ext[0];
-  r.input.posSaleId = sale[0];
-  r.input.location = location[0];
-  r.input.note = note[0];
-  r.receivedAtMs = at[0];
-  std::vector<std::string> sku, condition, lot, expiry;
-  std::vector<Poco::Int64> qty;
-  s << "SELECT sku, qty, condition, lot, expiry FROM return_lines WHERE return_id = ? ORDER BY line_no", bind(rid),
-      into(sku), into(qty), into(condition), into(lot), into(expiry), now;
-  for (std::size_t i = 0; i < sku.size(); ++i) {
-    ReturnLine l{sku[i], qty[i], condition[i] == "sellable" ? ReturnCondition::Sellable : ReturnCondition::Damaged,
-                 lot[i], expiry[i]};
+  r.orderId = head.integer(0);
+  r.input.orderId = r.orderId;
+  if (const std::string channel = head.text(1); !channel.empty()) r.input.channel = domain::channelFromString(channel);
+  r.input.externalId = head.text(2);
+  r.input.posSaleId = head.text(3);
+  r.input.location = head.text(4);
+  r.input.note = head.text(5);
+  r.receivedAtMs = head.integer(6);
+  store::Query lines(
+      tx, "SELECT sku, qty, condition, lot, expiry FROM return_lines WHERE return_id = ? ORDER BY line_no");
+  lines.bind(id);
+  while (lines.step()) {
+    ReturnLine l{lines.text(0), lines.integer(1),
+                 lines.text(2) == "sellable" ? ReturnCondition::Sellable : ReturnCondition::Damaged, lines.text(3),
+                 lines.text(4)};
     (l.condition == ReturnCondition::Sellable ? r.restocked : r.writtenOff) += l.qty;
     r.input.lines.push_back(std::move(l));
   }
@@ -80,13 +73,19 @@ Result<PosSaleResult> ChannelHub::posSale(const PosSale& sale) {
   std::vector<std::string> skus;
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
     stock::Moves moves(tx, impl_->intake.events(), stock::Actor::integration("pos:" + sale.location));
-    auto& s = store::writeSessionOf(tx);
-    std::vector<Poco::Int64> ledger;
-    std::string id = sale.saleId;
-    s << "SELECT ledger_id FROM pos_sale_lines WHERE sale_id = ? ORDER BY line_no", bind(id), into(ledger), now;
-    std::vector<std::string> known;
-    s << "SELECT sale_id FROM pos_sales WHERE sale_id = ?", bind(id), into(known), now;
-    if (!known.empty()) {
+    std::vector<std::int64_t> ledger;
+    {
+      store::Query q(tx, "SELECT ledger_id FROM pos_sale_lines WHERE sale_id = ? ORDER BY line_no");
+      q.bind(sale.saleId);
+      while (q.step()) ledger.push_back(q.integer(0));
+    }
+    bool known = false;
+    {
+      store::Query q(tx, "SELECT sale_id FROM pos_sales WHERE sale_id = ?");
+      q.bind(sale.saleId);
+      known = q.step();
+    }
+    if (known) {
       out.replayed = true;
       out.ledgerIds.assign(ledger.begin(), ledger.end());
       return {};
@@ -132,7 +131,6 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
   std::vector<std::string> skus;
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
     stock::Moves moves(tx, impl_->intake.events(), stock::Actor::integration("returns:" + in.location));
-    auto& s = store::writeSessionOf(tx);
     if (auto previous = loadReturn(tx, in.returnId)) {
       out = std::move(*previous);
       out.replayed = true;
@@ -147,12 +145,14 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
     domain::OrderId orderId = 0;
     std::string ref;
     if (!in.posSaleId.empty()) {
-      std::vector<std::string> sku;
-      std::vector<Poco::Int64> qty;
-      std::string id = in.posSaleId;
-      s << "SELECT sku, qty FROM pos_sale_lines WHERE sale_id = ?", bind(id), into(sku), into(qty), now;
-      if (sku.empty()) return Error{ErrorKind::NotFound, "no store sale '" + in.posSaleId + "'"};
-      for (std::size_t i = 0; i < sku.size(); ++i) returnable[sku[i]] += qty[i];
+      store::Query q(tx, "SELECT sku, qty FROM pos_sale_lines WHERE sale_id = ?");
+      q.bind(in.posSaleId);
+      bool any = false;
+      while (q.step()) {
+        any = true;
+        returnable[q.text(0)] += q.integer(1);
+      }
+      if (!any) return Error{ErrorKind::NotFound, "no store sale '" + in.posSaleId + "'"};
       ref = "pos:" + in.posSaleId;
     } else {
       store::OrderRepository orders(tx);
@@ -167,14 +167,11 @@ Result<ReturnRecord> ChannelHub::receiveReturn(const ReturnInput& in) {
       ref = "order:" + std::to_string(orderId);
     }
     {
-      std::vector<std::string> sku;
-      std::vector<Poco::Int64> qty;
-      Poco::Int64 oid = orderId;
-      std::string sale = in.posSaleId;
-      s << "SELECT l.sku, l.qty FROM return_lines l JOIN returns r ON r.return_id = l.return_id "
-           "WHERE (? <> 0 AND r.order_id = ?) OR (? <> '' AND r.pos_sale_id = ?)",
-          bind(oid), bind(oid), bind(sale), bind(sale), into(sku), into(qty), now;
-      for (std::size_t i = 0; i < sku.size(); ++i) returnable[sku[i]] -= qty[i];
+      store::Query q(tx,
+                     "SELECT l.sku, l.qty FROM return_lines l JOIN returns r ON r.return_id = l.return_id "
+                     "WHERE (? <> 0 AND r.order_id = ?) OR (? <> '' AND r.pos_sale_id = ?)");
+      q.bind(orderId).bind(orderId).bind(in.posSaleId).bind(in.posSaleId);
+      while (q.step()) returnable[q.text(0)] -= q.integer(1);
     }
     std::map<std::string, std::int64_t> wanted;
     for (const auto& l : in.lines) wanted[l.sku] += l.qty;

@@ -1,5 +1,4 @@
 // Listings, the stock outbox and the pushers.
-#include <Poco/Data/Session.h>
 #include <Poco/Logger.h>
 
 #include "ChannelApi.h"
@@ -7,10 +6,7 @@
 #include "wms/domain/Ids.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
 #include "wms/store/StockRepository.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::channels {
 namespace {
@@ -28,26 +24,21 @@ struct DueRow {
 Result<std::vector<DueRow>> loadDue(store::Database& db, domain::Channel channel, std::int64_t nowMs, int limit) {
   std::vector<DueRow> rows;
   auto st = db.read([&](store::Tx& tx) -> Status {
-    auto& s = store::sessionOf(tx);
-    std::vector<std::string> sku, channelSku, ref;
-    std::vector<Poco::Int64> atp, version, attempts;
-    std::string ch = domain::toString(channel);
-    Poco::Int64 t = nowMs, n = limit;
-    s << "SELECT o.sku, o.atp, o.version, o.attempts, l.channel_sku, l.listing_ref FROM channel_outbox o "
-         "JOIN channel_listings l ON l.channel = o.channel AND l.sku = o.sku "
-         "WHERE o.channel = ? AND o.due_at <= ? ORDER BY o.due_at LIMIT ?",
-        bind(ch), bind(t), bind(n), into(sku), into(atp), into(version), into(attempts), into(channelSku), into(ref),
-        now;
-    for (std::size_t i = 0; i < sku.size(); ++i) {
+    store::Query q(tx,
+                   "SELECT o.sku, o.atp, o.version, o.attempts, l.channel_sku, l.listing_ref FROM channel_outbox o "
+                   "JOIN channel_listings l ON l.channel = o.channel AND l.sku = o.sku "
+                   "WHERE o.channel = ? AND o.due_at <= ? ORDER BY o.due_at LIMIT ?");
+    q.bind(domain::toString(channel)).bind(nowMs).bind(limit);
+    while (q.step()) {
       DueRow r;
-      r.sku = sku[i];
-      r.atp = atp[i];
-      r.version = version[i];
-      r.attempts = static_cast<int>(attempts[i]);
+      r.sku = q.text(0);
+      r.atp = q.integer(1);
+      r.version = q.integer(2);
+      r.attempts = static_cast<int>(q.integer(3));
       r.listing.channel = channel;
-      r.listing.sku = sku[i];
-      r.listing.channelSku = channelSku[i];
-      r.listing.listingRef = ref[i];
+      r.listing.sku = r.sku;
+      r.listing.channelSku = q.text(4);
+      r.listing.listingRef = q.text(5);
       rows.push_back(std::move(r));
     }
     return {};
@@ -60,13 +51,11 @@ Result<std::vector<DueRow>> loadDue(store::Database& db, domain::Channel channel
 Result<std::int64_t> nextDue(store::Database& db, domain::Channel channel) {
   std::int64_t next = -1;
   auto st = db.read([&](store::Tx& tx) -> Status {
-    std::vector<Poco::Int64> due;
     std::string ch = domain::toString(channel);
-    store::sessionOf(tx) << "SELECT MIN(due_at) FROM channel_outbox WHERE channel = ?", bind(ch), into(due), now;
-    // MIN over no rows is NULL, which POCO reads as 0 into an integer: check for rows instead.
-    std::vector<Poco::Int64> count;
-    store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_outbox WHERE channel = ?", bind(ch), into(count), now;
-    if (!count.empty() && count[0] > 0 && !due.empty()) next = due[0];
+    const auto due = store::queryInteger(tx, "SELECT MIN(due_at) FROM channel_outbox WHERE channel = ?", ch);
+    // MIN over no rows is NULL, which Query reads as 0: check for rows instead.
+    const auto count = store::queryInteger(tx, "SELECT COUNT(*) FROM channel_outbox WHERE channel = ?", ch);
+    if (count && *count > 0 && due) next = *due;
     return {};
   });
   if (!st) return st.error();
@@ -83,36 +72,31 @@ ListingPolicy policyOf(std::int64_t buffer, std::int64_t cap, std::int64_t perce
 
 // Listing views of a channel (one SKU if sku is not empty), computed in one read.
 std::vector<ListingView> views(store::Tx& tx, domain::Channel channel, const std::string& sku) {
-  auto& s = store::sessionOf(tx);
-  std::vector<std::string> skus, channelSku, ref, lastError;
-  std::vector<Poco::Int64> buffer, cap, percent, available, pending, pushed, pushedAt, attempts;
-  std::string ch = domain::toString(channel);
-  std::string skuFilter = sku;
-  s << "SELECT l.sku, l.channel_sku, l.listing_ref, l.buffer, COALESCE(l.cap, -1), l.percent, "
-       "s.on_hand - s.allocated, COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1), COALESCE(y.pushed_at, 0), "
-       "COALESCE(o.attempts, 0), COALESCE(o.last_error, '') "
-       "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
-       "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
-       "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku "
-       "WHERE l.channel = ? AND (? = '' OR l.sku = ?) ORDER BY l.sku",
-      bind(ch), bind(skuFilter), bind(skuFilter), into(skus), into(channelSku), into(ref), into(buffer), into(cap),
-      into(percent), into(available), into(pending), into(pushed), into(pushedAt), into(attempts), into(lastError),
-      now;
+  store::Query q(tx,
+                 "SELECT l.sku, l.channel_sku, l.listing_ref, l.buffer, COALESCE(l.cap, -1), l.percent, "
+                 "s.on_hand - s.allocated, COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1), COALESCE(y.pushed_at, 0), "
+                 "COALESCE(o.attempts, 0), COALESCE(o.last_error, '') "
+                 "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
+                 "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
+                 "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku "
+                 "WHERE l.channel = ? AND (? = '' OR l.sku = ?) ORDER BY l.sku");
+  q.bind(domain::toString(channel)).bind(sku).bind(sku);
   std::vector<ListingView> out;
-  for (std::size_t i = 0; i < skus.size(); ++i) {
+  while (q.step()) {
     ListingView v;
     v.listing.channel = channel;
-    v.listing.sku = skus[i];
-    v.listing.channelSku = channelSku[i];
-    v.listing.listingRef = ref[i];
-    v.listing.policy = policyOf(buffer[i], cap[i], percent[i]);
-    v.available = available[i];
-    v.atp = availableToPromise(available[i], v.listing.policy);
-    if (pending[i] >= 0) v.pending = pending[i];
-    if (pushed[i] >= 0) v.pushed = pushed[i];
-    v.pushedAtMs = pushedAt[i];
-    v.attempts = static_cast<int>(attempts[i]);
-    v.lastError = lastError[i];
+    v.listing.sku = q.text(0);
+    v.listing.channelSku = q.text(1);
+    v.listing.listingRef = q.text(2);
+    v.listing.policy = policyOf(q.integer(3), q.integer(4), q.integer(5));
+    const std::int64_t available = q.integer(6);
+    v.available = available;
+    v.atp = availableToPromise(available, v.listing.policy);
+    if (const std::int64_t pending = q.integer(7); pending >= 0) v.pending = pending;
+    if (const std::int64_t pushed = q.integer(8); pushed >= 0) v.pushed = pushed;
+    v.pushedAtMs = q.integer(9);
+    v.attempts = static_cast<int>(q.integer(10));
+    v.lastError = q.text(11);
     out.push_back(std::move(v));
   }
   return out;
@@ -123,16 +107,28 @@ bool inSync(const ListingView& v) { return !v.pending && v.pushed && *v.pushed =
 }  // namespace
 
 void ChannelHub::Impl::enqueue(store::Tx& tx, const std::string& sku) {
-  auto& s = store::writeSessionOf(tx);
+  // Every listing's row is read before any is written: the loop below writes
+  // channel_outbox, which this SELECT reads.
   std::vector<std::string> channel;
-  std::vector<Poco::Int64> buffer, cap, percent, available, pending, pushed;
-  std::string k = sku;
-  s << "SELECT l.channel, l.buffer, COALESCE(l.cap, -1), l.percent, s.on_hand - s.allocated, "
-       "COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1) "
-       "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
-       "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
-       "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku WHERE l.sku = ?",
-      bind(k), into(channel), into(buffer), into(cap), into(percent), into(available), into(pending), into(pushed), now;
+  std::vector<std::int64_t> buffer, cap, percent, available, pending, pushed;
+  {
+    store::Query q(tx,
+                   "SELECT l.channel, l.buffer, COALESCE(l.cap, -1), l.percent, s.on_hand - s.allocated, "
+                   "COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1) "
+                   "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
+                   "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
+                   "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku WHERE l.sku = ?");
+    q.bind(sku);
+    while (q.step()) {
+      channel.push_back(q.text(0));
+      buffer.push_back(q.integer(1));
+      cap.push_back(q.integer(2));
+      percent.push_back(q.integer(3));
+      available.push_back(q.integer(4));
+      pending.push_back(q.integer(5));
+      pushed.push_back(q.integer(6));
+    }
+  }
   const std::int64_t t = tx.nowMs();
   for (std::size_t i = 0; i < channel.size(); ++i) {
     const std::int64_t atp = availableToPromise(available[i], policyOf(buffer[i], cap[i], percent[i]));
@@ -290,13 +286,15 @@ Result<ListingView> ChannelHub::putListing(const Listing& in) {
   const std::string ch = domain::toString(in.channel);
   auto st = impl_->db.write([&](store::Tx& tx) -> Status {
     if (!store::CatalogRepository(tx).skuExists(in.sku)) return Error{ErrorKind::Invalid, "no SKU '" + in.sku + "' in the catalogue"};
-    auto& s = store::writeSessionOf(tx);
-    std::vector<std::string> mapped;
-    std::string k = in.channelSku, c = ch;
-    s << "SELECT sku FROM channel_sku_map WHERE channel = ? AND channel_sku = ?", bind(c), bind(k), into(mapped), now;
-    if (!mapped.empty() && mapped[0] != in.sku)
-      return Error{ErrorKind::Conflict, ch + " SKU " + in.channelSku + " already maps to " + mapped[0]};
-    if (mapped.empty())
+    std::optional<std::string> mapped;
+    {
+      store::Query q(tx, "SELECT sku FROM channel_sku_map WHERE channel = ? AND channel_sku = ?");
+      q.bind(ch).bind(in.channelSku);
+      if (q.step()) mapped = q.text(0);
+    }
+    if (mapped && *mapped != in.sku)
+      return Error{ErrorKind::Conflict, ch + " SKU " + in.channelSku + " already maps to " + *mapped};
+    if (!mapped)
       store::exec(tx,
                   "INSERT INTO channel_sku_map(channel, channel_sku, sku, created_at) VALUES (?, ?, ?, ?)",
                   ch, in.channelSku, in.sku, tx.nowMs());
@@ -362,11 +360,9 @@ Result<SkuMapping> ChannelHub::putMapping(const SkuMapping& m) {
 Result<std::vector<SkuMapping>> ChannelHub::mappings(domain::Channel channel) {
   std::vector<SkuMapping> out;
   auto st = impl_->db.read([&](store::Tx& tx) -> Status {
-    std::vector<std::string> channelSku, sku;
-    std::string ch = domain::toString(channel);
-    store::sessionOf(tx) << "SELECT channel_sku, sku FROM channel_sku_map WHERE channel = ? ORDER BY channel_sku",
-        bind(ch), into(channelSku), into(sku), now;
-    for (std::size_t i = 0; i < sku.size(); ++i) out.push_back({channel, channelSku[i], sku[i]});
+    store::Query q(tx, "SELECT channel_sku, sku FROM channel_sku_map WHERE channel = ? ORDER BY channel_sku");
+    q.bind(domain::toString(channel));
+    while (q.step()) out.push_back({channel, q.text(0), q.text(1)});
     return {};
   });
   if (!st) return st.error();
@@ -386,18 +382,15 @@ Result<std::vector<ChannelStatus>> ChannelHub::status() {
         if (x.pending) ++c.pendingPushes;
         if (!inSync(x)) ++c.outOfSync;
       }
-      std::vector<Poco::Int64> n;
       std::string name = domain::toString(ch);
-      store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_inbox WHERE channel = ?", bind(name), into(n), now;
-      c.pendingFetches = n.empty() ? 0 : n[0];
-      std::vector<Poco::Int64> seen;
-      store::sessionOf(tx) << "SELECT COUNT(*) FROM channel_orders WHERE channel = ?", bind(name), into(seen), now;
-      c.ordersSeen = seen.empty() ? 0 : seen[0];
-      std::vector<Poco::Int64> pendingF, sentF;
-      store::sessionOf(tx) << "SELECT COUNT(*) - COUNT(sent_at), COUNT(sent_at) FROM channel_fulfilments WHERE channel = ?",
-          bind(name), into(pendingF), into(sentF), now;
-      c.pendingFulfilments = pendingF.empty() ? 0 : pendingF[0];
-      c.fulfilmentsSent = sentF.empty() ? 0 : sentF[0];
+      c.pendingFetches =
+          store::queryInteger(tx, "SELECT COUNT(*) FROM channel_inbox WHERE channel = ?", name).value_or(0);
+      c.ordersSeen = store::queryInteger(tx, "SELECT COUNT(*) FROM channel_orders WHERE channel = ?", name).value_or(0);
+      store::Query f(tx, "SELECT COUNT(*) - COUNT(sent_at), COUNT(sent_at) FROM channel_fulfilments WHERE channel = ?");
+      f.bind(name);
+      const bool counted = f.step();
+      c.pendingFulfilments = counted ? f.integer(0) : 0;
+      c.fulfilmentsSent = counted ? f.integer(1) : 0;
       return {};
     });
     if (!st) return st.error();

@@ -46,8 +46,11 @@ void ShipmentStockEvents::shippedInTx(store::Tx& tx, const packing::ShipResult& 
 }
 
 void ShipmentStockEvents::committed(const packing::ShipResult& result) {
+  // The pushers are woken once: a shipment changes stock, and the
+  // stock-changed hook's commit wakes them for the figures and the notice
+  // alike. Only a shipment that changed no figure needs its own wake.
   stock_.committed(result.changedSkus);
-  if (hub_) hub_->shippedCommitted();
+  if (hub_ && result.changedSkus.empty()) hub_->shippedCommitted();
 }
 
 void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,

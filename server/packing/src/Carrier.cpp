@@ -1,28 +1,27 @@
 #include "wms/packing/Carrier.h"
 
-#include <Poco/Data/Session.h>
-
 #include <stdexcept>
 
 #include "wms/packing/Tracking.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::packing {
 
 Result<std::int64_t> TxSerialSource::next(const std::string& sequence, std::int64_t max) {
-  auto& s = store::writeSessionOf(tx_);
   // One statement: insert the first value or add one, and read it back.
-  Poco::Int64 value = 0;
-  s << "INSERT INTO packing_sequences(name, value) VALUES (?, 1) "
-       "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value",
-      bind(sequence), into(value), now;
+  std::int64_t value = 0;
+  store::Query q(tx_,
+                 "INSERT INTO packing_sequences(name, value) VALUES (?, 1) "
+                 "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
+  q.bind(sequence);
+  if (q.step()) {
+    value = q.integer(0);
+    q.run();  // finish the statement: RETURNING completes the insert on the last step
+  }
   if (value > max)
     return Error{ErrorKind::Conflict,
                  "sequence " + sequence + " is used up (" + std::to_string(max) + " values)"};
-  return static_cast<std::int64_t>(value);
+  return value;
 }
 
 Result<std::int64_t> DatabaseSerialSource::next(const std::string& sequence, std::int64_t max) {

@@ -1,6 +1,7 @@
 // The packing endpoints' JSON. POCO's JSON parser is wrapped here: its
 // exceptions become error values and never leave this file.
 #include "wms/packing/Json.h"
+#include "wms/common/TextChecks.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
@@ -31,30 +32,6 @@ Error malformed(std::string message) {
   return Error{ErrorKind::Malformed, std::move(message)};
 }
 
-// Nesting depth of a JSON text, ignoring brackets inside strings, so that
-// POCO's recursive parser never sees a deep document.
-std::size_t nestingDepth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
-  bool inString = false, escaped = false;
-  for (char c : text) {
-    if (inString) {
-      if (escaped)
-        escaped = false;
-      else if (c == '\\')
-        escaped = true;
-      else if (c == '"')
-        inString = false;
-    } else if (c == '"') {
-      inString = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 // One JSON object read field by field; fields never read are reported as
 // unknown by finish().
 class Reader {
@@ -68,8 +45,8 @@ class Reader {
                                 trimmed.front() == '\r' || trimmed.front() == '\t'))
       trimmed.remove_prefix(1);
     if (trimmed.empty()) return Reader(new Object());
-    if (!domain::isValidUtf8(body)) return malformed("request body is not valid UTF-8");
-    if (nestingDepth(body) > kMaxDepth)
+    if (!isValidUtf8(body)) return malformed("request body is not valid UTF-8");
+    if (jsonNestingDepth(body) > kMaxDepth)
       return malformed("request body is nested deeper than " + std::to_string(kMaxDepth) + " levels");
     try {
       Poco::JSON::Parser parser;

@@ -1,15 +1,10 @@
 #include "wms/packing/PackSession.h"
 
-#include <Poco/Data/Session.h>
-
 #include <algorithm>
 #include <map>
 
 #include "Rows.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::packing {
 namespace {
@@ -19,9 +14,6 @@ Error conflict(std::string message) {
 }
 std::string n(std::int64_t v) {
   return std::to_string(v);
-}
-Poco::Int64 i64(std::int64_t v) {
-  return static_cast<Poco::Int64>(v);
 }
 
 // The most events one session keeps: far above any real order, low enough
@@ -41,14 +33,12 @@ struct SessionRow {
   SessionState state = SessionState::Open;
 };
 
-std::optional<SessionRow> findSession(store::Tx& tx, const std::string& where, Poco::Int64 key) {
-  std::vector<Poco::Int64> ids, orders;
-  std::vector<std::string> stations, states;
-  store::sessionOf(tx) << "SELECT id, order_id, station, state FROM pack_sessions WHERE " + where +
-                              " ORDER BY id DESC LIMIT 1",
-      bind(key), into(ids), into(orders), into(stations), into(states), now;
-  if (ids.empty()) return std::nullopt;
-  return SessionRow{ids[0], orders[0], stations[0], stateFrom(states[0])};
+std::optional<SessionRow> findSession(store::Tx& tx, const std::string& where, std::int64_t key) {
+  store::Query q(tx, "SELECT id, order_id, station, state FROM pack_sessions WHERE " + where +
+                         " ORDER BY id DESC LIMIT 1");
+  q.bind(key);
+  if (!q.step()) return std::nullopt;
+  return SessionRow{q.integer(0), q.integer(1), q.text(2), stateFrom(q.text(3))};
 }
 
 struct Event {
@@ -60,14 +50,12 @@ struct Event {
 
 // The steps that changed the session, in order (refused scans are audit only).
 std::vector<Event> acceptedEvents(store::Tx& tx, std::int64_t sessionId) {
-  std::vector<std::string> kinds, texts;
-  std::vector<Poco::Int64> lines, qty;
-  store::sessionOf(tx) << "SELECT kind, text, line_no, qty FROM pack_session_events WHERE session_id = ? AND "
-                          "outcome = 'accepted' ORDER BY seq",
-      bind(i64(sessionId)), into(kinds), into(texts), into(lines), into(qty), now;
+  store::Query q(tx,
+                 "SELECT kind, text, line_no, qty FROM pack_session_events WHERE session_id = ? AND "
+                 "outcome = 'accepted' ORDER BY seq");
+  q.bind(sessionId);
   std::vector<Event> out;
-  for (std::size_t i = 0; i < kinds.size(); ++i)
-    out.push_back({kinds[i], texts[i], static_cast<int>(lines[i]), qty[i]});
+  while (q.step()) out.push_back({q.text(0), q.text(1), static_cast<int>(q.integer(2)), q.integer(3)});
   return out;
 }
 
@@ -204,7 +192,7 @@ Result<SessionView> PackSessionService::start(std::string_view code, std::string
               // Packed already (here or on a handheld): show what was packed.
               SessionView view;
               view.station = std::string(station);
-              if (auto last = findSession(tx, "order_id = ?", i64(*id))) {
+              if (auto last = findSession(tx, "order_id = ?", *id)) {
                 view.sessionId = last->id;
                 view.station = last->station;
               }
@@ -212,7 +200,7 @@ Result<SessionView> PackSessionService::start(std::string_view code, std::string
               packedView = std::move(view);
               return {};
             }
-            if (auto open = findSession(tx, "order_id = ? AND state = 'open'", i64(*id))) {
+            if (auto open = findSession(tx, "order_id = ? AND state = 'open'", *id)) {
               sessionId = open->id;
               if (!station.empty() && open->station != station) {
                 // The packer took the tote to another station: the session follows.
@@ -221,12 +209,15 @@ Result<SessionView> PackSessionService::start(std::string_view code, std::string
               }
               return {};
             }
-            Poco::Int64 newId = 0;
-            store::writeSessionOf(tx)
-                << "INSERT INTO pack_sessions(order_id, station, state, created_at, updated_at) "
-                   "VALUES (?, ?, 'open', ?, ?) RETURNING id",
-                bind(i64(*id)), bind(std::string(station)), bind(i64(tx.nowMs())), bind(i64(tx.nowMs())),
-                into(newId), now;
+            store::Query insert(tx,
+                                "INSERT INTO pack_sessions(order_id, station, state, created_at, updated_at) "
+                                "VALUES (?, ?, 'open', ?, ?) RETURNING id");
+            insert.bind(*id).bind(station).bind(tx.nowMs()).bind(tx.nowMs());
+            std::int64_t newId = 0;
+            if (insert.step()) {
+              newId = insert.integer(0);
+              insert.run();  // finish the statement: RETURNING completes the insert on the last step
+            }
             sessionId = newId;
             return {};
           });
@@ -240,7 +231,7 @@ Result<SessionView> PackSessionService::mutate(
     const std::function<Status(store::Tx&, Loaded&, SessionView&)>& step) {
   Result<SessionView> out = Error{ErrorKind::Internal, "not run"};
   auto work = [&](store::Tx& tx) -> Status {
-    auto row = findSession(tx, "id = ?", i64(sessionId));
+    auto row = findSession(tx, "id = ?", sessionId);
     if (!row) {
       out = Error{ErrorKind::NotFound, "no pack session " + n(sessionId)};
       return out.error();
@@ -254,10 +245,9 @@ Result<SessionView> PackSessionService::mutate(
     loaded.row = *row;
     loaded.task = std::move(*task);
     loaded.verifier = PackVerifier(loaded.task.verifyLines());
-    Poco::Int64 count = 0;
-    store::sessionOf(tx) << "SELECT COUNT(*) FROM pack_session_events WHERE session_id = ?",
-        bind(i64(sessionId)), into(count), now;
-    loaded.events = count;
+    loaded.events =
+        store::queryInteger(tx, "SELECT COUNT(*) FROM pack_session_events WHERE session_id = ?", sessionId)
+            .value_or(0);
     // Replay: each accepted step is applied again in order. They were
     // accepted against the same picked quantities, so they apply again.
     for (const auto& e : acceptedEvents(tx, sessionId)) {

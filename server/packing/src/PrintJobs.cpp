@@ -1,24 +1,15 @@
 #include "wms/packing/PrintJobs.h"
 
-#include <Poco/Data/LOB.h>
-#include <Poco/Data/Session.h>
-
 #include <algorithm>
 
 #include "wms/labels/Render.h"
 #include "wms/labels/Zpl.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::packing {
 namespace {
 
-Poco::Int64 i64(std::int64_t v) {
-  return static_cast<Poco::Int64>(v);
-}
 std::string n(std::int64_t v) {
   return std::to_string(v);
 }
@@ -55,15 +46,23 @@ Error notFoundJob(labels::JobId job) {
 Result<labels::JobId> DatabaseJobLog::create(const std::string& printer,
                                              const labels::PrintDocument& document,
                                              std::optional<labels::JobId> reprintOf) {
-  Poco::Int64 id = 0;
+  std::int64_t id = 0;
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    Poco::Data::BLOB data(reinterpret_cast<const unsigned char*>(document.data.data()), document.data.size());
-    store::writeSessionOf(tx)
-        << "INSERT INTO print_jobs(printer, title, format, data, reprint_of, state, created_at, "
-           "updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
-        bind(printer), bind(document.title), bind(std::string(labels::toString(document.format))), bind(data),
-        bind(i64(static_cast<std::int64_t>(reprintOf.value_or(0)))), bind(i64(tx.nowMs())),
-        bind(i64(tx.nowMs())), into(id), now;
+    // An empty document is bound as NULL and refused by the NOT NULL column
+    // (the spooler never submits one).
+    store::Query q(tx,
+                   "INSERT INTO print_jobs(printer, title, format, data, reprint_of, state, created_at, "
+                   "updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id");
+    q.bind(printer).bind(document.title).bind(std::string(labels::toString(document.format)));
+    if (document.data.empty())
+      q.bindNull();
+    else
+      q.bindBlob(document.data);
+    q.bind(static_cast<std::int64_t>(reprintOf.value_or(0))).bind(tx.nowMs()).bind(tx.nowMs());
+    if (q.step()) {
+      id = q.integer(0);
+      q.run();  // finish the statement: RETURNING completes the insert on the last step
+    }
     return {};
   });
   if (!st) return st.error();
@@ -99,26 +98,21 @@ Status DatabaseJobLog::setState(labels::JobId job, labels::JobState state) {
 Result<labels::JobRecord> DatabaseJobLog::find(labels::JobId job) const {
   Result<labels::JobRecord> out = notFoundJob(job);
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    std::vector<std::string> printers, titles, formats, states, errors;
-    std::vector<Poco::Data::BLOB> data;
-    std::vector<Poco::Int64> reprints, attempts;
-    store::sessionOf(tx)
-        << "SELECT printer, title, format, data, reprint_of, state, attempts, last_error FROM "
-           "print_jobs WHERE id = ?",
-        bind(i64(static_cast<std::int64_t>(job))), into(printers), into(titles), into(formats), into(data),
-        into(reprints), into(states), into(attempts), into(errors), now;
-    if (printers.empty()) return {};
+    store::Query q(tx,
+                   "SELECT printer, title, format, data, reprint_of, state, attempts, last_error FROM "
+                   "print_jobs WHERE id = ?");
+    q.bind(static_cast<std::int64_t>(job));
+    if (!q.step()) return {};
     labels::JobRecord r;
     r.id = job;
-    r.printer = printers[0];
-    r.document.title = titles[0];
-    r.document.format = formatFrom(formats[0]).value_or(labels::DocumentFormat::Zpl);
-    if (data[0].size() > 0)
-      r.document.data.assign(reinterpret_cast<const char*>(data[0].rawContent()), data[0].size());
-    if (reprints[0] > 0) r.reprintOf = static_cast<labels::JobId>(reprints[0]);
-    r.state = jobStateFrom(states[0]).value_or(labels::JobState::Failed);
-    r.attempts = static_cast<int>(attempts[0]);
-    r.lastError = errors[0];
+    r.printer = q.text(0);
+    r.document.title = q.text(1);
+    r.document.format = formatFrom(q.text(2)).value_or(labels::DocumentFormat::Zpl);
+    r.document.data = q.text(3);  // the BLOB's bytes
+    if (const std::int64_t reprint = q.integer(4); reprint > 0) r.reprintOf = static_cast<labels::JobId>(reprint);
+    r.state = jobStateFrom(q.text(5)).value_or(labels::JobState::Failed);
+    r.attempts = static_cast<int>(q.integer(6));
+    r.lastError = q.text(7);
     out = std::move(r);
     return {};
   });
@@ -127,35 +121,30 @@ Result<labels::JobRecord> DatabaseJobLog::find(labels::JobId job) const {
 }
 
 Result<std::vector<labels::JobId>> DatabaseJobLog::unfinished(const std::string& printer) const {
-  std::vector<Poco::Int64> ids;
+  std::vector<labels::JobId> out;
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    store::sessionOf(tx)
-        << "SELECT id FROM print_jobs WHERE printer = ? AND state IN ('queued', 'waiting') ORDER BY id",
-        bind(printer), into(ids), now;
+    store::Query q(tx, "SELECT id FROM print_jobs WHERE printer = ? AND state IN ('queued', 'waiting') ORDER BY id");
+    q.bind(printer);
+    while (q.step()) out.push_back(static_cast<labels::JobId>(q.integer(0)));
     return {};
   });
   if (!st) return st.error();
-  std::vector<labels::JobId> out;
-  for (auto id : ids) out.push_back(static_cast<labels::JobId>(id));
   return out;
 }
 
 Result<std::vector<labels::AttemptRecord>> DatabaseJobLog::attempts(labels::JobId job) const {
-  std::vector<Poco::Int64> numbers, ats, oks;
-  std::vector<std::string> errors;
+  std::vector<labels::AttemptRecord> out;
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    store::sessionOf(tx)
-        << "SELECT attempt, at, ok, error FROM print_attempts WHERE job_id = ? ORDER BY attempt",
-        bind(i64(static_cast<std::int64_t>(job))), into(numbers), into(ats), into(oks), into(errors), now;
+    store::Query q(tx, "SELECT attempt, at, ok, error FROM print_attempts WHERE job_id = ? ORDER BY attempt");
+    q.bind(static_cast<std::int64_t>(job));
+    while (q.step()) {
+      out.push_back({job, static_cast<int>(q.integer(0)),
+                     std::chrono::system_clock::time_point(std::chrono::milliseconds(q.integer(1))),
+                     q.integer(2) != 0, q.text(3)});
+    }
     return {};
   });
   if (!st) return st.error();
-  std::vector<labels::AttemptRecord> out;
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    out.push_back({job, static_cast<int>(numbers[i]),
-                   std::chrono::system_clock::time_point(std::chrono::milliseconds(ats[i])), oks[i] != 0,
-                   errors[i]});
-  }
   return out;
 }
 
@@ -294,15 +283,12 @@ Result<PrintJobView> LabelPrinting::viewOf(labels::JobId id) const {
     if (s->name == record->printer) v.printerId = s->settings.id;
   }
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    std::vector<Poco::Int64> shipments, cartons;
-    std::vector<std::string> printerIds;
-    store::sessionOf(tx)
-        << "SELECT shipment_id, carton_no, printer_id FROM shipment_print_jobs WHERE job_id = ?",
-        bind(i64(static_cast<std::int64_t>(id))), into(shipments), into(cartons), into(printerIds), now;
-    if (!shipments.empty()) {
-      v.shipmentId = shipments[0];
-      v.cartonNumber = static_cast<int>(cartons[0]);
-      if (!printerIds[0].empty()) v.printerId = printerIds[0];
+    store::Query q(tx, "SELECT shipment_id, carton_no, printer_id FROM shipment_print_jobs WHERE job_id = ?");
+    q.bind(static_cast<std::int64_t>(id));
+    if (q.step()) {
+      v.shipmentId = q.integer(0);
+      v.cartonNumber = static_cast<int>(q.integer(1));
+      if (std::string printerId = q.text(2); !printerId.empty()) v.printerId = std::move(printerId);
     }
     return {};
   });
@@ -435,10 +421,11 @@ Result<PrintJobView> LabelPrinting::reprint(labels::JobId original, const std::s
 }
 
 Result<std::vector<PrintJobView>> LabelPrinting::jobsOfShipment(std::int64_t shipmentId) const {
-  std::vector<Poco::Int64> ids;
+  std::vector<std::int64_t> ids;
   auto st = db_.read([&](store::Tx& tx) -> Status {
-    store::sessionOf(tx) << "SELECT job_id FROM shipment_print_jobs WHERE shipment_id = ? ORDER BY job_id",
-        bind(i64(shipmentId)), into(ids), now;
+    store::Query q(tx, "SELECT job_id FROM shipment_print_jobs WHERE shipment_id = ? ORDER BY job_id");
+    q.bind(shipmentId);
+    while (q.step()) ids.push_back(q.integer(0));
     return {};
   });
   if (!st) return st.error();

@@ -1,5 +1,7 @@
 #include "wms/packing/Rest.h"
 
+#include "wms/common/HttpStatus.h"
+
 #include <algorithm>
 #include <iterator>
 #include <vector>
@@ -78,37 +80,7 @@ PackingRoutes::PackingRoutes(ShippingService& shipping, PackSessionService& sess
     : shipping_(shipping), sessions_(sessions), printing_(printing) {}
 
 RestResponse PackingRoutes::error(const Error& e) {
-  int status = 500;
-  switch (e.kind) {
-    case ErrorKind::Malformed:
-      status = 400;
-      break;
-    case ErrorKind::Invalid:
-      status = 422;
-      break;
-    case ErrorKind::NotFound:
-      status = 404;
-      break;
-    case ErrorKind::Conflict:
-    case ErrorKind::InsufficientStock:
-      status = 409;
-      break;
-    case ErrorKind::TooLarge:
-      status = 413;
-      break;
-    case ErrorKind::Unauthorized:
-      status = 401;
-      break;
-    case ErrorKind::Forbidden:
-      status = 403;
-      break;
-    case ErrorKind::Unavailable:
-      status = 503;
-      break;
-    case ErrorKind::Internal:
-      status = 500;
-      break;
-  }
+  const int status = httpStatusOf(e.kind);
   return RestResponse{
       status, "application/json",
       "{\"error\":" + jsonString(toString(e.kind)) + ",\"detail\":" + jsonString(e.message) + "}"};

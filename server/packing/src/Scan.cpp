@@ -1,4 +1,5 @@
 #include "wms/packing/Scan.h"
+#include "wms/common/TextChecks.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -120,7 +121,7 @@ Result<ScannedCode> interpretScan(std::string_view raw) {
   if (text.empty()) return invalid("nothing was scanned");
   if (text.size() > kMaxScanBytes)
     return Error{ErrorKind::TooLarge, "scan is longer than " + std::to_string(kMaxScanBytes) + " bytes"};
-  if (!domain::isValidUtf8(text)) return malformed("scan is not valid text (invalid UTF-8): scan again");
+  if (!isValidUtf8(text)) return malformed("scan is not valid text (invalid UTF-8): scan again");
   for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && c != static_cast<unsigned char>(kGS)) || c == 0x7F)

@@ -81,6 +81,16 @@ Query& Query::bind(std::string_view value) {
   return *this;
 }
 
+Query& Query::bindBlob(std::string_view bytes) {
+  // An empty blob is bound as zero bytes, not NULL (sqlite3_bind_blob with a
+  // null pointer would bind NULL).
+  static const char kEmpty = 0;
+  if (sqlite3_bind_blob64(stmt_, next_++, bytes.empty() ? &kEmpty : bytes.data(), bytes.size(), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
+    fail(cache_.db(), stmt_, "cannot bind");
+  return *this;
+}
+
 Query& Query::bindNull() {
   if (sqlite3_bind_null(stmt_, next_++) != SQLITE_OK) fail(cache_.db(), stmt_, "cannot bind");
   return *this;

@@ -1,4 +1,4 @@
-#include "wms/store/Session.h"
+#include "Session.h"
 
 #include "TxImpl.h"
 

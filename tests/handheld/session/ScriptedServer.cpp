@@ -22,7 +22,7 @@ ScriptedServer::ScriptedServer(const testsupport::MosquittoBroker& broker) {
   client_->onMessage([this](const protocol::MqttMessage& m) { onMessage(m); });
   if (auto st = client_->connect(std::chrono::seconds(10)); !st)
     throw std::runtime_error("scripted server cannot connect: " + st.error().message);
-  for (auto ch : {protocol::Channel::Events, protocol::Channel::Status, protocol::Channel::Heartbeat})
+  for (auto ch : {protocol::TopicKind::Events, protocol::TopicKind::Status, protocol::TopicKind::Heartbeat})
     if (auto st = client_->subscribe(protocol::filterForAllDevices(ch), 1); !st)
       throw std::runtime_error("scripted server cannot subscribe: " + st.error().message);
 }
@@ -96,7 +96,7 @@ void ScriptedServer::send(protocol::Message message) {
 }
 
 void ScriptedServer::sendRaw(const std::string& device, const std::string& payload) {
-  auto st = client_->publish(protocol::topicFor(device, protocol::Channel::Commands), payload, 1, false);
+  auto st = client_->publish(protocol::topicFor(device, protocol::TopicKind::Commands), payload, 1, false);
   if (!st) throw std::runtime_error("scripted server cannot publish: " + st.error().message);
 }
 

@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // On its own topic it is accepted; on another device's it is not.
     if (!decodeFromTopic(topicOf(*m), payload).ok()) std::abort();
     std::string other = baseOf(*m).device == "x" ? "y" : "x";
-    if (decodeFromTopic(topicFor(other, channelOf(*m)), payload).ok()) std::abort();
+    if (decodeFromTopic(topicFor(other, topicKindOf(*m)), payload).ok()) std::abort();
   }
   // Any bytes made into error text are valid protocol text.
   ServerError e;

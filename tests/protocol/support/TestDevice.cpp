@@ -30,12 +30,12 @@ int main(int argc, char** argv) {
                         .clientId(device)
                         .credentials(device, password)
                         .keepAlive(std::chrono::seconds(2))
-                        .lastWill(topicFor(device, Channel::Status), encode(offline), 1, true));
+                        .lastWill(topicFor(device, TopicKind::Status), encode(offline), 1, true));
   if (auto st = client.connect(); !st) {
     std::cerr << "connect: " << st.error().message << "\n";
     return 1;
   }
-  if (auto st = client.publish(topicFor(device, Channel::Status), encode(online), 1, true); !st) {
+  if (auto st = client.publish(topicFor(device, TopicKind::Status), encode(online), 1, true); !st) {
     std::cerr << "publish: " << st.error().message << "\n";
     return 1;
   }

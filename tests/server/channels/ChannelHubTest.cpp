@@ -17,10 +17,8 @@
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
-#include "wms/store/Session.h"
+#include "wms/store/Query.h"
 #include "wms/testsupport/TempDir.h"
-
-#include <Poco/Data/Session.h>
 
 #include <atomic>
 #include <chrono>
@@ -29,7 +27,6 @@
 #include <thread>
 
 using namespace wms;
-using namespace Poco::Data::Keywords;
 
 namespace {
 
@@ -111,9 +108,7 @@ struct Hub {
   std::int64_t count(const std::string& sql) {
     std::int64_t n = 0;
     BOOST_REQUIRE(db->read([&](store::Tx& tx) -> Status {
-                      Poco::Int64 v = 0;
-                      store::sessionOf(tx) << sql, into(v), now;
-                      n = v;
+                      n = store::queryInteger(tx, sql).value_or(0);
                       return {};
                     }).ok());
     return n;
@@ -123,12 +118,9 @@ struct Hub {
   std::map<std::string, std::int64_t> outbox(const std::string& sku) {
     std::map<std::string, std::int64_t> out;
     BOOST_REQUIRE(db->read([&](store::Tx& tx) -> Status {
-                      std::vector<std::string> ch;
-                      std::vector<Poco::Int64> atp;
-                      std::string s = sku;
-                      store::sessionOf(tx) << "SELECT channel, atp FROM channel_outbox WHERE sku = ?", bind(s), into(ch),
-                          into(atp), now;
-                      for (std::size_t i = 0; i < ch.size(); ++i) out[ch[i]] = atp[i];
+                      store::Query q(tx, "SELECT channel, atp FROM channel_outbox WHERE sku = ?");
+                      q.bind(sku);
+                      while (q.step()) out[q.text(0)] = q.integer(1);
                       return {};
                     }).ok());
     return out;

@@ -109,12 +109,12 @@ BOOST_AUTO_TEST_CASE(the_same_event_delivered_twice_is_applied_once_and_acked_du
 BOOST_AUTO_TEST_CASE(bad_payloads_are_refused_counted_and_never_applied_and_wmsd_carries_on) {
   Site site;
   auto dev = site.device(0);
-  dev->sendRaw(protocol::Channel::Events, "{not json");
-  dev->sendRaw(protocol::Channel::Events, R"({"type":"scan","v":1,"device":"dev-1","ts":1,"event_id":"e-1","barcode":7})");
-  dev->sendRaw(protocol::Channel::Events, R"({"type":"scan","v":2,"device":"dev-1","ts":1,"event_id":"e-2","barcode":"x"})");
-  dev->sendRaw(protocol::Channel::Events, std::string(70 * 1024, ' '));
+  dev->sendRaw(protocol::TopicKind::Events, "{not json");
+  dev->sendRaw(protocol::TopicKind::Events, R"({"type":"scan","v":1,"device":"dev-1","ts":1,"event_id":"e-1","barcode":7})");
+  dev->sendRaw(protocol::TopicKind::Events, R"({"type":"scan","v":2,"device":"dev-1","ts":1,"event_id":"e-2","barcode":"x"})");
+  dev->sendRaw(protocol::TopicKind::Events, std::string(70 * 1024, ' '));
   // Claims to be another device on its own topic: refused, nothing applied.
-  dev->sendRaw(protocol::Channel::Events, R"({"type":"scan","v":1,"device":"dev-2","ts":1,"event_id":"e-3","barcode":"x"})");
+  dev->sendRaw(protocol::TopicKind::Events, R"({"type":"scan","v":1,"device":"dev-2","ts":1,"event_id":"e-3","barcode":"x"})");
   auto wrongType = dev->ackFor("e-1");
   BOOST_REQUIRE(wrongType);
   BOOST_CHECK(wrongType->result == protocol::AckResult::Rejected);
@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(a_device_cannot_publish_on_another_devices_topic) {
   forged.device = "dev-2";
   forged.ts = ScriptedDevice::nowMs();
   forged.eventId = "forged-1";
-  (void)dev1->client().publish(protocol::topicFor("dev-2", protocol::Channel::Events),
+  (void)dev1->client().publish(protocol::topicFor("dev-2", protocol::TopicKind::Events),
                                protocol::encode(protocol::Message(forged)), 1, false);
   // A real event of dev-2 afterwards is applied: by then the forged one would have been.
   BOOST_REQUIRE(dev2->ackFor(dev2->send(scanOf("real")))->result == protocol::AckResult::Applied);

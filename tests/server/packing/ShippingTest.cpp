@@ -1,8 +1,6 @@
 // Tests for server/packing/src/Shipping.cpp and Shipment.cpp: finding the
 // order behind a scan, the pack task, packing, and booking the shipment
 // with its labels.
-#include <Poco/Data/Session.h>
-
 #include <boost/test/unit_test.hpp>
 #include <set>
 
@@ -10,7 +8,7 @@
 #include "wms/labels/Gs1.h"
 #include "wms/labels/Zpl.h"
 #include "wms/packing/Tracking.h"
-#include "wms/store/Session.h"
+#include "wms/store/Query.h"
 
 using namespace wms;
 using namespace wms::packing;
@@ -260,9 +258,7 @@ BOOST_AUTO_TEST_CASE(store_pickup_orders_are_labelled_to_the_store) {
   auto id = w.allocatedOrder("POS-1", {{"MUG", 1}}, to, domain::Channel::Pos);
   BOOST_REQUIRE(w.db()
                     .write([&](store::Tx& tx) -> Status {
-                      store::writeSessionOf(tx)
-                          << "UPDATE orders SET service_level = 'store_pickup' WHERE id = ?",
-                          Poco::Data::Keywords::bind(static_cast<Poco::Int64>(id)), Poco::Data::Keywords::now;
+                      store::exec(tx, "UPDATE orders SET service_level = 'store_pickup' WHERE id = ?", id);
                       return {};
                     })
                     .ok());

@@ -26,4 +26,14 @@ if [[ $owners -lt 2 ]]; then
   echo "FAILED: the pattern finds no writers in server/stock and server/store ($owners files): it is broken"
   exit 1
 fi
-echo "ok: only server/stock and server/store write the stock tables ($owners files there do)"
+# POCO::Data stays inside the store: the other components speak to it through
+# store::Query and the repositories only (so a second SQL engine replaces the
+# store, not the components).
+leaks=$(grep -rlnE 'Poco/Data|Poco::Data|sessionOf\(' server tools tests --include='*.cpp' --include='*.h' \
+        | grep -vE '^(server/store/|tests/server/store/)' || true)
+if [[ -n "$leaks" ]]; then
+  echo "FAILED: POCO::Data used outside server/store:"
+  echo "$leaks"
+  exit 1
+fi
+echo "ok: only server/stock and server/store write the stock tables ($owners files there do); POCO::Data only in server/store"

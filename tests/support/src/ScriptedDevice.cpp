@@ -29,7 +29,7 @@ ScriptedDevice::ScriptedDevice(const std::string& uri, const std::string& device
   });
   if (auto st = client_->connect(std::chrono::seconds(10)); !st)
     throw std::runtime_error("device " + device + " cannot connect: " + st.error().message);
-  if (auto st = client_->subscribe(protocol::topicFor(device, protocol::Channel::Commands), 1); !st)
+  if (auto st = client_->subscribe(protocol::topicFor(device, protocol::TopicKind::Commands), 1); !st)
     throw std::runtime_error("device " + device + " cannot subscribe: " + st.error().message);
 }
 
@@ -48,14 +48,14 @@ std::string ScriptedDevice::send(protocol::Message message) {
         }
       },
       message);
-  auto channel = protocol::channelOf(message);
+  auto channel = protocol::topicKindOf(message);
   auto st = client_->publish(protocol::topicOf(message), protocol::encode(message), protocol::qosOf(channel),
                              protocol::retainedOn(channel));
   if (!st) throw std::runtime_error("publish failed: " + st.error().message);
   return eventId;
 }
 
-void ScriptedDevice::sendRaw(protocol::Channel channel, const std::string& payload) {
+void ScriptedDevice::sendRaw(protocol::TopicKind channel, const std::string& payload) {
   auto st = client_->publish(protocol::topicFor(device_, channel), payload, 1, false);
   if (!st) throw std::runtime_error("publish failed: " + st.error().message);
 }

@@ -1070,12 +1070,20 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
           }
         }
       }
-      // Orders wmsd shipped that the channel was not told about.
-      std::set<std::pair<domain::Channel, std::string>> told;
+      // Orders wmsd shipped that the channel was not told about. One the
+      // channel cancelled before it was told (the buyer cancelled while the
+      // parcel was leaving) cannot be told any more: it is counted apart, as
+      // shipped after the channel's cancel, for a person to recall the parcel
+      // (wmsd raises channel_cancel_too_late for it).
+      std::set<std::pair<domain::Channel, std::string>> told, cancelledHere;
       {
         std::lock_guard lock(mutex);
         for (const auto& f : fulfilled) told.insert({f.channel, f.orderId});
+        for (const auto& [ch, byId] : orders)
+          for (const auto& [id, o] : byId)
+            if (o.cancelled) cancelledHere.insert({ch, id});
       }
+      Poco::JSON::Array::Ptr afterCancel = new Poco::JSON::Array;
       std::int64_t shipped = 0;
       Poco::JSON::Array::Ptr missing = new Poco::JSON::Array;
       for (auto ch : channels::kMarketplaces) {
@@ -1104,7 +1112,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
             m->set("channel", domain::toString(ch));
             m->set("external_id", ext);
             m->set("order_id", o->get("id"));
-            missing->add(m);
+            (cancelledHere.count({ch, ext}) ? afterCancel : missing)->add(m);
           }
           after = pageObj->get("next_after").isEmpty() ? std::string() : pageObj->get("next_after").convert<std::string>();
         }
@@ -1118,6 +1126,8 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       out.set("orders_shipped", shipped);
       out.set("fulfilments_missing", missingCount);
       out.set("missing_fulfilments", missing);
+      out.set("shipped_after_channel_cancel", static_cast<Poco::Int64>(afterCancel->size()));
+      out.set("shipped_after_channel_cancel_orders", afterCancel);
       return ok(out);
     }
     if (method == "GET" && seg.size() == 2 && seg[1] == "deliveries") {

@@ -386,9 +386,9 @@ std::string_view typeName(const Message& message) noexcept;
 // The channel (topic level) a message travels on: Commands for server ->
 // device messages, Events for handheld events, Status for Presence,
 // Heartbeat for Heartbeat.
-Channel channelOf(const Message& message) noexcept;
+TopicKind topicKindOf(const Message& message) noexcept;
 
-// The topic a message is published on: topicFor(device, channelOf(message)).
+// The topic a message is published on: topicFor(device, topicKindOf(message)).
 // Throws std::invalid_argument if the message's device id is invalid.
 std::string topicOf(const Message& message);
 

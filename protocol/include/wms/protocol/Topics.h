@@ -27,37 +27,38 @@ inline constexpr std::string_view kTopicPrefix = "wms/v1/dev/";
 inline constexpr std::size_t kMaxDeviceIdLength = 64;
 
 // The last level of a topic: who publishes there and what.
-enum class Channel {
+enum class TopicKind {
   Events,     // "evt":    device -> server, QoS 1, events that the server acknowledges
   Heartbeat,  // "hb":     device -> server, QoS 0, periodic liveness and battery
   Status,     // "status": device -> server, QoS 1, retained presence; also the last will
   Commands,   // "cmd":    server -> device, QoS 1, tasks, acks and errors
 };
 
-// The topic level of a channel: "evt", "hb", "status" or "cmd".
-std::string_view toString(Channel channel) noexcept;
+// The topic level of a kind: "evt", "hb", "status" or "cmd". (Named TopicKind,
+// not Channel: a channel in this project is a marketplace, domain::Channel.)
+std::string_view toString(TopicKind channel) noexcept;
 
 // The QoS a channel is published with (0 for Heartbeat, 1 otherwise) and
 // whether its messages are retained (only Status).
-int qosOf(Channel channel) noexcept;
-bool retainedOn(Channel channel) noexcept;
+int qosOf(TopicKind channel) noexcept;
+bool retainedOn(TopicKind channel) noexcept;
 
 // True if id is a valid device id (see kMaxDeviceIdLength).
 bool isValidDeviceId(std::string_view id) noexcept;
 
-// The topic of one device's channel, e.g. topicFor("HH-07", Channel::Events)
+// The topic of one device's channel, e.g. topicFor("HH-07", TopicKind::Events)
 // == "wms/v1/dev/HH-07/evt". Throws std::invalid_argument if device is not a
 // valid device id (a caller's bug: ids are validated where they enter).
-std::string topicFor(std::string_view device, Channel channel);
+std::string topicFor(std::string_view device, TopicKind channel);
 
 // The filter matching one channel of every device, e.g. "wms/v1/dev/+/evt";
 // what the server subscribes to.
-std::string filterForAllDevices(Channel channel);
+std::string filterForAllDevices(TopicKind channel);
 
 // Where a message came from, read from its topic.
 struct TopicAddress {
   std::string device;
-  Channel channel = Channel::Events;
+  TopicKind channel = TopicKind::Events;
 
   friend bool operator==(const TopicAddress&, const TopicAddress&) = default;
 };

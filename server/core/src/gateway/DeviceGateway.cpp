@@ -366,7 +366,7 @@ struct DeviceGateway::Impl {
         for (const auto& c : pending) {
           // With Paho's file persistence, an accepted publish survives a
           // crash of wmsd until the broker acknowledges it.
-          if (!client->publish(protocol::topicFor(c.device, protocol::Channel::Commands), c.payload, 1, false)) break;
+          if (!client->publish(protocol::topicFor(c.device, protocol::TopicKind::Commands), c.payload, 1, false)) break;
           published.push_back(c.id);
         }
         // Published: recorded until the write commits. Re-reading before
@@ -550,7 +550,7 @@ Status DeviceGateway::start() {
       log().error("mqtt: %s", e.detail);
     }
   });
-  for (auto channel : {protocol::Channel::Events, protocol::Channel::Heartbeat, protocol::Channel::Status}) {
+  for (auto channel : {protocol::TopicKind::Events, protocol::TopicKind::Heartbeat, protocol::TopicKind::Status}) {
     (void)impl_->client->subscribe(protocol::filterForAllDevices(channel), protocol::qosOf(channel));
   }
   impl_->started = true;

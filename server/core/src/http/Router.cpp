@@ -1,5 +1,7 @@
 #include "Router.h"
 
+#include "wms/common/HttpStatus.h"
+
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
@@ -157,26 +159,10 @@ std::string Request::header(const std::string& lowerName) const {
 
 Response Response::json(int status, std::string body) { return Response{status, "application/json", std::move(body), {}}; }
 
-Response Response::error(const Error& error) { return json(statusFor(error.kind), json::errorBody(error)); }
+Response Response::error(const Error& error) { return json(httpStatusOf(error.kind), json::errorBody(error)); }
 
 Response Response::text(int status, std::string body, std::string contentType) {
   return Response{status, std::move(contentType), std::move(body), {}};
-}
-
-int statusFor(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::Malformed: return 400;
-    case ErrorKind::Invalid: return 422;
-    case ErrorKind::NotFound: return 404;
-    case ErrorKind::Conflict: return 409;
-    case ErrorKind::InsufficientStock: return 409;
-    case ErrorKind::TooLarge: return 413;
-    case ErrorKind::Unauthorized: return 401;
-    case ErrorKind::Forbidden: return 403;
-    case ErrorKind::Unavailable: return 503;
-    case ErrorKind::Internal: return 500;
-  }
-  return 500;
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler, std::size_t maxBody) {

@@ -42,9 +42,6 @@ struct Response {
   static Response text(int status, std::string body, std::string contentType = "text/plain; charset=utf-8");
 };
 
-// The HTTP status for an error kind (400 malformed, 404 not found, 409
-// conflict/insufficient stock, 413 too large, 422 invalid, ...).
-int statusFor(ErrorKind kind);
 
 using Handler = std::function<Response(const Request&)>;
 

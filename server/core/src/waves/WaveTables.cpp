@@ -1,20 +1,14 @@
 #include "WaveTables.h"
 
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
 #include <cstdio>
 
 #include "wms/stock/Moves.h"
 #include "wms/store/Query.h"
-#include "wms/store/Session.h"
-
-using namespace Poco::Data::Keywords;
 
 namespace wms::server::waves {
 namespace {
 
-using I = Poco::Int64;
+using I = std::int64_t;
 
 }  // namespace
 
@@ -124,13 +118,18 @@ const store::Schema& wavesSchema() {
 }
 
 std::int64_t WaveTables::insertWave(const WaveRow& w) {
-  auto& s = store::writeSessionOf(tx_);
+  store::Query q(tx_,
+                 "INSERT INTO waves(name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, "
+                 "orders, lines, units, batches, planned_mm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "RETURNING id");
+  q.bind(w.name).bind(w.site).bind(w.status).bind(w.trigger).bind(w.reason).bind(w.carrier);
+  q.bind(I(w.cutoffMs)).bind(w.method).bind(I(w.releasedAtMs)).bind(I(w.orders)).bind(I(w.lines));
+  q.bind(I(w.units)).bind(I(w.batches)).bind(I(w.plannedMm));
   I id = 0;
-  s << "INSERT INTO waves(name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, orders, "
-       "lines, units, batches, planned_mm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      bind(w.name), bind(w.site), bind(w.status), bind(w.trigger), bind(w.reason), bind(w.carrier),
-      bind(I(w.cutoffMs)), bind(w.method), bind(I(w.releasedAtMs)), bind(I(w.orders)), bind(I(w.lines)),
-      bind(I(w.units)), bind(I(w.batches)), bind(I(w.plannedMm)), into(id), now;
+  if (q.step()) {
+    id = q.integer(0);
+    q.run();  // finish the statement: RETURNING completes the insert on the last step
+  }
   return id;
 }
 
@@ -195,18 +194,24 @@ void WaveTables::addWaveOrder(std::int64_t waveId, std::int64_t orderId, std::in
 }
 
 std::vector<std::int64_t> WaveTables::waveOrders(std::int64_t waveId) {
-  std::vector<I> ids;
-  store::sessionOf(tx_) << "SELECT order_id FROM wave_orders WHERE wave_id = ? ORDER BY order_id", bind(I(waveId)),
-      into(ids), now;
-  return {ids.begin(), ids.end()};
+  store::Query q(tx_, "SELECT order_id FROM wave_orders WHERE wave_id = ? ORDER BY order_id");
+  q.bind(waveId);
+  std::vector<std::int64_t> out;
+  while (q.step()) out.push_back(q.integer(0));
+  return out;
 }
 
 std::int64_t WaveTables::insertBatch(const BatchRow& b) {
+  store::Query q(tx_,
+                 "INSERT INTO batches(wave_id, number, status, zone, totes, units, planned_mm, oversize) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+  q.bind(I(b.waveId)).bind(I(b.number)).bind(b.status).bind(b.zone).bind(I(b.totes)).bind(I(b.units));
+  q.bind(I(b.plannedMm)).bind(I(b.oversize ? 1 : 0));
   I id = 0;
-  store::writeSessionOf(tx_) << "INSERT INTO batches(wave_id, number, status, zone, totes, units, planned_mm, oversize) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      bind(I(b.waveId)), bind(I(b.number)), bind(b.status), bind(b.zone), bind(I(b.totes)), bind(I(b.units)),
-      bind(I(b.plannedMm)), bind(I(b.oversize ? 1 : 0)), into(id), now;
+  if (q.step()) {
+    id = q.integer(0);
+    q.run();  // finish the statement: RETURNING completes the insert on the last step
+  }
   return id;
 }
 
@@ -299,25 +304,26 @@ void WaveTables::insertStop(const StopRow& st) {
 }
 
 std::vector<StopRow> WaveTables::stops(std::int64_t batchId) {
-  auto& s = store::sessionOf(tx_);
-  std::vector<I> stopId, seq, qty, picked, shortQty;
-  std::vector<std::string> location, sku, lot, expiry, status, reason;
-  s << "SELECT stop_id, seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason FROM stops "
-       "WHERE batch_id = ? ORDER BY seq, stop_id",
-      bind(I(batchId)), into(stopId), into(seq), into(location), into(sku), into(lot), into(expiry), into(qty),
-      into(picked), into(shortQty), into(status), into(reason), now;
   std::vector<StopRow> out;
-  for (std::size_t i = 0; i < stopId.size(); ++i)
-    out.push_back({batchId, static_cast<int>(stopId[i]), static_cast<int>(seq[i]), location[i], sku[i], lot[i],
-                   expiry[i], qty[i], picked[i], shortQty[i], status[i], reason[i], {}});
-  std::vector<I> pStop, pTote, pOrder, pLine, pQty, pPicked;
-  s << "SELECT stop_id, tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? "
-       "ORDER BY stop_id, tote, order_id, line_no",
-      bind(I(batchId)), into(pStop), into(pTote), into(pOrder), into(pLine), into(pQty), into(pPicked), now;
-  for (std::size_t i = 0; i < pStop.size(); ++i) {
+  {
+    store::Query q(tx_,
+                   "SELECT stop_id, seq, location, sku, lot, expiry, qty, picked, short_qty, status, reason FROM stops "
+                   "WHERE batch_id = ? ORDER BY seq, stop_id");
+    q.bind(batchId);
+    while (q.step())
+      out.push_back({batchId, static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)), q.text(2), q.text(3),
+                     q.text(4), q.text(5), q.integer(6), q.integer(7), q.integer(8), q.text(9), q.text(10), {}});
+  }
+  store::Query puts(tx_,
+                    "SELECT stop_id, tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? "
+                    "ORDER BY stop_id, tote, order_id, line_no");
+  puts.bind(batchId);
+  while (puts.step()) {
+    const I stopId = puts.integer(0);
     for (auto& st : out) {
-      if (st.stopId == pStop[i]) {
-        st.puts.push_back({static_cast<int>(pTote[i]), pOrder[i], static_cast<int>(pLine[i]), pQty[i], pPicked[i]});
+      if (st.stopId == stopId) {
+        st.puts.push_back({static_cast<int>(puts.integer(1)), puts.integer(2), static_cast<int>(puts.integer(3)),
+                           puts.integer(4), puts.integer(5)});
         break;
       }
     }
@@ -374,37 +380,32 @@ void WaveTables::setPutPicked(std::int64_t batchId, int stopId, int tote, std::i
 }
 
 std::int64_t WaveTables::plannedOpen(const std::string& sku, const std::string& location, const std::string& lot) {
-  I n = 0;
-  store::sessionOf(tx_) << "SELECT COALESCE(SUM(s.qty - s.picked - s.short_qty), 0) FROM stops s "
-                           "JOIN batches b ON b.id = s.batch_id WHERE s.sku = ? AND s.location = ? AND s.lot = ? "
-                           "AND s.status = 'open' AND b.status IN ('ready', 'assigned')",
-      bind(sku), bind(location), bind(lot), into(n), now;
-  return n;
+  return store::queryInteger(tx_,
+                             "SELECT COALESCE(SUM(s.qty - s.picked - s.short_qty), 0) FROM stops s "
+                             "JOIN batches b ON b.id = s.batch_id WHERE s.sku = ? AND s.location = ? AND s.lot = ? "
+                             "AND s.status = 'open' AND b.status IN ('ready', 'assigned')",
+                             sku, location, lot)
+      .value_or(0);
 }
 
 std::vector<std::pair<std::string, std::int64_t>> WaveTables::plannedOpenAll() {
-  std::vector<std::string> key;
-  std::vector<I> qty;
-  store::sessionOf(tx_) << "SELECT s.sku || '|' || s.location || '|' || s.lot, SUM(s.qty - s.picked - s.short_qty) "
-                           "FROM stops s JOIN batches b ON b.id = s.batch_id WHERE s.status = 'open' AND "
-                           "b.status IN ('ready', 'assigned') GROUP BY s.sku, s.location, s.lot",
-      into(key), into(qty), now;
+  store::Query q(tx_,
+                 "SELECT s.sku || '|' || s.location || '|' || s.lot, SUM(s.qty - s.picked - s.short_qty) "
+                 "FROM stops s JOIN batches b ON b.id = s.batch_id WHERE s.status = 'open' AND "
+                 "b.status IN ('ready', 'assigned') GROUP BY s.sku, s.location, s.lot");
   std::vector<std::pair<std::string, std::int64_t>> out;
-  for (std::size_t i = 0; i < key.size(); ++i) out.emplace_back(key[i], qty[i]);
+  while (q.step()) out.emplace_back(q.text(0), q.integer(1));
   return out;
 }
 
 int WaveTables::maxStopId(std::int64_t batchId) {
-  I n = 0;
-  store::sessionOf(tx_) << "SELECT COALESCE(MAX(stop_id), 0) FROM stops WHERE batch_id = ?", bind(I(batchId)), into(n),
-      now;
-  return static_cast<int>(n);
+  return static_cast<int>(
+      store::queryInteger(tx_, "SELECT COALESCE(MAX(stop_id), 0) FROM stops WHERE batch_id = ?", I(batchId))
+          .value_or(0));
 }
 
 void WaveTables::ensureTotePool(int size) {
-  auto& s = store::writeSessionOf(tx_);
-  I have = 0;
-  s << "SELECT COUNT(*) FROM totes", into(have), now;
+  const I have = store::queryInteger(tx_, "SELECT COUNT(*) FROM totes").value_or(0);
   for (I i = have + 1; i <= size; ++i) {
     char code[32];
     std::snprintf(code, sizeof code, "T-%04d", static_cast<int>(i));
@@ -465,19 +466,23 @@ bool WaveTables::toteHoldsStock(const std::string& tote) {
 std::int64_t WaveTables::totePoolSize() { return *store::queryInteger(tx_, "SELECT COUNT(*) FROM totes"); }
 
 std::pair<std::int64_t, std::int64_t> WaveTables::recentPicks(std::int64_t sinceMs) {
+  store::Query q(tx_,
+                 "SELECT COALESCE(SUM(s.picked), 0), COUNT(DISTINCT b.badge) FROM stops s JOIN batches b ON "
+                 "b.id = s.batch_id WHERE b.assigned_at >= ? AND s.picked > 0");
+  q.bind(I(sinceMs));
   I units = 0, pickers = 0;
-  store::sessionOf(tx_) << "SELECT COALESCE(SUM(s.picked), 0), COUNT(DISTINCT b.badge) FROM stops s JOIN batches b ON "
-                           "b.id = s.batch_id WHERE b.assigned_at >= ? AND s.picked > 0",
-      bind(I(sinceMs)), into(units), into(pickers), now;
+  if (q.step()) {
+    units = q.integer(0);
+    pickers = q.integer(1);
+  }
   return {units, pickers};
 }
 
 std::int64_t WaveTables::backlogUnits() {
-  I n = 0;
-  store::sessionOf(tx_) << "SELECT COALESCE(SUM(s.qty - s.picked - s.short_qty), 0) FROM stops s JOIN batches b ON "
-                           "b.id = s.batch_id WHERE s.status = 'open' AND b.status IN ('ready', 'assigned')",
-      into(n), now;
-  return n;
+  return store::queryInteger(tx_,
+                             "SELECT COALESCE(SUM(s.qty - s.picked - s.short_qty), 0) FROM stops s JOIN batches b ON "
+                             "b.id = s.batch_id WHERE s.status = 'open' AND b.status IN ('ready', 'assigned')")
+      .value_or(0);
 }
 
 }  // namespace wms::server::waves

@@ -136,7 +136,7 @@ class Server {
         (void)client_->publish(protocol::topicOf(task_), protocol::encode(task_), 1, false);
     });
     if (auto st = client_->connect(std::chrono::seconds(10)); !st) throw std::runtime_error(st.error().message);
-    if (auto st = client_->subscribe(protocol::filterForAllDevices(protocol::Channel::Events), 1); !st)
+    if (auto st = client_->subscribe(protocol::filterForAllDevices(protocol::TopicKind::Events), 1); !st)
       throw std::runtime_error(st.error().message);
   }
   int events() const { return events_; }

@@ -82,7 +82,7 @@ FleetResult runFleet(const FleetOptions& options) {
   for (const auto& account : options.devices) {
     auto d = std::make_unique<Device>();
     d->id = account.username;
-    d->evtTopic = topicFor(d->id, Channel::Events);
+    d->evtTopic = topicFor(d->id, TopicKind::Events);
     EventIdGenerator ids;
     for (int n = 0; n < options.eventsPerDevice; ++n) {
       d->eventIds.push_back(ids.next());
@@ -142,7 +142,7 @@ FleetResult runFleet(const FleetOptions& options) {
     if (!st) throw std::runtime_error("device " + fleet[i]->id + ": " + st.error().message);
   }
   for (auto& d : fleet) {
-    Status st = d->client->subscribe(topicFor(d->id, Channel::Commands), 1);
+    Status st = d->client->subscribe(topicFor(d->id, TopicKind::Commands), 1);
     if (!st) throw std::runtime_error("device " + d->id + ": " + st.error().message);
   }
 
@@ -214,7 +214,7 @@ RawResponder::RawResponder(const std::string& brokerUri, const Account& server)
     ++answered_;
   });
   Status st = client_->connect(std::chrono::seconds(30));
-  if (st) st = client_->subscribe(filterForAllDevices(Channel::Events), 1);
+  if (st) st = client_->subscribe(filterForAllDevices(TopicKind::Events), 1);
   if (!st) throw std::runtime_error("raw responder: " + st.error().message);
 }
 

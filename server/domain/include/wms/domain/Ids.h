@@ -39,9 +39,6 @@ Status checkExternalId(std::string_view value, std::string_view what);
 Status checkText(std::string_view value, std::string_view what, std::size_t maxChars = kMaxTextLength,
                  bool required = false);
 
-// True if `text` is well-formed UTF-8 (no overlongs, no surrogates).
-bool isValidUtf8(std::string_view text);
-
 // A quantity that must be 1..kMaxQuantity.
 Status checkPositiveQuantity(std::int64_t qty, std::string_view what);
 

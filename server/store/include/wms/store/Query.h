@@ -48,6 +48,9 @@ class Query {
   Query& bind(std::string_view value);
   Query& bind(const std::string& value) { return bind(std::string_view(value)); }
   Query& bind(const char* value) { return bind(std::string_view(value)); }
+  // Binds bytes as a BLOB (a document, an image): stored and read back
+  // exactly, whatever they hold.
+  Query& bindBlob(std::string_view bytes);
   Query& bindNull();
   template <class T>
   Query& bind(const std::optional<T>& value) {

@@ -37,7 +37,7 @@ class ScriptedDevice {
   // non-events).
   std::string send(protocol::Message message);
   // Publishes raw bytes on one of this device's topics (for bad input).
-  void sendRaw(protocol::Channel channel, const std::string& payload);
+  void sendRaw(protocol::TopicKind channel, const std::string& payload);
 
   // The ack for an event id, waiting up to `timeout`.
   std::optional<protocol::Ack> ackFor(const std::string& eventId,
