@@ -1,0 +1,142 @@
+// The device gateway's background loops on a failing disk, in-process: a
+// real mosquitto, a real SQLite file, the gateway and a scripted handheld.
+// The store's fault seam (Database::injectFault) makes commits and reads
+// fail; the loops count, log once, back off and retry, and no command is
+// published twice or lost.
+#define BOOST_TEST_MODULE server_gateway_faults
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "wms/protocol/Messages.h"
+#include "wms/server/Config.h"
+#include "wms/server/DeviceGateway.h"
+#include "wms/server/Metrics.h"
+#include "wms/store/Database.h"
+#include "wms/store/Query.h"
+#include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/ScriptedDevice.h"
+#include "wms/testsupport/TempDir.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+
+namespace {
+
+struct Gateway {
+  MosquittoBroker broker{MosquittoBroker::Options{1, {}, false, false}};
+  TempDir dir{"wms-gateway-faults"};
+  std::unique_ptr<store::Database> db;
+  server::Metrics metrics;
+  std::unique_ptr<server::DeviceGateway> gateway;
+
+  Gateway() {
+    store::DatabaseOptions o;
+    o.path = dir / "wms.db";
+    o.durability = store::Durability::Normal;
+    auto opened = store::Database::open(o);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
+    db = std::move(*opened);
+    auto settings = broker.wmsdSettings({{"store.path", (dir / "wms.db").string()}});
+    auto config = server::configFromProperties(settings);
+    BOOST_REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
+    auto gc = server::gatewayConfigFrom(*config);
+    BOOST_REQUIRE_MESSAGE(gc.ok(), (gc.ok() ? "" : gc.error().message));
+    gc->persistenceDir = dir / "mqtt";
+    gateway = std::make_unique<server::DeviceGateway>(*gc, *db, metrics);
+    BOOST_REQUIRE(gateway->start().ok());
+    for (int i = 0; i < 400 && !gateway->subscribed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    BOOST_REQUIRE(gateway->subscribed());
+  }
+  ~Gateway() { gateway->stop(); }
+
+  // Queues task.cancel commands for a device in one committed write.
+  void queue(const std::string& device, int from, int count) {
+    BOOST_REQUIRE(db->write([&](store::Tx& tx) -> Status {
+                      server::Replies replies;
+                      for (int i = from; i < from + count; ++i) {
+                        protocol::TaskCancel c;
+                        c.device = device;
+                        c.ts = tx.nowMs();
+                        c.batchId = "B-" + std::to_string(i);
+                        c.reason = "test";
+                        replies.send(c);
+                      }
+                      server::DeviceGateway::queue(tx, replies);
+                      return {};
+                    }).ok());
+  }
+
+  std::int64_t unpublished() {
+    std::int64_t n = -1;
+    if (!db->read([&](store::Tx& tx) -> Status {
+              n = store::queryInteger(tx, "SELECT COUNT(*) FROM device_outbox WHERE published_at = 0").value_or(-1);
+              return {};
+            }).ok())
+      return -1;
+    return n;
+  }
+};
+
+// How many times each batch id arrived as a task.cancel.
+std::map<std::string, int> cancels(ScriptedDevice& device) {
+  std::map<std::string, int> seen;
+  for (const auto& m : device.inbox())
+    if (const auto* c = std::get_if<protocol::TaskCancel>(&m)) ++seen[c->batchId];
+  return seen;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(gateway_faults)
+
+BOOST_AUTO_TEST_CASE(a_commit_that_fails_after_publishing_retries_the_record_not_the_publish) {
+  Gateway g;
+  ScriptedDevice device(g.broker.uri(), g.broker.device(0).username, g.broker.device(0).password);
+  // Published, but their "published" mark cannot be written for a second:
+  // each command must still reach the device exactly once.
+  g.queue(device.id(), 1, 5);
+  g.db->injectFault(store::Fault::Commit, 1000000);
+  g.gateway->wake();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  const auto during = g.metrics.background().loop("gateway.publish").figures();
+  g.db->injectFault(store::Fault::Commit, 0);
+  BOOST_TEST(during.failing);
+  BOOST_TEST(during.errors >= 2);
+  BOOST_TEST(during.errors < 30, "backed off, not hammering: " << during.errors << " failures in 1.2 s");
+  BOOST_TEST(during.lastError.find("marking 5 commands published") != std::string::npos);
+
+  for (int i = 0; i < 400 && g.unpublished() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  BOOST_TEST(g.unpublished() == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto seen = cancels(device);
+  BOOST_TEST(seen.size() == 5u);
+  for (const auto& [batch, times] : seen) BOOST_TEST(times == 1, batch << " arrived " << times << " times");
+  BOOST_TEST(!g.metrics.background().loop("gateway.publish").figures().failing);
+  BOOST_TEST(g.metrics.render().find("background_errors_total{loop=\"gateway.publish\"}") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(reads_that_fail_delay_the_commands_and_lose_none) {
+  Gateway g;
+  ScriptedDevice device(g.broker.uri(), g.broker.device(0).username, g.broker.device(0).password);
+  g.db->injectFault(store::Fault::Read, 1000000);
+  g.queue(device.id(), 1, 3);
+  g.gateway->wake();
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  BOOST_TEST(cancels(device).empty());
+  BOOST_TEST(g.metrics.background().loop("gateway.publish").figures().errors >= 1);
+  g.db->injectFault(store::Fault::Read, 0);
+  g.queue(device.id(), 4, 2);
+  g.gateway->wake();
+  for (int i = 0; i < 400 && cancels(device).size() < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto seen = cancels(device);
+  BOOST_TEST(seen.size() == 5u);
+  for (const auto& [batch, times] : seen) BOOST_TEST(times == 1, batch << " arrived " << times << " times");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
