@@ -1,4 +1,5 @@
 #include "wms/layouts/LayoutLoader.h"
+#include "wms/common/TextChecks.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
@@ -19,33 +20,11 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-constexpr int kMaxNesting = 16;
+constexpr std::size_t kMaxNesting = 16;
 constexpr std::size_t kMaxNameLength = 64;
 constexpr std::size_t kMaxListLength = 4096;
 
 Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
-
-// The parser builds its tree recursively; refusing deep nesting up front keeps
-// a hostile file from exhausting the stack.
-bool nestingWithin(std::string_view text, int limit) {
-  int depth = 0;
-  bool inString = false, escaped = false;
-  for (char c : text) {
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
-      continue;
-    }
-    if (c == '"') inString = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > limit) return false;
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return true;
-}
 
 // Reads the fields of one JSON object, remembering its path for messages and
 // which keys were used so that unknown keys can be reported.
@@ -294,7 +273,9 @@ Result<LayoutSpec> parseLayoutSpec(std::string_view text) {
     return Error{ErrorKind::TooLarge, "layout is " + std::to_string(text.size()) + " bytes, the limit is " +
                                           std::to_string(kMaxLayoutFileBytes)};
   }
-  if (!nestingWithin(text, kMaxNesting)) {
+  // The parser builds its tree recursively; refusing deep nesting up front
+  // keeps a hostile file from exhausting the stack.
+  if (jsonNestingDepth(text) > kMaxNesting) {
     return Error{ErrorKind::Malformed, "not a layout: JSON nested deeper than " + std::to_string(kMaxNesting) + " levels"};
   }
   try {
