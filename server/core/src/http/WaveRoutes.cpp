@@ -21,7 +21,7 @@ Poco::JSON::Object::Ptr waveJson(const waves::WaveRow& w) {
   o->set("id", w.id);
   o->set("name", w.name);
   o->set("site", w.site);
-  o->set("status", w.status);
+  o->set("status", toString(w.status));
   o->set("trigger", w.trigger);
   o->set("reason", w.reason);
   o->set("carrier", w.carrier);
@@ -42,7 +42,7 @@ Poco::JSON::Object::Ptr batchJson(const waves::BatchRow& b) {
   o->set("id", b.id);
   o->set("wave_id", b.waveId);
   o->set("number", b.number);
-  o->set("status", b.status);
+  o->set("status", toString(b.status));
   o->set("device", b.device);
   o->set("badge", b.badge);
   o->set("rev", b.rev);
@@ -62,6 +62,18 @@ Result<int> limitOf(const Request& req) {
   auto n = domain::parseInt64(v);
   if (!n || *n < 1 || *n > 1000) return Error{ErrorKind::Invalid, "limit must be a whole number from 1 to 1000"};
   return static_cast<int>(*n);
+}
+
+// ?status= of a listing: absent or empty lists every status; an unknown one
+// is refused rather than answered with an empty list.
+template <class Status>
+Result<std::optional<Status>> statusFilter(const Request& req, std::optional<Status> (*from)(std::string_view) noexcept,
+                                           const char* known) {
+  const std::string v = req.q("status");
+  if (v.empty()) return std::optional<Status>{};
+  auto status = from(v);
+  if (!status) return Error{ErrorKind::Invalid, "unknown status '" + v + "' (one of " + known + ")"};
+  return std::optional<Status>{*status};
 }
 
 Result<std::int64_t> idOf(const std::string& text, const std::string& what) {
@@ -177,7 +189,9 @@ void addWaveRoutes(Router& router, ApiContext& ctx) {
     if (!limit) return Response::error(limit.error());
     auto before = domain::parseInt64(req.q("before", "0"));
     if (!before || *before < 0) return Response::error(Error{ErrorKind::Invalid, "before must be a wave id"});
-    auto rows = ctx.waves.listWaves(req.q("status"), *before, *limit);
+    auto status = statusFilter(req, waves::waveStatusFrom, "released, picking, done or cancelled");
+    if (!status) return Response::error(status.error());
+    auto rows = ctx.waves.listWaves(*status, *before, *limit);
     if (!rows) return Response::error(rows.error());
     auto o = json::object();
     auto arr = json::array();
@@ -232,7 +246,9 @@ void addWaveRoutes(Router& router, ApiContext& ctx) {
     if (!limit) return Response::error(limit.error());
     auto wave = domain::parseInt64(req.q("wave", "0"));
     if (!wave || *wave < 0) return Response::error(Error{ErrorKind::Invalid, "wave must be a wave id"});
-    auto rows = ctx.waves.listBatches(*wave, req.q("status"), *limit);
+    auto status = statusFilter(req, waves::batchStatusFrom, "ready, assigned, done or cancelled");
+    if (!status) return Response::error(status.error());
+    auto rows = ctx.waves.listBatches(*wave, *status, *limit);
     if (!rows) return Response::error(rows.error());
     auto o = json::object();
     auto arr = json::array();
@@ -280,7 +296,7 @@ void addWaveRoutes(Router& router, ApiContext& ctx) {
       so->set("qty", s.qty);
       so->set("picked", s.picked);
       so->set("short", s.shortQty);
-      so->set("status", s.status);
+      so->set("status", toString(s.status));
       so->set("reason", s.reason);
       auto puts = json::array();
       for (const auto& p : s.puts) {

@@ -21,6 +21,11 @@
 #include "wms/waves/PickList.h"
 
 namespace wms::server {
+
+using waves::BatchStatus;
+using waves::StopStatus;
+using waves::WaveStatus;
+
 namespace {
 
 Poco::Logger& log() { return Poco::Logger::get("wmsd.waves"); }
@@ -73,12 +78,12 @@ Result<BatchAndStop> locate(store::Tx& tx, const DeviceContext& ctx, const std::
   waves::WaveTables tables(tx);
   auto batch = b ? tables.batch(*b) : std::nullopt;
   if (!batch) return Error{ErrorKind::NotFound, "no batch '" + batchId + "'"};
-  if (batch->status == "cancelled") return conflict("batch " + batchId + " was cancelled; return what you picked");
+  if (batch->status == BatchStatus::Cancelled) return conflict("batch " + batchId + " was cancelled; return what you picked");
   if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + batchId + " is not assigned to this device"};
-  if (batch->status == "done") return conflict("batch " + batchId + " is already done");
+  if (batch->status == BatchStatus::Done) return conflict("batch " + batchId + " is already done");
   auto stop = s ? tables.stop(*b, static_cast<int>(*s)) : std::nullopt;
-  if (!stop || stop->status == "removed") return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
-  if (stop->status != "open") return conflict("stop " + stopId + " is already " + stop->status);
+  if (!stop || stop->status == StopStatus::Removed) return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
+  if (stop->status != StopStatus::Open) return conflict("stop " + stopId + " is already " + stop->status);
   BatchAndStop out{*batch, *stop, {}, {}};
   for (const auto& t : tables.totes(*b)) {
     out.toteNumber[t.tote] = t.number;
@@ -194,14 +199,14 @@ void WaveService::Impl::refreshOrderStatus(store::Tx& tx, domain::OrderId id) {
 void WaveService::Impl::refreshWaveStatus(store::Tx& tx, std::int64_t waveId) {
   waves::WaveTables tables(tx);
   auto w = tables.wave(waveId);
-  if (!w || w->status == "done" || w->status == "cancelled") return;
+  if (!w || w->status == WaveStatus::Done || w->status == WaveStatus::Cancelled) return;
   bool allDone = true, anyStarted = false;
-  for (const auto& b : tables.batches(waveId, "", 100000)) {
-    if (b.status != "done" && b.status != "cancelled") allDone = false;
-    if (b.status == "assigned" || b.status == "done") anyStarted = true;
+  for (const auto& b : tables.batches(waveId, std::nullopt, 100000)) {
+    if (b.status != BatchStatus::Done && b.status != BatchStatus::Cancelled) allDone = false;
+    if (b.status == BatchStatus::Assigned || b.status == BatchStatus::Done) anyStarted = true;
   }
-  if (allDone) tables.setWaveStatus(waveId, "done");
-  else if (anyStarted && w->status == "released") tables.setWaveStatus(waveId, "picking");
+  if (allDone) tables.setWaveStatus(waveId, WaveStatus::Done);
+  else if (anyStarted && w->status == WaveStatus::Released) tables.setWaveStatus(waveId, WaveStatus::Picking);
 }
 
 void WaveService::Impl::registerHandlers() {
@@ -236,12 +241,12 @@ void WaveService::Impl::registerHandlers() {
     stock::Moves moves(tx, events, pickerOf(ctx));
     if (auto st = applyPicked(moves, tx, *at, *picked, *typed); !st) return st;
     waves::WaveTables(tx).setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty,
-                                      "picked", "");
+                                      StopStatus::Picked, "");
     std::set<std::int64_t> orders;
     for (const auto& p : at->stop.puts) orders.insert(p.orderId);
     for (auto id : orders) refreshOrderStatus(tx, id);
     // Only the first pick changes the wave's status (released -> picking).
-    if (auto w = waves::WaveTables(tx).wave(at->batch.waveId); w && w->status == "released")
+    if (auto w = waves::WaveTables(tx).wave(at->batch.waveId); w && w->status == WaveStatus::Released)
       refreshWaveStatus(tx, at->batch.waveId);
     metrics.add("picks_confirmed_total");
     return {};
@@ -296,7 +301,7 @@ void WaveService::Impl::registerHandlers() {
         return sku + "|" + loc + "|" + lot;
       };
       for (const auto& r : rows) {
-        if (r.status == "removed" || !layout->find(r.location)) continue;
+        if (r.status == StopStatus::Removed || !layout->find(r.location)) continue;
         slotMap.try_emplace(key(r.sku, r.location, r.lot), wms::waves::StockSlot{r.sku, r.location, r.lot, r.expiry, 0});
       }
       for (const auto& row : stock.at(at->stop.sku, "")) {
@@ -314,7 +319,7 @@ void WaveService::Impl::registerHandlers() {
         // until counted: the picker is never sent back to them.
         std::set<std::string> distrusted = {key(at->stop.sku, at->stop.location, at->stop.lot)};
         for (const auto& r : rows)
-          if (r.status == "short") distrusted.insert(key(r.sku, r.location, r.lot));
+          if (r.status == StopStatus::Short) distrusted.insert(key(r.sku, r.location, r.lot));
         // Units each slot can still give: on the shelf less what open stops
         // will take.
         std::vector<std::int64_t> available;
@@ -333,7 +338,7 @@ void WaveService::Impl::registerHandlers() {
         list.end = config.endAt.empty() ? layout->depot() : layout->findPlace(config.endAt).value_or(layout->depot());
         std::vector<int> done;
         for (const auto& r : rows) {
-          if (r.status == "removed" || !layout->find(r.location)) continue;
+          if (r.status == StopStatus::Removed || !layout->find(r.location)) continue;
           wms::waves::Stop s;
           s.id = r.stopId;
           s.seq = r.seq;
@@ -350,7 +355,7 @@ void WaveService::Impl::registerHandlers() {
           s.qty = r.qty;
           s.shortQty = isShortStop ? 0 : r.shortQty;
           for (const auto& p : (isShortStop ? at->stop.puts : r.puts)) s.puts.push_back({p.tote, p.orderId, p.lineNo, p.qty});
-          if (r.status != "open" && !isShortStop) done.push_back(r.stopId);
+          if (r.status != StopStatus::Open && !isShortStop) done.push_back(r.stopId);
           list.stops.push_back(std::move(s));
         }
         std::sort(list.stops.begin(), list.stops.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
@@ -381,7 +386,7 @@ void WaveService::Impl::registerHandlers() {
       }
     }
 
-    tables.setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty + missing, "short",
+    tables.setStopDone(at->batch.id, at->stop.stopId, at->stop.picked + total, at->stop.shortQty + missing, StopStatus::Short,
                        wms::waves::toString(reason));
 
     // The stops added or changed by the replan: new rows with new ids, so
@@ -400,14 +405,14 @@ void WaveService::Impl::registerHandlers() {
       for (const auto& s : replanned->stops) {
         const bool isNew = addedSet.count(s.id) > 0;
         auto old = byId.find(s.id);
-        const bool moved = !isNew && old != byId.end() && old->second->status == "open" &&
+        const bool moved = !isNew && old != byId.end() && old->second->status == StopStatus::Open &&
                            s.id != at->stop.stopId && old->second->seq != s.seq;
         if (!isNew && !changedSet.count(s.id) && !moved) continue;
         if (!isNew && old != byId.end()) {
-          tables.setStopDone(at->batch.id, s.id, old->second->picked, old->second->shortQty, "removed", "replanned");
+          tables.setStopDone(at->batch.id, s.id, old->second->picked, old->second->shortQty, StopStatus::Removed, "replanned");
           update.removeStops.push_back(std::to_string(s.id));
         }
-        waves::StopRow row{at->batch.id, ++nextId, s.seq, s.locationCode, s.sku, s.lot, s.expiry, s.qty, 0, 0, "open", "", {}};
+        waves::StopRow row{at->batch.id, ++nextId, s.seq, s.locationCode, s.sku, s.lot, s.expiry, s.qty, 0, 0, StopStatus::Open, "", {}};
         for (const auto& p : s.puts) row.puts.push_back({p.tote, p.order, p.lineNo, p.qty, 0});
         tables.insertStop(row);
         update.addStops.push_back(pickStopOf(tx, row, at->toteCode));
@@ -464,8 +469,8 @@ void WaveService::Impl::registerHandlers() {
     auto batch = id ? tables.batch(*id) : std::nullopt;
     if (!batch) return Error{ErrorKind::NotFound, "no batch '" + msg.batchId + "'"};
     if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + msg.batchId + " is not assigned to this device"};
-    if (batch->status == "cancelled") return conflict("batch " + msg.batchId + " was cancelled");
-    if (batch->status == "done") return {};
+    if (batch->status == BatchStatus::Cancelled) return conflict("batch " + msg.batchId + " was cancelled");
+    if (batch->status == BatchStatus::Done) return {};
     if (const int open = tables.openStopCount(*id); open > 0) {
       // The device finished what it knew of; stops added since (a short's
       // replacement) did not reach it before it closed the batch, and an
@@ -475,7 +480,7 @@ void WaveService::Impl::registerHandlers() {
       return conflict("batch " + msg.batchId + " still has " + std::to_string(open) +
                       " stop(s) to pick, added after a short pick; they were sent again");
     }
-    tables.setBatchStatus(*id, "done");
+    tables.setBatchStatus(*id, BatchStatus::Done);
     // Totes with nothing in them (every stop short) are free at once.
     if (tables.releaseFinishedTotes() > 0) noteFreeTotes(tables);
     refreshWaveStatus(tx, batch->waveId);
@@ -491,7 +496,7 @@ void WaveService::Impl::registerHandlers() {
     const auto& msg = std::get<protocol::SignIn>(m);
     if (msg.mode != protocol::WorkMode::Pick) return {};
     waves::WaveTables tables(tx);
-    for (auto b : tables.batchesOfDevice(ctx.device, "assigned")) {
+    for (auto b : tables.batchesOfDevice(ctx.device, BatchStatus::Assigned)) {
       b.badge = msg.badge;
       replies.send(taskAssign(tx, b));
     }
@@ -500,7 +505,7 @@ void WaveService::Impl::registerHandlers() {
   });
 
   gateway.onOnline([this](store::Tx& tx, const std::string& device, Replies& replies) -> Status {
-    for (const auto& b : waves::WaveTables(tx).batchesOfDevice(device, "assigned")) replies.send(taskAssign(tx, b));
+    for (const auto& b : waves::WaveTables(tx).batchesOfDevice(device, BatchStatus::Assigned)) replies.send(taskAssign(tx, b));
     return {};
   });
 
@@ -512,7 +517,7 @@ void WaveService::Impl::registerHandlers() {
 Status WaveService::Impl::reclaim(store::Tx& tx, const std::string& device, SilentPolicy policy, Replies& replies) {
   if (policy == SilentPolicy::Keep) return {};
   waves::WaveTables tables(tx);
-  for (const auto& b : tables.batchesOfDevice(device, "assigned")) {
+  for (const auto& b : tables.batchesOfDevice(device, BatchStatus::Assigned)) {
     tables.assignBatch(b.id, "", "", b.rev + 1);
     protocol::TaskCancel cancel;
     cancel.device = device;
@@ -544,10 +549,10 @@ Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replie
     update.reason = "order " + std::to_string(order) + " was cancelled";
     int nextId = tables.maxStopId(b->id);
     for (const auto& s : tables.stops(b->id)) {
-      if (s.status != "open") continue;
+      if (s.status != StopStatus::Open) continue;
       bool hasOrder = std::any_of(s.puts.begin(), s.puts.end(), [&](const waves::PutRow& p) { return p.orderId == order; });
       if (!hasOrder) continue;
-      tables.setStopDone(b->id, s.stopId, s.picked, s.shortQty, "removed", "order cancelled");
+      tables.setStopDone(b->id, s.stopId, s.picked, s.shortQty, StopStatus::Removed, "order cancelled");
       update.removeStops.push_back(std::to_string(s.stopId));
       waves::StopRow rest = s;
       rest.puts.clear();
@@ -559,7 +564,7 @@ Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replie
         }
       if (rest.qty > 0) {
         rest.stopId = ++nextId;
-        rest.status = "open";
+        rest.status = StopStatus::Open;
         tables.insertStop(rest);
         update.addStops.push_back(pickStopOf(tx, rest, toteCode));
       }
@@ -570,15 +575,15 @@ Status WaveService::Impl::dropOrder(store::Tx& tx, domain::OrderId order, Replie
       if (t.orderId == order && t.bound && !tables.toteHoldsStock(t.tote)) tables.freeTote(t.tote);
     if (finishIfNothingLeft(tx, *b, "order " + std::to_string(order) + " on it was cancelled", replies)) {
       // A device in the middle of it still gets the removals (then it finishes).
-      if (b->status == "assigned" && !b->device.empty() && !update.removeStops.empty() &&
-          tables.batch(b->id)->status == "done") {
+      if (b->status == BatchStatus::Assigned && !b->device.empty() && !update.removeStops.empty() &&
+          tables.batch(b->id)->status == BatchStatus::Done) {
         tables.setBatchRev(b->id, update.rev);
         replies.send(update);
       }
       assignWork(tx, replies);
       continue;
     }
-    if (b->status == "assigned" && !b->device.empty() && (!update.addStops.empty() || !update.removeStops.empty())) {
+    if (b->status == BatchStatus::Assigned && !b->device.empty() && (!update.addStops.empty() || !update.removeStops.empty())) {
       tables.setBatchRev(b->id, update.rev);
       replies.send(update);
     }

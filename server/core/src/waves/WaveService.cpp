@@ -20,6 +20,11 @@
 #include "wms/protocol/Codec.h"
 
 namespace wms::server {
+
+using waves::BatchStatus;
+using waves::StopStatus;
+using waves::WaveStatus;
+
 namespace {
 
 Poco::Logger& log() { return Poco::Logger::get("wmsd.waves"); }
@@ -366,7 +371,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
     waves::WaveRow wave;
     wave.name = proposal.name;
     wave.site = site;
-    wave.status = "released";
+    wave.status = WaveStatus::Released;
     wave.trigger = trigger;
     wave.reason = reason;
     wave.carrier = proposal.carrier;
@@ -393,7 +398,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
       waves::BatchRow row;
       row.waveId = wave.id;
       row.number = batch.number;
-      row.status = "ready";
+      row.status = BatchStatus::Ready;
       row.zone = batch.zone;
       row.totes = static_cast<int>(batch.totes.size());
       row.units = batch.units;
@@ -407,7 +412,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
       for (std::size_t t = 0; t < batch.totes.size(); ++t)
         tables.insertTote({row.id, batch.totes[t].number, codes[t], batch.totes[t].order});
       for (const auto& s : list.stops) {
-        waves::StopRow stop{row.id, s.id, s.seq, s.locationCode, s.sku, s.lot, s.expiry, s.qty, 0, 0, "open", "", {}};
+        waves::StopRow stop{row.id, s.id, s.seq, s.locationCode, s.sku, s.lot, s.expiry, s.qty, 0, 0, StopStatus::Open, "", {}};
         for (const auto& p : s.puts) stop.puts.push_back({p.tote, p.order, p.lineNo, p.qty, 0});
         tables.insertStop(stop);
       }
@@ -533,7 +538,7 @@ void WaveService::Impl::autoLoop() {
         if (!cutoffs) return cutoffs.error();
         waves::WaveTables tables(tx);
         std::optional<wms::waves::Millis> last;
-        for (const auto& w : tables.waves("", 0, 50))
+        for (const auto& w : tables.waves(std::nullopt, 0, 50))
           if (w.site == site) last = std::max(last.value_or(0), w.releasedAtMs);
         wms::waves::ReleaseState state;
         state.waiting = waiting;
@@ -588,7 +593,7 @@ protocol::TaskAssign WaveService::Impl::taskAssign(store::Tx& tx, const waves::B
   }
   std::map<std::string, domain::Sku> skus;
   for (const auto& s : tables.stops(batch.id)) {
-    if (s.status != "open") continue;
+    if (s.status != StopStatus::Open) continue;
     if (!skus.count(s.sku)) {
       auto sku = catalog.findSku(s.sku);
       skus[s.sku] = sku.value_or(domain::Sku{});
@@ -619,7 +624,7 @@ protocol::TaskAssign WaveService::Impl::taskAssign(store::Tx& tx, const waves::B
 void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
   waves::WaveTables tables(tx);
   store::DeviceRepository devices(tx);
-  auto ready = tables.batches(0, "ready", 10000);
+  auto ready = tables.batches(0, BatchStatus::Ready, 10000);
   if (ready.empty()) return;
   // The picker who has been free the longest gets the next batch: free
   // since signing in, or since finishing the last batch, whichever is later.
@@ -634,7 +639,7 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
   for (const auto& d : all) {
     if (ready.empty()) return;
     if (d.badge.empty() || d.mode != "pick" || d.state != "online") continue;
-    if (!tables.batchesOfDevice(d.device, "assigned").empty()) continue;
+    if (!tables.batchesOfDevice(d.device, BatchStatus::Assigned).empty()) continue;
     std::set<std::string> zones;
     if (auto w = devices.findWorker(d.badge)) {
       std::size_t start = 0;
@@ -663,7 +668,7 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
     waves::BatchRow batch = *next;
     batch.device = d.device;
     batch.badge = d.badge;
-    batch.status = "assigned";
+    batch.status = BatchStatus::Assigned;
     tables.assignBatch(batch.id, batch.device, batch.badge, batch.rev);
     replies.send(taskAssign(tx, batch));
     metrics.add("batches_assigned_total");
@@ -673,16 +678,16 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
 bool WaveService::Impl::finishIfNothingLeft(store::Tx& tx, const waves::BatchRow& batch, const std::string& why,
                                              Replies& replies) {
   waves::WaveTables tables(tx);
-  if (batch.status != "ready" && batch.status != "assigned") return false;
+  if (batch.status != BatchStatus::Ready && batch.status != BatchStatus::Assigned) return false;
   if (tables.openStopCount(batch.id) > 0) return false;
   bool anything = false;
   for (const auto& s : tables.stops(batch.id))
     if (s.picked > 0 || s.shortQty > 0) anything = true;
   if (anything) {
     // Its device sends batch.done once it has the update; that is then a no-op.
-    tables.setBatchStatus(batch.id, "done");
+    tables.setBatchStatus(batch.id, BatchStatus::Done);
   } else {
-    if (batch.status == "assigned" && !batch.device.empty()) {
+    if (batch.status == BatchStatus::Assigned && !batch.device.empty()) {
       protocol::TaskCancel cancel;
       cancel.device = batch.device;
       cancel.ts = tx.nowMs();
@@ -690,12 +695,12 @@ bool WaveService::Impl::finishIfNothingLeft(store::Tx& tx, const waves::BatchRow
       cancel.reason = protocol::fitText("batch withdrawn: " + why + "; return the empty totes");
       replies.send(cancel);
     }
-    tables.setBatchStatus(batch.id, "cancelled");
+    tables.setBatchStatus(batch.id, BatchStatus::Cancelled);
   }
   tables.releaseFinishedTotes();
   noteFreeTotes(tables);
   refreshWaveStatus(tx, batch.waveId);
-  metrics.add("batches_emptied_total", std::string("was=\"") + batch.status + "\"");
+  metrics.add("batches_emptied_total", std::string("was=\"") + toString(batch.status) + "\"");
   log().information("batch %Ld finished early (%s): %s", static_cast<Poco::Int64>(batch.id),
                     std::string(anything ? "done" : "cancelled"), why);
   return true;
@@ -739,13 +744,13 @@ std::string WaveService::whyStuck(store::Tx& tx, Stage stage, const domain::Orde
   auto batch = tables.batch(batches.front());
   if (!batch) return {};
   const std::string name = "batch " + std::to_string(batch->id);
-  if (batch->status == "ready") {
+  if (batch->status == BatchStatus::Ready) {
     int pickers = 0, busy = 0;
     store::DeviceRepository devices(tx);
     for (const auto& d : devices.list()) {
       if (d.badge.empty() || d.mode != "pick" || d.state != "online") continue;
       ++pickers;
-      if (!tables.batchesOfDevice(d.device, "assigned").empty()) ++busy;
+      if (!tables.batchesOfDevice(d.device, BatchStatus::Assigned).empty()) ++busy;
     }
     if (pickers == 0) return name + " waits for a picker: nobody is signed in to pick";
     if (busy == pickers)
@@ -765,7 +770,7 @@ std::string WaveService::whyStuck(store::Tx& tx, Stage stage, const domain::Orde
 // ---------------------------------------------------------------------------
 // Queries and supervisor actions
 
-Result<std::vector<waves::WaveRow>> WaveService::listWaves(const std::string& status, std::int64_t beforeId,
+Result<std::vector<waves::WaveRow>> WaveService::listWaves(std::optional<waves::WaveStatus> status, std::int64_t beforeId,
                                                            int limit) {
   std::vector<waves::WaveRow> out;
   auto st = impl_->db.read([&](store::Tx& tx) -> Status {
@@ -784,25 +789,25 @@ Result<WaveDetail> WaveService::wave(std::int64_t id) {
     if (!w) return {};
     WaveDetail d;
     d.wave = *w;
-    d.batches = tables.batches(id, "", 100000);
+    d.batches = tables.batches(id, std::nullopt, 100000);
     std::set<std::pair<std::int64_t, int>> lines, linesOpen, linesShort;
     for (const auto& b : d.batches) {
-      if (b.status == "cancelled") continue;
+      if (b.status == BatchStatus::Cancelled) continue;
       std::map<int, bool> toteOpen;
       for (const auto& s : tables.stops(b.id)) {
-        if (s.status == "removed") continue;
+        if (s.status == StopStatus::Removed) continue;
         d.counts.unitsTotal += s.qty;
         d.counts.unitsPicked += s.picked;
         d.counts.unitsShort += s.shortQty;
         for (const auto& p : s.puts) {
           lines.insert({p.orderId, p.lineNo});
-          if (s.status == "open") {
+          if (s.status == StopStatus::Open) {
             linesOpen.insert({p.orderId, p.lineNo});
             toteOpen[p.tote] = true;
           } else {
             toteOpen.try_emplace(p.tote, false);
           }
-          if (s.status == "short") linesShort.insert({p.orderId, p.lineNo});
+          if (s.status == StopStatus::Short) linesShort.insert({p.orderId, p.lineNo});
         }
       }
       for (const auto& [tote, open] : toteOpen) {
@@ -826,7 +831,7 @@ Result<WaveDetail> WaveService::wave(std::int64_t id) {
   return *out;
 }
 
-Result<std::vector<waves::BatchRow>> WaveService::listBatches(std::int64_t waveId, const std::string& status,
+Result<std::vector<waves::BatchRow>> WaveService::listBatches(std::int64_t waveId, std::optional<waves::BatchStatus> status,
                                                               int limit) {
   std::vector<waves::BatchRow> out;
   auto st = impl_->db.read([&](store::Tx& tx) -> Status {
@@ -903,32 +908,32 @@ Result<waves::WaveRow> WaveService::cancelWave(std::int64_t id, const std::strin
     waves::WaveTables tables(tx);
     auto w = tables.wave(id);
     if (!w) return Error{ErrorKind::NotFound, "no wave " + std::to_string(id)};
-    if (w->status == "cancelled") {
+    if (w->status == WaveStatus::Cancelled) {
       out = *w;
       return {};
     }
-    if (w->status == "done") return Error{ErrorKind::Conflict, "wave " + std::to_string(id) + " is done"};
-    auto batches = tables.batches(id, "", 100000);
+    if (w->status == WaveStatus::Done) return Error{ErrorKind::Conflict, "wave " + std::to_string(id) + " is done"};
+    auto batches = tables.batches(id, std::nullopt, 100000);
     for (const auto& b : batches) {
-      if (b.status == "done" || anythingPicked(tables, b.id))
+      if (b.status == BatchStatus::Done || anythingPicked(tables, b.id))
         return Error{ErrorKind::Conflict, "picking has started on batch " + std::to_string(b.id) + " of wave " +
                                               std::to_string(id) + "; cancel its orders one by one instead"};
     }
     store::OrderRepository orders(tx);
     for (const auto& b : batches) {
-      if (b.status == "cancelled") continue;
-      if (b.status == "assigned" && !b.device.empty())
+      if (b.status == BatchStatus::Cancelled) continue;
+      if (b.status == BatchStatus::Assigned && !b.device.empty())
         replies.send(taskCancel(b.device, b.id, "wave cancelled: " + reason, tx.nowMs()));
       for (const auto& s : tables.stops(b.id))
-        if (s.status == "open") tables.setStopDone(b.id, s.stopId, 0, 0, "removed", "wave cancelled");
+        if (s.status == StopStatus::Open) tables.setStopDone(b.id, s.stopId, 0, 0, StopStatus::Removed, "wave cancelled");
       for (const auto& t : tables.totes(b.id)) tables.freeTote(t.tote);
-      tables.setBatchStatus(b.id, "cancelled");
+      tables.setBatchStatus(b.id, BatchStatus::Cancelled);
     }
     for (auto orderId : tables.waveOrders(id)) {
       auto o = orders.find(orderId);
       if (o && o->status == domain::OrderStatus::Released) orders.setStatus(orderId, domain::OrderStatus::Allocated);
     }
-    tables.setWaveStatus(id, "cancelled");
+    tables.setWaveStatus(id, WaveStatus::Cancelled);
     DeviceGateway::queue(tx, replies);
     out = *tables.wave(id);
     return {};
@@ -947,14 +952,14 @@ Result<waves::BatchRow> WaveService::reassignBatch(std::int64_t id, const std::s
     store::DeviceRepository devices(tx);
     auto b = tables.batch(id);
     if (!b) return Error{ErrorKind::NotFound, "no batch " + std::to_string(id)};
-    if (b->status != "ready" && b->status != "assigned")
-      return Error{ErrorKind::Conflict, "batch " + std::to_string(id) + " is " + b->status};
+    if (b->status != BatchStatus::Ready && b->status != BatchStatus::Assigned)
+      return Error{ErrorKind::Conflict, "batch " + std::to_string(id) + " is " + toString(b->status)};
     std::string badge;
     if (!device.empty()) {
       auto d = devices.find(device);
       if (!d || d->badge.empty() || d->mode != "pick")
         return Error{ErrorKind::Conflict, "device '" + device + "' has no picker signed in"};
-      if (d->device != b->device && !tables.batchesOfDevice(device, "assigned").empty())
+      if (d->device != b->device && !tables.batchesOfDevice(device, BatchStatus::Assigned).empty())
         return Error{ErrorKind::Conflict, "device '" + device + "' already has a batch"};
       badge = d->badge;
     }

@@ -1,5 +1,7 @@
 #include "WaveTables.h"
 
+#include <stdexcept>
+
 #include <cstdio>
 
 #include "wms/stock/Moves.h"
@@ -122,7 +124,7 @@ std::int64_t WaveTables::insertWave(const WaveRow& w) {
                  "INSERT INTO waves(name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, "
                  "orders, lines, units, batches, planned_mm) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                  "RETURNING id");
-  q.bind(w.name).bind(w.site).bind(w.status).bind(w.trigger).bind(w.reason).bind(w.carrier);
+  q.bind(w.name).bind(w.site).bind(std::string(toString(w.status))).bind(w.trigger).bind(w.reason).bind(w.carrier);
   q.bind(I(w.cutoffMs)).bind(w.method).bind(I(w.releasedAtMs)).bind(I(w.orders)).bind(I(w.lines));
   q.bind(I(w.units)).bind(I(w.batches)).bind(I(w.plannedMm));
   I id = 0;
@@ -133,7 +135,37 @@ std::int64_t WaveTables::insertWave(const WaveRow& w) {
   return id;
 }
 
+std::optional<WaveStatus> waveStatusFrom(std::string_view name) noexcept {
+  for (auto s : {WaveStatus::Released, WaveStatus::Picking, WaveStatus::Done, WaveStatus::Cancelled})
+    if (name == toString(s)) return s;
+  return std::nullopt;
+}
+
+std::optional<BatchStatus> batchStatusFrom(std::string_view name) noexcept {
+  for (auto s : {BatchStatus::Ready, BatchStatus::Assigned, BatchStatus::Done, BatchStatus::Cancelled})
+    if (name == toString(s)) return s;
+  return std::nullopt;
+}
+
+std::optional<StopStatus> stopStatusFrom(std::string_view name) noexcept {
+  for (auto s : {StopStatus::Open, StopStatus::Picked, StopStatus::Short, StopStatus::Removed})
+    if (name == toString(s)) return s;
+  return std::nullopt;
+}
+
 namespace {
+// Only this file writes the status columns, from the enums; a value it does
+// not know means the database was edited by hand (the transaction fails with
+// this message rather than guessing).
+template <class Status>
+Status storedStatus(std::optional<Status> status, const char* column, const std::string& text) {
+  if (!status) throw std::runtime_error(std::string(column) + " holds an unknown status '" + text + "'");
+  return *status;
+}
+WaveStatus storedWaveStatus(const std::string& t) { return storedStatus(waveStatusFrom(t), "waves.status", t); }
+BatchStatus storedBatchStatus(const std::string& t) { return storedStatus(batchStatusFrom(t), "batches.status", t); }
+StopStatus storedStopStatus(const std::string& t) { return storedStatus(stopStatusFrom(t), "stops.status", t); }
+
 const char* kWaveCols =
     "id, name, site, status, trigger, reason, carrier, cutoff_ms, method, released_at, finished_at, orders, lines, "
     "units, batches, planned_mm";
@@ -145,7 +177,7 @@ std::vector<WaveRow> readWaves(store::Tx& tx, const std::string& where, const st
   for (const auto& i : ints) q.bind(i);
   std::vector<WaveRow> out;
   while (q.step())
-    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6),
+    out.push_back({q.integer(0), q.text(1), q.text(2), storedWaveStatus(q.text(3)), q.text(4), q.text(5), q.text(6),
                    q.integer(7), q.text(8), q.integer(9), q.integer(10), q.integer(11), q.integer(12),
                    q.integer(13), q.integer(14), q.integer(15)});
   return out;
@@ -162,7 +194,7 @@ std::vector<BatchRow> readBatches(store::Tx& tx, const std::string& where,
   for (const auto& i : ints) q.bind(i);
   std::vector<BatchRow> out;
   while (q.step())
-    out.push_back({q.integer(0), q.integer(1), static_cast<int>(q.integer(2)), q.text(3), q.text(4),
+    out.push_back({q.integer(0), q.integer(1), static_cast<int>(q.integer(2)), storedBatchStatus(q.text(3)), q.text(4),
                    q.text(5), static_cast<int>(q.integer(6)), q.text(7), static_cast<int>(q.integer(8)),
                    q.integer(9), q.integer(10), q.integer(11) != 0, q.integer(12), q.integer(13)});
   return out;
@@ -175,12 +207,14 @@ std::optional<WaveRow> WaveTables::wave(std::int64_t id) {
   return rows[0];
 }
 
-std::vector<WaveRow> WaveTables::waves(const std::string& status, std::int64_t beforeId, int limit) {
+std::vector<WaveRow> WaveTables::waves(std::optional<WaveStatus> filter, std::int64_t beforeId, int limit) {
+  const std::string status = filter ? toString(*filter) : "";
   return readWaves(tx_, "WHERE (? = '' OR status = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?",
                    {status, status}, {I(beforeId), I(beforeId), I(limit)});
 }
 
-void WaveTables::setWaveStatus(std::int64_t id, const std::string& status) {
+void WaveTables::setWaveStatus(std::int64_t id, WaveStatus to) {
+  const std::string status = toString(to);
   store::exec(tx_,
               "UPDATE waves SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE "
               "finished_at END "
@@ -205,7 +239,7 @@ std::int64_t WaveTables::insertBatch(const BatchRow& b) {
   store::Query q(tx_,
                  "INSERT INTO batches(wave_id, number, status, zone, totes, units, planned_mm, oversize) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-  q.bind(I(b.waveId)).bind(I(b.number)).bind(b.status).bind(b.zone).bind(I(b.totes)).bind(I(b.units));
+  q.bind(I(b.waveId)).bind(I(b.number)).bind(std::string(toString(b.status))).bind(b.zone).bind(I(b.totes)).bind(I(b.units));
   q.bind(I(b.plannedMm)).bind(I(b.oversize ? 1 : 0));
   I id = 0;
   if (q.step()) {
@@ -221,14 +255,15 @@ std::optional<BatchRow> WaveTables::batch(std::int64_t id) {
   return rows[0];
 }
 
-std::vector<BatchRow> WaveTables::batches(std::int64_t waveId, const std::string& status, int limit) {
+std::vector<BatchRow> WaveTables::batches(std::int64_t waveId, std::optional<BatchStatus> filter, int limit) {
+  const std::string status = filter ? toString(*filter) : "";
   return readBatches(
       tx_, "WHERE (? = '' OR status = ?) AND (? = 0 OR wave_id = ?) ORDER BY wave_id, number LIMIT ?",
       {status, status}, {I(waveId), I(waveId), I(limit)});
 }
 
-std::vector<BatchRow> WaveTables::batchesOfDevice(const std::string& device, const std::string& status) {
-  return readBatches(tx_, "WHERE device = ? AND status = ? ORDER BY id", {device, status}, {});
+std::vector<BatchRow> WaveTables::batchesOfDevice(const std::string& device, BatchStatus status) {
+  return readBatches(tx_, "WHERE device = ? AND status = ? ORDER BY id", {device, toString(status)}, {});
 }
 
 std::int64_t WaveTables::lastFinishedMs(const std::string& device) {
@@ -244,7 +279,8 @@ void WaveTables::assignBatch(std::int64_t id, const std::string& device, const s
               device, badge, I(rev), device, I(device.empty() ? 0 : tx_.nowMs()), I(id));
 }
 
-void WaveTables::setBatchStatus(std::int64_t id, const std::string& status) {
+void WaveTables::setBatchStatus(std::int64_t id, BatchStatus to) {
+  const std::string status = toString(to);
   store::exec(tx_,
               "UPDATE batches SET status = ?, finished_at = CASE WHEN ? IN ('done', 'cancelled') THEN ? ELSE "
               "finished_at END "
@@ -295,7 +331,7 @@ void WaveTables::insertStop(const StopRow& st) {
               "status, reason) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               I(st.batchId), I(st.stopId), I(st.seq), st.location, st.sku, st.lot, st.expiry, I(st.qty),
-              I(st.picked), I(st.shortQty), st.status, st.reason);
+              I(st.picked), I(st.shortQty), std::string(toString(st.status)), st.reason);
   for (const auto& p : st.puts)
     store::exec(tx_,
                 "INSERT INTO stop_puts(batch_id, stop_id, tote, order_id, line_no, qty, picked) VALUES (?, "
@@ -312,7 +348,7 @@ std::vector<StopRow> WaveTables::stops(std::int64_t batchId) {
     q.bind(batchId);
     while (q.step())
       out.push_back({batchId, static_cast<int>(q.integer(0)), static_cast<int>(q.integer(1)), q.text(2), q.text(3),
-                     q.text(4), q.text(5), q.integer(6), q.integer(7), q.integer(8), q.text(9), q.text(10), {}});
+                     q.text(4), q.text(5), q.integer(6), q.integer(7), q.integer(8), storedStopStatus(q.text(9)), q.text(10), {}});
   }
   store::Query puts(tx_,
                     "SELECT stop_id, tote, order_id, line_no, qty, picked FROM stop_puts WHERE batch_id = ? "
@@ -348,7 +384,7 @@ std::optional<StopRow> WaveTables::stop(std::int64_t batchId, int stopId) {
               q.integer(5),
               q.integer(6),
               q.integer(7),
-              q.text(8),
+              storedStopStatus(q.text(8)),
               q.text(9),
               {}};
   store::Query puts(
@@ -363,11 +399,11 @@ std::optional<StopRow> WaveTables::stop(std::int64_t batchId, int stopId) {
 }
 
 void WaveTables::setStopDone(std::int64_t batchId, int stopId, std::int64_t picked, std::int64_t shortQty,
-                             const std::string& status, const std::string& reason) {
+                             StopStatus status, const std::string& reason) {
   store::exec(
       tx_,
       "UPDATE stops SET picked = ?, short_qty = ?, status = ?, reason = ? WHERE batch_id = ? AND stop_id = ?",
-      I(picked), I(shortQty), status, reason, I(batchId), I(stopId));
+      I(picked), I(shortQty), std::string(toString(status)), reason, I(batchId), I(stopId));
 }
 
 void WaveTables::setPutPicked(std::int64_t batchId, int stopId, int tote, std::int64_t orderId, int lineNo,

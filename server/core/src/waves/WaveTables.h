@@ -23,19 +23,21 @@ class WaveTables {
 
   std::int64_t insertWave(const WaveRow& wave);
   std::optional<WaveRow> wave(std::int64_t id);
-  std::vector<WaveRow> waves(const std::string& status, std::int64_t beforeId, int limit);
-  void setWaveStatus(std::int64_t id, const std::string& status);
+  // Newest first; every status when `status` is empty.
+  std::vector<WaveRow> waves(std::optional<WaveStatus> status, std::int64_t beforeId, int limit);
+  void setWaveStatus(std::int64_t id, WaveStatus status);
   void addWaveOrder(std::int64_t waveId, std::int64_t orderId, std::int64_t batchId);
   std::vector<std::int64_t> waveOrders(std::int64_t waveId);
 
   std::int64_t insertBatch(const BatchRow& batch);
   std::optional<BatchRow> batch(std::int64_t id);
-  std::vector<BatchRow> batches(std::int64_t waveId, const std::string& status, int limit);
-  std::vector<BatchRow> batchesOfDevice(const std::string& device, const std::string& status);
+  // Of one wave (or all when waveId is 0), of one status (or all when empty).
+  std::vector<BatchRow> batches(std::int64_t waveId, std::optional<BatchStatus> status, int limit);
+  std::vector<BatchRow> batchesOfDevice(const std::string& device, BatchStatus status);
   // When the device last finished a batch (ms), 0 if never.
   std::int64_t lastFinishedMs(const std::string& device);
   void assignBatch(std::int64_t id, const std::string& device, const std::string& badge, int rev);
-  void setBatchStatus(std::int64_t id, const std::string& status);
+  void setBatchStatus(std::int64_t id, BatchStatus status);
   void setBatchRev(std::int64_t id, int rev);
 
   // Puts a tote the pool gave to the batch (takeFreeTotes) on its cart.
@@ -52,7 +54,7 @@ class WaveTables {
   std::vector<StopRow> stops(std::int64_t batchId);
   std::optional<StopRow> stop(std::int64_t batchId, int stopId);
   void setStopDone(std::int64_t batchId, int stopId, std::int64_t picked, std::int64_t shortQty,
-                   const std::string& status, const std::string& reason);
+                   StopStatus status, const std::string& reason);
   void setPutPicked(std::int64_t batchId, int stopId, int tote, std::int64_t orderId, int lineNo,
                     std::int64_t picked);
   // Units planned but not yet picked at (sku, location, lot): what open stops

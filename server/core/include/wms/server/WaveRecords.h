@@ -4,16 +4,65 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wms::server::waves {
+
+// Where a wave is: released (batches waiting or on carts), picking (a batch
+// has started), done (every batch finished), cancelled.
+enum class WaveStatus { Released, Picking, Done, Cancelled };
+// Where a batch (one cart trip) is: ready (waiting for a picker), assigned
+// (on a picker's handheld), done (picked, short or emptied), cancelled.
+enum class BatchStatus { Ready, Assigned, Done, Cancelled };
+// Where a stop of a pick list is: open, picked in full, short (fewer units
+// found), removed (re-planned, or its order or wave cancelled).
+enum class StopStatus { Open, Picked, Short, Removed };
+
+// The lower-case names stored in the database and shown by the API.
+constexpr const char* toString(WaveStatus s) noexcept {
+  switch (s) {
+    case WaveStatus::Released: return "released";
+    case WaveStatus::Picking: return "picking";
+    case WaveStatus::Done: return "done";
+    case WaveStatus::Cancelled: return "cancelled";
+  }
+  return "?";
+}
+constexpr const char* toString(BatchStatus s) noexcept {
+  switch (s) {
+    case BatchStatus::Ready: return "ready";
+    case BatchStatus::Assigned: return "assigned";
+    case BatchStatus::Done: return "done";
+    case BatchStatus::Cancelled: return "cancelled";
+  }
+  return "?";
+}
+constexpr const char* toString(StopStatus s) noexcept {
+  switch (s) {
+    case StopStatus::Open: return "open";
+    case StopStatus::Picked: return "picked";
+    case StopStatus::Short: return "short";
+    case StopStatus::Removed: return "removed";
+  }
+  return "?";
+}
+
+// The status a name stands for; nullopt for any other text.
+std::optional<WaveStatus> waveStatusFrom(std::string_view name) noexcept;
+std::optional<BatchStatus> batchStatusFrom(std::string_view name) noexcept;
+std::optional<StopStatus> stopStatusFrom(std::string_view name) noexcept;
+
+// A finished batch (done or cancelled) takes no more picks.
+constexpr bool isFinished(BatchStatus s) noexcept { return s == BatchStatus::Done || s == BatchStatus::Cancelled; }
 
 struct WaveRow {
   std::int64_t id = 0;
   std::string name;
   std::string site;    // "dc" or "store"
-  std::string status;  // released | picking | done | cancelled
+  WaveStatus status = WaveStatus::Released;
   std::string trigger; // manual | interval | order_count | cutoff | latest_safe_release
   std::string reason;
   std::string carrier;
@@ -28,7 +77,7 @@ struct BatchRow {
   std::int64_t id = 0;
   std::int64_t waveId = 0;
   int number = 0;
-  std::string status;  // ready | assigned | done | cancelled
+  BatchStatus status = BatchStatus::Ready;
   std::string device;
   std::string badge;
   int rev = 1;
@@ -65,7 +114,7 @@ struct StopRow {
   std::int64_t qty = 0;
   std::int64_t picked = 0;
   std::int64_t shortQty = 0;
-  std::string status;  // open | picked | short | removed
+  StopStatus status = StopStatus::Open;
   std::string reason;
   std::vector<PutRow> puts;
 };

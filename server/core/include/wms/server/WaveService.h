@@ -136,9 +136,9 @@ class WaveService {
   // What would be released now, with due / late flags, without releasing.
   Result<std::vector<wms::waves::WaveProposal>> preview(const std::string& site);
 
-  Result<std::vector<waves::WaveRow>> listWaves(const std::string& status, std::int64_t beforeId, int limit);
+  Result<std::vector<waves::WaveRow>> listWaves(std::optional<waves::WaveStatus> status, std::int64_t beforeId, int limit);
   Result<WaveDetail> wave(std::int64_t id);
-  Result<std::vector<waves::BatchRow>> listBatches(std::int64_t waveId, const std::string& status, int limit);
+  Result<std::vector<waves::BatchRow>> listBatches(std::int64_t waveId, std::optional<waves::BatchStatus> status, int limit);
   Result<BatchDetail> batch(std::int64_t id);
   Result<TotePool> totePool();
   // Cancels a wave's batches that have not started (their orders wait
