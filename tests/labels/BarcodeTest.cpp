@@ -189,6 +189,8 @@ BOOST_AUTO_TEST_CASE(code128_uses_code_set_c_where_it_saves_characters) {
   BOOST_TEST(width("1Z999AA10123456784") == 11 * 16 + 13);  // B for 1Z999AA1, C for 0123456784
   // ISO/IEC 15417 check character: start B + "AIM" -> 45.
   BOOST_TEST(enc::code128Symbols("AIM", false) == (std::vector<int>{104, 33, 41, 45, 45}));
+  // No data (never asked for through the API, found by the fuzzer): start B, check.
+  BOOST_TEST(enc::code128Symbols("", false) == (std::vector<int>{104, 1}));
 }
 
 BOOST_AUTO_TEST_CASE(code128_is_never_wider_than_zxings_writer) {

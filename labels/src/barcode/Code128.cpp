@@ -98,10 +98,11 @@ std::vector<int> code128Symbols(std::string_view data, bool fnc1First) {
     }
   }
 
-  // The start character selects the first set at no extra cost.
-  Set set = kPreference[0];
+  // The start character selects the first set at no extra cost (B for no
+  // data at all: start, check, stop).
+  Set set = n == 0 ? kB : kPreference[0];
   for (Set s : kPreference) {
-    if (stayCost(0, s) < stayCost(0, set)) set = s;
+    if (n > 0 && stayCost(0, s) < stayCost(0, set)) set = s;
   }
 
   std::vector<int> out;

@@ -25,7 +25,8 @@ inline constexpr int kCode128Stop = 106;
 // The symbol characters for `data` (bytes 0x00..0x7F; anything above is a
 // caller bug and throws std::invalid_argument): start character, data
 // characters, check character; the stop character is not included. With
-// fnc1First, FNC1 follows the start character (GS1-128).
+// fnc1First, FNC1 follows the start character (GS1-128). Empty data gives
+// start B and its check character (Barcode.cpp never asks for that).
 //
 // The code sets are chosen for the fewest symbol characters (a shortest path
 // over positions x code sets A/B/C, with code changes and shifts): runs of
