@@ -1,30 +1,23 @@
-// The one place that talks to ZXing's writer; its exceptions stop here.
-#define ZX_USE_UTF8
+// encodeBarcode: checks the input rules and hands the data to our own
+// encoders (barcode/Code128.cpp, barcode/QrCode.cpp).
 #include "wms/labels/Barcode.h"
-#include "wms/common/TextChecks.h"
 
-#include <ZXing/BitMatrix.h>
-#include <ZXing/CharacterSet.h>
-#include <ZXing/MultiFormatWriter.h>
-
-#include <algorithm>
 #include <exception>
+#include <string>
 
-#include "Text.h"
+#include "barcode/Code128.h"
+#include "barcode/QrCode.h"
+#include "wms/common/TextChecks.h"
 
 namespace wms::labels {
 namespace {
 
-// ZXing's Code 128 writer reads U+00F1 as "FNC1 here"; it is how GS1-128 is
-// asked for through the MultiFormatWriter API.
-constexpr std::string_view kZxingFnc1 = "\xC3\xB1";
+constexpr std::size_t kMaxCode128Characters = 80;
 
-// MultiFormatWriter's 0..8 scale; 4 is QR error correction level M (15 %),
-// the level the ZPL writer asks the printer for too.
-constexpr int kQrEccLevel = 4;
-
-// Keeps ZXing's Code 128 writer away from input it mishandles: it would
-// silently accept some non-ASCII bytes as Latin-1.
+// Code 128 data on a label is printable ASCII (the encoder could carry
+// control characters through code set A, but no label field needs them and
+// a scanner's keyboard wedge would act on them); GS1-128 element strings
+// here are digits only.
 Status checkCode128(Symbology symbology, std::string_view data) {
   for (std::size_t i = 0; i < data.size(); ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
@@ -38,11 +31,29 @@ Status checkCode128(Symbology symbology, std::string_view data) {
       return makeError(ErrorKind::Invalid, "GS1-128 element string must be digits only");
     }
   }
-  if (data.size() > 80) {
+  if (data.size() > kMaxCode128Characters) {
     return makeError(ErrorKind::TooLarge, std::string(toString(symbology)) + " data is " +
                                               std::to_string(data.size()) + " characters, at most 80 fit");
   }
   return {};
+}
+
+Result<ModuleMatrix> encodeLinear(Symbology symbology, std::string_view data) {
+  if (auto status = checkCode128(symbology, data); !status) return status.error();
+  const std::vector<std::uint8_t> modules =
+      barcode::code128Modules(barcode::code128Symbols(data, symbology == Symbology::Gs1_128));
+  ModuleMatrix matrix;
+  matrix.width = static_cast<int>(modules.size());
+  matrix.height = 1;
+  matrix.dark = modules;
+  return matrix;
+}
+
+Result<ModuleMatrix> encodeQr(std::string_view data) {
+  if (!isValidUtf8(data)) return makeError(ErrorKind::Invalid, "QR Code data is not valid UTF-8");
+  auto symbol = barcode::encodeQrCode(data);
+  if (!symbol) return symbol.error();
+  return std::move(symbol->matrix);
 }
 
 }  // namespace
@@ -65,52 +76,19 @@ int quietZoneModules(Symbology symbology) noexcept {
 
 Result<ModuleMatrix> encodeBarcode(Symbology symbology, std::string_view data) {
   if (data.empty()) return makeError(ErrorKind::Invalid, std::string(toString(symbology)) + " data is empty");
-  std::string input;
-  ZXing::BarcodeFormat format = ZXing::BarcodeFormat::Code128;
-  switch (symbology) {
-    case Symbology::Code128:
-    case Symbology::Gs1_128: {
-      if (auto status = checkCode128(symbology, data); !status) return status.error();
-      input =
-          symbology == Symbology::Gs1_128 ? std::string(kZxingFnc1) + std::string(data) : std::string(data);
-      break;
-    }
-    case Symbology::QrCode:
-      if (!isValidUtf8(data)) return makeError(ErrorKind::Invalid, "QR Code data is not valid UTF-8");
-      format = ZXing::BarcodeFormat::QRCode;
-      input = std::string(data);
-      break;
-  }
+  // The encoders throw only on a bug of ours or when memory runs out; that
+  // too stays behind this API.
   try {
-    ZXing::MultiFormatWriter writer(format);
-    writer.setMargin(0);
-    if (symbology == Symbology::QrCode) {
-      // Plain ASCII stays without an ECI header (smaller symbol, read by
-      // every scanner); anything else is marked as UTF-8.
-      const bool ascii = std::all_of(input.begin(), input.end(),
-                                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-      if (!ascii) writer.setEncoding(ZXing::CharacterSet::UTF8);
-      writer.setEccLevel(kQrEccLevel);
+    switch (symbology) {
+      case Symbology::Code128:
+      case Symbology::Gs1_128:
+        return encodeLinear(symbology, data);
+      case Symbology::QrCode:
+        return encodeQr(data);
     }
-    const ZXing::BitMatrix bits = writer.encode(input, 0, 0);
-    ModuleMatrix matrix;
-    matrix.width = bits.width();
-    // The 1D writer repeats the single row to the requested height; keep one.
-    matrix.height = symbology == Symbology::QrCode ? bits.height() : 1;
-    matrix.dark.resize(static_cast<std::size_t>(matrix.width) * matrix.height);
-    for (int y = 0; y < matrix.height; ++y) {
-      for (int x = 0; x < matrix.width; ++x) {
-        matrix.dark[static_cast<std::size_t>(y) * matrix.width + x] = bits.get(x, y) ? 1 : 0;
-      }
-    }
-    if (matrix.width <= 0 || matrix.height <= 0) {
-      return makeError(ErrorKind::Internal,
-                       std::string(toString(symbology)) + " encoder returned an empty symbol");
-    }
-    return matrix;
+    return makeError(ErrorKind::Invalid, "unknown symbology");
   } catch (const std::exception& e) {
-    return makeError(ErrorKind::Invalid,
-                     std::string("cannot encode as ") + toString(symbology) + ": " + e.what());
+    return makeError(ErrorKind::Internal, std::string("cannot encode as ") + toString(symbology) + ": " + e.what());
   }
 }
 

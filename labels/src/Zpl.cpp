@@ -105,21 +105,24 @@ void appendBarcode(std::string& out, const BarcodeItem& b) {
   switch (b.symbology) {
     case Symbology::Code128:
       // Mode A: the printer picks subsets B/C itself. Its symbol can differ
-      // from ZXing's preview by a few modules, which the quiet zone and the
-      // label margin absorb.
+      // from our preview (barcode/Code128.cpp, fewest symbol characters) by
+      // a few modules, which the quiet zone and the label margin absorb.
       out += "^BY" + std::to_string(b.moduleDots) + ",3," + std::to_string(b.barHeightDots);
       out += "^BCN," + std::to_string(b.barHeightDots) + ",N,N,N,A";
       out += "^FH_^FD" + escapeZplFieldData(b.data, false) + "^FS\n";
       break;
     case Symbology::Gs1_128:
-      // Start C (>;), FNC1 (>8), then digit pairs: exactly the symbol ZXing
-      // drew for the preview. The element string is digits only.
+      // Start C (>;), FNC1 (>8), then digit pairs: exactly the symbol our
+      // encoder draws for the preview of an even-length element string
+      // ("00" + SSCC, 20 digits). The element string is digits only.
       out += "^BY" + std::to_string(b.moduleDots) + ",3," + std::to_string(b.barHeightDots);
       out += "^BCN," + std::to_string(b.barHeightDots) + ",N,N,N,N";
       out += "^FD>;>8" + b.data + "^FS\n";
       break;
     case Symbology::QrCode:
-      // Model 2, error correction M, automatic input ("MA,"), like ZXing's.
+      // Model 2, error correction M, automatic input ("MA,"): the model and
+      // level of our preview (barcode/QrCode.cpp); the printer picks the
+      // mode and version itself.
       out += "^BQN,2," + std::to_string(b.moduleDots) + ",M";
       out += "^FH_^FDMA," + escapeZplFieldData(b.data, false) + "^FS\n";
       break;

@@ -33,6 +33,7 @@ Decoded decode(const ZXing::ImageView& view, Symbology symbology) {
     out.found = true;
     out.text = results.front().text();
     out.symbologyIdentifier = results.front().symbologyIdentifier();
+    out.ecLevel = results.front().ecLevel();
   }
   return out;
 }

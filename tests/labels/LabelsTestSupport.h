@@ -61,6 +61,7 @@ struct Decoded {
   bool found = false;
   std::string text;
   std::string symbologyIdentifier;  // "]C0", "]C1", "]Q1"...
+  std::string ecLevel;              // QR Code: "L", "M", "Q" or "H"
   int count = 0;                    // symbols found in the region
 };
 
