@@ -1,14 +1,25 @@
 #include "wms/protocol/Codec.h"
 #include "wms/common/TextChecks.h"
 
+#include <cassert>
 #include <climits>
+#include <concepts>
 #include <map>
+#include <set>
+#include <span>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "Json.h"
 #include "wms/protocol/EventIds.h"
 
+// Each message's fields are described once, by a `fields(v, message)`
+// function below: the JSON name, the struct member and its kind (id, text,
+// integer range, list with its counts, nested object...), in wire order,
+// plus the rules that tie fields together. Three visitors walk those
+// descriptions: Checker (validate, and decode after reading), Encoder and
+// Decoder.
 namespace wms::protocol {
 namespace {
 
@@ -40,7 +51,380 @@ std::string shown(std::string_view s) {
   return out;
 }
 
-// ---- checks on decoded (or to-be-encoded) values ----------------------------
+// ---- field kinds -----------------------------------------------------------------
+//
+// A field is v("json_name", member, kind). The member's type says how it
+// travels: a std::optional is absent (or null) on the wire when empty; a
+// std::vector is a JSON array whose elements have the list's element kind.
+
+// An identifier: 1..kMaxIdLength printable ASCII characters without spaces.
+// With `distinctAs`, no two elements of the enclosing list may have the same
+// value (the error calls the value by that name).
+struct Id {
+  const char* distinctAs = nullptr;
+};
+// UTF-8 without control characters, 1..maxBytes bytes (GS allowed in barcodes).
+struct Text {
+  std::size_t maxBytes;
+  bool allowGs;
+};
+struct Date {};         // "YYYY-MM-DD", a calendar date
+struct Url {};          // an id that starts with http:// or https://
+struct DeviceId {};     // isValidDeviceId (Topics.h)
+struct EventIdText {};  // isValidEventId (EventIds.h)
+struct Int {            // an integer lo..hi
+  std::int64_t lo, hi;
+};
+struct Flag {};         // a bool: absent or null means false; written only when true
+struct Enum {           // an enum by its wire name (toString); distinctAs as for Id
+  const char* distinctAs = nullptr;
+};
+struct ErrorCode {};    // an ErrorKind by its wire name
+struct Object {};       // a nested object, described by its own fields()
+
+// What an encoded list with no elements looks like.
+enum class Empty { Written, Omitted };
+
+// A list of min..max elements. A list that may be empty (min 0) may also be
+// absent on the wire.
+template <class Element>
+struct List {
+  std::size_t min, max;
+  Element element;
+  Empty empty;
+};
+
+template <class Element>
+constexpr List<Element> listOf(Element element, std::size_t min, std::size_t max, Empty empty = Empty::Written) {
+  return {min, max, element, empty};
+}
+constexpr List<Object> objects(std::size_t min, std::size_t max) { return listOf(Object{}, min, max); }
+
+constexpr Id kId{};
+constexpr Text kText{kMaxTextLength, false};
+constexpr Text kBarcode{kMaxBarcodeLength, true};
+constexpr Int kQty{1, kMaxQty};
+
+// A list's per-element rule that does nothing.
+struct NoRule {
+  template <class C>
+  void operator()(C&, std::size_t) const {}
+};
+
+// ---- the messages ------------------------------------------------------------------
+//
+// fields(v, m) for a message or a part of one, in wire order. v.rule(f) is a
+// check across fields: only the Checker runs it, as f(checker), where it sees
+// the path of the object being checked. A list may take a rule run after
+// each of its elements, as f(checker, index) (the path is the element's).
+
+// M is T or const T (the Checker and the Encoder read, the Decoder writes).
+template <class M, class T>
+concept Is = std::same_as<std::remove_const_t<M>, T>;
+
+// `type` and `v` come first on the wire; the visitors handle them.
+template <class V, class M>
+void baseFields(V& v, M& m) {
+  v("device", m.device, DeviceId{});
+  v("ts", m.ts, Int{0, kMaxTimestamp});
+}
+
+template <class V, class M>
+void eventFields(V& v, M& m) {
+  baseFields(v, m);
+  v("event_id", m.eventId, EventIdText{});
+}
+
+template <class V>
+void fields(V& v, Is<CartTote> auto& t) {
+  v("slot", t.slot, Id{"slot"});
+  v("tote", t.tote, Id{"tote"});
+}
+
+template <class V>
+void fields(V& v, Is<StopPut> auto& p) {
+  v("tote", p.tote, kId);
+  v("qty", p.qty, kQty);
+  v("order_id", p.orderId, kId);
+  v("line_id", p.lineId, kId);
+  v.rule([&](auto& c) {
+    if (c.batchTotes && !c.batchTotes->count(p.tote)) {
+      invalid(c.at("tote") + " '" + shown(p.tote) + "' is not one of the batch's totes");
+    }
+  });
+}
+
+template <class V>
+void fields(V& v, Is<PickStop> auto& s) {
+  v("stop_id", s.stopId, Id{"stop_id"});
+  v("seq", s.seq, Int{1, kMaxSeq});
+  v("location", s.location, kId);
+  v("sku", s.sku, kId);
+  v("description", s.description, kText);
+  v("barcodes", s.barcodes, listOf(kBarcode, 1, kMaxBarcodes));
+  v("qty", s.qty, kQty);
+  v("lot", s.lot, kId);
+  v("min_expiry", s.minExpiry, Date{});
+  v("puts", s.puts, objects(1, kMaxPuts));
+  v.rule([&](auto& c) { c.quantitiesAddUp("puts", s.puts, "qty", s.qty); });
+}
+
+template <class V>
+void fields(V& v, Is<TaskAssign> auto& m) {
+  baseFields(v, m);
+  v("batch_id", m.batchId, kId);
+  v("wave_id", m.waveId, kId);
+  v("rev", m.rev, Int{1, INT_MAX});
+  v("totes", m.totes, objects(1, kMaxTotes));
+  // Every put of every stop goes into one of these.
+  v.rule([&](auto& c) {
+    c.batchTotes.emplace();
+    for (const auto& t : m.totes) c.batchTotes->insert(t.tote);
+  });
+  v("stops", m.stops, objects(1, kMaxStops), [&](auto& c, std::size_t i) {
+    if (i > 0 && m.stops[i].seq <= m.stops[i - 1].seq) {
+      invalid(c.at("seq") + " " + std::to_string(m.stops[i].seq) + " must be greater than the seq " +
+              std::to_string(m.stops[i - 1].seq) + " of the stop before it (stops are in walking order)");
+    }
+  });
+  v("typed_codes", m.typedCodes, Flag{});
+}
+
+template <class V>
+void fields(V& v, Is<TaskUpdate> auto& m) {
+  baseFields(v, m);
+  v("batch_id", m.batchId, kId);
+  v("rev", m.rev, Int{2, INT_MAX});
+  v.rule([&](auto&) {
+    if (m.addStops.empty() && m.removeStops.empty()) invalid("add_stops and remove_stops are both empty");
+  });
+  v("add_stops", m.addStops, objects(0, kMaxStops));
+  v("remove_stops", m.removeStops, listOf(Id{"stop_id"}, 0, kMaxStops), [&](auto& c, std::size_t i) {
+    for (const auto& added : m.addStops) {
+      if (added.stopId == m.removeStops[i]) invalid(c.path() + " '" + shown(m.removeStops[i]) + "' is also in add_stops");
+    }
+  });
+  v("reason", m.reason, kText);
+}
+
+template <class V>
+void fields(V& v, Is<TaskCancel> auto& m) {
+  baseFields(v, m);
+  v("batch_id", m.batchId, kId);
+  v("reason", m.reason, kText);
+}
+
+template <class V>
+void fields(V& v, Is<PackLine> auto& l) {
+  v("line_id", l.lineId, Id{"line_id"});
+  v("sku", l.sku, kId);
+  v("description", l.description, kText);
+  v("barcodes", l.barcodes, listOf(kBarcode, 1, kMaxBarcodes));
+  v("qty", l.qty, kQty);
+}
+
+template <class V>
+void fields(V& v, Is<PackTask> auto& m) {
+  baseFields(v, m);
+  v("order_id", m.orderId, kId);
+  v("channel", m.channel, kId);
+  v("tote", m.tote, kId);
+  v("carton", m.carton, kId);
+  v("lines", m.lines, objects(1, kMaxLines));
+}
+
+template <class V>
+void fields(V& v, Is<LabelReady> auto& m) {
+  baseFields(v, m);
+  v("order_id", m.orderId, kId);
+  v("shipment_id", m.shipmentId, kId);
+  v("carrier", m.carrier, kId);
+  v("tracking", m.tracking, kId);
+  v("printer", m.printer, kId);
+  v("url", m.url, Url{});
+  v.rule([&](auto&) {
+    if (!m.printer && !m.url) invalid("at least one of printer and url is required");
+  });
+}
+
+template <class V>
+void fields(V& v, Is<Error> auto& e) {
+  v("code", e.kind, ErrorCode{});
+  v("message", e.message, kText);
+}
+
+template <class V>
+void fields(V& v, Is<Ack> auto& m) {
+  baseFields(v, m);
+  v("event_id", m.eventId, EventIdText{});
+  v("result", m.result, Enum{});
+  v.rule([&](auto&) {
+    if (m.result == AckResult::Rejected && !m.error) invalid("error is required when result is rejected");
+    if (m.result != AckResult::Rejected && m.error) invalid("error must be absent unless result is rejected");
+  });
+  v("error", m.error, Object{});
+}
+
+template <class V>
+void fields(V& v, Is<ServerError> auto& m) {
+  baseFields(v, m);
+  v("error", m.error, Object{});
+}
+
+template <class V>
+void fields(V& v, Is<SignIn> auto& m) {
+  eventFields(v, m);
+  v("badge", m.badge, kId);
+  v("mode", m.mode, Enum{});
+}
+
+template <class V>
+void fields(V& v, Is<SignOut> auto& m) {
+  eventFields(v, m);
+}
+
+template <class V>
+void fields(V& v, Is<Scan> auto& m) {
+  eventFields(v, m);
+  v("barcode", m.barcode, kBarcode);
+  v("symbology", m.symbology, kId);
+  v("batch_id", m.batchId, kId);
+  v("stop_id", m.stopId, kId);
+}
+
+template <class V>
+void fields(V& v, Is<TotePut> auto& p) {
+  v("tote", p.tote, Id{"tote"});
+  v("qty", p.qty, kQty);
+}
+
+// The steps of a pick event whose code was typed: each at most once.
+constexpr auto kTypedSteps = listOf(Enum{"step"}, 0, 3, Empty::Omitted);
+
+template <class V>
+void fields(V& v, Is<PickConfirm> auto& m) {
+  eventFields(v, m);
+  v("batch_id", m.batchId, kId);
+  v("stop_id", m.stopId, kId);
+  v("qty", m.qty, kQty);
+  v("puts", m.puts, objects(1, kMaxPuts));
+  v.rule([&](auto& c) { c.quantitiesAddUp("puts", m.puts, "qty", m.qty); });
+  v("location", m.location, kId);
+  v("barcode", m.barcode, kBarcode);
+  v("lot", m.lot, kId);
+  v("expiry", m.expiry, Date{});
+  v("typed", m.typed, kTypedSteps);
+}
+
+template <class V>
+void fields(V& v, Is<PickShort> auto& m) {
+  eventFields(v, m);
+  v("batch_id", m.batchId, kId);
+  v("stop_id", m.stopId, kId);
+  v("qty_picked", m.qtyPicked, Int{0, kMaxQty});
+  v("puts", m.puts, objects(0, kMaxPuts));
+  v.rule([&](auto& c) { c.quantitiesAddUp("puts", m.puts, "qty_picked", m.qtyPicked); });
+  v("reason", m.reason, Enum{});
+  v("note", m.note, kText);
+  v("typed", m.typed, kTypedSteps);
+}
+
+template <class V>
+void fields(V& v, Is<BatchDone> auto& m) {
+  eventFields(v, m);
+  v("batch_id", m.batchId, kId);
+}
+
+template <class V>
+void fields(V& v, Is<PackRequest> auto& m) {
+  eventFields(v, m);
+  v.rule([&](auto&) {
+    if (m.tote.has_value() == m.orderId.has_value()) invalid("exactly one of tote and order_id is required");
+  });
+  v("tote", m.tote, kId);
+  v("order_id", m.orderId, kId);
+  v("station", m.station, kId);
+}
+
+template <class V>
+void fields(V& v, Is<PackItem> auto& i) {
+  v("sku", i.sku, Id{"sku"});
+  v("qty", i.qty, kQty);
+}
+
+template <class V>
+void fields(V& v, Is<PackCarton> auto& c) {
+  v("carton_id", c.cartonId, Id{"carton_id"});
+  v("carton_type", c.cartonType, kId);
+  v("weight_g", c.weightGrams, Int{1, 1000000});
+  v("items", c.items, objects(1, kMaxCartonItems));
+}
+
+template <class V>
+void fields(V& v, Is<PackConfirm> auto& m) {
+  eventFields(v, m);
+  v("order_id", m.orderId, kId);
+  v("cartons", m.cartons, objects(1, kMaxCartons));
+}
+
+template <class V>
+void fields(V& v, Is<ShipLine> auto& l) {
+  v("line_id", l.lineId, Id{"line_id"});
+  v("sku", l.sku, kId);
+  v("qty", l.qty, kQty);
+}
+
+template <class V>
+void fields(V& v, Is<ShipConfirm> auto& m) {
+  eventFields(v, m);
+  v("order_id", m.orderId, kId);
+  v("shipment_id", m.shipmentId, kId);
+  v("cartons", m.cartons, listOf(Id{"carton id"}, 1, kMaxCartons));
+  v("lines", m.lines, objects(1, kMaxLines));
+}
+
+template <class V>
+void fields(V& v, Is<LabelRequest> auto& m) {
+  eventFields(v, m);
+  v("order_id", m.orderId, kId);
+  v("printer", m.printer, kId);
+  v("format", m.format, Enum{});
+}
+
+template <class V>
+void fields(V& v, Is<Presence> auto& m) {
+  baseFields(v, m);
+  v("state", m.state, Enum{});
+  v("app", m.app, kId);
+  v("user", m.user, kId);
+}
+
+template <class V>
+void fields(V& v, Is<Heartbeat> auto& m) {
+  baseFields(v, m);
+  v("battery", m.battery, Int{0, 100});
+  v("rssi", m.rssi, Int{-127, 0});
+  v("outbox", m.outbox, Int{0, 1000000});
+  v("batch_id", m.batchId, kId);
+}
+
+// The values of each enum, for decoding and for the error that lists them.
+constexpr AckResult kAckResults[] = {AckResult::Applied, AckResult::Duplicate, AckResult::Rejected};
+constexpr WorkMode kWorkModes[] = {WorkMode::Pick, WorkMode::Pack};
+constexpr ShortReason kShortReasons[] = {ShortReason::Empty, ShortReason::Damaged, ShortReason::NotFound,
+                                         ShortReason::Other};
+constexpr ScanStep kScanSteps[] = {ScanStep::Location, ScanStep::Item, ScanStep::Tote};
+constexpr LabelFormat kLabelFormats[] = {LabelFormat::Zpl, LabelFormat::Pdf, LabelFormat::Png};
+constexpr PresenceState kPresenceStates[] = {PresenceState::Online, PresenceState::Offline};
+
+std::span<const AckResult> valuesOf(AckResult) { return kAckResults; }
+std::span<const WorkMode> valuesOf(WorkMode) { return kWorkModes; }
+std::span<const ShortReason> valuesOf(ShortReason) { return kShortReasons; }
+std::span<const ScanStep> valuesOf(ScanStep) { return kScanSteps; }
+std::span<const LabelFormat> valuesOf(LabelFormat) { return kLabelFormats; }
+std::span<const PresenceState> valuesOf(PresenceState) { return kPresenceStates; }
+
+// ---- checks of single values -------------------------------------------------------
 
 void checkId(const std::string& path, const std::string& v) {
   if (v.empty()) invalid(path + " must not be empty");
@@ -55,18 +439,6 @@ void checkId(const std::string& path, const std::string& v) {
               " is not");
     }
   }
-}
-
-void checkId(const std::string& path, const std::optional<std::string>& v) {
-  if (v) checkId(path, *v);
-}
-
-void checkDeviceId(const std::string& path, const std::string& v) {
-  if (!isValidDeviceId(v)) invalid(path + " must be 1-64 characters of [A-Za-z0-9_-], got '" + shown(v) + "'");
-}
-
-void checkEventId(const std::string& path, const std::string& v) {
-  if (!isValidEventId(v)) invalid(path + " must be 1-64 characters of [A-Za-z0-9_.:-], got '" + shown(v) + "'");
 }
 
 void checkUtf8Text(const std::string& path, const std::string& v, std::size_t maxBytes, bool allowGs) {
@@ -84,16 +456,6 @@ void checkUtf8Text(const std::string& path, const std::string& v, std::size_t ma
       invalid(path + " contains a control character at byte " + std::to_string(i + 1));
     }
   }
-}
-
-void checkText(const std::string& path, const std::string& v) { checkUtf8Text(path, v, kMaxTextLength, false); }
-
-void checkText(const std::string& path, const std::optional<std::string>& v) {
-  if (v) checkText(path, *v);
-}
-
-void checkBarcode(const std::string& path, const std::string& v) {
-  checkUtf8Text(path, v, kMaxBarcodeLength, true);
 }
 
 void checkRange(const std::string& path, std::int64_t v, std::int64_t lo, std::int64_t hi) {
@@ -129,583 +491,184 @@ void checkDate(const std::string& path, const std::string& v) {
   if (d > maxDay) invalid(path + " is not a calendar date: '" + shown(v) + "'");
 }
 
-void checkDate(const std::string& path, const std::optional<std::string>& v) {
-  if (v) checkDate(path, *v);
-}
+// ---- Checker: validate() and decode() --------------------------------------------
 
-void checkUrl(const std::string& path, const std::string& v) {
-  checkId(path, v);
-  if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
-    invalid(path + " must be an http:// or https:// URL");
-  }
-}
-
-// Each value of a list-valued property must be distinct, e.g. stop ids.
-class Distinct {
+class Checker {
  public:
-  explicit Distinct(std::string what) : what_(std::move(what)) {}
-  void add(const std::string& path, const std::string& value) {
-    auto [it, fresh] = seen_.emplace(value, path);
-    if (!fresh) invalid(path + " repeats " + what_ + " '" + shown(value) + "' of " + it->second);
+  template <class M>
+  void message(const M& m) {
+    fields(*this, m);
   }
-  bool contains(const std::string& value) const { return seen_.count(value) != 0; }
 
- private:
-  std::string what_;
-  std::map<std::string, std::string> seen_;
-};
+  // For rules: the path of the object (or list element) being checked, ""
+  // for the message itself, and the path of one of its fields.
+  const std::string& path() const { return path_; }
+  std::string at(std::string_view key) const { return field(path_, key); }
 
-void checkBase(const MessageBase& m) {
-  checkDeviceId("device", m.device);
-  checkRange("ts", m.ts, 0, kMaxTimestamp);
-}
+  // task.assign: the batch's tote codes, once its totes were checked.
+  std::optional<std::set<std::string_view>> batchTotes;
 
-void checkEvent(const EventBase& m) {
-  checkBase(m);
-  checkEventId("event_id", m.eventId);
-}
-
-void checkBarcodes(const std::string& path, const std::vector<std::string>& barcodes) {
-  checkCount(path, barcodes.size(), 1, kMaxBarcodes);
-  for (std::size_t i = 0; i < barcodes.size(); ++i) checkBarcode(item(path, i), barcodes[i]);
-}
-
-// A stop on its own; `totes` (when known) are the batch's tote codes.
-void checkStop(const std::string& p, const PickStop& s, const Distinct* totes) {
-  checkId(field(p, "stop_id"), s.stopId);
-  checkRange(field(p, "seq"), s.seq, 1, kMaxSeq);
-  checkId(field(p, "location"), s.location);
-  checkId(field(p, "sku"), s.sku);
-  checkText(field(p, "description"), s.description);
-  checkBarcodes(field(p, "barcodes"), s.barcodes);
-  checkRange(field(p, "qty"), s.qty, 1, kMaxQty);
-  checkId(field(p, "lot"), s.lot);
-  checkDate(field(p, "min_expiry"), s.minExpiry);
-  std::string puts = field(p, "puts");
-  checkCount(puts, s.puts.size(), 1, kMaxPuts);
-  std::int64_t sum = 0;
-  for (std::size_t i = 0; i < s.puts.size(); ++i) {
-    const StopPut& put = s.puts[i];
-    std::string q = item(puts, i);
-    checkId(field(q, "tote"), put.tote);
-    checkRange(field(q, "qty"), put.qty, 1, kMaxQty);
-    checkId(field(q, "order_id"), put.orderId);
-    checkId(field(q, "line_id"), put.lineId);
-    if (totes && !totes->contains(put.tote)) {
-      invalid(field(q, "tote") + " '" + shown(put.tote) + "' is not one of the batch's totes");
+  // The qty of each element of `list` adds up to `total`.
+  template <class T>
+  void quantitiesAddUp(std::string_view listKey, const std::vector<T>& list, std::string_view totalKey,
+                       std::int64_t total) const {
+    std::int64_t sum = 0;
+    for (const T& x : list) sum += x.qty;
+    if (sum != total) {
+      invalid(at(listKey) + " quantities add up to " + std::to_string(sum) + ", not " + at(totalKey) + " " +
+              std::to_string(total));
     }
-    sum += put.qty;
   }
-  if (sum != s.qty) {
-    invalid(puts + " quantities add up to " + std::to_string(sum) + ", not " + field(p, "qty") + " " +
-            std::to_string(s.qty));
-  }
-}
 
-void checkTotePuts(const std::string& path, const std::vector<TotePut>& puts, std::size_t minCount,
-                   std::int64_t expectedSum, const std::string& sumField) {
-  checkCount(path, puts.size(), minCount, kMaxPuts);
-  Distinct totes("tote");
-  std::int64_t sum = 0;
-  for (std::size_t i = 0; i < puts.size(); ++i) {
-    std::string q = item(path, i);
-    checkId(field(q, "tote"), puts[i].tote);
-    totes.add(field(q, "tote"), puts[i].tote);
-    checkRange(field(q, "qty"), puts[i].qty, 1, kMaxQty);
-    sum += puts[i].qty;
+  template <class T, class K>
+  void operator()(std::string_view key, const T& value, K kind) {
+    check(at(key), value, kind);
   }
-  if (sum != expectedSum) {
-    invalid(path + " quantities add up to " + std::to_string(sum) + ", not " + sumField + " " +
-            std::to_string(expectedSum));
+  template <class T, class K>
+  void operator()(std::string_view key, const std::optional<T>& value, K kind) {
+    if (value) check(at(key), *value, kind);
   }
-}
-
-// The steps a pick event says were typed: each at most once.
-void checkTypedSteps(const std::string& path, const std::vector<ScanStep>& steps) {
-  checkCount(path, steps.size(), 0, 3);
-  for (std::size_t i = 0; i < steps.size(); ++i) {
-    for (std::size_t k = 0; k < i; ++k) {
-      if (steps[k] == steps[i]) {
-        invalid(item(path, i) + " repeats step '" + std::string(toString(steps[i])) + "' of " +
-                item(path, k));
+  template <class T, class E, class Each = NoRule>
+  void operator()(std::string_view key, const std::vector<T>& list, List<E> kind, Each each = {}) {
+    const std::string path = at(key);
+    checkCount(path, list.size(), kind.min, kind.max);
+    seen_.emplace_back();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      std::string element = item(path, i);
+      check(element, list[i], kind.element);
+      if constexpr (!std::is_same_v<Each, NoRule>) {
+        std::string outer = std::exchange(path_, std::move(element));
+        each(*this, i);
+        path_ = std::move(outer);
       }
     }
+    seen_.pop_back();
   }
-}
+  template <class F>
+  void rule(F f) {
+    f(*this);
+  }
 
-void checkFields(const TaskAssign& m) {
-  checkBase(m);
-  checkId("batch_id", m.batchId);
-  checkId("wave_id", m.waveId);
-  checkRange("rev", m.rev, 1, INT_MAX);
-  checkCount("totes", m.totes.size(), 1, kMaxTotes);
-  Distinct slots("slot"), totes("tote");
-  for (std::size_t i = 0; i < m.totes.size(); ++i) {
-    std::string p = item("totes", i);
-    checkId(field(p, "slot"), m.totes[i].slot);
-    checkId(field(p, "tote"), m.totes[i].tote);
-    slots.add(field(p, "slot"), m.totes[i].slot);
-    totes.add(field(p, "tote"), m.totes[i].tote);
+ private:
+  void check(const std::string& path, const std::string& v, Id kind) {
+    checkId(path, v);
+    distinct(path, kind.distinctAs, v);
   }
-  checkCount("stops", m.stops.size(), 1, kMaxStops);
-  Distinct stopIds("stop_id");
-  for (std::size_t i = 0; i < m.stops.size(); ++i) {
-    std::string p = item("stops", i);
-    checkStop(p, m.stops[i], &totes);
-    stopIds.add(field(p, "stop_id"), m.stops[i].stopId);
-    if (i > 0 && m.stops[i].seq <= m.stops[i - 1].seq) {
-      invalid(field(p, "seq") + " " + std::to_string(m.stops[i].seq) + " must be greater than the seq " +
-              std::to_string(m.stops[i - 1].seq) + " of the stop before it (stops are in walking order)");
+  void check(const std::string& path, const std::string& v, Text kind) {
+    checkUtf8Text(path, v, kind.maxBytes, kind.allowGs);
+  }
+  void check(const std::string& path, const std::string& v, Date) { checkDate(path, v); }
+  void check(const std::string& path, const std::string& v, Url) {
+    checkId(path, v);
+    if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+      invalid(path + " must be an http:// or https:// URL");
     }
   }
-}
-
-void checkFields(const TaskUpdate& m) {
-  checkBase(m);
-  checkId("batch_id", m.batchId);
-  checkRange("rev", m.rev, 2, INT_MAX);
-  checkCount("add_stops", m.addStops.size(), 0, kMaxStops);
-  checkCount("remove_stops", m.removeStops.size(), 0, kMaxStops);
-  if (m.addStops.empty() && m.removeStops.empty()) invalid("add_stops and remove_stops are both empty");
-  Distinct added("stop_id");
-  for (std::size_t i = 0; i < m.addStops.size(); ++i) {
-    std::string p = item("add_stops", i);
-    checkStop(p, m.addStops[i], nullptr);
-    added.add(field(p, "stop_id"), m.addStops[i].stopId);
+  void check(const std::string& path, const std::string& v, DeviceId) {
+    if (!isValidDeviceId(v)) invalid(path + " must be 1-64 characters of [A-Za-z0-9_-], got '" + shown(v) + "'");
   }
-  Distinct removed("stop_id");
-  for (std::size_t i = 0; i < m.removeStops.size(); ++i) {
-    std::string p = item("remove_stops", i);
-    checkId(p, m.removeStops[i]);
-    removed.add(p, m.removeStops[i]);
-    if (added.contains(m.removeStops[i])) {
-      invalid(p + " '" + shown(m.removeStops[i]) + "' is also in add_stops");
-    }
+  void check(const std::string& path, const std::string& v, EventIdText) {
+    if (!isValidEventId(v)) invalid(path + " must be 1-64 characters of [A-Za-z0-9_.:-], got '" + shown(v) + "'");
   }
-  checkText("reason", m.reason);
-}
-
-void checkFields(const TaskCancel& m) {
-  checkBase(m);
-  checkId("batch_id", m.batchId);
-  checkText("reason", m.reason);
-}
-
-void checkFields(const PackTask& m) {
-  checkBase(m);
-  checkId("order_id", m.orderId);
-  checkId("channel", m.channel);
-  checkId("tote", m.tote);
-  checkId("carton", m.carton);
-  checkCount("lines", m.lines.size(), 1, kMaxLines);
-  Distinct lineIds("line_id");
-  for (std::size_t i = 0; i < m.lines.size(); ++i) {
-    std::string p = item("lines", i);
-    const PackLine& l = m.lines[i];
-    checkId(field(p, "line_id"), l.lineId);
-    lineIds.add(field(p, "line_id"), l.lineId);
-    checkId(field(p, "sku"), l.sku);
-    checkText(field(p, "description"), l.description);
-    checkBarcodes(field(p, "barcodes"), l.barcodes);
-    checkRange(field(p, "qty"), l.qty, 1, kMaxQty);
+  void check(const std::string& path, std::int64_t v, Int kind) { checkRange(path, v, kind.lo, kind.hi); }
+  void check(const std::string&, bool, Flag) {}
+  template <class E>
+    requires std::is_enum_v<E>
+  void check(const std::string& path, E v, Enum kind) {
+    distinct(path, kind.distinctAs, toString(v));
   }
-}
-
-void checkFields(const LabelReady& m) {
-  checkBase(m);
-  checkId("order_id", m.orderId);
-  checkId("shipment_id", m.shipmentId);
-  checkId("carrier", m.carrier);
-  checkId("tracking", m.tracking);
-  checkId("printer", m.printer);
-  if (m.url) checkUrl("url", *m.url);
-  if (!m.printer && !m.url) invalid("at least one of printer and url is required");
-}
-
-void checkError(const std::string& path, const Error& e) { checkText(field(path, "message"), e.message); }
-
-void checkFields(const Ack& m) {
-  checkBase(m);
-  checkEventId("event_id", m.eventId);
-  if (m.result == AckResult::Rejected && !m.error) invalid("error is required when result is rejected");
-  if (m.result != AckResult::Rejected && m.error) invalid("error must be absent unless result is rejected");
-  if (m.error) checkError("error", *m.error);
-}
-
-void checkFields(const ServerError& m) {
-  checkBase(m);
-  checkError("error", m.error);
-}
-
-void checkFields(const SignIn& m) {
-  checkEvent(m);
-  checkId("badge", m.badge);
-}
-
-void checkFields(const SignOut& m) { checkEvent(m); }
-
-void checkFields(const Scan& m) {
-  checkEvent(m);
-  checkBarcode("barcode", m.barcode);
-  checkId("symbology", m.symbology);
-  checkId("batch_id", m.batchId);
-  checkId("stop_id", m.stopId);
-}
-
-void checkFields(const PickConfirm& m) {
-  checkEvent(m);
-  checkId("batch_id", m.batchId);
-  checkId("stop_id", m.stopId);
-  checkRange("qty", m.qty, 1, kMaxQty);
-  checkTotePuts("puts", m.puts, 1, m.qty, "qty");
-  checkId("location", m.location);
-  checkBarcode("barcode", m.barcode);
-  checkId("lot", m.lot);
-  checkDate("expiry", m.expiry);
-  checkTypedSteps("typed", m.typed);
-}
-
-void checkFields(const PickShort& m) {
-  checkEvent(m);
-  checkId("batch_id", m.batchId);
-  checkId("stop_id", m.stopId);
-  checkRange("qty_picked", m.qtyPicked, 0, kMaxQty);
-  checkTotePuts("puts", m.puts, 0, m.qtyPicked, "qty_picked");
-  checkText("note", m.note);
-  checkTypedSteps("typed", m.typed);
-}
-
-void checkFields(const BatchDone& m) {
-  checkEvent(m);
-  checkId("batch_id", m.batchId);
-}
-
-void checkFields(const PackRequest& m) {
-  checkEvent(m);
-  if (m.tote.has_value() == m.orderId.has_value()) invalid("exactly one of tote and order_id is required");
-  checkId("tote", m.tote);
-  checkId("order_id", m.orderId);
-  checkId("station", m.station);
-}
-
-void checkFields(const PackConfirm& m) {
-  checkEvent(m);
-  checkId("order_id", m.orderId);
-  checkCount("cartons", m.cartons.size(), 1, kMaxCartons);
-  Distinct cartonIds("carton_id");
-  for (std::size_t i = 0; i < m.cartons.size(); ++i) {
-    std::string p = item("cartons", i);
-    const PackCarton& c = m.cartons[i];
-    checkId(field(p, "carton_id"), c.cartonId);
-    cartonIds.add(field(p, "carton_id"), c.cartonId);
-    checkId(field(p, "carton_type"), c.cartonType);
-    if (c.weightGrams) checkRange(field(p, "weight_g"), *c.weightGrams, 1, 1000000);
-    std::string items = field(p, "items");
-    checkCount(items, c.items.size(), 1, kMaxCartonItems);
-    Distinct skus("sku");
-    for (std::size_t k = 0; k < c.items.size(); ++k) {
-      std::string q = item(items, k);
-      checkId(field(q, "sku"), c.items[k].sku);
-      skus.add(field(q, "sku"), c.items[k].sku);
-      checkRange(field(q, "qty"), c.items[k].qty, 1, kMaxQty);
-    }
+  void check(const std::string&, ErrorKind, ErrorCode) {}
+  template <class T>
+  void check(const std::string& path, const T& object, Object) {
+    std::string outer = std::exchange(path_, path);
+    fields(*this, object);
+    path_ = std::move(outer);
   }
-}
 
-void checkFields(const ShipConfirm& m) {
-  checkEvent(m);
-  checkId("order_id", m.orderId);
-  checkId("shipment_id", m.shipmentId);
-  checkCount("cartons", m.cartons.size(), 1, kMaxCartons);
-  Distinct cartonIds("carton id");
-  for (std::size_t i = 0; i < m.cartons.size(); ++i) {
-    checkId(item("cartons", i), m.cartons[i]);
-    cartonIds.add(item("cartons", i), m.cartons[i]);
+  // A value that must be distinct within the innermost list being checked.
+  void distinct(const std::string& path, const char* name, std::string_view value) {
+    if (!name) return;
+    assert(!seen_.empty() && "a distinct field outside a list");
+    auto [it, fresh] = seen_.back().try_emplace({name, std::string(value)}, path);
+    if (!fresh) invalid(path + " repeats " + name + " '" + shown(value) + "' of " + it->second);
   }
-  checkCount("lines", m.lines.size(), 1, kMaxLines);
-  Distinct lineIds("line_id");
-  for (std::size_t i = 0; i < m.lines.size(); ++i) {
-    std::string p = item("lines", i);
-    checkId(field(p, "line_id"), m.lines[i].lineId);
-    lineIds.add(field(p, "line_id"), m.lines[i].lineId);
-    checkId(field(p, "sku"), m.lines[i].sku);
-    checkRange(field(p, "qty"), m.lines[i].qty, 1, kMaxQty);
-  }
-}
 
-void checkFields(const LabelRequest& m) {
-  checkEvent(m);
-  checkId("order_id", m.orderId);
-  checkId("printer", m.printer);
-}
+  std::string path_;
+  // Per open list: (name, value) of its distinct values -> where first seen.
+  std::vector<std::map<std::pair<std::string_view, std::string>, std::string>> seen_;
+};
 
-void checkFields(const Presence& m) {
-  checkBase(m);
-  checkId("app", m.app);
-  checkId("user", m.user);
-}
-
-void checkFields(const Heartbeat& m) {
-  checkBase(m);
-  checkRange("battery", m.battery, 0, 100);
-  checkRange("rssi", m.rssi, -127, 0);
-  checkRange("outbox", m.outbox, 0, 1000000);
-  checkId("batch_id", m.batchId);
-}
-
-// ---- encoding ------------------------------------------------------------------
+// ---- Encoder ---------------------------------------------------------------------
 
 class Encoder {
  public:
-  void base(std::string_view type, const MessageBase& m) {
+  // Compact JSON: type, v, then the fields; absent optionals left out.
+  template <class M>
+  std::string message(std::string_view type, const M& m) {
     w_.beginObject();
-    str("type", type);
-    num("v", kProtocolVersion);
-    str("device", m.device);
-    num("ts", m.ts);
-  }
-  void event(std::string_view type, const EventBase& m) {
-    base(type, m);
-    str("event_id", m.eventId);
-  }
-  void str(std::string_view key, std::string_view v) {
-    w_.key(key);
-    w_.string(v);
-  }
-  void opt(std::string_view key, const std::optional<std::string>& v) {
-    if (v) str(key, *v);
-  }
-  void num(std::string_view key, std::int64_t v) {
-    w_.key(key);
-    w_.integer(v);
-  }
-  void flag(std::string_view key, bool v) {
-    w_.key(key);
-    w_.boolean(v);
-  }
-  // Optional arrays of steps: absent when empty.
-  void steps(std::string_view key, const std::vector<ScanStep>& v) {
-    if (v.empty()) return;
-    w_.key(key);
-    w_.beginArray();
-    for (ScanStep s : v) w_.string(toString(s));
-    w_.endArray();
-  }
-  void strings(std::string_view key, const std::vector<std::string>& v) {
-    w_.key(key);
-    w_.beginArray();
-    for (const auto& s : v) w_.string(s);
-    w_.endArray();
-  }
-  template <class T, class F>
-  void objects(std::string_view key, const std::vector<T>& v, F each) {
-    w_.key(key);
-    w_.beginArray();
-    for (const auto& x : v) {
-      w_.beginObject();
-      each(x);
-      w_.endObject();
-    }
-    w_.endArray();
-  }
-  void error(const Error& e) {
-    w_.key("error");
-    w_.beginObject();
-    str("code", toString(e.kind));
-    str("message", e.message);
-    w_.endObject();
-  }
-  void stops(std::string_view key, const std::vector<PickStop>& stops) {
-    objects(key, stops, [this](const PickStop& s) {
-      str("stop_id", s.stopId);
-      num("seq", s.seq);
-      str("location", s.location);
-      str("sku", s.sku);
-      str("description", s.description);
-      strings("barcodes", s.barcodes);
-      num("qty", s.qty);
-      opt("lot", s.lot);
-      opt("min_expiry", s.minExpiry);
-      objects("puts", s.puts, [this](const StopPut& p) {
-        str("tote", p.tote);
-        num("qty", p.qty);
-        str("order_id", p.orderId);
-        str("line_id", p.lineId);
-      });
-    });
-  }
-  void totePuts(const std::vector<TotePut>& puts) {
-    objects("puts", puts, [this](const TotePut& p) {
-      str("tote", p.tote);
-      num("qty", p.qty);
-    });
-  }
-  std::string finish() {
+    w_.key("type");
+    w_.string(type);
+    w_.key("v");
+    w_.integer(kProtocolVersion);
+    fields(*this, m);
     w_.endObject();
     return w_.take();
   }
 
-  void body(const TaskAssign& m) {
-    base("task.assign", m);
-    str("batch_id", m.batchId);
-    str("wave_id", m.waveId);
-    num("rev", m.rev);
-    objects("totes", m.totes, [this](const CartTote& t) {
-      str("slot", t.slot);
-      str("tote", t.tote);
-    });
-    stops("stops", m.stops);
-    if (m.typedCodes) flag("typed_codes", true);
+  template <class T, class K>
+  void operator()(std::string_view key, const T& value, K kind) {
+    w_.key(key);
+    write(value, kind);
   }
-  void body(const TaskUpdate& m) {
-    base("task.update", m);
-    str("batch_id", m.batchId);
-    num("rev", m.rev);
-    stops("add_stops", m.addStops);
-    strings("remove_stops", m.removeStops);
-    str("reason", m.reason);
+  template <class T, class K>
+  void operator()(std::string_view key, const std::optional<T>& value, K kind) {
+    if (value) (*this)(key, *value, kind);
   }
-  void body(const TaskCancel& m) {
-    base("task.cancel", m);
-    str("batch_id", m.batchId);
-    str("reason", m.reason);
+  void operator()(std::string_view key, bool value, Flag) {
+    if (!value) return;
+    w_.key(key);
+    w_.boolean(true);
   }
-  void body(const PackTask& m) {
-    base("pack.task", m);
-    str("order_id", m.orderId);
-    str("channel", m.channel);
-    opt("tote", m.tote);
-    opt("carton", m.carton);
-    objects("lines", m.lines, [this](const PackLine& l) {
-      str("line_id", l.lineId);
-      str("sku", l.sku);
-      str("description", l.description);
-      strings("barcodes", l.barcodes);
-      num("qty", l.qty);
-    });
+  template <class T, class E, class Each = NoRule>
+  void operator()(std::string_view key, const std::vector<T>& list, List<E> kind, Each = {}) {
+    if (list.empty() && kind.empty == Empty::Omitted) return;
+    w_.key(key);
+    w_.beginArray();
+    for (const T& x : list) write(x, kind.element);
+    w_.endArray();
   }
-  void body(const LabelReady& m) {
-    base("label.ready", m);
-    str("order_id", m.orderId);
-    str("shipment_id", m.shipmentId);
-    str("carrier", m.carrier);
-    str("tracking", m.tracking);
-    opt("printer", m.printer);
-    opt("url", m.url);
-  }
-  void body(const Ack& m) {
-    base("ack", m);
-    str("event_id", m.eventId);
-    str("result", toString(m.result));
-    if (m.error) error(*m.error);
-  }
-  void body(const ServerError& m) {
-    base("error", m);
-    error(m.error);
-  }
-  void body(const SignIn& m) {
-    event("signin", m);
-    str("badge", m.badge);
-    str("mode", toString(m.mode));
-  }
-  void body(const SignOut& m) { event("signout", m); }
-  void body(const Scan& m) {
-    event("scan", m);
-    str("barcode", m.barcode);
-    opt("symbology", m.symbology);
-    opt("batch_id", m.batchId);
-    opt("stop_id", m.stopId);
-  }
-  void body(const PickConfirm& m) {
-    event("pick.confirm", m);
-    str("batch_id", m.batchId);
-    str("stop_id", m.stopId);
-    num("qty", m.qty);
-    totePuts(m.puts);
-    str("location", m.location);
-    str("barcode", m.barcode);
-    opt("lot", m.lot);
-    opt("expiry", m.expiry);
-    steps("typed", m.typed);
-  }
-  void body(const PickShort& m) {
-    event("pick.short", m);
-    str("batch_id", m.batchId);
-    str("stop_id", m.stopId);
-    num("qty_picked", m.qtyPicked);
-    totePuts(m.puts);
-    str("reason", toString(m.reason));
-    opt("note", m.note);
-    steps("typed", m.typed);
-  }
-  void body(const BatchDone& m) {
-    event("batch.done", m);
-    str("batch_id", m.batchId);
-  }
-  void body(const PackRequest& m) {
-    event("pack.request", m);
-    opt("tote", m.tote);
-    opt("order_id", m.orderId);
-    opt("station", m.station);
-  }
-  void body(const PackConfirm& m) {
-    event("pack.confirm", m);
-    str("order_id", m.orderId);
-    objects("cartons", m.cartons, [this](const PackCarton& c) {
-      str("carton_id", c.cartonId);
-      str("carton_type", c.cartonType);
-      if (c.weightGrams) num("weight_g", *c.weightGrams);
-      objects("items", c.items, [this](const PackItem& i) {
-        str("sku", i.sku);
-        num("qty", i.qty);
-      });
-    });
-  }
-  void body(const ShipConfirm& m) {
-    event("ship.confirm", m);
-    str("order_id", m.orderId);
-    str("shipment_id", m.shipmentId);
-    strings("cartons", m.cartons);
-    objects("lines", m.lines, [this](const ShipLine& l) {
-      str("line_id", l.lineId);
-      str("sku", l.sku);
-      num("qty", l.qty);
-    });
-  }
-  void body(const LabelRequest& m) {
-    event("label.request", m);
-    str("order_id", m.orderId);
-    opt("printer", m.printer);
-    if (m.format) str("format", toString(*m.format));
-  }
-  void body(const Presence& m) {
-    base("status", m);
-    str("state", toString(m.state));
-    str("app", m.app);
-    opt("user", m.user);
-  }
-  void body(const Heartbeat& m) {
-    base("heartbeat", m);
-    num("battery", m.battery);
-    num("rssi", m.rssi);
-    num("outbox", m.outbox);
-    opt("batch_id", m.batchId);
-  }
+  template <class F>
+  void rule(F&&) {}
 
  private:
+  template <class K>
+  void write(const std::string& v, K) {
+    w_.string(v);
+  }
+  void write(std::int64_t v, Int) { w_.integer(v); }
+  template <class E, class K>
+    requires std::is_enum_v<E>
+  void write(E v, K) {
+    w_.string(toString(v));
+  }
+  template <class T>
+  void write(const T& object, Object) {
+    w_.beginObject();
+    fields(*this, object);
+    w_.endObject();
+  }
+
   json::Writer w_;
 };
 
 std::string encodeUnchecked(const Message& message) {
-  Encoder e;
-  std::visit([&e](const auto& m) { e.body(m); }, message);
-  return e.finish();
+  return std::visit([type = typeName(message)](const auto& m) { return Encoder().message(type, m); }, message);
 }
 
 // Field checks, then the size of the encoding. Throws Reject.
 std::string checkAndEncode(const Message& message) {
   try {
-    std::visit([](const auto& m) { checkFields(m); }, message);
+    std::visit([](const auto& m) { Checker().message(m); }, message);
   } catch (Reject& r) {
     r.message = std::string(typeName(message)) + ": " + r.message;
     throw;
@@ -719,21 +682,20 @@ std::string checkAndEncode(const Message& message) {
   return out;
 }
 
-// ---- decoding ------------------------------------------------------------------
+// ---- Decoder ---------------------------------------------------------------------
 
 // Reads the fields of one JSON object, checking JSON types; remembers which
-// fields were read so that finish() can reject the rest.
-class ObjectReader {
+// fields were read so that finish() can reject the rest. Values are checked
+// afterwards, by the Checker.
+class Decoder {
  public:
-  ObjectReader(const Value& v, std::string path) : v_(v), path_(std::move(path)) {
+  Decoder(const Value& v, std::string path) : v_(v), path_(std::move(path)) {
     if (v.kind != Value::Kind::Object) {
       invalid((path_.empty() ? std::string("payload") : path_) + " must be an object, got " +
               std::string(json::kindName(v.kind)));
     }
     used_.assign(v.keys.size(), false);
   }
-
-  const std::string& path() const { return path_; }
 
   // The value of key, or nullptr if absent or null.
   const Value* find(std::string_view key) {
@@ -753,86 +715,6 @@ class ObjectReader {
     return *x;
   }
 
-  std::string str(std::string_view key) { return asString(require(key), field(path_, key)); }
-
-  std::optional<std::string> optStr(std::string_view key) {
-    const Value* x = find(key);
-    if (!x) return std::nullopt;
-    return asString(*x, field(path_, key));
-  }
-
-  std::int64_t int64(std::string_view key) { return asInt64(require(key), field(path_, key)); }
-
-  int integer(std::string_view key) { return asInt(require(key), field(path_, key)); }
-
-  std::optional<int> optInteger(std::string_view key) {
-    const Value* x = find(key);
-    if (!x) return std::nullopt;
-    return asInt(*x, field(path_, key));
-  }
-
-  std::optional<bool> optBoolean(std::string_view key) {
-    const Value* x = find(key);
-    if (!x) return std::nullopt;
-    if (x->kind != Value::Kind::Bool) {
-      invalid(field(path_, key) + " must be true or false, got " + std::string(json::kindName(x->kind)));
-    }
-    return x->boolean;
-  }
-
-  template <class E, std::size_t N>
-  E enumeration(std::string_view key, const E (&values)[N]) {
-    return asEnum(require(key), field(path_, key), values);
-  }
-
-  template <class E, std::size_t N>
-  std::optional<E> optEnumeration(std::string_view key, const E (&values)[N]) {
-    const Value* x = find(key);
-    if (!x) return std::nullopt;
-    return asEnum(*x, field(path_, key), values);
-  }
-
-  // An array of strings; `optional` arrays may be absent (= empty).
-  std::vector<std::string> strings(std::string_view key, bool optional = false) {
-    std::vector<std::string> out;
-    const Value* arr = array(key, optional);
-    if (!arr) return out;
-    std::string p = field(path_, key);
-    out.reserve(arr->items.size());
-    for (std::size_t i = 0; i < arr->items.size(); ++i) out.push_back(asString(arr->items[i], item(p, i)));
-    return out;
-  }
-
-  // An array of enum values by their wire names; `optional` arrays may be
-  // absent (= empty).
-  template <class E, std::size_t N>
-  std::vector<E> enumerations(std::string_view key, const E (&values)[N], bool optional = false) {
-    std::vector<E> out;
-    const Value* arr = array(key, optional);
-    if (!arr) return out;
-    std::string p = field(path_, key);
-    out.reserve(arr->items.size());
-    for (std::size_t i = 0; i < arr->items.size(); ++i)
-      out.push_back(asEnum(arr->items[i], item(p, i), values));
-    return out;
-  }
-
-  // An array of objects, each read by read(ObjectReader&).
-  template <class T, class F>
-  std::vector<T> objects(std::string_view key, F read, bool optional = false) {
-    std::vector<T> out;
-    const Value* arr = array(key, optional);
-    if (!arr) return out;
-    std::string p = field(path_, key);
-    out.reserve(arr->items.size());
-    for (std::size_t i = 0; i < arr->items.size(); ++i) {
-      ObjectReader r(arr->items[i], item(p, i));
-      out.push_back(read(r));
-      r.finish();
-    }
-    return out;
-  }
-
   // Rejects any field that was not read.
   void finish() const {
     for (std::size_t i = 0; i < used_.size(); ++i) {
@@ -840,19 +722,73 @@ class ObjectReader {
     }
   }
 
- private:
-  const Value* array(std::string_view key, bool optional) {
-    const Value* x = optional ? find(key) : &require(key);
-    if (!x) return nullptr;
-    if (x->kind != Value::Kind::Array) {
-      invalid(field(path_, key) + " must be an array, got " + std::string(json::kindName(x->kind)));
+  template <class T, class K>
+  void operator()(std::string_view key, T& out, K kind) {
+    read(require(key), field(path_, key), out, kind);
+  }
+  template <class T, class K>
+  void operator()(std::string_view key, std::optional<T>& out, K kind) {
+    if (const Value* x = find(key)) read(*x, field(path_, key), out.emplace(), kind);
+  }
+  void operator()(std::string_view key, bool& out, Flag) {
+    const Value* x = find(key);
+    if (x && x->kind != Value::Kind::Bool) {
+      invalid(field(path_, key) + " must be true or false, got " + std::string(json::kindName(x->kind)));
     }
-    // Counts are checked again with their exact limits by validation; this
+    out = x && x->boolean;
+  }
+  template <class T, class E, class Each = NoRule>
+  void operator()(std::string_view key, std::vector<T>& out, List<E> kind, Each = {}) {
+    const Value* x = kind.min == 0 ? find(key) : &require(key);
+    if (!x) return;
+    const std::string path = field(path_, key);
+    if (x->kind != Value::Kind::Array) invalid(path + " must be an array, got " + std::string(json::kindName(x->kind)));
+    // Counts are checked again with their exact limits by the Checker; this
     // early bound keeps a huge array from being read at all.
     if (x->items.size() > kMaxStops + kMaxLines) {
-      invalid(field(path_, key) + " has " + std::to_string(x->items.size()) + " entries, far over any limit");
+      invalid(path + " has " + std::to_string(x->items.size()) + " entries, far over any limit");
     }
-    return x;
+    out.reserve(x->items.size());
+    for (std::size_t i = 0; i < x->items.size(); ++i) read(x->items[i], item(path, i), out.emplace_back(), kind.element);
+  }
+  template <class F>
+  void rule(F&&) {}
+
+ private:
+  template <class K>
+  static void read(const Value& x, const std::string& path, std::string& out, K) {
+    out = asString(x, path);
+  }
+  static void read(const Value& x, const std::string& path, int& out, Int) {
+    std::int64_t v = asInt64(x, path);
+    if (v < INT_MIN || v > INT_MAX) invalid(path + " is out of range: " + std::to_string(v));
+    out = static_cast<int>(v);
+  }
+  static void read(const Value& x, const std::string& path, std::int64_t& out, Int) { out = asInt64(x, path); }
+  template <class E>
+    requires std::is_enum_v<E>
+  static void read(const Value& x, const std::string& path, E& out, Enum) {
+    std::string s = asString(x, path);
+    std::string allowed;
+    for (E e : valuesOf(E{})) {
+      if (s == toString(e)) {
+        out = e;
+        return;
+      }
+      allowed += (allowed.empty() ? "" : ", ") + std::string(toString(e));
+    }
+    invalid(path + " must be one of " + allowed + ", got '" + shown(s) + "'");
+  }
+  static void read(const Value& x, const std::string& path, ErrorKind& out, ErrorCode) {
+    auto kind = errorKindFromString(asString(x, path));
+    if (!kind) invalid(path + " " + kind.error().message);
+    out = *kind;
+  }
+  template <class T>
+  static void read(const Value& x, const std::string& path, T& out, Object) {
+    Decoder d(x, path);
+    fields(d, out);
+    d.finish();
   }
 
   static std::string asString(const Value& x, const std::string& path) {
@@ -869,288 +805,20 @@ class ObjectReader {
     invalid(path + " must be an integer, got " + std::string(json::kindName(x.kind)));
   }
 
-  static int asInt(const Value& x, const std::string& path) {
-    std::int64_t v = asInt64(x, path);
-    if (v < INT_MIN || v > INT_MAX) invalid(path + " is out of range: " + std::to_string(v));
-    return static_cast<int>(v);
-  }
-
-  template <class E, std::size_t N>
-  static E asEnum(const Value& x, const std::string& path, const E (&values)[N]) {
-    std::string s = asString(x, path);
-    std::string allowed;
-    for (E e : values) {
-      if (s == toString(e)) return e;
-      allowed += (allowed.empty() ? "" : ", ") + std::string(toString(e));
-    }
-    invalid(path + " must be one of " + allowed + ", got '" + shown(s) + "'");
-  }
-
   const Value& v_;
   std::string path_;
   std::vector<bool> used_;
 };
 
-constexpr AckResult kAckResults[] = {AckResult::Applied, AckResult::Duplicate, AckResult::Rejected};
-constexpr WorkMode kWorkModes[] = {WorkMode::Pick, WorkMode::Pack};
-constexpr ShortReason kShortReasons[] = {ShortReason::Empty, ShortReason::Damaged, ShortReason::NotFound,
-                                         ShortReason::Other};
-constexpr ScanStep kScanSteps[] = {ScanStep::Location, ScanStep::Item, ScanStep::Tote};
-constexpr LabelFormat kLabelFormats[] = {LabelFormat::Zpl, LabelFormat::Pdf, LabelFormat::Png};
-constexpr PresenceState kPresenceStates[] = {PresenceState::Online, PresenceState::Offline};
-
-void readBase(ObjectReader& r, MessageBase& m) {
-  m.device = r.str("device");
-  m.ts = r.int64("ts");
-}
-
-void readEvent(ObjectReader& r, EventBase& m) {
-  readBase(r, m);
-  m.eventId = r.str("event_id");
-}
-
-PickStop readStop(ObjectReader& r) {
-  PickStop s;
-  s.stopId = r.str("stop_id");
-  s.seq = r.integer("seq");
-  s.location = r.str("location");
-  s.sku = r.str("sku");
-  s.description = r.str("description");
-  s.barcodes = r.strings("barcodes");
-  s.qty = r.integer("qty");
-  s.lot = r.optStr("lot");
-  s.minExpiry = r.optStr("min_expiry");
-  s.puts = r.objects<StopPut>("puts", [](ObjectReader& p) {
-    StopPut put;
-    put.tote = p.str("tote");
-    put.qty = p.integer("qty");
-    put.orderId = p.str("order_id");
-    put.lineId = p.str("line_id");
-    return put;
-  });
-  return s;
-}
-
-std::vector<TotePut> readTotePuts(ObjectReader& r, bool optional) {
-  return r.objects<TotePut>(
-      "puts",
-      [](ObjectReader& p) {
-        TotePut put;
-        put.tote = p.str("tote");
-        put.qty = p.integer("qty");
-        return put;
-      },
-      optional);
-}
-
-Error readError(ObjectReader& parent) {
-  ObjectReader r(parent.require("error"), field(parent.path(), "error"));
-  std::string code = r.str("code");
-  auto kind = errorKindFromString(code);
-  if (!kind) invalid("error.code " + kind.error().message);
-  Error e{*kind, r.str("message")};
-  r.finish();
-  return e;
-}
-
-constexpr std::string_view kTypeNames[] = {
-    "task.assign", "task.update", "task.cancel",  "pack.task",    "label.ready",  "ack",
-    "error",       "signin",      "signout",      "scan",         "pick.confirm", "pick.short",
-    "batch.done",  "pack.request", "pack.confirm", "ship.confirm", "label.request", "status",
-    "heartbeat"};
-
-bool isKnownType(std::string_view type) {
-  for (auto t : kTypeNames) {
-    if (t == type) return true;
-  }
-  return false;
-}
-
-// One reader per type: reads exactly the documented fields.
-Message readBody(std::string_view type, ObjectReader& r) {
-  if (type == "task.assign") {
-    TaskAssign m;
-    readBase(r, m);
-    m.batchId = r.str("batch_id");
-    m.waveId = r.str("wave_id");
-    m.rev = r.integer("rev");
-    m.totes = r.objects<CartTote>("totes", [](ObjectReader& t) { return CartTote{t.str("slot"), t.str("tote")}; });
-    m.stops = r.objects<PickStop>("stops", readStop);
-    m.typedCodes = r.optBoolean("typed_codes").value_or(false);
-    return m;
-  }
-  if (type == "task.update") {
-    TaskUpdate m;
-    readBase(r, m);
-    m.batchId = r.str("batch_id");
-    m.rev = r.integer("rev");
-    m.addStops = r.objects<PickStop>("add_stops", readStop, true);
-    m.removeStops = r.strings("remove_stops", true);
-    m.reason = r.str("reason");
-    return m;
-  }
-  if (type == "task.cancel") {
-    TaskCancel m;
-    readBase(r, m);
-    m.batchId = r.str("batch_id");
-    m.reason = r.str("reason");
-    return m;
-  }
-  if (type == "pack.task") {
-    PackTask m;
-    readBase(r, m);
-    m.orderId = r.str("order_id");
-    m.channel = r.str("channel");
-    m.tote = r.optStr("tote");
-    m.carton = r.optStr("carton");
-    m.lines = r.objects<PackLine>("lines", [](ObjectReader& l) {
-      PackLine line;
-      line.lineId = l.str("line_id");
-      line.sku = l.str("sku");
-      line.description = l.str("description");
-      line.barcodes = l.strings("barcodes");
-      line.qty = l.integer("qty");
-      return line;
-    });
-    return m;
-  }
-  if (type == "label.ready") {
-    LabelReady m;
-    readBase(r, m);
-    m.orderId = r.str("order_id");
-    m.shipmentId = r.str("shipment_id");
-    m.carrier = r.str("carrier");
-    m.tracking = r.str("tracking");
-    m.printer = r.optStr("printer");
-    m.url = r.optStr("url");
-    return m;
-  }
-  if (type == "ack") {
-    Ack m;
-    readBase(r, m);
-    m.eventId = r.str("event_id");
-    m.result = r.enumeration("result", kAckResults);
-    if (r.find("error")) m.error = readError(r);
-    return m;
-  }
-  if (type == "error") {
-    ServerError m;
-    readBase(r, m);
-    m.error = readError(r);
-    return m;
-  }
-  if (type == "signin") {
-    SignIn m;
-    readEvent(r, m);
-    m.badge = r.str("badge");
-    m.mode = r.enumeration("mode", kWorkModes);
-    return m;
-  }
-  if (type == "signout") {
-    SignOut m;
-    readEvent(r, m);
-    return m;
-  }
-  if (type == "scan") {
-    Scan m;
-    readEvent(r, m);
-    m.barcode = r.str("barcode");
-    m.symbology = r.optStr("symbology");
-    m.batchId = r.optStr("batch_id");
-    m.stopId = r.optStr("stop_id");
-    return m;
-  }
-  if (type == "pick.confirm") {
-    PickConfirm m;
-    readEvent(r, m);
-    m.batchId = r.str("batch_id");
-    m.stopId = r.str("stop_id");
-    m.qty = r.integer("qty");
-    m.puts = readTotePuts(r, false);
-    m.location = r.str("location");
-    m.barcode = r.str("barcode");
-    m.lot = r.optStr("lot");
-    m.expiry = r.optStr("expiry");
-    m.typed = r.enumerations("typed", kScanSteps, true);
-    return m;
-  }
-  if (type == "pick.short") {
-    PickShort m;
-    readEvent(r, m);
-    m.batchId = r.str("batch_id");
-    m.stopId = r.str("stop_id");
-    m.qtyPicked = r.integer("qty_picked");
-    m.puts = readTotePuts(r, true);
-    m.reason = r.enumeration("reason", kShortReasons);
-    m.note = r.optStr("note");
-    m.typed = r.enumerations("typed", kScanSteps, true);
-    return m;
-  }
-  if (type == "batch.done") {
-    BatchDone m;
-    readEvent(r, m);
-    m.batchId = r.str("batch_id");
-    return m;
-  }
-  if (type == "pack.request") {
-    PackRequest m;
-    readEvent(r, m);
-    m.tote = r.optStr("tote");
-    m.orderId = r.optStr("order_id");
-    m.station = r.optStr("station");
-    return m;
-  }
-  if (type == "pack.confirm") {
-    PackConfirm m;
-    readEvent(r, m);
-    m.orderId = r.str("order_id");
-    m.cartons = r.objects<PackCarton>("cartons", [](ObjectReader& c) {
-      PackCarton carton;
-      carton.cartonId = c.str("carton_id");
-      carton.cartonType = c.str("carton_type");
-      carton.weightGrams = c.optInteger("weight_g");
-      carton.items = c.objects<PackItem>("items", [](ObjectReader& i) { return PackItem{i.str("sku"), i.integer("qty")}; });
-      return carton;
-    });
-    return m;
-  }
-  if (type == "ship.confirm") {
-    ShipConfirm m;
-    readEvent(r, m);
-    m.orderId = r.str("order_id");
-    m.shipmentId = r.str("shipment_id");
-    m.cartons = r.strings("cartons");
-    m.lines = r.objects<ShipLine>("lines", [](ObjectReader& l) {
-      return ShipLine{l.str("line_id"), l.str("sku"), l.integer("qty")};
-    });
-    return m;
-  }
-  if (type == "label.request") {
-    LabelRequest m;
-    readEvent(r, m);
-    m.orderId = r.str("order_id");
-    m.printer = r.optStr("printer");
-    m.format = r.optEnumeration("format", kLabelFormats);
-    return m;
-  }
-  if (type == "status") {
-    Presence m;
-    readBase(r, m);
-    m.state = r.enumeration("state", kPresenceStates);
-    m.app = r.str("app");
-    m.user = r.optStr("user");
-    return m;
-  }
-  if (type == "heartbeat") {
-    Heartbeat m;
-    readBase(r, m);
-    m.battery = r.integer("battery");
-    m.rssi = r.integer("rssi");
-    m.outbox = r.integer("outbox");
-    m.batchId = r.optStr("batch_id");
-    return m;
-  }
-  invalid("unknown message type '" + shown(type) + "'");
+// The message of the given wire type with every field empty; nullopt for an
+// unknown type.
+std::optional<Message> emptyMessageOfType(std::string_view type) {
+  return []<std::size_t... I>(std::string_view t, std::index_sequence<I...>) {
+    std::optional<Message> found;
+    (void)((typeName(Message(std::in_place_index<I>)) == t && (found.emplace(std::in_place_index<I>), true)) ||
+           ...);
+    return found;
+  }(type, std::make_index_sequence<std::variant_size_v<Message>>{});
 }
 
 }  // namespace
@@ -1186,7 +854,7 @@ Result<Message> decode(std::string_view payload) {
   }
   std::string type;
   try {
-    ObjectReader r(*doc, "");
+    Decoder r(*doc, "");
     // The version first: a later version may have types this one lacks.
     const Value* v = r.find("v");
     if (!v) invalid("v (the protocol version) is required");
@@ -1196,13 +864,15 @@ Result<Message> decode(std::string_view payload) {
       invalid("unsupported protocol version " + got + " (this side speaks version " +
               std::to_string(kProtocolVersion) + ")");
     }
-    std::string name = r.str("type");
-    if (!isKnownType(name)) invalid("unknown message type '" + shown(name) + "'");
+    std::string name;
+    r("type", name, kId);  // a string; one of the known types:
+    std::optional<Message> m = emptyMessageOfType(name);
+    if (!m) invalid("unknown message type '" + shown(name) + "'");
     type = std::move(name);
-    Message m = readBody(type, r);
+    std::visit([&r](auto& x) { fields(r, x); }, *m);
     r.finish();
-    std::visit([](const auto& x) { checkFields(x); }, m);
-    return m;
+    std::visit([](const auto& x) { Checker().message(x); }, *m);
+    return std::move(*m);
   } catch (const Reject& r) {
     return makeError(r.kind, type.empty() ? r.message : type + ": " + r.message);
   }

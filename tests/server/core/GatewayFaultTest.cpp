@@ -7,7 +7,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
+#include <stdexcept>
 #include <set>
 #include <string>
 #include <thread>
@@ -34,7 +36,8 @@ struct Gateway {
   server::Metrics metrics;
   std::unique_ptr<server::DeviceGateway> gateway;
 
-  Gateway() {
+  // `setup` registers handlers before the gateway starts.
+  explicit Gateway(const std::function<void(server::DeviceGateway&)>& setup = {}) {
     store::DatabaseOptions o;
     o.path = dir / "wms.db";
     o.durability = store::Durability::Normal;
@@ -48,6 +51,7 @@ struct Gateway {
     BOOST_REQUIRE_MESSAGE(gc.ok(), (gc.ok() ? "" : gc.error().message));
     gc->persistenceDir = dir / "mqtt";
     gateway = std::make_unique<server::DeviceGateway>(*gc, *db, metrics);
+    if (setup) setup(*gateway);
     BOOST_REQUIRE(gateway->start().ok());
     for (int i = 0; i < 400 && !gateway->subscribed(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(25));
     BOOST_REQUIRE(gateway->subscribed());
@@ -137,6 +141,55 @@ BOOST_AUTO_TEST_CASE(reads_that_fail_delay_the_commands_and_lose_none) {
   auto seen = cancels(device);
   BOOST_TEST(seen.size() == 5u);
   for (const auto& [batch, times] : seen) BOOST_TEST(times == 1, batch << " arrived " << times << " times");
+}
+
+// Event handlers are dispatched by the decoded message's type: a typed
+// handler gets its own event, a name that is no device event is refused when
+// registered, and an event type nobody handles gets a rejected ack.
+BOOST_AUTO_TEST_CASE(an_event_reaches_the_handler_of_its_type_and_an_unhandled_type_is_refused) {
+  std::vector<std::string> done;
+  Gateway g([&](server::DeviceGateway& gateway) {
+    server::DeviceGateway::EventHandler any = [](store::Tx&, const server::DeviceContext&, const protocol::Message&,
+                                                 server::Replies&) -> Status { return {}; };
+    BOOST_CHECK_THROW(gateway.handle("batch.dnoe", any), std::invalid_argument);
+    BOOST_CHECK_THROW(gateway.handle("task.assign", any), std::invalid_argument);  // a command, not an event
+    BOOST_CHECK_THROW(gateway.also("heartbeat", any), std::invalid_argument);
+    gateway.handle<protocol::BatchDone>([&](store::Tx&, const server::DeviceContext& ctx, const protocol::BatchDone& m,
+                                            server::Replies&) -> Status {
+      done.push_back(ctx.device + "/" + m.batchId);
+      return {};
+    });
+    gateway.also<protocol::BatchDone>([](store::Tx&, const server::DeviceContext&, const protocol::BatchDone& m,
+                                         server::Replies&) -> Status {
+      if (m.batchId == "B-2") return Error{ErrorKind::Conflict, "batch B-2 is not finished"};
+      return {};
+    });
+  });
+  ScriptedDevice device(g.broker.uri(), g.broker.device(0).username, g.broker.device(0).password);
+
+  protocol::BatchDone first;
+  first.batchId = "B-1";
+  auto ack = device.ackFor(device.send(first));
+  BOOST_REQUIRE(ack.has_value());
+  BOOST_CHECK(ack->result == protocol::AckResult::Applied);
+  BOOST_TEST(done == std::vector<std::string>{device.id() + "/B-1"});
+
+  protocol::BatchDone second;
+  second.batchId = "B-2";
+  ack = device.ackFor(device.send(second));
+  BOOST_REQUIRE(ack.has_value());
+  BOOST_CHECK(ack->result == protocol::AckResult::Rejected);
+  BOOST_REQUIRE(ack->error.has_value());
+  BOOST_TEST(ack->error->message == "batch B-2 is not finished");
+
+  protocol::PackRequest request;
+  request.tote = "T-1";
+  ack = device.ackFor(device.send(request));
+  BOOST_REQUIRE(ack.has_value());
+  BOOST_CHECK(ack->result == protocol::AckResult::Rejected);
+  BOOST_REQUIRE(ack->error.has_value());
+  BOOST_CHECK(ack->error->kind == ErrorKind::Invalid);
+  BOOST_TEST(ack->error->message == "this server does not handle 'pack.request' events");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,12 +2,17 @@
 
 #include <Poco/Logger.h>
 
+#include <array>
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "wms/domain/Csv.h"
 #include "wms/protocol/Codec.h"
@@ -31,6 +36,30 @@ Error decodeError(const std::string& text) {
     if (auto kind = protocol::errorKindFromString(text.substr(0, colon))) return Error{*kind, text.substr(colon + 2)};
   }
   return Error{ErrorKind::Invalid, text};
+}
+
+constexpr std::size_t kMessageKinds = std::variant_size_v<protocol::Message>;
+
+// The wire type name of each device event, by its index in protocol::Message
+// ("" for the other alternatives).
+std::array<std::string_view, kMessageKinds> eventTypeNames() {
+  std::array<std::string_view, kMessageKinds> names{};
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((names[I] = std::is_base_of_v<protocol::EventBase, std::variant_alternative_t<I, protocol::Message>>
+                     ? protocol::typeName(protocol::Message(std::in_place_index<I>))
+                     : std::string_view()),
+     ...);
+  }(std::make_index_sequence<kMessageKinds>{});
+  return names;
+}
+
+// The index in protocol::Message of the device event with this wire name.
+std::size_t eventKindOf(const std::string& type) {
+  static const auto names = eventTypeNames();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!names[i].empty() && names[i] == type) return i;
+  }
+  throw std::invalid_argument("DeviceGateway: '" + type + "' is not a device event type");
 }
 
 }  // namespace
@@ -93,8 +122,9 @@ struct DeviceGateway::Impl {
   GatewayConfig config;
   store::Database& db;
   Metrics& metrics;
-  std::map<std::string, EventHandler> handlers;
-  std::map<std::string, std::vector<EventHandler>> followUps;
+  // By the event's index in protocol::Message; an empty handler: not handled.
+  std::array<EventHandler, kMessageKinds> handlers;
+  std::array<std::vector<EventHandler>, kMessageKinds> followUps;
   ReclaimHandler reclaim;
   OnlineHandler online;
   std::unique_ptr<protocol::MqttClient> client;
@@ -201,40 +231,54 @@ struct DeviceGateway::Impl {
     }
   }
 
+  // Every kind of message that can arrive has its branch here.
   void apply(const Item& item) {
-    const auto& message = item.message;
-    if (const auto* presence = std::get_if<protocol::Presence>(&message)) {
-      const bool isOnline = presence->state == protocol::PresenceState::Online;
-      Replies replies;
-      auto st = db.write([&](store::Tx& tx) -> Status {
-        replies = Replies{};
-        store::DeviceRepository(tx).setPresence(item.device, isOnline ? "online" : "offline", presence->app);
-        // A device back online gets its current work again (it may have
-        // lost it with its app); the protocol's revisions make that harmless.
-        if (isOnline && this->online) {
-          if (auto s = this->online(tx, item.device, replies); !s) return s;
-          DeviceGateway::queue(tx, replies);
-        }
-        return {};
-      });
-      // Lost with the failed write; the device's next heartbeat or presence sets it again.
-      if (eventsHealth.check("recording that " + item.device + " is " + (isOnline ? "online" : "offline"), st))
-        log().information("device %s is %s", item.device, std::string(isOnline ? "online" : "offline"));
-      if (st && !replies.messages().empty()) wake();
-      return;
-    }
-    if (const auto* hb = std::get_if<protocol::Heartbeat>(&message)) {
-      // Lost with a failed write; the next heartbeat carries the same figures.
-      (void)eventsHealth.check("recording a heartbeat of " + item.device, db.write([&](store::Tx& tx) -> Status {
-        store::DeviceRepository(tx).setHeartbeat(item.device, hb->battery, hb->rssi, hb->outbox, tx.nowMs());
-        return {};
-      }));
-      metrics.add("mqtt_heartbeats_total");
-      return;
-    }
-    const std::string* eventId = protocol::eventIdOf(message);
-    if (!eventId) return;  // decodeFromTopic lets only events through on evt
-    applyEvent(item, *eventId);
+    std::visit(
+        [&](const auto& message) {
+          using M = std::decay_t<decltype(message)>;
+          if constexpr (std::is_same_v<M, protocol::Presence>) {
+            applyPresence(item, message);
+          } else if constexpr (std::is_same_v<M, protocol::Heartbeat>) {
+            applyHeartbeat(item, message);
+          } else if constexpr (std::is_base_of_v<protocol::EventBase, M>) {
+            applyEvent(item, message.eventId);
+          } else {
+            // A server -> device command: decodeFromTopic lets none through
+            // (they belong on cmd, which wmsd does not subscribe to).
+            log().warning("ignored %s from %s: a command, not a device message",
+                          std::string(protocol::typeName(item.message)), item.device);
+          }
+        },
+        item.message);
+  }
+
+  void applyPresence(const Item& item, const protocol::Presence& presence) {
+    const bool isOnline = presence.state == protocol::PresenceState::Online;
+    Replies replies;
+    auto st = db.write([&](store::Tx& tx) -> Status {
+      replies = Replies{};
+      store::DeviceRepository(tx).setPresence(item.device, isOnline ? "online" : "offline", presence.app);
+      // A device back online gets its current work again (it may have
+      // lost it with its app); the protocol's revisions make that harmless.
+      if (isOnline && this->online) {
+        if (auto s = this->online(tx, item.device, replies); !s) return s;
+        DeviceGateway::queue(tx, replies);
+      }
+      return {};
+    });
+    // Lost with the failed write; the device's next heartbeat or presence sets it again.
+    if (eventsHealth.check("recording that " + item.device + " is " + (isOnline ? "online" : "offline"), st))
+      log().information("device %s is %s", item.device, std::string(isOnline ? "online" : "offline"));
+    if (st && !replies.messages().empty()) wake();
+  }
+
+  void applyHeartbeat(const Item& item, const protocol::Heartbeat& hb) {
+    // Lost with a failed write; the next heartbeat carries the same figures.
+    (void)eventsHealth.check("recording a heartbeat of " + item.device, db.write([&](store::Tx& tx) -> Status {
+      store::DeviceRepository(tx).setHeartbeat(item.device, hb.battery, hb.rssi, hb.outbox, tx.nowMs());
+      return {};
+    }));
+    metrics.add("mqtt_heartbeats_total");
   }
 
   void applyEvent(const Item& item, const std::string& eventId) {
@@ -261,17 +305,15 @@ struct DeviceGateway::Impl {
       auto device = devices.find(item.device);
       DeviceContext ctx{item.device, device ? device->badge : "", device ? device->mode : ""};
       Status applied;
-      auto handler = handlers.find(type);
-      if (handler == handlers.end()) {
+      const std::size_t kind = item.message.index();
+      const EventHandler& handler = handlers[kind];
+      if (!handler) {
         applied = Error{ErrorKind::Invalid, "this server does not handle '" + type + "' events"};
       } else {
         applied = tx.atomically([&]() -> Status {
-          if (auto first = handler->second(tx, ctx, item.message, replies); !first) return first;
-          // find(), not [], so that worker threads never modify the map.
-          if (auto more = followUps.find(type); more != followUps.end()) {
-            for (const auto& next : more->second) {
-              if (auto step = next(tx, ctx, item.message, replies); !step) return step;
-            }
+          if (auto first = handler(tx, ctx, item.message, replies); !first) return first;
+          for (const auto& next : followUps[kind]) {
+            if (auto step = next(tx, ctx, item.message, replies); !step) return step;
           }
           return {};
         });
@@ -438,50 +480,48 @@ struct DeviceGateway::Impl {
       if (!replies.messages().empty()) wake();
     }
   }
-
-  // ---- built-in handlers ------------------------------------------------------
-
-  void installBuiltIns() {
-    handlers["signin"] = [](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m, Replies&) -> Status {
-      const auto& signin = std::get<protocol::SignIn>(m);
-      store::DeviceRepository devices(tx);
-      auto worker = devices.findWorker(signin.badge);
-      if (!worker || !worker->active) return Error{ErrorKind::NotFound, "unknown badge '" + signin.badge + "'"};
-      for (const auto& other : devices.list()) {
-        if (other.device != ctx.device && other.badge == signin.badge) devices.setSignedIn(other.device, "", "");
-      }
-      devices.setSignedIn(ctx.device, signin.badge, std::string(protocol::toString(signin.mode)));
-      return {};
-    };
-    handlers["signout"] = [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message&,
-                                 Replies& replies) -> Status {
-      if (reclaim) {
-        if (auto st = reclaim(tx, ctx.device, SilentPolicy::Free, replies); !st) return st;
-      }
-      store::DeviceRepository(tx).setSignedIn(ctx.device, "", "");
-      return {};
-    };
-    handlers["scan"] = [](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m, Replies&) -> Status {
-      const auto& scan = std::get<protocol::Scan>(m);
-      std::string reference = scan.batchId ? "batch:" + *scan.batchId : "";
-      if (scan.stopId) reference += (reference.empty() ? "stop:" : "/stop:") + *scan.stopId;
-      store::DeviceRepository(tx).recordScan(ctx.device, ctx.badge, scan.barcode, scan.symbology.value_or(""),
-                                             reference);
-      return {};
-    };
-  }
 };
 
 DeviceGateway::DeviceGateway(GatewayConfig config, store::Database& db, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(config), db, metrics)) {
-  impl_->installBuiltIns();
+  // Built-in handlers; a registration replaces them.
+  handle<protocol::SignIn>([](store::Tx& tx, const DeviceContext& ctx, const protocol::SignIn& signin,
+                              Replies&) -> Status {
+    store::DeviceRepository devices(tx);
+    auto worker = devices.findWorker(signin.badge);
+    if (!worker || !worker->active) return Error{ErrorKind::NotFound, "unknown badge '" + signin.badge + "'"};
+    for (const auto& other : devices.list()) {
+      if (other.device != ctx.device && other.badge == signin.badge) devices.setSignedIn(other.device, "", "");
+    }
+    devices.setSignedIn(ctx.device, signin.badge, std::string(protocol::toString(signin.mode)));
+    return {};
+  });
+  handle<protocol::SignOut>([impl = impl_.get()](store::Tx& tx, const DeviceContext& ctx, const protocol::SignOut&,
+                                                 Replies& replies) -> Status {
+    if (impl->reclaim) {
+      if (auto st = impl->reclaim(tx, ctx.device, SilentPolicy::Free, replies); !st) return st;
+    }
+    store::DeviceRepository(tx).setSignedIn(ctx.device, "", "");
+    return {};
+  });
+  handle<protocol::Scan>([](store::Tx& tx, const DeviceContext& ctx, const protocol::Scan& scan, Replies&) -> Status {
+    std::string reference = scan.batchId ? "batch:" + *scan.batchId : "";
+    if (scan.stopId) reference += (reference.empty() ? "stop:" : "/stop:") + *scan.stopId;
+    store::DeviceRepository(tx).recordScan(ctx.device, ctx.badge, scan.barcode, scan.symbology.value_or(""),
+                                           reference);
+    return {};
+  });
 }
 
 DeviceGateway::~DeviceGateway() { stop(); }
 
-void DeviceGateway::handle(const std::string& type, EventHandler handler) {
+void DeviceGateway::handleKind(std::size_t kind, EventHandler handler) {
   if (impl_->started) throw std::logic_error("DeviceGateway::handle after start()");
-  impl_->handlers[type] = std::move(handler);
+  impl_->handlers[kind] = std::move(handler);
+}
+
+void DeviceGateway::handle(const std::string& type, EventHandler handler) {
+  handleKind(eventKindOf(type), std::move(handler));
 }
 
 void DeviceGateway::onOnline(OnlineHandler handler) {
@@ -489,9 +529,13 @@ void DeviceGateway::onOnline(OnlineHandler handler) {
   impl_->online = std::move(handler);
 }
 
-void DeviceGateway::also(const std::string& type, EventHandler handler) {
+void DeviceGateway::alsoKind(std::size_t kind, EventHandler handler) {
   if (impl_->started) throw std::logic_error("DeviceGateway::also after start()");
-  impl_->followUps[type].push_back(std::move(handler));
+  impl_->followUps[kind].push_back(std::move(handler));
+}
+
+void DeviceGateway::also(const std::string& type, EventHandler handler) {
+  alsoKind(eventKindOf(type), std::move(handler));
 }
 
 void DeviceGateway::onReclaim(ReclaimHandler handler) {
@@ -516,6 +560,14 @@ Status DeviceGateway::start() {
     log().information("no mqtt.uri: the handheld gateway is off");
     return {};
   }
+  // An event type without a handler is refused; say so once, at start-up.
+  static const auto eventNames = eventTypeNames();
+  std::string unhandled;
+  for (std::size_t kind = 0; kind < kMessageKinds; ++kind) {
+    if (!eventNames[kind].empty() && !impl_->handlers[kind])
+      unhandled += (unhandled.empty() ? "" : ", ") + std::string(eventNames[kind]);
+  }
+  if (!unhandled.empty()) log().warning("no handler for %s: such events get a rejected ack", unhandled);
   protocol::MqttOptions options;
   options.server(c.uri).clientId(c.clientId).credentials(c.username, c.password).keepAlive(c.keepAlive)
       .cleanSession(false).reconnectBackoff(std::chrono::seconds(1), std::chrono::seconds(8));

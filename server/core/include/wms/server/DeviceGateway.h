@@ -22,11 +22,14 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "wms/common/Result.h"
@@ -100,6 +103,10 @@ class DeviceGateway {
   // device gets a rejected ack carrying the error).
   using EventHandler =
       std::function<Status(store::Tx&, const DeviceContext&, const protocol::Message&, Replies&)>;
+  // The same for one event type E (protocol::PickConfirm, ...): it gets the
+  // decoded event itself.
+  template <class E>
+  using HandlerOf = std::function<Status(store::Tx&, const DeviceContext&, const E&, Replies&)>;
   // Called inside a write transaction when a device's work must be reclaimed
   // (silent past reclaimAfter, or signed out) with the configured policy.
   using ReclaimHandler = std::function<Status(store::Tx&, const std::string& device, SilentPolicy, Replies&)>;
@@ -111,12 +118,29 @@ class DeviceGateway {
   DeviceGateway(const DeviceGateway&) = delete;
   DeviceGateway& operator=(const DeviceGateway&) = delete;
 
-  // Registers the handler of an event type ("pick.confirm", ...). signin,
-  // signout and scan have built-in handlers that a registration replaces.
-  void handle(const std::string& type, EventHandler handler);
-  // Adds a step that runs after the type's handler succeeded, in the same
+  // Registers the handler of the device event E, e.g.
+  //   gateway.handle<protocol::PickConfirm>([](store::Tx&, const DeviceContext&,
+  //                                             const protocol::PickConfirm&, Replies&) { ... });
+  // Events are dispatched by the decoded message's type, so only a device
+  // event type compiles here. signin, signout and scan have built-in
+  // handlers that a registration replaces. An event type without a handler
+  // is refused (a rejected ack); start() logs which types those are.
+  template <class E>
+  void handle(HandlerOf<E> handler) {
+    handleKind(eventKind<E>(), adapt<E>(std::move(handler)));
+  }
+  // Adds a step that runs after E's handler succeeded, in the same
   // transaction (e.g. assigning work after a sign-in). Its error rejects the
   // whole event.
+  template <class E>
+  void also(HandlerOf<E> handler) {
+    alsoKind(eventKind<E>(), adapt<E>(std::move(handler)));
+  }
+  // The same by wire type name ("pick.confirm"). Throws
+  // std::invalid_argument if the name is not a device event type, so that a
+  // misspelt name stops start-up instead of registering a handler that never
+  // runs. Prefer the typed forms above.
+  void handle(const std::string& type, EventHandler handler);
   void also(const std::string& type, EventHandler handler);
   void onReclaim(ReclaimHandler handler);
   void onOnline(OnlineHandler handler);
@@ -142,6 +166,22 @@ class DeviceGateway {
   bool enabled() const;
 
  private:
+  // E's index in protocol::Message, for a device event E.
+  template <class E, std::size_t I = 0>
+  static constexpr std::size_t eventKind() {
+    static_assert(std::is_base_of_v<protocol::EventBase, E>, "only device events have handlers");
+    static_assert(I < std::variant_size_v<protocol::Message>, "not a protocol::Message alternative");
+    if constexpr (std::is_same_v<std::variant_alternative_t<I, protocol::Message>, E>) return I;
+    else return eventKind<E, I + 1>();
+  }
+  template <class E>
+  static EventHandler adapt(HandlerOf<E> handler) {
+    return [h = std::move(handler)](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+                                    Replies& replies) { return h(tx, ctx, std::get<E>(m), replies); };
+  }
+  void handleKind(std::size_t kind, EventHandler handler);
+  void alsoKind(std::size_t kind, EventHandler handler);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
