@@ -1,28 +1,17 @@
-// The label JSON gate. POCO's JSON parser is wrapped here: its exceptions
-// become Malformed errors and never leave this file.
+// The label JSON gate, over the one reader of untrusted JSON (wms::json).
 #include "wms/labels/Label.h"
-#include "wms/common/TextChecks.h"
-
-#include <Poco/Dynamic/Var.h>
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <array>
-#include <exception>
-#include <set>
 #include <sstream>
+
+#include "wms/common/TextChecks.h"
+#include "wms/json/ObjectReader.h"
 
 #include "Text.h"
 #include "wms/labels/Gs1.h"
 
 namespace wms::labels {
 namespace {
-
-using Poco::JSON::Object;
-
-constexpr std::size_t kMaxDepth = 16;  // the schema needs 3
 
 struct ChannelName {
   Channel channel;
@@ -131,69 +120,26 @@ Status checkLabel(const ShippingLabel& label) {
 
 // --- JSON reading -----------------------------------------------------------
 
-// Reads the members of one JSON object, remembering which keys were used so
-// that an unknown (misspelt) key is reported instead of silently ignored.
-class ObjectReader {
- public:
-  ObjectReader(const Object& object, std::string path) : object_(object), path_(std::move(path)) {}
+using json::Need;
+using json::ObjectReader;
 
-  std::string pathOf(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+// Misspelt keys are reported, not silently ignored; anything that is not a
+// JSON object is Malformed (docs/labels.md).
+constexpr json::Rules kLabelRules{
+    .maxBytes = kMaxLabelJsonBytes,
+    .maxDepth = 16,  // the schema needs 3
+    .notJsonObjectKind = ErrorKind::Malformed,
+    .wording = {.tooLarge = "{what} is too large: at most {n} bytes are accepted",
+                .notJsonObject = "{what} must be an object",
+                .unknown = "unknown field {path}"}};
 
-  // A string member; absent or null reads as "". Error if of another type.
-  Status string(const std::string& key, std::string& out) {
-    used_.insert(key);
-    if (!object_.has(key) || object_.isNull(key)) return {};
-    const Poco::Dynamic::Var value = object_.get(key);
-    if (!value.isString()) return invalid(pathOf(key) + " must be a string");
-    out = value.extract<std::string>();
-    return {};
-  }
+// Strings are read whole; their lengths in characters are checkLabel's.
+constexpr std::size_t kAnyLength = kMaxLabelJsonBytes;
 
-  Status integer(const std::string& key, std::int64_t& out, bool& present) {
-    used_.insert(key);
-    present = object_.has(key) && !object_.isNull(key);
-    if (!present) return {};
-    const Poco::Dynamic::Var value = object_.get(key);
-    if (!value.isInteger() || value.isBoolean()) return invalid(pathOf(key) + " must be a whole number");
-    try {
-      out = value.convert<Poco::Int64>();
-    } catch (const Poco::Exception&) {
-      return invalid(pathOf(key) + " is out of range");
-    }
-    return {};
-  }
-
-  // A nested object; `found` is false when absent or null.
-  Status object(const std::string& key, Poco::JSON::Object::Ptr& out) {
-    used_.insert(key);
-    out = nullptr;
-    if (!object_.has(key) || object_.isNull(key)) return {};
-    if (!object_.isObject(key)) return invalid(pathOf(key) + " must be an object");
-    out = object_.getObject(key);
-    return {};
-  }
-
-  Status noUnknownKeys() const {
-    std::vector<std::string> names;
-    object_.getNames(names);
-    for (const auto& name : names) {
-      if (!used_.count(name)) return invalid("unknown field " + pathOf(name));
-    }
-    return {};
-  }
-
- private:
-  const Object& object_;
-  std::string path_;
-  std::set<std::string> used_;
-};
-
+// An object's unknown fields are named as soon as it has been read, before
+// the fields after it.
 Status readAddress(ObjectReader& parent, const std::string& key, Address& out) {
-  Object::Ptr obj;
-  if (auto s = parent.object(key, obj); !s) return s;
-  const std::string path = parent.pathOf(key);
-  if (!obj) return invalid(path + " is required");
-  ObjectReader r(*obj, path);
+  ObjectReader r = parent.object(key, Need::Required);
   const std::pair<const char*, std::string*> fields[] = {{"name", &out.name},
                                                          {"company", &out.company},
                                                          {"line1", &out.line1},
@@ -203,28 +149,21 @@ Status readAddress(ObjectReader& parent, const std::string& key, Address& out) {
                                                          {"postal_code", &out.postalCode},
                                                          {"country", &out.country},
                                                          {"phone", &out.phone}};
-  for (const auto& [name, target] : fields) {
-    if (auto s = r.string(name, *target); !s) return s;
-  }
-  return r.noUnknownKeys();
+  for (const auto& [name, target] : fields) *target = r.text(name, Need::Optional, kAnyLength);
+  return r.finish();
 }
 
-Result<ShippingLabel> readLabel(const Object& root) {
+Result<ShippingLabel> readLabel(ObjectReader& r) {
   ShippingLabel label;
-  ObjectReader r(root, "");
   if (auto s = readAddress(r, "ship_from", label.shipFrom); !s) return s.error();
   if (auto s = readAddress(r, "ship_to", label.shipTo); !s) return s.error();
 
-  Object::Ptr order;
-  if (auto s = r.object("order", order); !s) return s.error();
-  if (!order) return invalid("order is required");
   {
-    ObjectReader o(*order, "order");
-    std::string channel;
-    if (auto s = o.string("reference", label.orderReference); !s) return s.error();
-    if (auto s = o.string("channel", channel); !s) return s.error();
-    if (auto s = o.string("channel_order_id", label.channelOrderId); !s) return s.error();
-    if (auto s = o.noUnknownKeys(); !s) return s.error();
+    ObjectReader o = r.object("order", Need::Required);
+    label.orderReference = o.text("reference", Need::Optional, kAnyLength);
+    const std::string channel = o.text("channel", Need::Optional, kAnyLength);
+    label.channelOrderId = o.text("channel_order_id", Need::Optional, kAnyLength);
+    if (auto s = o.finish(); !s) return s.error();
     if (channel.empty()) return invalid("order.channel is required");
     bool known = false;
     for (const auto& c : kChannels) {
@@ -235,34 +174,22 @@ Result<ShippingLabel> readLabel(const Object& root) {
     }
   }
 
-  Object::Ptr carrier;
-  if (auto s = r.object("carrier", carrier); !s) return s.error();
-  if (!carrier) return invalid("carrier is required");
   {
-    ObjectReader c(*carrier, "carrier");
-    if (auto s = c.string("name", label.carrier); !s) return s.error();
-    if (auto s = c.string("service", label.service); !s) return s.error();
-    if (auto s = c.noUnknownKeys(); !s) return s.error();
+    ObjectReader c = r.object("carrier", Need::Required);
+    label.carrier = c.text("name", Need::Optional, kAnyLength);
+    label.service = c.text("service", Need::Optional, kAnyLength);
+    if (auto s = c.finish(); !s) return s.error();
   }
 
-  if (auto s = r.string("tracking_number", label.trackingNumber); !s) return s.error();
+  label.trackingNumber = r.text("tracking_number", Need::Optional, kAnyLength);
+  label.weightGrams = r.integer("weight_grams", Need::Required);
+  if (auto s = r.status(); !s) return s.error();
 
-  bool present = false;
-  if (auto s = r.integer("weight_grams", label.weightGrams, present); !s) return s.error();
-  if (!present) return invalid("weight_grams is required");
-
-  Object::Ptr carton;
-  if (auto s = r.object("carton", carton); !s) return s.error();
-  if (!carton) return invalid("carton is required");
   {
-    ObjectReader c(*carton, "carton");
-    std::int64_t number = 0;
-    std::int64_t count = 0;
-    if (auto s = c.integer("number", number, present); !s) return s.error();
-    if (!present) return invalid("carton.number is required");
-    if (auto s = c.integer("count", count, present); !s) return s.error();
-    if (!present) return invalid("carton.count is required");
-    if (auto s = c.noUnknownKeys(); !s) return s.error();
+    ObjectReader c = r.object("carton", Need::Required);
+    const std::int64_t number = c.integer("number", Need::Required);
+    const std::int64_t count = c.integer("count", Need::Required);
+    if (auto s = c.finish(); !s) return s.error();
     if (count < 1 || count > 999)
       return invalid("carton.count must be between 1 and 999, got " + std::to_string(count));
     if (number < 1 || number > count) {
@@ -273,14 +200,14 @@ Result<ShippingLabel> readLabel(const Object& root) {
     label.cartonCount = static_cast<int>(count);
   }
 
-  std::string sscc;
-  if (auto s = r.string("sscc", sscc); !s) return s.error();
+  const std::string sscc = r.text("sscc", Need::Optional, kAnyLength);
+  if (auto s = r.status(); !s) return s.error();
   if (sscc.empty()) return invalid("sscc is required");
   auto normalized = normalizeSscc(sscc);
   if (!normalized) return normalized.error();
   label.sscc = normalized.value();
 
-  if (auto s = r.noUnknownKeys(); !s) return s.error();
+  if (auto s = r.finish(); !s) return s.error();
   if (auto s = checkLabel(label); !s) return s.error();
   return label;
 }
@@ -349,37 +276,9 @@ const char* displayName(Channel channel) noexcept {
 }
 
 Result<ShippingLabel> parseLabelJson(std::string_view json) {
-  if (json.size() > kMaxLabelJsonBytes) {
-    return makeError(ErrorKind::TooLarge, "label JSON is " + std::to_string(json.size()) +
-                                              " bytes, at most " + std::to_string(kMaxLabelJsonBytes) +
-                                              " are accepted");
-  }
-  if (jsonNestingDepth(json) > kMaxDepth) {
-    return makeError(ErrorKind::Malformed,
-                     "label JSON is nested deeper than " + std::to_string(kMaxDepth) + " levels");
-  }
-  Poco::Dynamic::Var root;
-  try {
-    Poco::JSON::Parser parser;
-    parser.setDepth(kMaxDepth + 1);
-    root = parser.parse(std::string(json));
-  } catch (const Poco::Exception& e) {
-    return makeError(ErrorKind::Malformed, "label JSON is not valid JSON: " + e.displayText());
-  } catch (const std::exception& e) {
-    return makeError(ErrorKind::Malformed, std::string("label JSON is not valid JSON: ") + e.what());
-  }
-  if (root.type() != typeid(Object::Ptr)) {
-    return makeError(ErrorKind::Malformed, "label JSON must be an object");
-  }
-  try {
-    const Object::Ptr object = root.extract<Object::Ptr>();
-    if (!object) return makeError(ErrorKind::Malformed, "label JSON must be an object");
-    return readLabel(*object);
-  } catch (const Poco::Exception& e) {
-    return makeError(ErrorKind::Malformed, "label JSON could not be read: " + e.displayText());
-  } catch (const std::exception& e) {
-    return makeError(ErrorKind::Malformed, std::string("label JSON could not be read: ") + e.what());
-  }
+  auto r = ObjectReader::parse(json, "label JSON", kLabelRules);
+  if (!r) return r.error();
+  return readLabel(*r);
 }
 
 Status validateLabel(const ShippingLabel& label) {

@@ -1,295 +1,171 @@
 #include "wms/layouts/LayoutLoader.h"
-#include "wms/common/TextChecks.h"
-
-#include <Poco/Dynamic/Var.h>
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <cmath>
 #include <fstream>
-#include <initializer_list>
-#include <limits>
 #include <sstream>
+
+#include "wms/json/ObjectReader.h"
 
 namespace wms::layouts {
 namespace {
 
-using Poco::Dynamic::Var;
-using Poco::JSON::Array;
-using Poco::JSON::Object;
+using json::Need;
+using json::ObjectReader;
 
-constexpr std::size_t kMaxNesting = 16;
 constexpr std::size_t kMaxNameLength = 64;
 constexpr std::size_t kMaxListLength = 4096;
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+// A layout file: fields starting with '_' are comments; every other field
+// must be known, and problems read "path: what is wrong".
+constexpr json::Rules kLayoutRules{
+    .maxBytes = kMaxLayoutFileBytes,
+    .maxDepth = 16,
+    .commentPrefix = "_",
+    .wording = {.notJsonObject = "{what}: the top level must be a JSON object",
+                .missing = "{path}: missing",
+                .blank = "{path}: must not be empty",
+                .notText = "{path}: expected a string",
+                .tooLong = "{path}: longer than {n} characters",
+                .notWhole = "{path}: expected a whole number",
+                .outOfRange = "{path}: number out of range",
+                .notNumber = "{path}: expected a number",
+                .notObject = "{path}: expected an object",
+                .notArray = "{path}: expected an array",
+                .tooMany = "{path}: more than {n} entries",
+                .unknown = "{path}: unknown field (fields starting with '_' are comments)",
+                .other = "{path}: {detail}"}};
 
-// Reads the fields of one JSON object, remembering its path for messages and
-// which keys were used so that unknown keys can be reported.
-class Fields {
- public:
-  Fields(Object::Ptr obj, std::string path) : obj_(std::move(obj)), path_(std::move(path)) {}
-
-  const std::string& path() const { return path_; }
-  std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
-  bool has(const std::string& key) const { return obj_->has(key) && !obj_->isNull(key); }
-
-  Status allow(std::initializer_list<const char*> keys) const {
-    std::vector<std::string> names;
-    obj_->getNames(names);
-    for (const auto& name : names) {
-      if (!name.empty() && name[0] == '_') continue;  // comments
-      bool known = false;
-      for (const char* k : keys) known = known || name == k;
-      if (!known) return invalid(at(name) + ": unknown field (fields starting with '_' are comments)");
+// A name or code: text without control characters.
+std::string name(ObjectReader& f, std::string_view key, Need need = Need::NonEmpty,
+                 std::size_t maxLength = kMaxNameLength) {
+  std::string s = f.text(key, need, maxLength);
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      f.fail(key, "contains a control character");
+      return {};
     }
-    return {};
   }
+  return s;
+}
 
-  Result<Var> get(const std::string& key) const {
-    if (!has(key)) return invalid(at(key) + ": missing");
-    return obj_->get(key);
+// A whole number within +-1e6, written 2 or 2.0 alike.
+int whole(ObjectReader& f, std::string_view key, double d) {
+  if (!f.ok()) return 0;
+  if (d != std::floor(d)) {
+    f.fail(key, "expected a whole number");
+    return 0;
   }
-
-  Result<std::string> string(const std::string& key, bool required = true, std::size_t maxLength = kMaxNameLength) const {
-    if (!has(key)) {
-      if (required) return invalid(at(key) + ": missing");
-      return std::string();
-    }
-    Var v = obj_->get(key);
-    if (!v.isString()) return invalid(at(key) + ": expected a string");
-    std::string s = v.extract<std::string>();
-    if (required && s.empty()) return invalid(at(key) + ": must not be empty");
-    if (s.size() > maxLength) return invalid(at(key) + ": longer than " + std::to_string(maxLength) + " characters");
-    for (unsigned char c : s) {
-      if (c < 0x20 || c == 0x7f) return invalid(at(key) + ": contains a control character");
-    }
-    return s;
+  if (d < -1e6 || d > 1e6) {
+    f.fail(key, "number out of range");
+    return 0;
   }
+  return static_cast<int>(d);
+}
 
-  Result<double> number(const std::string& key) const {
-    auto v = get(key);
-    if (!v) return v.error();
-    return toNumber(*v, at(key));
-  }
+int integer(ObjectReader& f, std::string_view key) { return whole(f, key, f.number(key, Need::Required)); }
 
-  Result<int> integer(const std::string& key) const {
-    auto v = get(key);
-    if (!v) return v.error();
-    return toInteger(*v, at(key));
-  }
-
-  Result<Object::Ptr> object(const std::string& key) const {
-    auto v = get(key);
-    if (!v) return v.error();
-    if (v->type() != typeid(Object::Ptr)) return invalid(at(key) + ": expected an object");
-    return v->extract<Object::Ptr>();
-  }
-
-  Result<Array::Ptr> array(const std::string& key) const {
-    auto v = get(key);
-    if (!v) return v.error();
-    if (v->type() != typeid(Array::Ptr)) return invalid(at(key) + ": expected an array");
-    auto a = v->extract<Array::Ptr>();
-    if (a->size() > kMaxListLength) return Error{ErrorKind::TooLarge, at(key) + ": more than " + std::to_string(kMaxListLength) + " entries"};
-    return a;
-  }
-
-  static Result<double> toNumber(const Var& v, const std::string& where) {
-    if (v.isString() || v.isBoolean() || !v.isNumeric()) return invalid(where + ": expected a number");
-    double d = v.convert<double>();
-    if (!std::isfinite(d)) return invalid(where + ": expected a finite number");
-    return d;
-  }
-
-  static Result<int> toInteger(const Var& v, const std::string& where) {
-    if (v.isString() || v.isBoolean() || !v.isNumeric()) return invalid(where + ": expected a whole number");
-    if (!v.isInteger()) {
-      double d = v.convert<double>();
-      if (!std::isfinite(d) || d != std::floor(d)) return invalid(where + ": expected a whole number");
-    }
-    double d = v.convert<double>();
-    if (d < -1e6 || d > 1e6) return invalid(where + ": number out of range");
-    return static_cast<int>(d);
-  }
-
- private:
-  Object::Ptr obj_;
-  std::string path_;
-};
-
-// Each element of an array as an object, with "path[i]" for messages.
-Result<std::vector<Fields>> objects(const Fields& parent, const std::string& key) {
-  auto arr = parent.array(key);
-  if (!arr) return arr.error();
-  std::vector<Fields> out;
-  for (std::size_t i = 0; i < (*arr)->size(); ++i) {
-    std::string path = parent.at(key) + "[" + std::to_string(i) + "]";
-    Var v = (*arr)->get(static_cast<unsigned>(i));
-    if (v.type() != typeid(Object::Ptr)) return invalid(path + ": expected an object");
-    out.emplace_back(v.extract<Object::Ptr>(), path);
-  }
+std::vector<int> integers(ObjectReader& f, const std::string& key) {
+  std::vector<int> out;
+  const auto numbers = f.numbers(key, Need::Required, kMaxListLength);
+  for (std::size_t i = 0; i < numbers.size(); ++i)
+    out.push_back(whole(f, key + "[" + std::to_string(i) + "]", numbers[i]));
   return out;
 }
 
-#define WMS_TRY(var, expr)              \
-  auto var##_r = (expr);                \
-  if (!var##_r) return var##_r.error(); \
-  auto var = std::move(*var##_r)
-
-Result<PlaceSpec> parsePlace(const Fields& f) {
-  if (auto st = f.allow({"name", "crossAisle", "x"}); !st) return st.error();
+PlaceSpec parsePlace(ObjectReader& f) {
+  f.knownFields({"name", "crossAisle", "x"});
   PlaceSpec p;
-  WMS_TRY(name, f.string("name"));
-  WMS_TRY(cross, f.string("crossAisle"));
-  WMS_TRY(x, f.number("x"));
-  p.name = std::move(name);
-  p.crossAisle = std::move(cross);
-  p.x = x;
+  p.name = name(f, "name");
+  p.crossAisle = name(f, "crossAisle");
+  p.x = f.number("x", Need::Required);
   return p;
 }
 
-Result<LayoutSpec> parseRoot(Object::Ptr root) {
-  Fields f(root, "");
-  if (auto st = f.allow({"format", "site", "racks", "crossAisles", "blocks", "aisles", "zones", "depot",
-                         "packingStations"});
-      !st) {
-    return st.error();
-  }
+Result<LayoutSpec> parseRoot(ObjectReader& f) {
+  f.knownFields({"format", "site", "racks", "crossAisles", "blocks", "aisles", "zones", "depot", "packingStations"});
   LayoutSpec spec;
-  WMS_TRY(format, f.string("format"));
-  if (format != "wms-layout/1") return invalid("format: expected \"wms-layout/1\", got \"" + format + "\"");
+  const std::string format = name(f, "format");
+  if (f.ok() && format != "wms-layout/1") f.fail("format", "expected \"wms-layout/1\", got \"" + format + "\"");
 
-  WMS_TRY(siteObj, f.object("site"));
-  Fields site(siteObj, "site");
-  if (auto st = site.allow({"code", "name", "width", "depth"}); !st) return st.error();
-  WMS_TRY(code, site.string("code"));
-  WMS_TRY(siteName, site.string("name", false, 200));
-  WMS_TRY(width, site.number("width"));
-  WMS_TRY(depth, site.number("depth"));
-  spec.site = SiteSpec{code, siteName, width, depth};
+  auto site = f.object("site", Need::Required);
+  site.knownFields({"code", "name", "width", "depth"});
+  spec.site.code = name(site, "code");
+  spec.site.name = name(site, "name", Need::Optional, 200);
+  spec.site.width = site.number("width", Need::Required);
+  spec.site.depth = site.number("depth", Need::Required);
 
-  WMS_TRY(racksObj, f.object("racks"));
-  Fields racks(racksObj, "racks");
-  if (auto st = racks.allow({"depth", "bayWidth"}); !st) return st.error();
-  WMS_TRY(rackDepth, racks.number("depth"));
-  WMS_TRY(bayWidth, racks.number("bayWidth"));
-  spec.racks = RackSpec{rackDepth, bayWidth};
+  auto racks = f.object("racks", Need::Required);
+  racks.knownFields({"depth", "bayWidth"});
+  spec.racks.depth = racks.number("depth", Need::Required);
+  spec.racks.bayWidth = racks.number("bayWidth", Need::Required);
 
-  WMS_TRY(crossList, objects(f, "crossAisles"));
-  for (const auto& c : crossList) {
-    if (auto st = c.allow({"name", "y", "width"}); !st) return st.error();
-    WMS_TRY(name, c.string("name"));
-    WMS_TRY(y, c.number("y"));
-    WMS_TRY(w, c.number("width"));
-    spec.crossAisles.push_back(CrossAisleSpec{name, y, w});
+  for (auto& c : f.objects("crossAisles", Need::Required, kMaxListLength)) {
+    c.knownFields({"name", "y", "width"});
+    CrossAisleSpec cross;
+    cross.name = name(c, "name");
+    cross.y = c.number("y", Need::Required);
+    cross.width = c.number("width", Need::Required);
+    spec.crossAisles.push_back(std::move(cross));
   }
 
-  WMS_TRY(blockList, objects(f, "blocks"));
-  for (const auto& b : blockList) {
-    if (auto st = b.allow({"name", "baysPerSide", "levels"}); !st) return st.error();
-    WMS_TRY(name, b.string("name"));
-    WMS_TRY(bays, b.integer("baysPerSide"));
-    WMS_TRY(levels, b.integer("levels"));
-    spec.blocks.push_back(BlockSpec{name, bays, levels});
+  for (auto& b : f.objects("blocks", Need::Required, kMaxListLength)) {
+    b.knownFields({"name", "baysPerSide", "levels"});
+    BlockSpec block;
+    block.name = name(b, "name");
+    block.baysPerSide = integer(b, "baysPerSide");
+    block.levels = integer(b, "levels");
+    spec.blocks.push_back(std::move(block));
   }
 
-  WMS_TRY(aisleList, objects(f, "aisles"));
-  for (const auto& a : aisleList) {
-    if (auto st = a.allow({"number", "x", "width", "sides", "baysPerSide", "levels"}); !st) return st.error();
-    AisleSpec spec1;
-    WMS_TRY(number, a.integer("number"));
-    WMS_TRY(x, a.number("x"));
-    WMS_TRY(w, a.number("width"));
-    spec1.number = number;
-    spec1.x = x;
-    spec1.width = w;
+  for (auto& a : f.objects("aisles", Need::Required, kMaxListLength)) {
+    a.knownFields({"number", "x", "width", "sides", "baysPerSide", "levels"});
+    AisleSpec aisle;
+    aisle.number = integer(a, "number");
+    aisle.x = a.number("x", Need::Required);
+    aisle.width = a.number("width", Need::Required);
     if (a.has("sides")) {
-      WMS_TRY(sides, a.string("sides"));
-      if (sides == "both") spec1.sides = RackSides::Both;
-      else if (sides == "left") spec1.sides = RackSides::Left;
-      else if (sides == "right") spec1.sides = RackSides::Right;
-      else return invalid(a.at("sides") + ": expected \"both\", \"left\" or \"right\", got \"" + sides + "\"");
+      const std::string sides = name(a, "sides");
+      if (sides == "both") aisle.sides = RackSides::Both;
+      else if (sides == "left") aisle.sides = RackSides::Left;
+      else if (sides == "right") aisle.sides = RackSides::Right;
+      else if (a.ok()) a.fail("sides", "expected \"both\", \"left\" or \"right\", got \"" + sides + "\"");
     }
-    if (a.has("baysPerSide")) {
-      WMS_TRY(arr, a.array("baysPerSide"));
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        WMS_TRY(n, Fields::toInteger(arr->get(static_cast<unsigned>(i)), a.at("baysPerSide") + "[" + std::to_string(i) + "]"));
-        spec1.baysPerSide.push_back(n);
-      }
-    }
-    if (a.has("levels")) {
-      WMS_TRY(levels, a.integer("levels"));
-      spec1.levels = levels;
-    }
-    spec.aisles.push_back(std::move(spec1));
+    if (a.has("baysPerSide")) aisle.baysPerSide = integers(a, "baysPerSide");
+    if (a.has("levels")) aisle.levels = integer(a, "levels");
+    spec.aisles.push_back(std::move(aisle));
   }
 
-  WMS_TRY(zoneList, objects(f, "zones"));
-  for (const auto& z : zoneList) {
-    if (auto st = z.allow({"code", "name", "aisles", "blocks"}); !st) return st.error();
+  for (auto& z : f.objects("zones", Need::Required, kMaxListLength)) {
+    z.knownFields({"code", "name", "aisles", "blocks"});
     ZoneSpec zone;
-    WMS_TRY(zcode, z.string("code"));
-    WMS_TRY(zname, z.string("name", false, 200));
-    WMS_TRY(range, z.array("aisles"));
-    if (range->size() != 2) return invalid(z.at("aisles") + ": expected [first, last] aisle numbers");
-    WMS_TRY(from, Fields::toInteger(range->get(0), z.at("aisles") + "[0]"));
-    WMS_TRY(to, Fields::toInteger(range->get(1), z.at("aisles") + "[1]"));
-    zone.code = zcode;
-    zone.name = zname;
-    zone.fromAisle = from;
-    zone.toAisle = to;
-    if (z.has("blocks")) {
-      WMS_TRY(names, z.array("blocks"));
-      for (std::size_t i = 0; i < names->size(); ++i) {
-        Var v = names->get(static_cast<unsigned>(i));
-        if (!v.isString()) return invalid(z.at("blocks") + "[" + std::to_string(i) + "]: expected a block name");
-        zone.blocks.push_back(v.extract<std::string>());
-      }
+    zone.code = name(z, "code");
+    zone.name = name(z, "name", Need::Optional, 200);
+    const auto range = z.numbers("aisles", Need::Required, kMaxListLength);
+    if (z.ok() && range.size() != 2) z.fail("aisles", "expected [first, last] aisle numbers");
+    if (z.ok()) {
+      zone.fromAisle = whole(z, "aisles[0]", range[0]);
+      zone.toAisle = whole(z, "aisles[1]", range[1]);
     }
+    if (z.has("blocks")) zone.blocks = z.strings("blocks", Need::Required, kMaxListLength);
     spec.zones.push_back(std::move(zone));
   }
 
-  WMS_TRY(depotObj, f.object("depot"));
-  WMS_TRY(depot, parsePlace(Fields(depotObj, "depot")));
-  spec.depot = std::move(depot);
+  auto depot = f.object("depot", Need::Required);
+  spec.depot = parsePlace(depot);
 
-  if (f.has("packingStations")) {
-    WMS_TRY(stations, objects(f, "packingStations"));
-    for (const auto& s : stations) {
-      WMS_TRY(p, parsePlace(s));
-      spec.packingStations.push_back(std::move(p));
-    }
-  }
+  for (auto& s : f.objects("packingStations", Need::Optional, kMaxListLength))
+    spec.packingStations.push_back(parsePlace(s));
+
+  if (auto st = f.finish(); !st) return st.error();
   return spec;
 }
 
 }  // namespace
 
 Result<LayoutSpec> parseLayoutSpec(std::string_view text) {
-  if (text.size() > kMaxLayoutFileBytes) {
-    return Error{ErrorKind::TooLarge, "layout is " + std::to_string(text.size()) + " bytes, the limit is " +
-                                          std::to_string(kMaxLayoutFileBytes)};
-  }
-  // The parser builds its tree recursively; refusing deep nesting up front
-  // keeps a hostile file from exhausting the stack.
-  if (jsonNestingDepth(text) > kMaxNesting) {
-    return Error{ErrorKind::Malformed, "not a layout: JSON nested deeper than " + std::to_string(kMaxNesting) + " levels"};
-  }
-  try {
-    Poco::JSON::Parser parser;
-    Var root = parser.parse(std::string(text));
-    if (root.type() != typeid(Object::Ptr)) return invalid("not a layout: the top level must be a JSON object");
-    return parseRoot(root.extract<Object::Ptr>());
-  } catch (const Poco::Exception& e) {
-    return Error{ErrorKind::Malformed, "not valid JSON: " + e.message()};
-  } catch (const std::bad_alloc&) {
-    return Error{ErrorKind::TooLarge, "layout too large to parse"};
-  } catch (const std::exception& e) {
-    return Error{ErrorKind::Malformed, std::string("not valid JSON: ") + e.what()};
-  }
+  auto r = ObjectReader::parse(text, "layout", kLayoutRules);
+  if (!r) return r.error();
+  return parseRoot(*r);
 }
 
 Result<Layout> parseLayout(std::string_view text) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "JsonReader.h"
+#include "PayloadJson.h"
 #include "wms/channels/Signatures.h"
 
 namespace wms::channels {
@@ -194,7 +194,7 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                                   "</SellerSku><Quantity>" + qty + "</Quantity></Sku></Skus></Product></Request>";
       auto r = call("POST", lazadaQuery("/product/price_quantity/update", {{"payload", payload}}), {}, {});
       if (!r) return r.error();
-      auto parsed = json::Reader::parse(*r, "Lazada UpdatePriceQuantity response");
+      auto parsed = readPayload(*r, "Lazada UpdatePriceQuantity response");
       if (!parsed) return parsed.error();
       const std::string code = parsed->has("code") ? parsed->id("code") : "0";
       if (code != "0")
@@ -210,7 +210,7 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                          "\"stock\":" + qty + "}]}]}";
       auto r = call("POST", shopeeQuery("/api/v2/product/update_stock", ""), body, {});
       if (!r) return r.error();
-      auto parsed = json::Reader::parse(*r, "Shopee update_stock response");
+      auto parsed = readPayload(*r, "Shopee update_stock response");
       if (!parsed) return parsed.error();
       if (auto err = parsed->text("error", json::Need::Optional, 200); !err.empty())
         return Error{ErrorKind::Invalid, "Shopee update_stock: " + err + ": " + parsed->text("message", json::Need::Optional, 300)};
@@ -224,9 +224,9 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                          "\"quantity\":" + qty + "}]}]}";
       auto r = call("POST", tiktokQuery(path, {}, body), body, {{"x-tts-access-token", settings_.accessToken}});
       if (!r) return r.error();
-      auto parsed = json::Reader::parse(*r, "TikTok Shop inventory update response");
+      auto parsed = readPayload(*r, "TikTok Shop inventory update response");
       if (!parsed) return parsed.error();
-      const std::int64_t code = parsed->integer("code", json::Need::Optional, 0);
+      const std::int64_t code = parsed->integer("code", json::Need::Optional);
       if (code != 0)
         return Error{ErrorKind::Invalid, "TikTok Shop inventory update: error " + std::to_string(code) + ": " +
                                              parsed->text("message", json::Need::Optional, 300)};

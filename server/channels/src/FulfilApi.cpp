@@ -4,7 +4,7 @@
 #include <map>
 
 #include "ChannelApi.h"
-#include "JsonReader.h"
+#include "PayloadJson.h"
 #include "wms/channels/Payloads.h"
 
 namespace wms::channels {
@@ -86,7 +86,7 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       const std::string itemIds = jsonArrayOf(plan->unitIds);
       auto check = [&](const Result<std::string>& reply, const std::string& what) -> Status {
         if (!reply) return reply.error();
-        auto p = json::Reader::parse(*reply, "Lazada " + what + " response");
+        auto p = readPayload(*reply, "Lazada " + what + " response");
         if (!p) return p.error();
         const std::string code = p->has("code") ? p->id("code") : "0";
         if (code != "0")
@@ -114,7 +114,7 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
                                ",\"non_integrated\":{\"tracking_number\":" + jsonString(n.trackingNumber) + "}}";
       auto reply = call("POST", shopeeQuery("/api/v2/logistics/ship_order", ""), body, {});
       if (!reply) return reply.error();
-      auto p = json::Reader::parse(*reply, "Shopee ship_order response");
+      auto p = readPayload(*reply, "Shopee ship_order response");
       if (!p) return p.error();
       if (auto err = p->text("error", Need::Optional, 200); !err.empty())
         return Error{ErrorKind::Invalid, "Shopee ship_order: " + err + ": " + p->text("message", Need::Optional, 300)};
@@ -139,9 +139,9 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
                                jsonString(n.trackingNumber) + ",\"shipping_provider_id\":" + jsonString(n.carrierCode) + "}";
       auto reply = call("POST", tiktokQuery(path, {}, body), body, {{"x-tts-access-token", settings_.accessToken}});
       if (!reply) return reply.error();
-      auto p = json::Reader::parse(*reply, "TikTok Shop Mark Package As Shipped response");
+      auto p = readPayload(*reply, "TikTok Shop Mark Package As Shipped response");
       if (!p) return p.error();
-      if (auto code = p->integer("code", Need::Optional, 0); code != 0)
+      if (auto code = p->integer("code", Need::Optional); code != 0)
         return Error{ErrorKind::Invalid, "TikTok Shop Mark Package As Shipped: error " + std::to_string(code) + ": " +
                                              p->text("message", Need::Optional, 300)};
       return {};

@@ -1,21 +1,19 @@
 // The packing endpoints' JSON. POCO's JSON parser is wrapped here: its
 // exceptions become error values and never leave this file.
 #include "wms/packing/Json.h"
-#include "wms/common/TextChecks.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
-#include <functional>
-#include <set>
 #include <sstream>
 
 #include "wms/domain/Ids.h"
+#include "wms/json/ObjectReader.h"
 
 namespace wms::packing::json {
 namespace {
@@ -23,143 +21,28 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-constexpr std::size_t kMaxDepth = 8;  // the requests need 1
+using wms::json::Need;
+using wms::json::ObjectReader;
 
 Error invalid(std::string message) {
   return Error{ErrorKind::Invalid, std::move(message)};
 }
-Error malformed(std::string message) {
-  return Error{ErrorKind::Malformed, std::move(message)};
-}
 
-// One JSON object read field by field; fields never read are reported as
-// unknown by finish().
-class Reader {
- public:
-  static Result<Reader> parse(std::string_view body) {
-    if (body.size() > kMaxRequestBytes)
-      return Error{ErrorKind::TooLarge,
-                   "request body is larger than " + std::to_string(kMaxRequestBytes) + " bytes"};
-    std::string_view trimmed = body;
-    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\n' ||
-                                trimmed.front() == '\r' || trimmed.front() == '\t'))
-      trimmed.remove_prefix(1);
-    if (trimmed.empty()) return Reader(new Object());
-    if (!isValidUtf8(body)) return malformed("request body is not valid UTF-8");
-    if (jsonNestingDepth(body) > kMaxDepth)
-      return malformed("request body is nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    try {
-      Poco::JSON::Parser parser;
-      parser.setDepth(kMaxDepth + 1);
-      Poco::Dynamic::Var root = parser.parse(std::string(body));
-      if (root.type() != typeid(Object::Ptr)) return malformed("request body must be a JSON object");
-      Object::Ptr obj = root.extract<Object::Ptr>();
-      if (!obj) return malformed("request body must be a JSON object");
-      return Reader(obj);
-    } catch (const Poco::Exception& e) {
-      return malformed("request body is not valid JSON: " + e.displayText());
-    } catch (const std::exception& e) {
-      return malformed(std::string("request body is not valid JSON: ") + e.what());
-    }
-  }
+// Request bodies: at most kMaxRequestBytes, nested at most 8 levels (the
+// requests need 1), one object (Malformed otherwise), unknown fields refused.
+// A bad number names its range: "qty must be a whole number from 1 to 1000000".
+constexpr wms::json::Rules kRules{
+    .maxBytes = kMaxRequestBytes,
+    .maxDepth = 8,
+    .notJsonObjectKind = ErrorKind::Malformed,
+    .wording = {.notWhole = "{path} must be a whole number from {lo} to {hi}",
+                .outOfRange = "{path} must be a whole number from {lo} to {hi}",
+                .unknown = "unknown field {path}"}};
 
-  // A string field; absent or null is "" (an error if required).
-  Status text(const std::string& key, std::string& out, bool required, std::size_t maxBytes) {
-    read_.insert(key);
-    if (!obj_->has(key) || obj_->isNull(key)) {
-      if (required) return invalid(key + " is required");
-      return {};
-    }
-    try {
-      Poco::Dynamic::Var v = obj_->get(key);
-      if (!v.isString()) return invalid(key + " must be a string");
-      std::string s = v.extract<std::string>();
-      if (s.size() > maxBytes) return invalid(key + " is longer than " + std::to_string(maxBytes) + " bytes");
-      if (required && s.empty()) return invalid(key + " is required");
-      out = std::move(s);
-    } catch (const Poco::Exception& e) {
-      return invalid(key + " could not be read: " + e.displayText());
-    }
-    return {};
-  }
-
-  // A whole number field in [lo, hi]; absent or null leaves `out` unchanged
-  // and `present` false (an error if required).
-  Status integer(const std::string& key, std::int64_t& out, std::int64_t lo, std::int64_t hi, bool required,
-                 bool* present = nullptr) {
-    read_.insert(key);
-    if (present) *present = false;
-    if (!obj_->has(key) || obj_->isNull(key)) {
-      if (required) return invalid(key + " is required");
-      return {};
-    }
-    const std::string range =
-        key + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
-    try {
-      Poco::Dynamic::Var v = obj_->get(key);
-      if (!v.isInteger() || v.isBoolean()) return invalid(range);
-      // Large unsigned values would wrap in a signed conversion.
-      if (!v.isSigned() && v.convert<Poco::UInt64>() > static_cast<Poco::UInt64>(hi)) return invalid(range);
-      const auto x = v.convert<Poco::Int64>();
-      if (x < lo || x > hi) return invalid(range);
-      out = x;
-      if (present) *present = true;
-    } catch (const Poco::Exception&) {
-      return invalid(range);
-    }
-    return {};
-  }
-
-  Status flag(const std::string& key, bool& out) {
-    read_.insert(key);
-    if (!obj_->has(key) || obj_->isNull(key)) return {};
-    try {
-      Poco::Dynamic::Var v = obj_->get(key);
-      if (!v.isBoolean()) return invalid(key + " must be true or false");
-      out = v.convert<bool>();
-    } catch (const Poco::Exception&) {
-      return invalid(key + " must be true or false");
-    }
-    return {};
-  }
-
-  // An array of objects, each read by `each(reader, index)`.
-  Status objects(const std::string& key, std::size_t maxItems,
-                 const std::function<Status(Reader&, const std::string&)>& each) {
-    read_.insert(key);
-    if (!obj_->has(key) || obj_->isNull(key)) return {};
-    if (!obj_->isArray(key)) return invalid(key + " must be an array");
-    Array::Ptr arr = obj_->getArray(key);
-    if (arr->size() > maxItems) return invalid(key + " has more than " + std::to_string(maxItems) + " items");
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      const std::string at = key + "[" + std::to_string(i) + "]";
-      if (!arr->isObject(i)) return invalid(at + " must be an object");
-      Reader r(arr->getObject(i));
-      if (auto st = each(r, at); !st) return st;
-      if (auto st = r.finish(at + "."); !st) return st;
-    }
-    return {};
-  }
-
-  Status finish(const std::string& prefix = {}) const {
-    std::vector<std::string> names;
-    obj_->getNames(names);
-    for (const auto& name : names) {
-      if (!read_.count(name)) return invalid("unknown field " + prefix + name);
-    }
-    return {};
-  }
-
- private:
-  explicit Reader(Object::Ptr obj) : obj_(std::move(obj)) {}
-  Object::Ptr obj_;
-  std::set<std::string> read_;
-};
-
-// Prefixes a nested reader's messages with the element's path.
-Status at(const std::string& path, Status st) {
-  if (st) return st;
-  return Error{st.error().kind, path + "." + st.error().message};
+// An empty (or blank) body reads as {}.
+Result<ObjectReader> read(std::string_view body) {
+  if (body.size() <= kMaxRequestBytes && body.find_first_not_of(" \t\r\n") == std::string_view::npos) body = "{}";
+  return ObjectReader::parse(body, "request body", kRules);
 }
 
 // ---- writing ----
@@ -346,107 +229,98 @@ Object::Ptr printJobObject(const PrintJobView& j, const std::vector<labels::Atte
 // ---- Requests -------------------------------------------------------------------
 
 Result<StartRequest> parseStartRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
   StartRequest out;
-  if (auto st = r->text("code", out.code, true, 300); !st) return st.error();
-  if (auto st = r->text("station", out.station, false, 64); !st) return st.error();
+  out.code = r->text("code", Need::NonEmpty, 300);
+  out.station = r->text("station", Need::Optional, 64);
   if (auto st = r->finish(); !st) return st.error();
   return out;
 }
 
 Result<ScanRequest> parseScanRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
   ScanRequest out;
-  if (auto st = r->text("text", out.text, true, 300); !st) return st.error();
-  if (auto st = r->integer("qty", out.qty, 1, domain::kMaxQuantity, false); !st) return st.error();
+  out.text = r->text("text", Need::NonEmpty, 300);
+  out.qty = r->integer("qty", Need::Optional, {1, domain::kMaxQuantity}, out.qty);
   if (auto st = r->finish(); !st) return st.error();
   return out;
 }
 
 Result<RemoveRequest> parseRemoveRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
   RemoveRequest out;
-  std::int64_t line = 0;
-  if (auto st = r->integer("line_no", line, 1, 1'000'000, true); !st) return st.error();
-  out.lineNo = static_cast<int>(line);
-  if (auto st = r->integer("qty", out.qty, 1, domain::kMaxQuantity, false); !st) return st.error();
+  out.lineNo = static_cast<int>(r->integer("line_no", Need::Required, {1, 1'000'000}));
+  out.qty = r->integer("qty", Need::Optional, {1, domain::kMaxQuantity}, out.qty);
   if (auto st = r->finish(); !st) return st.error();
   return out;
 }
 
 Result<std::string> parseOpenCartonRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
-  std::string type;
-  if (auto st = r->text("carton_type", type, true, 32); !st) return st.error();
+  std::string type = r->text("carton_type", Need::NonEmpty, 32);
   if (auto st = r->finish(); !st) return st.error();
   return type;
 }
 
 Result<std::optional<std::int64_t>> parseCloseCartonRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
-  std::int64_t weight = 0;
-  bool present = false;
-  if (auto st = r->integer("weight_g", weight, 1, 1'000'000, false, &present); !st) return st.error();
+  const std::int64_t weight = r->integer("weight_g", Need::Optional, {1, 1'000'000});
   if (auto st = r->finish(); !st) return st.error();
-  return present ? std::optional<std::int64_t>(weight) : std::nullopt;
+  return r->has("weight_g") ? std::optional<std::int64_t>(weight) : std::nullopt;
 }
 
 Status parseEmptyRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
   return r->finish();
 }
 
 Result<ShipmentRequestBody> parseShipmentRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
   ShipmentRequestBody out;
-  if (auto st = r->text("station", out.station, false, 64); !st) return st.error();
-  if (auto st = r->text("printer", out.printer, false, 64); !st) return st.error();
-  if (auto st = r->flag("print", out.print); !st) return st.error();
+  out.station = r->text("station", Need::Optional, 64);
+  out.printer = r->text("printer", Need::Optional, 64);
+  out.print = r->flag("print", out.print);
   if (auto st = r->finish(); !st) return st.error();
   return out;
 }
 
 Result<ShipConfirmation> parseShipRequest(std::string_view body, domain::OrderId orderId,
                                           std::string_view headerKey) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
   ShipConfirmation out;
   out.orderId = orderId;
-  if (auto st = r->integer("shipment_id", out.shipmentId, 1, INT64_MAX, false); !st) return st.error();
-  std::string key;
-  if (auto st = r->text("idempotency_key", key, false, 128); !st) return st.error();
+  out.shipmentId = r->integer("shipment_id", Need::Optional, {1, INT64_MAX}, out.shipmentId);
+  const std::string key = r->text("idempotency_key", Need::Optional, 128);
+  if (auto st = r->status(); !st) return st.error();
   if (!key.empty() && !headerKey.empty() && key != headerKey)
     return invalid("idempotency_key and the Idempotency-Key header differ");
   out.idempotencyKey = key.empty() ? std::string(headerKey) : key;
-  std::set<std::int64_t> seen;
-  auto st = r->objects("lines", 1000, [&](Reader& line, const std::string& path) -> Status {
+  for (auto& line : r->objects("lines", Need::Optional, 1000)) {
     ShipLineQty l;
-    std::int64_t no = 0;
-    if (auto s = at(path, line.integer("line_no", no, 1, 1'000'000, true)); !s) return s;
-    if (auto s = at(path, line.integer("qty", l.qty, 1, domain::kMaxQuantity, true)); !s) return s;
-    l.lineNo = static_cast<int>(no);
+    l.lineNo = static_cast<int>(line.integer("line_no", Need::Required, {1, 1'000'000}));
+    l.qty = line.integer("qty", Need::Required, {1, domain::kMaxQuantity});
+    // Each line's unknown fields are named before the next line is read.
+    if (!line.finish()) break;
     out.lines.push_back(l);
-    return {};
-  });
-  if (!st) return st.error();
-  if (auto s = r->finish(); !s) return s.error();
+  }
+  if (auto st = r->finish(); !st) return st.error();
   if (out.idempotencyKey.empty())
     return invalid("idempotency_key (or an Idempotency-Key header) is required");
   return out;
 }
 
 Result<std::string> parseReprintRequest(std::string_view body) {
-  auto r = Reader::parse(body);
+  auto r = read(body);
   if (!r) return r.error();
-  std::string printer;
-  if (auto st = r->text("printer", printer, false, 64); !st) return st.error();
+  std::string printer = r->text("printer", Need::Optional, 64);
   if (auto st = r->finish(); !st) return st.error();
   return printer;
 }

@@ -17,7 +17,7 @@ OrderState stateOf(const std::string& status) {
 }
 
 // SP-API errors come as {"errors":[{"code":..., "message":...}]}.
-Status apiErrors(json::Reader& r, const char* what) {
+Status apiErrors(json::ObjectReader& r, const char* what) {
   auto errors = r.objects("errors", Need::Optional, 50);
   if (!errors.empty()) {
     return Error{ErrorKind::Invalid, std::string(what) + ": Amazon error " + errors[0].text("code", Need::Optional, 100) +
@@ -29,9 +29,9 @@ Status apiErrors(json::Reader& r, const char* what) {
 }  // namespace
 
 Result<AmazonOrderPage> parseAmazonOrders(std::string_view body) {
-  auto parsed = json::Reader::parse(body, "Amazon getOrders response");
+  auto parsed = readPayload(body, "Amazon getOrders response");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   if (auto st = apiErrors(r, "getOrders"); !st) return st.error();
   auto p = r.object("payload", Need::Required);
   AmazonOrderPage page;
@@ -69,9 +69,9 @@ Result<AmazonOrderPage> parseAmazonOrders(std::string_view body) {
 }
 
 Result<AmazonItemsPage> parseAmazonOrderItems(std::string_view body) {
-  auto parsed = json::Reader::parse(body, "Amazon getOrderItems response");
+  auto parsed = readPayload(body, "Amazon getOrderItems response");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   if (auto st = apiErrors(r, "getOrderItems"); !st) return st.error();
   auto p = r.object("payload", Need::Required);
   AmazonItemsPage page;

@@ -28,14 +28,14 @@ void addLine(std::vector<ChannelLine>& lines, ChannelLine line) {
   lines.push_back(std::move(line));
 }
 
-std::int64_t quantity(json::Reader& r, const std::string& key) {
+std::int64_t quantity(json::ObjectReader& r, const std::string& key) {
   std::int64_t q = r.integer(key, json::Need::Required);
   if (r.ok() && (q < 1 || q > domain::kMaxQuantity))
     r.fail(key, "must be a whole number from 1 to " + std::to_string(domain::kMaxQuantity));
   return q;
 }
 
-std::int64_t unixSeconds(json::Reader& r, const std::string& key, json::Need need) {
+std::int64_t unixSeconds(json::ObjectReader& r, const std::string& key, json::Need need) {
   std::int64_t s = r.integer(key, need);
   // Seconds between 2000 and 2200; a value in ms is 1000x too large and refused.
   if (r.ok() && r.has(key) && (s < 946684800 || s > 7258118400)) {
@@ -45,7 +45,7 @@ std::int64_t unixSeconds(json::Reader& r, const std::string& key, json::Need nee
   return s * 1000;
 }
 
-std::int64_t timestamp(json::Reader& r, const std::string& key, json::Need need) {
+std::int64_t timestamp(json::ObjectReader& r, const std::string& key, json::Need need) {
   std::string text = r.text(key, need, 64);
   if (!r.ok() || text.empty()) return 0;
   auto ms = parseTimestamp(text);

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../JsonReader.h"
+#include "../PayloadJson.h"
 #include "wms/channels/ChannelOrder.h"
 #include "wms/common/Result.h"
 
@@ -16,16 +16,16 @@ namespace wms::channels::payloads {
 void addLine(std::vector<ChannelLine>& lines, ChannelLine line);
 
 // A quantity field: 1..domain::kMaxQuantity.
-std::int64_t quantity(json::Reader& r, const std::string& key);
+std::int64_t quantity(json::ObjectReader& r, const std::string& key);
 
 // Reads a unix-seconds field into ms (Shopee, TikTok, Lazada push).
-std::int64_t unixSeconds(json::Reader& r, const std::string& key, json::Need need);
+std::int64_t unixSeconds(json::ObjectReader& r, const std::string& key, json::Need need);
 // Reads an ISO 8601 / Lazada timestamp field into ms.
-std::int64_t timestamp(json::Reader& r, const std::string& key, json::Need need);
+std::int64_t timestamp(json::ObjectReader& r, const std::string& key, json::Need need);
 
 // The reader's first error, or `value`.
 template <class T>
-Result<T> finish(const json::Reader& r, T value) {
+Result<T> finish(const json::ObjectReader& r, T value) {
   if (auto st = r.status(); !st) return st.error();
   return value;
 }

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "../JsonReader.h"
+#include "../PayloadJson.h"
 #include "wms/channels/Payloads.h"
 
 namespace wms::channels {
@@ -56,7 +56,7 @@ Result<UnitPlan> pickUnits(const std::vector<UnitRow>& rows, const ShippedNotice
 }  // namespace
 
 Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view body, const ShippedNotice& n) {
-  auto r = json::Reader::parse(body, "Shopify fulfillment orders");
+  auto r = readPayload(body, "Shopify fulfillment orders");
   if (!r) return r.error();
   auto wanted = unitsByLine(n);
   ShopifyFulfilmentPlan plan;
@@ -69,7 +69,7 @@ Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view body, const
       auto it = wanted.find(li.id("line_item_id"));
       const std::string itemId = li.id("id");
       const std::int64_t open = li.integer("fulfillable_quantity", Need::Required);
-      const std::int64_t total = li.integer("quantity", Need::Optional, open);
+      const std::int64_t total = li.integer("quantity", Need::Optional, {}, open);
       if (!li.ok() || it == wanted.end()) continue;
       if (open < 0 || total < open) {
         li.fail("fulfillable_quantity", "must be from 0 to quantity");
@@ -98,7 +98,7 @@ Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view body, const
 }
 
 Result<UnitPlan> planLazadaUnits(std::string_view body, const ShippedNotice& n) {
-  auto r = json::Reader::parse(body, "Lazada GetOrderItems response");
+  auto r = readPayload(body, "Lazada GetOrderItems response");
   if (!r) return r.error();
   if (r->has("code") && r->id("code") != "0")
     return Error{ErrorKind::Invalid, "Lazada GetOrderItems: error " + r->id("code").substr(0, 64) + ": " +
@@ -119,9 +119,9 @@ Result<UnitPlan> planLazadaUnits(std::string_view body, const ShippedNotice& n) 
 }
 
 Result<UnitPlan> planTikTokUnits(std::string_view body, const ShippedNotice& n) {
-  auto r = json::Reader::parse(body, "TikTok Shop Get Order Detail");
+  auto r = readPayload(body, "TikTok Shop Get Order Detail");
   if (!r) return r.error();
-  if (auto code = r->integer("code", Need::Optional, 0); code != 0)
+  if (auto code = r->integer("code", Need::Optional); code != 0)
     return Error{ErrorKind::Invalid, "TikTok Shop Get Order Detail: error " + std::to_string(code) + ": " +
                                          r->text("message", Need::Optional, 300)};
   std::vector<UnitRow> rows;

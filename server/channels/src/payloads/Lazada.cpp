@@ -10,7 +10,7 @@ namespace {
 using json::Need;
 
 // Lazada answers {"code":"0", "data":...}; any other code is an API error.
-Status apiCode(json::Reader& r, const char* what) {
+Status apiCode(json::ObjectReader& r, const char* what) {
   const std::string code = r.has("code") ? r.id("code") : "0";
   if (!r.ok()) return r.status();
   if (code != "0") {
@@ -32,9 +32,9 @@ OrderState stateOf(const std::string& status) {
 }  // namespace
 
 Result<PushNotice> parseLazadaPush(std::string_view body) {
-  auto parsed = json::Reader::parse(body, "Lazada push");
+  auto parsed = readPayload(body, "Lazada push");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   PushNotice n;
   const std::int64_t type = r.integer("message_type", Need::Required);
   if (!r.ok()) return r.status().error();
@@ -50,9 +50,9 @@ Result<PushNotice> parseLazadaPush(std::string_view body) {
 }
 
 Result<ChannelOrder> parseLazadaOrder(std::string_view orderBody, std::string_view itemsBody) {
-  auto parsed = json::Reader::parse(orderBody, "Lazada GetOrder response");
+  auto parsed = readPayload(orderBody, "Lazada GetOrder response");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   if (auto st = apiCode(r, "GetOrder"); !st) return st.error();
   auto d = r.object("data", Need::Required);
   ChannelOrder o;
@@ -73,7 +73,7 @@ Result<ChannelOrder> parseLazadaOrder(std::string_view orderBody, std::string_vi
   o.shipTo.phone = a.text("phone", Need::Optional, 64);
   if (auto st = r.status(); !st) return st.error();
 
-  auto items = json::Reader::parse(itemsBody, "Lazada GetOrderItems response");
+  auto items = readPayload(itemsBody, "Lazada GetOrderItems response");
   if (!items) return items.error();
   if (auto st = apiCode(*items, "GetOrderItems"); !st) return st.error();
   bool anyOpen = false;

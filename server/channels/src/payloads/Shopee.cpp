@@ -21,9 +21,9 @@ OrderState stateOf(const std::string& status) {
 }  // namespace
 
 Result<PushNotice> parseShopeePush(std::string_view body) {
-  auto parsed = json::Reader::parse(body, "Shopee push");
+  auto parsed = readPayload(body, "Shopee push");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   PushNotice n;
   const std::int64_t code = r.integer("code", Need::Required);
   if (!r.ok()) return r.status().error();
@@ -38,9 +38,9 @@ Result<PushNotice> parseShopeePush(std::string_view body) {
 }
 
 Result<ChannelOrder> parseShopeeOrderDetail(std::string_view body, const std::string& orderSn) {
-  auto parsed = json::Reader::parse(body, "Shopee get_order_detail response");
+  auto parsed = readPayload(body, "Shopee get_order_detail response");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   if (auto err = r.text("error", Need::Optional, 200); !err.empty())
     return Error{ErrorKind::Invalid, "get_order_detail: Shopee error " + err + ": " + r.text("message", Need::Optional, 500)};
   auto resp = r.object("response", Need::Required);

@@ -8,9 +8,9 @@ namespace wms::channels {
 using json::Need;
 
 Result<ChannelOrder> parseShopifyOrder(std::string_view body) {
-  auto parsed = json::Reader::parse(body, "Shopify order");
+  auto parsed = readPayload(body, "Shopify order");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   ChannelOrder o;
   o.channel = domain::Channel::Shopify;
   o.externalId = r.id("id");

@@ -21,9 +21,9 @@ OrderState stateOf(const std::string& status) {
 }  // namespace
 
 Result<PushNotice> parseTikTokWebhook(std::string_view body) {
-  auto parsed = json::Reader::parse(body, "TikTok Shop webhook");
+  auto parsed = readPayload(body, "TikTok Shop webhook");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   PushNotice n;
   const std::int64_t type = r.integer("type", Need::Required);
   if (!r.ok()) return r.status().error();
@@ -38,9 +38,9 @@ Result<PushNotice> parseTikTokWebhook(std::string_view body) {
 }
 
 Result<ChannelOrder> parseTikTokOrderDetail(std::string_view body, const std::string& orderId) {
-  auto parsed = json::Reader::parse(body, "TikTok Shop order detail response");
+  auto parsed = readPayload(body, "TikTok Shop order detail response");
   if (!parsed) return parsed.error();
-  json::Reader& r = *parsed;
+  json::ObjectReader& r = *parsed;
   const std::int64_t code = r.integer("code", Need::Required);
   if (!r.ok()) return r.status().error();
   if (code != 0)

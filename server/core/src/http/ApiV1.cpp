@@ -153,9 +153,9 @@ void addApiV1(Router& router, ApiContext& ctx) {
   router.add(
       "POST", "/api/v1/skus/{sku}/barcodes",
       [&ctx](const Request& req) {
-        auto r = json::ObjectReader::parse(req.body);
+        auto r = json::readBody(req.body);
         if (!r) return fail(r);
-        std::string barcode = r->text("barcode", true, 100);
+        std::string barcode = r->text("barcode", json::Need::Required, 100);
         if (auto st = r->finish(); !st) return Response::error(st.error());
         auto sku = ctx.catalog.addBarcode(req.params[0], barcode);
         if (!sku) return fail(sku);
@@ -389,10 +389,10 @@ void addApiV1(Router& router, ApiContext& ctx) {
         if (!id) return fail(id);
         std::string reason, returnTo;
         if (!req.body.empty()) {
-          auto r = json::ObjectReader::parse(req.body);
+          auto r = json::readBody(req.body);
           if (!r) return fail(r);
-          reason = r->text("reason", false, 1000);
-          returnTo = r->text("return_to", false, 64);
+          reason = r->text("reason", json::Need::Optional, 1000);
+          returnTo = r->text("return_to", json::Need::Optional, 64);
           if (auto st = r->finish(); !st) return Response::error(st.error());
         }
         auto order = ctx.orders.cancel(*id, reason, returnTo);
@@ -450,12 +450,12 @@ void addApiV1(Router& router, ApiContext& ctx) {
   router.add(
       "POST", "/api/v1/workers",
       [&ctx](const Request& req) {
-        auto r = json::ObjectReader::parse(req.body);
+        auto r = json::readBody(req.body);
         if (!r) return fail(r);
         store::Worker w;
-        w.badge = r->text("badge", true, 100);
-        w.name = r->text("name", false, 500);
-        w.zones = r->text("zones", false, 500);
+        w.badge = r->text("badge", json::Need::Required, 100);
+        w.name = r->text("name", json::Need::Optional, 500);
+        w.zones = r->text("zones", json::Need::Optional, 500);
         w.active = r->flag("active", true);
         if (auto st = r->finish(); !st) return Response::error(st.error());
         if (auto st = domain::checkCode(w.badge, "badge", 64); !st) return Response::error(st.error());
@@ -534,9 +534,9 @@ void addApiV1(Router& router, ApiContext& ctx) {
         if (!id || *id <= 0) return Response::error(Error{ErrorKind::NotFound, "no exception '" + req.params[0] + "'"});
         std::string resolution;
         if (!req.body.empty()) {
-          auto r = json::ObjectReader::parse(req.body);
+          auto r = json::readBody(req.body);
           if (!r) return fail(r);
-          resolution = r->text("resolution", false, 1000);
+          resolution = r->text("resolution", json::Need::Optional, 1000);
           if (auto st = r->finish(); !st) return Response::error(st.error());
           if (auto st = domain::checkText(resolution, "resolution", 500); !st) return Response::error(st.error());
         }

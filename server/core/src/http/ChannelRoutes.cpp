@@ -161,17 +161,17 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
       [&hub](const Request& req) {
         auto channel = channelOf(req.params[0]);
         if (!channel) return Response::error(channel.error());
-        auto r = json::ObjectReader::parse(req.body);
+        auto r = json::readBody(req.body);
         if (!r) return Response::error(r.error());
         channels::Listing l;
         l.channel = *channel;
         l.sku = req.params[1];
-        l.channelSku = r->text("channel_sku", true, 200);
-        l.listingRef = r->text("listing_ref", false, 200);
-        l.policy.buffer = r->integer("buffer", false, 0);
-        if (r->has("cap")) l.policy.cap = r->integer("cap", false, 0);
-        else (void)r->integer("cap", false, 0);
-        l.policy.percent = static_cast<int>(r->integer("percent", false, 100));
+        l.channelSku = r->text("channel_sku", json::Need::Required, 200);
+        l.listingRef = r->text("listing_ref", json::Need::Optional, 200);
+        l.policy.buffer = r->integer("buffer", json::Need::Optional);
+        const std::int64_t cap = r->integer("cap", json::Need::Optional);
+        if (r->has("cap")) l.policy.cap = cap;
+        l.policy.percent = static_cast<int>(r->integer("percent", json::Need::Optional, {}, 100));
         if (auto st = r->finish(); !st) return Response::error(st.error());
         auto v = hub.putListing(l);
         if (!v) return Response::error(v.error());
@@ -192,9 +192,9 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
       [&hub](const Request& req) {
         auto channel = channelOf(req.params[0]);
         if (!channel) return Response::error(channel.error());
-        auto r = json::ObjectReader::parse(req.body);
+        auto r = json::readBody(req.body);
         if (!r) return Response::error(r.error());
-        std::string sku = r->text("sku", true, 100);
+        std::string sku = r->text("sku", json::Need::Required, 100);
         if (auto st = r->finish(); !st) return Response::error(st.error());
         auto m = hub.putMapping({*channel, req.params[1], sku});
         if (!m) return Response::error(m.error());
@@ -236,17 +236,17 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
   router.add(
       "POST", "/api/v1/pos/sales",
       [&hub](const Request& req) {
-        auto r = json::ObjectReader::parse(req.body);
+        auto r = json::readBody(req.body);
         if (!r) return Response::error(r.error());
         channels::PosSale sale;
-        sale.saleId = r->text("sale_id", true, 200);
-        sale.location = r->text("location", true, 100);
-        for (auto& l : r->objects("lines", true, 500)) {
+        sale.saleId = r->text("sale_id", json::Need::Required, 200);
+        sale.location = r->text("location", json::Need::Required, 100);
+        for (auto& l : r->objects("lines", json::Need::Required, 500)) {
           channels::PosLine line;
-          line.sku = l.text("sku", true, 100);
-          line.qty = l.integer("qty", true);
-          line.lot = l.text("lot", false, 100);
-          line.expiry = l.text("expiry", false, 20);
+          line.sku = l.text("sku", json::Need::Required, 100);
+          line.qty = l.integer("qty", json::Need::Required);
+          line.lot = l.text("lot", json::Need::Optional, 100);
+          line.expiry = l.text("expiry", json::Need::Optional, 20);
           sale.lines.push_back(std::move(line));
         }
         if (auto st = r->finish(); !st) return Response::error(st.error());
@@ -265,27 +265,27 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
   router.add(
       "POST", "/api/v1/returns",
       [&hub](const Request& req) {
-        auto r = json::ObjectReader::parse(req.body);
+        auto r = json::readBody(req.body);
         if (!r) return Response::error(r.error());
         channels::ReturnInput in;
-        in.returnId = r->text("return_id", true, 200);
-        in.orderId = r->integer("order_id", false, 0);
-        std::string channel = r->text("channel", false, 20);
-        in.externalId = r->text("external_id", false, 200);
-        in.posSaleId = r->text("pos_sale_id", false, 200);
-        in.location = r->text("location", true, 100);
-        in.note = r->text("note", false, 1000);
-        for (auto& l : r->objects("lines", true, 500)) {
+        in.returnId = r->text("return_id", json::Need::Required, 200);
+        in.orderId = r->integer("order_id", json::Need::Optional);
+        std::string channel = r->text("channel", json::Need::Optional, 20);
+        in.externalId = r->text("external_id", json::Need::Optional, 200);
+        in.posSaleId = r->text("pos_sale_id", json::Need::Optional, 200);
+        in.location = r->text("location", json::Need::Required, 100);
+        in.note = r->text("note", json::Need::Optional, 1000);
+        for (auto& l : r->objects("lines", json::Need::Required, 500)) {
           channels::ReturnLine line;
-          line.sku = l.text("sku", true, 100);
-          line.qty = l.integer("qty", true);
-          std::string condition = l.text("condition", true, 20);
+          line.sku = l.text("sku", json::Need::Required, 100);
+          line.qty = l.integer("qty", json::Need::Required);
+          std::string condition = l.text("condition", json::Need::Required, 20);
           if (condition == "sellable") line.condition = channels::ReturnCondition::Sellable;
           else if (condition == "damaged") line.condition = channels::ReturnCondition::Damaged;
           else if (!condition.empty())
             return Response::error(Error{ErrorKind::Invalid, l.path() + ".condition must be sellable or damaged"});
-          line.lot = l.text("lot", false, 100);
-          line.expiry = l.text("expiry", false, 20);
+          line.lot = l.text("lot", json::Need::Optional, 100);
+          line.expiry = l.text("expiry", json::Need::Optional, 20);
           in.lines.push_back(std::move(line));
         }
         if (auto st = r->finish(); !st) return Response::error(st.error());

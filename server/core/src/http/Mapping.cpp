@@ -130,18 +130,18 @@ Poco::JSON::Object::Ptr toJson(const ImportReport& r) {
 }
 
 Result<domain::Sku> skuFromJson(std::string_view body, const std::string& codeFromPath) {
-  auto parsed = ObjectReader::parse(body);
+  auto parsed = readBody(body);
   if (!parsed) return parsed.error();
   ObjectReader& r = *parsed;
   domain::Sku sku;
-  sku.code = r.text("sku", codeFromPath.empty(), 100);
+  sku.code = r.text("sku", codeFromPath.empty() ? Need::Required : Need::Optional, 100);
   if (!codeFromPath.empty()) {
     if (!sku.code.empty() && sku.code != codeFromPath)
       return Error{ErrorKind::Invalid, "sku in the body ('" + sku.code + "') differs from the path ('" + codeFromPath + "')"};
     sku.code = codeFromPath;
   }
-  sku.description = r.text("description", false, 1000);
-  auto barcodes = r.strings("barcodes", false, 50);
+  sku.description = r.text("description", Need::Optional, 1000);
+  auto barcodes = r.strings("barcodes", Need::Optional, 50);
   sku.weightG = r.integer("weight_g");
   sku.dims.lengthMm = r.integer("length_mm");
   sku.dims.widthMm = r.integer("width_mm");
@@ -158,18 +158,18 @@ Result<domain::Sku> skuFromJson(std::string_view body, const std::string& codeFr
 }
 
 Result<domain::Location> locationFromJson(std::string_view body, const std::string& codeFromPath) {
-  auto parsed = ObjectReader::parse(body);
+  auto parsed = readBody(body);
   if (!parsed) return parsed.error();
   ObjectReader& r = *parsed;
   domain::Location loc;
-  loc.code = r.text("code", codeFromPath.empty(), 100);
+  loc.code = r.text("code", codeFromPath.empty() ? Need::Required : Need::Optional, 100);
   if (!codeFromPath.empty()) {
     if (!loc.code.empty() && loc.code != codeFromPath)
       return Error{ErrorKind::Invalid, "code in the body differs from the path"};
     loc.code = codeFromPath;
   }
-  loc.zone = r.text("zone", false, 100);
-  std::string kind = r.text("kind", false, 20);
+  loc.zone = r.text("zone", Need::Optional, 100);
+  std::string kind = r.text("kind", Need::Optional, 20);
   if (auto st = r.finish(); !st) return st.error();
   if (!kind.empty()) {
     auto k = domain::locationKindFromString(kind);
@@ -181,37 +181,37 @@ Result<domain::Location> locationFromJson(std::string_view body, const std::stri
 
 domain::Address addressFromJson(ObjectReader& a) {
   domain::Address addr;
-  addr.name = a.text("name", false, 2000);
-  addr.company = a.text("company", false, 2000);
-  addr.line1 = a.text("line1", false, 2000);
-  addr.line2 = a.text("line2", false, 2000);
-  addr.city = a.text("city", false, 1000);
-  addr.region = a.text("region", false, 1000);
-  addr.postalCode = a.text("postal_code", false, 100);
-  addr.country = a.text("country", false, 10);
-  addr.phone = a.text("phone", false, 100);
-  addr.email = a.text("email", false, 1000);
+  addr.name = a.text("name", Need::Optional, 2000);
+  addr.company = a.text("company", Need::Optional, 2000);
+  addr.line1 = a.text("line1", Need::Optional, 2000);
+  addr.line2 = a.text("line2", Need::Optional, 2000);
+  addr.city = a.text("city", Need::Optional, 1000);
+  addr.region = a.text("region", Need::Optional, 1000);
+  addr.postalCode = a.text("postal_code", Need::Optional, 100);
+  addr.country = a.text("country", Need::Optional, 10);
+  addr.phone = a.text("phone", Need::Optional, 100);
+  addr.email = a.text("email", Need::Optional, 1000);
   return addr;
 }
 
 Result<domain::NewOrder> newOrderFromJson(std::string_view body) {
-  auto parsed = ObjectReader::parse(body);
+  auto parsed = readBody(body);
   if (!parsed) return parsed.error();
   ObjectReader& r = *parsed;
   domain::NewOrder o;
-  std::string channel = r.text("channel", false, 20);
-  o.externalId = r.text("external_id", true, 200);
-  std::string level = r.text("service_level", false, 20);
-  o.carrier = r.text("carrier", false, 200);
-  o.priority = static_cast<int>(r.integer("priority", false, 0));
-  std::string onShortage = r.text("on_shortage", false, 20);
+  std::string channel = r.text("channel", Need::Optional, 20);
+  o.externalId = r.text("external_id", Need::Required, 200);
+  std::string level = r.text("service_level", Need::Optional, 20);
+  o.carrier = r.text("carrier", Need::Optional, 200);
+  o.priority = static_cast<int>(r.integer("priority", Need::Optional));
+  std::string onShortage = r.text("on_shortage", Need::Optional, 20);
   auto shipTo = r.object("ship_to");
   o.shipTo = addressFromJson(shipTo);
-  for (auto& line : r.objects("lines", true, domain::kMaxOrderLines)) {
+  for (auto& line : r.objects("lines", Need::Required, domain::kMaxOrderLines)) {
     domain::NewOrderLine l;
-    l.sku = line.text("sku", true, 100);
-    l.qty = line.integer("qty", true);
-    l.externalLineId = line.text("external_line_id", false, 200);
+    l.sku = line.text("sku", Need::Required, 100);
+    l.qty = line.integer("qty", Need::Required);
+    l.externalLineId = line.text("external_line_id", Need::Optional, 200);
     o.lines.push_back(l);
   }
   if (auto st = r.finish(); !st) return st.error();
@@ -234,18 +234,18 @@ Result<domain::NewOrder> newOrderFromJson(std::string_view body) {
 }
 
 Result<domain::Adjustment> adjustmentFromJson(std::string_view body) {
-  auto parsed = ObjectReader::parse(body);
+  auto parsed = readBody(body);
   if (!parsed) return parsed.error();
   ObjectReader& r = *parsed;
   domain::Adjustment a;
-  a.sku = r.text("sku", true, 100);
-  a.location = r.text("location", true, 100);
-  a.lot = r.text("lot", false, 100);
-  a.expiry = r.text("expiry", false, 20);
-  a.delta = r.integer("delta", true);
-  std::string reason = r.text("reason", true, 20);
-  a.note = r.text("note", false, 2000);
-  a.idempotencyKey = r.text("idempotency_key", false, 200);
+  a.sku = r.text("sku", Need::Required, 100);
+  a.location = r.text("location", Need::Required, 100);
+  a.lot = r.text("lot", Need::Optional, 100);
+  a.expiry = r.text("expiry", Need::Optional, 20);
+  a.delta = r.integer("delta", Need::Required);
+  std::string reason = r.text("reason", Need::Required, 20);
+  a.note = r.text("note", Need::Optional, 2000);
+  a.idempotencyKey = r.text("idempotency_key", Need::Optional, 200);
   if (auto st = r.finish(); !st) return st.error();
   auto rs = domain::adjustReasonFromString(reason);
   if (!rs)

@@ -1,7 +1,5 @@
 #include "WaveRoutes.h"
 
-#include <Poco/JSON/Parser.h>
-
 #include "Json.h"
 #include "wms/domain/Csv.h"
 
@@ -84,9 +82,9 @@ Result<std::int64_t> idOf(const std::string& text, const std::string& what) {
 
 Result<std::string> optionalText(const Request& req, const std::string& field) {
   if (req.body.empty()) return std::string();
-  auto r = json::ObjectReader::parse(req.body);
+  auto r = json::readBody(req.body);
   if (!r) return r.error();
-  std::string value = r->text(field, false, 1000);
+  std::string value = r->text(field, json::Need::Optional, 1000);
   if (auto st = r->finish(); !st) return st.error();
   return value;
 }
@@ -101,38 +99,17 @@ void addWaveRoutes(Router& router, ApiContext& ctx) {
       [&ctx](const Request& req) {
         ReleaseRequest request;
         if (!req.body.empty()) {
-          // Order ids are read with POCO directly: the reader has no integer arrays.
-          Poco::JSON::Parser parser;
-          try {
-            auto obj = parser.parse(req.body).extract<Poco::JSON::Object::Ptr>();
-            for (const auto& name : obj->getNames())
-              if (name != "site" && name != "method" && name != "orders")
-                return Response::error(Error{ErrorKind::Invalid, "unknown field '" + name + "'"});
-            if (obj->has("site")) {
-              if (!obj->get("site").isString()) return Response::error(Error{ErrorKind::Invalid, "site must be a string"});
-              request.site = obj->getValue<std::string>("site");
-            }
-            if (obj->has("method")) {
-              auto m = obj->get("method").isString()
-                           ? wms::waves::parseBatchingMethod(obj->getValue<std::string>("method"))
-                           : std::nullopt;
-              if (!m) return Response::error(Error{ErrorKind::Invalid, "method must be fcfs, seed or savings"});
-              request.method = *m;
-            }
-            if (obj->has("orders")) {
-              if (obj->get("orders").type() != typeid(Poco::JSON::Array::Ptr))
-                return Response::error(Error{ErrorKind::Invalid, "orders must be an array of order ids"});
-              auto arr = obj->getArray("orders");
-              if (arr->size() > 100000) return Response::error(Error{ErrorKind::TooLarge, "too many orders"});
-              for (std::size_t i = 0; i < arr->size(); ++i) {
-                auto v = arr->get(static_cast<unsigned>(i));
-                if (!v.isInteger()) return Response::error(Error{ErrorKind::Invalid, "orders[" + std::to_string(i) + "] must be an order id"});
-                request.orders.push_back(v.convert<Poco::Int64>());
-              }
-            }
-          } catch (const Poco::Exception& e) {
-            return Response::error(Error{ErrorKind::Malformed, "the body is not valid JSON: " + e.message()});
+          auto r = json::readBody(req.body);
+          if (!r) return Response::error(r.error());
+          request.site = r->text("site", json::Need::Optional, 100);
+          const std::string method = r->text("method", json::Need::Optional, 20);
+          request.orders = r->integers("orders", json::Need::Optional, 100000);
+          if (r->ok() && r->has("method")) {
+            auto m = wms::waves::parseBatchingMethod(method);
+            if (m) request.method = *m;
+            else r->fail("method", "must be fcfs, seed or savings");
           }
+          if (auto st = r->finish(); !st) return Response::error(st.error());
         }
         auto released = ctx.waves.release(request);
         if (!released) return Response::error(released.error());
