@@ -55,9 +55,8 @@ void ShipmentStockEvents::committed(const packing::ShipResult& result) {
 
 void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,
                              packing::LabelPrinting* printing) {
-  gateway.handle("pack.request", [&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+  gateway.handle<protocol::PackRequest>([&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::PackRequest& msg,
                                              Replies& replies) -> Status {
-    const auto& msg = std::get<protocol::PackRequest>(m);
     const std::string code = msg.tote ? *msg.tote : msg.orderId.value_or("");
     auto id = orderOf(shipping, tx, code);
     if (!id) return id.error();
@@ -87,9 +86,8 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     return {};
   });
 
-  gateway.handle("pack.confirm", [&shipping](store::Tx& tx, const DeviceContext&, const protocol::Message& m,
+  gateway.handle<protocol::PackConfirm>([&shipping](store::Tx& tx, const DeviceContext&, const protocol::PackConfirm& msg,
                                              Replies&) -> Status {
-    const auto& msg = std::get<protocol::PackConfirm>(m);
     auto id = orderOf(shipping, tx, msg.orderId);
     if (!id) return id.error();
     std::vector<packing::PackedCarton> cartons;
@@ -106,9 +104,8 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     return {};
   });
 
-  gateway.handle("label.request", [&shipping, printing](store::Tx& tx, const DeviceContext& ctx,
-                                                        const protocol::Message& m, Replies& replies) -> Status {
-    const auto& msg = std::get<protocol::LabelRequest>(m);
+  gateway.handle<protocol::LabelRequest>([&shipping, printing](store::Tx& tx, const DeviceContext& ctx,
+                                                        const protocol::LabelRequest& msg, Replies& replies) -> Status {
     auto id = orderOf(shipping, tx, msg.orderId);
     if (!id) return id.error();
     auto existing = shipping.shipmentOfOrder(tx, *id);
@@ -144,9 +141,8 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     return {};
   });
 
-  gateway.handle("ship.confirm", [&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+  gateway.handle<protocol::ShipConfirm>([&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::ShipConfirm& msg,
                                              Replies& replies) -> Status {
-    const auto& msg = std::get<protocol::ShipConfirm>(m);
     auto id = orderOf(shipping, tx, msg.orderId);
     if (!id) return id.error();
     packing::ShipConfirmation confirmation;

@@ -53,15 +53,6 @@ std::array<std::string_view, kMessageKinds> eventTypeNames() {
   return names;
 }
 
-// The index in protocol::Message of the device event with this wire name.
-std::size_t eventKindOf(const std::string& type) {
-  static const auto names = eventTypeNames();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (!names[i].empty() && names[i] == type) return i;
-  }
-  throw std::invalid_argument("DeviceGateway: '" + type + "' is not a device event type");
-}
-
 }  // namespace
 
 Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config) {
@@ -520,10 +511,6 @@ void DeviceGateway::handleKind(std::size_t kind, EventHandler handler) {
   impl_->handlers[kind] = std::move(handler);
 }
 
-void DeviceGateway::handle(const std::string& type, EventHandler handler) {
-  handleKind(eventKindOf(type), std::move(handler));
-}
-
 void DeviceGateway::onOnline(OnlineHandler handler) {
   if (impl_->started) throw std::logic_error("DeviceGateway::onOnline after start()");
   impl_->online = std::move(handler);
@@ -532,10 +519,6 @@ void DeviceGateway::onOnline(OnlineHandler handler) {
 void DeviceGateway::alsoKind(std::size_t kind, EventHandler handler) {
   if (impl_->started) throw std::logic_error("DeviceGateway::also after start()");
   impl_->followUps[kind].push_back(std::move(handler));
-}
-
-void DeviceGateway::also(const std::string& type, EventHandler handler) {
-  alsoKind(eventKindOf(type), std::move(handler));
 }
 
 void DeviceGateway::onReclaim(ReclaimHandler handler) {

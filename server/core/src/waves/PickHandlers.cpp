@@ -83,7 +83,7 @@ Result<BatchAndStop> locate(store::Tx& tx, const DeviceContext& ctx, const std::
   if (batch->status == BatchStatus::Done) return conflict("batch " + batchId + " is already done");
   auto stop = s ? tables.stop(*b, static_cast<int>(*s)) : std::nullopt;
   if (!stop || stop->status == StopStatus::Removed) return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
-  if (stop->status != StopStatus::Open) return conflict("stop " + stopId + " is already " + stop->status);
+  if (stop->status != StopStatus::Open) return conflict("stop " + stopId + " is already " + waves::toString(stop->status));
   BatchAndStop out{*batch, *stop, {}, {}};
   for (const auto& t : tables.totes(*b)) {
     out.toteNumber[t.tote] = t.number;
@@ -210,9 +210,8 @@ void WaveService::Impl::refreshWaveStatus(store::Tx& tx, std::int64_t waveId) {
 }
 
 void WaveService::Impl::registerHandlers() {
-  gateway.handle("pick.confirm", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+  gateway.handle<protocol::PickConfirm>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::PickConfirm& msg,
                                         Replies&) -> Status {
-    const auto& msg = std::get<protocol::PickConfirm>(m);
     auto at = locate(tx, ctx, msg.batchId, msg.stopId);
     if (!at) return at.error();
     const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
@@ -252,9 +251,8 @@ void WaveService::Impl::registerHandlers() {
     return {};
   });
 
-  gateway.handle("pick.short", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+  gateway.handle<protocol::PickShort>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::PickShort& msg,
                                       Replies& replies) -> Status {
-    const auto& msg = std::get<protocol::PickShort>(m);
     auto at = locate(tx, ctx, msg.batchId, msg.stopId);
     if (!at) return at.error();
     const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
@@ -461,9 +459,8 @@ void WaveService::Impl::registerHandlers() {
     return {};
   });
 
-  gateway.handle("batch.done", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+  gateway.handle<protocol::BatchDone>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::BatchDone& msg,
                                       Replies& replies) -> Status {
-    const auto& msg = std::get<protocol::BatchDone>(m);
     auto id = domain::parseInt64(msg.batchId);
     waves::WaveTables tables(tx);
     auto batch = id ? tables.batch(*id) : std::nullopt;
@@ -491,9 +488,8 @@ void WaveService::Impl::registerHandlers() {
 
   // A picker who signs in gets work, and a device that signs in again (its
   // app restarted) gets its batch again.
-  gateway.also("signin", [this](store::Tx& tx, const DeviceContext& ctx, const protocol::Message& m,
+  gateway.also<protocol::SignIn>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::SignIn& msg,
                                 Replies& replies) -> Status {
-    const auto& msg = std::get<protocol::SignIn>(m);
     if (msg.mode != protocol::WorkMode::Pick) return {};
     waves::WaveTables tables(tx);
     for (auto b : tables.batchesOfDevice(ctx.device, BatchStatus::Assigned)) {

@@ -136,12 +136,6 @@ class DeviceGateway {
   void also(HandlerOf<E> handler) {
     alsoKind(eventKind<E>(), adapt<E>(std::move(handler)));
   }
-  // The same by wire type name ("pick.confirm"). Throws
-  // std::invalid_argument if the name is not a device event type, so that a
-  // misspelt name stops start-up instead of registering a handler that never
-  // runs. Prefer the typed forms above.
-  void handle(const std::string& type, EventHandler handler);
-  void also(const std::string& type, EventHandler handler);
   void onReclaim(ReclaimHandler handler);
   void onOnline(OnlineHandler handler);
 
