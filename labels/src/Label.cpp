@@ -1,7 +1,6 @@
 // The label JSON gate, over the one reader of untrusted JSON (wms::json).
 #include "wms/labels/Label.h"
 
-#include <array>
 #include <sstream>
 
 #include "wms/common/TextChecks.h"
@@ -12,20 +11,6 @@
 
 namespace wms::labels {
 namespace {
-
-struct ChannelName {
-  Channel channel;
-  const char* json;
-  const char* display;
-};
-constexpr std::array<ChannelName, 6> kChannels{{
-    {Channel::Shopify, "shopify", "Shopify"},
-    {Channel::Lazada, "lazada", "Lazada"},
-    {Channel::Shopee, "shopee", "Shopee"},
-    {Channel::TikTokShop, "tiktok", "TikTok Shop"},
-    {Channel::Amazon, "amazon", "Amazon"},
-    {Channel::StorePos, "pos", "Store POS"},
-}};
 
 Error invalid(const std::string& message) {
   return makeError(ErrorKind::Invalid, message);
@@ -165,13 +150,11 @@ Result<ShippingLabel> readLabel(ObjectReader& r) {
     label.channelOrderId = o.text("channel_order_id", Need::Optional, kAnyLength);
     if (auto s = o.finish(); !s) return s.error();
     if (channel.empty()) return invalid("order.channel is required");
-    bool known = false;
-    for (const auto& c : kChannels) {
-      if (channel == c.json) label.channel = c.channel, known = true;
-    }
+    auto known = salesChannelFrom(channel);
     if (!known) {
-      return invalid("order.channel must be one of shopify, lazada, shopee, tiktok, amazon, pos");
+      return invalid("order.channel must be one of shopify, lazada, shopee, tiktok, amazon, pos, manual");
     }
+    label.channel = *known;
   }
 
   {
@@ -260,20 +243,6 @@ void writeAddress(std::ostringstream& out, const Address& a) {
 }
 
 }  // namespace
-
-const char* toString(Channel channel) noexcept {
-  for (const auto& c : kChannels) {
-    if (c.channel == channel) return c.json;
-  }
-  return "?";
-}
-
-const char* displayName(Channel channel) noexcept {
-  for (const auto& c : kChannels) {
-    if (c.channel == channel) return c.display;
-  }
-  return "?";
-}
 
 Result<ShippingLabel> parseLabelJson(std::string_view json) {
   auto r = ObjectReader::parse(json, "label JSON", kLabelRules);

@@ -858,12 +858,12 @@ Result<Message> decode(std::string_view payload) {
     // The version first: a later version may have types this one lacks.
     const Value* v = r.find("v");
     if (!v) invalid("v (the protocol version) is required");
-    if (v->kind != Value::Kind::Integer || v->integer != kProtocolVersion) {
-      std::string got = v->kind == Value::Kind::Integer ? std::to_string(v->integer)
-                                                         : "a " + std::string(json::kindName(v->kind));
-      invalid("unsupported protocol version " + got + " (this side speaks version " +
+    if (v->kind != Value::Kind::Integer)
+      invalid("v (the protocol version) must be an integer, got " + std::string(json::kindName(v->kind)) + " (this side speaks version " +
               std::to_string(kProtocolVersion) + ")");
-    }
+    if (v->integer != kProtocolVersion)
+      invalid("unsupported protocol version " + std::to_string(v->integer) + " (this side speaks version " +
+              std::to_string(kProtocolVersion) + ")");
     std::string name;
     r("type", name, kId);  // a string; one of the known types:
     std::optional<Message> m = emptyMessageOfType(name);

@@ -1,5 +1,7 @@
 #include "Json.h"
 
+#include "wms/common/TextChecks.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
@@ -172,6 +174,10 @@ Result<Value> parse(std::string_view text, std::size_t maxDepth) {
   // Poco's own limit bounds its recursion; ours (in the handler) fires first
   // and names the problem.
   parser.setDepth(maxDepth + 2);
+  // POCO reports broken UTF-8 as whatever its scanner tripped over
+  // ("unterminated string literal"); name the real problem first.
+  if (auto at = firstInvalidUtf8(text); at != std::string_view::npos)
+    return makeError(ErrorKind::Malformed, "payload is not valid UTF-8 at byte " + std::to_string(at + 1));
   try {
     parser.parse(std::string(text));
   } catch (const HandlerError& e) {

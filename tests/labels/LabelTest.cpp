@@ -174,9 +174,30 @@ BOOST_AUTO_TEST_CASE(validate_label_applies_the_parser_rules_to_labels_built_in_
 }
 
 BOOST_AUTO_TEST_CASE(channel_names_have_json_and_display_forms) {
-  BOOST_TEST(std::string(toString(Channel::TikTokShop)) == "tiktok");
-  BOOST_TEST(std::string(displayName(Channel::TikTokShop)) == "TikTok Shop");
-  BOOST_TEST(std::string(toString(Channel::StorePos)) == "pos");
+  BOOST_TEST(std::string(toString(Channel::TikTok)) == "tiktok");
+  BOOST_TEST(std::string(displayName(Channel::TikTok)) == "TikTok Shop");
+  BOOST_TEST(std::string(toString(Channel::Pos)) == "pos");
+  BOOST_TEST(std::string(displayName(Channel::Manual)) == "Manual order");
+}
+
+// Labels name a channel with the order model's own enum, so a manually keyed
+// order prints as what it is rather than as a store sale.
+BOOST_AUTO_TEST_CASE(every_sales_channel_round_trips_through_label_json) {
+  for (SalesChannel c : kAllSalesChannels) {
+    ShippingLabel label = exampleLabel("basic-th");
+    label.channel = c;
+    auto back = parseLabelJson(labelToJson(label));
+    BOOST_TEST_REQUIRE(back.ok(), toString(c));
+    BOOST_TEST((back->channel == c));
+  }
+  ShippingLabel label = exampleLabel("basic-th");
+  auto json = labelToJson(label);
+  const auto at = json.find(std::string("\"") + toString(label.channel) + "\"");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  json.replace(at, std::string(toString(label.channel)).size() + 2, "\"ebay\"");
+  auto refused = parseLabelJson(json);
+  BOOST_TEST_REQUIRE(!refused.ok());
+  BOOST_TEST(refused.error().message == "order.channel must be one of shopify, lazada, shopee, tiktok, amazon, pos, manual");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

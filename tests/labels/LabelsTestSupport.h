@@ -19,11 +19,11 @@ namespace wms {
 inline std::ostream& operator<<(std::ostream& out, ErrorKind kind) {
   return out << toString(kind);
 }
-}  // namespace wms
-namespace wms::labels {
-inline std::ostream& operator<<(std::ostream& out, Channel c) {
+inline std::ostream& operator<<(std::ostream& out, SalesChannel c) {
   return out << toString(c);
 }
+}  // namespace wms
+namespace wms::labels {
 inline std::ostream& operator<<(std::ostream& out, JobState s) {
   return out << toString(s);
 }

@@ -17,21 +17,6 @@ std::optional<Enum> fromString(std::string_view text, const Enum (&all)[N]) {
 
 }  // namespace
 
-const char* toString(Channel channel) noexcept {
-  switch (channel) {
-    case Channel::Shopify: return "shopify";
-    case Channel::Lazada: return "lazada";
-    case Channel::Shopee: return "shopee";
-    case Channel::TikTok: return "tiktok";
-    case Channel::Amazon: return "amazon";
-    case Channel::Pos: return "pos";
-    case Channel::Manual: return "manual";
-  }
-  return "manual";
-}
-
-std::optional<Channel> channelFromString(std::string_view text) noexcept { return fromString(text, kAllChannels); }
-
 const char* toString(OrderStatus status) noexcept {
   switch (status) {
     case OrderStatus::Backordered: return "backordered";

@@ -16,27 +16,6 @@ std::string n(std::int64_t v) {
   return std::to_string(v);
 }
 
-labels::Channel labelChannel(domain::Channel c) {
-  switch (c) {
-    case domain::Channel::Shopify:
-      return labels::Channel::Shopify;
-    case domain::Channel::Lazada:
-      return labels::Channel::Lazada;
-    case domain::Channel::Shopee:
-      return labels::Channel::Shopee;
-    case domain::Channel::TikTok:
-      return labels::Channel::TikTokShop;
-    case domain::Channel::Amazon:
-      return labels::Channel::Amazon;
-    // The label model has no "manual": orders keyed in by staff are the
-    // store's own sales, printed as such.
-    case domain::Channel::Pos:
-    case domain::Channel::Manual:
-      return labels::Channel::StorePos;
-  }
-  return labels::Channel::StorePos;
-}
-
 labels::Address labelAddress(const domain::Address& a) {
   labels::Address out;
   out.name = a.name;
@@ -134,7 +113,7 @@ Result<ShippingService::Prepared> ShippingService::prepareShipment(store::Tx& tx
   probe.shipFrom = r.shipFrom;
   probe.shipTo = r.shipTo;
   probe.orderReference = r.orderReference;
-  probe.channel = labelChannel(r.channel);
+  probe.channel = r.channel;
   probe.channelOrderId = r.channelOrderId;
   probe.carrier = "carrier";
   probe.service = "service";
@@ -204,7 +183,7 @@ Result<ShipmentView> ShippingService::recordShipment(store::Tx& tx, const Prepar
     l.shipFrom = p.request.shipFrom;
     l.shipTo = p.request.shipTo;
     l.orderReference = p.request.orderReference;
-    l.channel = labelChannel(p.request.channel);
+    l.channel = p.request.channel;
     l.channelOrderId = p.request.channelOrderId;
     l.carrier = b.carrierName;
     l.service = b.service;

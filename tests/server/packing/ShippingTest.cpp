@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(booking_gives_each_carton_an_sscc_a_tracking_number_and_a_l
   BOOST_TEST(label->shipFrom.name == "Acme Fulfilment Warehouse");
   BOOST_TEST(label->orderReference == "SO-" + std::to_string(id));
   BOOST_TEST(label->channelOrderId == "SHOPEE-1");
-  BOOST_TEST((label->channel == labels::Channel::Shopee));
+  BOOST_TEST((label->channel == SalesChannel::Shopee));
   BOOST_TEST(label->trackingNumber == s.cartons[1].trackingNumber);
   BOOST_TEST(label->sscc == s.cartons[1].sscc);
   BOOST_TEST(label->weightGrams == 230);                         // estimated: the T-shirt and the mailer
@@ -270,7 +270,7 @@ BOOST_AUTO_TEST_CASE(store_pickup_orders_are_labelled_to_the_store) {
   auto label = w.shipping().label(s.id, 1);
   BOOST_TEST(label->shipTo.name == "Ann Tan");
   BOOST_TEST(label->shipTo.city == "Bang Sao Thong");
-  BOOST_TEST((label->channel == labels::Channel::StorePos));
+  BOOST_TEST((label->channel == SalesChannel::Pos));
 }
 
 BOOST_AUTO_TEST_CASE(only_a_packed_order_is_booked) {

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "wms/common/Result.h"
+#include "wms/common/SalesChannel.h"
 
 namespace wms::labels {
 
@@ -39,14 +40,10 @@ struct Address {
   friend bool operator==(const Address&, const Address&) = default;
 };
 
-// The sales channel an order came from.
-enum class Channel { Shopify, Lazada, Shopee, TikTokShop, Amazon, StorePos };
-
-// The JSON spelling of a channel ("shopify", "lazada", "shopee", "tiktok",
-// "amazon", "pos").
-const char* toString(Channel channel) noexcept;
-// The printed name of a channel ("TikTok Shop").
-const char* displayName(Channel channel) noexcept;
+// The sales channel an order came from is the system's one SalesChannel
+// (wms/common/SalesChannel.h): toString gives its JSON spelling ("tiktok"),
+// displayName the printed name ("TikTok Shop").
+using Channel = SalesChannel;
 
 struct ShippingLabel {
   Address shipFrom;

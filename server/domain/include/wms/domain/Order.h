@@ -9,16 +9,17 @@
 #include <vector>
 
 #include "wms/common/Result.h"
+#include "wms/common/SalesChannel.h"
 #include "wms/domain/Ids.h"
 
 namespace wms::domain {
 
-enum class Channel { Shopify, Lazada, Shopee, TikTok, Amazon, Pos, Manual };
-
-const char* toString(Channel channel) noexcept;  // "shopify", ..., "pos", "manual"
-std::optional<Channel> channelFromString(std::string_view text) noexcept;
-inline constexpr Channel kAllChannels[] = {Channel::Shopify, Channel::Lazada, Channel::Shopee, Channel::TikTok,
-                                           Channel::Amazon,  Channel::Pos,    Channel::Manual};
+// The channel an order came from is the system's one SalesChannel; these
+// names keep the order model's vocabulary short.
+using Channel = SalesChannel;
+using wms::toString;  // toString(Channel): "shopify", ..., "pos", "manual"
+inline std::optional<Channel> channelFromString(std::string_view text) noexcept { return salesChannelFrom(text); }
+inline constexpr const auto& kAllChannels = kAllSalesChannels;
 
 // Backordered: waits for stock. Held: stopped for a person (unknown channel
 // SKU, short-pick policy, supervisor). Allocated: holds its stock, ready for a
