@@ -821,6 +821,115 @@ std::optional<Message> emptyMessageOfType(std::string_view type) {
   }(type, std::make_index_sequence<std::variant_size_v<Message>>{});
 }
 
+// The top-level string members of a payload that is one well-formed JSON
+// object, read without the decoder's limits (size, depth, repeated keys) so
+// that a refusal for those can still name the event it refuses. A member
+// whose value is not a plain string (escapes included: no id or type needs
+// them), or that repeats with a different value, maps to nullopt. nullopt if
+// the payload is not one object (truncated, trailing bytes, not JSON).
+// Linear in the payload, no recursion: nesting is only counted.
+using TopLevelStrings = std::map<std::string, std::optional<std::string>, std::less<>>;
+std::optional<TopLevelStrings> scanTopLevelStrings(std::string_view p) {
+  std::size_t i = 0;
+  auto ws = [&] {
+    while (i < p.size() && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) ++i;
+  };
+  // A string starting at p[i] == '"'; true if it closed. `plain` says
+  // whether it had no escapes; its text is appended to `out` if so.
+  auto string = [&](std::string* out, bool& plain) {
+    plain = true;
+    for (++i; i < p.size(); ++i) {
+      const char c = p[i];
+      if (c == '"') {
+        ++i;
+        return true;
+      }
+      if (static_cast<unsigned char>(c) < 0x20) return false;
+      if (c == '\\') {
+        plain = false;
+        if (++i == p.size()) return false;
+      } else if (out && plain) {
+        out->push_back(c);
+      }
+    }
+    return false;
+  };
+  // Any value: strings and brackets are followed exactly, scalars are the
+  // run of bytes up to the next delimiter.
+  auto skipValue = [&] {
+    std::size_t depth = 0;
+    bool plain = true;
+    do {
+      ws();
+      if (i == p.size()) return false;
+      const char c = p[i];
+      if (c == '"') {
+        if (!string(nullptr, plain)) return false;
+      } else if (c == '{' || c == '[') {
+        ++depth, ++i;
+        continue;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) return false;
+        --depth, ++i;
+      } else if (c == ',' || c == ':') {
+        if (depth == 0) return false;
+        ++i;
+        continue;
+      } else {
+        const std::size_t start = i;
+        while (i < p.size() && std::string_view(" \t\n\r,:]}[{\"").find(p[i]) == std::string_view::npos) ++i;
+        if (i == start) return false;
+      }
+    } while (depth > 0);
+    return true;
+  };
+  TopLevelStrings members;
+  ws();
+  if (i == p.size() || p[i] != '{') return std::nullopt;
+  ++i;
+  ws();
+  if (i < p.size() && p[i] == '}') {
+    ++i;
+  } else {
+    for (;;) {
+      ws();
+      std::string key;
+      bool plainKey = true;
+      if (i == p.size() || p[i] != '"' || !string(&key, plainKey)) return std::nullopt;
+      ws();
+      if (i == p.size() || p[i] != ':') return std::nullopt;
+      ++i;
+      ws();
+      std::optional<std::string> value;
+      if (i < p.size() && p[i] == '"') {
+        std::string text;
+        bool plain = true;
+        if (!string(&text, plain)) return std::nullopt;
+        if (plain) value = std::move(text);
+      } else if (!skipValue()) {
+        return std::nullopt;
+      }
+      if (plainKey) {
+        auto [at, fresh] = members.try_emplace(std::move(key), value);
+        if (!fresh && at->second != value) at->second.reset();
+      }
+      ws();
+      if (i < p.size() && p[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < p.size() && p[i] == '}') {
+        ++i;
+        break;
+      }
+      return std::nullopt;
+    }
+  }
+  ws();
+  if (i != p.size()) return std::nullopt;
+  return members;
+}
+
 }  // namespace
 
 Status validate(const Message& message) {
@@ -881,18 +990,31 @@ Result<Message> decode(std::string_view payload) {
 Result<Message> decodeFromTopic(std::string_view topic, std::string_view payload) {
   auto address = parseTopic(topic);
   if (!address) return address.error();
+  auto wrongChannel = [&](std::string_view type, TopicKind expected) {
+    return makeError(ErrorKind::Forbidden, std::string(type) + " does not belong on channel '" +
+                                               std::string(toString(address->channel)) + "' (it goes on '" +
+                                               std::string(toString(expected)) + "')");
+  };
   auto message = decode(payload);
-  if (!message) return message;
+  if (!message) {
+    // A known type on the wrong channel is refused as such whatever else is
+    // wrong with its fields (docs/protocol.md, "Bad input": the order of
+    // the checks), so the answer does not depend on, say, an extra event_id.
+    if (message.error().kind != ErrorKind::Invalid) return message;
+    if (auto members = scanTopLevelStrings(payload)) {
+      auto type = members->find("type");
+      std::optional<Message> m;
+      if (type != members->end() && type->second) m = emptyMessageOfType(*type->second);
+      if (m && topicKindOf(*m) != address->channel) return wrongChannel(*type->second, topicKindOf(*m));
+    }
+    return message;
+  }
+  if (TopicKind expected = topicKindOf(*message); expected != address->channel)
+    return wrongChannel(typeName(*message), expected);
   const std::string& device = baseOf(*message).device;
   if (device != address->device) {
     return makeError(ErrorKind::Forbidden, "payload device '" + device + "' does not match the device '" +
                                                address->device + "' of topic " + std::string(topic));
-  }
-  TopicKind expected = topicKindOf(*message);
-  if (expected != address->channel) {
-    return makeError(ErrorKind::Forbidden, std::string(typeName(*message)) + " does not belong on channel '" +
-                                               std::string(toString(address->channel)) + "' (it goes on '" +
-                                               std::string(toString(expected)) + "')");
   }
   return message;
 }
@@ -924,16 +1046,16 @@ std::string fitText(std::string_view text) {
 }
 
 std::optional<std::string> peekEventId(std::string_view payload) {
-  if (payload.size() > kMaxPayloadBytes) return std::nullopt;
-  auto doc = json::parse(payload, kMaxJsonDepth);
-  if (!doc || doc->kind != Value::Kind::Object) return std::nullopt;
-  for (std::size_t i = 0; i < doc->keys.size(); ++i) {
-    const Value& value = doc->items[i];
-    if (doc->keys[i] == "event_id" && value.kind == Value::Kind::String && isValidEventId(value.string)) {
-      return value.string;
-    }
+  const auto members = scanTopLevelStrings(payload);
+  if (!members) return std::nullopt;
+  auto id = members->find("event_id");
+  if (id == members->end() || !id->second || !isValidEventId(*id->second)) return std::nullopt;
+  // A server message sent where events go is not an event: there is no
+  // event of that id to stop resending.
+  if (auto type = members->find("type"); type != members->end() && type->second) {
+    if (auto m = emptyMessageOfType(*type->second); m && topicKindOf(*m) != TopicKind::Events) return std::nullopt;
   }
-  return std::nullopt;
+  return *id->second;
 }
 
 Result<ErrorKind> errorKindFromString(std::string_view name) {

@@ -340,8 +340,51 @@ BOOST_AUTO_TEST_CASE(the_event_id_of_a_rejected_event_can_still_be_read_to_answe
   BOOST_TEST(!peekEventId(R"({"event_id":12})").has_value());
   BOOST_TEST(!peekEventId(R"(["event_id","abc-1"])").has_value());
   BOOST_TEST(!peekEventId(R"({"a":{"event_id":"abc-1"}})").has_value());   // only at the top
+}
+
+// The refusals the decoder makes before it reads any field (too large, too
+// deep, a repeated key) still name the event, so the device gets a rejected
+// ack and stops resending instead of resending for ever (docs/protocol.md,
+// "Bad input").
+BOOST_AUTO_TEST_CASE(an_event_refused_for_its_shape_can_still_be_named) {
   std::string big = R"({"event_id":"abc-1","pad":")" + std::string(kMaxPayloadBytes, 'x') + "\"}";
-  BOOST_TEST(!peekEventId(big).has_value());
+  BOOST_TEST(!decode(big).ok());
+  BOOST_TEST(peekEventId(big).value_or("") == "abc-1");
+  std::string deep = R"({"type":"pick.confirm","event_id":"abc-2","x":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  BOOST_TEST(!decode(deep).ok());
+  BOOST_TEST(peekEventId(deep).value_or("") == "abc-2");
+  BOOST_TEST(peekEventId(R"({"event_id":"abc-3","v":1,"v":1})").value_or("") == "abc-3");
+  BOOST_TEST(peekEventId(R"({"event_id":"abc-4","event_id":"abc-4"})").value_or("") == "abc-4");
+  BOOST_TEST(peekEventId(R"( {"s":"a\"}{[,","n":-1.5e3,"b":[true,{"k":null}],"event_id":"abc-5"} )").value_or("") ==
+             "abc-5");
+  // Not one event: two different ids, an escaped id, trailing bytes, a
+  // server message sent where events go.
+  BOOST_TEST(!peekEventId(R"({"event_id":"abc-6","event_id":"abc-7"})").has_value());
+  BOOST_TEST(!peekEventId(R"({"event_id":"abc\u002d8"})").has_value());
+  BOOST_TEST(!peekEventId(R"({"event_id":"abc-9"} x)").has_value());
+  BOOST_TEST(!peekEventId(R"({"event_id":"abc-9",})").has_value());
+  BOOST_TEST(!peekEventId(R"({"event_id":"abc-9" "a":1})").has_value());
+  BOOST_TEST(!peekEventId(R"({"type":"task.cancel","event_id":"abc-10"})").has_value());
+  BOOST_TEST(peekEventId(R"({"type":"no.such.type","event_id":"abc-11"})").value_or("") == "abc-11");
+}
+
+// Which check answers first does not depend on the fields: a server message
+// on the events channel is refused as out of place, with or without fields
+// it does not have.
+BOOST_AUTO_TEST_CASE(a_message_on_the_wrong_channel_is_refused_as_such_before_its_fields_are_read) {
+  const std::string topic = "wms/v1/dev/HH-07/evt";
+  auto bare = decodeFromTopic(topic, R"({"type":"task.cancel","v":1,"device":"HH-07","ts":1,"batch_id":"9","reason":"x"})");
+  auto extra = decodeFromTopic(
+      topic, R"({"type":"task.cancel","v":1,"device":"HH-07","ts":1,"batch_id":"9","reason":"x","event_id":"e-1"})");
+  BOOST_REQUIRE(!bare.ok());
+  BOOST_REQUIRE(!extra.ok());
+  BOOST_TEST((bare.error().kind == ErrorKind::Forbidden));
+  BOOST_TEST((extra.error().kind == ErrorKind::Forbidden));
+  BOOST_TEST(extra.error().message == bare.error().message);
+  // The channel is checked before the device named in the payload.
+  auto both = decodeFromTopic(topic, R"({"type":"heartbeat","v":1,"device":"HH-99","ts":1})");
+  BOOST_REQUIRE(!both.ok());
+  BOOST_TEST(both.error().message.find("does not belong on channel") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(fit_text_turns_any_string_into_valid_protocol_text) {

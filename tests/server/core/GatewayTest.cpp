@@ -115,6 +115,10 @@ BOOST_AUTO_TEST_CASE(bad_payloads_are_refused_counted_and_never_applied_and_wmsd
   dev->sendRaw(protocol::TopicKind::Events, std::string(70 * 1024, ' '));
   // Claims to be another device on its own topic: refused, nothing applied.
   dev->sendRaw(protocol::TopicKind::Events, R"({"type":"scan","v":1,"device":"dev-2","ts":1,"event_id":"e-3","barcode":"x"})");
+  // Too large, but its event id is readable.
+  dev->sendRaw(protocol::TopicKind::Events,
+               R"({"type":"scan","v":1,"device":"dev-1","ts":1,"event_id":"e-4","barcode":")" + std::string(70 * 1024, 'x') +
+                   "\"}");
   auto wrongType = dev->ackFor("e-1");
   BOOST_REQUIRE(wrongType);
   BOOST_CHECK(wrongType->result == protocol::AckResult::Rejected);
@@ -122,6 +126,17 @@ BOOST_AUTO_TEST_CASE(bad_payloads_are_refused_counted_and_never_applied_and_wmsd
   auto wrongVersion = dev->ackFor("e-2");
   BOOST_REQUIRE(wrongVersion);
   BOOST_CHECK(wrongVersion->result == protocol::AckResult::Rejected);
+  // Every refused event whose id can be read gets a rejected ack, so the
+  // device stops resending it: also one that names another device (it came
+  // on this device's topic) and one over the size limit.
+  auto claimsOther = dev->ackFor("e-3");
+  BOOST_REQUIRE(claimsOther);
+  BOOST_CHECK(claimsOther->result == protocol::AckResult::Rejected);
+  BOOST_CHECK(claimsOther->error->kind == ErrorKind::Forbidden);
+  auto tooLarge = dev->ackFor("e-4");
+  BOOST_REQUIRE(tooLarge);
+  BOOST_CHECK(tooLarge->result == protocol::AckResult::Rejected);
+  BOOST_CHECK(tooLarge->error->kind == ErrorKind::TooLarge);
   // Undecodable payloads get an error message (no event id to ack).
   auto error = dev->waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::ServerError>(m); });
   BOOST_REQUIRE(error);
@@ -131,7 +146,7 @@ BOOST_AUTO_TEST_CASE(bad_payloads_are_refused_counted_and_never_applied_and_wmsd
   BOOST_TEST(site.scans("dev-2") == 0);
   BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"malformed\"}") >= 1);
   BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"forbidden\"}") == 1);
-  BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"too_large\"}") == 1);
+  BOOST_TEST(site.metric("mqtt_rejected_total{reason=\"too_large\"}") == 2);
   BOOST_TEST(site.wmsd.get("/healthz").status == 200);
 }
 

@@ -182,7 +182,7 @@ struct DeviceGateway::Impl {
     log().warning("refused a message on %s (%z bytes): %s", m.topic, m.payload.size(), error.message);
     auto address = protocol::parseTopic(m.topic);
     if (!address) return;  // cannot answer anyone
-    if (auto eventId = protocol::peekEventId(m.payload); eventId && error.kind != ErrorKind::Forbidden) {
+    if (auto eventId = protocol::peekEventId(m.payload)) {
       protocol::Ack ack;
       ack.device = address->device;
       ack.ts = db.nowMs();
