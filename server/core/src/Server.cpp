@@ -12,7 +12,7 @@
 #include "http/ApiV1.h"
 #include "http/ChannelRoutes.h"
 #include "http/WaveRoutes.h"
-#include "http/Router.h"
+#include "http/HandlerFactory.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/server/CatalogService.h"
 #include "wms/server/DeviceGateway.h"
@@ -47,7 +47,6 @@ struct Server::Impl {
   std::unique_ptr<packing::ShippingService> shipping;
   std::unique_ptr<packing::PackSessionService> packSessions;
   std::unique_ptr<packing::LabelPrinting> printing;
-  std::unique_ptr<packing::PackingRoutes> packingRoutes;
   std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
@@ -117,8 +116,6 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   auto printing = packing::LabelPrinting::create(*impl->db, *impl->shipping, {}, &impl->metrics.background());
   if (!printing) return printing.error();
   impl->printing = std::move(*printing);
-  impl->packingRoutes =
-      std::make_unique<packing::PackingRoutes>(*impl->shipping, *impl->packSessions, impl->printing.get());
   registerPackingHandlers(*impl->gateway, *impl->shipping, impl->printing.get());
   impl->shipmentEvents->attach(impl->waves.get());
 
@@ -137,17 +134,15 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->api = std::make_unique<http::ApiContext>(http::ApiContext{impl->config, *impl->db, impl->metrics,
                                                                   *impl->catalog, *impl->stock, *impl->orders,
                                                                   *impl->waves, *impl->gateway});
+  // One router for every endpoint; a handler that throws is answered 500
+  // by the router, and logged here with what it threw.
+  impl->router.onHandlerFailure([](const http::Request& req, const std::string& what) {
+    Poco::Logger::get("wmsd.http").error("%s %s failed: %s", req.method, req.path, what);
+  });
   http::addApiV1(impl->router, *impl->api);
   http::addWaveRoutes(impl->router, *impl->api);
-  impl->router.addPrefix(
-      "/api/v1/packing/",
-      [routes = impl->packingRoutes.get()](const http::Request& req) {
-        packing::RestRequest r{req.method, req.path, req.body, req.headers};
-        auto answer = routes->handle(r);
-        if (!answer) return http::Response::error(Error{ErrorKind::NotFound, "no such endpoint: " + req.method + " " + req.path});
-        return http::Response{answer->status, answer->contentType, answer->body, {}};
-      },
-      config.maxBodyBytes);
+  packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
+                            config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;

@@ -1,9 +1,9 @@
 #include "wms/packing/Rest.h"
 
-#include "wms/common/HttpStatus.h"
-
 #include <algorithm>
 #include <iterator>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "wms/packing/Json.h"
@@ -11,21 +11,18 @@
 namespace wms::packing {
 namespace {
 
-constexpr std::string_view kPrefix = "/api/v1/packing";
+using http::Request;
+using http::Response;
 
-std::vector<std::string> segments(std::string_view path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    std::size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.emplace_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
+// What the endpoints work on; the caller of addPackingRoutes keeps them
+// alive as long as the router.
+struct Services {
+  ShippingService& shipping;
+  PackSessionService& sessions;
+  LabelPrinting* printing;  // null: no printers
+};
 
-// An id in a path: 1..18 digits.
+// An id in a path: 1..18 digits (so that it fits an int64), more than 0.
 std::optional<std::int64_t> idOf(const std::string& s) {
   if (s.empty() || s.size() > 18 ||
       !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -35,219 +32,210 @@ std::optional<std::int64_t> idOf(const std::string& s) {
   return v;
 }
 
-RestResponse ok(std::string body, int status = 200) {
-  return RestResponse{status, "application/json", std::move(body)};
+Response ok(std::string body) {
+  return Response::json(200, std::move(body));
 }
 
-RestResponse notFound(const std::string& what) {
-  return PackingRoutes::error({ErrorKind::NotFound, what});
+Response notFound(std::string what) {
+  return Response::error({ErrorKind::NotFound, std::move(what)});
 }
 
-RestResponse methodNotAllowed(const RestRequest& r) {
-  RestResponse out = PackingRoutes::error({ErrorKind::Malformed, r.method + " is not allowed on " + r.path});
-  out.status = 405;
-  return out;
+// "no pack session 'x1'": an id that cannot be one names no resource. The
+// text is the client's, cut short so that a long path is not echoed back.
+Response noSuch(const std::string& noun, const std::string& raw) {
+  return notFound("no " + noun + " '" + raw.substr(0, 40) + "'");
 }
 
 template <class T, class F>
-RestResponse answer(const Result<T>& r, F&& write, int status = 200) {
-  if (!r) return PackingRoutes::error(r.error());
-  return ok(write(*r), status);
+Response answer(const Result<T>& r, F&& write) {
+  if (!r) return Response::error(r.error());
+  return ok(write(*r));
 }
 
-std::string jsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      static const char* hex = "0123456789abcdef";
-      out += "\\u00";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+// ---- the endpoints, in the order of docs/packing.md ----
+
+using Plain = Response (*)(const Services&, const Request&);
+// `id` is the path's first {placeholder}, already checked by idOf.
+using WithId = Response (*)(const Services&, const Request&, std::int64_t id);
+
+Response config(const Services& s, const Request&) {
+  return ok(json::configToJson(s.shipping.config()));
+}
+
+Response startSession(const Services& s, const Request& req) {
+  auto body = json::parseStartRequest(req.body);
+  if (!body) return Response::error(body.error());
+  return answer(s.sessions.start(body->code, body->station), json::sessionToJson);
+}
+
+Response session(const Services& s, const Request&, std::int64_t id) {
+  return answer(s.sessions.get(id), json::sessionToJson);
+}
+
+Response scan(const Services& s, const Request& req, std::int64_t id) {
+  auto body = json::parseScanRequest(req.body);
+  if (!body) return Response::error(body.error());
+  return answer(s.sessions.scan(id, body->text, body->qty), json::sessionToJson);
+}
+
+Response removeUnits(const Services& s, const Request& req, std::int64_t id) {
+  auto body = json::parseRemoveRequest(req.body);
+  if (!body) return Response::error(body.error());
+  return answer(s.sessions.remove(id, body->lineNo, body->qty), json::sessionToJson);
+}
+
+Response openCarton(const Services& s, const Request& req, std::int64_t id) {
+  auto cartonType = json::parseOpenCartonRequest(req.body);
+  if (!cartonType) return Response::error(cartonType.error());
+  return answer(s.sessions.openCarton(id, *cartonType), json::sessionToJson);
+}
+
+Response closeCarton(const Services& s, const Request& req, std::int64_t id) {
+  auto weight = json::parseCloseCartonRequest(req.body);
+  if (!weight) return Response::error(weight.error());
+  return answer(s.sessions.closeCarton(id, *weight), json::sessionToJson);
+}
+
+Response completeSession(const Services& s, const Request& req, std::int64_t id) {
+  if (auto st = json::parseEmptyRequest(req.body); !st) return Response::error(st.error());
+  return answer(s.sessions.complete(id), json::sessionToJson);
+}
+
+Response abandonSession(const Services& s, const Request& req, std::int64_t id) {
+  if (auto st = json::parseEmptyRequest(req.body); !st) return Response::error(st.error());
+  return answer(s.sessions.abandon(id), json::sessionToJson);
+}
+
+Response shipmentOfOrder(const Services& s, const Request&, std::int64_t orderId) {
+  auto shipment = s.shipping.shipmentOfOrder(orderId);
+  if (!shipment) return Response::error(shipment.error());
+  if (!*shipment) return notFound("order " + std::to_string(orderId) + " has no shipment yet");
+  return ok(json::shipmentToJson(**shipment));
+}
+
+// Books the shipment, then prints its labels if asked. A print that fails
+// (or no printer) still answers 200 with the shipment: the booking stands,
+// and print_error says why nothing printed.
+Response bookShipment(const Services& s, const Request& req, std::int64_t orderId) {
+  auto body = json::parseShipmentRequest(req.body);
+  if (!body) return Response::error(body.error());
+  auto shipment = s.shipping.createShipment(orderId);
+  if (!shipment) return Response::error(shipment.error());
+  std::vector<PrintJobView> jobs;
+  std::optional<Error> printError;
+  if (body->print) {
+    if (!s.printing) {
+      printError = Error{ErrorKind::Invalid, "no printer is configured (printing.printer.<ID>.uri)"};
     } else {
-      out += ch;
+      auto printed = s.printing->printShipment(shipment->id, body->station, body->printer);
+      if (printed)
+        jobs = std::move(*printed);
+      else
+        printError = printed.error();
     }
   }
-  return out + "\"";
+  return ok(json::shipmentAndJobsToJson(*shipment, jobs, printError));
+}
+
+// The idempotency key comes from the body or the Idempotency-Key header.
+Response ship(const Services& s, const Request& req, std::int64_t orderId) {
+  auto confirmation = json::parseShipRequest(req.body, orderId, req.header("idempotency-key"));
+  if (!confirmation) return Response::error(confirmation.error());
+  return answer(s.shipping.confirmShipment(*confirmation), json::shipResultToJson);
+}
+
+Response shipment(const Services& s, const Request&, std::int64_t id) {
+  return answer(s.shipping.shipment(id), json::shipmentToJson);
+}
+
+Response printJobsOfShipment(const Services& s, const Request&, std::int64_t id) {
+  if (!s.printing) return ok(json::printJobsToJson({}));
+  return answer(s.printing->jobsOfShipment(id), json::printJobsToJson);
+}
+
+// /shipments/{id}/cartons/{carton}/{file}: the carton's label as a PNG, PDF
+// or ZPL file.
+Response cartonLabel(const Services& s, const Request& req, std::int64_t shipmentId) {
+  const std::string& cartonText = req.params.at(1);
+  const std::string& file = req.params.at(2);
+  const auto carton = idOf(cartonText);
+  if (!carton || *carton > 999) return noSuch("carton", cartonText);
+  static const struct {
+    const char* file;
+    labels::DocumentFormat format;
+    const char* type;
+  } kFiles[] = {{"label.png", labels::DocumentFormat::Png, "image/png"},
+                {"label.pdf", labels::DocumentFormat::Pdf, "application/pdf"},
+                {"label.zpl", labels::DocumentFormat::Zpl, "text/plain; charset=utf-8"}};
+  const auto* kind =
+      std::find_if(std::begin(kFiles), std::end(kFiles), [&](const auto& f) { return file == f.file; });
+  if (kind == std::end(kFiles))
+    return notFound("no '" + file.substr(0, 40) + "': use label.png, label.pdf or label.zpl");
+  auto label = s.shipping.label(shipmentId, static_cast<int>(*carton));
+  if (!label) return Response::error(label.error());
+  auto bytes = renderLabel(*label, kind->format);
+  if (!bytes) return Response::error(bytes.error());
+  return Response::text(200, std::move(*bytes), kind->type);
+}
+
+// Print jobs live in the spooler: without printers there are none.
+Response printJob(const Services& s, const Request& req, std::int64_t id) {
+  if (!s.printing) return notFound("no print job " + req.params[0] + ": no printer is configured");
+  const auto job = static_cast<labels::JobId>(id);
+  auto view = s.printing->job(job);
+  if (!view) return Response::error(view.error());
+  auto attempts = s.printing->attempts(job);
+  return ok(json::printJobToJson(*view, attempts ? *attempts : std::vector<labels::AttemptRecord>{}));
+}
+
+Response reprint(const Services& s, const Request& req, std::int64_t id) {
+  if (!s.printing) return notFound("no print job " + req.params[0] + ": no printer is configured");
+  auto printer = json::parseReprintRequest(req.body);
+  if (!printer) return Response::error(printer.error());
+  return answer(s.printing->reprint(static_cast<labels::JobId>(id), *printer),
+                [](const PrintJobView& v) { return json::printJobToJson(v); });
+}
+
+// The handler of a route: `endpoint` on the services.
+http::Handler on(const Services& s, Plain endpoint) {
+  return [s, endpoint](const Request& req) { return endpoint(s, req); };
+}
+
+// The same for a route whose first {placeholder} is the id of a `noun`: an
+// id that cannot be one is 404 naming it, before the endpoint runs.
+http::Handler on(const Services& s, const char* noun, WithId endpoint) {
+  return [s, noun, endpoint](const Request& req) {
+    const auto id = idOf(req.params.at(0));
+    if (!id) return noSuch(noun, req.params.at(0));
+    return endpoint(s, req, *id);
+  };
 }
 
 }  // namespace
 
-PackingRoutes::PackingRoutes(ShippingService& shipping, PackSessionService& sessions, LabelPrinting* printing)
-    : shipping_(shipping), sessions_(sessions), printing_(printing) {}
-
-RestResponse PackingRoutes::error(const Error& e) {
-  const int status = httpStatusOf(e.kind);
-  return RestResponse{
-      status, "application/json",
-      "{\"error\":" + jsonString(toString(e.kind)) + ",\"detail\":" + jsonString(e.message) + "}"};
-}
-
-std::optional<RestResponse> PackingRoutes::handle(const RestRequest& r) {
-  if (r.path.rfind(kPrefix, 0) != 0) return std::nullopt;
-  if (r.path.size() > kPrefix.size() && r.path[kPrefix.size()] != '/') return std::nullopt;
-  const auto seg = segments(std::string_view(r.path).substr(kPrefix.size()));
-  const bool get = r.method == "GET", post = r.method == "POST";
-  if (seg.empty()) return std::nullopt;
-  const std::string& what = seg[0];
-
-  if (what == "config" && seg.size() == 1) {
-    if (!get) return methodNotAllowed(r);
-    return ok(json::configToJson(shipping_.config()));
-  }
-
-  if (what == "sessions") {
-    if (seg.size() == 1) {
-      if (!post) return methodNotAllowed(r);
-      auto req = json::parseStartRequest(r.body);
-      if (!req) return error(req.error());
-      return answer(sessions_.start(req->code, req->station), json::sessionToJson);
-    }
-    auto id = idOf(seg[1]);
-    if (!id) return notFound("no pack session '" + seg[1].substr(0, 40) + "'");
-    const std::string step = seg.size() >= 3 ? seg[2] : "";
-    if (seg.size() == 2) {
-      if (!get) return methodNotAllowed(r);
-      return answer(sessions_.get(*id), json::sessionToJson);
-    }
-    if (step == "scans" && seg.size() == 3) {
-      if (!post) return methodNotAllowed(r);
-      auto req = json::parseScanRequest(r.body);
-      if (!req) return error(req.error());
-      return answer(sessions_.scan(*id, req->text, req->qty), json::sessionToJson);
-    }
-    if (step == "remove" && seg.size() == 3) {
-      if (!post) return methodNotAllowed(r);
-      auto req = json::parseRemoveRequest(r.body);
-      if (!req) return error(req.error());
-      return answer(sessions_.remove(*id, req->lineNo, req->qty), json::sessionToJson);
-    }
-    if (step == "cartons" && seg.size() == 3) {
-      if (!post) return methodNotAllowed(r);
-      auto req = json::parseOpenCartonRequest(r.body);
-      if (!req) return error(req.error());
-      return answer(sessions_.openCarton(*id, *req), json::sessionToJson);
-    }
-    if (step == "cartons" && seg.size() == 4 && seg[3] == "close") {
-      if (!post) return methodNotAllowed(r);
-      auto req = json::parseCloseCartonRequest(r.body);
-      if (!req) return error(req.error());
-      return answer(sessions_.closeCarton(*id, *req), json::sessionToJson);
-    }
-    if ((step == "complete" || step == "abandon") && seg.size() == 3) {
-      if (!post) return methodNotAllowed(r);
-      if (auto st = json::parseEmptyRequest(r.body); !st) return error(st.error());
-      return answer(step == "complete" ? sessions_.complete(*id) : sessions_.abandon(*id),
-                    json::sessionToJson);
-    }
-    return std::nullopt;
-  }
-
-  if (what == "orders" && seg.size() == 3) {
-    auto id = idOf(seg[1]);
-    if (!id) return notFound("no order '" + seg[1].substr(0, 40) + "'");
-    if (seg[2] == "shipment") {
-      if (get) {
-        auto s = shipping_.shipmentOfOrder(*id);
-        if (!s) return error(s.error());
-        if (!*s) return notFound("order " + std::to_string(*id) + " has no shipment yet");
-        return ok(json::shipmentToJson(**s));
-      }
-      if (!post) return methodNotAllowed(r);
-      auto req = json::parseShipmentRequest(r.body);
-      if (!req) return error(req.error());
-      auto shipment = shipping_.createShipment(*id);
-      if (!shipment) return error(shipment.error());
-      std::vector<PrintJobView> jobs;
-      std::optional<Error> printError;
-      if (req->print) {
-        if (!printing_) {
-          printError = Error{ErrorKind::Invalid, "no printer is configured (printing.printer.<ID>.uri)"};
-        } else {
-          auto printed = printing_->printShipment(shipment->id, req->station, req->printer);
-          if (printed)
-            jobs = std::move(*printed);
-          else
-            printError = printed.error();
-        }
-      }
-      return ok(json::shipmentAndJobsToJson(*shipment, jobs, printError));
-    }
-    if (seg[2] == "ship") {
-      if (!post) return methodNotAllowed(r);
-      auto header = r.headers.find("idempotency-key");
-      auto req = json::parseShipRequest(r.body, *id, header == r.headers.end() ? "" : header->second);
-      if (!req) return error(req.error());
-      return answer(shipping_.confirmShipment(*req), json::shipResultToJson);
-    }
-    return std::nullopt;
-  }
-
-  if (what == "shipments" && seg.size() >= 2) {
-    auto id = idOf(seg[1]);
-    if (!id) return notFound("no shipment '" + seg[1].substr(0, 40) + "'");
-    if (seg.size() == 2) {
-      if (!get) return methodNotAllowed(r);
-      return answer(shipping_.shipment(*id), json::shipmentToJson);
-    }
-    if (seg.size() == 3 && seg[2] == "print-jobs") {
-      if (!get) return methodNotAllowed(r);
-      if (!printing_) return ok(json::printJobsToJson({}));
-      return answer(printing_->jobsOfShipment(*id), json::printJobsToJson);
-    }
-    if (seg.size() == 5 && seg[2] == "cartons") {
-      if (!get) return methodNotAllowed(r);
-      auto carton = idOf(seg[3]);
-      if (!carton || *carton > 999) return notFound("no carton '" + seg[3].substr(0, 40) + "'");
-      const std::string& file = seg[4];
-      static const struct {
-        const char* file;
-        labels::DocumentFormat format;
-        const char* type;
-      } kFiles[] = {{"label.png", labels::DocumentFormat::Png, "image/png"},
-                    {"label.pdf", labels::DocumentFormat::Pdf, "application/pdf"},
-                    {"label.zpl", labels::DocumentFormat::Zpl, "text/plain; charset=utf-8"}};
-      const auto* kind =
-          std::find_if(std::begin(kFiles), std::end(kFiles), [&](const auto& f) { return file == f.file; });
-      if (kind == std::end(kFiles))
-        return notFound("no '" + file.substr(0, 40) + "': use label.png, label.pdf or label.zpl");
-      const labels::DocumentFormat format = kind->format;
-      const std::string type = kind->type;
-      auto label = shipping_.label(*id, static_cast<int>(*carton));
-      if (!label) return error(label.error());
-      auto bytes = renderLabel(*label, format);
-      if (!bytes) return error(bytes.error());
-      return RestResponse{200, type, std::move(*bytes)};
-    }
-    return std::nullopt;
-  }
-
-  if (what == "print-jobs" && seg.size() >= 2) {
-    auto id = idOf(seg[1]);
-    if (!id) return notFound("no print job '" + seg[1].substr(0, 40) + "'");
-    if (!printing_)
-      return error({ErrorKind::NotFound, "no print job " + seg[1] + ": no printer is configured"});
-    const auto job = static_cast<labels::JobId>(*id);
-    if (seg.size() == 2) {
-      if (!get) return methodNotAllowed(r);
-      auto v = printing_->job(job);
-      if (!v) return error(v.error());
-      auto attempts = printing_->attempts(job);
-      return ok(json::printJobToJson(*v, attempts ? *attempts : std::vector<labels::AttemptRecord>{}));
-    }
-    if (seg.size() == 3 && seg[2] == "reprint") {
-      if (!post) return methodNotAllowed(r);
-      auto printer = json::parseReprintRequest(r.body);
-      if (!printer) return error(printer.error());
-      return answer(printing_->reprint(job, *printer),
-                    [](const PrintJobView& v) { return json::printJobToJson(v); });
-    }
-    return std::nullopt;
-  }
-  return std::nullopt;
+void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessionService& sessions,
+                      LabelPrinting* printing, std::size_t maxBody) {
+  const Services s{shipping, sessions, printing};
+  const char* const kSession = "pack session";
+  router.add("GET", "/api/v1/packing/config", on(s, config), maxBody);
+  router.add("POST", "/api/v1/packing/sessions", on(s, startSession), maxBody);
+  router.add("GET", "/api/v1/packing/sessions/{id}", on(s, kSession, session), maxBody);
+  router.add("POST", "/api/v1/packing/sessions/{id}/scans", on(s, kSession, scan), maxBody);
+  router.add("POST", "/api/v1/packing/sessions/{id}/remove", on(s, kSession, removeUnits), maxBody);
+  router.add("POST", "/api/v1/packing/sessions/{id}/cartons", on(s, kSession, openCarton), maxBody);
+  router.add("POST", "/api/v1/packing/sessions/{id}/cartons/close", on(s, kSession, closeCarton), maxBody);
+  router.add("POST", "/api/v1/packing/sessions/{id}/complete", on(s, kSession, completeSession), maxBody);
+  router.add("POST", "/api/v1/packing/sessions/{id}/abandon", on(s, kSession, abandonSession), maxBody);
+  router.add("GET", "/api/v1/packing/orders/{id}/shipment", on(s, "order", shipmentOfOrder), maxBody);
+  router.add("POST", "/api/v1/packing/orders/{id}/shipment", on(s, "order", bookShipment), maxBody);
+  router.add("POST", "/api/v1/packing/orders/{id}/ship", on(s, "order", ship), maxBody);
+  router.add("GET", "/api/v1/packing/shipments/{id}", on(s, "shipment", shipment), maxBody);
+  router.add("GET", "/api/v1/packing/shipments/{id}/print-jobs", on(s, "shipment", printJobsOfShipment),
+             maxBody);
+  router.add("GET", "/api/v1/packing/shipments/{id}/cartons/{carton}/{file}", on(s, "shipment", cartonLabel),
+             maxBody);
+  router.add("GET", "/api/v1/packing/print-jobs/{id}", on(s, "print job", printJob), maxBody);
+  router.add("POST", "/api/v1/packing/print-jobs/{id}/reprint", on(s, "print job", reprint), maxBody);
 }
 
 }  // namespace wms::packing

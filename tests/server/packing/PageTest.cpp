@@ -1,9 +1,10 @@
 // The packing-station page (server/assets/packing) in headless Chromium,
 // against the real packing routes (server/packing/src/Rest.cpp) over a
 // real database, with labels going to a fake 9100 printer. A small POCO
-// HTTP server stands in for wmsd's router: /api/v1/packing/* goes to
-// PackingRoutes, /packing/* to the page's files, /harness/* to the test
-// page that types scans the way a keyboard wedge does (page/harness.html).
+// HTTP server stands in for wmsd's: it hands every request to a router
+// (wms::http::Router) holding the packing routes (addPackingRoutes), the
+// page's files at /packing/ and the test page that types scans the way a
+// keyboard wedge does (/harness/harness.html, page/harness.html).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -52,7 +53,7 @@ struct Hooks {
 
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
-  Handler(PackingRoutes& routes, Hooks& hooks) : routes_(routes), hooks_(hooks) {}
+  Handler(const http::Router& router, Hooks& hooks) : router_(router), hooks_(hooks) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& res) override {
     std::string uri = req.getURI();
     const std::string path = uri.substr(0, uri.find('?'));
@@ -69,7 +70,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       res.send();
       return;
     }
-    RestRequest r;
+    http::Request r;
     r.method = req.getMethod();
     r.path = path;
     Poco::StreamCopier::copyToString(req.stream(), r.body);
@@ -78,12 +79,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       r.headers[lower] = value;
     }
-    RestResponse out{404, "text/plain", "not found"};
-    if (auto answer = routes_.handle(r)) {
-      out = *answer;
-    } else if (auto file = staticFile(path)) {
-      out = *file;
-    }
+    const http::Response out = router_.route(std::move(r));
     res.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(out.status));
     res.setContentType(out.contentType);
     res.setContentLength(static_cast<std::streamsize>(out.body.size()));
@@ -91,38 +87,42 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  static std::optional<RestResponse> staticFile(const std::string& path) {
-    const std::filesystem::path source(WMS_SOURCE_DIR);
-    std::filesystem::path file;
-    if (path == "/packing/" || path == "/packing/index.html")
-      file = source / "server/assets/packing/index.html";
-    else if (path == "/packing/app.js")
-      file = source / "server/assets/packing/app.js";
-    else if (path == "/packing/style.css")
-      file = source / "server/assets/packing/style.css";
-    else if (path == "/harness/harness.html")
-      file = std::filesystem::path(WMS_PACKING_TEST_DIR) / "page/harness.html";
-    else
-      return std::nullopt;
-    const auto ext = file.extension().string();
-    const std::string type = ext == ".js"    ? "text/javascript"
-                             : ext == ".css" ? "text/css"
-                                             : "text/html; charset=utf-8";
-    return RestResponse{200, type, fileText(file)};
-  }
-  PackingRoutes& routes_;
+  const http::Router& router_;
   Hooks& hooks_;
 };
 
+// Routes GET `path` to a file, with the content type of its extension.
+void addFile(http::Router& router, const std::string& path, const std::filesystem::path& file) {
+  const auto ext = file.extension().string();
+  const std::string type = ext == ".js"    ? "text/javascript"
+                           : ext == ".css" ? "text/css"
+                                           : "text/html; charset=utf-8";
+  router.add("GET", path,
+             [file, type](const http::Request&) { return http::Response::text(200, fileText(file), type); });
+}
+
+// The packing routes, as wmsd has them, and the files the pages load.
+http::Router pageRouter(ShippingService& shipping, PackSessionService& sessions, LabelPrinting& printing) {
+  http::Router router;
+  addPackingRoutes(router, shipping, sessions, &printing);
+  const std::filesystem::path assets = std::filesystem::path(WMS_SOURCE_DIR) / "server/assets/packing";
+  addFile(router, "/packing/", assets / "index.html");
+  addFile(router, "/packing/index.html", assets / "index.html");
+  addFile(router, "/packing/app.js", assets / "app.js");
+  addFile(router, "/packing/style.css", assets / "style.css");
+  addFile(router, "/harness/harness.html", std::filesystem::path(WMS_PACKING_TEST_DIR) / "page/harness.html");
+  return router;
+}
+
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(PackingRoutes& routes, Hooks& hooks) : routes_(routes), hooks_(hooks) {}
+  Factory(const http::Router& router, Hooks& hooks) : router_(router), hooks_(hooks) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(routes_, hooks_);
+    return new Handler(router_, hooks_);
   }
 
  private:
-  PackingRoutes& routes_;
+  const http::Router& router_;
   Hooks& hooks_;
 };
 
@@ -133,9 +133,9 @@ class PageServer {
   explicit PageServer(PackingWorld& w)
       : sessions_(w.db(), w.shipping()),
         printing_(must(LabelPrinting::create(w.db(), w.shipping()))),
-        routes_(w.shipping(), sessions_, printing_.get()),
+        router_(pageRouter(w.shipping(), sessions_, *printing_)),
         socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
-        server_(new Factory(routes_, hooks_), socket_, params()),
+        server_(new Factory(router_, hooks_), socket_, params()),
         profile_("wms-chromium") {
     server_.start();
   }
@@ -168,7 +168,7 @@ class PageServer {
   Hooks hooks_;
   PackSessionService sessions_;
   std::unique_ptr<LabelPrinting> printing_;
-  PackingRoutes routes_;
+  http::Router router_;
   Poco::Net::ServerSocket socket_;
   Poco::Net::HTTPServer server_;
   testsupport::TempDir profile_;

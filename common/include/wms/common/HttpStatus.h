@@ -1,6 +1,7 @@
 // The one map from an error's kind to an HTTP status, used by every HTTP
-// edge of wmsd (the API router, the packing routes, the channels' webhooks)
-// so that the same refusal always gets the same status. docs/api.md lists it.
+// edge of wmsd (through the one router's Response::error, wms/http/Router.h:
+// the API, the packing routes, the channels' webhooks) so that the same
+// refusal always gets the same status. docs/api.md lists it.
 #pragma once
 
 #include "wms/common/Result.h"

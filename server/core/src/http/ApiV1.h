@@ -1,7 +1,7 @@
 // Internal: the REST API v1 routes (documented in docs/api.md).
 #pragma once
 
-#include "Router.h"
+#include "HandlerFactory.h"
 #include "wms/server/CatalogService.h"
 #include "wms/server/Config.h"
 #include "wms/server/DeviceGateway.h"

@@ -3,7 +3,7 @@
 // docs/channels.md.
 #pragma once
 
-#include "Router.h"
+#include "HandlerFactory.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/server/Config.h"
 #include "wms/server/Metrics.h"

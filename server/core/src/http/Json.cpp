@@ -22,13 +22,6 @@ std::string stringify(const Poco::JSON::Object::Ptr& obj) {
   return out.str();
 }
 
-std::string errorBody(const Error& error) {
-  auto o = object();
-  o->set("error", toString(error.kind));
-  o->set("detail", error.message);
-  return stringify(o);
-}
-
 std::string isoTime(std::int64_t ms) {
   Poco::Timestamp ts(static_cast<Poco::Timestamp::TimeVal>(ms) * 1000);
   return Poco::DateTimeFormatter::format(ts, "%Y-%m-%dT%H:%M:%S.%iZ");

@@ -28,8 +28,6 @@ Result<ObjectReader> readBody(std::string_view body);
 inline Poco::JSON::Object::Ptr object() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 inline Poco::JSON::Array::Ptr array() { return new Poco::JSON::Array(); }
 std::string stringify(const Poco::JSON::Object::Ptr& obj);
-// {"error": kind, "detail": message}
-std::string errorBody(const Error& error);
 // ISO 8601 UTC with milliseconds, e.g. 2026-11-26T16:22:59.123Z.
 std::string isoTime(std::int64_t ms);
 

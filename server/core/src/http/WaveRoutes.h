@@ -2,7 +2,7 @@
 #pragma once
 
 #include "ApiV1.h"
-#include "Router.h"
+#include "HandlerFactory.h"
 
 namespace wms::server::http {
 

@@ -1,57 +1,31 @@
-// The packing REST endpoints as one transport-free handler: wmsd's HTTP
-// router hands every request under /api/v1/packing/ to handle() and writes
-// back the answer (status, content type, body). docs/packing.md is the
-// contract the packing-station page relies on.
+// The packing REST endpoints, registered as routes on wmsd's one router
+// (wms::http::Router): the packing-station page's API. docs/packing.md is
+// the contract the page relies on.
 //
-// Errors are {"error": KIND, "detail": MESSAGE} with the status of
-// docs/api.md: malformed 400, not_found 404, conflict and
-// insufficient_stock 409, too_large 413, invalid 422, unavailable 503,
-// internal 500. A method a path does not take is 405.
-//
-// Threading: handle() may be called from any number of threads; the
-// services it is given must outlive it.
+// Errors are the router's one body, {"error": KIND, "detail": MESSAGE},
+// with the status of docs/api.md (httpStatusOf): malformed 400, not_found
+// 404, conflict and insufficient_stock 409, too_large 413, invalid 422,
+// unavailable 503, internal 500; a method a path does not take is the
+// router's 405. An id in a path that cannot be one (not 1 to 18 digits, or
+// 0; a carton over 999) is 404 naming it ("no pack session 'x'").
 #pragma once
 
-#include <map>
-#include <optional>
-#include <string>
+#include <cstddef>
 
+#include "wms/http/Router.h"
 #include "wms/packing/PackSession.h"
 #include "wms/packing/PrintJobs.h"
 #include "wms/packing/Shipping.h"
 
 namespace wms::packing {
 
-struct RestRequest {
-  std::string method;  // "GET", "POST"
-  std::string path;    // without the query, e.g. "/api/v1/packing/sessions/7/scans"
-  std::string body;
-  std::map<std::string, std::string> headers;  // names in lower case
-};
-
-struct RestResponse {
-  int status = 200;
-  std::string contentType = "application/json";
-  std::string body;
-};
-
-class PackingRoutes {
- public:
-  // `printing` may be null (no printers): shipments are still booked, and
-  // print requests answer that no printer is configured.
-  PackingRoutes(ShippingService& shipping, PackSessionService& sessions, LabelPrinting* printing);
-
-  // The answer to a request under /api/v1/packing/, or std::nullopt if the
-  // path is not one of the packing endpoints (the router goes on).
-  std::optional<RestResponse> handle(const RestRequest& request);
-
-  // The error body and status for an Error (docs/api.md).
-  static RestResponse error(const Error& error);
-
- private:
-  ShippingService& shipping_;
-  PackSessionService& sessions_;
-  LabelPrinting* printing_;
-};
+// Adds every endpoint under /api/v1/packing/ to the router, each with the
+// body limit `maxBody` (wmsd gives http.max_body_bytes; the request readers
+// refuse bodies over 64 KiB themselves). `printing` may be null (no
+// printers): shipments are still booked, print requests answer that no
+// printer is configured. The services must outlive the router; the routes
+// may be called from any number of threads at once, as the services may.
+void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessionService& sessions,
+                      LabelPrinting* printing, std::size_t maxBody = http::Router::kDefaultMaxBody);
 
 }  // namespace wms::packing

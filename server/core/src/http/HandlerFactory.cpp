@@ -1,32 +1,17 @@
-#include "Router.h"
-
-#include "wms/common/HttpStatus.h"
+#include "HandlerFactory.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
-
-#include "Json.h"
+#include <chrono>
 
 namespace wms::server::http {
 namespace {
-
-std::vector<std::string> splitPath(const std::string& path) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    std::size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -85,16 +70,10 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
     pathOut = req.path;
     for (const auto& [k, v] : in) req.headers[lower(k)] = v;
 
-    auto match = router_.match(req.method, req.path);
-    if (!match.handler) {
-      if (match.pathKnown) {
-        Response r = Response::error(Error{ErrorKind::Malformed, "method " + req.method + " is not allowed here"});
-        r.status = 405;
-        return r;
-      }
-      return Response::error(Error{ErrorKind::NotFound, "no such endpoint: " + req.method + " " + req.path});
-    }
-    req.params = std::move(match.params);
+    // Matched first for the route's body limit; no route: the router's 404
+    // or 405, without reading a body nobody wants.
+    const auto match = router_.match(req.method, req.path);
+    if (!match.handler) return router_.route(match, std::move(req));
 
     // Refuse an oversized body before reading it, then enforce the limit
     // while reading (chunked bodies have no length up front).
@@ -126,7 +105,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       req.body.append(buf, static_cast<std::size_t>(body.gcount()));
       if (req.body.size() > limit) return tooLarge();
     }
-    return (*match.handler)(req);
+    return router_.route(match, std::move(req));
   }
 
   const Router& router_;
@@ -146,64 +125,6 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 };
 
 }  // namespace
-
-std::string Request::q(const std::string& name, const std::string& fallback) const {
-  auto it = query.find(name);
-  return it == query.end() ? fallback : it->second;
-}
-
-std::string Request::header(const std::string& lowerName) const {
-  auto it = headers.find(lowerName);
-  return it == headers.end() ? std::string() : it->second;
-}
-
-Response Response::json(int status, std::string body) { return Response{status, "application/json", std::move(body), {}}; }
-
-Response Response::error(const Error& error) { return json(httpStatusOf(error.kind), json::errorBody(error)); }
-
-Response Response::text(int status, std::string body, std::string contentType) {
-  return Response{status, std::move(contentType), std::move(body), {}};
-}
-
-void Router::add(const std::string& method, const std::string& pattern, Handler handler, std::size_t maxBody) {
-  routes_.push_back({method, splitPath(pattern), std::move(handler), maxBody});
-}
-
-void Router::addPrefix(const std::string& prefix, Handler handler, std::size_t maxBody) {
-  prefixes_.emplace_back(prefix, Route{"*", {}, std::move(handler), maxBody});
-}
-
-Router::Match Router::match(const std::string& method, const std::string& path) const {
-  Match result;
-  auto segments = splitPath(path);
-  for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
-    std::vector<std::string> params;
-    bool ok = true;
-    for (std::size_t i = 0; i < segments.size() && ok; ++i) {
-      const auto& pat = route.segments[i];
-      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') params.push_back(segments[i]);
-      else ok = pat == segments[i];
-    }
-    if (!ok) continue;
-    result.pathKnown = true;
-    if (route.method != method) continue;
-    result.handler = &route.handler;
-    result.params = std::move(params);
-    result.maxBody = route.maxBody;
-    return result;
-  }
-  if (!result.pathKnown) {
-    for (const auto& [prefix, route] : prefixes_) {
-      if (path.rfind(prefix, 0) == 0) {
-        result.handler = &route.handler;
-        result.maxBody = route.maxBody;
-        return result;
-      }
-    }
-  }
-  return result;
-}
 
 Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, Metrics& metrics) {
   return new Factory(router, metrics);

@@ -1,0 +1,30 @@
+// Internal: wmsd's HTTP edge, the POCO adapter around the one router
+// (wms::http::Router, common/http). For each request it matches the route,
+// reads the body within that route's limit (413 above it), lets the router
+// answer, writes the response, and counts it; no exception reaches POCO.
+//
+// The route files of server/core name the router's types by their short
+// names in this namespace; they are the same types packing registers with.
+#pragma once
+
+#include "wms/http/Router.h"
+#include "wms/server/Metrics.h"
+
+namespace Poco::Net {
+class HTTPRequestHandlerFactory;
+}
+
+namespace wms::server::http {
+
+using wms::http::Handler;
+using wms::http::Request;
+using wms::http::Response;
+using wms::http::Router;
+
+// Builds POCO request handlers that dispatch through the router. The router
+// (set up before the server starts) and the metrics must outlive the
+// factory. Counts requests by status in metrics (http_requests_total).
+// Thread-safe: POCO calls the handlers it makes from its worker threads.
+Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, Metrics& metrics);
+
+}  // namespace wms::server::http
