@@ -18,6 +18,7 @@
     pollTimer: null,
     lastLine: 0,
     queue: Promise.resolve(),  // requests go one at a time, in scan order
+    unshippedErrors: {},       // order id -> why its last print or ship from the list failed
   };
 
   // ---- Station ------------------------------------------------------------------
@@ -348,6 +349,7 @@
     render(r.body);
     feedback('accepted', 'Packed. Printing the label...', 'done');
     await printLabels();
+    await refreshUnshipped();
   }
 
   async function abandon() {
@@ -438,6 +440,74 @@
     $('ship').disabled = true;
     stopPolling();
     feedback('accepted', 'Shipped: ' + res.tracking_number + '. Scan the next tote.', 'done');
+    await refreshUnshipped();
+  }
+
+  // ---- Packed here, not shipped ---------------------------------------------------------
+  // Orders packed at this station that have not left: each with what is
+  // missing and the one step that moves it on (print its label, or confirm
+  // it shipped), so nothing sits packed unnoticed. Refreshed on load, every
+  // 15 s and after each step.
+
+  function waited(s) {
+    if (s < 120) return s + ' s';
+    if (s < 7200) return Math.floor(s / 60) + ' min';
+    return Math.floor(s / 3600) + ' h';
+  }
+
+  async function refreshUnshipped() {
+    const q = st.station ? '?station=' + encodeURIComponent(st.station) : '';
+    const r = await api('GET', API + '/unshipped' + q);
+    if (r.ok) renderUnshipped((r.body && r.body.orders) || []);
+  }
+
+  function renderUnshipped(orders) {
+    const body = $('unshipped-body');
+    body.replaceChildren();
+    for (const o of orders) {
+      const tr = document.createElement('tr');
+      tr.dataset.order = String(o.order_id);
+      const failed = st.unshippedErrors[o.order_id];
+      tr.append(text('td', o.order_reference), text('td', waited(o.waiting_s)),
+                text('td', (failed ? failed + '. ' : '') + o.reason, failed ? 'reason failed' : 'reason'));
+      const booked = !!(o.shipment && o.shipment.state === 'booked');
+      const button = text('button', booked ? 'Confirm shipped' : 'Print label');
+      button.type = 'button';
+      button.dataset.action = booked ? 'ship' : 'print';
+      button.addEventListener('click', () => enqueue(() => (booked ? shipListed(o) : printListed(o))));
+      const cell = document.createElement('td');
+      cell.append(button);
+      tr.append(cell);
+      body.append(tr);
+    }
+    $('unshipped').dataset.count = String(orders.length);
+    $('unshipped-count').textContent = orders.length ? '(' + orders.length + ')' : '';
+    $('unshipped-table').hidden = orders.length === 0;
+    $('unshipped-empty').hidden = orders.length !== 0;
+  }
+
+  async function printListed(o) {
+    const r = await api('POST', API + '/orders/' + o.order_id + '/shipment',
+                        { station: st.station, printer: $('printer').value || '', print: true });
+    if (!r.ok) st.unshippedErrors[o.order_id] = 'No label: ' + errorText(r);
+    else if (r.body.print_error) st.unshippedErrors[o.order_id] = 'Label not printed: ' + r.body.print_error.detail;
+    else delete st.unshippedErrors[o.order_id];
+    if (st.unshippedErrors[o.order_id]) feedback('error', o.order_reference + ': ' + st.unshippedErrors[o.order_id], 'bad');
+    else feedback('accepted', o.order_reference + ': label sent to the printer', 'ok');
+    await refreshUnshipped();
+  }
+
+  async function shipListed(o) {
+    const r = await api('POST', API + '/orders/' + o.order_id + '/ship', { shipment_id: o.shipment.id, lines: [] },
+                        { 'Idempotency-Key': shipKey(o.order_id) });
+    if (!r.ok) {
+      st.unshippedErrors[o.order_id] = 'Ship failed: ' + errorText(r);
+      feedback('error', o.order_reference + ': ' + errorText(r), 'bad');
+    } else {
+      delete st.unshippedErrors[o.order_id];
+      feedback('accepted', 'Shipped ' + o.order_reference + ': ' + r.body.tracking_number, 'done');
+    }
+    await refreshUnshipped();
   }
 
   function reset(message) {
@@ -530,6 +600,8 @@
   initStation();
   wire();
   enqueue(loadConfig);
+  enqueue(refreshUnshipped);
+  setInterval(() => enqueue(refreshUnshipped), 15000);
   keepFocus();
 
   // For browser tests and the curious: the page's state (read-only) and a

@@ -407,6 +407,24 @@ std::string shipmentToJson(const ShipmentView& shipment) {
   return stringify(shipmentObject(shipment));
 }
 
+std::string unshippedToJson(const std::vector<UnshippedOrder>& orders) {
+  auto o = obj();
+  auto items = arr();
+  for (const auto& u : orders) {
+    auto item = obj();
+    item->set("order_id", i64(u.orderId));
+    item->set("order_reference", u.orderReference);
+    item->set("station", u.station.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(u.station));
+    item->set("packed_at", timeOrNull(u.packedAtMs));
+    item->set("waiting_s", i64(u.waitingSeconds));
+    item->set("shipment", u.shipment ? Poco::Dynamic::Var(shipmentObject(*u.shipment)) : Poco::Dynamic::Var());
+    item->set("reason", u.reason);
+    items->add(item);
+  }
+  o->set("orders", items);
+  return stringify(o);
+}
+
 std::string printJobToJson(const PrintJobView& job, const std::vector<labels::AttemptRecord>& attempts) {
   return stringify(printJobObject(job, &attempts));
 }

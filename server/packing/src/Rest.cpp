@@ -196,6 +196,26 @@ Response reprint(const Services& s, const Request& req, std::int64_t id) {
                 [](const PrintJobView& v) { return json::printJobToJson(v); });
 }
 
+// Orders packed and not shipped (at one station with ?station=), longest
+// waiting first; ?limit= 1..500, default 100.
+Response unshipped(const Services& s, const Request& req) {
+  const std::string station = req.q("station");
+  const bool stationOk = station.size() <= 64 && std::all_of(station.begin(), station.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == ':';
+  });
+  if (!stationOk)
+    return Response::error({ErrorKind::Invalid, "station must be at most 64 of [A-Za-z0-9_.:-], got '" +
+                                                    station.substr(0, 40) + "'"});
+  int limit = 100;
+  if (const std::string text = req.q("limit"); !text.empty()) {
+    const auto v = idOf(text);
+    if (!v || *v > 500) return Response::error({ErrorKind::Invalid, "limit must be a whole number from 1 to 500"});
+    limit = static_cast<int>(*v);
+  }
+  return answer(s.shipping.unshipped(station, limit), json::unshippedToJson);
+}
+
 // The handler of a route: `endpoint` on the services.
 http::Handler on(const Services& s, Plain endpoint) {
   return [s, endpoint](const Request& req) { return endpoint(s, req); };
@@ -226,6 +246,7 @@ void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessi
   router.add("POST", "/api/v1/packing/sessions/{id}/cartons/close", on(s, kSession, closeCarton), maxBody);
   router.add("POST", "/api/v1/packing/sessions/{id}/complete", on(s, kSession, completeSession), maxBody);
   router.add("POST", "/api/v1/packing/sessions/{id}/abandon", on(s, kSession, abandonSession), maxBody);
+  router.add("GET", "/api/v1/packing/unshipped", on(s, unshipped), maxBody);
   router.add("GET", "/api/v1/packing/orders/{id}/shipment", on(s, "order", shipmentOfOrder), maxBody);
   router.add("POST", "/api/v1/packing/orders/{id}/shipment", on(s, "order", bookShipment), maxBody);
   router.add("POST", "/api/v1/packing/orders/{id}/ship", on(s, "order", ship), maxBody);

@@ -3,6 +3,8 @@
 #include "wms/packing/Shipping.h"
 #include "wms/store/Query.h"
 
+#include <algorithm>
+
 namespace wms::packing {
 
 std::string ShippingService::whyNotShipped(store::Tx& tx, domain::OrderId id) {
@@ -43,6 +45,47 @@ std::string ShippingService::whyNotShipped(store::Tx& tx, domain::OrderId id) {
            failed.text(1) + ")";
   return "shipment " + std::to_string(shipmentId) + " is booked and its label printed, but the ship confirmation has "
          "not come";
+}
+
+std::vector<UnshippedOrder> ShippingService::unshipped(store::Tx& tx, const std::string& station, int limit) {
+  limit = std::clamp(limit, 1, 500);
+  // The station is that of the session that packed the order (the latest,
+  // should an order have been reopened); an order packed without a session
+  // (a handheld, the REST pack call) has none.
+  store::Query q(tx,
+                 "SELECT id, updated_at, station FROM (SELECT o.id, o.updated_at, "
+                 "COALESCE((SELECT s.station FROM pack_sessions s WHERE s.order_id = o.id AND s.state = 'packed' "
+                 "ORDER BY s.id DESC LIMIT 1), '') AS station FROM orders o WHERE o.status = 'packed') AS p "
+                 "WHERE ? = '' OR station = ? ORDER BY updated_at, id LIMIT ?");
+  q.bind(station).bind(station).bind(static_cast<std::int64_t>(limit));
+  std::vector<UnshippedOrder> out;
+  while (q.step()) {
+    UnshippedOrder u;
+    u.orderId = static_cast<domain::OrderId>(q.integer(0));
+    u.orderReference = orderReference(u.orderId);
+    u.packedAtMs = q.integer(1);
+    u.waitingSeconds = std::max<std::int64_t>(0, (tx.nowMs() - u.packedAtMs) / 1000);
+    u.station = q.text(2);
+    out.push_back(std::move(u));
+  }
+  for (auto& u : out) {
+    if (auto s = shipmentOfOrder(tx, u.orderId); s && *s) {
+      u.shipment = std::move(**s);
+      u.shipment->cartons.clear();
+    }
+    u.reason = whyNotShipped(tx, u.orderId);
+  }
+  return out;
+}
+
+Result<std::vector<UnshippedOrder>> ShippingService::unshipped(const std::string& station, int limit) {
+  std::vector<UnshippedOrder> out;
+  auto st = db_.read([&](store::Tx& tx) -> Status {
+    out = unshipped(tx, station, limit);
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
 }
 
 }  // namespace wms::packing

@@ -16,6 +16,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
 
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
@@ -73,6 +74,7 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     http::Request r;
     r.method = req.getMethod();
     r.path = path;
+    for (const auto& [name, value] : Poco::URI(uri).getQueryParameters()) r.query[name] = value;
     Poco::StreamCopier::copyToString(req.stream(), r.body);
     for (const auto& [name, value] : req) {
       std::string lower = name;
@@ -316,6 +318,49 @@ BOOST_AUTO_TEST_CASE(the_page_shows_a_label_waiting_for_a_printer_that_is_off_un
   BOOST_TEST(printer->jobs().size() == 2u);  // each carton's label once, though tried many times
   BOOST_TEST((w.order(id).status == domain::OrderStatus::Shipped));
   BOOST_TEST(w.count("SELECT COUNT(*) FROM print_attempts WHERE ok = 0") >= 1);
+}
+
+// An order packed at this station and left there (the packer was called
+// away) is on the page's list with what it still needs; the packer prints
+// its label and confirms it shipped from the list.
+BOOST_AUTO_TEST_CASE(an_order_left_packed_at_the_station_is_listed_and_shipped_from_the_list) {
+  FakePrinter printer;
+  PackingWorld w({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+                  {"packing.station.PACK-1.printer", "ZEBRA-1"}});
+  auto id = w.pickedOrder("LEFT-1", {{"MUG", 1}}, "T-9");
+  {
+    PackSessionService sessions(w.db(), w.shipping());
+    auto started = sessions.start("T-9", "PACK-1");
+    BOOST_REQUIRE(started.ok());
+    BOOST_REQUIRE(sessions.scan(started->sessionId, "8851234567898", 1).ok());
+    auto packed = sessions.complete(started->sessionId);
+    BOOST_REQUIRE_MESSAGE(packed.ok(), (packed.ok() ? "" : packed.error().message));
+  }
+  PageServer page(w);
+  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?scenario=leftover"));
+  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
+  auto steps = harnessResult(run.output);
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto s = steps->getObject(static_cast<unsigned>(i));
+    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
+    BOOST_TEST(s->getValue<std::string>("step") != "exception");
+  }
+  auto listed = step(steps, "loaded")->getArray("unshipped");
+  BOOST_REQUIRE_EQUAL(listed->size(), 1u);
+  BOOST_TEST(listed->getObject(0)->getValue<std::int64_t>("order") == id);
+  BOOST_TEST(listed->getObject(0)->getValue<std::string>("action") == "print");
+  BOOST_TEST(listed->getObject(0)->getValue<std::string>("reason").find("no shipment was booked") != std::string::npos);
+  auto booked = step(steps, "left print")->getArray("unshipped");
+  BOOST_REQUIRE_EQUAL(booked->size(), 1u);
+  BOOST_TEST(booked->getObject(0)->getValue<std::string>("action") == "ship");
+  BOOST_TEST(step(steps, "left ship")->getArray("unshipped")->size() == 0u);
+  BOOST_TEST(step(steps, "left ship")->getValue<std::string>("result") == "accepted");
+
+  BOOST_TEST((w.order(id).status == domain::OrderStatus::Shipped));
+  BOOST_TEST(w.totals("MUG").onHand == 99);
+  BOOST_REQUIRE(page.printing().waitIdle(std::chrono::seconds(30)));
+  BOOST_TEST(printer.jobs().size() == 1u);
+  w.requireInvariants();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -140,6 +140,59 @@ BOOST_AUTO_TEST_CASE(a_whole_order_goes_through_the_endpoints) {
   t.w.requireInvariants();
 }
 
+// An order packed at a station and not shipped stays on that station's list,
+// with what is missing, until it ships: nothing sits packed unnoticed.
+BOOST_AUTO_TEST_CASE(a_packed_order_is_listed_for_its_station_with_what_is_missing_until_it_ships) {
+  RestWorld t;
+  auto id = t.w.pickedOrder("R-2", {{"MUG", 1}}, "T-2");
+  auto get = [&](std::map<std::string, std::string> query) {
+    http::Request req;
+    req.method = "GET";
+    req.path = "/api/v1/packing/unshipped";
+    req.query = std::move(query);
+    return t.router.route(std::move(req));
+  };
+  auto list = [&](const std::string& station) {
+    auto r = get(station.empty() ? std::map<std::string, std::string>{} : std::map<std::string, std::string>{{"station", station}});
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    return json(r)->getArray("orders");
+  };
+  BOOST_TEST(list("PACK-1")->size() == 0u);  // picked, not packed: not yet the packer's
+
+  auto start = t.call("POST", "/api/v1/packing/sessions", R"({"code":"T-2","station":"PACK-1"})");
+  const std::string base = "/api/v1/packing/sessions/" + std::to_string(json(start)->getValue<std::int64_t>("session_id"));
+  BOOST_REQUIRE_EQUAL(t.call("POST", base + "/scans", R"({"text":"8851234567898"})").status, 200);
+  BOOST_REQUIRE_EQUAL(t.call("POST", base + "/complete").status, 200);
+
+  auto packed = list("PACK-1");
+  BOOST_REQUIRE_EQUAL(packed->size(), 1u);
+  auto item = packed->getObject(0);
+  BOOST_TEST(item->getValue<std::int64_t>("order_id") == id);
+  BOOST_TEST(item->getValue<std::string>("station") == "PACK-1");
+  BOOST_TEST(item->isNull("shipment"));
+  BOOST_TEST(item->getValue<std::string>("reason") == "packed, but no shipment was booked: its label was never asked for");
+  BOOST_TEST(list("")->size() == 1u);                   // every station
+  BOOST_TEST(list("PACK-2")->size() == 0u);    // another station's list
+
+  const std::string order = "/api/v1/packing/orders/" + std::to_string(id);
+  BOOST_REQUIRE_EQUAL(t.call("POST", order + "/shipment", R"({"station":"PACK-1","print":false})").status, 200);
+  auto booked = list("PACK-1")->getObject(0);
+  BOOST_TEST(booked->getObject("shipment")->getValue<std::string>("state") == "booked");
+  BOOST_TEST(booked->getValue<std::string>("reason").find("the ship confirmation has not come") != std::string::npos);
+
+  BOOST_REQUIRE_EQUAL(t.call("POST", order + "/ship", "", {{"idempotency-key", "k-r2"}}).status, 200);
+  BOOST_TEST(list("PACK-1")->size() == 0u);
+
+  // Bad filters are refused, naming the parameter.
+  auto spaced = get({{"station", "PACK 1"}});
+  BOOST_TEST(spaced.status == 422);
+  BOOST_TEST(json(spaced)->getValue<std::string>("detail").find("station must be") == 0u);
+  BOOST_TEST(get({{"limit", "0"}}).status == 422);
+  BOOST_TEST(get({{"limit", "501"}}).status == 422);
+  BOOST_TEST(get({{"limit", "500"}}).status == 200);
+  t.w.requireInvariants();
+}
+
 BOOST_AUTO_TEST_CASE(errors_carry_the_kind_and_the_detail) {
   // The router's one error body: a newline is "\n" (it was "\u000a" while
   // packing wrote its own), the same text once read.

@@ -84,6 +84,9 @@ Result<std::string> parseReprintRequest(std::string_view body);
 
 std::string sessionToJson(const SessionView& view);
 std::string shipmentToJson(const ShipmentView& shipment);
+// GET /api/v1/packing/unshipped: {"orders": [{order_id, order_reference,
+// station, packed_at, waiting_s, shipment (or null), reason}]}
+std::string unshippedToJson(const std::vector<UnshippedOrder>& orders);
 // One job with its "attempt_log" (empty while nothing was tried).
 std::string printJobToJson(const PrintJobView& job, const std::vector<labels::AttemptRecord>& attempts = {});
 // {"items": [job, ...]}

@@ -131,6 +131,17 @@ struct ShipmentView {
   std::vector<CartonRecord> cartons;
 };
 
+// An order packed and not yet shipped: what its packer still has to do.
+struct UnshippedOrder {
+  domain::OrderId orderId = 0;
+  std::string orderReference;
+  std::string station;                     // where it was packed ("" if not at a station session)
+  std::int64_t packedAtMs = 0;             // when the order became packed
+  std::int64_t waitingSeconds = 0;         // since then, by the server's clock
+  std::optional<ShipmentView> shipment;    // its booked shipment (no cartons listed), if any
+  std::string reason;                      // whyNotShipped
+};
+
 struct ShipLineQty {
   int lineNo = 0;
   std::int64_t qty = 0;  // 1..1000000
@@ -269,6 +280,12 @@ class ShippingService {
   // session left open at a station, no station started it, a label that did
   // not print, a ship confirmation that has not come.
   std::string whyNotShipped(store::Tx& tx, domain::OrderId id);
+  // Orders packed and not shipped, longest waiting first, at most `limit`
+  // (clamped to 1..500); only those packed at `station` unless it is
+  // empty. What the packing station lists so that nothing sits packed
+  // unnoticed.
+  std::vector<UnshippedOrder> unshipped(store::Tx& tx, const std::string& station, int limit);
+  Result<std::vector<UnshippedOrder>> unshipped(const std::string& station, int limit);
 
   // The shipping label of one carton of a shipment, as booked (the same
   // label every time: reprints match). NotFound for an unknown shipment or
