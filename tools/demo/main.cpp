@@ -5,13 +5,15 @@
 //                 [--stock-scale N]
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
+//                 [--packers auto|none]
 //   wms-demo printer --labels DIR [--port-file FILE]
 //
 // The day: marketplace orders from the channel emulator and store pickup
 // orders over REST; the pickers are wms-sim's handhelds (started by
 // tools/run-demo); this program is the packing stations (PACK-1..PACK-n),
 // packing and shipping every picked order over the packing API, labels going
-// to `printer`.
+// to `printer`. With --packers none it packs nothing: people pack at the
+// stations (the page, or a handheld in pack mode), and the day waits for them.
 // Progress goes to stderr; `day --headless` prints the summary JSON as its
 // last line on stdout.
 #include <Poco/JSON/Array.h>
@@ -59,6 +61,7 @@ struct Options {
   int listings = 120;      // best sellers listed on every marketplace
   std::string emu;         // the channel emulator's base URL
   int stations = 1;        // packing stations PACK-1..PACK-n, one packer each
+  bool autoPackers = true; // false (--packers none): the stations are left to people
   int maxMinutes = 0;      // a headless day not finished by then stops; 0: from the number of orders
   double lateCancels = 0.03;  // share of marketplace orders their channel cancels a little later
   int cancelAfter = 20;       // ...that many orders later
@@ -294,7 +297,12 @@ int day(const Options& o) {
     }
   };
   std::vector<std::thread> packers;
-  for (int k = 0; k < o.stations; ++k) packers.emplace_back(station, k);
+  if (o.autoPackers) {
+    for (int k = 0; k < o.stations; ++k) packers.emplace_back(station, k);
+  } else {
+    std::cerr << "  no automatic packers: picked orders wait at PACK-1..PACK-" << o.stations
+              << " for a person (the packing page, or a handheld in pack mode)\n";
+  }
 
   // The day ends when the marketplaces have sent everything and every order
   // has reached a resting state (shipped, cancelled, held or backordered);
@@ -467,12 +475,19 @@ int main(int argc, char** argv) {
       else if (a == "--max-minutes") o.maxMinutes = std::stoi(value());
       else if (a == "--labels") o.labels = value();
       else if (a == "--port-file") o.portFile = value();
+      else if (a == "--packers") {
+        const std::string v = value();
+        if (v != "auto" && v != "none") return die("--packers must be auto or none, got '" + v + "'");
+        o.autoPackers = v == "auto";
+      }
       else return die("unknown option " + a);
     } catch (const std::exception& e) {
       return die(std::string("bad option: ") + e.what());
     }
   }
   if (o.stations < 1 || o.stations > 50) return die("--stations must be 1 to 50");
+  if (!o.autoPackers && o.headless)
+    return die("--packers none leaves packing to people, so a headless day could never finish; use --packers auto");
   if (o.stockScale < 1 || o.stockScale > 1000) return die("--stock-scale must be 1 to 1000");
   if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");
   if (o.command == "seed") return seed(o);

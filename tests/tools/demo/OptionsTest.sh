@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# tools/run-demo and wms-demo refuse options they cannot honour before
+# starting anything, naming the option: an unknown --packers value, and a
+# headless day with no automatic packers (it could never finish).
+#
+# usage: tests/tools/demo/OptionsTest.sh BUILD_DIR   (ctest passes it)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+build=${1:?usage: OptionsTest.sh BUILD_DIR}
+failures=0
+
+# expect NAME WANT_EXIT WANT_TEXT COMMAND...: runs COMMAND, checks its exit
+# code and that its stderr contains WANT_TEXT.
+expect() {
+  local name=$1 want_exit=$2 want_text=$3
+  shift 3
+  local err code
+  err=$("$@" 2>&1 >/dev/null)
+  code=$?
+  if [[ $code -ne $want_exit || "$err" != *"$want_text"* ]]; then
+    echo "FAIL $name: exit $code (want $want_exit), stderr: $err (want: $want_text)"
+    failures=$((failures + 1))
+  else
+    echo "ok   $name"
+  fi
+}
+
+expect "run-demo: unknown packers" 2 "--packers is auto, web or none, got 'robot'" \
+  "$root/tools/run-demo" --packers robot
+expect "run-demo: web packers are not headless" 2 "--packers web leaves packing to a person" \
+  "$root/tools/run-demo" --packers web --headless
+expect "run-demo: no packers is not headless" 2 "--packers none leaves packing to a person" \
+  "$root/tools/run-demo" --headless --packers none
+expect "wms-demo: unknown packers" 1 "--packers must be auto or none, got 'web'" \
+  "$build/tools/demo/wms-demo" day --packers web
+expect "wms-demo: no packers is not headless" 1 "a headless day could never finish" \
+  "$build/tools/demo/wms-demo" day --packers none --headless
+
+[[ $failures -eq 0 ]] || { echo "$failures check(s) failed"; exit 1; }
+echo "all option checks passed"
