@@ -83,7 +83,8 @@ async function refreshDevices() {
     const b = batchOf[d.device];
     return el('tr', { dataset: { device: d.device, state: d.state } },
       el('td', {}, d.device), el('td', { class: 'state-' + d.state }, d.state), el('td', {}, d.badge || '–'),
-      el('td', {}, d.mode || '–'), el('td', {}, b ? '#' + b.id + ' (' + b.units + ' units)' : '–'),
+      el('td', { class: 'mode' }, d.mode === 'pack' && d.station ? 'pack at ' + d.station : (d.mode || '–')),
+      el('td', {}, b ? '#' + b.id + ' (' + b.units + ' units)' : '–'),
       el('td', {}, d.battery >= 0 ? d.battery + '%' : '–'), el('td', {}, d.outbox), el('td', {}, time(d.last_seen)));
   }));
 }

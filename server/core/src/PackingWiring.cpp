@@ -4,6 +4,7 @@
 
 #include "wms/domain/Csv.h"
 #include "wms/protocol/Codec.h"
+#include "wms/store/DeviceRepository.h"
 
 namespace wms::server {
 namespace {
@@ -58,6 +59,9 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
   gateway.handle<protocol::PackRequest>([&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::PackRequest& msg,
                                              Replies& replies) -> Status {
     const std::string code = msg.tote ? *msg.tote : msg.orderId.value_or("");
+    // The station the packer scanned at binds the device to it: its labels
+    // print there, its packs count there, and supervisors see it there.
+    if (msg.station && *msg.station != ctx.station) store::DeviceRepository(tx).setStation(ctx.device, *msg.station);
     auto id = orderOf(shipping, tx, code);
     if (!id) return id.error();
     auto task = shipping.packTask(tx, *id);
@@ -86,7 +90,7 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     return {};
   });
 
-  gateway.handle<protocol::PackConfirm>([&shipping](store::Tx& tx, const DeviceContext&, const protocol::PackConfirm& msg,
+  gateway.handle<protocol::PackConfirm>([&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::PackConfirm& msg,
                                              Replies&) -> Status {
     auto id = orderOf(shipping, tx, msg.orderId);
     if (!id) return id.error();
@@ -99,7 +103,7 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
       for (const auto& item : c.items) carton.items.push_back({0, item.sku, item.qty});
       cartons.push_back(std::move(carton));
     }
-    auto packed = shipping.packOrder(tx, *id, cartons);
+    auto packed = shipping.packOrder(tx, *id, cartons, ctx.station);
     if (!packed) return packed.error();
     return {};
   });
@@ -119,9 +123,12 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     ready.shipmentId = std::to_string(shipment->id);
     ready.carrier = shipment->carrier;
     ready.tracking = shipment->trackingNumber;
+    // The device's station chooses the printer; a device bound to none is
+    // its own station (packing.station.<device>.printer, else the default).
+    const std::string station = ctx.station.empty() ? ctx.device : ctx.station;
     std::string printerId;
     if (printing) {
-      auto p = printing->printerFor(ctx.device, msg.printer.value_or(""));
+      auto p = printing->printerFor(station, msg.printer.value_or(""));
       if (!p) return p.error();
       printerId = *p;
       ready.printer = printerId;
@@ -132,7 +139,6 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     if (printing) {
       // Printing opens transactions of its own, so it waits for this commit.
       const auto shipmentId = shipment->id;
-      const std::string station = ctx.device;
       replies.afterCommit([printing, shipmentId, station, printerId] {
         auto jobs = printing->printShipment(shipmentId, station, printerId);
         if (!jobs) log().warning("printing shipment %Ld failed: %s", static_cast<Poco::Int64>(shipmentId), jobs.error().message);

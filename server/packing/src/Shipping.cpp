@@ -10,6 +10,7 @@
 #include "wms/packing/Schema.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/store/Query.h"
 
 namespace wms::packing {
 namespace {
@@ -244,7 +245,7 @@ Result<PackTask> ShippingService::packTask(domain::OrderId id) {
 // ---- Packing ----------------------------------------------------------------------
 
 Result<PackResult> ShippingService::packOrder(store::Tx& tx, domain::OrderId id,
-                                              const std::vector<PackedCarton>& cartons) {
+                                              const std::vector<PackedCarton>& cartons, const std::string& station) {
   store::OrderRepository orders(tx);
   auto order = orders.find(id);
   if (!order) return Error{ErrorKind::NotFound, "no order " + n(id)};
@@ -384,6 +385,13 @@ Result<PackResult> ShippingService::packOrder(store::Tx& tx, domain::OrderId id,
   for (const auto& c : result.cartons) rows::insertCarton(tx, id, c);
   orders.setStatus(id, domain::OrderStatus::Packed);
   rows::endOpenSessions(tx, id, "packed");
+  if (!station.empty()) {
+    store::exec(tx,
+                "INSERT INTO pack_sessions(order_id, station, state, created_at, updated_at) "
+                "SELECT ?, ?, 'packed', ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM pack_sessions WHERE order_id = ? AND state = 'packed')",
+                id, station, tx.nowMs(), tx.nowMs(), id);
+  }
   return result;
 }
 

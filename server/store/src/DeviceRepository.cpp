@@ -37,7 +37,7 @@ void DeviceRepository::putWorker(const Worker& w) {
 
 namespace {
 const char* kDeviceColumns =
-    "device, state, app, badge, mode, battery, rssi, outbox, last_seen, signed_in_at";
+    "device, state, app, badge, mode, battery, rssi, outbox, last_seen, signed_in_at, station";
 
 std::vector<Device> readDevices(Tx& tx, const std::string& where, const std::string& arg) {
   Query q(tx, std::string("SELECT ") + kDeviceColumns + " FROM devices " + where);
@@ -46,7 +46,7 @@ std::vector<Device> readDevices(Tx& tx, const std::string& where, const std::str
   while (q.step())
     out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), static_cast<int>(q.integer(5)),
                    static_cast<int>(q.integer(6)), static_cast<int>(q.integer(7)), q.integer(8),
-                   q.integer(9)});
+                   q.integer(9), q.text(10)});
   return out;
 }
 }  // namespace
@@ -86,8 +86,12 @@ void DeviceRepository::setHeartbeat(const std::string& device, int battery, int 
 
 void DeviceRepository::setSignedIn(const std::string& device, const std::string& badge, const std::string& mode) {
   touch(device, tx_.nowMs());
-  sql::exec(tx_, "UPDATE devices SET badge = ?, mode = ?, signed_in_at = ? WHERE device = ?", badge,
+  sql::exec(tx_, "UPDATE devices SET badge = ?, mode = ?, signed_in_at = ?, station = '' WHERE device = ?", badge,
             mode, badge.empty() ? std::int64_t{0} : tx_.nowMs(), device);
+}
+
+void DeviceRepository::setStation(const std::string& device, const std::string& station) {
+  sql::exec(tx_, "UPDATE devices SET station = ? WHERE device = ?", station, device);
 }
 
 void DeviceRepository::setState(const std::string& device, const std::string& state) {

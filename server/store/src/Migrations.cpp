@@ -201,6 +201,14 @@ const Schema& coreSchema() {
            // written before this column name nobody ('').
            "ALTER TABLE ledger ADD COLUMN actor TEXT NOT NULL DEFAULT ''",
        }},
+      {6,
+       "the packing station a handheld in pack mode works at",
+       {
+           // Set by the device's pack.request (its station), cleared at
+           // sign-in and sign-out: labels print on the station's printer and
+           // supervisors see which packer is where.
+           "ALTER TABLE devices ADD COLUMN station TEXT NOT NULL DEFAULT ''",
+       }},
   }};
   return core;
 }

@@ -294,7 +294,8 @@ struct DeviceGateway::Impl {
       }
       devices.touch(item.device, tx.nowMs());
       auto device = devices.find(item.device);
-      DeviceContext ctx{item.device, device ? device->badge : "", device ? device->mode : ""};
+      DeviceContext ctx{item.device, device ? device->badge : "", device ? device->mode : "",
+                        device ? device->station : ""};
       Status applied;
       const std::size_t kind = item.message.index();
       const EventHandler& handler = handlers[kind];

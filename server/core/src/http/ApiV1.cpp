@@ -417,6 +417,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
       dj->set("state", d.state);
       dj->set("badge", d.badge);
       dj->set("mode", d.mode);
+      dj->set("station", d.station.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(d.station));
       dj->set("app", d.app);
       dj->set("battery", d.battery);
       dj->set("rssi", d.rssi);

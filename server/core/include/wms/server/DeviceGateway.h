@@ -73,6 +73,7 @@ struct DeviceContext {
   std::string device;
   std::string badge;  // the signed-in worker, "" if none
   std::string mode;   // "pick", "pack" or ""
+  std::string station;  // the packing station it is bound to (pack mode), "" if none
 };
 
 // Messages a handler wants sent to devices (published after its commit),

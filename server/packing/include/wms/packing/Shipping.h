@@ -240,8 +240,11 @@ class ShippingService {
   // Invalid naming the line, fewer is Conflict listing the missing units by
   // line. Invalid for an unknown carton type, line or SKU, a bad quantity
   // or weight, duplicate carton ids. Conflict if the order is not picked.
-  // Open pack sessions of the order end with it.
-  Result<PackResult> packOrder(store::Tx& tx, domain::OrderId id, const std::vector<PackedCarton>& cartons);
+  // Open pack sessions of the order end with it. `station`, for a pack
+  // made without a session (a handheld bound to a station), records where
+  // it was packed, so the station's list of what is not shipped has it.
+  Result<PackResult> packOrder(store::Tx& tx, domain::OrderId id, const std::vector<PackedCarton>& cartons,
+                               const std::string& station = {});
   Result<PackResult> packOrder(domain::OrderId id, const std::vector<PackedCarton>& cartons);
 
   // Books the packed order's shipment with its carrier: an SSCC and a

@@ -33,6 +33,7 @@ struct Device {
   int outbox = 0;
   std::int64_t lastSeenMs = 0;
   std::int64_t signedInAtMs = 0;
+  std::string station;  // the packing station a pack-mode device works at, "" if none
 };
 
 // The recorded outcome of an event: "applied" or "rejected" (with the error).
@@ -56,7 +57,11 @@ class DeviceRepository {
   void touch(const std::string& device, std::int64_t seenMs);
   void setPresence(const std::string& device, const std::string& state, const std::string& app);
   void setHeartbeat(const std::string& device, int battery, int rssi, int outbox, std::int64_t seenMs);
+  // Signs a worker in (or out, with badge ""): also unbinds the device from
+  // any packing station, which its next pack.request names again.
   void setSignedIn(const std::string& device, const std::string& badge, const std::string& mode);
+  // Binds a device to the packing station it works at ("" unbinds).
+  void setStation(const std::string& device, const std::string& station);
   void setState(const std::string& device, const std::string& state);
   // Devices in `state` whose last message is older than `before` (ms).
   std::vector<std::string> seenBefore(const std::string& state, std::int64_t before);

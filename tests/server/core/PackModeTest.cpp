@@ -1,0 +1,150 @@
+// Pack mode over MQTT against a real wmsd and a real mosquitto: a picked
+// order packed, labelled and shipped by a scripted handheld bound to a
+// station, every refusal changing nothing, stock decremented exactly once,
+// and the station's binding visible to supervisors and to the station's list
+// of what is packed and not shipped.
+#define BOOST_TEST_MODULE server_pack_mode
+#include "FloorFixture.h"
+
+#include "FakePrinter.h"
+
+using namespace wms;
+using namespace wms::testsupport;
+using namespace wms::testsupport::floor;
+
+namespace {
+
+// A second handheld, signed in to pack.
+std::unique_ptr<ScriptedDevice> packer(Floor& f, std::size_t i, const std::string& badge) {
+  auto d = std::make_unique<ScriptedDevice>(f.broker.uri(), f.broker.device(i).username, f.broker.device(i).password);
+  protocol::Presence online;
+  online.app = "test/1";
+  d->send(online);
+  protocol::SignIn in;
+  in.badge = badge;
+  in.mode = protocol::WorkMode::Pack;
+  requireApplied(d->ackFor(d->send(in)), "pack sign-in");
+  return d;
+}
+
+// The order picked by a picker on device 0: released, every stop confirmed.
+void pickOrder(Floor& f) {
+  auto picker = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*picker);
+  BOOST_REQUIRE(task);
+  pickAll(*picker, *task, {});
+}
+
+std::int64_t onHand(Floor& f, const std::string& sku) {
+  return f.sqlInteger("SELECT on_hand FROM sku_stock WHERE sku = '" + sku + "'");
+}
+
+Poco::JSON::Object::Ptr deviceRow(Floor& f, const std::string& device) {
+  auto items = parse(f.wmsd.get("/api/v1/devices").body)->getArray("items");
+  for (unsigned i = 0; i < items->size(); ++i) {
+    if (items->getObject(i)->getValue<std::string>("device") == device) return items->getObject(i);
+  }
+  BOOST_FAIL("no device " << device << " in /api/v1/devices");
+  return nullptr;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(pack_mode)
+
+BOOST_AUTO_TEST_CASE(a_handheld_at_a_station_packs_labels_and_ships_an_order_and_stock_falls_once) {
+  // Two printers: the default one is off; PACK-7's is on. The label coming
+  // out of PACK-7's shows the device's station chose the printer.
+  labels::test::FakePrinter station7;
+  Floor f({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(labels::test::closedPort())},
+           {"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(station7.port())},
+           {"printing.default_printer", "ZEBRA-1"},
+           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  const auto id = f.order("PACK-MQTT-1", R"({"sku":"CHEESE","qty":2},{"sku":"DATES","qty":1})");
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto cheese = onHand(f, "CHEESE"), dates = onHand(f, "DATES");
+
+  auto d = packer(f, 1, "B-2");
+  const std::string device = f.broker.device(1).username;
+  protocol::PackRequest request;
+  request.orderId = "SO-" + std::to_string(id);
+  request.station = "PACK-7";
+  requireApplied(d->ackFor(d->send(request)), "pack.request");
+  auto task = nextOf<protocol::PackTask>(*d);
+  BOOST_REQUIRE(task);
+  BOOST_TEST(task->orderId == std::to_string(id));
+  BOOST_REQUIRE_EQUAL(task->lines.size(), 2u);
+
+  // The supervisor sees the packer at the station.
+  auto row = deviceRow(f, device);
+  BOOST_TEST(row->getValue<std::string>("mode") == "pack");
+  BOOST_TEST(row->getValue<std::string>("station") == "PACK-7");
+
+  // Refused, nothing changes: an item the order does not have, a unit too many.
+  auto confirm = [&](std::vector<protocol::PackItem> items) {
+    protocol::PackConfirm c;
+    c.orderId = std::to_string(id);
+    c.cartons.push_back({"C1", "S", 600, std::move(items)});
+    return d->ackFor(d->send(c));
+  };
+  auto wrong = confirm({{"CHEESE", 2}, {"DATES", 1}, {"BREAD", 1}});
+  BOOST_REQUIRE(wrong);
+  BOOST_TEST((wrong->result == protocol::AckResult::Rejected));
+  BOOST_TEST(wrong->error->message.find("BREAD") != std::string::npos, wrong->error->message);
+  auto tooMany = confirm({{"CHEESE", 3}, {"DATES", 1}});
+  BOOST_REQUIRE(tooMany);
+  BOOST_TEST((tooMany->result == protocol::AckResult::Rejected));
+  BOOST_TEST(f.orderStatus(id) == "picked");
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM cartons") == 0);
+
+  requireApplied(confirm({{"CHEESE", 2}, {"DATES", 1}}), "pack.confirm");
+  BOOST_TEST(f.orderStatus(id) == "packed");
+  // The station's list has it, and says what is missing.
+  auto listed = parse(f.wmsd.get("/api/v1/packing/unshipped?station=PACK-7").body)->getArray("orders");
+  BOOST_REQUIRE_EQUAL(listed->size(), 1u);
+  BOOST_TEST(listed->getObject(0)->getValue<std::int64_t>("order_id") == id);
+  BOOST_TEST(listed->getObject(0)->getValue<std::string>("reason").find("no shipment was booked") != std::string::npos);
+
+  // Another station cannot pack it again.
+  auto again = confirm({{"CHEESE", 2}, {"DATES", 1}});
+  BOOST_REQUIRE(again);
+  BOOST_TEST((again->result == protocol::AckResult::Rejected));
+
+  protocol::LabelRequest label;
+  label.orderId = std::to_string(id);
+  requireApplied(d->ackFor(d->send(label)), "label.request");
+  auto ready = nextOf<protocol::LabelReady>(*d);
+  BOOST_REQUIRE(ready);
+  BOOST_TEST(!ready->tracking.empty());
+  BOOST_TEST(ready->printer.value_or("") == "ZEBRA-7");
+  BOOST_REQUIRE(station7.waitForJobs(1, std::chrono::seconds(20)));
+  BOOST_TEST(station7.jobs().front().find("^XA") != std::string::npos);
+
+  protocol::ShipConfirm ship;
+  ship.orderId = std::to_string(id);
+  ship.shipmentId = ready->shipmentId;
+  ship.cartons = {"C1"};
+  for (const auto& l : task->lines) ship.lines.push_back({l.lineId, l.sku, l.qty});
+  const auto shipEvent = d->send(ship);
+  requireApplied(d->ackFor(shipEvent), "ship.confirm");
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
+  BOOST_TEST(onHand(f, "DATES") == dates - 1);
+  // The same event again (a resend): a duplicate, stock unchanged.
+  protocol::ShipConfirm resend = ship;
+  resend.eventId = shipEvent;
+  auto resent = d->ackFor(d->send(resend));
+  BOOST_REQUIRE(resent);
+  BOOST_TEST((resent->result == protocol::AckResult::Duplicate));
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/packing/unshipped?station=PACK-7").body)->getArray("orders")->size() == 0u);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'ship' AND actor LIKE 'device:" + device + "%'") >= 2);
+
+  // Signing out unbinds the device from the station.
+  requireApplied(d->ackFor(d->send(protocol::SignOut{})), "signout");
+  BOOST_TEST(deviceRow(f, device)->isNull("station"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
