@@ -214,6 +214,22 @@ Poco::JSON::Object::Ptr step(const Poco::JSON::Array::Ptr& steps, const std::str
   return nullptr;
 }
 
+// Runs the harness page with `query` in headless Chromium and returns its
+// steps, having checked that it neither timed out nor threw.
+Poco::JSON::Array::Ptr runHarness(PageServer& page, const std::string& query) {
+  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?" + query));
+  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
+  auto steps = harnessResult(run.output);
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto s = steps->getObject(static_cast<unsigned>(i));
+    BOOST_TEST_MESSAGE(s->getValue<std::string>("step")
+                       << ": " << (s->has("feedback") ? s->getValue<std::string>("feedback") : ""));
+    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
+    BOOST_TEST(s->getValue<std::string>("step") != "exception");
+  }
+  return steps;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(packing_page)
@@ -224,16 +240,7 @@ BOOST_AUTO_TEST_CASE(a_packer_with_a_wedge_scanner_packs_prints_and_ships_an_ord
                   {"packing.station.PACK-1.printer", "ZEBRA-1"}});
   auto id = w.pickedOrder("SHOPEE-PAGE", {{"MUG", 2}, {"BOOK", 1}}, "T-1");
   PageServer page(w);
-  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?tote=T-1"));
-  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
-  auto steps = harnessResult(run.output);
-  for (std::size_t i = 0; i < steps->size(); ++i) {
-    auto s = steps->getObject(static_cast<unsigned>(i));
-    BOOST_TEST_MESSAGE(s->getValue<std::string>("step")
-                       << ": " << (s->has("feedback") ? s->getValue<std::string>("feedback") : ""));
-    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
-    BOOST_TEST(s->getValue<std::string>("step") != "exception");
-  }
+  auto steps = runHarness(page, "tote=T-1");
 
   auto loaded = step(steps, "loaded");
   BOOST_TEST(loaded->getValue<std::string>("state") == "idle");
@@ -297,14 +304,7 @@ BOOST_AUTO_TEST_CASE(the_page_shows_a_label_waiting_for_a_printer_that_is_off_un
     std::lock_guard lock(mutex);
     if (!printer) printer = std::make_unique<FakePrinter>(FakePrinter::Mode::Record, std::string(), port);
   };
-  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?tote=T-1&scenario=offline"));
-  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
-  auto steps = harnessResult(run.output);
-  for (std::size_t i = 0; i < steps->size(); ++i) {
-    auto s = steps->getObject(static_cast<unsigned>(i));
-    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
-    BOOST_TEST(s->getValue<std::string>("step") != "exception");
-  }
+  auto steps = runHarness(page, "tote=T-1&scenario=offline");
   auto waiting = step(steps, "waiting");
   BOOST_TEST(waiting->getValue<std::string>("printState") == "waiting");
   BOOST_TEST(waiting->getValue<std::string>("printText").find("waiting for printer ZEBRA-1: ") == 0u,
@@ -337,14 +337,7 @@ BOOST_AUTO_TEST_CASE(an_order_left_packed_at_the_station_is_listed_and_shipped_f
     BOOST_REQUIRE_MESSAGE(packed.ok(), (packed.ok() ? "" : packed.error().message));
   }
   PageServer page(w);
-  auto run = page.chromium("--dump-dom", page.url("/harness/harness.html?scenario=leftover"));
-  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, "chromium failed:\n" << run.output.substr(0, 3000));
-  auto steps = harnessResult(run.output);
-  for (std::size_t i = 0; i < steps->size(); ++i) {
-    auto s = steps->getObject(static_cast<unsigned>(i));
-    BOOST_TEST(s->getValue<std::string>("step") != "timeout");
-    BOOST_TEST(s->getValue<std::string>("step") != "exception");
-  }
+  auto steps = runHarness(page, "scenario=leftover");
   auto listed = step(steps, "loaded")->getArray("unshipped");
   BOOST_REQUIRE_EQUAL(listed->size(), 1u);
   BOOST_TEST(listed->getObject(0)->getValue<std::int64_t>("order") == id);
