@@ -147,4 +147,51 @@ BOOST_AUTO_TEST_CASE(a_handheld_at_a_station_packs_labels_and_ships_an_order_and
   BOOST_TEST(deviceRow(f, device)->isNull("station"));
 }
 
+// An order split over three cartons: one label per carton on the station's
+// printer, each carton its own SSCC, and the shipment ships them together.
+BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_three_ssccs) {
+  labels::test::FakePrinter printer;
+  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  const auto id = f.order("PACK-MQTT-3", R"({"sku":"CHEESE","qty":2},{"sku":"DATES","qty":1},{"sku":"EGGS","qty":1})");
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto eggs = onHand(f, "EGGS");
+
+  auto d = packer(f, 1, "B-2");
+  protocol::PackRequest request;
+  request.orderId = "SO-" + std::to_string(id);
+  request.station = "PACK-7";
+  requireApplied(d->ackFor(d->send(request)), "pack.request");
+  auto task = nextOf<protocol::PackTask>(*d);
+  BOOST_REQUIRE(task);
+
+  protocol::PackConfirm c;
+  c.orderId = std::to_string(id);
+  c.cartons.push_back({"C1", "S", 500, {{"CHEESE", 2}}});
+  c.cartons.push_back({"C2", "S", 150, {{"DATES", 1}}});
+  c.cartons.push_back({"C3", "S", 100, {{"EGGS", 1}}});
+  requireApplied(d->ackFor(d->send(c)), "pack.confirm");
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM cartons WHERE order_id = " + std::to_string(id)) == 3);
+
+  protocol::LabelRequest label;
+  label.orderId = std::to_string(id);
+  requireApplied(d->ackFor(d->send(label)), "label.request");
+  auto ready = nextOf<protocol::LabelReady>(*d);
+  BOOST_REQUIRE(ready);
+  BOOST_REQUIRE(printer.waitForJobs(3, std::chrono::seconds(30)));
+  BOOST_TEST(printer.jobs().size() == 3u);  // one label per carton
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(DISTINCT sscc) FROM cartons WHERE order_id = " + std::to_string(id) +
+                          " AND length(sscc) = 18") == 3);
+
+  protocol::ShipConfirm ship;
+  ship.orderId = std::to_string(id);
+  ship.shipmentId = ready->shipmentId;
+  ship.cartons = {"C1", "C2", "C3"};
+  for (const auto& l : task->lines) ship.lines.push_back({l.lineId, l.sku, l.qty});
+  requireApplied(d->ackFor(d->send(ship)), "ship.confirm");
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(onHand(f, "EGGS") == eggs - 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
