@@ -7,6 +7,8 @@
 #include "FloorFixture.h"
 
 #include "FakePrinter.h"
+#include "wms/testsupport/ChildProcess.h"
+#include "wms/testsupport/TempDir.h"
 
 using namespace wms;
 using namespace wms::testsupport;
@@ -192,6 +194,50 @@ BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_thre
   requireApplied(d->ackFor(d->send(ship)), "ship.confirm");
   BOOST_TEST(f.orderStatus(id) == "shipped");
   BOOST_TEST(onHand(f, "EGGS") == eggs - 1);
+}
+
+// The real wms-handheld, headless, in pack mode at PACK-7: it scans the
+// order, scans each unit into a carton, closes it, gets the label from the
+// station's printer and confirms the shipment; wmsd applies each event once.
+BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_station) {
+  labels::test::FakePrinter printer;
+  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  const auto id = f.order("PACK-HH-1", R"({"sku":"CHEESE","qty":2})");
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto cheese = onHand(f, "CHEESE");
+
+  TempDir dir;
+  writeFile(dir / "pack.script",
+            "wait-online 60\nscan B-2\nwait-for SCAN TOTE OR ORDER 60\nscan SO-" + std::to_string(id) +
+                "\nwait-for SCAN ITEMS 60\nscan 96385074\nscan 96385074\nkey close\nwait-for GET LABEL 60\n"
+                "key label\nwait-for CONFIRM SHIPPED 60\nenter\nwait-for SCAN TOTE OR ORDER 60\nwait-synced 60\nstats\n");
+  ChildProcess::Options po;
+  po.output = dir / "handheld.out";
+  const auto& account = f.broker.device(2);
+  ChildProcess handheld({WMS_HANDHELD_BINARY, "--script", (dir / "pack.script").string(), "--broker", f.broker.uri(),
+                         "--device", account.username, "--password", account.password, "--db",
+                         (dir / "hh.db").string(), "--mode", "pack", "--station", "PACK-7"},
+                        po);
+  auto exit = handheld.wait(std::chrono::seconds(150));
+  const std::string out = std::filesystem::exists(dir / "handheld.out") ? readFile(dir / "handheld.out") : "";
+  BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
+  BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
+
+  // signin, pack.request, pack.confirm, label.request, ship.confirm: each
+  // applied once, none refused, nothing left to send.
+  const auto last = out.rfind("{\"created\"");
+  BOOST_REQUIRE_MESSAGE(last != std::string::npos, out);
+  auto stats = parse(out.substr(last, out.find('\n', last) - last));
+  BOOST_TEST(stats->getValue<int>("applied") == 5, out.substr(last, 300));
+  BOOST_TEST(stats->getValue<int>("rejected") == 0);
+  BOOST_TEST(stats->getValue<int>("outbox") == 0);
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
+  BOOST_REQUIRE(printer.waitForJobs(1, std::chrono::seconds(30)));
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM pack_sessions WHERE station = 'PACK-7' AND order_id = " +
+                          std::to_string(id)) == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
