@@ -51,6 +51,50 @@ Poco::JSON::Object::Ptr deviceRow(Floor& f, const std::string& device) {
   return nullptr;
 }
 
+// The real wms-handheld, headless, on device `index` in pack mode at
+// PACK-7, running `script` (docs/handheld.md, "Headless").
+std::unique_ptr<ChildProcess> packingHandheld(Floor& f, std::size_t index, const std::filesystem::path& dir,
+                                              const std::string& script) {
+  writeFile(dir / "pack.script", script);
+  ChildProcess::Options po;
+  po.output = dir / "handheld.out";
+  const auto& account = f.broker.device(index);
+  return std::make_unique<ChildProcess>(
+      std::vector<std::string>{WMS_HANDHELD_BINARY, "--script", (dir / "pack.script").string(), "--broker",
+                               f.broker.uri(), "--device", account.username, "--password", account.password, "--db",
+                               (dir / "hh.db").string(), "--mode", "pack", "--station", "PACK-7"},
+      po);
+}
+
+std::string outputOf(const std::filesystem::path& dir) {
+  return std::filesystem::exists(dir / "handheld.out") ? readFile(dir / "handheld.out") : "";
+}
+
+// The handheld's last `stats` line.
+Poco::JSON::Object::Ptr lastStats(const std::string& out) {
+  const auto last = out.rfind("{\"created\"");
+  BOOST_REQUIRE_MESSAGE(last != std::string::npos, out);
+  return parse(out.substr(last, out.find('\n', last) - last));
+}
+
+// Waits for a file the handheld's script creates (its `signal`).
+bool awaitSignal(const std::filesystem::path& f, ChildProcess& handheld) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (std::chrono::steady_clock::now() < until) {
+    if (std::filesystem::exists(f)) return true;
+    if (!handheld.running()) return std::filesystem::exists(f);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+// Scan the order, its two cheeses into one carton, close it, get the label.
+std::string packUpToShipping(std::int64_t id) {
+  return "wait-online 60\nscan B-2\nwait-for SCAN TOTE OR ORDER 60\nscan SO-" + std::to_string(id) +
+         "\nwait-for SCAN ITEMS 60\nscan 96385074\nscan 96385074\nkey close\nwait-for GET LABEL 60\n"
+         "key label\nwait-for CONFIRM SHIPPED 60\n";
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pack_mode)
@@ -209,28 +253,17 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_st
   const auto cheese = onHand(f, "CHEESE");
 
   TempDir dir;
-  writeFile(dir / "pack.script",
-            "wait-online 60\nscan B-2\nwait-for SCAN TOTE OR ORDER 60\nscan SO-" + std::to_string(id) +
-                "\nwait-for SCAN ITEMS 60\nscan 96385074\nscan 96385074\nkey close\nwait-for GET LABEL 60\n"
-                "key label\nwait-for CONFIRM SHIPPED 60\nenter\nwait-for SCAN TOTE OR ORDER 60\nwait-synced 60\nstats\n");
-  ChildProcess::Options po;
-  po.output = dir / "handheld.out";
-  const auto& account = f.broker.device(2);
-  ChildProcess handheld({WMS_HANDHELD_BINARY, "--script", (dir / "pack.script").string(), "--broker", f.broker.uri(),
-                         "--device", account.username, "--password", account.password, "--db",
-                         (dir / "hh.db").string(), "--mode", "pack", "--station", "PACK-7"},
-                        po);
-  auto exit = handheld.wait(std::chrono::seconds(150));
-  const std::string out = std::filesystem::exists(dir / "handheld.out") ? readFile(dir / "handheld.out") : "";
+  auto handheld = packingHandheld(f, 2, dir.path(),
+                                  packUpToShipping(id) + "enter\nwait-for SCAN TOTE OR ORDER 60\nwait-synced 60\nstats\n");
+  auto exit = handheld->wait(std::chrono::seconds(150));
+  const std::string out = outputOf(dir.path());
   BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
   BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
 
   // signin, pack.request, pack.confirm, label.request, ship.confirm: each
   // applied once, none refused, nothing left to send.
-  const auto last = out.rfind("{\"created\"");
-  BOOST_REQUIRE_MESSAGE(last != std::string::npos, out);
-  auto stats = parse(out.substr(last, out.find('\n', last) - last));
-  BOOST_TEST(stats->getValue<int>("applied") == 5, out.substr(last, 300));
+  auto stats = lastStats(out);
+  BOOST_TEST(stats->getValue<int>("applied") == 5);
   BOOST_TEST(stats->getValue<int>("rejected") == 0);
   BOOST_TEST(stats->getValue<int>("outbox") == 0);
   BOOST_TEST(f.orderStatus(id) == "shipped");
@@ -238,6 +271,46 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_st
   BOOST_REQUIRE(printer.waitForJobs(1, std::chrono::seconds(30)));
   BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM pack_sessions WHERE station = 'PACK-7' AND order_id = " +
                           std::to_string(id)) == 1);
+}
+
+// The broker goes away after the label is printed: the packer confirms the
+// shipment anyway, the handheld keeps it in its outbox, and once the broker
+// is back wmsd applies it, once.
+BOOST_AUTO_TEST_CASE(a_shipment_confirmed_while_offline_arrives_later_and_is_applied_once) {
+  labels::test::FakePrinter printer;
+  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  const auto id = f.order("PACK-HH-2", R"({"sku":"CHEESE","qty":2})");
+  pickOrder(f);
+  const auto cheese = onHand(f, "CHEESE");
+
+  TempDir dir;
+  const auto signal = [&](const char* name) { return (dir.path() / name).string(); };
+  auto handheld = packingHandheld(
+      f, 2, dir.path(),
+      packUpToShipping(id) + "signal " + signal("labelled") + "\nawait-file " + signal("broker-down") +
+          " 60\nenter\nwait-for SCAN TOTE OR ORDER 30\nwait-for OFFLINE 30\nstats\nsignal " + signal("shipped") +
+          "\nawait-file " + signal("broker-up") + " 60\nwait-synced 90\nstats\n");
+  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("labelled"), *handheld), outputOf(dir.path()));
+  f.broker.stop();
+  writeFile(signal("broker-down"), "");
+  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("shipped"), *handheld), outputOf(dir.path()));
+  // Confirmed on the handheld, not yet in wmsd.
+  BOOST_TEST(f.orderStatus(id) == "packed");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese);
+  f.broker.start();
+  writeFile(signal("broker-up"), "");
+  auto exit = handheld->wait(std::chrono::seconds(150));
+  const std::string out = outputOf(dir.path());
+  BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
+  BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
+  auto stats = lastStats(out);
+  BOOST_TEST(stats->getValue<int>("applied") == 5);
+  BOOST_TEST(stats->getValue<int>("rejected") == 0);
+  BOOST_TEST(stats->getValue<int>("outbox") == 0);
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM device_events WHERE type = 'ship.confirm'") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
