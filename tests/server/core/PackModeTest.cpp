@@ -95,6 +95,26 @@ std::string packUpToShipping(std::int64_t id) {
          "key label\nwait-for CONFIRM SHIPPED 60\n";
 }
 
+// wmsd's settings for station PACK-7 printing on `printer` as ZEBRA-7.
+Settings station7(const labels::test::FakePrinter& printer) {
+  return {{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+          {"packing.station.PACK-7.printer", "ZEBRA-7"}};
+}
+
+// Waits for the handheld's script to end and checks it ended well with the
+// five events of one packed order (signin, pack.request, pack.confirm,
+// label.request, ship.confirm) each applied once, none refused, none left.
+void requireFiveApplied(ChildProcess& handheld, const std::filesystem::path& dir) {
+  auto exit = handheld.wait(std::chrono::seconds(150));
+  const std::string out = outputOf(dir);
+  BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
+  BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
+  auto stats = lastStats(out);
+  BOOST_TEST(stats->getValue<int>("applied") == 5);
+  BOOST_TEST(stats->getValue<int>("rejected") == 0);
+  BOOST_TEST(stats->getValue<int>("outbox") == 0);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(pack_mode)
@@ -197,8 +217,7 @@ BOOST_AUTO_TEST_CASE(a_handheld_at_a_station_packs_labels_and_ships_an_order_and
 // printer, each carton its own SSCC, and the shipment ships them together.
 BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_three_ssccs) {
   labels::test::FakePrinter printer;
-  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
-           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  Floor f(station7(printer));
   const auto id = f.order("PACK-MQTT-3", R"({"sku":"CHEESE","qty":2},{"sku":"DATES","qty":1},{"sku":"EGGS","qty":1})");
   pickOrder(f);
   BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
@@ -245,8 +264,7 @@ BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_thre
 // station's printer and confirms the shipment; wmsd applies each event once.
 BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_station) {
   labels::test::FakePrinter printer;
-  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
-           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  Floor f(station7(printer));
   const auto id = f.order("PACK-HH-1", R"({"sku":"CHEESE","qty":2})");
   pickOrder(f);
   BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
@@ -255,17 +273,7 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_st
   TempDir dir;
   auto handheld = packingHandheld(f, 2, dir.path(),
                                   packUpToShipping(id) + "enter\nwait-for SCAN TOTE OR ORDER 60\nwait-synced 60\nstats\n");
-  auto exit = handheld->wait(std::chrono::seconds(150));
-  const std::string out = outputOf(dir.path());
-  BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
-  BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
-
-  // signin, pack.request, pack.confirm, label.request, ship.confirm: each
-  // applied once, none refused, nothing left to send.
-  auto stats = lastStats(out);
-  BOOST_TEST(stats->getValue<int>("applied") == 5);
-  BOOST_TEST(stats->getValue<int>("rejected") == 0);
-  BOOST_TEST(stats->getValue<int>("outbox") == 0);
+  requireFiveApplied(*handheld, dir.path());
   BOOST_TEST(f.orderStatus(id) == "shipped");
   BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
   BOOST_REQUIRE(printer.waitForJobs(1, std::chrono::seconds(30)));
@@ -278,8 +286,7 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_st
 // is back wmsd applies it, once.
 BOOST_AUTO_TEST_CASE(a_shipment_confirmed_while_offline_arrives_later_and_is_applied_once) {
   labels::test::FakePrinter printer;
-  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
-           {"packing.station.PACK-7.printer", "ZEBRA-7"}});
+  Floor f(station7(printer));
   const auto id = f.order("PACK-HH-2", R"({"sku":"CHEESE","qty":2})");
   pickOrder(f);
   const auto cheese = onHand(f, "CHEESE");
@@ -300,14 +307,7 @@ BOOST_AUTO_TEST_CASE(a_shipment_confirmed_while_offline_arrives_later_and_is_app
   BOOST_TEST(onHand(f, "CHEESE") == cheese);
   f.broker.start();
   writeFile(signal("broker-up"), "");
-  auto exit = handheld->wait(std::chrono::seconds(150));
-  const std::string out = outputOf(dir.path());
-  BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
-  BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
-  auto stats = lastStats(out);
-  BOOST_TEST(stats->getValue<int>("applied") == 5);
-  BOOST_TEST(stats->getValue<int>("rejected") == 0);
-  BOOST_TEST(stats->getValue<int>("outbox") == 0);
+  requireFiveApplied(*handheld, dir.path());
   BOOST_TEST(f.orderStatus(id) == "shipped");
   BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
   BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM device_events WHERE type = 'ship.confirm'") == 1);
