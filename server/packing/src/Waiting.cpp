@@ -50,8 +50,9 @@ std::string ShippingService::whyNotShipped(store::Tx& tx, domain::OrderId id) {
 std::vector<UnshippedOrder> ShippingService::unshipped(store::Tx& tx, const std::string& station, int limit) {
   limit = std::clamp(limit, 1, 500);
   // The station is that of the session that packed the order (the latest,
-  // should an order have been reopened); an order packed without a session
-  // (a handheld, the REST pack call) has none.
+  // should an order have been reopened; a handheld bound to a station
+  // records one as it packs); an order packed with no station (the REST
+  // pack call, a handheld bound to none) has none.
   store::Query q(tx,
                  "SELECT id, updated_at, station FROM (SELECT o.id, o.updated_at, "
                  "COALESCE((SELECT s.station FROM pack_sessions s WHERE s.order_id = o.id AND s.state = 'packed' "
