@@ -281,6 +281,65 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_packs_labels_and_ships_an_order_at_its_st
                           std::to_string(id)) == 1);
 }
 
+// PACK-7's printer is off when the packer asks for the label: the label is
+// booked and waits, the job says why, and it prints once the printer is on;
+// the packer ships meanwhile.
+BOOST_AUTO_TEST_CASE(a_label_for_a_printer_that_is_off_waits_and_prints_when_it_comes_back) {
+  const std::uint16_t port = labels::test::closedPort();
+  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(port)},
+           {"packing.station.PACK-7.printer", "ZEBRA-7"},
+           {"printing.initial_backoff_ms", "50"},
+           {"printing.max_backoff_ms", "200"},
+           {"printing.max_attempts", "1000"}});
+  const auto id = f.order("PACK-OFF-1", R"({"sku":"DATES","qty":1})");
+  pickOrder(f);
+  auto d = packer(f, 1, "B-2");
+  protocol::PackRequest request;
+  request.orderId = "SO-" + std::to_string(id);
+  request.station = "PACK-7";
+  requireApplied(d->ackFor(d->send(request)), "pack.request");
+  auto task = nextOf<protocol::PackTask>(*d);
+  BOOST_REQUIRE(task);
+  protocol::PackConfirm c;
+  c.orderId = std::to_string(id);
+  c.cartons.push_back({"C1", "S", 150, {{"DATES", 1}}});
+  requireApplied(d->ackFor(d->send(c)), "pack.confirm");
+  protocol::LabelRequest label;
+  label.orderId = std::to_string(id);
+  requireApplied(d->ackFor(d->send(label)), "label.request");
+  auto ready = nextOf<protocol::LabelReady>(*d);
+  BOOST_REQUIRE(ready);
+  BOOST_TEST(ready->printer.value_or("") == "ZEBRA-7");
+
+  // The job waits for the printer and says so.
+  const std::string jobs = "/api/v1/packing/shipments/" + ready->shipmentId + "/print-jobs";
+  // The job is made just after the label.request commits: "" until then.
+  auto job = [&]() -> Poco::JSON::Object::Ptr {
+    auto items = parse(f.wmsd.get(jobs).body)->getArray("items");
+    return items->size() > 0 ? items->getObject(0) : nullptr;
+  };
+  auto jobState = [&] { auto j = job(); return j ? j->getValue<std::string>("state") : std::string(); };
+  std::string state;
+  for (int i = 0; i < 200 && (state = jobState()) != "waiting"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  BOOST_REQUIRE_EQUAL(state, "waiting");
+  BOOST_TEST(job()->getValue<std::string>("message").find("waiting for printer ZEBRA-7") == 0u,
+             job()->getValue<std::string>("message"));
+
+  labels::test::FakePrinter printer(labels::test::FakePrinter::Mode::Record, std::string(), port);
+  BOOST_REQUIRE(printer.waitForJobs(1, std::chrono::seconds(30)));
+  for (int i = 0; i < 200 && (state = jobState()) != "printed"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  BOOST_TEST(state == "printed");
+
+  protocol::ShipConfirm ship;
+  ship.orderId = std::to_string(id);
+  ship.shipmentId = ready->shipmentId;
+  ship.cartons = {"C1"};
+  for (const auto& l : task->lines) ship.lines.push_back({l.lineId, l.sku, l.qty});
+  requireApplied(d->ackFor(d->send(ship)), "ship.confirm");
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(printer.jobs().size() == 1u);  // printed once, though tried many times
+}
+
 // The broker goes away after the label is printed: the packer confirms the
 // shipment anyway, the handheld keeps it in its outbox, and once the broker
 // is back wmsd applies it, once.
