@@ -95,6 +95,17 @@ std::string packUpToShipping(std::int64_t id) {
          "key label\nwait-for CONFIRM SHIPPED 60\n";
 }
 
+// The packer scans order `id` at PACK-7; the pack task wmsd answers with.
+std::optional<protocol::PackTask> requestPack(ScriptedDevice& d, std::int64_t id) {
+  protocol::PackRequest request;
+  request.orderId = "SO-" + std::to_string(id);
+  request.station = "PACK-7";
+  requireApplied(d.ackFor(d.send(request)), "pack.request");
+  auto task = nextOf<protocol::PackTask>(d);
+  BOOST_REQUIRE(task);
+  return task;
+}
+
 // wmsd's settings for station PACK-7 printing on `printer` as ZEBRA-7.
 Settings station7(const labels::test::FakePrinter& printer) {
   return {{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
@@ -134,12 +145,7 @@ BOOST_AUTO_TEST_CASE(a_handheld_at_a_station_packs_labels_and_ships_an_order_and
 
   auto d = packer(f, 1, "B-2");
   const std::string device = f.broker.device(1).username;
-  protocol::PackRequest request;
-  request.orderId = "SO-" + std::to_string(id);
-  request.station = "PACK-7";
-  requireApplied(d->ackFor(d->send(request)), "pack.request");
-  auto task = nextOf<protocol::PackTask>(*d);
-  BOOST_REQUIRE(task);
+  auto task = requestPack(*d, id);
   BOOST_TEST(task->orderId == std::to_string(id));
   BOOST_REQUIRE_EQUAL(task->lines.size(), 2u);
 
@@ -224,12 +230,7 @@ BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_thre
   const auto eggs = onHand(f, "EGGS");
 
   auto d = packer(f, 1, "B-2");
-  protocol::PackRequest request;
-  request.orderId = "SO-" + std::to_string(id);
-  request.station = "PACK-7";
-  requireApplied(d->ackFor(d->send(request)), "pack.request");
-  auto task = nextOf<protocol::PackTask>(*d);
-  BOOST_REQUIRE(task);
+  auto task = requestPack(*d, id);
 
   protocol::PackConfirm c;
   c.orderId = std::to_string(id);
@@ -294,12 +295,7 @@ BOOST_AUTO_TEST_CASE(a_label_for_a_printer_that_is_off_waits_and_prints_when_it_
   const auto id = f.order("PACK-OFF-1", R"({"sku":"DATES","qty":1})");
   pickOrder(f);
   auto d = packer(f, 1, "B-2");
-  protocol::PackRequest request;
-  request.orderId = "SO-" + std::to_string(id);
-  request.station = "PACK-7";
-  requireApplied(d->ackFor(d->send(request)), "pack.request");
-  auto task = nextOf<protocol::PackTask>(*d);
-  BOOST_REQUIRE(task);
+  auto task = requestPack(*d, id);
   protocol::PackConfirm c;
   c.orderId = std::to_string(id);
   c.cartons.push_back({"C1", "S", 150, {{"DATES", 1}}});
