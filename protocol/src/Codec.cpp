@@ -368,6 +368,22 @@ void fields(V& v, Is<PackConfirm> auto& m) {
 }
 
 template <class V>
+void fields(V& v, Is<PackShortLine> auto& l) {
+  v("line_id", l.lineId, Id{"line_id"});
+  v("sku", l.sku, kId);
+  v("qty", l.qty, kQty);
+  v("reason", l.reason, Enum{});
+}
+
+template <class V>
+void fields(V& v, Is<PackShort> auto& m) {
+  eventFields(v, m);
+  v("order_id", m.orderId, kId);
+  v("lines", m.lines, objects(1, kMaxLines));
+  v("note", m.note, kText);
+}
+
+template <class V>
 void fields(V& v, Is<ShipLine> auto& l) {
   v("line_id", l.lineId, Id{"line_id"});
   v("sku", l.sku, kId);
@@ -413,6 +429,7 @@ constexpr AckResult kAckResults[] = {AckResult::Applied, AckResult::Duplicate, A
 constexpr WorkMode kWorkModes[] = {WorkMode::Pick, WorkMode::Pack};
 constexpr ShortReason kShortReasons[] = {ShortReason::Empty, ShortReason::Damaged, ShortReason::NotFound,
                                          ShortReason::Other};
+constexpr PackShortReason kPackShortReasons[] = {PackShortReason::Damaged, PackShortReason::Missing};
 constexpr ScanStep kScanSteps[] = {ScanStep::Location, ScanStep::Item, ScanStep::Tote};
 constexpr LabelFormat kLabelFormats[] = {LabelFormat::Zpl, LabelFormat::Pdf, LabelFormat::Png};
 constexpr PresenceState kPresenceStates[] = {PresenceState::Online, PresenceState::Offline};
@@ -420,6 +437,7 @@ constexpr PresenceState kPresenceStates[] = {PresenceState::Online, PresenceStat
 std::span<const AckResult> valuesOf(AckResult) { return kAckResults; }
 std::span<const WorkMode> valuesOf(WorkMode) { return kWorkModes; }
 std::span<const ShortReason> valuesOf(ShortReason) { return kShortReasons; }
+std::span<const PackShortReason> valuesOf(PackShortReason) { return kPackShortReasons; }
 std::span<const ScanStep> valuesOf(ScanStep) { return kScanSteps; }
 std::span<const LabelFormat> valuesOf(LabelFormat) { return kLabelFormats; }
 std::span<const PresenceState> valuesOf(PresenceState) { return kPresenceStates; }

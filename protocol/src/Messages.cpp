@@ -22,6 +22,7 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, BatchDone>) return "batch.done";
   else if constexpr (std::is_same_v<T, PackRequest>) return "pack.request";
   else if constexpr (std::is_same_v<T, PackConfirm>) return "pack.confirm";
+  else if constexpr (std::is_same_v<T, PackShort>) return "pack.short";
   else if constexpr (std::is_same_v<T, ShipConfirm>) return "ship.confirm";
   else if constexpr (std::is_same_v<T, LabelRequest>) return "label.request";
   else if constexpr (std::is_same_v<T, Presence>) return "status";
@@ -83,6 +84,10 @@ std::string_view toString(WorkMode value) noexcept {
     case WorkMode::Pack: return "pack";
   }
   return "pick";
+}
+
+std::string_view toString(PackShortReason value) noexcept {
+  return value == PackShortReason::Missing ? "missing" : "damaged";
 }
 
 std::string_view toString(ShortReason value) noexcept {

@@ -87,14 +87,15 @@ Effects PackFlow::handle(const Input& input) {
   return std::visit(Overloaded{
                         [&](const KeyPress& k) {
                           if (k.key != Key::Escape) abandonArmed_ = false;
+                          if (k.key != Key::Short) shortArmed_ = false;
                           return onKey(k.key);
                         },
                         [&](const NumberEntry&) {
-                          abandonArmed_ = false;
+                          abandonArmed_ = shortArmed_ = false;
                           return fail("no number is asked while packing: scan each item");
                         },
                         [&](const ScanInput& s) {
-                          abandonArmed_ = false;
+                          abandonArmed_ = shortArmed_ = false;
                           return onScan(s.barcode);
                         },
                         [&](const ScanFailed& f) { return fail("could not read a barcode: " + f.reason); },
@@ -247,6 +248,14 @@ Effects PackFlow::onKey(Key key) {
       }
       return Effects{};
     case Key::Short:
+      if (state_.phase != PackPhase::Verify) return fail("nothing is being packed to be short");
+      if (!shortArmed_) {
+        shortArmed_ = true;
+        return fail("press S again to report the " + text::units(unitsLeft()) +
+                    " not scanned as missing; the order is held for the supervisor");
+      }
+      shortArmed_ = false;
+      return reportShort();
     case Key::Skip:
       return fail(std::string("key '") + toString(key) + "' is for picking");
     case Key::SignOut:
@@ -298,6 +307,32 @@ Effects PackFlow::closeCarton() {
                    " carton(s)");
   state_.phase = PackPhase::Label;
   message_ = "packed in " + std::to_string(state_.cartons.size()) + " carton(s): get the label (L)";
+  return fx;
+}
+
+// Every unit not scanned yet is short (missing): the server takes them off
+// the stock and holds the order, so it never ships less unnoticed. The
+// units scanned stay in their cartons for whoever packs what is left.
+Effects PackFlow::reportShort() {
+  const auto& lines = state_.task->lines;
+  protocol::PackShort report;
+  report.orderId = state_.task->orderId;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const int missing = lines[i].qty - state_.packed[i];
+    if (missing > 0) report.lines.push_back({lines[i].lineId, lines[i].sku, missing, protocol::PackShortReason::Missing});
+  }
+  if (report.lines.empty()) return fail("every unit is scanned: close the carton (C)");
+  const int units = unitsLeft();
+  Effects fx;
+  fx.events.push_back(std::move(report));
+  fx.signal = Signal::Good;
+  fx.stateChanged = true;
+  fx.log.push_back("order " + state_.task->orderId + " short at packing: " + text::units(units) + " missing");
+  state_.result = "order " + state_.task->orderId + " reported short (" + text::units(units) +
+                  "): held for the supervisor; put it on the problem shelf";
+  state_.phase = PackPhase::Done;
+  error_.clear();
+  message_.clear();
   return fx;
 }
 
@@ -406,6 +441,7 @@ Effects PackFlow::onOutcome(const EventOutcome& o) {
   }
   std::string order;
   if (const auto* c = std::get_if<protocol::PackConfirm>(&o.event)) order = c->orderId;
+  else if (const auto* r = std::get_if<protocol::PackShort>(&o.event)) order = r->orderId;
   else if (const auto* l = std::get_if<protocol::LabelRequest>(&o.event)) order = l->orderId;
   else if (const auto* s = std::get_if<protocol::ShipConfirm>(&o.event)) order = s->orderId;
   else return fx;
@@ -455,7 +491,7 @@ Status PackFlow::restore(PackState s) {
     return bad("counts without an order");
   }
   state_ = std::move(s);
-  abandonArmed_ = false;
+  abandonArmed_ = shortArmed_ = false;
   error_.clear();
   message_.clear();
   return {};
@@ -494,7 +530,7 @@ Screen PackFlow::screen() const {
         sc.fields.push_back({l.sku, std::to_string(state_.packed[i]) + "/" + std::to_string(l.qty),
                              state_.packed[i] < l.qty});
       }
-      sc.keys = "C=close U=undo Esc=abandon";
+      sc.keys = "C=close U=undo S=short Esc=abandon";
       break;
     }
     case PackPhase::Label:

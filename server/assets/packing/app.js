@@ -217,6 +217,7 @@
     $('weight').disabled = !open || view.open_carton === null;
     $('complete').disabled = !open || !view.complete;
     $('abandon').disabled = !open;
+    $('short').disabled = !open || view.missing.length === 0;
     $('close-row').hidden = !open;
     $('actions').hidden = !open;
 
@@ -356,6 +357,20 @@
     const r = await api('POST', API + '/sessions/' + st.session.session_id + '/abandon', {});
     if (!r.ok) { feedback('error', errorText(r), 'bad'); return; }
     reset('Put back. Scan a tote or an order');
+  }
+
+  // The units not packed yet are damaged or missing: wmsd takes them off the
+  // stock and holds the order for the supervisor, so it never ships less
+  // without someone deciding so.
+  async function reportShort() {
+    const view = st.session;
+    const reason = $('short-reason').value;
+    const lines = view.missing.map((m) => ({ line_no: m.line_no, qty: m.missing, reason }));
+    if (!lines.length) { feedback('error', 'Every unit is packed: nothing is short', 'bad'); return; }
+    const r = await api('POST', API + '/orders/' + view.order.id + '/short', { station: st.station, lines });
+    if (!r.ok) { feedback('error', errorText(r), 'bad'); return; }
+    reset(view.order.reference + ' is held (' + r.body.hold_reason + '). Put it on the problem shelf');
+    await refreshUnshipped();
   }
 
   async function printLabels() {
@@ -547,6 +562,7 @@
         else reset();
       } else if (cmd === '#CLOSE' && pageState === 'packing') enqueue(closeCarton);
       else if (cmd === '#DONE' && pageState === 'packing') enqueue(complete);
+      else if (cmd === '#SHORT' && pageState === 'packing') enqueue(reportShort);
       else if (cmd === '#PRINT' && pageState === 'packed') enqueue(printLabels);
       else if (cmd === '#SHIP' && pageState === 'packed') enqueue(ship);
       else feedback('error', code + ' does nothing now', 'bad');
@@ -591,6 +607,7 @@
     $('close-carton').addEventListener('click', () => enqueue(closeCarton));
     $('complete').addEventListener('click', () => enqueue(complete));
     $('abandon').addEventListener('click', () => enqueue(abandon));
+    $('short').addEventListener('click', () => enqueue(reportShort));
     $('print').addEventListener('click', () => enqueue(printLabels));
     $('ship').addEventListener('click', () => enqueue(ship));
     $('next').addEventListener('click', () => reset());

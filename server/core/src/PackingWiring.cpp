@@ -108,6 +108,28 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     return {};
   });
 
+  gateway.handle<protocol::PackShort>([&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::PackShort& msg,
+                                           Replies& replies) -> Status {
+    auto id = orderOf(shipping, tx, msg.orderId);
+    if (!id) return id.error();
+    packing::PackShortReport report;
+    report.orderId = *id;
+    report.station = ctx.station;
+    report.note = msg.note.value_or("");
+    report.who = stock::Actor::device(ctx.device + (ctx.badge.empty() ? std::string() : "/" + ctx.badge));
+    for (const auto& l : msg.lines) {
+      auto lineNo = lineNoOf(l.lineId);
+      if (!lineNo) return Error{ErrorKind::Invalid, "line id '" + l.lineId + "' names no order line"};
+      report.lines.push_back({*lineNo, l.sku, l.qty,
+                              l.reason == protocol::PackShortReason::Missing ? packing::PackShortReason::Missing
+                                                                             : packing::PackShortReason::Damaged});
+    }
+    auto result = shipping.reportShort(tx, report);
+    if (!result) return result.error();
+    replies.afterCommit([&shipping, done = *result] { shipping.shortCommitted(done); });
+    return {};
+  });
+
   gateway.handle<protocol::LabelRequest>([&shipping, printing](store::Tx& tx, const DeviceContext& ctx,
                                                         const protocol::LabelRequest& msg, Replies& replies) -> Status {
     auto id = orderOf(shipping, tx, msg.orderId);

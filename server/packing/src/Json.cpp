@@ -317,6 +317,32 @@ Result<ShipConfirmation> parseShipRequest(std::string_view body, domain::OrderId
   return out;
 }
 
+Result<PackShortReport> parseShortRequest(std::string_view body, domain::OrderId orderId) {
+  auto r = read(body);
+  if (!r) return r.error();
+  PackShortReport out;
+  out.orderId = orderId;
+  out.station = r->text("station", Need::Optional, 64);
+  out.note = r->text("note", Need::Optional, 200);
+  for (auto& line : r->objects("lines", Need::Required, 1000)) {
+    PackShortLine l;
+    l.lineNo = static_cast<int>(line.integer("line_no", Need::Optional, {1, 1'000'000}, 0));
+    l.sku = line.text("sku", Need::Optional, 64);
+    l.qty = line.integer("qty", Need::Required, {1, domain::kMaxQuantity});
+    const std::string reason = line.text("reason", Need::Required, 16);
+    if (line.ok()) {
+      auto parsed = packShortReasonFromString(reason);
+      if (!parsed) line.fail("reason", "must be damaged or missing");
+      else l.reason = *parsed;
+    }
+    if (line.ok() && l.lineNo == 0 && l.sku.empty()) line.fail("line_no", "or sku is required");
+    if (!line.finish()) break;
+    out.lines.push_back(std::move(l));
+  }
+  if (auto st = r->finish(); !st) return st.error();
+  return out;
+}
+
 Result<std::string> parseReprintRequest(std::string_view body) {
   auto r = read(body);
   if (!r) return r.error();
@@ -481,6 +507,35 @@ std::string shipResultToJson(const ShipResult& r) {
   o->set("lines", lines);
   o->set("unshipped_allocation", toString(r.policy));
   o->set("shipped_at", timeOrNull(r.shippedAtMs));
+  return stringify(o);
+}
+
+std::string packShortToJson(const PackShortResult& r) {
+  auto o = obj();
+  o->set("order_id", i64(r.orderId));
+  o->set("order_status", "held");
+  o->set("hold_reason", r.holdReason);
+  o->set("exception_id", i64(r.exceptionId));
+  return stringify(o);
+}
+
+std::string packTaskToJson(const PackTask& t) {
+  auto o = obj();
+  o->set("order_id", i64(t.orderId));
+  o->set("order_reference", t.reference);
+  o->set("order_status", domain::toString(t.status));
+  o->set("totes", strings(t.totes));
+  auto lines = arr();
+  for (const auto& l : t.lines) {
+    auto lo = obj();
+    lo->set("line_no", l.lineNo);
+    lo->set("sku", l.sku);
+    lo->set("ordered", i64(l.ordered));
+    lo->set("short", i64(l.shortQty));
+    lo->set("to_pack", i64(l.toPack));
+    lines->add(lo);
+  }
+  o->set("lines", lines);
   return stringify(o);
 }
 

@@ -144,6 +144,19 @@ Response ship(const Services& s, const Request& req, std::int64_t orderId) {
   return answer(s.shipping.confirmShipment(*confirmation), json::shipResultToJson);
 }
 
+// A short at packing: the order is held for a supervisor (Shipping.h).
+Response reportShort(const Services& s, const Request& req, std::int64_t orderId) {
+  auto report = json::parseShortRequest(req.body, orderId);
+  if (!report) return Response::error(report.error());
+  return answer(s.shipping.reportShort(*report), json::packShortToJson);
+}
+
+// The supervisor's answer to a short at packing: pack what is left.
+Response packWhatIsLeft(const Services& s, const Request& req, std::int64_t orderId) {
+  if (auto st = json::parseEmptyRequest(req.body); !st) return Response::error(st.error());
+  return answer(s.shipping.packWhatIsLeft(orderId, "rest-api"), json::packTaskToJson);
+}
+
 Response shipment(const Services& s, const Request&, std::int64_t id) {
   return answer(s.shipping.shipment(id), json::shipmentToJson);
 }
@@ -250,6 +263,8 @@ void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessi
   router.add("GET", "/api/v1/packing/orders/{id}/shipment", on(s, "order", shipmentOfOrder), maxBody);
   router.add("POST", "/api/v1/packing/orders/{id}/shipment", on(s, "order", bookShipment), maxBody);
   router.add("POST", "/api/v1/packing/orders/{id}/ship", on(s, "order", ship), maxBody);
+  router.add("POST", "/api/v1/packing/orders/{id}/short", on(s, "order", reportShort), maxBody);
+  router.add("POST", "/api/v1/packing/orders/{id}/pack-what-is-left", on(s, "order", packWhatIsLeft), maxBody);
   router.add("GET", "/api/v1/packing/shipments/{id}", on(s, "shipment", shipment), maxBody);
   router.add("GET", "/api/v1/packing/shipments/{id}/print-jobs", on(s, "shipment", printJobsOfShipment),
              maxBody);

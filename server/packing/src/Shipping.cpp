@@ -42,27 +42,36 @@ std::string orderIs(domain::OrderId id, domain::OrderStatus status) {
   return "order " + n(id) + " is " + domain::toString(status);
 }
 
-// Why an order in this status cannot be packed, for the packer.
-std::string notPickedReason(domain::OrderId id, domain::OrderStatus status) {
+// Why an order cannot be packed, for the packer: a held order says why it
+// is held, an order packed already says where.
+std::string notPickedReason(store::Tx& tx, const domain::Order& order) {
   using S = domain::OrderStatus;
-  switch (status) {
-    case S::Backordered:
+  const domain::OrderId id = order.id;
+  switch (order.status) {
     case S::Held:
+      if (!order.holdReason.empty()) return orderIs(id, order.status) + ": " + order.holdReason;
+      return orderIs(id, order.status) + ": it is not picked yet";
+    case S::Backordered:
     case S::Allocated:
     case S::Released:
-      return orderIs(id, status) + ": it is not picked yet";
+      return orderIs(id, order.status) + ": it is not picked yet";
     case S::Picking:
-      return orderIs(id, status) + ": it is still being picked";
-    case S::Packed:
-      return orderIs(id, status) + " already";
+      return orderIs(id, order.status) + ": it is still being picked";
+    case S::Packed: {
+      store::Query q(tx, "SELECT station FROM pack_sessions WHERE order_id = ? AND state = 'packed' AND station <> '' "
+                         "ORDER BY id DESC LIMIT 1");
+      q.bind(static_cast<std::int64_t>(id));
+      if (q.step()) return orderIs(id, order.status) + " already, at " + q.text(0);
+      return orderIs(id, order.status) + " already";
+    }
     case S::Shipped:
-      return orderIs(id, status) + " already";
+      return orderIs(id, order.status) + " already";
     case S::Cancelled:
-      return orderIs(id, status) + ": do not ship it";
+      return orderIs(id, order.status) + ": do not ship it";
     case S::Picked:
       break;
   }
-  return orderIs(id, status);
+  return orderIs(id, order.status);
 }
 
 }  // namespace
@@ -186,7 +195,7 @@ Result<PackTask> ShippingService::packTask(store::Tx& tx, domain::OrderId id) {
   if (!order) return Error{ErrorKind::NotFound, "no order " + n(id)};
   using S = domain::OrderStatus;
   if (order->status != S::Picked && order->status != S::Packed && order->status != S::Shipped)
-    return conflict(notPickedReason(id, order->status));
+    return conflict(notPickedReason(tx, *order));
 
   PackTask t;
   t.orderId = id;
@@ -249,7 +258,7 @@ Result<PackResult> ShippingService::packOrder(store::Tx& tx, domain::OrderId id,
   store::OrderRepository orders(tx);
   auto order = orders.find(id);
   if (!order) return Error{ErrorKind::NotFound, "no order " + n(id)};
-  if (order->status != domain::OrderStatus::Picked) return conflict(notPickedReason(id, order->status));
+  if (order->status != domain::OrderStatus::Picked) return conflict(notPickedReason(tx, *order));
   if (cartons.empty() || cartons.size() > 100)
     return invalid("cartons: an order is packed into 1..100 cartons, got " +
                    n(static_cast<std::int64_t>(cartons.size())));

@@ -401,6 +401,62 @@ Status Moves::ship(domain::Order& order, const ShipFromTotes& m) {
   return {};
 }
 
+Status Moves::loseFromTotes(domain::Order& order, const LostFromTotes& m) {
+  auto line = std::find_if(order.lines.begin(), order.lines.end(), [&](const auto& l) { return l.lineNo == m.lineNo; });
+  if (line == order.lines.end()) return invalid("order " + n(order.id) + " has no line " + n(m.lineNo));
+  if (m.qty <= 0) return invalid("line " + n(m.lineNo) + ": at least 1 unit is lost, got " + n(m.qty));
+  if (m.cause != domain::LedgerCause::Damage && m.cause != domain::LedgerCause::Adjustment)
+    return invalid("units lost from a tote are damaged or missing, not " + std::string(domain::toString(m.cause)));
+  if (line->picked - line->shipped < m.qty || line->allocated < m.qty)
+    return conflict("line " + n(m.lineNo) + " (" + line->sku + ") has " + n(line->picked - line->shipped) +
+                    " picked units to pack, cannot lose " + n(m.qty));
+  domain::OrderLine draft = *line;
+  auto st = tx_.atomically([&]() -> Status {
+    store::StockRepository stock(tx_);
+    std::int64_t left = m.qty;
+    for (const auto& row : pickedUnits(order.id)) {
+      if (row.lineNo != m.lineNo || left == 0) continue;
+      const std::int64_t take = std::min(left, row.qty - row.shipped);
+      if (take <= 0) continue;
+      const domain::StockAtLocation where{row.sku, toteLocation(row.tote), row.lot, row.expiry, 0};
+      if (auto s = stock.changeAtLocation(where, -take); !s)
+        return Error{s.error().kind, "line " + n(m.lineNo) + ": " + s.error().message};
+      store::exec(tx_,
+                  "UPDATE picked_units SET qty = qty - ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
+                  "sku = ? AND lot = ? AND expiry = ?",
+                  take, static_cast<std::int64_t>(order.id), row.lineNo, row.tote, row.sku, row.lot, row.expiry);
+      left -= take;
+      domain::LedgerEntry e;
+      e.sku = row.sku;
+      e.location = where.location;
+      e.lot = row.lot;
+      e.expiry = row.expiry;
+      e.deltaOnHand = -take;
+      e.deltaAllocated = -take;
+      e.cause = m.cause;
+      e.reference = m.reference;
+      e.note = m.note;
+      ledger(e);
+    }
+    if (left > 0)
+      return conflict("line " + n(m.lineNo) + " (" + draft.sku + "): the totes hold " + n(m.qty - left) +
+                      " picked units of it, cannot lose " + n(m.qty));
+    // The units were reserved for this line: on-hand and allocated fall
+    // together, so what the channels may sell does not change.
+    if (auto s = stock.consumeAllocated(draft.sku, m.qty); !s)
+      return Error{s.error().kind, "line " + n(m.lineNo) + ": " + s.error().message};
+    draft.picked -= m.qty;
+    draft.allocated -= m.qty;
+    draft.shortQty += m.qty;
+    store::OrderRepository(tx_).updateLine(order.id, draft);
+    changedSku(draft.sku);
+    return {};
+  });
+  if (!st) return st;
+  *line = draft;
+  return {};
+}
+
 Result<std::int64_t> Moves::returnFromTotes(domain::Order& order, const std::string& location,
                                             const std::string& reference) {
   domain::Order draft = order;

@@ -193,8 +193,13 @@ Result<IntakeResult> OrderIntake::intercept(store::Tx& tx, const Actor& who, dom
   store::OrderRepository orders(tx);
   auto o = orders.find(id);
   if (!o) return Error{ErrorKind::NotFound, "no order " + std::to_string(id)};
+  // A held order with picked units (held after a short at packing) is
+  // intercepted too: its new hold says it must not ship, so nobody packs
+  // what is left of it.
+  const bool heldWithPicked = o->status == domain::OrderStatus::Held &&
+                              std::any_of(o->lines.begin(), o->lines.end(), [](const auto& l) { return l.picked > l.shipped; });
   if (o->status != domain::OrderStatus::Picking && o->status != domain::OrderStatus::Picked &&
-      o->status != domain::OrderStatus::Packed)
+      o->status != domain::OrderStatus::Packed && !heldWithPicked)
     return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " is " + domain::toString(o->status) +
                                           ": only an order being picked or packed is intercepted"};
   IntakeResult out;

@@ -7,6 +7,7 @@
 #include "FloorFixture.h"
 
 #include "FakePrinter.h"
+#include "wms/channels/Signatures.h"
 #include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/TempDir.h"
 
@@ -124,6 +125,98 @@ void requireFiveApplied(ChildProcess& handheld, const std::filesystem::path& dir
   BOOST_TEST(stats->getValue<int>("applied") == 5);
   BOOST_TEST(stats->getValue<int>("rejected") == 0);
   BOOST_TEST(stats->getValue<int>("outbox") == 0);
+}
+
+// A pack.short of `qty` units of the task's line for `sku`.
+protocol::PackShort shortOf(const protocol::PackTask& task, const std::string& sku, int qty,
+                            protocol::PackShortReason reason) {
+  protocol::PackShort s;
+  s.orderId = task.orderId;
+  for (const auto& l : task.lines)
+    if (l.sku == sku) s.lines.push_back({l.lineId, l.sku, qty, reason});
+  BOOST_REQUIRE_MESSAGE(!s.lines.empty(), "no line of " << sku << " in the pack task");
+  return s;
+}
+
+// The task's lines as packed in one carton "C1" and confirmed; then the
+// label and the shipment. The label.ready's shipment id.
+void packLabelShip(ScriptedDevice& d, const protocol::PackTask& task) {
+  protocol::PackConfirm c;
+  c.orderId = task.orderId;
+  c.cartons.push_back({"C1", "S", 600, {}});
+  for (const auto& l : task.lines) c.cartons[0].items.push_back({l.sku, l.qty});
+  requireApplied(d.ackFor(d.send(c)), "pack.confirm");
+  protocol::LabelRequest label;
+  label.orderId = task.orderId;
+  requireApplied(d.ackFor(d.send(label)), "label.request");
+  auto ready = nextOf<protocol::LabelReady>(d);
+  BOOST_REQUIRE(ready);
+  protocol::ShipConfirm ship;
+  ship.orderId = task.orderId;
+  ship.shipmentId = ready->shipmentId;
+  ship.cartons = {"C1"};
+  for (const auto& l : task.lines) ship.lines.push_back({l.lineId, l.sku, l.qty});
+  requireApplied(d.ackFor(d.send(ship)), "ship.confirm");
+}
+
+std::optional<protocol::Ack> sendFor(ScriptedDevice& d, protocol::Message m) { return d.ackFor(d.send(std::move(m))); }
+
+// The ack's refusal text ("" if it was not refused).
+std::string refusal(const std::optional<protocol::Ack>& ack) {
+  BOOST_REQUIRE(ack);
+  if (ack->result != protocol::AckResult::Rejected || !ack->error) return "";
+  return ack->error->message;
+}
+
+// A Shopify order (id `id`), as its webhook sends it: `items` its line
+// items; `cancelledAt` makes it the cancel that follows.
+std::string shopifyOrder(int id, const std::string& items, const std::string& updatedAt,
+                         const std::string& cancelledAt = "") {
+  return R"({"id":)" + std::to_string(id) + R"(,"created_at":"2026-12-06T08:00:00Z","updated_at":")" + updatedAt +
+         "\"" + (cancelledAt.empty() ? "" : R"(,"cancelled_at":")" + cancelledAt + "\"") + R"(,"line_items":[)" + items +
+         R"(],"shipping_address":{"name":"Ana Cruz","address1":"1 Jalan Besar","city":"Singapore","zip":"208787",)"
+         R"("country_code":"SG"}})";
+}
+
+// One Shopify line item of `qty` units of `sku` (its own SKU on Shopify too).
+std::string shopifyItem(int id, const std::string& sku, int qty) {
+  return R"({"id":)" + std::to_string(id) + R"(,"variant_id":null,"sku":")" + sku + R"(","quantity":)" +
+         std::to_string(qty) + R"(,"requires_shipping":true})";
+}
+
+// wmsd's settings for Shopify pointed at a closed port (its pushes wait and
+// retry; what it would be told stays listed at /fulfilments), on top of
+// `settings`.
+Settings withShopify(Settings settings) {
+  settings.insert({{"channels.shopify.enabled", "true"},
+                   {"channels.shopify.api_base", "http://127.0.0.1:" + std::to_string(labels::test::closedPort())},
+                   {"channels.shopify.secret", "pack-test-secret"},
+                   {"channels.shopify.access_token", "shpat_test"},
+                   {"channels.shopify.location_id", "1"}});
+  return settings;
+}
+
+// Posts a Shopify webhook signed with the floor's secret; the hub's answer.
+Poco::JSON::Object::Ptr shopifyWebhook(Floor& f, const std::string& topic, const std::string& body) {
+  auto r = f.wmsd.post("/api/v1/channels/shopify/webhooks", body,
+                       {{"Content-Type", "application/json"},
+                        {"X-Shopify-Topic", topic},
+                        {"X-Shopify-Hmac-Sha256", channels::shopifyWebhookSignature("pack-test-secret", body)}});
+  BOOST_REQUIRE_MESSAGE(r.status == 200, r.status << " " << r.body);
+  return parse(r.body);
+}
+
+// Shopify sends order `shopifyId` with `items` (SKUs mapped to ours first);
+// our order id.
+std::int64_t shopifyCreates(Floor& f, int shopifyId, const std::string& items, const std::vector<std::string>& skus) {
+  for (const auto& sku : skus) {
+    auto mapped = httpRequest(f.wmsd.port(), "PUT", "/api/v1/channels/shopify/sku-map/" + sku,
+                              R"({"sku":")" + sku + R"("})", {{"Content-Type", "application/json"}});
+    BOOST_REQUIRE_MESSAGE(mapped.status < 300, mapped.body);
+  }
+  auto created = shopifyWebhook(f, "orders/create", shopifyOrder(shopifyId, items, "2026-12-06T08:00:00Z"));
+  BOOST_REQUIRE_EQUAL(created->getValue<std::string>("result"), "created");
+  return created->getValue<std::int64_t>("order_id");
 }
 
 }  // namespace
@@ -249,6 +342,15 @@ BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_thre
   BOOST_TEST(printer.jobs().size() == 3u);  // one label per carton
   BOOST_TEST(f.sqlInteger("SELECT COUNT(DISTINCT sscc) FROM cartons WHERE order_id = " + std::to_string(id) +
                           " AND length(sscc) = 18") == 3);
+  // Each label says which carton of the three it is, once each.
+  std::set<std::string> counted;
+  for (const auto& job : printer.jobs()) {
+    for (int n = 1; n <= 3; ++n) {
+      const std::string mark = "CARTON " + std::to_string(n) + " OF 3";
+      if (job.find(mark) != std::string::npos) counted.insert(mark);
+    }
+  }
+  BOOST_TEST(counted.size() == 3u);
 
   protocol::ShipConfirm ship;
   ship.orderId = std::to_string(id);
@@ -366,6 +468,130 @@ BOOST_AUTO_TEST_CASE(a_shipment_confirmed_while_offline_arrives_later_and_is_app
   BOOST_TEST(f.orderStatus(id) == "shipped");
   BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);
   BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM device_events WHERE type = 'ship.confirm'") == 1);
+}
+
+// A cheese is damaged at packing: the handheld's pack.short takes it off
+// the stock and holds the order (nothing ships less silently); refusals
+// change nothing; once the supervisor says to pack what is left, the rest
+// ships and the channel hears what shipped.
+BOOST_AUTO_TEST_CASE(a_unit_short_at_packing_holds_the_order_until_a_supervisor_packs_what_is_left) {
+  labels::test::FakePrinter printer;
+  Floor f(withShopify(station7(printer)));
+  const auto id = shopifyCreates(f, 820002, shopifyItem(1, "CHEESE", 2) + "," + shopifyItem(2, "DATES", 1), {"CHEESE", "DATES"});
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto cheese = onHand(f, "CHEESE"), dates = onHand(f, "DATES");
+  const auto ledgerRows = f.sqlInteger("SELECT COUNT(*) FROM ledger");
+
+  auto d = packer(f, 1, "B-2");
+  auto task = requestPack(*d, id);
+
+  // Refused, nothing changes: more than the line has, a line the order has not.
+  BOOST_TEST(refusal(sendFor(*d, shortOf(*task, "CHEESE", 3, protocol::PackShortReason::Damaged)))
+                 .find("3 short but only 2 picked to pack") != std::string::npos);
+  auto stranger = shortOf(*task, "CHEESE", 1, protocol::PackShortReason::Damaged);
+  stranger.lines[0].lineId = "SO-" + std::to_string(id) + "-9";
+  BOOST_TEST(refusal(sendFor(*d, stranger)).find("has no line 9") != std::string::npos);
+  BOOST_TEST(f.orderStatus(id) == "picked");
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger") == ledgerRows);
+
+  requireApplied(sendFor(*d, shortOf(*task, "CHEESE", 1, protocol::PackShortReason::Damaged)), "pack.short");
+  BOOST_TEST(f.orderStatus(id) == "held");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'damage' AND sku = 'CHEESE' AND actor LIKE 'device:" +
+                          f.broker.device(1).username + "%'") == 1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM exceptions WHERE kind = 'pack_short' AND resolved_at = 0 AND "
+                          "reference = 'order:" + std::to_string(id) + "'") == 1);
+  // Held, it is neither packed nor reported short again.
+  protocol::PackConfirm all;
+  all.orderId = task->orderId;
+  all.cartons.push_back({"C1", "S", 600, {{"CHEESE", 1}, {"DATES", 1}}});
+  BOOST_TEST(refusal(sendFor(*d, all)).find("is held: short at packing at PACK-7") != std::string::npos);
+  BOOST_TEST(refusal(sendFor(*d, shortOf(*task, "DATES", 1, protocol::PackShortReason::Missing))).find("held") !=
+             std::string::npos);
+
+  // The supervisor decides: pack what is left.
+  auto left = f.wmsd.post("/api/v1/packing/orders/" + std::to_string(id) + "/pack-what-is-left", "{}");
+  BOOST_REQUIRE_MESSAGE(left.status == 200, left.body);
+  BOOST_TEST(f.orderStatus(id) == "picked");
+  auto rest = requestPack(*d, id);
+  BOOST_REQUIRE_EQUAL(rest->lines.size(), 2u);
+  for (const auto& l : rest->lines) BOOST_TEST(l.qty == 1, l.sku);
+  packLabelShip(*d, *rest);
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 2);  // one damaged, one shipped
+  BOOST_TEST(onHand(f, "DATES") == dates - 1);
+  // The channel is told what shipped: one cheese, not two.
+  auto items = parse(f.wmsd.get("/api/v1/channels/shopify/fulfilments").body)->getArray("items");
+  BOOST_REQUIRE_EQUAL(items->size(), 1u);
+  auto lines = items->getObject(0)->getArray("lines");
+  std::map<std::string, std::int64_t> told;
+  for (unsigned i = 0; i < lines->size(); ++i)
+    told[lines->getObject(i)->getValue<std::string>("sku")] += lines->getObject(i)->getValue<std::int64_t>("qty");
+  BOOST_TEST(told["CHEESE"] == 1);
+  BOOST_TEST(told["DATES"] == 1);
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"), f.wmsd.get("/api/v1/audit").body);
+}
+
+// The real handheld: the packer scans one cheese of two and presses S
+// twice; the other is reported missing, the order is held, and the app
+// moves on.
+BOOST_AUTO_TEST_CASE(the_real_handheld_reports_a_missing_unit_and_the_order_is_held) {
+  Floor f;
+  const auto id = f.order("PACK-HH-SHORT", R"({"sku":"CHEESE","qty":2})");
+  pickOrder(f);
+  const auto cheese = onHand(f, "CHEESE");
+  TempDir dir;
+  auto handheld = packingHandheld(f, 2, dir.path(),
+                                  "wait-online 60\nscan B-2\nwait-for SCAN TOTE OR ORDER 60\nscan SO-" +
+                                      std::to_string(id) +
+                                      "\nwait-for SCAN ITEMS 60\nscan 96385074\nkey short\nkey short\n"
+                                      "wait-synced 60\nstats\n");
+  auto exit = handheld->wait(std::chrono::seconds(150));
+  const std::string out = outputOf(dir.path());
+  BOOST_REQUIRE_MESSAGE(exit && ChildProcess::exitCode(*exit) == 0, out);
+  auto stats = lastStats(out);
+  BOOST_TEST(stats->getValue<int>("applied") == 3, out);  // signin, pack.request, pack.short
+  BOOST_TEST(stats->getValue<int>("rejected") == 0, out);
+  BOOST_TEST(f.orderStatus(id) == "held");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese - 1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'adjustment' AND sku = 'CHEESE' AND "
+                          "note LIKE 'missing at packing%'") == 1);
+}
+
+// Shopify cancels the order while the packer has it on the handheld: the
+// hub intercepts it (held, do not ship), and the packer's pack.confirm and
+// pack.short are refused saying so; the stock and the tote are untouched
+// until a supervisor puts the units back.
+BOOST_AUTO_TEST_CASE(an_order_its_channel_cancels_while_it_is_packed_is_refused_and_nothing_changes) {
+  Floor f(withShopify({}));
+  const auto id = shopifyCreates(f, 820001, shopifyItem(1, "CHEESE", 2), {"CHEESE"});
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto cheese = onHand(f, "CHEESE");
+
+  auto d = packer(f, 1, "B-2");
+  auto task = requestPack(*d, id);
+  auto cancelled = shopifyWebhook(f, "orders/cancelled", shopifyOrder(820001, shopifyItem(1, "CHEESE", 2),
+                                                                      "2026-12-06T09:00:00Z", "2026-12-06T09:00:00Z"));
+  BOOST_TEST(cancelled->getValue<std::string>("result") == "intercepted");
+  BOOST_TEST(f.orderStatus(id) == "held");
+
+  protocol::PackConfirm all;
+  all.orderId = task->orderId;
+  all.cartons.push_back({"C1", "S", 600, {{"CHEESE", 2}}});
+  const std::string why = refusal(sendFor(*d, all));
+  BOOST_TEST(why.find("intercepted (cancelled on shopify)") != std::string::npos, why);
+  BOOST_TEST(refusal(sendFor(*d, shortOf(*task, "CHEESE", 1, protocol::PackShortReason::Damaged))).find("held") !=
+             std::string::npos);
+  BOOST_TEST(f.orderStatus(id) == "held");
+  BOOST_TEST(onHand(f, "CHEESE") == cheese);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM cartons") == 0);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause IN ('ship', 'damage', 'adjustment')") == 0);
+  // The two cheeses wait in the tote for a supervisor to put them back.
+  BOOST_TEST(f.sqlInteger("SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = 'CHEESE' AND location LIKE 'TOTE-%'") == 2);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM exceptions WHERE kind = 'channel_cancel_after_pick' AND resolved_at = 0") == 1);
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/channels/shopify/fulfilments").body)->getArray("items")->size() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

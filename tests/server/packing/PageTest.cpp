@@ -356,4 +356,20 @@ BOOST_AUTO_TEST_CASE(an_order_left_packed_at_the_station_is_listed_and_shipped_f
   w.requireInvariants();
 }
 
+BOOST_AUTO_TEST_CASE(a_packer_reports_a_damaged_unit_short_and_the_order_is_held_not_shipped) {
+  PackingWorld w;
+  auto id = w.pickedOrder("SHORT-1", {{"MUG", 2}}, "T-5");
+  PageServer page(w);
+  auto steps = runHarness(page, "tote=T-5&scenario=short");
+  auto shorted = step(steps, "short");
+  BOOST_TEST(shorted->getValue<std::string>("state") == "idle");
+  const auto said = shorted->getValue<std::string>("feedback");
+  BOOST_TEST(said.find("is held (short at packing at PACK-1: 1 x MUG (line 1) damaged") != std::string::npos, said);
+  BOOST_TEST((w.order(id).status == domain::OrderStatus::Held));
+  BOOST_TEST(w.totals("MUG").onHand == 99);
+  BOOST_TEST(w.at("MUG", "TOTE-T-5") == 1);
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM exceptions WHERE kind = 'pack_short' AND resolved_at = 0") == 1);
+  w.requireInvariants();
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -193,6 +193,39 @@ BOOST_AUTO_TEST_CASE(a_packed_order_is_listed_for_its_station_with_what_is_missi
   t.w.requireInvariants();
 }
 
+BOOST_AUTO_TEST_CASE(a_short_at_the_station_holds_the_order_and_pack_what_is_left_lets_the_rest_go) {
+  RestWorld t;
+  auto id = t.w.pickedOrder("R-SHORT", {{"MUG", 2}}, "T-1");
+  const std::string order = "/api/v1/packing/orders/" + std::to_string(id);
+  // Bad bodies are refused naming the field, and change nothing.
+  auto badReason = t.call("POST", order + "/short", R"({"lines":[{"line_no":1,"qty":1,"reason":"stolen"}]})");
+  BOOST_TEST(badReason.status == 422);
+  BOOST_TEST(json(badReason)->getValue<std::string>("detail").find("reason must be damaged or missing") != std::string::npos,
+             badReason.body);
+  auto noLine = t.call("POST", order + "/short", R"({"lines":[{"qty":1,"reason":"missing"}]})");
+  BOOST_TEST(noLine.status == 422);
+  auto noLines = t.call("POST", order + "/short", R"({"station":"PACK-1"})");
+  BOOST_TEST(noLines.status == 422);
+  BOOST_TEST((t.w.order(id).status == domain::OrderStatus::Picked));
+
+  auto held = t.call("POST", order + "/short",
+                     R"({"station":"PACK-1","note":"box crushed","lines":[{"sku":"MUG","qty":1,"reason":"damaged"}]})");
+  BOOST_REQUIRE_MESSAGE(held.status == 200, held.body);
+  BOOST_TEST(json(held)->getValue<std::string>("order_status") == "held");
+  BOOST_TEST(json(held)->getValue<std::string>("hold_reason") ==
+             "short at packing at PACK-1: 1 x MUG (line 1) damaged (box crushed); pack what is left, or cancel it");
+  // Reported again: the order is held, so it is a conflict.
+  BOOST_TEST(t.call("POST", order + "/short", R"({"lines":[{"line_no":1,"qty":1,"reason":"damaged"}]})").status == 409);
+
+  auto left = t.call("POST", order + "/pack-what-is-left", "{}");
+  BOOST_REQUIRE_MESSAGE(left.status == 200, left.body);
+  BOOST_TEST(json(left)->getValue<std::string>("order_status") == "picked");
+  auto line = json(left)->getArray("lines")->getObject(0);
+  BOOST_TEST(line->getValue<int>("to_pack") == 1);
+  BOOST_TEST(line->getValue<int>("short") == 1);
+  BOOST_TEST(t.call("POST", order + "/pack-what-is-left", "{}").status == 409);
+}
+
 BOOST_AUTO_TEST_CASE(errors_carry_the_kind_and_the_detail) {
   // The router's one error body: a newline is "\n" (it was "\u000a" while
   // packing wrote its own), the same text once read.

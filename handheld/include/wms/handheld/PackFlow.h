@@ -8,7 +8,9 @@
 // Enter) sends `label.request` -> `label.ready` shows carrier and tracking
 // -> Enter confirms the shipped quantities with `ship.confirm` -> the next
 // order. U takes the last scanned unit out of the open carton; Escape twice
-// abandons an order before it is packed.
+// abandons an order before it is packed. S twice reports every unit not
+// scanned yet as missing (`pack.short`): the server holds the order for the
+// supervisor, and the order ends here.
 //
 // A scanned code is a tote if it starts with one of `totePrefixes`
 // (default "T-", "TOTE-"; wmsd's totes are T-0001...), else an order id.
@@ -17,7 +19,7 @@
 //
 // Refusals: a rejected `pack.request` goes back to the first prompt with
 // the server's message; a rejected `label.request` stays at the label step
-// (L tries again); a rejected `pack.confirm` or `ship.confirm` ends the
+// (L tries again); a rejected `pack.confirm`, `pack.short` or `ship.confirm` ends the
 // order with the message for the supervisor (the same data would be
 // refused again).
 //
@@ -96,6 +98,7 @@ class PackFlow {
   Effects closeCarton();
   Effects requestLabel();
   Effects confirmShipped();
+  Effects reportShort();
   Effects fail(std::string message);
   int unitsLeft() const;
   int openCount(int line) const;
@@ -104,6 +107,7 @@ class PackFlow {
   Options options_;
   PackState state_;
   bool abandonArmed_ = false;
+  bool shortArmed_ = false;  // S pressed once: the next S reports the short
   std::string error_;
   std::string message_;
 };

@@ -320,6 +320,29 @@ struct PackConfirm : EventBase {
   friend bool operator==(const PackConfirm&, const PackConfirm&) = default;
 };
 
+enum class PackShortReason { Damaged, Missing };
+
+// One line of a short at packing.
+struct PackShortLine {
+  std::string lineId;                      // the pack.task line
+  std::string sku;
+  int qty = 0;                             // 1..kMaxQty units that cannot be packed
+  PackShortReason reason = PackShortReason::Damaged;  // damaged, or missing from the tote
+
+  friend bool operator==(const PackShortLine&, const PackShortLine&) = default;
+};
+
+// "pack.short": units of the order cannot be packed. The server takes them
+// off the stock and holds the order for a supervisor (pack what is left, or
+// cancel); nothing ships less without a person deciding so.
+struct PackShort : EventBase {
+  std::string orderId;
+  std::vector<PackShortLine> lines;        // 1..kMaxLines, distinct line ids
+  std::optional<std::string> note;         // free text
+
+  friend bool operator==(const PackShort&, const PackShort&) = default;
+};
+
 struct ShipLine {
   std::string lineId;
   std::string sku;
@@ -378,7 +401,7 @@ struct Heartbeat : MessageBase {
 
 using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, LabelReady, Ack, ServerError,
                              SignIn, SignOut, Scan, PickConfirm, PickShort, BatchDone, PackRequest,
-                             PackConfirm, ShipConfirm, LabelRequest, Presence, Heartbeat>;
+                             PackConfirm, PackShort, ShipConfirm, LabelRequest, Presence, Heartbeat>;
 
 // The wire `type` of a message, e.g. "pick.confirm".
 std::string_view typeName(const Message& message) noexcept;
@@ -404,6 +427,7 @@ const std::string* eventIdOf(const Message& message) noexcept;
 std::string_view toString(AckResult value) noexcept;
 std::string_view toString(WorkMode value) noexcept;
 std::string_view toString(ShortReason value) noexcept;
+std::string_view toString(PackShortReason value) noexcept;
 std::string_view toString(ScanStep value) noexcept;
 std::string_view toString(LabelFormat value) noexcept;
 std::string_view toString(PresenceState value) noexcept;

@@ -77,6 +77,10 @@ Result<ShipmentRequestBody> parseShipmentRequest(std::string_view body);
 Result<ShipConfirmation> parseShipRequest(std::string_view body, domain::OrderId orderId,
                                           std::string_view headerKey);
 
+// POST /api/v1/packing/orders/{id}/short: {"station", "note", "lines":
+// [{"line_no" or "sku", "qty", "reason": "damaged" | "missing"}]}
+Result<PackShortReport> parseShortRequest(std::string_view body, domain::OrderId orderId);
+
 // POST /api/v1/packing/print-jobs/{id}/reprint -> the printer ("" = the same)
 Result<std::string> parseReprintRequest(std::string_view body);
 
@@ -95,6 +99,11 @@ std::string printJobsToJson(const std::vector<PrintJobView>& jobs);
 std::string shipmentAndJobsToJson(const ShipmentView& shipment, const std::vector<PrintJobView>& jobs,
                                   const std::optional<Error>& printError);
 std::string shipResultToJson(const ShipResult& result);
+// {"order_id", "order_status": "held", "hold_reason", "exception_id"}
+std::string packShortToJson(const PackShortResult& result);
+// {"order_id", "order_reference", "order_status", "totes", "lines":
+// [{"line_no", "sku", "ordered", "short", "to_pack"}]}
+std::string packTaskToJson(const PackTask& task);
 // {"cartons": [...], "printers": [...], "default_printer", "stations": {...}}
 std::string configToJson(const PackingConfig& config);
 

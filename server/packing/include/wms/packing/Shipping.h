@@ -142,6 +142,37 @@ struct UnshippedOrder {
   std::string reason;                      // whyNotShipped
 };
 
+// Why units of a picked order cannot be packed.
+enum class PackShortReason { Damaged, Missing };
+const char* toString(PackShortReason reason) noexcept;  // "damaged", "missing"
+std::optional<PackShortReason> packShortReasonFromString(std::string_view text) noexcept;
+
+struct PackShortLine {
+  int lineNo = 0;   // 0: by SKU (the first of the order's lines of that SKU with units to pack)
+  std::string sku;  // required when lineNo is 0; must match the line's SKU otherwise
+  std::int64_t qty = 0;
+  PackShortReason reason = PackShortReason::Damaged;
+};
+
+// A packer found units of a picked order damaged or missing.
+struct PackShortReport {
+  domain::OrderId orderId = 0;
+  std::vector<PackShortLine> lines;  // 1..1000, each line at most once
+  std::string station;               // where ("" if not at a station)
+  std::string note;                  // 0..200 characters, for the supervisor
+  stock::Actor who = stock::Actor::integration("rest-api");
+};
+
+struct PackShortResult {
+  domain::OrderId orderId = 0;
+  std::string holdReason;                // what the order's hold says
+  std::int64_t exceptionId = 0;          // the supervisor exception (kind pack_short)
+  std::vector<std::string> changedSkus;  // for StockEvents::committed
+};
+
+// The hold of an order short at packing starts with this.
+inline constexpr std::string_view kPackShortHold = "short at packing";
+
 struct ShipLineQty {
   int lineNo = 0;
   std::int64_t qty = 0;  // 1..1000000
@@ -246,6 +277,29 @@ class ShippingService {
   Result<PackResult> packOrder(store::Tx& tx, domain::OrderId id, const std::vector<PackedCarton>& cartons,
                                const std::string& station = {});
   Result<PackResult> packOrder(domain::OrderId id, const std::vector<PackedCarton>& cartons);
+
+  // A short at packing (PackShortReport): the units leave the totes and
+  // the stock (Moves::loseFromTotes: a damaged unit is written off as
+  // damage, a missing one as an adjustment), the lines are short by them,
+  // open pack sessions of the order end, and the order is held with a
+  // supervisor exception (kind pack_short) instead of shipping less without
+  // anyone deciding so. Errors (nothing changed): NotFound for an unknown
+  // order; Conflict if it is not picked (packed already, held, cancelled)
+  // or a line has fewer units to pack; Invalid for an unknown line or SKU,
+  // a line named twice, a bad quantity or note.
+  Result<PackShortResult> reportShort(store::Tx& tx, const PackShortReport& report);
+  Result<PackShortResult> reportShort(const PackShortReport& report);
+  // After the commit of the Tx form: the stock listeners hear of the SKUs.
+  void shortCommitted(const PackShortResult& result);
+
+  // The supervisor's answer to a short at packing: pack and ship what is
+  // left. The order is picked again (its short lines ship less; the channel
+  // is told what shipped) and the exception resolved. Conflict unless the
+  // order is held by a short at packing (an order intercepted because its
+  // channel cancelled it stays held); Conflict if nothing is left to pack
+  // (cancel it instead).
+  Result<PackTask> packWhatIsLeft(store::Tx& tx, domain::OrderId id, const std::string& who);
+  Result<PackTask> packWhatIsLeft(domain::OrderId id, const std::string& who);
 
   // Books the packed order's shipment with its carrier: an SSCC and a
   // tracking number per carton, and each carton's shipping label (ship-from

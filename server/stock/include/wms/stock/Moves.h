@@ -81,6 +81,15 @@ struct ShipFromTotes {
   std::string note;            // "shipment 7, Carrier TRACK"
 };
 
+// Units of an order line a packer found damaged or missing in its totes.
+struct LostFromTotes {
+  int lineNo = 0;
+  std::int64_t qty = 0;
+  domain::LedgerCause cause = domain::LedgerCause::Damage;  // Damage, or Adjustment for units not there
+  std::string reference;  // "order:42/pack-short"
+  std::string note;       // "damaged at PACK-7"
+};
+
 // One picked_units row: units of an order line in a tote, and how many of
 // them shipped (the pick-to-pack hand-off, read by packing).
 struct PickedUnits {
@@ -151,6 +160,14 @@ class Moves {
   // shipped count rises, picked_units records them. Conflict if the line
   // holds fewer reserved units or the totes fewer picked ones.
   Status ship(domain::Order& order, const ShipFromTotes& move);
+  // Writes off units of an order line that a packer found damaged or
+  // missing in its totes, first tote first: on-hand and allocated fall (one
+  // row per tote, `cause`), the line's picked count falls and its short
+  // count rises by `qty`, so the line is short as if the picker had not
+  // found them and nothing will ship them silently. Invalid for a cause
+  // other than Damage or Adjustment or a bad quantity; Conflict if the totes
+  // hold fewer unshipped units of the line.
+  Status loseFromTotes(domain::Order& order, const LostFromTotes& move);
   // The order's picked_units rows, by line, tote, lot, expiry.
   std::vector<PickedUnits> pickedUnits(domain::OrderId order);
   // Puts an order's picked, unshipped units back from its totes to

@@ -66,7 +66,8 @@ class OrderIntake {
   Result<IntakeResult> cancel(store::Tx& tx, const Actor& who, domain::OrderId id, const std::string& reason,
                               const std::string& returnTo = {});
   // The channel cancelled an order whose picking has started (picking,
-  // picked or packed, not shipped): it must not ship. It is held with the
+  // picked or packed, or held with picked units, not shipped): it must not
+  // ship. It is held with the
   // reason, taken off the pick lists it is still on (onCancelReleased), and
   // the allocation of units not yet picked is freed; the picked units stay
   // reserved in their totes until a person cancels it with a location to
