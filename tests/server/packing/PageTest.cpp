@@ -357,7 +357,9 @@ BOOST_AUTO_TEST_CASE(an_order_left_packed_at_the_station_is_listed_and_shipped_f
 }
 
 BOOST_AUTO_TEST_CASE(a_packer_reports_a_damaged_unit_short_and_the_order_is_held_not_shipped) {
-  PackingWorld w;
+  FakePrinter printer;
+  PackingWorld w({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+                  {"packing.station.PACK-1.printer", "ZEBRA-1"}});
   auto id = w.pickedOrder("SHORT-1", {{"MUG", 2}}, "T-5");
   PageServer page(w);
   auto steps = runHarness(page, "tote=T-5&scenario=short");
@@ -369,6 +371,7 @@ BOOST_AUTO_TEST_CASE(a_packer_reports_a_damaged_unit_short_and_the_order_is_held
   BOOST_TEST(w.totals("MUG").onHand == 99);
   BOOST_TEST(w.at("MUG", "TOTE-T-5") == 1);
   BOOST_TEST(w.count("SELECT COUNT(*) FROM exceptions WHERE kind = 'pack_short' AND resolved_at = 0") == 1);
+  BOOST_TEST(printer.jobs().empty());  // nothing was labelled
   w.requireInvariants();
 }
 
