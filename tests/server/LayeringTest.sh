@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The server's layers point one way. The libraries below server/core (the
-# domain, the store, the stock core, waves planning, channels, packing, and
-# the shared components under it) never include a server/core header nor
-# link wms::server; and wmsd links neither the handheld's terminal UI
+# domain, the store, the stock core, waves planning, channels, packing,
+# inbound, and the shared components under it) never include a server/core
+# header nor link wms::server; and wmsd links neither the handheld's terminal UI
 # (ncursesw, formw) nor ZXing (decoding belongs to the handhelds; the label
 # renderer draws its own symbols).
 #
@@ -11,7 +11,7 @@ set -euo pipefail
 root=${1:?usage: LayeringTest.sh SOURCE_DIR WMSD_BINARY}
 wmsd=${2:?usage: LayeringTest.sh SOURCE_DIR WMSD_BINARY}
 cd "$root"
-below=(server/domain server/store server/stock server/waves server/channels server/packing server/assets
+below=(server/domain server/store server/stock server/waves server/channels server/packing server/inbound server/assets
        labels layouts protocol common)
 failed=0
 

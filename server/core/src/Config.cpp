@@ -21,7 +21,8 @@ std::string trim(const std::string& s) {
 
 // Keys of components that read their own settings; checked by them.
 bool isComponentKey(const std::string& key) {
-  for (const char* prefix : {"mqtt.", "waves.", "channels.", "packing.", "printing.", "devices.", "dashboard.", "demo.", "watchdog."}) {
+  for (const char* prefix : {"mqtt.", "waves.", "channels.", "packing.", "printing.", "inbound.", "devices.",
+                             "dashboard.", "demo.", "watchdog."}) {
     if (key.rfind(prefix, 0) == 0) return true;
   }
   return false;

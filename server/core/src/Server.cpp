@@ -26,6 +26,9 @@
 #include "wms/packing/PackingConfig.h"
 #include "wms/packing/Rest.h"
 #include "wms/packing/Schema.h"
+#include "wms/inbound/Receiving.h"
+#include "wms/inbound/Rest.h"
+#include "wms/inbound/Schema.h"
 
 namespace wms::server {
 
@@ -47,6 +50,7 @@ struct Server::Impl {
   std::unique_ptr<packing::ShippingService> shipping;
   std::unique_ptr<packing::PackSessionService> packSessions;
   std::unique_ptr<packing::LabelPrinting> printing;
+  std::unique_ptr<inbound::ReceivingService> receiving;
   std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
@@ -74,6 +78,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   dbo.schemas.push_back(channels::channelsSchema());
   dbo.schemas.push_back(WaveService::schema());
   dbo.schemas.push_back(packing::packingSchema());
+  dbo.schemas.push_back(inbound::inboundSchema());
+  auto inboundConfig = inbound::inboundConfigFrom(config.raw);
+  if (!inboundConfig) return inboundConfig.error();
   auto packingConfig = packing::packingConfigFrom(config.raw);
   if (!packingConfig) return packingConfig.error();
   auto waveConfig = waveConfigFrom(config);
@@ -143,6 +150,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   http::addWaveRoutes(impl->router, *impl->api);
   packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
                             config.maxBodyBytes);
+  // Receiving at the dock: its stock moves fire the same hook, so channels
+  // and backorders hear of received goods.
+  impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
+  inbound::addInboundRoutes(impl->router, *impl->receiving, config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;

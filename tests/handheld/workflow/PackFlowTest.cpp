@@ -214,6 +214,36 @@ BOOST_AUTO_TEST_CASE(escape_twice_abandons_an_order_being_verified) {
   BOOST_TEST(f.screen().message == "order SO-1 abandoned: put its items back in the tote");
 }
 
+BOOST_AUTO_TEST_CASE(s_twice_reports_the_units_not_scanned_as_missing_and_ends_the_order) {
+  auto f = verifying();
+  // Outside verification there is nothing to be short of.
+  PackFlow idle(options());
+  BOOST_CHECK(idle.handle(key(Key::Short)).signal == Signal::Bad);
+  BOOST_TEST(idle.screen().error == "nothing is being packed to be short");
+
+  f.handle(scan("4006381333931"));
+  auto fx = f.handle(key(Key::Short));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(f.screen().error == "press S again to report the 2 units not scanned as missing; the order is held for the supervisor");
+  f.handle(scan("4006381333931"));  // anything else disarms it
+  BOOST_TEST(f.handle(key(Key::Short)).events.empty());
+  fx = f.handle(key(Key::Short));
+  const auto& report = only<protocol::PackShort>(fx);
+  BOOST_TEST(report.orderId == "SO-1");
+  BOOST_REQUIRE_EQUAL(report.lines.size(), 1u);
+  BOOST_TEST(report.lines[0].lineId == "L2");
+  BOOST_TEST(report.lines[0].sku == "VITC");
+  BOOST_TEST(report.lines[0].qty == 1);
+  BOOST_CHECK(report.lines[0].reason == protocol::PackShortReason::Missing);
+  BOOST_TEST(f.phase() == PackPhase::Done);
+  BOOST_TEST(f.state().result == "order SO-1 reported short (1 unit): held for the supervisor; put it on the problem shelf");
+
+  // Refused by the server: the order ends with the reason for the supervisor.
+  f.handle(outcome(report, protocol::AckResult::Rejected, makeError(ErrorKind::Conflict, "order 1 is held")));
+  BOOST_TEST(f.screen().error == "order SO-1 refused: order 1 is held; tell your supervisor");
+}
+
 BOOST_AUTO_TEST_CASE(pack_tasks_for_another_device_or_when_none_is_awaited_are_ignored) {
   PackFlow f(options());
   BOOST_TEST(logged(f.handle(server(task())), "not waiting for one"));

@@ -1,0 +1,296 @@
+// The inbound endpoints (Rest.h). POCO's JSON is wrapped here: its
+// exceptions never leave this file.
+#include "wms/inbound/Rest.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "wms/domain/Ids.h"
+#include "wms/json/ObjectReader.h"
+
+namespace wms::inbound {
+namespace {
+
+using http::Request;
+using http::Response;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using wms::json::Need;
+using wms::json::ObjectReader;
+
+constexpr std::size_t kMaxRequestBytes = 4u << 20;  // a notice of 1000 units fits
+
+constexpr wms::json::Rules kRules{.maxBytes = kMaxRequestBytes,
+                                  .maxDepth = 8,
+                                  .notJsonObjectKind = ErrorKind::Malformed,
+                                  .wording = {.notWhole = "{path} must be a whole number from {lo} to {hi}",
+                                              .outOfRange = "{path} must be a whole number from {lo} to {hi}",
+                                              .unknown = "unknown field {path}"}};
+
+Result<ObjectReader> read(std::string_view body) {
+  if (body.size() <= kMaxRequestBytes && body.find_first_not_of(" \t\r\n") == std::string_view::npos) body = "{}";
+  return ObjectReader::parse(body, "request body", kRules);
+}
+
+Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
+
+std::string stringify(const Object::Ptr& o) {
+  std::ostringstream out;
+  o->stringify(out);
+  return out.str();
+}
+
+// ---- reading ----
+
+Result<PurchaseOrderInput> parseOrder(std::string_view body) {
+  auto r = read(body);
+  if (!r) return r.error();
+  PurchaseOrderInput in;
+  in.reference = r->text("reference", Need::Required, 64);
+  in.supplier = r->text("supplier", Need::Required, 800);
+  in.expectedDate = r->text("expected_date", Need::Optional, 10);
+  in.note = r->text("note", Need::Optional, 2000);
+  for (auto& l : r->objects("lines", Need::Required, 1000)) {
+    PoLineInput line;
+    line.sku = l.text("sku", Need::Required, 64);
+    line.qty = l.integer("qty", Need::Required, {1, domain::kMaxQuantity});
+    line.lot = l.text("lot", Need::Optional, 20);
+    line.expiry = l.text("expiry", Need::Optional, 10);
+    if (!l.finish()) break;
+    in.lines.push_back(std::move(line));
+  }
+  for (auto& u : r->objects("units", Need::Optional, 1000)) {
+    PoUnitInput unit;
+    unit.sscc = u.text("sscc", Need::Required, 18);
+    for (auto& c : u.objects("contents", Need::Required, 1000)) {
+      PoUnitInput::Content content;
+      content.lineNo = static_cast<int>(c.integer("line_no", Need::Required, {1, 1000}));
+      content.qty = c.integer("qty", Need::Required, {1, domain::kMaxQuantity});
+      if (!c.finish()) break;
+      unit.contents.push_back(content);
+    }
+    if (!u.finish()) break;
+    in.units.push_back(std::move(unit));
+  }
+  if (auto st = r->finish(); !st) return st.error();
+  return in;
+}
+
+Result<ReceiptInput> parseReceipt(std::string_view body, std::int64_t poId, const std::string& headerKey) {
+  auto r = read(body);
+  if (!r) return r.error();
+  ReceiptInput in;
+  in.poId = poId;
+  in.scan = r->text("scan", Need::Optional, 256);
+  in.sku = r->text("sku", Need::Optional, 64);
+  in.lot = r->text("lot", Need::Optional, 20);
+  in.expiry = r->text("expiry", Need::Optional, 10);
+  in.qty = r->integer("qty", Need::Required, {1, domain::kMaxQuantity});
+  in.location = r->text("location", Need::Optional, 32);
+  const std::string condition = r->text("condition", Need::Optional, 16);
+  if (r->ok() && !condition.empty() && condition != "good" && condition != "damaged")
+    r->fail("condition", "must be good or damaged");
+  in.damaged = condition == "damaged";
+  const std::string key = r->text("idempotency_key", Need::Optional, 128);
+  if (auto st = r->finish(); !st) return st.error();
+  if (!key.empty() && !headerKey.empty() && key != headerKey)
+    return Error{ErrorKind::Invalid, "idempotency_key and the Idempotency-Key header differ"};
+  in.idempotencyKey = key.empty() ? headerKey : key;
+  if (in.idempotencyKey.empty())
+    return Error{ErrorKind::Invalid, "idempotency_key (or an Idempotency-Key header) is required"};
+  return in;
+}
+
+// ---- writing ----
+
+Object::Ptr orderJson(const PurchaseOrder& po) {
+  auto o = obj();
+  o->set("id", i64(po.id));
+  o->set("reference", po.reference);
+  o->set("supplier", po.supplier);
+  o->set("expected_date", po.expectedDate);
+  o->set("note", po.note);
+  o->set("status", toString(po.status));
+  Poco::JSON::Array::Ptr lines = new Array();
+  for (const auto& l : po.lines) {
+    auto lo = obj();
+    lo->set("line_no", l.lineNo);
+    lo->set("sku", l.sku);
+    lo->set("qty", i64(l.qty));
+    lo->set("lot", l.lot);
+    lo->set("expiry", l.expiry);
+    lo->set("received", i64(l.received));
+    lo->set("damaged", i64(l.damaged));
+    lo->set("open", i64(l.open()));
+    lines->add(lo);
+  }
+  o->set("lines", lines);
+  Poco::JSON::Array::Ptr units = new Array();
+  for (const auto& u : po.units) {
+    auto uo = obj();
+    uo->set("sscc", u.sscc);
+    Poco::JSON::Array::Ptr contents = new Array();
+    for (const auto& c : u.contents) {
+      auto co = obj();
+      co->set("line_no", c.lineNo);
+      co->set("qty", i64(c.qty));
+      contents->add(co);
+    }
+    uo->set("contents", contents);
+    uo->set("received", u.receivedAtMs != 0);
+    uo->set("location", u.location);
+    units->add(uo);
+  }
+  o->set("units", units);
+  return o;
+}
+
+std::string receiptJson(const ReceiptResult& r) {
+  auto o = obj();
+  o->set("duplicate", r.duplicate);
+  Poco::JSON::Array::Ptr list = new Array();
+  for (const auto& x : r.receipts) {
+    auto ro = obj();
+    ro->set("id", i64(x.id));
+    ro->set("po_reference", x.poReference);
+    ro->set("line_no", x.lineNo);
+    ro->set("sku", x.sku);
+    ro->set("lot", x.lot);
+    ro->set("expiry", x.expiry);
+    ro->set("qty", i64(x.qty));
+    ro->set("condition", x.damaged ? "damaged" : "good");
+    ro->set("location", x.location);
+    ro->set("sscc", x.sscc);
+    list->add(ro);
+  }
+  o->set("receipts", list);
+  return stringify(o);
+}
+
+// ---- routing ----
+
+std::optional<std::int64_t> idOf(const std::string& s) {
+  if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  const std::int64_t v = std::stoll(s);
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+template <class T, class F>
+Response answer(const Result<T>& r, F&& write, int status = 200) {
+  if (!r) return Response::error(r.error());
+  return Response::json(status, write(*r));
+}
+
+// A route whose first {placeholder} is a purchase order id: one that cannot
+// be an id is 404 naming it.
+template <class F>
+http::Handler withId(F&& endpoint) {
+  return [endpoint](const Request& req) {
+    auto id = idOf(req.params[0]);
+    if (!id) return Response::error({ErrorKind::NotFound, "no purchase order '" + req.params[0].substr(0, 40) + "'"});
+    return endpoint(req, *id);
+  };
+}
+
+}  // namespace
+
+void addInboundRoutes(http::Router& router, ReceivingService& s, std::size_t maxBody) {
+  const std::string base = "/api/v1/inbound/purchase-orders";
+  router.add(
+      "POST", base,
+      [&s](const Request& req) {
+        auto in = parseOrder(req.body);
+        if (!in) return Response::error(in.error());
+        return answer(s.create(*in), [](const PurchaseOrder& po) { return stringify(orderJson(po)); }, 201);
+      },
+      maxBody);
+  router.add(
+      "POST", "/api/v1/import/purchase-orders",
+      [&s](const Request& req) {
+        return answer(
+            s.importCsv(req.body),
+            [](const std::vector<PurchaseOrder>& orders) {
+              auto o = obj();
+              Poco::JSON::Array::Ptr list = new Array();
+              for (const auto& po : orders) list->add(orderJson(po));
+              o->set("created", i64(static_cast<std::int64_t>(orders.size())));
+              o->set("items", list);
+              return stringify(o);
+            },
+            201);
+      },
+      maxBody);
+  router.add("GET", base, [&s](const Request& req) {
+    int limit = 100;
+    if (const std::string text = req.q("limit"); !text.empty()) {
+      auto v = idOf(text);
+      if (!v || *v > 500) return Response::error({ErrorKind::Invalid, "limit must be a whole number from 1 to 500"});
+      limit = static_cast<int>(*v);
+    }
+    return answer(s.list(req.q("status"), req.q("q"), limit), [](const std::vector<PoSummary>& list) {
+      auto o = obj();
+      Poco::JSON::Array::Ptr items = new Array();
+      for (const auto& p : list) {
+        auto po = obj();
+        po->set("id", i64(p.id));
+        po->set("reference", p.reference);
+        po->set("supplier", p.supplier);
+        po->set("expected_date", p.expectedDate);
+        po->set("status", toString(p.status));
+        po->set("ordered", i64(p.ordered));
+        po->set("received", i64(p.received));
+        po->set("damaged", i64(p.damaged));
+        items->add(po);
+      }
+      o->set("items", items);
+      return stringify(o);
+    });
+  });
+  router.add("GET", base + "/{id}", withId([&s](const Request&, std::int64_t id) {
+               return answer(s.get(id), [](const PurchaseOrder& po) { return stringify(orderJson(po)); });
+             }));
+  router.add(
+      "POST", base + "/{id}/receipts", withId([&s](const Request& req, std::int64_t id) {
+        auto in = parseReceipt(req.body, id, req.header("idempotency-key"));
+        if (!in) return Response::error(in.error());
+        return answer(s.receive(*in), receiptJson);
+      }),
+      maxBody);
+  router.add(
+      "POST", base + "/{id}/units/{sscc}/receive", withId([&s](const Request& req, std::int64_t id) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        const std::string location = r->text("location", Need::Required, 32);
+        std::string key = r->text("idempotency_key", Need::Optional, 128);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        if (key.empty()) key = req.header("idempotency-key");
+        return answer(s.receiveUnit(id, req.params[1], location, key, stock::Actor::integration("rest-api")),
+                      receiptJson);
+      }),
+      maxBody);
+  router.add(
+      "POST", base + "/{id}/close", withId([&s](const Request&, std::int64_t id) {
+        return answer(s.close(id), [](const CloseResult& r) {
+          auto o = orderJson(r.order);
+          Poco::JSON::Array::Ptr shortLines = new Array();
+          for (const auto& l : r.short_) {
+            auto lo = obj();
+            lo->set("line_no", l.lineNo);
+            lo->set("sku", l.sku);
+            lo->set("missing", i64(l.open()));
+            shortLines->add(lo);
+          }
+          o->set("short", shortLines);
+          return stringify(o);
+        });
+      }),
+      maxBody);
+}
+
+}  // namespace wms::inbound

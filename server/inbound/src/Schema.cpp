@@ -1,0 +1,66 @@
+#include "wms/inbound/Schema.h"
+
+namespace wms::inbound {
+
+// Never edit a released migration: add a new one.
+const store::Schema& inboundSchema() {
+  static const store::Schema schema{
+      "inbound",
+      {
+          {1,
+           "purchase orders, their lines, announced units and receipts",
+           {
+               R"(CREATE TABLE purchase_orders(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                reference TEXT NOT NULL UNIQUE,
+                supplier TEXT NOT NULL,
+                expected_date TEXT NOT NULL DEFAULT '',
+                note TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL CHECK (status IN ('open', 'receiving', 'closed')),
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))",
+               R"(CREATE TABLE po_lines(
+                po_id INTEGER NOT NULL,
+                line_no INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                qty INTEGER NOT NULL CHECK (qty > 0),
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0),
+                damaged INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+                PRIMARY KEY (po_id, line_no)))",
+               "CREATE INDEX po_lines_sku ON po_lines(sku)",
+               // An SSCC is announced once, ever: a second notice of it is refused.
+               R"(CREATE TABLE po_units(
+                sscc TEXT PRIMARY KEY,
+                po_id INTEGER NOT NULL,
+                received_at INTEGER NOT NULL DEFAULT 0,
+                location TEXT NOT NULL DEFAULT ''))",
+               R"(CREATE TABLE po_unit_lines(
+                sscc TEXT NOT NULL,
+                line_no INTEGER NOT NULL,
+                qty INTEGER NOT NULL CHECK (qty > 0),
+                PRIMARY KEY (sscc, line_no)))",
+               // Several rows share a key when one scan received a whole unit.
+               R"(CREATE TABLE receipts(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                po_id INTEGER NOT NULL,
+                line_no INTEGER NOT NULL,
+                sku TEXT NOT NULL,
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                qty INTEGER NOT NULL CHECK (qty > 0),
+                condition TEXT NOT NULL CHECK (condition IN ('good', 'damaged')),
+                location TEXT NOT NULL,
+                sscc TEXT NOT NULL DEFAULT '',
+                idempotency_key TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                at INTEGER NOT NULL))",
+               "CREATE INDEX receipts_key ON receipts(idempotency_key)",
+               "CREATE INDEX receipts_po ON receipts(po_id, id)",
+           }},
+      }};
+  return schema;
+}
+
+}  // namespace wms::inbound
