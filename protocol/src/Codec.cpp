@@ -408,6 +408,49 @@ void fields(V& v, Is<LabelRequest> auto& m) {
 }
 
 template <class V>
+void fields(V& v, Is<ReceiveLine> auto& l) {
+  v("line_id", l.lineId, Id{"line_id"});
+  v("sku", l.sku, kId);
+  v("description", l.description, kText);
+  v("barcodes", l.barcodes, listOf(kBarcode, 1, kMaxBarcodes));
+  v("qty", l.qty, kQty);
+  v("received", l.received, Int{0, kMaxQty});
+  v("lot", l.lot, kId);
+  v("expiry", l.expiry, Date{});
+}
+
+template <class V>
+void fields(V& v, Is<ReceiveTask> auto& m) {
+  baseFields(v, m);
+  v("po", m.po, kId);
+  v("supplier", m.supplier, kText);
+  v("lines", m.lines, objects(1, kMaxLines));
+  v("units", m.units, listOf(Id{"sscc"}, 0, kMaxCartons, Empty::Omitted));
+}
+
+template <class V>
+void fields(V& v, Is<ReceiveRequest> auto& m) {
+  eventFields(v, m);
+  v("po", m.po, kId);
+}
+
+template <class V>
+void fields(V& v, Is<ReceiveConfirm> auto& m) {
+  eventFields(v, m);
+  v("po", m.po, kId);
+  v.rule([&](auto&) {
+    if (m.barcode.has_value() == m.sscc.has_value()) invalid("exactly one of barcode and sscc is required");
+    if (m.barcode && !m.qty) invalid("qty is required with barcode");
+    if (m.sscc && m.qty) invalid("qty goes with barcode; an sscc is received whole");
+  });
+  v("barcode", m.barcode, kBarcode);
+  v("sscc", m.sscc, kId);
+  v("qty", m.qty, kQty);
+  v("location", m.location, kId);
+  v("condition", m.condition, Enum{});
+}
+
+template <class V>
 void fields(V& v, Is<Presence> auto& m) {
   baseFields(v, m);
   v("state", m.state, Enum{});
@@ -430,6 +473,7 @@ constexpr WorkMode kWorkModes[] = {WorkMode::Pick, WorkMode::Pack};
 constexpr ShortReason kShortReasons[] = {ShortReason::Empty, ShortReason::Damaged, ShortReason::NotFound,
                                          ShortReason::Other};
 constexpr PackShortReason kPackShortReasons[] = {PackShortReason::Damaged, PackShortReason::Missing};
+constexpr ItemCondition kItemConditions[] = {ItemCondition::Good, ItemCondition::Damaged};
 constexpr ScanStep kScanSteps[] = {ScanStep::Location, ScanStep::Item, ScanStep::Tote};
 constexpr LabelFormat kLabelFormats[] = {LabelFormat::Zpl, LabelFormat::Pdf, LabelFormat::Png};
 constexpr PresenceState kPresenceStates[] = {PresenceState::Online, PresenceState::Offline};
@@ -438,6 +482,7 @@ std::span<const AckResult> valuesOf(AckResult) { return kAckResults; }
 std::span<const WorkMode> valuesOf(WorkMode) { return kWorkModes; }
 std::span<const ShortReason> valuesOf(ShortReason) { return kShortReasons; }
 std::span<const PackShortReason> valuesOf(PackShortReason) { return kPackShortReasons; }
+std::span<const ItemCondition> valuesOf(ItemCondition) { return kItemConditions; }
 std::span<const ScanStep> valuesOf(ScanStep) { return kScanSteps; }
 std::span<const LabelFormat> valuesOf(LabelFormat) { return kLabelFormats; }
 std::span<const PresenceState> valuesOf(PresenceState) { return kPresenceStates; }

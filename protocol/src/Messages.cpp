@@ -12,6 +12,7 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, TaskCancel>) return "task.cancel";
   else if constexpr (std::is_same_v<T, PackTask>) return "pack.task";
   else if constexpr (std::is_same_v<T, LabelReady>) return "label.ready";
+  else if constexpr (std::is_same_v<T, ReceiveTask>) return "receive.task";
   else if constexpr (std::is_same_v<T, Ack>) return "ack";
   else if constexpr (std::is_same_v<T, ServerError>) return "error";
   else if constexpr (std::is_same_v<T, SignIn>) return "signin";
@@ -25,6 +26,8 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, PackShort>) return "pack.short";
   else if constexpr (std::is_same_v<T, ShipConfirm>) return "ship.confirm";
   else if constexpr (std::is_same_v<T, LabelRequest>) return "label.request";
+  else if constexpr (std::is_same_v<T, ReceiveRequest>) return "receive.request";
+  else if constexpr (std::is_same_v<T, ReceiveConfirm>) return "receive.confirm";
   else if constexpr (std::is_same_v<T, Presence>) return "status";
   else {
     static_assert(std::is_same_v<T, Heartbeat>, "every message type needs a wire name");
@@ -88,6 +91,10 @@ std::string_view toString(WorkMode value) noexcept {
 
 std::string_view toString(PackShortReason value) noexcept {
   return value == PackShortReason::Missing ? "missing" : "damaged";
+}
+
+std::string_view toString(ItemCondition value) noexcept {
+  return value == ItemCondition::Damaged ? "damaged" : "good";
 }
 
 std::string_view toString(ShortReason value) noexcept {

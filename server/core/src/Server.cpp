@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "InboundWiring.h"
 #include "PackingWiring.h"
 #include "http/ApiV1.h"
 #include "http/ChannelRoutes.h"
@@ -124,6 +125,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   if (!printing) return printing.error();
   impl->printing = std::move(*printing);
   registerPackingHandlers(*impl->gateway, *impl->shipping, impl->printing.get());
+  // Receiving at the dock (REST and handhelds): its stock moves fire the
+  // same hook, so backorders and the channels hear of received goods.
+  impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
+  registerInboundHandlers(*impl->gateway, *impl->receiving);
   impl->shipmentEvents->attach(impl->waves.get());
 
   // Work that stops moving: the waves explain the floor's stages, packing
@@ -150,9 +155,6 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   http::addWaveRoutes(impl->router, *impl->api);
   packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
                             config.maxBodyBytes);
-  // Receiving at the dock: its stock moves fire the same hook, so channels
-  // and backorders hear of received goods.
-  impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
   inbound::addInboundRoutes(impl->router, *impl->receiving, config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).

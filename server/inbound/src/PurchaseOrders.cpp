@@ -43,6 +43,11 @@ Result<InboundConfig> inboundConfigFrom(const std::map<std::string, std::string>
       return invalid("inbound.quarantine_location: " + st.error().message);
     c.quarantineLocation = it->second;
   }
+  if (auto it = settings.find("inbound.blind_receiving"); it != settings.end()) {
+    if (it->second != "true" && it->second != "false")
+      return invalid("inbound.blind_receiving must be true or false, got '" + it->second.substr(0, 20) + "'");
+    c.blind = it->second == "true";
+  }
   return c;
 }
 
@@ -191,6 +196,15 @@ Result<std::vector<PurchaseOrder>> ReceivingService::importCsv(std::string_view 
   });
   if (!st) return st.error();
   return out;
+}
+
+Result<PurchaseOrder> ReceivingService::get(store::Tx& tx, std::int64_t id) { return rows::load(tx, id); }
+
+Result<std::int64_t> ReceivingService::findByReference(store::Tx& tx, const std::string& reference) {
+  store::Query q(tx, "SELECT id FROM purchase_orders WHERE reference = ?");
+  q.bind(reference);
+  if (!q.step()) return Error{ErrorKind::NotFound, "no purchase order " + reference.substr(0, 64)};
+  return q.integer(0);
 }
 
 Result<PurchaseOrder> ReceivingService::get(std::int64_t id) {

@@ -79,6 +79,14 @@ Status checkReceivingLocation(store::Tx& tx, const std::string& code) {
   return {};
 }
 
+// Where received units go in the stock: the lot and expiry only for a SKU
+// that tracks them (the receipt keeps what the order or the label said).
+domain::StockAtLocation stockKey(store::Tx& tx, const std::string& sku, const std::string& location,
+                                 const std::string& lot, const std::string& expiry) {
+  auto s = store::CatalogRepository(tx).findSku(sku);
+  return {sku, location, s && s->lotTracked ? lot : "", s && s->expiryTracked ? expiry : "", 0};
+}
+
 Status checkKey(const std::string& key) {
   return rows::checkPrintable(key, "idempotency_key", 128);
 }
@@ -99,6 +107,30 @@ std::optional<Result<ReceiptResult>> seenBefore(store::Tx& tx, const std::string
 }  // namespace
 
 Result<ReceiptResult> ReceivingService::receive(const ReceiptInput& in) {
+  Result<ReceiptResult> out = Error{ErrorKind::Internal, "not run"};
+  std::optional<RaiseOnRefusal> raise;
+  auto st = db_.write([&](store::Tx& tx) -> Status {
+    out = receive(tx, in, raise);
+    if (out) return {};
+    // Nothing of the refused receipt was written: the exception it asks
+    // for is all that commits.
+    if (raise) {
+      store::ExceptionRepository(tx).raise(raise->kind, raise->reference, raise->message);
+      return {};
+    }
+    return out.error();
+  });
+  if (!st) return st.error();
+  if (out) received(*out);
+  return out;
+}
+
+void ReceivingService::received(const ReceiptResult& result) {
+  if (!result.duplicate) events_.committed(result.changedSkus);
+}
+
+Result<ReceiptResult> ReceivingService::receive(store::Tx& tx, const ReceiptInput& in,
+                                                std::optional<RaiseOnRefusal>& raise) {
   if (auto st = checkKey(in.idempotencyKey); !st) return st.error();
   if (in.qty < 1 || in.qty > domain::kMaxQuantity)
     return invalid("qty must be 1.." + n(domain::kMaxQuantity) + ", got " + n(in.qty));
@@ -110,8 +142,7 @@ Result<ReceiptResult> ReceivingService::receive(const ReceiptInput& in) {
   }
 
   Result<ReceiptResult> out = Error{ErrorKind::Internal, "not run"};
-  std::optional<Error> raised;  // a refusal whose exception is committed
-  auto st = db_.write([&](store::Tx& tx) -> Status {
+  auto st = tx.atomically([&]() -> Status {
     if (auto dup = seenBefore(tx, in.idempotencyKey, in.poId)) {
       out = std::move(*dup);
       return out ? Status{} : Status{out.error()};
@@ -123,12 +154,11 @@ Result<ReceiptResult> ReceivingService::receive(const ReceiptInput& in) {
     if (!item) return item.error();
     if (!item->sku) {
       const std::string what = in.scan.empty() ? "SKU " + item->code : "'" + item->code.substr(0, 64) + "'";
-      store::ExceptionRepository(tx).raise("receipt_unknown_item", "po:" + n(po->id) + "/" + item->code.substr(0, 64),
-                                           "an item scanned on " + po->reference + " from " + po->supplier + " (" +
-                                               what + ") is not in the catalogue: add it, or send it back");
-      raised = Error{ErrorKind::NotFound, "no SKU in the catalogue has the code " + what +
-                                              ": it is raised for the supervisor; set the case aside"};
-      return {};
+      raise = RaiseOnRefusal{"receipt_unknown_item", "po:" + n(po->id) + "/" + item->code.substr(0, 64),
+                             "an item scanned on " + po->reference + " from " + po->supplier + " (" + what +
+                                 ") is not in the catalogue: add it, or send it back"};
+      return Error{ErrorKind::NotFound,
+                   "no SKU in the catalogue has the code " + what + ": it is raised for the supervisor; set the case aside"};
     }
     const std::string sku = *item->sku;
     // A typed lot or expiry must agree with what the scan says.
@@ -194,7 +224,7 @@ Result<ReceiptResult> ReceivingService::receive(const ReceiptInput& in) {
       if (auto c = checkReceivingLocation(tx, in.location); !c) return c;
       r.location = in.location;
       stock::Moves moves(tx, events_, in.who);
-      auto moved = moves.receive({sku, in.location, r.lot, r.expiry, 0}, in.qty, "po:" + po->reference,
+      auto moved = moves.receive(stockKey(tx, sku, in.location, r.lot, r.expiry), in.qty, "po:" + po->reference,
                                  in.idempotencyKey, "line " + n(line->lineNo) + " from " + po->supplier);
       if (!moved) return moved.error();
       store::exec(tx, "UPDATE po_lines SET received = received + ? WHERE po_id = ? AND line_no = ?", in.qty, po->id,
@@ -208,18 +238,29 @@ Result<ReceiptResult> ReceivingService::receive(const ReceiptInput& in) {
     return {};
   });
   if (!st) return st.error();
-  if (raised) return *raised;
-  if (out && !out->duplicate) events_.committed(out->changedSkus);
   return out;
 }
 
 Result<ReceiptResult> ReceivingService::receiveUnit(std::int64_t poId, const std::string& sscc,
                                                     const std::string& location, const std::string& key,
                                                     const stock::Actor& who) {
+  Result<ReceiptResult> out = Error{ErrorKind::Internal, "not run"};
+  auto st = db_.write([&](store::Tx& tx) -> Status {
+    out = receiveUnit(tx, poId, sscc, location, key, who);
+    return out ? Status{} : Status{out.error()};
+  });
+  if (!st) return st.error();
+  if (out) received(*out);
+  return out;
+}
+
+Result<ReceiptResult> ReceivingService::receiveUnit(store::Tx& tx, std::int64_t poId, const std::string& sscc,
+                                                    const std::string& location, const std::string& key,
+                                                    const stock::Actor& who) {
   if (auto st = checkKey(key); !st) return st.error();
   if (auto st = rows::checkSscc(sscc, "sscc"); !st) return st.error();
   Result<ReceiptResult> out = Error{ErrorKind::Internal, "not run"};
-  auto st = db_.write([&](store::Tx& tx) -> Status {
+  auto st = tx.atomically([&]() -> Status {
     if (auto dup = seenBefore(tx, key, poId)) {
       out = std::move(*dup);
       return out ? Status{} : Status{out.error()};
@@ -260,7 +301,7 @@ Result<ReceiptResult> ReceivingService::receiveUnit(std::int64_t poId, const std
       const auto& line = po->lines.at(static_cast<std::size_t>(c.lineNo - 1));
       if (!line.expiry.empty() && line.expiry < today)
         return invalid("line " + n(line.lineNo) + " (" + line.sku + ") expired on " + line.expiry + ": refuse the unit");
-      auto moved = moves.receive({line.sku, location, line.lot, line.expiry, 0}, c.qty, "po:" + po->reference,
+      auto moved = moves.receive(stockKey(tx, line.sku, location, line.lot, line.expiry), c.qty, "po:" + po->reference,
                                  key + "/" + n(c.lineNo), "SSCC " + sscc + ", line " + n(line.lineNo));
       if (!moved) return Error{moved.error().kind, "line " + n(line.lineNo) + " (" + line.sku + "): " + moved.error().message};
       store::exec(tx, "UPDATE po_lines SET received = received + ? WHERE po_id = ? AND line_no = ?", c.qty, poId,
@@ -286,7 +327,6 @@ Result<ReceiptResult> ReceivingService::receiveUnit(std::int64_t poId, const std
     return {};
   });
   if (!st) return st.error();
-  if (out && !out->duplicate) events_.committed(out->changedSkus);
   return out;
 }
 

@@ -184,6 +184,31 @@ struct LabelReady : MessageBase {
   friend bool operator==(const LabelReady&, const LabelReady&) = default;
 };
 
+// One line of a purchase order to receive.
+struct ReceiveLine {
+  std::string lineId;                      // the order's line number ("1", "2", ...)
+  std::string sku;
+  std::string description;
+  std::vector<std::string> barcodes;       // 1..kMaxBarcodes
+  std::optional<int> qty;                  // ordered, 1..kMaxQty; absent when receiving blind
+  int received = 0;                        // 0..kMaxQty, good units received so far
+  std::optional<std::string> lot;          // expected lot, when the order states one
+  std::optional<std::string> expiry;       // expected expiry "YYYY-MM-DD", when stated
+
+  friend bool operator==(const ReceiveLine&, const ReceiveLine&) = default;
+};
+
+// "receive.task": a purchase order to receive at the dock, with the
+// pallets and cartons its notice announced that are still to come.
+struct ReceiveTask : MessageBase {
+  std::string po;                          // the order's reference
+  std::string supplier;                    // free text
+  std::vector<ReceiveLine> lines;          // 1..kMaxLines, distinct line ids
+  std::vector<std::string> units;          // 0..kMaxCartons SSCCs not yet received, distinct
+
+  friend bool operator==(const ReceiveTask&, const ReceiveTask&) = default;
+};
+
 enum class AckResult {
   Applied,     // the event took effect now
   Duplicate,   // the same (device, event_id) was applied before; nothing changed now
@@ -361,6 +386,30 @@ struct ShipConfirm : EventBase {
   friend bool operator==(const ShipConfirm&, const ShipConfirm&) = default;
 };
 
+// "receive.request": a dock worker scanned a purchase order and asks for
+// what it expects.
+struct ReceiveRequest : EventBase {
+  std::string po;                          // the order's reference
+
+  friend bool operator==(const ReceiveRequest&, const ReceiveRequest&) = default;
+};
+
+enum class ItemCondition { Good, Damaged };
+
+// "receive.confirm": goods received at the dock, applied once per event:
+// a case (`barcode` as scanned, with `qty`) or a whole announced pallet or
+// carton (`sscc`, no qty). Exactly one of barcode / sscc.
+struct ReceiveConfirm : EventBase {
+  std::string po;                          // the order's reference
+  std::optional<std::string> barcode;      // GS1 element strings, a GTIN or the SKU's code
+  std::optional<std::string> sscc;         // 18 digits
+  std::optional<int> qty;                  // 1..kMaxQty, with barcode only
+  std::string location;                    // a dock or staging location
+  std::optional<ItemCondition> condition;  // absent: good; damaged units are set aside, never stock
+
+  friend bool operator==(const ReceiveConfirm&, const ReceiveConfirm&) = default;
+};
+
 enum class LabelFormat { Zpl, Pdf, Png };
 
 // "label.request": print (or reprint) the shipping label of an order.
@@ -399,9 +448,10 @@ struct Heartbeat : MessageBase {
 
 // ---- The message -------------------------------------------------------------
 
-using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, LabelReady, Ack, ServerError,
-                             SignIn, SignOut, Scan, PickConfirm, PickShort, BatchDone, PackRequest,
-                             PackConfirm, PackShort, ShipConfirm, LabelRequest, Presence, Heartbeat>;
+using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, LabelReady, ReceiveTask, Ack,
+                             ServerError, SignIn, SignOut, Scan, PickConfirm, PickShort, BatchDone, PackRequest,
+                             PackConfirm, PackShort, ShipConfirm, LabelRequest, ReceiveRequest, ReceiveConfirm,
+                             Presence, Heartbeat>;
 
 // The wire `type` of a message, e.g. "pick.confirm".
 std::string_view typeName(const Message& message) noexcept;
@@ -428,6 +478,7 @@ std::string_view toString(AckResult value) noexcept;
 std::string_view toString(WorkMode value) noexcept;
 std::string_view toString(ShortReason value) noexcept;
 std::string_view toString(PackShortReason value) noexcept;
+std::string_view toString(ItemCondition value) noexcept;
 std::string_view toString(ScanStep value) noexcept;
 std::string_view toString(LabelFormat value) noexcept;
 std::string_view toString(PresenceState value) noexcept;

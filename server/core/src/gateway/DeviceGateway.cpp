@@ -317,6 +317,7 @@ struct DeviceGateway::Impl {
       } else {
         result = protocol::AckResult::Rejected;
         error = applied.error();
+        for (const auto& work : replies.refusalWork()) work(tx);
         Replies refusal;
         for (const auto& m : replies.onRefusal()) refusal.send(m);
         replies = std::move(refusal);

@@ -87,14 +87,21 @@ class Replies {
   // the stops still open). Sent after the refusal is recorded.
   void sendOnRefusal(protocol::Message message) { onRefusal_.push_back(std::move(message)); }
   void afterCommit(std::function<void()> work) { after_.push_back(std::move(work)); }
+  // Work that stays although the handler refuses the event: a supervisor
+  // exception about what was refused (an unknown item at the dock). It
+  // runs in the transaction that records the refusal, after the refused
+  // work was rolled back.
+  void onRefusalInTx(std::function<void(store::Tx&)> work) { refusalWork_.push_back(std::move(work)); }
   const std::vector<protocol::Message>& messages() const { return messages_; }
   const std::vector<protocol::Message>& onRefusal() const { return onRefusal_; }
   const std::vector<std::function<void()>>& afterCommit() const { return after_; }
+  const std::vector<std::function<void(store::Tx&)>>& refusalWork() const { return refusalWork_; }
 
  private:
   std::vector<protocol::Message> messages_;
   std::vector<protocol::Message> onRefusal_;
   std::vector<std::function<void()>> after_;
+  std::vector<std::function<void(store::Tx&)>> refusalWork_;
 };
 
 class DeviceGateway {

@@ -40,10 +40,14 @@ struct InboundConfig {
   int overReceiptPercent = 10;
   // Where damaged units are set aside (recorded on the receipt; no stock).
   std::string quarantineLocation = "QUARANTINE";
+  // Receivers count what arrived without seeing what was ordered (the
+  // handheld's task leaves the ordered quantities out).
+  bool blind = false;
 };
 
 // From wmsd's settings: inbound.over_receipt_percent (0..100, default 10),
-// inbound.quarantine_location (a location code, default QUARANTINE).
+// inbound.quarantine_location (a location code, default QUARANTINE),
+// inbound.blind_receiving (true or false, default false).
 // Invalid naming the key for a bad value.
 Result<InboundConfig> inboundConfigFrom(const std::map<std::string, std::string>& settings);
 
@@ -139,6 +143,13 @@ struct ReceiptResult {
   std::vector<std::string> changedSkus;  // for StockEvents::committed
 };
 
+// A supervisor exception that a refusal asks for (an item not in the
+// catalogue): raised in a transaction that commits although the receipt
+// is refused.
+struct RaiseOnRefusal {
+  std::string kind, reference, message;
+};
+
 struct PoSummary {
   std::int64_t id = 0;
   std::string reference, supplier, expectedDate;
@@ -189,6 +200,20 @@ class ReceivingService {
   // where), or a closed order; the rest as receive().
   Result<ReceiptResult> receiveUnit(std::int64_t poId, const std::string& sscc, const std::string& location,
                                     const std::string& idempotencyKey, const stock::Actor& who);
+
+  // The forms wmsd's MQTT handlers use, inside the write transaction that
+  // records the device's event: the same rules; `raise` is set when the
+  // refusal asks for a supervisor exception (the caller raises it outside
+  // the refused work). After the commit, received(result).
+  Result<ReceiptResult> receive(store::Tx& tx, const ReceiptInput& input, std::optional<RaiseOnRefusal>& raise);
+  Result<ReceiptResult> receiveUnit(store::Tx& tx, std::int64_t poId, const std::string& sscc,
+                                    const std::string& location, const std::string& idempotencyKey,
+                                    const stock::Actor& who);
+  void received(const ReceiptResult& result);
+  Result<PurchaseOrder> get(store::Tx& tx, std::int64_t id);
+  // The order with this reference; NotFound naming it.
+  Result<std::int64_t> findByReference(store::Tx& tx, const std::string& reference);
+  const InboundConfig& config() const { return config_; }
 
   // Closes the order: nothing more is received against it. Lines received
   // short are listed and raised as one receipt_short exception.
