@@ -52,6 +52,7 @@ struct Server::Impl {
   std::unique_ptr<packing::PackSessionService> packSessions;
   std::unique_ptr<packing::LabelPrinting> printing;
   std::unique_ptr<inbound::ReceivingService> receiving;
+  std::unique_ptr<inbound::PutawayService> putaway;
   std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
@@ -128,6 +129,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   // Receiving at the dock (REST and handhelds): its stock moves fire the
   // same hook, so backorders and the channels hear of received goods.
   impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
+  impl->putaway = std::make_unique<inbound::PutawayService>(*impl->db, impl->events);
   registerInboundHandlers(*impl->gateway, *impl->receiving);
   impl->shipmentEvents->attach(impl->waves.get());
 
@@ -155,7 +157,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   http::addWaveRoutes(impl->router, *impl->api);
   packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
                             config.maxBodyBytes);
-  inbound::addInboundRoutes(impl->router, *impl->receiving, config.maxBodyBytes);
+  inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;

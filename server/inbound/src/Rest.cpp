@@ -198,9 +198,105 @@ http::Handler withId(F&& endpoint) {
   };
 }
 
+Poco::JSON::Object::Ptr suggestionJson(const PutawaySuggestion& s) {
+  auto o = obj();
+  o->set("location", s.location.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(s.location));
+  o->set("rule", s.rule);
+  o->set("room", s.room ? Poco::Dynamic::Var(i64(*s.room)) : Poco::Dynamic::Var());
+  return o;
+}
+
+void addPutawayRoutes(http::Router& router, PutawayService& p, std::size_t maxBody) {
+  router.add("GET", "/api/v1/inbound/putaway/backlog", [&p](const Request& req) {
+    int limit = 100;
+    if (const std::string text = req.q("limit"); !text.empty()) {
+      auto v = idOf(text);
+      if (!v || *v > 500) return Response::error({ErrorKind::Invalid, "limit must be a whole number from 1 to 500"});
+      limit = static_cast<int>(*v);
+    }
+    return answer(p.backlog(limit), [](const std::vector<BacklogItem>& items) {
+      auto o = obj();
+      Poco::JSON::Array::Ptr list = new Array();
+      for (const auto& b : items) {
+        auto bo = obj();
+        bo->set("sku", b.sku);
+        bo->set("location", b.location);
+        bo->set("lot", b.lot);
+        bo->set("expiry", b.expiry);
+        bo->set("qty", i64(b.qty));
+        bo->set("suggestion", suggestionJson(b.suggestion));
+        list->add(bo);
+      }
+      o->set("items", list);
+      return stringify(o);
+    });
+  });
+  router.add("GET", "/api/v1/inbound/putaway/suggestion", [&p](const Request& req) {
+    auto qty = idOf(req.q("qty", "1"));
+    if (!qty) return Response::error({ErrorKind::Invalid, "qty must be a whole number from 1 to 1000000"});
+    return answer(p.suggest(req.q("sku"), *qty, req.q("lot"), req.q("expiry")),
+                  [](const PutawaySuggestion& s) { return stringify(suggestionJson(s)); });
+  });
+  router.add(
+      "POST", "/api/v1/inbound/putaway",
+      [&p](const Request& req) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        PutawayInput in;
+        in.sku = r->text("sku", Need::Required, 64);
+        in.from = r->text("from", Need::Required, 32);
+        in.lot = r->text("lot", Need::Optional, 20);
+        in.expiry = r->text("expiry", Need::Optional, 10);
+        in.qty = r->integer("qty", Need::Required, {1, domain::kMaxQuantity});
+        in.to = r->text("to", Need::Required, 32);
+        in.reason = r->text("reason", Need::Optional, 800);
+        in.idempotencyKey = r->text("idempotency_key", Need::Optional, 128);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        if (in.idempotencyKey.empty()) in.idempotencyKey = req.header("idempotency-key");
+        return answer(p.confirm(in), [](const PutawayResult& x) {
+          auto o = obj();
+          o->set("id", i64(x.id));
+          o->set("duplicate", x.duplicate);
+          o->set("sku", x.sku);
+          o->set("from", x.from);
+          o->set("to", x.to);
+          o->set("qty", i64(x.qty));
+          o->set("suggested", x.suggested);
+          o->set("reason", x.reason);
+          return stringify(o);
+        });
+      },
+      maxBody);
+  router.add(
+      "PUT", "/api/v1/inbound/locations/{code}/capacity",
+      [&p](const Request& req) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        const auto units = r->integer("max_units", Need::Required, {0, 10'000'000});
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        if (auto st = p.setCapacity(req.params[0], units); !st) return Response::error(st.error());
+        auto o = obj();
+        o->set("location", req.params[0]);
+        o->set("max_units", units == 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(i64(units)));
+        return Response::json(200, stringify(o));
+      },
+      maxBody);
+  router.add(
+      "POST", "/api/v1/import/location-capacity",
+      [&p](const Request& req) {
+        return answer(p.importCapacity(req.body), [](std::int64_t applied) {
+          auto o = obj();
+          o->set("applied", i64(applied));
+          return stringify(o);
+        });
+      },
+      maxBody);
+}
+
 }  // namespace
 
-void addInboundRoutes(http::Router& router, ReceivingService& s, std::size_t maxBody) {
+void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService& putaway, std::size_t maxBody) {
+  addPutawayRoutes(router, putaway, maxBody);
   const std::string base = "/api/v1/inbound/purchase-orders";
   router.add(
       "POST", base,

@@ -59,6 +59,28 @@ const store::Schema& inboundSchema() {
                "CREATE INDEX receipts_key ON receipts(idempotency_key)",
                "CREATE INDEX receipts_po ON receipts(po_id, id)",
            }},
+          {2,
+           "location capacities and put-aways",
+           {
+               // How many units a location takes; a location without a row
+               // has no limit.
+               R"(CREATE TABLE location_capacity(
+                location TEXT PRIMARY KEY,
+                max_units INTEGER NOT NULL CHECK (max_units > 0)))",
+               R"(CREATE TABLE putaways(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                sku TEXT NOT NULL,
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                qty INTEGER NOT NULL CHECK (qty > 0),
+                from_location TEXT NOT NULL,
+                to_location TEXT NOT NULL,
+                suggested TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL DEFAULT '',
+                idempotency_key TEXT NOT NULL UNIQUE,
+                actor TEXT NOT NULL,
+                at INTEGER NOT NULL))",
+           }},
       }};
   return schema;
 }

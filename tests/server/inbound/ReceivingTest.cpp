@@ -2,97 +2,22 @@
 // case from a scan and a whole pallet by its SSCC, the refusals that change
 // nothing, damaged units, closing short, the CSV import and the endpoints,
 // over a real SQLite file.
-#define BOOST_TEST_MODULE server_inbound
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
 #include <boost/test/unit_test.hpp>
 
-#include "wms/domain/Catalog.h"
-#include "wms/inbound/Receiving.h"
+#include "Dock.h"
 #include "wms/inbound/Rest.h"
-#include "wms/inbound/Schema.h"
-#include "wms/store/CatalogRepository.h"
-#include "wms/store/Database.h"
-#include "wms/store/Query.h"
-#include "wms/store/StockRepository.h"
-#include "wms/testsupport/TempDir.h"
 
 using namespace wms;
 using namespace wms::inbound;
 
 namespace {
 
-// A pallet's SSCC with a valid check digit, and another.
-constexpr const char* kPallet = "106141411234567897";
-constexpr const char* kOtherPallet = "106141411234567880";
-
-// A dock, a staging lane, a pick face; MUG (EAN-13 8851234567898), VITC
-// (EAN-8 96385074, lot and expiry tracked), TEE (on no order here).
-struct Dock {
-  testsupport::TempDir dir{"wms-inbound"};
-  std::unique_ptr<store::Database> db;
-  stock::StockEvents events;
-  std::unique_ptr<ReceivingService> receiving;
-
-  explicit Dock(InboundConfig config = {}) {
-    store::DatabaseOptions o;
-    o.path = dir.path() / "wms.db";
-    o.durability = store::Durability::Normal;
-    o.schemas.push_back(inboundSchema());
-    auto opened = store::Database::open(o);
-    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
-    db = std::move(*opened);
-    auto st = db->write([&](store::Tx& tx) -> Status {
-      store::CatalogRepository c(tx);
-      for (auto [code, kind] : {std::pair{"DOCK-1", domain::LocationKind::Dock},
-                                std::pair{"STAGE-1", domain::LocationKind::Staging},
-                                std::pair{"A-01-01-1", domain::LocationKind::Pick}}) {
-        if (auto s = c.upsertLocation({code, "A", kind}); !s) return s;
-      }
-      for (auto [code, barcode, tracked] : {std::tuple{"MUG", "8851234567898", false}, std::tuple{"VITC", "96385074", true},
-                                            std::tuple{"TEE", "036000291452", false}}) {
-        domain::Sku s;
-        s.code = code;
-        s.description = std::string("Test ") + code;
-        s.barcodes.push_back(*domain::classifyBarcode(barcode));
-        s.lotTracked = s.expiryTracked = tracked;
-        if (auto r = c.upsertSku(s); !r) return r;
-      }
-      return {};
-    });
-    BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
-    receiving = std::make_unique<ReceivingService>(*db, events, config);
-  }
-
-  std::int64_t count(const std::string& sql) {
-    std::int64_t n = -1;
-    auto st = db->read([&](store::Tx& tx) -> Status {
-      store::Query q(tx, sql);
-      if (q.step()) n = q.integer(0);
-      return {};
-    });
-    BOOST_REQUIRE(st.ok());
-    return n;
-  }
-  std::int64_t onHand(const std::string& sku) { return count("SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = '" + sku + "'"); }
-  std::int64_t at(const std::string& sku, const std::string& location) {
-    return count("SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = '" + sku + "' AND location = '" + location + "'");
-  }
-
-  // PO-1 from Acme: 24 mugs (all on the announced pallet), 10 VITC of lot L1.
-  PurchaseOrder order(const std::string& reference = "PO-1", const std::string& sscc = kPallet) {
-    PurchaseOrderInput in;
-    in.reference = reference;
-    in.supplier = "Acme Foods";
-    in.expectedDate = "2026-12-07";
-    in.lines = {{"MUG", 24, "", ""}, {"VITC", 10, "L1", "2028-05-31"}};
-    in.units = {{sscc, {{1, 24}}}};
-    auto po = receiving->create(in);
-    BOOST_REQUIRE_MESSAGE(po.ok(), (po.ok() ? "" : po.error().message));
-    return *po;
-  }
-};
+using test::Dock;
+using test::kOtherPallet;
+using test::kPallet;
 
 ReceiptInput scanned(std::int64_t po, const std::string& scan, std::int64_t qty, const std::string& key,
                      const std::string& location = "DOCK-1") {
@@ -292,7 +217,8 @@ BOOST_AUTO_TEST_CASE(a_csv_of_two_orders_is_imported_whole_or_not_at_all) {
 BOOST_AUTO_TEST_CASE(the_endpoints_create_receive_and_refuse_as_the_service_does) {
   Dock d;
   http::Router router;
-  addInboundRoutes(router, *d.receiving);
+  PutawayService putaway(*d.db, d.events);
+  addInboundRoutes(router, *d.receiving, putaway);
   auto call = [&](const std::string& method, const std::string& path, const std::string& body = {}) {
     http::Request req;
     req.method = method;

@@ -6,18 +6,24 @@
 //   POST /api/v1/inbound/purchase-orders/{id}/receipts a receipt from a scan or a SKU
 //   POST /api/v1/inbound/purchase-orders/{id}/units/{sscc}/receive   a whole announced unit
 //   POST /api/v1/inbound/purchase-orders/{id}/close
-// The service must outlive the router; the routes may be called from any
+//   GET  /api/v1/inbound/putaway/backlog?limit=         what waits at the dock, with suggestions
+//   GET  /api/v1/inbound/putaway/suggestion?sku=&qty=&lot=&expiry=
+//   POST /api/v1/inbound/putaway                       a put-away done (to the suggestion, or with a reason)
+//   PUT  /api/v1/inbound/locations/{code}/capacity     {"max_units"}: 0 removes the limit
+//   POST /api/v1/import/location-capacity              the same from CSV (location,max_units)
+// The services must outlive the router; the routes may be called from any
 // number of threads at once.
 #pragma once
 
 #include <cstddef>
 
 #include "wms/http/Router.h"
+#include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
 
 namespace wms::inbound {
 
-void addInboundRoutes(http::Router& router, ReceivingService& receiving,
+void addInboundRoutes(http::Router& router, ReceivingService& receiving, PutawayService& putaway,
                       std::size_t maxBody = http::Router::kDefaultMaxBody);
 
 }  // namespace wms::inbound

@@ -1,0 +1,107 @@
+// Directed put-away: what was received waits in a dock or staging location
+// (the backlog); for each SKU the server suggests where it goes, and the
+// operator's confirmation moves it there (stock::Moves::transfer: two
+// transfer rows, on-hand unchanged), to the suggestion or, with a reason,
+// elsewhere.
+//
+// Where it goes, in this order:
+//   1. the SKU's pick face (a pick location holding the SKU), if it has room;
+//   2. a reserve location in the zone of that face (else any zone) holding
+//      the same SKU (with the same lot and expiry, so first-expiry-first-out
+//      is never mixed in one location), if it has room;
+//   3. an empty reserve location in that zone, else in any zone.
+// Room is a location's capacity in units (set per location: PUT
+// .../locations/{code}/capacity or the CSV import) minus what it holds; a
+// location without a capacity has room for anything. Among equals the
+// location with the most room wins, then the lowest code.
+//
+// Refused, nothing moved: a source that is not a dock or staging location
+// or holds fewer units, a destination that is not a pick or reserve
+// location, a destination full for the quantity, another SKU's reserve
+// location, a different destination than suggested without a reason.
+// Every put-away carries an idempotency key: the same key again changes
+// nothing.
+//
+// Threading: a PutawayService may be used from any number of threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wms/common/Result.h"
+#include "wms/stock/Events.h"
+#include "wms/stock/Moves.h"
+#include "wms/store/Database.h"
+
+namespace wms::inbound {
+
+struct PutawaySuggestion {
+  std::string location;               // "" when nowhere has room
+  std::string rule;                   // "pick face", "reserve with the same SKU", "empty reserve"
+  std::optional<std::int64_t> room;   // units it can still take; nullopt: no capacity set
+};
+
+// Units waiting at the dock or staging to be put away.
+struct BacklogItem {
+  std::string sku, location, lot, expiry;
+  std::int64_t qty = 0;
+  PutawaySuggestion suggestion;
+};
+
+struct PutawayInput {
+  std::string sku;
+  std::string from;  // a dock or staging location
+  std::string lot, expiry;
+  std::int64_t qty = 0;  // 1..1000000
+  std::string to;        // where it was put
+  std::string reason;    // required when `to` is not the suggestion (0..200 characters)
+  std::string idempotencyKey;
+  stock::Actor who = stock::Actor::integration("rest-api");
+};
+
+struct PutawayResult {
+  std::int64_t id = 0;
+  bool duplicate = false;
+  std::string sku, from, to;
+  std::int64_t qty = 0;
+  std::string suggested;  // what the server suggested at the time
+  std::string reason;
+};
+
+class PutawayService {
+ public:
+  // `db` and `events` must outlive the service.
+  PutawayService(store::Database& db, const stock::StockEvents& events);
+
+  // Where `qty` units of the SKU (of this lot and expiry) should go.
+  // Invalid for an unknown SKU or a bad quantity; a suggestion with an
+  // empty location when nowhere has room.
+  Result<PutawaySuggestion> suggest(const std::string& sku, std::int64_t qty, const std::string& lot = {},
+                                    const std::string& expiry = {});
+  Result<PutawaySuggestion> suggest(store::Tx& tx, const std::string& sku, std::int64_t qty, const std::string& lot,
+                                    const std::string& expiry);
+
+  // Everything waiting in dock and staging locations, by location and
+  // SKU, each with its suggestion; at most `limit` (1..500).
+  Result<std::vector<BacklogItem>> backlog(int limit);
+
+  // See the top of this file.
+  Result<PutawayResult> confirm(const PutawayInput& input);
+  Result<PutawayResult> confirm(store::Tx& tx, const PutawayInput& input);
+
+  // A location's capacity in units (1..10000000), or none (maxUnits 0).
+  // Invalid for an unknown location or a bad figure.
+  Status setCapacity(const std::string& location, std::int64_t maxUnits);
+  // CSV with a header: location,max_units. All or nothing; an error names
+  // the line. Returns the rows applied.
+  Result<std::int64_t> importCapacity(std::string_view csv);
+
+ private:
+  store::Database& db_;
+  const stock::StockEvents& events_;
+};
+
+}  // namespace wms::inbound
