@@ -93,16 +93,9 @@ BOOST_AUTO_TEST_CASE(every_json_example_in_the_protocol_document_decodes) {
   }
   BOOST_TEST(count >= std::variant_size_v<Message>);
 
-  // ...and so does every payload its mosquitto_pub walkthrough publishes.
-  std::size_t payloads = 0;
-  for (const char* option : {"-m '", "--will-payload '"}) {
-    for (const auto& payload : test::between(doc, option, "'")) {
-      auto m = decode(payload);
-      BOOST_CHECK_MESSAGE(m.ok(), test::why(m) << "\n" << payload);
-      ++payloads;
-    }
-  }
-  BOOST_TEST(payloads >= 15u);
+  // The walkthrough's mosquitto_pub payloads take their ids from what wmsd
+  // sent (shell variables), so they are checked by running them against a
+  // real wmsd: tests/docs/ProtocolWalkthroughTest.sh.
 }
 
 BOOST_AUTO_TEST_CASE(encode_writes_compact_json_in_documented_field_order_without_absent_optionals) {

@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include <set>
+
 #include "wms/domain/Csv.h"
 #include "wms/protocol/Codec.h"
 #include "wms/store/DeviceRepository.h"
@@ -15,11 +17,14 @@ Result<domain::OrderId> orderOf(packing::ShippingService& shipping, store::Tx& t
   return shipping.findOrder(tx, code);
 }
 
-// Our line id on the wire: the order reference and the line number
-// ("SO-42-1"); the number after the last '-' is the line.
-std::optional<int> lineNoOf(const std::string& lineId) {
-  auto dash = lineId.rfind('-');
-  auto n = domain::parseInt64(dash == std::string::npos ? lineId : lineId.substr(dash + 1));
+// Our line id on the wire: the order reference and the line number as in
+// the pack task ("SO-42-1"), or the bare line number as in a task.assign's
+// puts ("1"). An id of another order's reference names no line of this one.
+std::optional<int> lineNoOf(const std::string& lineId, const std::string& reference) {
+  std::string_view number = lineId;
+  const std::string prefix = reference + "-";
+  if (number.substr(0, prefix.size()) == prefix) number.remove_prefix(prefix.size());
+  auto n = domain::parseInt64(number);
   if (!n || *n <= 0 || *n > 100000) return std::nullopt;
   return static_cast<int>(*n);
 }
@@ -118,8 +123,9 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     report.note = msg.note.value_or("");
     report.who = stock::Actor::device(ctx.device + (ctx.badge.empty() ? std::string() : "/" + ctx.badge));
     for (const auto& l : msg.lines) {
-      auto lineNo = lineNoOf(l.lineId);
-      if (!lineNo) return Error{ErrorKind::Invalid, "line id '" + l.lineId + "' names no order line"};
+      auto lineNo = lineNoOf(l.lineId, shipping.orderReference(*id));
+      if (!lineNo)
+        return Error{ErrorKind::Invalid, "line id '" + l.lineId + "' names no line of " + shipping.orderReference(*id)};
       report.lines.push_back({*lineNo, l.sku, l.qty,
                               l.reason == protocol::PackShortReason::Missing ? packing::PackShortReason::Missing
                                                                              : packing::PackShortReason::Damaged});
@@ -175,10 +181,20 @@ void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& s
     if (!id) return id.error();
     packing::ShipConfirmation confirmation;
     confirmation.orderId = *id;
-    confirmation.shipmentId = domain::parseInt64(msg.shipmentId).value_or(0);
+    const std::string reference = shipping.orderReference(*id);
+    // The ids the label.ready gave: a shipment id that is not one is refused,
+    // not read as "the order's shipment".
+    const auto shipmentId = domain::parseInt64(msg.shipmentId);
+    if (!shipmentId || *shipmentId <= 0)
+      return Error{ErrorKind::Invalid, "shipment_id '" + msg.shipmentId + "' names no shipment (label.ready gives it)"};
+    confirmation.shipmentId = *shipmentId;
+    std::set<std::string> cartons;
+    for (const auto& c : shipping.cartonsOf(tx, *id)) cartons.insert(c.cartonId);
+    for (const auto& c : msg.cartons)
+      if (!cartons.count(c)) return Error{ErrorKind::Invalid, "carton '" + c + "' is not one of " + reference + "'s cartons"};
     for (const auto& l : msg.lines) {
-      auto lineNo = lineNoOf(l.lineId);
-      if (!lineNo) return Error{ErrorKind::Invalid, "line id '" + l.lineId + "' names no order line"};
+      auto lineNo = lineNoOf(l.lineId, reference);
+      if (!lineNo) return Error{ErrorKind::Invalid, "line id '" + l.lineId + "' names no line of " + reference};
       confirmation.lines.push_back({*lineNo, l.qty});
     }
     confirmation.idempotencyKey = ctx.device + ":" + msg.eventId;
