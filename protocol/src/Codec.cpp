@@ -451,6 +451,39 @@ void fields(V& v, Is<ReceiveConfirm> auto& m) {
 }
 
 template <class V>
+void fields(V& v, Is<PutawayTask> auto& m) {
+  baseFields(v, m);
+  v("sku", m.sku, kId);
+  v("description", m.description, kText);
+  v("barcodes", m.barcodes, listOf(kBarcode, 1, kMaxBarcodes));
+  v("from", m.from, kId);
+  v("lot", m.lot, kId);
+  v("expiry", m.expiry, Date{});
+  v("qty", m.qty, kQty);
+  v("to", m.to, kId);
+  v("rule", m.rule, kText);
+}
+
+template <class V>
+void fields(V& v, Is<PutawayRequest> auto& m) {
+  eventFields(v, m);
+  v("location", m.location, kId);
+  v("barcode", m.barcode, kBarcode);
+}
+
+template <class V>
+void fields(V& v, Is<PutawayConfirm> auto& m) {
+  eventFields(v, m);
+  v("sku", m.sku, kId);
+  v("from", m.from, kId);
+  v("to", m.to, kId);
+  v("qty", m.qty, kQty);
+  v("lot", m.lot, kId);
+  v("expiry", m.expiry, Date{});
+  v("reason", m.reason, kText);
+}
+
+template <class V>
 void fields(V& v, Is<Presence> auto& m) {
   baseFields(v, m);
   v("state", m.state, Enum{});

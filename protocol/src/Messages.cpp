@@ -13,6 +13,7 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, PackTask>) return "pack.task";
   else if constexpr (std::is_same_v<T, LabelReady>) return "label.ready";
   else if constexpr (std::is_same_v<T, ReceiveTask>) return "receive.task";
+  else if constexpr (std::is_same_v<T, PutawayTask>) return "putaway.task";
   else if constexpr (std::is_same_v<T, Ack>) return "ack";
   else if constexpr (std::is_same_v<T, ServerError>) return "error";
   else if constexpr (std::is_same_v<T, SignIn>) return "signin";
@@ -28,6 +29,8 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, LabelRequest>) return "label.request";
   else if constexpr (std::is_same_v<T, ReceiveRequest>) return "receive.request";
   else if constexpr (std::is_same_v<T, ReceiveConfirm>) return "receive.confirm";
+  else if constexpr (std::is_same_v<T, PutawayRequest>) return "putaway.request";
+  else if constexpr (std::is_same_v<T, PutawayConfirm>) return "putaway.confirm";
   else if constexpr (std::is_same_v<T, Presence>) return "status";
   else {
     static_assert(std::is_same_v<T, Heartbeat>, "every message type needs a wire name");

@@ -1,5 +1,7 @@
 #include "InboundWiring.h"
 
+#include <algorithm>
+
 #include "wms/protocol/Codec.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/ExceptionRepository.h"
@@ -48,7 +50,47 @@ Result<protocol::ReceiveTask> taskOf(store::Tx& tx, inbound::ReceivingService& r
 
 }  // namespace
 
-void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& receiving) {
+void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& receiving,
+                             inbound::PutawayService& putaway) {
+  gateway.handle<protocol::PutawayRequest>([&putaway](store::Tx& tx, const DeviceContext& ctx,
+                                                      const protocol::PutawayRequest& msg, Replies& replies) -> Status {
+    auto t = putaway.task(tx, msg.location, msg.barcode);
+    if (!t) return t.error();
+    protocol::PutawayTask task;
+    task.device = ctx.device;
+    task.ts = tx.nowMs();
+    task.sku = t->sku;
+    task.description = protocol::fitText(t->description.empty() ? t->sku : t->description);
+    for (const auto& b : t->barcodes)
+      if (task.barcodes.size() < protocol::kMaxBarcodes) task.barcodes.push_back(b);
+    if (task.barcodes.empty()) task.barcodes.push_back(t->sku);
+    task.from = t->from;
+    if (!t->lot.empty()) task.lot = t->lot;
+    if (!t->expiry.empty()) task.expiry = t->expiry;
+    task.qty = static_cast<int>(std::min<std::int64_t>(t->qty, protocol::kMaxQty));
+    if (!t->suggestion.location.empty()) task.to = t->suggestion.location;
+    task.rule = protocol::fitText(t->suggestion.rule);
+    replies.send(std::move(task));
+    return {};
+  });
+
+  gateway.handle<protocol::PutawayConfirm>([&putaway](store::Tx& tx, const DeviceContext& ctx,
+                                                      const protocol::PutawayConfirm& msg, Replies&) -> Status {
+    inbound::PutawayInput in;
+    in.sku = msg.sku;
+    in.from = msg.from;
+    in.to = msg.to;
+    in.qty = msg.qty;
+    in.lot = msg.lot.value_or("");
+    in.expiry = msg.expiry.value_or("");
+    in.reason = msg.reason.value_or("");
+    in.idempotencyKey = keyOf(ctx, msg.eventId);
+    in.who = actorOf(ctx);
+    auto done = putaway.confirm(tx, in);
+    if (!done) return done.error();
+    return {};
+  });
+
   gateway.handle<protocol::ReceiveRequest>([&receiving](store::Tx& tx, const DeviceContext& ctx,
                                                         const protocol::ReceiveRequest& msg, Replies& replies) -> Status {
     auto id = receiving.findByReference(tx, msg.po);

@@ -130,7 +130,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   // same hook, so backorders and the channels hear of received goods.
   impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
   impl->putaway = std::make_unique<inbound::PutawayService>(*impl->db, impl->events);
-  registerInboundHandlers(*impl->gateway, *impl->receiving);
+  registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
   impl->shipmentEvents->attach(impl->waves.get());
 
   // Work that stops moving: the waves explain the floor's stages, packing

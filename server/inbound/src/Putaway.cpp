@@ -147,6 +147,37 @@ Result<PutawaySuggestion> PutawayService::suggest(const std::string& sku, std::i
   return out;
 }
 
+Result<PutawayTask> PutawayService::task(store::Tx& tx, const std::string& from, const std::string& scan) {
+  if (auto st = checkKind(tx, from, "location", {domain::LocationKind::Dock, domain::LocationKind::Staging},
+                          "a dock or staging location");
+      !st)
+    return st.error();
+  auto item = rows::readScan(tx, scan);
+  if (!item) return item.error();
+  if (!item->sku) return Error{ErrorKind::NotFound, "no SKU in the catalogue has the code '" + item->code.substr(0, 64) + "'"};
+  PutawayTask t;
+  t.sku = *item->sku;
+  t.from = from;
+  {
+    store::Query q(tx,
+                   "SELECT lot, expiry, qty FROM stock WHERE sku = ? AND location = ? AND qty > 0 AND "
+                   "(? = '' OR lot = ?) AND (? = '' OR expiry = ?) ORDER BY expiry = '', expiry, lot LIMIT 1");
+    q.bind(t.sku).bind(from).bind(item->lot).bind(item->lot).bind(item->expiry).bind(item->expiry);
+    if (!q.step()) return Error{ErrorKind::NotFound, "nothing of " + t.sku + " waits at " + from};
+    t.lot = q.text(0);
+    t.expiry = q.text(1);
+    t.qty = q.integer(2);
+  }
+  auto sku = store::CatalogRepository(tx).findSku(t.sku);
+  t.description = sku ? sku->description : "";
+  if (sku)
+    for (const auto& b : sku->barcodes) t.barcodes.push_back(b.value);
+  auto s = suggest(tx, t.sku, std::min(t.qty, domain::kMaxQuantity), t.lot, t.expiry);
+  if (!s) return s.error();
+  t.suggestion = std::move(*s);
+  return t;
+}
+
 Result<std::vector<BacklogItem>> PutawayService::backlog(int limit) {
   limit = std::clamp(limit, 1, 500);
   std::vector<BacklogItem> out;

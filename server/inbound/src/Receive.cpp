@@ -6,7 +6,6 @@
 #include "Rows.h"
 #include "wms/domain/Ids.h"
 #include "wms/domain/Stock.h"
-#include "wms/gs1/Gs1.h"
 #include "wms/inbound/Receiving.h"
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/ExceptionRepository.h"
@@ -20,50 +19,17 @@ using rows::n;
 
 namespace {
 
-// What a scan on a case says.
-struct Item {
-  std::optional<std::string> sku;  // nullopt: nothing in the catalogue has this code
-  std::string code;                // what was looked up (the GTIN for GS1 data)
-  std::string lot, expiry;
-};
-
-bool looksLikeGs1(std::string_view s) {
-  return s.rfind("]", 0) == 0 || s.rfind("(", 0) == 0 || s.find('\x1d') != std::string_view::npos ||
-         (s.size() > 16 && s.rfind("01", 0) == 0);
-}
+using Item = rows::ScannedItem;
 
 Result<Item> readItem(store::Tx& tx, const ReceiptInput& in) {
-  store::CatalogRepository catalog(tx);
+  const bool scanned = in.scan.find_first_not_of(" \r\n") != std::string::npos;
+  if (!scanned && in.sku.empty()) return invalid("scan or sku is required");
+  if (scanned && !in.sku.empty()) return invalid("give scan or sku, not both");
+  if (scanned) return rows::readScan(tx, in.scan);
+  if (auto st = domain::checkSku(in.sku); !st) return st.error();
   Item item;
-  std::string scan = in.scan;
-  while (!scan.empty() && (scan.back() == '\r' || scan.back() == '\n' || scan.back() == ' ')) scan.pop_back();
-  while (!scan.empty() && scan.front() == ' ') scan.erase(scan.begin());
-  if (scan.empty() && in.sku.empty()) return invalid("scan or sku is required");
-  if (!scan.empty() && !in.sku.empty()) return invalid("give scan or sku, not both");
-  if (scan.size() > 256) return invalid("scan is longer than 256 bytes");
-  if (!in.sku.empty()) {
-    if (auto st = domain::checkSku(in.sku); !st) return st.error();
-    item.code = in.sku;
-    if (catalog.skuExists(in.sku)) item.sku = in.sku;
-    return item;
-  }
-  for (unsigned char c : scan)
-    if (c < 0x20 && c != 0x1d) return invalid("scan holds a control character");
-  if (looksLikeGs1(scan)) {
-    auto data = gs1::parse(scan);
-    if (!data) return invalid("scan '" + scan.substr(0, 64) + "': " + data.error().message);
-    if (data->sscc() && !data->gtin())
-      return invalid("scan is the SSCC " + *data->sscc() + " of a pallet or carton: receive the whole unit instead");
-    if (!data->gtin()) return invalid("scan '" + scan.substr(0, 64) + "' has no GTIN (AI 01)");
-    item.code = *data->gtin();
-    if (auto lot = data->lot()) item.lot = *lot;
-    if (auto e = data->expiry()) item.expiry = e->iso();
-    else if (auto b = data->bestBefore()) item.expiry = b->iso();
-  } else {
-    item.code = scan;
-  }
-  if (auto sku = catalog.skuForBarcode(item.code)) item.sku = *sku;
-  else if (catalog.skuExists(item.code)) item.sku = item.code;
+  item.code = in.sku;
+  if (store::CatalogRepository(tx).skuExists(in.sku)) item.sku = in.sku;
   return item;
 }
 

@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "wms/gs1/Gs1.h"
+#include "wms/store/CatalogRepository.h"
 #include "wms/store/Query.h"
 
 namespace wms::inbound::rows {
@@ -31,6 +32,42 @@ std::string today(store::Tx& tx) {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
+}
+
+namespace {
+
+bool looksLikeGs1(std::string_view s) {
+  return s.rfind("]", 0) == 0 || s.rfind("(", 0) == 0 || s.find('\x1d') != std::string_view::npos ||
+         (s.size() > 16 && s.rfind("01", 0) == 0);
+}
+
+}  // namespace
+
+Result<ScannedItem> readScan(store::Tx& tx, std::string scan) {
+  while (!scan.empty() && (scan.back() == '\r' || scan.back() == '\n' || scan.back() == ' ')) scan.pop_back();
+  while (!scan.empty() && scan.front() == ' ') scan.erase(scan.begin());
+  if (scan.empty()) return invalid("nothing was scanned");
+  if (scan.size() > 256) return invalid("scan is longer than 256 bytes");
+  for (unsigned char c : scan)
+    if (c < 0x20 && c != 0x1d) return invalid("scan holds a control character");
+  ScannedItem item;
+  if (looksLikeGs1(scan)) {
+    auto data = gs1::parse(scan);
+    if (!data) return invalid("scan '" + scan.substr(0, 64) + "': " + data.error().message);
+    if (data->sscc() && !data->gtin())
+      return invalid("scan is the SSCC " + *data->sscc() + " of a pallet or carton: receive the whole unit instead");
+    if (!data->gtin()) return invalid("scan '" + scan.substr(0, 64) + "' has no GTIN (AI 01)");
+    item.code = *data->gtin();
+    if (auto lot = data->lot()) item.lot = *lot;
+    if (auto e = data->expiry()) item.expiry = e->iso();
+    else if (auto b = data->bestBefore()) item.expiry = b->iso();
+  } else {
+    item.code = scan;
+  }
+  store::CatalogRepository catalog(tx);
+  if (auto sku = catalog.skuForBarcode(item.code)) item.sku = *sku;
+  else if (catalog.skuExists(item.code)) item.sku = item.code;
+  return item;
 }
 
 PoStatus statusOf(const std::string& text) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,18 @@ Status checkPrintable(std::string_view value, const std::string& what, std::size
 Status checkSscc(std::string_view value, const std::string& what);
 // The transaction's clock as a UTC date, "YYYY-MM-DD".
 std::string today(store::Tx& tx);
+
+// What a label scanned on a case says.
+struct ScannedItem {
+  std::optional<std::string> sku;  // nullopt: nothing in the catalogue has this code
+  std::string code;                // what was looked up (the GTIN for GS1 data)
+  std::string lot, expiry;         // from GS1 AI 10 and 17 (or 15)
+};
+// Reads a scan: GS1 element strings (AI 01 GTIN, 10, 17 or 15), a GTIN, or
+// a SKU's own code. Invalid for an empty or over-long scan, control
+// characters, GS1 data that cannot be parsed or has no GTIN (an SSCC is
+// named as such).
+Result<ScannedItem> readScan(store::Tx& tx, std::string scan);
 
 PoStatus statusOf(const std::string& text);
 // Inserts a validated order; Conflict for a reference or an SSCC already used.

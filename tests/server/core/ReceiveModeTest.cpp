@@ -131,4 +131,49 @@ BOOST_AUTO_TEST_CASE(what_the_order_does_not_expect_is_refused_and_an_unknown_it
   BOOST_TEST(f.sqlInteger("SELECT damaged FROM po_lines WHERE po_id = 1 AND line_no = 1") == 2);
 }
 
+// What was received is put away from the handheld: the item scanned at the
+// dock gets its suggestion (the pick face holding it), the confirmation
+// moves it once, and an override without a reason is refused.
+BOOST_AUTO_TEST_CASE(a_received_case_is_put_away_from_the_dock_to_its_suggestion_once) {
+  Floor f;
+  dockAndOrder(f);
+  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
+  auto d = f.signedIn(0, "B-1");
+  requireApplied(d->ackFor(d->send(caseOf("96385074", 6))), "receive.confirm");
+
+  protocol::PutawayRequest request;
+  request.location = "DOCK-1";
+  request.barcode = "96385074";
+  requireApplied(d->ackFor(d->send(request)), "putaway.request");
+  auto task = nextOf<protocol::PutawayTask>(*d);
+  BOOST_REQUIRE(task);
+  BOOST_TEST(task->sku == "CHEESE");
+  BOOST_TEST(task->qty == 6);
+  BOOST_TEST(task->to.value_or("") == "A-01-05-1");  // the cheese's pick face
+  BOOST_TEST(task->rule == "pick face");
+
+  protocol::PutawayConfirm elsewhere;
+  elsewhere.sku = "CHEESE";
+  elsewhere.from = "DOCK-1";
+  elsewhere.to = "R-01-01-3";
+  elsewhere.qty = 6;
+  BOOST_TEST(refusal(d->ackFor(d->send(elsewhere))) ==
+             "put away to R-01-01-3, not the suggested A-01-05-1: a reason is required");
+  const auto face = f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'A-01-05-1'");
+  auto confirm = elsewhere;
+  confirm.to = "A-01-05-1";
+  const auto id = d->send(confirm);
+  requireApplied(d->ackFor(id), "putaway.confirm");
+  auto resend = confirm;
+  resend.eventId = id;
+  auto again = d->ackFor(d->send(resend));
+  BOOST_REQUIRE(again);
+  BOOST_TEST((again->result == protocol::AckResult::Duplicate));
+  BOOST_TEST(atDock(f, "CHEESE") == 0);
+  BOOST_TEST(f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'A-01-05-1'") == face + 6);
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/inbound/putaway/backlog").body)->getArray("items")->size() == 0u);
+  // Nothing of it is left at the dock to put away.
+  BOOST_TEST(refusal(d->ackFor(d->send(request))) == "nothing of CHEESE waits at DOCK-1");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

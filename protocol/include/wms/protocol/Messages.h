@@ -209,6 +209,22 @@ struct ReceiveTask : MessageBase {
   friend bool operator==(const ReceiveTask&, const ReceiveTask&) = default;
 };
 
+// "putaway.task": what to put away of the item scanned at the dock, and
+// where it should go.
+struct PutawayTask : MessageBase {
+  std::string sku;
+  std::string description;                 // free text
+  std::vector<std::string> barcodes;       // 1..kMaxBarcodes
+  std::string from;                        // the dock or staging location
+  std::optional<std::string> lot;
+  std::optional<std::string> expiry;       // "YYYY-MM-DD"
+  int qty = 0;                             // 1..kMaxQty units of it waiting there
+  std::optional<std::string> to;           // the suggested location; absent when nowhere has room
+  std::string rule;                        // why there, or why nowhere (free text)
+
+  friend bool operator==(const PutawayTask&, const PutawayTask&) = default;
+};
+
 enum class AckResult {
   Applied,     // the event took effect now
   Duplicate,   // the same (device, event_id) was applied before; nothing changed now
@@ -410,6 +426,29 @@ struct ReceiveConfirm : EventBase {
   friend bool operator==(const ReceiveConfirm&, const ReceiveConfirm&) = default;
 };
 
+// "putaway.request": an item was scanned at a dock or staging location to
+// be put away.
+struct PutawayRequest : EventBase {
+  std::string location;                    // where it waits (dock or staging)
+  std::string barcode;                     // its label as scanned
+
+  friend bool operator==(const PutawayRequest&, const PutawayRequest&) = default;
+};
+
+// "putaway.confirm": units moved from the dock to a location, applied once
+// per event; `reason` is required when `to` is not the suggestion.
+struct PutawayConfirm : EventBase {
+  std::string sku;
+  std::string from;
+  std::string to;
+  int qty = 0;                             // 1..kMaxQty
+  std::optional<std::string> lot;
+  std::optional<std::string> expiry;       // "YYYY-MM-DD"
+  std::optional<std::string> reason;       // free text
+
+  friend bool operator==(const PutawayConfirm&, const PutawayConfirm&) = default;
+};
+
 enum class LabelFormat { Zpl, Pdf, Png };
 
 // "label.request": print (or reprint) the shipping label of an order.
@@ -448,10 +487,10 @@ struct Heartbeat : MessageBase {
 
 // ---- The message -------------------------------------------------------------
 
-using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, LabelReady, ReceiveTask, Ack,
-                             ServerError, SignIn, SignOut, Scan, PickConfirm, PickShort, BatchDone, PackRequest,
+using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, LabelReady, ReceiveTask, PutawayTask,
+                             Ack, ServerError, SignIn, SignOut, Scan, PickConfirm, PickShort, BatchDone, PackRequest,
                              PackConfirm, PackShort, ShipConfirm, LabelRequest, ReceiveRequest, ReceiveConfirm,
-                             Presence, Heartbeat>;
+                             PutawayRequest, PutawayConfirm, Presence, Heartbeat>;
 
 // The wire `type` of a message, e.g. "pick.confirm".
 std::string_view typeName(const Message& message) noexcept;

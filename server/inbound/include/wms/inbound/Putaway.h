@@ -51,6 +51,15 @@ struct BacklogItem {
   PutawaySuggestion suggestion;
 };
 
+// What to put away of one item waiting at the dock.
+struct PutawayTask {
+  std::string sku, description;
+  std::vector<std::string> barcodes;
+  std::string from, lot, expiry;
+  std::int64_t qty = 0;  // units of it waiting there
+  PutawaySuggestion suggestion;
+};
+
 struct PutawayInput {
   std::string sku;
   std::string from;  // a dock or staging location
@@ -83,6 +92,13 @@ class PutawayService {
                                     const std::string& expiry = {});
   Result<PutawaySuggestion> suggest(store::Tx& tx, const std::string& sku, std::int64_t qty, const std::string& lot,
                                     const std::string& expiry);
+
+  // The item scanned (a label: GS1 with lot and expiry, a GTIN, a SKU
+  // code) at the dock or staging location `from`: what of it waits there
+  // (the scanned lot and expiry, else the earliest expiry) and where it
+  // should go. Invalid for a location of another kind or a scan that
+  // cannot be read; NotFound for an unknown item or nothing of it there.
+  Result<PutawayTask> task(store::Tx& tx, const std::string& from, const std::string& scan);
 
   // Everything waiting in dock and staging locations, by location and
   // SKU, each with its suggestion; at most `limit` (1..500).
