@@ -53,6 +53,7 @@ struct Server::Impl {
   std::unique_ptr<packing::LabelPrinting> printing;
   std::unique_ptr<inbound::ReceivingService> receiving;
   std::unique_ptr<inbound::PutawayService> putaway;
+  std::unique_ptr<inbound::ReplenishmentService> replenishment;
   std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
@@ -130,6 +131,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   // same hook, so backorders and the channels hear of received goods.
   impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
   impl->putaway = std::make_unique<inbound::PutawayService>(*impl->db, impl->events);
+  impl->replenishment = std::make_unique<inbound::ReplenishmentService>(*impl->db, impl->events);
+  impl->replenishment->demandFrom([w = impl->waves.get()](store::Tx& tx) { return w->openPicks(tx); });
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
   impl->shipmentEvents->attach(impl->waves.get());
 
@@ -157,7 +160,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   http::addWaveRoutes(impl->router, *impl->api);
   packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
                             config.maxBodyBytes);
-  inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, config.maxBodyBytes);
+  inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, *impl->replenishment,
+                            config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;

@@ -293,10 +293,100 @@ void addPutawayRoutes(http::Router& router, PutawayService& p, std::size_t maxBo
       maxBody);
 }
 
+void addReplenishmentRoutes(http::Router& router, ReplenishmentService& r, std::size_t maxBody) {
+  router.add("GET", "/api/v1/inbound/pick-faces", [&r](const Request&) {
+    return answer(r.rules(), [](const std::vector<FaceRule>& rules) {
+      auto o = obj();
+      Poco::JSON::Array::Ptr list = new Array();
+      for (const auto& f : rules) {
+        auto fo = obj();
+        fo->set("location", f.location);
+        fo->set("sku", f.sku);
+        fo->set("min", i64(f.min));
+        fo->set("max", i64(f.max));
+        list->add(fo);
+      }
+      o->set("items", list);
+      return stringify(o);
+    });
+  });
+  router.add(
+      "PUT", "/api/v1/inbound/pick-faces/{location}",
+      [&r](const Request& req) {
+        auto body = read(req.body);
+        if (!body) return Response::error(body.error());
+        FaceRule rule;
+        rule.location = req.params[0];
+        rule.sku = body->text("sku", Need::Required, 64);
+        rule.min = body->integer("min", Need::Required, {0, 10'000'000});
+        rule.max = body->integer("max", Need::Required, {1, 10'000'000});
+        if (auto st = body->finish(); !st) return Response::error(st.error());
+        if (auto st = r.setRule(rule); !st) return Response::error(st.error());
+        auto o = obj();
+        o->set("location", rule.location);
+        o->set("sku", rule.sku);
+        o->set("min", i64(rule.min));
+        o->set("max", i64(rule.max));
+        return Response::json(200, stringify(o));
+      },
+      maxBody);
+  router.add("DELETE", "/api/v1/inbound/pick-faces/{location}", [&r](const Request& req) {
+    if (auto st = r.removeRule(req.params[0]); !st) return Response::error(st.error());
+    return Response::json(200, "{}");
+  });
+  router.add("GET", "/api/v1/inbound/replenishment", [&r](const Request&) {
+    return answer(r.plan(), [](const std::vector<ReplenishmentTask>& tasks) {
+      auto o = obj();
+      Poco::JSON::Array::Ptr list = new Array();
+      for (const auto& t : tasks) {
+        auto to = obj();
+        to->set("sku", t.sku);
+        to->set("from", t.from);
+        to->set("to", t.to);
+        to->set("lot", t.lot);
+        to->set("expiry", t.expiry);
+        to->set("qty", i64(t.qty));
+        to->set("reason", t.reason);
+        list->add(to);
+      }
+      o->set("items", list);
+      return stringify(o);
+    });
+  });
+  router.add(
+      "POST", "/api/v1/inbound/replenishment",
+      [&r](const Request& req) {
+        auto body = read(req.body);
+        if (!body) return Response::error(body.error());
+        ReplenishmentInput in;
+        in.sku = body->text("sku", Need::Required, 64);
+        in.from = body->text("from", Need::Required, 32);
+        in.to = body->text("to", Need::Required, 32);
+        in.lot = body->text("lot", Need::Optional, 20);
+        in.expiry = body->text("expiry", Need::Optional, 10);
+        in.qty = body->integer("qty", Need::Required, {1, domain::kMaxQuantity});
+        in.idempotencyKey = body->text("idempotency_key", Need::Optional, 128);
+        if (auto st = body->finish(); !st) return Response::error(st.error());
+        if (in.idempotencyKey.empty()) in.idempotencyKey = req.header("idempotency-key");
+        return answer(r.confirm(in), [](const ReplenishmentService::Done& d) {
+          auto o = obj();
+          o->set("duplicate", d.duplicate);
+          o->set("sku", d.move.sku);
+          o->set("from", d.move.from);
+          o->set("to", d.move.to);
+          o->set("qty", i64(d.move.qty));
+          return stringify(o);
+        });
+      },
+      maxBody);
+}
+
 }  // namespace
 
-void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService& putaway, std::size_t maxBody) {
+void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService& putaway,
+                      ReplenishmentService& replenishment, std::size_t maxBody) {
   addPutawayRoutes(router, putaway, maxBody);
+  addReplenishmentRoutes(router, replenishment, maxBody);
   const std::string base = "/api/v1/inbound/purchase-orders";
   router.add(
       "POST", base,

@@ -81,6 +81,26 @@ const store::Schema& inboundSchema() {
                 actor TEXT NOT NULL,
                 at INTEGER NOT NULL))",
            }},
+          {3,
+           "pick face rules and replenishments",
+           {
+               R"(CREATE TABLE face_rules(
+                location TEXT PRIMARY KEY,
+                sku TEXT NOT NULL,
+                min_units INTEGER NOT NULL CHECK (min_units >= 0),
+                max_units INTEGER NOT NULL CHECK (max_units > 0 AND max_units >= min_units)))",
+               R"(CREATE TABLE replenishments(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                sku TEXT NOT NULL,
+                from_location TEXT NOT NULL,
+                to_location TEXT NOT NULL,
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                qty INTEGER NOT NULL CHECK (qty > 0),
+                idempotency_key TEXT NOT NULL UNIQUE,
+                actor TEXT NOT NULL,
+                at INTEGER NOT NULL))",
+           }},
       }};
   return schema;
 }

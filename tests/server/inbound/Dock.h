@@ -13,6 +13,7 @@
 #include "wms/domain/Catalog.h"
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
+#include "wms/inbound/Replenishment.h"
 #include "wms/inbound/Schema.h"
 #include "wms/stock/Moves.h"
 #include "wms/store/CatalogRepository.h"

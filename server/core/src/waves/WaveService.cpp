@@ -720,6 +720,17 @@ void WaveService::orderShippedInTx(store::Tx& tx, domain::OrderId) {
   if (tables.releaseFinishedTotes() > 0) impl_->noteFreeTotes(tables);
 }
 
+std::map<std::pair<std::string, std::string>, std::int64_t> WaveService::openPicks(store::Tx& tx) {
+  std::map<std::pair<std::string, std::string>, std::int64_t> out;
+  store::Query q(tx,
+                 "SELECT s.sku, s.location, SUM(s.qty - s.picked - s.short_qty) FROM stops s JOIN batches b ON "
+                 "b.id = s.batch_id WHERE s.status = 'open' AND b.status IN ('ready', 'assigned') "
+                 "GROUP BY s.sku, s.location");
+  while (q.step())
+    if (q.integer(2) > 0) out[{q.text(0), q.text(1)}] = q.integer(2);
+  return out;
+}
+
 std::string WaveService::whyStuck(store::Tx& tx, Stage stage, const domain::Order& order) {
   waves::WaveTables tables(tx);
   const auto ago = [&](std::int64_t ms) {

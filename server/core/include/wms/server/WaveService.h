@@ -22,9 +22,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "wms/common/Result.h"
@@ -161,6 +163,9 @@ class WaveService {
   // (allocated: no free tote, no wave; released: no picker, a silent
   // handheld); "" for stages the waves do not own. Inside a Tx.
   std::string whyStuck(store::Tx& tx, Stage stage, const domain::Order& order);
+  // Units that released batches (ready or assigned) still have to pick, per
+  // (SKU, location): what replenishment must leave on each pick face.
+  std::map<std::pair<std::string, std::string>, std::int64_t> openPicks(store::Tx& tx);
 
  private:
   struct Impl;

@@ -11,6 +11,10 @@
 //   POST /api/v1/inbound/putaway                       a put-away done (to the suggestion, or with a reason)
 //   PUT  /api/v1/inbound/locations/{code}/capacity     {"max_units"}: 0 removes the limit
 //   POST /api/v1/import/location-capacity              the same from CSV (location,max_units)
+//   GET  /api/v1/inbound/pick-faces                    the faces' min/max rules
+//   PUT  /api/v1/inbound/pick-faces/{location}         {"sku", "min", "max"}; DELETE removes it
+//   GET  /api/v1/inbound/replenishment                 the moves the faces need now
+//   POST /api/v1/inbound/replenishment                 a move done
 // The services must outlive the router; the routes may be called from any
 // number of threads at once.
 #pragma once
@@ -20,10 +24,11 @@
 #include "wms/http/Router.h"
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
+#include "wms/inbound/Replenishment.h"
 
 namespace wms::inbound {
 
 void addInboundRoutes(http::Router& router, ReceivingService& receiving, PutawayService& putaway,
-                      std::size_t maxBody = http::Router::kDefaultMaxBody);
+                      ReplenishmentService& replenishment, std::size_t maxBody = http::Router::kDefaultMaxBody);
 
 }  // namespace wms::inbound
