@@ -594,4 +594,83 @@ BOOST_AUTO_TEST_CASE(an_order_its_channel_cancels_while_it_is_packed_is_refused_
   BOOST_TEST(parse(f.wmsd.get("/api/v1/channels/shopify/fulfilments").body)->getArray("items")->size() == 0u);
 }
 
+// The real handheld packs an order into three cartons with PACK-7's printer
+// off: a wrong item is refused on the screen, each carton is closed, the
+// label.ready comes though nothing printed yet, the order ships; when the
+// printer comes on, the three labels (CARTON n OF 3) print, once each.
+BOOST_AUTO_TEST_CASE(the_real_handheld_packs_three_cartons_while_the_printer_is_off_and_the_labels_follow) {
+  const std::uint16_t port = labels::test::closedPort();
+  Floor f({{"printing.printer.ZEBRA-7.uri", "tcp://127.0.0.1:" + std::to_string(port)},
+           {"packing.station.PACK-7.printer", "ZEBRA-7"},
+           {"printing.initial_backoff_ms", "50"},
+           {"printing.max_backoff_ms", "200"},
+           {"printing.max_attempts", "1000"}});
+  const auto id = f.order("PACK-HH-3", R"({"sku":"CHEESE","qty":2},{"sku":"BREAD","qty":1},{"sku":"APPLE","qty":1})");
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto bread = onHand(f, "BREAD");
+
+  TempDir dir;
+  auto handheld = packingHandheld(
+      f, 2, dir.path(),
+      "wait-online 60\nscan B-2\nwait-for SCAN TOTE OR ORDER 60\nscan SO-" + std::to_string(id) +
+          "\nwait-for SCAN ITEMS 60\nscan EGGS\nexpect wrong item\nscan 96385074\nscan 96385074\nkey close\n"
+          "scan 036000291452\nkey close\nscan 4006381333931\nkey close\nwait-for GET LABEL 60\nkey label\n"
+          "wait-for CONFIRM SHIPPED 60\nenter\nwait-for SCAN TOTE OR ORDER 60\nwait-synced 60\nstats\n");
+  requireFiveApplied(*handheld, dir.path());
+  BOOST_TEST(f.orderStatus(id) == "shipped");
+  BOOST_TEST(onHand(f, "BREAD") == bread - 1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(DISTINCT sscc) FROM cartons WHERE order_id = " + std::to_string(id) +
+                          " AND length(sscc) = 18") == 3);
+
+  labels::test::FakePrinter printer(labels::test::FakePrinter::Mode::Record, std::string(), port);
+  BOOST_REQUIRE(printer.waitForJobs(3, std::chrono::seconds(60)));
+  std::set<std::string> counted;
+  for (const auto& job : printer.jobs())
+    for (int n = 1; n <= 3; ++n)
+      if (job.find("CARTON " + std::to_string(n) + " OF 3") != std::string::npos) counted.insert(std::to_string(n));
+  BOOST_TEST(counted.size() == 3u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  BOOST_TEST(printer.jobs().size() == 3u);  // once each, though tried many times
+}
+
+// Shopify cancels the order while the real handheld is scanning it: the
+// handheld's pack.confirm is refused saying why, the screen tells the packer
+// to see the supervisor, and nothing was packed or shipped.
+BOOST_AUTO_TEST_CASE(the_real_handheld_is_told_when_the_channel_cancels_the_order_it_is_packing) {
+  labels::test::FakePrinter printer;
+  Floor f(withShopify(station7(printer)));
+  const auto id = shopifyCreates(f, 820003, shopifyItem(1, "CHEESE", 2), {"CHEESE"});
+  pickOrder(f);
+  BOOST_REQUIRE_EQUAL(f.orderStatus(id), "picked");
+  const auto cheese = onHand(f, "CHEESE");
+
+  TempDir dir;
+  const auto started = dir.path() / "started";
+  const auto go = dir.path() / "go";
+  auto handheld = packingHandheld(f, 2, dir.path(),
+                                  "wait-online 60\nscan B-2\nwait-for SCAN TOTE OR ORDER 60\nscan SO-" +
+                                      std::to_string(id) + "\nwait-for SCAN ITEMS 60\nscan 96385074\nsignal " +
+                                      started.string() + "\nawait-file " + go.string() +
+                                      " 90\nscan 96385074\nkey close\nwait-for tell your supervisor 60\n"
+                                      "wait-synced 60\nstats\n");
+  BOOST_REQUIRE_MESSAGE(awaitSignal(started, *handheld), outputOf(dir.path()));
+  auto cancelled = shopifyWebhook(f, "orders/cancelled", shopifyOrder(820003, shopifyItem(1, "CHEESE", 2),
+                                                                      "2026-12-06T09:00:00Z", "2026-12-06T09:00:00Z"));
+  BOOST_TEST(cancelled->getValue<std::string>("result") == "intercepted");
+  writeFile(go, "go");
+
+  auto exit = handheld->wait(std::chrono::seconds(150));
+  const std::string out = outputOf(dir.path());
+  BOOST_REQUIRE_MESSAGE(exit && ChildProcess::exitCode(*exit) == 0, out);
+  BOOST_TEST(out.find("intercepted (cancelled on shopify)") != std::string::npos, out);
+  auto stats = lastStats(out);
+  BOOST_TEST(stats->getValue<int>("applied") == 2, out);   // signin, pack.request
+  BOOST_TEST(stats->getValue<int>("rejected") == 1, out);  // pack.confirm
+  BOOST_TEST(f.orderStatus(id) == "held");
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM cartons") == 0);
+  BOOST_TEST(onHand(f, "CHEESE") == cheese);
+  BOOST_TEST(printer.jobs().empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
