@@ -54,6 +54,7 @@ struct Server::Impl {
   std::unique_ptr<inbound::ReceivingService> receiving;
   std::unique_ptr<inbound::PutawayService> putaway;
   std::unique_ptr<inbound::ReplenishmentService> replenishment;
+  std::unique_ptr<inbound::CountService> counts;
   std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
@@ -84,6 +85,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   dbo.schemas.push_back(inbound::inboundSchema());
   auto inboundConfig = inbound::inboundConfigFrom(config.raw);
   if (!inboundConfig) return inboundConfig.error();
+  auto countConfig = inbound::countConfigFrom(config.raw);
+  if (!countConfig) return countConfig.error();
   auto packingConfig = packing::packingConfigFrom(config.raw);
   if (!packingConfig) return packingConfig.error();
   auto waveConfig = waveConfigFrom(config);
@@ -133,6 +136,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->putaway = std::make_unique<inbound::PutawayService>(*impl->db, impl->events);
   impl->replenishment = std::make_unique<inbound::ReplenishmentService>(*impl->db, impl->events);
   impl->replenishment->demandFrom([w = impl->waves.get()](store::Tx& tx) { return w->openPicks(tx); });
+  impl->counts = std::make_unique<inbound::CountService>(*impl->db, impl->events, *countConfig);
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
   impl->shipmentEvents->attach(impl->waves.get());
 
@@ -160,7 +164,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   http::addWaveRoutes(impl->router, *impl->api);
   packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
                             config.maxBodyBytes);
-  inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, *impl->replenishment,
+  inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, *impl->replenishment, *impl->counts,
                             config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).

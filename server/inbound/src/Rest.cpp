@@ -381,12 +381,101 @@ void addReplenishmentRoutes(http::Router& router, ReplenishmentService& r, std::
       maxBody);
 }
 
+Poco::JSON::Object::Ptr countJson(const CountTask& t) {
+  auto o = obj();
+  auto opt = [](const std::optional<std::int64_t>& v) { return v ? Poco::Dynamic::Var(i64(*v)) : Poco::Dynamic::Var(); };
+  o->set("id", i64(t.id));
+  o->set("location", t.location);
+  o->set("sku", t.sku);
+  o->set("lot", t.lot);
+  o->set("expiry", t.expiry);
+  o->set("reason", t.reason);
+  o->set("status", toString(t.status));
+  o->set("first_count", opt(t.firstCount));
+  o->set("first_expected", opt(t.firstExpected));
+  o->set("second_count", opt(t.secondCount));
+  o->set("second_expected", opt(t.secondExpected));
+  o->set("booked", opt(t.booked));
+  o->set("counted_by", t.countedBy);
+  o->set("approved_by", t.approvedBy);
+  return o;
+}
+
+std::string countsJson(const std::vector<CountTask>& tasks) {
+  auto o = obj();
+  Poco::JSON::Array::Ptr list = new Array();
+  for (const auto& t : tasks) list->add(countJson(t));
+  o->set("items", list);
+  return stringify(o);
+}
+
+void addCountRoutes(http::Router& router, CountService& c, std::size_t maxBody) {
+  const std::string base = "/api/v1/inbound/counts";
+  router.add(
+      "POST", base,
+      [&c](const Request& req) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        const std::string location = r->text("location", Need::Required, 32);
+        const std::string sku = r->text("sku", Need::Optional, 64);
+        const std::string reason = r->text("reason", Need::Optional, 400);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        return answer(c.create(location, sku, reason), countsJson, 201);
+      },
+      maxBody);
+  router.add(
+      "POST", base + "/from-short-picks",
+      [&c](const Request&) { return answer(c.fromShortPicks(), countsJson, 201); }, maxBody);
+  router.add("GET", base, [&c](const Request& req) {
+    int limit = 100;
+    if (const std::string text = req.q("limit"); !text.empty()) {
+      auto v = idOf(text);
+      if (!v || *v > 500) return Response::error({ErrorKind::Invalid, "limit must be a whole number from 1 to 500"});
+      limit = static_cast<int>(*v);
+    }
+    return answer(c.list(req.q("status"), limit), countsJson);
+  });
+  auto withCount = [](auto endpoint) {
+    return [endpoint](const Request& req) {
+      auto id = idOf(req.params[0]);
+      if (!id) return Response::error({ErrorKind::NotFound, "no count '" + req.params[0].substr(0, 40) + "'"});
+      return endpoint(req, *id);
+    };
+  };
+  auto one = [](const CountTask& t) { return stringify(countJson(t)); };
+  router.add("GET", base + "/{id}", withCount([&c, one](const Request&, std::int64_t id) { return answer(c.get(id), one); }));
+  router.add(
+      "POST", base + "/{id}/result", withCount([&c, one](const Request& req, std::int64_t id) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        const auto counted = r->integer("counted", Need::Required, {0, domain::kMaxQuantity});
+        std::string key = r->text("idempotency_key", Need::Optional, 128);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        if (key.empty()) key = req.header("idempotency-key");
+        return answer(c.submit(id, counted, key, stock::Actor::integration("rest-api")), one);
+      }),
+      maxBody);
+  for (const char* verb : {"approve", "reject"}) {
+    const bool approving = std::string(verb) == "approve";
+    router.add(
+        "POST", base + "/{id}/" + verb, withCount([&c, one, approving](const Request& req, std::int64_t id) {
+          auto r = read(req.body);
+          if (!r) return Response::error(r.error());
+          const std::string by = r->text("by", Need::Optional, 256);
+          if (auto st = r->finish(); !st) return Response::error(st.error());
+          return answer(approving ? c.approve(id, by) : c.reject(id, by), one);
+        }),
+        maxBody);
+  }
+}
+
 }  // namespace
 
 void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService& putaway,
-                      ReplenishmentService& replenishment, std::size_t maxBody) {
+                      ReplenishmentService& replenishment, CountService& counts, std::size_t maxBody) {
   addPutawayRoutes(router, putaway, maxBody);
   addReplenishmentRoutes(router, replenishment, maxBody);
+  addCountRoutes(router, counts, maxBody);
   const std::string base = "/api/v1/inbound/purchase-orders";
   router.add(
       "POST", base,

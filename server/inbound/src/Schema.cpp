@@ -101,6 +101,38 @@ const store::Schema& inboundSchema() {
                 actor TEXT NOT NULL,
                 at INTEGER NOT NULL))",
            }},
+          {4,
+           "cycle counts",
+           {
+               // One stock row (SKU, lot, expiry) at one location to count.
+               R"(CREATE TABLE count_tasks(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                location TEXT NOT NULL,
+                sku TEXT NOT NULL,
+                lot TEXT NOT NULL DEFAULT '',
+                expiry TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL CHECK (status IN ('open', 'recount', 'approval', 'done')),
+                first_count INTEGER,
+                first_expected INTEGER,
+                second_count INTEGER,
+                second_expected INTEGER,
+                booked INTEGER,
+                counted_by TEXT NOT NULL DEFAULT '',
+                approved_by TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))",
+               "CREATE INDEX count_tasks_row ON count_tasks(location, sku, status)",
+               // Every count entered, with the figure it was compared with.
+               R"(CREATE TABLE count_entries(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                task_id INTEGER NOT NULL,
+                counted INTEGER NOT NULL CHECK (counted >= 0),
+                expected INTEGER NOT NULL,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                actor TEXT NOT NULL,
+                at INTEGER NOT NULL))",
+           }},
       }};
   return schema;
 }

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "wms/domain/Catalog.h"
+#include "wms/inbound/Counts.h"
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
 #include "wms/inbound/Replenishment.h"

@@ -219,7 +219,8 @@ BOOST_AUTO_TEST_CASE(the_endpoints_create_receive_and_refuse_as_the_service_does
   http::Router router;
   PutawayService putaway(*d.db, d.events);
   ReplenishmentService replenishment(*d.db, d.events);
-  addInboundRoutes(router, *d.receiving, putaway, replenishment);
+  CountService counts(*d.db, d.events);
+  addInboundRoutes(router, *d.receiving, putaway, replenishment, counts);
   auto call = [&](const std::string& method, const std::string& path, const std::string& body = {}) {
     http::Request req;
     req.method = method;

@@ -15,6 +15,12 @@
 //   PUT  /api/v1/inbound/pick-faces/{location}         {"sku", "min", "max"}; DELETE removes it
 //   GET  /api/v1/inbound/replenishment                 the moves the faces need now
 //   POST /api/v1/inbound/replenishment                 a move done
+//   POST /api/v1/inbound/counts                        {"location", "sku", "reason"}: count tasks
+//   POST /api/v1/inbound/counts/from-short-picks       tasks for the rows short picks flagged
+//   GET  /api/v1/inbound/counts?status=&limit=
+//   GET  /api/v1/inbound/counts/{id}
+//   POST /api/v1/inbound/counts/{id}/result            {"counted", "idempotency_key"}
+//   POST /api/v1/inbound/counts/{id}/approve|reject    {"by"}
 // The services must outlive the router; the routes may be called from any
 // number of threads at once.
 #pragma once
@@ -22,6 +28,7 @@
 #include <cstddef>
 
 #include "wms/http/Router.h"
+#include "wms/inbound/Counts.h"
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
 #include "wms/inbound/Replenishment.h"
@@ -29,6 +36,7 @@
 namespace wms::inbound {
 
 void addInboundRoutes(http::Router& router, ReceivingService& receiving, PutawayService& putaway,
-                      ReplenishmentService& replenishment, std::size_t maxBody = http::Router::kDefaultMaxBody);
+                      ReplenishmentService& replenishment, CountService& counts,
+                      std::size_t maxBody = http::Router::kDefaultMaxBody);
 
 }  // namespace wms::inbound
