@@ -161,6 +161,48 @@ Result<std::vector<CountTask>> CountService::fromShortPicks() {
   return out;
 }
 
+Result<std::vector<CountTask>> CountService::planByClass(const AbcPlan& plan) {
+  for (int days : {plan.velocityDays, plan.aDays, plan.bDays, plan.cDays})
+    if (days < 1 || days > 3650) return invalid("a count interval is 1..3650 days, got " + n(days));
+  const int limit = std::clamp(plan.limit, 1, 10000);
+  constexpr std::int64_t kDay = 24LL * 3600 * 1000;
+  std::vector<std::pair<std::string, std::string>> due;  // (location, sku)
+  auto st = db_.read([&](store::Tx& tx) -> Status {
+    auto classes = velocity(tx, tx.nowMs() - plan.velocityDays * kDay);
+    if (!classes) return classes.error();
+    for (const auto& v : *classes) {
+      const int days = v.abc == 'A' ? plan.aDays : v.abc == 'B' ? plan.bDays : plan.cDays;
+      store::Query q(tx,
+                     "SELECT DISTINCT s.location FROM stock s JOIN locations l ON l.code = s.location WHERE s.sku = ? "
+                     "AND l.kind IN ('pick', 'reserve') AND NOT EXISTS (SELECT 1 FROM count_tasks c WHERE "
+                     "c.location = s.location AND c.sku = s.sku AND (c.status <> 'done' OR c.updated_at >= ?)) "
+                     "ORDER BY s.location");
+      q.bind(v.sku).bind(tx.nowMs() - days * kDay);
+      while (q.step() && static_cast<int>(due.size()) < limit) due.emplace_back(q.text(0), v.sku);
+    }
+    return {};
+  });
+  if (!st) return st.error();
+  std::vector<CountTask> out;
+  for (const auto& [location, sku] : due) {
+    auto made = create(location, sku, "cycle count by class");
+    if (!made) return made.error();
+    out.insert(out.end(), made->begin(), made->end());
+  }
+  return out;
+}
+
+Result<std::vector<SkuVelocity>> CountService::velocityOver(int days) {
+  if (days < 1 || days > 3650) return invalid("days must be 1..3650, got " + n(days));
+  Result<std::vector<SkuVelocity>> out = Error{ErrorKind::Internal, "not run"};
+  auto st = db_.read([&](store::Tx& tx) -> Status {
+    out = velocity(tx, tx.nowMs() - days * 24LL * 3600 * 1000);
+    return {};
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 Result<CountTask> CountService::get(std::int64_t id) {
   Result<CountTask> out = Error{ErrorKind::Internal, "not run"};
   auto st = db_.read([&](store::Tx& tx) -> Status {

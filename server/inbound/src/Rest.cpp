@@ -423,6 +423,38 @@ void addCountRoutes(http::Router& router, CountService& c, std::size_t maxBody) 
         return answer(c.create(location, sku, reason), countsJson, 201);
       },
       maxBody);
+  router.add("GET", "/api/v1/inbound/velocity", [&c](const Request& req) {
+    auto days = idOf(req.q("days", "30"));
+    if (!days || *days > 3650) return Response::error({ErrorKind::Invalid, "days must be a whole number from 1 to 3650"});
+    return answer(c.velocityOver(static_cast<int>(*days)), [](const std::vector<SkuVelocity>& items) {
+      auto o = obj();
+      Poco::JSON::Array::Ptr list = new Array();
+      for (const auto& x : items) {
+        auto xo = obj();
+        xo->set("sku", x.sku);
+        xo->set("units", i64(x.units));
+        xo->set("class", std::string(1, x.abc));
+        list->add(xo);
+      }
+      o->set("items", list);
+      return stringify(o);
+    });
+  });
+  router.add(
+      "POST", base + "/plan-by-class",
+      [&c](const Request& req) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        CountService::AbcPlan plan;
+        plan.velocityDays = static_cast<int>(r->integer("velocity_days", Need::Optional, {1, 3650}, plan.velocityDays));
+        plan.aDays = static_cast<int>(r->integer("a_days", Need::Optional, {1, 3650}, plan.aDays));
+        plan.bDays = static_cast<int>(r->integer("b_days", Need::Optional, {1, 3650}, plan.bDays));
+        plan.cDays = static_cast<int>(r->integer("c_days", Need::Optional, {1, 3650}, plan.cDays));
+        plan.limit = static_cast<int>(r->integer("limit", Need::Optional, {1, 10000}, plan.limit));
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        return answer(c.planByClass(plan), countsJson, 201);
+      },
+      maxBody);
   router.add(
       "POST", base + "/from-short-picks",
       [&c](const Request&) { return answer(c.fromShortPicks(), countsJson, 201); }, maxBody);

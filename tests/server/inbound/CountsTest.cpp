@@ -122,4 +122,37 @@ BOOST_AUTO_TEST_CASE(the_rows_a_short_pick_flagged_get_count_tasks_and_the_count
   BOOST_TEST(c.fromShortPicks()->empty());
 }
 
+BOOST_AUTO_TEST_CASE(skus_are_classed_by_the_units_they_ship_a_first_eighty_percent_then_b_then_c) {
+  // 100 units: FAST starts at 0%, MID at 70% (it crosses 80%: still A),
+  // RARE at 85%, SLOW at 95%.
+  auto classes = classify({{"SLOW", 5}, {"FAST", 70}, {"MID", 15}, {"RARE", 10}, {"DEAD", 0}});
+  std::string order, abc;
+  for (const auto& v : classes) {
+    order += v.sku + " ";
+    abc += v.abc;
+  }
+  BOOST_TEST(order == "FAST MID RARE SLOW DEAD ");
+  BOOST_TEST(abc == "AABCC");
+  BOOST_TEST(classify({}).empty());
+  BOOST_TEST(classify({{"ONLY", 3}}).front().abc == 'A');
+}
+
+BOOST_AUTO_TEST_CASE(counts_are_planned_by_class_once_per_interval) {
+  Dock d;
+  CountService c(*d.db, d.events);
+  d.stockAt("MUG", "A-01-01-1", 5);
+  d.stockAt("MUG", "A-09-01-3", 20);
+  d.stockAt("TEE", "A-01-02-1", 5);
+  d.stockAt("VITC", "DOCK-1", 5, "L1", "2028-05-31");  // at the dock: not counted
+  auto planned = c.planByClass({});
+  BOOST_REQUIRE(planned.ok());
+  BOOST_TEST(planned->size() == 3u);  // nothing shipped: all C, none ever counted
+  for (const auto& t : *planned) counted(c, t.id, t.location == "A-09-01-3" ? 20 : 5, "plan-" + std::to_string(t.id));
+  BOOST_TEST(c.planByClass({})->empty());  // counted today: not due
+  BOOST_TEST(c.planByClass({30, 30, 90, 0, 500}).error().message == "a count interval is 1..3650 days, got 0");
+  auto classes = c.velocityOver(30);
+  BOOST_REQUIRE(classes.ok());
+  BOOST_TEST(classes->size() == 3u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "wms/common/Result.h"
+#include "wms/inbound/Velocity.h"
 #include "wms/stock/Events.h"
 #include "wms/stock/Moves.h"
 #include "wms/store/Database.h"
@@ -69,6 +70,19 @@ class CountService {
   Result<std::vector<CountTask>> create(const std::string& location, const std::string& sku, const std::string& reason);
   // Tasks for every row a short pick flagged for a count.
   Result<std::vector<CountTask>> fromShortPicks();
+
+  // Counts by class (Velocity.h): every pick or reserve row of a SKU whose
+  // last settled count of that row is older than its class's interval (or
+  // that was never counted) gets a task, fastest SKUs first, at most
+  // `limit` (1..10000). Invalid for intervals outside 1..3650 days.
+  struct AbcPlan {
+    int velocityDays = 30;  // the period the classes are measured over
+    int aDays = 30, bDays = 90, cDays = 180;
+    int limit = 500;
+  };
+  Result<std::vector<CountTask>> planByClass(const AbcPlan& plan);
+  // The classes the plan uses: units shipped per SKU over the last `days`.
+  Result<std::vector<SkuVelocity>> velocityOver(int days);
 
   Result<CountTask> get(std::int64_t id);
   // Newest first; `status` "" for all; limit 1..500.
