@@ -107,6 +107,42 @@ async function resolve(id) {
   refreshExceptions().catch(() => {});
 }
 
+// The dock: purchase orders expected or being received, what waits to be
+// put away (with where it goes), the pick faces to refill, and the counts a
+// supervisor must settle.
+async function refreshDock() {
+  const [orders, backlog, moves, counts] = await Promise.all([
+    api('/api/v1/inbound/purchase-orders?limit=50'), api('/api/v1/inbound/putaway/backlog?limit=20'),
+    api('/api/v1/inbound/replenishment'), api('/api/v1/inbound/counts?status=approval&limit=20')]);
+  const open = orders.items.filter((o) => o.status !== 'closed');
+  $('pos-body').replaceChildren(...open.map((o) => el('tr', { dataset: { po: o.reference, status: o.status } },
+    el('td', {}, o.reference), el('td', {}, o.supplier), el('td', {}, o.expected_date || '–'),
+    el('td', {}, bar(o.received, o.ordered), ' ', o.received + '/' + o.ordered + (o.damaged ? ' (' + o.damaged + ' damaged)' : '')))));
+  $('putaway-count').textContent = backlog.items.length ? '(' + backlog.items.length + ')' : '';
+  $('putaway-body').replaceChildren(...backlog.items.map((b) => el('tr', { dataset: { putaway: b.sku + '@' + b.location } },
+    el('td', {}, b.sku), el('td', {}, b.location), el('td', {}, b.qty),
+    el('td', { class: b.suggestion.location ? '' : 'late' }, b.suggestion.location ? b.suggestion.location + ' (' + b.suggestion.rule + ')' : b.suggestion.rule))));
+  $('replenish-count').textContent = moves.items.length ? '(' + moves.items.length + ')' : '';
+  $('replenish-body').replaceChildren(...moves.items.slice(0, 20).map((m) => el('tr', { dataset: { replenish: m.sku + '@' + m.to } },
+    el('td', {}, m.sku), el('td', {}, m.from), el('td', {}, m.to), el('td', {}, m.qty), el('td', {}, m.reason))));
+  $('approval-count').textContent = counts.items.length ? '(' + counts.items.length + ')' : '';
+  $('counts-body').replaceChildren(...counts.items.map((c) => el('tr', { dataset: { count: String(c.id) } },
+    el('td', {}, c.location), el('td', {}, c.sku + (c.lot ? ' lot ' + c.lot : '')),
+    el('td', {}, c.first_count + ', then ' + c.second_count), el('td', {}, c.second_expected),
+    el('td', {}, el('button', { type: 'button', class: 'small', onclick: () => settle(c.id, 'approve') }, 'Approve'), ' ',
+      el('button', { type: 'button', class: 'small', onclick: () => settle(c.id, 'reject') }, 'Count again')))));
+}
+
+async function settle(id, verb) {
+  const by = window.prompt('Your name or badge', '') || '';
+  try {
+    await api('/api/v1/inbound/counts/' + id + '/' + verb, { method: 'POST', body: JSON.stringify({ by }) });
+  } catch (e) {
+    window.alert(e.message);
+  }
+  refreshDock().catch(() => {});
+}
+
 async function release() {
   const out = $('release-result');
   out.className = '';
@@ -145,7 +181,7 @@ async function refresh() {
     await api('/healthz');
     $('health').dataset.state = 'ok';
     $('health').textContent = 'server ok';
-    await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions()]);
+    await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions(), refreshDock()]);
     $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
     document.body.dataset.loaded = 'true';
   } catch (e) {

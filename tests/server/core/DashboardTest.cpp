@@ -62,6 +62,20 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   post("/api/v1/orders", R"({"external_id":"d3","lines":[{"sku":"KIWI","qty":1}],)" + shipTo + "}");
   post("/api/v1/waves/release", "{}");
 
+  // The dock: a purchase order with a case received (waiting to be put
+  // away), a pick face below its minimum, a count waiting for approval.
+  post("/api/v1/import/locations", "code,zone,kind\nDOCK-1,D,dock\nA-09-01-3,A,reserve\n", "text/csv");
+  post("/api/v1/inbound/purchase-orders",
+       R"({"reference":"PO-31","supplier":"Acme Foods","expected_date":"2026-12-08","lines":[{"sku":"APPLE","qty":12}]})");
+  post("/api/v1/inbound/purchase-orders/1/receipts",
+       R"({"sku":"APPLE","qty":5,"location":"DOCK-1","idempotency_key":"dash-1"})");
+  post("/api/v1/stock/adjustments", R"({"sku":"PEAR","location":"A-09-01-3","delta":20,"reason":"receipt"})");
+  httpRequest(wmsd.port(), "PUT", "/api/v1/inbound/pick-faces/A-02-03-1", R"({"sku":"PEAR","min":8,"max":15})",
+              {{"Content-Type", "application/json"}});
+  post("/api/v1/inbound/counts", R"({"location":"A-09-01-3","sku":"PEAR"})");
+  post("/api/v1/inbound/counts/1/result", R"({"counted":17,"idempotency_key":"c1"})");
+  post("/api/v1/inbound/counts/1/result", R"({"counted":17,"idempotency_key":"c2"})");
+
   TempDir profile("dashboard");
   const std::string dom = renderedDom(wmsd.port(), profile);
   BOOST_TEST(dom.find("data-loaded=\"true\"") != std::string::npos);
@@ -71,4 +85,9 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   BOOST_TEST(dom.find("data-device=\"dev-1\" data-state=\"online\"") != std::string::npos);
   BOOST_TEST(dom.find("data-kind=\"wave_rejected\"") != std::string::npos);
   BOOST_TEST(dom.find("server ok") != std::string::npos);
+  BOOST_TEST(dom.find("data-po=\"PO-31\" data-status=\"receiving\"") != std::string::npos);
+  BOOST_TEST(dom.find("data-putaway=\"APPLE@DOCK-1\"") != std::string::npos);
+  BOOST_TEST(dom.find("A-01-01-1 (pick face)") != std::string::npos);
+  BOOST_TEST(dom.find("data-replenish=\"PEAR@A-02-03-1\"") != std::string::npos);
+  BOOST_TEST(dom.find("data-count=\"1\"") != std::string::npos);
 }
