@@ -48,6 +48,11 @@ struct PackFloor {
          {"waves.tote_pool", "30"},
          {"waves.auto_check_s", "3600"},
          {"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+         {"packing.ship_from.name", "Sim Warehouse"},
+         {"packing.ship_from.line1", "1 Logistics Way"},
+         {"packing.ship_from.city", "Singapore"},
+         {"packing.ship_from.postal_code", "629000"},
+         {"packing.ship_from.country", "SG"},
          {"packing.station.PACK-01.printer", "ZEBRA-1"},
          {"packing.station.PACK-02.printer", "ZEBRA-1"},
          {"packing.station.PACK-99.printer", "ZEBRA-1"}});
@@ -233,7 +238,7 @@ BOOST_AUTO_TEST_CASE(two_simulated_handhelds_pick_every_released_order_with_shor
 BOOST_AUTO_TEST_CASE(simulated_packers_verify_label_and_ship_every_picked_order_once_at_their_own_stations) {
   PackFloor f;
   auto summary = f.runSim("SIM", {"--devices", "2", "--packers", "2", "--pace", "0", "--short-probability", "0",
-                                  "--seed", "5", "--release-every", "1", "--until-idle", "15", "--duration", "200"});
+                                  "--seed", "5", "--release-every", "1", "--until-idle", "12", "--duration", "100"});
   auto packing = summary->getObject("packing");
   BOOST_REQUIRE(packing);
   BOOST_TEST(packing->getValue<int>("packers") == 2);

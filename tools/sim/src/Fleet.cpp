@@ -459,11 +459,15 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
   fleet.started = Clock::now();
   std::vector<std::thread> threads;
   fleet.running = static_cast<int>(accs->size());
+  fleet.pickersRunning = o.devices;
   for (std::size_t i = 0; i < accs->size(); ++i) {
     const int packer = static_cast<int>(i) - o.devices + 1;  // 1.. for packers
     threads.emplace_back([&fleet, &o, &queue, account = (*accs)[i], i, packer] {
       if (packer >= 1) detail::runPacker(fleet, account, stationName(o, packer), o.seed * 7919 + i, *queue);
-      else Picker(fleet, account, o.seed * 7919 + i).run();
+      else {
+        Picker(fleet, account, o.seed * 7919 + i).run();
+        --fleet.pickersRunning;
+      }
       std::lock_guard lock(fleet.mutex);
       --fleet.running;
     });

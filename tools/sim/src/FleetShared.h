@@ -57,6 +57,7 @@ struct Shared {
   std::mutex mutex;  // protects summary and running
   FleetSummary summary;
   int running = 0;
+  std::atomic<int> pickersRunning{0};  // packers idle out only once no picker of the fleet is left
   Clock::time_point started = Clock::now();
   std::optional<Clock::time_point> firstPack, lastPack;  // the packers' first order taken, last finished
 

@@ -104,6 +104,8 @@ class Packer {
       if (queue_.finished()) break;
       auto order = queue_.take(std::chrono::milliseconds(100));
       if (!order) {
+        // Idle while pickers still work is waiting for their orders, not idleness.
+        if (shared_.pickersRunning > 0) lastWork = Clock::now();
         if (shared_.options.untilIdle.count() > 0 && Clock::now() - lastWork >= shared_.options.untilIdle &&
             app_->outboxCount() == 0)
           break;
@@ -115,6 +117,14 @@ class Packer {
       }
       pack(*order);
       lastWork = Clock::now();
+      if (app_->pack().busy() && !shared_.stop) {
+        // Still holding an order it could not finish (packed, no label):
+        // a real station stops here for the supervisor; so does this one,
+        // rather than refuse every next order.
+        shared_.error(account_.device + " at " + station_ + ": stuck with order " + std::to_string(*order) +
+                      " at " + toString(app_->pack().phase()) + "; taking no more orders");
+        break;
+      }
       {
         std::lock_guard lock(shared_.mutex);
         shared_.lastPack = lastWork;
@@ -267,18 +277,27 @@ class Packer {
       s.units += units;
     });
 
-    // The label: asked for once it is packed; a refusal is tried again a
-    // few times (the printer may be away), then left for the supervisor.
-    bool labelled = false;
-    for (int tries = 0; tries < 3 && !labelled && !shared_.stop; ++tries) {
+    // The label: asked for once it is packed. A packed order cannot leave
+    // the handheld without one, so a refusal (no printer, a setting
+    // missing) is counted once and the label asked for again every 2 s, as
+    // a packer waits for the supervisor to fix it; after kPatience the
+    // station is stuck and run() stops taking orders.
+    bool labelled = false, refusalCounted = false;
+    const auto giveUp = Clock::now() + kPatience;
+    while (!labelled && !shared_.stop && Clock::now() < giveUp) {
       since = Clock::now();
       app_->input(KeyPress{Key::Label});
       waitFor([&] { return app_->pack().phase() == PackPhase::Ship || app_->pack().phase() == PackPhase::Label; },
               kPatience);
       labelled = app_->pack().phase() == PackPhase::Ship;
-      if (!labelled) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      if (labelled) break;
+      if (!refusalCounted) {
+        refusalCounted = true;
+        refused(order, "label.request");
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(2));
     }
-    if (!labelled) return refused(order, "label.request");
+    if (!labelled) return;
     answered(since);
     count([](PackingSummary& s) { ++s.labels; });
 

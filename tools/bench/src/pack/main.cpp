@@ -168,6 +168,11 @@ int main(int argc, char** argv) {
                                          {"printing.printer.ZEBRA-1.uri",
                                           "tcp://127.0.0.1:" + std::to_string(printer.port())},
                                          {"printing.default_printer", "ZEBRA-1"},
+                                         {"packing.ship_from.name", "Bench Warehouse"},
+                                         {"packing.ship_from.line1", "1 Logistics Way"},
+                                         {"packing.ship_from.city", "Singapore"},
+                                         {"packing.ship_from.postal_code", "629000"},
+                                         {"packing.ship_from.country", "SG"},
                                          {"log.level", "warning"}});
     // Every station prints on the loopback printer: the handhelds' PACK-NN
     // and the REST stations' REST-NN.

@@ -67,7 +67,7 @@ struct FleetOptions {
   std::chrono::milliseconds pace{250};    // a picker's pause between actions
   int decoders = 2;                       // shared decode workers
   std::uint64_t seed = 1;
-  std::chrono::seconds untilIdle{0};      // a device stops after this long without work (0: never)
+  std::chrono::seconds untilIdle{0};      // a device stops after this long without work (0: never); a packer counts from when the last picker stopped
   std::chrono::seconds duration{0};       // the whole run stops after this (0: never)
   std::chrono::seconds releaseEvery{0};   // POST /api/v1/waves/release this often (0: never)
   std::chrono::seconds progressEvery{2};
