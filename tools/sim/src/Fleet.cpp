@@ -371,7 +371,15 @@ std::string packingJson(const PackingSummary& p) {
     << ",\"resent\":" << p.resent << ",\"applied\":" << p.applied << ",\"duplicate\":" << p.duplicate
     << ",\"rejected\":" << p.rejected << ",\"outbox_left\":" << p.outboxLeft
     << "},\"answer_ms\":{\"samples\":" << p.answerMs.size() << ",\"p50\":" << percentile(p.answerMs, 0.50)
-    << ",\"p99\":" << percentile(p.answerMs, 0.99) << ",\"max\":" << percentile(p.answerMs, 1.0) << "}}";
+    << ",\"p99\":" << percentile(p.answerMs, 0.99) << ",\"max\":" << percentile(p.answerMs, 1.0)
+    << "},\"answer_ms_by_step\":{";
+  bool first = true;
+  for (const auto& [step, ms] : p.answerMsByStep) {
+    o << (first ? "" : ",") << "\"" << step << "\":{\"p50\":" << percentile(ms, 0.50)
+      << ",\"p99\":" << percentile(ms, 0.99) << "}";
+    first = false;
+  }
+  o << "}}";
   return o.str();
 }
 

@@ -169,10 +169,11 @@ class Packer {
     }
   }
 
-  void answered(Clock::time_point since) {
+  void answered(Clock::time_point since, const char* step) {
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - since).count();
     std::lock_guard lock(shared_.mutex);
     shared_.summary.packing.answerMs.push_back(ms);
+    shared_.summary.packing.answerMsByStep[step].push_back(ms);
   }
 
   void count(const std::function<void(PackingSummary&)>& add) {
@@ -234,7 +235,7 @@ class Packer {
     if (!waitFor([&] { return app_->pack().phase() != PackPhase::WaitTask; }, kAnswerTimeout))
       return abandon(order, "no pack task within 30 s");
     if (app_->pack().phase() != PackPhase::Verify) return refused(order, "pack.request");
-    answered(since);
+    answered(since, "request");
     count([](PackingSummary& s) { ++s.requested; });
 
     // Every unit verified by its scan; a few orders go in two cartons.
@@ -270,7 +271,7 @@ class Packer {
       return;
     }
     if (app_->pack().phase() == PackPhase::Done) return refused(order, "pack.confirm");
-    answered(since);
+    answered(since, "pack");
     count([&](PackingSummary& s) {
       ++s.packed;
       s.cartons += cartons;
@@ -298,7 +299,7 @@ class Packer {
       std::this_thread::sleep_for(std::chrono::seconds(2));
     }
     if (!labelled) return;
-    answered(since);
+    answered(since, "label");
     count([](PackingSummary& s) { ++s.labels; });
 
     since = Clock::now();
@@ -308,7 +309,7 @@ class Packer {
       return;
     }
     if (app_->pack().state().result.find(" refused: ") != std::string::npos) return refused(order, "ship.confirm");
-    answered(since);
+    answered(since, "ship");
     count([](PackingSummary& s) { ++s.shipped; });
   }
 

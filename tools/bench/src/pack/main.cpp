@@ -300,15 +300,18 @@ int main(int argc, char** argv) {
 
     const double mqttRate = hp.seconds > 0 ? hp.shipped / hp.seconds : 0;
     const double restRate = rest.seconds > 0 ? rest.shipped / rest.seconds : 0;
-    char figures[1024];
+    std::string steps;
+    for (const auto& [step, ms] : hp.answerMsByStep)
+      steps += (steps.empty() ? "\"" : ", \"") + step + "\": " + latency(ms);
+    char figures[2048];
     std::snprintf(figures, sizeof figures,
                   "{\"bench\": \"pack\", \"packers\": %d, \"orders_per_leg\": %d, \"scanner\": \"%s\", "
                   "\"mqtt_handhelds\": {\"shipped\": %d, \"packed\": %d, \"cartons\": %d, \"units\": %lld, "
                   "\"labels\": %d, \"refusals\": %d, \"abandoned\": %d, \"seconds\": %.2f, \"orders_per_s\": %.2f, "
-                  "\"answer_ms\": %s}, ",
+                  "\"answer_ms\": %s, \"answer_ms_by_step\": {%s}}, ",
                   o.packers, o.orders, o.scanner == sim::Scanner::Engine ? "engine" : "camera", hp.shipped, hp.packed,
                   hp.cartons, static_cast<long long>(hp.units), hp.labels, hp.refusals, hp.abandoned, hp.seconds,
-                  mqttRate, latency(hp.answerMs).c_str());
+                  mqttRate, latency(hp.answerMs).c_str(), steps.c_str());
     char baseline[512];
     std::snprintf(baseline, sizeof baseline,
                   "\"baseline_rest\": {\"shipped\": %d, \"cartons\": %d, \"units\": %lld, \"failures\": %d, "

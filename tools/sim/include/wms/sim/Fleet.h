@@ -42,6 +42,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,8 @@ struct PackingSummary {
   // is on the handheld (the ack, and for a request the pack task, for a label
   // label.ready).
   std::vector<double> answerMs;
+  // The same by step: "request", "pack", "label", "ship".
+  std::map<std::string, std::vector<double>> answerMsByStep;
 };
 
 struct FleetSummary {
