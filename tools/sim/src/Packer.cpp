@@ -229,8 +229,8 @@ class Packer {
     auto since = Clock::now();
     for (int attempt = 0; app_->pack().phase() != PackPhase::WaitTask; ++attempt) {
       if (attempt > kScansBeforeTyping || shared_.stop) return abandon(order, "its packing slip could not be read");
-      since = Clock::now();
       scanOnce(BarcodeFormat::Code128, slip, std::nullopt, attempt);
+      since = Clock::now();  // the read went in just now: the wait starts here, not before the frame was drawn
     }
     if (!waitFor([&] { return app_->pack().phase() != PackPhase::WaitTask; }, kAnswerTimeout))
       return abandon(order, "no pack task within 30 s");
