@@ -29,11 +29,13 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "DiskProbe.h"
 #include "FakePrinter.h"
 #include "RestLeg.h"
 #include "wms/gs1/Gs1.h"
@@ -281,14 +283,21 @@ int main(int argc, char** argv) {
     ko.seed = o.seed;
     std::cerr << "pack bench: " << mqttOrders.size() << " orders by " << o.packers
               << " packing handhelds over MQTT\n";
+    // Each handheld's outbox and wmsd's store fsync every change: the disk's
+    // fsync during each leg says how much of its time was the disk's.
+    auto probe = std::make_unique<bench::DiskProbe>(std::filesystem::temp_directory_path());
     auto handhelds = sim::runFleet(ko, std::cerr, stop);
+    const auto mqttDisk = probe->stop();
     if (!handhelds) throw std::runtime_error("packing handhelds: " + handhelds.error().message);
     const auto& hp = handhelds->packing;
 
     // Leg 2, the baseline: the REST stations.
     std::cerr << "pack bench: " << restOrders.size() << " orders by " << o.packers
               << " stations over the packing REST routes\n";
+    probe = std::make_unique<bench::DiskProbe>(std::filesystem::temp_directory_path());
     auto rest = bench::pack::runRestLeg(api, restOrders, o.packers, "REST-");
+    const auto restDisk = probe->stop();
+    probe.reset();
     for (const auto& e : rest.errors) std::cerr << "pack bench: REST: " << e << "\n";
 
     // Every carton's label reached the printer; the books balance.
@@ -308,16 +317,16 @@ int main(int argc, char** argv) {
                   "{\"bench\": \"pack\", \"packers\": %d, \"orders_per_leg\": %d, \"scanner\": \"%s\", "
                   "\"mqtt_handhelds\": {\"shipped\": %d, \"packed\": %d, \"cartons\": %d, \"units\": %lld, "
                   "\"labels\": %d, \"refusals\": %d, \"abandoned\": %d, \"seconds\": %.2f, \"orders_per_s\": %.2f, "
-                  "\"answer_ms\": %s, \"answer_ms_by_step\": {%s}}, ",
+                  "\"answer_ms\": %s, \"answer_ms_by_step\": {%s}, \"disk_fsync_ms\": %s}, ",
                   o.packers, o.orders, o.scanner == sim::Scanner::Engine ? "engine" : "camera", hp.shipped, hp.packed,
                   hp.cartons, static_cast<long long>(hp.units), hp.labels, hp.refusals, hp.abandoned, hp.seconds,
-                  mqttRate, latency(hp.answerMs).c_str(), steps.c_str());
-    char baseline[512];
+                  mqttRate, latency(hp.answerMs).c_str(), steps.c_str(), bench::DiskProbe::json(mqttDisk).c_str());
+    char baseline[1024];
     std::snprintf(baseline, sizeof baseline,
                   "\"baseline_rest\": {\"shipped\": %d, \"cartons\": %d, \"units\": %lld, \"failures\": %d, "
-                  "\"seconds\": %.2f, \"orders_per_s\": %.2f, \"scan_ms\": %s}, ",
+                  "\"seconds\": %.2f, \"orders_per_s\": %.2f, \"scan_ms\": %s, \"disk_fsync_ms\": %s}, ",
                   rest.shipped, rest.cartons, static_cast<long long>(rest.units), rest.failures, rest.seconds,
-                  restRate, latency(rest.scanMs).c_str());
+                  restRate, latency(rest.scanMs).c_str(), bench::DiskProbe::json(restDisk).c_str());
     std::cout << figures << baseline << "\"ratio_orders_per_s\": " << (restRate > 0 ? mqttRate / restRate : 0)
               << ", \"labels_printed\": " << printer.jobs().size() << ", \"all_labels_printed\": "
               << (allPrinted ? "true" : "false") << ", \"orders_shipped\": " << shippedNow
