@@ -164,6 +164,8 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
            day.shippedAfterChannelCancel ? Poco::Dynamic::Var(*day.shippedAfterChannelCancel) : null);
   out->set("store_orders_refused", day.storeRefused);
   out->set("pack_failures", day.packFailures);
+  // The rest of orders_shipped went out through handhelds in pack mode (or people).
+  out->set("shipped_by_rest_packers", day.shippedByRestPackers);
   out->set("exceptions_open", exceptions->json->getValue<std::int64_t>("open"));
   out->set("exceptions_open_by_kind", exceptions->json->getObject("open_by_kind"));
   // The longest any order waited in a status before the next, in seconds.

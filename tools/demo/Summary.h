@@ -38,6 +38,7 @@ struct DayFigures {
   std::optional<std::int64_t> shippedAfterChannelCancel;
   std::int64_t storeRefused = 0;  // store orders the server refused
   std::int64_t packFailures = 0;  // orders the packing stations could not ship
+  std::int64_t shippedByRestPackers = 0;  // orders this program's stations shipped over the packing REST routes
   std::int64_t totesBoundTwice = 0;  // the most totes seen on two live batches at once during the day
 };
 

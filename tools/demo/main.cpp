@@ -5,7 +5,7 @@
 //                 [--stock-scale N]
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
-//                 [--packers auto|none]
+//                 [--packers auto|none|handheld|mixed]
 //   wms-demo printer --labels DIR [--port-file FILE]
 //
 // The day: marketplace orders from the channel emulator and store pickup
@@ -61,7 +61,7 @@ struct Options {
   int listings = 120;      // best sellers listed on every marketplace
   std::string emu;         // the channel emulator's base URL
   int stations = 1;        // packing stations PACK-1..PACK-n, one packer each
-  bool autoPackers = true; // false (--packers none): the stations are left to people
+  std::string packers = "auto";  // auto, none (people), handheld (wms-sim's packers), mixed (half each)
   int maxMinutes = 0;      // a headless day not finished by then stops; 0: from the number of orders
   double lateCancels = 0.03;  // share of marketplace orders their channel cancels a little later
   int cancelAfter = 20;       // ...that many orders later
@@ -259,7 +259,7 @@ int day(const Options& o) {
   // The packing stations: each packs and ships the picked orders that are
   // its share (by order id), so that two stations never open the same one.
   std::atomic<bool> dayOver{false};
-  std::atomic<std::int64_t> shipped{0}, packFailures{0};
+  std::atomic<std::int64_t> shipped{0}, packFailures{0};  // by this program's stations
   auto station = [&](int index) {
     const std::string name = "PACK-" + std::to_string(index + 1);
     std::set<std::int64_t> failedOnce;
@@ -273,7 +273,10 @@ int day(const Options& o) {
         for (unsigned i = 0; items && i < items->size() && !interrupted && !dayOver; ++i) {
           const auto id = items->getObject(i)->getValue<std::int64_t>("id");
           after = id;
-          if (id % o.stations != index || failedOnce.count(id) != 0) continue;
+          // Mixed: the odd ids are the handheld packers' (wms-sim --pack-share 1/2).
+          const bool mixed = o.packers == "mixed";
+          if (mixed && id % 2 != 0) continue;
+          if ((mixed ? id / 2 : id) % o.stations != index || failedOnce.count(id) != 0) continue;
           any = true;
           if (auto r = demo::packAndShip(client, id, name); r) {
             ++shipped;
@@ -297,8 +300,13 @@ int day(const Options& o) {
     }
   };
   std::vector<std::thread> packers;
-  if (o.autoPackers) {
+  if (o.packers == "auto" || o.packers == "mixed") {
     for (int k = 0; k < o.stations; ++k) packers.emplace_back(station, k);
+    if (o.packers == "mixed")
+      std::cerr << "  packing: PACK-1..PACK-" << o.stations
+                << " over REST take the picked orders of even id; the handheld packers those of odd id\n";
+  } else if (o.packers == "handheld") {
+    std::cerr << "  packing: the handheld packers (wms-sim) pack every picked order over MQTT\n";
   } else {
     std::cerr << "  no automatic packers: picked orders wait at PACK-1..PACK-" << o.stations
               << " for a person (the packing page, or a handheld in pack mode)\n";
@@ -387,6 +395,7 @@ int day(const Options& o) {
   figures.channels = true;
   figures.storeRefused = storeRefused;
   figures.packFailures = packFailures;
+  figures.shippedByRestPackers = shipped;
   figures.totesBoundTwice = totesBoundTwice;
   for (int i = 0; i < 120 && !interrupted; ++i) {
     auto ch = client.call("GET", "/api/v1/channels");
@@ -477,8 +486,9 @@ int main(int argc, char** argv) {
       else if (a == "--port-file") o.portFile = value();
       else if (a == "--packers") {
         const std::string v = value();
-        if (v != "auto" && v != "none") return die("--packers must be auto or none, got '" + v + "'");
-        o.autoPackers = v == "auto";
+        if (v != "auto" && v != "none" && v != "handheld" && v != "mixed")
+          return die("--packers must be auto, none, handheld or mixed, got '" + v + "'");
+        o.packers = v;
       }
       else return die("unknown option " + a);
     } catch (const std::exception& e) {
@@ -486,7 +496,7 @@ int main(int argc, char** argv) {
     }
   }
   if (o.stations < 1 || o.stations > 50) return die("--stations must be 1 to 50");
-  if (!o.autoPackers && o.headless)
+  if (o.packers == "none" && o.headless)
     return die("--packers none leaves packing to people, so a headless day could never finish; use --packers auto");
   if (o.stockScale < 1 || o.stockScale > 1000) return die("--stock-scale must be 1 to 1000");
   if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");

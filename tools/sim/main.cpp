@@ -1,12 +1,15 @@
 // wms-sim: N simulated handhelds against a live wmsd and broker (see
 // include/wms/sim/Fleet.h). Progress on stderr; the last line on stdout is
-// one JSON summary.
+// one JSON summary. Exit 0 when no pick event was refused and nothing is
+// left unsent; a packer's refused order (packed elsewhere, held) is a
+// figure of the summary, not a failure: the packer rightly moved on.
 //
 //   wms-sim --api URL (--broker-dir DIR | --broker URI --accounts FILE)
 //           [--devices N] [--short-probability P] [--keypad-probability P]
 //           [--pace MS] [--decoders N] [--scanner camera|engine] [--seed S] [--until-idle S]
 //           [--duration S] [--release-every S] [--state DIR] [--prefix P]
-//           [--broker-tool PATH]
+//           [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]
+//           [--two-carton-probability P] [--broker-tool PATH]
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -24,7 +27,9 @@ int usage(const std::string& why) {
                "               [--devices N] [--short-probability P] [--keypad-probability P] [--pace MS]\n"
                "               [--decoders N] [--scanner camera|engine] [--seed S] [--until-idle S]\n"
                "               [--duration S] [--release-every S]\n"
-               "               [--state DIR] [--prefix P] [--broker-tool PATH]\n";
+               "               [--state DIR] [--prefix P]\n"
+               "               [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]\n"
+               "               [--two-carton-probability P] [--broker-tool PATH]\n";
   return 2;
 }
 
@@ -64,6 +69,22 @@ int main(int argc, char** argv) {
       else if (a == "--release-every") o.releaseEvery = std::chrono::seconds(std::stol(v));
       else if (a == "--state") o.stateDir = v;
       else if (a == "--prefix") o.devicePrefix = v;
+      else if (a == "--packers") o.packers = std::stoi(v);
+      else if (a == "--station-prefix") o.stationPrefix = v;
+      else if (a == "--order-prefix") o.orderPrefix = v;
+      else if (a == "--two-carton-probability") o.twoCartonProbability = std::stod(v);
+      else if (a == "--pack-share") {
+        // R/N: the packers take the picked orders whose id % N == R.
+        const auto slash = v.find('/');
+        if (slash == std::string::npos) return usage("--pack-share is R/N, e.g. 1/2");
+        std::size_t used = 0;
+        o.packShareRemainder = std::stoi(v.substr(0, slash), &used);
+        if (used != slash) return usage("--pack-share is R/N, e.g. 1/2");
+        o.packShareModulus = std::stoi(v.substr(slash + 1), &used);
+        if (used != v.size() - slash - 1) return usage("--pack-share is R/N, e.g. 1/2");
+        if (o.packShareModulus < 1 || o.packShareRemainder < 0 || o.packShareRemainder >= o.packShareModulus)
+          return usage("--pack-share R/N needs 0 <= R < N");
+      }
       else return usage("unknown option " + a);
     }
   } catch (const std::exception&) {
@@ -73,6 +94,10 @@ int main(int argc, char** argv) {
   if (o.shortProbability < 0 || o.shortProbability > 1 || o.keypadProbability < 0 || o.keypadProbability > 1)
     return usage("probabilities are 0..1");
   if (o.pace.count() < 0 || o.decoders < 1 || o.decoders > 16) return usage("--pace >= 0, --decoders 1-16");
+  if (o.devices < 0 || o.devices > 500 || o.packers < 0 || o.packers > 100 || o.devices + o.packers < 1)
+    return usage("--devices 0-500 and --packers 0-100, not both 0");
+  if (o.twoCartonProbability < 0 || o.twoCartonProbability > 1) return usage("probabilities are 0..1");
+  if (o.orderPrefix.size() > 16) return usage("--order-prefix is at most 16 characters");
   std::signal(SIGINT, [](int) { stopRequested = true; });
   std::signal(SIGTERM, [](int) { stopRequested = true; });
   auto summary = wms::sim::runFleet(o, std::cerr, stopRequested);
@@ -81,5 +106,5 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << summary->json() << std::endl;
-  return summary->rejected == 0 && summary->outboxLeft == 0 ? 0 : 1;
+  return summary->rejected == 0 && summary->outboxLeft == 0 && summary->packing.outboxLeft == 0 ? 0 : 1;
 }

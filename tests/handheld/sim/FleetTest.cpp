@@ -1,12 +1,19 @@
 // wms-sim against a real wmsd and mosquitto: it makes its own device
 // accounts and workers, releases the waiting orders, and its simulated
-// pickers finish the wave through rendered, decoded scans, with shorts.
+// pickers finish the wave through rendered, decoded scans, with shorts; its
+// simulated packers verify, label and ship every picked order once at their
+// own stations, and move on from an order wmsd refuses.
 #include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <sstream>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "FakePrinter.h"
+#include "wms/sim/Fleet.h"
 #include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/MosquittoBroker.h"
 #include "wms/testsupport/TempDir.h"
@@ -20,6 +27,122 @@ Poco::JSON::Object::Ptr parse(const std::string& body) {
   Poco::JSON::Parser p;
   return p.parse(body).extract<Poco::JSON::Object::Ptr>();
 }
+
+// A floor of six orders (the same as the picking test's), printing labels
+// for stations PACK-01, PACK-02 and PACK-99 on a fake 9100 printer.
+struct PackFloor {
+  wms::labels::test::FakePrinter printer;
+  MosquittoBroker broker{[] {
+    MosquittoBroker::Options bo;
+    bo.devices = 0;
+    return bo;
+  }()};
+  std::unique_ptr<WmsdProcess> wmsd;
+  TempDir dir;
+
+  PackFloor() {
+    WmsdProcess::Options wo;
+    wo.settings = broker.wmsdSettings(
+        {{"waves.layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/dc-single-block.json"},
+         {"waves.cart_totes", "3"},
+         {"waves.tote_pool", "30"},
+         {"waves.auto_check_s", "3600"},
+         {"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+         {"packing.ship_from.name", "Sim Warehouse"},
+         {"packing.ship_from.line1", "1 Logistics Way"},
+         {"packing.ship_from.city", "Singapore"},
+         {"packing.ship_from.postal_code", "629000"},
+         {"packing.ship_from.country", "SG"},
+         {"packing.station.PACK-01.printer", "ZEBRA-1"},
+         {"packing.station.PACK-02.printer", "ZEBRA-1"},
+         {"packing.station.PACK-99.printer", "ZEBRA-1"}});
+    wmsd = std::make_unique<WmsdProcess>(wo);
+    post("/api/v1/import/locations",
+         "code,zone,kind\nA-01-01-1,A,pick\nA-01-05-1,A,pick\nA-03-02-1,A,pick\nB-08-03-1,B,pick\n", "text/csv");
+    post("/api/v1/import/catalogue",
+         "sku,description,barcodes,weight_g\nAPPLE,Apples,4006381333931,200\nBREAD,Bread,036000291452,300\n"
+         "CHEESE,Cheese,96385074,250\nDATES,Dates,,100\n",
+         "text/csv");
+    post("/api/v1/import/stock",
+         "sku,location,qty\nAPPLE,A-01-01-1,30\nBREAD,A-03-02-1,30\nCHEESE,A-01-05-1,30\nDATES,B-08-03-1,30\n",
+         "text/csv");
+    const char* shipTo = R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"Singapore","postal_code":"1","country":"SG"})";
+    const char* lines[] = {R"({"sku":"APPLE","qty":2},{"sku":"CHEESE","qty":1})", R"({"sku":"BREAD","qty":2})",
+                           R"({"sku":"DATES","qty":3},{"sku":"APPLE","qty":1})", R"({"sku":"CHEESE","qty":2})",
+                           R"({"sku":"APPLE","qty":1},{"sku":"BREAD","qty":1},{"sku":"DATES","qty":1})",
+                           R"({"sku":"CHEESE","qty":1},{"sku":"DATES","qty":2})"};
+    int n = 0;
+    for (const char* l : lines)
+      post("/api/v1/orders", std::string(R"({"channel":"lazada","external_id":"p)") + std::to_string(++n) +
+                                 R"(","lines":[)" + l + "]," + shipTo + "}");
+  }
+
+  std::string api() const { return "http://127.0.0.1:" + std::to_string(wmsd->port()); }
+
+  Poco::JSON::Object::Ptr post(const std::string& path, const std::string& body,
+                               const std::string& type = "application/json") {
+    auto r = wmsd->post(path, body, {{"Content-Type", type}});
+    BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.status << " " << r.body);
+    return r.body.empty() || r.body[0] != '{' ? nullptr : parse(r.body);
+  }
+
+  // wms-sim with `args` after the connection options; its summary.
+  Poco::JSON::Object::Ptr runSim(const std::string& name, std::vector<std::string> args) {
+    std::vector<std::string> argv{WMS_SIM_BINARY, "--api", api(), "--broker-dir", (broker.dir() / "broker").string(),
+                                  "--state", (dir / (name + "-state")).string(), "--prefix", name + "-"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ChildProcess::Options po;
+    po.output = dir / (name + ".out");
+    ChildProcess sim(argv, po);
+    auto exit = sim.wait(std::chrono::seconds(240));
+    const std::string out = std::filesystem::exists(po.output) ? readFile(po.output) : "";
+    BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
+    BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
+    const auto start = out.rfind("{\"devices\"");
+    BOOST_REQUIRE_MESSAGE(start != std::string::npos, out);
+    BOOST_TEST_MESSAGE(out.substr(start));
+    return parse(out.substr(start, out.find('\n', start) - start));
+  }
+
+  std::map<std::int64_t, std::string> statuses() {
+    std::map<std::int64_t, std::string> out;
+    auto orders = parse(wmsd->get("/api/v1/orders?limit=50").body)->getArray("items");
+    for (std::size_t i = 0; i < orders->size(); ++i) {
+      auto o = orders->getObject(static_cast<unsigned>(i));
+      out[o->getValue<std::int64_t>("id")] = o->getValue<std::string>("status");
+    }
+    return out;
+  }
+
+  // Order `id` packed over the packing REST routes at `station` (the
+  // packing page's way), not shipped.
+  void packOverRest(std::int64_t id, const std::string& station) {
+    auto view = post("/api/v1/packing/sessions",
+                     R"({"code":"SO-)" + std::to_string(id) + R"(","station":")" + station + R"("})");
+    const std::string session = "/api/v1/packing/sessions/" + view->get("session_id").toString();
+    std::map<int, std::string> scanText;
+    auto lines = view->getArray("lines");
+    for (unsigned i = 0; i < lines->size(); ++i) {
+      auto l = lines->getObject(i);
+      auto codes = l->getArray("barcodes");
+      scanText[l->getValue<int>("line_no")] =
+          codes && codes->size() > 0 ? codes->getElement<std::string>(0) : l->getValue<std::string>("sku");
+    }
+    auto cartons = view->getObject("suggestion")->getArray("cartons");
+    for (unsigned c = 0; c < cartons->size(); ++c) {
+      auto carton = cartons->getObject(c);
+      post(session + "/cartons", R"({"carton_type":")" + carton->getValue<std::string>("carton_type") + R"("})");
+      auto items = carton->getArray("items");
+      for (unsigned k = 0; k < items->size(); ++k) {
+        auto item = items->getObject(k);
+        post(session + "/scans", R"({"text":")" + scanText[item->getValue<int>("line_no")] + R"(","qty":)" +
+                                     std::to_string(item->getValue<int>("qty")) + "}");
+      }
+      post(session + "/cartons/close", "{}");
+    }
+    post(session + "/complete", "{}");
+  }
+};
 
 }  // namespace
 
@@ -109,5 +232,73 @@ BOOST_AUTO_TEST_CASE(two_simulated_handhelds_pick_every_released_order_with_shor
     BOOST_TEST((status == "picked" || status == "held"), status);
   }
   auto audit = wmsd.get("/api/v1/audit");
+  BOOST_TEST(parse(audit.body)->getValue<bool>("ok"), audit.body);
+}
+
+BOOST_AUTO_TEST_CASE(simulated_packers_verify_label_and_ship_every_picked_order_once_at_their_own_stations) {
+  PackFloor f;
+  auto summary = f.runSim("SIM", {"--devices", "2", "--packers", "2", "--pace", "0", "--short-probability", "0",
+                                  "--seed", "5", "--release-every", "1", "--until-idle", "12", "--duration", "100"});
+  auto packing = summary->getObject("packing");
+  BOOST_REQUIRE(packing);
+  BOOST_TEST(packing->getValue<int>("packers") == 2);
+  BOOST_TEST(packing->getValue<int>("refusals") == 0);
+  BOOST_TEST(packing->getValue<int>("abandoned") == 0);
+  BOOST_TEST(packing->getValue<int>("packed") == 6);
+  BOOST_TEST(packing->getValue<int>("labels") == 6);
+  BOOST_TEST(packing->getValue<int>("shipped") == 6);
+  BOOST_TEST(packing->getValue<int>("units") == 17);  // every unit of the six orders, each verified by a scan
+  BOOST_TEST(packing->getObject("events")->getValue<int>("rejected") == 0);
+  BOOST_TEST(packing->getObject("events")->getValue<int>("outbox_left") == 0);
+  BOOST_TEST(packing->getObject("answer_ms")->getValue<int>("samples") == 6 * 4);
+  // Each unit was scanned from a rendered image through the decoder.
+  BOOST_TEST(summary->getObject("decode")->getValue<int>("frames") > 18);
+  for (const auto& [id, status] : f.statuses()) BOOST_TEST(status == "shipped", "order " << id);
+  // One label per carton reached the printer of the packers' stations.
+  BOOST_TEST(f.printer.waitForJobs(static_cast<std::size_t>(packing->getValue<int>("cartons")),
+                                   std::chrono::seconds(30)));
+  auto audit = f.wmsd->get("/api/v1/audit");
+  BOOST_TEST(parse(audit.body)->getValue<bool>("ok"), audit.body);
+}
+
+BOOST_AUTO_TEST_CASE(a_simulated_packer_moves_on_from_an_order_packed_at_another_station) {
+  PackFloor f;
+  // The pickers alone first: every order picked.
+  f.runSim("PICK", {"--devices", "2", "--pace", "0", "--short-probability", "0", "--seed", "3", "--release-every", "1",
+                    "--until-idle", "6", "--duration", "200"});
+  auto before = f.statuses();
+  BOOST_REQUIRE_EQUAL(before.size(), 6u);
+  for (const auto& [id, status] : before) BOOST_REQUIRE_MESSAGE(status == "picked", "order " << id << " " << status);
+  const std::int64_t elsewhere = before.begin()->first, second = std::next(before.begin())->first,
+                     third = std::next(before.begin(), 2)->first;
+  f.packOverRest(elsewhere, "PACK-99");
+
+  // One packer given the order packed at PACK-99 first, then two others.
+  wms::sim::FleetOptions o;
+  o.api = f.api();
+  o.brokerDir = f.broker.dir() / "broker";
+  o.brokerTool = std::string(WMS_SOURCE_DIR) + "/tools/broker/wms-broker";
+  o.devicePrefix = "LIB-";
+  o.devices = 0;
+  o.packers = 1;
+  o.pace = std::chrono::milliseconds(0);
+  o.scanner = wms::sim::Scanner::Engine;
+  o.stateDir = f.dir / "lib-state";
+  o.packOrders = {elsewhere, second, third};
+  o.duration = std::chrono::seconds(120);
+  std::atomic<bool> stop{false};
+  std::ostringstream progress;
+  auto summary = wms::sim::runFleet(o, progress, stop);
+  BOOST_REQUIRE_MESSAGE(summary, (summary ? "" : summary.error().message));
+  const auto& p = summary->packing;
+  BOOST_TEST(p.refusals == 1);
+  BOOST_TEST(p.shipped == 2);
+  BOOST_TEST(p.abandoned == 0);
+  BOOST_TEST(p.outboxLeft == 0u);
+  auto after = f.statuses();
+  BOOST_TEST(after[elsewhere] == "packed");  // left for PACK-99, not shipped by the simulated packer
+  BOOST_TEST(after[second] == "shipped");
+  BOOST_TEST(after[third] == "shipped");
+  auto audit = f.wmsd->get("/api/v1/audit");
   BOOST_TEST(parse(audit.body)->getValue<bool>("ok"), audit.body);
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # tools/run-demo and wms-demo refuse options they cannot honour before
 # starting anything, naming the option: an unknown --packers value, and a
-# headless day with no automatic packers (it could never finish).
+# headless day with no automatic packers (it could never finish). The
+# handheld and mixed packers are automatic: they pass the checks.
 #
 # usage: tests/tools/demo/OptionsTest.sh BUILD_DIR   (ctest passes it)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 build=${1:?usage: OptionsTest.sh BUILD_DIR}
 failures=0
+empty=$(mktemp -d)
+trap 'rm -rf "$empty"' EXIT
 
 # expect NAME WANT_EXIT WANT_TEXT COMMAND...: runs COMMAND, checks its exit
 # code and that its stderr contains WANT_TEXT.
@@ -25,16 +28,24 @@ expect() {
   fi
 }
 
-expect "run-demo: unknown packers" 2 "--packers is auto, web or none, got 'robot'" \
+expect "run-demo: unknown packers" 2 "--packers is auto, handheld, mixed, web or none, got 'robot'" \
   "$root/tools/run-demo" --packers robot
 expect "run-demo: web packers are not headless" 2 "--packers web leaves packing to a person" \
   "$root/tools/run-demo" --packers web --headless
 expect "run-demo: no packers is not headless" 2 "--packers none leaves packing to a person" \
   "$root/tools/run-demo" --headless --packers none
-expect "wms-demo: unknown packers" 1 "--packers must be auto or none, got 'web'" \
+expect "wms-demo: unknown packers" 1 "--packers must be auto, none, handheld or mixed, got 'web'" \
   "$build/tools/demo/wms-demo" day --packers web
 expect "wms-demo: no packers is not headless" 1 "a headless day could never finish" \
   "$build/tools/demo/wms-demo" day --packers none --headless
+
+# Handheld and mixed packing finish by themselves: accepted headless. The
+# option checks pass and the day then stops for want of a demo catalogue
+# (no state folder), naming that instead of the packers.
+expect "wms-demo: handheld packers may be headless" 1 "no demo catalogue" \
+  "$build/tools/demo/wms-demo" day --packers handheld --headless --state "$empty"
+expect "wms-demo: mixed packers may be headless" 1 "no demo catalogue" \
+  "$build/tools/demo/wms-demo" day --packers mixed --headless --state "$empty"
 
 [[ $failures -eq 0 ]] || { echo "$failures check(s) failed"; exit 1; }
 echo "all option checks passed"

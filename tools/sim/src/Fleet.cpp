@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <fstream>
 #include <iomanip>
@@ -25,14 +27,18 @@
 #include "wms/handheld/ScanEngine.h"
 #include "wms/protocol/Topics.h"
 #include "wms/sim/BarcodeImage.h"
+#include "FleetShared.h"
+#include "Packer.h"
 
 extern char** environ;
 
 namespace wms::sim {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using namespace wms::handheld;
+using detail::Account;
+using detail::Clock;
+using detail::Shared;
 
 // ---- Running tools (wms-broker) -------------------------------------------------
 
@@ -76,71 +82,6 @@ std::string randomPassword() {
   for (int i = 0; i < 4; ++i) out << std::hex << std::setw(8) << std::setfill('0') << rd();
   return out.str();
 }
-
-// ---- Shared decoders ----------------------------------------------------------------
-
-// A few Decoders shared by the device threads: each decode borrows one.
-// The workers are forked here, before any MQTT thread exists.
-class DecoderPool {
- public:
-  Status start(int n) {
-    for (int i = 0; i < n; ++i) {
-      auto d = std::make_unique<Decoder>();
-      if (auto st = d->start(); !st) return st;
-      free_.push_back(d.get());
-      all_.push_back(std::move(d));
-    }
-    return {};
-  }
-  FrameRead read(const Frame& frame, const std::optional<StepExpectation>& step) {
-    Decoder* d = nullptr;
-    {
-      std::unique_lock lock(mutex_);
-      available_.wait(lock, [this] { return !free_.empty(); });
-      d = free_.back();
-      free_.pop_back();
-    }
-    FrameRead r = readFrame(*d, frame, step);
-    {
-      std::lock_guard lock(mutex_);
-      free_.push_back(d);
-    }
-    available_.notify_one();
-    return r;
-  }
-
- private:
-  std::vector<std::unique_ptr<Decoder>> all_;
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<Decoder*> free_;  // protected by mutex_
-};
-
-struct Account {
-  std::string device;
-  std::string password;
-  std::string badge;
-};
-
-// Everything the device threads share.
-struct Shared {
-  Shared(FleetOptions o, const std::atomic<bool>& s) : options(std::move(o)), stop(s) {}
-  FleetOptions options;
-  const std::atomic<bool>& stop;
-  DecoderPool pool;
-  std::mutex mutex;  // protects summary and running
-  FleetSummary summary;
-  int running = 0;
-  Clock::time_point started = Clock::now();
-
-  void error(const std::string& e) {
-    std::lock_guard lock(mutex);
-    if (summary.errors.size() < 10) summary.errors.push_back(e);
-  }
-  bool timeUp() const {
-    return stop || (options.duration.count() > 0 && Clock::now() - started >= options.duration);
-  }
-};
 
 // ---- One simulated picker ----------------------------------------------------------
 
@@ -320,39 +261,16 @@ class Picker {
       app.typed(step->text);
       return;
     }
-    if (shared_.options.scanner == Scanner::Engine) {
-      // The engine decoded it: the text as the scanner sends it, no identifier.
-      auto barcode = toBarcode(EngineScan{step->text, "", std::chrono::system_clock::now()});
-      {
-        std::lock_guard lock(shared_.mutex);
-        ++shared_.summary.engineReads;
-      }
-      if (!barcode) {
-        shared_.error(account_.device + ": the engine cannot read '" + step->text + "': " + barcode.error().message);
-        return;
-      }
-      app.input(ScanInput{std::move(barcode).value()});
+    // (The format is drawn only for a camera, so that an engine run's random
+    // sequence, and with it its shorts, stays what it was.)
+    const auto format =
+        shared_.options.scanner == Scanner::Camera ? labelFormat(target, step->text, rng_) : BarcodeFormat::Code128;
+    auto input = detail::simulatedScan(shared_, rng_, format, step->text, step, account_.device);
+    if (!input) {
+      if (mayType && shared_.options.scanner == Scanner::Camera) app.typed(step->text);
       return;
     }
-    CameraLook look;
-    auto format = labelFormat(target, step->text, rng_);
-    auto frame = renderLabel(format, step->text, look, rng_);
-    if (!frame) frame = renderLabel(BarcodeFormat::Code128, step->text, look, rng_);
-    if (!frame) {
-      shared_.error(account_.device + ": cannot draw '" + step->text + "': " + frame.error().message);
-      if (mayType) app.typed(step->text);
-      return;
-    }
-    auto read = shared_.pool.read(*frame, step);
-    {
-      std::lock_guard lock(shared_.mutex);
-      auto& s = shared_.summary;
-      ++s.frames;
-      s.decodeMsTotal += read.milliseconds;
-      s.decoderCrashes += static_cast<std::uint64_t>(read.crashes);
-      if (std::holds_alternative<ScanFailed>(read.input)) ++s.decodeFailures;
-    }
-    app.input(read.input);
+    app.input(*input);
   }
 
   Shared& shared_;
@@ -366,30 +284,36 @@ class Picker {
 
 // ---- Setup ----------------------------------------------------------------------------
 
+// The pickers' accounts, then the packers' (`<prefix>PK-01`.., badges
+// `<prefix>PK-B-01`..).
 Result<std::vector<Account>> accounts(const FleetOptions& o) {
   std::vector<Account> out;
+  const int wanted = o.devices + o.packers;
   auto name = [&](const char* middle, int i) {
     std::ostringstream s;
     s << o.devicePrefix << middle << std::setw(2) << std::setfill('0') << i;
     return s.str();
   };
+  auto badgeOf = [&](int index) {  // index over pickers then packers, from 0
+    return index < o.devices ? name("B-", index + 1) : name("PK-B-", index - o.devices + 1);
+  };
   if (!o.accountsFile.empty()) {
     std::ifstream in(o.accountsFile);
     if (!in) return makeError(ErrorKind::NotFound, "cannot read " + o.accountsFile.string());
     std::string device, password;
-    while (static_cast<int>(out.size()) < o.devices && in >> device >> password) {
+    while (static_cast<int>(out.size()) < wanted && in >> device >> password) {
       if (!protocol::isValidDeviceId(device))
         return makeError(ErrorKind::Invalid, o.accountsFile.string() + ": '" + device + "' is not a device id");
-      out.push_back({device, password, name("B-", static_cast<int>(out.size()) + 1)});
+      out.push_back({device, password, badgeOf(static_cast<int>(out.size()))});
     }
-    if (static_cast<int>(out.size()) < o.devices)
-      return makeError(ErrorKind::Invalid, o.accountsFile.string() + " has fewer than " + std::to_string(o.devices) +
+    if (static_cast<int>(out.size()) < wanted)
+      return makeError(ErrorKind::Invalid, o.accountsFile.string() + " has fewer than " + std::to_string(wanted) +
                                                " accounts");
     return out;
   }
-  for (int i = 1; i <= o.devices; ++i) {
-    Account a{name("", i), randomPassword(), name("B-", i)};
-    if (!protocol::isValidDeviceId(a.device))
+  for (int i = 0; i < wanted; ++i) {
+    Account a{i < o.devices ? name("", i + 1) : name("PK-", i - o.devices + 1), randomPassword(), badgeOf(i)};
+    if (!protocol::isValidDeviceId(a.device) || !protocol::isValidDeviceId(a.badge))
       return makeError(ErrorKind::Invalid, "device prefix makes an invalid device id '" + a.device + "'");
     auto r = runTool({o.brokerTool.string(), "add-device", o.brokerDir.string(), a.device, a.password});
     if (r.code != 0)
@@ -397,6 +321,66 @@ Result<std::vector<Account>> accounts(const FleetOptions& o) {
     out.push_back(std::move(a));
   }
   return out;
+}
+
+std::string stationName(const FleetOptions& o, int packer) {
+  std::ostringstream s;
+  s << o.stationPrefix << std::setw(2) << std::setfill('0') << packer;
+  return s.str();
+}
+
+// Offers the packers every picked order of their share, oldest first, from
+// wmsd's order list (every page). Returns how many were new.
+int listPickedOrders(apiclient::Client& api, const FleetOptions& o, detail::PackQueue& queue) {
+  int added = 0;
+  std::int64_t after = 0;
+  for (int pages = 0; pages < 1000; ++pages) {
+    auto page = api.call("GET", "/api/v1/orders?status=picked&limit=200&after=" + std::to_string(after));
+    if (!page || !page->json) return added;
+    auto items = page->json->getArray("items");
+    for (unsigned i = 0; items && i < items->size(); ++i) {
+      auto item = items->getObject(i);
+      if (!item || !item->has("id")) continue;
+      std::int64_t id = 0;
+      try {
+        id = item->getValue<std::int64_t>("id");
+      } catch (const std::exception&) {
+        continue;  // not an order id: nothing to pack
+      }
+      after = std::max(after, id);
+      if (id > 0 && id % o.packShareModulus == o.packShareRemainder && queue.offer(id)) ++added;
+    }
+    if (page->json->isNull("next_after") || !items || items->size() == 0) break;
+  }
+  return added;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto k = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size()))) - 1;
+  return v[std::min(k, v.size() - 1)];
+}
+
+std::string packingJson(const PackingSummary& p) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << "{\"packers\":" << p.packers << ",\"requested\":" << p.requested
+    << ",\"packed\":" << p.packed << ",\"shipped\":" << p.shipped << ",\"cartons\":" << p.cartons
+    << ",\"units\":" << p.units << ",\"labels\":" << p.labels << ",\"refusals\":" << p.refusals
+    << ",\"abandoned\":" << p.abandoned << ",\"seconds\":" << p.seconds << ",\"events\":{\"created\":" << p.eventsCreated
+    << ",\"resent\":" << p.resent << ",\"applied\":" << p.applied << ",\"duplicate\":" << p.duplicate
+    << ",\"rejected\":" << p.rejected << ",\"outbox_left\":" << p.outboxLeft
+    << "},\"answer_ms\":{\"samples\":" << p.answerMs.size() << ",\"p50\":" << percentile(p.answerMs, 0.50)
+    << ",\"p99\":" << percentile(p.answerMs, 0.99) << ",\"max\":" << percentile(p.answerMs, 1.0)
+    << "},\"answer_ms_by_step\":{";
+  bool first = true;
+  for (const auto& [step, ms] : p.answerMsByStep) {
+    o << (first ? "" : ",") << "\"" << step << "\":{\"p50\":" << percentile(ms, 0.50)
+      << ",\"p99\":" << percentile(ms, 0.99) << "}";
+    first = false;
+  }
+  o << "}}";
+  return o.str();
 }
 
 }  // namespace
@@ -424,18 +408,32 @@ std::string FleetSummary::json() const {
     << ",\"failures\":" << decodeFailures << ",\"retries\":" << retries << ",\"typed\":" << typedFallbacks
     << ",\"worker_crashes\":" << decoderCrashes << ",\"mean_ms\":" << std::setprecision(2)
     << (frames ? decodeMsTotal / static_cast<double>(frames) : 0.0) << "},\"releases\":" << releases
-    << ",\"errors\":[";
+    << (packing.packers > 0 ? ",\"packing\":" + packingJson(packing) : std::string()) << ",\"errors\":[";
   for (std::size_t i = 0; i < errors.size(); ++i) o << (i ? "," : "") << str(errors[i]);
   o << "]}";
   return o.str();
 }
 
 Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progress, const std::atomic<bool>& stop) {
-  if (options.devices < 1 || options.devices > 500) return makeError(ErrorKind::Invalid, "devices must be 1-500");
+  if (options.devices < 0 || options.devices > 500) return makeError(ErrorKind::Invalid, "devices must be 0-500");
+  if (options.packers < 0 || options.packers > 100) return makeError(ErrorKind::Invalid, "packers must be 0-100");
+  if (options.devices + options.packers < 1) return makeError(ErrorKind::Invalid, "no devices and no packers: nothing to run");
+  if (options.packShareModulus < 1 || options.packShareRemainder < 0 ||
+      options.packShareRemainder >= options.packShareModulus)
+    return makeError(ErrorKind::Invalid, "the pack share must be R/N with 0 <= R < N");
+  if (options.twoCartonProbability < 0 || options.twoCartonProbability > 1)
+    return makeError(ErrorKind::Invalid, "the two-carton probability is 0..1");
+  for (int k = 1; k <= options.packers; ++k)
+    if (!protocol::isValidDeviceId(stationName(options, k)))
+      return makeError(ErrorKind::Invalid, "station prefix makes an invalid station id '" + stationName(options, k) + "'");
   Shared fleet{options, stop};
   fleet.summary.devices = options.devices;
-  // Decode workers first: they fork, and no other thread may exist yet.
-  if (auto st = fleet.pool.start(std::max(1, options.decoders)); !st) return st.error();
+  fleet.summary.packing.packers = options.packers;
+  // Decode workers first: they fork, and no other thread may exist yet. A
+  // scan engine decodes nothing here, so an engine fleet forks none (and
+  // may run inside a process that already has threads: tests, benches).
+  if (options.scanner == Scanner::Camera)
+    if (auto st = fleet.pool.start(std::max(1, options.decoders)); !st) return st.error();
 
   FleetOptions& o = fleet.options;
   if (o.brokerUri.empty()) {
@@ -448,23 +446,36 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
   auto accs = accounts(o);
   if (!accs) return accs.error();
   apiclient::Client api(o.api);
-  for (const auto& a : *accs) {
+  for (std::size_t i = 0; i < accs->size(); ++i) {
+    const auto& a = (*accs)[i];
+    const std::string role = static_cast<int>(i) < o.devices ? "picker" : "packer";
     auto r = api.call("POST", "/api/v1/workers",
-                      "{\"badge\":\"" + a.badge + "\",\"name\":\"Simulated picker " + a.device + "\"}",
+                      "{\"badge\":\"" + a.badge + "\",\"name\":\"Simulated " + role + " " + a.device + "\"}",
                       {{"Content-Type", "application/json"}});
     if (!r) return makeError(r.error().kind, "creating worker " + a.badge + ": " + r.error().message);
   }
   std::error_code ec;
   std::filesystem::create_directories(o.stateDir, ec);
   if (ec) return makeError(ErrorKind::Unavailable, "cannot create " + o.stateDir.string() + ": " + ec.message());
-  progress << "sim: " << accs->size() << " handhelds against " << o.api << " and " << o.brokerUri << std::endl;
+  progress << "sim: " << o.devices << " picking and " << o.packers << " packing handhelds against " << o.api
+           << " and " << o.brokerUri << std::endl;
+
+  // The packers' work: a fixed list, or the picked orders as wmsd lists them.
+  const bool listed = o.packOrders.empty();
+  auto queue = listed ? std::make_unique<detail::PackQueue>() : std::make_unique<detail::PackQueue>(o.packOrders);
 
   fleet.started = Clock::now();
   std::vector<std::thread> threads;
   fleet.running = static_cast<int>(accs->size());
+  fleet.pickersRunning = o.devices;
   for (std::size_t i = 0; i < accs->size(); ++i) {
-    threads.emplace_back([&fleet, &o, account = (*accs)[i], i] {
-      Picker(fleet, account, o.seed * 7919 + i).run();
+    const int packer = static_cast<int>(i) - o.devices + 1;  // 1.. for packers
+    threads.emplace_back([&fleet, &o, &queue, account = (*accs)[i], i, packer] {
+      if (packer >= 1) detail::runPacker(fleet, account, stationName(o, packer), o.seed * 7919 + i, *queue);
+      else {
+        Picker(fleet, account, o.seed * 7919 + i).run();
+        --fleet.pickersRunning;
+      }
       std::lock_guard lock(fleet.mutex);
       --fleet.running;
     });
@@ -473,6 +484,7 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
   std::thread side([&] {
     auto nextProgress = Clock::now() + o.progressEvery;
     auto nextRelease = Clock::now();
+    auto nextListing = Clock::now();
     while (!finished) {
       const auto now = Clock::now();
       if (o.releaseEvery.count() > 0 && now >= nextRelease && !fleet.timeUp()) {
@@ -483,13 +495,23 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
           ++fleet.summary.releases;
         }
       }
+      // Often enough that a packer rarely waits for a listing, rarely enough
+      // that listing costs wmsd little.
+      if (o.packers > 0 && listed && now >= nextListing && !fleet.timeUp()) {
+        nextListing = now + std::chrono::milliseconds(700);
+        listPickedOrders(api, o, *queue);
+      }
       if (now >= nextProgress) {
         nextProgress = now + o.progressEvery;
         std::lock_guard lock(fleet.mutex);
         const auto& s = fleet.summary;
         progress << "sim: " << std::chrono::duration_cast<std::chrono::seconds>(now - fleet.started).count() << "s, "
                  << fleet.running << " running, " << s.batches << " batches, " << s.stops << " stops, " << s.shorts
-                 << " short, " << s.frames << " frames (" << s.decodeFailures << " unreadable)" << std::endl;
+                 << " short, " << s.frames << " frames (" << s.decodeFailures << " unreadable)";
+        if (o.packers > 0)
+          progress << ", " << s.packing.shipped << " orders shipped by " << o.packers << " packers ("
+                   << s.packing.refusals << " refused)";
+        progress << std::endl;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -498,6 +520,8 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
   finished = true;
   side.join();
   fleet.summary.seconds = std::chrono::duration<double>(Clock::now() - fleet.started).count();
+  if (fleet.firstPack && fleet.lastPack)
+    fleet.summary.packing.seconds = std::chrono::duration<double>(*fleet.lastPack - *fleet.firstPack).count();
   return fleet.summary;
 }
 

@@ -16,6 +16,18 @@
 // decode. Days of tens of thousands of orders use it, so that the simulation
 // itself does not eat the machine the server runs on.
 //
+// Packers (FleetOptions::packers): packing handhelds, the same app in pack
+// mode, each bound to its own station (`<stationPrefix>01`..). They find
+// work in wmsd's list of picked orders (GET /api/v1/orders?status=picked,
+// polled; `packShare` keeps a share of them for other packers, e.g. the
+// demo's REST packer), or take exactly `packOrders`. Each order goes to one
+// packer of the fleet; a packer scans the order's packing slip (the order
+// reference, `orderPrefix` + id, in Code 128), verifies every unit by
+// scanning it, closes the carton (a few orders go in two cartons), asks for
+// the label and confirms the shipment, waiting for wmsd's answer at each
+// step as a packer at a station does. An order wmsd refuses (packed at
+// another station, held or cancelled meanwhile) is counted and left.
+//
 // Setup: device accounts are added to the broker with
 // `tools/broker/wms-broker add-device DIR ID PASSWORD` (or given in an
 // accounts file), workers (badges) are created through wmsd's REST API.
@@ -30,6 +42,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,10 +68,43 @@ struct FleetOptions {
   std::chrono::milliseconds pace{250};    // a picker's pause between actions
   int decoders = 2;                       // shared decode workers
   std::uint64_t seed = 1;
-  std::chrono::seconds untilIdle{0};      // a device stops after this long without work (0: never)
+  std::chrono::seconds untilIdle{0};      // a device stops after this long without work (0: never); a packer counts from when the last picker stopped
   std::chrono::seconds duration{0};       // the whole run stops after this (0: never)
   std::chrono::seconds releaseEvery{0};   // POST /api/v1/waves/release this often (0: never)
   std::chrono::seconds progressEvery{2};
+
+  // Packing handhelds (0: none). Devices `<devicePrefix>PK-01`.., badges
+  // `<devicePrefix>PK-B-01`..; with an accounts file, the accounts after the
+  // pickers' are the packers'.
+  int packers = 0;
+  std::string stationPrefix = "PACK-";    // packer k packs at <prefix><kk>: PACK-01..
+  std::string orderPrefix = "SO-";        // the order reference on a packing slip (packing.order_reference_prefix)
+  int packShareRemainder = 0;             // the packers take the picked orders whose id % modulus == remainder
+  int packShareModulus = 1;
+  std::vector<std::int64_t> packOrders;   // when not empty: exactly these orders, and packers stop when they are done
+  double twoCartonProbability = 0.1;      // an order of 2+ units packed in two cartons
+};
+
+// What the packers did.
+struct PackingSummary {
+  int packers = 0;
+  int requested = 0;            // pack.requests answered with a pack task
+  int packed = 0;               // pack.confirms applied
+  int shipped = 0;              // ship.confirms applied
+  int cartons = 0;              // cartons in applied pack.confirms
+  std::int64_t units = 0;       // units verified by scan in applied pack.confirms
+  int labels = 0;               // label.ready received
+  int refusals = 0;             // requests, packs, labels or shipments wmsd refused (the packer moved on)
+  int abandoned = 0;            // orders given back unpacked (no readable label, no answer in time)
+  std::uint64_t eventsCreated = 0, applied = 0, duplicate = 0, rejected = 0, resent = 0, outboxLeft = 0;
+  double seconds = 0;           // from the first order a packer took to the last one it finished
+  // The packer's wait at the station: from the input that sends a pack event
+  // (the slip's scan, closing the last carton, L, Enter) until wmsd's answer
+  // is on the handheld (the ack, and for a request the pack task, for a label
+  // label.ready).
+  std::vector<double> answerMs;
+  // The same by step: "request", "pack", "label", "ship".
+  std::map<std::string, std::vector<double>> answerMsByStep;
 };
 
 struct FleetSummary {
@@ -79,16 +125,20 @@ struct FleetSummary {
   std::uint64_t decoderCrashes = 0;   // decode worker deaths survived
   double decodeMsTotal = 0;
   std::uint64_t releases = 0;         // waves released by the simulator
+  PackingSummary packing;
   std::vector<std::string> errors;    // the first few problems (setup, refusals)
   double seconds = 0;
 
-  // One JSON object (the last line wms-sim prints).
+  // One JSON object (the last line wms-sim prints); it has a "packing"
+  // object when the fleet had packers.
   std::string json() const;
 };
 
-// Runs the fleet until every device stopped (untilIdle), `duration`
-// passed or `stop` became true. Progress lines go to `progress`. Errors:
-// setup failures (no broker account could be made, wmsd unreachable).
+// Runs the fleet until every device stopped (untilIdle; packers with
+// packOrders: when those are done), `duration` passed or `stop` became true. Progress lines go to `progress`. Errors:
+// setup failures (no broker account could be made, wmsd unreachable), and
+// Invalid options (devices 0-500, packers 0-100, at least one of them; a
+// pack share 0 <= remainder < modulus).
 Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progress, const std::atomic<bool>& stop);
 
 }  // namespace wms::sim
