@@ -77,6 +77,15 @@ std::string Request::header(const std::string& lowerName) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+std::optional<std::int64_t> positiveId(std::string_view text) {
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) v = v * 10 + (c - '0');
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
 std::string errorBody(const Error& error) {
   std::string out = "{\"error\":";
   appendJsonString(out, toString(error.kind));

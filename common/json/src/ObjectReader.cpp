@@ -480,4 +480,16 @@ Status ObjectReader::finish() {
   return status();
 }
 
+Result<ObjectReader> parseRequestBody(std::string_view body, std::size_t maxBytes) {
+  Rules rules;
+  rules.maxBytes = maxBytes;
+  rules.maxDepth = 8;
+  rules.notJsonObjectKind = ErrorKind::Malformed;
+  rules.wording.notWhole = "{path} must be a whole number from {lo} to {hi}";
+  rules.wording.outOfRange = "{path} must be a whole number from {lo} to {hi}";
+  rules.wording.unknown = "unknown field {path}";
+  if (body.size() <= maxBytes && body.find_first_not_of(" \t\r\n") == std::string_view::npos) body = "{}";
+  return ObjectReader::parse(body, "request body", rules);
+}
+
 }  // namespace wms::json

@@ -64,6 +64,14 @@ Result<CountTask> load(store::Tx& tx, std::int64_t id) {
   return taskOf(q);
 }
 
+// The task, if it waits for a supervisor; Conflict saying where it is otherwise.
+Result<CountTask> awaitingApproval(store::Tx& tx, std::int64_t id) {
+  auto task = load(tx, id);
+  if (task && task->status != CountStatus::Approval)
+    return conflict("count " + n(id) + " is " + toString(task->status) + ", not waiting for approval");
+  return task;
+}
+
 std::int64_t recorded(store::Tx& tx, const CountTask& t) {
   store::Query q(tx, "SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = ? AND location = ? AND lot = ? AND expiry = ?");
   q.bind(t.sku).bind(t.location).bind(t.lot).bind(t.expiry);
@@ -284,10 +292,8 @@ Result<CountTask> CountService::approve(std::int64_t id, const std::string& by) 
   Result<CountTask> out = Error{ErrorKind::Internal, "not run"};
   std::vector<std::string> changed;
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    auto task = load(tx, id);
+    auto task = awaitingApproval(tx, id);
     if (!task) return task.error();
-    if (task->status != CountStatus::Approval)
-      return conflict("count " + n(id) + " is " + toString(task->status) + ", not waiting for approval");
     // The difference the second count found, against the figure as it is
     // now: picks while the count waited are kept.
     const std::int64_t difference = *task->secondCount - *task->secondExpected;
@@ -316,10 +322,7 @@ Result<CountTask> CountService::reject(std::int64_t id, const std::string& by) {
   if (auto st = domain::checkText(by, "by", 64); !st) return st.error();
   Result<CountTask> out = Error{ErrorKind::Internal, "not run"};
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    auto task = load(tx, id);
-    if (!task) return task.error();
-    if (task->status != CountStatus::Approval)
-      return conflict("count " + n(id) + " is " + toString(task->status) + ", not waiting for approval");
+    if (auto task = awaitingApproval(tx, id); !task) return task.error();
     store::exec(tx,
                 "UPDATE count_tasks SET status = 'open', first_count = NULL, first_expected = NULL, second_count = NULL, "
                 "second_expected = NULL, approved_by = ?, updated_at = ? WHERE id = ?",

@@ -23,17 +23,7 @@ using wms::json::ObjectReader;
 
 constexpr std::size_t kMaxRequestBytes = 4u << 20;  // a notice of 1000 units fits
 
-constexpr wms::json::Rules kRules{.maxBytes = kMaxRequestBytes,
-                                  .maxDepth = 8,
-                                  .notJsonObjectKind = ErrorKind::Malformed,
-                                  .wording = {.notWhole = "{path} must be a whole number from {lo} to {hi}",
-                                              .outOfRange = "{path} must be a whole number from {lo} to {hi}",
-                                              .unknown = "unknown field {path}"}};
-
-Result<ObjectReader> read(std::string_view body) {
-  if (body.size() <= kMaxRequestBytes && body.find_first_not_of(" \t\r\n") == std::string_view::npos) body = "{}";
-  return ObjectReader::parse(body, "request body", kRules);
-}
+Result<ObjectReader> read(std::string_view body) { return wms::json::parseRequestBody(body, kMaxRequestBytes); }
 
 Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
@@ -173,13 +163,7 @@ std::string receiptJson(const ReceiptResult& r) {
 
 // ---- routing ----
 
-std::optional<std::int64_t> idOf(const std::string& s) {
-  if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  const std::int64_t v = std::stoll(s);
-  if (v <= 0) return std::nullopt;
-  return v;
-}
+std::optional<std::int64_t> idOf(const std::string& s) { return http::positiveId(s); }
 
 template <class T, class F>
 Response answer(const Result<T>& r, F&& write, int status = 200) {

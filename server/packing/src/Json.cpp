@@ -28,22 +28,8 @@ Error invalid(std::string message) {
   return Error{ErrorKind::Invalid, std::move(message)};
 }
 
-// Request bodies: at most kMaxRequestBytes, nested at most 8 levels (the
-// requests need 1), one object (Malformed otherwise), unknown fields refused.
-// A bad number names its range: "qty must be a whole number from 1 to 1000000".
-constexpr wms::json::Rules kRules{
-    .maxBytes = kMaxRequestBytes,
-    .maxDepth = 8,
-    .notJsonObjectKind = ErrorKind::Malformed,
-    .wording = {.notWhole = "{path} must be a whole number from {lo} to {hi}",
-                .outOfRange = "{path} must be a whole number from {lo} to {hi}",
-                .unknown = "unknown field {path}"}};
-
-// An empty (or blank) body reads as {}.
-Result<ObjectReader> read(std::string_view body) {
-  if (body.size() <= kMaxRequestBytes && body.find_first_not_of(" \t\r\n") == std::string_view::npos) body = "{}";
-  return ObjectReader::parse(body, "request body", kRules);
-}
+// Request bodies: at most kMaxRequestBytes, by the REST rules (wms::json).
+Result<ObjectReader> read(std::string_view body) { return wms::json::parseRequestBody(body, kMaxRequestBytes); }
 
 // ---- writing ----
 

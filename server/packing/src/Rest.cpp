@@ -22,15 +22,8 @@ struct Services {
   LabelPrinting* printing;  // null: no printers
 };
 
-// An id in a path: 1..18 digits (so that it fits an int64), more than 0.
-std::optional<std::int64_t> idOf(const std::string& s) {
-  if (s.empty() || s.size() > 18 ||
-      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
-    return std::nullopt;
-  const std::int64_t v = std::stoll(s);
-  if (v <= 0) return std::nullopt;
-  return v;
-}
+// An id in a path: 1..18 digits, more than 0 (wms::http).
+std::optional<std::int64_t> idOf(const std::string& s) { return http::positiveId(s); }
 
 Response ok(std::string body) {
   return Response::json(200, std::move(body));

@@ -355,41 +355,10 @@ Status Moves::ship(domain::Order& order, const ShipFromTotes& m) {
                     " reserved units, cannot ship " + n(m.qty));
   domain::OrderLine draft = *line;
   auto st = tx_.atomically([&]() -> Status {
-    store::StockRepository stock(tx_);
-    std::int64_t left = m.qty;
-    bool keyWritten = false;
-    for (const auto& row : pickedUnits(order.id)) {
-      if (row.lineNo != m.lineNo || left == 0) continue;
-      const std::int64_t take = std::min(left, row.qty - row.shipped);
-      if (take <= 0) continue;
-      const domain::StockAtLocation where{row.sku, toteLocation(row.tote), row.lot, row.expiry, 0};
-      if (auto s = stock.changeAtLocation(where, -take); !s)
-        return Error{s.error().kind, "line " + n(m.lineNo) + ": " + s.error().message};
-      store::exec(tx_,
-                  "UPDATE picked_units SET shipped = shipped + ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
-                  "sku = ? AND lot = ? AND expiry = ?",
-                  take, static_cast<std::int64_t>(order.id), row.lineNo, row.tote, row.sku, row.lot, row.expiry);
-      left -= take;
-      domain::LedgerEntry e;
-      e.sku = row.sku;
-      e.location = where.location;
-      e.lot = row.lot;
-      e.expiry = row.expiry;
-      e.deltaOnHand = -take;
-      e.deltaAllocated = -take;
-      e.cause = domain::LedgerCause::Ship;
-      e.reference = m.reference;
-      // The event's key on its first row; the others derive from it.
-      e.idempotencyKey = keyWritten ? "" : m.idempotencyKey;
-      keyWritten = true;
-      e.note = m.note;
-      ledger(e);
-    }
-    if (left > 0)
-      return conflict("line " + n(m.lineNo) + " (" + draft.sku + "): the totes hold " + n(m.qty - left) +
-                      " picked units of it, cannot ship " + n(m.qty));
-    if (auto s = stock.consumeAllocated(draft.sku, m.qty); !s)
-      return Error{s.error().kind, "line " + n(m.lineNo) + ": " + s.error().message};
+    if (auto s = outOfTotes(order.id, m.lineNo, draft.sku, m.qty,
+                            {domain::LedgerCause::Ship, true, m.reference, m.idempotencyKey, m.note, "ship"});
+        !s)
+      return s;
     draft.shipped += m.qty;
     draft.allocated -= m.qty;
     store::OrderRepository(tx_).updateLine(order.id, draft);
@@ -412,39 +381,10 @@ Status Moves::loseFromTotes(domain::Order& order, const LostFromTotes& m) {
                     " picked units to pack, cannot lose " + n(m.qty));
   domain::OrderLine draft = *line;
   auto st = tx_.atomically([&]() -> Status {
-    store::StockRepository stock(tx_);
-    std::int64_t left = m.qty;
-    for (const auto& row : pickedUnits(order.id)) {
-      if (row.lineNo != m.lineNo || left == 0) continue;
-      const std::int64_t take = std::min(left, row.qty - row.shipped);
-      if (take <= 0) continue;
-      const domain::StockAtLocation where{row.sku, toteLocation(row.tote), row.lot, row.expiry, 0};
-      if (auto s = stock.changeAtLocation(where, -take); !s)
-        return Error{s.error().kind, "line " + n(m.lineNo) + ": " + s.error().message};
-      store::exec(tx_,
-                  "UPDATE picked_units SET qty = qty - ? WHERE order_id = ? AND line_no = ? AND tote = ? AND "
-                  "sku = ? AND lot = ? AND expiry = ?",
-                  take, static_cast<std::int64_t>(order.id), row.lineNo, row.tote, row.sku, row.lot, row.expiry);
-      left -= take;
-      domain::LedgerEntry e;
-      e.sku = row.sku;
-      e.location = where.location;
-      e.lot = row.lot;
-      e.expiry = row.expiry;
-      e.deltaOnHand = -take;
-      e.deltaAllocated = -take;
-      e.cause = m.cause;
-      e.reference = m.reference;
-      e.note = m.note;
-      ledger(e);
-    }
-    if (left > 0)
-      return conflict("line " + n(m.lineNo) + " (" + draft.sku + "): the totes hold " + n(m.qty - left) +
-                      " picked units of it, cannot lose " + n(m.qty));
     // The units were reserved for this line: on-hand and allocated fall
     // together, so what the channels may sell does not change.
-    if (auto s = stock.consumeAllocated(draft.sku, m.qty); !s)
-      return Error{s.error().kind, "line " + n(m.lineNo) + ": " + s.error().message};
+    if (auto s = outOfTotes(order.id, m.lineNo, draft.sku, m.qty, {m.cause, false, m.reference, "", m.note, "lose"}); !s)
+      return s;
     draft.picked -= m.qty;
     draft.allocated -= m.qty;
     draft.shortQty += m.qty;
@@ -454,6 +394,47 @@ Status Moves::loseFromTotes(domain::Order& order, const LostFromTotes& m) {
   });
   if (!st) return st;
   *line = draft;
+  return {};
+}
+
+Status Moves::outOfTotes(domain::OrderId order, int lineNo, const std::string& sku, std::int64_t qty,
+                         const OutOfTotes& how) {
+  store::StockRepository stock(tx_);
+  std::int64_t left = qty;
+  bool keyWritten = false;
+  for (const auto& row : pickedUnits(order)) {
+    if (row.lineNo != lineNo || left == 0) continue;
+    const std::int64_t take = std::min(left, row.qty - row.shipped);
+    if (take <= 0) continue;
+    const domain::StockAtLocation where{row.sku, toteLocation(row.tote), row.lot, row.expiry, 0};
+    if (auto s = stock.changeAtLocation(where, -take); !s)
+      return Error{s.error().kind, "line " + n(lineNo) + ": " + s.error().message};
+    store::exec(tx_,
+                how.shipped ? "UPDATE picked_units SET shipped = shipped + ? WHERE order_id = ? AND line_no = ? AND "
+                              "tote = ? AND sku = ? AND lot = ? AND expiry = ?"
+                            : "UPDATE picked_units SET qty = qty - ? WHERE order_id = ? AND line_no = ? AND tote = ? "
+                              "AND sku = ? AND lot = ? AND expiry = ?",
+                take, static_cast<std::int64_t>(order), row.lineNo, row.tote, row.sku, row.lot, row.expiry);
+    left -= take;
+    domain::LedgerEntry e;
+    e.sku = row.sku;
+    e.location = where.location;
+    e.lot = row.lot;
+    e.expiry = row.expiry;
+    e.deltaOnHand = -take;
+    e.deltaAllocated = -take;
+    e.cause = how.cause;
+    e.reference = how.reference;
+    // The event's key on its first row; the others derive from it.
+    e.idempotencyKey = keyWritten ? "" : how.idempotencyKey;
+    keyWritten = true;
+    e.note = how.note;
+    ledger(e);
+  }
+  if (left > 0)
+    return conflict("line " + n(lineNo) + " (" + sku + "): the totes hold " + n(qty - left) + " picked units of it, cannot " +
+                    how.verb + " " + n(qty));
+  if (auto s = stock.consumeAllocated(sku, qty); !s) return Error{s.error().kind, "line " + n(lineNo) + ": " + s.error().message};
   return {};
 }
 

@@ -17,6 +17,7 @@
 #include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/MosquittoBroker.h"
 #include "wms/testsupport/TempDir.h"
+#include "wms/testsupport/PackingStation.h"
 #include "wms/testsupport/WmsdProcess.h"
 
 using namespace wms::testsupport;
@@ -117,30 +118,8 @@ struct PackFloor {
   // Order `id` packed over the packing REST routes at `station` (the
   // packing page's way), not shipped.
   void packOverRest(std::int64_t id, const std::string& station) {
-    auto view = post("/api/v1/packing/sessions",
-                     R"({"code":"SO-)" + std::to_string(id) + R"(","station":")" + station + R"("})");
-    const std::string session = "/api/v1/packing/sessions/" + view->get("session_id").toString();
-    std::map<int, std::string> scanText;
-    auto lines = view->getArray("lines");
-    for (unsigned i = 0; i < lines->size(); ++i) {
-      auto l = lines->getObject(i);
-      auto codes = l->getArray("barcodes");
-      scanText[l->getValue<int>("line_no")] =
-          codes && codes->size() > 0 ? codes->getElement<std::string>(0) : l->getValue<std::string>("sku");
-    }
-    auto cartons = view->getObject("suggestion")->getArray("cartons");
-    for (unsigned c = 0; c < cartons->size(); ++c) {
-      auto carton = cartons->getObject(c);
-      post(session + "/cartons", R"({"carton_type":")" + carton->getValue<std::string>("carton_type") + R"("})");
-      auto items = carton->getArray("items");
-      for (unsigned k = 0; k < items->size(); ++k) {
-        auto item = items->getObject(k);
-        post(session + "/scans", R"({"text":")" + scanText[item->getValue<int>("line_no")] + R"(","qty":)" +
-                                     std::to_string(item->getValue<int>("qty")) + "}");
-      }
-      post(session + "/cartons/close", "{}");
-    }
-    post(session + "/complete", "{}");
+    auto packed = wms::testsupport::packOverRest(*wmsd, id, station);
+    BOOST_REQUIRE_MESSAGE(packed.ok(), (packed.ok() ? "" : packed.error().message));
   }
 };
 

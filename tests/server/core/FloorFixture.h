@@ -20,6 +20,7 @@
 
 #include "wms/protocol/Codec.h"
 #include "wms/testsupport/MosquittoBroker.h"
+#include "wms/testsupport/PackingStation.h"
 #include "wms/testsupport/ScriptedDevice.h"
 #include "wms/testsupport/WmsdProcess.h"
 
@@ -158,30 +159,8 @@ struct Floor {
   // carton per suggestion, every unit scanned), as a packing station does.
   void packAndShip(std::int64_t orderId) {
     const std::string id = std::to_string(orderId);
-    auto view = parse(post("/api/v1/packing/sessions", R"({"code":"SO-)" + id + R"(","station":"PACK-1"})").body);
-    const std::string session = "/api/v1/packing/sessions/" + view->get("session_id").toString();
-    std::map<int, std::string> scanText;
-    auto lines = view->getArray("lines");
-    for (unsigned i = 0; i < lines->size(); ++i) {
-      auto l = lines->getObject(i);
-      auto codes = l->getArray("barcodes");
-      scanText[l->getValue<int>("line_no")] =
-          codes && codes->size() > 0 ? codes->getElement<std::string>(0) : l->getValue<std::string>("sku");
-    }
-    auto cartons = view->getObject("suggestion")->getArray("cartons");
-    BOOST_REQUIRE(cartons && cartons->size() > 0);
-    for (unsigned c = 0; c < cartons->size(); ++c) {
-      auto carton = cartons->getObject(c);
-      post(session + "/cartons", R"({"carton_type":")" + carton->getValue<std::string>("carton_type") + R"("})");
-      auto items = carton->getArray("items");
-      for (unsigned k = 0; k < items->size(); ++k) {
-        auto item = items->getObject(k);
-        post(session + "/scans", R"({"text":")" + scanText[item->getValue<int>("line_no")] + R"(","qty":)" +
-                                     std::to_string(item->getValue<int>("qty")) + "}");
-      }
-      post(session + "/cartons/close", "{}");
-    }
-    post(session + "/complete", "{}");
+    auto packed = packOverRest(wmsd, orderId, "PACK-1");
+    BOOST_REQUIRE_MESSAGE(packed.ok(), (packed.ok() ? "" : packed.error().message));
     auto booked = parse(post("/api/v1/packing/orders/" + id + "/shipment", R"({"station":"PACK-1","print":false})").body);
     post("/api/v1/packing/orders/" + id + "/ship", R"({"shipment_id":)" + booked->getObject("shipment")->get("id").toString() +
                                                        R"(,"idempotency_key":"test-ship-)" + id + R"("})");

@@ -18,9 +18,12 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,6 +63,10 @@ struct Response {
 // other control characters as \u00XX (upper-case hex), every other byte as
 // it is (UTF-8 passes through, '/' is not escaped).
 std::string errorBody(const Error& error);
+
+// An id in a path or a query: 1..18 digits (so that it fits an int64),
+// more than 0; nullopt for anything else.
+std::optional<std::int64_t> positiveId(std::string_view text);
 
 using Handler = std::function<Response(const Request&)>;
 

@@ -189,4 +189,11 @@ class ObjectReader {
   std::shared_ptr<detail::State> state_;
 };
 
+// A REST request body (the packing and inbound endpoints): at most
+// `maxBytes`, nested at most 8 levels, one JSON object (Malformed
+// otherwise), unknown fields refused, a bad number naming its range ("qty
+// must be a whole number from 1 to 1000000"). An empty or blank body reads
+// as {} (a POST that needs nothing may send nothing).
+Result<ObjectReader> parseRequestBody(std::string_view body, std::size_t maxBytes);
+
 }  // namespace wms::json

@@ -208,6 +208,19 @@ class Moves {
   void locationRows(const domain::StockAtLocation& from, const domain::StockAtLocation& to, std::int64_t qty,
                     domain::LedgerCause cause, const std::string& reference, const std::string& noteSuffix);
   void changedSku(const std::string& sku);
+  // Units of an order line leaving the building from the totes that hold
+  // them, first tote first: the shared part of ship (the units count as
+  // shipped in picked_units) and loseFromTotes (they are gone from it). One
+  // ledger row per tote (on-hand and allocated down, `cause`, the key on
+  // the first row), then the SKU's on-hand and allocation. Conflict, naming
+  // `verb`, if the totes hold fewer. Runs inside the caller's savepoint.
+  struct OutOfTotes {
+    domain::LedgerCause cause = domain::LedgerCause::Ship;
+    bool shipped = true;
+    std::string reference, idempotencyKey, note;
+    const char* verb = "ship";
+  };
+  Status outOfTotes(domain::OrderId order, int lineNo, const std::string& sku, std::int64_t qty, const OutOfTotes& how);
 
   store::Tx& tx_;
   const StockEvents& events_;
