@@ -502,7 +502,8 @@ void fields(V& v, Is<Heartbeat> auto& m) {
 
 // The values of each enum, for decoding and for the error that lists them.
 constexpr AckResult kAckResults[] = {AckResult::Applied, AckResult::Duplicate, AckResult::Rejected};
-constexpr WorkMode kWorkModes[] = {WorkMode::Pick, WorkMode::Pack};
+constexpr WorkMode kWorkModes[] = {WorkMode::Pick,    WorkMode::Pack,      WorkMode::Receive,
+                                   WorkMode::Putaway, WorkMode::Replenish, WorkMode::Count};
 constexpr ShortReason kShortReasons[] = {ShortReason::Empty, ShortReason::Damaged, ShortReason::NotFound,
                                          ShortReason::Other};
 constexpr PackShortReason kPackShortReasons[] = {PackShortReason::Damaged, PackShortReason::Missing};

@@ -88,6 +88,10 @@ std::string_view toString(WorkMode value) noexcept {
   switch (value) {
     case WorkMode::Pick: return "pick";
     case WorkMode::Pack: return "pack";
+    case WorkMode::Receive: return "receive";
+    case WorkMode::Putaway: return "putaway";
+    case WorkMode::Replenish: return "replenish";
+    case WorkMode::Count: return "count";
   }
   return "pick";
 }

@@ -71,6 +71,10 @@ BOOST_AUTO_TEST_CASE(enum_wire_names_are_the_documented_ones) {
   BOOST_TEST(toString(AckResult::Duplicate) == "duplicate");
   BOOST_TEST(toString(ShortReason::NotFound) == "not_found");
   BOOST_TEST(toString(WorkMode::Pack) == "pack");
+  BOOST_TEST(toString(WorkMode::Receive) == "receive");
+  BOOST_TEST(toString(WorkMode::Putaway) == "putaway");
+  BOOST_TEST(toString(WorkMode::Replenish) == "replenish");
+  BOOST_TEST(toString(WorkMode::Count) == "count");
   BOOST_TEST(toString(LabelFormat::Png) == "png");
   BOOST_TEST(toString(PresenceState::Offline) == "offline");
 }

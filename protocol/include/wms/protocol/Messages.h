@@ -251,7 +251,9 @@ struct ServerError : MessageBase {
 
 // ---- Device -> server events (topic evt) --------------------------------------
 
-enum class WorkMode { Pick, Pack };
+// What the worker signed in to do. Only `pick` gets batches pushed; the
+// other modes ask for their work (pack.request, receive.request, ...).
+enum class WorkMode { Pick, Pack, Receive, Putaway, Replenish, Count };
 
 // "signin": a worker scanned their badge.
 struct SignIn : EventBase {
