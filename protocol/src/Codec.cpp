@@ -484,6 +484,77 @@ void fields(V& v, Is<PutawayConfirm> auto& m) {
 }
 
 template <class V>
+void fields(V& v, Is<ReplenishMove> auto& m) {
+  v("sku", m.sku, kId);
+  v("description", m.description, kText);
+  v("barcodes", m.barcodes, listOf(kBarcode, 1, kMaxBarcodes));
+  v("from", m.from, kId);
+  v("to", m.to, kId);
+  v("lot", m.lot, kId);
+  v("expiry", m.expiry, Date{});
+  v("qty", m.qty, kQty);
+  v("reason", m.reason, kText);
+}
+
+template <class V>
+void fields(V& v, Is<ReplenishTask> auto& m) {
+  baseFields(v, m);
+  v("moves", m.moves, objects(0, kMaxStops));
+  v("note", m.note, kText);
+}
+
+template <class V>
+void fields(V& v, Is<CountItem> auto& c) {
+  v("count_id", c.countId, Int{1, kMaxTimestamp});
+  v("location", c.location, kId);
+  v("sku", c.sku, kId);
+  v("description", c.description, kText);
+  v("barcodes", c.barcodes, listOf(kBarcode, 1, kMaxBarcodes));
+  v("lot", c.lot, kId);
+  v("expiry", c.expiry, Date{});
+  v("recount", c.recount, Flag{});
+}
+
+template <class V>
+void fields(V& v, Is<CountTask> auto& m) {
+  baseFields(v, m);
+  v("counts", m.counts, objects(0, kMaxStops));
+  v("note", m.note, kText);
+}
+
+template <class V>
+void fields(V& v, Is<ReplenishRequest> auto& m) {
+  eventFields(v, m);
+}
+
+template <class V>
+void fields(V& v, Is<ReplenishConfirm> auto& m) {
+  eventFields(v, m);
+  v("sku", m.sku, kId);
+  v("from", m.from, kId);
+  v("to", m.to, kId);
+  v("qty", m.qty, kQty);
+  v("lot", m.lot, kId);
+  v("expiry", m.expiry, Date{});
+  v.rule([&](auto&) {
+    if (m.from == m.to) invalid("from and to are the same location");
+  });
+}
+
+template <class V>
+void fields(V& v, Is<CountRequest> auto& m) {
+  eventFields(v, m);
+  v("location", m.location, kId);
+}
+
+template <class V>
+void fields(V& v, Is<CountConfirm> auto& m) {
+  eventFields(v, m);
+  v("count_id", m.countId, Int{1, kMaxTimestamp});
+  v("counted", m.counted, Int{0, kMaxQty});
+}
+
+template <class V>
 void fields(V& v, Is<Presence> auto& m) {
   baseFields(v, m);
   v("state", m.state, Enum{});

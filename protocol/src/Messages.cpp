@@ -14,6 +14,8 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, LabelReady>) return "label.ready";
   else if constexpr (std::is_same_v<T, ReceiveTask>) return "receive.task";
   else if constexpr (std::is_same_v<T, PutawayTask>) return "putaway.task";
+  else if constexpr (std::is_same_v<T, ReplenishTask>) return "replenish.task";
+  else if constexpr (std::is_same_v<T, CountTask>) return "count.task";
   else if constexpr (std::is_same_v<T, Ack>) return "ack";
   else if constexpr (std::is_same_v<T, ServerError>) return "error";
   else if constexpr (std::is_same_v<T, SignIn>) return "signin";
@@ -31,6 +33,10 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, ReceiveConfirm>) return "receive.confirm";
   else if constexpr (std::is_same_v<T, PutawayRequest>) return "putaway.request";
   else if constexpr (std::is_same_v<T, PutawayConfirm>) return "putaway.confirm";
+  else if constexpr (std::is_same_v<T, ReplenishRequest>) return "replenish.request";
+  else if constexpr (std::is_same_v<T, ReplenishConfirm>) return "replenish.confirm";
+  else if constexpr (std::is_same_v<T, CountRequest>) return "count.request";
+  else if constexpr (std::is_same_v<T, CountConfirm>) return "count.confirm";
   else if constexpr (std::is_same_v<T, Presence>) return "status";
   else {
     static_assert(std::is_same_v<T, Heartbeat>, "every message type needs a wire name");

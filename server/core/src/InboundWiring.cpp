@@ -1,6 +1,10 @@
 #include "InboundWiring.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
 
 #include "wms/protocol/Codec.h"
 #include "wms/store/CatalogRepository.h"
@@ -14,6 +18,24 @@ std::string keyOf(const DeviceContext& ctx, const std::string& eventId) { return
 
 stock::Actor actorOf(const DeviceContext& ctx) {
   return stock::Actor::device(ctx.device + (ctx.badge.empty() ? std::string() : "/" + ctx.badge));
+}
+
+// How a handheld shows a SKU: its description (else the SKU) and its
+// barcodes (else the SKU itself, which the handheld matches as a code).
+struct ItemView {
+  std::string description;
+  std::vector<std::string> barcodes;
+};
+
+ItemView itemOf(store::CatalogRepository& catalog, const std::string& skuCode) {
+  ItemView v;
+  auto sku = catalog.findSku(skuCode);
+  v.description = protocol::fitText(sku && !sku->description.empty() ? sku->description : skuCode);
+  if (sku)
+    for (const auto& b : sku->barcodes)
+      if (v.barcodes.size() < protocol::kMaxBarcodes) v.barcodes.push_back(b.value);
+  if (v.barcodes.empty()) v.barcodes.push_back(skuCode);
+  return v;
 }
 
 // What the dock worker's handheld shows for an order: its lines with the
@@ -31,12 +53,9 @@ Result<protocol::ReceiveTask> taskOf(store::Tx& tx, inbound::ReceivingService& r
     protocol::ReceiveLine line;
     line.lineId = std::to_string(l.lineNo);
     line.sku = l.sku;
-    auto sku = catalog.findSku(l.sku);
-    line.description = protocol::fitText(sku && !sku->description.empty() ? sku->description : l.sku);
-    if (sku)
-      for (const auto& b : sku->barcodes)
-        if (line.barcodes.size() < protocol::kMaxBarcodes) line.barcodes.push_back(b.value);
-    if (line.barcodes.empty()) line.barcodes.push_back(l.sku);
+    auto item = itemOf(catalog, l.sku);
+    line.description = std::move(item.description);
+    line.barcodes = std::move(item.barcodes);
     if (!receiving.config().blind) line.qty = static_cast<int>(l.qty);
     line.received = static_cast<int>(std::min<std::int64_t>(l.received, protocol::kMaxQty));
     if (!l.lot.empty()) line.lot = l.lot;
@@ -48,7 +67,152 @@ Result<protocol::ReceiveTask> taskOf(store::Tx& tx, inbound::ReceivingService& r
   return task;
 }
 
+// Replenishment moves handed to a handheld, so that two workers in
+// replenish mode are not sent to refill the same face: a move given to one
+// device is left out of the others' tasks for kClaimMs (then it is offered
+// again: the worker may have gone home). Thread-safe.
+class MoveClaims {
+ public:
+  static constexpr std::int64_t kClaimMs = 10 * 60 * 1000;
+  using Key = std::tuple<std::string, std::string, std::string>;  // sku, from, to
+
+  // The moves of `plan` not claimed by another device, at most `limit`;
+  // they become this device's claims (its earlier ones are released).
+  std::vector<inbound::ReplenishmentTask> take(const std::string& device, std::int64_t nowMs,
+                                               const std::vector<inbound::ReplenishmentTask>& plan, std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(claims_, [&](const auto& c) { return c.second.first == device || nowMs - c.second.second > kClaimMs; });
+    std::vector<inbound::ReplenishmentTask> out;
+    for (const auto& move : plan) {
+      if (out.size() >= limit) break;
+      if (claims_.count(keyOf(move))) continue;
+      claims_[keyOf(move)] = {device, nowMs};
+      out.push_back(move);
+    }
+    return out;
+  }
+
+ private:
+  static Key keyOf(const inbound::ReplenishmentTask& m) { return {m.sku, m.from, m.to}; }
+
+  std::mutex mutex_;
+  std::map<Key, std::pair<std::string, std::int64_t>> claims_;
+};
+
+// A replenish.task: the moves of the plan as it is now that no other
+// handheld holds.
+Result<protocol::ReplenishTask> replenishTaskFor(store::Tx& tx, inbound::ReplenishmentService& replenishment,
+                                                 MoveClaims& claims, const DeviceContext& ctx) {
+  constexpr std::size_t kMovesPerTask = 50;  // a task stays far below the payload limit
+  auto plan = replenishment.plan(tx);
+  if (!plan) return plan.error();
+  protocol::ReplenishTask task;
+  task.device = ctx.device;
+  task.ts = tx.nowMs();
+  store::CatalogRepository catalog(tx);
+  for (const auto& m : claims.take(ctx.device, tx.nowMs(), *plan, kMovesPerTask)) {
+    protocol::ReplenishMove move;
+    move.sku = m.sku;
+    auto item = itemOf(catalog, m.sku);
+    move.description = std::move(item.description);
+    move.barcodes = std::move(item.barcodes);
+    move.from = m.from;
+    move.to = m.to;
+    if (!m.lot.empty()) move.lot = m.lot;
+    if (!m.expiry.empty()) move.expiry = m.expiry;
+    move.qty = static_cast<int>(std::min<std::int64_t>(m.qty, protocol::kMaxQty));
+    move.reason = protocol::fitText(m.reason);
+    task.moves.push_back(std::move(move));
+  }
+  if (task.moves.empty())
+    task.note = plan->empty() ? "no pick face needs refilling now" : "every move needed is with another handheld";
+  return task;
+}
+
+// A count.task: the counts waiting, blind.
+Result<protocol::CountTask> countTaskFor(store::Tx& tx, inbound::CountService& counts, const DeviceContext& ctx) {
+  constexpr int kCountsPerTask = 100;
+  auto waiting = counts.waiting(tx, kCountsPerTask);
+  if (!waiting) return waiting.error();
+  protocol::CountTask task;
+  task.device = ctx.device;
+  task.ts = tx.nowMs();
+  store::CatalogRepository catalog(tx);
+  for (const auto& t : *waiting) {
+    protocol::CountItem c;
+    c.countId = t.id;
+    c.location = t.location;
+    c.sku = t.sku;
+    auto item = itemOf(catalog, t.sku);
+    c.description = std::move(item.description);
+    c.barcodes = std::move(item.barcodes);
+    if (!t.lot.empty()) c.lot = t.lot;
+    if (!t.expiry.empty()) c.expiry = t.expiry;
+    c.recount = t.status == inbound::CountStatus::Recount;
+    task.counts.push_back(std::move(c));
+  }
+  if (task.counts.empty()) task.note = "no count is waiting";
+  return task;
+}
+
 }  // namespace
+
+void registerReplenishAndCountHandlers(DeviceGateway& gateway, inbound::ReplenishmentService& replenishment,
+                                       inbound::CountService& counts) {
+  auto claims = std::make_shared<MoveClaims>();
+  gateway.handle<protocol::ReplenishRequest>(
+      [&replenishment, claims](store::Tx& tx, const DeviceContext& ctx, const protocol::ReplenishRequest&,
+                               Replies& replies) -> Status {
+        auto task = replenishTaskFor(tx, replenishment, *claims, ctx);
+        if (!task) return task.error();
+        replies.send(std::move(*task));
+        return {};
+      });
+
+  gateway.handle<protocol::ReplenishConfirm>(
+      [&replenishment, claims](store::Tx& tx, const DeviceContext& ctx, const protocol::ReplenishConfirm& msg,
+                               Replies& replies) -> Status {
+        inbound::ReplenishmentInput in;
+        in.sku = msg.sku;
+        in.from = msg.from;
+        in.to = msg.to;
+        in.lot = msg.lot.value_or("");
+        in.expiry = msg.expiry.value_or("");
+        in.qty = msg.qty;
+        in.idempotencyKey = keyOf(ctx, msg.eventId);
+        in.who = actorOf(ctx);
+        auto done = replenishment.confirm(tx, in);
+        if (!done) return done.error();
+        auto task = replenishTaskFor(tx, replenishment, *claims, ctx);
+        if (!task) return task.error();
+        replies.send(std::move(*task));
+        return {};
+      });
+
+  gateway.handle<protocol::CountRequest>([&counts](store::Tx& tx, const DeviceContext& ctx,
+                                                   const protocol::CountRequest& msg, Replies& replies) -> Status {
+    if (msg.location) {
+      auto made = counts.create(tx, *msg.location, "", "on demand from " + ctx.device);
+      if (!made) return made.error();
+    }
+    auto task = countTaskFor(tx, counts, ctx);
+    if (!task) return task.error();
+    replies.send(std::move(*task));
+    return {};
+  });
+
+  gateway.handle<protocol::CountConfirm>([&counts](store::Tx& tx, const DeviceContext& ctx,
+                                                   const protocol::CountConfirm& msg, Replies& replies) -> Status {
+    std::vector<std::string> changed;
+    auto counted = counts.submit(tx, msg.countId, msg.counted, keyOf(ctx, msg.eventId), actorOf(ctx), changed);
+    if (!counted) return counted.error();
+    auto task = countTaskFor(tx, counts, ctx);
+    if (!task) return task.error();
+    replies.send(std::move(*task));
+    replies.afterCommit([&counts, changed = std::move(changed)] { counts.committed(changed); });
+    return {};
+  });
+}
 
 void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& receiving,
                              inbound::PutawayService& putaway) {

@@ -1,11 +1,14 @@
-// Internal: receiving and put-away from handhelds over MQTT
-// (receive.request -> receive.task, receive.confirm; putaway.request ->
-// putaway.task, putaway.confirm), on the same code paths as the inbound
-// REST routes (wms::inbound::ReceivingService, PutawayService).
+// Internal: the inbound work of handhelds over MQTT (receive.request ->
+// receive.task, receive.confirm; putaway.request -> putaway.task,
+// putaway.confirm; replenish.request -> replenish.task, replenish.confirm;
+// count.request -> count.task, count.confirm), on the same code paths as
+// the inbound REST routes (wms::inbound's services).
 #pragma once
 
+#include "wms/inbound/Counts.h"
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
+#include "wms/inbound/Replenishment.h"
 #include "wms/server/DeviceGateway.h"
 
 namespace wms::server {
@@ -14,5 +17,10 @@ namespace wms::server {
 // services must outlive it.
 void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& receiving,
                              inbound::PutawayService& putaway);
+
+// Registers the replenish and count event handlers; the services must
+// outlive the gateway.
+void registerReplenishAndCountHandlers(DeviceGateway& gateway, inbound::ReplenishmentService& replenishment,
+                                       inbound::CountService& counts);
 
 }  // namespace wms::server

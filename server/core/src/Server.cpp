@@ -138,6 +138,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->replenishment->demandFrom([w = impl->waves.get()](store::Tx& tx) { return w->openPicks(tx); });
   impl->counts = std::make_unique<inbound::CountService>(*impl->db, impl->events, *countConfig);
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
+  registerReplenishAndCountHandlers(*impl->gateway, *impl->replenishment, *impl->counts);
   impl->shipmentEvents->attach(impl->waves.get());
 
   // Work that stops moving: the waves explain the floor's stages, packing

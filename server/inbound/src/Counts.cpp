@@ -115,40 +115,56 @@ CountService::CountService(store::Database& db, const stock::StockEvents& events
 
 Result<std::vector<CountTask>> CountService::create(const std::string& location, const std::string& sku,
                                                     const std::string& reason) {
-  if (auto st = domain::checkText(reason, "reason", 100); !st) return st.error();
-  std::vector<CountTask> out;
+  Result<std::vector<CountTask>> out = Error{ErrorKind::Internal, "not run"};
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    if (auto s = domain::checkLocationCode(location); !s) return s;
-    store::CatalogRepository catalog(tx);
-    if (!catalog.findLocation(location)) return invalid("no location " + location);
-    if (!sku.empty() && !catalog.skuExists(sku)) return invalid("no SKU '" + sku.substr(0, 64) + "' in the catalogue");
-    std::vector<std::tuple<std::string, std::string, std::string>> rows;
-    {
-      store::Query q(tx, "SELECT sku, lot, expiry FROM stock WHERE location = ? AND (? = '' OR sku = ?) ORDER BY sku, expiry, lot");
-      q.bind(location).bind(sku).bind(sku);
-      while (q.step()) rows.emplace_back(q.text(0), q.text(1), q.text(2));
-    }
-    // A SKU named that has no row there is counted too (found stock).
-    if (rows.empty() && !sku.empty()) rows.emplace_back(sku, "", "");
-    if (rows.empty()) return invalid("nothing is recorded at " + location + ": name the SKU to count");
-    for (const auto& [s, lot, expiry] : rows) {
-      store::Query open(tx, "SELECT id FROM count_tasks WHERE location = ? AND sku = ? AND lot = ? AND expiry = ? AND "
-                            "status <> 'done'");
-      open.bind(location).bind(s).bind(lot).bind(expiry);
-      if (open.step()) continue;
-      store::exec(tx,
-                  "INSERT INTO count_tasks(location, sku, lot, expiry, reason, status, created_at, updated_at) "
-                  "VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
-                  location, s, lot, expiry, reason.empty() ? std::string("on demand") : reason, tx.nowMs(), tx.nowMs());
-      store::Query id(tx, "SELECT MAX(id) FROM count_tasks");
-      id.step();
-      auto t = load(tx, id.integer(0));
-      if (!t) return t.error();
-      out.push_back(std::move(*t));
-    }
-    return {};
+    out = create(tx, location, sku, reason);
+    return out ? Status{} : Status{out.error()};
   });
   if (!st) return st.error();
+  return out;
+}
+
+Result<std::vector<CountTask>> CountService::create(store::Tx& tx, const std::string& location,
+                                                    const std::string& sku, const std::string& reason) {
+  if (auto st = domain::checkText(reason, "reason", 100); !st) return st.error();
+  if (auto s = domain::checkLocationCode(location); !s) return s.error();
+  store::CatalogRepository catalog(tx);
+  if (!catalog.findLocation(location)) return invalid("no location " + location);
+  if (!sku.empty() && !catalog.skuExists(sku)) return invalid("no SKU '" + sku.substr(0, 64) + "' in the catalogue");
+  std::vector<std::tuple<std::string, std::string, std::string>> rows;
+  {
+    store::Query q(tx, "SELECT sku, lot, expiry FROM stock WHERE location = ? AND (? = '' OR sku = ?) ORDER BY sku, expiry, lot");
+    q.bind(location).bind(sku).bind(sku);
+    while (q.step()) rows.emplace_back(q.text(0), q.text(1), q.text(2));
+  }
+  // A SKU named that has no row there is counted too (found stock).
+  if (rows.empty() && !sku.empty()) rows.emplace_back(sku, "", "");
+  if (rows.empty()) return invalid("nothing is recorded at " + location + ": name the SKU to count");
+  std::vector<CountTask> out;
+  for (const auto& [s, lot, expiry] : rows) {
+    store::Query open(tx, "SELECT id FROM count_tasks WHERE location = ? AND sku = ? AND lot = ? AND expiry = ? AND "
+                          "status <> 'done'");
+    open.bind(location).bind(s).bind(lot).bind(expiry);
+    if (open.step()) continue;
+    store::exec(tx,
+                "INSERT INTO count_tasks(location, sku, lot, expiry, reason, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, 'open', ?, ?)",
+                location, s, lot, expiry, reason.empty() ? std::string("on demand") : reason, tx.nowMs(), tx.nowMs());
+    store::Query id(tx, "SELECT MAX(id) FROM count_tasks");
+    id.step();
+    auto t = load(tx, id.integer(0));
+    if (!t) return t.error();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+Result<std::vector<CountTask>> CountService::waiting(store::Tx& tx, int limit) {
+  limit = std::clamp(limit, 1, 500);
+  std::vector<CountTask> out;
+  store::Query q(tx, std::string(kColumns) + "WHERE status IN ('open', 'recount') ORDER BY location, sku, id LIMIT ?");
+  q.bind(limit);
+  while (q.step()) out.push_back(taskOf(q));
   return out;
 }
 
@@ -238,53 +254,57 @@ Result<std::vector<CountTask>> CountService::list(const std::string& status, int
 
 Result<CountTask> CountService::submit(std::int64_t id, std::int64_t counted, const std::string& key,
                                        const stock::Actor& who) {
-  if (auto st = rows::checkPrintable(key, "idempotency_key", 128); !st) return st.error();
-  if (counted < 0 || counted > domain::kMaxQuantity)
-    return invalid("counted must be 0.." + n(domain::kMaxQuantity) + ", got " + n(counted));
   Result<CountTask> out = Error{ErrorKind::Internal, "not run"};
   std::vector<std::string> changed;
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    {
-      store::Query q(tx, "SELECT task_id FROM count_entries WHERE idempotency_key = ?");
-      q.bind(key);
-      if (q.step()) {
-        if (q.integer(0) != id) return conflict("idempotency_key was used for count " + n(q.integer(0)));
-        out = load(tx, id);
-        return {};
-      }
-    }
-    auto task = load(tx, id);
-    if (!task) return task.error();
-    if (task->status == CountStatus::Approval) return conflict("count " + n(id) + " is waiting for a supervisor's approval");
-    if (task->status == CountStatus::Done) return conflict("count " + n(id) + " is done");
-    const std::int64_t expected = recorded(tx, *task);
-    const std::int64_t variance = counted - expected;
-    const std::int64_t tolerance = std::max(config_.varianceUnits, expected * config_.variancePercent / 100);
-    const bool first = task->status == CountStatus::Open;
-    store::exec(tx, "INSERT INTO count_entries(task_id, counted, expected, idempotency_key, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
-                id, counted, expected, key, who.id, tx.nowMs());
-    std::string next = "done";
-    if (std::llabs(variance) > tolerance) next = first ? "recount" : "approval";
-    store::exec(tx,
-                first ? "UPDATE count_tasks SET first_count = ?, first_expected = ?, status = ?, counted_by = ?, "
-                        "updated_at = ? WHERE id = ?"
-                      : "UPDATE count_tasks SET second_count = ?, second_expected = ?, status = ?, counted_by = ?, "
-                        "updated_at = ? WHERE id = ?",
-                counted, expected, next, who.id, tx.nowMs(), id);
-    if (next == "done") {
-      stock::Moves moves(tx, events_, who);
-      auto booked = moves.count({task->sku, task->location, task->lot, task->expiry, 0}, counted,
-                                "count:" + n(id), "counted " + n(counted) + ", recorded " + n(expected));
-      if (!booked) return booked.error();
-      store::exec(tx, "UPDATE count_tasks SET booked = ? WHERE id = ?", *booked, id);
-      changed.assign(moves.changed().begin(), moves.changed().end());
-    }
-    out = load(tx, id);
-    return {};
+    out = submit(tx, id, counted, key, who, changed);
+    return out ? Status{} : Status{out.error()};
   });
   if (!st) return st.error();
   events_.committed(changed);
   return out;
+}
+
+Result<CountTask> CountService::submit(store::Tx& tx, std::int64_t id, std::int64_t counted, const std::string& key,
+                                       const stock::Actor& who, std::vector<std::string>& changed) {
+  if (auto st = rows::checkPrintable(key, "idempotency_key", 128); !st) return st.error();
+  if (counted < 0 || counted > domain::kMaxQuantity)
+    return invalid("counted must be 0.." + n(domain::kMaxQuantity) + ", got " + n(counted));
+  {
+    store::Query q(tx, "SELECT task_id FROM count_entries WHERE idempotency_key = ?");
+    q.bind(key);
+    if (q.step()) {
+      if (q.integer(0) != id) return conflict("idempotency_key was used for count " + n(q.integer(0)));
+      return load(tx, id);
+    }
+  }
+  auto task = load(tx, id);
+  if (!task) return task.error();
+  if (task->status == CountStatus::Approval) return conflict("count " + n(id) + " is waiting for a supervisor's approval");
+  if (task->status == CountStatus::Done) return conflict("count " + n(id) + " is done");
+  const std::int64_t expected = recorded(tx, *task);
+  const std::int64_t variance = counted - expected;
+  const std::int64_t tolerance = std::max(config_.varianceUnits, expected * config_.variancePercent / 100);
+  const bool first = task->status == CountStatus::Open;
+  store::exec(tx, "INSERT INTO count_entries(task_id, counted, expected, idempotency_key, actor, at) VALUES (?, ?, ?, ?, ?, ?)",
+              id, counted, expected, key, who.id, tx.nowMs());
+  std::string next = "done";
+  if (std::llabs(variance) > tolerance) next = first ? "recount" : "approval";
+  store::exec(tx,
+              first ? "UPDATE count_tasks SET first_count = ?, first_expected = ?, status = ?, counted_by = ?, "
+                      "updated_at = ? WHERE id = ?"
+                    : "UPDATE count_tasks SET second_count = ?, second_expected = ?, status = ?, counted_by = ?, "
+                      "updated_at = ? WHERE id = ?",
+              counted, expected, next, who.id, tx.nowMs(), id);
+  if (next == "done") {
+    stock::Moves moves(tx, events_, who);
+    auto booked = moves.count({task->sku, task->location, task->lot, task->expiry, 0}, counted, "count:" + n(id),
+                              "counted " + n(counted) + ", recorded " + n(expected));
+    if (!booked) return booked.error();
+    store::exec(tx, "UPDATE count_tasks SET booked = ? WHERE id = ?", *booked, id);
+    changed.insert(changed.end(), moves.changed().begin(), moves.changed().end());
+  }
+  return load(tx, id);
 }
 
 Result<CountTask> CountService::approve(std::int64_t id, const std::string& by) {

@@ -142,36 +142,38 @@ Result<std::vector<ReplenishmentTask>> ReplenishmentService::plan() {
 }
 
 Result<ReplenishmentService::Done> ReplenishmentService::confirm(const ReplenishmentInput& in) {
-  if (auto st = rows::checkPrintable(in.idempotencyKey, "idempotency_key", 128); !st) return st.error();
-  if (in.qty < 1 || in.qty > domain::kMaxQuantity)
-    return invalid("qty must be 1.." + n(domain::kMaxQuantity) + ", got " + n(in.qty));
   Result<Done> out = Error{ErrorKind::Internal, "not run"};
   auto st = db_.write([&](store::Tx& tx) -> Status {
-    {
-      store::Query q(tx, "SELECT sku, from_location, to_location, lot, expiry, qty FROM replenishments WHERE "
-                         "idempotency_key = ?");
-      q.bind(in.idempotencyKey);
-      if (q.step()) {
-        out = Done{true, {q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5), in.idempotencyKey, in.who}};
-        return {};
-      }
-    }
-    if (auto s = isKind(tx, in.from, "from", domain::LocationKind::Reserve); !s) return s;
-    if (auto s = isKind(tx, in.to, "to", domain::LocationKind::Pick); !s) return s;
-    stock::Moves moves(tx, events_, in.who);
-    if (auto m = moves.transfer({in.sku, in.from, in.lot, in.expiry, 0}, in.to, in.qty, "replenishment",
-                                "replenished " + in.to);
-        !m)
-      return m;
-    store::exec(tx,
-                "INSERT INTO replenishments(sku, from_location, to_location, lot, expiry, qty, idempotency_key, actor, "
-                "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                in.sku, in.from, in.to, in.lot, in.expiry, in.qty, in.idempotencyKey, in.who.id, tx.nowMs());
-    out = Done{false, in};
-    return {};
+    out = confirm(tx, in);
+    return out ? Status{} : Status{out.error()};
   });
   if (!st) return st.error();
   return out;
+}
+
+Result<ReplenishmentService::Done> ReplenishmentService::confirm(store::Tx& tx, const ReplenishmentInput& in) {
+  if (auto st = rows::checkPrintable(in.idempotencyKey, "idempotency_key", 128); !st) return st.error();
+  if (in.qty < 1 || in.qty > domain::kMaxQuantity)
+    return invalid("qty must be 1.." + n(domain::kMaxQuantity) + ", got " + n(in.qty));
+  {
+    store::Query q(tx, "SELECT sku, from_location, to_location, lot, expiry, qty FROM replenishments WHERE "
+                       "idempotency_key = ?");
+    q.bind(in.idempotencyKey);
+    if (q.step())
+      return Done{true, {q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5), in.idempotencyKey, in.who}};
+  }
+  if (auto s = isKind(tx, in.from, "from", domain::LocationKind::Reserve); !s) return s.error();
+  if (auto s = isKind(tx, in.to, "to", domain::LocationKind::Pick); !s) return s.error();
+  stock::Moves moves(tx, events_, in.who);
+  if (auto m = moves.transfer({in.sku, in.from, in.lot, in.expiry, 0}, in.to, in.qty, "replenishment",
+                              "replenished " + in.to);
+      !m)
+    return m.error();
+  store::exec(tx,
+              "INSERT INTO replenishments(sku, from_location, to_location, lot, expiry, qty, idempotency_key, actor, "
+              "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              in.sku, in.from, in.to, in.lot, in.expiry, in.qty, in.idempotencyKey, in.who.id, tx.nowMs());
+  return Done{false, in};
 }
 
 }  // namespace wms::inbound

@@ -91,13 +91,15 @@ struct Floor {
     return parse(r.body)->getValue<std::int64_t>("id");
   }
 
-  std::unique_ptr<ScriptedDevice> signedIn(std::size_t i, const std::string& badge) {
+  std::unique_ptr<ScriptedDevice> signedIn(std::size_t i, const std::string& badge,
+                                           protocol::WorkMode mode = protocol::WorkMode::Pick) {
     auto d = std::make_unique<ScriptedDevice>(broker.uri(), broker.device(i).username, broker.device(i).password);
     protocol::Presence online;
     online.app = "test/1";
     d->send(online);
     protocol::SignIn in;
     in.badge = badge;
+    in.mode = mode;
     auto ack = d->ackFor(d->send(in));
     BOOST_REQUIRE(ack && ack->result == protocol::AckResult::Applied);
     return d;

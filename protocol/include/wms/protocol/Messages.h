@@ -225,6 +225,55 @@ struct PutawayTask : MessageBase {
   friend bool operator==(const PutawayTask&, const PutawayTask&) = default;
 };
 
+// One move of a replenishment task: units of a SKU from a reserve location
+// to a pick face, and why the face needs them.
+struct ReplenishMove {
+  std::string sku;
+  std::string description;                 // free text
+  std::vector<std::string> barcodes;       // 1..kMaxBarcodes
+  std::string from;                        // the reserve location
+  std::string to;                          // the pick face
+  std::optional<std::string> lot;
+  std::optional<std::string> expiry;       // "YYYY-MM-DD"
+  int qty = 0;                             // 1..kMaxQty
+  std::string reason;                      // free text: "released picks need 12, 4 on the face"
+
+  friend bool operator==(const ReplenishMove&, const ReplenishMove&) = default;
+};
+
+// "replenish.task": the pick faces to refill now, most urgent first (the
+// answer to a replenish.request). No moves: nothing needs refilling.
+struct ReplenishTask : MessageBase {
+  std::vector<ReplenishMove> moves;        // 0..kMaxStops
+  std::optional<std::string> note;         // free text, e.g. why there is nothing
+
+  friend bool operator==(const ReplenishTask&, const ReplenishTask&) = default;
+};
+
+// One stock row to count: what is at a location (blind: the recorded
+// figure is not sent).
+struct CountItem {
+  std::int64_t countId = 0;                // 1..2^53, the server's count task
+  std::string location;
+  std::string sku;
+  std::string description;                 // free text
+  std::vector<std::string> barcodes;       // 1..kMaxBarcodes
+  std::optional<std::string> lot;
+  std::optional<std::string> expiry;       // "YYYY-MM-DD"
+  bool recount = false;                    // the first count was off: count again
+
+  friend bool operator==(const CountItem&, const CountItem&) = default;
+};
+
+// "count.task": the counts waiting for this counter, by location (the
+// answer to a count.request and to each count.confirm). No counts: none wait.
+struct CountTask : MessageBase {
+  std::vector<CountItem> counts;           // 0..kMaxStops
+  std::optional<std::string> note;         // free text
+
+  friend bool operator==(const CountTask&, const CountTask&) = default;
+};
+
 enum class AckResult {
   Applied,     // the event took effect now
   Duplicate,   // the same (device, event_id) was applied before; nothing changed now
@@ -451,6 +500,43 @@ struct PutawayConfirm : EventBase {
   friend bool operator==(const PutawayConfirm&, const PutawayConfirm&) = default;
 };
 
+// "replenish.request": a worker in replenish mode asks for the faces to
+// refill.
+struct ReplenishRequest : EventBase {
+  friend bool operator==(const ReplenishRequest&, const ReplenishRequest&) = default;
+};
+
+// "replenish.confirm": units moved from a reserve location to a pick face,
+// applied once per event.
+struct ReplenishConfirm : EventBase {
+  std::string sku;
+  std::string from;
+  std::string to;
+  int qty = 0;                             // 1..kMaxQty
+  std::optional<std::string> lot;
+  std::optional<std::string> expiry;       // "YYYY-MM-DD"
+
+  friend bool operator==(const ReplenishConfirm&, const ReplenishConfirm&) = default;
+};
+
+// "count.request": a worker in count mode asks for the counts waiting; with
+// `location`, the server first makes counts of every row there (a count on
+// demand of the location the worker stands at).
+struct CountRequest : EventBase {
+  std::optional<std::string> location;
+
+  friend bool operator==(const CountRequest&, const CountRequest&) = default;
+};
+
+// "count.confirm": the units counted of one count task, applied once per
+// event (0 is a count: the shelf is empty).
+struct CountConfirm : EventBase {
+  std::int64_t countId = 0;                // 1..2^53
+  int counted = 0;                         // 0..kMaxQty
+
+  friend bool operator==(const CountConfirm&, const CountConfirm&) = default;
+};
+
 enum class LabelFormat { Zpl, Pdf, Png };
 
 // "label.request": print (or reprint) the shipping label of an order.
@@ -490,9 +576,10 @@ struct Heartbeat : MessageBase {
 // ---- The message -------------------------------------------------------------
 
 using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, LabelReady, ReceiveTask, PutawayTask,
-                             Ack, ServerError, SignIn, SignOut, Scan, PickConfirm, PickShort, BatchDone, PackRequest,
-                             PackConfirm, PackShort, ShipConfirm, LabelRequest, ReceiveRequest, ReceiveConfirm,
-                             PutawayRequest, PutawayConfirm, Presence, Heartbeat>;
+                             ReplenishTask, CountTask, Ack, ServerError, SignIn, SignOut, Scan, PickConfirm, PickShort,
+                             BatchDone, PackRequest, PackConfirm, PackShort, ShipConfirm, LabelRequest, ReceiveRequest,
+                             ReceiveConfirm, PutawayRequest, PutawayConfirm, ReplenishRequest, ReplenishConfirm,
+                             CountRequest, CountConfirm, Presence, Heartbeat>;
 
 // The wire `type` of a message, e.g. "pick.confirm".
 std::string_view typeName(const Message& message) noexcept;

@@ -68,6 +68,11 @@ class CountService {
   // with an unsettled task is not given a second one. Invalid for an
   // unknown location or SKU, or nothing recorded there.
   Result<std::vector<CountTask>> create(const std::string& location, const std::string& sku, const std::string& reason);
+  Result<std::vector<CountTask>> create(store::Tx& tx, const std::string& location, const std::string& sku,
+                                        const std::string& reason);
+  // The tasks waiting for a count (open or recount), by location, at most
+  // `limit` (1..500): what a counter's handheld is given.
+  Result<std::vector<CountTask>> waiting(store::Tx& tx, int limit);
   // Tasks for every row a short pick flagged for a count.
   Result<std::vector<CountTask>> fromShortPicks();
 
@@ -91,6 +96,13 @@ class CountService {
   // A count of the task's row (0..1000000 units). See the top of this file.
   Result<CountTask> submit(std::int64_t id, std::int64_t counted, const std::string& idempotencyKey,
                            const stock::Actor& who);
+  // The same inside the caller's write transaction (the MQTT gateway's):
+  // the SKUs whose figure the count changed are appended to `changed`, to
+  // be announced with committed() once the transaction has committed.
+  Result<CountTask> submit(store::Tx& tx, std::int64_t id, std::int64_t counted, const std::string& idempotencyKey,
+                           const stock::Actor& who, std::vector<std::string>& changed);
+  // Tells the channels the new figures of `skus` (StockEvents::committed).
+  void committed(const std::vector<std::string>& skus) const { events_.committed(skus); }
   // The supervisor settles a task waiting for approval: the difference of
   // the second count is booked (Conflict if the figure it would leave is
   // below what orders hold there), or the row is counted again.

@@ -79,6 +79,8 @@ class ReplenishmentService {
     ReplenishmentInput move;
   };
   Result<Done> confirm(const ReplenishmentInput& input);
+  // The same inside the caller's write transaction (the MQTT gateway's).
+  Result<Done> confirm(store::Tx& tx, const ReplenishmentInput& input);
 
  private:
   store::Database& db_;
