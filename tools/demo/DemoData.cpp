@@ -38,10 +38,14 @@ DemoData generateDemoData(const layouts::Layout& dc, const layouts::Layout& stor
   out.locationsCsv = "code,zone,kind\n";
   std::vector<std::string> dcCodes, storeCodes;
   for (const auto& l : dc.locations()) {
-    out.locationsCsv += l.code + "," + dc.zones()[l.zone].code + ",pick\n";
-    // Floor and waist levels are the pick faces; higher levels are left for reserve.
-    if (l.level <= 2) dcCodes.push_back(l.code);
+    // Floor and waist levels are the pick faces; higher levels are reserve
+    // (empty at the opening: the trucks' overflow is put away there).
+    const bool face = l.level <= 2;
+    out.locationsCsv += l.code + "," + dc.zones()[l.zone].code + (face ? ",pick\n" : ",reserve\n");
+    if (face) dcCodes.push_back(l.code);
   }
+  // The dock doors, where the trucks are received.
+  out.locationsCsv += "DOCK-1,DOCK,dock\nDOCK-2,DOCK,dock\n";
   for (const auto& l : store.locations()) {
     out.locationsCsv += l.code + "," + store.zones()[l.zone].code + ",store\n";
     storeCodes.push_back(l.code);

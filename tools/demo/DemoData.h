@@ -28,7 +28,9 @@ struct DemoData {
 };
 
 // `dc` is the distribution centre's layout, `store` the store backroom's
-// (its locations get kind "store"). Every SKU is slotted in the DC; the first
+// (its locations get kind "store"). The DC's floor and waist levels are pick
+// faces, the levels above reserve; DOCK-1 and DOCK-2 are its dock doors.
+// Every SKU is slotted in the DC; the first
 // `storeSkus` are also stocked in the store. DC pick faces hold 40-160
 // units each and store locations 40, times `stockScale` (a bigger day needs
 // more stock).

@@ -79,6 +79,11 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
 
   // Ledger movements since the opening, by SKU and cause.
   std::map<std::string, std::int64_t> ledgerShipped, ledgerOther, ledgerAllocated;
+  // The inbound side's day: units received, put-aways and replenishments
+  // (a transfer is two rows, out and in, neither changing the SKU's
+  // on-hand), cycle counts that changed the figure (not the shelves a short
+  // pick found empty).
+  std::int64_t unitsReceived = 0, putawayRows = 0, replenishmentRows = 0, countVariances = 0;
   auto st = forEachPage(client, "/api/v1/ledger?after=" + std::to_string(opening.lastLedgerId),
                         [&](const Poco::JSON::Object::Ptr& e) {
                           const auto sku = e->getValue<std::string>("sku");
@@ -86,6 +91,11 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
                           const auto delta = e->getValue<std::int64_t>("delta_on_hand");
                           if (cause == "ship") ledgerShipped[sku] += -delta;
                           else ledgerOther[sku] += delta;  // receipts, returns, adjustments, POS sales, counts
+                          const auto reference = e->optValue<std::string>("reference", "");
+                          if (cause == "receipt") unitsReceived += delta;
+                          if (cause == "transfer" && reference == "putaway") ++putawayRows;
+                          if (cause == "transfer" && reference == "replenishment") ++replenishmentRows;
+                          if (cause == "cycle_count" && delta != 0 && reference.rfind("count:", 0) == 0) ++countVariances;
                         });
   if (!st) return st.error();
 
@@ -156,6 +166,10 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
   out->set("orders_unfinished", unfinished->getValue<std::int64_t>("total"));
   out->set("orders_unfinished_by_stage", unfinished->getObject("by_stage"));
   out->set("units_shipped", day.picking ? Poco::Dynamic::Var(unitsShipped) : null);
+  out->set("units_received", unitsReceived);
+  out->set("putaway_tasks", putawayRows / 2);
+  out->set("replenishments", replenishmentRows / 2);
+  out->set("count_variances", countVariances);
   out->set("stock_mismatches", mismatches);
   out->set("oversells", oversells);
   out->set("channels_out_of_sync", day.channels ? Poco::Dynamic::Var(day.channelsOutOfSync) : null);

@@ -45,6 +45,8 @@ struct DayFigures {
 // The summary object of tools/run-demo --headless (see README): orders in per
 // channel (as the server recorded them: a duplicate delivery is one order),
 // shipped, short, held, cancelled, unfinished (by stage), units shipped,
+// units received, put-aways, replenishments and counts that found a
+// difference (from the ledger),
 // stock mismatches, oversells, channels out of sync, fulfilments missing,
 // open exceptions, the longest wait in each stage, the tote pool's low
 // point, wmsd's CPU, memory and pick-confirmation latency, duration. Parts

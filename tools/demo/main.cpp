@@ -5,10 +5,12 @@
 //                 [--stock-scale N]
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
-//                 [--packers auto|none|handheld|mixed]
+//                 [--packers auto|none|handheld|mixed] [--trucks N]
 //   wms-demo printer --labels DIR [--port-file FILE]
 //
-// The day: marketplace orders from the channel emulator and store pickup
+// The day starts at the dock: --trucks purchase orders (default 2) are
+// received, put away and one shelf counted (Dock.h); a replenisher keeps the
+// pick faces filled from reserve all day. Then marketplace orders from the channel emulator and store pickup
 // orders over REST; the pickers are wms-sim's handhelds (started by
 // tools/run-demo); this program is the packing stations (PACK-1..PACK-n),
 // packing and shipping every picked order over the packing API, labels going
@@ -35,6 +37,7 @@
 #include <vector>
 
 #include "DemoData.h"
+#include "Dock.h"
 #include "LabelSink.h"
 #include "Packer.h"
 #include "Summary.h"
@@ -65,6 +68,7 @@ struct Options {
   int maxMinutes = 0;      // a headless day not finished by then stops; 0: from the number of orders
   double lateCancels = 0.03;  // share of marketplace orders their channel cancels a little later
   int cancelAfter = 20;       // ...that many orders later
+  int trucks = 2;             // purchase orders received at the dock before the first orders
   std::filesystem::path labels = "var/demo/labels";
   std::filesystem::path portFile;
   std::uint64_t seed = 11;
@@ -212,6 +216,10 @@ int day(const Options& o) {
   const auto started = std::chrono::steady_clock::now();
   std::mt19937_64 rng(o.seed);
 
+  // The morning: the trucks at the dock, before the first orders.
+  auto morning = demo::morningAtTheDock(client, skus, o.trucks, o.seed);
+  if (!morning) return die("at the dock: " + morning.error().message);
+
   // About one order in twelve is a store customer's pickup order keyed in at
   // the counter; the rest come from the marketplaces, as the emulator's
   // 11.11-style burst: duplicate webhooks, late cancels, updates that
@@ -256,9 +264,25 @@ int day(const Options& o) {
     }
   }
 
+  // The replenisher: every few seconds, the moves the plan asks for (the
+  // faces the released waves will empty, and those below their minimum).
+  std::atomic<bool> dayOver{false};
+  std::atomic<int> replenished{0};
+  std::thread replenisher([&] {
+    apiclient::Client own(o.server);
+    int sequence = 0;
+    const std::string prefix = "demo-replenish-" + std::to_string(o.seed) + "-";
+    while (!dayOver && !interrupted) {
+      if (auto n = demo::replenishOnce(own, prefix, sequence); n && *n > 0) {
+        replenished += *n;
+        std::cerr << "  replenishment: " << *n << " face(s) refilled from reserve (" << replenished << " today)\n";
+      }
+      for (int i = 0; i < 20 && !dayOver && !interrupted; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+
   // The packing stations: each packs and ships the picked orders that are
   // its share (by order id), so that two stations never open the same one.
-  std::atomic<bool> dayOver{false};
   std::atomic<std::int64_t> shipped{0}, packFailures{0};  // by this program's stations
   auto station = [&](int index) {
     const std::string name = "PACK-" + std::to_string(index + 1);
@@ -386,6 +410,7 @@ int day(const Options& o) {
   }
   dayOver = true;
   for (auto& t : packers) t.join();
+  replenisher.join();
 
   // The channels must show what wmsd says they can sell and know every
   // shipment: wait for the stock pushes and fulfilment notices to drain, then
@@ -482,6 +507,7 @@ int main(int argc, char** argv) {
       else if (a == "--late-cancels") o.lateCancels = std::stod(value());
       else if (a == "--cancel-after") o.cancelAfter = std::stoi(value());
       else if (a == "--max-minutes") o.maxMinutes = std::stoi(value());
+      else if (a == "--trucks") o.trucks = std::stoi(value());
       else if (a == "--labels") o.labels = value();
       else if (a == "--port-file") o.portFile = value();
       else if (a == "--packers") {
@@ -499,6 +525,7 @@ int main(int argc, char** argv) {
   if (o.packers == "none" && o.headless)
     return die("--packers none leaves packing to people, so a headless day could never finish; use --packers auto");
   if (o.stockScale < 1 || o.stockScale > 1000) return die("--stock-scale must be 1 to 1000");
+  if (o.trucks < 0 || o.trucks > 10) return die("--trucks must be 0 to 10");
   if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");
   if (o.command == "seed") return seed(o);
   if (o.command == "day") return day(o);

@@ -133,6 +133,11 @@ std::optional<domain::Location> CatalogRepository::findLocation(const std::strin
   return domain::Location{code, zones[0], domain::locationKindFromString(kinds[0]).value_or(domain::LocationKind::Pick)};
 }
 
+bool CatalogRepository::isPickLocation(const std::string& code) {
+  auto location = findLocation(code);
+  return location && location->kind == domain::LocationKind::Pick;
+}
+
 std::vector<domain::Location> CatalogRepository::listLocations(const std::string& zone, const std::string& afterCode,
                                                                int limit) {
   std::vector<std::string> codes, zones, kinds;

@@ -303,7 +303,7 @@ void WaveService::Impl::registerHandlers() {
         slotMap.try_emplace(key(r.sku, r.location, r.lot), wms::waves::StockSlot{r.sku, r.location, r.lot, r.expiry, 0});
       }
       for (const auto& row : stock.at(at->stop.sku, "")) {
-        if (!layout->find(row.location)) continue;
+        if (!layout->find(row.location) || !catalog.isPickLocation(row.location)) continue;  // reserve: never picked
         auto& slot = slotMap.try_emplace(key(row.sku, row.location, row.lot),
                                          wms::waves::StockSlot{row.sku, row.location, row.lot, row.expiry, 0})
                          .first->second;

@@ -223,7 +223,9 @@ std::vector<wms::waves::PlanOrder> waitingOrders(store::Tx& tx) {
 }
 
 // The stock the planner may take for these SKUs at a site's layout: stock at
-// the layout's locations less what open stops will already take.
+// the layout's pick locations less what open stops will already take.
+// Reserve shelves are in the layout too (the upper levels), but pickers are
+// never sent there: replenishment brings their stock down to the faces.
 Result<wms::waves::StockIndex> stockIndexFor(store::Tx& tx, const layouts::Layout& layout,
                                              const std::set<std::string>& skus) {
   store::CatalogRepository catalog(tx);
@@ -232,12 +234,18 @@ Result<wms::waves::StockIndex> stockIndexFor(store::Tx& tx, const layouts::Layou
   for (auto& [key, qty] : waves::WaveTables(tx).plannedOpenAll()) planned[key] = qty;
   std::vector<wms::waves::SkuInfo> infos;
   std::map<std::string, wms::waves::StockSlot> slots;  // by sku|location|lot
+  std::map<std::string, bool> pickFace;                // location -> a pick location (looked up once)
+  auto isPickFace = [&](const std::string& location) {
+    auto [it, fresh] = pickFace.try_emplace(location, false);
+    if (fresh) it->second = catalog.isPickLocation(location);
+    return it->second;
+  };
   for (const auto& code : skus) {
     auto sku = catalog.findSku(code);
     if (!sku) continue;
     infos.push_back({sku->code, sku->weightG, sku->dims.volumeCm3(), sku->expiryTracked});
     for (const auto& row : stock.at(code, "")) {
-      if (!layout.find(row.location)) continue;  // not a pick location of this site
+      if (!layout.find(row.location) || !isPickFace(row.location)) continue;  // not a pick location of this site
       const std::string key = row.sku + "|" + row.location + "|" + row.lot;
       auto& slot = slots[key];
       if (slot.sku.empty()) slot = {row.sku, row.location, row.lot, row.expiry, 0};

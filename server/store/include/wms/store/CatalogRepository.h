@@ -35,6 +35,9 @@ class CatalogRepository {
   std::optional<std::string> skuForBarcode(const std::string& scanned);
 
   std::optional<domain::Location> findLocation(const std::string& code);
+  // Whether pickers may be sent to `code`: a location of kind pick (not a
+  // reserve shelf, a dock, a store or an unknown code).
+  bool isPickLocation(const std::string& code);
   std::vector<domain::Location> listLocations(const std::string& zone, const std::string& afterCode, int limit);
   // Inserts or updates (zone, kind) a location.
   Status upsertLocation(const domain::Location& location);
