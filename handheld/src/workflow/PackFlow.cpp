@@ -5,17 +5,13 @@
 #include <numeric>
 #include <type_traits>
 
+#include "Scans.h"
 #include "Text.h"
 
 namespace wms::handheld {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+using scans::Overloaded;
 
 int total(const std::vector<int>& v) { return std::accumulate(v.begin(), v.end(), 0); }
 
@@ -258,6 +254,8 @@ Effects PackFlow::onKey(Key key) {
       return reportShort();
     case Key::Skip:
       return fail(std::string("key '") + toString(key) + "' is for picking");
+    case Key::Damaged:
+      return fail("key 'damaged' is for receiving; S reports units short");
     case Key::SignOut:
       return Effects{};
   }
