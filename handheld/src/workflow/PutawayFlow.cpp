@@ -132,6 +132,8 @@ Effects PutawayFlow::withReason(std::string reason) {
   if (reason.empty()) return fail("the reason is empty: type it, or choose 1, 2 or 3");
   if (reason.size() > protocol::kMaxTextLength)
     return fail("the reason is longer than " + std::to_string(protocol::kMaxTextLength) + " characters");
+  for (char c : reason)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return fail("the reason holds a control character");
   state_.reason = std::move(reason);
   state_.phase = PutawayPhase::Quantity;
   error_.clear();
