@@ -365,15 +365,10 @@ Result<PackState> decodePackState(std::string_view input) {
     auto o = parseObject(input);
     Reader r(o, "pack");
     PackState s;
-    const std::string phase = r.str("phase");
-    bool known = false;
-    for (auto p : {PackPhase::ScanStart, PackPhase::WaitTask, PackPhase::Verify, PackPhase::Label,
-                   PackPhase::WaitLabel, PackPhase::Ship, PackPhase::Done})
-      if (phase == toString(p)) {
-        s.phase = p;
-        known = true;
-      }
-    if (!known) return makeError(ErrorKind::Invalid, "saved state: unknown pack phase");
+    auto phase = phaseNamed(r.str("phase"), {PackPhase::ScanStart, PackPhase::WaitTask, PackPhase::Verify,
+                                             PackPhase::Label, PackPhase::WaitLabel, PackPhase::Ship, PackPhase::Done});
+    if (!phase) return makeError(ErrorKind::Invalid, "saved state: unknown pack phase");
+    s.phase = *phase;
     s.requested = r.str("requested");
     if (r.has("task")) {
       auto m = protocol::decode(r.str("task"));

@@ -220,15 +220,8 @@ Effects PutawayFlow::onKey(Key key) {
 
 Effects PutawayFlow::onServer(const protocol::Message& message) {
   Effects fx;
-  const auto* task = std::get_if<protocol::PutawayTask>(&message);
-  if (!task) {
-    fx.log.push_back("ignored " + std::string(protocol::typeName(message)) + ": this handheld is in put-away mode");
-    return fx;
-  }
-  if (task->device != options_.device) {
-    fx.log.push_back("ignored putaway.task for device " + text::shown(task->device) + " (this is " + options_.device + ")");
-    return fx;
-  }
+  const auto* task = scans::commandFor<protocol::PutawayTask>(message, options_.device, "put-away", fx);
+  if (!task) return fx;
   if (state_.phase != PutawayPhase::WaitTask || task->from != state_.from) {
     fx.log.push_back("ignored putaway.task of " + text::shown(task->sku) + " (not waiting for one)");
     return fx;

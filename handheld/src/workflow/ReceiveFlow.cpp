@@ -152,30 +152,16 @@ Effects ReceiveFlow::receivePallet(const std::string& sscc) {
 
 Effects ReceiveFlow::receiveCase(const Barcode& barcode) {
   const auto& lines = state_.task->lines;
-  std::optional<std::size_t> take, any;
-  std::optional<Error> firstInvalid;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    ScanExpectation e;
-    e.target = ScanTarget::Item;
-    e.sku = lines[i].sku;
-    e.itemBarcodes = lines[i].barcodes;
-    auto m = matchScan(barcode, e, options_.gs1);
-    if (!m) {
-      if (m.error().kind == ErrorKind::Invalid && !firstInvalid) firstInvalid = m.error();
-      continue;
-    }
-    // Like the server: the first line of the SKU with units still to come.
-    if (!any) any = i;
-    if (unitsLeft(i) > 0) {
-      take = i;
-      break;
-    }
-  }
-  if (!take) take = any;
-  if (!take) {
-    if (firstInvalid) return fail(firstInvalid->message);
+  const auto match = scans::matchLines(barcode, lines, options_.gs1);
+  if (match.lines.empty()) {
+    if (match.invalid) return fail(match.invalid->message);
     return fail(text::shown(barcode.text) + " is not on order " + state_.task->po + ": set the case aside");
   }
+  // Like the server: the first line of the SKU with units still to come.
+  std::optional<std::size_t> take;
+  for (auto i : match.lines)
+    if (!take && unitsLeft(i) > 0) take = i;
+  if (!take) take = match.lines.front();
   auto sent = scans::asSent(barcode, options_.gs1);
   if (!sent) return fail("'" + text::shown(barcode.text) + "' cannot be sent as a barcode");
   state_.scanned = ScannedCase{static_cast<int>(*take), *sent, false};
@@ -284,15 +270,8 @@ Effects ReceiveFlow::onKey(Key key) {
 
 Effects ReceiveFlow::onServer(const protocol::Message& message) {
   Effects fx;
-  const auto* task = std::get_if<protocol::ReceiveTask>(&message);
-  if (!task) {
-    fx.log.push_back("ignored " + std::string(protocol::typeName(message)) + ": this handheld is in receive mode");
-    return fx;
-  }
-  if (task->device != options_.device) {
-    fx.log.push_back("ignored receive.task for device " + text::shown(task->device) + " (this is " + options_.device + ")");
-    return fx;
-  }
+  const auto* task = scans::commandFor<protocol::ReceiveTask>(message, options_.device, "receive", fx);
+  if (!task) return fx;
   if (state_.phase != ReceivePhase::WaitTask || task->po != state_.requested) {
     fx.log.push_back("ignored receive.task of order " + text::shown(task->po) + " (not waiting for it)");
     return fx;

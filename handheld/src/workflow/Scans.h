@@ -4,9 +4,13 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "Text.h"
 #include "wms/handheld/Barcode.h"
 #include "wms/handheld/Gs1.h"
+#include "wms/handheld/ScanMatch.h"
+#include "wms/handheld/Workflow.h"
 
 namespace wms::handheld::scans {
 
@@ -17,6 +21,47 @@ struct Overloaded : Ts... {
 };
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// The lines of a task (anything with `sku` and `barcodes`) an item scan
+// matches, in the task's order; when it matches none, the first Invalid
+// error (a barcode of a kind items do not have, bad GS1 data) if any.
+struct LineMatch {
+  std::vector<std::size_t> lines;
+  std::optional<Error> invalid;
+};
+
+template <class Line>
+LineMatch matchLines(const Barcode& barcode, const std::vector<Line>& lines, const Gs1ParseOptions& options) {
+  LineMatch out;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    ScanExpectation e;
+    e.target = ScanTarget::Item;
+    e.sku = lines[i].sku;
+    e.itemBarcodes = lines[i].barcodes;
+    auto m = matchScan(barcode, e, options);
+    if (m) out.lines.push_back(i);
+    else if (m.error().kind == ErrorKind::Invalid && !out.invalid) out.invalid = m.error();
+  }
+  if (!out.lines.empty()) out.invalid.reset();
+  return out;
+}
+
+// The server command of type T meant for this device, or nullptr: another
+// command, or one for another device, is ignored with a log line in `fx`.
+template <class T>
+const T* commandFor(const protocol::Message& message, const std::string& device, const char* mode, Effects& fx) {
+  const auto* command = std::get_if<T>(&message);
+  if (!command) {
+    fx.log.push_back("ignored " + std::string(protocol::typeName(message)) + ": this handheld is in " + mode + " mode");
+    return nullptr;
+  }
+  if (command->device != device) {
+    fx.log.push_back("ignored " + std::string(protocol::typeName(message)) + " for device " +
+                     text::shown(command->device) + " (this is " + device + ")");
+    return nullptr;
+  }
+  return command;
+}
 
 // What the dock events (receive.confirm, putaway.request) send as "the
 // label as scanned": GS1 data in its bracketed form ("(01)...(10)L5"), which

@@ -47,6 +47,16 @@ std::string refusal(const std::optional<protocol::Ack>& ack) {
   return ack->error->message;
 }
 
+// PO-77, a reserve location R-01-01-3, and 6 cheeses of PO-77 received at
+// DOCK-1 by a scripted handheld on device 0 (signed in as B-1), returned.
+std::unique_ptr<ScriptedDevice> sixCheesesAtTheDock(Floor& f) {
+  dockAndOrder(f);
+  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
+  auto d = f.signedIn(0, "B-1");
+  requireApplied(d->ackFor(d->send(caseOf("96385074", 6))), "receive.confirm");
+  return d;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(receive_mode)
@@ -139,10 +149,7 @@ BOOST_AUTO_TEST_CASE(what_the_order_does_not_expect_is_refused_and_an_unknown_it
 // moves it once, and an override without a reason is refused.
 BOOST_AUTO_TEST_CASE(a_received_case_is_put_away_from_the_dock_to_its_suggestion_once) {
   Floor f;
-  dockAndOrder(f);
-  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
-  auto d = f.signedIn(0, "B-1");
-  requireApplied(d->ackFor(d->send(caseOf("96385074", 6))), "receive.confirm");
+  auto d = sixCheesesAtTheDock(f);
 
   protocol::PutawayRequest request;
   request.location = "DOCK-1";
@@ -276,12 +283,7 @@ BOOST_AUTO_TEST_CASE(a_case_received_while_offline_arrives_later_and_is_applied_
 // reason chosen from the menu.
 BOOST_AUTO_TEST_CASE(the_real_handheld_puts_away_to_the_suggestion_and_elsewhere_with_a_reason) {
   Floor f;
-  dockAndOrder(f);
-  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
-  {
-    auto d = f.signedIn(0, "B-1");
-    requireApplied(d->ackFor(d->send(caseOf("96385074", 6))), "receive.confirm");
-  }
+  sixCheesesAtTheDock(f);
   const auto face = f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'A-01-05-1'");
   TempDir dir;
   auto handheld = realHandheld(
