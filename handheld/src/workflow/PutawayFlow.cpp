@@ -2,6 +2,7 @@
 
 #include "Scans.h"
 #include "Text.h"
+#include "wms/common/TextChecks.h"
 
 namespace wms::handheld {
 
@@ -134,6 +135,7 @@ Effects PutawayFlow::withReason(std::string reason) {
     return fail("the reason is longer than " + std::to_string(protocol::kMaxTextLength) + " characters");
   for (char c : reason)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return fail("the reason holds a control character");
+  if (!isValidUtf8(reason)) return fail("the reason is not valid text (UTF-8)");
   state_.reason = std::move(reason);
   state_.phase = PutawayPhase::Quantity;
   error_.clear();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "Text.h"
+#include "wms/common/TextChecks.h"
 #include "wms/protocol/Messages.h"
 
 namespace wms::handheld::scans {
@@ -29,7 +30,7 @@ std::optional<std::string> asSent(const Barcode& barcode, const Gs1ParseOptions&
     }
   }
   const std::string code(text::trimmed(barcode.text));
-  if (code.empty() || code.size() > protocol::kMaxBarcodeLength) return std::nullopt;
+  if (code.empty() || code.size() > protocol::kMaxBarcodeLength || !isValidUtf8(code)) return std::nullopt;
   for (char c : code) {
     const auto u = static_cast<unsigned char>(c);
     if ((u < 0x20 && u != 0x1D) || u == 0x7F) return std::nullopt;

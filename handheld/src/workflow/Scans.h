@@ -67,7 +67,7 @@ const T* commandFor(const protocol::Message& message, const std::string& device,
 // label as scanned": GS1 data in its bracketed form ("(01)...(10)L5"), which
 // the server reads whatever symbology carried it (a DataBar's text lacks its
 // AI 01); any other code as read, trimmed. nullopt when that is not a
-// protocol barcode (empty, over 256 bytes, control characters).
+// protocol barcode (empty, over 256 bytes, control characters, not UTF-8).
 std::optional<std::string> asSent(const Barcode& barcode, const Gs1ParseOptions& options);
 
 // The SSCC (18 digits, valid check digit) a scan carries: AI 00 of GS1 data
