@@ -99,6 +99,20 @@ inline EventOutcome outcome(protocol::Message event, protocol::AckResult result,
   return EventOutcome{std::move(event), result, std::move(error)};
 }
 
+// The server's answer to the one event `fx` sent: `result`, with a
+// Conflict error saying `why` when given.
+inline EventOutcome answer(const Effects& fx, protocol::AckResult result, const std::string& why = "") {
+  BOOST_REQUIRE_EQUAL(fx.events.size(), 1u);
+  return outcome(fx.events.front(), result,
+                 why.empty() ? std::nullopt : std::optional<Error>(makeError(ErrorKind::Conflict, why)));
+}
+
+// The flow's screen shows `part` somewhere.
+template <class Flow>
+bool shows(const Flow& f, const std::string& part) {
+  return f.screen().text().find(part) != std::string::npos;
+}
+
 template <class T>
 const T& only(const Effects& fx) {
   BOOST_REQUIRE_EQUAL(fx.events.size(), 1u);

@@ -49,14 +49,6 @@ PutawayFlow atDestination(std::optional<std::string> to = "A-01-05-1") {
   return f;
 }
 
-EventOutcome answer(const Effects& fx, protocol::AckResult result, const std::string& why = "") {
-  BOOST_REQUIRE_EQUAL(fx.events.size(), 1u);
-  return outcome(fx.events.front(), result,
-                 why.empty() ? std::nullopt : std::optional<Error>(makeError(ErrorKind::Conflict, why)));
-}
-
-bool shows(const PutawayFlow& f, const std::string& part) { return f.screen().text().find(part) != std::string::npos; }
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(putaway_flow)

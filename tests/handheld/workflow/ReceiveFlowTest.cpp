@@ -53,15 +53,6 @@ ReceiveFlow receiving(bool blind = false) {
   return f;
 }
 
-// What the server answers to the event a flow just sent.
-EventOutcome answer(const Effects& fx, protocol::AckResult result, const std::string& why = "") {
-  BOOST_REQUIRE_EQUAL(fx.events.size(), 1u);
-  return outcome(fx.events.front(), result,
-                 why.empty() ? std::nullopt : std::optional<Error>(makeError(ErrorKind::Conflict, why)));
-}
-
-bool shows(const ReceiveFlow& f, const std::string& part) { return f.screen().text().find(part) != std::string::npos; }
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(receive_flow)
