@@ -10,6 +10,8 @@
 #include "../HandheldTestPrinting.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/PutawayFlow.h"
+#include "wms/handheld/ReceiveFlow.h"
 #include "wms/handheld/ScanEngine.h"
 #include "wms/handheld/TypedInput.h"
 #include "wms/handheld/Workflow.h"
@@ -21,6 +23,8 @@ inline std::ostream& operator<<(std::ostream& out, Signal s) {
 }
 inline std::ostream& operator<<(std::ostream& out, PickPhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, PackPhase p) { return out << toString(p); }
+inline std::ostream& operator<<(std::ostream& out, ReceivePhase p) { return out << toString(p); }
+inline std::ostream& operator<<(std::ostream& out, PutawayPhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, StopStatus s) { return out << toString(s); }
 }  // namespace wms::handheld
 

@@ -11,10 +11,6 @@ using namespace wms;
 using namespace wms::handheld;
 using namespace wms::handheld::test;
 
-namespace wms::handheld {
-inline std::ostream& operator<<(std::ostream& out, PutawayPhase p) { return out << toString(p); }
-}  // namespace wms::handheld
-
 namespace {
 
 PutawayFlow::Options options(std::optional<std::string> dock = "DOCK-1") {

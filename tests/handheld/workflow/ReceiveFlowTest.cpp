@@ -12,10 +12,6 @@ using namespace wms;
 using namespace wms::handheld;
 using namespace wms::handheld::test;
 
-namespace wms::handheld {
-inline std::ostream& operator<<(std::ostream& out, ReceivePhase p) { return out << toString(p); }
-}  // namespace wms::handheld
-
 namespace {
 
 constexpr const char* kPallet = "106141411234567897";
