@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "../workflow/Text.h"
 #include "wms/handheld/Decoder.h"
 #include "wms/handheld/DeviceLink.h"
 #include "wms/handheld/FrameInput.h"
@@ -24,8 +25,8 @@ namespace wms::handheld {
 namespace {
 
 const std::set<std::string> kKeys = {"broker", "device", "password", "password_file", "ca_file", "db",
-                                     "mode",   "badge",  "station",  "tote_prefix",   "cart_to", "log",
-                                     "camera", "frames", "size",     "script"};
+                                     "mode",   "badge",  "station",  "dock",          "tote_prefix",
+                                     "cart_to", "log",   "camera",   "frames",        "size", "script"};
 
 constexpr std::size_t kMaxConfigBytes = 64 * 1024;
 
@@ -78,15 +79,18 @@ std::string timestamp() {
 std::string handheldCommandUsage() {
   return "usage: wms-handheld [--config FILE] [--broker URI] [--device ID]\n"
          "                    [--password P | --password-file FILE] [--ca-file FILE]\n"
-         "                    [--db FILE] [--mode pick|pack] [--badge BADGE] [--station ID]\n"
+         "                    [--db FILE] [--mode pick|pack|receive|putaway] [--badge BADGE]\n"
+         "                    [--station ID] [--dock LOC]\n"
          "                    [--tote-prefix P]... [--cart-to TEXT] [--log FILE]\n"
          "                    [--camera /dev/videoN | --frames DIR]\n"
          "                    [--script FILE|- [--size COLSxROWS]]\n"
          "       wms-handheld --decode ...   (image files to JSON lines; --decode --help)\n"
          "\n"
          "Without --script: the terminal UI. Type or scan into the keypad line, Enter submits\n"
-         "(empty = confirm, digits = quantity, S/K/C/L/U/Q = short/skip/close/label/undo/sign out).\n"
-         "F1 trigger (camera/frames), F2 short, F3 skip, F4 close, F5 label, F6 undo, F10 quit.\n"
+         "(empty = confirm, digits = quantity, S/K/C/L/U/D/Q = short/skip/close/label/undo/damaged/\n"
+         "sign out).\n"
+         "F1 trigger (camera/frames), F2 short, F3 skip, F4 close, F5 label, F6 undo, F7 damaged,\n"
+         "F10 quit.\n"
          "With --script: headless; prints the screen after each command (see docs/handheld.md).\n";
 }
 
@@ -164,10 +168,20 @@ int runHandheldCommand(const std::vector<std::string>& args, std::ostream& out, 
   options.device = get("device");
   if (!protocol::isValidDeviceId(options.device)) return usage("--device must be 1-64 characters of [A-Za-z0-9_-]");
   const std::string mode = get("mode").empty() ? "pick" : get("mode");
-  if (mode != "pick" && mode != "pack") return usage("--mode must be pick or pack");
-  options.mode = mode == "pick" ? protocol::WorkMode::Pick : protocol::WorkMode::Pack;
+  bool knownMode = false;
+  for (auto m : {protocol::WorkMode::Pick, protocol::WorkMode::Pack, protocol::WorkMode::Receive,
+                 protocol::WorkMode::Putaway})
+    if (mode == protocol::toString(m)) {
+      options.mode = m;
+      knownMode = true;
+    }
+  if (!knownMode) return usage("--mode must be pick, pack, receive or putaway");
   if (!get("badge").empty()) options.badge = get("badge");
   if (!get("station").empty()) options.station = get("station");
+  if (!get("dock").empty()) {
+    if (!text::isId(get("dock"))) return usage("--dock must be a location code (1-64 characters, no spaces)");
+    options.dock = get("dock");
+  }
   if (!get("cart_to").empty()) options.cartDestination = get("cart_to");
   if (!get("tote_prefix").empty()) {
     options.totePrefixes.clear();

@@ -88,7 +88,7 @@ Result<std::vector<ScriptCommand>> parseScript(std::string_view text) {
       c.kind = Kind::Key;
       bool known = false;
       for (Key k : {Key::Enter, Key::Escape, Key::Short, Key::Skip, Key::CloseCarton, Key::Label, Key::Undo,
-                    Key::SignOut})
+                    Key::Damaged, Key::SignOut})
         if (arg == toString(k)) {
           c.key = k;
           known = true;
@@ -96,7 +96,7 @@ Result<std::vector<ScriptCommand>> parseScript(std::string_view text) {
       if (!known)
         st = lineError(number, ErrorKind::Invalid,
                        "unknown key '" + arg.substr(0, 40) +
-                           "' (enter, escape, short, skip, close, label, undo, signout)");
+                           "' (enter, escape, short, skip, close, label, undo, damaged, signout)");
     } else if (word == "frame") {
       c.kind = Kind::Frame;
       st = needArg();

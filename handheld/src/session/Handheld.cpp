@@ -46,6 +46,59 @@ PackFlow::Options packOptions(const HandheldOptions& o) {
   return p;
 }
 
+// The dock flows take the same options.
+template <class Options>
+Options dockOptions(const HandheldOptions& o) {
+  Options d;
+  d.device = o.device;
+  d.dock = o.dock;
+  d.gs1 = gs1Options(o);
+  return d;
+}
+
+// What the app needs of each flow besides handle(), screen(),
+// expectation(), wantsNumber(), busy() and restore(): the outbox key of its
+// saved state, its codec, and what a worker calls the work in hand.
+const char* stateKey(const PickFlow&) { return "pick"; }
+const char* stateKey(const PackFlow&) { return "pack"; }
+const char* stateKey(const ReceiveFlow&) { return "receive"; }
+const char* stateKey(const PutawayFlow&) { return "putaway"; }
+std::string encodeState(const PickFlow& f) { return encodePickState(f.state()); }
+std::string encodeState(const PackFlow& f) { return encodePackState(f.state()); }
+std::string encodeState(const ReceiveFlow& f) { return encodeReceiveState(f.state()); }
+std::string encodeState(const PutawayFlow& f) { return encodePutawayState(f.state()); }
+Result<PickState> decodeState(const PickFlow&, std::string_view t) { return decodePickState(t); }
+Result<PackState> decodeState(const PackFlow&, std::string_view t) { return decodePackState(t); }
+Result<ReceiveState> decodeState(const ReceiveFlow&, std::string_view t) { return decodeReceiveState(t); }
+Result<PutawayState> decodeState(const PutawayFlow&, std::string_view t) { return decodePutawayState(t); }
+const char* workName(const PickFlow&) { return "batch"; }
+const char* workName(const PackFlow&) { return "order"; }
+const char* workName(const ReceiveFlow&) { return "purchase order"; }
+const char* workName(const PutawayFlow&) { return "put-away"; }
+// The log line of a restart that finds work in hand.
+std::string resumed(const PickFlow& f) {
+  return "resumed batch " + f.state().batchId + " at stop " + std::to_string(f.stopsDone() + 1) + "/" +
+         std::to_string(f.stopsTotal());
+}
+template <class Flow>
+std::string resumed(const Flow& f) {
+  return std::string("resumed the ") + workName(f) + " in hand";
+}
+
+std::variant<PickFlow, PackFlow, ReceiveFlow, PutawayFlow> makeFlow(const HandheldOptions& o) {
+  switch (o.mode) {
+    case protocol::WorkMode::Pack: return PackFlow(packOptions(o));
+    case protocol::WorkMode::Receive: return ReceiveFlow(dockOptions<ReceiveFlow::Options>(o));
+    case protocol::WorkMode::Putaway: return PutawayFlow(dockOptions<PutawayFlow::Options>(o));
+    default: return PickFlow(pickOptions(o));  // open() refuses the modes without a flow
+  }
+}
+
+bool hasFlow(protocol::WorkMode mode) {
+  return mode == protocol::WorkMode::Pick || mode == protocol::WorkMode::Pack || mode == protocol::WorkMode::Receive ||
+         mode == protocol::WorkMode::Putaway;
+}
+
 bool isUserInput(const Input& in) {
   return std::holds_alternative<KeyPress>(in) || std::holds_alternative<NumberEntry>(in) ||
          std::holds_alternative<ScanInput>(in) || std::holds_alternative<ScanFailed>(in);
@@ -59,14 +112,15 @@ Handheld::Handheld(HandheldOptions options, std::unique_ptr<Outbox> outbox, Devi
       link_(link),
       feedback_(feedback),
       signIn_(options_.mode),
-      pick_(pickOptions(options_)),
-      pack_(packOptions(options_)),
+      flow_(makeFlow(options_)),
       resend_(options_.firstRetry, options_.maxRetry) {}
 
 Handheld::~Handheld() = default;
 
 Result<std::unique_ptr<Handheld>> Handheld::open(HandheldOptions options, const std::filesystem::path& outboxFile,
                                                  DeviceLink* link, Feedback* feedback) {
+  if (!hasFlow(options.mode))
+    return makeError(ErrorKind::Invalid, "the handheld has no " + std::string(protocol::toString(options.mode)) + " mode");
   auto box = Outbox::open(outboxFile, options.device, wallMs());
   if (!box) return box.error();
   std::unique_ptr<Handheld> h(new Handheld(std::move(options), std::move(box).value(), link, feedback));
@@ -111,28 +165,23 @@ void Handheld::restoreState() {
     notice_ = "saved " + what + " was damaged and is dropped: " + e.message;
     log(notice_);
   };
-  if (options_.mode == protocol::WorkMode::Pick) {
-    if (auto text = fromFile("pick")) {
-      auto s = decodePickState(*text);
-      if (!s) drop("batch", s.error());
-      else if (auto st = pick_.restore(std::move(s).value()); !st) drop("batch", st.error());
-      else if (pick_.state().stage != PickState::Stage::Idle)
-        log("resumed batch " + pick_.state().batchId + " at stop " + std::to_string(pick_.stopsDone() + 1) + "/" +
-            std::to_string(pick_.stopsTotal()));
-    }
-  } else if (auto text = fromFile("pack")) {
-    auto s = decodePackState(*text);
-    if (!s) drop("order", s.error());
-    else if (auto st = pack_.restore(std::move(s).value()); !st) drop("order", st.error());
-  }
+  std::visit(
+      [&](auto& flow) {
+        auto text = fromFile(stateKey(flow));
+        if (!text) return;
+        auto s = decodeState(flow, *text);
+        if (!s) drop(workName(flow), s.error());
+        else if (auto st = flow.restore(std::move(s).value()); !st) drop(workName(flow), st.error());
+        else if (flow.busy()) log(resumed(flow));
+      },
+      flow_);
 }
 
 std::vector<std::pair<std::string, std::string>> Handheld::stateEntries() const {
   std::vector<std::pair<std::string, std::string>> out;
   out.emplace_back("mode", std::string(protocol::toString(options_.mode)));
   out.emplace_back("signin", signIn_.badge());
-  if (options_.mode == protocol::WorkMode::Pick) out.emplace_back("pick", encodePickState(pick_.state()));
-  else out.emplace_back("pack", encodePackState(pack_.state()));
+  std::visit([&](const auto& flow) { out.emplace_back(stateKey(flow), encodeState(flow)); }, flow_);
   return out;
 }
 
@@ -153,16 +202,18 @@ void Handheld::typed(std::string_view line) {
   std::visit([this](const auto& v) { input(Input{v}); }, *r);
 }
 
+Effects Handheld::handleInFlow(const Input& in) {
+  return std::visit([&](auto& flow) { return flow.handle(in); }, flow_);
+}
+
 void Handheld::route(const Input& in) {
-  const SignInFlow signInBefore = signIn_;
-  const PickFlow pickBefore = pick_;
-  const PackFlow packBefore = pack_;
-  const bool pickMode = options_.mode == protocol::WorkMode::Pick;
+  const Snapshot before{signIn_, flow_};
   Effects fx;
   const auto* key = std::get_if<KeyPress>(&in);
   if (key && key->key == Key::SignOut && signIn_.signedIn()) {
-    if (pickMode ? pick_.busy() : pack_.busy()) {
-      notice_ = pickMode ? "finish the batch before signing out" : "finish the order before signing out";
+    if (std::visit([](const auto& flow) { return flow.busy(); }, flow_)) {
+      notice_ = std::visit(
+          [](const auto& flow) { return std::string("finish the ") + workName(flow) + " before signing out"; }, flow_);
       fx.signal = Signal::Bad;
     } else {
       fx = signIn_.signOut();
@@ -170,13 +221,12 @@ void Handheld::route(const Input& in) {
   } else if (!signIn_.signedIn()) {
     fx = signIn_.handle(in);
   } else {
-    fx = pickMode ? pick_.handle(in) : pack_.handle(in);
+    fx = handleInFlow(in);
   }
-  apply(std::move(fx), signInBefore, pickBefore, packBefore);
+  apply(std::move(fx), before);
 }
 
-void Handheld::apply(Effects fx, const SignInFlow& signInBefore, const PickFlow& pickBefore,
-                     const PackFlow& packBefore) {
+void Handheld::apply(Effects fx, const Snapshot& before) {
   for (const auto& line : fx.log) log(line);
   if (!fx.events.empty() || fx.stateChanged) {
     Result<std::vector<OutboxEvent>> stored = std::vector<OutboxEvent>{};
@@ -188,9 +238,8 @@ void Handheld::apply(Effects fx, const SignInFlow& signInBefore, const PickFlow&
     if (!stored) {
       // Nothing was stored, so nothing may look done: the workflow goes back
       // to where it was and the picker repeats the step.
-      signIn_ = signInBefore;
-      pick_ = pickBefore;
-      pack_ = packBefore;
+      signIn_ = before.signIn;
+      flow_ = before.flow;
       notice_ = "could not save on the handheld: " + stored.error().message + "; try again";
       log(notice_);
       if (feedback_) feedback_->error();
@@ -249,11 +298,8 @@ void Handheld::received(const protocol::MqttMessage& raw) {
     log("ignored " + std::string(protocol::typeName(message)) + " on the command topic");
     return;
   }
-  const SignInFlow signInBefore = signIn_;
-  const PickFlow pickBefore = pick_;
-  const PackFlow packBefore = pack_;
-  Effects fx = options_.mode == protocol::WorkMode::Pick ? pick_.handle(Input{message}) : pack_.handle(Input{message});
-  apply(std::move(fx), signInBefore, pickBefore, packBefore);
+  const Snapshot before{signIn_, flow_};
+  apply(handleInFlow(Input{message}), before);
 }
 
 void Handheld::acknowledged(const protocol::Ack& ack) {
@@ -280,11 +326,9 @@ void Handheld::acknowledged(const protocol::Ack& ack) {
     return;
   }
   const EventOutcome outcome{*original, ack.result, ack.error};
-  const SignInFlow signInBefore = signIn_;
-  const PickFlow pickBefore = pick_;
-  const PackFlow packBefore = pack_;
+  const Snapshot before{signIn_, flow_};
   Effects fx = signIn_.handle(Input{outcome});
-  fx.merge(options_.mode == protocol::WorkMode::Pick ? pick_.handle(Input{outcome}) : pack_.handle(Input{outcome}));
+  fx.merge(handleInFlow(Input{outcome}));
   if (ack.result == protocol::AckResult::Rejected) {
     const std::string why = ack.error ? ack.error->message : "no reason given";
     log("server refused " + (*ev)->type + " " + ack.eventId + ": " + why);
@@ -293,7 +337,7 @@ void Handheld::acknowledged(const protocol::Ack& ack) {
       fx.signal = Signal::Bad;
     }
   }
-  apply(std::move(fx), signInBefore, pickBefore, packBefore);
+  apply(std::move(fx), before);
 }
 
 void Handheld::send() {
@@ -333,9 +377,9 @@ void Handheld::heartbeat() {
   hb.battery = ps.battery;
   hb.rssi = ps.rssi;
   hb.outbox = static_cast<int>(std::min<std::size_t>(outbox_->pendingCount(), 1000000));
-  if (options_.mode == protocol::WorkMode::Pick && !pick_.state().batchId.empty() &&
-      pick_.state().stage != PickState::Stage::Cancelled)
-    hb.batchId = pick_.state().batchId;
+  if (const auto* pick = std::get_if<PickFlow>(&flow_);
+      pick && !pick->state().batchId.empty() && pick->state().stage != PickState::Stage::Cancelled)
+    hb.batchId = pick->state().batchId;
   if (!protocol::validate(hb)) return;
   if (link_->publish(protocol::topicOf(hb), protocol::encode(hb), 0, false)) ++stats_.heartbeats;
 }
@@ -343,7 +387,7 @@ void Handheld::heartbeat() {
 View Handheld::view() const {
   View v;
   if (!signIn_.signedIn()) v.screen = signIn_.screen();
-  else v.screen = options_.mode == protocol::WorkMode::Pick ? pick_.screen() : pack_.screen();
+  else v.screen = std::visit([](const auto& flow) { return flow.screen(); }, flow_);
   if (!notice_.empty()) {
     if (v.screen.error.empty()) v.screen.error = notice_;
     else v.screen.message = notice_ + (v.screen.message.empty() ? "" : "; " + v.screen.message);
@@ -357,11 +401,11 @@ View Handheld::view() const {
 
 std::optional<StepExpectation> Handheld::expectation() const {
   if (!signIn_.signedIn()) return std::nullopt;
-  return options_.mode == protocol::WorkMode::Pick ? pick_.expectation() : pack_.expectation();
+  return std::visit([](const auto& flow) { return flow.expectation(); }, flow_);
 }
 
 bool Handheld::wantsNumber() const {
-  return signIn_.signedIn() && options_.mode == protocol::WorkMode::Pick && pick_.wantsNumber();
+  return signIn_.signedIn() && std::visit([](const auto& flow) { return flow.wantsNumber(); }, flow_);
 }
 
 }  // namespace wms::handheld

@@ -138,6 +138,7 @@ int runTui(Handheld& app, DeviceLink* link, const TuiOptions& options) {
           case KEY_F(4): app.input(KeyPress{Key::CloseCarton}); break;
           case KEY_F(5): app.input(KeyPress{Key::Label}); break;
           case KEY_F(6): app.input(KeyPress{Key::Undo}); break;
+          case KEY_F(7): app.input(KeyPress{Key::Damaged}); break;
           case KEY_RESIZE: break;
           case KEY_ENTER:
           case '\n':

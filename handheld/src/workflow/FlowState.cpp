@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <initializer_list>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -211,6 +212,30 @@ Status validateMessage(T m) {
   return protocol::validate(m);
 }
 
+// A saved protocol message (stored as its wire text) of type T.
+template <class T>
+Result<T> savedMessage(const Reader& r, const std::string& key, const char* what) {
+  auto m = protocol::decode(r.str(key));
+  if (!m) return makeError(m.error().kind, "saved state: " + std::string(what) + ": " + m.error().message);
+  const auto* t = std::get_if<T>(&*m);
+  if (!t) return makeError(ErrorKind::Invalid, "saved state: " + std::string(what) + " is not a " + std::string(protocol::typeName(*m)));
+  return *t;
+}
+
+// The phase named `text` among `phases` (by their toString()).
+template <class Phase>
+std::optional<Phase> phaseNamed(const std::string& text, std::initializer_list<Phase> phases) {
+  for (auto p : phases)
+    if (text == toString(p)) return p;
+  return std::nullopt;
+}
+
+std::string boundedText(const Reader& r, const std::string& key, std::size_t max) {
+  auto v = r.str(key);
+  if (v.size() > max) throw Broken(r.where(key) + " is too long");
+  return v;
+}
+
 template <class F>
 auto guarded(F&& f) -> decltype(f()) {
   try {
@@ -340,15 +365,10 @@ Result<PackState> decodePackState(std::string_view input) {
     auto o = parseObject(input);
     Reader r(o, "pack");
     PackState s;
-    const std::string phase = r.str("phase");
-    bool known = false;
-    for (auto p : {PackPhase::ScanStart, PackPhase::WaitTask, PackPhase::Verify, PackPhase::Label,
-                   PackPhase::WaitLabel, PackPhase::Ship, PackPhase::Done})
-      if (phase == toString(p)) {
-        s.phase = p;
-        known = true;
-      }
-    if (!known) return makeError(ErrorKind::Invalid, "saved state: unknown pack phase");
+    auto phase = phaseNamed(r.str("phase"), {PackPhase::ScanStart, PackPhase::WaitTask, PackPhase::Verify,
+                                             PackPhase::Label, PackPhase::WaitLabel, PackPhase::Ship, PackPhase::Done});
+    if (!phase) return makeError(ErrorKind::Invalid, "saved state: unknown pack phase");
+    s.phase = *phase;
     s.requested = r.str("requested");
     if (r.has("task")) {
       auto m = protocol::decode(r.str("task"));
@@ -389,6 +409,140 @@ Result<PackState> decodePackState(std::string_view input) {
       s.label = *l;
     }
     s.result = r.str("result");
+    return s;
+  });
+}
+
+std::string encodeReceiveState(const ReceiveState& s) {
+  Object::Ptr o = new Object;
+  o->set("phase", std::string(toString(s.phase)));
+  o->set("dock", s.dock);
+  o->set("requested", s.requested);
+  if (s.task) o->set("task", protocol::encode(*s.task));
+  Array::Ptr damaged = new Array;
+  for (int n : s.damaged) damaged->add(n);
+  o->set("damaged", damaged);
+  Array::Ptr pending = new Array;
+  for (const auto& p : s.pending) {
+    Object::Ptr po = new Object;
+    po->set("po", p.po);
+    po->set("line", p.line);
+    po->set("code", p.code);
+    po->set("qty", p.qty);
+    po->set("damaged", p.damaged);
+    pending->add(po);
+  }
+  o->set("pending", pending);
+  if (s.scanned) {
+    Object::Ptr c = new Object;
+    c->set("line", s.scanned->line);
+    c->set("barcode", s.scanned->barcode);
+    c->set("damaged", s.scanned->damaged);
+    o->set("scanned", c);
+  }
+  o->set("result", s.result);
+  return text(o);
+}
+
+Result<ReceiveState> decodeReceiveState(std::string_view input) {
+  return guarded([&]() -> Result<ReceiveState> {
+    auto o = parseObject(input);
+    Reader r(o, "receive");
+    ReceiveState s;
+    auto phase = phaseNamed(r.str("phase"), {ReceivePhase::ScanDock, ReceivePhase::ScanOrder, ReceivePhase::WaitTask,
+                                             ReceivePhase::Receive, ReceivePhase::Quantity});
+    if (!phase) return makeError(ErrorKind::Invalid, "saved state: unknown receive phase");
+    s.phase = *phase;
+    s.dock = boundedText(r, "dock", protocol::kMaxIdLength);
+    s.requested = boundedText(r, "requested", protocol::kMaxIdLength);
+    if (r.has("task")) {
+      auto task = savedMessage<protocol::ReceiveTask>(r, "task", "receive task");
+      if (!task) return task.error();
+      s.task = std::move(task).value();
+    }
+    auto damaged = r.array("damaged");
+    if (damaged->size() > protocol::kMaxLines) return makeError(ErrorKind::Invalid, "saved state: too many damaged counts");
+    for (std::size_t i = 0; i < damaged->size(); ++i) {
+      auto v = damaged->get(static_cast<unsigned>(i));
+      if (!v.isInteger()) return makeError(ErrorKind::Malformed, "saved state: damaged counts must be integers");
+      const auto n = v.convert<long long>();
+      if (n < 0 || n > protocol::kMaxQty) return makeError(ErrorKind::Invalid, "saved state: damaged count out of range");
+      s.damaged.push_back(static_cast<int>(n));
+    }
+    auto pending = r.array("pending");
+    for (std::size_t i = 0; i < pending->size(); ++i) {
+      Reader p(objectAt(pending, i, "receive.pending"), "receive.pending[" + std::to_string(i) + "]");
+      PendingReceipt pr;
+      pr.po = boundedText(p, "po", protocol::kMaxIdLength);
+      pr.line = static_cast<int>(p.integer("line", -1, static_cast<long long>(protocol::kMaxLines)));
+      pr.code = boundedText(p, "code", protocol::kMaxBarcodeLength);
+      pr.qty = static_cast<int>(p.integer("qty", 0, protocol::kMaxQty));
+      pr.damaged = p.flag("damaged");
+      s.pending.push_back(std::move(pr));
+    }
+    if (r.has("scanned")) {
+      Reader c(r.object("scanned"), "receive.scanned");
+      ScannedCase sc;
+      sc.line = static_cast<int>(c.integer("line", 0, static_cast<long long>(protocol::kMaxLines)));
+      sc.barcode = boundedText(c, "barcode", protocol::kMaxBarcodeLength);
+      sc.damaged = c.flag("damaged");
+      s.scanned = std::move(sc);
+    }
+    s.result = boundedText(r, "result", protocol::kMaxTextLength);
+    return s;
+  });
+}
+
+std::string encodePutawayState(const PutawayState& s) {
+  Object::Ptr o = new Object;
+  o->set("phase", std::string(toString(s.phase)));
+  o->set("from", s.from);
+  o->set("scanned", s.scanned);
+  if (s.task) o->set("task", protocol::encode(*s.task));
+  o->set("to", s.to);
+  o->set("reason", s.reason);
+  if (s.lastTask) o->set("last_task", protocol::encode(*s.lastTask));
+  if (s.lastSent) {
+    auto sent = *s.lastSent;  // encoded as an event: it needs a device and an id
+    sent.device = "state";
+    sent.eventId = "state";
+    o->set("last_sent", protocol::encode(sent));
+  }
+  o->set("result", s.result);
+  return text(o);
+}
+
+Result<PutawayState> decodePutawayState(std::string_view input) {
+  return guarded([&]() -> Result<PutawayState> {
+    auto o = parseObject(input);
+    Reader r(o, "putaway");
+    PutawayState s;
+    auto phase = phaseNamed(r.str("phase"), {PutawayPhase::ScanFrom, PutawayPhase::ScanItem, PutawayPhase::WaitTask,
+                                             PutawayPhase::ScanTo, PutawayPhase::Reason, PutawayPhase::Quantity});
+    if (!phase) return makeError(ErrorKind::Invalid, "saved state: unknown put-away phase");
+    s.phase = *phase;
+    s.from = boundedText(r, "from", protocol::kMaxIdLength);
+    s.scanned = boundedText(r, "scanned", protocol::kMaxBarcodeLength);
+    if (r.has("task")) {
+      auto task = savedMessage<protocol::PutawayTask>(r, "task", "put-away task");
+      if (!task) return task.error();
+      s.task = std::move(task).value();
+    }
+    s.to = boundedText(r, "to", protocol::kMaxIdLength);
+    s.reason = boundedText(r, "reason", protocol::kMaxTextLength);
+    if (r.has("last_task")) {
+      auto task = savedMessage<protocol::PutawayTask>(r, "last_task", "last put-away task");
+      if (!task) return task.error();
+      s.lastTask = std::move(task).value();
+    }
+    if (r.has("last_sent")) {
+      auto sent = savedMessage<protocol::PutawayConfirm>(r, "last_sent", "last put-away");
+      if (!sent) return sent.error();
+      s.lastSent = std::move(sent).value();
+      s.lastSent->device.clear();
+      s.lastSent->eventId.clear();
+    }
+    s.result = boundedText(r, "result", protocol::kMaxTextLength);
     return s;
   });
 }

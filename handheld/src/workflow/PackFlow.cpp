@@ -5,17 +5,13 @@
 #include <numeric>
 #include <type_traits>
 
+#include "Scans.h"
 #include "Text.h"
 
 namespace wms::handheld {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+using scans::Overloaded;
 
 int total(const std::vector<int>& v) { return std::accumulate(v.begin(), v.end(), 0); }
 
@@ -140,33 +136,20 @@ Effects PackFlow::onScan(const Barcode& barcode) {
   }
 
   const auto& lines = state_.task->lines;
-  std::optional<std::size_t> take, full;
-  std::optional<Error> firstInvalid;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    ScanExpectation e;
-    e.target = ScanTarget::Item;
-    e.sku = lines[i].sku;
-    e.itemBarcodes = lines[i].barcodes;
-    auto m = matchScan(barcode, e, options_.gs1);
-    if (!m) {
-      if (m.error().kind == ErrorKind::Invalid && !firstInvalid) firstInvalid = m.error();
-      continue;
-    }
-    if (state_.packed[i] < lines[i].qty) {
-      take = i;
-      break;
-    }
-    if (!full) full = i;
-  }
+  const auto match = scans::matchLines(barcode, lines, options_.gs1);
+  std::optional<std::size_t> take;
+  for (auto i : match.lines)
+    if (!take && state_.packed[i] < lines[i].qty) take = i;
   if (!take) {
-    if (full) {
-      const auto& l = lines[*full];
-      return fail("over-scan: " + l.sku + " already has " + std::to_string(state_.packed[*full]) + " of " +
+    if (!match.lines.empty()) {
+      const auto full = match.lines.front();
+      const auto& l = lines[full];
+      return fail("over-scan: " + l.sku + " already has " + std::to_string(state_.packed[full]) + " of " +
                   std::to_string(l.qty) + "; take that one out");
     }
     // A barcode of the wrong kind or with bad GS1 data says so; anything
     // else readable is an item that is not in this order.
-    if (firstInvalid) return fail(firstInvalid->message);
+    if (match.invalid) return fail(match.invalid->message);
     return fail("wrong item: " + text::shown(barcode.text) + " is not in order " + state_.task->orderId);
   }
   ++state_.packed[*take];
@@ -258,6 +241,8 @@ Effects PackFlow::onKey(Key key) {
       return reportShort();
     case Key::Skip:
       return fail(std::string("key '") + toString(key) + "' is for picking");
+    case Key::Damaged:
+      return fail("key 'damaged' is for receiving; S reports units short");
     case Key::SignOut:
       return Effects{};
   }

@@ -5,17 +5,13 @@
 #include <set>
 #include <type_traits>
 
+#include "Scans.h"
 #include "Text.h"
 
 namespace wms::handheld {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+using scans::Overloaded;
 
 bool isWorkingPhase(PickPhase p) {
   return p == PickPhase::ScanLocation || p == PickPhase::ScanItem || p == PickPhase::Quantity ||
@@ -315,6 +311,8 @@ Effects PickFlow::onKey(Key key) {
     case Key::Label:
     case Key::Undo:
       return fail(std::string("key '") + toString(key) + "' is for packing");
+    case Key::Damaged:
+      return fail("key 'damaged' is for receiving");
     case Key::SignOut:
       return Effects{};  // the app signs out (SignInFlow) when the flow is not busy
   }

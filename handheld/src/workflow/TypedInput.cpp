@@ -20,6 +20,7 @@ Result<TypedInput> interpretTypedLine(std::string_view line, bool numberWanted) 
       case 'c': case 'C': return TypedInput{KeyPress{Key::CloseCarton}};
       case 'l': case 'L': return TypedInput{KeyPress{Key::Label}};
       case 'u': case 'U': return TypedInput{KeyPress{Key::Undo}};
+      case 'd': case 'D': return TypedInput{KeyPress{Key::Damaged}};
       case 'q': case 'Q': return TypedInput{KeyPress{Key::SignOut}};
       default: break;
     }

@@ -11,6 +11,7 @@ const char* toString(Key key) noexcept {
     case Key::CloseCarton: return "close";
     case Key::Label: return "label";
     case Key::Undo: return "undo";
+    case Key::Damaged: return "damaged";
     case Key::SignOut: return "signout";
   }
   return "enter";

@@ -33,5 +33,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto again = decodePackState(encodePackState(*pack));
     if (!again || !(*again == *pack)) __builtin_trap();
   }
+  if (auto receive = decodeReceiveState(text)) {
+    ReceiveFlow f(ReceiveFlow::Options{"HH-07", std::nullopt, 10000, {}});
+    if (f.restore(*receive)) {
+      (void)f.screen();
+      (void)f.expectation();
+      (void)f.handle(KeyPress{Key::Enter});
+    }
+    auto again = decodeReceiveState(encodeReceiveState(*receive));
+    if (!again || !(*again == *receive)) __builtin_trap();
+  }
+  if (auto putaway = decodePutawayState(text)) {
+    PutawayFlow f(PutawayFlow::Options{"HH-07", std::nullopt, {}});
+    if (f.restore(*putaway)) {
+      (void)f.screen();
+      (void)f.expectation();
+      (void)f.handle(KeyPress{Key::Enter});
+    }
+    auto again = decodePutawayState(encodePutawayState(*putaway));
+    if (!again || !(*again == *putaway)) __builtin_trap();
+  }
   return 0;
 }

@@ -1,5 +1,5 @@
 // libFuzzer target: any sequence of picker inputs, typed lines and server
-// answers through the pick and pack state machines (src/workflow/), and
+// answers through the pick, pack, receive and put-away state machines (src/workflow/), and
 // their screens laid out at any size (src/ui/Layout.cpp). Properties: no
 // crash, and every event a flow wants sent is a valid protocol message
 // (nothing is sent that should not be).
@@ -11,6 +11,8 @@
 #include "wms/handheld/Layout.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/PutawayFlow.h"
+#include "wms/handheld/ReceiveFlow.h"
 #include "wms/handheld/TypedInput.h"
 #include "wms/protocol/Codec.h"
 
@@ -42,6 +44,32 @@ protocol::PackTask packTask() {
   return t;
 }
 
+protocol::ReceiveTask receiveTask(bool blind) {
+  protocol::ReceiveTask t;
+  t.device = "HH-07";
+  t.po = "PO-1";
+  t.supplier = "Acme";
+  t.lines = {{"1", "VITC", "Vit C", {"96385074"}, 20, 0, std::nullopt, std::nullopt},
+             {"2", "BREAD", "Bread", {"036000291452", "INT-B"}, 5, 4, std::string("L7"), std::string("2026-07-01")}};
+  if (blind)
+    for (auto& l : t.lines) l.qty.reset();
+  t.units = {"106141411234567897"};
+  return t;
+}
+
+protocol::PutawayTask putawayTask(bool suggested) {
+  protocol::PutawayTask t;
+  t.device = "HH-07";
+  t.sku = "VITC";
+  t.description = "Vit C";
+  t.barcodes = {"96385074"};
+  t.from = "DOCK-1";
+  t.qty = 6;
+  if (suggested) t.to = "A-01-01-1";
+  t.rule = "pick face";
+  return t;
+}
+
 // Ids of events the flows sent, so that outcomes can refer to them.
 struct Sent {
   std::vector<protocol::Message> events;
@@ -68,6 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   PackFlow::Options po;
   po.device = "HH-07";
   PackFlow pack(po);
+  ReceiveFlow receive(ReceiveFlow::Options{"HH-07", std::nullopt, 10000, {2025}});
+  PutawayFlow putaway(PutawayFlow::Options{"HH-07", std::string("DOCK-1"), {2025}});
   Sent sent;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::size_t i = 0;
@@ -79,18 +109,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return s;
   };
   static const char* const kLabels[] = {"A-01-01-1", "A-02-01-1", "4006381333931", "036000291452", "INT-B",
-                                         "T-1", "T-2", "]C101040063813339311725063010L7", "96385074", "SO-1"};
+                                         "T-1", "T-2", "]C101040063813339311725063010L7", "96385074", "SO-1",
+                                         "PO-1", "]C100106141411234567897", "DOCK-1", "R-01-01-1"};
   for (int op; (op = next()) >= 0;) {
     Input in;
-    switch (op % 12) {
+    switch (op % 14) {
       case 0: {
         const int k = next();
-        in = KeyPress{static_cast<Key>(k < 0 ? 0 : k % 8)};
+        in = KeyPress{static_cast<Key>(k < 0 ? 0 : k % 9)};
         break;
       }
       case 1: in = NumberEntry{next()}; break;
       case 2: {
-        auto t = interpretTypedLine(kLabels[(next() & 0xff) % 10], pick.wantsNumber());
+        auto t = interpretTypedLine(kLabels[(next() & 0xff) % 14], pick.wantsNumber());
         if (!t) continue;
         std::visit([&](const auto& v) { in = v; }, *t);
         break;
@@ -152,10 +183,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
       case 10: in = ScanFailed{"blur"}; break;
+      case 11: in = protocol::Message{receiveTask((next() & 1) != 0)}; break;
+      case 12: in = protocol::Message{putawayTask((next() & 1) != 0)}; break;
       default: {
         const int cols = 1 + (next() & 0x7f), rows = 1 + (next() & 0x3f);
         View v;
-        v.screen = (op & 16) ? pick.screen() : pack.screen();
+        const int which = (op >> 4) & 3;
+        v.screen = which == 0 ? pick.screen() : which == 1 ? pack.screen() : which == 2 ? receive.screen()
+                                                                                        : putaway.screen();
         v.status.outbox = static_cast<std::size_t>(next() & 0xff);
         (void)layoutView(v, text(), cols, rows);
         continue;
@@ -163,8 +198,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     check(pick.handle(in), sent);
     check(pack.handle(in), sent);
+    check(receive.handle(in), sent);
+    check(putaway.handle(in), sent);
     (void)pick.expectation();
     (void)pack.expectation();
+    (void)receive.expectation();
+    (void)putaway.expectation();
   }
   return 0;
 }

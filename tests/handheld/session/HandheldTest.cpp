@@ -342,6 +342,46 @@ BOOST_AUTO_TEST_CASE(pack_mode_verifies_packs_labels_and_ships_an_order_against_
   BOOST_TEST(d.app->stats().rejected == 0u);
 }
 
+// Receive mode through the app: the receipts typed while wmsd does not
+// answer wait in the outbox; the app restarts mid-order and resumes it at
+// the same step, sign-out is refused until the order is done, and the acks
+// that come later count the units received.
+BOOST_AUTO_TEST_CASE(receive_mode_resumes_an_order_after_a_restart_with_its_receipts_pending) {
+  MosquittoBroker broker(brokerOptions());
+  ScriptedServer server(broker);
+  TempDir dir;
+  {
+    Device d(broker, dir / "rc.db", "HH-08", protocol::WorkMode::Receive, std::string("EMP-3"));
+    BOOST_REQUIRE(d.until([&] { return d.app->online(); }));
+    d.scan("DOCK-1");
+    d.scan("PO-1");
+    BOOST_REQUIRE(server.waitFor([](const auto& m) { return isType(m, "receive.request"); }));
+    protocol::ReceiveTask task;
+    task.device = "HH-08";
+    task.po = "PO-1";
+    task.supplier = "Acme";
+    task.lines = {{"1", "CHEESE", "Cheese", {"96385074"}, 20, 0, std::nullopt, std::nullopt}};
+    server.send(task);
+    BOOST_REQUIRE(d.until([&] { return d.app->receive().phase() == ReceivePhase::Receive; }));
+    server.autoAck(false);
+    d.scan("96385074");
+    d.app->typed("7");
+    BOOST_REQUIRE(server.waitForEvents("receive.confirm", 1));
+    BOOST_TEST(d.app->outboxCount() == 1u);
+    d.scan("96385074");
+    BOOST_TEST(d.app->wantsNumber());
+  }
+  Device again(broker, dir / "rc.db", "HH-08", protocol::WorkMode::Receive);
+  BOOST_TEST(again.logged("resumed the purchase order in hand"));
+  BOOST_TEST(again.app->receive().phase() == ReceivePhase::Quantity);
+  BOOST_TEST(again.app->view().screen.text().find("CHEESE: 7/20") != std::string::npos, again.app->view().screen.text());
+  again.app->typed("Q");
+  BOOST_TEST(again.app->view().screen.error == "finish the purchase order before signing out");
+  server.autoAck(true);
+  BOOST_REQUIRE(again.until([&] { return again.app->outboxCount() == 0; }));
+  BOOST_TEST(again.app->receive().state().task->lines[0].received == 7);
+}
+
 BOOST_AUTO_TEST_CASE(signing_out_is_refused_mid_batch_and_sends_signout_when_free) {
   MosquittoBroker broker(brokerOptions());
   ScriptedServer server(broker);

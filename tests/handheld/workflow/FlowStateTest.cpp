@@ -103,6 +103,14 @@ BOOST_AUTO_TEST_CASE(the_good_fixtures_decode) {
   auto pack = decodePackState(read(kStates / "good/pack-verify.json"));
   BOOST_REQUIRE_MESSAGE(pack, (pack ? "" : pack.error().message));
   BOOST_TEST(pack->packed == std::vector<int>({1}));
+  auto receive = decodeReceiveState(read(kStates / "good/receive-quantity.json"));
+  BOOST_REQUIRE_MESSAGE(receive, (receive ? "" : receive.error().message));
+  BOOST_TEST(receive->pending.size() == 1u);
+  BOOST_TEST(static_cast<bool>(ReceiveFlow({kDevice, std::string("DOCK-1"), 10000, {}}).restore(*receive)));
+  auto putaway = decodePutawayState(read(kStates / "good/putaway-quantity.json"));
+  BOOST_REQUIRE_MESSAGE(putaway, (putaway ? "" : putaway.error().message));
+  BOOST_TEST(putaway->reason == "suggestion blocked");
+  BOOST_TEST(static_cast<bool>(PutawayFlow({kDevice, std::string("DOCK-1"), {}}).restore(*putaway)));
 }
 
 BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_reason) {
@@ -113,24 +121,22 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_reason) {
     auto errPath = entry.path();
     errPath.replace_extension(".err");
     const std::string expected = read(errPath);
-    const bool pack = entry.path().filename().string().rfind("pack-", 0) == 0;
-    const auto error = pack ? [&]() -> std::optional<Error> {
-      auto r = decodePackState(text);
-      if (r) return std::nullopt;
-      return r.error();
-    }()
-                            : [&]() -> std::optional<Error> {
-                                auto r = decodePickState(text);
-                                if (r) return std::nullopt;
-                                return r.error();
-                              }();
+    const std::string name = entry.path().filename().string();
+    auto errorOf = [&](const auto& decoded) -> std::optional<Error> {
+      if (decoded) return std::nullopt;
+      return decoded.error();
+    };
+    const auto error = name.rfind("pack-", 0) == 0      ? errorOf(decodePackState(text))
+                       : name.rfind("receive-", 0) == 0 ? errorOf(decodeReceiveState(text))
+                       : name.rfind("putaway-", 0) == 0 ? errorOf(decodePutawayState(text))
+                                                        : errorOf(decodePickState(text));
     BOOST_TEST_CONTEXT(entry.path().filename()) {
       BOOST_REQUIRE(error.has_value());
       BOOST_TEST(error->message.find(expected) != std::string::npos, error->message);
     }
     ++checked;
   }
-  BOOST_TEST(checked >= 16);
+  BOOST_TEST(checked >= 23);
 }
 
 BOOST_AUTO_TEST_CASE(a_state_over_the_size_limit_is_refused_unread) {

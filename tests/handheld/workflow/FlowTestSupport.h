@@ -10,6 +10,8 @@
 #include "../HandheldTestPrinting.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/PutawayFlow.h"
+#include "wms/handheld/ReceiveFlow.h"
 #include "wms/handheld/ScanEngine.h"
 #include "wms/handheld/TypedInput.h"
 #include "wms/handheld/Workflow.h"
@@ -21,6 +23,8 @@ inline std::ostream& operator<<(std::ostream& out, Signal s) {
 }
 inline std::ostream& operator<<(std::ostream& out, PickPhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, PackPhase p) { return out << toString(p); }
+inline std::ostream& operator<<(std::ostream& out, ReceivePhase p) { return out << toString(p); }
+inline std::ostream& operator<<(std::ostream& out, PutawayPhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, StopStatus s) { return out << toString(s); }
 }  // namespace wms::handheld
 
@@ -97,6 +101,20 @@ inline Input server(protocol::Message m) { return m; }
 inline EventOutcome outcome(protocol::Message event, protocol::AckResult result,
                             std::optional<Error> error = std::nullopt) {
   return EventOutcome{std::move(event), result, std::move(error)};
+}
+
+// The server's answer to the one event `fx` sent: `result`, with a
+// Conflict error saying `why` when given.
+inline EventOutcome answer(const Effects& fx, protocol::AckResult result, const std::string& why = "") {
+  BOOST_REQUIRE_EQUAL(fx.events.size(), 1u);
+  return outcome(fx.events.front(), result,
+                 why.empty() ? std::nullopt : std::optional<Error>(makeError(ErrorKind::Conflict, why)));
+}
+
+// The flow's screen shows `part` somewhere.
+template <class Flow>
+bool shows(const Flow& f, const std::string& part) {
+  return f.screen().text().find(part) != std::string::npos;
 }
 
 template <class T>

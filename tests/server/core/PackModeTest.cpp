@@ -7,9 +7,8 @@
 #include "FloorFixture.h"
 
 #include "FakePrinter.h"
+#include "RealHandheld.h"
 #include "wms/channels/Signatures.h"
-#include "wms/testsupport/ChildProcess.h"
-#include "wms/testsupport/TempDir.h"
 
 using namespace wms;
 using namespace wms::testsupport;
@@ -53,40 +52,10 @@ Poco::JSON::Object::Ptr deviceRow(Floor& f, const std::string& device) {
 }
 
 // The real wms-handheld, headless, on device `index` in pack mode at
-// PACK-7, running `script` (docs/handheld.md, "Headless").
+// PACK-7, running `script`.
 std::unique_ptr<ChildProcess> packingHandheld(Floor& f, std::size_t index, const std::filesystem::path& dir,
                                               const std::string& script) {
-  writeFile(dir / "pack.script", script);
-  ChildProcess::Options po;
-  po.output = dir / "handheld.out";
-  const auto& account = f.broker.device(index);
-  return std::make_unique<ChildProcess>(
-      std::vector<std::string>{WMS_HANDHELD_BINARY, "--script", (dir / "pack.script").string(), "--broker",
-                               f.broker.uri(), "--device", account.username, "--password", account.password, "--db",
-                               (dir / "hh.db").string(), "--mode", "pack", "--station", "PACK-7"},
-      po);
-}
-
-std::string outputOf(const std::filesystem::path& dir) {
-  return std::filesystem::exists(dir / "handheld.out") ? readFile(dir / "handheld.out") : "";
-}
-
-// The handheld's last `stats` line.
-Poco::JSON::Object::Ptr lastStats(const std::string& out) {
-  const auto last = out.rfind("{\"created\"");
-  BOOST_REQUIRE_MESSAGE(last != std::string::npos, out);
-  return parse(out.substr(last, out.find('\n', last) - last));
-}
-
-// Waits for a file the handheld's script creates (its `signal`).
-bool awaitSignal(const std::filesystem::path& f, ChildProcess& handheld) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(90);
-  while (std::chrono::steady_clock::now() < until) {
-    if (std::filesystem::exists(f)) return true;
-    if (!handheld.running()) return std::filesystem::exists(f);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+  return realHandheld(f, index, dir, script, {"--mode", "pack", "--station", "PACK-7"});
 }
 
 // Scan the order, its two cheeses into one carton, close it, get the label.
@@ -117,14 +86,7 @@ Settings station7(const labels::test::FakePrinter& printer) {
 // five events of one packed order (signin, pack.request, pack.confirm,
 // label.request, ship.confirm) each applied once, none refused, none left.
 void requireFiveApplied(ChildProcess& handheld, const std::filesystem::path& dir) {
-  auto exit = handheld.wait(std::chrono::seconds(150));
-  const std::string out = outputOf(dir);
-  BOOST_REQUIRE_MESSAGE(exit.has_value(), out);
-  BOOST_REQUIRE_MESSAGE(ChildProcess::exitCode(*exit) == 0, out);
-  auto stats = lastStats(out);
-  BOOST_TEST(stats->getValue<int>("applied") == 5);
-  BOOST_TEST(stats->getValue<int>("rejected") == 0);
-  BOOST_TEST(stats->getValue<int>("outbox") == 0);
+  requireScriptApplied(handheld, dir, 5);
 }
 
 // A pack.short of `qty` units of the task's line for `sku`.
@@ -455,10 +417,10 @@ BOOST_AUTO_TEST_CASE(a_shipment_confirmed_while_offline_arrives_later_and_is_app
       packUpToShipping(id) + "signal " + signal("labelled") + "\nawait-file " + signal("broker-down") +
           " 60\nenter\nwait-for SCAN TOTE OR ORDER 30\nwait-for OFFLINE 30\nstats\nsignal " + signal("shipped") +
           "\nawait-file " + signal("broker-up") + " 60\nwait-synced 90\nstats\n");
-  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("labelled"), *handheld), outputOf(dir.path()));
+  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("labelled"), *handheld), handheldOutput(dir.path()));
   f.broker.stop();
   writeFile(signal("broker-down"), "");
-  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("shipped"), *handheld), outputOf(dir.path()));
+  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("shipped"), *handheld), handheldOutput(dir.path()));
   // Confirmed on the handheld, not yet in wmsd.
   BOOST_TEST(f.orderStatus(id) == "packed");
   BOOST_TEST(onHand(f, "CHEESE") == cheese);
@@ -548,7 +510,7 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_reports_a_missing_unit_and_the_order_is_h
                                       "\nwait-for SCAN ITEMS 60\nscan 96385074\nkey short\nkey short\n"
                                       "wait-synced 60\nstats\n");
   auto exit = handheld->wait(std::chrono::seconds(150));
-  const std::string out = outputOf(dir.path());
+  const std::string out = handheldOutput(dir.path());
   BOOST_REQUIRE_MESSAGE(exit && ChildProcess::exitCode(*exit) == 0, out);
   auto stats = lastStats(out);
   BOOST_TEST(stats->getValue<int>("applied") == 3, out);  // signin, pack.request, pack.short
@@ -654,14 +616,14 @@ BOOST_AUTO_TEST_CASE(the_real_handheld_is_told_when_the_channel_cancels_the_orde
                                       started.string() + "\nawait-file " + go.string() +
                                       " 90\nscan 96385074\nkey close\nwait-for tell your supervisor 60\n"
                                       "wait-synced 60\nstats\n");
-  BOOST_REQUIRE_MESSAGE(awaitSignal(started, *handheld), outputOf(dir.path()));
+  BOOST_REQUIRE_MESSAGE(awaitSignal(started, *handheld), handheldOutput(dir.path()));
   auto cancelled = shopifyWebhook(f, "orders/cancelled", shopifyOrder(820003, shopifyItem(1, "CHEESE", 2),
                                                                       "2026-12-06T09:00:00Z", "2026-12-06T09:00:00Z"));
   BOOST_TEST(cancelled->getValue<std::string>("result") == "intercepted");
   writeFile(go, "go");
 
   auto exit = handheld->wait(std::chrono::seconds(150));
-  const std::string out = outputOf(dir.path());
+  const std::string out = handheldOutput(dir.path());
   BOOST_REQUIRE_MESSAGE(exit && ChildProcess::exitCode(*exit) == 0, out);
   BOOST_TEST(out.find("intercepted (cancelled on shopify)") != std::string::npos, out);
   auto stats = lastStats(out);

@@ -2,9 +2,12 @@
 // a scripted handheld asks for a purchase order's task, receives a case from
 // its GS1 label and a whole pallet by its SSCC, each applied once however
 // often it is sent; refusals change nothing, and an item the catalogue does
-// not know reaches the supervisor although the receipt is refused.
+// not know reaches the supervisor although the receipt is refused. Then the
+// real wms-handheld in receive and put-away mode does the same from its
+// screens, online and through a broker outage.
 #define BOOST_TEST_MODULE server_receive_mode
 #include "FloorFixture.h"
+#include "RealHandheld.h"
 
 using namespace wms;
 using namespace wms::testsupport;
@@ -42,6 +45,16 @@ std::string refusal(const std::optional<protocol::Ack>& ack) {
   BOOST_REQUIRE(ack);
   if (ack->result != protocol::AckResult::Rejected || !ack->error) return "";
   return ack->error->message;
+}
+
+// PO-77, a reserve location R-01-01-3, and 6 cheeses of PO-77 received at
+// DOCK-1 by a scripted handheld on device 0 (signed in as B-1), returned.
+std::unique_ptr<ScriptedDevice> sixCheesesAtTheDock(Floor& f) {
+  dockAndOrder(f);
+  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
+  auto d = f.signedIn(0, "B-1");
+  requireApplied(d->ackFor(d->send(caseOf("96385074", 6))), "receive.confirm");
+  return d;
 }
 
 }  // namespace
@@ -136,10 +149,7 @@ BOOST_AUTO_TEST_CASE(what_the_order_does_not_expect_is_refused_and_an_unknown_it
 // moves it once, and an override without a reason is refused.
 BOOST_AUTO_TEST_CASE(a_received_case_is_put_away_from_the_dock_to_its_suggestion_once) {
   Floor f;
-  dockAndOrder(f);
-  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
-  auto d = f.signedIn(0, "B-1");
-  requireApplied(d->ackFor(d->send(caseOf("96385074", 6))), "receive.confirm");
+  auto d = sixCheesesAtTheDock(f);
 
   protocol::PutawayRequest request;
   request.location = "DOCK-1";
@@ -174,6 +184,124 @@ BOOST_AUTO_TEST_CASE(a_received_case_is_put_away_from_the_dock_to_its_suggestion
   BOOST_TEST(parse(f.wmsd.get("/api/v1/inbound/putaway/backlog").body)->getArray("items")->size() == 0u);
   // Nothing of it is left at the dock to put away.
   BOOST_TEST(refusal(d->ackFor(d->send(request))) == "nothing of CHEESE waits at DOCK-1");
+}
+
+// ---- The real handheld ---------------------------------------------------------
+
+// The cheese's GTIN-14 with lot L9 and expiry 2029-01-31, as a GS1-128 scan.
+const char* const kCheeseLabel = "]C1010000009638507410L9<GS>17290131";
+
+// Signs in with `badge`, scans PO-77 and waits for its lines.
+std::string openOrder(const std::string& badge) {
+  return "wait-online 60\nscan " + badge + "\nwait-for SCAN ORDER 60\nscan PO-77\nwait-for SCAN CASE OR SSCC 60\n";
+}
+
+// Ledger rows of receipts against PO-77 (the floor's own stock came in as
+// receipts too).
+std::int64_t receiptRows(Floor& f) {
+  return f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'receipt' AND reference = 'po:PO-77'");
+}
+
+// The real wms-handheld, headless, in receive mode at DOCK-1: 5 cheeses from
+// a case's GS1-128 label (typed quantity), then the announced pallet by its
+// SSCC; wmsd puts 17 cheeses on the dock, once.
+BOOST_AUTO_TEST_CASE(the_real_handheld_receives_a_case_from_its_gs1_label_and_a_pallet_by_its_sscc) {
+  Floor f;
+  dockAndOrder(f);
+  TempDir dir;
+  auto handheld = realHandheld(f, 1, dir.path(),
+                               openOrder("B-1") + "expect CHEESE: 0/20\nscan " + kCheeseLabel +
+                                   "\nwait-for TYPE QTY 10\ntype 5\nexpect CHEESE: 5/20\nscan ]C100" + kPallet +
+                                   "\nexpect-not SSCCs\nwait-synced 60\nenter\nwait-for PO-77 done 10\nstats\n",
+                               {"--mode", "receive", "--dock", "DOCK-1"});
+  // signin, receive.request, the case, the pallet.
+  requireScriptApplied(*handheld, dir.path(), 4);
+  BOOST_TEST(atDock(f, "CHEESE") == 17);
+  BOOST_TEST(receiptRows(f) == 2);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM receipts WHERE qty = 5 AND location = 'DOCK-1' AND condition = 'good'") ==
+             1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM receipts WHERE sscc = '" + std::string(kPallet) + "'") == 1);
+  BOOST_TEST(f.sqlInteger("SELECT received FROM po_lines WHERE po_id = 1 AND line_no = 1") == 17);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM po_units WHERE location = 'DOCK-1'") == 1);
+}
+
+// What the device refuses never reaches wmsd; what wmsd refuses is shown
+// and counted back on the screen; a damaged case is set aside, not stock.
+BOOST_AUTO_TEST_CASE(the_real_handheld_refuses_a_stranger_and_shows_what_wmsd_refuses) {
+  Floor f;
+  dockAndOrder(f);
+  TempDir dir;
+  auto handheld = realHandheld(f, 1, dir.path(),
+                               openOrder("B-1") +
+                                   "scan 4006381333931\nexpect is not on order PO-77\n"
+                                   "scan 96385074\ntype 40\nwait-for over the 10% tolerance 30\nexpect CHEESE: 0/20\n"
+                                   "scan 96385074\nkey damaged\nwait-for QTY DAMAGED 10\ntype 2\n"
+                                   "wait-synced 60\nwait-for CHEESE: 0/20 +2 dmg 10\nstats\n",
+                               {"--mode", "receive", "--dock", "DOCK-1"});
+  auto exit = handheld->wait(std::chrono::seconds(150));
+  const std::string out = handheldOutput(dir.path());
+  BOOST_REQUIRE_MESSAGE(exit && ChildProcess::exitCode(*exit) == 0, out);
+  auto stats = lastStats(out);
+  BOOST_TEST(stats->getValue<int>("rejected") == 1);
+  BOOST_TEST(stats->getValue<int>("applied") == 3);  // signin, request, the damaged case
+  BOOST_TEST(atDock(f, "CHEESE") == 0);
+  BOOST_TEST(receiptRows(f) == 0);
+  BOOST_TEST(f.sqlInteger("SELECT damaged FROM po_lines WHERE po_id = 1 AND line_no = 1") == 2);
+}
+
+// The broker goes away while the dock worker receives: the case is typed
+// in anyway and waits in the handheld's outbox; once the broker is back
+// wmsd applies it, once, however often it was published.
+BOOST_AUTO_TEST_CASE(a_case_received_while_offline_arrives_later_and_is_applied_once) {
+  Floor f;
+  dockAndOrder(f);
+  TempDir dir;
+  const auto signal = [&](const char* name) { return (dir.path() / name).string(); };
+  auto handheld = realHandheld(f, 1, dir.path(),
+                               openOrder("B-1") + "signal " + signal("ready") + "\nawait-file " + signal("broker-down") +
+                                   " 60\nwait-for OFFLINE 30\nscan 96385074\ntype 8\nexpect CHEESE: 8/20\nstats\n"
+                                   "signal " + signal("received") + "\nawait-file " + signal("broker-up") +
+                                   " 60\nwait-synced 90\nstats\n",
+                               {"--mode", "receive", "--dock", "DOCK-1"});
+  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("ready"), *handheld), handheldOutput(dir.path()));
+  f.broker.stop();
+  writeFile(signal("broker-down"), "");
+  BOOST_REQUIRE_MESSAGE(awaitSignal(signal("received"), *handheld), handheldOutput(dir.path()));
+  // Received on the handheld, not yet in wmsd.
+  BOOST_TEST(atDock(f, "CHEESE") == 0);
+  BOOST_TEST(lastStats(handheldOutput(dir.path()))->getValue<int>("outbox") == 1);
+  f.broker.start();
+  writeFile(signal("broker-up"), "");
+  requireScriptApplied(*handheld, dir.path(), 3);
+  BOOST_TEST(atDock(f, "CHEESE") == 8);
+  BOOST_TEST(receiptRows(f) == 1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM device_events WHERE type = 'receive.confirm'") == 1);
+}
+
+// The real wms-handheld in put-away mode at DOCK-1: 4 of 6 cheeses to the
+// suggestion (their pick face), the 2 left to a reserve location with the
+// reason chosen from the menu.
+BOOST_AUTO_TEST_CASE(the_real_handheld_puts_away_to_the_suggestion_and_elsewhere_with_a_reason) {
+  Floor f;
+  sixCheesesAtTheDock(f);
+  const auto face = f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'A-01-05-1'");
+  TempDir dir;
+  auto handheld = realHandheld(
+      f, 1, dir.path(),
+      "wait-online 60\nscan B-2\nwait-for SCAN ITEM 60\nscan 96385074\nwait-for SCAN DESTINATION 60\n"
+      "expect To: A-01-05-1\nexpect Qty: 6 at DOCK-1\nscan @location\nwait-for TYPE QTY 10\ntype 4\n"
+      "wait-for SCAN ITEM 10\nscan 96385074\nwait-for SCAN DESTINATION 60\nexpect Qty: 2 at DOCK-1\n"
+      "scan R-01-01-3\nwait-for WHY NOT SUGGESTION 10\ntype 2\nwait-for TYPE QTY 10\nenter\n"
+      "wait-for SCAN ITEM 10\nwait-synced 60\nstats\n",
+      {"--mode", "putaway", "--dock", "DOCK-1"});
+  // signin, two putaway.requests, two putaway.confirms.
+  requireScriptApplied(*handheld, dir.path(), 5);
+  BOOST_TEST(atDock(f, "CHEESE") == 0);
+  BOOST_TEST(f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'A-01-05-1'") == face + 4);
+  BOOST_TEST(f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'R-01-01-3'") == 2);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM putaways WHERE to_location = 'R-01-01-3' AND qty = 2 AND "
+                          "reason = 'suggestion blocked'") == 1);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM putaways") == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

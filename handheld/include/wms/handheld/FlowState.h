@@ -5,6 +5,8 @@
 // damaged): every field is type- and range-checked, the protocol parts
 // (stops, pack task, label) are validated as the protocol would, and any
 // problem is an Error naming it; the caller then starts without the state.
+// Consistency across fields (a phase that needs a task) is the flows'
+// restore()'s to check.
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -16,6 +18,8 @@
 #include "wms/common/Result.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/PutawayFlow.h"
+#include "wms/handheld/ReceiveFlow.h"
 
 namespace wms::handheld {
 
@@ -30,5 +34,11 @@ Result<PickState> decodePickState(std::string_view text);
 
 std::string encodePackState(const PackState& state);
 Result<PackState> decodePackState(std::string_view text);
+
+std::string encodeReceiveState(const ReceiveState& state);
+Result<ReceiveState> decodeReceiveState(std::string_view text);
+
+std::string encodePutawayState(const PutawayState& state);
+Result<PutawayState> decodePutawayState(std::string_view text);
 
 }  // namespace wms::handheld

@@ -1,6 +1,6 @@
 // Handheld: the app behind every front end (terminal UI, headless script,
-// fleet simulator). It owns the workflows (sign-in, then pick or pack), the
-// outbox and the sync with the server over a DeviceLink:
+// fleet simulator). It owns the workflows (sign-in, then the one flow of its
+// mode: pick, pack, receive or put-away), the outbox and the sync with the server over a DeviceLink:
 //
 //  - an input (scan, key, number, typed line) goes to the workflow; the
 //    events it produces and its new state are stored in the outbox in ONE
@@ -30,7 +30,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "wms/common/Result.h"
@@ -39,6 +41,8 @@
 #include "wms/handheld/Outbox.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/PutawayFlow.h"
+#include "wms/handheld/ReceiveFlow.h"
 #include "wms/handheld/SignInFlow.h"
 #include "wms/handheld/Workflow.h"
 #include "wms/protocol/ResendQueue.h"
@@ -47,9 +51,10 @@ namespace wms::handheld {
 
 struct HandheldOptions {
   std::string device;                              // this handheld's id
-  protocol::WorkMode mode = protocol::WorkMode::Pick;
+  protocol::WorkMode mode = protocol::WorkMode::Pick;  // pick, pack, receive or putaway
   std::optional<std::string> badge;                // sign in with it at start when signed out
   std::optional<std::string> station;              // pack mode: sent with pack.request
+  std::optional<std::string> dock;                 // receive, putaway: the dock location (else scanned)
   std::vector<std::string> totePrefixes{"T-", "TOTE-"};
   std::string cartDestination = "packing";
   int gs1ReferenceYear = 0;                        // 0: the current year
@@ -94,7 +99,8 @@ class Handheld {
   // replaced and the screen says so), restores the saved workflow state
   // (a damaged state is dropped with a message) and loads what waits to be
   // sent. `link` may be null: everything then waits in the outbox.
-  // Errors: those of Outbox::open.
+  // Errors: those of Outbox::open; Invalid for a mode the handheld has no
+  // flow for (replenish, count).
   static Result<std::unique_ptr<Handheld>> open(HandheldOptions options, const std::filesystem::path& outboxFile,
                                                 DeviceLink* link, Feedback* feedback);
   ~Handheld();
@@ -119,18 +125,33 @@ class Handheld {
   // The step takes a number (digits are quantities, not barcodes).
   bool wantsNumber() const;
   bool signedIn() const { return signIn_.signedIn(); }
-  const PickFlow& pick() const { return pick_; }
-  const PackFlow& pack() const { return pack_; }
+  // The flow of the mode; asking for another mode's flow is misuse
+  // (std::logic_error).
+  const PickFlow& pick() const { return flow<PickFlow>(); }
+  const PackFlow& pack() const { return flow<PackFlow>(); }
+  const ReceiveFlow& receive() const { return flow<ReceiveFlow>(); }
+  const PutawayFlow& putaway() const { return flow<PutawayFlow>(); }
   const SyncStats& stats() const noexcept { return stats_; }
   std::size_t outboxCount() const noexcept { return outbox_->pendingCount(); }
   const OutboxOpenReport& outboxReport() const noexcept { return outbox_->openReport(); }
   bool online() const { return link_ && link_->online(); }
 
  private:
+  // The one flow of the mode, fixed for the app's life.
+  using Flow = std::variant<PickFlow, PackFlow, ReceiveFlow, PutawayFlow>;
+  // What a step may have to undo: the flows as they were before it.
+  struct Snapshot {
+    SignInFlow signIn;
+    Flow flow;
+  };
+
   Handheld(HandheldOptions options, std::unique_ptr<Outbox> outbox, DeviceLink* link, Feedback* feedback);
+  template <class F>
+  const F& flow() const;
   void restoreState();
   void route(const Input& input);
-  void apply(Effects effects, const SignInFlow& signInBefore, const PickFlow& pickBefore, const PackFlow& packBefore);
+  Effects handleInFlow(const Input& input);
+  void apply(Effects effects, const Snapshot& before);
   void received(const protocol::MqttMessage& message);
   void acknowledged(const protocol::Ack& ack);
   void send();
@@ -143,8 +164,7 @@ class Handheld {
   DeviceLink* link_;
   Feedback* feedback_;
   SignInFlow signIn_;
-  PickFlow pick_;
-  PackFlow pack_;
+  Flow flow_;
   std::deque<OutboxEvent> unsent_;   // stored, not yet published in this run
   protocol::ResendQueue resend_;     // published, waiting for their ack
   SyncStats stats_;
@@ -152,5 +172,11 @@ class Handheld {
   std::string userShown_;            // the badge last given to the link
   Clock::time_point lastHeartbeat_{};
 };
+
+template <class F>
+const F& Handheld::flow() const {
+  if (const auto* f = std::get_if<F>(&flow_)) return *f;
+  throw std::logic_error("this handheld is in " + std::string(protocol::toString(options_.mode)) + " mode");
+}
 
 }  // namespace wms::handheld

@@ -3,7 +3,8 @@
 //
 //   wms-handheld [--config FILE] [--broker URI] [--device ID]
 //                [--password P | --password-file FILE] [--ca-file FILE]
-//                [--db FILE] [--mode pick|pack] [--badge BADGE] [--station ID]
+//                [--db FILE] [--mode pick|pack|receive|putaway] [--badge BADGE]
+//                [--station ID] [--dock LOC]
 //                [--tote-prefix P]... [--cart-to TEXT] [--log FILE]
 //                [--camera /dev/videoN | --frames DIR]
 //                [--script FILE|- [--size COLSxROWS]]
@@ -11,8 +12,8 @@
 // Without --script it runs the terminal UI (Tui.h); with it, the headless
 // mode (Script.h) prints the screen after each command on `out`. A config
 // file holds the same settings as `key = value` lines (broker, device,
-// password, password_file, ca_file, db, mode, badge, station, tote_prefix,
-// cart_to, log, camera, frames, size); options on the command line win.
+// password, password_file, ca_file, db, mode, badge, station, dock,
+// tote_prefix, cart_to, log, camera, frames, size); options on the command line win.
 // Without --broker the app runs offline: everything waits in the outbox.
 // --db defaults to "<device>.outbox.db" in the current folder.
 #pragma once

@@ -81,6 +81,9 @@ class PackFlow {
   // tote/order label) and Verify (an item still missing; its first barcode).
   std::optional<StepExpectation> expectation() const;
 
+  // Packing takes no numbers: every unit is scanned.
+  bool wantsNumber() const noexcept { return false; }
+
   const PackState& state() const noexcept { return state_; }
   // Puts a saved state back. Invalid (nothing changes) if it is
   // inconsistent: a phase past ScanStart without a task, counts that do not

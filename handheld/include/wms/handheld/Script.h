@@ -16,7 +16,7 @@
 //                           (TypedInput.h: quantities, S/K/C/L/U/Q, scans)
 //   enter | esc             the Enter / Escape key
 //   key NAME                enter, escape, short, skip, close, label,
-//                           undo, signout
+//                           undo, damaged, signout
 //   frame FILE              an image through the decoder, as the trigger
 //   wait-for TEXT [SECONDS] poll until the screen shows TEXT (default 30 s)
 //   wait-online [SECONDS]   until connected to the broker

@@ -7,7 +7,7 @@
 // keyboard-wedge scanner or the firmware bridge types). Backspace edits,
 // Escape clears the line or goes back a step. Function keys act at once:
 // F1 trigger (read a frame from the camera or frames folder), F2 short,
-// F3 skip, F4 close carton, F5 label, F6 undo, F10 quit. Ctrl-C or
+// F3 skip, F4 close carton, F5 label, F6 undo, F7 damaged, F10 quit. Ctrl-C or
 // SIGTERM or SIGHUP quits too (signal handlers only set a flag). When
 // standard input or output is not a terminal (piped into tee), it draws on
 // and reads from /dev/tty.

@@ -4,8 +4,8 @@
 // tells them apart:
 //
 //   ""                        Enter (confirm the step)
-//   one of S K C L U Q        that command (any case): short, skip, close
-//                             carton, label, undo, sign out
+//   one of S K C L U D Q      that command (any case): short, skip, close
+//                             carton, label, undo, damaged, sign out
 //   1-6 digits, when the step takes a number
 //                             NumberEntry (a quantity or a menu choice);
 //                             longer digit strings are barcodes (EAN/UPC)

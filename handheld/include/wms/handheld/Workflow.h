@@ -1,5 +1,5 @@
 // Workflow: the vocabulary shared by the handheld's state machines
-// (SignInFlow.h, PickFlow.h, PackFlow.h): what goes in (a scan, a key, a
+// (SignInFlow.h, PickFlow.h, PackFlow.h, ReceiveFlow.h, PutawayFlow.h): what goes in (a scan, a key, a
 // number typed on the keypad, a command from the server, the server's answer
 // to an event), what comes out (events to send, feedback, log lines) and the
 // screen model a UI draws.
@@ -24,7 +24,7 @@ namespace wms::handheld {
 // ---- Inputs -------------------------------------------------------------------
 
 // Command keys. On the terminal a command is its letter alone on the input
-// line followed by Enter (S, K, C, L, U, Q), or a function key (see Tui.h).
+// line followed by Enter (S, K, C, L, U, D, Q), or a function key (see Tui.h).
 enum class Key {
   Enter,        // confirm the step (empty input line + Enter)
   Escape,       // back / cancel the step
@@ -33,9 +33,11 @@ enum class Key {
   CloseCarton,  // C: close the carton being packed
   Label,        // L: request (or reprint) the shipping label
   Undo,         // U: take the last scanned unit out of the carton
+  Damaged,      // D: the case being received is damaged (toggles)
   SignOut,      // Q: sign out
 };
-// "enter", "escape", "short", "skip", "close", "label", "undo", "signout".
+// "enter", "escape", "short", "skip", "close", "label", "undo", "damaged",
+// "signout".
 const char* toString(Key key) noexcept;
 
 struct KeyPress {
@@ -69,7 +71,8 @@ struct EventOutcome {
 };
 
 // Everything a flow reacts to. Server commands (task.assign, task.update,
-// task.cancel, pack.task, label.ready) arrive as protocol::Message.
+// task.cancel, pack.task, label.ready, receive.task, putaway.task) arrive as
+// protocol::Message.
 using Input = std::variant<KeyPress, NumberEntry, ScanInput, ScanFailed, protocol::Message, EventOutcome>;
 
 // ---- Effects ------------------------------------------------------------------
@@ -103,7 +106,7 @@ struct ScreenField {
 // What the screen shows, independent of its size (Layout.h fits it to
 // 20x16, 40x8 or bigger).
 struct Screen {
-  std::string mode;      // "SIGN IN", "PICK", "PACK"
+  std::string mode;      // "SIGN IN", "PICK", "PACK", "RECEIVE", "PUTAWAY"
   std::string progress;  // "stop 3/12", "2/5 units"
   std::string prompt;    // the big instruction: "SCAN LOCATION"
   std::vector<ScreenField> fields;
@@ -121,7 +124,8 @@ struct Screen {
 struct StepExpectation {
   ScanExpectation expected;  // target, code / SKU barcodes
   std::string text;          // what a correct label reads (location code, first barcode, tote)
-  int quantity = 0;          // units the step is about: the stop's (item, quantity), the put's (tote), a line's left (pack)
+  int quantity = 0;          // units the step is about: the stop's (item, quantity), the put's (tote), a line's left
+                             // (pack, receive; 1 when receiving blind), the put-away task's (put-away)
   int remaining = 0;         // of those, still to count (quantity step), else equal to quantity
 };
 
