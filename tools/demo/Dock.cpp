@@ -193,12 +193,20 @@ Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::ve
   }
 
   // Put-away: everything waiting at the docks, to the server's suggestion.
+  // The backlog's suggestions are each made as if nothing else moved first
+  // (two items may be offered the same empty reserve), so each is asked for
+  // again just before its move, as a handheld's putaway.request does.
   auto backlog = client.call("GET", "/api/v1/inbound/putaway/backlog?limit=500");
   if (!backlog) return failed("put-away backlog", backlog.error());
   auto items = backlog->json->getArray("items");
   for (unsigned i = 0; items && i < items->size(); ++i) {
     auto b = items->getObject(i);
-    auto suggestion = b->getObject("suggestion");
+    auto asked = client.call("GET", "/api/v1/inbound/putaway/suggestion?sku=" + b->getValue<std::string>("sku") +
+                                        "&qty=" + std::to_string(b->getValue<std::int64_t>("qty")) +
+                                        "&lot=" + b->getValue<std::string>("lot") +
+                                        "&expiry=" + b->getValue<std::string>("expiry"));
+    if (!asked) return failed("suggestion for " + b->getValue<std::string>("sku"), asked.error());
+    auto suggestion = asked->json;
     if (!suggestion || suggestion->isNull("location")) continue;  // nowhere has room: stays for a person
     Poco::JSON::Object body;
     body.set("sku", b->getValue<std::string>("sku"));
