@@ -184,7 +184,9 @@ Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::ve
         return failed("capacity of " + face.location, r.error());
       Poco::JSON::Object rule;
       rule.set("sku", item.sku);
-      rule.set("min", std::max<std::int64_t>(1, face.qty - 4));  // a few picks and it is refilled
+      // Kept full: the first pick a wave releases there asks for a refill,
+      // ahead of the picker.
+      rule.set("min", std::max<std::int64_t>(1, face.qty));
       rule.set("max", face.qty + 12);
       if (auto r = client.call("PUT", "/api/v1/inbound/pick-faces/" + face.location, json(rule)); !r)
         return failed("pick-face rule of " + face.location, r.error());
