@@ -34,6 +34,12 @@ expect "run-demo: web packers are not headless" 2 "--packers web leaves packing 
   "$root/tools/run-demo" --packers web --headless
 expect "run-demo: no packers is not headless" 2 "--packers none leaves packing to a person" \
   "$root/tools/run-demo" --headless --packers none
+expect "run-demo: trucks beyond the dock" 2 "--trucks needs a whole number from 0 to 10" \
+  "$root/tools/run-demo" --trucks 11
+expect "run-demo: trucks not a number" 2 "--trucks needs a whole number from 0 to 10" \
+  "$root/tools/run-demo" --trucks two
+expect "wms-demo: negative trucks" 1 "--trucks must be 0 to 10" \
+  "$build/tools/demo/wms-demo" day --trucks -1
 expect "wms-demo: unknown packers" 1 "--packers must be auto, none, handheld or mixed, got 'web'" \
   "$build/tools/demo/wms-demo" day --packers web
 expect "wms-demo: no packers is not headless" 1 "a headless day could never finish" \
