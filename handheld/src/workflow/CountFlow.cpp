@@ -258,6 +258,7 @@ Effects CountFlow::onOutcome(const EventOutcome& o) {
   if (state_.phase != CountPhase::Count || state_.location == item.location) {
     std::erase_if(state_.counts, [&](const protocol::CountItem& x) { return x.countId == item.countId; });
     state_.counts.insert(state_.counts.begin(), item);
+    state_.itemScanned = false;  // the count in hand is now that one
     if (state_.phase != CountPhase::Count) {
       state_.phase = CountPhase::ScanLocation;
       atNextCount();
