@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(a_move_worked_in_order_sends_one_confirmation_and_the_next_
   auto f = working();
   BOOST_TEST(f.handle(scan("R-01-01-3")).signal == Signal::Good);
   BOOST_TEST(f.phase() == ReplenishPhase::ScanItem);
-  BOOST_TEST(f.expectation()->expected.target == ScanTarget::Item);
+  BOOST_CHECK(f.expectation()->expected.target == ScanTarget::Item);
   BOOST_TEST(f.expectation()->text == "96385074");
   f.handle(scan("]C1010000009638507410L5"));
   BOOST_TEST(f.phase() == ReplenishPhase::Quantity);
