@@ -294,7 +294,7 @@ Screen CountFlow::screen() const {
   if (!state_.counts.empty()) sc.progress = std::to_string(state_.counts.size()) + " to count";
   switch (state_.phase) {
     case CountPhase::Idle:
-      sc.prompt = "ENTER OR SCAN LOCATION";
+      sc.prompt = "ENTER OR SCAN HERE";
       if (state_.note) sc.fields.push_back({"Note", *state_.note, false});
       if (!state_.result.empty()) sc.fields.push_back({"Last", state_.result, false});
       sc.keys = "Enter=ask Q=sign out";

@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_SUITE(count_flow)
 
 BOOST_AUTO_TEST_CASE(enter_asks_for_the_counts_waiting_and_a_location_scan_asks_to_count_it) {
   CountFlow f(options());
-  BOOST_TEST(f.screen().prompt == "ENTER OR SCAN LOCATION");
+  BOOST_TEST(f.screen().prompt == "ENTER OR SCAN HERE");
   BOOST_TEST(!only<protocol::CountRequest>(f.handle(key(Key::Enter))).location);
   BOOST_TEST(f.phase() == CountPhase::WaitTask);
 
