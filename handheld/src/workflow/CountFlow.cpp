@@ -202,9 +202,13 @@ Effects CountFlow::onServer(const protocol::Message& message) {
   if (!task) return fx;
   std::vector<protocol::CountItem> counts;
   for (const auto& c : task->counts) {
-    // Counted here, not yet answered: the server has not seen it yet.
-    if (std::any_of(state_.sent.begin(), state_.sent.end(),
-                    [&](const SentCount& s) { return s.item.countId == c.countId; }))
+    // Counted here and not yet answered, listed as it was when counted: a
+    // list from before the server saw the count. (wmsd may send the list
+    // that answers a count before its ack; a count to do again then comes
+    // back with `recount` set, and is kept.)
+    if (std::any_of(state_.sent.begin(), state_.sent.end(), [&](const SentCount& s) {
+          return s.item.countId == c.countId && s.item.recount == c.recount;
+        }))
       continue;
     counts.push_back(c);
   }

@@ -217,8 +217,11 @@ Effects ReplenishFlow::onServer(const protocol::Message& message) {
   if (inHand) moves.push_back(state_.moves.front());
   for (const auto& m : task->moves) {
     if (inHand && sameMove(m, moves.front())) continue;
-    // The server has not seen these yet: they would be done twice.
-    if (std::any_of(state_.sent.begin(), state_.sent.end(), [&](const SentMove& s) { return sentFor(s.confirm, m); }))
+    // Confirmed here and not yet answered, listed as it was when confirmed:
+    // a list from before the server saw the confirmation (it would be done
+    // twice). A move still needed after it (a part was taken) has another
+    // quantity, and is kept.
+    if (std::any_of(state_.sent.begin(), state_.sent.end(), [&](const SentMove& s) { return s.move == m; }))
       continue;
     moves.push_back(m);
   }

@@ -176,6 +176,21 @@ BOOST_AUTO_TEST_CASE(offline_the_counts_go_on_and_a_task_keeps_the_location_in_h
   BOOST_TEST(f.expectation()->text == "A-02-01-1");
 }
 
+// wmsd sends the list that answers a count before the count's ack.
+BOOST_AUTO_TEST_CASE(a_recount_listed_before_the_ack_of_the_first_count_is_counted_again) {
+  CountFlow f(options());
+  f.handle(scan("A-02-01-1"));
+  f.handle(server(task({item(17, "A-02-01-1", "EGGS", "4006381333931")})));
+  f.handle(scan("A-02-01-1"));
+  auto fx = f.handle(number(4));
+  BOOST_TEST(f.phase() == CountPhase::Idle);
+  f.handle(server(task({item(17, "A-02-01-1", "EGGS", "4006381333931", true)})));
+  f.handle(answer(fx, protocol::AckResult::Applied));
+  BOOST_TEST(f.phase() == CountPhase::ScanLocation);
+  f.handle(scan("A-02-01-1"));
+  BOOST_TEST(f.screen().prompt == "COUNT AGAIN");
+}
+
 BOOST_AUTO_TEST_CASE(a_restart_mid_location_resumes_at_the_same_count) {
   auto f = working();
   f.handle(scan("A-02-01-1"));

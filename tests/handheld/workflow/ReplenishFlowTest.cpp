@@ -223,6 +223,24 @@ BOOST_AUTO_TEST_CASE(offline_the_moves_go_on_and_a_stale_task_does_not_bring_a_c
   BOOST_TEST(f.state().sent.empty());
 }
 
+// wmsd sends the list that answers a confirmation before its ack.
+BOOST_AUTO_TEST_CASE(the_rest_of_a_move_taken_in_part_comes_back_even_before_the_ack) {
+  auto f = working();
+  f.handle(key(Key::Skip));  // the bread first
+  auto fx = refill(f, 15);
+  auto rest = refill(f, 6);  // 6 of the cheese's 10
+  BOOST_TEST(f.phase() == ReplenishPhase::Idle);
+  auto left = move("CHEESE", "96385074", "R-01-01-3", "A-01-05-1", 4);
+  left.lot = "L5";
+  left.expiry = "2029-01-31";
+  f.handle(server(task({left})));
+  BOOST_TEST(f.phase() == ReplenishPhase::ScanFrom);
+  BOOST_TEST(f.expectation()->quantity == 4);
+  f.handle(answer(fx, protocol::AckResult::Applied));
+  f.handle(answer(rest, protocol::AckResult::Applied));
+  BOOST_TEST(f.state().sent.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_task_arriving_mid_move_keeps_the_move_in_hand) {
   auto f = working();
   f.handle(scan("R-01-01-3"));

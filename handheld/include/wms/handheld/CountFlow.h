@@ -11,8 +11,9 @@
 //
 // Confirmations are optimistic: the next count follows at once (offline
 // too: the events wait in the outbox); every `count.task` replaces the list
-// (counts confirmed but not yet answered are left out, the location in
-// hand stays in hand). K skips the location in hand (its counts go to the
+// (a count confirmed but not yet answered is left out while the list shows
+// it as it was when counted, i.e. with the same `recount` flag; the
+// location in hand stays in hand). K skips the location in hand (its counts go to the
 // end). Esc goes back one step. A refused confirmation shows the server's
 // message and puts its count back first (unless another location was begun).
 //

@@ -7,9 +7,9 @@
 // face (`to`) -> `replenish.confirm`. The confirmation is optimistic: the
 // next move follows at once (so the work goes on offline, the events wait
 // in the outbox); every `replenish.task` the server sends replaces the list
-// (the move in hand stays in hand; moves already confirmed but not yet
-// answered are left out). No moves: the task's note is shown and Enter
-// asks again.
+// (the move in hand stays in hand; a move confirmed but not yet answered
+// is left out while the list shows it as it was when confirmed). No moves:
+// the task's note is shown and Enter asks again.
 //
 // K skips the move in hand before its item is scanned (it goes to the end
 // of the list). Esc goes back one step. Refused here, nothing sent: a
