@@ -79,7 +79,7 @@ std::string timestamp() {
 std::string handheldCommandUsage() {
   return "usage: wms-handheld [--config FILE] [--broker URI] [--device ID]\n"
          "                    [--password P | --password-file FILE] [--ca-file FILE]\n"
-         "                    [--db FILE] [--mode pick|pack|receive|putaway] [--badge BADGE]\n"
+         "                    [--db FILE] [--mode pick|pack|receive|putaway|replenish|count] [--badge BADGE]\n"
          "                    [--station ID] [--dock LOC]\n"
          "                    [--tote-prefix P]... [--cart-to TEXT] [--log FILE]\n"
          "                    [--camera /dev/videoN | --frames DIR]\n"
@@ -170,12 +170,12 @@ int runHandheldCommand(const std::vector<std::string>& args, std::ostream& out, 
   const std::string mode = get("mode").empty() ? "pick" : get("mode");
   bool knownMode = false;
   for (auto m : {protocol::WorkMode::Pick, protocol::WorkMode::Pack, protocol::WorkMode::Receive,
-                 protocol::WorkMode::Putaway})
+                 protocol::WorkMode::Putaway, protocol::WorkMode::Replenish, protocol::WorkMode::Count})
     if (mode == protocol::toString(m)) {
       options.mode = m;
       knownMode = true;
     }
-  if (!knownMode) return usage("--mode must be pick, pack, receive or putaway");
+  if (!knownMode) return usage("--mode must be pick, pack, receive, putaway, replenish or count");
   if (!get("badge").empty()) options.badge = get("badge");
   if (!get("station").empty()) options.station = get("station");
   if (!get("dock").empty()) {

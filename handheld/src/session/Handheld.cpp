@@ -56,6 +56,15 @@ Options dockOptions(const HandheldOptions& o) {
   return d;
 }
 
+// The aisle flows take the same options.
+template <class Options>
+Options aisleOptions(const HandheldOptions& o) {
+  Options a;
+  a.device = o.device;
+  a.gs1 = gs1Options(o);
+  return a;
+}
+
 // What the app needs of each flow besides handle(), screen(),
 // expectation(), wantsNumber(), busy() and restore(): the outbox key of its
 // saved state, its codec, and what a worker calls the work in hand.
@@ -63,18 +72,26 @@ const char* stateKey(const PickFlow&) { return "pick"; }
 const char* stateKey(const PackFlow&) { return "pack"; }
 const char* stateKey(const ReceiveFlow&) { return "receive"; }
 const char* stateKey(const PutawayFlow&) { return "putaway"; }
+const char* stateKey(const ReplenishFlow&) { return "replenish"; }
+const char* stateKey(const CountFlow&) { return "count"; }
 std::string encodeState(const PickFlow& f) { return encodePickState(f.state()); }
 std::string encodeState(const PackFlow& f) { return encodePackState(f.state()); }
 std::string encodeState(const ReceiveFlow& f) { return encodeReceiveState(f.state()); }
 std::string encodeState(const PutawayFlow& f) { return encodePutawayState(f.state()); }
+std::string encodeState(const ReplenishFlow& f) { return encodeReplenishState(f.state()); }
+std::string encodeState(const CountFlow& f) { return encodeCountState(f.state()); }
 Result<PickState> decodeState(const PickFlow&, std::string_view t) { return decodePickState(t); }
 Result<PackState> decodeState(const PackFlow&, std::string_view t) { return decodePackState(t); }
 Result<ReceiveState> decodeState(const ReceiveFlow&, std::string_view t) { return decodeReceiveState(t); }
 Result<PutawayState> decodeState(const PutawayFlow&, std::string_view t) { return decodePutawayState(t); }
+Result<ReplenishState> decodeState(const ReplenishFlow&, std::string_view t) { return decodeReplenishState(t); }
+Result<CountState> decodeState(const CountFlow&, std::string_view t) { return decodeCountState(t); }
 const char* workName(const PickFlow&) { return "batch"; }
 const char* workName(const PackFlow&) { return "order"; }
 const char* workName(const ReceiveFlow&) { return "purchase order"; }
 const char* workName(const PutawayFlow&) { return "put-away"; }
+const char* workName(const ReplenishFlow&) { return "refill"; }
+const char* workName(const CountFlow&) { return "count"; }
 // The log line of a restart that finds work in hand.
 std::string resumed(const PickFlow& f) {
   return "resumed batch " + f.state().batchId + " at stop " + std::to_string(f.stopsDone() + 1) + "/" +
@@ -85,18 +102,16 @@ std::string resumed(const Flow& f) {
   return std::string("resumed the ") + workName(f) + " in hand";
 }
 
-std::variant<PickFlow, PackFlow, ReceiveFlow, PutawayFlow> makeFlow(const HandheldOptions& o) {
+std::variant<PickFlow, PackFlow, ReceiveFlow, PutawayFlow, ReplenishFlow, CountFlow> makeFlow(const HandheldOptions& o) {
   switch (o.mode) {
     case protocol::WorkMode::Pack: return PackFlow(packOptions(o));
     case protocol::WorkMode::Receive: return ReceiveFlow(dockOptions<ReceiveFlow::Options>(o));
     case protocol::WorkMode::Putaway: return PutawayFlow(dockOptions<PutawayFlow::Options>(o));
-    default: return PickFlow(pickOptions(o));  // open() refuses the modes without a flow
+    case protocol::WorkMode::Replenish: return ReplenishFlow(aisleOptions<ReplenishFlow::Options>(o));
+    case protocol::WorkMode::Count: return CountFlow(aisleOptions<CountFlow::Options>(o));
+    case protocol::WorkMode::Pick: break;
   }
-}
-
-bool hasFlow(protocol::WorkMode mode) {
-  return mode == protocol::WorkMode::Pick || mode == protocol::WorkMode::Pack || mode == protocol::WorkMode::Receive ||
-         mode == protocol::WorkMode::Putaway;
+  return PickFlow(pickOptions(o));
 }
 
 bool isUserInput(const Input& in) {
@@ -119,8 +134,6 @@ Handheld::~Handheld() = default;
 
 Result<std::unique_ptr<Handheld>> Handheld::open(HandheldOptions options, const std::filesystem::path& outboxFile,
                                                  DeviceLink* link, Feedback* feedback) {
-  if (!hasFlow(options.mode))
-    return makeError(ErrorKind::Invalid, "the handheld has no " + std::string(protocol::toString(options.mode)) + " mode");
   auto box = Outbox::open(outboxFile, options.device, wallMs());
   if (!box) return box.error();
   std::unique_ptr<Handheld> h(new Handheld(std::move(options), std::move(box).value(), link, feedback));

@@ -547,4 +547,129 @@ Result<PutawayState> decodePutawayState(std::string_view input) {
   });
 }
 
+namespace {
+
+// A list of moves or counts is saved as the task message that carries it
+// (so the protocol's own validation checks it when read back).
+template <class Task>
+std::string savedTask(Task task) {
+  task.device = "state";
+  task.ts = 0;
+  return protocol::encode(task);
+}
+
+template <class Event>
+std::string savedEvent(Event event) {  // an event needs a device and an id
+  event.device = "state";
+  event.eventId = "state";
+  return protocol::encode(event);
+}
+
+}  // namespace
+
+std::string encodeReplenishState(const ReplenishState& s) {
+  Object::Ptr o = new Object;
+  o->set("phase", std::string(toString(s.phase)));
+  protocol::ReplenishTask list;
+  list.moves = s.moves;
+  list.note = s.note;
+  o->set("list", savedTask(list));
+  o->set("qty", s.qty);
+  Array::Ptr sent = new Array;
+  for (const auto& x : s.sent) {
+    Object::Ptr so = new Object;
+    protocol::ReplenishTask move;
+    move.moves = {x.move};
+    so->set("move", savedTask(move));
+    so->set("confirm", savedEvent(x.confirm));
+    sent->add(so);
+  }
+  o->set("sent", sent);
+  o->set("result", s.result);
+  return text(o);
+}
+
+Result<ReplenishState> decodeReplenishState(std::string_view input) {
+  return guarded([&]() -> Result<ReplenishState> {
+    auto o = parseObject(input);
+    Reader r(o, "replenish");
+    ReplenishState s;
+    auto phase = phaseNamed(r.str("phase"), {ReplenishPhase::Idle, ReplenishPhase::WaitTask, ReplenishPhase::ScanFrom,
+                                             ReplenishPhase::ScanItem, ReplenishPhase::Quantity, ReplenishPhase::ScanTo});
+    if (!phase) return makeError(ErrorKind::Invalid, "saved state: unknown replenish phase");
+    s.phase = *phase;
+    auto list = savedMessage<protocol::ReplenishTask>(r, "list", "replenish moves");
+    if (!list) return list.error();
+    s.moves = list->moves;
+    s.note = list->note;
+    s.qty = static_cast<int>(r.integer("qty", 0, protocol::kMaxQty));
+    auto sent = r.array("sent");
+    for (std::size_t i = 0; i < sent->size(); ++i) {
+      Reader x(objectAt(sent, i, "replenish.sent"), "replenish.sent[" + std::to_string(i) + "]");
+      auto move = savedMessage<protocol::ReplenishTask>(x, "move", "sent move");
+      if (!move) return move.error();
+      if (move->moves.size() != 1) return makeError(ErrorKind::Invalid, "saved state: a sent move is not one move");
+      auto confirm = savedMessage<protocol::ReplenishConfirm>(x, "confirm", "sent confirmation");
+      if (!confirm) return confirm.error();
+      SentMove sm{move->moves.front(), std::move(confirm).value()};
+      sm.confirm.device.clear();
+      sm.confirm.eventId.clear();
+      s.sent.push_back(std::move(sm));
+    }
+    s.result = boundedText(r, "result", protocol::kMaxTextLength);
+    return s;
+  });
+}
+
+std::string encodeCountState(const CountState& s) {
+  Object::Ptr o = new Object;
+  o->set("phase", std::string(toString(s.phase)));
+  protocol::CountTask list;
+  list.counts = s.counts;
+  list.note = s.note;
+  o->set("list", savedTask(list));
+  o->set("location", s.location);
+  o->set("item_scanned", s.itemScanned);
+  Array::Ptr sent = new Array;
+  for (const auto& x : s.sent) {
+    Object::Ptr so = new Object;
+    protocol::CountTask item;
+    item.counts = {x.item};
+    so->set("item", savedTask(item));
+    so->set("counted", x.counted);
+    sent->add(so);
+  }
+  o->set("sent", sent);
+  o->set("result", s.result);
+  return text(o);
+}
+
+Result<CountState> decodeCountState(std::string_view input) {
+  return guarded([&]() -> Result<CountState> {
+    auto o = parseObject(input);
+    Reader r(o, "count");
+    CountState s;
+    auto phase =
+        phaseNamed(r.str("phase"), {CountPhase::Idle, CountPhase::WaitTask, CountPhase::ScanLocation, CountPhase::Count});
+    if (!phase) return makeError(ErrorKind::Invalid, "saved state: unknown count phase");
+    s.phase = *phase;
+    auto list = savedMessage<protocol::CountTask>(r, "list", "counts");
+    if (!list) return list.error();
+    s.counts = list->counts;
+    s.note = list->note;
+    s.location = boundedText(r, "location", protocol::kMaxIdLength);
+    s.itemScanned = r.flag("item_scanned");
+    auto sent = r.array("sent");
+    for (std::size_t i = 0; i < sent->size(); ++i) {
+      Reader x(objectAt(sent, i, "count.sent"), "count.sent[" + std::to_string(i) + "]");
+      auto item = savedMessage<protocol::CountTask>(x, "item", "sent count");
+      if (!item) return item.error();
+      if (item->counts.size() != 1) return makeError(ErrorKind::Invalid, "saved state: a sent count is not one count");
+      s.sent.push_back({item->counts.front(), static_cast<int>(x.integer("counted", 0, protocol::kMaxQty))});
+    }
+    s.result = boundedText(r, "result", protocol::kMaxTextLength);
+    return s;
+  });
+}
+
 }  // namespace wms::handheld

@@ -53,5 +53,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto again = decodePutawayState(encodePutawayState(*putaway));
     if (!again || !(*again == *putaway)) __builtin_trap();
   }
+  if (auto replenish = decodeReplenishState(text)) {
+    ReplenishFlow f(ReplenishFlow::Options{"HH-07", {}});
+    if (f.restore(*replenish)) {
+      (void)f.screen();
+      (void)f.expectation();
+      (void)f.handle(KeyPress{Key::Enter});
+    }
+    auto again = decodeReplenishState(encodeReplenishState(*replenish));
+    if (!again || !(*again == *replenish)) __builtin_trap();
+  }
+  if (auto count = decodeCountState(text)) {
+    CountFlow f(CountFlow::Options{"HH-07", {}});
+    if (f.restore(*count)) {
+      (void)f.screen();
+      (void)f.expectation();
+      (void)f.handle(KeyPress{Key::Enter});
+    }
+    auto again = decodeCountState(encodeCountState(*count));
+    if (!again || !(*again == *count)) __builtin_trap();
+  }
   return 0;
 }

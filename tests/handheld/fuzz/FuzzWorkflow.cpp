@@ -1,5 +1,6 @@
 // libFuzzer target: any sequence of picker inputs, typed lines and server
-// answers through the pick, pack, receive and put-away state machines (src/workflow/), and
+// answers through the pick, pack, receive, put-away, replenish and count state machines
+// (src/workflow/), and
 // their screens laid out at any size (src/ui/Layout.cpp). Properties: no
 // crash, and every event a flow wants sent is a valid protocol message
 // (nothing is sent that should not be).
@@ -9,10 +10,12 @@
 #include <string_view>
 
 #include "wms/handheld/Layout.h"
+#include "wms/handheld/CountFlow.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
 #include "wms/handheld/PutawayFlow.h"
 #include "wms/handheld/ReceiveFlow.h"
+#include "wms/handheld/ReplenishFlow.h"
 #include "wms/handheld/TypedInput.h"
 #include "wms/protocol/Codec.h"
 
@@ -70,6 +73,31 @@ protocol::PutawayTask putawayTask(bool suggested) {
   return t;
 }
 
+// No moves (with a note), or two: R-01-01-1 -> A-01-01-1 and DOCK-1 -> A-02-01-1.
+protocol::ReplenishTask replenishTask(int variant) {
+  protocol::ReplenishTask t;
+  t.device = "HH-07";
+  if (variant == 0) {
+    t.note = "nothing to refill";
+    return t;
+  }
+  t.moves = {{"VITC", "Vit C", {"96385074"}, "R-01-01-1", "A-01-01-1", std::string("L7"), std::string("2026-07-01"),
+              variant, "low"},
+             {"BREAD", "Bread", {"036000291452", "INT-B"}, "DOCK-1", "A-02-01-1", std::nullopt, std::nullopt, 5, "r"}};
+  return t;
+}
+
+// No counts, or counts at two locations (the second a recount).
+protocol::CountTask countTask(int variant) {
+  protocol::CountTask t;
+  t.device = "HH-07";
+  if (variant == 0) return t;
+  t.counts = {{variant, "A-01-01-1", "APPLE", "Apples", {"4006381333931"}, std::nullopt, std::nullopt, false},
+              {variant + 1, "A-01-01-1", "VITC", "Vit C", {"96385074"}, std::nullopt, std::nullopt, false},
+              {variant + 2, "A-02-01-1", "BREAD", "Bread", {"036000291452"}, std::nullopt, std::nullopt, true}};
+  return t;
+}
+
 // Ids of events the flows sent, so that outcomes can refer to them.
 struct Sent {
   std::vector<protocol::Message> events;
@@ -98,6 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   PackFlow pack(po);
   ReceiveFlow receive(ReceiveFlow::Options{"HH-07", std::nullopt, 10000, {2025}});
   PutawayFlow putaway(PutawayFlow::Options{"HH-07", std::string("DOCK-1"), {2025}});
+  ReplenishFlow replenish(ReplenishFlow::Options{"HH-07", {2025}});
+  CountFlow count(CountFlow::Options{"HH-07", {2025}});
   Sent sent;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::size_t i = 0;
@@ -113,7 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                          "PO-1", "]C100106141411234567897", "DOCK-1", "R-01-01-1"};
   for (int op; (op = next()) >= 0;) {
     Input in;
-    switch (op % 14) {
+    switch (op % 16) {
       case 0: {
         const int k = next();
         in = KeyPress{static_cast<Key>(k < 0 ? 0 : k % 9)};
@@ -185,12 +215,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 10: in = ScanFailed{"blur"}; break;
       case 11: in = protocol::Message{receiveTask((next() & 1) != 0)}; break;
       case 12: in = protocol::Message{putawayTask((next() & 1) != 0)}; break;
+      case 13: in = protocol::Message{replenishTask(next() & 15)}; break;
+      case 14: in = protocol::Message{countTask(next() & 15)}; break;
       default: {
         const int cols = 1 + (next() & 0x7f), rows = 1 + (next() & 0x3f);
         View v;
-        const int which = (op >> 4) & 3;
-        v.screen = which == 0 ? pick.screen() : which == 1 ? pack.screen() : which == 2 ? receive.screen()
-                                                                                        : putaway.screen();
+        switch ((op >> 4) % 6) {
+          case 0: v.screen = pick.screen(); break;
+          case 1: v.screen = pack.screen(); break;
+          case 2: v.screen = receive.screen(); break;
+          case 3: v.screen = putaway.screen(); break;
+          case 4: v.screen = replenish.screen(); break;
+          default: v.screen = count.screen(); break;
+        }
         v.status.outbox = static_cast<std::size_t>(next() & 0xff);
         (void)layoutView(v, text(), cols, rows);
         continue;
@@ -200,10 +237,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(pack.handle(in), sent);
     check(receive.handle(in), sent);
     check(putaway.handle(in), sent);
+    check(replenish.handle(in), sent);
+    check(count.handle(in), sent);
     (void)pick.expectation();
     (void)pack.expectation();
     (void)receive.expectation();
     (void)putaway.expectation();
+    (void)replenish.expectation();
+    (void)count.expectation();
   }
   return 0;
 }

@@ -382,6 +382,68 @@ BOOST_AUTO_TEST_CASE(receive_mode_resumes_an_order_after_a_restart_with_its_rece
   BOOST_TEST(again.app->receive().state().task->lines[0].received == 7);
 }
 
+// Count mode through the app: the counts made while the server does not
+// answer wait in the outbox; the app restarts at the same location and
+// count, and the acks that come later empty the outbox.
+BOOST_AUTO_TEST_CASE(count_mode_resumes_at_the_same_count_after_a_restart_with_its_counts_pending) {
+  MosquittoBroker broker(brokerOptions());
+  ScriptedServer server(broker);
+  TempDir dir;
+  {
+    Device d(broker, dir / "ct.db", "HH-08", protocol::WorkMode::Count, std::string("EMP-4"));
+    BOOST_REQUIRE(d.until([&] { return d.app->online(); }));
+    d.scan("A-02-01-1");  // count where I stand
+    auto req = server.waitFor([](const auto& m) { return isType(m, "count.request"); });
+    BOOST_REQUIRE(req);
+    BOOST_TEST(std::get<protocol::CountRequest>(req->message).location.value_or("") == "A-02-01-1");
+    protocol::CountTask task;
+    task.device = "HH-08";
+    task.counts = {{17, "A-02-01-1", "EGGS", "Eggs", {"4006381333931"}, std::nullopt, std::nullopt, false},
+                   {18, "A-02-01-1", "BREAD", "Bread", {"036000291452"}, std::nullopt, std::nullopt, true}};
+    server.send(task);
+    BOOST_REQUIRE(d.until([&] { return d.app->count().phase() == CountPhase::ScanLocation; }));
+    server.autoAck(false);
+    d.scan("A-02-01-1");
+    BOOST_TEST(d.app->wantsNumber());
+    d.app->typed("0");  // empty
+    BOOST_REQUIRE(server.waitForEvents("count.confirm", 1));
+    BOOST_TEST(d.app->outboxCount() == 1u);
+  }
+  Device again(broker, dir / "ct.db", "HH-08", protocol::WorkMode::Count);
+  BOOST_TEST(again.app->count().phase() == CountPhase::Count);
+  BOOST_TEST(again.app->view().screen.prompt == "COUNT AGAIN", again.app->view().screen.text());
+  BOOST_TEST(again.app->view().screen.text().find("BREAD") != std::string::npos);
+  server.autoAck(true);
+  BOOST_REQUIRE(again.until([&] { return again.app->outboxCount() == 0; }));
+  BOOST_TEST(again.app->count().state().sent.empty());
+}
+
+// Replenish mode through the app: a move refused by the server comes back
+// with its message.
+BOOST_AUTO_TEST_CASE(replenish_mode_shows_a_refused_move_and_returns_to_it) {
+  MosquittoBroker broker(brokerOptions());
+  ScriptedServer server(broker);
+  TempDir dir;
+  Device d(broker, dir / "rp.db", "HH-08", protocol::WorkMode::Replenish, std::string("EMP-5"));
+  BOOST_REQUIRE(d.until([&] { return d.app->online(); }));
+  d.app->typed("");
+  BOOST_REQUIRE(server.waitFor([](const auto& m) { return isType(m, "replenish.request"); }));
+  protocol::ReplenishTask task;
+  task.device = "HH-08";
+  task.moves = {{"CHEESE", "Cheese", {"96385074"}, "R-01-01-3", "A-01-05-1", std::nullopt, std::nullopt, 10, "low"}};
+  server.send(task);
+  BOOST_REQUIRE(d.until([&] { return d.app->replenish().phase() == ReplenishPhase::ScanFrom; }));
+  server.rejectType("replenish.confirm", makeError(ErrorKind::Conflict, "only 8 units of CHEESE at R-01-01-3"));
+  d.scan("R-01-01-3");
+  d.scan("96385074");
+  d.app->typed("");  // Enter: all 10
+  d.scan("A-01-05-1");
+  BOOST_REQUIRE(d.until([&] { return d.app->outboxCount() == 0 && d.app->replenish().phase() == ReplenishPhase::ScanFrom; }));
+  BOOST_TEST(d.app->view().screen.error.find("only 8 units of CHEESE at R-01-01-3") != std::string::npos,
+             d.app->view().screen.text());
+  BOOST_TEST(d.app->stats().rejected == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(signing_out_is_refused_mid_batch_and_sends_signout_when_free) {
   MosquittoBroker broker(brokerOptions());
   ScriptedServer server(broker);

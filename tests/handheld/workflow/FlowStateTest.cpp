@@ -111,6 +111,45 @@ BOOST_AUTO_TEST_CASE(the_good_fixtures_decode) {
   BOOST_REQUIRE_MESSAGE(putaway, (putaway ? "" : putaway.error().message));
   BOOST_TEST(putaway->reason == "suggestion blocked");
   BOOST_TEST(static_cast<bool>(PutawayFlow({kDevice, std::string("DOCK-1"), {}}).restore(*putaway)));
+  auto replenish = decodeReplenishState(read(kStates / "good/replenish-scan-to.json"));
+  BOOST_REQUIRE_MESSAGE(replenish, (replenish ? "" : replenish.error().message));
+  BOOST_TEST(replenish->qty == 7);
+  BOOST_TEST(replenish->sent.size() == 1u);
+  BOOST_TEST(static_cast<bool>(ReplenishFlow({kDevice, {}}).restore(*replenish)));
+  auto count = decodeCountState(read(kStates / "good/count-count.json"));
+  BOOST_REQUIRE_MESSAGE(count, (count ? "" : count.error().message));
+  BOOST_TEST(count->counts.at(0).recount);
+  BOOST_TEST(count->sent.at(0).counted == 4);
+  BOOST_TEST(static_cast<bool>(CountFlow({kDevice, {}}).restore(*count)));
+}
+
+BOOST_AUTO_TEST_CASE(replenish_and_count_states_round_trip_with_their_unanswered_confirmations) {
+  ReplenishState r;
+  r.phase = ReplenishPhase::Quantity;
+  protocol::ReplenishMove m{"CHEESE", "Cheese", {"96385074"}, "R-01-01-3", "A-01-05-1", "L5", "2029-01-31", 10, "low"};
+  r.moves = {m};
+  r.note = "n";
+  protocol::ReplenishConfirm c;
+  c.sku = "CHEESE";
+  c.from = "R-01-01-3";
+  c.to = "A-01-05-1";
+  c.qty = 3;
+  c.lot = "L5";
+  r.sent = {{m, c}};
+  r.result = "r";
+  auto back = decodeReplenishState(encodeReplenishState(r));
+  BOOST_REQUIRE_MESSAGE(back, (back ? "" : back.error().message));
+  BOOST_CHECK(*back == r);
+
+  CountState s;
+  s.phase = CountPhase::ScanLocation;
+  protocol::CountItem item{17, "A-02-01-1", "EGGS", "Eggs", {"4006381333931"}, "L1", "2027-02-28", true};
+  s.counts = {item};
+  s.sent = {{item, 0}};
+  s.result = "r";
+  auto counted = decodeCountState(encodeCountState(s));
+  BOOST_REQUIRE_MESSAGE(counted, (counted ? "" : counted.error().message));
+  BOOST_CHECK(*counted == s);
 }
 
 BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_reason) {
@@ -129,6 +168,8 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_reason) {
     const auto error = name.rfind("pack-", 0) == 0      ? errorOf(decodePackState(text))
                        : name.rfind("receive-", 0) == 0 ? errorOf(decodeReceiveState(text))
                        : name.rfind("putaway-", 0) == 0 ? errorOf(decodePutawayState(text))
+                       : name.rfind("replenish-", 0) == 0 ? errorOf(decodeReplenishState(text))
+                       : name.rfind("count-", 0) == 0   ? errorOf(decodeCountState(text))
                                                         : errorOf(decodePickState(text));
     BOOST_TEST_CONTEXT(entry.path().filename()) {
       BOOST_REQUIRE(error.has_value());
@@ -136,7 +177,7 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_reason) {
     }
     ++checked;
   }
-  BOOST_TEST(checked >= 23);
+  BOOST_TEST(checked >= 29);
 }
 
 BOOST_AUTO_TEST_CASE(a_state_over_the_size_limit_is_refused_unread) {

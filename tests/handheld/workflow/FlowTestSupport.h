@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "../HandheldTestPrinting.h"
+#include "wms/handheld/CountFlow.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
 #include "wms/handheld/PutawayFlow.h"
 #include "wms/handheld/ReceiveFlow.h"
+#include "wms/handheld/ReplenishFlow.h"
 #include "wms/handheld/ScanEngine.h"
 #include "wms/handheld/TypedInput.h"
 #include "wms/handheld/Workflow.h"
@@ -25,6 +27,8 @@ inline std::ostream& operator<<(std::ostream& out, PickPhase p) { return out << 
 inline std::ostream& operator<<(std::ostream& out, PackPhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, ReceivePhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, PutawayPhase p) { return out << toString(p); }
+inline std::ostream& operator<<(std::ostream& out, ReplenishPhase p) { return out << toString(p); }
+inline std::ostream& operator<<(std::ostream& out, CountPhase p) { return out << toString(p); }
 inline std::ostream& operator<<(std::ostream& out, StopStatus s) { return out << toString(s); }
 }  // namespace wms::handheld
 

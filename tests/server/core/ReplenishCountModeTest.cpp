@@ -4,9 +4,11 @@
 // it is sent; a counter is given the counts blind, a count within the
 // tolerance is booked, one off is counted again and then waits for the
 // supervisor; a count that races a pick on the same shelf is explained in
-// the ledger.
+// the ledger. Then the real wms-handheld in replenish and count mode does
+// the same from its screens.
 #define BOOST_TEST_MODULE server_replenish_count_mode
 #include "FloorFixture.h"
+#include "RealHandheld.h"
 
 using namespace wms;
 using namespace wms::testsupport;
@@ -214,6 +216,63 @@ BOOST_AUTO_TEST_CASE(a_count_that_races_a_pick_on_the_same_shelf_is_consistent_a
   BOOST_TEST(done->getValue<std::int64_t>("booked") == 0);
   BOOST_TEST(qtyAt(f, "CHEESE", "A-01-05-1") == 19);
   BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE sku = 'CHEESE' AND cause = 'cycle_count'") == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ---- The real handheld ---------------------------------------------------------
+
+BOOST_AUTO_TEST_SUITE(real_handheld)
+
+// The real wms-handheld, headless, in replenish mode: Enter asks for work,
+// each move is worked from its screens (reserve, item, Enter for the whole
+// quantity, pick face); wmsd moves the stock once per move.
+BOOST_AUTO_TEST_CASE(the_real_handheld_refills_the_faces_from_reserve_and_the_stock_moves_once) {
+  Floor f;
+  reserveAndRules(f);
+  TempDir dir;
+  const std::string move = "wait-for SCAN RESERVE 30\nscan @location\nwait-for SCAN ITEM 10\nscan @item\n"
+                           "wait-for TYPE QTY 10\nenter\nwait-for SCAN PICK FACE 10\nscan @location\n";
+  auto handheld = realHandheld(f, 1, dir.path(),
+                               "wait-online 60\nscan B-1\nwait-for PRESS ENTER FOR WORK 60\n"
+                               "scan R-01-01-3\nexpect press Enter\nenter\n" +
+                                   move + move + "wait-synced 60\nwait-for PRESS ENTER FOR WORK 30\nstats\n",
+                               {"--mode", "replenish", "--size", "40x16"});
+  // signin, replenish.request, the two moves.
+  requireScriptApplied(*handheld, dir.path(), 4);
+  BOOST_TEST(qtyAt(f, "CHEESE", "A-01-05-1") == 30);
+  BOOST_TEST(qtyAt(f, "CHEESE", "R-01-01-3") == 2);
+  BOOST_TEST(qtyAt(f, "BREAD", "A-03-02-1") == 20);
+  BOOST_TEST(qtyAt(f, "BREAD", "R-01-02-3") == 15);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'transfer' AND reference = 'replenishment'") == 4);
+}
+
+// The real wms-handheld, headless, in count mode: the counter scans the
+// eggs' shelf at the start prompt (count where I stand), counts 4 where 6
+// are recorded, is asked to count again ("COUNT AGAIN"), counts 4 again;
+// the count waits for the supervisor, whose approval books it in the ledger.
+BOOST_AUTO_TEST_CASE(the_real_handheld_counts_a_shelf_blind_a_difference_is_recounted_and_the_ledger_shows_it) {
+  Floor f;
+  TempDir dir;
+  auto handheld =
+      realHandheld(f, 1, dir.path(),
+                   "wait-online 60\nscan B-1\nwait-for ENTER OR SCAN HERE 60\nscan A-02-01-1\n"
+                   "wait-for SCAN LOCATION 30\nscan A-02-03-1\nexpect wrong location\nscan @location\n"
+                   "wait-for COUNT ITEM 10\nexpect EGGS\ntype 4\n"
+                   "wait-for SCAN LOCATION 30\nscan @location\nwait-for COUNT AGAIN 10\ntype 4\n"
+                   "wait-synced 60\nwait-for ENTER OR SCAN HERE 30\nstats\n",
+                   {"--mode", "count", "--size", "40x16"});
+  // signin, count.request, two counts.
+  requireScriptApplied(*handheld, dir.path(), 4);
+  const auto id = f.sqlInteger("SELECT id FROM count_tasks WHERE sku = 'EGGS' AND location = 'A-02-01-1'");
+  auto waiting = parse(f.wmsd.get("/api/v1/inbound/counts/" + std::to_string(id)).body);
+  BOOST_TEST(waiting->getValue<std::string>("status") == "approval");
+  BOOST_TEST(qtyAt(f, "EGGS", "A-02-01-1") == 6);
+  BOOST_REQUIRE_EQUAL(f.post("/api/v1/inbound/counts/" + std::to_string(id) + "/approve", R"({"by":"sup-1"})").status,
+                      200);
+  BOOST_TEST(qtyAt(f, "EGGS", "A-02-01-1") == 4);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE sku = 'EGGS' AND cause = 'cycle_count' AND "
+                          "delta_on_hand = -2 AND reference = 'count:" + std::to_string(id) + "'") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

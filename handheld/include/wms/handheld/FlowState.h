@@ -18,8 +18,10 @@
 #include "wms/common/Result.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/CountFlow.h"
 #include "wms/handheld/PutawayFlow.h"
 #include "wms/handheld/ReceiveFlow.h"
+#include "wms/handheld/ReplenishFlow.h"
 
 namespace wms::handheld {
 
@@ -40,5 +42,11 @@ Result<ReceiveState> decodeReceiveState(std::string_view text);
 
 std::string encodePutawayState(const PutawayState& state);
 Result<PutawayState> decodePutawayState(std::string_view text);
+
+std::string encodeReplenishState(const ReplenishState& state);
+Result<ReplenishState> decodeReplenishState(std::string_view text);
+
+std::string encodeCountState(const CountState& state);
+Result<CountState> decodeCountState(std::string_view text);
 
 }  // namespace wms::handheld

@@ -1,6 +1,6 @@
 // Handheld: the app behind every front end (terminal UI, headless script,
 // fleet simulator). It owns the workflows (sign-in, then the one flow of its
-// mode: pick, pack, receive or put-away), the outbox and the sync with the server over a DeviceLink:
+// mode: pick, pack, receive, put-away, replenish or count), the outbox and the sync with the server over a DeviceLink:
 //
 //  - an input (scan, key, number, typed line) goes to the workflow; the
 //    events it produces and its new state are stored in the outbox in ONE
@@ -41,8 +41,10 @@
 #include "wms/handheld/Outbox.h"
 #include "wms/handheld/PackFlow.h"
 #include "wms/handheld/PickFlow.h"
+#include "wms/handheld/CountFlow.h"
 #include "wms/handheld/PutawayFlow.h"
 #include "wms/handheld/ReceiveFlow.h"
+#include "wms/handheld/ReplenishFlow.h"
 #include "wms/handheld/SignInFlow.h"
 #include "wms/handheld/Workflow.h"
 #include "wms/protocol/ResendQueue.h"
@@ -51,7 +53,7 @@ namespace wms::handheld {
 
 struct HandheldOptions {
   std::string device;                              // this handheld's id
-  protocol::WorkMode mode = protocol::WorkMode::Pick;  // pick, pack, receive or putaway
+  protocol::WorkMode mode = protocol::WorkMode::Pick;  // pick, pack, receive, putaway, replenish, count
   std::optional<std::string> badge;                // sign in with it at start when signed out
   std::optional<std::string> station;              // pack mode: sent with pack.request
   std::optional<std::string> dock;                 // receive, putaway: the dock location (else scanned)
@@ -99,8 +101,7 @@ class Handheld {
   // replaced and the screen says so), restores the saved workflow state
   // (a damaged state is dropped with a message) and loads what waits to be
   // sent. `link` may be null: everything then waits in the outbox.
-  // Errors: those of Outbox::open; Invalid for a mode the handheld has no
-  // flow for (replenish, count).
+  // Errors: those of Outbox::open.
   static Result<std::unique_ptr<Handheld>> open(HandheldOptions options, const std::filesystem::path& outboxFile,
                                                 DeviceLink* link, Feedback* feedback);
   ~Handheld();
@@ -131,6 +132,8 @@ class Handheld {
   const PackFlow& pack() const { return flow<PackFlow>(); }
   const ReceiveFlow& receive() const { return flow<ReceiveFlow>(); }
   const PutawayFlow& putaway() const { return flow<PutawayFlow>(); }
+  const ReplenishFlow& replenish() const { return flow<ReplenishFlow>(); }
+  const CountFlow& count() const { return flow<CountFlow>(); }
   const SyncStats& stats() const noexcept { return stats_; }
   std::size_t outboxCount() const noexcept { return outbox_->pendingCount(); }
   const OutboxOpenReport& outboxReport() const noexcept { return outbox_->openReport(); }
@@ -138,7 +141,7 @@ class Handheld {
 
  private:
   // The one flow of the mode, fixed for the app's life.
-  using Flow = std::variant<PickFlow, PackFlow, ReceiveFlow, PutawayFlow>;
+  using Flow = std::variant<PickFlow, PackFlow, ReceiveFlow, PutawayFlow, ReplenishFlow, CountFlow>;
   // What a step may have to undo: the flows as they were before it.
   struct Snapshot {
     SignInFlow signIn;

@@ -1,5 +1,6 @@
 // Workflow: the vocabulary shared by the handheld's state machines
-// (SignInFlow.h, PickFlow.h, PackFlow.h, ReceiveFlow.h, PutawayFlow.h): what goes in (a scan, a key, a
+// (SignInFlow.h, PickFlow.h, PackFlow.h, ReceiveFlow.h, PutawayFlow.h, ReplenishFlow.h,
+// CountFlow.h): what goes in (a scan, a key, a
 // number typed on the keypad, a command from the server, the server's answer
 // to an event), what comes out (events to send, feedback, log lines) and the
 // screen model a UI draws.
@@ -71,7 +72,8 @@ struct EventOutcome {
 };
 
 // Everything a flow reacts to. Server commands (task.assign, task.update,
-// task.cancel, pack.task, label.ready, receive.task, putaway.task) arrive as
+// task.cancel, pack.task, label.ready, receive.task, putaway.task, replenish.task,
+// count.task) arrive as
 // protocol::Message.
 using Input = std::variant<KeyPress, NumberEntry, ScanInput, ScanFailed, protocol::Message, EventOutcome>;
 
@@ -106,7 +108,7 @@ struct ScreenField {
 // What the screen shows, independent of its size (Layout.h fits it to
 // 20x16, 40x8 or bigger).
 struct Screen {
-  std::string mode;      // "SIGN IN", "PICK", "PACK", "RECEIVE", "PUTAWAY"
+  std::string mode;      // "SIGN IN", "PICK", "PACK", "RECEIVE", "PUTAWAY", "REPLENISH", "COUNT"
   std::string progress;  // "stop 3/12", "2/5 units"
   std::string prompt;    // the big instruction: "SCAN LOCATION"
   std::vector<ScreenField> fields;
@@ -125,7 +127,8 @@ struct StepExpectation {
   ScanExpectation expected;  // target, code / SKU barcodes
   std::string text;          // what a correct label reads (location code, first barcode, tote)
   int quantity = 0;          // units the step is about: the stop's (item, quantity), the put's (tote), a line's left
-                             // (pack, receive; 1 when receiving blind), the put-away task's (put-away)
+                             // (pack, receive; 1 when receiving blind), the put-away task's (put-away),
+                             // the move's (replenish); 0 when counting
   int remaining = 0;         // of those, still to count (quantity step), else equal to quantity
 };
 
