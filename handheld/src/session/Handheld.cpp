@@ -46,23 +46,21 @@ PackFlow::Options packOptions(const HandheldOptions& o) {
   return p;
 }
 
-// The dock flows take the same options.
-template <class Options>
-Options dockOptions(const HandheldOptions& o) {
-  Options d;
-  d.device = o.device;
-  d.dock = o.dock;
-  d.gs1 = gs1Options(o);
-  return d;
-}
-
-// The aisle flows take the same options.
+// The aisle flows (replenish, count) take the same options.
 template <class Options>
 Options aisleOptions(const HandheldOptions& o) {
   Options a;
   a.device = o.device;
   a.gs1 = gs1Options(o);
   return a;
+}
+
+// The dock flows (receive, put-away): the aisle flows' options and the dock.
+template <class Options>
+Options dockOptions(const HandheldOptions& o) {
+  auto d = aisleOptions<Options>(o);
+  d.dock = o.dock;
+  return d;
 }
 
 // What the app needs of each flow besides handle(), screen(),
