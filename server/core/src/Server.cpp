@@ -136,6 +136,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->putaway = std::make_unique<inbound::PutawayService>(*impl->db, impl->events);
   impl->replenishment = std::make_unique<inbound::ReplenishmentService>(*impl->db, impl->events);
   impl->replenishment->demandFrom([w = impl->waves.get()](store::Tx& tx) { return w->openPicks(tx); });
+  impl->replenishment->emergenciesFrom([w = impl->waves.get()](store::Tx& tx) { return w->emergencyFaces(tx); });
+  impl->replenishment->onMoved([w = impl->waves.get()](store::Tx& tx, const inbound::ReplenishmentInput& move) {
+    w->emergencyRefilled(tx, move.sku, move.to, move.qty);
+  });
   impl->counts = std::make_unique<inbound::CountService>(*impl->db, impl->events, *countConfig);
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
   registerReplenishAndCountHandlers(*impl->gateway, *impl->replenishment, *impl->counts);

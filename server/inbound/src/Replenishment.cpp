@@ -85,11 +85,22 @@ Result<std::vector<ReplenishmentTask>> ReplenishmentService::plan(store::Tx& tx)
   };
   std::vector<Need> needs;
   std::set<std::pair<std::string, std::string>> ruled;
+  // A picker waits at the emergencies: they go first, and what the face
+  // is recorded to hold does not count (the picker found it empty; the
+  // count it asked for will say what is there). Then the other faces.
+  const Emergencies urgent = emergencies_ ? emergencies_(tx) : Emergencies{};
+  for (const auto& key : urgent) {
+    const auto it = demand.find(key);
+    if (it == demand.end() || it->second <= 0) continue;
+    ruled.insert(key);
+    needs.push_back({key.first, key.second,
+                     "emergency: a picker found the face empty; released picks need " + n(it->second), it->second});
+  }
   {
     store::Query q(tx, "SELECT location, sku, min_units, max_units FROM face_rules ORDER BY location");
     while (q.step()) {
       const std::string location = q.text(0), sku = q.text(1);
-      ruled.insert({sku, location});
+      if (!ruled.insert({sku, location}).second) continue;  // an emergency
       const std::int64_t min = q.integer(2), max = q.integer(3);
       const std::int64_t have = onFace(tx, sku, location);
       const auto it = demand.find({sku, location});
@@ -173,6 +184,7 @@ Result<ReplenishmentService::Done> ReplenishmentService::confirm(store::Tx& tx, 
               "INSERT INTO replenishments(sku, from_location, to_location, lot, expiry, qty, idempotency_key, actor, "
               "at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
               in.sku, in.from, in.to, in.lot, in.expiry, in.qty, in.idempotencyKey, in.who.id, tx.nowMs());
+  if (moved_) moved_(tx, in);
   return Done{false, in};
 }
 

@@ -43,6 +43,29 @@ void reserveAndRules(Floor& f) {
                       200);
 }
 
+// Cheese in reserve only (12 at R-01-01-3), no face rules: what the
+// replenishment plan asks for comes from released picks alone.
+void cheeseInReserve(Floor& f) {
+  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\n", "text/csv");
+  f.post("/api/v1/stock/adjustments", R"({"sku":"CHEESE","location":"R-01-01-3","delta":12,"reason":"receipt"})");
+}
+
+// Releases the order's wave, signs a picker in and reports the cheese face
+// empty; returns the batch and the stop the short's task.update added.
+std::pair<protocol::TaskAssign, protocol::PickStop> shortAtTheCheeseFace(Floor& f, ScriptedDevice& picker) {
+  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
+  auto batch = nextTask(picker);
+  BOOST_REQUIRE(batch);
+  BOOST_REQUIRE_EQUAL(batch->stops.size(), 1u);
+  const auto stop = batch->stops[0];
+  BOOST_REQUIRE_EQUAL(stop.location, "A-01-05-1");
+  requireApplied(picker.ackFor(picker.send(shortOf(*batch, stop))), "short at the cheese face");
+  auto update = nextOf<protocol::TaskUpdate>(picker);
+  BOOST_REQUIRE_MESSAGE(update, "no task.update after the short");
+  BOOST_REQUIRE_EQUAL(update->addStops.size(), 1u);
+  return {*batch, update->addStops[0]};
+}
+
 protocol::ReplenishConfirm confirmOf(const protocol::ReplenishMove& m) {
   protocol::ReplenishConfirm c;
   c.sku = m.sku;
@@ -133,6 +156,75 @@ BOOST_AUTO_TEST_CASE(a_move_from_a_place_that_cannot_give_it_is_refused_and_noth
   BOOST_TEST(refusal(d->ackFor(d->send(toReserve))).find("pick") != std::string::npos);
   BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger") == ledger);
   BOOST_TEST(qtyAt(f, "CHEESE", "R-01-01-3") == 12);
+}
+
+// A picker finds a face empty while reserve holds the SKU: not a short but
+// an emergency replenishment. The units stay on the order in a stop at the
+// end of the walk, the replenisher is sent to that face before anything
+// else, and once it is refilled the picker takes them: the order is whole.
+BOOST_AUTO_TEST_CASE(a_face_found_empty_with_stock_in_reserve_is_refilled_first_and_the_order_is_not_short) {
+  Floor f;
+  cheeseInReserve(f);
+  f.post("/api/v1/stock/adjustments", R"({"sku":"BREAD","location":"A-03-02-1","delta":-3,"reason":"damage"})");
+  BOOST_REQUIRE_EQUAL(httpRequest(f.wmsd.port(), "PUT", "/api/v1/inbound/pick-faces/A-03-02-1",
+                                  R"({"sku":"BREAD","min":5,"max":10})", {{"Content-Type", "application/json"}})
+                          .status,
+                      200);
+  const auto order = f.order("EMERGENCY-1", R"({"sku":"CHEESE","qty":3})");
+  auto picker = f.signedIn(0, "B-1");
+  const auto [batch, again] = shortAtTheCheeseFace(f, *picker);
+  BOOST_TEST(again.location == "A-01-05-1");
+  BOOST_TEST(again.qty == 3);
+  BOOST_TEST(f.sqlInteger("SELECT short_qty FROM order_lines WHERE order_id = " + std::to_string(order)) == 0);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM exceptions WHERE kind = 'short_pick' AND message LIKE "
+                          "'%emergency replenishment of 3 from reserve (R-01-01-3)%'") == 1);
+
+  // The replenisher's first move is the emergency, ahead of the bread
+  // face's top-up (2 on it, below its minimum of 5).
+  auto replenisher = f.signedIn(1, "B-2", protocol::WorkMode::Replenish);
+  requireApplied(replenisher->ackFor(replenisher->send(protocol::ReplenishRequest{})), "replenish.request");
+  auto task = nextOf<protocol::ReplenishTask>(*replenisher);
+  BOOST_REQUIRE(task);
+  BOOST_REQUIRE_GE(task->moves.size(), 1u);
+  const auto& first = task->moves[0];
+  BOOST_TEST(first.sku == "CHEESE");
+  BOOST_TEST(first.from == "R-01-01-3");
+  BOOST_TEST(first.to == "A-01-05-1");
+  BOOST_TEST(first.qty == 3);
+  BOOST_TEST(first.reason.rfind("emergency", 0) == 0, first.reason);
+  requireApplied(replenisher->ackFor(replenisher->send(confirmOf(first))), "replenish.confirm");
+  BOOST_TEST(qtyAt(f, "CHEESE", "R-01-01-3") == 9);
+  // Refilled: the face is no longer asked for.
+  requireApplied(replenisher->ackFor(replenisher->send(protocol::ReplenishRequest{})), "replenish.request");
+  auto after = nextOf<protocol::ReplenishTask>(*replenisher);
+  BOOST_REQUIRE(after);
+  for (const auto& m : after->moves) BOOST_TEST(m.to != "A-01-05-1");
+
+  requireApplied(picker->ackFor(picker->send(fullConfirmation(batch, again, again.barcodes.front()))),
+                 "the emergency stop");
+  protocol::BatchDone done;
+  done.batchId = batch.batchId;
+  requireApplied(picker->ackFor(picker->send(done)), "batch.done");
+  BOOST_TEST(f.orderStatus(order) == "picked");
+  BOOST_TEST(f.sqlInteger("SELECT picked FROM order_lines WHERE order_id = " + std::to_string(order)) == 3);
+}
+
+// Found empty a second time (the picker came back before the refill): the
+// units are short, and no second emergency is raised.
+BOOST_AUTO_TEST_CASE(an_emergency_stop_found_empty_again_is_short_and_raises_no_second_emergency) {
+  Floor f;
+  cheeseInReserve(f);
+  const auto order = f.order("EMERGENCY-2", R"({"sku":"CHEESE","qty":2})");
+  auto picker = f.signedIn(0, "B-1");
+  const auto [batch, again] = shortAtTheCheeseFace(f, *picker);
+  requireApplied(picker->ackFor(picker->send(shortOf(batch, again))), "short at the emergency stop");
+  BOOST_TEST(!picker->waitFor([](const protocol::Message& m) { return std::holds_alternative<protocol::TaskUpdate>(m); },
+                              std::chrono::milliseconds(800)));
+  BOOST_TEST(f.sqlInteger("SELECT short_qty FROM order_lines WHERE order_id = " + std::to_string(order)) == 2);
+  BOOST_TEST(qtyAt(f, "CHEESE", "R-01-01-3") == 12);
+  protocol::BatchDone done;
+  done.batchId = batch.batchId;
+  requireApplied(picker->ackFor(picker->send(done)), "batch.done");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,6 +16,7 @@
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
+#include "wms/store/Query.h"
 #include "wms/stock/Moves.h"
 #include "wms/store/StockRepository.h"
 #include "wms/waves/PickList.h"
@@ -145,6 +146,26 @@ Status applyPicked(stock::Moves& moves, store::Tx& tx, const BatchAndStop& at, c
     tables.setPutPicked(at.batch.id, at.stop.stopId, p.tote, p.orderId, p.lineNo, p.picked + picked[i]);
   }
   return {};
+}
+
+// The reserve stock a face's emergency replenishment would bring down:
+// the first row first-expiry-first-out, as ReplenishmentService::plan takes
+// it, and the units of that lot in reserve.
+struct ReserveLot {
+  std::string location, lot, expiry;
+  std::int64_t qty = 0;
+};
+std::optional<ReserveLot> reserveLotFor(store::Tx& tx, const std::string& sku) {
+  std::optional<ReserveLot> out;
+  store::Query q(tx,
+                 "SELECT s.location, s.lot, s.expiry, s.qty FROM stock s JOIN locations l ON l.code = s.location "
+                 "WHERE s.sku = ? AND l.kind = 'reserve' AND s.qty > 0 ORDER BY s.expiry = '', s.expiry, s.location");
+  q.bind(sku);
+  while (q.step()) {
+    if (!out) out = ReserveLot{q.text(0), q.text(1), q.text(2), 0};
+    if (q.text(1) == out->lot && q.text(2) == out->expiry) out->qty += q.integer(3);
+  }
+  return out;
 }
 
 protocol::PickStop pickStopOf(store::Tx& tx, const waves::StopRow& s, const std::map<int, std::string>& toteCode) {
@@ -417,6 +438,41 @@ void WaveService::Impl::registerHandlers() {
       }
     }
 
+    // What no face can give but reserve holds is not short: an emergency
+    // replenishment. Those units stay on their orders in a new stop at this
+    // face, at the end of the walk, and the replenishment plan puts this
+    // face first (WaveService::emergencyFaces). A stop that is itself an
+    // emergency is never one again: found empty twice, its units are short.
+    std::int64_t emergencyUnits = 0;
+    std::string emergencyFrom;
+    if (!shortPuts.empty() && at->stop.reason != waves::kEmergencyStop && at->stop.reason != waves::kEmergencyRefilled) {
+      if (auto lot = reserveLotFor(tx, at->stop.sku)) {
+        std::int64_t left = 0;
+        for (const auto& p : shortPuts) left += p.qty;
+        left = std::min(left, lot->qty);
+        int seq = 0;
+        for (const auto& r : rows) seq = std::max(seq, r.seq);
+        if (replanned)
+          for (const auto& s : replanned->stops) seq = std::max(seq, s.seq);
+        waves::StopRow row{at->batch.id, tables.maxStopId(at->batch.id) + 1, seq + wms::waves::kSeqGap, at->stop.location, at->stop.sku,
+                           lot->lot, lot->expiry, 0, 0, 0, StopStatus::Open, waves::kEmergencyStop, {}};
+        std::vector<wms::waves::Put> stillShort;
+        for (const auto& p : shortPuts) {
+          const auto q = std::min(p.qty, left);
+          if (q > 0) row.puts.push_back({p.tote, p.order, p.lineNo, q, 0});
+          if (p.qty > q) stillShort.push_back({p.tote, p.order, p.lineNo, p.qty - q});
+          left -= q;
+          row.qty += q;
+        }
+        shortPuts = std::move(stillShort);
+        tables.insertStop(row);
+        update.addStops.push_back(pickStopOf(tx, row, at->toteCode));
+        emergencyUnits = row.qty;
+        emergencyFrom = lot->location;
+        metrics.add("replenishments_emergency_total");
+      }
+    }
+
     // The missing units at this location are presumably not there: they
     // are written off until the count requested here says otherwise, so
     // that no channel is offered them again.
@@ -447,7 +503,11 @@ void WaveService::Impl::registerHandlers() {
         "short_pick", "batch:" + std::to_string(at->batch.id) + "/stop:" + std::to_string(at->stop.stopId),
         "short pick of " + at->stop.sku + " at " + at->stop.location + ": " + std::to_string(missing) + " missing (" +
             wms::waves::toString(reason) + ")" +
-            (shortUnits > 0 ? "; short on" + shortLines : "; found elsewhere") + "; count requested");
+            (shortUnits > 0 ? "; short on" + shortLines : emergencyUnits > 0 ? "" : "; found elsewhere") +
+            (emergencyUnits > 0 ? "; emergency replenishment of " + std::to_string(emergencyUnits) + " from reserve (" +
+                                      emergencyFrom + "), picked at the end of the walk"
+                                : "") +
+            "; count requested");
     for (const auto& p : at->stop.puts) touched.insert(p.orderId);
     for (auto id : touched) refreshOrderStatus(tx, id);
     if (!update.addStops.empty() || !update.removeStops.empty()) {

@@ -739,6 +739,35 @@ std::map<std::pair<std::string, std::string>, std::int64_t> WaveService::openPic
   return out;
 }
 
+std::set<std::pair<std::string, std::string>> WaveService::emergencyFaces(store::Tx& tx) {
+  std::set<std::pair<std::string, std::string>> out;
+  store::Query q(tx,
+                 "SELECT DISTINCT s.sku, s.location FROM stops s JOIN batches b ON b.id = s.batch_id "
+                 "WHERE s.status = 'open' AND s.reason = ? AND b.status IN ('ready', 'assigned')");
+  q.bind(std::string(waves::kEmergencyStop));
+  while (q.step()) out.insert({q.text(0), q.text(1)});
+  return out;
+}
+
+void WaveService::emergencyRefilled(store::Tx& tx, const std::string& sku, const std::string& location,
+                                    std::int64_t qty) {
+  std::vector<std::pair<std::int64_t, int>> covered;
+  {
+    store::Query q(tx,
+                   "SELECT s.batch_id, s.stop_id, s.qty - s.picked - s.short_qty FROM stops s JOIN batches b ON "
+                   "b.id = s.batch_id WHERE s.sku = ? AND s.location = ? AND s.status = 'open' AND s.reason = ? AND "
+                   "b.status IN ('ready', 'assigned') ORDER BY s.batch_id, s.stop_id");
+    q.bind(sku).bind(location).bind(std::string(waves::kEmergencyStop));
+    while (qty > 0 && q.step()) {
+      covered.push_back({q.integer(0), static_cast<int>(q.integer(1))});
+      qty -= q.integer(2);
+    }
+  }
+  for (const auto& [batch, stop] : covered)
+    store::exec(tx, "UPDATE stops SET reason = ? WHERE batch_id = ? AND stop_id = ?",
+                std::string(waves::kEmergencyRefilled), batch, static_cast<std::int64_t>(stop));
+}
+
 std::string WaveService::whyStuck(store::Tx& tx, Stage stage, const domain::Order& order) {
   waves::WaveTables tables(tx);
   const auto ago = [&](std::int64_t ms) {

@@ -106,6 +106,12 @@ struct PutRow {
   std::int64_t picked = 0;
 };
 
+// The reason an open stop carries when it waits for an emergency
+// replenishment (the picker found the face empty while reserve held the
+// SKU), and once a replenishment to its face has brought its units.
+inline constexpr const char* kEmergencyStop = "emergency replenishment";
+inline constexpr const char* kEmergencyRefilled = "emergency replenishment, refilled";
+
 struct StopRow {
   std::int64_t batchId = 0;
   int stopId = 0;

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -166,6 +167,12 @@ class WaveService {
   // Units that released batches (ready or assigned) still have to pick, per
   // (SKU, location): what replenishment must leave on each pick face.
   std::map<std::pair<std::string, std::string>, std::int64_t> openPicks(store::Tx& tx);
+  // The (SKU, pick face) pairs a picker found empty while reserve held the
+  // SKU: their open emergency stops wait for a replenishment first.
+  std::set<std::pair<std::string, std::string>> emergencyFaces(store::Tx& tx);
+  // `qty` units of the SKU were brought to the face: the emergency stops
+  // there they cover (oldest first) are refilled and leave the emergencies.
+  void emergencyRefilled(store::Tx& tx, const std::string& sku, const std::string& location, std::int64_t qty);
 
  private:
   struct Impl;

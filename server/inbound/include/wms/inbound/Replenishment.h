@@ -8,6 +8,10 @@
 // (stock::Moves::transfer: two transfer rows, on-hand unchanged), once per
 // idempotency key.
 //
+// A face a picker found empty while reserve held the SKU (an emergency
+// replenishment, WaveService's short handler) comes before every other
+// need.
+//
 // The released picks come from the waves (a DemandSource given by wmsd's
 // core, which owns them): this component does not read their tables.
 //
@@ -18,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,6 +57,9 @@ struct ReplenishmentInput {
 // Units of each (SKU, location) that released picks still have to take.
 using Demand = std::map<std::pair<std::string, std::string>, std::int64_t>;
 using DemandSource = std::function<Demand(store::Tx&)>;
+// (SKU, pick face) pairs a picker found empty while reserve held the SKU.
+using Emergencies = std::set<std::pair<std::string, std::string>>;
+using EmergencySource = std::function<Emergencies(store::Tx&)>;
 
 class ReplenishmentService {
  public:
@@ -60,6 +68,13 @@ class ReplenishmentService {
 
   // Where released picks come from; without one only min/max counts.
   void demandFrom(DemandSource source) { demand_ = std::move(source); }
+  // Which faces a picker is waiting for (emergency replenishments): their
+  // moves come first in the plan, and their reason says so.
+  void emergenciesFrom(EmergencySource source) { emergencies_ = std::move(source); }
+  // Called inside confirm's transaction after each move booked (not for a
+  // duplicate): the waves learn that an emergency face was refilled.
+  using MovedHook = std::function<void(store::Tx&, const ReplenishmentInput&)>;
+  void onMoved(MovedHook hook) { moved_ = std::move(hook); }
 
   // Sets (or replaces) the rule of a pick face. Invalid for a location that
   // is not a pick location, an unknown SKU, min above max or bad figures.
@@ -86,6 +101,8 @@ class ReplenishmentService {
   store::Database& db_;
   const stock::StockEvents& events_;
   DemandSource demand_;
+  EmergencySource emergencies_;
+  MovedHook moved_;
 };
 
 }  // namespace wms::inbound
