@@ -129,11 +129,17 @@ Result<protocol::ReplenishTask> replenishTaskFor(store::Tx& tx, inbound::Repleni
   return task;
 }
 
-// A count.task: the counts waiting, blind.
-Result<protocol::CountTask> countTaskFor(store::Tx& tx, inbound::CountService& counts, const DeviceContext& ctx) {
+// A count.task: the counts waiting, blind; those at `here` (where the
+// counter stands) first. The location of its first row, where the counter
+// counts next, is frozen for picks.
+Result<protocol::CountTask> countTaskFor(store::Tx& tx, inbound::CountService& counts, LocationFreezes& freezes,
+                                         const DeviceContext& ctx, const std::string& here = {}) {
   constexpr int kCountsPerTask = 100;
   auto waiting = counts.waiting(tx, kCountsPerTask);
   if (!waiting) return waiting.error();
+  std::stable_partition(waiting->begin(), waiting->end(),
+                        [&](const inbound::CountTask& t) { return t.location == here; });
+  if (!waiting->empty()) freezes.freeze(waiting->front().location, tx.nowMs());
   protocol::CountTask task;
   task.device = ctx.device;
   task.ts = tx.nowMs();
@@ -158,7 +164,7 @@ Result<protocol::CountTask> countTaskFor(store::Tx& tx, inbound::CountService& c
 }  // namespace
 
 void registerReplenishAndCountHandlers(DeviceGateway& gateway, inbound::ReplenishmentService& replenishment,
-                                       inbound::CountService& counts) {
+                                       inbound::CountService& counts, LocationFreezes& freezes) {
   auto claims = std::make_shared<MoveClaims>();
   gateway.handle<protocol::ReplenishRequest>(
       [&replenishment, claims](store::Tx& tx, const DeviceContext& ctx, const protocol::ReplenishRequest&,
@@ -189,24 +195,29 @@ void registerReplenishAndCountHandlers(DeviceGateway& gateway, inbound::Replenis
         return {};
       });
 
-  gateway.handle<protocol::CountRequest>([&counts](store::Tx& tx, const DeviceContext& ctx,
-                                                   const protocol::CountRequest& msg, Replies& replies) -> Status {
+  gateway.handle<protocol::CountRequest>([&counts, &freezes](store::Tx& tx, const DeviceContext& ctx,
+                                                              const protocol::CountRequest& msg,
+                                                              Replies& replies) -> Status {
     if (msg.location) {
       auto made = counts.create(tx, *msg.location, "", "on demand from " + ctx.device);
       if (!made) return made.error();
     }
-    auto task = countTaskFor(tx, counts, ctx);
+    auto task = countTaskFor(tx, counts, freezes, ctx, msg.location.value_or(""));
     if (!task) return task.error();
     replies.send(std::move(*task));
     return {};
   });
 
-  gateway.handle<protocol::CountConfirm>([&counts](store::Tx& tx, const DeviceContext& ctx,
-                                                   const protocol::CountConfirm& msg, Replies& replies) -> Status {
+  gateway.handle<protocol::CountConfirm>([&counts, &freezes](store::Tx& tx, const DeviceContext& ctx,
+                                                              const protocol::CountConfirm& msg,
+                                                              Replies& replies) -> Status {
     std::vector<std::string> changed;
     auto counted = counts.submit(tx, msg.countId, msg.counted, keyOf(ctx, msg.eventId), actorOf(ctx), changed);
     if (!counted) return counted.error();
-    auto task = countTaskFor(tx, counts, ctx);
+    // Counted: the shelf thaws unless a count there still waits (the task
+    // lists those first and freezes the shelf again).
+    freezes.thaw(counted->location);
+    auto task = countTaskFor(tx, counts, freezes, ctx, counted->location);
     if (!task) return task.error();
     replies.send(std::move(*task));
     replies.afterCommit([&counts, changed = std::move(changed)] { counts.committed(changed); });

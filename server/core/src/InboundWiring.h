@@ -5,6 +5,7 @@
 // the inbound REST routes (wms::inbound's services).
 #pragma once
 
+#include "LocationFreezes.h"
 #include "wms/inbound/Counts.h"
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
@@ -18,9 +19,10 @@ namespace wms::server {
 void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& receiving,
                              inbound::PutawayService& putaway);
 
-// Registers the replenish and count event handlers; the services must
-// outlive the gateway.
+// Registers the replenish and count event handlers; the services and
+// `freezes` (where counters count: LocationFreezes.h) must outlive the
+// gateway.
 void registerReplenishAndCountHandlers(DeviceGateway& gateway, inbound::ReplenishmentService& replenishment,
-                                       inbound::CountService& counts);
+                                       inbound::CountService& counts, LocationFreezes& freezes);
 
 }  // namespace wms::server

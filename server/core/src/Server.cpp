@@ -45,6 +45,7 @@ struct Server::Impl {
   std::unique_ptr<StockService> stock;
   std::unique_ptr<OrderService> orders;
   std::unique_ptr<channels::ChannelHub> channels;
+  LocationFreezes freezes;  // shelves being counted; outlives the gateway's handlers
   std::unique_ptr<DeviceGateway> gateway;
   std::unique_ptr<WaveService> waves;
   std::unique_ptr<ShipmentStockEvents> shipmentEvents;
@@ -142,7 +143,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   });
   impl->counts = std::make_unique<inbound::CountService>(*impl->db, impl->events, *countConfig);
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
-  registerReplenishAndCountHandlers(*impl->gateway, *impl->replenishment, *impl->counts);
+  registerReplenishAndCountHandlers(*impl->gateway, *impl->replenishment, *impl->counts, impl->freezes);
+  impl->waves->frozenFrom([f = &impl->freezes](std::int64_t nowMs) { return f->frozen(nowMs); });
   impl->shipmentEvents->attach(impl->waves.get());
 
   // Work that stops moving: the waves explain the floor's stages, packing

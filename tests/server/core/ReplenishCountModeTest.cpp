@@ -284,6 +284,12 @@ BOOST_AUTO_TEST_CASE(a_counter_counts_a_shelf_blind_and_a_difference_is_recounte
 BOOST_AUTO_TEST_CASE(a_count_that_races_a_pick_on_the_same_shelf_is_consistent_and_explained_in_the_ledger) {
   Floor f;
   const auto order = f.order("RACE-1", R"({"sku":"CHEESE","qty":1})");
+  // The pick is on the picker's list before the counter comes.
+  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
+  auto picker = f.signedIn(0, "B-1");
+  auto batch = nextTask(*picker);
+  BOOST_REQUIRE(batch);
+
   auto counter = f.signedIn(1, "B-2", protocol::WorkMode::Count);
   protocol::CountRequest here;
   here.location = "A-01-05-1";
@@ -293,10 +299,6 @@ BOOST_AUTO_TEST_CASE(a_count_that_races_a_pick_on_the_same_shelf_is_consistent_a
   BOOST_REQUIRE_EQUAL(task->counts.size(), 1u);
 
   // The picker takes one while the shelf is counted.
-  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
-  auto picker = f.signedIn(0, "B-1");
-  auto batch = nextTask(*picker);
-  BOOST_REQUIRE(batch);
   pickAll(*picker, *batch, {});
   BOOST_TEST(f.orderStatus(order) == "picked");
   BOOST_TEST(qtyAt(f, "CHEESE", "A-01-05-1") == 19);
@@ -308,6 +310,30 @@ BOOST_AUTO_TEST_CASE(a_count_that_races_a_pick_on_the_same_shelf_is_consistent_a
   BOOST_TEST(done->getValue<std::int64_t>("booked") == 0);
   BOOST_TEST(qtyAt(f, "CHEESE", "A-01-05-1") == 19);
   BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE sku = 'CHEESE' AND cause = 'cycle_count'") == 0);
+}
+
+// While a counter counts a shelf, no new wave sends a picker there; the
+// rest of the warehouse is released as usual, and once the count is
+// entered the shelf's orders are released too.
+BOOST_AUTO_TEST_CASE(a_shelf_being_counted_is_left_out_of_new_waves_until_its_count_is_entered) {
+  Floor f;
+  auto counter = f.signedIn(1, "B-2", protocol::WorkMode::Count);
+  protocol::CountRequest here;
+  here.location = "A-01-05-1";
+  requireApplied(counter->ackFor(counter->send(here)), "count.request");
+  auto task = nextOf<protocol::CountTask>(*counter);
+  BOOST_REQUIRE(task);
+  BOOST_REQUIRE_EQUAL(task->counts.size(), 1u);
+
+  const auto cheese = f.order("FROZEN-1", R"({"sku":"CHEESE","qty":1})");
+  const auto bread = f.order("FROZEN-2", R"({"sku":"BREAD","qty":1})");
+  f.wmsd.post("/api/v1/waves/release", "{}");
+  BOOST_TEST(f.orderStatus(bread) == "released");
+  BOOST_TEST(f.orderStatus(cheese) == "allocated");  // waits for the count, not held
+
+  requireApplied(counter->ackFor(counter->send(countOf(task->counts[0].countId, 20))), "count.confirm");
+  BOOST_REQUIRE_EQUAL(f.wmsd.post("/api/v1/waves/release", "{}").status, 201);
+  BOOST_TEST(f.orderStatus(cheese) == "released");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -341,13 +341,15 @@ void WaveService::Impl::registerHandlers() {
           if (r.status == StopStatus::Short) distrusted.insert(key(r.sku, r.location, r.lot));
         // Units each slot can still give: on the shelf less what open stops
         // will take.
+        // ...nor are shelves being counted (LocationFreezes.h).
+        const std::set<std::string> frozen = frozenAt(tx.nowMs());
         std::vector<std::int64_t> available;
         for (const auto& slot : index->slots()) {
           const std::string& sku = index->skus()[slot.sku].sku;
           std::int64_t have = 0;
           for (const auto& row : stock.at(sku, slot.locationCode))
             if (row.lot == slot.lot) have += row.qty;
-          if (distrusted.count(key(sku, slot.locationCode, slot.lot))) have = 0;
+          if (distrusted.count(key(sku, slot.locationCode, slot.lot)) || frozen.count(slot.locationCode)) have = 0;
           have -= tables.plannedOpen(sku, slot.locationCode, slot.lot);
           available.push_back(std::max<std::int64_t>(0, have));
         }

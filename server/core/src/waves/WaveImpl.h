@@ -24,6 +24,10 @@ struct WaveService::Impl {
   std::optional<layouts::Layout> dc;
   std::optional<layouts::Layout> store;
 
+  // Set once before the gateway starts (WaveService::frozenFrom).
+  WaveService::FrozenLocations frozenSource;
+  std::set<std::string> frozenAt(std::int64_t nowMs) const { return frozenSource ? frozenSource(nowMs) : std::set<std::string>{}; }
+
   // Protected by mutex.
   std::mutex mutex;
   std::condition_variable cv;

@@ -226,8 +226,9 @@ std::vector<wms::waves::PlanOrder> waitingOrders(store::Tx& tx) {
 // the layout's pick locations less what open stops will already take.
 // Reserve shelves are in the layout too (the upper levels), but pickers are
 // never sent there: replenishment brings their stock down to the faces.
+// Nor to a location `frozen` for a count (LocationFreezes.h).
 Result<wms::waves::StockIndex> stockIndexFor(store::Tx& tx, const layouts::Layout& layout,
-                                             const std::set<std::string>& skus) {
+                                             const std::set<std::string>& skus, const std::set<std::string>& frozen) {
   store::CatalogRepository catalog(tx);
   store::StockRepository stock(tx);
   std::map<std::string, std::int64_t> planned;
@@ -246,6 +247,7 @@ Result<wms::waves::StockIndex> stockIndexFor(store::Tx& tx, const layouts::Layou
     infos.push_back({sku->code, sku->weightG, sku->dims.volumeCm3(), sku->expiryTracked});
     for (const auto& row : stock.at(code, "")) {
       if (!layout.find(row.location) || !isPickFace(row.location)) continue;  // not a pick location of this site
+      if (frozen.count(row.location)) continue;                               // being counted
       const std::string key = row.sku + "|" + row.location + "|" + row.lot;
       auto& slot = slots[key];
       if (slot.sku.empty()) slot = {row.sku, row.location, row.lot, row.expiry, 0};
@@ -312,6 +314,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
   layouts::Router router(*layout);
   store::OrderRepository orders(tx);
   store::ExceptionRepository exceptions(tx);
+  const std::set<std::string> frozen = frozenAt(tx.nowMs());
   for (const auto& proposal : *proposals) {
     std::vector<wms::waves::PlanOrder> waveOrders;
     std::set<std::string> skus;
@@ -320,7 +323,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
       for (const auto& l : byId.at(id)->lines) skus.insert(l.sku);
     }
     // Rebuilt per wave so that each sees what the waves before it took.
-    auto index = stockIndexFor(tx, *layout, skus);
+    auto index = stockIndexFor(tx, *layout, skus, frozen);
     if (!index) return index.error();
     wms::waves::PlanOptions options;
     options.batching.method = method.value_or(config.method);
@@ -445,9 +448,17 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
   // picked by any later wave either: it is held for a person (replenish the
   // pick face or move the stock, then release the hold), not left allocated
   // for ever with its planning repeated at every release.
+  // An order whose units are on a shelf being counted waits for the count
+  // (a later release), it is not held.
+  const auto onFrozenShelf = [&](const domain::Order& o) {
+    for (const auto& line : o.lines)
+      for (const auto& row : store::StockRepository(tx).at(line.sku, ""))
+        if (row.qty > 0 && frozen.count(row.location)) return true;
+    return false;
+  };
   for (const auto& [id, message] : heldForStock) {
     auto o = orders.find(id);
-    if (o && o->status == domain::OrderStatus::Allocated)
+    if (o && o->status == domain::OrderStatus::Allocated && !onFrozenShelf(*o))
       orders.setStatus(id, domain::OrderStatus::Held, protocol::fitText("not at the " + site + "'s pick locations: " + message));
   }
   assignWork(tx, replies);
@@ -738,6 +749,8 @@ std::map<std::pair<std::string, std::string>, std::int64_t> WaveService::openPic
     if (q.integer(2) > 0) out[{q.text(0), q.text(1)}] = q.integer(2);
   return out;
 }
+
+void WaveService::frozenFrom(FrozenLocations frozen) { impl_->frozenSource = std::move(frozen); }
 
 std::set<std::pair<std::string, std::string>> WaveService::emergencyFaces(store::Tx& tx) {
   std::set<std::pair<std::string, std::string>> out;

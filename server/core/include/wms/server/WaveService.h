@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -167,6 +168,11 @@ class WaveService {
   // Units that released batches (ready or assigned) still have to pick, per
   // (SKU, location): what replenishment must leave on each pick face.
   std::map<std::pair<std::string, std::string>, std::int64_t> openPicks(store::Tx& tx);
+  // Locations frozen for picks at a time (ms): being counted. No wave
+  // plans a pick there and a short's replan does not go there. Set once,
+  // before the gateway starts; the function is called inside transactions.
+  using FrozenLocations = std::function<std::set<std::string>(std::int64_t nowMs)>;
+  void frozenFrom(FrozenLocations frozen);
   // The (SKU, pick face) pairs a picker found empty while reserve held the
   // SKU: their open emergency stops wait for a replenishment first.
   std::set<std::pair<std::string, std::string>> emergencyFaces(store::Tx& tx);
