@@ -99,6 +99,41 @@ class MoveClaims {
   std::map<Key, std::pair<std::string, std::int64_t>> claims_;
 };
 
+// Where each handheld was told to put each item (its last putaway.task per
+// SKU, dock location, lot and expiry), until it puts it away or for an hour: a worker who goes where
+// it was told needs no reason when another put-away took that room first
+// (PutawayInput::told). In memory: after a restart a worker going to a
+// stale suggestion is asked for a reason.
+class PutawaysTold {
+ public:
+  static constexpr std::int64_t kKeepMs = 60 * 60 * 1000;
+  using Item = std::tuple<std::string, std::string, std::string, std::string>;  // sku, from, lot, expiry
+
+  void tell(const std::string& device, const Item& item, const std::string& to, std::int64_t nowMs) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(told_, [&](const auto& t) { return nowMs - t.second.second > kKeepMs; });
+    if (to.empty())
+      told_.erase({device, item});
+    else
+      told_[{device, item}] = {to, nowMs};
+  }
+  // Done: the next put-away of the item follows the next task.
+  void forget(const std::string& device, const Item& item) {
+    std::lock_guard lock(mutex_);
+    told_.erase({device, item});
+  }
+  std::string toldTo(const std::string& device, const Item& item, std::int64_t nowMs) {
+    std::lock_guard lock(mutex_);
+    auto it = told_.find({device, item});
+    if (it == told_.end() || nowMs - it->second.second > kKeepMs) return {};
+    return it->second.first;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::pair<std::string, Item>, std::pair<std::string, std::int64_t>> told_;  // protected by mutex_
+};
+
 // A replenish.task: the moves of the plan as it is now that no other
 // handheld holds.
 Result<protocol::ReplenishTask> replenishTaskFor(store::Tx& tx, inbound::ReplenishmentService& replenishment,
@@ -227,8 +262,10 @@ void registerReplenishAndCountHandlers(DeviceGateway& gateway, inbound::Replenis
 
 void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& receiving,
                              inbound::PutawayService& putaway) {
-  gateway.handle<protocol::PutawayRequest>([&putaway](store::Tx& tx, const DeviceContext& ctx,
-                                                      const protocol::PutawayRequest& msg, Replies& replies) -> Status {
+  auto told = std::make_shared<PutawaysTold>();
+  gateway.handle<protocol::PutawayRequest>([&putaway, told](store::Tx& tx, const DeviceContext& ctx,
+                                                            const protocol::PutawayRequest& msg,
+                                                            Replies& replies) -> Status {
     auto t = putaway.task(tx, msg.location, msg.barcode);
     if (!t) return t.error();
     protocol::PutawayTask task;
@@ -245,12 +282,13 @@ void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& 
     task.qty = static_cast<int>(std::min<std::int64_t>(t->qty, protocol::kMaxQty));
     if (!t->suggestion.location.empty()) task.to = t->suggestion.location;
     task.rule = protocol::fitText(t->suggestion.rule);
+    told->tell(ctx.device, {t->sku, t->from, t->lot, t->expiry}, t->suggestion.location, tx.nowMs());
     replies.send(std::move(task));
     return {};
   });
 
-  gateway.handle<protocol::PutawayConfirm>([&putaway](store::Tx& tx, const DeviceContext& ctx,
-                                                      const protocol::PutawayConfirm& msg, Replies&) -> Status {
+  gateway.handle<protocol::PutawayConfirm>([&putaway, told](store::Tx& tx, const DeviceContext& ctx,
+                                                            const protocol::PutawayConfirm& msg, Replies&) -> Status {
     inbound::PutawayInput in;
     in.sku = msg.sku;
     in.from = msg.from;
@@ -261,8 +299,11 @@ void registerInboundHandlers(DeviceGateway& gateway, inbound::ReceivingService& 
     in.reason = msg.reason.value_or("");
     in.idempotencyKey = keyOf(ctx, msg.eventId);
     in.who = actorOf(ctx);
+    const PutawaysTold::Item item{in.sku, in.from, in.lot, in.expiry};
+    in.told = told->toldTo(ctx.device, item, tx.nowMs());
     auto done = putaway.confirm(tx, in);
     if (!done) return done.error();
+    told->forget(ctx.device, item);
     return {};
   });
 

@@ -218,10 +218,12 @@ Result<PutawayResult> PutawayService::confirm(store::Tx& tx, const PutawayInput&
     return st.error();
   auto suggestion = suggest(tx, in.sku, in.qty, in.lot, in.expiry);
   if (!suggestion) return suggestion.error();
-  if (in.to != suggestion->location && in.reason.empty())
+  const bool followed = in.to == suggestion->location || (!in.told.empty() && in.to == in.told);
+  if (!followed && in.reason.empty())
     return invalid("put away to " + in.to + ", not the suggested " +
                    (suggestion->location.empty() ? std::string("(none)") : suggestion->location) +
                    ": a reason is required");
+  const std::string& suggested = in.to == in.told ? in.told : suggestion->location;
   if (auto room = roomAt(tx, in.to); room && *room < in.qty)
     return conflict("location " + in.to + " has room for " + n(*room) + " more units, not " + n(in.qty));
   {
@@ -247,7 +249,7 @@ Result<PutawayResult> PutawayService::confirm(store::Tx& tx, const PutawayInput&
     store::exec(tx,
                 "INSERT INTO putaways(sku, lot, expiry, qty, from_location, to_location, suggested, reason, "
                 "idempotency_key, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                in.sku, in.lot, in.expiry, in.qty, in.from, in.to, suggestion->location, in.reason, in.idempotencyKey,
+                in.sku, in.lot, in.expiry, in.qty, in.from, in.to, suggested, in.reason, in.idempotencyKey,
                 in.who.id, tx.nowMs());
     store::Query q(tx, std::string(kPutawayColumns) + "WHERE idempotency_key = ?");
     q.bind(in.idempotencyKey);

@@ -186,6 +186,58 @@ BOOST_AUTO_TEST_CASE(a_received_case_is_put_away_from_the_dock_to_its_suggestion
   BOOST_TEST(refusal(d->ackFor(d->send(request))) == "nothing of CHEESE waits at DOCK-1");
 }
 
+// Two workers are told the same empty reserve shelf; the first goes
+// elsewhere (with a reason), which makes that shelf the new suggestion. The
+// second still goes where it was told: no reason is asked of it, and the
+// put-away records what it was told.
+BOOST_AUTO_TEST_CASE(a_worker_who_goes_where_it_was_told_needs_no_reason_when_the_suggestion_moved_since) {
+  Floor f;
+  dockAndOrder(f);
+  f.post("/api/v1/import/locations", "code,zone,kind\nR-01-01-3,A,reserve\nR-01-02-3,A,reserve\n", "text/csv");
+  BOOST_REQUIRE_EQUAL(httpRequest(f.wmsd.port(), "PUT", "/api/v1/inbound/locations/A-01-05-1/capacity",
+                                  R"({"max_units":20})", {{"Content-Type", "application/json"}})
+                          .status,
+                      200);  // the cheese face is full
+  auto first = f.signedIn(0, "B-1");
+  auto second = f.signedIn(1, "B-2");
+  requireApplied(first->ackFor(first->send(caseOf("96385074", 12))), "receive.confirm");
+
+  protocol::PutawayRequest request;
+  request.location = "DOCK-1";
+  request.barcode = "96385074";
+  for (auto* d : {first.get(), second.get()}) {
+    requireApplied(d->ackFor(d->send(request)), "putaway.request");
+    auto task = nextOf<protocol::PutawayTask>(*d);
+    BOOST_REQUIRE(task);
+    BOOST_TEST(task->to.value_or("") == "R-01-01-3");
+    BOOST_TEST(task->rule == "empty reserve");
+  }
+  protocol::PutawayConfirm confirm;
+  confirm.sku = "CHEESE";
+  confirm.from = "DOCK-1";
+  confirm.qty = 6;
+  auto elsewhere = confirm;
+  elsewhere.to = "R-01-02-3";
+  elsewhere.reason = "closer to the face";
+  requireApplied(second->ackFor(second->send(elsewhere)), "put-away elsewhere");
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/inbound/putaway/suggestion?sku=CHEESE&qty=6").body)->getValue<std::string>(
+                 "location") == "R-01-02-3");
+
+  auto asTold = confirm;
+  asTold.to = "R-01-01-3";
+  requireApplied(first->ackFor(first->send(asTold)), "put-away where it was told");
+  BOOST_TEST(atDock(f, "CHEESE") == 0);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM putaways WHERE to_location = 'R-01-01-3' AND "
+                          "suggested = 'R-01-01-3' AND reason = ''") == 1);
+  // Anywhere else still needs a reason.
+  requireApplied(second->ackFor(second->send(caseOf("96385074", 1))), "receive.confirm");
+  auto stray = confirm;
+  stray.qty = 1;
+  stray.to = "A-03-02-1";
+  BOOST_TEST(refusal(second->ackFor(second->send(stray))) ==
+             "put away to A-03-02-1, not the suggested R-01-01-3: a reason is required");
+}
+
 // ---- The real handheld ---------------------------------------------------------
 
 // The cheese's GTIN-14 with lot L9 and expiry 2029-01-31, as a GS1-128 scan.

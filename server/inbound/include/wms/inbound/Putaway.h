@@ -18,7 +18,8 @@
 // Refused, nothing moved: a source that is not a dock or staging location
 // or holds fewer units, a destination that is not a pick or reserve
 // location, a destination full for the quantity, another SKU's reserve
-// location, a different destination than suggested without a reason.
+// location, a different destination than suggested (or than the operator
+// was told) without a reason.
 // Every put-away carries an idempotency key: the same key again changes
 // nothing.
 //
@@ -67,6 +68,10 @@ struct PutawayInput {
   std::int64_t qty = 0;  // 1..1000000
   std::string to;        // where it was put
   std::string reason;    // required when `to` is not the suggestion (0..200 characters)
+  // The suggestion this operator was given (a handheld's putaway.task), if
+  // known: going there needs no reason even when the suggestion has moved
+  // since (another put-away took the room first). Room is still checked.
+  std::string told;
   std::string idempotencyKey;
   stock::Actor who = stock::Actor::integration("rest-api");
 };
