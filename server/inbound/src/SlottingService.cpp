@@ -155,7 +155,8 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
         for (const auto& sku : it->second) faces.push_back({code, place->distanceMm, place->level, sku});
       }
     }
-    auto speed = velocity(tx, tx.nowMs() - static_cast<std::int64_t>(request.days) * kDayMs);
+    const std::int64_t since = tx.nowMs() - static_cast<std::int64_t>(request.days) * kDayMs;
+    auto speed = velocity_ ? velocity_(tx, since) : velocity(tx, since);
     if (!speed) return speed.error();
     std::vector<SlotVelocity> velocities;
     for (const auto& v : *speed) velocities.push_back({v.sku, v.units});
@@ -170,14 +171,19 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
                 request.days, options.staging, options.maxMoves, options.minGainMm, options.levelPenaltyMm,
                 plan->beforeMm, plan->afterMm, plan->skippedForCap, request.requestedBy, now, now);
     const std::int64_t id = store::queryInteger(tx, "SELECT last_insert_rowid()").value_or(0);
-    // The units each move carries, as the stock is now: a swap's return leg
-    // carries what its first leg took out.
-    std::map<std::string, std::int64_t> parked;
+    // The units each move carries: the stock as it is now, moved along by
+    // the moves before it (a SKU may move twice in one proposal).
+    std::map<std::pair<std::string, std::string>, std::int64_t> units;
+    auto unitsOf = [&](const std::string& sku, const std::string& location) -> std::int64_t& {
+      auto [it, fresh] = units.try_emplace({sku, location}, 0);
+      if (fresh) it->second = unitsAt(tx, sku, location);
+      return it->second;
+    };
     for (const auto& m : plan->moves) {
-      std::int64_t qty = 0;
-      if (m.reason == SlotMove::Reason::SwapBack) qty = parked[m.sku];
-      else qty = unitsAt(tx, m.sku, m.from);
-      if (m.reason == SlotMove::Reason::SwapOut) parked[m.sku] = qty;
+      std::int64_t& from = unitsOf(m.sku, m.from);
+      const std::int64_t qty = from;
+      from = 0;
+      unitsOf(m.sku, m.to) += qty;
       store::exec(tx,
                   "INSERT INTO slotting_moves(proposal_id, move_no, sku, from_location, to_location, reason, why, "
                   "gain_mm, qty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "wms/common/Result.h"
+#include "wms/layouts/Layout.h"
 #include "wms/server/Config.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/server/Metrics.h"
@@ -166,6 +167,9 @@ class WaveService {
   // Units that released batches (ready or assigned) still have to pick, per
   // (SKU, location): what replenishment must leave on each pick face.
   std::map<std::pair<std::string, std::string>, std::int64_t> openPicks(store::Tx& tx);
+  // The distribution centre's layout (waves.layout), or nullptr when waves
+  // are off. Immutable; valid for the life of the service.
+  const layouts::Layout* dcLayout() const noexcept;
 
  private:
   struct Impl;

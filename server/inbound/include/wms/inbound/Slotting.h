@@ -71,7 +71,7 @@ struct SlotMove {
   std::string sku, from, to;
   Reason reason = Reason::ToFreeFace;
   std::int64_t gainMm = 0;  // of the exchange this move belongs to (the same on its three moves)
-  std::string why;          // "velocity 120: 84.2 m from the depot at level 4, to 6.1 m at level 2"
+  std::string why;          // "velocity 120: 84.2 m from the depot at level 4, to 6.1 m from the depot at level 2"
 };
 
 struct SlottingProposal {

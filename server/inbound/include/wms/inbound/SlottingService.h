@@ -36,6 +36,7 @@
 #include "wms/common/Result.h"
 #include "wms/inbound/Replenishment.h"
 #include "wms/inbound/Slotting.h"
+#include "wms/inbound/Velocity.h"
 #include "wms/stock/Events.h"
 #include "wms/stock/Moves.h"
 #include "wms/store/Database.h"
@@ -96,6 +97,10 @@ class SlottingService {
   void geometryFrom(SlotGeometry geometry) { geometry_ = std::move(geometry); }
   // Released picks; a move whose source they still pick from is refused.
   void demandFrom(DemandSource source) { demand_ = std::move(source); }
+  // How fast SKUs move since a time; by default the ledger's ship rows
+  // (velocity() in Velocity.h). Tests give their own.
+  using VelocitySource = std::function<Result<std::vector<SkuVelocity>>(store::Tx&, std::int64_t sinceMs)>;
+  void velocityFrom(VelocitySource source) { velocity_ = std::move(source); }
 
   // Makes and stores a proposal (see the top of this file).
   Result<SlottingProposalRow> propose(const SlottingRequest& request);
@@ -120,6 +125,7 @@ class SlottingService {
   const stock::StockEvents& events_;
   SlotGeometry geometry_;
   DemandSource demand_;
+  VelocitySource velocity_;
 };
 
 }  // namespace wms::inbound
