@@ -11,6 +11,8 @@
 #include <random>
 
 #include "Dock.h"
+#include "wms/http/Router.h"
+#include "wms/inbound/Rest.h"
 #include "wms/inbound/Slotting.h"
 #include "wms/inbound/SlottingService.h"
 
@@ -397,6 +399,48 @@ BOOST_AUTO_TEST_CASE(a_move_onto_a_face_someone_filled_meanwhile_is_refused) {
   BOOST_TEST(d.slotting.confirm(p.id, 1, stock::Actor::person("ann")).error().message ==
              p.moves[0].to + " holds TEE: it must be empty before MUG goes there");
   BOOST_TEST(d.state() == before);
+}
+
+BOOST_AUTO_TEST_CASE(the_rest_routes_propose_approve_and_confirm_and_refuse_bad_bodies) {
+  SlottingDock d;
+  d.stockAt("MUG", "A-05-01-2", 30);
+  http::Router router;
+  addSlottingRoutes(router, d.slotting);
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body) {
+    http::Request req;
+    req.method = method;
+    req.path = path;
+    req.body = body;
+    return router.route(std::move(req));
+  };
+  const std::string base = "/api/v1/inbound/slotting/proposals";
+  auto bad = call("POST", base, R"({"max_moves": 0})");
+  BOOST_TEST(bad.status == 422);
+  BOOST_TEST(bad.body.find("max_moves") != std::string::npos);
+  BOOST_TEST(call("POST", base, R"({"dayz": 3})").status == 422);
+  BOOST_TEST(d.rows("slotting_proposals") == 0);
+
+  auto made = call("POST", base, R"({"days": 14, "requested_by": "planner"})");
+  BOOST_REQUIRE_EQUAL(made.status, 201);
+  BOOST_TEST(made.body.find(R"("status":"proposed")") != std::string::npos);
+  BOOST_TEST(made.body.find(R"("reason":"to_free_face")") != std::string::npos);
+  BOOST_TEST(call("POST", base + "/1/moves/1/confirm", "").status == 409);
+  BOOST_TEST(call("POST", base + "/1/approve", "{}").status == 422);  // by is required
+  BOOST_TEST(call("POST", base + "/1/approve", R"({"by": "Sue"})").status == 200);
+  BOOST_TEST(call("POST", base + "/1/approve", R"({"by": "Sue"})").status == 409);
+  auto done = call("POST", base + "/1/moves/1/confirm", R"({"by": "ann"})");
+  BOOST_REQUIRE_EQUAL(done.status, 200);
+  BOOST_TEST(done.body.find(R"("proposal_status":"done")") != std::string::npos);
+  BOOST_TEST(done.body.find(R"("done_by":"person:ann")") != std::string::npos);
+  BOOST_TEST(call("POST", base + "/1/moves/1/confirm", "").body.find(R"("duplicate":true)") != std::string::npos);
+  BOOST_TEST(call("POST", base + "/1/moves/2/confirm", "").status == 404);
+  BOOST_TEST(call("GET", base + "/x", "").status == 404);
+  http::Request list;
+  list.method = "GET";
+  list.path = base;
+  list.query["status"] = "done";
+  BOOST_TEST(router.route(list).body.find(R"("id":1)") != std::string::npos);
+  BOOST_TEST(d.at("MUG", "A-01-01-2") == 30);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

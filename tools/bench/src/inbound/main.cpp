@@ -67,7 +67,7 @@ struct Args {
   int history = 60000;  // orders of the days before: what the slotting planner reads
   int skus = 6000;
   int totes = 8;
-  int maxMoves = 1500;
+  int maxMoves = inbound::SlottingOptions{}.maxMoves;  // the service's default cap
   unsigned seed = 20241111;
   std::string parts = "slotting,replenishment";
   std::string db;  // the replenishment part's SQLite file; default: in the temp folder
