@@ -60,6 +60,7 @@ Result<SlottingProposal> planSlotting(std::span<const SlotFace> faces, std::span
     if (f.location.empty()) return invalid(at + ": the location is empty");
     if (f.distanceMm < 0) return invalid(at + " (" + f.location + "): distance must be 0 or more");
     if (f.level < 1) return invalid(at + " (" + f.location + "): level must be 1 or more");
+    if (f.units < 0) return invalid(at + " (" + f.location + "): units must be 0 or more");
     ++seen[f.location];
   }
   std::unordered_map<std::string, std::int64_t> speed;
@@ -127,6 +128,7 @@ Result<SlottingProposal> planSlotting(std::span<const SlotFace> faces, std::span
     SlotMove m;
     m.number = static_cast<int>(out.moves.size()) + 1;
     m.sku = itemSku(item);
+    m.qty = slot[items[static_cast<std::size_t>(item)]]->units;
     m.from = reason == SlotMove::Reason::SwapBack ? options.staging : slot[from]->location;
     m.to = reason == SlotMove::Reason::SwapOut ? options.staging : slot[to]->location;
     m.reason = reason;

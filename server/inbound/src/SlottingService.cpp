@@ -128,18 +128,19 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
     // twice, and the planner leaves it alone.
     std::vector<SlotFace> faces;
     {
-      std::map<std::string, std::vector<std::string>> holds;
+      std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> holds;  // SKUs and units
       {
         store::Query q(tx,
-                       "SELECT DISTINCT s.location, s.sku FROM stock s JOIN locations l ON l.code = s.location "
-                       "WHERE l.kind = 'pick' AND s.qty > 0 ORDER BY s.location, s.sku");
-        while (q.step()) holds[q.text(0)].push_back(q.text(1));
+                       "SELECT s.location, s.sku, SUM(s.qty) FROM stock s JOIN locations l ON l.code = s.location "
+                       "WHERE l.kind = 'pick' AND s.qty > 0 GROUP BY s.location, s.sku ORDER BY s.location, s.sku");
+        while (q.step()) holds[q.text(0)].emplace_back(q.text(1), q.integer(2));
       }
       {
         store::Query q(tx, "SELECT location, sku FROM face_rules ORDER BY location");
         while (q.step()) {
           auto& v = holds[q.text(0)];
-          if (std::find(v.begin(), v.end(), q.text(1)) == v.end()) v.push_back(q.text(1));
+          const std::string sku = q.text(1);
+          if (std::none_of(v.begin(), v.end(), [&](const auto& h) { return h.first == sku; })) v.emplace_back(sku, 0);
         }
       }
       store::Query q(tx, "SELECT code FROM locations WHERE kind = 'pick' ORDER BY code");
@@ -149,10 +150,10 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
         if (!place) continue;  // not on the layout: not a face the planner knows the walk to
         const auto it = holds.find(code);
         if (it == holds.end() || it->second.empty()) {
-          faces.push_back({code, place->distanceMm, place->level, ""});
+          faces.push_back({code, place->distanceMm, place->level, "", 0});
           continue;
         }
-        for (const auto& sku : it->second) faces.push_back({code, place->distanceMm, place->level, sku});
+        for (const auto& [sku, units] : it->second) faces.push_back({code, place->distanceMm, place->level, sku, units});
       }
     }
     const std::int64_t since = tx.nowMs() - static_cast<std::int64_t>(request.days) * kDayMs;
@@ -171,23 +172,11 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
                 request.days, options.staging, options.maxMoves, options.minGainMm, options.levelPenaltyMm,
                 plan->beforeMm, plan->afterMm, plan->skippedForCap, request.requestedBy, now, now);
     const std::int64_t id = store::queryInteger(tx, "SELECT last_insert_rowid()").value_or(0);
-    // The units each move carries: the stock as it is now, moved along by
-    // the moves before it (a SKU may move twice in one proposal).
-    std::map<std::pair<std::string, std::string>, std::int64_t> units;
-    auto unitsOf = [&](const std::string& sku, const std::string& location) -> std::int64_t& {
-      auto [it, fresh] = units.try_emplace({sku, location}, 0);
-      if (fresh) it->second = unitsAt(tx, sku, location);
-      return it->second;
-    };
     for (const auto& m : plan->moves) {
-      std::int64_t& from = unitsOf(m.sku, m.from);
-      const std::int64_t qty = from;
-      from = 0;
-      unitsOf(m.sku, m.to) += qty;
       store::exec(tx,
                   "INSERT INTO slotting_moves(proposal_id, move_no, sku, from_location, to_location, reason, why, "
                   "gain_mm, qty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  id, m.number, m.sku, m.from, m.to, std::string(toString(m.reason)), m.why, m.gainMm, qty);
+                  id, m.number, m.sku, m.from, m.to, std::string(toString(m.reason)), m.why, m.gainMm, m.qty);
     }
     out = load(tx, id);
     return out ? Status{} : Status{out.error()};

@@ -69,11 +69,12 @@ std::map<std::string, std::string> replay(const std::vector<SlotFace>& faces, co
 BOOST_AUTO_TEST_SUITE(slotting_planner)
 
 BOOST_AUTO_TEST_CASE(a_fast_mover_far_from_the_depot_moves_to_the_free_face_near_it) {
-  const std::vector<SlotFace> faces{{"A-01-01-2", 4'000, 2, ""}, {"A-01-03-2", 6'000, 2, "SLOW"},
-                                    {"A-09-01-2", 60'000, 2, "FAST"}};
+  const std::vector<SlotFace> faces{{"A-01-01-2", 4'000, 2, "", 0}, {"A-01-03-2", 6'000, 2, "SLOW", 3},
+                                    {"A-09-01-2", 60'000, 2, "FAST", 40}};
   const auto p = planOf(faces, {{"FAST", 100}, {"SLOW", 1}});
   BOOST_REQUIRE_EQUAL(p.moves.size(), 1u);
   BOOST_TEST(p.moves[0].sku == "FAST");
+  BOOST_TEST(p.moves[0].qty == 40);
   BOOST_TEST(p.moves[0].from == "A-09-01-2");
   BOOST_TEST(p.moves[0].to == "A-01-01-2");
   BOOST_TEST(p.moves[0].reason == SlotMove::Reason::ToFreeFace);

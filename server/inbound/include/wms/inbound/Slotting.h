@@ -49,6 +49,7 @@ struct SlotFace {
   std::int64_t distanceMm = 0; // one-way walk from the depot (layouts: Layout::distance(depot, location))
   int level = 1;               // 1 = floor
   std::string sku;             // what it holds now; "" = free
+  std::int64_t units = 0;      // how many units of it (>= 0), carried on its moves
 };
 
 // How fast a SKU moves: units (or pick lines) over the period.
@@ -69,6 +70,7 @@ struct SlotMove {
   enum class Reason { ToFreeFace, SwapOut, SwapIn, SwapBack };
   int number = 0;  // 1..n, the order they are done in
   std::string sku, from, to;
+  std::int64_t qty = 0;  // the units of the face it carries (SlotFace::units)
   Reason reason = Reason::ToFreeFace;
   std::int64_t gainMm = 0;  // of the exchange this move belongs to (the same on its three moves)
   std::string why;          // "velocity 120: 84.2 m from the depot at level 4, to 6.1 m from the depot at level 2"
@@ -92,7 +94,7 @@ Status validate(const SlottingOptions& options);
 std::int64_t faceCost(const SlotFace& face, const SlottingOptions& options) noexcept;
 
 // The proposal (see the top of this file). Invalid for bad options, a face
-// with an empty code, a negative distance or level, a negative velocity.
+// with an empty code, a negative distance, units or level, a negative velocity.
 // Faces of SKUs with no velocity entry weigh 0.
 Result<SlottingProposal> planSlotting(std::span<const SlotFace> faces, std::span<const SlotVelocity> velocity,
                                       const SlottingOptions& options);
