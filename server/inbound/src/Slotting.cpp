@@ -9,7 +9,9 @@
 namespace wms::inbound {
 namespace {
 
-Error invalid(std::string message) { return Error{ErrorKind::Invalid, std::move(message)}; }
+Error invalid(std::string message) {
+  return Error{ErrorKind::Invalid, std::move(message)};
+}
 
 std::string metres(std::int64_t mm) {
   char buf[32];
@@ -23,26 +25,34 @@ std::string units(double v) {
   return buf;
 }
 
-std::int64_t rounded(double v) { return static_cast<std::int64_t>(std::llround(v)); }
+std::int64_t rounded(double v) {
+  return static_cast<std::int64_t>(std::llround(v));
+}
 
 }  // namespace
 
 const char* toString(SlotMove::Reason reason) noexcept {
   switch (reason) {
-    case SlotMove::Reason::ToFreeFace: return "to_free_face";
-    case SlotMove::Reason::SwapOut: return "swap_out";
-    case SlotMove::Reason::SwapIn: return "swap_in";
-    case SlotMove::Reason::SwapBack: return "swap_back";
+    case SlotMove::Reason::ToFreeFace:
+      return "to_free_face";
+    case SlotMove::Reason::SwapOut:
+      return "swap_out";
+    case SlotMove::Reason::SwapIn:
+      return "swap_in";
+    case SlotMove::Reason::SwapBack:
+      return "swap_back";
   }
   return "to_free_face";
 }
 
 Status validate(const SlottingOptions& o) {
-  if (o.waistLevel < 1 || o.waistLevel > 9) return invalid("waist_level must be 1..9, got " + std::to_string(o.waistLevel));
+  if (o.waistLevel < 1 || o.waistLevel > 9)
+    return invalid("waist_level must be 1..9, got " + std::to_string(o.waistLevel));
   if (o.levelPenaltyMm < 0 || o.levelPenaltyMm > 100'000)
     return invalid("level_penalty_mm must be 0..100000, got " + std::to_string(o.levelPenaltyMm));
   if (o.minGainMm < 0) return invalid("min_gain_mm must be 0 or more, got " + std::to_string(o.minGainMm));
-  if (o.maxMoves < 1 || o.maxMoves > 10'000) return invalid("max_moves must be 1..10000, got " + std::to_string(o.maxMoves));
+  if (o.maxMoves < 1 || o.maxMoves > 10'000)
+    return invalid("max_moves must be 1..10000, got " + std::to_string(o.maxMoves));
   return {};
 }
 
@@ -66,7 +76,8 @@ Result<SlottingProposal> planSlotting(std::span<const SlotFace> faces, std::span
   std::unordered_map<std::string, std::int64_t> speed;
   for (std::size_t i = 0; i < velocity.size(); ++i) {
     if (velocity[i].units < 0)
-      return invalid("velocity[" + std::to_string(i) + "] (" + velocity[i].sku + "): units must be 0 or more");
+      return invalid("velocity[" + std::to_string(i) + "] (" + velocity[i].sku +
+                     "): units must be 0 or more");
     speed[velocity[i].sku] += velocity[i].units;
   }
 
@@ -101,7 +112,9 @@ Result<SlottingProposal> planSlotting(std::span<const SlotFace> faces, std::span
       items.push_back(s);  // the item's weight and SKU are those of its first face
     }
   auto itemWeight = [&](int item) { return weight[items[static_cast<std::size_t>(item)]]; };
-  auto itemSku = [&](int item) -> const std::string& { return slot[items[static_cast<std::size_t>(item)]]->sku; };
+  auto itemSku = [&](int item) -> const std::string& {
+    return slot[items[static_cast<std::size_t>(item)]]->sku;
+  };
 
   SlottingProposal out;
   for (std::size_t s = 0; s < n; ++s) out.beforeMm += rounded(weight[s] * static_cast<double>(cost[s]));
@@ -175,9 +188,11 @@ Result<SlottingProposal> planSlotting(std::span<const SlotFace> faces, std::span
     } else {
       const std::string room = "makes room for " + itemSku(item) + " (velocity " + units(w) + " against " +
                                units(itemWeight(other)) + ")";
-      add(other, t, t, SlotMove::Reason::SwapOut, gain, room + ": out of " + slot[t]->location + " to staging");
+      add(other, t, t, SlotMove::Reason::SwapOut, gain,
+          room + ": out of " + slot[t]->location + " to staging");
       add(item, c, t, SlotMove::Reason::SwapIn, gain, why);
-      add(other, c, c, SlotMove::Reason::SwapBack, gain, room + ": into " + slot[c]->location + ", " + describe(c));
+      add(other, c, c, SlotMove::Reason::SwapBack, gain,
+          room + ": into " + slot[c]->location + ", " + describe(c));
       holder[c] = other;
       at[static_cast<std::size_t>(other)] = static_cast<int>(c);
     }

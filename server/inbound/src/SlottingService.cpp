@@ -20,7 +20,9 @@ namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
 
-Error notFound(std::string message) { return Error{ErrorKind::NotFound, std::move(message)}; }
+Error notFound(std::string message) {
+  return Error{ErrorKind::NotFound, std::move(message)};
+}
 
 ProposalStatus statusOf(const std::string& s) {
   if (s == "approved") return ProposalStatus::Approved;
@@ -32,10 +34,11 @@ ProposalStatus statusOf(const std::string& s) {
 Result<SlottingProposalRow> load(store::Tx& tx, std::int64_t id) {
   SlottingProposalRow p;
   {
-    store::Query q(tx,
-                   "SELECT id, status, days, staging, max_moves, min_gain_mm, level_penalty_mm, before_mm, after_mm, "
-                   "skipped_for_cap, created_by, approved_by, rejected_by, created_at FROM slotting_proposals "
-                   "WHERE id = ?");
+    store::Query q(
+        tx,
+        "SELECT id, status, days, staging, max_moves, min_gain_mm, level_penalty_mm, before_mm, after_mm, "
+        "skipped_for_cap, created_by, approved_by, rejected_by, created_at FROM slotting_proposals "
+        "WHERE id = ?");
     q.bind(id);
     if (!q.step()) return notFound("no slotting proposal " + n(id));
     p.id = q.integer(0);
@@ -81,8 +84,8 @@ std::optional<domain::LocationKind> kindOf(store::Tx& tx, const std::string& cod
 }
 
 std::int64_t unitsAt(store::Tx& tx, const std::string& sku, const std::string& location) {
-  return store::queryInteger(tx, "SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = ? AND location = ?", sku,
-                             location)
+  return store::queryInteger(tx, "SELECT COALESCE(SUM(qty), 0) FROM stock WHERE sku = ? AND location = ?",
+                             sku, location)
       .value_or(0);
 }
 
@@ -90,33 +93,41 @@ std::int64_t unitsAt(store::Tx& tx, const std::string& sku, const std::string& l
 
 const char* toString(ProposalStatus status) noexcept {
   switch (status) {
-    case ProposalStatus::Proposed: return "proposed";
-    case ProposalStatus::Approved: return "approved";
-    case ProposalStatus::Rejected: return "rejected";
-    case ProposalStatus::Done: return "done";
+    case ProposalStatus::Proposed:
+      return "proposed";
+    case ProposalStatus::Approved:
+      return "approved";
+    case ProposalStatus::Rejected:
+      return "rejected";
+    case ProposalStatus::Done:
+      return "done";
   }
   return "proposed";
 }
 
-SlottingService::SlottingService(store::Database& db, const stock::StockEvents& events) : db_(db), events_(events) {}
+SlottingService::SlottingService(store::Database& db, const stock::StockEvents& events)
+    : db_(db), events_(events) {}
 
 Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& request) {
   if (request.days < 1 || request.days > 3650) return invalid("days must be 1..3650, got " + n(request.days));
   if (auto st = validate(request.options); !st) return st.error();
   if (auto st = domain::checkText(request.requestedBy, "requested_by", 256); !st) return st.error();
-  if (!geometry_) return Error{ErrorKind::Unavailable, "slotting needs the layout: no layout is configured (waves.layout)"};
+  if (!geometry_)
+    return Error{ErrorKind::Unavailable, "slotting needs the layout: no layout is configured (waves.layout)"};
   Result<SlottingProposalRow> out = Error{ErrorKind::Internal, "not run"};
   auto st = db_.write([&](store::Tx& tx) -> Status {
     SlottingOptions options = request.options;
     if (!options.staging.empty()) {
-      if (auto s = domain::checkLocationCode(options.staging); !s) return invalid("staging: " + s.error().message);
+      if (auto s = domain::checkLocationCode(options.staging); !s)
+        return invalid("staging: " + s.error().message);
       const auto kind = kindOf(tx, options.staging);
       if (!kind) return invalid("staging: no location " + options.staging);
       if (*kind != domain::LocationKind::Staging)
         return invalid("staging: " + options.staging + " is a " + domain::toString(*kind) +
                        " location, not a staging location");
     } else if (auto first = [&]() -> std::optional<std::string> {
-                 store::Query q(tx, "SELECT code FROM locations WHERE kind = 'staging' ORDER BY code LIMIT 1");
+                 store::Query q(tx,
+                                "SELECT code FROM locations WHERE kind = 'staging' ORDER BY code LIMIT 1");
                  if (!q.step()) return std::nullopt;
                  return q.text(0);
                }()) {
@@ -130,9 +141,10 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
     {
       std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> holds;  // SKUs and units
       {
-        store::Query q(tx,
-                       "SELECT s.location, s.sku, SUM(s.qty) FROM stock s JOIN locations l ON l.code = s.location "
-                       "WHERE l.kind = 'pick' AND s.qty > 0 GROUP BY s.location, s.sku ORDER BY s.location, s.sku");
+        store::Query q(
+            tx,
+            "SELECT s.location, s.sku, SUM(s.qty) FROM stock s JOIN locations l ON l.code = s.location "
+            "WHERE l.kind = 'pick' AND s.qty > 0 GROUP BY s.location, s.sku ORDER BY s.location, s.sku");
         while (q.step()) holds[q.text(0)].emplace_back(q.text(1), q.integer(2));
       }
       {
@@ -140,7 +152,8 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
         while (q.step()) {
           auto& v = holds[q.text(0)];
           const std::string sku = q.text(1);
-          if (std::none_of(v.begin(), v.end(), [&](const auto& h) { return h.first == sku; })) v.emplace_back(sku, 0);
+          if (std::none_of(v.begin(), v.end(), [&](const auto& h) { return h.first == sku; }))
+            v.emplace_back(sku, 0);
         }
       }
       store::Query q(tx, "SELECT code FROM locations WHERE kind = 'pick' ORDER BY code");
@@ -153,7 +166,8 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
           faces.push_back({code, place->distanceMm, place->level, "", 0});
           continue;
         }
-        for (const auto& [sku, units] : it->second) faces.push_back({code, place->distanceMm, place->level, sku, units});
+        for (const auto& [sku, units] : it->second)
+          faces.push_back({code, place->distanceMm, place->level, sku, units});
       }
     }
     const std::int64_t since = tx.nowMs() - static_cast<std::int64_t>(request.days) * kDayMs;
@@ -165,18 +179,20 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
     if (!plan) return plan.error();
 
     const std::int64_t now = tx.nowMs();
-    store::exec(tx,
-                "INSERT INTO slotting_proposals(status, days, staging, max_moves, min_gain_mm, level_penalty_mm, "
-                "before_mm, after_mm, skipped_for_cap, created_by, created_at, updated_at) "
-                "VALUES ('proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                request.days, options.staging, options.maxMoves, options.minGainMm, options.levelPenaltyMm,
-                plan->beforeMm, plan->afterMm, plan->skippedForCap, request.requestedBy, now, now);
+    store::exec(
+        tx,
+        "INSERT INTO slotting_proposals(status, days, staging, max_moves, min_gain_mm, level_penalty_mm, "
+        "before_mm, after_mm, skipped_for_cap, created_by, created_at, updated_at) "
+        "VALUES ('proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        request.days, options.staging, options.maxMoves, options.minGainMm, options.levelPenaltyMm,
+        plan->beforeMm, plan->afterMm, plan->skippedForCap, request.requestedBy, now, now);
     const std::int64_t id = store::queryInteger(tx, "SELECT last_insert_rowid()").value_or(0);
     for (const auto& m : plan->moves) {
-      store::exec(tx,
-                  "INSERT INTO slotting_moves(proposal_id, move_no, sku, from_location, to_location, reason, why, "
-                  "gain_mm, qty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  id, m.number, m.sku, m.from, m.to, std::string(toString(m.reason)), m.why, m.gainMm, m.qty);
+      store::exec(
+          tx,
+          "INSERT INTO slotting_moves(proposal_id, move_no, sku, from_location, to_location, reason, why, "
+          "gain_mm, qty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          id, m.number, m.sku, m.from, m.to, std::string(toString(m.reason)), m.why, m.gainMm, m.qty);
     }
     out = load(tx, id);
     return out ? Status{} : Status{out.error()};
@@ -186,14 +202,16 @@ Result<SlottingProposalRow> SlottingService::propose(const SlottingRequest& requ
 }
 
 Result<std::vector<SlottingProposalRow>> SlottingService::list(const std::string& status, int limit) {
-  if (!status.empty() && status != "proposed" && status != "approved" && status != "rejected" && status != "done")
+  if (!status.empty() && status != "proposed" && status != "approved" && status != "rejected" &&
+      status != "done")
     return invalid("status must be proposed, approved, rejected or done, got '" + status.substr(0, 40) + "'");
   limit = std::clamp(limit, 1, 500);
   std::vector<SlottingProposalRow> out;
   auto st = db_.read([&](store::Tx& tx) -> Status {
     std::vector<std::int64_t> ids;
     {
-      store::Query q(tx, "SELECT id FROM slotting_proposals WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?");
+      store::Query q(
+          tx, "SELECT id FROM slotting_proposals WHERE (? = '' OR status = ?) ORDER BY id DESC LIMIT ?");
       q.bind(status).bind(status).bind(limit);
       while (q.step()) ids.push_back(q.integer(0));
     }
@@ -228,7 +246,8 @@ Result<SlottingProposalRow> SlottingService::approve(std::int64_t id, const std:
     if (p->status == ProposalStatus::Approved || p->status == ProposalStatus::Done)
       return conflict("slotting proposal " + n(id) + " was approved by " + p->approvedBy + " already");
     if (p->status == ProposalStatus::Rejected)
-      return conflict("slotting proposal " + n(id) + " was rejected by " + p->rejectedBy + ": make a new one");
+      return conflict("slotting proposal " + n(id) + " was rejected by " + p->rejectedBy +
+                      ": make a new one");
     store::exec(tx, "UPDATE slotting_proposals SET status = ?, approved_by = ?, updated_at = ? WHERE id = ?",
                 std::string(p->moves.empty() ? "done" : "approved"), by, tx.nowMs(), id);
     out = load(tx, id);
@@ -244,14 +263,18 @@ Result<SlottingProposalRow> SlottingService::reject(std::int64_t id, const std::
   auto st = db_.write([&](store::Tx& tx) -> Status {
     auto p = load(tx, id);
     if (!p) return p.error();
-    if (p->status == ProposalStatus::Rejected) return conflict("slotting proposal " + n(id) + " is rejected already");
-    if (p->status == ProposalStatus::Done) return conflict("slotting proposal " + n(id) + " is done: nothing to reject");
-    const auto done = std::count_if(p->moves.begin(), p->moves.end(), [](const ProposedMove& m) { return m.moved; });
+    if (p->status == ProposalStatus::Rejected)
+      return conflict("slotting proposal " + n(id) + " is rejected already");
+    if (p->status == ProposalStatus::Done)
+      return conflict("slotting proposal " + n(id) + " is done: nothing to reject");
+    const auto done =
+        std::count_if(p->moves.begin(), p->moves.end(), [](const ProposedMove& m) { return m.moved; });
     if (done > 0)
       return conflict("slotting proposal " + n(id) + " has " + n(done) + " of its " +
                       n(static_cast<std::int64_t>(p->moves.size())) + " moves done: finish it");
-    store::exec(tx, "UPDATE slotting_proposals SET status = 'rejected', rejected_by = ?, updated_at = ? WHERE id = ?",
-                by, tx.nowMs(), id);
+    store::exec(
+        tx, "UPDATE slotting_proposals SET status = 'rejected', rejected_by = ?, updated_at = ? WHERE id = ?",
+        by, tx.nowMs(), id);
     out = load(tx, id);
     return {};
   });
@@ -259,7 +282,8 @@ Result<SlottingProposalRow> SlottingService::reject(std::int64_t id, const std::
   return out;
 }
 
-Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int number, const stock::Actor& who) {
+Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int number,
+                                                            const stock::Actor& who) {
   Result<Confirmed> out = Error{ErrorKind::Internal, "not run"};
   auto st = db_.write([&](store::Tx& tx) -> Status {
     auto p = load(tx, id);
@@ -273,8 +297,10 @@ Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int
       return {};
     }
     if (p->status == ProposalStatus::Proposed)
-      return conflict("slotting proposal " + n(id) + " is not approved: a supervisor approves it before its moves");
-    if (p->status == ProposalStatus::Rejected) return conflict("slotting proposal " + n(id) + " was rejected");
+      return conflict("slotting proposal " + n(id) +
+                      " is not approved: a supervisor approves it before its moves");
+    if (p->status == ProposalStatus::Rejected)
+      return conflict("slotting proposal " + n(id) + " was rejected");
     if (number > 1 && !p->moves[static_cast<std::size_t>(number - 2)].moved)
       return conflict("move " + n(number) + " comes after move " + n(number - 1) + ", which is not done");
 
@@ -294,9 +320,12 @@ Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int
     if (*toKind == domain::LocationKind::Pick) {
       store::Query q(tx, "SELECT sku FROM stock WHERE location = ? AND sku <> ? AND qty > 0 LIMIT 1");
       q.bind(m.to).bind(m.sku);
-      if (q.step()) return conflict(m.to + " holds " + q.text(0) + ": it must be empty before " + m.sku + " goes there");
-      auto other = store::queryInteger(tx, "SELECT 1 FROM face_rules WHERE location = ? AND sku <> ?", m.to, m.sku);
-      if (other) return conflict(m.to + " has another SKU's min/max rule: remove it before " + m.sku + " goes there");
+      if (q.step())
+        return conflict(m.to + " holds " + q.text(0) + ": it must be empty before " + m.sku + " goes there");
+      auto other =
+          store::queryInteger(tx, "SELECT 1 FROM face_rules WHERE location = ? AND sku <> ?", m.to, m.sku);
+      if (other)
+        return conflict(m.to + " has another SKU's min/max rule: remove it before " + m.sku + " goes there");
     }
     if (demand_) {
       const auto demand = demand_(tx);
@@ -308,8 +337,9 @@ Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int
     // Every lot of the SKU at the source.
     std::vector<domain::StockAtLocation> lots;
     {
-      store::Query q(tx, "SELECT lot, expiry, qty FROM stock WHERE sku = ? AND location = ? AND qty > 0 "
-                         "ORDER BY expiry, lot");
+      store::Query q(tx,
+                     "SELECT lot, expiry, qty FROM stock WHERE sku = ? AND location = ? AND qty > 0 "
+                     "ORDER BY expiry, lot");
       q.bind(m.sku).bind(m.from);
       while (q.step()) lots.push_back({m.sku, m.from, q.text(0), q.text(1), q.integer(2)});
     }
@@ -336,8 +366,10 @@ Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int
     }
     if (rule) store::exec(tx, "DELETE FROM face_rules WHERE location = ?", m.from);
     if (!rule) {
-      store::Query q(tx, "SELECT rule_min, rule_max FROM slotting_moves WHERE proposal_id = ? AND move_no = ? AND "
-                         "rule_min IS NOT NULL");
+      store::Query q(
+          tx,
+          "SELECT rule_min, rule_max FROM slotting_moves WHERE proposal_id = ? AND move_no = ? AND "
+          "rule_min IS NOT NULL");
       q.bind(id).bind(number);
       if (q.step()) rule = std::pair{q.integer(0), q.integer(1)};
     }
@@ -349,25 +381,30 @@ Result<SlottingService::Confirmed> SlottingService::confirm(std::int64_t id, int
                     "max_units = excluded.max_units",
                     m.to, m.sku, rule->first, rule->second);
       } else {
-        store::exec(tx,
-                    "UPDATE slotting_moves SET rule_min = ?, rule_max = ? WHERE proposal_id = ? AND move_no = "
-                    "(SELECT MIN(move_no) FROM slotting_moves WHERE proposal_id = ? AND move_no > ? AND sku = ? AND "
-                    "from_location = ?)",
-                    rule->first, rule->second, id, id, number, m.sku, m.to);
+        store::exec(
+            tx,
+            "UPDATE slotting_moves SET rule_min = ?, rule_max = ? WHERE proposal_id = ? AND move_no = "
+            "(SELECT MIN(move_no) FROM slotting_moves WHERE proposal_id = ? AND move_no > ? AND sku = ? AND "
+            "from_location = ?)",
+            rule->first, rule->second, id, id, number, m.sku, m.to);
       }
     }
     if (*toKind != domain::LocationKind::Pick)  // the return leg brings back what this one parked
-      store::exec(tx,
-                  "UPDATE slotting_moves SET qty = ? WHERE proposal_id = ? AND move_no = "
-                  "(SELECT MIN(move_no) FROM slotting_moves WHERE proposal_id = ? AND move_no > ? AND sku = ? AND "
-                  "from_location = ?)",
-                  qty, id, id, number, m.sku, m.to);
+      store::exec(
+          tx,
+          "UPDATE slotting_moves SET qty = ? WHERE proposal_id = ? AND move_no = "
+          "(SELECT MIN(move_no) FROM slotting_moves WHERE proposal_id = ? AND move_no > ? AND sku = ? AND "
+          "from_location = ?)",
+          qty, id, id, number, m.sku, m.to);
 
-    store::exec(tx,
-                "UPDATE slotting_moves SET moved = ?, done_by = ?, done_at = ? WHERE proposal_id = ? AND move_no = ?",
-                qty, who.id, tx.nowMs(), id, number);
+    store::exec(
+        tx,
+        "UPDATE slotting_moves SET moved = ?, done_by = ?, done_at = ? WHERE proposal_id = ? AND move_no = ?",
+        qty, who.id, tx.nowMs(), id, number);
     const bool last = number == static_cast<int>(p->moves.size());
-    if (last) store::exec(tx, "UPDATE slotting_proposals SET status = 'done', updated_at = ? WHERE id = ?", tx.nowMs(), id);
+    if (last)
+      store::exec(tx, "UPDATE slotting_proposals SET status = 'done', updated_at = ? WHERE id = ?",
+                  tx.nowMs(), id);
     auto after = load(tx, id);
     if (!after) return after.error();
     out = Confirmed{false, after->moves[static_cast<std::size_t>(number - 1)], after->status};

@@ -5,7 +5,6 @@
 // holds two SKUs while the moves are done in order, the moves and the face
 // rules follow approval and confirmation, and bad inputs change nothing.
 #include <boost/test/unit_test.hpp>
-
 #include <map>
 #include <ostream>
 #include <random>
@@ -22,8 +21,12 @@ using wms::inbound::test::Dock;
 
 namespace wms::inbound {
 // For Boost.Test's messages.
-std::ostream& operator<<(std::ostream& os, SlotMove::Reason r) { return os << toString(r); }
-std::ostream& operator<<(std::ostream& os, ProposalStatus s) { return os << toString(s); }
+std::ostream& operator<<(std::ostream& os, SlotMove::Reason r) {
+  return os << toString(r);
+}
+std::ostream& operator<<(std::ostream& os, ProposalStatus s) {
+  return os << toString(s);
+}
 }  // namespace wms::inbound
 
 namespace {
@@ -45,10 +48,12 @@ std::map<std::string, std::string> replay(const std::vector<SlotFace>& faces, co
   std::multiset<std::string> parked;
   for (const auto& m : p.moves) {
     if (m.from == staging) {
-      BOOST_REQUIRE_MESSAGE(parked.count(m.sku) == 1, "move " << m.number << ": " << m.sku << " is not at staging");
+      BOOST_REQUIRE_MESSAGE(parked.count(m.sku) == 1,
+                            "move " << m.number << ": " << m.sku << " is not at staging");
       parked.erase(parked.find(m.sku));
     } else {
-      BOOST_REQUIRE_MESSAGE(holds[m.from] == m.sku, "move " << m.number << ": " << m.from << " does not hold " << m.sku);
+      BOOST_REQUIRE_MESSAGE(holds[m.from] == m.sku,
+                            "move " << m.number << ": " << m.from << " does not hold " << m.sku);
       holds[m.from] = "";
     }
     if (m.to == staging) {
@@ -69,7 +74,8 @@ std::map<std::string, std::string> replay(const std::vector<SlotFace>& faces, co
 BOOST_AUTO_TEST_SUITE(slotting_planner)
 
 BOOST_AUTO_TEST_CASE(a_fast_mover_far_from_the_depot_moves_to_the_free_face_near_it) {
-  const std::vector<SlotFace> faces{{"A-01-01-2", 4'000, 2, "", 0}, {"A-01-03-2", 6'000, 2, "SLOW", 3},
+  const std::vector<SlotFace> faces{{"A-01-01-2", 4'000, 2, "", 0},
+                                    {"A-01-03-2", 6'000, 2, "SLOW", 3},
                                     {"A-09-01-2", 60'000, 2, "FAST", 40}};
   const auto p = planOf(faces, {{"FAST", 100}, {"SLOW", 1}});
   BOOST_REQUIRE_EQUAL(p.moves.size(), 1u);
@@ -81,7 +87,8 @@ BOOST_AUTO_TEST_CASE(a_fast_mover_far_from_the_depot_moves_to_the_free_face_near
   BOOST_TEST(p.moves[0].gainMm == 100 * 56'000);
   BOOST_TEST(p.beforeMm == 100 * 60'000 + 6'000);
   BOOST_TEST(p.afterMm == 100 * 4'000 + 6'000);
-  BOOST_TEST(p.moves[0].why == "velocity 100: 60.0 m from the depot at level 2, to 4.0 m from the depot at level 2");
+  BOOST_TEST(p.moves[0].why ==
+             "velocity 100: 60.0 m from the depot at level 2, to 4.0 m from the depot at level 2");
 }
 
 BOOST_AUTO_TEST_CASE(a_fast_mover_swaps_with_a_slow_one_through_staging_in_three_moves) {
@@ -104,8 +111,8 @@ BOOST_AUTO_TEST_CASE(a_fast_mover_swaps_with_a_slow_one_through_staging_in_three
 }
 
 BOOST_AUTO_TEST_CASE(the_waist_level_beats_the_floor_and_the_top_at_the_same_walk) {
-  const std::vector<SlotFace> faces{{"A-01-01-1", 4'000, 1, ""}, {"A-01-01-2", 4'000, 2, ""},
-                                    {"A-01-01-4", 4'000, 4, "FAST"}};
+  const std::vector<SlotFace> faces{
+      {"A-01-01-1", 4'000, 1, ""}, {"A-01-01-2", 4'000, 2, ""}, {"A-01-01-4", 4'000, 4, "FAST"}};
   const auto p = planOf(faces, {{"FAST", 10}});
   BOOST_REQUIRE_EQUAL(p.moves.size(), 1u);
   BOOST_TEST(p.moves[0].to == "A-01-01-2");
@@ -113,8 +120,10 @@ BOOST_AUTO_TEST_CASE(the_waist_level_beats_the_floor_and_the_top_at_the_same_wal
 }
 
 BOOST_AUTO_TEST_CASE(an_already_optimal_layout_gives_no_moves) {
-  const std::vector<SlotFace> faces{{"A-01-01-2", 4'000, 2, "FAST"}, {"A-01-03-2", 6'000, 2, "MID"},
-                                    {"A-05-01-2", 30'000, 2, "SLOW"}, {"A-09-01-2", 60'000, 2, ""}};
+  const std::vector<SlotFace> faces{{"A-01-01-2", 4'000, 2, "FAST"},
+                                    {"A-01-03-2", 6'000, 2, "MID"},
+                                    {"A-05-01-2", 30'000, 2, "SLOW"},
+                                    {"A-09-01-2", 60'000, 2, ""}};
   SlottingOptions o;
   o.staging = "STAGE-1";
   const auto p = planOf(faces, {{"FAST", 100}, {"MID", 10}, {"SLOW", 1}}, o);
@@ -191,7 +200,8 @@ BOOST_AUTO_TEST_CASE(bad_options_and_faces_are_refused_naming_the_problem) {
   o.levelPenaltyMm = -1;
   BOOST_TEST(planSlotting({}, {}, o).error().message == "level_penalty_mm must be 0..100000, got -1");
   const std::vector<SlotFace> faces{{"A-01-01-2", -5, 2, ""}};
-  BOOST_TEST(planSlotting(faces, {}, {}).error().message == "faces[0] (A-01-01-2): distance must be 0 or more");
+  BOOST_TEST(planSlotting(faces, {}, {}).error().message ==
+             "faces[0] (A-01-01-2): distance must be 0 or more");
   const std::vector<SlotVelocity> v{{"MUG", -1}};
   BOOST_TEST(planSlotting({}, v, {}).error().message == "velocity[0] (MUG): units must be 0 or more");
 }
@@ -223,7 +233,8 @@ struct SlottingDock : Dock {
       if (it == places.end()) return std::nullopt;
       return it->second;
     });
-    slotting.velocityFrom([this](store::Tx&, std::int64_t) -> Result<std::vector<SkuVelocity>> { return speed; });
+    slotting.velocityFrom(
+        [this](store::Tx&, std::int64_t) -> Result<std::vector<SkuVelocity>> { return speed; });
   }
 
   SlottingProposalRow propose(SlottingRequest r = {}) {
@@ -235,7 +246,8 @@ struct SlottingDock : Dock {
   std::string state() {
     std::string out;
     auto st = db->read([&](store::Tx& tx) -> Status {
-      store::Query q(tx, "SELECT sku || '@' || location || '=' || qty FROM stock WHERE qty > 0 ORDER BY sku, location");
+      store::Query q(
+          tx, "SELECT sku || '@' || location || '=' || qty FROM stock WHERE qty > 0 ORDER BY sku, location");
       while (q.step()) out += q.text(0) + " ";
       store::Query r(tx, "SELECT location || ':' || sku FROM face_rules ORDER BY location");
       while (r.step()) out += r.text(0) + " ";
@@ -256,8 +268,8 @@ BOOST_AUTO_TEST_SUITE(slotting_service)
 
 BOOST_AUTO_TEST_CASE(an_approved_swap_moves_the_stock_and_the_face_rules_with_the_skus) {
   SlottingDock d;
-  d.stockAt("MUG", "A-05-01-2", 30);   // the fast mover, far away
-  d.stockAt("TEE", "A-01-01-2", 12);   // a slow one at the best face
+  d.stockAt("MUG", "A-05-01-2", 30);  // the fast mover, far away
+  d.stockAt("TEE", "A-01-01-2", 12);  // a slow one at the best face
   d.stockAt("VITC", "A-01-01-1", 5, "L1", "2028-05-31");
   d.stockAt("VITC", "A-01-02-1", 3, "L2", "2029-01-31");
   d.speed[2].units = 10;  // 5 a face: TEE gains nothing taking one of them
@@ -282,7 +294,8 @@ BOOST_AUTO_TEST_CASE(an_approved_swap_moves_the_stock_and_the_face_rules_with_th
   auto approved = d.slotting.approve(p.id, "Sue");
   BOOST_REQUIRE(approved.ok());
   BOOST_TEST(approved->approvedBy == "Sue");
-  BOOST_TEST(d.slotting.approve(p.id, "Bob").error().message == "slotting proposal 1 was approved by Sue already");
+  BOOST_TEST(d.slotting.approve(p.id, "Bob").error().message ==
+             "slotting proposal 1 was approved by Sue already");
   BOOST_TEST(d.slotting.confirm(p.id, 2, stock::Actor::person("ann")).error().message ==
              "move 2 comes after move 1, which is not done");
 
@@ -301,7 +314,8 @@ BOOST_AUTO_TEST_CASE(an_approved_swap_moves_the_stock_and_the_face_rules_with_th
   BOOST_REQUIRE_EQUAL(rules->size(), 2u);
   BOOST_TEST(((*rules)[0].location == "A-01-01-2" && (*rules)[0].sku == "MUG" && (*rules)[0].max == 40));
   BOOST_TEST(((*rules)[1].location == "A-05-01-2" && (*rules)[1].sku == "TEE" && (*rules)[1].min == 2));
-  BOOST_TEST(d.count("SELECT COUNT(*) FROM ledger WHERE reference = 'slotting:1' AND cause = 'transfer'") == 6);
+  BOOST_TEST(d.count("SELECT COUNT(*) FROM ledger WHERE reference = 'slotting:1' AND cause = 'transfer'") ==
+             6);
 
   // Again: the same answer, nothing moves.
   const auto before = d.state();
@@ -324,7 +338,8 @@ BOOST_AUTO_TEST_CASE(a_move_to_a_free_face_carries_every_lot_of_the_face) {
   BOOST_REQUIRE(d.slotting.approve(p.id, "Sue").ok());
   auto c = d.slotting.confirm(p.id, 1, stock::Actor::person("ann"));
   BOOST_REQUIRE_MESSAGE(c.ok(), (c.ok() ? "" : c.error().message));
-  BOOST_TEST(d.count("SELECT COUNT(*) FROM stock WHERE location = 'A-01-01-2' AND sku = 'VITC' AND qty > 0") == 2);
+  BOOST_TEST(
+      d.count("SELECT COUNT(*) FROM stock WHERE location = 'A-01-01-2' AND sku = 'VITC' AND qty > 0") == 2);
   BOOST_TEST(d.at("VITC", "A-01-01-2") == 12);
 }
 
@@ -433,7 +448,8 @@ BOOST_AUTO_TEST_CASE(the_rest_routes_propose_approve_and_confirm_and_refuse_bad_
   BOOST_REQUIRE_EQUAL(done.status, 200);
   BOOST_TEST(done.body.find(R"("proposal_status":"done")") != std::string::npos);
   BOOST_TEST(done.body.find(R"("done_by":"person:ann")") != std::string::npos);
-  BOOST_TEST(call("POST", base + "/1/moves/1/confirm", "").body.find(R"("duplicate":true)") != std::string::npos);
+  BOOST_TEST(call("POST", base + "/1/moves/1/confirm", "").body.find(R"("duplicate":true)") !=
+             std::string::npos);
   BOOST_TEST(call("POST", base + "/1/moves/2/confirm", "").status == 404);
   BOOST_TEST(call("GET", base + "/x", "").status == 404);
   http::Request list;

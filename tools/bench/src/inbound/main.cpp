@@ -77,22 +77,32 @@ bool parse(int argc, char** argv, Args& a) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
     try {
-      if (k == "--layout") a.layout = v;
-      else if (k == "--orders") a.orders = std::stoi(v);
-      else if (k == "--history") a.history = std::stoi(v);
-      else if (k == "--skus") a.skus = std::stoi(v);
-      else if (k == "--totes") a.totes = std::stoi(v);
-      else if (k == "--max-moves") a.maxMoves = std::stoi(v);
-      else if (k == "--seed") a.seed = static_cast<unsigned>(std::stoul(v));
-      else if (k == "--parts") a.parts = v;
-      else if (k == "--db") a.db = v;
-      else return false;
+      if (k == "--layout")
+        a.layout = v;
+      else if (k == "--orders")
+        a.orders = std::stoi(v);
+      else if (k == "--history")
+        a.history = std::stoi(v);
+      else if (k == "--skus")
+        a.skus = std::stoi(v);
+      else if (k == "--totes")
+        a.totes = std::stoi(v);
+      else if (k == "--max-moves")
+        a.maxMoves = std::stoi(v);
+      else if (k == "--seed")
+        a.seed = static_cast<unsigned>(std::stoul(v));
+      else if (k == "--parts")
+        a.parts = v;
+      else if (k == "--db")
+        a.db = v;
+      else
+        return false;
     } catch (const std::exception&) {
       return false;
     }
   }
-  return (argc % 2) == 1 && !a.layout.empty() && a.orders > 0 && a.history > 0 && a.skus >= 100 && a.totes > 0 &&
-         a.maxMoves > 0;
+  return (argc % 2) == 1 && !a.layout.empty() && a.orders > 0 && a.history > 0 && a.skus >= 100 &&
+         a.totes > 0 && a.maxMoves > 0;
 }
 
 // This thread's CPU time (the machine is shared with builds) and wall-clock.
@@ -115,7 +125,9 @@ std::string fmt(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
 }
-std::string num(std::int64_t v) { return std::to_string(v); }
+std::string num(std::int64_t v) {
+  return std::to_string(v);
+}
 
 [[noreturn]] void fail(const std::string& what) {
   std::cerr << "wms-bench-inbound: " << what << "\n";
@@ -151,8 +163,9 @@ std::vector<PlanOrder> makeOrders(int count, std::mt19937_64& rng, const std::ve
   std::discrete_distribution<int> popular(weight.begin(), weight.end());
   std::discrete_distribution<int> lineCount({45, 25, 15, 10, 5});
   std::discrete_distribution<int> qtyDist({80, 15, 3, 1, 1});
-  const domain::Channel channels[] = {domain::Channel::Shopee, domain::Channel::Lazada, domain::Channel::TikTok,
-                                      domain::Channel::Shopify, domain::Channel::Amazon, domain::Channel::Pos};
+  const domain::Channel channels[] = {domain::Channel::Shopee, domain::Channel::Lazada,
+                                      domain::Channel::TikTok, domain::Channel::Shopify,
+                                      domain::Channel::Amazon, domain::Channel::Pos};
   std::discrete_distribution<int> channelDist({35, 25, 20, 10, 5, 5});
   const char* carriers[] = {"flash", "kerry", "jt", "thaipost"};
   std::discrete_distribution<int> carrierDist({35, 30, 25, 10});
@@ -201,7 +214,8 @@ Scenario generate(const layouts::Layout& layout, const Args& args) {
   s.now = 1731297600000;  // 2024-11-11 11:00 Bangkok
   const int cutoffMinutes[] = {14 * 60, 16 * 60, 17 * 60, 18 * 60};
   const char* carriers[] = {"flash", "kerry", "jt", "thaipost"};
-  for (int c = 0; c < 4; ++c) s.cutoffs.push_back({carriers[c], s.now + Millis{cutoffMinutes[c] - 11 * 60} * 60'000});
+  for (int c = 0; c < 4; ++c)
+    s.cutoffs.push_back({carriers[c], s.now + Millis{cutoffMinutes[c] - 11 * 60} * 60'000});
   s.orders = makeOrders(args.orders, rng, s.skus, s.dayDemand, s.now);
   std::mt19937_64 past(args.seed + 1);  // the days before: same popularity, other orders
   makeOrders(args.history, past, s.skus, s.history, s.now - 86'400'000);
@@ -268,7 +282,8 @@ Walk walk(const Scenario& s, const Waves& w, const std::vector<std::uint32_t>& f
     auto a = must(allocate(orders, stock, {}, available), "allocation");
     available = a.remaining;
     auto batches = must(makeBatches(a, stock, bo), "batching");
-    for (const auto& b : batches) out.km += double(must(buildPickList(b, a, stock, router), "pick list").distanceMm) / 1e6;
+    for (const auto& b : batches)
+      out.km += double(must(buildPickList(b, a, stock, router), "pick list").distanceMm) / 1e6;
     out.batches += batches.size();
   }
   out.seconds = sw.cpuSince();
@@ -313,8 +328,10 @@ std::string slottingPart(const Scenario& s, const Args& args) {
   std::size_t conflicts = 0, parked = 0;
   for (const auto& m : proposal.moves) {
     const std::size_t r = rankOf.at(m.sku);
-    if (m.from == options.staging) --parked;
-    else holder.erase(idOf.at(m.from));
+    if (m.from == options.staging)
+      --parked;
+    else
+      holder.erase(idOf.at(m.from));
     if (m.to == options.staging) {
       ++parked;
       continue;
@@ -337,7 +354,8 @@ std::string slottingPart(const Scenario& s, const Args& args) {
                    [&](std::uint32_t a, std::uint32_t b) { return costOf.at(a) < costOf.at(b); });
   std::vector<std::size_t> bySpeed(s.skus.size());
   std::iota(bySpeed.begin(), bySpeed.end(), 0);
-  std::stable_sort(bySpeed.begin(), bySpeed.end(), [&](std::size_t a, std::size_t b) { return s.history[a] > s.history[b]; });
+  std::stable_sort(bySpeed.begin(), bySpeed.end(),
+                   [&](std::size_t a, std::size_t b) { return s.history[a] > s.history[b]; });
   std::vector<std::uint32_t> ideal(s.skus.size());
   for (std::size_t i = 0; i < bySpeed.size(); ++i) ideal[bySpeed[i]] = byCost[i];
   std::size_t idealMoves = 0;
@@ -351,9 +369,11 @@ std::string slottingPart(const Scenario& s, const Args& args) {
   std::string o = "{";
   o += "\"faces\": " + num(static_cast<std::int64_t>(s.faces.size())) +
        ", \"skus\": " + num(static_cast<std::int64_t>(s.skus.size())) +
-       ", \"history_orders\": " + num(args.history) + ", \"waves\": " + num(static_cast<std::int64_t>(w.waves.size()));
-  o += ", \"options\": {\"max_moves\": " + num(options.maxMoves) + ", \"min_gain_mm\": " + num(options.minGainMm) +
-       ", \"waist_level\": " + num(options.waistLevel) + ", \"level_penalty_mm\": " + num(options.levelPenaltyMm) + "}";
+       ", \"history_orders\": " + num(args.history) +
+       ", \"waves\": " + num(static_cast<std::int64_t>(w.waves.size()));
+  o += ", \"options\": {\"max_moves\": " + num(options.maxMoves) +
+       ", \"min_gain_mm\": " + num(options.minGainMm) + ", \"waist_level\": " + num(options.waistLevel) +
+       ", \"level_penalty_mm\": " + num(options.levelPenaltyMm) + "}";
   o += ", \"planner_s\": " + fmt(planCpu, 4) + ", \"planner_wall_s\": " + fmt(planWall, 4);
   o += ", \"moves\": " + num(static_cast<std::int64_t>(proposal.moves.size())) +
        ", \"to_free_face\": " + num(proposal.exchanges - swaps) + ", \"swaps\": " + num(swaps) +
@@ -365,7 +385,8 @@ std::string slottingPart(const Scenario& s, const Args& args) {
        fmt(before.km, 3) + ", \"batches\": " + num(static_cast<std::int64_t>(before.batches)) +
        ", \"walk_planning_s\": " + fmt(before.seconds, 3) + "}";
   o += ", \"after_proposal\": {\"walk_km\": " + fmt(slotted.km, 3) +
-       ", \"batches\": " + num(static_cast<std::int64_t>(slotted.batches)) + ", \"saved\": " + fmt(saved, 3) + "}";
+       ", \"batches\": " + num(static_cast<std::int64_t>(slotted.batches)) + ", \"saved\": " + fmt(saved, 3) +
+       "}";
   o += ", \"full_reslot\": {\"moves_at_least\": " + num(static_cast<std::int64_t>(idealMoves)) +
        ", \"walk_km\": " + fmt(full.km, 3) + ", \"saved\": " + fmt(1.0 - full.km / before.km, 3) + "}";
   o += ", \"target_saved_min\": 0.15, \"meets_target\": " +
@@ -424,9 +445,9 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
 
   // With it: a real database; at each release plan() with the wave's picks
   // as released demand, its moves done, then the wave picked.
-  const std::filesystem::path path =
-      args.db.empty() ? std::filesystem::temp_directory_path() / ("wms-bench-inbound-" + num(::getpid()) + ".db")
-                      : std::filesystem::path(args.db);
+  const std::filesystem::path path = args.db.empty() ? std::filesystem::temp_directory_path() /
+                                                           ("wms-bench-inbound-" + num(::getpid()) + ".db")
+                                                     : std::filesystem::path(args.db);
   for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
   store::DatabaseOptions dbo;
   dbo.path = path;
@@ -435,7 +456,8 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
   auto db = must(store::Database::open(dbo), "database " + path.string());
   stock::StockEvents events;
   const auto who = stock::Actor::system("bench");
-  std::cerr << "bench-inbound: replenishment: loading " << n << " SKUs, faces and reserve into " << path << "\n";
+  std::cerr << "bench-inbound: replenishment: loading " << n << " SKUs, faces and reserve into " << path
+            << "\n";
   auto st = db->write([&](store::Tx& tx) -> Status {
     store::CatalogRepository c(tx);
     for (const char* code : {"PICKED"})
@@ -443,17 +465,23 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
     for (std::size_t r = 0; r < n; ++r) {
       const auto& face = layout.locations()[s.faceOf[r]];
       const auto& res = layout.locations()[s.reserve[r]];
-      if (auto x = c.upsertLocation({face.code, layout.zones()[face.zone].code, domain::LocationKind::Pick}); !x) return x;
-      if (auto x = c.upsertLocation({res.code, layout.zones()[res.zone].code, domain::LocationKind::Reserve}); !x) return x;
+      if (auto x = c.upsertLocation({face.code, layout.zones()[face.zone].code, domain::LocationKind::Pick});
+          !x)
+        return x;
+      if (auto x = c.upsertLocation({res.code, layout.zones()[res.zone].code, domain::LocationKind::Reserve});
+          !x)
+        return x;
       domain::Sku sku;
       sku.code = s.skus[r].sku;
       sku.description = "Bench " + sku.code;
       if (auto x = c.upsertSku(sku); !x) return x;
       stock::Moves moves(tx, events, who);
-      if (auto x = moves.receive({sku.code, face.code, "", "", 0}, max[r], "bench", {}, {}); !x) return x.error();
-      if (auto x = moves.receive({sku.code, res.code, "", "", 0}, reserveQty[r], "bench", {}, {}); !x) return x.error();
-      store::exec(tx, "INSERT INTO face_rules(location, sku, min_units, max_units) VALUES (?, ?, ?, ?)", face.code,
-                  sku.code, min[r], max[r]);
+      if (auto x = moves.receive({sku.code, face.code, "", "", 0}, max[r], "bench", {}, {}); !x)
+        return x.error();
+      if (auto x = moves.receive({sku.code, res.code, "", "", 0}, reserveQty[r], "bench", {}, {}); !x)
+        return x.error();
+      store::exec(tx, "INSERT INTO face_rules(location, sku, min_units, max_units) VALUES (?, ?, ?, ?)",
+                  face.code, sku.code, min[r], max[r]);
     }
     return {};
   });
@@ -479,17 +507,25 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
       // Baseline: one raw read of what the plan reads (the rules with what
       // each face holds).
       Stopwatch raw;
-      store::Query q(tx,
-                     "SELECT f.location, f.sku, f.min_units, f.max_units, COALESCE((SELECT SUM(s.qty) FROM stock s "
-                     "WHERE s.sku = f.sku AND s.location = f.location), 0) FROM face_rules f ORDER BY f.location");
+      store::Query q(
+          tx,
+          "SELECT f.location, f.sku, f.min_units, f.max_units, COALESCE((SELECT SUM(s.qty) FROM stock s "
+          "WHERE s.sku = f.sku AND s.location = f.location), 0) FROM face_rules f ORDER BY f.location");
       std::int64_t rows = 0;
       while (q.step()) rows += q.integer(4) >= 0;
       rawCpu += raw.cpuSince();
-      if (rows != static_cast<std::int64_t>(n)) return Error{ErrorKind::Internal, "raw read found " + num(rows) + " rules"};
+      if (rows != static_cast<std::int64_t>(n))
+        return Error{ErrorKind::Internal, "raw read found " + num(rows) + " rules"};
       int k = 0;
       for (const auto& t : tasks) {
-        inbound::ReplenishmentInput in{t.sku, t.from, t.to, t.lot, t.expiry, t.qty,
-                                       "bench-" + num(static_cast<std::int64_t>(wi)) + "-" + num(k++), who};
+        inbound::ReplenishmentInput in{t.sku,
+                                       t.from,
+                                       t.to,
+                                       t.lot,
+                                       t.expiry,
+                                       t.qty,
+                                       "bench-" + num(static_cast<std::int64_t>(wi)) + "-" + num(k++),
+                                       who};
         auto done = service.confirm(tx, in);
         if (!done) return done.error();
       }
@@ -503,8 +539,9 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
     for (std::size_t r = 0; r < n; ++r) face[r] = 0;
     // Read the faces back (the moves' effect), then pick the wave.
     st = db->write([&](store::Tx& tx) -> Status {
-      store::Query q(tx, "SELECT f.sku, COALESCE((SELECT SUM(s.qty) FROM stock s WHERE s.sku = f.sku AND "
-                         "s.location = f.location), 0) FROM face_rules f");
+      store::Query q(tx,
+                     "SELECT f.sku, COALESCE((SELECT SUM(s.qty) FROM stock s WHERE s.sku = f.sku AND "
+                     "s.location = f.location), 0) FROM face_rules f");
       std::map<std::string, std::int64_t> have;
       while (q.step()) have[q.text(0)] = q.integer(1);
       for (std::size_t r = 0; r < n; ++r) face[r] = have[s.skus[r].sku];
@@ -522,7 +559,8 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
       for (std::size_t r = 0; r < n; ++r) {
         if (picked[r] == 0) continue;
         const auto& code = layout.locations()[s.faceOf[r]].code;
-        if (auto x = m.transfer({s.skus[r].sku, code, "", "", 0}, "PICKED", picked[r], "bench", "picked"); !x) return x;
+        if (auto x = m.transfer({s.skus[r].sku, code, "", "", 0}, "PICKED", picked[r], "bench", "picked"); !x)
+          return x;
       }
       return {};
     });
@@ -533,9 +571,11 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
     for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
 
   std::string o = "{";
-  o += "\"skus\": " + num(static_cast<std::int64_t>(n)) + ", \"waves\": " + num(static_cast<std::int64_t>(lines.size())) +
+  o += "\"skus\": " + num(static_cast<std::int64_t>(n)) +
+       ", \"waves\": " + num(static_cast<std::int64_t>(lines.size())) +
        ", \"pick_lines\": " + num(linesTotal);
-  o += ", \"faces\": \"max = a quarter of a day of the history, scaled to the peak's orders (at least 6), min = max / 4, full at the start; "
+  o += ", \"faces\": \"max = a quarter of a day of the history, scaled to the peak's orders (at least 6), "
+       "min = max / 4, full at the start; "
        "reserve: twice the peak day's units + 20\"";
   o += ", \"baseline\": {\"name\": \"no replenishment\", \"short_lines\": " + num(shortLinesNone) +
        ", \"short_units\": " + num(shortUnitsNone) + "}";
@@ -544,7 +584,8 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
   o += ", \"shorts_prevented\": " + num(shortLinesNone - shortLines);
   o += ", \"plan_s\": " + fmt(planCpu, 4) + ", \"plan_wall_s\": " + fmt(planWall, 4) +
        ", \"plan_s_per_wave\": " + fmt(planCpu / double(std::max<std::size_t>(1, lines.size())), 4);
-  o += ", \"raw_read_s\": " + fmt(rawCpu, 4) + ", \"plan_vs_raw_read\": " + fmt(rawCpu > 0 ? planCpu / rawCpu : 0, 1) + "}";
+  o += ", \"raw_read_s\": " + fmt(rawCpu, 4) +
+       ", \"plan_vs_raw_read\": " + fmt(rawCpu > 0 ? planCpu / rawCpu : 0, 1) + "}";
   return o;
 }
 
@@ -570,12 +611,13 @@ int main(int argc, char** argv) {
   }
   auto layout = layouts::loadLayout(args.layout);
   if (!layout) fail(layout.error().message);
-  std::cerr << "bench-inbound: generating " << args.orders << " orders (and " << args.history << " of history) over "
-            << args.skus << " SKUs\n";
+  std::cerr << "bench-inbound: generating " << args.orders << " orders (and " << args.history
+            << " of history) over " << args.skus << " SKUs\n";
   const Scenario scenario = generate(*layout, args);
 
   std::string out = "{\"benchmark\": \"inbound\", \"layout\": \"" + layout->site().code + "\"";
-  out += ", \"orders\": " + num(args.orders) + ", \"skus\": " + num(args.skus) + ", \"seed\": " + num(args.seed);
+  out +=
+      ", \"orders\": " + num(args.orders) + ", \"skus\": " + num(args.skus) + ", \"seed\": " + num(args.seed);
   out += ", \"time\": \"seconds of this thread's CPU time (wall-clock in *_wall_s)\"";
   bool any = false;
   for (const auto& part : kParts) {

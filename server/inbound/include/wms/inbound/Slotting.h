@@ -45,11 +45,11 @@ namespace wms::inbound {
 
 // A pick face the planner may use.
 struct SlotFace {
-  std::string location;        // a pick location code
-  std::int64_t distanceMm = 0; // one-way walk from the depot (layouts: Layout::distance(depot, location))
-  int level = 1;               // 1 = floor
-  std::string sku;             // what it holds now; "" = free
-  std::int64_t units = 0;      // how many units of it (>= 0), carried on its moves
+  std::string location;         // a pick location code
+  std::int64_t distanceMm = 0;  // one-way walk from the depot (layouts: Layout::distance(depot, location))
+  int level = 1;                // 1 = floor
+  std::string sku;              // what it holds now; "" = free
+  std::int64_t units = 0;       // how many units of it (>= 0), carried on its moves
 };
 
 // How fast a SKU moves: units (or pick lines) over the period.
@@ -59,11 +59,11 @@ struct SlotVelocity {
 };
 
 struct SlottingOptions {
-  int waistLevel = 2;                // the preferred level
+  int waistLevel = 2;                  // the preferred level
   std::int64_t levelPenaltyMm = 2000;  // cost of each level away from it (0..100,000)
-  std::int64_t minGainMm = 0;        // an exchange must gain more than this (>= 0)
-  int maxMoves = 200;                // 1..10,000 moves per proposal
-  std::string staging;               // where swaps park a SKU; "" = no swaps
+  std::int64_t minGainMm = 0;          // an exchange must gain more than this (>= 0)
+  int maxMoves = 200;                  // 1..10,000 moves per proposal
+  std::string staging;                 // where swaps park a SKU; "" = no swaps
 };
 
 struct SlotMove {
@@ -73,7 +73,7 @@ struct SlotMove {
   std::int64_t qty = 0;  // the units of the face it carries (SlotFace::units)
   Reason reason = Reason::ToFreeFace;
   std::int64_t gainMm = 0;  // of the exchange this move belongs to (the same on its three moves)
-  std::string why;          // "velocity 120: 84.2 m from the depot at level 4, to 6.1 m from the depot at level 2"
+  std::string why;  // "velocity 120: 84.2 m from the depot at level 4, to 6.1 m from the depot at level 2"
 };
 
 struct SlottingProposal {

@@ -68,8 +68,8 @@ struct ProposedMove {
   std::string reason;  // toString(SlotMove::Reason)
   std::string why;
   std::int64_t gainMm = 0;
-  std::int64_t qty = 0;                // units at the source when proposed
-  std::optional<std::int64_t> moved;   // units moved; set once done
+  std::int64_t qty = 0;               // units at the source when proposed
+  std::optional<std::int64_t> moved;  // units moved; set once done
   std::string doneBy;
 };
 
