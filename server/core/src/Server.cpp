@@ -56,6 +56,7 @@ struct Server::Impl {
   std::unique_ptr<inbound::PutawayService> putaway;
   std::unique_ptr<inbound::ReplenishmentService> replenishment;
   std::unique_ptr<inbound::CountService> counts;
+  std::unique_ptr<inbound::SlottingService> slotting;
   std::unique_ptr<Watchdog> watchdog;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
@@ -142,6 +143,17 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     w->emergencyRefilled(tx, move.sku, move.to, move.qty);
   });
   impl->counts = std::make_unique<inbound::CountService>(*impl->db, impl->events, *countConfig);
+  // Slotting walks the DC's layout (none: proposals are refused) and leaves
+  // faces that released picks still pick from until they are picked.
+  impl->slotting = std::make_unique<inbound::SlottingService>(*impl->db, impl->events);
+  impl->slotting->demandFrom([w = impl->waves.get()](store::Tx& tx) { return w->openPicks(tx); });
+  if (const layouts::Layout* dc = impl->waves->dcLayout()) {
+    impl->slotting->geometryFrom([dc](const std::string& code) -> std::optional<inbound::SlotPlace> {
+      const auto id = dc->find(code);
+      if (!id) return std::nullopt;
+      return inbound::SlotPlace{dc->distance(dc->depot(), *id), dc->location(*id).level};
+    });
+  }
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
   registerReplenishAndCountHandlers(*impl->gateway, *impl->replenishment, *impl->counts, impl->freezes);
   impl->waves->frozenFrom([f = &impl->freezes](std::int64_t nowMs) { return f->frozen(nowMs); });
@@ -173,6 +185,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
                             config.maxBodyBytes);
   inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, *impl->replenishment, *impl->counts,
                             config.maxBodyBytes);
+  inbound::addSlottingRoutes(impl->router, *impl->slotting, config.maxBodyBytes);
 
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
   if (!channelsConfig->onShortage) channelsConfig->onShortage = config.onShortage;

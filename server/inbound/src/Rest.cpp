@@ -485,6 +485,41 @@ void addCountRoutes(http::Router& router, CountService& c, std::size_t maxBody) 
   }
 }
 
+Poco::JSON::Object::Ptr proposalJson(const SlottingProposalRow& p) {
+  auto o = obj();
+  o->set("id", i64(p.id));
+  o->set("status", toString(p.status));
+  o->set("days", p.days);
+  o->set("staging", p.staging);
+  o->set("max_moves", p.maxMoves);
+  o->set("min_gain_mm", i64(p.minGainMm));
+  o->set("level_penalty_mm", i64(p.levelPenaltyMm));
+  o->set("before_mm", i64(p.beforeMm));
+  o->set("after_mm", i64(p.afterMm));
+  o->set("skipped_for_cap", p.skippedForCap);
+  o->set("created_by", p.createdBy);
+  o->set("approved_by", p.approvedBy);
+  o->set("rejected_by", p.rejectedBy);
+  Poco::JSON::Array::Ptr moves = new Array();
+  for (const auto& m : p.moves) {
+    auto mo = obj();
+    mo->set("number", m.number);
+    mo->set("sku", m.sku);
+    mo->set("from", m.from);
+    mo->set("to", m.to);
+    mo->set("qty", i64(m.qty));
+    mo->set("reason", m.reason);
+    mo->set("why", m.why);
+    mo->set("gain_mm", i64(m.gainMm));
+    mo->set("done", m.moved.has_value());
+    mo->set("moved", m.moved ? Poco::Dynamic::Var(i64(*m.moved)) : Poco::Dynamic::Var());
+    mo->set("done_by", m.doneBy);
+    moves->add(mo);
+  }
+  o->set("moves", moves);
+  return o;
+}
+
 }  // namespace
 
 void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService& putaway,
@@ -578,6 +613,96 @@ void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService&
             shortLines->add(lo);
           }
           o->set("short", shortLines);
+          return stringify(o);
+        });
+      }),
+      maxBody);
+}
+
+void addSlottingRoutes(http::Router& router, SlottingService& slotting, std::size_t maxBody) {
+  const std::string base = "/api/v1/inbound/slotting/proposals";
+  auto one = [](const SlottingProposalRow& p) { return stringify(proposalJson(p)); };
+  router.add(
+      "POST", base,
+      [&slotting, one](const Request& req) {
+        auto r = read(req.body);
+        if (!r) return Response::error(r.error());
+        SlottingRequest in;
+        in.days = static_cast<int>(r->integer("days", Need::Optional, {1, 3650}, in.days));
+        in.options.maxMoves =
+            static_cast<int>(r->integer("max_moves", Need::Optional, {1, 10'000}, in.options.maxMoves));
+        in.options.minGainMm = r->integer("min_gain_mm", Need::Optional, {0, 1'000'000'000'000}, in.options.minGainMm);
+        in.options.levelPenaltyMm =
+            r->integer("level_penalty_mm", Need::Optional, {0, 100'000}, in.options.levelPenaltyMm);
+        in.options.waistLevel = static_cast<int>(r->integer("waist_level", Need::Optional, {1, 9}, in.options.waistLevel));
+        in.options.staging = r->text("staging", Need::Optional, 32);
+        in.requestedBy = r->text("requested_by", Need::Optional, 256);
+        if (auto st = r->finish(); !st) return Response::error(st.error());
+        return answer(slotting.propose(in), one, 201);
+      },
+      maxBody);
+  router.add("GET", base, [&slotting](const Request& req) {
+    int limit = 50;
+    if (const std::string text = req.q("limit"); !text.empty()) {
+      auto v = idOf(text);
+      if (!v || *v > 500) return Response::error({ErrorKind::Invalid, "limit must be a whole number from 1 to 500"});
+      limit = static_cast<int>(*v);
+    }
+    return answer(slotting.list(req.q("status"), limit), [](const std::vector<SlottingProposalRow>& list) {
+      auto o = obj();
+      Poco::JSON::Array::Ptr items = new Array();
+      for (const auto& p : list) items->add(proposalJson(p));
+      o->set("items", items);
+      return stringify(o);
+    });
+  });
+  auto withProposal = [](auto endpoint) {
+    return [endpoint](const Request& req) {
+      auto id = idOf(req.params[0]);
+      if (!id)
+        return Response::error({ErrorKind::NotFound, "no slotting proposal '" + req.params[0].substr(0, 40) + "'"});
+      return endpoint(req, *id);
+    };
+  };
+  router.add("GET", base + "/{id}", withProposal([&slotting, one](const Request&, std::int64_t id) {
+               return answer(slotting.get(id), one);
+             }));
+  for (const char* verb : {"approve", "reject"}) {
+    const bool approving = std::string(verb) == "approve";
+    router.add(
+        "POST", base + "/{id}/" + verb, withProposal([&slotting, one, approving](const Request& req, std::int64_t id) {
+          auto r = read(req.body);
+          if (!r) return Response::error(r.error());
+          const std::string by = r->text("by", approving ? Need::Required : Need::Optional, 256);
+          if (auto st = r->finish(); !st) return Response::error(st.error());
+          return answer(approving ? slotting.approve(id, by) : slotting.reject(id, by), one);
+        }),
+        maxBody);
+  }
+  router.add(
+      "POST", base + "/{id}/moves/{n}/confirm", withProposal([&slotting](const Request& req, std::int64_t id) {
+        auto number = idOf(req.params[1]);
+        if (!number || *number > 10'000)
+          return Response::error({ErrorKind::NotFound, "no move '" + req.params[1].substr(0, 40) + "'"});
+        std::string by;
+        if (!req.body.empty()) {
+          auto r = read(req.body);
+          if (!r) return Response::error(r.error());
+          by = r->text("by", Need::Optional, 256);
+          if (auto st = r->finish(); !st) return Response::error(st.error());
+        }
+        const stock::Actor who = by.empty() ? stock::Actor::integration("rest-api") : stock::Actor::person(by);
+        return answer(slotting.confirm(id, static_cast<int>(*number), who), [](const SlottingService::Confirmed& c) {
+          auto o = obj();
+          o->set("duplicate", c.duplicate);
+          o->set("proposal_status", toString(c.status));
+          o->set("number", c.move.number);
+          o->set("sku", c.move.sku);
+          o->set("from", c.move.from);
+          o->set("to", c.move.to);
+          o->set("reason", c.move.reason);
+          o->set("moved", c.move.moved ? Poco::Dynamic::Var(i64(*c.move.moved)) : Poco::Dynamic::Var());
+          o->set("done_by", c.move.doneBy);
           return stringify(o);
         });
       }),

@@ -133,6 +133,45 @@ const store::Schema& inboundSchema() {
                 actor TEXT NOT NULL,
                 at INTEGER NOT NULL))",
            }},
+          {5,
+           "slotting proposals and their moves",
+           {
+               R"(CREATE TABLE slotting_proposals(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'rejected', 'done')),
+                days INTEGER NOT NULL CHECK (days > 0),
+                staging TEXT NOT NULL DEFAULT '',
+                max_moves INTEGER NOT NULL CHECK (max_moves > 0),
+                min_gain_mm INTEGER NOT NULL CHECK (min_gain_mm >= 0),
+                level_penalty_mm INTEGER NOT NULL CHECK (level_penalty_mm >= 0),
+                before_mm INTEGER NOT NULL,
+                after_mm INTEGER NOT NULL,
+                skipped_for_cap INTEGER NOT NULL DEFAULT 0,
+                created_by TEXT NOT NULL DEFAULT '',
+                approved_by TEXT NOT NULL DEFAULT '',
+                rejected_by TEXT NOT NULL DEFAULT '',
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL))",
+               // Done in move_no order. A face's min/max rule parked at
+               // staging during a swap rides on the move that brings the
+               // SKU back (rule_min, rule_max).
+               R"(CREATE TABLE slotting_moves(
+                proposal_id INTEGER NOT NULL,
+                move_no INTEGER NOT NULL CHECK (move_no > 0),
+                sku TEXT NOT NULL,
+                from_location TEXT NOT NULL,
+                to_location TEXT NOT NULL,
+                reason TEXT NOT NULL CHECK (reason IN ('to_free_face', 'swap_out', 'swap_in', 'swap_back')),
+                why TEXT NOT NULL DEFAULT '',
+                gain_mm INTEGER NOT NULL,
+                qty INTEGER NOT NULL CHECK (qty >= 0),
+                moved INTEGER,
+                rule_min INTEGER,
+                rule_max INTEGER,
+                done_by TEXT NOT NULL DEFAULT '',
+                done_at INTEGER,
+                PRIMARY KEY (proposal_id, move_no)))",
+           }},
       }};
   return schema;
 }

@@ -739,6 +739,8 @@ void WaveService::orderShippedInTx(store::Tx& tx, domain::OrderId) {
   if (tables.releaseFinishedTotes() > 0) impl_->noteFreeTotes(tables);
 }
 
+const layouts::Layout* WaveService::dcLayout() const noexcept { return impl_->layoutOf("dc"); }
+
 std::map<std::pair<std::string, std::string>, std::int64_t> WaveService::openPicks(store::Tx& tx) {
   std::map<std::pair<std::string, std::string>, std::int64_t> out;
   store::Query q(tx,

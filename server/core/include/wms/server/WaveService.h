@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "wms/common/Result.h"
+#include "wms/layouts/Layout.h"
 #include "wms/server/Config.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/server/Metrics.h"
@@ -179,6 +180,9 @@ class WaveService {
   // `qty` units of the SKU were brought to the face: the emergency stops
   // there they cover (oldest first) are refilled and leave the emergencies.
   void emergencyRefilled(store::Tx& tx, const std::string& sku, const std::string& location, std::int64_t qty);
+  // The distribution centre's layout (waves.layout), or nullptr when waves
+  // are off. Immutable; valid for the life of the service.
+  const layouts::Layout* dcLayout() const noexcept;
 
  private:
   struct Impl;

@@ -21,6 +21,13 @@
 //   GET  /api/v1/inbound/counts/{id}
 //   POST /api/v1/inbound/counts/{id}/result            {"counted", "idempotency_key"}
 //   POST /api/v1/inbound/counts/{id}/approve|reject    {"by"}
+// and, from addSlottingRoutes:
+//   POST /api/v1/inbound/slotting/proposals            {"days", "max_moves", "min_gain_mm", "level_penalty_mm",
+//                                                      "waist_level", "staging", "requested_by"}: a proposal
+//   GET  /api/v1/inbound/slotting/proposals?status=&limit=
+//   GET  /api/v1/inbound/slotting/proposals/{id}
+//   POST /api/v1/inbound/slotting/proposals/{id}/approve|reject   {"by"}
+//   POST /api/v1/inbound/slotting/proposals/{id}/moves/{n}/confirm {"by"}: move n done
 // The services must outlive the router; the routes may be called from any
 // number of threads at once.
 #pragma once
@@ -32,11 +39,15 @@
 #include "wms/inbound/Putaway.h"
 #include "wms/inbound/Receiving.h"
 #include "wms/inbound/Replenishment.h"
+#include "wms/inbound/SlottingService.h"
 
 namespace wms::inbound {
 
 void addInboundRoutes(http::Router& router, ReceivingService& receiving, PutawayService& putaway,
                       ReplenishmentService& replenishment, CountService& counts,
                       std::size_t maxBody = http::Router::kDefaultMaxBody);
+
+void addSlottingRoutes(http::Router& router, SlottingService& slotting,
+                       std::size_t maxBody = http::Router::kDefaultMaxBody);
 
 }  // namespace wms::inbound
