@@ -74,6 +74,11 @@ struct Builder {
     if (!bay) return bay.error();
     d.rackDepth = *depth;
     d.bayWidth = *bay;
+    if (spec.racks.levelHeight != 0) {
+      auto height = toMm(spec.racks.levelHeight, "racks.levelHeight", true);
+      if (!height) return height.error();
+      d.levelHeight = *height;
+    }
     return {};
   }
   Millimetres siteWidth() const { return std::llround(spec.site.width * 1000.0); }
@@ -372,6 +377,10 @@ Result<Layout> Layout::build(const LayoutSpec& spec) {
 const SiteSpec& Layout::site() const noexcept { return data_->site; }
 Millimetres Layout::rackDepth() const noexcept { return data_->rackDepth; }
 Millimetres Layout::bayWidth() const noexcept { return data_->bayWidth; }
+std::int64_t Layout::locationVolumeCm3() const noexcept {
+  // mm^3 / 1000 = cm^3; a 1.0 x 1.8 x 1.5 m bay level is 2,700,000 cm^3.
+  return data_->rackDepth * data_->bayWidth / 10 * data_->levelHeight / 100;
+}
 std::span<const CrossAisle> Layout::crossAisles() const noexcept { return data_->crossAisles; }
 std::span<const Block> Layout::blocks() const noexcept { return data_->blocks; }
 std::span<const Aisle> Layout::aisles() const noexcept { return data_->aisles; }

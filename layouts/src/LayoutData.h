@@ -26,6 +26,7 @@ struct Layout::Data {
   SiteSpec site;
   Millimetres rackDepth = 0;
   Millimetres bayWidth = 0;
+  Millimetres levelHeight = 0;  // 0: not given
   std::vector<CrossAisle> crossAisles;
   std::vector<Block> blocks;
   std::vector<Aisle> aisles;

@@ -95,9 +95,10 @@ Result<LayoutSpec> parseRoot(ObjectReader& f) {
   spec.site.depth = site.number("depth", Need::Required);
 
   auto racks = f.object("racks", Need::Required);
-  racks.knownFields({"depth", "bayWidth"});
+  racks.knownFields({"depth", "bayWidth", "levelHeight"});
   spec.racks.depth = racks.number("depth", Need::Required);
   spec.racks.bayWidth = racks.number("bayWidth", Need::Required);
+  spec.racks.levelHeight = racks.number("levelHeight", Need::Optional, 0);
 
   for (auto& c : f.objects("crossAisles", Need::Required, kMaxListLength)) {
     c.knownFields({"name", "y", "width"});

@@ -39,6 +39,13 @@ BOOST_AUTO_TEST_CASE(the_sample_layouts_load_with_the_promised_shape) {
   BOOST_TEST(multi.zones().size() >= 3u);
 }
 
+// racks.levelHeight gives every location a volume (put-away fills it no
+// further); without it there is none.
+BOOST_AUTO_TEST_CASE(a_level_height_gives_each_location_the_volume_of_its_bay_level) {
+  BOOST_TEST(loadSample("dc-multi-block.json").locationVolumeCm3() == 2'700'000);  // 1.0 x 1.8 x 1.5 m
+  BOOST_TEST(loadSample("store-backroom.json").locationVolumeCm3() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(every_broken_fixture_gives_its_expected_error) {
   int checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(fixtures() / "broken")) {

@@ -154,6 +154,23 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
       return inbound::SlotPlace{dc->distance(dc->depot(), *id), dc->location(*id).level};
     });
   }
+  // Put-away ranks reserve by the walk to the SKU's face, level and volume
+  // on the DC's layout.
+  if (const layouts::Layout* dc = impl->waves->dcLayout()) {
+    inbound::PutawayGeometry geometry;
+    geometry.walkMm = [dc](const std::string& from, const std::string& to) -> std::optional<std::int64_t> {
+      const auto a = dc->find(from), b = dc->find(to);
+      if (!a || !b) return std::nullopt;
+      return dc->distance(*a, *b);
+    };
+    geometry.level = [dc](const std::string& code) -> std::optional<int> {
+      const auto id = dc->find(code);
+      if (!id) return std::nullopt;
+      return dc->location(*id).level;
+    };
+    geometry.locationVolumeCm3 = dc->locationVolumeCm3();
+    impl->putaway->geometryFrom(std::move(geometry));
+  }
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);
   registerReplenishAndCountHandlers(*impl->gateway, *impl->replenishment, *impl->counts, impl->freezes);
   impl->waves->frozenFrom([f = &impl->freezes](std::int64_t nowMs) { return f->frozen(nowMs); });

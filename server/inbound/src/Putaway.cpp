@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "Rows.h"
+#include "wms/inbound/Velocity.h"
 #include "wms/domain/Csv.h"
 #include "wms/domain/Ids.h"
 #include "wms/store/CatalogRepository.h"
@@ -34,31 +35,88 @@ std::optional<std::int64_t> capacity(store::Tx& tx, const std::string& location)
   return q.integer(0);
 }
 
-// Units the location can still take; nullopt: no capacity is set.
-std::optional<std::int64_t> roomAt(store::Tx& tx, const std::string& location) {
-  auto cap = capacity(tx, location);
-  if (!cap) return std::nullopt;
-  return std::max<std::int64_t>(0, *cap - holds(tx, location));
+// What the location's stock takes of its volume, in cm^3 (SKUs without
+// dimensions take none).
+std::int64_t volumeHeld(store::Tx& tx, const std::string& location) {
+  store::Query q(tx,
+                 "SELECT COALESCE(SUM(s.qty * ((k.length_mm * k.width_mm * k.height_mm + 999) / 1000)), 0) "
+                 "FROM stock s JOIN skus k ON k.code = s.sku WHERE s.location = ? AND s.qty > 0");
+  q.bind(location);
+  q.step();
+  return q.integer(0);
+}
+
+std::int64_t skuVolume(store::Tx& tx, const std::string& sku) {
+  auto found = store::CatalogRepository(tx).findSku(sku);
+  return found ? found->dims.volumeCm3() : 0;
+}
+
+// Room for units of a SKU of `unitCm3` where `heldUnits` and `heldCm3`
+// already are; nullopt: no limit.
+std::optional<std::int64_t> roomFor(std::optional<std::int64_t> capacityUnits, std::int64_t heldUnits,
+                                    std::int64_t locationCm3, std::int64_t heldCm3, std::int64_t unitCm3) {
+  std::optional<std::int64_t> room;
+  if (capacityUnits) room = std::max<std::int64_t>(0, *capacityUnits - heldUnits);
+  if (locationCm3 > 0 && unitCm3 > 0) {
+    const std::int64_t byVolume = std::max<std::int64_t>(0, locationCm3 - heldCm3) / unitCm3;
+    room = room ? std::min(*room, byVolume) : byVolume;
+  }
+  return room;
+}
+
+// Units of a SKU of `unitCm3` the location can still take; nullopt: no limit.
+std::optional<std::int64_t> roomAt(store::Tx& tx, const std::string& location, std::int64_t locationCm3,
+                                   std::int64_t unitCm3) {
+  const auto cap = capacity(tx, location);
+  const bool byVolume = locationCm3 > 0 && unitCm3 > 0;
+  if (!cap && !byVolume) return std::nullopt;
+  return roomFor(cap, cap ? holds(tx, location) : 0, locationCm3, byVolume ? volumeHeld(tx, location) : 0, unitCm3);
 }
 
 struct Candidate {
   std::string location, zone;
+  bool empty = false;                   // holds nothing: its room needs no query
+  std::optional<std::int64_t> capacity;  // for an empty one
 };
 
-// The first of `candidates` (preferring `zone`) with room for qty: the most
-// room (no capacity counts as the most), then the lowest code.
+// How candidates are ranked (Putaway.h): by walk to the face and level
+// when `face` and the geometry are known, else by room.
+struct Ranking {
+  const PutawayGeometry& geometry;
+  std::string face;  // the SKU's pick face; "": none
+  char abc = 'B';
+  std::int64_t unitCm3 = 0;
+};
+
+constexpr std::int64_t kLevelMm = 2000;  // what one level is worth against walking
+constexpr std::int64_t kOffLayoutMm = 1'000'000'000;
+
+// The first of `candidates` (preferring `zone`) with room for qty, ranked.
 std::optional<PutawaySuggestion> best(store::Tx& tx, const std::vector<Candidate>& candidates, const std::string& zone,
-                                      std::int64_t qty, const char* rule) {
+                                      std::int64_t qty, const char* rule, const Ranking& how) {
+  const bool byWalk = !how.face.empty() && how.geometry.walkMm;
   for (int pass = 0; pass < 2; ++pass) {
     std::optional<PutawaySuggestion> chosen;
-    std::int64_t chosenRoom = -1;
+    std::int64_t chosenCost = 0, chosenRoom = -1;
     for (const auto& c : candidates) {
       if (pass == 0 && !zone.empty() && c.zone != zone) continue;
-      auto room = roomAt(tx, c.location);
+      const auto room = c.empty ? roomFor(c.capacity, 0, how.geometry.locationVolumeCm3, 0, how.unitCm3)
+                                : roomAt(tx, c.location, how.geometry.locationVolumeCm3, how.unitCm3);
       if (room && *room < qty) continue;
       const std::int64_t r = room ? *room : INT64_MAX;
-      if (!chosen || r > chosenRoom || (r == chosenRoom && c.location < chosen->location)) {
+      std::int64_t cost = 0;
+      if (byWalk) {
+        cost = how.geometry.walkMm(how.face, c.location).value_or(kOffLayoutMm);
+        if (how.geometry.level && how.abc != 'B') {
+          const int level = how.geometry.level(c.location).value_or(1);
+          cost += how.abc == 'A' ? kLevelMm * (level - 1) : kLevelMm * (10 - std::min(level, 10));
+        }
+      }
+      const bool better = !chosen || cost < chosenCost ||
+                          (cost == chosenCost && (r > chosenRoom || (r == chosenRoom && c.location < chosen->location)));
+      if (better) {
         chosen = PutawaySuggestion{c.location, rule, room};
+        chosenCost = cost;
         chosenRoom = r;
       }
     }
@@ -68,11 +126,16 @@ std::optional<PutawaySuggestion> best(store::Tx& tx, const std::vector<Candidate
   return std::nullopt;
 }
 
-std::vector<Candidate> candidates(store::Tx& tx, const std::string& sql, const std::vector<std::string>& args) {
+std::vector<Candidate> candidates(store::Tx& tx, const std::string& sql, const std::vector<std::string>& args,
+                                  bool empty = false) {
   store::Query q(tx, sql);
   for (const auto& a : args) q.bind(a);
   std::vector<Candidate> out;
-  while (q.step()) out.push_back({q.text(0), q.text(1)});
+  while (q.step()) {
+    Candidate c{q.text(0), q.text(1), empty, std::nullopt};
+    if (empty && !q.isNull(2)) c.capacity = q.integer(2);
+    out.push_back(std::move(c));
+  }
   return out;
 }
 
@@ -105,6 +168,20 @@ constexpr const char* kPutawayColumns = "SELECT id, sku, from_location, to_locat
 
 PutawayService::PutawayService(store::Database& db, const stock::StockEvents& events) : db_(db), events_(events) {}
 
+char PutawayService::abcOf(store::Tx& tx, const std::string& sku) {
+  constexpr std::int64_t kEveryMs = 15 * 60 * 1000, kHistoryMs = 30LL * 24 * 60 * 60 * 1000;
+  std::lock_guard lock(abcMutex_);
+  if (abcAtMs_ == 0 || tx.nowMs() - abcAtMs_ > kEveryMs) {
+    if (auto classes = velocity(tx, tx.nowMs() - kHistoryMs)) {
+      abc_.clear();
+      for (const auto& v : *classes) abc_[v.sku] = v.abc;
+    }
+    abcAtMs_ = tx.nowMs();  // a failed read is retried in 15 minutes, as B meanwhile
+  }
+  auto it = abc_.find(sku);
+  return it == abc_.end() ? 'B' : it->second;
+}
+
 Result<PutawaySuggestion> PutawayService::suggest(store::Tx& tx, const std::string& sku, std::int64_t qty,
                                                   const std::string& lot, const std::string& expiry) {
   if (auto st = domain::checkSku(sku); !st) return st.error();
@@ -117,7 +194,9 @@ Result<PutawaySuggestion> PutawayService::suggest(store::Tx& tx, const std::stri
                                 "WHERE s.sku = ? AND l.kind = 'pick' ORDER BY s.location",
                                 {sku});
   const std::string zone = faces.empty() ? "" : faces.front().zone;
-  if (auto s = best(tx, faces, "", qty, "pick face")) return *s;
+  const std::int64_t unitCm3 = skuVolume(tx, sku);
+  if (auto s = best(tx, faces, "", qty, "pick face", Ranking{geometry_, "", 'B', unitCm3})) return *s;
+  const Ranking reserve{geometry_, faces.empty() ? "" : faces.front().location, abcOf(tx, sku), unitCm3};
   // 2. Reserve that holds only this SKU, of this lot and expiry.
   const auto same = candidates(tx,
                                "SELECT DISTINCT s.location, l.zone FROM stock s JOIN locations l ON l.code = s.location "
@@ -125,14 +204,15 @@ Result<PutawaySuggestion> PutawayService::suggest(store::Tx& tx, const std::stri
                                "NOT EXISTS (SELECT 1 FROM stock o WHERE o.location = s.location AND o.qty > 0 AND "
                                "(o.sku <> s.sku OR o.lot <> s.lot OR o.expiry <> s.expiry)) ORDER BY s.location",
                                {sku, lot, expiry});
-  if (auto s = best(tx, same, zone, qty, "reserve with the same SKU")) return *s;
+  if (auto s = best(tx, same, zone, qty, "reserve with the same SKU", reserve)) return *s;
   // 3. An empty reserve location, in the face's zone first.
   const auto empty = candidates(tx,
-                                "SELECT l.code, l.zone FROM locations l WHERE l.kind = 'reserve' AND NOT EXISTS "
+                                "SELECT l.code, l.zone, c.max_units FROM locations l LEFT JOIN location_capacity c ON "
+                                "c.location = l.code WHERE l.kind = 'reserve' AND NOT EXISTS "
                                 "(SELECT 1 FROM stock s WHERE s.location = l.code AND s.qty > 0) "
-                                "ORDER BY (l.zone = ?) DESC, l.code LIMIT 500",
-                                {zone});
-  if (auto s = best(tx, empty, zone, qty, "empty reserve")) return *s;
+                                "ORDER BY (l.zone = ?) DESC, l.code LIMIT 20000",
+                                {zone}, true);
+  if (auto s = best(tx, empty, zone, qty, "empty reserve", reserve)) return *s;
   return PutawaySuggestion{"", "no location has room for " + n(qty) + " x " + sku, std::nullopt};
 }
 
@@ -224,7 +304,7 @@ Result<PutawayResult> PutawayService::confirm(store::Tx& tx, const PutawayInput&
                    (suggestion->location.empty() ? std::string("(none)") : suggestion->location) +
                    ": a reason is required");
   const std::string& suggested = in.to == in.told ? in.told : suggestion->location;
-  if (auto room = roomAt(tx, in.to); room && *room < in.qty)
+  if (auto room = roomAt(tx, in.to, geometry_.locationVolumeCm3, skuVolume(tx, in.sku)); room && *room < in.qty)
     return conflict("location " + in.to + " has room for " + n(*room) + " more units, not " + n(in.qty));
   {
     // A reserve location holds one SKU, lot and expiry, so that the oldest

@@ -4,6 +4,10 @@
 // fit or belongs elsewhere.
 #include <boost/test/unit_test.hpp>
 
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
 #include "Dock.h"
 
 using namespace wms;
@@ -30,9 +34,90 @@ PutawayInput put(const std::string& sku, std::int64_t qty, const std::string& to
   return in;
 }
 
+// A layout's geometry for codes ZONE-AA-BB-L: 10 m between aisles, 1 m
+// between bays, the level the code's last digit.
+PutawayGeometry gridGeometry(std::int64_t locationVolumeCm3 = 0) {
+  auto parse = [](const std::string& code) -> std::optional<std::array<int, 3>> {
+    int aisle = 0, bay = 0, level = 0;
+    char zone = 0;
+    if (std::sscanf(code.c_str(), "%c-%2d-%2d-%d", &zone, &aisle, &bay, &level) != 4) return std::nullopt;
+    return std::array<int, 3>{aisle, bay, level};
+  };
+  PutawayGeometry g;
+  g.walkMm = [parse](const std::string& from, const std::string& to) -> std::optional<std::int64_t> {
+    const auto a = parse(from), b = parse(to);
+    if (!a || !b) return std::nullopt;
+    return 10'000 * std::abs((*a)[0] - (*b)[0]) + 1'000 * std::abs((*a)[1] - (*b)[1]);
+  };
+  g.level = [parse](const std::string& code) -> std::optional<int> {
+    const auto a = parse(code);
+    if (!a) return std::nullopt;
+    return (*a)[2];
+  };
+  g.locationVolumeCm3 = locationVolumeCm3;
+  return g;
+}
+
+void sql(Dock& d, const std::string& statement) {
+  auto st = d.db->write([&](store::Tx& tx) -> Status {
+    store::exec(tx, statement);
+    return {};
+  });
+  BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(putaway)
+
+// With the layout's geometry, reserve is chosen by the walk to the SKU's
+// face (not the lowest code), and by level after the SKU's ABC class: a
+// SKU that does not move goes up, a fast mover stays low.
+BOOST_AUTO_TEST_CASE(with_a_layout_reserve_near_the_face_wins_and_the_level_follows_the_velocity_class) {
+  Dock d;
+  sql(d, "INSERT INTO locations(code, zone, kind, created_at) VALUES ('A-01-03-3', 'A', 'reserve', 0), "
+         "('A-01-03-5', 'A', 'reserve', 0)");
+  d.stockAt("MUG", "A-01-01-1", 10);
+  PutawayService still(*d.db, d.events);
+  BOOST_REQUIRE(still.setCapacity("A-01-01-1", 10).ok());  // the face is full
+  still.geometryFrom(gridGeometry());
+  // Mugs have not sold (class C): the higher of the two near the face.
+  BOOST_TEST(suggestion(still, "MUG", 15).location == "A-01-03-5");
+
+  // Mugs sell fastest (class A): the lower one.
+  sql(d, "INSERT INTO ledger(at, sku, location, delta_on_hand, delta_allocated, cause) VALUES "
+         "(strftime('%s', 'now') * 1000 - 3600000, 'MUG', 'A-01-01-1', -100, 0, 'ship'), "
+         "(strftime('%s', 'now') * 1000 - 3600000, 'TEE', 'A-01-02-1', -1, 0, 'ship')");
+  PutawayService fast(*d.db, d.events);
+  fast.geometryFrom(gridGeometry());
+  BOOST_TEST(suggestion(fast, "MUG", 15).location == "A-01-03-3");
+
+  // Without the geometry: the lowest code, as before.
+  PutawayService plain(*d.db, d.events);
+  BOOST_TEST(suggestion(plain, "MUG", 15).location == "A-01-03-3");
+}
+
+// With a location volume from the layout, a SKU with dimensions fits as
+// many units as the volume left allows, and no more.
+BOOST_AUTO_TEST_CASE(with_location_volumes_a_bulky_sku_fits_only_what_the_volume_left_allows) {
+  Dock d;
+  sql(d, "UPDATE skus SET length_mm = 100, width_mm = 100, height_mm = 100 WHERE code = 'TEE'");  // 1,000 cm3
+  d.stockAt("TEE", "A-01-02-1", 3);
+  PutawayService p(*d.db, d.events);
+  p.geometryFrom(gridGeometry(5'000));  // five tees per location
+  BOOST_TEST(suggestion(p, "TEE", 2).location == "A-01-02-1");  // the face: 2 of 5 left
+  BOOST_TEST(suggestion(p, "TEE", 2).room.value_or(-1) == 2);
+  const auto reserve = suggestion(p, "TEE", 5);  // not on the face: an empty reserve location
+  BOOST_TEST(reserve.rule == "empty reserve");
+  BOOST_TEST(reserve.room.value_or(-1) == 5);
+  BOOST_TEST(suggestion(p, "TEE", 6).location.empty());  // nowhere holds six
+  // A put-away over the volume left is refused.
+  d.stockAt("TEE", "DOCK-1", 3);
+  auto over = p.confirm(put("TEE", 3, "A-01-02-1", "over", "the face"));
+  BOOST_REQUIRE(!over.ok());
+  BOOST_TEST(over.error().message == "location A-01-02-1 has room for 2 more units, not 3");
+  BOOST_TEST(d.at("TEE", "DOCK-1") == 3);
+}
 
 BOOST_AUTO_TEST_CASE(the_pick_face_with_room_comes_first_then_reserve_of_the_sku_then_an_empty_reserve) {
   Dock d;

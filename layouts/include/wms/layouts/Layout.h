@@ -95,6 +95,9 @@ class Layout {
   const SiteSpec& site() const noexcept;
   Millimetres rackDepth() const noexcept;
   Millimetres bayWidth() const noexcept;
+  // What one location (a bay's level) holds: rack depth x bay width x
+  // racks.levelHeight, in cm^3; 0 when the file gives no levelHeight.
+  std::int64_t locationVolumeCm3() const noexcept;
   std::span<const CrossAisle> crossAisles() const noexcept;  // front to back
   std::span<const Block> blocks() const noexcept;            // front to back
   std::span<const Aisle> aisles() const noexcept;            // left to right

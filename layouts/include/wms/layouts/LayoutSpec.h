@@ -23,6 +23,7 @@ struct SiteSpec {
 struct RackSpec {
   double depth = 0;     // rack depth on each side of an aisle (metres)
   double bayWidth = 0;  // width of one bay along the aisle (metres)
+  double levelHeight = 0;  // clear height of one level (metres); 0: not given, locations have no volume
 };
 
 // A horizontal corridor across the whole site. Listed front to back.

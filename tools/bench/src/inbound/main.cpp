@@ -16,6 +16,11 @@
 //                  against ReplenishmentService::plan run at each release and
 //                  its moves done; the time of plan(), against a raw read of
 //                  the same tables.
+//   putaway        5,000 receipt lines (--receipts) put away to the
+//                  suggestions (confirmed one after the other): the walk to
+//                  the locations and from them to the SKUs' faces, against
+//                  each case in the nearest free reserve location (the
+//                  baseline, same run); suggest()'s time against a raw read.
 //
 // The scenario is written here, not taken from the waves bench (its
 // generator lives in its main.cpp): the same shape (1-5 lines, Zipf(1.0) SKU
@@ -25,7 +30,7 @@
 // waist" faces, as in the demo; higher levels are reserve), chosen at random.
 //
 // usage: wms-bench-inbound --layout FILE [--orders N] [--history N] [--skus N] [--totes K]
-//                          [--max-moves N] [--seed S] [--parts slotting,replenishment] [--db FILE]
+//                          [--max-moves N] [--seed S] [--parts slotting,replenishment,putaway] [--receipts N] [--db FILE]
 #include <time.h>
 #include <unistd.h>
 
@@ -39,10 +44,12 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "wms/domain/Catalog.h"
+#include "wms/inbound/Putaway.h"
 #include "wms/inbound/Replenishment.h"
 #include "wms/inbound/Schema.h"
 #include "wms/inbound/Slotting.h"
@@ -69,7 +76,8 @@ struct Args {
   int totes = 8;
   int maxMoves = inbound::SlottingOptions{}.maxMoves;  // the service's default cap
   unsigned seed = 20241111;
-  std::string parts = "slotting,replenishment";
+  std::string parts = "slotting,replenishment,putaway";
+  int receipts = 5000;
   std::string db;  // the replenishment part's SQLite file; default: in the temp folder
 };
 
@@ -93,6 +101,8 @@ bool parse(int argc, char** argv, Args& a) {
         a.seed = static_cast<unsigned>(std::stoul(v));
       else if (k == "--parts")
         a.parts = v;
+      else if (k == "--receipts")
+        a.receipts = std::stoi(v);
       else if (k == "--db")
         a.db = v;
       else
@@ -102,7 +112,7 @@ bool parse(int argc, char** argv, Args& a) {
     }
   }
   return (argc % 2) == 1 && !a.layout.empty() && a.orders > 0 && a.history > 0 && a.skus >= 100 &&
-         a.totes > 0 && a.maxMoves > 0;
+         a.totes > 0 && a.maxMoves > 0 && a.receipts > 0 && a.receipts <= 1000000;
 }
 
 // This thread's CPU time (the machine is shared with builds) and wall-clock.
@@ -589,6 +599,197 @@ std::string replenishmentPart(const Scenario& s, const Args& args) {
   return o;
 }
 
+// ---- part: put-away ----
+
+// --receipts lines received at one dock (SKUs drawn by the peak's
+// popularity, cases of 12 to 96 units), every SKU's pick face full (its
+// capacity is what it holds), so each line goes to reserve. Each line is
+// put away to PutawayService's suggestion (and confirmed, so the next sees
+// it) in a real SQLite file, with the layout's geometry and the SKUs' ABC
+// classes from a ledger of the history's shipments. Walks: the put-away's
+// (the depot, where the dock is, to the location) and the replenishment's
+// it prepares (the location to the SKU's face), against the baseline of
+// putting each case in the nearest free reserve location to the dock.
+// Time: suggest() against a raw read of the empty reserve locations it
+// ranks.
+std::string putawayPart(const Scenario& s, const Args& args) {
+  const auto& layout = *s.layout;
+  const std::size_t n = s.skus.size();
+  if (s.reserve.empty()) fail("the layout has no reserve locations");
+  const std::filesystem::path path = args.db.empty() ? std::filesystem::temp_directory_path() /
+                                                           ("wms-bench-putaway-" + num(::getpid()) + ".db")
+                                                     : std::filesystem::path(args.db + ".putaway");
+  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
+  store::DatabaseOptions dbo;
+  dbo.path = path;
+  dbo.durability = store::Durability::Normal;
+  dbo.schemas.push_back(inbound::inboundSchema());
+  auto db = must(store::Database::open(dbo), "database " + path.string());
+  stock::StockEvents events;
+  const auto who = stock::Actor::system("bench");
+
+  // The receipt lines.
+  std::mt19937_64 rng(args.seed + 7);
+  std::vector<double> weight(n);
+  for (std::size_t r = 0; r < n; ++r) weight[r] = 1.0 / (double(r) + 1.0);
+  std::discrete_distribution<int> popular(weight.begin(), weight.end());
+  std::uniform_int_distribution<int> cases(1, 8);
+  std::vector<std::pair<std::size_t, std::int64_t>> receipts;  // (sku rank, units)
+  std::vector<std::int64_t> atDock(n, 0);
+  for (int i = 0; i < args.receipts; ++i) {
+    const auto r = static_cast<std::size_t>(popular(rng));
+    const std::int64_t units = 12 * cases(rng);
+    receipts.emplace_back(r, units);
+    atDock[r] += units;
+  }
+
+  std::cerr << "bench-inbound: put-away: loading " << n << " SKUs, " << s.reserve.size()
+            << " reserve locations and " << args.receipts << " receipt lines into " << path << "\n";
+  const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+  auto st = db->write([&](store::Tx& tx) -> Status {
+    store::CatalogRepository c(tx);
+    if (auto x = c.upsertLocation({"DOCK-1", "DOCK", domain::LocationKind::Dock}); !x) return x;
+    for (auto id : s.reserve) {
+      const auto& loc = layout.locations()[id];
+      if (auto x = c.upsertLocation({loc.code, layout.zones()[loc.zone].code, domain::LocationKind::Reserve}); !x)
+        return x;
+    }
+    stock::Moves moves(tx, events, who);
+    for (std::size_t r = 0; r < n; ++r) {
+      const auto& face = layout.locations()[s.faceOf[r]];
+      if (auto x = c.upsertLocation({face.code, layout.zones()[face.zone].code, domain::LocationKind::Pick}); !x)
+        return x;
+      domain::Sku sku;
+      sku.code = s.skus[r].sku;
+      sku.description = "Bench " + sku.code;
+      const auto side = static_cast<std::int64_t>(std::cbrt(double(s.skus[r].volumeCm3)) * 10.0);  // mm
+      sku.dims = {side, side, side};
+      if (auto x = c.upsertSku(sku); !x) return x;
+      if (auto x = moves.receive({sku.code, face.code, "", "", 0}, 10, "bench", {}, {}); !x) return x.error();
+      store::exec(tx, "INSERT INTO location_capacity(location, max_units) VALUES (?, 10)", face.code);
+      if (s.history[r] > 0)  // the velocity the ABC classes come from
+        store::exec(tx,
+                    "INSERT INTO ledger(at, sku, location, delta_on_hand, delta_allocated, cause) "
+                    "VALUES (?, ?, ?, ?, 0, 'ship')",
+                    nowMs - 86'400'000, sku.code, face.code, -s.history[r]);
+      if (atDock[r] > 0)
+        if (auto x = moves.receive({sku.code, "DOCK-1", "", "", 0}, atDock[r], "bench", {}, {}); !x)
+          return x.error();
+    }
+    return {};
+  });
+  if (!st) fail("loading: " + st.error().message);
+
+  inbound::PutawayService service(*db, events);
+  inbound::PutawayGeometry geometry;
+  geometry.walkMm = [&layout](const std::string& from, const std::string& to) -> std::optional<std::int64_t> {
+    const auto a = layout.find(from), b = layout.find(to);
+    if (!a || !b) return std::nullopt;
+    return layout.distance(*a, *b);
+  };
+  geometry.level = [&layout](const std::string& code) -> std::optional<int> {
+    const auto id = layout.find(code);
+    if (!id) return std::nullopt;
+    return layout.location(*id).level;
+  };
+  geometry.locationVolumeCm3 = layout.locationVolumeCm3();
+  service.geometryFrom(geometry);
+
+  // Suggested: each line to its suggestion, confirmed.
+  double suggestCpu = 0, suggestWall = 0, rawCpu = 0;
+  std::int64_t putWalk = 0, replWalk = 0, nowhere = 0;
+  std::map<std::string, int> rules;
+  std::set<std::string> used;
+  int k = 0;
+  for (const auto& [r, units] : receipts) {
+    const std::string& sku = s.skus[r].sku;
+    st = db->write([&](store::Tx& tx) -> Status {
+      Stopwatch sw;
+      auto suggestion = service.suggest(tx, sku, units, "", "");
+      suggestCpu += sw.cpuSince();
+      suggestWall += sw.wallSince();
+      if (!suggestion) return suggestion.error();
+      Stopwatch raw;
+      store::Query q(tx,
+                     "SELECT l.code, l.zone, c.max_units FROM locations l LEFT JOIN location_capacity c ON "
+                     "c.location = l.code WHERE l.kind = 'reserve' AND NOT EXISTS "
+                     "(SELECT 1 FROM stock s WHERE s.location = l.code AND s.qty > 0) ORDER BY l.code LIMIT 20000");
+      std::int64_t rows = 0;
+      while (q.step()) ++rows;
+      rawCpu += raw.cpuSince();
+      if (suggestion->location.empty()) {
+        ++nowhere;
+        return {};
+      }
+      ++rules[suggestion->rule];
+      used.insert(suggestion->location);
+      const auto to = *layout.find(suggestion->location);
+      putWalk += layout.distance(layout.depot(), to);
+      replWalk += layout.distance(to, layouts::LocationId{s.faceOf[r]});
+      inbound::PutawayInput in;
+      in.sku = sku;
+      in.from = "DOCK-1";
+      in.qty = units;
+      in.to = suggestion->location;
+      in.idempotencyKey = "bench-" + num(k++);
+      in.who = who;
+      auto done = service.confirm(tx, in);
+      return done ? Status{} : Status{done.error()};
+    });
+    if (!st) fail("put-away " + num(k) + ": " + st.error().message);
+  }
+  db.reset();
+  if (args.db.empty())
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + ext);
+
+  // Baseline: each case to the nearest free reserve location to the dock.
+  std::vector<std::uint32_t> byWalk = s.reserve;
+  std::sort(byWalk.begin(), byWalk.end(), [&](auto a, auto b) {
+    return layout.distance(layout.depot(), layouts::LocationId{a}) <
+           layout.distance(layout.depot(), layouts::LocationId{b});
+  });
+  std::int64_t basePut = 0, baseRepl = 0, baseNowhere = 0;
+  std::size_t next = 0;
+  for (const auto& [r, units] : receipts) {
+    (void)units;
+    if (next >= byWalk.size()) {
+      ++baseNowhere;
+      continue;
+    }
+    const auto to = byWalk[next++];
+    basePut += layout.distance(layout.depot(), layouts::LocationId{to});
+    baseRepl += layout.distance(layouts::LocationId{to}, layouts::LocationId{s.faceOf[r]});
+  }
+
+  auto km = [](std::int64_t mm) { return fmt(double(mm) / 1e6, 3); };
+  const auto lines = static_cast<double>(std::max(1, args.receipts));
+  std::string o = "{";
+  o += "\"receipt_lines\": " + num(args.receipts) + ", \"reserve_locations\": " +
+       num(static_cast<std::int64_t>(s.reserve.size())) +
+       ", \"location_volume_cm3\": " + num(layout.locationVolumeCm3());
+  o += ", \"baseline\": {\"name\": \"each case to the nearest free reserve location to the dock\", "
+       "\"putaway_walk_km\": " + km(basePut) + ", \"replenishment_walk_km\": " + km(baseRepl) +
+       ", \"total_km\": " + km(basePut + baseRepl) +
+       ", \"locations_used\": " + num(std::min<std::int64_t>(args.receipts, static_cast<std::int64_t>(byWalk.size()))) +
+       ", \"nowhere\": " + num(baseNowhere) + "}";
+  o += ", \"suggested\": {\"putaway_walk_km\": " + km(putWalk) + ", \"replenishment_walk_km\": " + km(replWalk) +
+       ", \"total_km\": " + km(putWalk + replWalk) + ", \"locations_used\": " + num(static_cast<std::int64_t>(used.size())) +
+       ", \"nowhere\": " + num(nowhere) + ", \"rules\": {";
+  bool first = true;
+  for (const auto& [rule, count] : rules) {
+    o += std::string(first ? "" : ", ") + "\"" + rule + "\": " + num(count);
+    first = false;
+  }
+  o += "}}";
+  o += ", \"walk_saved\": " + fmt(basePut + baseRepl > 0 ? 1.0 - double(putWalk + replWalk) / double(basePut + baseRepl) : 0, 3);
+  o += ", \"suggest_s\": " + fmt(suggestCpu, 4) + ", \"suggest_wall_s\": " + fmt(suggestWall, 4) +
+       ", \"suggest_ms_per_line\": " + fmt(suggestCpu * 1000.0 / lines, 3) + ", \"raw_read_s\": " + fmt(rawCpu, 4) +
+       ", \"suggest_vs_raw_read\": " + fmt(rawCpu > 0 ? suggestCpu / rawCpu : 0, 1) + "}";
+  return o;
+}
+
 // ---- the parts ----
 
 struct Part {
@@ -598,6 +799,7 @@ struct Part {
 const Part kParts[] = {
     {"slotting", slottingPart},
     {"replenishment", replenishmentPart},
+    {"putaway", putawayPart},
 };
 
 }  // namespace
@@ -606,7 +808,7 @@ int main(int argc, char** argv) {
   Args args;
   if (!parse(argc, argv, args)) {
     std::cerr << "usage: wms-bench-inbound --layout FILE [--orders N] [--history N] [--skus N] [--totes K] "
-                 "[--max-moves N] [--seed S] [--parts slotting,replenishment] [--db FILE]\n";
+                 "[--max-moves N] [--seed S] [--parts slotting,replenishment,putaway] [--receipts N] [--db FILE]\n";
     return 2;
   }
   auto layout = layouts::loadLayout(args.layout);
@@ -626,7 +828,7 @@ int main(int argc, char** argv) {
     out += ", \"" + std::string(part.name) + "\": " + part.run(scenario, args);
     any = true;
   }
-  if (!any) fail("--parts names no part (slotting, replenishment)");
+  if (!any) fail("--parts names no part (slotting, replenishment, putaway)");
   std::cout << out << "}" << std::endl;
   return 0;
 }

@@ -11,9 +11,18 @@
 //      is never mixed in one location), if it has room;
 //   3. an empty reserve location in that zone, else in any zone.
 // Room is a location's capacity in units (set per location: PUT
-// .../locations/{code}/capacity or the CSV import) minus what it holds; a
-// location without a capacity has room for anything. Among equals the
-// location with the most room wins, then the lowest code.
+// .../locations/{code}/capacity or the CSV import) minus what it holds, and,
+// when the layout gives locations a volume (racks.levelHeight) and the SKU
+// has dimensions, what is left of that volume over the SKU's; a location
+// with neither has room for anything.
+//
+// Which reserve location, among those with room (with a layout: geometryFrom):
+// the shortest walk to the SKU's pick face (the replenishment walk it
+// saves), plus a velocity term from its ABC class over the last 30 days
+// (A: lower levels first, so fast movers come down quickly; C: higher
+// levels first, keeping the low ones free; B: none), 2 m per level.
+// Without a layout, or for a SKU without a face, the location with the most
+// room wins, then the lowest code; pick faces are always ranked that way.
 //
 // Refused, nothing moved: a source that is not a dock or staging location
 // or holds fewer units, a destination that is not a pick or reserve
@@ -27,6 +36,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -85,10 +97,24 @@ struct PutawayResult {
   std::string reason;
 };
 
+// Where locations are, from the site's layout (given by wmsd's core: this
+// component does not read layouts). Each part may be absent.
+struct PutawayGeometry {
+  // The walk between two locations in millimetres; nullopt: not on the layout.
+  std::function<std::optional<std::int64_t>(const std::string& from, const std::string& to)> walkMm;
+  // A location's level (1 = floor); nullopt: not on the layout.
+  std::function<std::optional<int>(const std::string& location)> level;
+  std::int64_t locationVolumeCm3 = 0;  // what every location holds; 0: no volume
+};
+
 class PutawayService {
  public:
   // `db` and `events` must outlive the service.
   PutawayService(store::Database& db, const stock::StockEvents& events);
+
+  // The layout's geometry (see the top of this file). Set once, before the
+  // first call.
+  void geometryFrom(PutawayGeometry geometry) { geometry_ = std::move(geometry); }
 
   // Where `qty` units of the SKU (of this lot and expiry) should go.
   // Invalid for an unknown SKU or a bad quantity; a suggestion with an
@@ -121,8 +147,16 @@ class PutawayService {
   Result<std::int64_t> importCapacity(std::string_view csv);
 
  private:
+  char abcOf(store::Tx& tx, const std::string& sku);
+
   store::Database& db_;
   const stock::StockEvents& events_;
+  PutawayGeometry geometry_;  // constant after geometryFrom
+
+  // The SKUs' ABC classes, recomputed every 15 minutes. Protected by abcMutex_.
+  std::mutex abcMutex_;
+  std::map<std::string, char> abc_;
+  std::int64_t abcAtMs_ = 0;
 };
 
 }  // namespace wms::inbound
