@@ -572,6 +572,7 @@ class PutawayWorker : public DockDevice {
         });
         return true;
       }
+      if (override) count([](DockSummary& d) { ++d.overridesRefused; });
       if (phase() != PutawayPhase::ScanTo) break;  // the refusal did not bring the task back
     }
     if (phase() != PutawayPhase::ScanItem) app_->input(KeyPress{Key::Escape});

@@ -439,6 +439,7 @@ std::string dockJson(const DockSummary& d) {
     out += ",\"putaway\":" + dockModeJson(d.putaway, ",\"putaways\":" + std::to_string(d.putaways) +
                                                         ",\"units\":" + std::to_string(d.unitsPutAway) +
                                                         ",\"overrides\":" + std::to_string(d.overrides) +
+                                                        ",\"overrides_refused\":" + std::to_string(d.overridesRefused) +
                                                         ",\"nowhere\":" + std::to_string(d.nowhere));
   if (d.replenishment.workers > 0)
     out += ",\"replenishment\":" + dockModeJson(d.replenishment, ",\"moves\":" + std::to_string(d.replenishments) +

@@ -138,6 +138,7 @@ struct DockSummary {
   int putaways = 0;                 // putaway.confirms applied
   std::int64_t unitsPutAway = 0;
   int overrides = 0;                // of them, elsewhere than suggested (with a reason)
+  int overridesRefused = 0;         // put-aways elsewhere that wmsd refused (then taken to the suggestion)
   int nowhere = 0;                  // items wmsd had no room for (left at the dock)
   int replenishments = 0;           // replenish.confirms applied
   std::int64_t unitsReplenished = 0;
