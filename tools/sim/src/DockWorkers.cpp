@@ -500,8 +500,21 @@ class PutawayWorker : public DockDevice {
     return places[static_cast<std::size_t>(uniform(0, static_cast<int>(places.size()) - 1))];
   }
 
-  // Puts `item` away; true when wmsd applied it.
+  // Units of `item` at its dock now (the worker looks before walking
+  // there: a listing may be older than the put-away that emptied it).
+  std::optional<std::int64_t> waiting(const DockItem& item) {
+    auto stock = api_.call("GET", "/api/v1/stock/" + item.sku);
+    if (!stock || !stock->json) return std::nullopt;
+    std::int64_t units = 0;
+    for (const auto& row : objects(stock->json, "locations"))
+      if (text(row, "location") == item.location && text(row, "lot") == item.lot && text(row, "expiry") == item.expiry)
+        units += integer(row, "qty").value_or(0);
+    return units;
+  }
+
+  // Puts `item` away; true when wmsd applied it, or nothing of it waits any more.
   bool putAway(const DockItem& item) {
+    if (waiting(item).value_or(1) <= 0) return true;
     const auto& codes = barcodesOf(item.sku);
     if (codes.empty()) {
       shared_.error(account_.device + ": SKU " + item.sku + " has no barcode to scan");
