@@ -6,6 +6,7 @@
 // suggestion), a pick face under its minimum is refilled from the reserve
 // the put-away filled, and a counter miscounts a shelf twice so that the
 // count waits for the supervisor. The books are then read back over REST.
+// And a receiver with a scan engine instead of a camera.
 #include <boost/test/unit_test.hpp>
 
 #include <map>
@@ -15,6 +16,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include "wms/sim/Fleet.h"
 #include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/MosquittoBroker.h"
 #include "wms/testsupport/TempDir.h"
@@ -237,4 +239,58 @@ BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_re
   BOOST_TEST(f.qtyAt("EGGS", "B-08-03-1") == second);
   auto audit = f.wmsd->get("/api/v1/audit");
   BOOST_TEST(parseObject(audit.body)->getValue<bool>("ok"), audit.body);
+}
+
+// The same receiver with a hardware scan engine (the fleet run in-process
+// through the library): the GS1 case labels arrive as `]C1` reads, no image
+// is drawn, and every unit of the order is received once.
+BOOST_AUTO_TEST_CASE(a_receiver_with_a_scan_engine_receives_gs1_cases_without_images) {
+  DockFloor f;
+  f.send("POST", "/api/v1/inbound/purchase-orders",
+         R"({"reference":"PO-ENG-1","supplier":"Acme Foods","lines":[{"sku":"BREAD","qty":30},)"
+         R"({"sku":"CHEESE","qty":7,"lot":"L8","expiry":"2029-03-31"}]})");
+  wms::sim::FleetOptions o;
+  o.api = f.api();
+  o.brokerDir = f.broker.dir() / "broker";
+  o.brokerTool = std::string(WMS_SOURCE_DIR) + "/tools/broker/wms-broker";
+  o.devicePrefix = "ENG-";
+  o.devices = 0;
+  o.receivers = 1;
+  o.docks = {"DOCK-1"};
+  o.scanner = wms::sim::Scanner::Engine;
+  o.pace = std::chrono::milliseconds(0);
+  o.dockPoll = std::chrono::milliseconds(200);
+  o.untilIdle = std::chrono::seconds(3);
+  o.duration = std::chrono::seconds(120);
+  o.stateDir = f.dir / "engine-state";
+  std::atomic<bool> stop{false};
+  std::ostringstream progress;
+  auto summary = wms::sim::runFleet(o, progress, stop);
+  BOOST_REQUIRE_MESSAGE(summary, (summary ? "" : summary.error().message));
+  BOOST_TEST_MESSAGE(summary->json());
+  const auto& d = summary->dock;
+  BOOST_TEST(d.ordersReceived == 1);
+  BOOST_TEST(d.unitsReceived == 37);
+  BOOST_TEST(d.cases >= 3);  // 30 bread in cases of at most 24, and the cheese
+  BOOST_TEST(d.receiving.rejected == 0u);
+  BOOST_TEST(d.receiving.outboxLeft == 0u);
+  BOOST_TEST(summary->frames == 0u);
+  BOOST_TEST(summary->engineReads >= 4u);  // the order, and each case
+  BOOST_TEST(f.qtyAt("BREAD", "DOCK-1") == 30);
+  BOOST_TEST(f.qtyAt("CHEESE", "DOCK-1") == 7);
+  // The cheese's lot and expiry came from its GS1 label.
+  auto rows = f.get("/api/v1/stock/CHEESE")->getArray("locations");
+  bool lotted = false;
+  for (unsigned i = 0; i < rows->size(); ++i) {
+    auto r = rows->getObject(i);
+    if (r->getValue<std::string>("location") == "DOCK-1")
+      lotted = r->getValue<std::string>("lot") == "L8" && r->getValue<std::string>("expiry") == "2029-03-31";
+  }
+  BOOST_TEST(lotted);
+  // Refused options are errors, not a fleet.
+  o.docks = {"not a dock"};
+  BOOST_TEST(!wms::sim::runFleet(o, progress, stop));
+  o.docks = {"DOCK-1"};
+  o.miscountProbability = 2;
+  BOOST_TEST(!wms::sim::runFleet(o, progress, stop));
 }

@@ -15,7 +15,7 @@
 //
 // Threading: each run* function runs on its own thread and returns when the
 // fleet stops, or after FleetOptions::untilIdle without work once the
-// workers that feed it are gone (Shared.h). The listings run on the fleet's
+// workers that feed it are gone (FleetShared.h). The listings run on the fleet's
 // side thread; the queues are thread-safe.
 #pragma once
 
