@@ -220,6 +220,7 @@ BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_re
   // The apples went to reserve; 2 came down to the face, once.
   BOOST_TEST(replenishRows == 2);
   BOOST_TEST(replenished["A-01-01-1"] == 2);
+  BOOST_TEST(replenished["R-01-01-3"] + replenished["R-01-02-3"] == -2);
   BOOST_TEST(f.qtyAt("APPLE", "A-01-01-1") == 12);
   BOOST_TEST(f.qtyAt("APPLE", "R-01-01-3") + f.qtyAt("APPLE", "R-01-02-3") == 24 - 2);
   BOOST_TEST(f.qtyAt("CHEESE", "A-01-05-1") == 20 + 18);
