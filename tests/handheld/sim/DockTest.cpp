@@ -7,14 +7,13 @@
 // the put-away filled, and a counter miscounts a shelf twice so that the
 // count waits for the supervisor. The books are then read back over REST.
 // And a receiver with a scan engine instead of a camera.
-#include <boost/test/unit_test.hpp>
-
-#include <map>
-#include <sstream>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+
+#include <boost/test/unit_test.hpp>
+#include <map>
+#include <sstream>
 
 #include "wms/sim/Fleet.h"
 #include "wms/testsupport/ChildProcess.h"
@@ -121,12 +120,14 @@ std::int64_t locationDelta(const Poco::JSON::Object::Ptr& row) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_refills_a_face_and_counts_a_variance) {
+BOOST_AUTO_TEST_CASE(
+    a_dock_morning_of_simulated_handhelds_receives_puts_away_refills_a_face_and_counts_a_variance) {
   DockFloor f;
   f.send("POST", "/api/v1/inbound/purchase-orders",
          R"({"reference":"PO-SIM-1","supplier":"Acme Foods","lines":[{"sku":"APPLE","qty":24},)"
          R"({"sku":"CHEESE","qty":18,"lot":"L5","expiry":"2029-01-31"},{"sku":"BREAD","qty":12}],)"
-         R"("units":[{"sscc":")" + std::string(kPallet) + R"(","contents":[{"line_no":1,"qty":24}]}]})");
+         R"("units":[{"sscc":")" +
+             std::string(kPallet) + R"(","contents":[{"line_no":1,"qty":24}]}]})");
   f.send("POST", "/api/v1/inbound/purchase-orders",
          R"({"reference":"PO-SIM-2","supplier":"Borneo Bakery","lines":[{"sku":"BREAD","qty":6}]})");
   constexpr std::int64_t kOrdered = 24 + 18 + 12 + 6;
@@ -136,11 +137,39 @@ BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_re
 
   ChildProcess::Options po;
   po.output = f.dir / "sim.out";
-  ChildProcess sim({WMS_SIM_BINARY, "--api", f.api(), "--broker-dir", (f.broker.dir() / "broker").string(), "--state",
-                    (f.dir / "state").string(), "--devices", "0", "--receivers", "1", "--putaway", "1",
-                    "--replenishers", "1", "--counters", "1", "--docks", "DOCK-1", "--pace", "0", "--seed", "4",
-                    "--override-probability", "1", "--miscount-probability", "1", "--dock-poll", "300",
-                    "--until-idle", "6", "--duration", "200"},
+  ChildProcess sim({WMS_SIM_BINARY,
+                    "--api",
+                    f.api(),
+                    "--broker-dir",
+                    (f.broker.dir() / "broker").string(),
+                    "--state",
+                    (f.dir / "state").string(),
+                    "--devices",
+                    "0",
+                    "--receivers",
+                    "1",
+                    "--putaway",
+                    "1",
+                    "--replenishers",
+                    "1",
+                    "--counters",
+                    "1",
+                    "--docks",
+                    "DOCK-1",
+                    "--pace",
+                    "0",
+                    "--seed",
+                    "4",
+                    "--override-probability",
+                    "1",
+                    "--miscount-probability",
+                    "1",
+                    "--dock-poll",
+                    "300",
+                    "--until-idle",
+                    "6",
+                    "--duration",
+                    "200"},
                    po);
   auto exit = sim.wait(std::chrono::seconds(240));
   const std::string out = std::filesystem::exists(po.output) ? readFile(po.output) : "";
@@ -166,7 +195,8 @@ BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_re
   // The apples tried their face first (no room): refused, then the
   // suggestion. The others have no other place to try.
   BOOST_TEST(putaway->getValue<int>("overrides_refused") == 1);
-  BOOST_TEST(putaway->getObject("events")->getValue<int>("rejected") == putaway->getValue<int>("overrides_refused"));
+  BOOST_TEST(putaway->getObject("events")->getValue<int>("rejected") ==
+             putaway->getValue<int>("overrides_refused"));
   BOOST_TEST(replenishment->getValue<int>("moves") == 1);
   BOOST_TEST(replenishment->getValue<int>("units") == 2);
   BOOST_TEST(counting->getValue<int>("counts") == 2);
@@ -196,7 +226,7 @@ BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_re
   std::int64_t received = 0;
   int replenishRows = 0;
   std::map<std::string, std::int64_t> replenished;  // by location
-  std::map<std::string, std::int64_t> running;     // sku|location|lot|expiry over the whole ledger
+  std::map<std::string, std::int64_t> running;      // sku|location|lot|expiry over the whole ledger
   for (const auto& row : f.ledger()) {
     const auto cause = row->getValue<std::string>("cause");
     const auto reference = row->getValue<std::string>("reference");
@@ -205,7 +235,8 @@ BOOST_AUTO_TEST_CASE(a_dock_morning_of_simulated_handhelds_receives_puts_away_re
     const std::string key = row->getValue<std::string>("sku") + "|" + location + "|" +
                             row->getValue<std::string>("lot") + "|" + row->getValue<std::string>("expiry");
     if (!location.empty()) running[key] += delta;
-    BOOST_TEST(running[key] >= 0, "stock went negative: " << key << " after ledger row " << row->get("id").toString());
+    BOOST_TEST(running[key] >= 0,
+               "stock went negative: " << key << " after ledger row " << row->get("id").toString());
     if (row->getValue<std::int64_t>("id") <= lastBefore) continue;
     if (cause == "receipt") received += delta;
     if (cause == "transfer" && reference == "replenishment") {

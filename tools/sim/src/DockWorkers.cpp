@@ -84,7 +84,8 @@ bool allDigits(const std::string& s) {
 // The GTIN-14 of a registered barcode that is a GTIN (8, 12, 13 or 14
 // digits with a right check digit); empty for internal codes.
 std::string gtin14(const std::string& barcode) {
-  if (!allDigits(barcode) || (barcode.size() != 8 && barcode.size() != 12 && barcode.size() != 13 && barcode.size() != 14))
+  if (!allDigits(barcode) ||
+      (barcode.size() != 8 && barcode.size() != 12 && barcode.size() != 13 && barcode.size() != 14))
     return "";
   if (!hasValidGs1CheckDigit(barcode)) return "";
   return std::string(14 - barcode.size(), '0') + barcode;
@@ -225,8 +226,9 @@ class DockDevice {
     step.text = code;
     return scanUntil(
         [&] {
-          const auto format = shared_.options.scanner == Scanner::Camera ? labelFormat(ScanTarget::Location, code, rng_)
-                                                                         : BarcodeFormat::Code128;
+          const auto format = shared_.options.scanner == Scanner::Camera
+                                  ? labelFormat(ScanTarget::Location, code, rng_)
+                                  : BarcodeFormat::Code128;
           return simulatedScan(shared_, rng_, format, code, step, account_.device);
         },
         took);
@@ -241,8 +243,9 @@ class DockDevice {
     step.text = code;
     return scanUntil(
         [&] {
-          const auto format = shared_.options.scanner == Scanner::Camera ? labelFormat(ScanTarget::Item, code, rng_)
-                                                                         : BarcodeFormat::Code128;
+          const auto format = shared_.options.scanner == Scanner::Camera
+                                  ? labelFormat(ScanTarget::Item, code, rng_)
+                                  : BarcodeFormat::Code128;
           return simulatedScan(shared_, rng_, format, code, step, account_.device);
         },
         took);
@@ -250,13 +253,16 @@ class DockDevice {
 
   // A GS1-128 label (a case's, a pallet's), read with every format.
   bool scanGs1(const std::string& elements, const std::function<bool()>& took) {
-    return scanUntil([&] { return simulatedGs1Scan(shared_, rng_, elements, std::nullopt, account_.device); }, took);
+    return scanUntil([&] { return simulatedGs1Scan(shared_, rng_, elements, std::nullopt, account_.device); },
+                     took);
   }
 
   // A plain Code 128 label (an order's reference), read with every format.
   bool scanPlain(const std::string& code, const std::function<bool()>& took) {
     return scanUntil(
-        [&] { return simulatedScan(shared_, rng_, BarcodeFormat::Code128, code, std::nullopt, account_.device); },
+        [&] {
+          return simulatedScan(shared_, rng_, BarcodeFormat::Code128, code, std::nullopt, account_.device);
+        },
         took);
   }
 
@@ -283,7 +289,8 @@ class DockDevice {
   }
 
   void problem(const std::string& what) {
-    const std::string shown = app_ && !app_->view().screen.error.empty() ? ": " + app_->view().screen.error : "";
+    const std::string shown =
+        app_ && !app_->view().screen.error.empty() ? ": " + app_->view().screen.error : "";
     shared_.error(account_.device + ": " + what + shown);
   }
 
@@ -318,7 +325,8 @@ class DockDevice {
 class Receiver : public DockDevice {
  public:
   Receiver(Shared& shared, Account account, const std::string& dock, std::uint64_t seed, OrderQueue& orders)
-      : DockDevice(shared, std::move(account), protocol::WorkMode::Receive, dock, seed, &DockSummary::receiving),
+      : DockDevice(shared, std::move(account), protocol::WorkMode::Receive, dock, seed,
+                   &DockSummary::receiving),
         orders_(orders) {}
 
  private:
@@ -351,7 +359,8 @@ class Receiver : public DockDevice {
       n.received += integer(l, "received").value_or(0);
       if (!number || !open) continue;
       byNumber[*number] = n.lines.size();
-      n.lines.push_back({text(l, "sku"), text(l, "lot"), text(l, "expiry"), std::max<std::int64_t>(0, *open)});
+      n.lines.push_back(
+          {text(l, "sku"), text(l, "lot"), text(l, "expiry"), std::max<std::int64_t>(0, *open)});
     }
     for (const auto& u : objects(r->json, "units")) {
       if (flag(u, "received")) continue;
@@ -397,7 +406,8 @@ class Receiver : public DockDevice {
     if (phase() != ReceivePhase::ScanOrder) return problem("not at the order prompt for " + po);
 
     auto since = Clock::now();
-    if (!scanPlain(po, [&] { return phase() != ReceivePhase::ScanOrder; })) return problem("order " + po + " unreadable");
+    if (!scanPlain(po, [&] { return phase() != ReceivePhase::ScanOrder; }))
+      return problem("order " + po + " unreadable");
     since = Clock::now();
     if (!waitFor([&] { return phase() != ReceivePhase::WaitTask; }, kAnswerTimeout)) {
       app_->input(KeyPress{Key::Escape});
@@ -443,7 +453,8 @@ class Receiver : public DockDevice {
       }
     }
     app_->input(KeyPress{Key::Enter});  // the truck is done
-    if (auto after = note(id)) count([&](DockSummary& d) { d.unitsReceived += after->received - before->received; });
+    if (auto after = note(id))
+      count([&](DockSummary& d) { d.unitsReceived += after->received - before->received; });
     count([](DockSummary& d) { ++d.ordersReceived; });
   }
 
@@ -455,7 +466,8 @@ class Receiver : public DockDevice {
 class PutawayWorker : public DockDevice {
  public:
   PutawayWorker(Shared& shared, Account account, std::uint64_t seed, DockQueue& items)
-      : DockDevice(shared, std::move(account), protocol::WorkMode::Putaway, std::nullopt, seed, &DockSummary::putaway),
+      : DockDevice(shared, std::move(account), protocol::WorkMode::Putaway, std::nullopt, seed,
+                   &DockSummary::putaway),
         items_(items) {}
 
  private:
@@ -480,7 +492,8 @@ class PutawayWorker : public DockDevice {
 
   // Another location of the SKU (a pick face or reserve that holds it) to
   // put it to instead of the suggestion, if there is one.
-  std::optional<std::string> elsewhere(const std::string& sku, const std::string& from, const std::string& suggested) {
+  std::optional<std::string> elsewhere(const std::string& sku, const std::string& from,
+                                       const std::string& suggested) {
     auto stock = api_.call("GET", "/api/v1/stock/" + sku);
     if (!stock || !stock->json) return std::nullopt;
     std::vector<std::string> places;
@@ -507,7 +520,8 @@ class PutawayWorker : public DockDevice {
     if (!stock || !stock->json) return std::nullopt;
     std::int64_t units = 0;
     for (const auto& row : objects(stock->json, "locations"))
-      if (text(row, "location") == item.location && text(row, "lot") == item.lot && text(row, "expiry") == item.expiry)
+      if (text(row, "location") == item.location && text(row, "lot") == item.lot &&
+          text(row, "expiry") == item.expiry)
         units += integer(row, "qty").value_or(0);
     return units;
   }
@@ -567,7 +581,8 @@ class PutawayWorker : public DockDevice {
     for (int round = 0; round < 3 && !shared_.stop; ++round) {
       const bool override = round == 0 && other.has_value();
       const std::string to = override ? *other : *task.to;
-      if (!scanLocation(to, [&] { return phase() == PutawayPhase::Quantity || phase() == PutawayPhase::Reason; })) {
+      if (!scanLocation(
+              to, [&] { return phase() == PutawayPhase::Quantity || phase() == PutawayPhase::Reason; })) {
         problem("location " + to + " unreadable");
         break;
       }
@@ -685,7 +700,8 @@ class Replenisher : public DockDevice {
 class Counter : public DockDevice {
  public:
   Counter(Shared& shared, Account account, std::uint64_t seed)
-      : DockDevice(shared, std::move(account), protocol::WorkMode::Count, std::nullopt, seed, &DockSummary::counting) {}
+      : DockDevice(shared, std::move(account), protocol::WorkMode::Count, std::nullopt, seed,
+                   &DockSummary::counting) {}
 
  private:
   CountPhase phase() const { return app_->count().phase(); }
@@ -754,7 +770,8 @@ class Counter : public DockDevice {
     const protocol::CountItem item = *it;
     // Scanning the item first is optional: about half the time.
     if (!st.itemScanned && coin() < 0.5 && !item.barcodes.empty())
-      scanItem(item.barcodes.front(), item.sku, item.barcodes, [&] { return app_->count().state().itemScanned; });
+      scanItem(item.barcodes.front(), item.sku, item.barcodes,
+               [&] { return app_->count().state().itemScanned; });
     auto there = onShelf(item);
     if (!there) {
       problem("cannot see the shelf " + item.location + " (stock of " + item.sku + ")");

@@ -55,8 +55,10 @@ class WorkQueue {
   // one lets the next listing offer it again if the work is still there.
   void giveBack(const Key& key) {
     std::lock_guard lock(mutex_);
-    if (fixed_) waiting_.push_back(key);
-    else offered_.erase(key);
+    if (fixed_)
+      waiting_.push_back(key);
+    else
+      offered_.erase(key);
   }
 
   // A fixed queue that has been handed out completely.
@@ -68,9 +70,9 @@ class WorkQueue {
  private:
   mutable std::mutex mutex_;
   std::condition_variable added_;
-  bool fixed_ = false;          // constant after construction
-  std::deque<Key> waiting_;     // protected by mutex_
-  std::set<Key> offered_;       // protected by mutex_
+  bool fixed_ = false;       // constant after construction
+  std::deque<Key> waiting_;  // protected by mutex_
+  std::set<Key> offered_;    // protected by mutex_
 };
 
 }  // namespace wms::sim::detail
