@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   if (o.pace.count() < 0 || o.decoders < 1 || o.decoders > 16) return usage("--pace >= 0, --decoders 1-16");
   const int dockWorkers = o.receivers + o.putawayWorkers + o.replenishers + o.counters;
   if (o.devices < 0 || o.devices > 500 || o.packers < 0 || o.packers > 100 || o.devices + o.packers + dockWorkers < 1)
-    return usage("--devices 0-500 and --packers 0-100, not all devices 0");
+    return usage("--devices 0-500, --packers 0-100, and at least one device of any kind");
   for (int n : {o.receivers, o.putawayWorkers, o.replenishers, o.counters})
     if (n < 0 || n > 20) return usage("--receivers, --putaway, --replenishers and --counters are 0-20");
   if (o.overrideProbability < 0 || o.overrideProbability > 1 || o.miscountProbability < 0 || o.miscountProbability > 1)
