@@ -4,9 +4,11 @@
 #include <Poco/JSON/Object.h>
 
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "wms/gs1/Gs1.h"
 
@@ -65,78 +67,165 @@ std::string sscc(std::uint64_t serial) {
 
 }  // namespace
 
-Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::vector<std::string>& bestSellers,
-                                        int trucks, std::uint64_t seed) {
-  MorningFigures out;
-  if (trucks <= 0 || bestSellers.empty()) return out;
+namespace {
+
+// One truck of the morning: its purchase order as planned, then as created.
+struct Truck {
+  std::string reference;
+  std::string supplier;
+  std::string dock;
+  std::vector<Item> items;
+  std::vector<int> qty;
+  std::string pallet;  // the SSCC of the pallet holding lines 1 and 2; empty: none
+  std::string id;      // wmsd's id, once created
+};
+
+// The trucks' purchase orders, planned: SKUs from the top of the
+// catalogue, several lines each, cases of 12; the first truck's first two
+// lines come on one announced pallet.
+Result<std::vector<Truck>> planTrucks(apiclient::Client& client, const std::vector<std::string>& bestSellers,
+                                      int trucks, std::uint64_t seed) {
+  std::vector<Truck> out;
   std::mt19937_64 rng(seed * 7919 + 17);
   const char* const suppliers[] = {"Borneo Foods Sdn Bhd", "Siam Household Co., Ltd.", "Luzon Pantry Inc.",
                                    "Java Home Supplies PT"};
   constexpr int kLines = 6;
-  // The trucks bring SKUs from the top of the catalogue, several lines each.
   std::vector<std::string> pool(bestSellers.begin(),
                                 bestSellers.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(bestSellers.size(), 60)));
   std::shuffle(pool.begin(), pool.end(), rng);
   std::uniform_int_distribution<int> cases(4, 10);
   std::size_t next = 0;
-  std::vector<Item> received;
   for (int t = 0; t < trucks && next < pool.size(); ++t) {
-    const std::string reference = "PO-DEMO-" + std::to_string(seed) + "-" + std::to_string(t + 1);
-    const std::string dock = t % 2 == 0 ? "DOCK-1" : "DOCK-2";
-    std::vector<Item> items;
-    std::vector<int> qty;
-    Poco::JSON::Object po;
-    po.set("reference", reference);
-    po.set("supplier", suppliers[t % 4]);
-    Poco::JSON::Array lines;
-    while (static_cast<int>(items.size()) < kLines && next < pool.size()) {
+    Truck truck;
+    truck.reference = "PO-DEMO-" + std::to_string(seed) + "-" + std::to_string(t + 1);
+    truck.supplier = suppliers[t % 4];
+    truck.dock = t % 2 == 0 ? "DOCK-1" : "DOCK-2";
+    while (static_cast<int>(truck.items.size()) < kLines && next < pool.size()) {
       auto item = itemOf(client, pool[next++]);
       if (!item) return item.error();
       if (item->gtin.empty() || item->faces.empty()) continue;
-      Poco::JSON::Object line;
-      line.set("sku", item->sku);
-      qty.push_back(12 * cases(rng));  // cases of 12
-      line.set("qty", qty.back());
-      if (item->expiryTracked) {
-        line.set("lot", "LD" + std::to_string(t + 1));
-        line.set("expiry", "2027-11-30");
-      }
-      lines.add(line);
-      items.push_back(std::move(*item));
+      truck.qty.push_back(12 * cases(rng));  // cases of 12
+      truck.items.push_back(std::move(*item));
     }
-    po.set("lines", lines);
-    // The first truck's first two lines come on one announced pallet.
-    const std::string pallet = sscc(seed * 100 + static_cast<std::uint64_t>(t));
-    const bool withPallet = t == 0 && items.size() >= 2;
-    if (withPallet) {
-      Poco::JSON::Array units, contents;
-      for (int line = 1; line <= 2; ++line) {
-        Poco::JSON::Object c;
-        c.set("line_no", line);
-        c.set("qty", qty[static_cast<std::size_t>(line - 1)]);
-        contents.add(c);
-      }
-      Poco::JSON::Object unit;
-      unit.set("sscc", pallet);
-      unit.set("contents", contents);
-      units.add(unit);
-      po.set("units", units);
-    }
-    auto created = client.call("POST", "/api/v1/inbound/purchase-orders", json(po));
-    if (!created) return failed("purchase order " + reference, created.error());
-    const auto id = std::to_string(created->json->getValue<std::int64_t>("id"));
-    ++out.purchaseOrders;
+    if (t == 0 && truck.items.size() >= 2) truck.pallet = sscc(seed * 100 + static_cast<std::uint64_t>(t));
+    out.push_back(std::move(truck));
+  }
+  return out;
+}
 
+std::string lotOf(std::size_t truck) { return "LD" + std::to_string(truck + 1); }
+
+// Creates the truck's purchase order (with its pallet on the notice).
+Status createOrder(apiclient::Client& client, Truck& truck, std::size_t index) {
+  Poco::JSON::Object po;
+  po.set("reference", truck.reference);
+  po.set("supplier", truck.supplier);
+  Poco::JSON::Array lines;
+  for (std::size_t i = 0; i < truck.items.size(); ++i) {
+    Poco::JSON::Object line;
+    line.set("sku", truck.items[i].sku);
+    line.set("qty", truck.qty[i]);
+    if (truck.items[i].expiryTracked) {
+      line.set("lot", lotOf(index));
+      line.set("expiry", "2027-11-30");
+    }
+    lines.add(line);
+  }
+  po.set("lines", lines);
+  if (!truck.pallet.empty()) {
+    Poco::JSON::Array units, contents;
+    for (int line = 1; line <= 2; ++line) {
+      Poco::JSON::Object c;
+      c.set("line_no", line);
+      c.set("qty", truck.qty[static_cast<std::size_t>(line - 1)]);
+      contents.add(c);
+    }
+    Poco::JSON::Object unit;
+    unit.set("sscc", truck.pallet);
+    unit.set("contents", contents);
+    units.add(unit);
+    po.set("units", units);
+  }
+  auto created = client.call("POST", "/api/v1/inbound/purchase-orders", json(po));
+  if (!created) return failed("purchase order " + truck.reference, created.error());
+  truck.id = std::to_string(created->json->getValue<std::int64_t>("id"));
+  return {};
+}
+
+// The faces of what comes in hold a little more than they do now: the rest
+// goes to reserve, and comes down when the faces run low.
+Status keepFacesFull(apiclient::Client& client, const std::vector<Truck>& trucks, MorningFigures& out) {
+  for (const auto& truck : trucks)
+    for (const auto& item : truck.items)
+      for (const auto& face : item.faces) {
+        Poco::JSON::Object capacity;
+        capacity.set("max_units", face.qty + 12);
+        if (auto r = client.call("PUT", "/api/v1/inbound/locations/" + face.location + "/capacity", json(capacity)); !r)
+          return failed("capacity of " + face.location, r.error());
+        Poco::JSON::Object rule;
+        rule.set("sku", item.sku);
+        // Kept full: the first pick a wave releases there asks for a refill,
+        // ahead of the picker.
+        rule.set("min", std::max<std::int64_t>(1, face.qty));
+        rule.set("max", face.qty + 12);
+        if (auto r = client.call("PUT", "/api/v1/inbound/pick-faces/" + face.location, json(rule)); !r)
+          return failed("pick-face rule of " + face.location, r.error());
+        ++out.pickFaceRules;
+      }
+  return {};
+}
+
+Status closeOrder(apiclient::Client& client, const Truck& truck) {
+  auto closed = client.call("POST", "/api/v1/inbound/purchase-orders/" + truck.id + "/close", "{}");
+  if (!closed) return failed("closing " + truck.reference, closed.error());
+  return {};
+}
+
+// The count task of the morning: the first received SKU's first face,
+// because the shelf looked short. Returns its id and the face as it is now.
+Result<std::pair<std::string, Face>> countTask(apiclient::Client& client, const Item& item) {
+  auto now = itemOf(client, item.sku);
+  if (!now) return now.error();
+  if (now->faces.empty()) return Error{ErrorKind::NotFound, "SKU " + item.sku + " has no pick face to count"};
+  const Face face = now->faces.front();
+  Poco::JSON::Object task;
+  task.set("location", face.location);
+  task.set("sku", now->sku);
+  task.set("reason", "demo: the shelf looked short");
+  auto made = client.call("POST", "/api/v1/inbound/counts", json(task));
+  if (!made) return failed("count of " + face.location, made.error());
+  auto tasks = made->json->getArray("items");
+  if (!tasks || tasks->size() == 0) return Error{ErrorKind::Conflict, "no count task made at " + face.location};
+  return std::make_pair(std::to_string(tasks->getObject(0)->getValue<std::int64_t>("id")), face);
+}
+
+}  // namespace
+
+Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::vector<std::string>& bestSellers,
+                                        int trucks, std::uint64_t seed) {
+  MorningFigures out;
+  if (trucks <= 0 || bestSellers.empty()) return out;
+  auto planned = planTrucks(client, bestSellers, trucks, seed);
+  if (!planned) return planned.error();
+  for (std::size_t t = 0; t < planned->size(); ++t) {
+    auto& truck = (*planned)[t];
+    if (auto st = createOrder(client, truck, t); !st) return st.error();
+    ++out.purchaseOrders;
+    const auto& items = truck.items;
+    const auto& qty = truck.qty;
+    const std::string& dock = truck.dock;
+    const bool withPallet = !truck.pallet.empty();
     for (std::size_t i = 0; i < items.size(); ++i) {
       const auto& item = items[i];
-      const std::string key = reference + "-" + std::to_string(i + 1);
+      const std::string key = truck.reference + "-" + std::to_string(i + 1);
       if (withPallet && i < 2) {
         if (i == 1) continue;  // the pallet holds lines 1 and 2: one scan
         Poco::JSON::Object body;
         body.set("location", dock);
         body.set("idempotency_key", key);
-        auto r = client.call("POST", "/api/v1/inbound/purchase-orders/" + id + "/units/" + pallet + "/receive", json(body));
-        if (!r) return failed("pallet " + pallet, r.error());
+        auto r = client.call("POST", "/api/v1/inbound/purchase-orders/" + truck.id + "/units/" + truck.pallet + "/receive",
+                             json(body));
+        if (!r) return failed("pallet " + truck.pallet, r.error());
         out.unitsReceived += qty[0] + qty[1];
         continue;
       }
@@ -144,7 +233,7 @@ Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::ve
       // for fresh goods. The last line of each truck is 4 short, the one
       // before has two damaged units.
       std::string scan = "(01)0" + item.gtin;
-      if (item.expiryTracked) scan += "(10)LD" + std::to_string(t + 1) + "(17)271130";
+      if (item.expiryTracked) scan += "(10)" + lotOf(t) + "(17)271130";
       int good = qty[i] - (i + 1 == items.size() ? 4 : 0);
       if (i + 2 == items.size()) {
         Poco::JSON::Object damaged;
@@ -153,7 +242,7 @@ Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::ve
         damaged.set("location", dock);
         damaged.set("condition", "damaged");
         damaged.set("idempotency_key", key + "-damaged");
-        auto r = client.call("POST", "/api/v1/inbound/purchase-orders/" + id + "/receipts", json(damaged));
+        auto r = client.call("POST", "/api/v1/inbound/purchase-orders/" + truck.id + "/receipts", json(damaged));
         if (!r) return failed("damaged units of " + item.sku, r.error());
         out.unitsDamaged += 2;
         good -= 2;
@@ -163,36 +252,16 @@ Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::ve
       body.set("qty", good);
       body.set("location", dock);
       body.set("idempotency_key", key);
-      auto r = client.call("POST", "/api/v1/inbound/purchase-orders/" + id + "/receipts", json(body));
-      if (!r) return failed("receiving " + item.sku + " on " + reference, r.error());
+      auto r = client.call("POST", "/api/v1/inbound/purchase-orders/" + truck.id + "/receipts", json(body));
+      if (!r) return failed("receiving " + item.sku + " on " + truck.reference, r.error());
       out.unitsReceived += good;
     }
-    auto closed = client.call("POST", "/api/v1/inbound/purchase-orders/" + id + "/close", "{}");
-    if (!closed) return failed("closing " + reference, closed.error());
-    std::cerr << "  dock: " << reference << " from " << suppliers[t % 4] << " received at " << dock << " ("
+    if (auto st = closeOrder(client, truck); !st) return st.error();
+    std::cerr << "  dock: " << truck.reference << " from " << truck.supplier << " received at " << dock << " ("
               << items.size() << " lines" << (withPallet ? ", a pallet by SSCC" : "") << ")\n";
-    received.insert(received.end(), items.begin(), items.end());
   }
 
-  // The faces of what came in hold a little more than they do now: the rest
-  // goes to reserve, and comes down when the faces run low.
-  for (const auto& item : received) {
-    for (const auto& face : item.faces) {
-      Poco::JSON::Object capacity;
-      capacity.set("max_units", face.qty + 12);
-      if (auto r = client.call("PUT", "/api/v1/inbound/locations/" + face.location + "/capacity", json(capacity)); !r)
-        return failed("capacity of " + face.location, r.error());
-      Poco::JSON::Object rule;
-      rule.set("sku", item.sku);
-      // Kept full: the first pick a wave releases there asks for a refill,
-      // ahead of the picker.
-      rule.set("min", std::max<std::int64_t>(1, face.qty));
-      rule.set("max", face.qty + 12);
-      if (auto r = client.call("PUT", "/api/v1/inbound/pick-faces/" + face.location, json(rule)); !r)
-        return failed("pick-face rule of " + face.location, r.error());
-      ++out.pickFaceRules;
-    }
-  }
+  if (auto st = keepFacesFull(client, *planned, out); !st) return st.error();
 
   // Put-away: everything waiting at the docks, to the server's suggestion.
   // The backlog's suggestions are each made as if nothing else moved first
@@ -228,33 +297,124 @@ Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::ve
 
   // A cycle count that finds two units missing: counted again, then
   // approved by the supervisor.
-  if (!received.empty()) {
-    const auto& item = received.front();
-    auto now = itemOf(client, item.sku);
-    if (!now) return now.error();
-    const Face face = now->faces.front();
-    Poco::JSON::Object task;
-    task.set("location", face.location);
-    task.set("sku", now->sku);
-    task.set("reason", "demo: the shelf looked short");
-    auto made = client.call("POST", "/api/v1/inbound/counts", json(task));
-    if (!made) return failed("count of " + face.location, made.error());
-    auto tasks = made->json->getArray("items");
-    if (tasks && tasks->size() > 0) {
-      const auto id = std::to_string(tasks->getObject(0)->getValue<std::int64_t>("id"));
-      for (int round = 1; round <= 2; ++round) {
-        Poco::JSON::Object count;
-        count.set("counted", std::max<std::int64_t>(0, face.qty - 2));
-        count.set("idempotency_key", "demo-count-" + std::to_string(seed) + "-" + std::to_string(round));
-        if (auto r = client.call("POST", "/api/v1/inbound/counts/" + id + "/result", json(count)); !r)
-          return failed("count " + id, r.error());
+  if (!planned->empty() && !planned->front().items.empty()) {
+    auto task = countTask(client, planned->front().items.front());
+    if (!task) return task.error();
+    const auto& [id, face] = *task;
+    for (int round = 1; round <= 2; ++round) {
+      Poco::JSON::Object count;
+      count.set("counted", std::max<std::int64_t>(0, face.qty - 2));
+      count.set("idempotency_key", "demo-count-" + std::to_string(seed) + "-" + std::to_string(round));
+      if (auto r = client.call("POST", "/api/v1/inbound/counts/" + id + "/result", json(count)); !r)
+        return failed("count " + id, r.error());
+    }
+    auto approved = client.call("POST", "/api/v1/inbound/counts/" + id + "/approve", R"({"by":"demo-supervisor"})");
+    if (!approved) return failed("approving count " + id, approved.error());
+    out.countedDifference = approved->json->optValue<std::int64_t>("booked", 0);
+    std::cerr << "  count: " << face.location << " (" << planned->front().items.front().sku << ") counted "
+              << face.qty - 2 << " twice, recorded " << face.qty << "; the supervisor approved "
+              << out.countedDifference << "\n";
+  }
+  return out;
+}
+
+Result<MorningFigures> morningWithHandhelds(apiclient::Client& client, const std::vector<std::string>& bestSellers,
+                                            int trucks, std::uint64_t seed, std::chrono::seconds patience,
+                                            const std::atomic<bool>& interrupted) {
+  MorningFigures out;
+  if (trucks <= 0 || bestSellers.empty()) return out;
+  auto planned = planTrucks(client, bestSellers, trucks, seed);
+  if (!planned) return planned.error();
+  // The faces' rules first: the handhelds put away while the trucks are
+  // still being received, to suggestions that must know the faces' room.
+  if (auto st = keepFacesFull(client, *planned, out); !st) return st.error();
+  for (std::size_t t = 0; t < planned->size(); ++t) {
+    if (auto st = createOrder(client, (*planned)[t], t); !st) return st.error();
+    ++out.purchaseOrders;
+    std::cerr << "  dock: " << (*planned)[t].reference << " from " << (*planned)[t].supplier << " expected ("
+              << (*planned)[t].items.size() << " lines" << (!(*planned)[t].pallet.empty() ? ", a pallet by SSCC" : "")
+              << "): the receivers' handhelds take it\n";
+  }
+  // Polls `done` every second until it holds; an error when `patience` is
+  // up or the demo is interrupted.
+  const auto waitUntil = [&](const std::string& what, const std::function<Result<bool>()>& done) -> Status {
+    const auto until = std::chrono::steady_clock::now() + patience;
+    while (!interrupted) {
+      auto d = done();
+      if (!d) return d.error();
+      if (*d) return {};
+      if (std::chrono::steady_clock::now() >= until)
+        return Error{ErrorKind::Unavailable, what + " did not happen within " + std::to_string(patience.count()) +
+                                                 " s: are wms-sim's dock handhelds running (--receivers, --putaway, "
+                                                 "--counters)? see its log"};
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    return Error{ErrorKind::Unavailable, "interrupted while waiting: " + what};
+  };
+
+  // Received: every line and pallet of every order, then the office closes them.
+  auto st = waitUntil("receiving the trucks", [&]() -> Result<bool> {
+    out.unitsReceived = 0;
+    bool all = true;
+    for (const auto& truck : *planned) {
+      auto po = client.call("GET", "/api/v1/inbound/purchase-orders/" + truck.id);
+      if (!po) return failed("purchase order " + truck.reference, po.error());
+      auto lines = po->json->getArray("lines");
+      for (unsigned i = 0; lines && i < lines->size(); ++i) {
+        auto l = lines->getObject(i);
+        out.unitsReceived += l->getValue<std::int64_t>("received");
+        if (l->getValue<std::int64_t>("open") > 0) all = false;
       }
+    }
+    return all;
+  });
+  if (!st) return st.error();
+  for (const auto& truck : *planned) {
+    if (auto closed = closeOrder(client, truck); !closed) return closed.error();
+    std::cerr << "  dock: " << truck.reference << " received by handheld and closed\n";
+  }
+
+  // Put away: nothing left at the docks that has somewhere to go.
+  st = waitUntil("putting the trucks away", [&]() -> Result<bool> {
+    auto backlog = client.call("GET", "/api/v1/inbound/putaway/backlog?limit=500");
+    if (!backlog) return failed("put-away backlog", backlog.error());
+    auto items = backlog->json->getArray("items");
+    for (unsigned i = 0; items && i < items->size(); ++i) {
+      auto b = items->getObject(i);
+      const auto where = b->getValue<std::string>("location");
+      auto suggestion = b->getObject("suggestion");
+      if ((where == "DOCK-1" || where == "DOCK-2") && suggestion && !suggestion->isNull("location")) return false;
+    }
+    return true;
+  });
+  if (!st) return st.error();
+  std::cerr << "  dock: " << out.unitsReceived << " units received and put away by handheld, " << out.pickFaceRules
+            << " pick faces with a min/max\n";
+
+  // The count: the counter's handheld finds the shelf short, twice; the
+  // supervisor approves.
+  if (!planned->empty() && !planned->front().items.empty()) {
+    auto task = countTask(client, planned->front().items.front());
+    if (!task) return task.error();
+    const auto& [id, face] = *task;
+    std::string status;
+    st = waitUntil("counting " + face.location, [&]() -> Result<bool> {
+      auto t = client.call("GET", "/api/v1/inbound/counts/" + id);
+      if (!t) return failed("count " + id, t.error());
+      status = t->json->getValue<std::string>("status");
+      return status == "approval" || status == "done";
+    });
+    if (!st) return st.error();
+    if (status == "approval") {
       auto approved = client.call("POST", "/api/v1/inbound/counts/" + id + "/approve", R"({"by":"demo-supervisor"})");
       if (!approved) return failed("approving count " + id, approved.error());
       out.countedDifference = approved->json->optValue<std::int64_t>("booked", 0);
-      std::cerr << "  count: " << face.location << " (" << now->sku << ") counted " << face.qty - 2 << " twice, "
-                << "recorded " << face.qty << "; the supervisor approved " << out.countedDifference << "\n";
     }
+    std::cerr << "  count: " << face.location << " (" << planned->front().items.front().sku
+              << ") counted by handheld, recorded " << face.qty << "; "
+              << (status == "approval" ? "the supervisor approved " + std::to_string(out.countedDifference)
+                                       : std::string("no difference"))
+              << "\n";
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,6 +35,21 @@ struct MorningFigures {
 // counted again and approved by the supervisor. Progress goes to stderr.
 Result<MorningFigures> morningAtTheDock(apiclient::Client& client, const std::vector<std::string>& bestSellers,
                                         int trucks, std::uint64_t seed);
+
+// The same morning with the dock's handhelds (wms-sim --receivers,
+// --putaway, --counters with --miscount-probability 1, at DOCK-1/DOCK-2):
+// this program is the office. It sets the faces' capacities and rules
+// first (the handhelds put away while trucks are still being received),
+// creates the purchase orders (no short lines, nothing damaged: the
+// receivers take what the delivery note says), waits until every line is
+// received and closes the orders, waits until nothing with somewhere to go
+// is left at the docks, then makes the count task and, when the counter's
+// two counts leave it waiting for approval, approves it. Errors: wmsd's,
+// and Unavailable when a step does not happen within `patience` (the
+// handhelds are not there) or `interrupted` becomes true.
+Result<MorningFigures> morningWithHandhelds(apiclient::Client& client, const std::vector<std::string>& bestSellers,
+                                            int trucks, std::uint64_t seed, std::chrono::seconds patience,
+                                            const std::atomic<bool>& interrupted);
 
 // The replenisher's round: every move the replenishment plan asks for now
 // is done (confirmed over REST with its own key). Returns the moves done.

@@ -5,12 +5,16 @@
 //                 [--stock-scale N]
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
-//                 [--packers auto|none|handheld|mixed] [--trucks N]
+//                 [--packers auto|none|handheld|mixed] [--trucks N] [--dock rest|handheld]
 //   wms-demo printer --labels DIR [--port-file FILE]
 //
 // The day starts at the dock: --trucks purchase orders (default 2) are
 // received, put away and one shelf counted (Dock.h); a replenisher keeps the
-// pick faces filled from reserve all day. Then marketplace orders from the channel emulator and store pickup
+// pick faces filled from reserve all day. With --dock rest (the default)
+// this program does all of it over REST; with --dock handheld wms-sim's dock
+// handhelds do the work over MQTT (started by tools/run-demo --dock
+// handheld) and this program is the office: it orders, closes the orders
+// and approves the count. Then marketplace orders from the channel emulator and store pickup
 // orders over REST; the pickers are wms-sim's handhelds (started by
 // tools/run-demo); this program is the packing stations (PACK-1..PACK-n),
 // packing and shipping every picked order over the packing API, labels going
@@ -69,6 +73,7 @@ struct Options {
   double lateCancels = 0.03;  // share of marketplace orders their channel cancels a little later
   int cancelAfter = 20;       // ...that many orders later
   int trucks = 2;             // purchase orders received at the dock before the first orders
+  std::string dock = "rest";  // who works the dock: rest (this program) or handheld (wms-sim's dock handhelds)
   std::filesystem::path labels = "var/demo/labels";
   std::filesystem::path portFile;
   std::uint64_t seed = 11;
@@ -217,8 +222,11 @@ int day(const Options& o) {
   std::mt19937_64 rng(o.seed);
 
   // The morning: the trucks at the dock, before the first orders.
-  auto morning = demo::morningAtTheDock(client, skus, o.trucks, o.seed);
+  auto morning = o.dock == "handheld"
+                     ? demo::morningWithHandhelds(client, skus, o.trucks, o.seed, std::chrono::minutes(5), interrupted)
+                     : demo::morningAtTheDock(client, skus, o.trucks, o.seed);
   if (!morning) return die("at the dock: " + morning.error().message);
+  const auto ordersStarted = std::chrono::steady_clock::now();
 
   // About one order in twelve is a store customer's pickup order keyed in at
   // the counter; the rest come from the marketplaces, as the emulator's
@@ -266,9 +274,11 @@ int day(const Options& o) {
 
   // The replenisher: every few seconds, the moves the plan asks for (the
   // faces the released waves will empty, and those below their minimum).
+  // With the dock's handhelds, wms-sim's replenishers do this instead.
   std::atomic<bool> dayOver{false};
   std::atomic<int> replenished{0};
   std::thread replenisher([&] {
+    if (o.dock == "handheld") return;
     apiclient::Client own(o.server);
     int sequence = 0;
     const std::string prefix = "demo-replenish-" + std::to_string(o.seed) + "-";
@@ -343,7 +353,8 @@ int day(const Options& o) {
   // after the last order came in (the floor has stopped: waiting longer
   // cannot help, and the summary says where the orders are stuck).
   const int maxMinutes = o.maxMinutes > 0 ? o.maxMinutes : dayMinutes(o.orders, o.rate > 0 ? o.rate : 25.0);
-  const auto deadline = started + std::chrono::minutes(maxMinutes);
+  // Counted from the end of the morning: the orders' time, whoever worked the dock.
+  const auto deadline = ordersStarted + std::chrono::minutes(maxMinutes);
   const auto stallLimit = std::chrono::minutes(4);
   if (o.headless) std::cerr << "  time allowed for " << o.orders << " orders: " << maxMinutes << " minutes\n";
   bool finished = false;
@@ -510,6 +521,11 @@ int main(int argc, char** argv) {
       else if (a == "--trucks") o.trucks = std::stoi(value());
       else if (a == "--labels") o.labels = value();
       else if (a == "--port-file") o.portFile = value();
+      else if (a == "--dock") {
+        const std::string v = value();
+        if (v != "rest" && v != "handheld") return die("--dock must be rest or handheld, got '" + v + "'");
+        o.dock = v;
+      }
       else if (a == "--packers") {
         const std::string v = value();
         if (v != "auto" && v != "none" && v != "handheld" && v != "mixed")

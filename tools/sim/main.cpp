@@ -2,7 +2,9 @@
 // include/wms/sim/Fleet.h). Progress on stderr; the last line on stdout is
 // one JSON summary. Exit 0 when no pick event was refused and nothing is
 // left unsent; a packer's refused order (packed elsewhere, held) is a
-// figure of the summary, not a failure: the packer rightly moved on.
+// figure of the summary, not a failure: the packer rightly moved on. So
+// are the dock workers' refused events (a put-away elsewhere than
+// suggested that wmsd refused); their events left unsent fail it.
 //
 //   wms-sim --api URL (--broker-dir DIR | --broker URI --accounts FILE)
 //           [--devices N] [--short-probability P] [--keypad-probability P]
@@ -10,6 +12,8 @@
 //           [--duration S] [--release-every S] [--state DIR] [--prefix P]
 //           [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]
 //           [--two-carton-probability P] [--broker-tool PATH]
+//           [--receivers N] [--putaway N] [--replenishers N] [--counters N] [--docks LOC,...]
+//           [--override-probability P] [--miscount-probability P] [--dock-poll MS]
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -29,7 +33,9 @@ int usage(const std::string& why) {
                "               [--duration S] [--release-every S]\n"
                "               [--state DIR] [--prefix P]\n"
                "               [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]\n"
-               "               [--two-carton-probability P] [--broker-tool PATH]\n";
+               "               [--two-carton-probability P] [--broker-tool PATH]\n"
+               "               [--receivers N] [--putaway N] [--replenishers N] [--counters N] [--docks LOC,...]\n"
+               "               [--override-probability P] [--miscount-probability P] [--dock-poll MS]\n";
   return 2;
 }
 
@@ -73,6 +79,26 @@ int main(int argc, char** argv) {
       else if (a == "--station-prefix") o.stationPrefix = v;
       else if (a == "--order-prefix") o.orderPrefix = v;
       else if (a == "--two-carton-probability") o.twoCartonProbability = std::stod(v);
+      else if (a == "--receivers") o.receivers = std::stoi(v);
+      else if (a == "--putaway") o.putawayWorkers = std::stoi(v);
+      else if (a == "--replenishers") o.replenishers = std::stoi(v);
+      else if (a == "--counters") o.counters = std::stoi(v);
+      else if (a == "--override-probability") o.overrideProbability = std::stod(v);
+      else if (a == "--miscount-probability") o.miscountProbability = std::stod(v);
+      else if (a == "--dock-poll") o.dockPoll = std::chrono::milliseconds(std::stol(v));
+      else if (a == "--docks") {
+        o.docks.clear();
+        std::size_t from = 0;
+        for (;;) {
+          const auto comma = v.find(',', from);
+          o.docks.push_back(v.substr(from, comma == std::string::npos ? std::string::npos : comma - from));
+          if (comma == std::string::npos) break;
+          from = comma + 1;
+        }
+        for (const auto& d : o.docks)
+          if (d.empty()) return usage("--docks is a comma-separated list of locations, e.g. DOCK-1,DOCK-2");
+        if (o.docks.size() > 10) return usage("--docks takes at most 10 locations");
+      }
       else if (a == "--pack-share") {
         // R/N: the packers take the picked orders whose id % N == R.
         const auto slash = v.find('/');
@@ -94,8 +120,14 @@ int main(int argc, char** argv) {
   if (o.shortProbability < 0 || o.shortProbability > 1 || o.keypadProbability < 0 || o.keypadProbability > 1)
     return usage("probabilities are 0..1");
   if (o.pace.count() < 0 || o.decoders < 1 || o.decoders > 16) return usage("--pace >= 0, --decoders 1-16");
-  if (o.devices < 0 || o.devices > 500 || o.packers < 0 || o.packers > 100 || o.devices + o.packers < 1)
-    return usage("--devices 0-500 and --packers 0-100, not both 0");
+  const int dockWorkers = o.receivers + o.putawayWorkers + o.replenishers + o.counters;
+  if (o.devices < 0 || o.devices > 500 || o.packers < 0 || o.packers > 100 || o.devices + o.packers + dockWorkers < 1)
+    return usage("--devices 0-500, --packers 0-100, and at least one device of any kind");
+  for (int n : {o.receivers, o.putawayWorkers, o.replenishers, o.counters})
+    if (n < 0 || n > 20) return usage("--receivers, --putaway, --replenishers and --counters are 0-20");
+  if (o.overrideProbability < 0 || o.overrideProbability > 1 || o.miscountProbability < 0 || o.miscountProbability > 1)
+    return usage("probabilities are 0..1");
+  if (o.dockPoll.count() < 10 || o.dockPoll.count() > 60000) return usage("--dock-poll is 10-60000 ms");
   if (o.twoCartonProbability < 0 || o.twoCartonProbability > 1) return usage("probabilities are 0..1");
   if (o.orderPrefix.size() > 16) return usage("--order-prefix is at most 16 characters");
   std::signal(SIGINT, [](int) { stopRequested = true; });
@@ -106,5 +138,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::cout << summary->json() << std::endl;
-  return summary->rejected == 0 && summary->outboxLeft == 0 && summary->packing.outboxLeft == 0 ? 0 : 1;
+  const auto& d = summary->dock;
+  const bool dockSent = d.receiving.outboxLeft + d.putaway.outboxLeft + d.replenishment.outboxLeft +
+                            d.counting.outboxLeft ==
+                        0;
+  return summary->rejected == 0 && summary->outboxLeft == 0 && summary->packing.outboxLeft == 0 && dockSent ? 0 : 1;
 }

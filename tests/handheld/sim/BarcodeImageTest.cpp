@@ -58,3 +58,34 @@ BOOST_AUTO_TEST_CASE(label_formats_follow_the_text_and_unwritable_ones_are_error
   BOOST_TEST(!bad);
   BOOST_TEST(!sim::renderLabel(BarcodeFormat::DataBar, "04006381333931", sim::CameraLook{}, rng));
 }
+
+// The dock's labels: a case's GS1-128 (GTIN, expiry, lot; a GS where a
+// variable-length value is not last) and a pallet's SSCC are read back as
+// GS1 (`]C1`) with the element string, which parseGs1 takes apart.
+BOOST_AUTO_TEST_CASE(gs1_128_case_and_pallet_labels_decode_as_gs1_with_their_element_strings) {
+  Decoder decoder;
+  BOOST_REQUIRE(static_cast<bool>(decoder.start()));
+  const std::string cases[] = {"0109501101530003172901311" "0L5", "0010614141123456789" "7",
+                               "0100000096385074" "10LOT7\x1D" "17290131"};
+  std::mt19937 rng(15);
+  for (const auto& elements : cases) {
+    const std::string written = sim::gs1_128WriterText(elements);
+    BOOST_TEST(written.rfind("\xC3\xB1", 0) == 0u);  // FNC1 first
+    BOOST_TEST(written.find('\x1D') == std::string::npos);
+    int read = 0;
+    const int frames = 10;
+    for (int i = 0; i < frames; ++i) {
+      auto frame = sim::renderLabel(BarcodeFormat::Code128, written, sim::CameraLook{}, rng);
+      BOOST_REQUIRE_MESSAGE(frame, (frame ? "" : frame.error().message));
+      auto r = decoder.decode(*frame, formatsFor(ScanTarget::Item), 1);
+      BOOST_REQUIRE(r);
+      if (r->barcodes.empty()) continue;
+      const auto& b = r->barcodes[0];
+      BOOST_TEST(b.isGs1());
+      BOOST_TEST(b.text == elements);
+      BOOST_TEST(static_cast<bool>(parseGs1(b)));
+      ++read;
+    }
+    BOOST_TEST_CONTEXT(elements) { BOOST_TEST(read >= 8, read << " of " << frames << " read"); }
+  }
+}

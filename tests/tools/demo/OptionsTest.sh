@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/run-demo and wms-demo refuse options they cannot honour before
-# starting anything, naming the option: an unknown --packers value, and a
-# headless day with no automatic packers (it could never finish). The
+# starting anything, naming the option: an unknown --packers or --dock
+# value, and a headless day with no automatic packers (it could never
+# finish). The
 # handheld and mixed packers are automatic: they pass the checks.
 #
 # usage: tests/tools/demo/OptionsTest.sh BUILD_DIR   (ctest passes it)
@@ -38,6 +39,10 @@ expect "run-demo: trucks beyond the dock" 2 "--trucks needs a whole number from 
   "$root/tools/run-demo" --trucks 11
 expect "run-demo: trucks not a number" 2 "--trucks needs a whole number from 0 to 10" \
   "$root/tools/run-demo" --trucks two
+expect "run-demo: unknown dock" 2 "--dock is rest or handheld, got 'robot'" \
+  "$root/tools/run-demo" --dock robot
+expect "wms-demo: unknown dock" 1 "--dock must be rest or handheld, got 'robot'" \
+  "$build/tools/demo/wms-demo" day --dock robot
 expect "wms-demo: negative trucks" 1 "--trucks must be 0 to 10" \
   "$build/tools/demo/wms-demo" day --trucks -1
 expect "wms-demo: unknown packers" 1 "--packers must be auto, none, handheld or mixed, got 'web'" \
@@ -52,6 +57,8 @@ expect "wms-demo: handheld packers may be headless" 1 "no demo catalogue" \
   "$build/tools/demo/wms-demo" day --packers handheld --headless --state "$empty"
 expect "wms-demo: mixed packers may be headless" 1 "no demo catalogue" \
   "$build/tools/demo/wms-demo" day --packers mixed --headless --state "$empty"
+expect "wms-demo: the handheld dock may be headless" 1 "no demo catalogue" \
+  "$build/tools/demo/wms-demo" day --dock handheld --headless --state "$empty"
 
 [[ $failures -eq 0 ]] || { echo "$failures check(s) failed"; exit 1; }
 echo "all option checks passed"

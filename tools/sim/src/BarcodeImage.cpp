@@ -121,6 +121,17 @@ BarcodeFormat labelFormat(handheld::ScanTarget target, std::string_view text, st
   return BarcodeFormat::Code128;
 }
 
+std::string gs1_128WriterText(std::string_view elementString) {
+  // ZXing's Code 128 writer reads U+00F1 as FNC1 (UTF-8 here: ZX_USE_UTF8).
+  const std::string fnc1 = "\xC3\xB1";
+  std::string out = fnc1;
+  for (char c : elementString) {
+    if (c == '\x1D') out += fnc1;
+    else out += c;
+  }
+  return out;
+}
+
 Result<handheld::Frame> renderLabel(BarcodeFormat format, std::string_view text, const CameraLook& look,
                                     std::mt19937& rng) {
   auto grid = encode(format, text);

@@ -27,6 +27,7 @@
 #include "wms/handheld/ScanEngine.h"
 #include "wms/protocol/Topics.h"
 #include "wms/sim/BarcodeImage.h"
+#include "DockWorkers.h"
 #include "FleetShared.h"
 #include "Packer.h"
 
@@ -284,41 +285,68 @@ class Picker {
 
 // ---- Setup ----------------------------------------------------------------------------
 
-// The pickers' accounts, then the packers' (`<prefix>PK-01`.., badges
-// `<prefix>PK-B-01`..).
-Result<std::vector<Account>> accounts(const FleetOptions& o) {
-  std::vector<Account> out;
-  const int wanted = o.devices + o.packers;
-  auto name = [&](const char* middle, int i) {
-    std::ostringstream s;
-    s << o.devicePrefix << middle << std::setw(2) << std::setfill('0') << i;
-    return s.str();
-  };
-  auto badgeOf = [&](int index) {  // index over pickers then packers, from 0
-    return index < o.devices ? name("B-", index + 1) : name("PK-B-", index - o.devices + 1);
-  };
+// What a device of the fleet does.
+enum class Role { Picker, Packer, Receiver, Putaway, Replenisher, Counter };
+
+struct RoleInfo {
+  Role role;
+  const char* middle;  // in device ids: <prefix><middle>01, badges <prefix><middle>B-01
+  const char* name;    // in the worker's name
+  int count;
+};
+
+std::vector<RoleInfo> roles(const FleetOptions& o) {
+  return {{Role::Picker, "", "picker", o.devices},
+          {Role::Packer, "PK-", "packer", o.packers},
+          {Role::Receiver, "RC-", "receiver", o.receivers},
+          {Role::Putaway, "PA-", "put-away worker", o.putawayWorkers},
+          {Role::Replenisher, "RP-", "replenisher", o.replenishers},
+          {Role::Counter, "CT-", "counter", o.counters}};
+}
+
+struct Member {
+  Account account;
+  Role role = Role::Picker;
+  const char* roleName = "picker";
+  int index = 0;  // 1.. within its role
+};
+
+// The fleet's devices: pickers, packers, receivers, put-away workers,
+// replenishers, counters, in that order (also the order of an accounts file).
+Result<std::vector<Member>> members(const FleetOptions& o) {
+  std::vector<Member> out;
+  for (const auto& r : roles(o))
+    for (int i = 1; i <= r.count; ++i) {
+      std::ostringstream device, badge;
+      device << o.devicePrefix << r.middle << std::setw(2) << std::setfill('0') << i;
+      badge << o.devicePrefix << r.middle << "B-" << std::setw(2) << std::setfill('0') << i;
+      out.push_back({Account{device.str(), "", badge.str()}, r.role, r.name, i});
+    }
   if (!o.accountsFile.empty()) {
     std::ifstream in(o.accountsFile);
     if (!in) return makeError(ErrorKind::NotFound, "cannot read " + o.accountsFile.string());
     std::string device, password;
-    while (static_cast<int>(out.size()) < wanted && in >> device >> password) {
+    std::size_t n = 0;
+    while (n < out.size() && in >> device >> password) {
       if (!protocol::isValidDeviceId(device))
         return makeError(ErrorKind::Invalid, o.accountsFile.string() + ": '" + device + "' is not a device id");
-      out.push_back({device, password, badgeOf(static_cast<int>(out.size()))});
+      out[n].account.device = device;
+      out[n].account.password = password;
+      ++n;
     }
-    if (static_cast<int>(out.size()) < wanted)
-      return makeError(ErrorKind::Invalid, o.accountsFile.string() + " has fewer than " + std::to_string(wanted) +
+    if (n < out.size())
+      return makeError(ErrorKind::Invalid, o.accountsFile.string() + " has fewer than " + std::to_string(out.size()) +
                                                " accounts");
     return out;
   }
-  for (int i = 0; i < wanted; ++i) {
-    Account a{i < o.devices ? name("", i + 1) : name("PK-", i - o.devices + 1), randomPassword(), badgeOf(i)};
+  for (auto& m : out) {
+    auto& a = m.account;
+    a.password = randomPassword();
     if (!protocol::isValidDeviceId(a.device) || !protocol::isValidDeviceId(a.badge))
       return makeError(ErrorKind::Invalid, "device prefix makes an invalid device id '" + a.device + "'");
     auto r = runTool({o.brokerTool.string(), "add-device", o.brokerDir.string(), a.device, a.password});
     if (r.code != 0)
       return makeError(ErrorKind::Unavailable, "wms-broker add-device " + a.device + " failed: " + r.output.substr(0, 300));
-    out.push_back(std::move(a));
   }
   return out;
 }
@@ -383,6 +411,46 @@ std::string packingJson(const PackingSummary& p) {
   return o.str();
 }
 
+std::string waitJson(const std::vector<double>& ms) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << "{\"samples\":" << ms.size() << ",\"p50\":" << percentile(ms, 0.50)
+    << ",\"p99\":" << percentile(ms, 0.99) << ",\"max\":" << percentile(ms, 1.0) << "}";
+  return o.str();
+}
+
+// One dock mode's object: its own figures, then its events and waits.
+std::string dockModeJson(const DockModeSummary& m, const std::string& figures) {
+  std::ostringstream o;
+  o << "{\"workers\":" << m.workers << figures << ",\"events\":{\"created\":" << m.eventsCreated
+    << ",\"resent\":" << m.resent << ",\"applied\":" << m.applied << ",\"duplicate\":" << m.duplicate
+    << ",\"rejected\":" << m.rejected << ",\"outbox_left\":" << m.outboxLeft << "},\"wait_ms\":" << waitJson(m.waitMs)
+    << "}";
+  return o.str();
+}
+
+std::string dockJson(const DockSummary& d) {
+  std::string out;
+  if (d.receiving.workers > 0)
+    out += ",\"receiving\":" + dockModeJson(d.receiving, ",\"orders\":" + std::to_string(d.ordersReceived) +
+                                                            ",\"pallets\":" + std::to_string(d.pallets) +
+                                                            ",\"cases\":" + std::to_string(d.cases) +
+                                                            ",\"units\":" + std::to_string(d.unitsReceived));
+  if (d.putaway.workers > 0)
+    out += ",\"putaway\":" + dockModeJson(d.putaway, ",\"putaways\":" + std::to_string(d.putaways) +
+                                                        ",\"units\":" + std::to_string(d.unitsPutAway) +
+                                                        ",\"overrides\":" + std::to_string(d.overrides) +
+                                                        ",\"overrides_refused\":" + std::to_string(d.overridesRefused) +
+                                                        ",\"nowhere\":" + std::to_string(d.nowhere));
+  if (d.replenishment.workers > 0)
+    out += ",\"replenishment\":" + dockModeJson(d.replenishment, ",\"moves\":" + std::to_string(d.replenishments) +
+                                                                    ",\"units\":" + std::to_string(d.unitsReplenished));
+  if (d.counting.workers > 0)
+    out += ",\"counting\":" + dockModeJson(d.counting, ",\"counts\":" + std::to_string(d.counts) +
+                                                          ",\"miscounts\":" + std::to_string(d.miscounts) +
+                                                          ",\"recounts\":" + std::to_string(d.recounts));
+  return out;
+}
+
 }  // namespace
 
 std::string FleetSummary::json() const {
@@ -408,7 +476,8 @@ std::string FleetSummary::json() const {
     << ",\"failures\":" << decodeFailures << ",\"retries\":" << retries << ",\"typed\":" << typedFallbacks
     << ",\"worker_crashes\":" << decoderCrashes << ",\"mean_ms\":" << std::setprecision(2)
     << (frames ? decodeMsTotal / static_cast<double>(frames) : 0.0) << "},\"releases\":" << releases
-    << (packing.packers > 0 ? ",\"packing\":" + packingJson(packing) : std::string()) << ",\"errors\":[";
+    << (packing.packers > 0 ? ",\"packing\":" + packingJson(packing) : std::string()) << dockJson(dock)
+    << ",\"errors\":[";
   for (std::size_t i = 0; i < errors.size(); ++i) o << (i ? "," : "") << str(errors[i]);
   o << "]}";
   return o.str();
@@ -417,7 +486,18 @@ std::string FleetSummary::json() const {
 Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progress, const std::atomic<bool>& stop) {
   if (options.devices < 0 || options.devices > 500) return makeError(ErrorKind::Invalid, "devices must be 0-500");
   if (options.packers < 0 || options.packers > 100) return makeError(ErrorKind::Invalid, "packers must be 0-100");
-  if (options.devices + options.packers < 1) return makeError(ErrorKind::Invalid, "no devices and no packers: nothing to run");
+  for (int n : {options.receivers, options.putawayWorkers, options.replenishers, options.counters})
+    if (n < 0 || n > 20) return makeError(ErrorKind::Invalid, "each dock mode takes 0-20 handhelds");
+  if (options.devices + options.packers + options.receivers + options.putawayWorkers + options.replenishers +
+          options.counters < 1)
+    return makeError(ErrorKind::Invalid, "no devices of any kind: nothing to run");
+  if (options.docks.empty() || options.docks.size() > 10) return makeError(ErrorKind::Invalid, "give 1-10 docks");
+  for (const auto& d : options.docks)
+    if (!protocol::isValidDeviceId(d)) return makeError(ErrorKind::Invalid, "dock '" + d + "' is not a location id");
+  if (options.overrideProbability < 0 || options.overrideProbability > 1 || options.miscountProbability < 0 ||
+      options.miscountProbability > 1)
+    return makeError(ErrorKind::Invalid, "the override and miscount probabilities are 0..1");
+  if (options.dockPoll.count() < 10) return makeError(ErrorKind::Invalid, "the dock poll is at least 10 ms");
   if (options.packShareModulus < 1 || options.packShareRemainder < 0 ||
       options.packShareRemainder >= options.packShareModulus)
     return makeError(ErrorKind::Invalid, "the pack share must be R/N with 0 <= R < N");
@@ -429,6 +509,10 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
   Shared fleet{options, stop};
   fleet.summary.devices = options.devices;
   fleet.summary.packing.packers = options.packers;
+  fleet.summary.dock.receiving.workers = options.receivers;
+  fleet.summary.dock.putaway.workers = options.putawayWorkers;
+  fleet.summary.dock.replenishment.workers = options.replenishers;
+  fleet.summary.dock.counting.workers = options.counters;
   // Decode workers first: they fork, and no other thread may exist yet. A
   // scan engine decodes nothing here, so an engine fleet forks none (and
   // may run inside a process that already has threads: tests, benches).
@@ -443,38 +527,67 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
     while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r')) r.output.pop_back();
     o.brokerUri = r.output;
   }
-  auto accs = accounts(o);
-  if (!accs) return accs.error();
+  auto fleetMembers = members(o);
+  if (!fleetMembers) return fleetMembers.error();
   apiclient::Client api(o.api);
-  for (std::size_t i = 0; i < accs->size(); ++i) {
-    const auto& a = (*accs)[i];
-    const std::string role = static_cast<int>(i) < o.devices ? "picker" : "packer";
+  for (const auto& m : *fleetMembers) {
+    const auto& a = m.account;
     auto r = api.call("POST", "/api/v1/workers",
-                      "{\"badge\":\"" + a.badge + "\",\"name\":\"Simulated " + role + " " + a.device + "\"}",
+                      "{\"badge\":\"" + a.badge + "\",\"name\":\"Simulated " + m.roleName + " " + a.device + "\"}",
                       {{"Content-Type", "application/json"}});
     if (!r) return makeError(r.error().kind, "creating worker " + a.badge + ": " + r.error().message);
   }
   std::error_code ec;
   std::filesystem::create_directories(o.stateDir, ec);
   if (ec) return makeError(ErrorKind::Unavailable, "cannot create " + o.stateDir.string() + ": " + ec.message());
-  progress << "sim: " << o.devices << " picking and " << o.packers << " packing handhelds against " << o.api
-           << " and " << o.brokerUri << std::endl;
+  progress << "sim: " << o.devices << " picking and " << o.packers << " packing handhelds";
+  if (o.receivers + o.putawayWorkers + o.replenishers + o.counters > 0)
+    progress << ", at the dock " << o.receivers << " receiving, " << o.putawayWorkers << " putting away, "
+             << o.replenishers << " replenishing and " << o.counters << " counting";
+  progress << " against " << o.api << " and " << o.brokerUri << std::endl;
 
   // The packers' work: a fixed list, or the picked orders as wmsd lists them.
   const bool listed = o.packOrders.empty();
   auto queue = listed ? std::make_unique<detail::PackQueue>() : std::make_unique<detail::PackQueue>(o.packOrders);
 
+  // The dock's work: open purchase orders and what waits at the docks.
+  detail::OrderQueue purchaseOrders;
+  detail::DockQueue dockItems;
+
   fleet.started = Clock::now();
   std::vector<std::thread> threads;
-  fleet.running = static_cast<int>(accs->size());
+  fleet.running = static_cast<int>(fleetMembers->size());
   fleet.pickersRunning = o.devices;
-  for (std::size_t i = 0; i < accs->size(); ++i) {
-    const int packer = static_cast<int>(i) - o.devices + 1;  // 1.. for packers
-    threads.emplace_back([&fleet, &o, &queue, account = (*accs)[i], i, packer] {
-      if (packer >= 1) detail::runPacker(fleet, account, stationName(o, packer), o.seed * 7919 + i, *queue);
-      else {
-        Picker(fleet, account, o.seed * 7919 + i).run();
-        --fleet.pickersRunning;
+  fleet.receiversRunning = o.receivers;
+  fleet.putawayRunning = o.putawayWorkers;
+  fleet.replenishersRunning = o.replenishers;
+  for (std::size_t i = 0; i < fleetMembers->size(); ++i) {
+    threads.emplace_back([&fleet, &o, &queue, &purchaseOrders, &dockItems, m = (*fleetMembers)[i], i] {
+      const std::uint64_t seed = o.seed * 7919 + i;
+      switch (m.role) {
+        case Role::Picker:
+          Picker(fleet, m.account, seed).run();
+          --fleet.pickersRunning;
+          break;
+        case Role::Packer:
+          detail::runPacker(fleet, m.account, stationName(o, m.index), seed, *queue);
+          break;
+        case Role::Receiver:
+          detail::runReceiver(fleet, m.account, o.docks[static_cast<std::size_t>(m.index - 1) % o.docks.size()], seed,
+                              purchaseOrders);
+          --fleet.receiversRunning;
+          break;
+        case Role::Putaway:
+          detail::runPutaway(fleet, m.account, seed, dockItems);
+          --fleet.putawayRunning;
+          break;
+        case Role::Replenisher:
+          detail::runReplenisher(fleet, m.account, seed);
+          --fleet.replenishersRunning;
+          break;
+        case Role::Counter:
+          detail::runCounter(fleet, m.account, seed);
+          break;
       }
       std::lock_guard lock(fleet.mutex);
       --fleet.running;
@@ -485,6 +598,7 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
     auto nextProgress = Clock::now() + o.progressEvery;
     auto nextRelease = Clock::now();
     auto nextListing = Clock::now();
+    auto nextDockListing = Clock::now();
     while (!finished) {
       const auto now = Clock::now();
       if (o.releaseEvery.count() > 0 && now >= nextRelease && !fleet.timeUp()) {
@@ -501,6 +615,11 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
         nextListing = now + std::chrono::milliseconds(700);
         listPickedOrders(api, o, *queue);
       }
+      if (o.receivers + o.putawayWorkers > 0 && now >= nextDockListing && !fleet.timeUp()) {
+        nextDockListing = now + o.dockPoll;
+        if (o.receivers > 0) detail::listPurchaseOrders(api, purchaseOrders);
+        if (o.putawayWorkers > 0) detail::listDockBacklog(api, o.docks, dockItems);
+      }
       if (now >= nextProgress) {
         nextProgress = now + o.progressEvery;
         std::lock_guard lock(fleet.mutex);
@@ -511,6 +630,10 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
         if (o.packers > 0)
           progress << ", " << s.packing.shipped << " orders shipped by " << o.packers << " packers ("
                    << s.packing.refusals << " refused)";
+        if (o.receivers + o.putawayWorkers + o.replenishers + o.counters > 0)
+          progress << "; dock: " << s.dock.ordersReceived << " purchase orders, " << s.dock.unitsReceived
+                   << " units received, " << s.dock.putaways << " put away, " << s.dock.replenishments
+                   << " replenishments, " << s.dock.counts << " counts";
         progress << std::endl;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -34,26 +34,32 @@ FrameRead DecoderPool::read(const Frame& frame, const std::optional<StepExpectat
   return r;
 }
 
-std::optional<Input> simulatedScan(Shared& shared, std::mt19937& rng, BarcodeFormat format, const std::string& text,
-                                   const std::optional<StepExpectation>& step, const std::string& device) {
+namespace {
+
+// One read: `engineText` with `symbology` through the engine path, or a
+// rendering of `writerText` in `format` (Code 128 if that format cannot
+// carry it) through a pooled decoder.
+std::optional<Input> scanOnce(Shared& shared, std::mt19937& rng, BarcodeFormat format, const std::string& writerText,
+                              const std::string& engineText, const std::string& symbology,
+                              const std::optional<StepExpectation>& step, const std::string& device) {
   if (shared.options.scanner == Scanner::Engine) {
-    // The engine decoded it: the text as the scanner sends it, no identifier.
-    auto barcode = toBarcode(EngineScan{text, "", std::chrono::system_clock::now()});
+    // The engine decoded it: the text as the scanner sends it.
+    auto barcode = toBarcode(EngineScan{engineText, symbology, std::chrono::system_clock::now()});
     {
       std::lock_guard lock(shared.mutex);
       ++shared.summary.engineReads;
     }
     if (!barcode) {
-      shared.error(device + ": the engine cannot read '" + text + "': " + barcode.error().message);
+      shared.error(device + ": the engine cannot read '" + engineText + "': " + barcode.error().message);
       return std::nullopt;
     }
     return Input{ScanInput{std::move(barcode).value()}};
   }
   CameraLook look;
-  auto frame = renderLabel(format, text, look, rng);
-  if (!frame) frame = renderLabel(BarcodeFormat::Code128, text, look, rng);
+  auto frame = renderLabel(format, writerText, look, rng);
+  if (!frame) frame = renderLabel(BarcodeFormat::Code128, writerText, look, rng);
   if (!frame) {
-    shared.error(device + ": cannot draw '" + text + "': " + frame.error().message);
+    shared.error(device + ": cannot draw '" + engineText + "': " + frame.error().message);
     return std::nullopt;
   }
   auto read = shared.pool.read(*frame, step);
@@ -66,6 +72,19 @@ std::optional<Input> simulatedScan(Shared& shared, std::mt19937& rng, BarcodeFor
     if (std::holds_alternative<ScanFailed>(read.input)) ++s.decodeFailures;
   }
   return std::move(read.input);
+}
+
+}  // namespace
+
+std::optional<Input> simulatedScan(Shared& shared, std::mt19937& rng, BarcodeFormat format, const std::string& text,
+                                   const std::optional<StepExpectation>& step, const std::string& device) {
+  return scanOnce(shared, rng, format, text, text, "", step, device);
+}
+
+std::optional<Input> simulatedGs1Scan(Shared& shared, std::mt19937& rng, const std::string& elementString,
+                                      const std::optional<StepExpectation>& step, const std::string& device) {
+  return scanOnce(shared, rng, BarcodeFormat::Code128, gs1_128WriterText(elementString), elementString, "]C1", step,
+                  device);
 }
 
 }  // namespace wms::sim::detail

@@ -58,6 +58,11 @@ struct Shared {
   FleetSummary summary;
   int running = 0;
   std::atomic<int> pickersRunning{0};  // packers idle out only once no picker of the fleet is left
+  // Dock workers idle out only once the workers whose work feeds theirs
+  // are gone: put-away after the receivers, replenishers and counters after
+  // the pickers, receivers and put-away workers (and counters after the
+  // replenishers).
+  std::atomic<int> receiversRunning{0}, putawayRunning{0}, replenishersRunning{0};
   Clock::time_point started = Clock::now();
   std::optional<Clock::time_point> firstPack, lastPack;  // the packers' first order taken, last finished
 
@@ -80,5 +85,13 @@ struct Shared {
 std::optional<handheld::Input> simulatedScan(Shared& shared, std::mt19937& rng, handheld::BarcodeFormat format,
                               const std::string& text, const std::optional<handheld::StepExpectation>& step,
                               const std::string& device);
+
+// The same for a GS1-128 label carrying `elementString` (raw element
+// strings, GS after each variable-length value that is not last): the
+// engine sends it with the identifier `]C1`; the camera sees a Code 128
+// symbol with FNC1, which the decoder reads as `]C1`.
+std::optional<handheld::Input> simulatedGs1Scan(Shared& shared, std::mt19937& rng, const std::string& elementString,
+                                                const std::optional<handheld::StepExpectation>& step,
+                                                const std::string& device);
 
 }  // namespace wms::sim::detail

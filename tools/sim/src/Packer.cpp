@@ -11,44 +11,6 @@ namespace wms::sim::detail {
 
 using namespace wms::handheld;
 
-// ---- PackQueue ----------------------------------------------------------------------
-
-PackQueue::PackQueue(const std::vector<std::int64_t>& orders) : fixed_(true) {
-  for (auto id : orders)
-    if (offered_.insert(id).second) waiting_.push_back(id);
-}
-
-bool PackQueue::offer(std::int64_t order) {
-  {
-    std::lock_guard lock(mutex_);
-    if (fixed_ || !offered_.insert(order).second) return false;
-    waiting_.push_back(order);
-  }
-  added_.notify_one();
-  return true;
-}
-
-std::optional<std::int64_t> PackQueue::take(std::chrono::milliseconds wait) {
-  std::unique_lock lock(mutex_);
-  if (!added_.wait_for(lock, wait, [this] { return !waiting_.empty(); })) return std::nullopt;
-  const auto id = waiting_.front();
-  waiting_.pop_front();
-  return id;
-}
-
-void PackQueue::giveBack(std::int64_t order) {
-  std::lock_guard lock(mutex_);
-  // A fixed list puts it back at once; a listed queue lets the next listing
-  // offer it again if it is still picked by then.
-  if (fixed_) waiting_.push_back(order);
-  else offered_.erase(order);
-}
-
-bool PackQueue::finished() const {
-  std::lock_guard lock(mutex_);
-  return fixed_ && waiting_.empty();
-}
-
 // ---- One simulated packer ----------------------------------------------------------
 
 namespace {

@@ -12,48 +12,20 @@
 // wmsd refuses (packed at another station, held, cancelled) is counted as a
 // refusal and left: the packer moves on to the next one.
 //
-// Threading: PackQueue is thread-safe. runPacker runs on its own thread and
+// Threading: PackQueue (WorkQueue.h) is thread-safe. runPacker runs on its own thread and
 // returns when the fleet stops, its queue is used up (a fixed list) or it
 // was idle for FleetOptions::untilIdle.
 #pragma once
 
 #include <cstdint>
-#include <deque>
-#include <mutex>
-#include <optional>
-#include <set>
-#include <vector>
 
 #include "FleetShared.h"
+#include "WorkQueue.h"
 
 namespace wms::sim::detail {
 
-class PackQueue {
- public:
-  // A queue filled by offer() as orders become picked (listed = false), or
-  // one holding exactly `orders` (listed = true: nothing else is offered
-  // and the queue is done once they are taken).
-  PackQueue() = default;
-  explicit PackQueue(const std::vector<std::int64_t>& orders);
-
-  // Adds an order unless it was offered before (each order is handed out
-  // once). Returns true if it was added.
-  bool offer(std::int64_t order);
-  // The oldest order not yet taken, waiting up to `wait` for one.
-  std::optional<std::int64_t> take(std::chrono::milliseconds wait);
-  // An order a packer had to give up before wmsd answered about it (no
-  // readable label, no answer): it may be offered again.
-  void giveBack(std::int64_t order);
-  // A fixed list that has been handed out completely.
-  bool finished() const;
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable added_;
-  bool fixed_ = false;                // constant after construction
-  std::deque<std::int64_t> waiting_;  // protected by mutex_
-  std::set<std::int64_t> offered_;    // protected by mutex_
-};
+// Picked orders by id, each handed to one packer.
+using PackQueue = WorkQueue<std::int64_t>;
 
 // One packer's life: signs in (pack mode) at `station`, packs orders from
 // `queue` until the fleet stops, adds its figures to shared.summary.packing.

@@ -37,6 +37,12 @@ struct CameraLook {
 // sometimes QR Code (locations) or Code 39 (totes, when the text allows).
 handheld::BarcodeFormat labelFormat(handheld::ScanTarget target, std::string_view text, std::mt19937& rng);
 
+// What ZXing's writer takes to draw a GS1-128 symbol of `elementString`
+// (raw element strings, a GS (0x1D) after each variable-length value that is
+// not last): FNC1 in front and in place of each GS. Drawn with
+// BarcodeFormat::Code128, it decodes as `]C1` with the element string.
+std::string gs1_128WriterText(std::string_view elementString);
+
 // A frame showing `text` in `format` with the look drawn from `look`.
 // Errors: Invalid if the writer cannot encode the text in that format.
 Result<handheld::Frame> renderLabel(handheld::BarcodeFormat format, std::string_view text, const CameraLook& look,

@@ -28,6 +28,26 @@
 // step as a packer at a station does. An order wmsd refuses (packed at
 // another station, held or cancelled meanwhile) is counted and left.
 //
+// Dock workers (FleetOptions::receivers, putawayWorkers, replenishers,
+// counters): handhelds in receive, put-away, replenish and count mode, the
+// same app again. What a real worker reads off paper comes from wmsd's REST
+// API: a receiver takes an open purchase order (one receiver per order, from
+// GET /api/v1/inbound/purchase-orders?status=open, polled) and reads what to
+// expect off the order (its pallets and its lines still open); at the
+// handheld it scans the order's reference, each announced pallet's SSCC
+// (a GS1-128 label, AI 00) and then cases (GS1-128 with the GTIN, and the
+// line's expiry and lot when it has them) with their quantities typed. A
+// put-away worker takes what waits at the fleet's docks (GET
+// /api/v1/inbound/putaway/backlog), scans the dock, the item and the
+// suggested location (or, with `overrideProbability`, another location of
+// that SKU with a reason; wmsd may refuse it, and the worker then takes the
+// suggestion) and puts all of it away. A replenisher asks for moves and
+// works them (reserve, item, quantity, face). A counter asks for the counts
+// waiting and counts each row: what wmsd's stock says is there, or with
+// `miscountProbability` one or two units fewer (so a variance and a recount
+// happen). What wmsd refuses is counted in the mode's events, never stops a
+// worker.
+//
 // Setup: device accounts are added to the broker with
 // `tools/broker/wms-broker add-device DIR ID PASSWORD` (or given in an
 // accounts file), workers (badges) are created through wmsd's REST API.
@@ -68,7 +88,8 @@ struct FleetOptions {
   std::chrono::milliseconds pace{250};    // a picker's pause between actions
   int decoders = 2;                       // shared decode workers
   std::uint64_t seed = 1;
-  std::chrono::seconds untilIdle{0};      // a device stops after this long without work (0: never); a packer counts from when the last picker stopped
+  std::chrono::seconds untilIdle{0};      // a device stops after this long without work (0: never); a packer counts from when the last picker stopped,
+                                          // a put-away worker from the last receiver, replenishers and counters from the last of those and the pickers
   std::chrono::seconds duration{0};       // the whole run stops after this (0: never)
   std::chrono::seconds releaseEvery{0};   // POST /api/v1/waves/release this often (0: never)
   std::chrono::seconds progressEvery{2};
@@ -83,6 +104,47 @@ struct FleetOptions {
   int packShareModulus = 1;
   std::vector<std::int64_t> packOrders;   // when not empty: exactly these orders, and packers stop when they are done
   double twoCartonProbability = 0.1;      // an order of 2+ units packed in two cartons
+
+  // Dock handhelds (0: none of that mode). Devices `<devicePrefix>RC-01`..
+  // (receivers), `PA-` (put-away), `RP-` (replenishers), `CT-` (counters),
+  // badges with `-B-` (`<devicePrefix>RC-B-01`); with an accounts file, the
+  // accounts after the packers' are theirs in that order.
+  int receivers = 0;
+  int putawayWorkers = 0;
+  int replenishers = 0;
+  int counters = 0;
+  std::vector<std::string> docks{"DOCK-1"};  // receiver k receives at docks[k % n]; put-away works them all
+  double overrideProbability = 0.05;      // a put-away goes elsewhere than suggested (with a reason)
+  double miscountProbability = 0.1;       // a count finds one or two units fewer than there are
+  std::chrono::milliseconds dockPoll{1000};  // how often the dock's work is listed, and idle workers ask again
+};
+
+// One dock mode's handhelds: their events and how long the worker waited
+// for wmsd's answer to a request (receive.request -> receive.task, and so
+// on: the input that sent it to the task on the handheld).
+struct DockModeSummary {
+  int workers = 0;
+  std::uint64_t eventsCreated = 0, applied = 0, duplicate = 0, rejected = 0, resent = 0, outboxLeft = 0;
+  std::vector<double> waitMs;
+};
+
+// What the dock workers did. A figure counts what wmsd applied.
+struct DockSummary {
+  DockModeSummary receiving, putaway, replenishment, counting;
+  int ordersReceived = 0;           // purchase orders worked to the end of their delivery note
+  int pallets = 0;                  // SSCCs received
+  int cases = 0;                    // case scans received
+  std::int64_t unitsReceived = 0;   // good units, as wmsd's orders show them received
+  int putaways = 0;                 // putaway.confirms applied
+  std::int64_t unitsPutAway = 0;
+  int overrides = 0;                // of them, elsewhere than suggested (with a reason)
+  int overridesRefused = 0;         // put-aways elsewhere that wmsd refused (then taken to the suggestion)
+  int nowhere = 0;                  // items wmsd had no room for (left at the dock)
+  int replenishments = 0;           // replenish.confirms applied
+  std::int64_t unitsReplenished = 0;
+  int counts = 0;                   // count.confirms applied
+  int miscounts = 0;                // of them, counted off on purpose
+  int recounts = 0;                 // of them, rows wmsd asked to count again
 };
 
 // What the packers did.
@@ -126,19 +188,22 @@ struct FleetSummary {
   double decodeMsTotal = 0;
   std::uint64_t releases = 0;         // waves released by the simulator
   PackingSummary packing;
+  DockSummary dock;
   std::vector<std::string> errors;    // the first few problems (setup, refusals)
   double seconds = 0;
 
   // One JSON object (the last line wms-sim prints); it has a "packing"
-  // object when the fleet had packers.
+  // object when the fleet had packers, and "receiving", "putaway",
+  // "replenishment", "counting" objects for the dock modes it ran.
   std::string json() const;
 };
 
 // Runs the fleet until every device stopped (untilIdle; packers with
 // packOrders: when those are done), `duration` passed or `stop` became true. Progress lines go to `progress`. Errors:
 // setup failures (no broker account could be made, wmsd unreachable), and
-// Invalid options (devices 0-500, packers 0-100, at least one of them; a
-// pack share 0 <= remainder < modulus).
+// Invalid options (devices 0-500, packers 0-100, each dock mode 0-20, at
+// least one device of any kind; a pack share 0 <= remainder < modulus; 1-10
+// docks, each a valid location id; probabilities 0..1).
 Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progress, const std::atomic<bool>& stop);
 
 }  // namespace wms::sim
