@@ -133,6 +133,57 @@ async function refreshDock() {
       el('button', { type: 'button', class: 'small', onclick: () => settle(c.id, 'reject') }, 'Count again')))));
 }
 
+// Slotting: the proposals still to decide or to carry out, each with its
+// gain and its next move; a supervisor approves or rejects, and marks the
+// next move done once it is on its new face.
+async function refreshSlotting() {
+  const list = await api('/api/v1/inbound/slotting/proposals?limit=20');
+  const live = list.items.filter((p) => p.status === 'proposed' || p.status === 'approved');
+  $('slotting-count').textContent = live.length ? '(' + live.length + ')' : '';
+  $('slotting-body').replaceChildren(...live.map((p) => {
+    const done = p.moves.filter((m) => m.done).length;
+    const next = p.moves.find((m) => !m.done);
+    const saved = p.before_mm > 0 ? Math.round(100 * (p.before_mm - p.after_mm) / p.before_mm) : 0;
+    const actions = p.status === 'proposed'
+      ? [el('button', { type: 'button', class: 'small', onclick: () => decide(p.id, 'approve') }, 'Approve'), ' ',
+        el('button', { type: 'button', class: 'small', onclick: () => decide(p.id, 'reject') }, 'Reject')]
+      : next ? [next.sku + ' ' + next.from + ' \u2192 ' + next.to + ' ',
+        el('button', { type: 'button', class: 'small', onclick: () => moved(p.id, next.number) }, 'Done')] : [];
+    return el('tr', { dataset: { slotting: String(p.id), status: p.status } },
+      el('td', {}, '#' + p.id), el('td', {}, p.status), el('td', {}, done + '/' + p.moves.length),
+      el('td', {}, (p.before_mm / 1e6).toFixed(1) + ' \u2192 ' + (p.after_mm / 1e6).toFixed(1) + ' km (\u2212' + saved + '%)'),
+      el('td', {}, ...actions));
+  }));
+}
+
+async function decide(id, verb) {
+  const by = window.prompt('Your name or badge', '') || '';
+  try {
+    await api('/api/v1/inbound/slotting/proposals/' + id + '/' + verb, { method: 'POST', body: JSON.stringify({ by }) });
+  } catch (e) {
+    window.alert(e.message);
+  }
+  refreshSlotting().catch(() => {});
+}
+
+async function moved(id, number) {
+  try {
+    await api('/api/v1/inbound/slotting/proposals/' + id + '/moves/' + number + '/confirm', { method: 'POST', body: '{}' });
+  } catch (e) {
+    window.alert(e.message);
+  }
+  refreshSlotting().catch(() => {});
+}
+
+async function propose() {
+  try {
+    await api('/api/v1/inbound/slotting/proposals', { method: 'POST', body: JSON.stringify({ requested_by: 'dashboard' }) });
+  } catch (e) {
+    window.alert(e.message);
+  }
+  refreshSlotting().catch(() => {});
+}
+
 async function settle(id, verb) {
   const by = window.prompt('Your name or badge', '') || '';
   try {
@@ -181,7 +232,8 @@ async function refresh() {
     await api('/healthz');
     $('health').dataset.state = 'ok';
     $('health').textContent = 'server ok';
-    await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions(), refreshDock()]);
+    await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions(), refreshDock(),
+      refreshSlotting()]);
     $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
     document.body.dataset.loaded = 'true';
   } catch (e) {
@@ -192,5 +244,6 @@ async function refresh() {
 
 $('release').addEventListener('click', release);
 $('stock-form').addEventListener('submit', lookUpStock);
+$('slotting-propose').addEventListener('click', propose);
 refresh();
 setInterval(refresh, REFRESH_MS);

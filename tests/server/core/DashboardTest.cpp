@@ -76,6 +76,9 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   post("/api/v1/inbound/counts/1/result", R"({"counted":17,"idempotency_key":"c1"})");
   post("/api/v1/inbound/counts/1/result", R"({"counted":17,"idempotency_key":"c2"})");
 
+  // A slotting proposal waiting for a supervisor.
+  post("/api/v1/inbound/slotting/proposals", R"({"requested_by":"test"})");
+
   TempDir profile("dashboard");
   const std::string dom = renderedDom(wmsd.port(), profile);
   BOOST_TEST(dom.find("data-loaded=\"true\"") != std::string::npos);
@@ -90,4 +93,5 @@ BOOST_AUTO_TEST_CASE(the_dashboard_shows_orders_waves_handhelds_and_exceptions) 
   BOOST_TEST(dom.find("A-01-01-1 (pick face)") != std::string::npos);
   BOOST_TEST(dom.find("data-replenish=\"PEAR@A-02-03-1\"") != std::string::npos);
   BOOST_TEST(dom.find("data-count=\"1\"") != std::string::npos);
+  BOOST_TEST(dom.find("data-slotting=\"1\" data-status=\"proposed\"") != std::string::npos);
 }
