@@ -172,7 +172,8 @@ char PutawayService::abcOf(store::Tx& tx, const std::string& sku) {
   constexpr std::int64_t kEveryMs = 15 * 60 * 1000, kHistoryMs = 30LL * 24 * 60 * 60 * 1000;
   std::lock_guard lock(abcMutex_);
   if (abcAtMs_ == 0 || tx.nowMs() - abcAtMs_ > kEveryMs) {
-    if (auto classes = velocity(tx, tx.nowMs() - kHistoryMs)) {
+    const auto since = tx.nowMs() - kHistoryMs;
+    if (auto classes = velocity_ ? velocity_(tx, since) : velocity(tx, since)) {
       abc_.clear();
       for (const auto& v : *classes) abc_[v.sku] = v.abc;
     }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include "Dock.h"
 
@@ -58,10 +59,11 @@ PutawayGeometry gridGeometry(std::int64_t locationVolumeCm3 = 0) {
   return g;
 }
 
-void sql(Dock& d, const std::string& statement) {
+// Writes to the catalogue in one transaction.
+void catalogue(Dock& d, const std::function<Status(store::CatalogRepository&)>& change) {
   auto st = d.db->write([&](store::Tx& tx) -> Status {
-    store::exec(tx, statement);
-    return {};
+    store::CatalogRepository c(tx);
+    return change(c);
   });
   BOOST_REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.error().message));
 }
@@ -75,8 +77,11 @@ BOOST_AUTO_TEST_SUITE(putaway)
 // SKU that does not move goes up, a fast mover stays low.
 BOOST_AUTO_TEST_CASE(with_a_layout_reserve_near_the_face_wins_and_the_level_follows_the_velocity_class) {
   Dock d;
-  sql(d, "INSERT INTO locations(code, zone, kind, created_at) VALUES ('A-01-03-3', 'A', 'reserve', 0), "
-         "('A-01-03-5', 'A', 'reserve', 0)");
+  catalogue(d, [](store::CatalogRepository& c) -> Status {
+    for (const char* code : {"A-01-03-3", "A-01-03-5"})
+      if (auto st = c.upsertLocation({code, "A", domain::LocationKind::Reserve}); !st) return st;
+    return {};
+  });
   d.stockAt("MUG", "A-01-01-1", 10);
   PutawayService still(*d.db, d.events);
   BOOST_REQUIRE(still.setCapacity("A-01-01-1", 10).ok());  // the face is full
@@ -84,12 +89,13 @@ BOOST_AUTO_TEST_CASE(with_a_layout_reserve_near_the_face_wins_and_the_level_foll
   // Mugs have not sold (class C): the higher of the two near the face.
   BOOST_TEST(suggestion(still, "MUG", 15).location == "A-01-03-5");
 
-  // Mugs sell fastest (class A): the lower one.
-  sql(d, "INSERT INTO ledger(at, sku, location, delta_on_hand, delta_allocated, cause) VALUES "
-         "(strftime('%s', 'now') * 1000 - 3600000, 'MUG', 'A-01-01-1', -100, 0, 'ship'), "
-         "(strftime('%s', 'now') * 1000 - 3600000, 'TEE', 'A-01-02-1', -1, 0, 'ship')");
+  // Mugs sell fastest (class A): the lower one. (Shipping real orders is
+  // the waves' and packing's business: the shipments are given here.)
   PutawayService fast(*d.db, d.events);
   fast.geometryFrom(gridGeometry());
+  fast.velocityFrom([](store::Tx&, std::int64_t) -> Result<std::vector<SkuVelocity>> {
+    return classify({{"MUG", 100}, {"TEE", 1}, {"VITC", 0}});
+  });
   BOOST_TEST(suggestion(fast, "MUG", 15).location == "A-01-03-3");
 
   // Without the geometry: the lowest code, as before.
@@ -101,7 +107,12 @@ BOOST_AUTO_TEST_CASE(with_a_layout_reserve_near_the_face_wins_and_the_level_foll
 // many units as the volume left allows, and no more.
 BOOST_AUTO_TEST_CASE(with_location_volumes_a_bulky_sku_fits_only_what_the_volume_left_allows) {
   Dock d;
-  sql(d, "UPDATE skus SET length_mm = 100, width_mm = 100, height_mm = 100 WHERE code = 'TEE'");  // 1,000 cm3
+  catalogue(d, [](store::CatalogRepository& c) -> Status {
+    auto tee = c.findSku("TEE");
+    if (!tee) return Error{ErrorKind::NotFound, "no TEE"};
+    tee->dims = {100, 100, 100};  // 1,000 cm3
+    return c.upsertSku(*tee);
+  });
   d.stockAt("TEE", "A-01-02-1", 3);
   PutawayService p(*d.db, d.events);
   p.geometryFrom(gridGeometry(5'000));  // five tees per location

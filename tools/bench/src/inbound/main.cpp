@@ -645,9 +645,6 @@ std::string putawayPart(const Scenario& s, const Args& args) {
 
   std::cerr << "bench-inbound: put-away: loading " << n << " SKUs, " << s.reserve.size()
             << " reserve locations and " << args.receipts << " receipt lines into " << path << "\n";
-  const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
   auto st = db->write([&](store::Tx& tx) -> Status {
     store::CatalogRepository c(tx);
     if (auto x = c.upsertLocation({"DOCK-1", "DOCK", domain::LocationKind::Dock}); !x) return x;
@@ -669,11 +666,6 @@ std::string putawayPart(const Scenario& s, const Args& args) {
       if (auto x = c.upsertSku(sku); !x) return x;
       if (auto x = moves.receive({sku.code, face.code, "", "", 0}, 10, "bench", {}, {}); !x) return x.error();
       store::exec(tx, "INSERT INTO location_capacity(location, max_units) VALUES (?, 10)", face.code);
-      if (s.history[r] > 0)  // the velocity the ABC classes come from
-        store::exec(tx,
-                    "INSERT INTO ledger(at, sku, location, delta_on_hand, delta_allocated, cause) "
-                    "VALUES (?, ?, ?, ?, 0, 'ship')",
-                    nowMs - 86'400'000, sku.code, face.code, -s.history[r]);
       if (atDock[r] > 0)
         if (auto x = moves.receive({sku.code, "DOCK-1", "", "", 0}, atDock[r], "bench", {}, {}); !x)
           return x.error();
@@ -696,6 +688,13 @@ std::string putawayPart(const Scenario& s, const Args& args) {
   };
   geometry.locationVolumeCm3 = layout.locationVolumeCm3();
   service.geometryFrom(geometry);
+  // The ABC classes from the history's units (what the ledger's shipments
+  // would say after those days).
+  service.velocityFrom([&s](store::Tx&, std::int64_t) -> Result<std::vector<inbound::SkuVelocity>> {
+    std::vector<std::pair<std::string, std::int64_t>> units;
+    for (std::size_t r = 0; r < s.skus.size(); ++r) units.emplace_back(s.skus[r].sku, s.history[r]);
+    return inbound::classify(std::move(units));
+  });
 
   // Suggested: each line to its suggestion, confirmed.
   double suggestCpu = 0, suggestWall = 0, rawCpu = 0;

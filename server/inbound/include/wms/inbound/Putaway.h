@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "wms/common/Result.h"
+#include "wms/inbound/Velocity.h"
 #include "wms/stock/Events.h"
 #include "wms/stock/Moves.h"
 #include "wms/store/Database.h"
@@ -115,6 +116,10 @@ class PutawayService {
   // The layout's geometry (see the top of this file). Set once, before the
   // first call.
   void geometryFrom(PutawayGeometry geometry) { geometry_ = std::move(geometry); }
+  // Where the SKUs' velocity comes from; default: the ledger's shipments
+  // (inbound::velocity). Set once, before the first call.
+  using VelocitySource = std::function<Result<std::vector<SkuVelocity>>(store::Tx&, std::int64_t sinceMs)>;
+  void velocityFrom(VelocitySource source) { velocity_ = std::move(source); }
 
   // Where `qty` units of the SKU (of this lot and expiry) should go.
   // Invalid for an unknown SKU or a bad quantity; a suggestion with an
@@ -152,6 +157,7 @@ class PutawayService {
   store::Database& db_;
   const stock::StockEvents& events_;
   PutawayGeometry geometry_;  // constant after geometryFrom
+  VelocitySource velocity_;   // constant after velocityFrom
 
   // The SKUs' ABC classes, recomputed every 15 minutes. Protected by abcMutex_.
   std::mutex abcMutex_;
