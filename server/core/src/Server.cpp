@@ -169,6 +169,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
       return dc->location(*id).level;
     };
     geometry.locationVolumeCm3 = dc->locationVolumeCm3();
+    // A location on the store's layout is the store's; the rest (the DC's
+    // layout, its docks) the DC's.
+    geometry.site = [store = impl->waves->storeLayout()](const std::string& code) -> std::string {
+      return store && store->find(code) ? "store" : "dc";
+    };
     impl->putaway->geometryFrom(std::move(geometry));
   }
   registerInboundHandlers(*impl->gateway, *impl->receiving, *impl->putaway);

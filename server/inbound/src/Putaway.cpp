@@ -86,6 +86,7 @@ struct Ranking {
   std::string face;  // the SKU's pick face; "": none
   char abc = 'B';
   std::int64_t unitCm3 = 0;
+  std::string site;  // candidates of other sites are left out (geometry.site)
 };
 
 constexpr std::int64_t kLevelMm = 2000;  // what one level is worth against walking
@@ -100,6 +101,7 @@ std::optional<PutawaySuggestion> best(store::Tx& tx, const std::vector<Candidate
     std::int64_t chosenCost = 0, chosenRoom = -1;
     for (const auto& c : candidates) {
       if (pass == 0 && !zone.empty() && c.zone != zone) continue;
+      if (how.geometry.site && how.geometry.site(c.location) != how.site) continue;
       const auto room = c.empty ? roomFor(c.capacity, 0, how.geometry.locationVolumeCm3, 0, how.unitCm3)
                                 : roomAt(tx, c.location, how.geometry.locationVolumeCm3, how.unitCm3);
       if (room && *room < qty) continue;
@@ -184,7 +186,8 @@ char PutawayService::abcOf(store::Tx& tx, const std::string& sku) {
 }
 
 Result<PutawaySuggestion> PutawayService::suggest(store::Tx& tx, const std::string& sku, std::int64_t qty,
-                                                  const std::string& lot, const std::string& expiry) {
+                                                  const std::string& lot, const std::string& expiry,
+                                                  const std::string& from) {
   if (auto st = domain::checkSku(sku); !st) return st.error();
   if (!store::CatalogRepository(tx).skuExists(sku)) return invalid("no SKU '" + sku + "' in the catalogue");
   if (qty < 1 || qty > domain::kMaxQuantity) return invalid("qty must be 1.." + n(domain::kMaxQuantity) + ", got " + n(qty));
@@ -194,10 +197,17 @@ Result<PutawaySuggestion> PutawayService::suggest(store::Tx& tx, const std::stri
                                 "SELECT DISTINCT s.location, l.zone FROM stock s JOIN locations l ON l.code = s.location "
                                 "WHERE s.sku = ? AND l.kind = 'pick' ORDER BY s.location",
                                 {sku});
-  const std::string zone = faces.empty() ? "" : faces.front().zone;
+  // The face (and its zone) in the dock's site, which reserve is chosen near.
+  std::string face, zone;
+  for (const auto& f : faces)
+    if (face.empty() && (!geometry_.site || geometry_.site(f.location) == geometry_.site(from))) {
+      face = f.location;
+      zone = f.zone;
+    }
   const std::int64_t unitCm3 = skuVolume(tx, sku);
-  if (auto s = best(tx, faces, "", qty, "pick face", Ranking{geometry_, "", 'B', unitCm3})) return *s;
-  const Ranking reserve{geometry_, faces.empty() ? "" : faces.front().location, abcOf(tx, sku), unitCm3};
+  const std::string site = geometry_.site ? geometry_.site(from) : "";
+  if (auto s = best(tx, faces, "", qty, "pick face", Ranking{geometry_, "", 'B', unitCm3, site})) return *s;
+  const Ranking reserve{geometry_, face, abcOf(tx, sku), unitCm3, site};
   // 2. Reserve that holds only this SKU, of this lot and expiry.
   const auto same = candidates(tx,
                                "SELECT DISTINCT s.location, l.zone FROM stock s JOIN locations l ON l.code = s.location "
@@ -253,7 +263,7 @@ Result<PutawayTask> PutawayService::task(store::Tx& tx, const std::string& from,
   t.description = sku ? sku->description : "";
   if (sku)
     for (const auto& b : sku->barcodes) t.barcodes.push_back(b.value);
-  auto s = suggest(tx, t.sku, std::min(t.qty, domain::kMaxQuantity), t.lot, t.expiry);
+  auto s = suggest(tx, t.sku, std::min(t.qty, domain::kMaxQuantity), t.lot, t.expiry, from);
   if (!s) return s.error();
   t.suggestion = std::move(*s);
   return t;
@@ -272,7 +282,7 @@ Result<std::vector<BacklogItem>> PutawayService::backlog(int limit) {
       while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.integer(4), {}});
     }
     for (auto& item : out) {
-      auto s = suggest(tx, item.sku, std::min(item.qty, domain::kMaxQuantity), item.lot, item.expiry);
+      auto s = suggest(tx, item.sku, std::min(item.qty, domain::kMaxQuantity), item.lot, item.expiry, item.location);
       if (s) item.suggestion = std::move(*s);
     }
     return {};
@@ -297,7 +307,10 @@ Result<PutawayResult> PutawayService::confirm(store::Tx& tx, const PutawayInput&
                           "a pick or reserve location");
       !st)
     return st.error();
-  auto suggestion = suggest(tx, in.sku, in.qty, in.lot, in.expiry);
+  if (geometry_.site && geometry_.site(in.to) != geometry_.site(in.from))
+    return invalid("to: " + in.to + " is in site " + geometry_.site(in.to) + ", the goods wait at " + in.from +
+                   " in site " + geometry_.site(in.from));
+  auto suggestion = suggest(tx, in.sku, in.qty, in.lot, in.expiry, in.from);
   if (!suggestion) return suggestion.error();
   const bool followed = in.to == suggestion->location || (!in.told.empty() && in.to == in.told);
   if (!followed && in.reason.empty())

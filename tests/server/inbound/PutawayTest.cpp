@@ -103,6 +103,29 @@ BOOST_AUTO_TEST_CASE(with_a_layout_reserve_near_the_face_wins_and_the_level_foll
   BOOST_TEST(suggestion(plain, "MUG", 15).location == "A-01-03-3");
 }
 
+// Two sites: a store's shelf holding the SKU is never suggested for goods
+// at the DC's dock, and a put-away there is refused, nothing moved.
+BOOST_AUTO_TEST_CASE(goods_at_one_sites_dock_are_never_put_away_to_another_sites_location) {
+  Dock d;
+  catalogue(d, [](store::CatalogRepository& c) { return c.upsertLocation({"S-01-01-1", "S", domain::LocationKind::Pick}); });
+  d.stockAt("MUG", "S-01-01-1", 2);  // the store's shelf, with room
+  d.stockAt("MUG", "A-01-01-1", 10);
+  d.stockAt("MUG", "DOCK-1", 6);
+  PutawayService p(*d.db, d.events);
+  BOOST_REQUIRE(p.setCapacity("A-01-01-1", 10).ok());  // the DC's face is full
+  auto geometry = gridGeometry();
+  geometry.site = [](const std::string& code) -> std::string { return code.rfind("S-", 0) == 0 ? "store" : "dc"; };
+  p.geometryFrom(geometry);
+  const auto s = suggestion(p, "MUG", 6);
+  BOOST_TEST(s.location != "S-01-01-1");
+  BOOST_TEST(s.rule == "empty reserve");
+  auto there = p.confirm(put("MUG", 6, "S-01-01-1", "other-site", "closer"));
+  BOOST_REQUIRE(!there.ok());
+  BOOST_TEST(there.error().message == "to: S-01-01-1 is in site store, the goods wait at DOCK-1 in site dc");
+  BOOST_TEST(d.at("MUG", "DOCK-1") == 6);
+  BOOST_TEST(d.at("MUG", "S-01-01-1") == 2);
+}
+
 // With a location volume from the layout, a SKU with dimensions fits as
 // many units as the volume left allows, and no more.
 BOOST_AUTO_TEST_CASE(with_location_volumes_a_bulky_sku_fits_only_what_the_volume_left_allows) {

@@ -740,6 +740,7 @@ void WaveService::orderShippedInTx(store::Tx& tx, domain::OrderId) {
 }
 
 const layouts::Layout* WaveService::dcLayout() const noexcept { return impl_->layoutOf("dc"); }
+const layouts::Layout* WaveService::storeLayout() const noexcept { return impl_->layoutOf("store"); }
 
 std::map<std::pair<std::string, std::string>, std::int64_t> WaveService::openPicks(store::Tx& tx) {
   std::map<std::pair<std::string, std::string>, std::int64_t> out;

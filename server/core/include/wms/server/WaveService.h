@@ -183,6 +183,8 @@ class WaveService {
   // The distribution centre's layout (waves.layout), or nullptr when waves
   // are off. Immutable; valid for the life of the service.
   const layouts::Layout* dcLayout() const noexcept;
+  // The store's layout (waves.store_layout), or nullptr; as dcLayout().
+  const layouts::Layout* storeLayout() const noexcept;
 
  private:
   struct Impl;

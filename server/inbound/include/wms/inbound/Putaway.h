@@ -27,8 +27,9 @@
 // Refused, nothing moved: a source that is not a dock or staging location
 // or holds fewer units, a destination that is not a pick or reserve
 // location, a destination full for the quantity, another SKU's reserve
-// location, a different destination than suggested (or than the operator
-// was told) without a reason.
+// location, a location of another site than the dock, a different
+// destination than suggested (or than the operator was told) without a
+// reason.
 // Every put-away carries an idempotency key: the same key again changes
 // nothing.
 //
@@ -106,6 +107,10 @@ struct PutawayGeometry {
   // A location's level (1 = floor); nullopt: not on the layout.
   std::function<std::optional<int>(const std::string& location)> level;
   std::int64_t locationVolumeCm3 = 0;  // what every location holds; 0: no volume
+  // The site a location belongs to ("dc", "store"); absent: one site.
+  // Goods are never suggested for, nor put away to, another site's
+  // location than the dock they wait at.
+  std::function<std::string(const std::string& location)> site;
 };
 
 class PutawayService {
@@ -126,8 +131,10 @@ class PutawayService {
   // empty location when nowhere has room.
   Result<PutawaySuggestion> suggest(const std::string& sku, std::int64_t qty, const std::string& lot = {},
                                     const std::string& expiry = {});
+  // The same inside the caller's transaction, for goods waiting at `from`
+  // (a dock or staging location; "": the main site's).
   Result<PutawaySuggestion> suggest(store::Tx& tx, const std::string& sku, std::int64_t qty, const std::string& lot,
-                                    const std::string& expiry);
+                                    const std::string& expiry, const std::string& from = {});
 
   // The item scanned (a label: GS1 with lot and expiry, a GTIN, a SKU
   // code) at the dock or staging location `from`: what of it waits there
