@@ -32,6 +32,16 @@ class Wmsd final : public Poco::Util::ServerApplication {
                           .required(false)
                           .repeatable(true)
                           .argument("KEY=VALUE"));
+    options.addOption(Poco::Util::Option("issue-token", "",
+                                         "make or update integration account LOGIN with ROLES (e.g. "
+                                         "pos-1:integration), print a new API token for it once, and exit")
+                          .required(false)
+                          .repeatable(false)
+                          .argument("LOGIN:ROLES"));
+    options.addOption(Poco::Util::Option("token-days", "", "how long --issue-token's token lasts (default 30)")
+                          .required(false)
+                          .repeatable(false)
+                          .argument("DAYS"));
   }
 
   void handleOption(const std::string& name, const std::string& value) override {
@@ -46,6 +56,14 @@ class Wmsd final : public Poco::Util::ServerApplication {
       stopOptionsProcessing();
     } else if (name == "config") {
       configFile_ = value;
+    } else if (name == "issue-token") {
+      issueToken_ = value;
+    } else if (name == "token-days") {
+      try {
+        tokenDays_ = std::stoi(value);
+      } catch (const std::exception&) {
+        badOption_ = "--token-days needs a whole number of days, got '" + value + "'";
+      }
     } else if (name == "set") {
       auto eq = value.find('=');
       if (eq == std::string::npos) {
@@ -76,6 +94,16 @@ class Wmsd final : public Poco::Util::ServerApplication {
     if (!config) {
       std::cerr << "wmsd: " << config.error().message << "\n";
       return EXIT_CONFIG;
+    }
+    if (!issueToken_.empty()) {
+      // One line on stdout, the token, for a script to take; nothing else there.
+      auto token = wms::server::Server::issueToken(*config, issueToken_, tokenDays_);
+      if (!token) {
+        std::cerr << "wmsd: --issue-token: " << token.error().message << "\n";
+        return EXIT_CONFIG;
+      }
+      std::cout << *token << "\n";
+      return EXIT_OK;
     }
     setUpLogging(*config);
 
@@ -113,6 +141,8 @@ class Wmsd final : public Poco::Util::ServerApplication {
   bool helpRequested_ = false;
   std::string configFile_;
   std::string badOption_;
+  std::string issueToken_;
+  int tokenDays_ = 30;
   std::map<std::string, std::string> overrides_;
 };
 

@@ -1,5 +1,7 @@
 #include "wms/http/Router.h"
 
+#include <stdexcept>
+
 #include "wms/common/HttpStatus.h"
 
 namespace wms::http {
@@ -109,7 +111,27 @@ Response Response::text(int status, std::string body, std::string contentType) {
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler,
                  std::size_t maxBody) {
-  routes_.push_back({method, splitPath(pattern), std::move(handler), maxBody});
+  int entry = -1;
+  if (entryOf_) {
+    auto found = entryOf_(method, pattern);
+    if (!found)
+      throw std::logic_error("route " + method + " " + pattern +
+                             " has no entry in the access table (docs/security.md): add one before the route");
+    entry = *found;
+  }
+  routes_.push_back({method, splitPath(pattern), std::move(handler), maxBody, pattern, entry});
+}
+
+void Router::requireEntries(EntryCheck entryOf) {
+  if (!routes_.empty()) throw std::logic_error("Router::requireEntries must be called before any route is added");
+  entryOf_ = std::move(entryOf);
+}
+
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+  return out;
 }
 
 void Router::onHandlerFailure(FailureLog log) {
@@ -136,6 +158,8 @@ Router::Match Router::match(const std::string& method, const std::string& path) 
     result.handler = &route.handler;
     result.params = std::move(params);
     result.maxBody = route.maxBody;
+    result.pattern = route.pattern;
+    result.entry = route.entry;
     return result;
   }
   return result;

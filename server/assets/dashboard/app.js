@@ -6,8 +6,21 @@
 const REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
+// The session's CSRF token, echoed on every request (docs/security.md): the
+// cookie holding it is readable by this page and by no other site's.
+function csrfToken() {
+  const m = document.cookie.match(/(?:^|;\s*)wms_csrf=([^;]+)/);
+  return m ? m[1] : '';
+}
+
 async function api(path, options = {}) {
-  const res = await fetch(path, { headers: { 'Content-Type': 'application/json' }, ...options });
+  const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken(), ...(options.headers || {}) };
+  const res = await fetch(path, { ...options, headers });
+  if (res.status === 401) {
+    // Not signed in, or the session ended: to the sign-in page and back.
+    location.assign('/sign-in/?next=' + encodeURIComponent(location.pathname + location.search));
+    throw new Error('not signed in');
+  }
   let body = null;
   try { body = await res.json(); } catch (e) { body = null; }
   if (!res.ok) {

@@ -85,13 +85,18 @@
   // One request; resolves to {ok, status, body}. Network failures become an
   // error body so every caller handles one shape.
   async function api(method, path, body, headers) {
-    const init = { method, headers: Object.assign({ 'Accept': 'application/json' }, headers || {}) };
+    const csrf = (document.cookie.match(/(?:^|;\s*)wms_csrf=([^;]+)/) || [])[1] || '';
+    const init = { method, headers: Object.assign({ 'Accept': 'application/json', 'X-CSRF-Token': csrf }, headers || {}) };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     try {
       const res = await fetch(path, init);
+      if (res.status === 401 && !path.startsWith('/api/v1/packing/sessions/') && window.location.pathname.startsWith('/packing')) {
+        // Not signed in, or the session ended: to the sign-in page and back.
+        window.location.assign('/sign-in/?next=' + encodeURIComponent(window.location.pathname + window.location.search));
+      }
       let data = null;
       const text = await res.text();
       if (text) { try { data = JSON.parse(text); } catch (e) { data = { error: 'malformed', detail: text.slice(0, 200) }; } }

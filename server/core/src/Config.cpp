@@ -1,5 +1,6 @@
 #include "wms/server/Config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -22,7 +23,7 @@ std::string trim(const std::string& s) {
 // Keys of components that read their own settings; checked by them.
 bool isComponentKey(const std::string& key) {
   for (const char* prefix : {"mqtt.", "waves.", "channels.", "packing.", "printing.", "inbound.", "devices.",
-                             "dashboard.", "demo.", "watchdog."}) {
+                             "dashboard.", "demo.", "watchdog.", "identity."}) {
     if (key.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -53,7 +54,8 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
   static const std::set<std::string> known = {
       "http.address",     "http.port",          "http.port_file",      "http.threads",
       "http.max_body_bytes", "http.max_import_bytes", "store.path",     "store.durability",
-      "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file"};
+      "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
+      "http.allowed_hosts", "http.metrics_public"};
   for (const auto& [key, value] : props) {
     if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
   }
@@ -94,6 +96,25 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
                                                "notice", "information", "debug", "trace"};
   if (!levels.count(c.logLevel)) return invalid("log.level", "unknown level '" + c.logLevel + "'");
   text("log.file", c.logFile);
+  if (auto it = props.find("http.allowed_hosts"); it != props.end()) {
+    std::string list = it->second;
+    std::size_t i = 0;
+    while (i <= list.size()) {
+      const auto comma = std::min(list.find(',', i), list.size());
+      const std::string host = trim(list.substr(i, comma - i));
+      if (!host.empty()) {
+        if (host.find_first_of(" /\\@") != std::string::npos || host.size() > 253)
+          return invalid("http.allowed_hosts", "'" + host.substr(0, 60) + "' is not a host name");
+        c.allowedHosts.push_back(host);
+      }
+      i = comma + 1;
+    }
+  }
+  if (auto it = props.find("http.metrics_public"); it != props.end()) {
+    if (it->second != "true" && it->second != "false")
+      return invalid("http.metrics_public", "must be true or false");
+    c.metricsPublic = it->second == "true";
+  }
   c.raw = props;
   return c;
 }

@@ -6,6 +6,12 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "InboundWiring.h"
@@ -30,6 +36,11 @@
 #include "wms/inbound/Receiving.h"
 #include "wms/inbound/Rest.h"
 #include "wms/inbound/Schema.h"
+#include "wms/identity/AccessTable.h"
+#include "wms/identity/Gate.h"
+#include "wms/identity/Identity.h"
+#include "wms/identity/Rest.h"
+#include "wms/identity/Schema.h"
 
 namespace wms::server {
 
@@ -58,6 +69,8 @@ struct Server::Impl {
   std::unique_ptr<inbound::CountService> counts;
   std::unique_ptr<inbound::SlottingService> slotting;
   std::unique_ptr<Watchdog> watchdog;
+  std::unique_ptr<identity::IdentityService> identity;
+  std::unique_ptr<identity::Gate> gate;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
   std::unique_ptr<Poco::Net::HTTPServer> http;
@@ -66,6 +79,74 @@ struct Server::Impl {
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+namespace {
+
+// Writes the first admin's password where only this user can read it, once:
+// created here with mode 0600 (an existing file is replaced, not reused, so
+// that no other owner's or mode's file is ever written into).
+Status writeSecretFile(const std::filesystem::path& file, const std::string& secret) {
+  std::error_code ec;
+  std::filesystem::remove(file, ec);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{ErrorKind::Unavailable, "cannot write " + file.string() + ": " + std::strerror(errno)};
+  const std::string text = secret + "\n";
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!ok) return Error{ErrorKind::Unavailable, "cannot write " + file.string()};
+  return {};
+}
+
+// The first start: an admin with the password from WMS_ADMIN_PASSWORD, or a
+// random one written to the admin password file. No default password.
+Status ensureAdmin(identity::IdentityService& ids, const identity::IdentitySettings& settings,
+                   const ServerConfig& config) {
+  auto& log = Poco::Logger::get("wmsd");
+  const char* fromEnv = std::getenv("WMS_ADMIN_PASSWORD");
+  std::optional<std::string> given;
+  if (fromEnv && *fromEnv) {
+    if (auto st = identity::checkPassword(fromEnv); !st) return Error{ErrorKind::Invalid, "WMS_ADMIN_PASSWORD: " + st.error().message};
+    given = fromEnv;
+  }
+  auto made = ids.ensureAdmin(given);
+  if (!made) return made.error();
+  if (!*made) return {};
+  if (given) {
+    log.notice("first start: made account 'admin' with the password from WMS_ADMIN_PASSWORD");
+    return {};
+  }
+  const std::filesystem::path file = settings.adminPasswordFile.empty()
+                                         ? std::filesystem::absolute(config.storePath).parent_path() / "admin-password"
+                                         : std::filesystem::path(settings.adminPasswordFile);
+  if (auto st = writeSecretFile(file, **made); !st) return st.error();
+  log.notice("first start: made account 'admin'; its password is in %s (readable by this user only)", file.string());
+  return {};
+}
+
+}  // namespace
+
+Result<std::string> Server::issueToken(const ServerConfig& config, const std::string& loginAndRoles, int days) {
+  const auto colon = loginAndRoles.find(':');
+  if (colon == std::string::npos) return Error{ErrorKind::Invalid, "--issue-token needs LOGIN:ROLES, e.g. pos-1:integration"};
+  const std::string login = loginAndRoles.substr(0, colon);
+  if (auto st = identity::checkLogin(login); !st) return st.error();
+  auto roles = identity::parseRoles(loginAndRoles.substr(colon + 1));
+  if (!roles) return roles.error();
+  auto settings = identity::identitySettingsFrom(config.raw);
+  if (!settings) return settings.error();
+  store::DatabaseOptions dbo;
+  dbo.path = config.storePath;
+  dbo.durability = config.durability;
+  dbo.busyTimeoutMs = config.busyTimeoutMs;
+  dbo.readConnections = 1;
+  dbo.schemas.push_back(identity::identitySchema());
+  auto db = store::Database::open(dbo);
+  if (!db) return db.error();
+  identity::IdentityService ids(**db, settings->config);
+  auto issued = ids.issueIntegrationToken(login, *roles, days);
+  if (!issued) return issued.error();
+  return issued->secret;
+}
 
 Server::~Server() { stop(); }
 
@@ -85,6 +166,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   dbo.schemas.push_back(WaveService::schema());
   dbo.schemas.push_back(packing::packingSchema());
   dbo.schemas.push_back(inbound::inboundSchema());
+  dbo.schemas.push_back(identity::identitySchema());
+  auto identitySettings = identity::identitySettingsFrom(config.raw);
+  if (!identitySettings) return identitySettings.error();
   auto inboundConfig = inbound::inboundConfigFrom(config.raw);
   if (!inboundConfig) return inboundConfig.error();
   auto countConfig = inbound::countConfigFrom(config.raw);
@@ -104,6 +188,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   if (!gatewayConfig) return gatewayConfig.error();
   if (gatewayConfig->persistenceDir.empty())
     gatewayConfig->persistenceDir = std::filesystem::absolute(config.storePath).parent_path() / "mqtt-persistence";
+
+  impl->identity = std::make_unique<identity::IdentityService>(*impl->db, identitySettings->config);
+  if (auto st = ensureAdmin(*impl->identity, *identitySettings, config); !st) return st.error();
 
   impl->catalog = std::make_unique<CatalogService>(*impl->db);
   impl->intake = std::make_unique<stock::OrderIntake>(impl->events, stock::IntakeOptions{config.onShortage});
@@ -201,6 +288,33 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->router.onHandlerFailure([](const http::Request& req, const std::string& what) {
     Poco::Logger::get("wmsd.http").error("%s %s failed: %s", req.method, req.path, what);
   });
+  // Every route must have its row in docs/security.md's access table: a
+  // route added without one stops the start here (a programming error).
+  const identity::AccessTable* table = nullptr;
+  try {
+    table = &identity::builtInAccessTable();
+    impl->router.requireEntries(
+        [table](const std::string& method, const std::string& pattern) { return table->find(method, pattern); });
+  } catch (const std::logic_error& e) {
+    return Error{ErrorKind::Internal, e.what()};
+  }
+  identity::GateConfig gateConfig;
+  gateConfig.allowedHosts = {"localhost", "127.0.0.1", "[::1]"};
+  if (config.httpAddress != "0.0.0.0" && config.httpAddress != "::" && !config.httpAddress.empty())
+    gateConfig.allowedHosts.push_back(config.httpAddress.find(':') != std::string::npos ? "[" + config.httpAddress + "]"
+                                                                                        : config.httpAddress);
+  for (const auto& h : config.allowedHosts) {
+    if (h == "*") {
+      gateConfig.allowedHosts.clear();  // behind a proxy that checks names itself
+      break;
+    }
+    gateConfig.allowedHosts.push_back(h);
+  }
+  gateConfig.metricsPublic = config.metricsPublic;
+  gateConfig.audit = identitySettings->audit;
+  impl->gate = std::make_unique<identity::Gate>(*table, *impl->identity, gateConfig);
+  try {
+  identity::addIdentityRoutes(impl->router, *impl->identity, identity::RestOptions{false, config.maxBodyBytes});
   http::addApiV1(impl->router, *impl->api);
   http::addWaveRoutes(impl->router, *impl->api);
   packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
@@ -216,6 +330,9 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->events.subscribe(*impl->channels);
   impl->shipmentEvents->attach(impl->channels.get());
   http::addChannelRoutes(impl->router, impl->config, impl->metrics, *impl->channels);
+  } catch (const std::logic_error& e) {
+    return Error{ErrorKind::Internal, std::string("cannot set up the routes: ") + e.what()};
+  }
   impl->channels->start();
 
   if (auto st = impl->waves->start(); !st) return st.error();
@@ -231,7 +348,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-    impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, impl->metrics), socket,
+    impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, *impl->gate, impl->metrics), socket,
                                                          params);
     impl->http->start();
   } catch (const Poco::Exception& e) {

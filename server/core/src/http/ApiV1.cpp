@@ -95,7 +95,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
     r.headers.emplace_back("Location", "/dashboard/");
     return r;
   });
-  for (const std::string dir : {"dashboard", "packing"}) {
+  for (const std::string dir : {"dashboard", "packing", "sign-in"}) {
     router.add("GET", "/" + dir, [servePage, dir](const Request&) { return servePage(dir + "/index.html"); });
     router.add("GET", "/" + dir + "/{file}",
                [servePage, dir](const Request& req) { return servePage(dir + "/" + req.params[0]); });

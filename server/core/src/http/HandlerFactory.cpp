@@ -20,7 +20,8 @@ std::string lower(std::string s) {
 
 class Dispatch final : public Poco::Net::HTTPRequestHandler {
  public:
-  Dispatch(const Router& router, Metrics& metrics) : router_(router), metrics_(metrics) {}
+  Dispatch(const Router& router, const identity::Gate& gate, Metrics& metrics)
+      : router_(router), gate_(gate), metrics_(metrics) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     auto started = std::chrono::steady_clock::now();
@@ -37,7 +38,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
     try {
       out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
       out.setContentType(response.contentType);
-      for (const auto& [k, v] : response.headers) out.set(k, v);
+      for (const auto& [k, v] : response.headers) out.add(k, v);  // add: Set-Cookie may repeat
       if (closeAfter) out.setKeepAlive(false);
       out.setContentLength(static_cast<std::streamsize>(response.body.size()));
       out.send() << response.body;
@@ -70,11 +71,42 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
     pathOut = req.path;
     for (const auto& [k, v] : in) req.headers[lower(k)] = v;
 
-    // Matched first for the route's body limit; no route: the router's 404
-    // or 405, without reading a body nobody wants.
+    // A page of another site reaching us by DNS rebinding names its own
+    // host: refused before anything, even a 404, is told.
+    // A refused request's body is never read, so its connection is closed.
+    if (auto refused = gate_.checkHost(req)) {
+      closeAfter = true;
+      return refusedFor("host", std::move(*refused));
+    }
+    // Matched first for the route's entry and body limit; no route: the
+    // router's 404 or 405, without reading a body nobody wants.
     const auto match = router_.match(req.method, req.path);
-    if (!match.handler) return router_.route(match, std::move(req));
+    if (!match.handler) {
+      Response unknown = router_.route(match, std::move(req));
+      gate_.finish(Request{}, match, identity::Admission{}, unknown);
+      return unknown;
+    }
+    // Who is calling, before a byte of the body is read.
+    identity::Admission admission;
+    if (auto refused = gate_.admit(req, match, admission)) {
+      closeAfter = true;
+      return refusedFor(refused->status == 401 ? "unauthorized" : "forbidden", std::move(*refused));
+    }
+    Response response = admitted(in, req, match, closeAfter);
+    gate_.finish(req, match, admission, response);
+    return response;
+  }
 
+  Response refusedFor(const char* reason, Response refusal) {
+    metrics_.add("http_refused_total", std::string("reason=\"") + reason + "\"");
+    identity::Admission none;
+    gate_.finish(Request{}, Router::Match{}, none, refusal);
+    return refusal;
+  }
+
+  // Reads the body of an admitted request within its route's limit and
+  // routes it.
+  Response admitted(Poco::Net::HTTPServerRequest& in, Request& req, const Router::Match& match, bool& closeAfter) {
     // Refuse an oversized body before reading it, then enforce the limit
     // while reading (chunked bodies have no length up front).
     const std::size_t limit = match.maxBody;
@@ -105,29 +137,34 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       req.body.append(buf, static_cast<std::size_t>(body.gcount()));
       if (req.body.size() > limit) return tooLarge();
     }
-    return router_.route(match, std::move(req));
+    if (auto refused = gate_.checkBodyType(req)) return refusedFor("content_type", std::move(*refused));
+    return router_.route(match, req);
   }
 
   const Router& router_;
+  const identity::Gate& gate_;
   Metrics& metrics_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, Metrics& metrics) : router_(router), metrics_(metrics) {}
+  Factory(const Router& router, const identity::Gate& gate, Metrics& metrics)
+      : router_(router), gate_(gate), metrics_(metrics) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Dispatch(router_, metrics_);
+    return new Dispatch(router_, gate_, metrics_);
   }
 
  private:
   const Router& router_;
+  const identity::Gate& gate_;
   Metrics& metrics_;
 };
 
 }  // namespace
 
-Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, Metrics& metrics) {
-  return new Factory(router, metrics);
+Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, const identity::Gate& gate,
+                                                         Metrics& metrics) {
+  return new Factory(router, gate, metrics);
 }
 
 }  // namespace wms::server::http

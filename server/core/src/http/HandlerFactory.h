@@ -8,6 +8,7 @@
 #pragma once
 
 #include "wms/http/Router.h"
+#include "wms/identity/Gate.h"
 #include "wms/server/Metrics.h"
 
 namespace Poco::Net {
@@ -21,10 +22,14 @@ using wms::http::Request;
 using wms::http::Response;
 using wms::http::Router;
 
-// Builds POCO request handlers that dispatch through the router. The router
-// (set up before the server starts) and the metrics must outlive the
-// factory. Counts requests by status in metrics (http_requests_total).
+// Builds POCO request handlers that dispatch through the router, each
+// request through the gate first (Host, who, CSRF, body type) and its
+// response through the gate after (security headers, audit trail). The
+// router (set up before the server starts), the gate and the metrics must
+// outlive the factory. Counts requests by status in metrics
+// (http_requests_total) and refusals by reason (http_refused_total).
 // Thread-safe: POCO calls the handlers it makes from its worker threads.
-Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, Metrics& metrics);
+Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, const identity::Gate& gate,
+                                                         Metrics& metrics);
 
 }  // namespace wms::server::http

@@ -39,6 +39,11 @@ struct Request {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
   std::string remote;  // the client's address, for logs; may be empty
+  // Who is asking, as the edge established it before the handler runs
+  // ("person:LOGIN" signed in on a page, "token:NAME" for a machine's API
+  // token; "" on a public route or a platform's signed webhook). Handlers
+  // name it on what they write (the ledger's who, the audit trail).
+  std::string caller;
 
   // A query parameter or `fallback`.
   std::string q(const std::string& name, const std::string& fallback = {}) const;
@@ -80,8 +85,22 @@ class Router {
   // "/a/b"). maxBody bounds the request body: whoever reads the body (the
   // server) reads at most that and answers 413 above it; match() reports it.
   // The first route registered for a method and path wins.
+  // With an entry check set (requireEntries), a route the check does not
+  // know is refused with std::logic_error: a misuse found at start-up.
   void add(const std::string& method, const std::string& pattern, Handler handler,
            std::size_t maxBody = kDefaultMaxBody);
+
+  // Who may call each route is kept outside the router (docs/security.md's
+  // table, wms::identity): `entryOf` gives a route's entry number in that
+  // table, or nullopt when the table has none. Set before any route is
+  // added; from then on every add() must have an entry, so that a new route
+  // cannot be reachable by accident, and match() reports the entry.
+  using EntryCheck = std::function<std::optional<int>(const std::string& method, const std::string& pattern)>;
+  void requireEntries(EntryCheck entryOf);
+
+  // Every route as registered: (method, pattern), in order; for tests that
+  // walk the routes and for the documentation check.
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
   // Called with the request and the exception's text when a handler throws
   // (route() answers 500 "internal error; see the server log"), so that the
@@ -98,6 +117,8 @@ class Router {
     std::vector<std::string> params;
     std::size_t maxBody = kDefaultMaxBody;
     bool pathKnown = false;
+    std::string pattern;  // the matched route's pattern, as registered
+    int entry = -1;       // its entry from requireEntries' check; -1 without one
   };
   Match match(const std::string& method, const std::string& path) const;
 
@@ -120,9 +141,12 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     std::size_t maxBody;
+    std::string pattern;
+    int entry;
   };
   std::vector<Route> routes_;
   FailureLog failureLog_;
+  EntryCheck entryOf_;
 };
 
 }  // namespace wms::http

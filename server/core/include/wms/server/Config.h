@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "wms/common/Result.h"
 #include "wms/domain/Order.h"
@@ -23,6 +24,10 @@ struct ServerConfig {
   int httpThreads = 16;
   std::size_t maxBodyBytes = 1u << 20;
   std::size_t maxImportBytes = 64u << 20;
+  // Host names a request may name besides localhost, 127.0.0.1, [::1] and
+  // the bound address (DNS rebinding; docs/security.md).
+  std::vector<std::string> allowedHosts;
+  bool metricsPublic = false;  // GET /metrics without credentials
 
   // Store.
   std::filesystem::path storePath = "var/wms.db";

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "wms/common/Result.h"
 #include "wms/server/Config.h"
@@ -25,6 +26,11 @@ class Server {
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+
+  // What `wmsd --issue-token LOGIN:ROLES` does, on the database the config
+  // names (wmsd may be running on it or not): makes or updates integration
+  // account LOGIN with ROLES and returns a new token for it, valid `days`.
+  static Result<std::string> issueToken(const ServerConfig& config, const std::string& loginAndRoles, int days);
 
   std::uint16_t httpPort() const;
   Metrics& metrics();
