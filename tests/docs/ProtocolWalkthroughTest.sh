@@ -121,6 +121,11 @@ pids+=($!)
 # --- A real wmsd with the page's settings, run from the repository's root -------
 # (the page's layout path is relative to it); only the addresses and files
 # that must be free or private to this test are overridden.
+# The shell's API token (the page says how to make one), on the database
+# before wmsd starts.
+WMS_TOKEN=$(cd "$root" && "$wmsd" --config "$tmp/walkthrough.properties" --set "store.path=$tmp/wms.db" \
+  --issue-token walkthrough:supervisor,integration) || fail "wmsd --issue-token failed"
+export WMS_TOKEN
 (cd "$root" && exec "$wmsd" --config "$tmp/walkthrough.properties" \
   --set "mqtt.uri=tcp://127.0.0.1:$broker_port" \
   --set "printing.printer.ZEBRA-PACK-2.uri=tcp://127.0.0.1:$printer_port" \
@@ -140,7 +145,7 @@ mkdir "$tmp/work"
 {
   echo 'set -eu'
   echo "P=$broker_port API=$api"
-  echo "__after_block() { curl -fsS \"\$API/api/v1/stock\" > '$tmp/stock.'\$1'.json'; }"
+  echo "__after_block() { curl -fsS -H \"Authorization: Bearer \$WMS_TOKEN\" \"\$API/api/v1/stock\" > '$tmp/stock.'\$1'.json'; }"
   cat "$tmp/blocks.sh"
   echo 'echo WALKTHROUGH-COMPLETE'
 } >"$tmp/walkthrough.sh"
@@ -165,7 +170,9 @@ def check(ok, what):
     if not ok:
         problems.append(what)
 def get(path):
-    with urllib.request.urlopen(api + path, timeout=10) as r:
+    import os
+    req = urllib.request.Request(api + path, headers={"Authorization": "Bearer " + os.environ["WMS_TOKEN"]})
+    with urllib.request.urlopen(req, timeout=10) as r:
         return json.load(r)
 
 events, acks, commands = [], {}, []

@@ -5,7 +5,6 @@ namespace {
 
 // REST callers are not signed in yet (the identity issue): the ledger names
 // the API as the integration that acted.
-const stock::Actor kRestApi = stock::Actor::integration("rest-api");
 
 }  // namespace
 
@@ -23,17 +22,19 @@ Result<stock::IntakeResult> OrderService::write(F&& work) {
   return out;
 }
 
-Result<CreateOrderResult> OrderService::create(const domain::NewOrder& in, const std::string& idempotencyKey) {
+Result<CreateOrderResult> OrderService::create(const domain::NewOrder& in, const std::string& idempotencyKey,
+                                               const stock::Actor& who) {
   // Checked before the write too: a bad order never waits for the writer.
   if (auto st = domain::validateNewOrder(in); !st) return st.error();
-  auto r = write([&](store::Tx& tx) { return intake_.create(tx, kRestApi, in, idempotencyKey); });
+  auto r = write([&](store::Tx& tx) { return intake_.create(tx, who, in, idempotencyKey); });
   if (!r) return r.error();
   return CreateOrderResult{std::move(r->order), r->created};
 }
 
-Result<domain::Order> OrderService::cancel(domain::OrderId id, const std::string& reason, const std::string& returnTo) {
+Result<domain::Order> OrderService::cancel(domain::OrderId id, const std::string& reason, const std::string& returnTo,
+                                           const stock::Actor& who) {
   if (auto st = domain::checkText(reason, "reason", 200); !st) return st.error();
-  auto r = write([&](store::Tx& tx) { return intake_.cancel(tx, kRestApi, id, reason, returnTo); });
+  auto r = write([&](store::Tx& tx) { return intake_.cancel(tx, who, id, reason, returnTo); });
   if (!r) return r.error();
   return r->order;
 }

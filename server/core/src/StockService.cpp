@@ -11,7 +11,6 @@ namespace wms::server {
 namespace {
 
 // REST callers are not signed in yet (the identity issue).
-const stock::Actor kRestApi = stock::Actor::integration("rest-api");
 
 }  // namespace
 
@@ -50,7 +49,7 @@ Result<std::vector<domain::StockAtLocation>> StockService::atLocation(const std:
   return out;
 }
 
-Result<AdjustmentResult> StockService::adjust(const domain::Adjustment& a) {
+Result<AdjustmentResult> StockService::adjust(const domain::Adjustment& a, const stock::Actor& who) {
   if (auto st = domain::validateAdjustment(a); !st) return st.error();
   const std::string key = a.idempotencyKey.empty() ? "" : "adjust:" + a.idempotencyKey;
   AdjustmentResult out;
@@ -65,7 +64,7 @@ Result<AdjustmentResult> StockService::adjust(const domain::Adjustment& a) {
         return {};
       }
     }
-    stock::Moves moves(tx, events_, kRestApi);
+    stock::Moves moves(tx, events_, who);
     auto id = moves.changeOnHand({{a.sku, a.location, a.lot, a.expiry, 0}, a.delta, domain::causeOf(a.reason),
                                   std::string("adjustment:") + domain::toString(a.reason), key, a.note});
     if (!id) return id.error();

@@ -366,11 +366,13 @@ Result<Account> IdentityService::changeAccount(std::string_view login, const Acc
     const bool losesAdmin = a->roles.has(Role::Admin) && ((c.roles && !c.roles->has(Role::Admin)) ||
                                                           (c.active && !*c.active));
     if (losesAdmin && store::queryInteger(tx,
-                                          "SELECT COUNT(*) FROM accounts WHERE active = 1 AND id <> ? AND (',' || "
-                                          "roles || ',') LIKE '%,admin,%'",
+                                          "SELECT COUNT(*) FROM accounts WHERE active = 1 AND id <> ? AND kind = "
+                                          "'person' AND password_hash <> '' AND (',' || roles || ',') LIKE "
+                                          "'%,admin,%'",
                                           a->id)
                               .value_or(0) == 0)
-      return Error{ErrorKind::Conflict, "'" + a->login + "' is the last active admin; make another admin first"};
+      return Error{ErrorKind::Conflict,
+                   "'" + a->login + "' is the last person who can sign in as admin; make another admin first"};
     if (c.name) store::exec(tx, "UPDATE accounts SET name = ? WHERE id = ?", *c.name, a->id);
     if (c.badge) {
       if (!c.badge->empty() &&

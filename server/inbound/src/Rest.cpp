@@ -25,6 +25,11 @@ constexpr std::size_t kMaxRequestBytes = 4u << 20;  // a notice of 1000 units fi
 
 Result<ObjectReader> read(std::string_view body) { return wms::json::parseRequestBody(body, kMaxRequestBytes); }
 
+// Who the ledger names for a request: the caller the HTTP edge proved.
+stock::Actor callerOf(const Request& req) {
+  return req.caller.empty() ? stock::Actor::integration("rest-api") : stock::Actor{req.caller};
+}
+
 Object::Ptr obj() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 Poco::Int64 i64(std::int64_t v) { return static_cast<Poco::Int64>(v); }
 
@@ -468,7 +473,7 @@ void addCountRoutes(http::Router& router, CountService& c, std::size_t maxBody) 
         std::string key = r->text("idempotency_key", Need::Optional, 128);
         if (auto st = r->finish(); !st) return Response::error(st.error());
         if (key.empty()) key = req.header("idempotency-key");
-        return answer(c.submit(id, counted, key, stock::Actor::integration("rest-api")), one);
+        return answer(c.submit(id, counted, key, callerOf(req)), one);
       }),
       maxBody);
   for (const char* verb : {"approve", "reject"}) {
@@ -596,7 +601,7 @@ void addInboundRoutes(http::Router& router, ReceivingService& s, PutawayService&
         std::string key = r->text("idempotency_key", Need::Optional, 128);
         if (auto st = r->finish(); !st) return Response::error(st.error());
         if (key.empty()) key = req.header("idempotency-key");
-        return answer(s.receiveUnit(id, req.params[1], location, key, stock::Actor::integration("rest-api")),
+        return answer(s.receiveUnit(id, req.params[1], location, key, callerOf(req)),
                       receiptJson);
       }),
       maxBody);
@@ -691,7 +696,7 @@ void addSlottingRoutes(http::Router& router, SlottingService& slotting, std::siz
           by = r->text("by", Need::Optional, 256);
           if (auto st = r->finish(); !st) return Response::error(st.error());
         }
-        const stock::Actor who = by.empty() ? stock::Actor::integration("rest-api") : stock::Actor::person(by);
+        const stock::Actor who = by.empty() ? callerOf(req) : stock::Actor::person(by);
         return answer(slotting.confirm(id, static_cast<int>(*number), who), [](const SlottingService::Confirmed& c) {
           auto o = obj();
           o->set("duplicate", c.duplicate);

@@ -6,12 +6,27 @@
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 namespace wms::testsupport {
+namespace {
+
+// Each test wmsd's token by its port, for httpRequest.
+std::mutex tokensMutex;
+std::map<std::uint16_t, std::string> tokensByPort;
+
+std::string tokenFor(std::uint16_t port) {
+  std::lock_guard<std::mutex> lock(tokensMutex);
+  auto it = tokensByPort.find(port);
+  return it == tokensByPort.end() ? std::string() : it->second;
+}
+
+}  // namespace
 
 HttpResult httpRequest(std::uint16_t port, const std::string& method, const std::string& path,
                        const std::string& body, const std::map<std::string, std::string>& headers,
@@ -20,7 +35,18 @@ HttpResult httpRequest(std::uint16_t port, const std::string& method, const std:
     Poco::Net::HTTPClientSession session("127.0.0.1", port);
     session.setTimeout(Poco::Timespan(static_cast<long>(timeout.count() / 1000), 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& [k, v] : headers) req.set(k, v);
+    bool authorizationGiven = false;
+    for (const auto& [k, v] : headers) {
+      std::string key = k;
+      std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (key == "authorization") {
+        authorizationGiven = true;
+        if (v.empty()) continue;
+      }
+      req.set(k, v);
+    }
+    if (!authorizationGiven)
+      if (const std::string token = tokenFor(port); !token.empty()) req.set("Authorization", "Bearer " + token);
     if (!body.empty() || method == "POST" || method == "PUT") {
       req.setContentLength(static_cast<std::streamsize>(body.size()));
       if (!req.has("Content-Type")) req.setContentType("application/json");
@@ -34,7 +60,9 @@ HttpResult httpRequest(std::uint16_t port, const std::string& method, const std:
     for (const auto& [k, v] : res) {
       std::string key = k;
       std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-      out.headers[key] = v;
+      // A header sent more than once (Set-Cookie) keeps every value, one per line.
+      auto [it, fresh] = out.headers.emplace(key, v);
+      if (!fresh) it->second += "\n" + v;
     }
     return out;
   } catch (const Poco::Exception& e) {
@@ -62,6 +90,26 @@ WmsdProcess::~WmsdProcess() {
   if (process_) process_->stop(std::chrono::seconds(10));
 }
 
+std::string WmsdProcess::issueToken(const std::string& login, const std::string& roles) const {
+  std::vector<std::string> argv = {builtProgram("server/app/wmsd").string(), "--set",
+                                   "store.path=" + (dataDir_ / "wms.db").string()};
+  for (const auto& [k, v] : options_.settings) {
+    argv.push_back("--set");
+    argv.push_back(k + "=" + v);
+  }
+  argv.push_back("--issue-token");
+  argv.push_back(login + ":" + roles);
+  auto r = runCommand(argv);
+  // The token is the one line starting wms_ (the output has stderr too).
+  std::istringstream lines(r.output);
+  std::string line, token;
+  while (std::getline(lines, line))
+    if (line.rfind("wms_", 0) == 0) token = line;
+  if (r.exitCode != 0 || token.empty())
+    throw std::runtime_error("wmsd --issue-token " + login + " failed: " + r.output.substr(0, 2000));
+  return token;
+}
+
 void WmsdProcess::start() {
   std::filesystem::remove(dataDir_ / "port");
   std::vector<std::string> argv = {builtProgram("server/app/wmsd").string(),
@@ -71,6 +119,16 @@ void WmsdProcess::start() {
   for (const auto& [k, v] : options_.settings) {
     argv.push_back("--set");
     argv.push_back(k + "=" + v);
+  }
+  // The test's own credentials, every role, made on the database before
+  // the start (a restart on the same folder keeps them). A configuration
+  // wmsd refuses fails here too; the start below then says why.
+  if (token_.empty()) {
+    try {
+      token_ = issueToken("test-harness", "admin,supervisor,packer,viewer,integration");
+      ::setenv("WMS_TOKEN", token_.c_str(), 1);
+    } catch (const std::runtime_error&) {
+    }
   }
   ChildProcess::Options po;
   po.output = dataDir_ / "wmsd.log";
@@ -82,6 +140,10 @@ void WmsdProcess::start() {
     int p = 0;
     if (portFile >> p && p > 0) {
       port_ = static_cast<std::uint16_t>(p);
+      if (!token_.empty()) {
+        std::lock_guard<std::mutex> lock(tokensMutex);
+        tokensByPort[port_] = token_;
+      }
       try {
         if (get("/healthz").status == 200) return;
       } catch (const std::exception&) {

@@ -7,7 +7,23 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <cstdlib>
+#include <fstream>
+
 namespace wms::apiclient {
+
+std::string Client::tokenFromEnvironment() {
+  if (const char* token = std::getenv("WMS_TOKEN"); token && *token) return token;
+  if (const char* file = std::getenv("WMS_TOKEN_FILE"); file && *file) {
+    std::ifstream in(file);
+    std::string line;
+    if (std::getline(in, line)) {
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      return line;
+    }
+  }
+  return {};
+}
 
 Result<Reply> Client::send(const std::string& method, const std::string& path, const std::string& body,
                                 const std::map<std::string, std::string>& headers) {
@@ -19,6 +35,7 @@ Result<Reply> Client::send(const std::string& method, const std::string& path, c
     session.setTimeout(Poco::Timespan(120, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [k, v] : headers) req.set(k, v);
+    if (!token_.empty() && !req.has("Authorization")) req.set("Authorization", "Bearer " + token_);
     if (method == "POST" || method == "PUT") {
       req.setContentLength(static_cast<std::streamsize>(body.size()));
       if (!req.has("Content-Type")) req.setContentType("application/json");

@@ -1,5 +1,6 @@
 #include "wms/channelemu/Emulator.h"
 
+#include <cstdlib>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -17,6 +18,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -99,6 +101,9 @@ struct Emulator::Impl {
   mutable std::mutex mutex;  // protects everything below
   std::condition_variable sendCv, drainCv;
   std::string wmsdUrl;
+  // wmsd's API token for the emulator's own reads of wmsd (listings,
+  // shipped orders); its webhooks need none, they are signed.
+  std::string wmsdToken;
   std::map<domain::Channel, std::map<std::string, EmuOrder>> orders;
   std::map<domain::Channel, std::map<std::string, Delivery>> lastDelivery, firstDelivery;
   std::deque<Delivery> outgoing;
@@ -869,6 +874,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       {
         std::lock_guard lock(mutex);
         wmsdUrl = o->getValue<std::string>("wmsd");
+        if (o->has("token")) wmsdToken = o->getValue<std::string>("token");
       }
       sendCv.notify_all();
       out.set("wmsd", o->getValue<std::string>("wmsd"));
@@ -1023,10 +1029,11 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
     if (method == "GET" && seg.size() == 2 && seg[1] == "verdict") {
       // Compares the last figure each channel received with what wmsd says
       // the channel should show now.
-      std::string base;
+      std::string base, token;
       {
         std::lock_guard lock(mutex);
         base = wmsdUrl;
+        token = wmsdToken;
       }
       if (base.empty()) return bad("no wmsd URL configured (POST /_emu/config)");
       Poco::URI wu(base);
@@ -1038,6 +1045,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
         session.setTimeout(Poco::Timespan(10, 0));
         Poco::Net::HTTPRequest req("GET", std::string("/api/v1/channels/") + domain::toString(ch) + "/listings",
                                    Poco::Net::HTTPMessage::HTTP_1_1);
+        if (!token.empty()) req.set("Authorization", "Bearer " + token);
         session.sendRequest(req);
         Poco::Net::HTTPResponse res;
         std::string text;
@@ -1095,6 +1103,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
                                      std::string("/api/v1/orders?status=shipped&limit=1000&channel=") +
                                          domain::toString(ch) + "&after=" + after,
                                      Poco::Net::HTTPMessage::HTTP_1_1);
+          if (!token.empty()) req.set("Authorization", "Bearer " + token);
           session.sendRequest(req);
           Poco::Net::HTTPResponse res;
           std::string text;
@@ -1152,6 +1161,7 @@ Result<std::unique_ptr<Emulator>> Emulator::start(Options options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->wmsdUrl = impl->options.wmsdUrl;
+  if (const char* token = std::getenv("WMS_TOKEN"); token) impl->wmsdToken = token;
   try {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl->options.address, impl->options.port), 256);
     impl->port = socket.address().port();

@@ -26,6 +26,11 @@ Response fail(const Result<T>& r) {
   return Response::error(r.error());
 }
 
+// Who the ledger names for a request: the caller the edge proved.
+stock::Actor callerOf(const Request& req) {
+  return req.caller.empty() ? stock::Actor::integration("rest-api") : stock::Actor{req.caller};
+}
+
 // ?limit= (1..1000, default 100); Invalid for anything else.
 Result<int> limitOf(const Request& req) {
   std::string v = req.q("limit");
@@ -225,7 +230,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
         auto a = json::adjustmentFromJson(req.body);
         if (!a) return fail(a);
         if (a->idempotencyKey.empty()) a->idempotencyKey = req.header("idempotency-key");
-        auto result = ctx.stock.adjust(*a);
+        auto result = ctx.stock.adjust(*a, callerOf(req));
         if (!result) return fail(result);
         auto o = json::object();
         o->set("ledger_id", result->ledgerId);
@@ -266,7 +271,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
       [&ctx](const Request& req) {
         auto order = json::newOrderFromJson(req.body);
         if (!order) return fail(order);
-        auto result = ctx.orders.create(*order, req.header("idempotency-key"));
+        auto result = ctx.orders.create(*order, req.header("idempotency-key"), callerOf(req));
         if (!result) return fail(result);
         ctx.metrics.add("orders_received_total",
                         std::string("channel=\"") + domain::toString(result->order.channel) + "\"",
@@ -395,7 +400,7 @@ void addApiV1(Router& router, ApiContext& ctx) {
           returnTo = r->text("return_to", json::Need::Optional, 64);
           if (auto st = r->finish(); !st) return Response::error(st.error());
         }
-        auto order = ctx.orders.cancel(*id, reason, returnTo);
+        auto order = ctx.orders.cancel(*id, reason, returnTo, callerOf(req));
         if (!order) return fail(order);
         return ok(json::toJson(*order));
       },

@@ -37,7 +37,9 @@ class OrderService {
   // SKU), InsufficientStock under the Reject policy (naming each short SKU
   // with what is available; nothing stored). Creating the same channel order
   // again returns the stored one with created = false and changes nothing.
-  Result<CreateOrderResult> create(const domain::NewOrder& order, const std::string& idempotencyKey = {});
+  // `who` is named on the ledger rows (the caller the HTTP edge proved).
+  Result<CreateOrderResult> create(const domain::NewOrder& order, const std::string& idempotencyKey = {},
+                                   const stock::Actor& who = stock::Actor::integration("rest-api"));
 
   Result<domain::Order> get(domain::OrderId id);  // NotFound if unknown
   Result<domain::Order> getByExternal(domain::Channel channel, const std::string& externalId);
@@ -47,7 +49,8 @@ class OrderService {
   // cancelled order changes nothing; Conflict once picking has started. A
   // held order with picked units in totes (intercepted after its channel
   // cancelled it) needs `returnTo`, the location its units go back to.
-  Result<domain::Order> cancel(domain::OrderId id, const std::string& reason, const std::string& returnTo = {});
+  Result<domain::Order> cancel(domain::OrderId id, const std::string& reason, const std::string& returnTo = {},
+                               const stock::Actor& who = stock::Actor::integration("rest-api"));
 
  private:
   // One write over the intake; wakes the listeners after the commit.

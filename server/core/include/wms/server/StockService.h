@@ -13,6 +13,7 @@
 #include "wms/domain/Stock.h"
 #include "wms/server/CatalogService.h"
 #include "wms/stock/Events.h"
+#include "wms/stock/Moves.h"
 #include "wms/store/Database.h"
 
 namespace wms::server {
@@ -46,7 +47,9 @@ class StockService {
   // reason. Errors: Invalid (fields, unknown SKU or location, missing lot or
   // expiry of a tracked SKU), InsufficientStock (would go negative or below
   // what orders have reserved). Units received may fill backorders at once.
-  Result<AdjustmentResult> adjust(const domain::Adjustment& adjustment);
+  // `who` is named on the ledger row (the caller the HTTP edge proved).
+  Result<AdjustmentResult> adjust(const domain::Adjustment& adjustment,
+                                  const stock::Actor& who = stock::Actor::integration("rest-api"));
 
   // Imports stock receipts from CSV (domain/Csv.h), as adjust() per row.
   Result<ImportReport> importStock(const std::string& csv, ImportMode mode, const std::string& idempotencyKey);

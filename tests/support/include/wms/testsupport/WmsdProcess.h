@@ -22,11 +22,15 @@ namespace wms::testsupport {
 struct HttpResult {
   int status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;  // names lower-cased
+  std::map<std::string, std::string> headers;  // names lower-cased; a repeated one's values one per line
 };
 
 // One HTTP request to 127.0.0.1:port. Throws std::runtime_error if the
 // connection fails (the server is down), which a test should treat as a failure.
+// Unless `headers` names an Authorization (an empty value: send none), the
+// request carries the token of the WmsdProcess listening on `port`, if any:
+// tests act as a signed-in caller holding every role unless they say
+// otherwise (docs/security.md).
 HttpResult httpRequest(std::uint16_t port, const std::string& method, const std::string& path,
                        const std::string& body = {}, const std::map<std::string, std::string>& headers = {},
                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
@@ -50,6 +54,13 @@ class WmsdProcess {
   WmsdProcess& operator=(const WmsdProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
+  // The API token this wmsd was given for the test (every role), made with
+  // `wmsd --issue-token` before the start; also exported as WMS_TOKEN so
+  // that tools the test runs use it.
+  const std::string& token() const { return token_; }
+  // Makes another integration account with `roles` ("packer,viewer") and
+  // returns a token for it (for tests of what a role may not do).
+  std::string issueToken(const std::string& login, const std::string& roles) const;
   const std::filesystem::path& dataDir() const { return dataDir_; }
   std::filesystem::path dbPath() const { return dataDir_ / "wms.db"; }
   std::string log() const;
@@ -77,6 +88,7 @@ class WmsdProcess {
   std::filesystem::path dataDir_;
   std::unique_ptr<ChildProcess> process_;
   std::uint16_t port_ = 0;
+  std::string token_;
 };
 
 }  // namespace wms::testsupport

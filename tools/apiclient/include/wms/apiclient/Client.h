@@ -23,8 +23,16 @@ struct Reply {
 
 class Client {
  public:
-  // base: "http://host:port" (no path).
-  explicit Client(std::string base) : base_(std::move(base)) {}
+  // base: "http://host:port" (no path). token: the API token sent as
+  // `Authorization: Bearer` on every request (docs/security.md); by default
+  // tokenFromEnvironment().
+  explicit Client(std::string base) : Client(std::move(base), tokenFromEnvironment()) {}
+  Client(std::string base, std::string token) : base_(std::move(base)), token_(std::move(token)) {}
+
+  // The token the tools use: $WMS_TOKEN, else the first line of the file
+  // $WMS_TOKEN_FILE names, else "" (no Authorization header; wmsd answers
+  // 401 on everything but its public routes).
+  static std::string tokenFromEnvironment();
 
   // Sends a request; an unreachable server or an unparseable URL is an
   // Unavailable error. Any HTTP status is returned as a Reply.
@@ -37,6 +45,7 @@ class Client {
 
  private:
   std::string base_;
+  std::string token_;
 };
 
 }  // namespace wms::apiclient
