@@ -11,7 +11,7 @@ set -euo pipefail
 root=${1:?usage: LayeringTest.sh SOURCE_DIR WMSD_BINARY}
 wmsd=${2:?usage: LayeringTest.sh SOURCE_DIR WMSD_BINARY}
 cd "$root"
-below=(server/domain server/store server/stock server/waves server/channels server/packing server/inbound server/assets
+below=(server/domain server/store server/stock server/waves server/channels server/packing server/inbound server/identity server/assets
        labels layouts protocol common)
 failed=0
 

@@ -55,7 +55,7 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
       "http.address",     "http.port",          "http.port_file",      "http.threads",
       "http.max_body_bytes", "http.max_import_bytes", "store.path",     "store.durability",
       "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
-      "http.allowed_hosts", "http.metrics_public"};
+      "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s"};
   for (const auto& [key, value] : props) {
     if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
   }
@@ -78,6 +78,8 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
   if (auto st = integer("http.threads", 1, 256, c.httpThreads); !st) return st.error();
   if (auto st = integer("http.max_body_bytes", 1024, 1LL << 30, c.maxBodyBytes); !st) return st.error();
   if (auto st = integer("http.max_import_bytes", 1024, 1LL << 30, c.maxImportBytes); !st) return st.error();
+  if (auto st = integer("http.max_queued", 1, 100000, c.httpMaxQueued); !st) return st.error();
+  if (auto st = integer("http.io_timeout_s", 1, 3600, c.httpIoTimeoutS); !st) return st.error();
   text("store.path", c.storePath);
   if (auto it = props.find("store.durability"); it != props.end()) {
     if (it->second == "full") c.durability = store::Durability::Full;

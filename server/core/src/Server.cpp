@@ -345,7 +345,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     impl->port = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config.httpThreads);
-    params->setMaxQueued(1024);
+    params->setMaxQueued(config.httpMaxQueued);
+    params->setTimeout(Poco::Timespan(config.httpIoTimeoutS, 0));
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(10, 0));
     impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, *impl->gate, impl->metrics), socket,

@@ -85,7 +85,8 @@ ChannelsWorld::ChannelsWorld(std::map<std::string, std::string> extra, std::vect
   o.settings = settings;
   o.dataDir = wmsdDir.path();
   wmsd = std::make_unique<WmsdProcess>(o);
-  auto r = emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) + R"("})");
+  auto r = emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) +
+                                        R"(","token":")" + wmsd->token() + R"("})");
   if (r.status != 200) throw std::runtime_error("cannot configure the emulator: " + r.body);
   if (wmsd->post("/api/v1/locations", R"({"code":"A-01-01-1","zone":"A"})").status != 201)
     throw std::runtime_error("cannot create a location");
@@ -99,7 +100,8 @@ void ChannelsWorld::crashAndRestartWmsd() {
   o.settings = settings;
   o.dataDir = wmsdDir.path();
   wmsd = std::make_unique<WmsdProcess>(o);
-  auto r = emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) + R"("})");
+  auto r = emu.post("/_emu/config", R"({"wmsd":"http://127.0.0.1:)" + std::to_string(wmsd->port()) +
+                                        R"(","token":")" + wmsd->token() + R"("})");
   if (r.status != 200) throw std::runtime_error("cannot configure the emulator: " + r.body);
 }
 

@@ -24,6 +24,8 @@ struct ServerConfig {
   int httpThreads = 16;
   std::size_t maxBodyBytes = 1u << 20;
   std::size_t maxImportBytes = 64u << 20;
+  int httpMaxQueued = 1024;   // connections waiting for a thread
+  int httpIoTimeoutS = 10;    // a slow client is cut off after this
   // Host names a request may name besides localhost, 127.0.0.1, [::1] and
   // the bound address (DNS rebinding; docs/security.md).
   std::vector<std::string> allowedHosts;
