@@ -255,6 +255,48 @@ async function refresh() {
   }
 }
 
+// Who did what to an order or a SKU (GET /api/v1/audit-log; supervisors and
+// admins only: a viewer sees the refusal).
+async function showAudit(event) {
+  event.preventDefault();
+  const order = $('audit-order').value.trim();
+  const sku = $('audit-sku').value.trim();
+  const out = $('audit-result');
+  if (!order && !sku) return;
+  const query = order ? 'order=' + encodeURIComponent(order) : 'sku=' + encodeURIComponent(sku);
+  try {
+    const r = await api('/api/v1/audit-log?limit=50&' + query);
+    if (!r.items.length) {
+      out.replaceChildren(el('p', {}, 'nothing recorded'));
+      return;
+    }
+    out.replaceChildren(el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'When'), el('th', {}, 'Who'),
+      el('th', {}, 'What'), el('th', {}, 'Result'))), el('tbody', {}, ...r.items.map((a) => el('tr', {},
+      el('td', {}, new Date(a.at_ms).toLocaleTimeString()), el('td', {}, a.who + ' (' + a.address + ')'),
+      el('td', {}, a.action.replace(/^[A-Z]+ /, '') + ' ' + a.target), el('td', {}, a.outcome))))));
+  } catch (e) {
+    out.replaceChildren(el('p', { class: 'error' }, e.message));
+  }
+}
+
+async function showMe() {
+  try {
+    const me = await api('/api/v1/auth/me');
+    $('me').textContent = me.name + ' (' + me.roles.join(', ') + ')';
+    document.body.dataset.roles = me.roles.join(' ');
+  } catch (e) {
+    $('me').textContent = '';
+  }
+}
+
+async function signOut() {
+  try { await api('/api/v1/auth/sign-out', { method: 'POST' }); } catch (e) { /* signed out either way */ }
+  location.assign('/sign-in/?next=/dashboard/');
+}
+
+$('audit-form').addEventListener('submit', showAudit);
+$('sign-out').addEventListener('click', signOut);
+showMe();
 $('release').addEventListener('click', release);
 $('stock-form').addEventListener('submit', lookUpStock);
 $('slotting-propose').addEventListener('click', propose);

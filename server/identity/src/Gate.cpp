@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include "wms/json/ObjectReader.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -33,6 +35,26 @@ std::string hostOf(const std::string& header) {
 }
 
 bool safeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+// What a change names in its body that its path does not (an adjustment's
+// SKU, a shipment's order), for finding it in the audit trail:
+// "sku=A-1 order=42". Only these two fields, only simple values.
+std::string subjectOf(const std::string& body) {
+  if (body.empty() || body.front() != '{' || body.size() > 65536) return {};
+  json::Rules rules;
+  rules.unknown = json::Unknown::Allow;
+  rules.maxBytes = 65536;
+  auto r = json::ObjectReader::parse(body, "body", rules);
+  if (!r) return {};
+  std::string out;
+  const std::string sku = r->has("sku") ? r->text("sku", json::Need::Optional, 100) : std::string();
+  if (r->ok() && !sku.empty() && sku.find_first_of(" \t\n") == std::string::npos) out = "sku=" + sku;
+  if (r->has("order_id")) {
+    const auto order = r->integer("order_id", json::Need::Optional, {1, INT64_MAX});
+    if (r->ok() && order > 0) out += (out.empty() ? "" : " ") + std::string("order=") + std::to_string(order);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -173,6 +195,7 @@ void Gate::finish(const http::Request& request, const http::Router::Match& match
   e.action = request.method + " " + match.pattern;
   e.target = request.path;
   e.outcome = response.status;
+  e.detail = subjectOf(request.body);
   if (auto st = identity_.record(e); !st)
     Poco::Logger::get("wmsd.audit").error("could not record %s %s by %s: %s", request.method, request.path, e.who,
                                           st.error().message);

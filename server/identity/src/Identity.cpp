@@ -560,9 +560,11 @@ Result<std::vector<AuditEntry>> IdentityService::audit(const AuditQuery& query) 
   auto st = db_.read([&](Tx& tx) -> Status {
     Query q(tx,
             "SELECT id, at, who, via, address, action, target, outcome, detail FROM audit_log WHERE (? = '' OR who = "
-            "?) AND (? = '' OR instr(target, ?) > 0) AND (? = 0 OR at >= ?) AND (? = 0 OR at < ?) AND (? = 0 OR id "
-            "< ?) ORDER BY id DESC LIMIT ?");
+            "?) AND (? = '' OR instr(target, ?) > 0) AND (? = '' OR target GLOB '*/' || ? OR target GLOB '*/' || ? "
+            "|| '/*' OR instr(' ' || detail || ' ', ' ' || ? || ' ') > 0) AND (? = 0 OR at >= ?) AND (? = 0 OR at < "
+            "?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
     q.bind(query.who).bind(query.who).bind(query.target).bind(query.target);
+    q.bind(query.about).bind(query.about).bind(query.about).bind(query.detailTerm);
     q.bind(query.since).bind(query.since).bind(query.until).bind(query.until);
     q.bind(query.beforeId).bind(query.beforeId).bind(query.limit);
     while (q.step())

@@ -286,8 +286,16 @@ void addIdentityRoutes(http::Router& router, IdentityService& identity, RestOpti
     AuditQuery q;
     q.who = req.q("who").substr(0, 200);
     q.target = req.q("target").substr(0, 200);
-    if (const auto order = req.q("order"); !order.empty()) q.target = "/orders/" + order.substr(0, 20);
-    if (const auto sku = req.q("sku"); !sku.empty()) q.target = "/" + sku.substr(0, 100);
+    if (const auto order = req.q("order"); !order.empty()) {
+      if (!http::positiveId(order)) return Response::error(Error{ErrorKind::Invalid, "order must be an order id"});
+      q.about = "orders/" + order;
+      q.detailTerm = "order=" + order;
+    } else if (const auto sku = req.q("sku"); !sku.empty()) {
+      if (sku.size() > 100 || sku.find_first_of("*?[] \t\n") != std::string::npos)
+        return Response::error(Error{ErrorKind::Invalid, "sku must be a SKU code"});
+      q.about = sku;
+      q.detailTerm = "sku=" + sku;
+    }
     auto number = [&req](const char* name, std::int64_t fallback, std::int64_t hi) -> std::optional<std::int64_t> {
       const std::string v = req.q(name);
       if (v.empty()) return fallback;

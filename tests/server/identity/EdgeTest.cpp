@@ -274,6 +274,13 @@ BOOST_AUTO_TEST_CASE(every_change_is_in_the_audit_trail_with_who_how_and_from_wh
   auto all = wmsd.get("/api/v1/audit-log?limit=1000");
   BOOST_TEST(all.body.find("token:test-harness@test-harness") != std::string::npos);
   BOOST_TEST(all.body.find("\"action\":\"GET ") == std::string::npos);
+  // Found by the SKU the change named in its body, and not by another.
+  auto bySku = wmsd.get("/api/v1/audit-log?sku=SKU-1");
+  BOOST_TEST(bySku.body.find("POST /api/v1/stock/adjustments") != std::string::npos, bySku.body);
+  BOOST_TEST(bySku.body.find("\"detail\":\"sku=SKU-1\"") != std::string::npos);
+  BOOST_TEST(wmsd.get("/api/v1/audit-log?sku=SKU-").body.find("adjustments") == std::string::npos);
+  BOOST_TEST(wmsd.get("/api/v1/audit-log?sku=SK*").status == 422);
+  BOOST_TEST(wmsd.get("/api/v1/audit-log?order=abc").status == 422);
   // A viewer may not read it.
   auto viewerToken = wmsd.issueToken("viewer-1", "viewer");
   BOOST_TEST(httpRequest(wmsd.port(), "GET", "/api/v1/audit-log", {}, {{"Authorization", "Bearer " + viewerToken}})

@@ -117,6 +117,12 @@ struct AuditEntry {
 struct AuditQuery {
   std::string who;       // exact
   std::string target;    // a substring of the target
+  // Whole path steps the target ends with or holds ("orders/42" matches
+  // /api/v1/orders/42/cancel and /api/v1/packing/orders/42/ship, not
+  // /orders/420; no GLOB characters), or an entry whose detail holds
+  // detailTerm ("sku=A-1", "order=42"). Both empty: no such filter.
+  std::string about;
+  std::string detailTerm;
   std::int64_t since = 0;
   std::int64_t until = 0;
   std::int64_t beforeId = 0;  // paging: entries older than this id
