@@ -34,6 +34,22 @@ std::string hostOf(const std::string& header) {
   return colon == std::string::npos ? h : h.substr(0, colon);
 }
 
+// Every byte but unreserved characters as %XX (RFC 3986), for a query value.
+std::string percentEncoded(const std::string& text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 bool safeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
 
 // What a change names in its body that its path does not (an adjustment's
@@ -134,6 +150,18 @@ std::optional<http::Response> Gate::admit(http::Request& request, const http::Ro
     fromSession = true;
   }
   if (!caller) {
+    // A person's browser asking for a page goes to sign in, and back after.
+    if (caller.error().kind == ErrorKind::Unauthorized && request.method == "GET" &&
+        request.path.rfind("/api/", 0) != 0 && authorization.empty()) {
+      std::string next = request.path;
+      if (!request.query.empty()) {
+        next += '?';
+        for (const auto& [k, v] : request.query) next += (next.back() == '?' ? "" : "&") + k + "=" + v;
+      }
+      auto r = http::Response::text(303, "sign in first: /sign-in/\n");
+      r.headers.emplace_back("Location", "/sign-in/?next=" + percentEncoded(next));
+      return r;
+    }
     if (caller.error().kind == ErrorKind::Unauthorized) return unauthorized(caller.error().message);
     return http::Response::error(caller.error());  // the store could not answer: 503
   }

@@ -7,7 +7,11 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <sys/stat.h>
+
+#include <chrono>
 
 #include <fstream>
 #include <sstream>
@@ -289,8 +293,12 @@ BOOST_AUTO_TEST_CASE(every_change_is_in_the_audit_trail_with_who_how_and_from_wh
 
 BOOST_AUTO_TEST_CASE(pages_carry_a_script_only_policy_and_answers_are_never_framed_or_sniffed) {
   WmsdProcess wmsd;
+  // Only the sign-in page is open; the others need a session (a token here).
+  auto closed = httpRequest(wmsd.port(), "GET", "/dashboard/", {}, kNoAuth);
+  BOOST_TEST(closed.status == 303);
+  BOOST_TEST(closed.headers["location"] == "/sign-in/?next=%2Fdashboard%2F");
   for (const char* page : {"/dashboard/", "/packing/", "/sign-in/"}) {
-    auto r = httpRequest(wmsd.port(), "GET", page, {}, kNoAuth);
+    auto r = httpRequest(wmsd.port(), "GET", page, {});
     BOOST_TEST(r.status == 200, page);
     const std::string csp = r.headers["content-security-policy"];
     BOOST_TEST(csp.find("script-src 'self'") != std::string::npos, page << ": " << csp);
@@ -326,6 +334,28 @@ BOOST_AUTO_TEST_CASE(a_one_time_link_signs_a_browser_in_once) {
   // Only to a page of this server.
   BOOST_TEST(wmsd.post("/api/v1/auth/links", R"({"login":"sup","next":"//evil.example/"})").status == 422);
   BOOST_TEST(wmsd.post("/api/v1/auth/links", R"({"login":"sup","next":"https://evil.example/"})").status == 422);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_that_stops_sending_mid_request_is_cut_off) {
+  WmsdProcess::Options o;
+  o.settings["http.io_timeout_s"] = "1";
+  WmsdProcess wmsd(o);
+  Poco::Net::StreamSocket slow(Poco::Net::SocketAddress("127.0.0.1", wmsd.port()));
+  const std::string partial = "POST /api/v1/stock/adjustments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le";
+  slow.sendBytes(partial.data(), static_cast<int>(partial.size()));
+  slow.setReceiveTimeout(Poco::Timespan(10, 0));
+  const auto started = std::chrono::steady_clock::now();
+  char buf[256];
+  int n = 0;
+  try {
+    n = slow.receiveBytes(buf, sizeof buf);  // 0: closed by wmsd
+  } catch (const Poco::Exception&) {
+    n = -1;  // reset by wmsd
+  }
+  const auto waited = std::chrono::steady_clock::now() - started;
+  BOOST_TEST(n <= 0);
+  BOOST_TEST(waited < std::chrono::seconds(8));  // cut off, not left to the client's own timeout
+  BOOST_TEST(wmsd.get("/healthz").status == 200);  // and wmsd serves the others
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -52,7 +52,12 @@ BOOST_AUTO_TEST_CASE(every_route_refuses_a_stranger_and_answers_each_role_as_the
     auto anon = httpRequest(wmsd.port(), e.method, path, bodyFor(e.method), {{"Authorization", ""}});
     BOOST_TEST(anon.body.find("no such endpoint") == std::string::npos,
                what << ": the table names a route wmsd does not have");
-    if (e.audience == Audience::Roles || e.audience == Audience::SignedIn) {
+    const bool page = e.method == "GET" && e.pattern.rfind("/api/", 0) != 0;
+    if (page && e.audience != Audience::Public) {
+      // A browser is sent to sign in, and back.
+      BOOST_TEST(anon.status == 303, what << " without credentials: " << anon.status);
+      BOOST_TEST(anon.headers["location"].rfind("/sign-in/?next=%2F", 0) == 0u, what << ": " << anon.headers["location"]);
+    } else if (e.audience == Audience::Roles || e.audience == Audience::SignedIn) {
       BOOST_TEST(anon.status == 401, what << " without credentials: " << anon.status << " " << anon.body);
       BOOST_TEST(anon.headers["www-authenticate"].find("Bearer") == 0u, what);
     } else {
