@@ -329,9 +329,12 @@ int cmdSku(Context& ctx, const Args& a) {
 }  // namespace
 
 std::string usage() {
-  return R"(usage: wmsctl [--server URL] [--json] COMMAND [ARGS]
+  return R"(usage: wmsctl [--server URL] [--token-file FILE] [--json] COMMAND [ARGS]
 
   The server is --server, else $WMS_SERVER, else http://127.0.0.1:8080.
+  The API token is the first line of --token-file, else $WMS_TOKEN, else the
+  file $WMS_TOKEN_FILE names (make one: wmsd --issue-token NAME:ROLES, or
+  POST /api/v1/accounts/LOGIN/tokens; docs/security.md).
 
   import catalogue|locations|stock FILE [--skip-bad]
                       import a CSV file. By default a bad row aborts the whole

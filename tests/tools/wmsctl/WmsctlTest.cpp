@@ -75,3 +75,16 @@ BOOST_AUTO_TEST_CASE(an_unreachable_server_is_a_clear_error) {
   BOOST_TEST(r.exitCode == 1);
   BOOST_TEST(r.output.find("cannot reach wmsd") != std::string::npos, r.output);
 }
+
+BOOST_AUTO_TEST_CASE(wmsctl_sends_the_token_from_its_file_and_says_plainly_when_it_is_refused) {
+  Ctl ctl;
+  auto good = ctl.run({"--token-file", ctl.file("good", ctl.wmsd.token() + "\n"), "stock"});
+  BOOST_TEST(good.exitCode == 0, good.output);
+  auto bad = ctl.run({"--token-file", ctl.file("bad", "wms_not-a-token\n"), "stock"});
+  BOOST_TEST(bad.exitCode != 0);
+  BOOST_TEST(bad.output.find("token is not valid") != std::string::npos, bad.output);
+  BOOST_TEST(bad.output.find("401") != std::string::npos, bad.output);
+  auto missing = ctl.run({"--token-file", (ctl.files / "none").string(), "stock"});
+  BOOST_TEST(missing.exitCode == 2);
+  BOOST_TEST(missing.output.find("cannot read a token") != std::string::npos, missing.output);
+}
