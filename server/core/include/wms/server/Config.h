@@ -23,6 +23,14 @@ struct ServerConfig {
   int httpThreads = 16;
   std::size_t maxBodyBytes = 1u << 20;
   std::size_t maxImportBytes = 64u << 20;
+  // HTTPS (http.tls.*): with both a certificate and its key, wmsd serves
+  // HTTPS only on httpPort (TLS 1.2+) and every response carries
+  // Strict-Transport-Security. The files are read at start; a missing one
+  // stops wmsd with a message naming it.
+  std::filesystem::path tlsCertificate;  // PEM; the server certificate (chain after it, if any)
+  std::filesystem::path tlsPrivateKey;   // PEM; unencrypted
+  std::filesystem::path tlsCaFile;       // optional: intermediate CAs sent with the certificate
+  bool tlsOn = false;                    // both tlsCertificate and tlsPrivateKey are set
 
   // Store.
   std::filesystem::path storePath = "var/wms.db";

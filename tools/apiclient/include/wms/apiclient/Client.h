@@ -23,7 +23,9 @@ struct Reply {
 
 class Client {
  public:
-  // base: "http://host:port" (no path).
+  // base: "http://host:port" or "https://host:port" (no path). HTTPS
+  // verifies the server against the CA file in the environment variable
+  // WMS_CA_FILE (read once per process), or the system's CAs without it.
   explicit Client(std::string base) : base_(std::move(base)) {}
 
   // Sends a request; an unreachable server or an unparseable URL is an
