@@ -397,6 +397,10 @@ BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
   auto ok = runCommand({kTool, "setup", d, "--port", "1883", "--server-port", "1884", "--server-user", "s:p",
                         "--device", "d1:x:y"});
   BOOST_REQUIRE_MESSAGE(ok.exitCode == 0, ok.output);
+  // No device yet (they come later with add-device, as in tools/run-demo).
+  auto noDevices = runCommand({kTool, "setup", (dir / "empty").string(), "--port", "1883", "--server-port", "1884",
+                               "--server-user", "s:p"});
+  BOOST_TEST(noDevices.exitCode == 0, noDevices.output);
   auto again = runCommand({kTool, "setup", d, "--port", "1883", "--server-port", "1884", "--server-user", "s:p"});
   BOOST_TEST(again.exitCode == 2);
   BOOST_TEST(again.output.find("already holds a broker config (use --force") != std::string::npos);
