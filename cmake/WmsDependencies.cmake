@@ -3,7 +3,7 @@
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 
-find_package(Poco REQUIRED COMPONENTS Foundation Util Net JSON Data DataSQLite Crypto)
+find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL JSON Data DataSQLite Crypto)
 find_package(SQLite3 REQUIRED)
 
 find_package(PahoMqttCpp REQUIRED)

@@ -110,6 +110,8 @@ class Wmsd final : public Poco::Util::ServerApplication {
     auto server = wms::server::Server::start(*config);
     if (!server) {
       Poco::Logger::get("wmsd").fatal("cannot start: %s", server.error().message);
+      // Logging to a file: whoever started wmsd sees why it stopped too.
+      if (!config->logFile.empty()) std::cerr << "wmsd: cannot start: " << server.error().message << "\n";
       return EXIT_UNAVAILABLE;
     }
     waitForTerminationRequest();  // SIGINT or SIGTERM

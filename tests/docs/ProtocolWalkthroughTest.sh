@@ -88,17 +88,19 @@ PY
 
 # --- A real broker with the page's accounts ------------------------------------
 broker_port=$(free_port)
-"$root/tools/broker/wms-broker" setup "$tmp/broker" --port "$broker_port" \
+server_port=$(free_port)
+# --any-client-id: the page's devices use several connections each (see the page).
+"$root/tools/broker/wms-broker" setup "$tmp/broker" --port "$broker_port" --server-port "$server_port" --any-client-id \
   --server-user wms-server:server-secret --monitor-user wms-monitor:monitor-secret \
   --device HH-07:hh07-secret --device PK-02:pk02-secret >"$tmp/broker.out" 2>&1 || fail "wms-broker setup"
 "$root/tools/broker/wms-broker" start "$tmp/broker" >>"$tmp/broker.out" 2>&1 &
 pids+=($!)
-wait_until 15 mosquitto_sub -h 127.0.0.1 -p "$broker_port" -u wms-monitor -P monitor-secret -t none -W 1 -E ||
+wait_until 15 mosquitto_sub -h 127.0.0.1 -p "$server_port" -u wms-monitor -P monitor-secret -t none -W 1 -E ||
   fail "the broker did not come up on port $broker_port"
 
 # Everything on the wire, through the read-only monitor account: the record
 # the checks below read, independent of the page's own helpers.
-stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$broker_port" -u wms-monitor -P monitor-secret -q 1 -v -d \
+stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$server_port" -u wms-monitor -P monitor-secret -q 1 -v -d \
   -t 'wms/v1/#' >"$tmp/monitor.log" 2>&1 &
 pids+=($!)
 wait_until 10 grep -q SUBACK "$tmp/monitor.log" || fail "the monitor did not subscribe"
@@ -127,7 +129,7 @@ WMS_TOKEN=$(cd "$root" && "$wmsd" --config "$tmp/walkthrough.properties" --set "
   --issue-token walkthrough:supervisor,integration) || fail "wmsd --issue-token failed"
 export WMS_TOKEN
 (cd "$root" && exec "$wmsd" --config "$tmp/walkthrough.properties" \
-  --set "mqtt.uri=tcp://127.0.0.1:$broker_port" \
+  --set "mqtt.uri=tcp://127.0.0.1:$server_port" \
   --set "printing.printer.ZEBRA-PACK-2.uri=tcp://127.0.0.1:$printer_port" \
   --set http.port=0 --set "http.port_file=$tmp/http.port" --set "store.path=$tmp/wms.db" \
   >"$tmp/wmsd.log" 2>&1) &

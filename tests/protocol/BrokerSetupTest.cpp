@@ -29,11 +29,18 @@ namespace {
 
 const std::string kTool = std::string(WMS_SOURCE_DIR) + "/tools/broker/wms-broker";
 
+// The listener an account logs in on: the server's for the server and
+// monitor accounts, the devices' for the rest.
+std::string uriFor(const MosquittoBroker& b, const MosquittoBroker::Account& a) {
+  const bool server = a.username == b.server().username || a.username == b.monitor().username;
+  return server ? b.serverUri() : b.uri();
+}
+
 // A client of one account that records what it receives; connect() them
 // together (see connectAll).
 struct Client {
   Client(const MosquittoBroker& b, const MosquittoBroker::Account& a)
-      : client(optionsFor(b.uri(), a.username, a.password)) {
+      : client(optionsFor(uriFor(b, a), a.username, a.password)) {
     client.onMessage([this](const MqttMessage& m) { inbox.add(m); });
   }
   void subscribe(const std::string& filter) { BOOST_REQUIRE(client.subscribe(filter, 1).ok()); }
@@ -151,15 +158,40 @@ BOOST_AUTO_TEST_CASE(the_monitor_account_reads_everything_and_writes_nothing) {
   BOOST_TEST(server.payloads() == std::vector<std::string>{"from device"}, boost::test_tools::per_element());
 }
 
-BOOST_AUTO_TEST_CASE(with_one_session_per_account_a_client_id_cannot_take_over_another_accounts_session) {
-  MosquittoBroker::Options o;
-  o.oneSessionPerAccount = true;
-  MosquittoBroker broker(o);
+BOOST_AUTO_TEST_CASE(a_device_with_the_servers_client_id_does_not_disconnect_the_server) {
+  // The finding of issue 16: `mosquitto_sub -u HH-A -i wmsd -c` knocked wmsd
+  // off. Now the broker names every session after its account.
+  MosquittoBroker broker;
   Collector<ConnectionEvent> events;
-  MqttClient victim(optionsFor(broker.uri(), "dev-2", broker.device(1).password));
+  Inbox serverInbox;
+  MqttClient server(optionsFor(broker.serverUri(), broker.server().username, broker.server().password)
+                        .cleanSession(false));
+  server.onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
+  server.onConnection([&](const ConnectionEvent& e) { events.add(e); });
+  BOOST_REQUIRE(server.connect().ok());
+  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+
+  MqttClient imposter(MqttOptions()
+                          .server(broker.uri())
+                          .clientId(broker.server().username)
+                          .cleanSession(false)
+                          .credentials("dev-1", broker.device(0).password));
+  BOOST_REQUIRE(imposter.connect().ok());
+  // The imposter's connection is dev-1's own session: what it publishes as
+  // dev-1 reaches the server, which never lost its connection.
+  BOOST_REQUIRE(imposter.publish(topicFor("dev-1", TopicKind::Events), "from dev-1", 1).ok());
+  BOOST_REQUIRE(serverInbox.waitForCount(1));
+  BOOST_TEST(server.connected());
+  BOOST_TEST(server.metrics().connectionLosses == 0u);
+  for (const auto& e : events.items()) BOOST_TEST((e.kind != ConnectionEvent::Kind::Lost));
+  BOOST_TEST(broker.log().find("as wms-server (") != std::string::npos);  // only the server's own login
+}
+
+BOOST_AUTO_TEST_CASE(a_device_with_another_devices_client_id_does_not_take_over_its_session) {
+  MosquittoBroker broker;
+  MqttClient victim(optionsFor(broker.uri(), "dev-2", broker.device(1).password).cleanSession(false));
   Inbox victimInbox;
   victim.onMessage([&](const MqttMessage& m) { victimInbox.add(m); });
-  victim.onConnection([&](const ConnectionEvent& e) { events.add(e); });
   Client server(broker, broker.server());
   test::connectAll({&victim, &server.client});
   BOOST_REQUIRE(victim.subscribe(topicFor("dev-2", TopicKind::Commands), 1).ok());
@@ -169,6 +201,7 @@ BOOST_AUTO_TEST_CASE(with_one_session_per_account_a_client_id_cannot_take_over_a
   MqttClient imposter(MqttOptions()
                           .server(broker.uri())
                           .clientId("dev-2")
+                          .cleanSession(false)
                           .credentials("dev-1", broker.device(0).password));
   BOOST_REQUIRE(imposter.connect().ok());
   server.publish(topicFor("dev-2", TopicKind::Commands), "still yours");
@@ -177,24 +210,44 @@ BOOST_AUTO_TEST_CASE(with_one_session_per_account_a_client_id_cannot_take_over_a
   BOOST_TEST(victim.metrics().connectionLosses == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(by_default_a_device_account_may_hold_a_second_connection_under_another_client_id) {
-  // What a mosquitto_sub + mosquitto_pub walkthrough of a handheld needs.
+BOOST_AUTO_TEST_CASE(a_devices_persistent_session_is_kept_whatever_client_id_it_sends) {
+  // Forcing the client id to the username keeps the session's name stable:
+  // what the server sends while the device is away waits for it.
   MosquittoBroker broker;
-  Inbox deviceInbox, serverInbox;
-  MqttClient listener(optionsFor(broker.uri(), "dev-1", broker.device(0).password));
-  listener.onMessage([&](const MqttMessage& m) { deviceInbox.add(m); });
-  MqttClient publisher(MqttOptions().server(broker.uri()).clientId("dev-1-pub").credentials("dev-1", broker.device(0).password));
-  MqttClient server(optionsFor(broker.uri(), broker.server().username, broker.server().password));
-  server.onMessage([&](const MqttMessage& m) { serverInbox.add(m); });
-  test::connectAll({&listener, &publisher, &server});
-  BOOST_REQUIRE(listener.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
-  BOOST_REQUIRE(publisher.publish(topicFor("dev-1", TopicKind::Events), "event").ok());
-  BOOST_REQUIRE(serverInbox.waitForCount(1));
-  BOOST_REQUIRE(server.publish(topicFor("dev-1", TopicKind::Commands), "command").ok());
-  BOOST_REQUIRE(deviceInbox.waitForCount(1));
-  BOOST_TEST(listener.metrics().connectionLosses == 0u);
-  BOOST_TEST(publisher.metrics().connectionLosses == 0u);
+  Client server(broker, broker.server());
+  connect({&server});
+  {
+    MqttClient device(MqttOptions().server(broker.uri()).clientId("first-id").cleanSession(false)
+                          .credentials("dev-1", broker.device(0).password));
+    BOOST_REQUIRE(device.connect().ok());
+    BOOST_REQUIRE(device.subscribe(topicFor("dev-1", TopicKind::Commands), 1).ok());
+  }
+  server.publish(topicFor("dev-1", TopicKind::Commands), "queued while away");
+  Inbox inbox;
+  MqttClient again(MqttOptions().server(broker.uri()).clientId("second-id").cleanSession(false)
+                       .credentials("dev-1", broker.device(0).password));
+  again.onMessage([&](const MqttMessage& m) { inbox.add(m); });
+  BOOST_REQUIRE(again.connect().ok());  // no subscribe: the session has it
+  BOOST_REQUIRE(inbox.waitForCount(1));
+  BOOST_TEST(inbox.items()[0].payload == "queued while away");
+}
+
+BOOST_AUTO_TEST_CASE(the_server_account_logs_in_only_on_the_servers_listener) {
+  MosquittoBroker broker;
+  for (const auto* a : {&broker.server(), &broker.monitor()}) {
+    MqttClient onDevices(optionsFor(broker.uri(), a->username, a->password));
+    auto st = onDevices.connect();
+    BOOST_REQUIRE_MESSAGE(!st.ok(), a->username + " logged in on the devices' listener");
+    BOOST_CHECK(st.error().kind == ErrorKind::Unauthorized);
+  }
+  // And a device has no account on the server's listener.
+  MqttClient device(optionsFor(broker.serverUri(), "dev-1", broker.device(0).password));
+  auto st = device.connect();
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unauthorized);
+  // The server's listener is loopback-only whatever --bind says.
+  const auto conf = wms::testsupport::readFile(broker.dir() / "broker" / "mosquitto.conf");
+  BOOST_TEST(conf.find("listener " + std::to_string(broker.serverPort()) + " 127.0.0.1\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(anonymous_clients_are_refused) {
@@ -212,7 +265,7 @@ BOOST_AUTO_TEST_CASE(the_tls_listener_serves_clients_that_trust_the_generated_ca
   BOOST_TEST(std::filesystem::exists(broker.caFile()));
 
   Inbox inbox;
-  MqttClient server(optionsFor(broker.tlsUri(), broker.server().username, broker.server().password).tls(broker.caFile()));
+  MqttClient server(optionsFor(broker.serverUri(), broker.server().username, broker.server().password));
   server.onMessage([&](const MqttMessage& m) { inbox.add(m); });
   MqttClient device(optionsFor(broker.tlsUri(), "dev-1", broker.device(0).password).tls(broker.caFile()));
   test::connectAll({&server, &device});
@@ -231,6 +284,38 @@ BOOST_AUTO_TEST_CASE(the_tls_listener_serves_clients_that_trust_the_generated_ca
   auto st = stranger.connect(std::chrono::milliseconds(2000));
   BOOST_REQUIRE(!st.ok());
   BOOST_CHECK(st.error().kind == ErrorKind::Unavailable);
+}
+
+BOOST_AUTO_TEST_CASE(with_tls_devices_have_no_plain_listener) {
+  MosquittoBroker::Options o;
+  o.tls = true;
+  MosquittoBroker broker(o);
+  BOOST_CHECK_THROW(broker.uri(), std::logic_error);
+  // Two listeners only: the server's plain one on loopback and the TLS one.
+  const auto conf = wms::testsupport::readFile(broker.dir() / "broker" / "mosquitto.conf");
+  std::istringstream lines(conf);
+  std::vector<std::string> listeners;
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("listener ", 0) == 0) listeners.push_back(line);
+  BOOST_TEST(listeners == (std::vector<std::string>{"listener " + std::to_string(broker.serverPort()) + " 127.0.0.1",
+                                                    "listener " + std::to_string(broker.tlsPort()) + " 127.0.0.1"}),
+             boost::test_tools::per_element());
+  // A device cannot log in in plain text anywhere: not on the TLS port...
+  MqttClient plainOnTls(optionsFor("tcp://127.0.0.1:" + std::to_string(broker.tlsPort()), "dev-1",
+                                   broker.device(0).password));
+  auto st = plainOnTls.connect(std::chrono::milliseconds(2000));
+  BOOST_REQUIRE(!st.ok());
+  // ...nor on the server's listener, which has no device accounts.
+  MqttClient plainOnServer(optionsFor(broker.serverUri(), "dev-1", broker.device(0).password));
+  st = plainOnServer.connect();
+  BOOST_REQUIRE(!st.ok());
+  BOOST_CHECK(st.error().kind == ErrorKind::Unauthorized);
+  // And setup refuses to open both.
+  wms::testsupport::TempDir dir("wms-broker-setup");
+  auto both = runCommand({kTool, "setup", (dir / "b").string(), "--port", "1883", "--tls-port", "8883",
+                          "--server-port", "1884", "--server-user", "s:p"});
+  BOOST_TEST(both.exitCode == 2);
+  BOOST_TEST(both.output.find("give --port or --tls-port, not both") != std::string::npos, both.output);
 }
 
 BOOST_AUTO_TEST_CASE(add_and_remove_device_take_effect_on_the_running_broker) {
@@ -279,17 +364,25 @@ BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
     std::vector<std::string> args;
     std::string message;
   } cases[] = {
-      {{"--port", "1883"}, "at least one --server-user USER:PASS is required"},
-      {{"--server-user", "s:p"}, "--port must be 1-65535, got ''"},
-      {{"--port", "70000", "--server-user", "s:p"}, "--port must be 1-65535, got '70000'"},
-      {{"--port", "1883", "--server-user", "s"}, "server user 's' must be USER:PASSWORD"},
-      {{"--port", "1883", "--server-user", "s:p", "--device", "bad/id:p"},
+      {{"--port", "1883", "--server-port", "1884"}, "at least one --server-user USER:PASS is required"},
+      {{"--server-port", "1884", "--server-user", "s:p"}, "--port must be 1-65535, got ''"},
+      {{"--port", "70000", "--server-port", "1884", "--server-user", "s:p"}, "--port must be 1-65535, got '70000'"},
+      {{"--port", "1883", "--server-user", "s:p"}, "--server-port S is required"},
+      {{"--port", "1883", "--server-port", "1883", "--server-user", "s:p"},
+       "--server-port must differ from the devices' port"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s"}, "server user 's' must be USER:PASSWORD"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s:p", "--device", "bad/id:p"},
        "device name 'bad/id' must be 1-64 characters of [A-Za-z0-9_-]"},
-      {{"--port", "1883", "--server-user", "s:p", "--device", "d:"}, "device 'd' has an empty password"},
-      {{"--port", "1883", "--server-user", "s:p", "--device", "s:p2"}, "account 's' is given twice"},
-      {{"--port", "1883", "--server-user", "s:p", "--tls-port", "1883"}, "--tls-port must differ from --port"},
-      {{"--port", "1883", "--server-user", "s:p", "--colour", "red"}, "setup: unknown option '--colour'"},
-      {{"--port", "1883", "--server-user", "s:p", "--autosave-seconds", "0"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s:p", "--device", "d:"},
+       "device 'd' has an empty password"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s:p", "--device", "s:p2"},
+       "account 's' is given twice"},
+      {{"--port", "1883", "--tls-port", "8883", "--server-port", "1884", "--server-user", "s:p"},
+       "give --port or --tls-port, not both"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s:p", "--ca-dir", "x"}, "--ca-dir needs --tls-port"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s:p", "--colour", "red"},
+       "setup: unknown option '--colour'"},
+      {{"--port", "1883", "--server-port", "1884", "--server-user", "s:p", "--autosave-seconds", "0"},
        "--autosave-seconds must be a positive integer, got '0'"},
   };
   for (const auto& c : cases) {
@@ -301,9 +394,14 @@ BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
   }
   BOOST_TEST(!std::filesystem::exists(dir / "b" / "mosquitto.conf"));
 
-  auto ok = runCommand({kTool, "setup", d, "--port", "1883", "--server-user", "s:p", "--device", "d1:x:y"});
+  auto ok = runCommand({kTool, "setup", d, "--port", "1883", "--server-port", "1884", "--server-user", "s:p",
+                        "--device", "d1:x:y"});
   BOOST_REQUIRE_MESSAGE(ok.exitCode == 0, ok.output);
-  auto again = runCommand({kTool, "setup", d, "--port", "1883", "--server-user", "s:p"});
+  // No device yet (they come later with add-device, as in tools/run-demo).
+  auto noDevices = runCommand({kTool, "setup", (dir / "empty").string(), "--port", "1883", "--server-port", "1884",
+                               "--server-user", "s:p"});
+  BOOST_TEST(noDevices.exitCode == 0, noDevices.output);
+  auto again = runCommand({kTool, "setup", d, "--port", "1883", "--server-port", "1884", "--server-user", "s:p"});
   BOOST_TEST(again.exitCode == 2);
   BOOST_TEST(again.output.find("already holds a broker config (use --force") != std::string::npos);
   auto clash = runCommand({kTool, "add-device", d, "s", "pw"});
@@ -311,6 +409,8 @@ BOOST_AUTO_TEST_CASE(setup_refuses_bad_arguments_and_names_the_problem) {
   BOOST_TEST(clash.output.find("device id 's' is a server or monitor account") != std::string::npos);
   auto uri = runCommand({kTool, "uri", d});
   BOOST_TEST(uri.output == "tcp://127.0.0.1:1883\n");
+  auto serverUri = runCommand({kTool, "uri", d, "--server"});
+  BOOST_TEST(serverUri.output == "tcp://127.0.0.1:1884\n");
   auto help = runCommand({kTool, "--help"});
   BOOST_TEST(help.exitCode == 0);
   BOOST_TEST(help.output.find("usage: wms-broker setup DIR") != std::string::npos);

@@ -39,7 +39,7 @@ class ScriptedServer {
 
   ScriptedServer(const MosquittoBroker& broker, Script script)
       : script_(std::move(script)),
-        client_(optionsFor(broker.uri(), broker.server().username, broker.server().password)) {
+        client_(optionsFor(broker.serverUri(), broker.server().username, broker.server().password)) {
     client_.onMessage([this](const MqttMessage& m) { handle(m); });
   }
 

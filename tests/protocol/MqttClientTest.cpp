@@ -34,7 +34,7 @@ using wms::testsupport::MosquittoBroker;
 namespace {
 
 MqttOptions serverOptions(const MosquittoBroker& b) {
-  return optionsFor(b.uri(), b.server().username, b.server().password);
+  return optionsFor(b.serverUri(), b.server().username, b.server().password);
 }
 
 MqttOptions deviceOptions(const MosquittoBroker& b, std::size_t i) {

@@ -11,9 +11,11 @@
 //           [--pace MS] [--decoders N] [--scanner camera|engine] [--seed S] [--until-idle S]
 //           [--duration S] [--release-every S] [--state DIR] [--prefix P]
 //           [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]
-//           [--two-carton-probability P] [--broker-tool PATH]
+//           [--two-carton-probability P] [--broker-tool PATH] [--ca-file FILE]
 //           [--receivers N] [--putaway N] [--replenishers N] [--counters N] [--docks LOC,...]
 //           [--override-probability P] [--miscount-probability P] [--dock-poll MS]
+// An ssl:// broker is verified with --ca-file (default, with --broker-dir of
+// a TLS broker: DIR/tls/ca.crt); an https:// --api with $WMS_CA_FILE.
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -33,7 +35,7 @@ int usage(const std::string& why) {
                "               [--duration S] [--release-every S]\n"
                "               [--state DIR] [--prefix P]\n"
                "               [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]\n"
-               "               [--two-carton-probability P] [--broker-tool PATH]\n"
+               "               [--two-carton-probability P] [--broker-tool PATH] [--ca-file FILE]\n"
                "               [--receivers N] [--putaway N] [--replenishers N] [--counters N] [--docks LOC,...]\n"
                "               [--override-probability P] [--miscount-probability P] [--dock-poll MS]\n";
   return 2;
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
       else if (a == "--broker") o.brokerUri = v;
       else if (a == "--broker-dir") o.brokerDir = v;
       else if (a == "--broker-tool") o.brokerTool = v;
+      else if (a == "--ca-file") o.caFile = v;
       else if (a == "--accounts") o.accountsFile = v;
       else if (a == "--devices") o.devices = std::stoi(v);
       else if (a == "--short-probability") o.shortProbability = std::stod(v);

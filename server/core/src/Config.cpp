@@ -53,7 +53,8 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
   ServerConfig c;
   static const std::set<std::string> known = {
       "http.address",     "http.port",          "http.port_file",      "http.threads",
-      "http.max_body_bytes", "http.max_import_bytes", "store.path",     "store.durability",
+      "http.max_body_bytes", "http.max_import_bytes", "http.tls.certificate", "http.tls.private_key",
+      "http.tls.ca_file", "store.path",     "store.durability",
       "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
       "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s"};
   for (const auto& [key, value] : props) {
@@ -80,6 +81,17 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
   if (auto st = integer("http.max_import_bytes", 1024, 1LL << 30, c.maxImportBytes); !st) return st.error();
   if (auto st = integer("http.max_queued", 1, 100000, c.httpMaxQueued); !st) return st.error();
   if (auto st = integer("http.io_timeout_s", 1, 3600, c.httpIoTimeoutS); !st) return st.error();
+  text("http.tls.certificate", c.tlsCertificate);
+  text("http.tls.private_key", c.tlsPrivateKey);
+  text("http.tls.ca_file", c.tlsCaFile);
+  // One without the other would quietly serve plain HTTP; refuse it instead.
+  if (c.tlsCertificate.empty() != c.tlsPrivateKey.empty())
+    return invalid(c.tlsCertificate.empty() ? "http.tls.certificate" : "http.tls.private_key",
+                   "must be set together with " +
+                       std::string(c.tlsCertificate.empty() ? "http.tls.private_key" : "http.tls.certificate"));
+  if (!c.tlsCaFile.empty() && c.tlsCertificate.empty())
+    return invalid("http.tls.ca_file", "needs http.tls.certificate and http.tls.private_key");
+  c.tlsOn = !c.tlsCertificate.empty();
   text("store.path", c.storePath);
   if (auto it = props.find("store.durability"); it != props.end()) {
     if (it->second == "full") c.durability = store::Durability::Full;

@@ -1,9 +1,13 @@
 #include "wms/server/Server.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 #include "http/ChannelRoutes.h"
 #include "http/WaveRoutes.h"
 #include "http/HandlerFactory.h"
+#include "http/TlsContext.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/server/CatalogService.h"
 #include "wms/server/DeviceGateway.h"
@@ -154,6 +159,14 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   auto& log = Poco::Logger::get("wmsd");
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  // First of all: a certificate or key that cannot be used stops wmsd before
+  // it opens its database or reaches the broker.
+  Poco::Net::Context::Ptr tls;
+  if (config.tlsOn) {
+    auto context = http::makeServerTlsContext(config);
+    if (!context) return context.error();
+    tls = *context;
+  }
 
   store::DatabaseOptions dbo;
   dbo.path = config.storePath;
@@ -311,6 +324,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     gateConfig.allowedHosts.push_back(h);
   }
   gateConfig.metricsPublic = config.metricsPublic;
+  gateConfig.tls = config.tlsOn;
   gateConfig.audit = identitySettings->audit;
   impl->gate = std::make_unique<identity::Gate>(*table, *impl->identity, gateConfig);
   // Sales channels: orders in (webhooks, fetch, polling), stock out (outbox).
@@ -322,7 +336,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
 
   // A route without its row in the access table throws here.
   try {
-    identity::addIdentityRoutes(impl->router, *impl->identity, identity::RestOptions{false, config.maxBodyBytes});
+    identity::addIdentityRoutes(impl->router, *impl->identity, identity::RestOptions{config.tlsOn, config.maxBodyBytes});
     http::addApiV1(impl->router, *impl->api);
     http::addWaveRoutes(impl->router, *impl->api);
     packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
@@ -342,7 +356,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->watchdog->start();
 
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(config.httpAddress, config.httpPort), 256);
+    // Under TLS the port speaks nothing else: a plain request fails its
+    // handshake and is closed, it is never served.
+    const Poco::Net::SocketAddress address(config.httpAddress, config.httpPort);
+    Poco::Net::ServerSocket socket =
+        tls ? Poco::Net::SecureServerSocket(address, 256, tls) : Poco::Net::ServerSocket(address, 256);
     impl->port = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config.httpThreads);
@@ -350,15 +368,17 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     params->setTimeout(Poco::Timespan(config.httpIoTimeoutS, 0));
     params->setKeepAlive(true);
     params->setKeepAliveTimeout(Poco::Timespan(10, 0));
-    impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, *impl->gate, impl->metrics), socket,
-                                                         params);
+    // The gate adds Strict-Transport-Security to every answer under TLS.
+    impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, *impl->gate, impl->metrics),
+                                                         socket, params);
     impl->http->start();
   } catch (const Poco::Exception& e) {
     return Error{ErrorKind::Unavailable,
                  "cannot listen on " + config.httpAddress + ":" + std::to_string(config.httpPort) + ": " +
                      e.displayText()};
   }
-  log.information("HTTP API listening on http://%s:%hu/", config.httpAddress, impl->port);
+  log.information("HTTP API listening on %s://%s:%hu/", std::string(config.tlsOn ? "https" : "http"),
+                  config.httpAddress, impl->port);
   if (!config.httpPortFile.empty()) {
     // Written to a temporary name and renamed, so a reader never sees half a number.
     auto tmp = config.httpPortFile;

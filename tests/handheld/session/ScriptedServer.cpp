@@ -10,7 +10,7 @@ namespace wms::handheld::test {
 
 ScriptedServer::ScriptedServer(const testsupport::MosquittoBroker& broker) {
   protocol::MqttOptions o;
-  o.server(broker.uri())
+  o.server(broker.serverUri())
       .clientId(broker.server().username + "-test")
       .credentials(broker.server().username, broker.server().password)
       // A persistent session, like wmsd's: what devices publish while this

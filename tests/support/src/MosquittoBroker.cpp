@@ -37,9 +37,10 @@ MosquittoBroker::MosquittoBroker(Options options) : options_(std::move(options))
   // A free port can be taken by someone else before mosquitto binds it; then
   // set up again on other ports.
   for (int attempt = 0; attempt < 3; ++attempt) {
-    port_ = freeLoopbackPort();
+    port_ = options_.tls ? 0 : freeLoopbackPort();
     tlsPort_ = options_.tls ? freeLoopbackPort() : 0;
-    if (tlsPort_ == port_) continue;
+    serverPort_ = freeLoopbackPort();
+    if (serverPort_ == port_ || serverPort_ == tlsPort_) continue;
     setup(attempt > 0);
     if (launch()) return;
   }
@@ -52,12 +53,15 @@ MosquittoBroker::~MosquittoBroker() {
 
 void MosquittoBroker::setup(bool force) {
   std::vector<std::string> argv = {kTool, "setup", (dir_->path() / "broker").string(),
-                                   "--port", std::to_string(port_),
+                                   "--server-port", std::to_string(serverPort_),
                                    "--server-user", server_.username + ":" + server_.password,
                                    "--monitor-user", monitor_.username + ":" + monitor_.password};
   if (tlsPort_ != 0) {
     argv.push_back("--tls-port");
     argv.push_back(std::to_string(tlsPort_));
+  } else {
+    argv.push_back("--port");
+    argv.push_back(std::to_string(port_));
   }
   // Devices go through a file: a test may have hundreds of them.
   std::string devices;
@@ -65,7 +69,6 @@ void MosquittoBroker::setup(bool force) {
   writeFile(dir_->path() / "devices.txt", devices);
   argv.push_back("--devices-file");
   argv.push_back((dir_->path() / "devices.txt").string());
-  if (options_.oneSessionPerAccount) argv.push_back("--one-session-per-account");
   if (options_.autosaveEveryChange) argv.push_back("--autosave-every-change");
   if (force) argv.push_back("--force");
   auto result = runCommand(argv);
@@ -79,8 +82,8 @@ bool MosquittoBroker::launch() {
   o.output = dir_->path() / "broker.out";
   process_ = std::make_unique<ChildProcess>(std::vector<std::string>{kTool, "start", (dir_->path() / "broker").string()},
                                             o);
-  bool up = waitForPort(port_, std::chrono::seconds(15)) &&
-            (tlsPort_ == 0 || waitForPort(tlsPort_, std::chrono::seconds(15)));
+  bool up = waitForPort(serverPort_, std::chrono::seconds(15)) &&
+            waitForPort(tlsPort_ != 0 ? tlsPort_ : port_, std::chrono::seconds(15));
   // Accepting alone could be another program on the port: ours must still run.
   if (up && process_->running()) return true;
   process_->stop();
@@ -88,11 +91,18 @@ bool MosquittoBroker::launch() {
   return false;
 }
 
-std::string MosquittoBroker::uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+std::uint16_t MosquittoBroker::port() const {
+  if (port_ == 0) throw std::logic_error("MosquittoBroker: with Options::tls devices have only the TLS listener");
+  return port_;
+}
+
+std::string MosquittoBroker::uri() const { return "tcp://127.0.0.1:" + std::to_string(port()); }
+
+std::string MosquittoBroker::serverUri() const { return "tcp://127.0.0.1:" + std::to_string(serverPort_); }
 
 std::map<std::string, std::string> MosquittoBroker::wmsdSettings(
     std::map<std::string, std::string> more) const {
-  more["mqtt.uri"] = uri();
+  more["mqtt.uri"] = serverUri();
   more["mqtt.username"] = server_.username;
   more["mqtt.password"] = server_.password;
   return more;
@@ -126,7 +136,7 @@ void MosquittoBroker::stop() {
 
 void MosquittoBroker::start() {
   if (process_ && process_->running()) return;
-  if (!launch()) throw std::runtime_error("MosquittoBroker: restart on port " + std::to_string(port_) +
+  if (!launch()) throw std::runtime_error("MosquittoBroker: restart on port " + std::to_string(serverPort_) +
                                           " failed; log:\n" + log());
 }
 

@@ -1,5 +1,7 @@
 #include "wms/apiclient/Client.h"
 
+#include "wms/apiclient/Session.h"
+
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -29,9 +31,9 @@ Result<Reply> Client::send(const std::string& method, const std::string& path, c
                                 const std::map<std::string, std::string>& headers) {
   try {
     Poco::URI uri(base_);
-    if (uri.getScheme() != "http" || uri.getHost().empty())
-      return Error{ErrorKind::Invalid, "--server must look like http://127.0.0.1:8080, got '" + base_ + "'"};
-    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+    auto opened = openSession(uri);  // http:// or https:// (docs/transport-security.md)
+    if (!opened) return Error{ErrorKind::Invalid, "--server '" + base_ + "': " + opened.error().message};
+    Poco::Net::HTTPClientSession& session = **opened;
     session.setTimeout(Poco::Timespan(120, 0));
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     for (const auto& [k, v] : headers) req.set(k, v);

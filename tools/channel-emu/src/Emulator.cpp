@@ -31,6 +31,7 @@
 #include <thread>
 
 #include "Payloads.h"
+#include "wms/apiclient/Session.h"
 #include "wms/channels/ChannelConfig.h"
 #include "wms/channels/Signatures.h"
 #include "wms/channels/SyncPolicy.h"
@@ -245,8 +246,9 @@ struct Emulator::Impl {
       for (int attempt = 0; attempt < 5 && status == 0; ++attempt) {
         try {
           if (!session || sessionBase != base) {
-            Poco::URI uri(base);
-            session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+            auto opened = apiclient::openSession(Poco::URI(base));  // wmsd may be https://
+            if (!opened) throw Poco::InvalidArgumentException(opened.error().message);
+            session = std::move(*opened);
             session->setKeepAlive(true);
             session->setTimeout(Poco::Timespan(30, 0));
             sessionBase = base;
@@ -1041,7 +1043,9 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       std::int64_t compared = 0, mismatched = 0;
       Poco::JSON::Array::Ptr mismatches = new Poco::JSON::Array;
       for (auto ch : channels::kMarketplaces) {
-        Poco::Net::HTTPClientSession session(wu.getHost(), wu.getPort());
+        auto opened = apiclient::openSession(wu);
+        if (!opened) return bad(opened.error().message);
+        Poco::Net::HTTPClientSession& session = **opened;
         session.setTimeout(Poco::Timespan(10, 0));
         Poco::Net::HTTPRequest req("GET", std::string("/api/v1/channels/") + domain::toString(ch) + "/listings",
                                    Poco::Net::HTTPMessage::HTTP_1_1);
@@ -1097,7 +1101,9 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       for (auto ch : channels::kMarketplaces) {
         std::string after = "0";
         for (int page = 0; page < 1000 && !after.empty(); ++page) {
-          Poco::Net::HTTPClientSession session(wu.getHost(), wu.getPort());
+          auto opened = apiclient::openSession(wu);
+          if (!opened) return bad(opened.error().message);
+          Poco::Net::HTTPClientSession& session = **opened;
           session.setTimeout(Poco::Timespan(10, 0));
           Poco::Net::HTTPRequest req("GET",
                                      std::string("/api/v1/orders?status=shipped&limit=1000&channel=") +

@@ -94,6 +94,7 @@ class Picker {
   void run() {
     LinkOptions lo;
     lo.uri = shared_.options.brokerUri;
+    lo.caFile = shared_.options.caFile;
     lo.device = account_.device;
     lo.password = account_.password;
     lo.app = "wms-sim/0.1.0";
@@ -526,7 +527,13 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
     if (r.code != 0) return makeError(ErrorKind::Unavailable, "wms-broker uri failed: " + r.output.substr(0, 300));
     while (!r.output.empty() && (r.output.back() == '\n' || r.output.back() == '\r')) r.output.pop_back();
     o.brokerUri = r.output;
+    // A TLS-only broker folder keeps the CA its clients trust beside its config.
+    if (o.caFile.empty() && o.brokerUri.rfind("ssl://", 0) == 0) o.caFile = o.brokerDir / "tls" / "ca.crt";
   }
+  if (o.brokerUri.rfind("ssl://", 0) == 0 && o.caFile.empty())
+    return makeError(ErrorKind::Invalid, "an ssl:// broker needs --ca-file FILE (the CA to verify it with)");
+  if (!o.caFile.empty() && !std::filesystem::is_regular_file(o.caFile))
+    return makeError(ErrorKind::Invalid, "--ca-file '" + o.caFile.string() + "' is not a readable file");
   auto fleetMembers = members(o);
   if (!fleetMembers) return fleetMembers.error();
   apiclient::Client api(o.api);

@@ -36,6 +36,7 @@ class Packer {
   void run() {
     LinkOptions lo;
     lo.uri = shared_.options.brokerUri;
+    lo.caFile = shared_.options.caFile;
     lo.device = account_.device;
     lo.password = account_.password;
     lo.app = "wms-sim/0.1.0";

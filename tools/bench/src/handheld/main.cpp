@@ -120,7 +120,7 @@ class Server {
  public:
   Server(const testsupport::MosquittoBroker& broker, protocol::TaskAssign task) : task_(std::move(task)) {
     protocol::MqttOptions o;
-    o.server(broker.uri()).clientId("bench-server").credentials(broker.server().username, broker.server().password);
+    o.server(broker.serverUri()).clientId("bench-server").credentials(broker.server().username, broker.server().password);
     client_ = std::make_unique<protocol::MqttClient>(o);
     client_->onMessage([this](const protocol::MqttMessage& m) {
       auto d = protocol::decodeFromTopic(m.topic, m.payload);

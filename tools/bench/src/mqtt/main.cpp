@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
 
     FleetResult rawSaturated, rawPaced;
     {
-      RawResponder responder(broker.uri(), {broker.server().username, broker.server().password});
+      RawResponder responder(broker.serverUri(), {broker.server().username, broker.server().password});
       std::cerr << "mqtt bench: raw baseline, saturated (" << devices << " devices x " << events << " events)\n";
       rawSaturated = runFleet(saturated);
       std::cerr << "mqtt bench: raw baseline, paced (" << devices << " devices x " << pacedEvents
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     std::string throughWmsd = "null", ratio = "null";
     if (!skipWmsd) {
       WmsdLegOptions wo;
-      wo.brokerUri = broker.uri();
+      wo.brokerUri = broker.serverUri();  // wmsd logs in on the server's listener
       wo.server = {broker.server().username, broker.server().password};
       for (const auto& d : broker.devices()) wo.devices.push_back({d.username, d.password});
       wo.stopsPerDevice = stopsPerDevice;

@@ -30,6 +30,14 @@ struct ServerConfig {
   // the bound address (DNS rebinding; docs/security.md).
   std::vector<std::string> allowedHosts;
   bool metricsPublic = false;  // GET /metrics without credentials
+  // HTTPS (http.tls.*): with both a certificate and its key, wmsd serves
+  // HTTPS only on httpPort (TLS 1.2+) and every response carries
+  // Strict-Transport-Security. The files are read at start; a missing one
+  // stops wmsd with a message naming it.
+  std::filesystem::path tlsCertificate;  // PEM; the server certificate (chain after it, if any)
+  std::filesystem::path tlsPrivateKey;   // PEM; unencrypted
+  std::filesystem::path tlsCaFile;       // optional: intermediate CAs sent with the certificate
+  bool tlsOn = false;                    // both tlsCertificate and tlsPrivateKey are set
 
   // Store.
   std::filesystem::path storePath = "var/wms.db";

@@ -1,7 +1,10 @@
 // A real mosquitto broker for a test, set up by tools/broker/wms-broker in a
-// temporary folder and listening on a free loopback port: password logins
-// only, the protocol's ACL (a device reaches only wms/v1/dev/<its id>/...),
-// persistence on (queued QoS 1 messages and sessions survive restart()).
+// temporary folder and listening on free loopback ports: the devices'
+// listener (plain, or TLS only with Options::tls) and the server's listener,
+// the only one where the server and monitor accounts log in. Password logins
+// only, every client id replaced by the username, the protocol's ACL (a
+// device reaches only wms/v1/dev/<its id>/...), persistence on (queued QoS 1
+// messages and sessions survive restart()).
 //
 // The constructor returns once the broker accepts connections; the
 // destructor stops it and removes its folder. Accounts: one server account
@@ -34,8 +37,7 @@ class MosquittoBroker {
   struct Options {
     std::size_t devices = 2;               // accounts dev-1..dev-N (ignored if deviceIds is set)
     std::vector<std::string> deviceIds;    // explicit device ids
-    bool tls = false;                      // also a TLS listener with a generated CA
-    bool oneSessionPerAccount = false;     // client id forced to the username (wms-broker option)
+    bool tls = false;                      // devices over TLS only, with a generated CA
     bool autosaveEveryChange = false;      // persist after every change, not every second
   };
 
@@ -47,18 +49,22 @@ class MosquittoBroker {
   MosquittoBroker(const MosquittoBroker&) = delete;
   MosquittoBroker& operator=(const MosquittoBroker&) = delete;
 
-  std::uint16_t port() const { return port_; }
-  // "tcp://127.0.0.1:<port>"
+  // The devices' plain listener: its port and "tcp://127.0.0.1:<port>";
+  // std::logic_error with Options::tls (devices then have only tlsUri()).
+  std::uint16_t port() const;
   std::string uri() const;
-  // With Options::tls: the TLS port, "ssl://127.0.0.1:<port>" and the CA
-  // file clients verify the broker with; std::logic_error otherwise.
+  // With Options::tls: the devices' TLS port, "ssl://127.0.0.1:<port>" and
+  // the CA file clients verify the broker with; std::logic_error otherwise.
   std::uint16_t tlsPort() const;
   std::string tlsUri() const;
   std::filesystem::path caFile() const;
+  // The server's listener (plain, loopback): for server() and monitor().
+  std::uint16_t serverPort() const { return serverPort_; }
+  std::string serverUri() const;
 
   const Account& server() const { return server_; }
-  // wmsd's settings for this broker (mqtt.uri, mqtt.username and
-  // mqtt.password of the server account), with `more` added.
+  // wmsd's settings for this broker (mqtt.uri of the server's listener,
+  // mqtt.username and mqtt.password of the server account), with `more` added.
   std::map<std::string, std::string> wmsdSettings(std::map<std::string, std::string> more = {}) const;
   const Account& monitor() const { return monitor_; }
   const std::vector<Account>& devices() const { return devices_; }
@@ -90,6 +96,7 @@ class MosquittoBroker {
   std::unique_ptr<ChildProcess> process_;
   std::uint16_t port_ = 0;
   std::uint16_t tlsPort_ = 0;
+  std::uint16_t serverPort_ = 0;
   Account server_, monitor_;
   std::vector<Account> devices_;
 };

@@ -23,9 +23,11 @@ struct Reply {
 
 class Client {
  public:
-  // base: "http://host:port" (no path). token: the API token sent as
-  // `Authorization: Bearer` on every request (docs/security.md); by default
-  // tokenFromEnvironment().
+  // base: "http://host:port" or "https://host:port" (no path). HTTPS
+  // verifies the server against the CA file in the environment variable
+  // WMS_CA_FILE (read once per process), or the system's CAs without it.
+  // token: the API token sent as `Authorization: Bearer` on every request
+  // (docs/security.md); by default tokenFromEnvironment().
   explicit Client(std::string base) : Client(std::move(base), tokenFromEnvironment()) {}
   Client(std::string base, std::string token) : base_(std::move(base)), token_(std::move(token)) {}
 

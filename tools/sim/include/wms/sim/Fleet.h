@@ -80,6 +80,7 @@ struct FleetOptions {
   std::string brokerUri;                  // "tcp://127.0.0.1:1883" (or from brokerDir)
   std::filesystem::path brokerDir;        // a wms-broker folder: accounts are added to it
   std::filesystem::path brokerTool;       // tools/broker/wms-broker
+  std::filesystem::path caFile;           // for an ssl:// broker; with brokerDir, default DIR/tls/ca.crt
   std::filesystem::path accountsFile;     // instead of brokerDir: "DEVICE PASSWORD" per line
   std::string devicePrefix = "SIM-";      // devices SIM-01.., badges SIM-B-01..
   std::filesystem::path stateDir = "var/sim";  // outboxes
