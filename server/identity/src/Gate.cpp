@@ -197,8 +197,32 @@ std::optional<http::Response> Gate::checkBodyType(const http::Request& request) 
   return r;
 }
 
+namespace {
+
+AuditEntry entryFor(const http::Request& request, const http::Router::Match& match, const Admission& admission) {
+  AuditEntry e;
+  e.who = admission.who;
+  e.via = admission.via;
+  e.address = addressOnly(request.remote);
+  e.action = request.method + " " + match.pattern;
+  e.target = request.path;
+  e.detail = subjectOf(request.body);
+  return e;
+}
+
+}  // namespace
+
+std::unique_ptr<store::WriteAttachment> Gate::recordWithEffect(const http::Request& request,
+                                                               const http::Router::Match& match,
+                                                               const Admission& admission) const {
+  if (!config_.audit || !admission.checked || safeMethod(request.method) || request.caller.empty()) return nullptr;
+  // Outcome 0: committed with the change; the status is the answer's.
+  return std::make_unique<store::WriteAttachment>(
+      [entry = entryFor(request, match, admission)](store::Tx& tx) { IdentityService::recordIn(tx, entry); });
+}
+
 void Gate::finish(const http::Request& request, const http::Router::Match& match, const Admission& admission,
-                  http::Response& response) const {
+                  http::Response& response, const store::WriteAttachment* attached) const {
   auto set = [&response](const char* name, const std::string& value) {
     for (const auto& [k, v] : response.headers)
       if (lower(k) == lower(name)) return;
@@ -216,14 +240,9 @@ void Gate::finish(const http::Request& request, const http::Router::Match& match
   if (config_.tls) set("Strict-Transport-Security", "max-age=31536000");
 
   if (!config_.audit || !admission.checked || safeMethod(request.method)) return;
-  AuditEntry e;
-  e.who = admission.who;
-  e.via = admission.via;
-  e.address = addressOnly(request.remote);
-  e.action = request.method + " " + match.pattern;
-  e.target = request.path;
+  if (attached && attached->committed()) return;  // in the trail with its effect
+  AuditEntry e = entryFor(request, match, admission);
   e.outcome = response.status;
-  e.detail = subjectOf(request.body);
   if (auto st = identity_.record(e); !st)
     Poco::Logger::get("wmsd.audit").error("could not record %s %s by %s: %s", request.method, request.path, e.who,
                                           st.error().message);

@@ -545,12 +545,16 @@ Result<Account> IdentityService::badgeSignIn(std::string_view badge, std::string
   return *a;
 }
 
+void IdentityService::recordIn(store::Tx& tx, const AuditEntry& e) {
+  store::exec(tx,
+              "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, "
+              "?, ?)",
+              e.at ? e.at : tx.nowMs(), e.who, e.via, e.address, e.action, e.target, e.outcome, e.detail);
+}
+
 Status IdentityService::record(const AuditEntry& e) {
   return db_.write([&](Tx& tx) -> Status {
-    store::exec(tx,
-                "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, "
-                "?, ?, ?)",
-                e.at ? e.at : tx.nowMs(), e.who, e.via, e.address, e.action, e.target, e.outcome, e.detail);
+    recordIn(tx, e);
     return {};
   });
 }

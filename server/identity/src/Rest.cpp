@@ -326,7 +326,9 @@ void addIdentityRoutes(http::Router& router, IdentityService& identity, RestOpti
       i->set("address", e.address);
       i->set("action", e.action);
       i->set("target", e.target);
-      i->set("outcome", e.outcome);
+      // 0: committed with the change it records.
+      if (e.outcome == 0) i->set("committed", true);
+      else i->set("outcome", e.outcome);
       if (!e.detail.empty()) i->set("detail", e.detail);
       items->add(i);
     }

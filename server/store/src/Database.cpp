@@ -313,7 +313,35 @@ Database::~Database() {
   if (impl_->writerThread.joinable()) impl_->writerThread.join();
 }
 
+namespace {
+thread_local WriteAttachment* currentAttachment = nullptr;
+}  // namespace
+
+WriteAttachment::WriteAttachment(std::function<void(Tx&)> also) : also_(std::move(also)), outer_(currentAttachment) {
+  currentAttachment = this;
+}
+
+WriteAttachment::~WriteAttachment() { currentAttachment = outer_; }
+
 Status Database::write(const std::function<Status(Tx&)>& work) {
+  WriteAttachment* attachment = currentAttachment && !currentAttachment->committed_ ? currentAttachment : nullptr;
+  if (!attachment) return writeJob(work);
+  // The attachment runs after the work, in its savepoint: both or neither.
+  // It is marked only once the commit is known to have happened.
+  bool ran = false;
+  const std::function<Status(Tx&)> both = [&work, attachment, &ran](Tx& tx) -> Status {
+    auto st = work(tx);
+    if (!st) return st;
+    attachment->also_(tx);
+    ran = true;
+    return st;
+  };
+  auto st = writeJob(both);
+  if (st && ran) attachment->committed_ = true;
+  return st;
+}
+
+Status Database::writeJob(const std::function<Status(Tx&)>& work) {
   Impl::Job job{&work, {}};
   auto future = job.done.get_future();
   {

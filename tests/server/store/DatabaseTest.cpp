@@ -8,6 +8,7 @@
 #include "wms/store/CatalogRepository.h"
 #include "wms/store/Database.h"
 #include "wms/store/StockRepository.h"
+#include "wms/store/Query.h"
 #include "wms/testsupport/TempDir.h"
 
 using namespace wms;
@@ -267,6 +268,48 @@ BOOST_AUTO_TEST_CASE(an_injected_read_failure_is_unavailable_and_disarming_the_s
   db->injectFault(store::Fault::Read, 0);
   BOOST_TEST(db->read([](store::Tx&) -> Status { return {}; }).ok());
   BOOST_TEST(addSku(*db, "A1").ok());  // writes were never affected
+}
+
+
+BOOST_AUTO_TEST_CASE(an_attachment_commits_with_the_first_successful_write_or_not_at_all) {
+  TempDir dir;
+  auto db = openDb(dir);
+  auto count = [&](const std::string& sku) {
+    std::int64_t n = 0;
+    BOOST_REQUIRE(db->read([&](store::Tx& tx) -> Status {
+      n = store::queryInteger(tx, "SELECT COUNT(*) FROM skus WHERE code = ?", sku).value_or(0);
+      return {};
+    }));
+    return n;
+  };
+  auto also = [](const std::string& sku) {
+    return [sku](store::Tx& tx) { store::exec(tx, "INSERT INTO skus(code) VALUES (?)", sku); };
+  };
+  {  // A failed write does not carry it; the next successful one does, once.
+    store::WriteAttachment a(also("AUDIT-1"));
+    BOOST_TEST(!db->write([](store::Tx&) -> Status { return Error{ErrorKind::Conflict, "no"}; }));
+    BOOST_TEST(!a.committed());
+    BOOST_TEST(count("AUDIT-1") == 0);
+    BOOST_REQUIRE(addSku(*db, "EFFECT-1"));
+    BOOST_TEST(a.committed());
+    BOOST_REQUIRE(addSku(*db, "EFFECT-2"));
+    BOOST_TEST(count("AUDIT-1") == 1);
+  }
+  {  // A commit that fails takes both with it.
+    store::WriteAttachment a(also("AUDIT-2"));
+    db->injectFault(store::Fault::Commit);
+    BOOST_TEST(!addSku(*db, "EFFECT-3"));
+    BOOST_TEST(!a.committed());
+    BOOST_TEST(count("AUDIT-2") + count("EFFECT-3") == 0);
+  }
+  {  // An attachment that fails undoes the work.
+    store::WriteAttachment a([](store::Tx&) { throw std::runtime_error("audit table full"); });
+    BOOST_TEST(!addSku(*db, "EFFECT-4"));
+    BOOST_TEST(count("EFFECT-4") == 0);
+  }
+  // Gone with its scope: later writes carry nothing.
+  BOOST_REQUIRE(addSku(*db, "EFFECT-5"));
+  BOOST_TEST(count("AUDIT-2") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -92,8 +92,9 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       closeAfter = true;
       return refusedFor(refused->status == 401 ? "unauthorized" : "forbidden", std::move(*refused));
     }
-    Response response = admitted(in, req, match, closeAfter);
-    gate_.finish(req, match, admission, response);
+    std::unique_ptr<store::WriteAttachment> audit;
+    Response response = admitted(in, req, match, admission, closeAfter, audit);
+    gate_.finish(req, match, admission, response, audit.get());
     return response;
   }
 
@@ -106,7 +107,11 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
 
   // Reads the body of an admitted request within its route's limit and
   // routes it.
-  Response admitted(Poco::Net::HTTPServerRequest& in, Request& req, const Router::Match& match, bool& closeAfter) {
+  // The audit row rides on the handler's first write (`audit`, held by the
+  // caller until the answer is finished).
+  Response admitted(Poco::Net::HTTPServerRequest& in, Request& req, const Router::Match& match,
+                    const identity::Admission& admission, bool& closeAfter,
+                    std::unique_ptr<store::WriteAttachment>& audit) {
     // Refuse an oversized body before reading it, then enforce the limit
     // while reading (chunked bodies have no length up front).
     const std::size_t limit = match.maxBody;
@@ -138,6 +143,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       if (req.body.size() > limit) return tooLarge();
     }
     if (auto refused = gate_.checkBodyType(req)) return refusedFor("content_type", std::move(*refused));
+    audit = gate_.recordWithEffect(req, match, admission);
     return router_.route(match, req);
   }
 

@@ -9,6 +9,7 @@
 // Threading: admit() and finish() may be called from any number of threads.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "wms/http/Router.h"
 #include "wms/identity/AccessTable.h"
 #include "wms/identity/Identity.h"
+#include "wms/store/Database.h"
 
 namespace wms::identity {
 
@@ -48,10 +50,19 @@ class Gate {
   // The body's type, once its length is known (a request without a body
   // needs none): nullopt or the 415 to send.
   std::optional<http::Response> checkBodyType(const http::Request& request) const;
+  // For an admitted change by a known caller: the audit row, attached to
+  // the request's first write so that it commits with the effect (hold it
+  // while the handler runs, on the handler's thread); nullptr when there is
+  // nothing to attach (a GET, a public route, audit off).
+  std::unique_ptr<store::WriteAttachment> recordWithEffect(const http::Request& request,
+                                                           const http::Router::Match& match,
+                                                           const Admission& admission) const;
   // Adds the security headers; records the request in the audit trail when
-  // it was admitted and is not a GET. Never throws.
+  // it was admitted, is not a GET, and no write carried its row (refused by
+  // its handler, nothing written, or a public or signed webhook request).
+  // Never throws.
   void finish(const http::Request& request, const http::Router::Match& match, const Admission& admission,
-              http::Response& response) const;
+              http::Response& response, const store::WriteAttachment* attached = nullptr) const;
 
   // Refuses a request whose Host is not allowed (421); for the unmatched
   // path too, so that 404s do not tell a rebinding page what exists.

@@ -110,7 +110,10 @@ struct AuditEntry {
   std::string address;  // the client's address, or the device id
   std::string action;   // "POST /api/v1/orders/{id}/cancel", "pick.confirm"
   std::string target;   // "/api/v1/orders/42/cancel", "order:42", "sku:A-1"
-  int outcome = 0;      // the HTTP status, or 200/409... for an event's result
+  // The HTTP status of a request refused or failed before anything was
+  // written; 0 for a change recorded in its own transaction (it committed;
+  // the status was the handler's answer, usually 200 or 201).
+  int outcome = 0;
   std::string detail;
 };
 
@@ -183,6 +186,8 @@ class IdentityService {
 
   // --- the audit trail ------------------------------------------------------
   Status record(const AuditEntry& entry);
+  // The same row inside a write that is already open (the change's own).
+  static void recordIn(store::Tx& tx, const AuditEntry& entry);
   Result<std::vector<AuditEntry>> audit(const AuditQuery& query) const;
 
   const IdentityConfig& config() const { return config_; }

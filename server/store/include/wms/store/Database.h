@@ -67,6 +67,33 @@ struct DatabaseStats {
   std::uint64_t queued = 0;  // writes waiting for the connection right now
 };
 
+// Work to ride along with this thread's next successful write, in the same
+// transaction: the HTTP edge's audit row, so that a change and the record of
+// who made it commit together or not at all. While an attachment lives, the
+// first Database::write on its thread whose work succeeds runs `also` right
+// after it, in its savepoint (an exception from `also` undoes the work too);
+// later writes do not. Reads are untouched.
+//
+// Threading: installed on and used by the constructing thread only; `also`
+// may run on the writer thread while that thread waits in write(). Not
+// nestable: an inner attachment hides the outer one until it goes.
+class WriteAttachment {
+ public:
+  explicit WriteAttachment(std::function<void(Tx&)> also);
+  ~WriteAttachment();
+  WriteAttachment(const WriteAttachment&) = delete;
+  WriteAttachment& operator=(const WriteAttachment&) = delete;
+
+  // Whether a write carried it and committed.
+  bool committed() const { return committed_; }
+
+ private:
+  friend class Database;
+  std::function<void(Tx&)> also_;
+  bool committed_ = false;
+  WriteAttachment* outer_;
+};
+
 class Database {
  public:
   // Opens (creating if needed) the database and applies pending migrations
@@ -107,6 +134,7 @@ class Database {
  private:
   struct Impl;
   explicit Database(std::unique_ptr<Impl> impl);
+  Status writeJob(const std::function<Status(Tx&)>& work);
   std::unique_ptr<Impl> impl_;
 };
 
