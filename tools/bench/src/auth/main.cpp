@@ -33,6 +33,8 @@
 //                             with the default (token checked)
 //   healthz                   GET /healthz (public) on the second
 //   auth_me                   GET /api/v1/auth/me with the token on it
+//   healthz_on_open           GET /healthz on the first: a control, the same
+//                             public request on both processes
 //   each with the client's round trip (p50 / mean) and wmsd's CPU time per
 //   request (/proc/PID/stat over the leg)
 #include <Poco/JSON/Object.h>
@@ -603,6 +605,7 @@ Poco::JSON::Object::Ptr overHttp(const Args& args, const std::filesystem::path& 
   std::vector<HttpLeg> legs = {{"metrics_public", &toOpen, open.pid, "/metrics", "", {}, 0, 0},
                                {"metrics_token", &toGated, gated.pid, "/metrics", token, {}, 0, 0},
                                {"healthz", &toGated, gated.pid, "/healthz", "", {}, 0, 0},
+                               {"healthz_on_open", &toOpen, open.pid, "/healthz", "", {}, 0, 0},
                                {"auth_me", &toGated, gated.pid, "/api/v1/auth/me", token, {}, 0, 0}};
   for (auto& leg : legs)  // warm-up
     for (int i = 0; i < 200; ++i) (void)leg.client->get(leg.path, leg.token);
@@ -696,6 +699,9 @@ int main(int argc, char** argv) {
     cost->set("http_metrics_token_minus_public_mean_us", diff("metrics_token", "metrics_public", "mean_us"));
     cost->set("http_metrics_token_minus_public_wmsd_cpu_us",
               diff("metrics_token", "metrics_public", "wmsd_cpu_us_per_request"));
+    cost->set("http_control_healthz_gated_minus_open_p50_us", diff("healthz", "healthz_on_open", "p50_us"));
+    cost->set("http_control_healthz_gated_minus_open_wmsd_cpu_us",
+              diff("healthz", "healthz_on_open", "wmsd_cpu_us_per_request"));
     cost->set("http_auth_me_minus_healthz_p50_us", r2(http->getObject("auth_me")->getValue<double>("p50_us") -
                                                      http->getObject("healthz")->getValue<double>("p50_us")));
     cost->set("http_auth_me_minus_healthz_wmsd_cpu_us",
