@@ -22,10 +22,21 @@
 //   router_match_indexed      a prototype of the same match through an index
 //                             by segment count and leading literals (not in
 //                             wmsd; docs/benchmarks.md)
+//   caller_cache_prototype    a hash -> caller cache in front of the lookup
+//                             (a possible fix; not in wmsd)
+//   security_headers_noalloc_prototype  finish's headers without the
+//                             allocating case-insensitive compare
+//   noop_cold, gate_admit_token_cold, gate_admit_public_cold  the same with
+//                             8 MiB written (untimed) before every call
+// concurrent: T threads (--threads) checking tokens at once through a pool
+//   of 4 read connections (wmsd's) and of T, twice each; checks/s, µs
 // audit (ms-scale: a commit each; --durability):
 //   audit_record              IdentityService::record (one write transaction)
 //   raw_audit_insert          the same INSERT, prepared once, autocommit, on
 //                             a raw sqlite3 connection with the same pragmas
+//   effect_then_audit_record  a write (one row standing for a handler's
+//                             effect) and then record(): what a POST costs now
+//   effect_and_audit_in_one_tx_prototype  both rows in one transaction
 // http (real wmsd processes, one keep-alive connection each, µs per request):
 //   metrics_public            GET /metrics on a wmsd with http.metrics_public
 //                             = true (the same handler, no token looked up)
@@ -37,6 +48,7 @@
 //                             public request on both processes
 //   each with the client's round trip (p50 / mean) and wmsd's CPU time per
 //   request (/proc/PID/stat over the leg)
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -57,6 +69,8 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <shared_mutex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -71,6 +85,8 @@
 #include "wms/identity/Schema.h"
 #include "wms/identity/Secrets.h"
 #include "wms/store/Database.h"
+#include "wms/store/Query.h"
+#include "wms/store/Tx.h"
 
 using namespace wms;
 using Clock = std::chrono::steady_clock;
@@ -84,6 +100,7 @@ struct Args {
   int rounds = 5;
   int auditWrites = 400;   // per audit leg
   int httpRequests = 4000; // per HTTP leg
+  int threads = 8;         // concurrent token checks
   std::string durability = "full";
   bool http = true;
 };
@@ -117,6 +134,7 @@ struct Leg {
   std::string name;
   std::function<void(int)> call;
   std::vector<double> us;
+  std::function<void()> before = {};  // untimed, before every call
 };
 void runLegs(std::vector<Leg>& legs, int perLeg, int rounds) {
   const int each = std::max(1, perLeg / rounds);
@@ -125,6 +143,7 @@ void runLegs(std::vector<Leg>& legs, int perLeg, int rounds) {
     for (auto& leg : legs) {
       leg.us.reserve(static_cast<std::size_t>(perLeg));
       for (int i = 0; i < each; ++i) {
+        if (leg.before) leg.before();
         const auto t0 = Clock::now();
         leg.call(offset + i);
         leg.us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -270,7 +289,7 @@ class IndexedRoutes {
 
 // --- the in-process legs ------------------------------------------------------------
 void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::Object::Ptr& reads,
-               Poco::JSON::Object::Ptr& audit) {
+               Poco::JSON::Object::Ptr& audit, std::vector<std::string>& tokens) {
   store::DatabaseOptions dbo;
   dbo.path = dir / "identity.db";
   dbo.durability = args.durability == "full" ? store::Durability::Full : store::Durability::Normal;
@@ -281,7 +300,7 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   identity::IdentityService ids(db, identity::IdentityConfig{});
 
   std::cerr << "auth bench: issuing " << args.tokens << " tokens over " << args.accounts << " accounts\n";
-  std::vector<std::string> tokens, hashes;
+  std::vector<std::string> hashes;
   for (int a = 0; a < args.accounts; ++a) {
     auto first = ids.issueIntegrationToken("bench-" + std::to_string(a), identity::RoleSet::of(identity::Role::Integration), 30);
     if (!first) fail(first.error().message);
@@ -406,6 +425,69 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
                     noopSink = indexed.match(m, p).entry;
                   },
                   {}});
+  // Prototype: a token cache in front of the lookup (hash -> caller), as a
+  // fix would keep it; what is left is the SHA-256 and a map lookup. Not in
+  // wmsd: a cache must be emptied on every revocation, disable and role
+  // change to keep "refused at once" (docs/benchmarks.md).
+  std::unordered_map<std::string, identity::Caller> cache;
+  std::shared_mutex cacheMutex;
+  for (std::size_t i = 0; i < nTokens; ++i) cache.emplace(hashes[i], *ids.callerFromToken(tokens[i]));
+  legs.push_back({"caller_cache_prototype",
+                  [&](int i) {
+                    const std::string h = identity::sha256Hex(tokens[static_cast<std::size_t>(i) % nTokens]);
+                    std::shared_lock lock(cacheMutex);
+                    const auto it = cache.find(h);
+                    if (it == cache.end()) fail("cache miss");
+                    identity::Caller c = it->second;
+                    noopSink = static_cast<int>(c.accountId);
+                  },
+                  {}});
+  // Prototype: Gate::finish's security headers with a case-insensitive
+  // compare that allocates nothing (finish lower-cases both names into new
+  // strings for every header it compares).
+  legs.push_back({"security_headers_noalloc_prototype",
+                  [&](int) {
+                    http::Response r = proto;
+                    auto same = [](std::string_view a, std::string_view b) {
+                      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                               return std::tolower(static_cast<unsigned char>(x)) ==
+                                      std::tolower(static_cast<unsigned char>(y));
+                             });
+                    };
+                    auto set = [&](const char* name, const char* value) {
+                      for (const auto& [k, v] : r.headers)
+                        if (same(k, name)) return;
+                      r.headers.emplace_back(name, value);
+                    };
+                    set("X-Content-Type-Options", "nosniff");
+                    set("X-Frame-Options", "DENY");
+                    set("Referrer-Policy", "no-referrer");
+                    set("Cache-Control", "no-store");
+                    noopSink = r.status;
+                  },
+                  {}});
+  // The same check with the caches cold, as between two requests of a
+  // server whose threads run sockets, parsing and handlers in between: 8 MiB
+  // written before every call (untimed), which pushes the lookup's code and
+  // data out of L1/L2.
+  std::vector<char> scratch(8u << 20);
+  auto evict = [&scratch] {
+    for (std::size_t i = 0; i < scratch.size(); i += 64) scratch[i] = static_cast<char>(scratch[i] + 1);
+  };
+  legs.push_back({"noop_cold", [&](int i) { noopSink = i; }, {}, evict});
+  legs.push_back({"gate_admit_token_cold",
+                  [&](int i) {
+                    auto& req = tokenRequests[static_cast<std::size_t>(i) % nTokens];
+                    identity::Admission a;
+                    if (gate.checkHost(req) || gate.admit(req, tokenMatch, a)) fail("refused");
+                  },
+                  {}, evict});
+  legs.push_back({"gate_admit_public_cold",
+                  [&](int) {
+                    identity::Admission a;
+                    if (gate.checkHost(publicRequest) || gate.admit(publicRequest, publicMatch, a)) fail("refused");
+                  },
+                  {}, evict});
   runLegs(legs, args.calls, args.rounds);
   reads = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   for (auto& leg : legs) reads->set(leg.name, summary(std::move(leg.us)));
@@ -447,10 +529,85 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
                       sqlite3_reset(s);
                     },
                     {}});
+  // Where the audit row goes: today Gate::finish records it in a write of
+  // its own after the handler's write has committed (two commits per
+  // request); the prototype puts it in the handler's transaction (one).
+  // A row of audit_log stands for the handler's effect in both.
+  auto effect = [&](store::Tx& tx) {
+    store::exec(tx,
+                "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, "
+                "?, ?, ?)",
+                tx.nowMs(), entry.who, entry.via, entry.address, entry.action, entry.target, 0, "effect");
+  };
+  writes.push_back({"effect_then_audit_record",
+                    [&](int) {
+                      if (auto st = db.write([&](store::Tx& tx) -> Status {
+                            effect(tx);
+                            return {};
+                          });
+                          !st)
+                        fail(st.error().message);
+                      if (auto st = ids.record(entry); !st) fail(st.error().message);
+                    },
+                    {}});
+  writes.push_back({"effect_and_audit_in_one_tx_prototype",
+                    [&](int) {
+                      if (auto st = db.write([&](store::Tx& tx) -> Status {
+                            effect(tx);
+                            effect(tx);
+                            return {};
+                          });
+                          !st)
+                        fail(st.error().message);
+                    },
+                    {}});
   runLegs(writes, args.auditWrites, args.rounds);
   audit = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   audit->set("durability", args.durability);
   for (auto& leg : writes) audit->set(leg.name, summary(std::move(leg.us)));
+}
+
+// --- concurrent token checks ---------------------------------------------------------------
+// `threads` threads check tokens at once, as wmsd's HTTP threads do (16 by
+// default), through a Database with `readConnections` pooled read
+// connections (wmsd: the store's default, 4). A read that finds the pool
+// empty opens a connection of its own and closes it afterwards (Database::
+// read), so with more threads than connections some checks pay for an open
+// and a fresh prepare. Checks per second in all and µs per check.
+Poco::JSON::Object::Ptr concurrentChecks(const Args& args, const std::filesystem::path& path, int readConnections,
+                                         const std::vector<std::string>& tokens) {
+  store::DatabaseOptions dbo;
+  dbo.path = path;
+  dbo.durability = args.durability == "full" ? store::Durability::Full : store::Durability::Normal;
+  dbo.readConnections = readConnections;
+  dbo.schemas.push_back(identity::identitySchema());
+  auto opened = store::Database::open(dbo);
+  if (!opened) fail(opened.error().message);
+  identity::IdentityService ids(**opened, identity::IdentityConfig{});
+  const int perThread = std::max(1, args.calls / args.threads);
+  std::vector<std::vector<double>> us(static_cast<std::size_t>(args.threads));
+  const auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < args.threads; ++t)
+    pool.emplace_back([&, t] {
+      auto& mine = us[static_cast<std::size_t>(t)];
+      mine.reserve(static_cast<std::size_t>(perThread));
+      for (int i = 0; i < perThread; ++i) {
+        const auto t0 = Clock::now();
+        auto c = ids.callerFromToken(tokens[static_cast<std::size_t>(t * perThread + i) % tokens.size()]);
+        if (!c) fail(c.error().message);
+        mine.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+      }
+    });
+  for (auto& th : pool) th.join();
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (auto& v : us) all.insert(all.end(), v.begin(), v.end());
+  auto o = summary(std::move(all));
+  o->set("threads", args.threads);
+  o->set("read_connections", readConnections);
+  o->set("checks_per_second", std::round(static_cast<double>(perThread) * args.threads / secs));
+  return o;
 }
 
 // --- over HTTP against a real wmsd -----------------------------------------------------
@@ -637,7 +794,7 @@ Poco::JSON::Object::Ptr overHttp(const Args& args, const std::filesystem::path& 
 int usage(const std::string& m) {
   std::cerr << "wms-bench-auth: " << m
             << "\nusage: wms-bench-auth [--tokens N] [--accounts A] [--calls C] [--rounds R] [--audit-writes W]\n"
-               "                      [--http-requests H] [--durability full|normal] [--no-http]\n";
+               "                      [--http-requests H] [--threads T] [--durability full|normal] [--no-http]\n";
   return 2;
 }
 
@@ -659,11 +816,12 @@ int main(int argc, char** argv) {
     else if (a == "--rounds") args.rounds = std::atoi(v.c_str());
     else if (a == "--audit-writes") args.auditWrites = std::atoi(v.c_str());
     else if (a == "--http-requests") args.httpRequests = std::atoi(v.c_str());
+    else if (a == "--threads") args.threads = std::atoi(v.c_str());
     else if (a == "--durability") args.durability = v;
     else return usage("unknown option " + a);
   }
   if (args.tokens < 1 || args.accounts < 1 || args.accounts > args.tokens || args.calls < 1 || args.rounds < 1 ||
-      args.auditWrites < 1 || args.httpRequests < 1 || (args.durability != "full" && args.durability != "normal"))
+      args.auditWrites < 1 || args.httpRequests < 1 || args.threads < 1 || (args.durability != "full" && args.durability != "normal"))
     return usage("values must be positive, accounts at most tokens; durability full or normal");
 
   const auto dir = std::filesystem::temp_directory_path() / ("wms-bench-auth-" + std::to_string(getpid()));
@@ -675,15 +833,24 @@ int main(int argc, char** argv) {
   out.set("accounts", args.accounts);
   out.set("routes_in_table", static_cast<Poco::Int64>(identity::builtInAccessTable().entries().size()));
   Poco::JSON::Object::Ptr reads, audit;
-  inProcess(args, dir, reads, audit);
+  std::vector<std::string> tokens;
+  inProcess(args, dir, reads, audit, tokens);
   out.set("in_process", reads);
   out.set("audit", audit);
+  std::cerr << "auth bench: " << args.threads << " threads checking tokens at once (4 and " << args.threads
+            << " read connections)\n";
+  Poco::JSON::Array::Ptr concurrent = new Poco::JSON::Array;
+  for (int round = 0; round < 2; ++round)
+    for (int connections : {4, args.threads})
+      concurrent->add(concurrentChecks(args, dir / "identity.db", connections, tokens));
+  out.set("concurrent", concurrent);
   // The headline: what the token check adds per request, in µs (p50), and
   // how much of it is the identity layer rather than SQLite and SHA-256.
   auto p50 = [&](const char* leg) { return reads->getObject(leg)->getValue<double>("p50_us"); };
   Poco::JSON::Object::Ptr cost = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   auto r2 = [](double v) { return std::round(v * 100.0) / 100.0; };
   cost->set("gate_admit_token_minus_noop_us", r2(p50("gate_admit_token") - p50("noop")));
+  cost->set("gate_admit_token_cold_minus_noop_cold_us", r2(p50("gate_admit_token_cold") - p50("noop_cold")));
   cost->set("caller_from_token_minus_raw_query_sha256_us", r2(p50("caller_from_token") - p50("raw_token_query_sha256")));
   cost->set("gate_finish_get_minus_response_copy_us", r2(p50("gate_finish_get") - p50("response_copy")));
   cost->set("audit_record_minus_raw_insert_us",
