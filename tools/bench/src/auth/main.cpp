@@ -96,11 +96,11 @@ namespace {
 struct Args {
   int tokens = 1000;
   int accounts = 10;
-  int calls = 20000;       // per in-process leg
+  int calls = 20000;  // per in-process leg
   int rounds = 5;
-  int auditWrites = 400;   // per audit leg
-  int httpRequests = 4000; // per HTTP leg
-  int threads = 8;         // concurrent token checks
+  int auditWrites = 400;    // per audit leg
+  int httpRequests = 4000;  // per HTTP leg
+  int threads = 8;          // concurrent token checks
   std::string durability = "full";
   bool http = true;
 };
@@ -159,8 +159,8 @@ class RawConnection {
   RawConnection(const std::filesystem::path& path, const std::string& durability) {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) fail("raw open");
     sqlite3_busy_timeout(db_, 5000);
-    sqlite3_exec(db_, durability == "full" ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", nullptr,
-                 nullptr, nullptr);
+    sqlite3_exec(db_, durability == "full" ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                 nullptr, nullptr, nullptr);
   }
   ~RawConnection() { sqlite3_close(db_); }
   RawConnection(const RawConnection&) = delete;
@@ -206,7 +206,8 @@ class IndexedRoutes {
     Route r{method, split(pattern), pattern, entry, static_cast<int>(routes_.size())};
     const std::size_t n = r.segments.size();
     bool literalHead = true;
-    for (std::size_t i = 0; i < std::min<std::size_t>(3, n); ++i) literalHead = literalHead && !isParam(r.segments[i]);
+    for (std::size_t i = 0; i < std::min<std::size_t>(3, n); ++i)
+      literalHead = literalHead && !isParam(r.segments[i]);
     routes_.push_back(std::move(r));
     const int index = static_cast<int>(routes_.size()) - 1;
     if (literalHead)
@@ -302,13 +303,15 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   std::cerr << "auth bench: issuing " << args.tokens << " tokens over " << args.accounts << " accounts\n";
   std::vector<std::string> hashes;
   for (int a = 0; a < args.accounts; ++a) {
-    auto first = ids.issueIntegrationToken("bench-" + std::to_string(a), identity::RoleSet::of(identity::Role::Integration), 30);
+    auto first = ids.issueIntegrationToken("bench-" + std::to_string(a),
+                                           identity::RoleSet::of(identity::Role::Integration), 30);
     if (!first) fail(first.error().message);
     tokens.push_back(first->secret);
   }
   while (static_cast<int>(tokens.size()) < args.tokens) {
     const int n = static_cast<int>(tokens.size());
-    auto t = ids.issueToken("bench-" + std::to_string(n % args.accounts), "t" + std::to_string(n), std::nullopt, 30);
+    auto t = ids.issueToken("bench-" + std::to_string(n % args.accounts), "t" + std::to_string(n),
+                            std::nullopt, 30);
     if (!t) fail(t.error().message);
     tokens.push_back(t->secret);
   }
@@ -317,9 +320,10 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
 
   RawConnection connection(dbo.path, args.durability);
   sqlite3* raw = connection.get();
-  RawStatement lookup(raw,
-                      "SELECT a.id, a.login, a.kind, a.roles, t.roles, t.name FROM api_tokens t JOIN accounts a ON "
-                      "a.id = t.account_id WHERE t.hash = ? AND t.revoked_at = 0 AND t.expires_at > ? AND a.active = 1");
+  RawStatement lookup(
+      raw,
+      "SELECT a.id, a.login, a.kind, a.roles, t.roles, t.name FROM api_tokens t JOIN accounts a ON "
+      "a.id = t.account_id WHERE t.hash = ? AND t.revoked_at = 0 AND t.expires_at > ? AND a.active = 1");
   std::string sink;
   auto rawLookup = [&](const std::string& hash) {
     sqlite3_stmt* s = lookup.get();
@@ -346,17 +350,22 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
     indexed.add(e.method, e.pattern, *table.find(e.method, e.pattern));
   }
   const std::vector<std::pair<std::string, std::string>> paths = {
-      {"GET", "/api/v1/orders/42"},          {"POST", "/api/v1/channels/shopify/webhooks"},
-      {"POST", "/api/v1/orders"},            {"GET", "/api/v1/auth/me"},
-      {"GET", "/healthz"},                   {"POST", "/api/v1/waves/7/cancel"},
-      {"POST", "/api/v1/stock/adjustments"}, {"POST", "/api/v1/packing/sessions/3/scans"},
-      {"GET", "/dashboard/app.js"},          {"DELETE", "/api/v1/orders/42"},
+      {"GET", "/api/v1/orders/42"},
+      {"POST", "/api/v1/channels/shopify/webhooks"},
+      {"POST", "/api/v1/orders"},
+      {"GET", "/api/v1/auth/me"},
+      {"GET", "/healthz"},
+      {"POST", "/api/v1/waves/7/cancel"},
+      {"POST", "/api/v1/stock/adjustments"},
+      {"POST", "/api/v1/packing/sessions/3/scans"},
+      {"GET", "/dashboard/app.js"},
+      {"DELETE", "/api/v1/orders/42"},
       {"GET", "/api/v1/nothing-here"}};
   for (const auto& [m, p] : paths) {
     const auto a = router.match(m, p);
     const auto b = indexed.match(m, p);
-    if ((a.handler != nullptr) != (b.handler != nullptr) || a.pathKnown != b.pathKnown || a.pattern != b.pattern ||
-        a.entry != b.entry || a.params != b.params)
+    if ((a.handler != nullptr) != (b.handler != nullptr) || a.pathKnown != b.pathKnown ||
+        a.pattern != b.pattern || a.entry != b.entry || a.params != b.params)
       fail("the indexed prototype disagrees with Router::match on " + m + " " + p);
   }
 
@@ -364,7 +373,8 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   tokenRequest.method = "GET";
   tokenRequest.path = "/api/v1/orders/42";
   tokenRequest.remote = "127.0.0.1:50000";
-  tokenRequest.headers = {{"host", "127.0.0.1:8080"}, {"accept", "application/json"}, {"user-agent", "bench"}};
+  tokenRequest.headers = {
+      {"host", "127.0.0.1:8080"}, {"accept", "application/json"}, {"user-agent", "bench"}};
   const auto tokenMatch = router.match("GET", "/api/v1/orders/42");
   http::Request publicRequest = tokenRequest;
   publicRequest.path = "/healthz";
@@ -379,13 +389,19 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   http::Response proto = http::Response::json(200, R"({"id":42,"status":"allocated"})");
   volatile int noopSink = 0;
 
-  std::cerr << "auth bench: in-process legs (" << args.calls << " calls each, " << args.rounds << " rounds)\n";
+  std::cerr << "auth bench: in-process legs (" << args.calls << " calls each, " << args.rounds
+            << " rounds)\n";
   std::vector<Leg> legs;
   legs.push_back({"noop", [&](int i) { noopSink = i; }, {}});
-  legs.push_back({"sha256", [&](int i) { sink = identity::sha256Hex(tokens[static_cast<std::size_t>(i) % nTokens]); }, {}});
-  legs.push_back({"raw_token_query", [&](int i) { rawLookup(hashes[static_cast<std::size_t>(i) % nTokens]); }, {}});
-  legs.push_back({"raw_token_query_sha256",
-                  [&](int i) { rawLookup(identity::sha256Hex(tokens[static_cast<std::size_t>(i) % nTokens])); }, {}});
+  legs.push_back({"sha256",
+                  [&](int i) { sink = identity::sha256Hex(tokens[static_cast<std::size_t>(i) % nTokens]); },
+                  {}});
+  legs.push_back(
+      {"raw_token_query", [&](int i) { rawLookup(hashes[static_cast<std::size_t>(i) % nTokens]); }, {}});
+  legs.push_back(
+      {"raw_token_query_sha256",
+       [&](int i) { rawLookup(identity::sha256Hex(tokens[static_cast<std::size_t>(i) % nTokens])); },
+       {}});
   legs.push_back({"caller_from_token",
                   [&](int i) {
                     auto c = ids.callerFromToken(tokens[static_cast<std::size_t>(i) % nTokens]);
@@ -402,10 +418,16 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   legs.push_back({"gate_admit_public",
                   [&](int) {
                     identity::Admission a;
-                    if (gate.checkHost(publicRequest) || gate.admit(publicRequest, publicMatch, a)) fail("refused");
+                    if (gate.checkHost(publicRequest) || gate.admit(publicRequest, publicMatch, a))
+                      fail("refused");
                   },
                   {}});
-  legs.push_back({"response_copy", [&](int) { http::Response r = proto; noopSink = r.status; }, {}});
+  legs.push_back({"response_copy",
+                  [&](int) {
+                    http::Response r = proto;
+                    noopSink = r.status;
+                  },
+                  {}});
   legs.push_back({"gate_finish_get",
                   [&](int) {
                     http::Response r = proto;
@@ -449,7 +471,8 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
                   [&](int) {
                     http::Response r = proto;
                     auto same = [](std::string_view a, std::string_view b) {
-                      return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+                      return a.size() == b.size() &&
+                             std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                                return std::tolower(static_cast<unsigned char>(x)) ==
                                       std::tolower(static_cast<unsigned char>(y));
                              });
@@ -481,13 +504,16 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
                     identity::Admission a;
                     if (gate.checkHost(req) || gate.admit(req, tokenMatch, a)) fail("refused");
                   },
-                  {}, evict});
+                  {},
+                  evict});
   legs.push_back({"gate_admit_public_cold",
                   [&](int) {
                     identity::Admission a;
-                    if (gate.checkHost(publicRequest) || gate.admit(publicRequest, publicMatch, a)) fail("refused");
+                    if (gate.checkHost(publicRequest) || gate.admit(publicRequest, publicMatch, a))
+                      fail("refused");
                   },
-                  {}, evict});
+                  {},
+                  evict});
   runLegs(legs, args.calls, args.rounds);
   reads = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   for (auto& leg : legs) reads->set(leg.name, summary(std::move(leg.us)));
@@ -495,9 +521,10 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   // The audit trail: one write transaction per request against one raw
   // INSERT per autocommit, both at the durability asked for.
   std::cerr << "auth bench: audit legs (" << args.auditWrites << " writes each, " << args.durability << ")\n";
-  RawStatement insert(raw,
-                      "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, ?, "
-                      "?, ?, ?, ?, ?)");
+  RawStatement insert(
+      raw,
+      "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, ?, "
+      "?, ?, ?, ?, ?)");
   identity::AuditEntry entry;
   entry.who = "token:t1@bench-1";
   entry.via = "token:t1";
@@ -525,7 +552,8 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
                       text(6, entry.target);
                       sqlite3_bind_int(s, 7, entry.outcome);
                       text(8, entry.detail);
-                      if (sqlite3_step(s) != SQLITE_DONE) fail(std::string("raw insert: ") + sqlite3_errmsg(raw));
+                      if (sqlite3_step(s) != SQLITE_DONE)
+                        fail(std::string("raw insert: ") + sqlite3_errmsg(raw));
                       sqlite3_reset(s);
                     },
                     {}});
@@ -535,7 +563,8 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
   // A row of audit_log stands for the handler's effect in both.
   auto effect = [&](store::Tx& tx) {
     store::exec(tx,
-                "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, ?, ?, ?, "
+                "INSERT INTO audit_log(at, who, via, address, action, target, outcome, detail) VALUES (?, ?, "
+                "?, ?, ?, "
                 "?, ?, ?)",
                 tx.nowMs(), entry.who, entry.via, entry.address, entry.action, entry.target, 0, "effect");
   };
@@ -574,8 +603,8 @@ void inProcess(const Args& args, const std::filesystem::path& dir, Poco::JSON::O
 // empty opens a connection of its own and closes it afterwards (Database::
 // read), so with more threads than connections some checks pay for an open
 // and a fresh prepare. Checks per second in all and µs per check.
-Poco::JSON::Object::Ptr concurrentChecks(const Args& args, const std::filesystem::path& path, int readConnections,
-                                         const std::vector<std::string>& tokens) {
+Poco::JSON::Object::Ptr concurrentChecks(const Args& args, const std::filesystem::path& path,
+                                         int readConnections, const std::vector<std::string>& tokens) {
   store::DatabaseOptions dbo;
   dbo.path = path;
   dbo.durability = args.durability == "full" ? store::Durability::Full : store::Durability::Normal;
@@ -673,12 +702,15 @@ const std::string& wmsdPath() {
   return path;
 }
 
-std::filesystem::path writeConfig(const Args& args, const std::filesystem::path& dir, const std::string& extra) {
+std::filesystem::path writeConfig(const Args& args, const std::filesystem::path& dir,
+                                  const std::string& extra) {
   std::filesystem::create_directories(dir);
   const auto config = dir / "wmsd.properties";
   std::ofstream p(config);
-  p << "http.port = 0\nhttp.port_file = " << (dir / "port").string() << "\nstore.path = " << (dir / "wms.db").string()
-    << "\nstore.durability = " << args.durability << "\nlog.level = warning\n" << extra;
+  p << "http.port = 0\nhttp.port_file = " << (dir / "port").string()
+    << "\nstore.path = " << (dir / "wms.db").string() << "\nstore.durability = " << args.durability
+    << "\nlog.level = warning\n"
+    << extra;
   return config;
 }
 
@@ -694,8 +726,10 @@ Wmsd startWmsd(const std::filesystem::path& dir, const std::filesystem::path& co
   for (int i = 0; i < 400 && w.port == 0; ++i) {
     std::ifstream in(dir / "port");
     int p = 0;
-    if (in >> p) w.port = static_cast<std::uint16_t>(p);
-    else std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (in >> p)
+      w.port = static_cast<std::uint16_t>(p);
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   return w;
 }
@@ -746,7 +780,9 @@ Poco::JSON::Object::Ptr overHttp(const Args& args, const std::filesystem::path& 
   toGated.session.reset();
   if (!answers || !refuses) {
     stopBoth();
-    fail("wmsd did not answer as expected (200 with the token or on a public route, 401 for /metrics without)");
+    fail(
+        "wmsd did not answer as expected (200 with the token or on a public route, 401 for /metrics "
+        "without)");
   }
 
   struct HttpLeg {
@@ -766,7 +802,8 @@ Poco::JSON::Object::Ptr overHttp(const Args& args, const std::filesystem::path& 
                                {"auth_me", &toGated, gated.pid, "/api/v1/auth/me", token, {}, 0, 0}};
   for (auto& leg : legs)  // warm-up
     for (int i = 0; i < 200; ++i) (void)leg.client->get(leg.path, leg.token);
-  std::cerr << "auth bench: HTTP legs (" << args.httpRequests << " requests each, " << args.rounds << " rounds)\n";
+  std::cerr << "auth bench: HTTP legs (" << args.httpRequests << " requests each, " << args.rounds
+            << " rounds)\n";
   const int each = std::max(1, args.httpRequests / args.rounds);
   for (int r = 0; r < args.rounds; ++r)
     for (auto& leg : legs) {
@@ -792,9 +829,10 @@ Poco::JSON::Object::Ptr overHttp(const Args& args, const std::filesystem::path& 
 }
 
 int usage(const std::string& m) {
-  std::cerr << "wms-bench-auth: " << m
-            << "\nusage: wms-bench-auth [--tokens N] [--accounts A] [--calls C] [--rounds R] [--audit-writes W]\n"
-               "                      [--http-requests H] [--threads T] [--durability full|normal] [--no-http]\n";
+  std::cerr
+      << "wms-bench-auth: " << m
+      << "\nusage: wms-bench-auth [--tokens N] [--accounts A] [--calls C] [--rounds R] [--audit-writes W]\n"
+         "                      [--http-requests H] [--threads T] [--durability full|normal] [--no-http]\n";
   return 2;
 }
 
@@ -810,18 +848,28 @@ int main(int argc, char** argv) {
     }
     if (i + 1 >= argc) return usage("missing value after " + a);
     const std::string v = argv[++i];
-    if (a == "--tokens") args.tokens = std::atoi(v.c_str());
-    else if (a == "--accounts") args.accounts = std::atoi(v.c_str());
-    else if (a == "--calls") args.calls = std::atoi(v.c_str());
-    else if (a == "--rounds") args.rounds = std::atoi(v.c_str());
-    else if (a == "--audit-writes") args.auditWrites = std::atoi(v.c_str());
-    else if (a == "--http-requests") args.httpRequests = std::atoi(v.c_str());
-    else if (a == "--threads") args.threads = std::atoi(v.c_str());
-    else if (a == "--durability") args.durability = v;
-    else return usage("unknown option " + a);
+    if (a == "--tokens")
+      args.tokens = std::atoi(v.c_str());
+    else if (a == "--accounts")
+      args.accounts = std::atoi(v.c_str());
+    else if (a == "--calls")
+      args.calls = std::atoi(v.c_str());
+    else if (a == "--rounds")
+      args.rounds = std::atoi(v.c_str());
+    else if (a == "--audit-writes")
+      args.auditWrites = std::atoi(v.c_str());
+    else if (a == "--http-requests")
+      args.httpRequests = std::atoi(v.c_str());
+    else if (a == "--threads")
+      args.threads = std::atoi(v.c_str());
+    else if (a == "--durability")
+      args.durability = v;
+    else
+      return usage("unknown option " + a);
   }
-  if (args.tokens < 1 || args.accounts < 1 || args.accounts > args.tokens || args.calls < 1 || args.rounds < 1 ||
-      args.auditWrites < 1 || args.httpRequests < 1 || args.threads < 1 || (args.durability != "full" && args.durability != "normal"))
+  if (args.tokens < 1 || args.accounts < 1 || args.accounts > args.tokens || args.calls < 1 ||
+      args.rounds < 1 || args.auditWrites < 1 || args.httpRequests < 1 || args.threads < 1 ||
+      (args.durability != "full" && args.durability != "normal"))
     return usage("values must be positive, accounts at most tokens; durability full or normal");
 
   const auto dir = std::filesystem::temp_directory_path() / ("wms-bench-auth-" + std::to_string(getpid()));
@@ -851,7 +899,8 @@ int main(int argc, char** argv) {
   auto r2 = [](double v) { return std::round(v * 100.0) / 100.0; };
   cost->set("gate_admit_token_minus_noop_us", r2(p50("gate_admit_token") - p50("noop")));
   cost->set("gate_admit_token_cold_minus_noop_cold_us", r2(p50("gate_admit_token_cold") - p50("noop_cold")));
-  cost->set("caller_from_token_minus_raw_query_sha256_us", r2(p50("caller_from_token") - p50("raw_token_query_sha256")));
+  cost->set("caller_from_token_minus_raw_query_sha256_us",
+            r2(p50("caller_from_token") - p50("raw_token_query_sha256")));
   cost->set("gate_finish_get_minus_response_copy_us", r2(p50("gate_finish_get") - p50("response_copy")));
   cost->set("audit_record_minus_raw_insert_us",
             r2(audit->getObject("audit_record")->getValue<double>("p50_us") -
@@ -869,8 +918,9 @@ int main(int argc, char** argv) {
     cost->set("http_control_healthz_gated_minus_open_p50_us", diff("healthz", "healthz_on_open", "p50_us"));
     cost->set("http_control_healthz_gated_minus_open_wmsd_cpu_us",
               diff("healthz", "healthz_on_open", "wmsd_cpu_us_per_request"));
-    cost->set("http_auth_me_minus_healthz_p50_us", r2(http->getObject("auth_me")->getValue<double>("p50_us") -
-                                                     http->getObject("healthz")->getValue<double>("p50_us")));
+    cost->set("http_auth_me_minus_healthz_p50_us",
+              r2(http->getObject("auth_me")->getValue<double>("p50_us") -
+                 http->getObject("healthz")->getValue<double>("p50_us")));
     cost->set("http_auth_me_minus_healthz_wmsd_cpu_us",
               r2(http->getObject("auth_me")->getValue<double>("wmsd_cpu_us_per_request") -
                  http->getObject("healthz")->getValue<double>("wmsd_cpu_us_per_request")));
