@@ -46,8 +46,11 @@ std::int64_t systemMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// One keep-alive connection to wmsd. With a token every request carries it
+// (Authorization: Bearer); the webhook posters have none, as a platform
+// has none: their requests are signed.
 struct Http {
-  explicit Http(std::uint16_t port) : session("127.0.0.1", port) {
+  explicit Http(std::uint16_t port, std::string token = {}) : session("127.0.0.1", port), bearer(std::move(token)) {
     session.setKeepAlive(true);
     session.setTimeout(Poco::Timespan(60, 0));
   }
@@ -57,6 +60,7 @@ struct Http {
       try {
         Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
         req.setKeepAlive(true);
+        if (!bearer.empty()) req.set("Authorization", "Bearer " + bearer);
         for (const auto& [k, v] : headers) req.set(k, v);
         if (!body.empty() || method != "GET") {
           req.setContentType("application/json");
@@ -75,6 +79,7 @@ struct Http {
     return 0;
   }
   Poco::Net::HTTPClientSession session;
+  std::string bearer;
 };
 
 Poco::JSON::Object::Ptr parse(const std::string& text) {
@@ -116,11 +121,42 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
+// `wmsd --config CONFIG --issue-token LOGIN:ROLES`: the token it prints
+// (its one line starting "wms_"), or "" when it failed. wmsd's stderr goes
+// to ours.
+std::string issueToken(const std::string& wmsd, const std::string& config, const std::string& loginAndRoles) {
+  int out[2];
+  if (pipe(out) != 0) return {};
+  pid_t child = fork();
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    execl(wmsd.c_str(), wmsd.c_str(), "--config", config.c_str(), "--issue-token", loginAndRoles.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[512];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  close(out[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {};
+  std::istringstream lines(text);
+  std::string line, token;
+  while (std::getline(lines, line))
+    if (line.rfind("wms_", 0) == 0) token = line;
+  return token;
+}
+
 const char* kShipTo = R"("shipping_address":{"name":"Ann Tan","address1":"1 Orchard Road","city":"Singapore","zip":"238823","country_code":"SG"})";
 
 int usage(const std::string& m) {
   std::cerr << "wms-bench-channels: " << m
-            << "\nusage: wms-bench-channels [--orders N] [--threads T] [--skus S] [--changes K] [--durability full|normal]\n";
+            << "\nusage: wms-bench-channels [--orders N] [--threads T] [--skus S] [--changes K] [--durability full|normal]\n"
+               "                          [--audit true|false]   (identity.audit: every POST written to the audit trail)\n";
   return 2;
 }
 
@@ -128,7 +164,7 @@ int usage(const std::string& m) {
 
 int main(int argc, char** argv) {
   int orders = 4000, threads = 8, skus = 200, changes = 200;
-  std::string durability = "full";
+  std::string durability = "full", audit = "true";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (i + 1 >= argc) return usage("missing value after " + a);
@@ -138,10 +174,12 @@ int main(int argc, char** argv) {
     else if (a == "--skus") skus = std::atoi(v.c_str());
     else if (a == "--changes") changes = std::atoi(v.c_str());
     else if (a == "--durability") durability = v;
+    else if (a == "--audit") audit = v;
     else return usage("unknown option " + a);
   }
-  if (orders < 1 || threads < 1 || skus < 1 || changes < 1 || (durability != "full" && durability != "normal"))
-    return usage("values must be positive; durability full or normal");
+  if (orders < 1 || threads < 1 || skus < 1 || changes < 1 || (durability != "full" && durability != "normal") ||
+      (audit != "true" && audit != "false"))
+    return usage("values must be positive; durability full or normal; audit true or false");
 
   // --- the emulator (in-process: its receive times share our clock) -------
   emu::Options eo;
@@ -159,7 +197,7 @@ int main(int argc, char** argv) {
     std::ofstream p(dir / "wmsd.properties");
     const std::string base = "http://127.0.0.1:" + std::to_string(E.port()) + "/";
     p << "http.port = 0\nhttp.port_file = " << (dir / "port").string() << "\nstore.path = " << (dir / "wms.db").string()
-      << "\nstore.durability = " << durability << "\nlog.level = warning\n"
+      << "\nstore.durability = " << durability << "\nlog.level = warning\nidentity.audit = " << audit << "\n"
       << "channels.shopify.enabled = true\nchannels.shopify.api_base = " << base << "shopify\n"
       << "channels.shopify.secret = shopify-secret\nchannels.shopify.access_token = t\nchannels.shopify.location_id = 1\n"
       << "channels.lazada.enabled = true\nchannels.lazada.api_base = " << base << "lazada\n"
@@ -176,6 +214,16 @@ int main(int argc, char** argv) {
       p << "channels." << ch << ".push_rate = 2000\nchannels." << ch << ".push_burst = 2000\n";
   }
   const std::string wmsdPath = std::string(WMS_BINARY_DIR) + "/server/app/wmsd";
+  // The bench's own integration account, made on the database before the
+  // start (docs/security.md: every route but the public ones and the
+  // signed webhooks needs a token).
+  const std::string token = issueToken(wmsdPath, (dir / "wmsd.properties").string(), "bench-channels:integration");
+  if (token.empty()) {
+    std::cerr << "wmsd --issue-token failed\n";
+    E.stop();
+    std::filesystem::remove_all(dir);
+    return 1;
+  }
   pid_t pid = fork();
   if (pid == 0) {
     std::freopen((dir / "wmsd.log").c_str(), "w", stdout);
@@ -203,11 +251,15 @@ int main(int argc, char** argv) {
     return finish(1);
   }
   E.setWmsdUrl("http://127.0.0.1:" + std::to_string(port));
-  Http api(port);
+  Http api(port, token);
 
   // --- seed: SKUs with plenty of stock, listed on every channel ----------------
   std::cerr << "seeding " << skus << " SKUs listed on 5 channels\n";
-  api.send("POST", "/api/v1/locations", R"({"code":"A-01-01-1","zone":"A"})");
+  if (const int st = api.send("POST", "/api/v1/locations", R"({"code":"A-01-01-1","zone":"A"})");
+      st == 401 || st == 403) {
+    std::cerr << "wmsd refused the bench's token (HTTP " << st << ")\n";
+    return finish(1);
+  }
   for (int i = 0; i < skus; ++i) {
     const std::string sku = "SKU" + std::to_string(i);
     api.send("POST", "/api/v1/skus", R"({"sku":")" + sku + R"("})");
@@ -243,7 +295,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) {
       pool.emplace_back([&, t] {
-        Http c(port);
+        Http c(port, signedWebhooks ? std::string() : token);
         for (int i = next++; i < orders; i = next++) {
           const int s1 = (i * 7 + t) % skus, s2 = (i * 13 + 5) % skus;
           const std::string id = std::to_string(9007199254740993LL + offset + i);
@@ -393,6 +445,7 @@ int main(int argc, char** argv) {
   Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
   out.set("bench", "channels");
   out.set("durability", durability);
+  out.set("identity_audit", audit == "true");
   out.set("threads", threads);
   out.set("orders", orders);
   out.set("skus", skus);

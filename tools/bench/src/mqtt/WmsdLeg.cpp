@@ -58,6 +58,9 @@ WmsdLeg runThroughWmsd(const WmsdLegOptions& o, FleetOptions saturated, FleetOpt
                  {"store.durability", o.durability},
                  {"log.level", "warning"}};
   std::cerr << "mqtt bench: starting wmsd (store durability " << o.durability << ")\n";
+  // Credentials (docs/security.md): WmsdProcess makes its account and token
+  // with `wmsd --issue-token` on the database before the start and sends
+  // the token (Authorization: Bearer) on every get() and post() below.
   testsupport::WmsdProcess wmsd(wo);
 
   // A catalogue large enough that the stops of one cart rarely share a shelf.
