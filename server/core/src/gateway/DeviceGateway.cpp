@@ -512,11 +512,12 @@ DeviceGateway::DeviceGateway(GatewayConfig config, store::Database& db, Metrics&
       if (impl->config.secondDevice == SecondDevice::Refuse && other.state != "gone")
         return Error{ErrorKind::Conflict, "badge " + signin.badge + " is signed in on " + other.device +
                                               "; sign out there first"};
-      // That session ends as a sign-out would end it: its batch is freed.
+      // That session ends as a sign-out would end it: its batch is freed
+      // (signed out first, so the batch does not go straight back to it).
+      devices.setSignedIn(other.device, "", "");
       if (impl->reclaim) {
         if (auto st = impl->reclaim(tx, other.device, SilentPolicy::Free, replies); !st) return st;
       }
-      devices.setSignedIn(other.device, "", "");
     }
     devices.setSignedIn(ctx.device, signin.badge, std::string(protocol::toString(signin.mode)));
     return {};
