@@ -118,6 +118,7 @@ Screen SignInFlow::screen() const {
   if (!pinFor_.empty()) {
     s.fields.push_back({"Badge", pinFor_, true});
     s.keys = "type the PIN, Enter  Esc=other badge";
+    s.secretInput = true;
   }
   s.message = message_;
   s.error = error_;
