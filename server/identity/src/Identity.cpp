@@ -594,7 +594,8 @@ PinCheck checkBadgePin(store::Database& db, std::string_view badge, std::string_
   return check;
 }
 
-Result<Account> badgeSignIn(Tx& tx, std::string_view badge, const PinCheck& pin, Role needed, bool pinRequired) {
+Result<Account> badgeSignIn(Tx& tx, std::string_view badge, const PinCheck& pin, Role needed, bool pinRequired,
+                            const IdentityConfig& limits) {
   Query q(tx, std::string(kBadgeHolderColumns) + "WHERE badge = ?");
   q.bind(badge);
   const std::string b = shownBadge(badge);
@@ -610,12 +611,36 @@ Result<Account> badgeSignIn(Tx& tx, std::string_view badge, const PinCheck& pin,
       return Error{ErrorKind::Forbidden, "badge " + b + " needs a PIN and has none set; ask a supervisor"};
     return a;
   }
+  {
+    // The oldest failure that still counts leaves the window first.
+    Query f(tx, "SELECT COUNT(*), MIN(at) FROM (SELECT at FROM sign_in_failures WHERE login = ? AND at > ? "
+                "ORDER BY at DESC LIMIT 1000)");
+    f.bind("badge:" + b).bind(tx.nowMs() - limits.failureWindowMs);
+    if (f.step() && f.integer(0) >= limits.maxFailuresPerLogin) {
+      const std::int64_t waitMs = std::max<std::int64_t>(f.integer(1) + limits.failureWindowMs - tx.nowMs(), 0);
+      return Error{ErrorKind::Unauthorized, "too many wrong PINs for badge " + b + "; try again in " +
+                                                std::to_string((waitMs + 59999) / 60000) +
+                                                " min or ask a supervisor"};
+    }
+  }
   if (!pin.given) return Error{ErrorKind::Unauthorized, "badge " + b + " needs its PIN"};
   // The PIN was checked before this transaction; it counts only if the
   // account still holds the hash it matched.
   if (pin.matchedHash.empty() || !sameSecret(pin.matchedHash, pinHash))
     return Error{ErrorKind::Unauthorized, "wrong PIN for badge " + b};
   return a;
+}
+
+void recordPinFailure(Tx& tx, std::string_view badge, std::string_view device, const IdentityConfig& limits) {
+  const std::string who = "badge:" + shownBadge(badge), from = "device:" + std::string(device.substr(0, 64));
+  store::exec(tx, "INSERT INTO sign_in_failures(login, address, at) VALUES (?, ?, ?)", who, from, tx.nowMs());
+  if (store::queryInteger(tx, "SELECT COUNT(*) FROM sign_in_failures WHERE login = ? AND at > ?", who,
+                          tx.nowMs() - limits.failureWindowMs)
+          .value_or(0) >= limits.maxFailuresPerLogin)
+    store::ExceptionRepository(tx).raise("sign_in_throttled", who,
+                                         "handheld sign-ins of " + who + " throttled after " +
+                                             std::to_string(limits.maxFailuresPerLogin) + " wrong PINs (last on " +
+                                             std::string(device.substr(0, 64)) + ")");
 }
 
 RoleSet handheldRoles() { return RoleSet::of(Role::Picker) | RoleSet::of(Role::Packer); }

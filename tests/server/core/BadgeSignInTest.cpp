@@ -147,6 +147,22 @@ BOOST_AUTO_TEST_CASE(a_badge_with_a_pin_needs_it_even_when_pins_are_not_required
   BOOST_TEST(signIn(*device(f, 1), "B-2").applied());
 }
 
+BOOST_AUTO_TEST_CASE(wrong_pins_are_throttled_per_badge_and_the_supervisor_hears_of_it) {
+  Floor f(Settings{{"identity.max_failures_per_login", "3"}});
+  BOOST_REQUIRE_EQUAL(put(f, "/api/v1/accounts/B-1", R"({"pin":"9911"})").status, 200);
+  auto d = device(f, 0);
+  for (const char* guess : {"1111", "2222", "3333"})
+    BOOST_TEST(signIn(*d, "B-1", protocol::WorkMode::Pick, guess).message() == "wrong PIN for badge B-1");
+  // Now even the right PIN waits.
+  auto right = signIn(*d, "B-1", protocol::WorkMode::Pick, "9911");
+  BOOST_TEST(right.is(ErrorKind::Unauthorized));
+  BOOST_TEST(right.message().find("too many wrong PINs for badge B-1; try again in 15 min") == 0u, right.message());
+  BOOST_TEST(badgeOn(f, d->id()) == "");
+  BOOST_TEST(f.wmsd.get("/api/v1/exceptions").body.find("badge:B-1") != std::string::npos);
+  // Another badge is not held back.
+  BOOST_TEST(signIn(*device(f, 1), "B-2").applied());
+}
+
 BOOST_AUTO_TEST_CASE(a_pin_that_is_not_4_to_12_digits_is_refused_as_invalid_without_echoing_it) {
   Floor f;
   auto d = device(f, 0);

@@ -111,6 +111,9 @@ Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config) {
     else if (it->second == "replace") g.secondDevice = SecondDevice::Replace;
     else return Error{ErrorKind::Invalid, "config devices.second_device: must be refuse or replace"};
   }
+  auto identitySettings = identity::identitySettingsFrom(raw);
+  if (!identitySettings) return identitySettings.error();
+  g.pinLimits = identitySettings->config;
   if (auto it = raw.find("mqtt.workers"); it != raw.end()) {
     auto v = domain::parseInt64(it->second);
     if (!v || *v < 1 || *v > 64) return Error{ErrorKind::Invalid, "config mqtt.workers: must be 1 to 64"};
@@ -503,8 +506,14 @@ DeviceGateway::DeviceGateway(GatewayConfig config, store::Database& db, Metrics&
                                                 const protocol::SignIn& signin, Replies& replies) -> Status {
     // Decided in this write, so a person disabled a moment ago is refused.
     auto person = identity::badgeSignIn(tx, signin.badge, ctx.pin, roleForMode(signin.mode),
-                                        impl->config.badgePinRequired);
-    if (!person) return person.error();
+                                        impl->config.badgePinRequired, impl->config.pinLimits);
+    if (!person) {
+      // A wrong PIN counts towards the badge's throttle, refused or not.
+      if (ctx.pin.given && ctx.pin.matchedHash.empty())
+        replies.onRefusalInTx([badge = signin.badge, device = ctx.device, limits = impl->config.pinLimits](
+                                  store::Tx& t) { identity::recordPinFailure(t, badge, device, limits); });
+      return person.error();
+    }
     store::DeviceRepository devices(tx);
     for (const auto& other : devices.list()) {
       if (other.device == ctx.device || other.badge != signin.badge) continue;

@@ -74,6 +74,9 @@ struct GatewayConfig {
   // always needs it).
   bool badgePinRequired = false;
   SecondDevice secondDevice = SecondDevice::Refuse;
+  // Wrong PINs are throttled per badge like passwords per login: the
+  // identity.max_failures_per_login and identity.failure_window_minutes settings.
+  identity::IdentityConfig pinLimits;
 };
 
 // Reads the mqtt.* and devices.* settings (server/wmsd.properties).

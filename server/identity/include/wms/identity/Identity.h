@@ -228,9 +228,17 @@ PinCheck checkBadgePin(store::Database& db, std::string_view badge, std::string_
 //   Forbidden "badge B needs a PIN and has none set; ask a supervisor"
 //     (pinRequired and the account has no PIN);
 //   Unauthorized "badge B needs its PIN" / "wrong PIN for badge B" when the
-//     account has a PIN and `pin` did not match the hash the account holds now.
+//     account has a PIN and `pin` did not match the hash the account holds now;
+//   Unauthorized "too many wrong PINs for badge B; try again in N min or ask
+//     a supervisor" while `limits` throttle the badge (recordPinFailure),
+//     whatever PIN was given.
 Result<Account> badgeSignIn(store::Tx& tx, std::string_view badge, const PinCheck& pin, Role needed,
-                            bool pinRequired);
+                            bool pinRequired, const IdentityConfig& limits = {});
+// A wrong PIN for `badge` from `device`, counted like a failed password
+// (login "badge:B", limits.maxFailuresPerLogin within failureWindowMs); at
+// the limit the dashboard gets a sign_in_throttled exception. Run it in the
+// transaction that records the refusal.
+void recordPinFailure(store::Tx& tx, std::string_view badge, std::string_view device, const IdentityConfig& limits);
 
 // What POST /api/v1/workers sends: a person who signs in on handhelds.
 struct HandheldWorker {
