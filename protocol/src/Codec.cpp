@@ -276,6 +276,13 @@ void fields(V& v, Is<SignIn> auto& m) {
   eventFields(v, m);
   v("badge", m.badge, kId);
   v("mode", m.mode, Enum{});
+  v("pin", m.pin, Id{});
+  v.rule([&](auto& c) {
+    // The value is never echoed: it is a secret.
+    if (m.pin && (m.pin->size() < 4 || m.pin->size() > 12 ||
+                  m.pin->find_first_not_of("0123456789") != std::string::npos))
+      invalid(c.at("pin") + " must be 4 to 12 digits");
+  });
 }
 
 template <class V>

@@ -121,6 +121,8 @@ Panel layoutView(const View& view, std::string_view input, int columns, int rows
   }
 
   // The keypad line: what is being typed, the keys at the right when room.
+  const std::string masked = sc.secretInput ? std::string(displayWidth(input), '*') : std::string();
+  if (sc.secretInput) input = masked;
   std::string typed = "> " + std::string(input) + "_";
   if (displayWidth(typed) > static_cast<std::size_t>(w)) {
     // Show the end of a long line: that is where the cursor is.

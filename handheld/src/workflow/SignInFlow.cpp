@@ -25,12 +25,38 @@ Effects SignInFlow::handle(const Input& input) {
       badge_.clear();
       error_ = "badge " + text::shown(in->badge) + " refused: " + why;
       message_.clear();
+      // The server wants the badge's PIN (or another one): ask for it.
+      if (outcome->error && outcome->error->kind == ErrorKind::Unauthorized) pinFor_ = in->badge;
       fx.signal = Signal::Bad;
       fx.stateChanged = true;
     }
     return fx;
   }
   if (signedIn()) return fx;
+  if (!pinFor_.empty()) {
+    if (const auto* k = std::get_if<KeyPress>(&input); k && k->key == Key::Escape) {
+      pinFor_.clear();
+      error_.clear();
+      fx.stateChanged = true;
+      return fx;
+    }
+    std::optional<std::string> typed;
+    if (const auto* scan = std::get_if<ScanInput>(&input); scan && scan->barcode.typed)
+      typed = std::string(text::trimmed(scan->barcode.text));
+    else if (const auto* n = std::get_if<NumberEntry>(&input))
+      typed = std::to_string(n->value);
+    if (typed) {
+      if (typed->size() < 4 || typed->size() > 12 || typed->find_first_not_of("0123456789") != std::string::npos) {
+        error_ = "a PIN is 4 to 12 digits; type it again";
+        fx.signal = Signal::Bad;
+        return fx;
+      }
+      const std::string badge = pinFor_;
+      pinFor_.clear();
+      return sendSignIn(badge, *typed);
+    }
+    // A scanned badge starts over below.
+  }
   if (const auto* scan = std::get_if<ScanInput>(&input)) {
     const std::string badge(text::trimmed(scan->barcode.text));
     if (!text::isId(badge)) {
@@ -39,17 +65,8 @@ Effects SignInFlow::handle(const Input& input) {
       fx.signal = Signal::Bad;
       return fx;
     }
-    badge_ = badge;
-    error_.clear();
-    message_.clear();
-    protocol::SignIn event;
-    event.badge = badge;
-    event.mode = mode_;
-    fx.events.push_back(event);
-    fx.signal = Signal::Good;
-    fx.stateChanged = true;
-    fx.log.push_back("signed in with badge " + badge);
-    return fx;
+    pinFor_.clear();
+    return sendSignIn(badge, std::nullopt);
   }
   if (const auto* failed = std::get_if<ScanFailed>(&input)) {
     error_ = "could not read the badge: " + failed->reason;
@@ -60,6 +77,23 @@ Effects SignInFlow::handle(const Input& input) {
     error_ = "scan your badge to sign in";
     fx.signal = Signal::Bad;
   }
+  return fx;
+}
+
+Effects SignInFlow::sendSignIn(const std::string& badge, std::optional<std::string> pin) {
+  Effects fx;
+  badge_ = badge;
+  error_.clear();
+  message_.clear();
+  protocol::SignIn event;
+  event.badge = badge;
+  event.mode = mode_;
+  const bool withPin = pin.has_value();
+  event.pin = std::move(pin);
+  fx.events.push_back(event);
+  fx.signal = Signal::Good;
+  fx.stateChanged = true;
+  fx.log.push_back("signed in with badge " + badge + (withPin ? " and its PIN" : ""));
   return fx;
 }
 
@@ -79,8 +113,13 @@ Effects SignInFlow::signOut() {
 Screen SignInFlow::screen() const {
   Screen s;
   s.mode = "SIGN IN";
-  s.prompt = "SCAN YOUR BADGE";
+  s.prompt = pinFor_.empty() ? "SCAN YOUR BADGE" : "TYPE YOUR PIN";
   s.fields.push_back({"Mode", std::string(protocol::toString(mode_)), false});
+  if (!pinFor_.empty()) {
+    s.fields.push_back({"Badge", pinFor_, true});
+    s.keys = "type the PIN, Enter  Esc=other badge";
+    s.secretInput = true;
+  }
   s.message = message_;
   s.error = error_;
   return s;
@@ -89,6 +128,7 @@ Screen SignInFlow::screen() const {
 Status SignInFlow::restore(const std::string& badge) {
   if (!badge.empty() && !text::isId(badge)) return makeError(ErrorKind::Invalid, "saved badge is not a valid id");
   badge_ = badge;
+  pinFor_.clear();
   error_.clear();
   message_.clear();
   return {};

@@ -55,7 +55,7 @@ Status checkName(std::string_view name) {
   return {};
 }
 
-Status checkBadge(std::string_view badge) {
+Status checkOptionalBadge(std::string_view badge) {
   if (badge.size() > 64) return Error{ErrorKind::Invalid, "badge must be at most 64 characters"};
   for (unsigned char c : badge)
     if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.'))
@@ -318,7 +318,7 @@ Result<std::pair<NewSession, std::string>> IdentityService::redeemSignInLink(std
 Result<Account> IdentityService::createAccount(const NewAccount& n) {
   if (auto st = checkLogin(n.login); !st) return st.error();
   if (auto st = checkName(n.name); !st) return st.error();
-  if (auto st = checkBadge(n.badge); !st) return st.error();
+  if (auto st = checkOptionalBadge(n.badge); !st) return st.error();
   if (n.roles.empty()) return Error{ErrorKind::Invalid, "an account needs at least one role"};
   if (!n.password.empty())
     if (auto st = checkPassword(n.password); !st) return st.error();
@@ -351,7 +351,7 @@ Result<Account> IdentityService::changeAccount(std::string_view login, const Acc
   if (c.name)
     if (auto st = checkName(*c.name); !st) return st.error();
   if (c.badge)
-    if (auto st = checkBadge(*c.badge); !st) return st.error();
+    if (auto st = checkOptionalBadge(*c.badge); !st) return st.error();
   if (c.roles && c.roles->empty()) return Error{ErrorKind::Invalid, "an account needs at least one role"};
   if (c.password)
     if (auto st = checkPassword(*c.password); !st) return st.error();
@@ -522,27 +522,14 @@ Result<std::optional<std::string>> IdentityService::ensureAdmin(std::optional<st
 
 Result<Account> IdentityService::badgeSignIn(std::string_view badge, std::string_view pin, Role needed,
                                              bool pinRequired) const {
-  std::optional<Account> a;
-  std::string pinHash;
+  const PinCheck check = checkBadgePin(db_, badge, pin);
+  std::optional<Result<Account>> out;
   auto st = db_.read([&](Tx& tx) -> Status {
-    Query q(tx, "SELECT id, login, name, kind, COALESCE(badge, ''), roles, active, password_hash <> '', "
-                "pin_hash <> '', created_at, updated_at, pin_hash FROM accounts WHERE badge = ?");
-    q.bind(badge);
-    if (q.step()) {
-      a = accountFrom(q);
-      pinHash = q.text(11);
-    }
+    out = identity::badgeSignIn(tx, badge, check, needed, pinRequired);
     return {};
   });
   if (!st) return st.error();
-  if (!a || a->kind != AccountKind::Person) return Error{ErrorKind::Unauthorized, "unknown badge"};
-  if (!a->active) return Error{ErrorKind::Forbidden, "the badge's account is disabled"};
-  if (!a->roles.has(needed))
-    return Error{ErrorKind::Forbidden, std::string("the badge's account has no ") + toString(needed) + " role"};
-  if (pinHash.empty() && pinRequired) return Error{ErrorKind::Forbidden, "a PIN is required and none is set"};
-  if (!pinHash.empty() && (pin.empty() || !verifyPassword(pin, pinHash)))
-    return Error{ErrorKind::Unauthorized, pin.empty() ? "this badge needs its PIN" : "wrong PIN"};
-  return *a;
+  return *out;
 }
 
 void IdentityService::recordIn(store::Tx& tx, const AuditEntry& e) {
@@ -577,6 +564,136 @@ Result<std::vector<AuditEntry>> IdentityService::audit(const AuditQuery& query) 
     return {};
   });
   if (!st) return st.error();
+  return out;
+}
+
+// --- handheld badges ----------------------------------------------------------
+
+namespace {
+
+const char* kBadgeHolderColumns =
+    "SELECT id, login, name, kind, COALESCE(badge, ''), roles, active, password_hash <> '', pin_hash <> '', "
+    "created_at, updated_at, pin_hash FROM accounts ";
+
+std::string shownBadge(std::string_view badge) { return std::string(badge.substr(0, 64)); }
+
+}  // namespace
+
+Status checkBadge(std::string_view badge) {
+  if (badge.empty()) return Error{ErrorKind::Invalid, "badge must be 1 to 64 characters"};
+  return checkOptionalBadge(badge);
+}
+
+PinCheck checkBadgePin(store::Database& db, std::string_view badge, std::string_view pin) {
+  PinCheck check;
+  check.given = !pin.empty();
+  if (pin.empty()) return check;
+  std::string stored;
+  auto st = db.read([&](Tx& tx) -> Status {
+    Query q(tx, "SELECT pin_hash FROM accounts WHERE badge = ?");
+    q.bind(badge);
+    if (q.step()) stored = q.text(0);
+    return {};
+  });
+  // Outside the read: the hash is slow by design.
+  if (st && !stored.empty() && verifyPassword(pin, stored)) check.matchedHash = stored;
+  return check;
+}
+
+Result<Account> badgeSignIn(Tx& tx, std::string_view badge, const PinCheck& pin, Role needed, bool pinRequired,
+                            const IdentityConfig& limits) {
+  Query q(tx, std::string(kBadgeHolderColumns) + "WHERE badge = ?");
+  q.bind(badge);
+  const std::string b = shownBadge(badge);
+  if (!q.step()) return Error{ErrorKind::NotFound, "unknown badge '" + b + "'"};
+  Account a = accountFrom(q);
+  const std::string pinHash = q.text(11);
+  if (a.kind != AccountKind::Person) return Error{ErrorKind::NotFound, "unknown badge '" + b + "'"};
+  if (!a.active) return Error{ErrorKind::Forbidden, "badge " + b + "'s account is disabled"};
+  if (!a.roles.has(needed))
+    return Error{ErrorKind::Forbidden, "badge " + b + "'s account has no " + toString(needed) + " role"};
+  if (pinHash.empty()) {
+    if (pinRequired)
+      return Error{ErrorKind::Forbidden, "badge " + b + " needs a PIN and has none set; ask a supervisor"};
+    return a;
+  }
+  {
+    // The oldest failure that still counts leaves the window first.
+    Query f(tx, "SELECT COUNT(*), MIN(at) FROM (SELECT at FROM sign_in_failures WHERE login = ? AND at > ? "
+                "ORDER BY at DESC LIMIT 1000)");
+    f.bind("badge:" + b).bind(tx.nowMs() - limits.failureWindowMs);
+    if (f.step() && f.integer(0) >= limits.maxFailuresPerLogin) {
+      const std::int64_t waitMs = std::max<std::int64_t>(f.integer(1) + limits.failureWindowMs - tx.nowMs(), 0);
+      return Error{ErrorKind::Unauthorized, "too many wrong PINs for badge " + b + "; try again in " +
+                                                std::to_string((waitMs + 59999) / 60000) +
+                                                " min or ask a supervisor"};
+    }
+  }
+  if (!pin.given) return Error{ErrorKind::Unauthorized, "badge " + b + " needs its PIN"};
+  // The PIN was checked before this transaction; it counts only if the
+  // account still holds the hash it matched.
+  if (pin.matchedHash.empty() || !sameSecret(pin.matchedHash, pinHash))
+    return Error{ErrorKind::Unauthorized, "wrong PIN for badge " + b};
+  return a;
+}
+
+void recordPinFailure(Tx& tx, std::string_view badge, std::string_view device, const IdentityConfig& limits) {
+  const std::string who = "badge:" + shownBadge(badge), from = "device:" + std::string(device.substr(0, 64));
+  store::exec(tx, "INSERT INTO sign_in_failures(login, address, at) VALUES (?, ?, ?)", who, from, tx.nowMs());
+  if (store::queryInteger(tx, "SELECT COUNT(*) FROM sign_in_failures WHERE login = ? AND at > ?", who,
+                          tx.nowMs() - limits.failureWindowMs)
+          .value_or(0) >= limits.maxFailuresPerLogin)
+    store::ExceptionRepository(tx).raise("sign_in_throttled", who,
+                                         "handheld sign-ins of " + who + " throttled after " +
+                                             std::to_string(limits.maxFailuresPerLogin) + " wrong PINs (last on " +
+                                             std::string(device.substr(0, 64)) + ")");
+}
+
+RoleSet handheldRoles() { return RoleSet::of(Role::Picker) | RoleSet::of(Role::Packer); }
+
+Result<Account> putHandheldWorker(Tx& tx, const HandheldWorker& w) {
+  if (auto st = checkBadge(w.badge); !st) return st.error();
+  if (w.name)
+    if (auto st = checkName(*w.name); !st) return st.error();
+  if (w.roles) {
+    if (w.roles->empty()) return Error{ErrorKind::Invalid, "roles: a worker needs picker, packer or both"};
+    if (!w.roles->within(handheldRoles()))
+      return Error{ErrorKind::Invalid, "roles: a worker's roles are picker and packer; other roles are given with "
+                                       "PUT /api/v1/accounts/{login}"};
+  }
+  Query q(tx, std::string(kBadgeHolderColumns) + "WHERE badge = ?");
+  q.bind(w.badge);
+  if (!q.step()) {
+    if (findAccount(tx, w.badge))
+      return Error{ErrorKind::Conflict, "an account '" + w.badge +
+                                            "' exists without this badge; give it the badge with PUT "
+                                            "/api/v1/accounts/{login}"};
+    const std::int64_t now = tx.nowMs();
+    store::exec(tx,
+                "INSERT INTO accounts(login, name, kind, badge, roles, active, created_at, updated_at) "
+                "VALUES (?, ?, 'person', ?, ?, ?, ?, ?)",
+                w.badge, w.name.value_or(w.badge), w.badge, w.roles.value_or(handheldRoles()).text(),
+                w.active.value_or(true), now, now);
+    return *findAccount(tx, w.badge);
+  }
+  const Account a = accountFrom(q);
+  if (a.kind != AccountKind::Person)
+    return Error{ErrorKind::Conflict, "badge '" + w.badge + "' belongs to a machine account"};
+  if (!a.roles.within(handheldRoles()))
+    return Error{ErrorKind::Forbidden, "badge '" + w.badge + "' belongs to '" + a.login +
+                                           "', who has other roles than picker and packer; an admin changes "
+                                           "that account (PUT /api/v1/accounts/{login})"};
+  if (w.name) store::exec(tx, "UPDATE accounts SET name = ? WHERE id = ?", *w.name, a.id);
+  if (w.roles) store::exec(tx, "UPDATE accounts SET roles = ? WHERE id = ?", w.roles->text(), a.id);
+  if (w.active) store::exec(tx, "UPDATE accounts SET active = ? WHERE id = ?", *w.active, a.id);
+  store::exec(tx, "UPDATE accounts SET updated_at = ? WHERE id = ?", tx.nowMs(), a.id);
+  return *findAccount(tx, a.login);
+}
+
+std::vector<Account> badgeHolders(Tx& tx) {
+  Query q(tx, std::string(kBadgeHolderColumns) + "WHERE badge IS NOT NULL AND kind = 'person' ORDER BY badge");
+  std::vector<Account> out;
+  while (q.step()) out.push_back(accountFrom(q));
   return out;
 }
 

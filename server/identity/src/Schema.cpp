@@ -69,6 +69,22 @@ const store::Schema& identitySchema() {
                "CREATE INDEX audit_log_who ON audit_log(who, id)",
                "CREATE INDEX audit_log_target ON audit_log(target, id)",
            }},
+          {2,
+           "the handheld workers of before become people who may sign in on handhelds",
+           {
+               // Who may sign in on a handheld is the accounts table alone;
+               // the core's workers table keeps only each badge's zones. A
+               // worker whose badge is a free login and held by no account
+               // becomes a person with the picker and packer roles (what any
+               // worker could do before). A badge that cannot be a login, or
+               // whose login is taken, gets no account: an admin makes one.
+               R"(INSERT INTO accounts(login, name, kind, badge, roles, active, created_at, updated_at)
+                SELECT w.badge, CASE WHEN w.name = '' THEN w.badge ELSE substr(w.name, 1, 200) END, 'person',
+                       w.badge, 'packer,picker', w.active, w.created_at, w.created_at
+                FROM workers w
+                WHERE length(w.badge) BETWEEN 1 AND 64 AND w.badge NOT GLOB '*[^A-Za-z0-9._-]*'
+                  AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.badge = w.badge OR a.login = w.badge))",
+           }},
       }};
   return schema;
 }

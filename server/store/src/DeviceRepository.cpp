@@ -9,30 +9,17 @@ using namespace Poco::Data::Keywords;
 
 namespace wms::store {
 
-std::optional<Worker> DeviceRepository::findWorker(const std::string& badge) {
-  std::vector<std::string> names, zones;
-  std::vector<Poco::Int64> active;
-  session(tx_) << "SELECT name, zones, active FROM workers WHERE badge = ?", bind(badge), into(names), into(zones),
-      into(active), now;
-  if (names.empty()) return std::nullopt;
-  return Worker{badge, names[0], zones[0], active[0] != 0};
+std::string DeviceRepository::zonesOf(const std::string& badge) {
+  Query q(tx_, "SELECT zones FROM workers WHERE badge = ?");
+  q.bind(badge);
+  return q.step() ? q.text(0) : std::string();
 }
 
-std::vector<Worker> DeviceRepository::listWorkers() {
-  std::vector<std::string> badges, names, zones;
-  std::vector<Poco::Int64> active;
-  session(tx_) << "SELECT badge, name, zones, active FROM workers ORDER BY badge", into(badges), into(names),
-      into(zones), into(active), now;
-  std::vector<Worker> out;
-  for (std::size_t i = 0; i < badges.size(); ++i) out.push_back({badges[i], names[i], zones[i], active[i] != 0});
-  return out;
-}
-
-void DeviceRepository::putWorker(const Worker& w) {
+void DeviceRepository::setZones(const std::string& badge, const std::string& zones) {
   sql::exec(tx_,
-            "INSERT INTO workers(badge, name, zones, active, created_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(badge) DO UPDATE SET name = excluded.name, zones = excluded.zones, active = excluded.active",
-            w.badge, w.name, w.zones, w.active, tx_.nowMs());
+            "INSERT INTO workers(badge, zones, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT(badge) DO UPDATE SET zones = excluded.zones",
+            badge, zones, tx_.nowMs());
 }
 
 namespace {

@@ -165,3 +165,41 @@ BOOST_AUTO_TEST_CASE(a_picker_signs_in_and_picks_a_stop_on_a_20x16_screen_and_th
     return p && p->state == protocol::PresenceState::Offline;
   }));
 }
+
+BOOST_AUTO_TEST_CASE(a_badge_refused_for_its_pin_asks_for_it_masks_it_and_signs_in_with_it) {
+  if (runCommand({"tmux", "-V"}).exitCode != 0) BOOST_FAIL("tmux is not installed (tools/bootstrap installs it)");
+  MosquittoBroker::Options bo;
+  bo.deviceIds = {"HH-07"};
+  MosquittoBroker broker(bo);
+  ScriptedServer server(broker);
+  server.rejectType("signin", Error{ErrorKind::Unauthorized, "badge EMP-7 needs its PIN"});
+  TempDir dir;
+  const std::string command = std::string(WMS_HANDHELD_BINARY) + " --device HH-07 --broker " + broker.uri() +
+                              " --password " + broker.device(0).password + " --db " + (dir / "hh.db").string() +
+                              " --log " + (dir / "hh.log").string();
+  Tmux tmux(command, 40, 16, dir.path());
+  BOOST_REQUIRE_MESSAGE(tmux.shows("ONLINE"), tmux.screen());
+  tmux.line("EMP-7");
+  BOOST_REQUIRE_MESSAGE(tmux.shows("TYPE YOUR PIN"), tmux.screen());
+  BOOST_TEST(tmux.screen().find("badge EMP-7 refused") != std::string::npos, tmux.screen());
+  server.rejectType("signin", std::nullopt);
+  // What is typed shows as stars.
+  tmux.keys({"0", "4", "2", "7"});
+  BOOST_REQUIRE_MESSAGE(tmux.shows("> ****_"), tmux.screen());
+  BOOST_TEST(tmux.screen().find("0427") == std::string::npos, tmux.screen());
+  tmux.keys({"Enter"});
+  BOOST_REQUIRE_MESSAGE(tmux.shows("WAIT FOR WORK"), tmux.screen());
+  auto signin = server.waitFor([](const protocol::Message& m) {
+    const auto* in = std::get_if<protocol::SignIn>(&m);
+    return in && in->pin.has_value();
+  });
+  BOOST_REQUIRE(signin);
+  const auto& in = std::get<protocol::SignIn>(signin->message);
+  BOOST_TEST(in.badge == "EMP-7");
+  BOOST_TEST(*in.pin == "0427");
+  // The PIN is in no log line.
+  tmux.keys({"F10"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto log = runCommand({"cat", (dir / "hh.log").string()});
+  BOOST_TEST(log.output.find("0427") == std::string::npos, log.output);
+}

@@ -55,6 +55,53 @@ BOOST_AUTO_TEST_CASE(a_refused_signin_signs_out_again_with_the_servers_reason) {
   BOOST_TEST(f.badge() == "EMP-1");
 }
 
+BOOST_AUTO_TEST_CASE(a_signin_refused_unauthorized_asks_for_the_pin_and_sends_it_with_the_badge) {
+  SignInFlow f(protocol::WorkMode::Pick);
+  auto sent = f.handle(scan("EMP-7")).events.at(0);
+  BOOST_TEST(!std::get<protocol::SignIn>(sent).pin.has_value());
+  auto fx = f.handle(outcome(sent, protocol::AckResult::Rejected,
+                             makeError(ErrorKind::Unauthorized, "badge EMP-7 needs its PIN")));
+  BOOST_CHECK(fx.signal == Signal::Bad);
+  BOOST_TEST(!f.signedIn());
+  BOOST_TEST(f.pinFor() == "EMP-7");
+  BOOST_TEST(f.screen().prompt == "TYPE YOUR PIN");
+  BOOST_TEST(f.screen().error == "badge EMP-7 refused: badge EMP-7 needs its PIN");
+  // Not a PIN: said so, nothing sent.
+  fx = f.handle(typedCode("12a4"));
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(f.screen().error == "a PIN is 4 to 12 digits; type it again");
+  // The PIN, leading zero kept, goes with the badge; never into the log.
+  fx = f.handle(typedCode("0427"));
+  const auto& in = only<protocol::SignIn>(fx);
+  BOOST_TEST(in.badge == "EMP-7");
+  BOOST_TEST(in.pin.value_or("") == "0427");
+  BOOST_TEST(f.signedIn());
+  BOOST_TEST(f.pinFor() == "");
+  for (const auto& line : fx.log) BOOST_TEST(line.find("0427") == std::string::npos);
+  // Wrong: asked again.
+  f.handle(outcome(fx.events.at(0), protocol::AckResult::Rejected,
+                   makeError(ErrorKind::Unauthorized, "wrong PIN for badge EMP-7")));
+  BOOST_TEST(f.pinFor() == "EMP-7");
+  // Escape goes back to the badge prompt; a scanned badge starts over too.
+  f.handle(key(Key::Escape));
+  BOOST_TEST(f.screen().prompt == "SCAN YOUR BADGE");
+  f.handle(outcome(f.handle(scan("EMP-7")).events.at(0), protocol::AckResult::Rejected,
+                   makeError(ErrorKind::Unauthorized, "badge EMP-7 needs its PIN")));
+  const auto& other = only<protocol::SignIn>(f.handle(scan("EMP-8")));
+  BOOST_TEST(other.badge == "EMP-8");
+  BOOST_TEST(!other.pin.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(other_refusals_go_back_to_the_badge_prompt_with_the_reason_and_ask_no_pin) {
+  SignInFlow f(protocol::WorkMode::Pick);
+  auto sent = f.handle(scan("P-1")).events.at(0);
+  f.handle(outcome(sent, protocol::AckResult::Rejected,
+                   makeError(ErrorKind::Forbidden, "badge P-1's account has no picker role")));
+  BOOST_TEST(f.pinFor() == "");
+  BOOST_TEST(f.screen().prompt == "SCAN YOUR BADGE");
+  BOOST_TEST(f.screen().error == "badge P-1 refused: badge P-1's account has no picker role");
+}
+
 BOOST_AUTO_TEST_CASE(sign_out_sends_signout_and_returns_to_the_badge_prompt) {
   SignInFlow f(protocol::WorkMode::Pick);
   BOOST_TEST(f.signOut().events.empty());

@@ -115,6 +115,7 @@ struct Screen {
   std::string message;   // information ("stop skipped: it comes back at the end")
   std::string error;     // the last error, until the next successful step
   std::string keys;      // the keys that work now: "S=short K=skip"
+  bool secretInput = false;  // what is typed now is a secret (a PIN): the keypad line shows '*'s
 
   // Every text of the screen, one per line (for logs and test assertions).
   std::string text() const;

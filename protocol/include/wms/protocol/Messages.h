@@ -304,10 +304,12 @@ struct ServerError : MessageBase {
 // other modes ask for their work (pack.request, receive.request, ...).
 enum class WorkMode { Pick, Pack, Receive, Putaway, Replenish, Count };
 
-// "signin": a worker scanned their badge.
+// "signin": a worker scanned their badge (and, when it needs one, typed its
+// PIN: 4-12 digits; absent = no PIN, as before the field was added).
 struct SignIn : EventBase {
   std::string badge;
   WorkMode mode = WorkMode::Pick;
+  std::optional<std::string> pin;
 
   friend bool operator==(const SignIn&, const SignIn&) = default;
 };

@@ -74,7 +74,8 @@ Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config) {
   static const std::set<std::string> known = {"mqtt.uri",      "mqtt.username",      "mqtt.password",
                                               "mqtt.client_id", "mqtt.ca_file",       "mqtt.keepalive_s",
                                               "mqtt.workers",  "mqtt.persistence_dir", "devices.silent_after_s",
-                                              "devices.reclaim_after_s", "devices.silent_policy"};
+                                              "devices.reclaim_after_s", "devices.silent_policy",
+                                              "devices.badge_pin_required", "devices.second_device"};
   for (const auto& [key, value] : raw) {
     if ((key.rfind("mqtt.", 0) == 0 || key.rfind("devices.", 0) == 0) && !known.count(key))
       return Error{ErrorKind::Invalid, "config " + key + ": unknown setting"};
@@ -100,12 +101,29 @@ Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config) {
     else if (it->second == "reassign") g.silentPolicy = SilentPolicy::Reassign;
     else return Error{ErrorKind::Invalid, "config devices.silent_policy: must be keep, free or reassign"};
   }
+  if (auto it = raw.find("devices.badge_pin_required"); it != raw.end()) {
+    if (it->second == "true") g.badgePinRequired = true;
+    else if (it->second == "false") g.badgePinRequired = false;
+    else return Error{ErrorKind::Invalid, "config devices.badge_pin_required: must be true or false"};
+  }
+  if (auto it = raw.find("devices.second_device"); it != raw.end()) {
+    if (it->second == "refuse") g.secondDevice = SecondDevice::Refuse;
+    else if (it->second == "replace") g.secondDevice = SecondDevice::Replace;
+    else return Error{ErrorKind::Invalid, "config devices.second_device: must be refuse or replace"};
+  }
+  auto identitySettings = identity::identitySettingsFrom(raw);
+  if (!identitySettings) return identitySettings.error();
+  g.pinLimits = identitySettings->config;
   if (auto it = raw.find("mqtt.workers"); it != raw.end()) {
     auto v = domain::parseInt64(it->second);
     if (!v || *v < 1 || *v > 64) return Error{ErrorKind::Invalid, "config mqtt.workers: must be 1 to 64"};
     g.workers = static_cast<int>(*v);
   }
   return g;
+}
+
+identity::Role roleForMode(protocol::WorkMode mode) {
+  return mode == protocol::WorkMode::Pack ? identity::Role::Packer : identity::Role::Picker;
 }
 
 struct DeviceGateway::Impl {
@@ -274,6 +292,12 @@ struct DeviceGateway::Impl {
 
   void applyEvent(const Item& item, const std::string& eventId) {
     const std::string type(protocol::typeName(item.message));
+    // A PIN is checked here, on a read: its slow hash must not hold the
+    // store's one writer. The sign-in's write then requires the account to
+    // hold the hash it matched.
+    identity::PinCheck pin;
+    if (const auto* signin = std::get_if<protocol::SignIn>(&item.message); signin && signin->pin)
+      pin = identity::checkBadgePin(db, signin->badge, *signin->pin);
     protocol::AckResult result = protocol::AckResult::Applied;
     std::optional<Error> error;
     Replies replies;
@@ -295,7 +319,7 @@ struct DeviceGateway::Impl {
       devices.touch(item.device, tx.nowMs());
       auto device = devices.find(item.device);
       DeviceContext ctx{item.device, device ? device->badge : "", device ? device->mode : "",
-                        device ? device->station : ""};
+                        device ? device->station : "", pin};
       Status applied;
       const std::size_t kind = item.message.index();
       const EventHandler& handler = handlers[kind];
@@ -478,13 +502,31 @@ struct DeviceGateway::Impl {
 DeviceGateway::DeviceGateway(GatewayConfig config, store::Database& db, Metrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(config), db, metrics)) {
   // Built-in handlers; a registration replaces them.
-  handle<protocol::SignIn>([](store::Tx& tx, const DeviceContext& ctx, const protocol::SignIn& signin,
-                              Replies&) -> Status {
+  handle<protocol::SignIn>([impl = impl_.get()](store::Tx& tx, const DeviceContext& ctx,
+                                                const protocol::SignIn& signin, Replies& replies) -> Status {
+    // Decided in this write, so a person disabled a moment ago is refused.
+    auto person = identity::badgeSignIn(tx, signin.badge, ctx.pin, roleForMode(signin.mode),
+                                        impl->config.badgePinRequired, impl->config.pinLimits);
+    if (!person) {
+      // A wrong PIN counts towards the badge's throttle, refused or not.
+      if (ctx.pin.given && ctx.pin.matchedHash.empty())
+        replies.onRefusalInTx([badge = signin.badge, device = ctx.device, limits = impl->config.pinLimits](
+                                  store::Tx& t) { identity::recordPinFailure(t, badge, device, limits); });
+      return person.error();
+    }
     store::DeviceRepository devices(tx);
-    auto worker = devices.findWorker(signin.badge);
-    if (!worker || !worker->active) return Error{ErrorKind::NotFound, "unknown badge '" + signin.badge + "'"};
     for (const auto& other : devices.list()) {
-      if (other.device != ctx.device && other.badge == signin.badge) devices.setSignedIn(other.device, "", "");
+      if (other.device == ctx.device || other.badge != signin.badge) continue;
+      // A device gone so long its work was reclaimed holds no one.
+      if (impl->config.secondDevice == SecondDevice::Refuse && other.state != "gone")
+        return Error{ErrorKind::Conflict, "badge " + signin.badge + " is signed in on " + other.device +
+                                              "; sign out there first"};
+      // That session ends as a sign-out would end it: its batch is freed
+      // (signed out first, so the batch does not go straight back to it).
+      devices.setSignedIn(other.device, "", "");
+      if (impl->reclaim) {
+        if (auto st = impl->reclaim(tx, other.device, SilentPolicy::Free, replies); !st) return st;
+      }
     }
     devices.setSignedIn(ctx.device, signin.badge, std::string(protocol::toString(signin.mode)));
     return {};

@@ -9,6 +9,7 @@
 #include "Mapping.h"
 #include "wms/assets/Assets.h"
 #include "wms/domain/Csv.h"
+#include "wms/identity/Identity.h"
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
@@ -433,21 +434,27 @@ void addApiV1(Router& router, ApiContext& ctx) {
     o->set("items", arr);
     return ok(o);
   });
+  // A worker is a person account holding a badge (identity: the one record
+  // of who may sign in on a handheld) and the badge's picking zones.
   router.add("GET", "/api/v1/workers", [&ctx](const Request&) {
-    std::vector<store::Worker> workers;
+    std::vector<std::pair<identity::Account, std::string>> workers;
     auto st = ctx.db.read([&](store::Tx& tx) -> Status {
-      workers = store::DeviceRepository(tx).listWorkers();
+      store::DeviceRepository devices(tx);
+      for (auto& a : identity::badgeHolders(tx)) {
+        auto zones = devices.zonesOf(a.badge);
+        workers.emplace_back(std::move(a), std::move(zones));
+      }
       return {};
     });
     if (!st) return Response::error(st.error());
     auto o = json::object();
     auto arr = json::array();
-    for (const auto& w : workers) {
+    for (const auto& [a, zones] : workers) {
       auto wj = json::object();
-      wj->set("badge", w.badge);
-      wj->set("name", w.name);
-      wj->set("zones", w.zones);
-      wj->set("active", w.active);
+      wj->set("badge", a.badge);
+      wj->set("name", a.name);
+      wj->set("zones", zones);
+      wj->set("active", a.active);
       arr->add(wj);
     }
     o->set("items", arr);
@@ -458,25 +465,47 @@ void addApiV1(Router& router, ApiContext& ctx) {
       [&ctx](const Request& req) {
         auto r = json::readBody(req.body);
         if (!r) return fail(r);
-        store::Worker w;
+        identity::HandheldWorker w;
         w.badge = r->text("badge", json::Need::Required, 100);
-        w.name = r->text("name", json::Need::Optional, 500);
-        w.zones = r->text("zones", json::Need::Optional, 500);
-        w.active = r->flag("active", true);
+        if (r->has("name")) w.name = r->text("name", json::Need::Optional, 500);
+        std::optional<std::string> zones;
+        if (r->has("zones")) zones = r->text("zones", json::Need::Optional, 500);
+        if (r->has("active")) w.active = r->flag("active", true);
+        std::vector<std::string> roleNames;
+        if (r->has("roles")) roleNames = r->strings("roles", json::Need::Optional, 6);
         if (auto st = r->finish(); !st) return Response::error(st.error());
-        if (auto st = domain::checkCode(w.badge, "badge", 64); !st) return Response::error(st.error());
-        if (auto st = domain::checkText(w.name, "name", 100); !st) return Response::error(st.error());
-        if (auto st = domain::checkText(w.zones, "zones", 200); !st) return Response::error(st.error());
+        if (auto st = identity::checkBadge(w.badge); !st) return Response::error(st.error());
+        if (zones)
+          if (auto st = domain::checkText(*zones, "zones", 200); !st) return Response::error(st.error());
+        if (!roleNames.empty()) {
+          std::string joined;
+          for (const auto& n : roleNames) joined += (joined.empty() ? "" : ",") + n;
+          auto roles = identity::parseRoles(joined);
+          if (!roles) return Response::error(Error{ErrorKind::Invalid, "roles: " + roles.error().message});
+          w.roles = *roles;
+        }
+        std::optional<identity::Account> person;
+        std::string zonesNow;
         auto st = ctx.db.write([&](store::Tx& tx) -> Status {
-          store::DeviceRepository(tx).putWorker(w);
+          auto put = identity::putHandheldWorker(tx, w);
+          if (!put) return put.error();
+          person = *put;
+          store::DeviceRepository devices(tx);
+          if (zones) devices.setZones(w.badge, *zones);
+          zonesNow = devices.zonesOf(w.badge);
           return {};
         });
         if (!st) return Response::error(st.error());
         auto o = json::object();
-        o->set("badge", w.badge);
-        o->set("name", w.name);
-        o->set("zones", w.zones);
-        o->set("active", w.active);
+        o->set("badge", person->badge);
+        o->set("name", person->name);
+        o->set("zones", zonesNow);
+        o->set("active", person->active);
+        o->set("login", person->login);
+        auto roles = json::array();
+        for (auto role : identity::kAllRoles)
+          if (person->roles.has(role)) roles->add(std::string(identity::toString(role)));
+        o->set("roles", roles);
         return ok(o, 201);
       },
       maxBody);

@@ -660,15 +660,16 @@ void WaveService::Impl::assignWork(store::Tx& tx, Replies& replies) {
     if (d.badge.empty() || d.mode != "pick" || d.state != "online") continue;
     if (!tables.batchesOfDevice(d.device, BatchStatus::Assigned).empty()) continue;
     std::set<std::string> zones;
-    if (auto w = devices.findWorker(d.badge)) {
+    {
+      const std::string text = devices.zonesOf(d.badge);
       std::size_t start = 0;
-      while (start < w->zones.size()) {
-        auto comma = w->zones.find(',', start);
-        std::string z = w->zones.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      while (start < text.size()) {
+        auto comma = text.find(',', start);
+        std::string z = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         z.erase(0, z.find_first_not_of(' '));
         z.erase(z.find_last_not_of(' ') + 1);
         if (!z.empty()) zones.insert(z);
-        start = comma == std::string::npos ? w->zones.size() : comma + 1;
+        start = comma == std::string::npos ? text.size() : comma + 1;
       }
     }
     // The first batch of the picker's zones that still has something to

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "wms/common/Result.h"
+#include "wms/identity/Identity.h"
 #include "wms/protocol/Messages.h"
 #include "wms/server/Config.h"
 #include "wms/server/Metrics.h"
@@ -46,6 +47,12 @@ enum class SilentPolicy {
   Keep,      // nothing: the device may come back (it keeps working offline)
   Free,      // its batch goes back to the queue for anyone
   Reassign,  // its batch goes to another free picker at once
+};
+
+// What a badge sign-in does when the person is signed in on another device.
+enum class SecondDevice {
+  Refuse,   // the new sign-in is refused until they sign out there
+  Replace,  // the other device's session ends (its batch is freed) and this one starts
 };
 
 struct GatewayConfig {
@@ -63,10 +70,21 @@ struct GatewayConfig {
   SilentPolicy silentPolicy = SilentPolicy::Free;
   // Threads applying events; more of them let more events share one commit.
   int workers = 64;
+  // Every badge needs a PIN to sign in (a badge whose account has a PIN
+  // always needs it).
+  bool badgePinRequired = false;
+  SecondDevice secondDevice = SecondDevice::Refuse;
+  // Wrong PINs are throttled per badge like passwords per login: the
+  // identity.max_failures_per_login and identity.failure_window_minutes settings.
+  identity::IdentityConfig pinLimits;
 };
 
 // Reads the mqtt.* and devices.* settings (server/wmsd.properties).
 Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config);
+
+// The role a person needs to sign in on a handheld in `mode`: packer to
+// pack, picker for everything else (picking and the dock's work).
+identity::Role roleForMode(protocol::WorkMode mode);
 
 // Who sent an event, as the handlers see it.
 struct DeviceContext {
@@ -74,6 +92,9 @@ struct DeviceContext {
   std::string badge;  // the signed-in worker, "" if none
   std::string mode;   // "pick", "pack" or ""
   std::string station;  // the packing station it is bound to (pack mode), "" if none
+  // A signin's PIN as checked before the write (identity::checkBadgePin: the
+  // hash is too slow to compute inside it); empty for other events.
+  identity::PinCheck pin;
 };
 
 // Messages a handler wants sent to devices (published after its commit),
@@ -131,8 +152,11 @@ class DeviceGateway {
   //                                             const protocol::PickConfirm&, Replies&) { ... });
   // Events are dispatched by the decoded message's type, so only a device
   // event type compiles here. signin, signout and scan have built-in
-  // handlers that a registration replaces. An event type without a handler
-  // is refused (a rejected ack); start() logs which types those are.
+  // handlers that a registration replaces. The built-in signin signs the
+  // device in only if the badge's person may work in that mode
+  // (identity::badgeSignIn with roleForMode, the PIN, badgePinRequired) and
+  // is not signed in on another device (secondDevice). An event type without
+  // a handler is refused (a rejected ack); start() logs which types those are.
   template <class E>
   void handle(HandlerOf<E> handler) {
     handleKind(eventKind<E>(), adapt<E>(std::move(handler)));

@@ -182,6 +182,8 @@ class IdentityService {
 
   // A handheld's badge sign-in: the active person with this badge holding
   // `needed`, with the PIN when the account has one (or `pinRequired`).
+  // The rules and errors of the free badgeSignIn below, on a read; the MQTT
+  // gateway runs that one inside the write that signs the device in.
   Result<Account> badgeSignIn(std::string_view badge, std::string_view pin, Role needed, bool pinRequired) const;
 
   // --- the audit trail ------------------------------------------------------
@@ -209,5 +211,63 @@ Result<IdentitySettings> identitySettingsFrom(const std::map<std::string, std::s
 // Validation shared with the REST layer.
 Status checkLogin(std::string_view login);
 Status checkPassword(std::string_view password);
+// 1..64 letters, digits, '-', '_' or '.'.
+Status checkBadge(std::string_view badge);
+
+// --- handheld badges, within a caller's transaction ---------------------------
+// The handheld sign-in is decided inside the gateway's write that records it,
+// so a person disabled a moment before cannot slip through. PINs are hashed
+// slowly (PBKDF2), too slowly for the store's one writer, so a PIN is checked
+// first on a read (checkBadgePin) and the write then requires the account to
+// hold the very hash the PIN matched.
+
+// A PIN as checked before the write.
+struct PinCheck {
+  bool given = false;       // the sign-in carried a PIN
+  std::string matchedHash;  // the stored hash the PIN matched; "" if none did
+};
+// Reads the PIN hash of the person holding `badge` (on a read of `db`) and
+// checks `pin` against it. Immediate when `pin` is empty or the badge has no
+// PIN. Never fails: a read error is a PIN that matched nothing.
+PinCheck checkBadgePin(store::Database& db, std::string_view badge, std::string_view pin);
+
+// The handheld sign-in rules, checked in this order, each refusal naming its
+// reason for the person at the handheld:
+//   NotFound "unknown badge 'B'": no person account holds the badge;
+//   Forbidden "badge B's account is disabled";
+//   Forbidden "badge B's account has no picker role";
+//   Forbidden "badge B needs a PIN and has none set; ask a supervisor"
+//     (pinRequired and the account has no PIN);
+//   Unauthorized "badge B needs its PIN" / "wrong PIN for badge B" when the
+//     account has a PIN and `pin` did not match the hash the account holds now;
+//   Unauthorized "too many wrong PINs for badge B; try again in N min or ask
+//     a supervisor" while `limits` throttle the badge (recordPinFailure),
+//     whatever PIN was given.
+Result<Account> badgeSignIn(store::Tx& tx, std::string_view badge, const PinCheck& pin, Role needed,
+                            bool pinRequired, const IdentityConfig& limits = {});
+// A wrong PIN for `badge` from `device`, counted like a failed password
+// (login "badge:B", limits.maxFailuresPerLogin within failureWindowMs); at
+// the limit the dashboard gets a sign_in_throttled exception. Run it in the
+// transaction that records the refusal.
+void recordPinFailure(store::Tx& tx, std::string_view badge, std::string_view device, const IdentityConfig& limits);
+
+// What POST /api/v1/workers sends: a person who signs in on handhelds.
+struct HandheldWorker {
+  std::string badge;            // checkBadge
+  std::optional<std::string> name;  // 1..200 characters; default: kept, or the badge for a new person
+  std::optional<RoleSet> roles;     // handheld roles only (picker, packer); default: kept, or both
+  std::optional<bool> active;       // default: kept, or true
+};
+// The roles a handheld worker may be given through putHandheldWorker.
+RoleSet handheldRoles();
+// Makes the person holding `w.badge` (login: the badge; Conflict if that
+// login is another account's) or updates them. Only a person whose roles
+// are all handheld roles is changed this way (Forbidden otherwise: an
+// admin or supervisor is changed by an admin, PUT /api/v1/accounts/{login}),
+// so whoever may register badges cannot rename, disable or promote anyone
+// else. Invalid naming the field for a bad value.
+Result<Account> putHandheldWorker(store::Tx& tx, const HandheldWorker& w);
+// Every person with a badge, by badge.
+std::vector<Account> badgeHolders(store::Tx& tx);
 
 }  // namespace wms::identity

@@ -1,4 +1,5 @@
-// Handheld devices, the workers who sign in on them, the record of applied
+// Handheld devices, the picking zones of the badges signed in on them (who
+// may sign in is identity's accounts table), the record of applied
 // device events (the dedupe that makes every event at-most-once) and the scan
 // audit. Valid only within the Tx it was built on.
 #pragma once
@@ -12,13 +13,6 @@
 #include "wms/store/Tx.h"
 
 namespace wms::store {
-
-struct Worker {
-  std::string badge;
-  std::string name;
-  std::string zones;  // comma-separated zone codes the worker picks in; "" = any
-  bool active = true;
-};
 
 struct Device {
   std::string device;
@@ -46,9 +40,11 @@ class DeviceRepository {
  public:
   explicit DeviceRepository(Tx& tx) : tx_(tx) {}
 
-  std::optional<Worker> findWorker(const std::string& badge);
-  std::vector<Worker> listWorkers();
-  void putWorker(const Worker& worker);
+  // The comma-separated zone codes the badge's holder picks in; "" = any.
+  // (The workers table's name and active columns are no longer read: the
+  // person's account holds them.)
+  std::string zonesOf(const std::string& badge);
+  void setZones(const std::string& badge, const std::string& zones);
 
   std::optional<Device> find(const std::string& device);
   std::vector<Device> list();
