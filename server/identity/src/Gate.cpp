@@ -215,7 +215,9 @@ AuditEntry entryFor(const http::Request& request, const http::Router::Match& mat
 std::unique_ptr<store::WriteAttachment> Gate::recordWithEffect(const http::Request& request,
                                                                const http::Router::Match& match,
                                                                const Admission& admission) const {
-  if (!config_.audit || !admission.checked || safeMethod(request.method) || request.caller.empty()) return nullptr;
+  // Anonymous public requests (a sign-in attempt) are recorded after, with
+  // their status; a failed sign-in writes nothing to ride on.
+  if (!config_.audit || !admission.checked || safeMethod(request.method) || admission.via == "public") return nullptr;
   // Outcome 0: committed with the change; the status is the answer's.
   return std::make_unique<store::WriteAttachment>(
       [entry = entryFor(request, match, admission)](store::Tx& tx) { IdentityService::recordIn(tx, entry); });
