@@ -134,6 +134,7 @@ Response bookShipment(const Services& s, const Request& req, std::int64_t orderI
 Response ship(const Services& s, const Request& req, std::int64_t orderId) {
   auto confirmation = json::parseShipRequest(req.body, orderId, req.header("idempotency-key"));
   if (!confirmation) return Response::error(confirmation.error());
+  if (!req.caller.empty()) confirmation->who = stock::Actor{req.caller};  // the ledger names who shipped
   return answer(s.shipping.confirmShipment(*confirmation), json::shipResultToJson);
 }
 
@@ -141,13 +142,15 @@ Response ship(const Services& s, const Request& req, std::int64_t orderId) {
 Response reportShort(const Services& s, const Request& req, std::int64_t orderId) {
   auto report = json::parseShortRequest(req.body, orderId);
   if (!report) return Response::error(report.error());
+  if (!req.caller.empty()) report->who = stock::Actor{req.caller};
   return answer(s.shipping.reportShort(*report), json::packShortToJson);
 }
 
 // The supervisor's answer to a short at packing: pack what is left.
 Response packWhatIsLeft(const Services& s, const Request& req, std::int64_t orderId) {
   if (auto st = json::parseEmptyRequest(req.body); !st) return Response::error(st.error());
-  return answer(s.shipping.packWhatIsLeft(orderId, "rest-api"), json::packTaskToJson);
+  return answer(s.shipping.packWhatIsLeft(orderId, req.caller.empty() ? "rest-api" : req.caller),
+                json::packTaskToJson);
 }
 
 Response shipment(const Services& s, const Request&, std::int64_t id) {

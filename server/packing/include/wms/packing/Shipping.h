@@ -183,8 +183,8 @@ struct ShipConfirmation {
   std::int64_t shipmentId = 0;     // 0: the order's booked shipment
   std::vector<ShipLineQty> lines;  // empty: everything packed in the shipment
   std::string idempotencyKey;      // required: 1..128 printable ASCII characters
-  // Who confirmed it (named in the ledger): a station's device, or the REST
-  // API until people sign in.
+  // Who confirmed it (named in the ledger): a station's device, or the
+  // caller the HTTP edge proved (a packer signed in, a token).
   stock::Actor who = stock::Actor::integration("rest-api");
 };
 
