@@ -402,6 +402,9 @@ BOOST_AUTO_TEST_CASE(count_mode_resumes_at_the_same_count_after_a_restart_with_i
                    {18, "A-02-01-1", "BREAD", "Bread", {"036000291452"}, std::nullopt, std::nullopt, true}};
     server.send(task);
     BOOST_REQUIRE(d.until([&] { return d.app->count().phase() == CountPhase::ScanLocation; }));
+    // The request's own ack may still be on its way: wait for it, so that
+    // the only event left unacknowledged below is the count.
+    BOOST_REQUIRE(d.until([&] { return d.app->outboxCount() == 0; }));
     server.autoAck(false);
     d.scan("A-02-01-1");
     BOOST_TEST(d.app->wantsNumber());

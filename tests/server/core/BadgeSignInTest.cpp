@@ -266,3 +266,24 @@ BOOST_AUTO_TEST_CASE(bad_sign_in_settings_stop_wmsd_at_start_naming_the_key) {
   BOOST_TEST(pin.exitCode != 0);
   BOOST_TEST(pin.output.find("devices.badge_pin_required: must be true or false") != std::string::npos, pin.output);
 }
+
+BOOST_AUTO_TEST_CASE(every_handheld_event_is_in_the_audit_trail_naming_the_device_and_the_badge) {
+  Floor f;
+  auto d = device(f, 0);
+  BOOST_REQUIRE(signIn(*d, "B-1").applied());
+  BOOST_TEST(signIn(*d, "B-404").is(ErrorKind::NotFound));
+  auto audit = f.wmsd.get("/api/v1/audit-log?target=/devices/" + d->id() + "/");
+  BOOST_REQUIRE_EQUAL(audit.status, 200);
+  auto items = parse(audit.body)->getArray("items");
+  BOOST_REQUIRE_EQUAL(items->size(), 2u);
+  // Newest first: the refused sign-in with its status and reason, then the one applied with its effect.
+  auto refused = items->getObject(0);
+  BOOST_TEST(refused->getValue<std::string>("who") == "device:" + d->id() + "/B-1");
+  BOOST_TEST(refused->getValue<std::string>("via") == "mqtt");
+  BOOST_TEST(refused->getValue<std::string>("action") == "signin");
+  BOOST_TEST(refused->getValue<int>("outcome") == 404);
+  BOOST_TEST(refused->getValue<std::string>("detail").find("B-404") != std::string::npos);
+  auto applied = items->getObject(1);
+  BOOST_TEST(applied->getValue<bool>("committed"));
+  BOOST_TEST(applied->getValue<std::string>("address") == d->id());
+}

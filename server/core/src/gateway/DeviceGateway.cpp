@@ -14,7 +14,9 @@
 #include <utility>
 #include <variant>
 
+#include "wms/common/HttpStatus.h"
 #include "wms/domain/Csv.h"
+#include "wms/identity/Identity.h"
 #include "wms/protocol/Codec.h"
 #include "wms/protocol/MqttClient.h"
 #include "wms/protocol/Topics.h"
@@ -334,10 +336,20 @@ struct DeviceGateway::Impl {
           return {};
         });
       }
+      // The audit trail names the device and the person signed in on it,
+      // in the event's own transaction (docs/security.md).
+      identity::AuditEntry audit;
+      const std::string badge = ctx.badge.empty() && device ? device->badge : ctx.badge;
+      audit.who = "device:" + item.device + (badge.empty() ? std::string() : "/" + badge);
+      audit.via = "mqtt";
+      audit.address = item.device;
+      audit.action = type;
+      audit.target = "/devices/" + item.device + "/events/" + eventId;
       if (applied) {
         result = protocol::AckResult::Applied;
         DeviceGateway::queue(tx, replies);
         devices.recordEvent(item.device, eventId, type, "applied", "");
+        identity::IdentityService::recordIn(tx, audit);
       } else {
         result = protocol::AckResult::Rejected;
         error = applied.error();
@@ -347,6 +359,9 @@ struct DeviceGateway::Impl {
         replies = std::move(refusal);
         DeviceGateway::queue(tx, replies);
         devices.recordEvent(item.device, eventId, type, "rejected", encodeError(applied.error()));
+        audit.outcome = httpStatusOf(applied.error().kind);
+        audit.detail = applied.error().message.substr(0, 200);
+        identity::IdentityService::recordIn(tx, audit);
       }
       return {};
     });
