@@ -9,6 +9,7 @@
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -213,6 +214,24 @@ BOOST_AUTO_TEST_CASE(tokens_expire_are_revoked_and_carry_no_more_than_their_role
     BOOST_TEST(r.status == 401, header.substr(0, 20) << ": " << r.status);
     BOOST_TEST(r.body.find("pos-1") == std::string::npos);
   }
+  // Expired: refused, the same as unknown (the clock moved on: the row's expiry set in the past).
+  auto other = wmsd.post("/api/v1/accounts/pos-1/tokens", R"({"name":"old","days":1})");
+  BOOST_REQUIRE_EQUAL(other.status, 201);
+  const std::string oldToken = json(other.body)->getValue<std::string>("token");
+  BOOST_TEST(httpRequest(wmsd.port(), "GET", "/api/v1/stock", {}, {{"Authorization", "Bearer " + oldToken}}).status ==
+             200);
+  {
+    sqlite3* db = nullptr;
+    BOOST_REQUIRE(sqlite3_open(wmsd.dbPath().c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    const std::string sql =
+        "UPDATE api_tokens SET expires_at = 1 WHERE id = " + std::to_string(json(other.body)->getValue<std::int64_t>("id"));
+    BOOST_TEST(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto expired = httpRequest(wmsd.port(), "GET", "/api/v1/stock", {}, {{"Authorization", "Bearer " + oldToken}});
+  BOOST_TEST(expired.status == 401);
+  BOOST_TEST(expired.body.find("not valid") != std::string::npos, expired.body);
   // Revoked: refused at once.
   BOOST_TEST(wmsd.post("/api/v1/tokens/" + std::to_string(id) + "/revoke", "").status == 200);
   BOOST_TEST(httpRequest(wmsd.port(), "GET", "/api/v1/stock", {}, asTill).status == 401);
