@@ -203,3 +203,22 @@ BOOST_AUTO_TEST_CASE(requests_read_query_parameters_and_headers_with_fallbacks) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(with_an_access_table_a_route_without_its_row_cannot_be_added_and_a_match_names_its_row) {
+  Router r;
+  r.requireEntries([](const std::string& method, const std::string& pattern) -> std::optional<int> {
+    if (method == "GET" && pattern == "/listed/{id}") return 7;
+    return std::nullopt;
+  });
+  r.add("GET", "/listed/{id}", echoParams);
+  BOOST_CHECK_THROW(r.add("POST", "/listed/{id}", echoParams), std::logic_error);
+  BOOST_CHECK_THROW(r.add("GET", "/unlisted", echoParams), std::logic_error);
+  const auto m = r.match("GET", "/listed/42");
+  BOOST_REQUIRE(m.handler);
+  BOOST_TEST(m.entry == 7);
+  BOOST_TEST(m.pattern == "/listed/{id}");
+  BOOST_TEST(r.routes().size() == 1u);
+  // Too late once routes exist: the check would not have seen them.
+  BOOST_CHECK_THROW(r.requireEntries([](const std::string&, const std::string&) { return std::optional<int>(1); }),
+                    std::logic_error);
+}
