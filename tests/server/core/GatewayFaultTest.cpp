@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "wms/identity/Schema.h"
 #include "wms/protocol/Messages.h"
 #include "wms/server/Config.h"
 #include "wms/server/DeviceGateway.h"
@@ -41,6 +42,9 @@ struct Gateway {
     store::DatabaseOptions o;
     o.path = dir / "wms.db";
     o.durability = store::Durability::Normal;
+    // The gateway checks badges against identity's accounts and writes each
+    // event's audit row (docs/security.md).
+    o.schemas.push_back(identity::identitySchema());
     auto opened = store::Database::open(o);
     BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
     db = std::move(*opened);

@@ -142,6 +142,9 @@ class DeviceGateway {
   // Called inside a write transaction when a device reports itself online.
   using OnlineHandler = std::function<Status(store::Tx&, const std::string& device, Replies&)>;
 
+  // `db` must hold identity's schema (identity::identitySchema()): badges
+  // are checked against its accounts and every event's audit row is written
+  // to its audit_log in the event's own transaction.
   DeviceGateway(GatewayConfig config, store::Database& db, Metrics& metrics);
   ~DeviceGateway();
   DeviceGateway(const DeviceGateway&) = delete;
