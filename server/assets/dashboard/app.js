@@ -102,6 +102,27 @@ async function refreshDevices() {
   }));
 }
 
+// Each channel's sync: listings out of sync, figures the channel refused
+// (with the channel's own reason), and the queues between us and it.
+async function refreshChannels() {
+  const list = await api('/api/v1/channels');
+  const enabled = list.channels.filter((c) => c.enabled);
+  $('channels-body').replaceChildren(...enabled.map((c) => el('tr', { dataset: { channel: c.channel } },
+    el('td', {}, c.channel), el('td', {}, c.listings), el('td', { class: c.out_of_sync ? 'warn' : '' }, c.out_of_sync),
+    el('td', { class: c.refused_pushes ? 'bad' : '', dataset: { refused: String(c.refused_pushes) } }, c.refused_pushes),
+    el('td', {}, c.pending_pushes), el('td', {}, c.pending_fetches), el('td', {}, c.pending_fulfilments),
+    el('td', { class: 'msg' }, c.last_error || '–'))));
+  const refusals = [];
+  for (const c of enabled) {
+    for (const r of c.refusals) {
+      refusals.push(el('li', { dataset: { channel: c.channel, sku: r.sku } },
+        el('span', { class: 'kind' }, c.channel + ' refused ' + r.sku), el('span', { class: 'msg' }, r.reason),
+        el('span', {}, 'since ' + time(r.since) + ', ' + r.attempts + ' attempt(s)')));
+    }
+  }
+  $('refusals-list').replaceChildren(...refusals);
+}
+
 async function refreshExceptions() {
   const list = await api('/api/v1/exceptions?limit=50');
   $('exception-count').textContent = list.items.length ? '(' + list.items.length + ' open)' : '';
@@ -246,7 +267,7 @@ async function refresh() {
     $('health').dataset.state = 'ok';
     $('health').textContent = 'server ok';
     await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions(), refreshDock(),
-      refreshSlotting()]);
+      refreshSlotting(), refreshChannels()]);
     $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
     document.body.dataset.loaded = 'true';
   } catch (e) {

@@ -58,6 +58,59 @@ bool allDigits(const std::string& s) {
 // A JSON number for an id made of digits, a JSON string otherwise.
 std::string jsonId(const std::string& s) { return allDigits(s) ? s : jsonString(s); }
 
+Status lazadaAnswer(std::string_view body, const std::string& what) {
+  auto p = readPayload(body, "Lazada " + what + " response");
+  if (!p) return p.error();
+  const std::string code = p->has("code") ? p->id("code") : "0";
+  if (!p->ok()) return p->status();
+  if (code == "0") return {};
+  const std::string type = p->text("type", json::Need::Optional, 32);
+  const std::string message = p->text("message", json::Need::Optional, 300);
+  return Error{lazadaErrorKind(type, code, message), "Lazada " + what + ": error " + code +
+                                                         (type.empty() ? "" : " (" + type + ")") +
+                                                         (message.empty() ? "" : ": " + message)};
+}
+
+Result<json::ObjectReader> shopeeAnswer(std::string_view body, const std::string& what) {
+  auto p = readPayload(body, "Shopee " + what + " response");
+  if (!p) return p.error();
+  if (auto err = p->text("error", json::Need::Optional, 200); !err.empty()) {
+    const std::string message = p->text("message", json::Need::Optional, 300);
+    return Error{shopeeErrorKind(err, message), "Shopee " + what + ": " + err + (message.empty() ? "" : ": " + message)};
+  }
+  if (auto st = p->status(); !st) return st.error();
+  return p;
+}
+
+Status tiktokAnswer(std::string_view body, const std::string& what) {
+  auto p = readPayload(body, "TikTok Shop " + what + " response");
+  if (!p) return p.error();
+  const std::int64_t code = p->integer("code", json::Need::Required);
+  if (!p->ok()) return p->status();
+  if (code == 0) return {};
+  const std::string message = p->text("message", json::Need::Optional, 300);
+  return Error{tiktokErrorKind(code, message),
+               "TikTok Shop " + what + ": error " + std::to_string(code) + (message.empty() ? "" : ": " + message)};
+}
+
+Status amazonSubmission(std::string_view body) {
+  // ListingsItemSubmissionResponse: HTTP 200 also when Amazon refused the
+  // patch: status INVALID with issues of severity ERROR.
+  auto p = readPayload(body, "Amazon patchListingsItem response");
+  if (!p) return p.error();
+  const std::string status = p->text("status", json::Need::Required, 32);
+  auto issues = p->objects("issues", json::Need::Optional, 100);
+  if (auto st = p->status(); !st) return st.error();
+  if (status == "ACCEPTED") return {};
+  std::string why;
+  for (auto& issue : issues) {
+    if (issue.text("severity", json::Need::Optional, 16) != "ERROR") continue;
+    if (!why.empty()) why += "; ";
+    why += issue.text("code", json::Need::Optional, 50) + " " + issue.text("message", json::Need::Optional, 300);
+  }
+  return Error{ErrorKind::Invalid, "Amazon patchListingsItem " + status + (why.empty() ? "" : ": " + why)};
+}
+
 std::string isoUtc(std::int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -190,17 +243,16 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
       return {};
     }
     case domain::Channel::Lazada: {
+      // UpdateSellableQuantity: the units buyers may still buy. Lazada keeps
+      // the total itself (sellable + withheld for its own unshipped orders +
+      // campaign units); a total from us would have to include Lazada's open
+      // orders, which our figure already subtracted (docs/channels.md).
       const std::string payload = "<Request><Product><Skus><Sku><SellerSku>" + xmlEscape(l.channelSku) +
-                                  "</SellerSku><Quantity>" + qty + "</Quantity></Sku></Skus></Product></Request>";
-      auto r = call("POST", lazadaQuery("/product/price_quantity/update", {{"payload", payload}}), {}, {});
+                                  "</SellerSku><SellableQuantity>" + qty +
+                                  "</SellableQuantity></Sku></Skus></Product></Request>";
+      auto r = call("POST", lazadaQuery("/product/stock/sellable/update", {{"payload", payload}}), {}, {});
       if (!r) return r.error();
-      auto parsed = readPayload(*r, "Lazada UpdatePriceQuantity response");
-      if (!parsed) return parsed.error();
-      const std::string code = parsed->has("code") ? parsed->id("code") : "0";
-      if (code != "0")
-        return Error{ErrorKind::Invalid, "Lazada UpdatePriceQuantity: error " + code + ": " +
-                                             parsed->text("message", json::Need::Optional, 300)};
-      return {};
+      return lazadaAnswer(*r, "UpdateSellableQuantity");
     }
     case domain::Channel::Shopee: {
       auto [item, model] = splitRef(l.listingRef.empty() ? l.channelSku : l.listingRef);
@@ -210,10 +262,19 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                          "\"stock\":" + qty + "}]}]}";
       auto r = call("POST", shopeeQuery("/api/v2/product/update_stock", ""), body, {});
       if (!r) return r.error();
-      auto parsed = readPayload(*r, "Shopee update_stock response");
-      if (!parsed) return parsed.error();
-      if (auto err = parsed->text("error", json::Need::Optional, 200); !err.empty())
-        return Error{ErrorKind::Invalid, "Shopee update_stock: " + err + ": " + parsed->text("message", json::Need::Optional, 300)};
+      auto answer = shopeeAnswer(*r, "update_stock");
+      if (!answer) return answer.error();
+      // An empty `error` is not success: each model Shopee refused is in
+      // response.failure_list with its reason.
+      auto response = answer->object("response");
+      for (auto& failure : response.objects("failure_list", json::Need::Optional, 100)) {
+        const std::string reason = failure.text("failed_reason", json::Need::Optional, 300);
+        const std::string failedModel = failure.has("model_id") ? failure.id("model_id") : std::string();
+        return Error{ErrorKind::Invalid, "Shopee update_stock refused model " +
+                                             (failedModel.empty() ? std::string("?") : failedModel) +
+                                             (reason.empty() ? std::string() : ": " + reason)};
+      }
+      if (auto st = answer->status(); !st) return st.error();
       return {};
     }
     case domain::Channel::TikTok: {
@@ -224,25 +285,23 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                          "\"quantity\":" + qty + "}]}]}";
       auto r = call("POST", tiktokQuery(path, {}, body), body, {{"x-tts-access-token", settings_.accessToken}});
       if (!r) return r.error();
-      auto parsed = readPayload(*r, "TikTok Shop inventory update response");
-      if (!parsed) return parsed.error();
-      const std::int64_t code = parsed->integer("code", json::Need::Optional);
-      if (code != 0)
-        return Error{ErrorKind::Invalid, "TikTok Shop inventory update: error " + std::to_string(code) + ": " +
-                                             parsed->text("message", json::Need::Optional, 300)};
-      return {};
+      return tiktokAnswer(*r, "inventory update");
     }
     case domain::Channel::Amazon: {
+      // JSON Patch "merge" on fulfillment_availability, selected by its
+      // fulfillment_channel_code: the quantity changes and the seller's
+      // lead_time_to_ship_max_days and restock_date stay ("replace" would
+      // drop them).
       const std::string productType = l.listingRef.empty() ? "PRODUCT" : l.listingRef;
       const std::string body = "{\"productType\":" + jsonString(productType) +
-                               ",\"patches\":[{\"op\":\"replace\",\"path\":\"/attributes/fulfillment_availability\","
+                               ",\"patches\":[{\"op\":\"merge\",\"path\":\"/attributes/fulfillment_availability\","
                                "\"value\":[{\"fulfillment_channel_code\":\"DEFAULT\",\"quantity\":" + qty + "}]}]}";
       auto r = call("PATCH",
                     "/listings/2021-08-01/items/" + urlEncode(settings_.shopId) + "/" + urlEncode(l.channelSku) +
                         "?marketplaceIds=" + urlEncode(settings_.marketplaceId),
                     body, {{"x-amz-access-token", settings_.accessToken}});
       if (!r) return r.error();
-      return {};
+      return amazonSubmission(*r);
     }
     default:
       return Error{ErrorKind::Internal, std::string("no stock push for ") + domain::toString(channel_)};

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "Http.h"
+#include "PayloadJson.h"
 #include "wms/channels/ChannelConfig.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/channels/Payloads.h"
@@ -65,6 +66,15 @@ std::string jsonString(const std::string& s);
 bool allDigits(const std::string& s);
 // A JSON number for an id made of digits, a JSON string otherwise.
 std::string jsonId(const std::string& s);
+
+// The platforms' answers to a call that changes something, read for what
+// they say besides the HTTP status (each may answer 200 and still refuse).
+// Errors are Unavailable (transient) or Invalid by the platform's own error
+// classes (lazadaErrorKind and friends in Payloads.h).
+Status lazadaAnswer(std::string_view body, const std::string& what);          // "code" != "0"
+Result<json::ObjectReader> shopeeAnswer(std::string_view body, const std::string& what);  // "error" not empty
+Status tiktokAnswer(std::string_view body, const std::string& what);          // "code" != 0
+Status amazonSubmission(std::string_view body);  // ListingsItemSubmissionResponse: status other than ACCEPTED
 
 // ISO 8601 UTC ("2026-11-26T16:22:59Z") of ms since the epoch.
 std::string isoUtc(std::int64_t ms);

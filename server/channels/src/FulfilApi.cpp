@@ -86,12 +86,7 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       const std::string itemIds = jsonArrayOf(plan->unitIds);
       auto check = [&](const Result<std::string>& reply, const std::string& what) -> Status {
         if (!reply) return reply.error();
-        auto p = readPayload(*reply, "Lazada " + what + " response");
-        if (!p) return p.error();
-        const std::string code = p->has("code") ? p->id("code") : "0";
-        if (code != "0")
-          return Error{ErrorKind::Invalid, "Lazada " + what + ": error " + code + ": " + p->text("message", Need::Optional, 300)};
-        return {};
+        return lazadaAnswer(*reply, what);
       };
       if (auto st = check(call("POST", lazadaQuery("/order/pack", {{"delivery_type", "dropship"},
                                                                    {"order_item_ids", itemIds},
@@ -114,10 +109,8 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
                                ",\"non_integrated\":{\"tracking_number\":" + jsonString(n.trackingNumber) + "}}";
       auto reply = call("POST", shopeeQuery("/api/v2/logistics/ship_order", ""), body, {});
       if (!reply) return reply.error();
-      auto p = readPayload(*reply, "Shopee ship_order response");
-      if (!p) return p.error();
-      if (auto err = p->text("error", Need::Optional, 200); !err.empty())
-        return Error{ErrorKind::Invalid, "Shopee ship_order: " + err + ": " + p->text("message", Need::Optional, 300)};
+      auto answer = shopeeAnswer(*reply, "ship_order");
+      if (!answer) return answer.error();
       return {};
     }
     case domain::Channel::TikTok: {
@@ -139,12 +132,7 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
                                jsonString(n.trackingNumber) + ",\"shipping_provider_id\":" + jsonString(n.carrierCode) + "}";
       auto reply = call("POST", tiktokQuery(path, {}, body), body, {{"x-tts-access-token", settings_.accessToken}});
       if (!reply) return reply.error();
-      auto p = readPayload(*reply, "TikTok Shop Mark Package As Shipped response");
-      if (!p) return p.error();
-      if (auto code = p->integer("code", Need::Optional); code != 0)
-        return Error{ErrorKind::Invalid, "TikTok Shop Mark Package As Shipped: error " + std::to_string(code) + ": " +
-                                             p->text("message", Need::Optional, 300)};
-      return {};
+      return tiktokAnswer(*reply, "Mark Package As Shipped");
     }
     case domain::Channel::Amazon: {
       // Orders v0 confirmShipment (MFN). packageReferenceId is our shipment

@@ -146,6 +146,13 @@ const store::Schema& channelsSchema() {
            "CREATE INDEX channel_fulfilments_due ON channel_fulfilments(channel, due_at) WHERE sent_at IS NULL",
            "CREATE INDEX channel_fulfilments_order ON channel_fulfilments(order_id)",
        }},
+      {3,
+       "stock pushes the channel refused (as against could not be reached): since when",
+       {
+           // 0 while the row was never refused; the time of the first refusal
+           // of this row otherwise (a row is deleted once a figure is accepted).
+           "ALTER TABLE channel_outbox ADD COLUMN refused_at INTEGER NOT NULL DEFAULT 0",
+       }},
   }};
   return schema;
 }

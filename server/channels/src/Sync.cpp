@@ -5,6 +5,7 @@
 #include "HubImpl.h"
 #include "wms/domain/Ids.h"
 #include "wms/store/CatalogRepository.h"
+#include "wms/store/ExceptionRepository.h"
 #include "wms/store/Query.h"
 #include "wms/store/StockRepository.h"
 
@@ -75,7 +76,7 @@ std::vector<ListingView> views(store::Tx& tx, domain::Channel channel, const std
   store::Query q(tx,
                  "SELECT l.sku, l.channel_sku, l.listing_ref, l.buffer, COALESCE(l.cap, -1), l.percent, "
                  "s.on_hand - s.allocated, COALESCE(o.atp, -1), COALESCE(y.pushed_atp, -1), COALESCE(y.pushed_at, 0), "
-                 "COALESCE(o.attempts, 0), COALESCE(o.last_error, '') "
+                 "COALESCE(o.attempts, 0), COALESCE(o.last_error, ''), COALESCE(o.refused_at, 0) "
                  "FROM channel_listings l JOIN sku_stock s ON s.sku = l.sku "
                  "LEFT JOIN channel_outbox o ON o.channel = l.channel AND o.sku = l.sku "
                  "LEFT JOIN channel_sync y ON y.channel = l.channel AND y.sku = l.sku "
@@ -97,6 +98,7 @@ std::vector<ListingView> views(store::Tx& tx, domain::Channel channel, const std
     v.pushedAtMs = q.integer(9);
     v.attempts = static_cast<int>(q.integer(10));
     v.lastError = q.text(11);
+    v.refusedAtMs = q.integer(12);
     out.push_back(std::move(v));
   }
   return out;
@@ -184,11 +186,22 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
                       "ON CONFLICT(channel, sku) DO UPDATE SET pushed_atp = excluded.pushed_atp, "
                       "pushed_at = excluded.pushed_at",
                       ch, d.row.sku, d.row.atp, tx.nowMs());
+          // A refusal this figure ends is over (the row left is a newer figure).
+          store::exec(tx, "UPDATE channel_outbox SET refused_at = 0 WHERE channel = ? AND sku = ?", ch, d.row.sku);
+          (void)store::ExceptionRepository(tx).resolveOpen("channel_push_refused", channelRef(channel, d.row.sku),
+                                                           "the channel accepted " + std::to_string(d.row.atp));
         } else if (d.outcome == Done::Refused) {
+          // The channel said no (not "not now"): not in sync, retried with
+          // back-off, and raised once with the channel's reason for a person.
           store::exec(tx,
-                      "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ? "
+                      "UPDATE channel_outbox SET attempts = attempts + 1, due_at = ?, last_error = ?, "
+                      "refused_at = CASE WHEN refused_at = 0 THEN ? ELSE refused_at END "
                       "WHERE channel = ? AND sku = ?",
-                      d.dueAt, d.error.substr(0, 500), ch, d.row.sku);
+                      d.dueAt, d.error.substr(0, 500), tx.nowMs(), ch, d.row.sku);
+          store::ExceptionRepository(tx).raise(
+              "channel_push_refused", channelRef(channel, d.row.sku),
+              ch + " refused the stock figure " + std::to_string(d.row.atp) + " for " + d.row.sku + ": " +
+                  d.error.substr(0, 400) + " (retried with back-off; fix the listing on the channel)");
         } else {
           store::exec(tx,
                       "UPDATE channel_outbox SET attempts = attempts + 1, last_error = ? WHERE channel = ? "
@@ -381,6 +394,10 @@ Result<std::vector<ChannelStatus>> ChannelHub::status() {
       for (const auto& x : v) {
         if (x.pending) ++c.pendingPushes;
         if (!inSync(x)) ++c.outOfSync;
+        if (x.refusedAtMs != 0) {
+          ++c.refusedPushes;
+          if (c.refusals.size() < kMaxRefusalsShown) c.refusals.push_back({x.listing.sku, x.lastError, x.refusedAtMs, x.attempts});
+        }
       }
       std::string name = domain::toString(ch);
       c.pendingFetches =

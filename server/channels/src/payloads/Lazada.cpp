@@ -9,13 +9,17 @@ namespace {
 
 using json::Need;
 
-// Lazada answers {"code":"0", "data":...}; any other code is an API error.
+// Lazada answers {"code":"0", "data":...}; any other code is an API error,
+// transient or not by its type (ISP: Lazada's backend) and code.
 Status apiCode(json::ObjectReader& r, const char* what) {
   const std::string code = r.has("code") ? r.id("code") : "0";
   if (!r.ok()) return r.status();
   if (code != "0") {
     std::string message = r.text("message", Need::Optional, 500);
-    return Error{ErrorKind::Invalid, std::string(what) + ": Lazada error " + code + (message.empty() ? "" : ": " + message)};
+    std::string type = r.text("type", Need::Optional, 32);
+    return Error{lazadaErrorKind(type, code, message),
+                 std::string(what) + ": Lazada error " + code + (type.empty() ? "" : " (" + type + ")") +
+                     (message.empty() ? "" : ": " + message)};
   }
   return {};
 }

@@ -41,8 +41,10 @@ Result<ChannelOrder> parseShopeeOrderDetail(std::string_view body, const std::st
   auto parsed = readPayload(body, "Shopee get_order_detail response");
   if (!parsed) return parsed.error();
   json::ObjectReader& r = *parsed;
-  if (auto err = r.text("error", Need::Optional, 200); !err.empty())
-    return Error{ErrorKind::Invalid, "get_order_detail: Shopee error " + err + ": " + r.text("message", Need::Optional, 500)};
+  if (auto err = r.text("error", Need::Optional, 200); !err.empty()) {
+    const std::string message = r.text("message", Need::Optional, 500);
+    return Error{shopeeErrorKind(err, message), "get_order_detail: Shopee error " + err + ": " + message};
+  }
   auto resp = r.object("response", Need::Required);
   auto list = resp.objects("order_list", Need::Required, 50);
   if (auto st = r.status(); !st) return st.error();

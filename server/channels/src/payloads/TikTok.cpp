@@ -43,9 +43,11 @@ Result<ChannelOrder> parseTikTokOrderDetail(std::string_view body, const std::st
   json::ObjectReader& r = *parsed;
   const std::int64_t code = r.integer("code", Need::Required);
   if (!r.ok()) return r.status().error();
-  if (code != 0)
-    return Error{ErrorKind::Invalid, "Get Order Detail: TikTok Shop error " + std::to_string(code) + ": " +
-                                         r.text("message", Need::Optional, 500)};
+  if (code != 0) {
+    const std::string message = r.text("message", Need::Optional, 500);
+    return Error{tiktokErrorKind(code, message),
+                 "Get Order Detail: TikTok Shop error " + std::to_string(code) + ": " + message};
+  }
   auto list = r.object("data", Need::Required).objects("orders", Need::Required, 50);
   if (auto st = r.status(); !st) return st.error();
   for (auto& d : list) {

@@ -34,6 +34,7 @@ Poco::JSON::Object::Ptr toJson(const channels::ListingView& v) {
   o->set("attempts", v.attempts);
   o->set("last_error", v.lastError);
   o->set("in_sync", !v.pending && v.pushed && *v.pushed == v.atp);
+  o->set("refused_since", v.refusedAtMs ? Poco::Dynamic::Var(json::isoTime(v.refusedAtMs)) : Poco::Dynamic::Var());
   return o;
 }
 
@@ -98,6 +99,17 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
       co->set("pushes_failed", c.pushesFailed);
       co->set("pending_fulfilments", c.pendingFulfilments);
       co->set("fulfilments_sent", c.fulfilmentsSent);
+      co->set("refused_pushes", c.refusedPushes);
+      auto refusals = json::array();
+      for (const auto& r : c.refusals) {
+        auto ro = json::object();
+        ro->set("sku", r.sku);
+        ro->set("reason", r.reason);
+        ro->set("since", json::isoTime(r.sinceMs));
+        ro->set("attempts", r.attempts);
+        refusals->add(ro);
+      }
+      co->set("refusals", refusals);
       co->set("last_error", c.lastError);
       arr->add(co);
     }

@@ -89,6 +89,7 @@ struct ListingView {
   std::optional<std::int64_t> pending;  // figure waiting in the outbox
   int attempts = 0;
   std::string lastError;
+  std::int64_t refusedAtMs = 0;         // the channel refused the pending figure since then (0: not refused)
 };
 
 struct SkuMapping {
@@ -169,8 +170,17 @@ struct ChannelStatus {
   std::int64_t pushesFailed = 0;
   std::int64_t pendingFulfilments = 0;  // shipped orders the channel has not accepted yet
   std::int64_t fulfilmentsSent = 0;     // accepted by the channel (all time)
+  std::int64_t refusedPushes = 0;       // listings whose current figure the channel refused
+  struct Refusal {
+    std::string sku;
+    std::string reason;  // the channel's own words
+    std::int64_t sinceMs = 0;
+    int attempts = 0;
+  };
+  std::vector<Refusal> refusals;        // the first kMaxRefusalsShown of them, by SKU
   std::string lastError;
 };
+inline constexpr std::size_t kMaxRefusalsShown = 50;
 
 // Subscribes to the stock-changed hook (wms::stock::StockEvents) as the
 // channels' stock outbox.

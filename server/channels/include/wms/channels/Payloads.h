@@ -70,6 +70,14 @@ struct AmazonItemsPage {
 };
 Result<AmazonItemsPage> parseAmazonOrderItems(std::string_view body);
 
+// --- the platforms' error answers: transient or permanent ---
+// Unavailable: the platform failed or is throttling; the call is retried
+// with back-off. Invalid: retrying will not change it; a person looks.
+// docs/channels.md lists the rules and their sources.
+ErrorKind lazadaErrorKind(std::string_view type, std::string_view code, std::string_view message);
+ErrorKind shopeeErrorKind(std::string_view error, std::string_view message);
+ErrorKind tiktokErrorKind(std::int64_t code, std::string_view message);
+
 // Timestamps as the channels write them, to ms since the epoch (UTC):
 // ISO 8601 "2021-12-31T19:00:00-05:00" / "...Z" / fractional seconds, and
 // Lazada's "2014-10-11 20:21:04 +0800". Invalid for anything else.
