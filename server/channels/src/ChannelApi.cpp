@@ -93,24 +93,6 @@ Status tiktokAnswer(std::string_view body, const std::string& what) {
                "TikTok Shop " + what + ": error " + std::to_string(code) + (message.empty() ? "" : ": " + message)};
 }
 
-Status amazonSubmission(std::string_view body) {
-  // ListingsItemSubmissionResponse: HTTP 200 also when Amazon refused the
-  // patch: status INVALID with issues of severity ERROR.
-  auto p = readPayload(body, "Amazon patchListingsItem response");
-  if (!p) return p.error();
-  const std::string status = p->text("status", json::Need::Required, 32);
-  auto issues = p->objects("issues", json::Need::Optional, 100);
-  if (auto st = p->status(); !st) return st.error();
-  if (status == "ACCEPTED") return {};
-  std::string why;
-  for (auto& issue : issues) {
-    if (issue.text("severity", json::Need::Optional, 16) != "ERROR") continue;
-    if (!why.empty()) why += "; ";
-    why += issue.text("code", json::Need::Optional, 50) + " " + issue.text("message", json::Need::Optional, 300);
-  }
-  return Error{ErrorKind::Invalid, "Amazon patchListingsItem " + status + (why.empty() ? "" : ": " + why)};
-}
-
 std::string isoUtc(std::int64_t ms) {
   std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -212,11 +194,33 @@ Result<ChannelOrder> ChannelApi::fetchOrder(const std::string& orderId) {
   }
 }
 
+Result<std::string> ChannelApi::amazonOrdersToken() {
+  if (!settings_.restrictedDataToken) return settings_.accessToken;
+  if (!rdt_.empty() && clock_() < rdtExpiresAtMs_ - 60000) return rdt_;
+  // Tokens API createRestrictedDataToken for getOrders with the buyer's
+  // shipping address (and buyer info) data elements.
+  const std::string body =
+      R"({"restrictedResources":[{"method":"GET","path":"/orders/v0/orders","dataElements":["buyerInfo","shippingAddress"]}]})";
+  auto reply = call("POST", "/tokens/2021-03-01/restrictedDataToken", body,
+                    {{"x-amz-access-token", settings_.accessToken}});
+  if (!reply) return reply.error();
+  auto p = readPayload(*reply, "Amazon createRestrictedDataToken response");
+  if (!p) return p.error();
+  std::string token = p->text("restrictedDataToken", json::Need::Required, 4096);
+  const std::int64_t expiresIn = p->integer("expiresIn", json::Need::Required, {.lo = 1, .hi = 86400});
+  if (auto st = p->status(); !st) return st.error();
+  rdt_ = std::move(token);
+  rdtExpiresAtMs_ = clock_() + expiresIn * 1000;
+  return rdt_;
+}
+
 Result<AmazonOrderPage> ChannelApi::amazonOrders(std::int64_t lastUpdatedAfterMs, const std::string& nextToken) {
   std::string q = "/orders/v0/orders?MarketplaceIds=" + urlEncode(settings_.marketplaceId);
   if (!nextToken.empty()) q += "&NextToken=" + urlEncode(nextToken);
   else q += "&LastUpdatedAfter=" + urlEncode(isoUtc(lastUpdatedAfterMs));
-  auto body = call("GET", q, {}, {{"x-amz-access-token", settings_.accessToken}});
+  auto token = amazonOrdersToken();
+  if (!token) return token.error();
+  auto body = call("GET", q, {}, {{"x-amz-access-token", *token}});
   if (!body) return body.error();
   return parseAmazonOrders(*body);
 }
@@ -262,20 +266,7 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                          "\"stock\":" + qty + "}]}]}";
       auto r = call("POST", shopeeQuery("/api/v2/product/update_stock", ""), body, {});
       if (!r) return r.error();
-      auto answer = shopeeAnswer(*r, "update_stock");
-      if (!answer) return answer.error();
-      // An empty `error` is not success: each model Shopee refused is in
-      // response.failure_list with its reason.
-      auto response = answer->object("response");
-      for (auto& failure : response.objects("failure_list", json::Need::Optional, 100)) {
-        const std::string reason = failure.text("failed_reason", json::Need::Optional, 300);
-        const std::string failedModel = failure.has("model_id") ? failure.id("model_id") : std::string();
-        return Error{ErrorKind::Invalid, "Shopee update_stock refused model " +
-                                             (failedModel.empty() ? std::string("?") : failedModel) +
-                                             (reason.empty() ? std::string() : ": " + reason)};
-      }
-      if (auto st = answer->status(); !st) return st.error();
-      return {};
+      return readShopeeUpdateStock(*r);
     }
     case domain::Channel::TikTok: {
       auto [product, sku] = splitRef(l.listingRef.empty() ? l.channelSku : l.listingRef);
@@ -301,7 +292,7 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
                         "?marketplaceIds=" + urlEncode(settings_.marketplaceId),
                     body, {{"x-amz-access-token", settings_.accessToken}});
       if (!r) return r.error();
-      return amazonSubmission(*r);
+      return readAmazonListingsSubmission(*r);
     }
     default:
       return Error{ErrorKind::Internal, std::string("no stock push for ") + domain::toString(channel_)};

@@ -59,6 +59,13 @@ class ChannelApi {
   std::function<std::int64_t()> clock_;
   HttpClient http_;
   std::int64_t retryAfterMs_ = -1;
+  // Amazon's restricted-data token for getOrders and when it expires.
+  std::string rdt_;
+  std::int64_t rdtExpiresAtMs_ = 0;
+  // The token getOrders is called with: the LWA access token, or a
+  // restricted-data token when the settings ask for one (fetched, then
+  // reused until a minute before it expires).
+  Result<std::string> amazonOrdersToken();
 };
 
 // A JSON string literal of s (quoted, escaped).
@@ -74,7 +81,6 @@ std::string jsonId(const std::string& s);
 Status lazadaAnswer(std::string_view body, const std::string& what);          // "code" != "0"
 Result<json::ObjectReader> shopeeAnswer(std::string_view body, const std::string& what);  // "error" not empty
 Status tiktokAnswer(std::string_view body, const std::string& what);          // "code" != 0
-Status amazonSubmission(std::string_view body);  // ListingsItemSubmissionResponse: status other than ACCEPTED
 
 // ISO 8601 UTC ("2026-11-26T16:22:59Z") of ms since the epoch.
 std::string isoUtc(std::int64_t ms);

@@ -101,7 +101,11 @@ Result<ChannelsConfig> channelsConfigFrom(const std::map<std::string, std::strin
       else if (field == "location_id") s.locationId = value;
       else if (field == "callback_url") s.callbackUrl = value;
       else if (field == "marketplace_id") s.marketplaceId = value;
-      else if (field == "push_rate") st = num(s.pushRate, 0.001, 100000);
+      else if (field == "restricted_data_token") {
+        if (channel != domain::Channel::Amazon) return invalid(key, "is an Amazon setting");
+        if (value != "true" && value != "false") return invalid(key, "must be true or false, got '" + value + "'");
+        s.restrictedDataToken = value == "true";
+      } else if (field == "push_rate") st = num(s.pushRate, 0.001, 100000);
       else if (field == "push_burst") st = num(s.pushBurst, 1, 100000);
       else if (field == "orders_rate") st = num(s.ordersRate, 0.0001, 100000);
       else if (field == "orders_burst") st = num(s.ordersBurst, 1, 100000);

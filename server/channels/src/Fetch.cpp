@@ -99,6 +99,12 @@ void ChannelHub::Impl::fetchLoop() {
           store::ExceptionRepository(tx).raise("channel_order_unreadable", channelRef(item.first, item.second),
                                                "cannot store " + channelRef(item.first, item.second) + ": " + outcome.detail);
           outcome.changedSkus.clear();
+        } else {
+          // Read at last (a re-push after a failure): the person told it
+          // could not be read need not act.
+          (void)store::ExceptionRepository(tx).resolveOpen("channel_order_unreadable",
+                                                           channelRef(item.first, item.second),
+                                                           "read on a later push");
         }
         store::exec(tx, "DELETE FROM channel_inbox WHERE channel = ? AND order_ref = ?", ch, item.second);
         return {};

@@ -42,6 +42,20 @@ std::string header(const WebhookRequest& r, const std::string& name) {
   return it == r.headers.end() ? std::string() : it->second;
 }
 
+// A push taken in (stored durably, or recognised as one already taken), in
+// the form each platform documents: Lazada wants HTTP 200 (within 500 ms),
+// Shopee a 2xx with an empty body; TikTok Shop takes 200 with our JSON,
+// which says what became of it.
+WebhookReply acknowledge(domain::Channel channel, const std::string& result, const std::string& orderId,
+                         const std::string& detail = {}) {
+  if (channel == domain::Channel::Shopee) return {200, ""};
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("result", result);
+  if (!orderId.empty()) o.set("order", orderId);
+  if (!detail.empty()) o.set("detail", detail);
+  return reply(200, o);
+}
+
 struct ChannelOrderRow {
   domain::OrderId orderId = 0;
   std::string state;
@@ -248,6 +262,8 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
       }
     } else if (co.state == OrderState::Closed && existing->state == "open") {
       newState = "closed";
+    } else if (co.state == OrderState::Open && existing->orderId != 0) {
+      correctAddress(tx, co, existing->orderId, out);
     }
     store::exec(
         tx,
@@ -354,7 +370,11 @@ ApplyOutcome ChannelHub::Impl::apply(store::Tx& tx, const ChannelOrder& co) {
     out.changedSkus = r->changedSkus;
     out.result = r->order.status == domain::OrderStatus::Backordered ? Applied::Backordered : Applied::Created;
   } else if (r.error().kind == ErrorKind::Invalid) {
-    ApplyOutcome h = hold("cannot be fulfilled as received: " + r.error().message, "channel_order_invalid");
+    std::string why = "cannot be fulfilled as received: " + r.error().message;
+    if (co.channel == domain::Channel::Amazon && co.shipTo.name.empty() && co.shipTo.line1.empty())
+      why += " (Amazon gives the buyer's name and street only to calls made with a restricted-data token: set "
+             "channels.amazon.restricted_data_token = true; docs/channels.md)";
+    ApplyOutcome h = hold(why, "channel_order_invalid");
     if (h.result == Applied::Error) return h;
     record(h.orderId, "open");
     out.result = Applied::Held;
@@ -461,19 +481,12 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
       break;
   }
   if (!verified) return fail(Error{ErrorKind::Unauthorized, verified.error().message});  // always 401
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   if (request.body.empty()) {
     // A channel checking the callback URL (Shopee sends an empty body when it is set).
-    o.set("result", "ignored");
-    o.set("detail", "empty body: callback check");
-    return reply(200, o);
+    return acknowledge(request.channel, "ignored", "", "empty body: callback check");
   }
   if (!notice) return failPayload(notice.error());
-  if (!notice->aboutOrder) {
-    o.set("result", "ignored");
-    o.set("detail", "not an order message");
-    return reply(200, o);
-  }
+  if (!notice->aboutOrder) return acknowledge(request.channel, "ignored", "", "not an order message");
   const std::string ch = domain::toString(request.channel);
   std::string result;
   auto st = db.write([&](store::Tx& tx) -> Status {
@@ -484,11 +497,26 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
       q.bind(ch).bind(key);
       seen = q.step();
     }
+    auto existing = findChannelOrder(tx, request.channel, notice->orderId);
     if (seen) {
-      result = "duplicate";
+      // The channel sends a push again when it did not get our answer, and
+      // a seller can re-push an order by hand. If that order was never read
+      // (its fetch failed for good and a person was told), this is its
+      // second chance: fetch it again instead of calling it a duplicate.
+      const bool waiting = store::queryInteger(tx, "SELECT COUNT(*) FROM channel_inbox WHERE channel = ? AND order_ref = ?",
+                                               ch, notice->orderId)
+                               .value_or(0) > 0;
+      if (existing || waiting) {
+        result = "duplicate";
+        return {};
+      }
+      result = "requeued";
+      store::exec(tx,
+                  "INSERT INTO channel_inbox(channel, order_ref, push_updated_at, received_at, due_at, attempts) "
+                  "VALUES (?, ?, ?, ?, ?, 0)",
+                  ch, notice->orderId, notice->updatedAtMs, tx.nowMs(), tx.nowMs());
       return {};
     }
-    auto existing = findChannelOrder(tx, request.channel, notice->orderId);
     if (existing && notice->updatedAtMs <= existing->channelUpdatedAt) {
       result = "stale";
     } else {
@@ -505,10 +533,99 @@ WebhookReply ChannelHub::Impl::pushWebhook(const WebhookRequest& request) {
     return {};
   });
   if (!st) return fail(st.error().kind == ErrorKind::Unavailable ? st.error() : Error{ErrorKind::Internal, st.error().message});
-  if (result == "queued") wakeFetchers();
-  o.set("result", result);
-  o.set("order", notice->orderId);
-  return reply(result == "queued" ? 202 : 200, o);
+  if (result == "queued" || result == "requeued") wakeFetchers();
+  return acknowledge(request.channel, result, notice->orderId);
+}
+
+Result<stock::IntakeResult> ChannelHub::Impl::releaseHeld(store::Tx& tx, const domain::Order& order,
+                                                          const std::string& why) {
+  const domain::OrderId id = order.id;
+  // Held for its address: mapping SKUs does not make it shippable.
+  if (auto address = domain::validateAddress(order.shipTo, order.serviceLevel); !address)
+    return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " cannot be shipped as received (" +
+                                          address.error().message + "); it needs a corrected order from the channel"};
+  // No channel lines to map: held for another reason (its units were not
+  // at the pick locations): it is reserved again as it is.
+  std::vector<std::pair<int, std::string>> lineSkus;
+  {
+    store::Query q(tx, "SELECT line_no, sku_keys FROM channel_held_lines WHERE order_id = ? ORDER BY line_no");
+    q.bind(id);
+    while (q.step()) {
+      const std::int64_t lineNo = q.integer(0);
+      std::vector<std::string> k;
+      std::stringstream ss(q.text(1));
+      for (std::string part; std::getline(ss, part, '\n');) k.push_back(part);
+      auto sku = mapSku(tx, order.channel, k);
+      if (!sku)
+        return Error{ErrorKind::Conflict, "line " + std::to_string(lineNo) + ": channel SKU " +
+                                              (k.empty() ? std::string("?") : k.front()) +
+                                              " still has no mapping; PUT /api/v1/channels/" +
+                                              domain::toString(order.channel) + "/sku-map/{channel_sku} first"};
+      lineSkus.emplace_back(static_cast<int>(lineNo), *sku);
+    }
+  }
+  auto r = intake.releaseHold(tx, stock::Actor::integration(domain::toString(order.channel)), id, lineSkus);
+  if (!r) return r.error();
+  store::exec(tx, "DELETE FROM channel_held_lines WHERE order_id = ?", id);
+  store::ExceptionRepository exceptions(tx);
+  for (const char* kind : {"unknown_channel_sku", "channel_order_invalid"})
+    (void)exceptions.resolveOpen(kind, "order:" + std::to_string(id), why);
+  return r;
+}
+
+void ChannelHub::Impl::correctAddress(store::Tx& tx, const ChannelOrder& co, domain::OrderId id, ApplyOutcome& out) {
+  store::OrderRepository orders(tx);
+  auto order = orders.find(id);
+  if (!order || order->serviceLevel == domain::ServiceLevel::StorePickup) return;
+  const auto& a = order->shipTo;
+  const auto& b = co.shipTo;
+  const bool same = a.name == b.name && a.company == b.company && a.line1 == b.line1 && a.line2 == b.line2 &&
+                    a.city == b.city && a.region == b.region && a.postalCode == b.postalCode &&
+                    a.country == b.country && a.phone == b.phone && a.email == b.email;
+  if (same) return;
+  const std::string ref = channelRef(co.channel, co.externalId);
+  store::ExceptionRepository exceptions(tx);
+  if (auto valid = domain::validateAddress(b, order->serviceLevel); !valid) {
+    // Still not shippable (or no longer): a held order stays held; one in
+    // progress keeps the address it has, and a person hears of it.
+    if (order->status != domain::OrderStatus::Held)
+      exceptions.raise("channel_address_invalid", "order:" + std::to_string(id),
+                       ref + " was updated with an address that cannot be shipped to (" + valid.error().message +
+                           "); it keeps its earlier address");
+    return;
+  }
+  switch (order->status) {
+    case domain::OrderStatus::Held: {
+      const bool heldForAddress = !domain::validateAddress(a, order->serviceLevel);
+      orders.setShipTo(id, b);
+      if (!heldForAddress) return;  // held for another reason: that one still stands
+      order->shipTo = b;
+      auto released = releaseHeld(tx, *order, "the channel corrected the address");
+      if (!released) {
+        // Its address is fixed; something else (an unmapped SKU) still holds it.
+        out.detail = "address corrected; still held: " + released.error().message;
+        return;
+      }
+      out.changedSkus = released->changedSkus;
+      out.detail = "address corrected; released";
+      return;
+    }
+    case domain::OrderStatus::Backordered:
+    case domain::OrderStatus::Allocated:
+    case domain::OrderStatus::Released:
+    case domain::OrderStatus::Picking:
+    case domain::OrderStatus::Picked:
+      orders.setShipTo(id, b);  // the label is printed at packing: it gets the new address
+      out.detail = "address corrected";
+      return;
+    case domain::OrderStatus::Packed:
+      exceptions.raise("channel_address_changed_after_pack", "order:" + std::to_string(id),
+                       ref + " changed its address on the channel after its label was printed: reprint the "
+                             "label or hold the parcel");
+      return;
+    default:
+      return;  // shipped or cancelled: nothing to change
+  }
 }
 
 Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
@@ -520,39 +637,9 @@ Result<domain::Order> ChannelHub::releaseHold(domain::OrderId id) {
     if (order->status != domain::OrderStatus::Held)
       return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " is " + domain::toString(order->status) +
                                             ", not held"};
-    // Held for its address: mapping SKUs does not make it shippable.
-    if (auto address = domain::validateAddress(order->shipTo, order->serviceLevel); !address)
-      return Error{ErrorKind::Conflict, "order " + std::to_string(id) + " cannot be shipped as received (" +
-                                            address.error().message + "); it needs a corrected order from the channel"};
-    // No channel lines to map: held for another reason (its units were not
-    // at the pick locations): it is reserved again as it is.
-    std::vector<std::pair<int, std::string>> lineSkus;
-    {
-      store::Query q(tx, "SELECT line_no, sku_keys FROM channel_held_lines WHERE order_id = ? ORDER BY line_no");
-      q.bind(id);
-      while (q.step()) {
-        const std::int64_t lineNo = q.integer(0);
-        std::vector<std::string> k;
-        std::stringstream ss(q.text(1));
-        for (std::string part; std::getline(ss, part, '\n');) k.push_back(part);
-        auto sku = impl_->mapSku(tx, order->channel, k);
-        if (!sku)
-          return Error{ErrorKind::Conflict, "line " + std::to_string(lineNo) + ": channel SKU " +
-                                                (k.empty() ? std::string("?") : k.front()) +
-                                                " still has no mapping; PUT /api/v1/channels/" +
-                                                domain::toString(order->channel) + "/sku-map/{channel_sku} first"};
-        lineSkus.emplace_back(static_cast<int>(lineNo), *sku);
-      }
-    }
-    auto r = impl_->intake.releaseHold(tx, stock::Actor::integration(domain::toString(order->channel)), id, lineSkus);
+    auto r = impl_->releaseHeld(tx, *order, "released by hand");
     if (!r) return r.error();
     released = std::move(*r);
-    store::exec(tx, "DELETE FROM channel_held_lines WHERE order_id = ?", id);
-    store::ExceptionRepository exceptions(tx);
-    for (const auto& e : exceptions.list(false, 0, 1000)) {
-      if (e.kind == "unknown_channel_sku" && e.reference == "order:" + std::to_string(id))
-        (void)exceptions.resolve(e.id, "released: channel SKUs mapped");
-    }
     return {};
   });
   if (!st) return st.error();

@@ -87,6 +87,15 @@ struct ChannelHub::Impl {
   // --- Hub.cpp
   ApplyOutcome apply(store::Tx& tx, const ChannelOrder& order);
   std::optional<std::string> mapSku(store::Tx& tx, domain::Channel channel, const std::vector<std::string>& keys);
+  // Releases a held channel order: its channel SKUs mapped (Conflict naming
+  // a line still unmapped), reserved again, its hold exceptions resolved.
+  // Conflict if its address still cannot be shipped to.
+  Result<stock::IntakeResult> releaseHeld(store::Tx& tx, const domain::Order& order, const std::string& why);
+  // The channel sent an order we have with a changed address: a held order
+  // whose address was the problem is corrected and released; one not packed
+  // yet takes the new address; a packed one raises an exception (its label
+  // is printed). Adds to `out` what it changed.
+  void correctAddress(store::Tx& tx, const ChannelOrder& co, domain::OrderId id, ApplyOutcome& out);
   WebhookReply shopifyWebhook(const WebhookRequest& request);
   WebhookReply pushWebhook(const WebhookRequest& request);
   void wakePushers();

@@ -198,3 +198,16 @@ void OrderRepository::setLineSku(domain::OrderId id, int lineNo, const std::stri
 }
 
 }  // namespace wms::store
+
+namespace wms::store {
+
+void OrderRepository::setShipTo(domain::OrderId id, const domain::Address& a) {
+  sql::exec(tx_,
+            "UPDATE orders SET ship_name = ?, ship_company = ?, ship_line1 = ?, ship_line2 = ?, ship_city = ?, "
+            "ship_region = ?, ship_postal_code = ?, ship_country = ?, ship_phone = ?, ship_email = ?, updated_at = ? "
+            "WHERE id = ?",
+            a.name, a.company, a.line1, a.line2, a.city, a.region, a.postalCode, a.country, a.phone, a.email,
+            tx_.nowMs(), id);
+}
+
+}  // namespace wms::store

@@ -619,6 +619,7 @@ BOOST_AUTO_TEST_CASE(every_channel_loop_survives_failing_commits_and_reads_witho
       {"channels.amazon.access_token", "Atza|test"},
       {"channels.amazon.shop_id", "A1SELLER"},
       {"channels.amazon.marketplace_id", "A19VAU5U5O7RUS"},
+      {"channels.amazon.restricted_data_token", "true"},
       {"channels.amazon.poll_ms", "100"},
       {"channels.amazon.orders_rate", "50"},
       {"channels.amazon.items_rate", "50"}};

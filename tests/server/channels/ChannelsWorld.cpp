@@ -46,6 +46,7 @@ std::map<std::string, std::string> channelSettings(std::uint16_t emuPort) {
       {"channels.amazon.enabled", "true"},    {"channels.amazon.api_base", base + "amazon"},
       {"channels.amazon.access_token", "Atza|test"}, {"channels.amazon.shop_id", "A1SELLER"},
       {"channels.amazon.marketplace_id", "A19VAU5U5O7RUS"}, {"channels.amazon.poll_ms", "300"},
+      {"channels.amazon.restricted_data_token", "true"},
       {"channels.amazon.orders_rate", "50"},  {"channels.amazon.items_rate", "50"},
       {"channels.amazon.push_rate", "200"},   {"channels.amazon.push_burst", "200"},
   };

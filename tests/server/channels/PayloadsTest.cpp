@@ -197,4 +197,62 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_expected_message) 
   BOOST_TEST(checked >= 20);
 }
 
+BOOST_AUTO_TEST_CASE(tiktok_webhook_without_a_notification_id_is_keyed_by_order_status_and_time) {
+  auto with = parseTikTokWebhook(fixture("tiktok/webhook-order-status.json"));
+  auto without = parseTikTokWebhook(fixture("tiktok/webhook-order-status-no-id.json"));
+  BOOST_REQUIRE(with.ok());
+  BOOST_REQUIRE(without.ok());
+  BOOST_TEST(with->eventKey == "7327112393057371910");
+  BOOST_TEST(without->eventKey == "576461413038785752:AWAITING_SHIPMENT:1644412884000");
+  BOOST_TEST(without->orderId == with->orderId);
+  BOOST_TEST(without->aboutOrder);
+}
+
+BOOST_AUTO_TEST_CASE(platform_errors_of_the_platforms_side_are_transient_and_of_the_request_permanent) {
+  BOOST_TEST((lazadaErrorKind("ISP", "InternalError", "") == ErrorKind::Unavailable));
+  BOOST_TEST((lazadaErrorKind("SYSTEM", "ApiCallLimit", "") == ErrorKind::Unavailable));
+  BOOST_TEST((lazadaErrorKind("ISV", "MissingParameter", "") == ErrorKind::Invalid));
+  BOOST_TEST((lazadaErrorKind("SYSTEM", "IllegalAccessToken", "The specified access token is invalid") == ErrorKind::Invalid));
+  BOOST_TEST((shopeeErrorKind("error_server", "") == ErrorKind::Unavailable));
+  BOOST_TEST((shopeeErrorKind("error_busy", "") == ErrorKind::Unavailable));
+  BOOST_TEST((shopeeErrorKind("error_param", "order_sn_list is invalid") == ErrorKind::Invalid));
+  BOOST_TEST((shopeeErrorKind("error_auth", "Invalid access_token.") == ErrorKind::Invalid));
+  BOOST_TEST((tiktokErrorKind(36009004, "Internal error, please try again later.") == ErrorKind::Unavailable));
+  BOOST_TEST((tiktokErrorKind(21011001, "Order does not exist") == ErrorKind::Invalid));
+}
+
+BOOST_AUTO_TEST_CASE(a_lazada_backend_error_on_get_order_is_transient_a_request_error_is_not) {
+  auto isp = parseLazadaOrder(fixture("lazada/error-isp.json"), fixture("lazada/get-order-items.json"));
+  BOOST_REQUIRE(!isp.ok());
+  BOOST_TEST((isp.error().kind == ErrorKind::Unavailable));
+  BOOST_TEST(isp.error().message.find("(ISP)") != std::string::npos, isp.error().message);
+  auto isv = parseLazadaOrder(fixture("lazada/error-isv.json"), fixture("lazada/get-order-items.json"));
+  BOOST_REQUIRE(!isv.ok());
+  BOOST_TEST((isv.error().kind == ErrorKind::Invalid));
+  auto shopee = parseShopeeOrderDetail(fixture("shopee/error-server.json"), "201218V2Y6E59M");
+  BOOST_REQUIRE(!shopee.ok());
+  BOOST_TEST((shopee.error().kind == ErrorKind::Unavailable));
+}
+
+BOOST_AUTO_TEST_CASE(shopees_failure_list_with_an_empty_error_is_a_refusal_with_its_reason) {
+  auto refused = readShopeeUpdateStock(fixture("shopee/update-stock-failure.json"));
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_TEST((refused.error().kind == ErrorKind::Invalid));
+  BOOST_TEST(refused.error().message == "Shopee update_stock refused model 4000001: model is under review");
+  BOOST_TEST(readShopeeUpdateStock(fixture("shopee/update-stock-success.json")).ok());
+  auto busy = readShopeeUpdateStock(fixture("shopee/error-server.json"));
+  BOOST_REQUIRE(!busy.ok());
+  BOOST_TEST((busy.error().kind == ErrorKind::Unavailable));
+}
+
+BOOST_AUTO_TEST_CASE(amazons_invalid_submission_answered_200_is_a_refusal_with_its_error_issues) {
+  auto refused = readAmazonListingsSubmission(fixture("amazon/listings-patch-invalid.json"));
+  BOOST_REQUIRE(!refused.ok());
+  BOOST_TEST((refused.error().kind == ErrorKind::Invalid));
+  BOOST_TEST(refused.error().message ==
+             "Amazon patchListingsItem INVALID: 90220 'fulfillment_availability' is not valid for this listing");
+  BOOST_TEST(readAmazonListingsSubmission(fixture("amazon/listings-patch-accepted.json")).ok());
+  BOOST_TEST(!readAmazonListingsSubmission(R"({"sku":"X"})").ok());  // no status: unreadable, not success
+}
+
 BOOST_AUTO_TEST_SUITE_END()

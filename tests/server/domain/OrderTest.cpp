@@ -49,6 +49,22 @@ BOOST_AUTO_TEST_CASE(store_pickup_needs_only_a_name) {
   BOOST_TEST(validateNewOrder(o).ok());
 }
 
+BOOST_AUTO_TEST_CASE(a_postal_code_is_required_only_where_addresses_have_one) {
+  auto o = goodOrder();
+  o.shipTo.postalCode.clear();
+  for (const char* country : {"VN", "HK", "MO", "AE", "QA"}) {
+    o.shipTo.country = country;
+    BOOST_TEST(validateNewOrder(o).ok(), country);
+  }
+  for (const char* country : {"SG", "MY", "TH", "ID", "PH", "US", ""}) {
+    o.shipTo.country = country;
+    BOOST_TEST(!validateNewOrder(o).ok(), country);
+  }
+  BOOST_TEST(postalCodeRequired("SG"));
+  BOOST_TEST(!postalCodeRequired("VN"));
+  BOOST_TEST(postalCodeRequired("vn"));  // codes are upper case; a lower-case one is not recognised
+}
+
 BOOST_AUTO_TEST_CASE(country_must_be_an_iso_code) {
   auto o = goodOrder();
   o.shipTo.country = "Singapore";

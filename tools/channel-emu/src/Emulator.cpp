@@ -50,6 +50,14 @@ std::string jsonText(const Poco::JSON::Object& o) {
   return out.str();
 }
 
+// A JSON string literal of s.
+std::string jsonQuote(const std::string& s) {
+  Poco::JSON::Object o;
+  o.set("s", s);
+  std::string t = jsonText(o);
+  return t.substr(5, t.size() - 6);  // {"s":"..."} -> "..."
+}
+
 std::string errorJson(const std::string& kind, const std::string& detail) {
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("error", kind);
@@ -113,6 +121,36 @@ struct Emulator::Impl {
   std::vector<StockUpdate> updates;
   std::vector<Fulfilment> fulfilled;
   std::map<domain::Channel, std::pair<FaultMode, std::int64_t>> faults;
+  // Stock updates the channel refuses, by channel and push key, with the
+  // reason it gives (POST /_emu/refusals).
+  std::map<std::pair<domain::Channel, std::string>, std::string> refusing;
+  // Lazada's own stock per SellerSku: sellable (what buyers may buy; a sale
+  // on Lazada moves units from it to "occupied" until they ship or are
+  // cancelled) and withheld (campaign units). Total = sellable + occupied +
+  // withheld; UpdatePriceQuantity sets the total and is refused below
+  // occupied + withheld; UpdateSellableQuantity sets sellable.
+  struct LazadaStock {
+    std::int64_t sellable = 0;
+    std::int64_t withheld = 0;
+  };
+  std::map<std::string, LazadaStock> lazadaStock;
+  // Amazon's fulfillment_availability per SKU, as a seller may have set it.
+  struct AmazonAvailability {
+    std::int64_t quantity = -1;
+    std::int64_t leadTimeDays = -1;
+    std::string restockDate;
+  };
+  std::map<std::string, AmazonAvailability> amazonListings;
+  // How wmsd acknowledged each delivery, per channel: time to the answer and
+  // the answers that broke the channel's documented rule (Lazada: HTTP 200
+  // within 500 ms; Shopee: a 2xx with an empty body).
+  struct Acks {
+    std::vector<double> ms;
+    std::int64_t violations = 0;
+    std::string lastViolation;
+  };
+  std::map<domain::Channel, Acks> acks;
+  std::int64_t tiktokDeliveries = 0;
   std::map<domain::Channel, std::unique_ptr<channels::TokenBucket>> buckets;
   std::int64_t nextId = 0;
   std::int64_t lastSecond = 0;
@@ -177,7 +215,9 @@ struct Emulator::Impl {
         d.headers = {{"Authorization", channels::shopeePushSignature(s.shopeePartnerKey, s.shopeeCallbackUrl, d.body)}};
         break;
       case domain::Channel::TikTok:
-        d.body = tiktokWebhook(o, "TTN" + std::to_string(7000000000000LL + ++nextId));
+        // Every other delivery in the shape without tts_notification_id.
+        d.body = tiktokWebhook(o, ++tiktokDeliveries % 2 == 1 ? "TTN" + std::to_string(7000000000000LL + ++nextId)
+                                                              : std::string());
         d.headers = {{"Authorization", channels::tiktokWebhookSignature(s.tiktokAppKey, s.tiktokSecret, d.body)}};
         break;
       default:
@@ -202,6 +242,13 @@ struct Emulator::Impl {
     o.lines = in.lines;
     o.pickup = in.pickup;
     o.badAddress = in.badAddress;
+    o.country = in.country;
+    if (o.channel == domain::Channel::Lazada) {
+      for (const auto& l : o.lines) {
+        auto& st = lazadaStock[l.channelSku];
+        st.sellable = std::max<std::int64_t>(0, st.sellable - l.qty);
+      }
+    }
     o.createdSec = o.updatedSec = tick(0);
     Delivery d = delivery(o, "orders/create");
     firstDelivery[o.channel][o.id] = d;
@@ -215,6 +262,10 @@ struct Emulator::Impl {
     auto it = orders[ch].find(id);
     if (it == orders[ch].end()) return Error{ErrorKind::NotFound, "no order " + id};
     auto& o = it->second;
+    if (cancel && !o.cancelled && ch == domain::Channel::Lazada) {
+      // Lazada puts the unshipped units of a cancelled order back on sale.
+      for (const auto& [sku, units] : lazadaOccupiedBy(o)) lazadaStock[sku].sellable += units;
+    }
     if (cancel) o.cancelled = true;
     else o.updated = true;
     o.updatedSec = tick(o.updatedSec);
@@ -259,12 +310,15 @@ struct Emulator::Impl {
           req.setContentType("application/json");
           req.setContentLength(static_cast<std::streamsize>(d.body.size()));
           for (const auto& [k, v] : d.headers) req.set(k, v);
+          const auto sentAt = std::chrono::steady_clock::now();
           session->sendRequest(req) << d.body;
           Poco::Net::HTTPResponse res;
           std::istream& in = session->receiveResponse(res);
-          std::string ignored;
-          Poco::StreamCopier::copyToString(in, ignored);
+          std::string answer;
+          Poco::StreamCopier::copyToString(in, answer);
           status = static_cast<int>(res.getStatus());
+          noteAck(d.channel, status, answer,
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sentAt).count());
           if (status >= 500) {
             status = attempt == 4 ? status : 0;
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -296,6 +350,18 @@ struct Emulator::Impl {
           case FaultMode::Down: return Reply{503, errorJson("unavailable", "channel is down (emulated)"), {}};
           case FaultMode::Error: return Reply{500, errorJson("internal", "channel failed (emulated)"), {}};
           case FaultMode::Throttle: return Reply{429, errorJson("too_many_requests", "throttled (emulated)"), {{"Retry-After", "1"}}};
+          case FaultMode::Garbage: return Reply{200, "<html><body>502 Bad Gateway</body></html>", {}};
+          case FaultMode::PlatformError:
+            switch (ch) {
+              case domain::Channel::Lazada:
+                return Reply{200, R"({"type":"ISP","code":"InternalError","message":"The request has failed due to an internal error of the service provider","request_id":"0ba2887315178178017221099"})", {}};
+              case domain::Channel::Shopee:
+                return Reply{200, R"({"error":"error_server","message":"Something wrong. Please try later.","request_id":"e3e3e7f3c7a0"})", {}};
+              case domain::Channel::TikTok:
+                return Reply{200, R"({"code":36009004,"message":"Internal error, please try again later.","request_id":"202311150212"})", {}};
+              default:
+                return Reply{500, errorJson("internal", "channel failed (emulated)"), {}};
+            }
           default: break;
         }
       }
@@ -317,6 +383,75 @@ struct Emulator::Impl {
   void record(domain::Channel ch, const std::string& key, std::int64_t qty) {
     std::lock_guard lock(mutex);
     updates.push_back({ch, key, qty, nowMs()});
+  }
+
+  // The refusal reason for a stock update of key, if the channel refuses it.
+  std::optional<std::string> refusal(domain::Channel ch, const std::string& key) {
+    std::lock_guard lock(mutex);
+    auto it = refusing.find({ch, key});
+    if (it == refusing.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // Units of a Lazada order not shipped yet, per SellerSku (mutex held).
+  static std::map<std::string, std::int64_t> lazadaOccupiedBy(const EmuOrder& o) {
+    std::map<std::string, std::int64_t> out;
+    if (o.cancelled) return out;
+    const auto ids = lineIds(o);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      for (const auto& unit : ids[i]) {
+        if (!o.shipped.count(unit)) out[o.lines[i].channelSku] += 1;
+      }
+    }
+    return out;
+  }
+  std::int64_t lazadaOccupied(const std::string& sellerSku) {
+    std::int64_t n = 0;
+    for (const auto& [id, o] : orders[domain::Channel::Lazada]) {
+      auto units = lazadaOccupiedBy(o);
+      if (auto it = units.find(sellerSku); it != units.end()) n += it->second;
+    }
+    return n;
+  }
+
+  std::map<domain::Channel, Emulator::AckStats> ackStats() const {
+    std::lock_guard lock(mutex);
+    std::map<domain::Channel, Emulator::AckStats> out;
+    for (const auto& [ch, a] : acks) {
+      std::vector<double> sorted = a.ms;
+      std::sort(sorted.begin(), sorted.end());
+      auto pct = [&](double p) {
+        return sorted.empty() ? 0.0
+                              : sorted[std::min(sorted.size() - 1, static_cast<std::size_t>(p * static_cast<double>(sorted.size())))];
+      };
+      auto& o = out[ch];
+      o.count = static_cast<std::int64_t>(sorted.size());
+      o.p50Ms = pct(0.50);
+      o.p99Ms = pct(0.99);
+      o.maxMs = sorted.empty() ? 0.0 : sorted.back();
+      o.violations = a.violations;
+      o.lastViolation = a.lastViolation;
+    }
+    return out;
+  }
+
+  void noteAck(domain::Channel ch, int status, const std::string& body, double ms) {
+    std::string violation;
+    if (ch == domain::Channel::Lazada && status != 200)
+      violation = "Lazada expects HTTP 200, got " + std::to_string(status);
+    else if (ch == domain::Channel::Lazada && ms > 500)
+      violation = "Lazada expects the answer within 500 ms, took " + std::to_string(static_cast<int>(ms)) + " ms";
+    else if (ch == domain::Channel::Shopee && (status < 200 || status > 299))
+      violation = "Shopee expects a 2xx, got " + std::to_string(status);
+    else if (ch == domain::Channel::Shopee && !body.empty())
+      violation = "Shopee expects an empty body, got " + std::to_string(body.size()) + " bytes";
+    std::lock_guard lock(mutex);
+    auto& a = acks[ch];
+    a.ms.push_back(ms);
+    if (!violation.empty()) {
+      ++a.violations;
+      a.lastViolation = violation;
+    }
   }
 
   static Poco::JSON::Object::Ptr parseObject(const std::string& body) {
@@ -645,14 +780,41 @@ struct Emulator::Impl {
             if (!o) return Reply{200, R"({"code":"ORDER_NOT_FOUND","message":"order not found"})", {}};
             return Reply{200, lazadaGetOrderItems(*o), {}};
           }
-          if (method == "POST" && path == "/product/price_quantity/update") {
+          if (method == "POST" &&
+              (path == "/product/price_quantity/update" || path == "/product/stock/sellable/update")) {
             const std::string& payload = q["payload"];
             auto tag = [&](const std::string& name) {
               auto b = payload.find("<" + name + ">"), e = payload.find("</" + name + ">");
               if (b == std::string::npos || e == std::string::npos) return std::string();
               return payload.substr(b + name.size() + 2, e - b - name.size() - 2);
             };
-            record(ch, tag("SellerSku"), std::stoll(tag("Quantity")));
+            const bool sellable = path == "/product/stock/sellable/update";
+            const std::string sellerSku = tag("SellerSku");
+            const std::string figure = tag(sellable ? "SellableQuantity" : "Quantity");
+            if (sellerSku.empty() || figure.empty() || figure.find_first_not_of("0123456789") != std::string::npos)
+              return Reply{200, R"({"code":"MissingParameter","type":"ISV","message":"SellerSku and a whole quantity are required"})", {}};
+            if (auto why = refusal(ch, sellerSku))
+              return Reply{200, R"({"code":"E0501","type":"ISV","message":)" + jsonQuote(*why) + "}", {}};
+            const std::int64_t n = std::stoll(figure);
+            std::int64_t shown = n;
+            {
+              std::lock_guard lock(mutex);
+              auto& st = lazadaStock[sellerSku];
+              if (sellable) {
+                st.sellable = n;
+              } else {
+                // The total must cover what Lazada holds for its own open
+                // orders and campaigns; the rest is sellable.
+                const std::int64_t held = lazadaOccupied(sellerSku) + st.withheld;
+                if (n < held)
+                  return Reply{200, R"({"code":"E0502","type":"ISV","message":"Quantity )" + figure +
+                                        " of " + sellerSku + " is below its withholding and occupied stock " +
+                                        std::to_string(held) + R"("})", {}};
+                st.sellable = n - held;
+              }
+              shown = st.sellable;
+            }
+            record(ch, sellerSku, shown);
             return Reply{200, R"({"code":"0","request_id":"0ba2887315178178017221016"})", {}};
           }
           if (method == "POST" && (path == "/order/pack" || path == "/order/rts")) return lazadaFulfil(path, q);
@@ -674,9 +836,16 @@ struct Emulator::Impl {
             auto o = parseObject(body);
             auto model = o->getArray("stock_list")->getObject(0);
             auto stock = model->getArray("seller_stock")->getObject(0);
-            record(ch, o->get("item_id").convert<std::string>() + ":" + model->get("model_id").convert<std::string>(),
-                   stock->getValue<Poco::Int64>("stock"));
-            return Reply{200, R"({"error":"","message":"","response":{"failure_list":[]}})", {}};
+            const std::string key =
+                o->get("item_id").convert<std::string>() + ":" + model->get("model_id").convert<std::string>();
+            if (auto why = refusal(ch, key))
+              return Reply{200, R"({"error":"","message":"","warning":"","request_id":"e3e3e7f3c7a1","response":{"failure_list":[{"model_id":)" +
+                                    model->get("model_id").convert<std::string>() + R"(,"failed_reason":)" + jsonQuote(*why) +
+                                    R"(}],"success_list":[]}})", {}};
+            record(ch, key, stock->getValue<Poco::Int64>("stock"));
+            return Reply{200, R"({"error":"","message":"","warning":"","request_id":"e3e3e7f3c7a2","response":{"failure_list":[],"success_list":[{"model_id":)" +
+                                  model->get("model_id").convert<std::string>() + R"(,"stock":)" +
+                                  std::to_string(stock->getValue<Poco::Int64>("stock")) + "}]}}", {}};
           }
           if (method == "POST" && path == "/api/v2/logistics/ship_order") return shopeeFulfil(body);
           return notFound;
@@ -702,7 +871,10 @@ struct Emulator::Impl {
             auto o = parseObject(body);
             auto sku = o->getArray("skus")->getObject(0);
             auto inv = sku->getArray("inventory")->getObject(0);
-            record(ch, seg[4] + ":" + sku->getValue<std::string>("id"), inv->getValue<Poco::Int64>("quantity"));
+            const std::string key = seg[4] + ":" + sku->getValue<std::string>("id");
+            if (auto why = refusal(ch, key))
+              return Reply{200, R"({"code":12052023,"message":)" + jsonQuote(*why) + R"(,"data":{}})", {}};
+            record(ch, key, inv->getValue<Poco::Int64>("quantity"));
             return Reply{200, R"({"code":0,"message":"Success","data":{}})", {}};
           }
           if (method == "POST" && seg.size() == 6 && seg[1] == "fulfillment" && seg[2] == "202309" && seg[3] == "orders" &&
@@ -744,7 +916,10 @@ struct Emulator::Impl {
             std::vector<EmuOrder> page(all.begin() + static_cast<std::ptrdiff_t>(std::min(start, all.size())),
                                        all.begin() + static_cast<std::ptrdiff_t>(std::min(start + kPage, all.size())));
             std::string next = start + kPage < all.size() ? std::to_string(after) + ":" + std::to_string(start + kPage) : "";
-            return Reply{200, amazonOrders(page, next, next.empty() ? isoUtc(before - 1) : ""), {}};
+            // The buyer's name, street and phone only with a restricted-data token.
+            auto token = headers.find("x-amz-access-token");
+            const bool withPii = token != headers.end() && token->second.rfind("Atz.sprdt", 0) == 0;
+            return Reply{200, amazonOrders(page, next, next.empty() ? isoUtc(before - 1) : "", withPii), {}};
           }
           if (method == "GET" && seg.size() == 6 && seg[1] == "orders" && seg[5] == "orderItems") {
             auto o = findOrder(seg[4]);
@@ -753,9 +928,33 @@ struct Emulator::Impl {
           }
           if (method == "PATCH" && seg.size() == 6 && seg[1] == "listings") {
             auto o = parseObject(body);
-            auto value = o->getArray("patches")->getObject(0)->getArray("value")->getObject(0);
+            auto patch = o->getArray("patches")->getObject(0);
+            const std::string op = patch->getValue<std::string>("op");
+            auto value = patch->getArray("value")->getObject(0);
+            if (auto why = refusal(ch, seg[5]))
+              return Reply{200, R"({"sku":)" + jsonQuote(seg[5]) + R"(,"status":"INVALID","submissionId":"f1dc2914-75dd-11ea-bc55-0242ac130004","issues":[{"code":"90220","message":)" +
+                                    jsonQuote(*why) + R"(,"severity":"ERROR","attributeNames":["fulfillment_availability"]}]})", {}};
+            if (op != "replace" && op != "merge")
+              return Reply{400, R"({"errors":[{"code":"InvalidInput","message":"op must be add, replace, merge or delete"}]})", {}};
+            {
+              // replace: the attribute becomes the value (fields left out are
+              // gone); merge: fields left out keep their values.
+              std::lock_guard lock(mutex);
+              auto& a = amazonListings[seg[5]];
+              if (op == "replace") a = AmazonAvailability{};
+              a.quantity = value->getValue<Poco::Int64>("quantity");
+              if (value->has("lead_time_to_ship_max_days")) a.leadTimeDays = value->getValue<Poco::Int64>("lead_time_to_ship_max_days");
+              if (value->has("restock_date")) a.restockDate = value->getValue<std::string>("restock_date");
+            }
             record(ch, seg[5], value->getValue<Poco::Int64>("quantity"));
             return Reply{200, R"({"sku":")" + seg[5] + R"(","status":"ACCEPTED","submissionId":"f1dc2914-75dd-11ea-bc55-0242ac130003","issues":[]})", {}};
+          }
+          if (method == "POST" && path == "/tokens/2021-03-01/restrictedDataToken") {
+            auto o = parseObject(body);
+            auto resources = o->getArray("restrictedResources");
+            if (!resources || resources->size() == 0)
+              return Reply{400, R"({"errors":[{"code":"InvalidInput","message":"restrictedResources is required"}]})", {}};
+            return Reply{200, R"({"restrictedDataToken":"Atz.sprdt|IQEBLjAsAhRmHjNgHpi0U-Dme37rR6CuUpSR","expiresIn":3600})", {}};
           }
           if (method == "POST" && seg.size() == 6 && seg[1] == "orders" && seg[5] == "shipmentConfirmation")
             return amazonFulfil(seg[4], body);
@@ -853,6 +1052,8 @@ Poco::JSON::Object::Ptr fulfilmentJson(const Fulfilment& f) {
 std::optional<FaultMode> faultFrom(const std::string& s) {
   if (s == "none") return FaultMode::None;
   if (s == "down") return FaultMode::Down;
+  if (s == "platform_error") return FaultMode::PlatformError;
+  if (s == "garbage") return FaultMode::Garbage;
   if (s == "error") return FaultMode::Error;
   if (s == "throttle") return FaultMode::Throttle;
   return std::nullopt;
@@ -891,6 +1092,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       if (o->has("id")) n.id = o->getValue<std::string>("id");
       n.pickup = o->optValue<bool>("pickup", false);
       n.badAddress = o->optValue<bool>("bad_address", false);
+      n.country = o->optValue<std::string>("country", "");
       auto lines = o->getArray("lines");
       for (unsigned i = 0; i < lines->size(); ++i) {
         auto l = lines->getObject(i);
@@ -914,6 +1116,16 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
         std::lock_guard lock(mutex);
         if (seg[4] == "cancel") st = change(*ch, seg[3], true, true);
         else if (seg[4] == "update") st = change(*ch, seg[3], false, true);
+        else if (seg[4] == "correct") {
+          // The buyer or the seller fixed the address on the channel: the
+          // channel sends the order again, updated.
+          auto it = orders[*ch].find(seg[3]);
+          if (it == orders[*ch].end()) st = Error{ErrorKind::NotFound, "no order " + seg[3]};
+          else {
+            it->second.badAddress = false;
+            st = change(*ch, seg[3], false, true);
+          }
+        }
         else if (seg[4] == "redeliver" || seg[4] == "stale") {
           auto& m = seg[4] == "redeliver" ? lastDelivery[*ch] : firstDelivery[*ch];
           auto it = m.find(seg[3]);
@@ -937,7 +1149,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       auto ch = domain::channelFromString(seg[2]);
       auto o = parseObject(body);
       auto mode = faultFrom(o->getValue<std::string>("mode"));
-      if (!ch || !mode) return bad("unknown channel or mode (none, down, error, throttle)");
+      if (!ch || !mode) return bad("unknown channel or mode (none, down, error, throttle, platform_error, garbage)");
       std::int64_t ms = static_cast<std::int64_t>(o->optValue<double>("seconds", 3600) * 1000);
       {
         std::lock_guard lock(mutex);
@@ -945,6 +1157,57 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       }
       out.set("channel", seg[2]);
       out.set("mode", o->getValue<std::string>("mode"));
+      return ok(out);
+    }
+    if (method == "POST" && seg.size() == 2 && seg[1] == "refusals") {
+      // {"channel", "key" (as in /_emu/stock), "reason"}: the channel refuses
+      // that listing's stock updates in its own way; "reason": "" stops it.
+      auto o = parseObject(body);
+      auto ch = domain::channelFromString(o->getValue<std::string>("channel"));
+      if (!ch || !channels::isMarketplace(*ch)) return bad("unknown channel");
+      const std::string key = o->getValue<std::string>("key");
+      const std::string reason = o->optValue<std::string>("reason", "");
+      self->refuseStock(*ch, key, reason);
+      out.set("channel", domain::toString(*ch));
+      out.set("key", key);
+      out.set("refusing", !reason.empty());
+      return ok(out);
+    }
+    if (seg.size() == 4 && seg[1] == "lazada" && seg[2] == "stock") {
+      // Lazada's own view of a SellerSku: sellable, occupied, withheld, total.
+      std::lock_guard lock(mutex);
+      auto& st = lazadaStock[seg[3]];
+      if (method == "POST") {
+        auto o = parseObject(body);
+        if (o->has("withheld")) st.withheld = std::max<std::int64_t>(0, o->getValue<Poco::Int64>("withheld"));
+        if (o->has("sellable")) st.sellable = std::max<std::int64_t>(0, o->getValue<Poco::Int64>("sellable"));
+      } else if (method != "GET") {
+        return Reply{405, errorJson("method_not_allowed", "GET or POST"), {}};
+      }
+      const std::int64_t occupied = lazadaOccupied(seg[3]);
+      out.set("seller_sku", seg[3]);
+      out.set("sellable", st.sellable);
+      out.set("occupied", occupied);
+      out.set("withheld", st.withheld);
+      out.set("total", st.sellable + occupied + st.withheld);
+      return ok(out);
+    }
+    if (seg.size() == 4 && seg[1] == "amazon" && seg[2] == "listings") {
+      // The listing's fulfillment_availability as Amazon holds it; POST sets
+      // what a seller sets in Seller Central (lead time, restock date).
+      std::lock_guard lock(mutex);
+      auto& a = amazonListings[seg[3]];
+      if (method == "POST") {
+        auto o = parseObject(body);
+        if (o->has("lead_time_to_ship_max_days")) a.leadTimeDays = o->getValue<Poco::Int64>("lead_time_to_ship_max_days");
+        if (o->has("restock_date")) a.restockDate = o->getValue<std::string>("restock_date");
+      } else if (method != "GET") {
+        return Reply{405, errorJson("method_not_allowed", "GET or POST"), {}};
+      }
+      out.set("sku", seg[3]);
+      out.set("quantity", a.quantity >= 0 ? Poco::Dynamic::Var(a.quantity) : Poco::Dynamic::Var());
+      out.set("lead_time_to_ship_max_days", a.leadTimeDays >= 0 ? Poco::Dynamic::Var(a.leadTimeDays) : Poco::Dynamic::Var());
+      out.set("restock_date", a.restockDate.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(a.restockDate));
       return ok(out);
     }
     if (method == "GET" && seg.size() == 2 && seg[1] == "stock") {
@@ -1146,11 +1409,25 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       return ok(out);
     }
     if (method == "GET" && seg.size() == 2 && seg[1] == "deliveries") {
-      std::lock_guard lock(mutex);
-      Poco::JSON::Object::Ptr s = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      for (const auto& [status, n] : statuses) s->set(std::to_string(status), n);
-      out.set("statuses", s);
-      out.set("queued", static_cast<Poco::Int64>(outgoing.size()) + inFlight);
+      {
+        std::lock_guard lock(mutex);
+        Poco::JSON::Object::Ptr s = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        for (const auto& [status, n] : statuses) s->set(std::to_string(status), n);
+        out.set("statuses", s);
+        out.set("queued", static_cast<Poco::Int64>(outgoing.size()) + inFlight);
+      }
+      Poco::JSON::Object::Ptr perChannel = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (const auto& [ch, a] : ackStats()) {
+        Poco::JSON::Object::Ptr c = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        c->set("count", a.count);
+        c->set("p50_ms", a.p50Ms);
+        c->set("p99_ms", a.p99Ms);
+        c->set("max_ms", a.maxMs);
+        c->set("violations", a.violations);
+        c->set("last_violation", a.lastViolation);
+        perChannel->set(domain::toString(ch), c);
+      }
+      out.set("acks", perChannel);
       return ok(out);
     }
     return Reply{404, errorJson("not_found", "no such control endpoint: " + method + " " + uri.getPath()), {}};
@@ -1344,6 +1621,19 @@ ScenarioProgress Emulator::scenarioProgress() const {
 std::map<int, std::int64_t> Emulator::deliveryStatuses() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->statuses;
+}
+
+std::map<domain::Channel, Emulator::AckStats> Emulator::acks() const { return impl_->ackStats(); }
+
+void Emulator::clearAcks() {
+  std::lock_guard lock(impl_->mutex);
+  impl_->acks.clear();
+}
+
+void Emulator::refuseStock(domain::Channel channel, const std::string& key, const std::string& reason) {
+  std::lock_guard lock(impl_->mutex);
+  if (reason.empty()) impl_->refusing.erase({channel, key});
+  else impl_->refusing[{channel, key}] = reason;
 }
 
 void Emulator::stop() {

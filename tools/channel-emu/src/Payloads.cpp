@@ -47,6 +47,19 @@ Poco::Int64 hashId(const std::string& s) {
 
 const char* kCity = "Singapore";
 
+std::string countryOf(const EmuOrder& o) { return o.country.empty() ? "SG" : o.country; }
+// Where addresses carry no postal code (the marketplaces send "" there).
+bool noPostalCode(const EmuOrder& o) { return o.country == "VN" || o.country == "HK"; }
+std::string cityOf(const EmuOrder& o) {
+  if (o.badAddress) return "";
+  if (o.country == "VN") return "Ho Chi Minh City";
+  if (o.country == "HK") return "Hong Kong";
+  return kCity;
+}
+std::string postalCode(const EmuOrder& o, const char* singapore) {
+  return o.badAddress || noPostalCode(o) ? "" : singapore;
+}
+
 }  // namespace
 
 std::string isoUtc(std::int64_t seconds) {
@@ -175,10 +188,10 @@ std::string shopifyOrder(const EmuOrder& o) {
   a->set("name", "Ann Tan");
   a->set("address1", "1 Orchard Road");
   a->set("address2", "#05-01");
-  a->set("city", o.badAddress ? "" : kCity);
+  a->set("city", cityOf(o));
   a->set("province", Poco::Dynamic::Var());
-  a->set("zip", o.badAddress ? "" : "238823");
-  a->set("country_code", "SG");
+  a->set("zip", postalCode(o, "238823"));
+  a->set("country_code", countryOf(o));
   a->set("phone", "+65 6123 4567");
   if (!o.pickup) j->set("shipping_address", a);
   auto lines = array();
@@ -230,9 +243,9 @@ std::string lazadaGetOrder(const EmuOrder& o) {
   a->set("phone", "6591234567");
   a->set("address1", "10 Tampines Central 1");
   a->set("address2", "");
-  a->set("city", o.badAddress ? "" : kCity);
-  a->set("post_code", o.badAddress ? "" : "529536");
-  a->set("country", "Singapore");
+  a->set("city", cityOf(o));
+  a->set("post_code", postalCode(o, "529536"));
+  a->set("country", o.country == "VN" ? "Vietnam" : (o.country == "HK" ? "Hong Kong" : "Singapore"));
   d->set("address_shipping", a);
   j->set("data", d);
   return text(j);
@@ -314,10 +327,10 @@ std::string shopeeOrderDetail(const std::vector<EmuOrder>& orders) {
     a->set("phone", "6598765432");
     a->set("town", "");
     a->set("district", "");
-    a->set("city", o.badAddress ? "" : kCity);
+    a->set("city", cityOf(o));
     a->set("state", "");
-    a->set("region", "SG");
-    a->set("zipcode", o.badAddress ? "" : "018956");
+    a->set("region", countryOf(o));
+    a->set("zipcode", postalCode(o, "018956"));
     a->set("full_address", "8 Marina View, #20-01");
     d->set("recipient_address", a);
     list->add(d);
@@ -331,7 +344,7 @@ std::string shopeeOrderDetail(const std::vector<EmuOrder>& orders) {
 std::string tiktokWebhook(const EmuOrder& o, const std::string& notificationId) {
   auto j = object();
   j->set("type", 1);
-  j->set("tts_notification_id", notificationId);
+  if (!notificationId.empty()) j->set("tts_notification_id", notificationId);
   j->set("shop_id", "7494049642642441621");
   j->set("timestamp", static_cast<Poco::Int64>(o.updatedSec));
   auto d = object();
@@ -377,8 +390,8 @@ std::string tiktokOrderDetail(const std::vector<EmuOrder>& orders) {
     a->set("phone_number", "(+65)91234567");
     a->set("address_line1", "21 Lower Kent Ridge Road");
     a->set("address_line2", "");
-    a->set("postal_code", o.badAddress ? "" : "119077");
-    a->set("region_code", "SG");
+    a->set("postal_code", postalCode(o, "119077"));
+    a->set("region_code", countryOf(o));
     auto districts = array();
     auto country = object();
     country->set("address_level_name", "Country");
@@ -387,7 +400,7 @@ std::string tiktokOrderDetail(const std::vector<EmuOrder>& orders) {
     if (!o.badAddress) {
       auto city = object();
       city->set("address_level_name", "City");
-      city->set("address_name", kCity);
+      city->set("address_name", cityOf(o));
       districts->add(city);
     }
     a->set("district_info", districts);
@@ -401,7 +414,7 @@ std::string tiktokOrderDetail(const std::vector<EmuOrder>& orders) {
 }
 
 std::string amazonOrders(const std::vector<EmuOrder>& orders, const std::string& nextToken,
-                         const std::string& lastUpdatedBefore) {
+                         const std::string& lastUpdatedBefore, bool withPii) {
   auto j = object();
   auto p = object();
   auto list = array();
@@ -414,12 +427,14 @@ std::string amazonOrders(const std::vector<EmuOrder>& orders, const std::string&
     d->set("FulfillmentChannel", "MFN");
     d->set("ShipmentServiceLevelCategory", "Standard");
     auto a = object();
-    a->set("Name", "Mei Lin");
-    a->set("AddressLine1", "2 Science Park Drive");
-    a->set("City", o.badAddress ? "" : kCity);
-    a->set("PostalCode", o.badAddress ? "" : "118222");
-    a->set("CountryCode", "SG");
-    a->set("Phone", "+65 6777 1234");
+    if (withPii) {
+      a->set("Name", "Mei Lin");
+      a->set("AddressLine1", "2 Science Park Drive");
+      a->set("Phone", "+65 6777 1234");
+    }
+    a->set("City", cityOf(o));
+    a->set("PostalCode", postalCode(o, "118222"));
+    a->set("CountryCode", countryOf(o));
     d->set("ShippingAddress", a);
     list->add(d);
   }

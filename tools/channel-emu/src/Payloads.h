@@ -20,6 +20,9 @@ struct EmuOrder {
   bool updated = false;  // had an update after creation (paid, ready to ship)
   bool pickup = false;
   bool badAddress = false;
+  // ISO country of the address ("" = SG). VN and HK addresses carry no
+  // postal code, as the marketplaces send them there.
+  std::string country;
   std::int64_t createdSec = 0;
   std::int64_t updatedSec = 0;
   int version = 0;  // deliveries made of this order
@@ -48,10 +51,14 @@ std::string lazadaGetOrder(const EmuOrder& o);
 std::string lazadaGetOrderItems(const EmuOrder& o);
 std::string shopeePush(const EmuOrder& o);
 std::string shopeeOrderDetail(const std::vector<EmuOrder>& orders);
+// TikTok Shop has sent both shapes: with a tts_notification_id and without
+// one (notificationId "").
 std::string tiktokWebhook(const EmuOrder& o, const std::string& notificationId);
 std::string tiktokOrderDetail(const std::vector<EmuOrder>& orders);
+// withPii: the call carried a restricted-data token for shippingAddress;
+// without one Amazon leaves out the buyer's name, street lines and phone.
 std::string amazonOrders(const std::vector<EmuOrder>& orders, const std::string& nextToken,
-                         const std::string& lastUpdatedBefore);
+                         const std::string& lastUpdatedBefore, bool withPii);
 std::string amazonOrderItems(const EmuOrder& o);
 
 std::string isoUtc(std::int64_t seconds);

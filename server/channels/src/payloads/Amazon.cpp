@@ -90,4 +90,23 @@ Result<AmazonItemsPage> parseAmazonOrderItems(std::string_view body) {
   return page;
 }
 
+Status readAmazonListingsSubmission(std::string_view body) {
+  // HTTP 200 also when Amazon refused the patch: status INVALID with issues
+  // of severity ERROR.
+  auto parsed = readPayload(body, "Amazon patchListingsItem response");
+  if (!parsed) return parsed.error();
+  json::ObjectReader& r = *parsed;
+  const std::string status = r.text("status", Need::Required, 32);
+  auto issues = r.objects("issues", Need::Optional, 100);
+  std::string why;
+  for (auto& issue : issues) {
+    if (issue.text("severity", Need::Optional, 16) != "ERROR") continue;
+    why += (why.empty() ? "" : "; ") + issue.text("code", Need::Optional, 50) + " " +
+           issue.text("message", Need::Optional, 300);
+  }
+  if (auto st = r.status(); !st) return st.error();
+  if (status == "ACCEPTED") return {};
+  return Error{ErrorKind::Invalid, "Amazon patchListingsItem " + status + (why.empty() ? "" : ": " + why)};
+}
+
 }  // namespace wms::channels

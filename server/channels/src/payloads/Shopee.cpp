@@ -84,4 +84,25 @@ Result<ChannelOrder> parseShopeeOrderDetail(std::string_view body, const std::st
   return Error{ErrorKind::Invalid, "get_order_detail: response.order_list has no order " + orderSn};
 }
 
+Status readShopeeUpdateStock(std::string_view body) {
+  auto parsed = readPayload(body, "Shopee update_stock response");
+  if (!parsed) return parsed.error();
+  json::ObjectReader& r = *parsed;
+  if (auto err = r.text("error", Need::Optional, 200); !err.empty()) {
+    const std::string message = r.text("message", Need::Optional, 300);
+    return Error{shopeeErrorKind(err, message), "Shopee update_stock: " + err + (message.empty() ? "" : ": " + message)};
+  }
+  // An empty `error` is not success: each model Shopee refused is in
+  // response.failure_list with its reason.
+  std::string refused;
+  for (auto& failure : r.object("response").objects("failure_list", Need::Optional, 100)) {
+    const std::string model = failure.has("model_id") ? failure.id("model_id") : std::string("?");
+    const std::string reason = failure.text("failed_reason", Need::Optional, 300);
+    refused += (refused.empty() ? "" : "; ") + std::string("model ") + model + (reason.empty() ? "" : ": " + reason);
+  }
+  if (auto st = r.status(); !st) return st.error();
+  if (!refused.empty()) return Error{ErrorKind::Invalid, "Shopee update_stock refused " + refused};
+  return {};
+}
+
 }  // namespace wms::channels

@@ -29,11 +29,15 @@ Result<PushNotice> parseTikTokWebhook(std::string_view body) {
   if (!r.ok()) return r.status().error();
   if (type != 1) return n;  // not an order status change
   n.aboutOrder = true;
-  n.eventKey = r.id("tts_notification_id");
   auto d = r.object("data", Need::Required);
   n.orderId = d.id("order_id");
   n.status = d.text("order_status", Need::Required, 64);
   n.updatedAtMs = payloads::unixSeconds(d, "update_time", Need::Required);
+  // TikTok Shop has sent this webhook with and without tts_notification_id;
+  // without it, the order, its status and the time of that status say which
+  // change this is (a redelivery repeats all three).
+  n.eventKey = r.has("tts_notification_id") ? r.id("tts_notification_id")
+                                            : n.orderId + ":" + n.status + ":" + std::to_string(n.updatedAtMs);
   return payloads::finish(r, std::move(n));
 }
 

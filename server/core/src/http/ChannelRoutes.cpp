@@ -77,6 +77,8 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
         auto r = hub.handleWebhook(w);
         metrics.add("channel_webhooks_total",
                     "channel=\"" + req.params[0] + "\",status=\"" + std::to_string(r.status) + "\"");
+        // Shopee's acknowledgement has no body at all.
+        if (r.body.empty()) return Response::text(r.status, "");
         return Response::json(r.status, r.body);
       },
       maxBody);

@@ -9,6 +9,13 @@
 //   sync_latency_ms             a stock adjustment posted to wmsd until all
 //                               five channels have received the new figure;
 //                               quiet, and again under a webhook burst
+//   push_ack_ms_during_burst    per push channel (Lazada, Shopee, TikTok
+//                               Shop): time to wmsd's acknowledgement of each
+//                               push during the push-then-fetch burst, and
+//                               answers breaking the platform's rule
+//   refused_update_ms           Amazon refusing a listing's updates (200 +
+//                               INVALID): adjustment -> exception raised, and
+//                               listing fixed -> retried figure accepted
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
@@ -209,6 +216,7 @@ int main(int argc, char** argv) {
       << "channels.tiktok.app_key = tt-app\nchannels.tiktok.secret = tiktok-secret\nchannels.tiktok.access_token = t\n"
       << "channels.amazon.enabled = true\nchannels.amazon.api_base = " << base << "amazon\n"
       << "channels.amazon.access_token = t\nchannels.amazon.shop_id = S\nchannels.amazon.marketplace_id = M\n"
+      << "channels.amazon.restricted_data_token = true\n"
       << "channels.amazon.poll_ms = 1000\nchannels.amazon.orders_rate = 100\nchannels.amazon.items_rate = 100\n";
     for (const char* ch : {"shopify", "lazada", "shopee", "tiktok", "amazon"})
       p << "channels." << ch << ".push_rate = 2000\nchannels." << ch << ".push_burst = 2000\n";
@@ -339,12 +347,23 @@ int main(int argc, char** argv) {
   // --- 2. push then fetch (Lazada) ---------------------------------------------------
   const int pushOrders = std::max(100, orders / 4);
   std::cerr << "Lazada push-then-fetch x" << pushOrders << "\n";
+  // Shopee and TikTok Shop pushes ride along, so that each platform's
+  // acknowledgement is timed under the same burst.
+  E.clearAcks();
   auto pushStart = Clock::now();
   for (int i = 0; i < pushOrders; ++i) {
     emu::NewOrder n;
     n.channel = Channel::Lazada;
     n.lines = {{channelSku(Channel::Lazada, i % skus), 1}};
     (void)E.createOrder(n, true);
+    if (i % 4 == 0) {
+      for (auto ch : {Channel::Shopee, Channel::TikTok}) {
+        emu::NewOrder m;
+        m.channel = ch;
+        m.lines = {{channelSku(ch, (i + 1) % skus), 1}};
+        (void)E.createOrder(m, true);
+      }
+    }
   }
   double pushSecs = 0;
   for (;;) {
@@ -367,6 +386,8 @@ int main(int argc, char** argv) {
     if (Clock::now() - pushStart > std::chrono::seconds(300)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  (void)E.drain(120000);
+  const auto ackStats = E.acks();
   settle(120000);
 
   // --- 3. stock change -> all five channels updated ----------------------------------
@@ -442,6 +463,67 @@ int main(int argc, char** argv) {
   const double loadRate = static_cast<double>(loadOrders) / std::chrono::duration<double>(Clock::now() - loadStart).count();
   timeouts += loadedTimeouts;
 
+  // --- 4. a refused stock update: until the exception, until the retry is taken -----
+  // Amazon answers 200 with status INVALID for a listing's updates; then the
+  // seller fixes the listing. Measured: the adjustment until wmsd raised the
+  // refusal as an exception, and the fix until the retried figure was taken
+  // (bounded by the pusher's back-off, channels.retry_*).
+  const int refusals = std::min(10, measured);
+  std::vector<double> toException, toAccepted;
+  std::int64_t refusalTimeouts = 0;
+  std::cerr << "refused stock updates x" << refusals << "\n";
+  auto openRefusal = [&](const std::string& sku) {
+    std::string text;
+    api.send("GET", "/api/v1/exceptions?limit=1000", {}, {}, &text);
+    auto items = parse(text)->getArray("items");
+    for (unsigned k = 0; items && k < items->size(); ++k) {
+      auto x = items->getObject(k);
+      if (x->getValue<std::string>("kind") == "channel_push_refused" &&
+          x->getValue<std::string>("reference") == "amazon:" + sku)
+        return true;
+    }
+    return false;
+  };
+  for (int k = 0; k < refusals; ++k) {
+    const int i = skus - 1 - k;
+    const std::string sku = "SKU" + std::to_string(i);
+    const std::string key = emu::pushKey(Channel::Amazon, channelSku(Channel::Amazon, i), "");
+    E.refuseStock(Channel::Amazon, key, "The value provided for fulfillment_availability is not valid");
+    std::string text;
+    const auto t0 = Clock::now();
+    if (api.send("POST", "/api/v1/stock/adjustments",
+                 R"({"sku":")" + sku + R"(","location":"A-01-01-1","delta":1,"reason":"found"})", {}, &text) != 201) {
+      ++refusalTimeouts;
+      E.refuseStock(Channel::Amazon, key, "");
+      continue;
+    }
+    const std::int64_t expected = parse(text)->getObject("stock")->getValue<Poco::Int64>("available");
+    bool raised = false;
+    while (!(raised = openRefusal(sku)) && Clock::now() - t0 < std::chrono::seconds(20))
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (!raised) {
+      ++refusalTimeouts;
+      E.refuseStock(Channel::Amazon, key, "");
+      continue;
+    }
+    toException.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the listing stays broken a while
+    E.refuseStock(Channel::Amazon, key, "");
+    const auto t1 = Clock::now();
+    bool taken = false;
+    while (Clock::now() - t1 < std::chrono::seconds(60)) {
+      auto m = E.latestStock(Channel::Amazon);
+      auto it = m.find(key);
+      if (it != m.end() && it->second.quantity == expected) {
+        taken = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (taken) toAccepted.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t1).count());
+    else ++refusalTimeouts;
+  }
+
   Poco::JSON::Object out(Poco::JSON_PRESERVE_KEY_ORDER);
   out.set("bench", "channels");
   out.set("durability", durability);
@@ -479,6 +561,26 @@ int main(int argc, char** argv) {
   latLoad.set("max", percentile(loaded, 100));
   out.set("sync_latency_under_load_ms", latLoad);
   out.set("sync_timeouts", timeouts);
+  Poco::JSON::Object ackOut(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [ch, a] : ackStats) {
+    Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
+    c.set("pushes", a.count);
+    c.set("p50", a.p50Ms);
+    c.set("p99", a.p99Ms);
+    c.set("max", a.maxMs);
+    c.set("rule_violations", a.violations);
+    if (!a.lastViolation.empty()) c.set("last_violation", a.lastViolation);
+    ackOut.set(wms::domain::toString(ch), c);
+  }
+  out.set("push_ack_ms_during_burst", ackOut);
+  Poco::JSON::Object refusal(Poco::JSON_PRESERVE_KEY_ORDER);
+  refusal.set("samples", static_cast<Poco::Int64>(toException.size()));
+  refusal.set("to_exception_p50", percentile(toException, 50));
+  refusal.set("to_exception_p99", percentile(toException, 99));
+  refusal.set("fixed_to_accepted_p50", percentile(toAccepted, 50));
+  refusal.set("fixed_to_accepted_p99", percentile(toAccepted, 99));
+  refusal.set("timeouts", refusalTimeouts);
+  out.set("refused_update_ms", refusal);
   Poco::JSON::Object targets(Poco::JSON_PRESERVE_KEY_ORDER);
   targets.set("webhook_orders_per_second", 1000);
   targets.set("sync_p99_ms", 1000);

@@ -29,6 +29,11 @@ struct ChannelSettings {
   double pushBurst = 10.0;
   // Amazon: polling.
   std::int64_t pollMs = 60000;
+  // Amazon: ask the Tokens API for a restricted-data token (the app needs
+  // the Direct-to-Consumer Shipping role) and read orders with it: without
+  // one, getOrders leaves out the buyer's name, street lines and phone, and
+  // every order is held for its address.
+  bool restrictedDataToken = false;
   double ordersRate = 0.0167;  // getOrders
   double ordersBurst = 20;
   double itemsRate = 0.5;      // getOrderItems

@@ -49,7 +49,8 @@ Result<PushNotice> parseShopeePush(std::string_view body);
 // Shopee v2.order.get_order_detail response; the order with `orderSn`.
 Result<ChannelOrder> parseShopeeOrderDetail(std::string_view body, const std::string& orderSn);
 
-// TikTok Shop webhook (type 1: order status change). eventKey: tts_notification_id.
+// TikTok Shop webhook (type 1: order status change). eventKey:
+// tts_notification_id, or order id:status:update_time where it is absent.
 Result<PushNotice> parseTikTokWebhook(std::string_view body);
 // TikTok Shop Get Order Detail (202309) response; the order with `orderId`.
 // Its line_items are one per unit.
@@ -77,6 +78,14 @@ Result<AmazonItemsPage> parseAmazonOrderItems(std::string_view body);
 ErrorKind lazadaErrorKind(std::string_view type, std::string_view code, std::string_view message);
 ErrorKind shopeeErrorKind(std::string_view error, std::string_view message);
 ErrorKind tiktokErrorKind(std::int64_t code, std::string_view message);
+
+// Answers to a stock update that may refuse with HTTP 200. Shopee
+// v2.product.update_stock: an `error` (by shopeeErrorKind), or an empty one
+// with the refused models in response.failure_list (Invalid, with each
+// failed_reason). Amazon patchListingsItem (ListingsItemSubmissionResponse):
+// any status but ACCEPTED is Invalid, with the issues of severity ERROR.
+Status readShopeeUpdateStock(std::string_view body);
+Status readAmazonListingsSubmission(std::string_view body);
 
 // Timestamps as the channels write them, to ms since the epoch (UTC):
 // ISO 8601 "2021-12-31T19:00:00-05:00" / "...Z" / fractional seconds, and

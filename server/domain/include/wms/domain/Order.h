@@ -50,7 +50,14 @@ struct Address {
   std::string email;
 };
 
+// Whether addresses in a country need a postal code to ship. Countries whose
+// addresses carry none (Hong Kong, Macau, the UAE, Qatar and others) or where
+// the marketplaces send none (Vietnam: Shopee and Lazada leave it empty) do
+// not; an unknown or empty country does. docs/channels.md lists them.
+bool postalCodeRequired(std::string_view countryCode) noexcept;
+
 // Validates an address for shipping; for store pickup only the name is needed.
+// The postal code is required where postalCodeRequired(country).
 // Errors name the field with `prefix` ("ship_to.postal_code is required").
 Status validateAddress(const Address& address, ServiceLevel level, std::string_view prefix = "ship_to");
 

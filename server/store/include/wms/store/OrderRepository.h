@@ -62,6 +62,8 @@ class OrderRepository {
   // Points a line at another SKU (a held channel order whose channel SKU is
   // now mapped). Only for lines that hold, picked and shipped nothing.
   void setLineSku(domain::OrderId id, int lineNo, const std::string& sku);
+  // The order's ship-to address, as the channel corrected it.
+  void setShipTo(domain::OrderId id, const domain::Address& address);
 
  private:
   // Writes a line's counters (allocated, picked, shortQty, shipped); the

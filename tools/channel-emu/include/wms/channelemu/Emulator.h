@@ -74,6 +74,7 @@ struct NewOrder {
   std::vector<Line> lines;
   bool pickup = false;   // Shopify store pickup
   bool badAddress = false;  // no postal code / city (held by wmsd)
+  std::string country;      // ISO code of the address, "" = SG (VN, HK: no postal code, as sent there)
 };
 
 // One stock update a channel received.
@@ -101,7 +102,11 @@ struct Fulfilment {
   std::int64_t atMs = 0;
 };
 
-enum class FaultMode { None, Down, Error, Throttle };
+// Down: 503 on everything; Error: 500; Throttle: 429 with Retry-After;
+// PlatformError: HTTP 200 with the platform's own transient error in the
+// body (Lazada type ISP, Shopee error_server, TikTok Shop internal error);
+// Garbage: HTTP 200 with a body that is not JSON.
+enum class FaultMode { None, Down, Error, Throttle, PlatformError, Garbage };
 
 struct Scenario {
   std::int64_t orders = 100;
@@ -163,6 +168,24 @@ class Emulator {
 
   // wmsd's answers to deliveries so far, by HTTP status.
   std::map<int, std::int64_t> deliveryStatuses() const;
+
+  // How wmsd acknowledged deliveries, per channel since the start (or the
+  // last clearAcks): time to its answer, and answers that broke the
+  // channel's documented rule (Lazada: HTTP 200 within 500 ms; Shopee: a
+  // 2xx with an empty body).
+  struct AckStats {
+    std::int64_t count = 0;
+    double p50Ms = 0, p99Ms = 0, maxMs = 0;
+    std::int64_t violations = 0;
+    std::string lastViolation;
+  };
+  std::map<domain::Channel, AckStats> acks() const;
+  void clearAcks();
+  // The channel refuses stock updates of `key` (as in StockUpdate::key) in
+  // its own way (Lazada/TikTok: an error code; Shopee: failure_list with an
+  // empty error; Amazon: status INVALID with issues; all with HTTP 200),
+  // giving `reason`; "" stops refusing.
+  void refuseStock(domain::Channel channel, const std::string& key, const std::string& reason);
 
   void stop();
 
