@@ -393,6 +393,7 @@ BOOST_AUTO_TEST_CASE(a_shipment_is_told_by_fulfillmentCreate_with_its_tracking_n
   BOOST_REQUIRE(id.ok());
   auto lines = fulfillmentLines(*s.emu, *id);
   BOOST_REQUIRE(lines.size() == 2u);
+  const auto queriedByTheTest = s.emu->shopifyStats().operations.at("fulfillmentOrders");
   s.hub->start();
   // First parcel: one of the three mugs and the tea.
   s.ship(shipped(*id, 1, {{lines[0].first, 1}, {lines[1].first, 1}}, "JT0000000001"));
@@ -413,7 +414,7 @@ BOOST_AUTO_TEST_CASE(a_shipment_is_told_by_fulfillmentCreate_with_its_tracking_n
   BOOST_TEST(told[1].lines[0].qty == 2);
   const auto stats = s.emu->shopifyStats();
   BOOST_TEST(stats.operations.at("fulfillmentCreate") == 2);
-  BOOST_TEST(stats.operations.at("fulfillmentOrders") == 2);
+  BOOST_TEST(stats.operations.at("fulfillmentOrders") - queriedByTheTest == 2);
   BOOST_TEST(stats.restCalls == 0);
   // An order Shopify does not have: refused with the reason, not sent.
   s.ship(shipped("9007199254740000", 3, {{"1", 1}}, "JT0000000003"));
