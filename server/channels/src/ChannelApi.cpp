@@ -168,11 +168,12 @@ Result<ChannelApi::ShopifyAnswer> ChannelApi::shopifyGraphql(const std::string& 
     shopifyLargestCost_ = std::max(shopifyLargestCost_, reply->cost.requested);
   }
   if (reply->throttled) {
-    // Nothing ran: wait until the bucket holds what this call asks for.
+    // Nothing ran: wait until the bucket holds what this call asks for. A
+    // bucket that already holds it gives no such time: the usual backoff.
     if (reply->hasCost) {
       const auto& c = reply->cost;
       const double missing = std::min(c.requested, c.maximumAvailable) - c.currentlyAvailable;
-      retryAfterMs_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::max(0.0, missing) * 1000.0 / c.restoreRate)));
+      if (missing > 0) retryAfterMs_ = static_cast<std::int64_t>(std::ceil(missing * 1000.0 / c.restoreRate));
     }
     char cost[96];
     std::snprintf(cost, sizeof cost, " (cost %.0f, %.0f of %.0f available)", reply->cost.requested,
