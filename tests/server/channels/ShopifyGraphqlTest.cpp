@@ -13,12 +13,21 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "wms/channelemu/Emulator.h"
@@ -300,6 +309,85 @@ BOOST_AUTO_TEST_CASE(the_emulator_takes_the_documented_request_shapes) {
   BOOST_REQUIRE(refused.ok());
   BOOST_REQUIRE(refused->userErrors.size() == 1u);
   BOOST_TEST(refused->userErrors[0].message == "Fulfillment order does not exist.");
+}
+
+// The Shopify headers of each webhook the emulator sends to "wmsd" (a
+// loopback server that answers 200 to everything).
+class WebhookSink {
+ public:
+  WebhookSink() : server_(new Factory(*this), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)),
+                          new Poco::Net::HTTPServerParams) {
+    server_.start();
+  }
+  ~WebhookSink() { server_.stopAll(true); }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_.port()); }
+  std::vector<std::map<std::string, std::string>> deliveries() {
+    std::lock_guard lock(mutex_);
+    return deliveries_;
+  }
+
+ private:
+  class Handler final : public Poco::Net::HTTPRequestHandler {
+   public:
+    explicit Handler(WebhookSink& sink) : sink_(sink) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
+      std::string body;
+      Poco::StreamCopier::copyToString(in.stream(), body);
+      std::map<std::string, std::string> headers;
+      for (const char* h : {"X-Shopify-Event-Id", "X-Shopify-Webhook-Id", "X-Shopify-API-Version", "X-Shopify-Topic"})
+        headers[h] = in.get(h, "");
+      {
+        std::lock_guard lock(sink_.mutex_);
+        sink_.deliveries_.push_back(std::move(headers));
+      }
+      out.setContentType("application/json");
+      out.send() << R"({"result":"created"})";
+    }
+
+   private:
+    WebhookSink& sink_;
+  };
+  class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+   public:
+    explicit Factory(WebhookSink& sink) : sink_(sink) {}
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+      return new Handler(sink_);
+    }
+
+   private:
+    WebhookSink& sink_;
+  };
+
+  std::mutex mutex_;
+  std::vector<std::map<std::string, std::string>> deliveries_;
+  Poco::Net::HTTPServer server_;
+};
+
+BOOST_AUTO_TEST_CASE(the_emulator_keeps_the_event_id_on_a_redelivery_and_gives_each_delivery_its_own_webhook_id) {
+  WebhookSink sink;
+  auto started = channelemu::Emulator::start({});
+  BOOST_REQUIRE(started.ok());
+  auto& emu = **started;
+  emu.setWmsdUrl(sink.url());
+  channelemu::NewOrder order;
+  order.channel = domain::Channel::Shopify;
+  order.lines = {{"808950810", 1}};
+  auto id = emu.createOrder(order);
+  BOOST_REQUIRE(id.ok());
+  BOOST_REQUIRE(emu.drain(10000));
+  BOOST_REQUIRE(emu.redeliver(domain::Channel::Shopify, *id).ok());
+  BOOST_REQUIRE(emu.drain(10000));
+  BOOST_REQUIRE(emu.cancelOrder(domain::Channel::Shopify, *id).ok());
+  BOOST_REQUIRE(emu.drain(10000));
+  auto got = sink.deliveries();
+  BOOST_REQUIRE(got.size() == 3u);
+  BOOST_TEST(!got[0]["X-Shopify-Event-Id"].empty());
+  BOOST_TEST(got[1]["X-Shopify-Event-Id"] == got[0]["X-Shopify-Event-Id"]);  // the same event again
+  BOOST_TEST(got[1]["X-Shopify-Webhook-Id"] != got[0]["X-Shopify-Webhook-Id"]);
+  BOOST_TEST(got[2]["X-Shopify-Event-Id"] != got[0]["X-Shopify-Event-Id"]);  // another event
+  BOOST_TEST(got[2]["X-Shopify-Topic"] == "orders/cancelled");
+  BOOST_TEST(got[0]["X-Shopify-API-Version"] == "2026-10");
+  emu.stop();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
