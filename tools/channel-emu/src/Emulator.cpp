@@ -392,7 +392,8 @@ struct Emulator::Impl {
     fulfilled.push_back(std::move(f));
   }
 
-  // Shopify fulfillments.json: line items of the order's fulfillment order,
+  // Shopify's legacy REST fulfillments.json (wmsd uses GraphQL; still
+  // answered): line items of the order's fulfillment order,
   // each at most its fulfillable quantity, and a tracking number.
   Reply shopifyFulfil(const std::string& body) {
     auto unprocessable = [](const std::string& m) { return Reply{422, R"({"errors":{"fulfillment":[")" + m + R"("]}})", {}}; };
