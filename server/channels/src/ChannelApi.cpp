@@ -30,8 +30,9 @@ std::string xmlEscape(const std::string& s) {
 // @idempotent key is required, and changeFromQuantity must be given, null
 // opting out of the compare-and-swap; docs/channels.md says why we opt out).
 std::string shopifySetQuantities(const std::string& key) {
-  return "mutation SetAvailable($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) "
-         "@idempotent(key: \"" + key + "\") { inventoryAdjustmentGroup { id } userErrors { code field message } } }";
+  return "mutation SetAvailable($input: InventorySetQuantitiesInput!) { "
+         "inventorySetQuantities(input: $input) @idempotent(key: \"" +
+         key + "\") { inventoryAdjustmentGroup { id } userErrors { code field message } } }";
 }
 
 std::pair<std::string, std::string> splitRef(const std::string& ref) {
@@ -151,7 +152,8 @@ std::string shopifyUserErrors(const std::vector<ShopifyUserError>& errors) {
   return out;
 }
 
-Result<ChannelApi::ShopifyAnswer> ChannelApi::shopifyGraphql(const std::string& what, const std::string& request,
+Result<ChannelApi::ShopifyAnswer> ChannelApi::shopifyGraphql(const std::string& what,
+                                                             const std::string& request,
                                                              std::string_view mutation) {
   // The bucket's figures are as of some moment during the call: counting
   // its refill from before the call never overestimates it.
@@ -188,7 +190,8 @@ std::int64_t ChannelApi::paceMs() const {
   if (!shopifyCostKnown_) return 0;
   const auto& c = shopifyCost_;
   const double need = std::min(shopifyLargestCost_, c.maximumAvailable);
-  const double elapsedS = static_cast<double>(std::max<std::int64_t>(0, clock_() - shopifyCostAtMs_)) / 1000.0;
+  const double elapsedS =
+      static_cast<double>(std::max<std::int64_t>(0, clock_() - shopifyCostAtMs_)) / 1000.0;
   const double have = std::min(c.maximumAvailable, c.currentlyAvailable + elapsedS * c.restoreRate);
   if (have >= need) return 0;
   return static_cast<std::int64_t>(std::ceil((need - have) * 1000.0 / c.restoreRate));
@@ -199,9 +202,10 @@ std::string ChannelApi::newIdempotencyKey() {
   const std::uint64_t hi = (keyRng_() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
   const std::uint64_t lo = (keyRng_() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
-                static_cast<unsigned long long>((hi >> 16) & 0xffff), static_cast<unsigned long long>(hi & 0xffff),
-                static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  std::snprintf(
+      buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
+      static_cast<unsigned long long>((hi >> 16) & 0xffff), static_cast<unsigned long long>(hi & 0xffff),
+      static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
   return buf;
 }
 
@@ -257,19 +261,21 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
     case domain::Channel::Shopify: {
       // GraphQL inventorySetQuantities of "available" at our location: the
       // item from listing_ref (else the channel SKU), digits or a GID.
-      auto item = shopifyGid("InventoryItem", l.listingRef.empty() ? l.channelSku : l.listingRef, "listing_ref");
+      auto item =
+          shopifyGid("InventoryItem", l.listingRef.empty() ? l.channelSku : l.listingRef, "listing_ref");
       if (!item) return item.error();
       auto location = shopifyGid("Location", settings_.locationId, "channels.shopify.location_id");
       if (!location) return location.error();
       const std::string slot = *item + "@" + *location;
       auto& pending = shopifyKeys_[slot];
       if (pending.second.empty() || pending.first != quantity) pending = {quantity, newIdempotencyKey()};
-      const std::string request =
-          "{\"query\":" + jsonString(shopifySetQuantities(pending.second)) +
-          ",\"variables\":{\"input\":{\"name\":\"available\",\"reason\":\"correction\",\"referenceDocumentUri\":" +
-          jsonString("gid://wms/AvailableToPromise/" + urlEncode(l.sku)) + ",\"quantities\":[{\"inventoryItemId\":" +
-          jsonString(*item) + ",\"locationId\":" + jsonString(*location) + ",\"quantity\":" + qty +
-          ",\"changeFromQuantity\":null}]}}}";
+      const std::string request = "{\"query\":" + jsonString(shopifySetQuantities(pending.second)) +
+                                  ",\"variables\":{\"input\":{\"name\":\"available\",\"reason\":"
+                                  "\"correction\",\"referenceDocumentUri\":" +
+                                  jsonString("gid://wms/AvailableToPromise/" + urlEncode(l.sku)) +
+                                  ",\"quantities\":[{\"inventoryItemId\":" + jsonString(*item) +
+                                  ",\"locationId\":" + jsonString(*location) + ",\"quantity\":" + qty +
+                                  ",\"changeFromQuantity\":null}]}}}";
       auto answer = shopifyGraphql("inventorySetQuantities", request, "inventorySetQuantities");
       // Unavailable: the answer is unknown (or nothing ran); the same
       // quantity is retried under the same key.
@@ -281,9 +287,11 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
       const bool inProgress = std::any_of(errors.begin(), errors.end(), [](const ShopifyUserError& e) {
         return e.code == "IDEMPOTENCY_CONCURRENT_REQUEST";
       });
-      if (inProgress) return Error{ErrorKind::Unavailable, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
+      if (inProgress)
+        return Error{ErrorKind::Unavailable, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
       shopifyKeys_.erase(slot);
-      if (!errors.empty()) return Error{ErrorKind::Invalid, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
+      if (!errors.empty())
+        return Error{ErrorKind::Invalid, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
       return {};
     }
     case domain::Channel::Lazada: {

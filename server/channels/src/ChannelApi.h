@@ -74,7 +74,8 @@ class ChannelApi {
     std::string body;
     ShopifyGraphqlReply reply;
   };
-  Result<ShopifyAnswer> shopifyGraphql(const std::string& what, const std::string& request, std::string_view mutation);
+  Result<ShopifyAnswer> shopifyGraphql(const std::string& what, const std::string& request,
+                                       std::string_view mutation);
   std::string newIdempotencyKey();
 
   domain::Channel channel_;

@@ -53,18 +53,21 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       // fulfillmentCreate (FulfillmentInput: lineItemsByFulfillmentOrder,
       // trackingInfo, notifyCustomer).
       static constexpr const char* kShopifyFulfillmentOrders =
-          "query FulfillmentOrders($id: ID!) { order(id: $id) { id fulfillmentOrders(first: 5) { nodes { id status "
-          "lineItems(first: 50) { nodes { id totalQuantity remainingQuantity lineItem { id } } pageInfo { hasNextPage } } } "
+          "query FulfillmentOrders($id: ID!) { order(id: $id) { id fulfillmentOrders(first: 5) { nodes { id "
+          "status "
+          "lineItems(first: 50) { nodes { id totalQuantity remainingQuantity lineItem { id } } pageInfo { "
+          "hasNextPage } } } "
           "pageInfo { hasNextPage } } } }";
       static constexpr const char* kShopifyFulfillmentCreate =
-          "mutation CreateFulfillment($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: $fulfillment) { "
+          "mutation CreateFulfillment($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: "
+          "$fulfillment) { "
           "fulfillment { id status } userErrors { field message } } }";
       // GraphQL Admin: fulfillments are made against the order's fulfillment
       // orders; find the fulfillment order line items of our lines first.
       auto order = shopifyGid("Order", n.externalId, "the Shopify order id");
       if (!order) return order.error();
-      const std::string query =
-          "{\"query\":" + jsonString(kShopifyFulfillmentOrders) + ",\"variables\":{\"id\":" + jsonString(*order) + "}}";
+      const std::string query = "{\"query\":" + jsonString(kShopifyFulfillmentOrders) +
+                                ",\"variables\":{\"id\":" + jsonString(*order) + "}}";
       auto fos = shopifyGraphql("fulfillmentOrders of order " + n.externalId, query, "");
       if (!fos) return fos.error();
       auto plan = planShopifyFulfilment(fos->body, n);
@@ -75,15 +78,18 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       for (const auto& [foId, items] : plan->byFulfillmentOrder) {
         std::string list;
         for (const auto& [id, qty] : items)
-          list += (list.empty() ? "" : ",") + std::string("{\"id\":") + jsonString(id) + ",\"quantity\":" + std::to_string(qty) + "}";
+          list += (list.empty() ? "" : ",") + std::string("{\"id\":") + jsonString(id) +
+                  ",\"quantity\":" + std::to_string(qty) + "}";
         groups += (groups.empty() ? "" : ",") + std::string("{\"fulfillmentOrderId\":") + jsonString(foId) +
                   ",\"fulfillmentOrderLineItems\":[" + list + "]}";
       }
       const std::string request = "{\"query\":" + jsonString(kShopifyFulfillmentCreate) +
-                                  ",\"variables\":{\"fulfillment\":{\"lineItemsByFulfillmentOrder\":[" + groups +
-                                  "],\"trackingInfo\":{\"number\":" + jsonString(n.trackingNumber) + ",\"company\":" +
-                                  jsonString(carrierLabel(n)) + "},\"notifyCustomer\":true}}}";
-      auto created = shopifyGraphql("fulfillmentCreate for order " + n.externalId, request, "fulfillmentCreate");
+                                  ",\"variables\":{\"fulfillment\":{\"lineItemsByFulfillmentOrder\":[" +
+                                  groups + "],\"trackingInfo\":{\"number\":" + jsonString(n.trackingNumber) +
+                                  ",\"company\":" + jsonString(carrierLabel(n)) +
+                                  "},\"notifyCustomer\":true}}}";
+      auto created =
+          shopifyGraphql("fulfillmentCreate for order " + n.externalId, request, "fulfillmentCreate");
       if (!created) return created.error();
       if (!created->reply.userErrors.empty())
         return Error{ErrorKind::Invalid, "Shopify fulfillmentCreate for order " + n.externalId + ": " +

@@ -409,7 +409,8 @@ WebhookReply ChannelHub::Impl::shopifyWebhook(const WebhookRequest& request) {
     keyHeader = "X-Shopify-Webhook-Id";
   }
   if (eventKey.empty()) eventKey = order->externalId + "@" + std::to_string(order->updatedAtMs);
-  if (eventKey.size() > 200) return fail(Error{ErrorKind::Malformed, std::string(keyHeader) + " is longer than 200 bytes"});
+  if (eventKey.size() > 200)
+    return fail(Error{ErrorKind::Malformed, std::string(keyHeader) + " is longer than 200 bytes"});
 
   ApplyOutcome outcome;
   bool duplicate = false;

@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(shopify_plan_covers_the_lines_across_open_fulfillment_order
 }
 
 BOOST_AUTO_TEST_CASE(shopify_plan_of_lines_fulfilled_already_says_so_instead_of_failing) {
-  auto plan = planShopifyFulfilment(fixture("shopify/graphql-fulfillment-orders.json"), shipped("450789469", {{"703073504", 1}}));
+  auto plan = planShopifyFulfilment(fixture("shopify/graphql-fulfillment-orders.json"),
+                                    shipped("450789469", {{"703073504", 1}}));
   BOOST_REQUIRE(plan.ok());
   BOOST_TEST(plan->alreadyFulfilled);
   BOOST_TEST(plan->byFulfillmentOrder.empty());

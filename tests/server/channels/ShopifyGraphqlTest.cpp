@@ -6,8 +6,6 @@
 // inventorySetQuantities, shipments by fulfillmentCreate, pacing by the cost
 // answer, and webhooks de-duplicated by X-Shopify-Event-Id.
 #define BOOST_TEST_MODULE server_channels_shopify
-#include <boost/test/unit_test.hpp>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -23,6 +21,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -34,10 +33,10 @@
 #include "wms/channels/ChannelHub.h"
 #include "wms/channels/Payloads.h"
 #include "wms/channels/Signatures.h"
+#include "wms/packing/Schema.h"
 #include "wms/server/CatalogService.h"
 #include "wms/server/OrderService.h"
 #include "wms/server/StockService.h"
-#include "wms/packing/Schema.h"
 #include "wms/store/Query.h"
 #include "wms/testsupport/TempDir.h"
 
@@ -50,7 +49,8 @@ std::string fixture(const std::string& name) {
   return readFile(std::filesystem::path(WMS_SOURCE_DIR) / "tests/server/channels/fixtures/shopify" / name);
 }
 
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+bool eventually(const std::function<bool()>& pred,
+                std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
   const auto end = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < end) {
     if (pred()) return true;
@@ -67,7 +67,8 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
 // A GraphQL Admin call straight to the emulator (as another client of the shop would make it).
 Poco::JSON::Object::Ptr graphql(const channelemu::Emulator& emu, const std::string& request) {
   Poco::Net::HTTPClientSession session("127.0.0.1", emu.port());
-  Poco::Net::HTTPRequest req("POST", "/shopify/admin/api/2026-10/graphql.json", Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest req("POST", "/shopify/admin/api/2026-10/graphql.json",
+                             Poco::Net::HTTPMessage::HTTP_1_1);
   req.set("X-Shopify-Access-Token", "shpat-test");
   req.setContentType("application/json");
   req.setContentLength(static_cast<std::streamsize>(request.size()));
@@ -80,10 +81,14 @@ Poco::JSON::Object::Ptr graphql(const channelemu::Emulator& emu, const std::stri
 }
 
 // The emulated order's fulfillment order line items: (order line id, FO line item GID).
-std::vector<std::pair<std::string, std::string>> fulfillmentLines(const channelemu::Emulator& emu, const std::string& order) {
-  auto answer = graphql(emu, R"({"query":"query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { id status )"
-                             R"(lineItems(first: 50) { nodes { id totalQuantity remainingQuantity lineItem { id } } } } } } }",)"
-                             R"("variables":{"id":"gid://shopify/Order/)" + order + R"("}})");
+std::vector<std::pair<std::string, std::string>> fulfillmentLines(const channelemu::Emulator& emu,
+                                                                  const std::string& order) {
+  auto answer = graphql(
+      emu,
+      R"({"query":"query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { id status )"
+      R"(lineItems(first: 50) { nodes { id totalQuantity remainingQuantity lineItem { id } } } } } } }",)"
+      R"("variables":{"id":"gid://shopify/Order/)" +
+          order + R"("}})");
   std::vector<std::pair<std::string, std::string>> out;
   auto fos = answer->getObject("data")->getObject("order")->getObject("fulfillmentOrders")->getArray("nodes");
   for (unsigned f = 0; f < fos->size(); ++f) {
@@ -123,18 +128,20 @@ struct Shop {
     BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? "" : opened.error().message));
     db = std::move(*opened);
     catalog = std::make_unique<server::CatalogService>(*db);
-    intake = std::make_unique<wms::stock::OrderIntake>(events, wms::stock::IntakeOptions{domain::ShortagePolicy::Reject});
+    intake = std::make_unique<wms::stock::OrderIntake>(
+        events, wms::stock::IntakeOptions{domain::ShortagePolicy::Reject});
     stock = std::make_unique<server::StockService>(*db, events);
     orders = std::make_unique<server::OrderService>(*db, *intake);
-    auto config = channels::channelsConfigFrom({{"channels.shopify.enabled", "true"},
-                                                {"channels.shopify.api_base", emu->baseUrl(domain::Channel::Shopify)},
-                                                {"channels.shopify.secret", "shopify-secret"},
-                                                {"channels.shopify.access_token", "shpat-test"},
-                                                {"channels.shopify.location_id", "655441491"},
-                                                {"channels.shopify.push_rate", "200"},
-                                                {"channels.shopify.push_burst", "200"},
-                                                {"channels.retry_base_ms", "20"},
-                                                {"channels.retry_max_ms", "200"}});
+    auto config =
+        channels::channelsConfigFrom({{"channels.shopify.enabled", "true"},
+                                      {"channels.shopify.api_base", emu->baseUrl(domain::Channel::Shopify)},
+                                      {"channels.shopify.secret", "shopify-secret"},
+                                      {"channels.shopify.access_token", "shpat-test"},
+                                      {"channels.shopify.location_id", "655441491"},
+                                      {"channels.shopify.push_rate", "200"},
+                                      {"channels.shopify.push_burst", "200"},
+                                      {"channels.retry_base_ms", "20"},
+                                      {"channels.retry_max_ms", "200"}});
     BOOST_REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
     hub = std::make_unique<channels::ChannelHub>(*db, *intake, *config, nullptr);
     events.subscribe(*hub);
@@ -199,7 +206,8 @@ struct Shop {
     return std::nullopt;
   }
 
-  channels::WebhookReply webhook(const std::string& body, const std::string& eventId, const std::string& webhookId) {
+  channels::WebhookReply webhook(const std::string& body, const std::string& eventId,
+                                 const std::string& webhookId) {
     channels::WebhookRequest r;
     r.channel = domain::Channel::Shopify;
     r.body = body;
@@ -211,7 +219,8 @@ struct Shop {
 };
 
 channels::ShippedNotice shipped(const std::string& order, std::int64_t shipment,
-                                std::vector<std::pair<std::string, std::int64_t>> lines, const std::string& tracking) {
+                                std::vector<std::pair<std::string, std::int64_t>> lines,
+                                const std::string& tracking) {
   channels::ShippedNotice n;
   n.channel = domain::Channel::Shopify;
   n.externalId = order;
@@ -234,21 +243,25 @@ std::string result(const channels::WebhookReply& r) {
 BOOST_AUTO_TEST_SUITE(shopify_answers)
 
 BOOST_AUTO_TEST_CASE(ids_are_sent_as_gids_from_bare_numbers_or_gids_and_anything_else_is_refused_by_name) {
-  BOOST_TEST(*channels::shopifyGid("InventoryItem", "30322695", "listing_ref") == "gid://shopify/InventoryItem/30322695");
+  BOOST_TEST(*channels::shopifyGid("InventoryItem", "30322695", "listing_ref") ==
+             "gid://shopify/InventoryItem/30322695");
   BOOST_TEST(*channels::shopifyGid("Location", "gid://shopify/Location/655441491", "location_id") ==
              "gid://shopify/Location/655441491");
-  for (const char* bad : {"", "SKU-1", "gid://shopify/Location/1", "gid://shopify/InventoryItem/", "gid://shopify/InventoryItem/12a",
-                          "-5", "123456789012345678901"}) {
+  for (const char* bad : {"", "SKU-1", "gid://shopify/Location/1", "gid://shopify/InventoryItem/",
+                          "gid://shopify/InventoryItem/12a", "-5", "123456789012345678901"}) {
     auto r = channels::shopifyGid("InventoryItem", bad, "listing_ref");
     BOOST_TEST(!r.ok(), bad);
-    if (!r.ok()) BOOST_TEST(r.error().message.find("listing_ref must be a Shopify InventoryItem id") != std::string::npos);
+    if (!r.ok())
+      BOOST_TEST(r.error().message.find("listing_ref must be a Shopify InventoryItem id") !=
+                 std::string::npos);
   }
   BOOST_TEST(channels::shopifyGidNumber("LineItem", "gid://shopify/LineItem/466157049") == "466157049");
   BOOST_TEST(channels::shopifyGidNumber("LineItem", "gid://shopify/FulfillmentOrderLineItem/1").empty());
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_gives_its_cost_its_user_errors_or_that_it_was_throttled) {
-  auto ok = channels::readShopifyGraphql(fixture("graphql-inventory-set-quantities.json"), "inventorySetQuantities");
+  auto ok = channels::readShopifyGraphql(fixture("graphql-inventory-set-quantities.json"),
+                                         "inventorySetQuantities");
   BOOST_REQUIRE_MESSAGE(ok.ok(), (ok.ok() ? "" : ok.error().message));
   BOOST_TEST(!ok->throttled);
   BOOST_TEST(ok->userErrors.empty());
@@ -257,18 +270,21 @@ BOOST_AUTO_TEST_CASE(an_answer_gives_its_cost_its_user_errors_or_that_it_was_thr
   BOOST_TEST(ok->cost.currentlyAvailable == 1990);
   BOOST_TEST(ok->cost.restoreRate == 100);
 
-  auto refused = channels::readShopifyGraphql(fixture("graphql-inventory-set-quantities-user-errors.json"), "inventorySetQuantities");
+  auto refused = channels::readShopifyGraphql(fixture("graphql-inventory-set-quantities-user-errors.json"),
+                                              "inventorySetQuantities");
   BOOST_REQUIRE(refused.ok());
   BOOST_REQUIRE(refused->userErrors.size() == 1u);
   BOOST_TEST(refused->userErrors[0].code == "INVALID_INVENTORY_ITEM");
   BOOST_TEST(refused->userErrors[0].field == "input.quantities.0.inventoryItemId");
 
-  auto noCode = channels::readShopifyGraphql(fixture("graphql-fulfillment-create-user-errors.json"), "fulfillmentCreate");
+  auto noCode = channels::readShopifyGraphql(fixture("graphql-fulfillment-create-user-errors.json"),
+                                             "fulfillmentCreate");
   BOOST_REQUIRE(noCode.ok());
   BOOST_REQUIRE(noCode->userErrors.size() == 1u);
   BOOST_TEST(noCode->userErrors[0].code.empty());
   BOOST_TEST(noCode->userErrors[0].message == "Invalid fulfillment order line item quantity requested.");
-  BOOST_TEST(channels::readShopifyGraphql(fixture("graphql-fulfillment-create.json"), "fulfillmentCreate")->userErrors.empty());
+  BOOST_TEST(channels::readShopifyGraphql(fixture("graphql-fulfillment-create.json"), "fulfillmentCreate")
+                 ->userErrors.empty());
 
   auto throttled = channels::readShopifyGraphql(fixture("graphql-throttled.json"), "inventorySetQuantities");
   BOOST_REQUIRE(throttled.ok());
@@ -280,7 +296,8 @@ BOOST_AUTO_TEST_CASE(an_answer_gives_its_cost_its_user_errors_or_that_it_was_thr
 }
 
 BOOST_AUTO_TEST_CASE(an_order_shopify_does_not_have_is_a_refusal_naming_it) {
-  auto plan = channels::planShopifyFulfilment(fixture("graphql-order-not-found.json"), shipped("450789469", 1, {{"466157049", 1}}, "T"));
+  auto plan = channels::planShopifyFulfilment(fixture("graphql-order-not-found.json"),
+                                              shipped("450789469", 1, {{"466157049", 1}}, "T"));
   BOOST_REQUIRE(!plan.ok());
   BOOST_TEST(plan.error().message.find("no order 450789469") != std::string::npos);
 }
@@ -315,8 +332,9 @@ BOOST_AUTO_TEST_CASE(the_emulator_takes_the_documented_request_shapes) {
 // loopback server that answers 200 to everything).
 class WebhookSink {
  public:
-  WebhookSink() : server_(new Factory(*this), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)),
-                          new Poco::Net::HTTPServerParams) {
+  WebhookSink()
+      : server_(new Factory(*this), Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0)),
+                new Poco::Net::HTTPServerParams) {
     server_.start();
   }
   ~WebhookSink() { server_.stopAll(true); }
@@ -334,7 +352,8 @@ class WebhookSink {
       std::string body;
       Poco::StreamCopier::copyToString(in.stream(), body);
       std::map<std::string, std::string> headers;
-      for (const char* h : {"X-Shopify-Event-Id", "X-Shopify-Webhook-Id", "X-Shopify-API-Version", "X-Shopify-Topic"})
+      for (const char* h :
+           {"X-Shopify-Event-Id", "X-Shopify-Webhook-Id", "X-Shopify-API-Version", "X-Shopify-Topic"})
         headers[h] = in.get(h, "");
       {
         std::lock_guard lock(sink_.mutex_);
@@ -363,7 +382,8 @@ class WebhookSink {
   Poco::Net::HTTPServer server_;
 };
 
-BOOST_AUTO_TEST_CASE(the_emulator_keeps_the_event_id_on_a_redelivery_and_gives_each_delivery_its_own_webhook_id) {
+BOOST_AUTO_TEST_CASE(
+    the_emulator_keeps_the_event_id_on_a_redelivery_and_gives_each_delivery_its_own_webhook_id) {
   WebhookSink sink;
   auto started = channelemu::Emulator::start({});
   BOOST_REQUIRE(started.ok());
@@ -412,7 +432,8 @@ BOOST_AUTO_TEST_CASE(stock_goes_through_inventorySetQuantities_with_the_item_and
   BOOST_REQUIRE(bad.ok());
   s.receive(Shop::sku(2), 1);
   BOOST_REQUIRE(eventually([&] { return s.listing(Shop::sku(2))->attempts >= 1; }));
-  BOOST_TEST(s.listing(Shop::sku(2))->lastError.find("listing_ref must be a Shopify InventoryItem id") != std::string::npos);
+  BOOST_TEST(s.listing(Shop::sku(2))->lastError.find("listing_ref must be a Shopify InventoryItem id") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_user_error_leaves_the_listing_out_of_sync_with_shopifys_reason) {
@@ -472,7 +493,8 @@ BOOST_AUTO_TEST_CASE(pacing_by_the_cost_answer_keeps_a_burst_of_pushes_from_bein
   BOOST_TEST(stats.throttled == 0);
 }
 
-BOOST_AUTO_TEST_CASE(a_shipment_is_told_by_fulfillmentCreate_with_its_tracking_number_and_partial_shipments_add_up) {
+BOOST_AUTO_TEST_CASE(
+    a_shipment_is_told_by_fulfillmentCreate_with_its_tracking_number_and_partial_shipments_add_up) {
   Shop s;
   channelemu::NewOrder order;
   order.channel = domain::Channel::Shopify;
@@ -506,9 +528,12 @@ BOOST_AUTO_TEST_CASE(a_shipment_is_told_by_fulfillmentCreate_with_its_tracking_n
   BOOST_TEST(stats.restCalls == 0);
   // An order Shopify does not have: refused with the reason, not sent.
   s.ship(shipped("9007199254740000", 3, {{"1", 1}}, "JT0000000003"));
-  BOOST_REQUIRE(eventually([&] { return s.fulfilment("9007199254740000", 3) && s.fulfilment("9007199254740000", 3)->attempts >= 1; }));
+  BOOST_REQUIRE(eventually([&] {
+    return s.fulfilment("9007199254740000", 3) && s.fulfilment("9007199254740000", 3)->attempts >= 1;
+  }));
   BOOST_TEST(!s.fulfilment("9007199254740000", 3)->sent);
-  BOOST_TEST(s.fulfilment("9007199254740000", 3)->lastError.find("has no order 9007199254740000") != std::string::npos);
+  BOOST_TEST(s.fulfilment("9007199254740000", 3)->lastError.find("has no order 9007199254740000") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_fulfilment_shopify_took_before_its_answer_was_lost_counts_as_done_when_retried) {
@@ -521,14 +546,25 @@ BOOST_AUTO_TEST_CASE(a_fulfilment_shopify_took_before_its_answer_was_lost_counts
   auto lines = fulfillmentLines(*s.emu, *id);
   BOOST_REQUIRE(lines.size() == 1u);
   // Our first push reached Shopify, and its answer never came back.
-  auto fos = graphql(*s.emu, R"({"query":"query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { id } } } }",)"
-                             R"("variables":{"id":"gid://shopify/Order/)" + *id + R"("}})");
-  const std::string fo = fos->getObject("data")->getObject("order")->getObject("fulfillmentOrders")->getArray("nodes")->getObject(0)->getValue<std::string>("id");
-  auto first = graphql(*s.emu, R"({"query":"mutation($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id } userErrors { field message } } }",)"
-                               R"("variables":{"fulfillment":{"lineItemsByFulfillmentOrder":[{"fulfillmentOrderId":")" + fo +
-                               R"(","fulfillmentOrderLineItems":[{"id":")" + lines[0].second +
-                               R"(","quantity":2}]}],"trackingInfo":{"number":"JT0000000009","company":"J&T Express"}}}})");
-  BOOST_REQUIRE(first->getObject("data")->getObject("fulfillmentCreate")->getArray("userErrors")->size() == 0u);
+  auto fos = graphql(
+      *s.emu,
+      R"({"query":"query($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { id } } } }",)"
+      R"("variables":{"id":"gid://shopify/Order/)" +
+          *id + R"("}})");
+  const std::string fo = fos->getObject("data")
+                             ->getObject("order")
+                             ->getObject("fulfillmentOrders")
+                             ->getArray("nodes")
+                             ->getObject(0)
+                             ->getValue<std::string>("id");
+  auto first = graphql(
+      *s.emu,
+      R"({"query":"mutation($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id } userErrors { field message } } }",)"
+      R"("variables":{"fulfillment":{"lineItemsByFulfillmentOrder":[{"fulfillmentOrderId":")" +
+          fo + R"(","fulfillmentOrderLineItems":[{"id":")" + lines[0].second +
+          R"(","quantity":2}]}],"trackingInfo":{"number":"JT0000000009","company":"J&T Express"}}}})");
+  BOOST_REQUIRE(first->getObject("data")->getObject("fulfillmentCreate")->getArray("userErrors")->size() ==
+                0u);
   // The retry finds the lines fulfilled: done, and Shopify is not asked again.
   s.hub->start();
   s.ship(shipped(*id, 1, {{lines[0].first, 2}}, "JT0000000009"));
@@ -542,26 +578,34 @@ BOOST_AUTO_TEST_CASE(a_redelivery_with_a_new_webhook_id_but_the_same_event_id_is
   Shop s;
   s.list(Shop::sku(0), "808950810", "30322695");
   s.receive(Shop::sku(0), 5);
-  const std::string created = R"({"id":820982911946154508,"created_at":"2026-11-11T00:00:00Z","updated_at":"2026-11-11T00:00:00Z",)"
-                              R"("cancelled_at":null,"line_items":[{"id":1,"variant_id":808950810,"quantity":2}],)"
-                              R"("shipping_address":{"name":"Ann Tan","address1":"1 Orchard Rd","city":"Singapore","zip":"238823","country_code":"SG"}})";
-  BOOST_TEST(result(s.webhook(created, "98880550-7158-44d4-b7cd-000000000001", "b54557e4-0001")) == "created");
+  const std::string created =
+      R"({"id":820982911946154508,"created_at":"2026-11-11T00:00:00Z","updated_at":"2026-11-11T00:00:00Z",)"
+      R"("cancelled_at":null,"line_items":[{"id":1,"variant_id":808950810,"quantity":2}],)"
+      R"("shipping_address":{"name":"Ann Tan","address1":"1 Orchard Rd","city":"Singapore","zip":"238823","country_code":"SG"}})";
+  BOOST_TEST(result(s.webhook(created, "98880550-7158-44d4-b7cd-000000000001", "b54557e4-0001")) ==
+             "created");
   // Shopify retries the same event: a new webhook id, the same event id.
-  BOOST_TEST(result(s.webhook(created, "98880550-7158-44d4-b7cd-000000000001", "b54557e4-0002")) == "duplicate");
+  BOOST_TEST(result(s.webhook(created, "98880550-7158-44d4-b7cd-000000000001", "b54557e4-0002")) ==
+             "duplicate");
   // Another event about the order (its cancel) is applied.
   std::string cancelled = created;
-  cancelled.replace(cancelled.find(R"("updated_at":"2026-11-11T00:00:00Z")"), 35, R"("updated_at":"2026-11-11T00:05:00Z")");
+  cancelled.replace(cancelled.find(R"("updated_at":"2026-11-11T00:00:00Z")"), 35,
+                    R"("updated_at":"2026-11-11T00:05:00Z")");
   cancelled.replace(cancelled.find(R"("cancelled_at":null)"), 19, R"("cancelled_at":"2026-11-11T00:05:00Z")");
-  BOOST_TEST(result(s.webhook(cancelled, "98880550-7158-44d4-b7cd-000000000002", "b54557e4-0002")) == "cancelled");
+  BOOST_TEST(result(s.webhook(cancelled, "98880550-7158-44d4-b7cd-000000000002", "b54557e4-0002")) ==
+             "cancelled");
   // A delivery without an event id falls back to its webhook id.
   BOOST_TEST(result(s.webhook(cancelled, "", "b54557e4-0003")) == "stale");
   BOOST_TEST(result(s.webhook(cancelled, "", "b54557e4-0003")) == "duplicate");
   BOOST_TEST(s.stock->skuStock(Shop::sku(0))->totals.allocated == 0);
   std::int64_t events = 0;
   BOOST_REQUIRE(s.db->read([&](store::Tx& tx) -> Status {
-                    events = store::queryInteger(tx, "SELECT COUNT(*) FROM channel_events WHERE channel = 'shopify'").value_or(0);
-                    return {};
-                  }).ok());
+                      events = store::queryInteger(
+                                   tx, "SELECT COUNT(*) FROM channel_events WHERE channel = 'shopify'")
+                                   .value_or(0);
+                      return {};
+                    })
+                    .ok());
   BOOST_TEST(events == 3);
 }
 

@@ -182,15 +182,16 @@ struct Emulator::Impl {
     switch (o.channel) {
       case domain::Channel::Shopify:
         d.body = shopifyOrder(o);
-        d.headers = {{"X-Shopify-Topic", topic},
-                     {"X-Shopify-Hmac-Sha256", channels::shopifyWebhookSignature(s.shopifySecret, d.body)},
-                     {"X-Shopify-Shop-Domain", "wms-demo.myshopify.com"},
-                     {"X-Shopify-API-Version", "2026-10"},
-                     // One event id per event (this state of the order): a
-                     // redelivery keeps it; send() gives each delivery its
-                     // own X-Shopify-Webhook-Id.
-                     {"X-Shopify-Event-Id", "98880550-7158-44d4-b7cd-" + std::to_string(100000000000LL + ++nextId)},
-                     {"X-Shopify-Triggered-At", isoUtc(o.updatedSec)}};
+        d.headers = {
+            {"X-Shopify-Topic", topic},
+            {"X-Shopify-Hmac-Sha256", channels::shopifyWebhookSignature(s.shopifySecret, d.body)},
+            {"X-Shopify-Shop-Domain", "wms-demo.myshopify.com"},
+            {"X-Shopify-API-Version", "2026-10"},
+            // One event id per event (this state of the order): a
+            // redelivery keeps it; send() gives each delivery its
+            // own X-Shopify-Webhook-Id.
+            {"X-Shopify-Event-Id", "98880550-7158-44d4-b7cd-" + std::to_string(100000000000LL + ++nextId)},
+            {"X-Shopify-Triggered-At", isoUtc(o.updatedSec)}};
         break;
       case domain::Channel::Lazada:
         d.body = lazadaPush(o);
@@ -214,8 +215,8 @@ struct Emulator::Impl {
     if (d.channel == domain::Channel::Amazon) return;
     outgoing.push_back(d);
     if (d.channel == domain::Channel::Shopify)
-      outgoing.back().headers.emplace_back("X-Shopify-Webhook-Id",
-                                           "b54557e4-bdd9-4b37-8a5f-" + std::to_string(1000000000000LL + ++nextId));
+      outgoing.back().headers.emplace_back(
+          "X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-" + std::to_string(1000000000000LL + ++nextId));
     sendCv.notify_one();
   }
 
@@ -457,7 +458,9 @@ struct Emulator::Impl {
     const std::string prefix = "gid://shopify/" + type + "/";
     if (gid.rfind(prefix, 0) != 0) return {};
     const std::string n = gid.substr(prefix.size());
-    return !n.empty() && n.size() <= 20 && n.find_first_not_of("0123456789") == std::string::npos ? n : std::string();
+    return !n.empty() && n.size() <= 20 && n.find_first_not_of("0123456789") == std::string::npos
+               ? n
+               : std::string();
   }
 
   // The leaky bucket: restored continuously up to its maximum (mutex held).
@@ -477,7 +480,8 @@ struct Emulator::Impl {
     status->set("restoreRate", shopify.restorePerSecond);
     Poco::JSON::Object::Ptr cost = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     cost->set("requestedQueryCost", static_cast<Poco::Int64>(requested));
-    cost->set("actualQueryCost", actual < 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(static_cast<Poco::Int64>(actual)));
+    cost->set("actualQueryCost",
+              actual < 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(static_cast<Poco::Int64>(actual)));
     cost->set("throttleStatus", status);
     Poco::JSON::Object ext(Poco::JSON_PRESERVE_KEY_ORDER);
     ext.set("cost", cost);
@@ -485,7 +489,8 @@ struct Emulator::Impl {
   }
 
   // One userError: {"code"?, "field": [...], "message"}.
-  static Poco::JSON::Object::Ptr shopifyUserError(const std::string& code, const std::vector<std::string>& field,
+  static Poco::JSON::Object::Ptr shopifyUserError(const std::string& code,
+                                                  const std::vector<std::string>& field,
                                                   const std::string& message) {
     Poco::JSON::Object::Ptr e = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (!code.empty()) e->set("code", code);
@@ -497,8 +502,8 @@ struct Emulator::Impl {
   }
 
   struct GraphqlOutcome {
-    std::string data;        // the JSON of "data" when it ran
-    std::string error;       // a top-level error instead
+    std::string data;   // the JSON of "data" when it ran
+    std::string error;  // a top-level error instead
     std::string errorCode;
     double actualCost = 1;
   };
@@ -529,19 +534,23 @@ struct Emulator::Impl {
     Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
     auto answer = [&](const std::string& group) {
       return std::string(R"({"inventorySetQuantities":{"inventoryAdjustmentGroup":)") + group +
-             R"(,"userErrors":)" + [&] {
+             R"(,"userErrors":)" +
+             [&] {
                std::ostringstream e;
                Poco::JSON::Stringifier::stringify(errors, e);
                return e.str();
-             }() + "}}";
+             }() +
+             "}}";
     };
     if (auto seen = shopify.keys.find(key); seen != shopify.keys.end()) {
       if (seen->second.variables != fingerprint.str()) {
-        errors->add(shopifyUserError("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", {},
-                                     "The same idempotency key cannot be used with different operation parameters."));
+        errors->add(
+            shopifyUserError("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", {},
+                             "The same idempotency key cannot be used with different operation parameters."));
       } else if (seen->second.failed) {
-        errors->add(shopifyUserError("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", {},
-                                     "A previous request with this idempotency key failed. Retry with a new idempotency key."));
+        errors->add(shopifyUserError(
+            "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", {},
+            "A previous request with this idempotency key failed. Retry with a new idempotency key."));
       } else {
         ++shopify.stats.replays;
         out.data = seen->second.data;  // the first answer; nothing is applied again
@@ -550,44 +559,64 @@ struct Emulator::Impl {
       out.data = answer("null");
       return out;
     }
-    static const std::set<std::string> reasons = {"correction", "cycle_count_available", "damaged", "movement_created",
-                                                  "movement_updated", "movement_received", "movement_canceled", "other",
-                                                  "promotion", "quality_control", "received", "reservation_created",
-                                                  "reservation_deleted", "reservation_updated", "restock", "safety_stock",
+    static const std::set<std::string> reasons = {"correction",
+                                                  "cycle_count_available",
+                                                  "damaged",
+                                                  "movement_created",
+                                                  "movement_updated",
+                                                  "movement_received",
+                                                  "movement_canceled",
+                                                  "other",
+                                                  "promotion",
+                                                  "quality_control",
+                                                  "received",
+                                                  "reservation_created",
+                                                  "reservation_deleted",
+                                                  "reservation_updated",
+                                                  "restock",
+                                                  "safety_stock",
                                                   "shrinkage"};
     const std::string name = input->optValue<std::string>("name", "");
     if (name != "available" && name != "on_hand")
-      errors->add(shopifyUserError("INVALID_NAME", {"input", "name"}, "The quantity name must be either 'available' or 'on_hand'."));
+      errors->add(shopifyUserError("INVALID_NAME", {"input", "name"},
+                                   "The quantity name must be either 'available' or 'on_hand'."));
     if (!reasons.count(input->optValue<std::string>("reason", "")))
-      errors->add(shopifyUserError("INVALID_REASON", {"input", "reason"}, "The specified reason is invalid."));
+      errors->add(
+          shopifyUserError("INVALID_REASON", {"input", "reason"}, "The specified reason is invalid."));
     auto quantities = input->getArray("quantities");
     std::vector<std::pair<std::string, std::int64_t>> sets;  // (item@location, quantity)
     for (unsigned i = 0; quantities && i < quantities->size(); ++i) {
       auto q = quantities->getObject(i);
       if (!q) continue;
       const std::string index = std::to_string(i);
-      const std::string item = shopifyGidNumber("InventoryItem", q->optValue<std::string>("inventoryItemId", ""));
+      const std::string item =
+          shopifyGidNumber("InventoryItem", q->optValue<std::string>("inventoryItemId", ""));
       const std::string location = shopifyGidNumber("Location", q->optValue<std::string>("locationId", ""));
       const std::int64_t quantity = q->getValue<Poco::Int64>("quantity");
       if (item.empty() || shopify.removedItems.count(item))
-        errors->add(shopifyUserError("INVALID_INVENTORY_ITEM", {"input", "quantities", index, "inventoryItemId"},
+        errors->add(shopifyUserError("INVALID_INVENTORY_ITEM",
+                                     {"input", "quantities", index, "inventoryItemId"},
                                      "The specified inventory item could not be found."));
       if (location.empty() || shopify.removedLocations.count(location))
         errors->add(shopifyUserError("INVALID_LOCATION", {"input", "quantities", index, "locationId"},
                                      "The specified location could not be found."));
       if (quantity < 0)
-        errors->add(shopifyUserError("INVALID_QUANTITY_NEGATIVE", {"input", "quantities", index, "quantity"}, "The quantity can't be negative."));
+        errors->add(shopifyUserError("INVALID_QUANTITY_NEGATIVE", {"input", "quantities", index, "quantity"},
+                                     "The quantity can't be negative."));
       if (quantity > 1000000000)
         errors->add(shopifyUserError("INVALID_QUANTITY_TOO_HIGH", {"input", "quantities", index, "quantity"},
                                      "The total quantity can't be higher than 1,000,000,000."));
       const std::string slot = item + "@" + location;
       if (!q->has("changeFromQuantity")) {
-        errors->add(shopifyUserError("COMPARE_QUANTITY_REQUIRED", {"input", "quantities", index, "changeFromQuantity"},
-                                     "changeFromQuantity must be given for each quantity (null opts out of the check)."));
+        errors->add(shopifyUserError(
+            "COMPARE_QUANTITY_REQUIRED", {"input", "quantities", index, "changeFromQuantity"},
+            "changeFromQuantity must be given for each quantity (null opts out of the check)."));
       } else if (!q->isNull("changeFromQuantity")) {
         auto level = shopify.levels.find(slot);
-        if (q->getValue<Poco::Int64>("changeFromQuantity") != (level == shopify.levels.end() ? 0 : level->second))
-          errors->add(shopifyUserError("CHANGE_FROM_QUANTITY_STALE", {"input", "quantities", index, "changeFromQuantity"},
+        if (q->getValue<Poco::Int64>("changeFromQuantity") !=
+            (level == shopify.levels.end() ? 0 : level->second))
+          errors->add(shopifyUserError("CHANGE_FROM_QUANTITY_STALE",
+                                       {"input", "quantities", index, "changeFromQuantity"},
                                        "The changeFromQuantity value does not match persisted value."));
       }
       sets.emplace_back(slot, quantity);
@@ -603,7 +632,8 @@ struct Emulator::Impl {
       shopify.levels[slot] = quantity;
       updates.push_back({domain::Channel::Shopify, slot.substr(0, slot.find('@')), quantity, nowMs()});
     }
-    out.data = answer(R"({"id":"gid://shopify/InventoryAdjustmentGroup/)" + std::to_string(20000000000LL + ++nextId) + R"("})");
+    out.data = answer(R"({"id":"gid://shopify/InventoryAdjustmentGroup/)" +
+                      std::to_string(20000000000LL + ++nextId) + R"("})");
     shopify.keys[key] = {fingerprint.str(), out.data, false};
     return out;
   }
@@ -619,8 +649,12 @@ struct Emulator::Impl {
     }
     auto it = orders[domain::Channel::Shopify].find(id);
     out.data = std::string(R"({"order":)") +
-               (it == orders[domain::Channel::Shopify].end() ? "null" : shopifyFulfillmentOrdersGraphql(it->second)) + "}";
-    out.actualCost = it == orders[domain::Channel::Shopify].end() ? 1 : 3 + 2 * static_cast<double>(it->second.lines.size());
+               (it == orders[domain::Channel::Shopify].end() ? "null"
+                                                             : shopifyFulfillmentOrdersGraphql(it->second)) +
+               "}";
+    out.actualCost = it == orders[domain::Channel::Shopify].end()
+                         ? 1
+                         : 3 + 2 * static_cast<double>(it->second.lines.size());
     return out;
   }
 
@@ -647,7 +681,8 @@ struct Emulator::Impl {
     auto groups = f->getArray("lineItemsByFulfillmentOrder");
     auto tracking = f->getObject("trackingInfo");
     if (!groups || groups->size() == 0)
-      return refuse({"fulfillment", "lineItemsByFulfillmentOrder"}, "lineItemsByFulfillmentOrder is required");
+      return refuse({"fulfillment", "lineItemsByFulfillmentOrder"},
+                    "lineItemsByFulfillmentOrder is required");
     if (!tracking || tracking->optValue<std::string>("number", "").empty())
       return refuse({"fulfillment", "trackingInfo", "number"}, "A tracking number is required (emulator).");
     EmuOrder* order = nullptr;
@@ -655,15 +690,18 @@ struct Emulator::Impl {
     for (unsigned g = 0; g < groups->size(); ++g) {
       auto group = groups->getObject(g);
       const std::string at = std::to_string(g);
-      const std::string foId = shopifyGidNumber("FulfillmentOrder", group ? group->optValue<std::string>("fulfillmentOrderId", "") : "");
+      const std::string foId = shopifyGidNumber(
+          "FulfillmentOrder", group ? group->optValue<std::string>("fulfillmentOrderId", "") : "");
       EmuOrder* o = nullptr;
       for (auto& [id, candidate] : orders[domain::Channel::Shopify]) {
         if (!foId.empty() && shopifyFulfillmentOrderId(candidate) == foId) o = &candidate;
       }
       if (!o)
-        return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderId"}, "Fulfillment order does not exist.");
+        return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderId"},
+                      "Fulfillment order does not exist.");
       if (order && order != o)
-        return refuse({"fulfillment", "lineItemsByFulfillmentOrder"}, "Fulfillment orders must belong to the same order.");
+        return refuse({"fulfillment", "lineItemsByFulfillmentOrder"},
+                      "Fulfillment orders must belong to the same order.");
       order = o;
       if (o->cancelled)
         return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderId"},
@@ -679,7 +717,8 @@ struct Emulator::Impl {
       }
       for (unsigned i = 0; i < items->size(); ++i) {
         auto item = items->getObject(i);
-        const std::string foLine = shopifyGidNumber("FulfillmentOrderLineItem", item ? item->optValue<std::string>("id", "") : "");
+        const std::string foLine =
+            shopifyGidNumber("FulfillmentOrderLineItem", item ? item->optValue<std::string>("id", "") : "");
         const std::int64_t qty = item ? item->getValue<Poco::Int64>("quantity") : 0;
         bool found = false;
         for (std::size_t l = 0; l < ids.size() && !foLine.empty(); ++l) {
@@ -687,12 +726,14 @@ struct Emulator::Impl {
           found = true;
           const std::int64_t left = o->lines[l].qty - o->shipped[ids[l].front()] - units[ids[l].front()];
           if (qty < 1 || qty > left)
-            return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderLineItems", std::to_string(i), "quantity"},
+            return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderLineItems",
+                           std::to_string(i), "quantity"},
                           "Invalid fulfillment order line item quantity requested.");
           units[ids[l].front()] += qty;
         }
         if (!found)
-          return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderLineItems", std::to_string(i), "id"},
+          return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderLineItems",
+                         std::to_string(i), "id"},
                         "Fulfillment order line item does not exist on the fulfillment order.");
       }
     }
@@ -726,7 +767,8 @@ struct Emulator::Impl {
       op = "inventorySetQuantities";
     } else if (query.find("fulfillmentCreate(") != std::string::npos) {
       op = "fulfillmentCreate";
-    } else if (query.find("order(") != std::string::npos && query.find("fulfillmentOrders(") != std::string::npos) {
+    } else if (query.find("order(") != std::string::npos &&
+               query.find("fulfillmentOrders(") != std::string::npos) {
       op = "fulfillmentOrders";
       // Connections cost 2 plus their size times their nodes' cost: Shopify's
       // rule, with the sizes the query asks for.
@@ -742,13 +784,16 @@ struct Emulator::Impl {
       Poco::JSON::Object::Ptr ext = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
       ext->set("code", code);
       e.set("extensions", ext);
-      return Reply{200, R"({"errors":[)" + jsonText(e) + R"(],"extensions":)" + shopifyCost(cost, actual) + "}", {}};
+      return Reply{
+          200, R"({"errors":[)" + jsonText(e) + R"(],"extensions":)" + shopifyCost(cost, actual) + "}", {}};
     };
     std::lock_guard lock(mutex);
     shopifyRefill();
     if (op.empty())
-      return errorReply("The emulator answers only inventorySetQuantities, order { fulfillmentOrders } and fulfillmentCreate",
-                        "UNSUPPORTED_OPERATION", 0, 0);
+      return errorReply(
+          "The emulator answers only inventorySetQuantities, order { fulfillmentOrders } and "
+          "fulfillmentCreate",
+          "UNSUPPORTED_OPERATION", 0, 0);
     if (shopify.points < requested) {
       ++shopify.stats.throttled;
       return errorReply("Throttled", "THROTTLED", requested, -1);
@@ -760,7 +805,10 @@ struct Emulator::Impl {
                                                         : shopifyFulfillmentOrdersOf(vars);
     shopify.points = std::min(shopify.maximum, shopify.points + std::max(0.0, requested - out.actualCost));
     if (!out.error.empty()) return errorReply(out.error, out.errorCode, requested, out.actualCost);
-    return Reply{200, R"({"data":)" + out.data + R"(,"extensions":)" + shopifyCost(requested, out.actualCost) + "}", {}};
+    return Reply{
+        200,
+        R"({"data":)" + out.data + R"(,"extensions":)" + shopifyCost(requested, out.actualCost) + "}",
+        {}};
   }
 
   // Lazada SetStatusToPackedByMarketplace (/order/pack) and
@@ -957,9 +1005,13 @@ struct Emulator::Impl {
     try {
       switch (ch) {
         case domain::Channel::Shopify: {
-          if (method == "POST" && seg.size() == 5 && seg[1] == "admin" && seg[2] == "api" && seg[4] == "graphql.json") {
+          if (method == "POST" && seg.size() == 5 && seg[1] == "admin" && seg[2] == "api" &&
+              seg[4] == "graphql.json") {
             if (headers.count("x-shopify-access-token") == 0)
-              return Reply{401, R"x({"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"})x", {}};
+              return Reply{
+                  401,
+                  R"x({"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"})x",
+                  {}};
             return shopifyGraphql(body);
           }
           {
@@ -1508,15 +1560,19 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       // Shopify's GraphQL cost bucket, its stats, items and locations it lost.
       if (method == "POST" && seg.size() == 3 && seg[2] == "cost") {
         auto o = parseObject(body);
-        const double maximum = o->optValue<double>("maximum", 1000), restore = o->optValue<double>("restore_rate", 50);
-        if (!(maximum >= 1) || !(restore > 0)) return bad("maximum must be at least 1 and restore_rate above 0");
+        const double maximum = o->optValue<double>("maximum", 1000),
+                     restore = o->optValue<double>("restore_rate", 50);
+        if (!(maximum >= 1) || !(restore > 0))
+          return bad("maximum must be at least 1 and restore_rate above 0");
         self->setShopifyCostBucket(maximum, restore, o->optValue<double>("available", -1));
       } else if (method == "POST" && seg.size() == 3 && seg[2] == "remove") {
         auto o = parseObject(body);
-        if (o->has("inventory_item")) self->removeShopifyInventoryItem(o->get("inventory_item").convert<std::string>());
+        if (o->has("inventory_item"))
+          self->removeShopifyInventoryItem(o->get("inventory_item").convert<std::string>());
         if (o->has("location")) self->removeShopifyLocation(o->get("location").convert<std::string>());
       } else if (method != "GET" || seg.size() != 2) {
-        return Reply{404, errorJson("not_found", "no such control endpoint: " + method + " " + uri.getPath()), {}};
+        return Reply{
+            404, errorJson("not_found", "no such control endpoint: " + method + " " + uri.getPath()), {}};
       }
       const auto stats = self->shopifyStats();
       Poco::JSON::Object::Ptr ops = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

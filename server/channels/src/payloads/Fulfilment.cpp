@@ -61,14 +61,17 @@ Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view body, const
   if (!r) return r.error();
   auto data = r->object("data", Need::Required);
   if (r->ok() && !data.has("order"))
-    return Error{ErrorKind::Invalid, "Shopify has no order " + n.externalId.substr(0, 100) + " (data.order is null)"};
+    return Error{ErrorKind::Invalid,
+                 "Shopify has no order " + n.externalId.substr(0, 100) + " (data.order is null)"};
   auto wanted = unitsByLine(n);
   ShopifyFulfilmentPlan plan;
   std::map<std::string, std::size_t> index;  // fulfillment order id -> its place in the plan
   std::int64_t fulfilledBefore = 0;
   auto orders = data.object("order", Need::Required).object("fulfillmentOrders", Need::Required);
   // A page cut short could hide the open lines: refuse rather than plan on half the order.
-  auto morePages = [](json::ObjectReader& list) { return list.object("pageInfo").flag("hasNextPage", false); };
+  auto morePages = [](json::ObjectReader& list) {
+    return list.object("pageInfo").flag("hasNextPage", false);
+  };
   if (morePages(orders)) orders.fail("pageInfo", "has more fulfillment orders than one page (not supported)");
   for (auto& fo : orders.objects("nodes", Need::Required, 100)) {
     const std::string foId = fo.text("id", Need::NonEmpty, 200);

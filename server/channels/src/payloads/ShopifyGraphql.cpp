@@ -14,7 +14,8 @@ using json::Need;
 constexpr std::string_view kGidPrefix = "gid://shopify/";
 
 bool digitsOnly(std::string_view s) {
-  return !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && s.size() <= 20 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "CODE: message" of one top-level error.
@@ -36,8 +37,8 @@ Result<std::string> shopifyGid(std::string_view type, std::string_view id, std::
   if (digitsOnly(id)) return std::string(kGidPrefix) + std::string(type) + "/" + std::string(id);
   if (!shopifyGidNumber(type, id).empty()) return std::string(id);
   return Error{ErrorKind::Invalid, std::string(what) + " must be a Shopify " + std::string(type) +
-                                       " id (digits or gid://shopify/" + std::string(type) + "/<digits>), not '" +
-                                       std::string(id.substr(0, 100)) + "'"};
+                                       " id (digits or gid://shopify/" + std::string(type) +
+                                       "/<digits>), not '" + std::string(id.substr(0, 100)) + "'"};
 }
 
 Result<ShopifyGraphqlReply> readShopifyGraphql(std::string_view body, std::string_view mutation) {
@@ -73,7 +74,8 @@ Result<ShopifyGraphqlReply> readShopifyGraphql(std::string_view body, std::strin
       ShopifyUserError e;
       e.code = u.text("code", Need::Optional, 100);
       e.message = u.text("message", Need::Required, 1000);
-      for (const auto& part : u.strings("field", Need::Optional, 20)) e.field += (e.field.empty() ? "" : ".") + part;
+      for (const auto& part : u.strings("field", Need::Optional, 20))
+        e.field += (e.field.empty() ? "" : ".") + part;
       out.userErrors.push_back(std::move(e));
     }
   }

@@ -104,20 +104,20 @@ std::string shopifyGidNumber(std::string_view type, std::string_view gid);
 // bucket's state after the call) and, for a mutation, its payload's
 // userErrors (`mutation` names the payload field, "" for a query).
 struct ShopifyUserError {
-  std::string code;     // may be "" (fulfillmentCreate's UserError has none)
-  std::string field;    // the path joined with '.', "" if none
+  std::string code;   // may be "" (fulfillmentCreate's UserError has none)
+  std::string field;  // the path joined with '.', "" if none
   std::string message;
 };
 struct ShopifyQueryCost {
-  double requested = 0;           // requestedQueryCost
-  double actual = -1;             // actualQueryCost, -1 when null (not run)
-  double maximumAvailable = 0;    // throttleStatus
+  double requested = 0;         // requestedQueryCost
+  double actual = -1;           // actualQueryCost, -1 when null (not run)
+  double maximumAvailable = 0;  // throttleStatus
   double currentlyAvailable = 0;
-  double restoreRate = 0;         // points per second
+  double restoreRate = 0;  // points per second
 };
 struct ShopifyGraphqlReply {
-  bool throttled = false;              // an error with extensions.code THROTTLED
-  std::string error;                   // the first top-level error (code: message), "" if none
+  bool throttled = false;  // an error with extensions.code THROTTLED
+  std::string error;       // the first top-level error (code: message), "" if none
   bool hasCost = false;
   ShopifyQueryCost cost;
   std::vector<ShopifyUserError> userErrors;

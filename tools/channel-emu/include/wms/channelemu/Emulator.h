@@ -84,7 +84,8 @@ struct NewOrder {
 // One stock update a channel received.
 struct StockUpdate {
   domain::Channel channel = domain::Channel::Shopify;
-  std::string key;  // Shopify inventory item id (the GID's number), Lazada SellerSku, Shopee item:model, TikTok product:sku, Amazon SKU
+  std::string key;  // Shopify inventory item id (the GID's number), Lazada SellerSku, Shopee item:model,
+                    // TikTok product:sku, Amazon SKU
   std::int64_t quantity = 0;
   std::int64_t atMs = 0;  // system clock, ms
 };
