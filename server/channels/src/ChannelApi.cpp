@@ -182,6 +182,10 @@ Result<ChannelApi::ShopifyAnswer> ChannelApi::shopifyGraphql(const std::string& 
                   reply->cost.currentlyAvailable, reply->cost.maximumAvailable);
     return Error{ErrorKind::Unavailable, "Shopify " + what + ": THROTTLED" + (reply->hasCost ? cost : "")};
   }
+  // Shopify's own failure is worth a retry; any other top-level error (access
+  // denied, a shop that is closed, a query over the cost limit) is not.
+  if (reply->error.rfind("INTERNAL_SERVER_ERROR", 0) == 0)
+    return Error{ErrorKind::Unavailable, "Shopify " + what + ": " + reply->error};
   if (!reply->error.empty()) return Error{ErrorKind::Invalid, "Shopify " + what + ": " + reply->error};
   return ShopifyAnswer{std::move(*body), std::move(*reply)};
 }
