@@ -135,7 +135,16 @@ struct Emulator::Impl {
       bool failed = false;
     };
     std::map<std::string, Seen> keys;
+    std::deque<std::string> keyOrder;  // oldest first: Shopify keeps keys for a while, the emulator for the last 50000
     ShopifyStats stats;
+
+    void remember(const std::string& key, Seen seen) {
+      if (keys.emplace(key, std::move(seen)).second) keyOrder.push_back(key);
+      while (keyOrder.size() > 50000) {
+        keys.erase(keyOrder.front());
+        keyOrder.pop_front();
+      }
+    }
   } shopify;
   std::mt19937_64 rng{42};
   bool stopping = false;
@@ -625,7 +634,7 @@ struct Emulator::Impl {
       errors->add(shopifyUserError("", {"input", "quantities"}, "quantities must not be empty"));
     if (errors->size() > 0) {
       out.data = answer("null");
-      shopify.keys[key] = {fingerprint.str(), out.data, true};
+      shopify.remember(key, {fingerprint.str(), out.data, true});
       return out;
     }
     for (const auto& [slot, quantity] : sets) {
@@ -634,7 +643,7 @@ struct Emulator::Impl {
     }
     out.data = answer(R"({"id":"gid://shopify/InventoryAdjustmentGroup/)" +
                       std::to_string(20000000000LL + ++nextId) + R"("})");
-    shopify.keys[key] = {fingerprint.str(), out.data, false};
+    shopify.remember(key, {fingerprint.str(), out.data, false});
     return out;
   }
 
