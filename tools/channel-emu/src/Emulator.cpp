@@ -135,7 +135,8 @@ struct Emulator::Impl {
       bool failed = false;
     };
     std::map<std::string, Seen> keys;
-    std::deque<std::string> keyOrder;  // oldest first: Shopify keeps keys for a while, the emulator for the last 50000
+    // Oldest first: Shopify keeps keys for a while, the emulator the last 50000.
+    std::deque<std::string> keyOrder;
     ShopifyStats stats;
 
     void remember(const std::string& key, Seen seen) {
