@@ -1,6 +1,8 @@
 #include "ChannelApi.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 
 #include "PayloadJson.h"
@@ -22,6 +24,15 @@ std::string xmlEscape(const std::string& s) {
     }
   }
   return out;
+}
+
+// Shopify GraphQL Admin, inventorySetQuantities (2026-04 and later: an
+// @idempotent key is required, and changeFromQuantity must be given, null
+// opting out of the compare-and-swap; docs/channels.md says why we opt out).
+std::string shopifySetQuantities(const std::string& key) {
+  return "mutation SetAvailable($input: InventorySetQuantitiesInput!) { "
+         "inventorySetQuantities(input: $input) @idempotent(key: \"" +
+         key + "\") { inventoryAdjustmentGroup { id } userErrors { code field message } } }";
 }
 
 std::pair<std::string, std::string> splitRef(const std::string& ref) {
@@ -165,6 +176,78 @@ std::string ChannelApi::tiktokQuery(const std::string& apiPath, std::vector<std:
   return q + "sign=" + sign;
 }
 
+std::string shopifyUserErrors(const std::vector<ShopifyUserError>& errors) {
+  std::string out;
+  for (const auto& e : errors) {
+    out += out.empty() ? "" : "; ";
+    if (!e.code.empty()) out += e.code + " ";
+    if (!e.field.empty()) out += "(" + e.field + ") ";
+    out += e.message;
+  }
+  return out;
+}
+
+Result<ChannelApi::ShopifyAnswer> ChannelApi::shopifyGraphql(const std::string& what,
+                                                             const std::string& request,
+                                                             std::string_view mutation) {
+  // The bucket's figures are as of some moment during the call: counting
+  // its refill from before the call never overestimates it.
+  const std::int64_t sentAtMs = clock_();
+  auto body = call("POST", "/admin/api/" + std::string(kShopifyApiVersion) + "/graphql.json", request,
+                   {{"X-Shopify-Access-Token", settings_.accessToken}});
+  if (!body) return body.error();
+  auto reply = readShopifyGraphql(*body, mutation);
+  if (!reply) return Error{reply.error().kind, "Shopify " + what + ": " + reply.error().message};
+  if (reply->hasCost) {
+    shopifyCostKnown_ = true;
+    shopifyCost_ = reply->cost;
+    shopifyCostAtMs_ = sentAtMs;
+    shopifyLargestCost_ = std::max(shopifyLargestCost_, reply->cost.requested);
+  }
+  if (reply->throttled) {
+    // Nothing ran: wait until the bucket holds what this call asks for. A
+    // bucket that already holds it gives no such time: the usual backoff.
+    if (reply->hasCost) {
+      const auto& c = reply->cost;
+      const double missing = std::min(c.requested, c.maximumAvailable) - c.currentlyAvailable;
+      if (missing > 0) retryAfterMs_ = static_cast<std::int64_t>(std::ceil(missing * 1000.0 / c.restoreRate));
+    }
+    char cost[96];
+    std::snprintf(cost, sizeof cost, " (cost %.0f, %.0f of %.0f available)", reply->cost.requested,
+                  reply->cost.currentlyAvailable, reply->cost.maximumAvailable);
+    return Error{ErrorKind::Unavailable, "Shopify " + what + ": THROTTLED" + (reply->hasCost ? cost : "")};
+  }
+  // Shopify's own failure is worth a retry; any other top-level error (access
+  // denied, a shop that is closed, a query over the cost limit) is not.
+  if (reply->error.rfind("INTERNAL_SERVER_ERROR", 0) == 0)
+    return Error{ErrorKind::Unavailable, "Shopify " + what + ": " + reply->error};
+  if (!reply->error.empty()) return Error{ErrorKind::Invalid, "Shopify " + what + ": " + reply->error};
+  return ShopifyAnswer{std::move(*body), std::move(*reply)};
+}
+
+std::int64_t ChannelApi::paceMs() const {
+  if (!shopifyCostKnown_) return 0;
+  const auto& c = shopifyCost_;
+  const double need = std::min(shopifyLargestCost_, c.maximumAvailable);
+  const double elapsedS =
+      static_cast<double>(std::max<std::int64_t>(0, clock_() - shopifyCostAtMs_)) / 1000.0;
+  const double have = std::min(c.maximumAvailable, c.currentlyAvailable + elapsedS * c.restoreRate);
+  if (have >= need) return 0;
+  return static_cast<std::int64_t>(std::ceil((need - have) * 1000.0 / c.restoreRate));
+}
+
+std::string ChannelApi::newIdempotencyKey() {
+  // A random (version 4) UUID, as Shopify recommends for idempotency keys.
+  const std::uint64_t hi = (keyRng_() & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  const std::uint64_t lo = (keyRng_() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[40];
+  std::snprintf(
+      buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
+      static_cast<unsigned long long>((hi >> 16) & 0xffff), static_cast<unsigned long long>(hi & 0xffff),
+      static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
+}
+
 Result<ChannelOrder> ChannelApi::fetchOrder(const std::string& orderId) {
   switch (channel_) {
     case domain::Channel::Lazada: {
@@ -237,13 +320,39 @@ Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
   const std::string qty = std::to_string(quantity);
   switch (channel_) {
     case domain::Channel::Shopify: {
-      // inventory_levels/set: inventory_item_id from listing_ref, else the channel SKU.
-      const std::string item = l.listingRef.empty() ? l.channelSku : l.listingRef;
-      const std::string body = "{\"location_id\":" + jsonId(settings_.locationId) +
-                               ",\"inventory_item_id\":" + jsonId(item) + ",\"available\":" + qty + "}";
-      auto r = call("POST", "/admin/api/2024-01/inventory_levels/set.json", body,
-                    {{"X-Shopify-Access-Token", settings_.accessToken}});
-      if (!r) return r.error();
+      // GraphQL inventorySetQuantities of "available" at our location: the
+      // item from listing_ref (else the channel SKU), digits or a GID.
+      auto item =
+          shopifyGid("InventoryItem", l.listingRef.empty() ? l.channelSku : l.listingRef, "listing_ref");
+      if (!item) return item.error();
+      auto location = shopifyGid("Location", settings_.locationId, "channels.shopify.location_id");
+      if (!location) return location.error();
+      const std::string slot = *item + "@" + *location;
+      auto& pending = shopifyKeys_[slot];
+      if (pending.second.empty() || pending.first != quantity) pending = {quantity, newIdempotencyKey()};
+      const std::string request = "{\"query\":" + jsonString(shopifySetQuantities(pending.second)) +
+                                  ",\"variables\":{\"input\":{\"name\":\"available\",\"reason\":"
+                                  "\"correction\",\"referenceDocumentUri\":" +
+                                  jsonString("gid://wms/AvailableToPromise/" + urlEncode(l.sku)) +
+                                  ",\"quantities\":[{\"inventoryItemId\":" + jsonString(*item) +
+                                  ",\"locationId\":" + jsonString(*location) + ",\"quantity\":" + qty +
+                                  ",\"changeFromQuantity\":null}]}}}";
+      auto answer = shopifyGraphql("inventorySetQuantities", request, "inventorySetQuantities");
+      // Unavailable: the answer is unknown (or nothing ran); the same
+      // quantity is retried under the same key.
+      if (!answer) {
+        if (answer.error().kind != ErrorKind::Unavailable) shopifyKeys_.erase(slot);
+        return answer.error();
+      }
+      const auto& errors = answer->reply.userErrors;
+      const bool inProgress = std::any_of(errors.begin(), errors.end(), [](const ShopifyUserError& e) {
+        return e.code == "IDEMPOTENCY_CONCURRENT_REQUEST";
+      });
+      if (inProgress)
+        return Error{ErrorKind::Unavailable, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
+      shopifyKeys_.erase(slot);
+      if (!errors.empty())
+        return Error{ErrorKind::Invalid, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
       return {};
     }
     case domain::Channel::Lazada: {

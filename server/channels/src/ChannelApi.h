@@ -2,17 +2,20 @@
 // channels), page through orders and items (Amazon), and set a listing's
 // available quantity in the channel's own call shape.
 //
-// Errors: Unavailable for what is worth retrying later (network, 5xx, 429;
-// retryAfterMs set when the channel said how long), Invalid/Conflict for an
-// answer that will not change by retrying (a refusal of this SKU, an order
-// that cannot be read).
+// Errors: Unavailable for what is worth retrying later (network, 5xx, 429,
+// Shopify's THROTTLED; retryAfterMs set when the channel said how long),
+// Invalid/Conflict for an answer that will not change by retrying (a refusal
+// of this SKU, a Shopify userError, an order that cannot be read).
 //
 // Threading: not thread-safe (it owns an HttpClient); one per thread.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <random>
 #include <string>
+#include <string_view>
 
 #include "Http.h"
 #include "PayloadJson.h"
@@ -21,6 +24,10 @@
 #include "wms/channels/Payloads.h"
 
 namespace wms::channels {
+
+// The Shopify GraphQL Admin API version every Shopify call names (the
+// latest stable release: docs/channels.md says why and what changed in it).
+inline constexpr std::string_view kShopifyApiVersion = "2026-10";
 
 class ChannelApi {
  public:
@@ -42,8 +49,13 @@ class ChannelApi {
   // the lines as shipped already (a retry after an answer that was lost).
   Status pushFulfilment(const ShippedNotice& notice);
 
-  // The Retry-After of the last Unavailable answer, -1 if none.
+  // The Retry-After of the last Unavailable answer, -1 if none (for
+  // Shopify's THROTTLED: the time its cost bucket needs to refill).
   std::int64_t retryAfterMs() const { return retryAfterMs_; }
+  // How long to wait before the next call so that it fits the channel's
+  // cost budget, from the last answer (Shopify's extensions.cost: enough
+  // points for the costliest call seen); 0 for channels without one.
+  std::int64_t paceMs() const;
 
  private:
   Result<std::string> call(const std::string& method, const std::string& pathAndQuery, const std::string& body,
@@ -53,6 +65,19 @@ class ChannelApi {
   std::string shopeeQuery(const std::string& apiPath, const std::string& extra);
   std::string tiktokQuery(const std::string& apiPath, std::vector<std::pair<std::string, std::string>> params,
                           const std::string& body);
+
+  // One Shopify GraphQL Admin call (`request` is the {"query","variables"}
+  // JSON): the transport's and HTTP's errors as call() maps them, THROTTLED
+  // as Unavailable with the refill time, other top-level errors as Invalid.
+  // The answer's userErrors are left to the caller (`mutation` names the
+  // payload field, "" for a query). Notes extensions.cost for paceMs().
+  struct ShopifyAnswer {
+    std::string body;
+    ShopifyGraphqlReply reply;
+  };
+  Result<ShopifyAnswer> shopifyGraphql(const std::string& what, const std::string& request,
+                                       std::string_view mutation);
+  std::string newIdempotencyKey();
 
   domain::Channel channel_;
   ChannelSettings settings_;
@@ -66,6 +91,17 @@ class ChannelApi {
   // restricted-data token when the settings ask for one (fetched, then
   // reused until a minute before it expires).
   Result<std::string> amazonOrdersToken();
+  // Shopify: the cost bucket as the last answer left it, when, and the
+  // costliest call seen (what paceMs() keeps room for).
+  bool shopifyCostKnown_ = false;
+  ShopifyQueryCost shopifyCost_;
+  std::int64_t shopifyCostAtMs_ = 0;
+  double shopifyLargestCost_ = 0;
+  // Shopify idempotency keys of stock sets whose answer is not known yet, by
+  // item@location: a retry of the same quantity reuses its key, anything
+  // else gets a new one (Shopify's rule for @idempotent).
+  std::map<std::string, std::pair<std::int64_t, std::string>> shopifyKeys_;
+  std::mt19937_64 keyRng_{std::random_device{}()};
 };
 
 // A JSON string literal of s (quoted, escaped).
@@ -88,5 +124,7 @@ std::string isoUtc(std::int64_t ms);
 // sorted name+value pairs + body + secret)).
 std::string tiktokRequestSignature(const std::string& secret, const std::string& path,
                                    std::vector<std::pair<std::string, std::string>> params, const std::string& body);
+// A Shopify answer's userErrors in one line: "CODE (field) message; ...".
+std::string shopifyUserErrors(const std::vector<ShopifyUserError>& errors);
 
 }  // namespace wms::channels

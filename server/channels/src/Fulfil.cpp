@@ -172,6 +172,8 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
   if (!pushHealth.check(ch + ": reading the due fulfilments", read)) return true;
 
   for (const auto& row : rows) {
+    // A channel that reports its cost budget (Shopify) is paced by it.
+    if (const std::int64_t pace = api.paceMs(); pace > 0) bucket.pauseUntil(db.nowMs() + pace);
     for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0; w = bucket.tryTake(db.nowMs())) {
       if (!sleepFor(pushCv, w)) return false;
     }

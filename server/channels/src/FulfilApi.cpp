@@ -47,12 +47,30 @@ std::string amazonCarrierCode(const std::string& code) {
 Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
   switch (channel_) {
     case domain::Channel::Shopify: {
-      // Fulfillments are made against the order's fulfillment orders: find
-      // the fulfillment order line items of our lines first.
-      auto fos = call("GET", "/admin/api/2024-01/orders/" + urlEncode(n.externalId) + "/fulfillment_orders.json", {},
-                      {{"X-Shopify-Access-Token", settings_.accessToken}});
+      // The order's fulfillment orders with their line items
+      // (one page of each, sized to stay well under the 1000-point query limit; a
+      // longer order is refused by the planner rather than half planned), and
+      // fulfillmentCreate (FulfillmentInput: lineItemsByFulfillmentOrder,
+      // trackingInfo, notifyCustomer).
+      static constexpr const char* kShopifyFulfillmentOrders =
+          "query FulfillmentOrders($id: ID!) { order(id: $id) { id fulfillmentOrders(first: 5) { nodes { id "
+          "status "
+          "lineItems(first: 50) { nodes { id totalQuantity remainingQuantity lineItem { id } } pageInfo { "
+          "hasNextPage } } } "
+          "pageInfo { hasNextPage } } } }";
+      static constexpr const char* kShopifyFulfillmentCreate =
+          "mutation CreateFulfillment($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: "
+          "$fulfillment) { "
+          "fulfillment { id status } userErrors { field message } } }";
+      // GraphQL Admin: fulfillments are made against the order's fulfillment
+      // orders; find the fulfillment order line items of our lines first.
+      auto order = shopifyGid("Order", n.externalId, "the Shopify order id");
+      if (!order) return order.error();
+      const std::string query = "{\"query\":" + jsonString(kShopifyFulfillmentOrders) +
+                                ",\"variables\":{\"id\":" + jsonString(*order) + "}}";
+      auto fos = shopifyGraphql("fulfillmentOrders of order " + n.externalId, query, "");
       if (!fos) return fos.error();
-      auto plan = planShopifyFulfilment(*fos, n);
+      auto plan = planShopifyFulfilment(fos->body, n);
       if (!plan) return plan.error();
       // Nothing left to fulfil: done already (our earlier push whose answer was lost).
       if (plan->alreadyFulfilled) return {};
@@ -60,16 +78,22 @@ Status ChannelApi::pushFulfilment(const ShippedNotice& n) {
       for (const auto& [foId, items] : plan->byFulfillmentOrder) {
         std::string list;
         for (const auto& [id, qty] : items)
-          list += (list.empty() ? "" : ",") + std::string("{\"id\":") + jsonId(id) + ",\"quantity\":" + std::to_string(qty) + "}";
-        groups += (groups.empty() ? "" : ",") + std::string("{\"fulfillment_order_id\":") + jsonId(foId) +
-                  ",\"fulfillment_order_line_items\":[" + list + "]}";
+          list += (list.empty() ? "" : ",") + std::string("{\"id\":") + jsonString(id) +
+                  ",\"quantity\":" + std::to_string(qty) + "}";
+        groups += (groups.empty() ? "" : ",") + std::string("{\"fulfillmentOrderId\":") + jsonString(foId) +
+                  ",\"fulfillmentOrderLineItems\":[" + list + "]}";
       }
-      const std::string body = "{\"fulfillment\":{\"line_items_by_fulfillment_order\":[" + groups +
-                               "],\"tracking_info\":{\"number\":" + jsonString(n.trackingNumber) +
-                               ",\"company\":" + jsonString(carrierLabel(n)) + "},\"notify_customer\":true}}";
-      auto created = call("POST", "/admin/api/2024-01/fulfillments.json", body,
-                          {{"X-Shopify-Access-Token", settings_.accessToken}});
+      const std::string request = "{\"query\":" + jsonString(kShopifyFulfillmentCreate) +
+                                  ",\"variables\":{\"fulfillment\":{\"lineItemsByFulfillmentOrder\":[" +
+                                  groups + "],\"trackingInfo\":{\"number\":" + jsonString(n.trackingNumber) +
+                                  ",\"company\":" + jsonString(carrierLabel(n)) +
+                                  "},\"notifyCustomer\":true}}}";
+      auto created =
+          shopifyGraphql("fulfillmentCreate for order " + n.externalId, request, "fulfillmentCreate");
       if (!created) return created.error();
+      if (!created->reply.userErrors.empty())
+        return Error{ErrorKind::Invalid, "Shopify fulfillmentCreate for order " + n.externalId + ": " +
+                                             shopifyUserErrors(created->reply.userErrors)};
       return {};
     }
     case domain::Channel::Lazada: {

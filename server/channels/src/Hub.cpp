@@ -419,10 +419,18 @@ WebhookReply ChannelHub::Impl::shopifyWebhook(const WebhookRequest& request) {
     return fail(Error{ErrorKind::Unauthorized, st.error().message});  // always 401
   auto order = parseShopifyOrder(request.body);
   if (!order) return failPayload(order.error());
-  std::string eventKey = header(request, "x-shopify-webhook-id");
-  if (eventKey.empty()) eventKey = header(request, "x-shopify-event-id");
+  // Shopify's duplicate rule: the same X-Shopify-Event-Id means the same
+  // event, whatever the delivery (a retry, a second subscription). The
+  // webhook id is only a fallback for a delivery without an event id.
+  std::string eventKey = header(request, "x-shopify-event-id");
+  const char* keyHeader = "X-Shopify-Event-Id";
+  if (eventKey.empty()) {
+    eventKey = header(request, "x-shopify-webhook-id");
+    keyHeader = "X-Shopify-Webhook-Id";
+  }
   if (eventKey.empty()) eventKey = order->externalId + "@" + std::to_string(order->updatedAtMs);
-  if (eventKey.size() > 200) return fail(Error{ErrorKind::Malformed, "X-Shopify-Webhook-Id is longer than 200 bytes"});
+  if (eventKey.size() > 200)
+    return fail(Error{ErrorKind::Malformed, std::string(keyHeader) + " is longer than 200 bytes"});
 
   ApplyOutcome outcome;
   bool duplicate = false;

@@ -246,6 +246,8 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
     std::vector<Done> done;
     bool stop = false;
     for (const auto& row : rows) {
+      // A channel that reports its cost budget (Shopify) is paced by it.
+      if (const std::int64_t pace = api.paceMs(); pace > 0) bucket.pauseUntil(db.nowMs() + pace);
       for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0 && !stop; w = bucket.tryTake(db.nowMs())) {
         // Waiting for a token: record what is done so far first.
         stop = !record(done);

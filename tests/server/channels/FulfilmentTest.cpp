@@ -37,25 +37,26 @@ std::string replaceAll(std::string text, const std::string& from, const std::str
 BOOST_AUTO_TEST_SUITE(fulfilment_plans)
 
 BOOST_AUTO_TEST_CASE(shopify_plan_covers_the_lines_across_open_fulfillment_orders_up_to_what_is_fulfillable) {
-  auto plan = planShopifyFulfilment(fixture("shopify/fulfillment-orders.json"),
+  auto plan = planShopifyFulfilment(fixture("shopify/graphql-fulfillment-orders.json"),
                                     shipped("450789469", {{"466157049", 3}, {"518995019", 1}}));
   BOOST_REQUIRE_MESSAGE(plan.ok(), (plan.ok() ? "" : plan.error().message));
   BOOST_TEST(!plan->alreadyFulfilled);
   BOOST_REQUIRE(plan->byFulfillmentOrder.size() == 2u);
-  BOOST_TEST(plan->byFulfillmentOrder[0].first == "1046000789");
+  BOOST_TEST(plan->byFulfillmentOrder[0].first == "gid://shopify/FulfillmentOrder/1046000789");
   const auto& first = plan->byFulfillmentOrder[0].second;
   BOOST_REQUIRE(first.size() == 2u);
-  BOOST_TEST(first[0].first == "1058737482");
-  BOOST_TEST(first[0].second == 1);  // only 1 of its 3 is still fulfillable
-  BOOST_TEST(first[1].first == "1058737483");
+  BOOST_TEST(first[0].first == "gid://shopify/FulfillmentOrderLineItem/1058737482");
+  BOOST_TEST(first[0].second == 1);  // only 1 of its 3 remains to be fulfilled
+  BOOST_TEST(first[1].first == "gid://shopify/FulfillmentOrderLineItem/1058737483");
   BOOST_TEST(first[1].second == 1);
-  BOOST_TEST(plan->byFulfillmentOrder[1].first == "1046000790");
+  BOOST_TEST(plan->byFulfillmentOrder[1].first == "gid://shopify/FulfillmentOrder/1046000790");
   BOOST_REQUIRE(plan->byFulfillmentOrder[1].second.size() == 1u);
   BOOST_TEST(plan->byFulfillmentOrder[1].second[0].second == 2);
 }
 
 BOOST_AUTO_TEST_CASE(shopify_plan_of_lines_fulfilled_already_says_so_instead_of_failing) {
-  auto plan = planShopifyFulfilment(fixture("shopify/fulfillment-orders.json"), shipped("450789469", {{"703073504", 1}}));
+  auto plan = planShopifyFulfilment(fixture("shopify/graphql-fulfillment-orders.json"),
+                                    shipped("450789469", {{"703073504", 1}}));
   BOOST_REQUIRE(plan.ok());
   BOOST_TEST(plan->alreadyFulfilled);
   BOOST_TEST(plan->byFulfillmentOrder.empty());

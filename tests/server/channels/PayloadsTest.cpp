@@ -185,6 +185,7 @@ BOOST_AUTO_TEST_CASE(every_broken_fixture_is_refused_with_its_expected_message) 
     else if (parser == "amazon-orders") take(parseAmazonOrders(body));
     else if (parser == "amazon-items") take(parseAmazonOrderItems(body));
     else if (parser == "shopify-fulfillment-orders") take(planShopifyFulfilment(body, shipped("450789469", "466157049", 2)));
+    else if (parser == "shopify-graphql") take(readShopifyGraphql(body, "inventorySetQuantities"));
     else if (parser == "lazada-units") take(planLazadaUnits(body, shipped("260422900198363", "260422900298363", 1)));
     else if (parser == "tiktok-units") take(planTikTokUnits(body, shipped("576461413038785752", "577087614418520000", 1)));
     else BOOST_FAIL("unknown parser " << parser << " in " << entry.path());

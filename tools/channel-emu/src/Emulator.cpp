@@ -90,7 +90,12 @@ struct Reply {
 
 std::string pushKey(domain::Channel channel, const std::string& channelSku, const std::string& listingRef) {
   switch (channel) {
-    case domain::Channel::Shopify:
+    case domain::Channel::Shopify: {
+      // Updates are recorded by the inventory item's number; a listing may name it by GID.
+      const std::string ref = listingRef.empty() ? channelSku : listingRef;
+      const auto slash = ref.rfind('/');
+      return ref.rfind("gid://shopify/InventoryItem/", 0) == 0 ? ref.substr(slash + 1) : ref;
+    }
     case domain::Channel::Shopee: return listingRef.empty() ? channelSku : listingRef;
     case domain::Channel::TikTok: {
       const std::string ref = listingRef.empty() ? channelSku : listingRef;
@@ -154,6 +159,32 @@ struct Emulator::Impl {
   std::map<domain::Channel, std::unique_ptr<channels::TokenBucket>> buckets;
   std::int64_t nextId = 0;
   std::int64_t lastSecond = 0;
+  // Shopify's GraphQL Admin API: the app's cost bucket (a leaky bucket of
+  // query-cost points), inventory levels by item@location, the items and
+  // locations the shop no longer has, the idempotency keys seen (key ->
+  // the variables sent, the answer's data, whether it failed).
+  struct ShopifyShop {
+    double maximum = 1000, restorePerSecond = 50, points = 1000;
+    std::int64_t atMs = 0;
+    std::map<std::string, std::int64_t> levels;
+    std::set<std::string> removedItems, removedLocations;
+    struct Seen {
+      std::string variables, data;
+      bool failed = false;
+    };
+    std::map<std::string, Seen> keys;
+    // Oldest first: Shopify keeps keys for a while, the emulator the last 50000.
+    std::deque<std::string> keyOrder;
+    ShopifyStats stats;
+
+    void remember(const std::string& key, Seen seen) {
+      if (keys.emplace(key, std::move(seen)).second) keyOrder.push_back(key);
+      while (keyOrder.size() > 50000) {
+        keys.erase(keyOrder.front());
+        keyOrder.pop_front();
+      }
+    }
+  } shopify;
   std::mt19937_64 rng{42};
   bool stopping = false;
   ScenarioProgress progress;
@@ -199,12 +230,16 @@ struct Emulator::Impl {
     switch (o.channel) {
       case domain::Channel::Shopify:
         d.body = shopifyOrder(o);
-        d.headers = {{"X-Shopify-Topic", topic},
-                     {"X-Shopify-Hmac-Sha256", channels::shopifyWebhookSignature(s.shopifySecret, d.body)},
-                     {"X-Shopify-Shop-Domain", "wms-demo.myshopify.com"},
-                     {"X-Shopify-API-Version", "2024-01"},
-                     {"X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-" + std::to_string(1000000000000LL + ++nextId)},
-                     {"X-Shopify-Triggered-At", isoUtc(o.updatedSec)}};
+        d.headers = {
+            {"X-Shopify-Topic", topic},
+            {"X-Shopify-Hmac-Sha256", channels::shopifyWebhookSignature(s.shopifySecret, d.body)},
+            {"X-Shopify-Shop-Domain", "wms-demo.myshopify.com"},
+            {"X-Shopify-API-Version", "2026-10"},
+            // One event id per event (this state of the order): a
+            // redelivery keeps it; send() gives each delivery its
+            // own X-Shopify-Webhook-Id.
+            {"X-Shopify-Event-Id", "98880550-7158-44d4-b7cd-" + std::to_string(100000000000LL + ++nextId)},
+            {"X-Shopify-Triggered-At", isoUtc(o.updatedSec)}};
         break;
       case domain::Channel::Lazada:
         d.body = lazadaPush(o);
@@ -229,6 +264,9 @@ struct Emulator::Impl {
   void send(const Delivery& d) {
     if (d.channel == domain::Channel::Amazon) return;
     outgoing.push_back(d);
+    if (d.channel == domain::Channel::Shopify)
+      outgoing.back().headers.emplace_back(
+          "X-Shopify-Webhook-Id", "b54557e4-bdd9-4b37-8a5f-" + std::to_string(1000000000000LL + ++nextId));
     sendCv.notify_one();
   }
 
@@ -500,7 +538,8 @@ struct Emulator::Impl {
     fulfilled.push_back(std::move(f));
   }
 
-  // Shopify fulfillments.json: line items of the order's fulfillment order,
+  // Shopify's legacy REST fulfillments.json (wmsd uses GraphQL; still
+  // answered): line items of the order's fulfillment order,
   // each at most its fulfillable quantity, and a tracking number.
   Reply shopifyFulfil(const std::string& body) {
     auto unprocessable = [](const std::string& m) { return Reply{422, R"({"errors":{"fulfillment":[")" + m + R"("]}})", {}}; };
@@ -554,6 +593,367 @@ struct Emulator::Impl {
     recordFulfilment(out);
     return Reply{201, R"({"fulfillment":{"id":)" + std::to_string(4000000000000LL + static_cast<std::int64_t>(fulfilled.size())) +
                           R"(,"order_id":)" + order->id + R"(,"status":"success","tracking_number":")" + out.trackingNumber + R"("}})", {}};
+  }
+
+  // --- Shopify GraphQL Admin (not a GraphQL engine: the three operations wmsd
+  // uses are recognised by their root field and their variables read) -------
+
+  // The decimal tail of "gid://shopify/<type>/<digits>", "" if it is not one.
+  static std::string shopifyGidNumber(const std::string& type, const std::string& gid) {
+    const std::string prefix = "gid://shopify/" + type + "/";
+    if (gid.rfind(prefix, 0) != 0) return {};
+    const std::string n = gid.substr(prefix.size());
+    return !n.empty() && n.size() <= 20 && n.find_first_not_of("0123456789") == std::string::npos
+               ? n
+               : std::string();
+  }
+
+  // The leaky bucket: restored continuously up to its maximum (mutex held).
+  void shopifyRefill() {
+    const std::int64_t now = nowMs();
+    if (shopify.atMs != 0 && now > shopify.atMs)
+      shopify.points = std::min(shopify.maximum, shopify.points + static_cast<double>(now - shopify.atMs) *
+                                                                      shopify.restorePerSecond / 1000.0);
+    shopify.atMs = now;
+  }
+
+  // extensions.cost of an answer (actual < 0: null, the query did not run).
+  std::string shopifyCost(double requested, double actual) const {
+    Poco::JSON::Object::Ptr status = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    status->set("maximumAvailable", shopify.maximum);
+    status->set("currentlyAvailable", static_cast<Poco::Int64>(std::floor(shopify.points)));
+    status->set("restoreRate", shopify.restorePerSecond);
+    Poco::JSON::Object::Ptr cost = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    cost->set("requestedQueryCost", static_cast<Poco::Int64>(requested));
+    cost->set("actualQueryCost",
+              actual < 0 ? Poco::Dynamic::Var() : Poco::Dynamic::Var(static_cast<Poco::Int64>(actual)));
+    cost->set("throttleStatus", status);
+    Poco::JSON::Object ext(Poco::JSON_PRESERVE_KEY_ORDER);
+    ext.set("cost", cost);
+    return jsonText(ext);
+  }
+
+  // One userError: {"code"?, "field": [...], "message"}.
+  static Poco::JSON::Object::Ptr shopifyUserError(const std::string& code,
+                                                  const std::vector<std::string>& field,
+                                                  const std::string& message) {
+    Poco::JSON::Object::Ptr e = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    if (!code.empty()) e->set("code", code);
+    Poco::JSON::Array::Ptr path = new Poco::JSON::Array;
+    for (const auto& f : field) path->add(f);
+    e->set("field", path);
+    e->set("message", message);
+    return e;
+  }
+
+  struct GraphqlOutcome {
+    std::string data;   // the JSON of "data" when it ran
+    std::string error;  // a top-level error instead
+    std::string errorCode;
+    double actualCost = 1;
+  };
+
+  // inventorySetQuantities: all or nothing; an @idempotent key is required
+  // (2026-04 and later), and so is changeFromQuantity on each quantity (null
+  // opts out of the compare-and-swap).
+  GraphqlOutcome shopifySetQuantities(const std::string& query, const Poco::JSON::Object::Ptr& vars) {
+    GraphqlOutcome out;
+    out.actualCost = 10;
+    const auto at = query.find("@idempotent");
+    const auto q1 = at == std::string::npos ? at : query.find('"', at);
+    const auto q2 = q1 == std::string::npos ? q1 : query.find('"', q1 + 1);
+    if (q2 == std::string::npos) {
+      out.error = "inventorySetQuantities requires an idempotency key: add @idempotent(key: \"<uuid>\")";
+      out.errorCode = "BAD_REQUEST";
+      return out;
+    }
+    const std::string key = query.substr(q1 + 1, q2 - q1 - 1);
+    auto input = vars->getObject("input");
+    if (!input) {
+      out.error = "Variable $input of type InventorySetQuantitiesInput! was provided invalid value";
+      out.errorCode = "INVALID_VARIABLE";
+      return out;
+    }
+    std::ostringstream fingerprint;
+    Poco::JSON::Stringifier::stringify(vars, fingerprint);
+    Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
+    auto answer = [&](const std::string& group) {
+      return std::string(R"({"inventorySetQuantities":{"inventoryAdjustmentGroup":)") + group +
+             R"(,"userErrors":)" +
+             [&] {
+               std::ostringstream e;
+               Poco::JSON::Stringifier::stringify(errors, e);
+               return e.str();
+             }() +
+             "}}";
+    };
+    if (auto seen = shopify.keys.find(key); seen != shopify.keys.end()) {
+      if (seen->second.variables != fingerprint.str()) {
+        errors->add(
+            shopifyUserError("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", {},
+                             "The same idempotency key cannot be used with different operation parameters."));
+      } else if (seen->second.failed) {
+        errors->add(shopifyUserError(
+            "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", {},
+            "A previous request with this idempotency key failed. Retry with a new idempotency key."));
+      } else {
+        ++shopify.stats.replays;
+        out.data = seen->second.data;  // the first answer; nothing is applied again
+        return out;
+      }
+      out.data = answer("null");
+      return out;
+    }
+    static const std::set<std::string> reasons = {"correction",
+                                                  "cycle_count_available",
+                                                  "damaged",
+                                                  "movement_created",
+                                                  "movement_updated",
+                                                  "movement_received",
+                                                  "movement_canceled",
+                                                  "other",
+                                                  "promotion",
+                                                  "quality_control",
+                                                  "received",
+                                                  "reservation_created",
+                                                  "reservation_deleted",
+                                                  "reservation_updated",
+                                                  "restock",
+                                                  "safety_stock",
+                                                  "shrinkage"};
+    const std::string name = input->optValue<std::string>("name", "");
+    if (name != "available" && name != "on_hand")
+      errors->add(shopifyUserError("INVALID_NAME", {"input", "name"},
+                                   "The quantity name must be either 'available' or 'on_hand'."));
+    if (!reasons.count(input->optValue<std::string>("reason", "")))
+      errors->add(
+          shopifyUserError("INVALID_REASON", {"input", "reason"}, "The specified reason is invalid."));
+    auto quantities = input->getArray("quantities");
+    std::vector<std::pair<std::string, std::int64_t>> sets;  // (item@location, quantity)
+    for (unsigned i = 0; quantities && i < quantities->size(); ++i) {
+      auto q = quantities->getObject(i);
+      if (!q) continue;
+      const std::string index = std::to_string(i);
+      const std::string item =
+          shopifyGidNumber("InventoryItem", q->optValue<std::string>("inventoryItemId", ""));
+      const std::string location = shopifyGidNumber("Location", q->optValue<std::string>("locationId", ""));
+      const std::int64_t quantity = q->getValue<Poco::Int64>("quantity");
+      if (item.empty() || shopify.removedItems.count(item))
+        errors->add(shopifyUserError("INVALID_INVENTORY_ITEM",
+                                     {"input", "quantities", index, "inventoryItemId"},
+                                     "The specified inventory item could not be found."));
+      if (location.empty() || shopify.removedLocations.count(location))
+        errors->add(shopifyUserError("INVALID_LOCATION", {"input", "quantities", index, "locationId"},
+                                     "The specified location could not be found."));
+      if (quantity < 0)
+        errors->add(shopifyUserError("INVALID_QUANTITY_NEGATIVE", {"input", "quantities", index, "quantity"},
+                                     "The quantity can't be negative."));
+      if (quantity > 1000000000)
+        errors->add(shopifyUserError("INVALID_QUANTITY_TOO_HIGH", {"input", "quantities", index, "quantity"},
+                                     "The total quantity can't be higher than 1,000,000,000."));
+      const std::string slot = item + "@" + location;
+      if (!q->has("changeFromQuantity")) {
+        errors->add(shopifyUserError(
+            "COMPARE_QUANTITY_REQUIRED", {"input", "quantities", index, "changeFromQuantity"},
+            "changeFromQuantity must be given for each quantity (null opts out of the check)."));
+      } else if (!q->isNull("changeFromQuantity")) {
+        auto level = shopify.levels.find(slot);
+        if (q->getValue<Poco::Int64>("changeFromQuantity") !=
+            (level == shopify.levels.end() ? 0 : level->second))
+          errors->add(shopifyUserError("CHANGE_FROM_QUANTITY_STALE",
+                                       {"input", "quantities", index, "changeFromQuantity"},
+                                       "The changeFromQuantity value does not match persisted value."));
+      }
+      sets.emplace_back(slot, quantity);
+    }
+    if (sets.empty() && errors->size() == 0)
+      errors->add(shopifyUserError("", {"input", "quantities"}, "quantities must not be empty"));
+    if (errors->size() > 0) {
+      out.data = answer("null");
+      shopify.remember(key, {fingerprint.str(), out.data, true});
+      return out;
+    }
+    for (const auto& [slot, quantity] : sets) {
+      shopify.levels[slot] = quantity;
+      updates.push_back({domain::Channel::Shopify, slot.substr(0, slot.find('@')), quantity, nowMs()});
+    }
+    out.data = answer(R"({"id":"gid://shopify/InventoryAdjustmentGroup/)" +
+                      std::to_string(20000000000LL + ++nextId) + R"("})");
+    shopify.remember(key, {fingerprint.str(), out.data, false});
+    return out;
+  }
+
+  // order(id:) { fulfillmentOrders }: the order's one fulfillment order.
+  GraphqlOutcome shopifyFulfillmentOrdersOf(const Poco::JSON::Object::Ptr& vars) {
+    GraphqlOutcome out;
+    const std::string id = shopifyGidNumber("Order", vars->optValue<std::string>("id", ""));
+    if (id.empty()) {
+      out.error = "Variable $id of type ID! was provided invalid value";
+      out.errorCode = "INVALID_VARIABLE";
+      return out;
+    }
+    auto it = orders[domain::Channel::Shopify].find(id);
+    out.data = std::string(R"({"order":)") +
+               (it == orders[domain::Channel::Shopify].end() ? "null"
+                                                             : shopifyFulfillmentOrdersGraphql(it->second)) +
+               "}";
+    out.actualCost = it == orders[domain::Channel::Shopify].end()
+                         ? 1
+                         : 3 + 2 * static_cast<double>(it->second.lines.size());
+    return out;
+  }
+
+  // fulfillmentCreate: line items of the order's fulfillment order, each at
+  // most its remaining quantity (none listed: all that remain), and a
+  // tracking number (the emulator insists on one).
+  GraphqlOutcome shopifyFulfillmentCreate(const Poco::JSON::Object::Ptr& vars) {
+    GraphqlOutcome out;
+    out.actualCost = 10;
+    Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
+    auto refuse = [&](const std::vector<std::string>& field, const std::string& message) {
+      errors->add(shopifyUserError("", field, message));
+      std::ostringstream e;
+      Poco::JSON::Stringifier::stringify(errors, e);
+      out.data = R"({"fulfillmentCreate":{"fulfillment":null,"userErrors":)" + e.str() + "}}";
+      return out;
+    };
+    auto f = vars->getObject("fulfillment");
+    if (!f) {
+      out.error = "Variable $fulfillment of type FulfillmentInput! was provided invalid value";
+      out.errorCode = "INVALID_VARIABLE";
+      return out;
+    }
+    auto groups = f->getArray("lineItemsByFulfillmentOrder");
+    auto tracking = f->getObject("trackingInfo");
+    if (!groups || groups->size() == 0)
+      return refuse({"fulfillment", "lineItemsByFulfillmentOrder"},
+                    "lineItemsByFulfillmentOrder is required");
+    if (!tracking || tracking->optValue<std::string>("number", "").empty())
+      return refuse({"fulfillment", "trackingInfo", "number"}, "A tracking number is required (emulator).");
+    EmuOrder* order = nullptr;
+    std::map<std::string, std::int64_t> units;
+    for (unsigned g = 0; g < groups->size(); ++g) {
+      auto group = groups->getObject(g);
+      const std::string at = std::to_string(g);
+      const std::string foId = shopifyGidNumber(
+          "FulfillmentOrder", group ? group->optValue<std::string>("fulfillmentOrderId", "") : "");
+      EmuOrder* o = nullptr;
+      for (auto& [id, candidate] : orders[domain::Channel::Shopify]) {
+        if (!foId.empty() && shopifyFulfillmentOrderId(candidate) == foId) o = &candidate;
+      }
+      if (!o)
+        return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderId"},
+                      "Fulfillment order does not exist.");
+      if (order && order != o)
+        return refuse({"fulfillment", "lineItemsByFulfillmentOrder"},
+                      "Fulfillment orders must belong to the same order.");
+      order = o;
+      if (o->cancelled)
+        return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderId"},
+                      "Fulfillment order is not in a fulfillable state.");
+      const auto ids = lineIds(*o);
+      auto items = group->getArray("fulfillmentOrderLineItems");
+      if (!items || items->size() == 0) {
+        for (std::size_t l = 0; l < ids.size(); ++l) {
+          const std::int64_t left = o->lines[l].qty - o->shipped[ids[l].front()] - units[ids[l].front()];
+          if (left > 0) units[ids[l].front()] += left;
+        }
+        continue;
+      }
+      for (unsigned i = 0; i < items->size(); ++i) {
+        auto item = items->getObject(i);
+        const std::string foLine =
+            shopifyGidNumber("FulfillmentOrderLineItem", item ? item->optValue<std::string>("id", "") : "");
+        const std::int64_t qty = item ? item->getValue<Poco::Int64>("quantity") : 0;
+        bool found = false;
+        for (std::size_t l = 0; l < ids.size() && !foLine.empty(); ++l) {
+          if (shopifyFulfillmentOrderLineId(ids[l].front()) != foLine) continue;
+          found = true;
+          const std::int64_t left = o->lines[l].qty - o->shipped[ids[l].front()] - units[ids[l].front()];
+          if (qty < 1 || qty > left)
+            return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderLineItems",
+                           std::to_string(i), "quantity"},
+                          "Invalid fulfillment order line item quantity requested.");
+          units[ids[l].front()] += qty;
+        }
+        if (!found)
+          return refuse({"fulfillment", "lineItemsByFulfillmentOrder", at, "fulfillmentOrderLineItems",
+                         std::to_string(i), "id"},
+                        "Fulfillment order line item does not exist on the fulfillment order.");
+      }
+    }
+    if (units.empty()) return refuse({"fulfillment"}, "There are no line items left to fulfill.");
+    for (const auto& [id, qty] : units) order->shipped[id] += qty;
+    Fulfilment done;
+    done.channel = domain::Channel::Shopify;
+    done.orderId = order->id;
+    done.call = "POST /admin/api/{version}/graphql.json fulfillmentCreate";
+    done.trackingNumber = tracking->getValue<std::string>("number");
+    done.carrier = tracking->optValue<std::string>("company", "");
+    done.lines = linesOf(*order, units);
+    recordFulfilment(done);
+    out.data = R"({"fulfillmentCreate":{"fulfillment":{"id":"gid://shopify/Fulfillment/)" +
+               std::to_string(4000000000000LL + static_cast<std::int64_t>(fulfilled.size())) +
+               R"(","status":"SUCCESS"},"userErrors":[]}})";
+    return out;
+  }
+
+  // POST /admin/api/<version>/graphql.json: charges the operation's requested
+  // cost to the bucket (THROTTLED, HTTP 200, nothing run, if it lacks it),
+  // runs it and refunds the difference to its actual cost.
+  Reply shopifyGraphql(const std::string& body) {
+    auto request = parseObject(body);
+    const std::string query = request->optValue<std::string>("query", "");
+    auto vars = request->getObject("variables");
+    if (!vars) vars = new Poco::JSON::Object;
+    std::string op;
+    double requested = 10;
+    if (query.find("inventorySetQuantities(") != std::string::npos) {
+      op = "inventorySetQuantities";
+    } else if (query.find("fulfillmentCreate(") != std::string::npos) {
+      op = "fulfillmentCreate";
+    } else if (query.find("order(") != std::string::npos &&
+               query.find("fulfillmentOrders(") != std::string::npos) {
+      op = "fulfillmentOrders";
+      // Connections cost 2 plus their size times their nodes' cost: Shopify's
+      // rule, with the sizes the query asks for.
+      auto first = [&](const std::string& field, double fallback) {
+        const auto at = query.find(field + "(first:");
+        return at == std::string::npos ? fallback : std::atof(query.c_str() + at + field.size() + 7);
+      };
+      requested = 1 + 2 + first("fulfillmentOrders", 10) * (1 + 2 + first("lineItems", 50) * 2);
+    }
+    auto errorReply = [&](const std::string& message, const std::string& code, double cost, double actual) {
+      Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);
+      e.set("message", message);
+      Poco::JSON::Object::Ptr ext = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      ext->set("code", code);
+      e.set("extensions", ext);
+      return Reply{
+          200, R"({"errors":[)" + jsonText(e) + R"(],"extensions":)" + shopifyCost(cost, actual) + "}", {}};
+    };
+    std::lock_guard lock(mutex);
+    shopifyRefill();
+    if (op.empty())
+      return errorReply(
+          "The emulator answers only inventorySetQuantities, order { fulfillmentOrders } and "
+          "fulfillmentCreate",
+          "UNSUPPORTED_OPERATION", 0, 0);
+    if (shopify.points < requested) {
+      ++shopify.stats.throttled;
+      return errorReply("Throttled", "THROTTLED", requested, -1);
+    }
+    shopify.points -= requested;
+    ++shopify.stats.operations[op];
+    GraphqlOutcome out = op == "inventorySetQuantities" ? shopifySetQuantities(query, vars)
+                         : op == "fulfillmentCreate"    ? shopifyFulfillmentCreate(vars)
+                                                        : shopifyFulfillmentOrdersOf(vars);
+    shopify.points = std::min(shopify.maximum, shopify.points + std::max(0.0, requested - out.actualCost));
+    if (!out.error.empty()) return errorReply(out.error, out.errorCode, requested, out.actualCost);
+    return Reply{
+        200,
+        R"({"data":)" + out.data + R"(,"extensions":)" + shopifyCost(requested, out.actualCost) + "}",
+        {}};
   }
 
   // Lazada SetStatusToPackedByMarketplace (/order/pack) and
@@ -750,6 +1150,19 @@ struct Emulator::Impl {
     try {
       switch (ch) {
         case domain::Channel::Shopify: {
+          if (method == "POST" && seg.size() == 5 && seg[1] == "admin" && seg[2] == "api" &&
+              seg[4] == "graphql.json") {
+            if (headers.count("x-shopify-access-token") == 0)
+              return Reply{
+                  401,
+                  R"x({"errors":"[API] Invalid API key or access token (unrecognized login or wrong password)"})x",
+                  {}};
+            return shopifyGraphql(body);
+          }
+          {
+            std::lock_guard lock(mutex);
+            ++shopify.stats.restCalls;  // the legacy REST Admin API, still answered
+          }
           if (method == "POST" && seg.size() == 6 && seg[4] == "inventory_levels" && seg[5] == "set.json") {
             if (headers.count("x-shopify-access-token") == 0)
               return Reply{401, errorJson("unauthorized", "missing X-Shopify-Access-Token"), {}};
@@ -1430,6 +1843,40 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
       out.set("acks", perChannel);
       return ok(out);
     }
+    if (seg.size() >= 2 && seg[1] == "shopify") {
+      // Shopify's GraphQL cost bucket, its stats, items and locations it lost.
+      if (method == "POST" && seg.size() == 3 && seg[2] == "cost") {
+        auto o = parseObject(body);
+        const double maximum = o->optValue<double>("maximum", 1000),
+                     restore = o->optValue<double>("restore_rate", 50);
+        if (!(maximum >= 1) || !(restore > 0))
+          return bad("maximum must be at least 1 and restore_rate above 0");
+        self->setShopifyCostBucket(maximum, restore, o->optValue<double>("available", -1));
+      } else if (method == "POST" && seg.size() == 3 && seg[2] == "remove") {
+        auto o = parseObject(body);
+        if (o->has("inventory_item"))
+          self->removeShopifyInventoryItem(o->get("inventory_item").convert<std::string>());
+        if (o->has("location")) self->removeShopifyLocation(o->get("location").convert<std::string>());
+      } else if (method != "GET" || seg.size() != 2) {
+        return Reply{
+            404, errorJson("not_found", "no such control endpoint: " + method + " " + uri.getPath()), {}};
+      }
+      const auto stats = self->shopifyStats();
+      Poco::JSON::Object::Ptr ops = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (const auto& [name, n] : stats.operations) ops->set(name, n);
+      out.set("operations", ops);
+      out.set("throttled", stats.throttled);
+      out.set("replays", stats.replays);
+      out.set("rest_calls", stats.restCalls);
+      std::lock_guard lock(mutex);
+      shopifyRefill();
+      Poco::JSON::Object::Ptr cost = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      cost->set("maximum", shopify.maximum);
+      cost->set("restore_rate", shopify.restorePerSecond);
+      cost->set("available", shopify.points);
+      out.set("cost", cost);
+      return ok(out);
+    }
     return Reply{404, errorJson("not_found", "no such control endpoint: " + method + " " + uri.getPath()), {}};
   } catch (const std::exception& e) {
     return bad(std::string("bad control request: ") + e.what());
@@ -1543,6 +1990,30 @@ std::vector<Fulfilment> Emulator::fulfilments(domain::Channel channel) const {
 void Emulator::clearStockUpdates() {
   std::lock_guard lock(impl_->mutex);
   impl_->updates.clear();
+}
+
+void Emulator::setShopifyCostBucket(double maximum, double restorePerSecond, double available) {
+  std::lock_guard lock(impl_->mutex);
+  auto& shop = impl_->shopify;
+  impl_->shopifyRefill();
+  shop.maximum = std::max(1.0, maximum);
+  shop.restorePerSecond = restorePerSecond > 0 ? restorePerSecond : 50;
+  shop.points = std::min(shop.maximum, available >= 0 ? available : shop.points);
+}
+
+void Emulator::removeShopifyInventoryItem(const std::string& id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->shopify.removedItems.insert(id);
+}
+
+void Emulator::removeShopifyLocation(const std::string& id) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->shopify.removedLocations.insert(id);
+}
+
+ShopifyStats Emulator::shopifyStats() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->shopify.stats;
 }
 
 Status Emulator::startScenario(const Scenario& scenario) {

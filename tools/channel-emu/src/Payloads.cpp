@@ -151,6 +151,44 @@ std::string shopifyFulfillmentOrders(const EmuOrder& o) {
   return text(j);
 }
 
+std::string shopifyFulfillmentOrdersGraphql(const EmuOrder& o) {
+  auto order = object();
+  order->set("id", "gid://shopify/Order/" + o.id);
+  auto nodes = array();
+  auto fo = object();
+  fo->set("id", "gid://shopify/FulfillmentOrder/" + shopifyFulfillmentOrderId(o));
+  auto items = array();
+  const auto ids = lineIds(o);
+  std::int64_t open = 0;
+  for (std::size_t i = 0; i < o.lines.size(); ++i) {
+    const std::string& lineId = ids[i].front();
+    auto it = o.shipped.find(lineId);
+    const std::int64_t left = o.cancelled ? 0 : o.lines[i].qty - (it == o.shipped.end() ? 0 : it->second);
+    open += left;
+    auto li = object();
+    li->set("id", "gid://shopify/FulfillmentOrderLineItem/" + shopifyFulfillmentOrderLineId(lineId));
+    li->set("totalQuantity", static_cast<Poco::Int64>(o.lines[i].qty));
+    li->set("remainingQuantity", static_cast<Poco::Int64>(left));
+    auto line = object();
+    line->set("id", "gid://shopify/LineItem/" + lineId);
+    li->set("lineItem", line);
+    items->add(li);
+  }
+  fo->set("status", o.cancelled ? "CANCELLED" : (open == 0 ? "CLOSED" : "OPEN"));
+  auto lineItems = object();
+  lineItems->set("nodes", items);
+  auto page = object();
+  page->set("hasNextPage", false);
+  lineItems->set("pageInfo", page);
+  fo->set("lineItems", lineItems);
+  nodes->add(fo);
+  auto fos = object();
+  fos->set("nodes", nodes);
+  fos->set("pageInfo", page);
+  order->set("fulfillmentOrders", fos);
+  return text(order);
+}
+
 std::string shopifyOrder(const EmuOrder& o) {
   auto j = object();
   j->set("id", num(o.id));

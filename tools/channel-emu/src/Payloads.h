@@ -41,6 +41,10 @@ std::vector<std::vector<std::string>> lineIds(const EmuOrder& o);
 std::string shopifyFulfillmentOrderId(const EmuOrder& o);
 std::string shopifyFulfillmentOrderLineId(const std::string& lineItemId);
 std::string shopifyFulfillmentOrders(const EmuOrder& o);
+// The same as the GraphQL Admin API's order { id fulfillmentOrders { nodes
+// { id status lineItems { nodes { id totalQuantity remainingQuantity
+// lineItem { id } } pageInfo } } pageInfo } } (GIDs, one page).
+std::string shopifyFulfillmentOrdersGraphql(const EmuOrder& o);
 
 // The channel's status word for the order's state.
 std::string statusOf(const EmuOrder& o);

@@ -1,6 +1,7 @@
 // Planning a fulfilment call from the channel's own view of the order
-// (pure): which fulfillment order line items (Shopify) or unit rows (Lazada,
-// TikTok) the notice's lines stand for.
+// (pure): which fulfillment order line items (Shopify, from its GraphQL
+// fulfillmentOrders answer) or unit rows (Lazada, TikTok) the notice's lines
+// stand for.
 #include <map>
 #include <set>
 
@@ -56,27 +57,46 @@ Result<UnitPlan> pickUnits(const std::vector<UnitRow>& rows, const ShippedNotice
 }  // namespace
 
 Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view body, const ShippedNotice& n) {
-  auto r = readPayload(body, "Shopify fulfillment orders");
+  auto r = readPayload(body, "Shopify fulfillmentOrders answer");
   if (!r) return r.error();
+  auto data = r->object("data", Need::Required);
+  if (r->ok() && !data.has("order"))
+    return Error{ErrorKind::Invalid,
+                 "Shopify has no order " + n.externalId.substr(0, 100) + " (data.order is null)"};
   auto wanted = unitsByLine(n);
   ShopifyFulfilmentPlan plan;
   std::map<std::string, std::size_t> index;  // fulfillment order id -> its place in the plan
   std::int64_t fulfilledBefore = 0;
-  for (auto& fo : r->objects("fulfillment_orders", Need::Required, 100)) {
-    const std::string foId = fo.id("id");
-    const std::string status = fo.text("status", Need::Optional, 64);
-    for (auto& li : fo.objects("line_items", Need::Required, 2000)) {
-      auto it = wanted.find(li.id("line_item_id"));
-      const std::string itemId = li.id("id");
-      const std::int64_t open = li.integer("fulfillable_quantity", Need::Required);
-      const std::int64_t total = li.integer("quantity", Need::Optional, {}, open);
-      if (!li.ok() || it == wanted.end()) continue;
-      if (open < 0 || total < open) {
-        li.fail("fulfillable_quantity", "must be from 0 to quantity");
+  auto orders = data.object("order", Need::Required).object("fulfillmentOrders", Need::Required);
+  // A page cut short could hide the open lines: refuse rather than plan on half the order.
+  auto morePages = [](json::ObjectReader& list) {
+    return list.object("pageInfo").flag("hasNextPage", false);
+  };
+  if (morePages(orders)) orders.fail("pageInfo", "has more fulfillment orders than one page (not supported)");
+  for (auto& fo : orders.objects("nodes", Need::Required, 100)) {
+    const std::string foId = fo.text("id", Need::NonEmpty, 200);
+    const std::string status = fo.text("status", Need::Required, 64);
+    auto lines = fo.object("lineItems", Need::Required);
+    if (morePages(lines)) lines.fail("pageInfo", "has more line items than one page (not supported)");
+    for (auto& li : lines.objects("nodes", Need::Required, 2000)) {
+      const std::string itemId = li.text("id", Need::NonEmpty, 200);
+      const std::int64_t total = li.integer("totalQuantity", Need::Required, {0, 1000000000});
+      const std::int64_t open = li.integer("remainingQuantity", Need::Required, {0, 1000000000});
+      const std::string lineGid = li.object("lineItem", Need::Required).text("id", Need::NonEmpty, 200);
+      if (!li.ok()) continue;
+      if (total < open) {
+        li.fail("remainingQuantity", "must be from 0 to totalQuantity");
         continue;
       }
+      const std::string lineId = shopifyGidNumber("LineItem", lineGid);
+      if (lineId.empty()) {
+        li.fail("lineItem", "id must be a gid://shopify/LineItem/ id");
+        continue;
+      }
+      auto it = wanted.find(lineId);
+      if (it == wanted.end()) continue;
       fulfilledBefore += total - open;
-      if (status != "open" && status != "in_progress") continue;
+      if (status != "OPEN" && status != "IN_PROGRESS") continue;
       const std::int64_t take = std::min(open, it->second);
       if (take <= 0) continue;
       auto [slot, added] = index.emplace(foId, plan.byFulfillmentOrder.size());

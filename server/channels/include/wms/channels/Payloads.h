@@ -97,14 +97,49 @@ Result<std::int64_t> parseTimestamp(std::string_view text);
 // the fulfilment call needs for the notice's lines (by their external line
 // ids). Invalid for an answer we cannot read or a line the order lacks.
 
-// Shopify GET orders/{id}/fulfillment_orders.json: per open fulfillment order,
-// its line items (id, quantity) covering the lines, at most each item's
-// fulfillable_quantity.
+// Shopify GraphQL Admin API, the order's fulfillmentOrders query (nodes with
+// id, status and lineItems: id, totalQuantity, remainingQuantity, lineItem
+// { id }): per OPEN / IN_PROGRESS fulfillment order, its line items (GIDs)
+// covering the notice's lines (matched by the order line's numeric id, the
+// tail of lineItem.id), at most each item's remainingQuantity. Invalid if the
+// order is not there (data.order null) or a list was cut short (hasNextPage).
 struct ShopifyFulfilmentPlan {
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::int64_t>>>> byFulfillmentOrder;
   bool alreadyFulfilled = false;  // nothing open for the lines and some of them fulfilled (an earlier push)
 };
 Result<ShopifyFulfilmentPlan> planShopifyFulfilment(std::string_view fulfillmentOrders, const ShippedNotice& notice);
+
+// Shopify GraphQL Admin ids: "gid://shopify/<type>/<digits>". A bare decimal
+// id becomes the GID of `type`; a GID of that type is kept; anything else is
+// Invalid naming `what` ("listing_ref").
+Result<std::string> shopifyGid(std::string_view type, std::string_view id, std::string_view what);
+// The decimal tail of a GID of `type` ("" if `gid` is not one).
+std::string shopifyGidNumber(std::string_view type, std::string_view gid);
+
+// What every GraphQL Admin answer says besides its data: the top-level errors
+// (THROTTLED among them: HTTP 200, no data), extensions.cost (the leaky
+// bucket's state after the call) and, for a mutation, its payload's
+// userErrors (`mutation` names the payload field, "" for a query).
+struct ShopifyUserError {
+  std::string code;   // may be "" (fulfillmentCreate's UserError has none)
+  std::string field;  // the path joined with '.', "" if none
+  std::string message;
+};
+struct ShopifyQueryCost {
+  double requested = 0;         // requestedQueryCost
+  double actual = -1;           // actualQueryCost, -1 when null (not run)
+  double maximumAvailable = 0;  // throttleStatus
+  double currentlyAvailable = 0;
+  double restoreRate = 0;  // points per second
+};
+struct ShopifyGraphqlReply {
+  bool throttled = false;  // an error with extensions.code THROTTLED
+  std::string error;       // the first top-level error (code: message), "" if none
+  bool hasCost = false;
+  ShopifyQueryCost cost;
+  std::vector<ShopifyUserError> userErrors;
+};
+Result<ShopifyGraphqlReply> readShopifyGraphql(std::string_view body, std::string_view mutation);
 
 // Lazada GetOrderItems and TikTok Get Order Detail list one row per unit;
 // the notice's line stands for every row of the same SKU. The rows to ship

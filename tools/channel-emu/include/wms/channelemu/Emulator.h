@@ -8,13 +8,18 @@
 //     (Shopify: the whole order; Lazada, Shopee, TikTok: a push, then serves
 //     the order-detail endpoints wmsd fetches); Amazon orders wait to be polled
 //     (getOrders with LastUpdatedAfter/NextToken, getOrderItems);
-//   - accepts stock updates (Shopify inventory_levels/set, Lazada
+//   - accepts stock updates (Shopify GraphQL inventorySetQuantities, Lazada
 //     UpdatePriceQuantity, Shopee update_stock, TikTok inventory update, Amazon
 //     listings patch), checking the request signatures it can, and records them;
-//   - accepts shipment notices (Shopify fulfillment orders + fulfillments,
-//     Lazada pack + ready-to-ship, Shopee ship_order, TikTok mark package
-//     shipped, Amazon confirmShipment), validating ids and quantities against
-//     the order, and records them;
+//   - accepts shipment notices (Shopify GraphQL fulfillmentOrders +
+//     fulfillmentCreate, Lazada pack + ready-to-ship, Shopee ship_order, TikTok
+//     mark package shipped, Amazon confirmShipment), validating ids and
+//     quantities against the order, and records them;
+//   - Shopify: answers GraphQL Admin calls with extensions.cost from a leaky
+//     bucket of query-cost points (THROTTLED when it is empty), userErrors
+//     for unknown items and locations, and @idempotent keys; it recognises
+//     the three operations wmsd uses by name and reads their variables (it
+//     is not a GraphQL engine); its legacy REST endpoints still answer;
 //   - enforces per-channel rate limits with 429 + Retry-After, and fails on
 //     demand (down: 503 on everything; error: 500; throttle: 429) for a time;
 //   - runs scenarios: N orders at R per second across channels with given
@@ -80,7 +85,8 @@ struct NewOrder {
 // One stock update a channel received.
 struct StockUpdate {
   domain::Channel channel = domain::Channel::Shopify;
-  std::string key;  // Shopify inventory_item_id, Lazada SellerSku, Shopee item:model, TikTok product:sku, Amazon SKU
+  std::string key;  // Shopify inventory item id (the GID's number), Lazada SellerSku, Shopee item:model,
+                    // TikTok product:sku, Amazon SKU
   std::int64_t quantity = 0;
   std::int64_t atMs = 0;  // system clock, ms
 };
@@ -107,6 +113,17 @@ struct Fulfilment {
 // body (Lazada type ISP, Shopee error_server, TikTok Shop internal error);
 // Garbage: HTTP 200 with a body that is not JSON.
 enum class FaultMode { None, Down, Error, Throttle, PlatformError, Garbage };
+
+// Shopify's GraphQL Admin API as emulated: calls per operation
+// (inventorySetQuantities, fulfillmentOrders, fulfillmentCreate), answers
+// THROTTLED, replays of an idempotency key, and calls to the legacy REST
+// endpoints.
+struct ShopifyStats {
+  std::map<std::string, std::int64_t> operations;
+  std::int64_t throttled = 0;
+  std::int64_t replays = 0;
+  std::int64_t restCalls = 0;
+};
 
 struct Scenario {
   std::int64_t orders = 100;
@@ -161,6 +178,15 @@ class Emulator {
   // Shipment notices accepted, in order (every accepted call, so a repeat
   // shows even where the channel treats it as an edit).
   std::vector<Fulfilment> fulfilments(domain::Channel channel) const;
+
+  // Shopify: the cost bucket (default 1000 points, 50 restored per second,
+  // full; `available` < 0 leaves the level as it is), and items or
+  // locations the shop no longer has (userErrors INVALID_INVENTORY_ITEM /
+  // INVALID_LOCATION). Ids are the decimal tails of the GIDs.
+  void setShopifyCostBucket(double maximum, double restorePerSecond, double available = -1);
+  void removeShopifyInventoryItem(const std::string& id);
+  void removeShopifyLocation(const std::string& id);
+  ShopifyStats shopifyStats() const;
 
   // Starts a scenario in the background (one at a time; Conflict if running).
   Status startScenario(const Scenario& scenario);
