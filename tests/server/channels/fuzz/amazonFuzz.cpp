@@ -1,4 +1,4 @@
-// Fuzzes Amazon SP-API's getOrders and getOrderItems parsers.
+// Fuzzes Amazon SP-API's getOrders, getOrderItems and listings-patch answer readers.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -9,5 +9,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)wms::channels::parseAmazonOrders(text);
   (void)wms::channels::parseAmazonOrderItems(text);
+  (void)wms::channels::readAmazonListingsSubmission(text);
   return 0;
 }
