@@ -11,6 +11,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include "ChannelsWorld.h"
+#include "wms/testsupport/ChildProcess.h"
+#include "wms/testsupport/TempDir.h"
 
 using namespace wms;
 using wms::testsupport::ChannelsWorld;
@@ -291,6 +293,36 @@ BOOST_AUTO_TEST_CASE(tiktok_webhooks_without_a_notification_id_are_applied_once)
   BOOST_REQUIRE(w.emu.post("/_emu/drain").status == 200);
   BOOST_TEST(w.available("OLIVE") == 3);
   BOOST_TEST(w.emu.json("/_emu/deliveries")->getObject("statuses")->size() == 1u, w.emu.get("/_emu/deliveries").body);
+}
+
+// --- the supervisor sees it ---------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(the_dashboard_shows_a_refused_stock_update_with_the_channels_reason) {
+  ChannelsWorld w;
+  refuse(w, "amazon", "QUINCE-amazon", "Listing is suppressed: missing main image");
+  w.stockAndList("QUINCE", 3);
+  BOOST_REQUIRE(ChannelsWorld::eventually([&] { return channelStatus(w, "amazon")->getValue<Poco::Int64>("refused_pushes") == 1; }));
+  // A supervisor signed in by a one-time link (docs/security.md), in headless Chromium.
+  auto person = w.wmsd->post("/api/v1/accounts",
+                             R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
+  BOOST_REQUIRE_MESSAGE(person.status == 201, person.body);
+  auto link = w.wmsd->post("/api/v1/auth/links", R"({"login":"sup","next":"/dashboard/"})");
+  BOOST_REQUIRE_MESSAGE(link.status == 201, link.body);
+  const auto urlAt = link.body.find("/auth/link/");
+  const std::string path = link.body.substr(urlAt, link.body.find('"', urlAt) - urlAt);
+  testsupport::TempDir profile("wms-chromium");
+  auto r = testsupport::runCommand({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                                    "--disable-sync", "--user-data-dir=" + (profile.path() / "chromium").string(),
+                                    "--virtual-time-budget=4000", "--dump-dom",
+                                    "http://127.0.0.1:" + std::to_string(w.wmsd->port()) + path},
+                                   {}, std::chrono::seconds(90));
+  BOOST_REQUIRE_MESSAGE(r.exitCode == 0, "chromium failed: " << r.output.substr(0, 2000));
+  const std::string& dom = r.output;
+  BOOST_TEST(dom.find(R"(data-channel="amazon")") != std::string::npos, dom.substr(0, 3000));
+  BOOST_TEST(dom.find(R"(data-refused="1")") != std::string::npos);
+  BOOST_TEST(dom.find("amazon refused QUINCE") != std::string::npos);
+  BOOST_TEST(dom.find("Listing is suppressed: missing main image") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
