@@ -316,6 +316,107 @@ Result<AmazonItemsPage> ChannelApi::amazonOrderItems(const std::string& orderId,
   return parseAmazonOrderItems(*body);
 }
 
+std::size_t ChannelApi::stockBatchLimit() const {
+  // Shopify takes up to 250 quantities per inventorySetQuantities; 100 keeps
+  // a request small and one refusal's retry cheap.
+  return channel_ == domain::Channel::Shopify ? 100 : 1;
+}
+
+std::vector<Status> ChannelApi::pushStocks(const std::vector<std::pair<Listing, std::int64_t>>& items) {
+  std::vector<Status> out(items.size());
+  if (channel_ != domain::Channel::Shopify) {
+    for (std::size_t i = 0; i < items.size(); ++i) out[i] = pushStock(items[i].first, items[i].second);
+    return out;
+  }
+  // Resolve every listing's ids first: a listing whose ids are not Shopify's
+  // is refused alone.
+  auto location = shopifyGid("Location", settings_.locationId, "channels.shopify.location_id");
+  std::vector<std::size_t> open;  // items still to send
+  std::vector<std::string> itemIds(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!location) {
+      out[i] = location.error();
+      continue;
+    }
+    const auto& l = items[i].first;
+    auto item = shopifyGid("InventoryItem", l.listingRef.empty() ? l.channelSku : l.listingRef, "listing_ref");
+    if (!item) {
+      out[i] = item.error();
+      continue;
+    }
+    itemIds[i] = *item;
+    open.push_back(i);
+  }
+  // At most two calls: the batch, and once more without what it refused.
+  for (int attempt = 0; attempt < 2 && !open.empty(); ++attempt) {
+    std::string signature, quantities;
+    for (std::size_t i : open) {
+      signature += itemIds[i] + "@" + *location + "=" + std::to_string(items[i].second) + ",";
+      quantities += std::string(quantities.empty() ? "" : ",") + "{\"inventoryItemId\":" + jsonString(itemIds[i]) +
+                    ",\"locationId\":" + jsonString(*location) + ",\"quantity\":" +
+                    std::to_string(items[i].second) + ",\"changeFromQuantity\":null}";
+    }
+    // A retry of the same quantities (an answer lost) keeps its key.
+    if (shopifyBatchKey_.first != signature) shopifyBatchKey_ = {signature, newIdempotencyKey()};
+    const std::string request = "{\"query\":" + jsonString(shopifySetQuantities(shopifyBatchKey_.second)) +
+                                ",\"variables\":{\"input\":{\"name\":\"available\",\"reason\":\"correction\","
+                                "\"referenceDocumentUri\":\"gid://wms/AvailableToPromise/batch\",\"quantities\":[" +
+                                quantities + "]}}}";
+    auto answer = shopifyGraphql("inventorySetQuantities", request, "inventorySetQuantities");
+    if (!answer) {
+      if (answer.error().kind != ErrorKind::Unavailable) shopifyBatchKey_ = {};
+      for (std::size_t i : open) out[i] = answer.error();
+      return out;
+    }
+    const auto& errors = answer->reply.userErrors;
+    const bool inProgress = std::any_of(errors.begin(), errors.end(), [](const ShopifyUserError& e) {
+      return e.code == "IDEMPOTENCY_CONCURRENT_REQUEST";
+    });
+    if (inProgress) {
+      for (std::size_t i : open)
+        out[i] = Error{ErrorKind::Unavailable, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
+      return out;
+    }
+    shopifyBatchKey_ = {};
+    if (errors.empty()) {
+      for (std::size_t i : open) out[i] = Status{};
+      return out;
+    }
+    // Nothing was applied. Errors naming a quantity ("input.quantities.3.…")
+    // refuse that listing; an error naming none refuses them all.
+    std::vector<std::size_t> refusedAt;
+    bool whole = false;
+    for (const auto& e : errors) {
+      const std::string prefix = "input.quantities.";
+      if (e.field.rfind(prefix, 0) != 0) {
+        whole = true;
+        continue;
+      }
+      const std::size_t index = std::strtoull(e.field.c_str() + prefix.size(), nullptr, 10);
+      if (index < open.size()) {
+        out[open[index]] = Error{ErrorKind::Invalid, "Shopify inventorySetQuantities: " + shopifyUserErrors({e})};
+        refusedAt.push_back(index);
+      } else {
+        whole = true;
+      }
+    }
+    if (whole || refusedAt.empty()) {
+      for (std::size_t i : open)
+        if (out[i]) out[i] = Error{ErrorKind::Invalid, "Shopify inventorySetQuantities: " + shopifyUserErrors(errors)};
+      return out;
+    }
+    std::vector<std::size_t> rest;
+    for (std::size_t k = 0; k < open.size(); ++k) {
+      if (std::find(refusedAt.begin(), refusedAt.end(), k) == refusedAt.end()) rest.push_back(open[k]);
+    }
+    open = std::move(rest);
+  }
+  // Refused twice over (a second error on the retry): a person looks.
+  for (std::size_t i : open)
+    if (out[i]) out[i] = Error{ErrorKind::Invalid, "Shopify inventorySetQuantities refused the batch twice"};
+  return out;
+}
+
 Status ChannelApi::pushStock(const Listing& l, std::int64_t quantity) {
   const std::string qty = std::to_string(quantity);
   switch (channel_) {

@@ -44,6 +44,15 @@ class ChannelApi {
 
   // Sets the listing's available quantity on the channel.
   Status pushStock(const Listing& listing, std::int64_t quantity);
+  // How many listings one stock call may carry: 1, or Shopify's batch
+  // (inventorySetQuantities takes many quantities for the cost of one).
+  std::size_t stockBatchLimit() const;
+  // Sets several listings' quantities in as few calls as the channel
+  // allows; one Status per item, in order. Shopify applies a call all or
+  // nothing: the quantities its userErrors name are refused (Invalid, its
+  // words) and the rest are sent again at once without them; an error for
+  // the whole call (THROTTLED, the network) is every item's.
+  std::vector<Status> pushStocks(const std::vector<std::pair<Listing, std::int64_t>>& items);
   // Tells the channel the order shipped, in its own fulfilment call shape
   // (FulfilApi.cpp; docs/channels.md). Success also when the channel shows
   // the lines as shipped already (a retry after an answer that was lost).
@@ -101,6 +110,8 @@ class ChannelApi {
   // item@location: a retry of the same quantity reuses its key, anything
   // else gets a new one (Shopify's rule for @idempotent).
   std::map<std::string, std::pair<std::int64_t, std::string>> shopifyKeys_;
+  // The same for a batch: what it set (item@location=quantity, ...) and its key.
+  std::pair<std::string, std::string> shopifyBatchKey_;
   std::mt19937_64 keyRng_{std::random_device{}()};
 };
 

@@ -245,7 +245,12 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
     }
     std::vector<Done> done;
     bool stop = false;
-    for (const auto& row : rows) {
+    // One call per row, or per batch of rows on a channel that sets many
+    // listings in one call (Shopify: one inventorySetQuantities costs as
+    // much as one listing's, so a burst is not held to one SKU per call).
+    const std::size_t perCall = api.stockBatchLimit();
+    for (std::size_t first = 0; first < rows.size() && !stop; first += perCall) {
+      const std::size_t last = std::min(rows.size(), first + perCall);
       // A channel that reports its cost budget (Shopify) is paced by it.
       if (const std::int64_t pace = api.paceMs(); pace > 0) bucket.pauseUntil(db.nowMs() + pace);
       for (std::int64_t w = bucket.tryTake(db.nowMs()); w > 0 && !stop; w = bucket.tryTake(db.nowMs())) {
@@ -255,33 +260,51 @@ void ChannelHub::Impl::pusherLoop(domain::Channel channel) {
         stop = stop || !sleepFor(pushCv, w);
       }
       if (stop) break;
-      auto st = api.pushStock(row.listing, row.atp);
-      if (st) {
-        failures = 0;
-        ++pushesOk[channel];
-        done.push_back({row, Done::Pushed, {}, 0});
-        continue;
+      std::vector<Status> results;
+      if (perCall == 1) {
+        results.push_back(api.pushStock(rows[first].listing, rows[first].atp));
+      } else {
+        std::vector<std::pair<Listing, std::int64_t>> items;
+        for (std::size_t i = first; i < last; ++i) items.emplace_back(rows[i].listing, rows[i].atp);
+        results = api.pushStocks(items);
       }
-      ++pushesFailed[channel];
-      noteError(channel, st.error().message);
-      if (st.error().kind == ErrorKind::Unavailable) {
-        // The channel is down or throttling us: pause the whole channel.
-        ++failures;
-        std::int64_t pause = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
-        pausedUntil = db.nowMs() + pause;
-        bucket.pauseUntil(pausedUntil);
-        done.push_back({row, Done::Unreachable, st.error().message, 0});
-        if (failures == 1 || failures % 10 == 0)
-          logger().warning("%s: stock push failed (%d in a row), pausing %Ld ms: %s", ch, failures,
-                           static_cast<Poco::Int64>(pause), st.error().message);
-        break;
+      for (std::size_t i = first; i < last; ++i) {
+        const auto& row = rows[i];
+        const Status& st = results[i - first];
+        if (st) {
+          failures = 0;
+          ++pushesOk[channel];
+          done.push_back({row, Done::Pushed, {}, 0});
+          continue;
+        }
+        ++pushesFailed[channel];
+        noteError(channel, st.error().message);
+        if (st.error().kind == ErrorKind::Unavailable) {
+          // The channel is down or throttling us: pause the whole channel.
+          ++failures;
+          std::int64_t pause = api.retryAfterMs() >= 0 ? api.retryAfterMs() : backoffMs(config.retry, failures, unitRandom());
+          pausedUntil = db.nowMs() + pause;
+          bucket.pauseUntil(pausedUntil);
+          for (std::size_t j = i; j < last; ++j) done.push_back({rows[j], Done::Unreachable, st.error().message, 0});
+          if (failures == 1 || failures % 10 == 0)
+            logger().warning("%s: stock push failed (%d in a row), pausing %Ld ms: %s", ch, failures,
+                             static_cast<Poco::Int64>(pause), st.error().message);
+          stop = true;
+          break;
+        }
+        // This SKU was refused: back off this row alone.
+        done.push_back({row, Done::Refused, st.error().message,
+                        db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom())});
+        logger().warning("%s: stock push of %s refused: %s", ch, row.sku, st.error().message);
       }
-      // This SKU was refused: back off this row alone.
-      done.push_back({row, Done::Refused, st.error().message,
-                      db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom())});
-      logger().warning("%s: stock push of %s refused: %s", ch, row.sku, st.error().message);
     }
-    if (!record(done) || stop) return;
+    // A pause ends this batch; the loop goes on after it (stop from the hub
+    // is seen by record() and sleepFor()).
+    if (!record(done)) return;
+    {
+      std::lock_guard lock(mutex);
+      if (stopping) return;
+    }
   }
 }
 

@@ -425,7 +425,7 @@ BOOST_AUTO_TEST_CASE(stock_goes_through_inventorySetQuantities_with_the_item_and
   BOOST_TEST(s.shows("30322695") == 10);
   BOOST_TEST(s.shows("30322696") == 4);
   const auto stats = s.emu->shopifyStats();
-  BOOST_TEST(stats.operations.at("inventorySetQuantities") >= 2);
+  BOOST_TEST(stats.operations.at("inventorySetQuantities") >= 1);  // both may go in one batch
   BOOST_TEST(stats.restCalls == 0);  // nothing through the legacy REST Admin API
   // A listing the emulator would refuse as not a GID: refused here already, by name.
   auto bad = s.hub->putListing({domain::Channel::Shopify, Shop::sku(2), "808950812", "SKU-102", {}});
@@ -472,7 +472,7 @@ BOOST_AUTO_TEST_CASE(a_throttled_push_waits_for_the_bucket_to_refill_then_succee
   BOOST_TEST(took >= std::chrono::milliseconds(1000));
 }
 
-BOOST_AUTO_TEST_CASE(pacing_by_the_cost_answer_keeps_a_burst_of_pushes_from_being_throttled) {
+BOOST_AUTO_TEST_CASE(a_burst_of_pushes_is_batched_and_paced_by_the_cost_answer_without_being_throttled) {
   const int n = 12;
   Shop s(n);
   s.emu->setShopifyCostBucket(40, 40, 40);  // four pushes' worth, refilled in a second
@@ -489,7 +489,9 @@ BOOST_AUTO_TEST_CASE(pacing_by_the_cost_answer_keeps_a_burst_of_pushes_from_bein
   }));
   for (int i = 0; i < n; ++i) BOOST_TEST(s.shows(std::to_string(30322700 + i)) == i + 1);
   const auto stats = s.emu->shopifyStats();
-  BOOST_TEST(stats.operations.at("inventorySetQuantities") == n);
+  // One inventorySetQuantities carries many quantities for the cost of one:
+  // the burst takes fewer calls than SKUs.
+  BOOST_TEST(stats.operations.at("inventorySetQuantities") < n);
   BOOST_TEST(stats.throttled == 0);
 }
 
