@@ -357,3 +357,30 @@ BOOST_AUTO_TEST_CASE(a_serial_port_that_is_not_a_tty_or_absent_is_refused_by_kin
   BOOST_TEST(SerialPort::open("/dev/null", 115200).error().kind == ErrorKind::Invalid);
   BOOST_TEST(checkBaud(12345).error().kind == ErrorKind::Invalid);
 }
+
+BOOST_AUTO_TEST_CASE(the_example_config_and_rules_in_dist_load) {
+  const std::string dist = std::string(WMS_SOURCE_DIR) + "/firmware-bridge/dist/";
+  std::ifstream in(dist + "fwbridge.conf");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto config = parseBridgeConfig(text.str());
+  BOOST_TEST_REQUIRE(config.ok(), (config.ok() ? "" : config.error().message));
+  config->single["rules"] = dist + "fwbridge.rules";
+  auto options = bridgeOptionsFrom(*config);
+  BOOST_TEST_REQUIRE(options.ok(), (options.ok() ? "" : options.error().message));
+  BOOST_TEST(options->mcu->path == "/dev/wms-mcu");
+  BOOST_TEST(options->mcu->baud == 115200);
+  BOOST_TEST(options->formatter.ruleCount() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(config_mistakes_are_refused_naming_the_line_or_key) {
+  BOOST_TEST(parseBridgeConfig("socket = /tmp/x\nmcu_buad = 9600\n").error().message == "config line 2: unknown key 'mcu_buad'");
+  BOOST_TEST(parseBridgeConfig("mcu = /dev/a\nmcu = /dev/b\n").error().message == "config line 2: 'mcu' given twice");
+  auto c = parseBridgeConfig("mcu = /dev/a\nmcu_baud = fast\n").value();
+  BOOST_TEST(bridgeOptionsFrom(c).error().message == "mcu_baud must be a whole number 1..4000000, got 'fast'");
+  auto layout = parseBridgeConfig("wedge = /dev/input/event3\nwedge_layout = fr\n").value();
+  BOOST_TEST(bridgeOptionsFrom(layout).error().message == "wedge_layout: keyboard layout 'fr' is unknown (us, de)");
+  BridgeOptions none;
+  none.socketPath = "/tmp/none.sock";
+  BOOST_TEST(Bridge::create(none).error().message == "no device configured (mcu, ssi or wedge)");
+}
