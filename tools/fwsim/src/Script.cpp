@@ -1,6 +1,12 @@
 // wms-fwsim's script runner (README.md lists the commands).
 #include <atomic>
 #include <charconv>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <fstream>
 #include <istream>
@@ -8,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "wms/fwbridge/SerialPort.h"
 #include "wms/fwsim/Simulators.h"
 
 namespace wms::fwsim {
@@ -76,6 +83,17 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
     err << "give --mcu, --ssi or both\n" << kUsage;
     return 2;
   }
+  // The simulators' threads must not take SIGINT/SIGTERM: the main thread,
+  // blocked reading the script, has to be the one interrupted.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  struct Unblock {
+    sigset_t* set;
+    ~Unblock() { pthread_sigmask(SIG_UNBLOCK, set, nullptr); }
+  } unblock{&stopSignals};
   std::unique_ptr<SimulatedMcu> mcu;
   std::unique_ptr<SimulatedSsiEngine> engine;
   if (!mcuOptions.linkPath.empty()) {
@@ -98,18 +116,59 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
     engine->setByteErrorRate(noise);
     out << "ssi: " << ssiOptions.linkPath << " -> " << engine->slavePath() << std::endl;
   }
-  std::ifstream file;
-  std::istream* in = &stdinScript;
+  // A script file is read through its descriptor with poll(), not an
+  // ifstream: libstdc++ retries a read() interrupted by a signal, so a
+  // script that is a FIFO nobody writes to (tools/run-demo) would never
+  // see SIGTERM.
+  fwbridge::UniqueFd scriptFd;
   if (scriptPath != "-") {
-    file.open(scriptPath);
-    if (!file) {
+    scriptFd.reset(::open(scriptPath.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!scriptFd.valid()) {
       err << "cannot read " << scriptPath << "\n";
       return 2;
     }
-    in = &file;
   }
-  std::signal(SIGINT, onStopSignal);
-  std::signal(SIGTERM, onStopSignal);
+  std::string pending;
+  bool ended = false;
+  auto nextLine = [&](std::string& line) -> bool {
+    if (!scriptFd.valid()) return static_cast<bool>(std::getline(stdinScript, line));
+    for (;;) {
+      const auto nl = pending.find('\n');
+      if (nl != std::string::npos) {
+        line = pending.substr(0, nl);
+        pending.erase(0, nl + 1);
+        return true;
+      }
+      if (ended || gStop) {
+        if (pending.empty() || gStop) return false;
+        line = std::exchange(pending, {});
+        return true;
+      }
+      pollfd p{scriptFd.get(), POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::read(scriptFd.get(), buf, sizeof buf);
+      if (n > 0) pending.append(buf, static_cast<std::size_t>(n));
+      else if (n == 0) {
+        // A FIFO whose writers all closed reads as end of file until the
+        // next writer: the end of the script only for a regular file.
+        struct stat st{};
+        if (::fstat(scriptFd.get(), &st) == 0 && S_ISFIFO(st.st_mode)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        else ended = true;
+      } else if (errno != EAGAIN && errno != EINTR) {
+        ended = true;
+      }
+    }
+  };
+  // Without SA_RESTART: a script read from a FIFO (tools/run-demo) blocks
+  // in read(), which must return (EINTR) for the loop to see the flag.
+  struct sigaction sa{};
+  sa.sa_handler = onStopSignal;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction oldInt{}, oldTerm{};
+  sigaction(SIGINT, &sa, &oldInt);
+  sigaction(SIGTERM, &sa, &oldTerm);
+  pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
 
   std::string line;
   int lineNo = 0;
@@ -117,7 +176,7 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
     err << "script line " << lineNo << ": " << why << "\n";
     return 2;
   };
-  while (!gStop && std::getline(*in, line)) {
+  while (!gStop && nextLine(line)) {
     ++lineNo;
     std::istringstream words(line);
     std::string cmd;
@@ -217,8 +276,8 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
       return bad("unknown command '" + cmd + "'");
     }
   }
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  sigaction(SIGINT, &oldInt, nullptr);
+  sigaction(SIGTERM, &oldTerm, nullptr);
   return 0;
 }
 
