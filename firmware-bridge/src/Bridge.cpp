@@ -536,6 +536,7 @@ Result<std::unique_ptr<Bridge>> Bridge::create(BridgeOptions options) {
   }
   auto impl = std::make_unique<Impl>();
   impl->o = std::move(options);
+  impl->o.link.role = LinkOptions::Role::Host;  // the bridge is always the host side
   const auto& path = impl->o.socketPath;
   struct stat st{};
   if (::lstat(path.c_str(), &st) == 0) {

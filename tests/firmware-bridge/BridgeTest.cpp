@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <fcntl.h>
@@ -350,6 +351,40 @@ BOOST_AUTO_TEST_CASE(wedge_reads_from_input_events_arrive_formatted_and_garbage_
   BOOST_TEST(bridge.stats().wedge.unmappedKeys == 1u);
   std::lock_guard lock(publishedMutex);
   BOOST_TEST(published.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_serial_port_is_opened_raw_at_its_baud_rate_and_passes_bytes_untranslated) {
+  UniqueFd master(::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  BOOST_TEST_REQUIRE(master.valid());
+  BOOST_TEST_REQUIRE(::grantpt(master.get()) == 0);
+  BOOST_TEST_REQUIRE(::unlockpt(master.get()) == 0);
+  char name[128];
+  BOOST_TEST_REQUIRE(::ptsname_r(master.get(), name, sizeof name) == 0);
+  auto port = SerialPort::open(name, 57600);
+  BOOST_TEST_REQUIRE(port.ok(), (port.ok() ? "" : port.error().message));
+  termios tio{};
+  BOOST_TEST_REQUIRE(::tcgetattr(port->fd(), &tio) == 0);
+  BOOST_TEST((tio.c_lflag & (ICANON | ECHO | ISIG | IEXTEN)) == 0u);
+  BOOST_TEST((tio.c_iflag & (ICRNL | INLCR | IXON | ISTRIP)) == 0u);
+  BOOST_TEST((tio.c_oflag & OPOST) == 0u);
+  BOOST_TEST((tio.c_cflag & CSIZE) == static_cast<tcflag_t>(CS8));
+  BOOST_TEST(::cfgetispeed(&tio) == static_cast<speed_t>(B57600));
+  BOOST_TEST(tio.c_cc[VMIN] == 1);
+  // Nothing there yet: 0, not an error.
+  std::uint8_t buf[16];
+  BOOST_TEST(port->read(buf).value() == 0u);
+  const std::uint8_t sent[] = {0x00, '\r', '\n', 0x11, 0x13, 0x03, 0xFF};
+  BOOST_TEST_REQUIRE(::write(master.get(), sent, sizeof sent) == static_cast<ssize_t>(sizeof sent));
+  std::this_thread::sleep_for(50ms);
+  auto n = port->read(buf);
+  BOOST_TEST_REQUIRE(n.ok());
+  BOOST_TEST(std::vector<std::uint8_t>(buf, buf + *n) == std::vector<std::uint8_t>(sent, sent + sizeof sent),
+             boost::test_tools::per_element());
+  // The other side hangs up: the next read says the device went away.
+  master.reset();
+  auto gone = port->read(buf);
+  BOOST_TEST_REQUIRE(!gone.ok());
+  BOOST_TEST(gone.error().kind == ErrorKind::Unavailable);
 }
 
 BOOST_AUTO_TEST_CASE(a_serial_port_that_is_not_a_tty_or_absent_is_refused_by_kind) {
