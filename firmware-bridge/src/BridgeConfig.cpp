@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "wms/fwbridge/Bridge.h"
+#include "wms/fwbridge/SerialPort.h"
 
 namespace wms::fwbridge {
 namespace {
@@ -101,11 +102,13 @@ Result<BridgeOptions> bridgeOptionsFrom(const BridgeConfig& c) {
   if (!get("mcu").empty()) {
     auto baud = integer(c, "mcu_baud", 115200, 1, 4000000);
     if (!baud) return baud.error();
+    if (auto s = checkBaud(*baud); !s) return makeError(ErrorKind::Invalid, "mcu_baud: " + s.error().message);
     o.mcu = SerialDevice{get("mcu"), *baud};
   }
   if (!get("ssi").empty()) {
     auto baud = integer(c, "ssi_baud", 9600, 1, 4000000);
     if (!baud) return baud.error();
+    if (auto s = checkBaud(*baud); !s) return makeError(ErrorKind::Invalid, "ssi_baud: " + s.error().message);
     o.ssi = SerialDevice{get("ssi"), *baud};
   }
   o.wedges = c.wedges;
