@@ -20,8 +20,8 @@
 namespace wms::fwbridge {
 namespace {
 
-constexpr std::size_t kMaxDeviceBacklog = 64 * 1024;   // bytes waiting for a tty that does not drain
-constexpr std::size_t kMaxClientBacklog = 1024 * 1024; // events waiting for a client that does not read
+constexpr std::size_t kMaxDeviceBacklog = 64 * 1024;    // bytes waiting for a tty that does not drain
+constexpr std::size_t kMaxClientBacklog = 1024 * 1024;  // events waiting for a client that does not read
 
 std::chrono::microseconds monotonicMicros(TimePoint t) {
   // steady_clock is CLOCK_MONOTONIC on Linux, the clock evdev is set to.
@@ -105,7 +105,8 @@ struct Bridge::Impl {
     e.kind = BridgeEvent::Kind::Hello;
     e.source = !mcuSlot ? "none" : mcuUp() ? "up" : "down";
     e.text = !ssiSlot ? "none" : ssiSlot->port ? "open" : "closed";
-    e.number = static_cast<int>(std::count_if(wedges.begin(), wedges.end(), [](const WedgeSlot& w) { return w.fd.valid(); }));
+    e.number = static_cast<int>(
+        std::count_if(wedges.begin(), wedges.end(), [](const WedgeSlot& w) { return w.fd.valid(); }));
     return e;
   }
 
@@ -320,8 +321,10 @@ struct Bridge::Impl {
       }
       if (*n == 0) return;
       const std::span<const std::uint8_t> got(buf, *n);
-      if (mcuSlot && &s == &*mcuSlot) link->onBytes(got, now);
-      else ssi->onBytes(got, now);
+      if (mcuSlot && &s == &*mcuSlot)
+        link->onBytes(got, now);
+      else
+        ssi->onBytes(got, now);
     }
   }
 
@@ -345,7 +348,7 @@ struct Bridge::Impl {
   void openWedge(WedgeSlot& w, TimePoint now) {
     if (w.fd.valid() || now < w.retryAt) return;
     UniqueFd fd(::open(w.path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-    struct stat st{};
+    struct stat st {};
     if (fd.valid() && ::fstat(fd.get(), &st) == 0 && S_ISFIFO(st.st_mode)) {
       // A FIFO (tests, a recorded stream replayed): held open for writing
       // too, so that a writer closing it is not an end of file.
@@ -363,7 +366,8 @@ struct Bridge::Impl {
     int clock = CLOCK_MONOTONIC;
     w.evdev = ::ioctl(fd.get(), EVIOCSCLOCKID, &clock) == 0;
     if (w.evdev && o.grabWedges && ::ioctl(fd.get(), EVIOCGRAB, 1) != 0) {
-      log("wedge: cannot grab " + w.path + " (" + std::strerror(errno) + "): its keys also reach the console");
+      log("wedge: cannot grab " + w.path + " (" + std::strerror(errno) +
+          "): its keys also reach the console");
     }
     w.fd = std::move(fd);
     w.partial.clear();
@@ -379,7 +383,8 @@ struct Bridge::Impl {
     const ssize_t n = ::read(w.fd.get(), buf, sizeof buf);
     if (n <= 0) {
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-      log("wedge: " + w.path + " went away" + (n < 0 ? std::string(": ") + std::strerror(errno) : std::string()) + "; reopening");
+      log("wedge: " + w.path + " went away" +
+          (n < 0 ? std::string(": ") + std::strerror(errno) : std::string()) + "; reopening");
       w.fd.reset();
       w.backoff = o.reopenMin;
       w.retryAt = now + w.backoff;
@@ -524,7 +529,8 @@ Result<std::unique_ptr<Bridge>> Bridge::create(BridgeOptions options) {
   if (options.socketPath.empty()) return makeError(ErrorKind::Invalid, "socket: a path is required");
   sockaddr_un addr{};
   if (options.socketPath.size() >= sizeof addr.sun_path) {
-    return makeError(ErrorKind::Invalid, "socket: path longer than " + std::to_string(sizeof addr.sun_path - 1) + " bytes");
+    return makeError(ErrorKind::Invalid,
+                     "socket: path longer than " + std::to_string(sizeof addr.sun_path - 1) + " bytes");
   }
   if (!options.mcu && !options.ssi && options.wedges.empty()) {
     return makeError(ErrorKind::Invalid, "no device configured (mcu, ssi or wedge)");
@@ -538,23 +544,27 @@ Result<std::unique_ptr<Bridge>> Bridge::create(BridgeOptions options) {
   impl->o = std::move(options);
   impl->o.link.role = LinkOptions::Role::Host;  // the bridge is always the host side
   const auto& path = impl->o.socketPath;
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) return makeError(ErrorKind::Invalid, "socket: " + path + " exists and is not a socket");
+    if (!S_ISSOCK(st.st_mode))
+      return makeError(ErrorKind::Invalid, "socket: " + path + " exists and is not a socket");
     ::unlink(path.c_str());  // left by a bridge that did not stop cleanly
   }
   impl->listenFd.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!impl->listenFd.valid()) return makeError(ErrorKind::Unavailable, std::string("socket: ") + std::strerror(errno));
+  if (!impl->listenFd.valid())
+    return makeError(ErrorKind::Unavailable, std::string("socket: ") + std::strerror(errno));
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   if (::bind(impl->listenFd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
       ::listen(impl->listenFd.get(), 8) != 0) {
-    return makeError(ErrorKind::Unavailable, "socket: cannot listen on " + path + ": " + std::strerror(errno));
+    return makeError(ErrorKind::Unavailable,
+                     "socket: cannot listen on " + path + ": " + std::strerror(errno));
   }
   // The app runs as another user in the same group (the systemd units).
   ::chmod(path.c_str(), 0660);
   int pipeFds[2];
-  if (::pipe2(pipeFds, O_NONBLOCK | O_CLOEXEC) != 0) return makeError(ErrorKind::Unavailable, std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(pipeFds, O_NONBLOCK | O_CLOEXEC) != 0)
+    return makeError(ErrorKind::Unavailable, std::string("pipe: ") + std::strerror(errno));
   impl->stopRead.reset(pipeFds[0]);
   impl->stopWrite.reset(pipeFds[1]);
   if (impl->o.mcu) {
@@ -602,7 +612,8 @@ Status Bridge::run() {
     const std::size_t wedgeAt = fds.size();
     for (auto& w : m.wedges) fds.push_back({w.fd.valid() ? w.fd.get() : -1, POLLIN, 0});
     const std::size_t clientAt = fds.size();
-    for (auto& c : m.clients) fds.push_back({c.fd.get(), static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
+    for (auto& c : m.clients)
+      fds.push_back({c.fd.get(), static_cast<short>(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0});
 
     std::optional<TimePoint> wake;
     auto consider = [&](std::optional<TimePoint> t) {
@@ -614,7 +625,8 @@ Status Bridge::run() {
     if (m.ssiSlot && !m.ssiSlot->port) consider(m.ssiSlot->retryAt);
     for (auto& w : m.wedges) {
       if (!w.fd.valid()) consider(w.retryAt);
-      if (auto d = w.assembler.nextDeadline()) consider(TimePoint(std::chrono::duration_cast<Clock::duration>(*d)));
+      if (auto d = w.assembler.nextDeadline())
+        consider(TimePoint(std::chrono::duration_cast<Clock::duration>(*d)));
     }
     int timeoutMs = 1000;
     if (wake) {
@@ -622,7 +634,8 @@ Status Bridge::run() {
       timeoutMs = static_cast<int>(std::clamp<long long>(ms, 0, 1000));
     }
     const int ready = ::poll(fds.data(), fds.size(), timeoutMs);
-    if (ready < 0 && errno != EINTR) return makeError(ErrorKind::Internal, std::string("poll: ") + std::strerror(errno));
+    if (ready < 0 && errno != EINTR)
+      return makeError(ErrorKind::Internal, std::string("poll: ") + std::strerror(errno));
     now = Clock::now();
     if (ready > 0 && (fds[0].revents & POLLIN)) break;
     if (ready > 0 && (fds[1].revents & POLLIN)) m.accept();

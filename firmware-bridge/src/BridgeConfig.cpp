@@ -11,9 +11,9 @@ namespace {
 
 const std::set<std::string>& knownKeys() {
   static const std::set<std::string> keys = {
-      "socket", "mcu", "mcu_baud", "ssi", "ssi_baud", "wedge_layout", "wedge_prefix", "wedge_suffix",
-      "wedge_timeout_ms", "wedge_grab", "rules", "ack_timeout_ms", "retries", "station", "broker", "device",
-      "password_file", "ca_file"};
+      "socket",       "mcu",          "mcu_baud",         "ssi",        "ssi_baud",      "wedge_layout",
+      "wedge_prefix", "wedge_suffix", "wedge_timeout_ms", "wedge_grab", "rules",         "ack_timeout_ms",
+      "retries",      "station",      "broker",           "device",     "password_file", "ca_file"};
   return keys;
 }
 
@@ -30,8 +30,8 @@ Result<int> integer(const BridgeConfig& c, const std::string& key, int fallback,
   const auto& text = it->second;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi) {
-    return makeError(ErrorKind::Invalid, key + " must be a whole number " + std::to_string(lo) + ".." + std::to_string(hi) +
-                                             ", got '" + text + "'");
+    return makeError(ErrorKind::Invalid, key + " must be a whole number " + std::to_string(lo) + ".." +
+                                             std::to_string(hi) + ", got '" + text + "'");
   }
   return v;
 }
@@ -47,11 +47,20 @@ Result<std::string> escaped(const std::string& key, const std::string& text) {
     }
     if (++i == text.size()) return makeError(ErrorKind::Invalid, key + " ends in '\\'");
     switch (text[i]) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case '\\': out.push_back('\\'); break;
-      default: return makeError(ErrorKind::Invalid, key + ": unknown escape \\" + std::string(1, text[i]));
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      default:
+        return makeError(ErrorKind::Invalid, key + ": unknown escape \\" + std::string(1, text[i]));
     }
   }
   return out;
@@ -71,20 +80,25 @@ Result<BridgeConfig> parseBridgeConfig(std::string_view text) {
     if (t.empty() || t[0] == '#') continue;
     const auto eq = t.find('=');
     if (eq == std::string::npos) {
-      return makeError(ErrorKind::Invalid, "config line " + std::to_string(lineNo) + ": expected key = value");
+      return makeError(ErrorKind::Invalid,
+                       "config line " + std::to_string(lineNo) + ": expected key = value");
     }
     const std::string key = trim(std::string_view(t).substr(0, eq));
     const std::string value = trim(std::string_view(t).substr(eq + 1));
     if (key == "wedge") {
-      if (value.empty()) return makeError(ErrorKind::Invalid, "config line " + std::to_string(lineNo) + ": wedge needs a device path");
+      if (value.empty())
+        return makeError(ErrorKind::Invalid,
+                         "config line " + std::to_string(lineNo) + ": wedge needs a device path");
       config.wedges.push_back(value);
       continue;
     }
     if (knownKeys().count(key) == 0) {
-      return makeError(ErrorKind::Invalid, "config line " + std::to_string(lineNo) + ": unknown key '" + key + "'");
+      return makeError(ErrorKind::Invalid,
+                       "config line " + std::to_string(lineNo) + ": unknown key '" + key + "'");
     }
     if (config.single.count(key) != 0) {
-      return makeError(ErrorKind::Invalid, "config line " + std::to_string(lineNo) + ": '" + key + "' given twice");
+      return makeError(ErrorKind::Invalid,
+                       "config line " + std::to_string(lineNo) + ": '" + key + "' given twice");
     }
     config.single[key] = value;
   }
@@ -131,7 +145,8 @@ Result<BridgeOptions> bridgeOptionsFrom(const BridgeConfig& c) {
   if (!timeout) return timeout.error();
   o.wedge.interKeyTimeout = std::chrono::milliseconds(*timeout);
   const std::string grab = get("wedge_grab");
-  if (!grab.empty() && grab != "yes" && grab != "no") return makeError(ErrorKind::Invalid, "wedge_grab must be yes or no, got '" + grab + "'");
+  if (!grab.empty() && grab != "yes" && grab != "no")
+    return makeError(ErrorKind::Invalid, "wedge_grab must be yes or no, got '" + grab + "'");
   o.grabWedges = grab != "no";
   auto ack = integer(c, "ack_timeout_ms", 100, 10, 5000);
   if (!ack) return ack.error();

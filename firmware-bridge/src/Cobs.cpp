@@ -36,13 +36,17 @@ Result<std::vector<std::uint8_t>> cobsDecode(std::span<const std::uint8_t> encod
   std::size_t i = 0;
   while (i < encoded.size()) {
     const std::uint8_t code = encoded[i];
-    if (code == 0) return makeError(ErrorKind::Malformed, "COBS: zero byte inside a frame at offset " + std::to_string(i));
+    if (code == 0)
+      return makeError(ErrorKind::Malformed, "COBS: zero byte inside a frame at offset " + std::to_string(i));
     const std::size_t blockEnd = i + code;
     if (blockEnd > encoded.size()) {
-      return makeError(ErrorKind::Malformed, "COBS: block at offset " + std::to_string(i) + " runs past the frame's end");
+      return makeError(ErrorKind::Malformed,
+                       "COBS: block at offset " + std::to_string(i) + " runs past the frame's end");
     }
     for (std::size_t j = i + 1; j < blockEnd; ++j) {
-      if (encoded[j] == 0) return makeError(ErrorKind::Malformed, "COBS: zero byte inside a frame at offset " + std::to_string(j));
+      if (encoded[j] == 0)
+        return makeError(ErrorKind::Malformed,
+                         "COBS: zero byte inside a frame at offset " + std::to_string(j));
       out.push_back(encoded[j]);
     }
     i = blockEnd;

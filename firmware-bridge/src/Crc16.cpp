@@ -12,7 +12,8 @@ constexpr std::array<std::uint16_t, 256> makeTable() {
   for (unsigned i = 0; i < 256; ++i) {
     auto crc = static_cast<std::uint16_t>(i << 8);
     for (int bit = 0; bit < 8; ++bit) {
-      crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021) : static_cast<std::uint16_t>(crc << 1);
+      crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021)
+                           : static_cast<std::uint16_t>(crc << 1);
     }
     table[i] = crc;
   }

@@ -55,13 +55,20 @@ int runDaemon(const std::vector<std::string>& args, std::ostream& out, std::ostr
       }
       for (auto& [k, val] : parsed->single) config.single.insert_or_assign(k, val);
       config.wedges.insert(config.wedges.end(), parsed->wedges.begin(), parsed->wedges.end());
-    } else if (a == "--socket") overrides.emplace_back("socket", v);
-    else if (a == "--mcu") overrides.emplace_back("mcu", v);
-    else if (a == "--mcu-baud") overrides.emplace_back("mcu_baud", v);
-    else if (a == "--ssi") overrides.emplace_back("ssi", v);
-    else if (a == "--ssi-baud") overrides.emplace_back("ssi_baud", v);
-    else if (a == "--rules") overrides.emplace_back("rules", v);
-    else if (a == "--wedge") wedges.push_back(v);
+    } else if (a == "--socket")
+      overrides.emplace_back("socket", v);
+    else if (a == "--mcu")
+      overrides.emplace_back("mcu", v);
+    else if (a == "--mcu-baud")
+      overrides.emplace_back("mcu_baud", v);
+    else if (a == "--ssi")
+      overrides.emplace_back("ssi", v);
+    else if (a == "--ssi-baud")
+      overrides.emplace_back("ssi_baud", v);
+    else if (a == "--rules")
+      overrides.emplace_back("rules", v);
+    else if (a == "--wedge")
+      wedges.push_back(v);
     else {
       err << "unknown option " << a << "\n" << kUsage;
       return 2;

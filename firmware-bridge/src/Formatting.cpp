@@ -10,7 +10,9 @@ namespace {
 constexpr std::size_t kMaxRules = 1000;
 constexpr std::size_t kMaxRulesText = 64 * 1024;
 
-Error at(int line, std::string what) { return makeError(ErrorKind::Invalid, "rules line " + std::to_string(line) + ": " + what); }
+Error at(int line, std::string what) {
+  return makeError(ErrorKind::Invalid, "rules line " + std::to_string(line) + ": " + what);
+}
 
 std::vector<std::string> words(std::string_view line) {
   std::vector<std::string> out;
@@ -47,10 +49,18 @@ Result<std::string> unescape(std::string_view text, int line) {
     if (i + 1 >= text.size()) return at(line, "'\\' at the end of '" + std::string(text) + "'");
     const char e = text[++i];
     switch (e) {
-      case 's': out.push_back(' '); break;
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case '\\': out.push_back('\\'); break;
+      case 's':
+        out.push_back(' ');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
       case 'x': {
         if (i + 2 >= text.size()) return at(line, "\\x needs two hex digits in '" + std::string(text) + "'");
         const int hi = hexValue(text[i + 1]);
@@ -60,7 +70,8 @@ Result<std::string> unescape(std::string_view text, int line) {
         i += 2;
         break;
       }
-      default: return at(line, std::string("unknown escape \\") + e + " in '" + std::string(text) + "'");
+      default:
+        return at(line, std::string("unknown escape \\") + e + " in '" + std::string(text) + "'");
     }
   }
   return out;
@@ -102,18 +113,24 @@ Result<Formatter::Rule> parseRule(const std::vector<std::string>& w, int line) {
       std::size_t from = 0;
       while (from <= value.size()) {
         const auto comma = value.find(',', from);
-        const std::string one = value.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-        if (one == "engine") rule.sources.push_back(ScanSource::Engine);
-        else if (one == "ssi") rule.sources.push_back(ScanSource::Ssi);
-        else if (one == "wedge") rule.sources.push_back(ScanSource::Wedge);
-        else if (one == "any") {}
-        else return at(line, "source '" + one + "' is unknown (engine, ssi, wedge, any)");
+        const std::string one =
+            value.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        if (one == "engine")
+          rule.sources.push_back(ScanSource::Engine);
+        else if (one == "ssi")
+          rule.sources.push_back(ScanSource::Ssi);
+        else if (one == "wedge")
+          rule.sources.push_back(ScanSource::Wedge);
+        else if (one == "any") {
+        } else
+          return at(line, "source '" + one + "' is unknown (engine, ssi, wedge, any)");
         if (comma == std::string::npos) break;
         from = comma + 1;
       }
     } else if (key == "symbology") {
       if (value != "none" && (value.empty() || value[0] != ']' || value.size() > 3)) {
-        return at(line, "symbology must be an AIM identifier or its start (]C1, ]C, ]e0) or none, got '" + value + "'");
+        return at(line, "symbology must be an AIM identifier or its start (]C1, ]C, ]e0) or none, got '" +
+                            value + "'");
       }
       rule.symbology = value;
     } else if (key == "length") {
@@ -146,13 +163,16 @@ Result<Formatter::Rule> parseRule(const std::vector<std::string>& w, int line) {
     using Kind = Formatter::Action::Kind;
     Formatter::Action a;
     auto needsValue = [&](bool want) -> Status {
-      if (want != hasValue) return at(line, "action '" + key + (want ? "' needs a value" : "' takes no value"));
+      if (want != hasValue)
+        return at(line, "action '" + key + (want ? "' needs a value" : "' takes no value"));
       return {};
     };
     if (key == "strip-aim" || key == "drop-symbology" || key == "gs1-hri" || key == "discard") {
       if (auto s = needsValue(false); !s) return s.error();
-      a.kind = key == "strip-aim" ? Kind::StripAim : key == "drop-symbology" ? Kind::DropSymbology
-             : key == "gs1-hri" ? Kind::Gs1Hri : Kind::Discard;
+      a.kind = key == "strip-aim"        ? Kind::StripAim
+               : key == "drop-symbology" ? Kind::DropSymbology
+               : key == "gs1-hri"        ? Kind::Gs1Hri
+                                         : Kind::Discard;
     } else if (key == "strip-leading" || key == "strip-trailing") {
       if (auto s = needsValue(true); !s) return s.error();
       auto n = number(value, line, key);
@@ -209,9 +229,12 @@ bool matches(const Formatter::Rule& r, const Scan& s) {
 
 const char* toString(ScanSource source) noexcept {
   switch (source) {
-    case ScanSource::Engine: return "engine";
-    case ScanSource::Ssi: return "ssi";
-    case ScanSource::Wedge: return "wedge";
+    case ScanSource::Engine:
+      return "engine";
+    case ScanSource::Ssi:
+      return "ssi";
+    case ScanSource::Wedge:
+      return "wedge";
   }
   return "?";
 }
@@ -219,12 +242,14 @@ const char* toString(ScanSource source) noexcept {
 Status checkScanData(std::string_view data) {
   if (data.empty()) return makeError(ErrorKind::Invalid, "scan is empty");
   if (data.size() > kMaxScanLength) {
-    return makeError(ErrorKind::TooLarge, "scan of " + std::to_string(data.size()) + " characters exceeds " + std::to_string(kMaxScanLength));
+    return makeError(ErrorKind::TooLarge, "scan of " + std::to_string(data.size()) + " characters exceeds " +
+                                              std::to_string(kMaxScanLength));
   }
   for (std::size_t i = 0; i < data.size(); ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
     if (c != 0x1D && (c < 0x20 || c > 0x7E)) {
-      return makeError(ErrorKind::Invalid, "scan has control character " + std::to_string(c) + " at " + std::to_string(i));
+      return makeError(ErrorKind::Invalid,
+                       "scan has control character " + std::to_string(c) + " at " + std::to_string(i));
     }
   }
   return {};
@@ -237,7 +262,8 @@ Result<Formatter> Formatter::parse(std::string_view text) {
   std::size_t from = 0;
   while (from < text.size()) {
     auto nl = text.find('\n', from);
-    std::string_view line = text.substr(from, nl == std::string_view::npos ? std::string_view::npos : nl - from);
+    std::string_view line =
+        text.substr(from, nl == std::string_view::npos ? std::string_view::npos : nl - from);
     from = nl == std::string_view::npos ? text.size() : nl + 1;
     ++lineNo;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -271,20 +297,28 @@ Result<std::optional<Scan>> Formatter::apply(Scan scan) const {
             scan.data.erase(0, 3);
           }
           break;
-        case Kind::DropSymbology: scan.symbology.clear(); break;
+        case Kind::DropSymbology:
+          scan.symbology.clear();
+          break;
         case Kind::StripLeading:
-          if (scan.data.size() < a.count) return makeError(ErrorKind::Invalid, where + "scan shorter than the characters to strip");
+          if (scan.data.size() < a.count)
+            return makeError(ErrorKind::Invalid, where + "scan shorter than the characters to strip");
           scan.data.erase(0, a.count);
           break;
         case Kind::StripTrailing:
-          if (scan.data.size() < a.count) return makeError(ErrorKind::Invalid, where + "scan shorter than the characters to strip");
+          if (scan.data.size() < a.count)
+            return makeError(ErrorKind::Invalid, where + "scan shorter than the characters to strip");
           scan.data.erase(scan.data.size() - a.count);
           break;
         case Kind::Strip:
           if (scan.data.compare(0, a.text.size(), a.text) == 0) scan.data.erase(0, a.text.size());
           break;
-        case Kind::AddPrefix: scan.data.insert(0, a.text); break;
-        case Kind::AddSuffix: scan.data.append(a.text); break;
+        case Kind::AddPrefix:
+          scan.data.insert(0, a.text);
+          break;
+        case Kind::AddSuffix:
+          scan.data.append(a.text);
+          break;
         case Kind::Map: {
           std::string out;
           std::size_t i = 0;
@@ -295,7 +329,8 @@ Result<std::optional<Scan>> Formatter::apply(Scan scan) const {
             } else {
               out.push_back(scan.data[i++]);
             }
-            if (out.size() > kMaxScanLength) return makeError(ErrorKind::TooLarge, where + "mapped scan too long");
+            if (out.size() > kMaxScanLength)
+              return makeError(ErrorKind::TooLarge, where + "mapped scan too long");
           }
           scan.data = std::move(out);
           break;
@@ -306,7 +341,8 @@ Result<std::optional<Scan>> Formatter::apply(Scan scan) const {
           scan.data = gs1->humanReadable();
           break;
         }
-        case Kind::Discard: return std::optional<Scan>{};
+        case Kind::Discard:
+          return std::optional<Scan>{};
       }
     }
   }

@@ -53,7 +53,8 @@ void Link::sendHelloReply(std::uint8_t nonce) {
   std::vector<std::uint8_t> payload{kProtocolVersion, nonce};
   const std::size_t room = kMaxPayload - payload.size();
   const std::string& fw = options_.firmwareVersion;
-  payload.insert(payload.end(), fw.begin(), fw.begin() + static_cast<std::ptrdiff_t>(std::min(room, fw.size())));
+  payload.insert(payload.end(), fw.begin(),
+                 fw.begin() + static_cast<std::ptrdiff_t>(std::min(room, fw.size())));
   sendControl(type::kHelloReply, 0, std::move(payload));
 }
 
@@ -144,8 +145,9 @@ void Link::onFrame(const LinkFrame& frame, TimePoint now) {
       }
       if (version != kProtocolVersion) {
         ++stats_.versionMismatches;
-        events_.push_back(LinkDown{"firmware " + firmware + " speaks protocol version " + std::to_string(version) +
-                                   ", the bridge speaks " + std::to_string(kProtocolVersion)});
+        events_.push_back(LinkDown{"firmware " + firmware + " speaks protocol version " +
+                                   std::to_string(version) + ", the bridge speaks " +
+                                   std::to_string(kProtocolVersion)});
         // Ask again, but slowly: a firmware update may fix it; a log line
         // every few seconds is enough.
         helloDeadline_ = now + 20 * options_.helloInterval;
@@ -250,25 +252,32 @@ void Link::tick(TimePoint now) {
 
 Status Link::send(RawMessage message, TimePoint now) {
   if (!isSequenced(message.type)) {
-    return makeError(ErrorKind::Invalid, "frame type " + std::to_string(message.type) + " is not a message type");
+    return makeError(ErrorKind::Invalid,
+                     "frame type " + std::to_string(message.type) + " is not a message type");
   }
   if (message.payload.size() > kMaxPayload) {
-    return makeError(ErrorKind::TooLarge, "payload of " + std::to_string(message.payload.size()) + " bytes exceeds one frame");
+    return makeError(ErrorKind::TooLarge,
+                     "payload of " + std::to_string(message.payload.size()) + " bytes exceeds one frame");
   }
   if (state_ == State::Idle || (options_.role == LinkOptions::Role::Host && state_ != State::Up)) {
     return makeError(ErrorKind::Unavailable, "the firmware link is not up");
   }
   if (queue_.size() >= options_.queueLimit) {
-    return makeError(ErrorKind::TooLarge, "the firmware link's send queue is full (" + std::to_string(options_.queueLimit) + ")");
+    return makeError(ErrorKind::TooLarge,
+                     "the firmware link's send queue is full (" + std::to_string(options_.queueLimit) + ")");
   }
   queue_.push_back(std::move(message));
   pump(now);
   return {};
 }
 
-std::vector<std::uint8_t> Link::takeOutput() { return std::exchange(output_, {}); }
+std::vector<std::uint8_t> Link::takeOutput() {
+  return std::exchange(output_, {});
+}
 
-std::vector<LinkEvent> Link::takeEvents() { return std::exchange(events_, {}); }
+std::vector<LinkEvent> Link::takeEvents() {
+  return std::exchange(events_, {});
+}
 
 std::optional<TimePoint> Link::nextDeadline() const {
   std::optional<TimePoint> at;

@@ -9,8 +9,8 @@ namespace wms::fwbridge {
 
 std::vector<std::uint8_t> encodeFrame(const LinkFrame& frame) {
   if (frame.payload.size() > kMaxPayload) {
-    throw std::invalid_argument("encodeFrame: payload of " + std::to_string(frame.payload.size()) + " bytes exceeds " +
-                                std::to_string(kMaxPayload));
+    throw std::invalid_argument("encodeFrame: payload of " + std::to_string(frame.payload.size()) +
+                                " bytes exceeds " + std::to_string(kMaxPayload));
   }
   std::vector<std::uint8_t> body;
   body.reserve(frame.payload.size() + 4);
@@ -33,15 +33,18 @@ std::vector<std::uint8_t> encodeFrame(const LinkFrame& frame) {
 
 Result<LinkFrame> decodeFrame(std::span<const std::uint8_t> encoded) {
   if (encoded.size() > cobsMaxEncodedSize(kMaxFrameBody)) {
-    return makeError(ErrorKind::TooLarge, "frame of " + std::to_string(encoded.size()) + " bytes exceeds the maximum");
+    return makeError(ErrorKind::TooLarge,
+                     "frame of " + std::to_string(encoded.size()) + " bytes exceeds the maximum");
   }
   auto body = cobsDecode(encoded);
   if (!body) return body.error();
   if (body->size() < 4) {
-    return makeError(ErrorKind::Malformed, "frame of " + std::to_string(body->size()) + " bytes is shorter than type, seq and CRC");
+    return makeError(ErrorKind::Malformed,
+                     "frame of " + std::to_string(body->size()) + " bytes is shorter than type, seq and CRC");
   }
   if (body->size() > kMaxFrameBody) {
-    return makeError(ErrorKind::TooLarge, "frame body of " + std::to_string(body->size()) + " bytes exceeds the maximum");
+    return makeError(ErrorKind::TooLarge,
+                     "frame body of " + std::to_string(body->size()) + " bytes exceeds the maximum");
   }
   const std::size_t n = body->size();
   const auto want = static_cast<std::uint16_t>(((*body)[n - 2] << 8) | (*body)[n - 1]);

@@ -7,10 +7,16 @@
 namespace wms::fwbridge {
 namespace {
 
-Error malformed(std::string what) { return makeError(ErrorKind::Malformed, std::move(what)); }
+Error malformed(std::string what) {
+  return makeError(ErrorKind::Malformed, std::move(what));
+}
 
-bool isScanChar(std::uint8_t c) noexcept { return c == 0x1D || (c >= 0x20 && c <= 0x7E); }
-bool isTextChar(std::uint8_t c) noexcept { return c >= 0x20 && c <= 0x7E; }
+bool isScanChar(std::uint8_t c) noexcept {
+  return c == 0x1D || (c >= 0x20 && c <= 0x7E);
+}
+bool isTextChar(std::uint8_t c) noexcept {
+  return c >= 0x20 && c <= 0x7E;
+}
 
 bool validAim(std::string_view aim) noexcept {
   if (aim.size() != 3 || aim[0] != ']') return false;
@@ -63,14 +69,17 @@ RawMessage encodeUp(const UpMessage& message) {
           out.type = type::kBattery;
           out.payload = {m.percent, static_cast<std::uint8_t>(m.charging ? 1 : 0)};
         } else if constexpr (std::is_same_v<T, ScanMsg>) {
-          if (!m.symbology.empty() && m.symbology.size() != 3) throw std::invalid_argument("AIM identifier must be 3 characters");
-          if (1 + m.symbology.size() + m.data.size() > kMaxPayload) throw std::invalid_argument("scan does not fit one frame");
+          if (!m.symbology.empty() && m.symbology.size() != 3)
+            throw std::invalid_argument("AIM identifier must be 3 characters");
+          if (1 + m.symbology.size() + m.data.size() > kMaxPayload)
+            throw std::invalid_argument("scan does not fit one frame");
           out.type = type::kScan;
           out.payload.push_back(static_cast<std::uint8_t>(m.symbology.size()));
           out.payload.insert(out.payload.end(), m.symbology.begin(), m.symbology.end());
           out.payload.insert(out.payload.end(), m.data.begin(), m.data.end());
         } else {
-          if (1 + m.text.size() > kMaxPayload) throw std::invalid_argument("fault text does not fit one frame");
+          if (1 + m.text.size() > kMaxPayload)
+            throw std::invalid_argument("fault text does not fit one frame");
           out.type = type::kFault;
           out.payload.push_back(m.code);
           out.payload.insert(out.payload.end(), m.text.begin(), m.text.end());
@@ -100,7 +109,8 @@ RawMessage encodeDown(const DownMessage& message) {
           out.payload = {static_cast<std::uint8_t>(m.on ? 1 : 0)};
         } else {
           out.type = type::kAimer;
-          out.payload = {static_cast<std::uint8_t>(m.aimer ? 1 : 0), static_cast<std::uint8_t>(m.illumination ? 1 : 0)};
+          out.payload = {static_cast<std::uint8_t>(m.aimer ? 1 : 0),
+                         static_cast<std::uint8_t>(m.illumination ? 1 : 0)};
         }
       },
       message);
@@ -128,13 +138,15 @@ Result<UpMessage> decodeUp(std::uint8_t frameType, std::span<const std::uint8_t>
     case type::kScan: {
       if (p.empty()) return malformed("scan payload is empty");
       const std::size_t aimLength = p[0];
-      if (aimLength != 0 && aimLength != 3) return malformed("scan AIM identifier length must be 0 or 3, got " + std::to_string(aimLength));
+      if (aimLength != 0 && aimLength != 3)
+        return malformed("scan AIM identifier length must be 0 or 3, got " + std::to_string(aimLength));
       if (p.size() < 1 + aimLength + 1) return malformed("scan carries no data");
       ScanMsg scan;
       scan.symbology.assign(p.begin() + 1, p.begin() + 1 + static_cast<std::ptrdiff_t>(aimLength));
       if (aimLength != 0 && !validAim(scan.symbology)) return malformed("scan AIM identifier is malformed");
       for (std::size_t i = 1 + aimLength; i < p.size(); ++i) {
-        if (!isScanChar(p[i])) return malformed("scan data has control byte " + std::to_string(p[i]) + " at " + std::to_string(i));
+        if (!isScanChar(p[i]))
+          return malformed("scan data has control byte " + std::to_string(p[i]) + " at " + std::to_string(i));
       }
       scan.data.assign(p.begin() + 1 + static_cast<std::ptrdiff_t>(aimLength), p.end());
       return UpMessage{std::move(scan)};
@@ -193,21 +205,30 @@ Result<DownMessage> decodeDown(std::uint8_t frameType, std::span<const std::uint
 
 const char* toString(BeepPattern p) noexcept {
   switch (p) {
-    case BeepPattern::Good: return "good";
-    case BeepPattern::Bad: return "bad";
-    case BeepPattern::Short: return "short";
-    case BeepPattern::Long: return "long";
+    case BeepPattern::Good:
+      return "good";
+    case BeepPattern::Bad:
+      return "bad";
+    case BeepPattern::Short:
+      return "short";
+    case BeepPattern::Long:
+      return "long";
   }
   return "?";
 }
 
 const char* toString(LedColour c) noexcept {
   switch (c) {
-    case LedColour::Off: return "off";
-    case LedColour::Green: return "green";
-    case LedColour::Red: return "red";
-    case LedColour::Amber: return "amber";
-    case LedColour::Blue: return "blue";
+    case LedColour::Off:
+      return "off";
+    case LedColour::Green:
+      return "green";
+    case LedColour::Red:
+      return "red";
+    case LedColour::Amber:
+      return "amber";
+    case LedColour::Blue:
+      return "blue";
   }
   return "?";
 }

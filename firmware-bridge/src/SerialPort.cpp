@@ -13,21 +13,32 @@ namespace {
 
 Result<speed_t> speedOf(int baud) {
   switch (baud) {
-    case 9600: return speed_t{B9600};
-    case 19200: return speed_t{B19200};
-    case 38400: return speed_t{B38400};
-    case 57600: return speed_t{B57600};
-    case 115200: return speed_t{B115200};
-    case 230400: return speed_t{B230400};
-    case 460800: return speed_t{B460800};
-    case 921600: return speed_t{B921600};
+    case 9600:
+      return speed_t{B9600};
+    case 19200:
+      return speed_t{B19200};
+    case 38400:
+      return speed_t{B38400};
+    case 57600:
+      return speed_t{B57600};
+    case 115200:
+      return speed_t{B115200};
+    case 230400:
+      return speed_t{B230400};
+    case 460800:
+      return speed_t{B460800};
+    case 921600:
+      return speed_t{B921600};
     default:
-      return makeError(ErrorKind::Invalid, "baud rate " + std::to_string(baud) +
-                                               " is not supported (9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)");
+      return makeError(ErrorKind::Invalid,
+                       "baud rate " + std::to_string(baud) +
+                           " is not supported (9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)");
   }
 }
 
-std::string sysError(const std::string& what, int err) { return what + ": " + std::strerror(err); }
+std::string sysError(const std::string& what, int err) {
+  return what + ": " + std::strerror(err);
+}
 
 }  // namespace
 
@@ -49,14 +60,16 @@ Result<SerialPort> SerialPort::open(const std::string& path, int baud) {
   if (!fd.valid()) {
     const int err = errno;
     const ErrorKind kind = err == ENOENT || err == ENODEV || err == ENXIO ? ErrorKind::NotFound
-                           : err == EACCES || err == EPERM               ? ErrorKind::Forbidden
+                           : err == EACCES || err == EPERM                ? ErrorKind::Forbidden
                                                                           : ErrorKind::Unavailable;
     return makeError(kind, sysError("cannot open " + path, err));
   }
   if (::isatty(fd.get()) == 0) return makeError(ErrorKind::Invalid, path + " is not a terminal device");
-  if (::ioctl(fd.get(), TIOCEXCL) != 0) return makeError(ErrorKind::Unavailable, sysError(path + ": TIOCEXCL", errno));
+  if (::ioctl(fd.get(), TIOCEXCL) != 0)
+    return makeError(ErrorKind::Unavailable, sysError(path + ": TIOCEXCL", errno));
   termios tio{};
-  if (::tcgetattr(fd.get(), &tio) != 0) return makeError(ErrorKind::Unavailable, sysError(path + ": tcgetattr", errno));
+  if (::tcgetattr(fd.get(), &tio) != 0)
+    return makeError(ErrorKind::Unavailable, sysError(path + ": tcgetattr", errno));
   ::cfmakeraw(&tio);
   tio.c_cflag |= CLOCAL | CREAD;  // ignore modem lines: a CDC gadget has none
   tio.c_cflag &= ~static_cast<tcflag_t>(CSTOPB | PARENB | CRTSCTS);
@@ -65,9 +78,11 @@ Result<SerialPort> SerialPort::open(const std::string& path, int baud) {
   tio.c_cc[VMIN] = 1;
   tio.c_cc[VTIME] = 0;
   if (::cfsetispeed(&tio, *speed) != 0 || ::cfsetospeed(&tio, *speed) != 0) {
-    return makeError(ErrorKind::Invalid, sysError(path + ": cannot set " + std::to_string(baud) + " baud", errno));
+    return makeError(ErrorKind::Invalid,
+                     sysError(path + ": cannot set " + std::to_string(baud) + " baud", errno));
   }
-  if (::tcsetattr(fd.get(), TCSANOW, &tio) != 0) return makeError(ErrorKind::Unavailable, sysError(path + ": tcsetattr", errno));
+  if (::tcsetattr(fd.get(), TCSANOW, &tio) != 0)
+    return makeError(ErrorKind::Unavailable, sysError(path + ": tcsetattr", errno));
   // Bytes a previous session left in the driver would only be noise now.
   (void)::tcflush(fd.get(), TCIOFLUSH);
   return SerialPort(std::move(fd), path);

@@ -11,14 +11,22 @@ constexpr json::Rules kRules{.maxBytes = kMaxSocketLine, .maxDepth = 2};
 
 const char* kindName(BridgeEvent::Kind k) {
   switch (k) {
-    case BridgeEvent::Kind::Hello: return "hello";
-    case BridgeEvent::Kind::Link: return "link";
-    case BridgeEvent::Kind::Scan: return "scan";
-    case BridgeEvent::Kind::Trigger: return "trigger";
-    case BridgeEvent::Kind::Key: return "key";
-    case BridgeEvent::Kind::Battery: return "battery";
-    case BridgeEvent::Kind::Fault: return "fault";
-    case BridgeEvent::Kind::Error: return "error";
+    case BridgeEvent::Kind::Hello:
+      return "hello";
+    case BridgeEvent::Kind::Link:
+      return "link";
+    case BridgeEvent::Kind::Scan:
+      return "scan";
+    case BridgeEvent::Kind::Trigger:
+      return "trigger";
+    case BridgeEvent::Kind::Key:
+      return "key";
+    case BridgeEvent::Kind::Battery:
+      return "battery";
+    case BridgeEvent::Kind::Fault:
+      return "fault";
+    case BridgeEvent::Kind::Error:
+      return "error";
   }
   return "error";
 }
@@ -55,25 +63,33 @@ std::string encodeEvent(const BridgeEvent& e) {
   out += '"';
   switch (e.kind) {
     case BridgeEvent::Kind::Hello:
-      out += ",\"bridge\":\"wms-fwbridge/0.1.0\",\"mcu\":" + jsonQuote(e.source) + ",\"ssi\":" + jsonQuote(e.text) +
-             ",\"wedges\":" + std::to_string(e.number);
+      out += ",\"bridge\":\"wms-fwbridge/0.1.0\",\"mcu\":" + jsonQuote(e.source) +
+             ",\"ssi\":" + jsonQuote(e.text) + ",\"wedges\":" + std::to_string(e.number);
       break;
     case BridgeEvent::Kind::Link:
-      out += ",\"source\":" + jsonQuote(e.source) + ",\"state\":\"" + (e.flag ? "up" : "down") + "\",\"text\":" + jsonQuote(e.text);
+      out += ",\"source\":" + jsonQuote(e.source) + ",\"state\":\"" + (e.flag ? "up" : "down") +
+             "\",\"text\":" + jsonQuote(e.text);
       break;
     case BridgeEvent::Kind::Scan:
       out += ",\"seq\":" + std::to_string(e.seq) + ",\"source\":\"" + toString(e.scan.source) +
              "\",\"symbology\":" + jsonQuote(e.scan.symbology) + ",\"data\":" + jsonQuote(e.scan.data);
       break;
-    case BridgeEvent::Kind::Trigger: out += std::string(",\"state\":\"") + (e.flag ? "down" : "up") + "\""; break;
-    case BridgeEvent::Kind::Key: out += ",\"code\":" + std::to_string(e.number); break;
+    case BridgeEvent::Kind::Trigger:
+      out += std::string(",\"state\":\"") + (e.flag ? "down" : "up") + "\"";
+      break;
+    case BridgeEvent::Kind::Key:
+      out += ",\"code\":" + std::to_string(e.number);
+      break;
     case BridgeEvent::Kind::Battery:
       out += ",\"percent\":" + std::to_string(e.number) + ",\"charging\":" + (e.flag ? "true" : "false");
       break;
     case BridgeEvent::Kind::Fault:
-      out += ",\"source\":" + jsonQuote(e.source) + ",\"code\":" + std::to_string(e.number) + ",\"text\":" + jsonQuote(e.text);
+      out += ",\"source\":" + jsonQuote(e.source) + ",\"code\":" + std::to_string(e.number) +
+             ",\"text\":" + jsonQuote(e.text);
       break;
-    case BridgeEvent::Kind::Error: out += ",\"text\":" + jsonQuote(e.text); break;
+    case BridgeEvent::Kind::Error:
+      out += ",\"text\":" + jsonQuote(e.text);
+      break;
   }
   out += "}\n";
   return out;
@@ -101,10 +117,14 @@ Result<BridgeEvent> parseEvent(std::string_view line) {
     e.kind = BridgeEvent::Kind::Scan;
     e.seq = static_cast<std::uint64_t>(r->integer("seq", json::Need::Required, {1, INT64_MAX}));
     const std::string source = r->text("source", json::Need::Required, 16);
-    if (source == "engine") e.scan.source = ScanSource::Engine;
-    else if (source == "ssi") e.scan.source = ScanSource::Ssi;
-    else if (source == "wedge") e.scan.source = ScanSource::Wedge;
-    else r->fail("source", "must be engine, ssi or wedge");
+    if (source == "engine")
+      e.scan.source = ScanSource::Engine;
+    else if (source == "ssi")
+      e.scan.source = ScanSource::Ssi;
+    else if (source == "wedge")
+      e.scan.source = ScanSource::Wedge;
+    else
+      r->fail("source", "must be engine, ssi or wedge");
     e.scan.symbology = r->text("symbology", json::Need::Optional, 3);
     e.scan.data = r->text("data", json::Need::NonEmpty, kMaxScanLength);
   } else if (kind == "trigger") {
@@ -146,7 +166,8 @@ std::string encodeCommand(const BridgeCommand& command) {
         } else if constexpr (std::is_same_v<T, BeepCmd>) {
           return std::string("{\"cmd\":\"beep\",\"pattern\":\"") + toString(c.pattern) + "\"}\n";
         } else if constexpr (std::is_same_v<T, LedCmd>) {
-          return std::string("{\"cmd\":\"led\",\"colour\":\"") + toString(c.colour) + "\",\"ms\":" + std::to_string(c.milliseconds) + "}\n";
+          return std::string("{\"cmd\":\"led\",\"colour\":\"") + toString(c.colour) +
+                 "\",\"ms\":" + std::to_string(c.milliseconds) + "}\n";
         } else if constexpr (std::is_same_v<T, VibrateCmd>) {
           return "{\"cmd\":\"vibrate\",\"ms\":" + std::to_string(c.milliseconds) + "}\n";
         } else if constexpr (std::is_same_v<T, EngineCmd>) {
@@ -171,21 +192,32 @@ Result<BridgeCommand> parseCommand(std::string_view line) {
   } else if (cmd == "beep") {
     const std::string p = r->text("pattern", json::Need::Required, 8);
     BeepCmd b;
-    if (p == "good") b.pattern = BeepPattern::Good;
-    else if (p == "bad") b.pattern = BeepPattern::Bad;
-    else if (p == "short") b.pattern = BeepPattern::Short;
-    else if (p == "long") b.pattern = BeepPattern::Long;
-    else r->fail("pattern", "must be good, bad, short or long");
+    if (p == "good")
+      b.pattern = BeepPattern::Good;
+    else if (p == "bad")
+      b.pattern = BeepPattern::Bad;
+    else if (p == "short")
+      b.pattern = BeepPattern::Short;
+    else if (p == "long")
+      b.pattern = BeepPattern::Long;
+    else
+      r->fail("pattern", "must be good, bad, short or long");
     out = b;
   } else if (cmd == "led") {
     const std::string c = r->text("colour", json::Need::Required, 8);
     LedCmd l;
-    if (c == "off") l.colour = LedColour::Off;
-    else if (c == "green") l.colour = LedColour::Green;
-    else if (c == "red") l.colour = LedColour::Red;
-    else if (c == "amber") l.colour = LedColour::Amber;
-    else if (c == "blue") l.colour = LedColour::Blue;
-    else r->fail("colour", "must be off, green, red, amber or blue");
+    if (c == "off")
+      l.colour = LedColour::Off;
+    else if (c == "green")
+      l.colour = LedColour::Green;
+    else if (c == "red")
+      l.colour = LedColour::Red;
+    else if (c == "amber")
+      l.colour = LedColour::Amber;
+    else if (c == "blue")
+      l.colour = LedColour::Blue;
+    else
+      r->fail("colour", "must be off, green, red, amber or blue");
     l.milliseconds = static_cast<std::uint16_t>(r->integer("ms", json::Need::Optional, {0, 10000}));
     out = l;
   } else if (cmd == "vibrate") {

@@ -11,7 +11,9 @@ std::uint16_t sumOf(std::span<const std::uint8_t> bytes) {
   return sum;
 }
 
-bool isScanChar(std::uint8_t c) noexcept { return c == 0x1D || (c >= 0x20 && c <= 0x7E); }
+bool isScanChar(std::uint8_t c) noexcept {
+  return c == 0x1D || (c >= 0x20 && c <= 0x7E);
+}
 
 bool looksLikeAim(const std::vector<std::uint8_t>& d, std::size_t from) {
   if (d.size() < from + 4 || d[from] != ']') return false;
@@ -23,15 +25,24 @@ bool looksLikeAim(const std::vector<std::uint8_t>& d, std::size_t from) {
 
 std::string opcodeName(std::uint8_t op) {
   switch (op) {
-    case ssi::kBeep: return "BEEP";
-    case ssi::kLedOn: return "LED_ON";
-    case ssi::kLedOff: return "LED_OFF";
-    case ssi::kScanEnable: return "SCAN_ENABLE";
-    case ssi::kScanDisable: return "SCAN_DISABLE";
-    case ssi::kStartDecode: return "START_DECODE";
-    case ssi::kStopDecode: return "STOP_DECODE";
-    case ssi::kParamSend: return "PARAM_SEND";
-    default: return "opcode " + std::to_string(op);
+    case ssi::kBeep:
+      return "BEEP";
+    case ssi::kLedOn:
+      return "LED_ON";
+    case ssi::kLedOff:
+      return "LED_OFF";
+    case ssi::kScanEnable:
+      return "SCAN_ENABLE";
+    case ssi::kScanDisable:
+      return "SCAN_DISABLE";
+    case ssi::kStartDecode:
+      return "START_DECODE";
+    case ssi::kStopDecode:
+      return "STOP_DECODE";
+    case ssi::kParamSend:
+      return "PARAM_SEND";
+    default:
+      return "opcode " + std::to_string(op);
   }
 }
 
@@ -39,7 +50,8 @@ std::string opcodeName(std::uint8_t op) {
 
 std::vector<std::uint8_t> encodeSsi(const SsiPacket& packet) {
   if (packet.data.size() > ssi::kMaxData) {
-    throw std::invalid_argument("encodeSsi: " + std::to_string(packet.data.size()) + " data bytes exceed one packet");
+    throw std::invalid_argument("encodeSsi: " + std::to_string(packet.data.size()) +
+                                " data bytes exceed one packet");
   }
   std::vector<std::uint8_t> out;
   out.reserve(packet.data.size() + ssi::kMinLength + 2);
@@ -56,12 +68,14 @@ std::vector<std::uint8_t> encodeSsi(const SsiPacket& packet) {
 
 Result<SsiPacket> decodeSsi(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < ssi::kMinLength + 2) {
-    return makeError(ErrorKind::Malformed, "SSI packet of " + std::to_string(bytes.size()) + " bytes is shorter than the minimum");
+    return makeError(ErrorKind::Malformed,
+                     "SSI packet of " + std::to_string(bytes.size()) + " bytes is shorter than the minimum");
   }
   const std::size_t length = bytes[0];
   if (length < ssi::kMinLength || length + 2 != bytes.size()) {
-    return makeError(ErrorKind::Malformed, "SSI length byte " + std::to_string(length) + " does not match a packet of " +
-                                               std::to_string(bytes.size()) + " bytes");
+    return makeError(ErrorKind::Malformed, "SSI length byte " + std::to_string(length) +
+                                               " does not match a packet of " + std::to_string(bytes.size()) +
+                                               " bytes");
   }
   const auto want = static_cast<std::uint16_t>((bytes[length] << 8) | bytes[length + 1]);
   if (static_cast<std::uint16_t>(sumOf(bytes.first(length)) + want) != 0) {
@@ -77,19 +91,32 @@ Result<SsiPacket> decodeSsi(std::span<const std::uint8_t> bytes) {
 
 std::string aimForSsiType(std::uint8_t barcodeType) {
   switch (barcodeType) {
-    case 0x01: return "]A0";  // Code 39
-    case 0x03: return "]C0";  // Code 128
-    case 0x06: return "]I0";  // Interleaved 2 of 5
-    case 0x08: return "]E0";  // UPC-A
-    case 0x09: return "]E0";  // UPC-E
-    case 0x0A: return "]E4";  // EAN-8
-    case 0x0B: return "]E0";  // EAN-13
-    case 0x0F: return "]C1";  // GS1-128
-    case 0x1B: return "]d1";  // Data Matrix
-    case 0x1C: return "]Q1";  // QR Code
-    case 0x30: return "]e0";  // GS1 DataBar
-    case 0x32: return "]e0";  // GS1 DataBar Expanded
-    default: return {};
+    case 0x01:
+      return "]A0";  // Code 39
+    case 0x03:
+      return "]C0";  // Code 128
+    case 0x06:
+      return "]I0";  // Interleaved 2 of 5
+    case 0x08:
+      return "]E0";  // UPC-A
+    case 0x09:
+      return "]E0";  // UPC-E
+    case 0x0A:
+      return "]E4";  // EAN-8
+    case 0x0B:
+      return "]E0";  // EAN-13
+    case 0x0F:
+      return "]C1";  // GS1-128
+    case 0x1B:
+      return "]d1";  // Data Matrix
+    case 0x1C:
+      return "]Q1";  // QR Code
+    case 0x30:
+      return "]e0";  // GS1 DataBar
+    case 0x32:
+      return "]e0";  // GS1 DataBar Expanded
+    default:
+      return {};
   }
 }
 
@@ -144,7 +171,8 @@ SsiDriver::SsiDriver(SsiOptions options) : options_(options) {}
 
 Status SsiDriver::command(std::uint8_t opcode, std::vector<std::uint8_t> data, TimePoint now) {
   if (data.size() > ssi::kMaxData) {
-    return makeError(ErrorKind::TooLarge, opcodeName(opcode) + ": " + std::to_string(data.size()) + " data bytes exceed one packet");
+    return makeError(ErrorKind::TooLarge, opcodeName(opcode) + ": " + std::to_string(data.size()) +
+                                              " data bytes exceed one packet");
   }
   if (queue_.size() >= options_.queueLimit) {
     return makeError(ErrorKind::TooLarge, "the scan engine's command queue is full");
@@ -154,21 +182,25 @@ Status SsiDriver::command(std::uint8_t opcode, std::vector<std::uint8_t> data, T
   return {};
 }
 
-Status SsiDriver::sendParams(const std::vector<std::pair<std::uint16_t, std::uint8_t>>& params, bool permanent,
-                             TimePoint now) {
+Status SsiDriver::sendParams(const std::vector<std::pair<std::uint16_t, std::uint8_t>>& params,
+                             bool permanent, TimePoint now) {
   // The first byte is the beep code; 0xFF asks the engine not to beep.
   std::vector<std::uint8_t> data{0xFF};
   for (const auto& [param, value] : params) {
     if (param >= 0xF0) {
-      return makeError(ErrorKind::Invalid, "SSI parameter " + std::to_string(param) + " needs the extended encoding, which is not supported");
+      return makeError(ErrorKind::Invalid, "SSI parameter " + std::to_string(param) +
+                                               " needs the extended encoding, which is not supported");
     }
     data.push_back(static_cast<std::uint8_t>(param));
     data.push_back(value);
   }
-  if (data.size() > ssi::kMaxData) return makeError(ErrorKind::TooLarge, "too many SSI parameters for one packet");
-  if (queue_.size() >= options_.queueLimit) return makeError(ErrorKind::TooLarge, "the scan engine's command queue is full");
+  if (data.size() > ssi::kMaxData)
+    return makeError(ErrorKind::TooLarge, "too many SSI parameters for one packet");
+  if (queue_.size() >= options_.queueLimit)
+    return makeError(ErrorKind::TooLarge, "the scan engine's command queue is full");
   queue_.push_back(SsiPacket{ssi::kParamSend, ssi::kSourceHost,
-                             static_cast<std::uint8_t>(permanent ? ssi::kStatusPermanent : 0), std::move(data)});
+                             static_cast<std::uint8_t>(permanent ? ssi::kStatusPermanent : 0),
+                             std::move(data)});
   pump(now);
   return {};
 }
@@ -204,11 +236,12 @@ void SsiDriver::onPacket(const SsiPacket& packet, TimePoint now) {
         return;
       }
       ++stats_.failedCommands;
-      events_.push_back(SsiCommandFailed{inFlight_->packet.opcode,
-                                         "the engine refused " + opcodeName(inFlight_->packet.opcode) +
-                                             (cause == ssi::kNakDenied ? " (denied)"
-                                              : cause == ssi::kNakBadContext ? " (bad context)"
-                                                                             : " (cause " + std::to_string(cause) + ")")});
+      events_.push_back(
+          SsiCommandFailed{inFlight_->packet.opcode,
+                           "the engine refused " + opcodeName(inFlight_->packet.opcode) +
+                               (cause == ssi::kNakDenied       ? " (denied)"
+                                : cause == ssi::kNakBadContext ? " (bad context)"
+                                                               : " (cause " + std::to_string(cause) + ")")});
       inFlight_.reset();
       return;
     }
@@ -276,7 +309,9 @@ void SsiDriver::onDecode(const SsiPacket& packet) {
   events_.push_back(std::move(decode));
 }
 
-void SsiDriver::sendAck() { write(SsiPacket{ssi::kCmdAck, ssi::kSourceHost, 0, {}}); }
+void SsiDriver::sendAck() {
+  write(SsiPacket{ssi::kCmdAck, ssi::kSourceHost, 0, {}});
+}
 
 void SsiDriver::sendNak(std::uint8_t cause) {
   ++stats_.naksSent;
@@ -292,9 +327,9 @@ void SsiDriver::retransmit(TimePoint now) {
   if (!inFlight_) return;
   if (inFlight_->retries >= options_.maxRetries) {
     ++stats_.failedCommands;
-    events_.push_back(SsiCommandFailed{inFlight_->packet.opcode, "no answer from the engine to " +
-                                                                     opcodeName(inFlight_->packet.opcode) + " after " +
-                                                                     std::to_string(inFlight_->retries) + " retransmissions"});
+    events_.push_back(SsiCommandFailed{
+        inFlight_->packet.opcode, "no answer from the engine to " + opcodeName(inFlight_->packet.opcode) +
+                                      " after " + std::to_string(inFlight_->retries) + " retransmissions"});
     inFlight_.reset();
     pump(now);
     return;
@@ -329,13 +364,18 @@ void SsiDriver::reset() {
   inFlight_.reset();
   for (const auto& p : queue_) {
     ++stats_.failedCommands;
-    events_.push_back(SsiCommandFailed{p.opcode, "the engine's port closed before " + opcodeName(p.opcode) + " was answered"});
+    events_.push_back(SsiCommandFailed{
+        p.opcode, "the engine's port closed before " + opcodeName(p.opcode) + " was answered"});
   }
   queue_.clear();
 }
 
-std::vector<std::uint8_t> SsiDriver::takeOutput() { return std::exchange(output_, {}); }
-std::vector<SsiEvent> SsiDriver::takeEvents() { return std::exchange(events_, {}); }
+std::vector<std::uint8_t> SsiDriver::takeOutput() {
+  return std::exchange(output_, {});
+}
+std::vector<SsiEvent> SsiDriver::takeEvents() {
+  return std::exchange(events_, {});
+}
 
 std::optional<TimePoint> SsiDriver::nextDeadline() const {
   std::optional<TimePoint> at;

@@ -29,10 +29,10 @@ void letters(Table& t, const char* row, int firstCode) {
 }
 
 void keypad(Table& t) {
-  const std::pair<int, char> pad[] = {{KEY_KP0, '0'}, {KEY_KP1, '1'}, {KEY_KP2, '2'}, {KEY_KP3, '3'},
-                                      {KEY_KP4, '4'}, {KEY_KP5, '5'}, {KEY_KP6, '6'}, {KEY_KP7, '7'},
-                                      {KEY_KP8, '8'}, {KEY_KP9, '9'}, {KEY_KPDOT, '.'}, {KEY_KPMINUS, '-'},
-                                      {KEY_KPPLUS, '+'}, {KEY_KPASTERISK, '*'}, {KEY_KPSLASH, '/'}};
+  const std::pair<int, char> pad[] = {
+      {KEY_KP0, '0'},   {KEY_KP1, '1'},     {KEY_KP2, '2'},    {KEY_KP3, '3'},        {KEY_KP4, '4'},
+      {KEY_KP5, '5'},   {KEY_KP6, '6'},     {KEY_KP7, '7'},    {KEY_KP8, '8'},        {KEY_KP9, '9'},
+      {KEY_KPDOT, '.'}, {KEY_KPMINUS, '-'}, {KEY_KPPLUS, '+'}, {KEY_KPASTERISK, '*'}, {KEY_KPSLASH, '/'}};
   for (auto [code, c] : pad) t[static_cast<std::size_t>(code)] = KeyChars{c, c, 0};
   t[KEY_ENTER] = t[KEY_KPENTER] = KeyChars{'\n', '\n', 0};
   t[KEY_TAB] = KeyChars{'\t', '\t', 0};
@@ -43,7 +43,8 @@ Table makeUs() {
   Table t{};
   const char* digits = "1234567890";
   const char* shiftedDigits = "!@#$%^&*()";
-  for (int i = 0; i < 10; ++i) t[static_cast<std::size_t>(KEY_1 + i)] = KeyChars{digits[i], shiftedDigits[i], 0};
+  for (int i = 0; i < 10; ++i)
+    t[static_cast<std::size_t>(KEY_1 + i)] = KeyChars{digits[i], shiftedDigits[i], 0};
   letters(t, "qwertyuiop", KEY_Q);
   letters(t, "asdfghjkl", KEY_A);
   letters(t, "zxcvbnm", KEY_Z);
@@ -67,7 +68,8 @@ Table makeDe() {
   Table t{};
   const char* digits = "1234567890";
   const char* shiftedDigits = "!\"\0$%&/()=";  // Shift+3 is the section sign, not ASCII
-  for (int i = 0; i < 10; ++i) t[static_cast<std::size_t>(KEY_1 + i)] = KeyChars{digits[i], shiftedDigits[i], 0};
+  for (int i = 0; i < 10; ++i)
+    t[static_cast<std::size_t>(KEY_1 + i)] = KeyChars{digits[i], shiftedDigits[i], 0};
   t[KEY_7].altGr = '{';
   t[KEY_8].altGr = '[';
   t[KEY_9].altGr = ']';
@@ -100,36 +102,51 @@ const Table& tableFor(KeyboardLayout layout) {
 
 int keypadDigit(std::uint16_t code) {
   switch (code) {
-    case KEY_KP0: return 0;
-    case KEY_KP1: return 1;
-    case KEY_KP2: return 2;
-    case KEY_KP3: return 3;
-    case KEY_KP4: return 4;
-    case KEY_KP5: return 5;
-    case KEY_KP6: return 6;
-    case KEY_KP7: return 7;
-    case KEY_KP8: return 8;
-    case KEY_KP9: return 9;
-    default: return -1;
+    case KEY_KP0:
+      return 0;
+    case KEY_KP1:
+      return 1;
+    case KEY_KP2:
+      return 2;
+    case KEY_KP3:
+      return 3;
+    case KEY_KP4:
+      return 4;
+    case KEY_KP5:
+      return 5;
+    case KEY_KP6:
+      return 6;
+    case KEY_KP7:
+      return 7;
+    case KEY_KP8:
+      return 8;
+    case KEY_KP9:
+      return 9;
+    default:
+      return -1;
   }
 }
 
 }  // namespace
 
-std::size_t inputEventSize() noexcept { return sizeof(struct input_event); }
+std::size_t inputEventSize() noexcept {
+  return sizeof(struct input_event);
+}
 
 Result<std::vector<InputEvent>> parseInputEvents(std::span<const std::uint8_t> bytes) {
   if (bytes.size() % sizeof(struct input_event) != 0) {
-    return makeError(ErrorKind::Malformed, std::to_string(bytes.size()) + " bytes are not a whole number of " +
-                                               std::to_string(sizeof(struct input_event)) + "-byte input events");
+    return makeError(ErrorKind::Malformed,
+                     std::to_string(bytes.size()) + " bytes are not a whole number of " +
+                         std::to_string(sizeof(struct input_event)) + "-byte input events");
   }
   std::vector<InputEvent> out;
   out.reserve(bytes.size() / sizeof(struct input_event));
   for (std::size_t at = 0; at < bytes.size(); at += sizeof(struct input_event)) {
     struct input_event raw;
     std::memcpy(&raw, bytes.data() + at, sizeof raw);
-    out.push_back(InputEvent{std::chrono::seconds(raw.input_event_sec) + std::chrono::microseconds(raw.input_event_usec),
-                             raw.type, raw.code, raw.value});
+    out.push_back(InputEvent{
+        std::chrono::seconds(raw.input_event_sec) + std::chrono::microseconds(raw.input_event_usec), raw.type,
+        raw.code, raw.value});
   }
   return out;
 }
@@ -137,7 +154,7 @@ Result<std::vector<InputEvent>> parseInputEvents(std::span<const std::uint8_t> b
 std::vector<std::uint8_t> encodeInputEvents(const std::vector<InputEvent>& events) {
   std::vector<std::uint8_t> out(events.size() * sizeof(struct input_event));
   for (std::size_t i = 0; i < events.size(); ++i) {
-    struct input_event raw{};
+    struct input_event raw {};
     const auto us = events[i].time.count();
     raw.input_event_sec = static_cast<decltype(raw.input_event_sec)>(us / 1000000);
     raw.input_event_usec = static_cast<decltype(raw.input_event_usec)>(us % 1000000);
@@ -155,8 +172,8 @@ Result<KeyboardLayout> parseKeyboardLayout(std::string_view name) {
   return makeError(ErrorKind::Invalid, "keyboard layout '" + std::string(name) + "' is unknown (us, de)");
 }
 
-Result<std::vector<InputEvent>> typeText(std::string_view text, KeyboardLayout layout, std::chrono::microseconds start,
-                                         std::chrono::microseconds step) {
+Result<std::vector<InputEvent>> typeText(std::string_view text, KeyboardLayout layout,
+                                         std::chrono::microseconds start, std::chrono::microseconds step) {
   const Table& table = tableFor(layout);
   std::vector<InputEvent> out;
   auto t = start;
@@ -218,10 +235,16 @@ std::vector<Result<std::string>> KeyAssembler::onEvent(const InputEvent& event) 
   }
   switch (event.code) {
     case KEY_LEFTSHIFT:
-    case KEY_RIGHTSHIFT: shift_ = press; return out;
+    case KEY_RIGHTSHIFT:
+      shift_ = press;
+      return out;
     case KEY_LEFTCTRL:
-    case KEY_RIGHTCTRL: ctrl_ = press; return out;
-    case KEY_RIGHTALT: altGr_ = press; return out;
+    case KEY_RIGHTCTRL:
+      ctrl_ = press;
+      return out;
+    case KEY_RIGHTALT:
+      altGr_ = press;
+      return out;
     case KEY_LEFTALT:
       alt_ = press;
       if (!press && !altDigits_.empty()) {
@@ -234,11 +257,14 @@ std::vector<Result<std::string>> KeyAssembler::onEvent(const InputEvent& event) 
           append(out, static_cast<char>(code), event.time);
         } else {
           ++stats_.unmappedKeys;
-          markBad(out, event.time, makeError(ErrorKind::Invalid, "Alt code " + std::to_string(code) + " is not a scan character"));
+          markBad(
+              out, event.time,
+              makeError(ErrorKind::Invalid, "Alt code " + std::to_string(code) + " is not a scan character"));
         }
       }
       return out;
-    default: break;
+    default:
+      break;
   }
   if (!press) return out;
   if (alt_ && keypadDigit(event.code) >= 0) {
@@ -251,7 +277,9 @@ std::vector<Result<std::string>> KeyAssembler::onEvent(const InputEvent& event) 
       append(out, kGs, event.time);
     } else {
       ++stats_.unmappedKeys;
-      markBad(out, event.time, makeError(ErrorKind::Invalid, "Ctrl with key " + std::to_string(event.code) + " is not a scan character"));
+      markBad(out, event.time,
+              makeError(ErrorKind::Invalid,
+                        "Ctrl with key " + std::to_string(event.code) + " is not a scan character"));
     }
     return out;
   }
@@ -259,7 +287,9 @@ std::vector<Result<std::string>> KeyAssembler::onEvent(const InputEvent& event) 
   const char c = altGr_ ? k.altGr : shift_ ? k.shifted : k.plain;
   if (c == 0) {
     ++stats_.unmappedKeys;
-    markBad(out, event.time, makeError(ErrorKind::Invalid, "key " + std::to_string(event.code) + " types nothing on this layout"));
+    markBad(
+        out, event.time,
+        makeError(ErrorKind::Invalid, "key " + std::to_string(event.code) + " types nothing on this layout"));
     return out;
   }
   append(out, c, event.time);
@@ -302,7 +332,8 @@ void KeyAssembler::append(std::vector<Result<std::string>>& out, char c, std::ch
     if (!bad_) {
       ++stats_.tooLong;
       bad_ = true;
-      badReason_ = makeError(ErrorKind::TooLarge, "read longer than " + std::to_string(options_.maxLength) + " characters");
+      badReason_ = makeError(ErrorKind::TooLarge,
+                             "read longer than " + std::to_string(options_.maxLength) + " characters");
     }
   }
 }
@@ -357,7 +388,8 @@ std::vector<Result<std::string>> KeyAssembler::tick(std::chrono::microseconds no
     Error reason = std::move(badReason_);
     drop(out, std::move(reason));
   } else {
-    drop(out, makeError(ErrorKind::Invalid, "read cut off: no key for " + std::to_string(options_.interKeyTimeout.count()) +
+    drop(out, makeError(ErrorKind::Invalid, "read cut off: no key for " +
+                                                std::to_string(options_.interKeyTimeout.count()) +
                                                 " ms before the suffix"));
   }
   return out;

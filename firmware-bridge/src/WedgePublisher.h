@@ -27,8 +27,8 @@ class WedgePublisher {
   static Result<std::unique_ptr<WedgePublisher>> fromConfig(const BridgeConfig& config, std::ostream& log);
 
   // The JSON of one `station.scan` event (pure; tests use it).
-  static std::string payload(const std::string& device, const std::string& station, const std::string& eventId,
-                             std::int64_t tsMillis, const Scan& scan);
+  static std::string payload(const std::string& device, const std::string& station,
+                             const std::string& eventId, std::int64_t tsMillis, const Scan& scan);
 
   void publish(const Scan& scan);
 
@@ -37,7 +37,8 @@ class WedgePublisher {
   WedgePublisher& operator=(const WedgePublisher&) = delete;
 
  private:
-  WedgePublisher(std::unique_ptr<protocol::MqttClient> client, std::string device, std::string station, std::ostream& log);
+  WedgePublisher(std::unique_ptr<protocol::MqttClient> client, std::string device, std::string station,
+                 std::ostream& log);
   std::unique_ptr<protocol::MqttClient> client_;
   const std::string device_;
   const std::string station_;

@@ -4,10 +4,7 @@
 // pulled mid-frame and plugged back, a rebooting firmware, an SSI engine that
 // NAKs or stays silent, and a wedge scanner's recorded input events.
 #define BOOST_TEST_MODULE fwbridge_bridge
-#include <boost/test/unit_test.hpp>
-
-#include "FwbridgeTestPrinting.h"
-
+#include <fcntl.h>
 #include <linux/input.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,13 +13,13 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 #include <thread>
 
+#include "FwbridgeTestPrinting.h"
 #include "wms/fwbridge/Bridge.h"
 #include "wms/fwbridge/SerialPort.h"
 #include "wms/fwsim/Simulators.h"
@@ -43,8 +40,10 @@ class Client {
       sockaddr_un addr{};
       addr.sun_family = AF_UNIX;
       std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-      if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) fd_ = std::move(fd);
-      else std::this_thread::sleep_for(10ms);
+      if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0)
+        fd_ = std::move(fd);
+      else
+        std::this_thread::sleep_for(10ms);
     }
     BOOST_TEST_REQUIRE(fd_.valid(), "cannot connect to " << path);
   }
@@ -60,7 +59,8 @@ class Client {
         BOOST_TEST_REQUIRE(e.ok(), "bad event line " << line << ": " << (e.ok() ? "" : e.error().message));
         return *e;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       pollfd p{fd_.get(), POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -74,14 +74,16 @@ class Client {
   std::optional<BridgeEvent> nextOf(BridgeEvent::Kind kind, std::chrono::milliseconds timeout = 5000ms) {
     const auto end = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < end) {
-      auto e = next(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()));
+      auto e =
+          next(std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()));
       if (!e) return std::nullopt;
       if (e->kind == kind) return e;
     }
     return std::nullopt;
   }
   void send(const std::string& line) {
-    BOOST_TEST_REQUIRE(::send(fd_.get(), line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size()));
+    BOOST_TEST_REQUIRE(::send(fd_.get(), line.data(), line.size(), MSG_NOSIGNAL) ==
+                       static_cast<ssize_t>(line.size()));
   }
 
  private:
@@ -153,7 +155,9 @@ BOOST_FIXTURE_TEST_CASE(a_scan_arrives_exactly_once_and_feedback_reaches_the_mcu
   BOOST_TEST(up->text == "fwsim-test-2.1");
 
   mcu->trigger(true);
-  mcu->scan("]C1", "0109501101530003\x1d" "10LOT42");
+  mcu->scan("]C1",
+            "0109501101530003\x1d"
+            "10LOT42");
   mcu->trigger(false);
   auto trigger = client.next();
   BOOST_TEST_REQUIRE(trigger.has_value());
@@ -162,7 +166,9 @@ BOOST_FIXTURE_TEST_CASE(a_scan_arrives_exactly_once_and_feedback_reaches_the_mcu
   BOOST_TEST_REQUIRE(scan.has_value());
   BOOST_TEST((scan->kind == BridgeEvent::Kind::Scan));
   BOOST_TEST(scan->scan.symbology == "]C1");
-  BOOST_TEST(scan->scan.data == "0109501101530003\x1d" "10LOT42");
+  BOOST_TEST(scan->scan.data ==
+             "0109501101530003\x1d"
+             "10LOT42");
   BOOST_TEST((scan->scan.source == ScanSource::Engine));
   auto release = client.next();
   BOOST_TEST_REQUIRE(release.has_value());
@@ -194,11 +200,13 @@ BOOST_FIXTURE_TEST_CASE(at_one_percent_byte_errors_only_correct_scans_arrive_eac
   BOOST_TEST(!client.nextOf(BridgeEvent::Kind::Scan, 500ms).has_value());
   // Every scan, each once, in order, none altered.
   BOOST_TEST_REQUIRE(got.size() == static_cast<std::size_t>(kScans));
-  for (int i = 0; i < kScans; ++i) BOOST_TEST(got[static_cast<std::size_t>(i)] == "TOTE-" + std::to_string(1000 + i));
+  for (int i = 0; i < kScans; ++i)
+    BOOST_TEST(got[static_cast<std::size_t>(i)] == "TOTE-" + std::to_string(1000 + i));
   const auto s = bridge.stats();
   BOOST_TEST(s.link.badFrames + s.link.duplicates + s.link.outOfOrder > 0u);
-  BOOST_TEST_MESSAGE("bad frames " << s.link.badFrames << ", retransmits by the MCU " << mcu->retransmits() << ", duplicates "
-                                   << s.link.duplicates << ", handshakes " << s.link.handshakes);
+  BOOST_TEST_MESSAGE("bad frames " << s.link.badFrames << ", retransmits by the MCU " << mcu->retransmits()
+                                   << ", duplicates " << s.link.duplicates << ", handshakes "
+                                   << s.link.handshakes);
 }
 
 BOOST_FIXTURE_TEST_CASE(garbage_on_the_line_is_counted_and_the_next_scan_arrives, McuFixture) {
@@ -210,7 +218,9 @@ BOOST_FIXTURE_TEST_CASE(garbage_on_the_line_is_counted_and_the_next_scan_arrives
   auto scan = client.nextOf(BridgeEvent::Kind::Scan);
   BOOST_TEST_REQUIRE(scan.has_value());
   BOOST_TEST(scan->scan.data == "A-01-02-3");
-  BOOST_TEST(bridge.stats().frames.crcErrors + bridge.stats().frames.malformed + bridge.stats().frames.oversize > 0u);
+  BOOST_TEST(bridge.stats().frames.crcErrors + bridge.stats().frames.malformed +
+                 bridge.stats().frames.oversize >
+             0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_device_pulled_mid_frame_and_plugged_back_delivers_the_next_scan_once, McuFixture) {
@@ -333,8 +343,9 @@ BOOST_AUTO_TEST_CASE(wedge_reads_from_input_events_arrive_formatted_and_garbage_
   // The recorded scanner (fixtures/evdev), then a key the layout lacks.
   std::ifstream in(std::string(WMS_FWBRIDGE_FIXTURES) + "/evdev/us-two-reads.bin", std::ios::binary);
   std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto garbage = encodeInputEvents({InputEvent{{}, EV_KEY, KEY_F7, 1}, InputEvent{{}, EV_KEY, KEY_F7, 0},
-                                    InputEvent{{}, EV_KEY, KEY_ENTER, 1}, InputEvent{{}, EV_KEY, KEY_ENTER, 0}});
+  auto garbage =
+      encodeInputEvents({InputEvent{{}, EV_KEY, KEY_F7, 1}, InputEvent{{}, EV_KEY, KEY_F7, 0},
+                         InputEvent{{}, EV_KEY, KEY_ENTER, 1}, InputEvent{{}, EV_KEY, KEY_ENTER, 0}});
   bytes.insert(bytes.end(), garbage.begin(), garbage.end());
   UniqueFd w(::open(fifo.c_str(), O_WRONLY | O_CLOEXEC));
   BOOST_TEST_REQUIRE(w.valid());
@@ -409,12 +420,16 @@ BOOST_AUTO_TEST_CASE(the_example_config_and_rules_in_dist_load) {
 }
 
 BOOST_AUTO_TEST_CASE(config_mistakes_are_refused_naming_the_line_or_key) {
-  BOOST_TEST(parseBridgeConfig("socket = /tmp/x\nmcu_buad = 9600\n").error().message == "config line 2: unknown key 'mcu_buad'");
-  BOOST_TEST(parseBridgeConfig("mcu = /dev/a\nmcu = /dev/b\n").error().message == "config line 2: 'mcu' given twice");
+  BOOST_TEST(parseBridgeConfig("socket = /tmp/x\nmcu_buad = 9600\n").error().message ==
+             "config line 2: unknown key 'mcu_buad'");
+  BOOST_TEST(parseBridgeConfig("mcu = /dev/a\nmcu = /dev/b\n").error().message ==
+             "config line 2: 'mcu' given twice");
   auto c = parseBridgeConfig("mcu = /dev/a\nmcu_baud = fast\n").value();
-  BOOST_TEST(bridgeOptionsFrom(c).error().message == "mcu_baud must be a whole number 1..4000000, got 'fast'");
+  BOOST_TEST(bridgeOptionsFrom(c).error().message ==
+             "mcu_baud must be a whole number 1..4000000, got 'fast'");
   auto layout = parseBridgeConfig("wedge = /dev/input/event3\nwedge_layout = fr\n").value();
-  BOOST_TEST(bridgeOptionsFrom(layout).error().message == "wedge_layout: keyboard layout 'fr' is unknown (us, de)");
+  BOOST_TEST(bridgeOptionsFrom(layout).error().message ==
+             "wedge_layout: keyboard layout 'fr' is unknown (us, de)");
   BridgeOptions none;
   none.socketPath = "/tmp/none.sock";
   BOOST_TEST(Bridge::create(none).error().message == "no device configured (mcu, ssi or wedge)");

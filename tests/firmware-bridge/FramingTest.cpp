@@ -3,12 +3,10 @@
 // a stream of garbage, truncated, corrupted and oversized frames.
 #define BOOST_TEST_MODULE fwbridge_framing
 #include <boost/test/unit_test.hpp>
-
-#include "FwbridgeTestPrinting.h"
-
 #include <random>
 #include <string>
 
+#include "FwbridgeTestPrinting.h"
 #include "wms/fwbridge/Cobs.h"
 #include "wms/fwbridge/Crc16.h"
 #include "wms/fwbridge/LinkFrame.h"
@@ -17,7 +15,9 @@ using namespace wms;
 using namespace wms::fwbridge;
 
 namespace {
-std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(crc16_is_ccitt_false_with_check_value_29b1) {
@@ -32,7 +32,8 @@ BOOST_AUTO_TEST_CASE(cobs_round_trips_zeros_and_long_runs_without_a_zero_on_the_
   for (std::size_t n : {0u, 1u, 253u, 254u, 255u, 508u, 600u}) {
     for (int zeros = 0; zeros < 3; ++zeros) {
       std::vector<std::uint8_t> data(n);
-      for (auto& b : data) b = static_cast<std::uint8_t>(zeros == 0 ? (rng() % 255 + 1) : zeros == 1 ? 0 : rng());
+      for (auto& b : data)
+        b = static_cast<std::uint8_t>(zeros == 0 ? (rng() % 255 + 1) : zeros == 1 ? 0 : rng());
       auto enc = cobsEncode(data);
       BOOST_TEST(enc.size() <= cobsMaxEncodedSize(n));
       BOOST_TEST(std::count(enc.begin(), enc.end(), 0) == 0);
@@ -68,28 +69,33 @@ BOOST_AUTO_TEST_CASE(frame_with_a_flipped_bit_fails_its_crc) {
 }
 
 BOOST_AUTO_TEST_CASE(frame_payload_over_the_maximum_is_a_misuse) {
-  BOOST_CHECK_THROW(encodeFrame(LinkFrame{0x13, 0, std::vector<std::uint8_t>(kMaxPayload + 1, 'x')}), std::invalid_argument);
+  BOOST_CHECK_THROW(encodeFrame(LinkFrame{0x13, 0, std::vector<std::uint8_t>(kMaxPayload + 1, 'x')}),
+                    std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(reader_resynchronises_after_garbage_truncation_and_oversize) {
   FrameReader reader;
   const LinkFrame a{0x10, 0, {1}};
-  const LinkFrame b{0x13, 1, bytes("\x00" "0123")};
+  const LinkFrame b{0x13, 1,
+                    bytes("\x00"
+                          "0123")};
   std::vector<std::uint8_t> stream = {0x41, 0x42, 0x43};  // line noise before anything
   auto wa = encodeFrame(a);
   stream.insert(stream.end(), wa.begin(), wa.end());
   auto wb = encodeFrame(b);
   stream.insert(stream.end(), wb.begin(), wb.begin() + 4);  // cut off: the device vanished mid-frame
-  stream.insert(stream.end(), wb.begin(), wb.end());         // and sent it again when it came back
-  stream.insert(stream.end(), 600, 0x55);                    // longer than any frame
+  stream.insert(stream.end(), wb.begin(), wb.end());        // and sent it again when it came back
+  stream.insert(stream.end(), 600, 0x55);                   // longer than any frame
   stream.insert(stream.end(), wb.begin(), wb.end());
   std::vector<LinkFrame> good;
   int bad = 0;
   // Byte by byte, as a slow UART delivers it.
   for (auto byte : stream) {
     for (auto& r : reader.push(std::span<const std::uint8_t>(&byte, 1))) {
-      if (r) good.push_back(*r);
-      else ++bad;
+      if (r)
+        good.push_back(*r);
+      else
+        ++bad;
     }
   }
   BOOST_TEST_REQUIRE(good.size() == 3u);

@@ -7,5 +7,7 @@
 #include "wms/common/Result.h"
 
 namespace wms {
-inline std::ostream& operator<<(std::ostream& out, ErrorKind kind) { return out << toString(kind); }
+inline std::ostream& operator<<(std::ostream& out, ErrorKind kind) {
+  return out << toString(kind);
+}
 }  // namespace wms

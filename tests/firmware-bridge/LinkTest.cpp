@@ -3,12 +3,10 @@
 // loses, corrupts and repeats bytes.
 #define BOOST_TEST_MODULE fwbridge_link
 #include <boost/test/unit_test.hpp>
-
-#include "FwbridgeTestPrinting.h"
-
 #include <functional>
 #include <random>
 
+#include "FwbridgeTestPrinting.h"
 #include "wms/fwbridge/Link.h"
 
 using namespace wms;
@@ -63,7 +61,9 @@ struct Pair {
   }
 };
 
-RawMessage scan(int i) { return encodeUp(ScanMsg{"]C0", "SCAN-" + std::to_string(i)}); }
+RawMessage scan(int i) {
+  return encodeUp(ScanMsg{"]C0", "SCAN-" + std::to_string(i)});
+}
 
 }  // namespace
 
@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(commands_are_refused_before_the_handshake_and_beyond_the_qu
   Pair p;
   p.start();
   BOOST_TEST(p.host.send(RawMessage{type::kAck, {}}, p.now).error().kind == ErrorKind::Invalid);
-  for (int i = 0; i < 33; ++i) BOOST_TEST(p.host.send(encodeDown(BeepCmd{}), p.now).ok());  // 1 in flight + 32
+  for (int i = 0; i < 33; ++i)
+    BOOST_TEST(p.host.send(encodeDown(BeepCmd{}), p.now).ok());  // 1 in flight + 32
   BOOST_TEST(p.host.send(encodeDown(BeepCmd{}), p.now).error().kind == ErrorKind::TooLarge);
 }
 
@@ -152,7 +153,9 @@ BOOST_AUTO_TEST_CASE(a_silent_device_takes_the_link_down_and_the_handshake_resta
   Pair p;
   p.start();
   bool silent = true;
-  p.filter = [&](std::vector<std::uint8_t> b, bool toDevice) { return silent && toDevice ? std::vector<std::uint8_t>{} : b; };
+  p.filter = [&](std::vector<std::uint8_t> b, bool toDevice) {
+    return silent && toDevice ? std::vector<std::uint8_t>{} : b;
+  };
   BOOST_TEST(p.host.send(encodeDown(BeepCmd{}), p.now).ok());
   p.run(700ms);  // 100 ms + 5 retransmissions
   BOOST_TEST(p.downs == 1);
@@ -188,7 +191,8 @@ BOOST_AUTO_TEST_CASE(firmware_speaking_another_protocol_version_is_refused) {
   host.onBytes(reply, {});
   auto events = host.takeEvents();
   BOOST_TEST_REQUIRE(events.size() == 1u);
-  BOOST_TEST(std::get<LinkDown>(events[0]).reason == "firmware v2 speaks protocol version 2, the bridge speaks 1");
+  BOOST_TEST(std::get<LinkDown>(events[0]).reason ==
+             "firmware v2 speaks protocol version 2, the bridge speaks 1");
   BOOST_TEST((host.state() == Link::State::Handshaking));
   BOOST_TEST(host.stats().versionMismatches == 1u);
 }
@@ -200,7 +204,7 @@ BOOST_AUTO_TEST_CASE(at_one_percent_byte_errors_every_message_arrives_once_and_i
     std::vector<std::uint8_t> out;
     for (auto byte : b) {
       const auto roll = rng() % 300;
-      if (roll == 0) continue;                                  // lost
+      if (roll == 0) continue;                                 // lost
       if (roll == 1) byte = static_cast<std::uint8_t>(rng());  // changed
       out.push_back(byte);
       if (roll == 2) out.push_back(static_cast<std::uint8_t>(rng()));  // inserted
@@ -213,7 +217,9 @@ BOOST_AUTO_TEST_CASE(at_one_percent_byte_errors_every_message_arrives_once_and_i
   int sentUp = 0, sentDown = 0;
   for (int round = 0; round < 400; ++round) {
     if (p.device.send(scan(sentUp), p.now).ok()) ++sentUp;
-    if (round % 2 == 0 && p.host.send(encodeDown(LedCmd{LedColour::Green, static_cast<std::uint16_t>(round)}), p.now).ok()) ++sentDown;
+    if (round % 2 == 0 &&
+        p.host.send(encodeDown(LedCmd{LedColour::Green, static_cast<std::uint16_t>(round)}), p.now).ok())
+      ++sentDown;
     p.run(15ms);
   }
   p.filter = [](std::vector<std::uint8_t> b, bool) { return b; };
@@ -229,6 +235,6 @@ BOOST_AUTO_TEST_CASE(at_one_percent_byte_errors_every_message_arrives_once_and_i
     last = led.milliseconds;
   }
   BOOST_TEST(p.host.stats().badFrames > 0u);
-  BOOST_TEST_MESSAGE("up " << sentUp << " down " << sentDown << "/" << p.atDevice.size() << " bad " << p.host.stats().badFrames
-                           << " retransmits " << p.device.stats().retransmits);
+  BOOST_TEST_MESSAGE("up " << sentUp << " down " << sentDown << "/" << p.atDevice.size() << " bad "
+                           << p.host.stats().badFrames << " retransmits " << p.device.stats().retransmits);
 }

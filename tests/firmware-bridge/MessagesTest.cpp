@@ -4,7 +4,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include "FwbridgeTestPrinting.h"
-
 #include "wms/fwbridge/LinkFrame.h"
 #include "wms/fwbridge/Messages.h"
 
@@ -12,8 +11,15 @@ using namespace wms;
 using namespace wms::fwbridge;
 
 BOOST_AUTO_TEST_CASE(every_up_message_round_trips) {
-  const UpMessage all[] = {TriggerMsg{true}, TriggerMsg{false}, KeyMsg{7}, BatteryMsg{81, true},
-                           ScanMsg{"]C1", "0109501101530003\x1d" "10LOT"}, ScanMsg{"", "A-01-02"}, FaultMsg{3, "engine timeout"}};
+  const UpMessage all[] = {TriggerMsg{true},
+                           TriggerMsg{false},
+                           KeyMsg{7},
+                           BatteryMsg{81, true},
+                           ScanMsg{"]C1",
+                                   "0109501101530003\x1d"
+                                   "10LOT"},
+                           ScanMsg{"", "A-01-02"},
+                           FaultMsg{3, "engine timeout"}};
   for (const auto& m : all) {
     auto raw = encodeUp(m);
     auto back = decodeUp(raw.type, raw.payload);

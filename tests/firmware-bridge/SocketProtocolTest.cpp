@@ -31,7 +31,9 @@ BOOST_AUTO_TEST_CASE(every_event_round_trips_through_one_json_line) {
   all.push_back(link);
   auto scan = event(BridgeEvent::Kind::Scan);
   scan.seq = 7;
-  scan.scan = Scan{ScanSource::Wedge, "]C1", "0109501101530003\x1d" "10LOT42"};
+  scan.scan = Scan{ScanSource::Wedge, "]C1",
+                   "0109501101530003\x1d"
+                   "10LOT42"};
   all.push_back(scan);
   auto trigger = event(BridgeEvent::Kind::Trigger);
   trigger.flag = true;
@@ -63,8 +65,9 @@ BOOST_AUTO_TEST_CASE(every_event_round_trips_through_one_json_line) {
 }
 
 BOOST_AUTO_TEST_CASE(every_command_round_trips) {
-  const BridgeCommand all[] = {FeedbackCmd{true}, FeedbackCmd{false}, BeepCmd{BeepPattern::Long},
-                               LedCmd{LedColour::Amber, 250}, VibrateCmd{100}, EngineCmd{false}, AimerCmd{false, true}};
+  const BridgeCommand all[] = {
+      FeedbackCmd{true}, FeedbackCmd{false}, BeepCmd{BeepPattern::Long}, LedCmd{LedColour::Amber, 250},
+      VibrateCmd{100},   EngineCmd{false},   AimerCmd{false, true}};
   for (const auto& c : all) {
     auto back = parseCommand(encodeCommand(c));
     BOOST_TEST_REQUIRE(back.ok());
@@ -75,16 +78,24 @@ BOOST_AUTO_TEST_CASE(every_command_round_trips) {
 BOOST_AUTO_TEST_CASE(bad_command_lines_are_refused_naming_the_field) {
   BOOST_TEST(parseCommand("").error().kind == ErrorKind::Malformed);
   BOOST_TEST(parseCommand("{\"cmd\":\"vibrate\",\"ms\":0}").error().message == "ms is out of range");
-  BOOST_TEST(parseCommand("{\"cmd\":\"led\",\"colour\":\"green\",\"ms\":20000}").error().message == "ms is out of range");
-  BOOST_TEST(parseCommand("{\"cmd\":\"beep\",\"pattern\":\"good\",\"loud\":true}").error().message == "unknown field 'loud'");
+  BOOST_TEST(parseCommand("{\"cmd\":\"led\",\"colour\":\"green\",\"ms\":20000}").error().message ==
+             "ms is out of range");
+  BOOST_TEST(parseCommand("{\"cmd\":\"beep\",\"pattern\":\"good\",\"loud\":true}").error().message ==
+             "unknown field 'loud'");
   BOOST_TEST(parseCommand("{\"cmd\":\"scanner\"}").error().message == "on is required");
-  BOOST_TEST(parseCommand("{\"cmd\":\"feedback\",\"result\":\"ok\"}").error().message == "result must be good or bad");
+  BOOST_TEST(parseCommand("{\"cmd\":\"feedback\",\"result\":\"ok\"}").error().message ==
+             "result must be good or bad");
   BOOST_TEST(parseCommand("[1]").error().kind == ErrorKind::Invalid);
   BOOST_TEST(parseCommand(std::string(kMaxSocketLine + 1, ' ')).error().kind == ErrorKind::TooLarge);
 }
 
 BOOST_AUTO_TEST_CASE(a_scan_event_with_control_characters_is_refused) {
-  BOOST_TEST(!parseEvent("{\"event\":\"scan\",\"seq\":1,\"source\":\"engine\",\"symbology\":\"\",\"data\":\"A\\u0007\"}").ok());
-  BOOST_TEST(parseEvent("{\"event\":\"scan\",\"seq\":0,\"source\":\"engine\",\"data\":\"A\"}").error().message == "seq is out of range");
+  BOOST_TEST(
+      !parseEvent(
+           "{\"event\":\"scan\",\"seq\":1,\"source\":\"engine\",\"symbology\":\"\",\"data\":\"A\\u0007\"}")
+           .ok());
+  BOOST_TEST(
+      parseEvent("{\"event\":\"scan\",\"seq\":0,\"source\":\"engine\",\"data\":\"A\"}").error().message ==
+      "seq is out of range");
   BOOST_TEST(parseEvent("{\"event\":\"teleport\"}").error().message == "event 'teleport' is unknown");
 }

@@ -2,12 +2,10 @@
 // the driver's handling of ACK, NAK, silence, multi-packet and repeated reads.
 #define BOOST_TEST_MODULE fwbridge_ssi
 #include <boost/test/unit_test.hpp>
-
-#include "FwbridgeTestPrinting.h"
-
 #include <fstream>
 #include <sstream>
 
+#include "FwbridgeTestPrinting.h"
 #include "wms/fwbridge/Ssi.h"
 
 using namespace wms;
@@ -56,7 +54,8 @@ const TimePoint t0{};
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(recorded_packets_decode_and_encode_back_to_the_same_bytes) {
-  for (const char* name : {"ack.hex", "nak-resend.hex", "decode-ean13.hex", "decode-gs1-128.hex", "decode-two-packets.hex"}) {
+  for (const char* name :
+       {"ack.hex", "nak-resend.hex", "decode-ean13.hex", "decode-gs1-128.hex", "decode-two-packets.hex"}) {
     for (const auto& bytes : fixture(name)) {
       auto p = decodeSsi(bytes);
       BOOST_TEST_REQUIRE(p.ok(), name);
@@ -82,7 +81,9 @@ BOOST_AUTO_TEST_CASE(a_decode_is_acknowledged_and_delivered_with_its_aim_identif
   auto decodes = eventsOf<SsiDecode>(d);
   BOOST_TEST_REQUIRE(decodes.size() == 1u);
   BOOST_TEST(decodes[0].symbology == "]C1");
-  BOOST_TEST(decodes[0].data == "0109501101530003\x1d" "10LOT42");
+  BOOST_TEST(decodes[0].data ==
+             "0109501101530003\x1d"
+             "10LOT42");
   auto sent = sentBy(d);
   BOOST_TEST_REQUIRE(sent.size() == 1u);
   BOOST_TEST(sent[0].opcode == ssi::kCmdAck);

@@ -3,15 +3,13 @@
 // GS entry, prefix and suffix, and reads refused for a pause, a garbage key
 // or a held key.
 #define BOOST_TEST_MODULE fwbridge_wedge
-#include <boost/test/unit_test.hpp>
-
-#include "FwbridgeTestPrinting.h"
-
 #include <linux/input.h>
 
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <iterator>
 
+#include "FwbridgeTestPrinting.h"
 #include "wms/fwbridge/Wedge.h"
 
 using namespace wms;
@@ -55,7 +53,9 @@ BOOST_AUTO_TEST_CASE(a_recorded_input_event_stream_decodes_into_its_reads) {
   KeyAssembler a(WedgeOptions{});
   auto reads = feed(a, *events);
   BOOST_TEST_REQUIRE(reads.size() == 2u);
-  BOOST_TEST(*reads[0] == "]C10109501101530003\x1d" "10LOT42");
+  BOOST_TEST(*reads[0] ==
+             "]C10109501101530003\x1d"
+             "10LOT42");
   BOOST_TEST(*reads[1] == "TOTE-17");
 }
 
@@ -79,17 +79,29 @@ BOOST_AUTO_TEST_CASE(the_german_layout_swaps_y_and_z_and_types_at_with_altgr) {
 
 BOOST_AUTO_TEST_CASE(gs_comes_as_ctrl_bracket_or_as_an_alt_keypad_code) {
   KeyAssembler a(WedgeOptions{});
-  BOOST_TEST(goodOf(feed(a, typed("01\x1d" "10\n"))) == std::vector<std::string>{"01\x1d" "10"});
+  BOOST_TEST(goodOf(feed(a, typed("01\x1d"
+                                  "10\n"))) == std::vector<std::string>{"01\x1d"
+                                                                        "10"});
   std::vector<InputEvent> alt;
   std::chrono::microseconds t = 5s;
-  auto key = [&](std::uint16_t code, int v) { alt.push_back(InputEvent{t, EV_KEY, code, v}); t += 1ms; };
-  key(KEY_1, 1); key(KEY_1, 0);
+  auto key = [&](std::uint16_t code, int v) {
+    alt.push_back(InputEvent{t, EV_KEY, code, v});
+    t += 1ms;
+  };
+  key(KEY_1, 1);
+  key(KEY_1, 0);
   key(KEY_LEFTALT, 1);
-  for (auto k : {KEY_KP0, KEY_KP2, KEY_KP9}) { key(static_cast<std::uint16_t>(k), 1); key(static_cast<std::uint16_t>(k), 0); }
+  for (auto k : {KEY_KP0, KEY_KP2, KEY_KP9}) {
+    key(static_cast<std::uint16_t>(k), 1);
+    key(static_cast<std::uint16_t>(k), 0);
+  }
   key(KEY_LEFTALT, 0);
-  key(KEY_2, 1); key(KEY_2, 0);
-  key(KEY_ENTER, 1); key(KEY_ENTER, 0);
-  BOOST_TEST(goodOf(feed(a, alt)) == std::vector<std::string>{"1\x1d" "2"});
+  key(KEY_2, 1);
+  key(KEY_2, 0);
+  key(KEY_ENTER, 1);
+  key(KEY_ENTER, 0);
+  BOOST_TEST(goodOf(feed(a, alt)) == std::vector<std::string>{"1\x1d"
+                                                              "2"});
 }
 
 BOOST_AUTO_TEST_CASE(prefix_is_required_and_removed_and_a_tab_suffix_ends_a_read) {
@@ -132,13 +144,21 @@ BOOST_AUTO_TEST_CASE(a_garbage_key_spoils_its_read_and_a_held_key_types_once) {
   KeyAssembler a(WedgeOptions{});
   std::vector<InputEvent> ev;
   std::chrono::microseconds t = 1s;
-  auto key = [&](std::uint16_t code, int v) { ev.push_back(InputEvent{t, EV_KEY, code, v}); t += 1ms; };
-  key(KEY_A, 1); key(KEY_F5, 1); key(KEY_F5, 0); key(KEY_A, 0);
-  key(KEY_ENTER, 1); key(KEY_ENTER, 0);
+  auto key = [&](std::uint16_t code, int v) {
+    ev.push_back(InputEvent{t, EV_KEY, code, v});
+    t += 1ms;
+  };
+  key(KEY_A, 1);
+  key(KEY_F5, 1);
+  key(KEY_F5, 0);
+  key(KEY_A, 0);
+  key(KEY_ENTER, 1);
+  key(KEY_ENTER, 0);
   key(KEY_B, 1);
   for (int i = 0; i < 30; ++i) key(KEY_B, 2);  // held: auto-repeat
   key(KEY_B, 0);
-  key(KEY_ENTER, 1); key(KEY_ENTER, 0);
+  key(KEY_ENTER, 1);
+  key(KEY_ENTER, 0);
   auto reads = feed(a, ev);
   BOOST_TEST_REQUIRE(reads.size() == 2u);
   BOOST_TEST(reads[0].error().message == "key 63 types nothing on this layout");

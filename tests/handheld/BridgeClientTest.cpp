@@ -6,18 +6,17 @@
 // to the MCU as beep and LED commands.
 #define BOOST_TEST_MODULE handheld_bridge
 #include <boost/test/unit_test.hpp>
-
 #include <sstream>
 #include <thread>
 
 #include "session/ScriptedServer.h"
-#include "workflow/FlowTestSupport.h"
 #include "wms/fwbridge/Bridge.h"
 #include "wms/fwsim/Simulators.h"
 #include "wms/handheld/BridgeClient.h"
 #include "wms/handheld/Handheld.h"
 #include "wms/testsupport/MosquittoBroker.h"
 #include "wms/testsupport/TempDir.h"
+#include "workflow/FlowTestSupport.h"
 
 using namespace wms;
 using namespace wms::handheld;

@@ -6,5 +6,6 @@
 #include "wms/fwsim/Simulators.h"
 
 int main(int argc, char** argv) {
-  return wms::fwsim::runFwsim(std::vector<std::string>(argv + 1, argv + argc), std::cin, std::cout, std::cerr);
+  return wms::fwsim::runFwsim(std::vector<std::string>(argv + 1, argv + argc), std::cin, std::cout,
+                              std::cerr);
 }

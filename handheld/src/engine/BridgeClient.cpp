@@ -18,7 +18,8 @@ namespace {
 
 Result<fwbridge::UniqueFd> open(const std::string& path) {
   sockaddr_un addr{};
-  if (path.size() >= sizeof addr.sun_path) return makeError(ErrorKind::Invalid, "bridge socket path too long: " + path);
+  if (path.size() >= sizeof addr.sun_path)
+    return makeError(ErrorKind::Invalid, "bridge socket path too long: " + path);
   fwbridge::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return makeError(ErrorKind::Unavailable, std::string("socket: ") + std::strerror(errno));
   addr.sun_family = AF_UNIX;
@@ -45,7 +46,8 @@ struct BridgeClient::Impl {
     if (!fd.valid()) return;
     // Feedback is a few dozen bytes; a full socket buffer means a stuck
     // bridge, and a missing beep must not stop picking.
-    if (::send(fd.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN) fd.reset();
+    if (::send(fd.get(), line.data(), line.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 && errno != EAGAIN)
+      fd.reset();
   }
 };
 
@@ -61,10 +63,16 @@ Result<std::unique_ptr<BridgeClient>> BridgeClient::connect(const std::string& s
   return std::unique_ptr<BridgeClient>(new BridgeClient(std::move(impl)));
 }
 
-bool BridgeClient::connected() const noexcept { return impl_->fd.valid(); }
+bool BridgeClient::connected() const noexcept {
+  return impl_->fd.valid();
+}
 
-void BridgeClient::goodRead() { impl_->send(fwbridge::encodeCommand(fwbridge::FeedbackCmd{true})); }
-void BridgeClient::error() { impl_->send(fwbridge::encodeCommand(fwbridge::FeedbackCmd{false})); }
+void BridgeClient::goodRead() {
+  impl_->send(fwbridge::encodeCommand(fwbridge::FeedbackCmd{true}));
+}
+void BridgeClient::error() {
+  impl_->send(fwbridge::encodeCommand(fwbridge::FeedbackCmd{false}));
+}
 
 int BridgeClient::pump(Handheld& app) {
   Impl& m = *impl_;
@@ -82,7 +90,8 @@ int BridgeClient::pump(Handheld& app) {
     const ssize_t n = ::recv(m.fd.get(), buf, sizeof buf, 0);
     if (n > 0) {
       m.in.append(buf, static_cast<std::size_t>(n));
-      if (m.in.size() > 4 * fwbridge::kMaxSocketLine) m.in.clear();  // a bridge gone mad; resync at the next line
+      if (m.in.size() > 4 * fwbridge::kMaxSocketLine)
+        m.in.clear();  // a bridge gone mad; resync at the next line
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
@@ -100,28 +109,36 @@ int BridgeClient::pump(Handheld& app) {
     using Kind = fwbridge::BridgeEvent::Kind;
     if (event->kind == Kind::Scan) {
       ++scans_;
-      auto scan = parseEngineOutput(event->scan.symbology + event->scan.data, std::chrono::system_clock::now());
+      auto scan =
+          parseEngineOutput(event->scan.symbology + event->scan.data, std::chrono::system_clock::now());
       if (!scan) {
         app.input(ScanFailed{scan.error().message});
         continue;
       }
       auto barcode = toBarcode(*scan);
-      if (!barcode) app.input(ScanFailed{barcode.error().message});
-      else app.input(ScanInput{*barcode});
+      if (!barcode)
+        app.input(ScanFailed{barcode.error().message});
+      else
+        app.input(ScanInput{*barcode});
     } else if (event->kind == Kind::Key) {
       const int code = event->number;
       if (code >= 0x20 && code <= 0x7E) {
         if (m.typed.size() < kMaxTyped) m.typed.push_back(static_cast<char>(code));
       } else if (code == 0x0D) {
-        if (m.typed.empty()) app.input(KeyPress{Key::Enter});
-        else app.typed(std::exchange(m.typed, {}));
+        if (m.typed.empty())
+          app.input(KeyPress{Key::Enter});
+        else
+          app.typed(std::exchange(m.typed, {}));
       } else if (code == 0x1B) {
-        if (m.typed.empty()) app.input(KeyPress{Key::Escape});
-        else m.typed.clear();
+        if (m.typed.empty())
+          app.input(KeyPress{Key::Escape});
+        else
+          m.typed.clear();
       } else if (code == 0x08) {
         if (!m.typed.empty()) m.typed.pop_back();
       } else if (code >= 0x81 && code <= 0x87) {
-        static const Key kKeys[] = {Key::Short, Key::Skip, Key::CloseCarton, Key::Label, Key::Undo, Key::Damaged, Key::SignOut};
+        static const Key kKeys[] = {Key::Short, Key::Skip,    Key::CloseCarton, Key::Label,
+                                    Key::Undo,  Key::Damaged, Key::SignOut};
         app.input(KeyPress{kKeys[code - 0x81]});
       }
     }

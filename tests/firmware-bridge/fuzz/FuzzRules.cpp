@@ -15,7 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto formatter = Formatter::parse(nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1));
   if (!formatter) return 0;
   for (auto source : {ScanSource::Engine, ScanSource::Ssi, ScanSource::Wedge}) {
-    (void)formatter->apply(Scan{source, scanText.size() >= 3 ? std::string(scanText.substr(0, 3)) : std::string(), std::string(scanText)});
+    (void)formatter->apply(Scan{source,
+                                scanText.size() >= 3 ? std::string(scanText.substr(0, 3)) : std::string(),
+                                std::string(scanText)});
   }
   return 0;
 }

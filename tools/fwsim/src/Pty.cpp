@@ -12,7 +12,7 @@
 namespace wms::fwsim {
 
 Result<Pty> openPty(const std::string& linkPath) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(linkPath.c_str(), &st) == 0 && !S_ISLNK(st.st_mode)) {
     return makeError(ErrorKind::Invalid, linkPath + " exists and is not a symlink");
   }
@@ -29,7 +29,8 @@ Result<Pty> openPty(const std::string& linkPath) {
     // simulator writes back to it and turn CR into LF before the bridge has
     // set the port up.
     fwbridge::UniqueFd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-    if (!slave.valid()) return makeError(ErrorKind::Unavailable, std::string("open ") + name + ": " + std::strerror(errno));
+    if (!slave.valid())
+      return makeError(ErrorKind::Unavailable, std::string("open ") + name + ": " + std::strerror(errno));
     termios tio{};
     if (::tcgetattr(slave.get(), &tio) == 0) {
       ::cfmakeraw(&tio);
@@ -44,7 +45,7 @@ Result<Pty> openPty(const std::string& linkPath) {
 }
 
 void removeLink(const std::string& linkPath) {
-  struct stat st{};
+  struct stat st {};
   if (::lstat(linkPath.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) ::unlink(linkPath.c_str());
 }
 
@@ -59,8 +60,11 @@ void addNoise(std::vector<std::uint8_t>& bytes, double rate, std::mt19937& rng) 
       continue;
     }
     switch (rng() % 3) {
-      case 0: break;  // dropped
-      case 1: out.push_back(static_cast<std::uint8_t>(rng())); break;
+      case 0:
+        break;  // dropped
+      case 1:
+        out.push_back(static_cast<std::uint8_t>(rng()));
+        break;
       default:
         out.push_back(b);
         out.push_back(static_cast<std::uint8_t>(rng()));

@@ -1,12 +1,12 @@
 // wms-fwsim's script runner (README.md lists the commands).
-#include <atomic>
-#include <charconv>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <charconv>
 #include <csignal>
 #include <fstream>
 #include <istream>
@@ -21,7 +21,9 @@ namespace wms::fwsim {
 namespace {
 
 std::atomic<bool> gStop{false};
-extern "C" void onStopSignal(int) { gStop = true; }
+extern "C" void onStopSignal(int) {
+  gStop = true;
+}
 
 std::string gsText(std::string text) {
   for (std::size_t at; (at = text.find("<GS>")) != std::string::npos;) text.replace(at, 4, "\x1d");
@@ -43,20 +45,29 @@ std::string describe(const fwbridge::DownMessage& m) {
   return std::visit(
       [](const auto& c) -> std::string {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, fwbridge::BeepCmd>) return std::string("beep ") + toString(c.pattern);
-        else if constexpr (std::is_same_v<T, fwbridge::LedCmd>) return std::string("led ") + toString(c.colour) + " " + std::to_string(c.milliseconds);
-        else if constexpr (std::is_same_v<T, fwbridge::VibrateCmd>) return "vibrate " + std::to_string(c.milliseconds);
-        else if constexpr (std::is_same_v<T, fwbridge::EngineCmd>) return std::string("engine ") + (c.on ? "on" : "off");
-        else return std::string("aimer ") + (c.aimer ? "on" : "off") + " illumination " + (c.illumination ? "on" : "off");
+        if constexpr (std::is_same_v<T, fwbridge::BeepCmd>)
+          return std::string("beep ") + toString(c.pattern);
+        else if constexpr (std::is_same_v<T, fwbridge::LedCmd>)
+          return std::string("led ") + toString(c.colour) + " " + std::to_string(c.milliseconds);
+        else if constexpr (std::is_same_v<T, fwbridge::VibrateCmd>)
+          return "vibrate " + std::to_string(c.milliseconds);
+        else if constexpr (std::is_same_v<T, fwbridge::EngineCmd>)
+          return std::string("engine ") + (c.on ? "on" : "off");
+        else
+          return std::string("aimer ") + (c.aimer ? "on" : "off") + " illumination " +
+                 (c.illumination ? "on" : "off");
       },
       m);
 }
 
-const char* kUsage = "usage: wms-fwsim [--mcu LINK] [--ssi LINK] [--firmware TEXT] [--noise RATE] [--seed N] [--script FILE|-]\n";
+const char* kUsage =
+    "usage: wms-fwsim [--mcu LINK] [--ssi LINK] [--firmware TEXT] [--noise RATE] [--seed N] [--script "
+    "FILE|-]\n";
 
 }  // namespace
 
-int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, std::ostream& out, std::ostream& err) {
+int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, std::ostream& out,
+             std::ostream& err) {
   McuOptions mcuOptions;
   SsiEngineOptions ssiOptions;
   std::string scriptPath = "-";
@@ -68,12 +79,18 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
     }
     const std::string& a = args[i];
     const std::string& v = args[++i];
-    if (a == "--mcu") mcuOptions.linkPath = v;
-    else if (a == "--ssi") ssiOptions.linkPath = v;
-    else if (a == "--firmware") mcuOptions.firmware = v;
-    else if (a == "--script") scriptPath = v;
-    else if (a == "--noise") noise = std::atof(v.c_str());
-    else if (a == "--seed") mcuOptions.seed = ssiOptions.seed = static_cast<unsigned>(std::atol(v.c_str()));
+    if (a == "--mcu")
+      mcuOptions.linkPath = v;
+    else if (a == "--ssi")
+      ssiOptions.linkPath = v;
+    else if (a == "--firmware")
+      mcuOptions.firmware = v;
+    else if (a == "--script")
+      scriptPath = v;
+    else if (a == "--noise")
+      noise = std::atof(v.c_str());
+    else if (a == "--seed")
+      mcuOptions.seed = ssiOptions.seed = static_cast<unsigned>(std::atol(v.c_str()));
     else {
       err << "unknown option " << a << "\n" << kUsage;
       return 2;
@@ -148,13 +165,16 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
       if (::poll(&p, 1, 200) <= 0) continue;
       char buf[4096];
       const ssize_t n = ::read(scriptFd.get(), buf, sizeof buf);
-      if (n > 0) pending.append(buf, static_cast<std::size_t>(n));
+      if (n > 0)
+        pending.append(buf, static_cast<std::size_t>(n));
       else if (n == 0) {
         // A FIFO whose writers all closed reads as end of file until the
         // next writer: the end of the script only for a regular file.
-        struct stat st{};
-        if (::fstat(scriptFd.get(), &st) == 0 && S_ISFIFO(st.st_mode)) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        else ended = true;
+        struct stat st {};
+        if (::fstat(scriptFd.get(), &st) == 0 && S_ISFIFO(st.st_mode))
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        else
+          ended = true;
       } else if (errno != EAGAIN && errno != EINTR) {
         ended = true;
       }
@@ -162,10 +182,11 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
   };
   // Without SA_RESTART: a script read from a FIFO (tools/run-demo) blocks
   // in read(), which must return (EINTR) for the loop to see the flag.
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = onStopSignal;
   sigemptyset(&sa.sa_mask);
-  struct sigaction oldInt{}, oldTerm{};
+  struct sigaction oldInt {
+  }, oldTerm{};
   sigaction(SIGINT, &sa, &oldInt);
   sigaction(SIGTERM, &sa, &oldTerm);
   pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
@@ -190,7 +211,8 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
       long seconds = 10;
       if (!rest.empty() && !number(rest, seconds)) return bad("seconds expected");
       if (!needMcu()) return bad("no --mcu");
-      const bool ok = cmd == "wait-link" ? mcu->waitLinkUp(std::chrono::seconds(seconds)) : mcu->waitIdle(std::chrono::seconds(seconds));
+      const bool ok = cmd == "wait-link" ? mcu->waitLinkUp(std::chrono::seconds(seconds))
+                                         : mcu->waitIdle(std::chrono::seconds(seconds));
       if (!ok) {
         out << "FAILED: " << cmd << " after " << seconds << " s" << std::endl;
         return 1;
@@ -204,24 +226,28 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
       std::getline(args2 >> std::ws, data);
       if (!needMcu() || aim.empty() || data.empty()) return bad("scan AIM|- DATA (needs --mcu)");
       fwbridge::ScanMsg scan{aim == "-" ? std::string() : aim, gsText(data)};
-      if (!fwbridge::decodeUp(fwbridge::encodeUp(scan).type, fwbridge::encodeUp(scan).payload)) return bad("not a valid scan");
+      if (!fwbridge::decodeUp(fwbridge::encodeUp(scan).type, fwbridge::encodeUp(scan).payload))
+        return bad("not a valid scan");
       mcu->send(scan);
     } else if (cmd == "ssi-scan") {
       std::string type, data;
       args2 >> type;
       std::getline(args2 >> std::ws, data);
       long t = 0;
-      if (!engine || !number(type, t) || t < 0 || t > 255 || data.empty()) return bad("ssi-scan TYPE DATA (needs --ssi)");
+      if (!engine || !number(type, t) || t < 0 || t > 255 || data.empty())
+        return bad("ssi-scan TYPE DATA (needs --ssi)");
       engine->decode(static_cast<std::uint8_t>(t), gsText(data));
     } else if (cmd == "key") {
       long code = 0;
-      if (!needMcu() || !number(rest, code) || code < 0 || code > 255) return bad("key CODE (0-255, needs --mcu)");
+      if (!needMcu() || !number(rest, code) || code < 0 || code > 255)
+        return bad("key CODE (0-255, needs --mcu)");
       mcu->send(fwbridge::KeyMsg{static_cast<std::uint8_t>(code)});
     } else if (cmd == "battery") {
       std::string p, charging;
       args2 >> p >> charging;
       long percent = 0;
-      if (!needMcu() || !number(p, percent) || percent < 0 || percent > 100) return bad("battery PERCENT [charging]");
+      if (!needMcu() || !number(p, percent) || percent < 0 || percent > 100)
+        return bad("battery PERCENT [charging]");
       mcu->send(fwbridge::BatteryMsg{static_cast<std::uint8_t>(percent), charging == "charging"});
     } else if (cmd == "fault") {
       std::string c, text;
@@ -256,8 +282,11 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
       if (!needMcu()) return bad("reboot needs --mcu");
       mcu->reboot();
     } else if (cmd == "ssi-mode") {
-      if (!engine || (rest != "ack" && rest != "nak" && rest != "silent")) return bad("ssi-mode ack|nak|silent (needs --ssi)");
-      engine->setMode(rest == "ack" ? SimulatedSsiEngine::Mode::Ack : rest == "nak" ? SimulatedSsiEngine::Mode::Nak : SimulatedSsiEngine::Mode::Silent);
+      if (!engine || (rest != "ack" && rest != "nak" && rest != "silent"))
+        return bad("ssi-mode ack|nak|silent (needs --ssi)");
+      engine->setMode(rest == "ack"   ? SimulatedSsiEngine::Mode::Ack
+                      : rest == "nak" ? SimulatedSsiEngine::Mode::Nak
+                                      : SimulatedSsiEngine::Mode::Silent);
     } else if (cmd == "sleep") {
       long ms = 0;
       if (!number(rest, ms) || ms < 0) return bad("sleep MS");
@@ -267,7 +296,8 @@ int runFwsim(const std::vector<std::string>& args, std::istream& stdinScript, st
         for (const auto& c : mcu->commands()) out << "mcu " << describe(c) << "\n";
       }
       if (engine) {
-        for (auto op : engine->commands()) out << "ssi opcode 0x" << std::hex << static_cast<int>(op) << std::dec << "\n";
+        for (auto op : engine->commands())
+          out << "ssi opcode 0x" << std::hex << static_cast<int>(op) << std::dec << "\n";
       }
       out << std::flush;
     } else if (cmd == "hold") {

@@ -39,13 +39,15 @@ struct SimulatedMcu::Impl {
   }
 
   explicit Impl(McuOptions options)
-      : o(options), link([&] {
+      : o(options),
+        link([&] {
           fwbridge::LinkOptions l;
           l.role = fwbridge::LinkOptions::Role::Device;
           l.firmwareVersion = options.firmware;
           return l;
         }()),
-        rate(options.byteErrorRate), rng(options.seed) {}
+        rate(options.byteErrorRate),
+        rng(options.seed) {}
 
   // Called with the mutex held.
   void pump() {
@@ -158,7 +160,8 @@ void SimulatedMcu::injectGarbage(std::size_t n) {
 
 void SimulatedMcu::vanishMidFrame() {
   std::lock_guard lock(impl_->mutex);
-  auto frame = fwbridge::encodeFrame(fwbridge::LinkFrame{fwbridge::type::kScan, 200, {0, 'H', 'A', 'L', 'F', '-', 'S', 'C', 'A', 'N'}});
+  auto frame = fwbridge::encodeFrame(
+      fwbridge::LinkFrame{fwbridge::type::kScan, 200, {0, 'H', 'A', 'L', 'F', '-', 'S', 'C', 'A', 'N'}});
   frame.resize(frame.size() / 2);
   impl_->out.insert(impl_->out.end(), frame.begin(), frame.end());
   if (impl_->present) writeSome(impl_->pty.master.get(), impl_->out);
@@ -188,7 +191,8 @@ bool SimulatedMcu::waitLinkUp(std::chrono::milliseconds timeout) {
 
 bool SimulatedMcu::waitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->mutex);
-  return impl_->changed.wait_for(lock, timeout, [&] { return impl_->toSend.empty() && impl_->link.pending() == 0; });
+  return impl_->changed.wait_for(lock, timeout,
+                                 [&] { return impl_->toSend.empty() && impl_->link.pending() == 0; });
 }
 
 std::vector<fwbridge::DownMessage> SimulatedMcu::commands() const {

@@ -106,7 +106,8 @@ struct SimulatedSsiEngine::Impl {
       }
       ssize_t n = 0;
       if (fds[0].revents & POLLIN) n = ::read(fd, buf.data(), buf.size());
-      if (fds[0].revents != 0 && !(fds[0].revents & POLLIN)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      if (fds[0].revents != 0 && !(fds[0].revents & POLLIN))
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
       lock.lock();
       if (n > 0 && present && pty.master.get() == fd) {
         std::vector<std::uint8_t> in(buf.begin(), buf.begin() + n);
@@ -152,7 +153,8 @@ void SimulatedSsiEngine::decode(std::uint8_t barcodeType, std::string data) {
   do {
     const std::size_t n = std::min(kChunk, data.size() - at);
     SsiPacket p{ssi::kDecodeData, ssi::kSourceEngine, 0, {barcodeType}};
-    p.data.insert(p.data.end(), data.begin() + static_cast<std::ptrdiff_t>(at), data.begin() + static_cast<std::ptrdiff_t>(at + n));
+    p.data.insert(p.data.end(), data.begin() + static_cast<std::ptrdiff_t>(at),
+                  data.begin() + static_cast<std::ptrdiff_t>(at + n));
     at += n;
     if (at < data.size()) p.status |= ssi::kStatusContinuation;
     impl_->toSend.push_back(std::move(p));

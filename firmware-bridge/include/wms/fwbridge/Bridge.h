@@ -35,11 +35,11 @@ struct SerialDevice {
 };
 
 struct BridgeOptions {
-  std::string socketPath;               // the Unix socket the app connects to (required)
-  std::optional<SerialDevice> mcu;      // the microcontroller, speaking docs/firmware-protocol.md
-  std::optional<SerialDevice> ssi;      // an SSI scan engine
-  std::vector<std::string> wedges;      // /dev/input/event* of keyboard-wedge scanners
-  bool grabWedges = true;               // EVIOCGRAB: keystrokes do not reach the console
+  std::string socketPath;           // the Unix socket the app connects to (required)
+  std::optional<SerialDevice> mcu;  // the microcontroller, speaking docs/firmware-protocol.md
+  std::optional<SerialDevice> ssi;  // an SSI scan engine
+  std::vector<std::string> wedges;  // /dev/input/event* of keyboard-wedge scanners
+  bool grabWedges = true;           // EVIOCGRAB: keystrokes do not reach the console
   WedgeOptions wedge;
   Formatter formatter;
   LinkOptions link;
@@ -60,12 +60,12 @@ struct BridgeOptions {
 
 struct BridgeStats {
   std::uint64_t scansDelivered = 0;
-  std::uint64_t scansRefused = 0;      // bad data or a formatting rule that could not apply
-  std::uint64_t scansDiscarded = 0;    // by a discard rule
-  std::uint64_t malformedMessages = 0; // good frames with a bad payload
-  std::uint64_t reopens = 0;           // devices opened again after going away
-  std::uint64_t commandsRefused = 0;   // bad lines from clients
-  std::uint64_t clients = 0;           // connected now
+  std::uint64_t scansRefused = 0;       // bad data or a formatting rule that could not apply
+  std::uint64_t scansDiscarded = 0;     // by a discard rule
+  std::uint64_t malformedMessages = 0;  // good frames with a bad payload
+  std::uint64_t reopens = 0;            // devices opened again after going away
+  std::uint64_t commandsRefused = 0;    // bad lines from clients
+  std::uint64_t clients = 0;            // connected now
   LinkStats link;
   FrameReaderStats frames;
   SsiStats ssi;

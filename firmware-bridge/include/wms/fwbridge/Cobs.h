@@ -16,7 +16,9 @@
 namespace wms::fwbridge {
 
 // The largest encoded size of `n` bytes of data (without the 0x00 delimiter).
-constexpr std::size_t cobsMaxEncodedSize(std::size_t n) noexcept { return n + n / 254 + 1; }
+constexpr std::size_t cobsMaxEncodedSize(std::size_t n) noexcept {
+  return n + n / 254 + 1;
+}
 
 // Encodes `data` (any bytes); the result holds no zero byte and no delimiter.
 std::vector<std::uint8_t> cobsEncode(std::span<const std::uint8_t> data);

@@ -19,6 +19,8 @@ inline constexpr std::uint16_t kCrc16Init = 0xFFFF;
 std::uint16_t crc16Update(std::uint16_t crc, std::span<const std::uint8_t> bytes) noexcept;
 
 // The CRC-16/CCITT-FALSE of `bytes`.
-inline std::uint16_t crc16(std::span<const std::uint8_t> bytes) noexcept { return crc16Update(kCrc16Init, bytes); }
+inline std::uint16_t crc16(std::span<const std::uint8_t> bytes) noexcept {
+  return crc16Update(kCrc16Init, bytes);
+}
 
 }  // namespace wms::fwbridge

@@ -70,7 +70,18 @@ class Formatter {
   std::size_t ruleCount() const noexcept { return rules_.size(); }
 
   struct Action {
-    enum class Kind { StripAim, DropSymbology, StripLeading, StripTrailing, Strip, AddPrefix, AddSuffix, Map, Gs1Hri, Discard };
+    enum class Kind {
+      StripAim,
+      DropSymbology,
+      StripLeading,
+      StripTrailing,
+      Strip,
+      AddPrefix,
+      AddSuffix,
+      Map,
+      Gs1Hri,
+      Discard
+    };
     Kind kind = Kind::Discard;
     std::size_t count = 0;
     std::string text;

@@ -50,12 +50,12 @@ struct LinkOptions {
 };
 
 struct LinkStats {
-  std::uint64_t framesIn = 0;         // good frames received
-  std::uint64_t framesOut = 0;        // frames written (retransmissions included)
-  std::uint64_t badFrames = 0;        // CRC, COBS, length (FrameReader counts the detail)
-  std::uint64_t delivered = 0;        // sequenced frames delivered
-  std::uint64_t duplicates = 0;       // repeated sequence numbers, not delivered
-  std::uint64_t outOfOrder = 0;       // unexpected sequence numbers, NAKed
+  std::uint64_t framesIn = 0;    // good frames received
+  std::uint64_t framesOut = 0;   // frames written (retransmissions included)
+  std::uint64_t badFrames = 0;   // CRC, COBS, length (FrameReader counts the detail)
+  std::uint64_t delivered = 0;   // sequenced frames delivered
+  std::uint64_t duplicates = 0;  // repeated sequence numbers, not delivered
+  std::uint64_t outOfOrder = 0;  // unexpected sequence numbers, NAKed
   std::uint64_t naksSent = 0;
   std::uint64_t naksReceived = 0;
   std::uint64_t retransmits = 0;

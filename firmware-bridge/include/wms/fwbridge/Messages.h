@@ -37,11 +37,19 @@ inline constexpr std::uint8_t kAimer = 0x24;
 }  // namespace type
 
 // True for the types that carry a sequence number and are acknowledged.
-constexpr bool isSequenced(std::uint8_t t) noexcept { return t >= 0x10 && t <= 0x2F; }
+constexpr bool isSequenced(std::uint8_t t) noexcept {
+  return t >= 0x10 && t <= 0x2F;
+}
 
 // --- up: MCU -> bridge ---
-struct TriggerMsg { bool down = false; friend bool operator==(const TriggerMsg&, const TriggerMsg&) = default; };
-struct KeyMsg { std::uint8_t code = 0; friend bool operator==(const KeyMsg&, const KeyMsg&) = default; };
+struct TriggerMsg {
+  bool down = false;
+  friend bool operator==(const TriggerMsg&, const TriggerMsg&) = default;
+};
+struct KeyMsg {
+  std::uint8_t code = 0;
+  friend bool operator==(const KeyMsg&, const KeyMsg&) = default;
+};
 struct BatteryMsg {
   std::uint8_t percent = 0;  // 0..100
   bool charging = false;
@@ -63,14 +71,23 @@ using UpMessage = std::variant<TriggerMsg, KeyMsg, BatteryMsg, ScanMsg, FaultMsg
 // --- down: bridge -> MCU ---
 enum class BeepPattern : std::uint8_t { Good = 1, Bad = 2, Short = 3, Long = 4 };
 enum class LedColour : std::uint8_t { Off = 0, Green = 1, Red = 2, Amber = 3, Blue = 4 };
-struct BeepCmd { BeepPattern pattern = BeepPattern::Good; friend bool operator==(const BeepCmd&, const BeepCmd&) = default; };
+struct BeepCmd {
+  BeepPattern pattern = BeepPattern::Good;
+  friend bool operator==(const BeepCmd&, const BeepCmd&) = default;
+};
 struct LedCmd {
   LedColour colour = LedColour::Off;
   std::uint16_t milliseconds = 0;  // 0: until the next LED command
   friend bool operator==(const LedCmd&, const LedCmd&) = default;
 };
-struct VibrateCmd { std::uint16_t milliseconds = 0; friend bool operator==(const VibrateCmd&, const VibrateCmd&) = default; };
-struct EngineCmd { bool on = false; friend bool operator==(const EngineCmd&, const EngineCmd&) = default; };
+struct VibrateCmd {
+  std::uint16_t milliseconds = 0;
+  friend bool operator==(const VibrateCmd&, const VibrateCmd&) = default;
+};
+struct EngineCmd {
+  bool on = false;
+  friend bool operator==(const EngineCmd&, const EngineCmd&) = default;
+};
 struct AimerCmd {
   bool aimer = false;
   bool illumination = false;

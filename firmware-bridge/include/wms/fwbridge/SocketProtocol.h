@@ -37,12 +37,12 @@ inline constexpr std::size_t kMaxSocketLine = 16 * 1024;
 struct BridgeEvent {
   enum class Kind { Hello, Link, Scan, Trigger, Key, Battery, Fault, Error };
   Kind kind = Kind::Error;
-  Scan scan;               // Scan
-  std::uint64_t seq = 0;   // Scan: numbered from 1 per bridge run
-  bool flag = false;       // Link: up; Trigger: down; Battery: charging
-  int number = 0;          // Key: code; Battery: percent; Fault: code; Hello: wedges
-  std::string source;      // Link, Fault: "mcu", "ssi", "wedge"; Hello: the mcu state
-  std::string text;        // Link: firmware or reason; Fault, Error: what; Hello: the ssi state
+  Scan scan;              // Scan
+  std::uint64_t seq = 0;  // Scan: numbered from 1 per bridge run
+  bool flag = false;      // Link: up; Trigger: down; Battery: charging
+  int number = 0;         // Key: code; Battery: percent; Fault: code; Hello: wedges
+  std::string source;     // Link, Fault: "mcu", "ssi", "wedge"; Hello: the mcu state
+  std::string text;       // Link: firmware or reason; Fault, Error: what; Hello: the ssi state
   friend bool operator==(const BridgeEvent&, const BridgeEvent&) = default;
 };
 

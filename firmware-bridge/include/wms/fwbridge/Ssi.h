@@ -134,7 +134,7 @@ using SsiEvent = std::variant<SsiDecode, SsiCommandDone, SsiCommandFailed, SsiBa
 
 struct SsiOptions {
   std::chrono::milliseconds ackTimeout{250};
-  int maxRetries = 2;         // retransmissions of a command after the first send
+  int maxRetries = 2;  // retransmissions of a command after the first send
   std::size_t queueLimit = 16;
   std::size_t maxScanLength = 4096;
 };
@@ -162,7 +162,8 @@ class SsiDriver {
   Status command(std::uint8_t opcode, std::vector<std::uint8_t> data, TimePoint now);
   // PARAM_SEND of (parameter, value) pairs, one byte each (parameters below
   // 0xF0). Errors: Invalid for a parameter number outside that range.
-  Status sendParams(const std::vector<std::pair<std::uint16_t, std::uint8_t>>& params, bool permanent, TimePoint now);
+  Status sendParams(const std::vector<std::pair<std::uint16_t, std::uint8_t>>& params, bool permanent,
+                    TimePoint now);
 
   void onBytes(std::span<const std::uint8_t> bytes, TimePoint now);
   void tick(TimePoint now);
@@ -194,7 +195,7 @@ class SsiDriver {
   SsiReader reader_;
   std::optional<InFlight> inFlight_;
   std::deque<SsiPacket> queue_;
-  std::vector<std::uint8_t> partialRead_;      // a multi-packet read so far
+  std::vector<std::uint8_t> partialRead_;  // a multi-packet read so far
   std::uint8_t partialType_ = 0;
   std::optional<SsiPacket> lastDecodePacket_;  // for spotting a retransmitted one
   bool nakPending_ = false;                    // one NAK per garbage burst

@@ -57,20 +57,20 @@ struct WedgeOptions {
 
 struct WedgeStats {
   std::uint64_t codes = 0;
-  std::uint64_t timeouts = 0;      // partial reads dropped after a pause
+  std::uint64_t timeouts = 0;  // partial reads dropped after a pause
   std::uint64_t badPrefix = 0;
   std::uint64_t unmappedKeys = 0;  // reads dropped for a key the layout lacks
   std::uint64_t tooLong = 0;
-  std::uint64_t repeats = 0;       // auto-repeat events ignored
-  std::uint64_t empty = 0;         // a suffix with nothing before it
+  std::uint64_t repeats = 0;  // auto-repeat events ignored
+  std::uint64_t empty = 0;    // a suffix with nothing before it
 };
 
 // The key strokes of `text` on `layout` as a scanner types them (press and
 // release, shift around capitals, Ctrl+] for GS), `step` apart from `start`.
 // For tests and the simulator. Errors: Invalid for a character the layout
 // cannot type.
-Result<std::vector<InputEvent>> typeText(std::string_view text, KeyboardLayout layout, std::chrono::microseconds start,
-                                         std::chrono::microseconds step);
+Result<std::vector<InputEvent>> typeText(std::string_view text, KeyboardLayout layout,
+                                         std::chrono::microseconds start, std::chrono::microseconds step);
 
 class KeyAssembler {
  public:
@@ -97,13 +97,13 @@ class KeyAssembler {
   const WedgeOptions options_;
   std::string buffer_;
   std::chrono::microseconds lastKey_{0};
-  bool bad_ = false;        // the read in progress is already refused
+  bool bad_ = false;  // the read in progress is already refused
   Error badReason_;
-  bool shift_ = false;      // either shift key held
+  bool shift_ = false;  // either shift key held
   bool ctrl_ = false;
-  bool alt_ = false;        // left Alt: keypad Alt codes
-  bool altGr_ = false;      // right Alt: the German layout's third level
-  std::string altDigits_;   // keypad digits while Alt is held
+  bool alt_ = false;       // left Alt: keypad Alt codes
+  bool altGr_ = false;     // right Alt: the German layout's third level
+  std::string altDigits_;  // keypad digits while Alt is held
   WedgeStats stats_;
 };
 

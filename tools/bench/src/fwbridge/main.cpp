@@ -55,8 +55,10 @@ void writeAll(int fd, const std::vector<std::uint8_t>& bytes) {
   std::size_t at = 0;
   while (at < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + at, bytes.size() - at);
-    if (n > 0) at += static_cast<std::size_t>(n);
-    else if (n < 0 && errno != EAGAIN && errno != EINTR) die("write failed");
+    if (n > 0)
+      at += static_cast<std::size_t>(n);
+    else if (n < 0 && errno != EAGAIN && errno != EINTR)
+      die("write failed");
   }
 }
 
@@ -68,7 +70,8 @@ struct Latency {
 
 Latency measureLatency(int samples) {
   Latency out;
-  const auto dir = std::filesystem::temp_directory_path() / ("wms-bench-fwbridge-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("wms-bench-fwbridge-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string link = (dir / "tty").string();
   const std::string sock = (dir / "bridge.sock").string();
@@ -114,7 +117,8 @@ Latency measureLatency(int samples) {
       ::poll(fds, 2, 5);
       if (fds[0].revents & POLLIN) {
         const ssize_t n = ::read(master.get(), buf.data(), buf.size());
-        if (n > 0) mcu.onBytes(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)), Steady::now());
+        if (n > 0)
+          mcu.onBytes(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)), Steady::now());
       }
       if (fds[1].revents & POLLIN) {
         const ssize_t n = ::recv(client.get(), buf.data(), buf.size(), 0);
@@ -132,7 +136,8 @@ Latency measureLatency(int samples) {
     out.frameBytes = frame.size();
     const auto t0 = Steady::now();
     writeAll(master.get(), frame);
-    if (!serveUntil("\"event\":\"trigger\"", Steady::now() + std::chrono::seconds(5))) die("no trigger event");
+    if (!serveUntil("\"event\":\"trigger\"", Steady::now() + std::chrono::seconds(5)))
+      die("no trigger event");
     out.bridgeMs.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t0).count());
     // Let the ACK come back before the next trigger, as a press and a
     // release do not follow within a millisecond.
@@ -143,7 +148,8 @@ Latency measureLatency(int samples) {
 
   // Baseline: the OS alone, pty master to slave, this thread both ends.
   UniqueFd m2(::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
-  if (!m2.valid() || ::grantpt(m2.get()) != 0 || ::unlockpt(m2.get()) != 0 || ::ptsname_r(m2.get(), name, sizeof name) != 0) {
+  if (!m2.valid() || ::grantpt(m2.get()) != 0 || ::unlockpt(m2.get()) != 0 ||
+      ::ptsname_r(m2.get(), name, sizeof name) != 0) {
     die("no pty");
   }
   auto slave = SerialPort::open(name, 115200);
@@ -177,7 +183,10 @@ Throughput measureThroughput() {
   std::vector<std::uint8_t> stream;
   std::size_t frames = 0;
   while (stream.size() < 64u * 1024 * 1024) {
-    const std::string data = "0109501101530003\x1d" "10LOT" + std::to_string(100000 + frames % 900000);
+    const std::string data =
+        "0109501101530003\x1d"
+        "10LOT" +
+        std::to_string(100000 + frames % 900000);
     auto raw = encodeUp(ScanMsg{"]C1", data});
     auto bytes = encodeFrame(LinkFrame{raw.type, static_cast<std::uint8_t>(frames), raw.payload});
     stream.insert(stream.end(), bytes.begin(), bytes.end());
@@ -187,14 +196,17 @@ Throughput measureThroughput() {
   t.bytes = stream.size();
   t.frames = frames;
   constexpr std::size_t kChunk = 4096;  // what one read() of a tty returns at most
-  auto mbps = [&](double seconds) { return static_cast<double>(stream.size()) / (1024.0 * 1024.0) / seconds; };
+  auto mbps = [&](double seconds) {
+    return static_cast<double>(stream.size()) / (1024.0 * 1024.0) / seconds;
+  };
   {
     FrameReader reader;
     const auto t0 = Steady::now();
     std::size_t good = 0;
     for (std::size_t at = 0; at < stream.size(); at += kChunk) {
       const std::size_t n = std::min(kChunk, stream.size() - at);
-      for (auto& f : reader.push(std::span<const std::uint8_t>(stream.data() + at, n))) good += f.ok() ? 1 : 0;
+      for (auto& f : reader.push(std::span<const std::uint8_t>(stream.data() + at, n)))
+        good += f.ok() ? 1 : 0;
     }
     t.readerMBps = mbps(std::chrono::duration<double>(Steady::now() - t0).count());
     if (good != frames) die("reader lost frames");
@@ -215,7 +227,8 @@ Throughput measureThroughput() {
       (void)host.takeOutput();
     }
     t.linkMBps = mbps(std::chrono::duration<double>(Steady::now() - t0).count());
-    if (delivered != frames) die("link lost frames: " + std::to_string(delivered) + " of " + std::to_string(frames));
+    if (delivered != frames)
+      die("link lost frames: " + std::to_string(delivered) + " of " + std::to_string(frames));
   }
   {
     const auto t0 = Steady::now();
@@ -240,11 +253,14 @@ int main(int argc, char** argv) {
   json.setf(std::ios::fixed);
   json.precision(3);
   json << "{\"bench\":\"fwbridge\",\"samples\":" << samples << ",\"trigger_frame_bytes\":" << lat.frameBytes
-       << ",\"wire_ms_at_115200\":" << wireMs << ",\"trigger_to_socket_ms\":{\"pty_p50\":" << percentile(lat.bridgeMs, 0.5)
-       << ",\"pty_p99\":" << percentile(lat.bridgeMs, 0.99) << ",\"p50_at_115200\":" << percentile(lat.bridgeMs, 0.5) + wireMs
-       << ",\"p99_at_115200\":" << percentile(lat.bridgeMs, 0.99) + wireMs << "},\"baseline_pty_only_ms\":{\"p50\":"
-       << percentile(lat.baselineMs, 0.5) << ",\"p99\":" << percentile(lat.baselineMs, 0.99)
-       << "},\"decoder\":{\"bytes\":" << tp.bytes << ",\"frames\":" << tp.frames << ",\"frame_reader_MBps\":" << tp.readerMBps
+       << ",\"wire_ms_at_115200\":" << wireMs
+       << ",\"trigger_to_socket_ms\":{\"pty_p50\":" << percentile(lat.bridgeMs, 0.5)
+       << ",\"pty_p99\":" << percentile(lat.bridgeMs, 0.99)
+       << ",\"p50_at_115200\":" << percentile(lat.bridgeMs, 0.5) + wireMs
+       << ",\"p99_at_115200\":" << percentile(lat.bridgeMs, 0.99) + wireMs
+       << "},\"baseline_pty_only_ms\":{\"p50\":" << percentile(lat.baselineMs, 0.5)
+       << ",\"p99\":" << percentile(lat.baselineMs, 0.99) << "},\"decoder\":{\"bytes\":" << tp.bytes
+       << ",\"frames\":" << tp.frames << ",\"frame_reader_MBps\":" << tp.readerMBps
        << ",\"host_link_MBps\":" << tp.linkMBps << ",\"baseline_crc16_only_MBps\":" << tp.crcMBps << "}}";
   std::cout << json.str() << std::endl;
   return 0;

@@ -26,9 +26,9 @@
 namespace wms::fwsim {
 
 struct McuOptions {
-  std::string linkPath;                 // symlink to the pty's slave (required)
+  std::string linkPath;  // symlink to the pty's slave (required)
   std::string firmware = "fwsim-mcu-1.0";
-  double byteErrorRate = 0;             // 0..0.5
+  double byteErrorRate = 0;  // 0..0.5
   unsigned seed = 1;
 };
 
@@ -44,7 +44,9 @@ class SimulatedMcu {
   // What the MCU reports; queued, sent in order with retransmission.
   void send(const fwbridge::UpMessage& message);
   void trigger(bool down) { send(fwbridge::TriggerMsg{down}); }
-  void scan(std::string symbology, std::string data) { send(fwbridge::ScanMsg{std::move(symbology), std::move(data)}); }
+  void scan(std::string symbology, std::string data) {
+    send(fwbridge::ScanMsg{std::move(symbology), std::move(data)});
+  }
 
   void setByteErrorRate(double rate);
   // Writes `n` random bytes straight to the line, outside any frame.
@@ -107,6 +109,7 @@ class SimulatedSsiEngine {
 // The scriptable front end (`wms-fwsim`); see tools/fwsim/README.md.
 // Returns 0 when the script ran to its end, 1 on a failed wait, 2 for bad
 // arguments or a bad script line.
-int runFwsim(const std::vector<std::string>& args, std::istream& script, std::ostream& out, std::ostream& err);
+int runFwsim(const std::vector<std::string>& args, std::istream& script, std::ostream& out,
+             std::ostream& err);
 
 }  // namespace wms::fwsim
