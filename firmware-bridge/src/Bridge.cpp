@@ -23,6 +23,25 @@ namespace {
 constexpr std::size_t kMaxDeviceBacklog = 64 * 1024;    // bytes waiting for a tty that does not drain
 constexpr std::size_t kMaxClientBacklog = 1024 * 1024;  // events waiting for a client that does not read
 
+// One log line with every counter of bad input and recovery, so that a
+// device that reads badly shows it in the journal without a debugger.
+std::string summary(const BridgeStats& s) {
+  std::string out = "counters: scans " + std::to_string(s.scansDelivered) + " delivered, " +
+                    std::to_string(s.scansRefused) + " refused, " + std::to_string(s.scansDiscarded) + " discarded";
+  out += "; link frames " + std::to_string(s.link.framesIn) + " in, " + std::to_string(s.frames.crcErrors) + " bad CRC, " +
+         std::to_string(s.frames.malformed) + " malformed, " + std::to_string(s.frames.oversize) + " oversize, " +
+         std::to_string(s.link.duplicates) + " repeated, " + std::to_string(s.link.outOfOrder) + " out of order, " +
+         std::to_string(s.link.retransmits) + " retransmitted, " + std::to_string(s.link.dropped) + " dropped, " +
+         std::to_string(s.link.handshakes) + " handshakes, " + std::to_string(s.malformedMessages) + " bad payloads";
+  out += "; ssi " + std::to_string(s.ssi.decodes) + " reads, " + std::to_string(s.ssiReader.checksumErrors) + " bad checksums, " +
+         std::to_string(s.ssi.duplicates) + " repeated, " + std::to_string(s.ssi.failedCommands) + " failed commands";
+  out += "; wedge " + std::to_string(s.wedge.codes) + " reads, " +
+         std::to_string(s.wedge.timeouts + s.wedge.unmappedKeys + s.wedge.tooLong + s.wedge.badPrefix + s.wedge.empty) +
+         " refused, " + std::to_string(s.wedge.repeats) + " repeats ignored";
+  out += "; reopens " + std::to_string(s.reopens) + ", bad commands " + std::to_string(s.commandsRefused);
+  return out;
+}
+
 std::chrono::microseconds monotonicMicros(TimePoint t) {
   // steady_clock is CLOCK_MONOTONIC on Linux, the clock evdev is set to.
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch());
@@ -593,6 +612,9 @@ Status Bridge::run() {
   Impl& m = *impl_;
   m.log("wms-fwbridge: listening on " + m.o.socketPath);
   std::vector<pollfd> fds;
+  constexpr auto kSummaryEvery = std::chrono::minutes(5);
+  TimePoint nextSummary = Clock::now() + kSummaryEvery;
+  std::string lastSummary;
   while (true) {
     TimePoint now = Clock::now();
     if (m.mcuSlot) m.openSerial(*m.mcuSlot, now);
@@ -681,7 +703,14 @@ Status Bridge::run() {
     for (auto& c : m.clients) m.flushClient(c);
     std::erase_if(m.clients, [](const Client& c) { return c.closing && c.out.empty(); });
     m.publishStats();
+    if (now >= nextSummary) {
+      nextSummary = now + kSummaryEvery;
+      std::string line = summary(m.shared);  // only this thread writes `shared`
+      if (line != lastSummary) m.log(line);
+      lastSummary = std::move(line);
+    }
   }
+  m.log(summary(m.shared));
   m.log("wms-fwbridge: stopping");
   return {};
 }
