@@ -104,6 +104,9 @@ struct Bridge::Impl {
     if (c.closing) return;
     if (c.out.size() + line.size() > kMaxClientBacklog) {
       log("socket: a client stopped reading; disconnecting it");
+      // Dropped now, not after a flush that would never come: it must not
+      // hold one of the client slots.
+      c.out.clear();
       c.closing = true;
       return;
     }
