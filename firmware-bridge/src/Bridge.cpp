@@ -27,16 +27,21 @@ constexpr std::size_t kMaxClientBacklog = 1024 * 1024;  // events waiting for a 
 // device that reads badly shows it in the journal without a debugger.
 std::string summary(const BridgeStats& s) {
   std::string out = "counters: scans " + std::to_string(s.scansDelivered) + " delivered, " +
-                    std::to_string(s.scansRefused) + " refused, " + std::to_string(s.scansDiscarded) + " discarded";
-  out += "; link frames " + std::to_string(s.link.framesIn) + " in, " + std::to_string(s.frames.crcErrors) + " bad CRC, " +
-         std::to_string(s.frames.malformed) + " malformed, " + std::to_string(s.frames.oversize) + " oversize, " +
-         std::to_string(s.link.duplicates) + " repeated, " + std::to_string(s.link.outOfOrder) + " out of order, " +
-         std::to_string(s.link.retransmits) + " retransmitted, " + std::to_string(s.link.dropped) + " dropped, " +
-         std::to_string(s.link.handshakes) + " handshakes, " + std::to_string(s.malformedMessages) + " bad payloads";
-  out += "; ssi " + std::to_string(s.ssi.decodes) + " reads, " + std::to_string(s.ssiReader.checksumErrors) + " bad checksums, " +
-         std::to_string(s.ssi.duplicates) + " repeated, " + std::to_string(s.ssi.failedCommands) + " failed commands";
+                    std::to_string(s.scansRefused) + " refused, " + std::to_string(s.scansDiscarded) +
+                    " discarded";
+  out += "; link frames " + std::to_string(s.link.framesIn) + " in, " + std::to_string(s.frames.crcErrors) +
+         " bad CRC, " + std::to_string(s.frames.malformed) + " malformed, " +
+         std::to_string(s.frames.oversize) + " oversize, " + std::to_string(s.link.duplicates) +
+         " repeated, " + std::to_string(s.link.outOfOrder) + " out of order, " +
+         std::to_string(s.link.retransmits) + " retransmitted, " + std::to_string(s.link.dropped) +
+         " dropped, " + std::to_string(s.link.handshakes) + " handshakes, " +
+         std::to_string(s.malformedMessages) + " bad payloads";
+  out += "; ssi " + std::to_string(s.ssi.decodes) + " reads, " + std::to_string(s.ssiReader.checksumErrors) +
+         " bad checksums, " + std::to_string(s.ssi.duplicates) + " repeated, " +
+         std::to_string(s.ssi.failedCommands) + " failed commands";
   out += "; wedge " + std::to_string(s.wedge.codes) + " reads, " +
-         std::to_string(s.wedge.timeouts + s.wedge.unmappedKeys + s.wedge.tooLong + s.wedge.badPrefix + s.wedge.empty) +
+         std::to_string(s.wedge.timeouts + s.wedge.unmappedKeys + s.wedge.tooLong + s.wedge.badPrefix +
+                        s.wedge.empty) +
          " refused, " + std::to_string(s.wedge.repeats) + " repeats ignored";
   out += "; reopens " + std::to_string(s.reopens) + ", bad commands " + std::to_string(s.commandsRefused);
   return out;

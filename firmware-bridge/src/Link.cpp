@@ -32,15 +32,21 @@ void Link::start(TimePoint now) {
     nextNonce_ = static_cast<std::uint8_t>(nextNonce_ == 255 ? 1 : nextNonce_ + 1);
     sendHello(now);
   } else {
-    // The device keeps what it has to report (a scan must not be lost to a
-    // reconnect) and sends it again under the new session's numbers.
-    if (inFlight_) {
-      queue_.push_front(RawMessage{inFlight_->frame.type, inFlight_->frame.payload});
-      inFlight_.reset();
-    }
+    dropInFlight();
     nonce_ = 0;
     sendHelloReply(0);
     helloDeadline_ = now + options_.helloInterval;
+  }
+}
+
+void Link::dropInFlight() {
+  // The frame in flight when a session ends may have arrived with only its
+  // ACK lost; sent again in the new session it would be delivered twice (a
+  // scan counted twice). It is dropped: at most once across sessions. Queued
+  // frames were never sent and go out under the new session's numbers.
+  if (inFlight_) {
+    ++stats_.dropped;
+    inFlight_.reset();
   }
 }
 
@@ -112,10 +118,7 @@ void Link::onFrame(const LinkFrame& frame, TimePoint now) {
         sendHelloReply(nonce);
         return;
       }
-      if (inFlight_) {
-        queue_.push_front(RawMessage{inFlight_->frame.type, inFlight_->frame.payload});
-        inFlight_.reset();
-      }
+      dropInFlight();
       resetSequences();
       nonce_ = nonce;
       sendHelloReply(nonce);

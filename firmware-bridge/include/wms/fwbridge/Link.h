@@ -9,7 +9,9 @@
 //
 // Stop-and-wait: one sequenced frame in flight per direction. A frame is
 // delivered at most once (a repeated sequence number is acknowledged again
-// but not delivered), in order, and only if its CRC matched.
+// but not delivered), in order, and only if its CRC matched. Within a
+// session nothing is lost; when a session ends (a new handshake) the frame
+// in flight is dropped, because it may already have been delivered.
 //
 // Threading: not synchronised; one thread drives it.
 #pragma once
@@ -59,7 +61,7 @@ struct LinkStats {
   std::uint64_t naksSent = 0;
   std::uint64_t naksReceived = 0;
   std::uint64_t retransmits = 0;
-  std::uint64_t dropped = 0;          // frames given up after maxRetries or on a reset
+  std::uint64_t dropped = 0;  // frames given up: after maxRetries, or in flight or queued at a new session
   std::uint64_t beforeHandshake = 0;  // sequenced frames ignored before the handshake
   std::uint64_t handshakes = 0;       // completed handshakes
   std::uint64_t versionMismatches = 0;
@@ -85,7 +87,8 @@ class Link {
 
   // Starts (or restarts, after the port was reopened) from a clean state:
   // the host sends HELLO, the device announces itself with an unsolicited
-  // HELLO_REPLY. Queued frames are dropped.
+  // HELLO_REPLY. The host drops its queue (commands are for now); the device
+  // keeps its queue but drops the frame in flight (it may have arrived).
   void start(TimePoint now);
   // Bytes read from the port.
   void onBytes(std::span<const std::uint8_t> bytes, TimePoint now);
@@ -126,6 +129,7 @@ class Link {
   void retransmit(TimePoint now);
   void goUp(std::uint8_t peerVersion, std::string firmware);
   void resetSequences();
+  void dropInFlight();
 
   const LinkOptions options_;
   FrameReader reader_;
