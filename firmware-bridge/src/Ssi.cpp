@@ -358,7 +358,8 @@ void SsiDriver::tick(TimePoint now) {
 void SsiDriver::reset() {
   reader_.reset();
   partialRead_.clear();
-  lastDecodePacket_.reset();
+  // lastDecodePacket_ stays: an engine that repeats its last read (retransmit
+  // bit) after the port came back must not deliver it a second time.
   nakPending_ = false;
   if (inFlight_) queue_.push_front(inFlight_->packet);
   inFlight_.reset();

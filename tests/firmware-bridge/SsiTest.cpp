@@ -218,3 +218,14 @@ BOOST_AUTO_TEST_CASE(a_read_with_control_characters_is_reported_not_delivered) {
   BOOST_TEST(d.stats().badDecodes == 1u);
   BOOST_TEST(d.stats().decodes == 0u);
 }
+
+BOOST_AUTO_TEST_CASE(a_read_repeated_after_the_port_was_reopened_is_not_delivered_twice) {
+  SsiDriver d;
+  auto packets = fixture("decode-retransmitted.hex");
+  d.onBytes(packets[0], t0);
+  BOOST_TEST(eventsOf<SsiDecode>(d).size() == 1u);
+  d.reset();  // the engine's cable was pulled before our ACK reached it
+  d.onBytes(packets[1], t0 + 1s);  // it sends the read again, retransmit bit set
+  BOOST_TEST(eventsOf<SsiDecode>(d).empty());
+  BOOST_TEST(d.stats().duplicates == 1u);
+}

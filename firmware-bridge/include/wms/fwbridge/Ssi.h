@@ -168,7 +168,8 @@ class SsiDriver {
   void onBytes(std::span<const std::uint8_t> bytes, TimePoint now);
   void tick(TimePoint now);
   // Forgets partial input and the command in flight (the port was reopened);
-  // the commands in flight and queued are reported failed.
+  // the commands in flight and queued are reported failed. The last read is
+  // remembered, so its retransmission after the reopen is not a new scan.
   void reset();
 
   std::vector<std::uint8_t> takeOutput();
