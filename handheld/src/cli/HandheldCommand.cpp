@@ -17,6 +17,7 @@
 #include "wms/handheld/Handheld.h"
 #include "wms/handheld/ImageFile.h"
 #include "wms/handheld/Script.h"
+#include "wms/handheld/BridgeClient.h"
 #include "wms/handheld/Tui.h"
 #include "wms/handheld/V4l2Camera.h"
 #include "wms/protocol/Topics.h"
@@ -26,7 +27,7 @@ namespace {
 
 const std::set<std::string> kKeys = {"broker", "device", "password", "password_file", "ca_file", "db",
                                      "mode",   "badge",  "station",  "dock",          "tote_prefix",
-                                     "cart_to", "log",   "camera",   "frames",        "size", "script"};
+                                     "cart_to", "log",   "camera",   "frames",        "size", "script", "bridge"};
 
 constexpr std::size_t kMaxConfigBytes = 64 * 1024;
 
@@ -52,6 +53,25 @@ std::string trimmed(std::string s) {
   while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
   return s.substr(i);
 }
+
+// Feedback to two places (the bridge's beeper and the headless output);
+// either may be null.
+class TeeFeedback : public Feedback {
+ public:
+  TeeFeedback(Feedback* a, Feedback* b) : a_(a), b_(b) {}
+  void goodRead() override {
+    if (a_) a_->goodRead();
+    if (b_) b_->goodRead();
+  }
+  void error() override {
+    if (a_) a_->error();
+    if (b_) b_->error();
+  }
+
+ private:
+  Feedback* a_;
+  Feedback* b_;
+};
 
 // Feedback and log lines of the headless mode, in the output between the
 // screens.
@@ -82,7 +102,7 @@ std::string handheldCommandUsage() {
          "                    [--db FILE] [--mode pick|pack|receive|putaway|replenish|count] [--badge BADGE]\n"
          "                    [--station ID] [--dock LOC]\n"
          "                    [--tote-prefix P]... [--cart-to TEXT] [--log FILE]\n"
-         "                    [--camera /dev/videoN | --frames DIR]\n"
+         "                    [--camera /dev/videoN | --frames DIR] [--bridge SOCKET]\n"
          "                    [--script FILE|- [--size COLSxROWS]]\n"
          "       wms-handheld --decode ...   (image files to JSON lines; --decode --help)\n"
          "\n"
@@ -293,9 +313,22 @@ int runHandheldCommand(const std::vector<std::string>& args, std::ostream& out, 
     link->start();
   }
 
+  // The firmware bridge, when there is one, brings the hardware's scans and
+  // keys and takes the feedback to its beeper; without it, the camera path.
+  std::unique_ptr<BridgeClient> bridge;
+  if (!get("bridge").empty()) {
+    auto b = BridgeClient::connect(get("bridge"));
+    if (b) {
+      bridge = std::move(b).value();
+    } else {
+      (headless ? out : err) << (headless ? "# " : "wms-handheld: ") << b.error().message << "; using the camera\n";
+    }
+  }
   StreamFeedback streamFeedback(out);
   TerminalBellFeedback bell(1);
-  Feedback* feedback = headless ? static_cast<Feedback*>(&streamFeedback) : &bell;
+  Feedback* local = headless ? static_cast<Feedback*>(&streamFeedback) : &bell;
+  TeeFeedback tee(bridge.get(), headless ? local : nullptr);
+  Feedback* feedback = bridge ? static_cast<Feedback*>(&tee) : local;
   auto app = Handheld::open(options, db, link.get(), feedback);
   if (!app) {
     err << "wms-handheld: " << app.error().message << "\n";
@@ -308,9 +341,11 @@ int runHandheldCommand(const std::vector<std::string>& args, std::ostream& out, 
     so.rows = rows;
     so.decoder = decoder.get();
     so.baseDir = scriptDir;
+    if (bridge) so.idle = [&] { bridge->pump(**app); };
     code = runScript(**app, link.get(), script, so, out);
   } else {
     TuiOptions to;
+    if (bridge) to.idle = [&] { bridge->pump(**app); };
     if (frames) {
       to.trigger = [&](const std::optional<StepExpectation>& step) -> Input {
         auto frame = frames->next();

@@ -160,9 +160,11 @@ int runScript(Handheld& app, DeviceLink* link, const std::vector<ScriptCommand>&
     return screenText().find(what) != std::string::npos || app.view().screen.text().find(what) != std::string::npos;
   };
   auto pollFor = [&](std::chrono::milliseconds slice) {
+    if (options.idle) options.idle();
     app.poll();
     if (link) link->wait(slice);
     else std::this_thread::sleep_for(slice);
+    if (options.idle) options.idle();
     app.poll();
   };
   // Keeps polling until `done` or the deadline; true if done.

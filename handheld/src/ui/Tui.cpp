@@ -126,6 +126,7 @@ int runTui(Handheld& app, DeviceLink* link, const TuiOptions& options) {
         else app.input(ScanFailed{"no camera: type or scan the barcode instead"});
       };
       while (!quitRequested) {
+        if (options.idle) options.idle();
         app.poll();
         draw(app, input);
         const int ch = wgetch(stdscr);

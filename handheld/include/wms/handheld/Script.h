@@ -36,6 +36,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -72,6 +73,9 @@ struct ScriptOptions {
   int rows = 16;
   Decoder* decoder = nullptr;             // for `frame`; null: frame commands fail
   std::filesystem::path baseDir;          // relative FILEs are relative to this
+  // Called whenever the script polls the app (waits, sleeps, between
+  // commands): the firmware bridge's client feeds its scans and keys here.
+  std::function<void()> idle;
 };
 
 // Runs a parsed script against the app. Returns 0 when every command

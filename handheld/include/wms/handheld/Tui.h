@@ -27,6 +27,9 @@ struct TuiOptions {
   // The trigger: reads one frame and turns it into an input (FrameInput.h);
   // empty when there is no camera or frames folder.
   std::function<Input(const std::optional<StepExpectation>&)> trigger;
+  // Called on every turn of the loop (about every 50 ms), on the loop's
+  // thread: the firmware bridge's client feeds its scans and keys from here.
+  std::function<void()> idle;
 };
 
 // Runs the interactive loop on the controlling terminal. Returns the exit
