@@ -43,6 +43,10 @@ struct Look {
   bool tryRotate = true;
   bool tryDownscale = true;
   zx::Binarizer binarizer = zx::Binarizer::LocalAverage;
+  // Accept a linear symbol seen on one scan line: for images whose rows are
+  // already averages of several (smoothAlongBars), where a second line
+  // would confirm little.
+  bool oneLine = false;
 };
 
 // ZXing 1.4 asserts (and aborts) in Result::operator== when it merges two
@@ -59,7 +63,7 @@ zx::DecodeHints hintsFor(FormatSet group, const Look& look, const PassSettings& 
       .setBinarizer(look.binarizer)
       .setMaxNumberOfSymbols(1);
   bool dataBarOnly = (group & kDataBars) == group;
-  h.setMinLineCount(settings.safe || dataBarOnly ? 1 : 2);
+  h.setMinLineCount(settings.safe || dataBarOnly || look.oneLine ? 1 : 2);
   return h;
 }
 
@@ -188,6 +192,11 @@ struct Pass {
 
 const FormatSet kMatrix{BarcodeFormat::DataMatrix, BarcodeFormat::QrCode};
 
+// Rows averaged each side by passAlong: 11 rows in all, less than the
+// shortest bars of a symbol that fills a region.
+constexpr int kAlongRadius = 5;
+constexpr double kSureCoherence = 0.6;
+
 // Runs `look` over each candidate region, prepared by `prepare`.
 // Regions whose edges run mostly one way (coherence) are linear symbols;
 // passes for one kind skip regions that are clearly of the other.
@@ -216,17 +225,50 @@ void passQuick(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
               });
 }
 
-// Linear symbols turned so their bars stand upright: ZXing's scan lines then
-// cross every bar however the picker held the scanner.
-void passUpright(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
-                 std::vector<Barcode>& found) {
-  overRegions(
-      c, formats & kLinear, maxSymbols, s, Look{true, false, false, {}}, found,
-      [&](const Region& r, Affine& toFrame) {
-        GreyImage turned = rotateRegion(c.frame, r, toFrame);
-        return stretchContrast(turned.view(), 0.02, 0.98);
-      },
-      0.3);
+// Linear symbols turned upright, then averaged along their bars: noise
+// falls with the square root of the rows averaged while the bars keep their
+// edges, so the thin bars of long symbols (GS1-128, DataBar Expanded, Code
+// 39) survive blur and noise that break every single scan line. A region
+// is also tried at its second edge direction (a label's border or printed
+// text can outvote faint bars), and each image once more with its rows
+// sharpened against blur.
+void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+               std::vector<Barcode>& found) {
+  formats = formats & kLinear;
+  if (formats.empty()) return;
+  for (const Region& r : c.candidateRegions()) {
+    // Bars that clearly run one way (high coherence) leave no doubt about
+    // the angle.
+    const double other = r.coherence < kSureCoherence ? r.otherGradientAngle : std::nan("");
+    for (double angle : {r.gradientAngle, other}) {
+      if (std::isnan(angle)) continue;
+      Region turnedRegion = r;
+      turnedRegion.gradientAngle = angle;
+      Affine turnedToFrame;
+      GreyImage turned = rotateRegion(c.frame, turnedRegion, turnedToFrame);
+      GreyImage averaged = smoothAlongBars(turned.view(), kAlongRadius);
+      // Only the rows that cross bars: less to sharpen and scan, and the
+      // contrast is stretched over the symbol rather than the background.
+      const auto [first, count] = barRows(averaged.view(), 0.4, 8);
+      GreyView band{averaged.pixels.data() + static_cast<std::ptrdiff_t>(first) * averaged.width,
+                    averaged.width, count, averaged.width};
+      GreyImage smooth = stretchContrast(band, 0.02, 0.98);
+      // Row j of `smooth` is row first + j of `turned`.
+      Affine toFrame = turnedToFrame;
+      toFrame.c += toFrame.b * first;
+      toFrame.f += toFrame.e * first;
+      // Sharpened, ZXing's local threshold; then as is with a fixed one
+      // (the contrast is stretched), which keeps blurred thin bars that
+      // the local threshold loses between wide ones.
+      GreyImage sharp = sharpenAcrossBars(smooth.view(), 1.5, 1.5);
+      readInto(sharp, toFrame, formats, Look{true, false, false, zx::Binarizer::LocalAverage, true},
+               maxSymbols, s, found);
+      if (static_cast<int>(found.size()) >= maxSymbols) return;
+      readInto(smooth, toFrame, formats, Look{true, false, false, zx::Binarizer::FixedThreshold, true},
+               maxSymbols, s, found);
+      if (static_cast<int>(found.size()) >= maxSymbols) return;
+    }
+  }
 }
 
 // The regions again with ZXing's thorough look (every scan line, rotations).
@@ -252,6 +294,23 @@ void passMatrix(FrameCache& c, FormatSet formats, int maxSymbols, const PassSett
       0, 0.6);
 }
 
+// 2D symbols in regions at half size (noise averages out, and blur shrinks
+// against the modules), sharpened, with a fixed threshold: modules that
+// blur has run together come apart again.
+void passMatrixHalf(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
+                    std::vector<Barcode>& found) {
+  overRegions(
+      c, formats & kMatrix, maxSymbols, s, Look{true, true, false, zx::Binarizer::FixedThreshold}, found,
+      [&](const Region& r, Affine& toFrame) {
+        Affine toCrop;
+        GreyImage crop = cropRegion(c.frame, r, toCrop);
+        GreyImage small = downscale2(crop.view());
+        toFrame = Affine{2, 0, toCrop.c, 0, 2, toCrop.f};
+        return sharpen(stretchContrast(small.view(), 0.02, 0.98).view(), 1.0, 1.5);
+      },
+      0, 0.6);
+}
+
 // The whole frame at half size with stretched contrast: noise and blur
 // average out, and it does not depend on the regions found.
 void passHalf(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
@@ -271,8 +330,13 @@ void passWhole(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
 }
 
 constexpr Pass kPasses[] = {
-    {"quick", passQuick},   {"upright", passUpright}, {"regions", passRegions},
-    {"matrix", passMatrix}, {"half", passHalf},       {"whole", passWhole},
+    {"quick", passQuick},
+    {"along", passAlong},
+    {"regions", passRegions},
+    {"matrix", passMatrix},
+    {"matrix-half", passMatrixHalf},
+    {"half", passHalf},
+    {"whole", passWhole},
 };
 constexpr int kPassCount = static_cast<int>(std::size(kPasses));
 

@@ -73,7 +73,8 @@ void gaussianBlur(std::vector<double>& img, int w, int h, double sigma) {
 // pixels centred on it: what a moving scene leaves on one exposure. Only
 // the label's surroundings need it: the background's texture is smooth
 // (waves of 125 px and more), and it keeps a frame's cost near a still one's.
-void motionBlur(std::vector<double>& img, int w, int h, double dx, double dy, int x0, int y0, int x1, int y1) {
+void motionBlur(std::vector<double>& img, int w, int h, double dx, double dy, int x0, int y0, int x1,
+                int y1) {
   const double length = std::hypot(dx, dy);
   if (length < 0.75) return;
   const int n = static_cast<int>(std::ceil(length)) + 1;
@@ -101,8 +102,8 @@ void motionBlur(std::vector<double>& img, int w, int h, double dx, double dy, in
 // Draws `symbol` with its corners at `dst` (frame pixels) on the scene, then
 // blur (defocus, then motion of `motionX, motionY` pixels during the
 // exposure), light fall-off and sensor noise.
-GreyImage render(const GreyImage& symbol, const std::array<double, 8>& dst, const Distortion& d, const Scene& scene,
-                 double motionX, double motionY, std::mt19937_64& rng) {
+GreyImage render(const GreyImage& symbol, const std::array<double, 8>& dst, const Distortion& d,
+                 const Scene& scene, double motionX, double motionY, std::mt19937_64& rng) {
   std::array<double, 8> src = {
       0, 0, double(symbol.width), 0, double(symbol.width), double(symbol.height), 0, double(symbol.height)};
   Mat3 inv = homography(dst, src);  // frame -> symbol
@@ -136,12 +137,12 @@ GreyImage render(const GreyImage& symbol, const std::array<double, 8>& dst, cons
   gaussianBlur(img, kFrameWidth, kFrameHeight, d.blurSigma);
   if (motionX != 0 || motionY != 0) {
     // The label (symbol and its paper) and how far it smears.
-    const double scale = d.modulePixels / kSourceModulePixels, pad = 8 * kSourceModulePixels * scale * 1.5 +
-                                                                          std::hypot(motionX, motionY) + 2;
+    const double scale = d.modulePixels / kSourceModulePixels,
+                 pad = 8 * kSourceModulePixels * scale * 1.5 + std::hypot(motionX, motionY) + 2;
     double minX = dst[0], maxX = dst[0], minY = dst[1], maxY = dst[1];
     for (std::size_t i = 0; i < 4; ++i)
-      minX = std::min(minX, dst[2 * i]), maxX = std::max(maxX, dst[2 * i]), minY = std::min(minY, dst[2 * i + 1]),
-      maxY = std::max(maxY, dst[2 * i + 1]);
+      minX = std::min(minX, dst[2 * i]), maxX = std::max(maxX, dst[2 * i]),
+      minY = std::min(minY, dst[2 * i + 1]), maxY = std::max(maxY, dst[2 * i + 1]);
     motionBlur(img, kFrameWidth, kFrameHeight, motionX, motionY, static_cast<int>(minX - pad),
                static_cast<int>(minY - pad), static_cast<int>(maxX + pad), static_cast<int>(maxY + pad));
   }
@@ -301,7 +302,8 @@ CameraFrame SymbolStream::frame(int index) const {
   d.blurSigma = rest_.blurSigma * p.scale;
   d.motionPixels = std::hypot(b.x - a.x, b.y - a.y);
   const double scale = d.modulePixels / kSourceModulePixels;
-  auto dst = corners(symbol_, p.x, p.y, p.angleDegrees * std::numbers::pi / 180, scale, d.perspective, pulls_);
+  auto dst =
+      corners(symbol_, p.x, p.y, p.angleDegrees * std::numbers::pi / 180, scale, d.perspective, pulls_);
   std::mt19937_64 rng(noiseSeed_ + static_cast<std::uint64_t>(index));
   CameraFrame out;
   out.distortion = d;

@@ -24,9 +24,9 @@ struct Distortion {
   double perspective = 0;  // corner displacement as a fraction of the symbol size
   double blurSigma = 0;
   double noiseSigma = 0;
-  int paper = 0;       // grey level of the label's white
-  int ink = 0;         // grey level of the bars
-  double shading = 0;  // fraction of light lost across the frame
+  int paper = 0;            // grey level of the label's white
+  int ink = 0;              // grey level of the bars
+  double shading = 0;       // fraction of light lost across the frame
   double motionPixels = 0;  // how far the symbol moved during the exposure (streams)
 };
 

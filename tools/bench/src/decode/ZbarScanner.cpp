@@ -9,17 +9,28 @@ namespace {
 
 ZbarSymbology fromZbar(zbar::zbar_symbol_type_t t) {
   switch (t) {
-    case zbar::ZBAR_EAN8: return ZbarSymbology::Ean8;
-    case zbar::ZBAR_EAN13: return ZbarSymbology::Ean13;
-    case zbar::ZBAR_UPCA: return ZbarSymbology::UpcA;
-    case zbar::ZBAR_UPCE: return ZbarSymbology::UpcE;
-    case zbar::ZBAR_CODE128: return ZbarSymbology::Code128;
-    case zbar::ZBAR_CODE39: return ZbarSymbology::Code39;
-    case zbar::ZBAR_I25: return ZbarSymbology::Itf;
-    case zbar::ZBAR_DATABAR: return ZbarSymbology::DataBar;
-    case zbar::ZBAR_DATABAR_EXP: return ZbarSymbology::DataBarExpanded;
-    case zbar::ZBAR_QRCODE: return ZbarSymbology::QrCode;
-    default: return ZbarSymbology::Other;
+    case zbar::ZBAR_EAN8:
+      return ZbarSymbology::Ean8;
+    case zbar::ZBAR_EAN13:
+      return ZbarSymbology::Ean13;
+    case zbar::ZBAR_UPCA:
+      return ZbarSymbology::UpcA;
+    case zbar::ZBAR_UPCE:
+      return ZbarSymbology::UpcE;
+    case zbar::ZBAR_CODE128:
+      return ZbarSymbology::Code128;
+    case zbar::ZBAR_CODE39:
+      return ZbarSymbology::Code39;
+    case zbar::ZBAR_I25:
+      return ZbarSymbology::Itf;
+    case zbar::ZBAR_DATABAR:
+      return ZbarSymbology::DataBar;
+    case zbar::ZBAR_DATABAR_EXP:
+      return ZbarSymbology::DataBarExpanded;
+    case zbar::ZBAR_QRCODE:
+      return ZbarSymbology::QrCode;
+    default:
+      return ZbarSymbology::Other;
   }
 }
 

@@ -11,7 +11,19 @@
 namespace wms::bench {
 
 // The symbologies the benchmark compares (zbar has no DataMatrix reader).
-enum class ZbarSymbology { Other, Ean8, Ean13, UpcA, UpcE, Code128, Code39, Itf, DataBar, DataBarExpanded, QrCode };
+enum class ZbarSymbology {
+  Other,
+  Ean8,
+  Ean13,
+  UpcA,
+  UpcE,
+  Code128,
+  Code39,
+  Itf,
+  DataBar,
+  DataBarExpanded,
+  QrCode
+};
 
 // Every symbology zbar knows switched on (as plain ZXing gets all of its
 // formats), ISBN off (it would rename EAN-13s starting 978/979), its

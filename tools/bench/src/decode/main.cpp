@@ -12,16 +12,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <cmath>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <optional>
-#include <iostream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -184,6 +184,7 @@ struct Sample {
   bool ok = false;
   bool aborted = false;
   double ms = 0;
+  bool wrong = false;  // the expected symbology came back with other text (a misread)
 };
 
 // Plain ZXing in a child process: its abort on some frames is the point of
@@ -202,7 +203,8 @@ Sample plainZxing(const GreyImage& img, zx::BarcodeFormat expectedFormat, const 
     zx::Result r =
         zx::ReadBarcode(zx::ImageView(img.pixels.data(), img.width, img.height, zx::ImageFormat::Lum));
     Sample s{r.isValid() && r.format() == expectedFormat && r.text() == expected, false,
-             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count()};
+             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(),
+             r.isValid() && r.format() == expectedFormat && r.text() != expected};
     if (write(fds[1], &s, sizeof s) != sizeof s) _exit(1);
     _exit(0);
   }
@@ -229,33 +231,55 @@ std::string printable(std::string_view s) {
 // zbar read the expected symbol: same symbology, same text once FNC1s are
 // set aside; zbar reports a GS1 DataBar's GTIN with its AI (01) in front,
 // and DataBar Expanded's AIs without the parentheses ZXing puts around them.
-bool zbarRead(const FormatSpec& spec, const std::vector<ZbarScanner::Symbol>& found, const std::string& expected) {
+bool zbarRead(const FormatSpec& spec, const std::vector<ZbarScanner::Symbol>& found,
+              const std::string& expected, bool* wrong = nullptr) {
   std::string want = printable(expected);
   if (spec.zbarType == Zs::DataBarExpanded) std::erase_if(want, [](char c) { return c == '(' || c == ')'; });
-  return std::any_of(found.begin(), found.end(), [&](const ZbarScanner::Symbol& s) {
-    if (s.type != spec.zbarType) return false;
+  auto same = [&](const ZbarScanner::Symbol& s) {
     const std::string got = printable(s.text);
     return got == want || (spec.zbarType == Zs::DataBar && got == "01" + want);
-  });
+  };
+  bool read = false;
+  for (const auto& s : found) {
+    if (s.type != spec.zbarType) continue;
+    if (same(s))
+      read = true;
+    else if (wrong)
+      *wrong = true;
+  }
+  return read;
 }
 
-Sample timedZbar(ZbarScanner& zbar, const FormatSpec& spec, const GreyImage& img, const std::string& expected) {
+Sample timedZbar(ZbarScanner& zbar, const FormatSpec& spec, const GreyImage& img,
+                 const std::string& expected) {
   auto t0 = std::chrono::steady_clock::now();
   auto found = zbar.scan(img);
   Sample s;
   s.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  s.ok = zbarRead(spec, found, expected);
+  s.ok = zbarRead(spec, found, expected, &s.wrong);
   return s;
+}
+
+// Blur against module size, the limit of what any reader can resolve:
+// frames in three bands of blur sigma / module size.
+constexpr double kBlurBands[] = {0.25, 0.35};
+int blurBand(const wms::bench::Distortion& d) {
+  const double r = d.blurSigma / d.modulePixels;
+  return r < kBlurBands[0] ? 0 : r < kBlurBands[1] ? 1 : 2;
 }
 
 struct Stats {
   int frames = 0, decoded = 0, failures = 0;  // failures: aborts (plain) or decoder errors (ours)
+  int misreads = 0;
   std::vector<double> ms;
-  void add(const Sample& s) {
+  int bandFrames[3] = {}, bandDecoded[3] = {};
+  void add(const Sample& s, int band = -1) {
     ++frames;
     decoded += s.ok;
     failures += s.aborted;
+    misreads += s.wrong && !s.ok;
     if (!s.aborted) ms.push_back(s.ms);
+    if (band >= 0) ++bandFrames[band], bandDecoded[band] += s.ok;
   }
   double rate() const { return frames ? static_cast<double>(decoded) / frames : 0; }
   double mean() const {
@@ -278,9 +302,22 @@ std::string num(double v, int decimals = 2) {
 }
 
 std::string statsJson(const Stats& s, const char* failureName) {
+  std::string bands;
+  if (s.bandFrames[0] + s.bandFrames[1] + s.bandFrames[2] > 0) {
+    bands = ",\"by_blur_per_module\":[";
+    for (int b = 0; b < 3; ++b)
+      bands += std::string(b ? "," : "") + "{\"band\":\"" +
+               (b == 0   ? "<" + num(kBlurBands[0])
+                : b == 1 ? num(kBlurBands[0]) + "-" + num(kBlurBands[1])
+                         : ">=" + num(kBlurBands[1])) +
+               "\",\"frames\":" + std::to_string(s.bandFrames[b]) +
+               ",\"decoded\":" + std::to_string(s.bandDecoded[b]) + "}";
+    bands += "]";
+  }
   return "{\"decoded\":" + std::to_string(s.decoded) + ",\"rate\":" + num(s.rate(), 3) +
-         ",\"mean_ms\":" + num(s.mean()) + ",\"p95_ms\":" + num(s.p95()) + ",\"" + failureName +
-         "\":" + std::to_string(s.failures) + "}";
+         ",\"mean_ms\":" + num(s.mean()) + ",\"p95_ms\":" + num(s.p95()) +
+         ",\"misreads\":" + std::to_string(s.misreads) + ",\"" + failureName +
+         "\":" + std::to_string(s.failures) + bands + "}";
 }
 
 // Stream mode: how long from the moment a symbol starts coming into view
@@ -393,7 +430,7 @@ int main(int argc, char** argv) {
   int streamsPerFormat = 10;
   int streamFrames = 45;
   std::string only;
-  fs::path saveFailures;
+  fs::path saveFailures, saveFrames;
   std::string handheld = WMS_HANDHELD_BINARY;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -418,16 +455,19 @@ int main(int argc, char** argv) {
       only = "," + next() + ",";
     else if (a == "--save-failures")
       saveFailures = next();
+    else if (a == "--save-frames")
+      saveFrames = next();
     else if (a == "--handheld")
       handheld = next();
     else {
       std::cerr << "usage: wms-bench-decode [--frames N] [--seed S] [--rss-frames N] [--streams N]\n"
                    "                        [--stream-frames N] [--only FORMAT[,FORMAT...]]\n"
-                   "                        [--save-failures DIR] [--handheld PATH]\n";
+                   "                        [--save-failures DIR] [--save-frames DIR] [--handheld PATH]\n";
       return 2;
     }
   }
   if (!saveFailures.empty()) fs::create_directories(saveFailures);
+  if (!saveFrames.empty()) fs::create_directories(saveFrames);
 
   char tmpl[] = "/tmp/wms-bench-decode-XXXXXX";
   if (!mkdtemp(tmpl)) {
@@ -457,9 +497,9 @@ int main(int argc, char** argv) {
     if (runProcess(args) != 0) return {};
     GreyImage symbol = load(symbolFile);
     if (symbol.pixels.empty()) return {};
-    zx::Result clean =
-        zx::ReadBarcode(zx::ImageView(symbol.pixels.data(), symbol.width, symbol.height, zx::ImageFormat::Lum),
-                        zx::DecodeHints().setFormats(spec.zxFormat));
+    zx::Result clean = zx::ReadBarcode(
+        zx::ImageView(symbol.pixels.data(), symbol.width, symbol.height, zx::ImageFormat::Lum),
+        zx::DecodeHints().setFormats(spec.zxFormat));
     if (!clean.isValid()) return {};
     expected = clean.text();
     return symbol;
@@ -475,6 +515,8 @@ int main(int argc, char** argv) {
     } else {
       s.ok = std::any_of(r->barcodes.begin(), r->barcodes.end(),
                          [&](const Barcode& b) { return b.format == spec.format && b.text == expected; });
+      s.wrong = std::any_of(r->barcodes.begin(), r->barcodes.end(),
+                            [&](const Barcode& b) { return b.format == spec.format && b.text != expected; });
     }
     return s;
   };
@@ -504,25 +546,36 @@ int main(int argc, char** argv) {
         ++rssSaved;
       }
 
+      if (!saveFrames.empty()) {
+        const auto name = (saveFrames / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
+        stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(),
+                       frame.image.width);
+      }
       // Rotate the order so that no side always runs on a warm cache.
       Sample o, p, z;
-      auto runZbar = [&] { return spec.zbarType == Zs::Other ? Sample{} : timedZbar(zbar, spec, frame.image, expected); };
+      auto runZbar = [&] {
+        return spec.zbarType == Zs::Other ? Sample{} : timedZbar(zbar, spec, frame.image, expected);
+      };
       switch (i % 3) {
         case 0:
           p = plainZxing(frame.image, spec.zxFormat, expected), o = oursOn(spec, frame.image, expected),
           z = runZbar();
           break;
         case 1:
-          o = oursOn(spec, frame.image, expected), z = runZbar(), p = plainZxing(frame.image, spec.zxFormat, expected);
+          o = oursOn(spec, frame.image, expected), z = runZbar(),
+          p = plainZxing(frame.image, spec.zxFormat, expected);
           break;
         default:
-          z = runZbar(), p = plainZxing(frame.image, spec.zxFormat, expected), o = oursOn(spec, frame.image, expected);
+          z = runZbar(), p = plainZxing(frame.image, spec.zxFormat, expected),
+          o = oursOn(spec, frame.image, expected);
       }
-      ours.add(o);
-      plain.add(p);
-      if (spec.zbarType != Zs::Other) zb.add(z);
+      const int band = blurBand(frame.distortion);
+      ours.add(o, band);
+      plain.add(p, band);
+      if (spec.zbarType != Zs::Other) zb.add(z, band);
       if (!o.ok && !saveFailures.empty()) {
-        const auto name = (saveFailures / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
+        const auto name =
+            (saveFailures / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
         stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(),
                        frame.image.width);
         std::cerr << "  missed " << name << ": " << wms::bench::describe(frame.distortion)
@@ -534,14 +587,19 @@ int main(int argc, char** argv) {
     withinTimeEverywhere = withinTimeEverywhere && ratio <= 1.2;
     atLeast85Everywhere = atLeast85Everywhere && ours.rate() >= 0.85;
     worstRatio = std::max(worstRatio, ratio);
-    for (auto [all, one] : {std::pair{&allOurs, &ours}, std::pair{&allPlain, &plain}, std::pair{&allZbar, &zb}}) {
+    for (auto [all, one] :
+         {std::pair{&allOurs, &ours}, std::pair{&allPlain, &plain}, std::pair{&allZbar, &zb}}) {
       for (double v : one->ms) all->ms.push_back(v);
       all->frames += one->frames, all->decoded += one->decoded, all->failures += one->failures;
+      all->misreads += one->misreads;
+      for (int b = 0; b < 3; ++b)
+        all->bandFrames[b] += one->bandFrames[b], all->bandDecoded[b] += one->bandDecoded[b];
     }
-    std::cerr << spec.name << ": ours " << ours.decoded << "/" << ours.frames << " in " << num(ours.mean(), 1)
-              << " ms, plain " << plain.decoded << "/" << plain.frames << " in " << num(plain.mean(), 1)
-              << " ms (" << plain.failures << " aborts), zbar " << zb.decoded << "/" << zb.frames << " in "
-              << num(zb.mean(), 1) << " ms\n";
+    std::cerr << spec.name << ": ours " << ours.decoded << "/" << ours.frames << " (" << ours.misreads
+              << " misread) in " << num(ours.mean(), 1) << " ms, plain " << plain.decoded << "/"
+              << plain.frames << " in " << num(plain.mean(), 1) << " ms (" << plain.failures
+              << " aborts), zbar " << zb.decoded << "/" << zb.frames << " in " << num(zb.mean(), 1)
+              << " ms\n";
     formatsJson << (firstFormat ? "" : ",") << "{\"format\":\"" << spec.name << "\",\"step\":\""
                 << toString(spec.step) << "\",\"frames\":" << ours.frames << ",\"skipped\":" << skipped
                 << ",\"ours\":" << statsJson(ours, "errors") << ",\"plain\":" << statsJson(plain, "aborts")
@@ -590,9 +648,11 @@ int main(int argc, char** argv) {
                 << " p95 " << p(sOurs, 0.95) << " ms, plain " << sPlain.ms.size() << " p50 " << p(sPlain, 0.5)
                 << " p95 " << p(sPlain, 0.95) << " ms, zbar " << sZbar.ms.size() << " p50 " << p(sZbar, 0.5)
                 << " p95 " << p(sZbar, 0.95) << " ms\n";
-      streamsJson << (firstFormat ? "" : ",") << "{\"format\":\"" << spec.name << "\",\"streams\":" << sOurs.streams
-                  << ",\"ours\":" << streamJson(sOurs) << ",\"plain\":" << streamJson(sPlain) << ",\"zbar\":"
-                  << (spec.zbarType == Zs::Other ? std::string("null") : streamJson(sZbar)) << "}";
+      streamsJson << (firstFormat ? "" : ",") << "{\"format\":\"" << spec.name
+                  << "\",\"streams\":" << sOurs.streams << ",\"ours\":" << streamJson(sOurs)
+                  << ",\"plain\":" << streamJson(sPlain)
+                  << ",\"zbar\":" << (spec.zbarType == Zs::Other ? std::string("null") : streamJson(sZbar))
+                  << "}";
     }
     firstFormat = false;
   }
