@@ -136,26 +136,43 @@ GreyImage sharpen(GreyView v, double sigma, double amount) {
   GreyImage out(v.width, v.height);
   if (v.width <= 0 || v.height <= 0) return out;
   int radius = 0;
-  const std::vector<double> kernel = gaussianKernel(sigma, radius);
-  const auto w = static_cast<std::size_t>(v.width);
-  std::vector<float> rows(w * static_cast<std::size_t>(v.height));
-  for (int y = 0; y < v.height; ++y)
-    for (int x = 0; x < v.width; ++x) {
-      double s = 0;
-      for (int i = -radius; i <= radius; ++i)
-        s += kernel[static_cast<std::size_t>(i + radius)] * v.at(std::clamp(x + i, 0, v.width - 1), y);
-      rows[static_cast<std::size_t>(y) * w + static_cast<std::size_t>(x)] = static_cast<float>(s);
+  const std::vector<double> kd = gaussianKernel(sigma, radius);
+  const std::vector<float> kernel(kd.begin(), kd.end());
+  const int w = v.width, h = v.height;
+  // Rows first into a padded buffer (edges repeated), then columns, so that
+  // the inner loops need no clamping.
+  const int pw = w + 2 * radius;
+  std::vector<float> line(static_cast<std::size_t>(pw));
+  std::vector<float> rows(static_cast<std::size_t>(w) * static_cast<std::size_t>(h + 2 * radius));
+  auto rowAt = [&](int y) { return rows.data() + static_cast<std::ptrdiff_t>(y + radius) * w; };
+  for (int y = 0; y < h; ++y) {
+    for (int x = -radius; x < w + radius; ++x)
+      line[static_cast<std::size_t>(x + radius)] = v.at(std::clamp(x, 0, w - 1), y);
+    float* dst = rowAt(y);
+    for (int x = 0; x < w; ++x) {
+      float s = 0;
+      const float* p = line.data() + x;
+      for (std::size_t i = 0; i < kernel.size(); ++i) s += kernel[i] * p[i];
+      dst[x] = s;
     }
-  for (int y = 0; y < v.height; ++y)
-    for (int x = 0; x < v.width; ++x) {
-      double blurred = 0;
-      for (int i = -radius; i <= radius; ++i)
-        blurred += kernel[static_cast<std::size_t>(i + radius)] *
-                   rows[static_cast<std::size_t>(std::clamp(y + i, 0, v.height - 1)) * w +
-                        static_cast<std::size_t>(x)];
+  }
+  for (int r = 1; r <= radius; ++r) {
+    std::copy(rowAt(0), rowAt(0) + w, rowAt(-r));
+    std::copy(rowAt(h - 1), rowAt(h - 1) + w, rowAt(h - 1 + r));
+  }
+  std::vector<float> blurred(static_cast<std::size_t>(w));
+  for (int y = 0; y < h; ++y) {
+    std::fill(blurred.begin(), blurred.end(), 0.0f);
+    for (int i = -radius; i <= radius; ++i) {
+      const float k = kernel[static_cast<std::size_t>(i + radius)];
+      const float* src = rowAt(y + i);
+      for (int x = 0; x < w; ++x) blurred[static_cast<std::size_t>(x)] += k * src[x];
+    }
+    for (int x = 0; x < w; ++x) {
       const double p = v.at(x, y);
-      out.at(x, y) = clampByte(p + amount * (p - blurred));
+      out.at(x, y) = clampByte(p + amount * (p - blurred[static_cast<std::size_t>(x)]));
     }
+  }
   return out;
 }
 
@@ -399,15 +416,26 @@ GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame) {
   toFrame = Affine{c, -s, cx - c * w / 2.0 + s * h / 2.0, s, c, cy - s * w / 2.0 - c * h / 2.0};
   // Outside the frame: mid grey, which holds no edges.
   GreyImage out(std::max(w, 1), std::max(h, 1), 128);
+  // Fixed point (16 fractional bits), stepping along each output row: this
+  // turns whole regions several times per frame.
+  constexpr double kOne = 65536.0;
+  const auto stepX = static_cast<std::int64_t>(std::llround(toFrame.a * kOne));
+  const auto stepY = static_cast<std::int64_t>(std::llround(toFrame.d * kOne));
+  const std::int64_t maxX = static_cast<std::int64_t>(v.width - 1) << 16;
+  const std::int64_t maxY = static_cast<std::int64_t>(v.height - 1) << 16;
   for (int y = 0; y < out.height; ++y) {
-    for (int x = 0; x < out.width; ++x) {
-      PointD p = toFrame.apply(x, y);
-      if (p.x < 0 || p.y < 0 || p.x >= v.width - 1 || p.y >= v.height - 1) continue;
-      const int ix = static_cast<int>(p.x), iy = static_cast<int>(p.y);
-      const double fx = p.x - ix, fy = p.y - iy;
-      const double top = (1 - fx) * v.at(ix, iy) + fx * v.at(ix + 1, iy);
-      const double bottom = (1 - fx) * v.at(ix, iy + 1) + fx * v.at(ix + 1, iy + 1);
-      out.at(x, y) = clampByte((1 - fy) * top + fy * bottom);
+    const PointD start = toFrame.apply(0, y);
+    auto px = static_cast<std::int64_t>(std::llround(start.x * kOne));
+    auto py = static_cast<std::int64_t>(std::llround(start.y * kOne));
+    std::uint8_t* dst = &out.at(0, y);
+    for (int x = 0; x < out.width; ++x, px += stepX, py += stepY) {
+      if (px < 0 || py < 0 || px >= maxX || py >= maxY) continue;
+      const auto ix = static_cast<int>(px >> 16), iy = static_cast<int>(py >> 16);
+      const auto fx = static_cast<int>((px >> 8) & 0xff), fy = static_cast<int>((py >> 8) & 0xff);
+      const std::uint8_t* p = v.data + static_cast<std::ptrdiff_t>(iy) * v.stride + ix;
+      const int top = (256 - fx) * p[0] + fx * p[1];
+      const int bottom = (256 - fx) * p[v.stride] + fx * p[v.stride + 1];
+      dst[x] = static_cast<std::uint8_t>(((256 - fy) * top + fy * bottom + (1 << 15)) >> 16);
     }
   }
   return out;

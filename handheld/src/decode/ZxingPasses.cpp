@@ -33,6 +33,7 @@ std::optional<BarcodeFormat> fromZx(zx::BarcodeFormat f) {
 }
 
 const FormatSet kDataBars{BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
+const FormatSet kChecked{BarcodeFormat::Code128, BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
 const FormatSet kLinear{BarcodeFormat::Ean8, BarcodeFormat::Ean13,   BarcodeFormat::UpcA,
                         BarcodeFormat::UpcE, BarcodeFormat::Code128, BarcodeFormat::Code39,
                         BarcodeFormat::Itf,  BarcodeFormat::DataBar, BarcodeFormat::DataBarExpanded};
@@ -43,9 +44,11 @@ struct Look {
   bool tryRotate = true;
   bool tryDownscale = true;
   zx::Binarizer binarizer = zx::Binarizer::LocalAverage;
-  // Accept a linear symbol seen on one scan line: for images whose rows are
-  // already averages of several (smoothAlongBars), where a second line
-  // would confirm little.
+  // Accept a Code 128 seen on one scan line (as DataBar always is): for
+  // images whose rows are already averages of several (smoothAlongBars).
+  // Its mod-103 check holds against misreads; EAN/UPC's single check digit,
+  // ITF and Code 39 keep the second line (one-line reads misread EAN-13s
+  // on the benchmark's frames).
   bool oneLine = false;
 };
 
@@ -63,7 +66,8 @@ zx::DecodeHints hintsFor(FormatSet group, const Look& look, const PassSettings& 
       .setBinarizer(look.binarizer)
       .setMaxNumberOfSymbols(1);
   bool dataBarOnly = (group & kDataBars) == group;
-  h.setMinLineCount(settings.safe || dataBarOnly || look.oneLine ? 1 : 2);
+  bool checked = (group & kChecked) == group;
+  h.setMinLineCount(settings.safe || dataBarOnly || (look.oneLine && checked) ? 1 : 2);
   return h;
 }
 
@@ -119,8 +123,11 @@ void readInto(GreyImage& img, const Affine& toFrame, FormatSet formats, const Lo
     for (std::size_t i = 0; i < 4; ++i) q[i] = toImage.apply(b.corners[2 * i], b.corners[2 * i + 1]);
     mask(img, q, isMatrix(b.format), 1);
   }
-  // DataBar runs on its own (see hintsFor) when mixed with other formats.
-  FormatSet groups[2] = {formats & kDataBars, FormatSet::fromBits(formats.bits() & ~kDataBars.bits())};
+  // DataBar runs on its own (see hintsFor) when mixed with other formats;
+  // so does Code 128 when it may be read from one line.
+  const FormatSet alone = look.oneLine ? kChecked : kDataBars;
+  FormatSet groups[3] = {formats & kDataBars, formats & FormatSet::fromBits(alone.bits() & ~kDataBars.bits()),
+                         FormatSet::fromBits(formats.bits() & ~alone.bits())};
   for (FormatSet group : groups) {
     if (group.empty()) continue;
     const zx::DecodeHints hints = hintsFor(group, look, settings);
@@ -196,17 +203,36 @@ const FormatSet kMatrix{BarcodeFormat::DataMatrix, BarcodeFormat::QrCode};
 // shortest bars of a symbol that fills a region.
 constexpr int kAlongRadius = 5;
 constexpr double kSureCoherence = 0.6;
+constexpr std::size_t kAlongRegions = 2;
+
+// 2D symbols' regions have no dominant edge direction: on the benchmark's
+// frames their coherence stays under 0.5, while half of the long linear
+// symbols' is above 0.6. And they are about square.
+constexpr double kMatrixCoherence = 0.5;
+constexpr double kMatrixAspect = 2.2;
 
 // Runs `look` over each candidate region, prepared by `prepare`.
 // Regions whose edges run mostly one way (coherence) are linear symbols;
 // passes for one kind skip regions that are clearly of the other.
-template <class Prepare>
+// A region that may hold a 2D symbol: no dominant edge direction, and
+// roughly square (a long linear symbol's region is at least 2.5 times as
+// long as wide unless it lies near the diagonal).
+bool mayBeMatrix(const Region& r) {
+  const double aspect =
+      static_cast<double>(std::max(r.width, r.height)) / std::max(1, std::min(r.width, r.height));
+  return r.coherence <= kMatrixCoherence && aspect <= kMatrixAspect;
+}
+
+bool anyRegion(const Region&) {
+  return true;
+}
+
+template <class Prepare, class Accept = decltype(&anyRegion)>
 void overRegions(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s, const Look& look,
-                 std::vector<Barcode>& found, Prepare prepare, double minCoherence = 0,
-                 double maxCoherence = 1) {
+                 std::vector<Barcode>& found, Prepare prepare, Accept accept = &anyRegion) {
   if (formats.empty()) return;
   for (const Region& r : c.candidateRegions()) {
-    if (r.coherence < minCoherence || r.coherence > maxCoherence) continue;
+    if (!accept(r)) continue;
     Affine toFrame;
     GreyImage img = prepare(r, toFrame);
     readInto(img, toFrame, formats, look, maxSymbols, s, found);
@@ -236,10 +262,14 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
                std::vector<Barcode>& found) {
   formats = formats & kLinear;
   if (formats.empty()) return;
-  for (const Region& r : c.candidateRegions()) {
+  const auto& regions = c.candidateRegions();
+  // The best-ranked regions get the most looks: on a frame with no symbol
+  // to find, every look is spent for nothing.
+  for (std::size_t ri = 0; ri < std::min<std::size_t>(regions.size(), kAlongRegions); ++ri) {
+    const Region& r = regions[ri];
     // Bars that clearly run one way (high coherence) leave no doubt about
-    // the angle.
-    const double other = r.coherence < kSureCoherence ? r.otherGradientAngle : std::nan("");
+    // the angle; only the best region gets a second angle.
+    const double other = ri == 0 && r.coherence < kSureCoherence ? r.otherGradientAngle : std::nan("");
     for (double angle : {r.gradientAngle, other}) {
       if (std::isnan(angle)) continue;
       Region turnedRegion = r;
@@ -264,6 +294,7 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
       readInto(sharp, toFrame, formats, Look{true, false, false, zx::Binarizer::LocalAverage, true},
                maxSymbols, s, found);
       if (static_cast<int>(found.size()) >= maxSymbols) return;
+      if (ri > 0) continue;
       readInto(smooth, toFrame, formats, Look{true, false, false, zx::Binarizer::FixedThreshold, true},
                maxSymbols, s, found);
       if (static_cast<int>(found.size()) >= maxSymbols) return;
@@ -289,9 +320,9 @@ void passMatrix(FrameCache& c, FormatSet formats, int maxSymbols, const PassSett
       c, formats & kMatrix, maxSymbols, s, Look{true, true, false, zx::Binarizer::FixedThreshold}, found,
       [&](const Region& r, Affine& toFrame) {
         GreyImage crop = cropRegion(c.frame, r, toFrame);
-        return localNormalize(crop.view(), 12);
+        return sharpen(localNormalize(crop.view(), 12).view(), 2.5, 1.5);
       },
-      0, 0.6);
+      &mayBeMatrix);
 }
 
 // 2D symbols in regions at half size (noise averages out, and blur shrinks
@@ -308,7 +339,7 @@ void passMatrixHalf(FrameCache& c, FormatSet formats, int maxSymbols, const Pass
         toFrame = Affine{2, 0, toCrop.c, 0, 2, toCrop.f};
         return sharpen(stretchContrast(small.view(), 0.02, 0.98).view(), 1.0, 1.5);
       },
-      0, 0.6);
+      &mayBeMatrix);
 }
 
 // The whole frame at half size with stretched contrast: noise and blur

@@ -427,7 +427,7 @@ int main(int argc, char** argv) {
   int framesPerFormat = 40;
   std::uint64_t seed = 20251111;
   int rssFrames = 4;
-  int streamsPerFormat = 10;
+  int streamsPerFormat = 5;
   int streamFrames = 45;
   std::string only;
   fs::path saveFailures, saveFrames;
