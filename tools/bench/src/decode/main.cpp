@@ -504,7 +504,9 @@ int main(int argc, char** argv) {
     expected = clean.text();
     return symbol;
   };
+  std::string oursRead;  // what the last frame gave ours, for the failure report
   auto oursOn = [&](const FormatSpec& spec, const GreyImage& img, const std::string& expected) {
+    oursRead.clear();
     auto f = Frame::fromPixels(img.width, img.height, img.pixels).value();
     auto t0 = std::chrono::steady_clock::now();
     auto r = decoder.decode(f, formatsFor(spec.step), 1);
@@ -517,6 +519,9 @@ int main(int argc, char** argv) {
                          [&](const Barcode& b) { return b.format == spec.format && b.text == expected; });
       s.wrong = std::any_of(r->barcodes.begin(), r->barcodes.end(),
                             [&](const Barcode& b) { return b.format == spec.format && b.text != expected; });
+      oursRead.clear();
+      for (const Barcode& b : r->barcodes)
+        oursRead += std::string(oursRead.empty() ? "" : ", ") + b.text + " (pass " + r->pass + ")";
     }
     return s;
   };
@@ -579,7 +584,8 @@ int main(int argc, char** argv) {
         stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(),
                        frame.image.width);
         std::cerr << "  missed " << name << ": " << wms::bench::describe(frame.distortion)
-                  << (p.ok ? "; plain read it" : "") << (z.ok ? "; zbar read it" : "") << "\n";
+                  << (p.ok ? "; plain read it" : "") << (z.ok ? "; zbar read it" : "")
+                  << (oursRead.empty() ? "" : "; ours read " + oursRead + " instead of " + expected) << "\n";
       }
     }
     const double ratio = plain.mean() > 0 ? ours.mean() / plain.mean() : 0;
