@@ -431,6 +431,7 @@ int main(int argc, char** argv) {
   int streamFrames = 45;
   std::string only;
   fs::path saveFailures, saveFrames;
+  bool logFrames = false;
   std::string handheld = WMS_HANDHELD_BINARY;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -457,12 +458,15 @@ int main(int argc, char** argv) {
       saveFailures = next();
     else if (a == "--save-frames")
       saveFrames = next();
+    else if (a == "--log-frames")
+      logFrames = true;
     else if (a == "--handheld")
       handheld = next();
     else {
       std::cerr << "usage: wms-bench-decode [--frames N] [--seed S] [--rss-frames N] [--streams N]\n"
                    "                        [--stream-frames N] [--only FORMAT[,FORMAT...]]\n"
-                   "                        [--save-failures DIR] [--save-frames DIR] [--handheld PATH]\n";
+                   "                        [--save-failures DIR] [--save-frames DIR] [--log-frames]\n"
+                   "                        [--handheld PATH]\n";
       return 2;
     }
   }
@@ -578,6 +582,9 @@ int main(int argc, char** argv) {
       ours.add(o, band);
       plain.add(p, band);
       if (spec.zbarType != Zs::Other) zb.add(z, band);
+      if (logFrames)
+        std::cerr << "  frame " << spec.name << "-" << i << ": " << wms::bench::describe(frame.distortion)
+                  << "; ours " << o.ok << " plain " << p.ok << " zbar " << z.ok << "\n";
       if (!o.ok && !saveFailures.empty()) {
         const auto name =
             (saveFailures / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
