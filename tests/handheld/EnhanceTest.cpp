@@ -126,3 +126,80 @@ BOOST_AUTO_TEST_CASE(fill_quad_fills_inside_and_nothing_outside) {
   BOOST_TEST(img.at(0, 0) == 7);
   BOOST_TEST(img.at(19, 19) == 7);
 }
+
+BOOST_AUTO_TEST_CASE(smoothing_along_bars_averages_columns_and_keeps_edges_across) {
+  // Vertical bars 4 px wide with alternating noise on every other row.
+  GreyImage img(32, 40);
+  for (int y = 0; y < 40; ++y)
+    for (int x = 0; x < 32; ++x)
+      img.at(x, y) = static_cast<std::uint8_t>(((x / 4) % 2 ? 200 : 40) + (y % 2 ? 20 : -20));
+  GreyImage out = smoothAlongBars(img.view(), 5);
+  BOOST_TEST(out.width == 32);
+  BOOST_TEST(out.height == 40);
+  // The noise down each column averages out; the step between bars stays.
+  BOOST_TEST(std::abs(out.at(1, 20) - 40) <= 2);
+  BOOST_TEST(std::abs(out.at(5, 20) - 200) <= 2);
+  BOOST_TEST(std::abs(out.at(5, 21) - 200) <= 2);
+  // With a step, row j is the average centred on row j * step.
+  GreyImage every4 = smoothAlongBars(img.view(), 5, 4);
+  BOOST_TEST(every4.height == 10);
+  BOOST_TEST(every4.at(5, 5) == out.at(5, 20));
+}
+
+BOOST_AUTO_TEST_CASE(sharpening_across_bars_deepens_a_blurred_thin_bar_and_leaves_flat_rows_alone) {
+  // One row: a thin dark bar blurred into its bright neighbours; one flat row.
+  GreyImage img(21, 2, 180);
+  const std::uint8_t blurred[] = {160, 120, 100, 120, 160};
+  for (int i = 0; i < 5; ++i) img.at(8 + i, 0) = blurred[i];
+  GreyImage out = sharpenAcrossBars(img.view(), 1.5, 1.5);
+  BOOST_TEST(out.at(10, 0) < 100);                               // darker at its centre
+  BOOST_TEST(out.at(3, 0) == 180);                               // paper far from it unchanged
+  for (int x = 0; x < 21; ++x) BOOST_TEST(out.at(x, 1) == 180);  // rows do not mix
+}
+
+BOOST_AUTO_TEST_CASE(sharpening_lifts_a_blurred_module_and_keeps_a_flat_image) {
+  GreyImage img(15, 15, 200);
+  for (int y = 6; y <= 8; ++y)
+    for (int x = 6; x <= 8; ++x) img.at(x, y) = x == 7 && y == 7 ? 90 : 140;
+  GreyImage out = sharpen(img.view(), 1.0, 1.5);
+  BOOST_TEST(out.at(7, 7) < 90);
+  BOOST_TEST(out.at(0, 0) == 200);
+  GreyImage flat(9, 9, 77);
+  GreyImage flatOut = sharpen(flat.view(), 2.5, 1.5);
+  BOOST_TEST(flatOut.at(4, 4) == 77);
+  BOOST_TEST(flatOut.at(0, 8) == 77);
+}
+
+BOOST_AUTO_TEST_CASE(bar_rows_are_the_band_of_rows_that_cross_bars) {
+  GreyImage img(60, 100, 150);
+  for (int y = 30; y < 60; ++y)
+    for (int x = 0; x < 60; ++x) img.at(x, y) = (x / 3) % 2 ? 220 : 40;
+  auto [first, count] = barRows(img.view(), 0.4, 5);
+  BOOST_TEST(first == 25);
+  BOOST_TEST(count == 40);
+  GreyImage flat(10, 10, 5);
+  auto whole = barRows(flat.view(), 0.4, 5);
+  BOOST_TEST(whole.first == 0);
+  BOOST_TEST(whole.second == 10);
+}
+
+BOOST_AUTO_TEST_CASE(a_region_whose_label_border_competes_with_its_bars_offers_both_directions) {
+  // Faint vertical bars (edges across x) on a bright, long label whose
+  // top and bottom borders against a dark desk are strong horizontal edges.
+  GreyImage img(640, 480, 120);
+  for (int y = 200; y < 280; ++y)
+    for (int x = 120; x < 520; ++x)
+      img.at(x, y) = static_cast<std::uint8_t>(x >= 160 && x < 480 && y >= 215 && y < 265
+                                                   ? 200 + 15 * std::sin(2 * std::numbers::pi * x / 6)
+                                                   : 215);
+  auto regions = findCandidateRegions(img.view(), 1);
+  BOOST_TEST_REQUIRE(regions.size() == 1u);
+  const Region& r = regions[0];
+  BOOST_TEST_REQUIRE(!std::isnan(r.otherGradientAngle), "first " << r.gradientAngle);
+  const bool barsFirst = angleDiffDeg(r.gradientAngle, 0) < 5 && angleDiffDeg(r.otherGradientAngle, 90) < 5;
+  const bool borderFirst = angleDiffDeg(r.gradientAngle, 90) < 5 && angleDiffDeg(r.otherGradientAngle, 0) < 5;
+  BOOST_TEST((barsFirst || borderFirst), "found " << r.gradientAngle << " and " << r.otherGradientAngle);
+  // Bars alone have one direction only.
+  GreyImage plain = bars(640, 480, 20, 240, 120);
+  BOOST_TEST(std::isnan(findCandidateRegions(plain.view(), 1).at(0).otherGradientAngle));
+}

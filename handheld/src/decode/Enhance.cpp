@@ -95,6 +95,151 @@ GreyImage localNormalize(GreyView v, int radius) {
   return out;
 }
 
+GreyImage smoothAlongBars(GreyView v, int radius, int step) {
+  step = std::max(1, step);
+  radius = std::max(0, radius);
+  GreyImage out(v.width, v.height > 0 ? (v.height + step - 1) / step : 0);
+  if (v.width <= 0 || v.height <= 0) return out;
+  // Running column sums: O(1) per pixel whatever the radius.
+  std::vector<int> sum(static_cast<std::size_t>(v.width), 0);
+  auto addRow = [&](int y, int sign) {
+    for (int x = 0; x < v.width; ++x) sum[static_cast<std::size_t>(x)] += sign * v.at(x, y);
+  };
+  for (int y = 0; y < std::min(radius, v.height); ++y) addRow(y, 1);
+  for (int y = 0; y < v.height; ++y) {
+    if (y + radius < v.height) addRow(y + radius, 1);
+    if (y - radius - 1 >= 0) addRow(y - radius - 1, -1);
+    if (y % step != 0) continue;
+    const int count = std::min(v.height - 1, y + radius) - std::max(0, y - radius) + 1;
+    for (int x = 0; x < v.width; ++x)
+      out.at(x, y / step) = static_cast<std::uint8_t>((sum[static_cast<std::size_t>(x)] + count / 2) / count);
+  }
+  return out;
+}
+
+namespace {
+
+// A normalised Gaussian of `sigma` pixels, 3 sigma each side.
+std::vector<double> gaussianKernel(double sigma, int& radius) {
+  radius = std::max(1, static_cast<int>(std::ceil(3 * sigma)));
+  std::vector<double> kernel(static_cast<std::size_t>(2 * radius + 1));
+  double total = 0;
+  for (int i = -radius; i <= radius; ++i)
+    total += kernel[static_cast<std::size_t>(i + radius)] = std::exp(-i * i / (2 * sigma * sigma));
+  for (auto& k : kernel) k /= total;
+  return kernel;
+}
+
+}  // namespace
+
+GreyImage sharpen(GreyView v, double sigma, double amount) {
+  GreyImage out(v.width, v.height);
+  if (v.width <= 0 || v.height <= 0) return out;
+  int radius = 0;
+  const std::vector<double> kd = gaussianKernel(sigma, radius);
+  const std::vector<float> kernel(kd.begin(), kd.end());
+  const int w = v.width, h = v.height;
+  // Rows first into a padded buffer (edges repeated), then columns, so that
+  // the inner loops need no clamping.
+  const int pw = w + 2 * radius;
+  std::vector<float> line(static_cast<std::size_t>(pw));
+  std::vector<float> rows(static_cast<std::size_t>(w) * static_cast<std::size_t>(h + 2 * radius));
+  auto rowAt = [&](int y) { return rows.data() + static_cast<std::ptrdiff_t>(y + radius) * w; };
+  for (int y = 0; y < h; ++y) {
+    for (int x = -radius; x < w + radius; ++x)
+      line[static_cast<std::size_t>(x + radius)] = v.at(std::clamp(x, 0, w - 1), y);
+    float* dst = rowAt(y);
+    for (int x = 0; x < w; ++x) {
+      float s = 0;
+      const float* p = line.data() + x;
+      for (std::size_t i = 0; i < kernel.size(); ++i) s += kernel[i] * p[i];
+      dst[x] = s;
+    }
+  }
+  for (int r = 1; r <= radius; ++r) {
+    std::copy(rowAt(0), rowAt(0) + w, rowAt(-r));
+    std::copy(rowAt(h - 1), rowAt(h - 1) + w, rowAt(h - 1 + r));
+  }
+  std::vector<float> blurred(static_cast<std::size_t>(w));
+  for (int y = 0; y < h; ++y) {
+    std::fill(blurred.begin(), blurred.end(), 0.0f);
+    for (int i = -radius; i <= radius; ++i) {
+      const float k = kernel[static_cast<std::size_t>(i + radius)];
+      const float* src = rowAt(y + i);
+      for (int x = 0; x < w; ++x) blurred[static_cast<std::size_t>(x)] += k * src[x];
+    }
+    for (int x = 0; x < w; ++x) {
+      const double p = v.at(x, y);
+      out.at(x, y) = clampByte(p + amount * (p - blurred[static_cast<std::size_t>(x)]));
+    }
+  }
+  return out;
+}
+
+std::pair<int, int> barRows(GreyView v, double fraction, int margin) {
+  if (v.width < 2 || v.height <= 0) return {0, std::max(0, v.height)};
+  std::vector<long> energy(static_cast<std::size_t>(v.height), 0);
+  for (int y = 0; y < v.height; ++y) {
+    const std::uint8_t* row = v.data + static_cast<std::ptrdiff_t>(y) * v.stride;
+    long e = 0;
+    for (int x = 1; x < v.width; ++x) e += std::abs(row[x] - row[x - 1]);
+    energy[static_cast<std::size_t>(y)] = e;
+  }
+  const long peak = *std::max_element(energy.begin(), energy.end());
+  if (peak <= 0) return {0, v.height};
+  const double threshold = fraction * static_cast<double>(peak);
+  int bestStart = 0, bestLength = 0;
+  for (int y = 0; y < v.height;) {
+    if (static_cast<double>(energy[static_cast<std::size_t>(y)]) < threshold) {
+      ++y;
+      continue;
+    }
+    int end = y;
+    while (end < v.height && static_cast<double>(energy[static_cast<std::size_t>(end)]) >= threshold) ++end;
+    if (end - y > bestLength) bestStart = y, bestLength = end - y;
+    y = end;
+  }
+  const int first = std::max(0, bestStart - margin);
+  const int last = std::min(v.height, bestStart + bestLength + margin);
+  return {first, last - first};
+}
+
+GreyImage sharpenAcrossBars(GreyView v, double sigma, double amount) {
+  GreyImage out(v.width, v.height);
+  if (v.width <= 0 || v.height <= 0) return out;
+  // Integer weights summing to 1 << 12, and no edge clamping inside the
+  // row: this runs on whole turned regions, where it must cost less than
+  // the ZXing call after it.
+  int radius = 0;
+  const std::vector<double> kernel = gaussianKernel(sigma, radius);
+  std::vector<int> weights(kernel.size());
+  for (std::size_t i = 0; i < kernel.size(); ++i)
+    weights[i] = static_cast<int>(std::lround(kernel[i] * 4096));
+  const int total = std::accumulate(weights.begin(), weights.end(), 0);
+  const int w = v.width;
+  const int gain = static_cast<int>(std::lround(amount * 256));
+  for (int y = 0; y < v.height; ++y) {
+    const std::uint8_t* row = v.data + static_cast<std::ptrdiff_t>(y) * v.stride;
+    std::uint8_t* dst = &out.at(0, y);
+    for (int x = 0; x < w; ++x) {
+      int s = 0;
+      if (x >= radius && x + radius < w) {
+        const std::uint8_t* p = row + x - radius;
+        for (std::size_t i = 0; i < weights.size(); ++i) s += weights[i] * p[i];
+      } else {
+        for (int i = -radius; i <= radius; ++i)
+          s += weights[static_cast<std::size_t>(i + radius)] * row[std::clamp(x + i, 0, w - 1)];
+      }
+      // p + amount * (p - blurred), in 1/256ths of a grey level.
+      const int p = row[x];
+      const int blurred256 = (s * 256 + total / 2) / total;
+      const int v256 = p * 256 + gain * (p * 256 - blurred256) / 256;
+      dst[x] = static_cast<std::uint8_t>(std::clamp((v256 + 128) / 256, 0, 255));
+    }
+  }
+  return out;
+}
+
 std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
   // Work on 2x2 block means: sensor noise averages out, while bars of
   // 1.5-pixel modules still show (coarser blocks would blur them away).
@@ -191,31 +336,46 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
       score += e;
     }
     int peakBin = static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
-    const double peakAngle = (peakBin + 0.5) * std::numbers::pi / kBins - std::numbers::pi / 2;
-    // The angle itself from the summed tensors of the cells that voted near
-    // the peak: finer than the bins, and the border cells stay out of it.
-    double near = 0, txx = 0, tyy = 0, txy = 0;
-    for (int c : members) {
-      auto ci = static_cast<std::size_t>(c);
-      double e = jxx[ci] + jyy[ci];
-      if (e <= 0) continue;
-      double angle = 0.5 * std::atan2(2 * jxy[ci], jxx[ci] - jyy[ci]);
-      double diff = std::abs(std::remainder(angle - peakAngle, std::numbers::pi));
-      if (diff > 10 * std::numbers::pi / 180) continue;
-      double coherence = std::sqrt((jxx[ci] - jyy[ci]) * (jxx[ci] - jyy[ci]) + 4 * jxy[ci] * jxy[ci]) / e;
-      near += std::sqrt(e) * coherence;
-      // At full resolution: bars of 1.5-3 px modules are near the limit of
-      // the half-size image, where the gradient's direction is biased.
-      const int x0 = (c % cw) * kCell * kScale, y0 = (c / cw) * kCell * kScale;
-      for (int y = std::max(1, y0); y < std::min(v.height - 1, y0 + kCell * kScale); ++y)
-        for (int x = std::max(1, x0); x < std::min(v.width - 1, x0 + kCell * kScale); ++x) {
-          double gx = (v.at(x + 1, y - 1) + 2 * v.at(x + 1, y) + v.at(x + 1, y + 1)) -
-                      (v.at(x - 1, y - 1) + 2 * v.at(x - 1, y) + v.at(x - 1, y + 1));
-          double gy = (v.at(x - 1, y + 1) + 2 * v.at(x, y + 1) + v.at(x + 1, y + 1)) -
-                      (v.at(x - 1, y - 1) + 2 * v.at(x, y - 1) + v.at(x + 1, y - 1));
-          txx += gx * gx, tyy += gy * gy, txy += gx * gy;
-        }
+    // The runner-up: the strongest bin at least 20 degrees from the peak.
+    int otherBin = -1;
+    for (int b = 0; b < kBins; ++b) {
+      const int apart = std::min(std::abs(b - peakBin), kBins - std::abs(b - peakBin));
+      if (apart >= 10 &&
+          (otherBin < 0 || votes[static_cast<std::size_t>(b)] > votes[static_cast<std::size_t>(otherBin)]))
+        otherBin = b;
     }
+    const double binWidth = std::numbers::pi / kBins;
+    double near = 0;
+    // The angle itself from the summed tensors of the cells that voted near
+    // a bin: finer than the bins, and the border cells stay out of it.
+    auto refine = [&](int bin, double* support) {
+      const double peakAngle = (bin + 0.5) * binWidth - std::numbers::pi / 2;
+      double txx = 0, tyy = 0, txy = 0, weight = 0;
+      for (int c : members) {
+        auto ci = static_cast<std::size_t>(c);
+        double e = jxx[ci] + jyy[ci];
+        if (e <= 0) continue;
+        double angle = 0.5 * std::atan2(2 * jxy[ci], jxx[ci] - jyy[ci]);
+        double diff = std::abs(std::remainder(angle - peakAngle, std::numbers::pi));
+        if (diff > 10 * std::numbers::pi / 180) continue;
+        double coherence = std::sqrt((jxx[ci] - jyy[ci]) * (jxx[ci] - jyy[ci]) + 4 * jxy[ci] * jxy[ci]) / e;
+        weight += std::sqrt(e) * coherence;
+        // At full resolution: bars of 1.5-3 px modules are near the limit of
+        // the half-size image, where the gradient's direction is biased.
+        const int x0 = (c % cw) * kCell * kScale, y0 = (c / cw) * kCell * kScale;
+        for (int y = std::max(1, y0); y < std::min(v.height - 1, y0 + kCell * kScale); ++y)
+          for (int x = std::max(1, x0); x < std::min(v.width - 1, x0 + kCell * kScale); ++x) {
+            double gx = (v.at(x + 1, y - 1) + 2 * v.at(x + 1, y) + v.at(x + 1, y + 1)) -
+                        (v.at(x - 1, y - 1) + 2 * v.at(x - 1, y) + v.at(x - 1, y + 1));
+            double gy = (v.at(x - 1, y + 1) + 2 * v.at(x, y + 1) + v.at(x + 1, y + 1)) -
+                        (v.at(x - 1, y - 1) + 2 * v.at(x, y - 1) + v.at(x + 1, y - 1));
+            txx += gx * gx, tyy += gy * gy, txy += gx * gy;
+          }
+      }
+      if (support) *support = weight;
+      return 0.5 * std::atan2(2 * txy, txx - tyy);
+    };
+    const double angle = refine(peakBin, &near);
     Region r;
     const int cellPx = kCell * kScale;
     const int margin = 2 * cellPx;
@@ -223,7 +383,10 @@ std::vector<Region> findCandidateRegions(GreyView v, int maxRegions) {
     r.y = std::max(0, minY * cellPx - margin);
     r.width = std::min(v.width, (maxX + 1) * cellPx + margin) - r.x;
     r.height = std::min(v.height, (maxY + 1) * cellPx + margin) - r.y;
-    r.gradientAngle = 0.5 * std::atan2(2 * txy, txx - tyy);
+    r.gradientAngle = angle;
+    if (otherBin >= 0 &&
+        votes[static_cast<std::size_t>(otherBin)] >= 0.25 * votes[static_cast<std::size_t>(peakBin)])
+      r.otherGradientAngle = refine(otherBin, nullptr);
     r.coherence = total > 0 ? near / total : 0;
     r.score = members.size() >= 3 ? score : 0;
     regions.push_back(r);
@@ -253,15 +416,26 @@ GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame) {
   toFrame = Affine{c, -s, cx - c * w / 2.0 + s * h / 2.0, s, c, cy - s * w / 2.0 - c * h / 2.0};
   // Outside the frame: mid grey, which holds no edges.
   GreyImage out(std::max(w, 1), std::max(h, 1), 128);
+  // Fixed point (16 fractional bits), stepping along each output row: this
+  // turns whole regions several times per frame.
+  constexpr double kOne = 65536.0;
+  const auto stepX = static_cast<std::int64_t>(std::llround(toFrame.a * kOne));
+  const auto stepY = static_cast<std::int64_t>(std::llround(toFrame.d * kOne));
+  const std::int64_t maxX = static_cast<std::int64_t>(v.width - 1) << 16;
+  const std::int64_t maxY = static_cast<std::int64_t>(v.height - 1) << 16;
   for (int y = 0; y < out.height; ++y) {
-    for (int x = 0; x < out.width; ++x) {
-      PointD p = toFrame.apply(x, y);
-      if (p.x < 0 || p.y < 0 || p.x >= v.width - 1 || p.y >= v.height - 1) continue;
-      const int ix = static_cast<int>(p.x), iy = static_cast<int>(p.y);
-      const double fx = p.x - ix, fy = p.y - iy;
-      const double top = (1 - fx) * v.at(ix, iy) + fx * v.at(ix + 1, iy);
-      const double bottom = (1 - fx) * v.at(ix, iy + 1) + fx * v.at(ix + 1, iy + 1);
-      out.at(x, y) = clampByte((1 - fy) * top + fy * bottom);
+    const PointD start = toFrame.apply(0, y);
+    auto px = static_cast<std::int64_t>(std::llround(start.x * kOne));
+    auto py = static_cast<std::int64_t>(std::llround(start.y * kOne));
+    std::uint8_t* dst = &out.at(0, y);
+    for (int x = 0; x < out.width; ++x, px += stepX, py += stepY) {
+      if (px < 0 || py < 0 || px >= maxX || py >= maxY) continue;
+      const auto ix = static_cast<int>(px >> 16), iy = static_cast<int>(py >> 16);
+      const auto fx = static_cast<int>((px >> 8) & 0xff), fy = static_cast<int>((py >> 8) & 0xff);
+      const std::uint8_t* p = v.data + static_cast<std::ptrdiff_t>(iy) * v.stride + ix;
+      const int top = (256 - fx) * p[0] + fx * p[1];
+      const int bottom = (256 - fx) * p[v.stride] + fx * p[v.stride + 1];
+      dst[x] = static_cast<std::uint8_t>(((256 - fy) * top + fy * bottom + (1 << 15)) >> 16);
     }
   }
   return out;

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
+#include <utility>
 #include <vector>
 
 namespace wms::handheld::detail {
@@ -48,8 +50,12 @@ struct Affine {
 struct Region {
   int x = 0, y = 0, width = 0, height = 0;  // frame pixels
   double gradientAngle = 0;                 // radians; the dominant edge-normal direction (across bars)
-  double coherence = 0;                     // 0..1; near 1 for parallel bars, lower for 2D symbols
-  double score = 0;                         // edge energy, for ranking
+  // A second edge direction at least 20 degrees from the first with a fair
+  // share of the votes, if there is one (a label's border or printed text
+  // can outvote faint bars): radians, or NaN.
+  double otherGradientAngle = std::numeric_limits<double>::quiet_NaN();
+  double coherence = 0;  // 0..1; near 1 for parallel bars, lower for 2D symbols
+  double score = 0;      // edge energy, for ranking
 };
 
 // Maps the darkest `lowFraction` of pixels to 0 and the brightest
@@ -62,6 +68,30 @@ GreyImage downscale2(GreyView v);
 // Each pixel relative to the mean and spread of its (2r+1)^2 neighbourhood,
 // centred on 128: evens out shading and lifts weak contrast.
 GreyImage localNormalize(GreyView v, int radius);
+
+// Every `step`-th row (0, step, 2*step...) of `v` as the mean of the 2r+1
+// rows centred on it (fewer at the edges): on an image whose bars stand
+// upright (rotateRegion), noise falls with the square root of the rows
+// averaged while the bars keep their edges, and a reader has `step` times
+// fewer rows to scan. Row j of the result is row j*step of `v`.
+GreyImage smoothAlongBars(GreyView v, int radius, int step = 1);
+
+// The rows of an image with upright bars where the bars are: the longest
+// run of rows whose horizontal edge energy is at least `fraction` of the
+// strongest row's, grown by `margin` rows each side. {first, count}; the
+// whole image if it has no edges.
+std::pair<int, int> barRows(GreyView v, double fraction, int margin);
+
+// Unsharp mask along rows only: each pixel plus `amount` times its
+// difference from a Gaussian (sigma in pixels) of its row. Lifts thin bars
+// that blur has pulled towards their neighbours' level, without touching
+// the direction along the bars.
+GreyImage sharpenAcrossBars(GreyView v, double sigma, double amount);
+
+// Unsharp mask in both directions: each pixel plus `amount` times its
+// difference from a Gaussian (sigma in pixels) around it. Separates the
+// modules of a blurred 2D symbol before a fixed threshold.
+GreyImage sharpen(GreyView v, double sigma, double amount);
 
 // Up to `maxRegions` regions with dense, strong edges, best first, each grown
 // by a margin and clipped to the frame.

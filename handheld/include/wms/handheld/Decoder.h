@@ -14,8 +14,9 @@
 //
 // Speed: `formats` narrows the search to what the step expects (see
 // formatsFor()); the worker tries the regions that look like barcodes first,
-// then enhanced copies (upright, contrast-stretched, normalised), and stops at
-// the first pass that finds something.
+// then enhanced copies (turned upright and averaged along the bars,
+// contrast-stretched, sharpened, normalised, halved), and stops at the first
+// pass that finds something (docs/handheld.md lists the passes).
 //
 // Threading: a Decoder is used by one thread at a time (it owns one worker
 // and one socket). Use one Decoder per thread. It forks the calling process:
