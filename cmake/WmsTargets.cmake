@@ -43,6 +43,8 @@ function(wms_add_executable name)
   wms_target_defaults(${name})
 endfunction()
 
+set(WMS_EMULATED_TIMEOUT_FACTOR 3 CACHE STRING "How many times longer a suite may take under CMAKE_CROSSCOMPILING_EMULATOR")
+
 # wms_add_test_suite(<name> SOURCES ... DEPS ... [LABELS ...] [TIMEOUT s])
 # One Boost.Test executable registered with ctest. Test cases inside are named
 # for the behaviour they pin down; ctest runs the whole executable.
@@ -63,9 +65,16 @@ function(wms_add_test_suite name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
   endif()
-  set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT}
-    ENVIRONMENT "WMS_SOURCE_DIR=${PROJECT_SOURCE_DIR};WMS_BINARY_DIR=${PROJECT_BINARY_DIR}"
-    LABELS "${ARG_LABELS}")
+  set(env "WMS_SOURCE_DIR=${PROJECT_SOURCE_DIR};WMS_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  if(CMAKE_CROSSCOMPILING_EMULATOR)
+    # ctest starts the suite through the emulator; the suite starts this
+    # build's programs through it too (tests/support, ChildProcess.h).
+    # Emulated code runs several times slower: so may the suite.
+    string(JOIN " " emulator ${CMAKE_CROSSCOMPILING_EMULATOR})
+    list(APPEND env "WMS_TEST_EMULATOR=${emulator}")
+    math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${WMS_EMULATED_TIMEOUT_FACTOR}")
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${env}" LABELS "${ARG_LABELS}")
 endfunction()
 
 # Fuzz targets (libFuzzer). They are built only in a clang build configured
