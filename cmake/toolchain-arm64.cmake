@@ -36,9 +36,13 @@ set(Poco_DIR ${WMS_ARM64_POCO}/usr/lib/aarch64-linux-gnu/cmake/Poco CACHE PATH "
 set(ENV{PKG_CONFIG_LIBDIR} /usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_PATH} "")
 
-# qemu-user runs arm64 programs. -L: the dynamic loader and libc come from
-# the cross toolchain's folder; every other library from the multiarch one.
+# qemu-user runs arm64 programs with the multiarch dynamic loader and libc
+# (libc6:arm64, /lib/ld-linux-aarch64.so.1, which the arm64 libraries above
+# bring in), found at their own paths. Not with `-L /usr/aarch64-linux-gnu`:
+# that takes the loader from the cross toolchain's libc (another build of
+# glibc 2.36) while every library, libc.so.6 included, still comes from the
+# multiarch folder, and a loader and libc of two builds hang in fork().
 find_program(WMS_QEMU_AARCH64 qemu-aarch64)
 if(WMS_QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${WMS_QEMU_AARCH64} -L /usr/aarch64-linux-gnu)
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${WMS_QEMU_AARCH64})
 endif()

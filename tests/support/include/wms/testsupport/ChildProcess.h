@@ -50,7 +50,7 @@ class ChildProcess {
 };
 
 // argv unchanged, or, when the tests run under an emulator (a cross build:
-// ctest sets WMS_TEST_EMULATOR, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu")
+// ctest sets WMS_TEST_EMULATOR, e.g. "/usr/bin/qemu-aarch64")
 // and argv[0] is one of this build's programs (under WMS_BINARY_DIR), the
 // emulator's words followed by argv: an emulated process cannot exec a
 // program of the emulated machine without binfmt_misc. The build machine's
