@@ -44,6 +44,7 @@ function(wms_add_executable name)
 endfunction()
 
 set(WMS_EMULATED_TIMEOUT_FACTOR 3 CACHE STRING "How many times longer a suite may take under CMAKE_CROSSCOMPILING_EMULATOR")
+set(WMS_EMULATED_TIME_SCALE 10 CACHE STRING "WMS_TEST_TIME_SCALE under CMAKE_CROSSCOMPILING_EMULATOR: how many times longer a test lets a time-limited step take")
 
 # wms_add_test_suite(<name> SOURCES ... DEPS ... [LABELS ...] [TIMEOUT s])
 # One Boost.Test executable registered with ctest. Test cases inside are named
@@ -69,9 +70,11 @@ function(wms_add_test_suite name)
   if(CMAKE_CROSSCOMPILING_EMULATOR)
     # ctest starts the suite through the emulator; the suite starts this
     # build's programs through it too (tests/support, ChildProcess.h).
-    # Emulated code runs several times slower: so may the suite.
+    # Emulated code runs several times slower: so may the suite, and a test
+    # that sets a time limit on the code under test (the decoder's worker
+    # timeout) scales it by WMS_TEST_TIME_SCALE.
     string(JOIN " " emulator ${CMAKE_CROSSCOMPILING_EMULATOR})
-    list(APPEND env "WMS_TEST_EMULATOR=${emulator}")
+    list(APPEND env "WMS_TEST_EMULATOR=${emulator}" "WMS_TEST_TIME_SCALE=${WMS_EMULATED_TIME_SCALE}")
     math(EXPR ARG_TIMEOUT "${ARG_TIMEOUT} * ${WMS_EMULATED_TIMEOUT_FACTOR}")
   endif()
   set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT "${env}" LABELS "${ARG_LABELS}")
