@@ -60,8 +60,15 @@ function(wms_add_test_suite name)
   wms_target_defaults(${name})
   # Test code drives real processes and waits on them: -O1 costs it nothing
   # at run time and compiles Boost.Test's macros a third faster than -O2.
-  # The code under test keeps its own flags (its libraries).
-  target_compile_options(${name} PRIVATE $<$<CONFIG:RelWithDebInfo>:-O1>)
+  # The code under test keeps its own flags (its libraries). A cross build
+  # (its suites are the native ones again, under an emulator) takes -O0:
+  # another quarter less compile time (PickFlowTest.cpp for arm64: 18.3
+  # against 25.2 s user), which tools/run-tests' time budget needs.
+  if(CMAKE_CROSSCOMPILING)
+    target_compile_options(${name} PRIVATE $<$<CONFIG:RelWithDebInfo>:-O0>)
+  else()
+    target_compile_options(${name} PRIVATE $<$<CONFIG:RelWithDebInfo>:-O1>)
+  endif()
   add_test(NAME ${name} COMMAND ${name} --log_level=test_suite --report_level=short)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 300)
