@@ -4,6 +4,7 @@
 #include <ZXing/MultiFormatWriter.h>
 
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,18 @@ std::string fixtureText(const std::filesystem::path& relative) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+std::chrono::milliseconds scaled(std::chrono::milliseconds limit) {
+  const char* scale = std::getenv("WMS_TEST_TIME_SCALE");
+  const int factor = scale ? std::atoi(scale) : 1;
+  return factor > 1 ? limit * factor : limit;
+}
+
+DecoderOptions scaledOptions() {
+  DecoderOptions o;
+  o.timeout = scaled(o.timeout);
+  return o;
 }
 
 Frame withMarker(const Frame& frame, std::string_view marker) {

@@ -5,9 +5,11 @@
 #define ZX_USE_UTF8
 #include <ZXing/BarcodeFormat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
+#include "wms/handheld/Decoder.h"
 #include "wms/handheld/Frame.h"
 
 namespace wms::handheld::test {
@@ -25,6 +27,12 @@ Frame zxingSymbol(ZXing::BarcodeFormat format, const std::wstring& text, int sca
 Frame fixtureFrame(const std::filesystem::path& relative);
 // The whole content of a fixture file.
 std::string fixtureText(const std::filesystem::path& relative);
+
+// `limit` times WMS_TEST_TIME_SCALE (ctest sets it for a cross build's
+// suites, which an emulator runs several times slower; 1 when unset).
+std::chrono::milliseconds scaled(std::chrono::milliseconds limit);
+// DecoderOptions with the default worker timeout, scaled().
+DecoderOptions scaledOptions();
 
 // Writes `marker` into the first pixels of row 0 (Decoder test hooks).
 Frame withMarker(const Frame& frame, std::string_view marker);

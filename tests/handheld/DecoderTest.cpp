@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(every_format_zxing_can_write_decodes_back_from_a_generated_
       {zx::BarcodeFormat::DataMatrix, BarcodeFormat::DataMatrix, L"LOC:A-01-02", "LOC:A-01-02", "]d1"},
       {zx::BarcodeFormat::QRCode, BarcodeFormat::QrCode, L"LOC:B-02-11-1", "LOC:B-02-11-1", "]Q1"},
   };
-  Decoder decoder;
+  Decoder decoder(scaledOptions());
   for (const auto& c : cases) {
     for (int turns : {0, 1}) {
       Frame f = zxingSymbol(c.zxFormat, c.input, 3, 640, 480, turns);
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(every_format_zxing_can_write_decodes_back_from_a_generated_
 }
 
 BOOST_AUTO_TEST_CASE(zint_fixtures_of_every_format_decode_to_the_text_beside_them) {
-  Decoder decoder;
+  Decoder decoder(scaledOptions());
   std::set<BarcodeFormat> seen;
   int n = 0;
   for (const auto& dir : std::filesystem::directory_iterator(kFixtures / "barcodes")) {
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(zint_fixtures_of_every_format_decode_to_the_text_beside_the
 }
 
 BOOST_AUTO_TEST_CASE(gs1_samples_decode_to_their_application_identifiers) {
-  Decoder decoder;
+  Decoder decoder(scaledOptions());
   auto gs1Of = [&](const char* fixture) {
     auto r = decodeOk(decoder, fixtureFrame(fixture), FormatSet::all());
     BOOST_TEST_REQUIRE(r.barcodes.size() == 1u, fixture);
@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(gs1_samples_decode_to_their_application_identifiers) {
 }
 
 BOOST_AUTO_TEST_CASE(narrowing_to_a_step_leaves_barcodes_of_other_kinds_unread) {
-  Decoder decoder;
+  Decoder decoder(scaledOptions());
   Frame ean = fixtureFrame("barcodes/EAN-13/gtin13.png");
   BOOST_TEST(decodeOk(decoder, ean, formatsFor(ScanTarget::Location)).barcodes.empty());
   BOOST_TEST(decodeOk(decoder, ean, formatsFor(ScanTarget::Item)).barcodes.size() == 1u);
@@ -186,7 +186,7 @@ BOOST_AUTO_TEST_CASE(a_label_with_several_symbols_yields_each_of_them_once) {
   BOOST_TEST(abortsInChild([&] {
     (void)zx::ReadBarcodes(zx::ImageView(label.data(), label.width(), label.height(), zx::ImageFormat::Lum));
   }));
-  Decoder decoder;
+  Decoder decoder(scaledOptions());
   auto r = decodeOk(decoder, label, FormatSet::all(), 8);
   std::set<std::string> texts;
   for (const auto& b : r.barcodes) texts.insert(b.text);
@@ -204,7 +204,7 @@ BOOST_AUTO_TEST_CASE(a_databar_frame_that_aborts_plain_zxing_decodes_without_a_c
     (void)zx::ReadBarcode(zx::ImageView(frame.data(), frame.width(), frame.height(), zx::ImageFormat::Lum));
   }));
   Log log;
-  DecoderOptions o;
+  DecoderOptions o = scaledOptions();
   o.log = log.sink();
   Decoder decoder(o);
   auto r = decodeOk(decoder, frame, formatsFor(ScanTarget::Item));
@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(zxing_aborts_where_documented_and_single_line_reads_do_not)
 
 BOOST_AUTO_TEST_CASE(a_worker_that_aborts_is_replaced_logged_and_the_frame_retried_safely) {
   Log log;
-  DecoderOptions o;
+  DecoderOptions o = scaledOptions();
   o.log = log.sink();
   o.testHooks = true;
   Decoder decoder(o);
@@ -260,22 +260,22 @@ BOOST_AUTO_TEST_CASE(a_worker_that_aborts_is_replaced_logged_and_the_frame_retri
 
 BOOST_AUTO_TEST_CASE(a_stuck_worker_is_killed_after_the_timeout_and_the_frame_retried) {
   Log log;
-  DecoderOptions o;
+  DecoderOptions o = scaledOptions();
   o.log = log.sink();
   o.testHooks = true;
-  o.timeout = std::chrono::milliseconds(300);
+  o.timeout = scaled(std::chrono::milliseconds(300));
   Decoder decoder(o);
   Frame qr = zxingSymbol(zx::BarcodeFormat::QRCode, L"LOC:A-1", 4, 400, 400);
   auto r = decodeOk(decoder, withMarker(qr, kTestHangMarker), FormatSet::all());
   BOOST_TEST_REQUIRE(r.barcodes.size() == 1u);
   BOOST_TEST(r.barcodes[0].text == "LOC:A-1");
   BOOST_TEST(r.crashes == 1);
-  BOOST_TEST(log.contains("stuck for 300 ms in pass 'quick'"));
+  BOOST_TEST(log.contains("stuck for " + std::to_string(o.timeout.count()) + " ms in pass 'quick'"));
 }
 
 BOOST_AUTO_TEST_CASE(a_frame_that_keeps_crashing_is_given_up_and_the_decoder_recovers) {
   Log log;
-  DecoderOptions o;
+  DecoderOptions o = scaledOptions();
   o.log = log.sink();
   o.testHooks = true;
   o.maxCrashesPerFrame = 3;
@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(a_frame_that_keeps_crashing_is_given_up_and_the_decoder_rec
 
 BOOST_AUTO_TEST_CASE(barcodes_reported_before_a_crash_are_kept_and_the_crash_logged) {
   Log log;
-  DecoderOptions o;
+  DecoderOptions o = scaledOptions();
   o.log = log.sink();
   o.testHooks = true;
   Decoder decoder(o);
@@ -308,7 +308,7 @@ BOOST_AUTO_TEST_CASE(barcodes_reported_before_a_crash_are_kept_and_the_crash_log
 
 BOOST_AUTO_TEST_CASE(a_worker_killed_between_frames_is_restarted_on_the_next_frame) {
   Log log;
-  DecoderOptions o;
+  DecoderOptions o = scaledOptions();
   o.log = log.sink();
   Decoder decoder(o);
   BOOST_TEST_REQUIRE(decoder.start().ok());
@@ -325,7 +325,7 @@ BOOST_AUTO_TEST_CASE(a_worker_killed_between_frames_is_restarted_on_the_next_fra
 BOOST_AUTO_TEST_CASE(destroying_the_decoder_leaves_no_worker_process_behind) {
   int pid = 0;
   {
-    Decoder decoder;
+    Decoder decoder(scaledOptions());
     BOOST_TEST_REQUIRE(decoder.start().ok());
     pid = decoder.workerPid();
     Decoder moved(std::move(decoder));  // the worker goes with the move
@@ -336,7 +336,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_decoder_leaves_no_worker_process_behind) {
 }
 
 BOOST_AUTO_TEST_CASE(misuse_throws) {
-  Decoder decoder;
+  Decoder decoder(scaledOptions());
   Frame qr = zxingSymbol(zx::BarcodeFormat::QRCode, L"X", 3);
   BOOST_CHECK_THROW((void)decoder.decode(Frame(), FormatSet::all()), std::invalid_argument);
   BOOST_CHECK_THROW((void)decoder.decode(qr, FormatSet()), std::invalid_argument);

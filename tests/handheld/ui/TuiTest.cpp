@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_picker_signs_in_and_picks_a_stop_on_a_20x16_screen_and_th
   MosquittoBroker broker(bo);
   ScriptedServer server(broker);
   TempDir dir;
-  const std::string command = std::string(WMS_HANDHELD_BINARY) + " --device HH-07 --broker " + broker.uri() +
+  const std::string command = emulatorPrefix() + WMS_HANDHELD_BINARY + " --device HH-07 --broker " + broker.uri() +
                               " --password " + broker.device(0).password + " --db " + (dir / "hh.db").string() +
                               " --log " + (dir / "hh.log").string();
   Tmux tmux(command, 20, 16, dir.path());
@@ -174,7 +174,7 @@ BOOST_AUTO_TEST_CASE(a_badge_refused_for_its_pin_asks_for_it_masks_it_and_signs_
   ScriptedServer server(broker);
   server.rejectType("signin", Error{ErrorKind::Unauthorized, "badge EMP-7 needs its PIN"});
   TempDir dir;
-  const std::string command = std::string(WMS_HANDHELD_BINARY) + " --device HH-07 --broker " + broker.uri() +
+  const std::string command = emulatorPrefix() + WMS_HANDHELD_BINARY + " --device HH-07 --broker " + broker.uri() +
                               " --password " + broker.device(0).password + " --db " + (dir / "hh.db").string() +
                               " --log " + (dir / "hh.log").string();
   Tmux tmux(command, 40, 16, dir.path());

@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 extern char** environ;
@@ -22,12 +25,34 @@ std::vector<char*> cStrings(std::vector<std::string>& v) {
   return out;
 }
 
+std::string emulator() {
+  const char* e = std::getenv("WMS_TEST_EMULATOR");
+  return e ? e : "";
+}
+
 }  // namespace
+
+std::vector<std::string> withEmulator(std::vector<std::string> argv) {
+  const std::string words = emulator();
+  const std::string_view ownPrograms = WMS_BINARY_DIR "/";
+  if (words.empty() || argv.empty() || !argv[0].starts_with(ownPrograms)) return argv;
+  std::vector<std::string> out;
+  std::istringstream in(words);
+  for (std::string w; in >> w;) out.push_back(w);
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+std::string emulatorPrefix() {
+  const std::string words = emulator();
+  return words.empty() ? words : words + " ";
+}
 
 ChildProcess::ChildProcess(std::vector<std::string> argv) : ChildProcess(std::move(argv), Options{}) {}
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, Options options) {
   if (argv.empty()) throw std::invalid_argument("ChildProcess: empty argv");
+  argv = withEmulator(std::move(argv));
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   for (auto& extra : options.env) env.push_back(extra);
@@ -108,7 +133,7 @@ CommandResult runCommand(const std::vector<std::string>& argv, const std::string
                          std::chrono::milliseconds timeout) {
   int inPipe[2], outPipe[2];
   if (::pipe(inPipe) != 0 || ::pipe(outPipe) != 0) throw std::runtime_error("pipe failed");
-  std::vector<std::string> args = argv;
+  std::vector<std::string> args = withEmulator(argv);
   auto cargv = cStrings(args);
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");

@@ -21,8 +21,8 @@ class ChildProcess {
     std::filesystem::path workingDir;    // default: the current folder
   };
 
-  // Starts argv[0] (a path, or a name looked up in PATH) with the arguments.
-  // Throws std::runtime_error if it cannot be started.
+  // Starts argv[0] (a path, or a name looked up in PATH) with the arguments,
+  // through withEmulator(). Throws std::runtime_error if it cannot be started.
   explicit ChildProcess(std::vector<std::string> argv);
   ChildProcess(std::vector<std::string> argv, Options options);
   ~ChildProcess();
@@ -49,7 +49,20 @@ class ChildProcess {
   std::optional<int> status_;
 };
 
-// Runs a command to completion and returns its exit code and combined output.
+// argv unchanged, or, when the tests run under an emulator (a cross build:
+// ctest sets WMS_TEST_EMULATOR, e.g. "/usr/bin/qemu-aarch64")
+// and argv[0] is one of this build's programs (under WMS_BINARY_DIR), the
+// emulator's words followed by argv: an emulated process cannot exec a
+// program of the emulated machine without binfmt_misc. The build machine's
+// programs (mosquitto, tmux) run as they are.
+std::vector<std::string> withEmulator(std::vector<std::string> argv);
+
+// The shell words that start this build's programs: "" natively, else
+// WMS_TEST_EMULATOR and a space. For a command line given to a shell (tmux).
+std::string emulatorPrefix();
+
+// Runs a command (through withEmulator()) to completion and returns its exit
+// code and combined output.
 struct CommandResult {
   int exitCode = -1;
   std::string output;
