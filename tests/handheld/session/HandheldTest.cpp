@@ -143,7 +143,12 @@ BOOST_AUTO_TEST_CASE(picking_goes_on_without_the_broker_and_everything_arrives_o
   TempDir dir;
   Device d(broker, dir / "hh.db", "HH-07", protocol::WorkMode::Pick, std::string("EMP-1"));
   BOOST_REQUIRE(d.until([&] { return d.app->online(); }));
-  BOOST_REQUIRE(server.waitFor([](const auto& m) { return isType(m, "signin"); }));
+  // The app sends from its poll: keep polling while the sign-in travels (a
+  // wait that does not poll can miss it when going online and sending the
+  // queued sign-in fall in different polls, as under an emulator).
+  BOOST_REQUIRE(d.until([&] {
+    return server.waitFor([](const auto& m) { return isType(m, "signin"); }, std::chrono::milliseconds(0)).has_value();
+  }));
   server.send(smallBatch());
   BOOST_REQUIRE(d.until([&] { return d.app->pick().phase() == PickPhase::ScanLocation; }));
   pickStop(d, "A-01-01-1", "4006381333931", 2, {"T-1"});
