@@ -47,6 +47,13 @@ Poco::Int64 hashId(const std::string& s) {
 
 const char* kCity = "Singapore";
 
+// Units of a Shopify line not fulfilled yet (0 once the order is cancelled).
+std::int64_t fulfillableOfLine(const EmuOrder& o, std::size_t line, const std::string& lineId) {
+  if (o.cancelled) return 0;
+  auto it = o.shipped.find(lineId);
+  return o.lines[line].qty - (it == o.shipped.end() ? 0 : it->second);
+}
+
 std::string countryOf(const EmuOrder& o) { return o.country.empty() ? "SG" : o.country; }
 // Where addresses carry no postal code (the marketplaces send "" there).
 bool noPostalCode(const EmuOrder& o) { return o.country == "VN" || o.country == "HK"; }
@@ -132,8 +139,7 @@ std::string shopifyFulfillmentOrders(const EmuOrder& o) {
   std::int64_t open = 0;
   for (std::size_t i = 0; i < o.lines.size(); ++i) {
     const std::string& lineId = ids[i].front();
-    auto it = o.shipped.find(lineId);
-    const std::int64_t left = o.cancelled ? 0 : o.lines[i].qty - (it == o.shipped.end() ? 0 : it->second);
+    const std::int64_t left = fulfillableOfLine(o, i, lineId);
     open += left;
     auto li = object();
     li->set("id", num(shopifyFulfillmentOrderLineId(lineId)));
@@ -162,8 +168,7 @@ std::string shopifyFulfillmentOrdersGraphql(const EmuOrder& o) {
   std::int64_t open = 0;
   for (std::size_t i = 0; i < o.lines.size(); ++i) {
     const std::string& lineId = ids[i].front();
-    auto it = o.shipped.find(lineId);
-    const std::int64_t left = o.cancelled ? 0 : o.lines[i].qty - (it == o.shipped.end() ? 0 : it->second);
+    const std::int64_t left = fulfillableOfLine(o, i, lineId);
     open += left;
     auto li = object();
     li->set("id", "gid://shopify/FulfillmentOrderLineItem/" + shopifyFulfillmentOrderLineId(lineId));
