@@ -347,8 +347,9 @@ std::vector<Status> ChannelApi::pushStocks(const std::vector<std::pair<Listing, 
     itemIds[i] = *item;
     open.push_back(i);
   }
-  // At most two calls: the batch, and once more without what it refused.
-  for (int attempt = 0; attempt < 2 && !open.empty(); ++attempt) {
+  // The batch, then again without what each answer refused: every round
+  // either ends the call or drops at least one refused listing, so it ends.
+  while (!open.empty()) {
     std::string signature, quantities;
     for (std::size_t i : open) {
       signature += itemIds[i] + "@" + *location + "=" + std::to_string(items[i].second) + ",";
@@ -411,9 +412,6 @@ std::vector<Status> ChannelApi::pushStocks(const std::vector<std::pair<Listing, 
     }
     open = std::move(rest);
   }
-  // Refused twice over (a second error on the retry): a person looks.
-  for (std::size_t i : open)
-    if (out[i]) out[i] = Error{ErrorKind::Invalid, "Shopify inventorySetQuantities refused the batch twice"};
   return out;
 }
 

@@ -50,7 +50,8 @@ class ChannelApi {
   // Sets several listings' quantities in as few calls as the channel
   // allows; one Status per item, in order. Shopify applies a call all or
   // nothing: the quantities its userErrors name are refused (Invalid, its
-  // words) and the rest are sent again at once without them; an error for
+  // words) and the rest are sent again at once without them (until an
+  // answer refuses none, so a listing is never refused for another's fault); an error for
   // the whole call (THROTTLED, the network) is every item's.
   std::vector<Status> pushStocks(const std::vector<std::pair<Listing, std::int64_t>>& items);
   // Tells the channel the order shipped, in its own fulfilment call shape
