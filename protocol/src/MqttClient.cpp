@@ -164,6 +164,10 @@ struct MqttClient::Impl final : public mqtt::callback {
   std::mutex queueMutex;
   std::condition_variable queueReady;
   std::deque<std::variant<MqttMessage, ConnectionEvent>> queue;
+  // Messages in `queue`; connection events do not count against maxQueued,
+  // or a late Subscribed event would make the client drop a message it has
+  // room for.
+  std::size_t queuedMessages = 0;
   bool stopping = false;
 
   // ---- protected by subscriptionsMutex ----
@@ -218,11 +222,12 @@ struct MqttClient::Impl final : public mqtt::callback {
     {
       std::lock_guard lock(queueMutex);
       if (!always) {
-        if (queue.size() >= options.maxQueued()) {
+        if (queuedMessages >= options.maxQueued()) {
           ++dropped;
           return;
         }
         ++received;
+        ++queuedMessages;
       }
       queue.push_back(std::move(item));
     }
@@ -239,6 +244,7 @@ struct MqttClient::Impl final : public mqtt::callback {
         if (stopping) return;
         item = std::move(queue.front());
         queue.pop_front();
+        if (std::holds_alternative<MqttMessage>(item)) --queuedMessages;
       }
       if (auto* m = std::get_if<MqttMessage>(&item)) {
         deliver(*m);
