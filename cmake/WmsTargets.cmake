@@ -55,6 +55,12 @@ set(WMS_EMULATED_TIME_SCALE 10 CACHE STRING "WMS_TEST_TIME_SCALE under CMAKE_CRO
 function(wms_test_compile_options target)
   target_link_libraries(${target} PRIVATE Boost::unit_test_framework)
   target_compile_definitions(${target} PRIVATE BOOST_TEST_DYN_LINK)
+  # POCO's public definitions (_FILE_OFFSET_BITS=64, _REENTRANT...) change
+  # what the system headers declare: every suite gets them, whether it links
+  # POCO or not, so that all can use the one precompiled header below.
+  if(TARGET Poco::Foundation)
+    target_compile_definitions(${target} PRIVATE $<TARGET_PROPERTY:Poco::Foundation,INTERFACE_COMPILE_DEFINITIONS>)
+  endif()
   wms_target_defaults(${target})
   if(CMAKE_CROSSCOMPILING)
     target_compile_options(${target} PRIVATE $<$<CONFIG:RelWithDebInfo>:-O0>)

@@ -85,7 +85,9 @@ std::string WedgePublisher::payload(const std::string& device, const std::string
                                     const std::string& eventId, std::int64_t tsMillis, const Scan& scan) {
   return "{\"type\":\"station.scan\",\"v\":1,\"device\":" + jsonQuote(device) +
          ",\"ts\":" + std::to_string(tsMillis) + ",\"event_id\":" + jsonQuote(eventId) +
-         ",\"station\":" + jsonQuote(station) + ",\"symbology\":" + jsonQuote(scan.symbology) +
+         ",\"station\":" + jsonQuote(station) +
+         // A scanner that sends no AIM identifier: the field is left out.
+         (scan.symbology.empty() ? std::string() : ",\"symbology\":" + jsonQuote(scan.symbology)) +
          ",\"barcode\":" + jsonQuote(scan.data) + "}";
 }
 

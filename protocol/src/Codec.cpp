@@ -2,6 +2,7 @@
 #include "wms/common/TextChecks.h"
 
 #include <cassert>
+#include <cctype>
 #include <climits>
 #include <concepts>
 #include <map>
@@ -559,6 +560,21 @@ void fields(V& v, Is<CountConfirm> auto& m) {
   eventFields(v, m);
   v("count_id", m.countId, Int{1, kMaxTimestamp});
   v("counted", m.counted, Int{0, kMaxQty});
+}
+
+template <class V>
+void fields(V& v, Is<StationScan> auto& m) {
+  eventFields(v, m);
+  v("station", m.station, kId);
+  v("symbology", m.symbology, Text{3, false});
+  v.rule([&](auto& c) {
+    // An AIM symbology identifier: "]", the symbology's letter, a modifier.
+    const auto& s = m.symbology;
+    if (s && (s->size() != 3 || (*s)[0] != ']' || !std::isalpha(static_cast<unsigned char>((*s)[1])) ||
+              !std::isalnum(static_cast<unsigned char>((*s)[2]))))
+      invalid(c.at("symbology") + " '" + shown(*s) + "' is not an AIM identifier such as ]C1");
+  });
+  v("barcode", m.barcode, kBarcode);
 }
 
 template <class V>

@@ -37,6 +37,7 @@ constexpr std::string_view nameOf() {
   else if constexpr (std::is_same_v<T, ReplenishConfirm>) return "replenish.confirm";
   else if constexpr (std::is_same_v<T, CountRequest>) return "count.request";
   else if constexpr (std::is_same_v<T, CountConfirm>) return "count.confirm";
+  else if constexpr (std::is_same_v<T, StationScan>) return "station.scan";
   else if constexpr (std::is_same_v<T, Presence>) return "status";
   else {
     static_assert(std::is_same_v<T, Heartbeat>, "every message type needs a wire name");

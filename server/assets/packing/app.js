@@ -19,6 +19,8 @@
     lastLine: 0,
     queue: Promise.resolve(),  // requests go one at a time, in scan order
     unshippedErrors: {},       // order id -> why its last print or ship from the list failed
+    pageId: 'page-' + Date.now().toString(36) + '-' + Math.floor(Math.random() * 1e9).toString(36),
+    lastWedgeAt: 0,            // when the station's own scanner last sent a read
   };
 
   // ---- Station ------------------------------------------------------------------
@@ -619,8 +621,53 @@
     window.addEventListener('focus', keepFocus);
   }
 
+  // ---- The station's own scanner ------------------------------------------------
+  // A scanner held by the station's firmware bridge (wms-fwbridge) does not
+  // type into this page: its reads reach wmsd (station.scan) and wait there
+  // for this page, which takes them and handles each as if typed. Asked
+  // four times a second while reads come, once a second after a minute
+  // without one. docs/packing.md, "The station's own scanner".
+
+  async function takeStationScans() {
+    const r = await api('POST', API + '/stations/' + encodeURIComponent(st.station) + '/scans/take', { page: st.pageId });
+    const badge = $('wedge');
+    if (!r.ok) {
+      if (badge.dataset.state !== 'down' && st.lastWedgeAt) {
+        badge.hidden = false;
+        badge.dataset.state = 'down';
+        badge.textContent = 'Scanner: ' + errorText(r);
+      }
+      return;
+    }
+    if (r.body.expired > 0) {
+      const n = r.body.expired;
+      feedback('error', n + (n === 1 ? ' read of the station scanner came while this page was away and was'
+        : ' reads of the station scanner came while this page was away and were') + ' not used: scan again', 'bad');
+    }
+    for (const s of r.body.scans) {
+      st.lastWedgeAt = Date.now();
+      badge.hidden = false;
+      badge.dataset.state = 'ok';
+      badge.textContent = 'Scanner ' + s.device;
+      handle(s.text);
+    }
+  }
+
+  function watchStationScanner() {
+    // Station ids a bridge can have (wmsd refuses others).
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(st.station)) return;
+    const next = () => {
+      const recent = Date.now() - st.lastWedgeAt < 60000;
+      setTimeout(async () => {
+        try { await takeStationScans(); } finally { next(); }
+      }, recent ? 250 : 1000);
+    };
+    next();
+  }
+
   initStation();
   wire();
+  watchStationScanner();
   enqueue(loadConfig);
   enqueue(refreshUnshipped);
   setInterval(() => enqueue(refreshUnshipped), 15000);

@@ -60,7 +60,16 @@ void ShipmentStockEvents::committed(const packing::ShipResult& result) {
 }
 
 void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,
-                             packing::LabelPrinting* printing) {
+                             packing::StationScans& stationScans, packing::LabelPrinting* printing) {
+  // A wedge read at a packing station waits for the station's page, which
+  // takes it as if typed (packing::StationScans). The bridge is the
+  // station's own account and signs nobody in: the page's packer is who
+  // acts on the read.
+  gateway.handle<protocol::StationScan>([&stationScans](store::Tx& tx, const DeviceContext& ctx,
+                                                        const protocol::StationScan& msg, Replies&) -> Status {
+    return stationScans.recordInTx(tx, {msg.station, ctx.device, msg.barcode, msg.symbology.value_or(""), msg.ts});
+  });
+
   gateway.handle<protocol::PackRequest>([&shipping](store::Tx& tx, const DeviceContext& ctx, const protocol::PackRequest& msg,
                                              Replies& replies) -> Status {
     const std::string code = msg.tote ? *msg.tote : msg.orderId.value_or("");

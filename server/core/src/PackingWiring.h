@@ -7,6 +7,7 @@
 #include "wms/channels/ChannelHub.h"
 #include "wms/packing/PrintJobs.h"
 #include "wms/packing/Shipping.h"
+#include "wms/packing/StationScans.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/stock/Events.h"
 #include "wms/server/WaveService.h"
@@ -33,9 +34,11 @@ class ShipmentStockEvents final : public packing::ShipmentEvents {
   WaveService* waves_ = nullptr;
 };
 
-// Registers the pack-mode event handlers with the gateway. `printing` may be
-// null (no printers configured): labels are then booked but not printed.
+// Registers the pack-mode event handlers with the gateway, and that of the
+// packing stations' wedge reads (station.scan, kept in `stationScans` for
+// the station's page). `printing` may be null (no printers configured):
+// labels are then booked but not printed.
 void registerPackingHandlers(DeviceGateway& gateway, packing::ShippingService& shipping,
-                             packing::LabelPrinting* printing);
+                             packing::StationScans& stationScans, packing::LabelPrinting* printing);
 
 }  // namespace wms::server

@@ -67,6 +67,7 @@ struct Server::Impl {
   std::unique_ptr<ShipmentStockEvents> shipmentEvents;
   std::unique_ptr<packing::ShippingService> shipping;
   std::unique_ptr<packing::PackSessionService> packSessions;
+  std::unique_ptr<packing::StationScans> stationScans;
   std::unique_ptr<packing::LabelPrinting> printing;
   std::unique_ptr<inbound::ReceivingService> receiving;
   std::unique_ptr<inbound::PutawayService> putaway;
@@ -228,10 +229,11 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     return Error{ErrorKind::Invalid, std::string("packing: ") + e.what()};
   }
   impl->packSessions = std::make_unique<packing::PackSessionService>(*impl->db, *impl->shipping);
+  impl->stationScans = std::make_unique<packing::StationScans>(*impl->db);
   auto printing = packing::LabelPrinting::create(*impl->db, *impl->shipping, {}, &impl->metrics.background());
   if (!printing) return printing.error();
   impl->printing = std::move(*printing);
-  registerPackingHandlers(*impl->gateway, *impl->shipping, impl->printing.get());
+  registerPackingHandlers(*impl->gateway, *impl->shipping, *impl->stationScans, impl->printing.get());
   // Receiving at the dock (REST and handhelds): its stock moves fire the
   // same hook, so backorders and the channels hear of received goods.
   impl->receiving = std::make_unique<inbound::ReceivingService>(*impl->db, impl->events, *inboundConfig);
@@ -339,8 +341,8 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     identity::addIdentityRoutes(impl->router, *impl->identity, identity::RestOptions{config.tlsOn, config.maxBodyBytes});
     http::addApiV1(impl->router, *impl->api);
     http::addWaveRoutes(impl->router, *impl->api);
-    packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, impl->printing.get(),
-                              config.maxBodyBytes);
+    packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, *impl->stationScans,
+                              impl->printing.get(), config.maxBodyBytes);
     inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, *impl->replenishment, *impl->counts,
                               config.maxBodyBytes);
     inbound::addSlottingRoutes(impl->router, *impl->slotting, config.maxBodyBytes);

@@ -337,6 +337,14 @@ Result<std::string> parseReprintRequest(std::string_view body) {
   return printer;
 }
 
+Result<std::string> parseTakeScansRequest(std::string_view body) {
+  auto r = read(body);
+  if (!r) return r.error();
+  std::string page = r->text("page", Need::Optional, 64);
+  if (auto st = r->finish(); !st) return st.error();
+  return page;
+}
+
 // ---- Answers ----------------------------------------------------------------------
 
 std::string sessionToJson(const SessionView& v) {
@@ -434,6 +442,25 @@ std::string unshippedToJson(const std::vector<UnshippedOrder>& orders) {
     items->add(item);
   }
   o->set("orders", items);
+  return stringify(o);
+}
+
+std::string takenScansToJson(const TakenScans& taken) {
+  auto o = obj();
+  auto items = arr();
+  for (const auto& s : taken.scans) {
+    auto item = obj();
+    item->set("id", i64(s.id));
+    item->set("device", s.device);
+    item->set("barcode", s.barcode);
+    item->set("symbology", s.symbology);
+    item->set("text", s.text);
+    item->set("scanned_at", timeOrNull(s.scannedAtMs));
+    item->set("received_at", timeOrNull(s.receivedAtMs));
+    items->add(item);
+  }
+  o->set("scans", items);
+  o->set("expired", i64(taken.expired));
   return stringify(o);
 }
 

@@ -19,6 +19,7 @@ using http::Response;
 struct Services {
   ShippingService& shipping;
   PackSessionService& sessions;
+  StationScans& stationScans;
   LabelPrinting* printing;  // null: no printers
 };
 
@@ -225,6 +226,15 @@ Response unshipped(const Services& s, const Request& req) {
   return answer(s.shipping.unshipped(station, limit), json::unshippedToJson);
 }
 
+// The station's waiting wedge reads, taken by its page (StationScans).
+Response takeStationScans(const Services& s, const Request& req) {
+  const std::string& station = req.params.at(0);
+  if (!isValidStationId(station)) return noSuch("packing station", station);
+  auto page = json::parseTakeScansRequest(req.body);
+  if (!page) return Response::error(page.error());
+  return answer(s.stationScans.take(station, *page), json::takenScansToJson);
+}
+
 // The handler of a route: `endpoint` on the services.
 http::Handler on(const Services& s, Plain endpoint) {
   return [s, endpoint](const Request& req) { return endpoint(s, req); };
@@ -243,8 +253,8 @@ http::Handler on(const Services& s, const char* noun, WithId endpoint) {
 }  // namespace
 
 void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessionService& sessions,
-                      LabelPrinting* printing, std::size_t maxBody) {
-  const Services s{shipping, sessions, printing};
+                      StationScans& stationScans, LabelPrinting* printing, std::size_t maxBody) {
+  const Services s{shipping, sessions, stationScans, printing};
   const char* const kSession = "pack session";
   router.add("GET", "/api/v1/packing/config", on(s, config), maxBody);
   router.add("POST", "/api/v1/packing/sessions", on(s, startSession), maxBody);
@@ -256,6 +266,7 @@ void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessi
   router.add("POST", "/api/v1/packing/sessions/{id}/complete", on(s, kSession, completeSession), maxBody);
   router.add("POST", "/api/v1/packing/sessions/{id}/abandon", on(s, kSession, abandonSession), maxBody);
   router.add("GET", "/api/v1/packing/unshipped", on(s, unshipped), maxBody);
+  router.add("POST", "/api/v1/packing/stations/{station}/scans/take", on(s, takeStationScans), maxBody);
   router.add("GET", "/api/v1/packing/orders/{id}/shipment", on(s, "order", shipmentOfOrder), maxBody);
   router.add("POST", "/api/v1/packing/orders/{id}/shipment", on(s, "order", bookShipment), maxBody);
   router.add("POST", "/api/v1/packing/orders/{id}/ship", on(s, "order", ship), maxBody);

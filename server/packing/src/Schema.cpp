@@ -131,6 +131,26 @@ const store::Schema& packingSchema() {
                 printer_id TEXT NOT NULL DEFAULT ''))",
                "CREATE INDEX shipment_print_jobs_shipment ON shipment_print_jobs(shipment_id, carton_no)",
            }},
+          {2,
+           "station scans: a packing station's wedge reads on their way to its page",
+           {
+               // One read of a station's wedge scanner (wms-fwbridge's
+               // station.scan): waiting until the station's page takes it,
+               // then taken, or expired if nobody took it in time.
+               R"(CREATE TABLE station_scans(
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                station TEXT NOT NULL,
+                device TEXT NOT NULL,
+                barcode TEXT NOT NULL,
+                symbology TEXT NOT NULL DEFAULT '',
+                scanned_at INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('waiting', 'taken', 'expired')),
+                taken_at INTEGER,
+                taken_by TEXT NOT NULL DEFAULT ''))",
+               "CREATE INDEX station_scans_waiting ON station_scans(station, state, id)",
+               "CREATE INDEX station_scans_received ON station_scans(received_at)",
+           }},
       }};
   return schema;
 }

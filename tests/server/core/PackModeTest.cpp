@@ -9,6 +9,11 @@
 #include "FakePrinter.h"
 #include "RealHandheld.h"
 #include "wms/channels/Signatures.h"
+#include "wms/testsupport/TempDir.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace wms;
 using namespace wms::testsupport;
@@ -276,6 +281,98 @@ BOOST_AUTO_TEST_CASE(a_handheld_at_a_station_packs_labels_and_ships_an_order_and
 
 // An order split over three cartons: one label per carton on the station's
 // printer, each carton its own SSCC, and the shipment ships them together.
+// A packing station's firmware bridge (wms-fwbridge) sends its wedge reads
+// as station.scan: each is applied once and waits for the station's page,
+// which takes it once (POST .../stations/{station}/scans/take). A read for a
+// station id wmsd cannot have is refused and changes nothing.
+BOOST_AUTO_TEST_CASE(a_bridges_station_scans_wait_for_the_stations_page_and_are_taken_once) {
+  Floor f;
+  ScriptedDevice bridge(f.broker.uri(), f.broker.device(1).username, f.broker.device(1).password);
+  protocol::StationScan gs1;
+  gs1.station = "PACK-7";
+  gs1.barcode = "0109501101530003\x1d" "10LOT42";
+  gs1.symbology = "]C1";
+  const auto first = bridge.send(gs1);
+  requireApplied(bridge.ackFor(first), "station.scan");
+  protocol::StationScan again = gs1;
+  again.eventId = first;
+  auto duplicate = bridge.ackFor(bridge.send(again));
+  BOOST_REQUIRE(duplicate);
+  BOOST_TEST((duplicate->result == protocol::AckResult::Duplicate));
+  protocol::StationScan tote;
+  tote.station = "PACK-7";
+  tote.barcode = "T-9";
+  requireApplied(bridge.ackFor(bridge.send(tote)), "station.scan of a tote");
+  protocol::StationScan bad;
+  bad.station = "PACK/7";
+  bad.barcode = "T-9";
+  const auto why = refusal(sendFor(bridge, bad));
+  BOOST_TEST(why.find("station 'PACK/7' must be 1 to 64 of [A-Za-z0-9_.:-]") != std::string::npos, why);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM station_scans") == 2);
+
+  const std::string take = "/api/v1/packing/stations/PACK-7/scans/take";
+  auto taken = f.wmsd.post(take, R"({"page":"page-1"})");
+  BOOST_REQUIRE_EQUAL(taken.status, 200);
+  auto body = parse(taken.body);
+  auto scans = body->getArray("scans");
+  BOOST_REQUIRE_EQUAL(scans->size(), 2u);
+  // GS1 data read as GS1 by the page: its AIM identifier leads the text.
+  BOOST_TEST(scans->getObject(0)->getValue<std::string>("text") == "]C10109501101530003\x1d" "10LOT42");
+  BOOST_TEST(scans->getObject(0)->getValue<std::string>("device") == bridge.id());
+  BOOST_TEST(scans->getObject(1)->getValue<std::string>("text") == "T-9");
+  BOOST_TEST(body->getValue<int>("expired") == 0);
+  // Taken once: another page at the station, or the same one again, gets none.
+  BOOST_TEST(parse(f.wmsd.post(take, R"({"page":"page-2"})").body)->getArray("scans")->size() == 0u);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM station_scans WHERE state = 'taken' AND taken_by = 'page-1'") == 2);
+
+  // What a page sends is checked too: named, nothing changed.
+  auto badStation = f.wmsd.post("/api/v1/packing/stations/PACK!7/scans/take", "{}");
+  BOOST_TEST(badStation.status == 404);
+  BOOST_TEST(badStation.body.find("no packing station") != std::string::npos, badStation.body);
+  BOOST_TEST(f.wmsd.post(take, R"({"page":"a b"})").status == 422);
+  BOOST_TEST(f.wmsd.post(take, R"({"pager":"x"})").status == 422);
+  BOOST_TEST(f.wmsd.post(take, "[1]").status == 400);
+}
+
+// The whole way of a wedge read: a station's scanner (a recorded evdev
+// stream through a FIFO) read by the real wms-fwbridge, published over the
+// real broker, applied by wmsd and taken by the station's page.
+BOOST_AUTO_TEST_CASE(the_real_bridges_wedge_reads_reach_the_stations_page) {
+  Floor f;
+  TempDir dir("pack-bridge");
+  const std::string fifo = (dir.path() / "event0").string();
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto& account = f.broker.device(3);
+  writeFile(dir.path() / "password", account.password + "\n");
+  writeFile(dir.path() / "fwbridge.conf", "socket = " + (dir.path() / "bridge.sock").string() + "\nwedge = " + fifo +
+                                              "\nbroker = " + f.broker.uri() + "\ndevice = " + account.username +
+                                              "\nstation = PACK-7\npassword_file = " +
+                                              (dir.path() / "password").string() + "\n");
+  ChildProcess bridge({WMS_FWBRIDGE_BINARY, "--config", (dir.path() / "fwbridge.conf").string()},
+                      ChildProcess::Options{{}, dir.path() / "bridge.log", {}});
+  {
+    const std::string bytes = readFile(std::string(WMS_FWBRIDGE_FIXTURES) + "/evdev/us-two-reads.bin");
+    BOOST_REQUIRE(!bytes.empty());
+    const int w = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);  // waits for the bridge to open it
+    BOOST_REQUIRE(w >= 0);
+    BOOST_REQUIRE(::write(w, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    ::close(w);
+  }
+  std::vector<std::string> texts;
+  for (int i = 0; i < 300 && texts.size() < 2; ++i) {
+    auto taken = f.wmsd.post("/api/v1/packing/stations/PACK-7/scans/take", R"({"page":"page-7"})");
+    BOOST_REQUIRE_EQUAL(taken.status, 200);
+    auto scans = parse(taken.body)->getArray("scans");
+    for (unsigned k = 0; k < scans->size(); ++k) texts.push_back(scans->getObject(k)->getValue<std::string>("text"));
+    if (texts.size() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_REQUIRE_MESSAGE(texts.size() == 2u, readFile(dir.path() / "bridge.log"));
+  BOOST_TEST(texts[0] == "]C10109501101530003\x1d" "10LOT42");
+  BOOST_TEST(texts[1] == "TOTE-17");
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM station_scans WHERE device = '" + account.username + "'") == 2);
+  BOOST_TEST(ChildProcess::exitCode(bridge.stop()) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(an_order_packed_in_three_cartons_gets_three_labels_and_three_ssccs) {
   labels::test::FakePrinter printer;
   Floor f(station7(printer));

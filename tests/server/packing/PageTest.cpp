@@ -30,6 +30,7 @@
 #include "FakePrinter.h"
 #include "PackingWorld.h"
 #include "wms/packing/Rest.h"
+#include "wms/store/Query.h"
 #include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/TempDir.h"
 
@@ -50,6 +51,8 @@ std::string fileText(const std::filesystem::path& p) {
 // What the harness can ask of the test besides the page and the API.
 struct Hooks {
   std::function<void()> printerOn;  // /harness/printer-on
+  // /harness/wedge?text=...&symbology=...: the station's bridge-held scanner read it
+  std::function<void(const std::string& text, const std::string& symbology)> wedge;
 };
 
 class Handler final : public Poco::Net::HTTPRequestHandler {
@@ -67,6 +70,17 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
     }
     if (path == "/harness/printer-on") {
       if (hooks_.printerOn) hooks_.printerOn();
+      res.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+      res.send();
+      return;
+    }
+    if (path == "/harness/wedge") {
+      std::string text, symbology;
+      for (const auto& [name, value] : Poco::URI(uri).getQueryParameters()) {
+        if (name == "text") text = value;
+        if (name == "symbology") symbology = value;
+      }
+      if (hooks_.wedge) hooks_.wedge(text, symbology);
       res.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
       res.send();
       return;
@@ -104,9 +118,10 @@ void addFile(http::Router& router, const std::string& path, const std::filesyste
 }
 
 // The packing routes, as wmsd has them, and the files the pages load.
-http::Router pageRouter(ShippingService& shipping, PackSessionService& sessions, LabelPrinting& printing) {
+http::Router pageRouter(ShippingService& shipping, PackSessionService& sessions, StationScans& stationScans,
+                        LabelPrinting& printing) {
   http::Router router;
-  addPackingRoutes(router, shipping, sessions, &printing);
+  addPackingRoutes(router, shipping, sessions, stationScans, &printing);
   const std::filesystem::path assets = std::filesystem::path(WMS_SOURCE_DIR) / "server/assets/packing";
   addFile(router, "/packing/", assets / "index.html");
   addFile(router, "/packing/index.html", assets / "index.html");
@@ -134,8 +149,9 @@ class PageServer {
  public:
   explicit PageServer(PackingWorld& w)
       : sessions_(w.db(), w.shipping()),
+        stationScans_(w.db()),
         printing_(must(LabelPrinting::create(w.db(), w.shipping()))),
-        router_(pageRouter(w.shipping(), sessions_, *printing_)),
+        router_(pageRouter(w.shipping(), sessions_, stationScans_, *printing_)),
         socket_(Poco::Net::SocketAddress("127.0.0.1", 0)),
         server_(new Factory(router_, hooks_), socket_, params()),
         profile_("wms-chromium") {
@@ -145,6 +161,7 @@ class PageServer {
 
   Hooks& hooks() { return hooks_; }
   LabelPrinting& printing() { return *printing_; }
+  StationScans& stationScans() { return stationScans_; }
   std::string url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + path;
   }
@@ -169,6 +186,7 @@ class PageServer {
   }
   Hooks hooks_;
   PackSessionService sessions_;
+  StationScans stationScans_;
   std::unique_ptr<LabelPrinting> printing_;
   http::Router router_;
   Poco::Net::ServerSocket socket_;
@@ -353,6 +371,54 @@ BOOST_AUTO_TEST_CASE(an_order_left_packed_at_the_station_is_listed_and_shipped_f
   BOOST_TEST(w.totals("MUG").onHand == 99);
   BOOST_REQUIRE(page.printing().waitIdle(std::chrono::seconds(30)));
   BOOST_TEST(printer.jobs().size() == 1u);
+  w.requireInvariants();
+}
+
+// The station's scanner is held by wms-fwbridge: its reads reach wmsd as
+// station.scan events (StationScans) and the open page takes them as if
+// typed. A read nobody took in time is reported, not applied.
+BOOST_AUTO_TEST_CASE(reads_of_the_stations_bridge_held_scanner_drive_the_page_as_if_typed) {
+  FakePrinter printer;
+  PackingWorld w({{"printing.printer.ZEBRA-1.uri", "tcp://127.0.0.1:" + std::to_string(printer.port())},
+                  {"packing.station.PACK-1.printer", "ZEBRA-1"}});
+  auto id = w.pickedOrder("WEDGE-1", {{"MUG", 2}, {"BOOK", 1}}, "T-4");
+  PageServer page(w);
+  // Read while no page was open, 20 s ago: too old to act on now.
+  BOOST_REQUIRE(w.db().write([&](store::Tx& tx) -> Status {
+    store::exec(tx,
+                "INSERT INTO station_scans(station, device, barcode, scanned_at, received_at, state) "
+                "VALUES ('PACK-1', 'PACK-1-SCANNER', 'T-4', ?, ?, 'waiting')",
+                tx.nowMs() - 20000, tx.nowMs() - 20000);
+    return {};
+  }));
+  page.hooks().wedge = [&](const std::string& text, const std::string& symbology) {
+    auto st = w.db().write([&](store::Tx& tx) {
+      return page.stationScans().recordInTx(tx, {"PACK-1", "PACK-1-SCANNER", text, symbology, tx.nowMs()});
+    });
+    BOOST_TEST(st.ok());
+  };
+  auto steps = runHarness(page, "tote=T-4&scenario=bridge");
+
+  BOOST_TEST(step(steps, "expired")->getValue<std::string>("state") == "idle");
+  BOOST_TEST(step(steps, "expired")->getValue<std::string>("result") == "error");
+  BOOST_TEST(step(steps, "tote")->getValue<std::string>("state") == "packing");
+  BOOST_TEST(step(steps, "tote")->getValue<std::string>("wedge").find("PACK-1-SCANNER") != std::string::npos);
+  BOOST_TEST(step(steps, "mug 1")->getArray("rows")->getObject(0)->getValue<int>("packed") == 1);
+  BOOST_TEST(step(steps, "mug 2")->getArray("rows")->getObject(0)->getValue<int>("packed") == 2);
+  // GS1-128 without the AIM identifier in its data: "]C1" comes as the
+  // symbology and makes the element string read as GS1 (AI 01, the GTIN).
+  BOOST_TEST(step(steps, "book (GS1-128)")->getValue<std::string>("result") == "accepted");
+  BOOST_TEST(step(steps, "done")->getValue<std::string>("state") == "packed");
+  const auto expired = step(steps, "expired")->getValue<std::string>("feedback");
+  BOOST_TEST(expired.find("1 read of the station scanner came while this page was away and was not used") == 0u,
+             expired);
+
+  BOOST_TEST((w.order(id).status == domain::OrderStatus::Packed));
+  BOOST_REQUIRE(page.printing().waitIdle(std::chrono::seconds(30)));
+  BOOST_TEST(printer.jobs().size() == 1u);  // the label, printed at the station
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM station_scans WHERE state = 'expired'") == 1);
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM station_scans WHERE state = 'taken' AND taken_by LIKE 'page-%'") == 5);
+  BOOST_TEST(w.count("SELECT COUNT(*) FROM station_scans WHERE state = 'waiting'") == 0);
   w.requireInvariants();
 }
 

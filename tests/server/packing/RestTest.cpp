@@ -18,11 +18,12 @@ namespace {
 struct RestWorld {
   PackingWorld w;
   PackSessionService sessions{w.db(), w.shipping()};
-  http::Router router = routes(w.shipping(), sessions);
+  StationScans stationScans{w.db()};
+  http::Router router = routes(w.shipping(), sessions, stationScans);
 
-  static http::Router routes(ShippingService& shipping, PackSessionService& sessions) {
+  static http::Router routes(ShippingService& shipping, PackSessionService& sessions, StationScans& stationScans) {
     http::Router r;
-    addPackingRoutes(r, shipping, sessions, nullptr);
+    addPackingRoutes(r, shipping, sessions, stationScans, nullptr);
     return r;
   }
 

@@ -539,6 +539,18 @@ struct CountConfirm : EventBase {
   friend bool operator==(const CountConfirm&, const CountConfirm&) = default;
 };
 
+// "station.scan": a packing station's keyboard-wedge scanner read a barcode
+// (published by wms-fwbridge, which holds the scanner; docs/protocol.md).
+// wmsd hands it to the packing page open at that station, which takes it
+// as if typed. `device` is the bridge's own account, one per station.
+struct StationScan : EventBase {
+  std::string station;                     // the packing station, an id
+  std::string barcode;                     // as read, GS as \u001d
+  std::optional<std::string> symbology;    // the AIM identifier, e.g. "]C1" ("]" + letter + modifier)
+
+  friend bool operator==(const StationScan&, const StationScan&) = default;
+};
+
 enum class LabelFormat { Zpl, Pdf, Png };
 
 // "label.request": print (or reprint) the shipping label of an order.
@@ -581,7 +593,7 @@ using Message = std::variant<TaskAssign, TaskUpdate, TaskCancel, PackTask, Label
                              ReplenishTask, CountTask, Ack, ServerError, SignIn, SignOut, Scan, PickConfirm, PickShort,
                              BatchDone, PackRequest, PackConfirm, PackShort, ShipConfirm, LabelRequest, ReceiveRequest,
                              ReceiveConfirm, PutawayRequest, PutawayConfirm, ReplenishRequest, ReplenishConfirm,
-                             CountRequest, CountConfirm, Presence, Heartbeat>;
+                             CountRequest, CountConfirm, StationScan, Presence, Heartbeat>;
 
 // The wire `type` of a message, e.g. "pick.confirm".
 std::string_view typeName(const Message& message) noexcept;

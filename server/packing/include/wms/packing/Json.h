@@ -26,6 +26,7 @@
 #include "wms/packing/PackingConfig.h"
 #include "wms/packing/PrintJobs.h"
 #include "wms/packing/Shipping.h"
+#include "wms/packing/StationScans.h"
 
 namespace wms::packing::json {
 
@@ -84,6 +85,10 @@ Result<PackShortReport> parseShortRequest(std::string_view body, domain::OrderId
 // POST /api/v1/packing/print-jobs/{id}/reprint -> the printer ("" = the same)
 Result<std::string> parseReprintRequest(std::string_view body);
 
+// POST /api/v1/packing/stations/{station}/scans/take: {"page"} (optional,
+// the page's own id for the audit) -> the page id ("" if none)
+Result<std::string> parseTakeScansRequest(std::string_view body);
+
 // ---- Answers ----------------------------------------------------------------------
 
 std::string sessionToJson(const SessionView& view);
@@ -93,6 +98,9 @@ std::string shipmentToJson(const ShipmentView& shipment);
 std::string unshippedToJson(const std::vector<UnshippedOrder>& orders);
 // One job with its "attempt_log" (empty while nothing was tried).
 std::string printJobToJson(const PrintJobView& job, const std::vector<labels::AttemptRecord>& attempts = {});
+// {"scans": [{id, device, barcode, symbology, text, scanned_at, received_at}],
+//  "expired": n}
+std::string takenScansToJson(const TakenScans& taken);
 // {"items": [job, ...]}
 std::string printJobsToJson(const std::vector<PrintJobView>& jobs);
 // {"shipment": ..., "print_jobs": [...], "print_error": null | {"error", "detail"}}

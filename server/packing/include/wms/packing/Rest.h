@@ -16,6 +16,7 @@
 #include "wms/packing/PackSession.h"
 #include "wms/packing/PrintJobs.h"
 #include "wms/packing/Shipping.h"
+#include "wms/packing/StationScans.h"
 
 namespace wms::packing {
 
@@ -26,6 +27,7 @@ namespace wms::packing {
 // printer is configured. The services must outlive the router; the routes
 // may be called from any number of threads at once, as the services may.
 void addPackingRoutes(http::Router& router, ShippingService& shipping, PackSessionService& sessions,
-                      LabelPrinting* printing, std::size_t maxBody = http::Router::kDefaultMaxBody);
+                      StationScans& stationScans, LabelPrinting* printing,
+                      std::size_t maxBody = http::Router::kDefaultMaxBody);
 
 }  // namespace wms::packing
