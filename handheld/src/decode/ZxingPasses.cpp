@@ -7,6 +7,7 @@
 #include <cmath>
 #include <optional>
 
+#include "BarGeometry.h"
 #include "Passes.h"
 
 namespace wms::handheld::detail {
@@ -254,6 +255,36 @@ void passQuick(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
               });
 }
 
+// The rows of region `r` that cross its bars, turned upright, averaged
+// along the bars and with their contrast stretched over the symbol;
+// `toFrame` maps them back to the frame. Where the bars' layout can be
+// measured the region is sampled again with every bar upright and the
+// symbol level (rectifyBars): with perspective the bars fan out, and
+// averaging along a direction they do not keep smears one end of the
+// symbol; with shear no row of the plain turn crosses every bar.
+GreyImage barBand(GreyView frame, const Region& r, Affine& toFrame) {
+  Affine turnedToFrame;
+  GreyImage turned = rotateRegion(frame, r, turnedToFrame);
+  GreyImage averaged = smoothAlongBars(turned.view(), kAlongRadius);
+  if (auto axis = measureBarAxis(averaged.view())) {
+    if (auto bars = measureBarLean(turned.view(), *axis)) {
+      GreyImage upright = rectifyBars(frame, turnedToFrame, turned.width, *bars, toFrame);
+      GreyImage smooth = smoothAlongBars(upright.view(), kAlongRadius);
+      return stretchContrast(smooth.view(), 0.02, 0.98);
+    }
+  }
+  // Only the rows that cross bars: less to sharpen and scan, and the
+  // contrast is stretched over the symbol rather than the background.
+  const auto [first, count] = barRows(averaged.view(), 0.4, 8);
+  GreyView band{averaged.pixels.data() + static_cast<std::ptrdiff_t>(first) * averaged.width, averaged.width,
+                count, averaged.width};
+  // Row j of the band is row first + j of `turned`.
+  toFrame = turnedToFrame;
+  toFrame.c += toFrame.b * first;
+  toFrame.f += toFrame.e * first;
+  return stretchContrast(band, 0.02, 0.98);
+}
+
 // Linear symbols turned upright, then averaged along their bars: noise
 // falls with the square root of the rows averaged while the bars keep their
 // edges, so the thin bars of long symbols (GS1-128, DataBar Expanded, Code
@@ -277,28 +308,23 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
       if (std::isnan(angle)) continue;
       Region turnedRegion = r;
       turnedRegion.gradientAngle = angle;
-      Affine turnedToFrame;
-      GreyImage turned = rotateRegion(c.frame, turnedRegion, turnedToFrame);
-      GreyImage averaged = smoothAlongBars(turned.view(), kAlongRadius);
-      // Only the rows that cross bars: less to sharpen and scan, and the
-      // contrast is stretched over the symbol rather than the background.
-      const auto [first, count] = barRows(averaged.view(), 0.4, 8);
-      GreyView band{averaged.pixels.data() + static_cast<std::ptrdiff_t>(first) * averaged.width,
-                    averaged.width, count, averaged.width};
-      GreyImage smooth = stretchContrast(band, 0.02, 0.98);
-      // Row j of `smooth` is row first + j of `turned`.
-      Affine toFrame = turnedToFrame;
-      toFrame.c += toFrame.b * first;
-      toFrame.f += toFrame.e * first;
-      // Sharpened, ZXing's local threshold; then, for the best region, as
-      // is with a fixed threshold (the contrast is stretched), which keeps
-      // blurred thin bars that the local threshold loses between wide ones.
-      GreyImage sharp = sharpenAcrossBars(smooth.view(), 1.5, 1.5);
-      readInto(sharp, toFrame, formats, Look{true, false, false, zx::Binarizer::LocalAverage, true},
+      Affine toFrame;
+      GreyImage smooth = barBand(c.frame, turnedRegion, toFrame);
+      // Sharpened against blur, then widened so that the threshold places
+      // thin bars' edges to half a pixel (column x of `wide` is column
+      // x / 2 - 0.25 of `smooth`). ZXing's local threshold first; then,
+      // for the best region, a fixed one (the contrast is stretched), which
+      // keeps blurred thin bars that the local threshold loses between
+      // wide ones.
+      GreyImage wide = widenRows(sharpenAcrossBars(smooth.view(), 1.5, 1.5).view(), 2);
+      Affine wideToFrame = toFrame;
+      wideToFrame.c -= 0.25 * wideToFrame.a, wideToFrame.f -= 0.25 * wideToFrame.d;
+      wideToFrame.a /= 2, wideToFrame.d /= 2;
+      readInto(wide, wideToFrame, formats, Look{true, false, false, zx::Binarizer::LocalAverage, true},
                maxSymbols, s, found);
       if (static_cast<int>(found.size()) >= maxSymbols) return;
       if (ri > 0) continue;
-      readInto(smooth, toFrame, formats, Look{true, false, false, zx::Binarizer::FixedThreshold, true},
+      readInto(wide, wideToFrame, formats, Look{true, false, false, zx::Binarizer::FixedThreshold, true},
                maxSymbols, s, found);
       if (static_cast<int>(found.size()) >= maxSymbols) return;
     }
