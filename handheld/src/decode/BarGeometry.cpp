@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 namespace wms::handheld::detail {
@@ -27,17 +28,22 @@ std::pair<double, double> fitLine(const std::vector<Sample>& samples) {
   return {(sy - b * sx) / sw, b};
 }
 
+struct Line {
+  double a = 0, b = 0;     // value = a + b * x
+  std::size_t samples = 0;  // how many samples it rests on
+};
+
 // A line through `samples`, fitted again without those further than
 // `maxResidual` from the first fit (a window that caught text under the
 // bars, or matched a repeat of the bar pattern). nullopt if fewer than
 // `minSamples` remain.
-std::optional<std::pair<double, double>> robustLine(std::vector<Sample> samples, double maxResidual,
-                                                    std::size_t minSamples) {
+std::optional<Line> robustLine(std::vector<Sample> samples, double maxResidual, std::size_t minSamples) {
   if (samples.size() < minSamples) return std::nullopt;
   auto [a, b] = fitLine(samples);
   std::erase_if(samples, [&](const Sample& s) { return std::abs(s.value - (a + b * s.x)) > maxResidual; });
   if (samples.size() < minSamples) return std::nullopt;
-  return fitLine(samples);
+  std::tie(a, b) = fitLine(samples);
+  return Line{a, b, samples.size()};
 }
 
 // The longest run of `energy` at or above `threshold`: {first, count}.
@@ -85,6 +91,28 @@ double correlation(const std::vector<double>& a, const std::vector<double>& b, i
     ab += da * db, aa += da * da, bb += db * db;
   }
   return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0;
+}
+
+// How many times a[from, from + n) crosses from below `mean - margin` to
+// above `mean + margin` or back: the edges of the bars in a window.
+int crossings(const std::vector<double>& a, int from, int n, double mean, double margin) {
+  int count = 0, side = 0;
+  for (int i = 0; i < n; ++i) {
+    const double v = a[static_cast<std::size_t>(from + i)];
+    const int now = v > mean + margin ? 1 : v < mean - margin ? -1 : 0;
+    if (now != 0 && now != side) {
+      if (side != 0) ++count;
+      side = now;
+    }
+  }
+  return count;
+}
+
+// The mean of a[from, from + n).
+double meanOf(const std::vector<double>& a, int from, int n) {
+  double sum = 0;
+  for (int i = 0; i < n; ++i) sum += a[static_cast<std::size_t>(from + i)];
+  return sum / n;
 }
 
 // The standard deviation of a[from, from + n).
@@ -162,8 +190,10 @@ std::optional<BarGeometry> measureBarAxis(GreyView averaged) {
   const auto line = robustLine(middles, std::max(3.0, 0.3 * halfHeight), kMinWindows);
   if (!line) return std::nullopt;
   BarGeometry g;
-  g.axisRow0 = line->first;
-  g.axisSlope = line->second;
+  g.firstColumn = static_cast<int>(middles.front().x) - kWindow / 2;
+  g.lastColumn = static_cast<int>(middles.back().x) + kWindow / 2;
+  g.axisRow0 = line->a;
+  g.axisSlope = line->b;
   g.halfHeight = halfHeight;
   return g;
 }
@@ -174,6 +204,10 @@ std::optional<BarGeometry> measureBarLean(GreyView turned, const BarGeometry& ax
   constexpr int kWindow = 48, kStep = 16;
   constexpr std::size_t kMinWindows = 4;
   constexpr double kMinSpread = 4.0, kMinCorrelation = 0.5, kMaxResidual = 1.0;
+  // A window of a symbol's bars has several edges; a label's border, a
+  // row along a 2D symbol's finder, or bars crossed nearly lengthwise
+  // (the wrong angle) have one or two.
+  constexpr int kMinEdges = 4;
   const double apart = axis.halfHeight;  // strips half way to the bars' ends
   if (apart < 6 || turned.width < kWindow + 8) return std::nullopt;
   // Strips of a few rows: noise falls, and a leaning bar smears little.
@@ -186,7 +220,10 @@ std::optional<BarGeometry> measureBarLean(GreyView turned, const BarGeometry& ax
   std::vector<Sample> shifts;
   std::vector<double> c(static_cast<std::size_t>(2 * maxShift + 1));
   for (int x0 = maxShift; x0 + kWindow + maxShift <= turned.width; x0 += kStep) {
-    if (spread(upper, x0, kWindow) < kMinSpread) continue;  // no bars here
+    // No bars here, or too few to be a symbol's (a label's border, a
+    // line of a 2D symbol's finder).
+    const double sd = spread(upper, x0, kWindow);
+    if (sd < kMinSpread || crossings(upper, x0, kWindow, meanOf(upper, x0, kWindow), sd / 2) < kMinEdges) continue;
     for (int s = -maxShift; s <= maxShift; ++s)
       c[static_cast<std::size_t>(s + maxShift)] = correlation(upper, lower, x0, kWindow, s);
     const auto best = static_cast<int>(std::max_element(c.begin(), c.end()) - c.begin());
@@ -203,8 +240,9 @@ std::optional<BarGeometry> measureBarLean(GreyView turned, const BarGeometry& ax
   const auto line = robustLine(shifts, kMaxResidual, kMinWindows);
   if (!line) return std::nullopt;
   BarGeometry g = axis;
-  g.lean0 = line->first / apart;
-  g.leanPerPixel = line->second / apart;
+  g.lean0 = line->a / apart;
+  g.leanPerPixel = line->b / apart;
+  g.barWindows = static_cast<int>(line->samples);
   return g;
 }
 

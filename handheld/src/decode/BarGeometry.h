@@ -19,11 +19,17 @@ struct BarGeometry {
   double axisRow0 = 0;
   double axisSlope = 0;
   double halfHeight = 0;  // half the bars' height, in rows
+  // The columns from the first window with bars to the last.
+  int firstColumn = 0;
+  int lastColumn = 0;
   // The bar that crosses the axis at column x moves lean(x) columns per row
   // down. Perspective makes bars meet at a vanishing point, which makes the
   // lean change linearly along the symbol.
   double lean0 = 0;
   double leanPerPixel = 0;
+  // How many windows along x matched from one strip to the other
+  // (measureBarLean): a long symbol has tens, a label's border a few.
+  int barWindows = 0;
 
   double axisRow(double x) const { return axisRow0 + axisSlope * x; }
   double lean(double x) const { return lean0 + leanPerPixel * x; }

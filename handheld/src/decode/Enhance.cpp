@@ -211,40 +211,39 @@ std::pair<int, int> barRows(GreyView v, double fraction, int margin) {
 GreyImage sharpenAcrossBars(GreyView v, double sigma, double amount) {
   GreyImage out(v.width, v.height);
   if (v.width <= 0 || v.height <= 0) return out;
-  // Integer weights summing to 1 << 12, and no edge clamping inside the
-  // row: this runs on whole turned regions, where it must cost less than
-  // the ZXing call after it.
+  // Integer weights summing to exactly 1 << 12 (the centre one takes the
+  // rounding), so that the blurred value is a shift, not a division; the
+  // kernel is symmetric, so each pair of taps costs one multiply. This runs
+  // on every band the along pass reads, where it must cost less than the
+  // ZXing call after it.
   int radius = 0;
   const std::vector<double> kernel = gaussianKernel(sigma, radius);
-  std::vector<int> weights(kernel.size());
-  for (std::size_t i = 0; i < kernel.size(); ++i)
-    weights[i] = static_cast<int>(std::lround(kernel[i] * 4096));
-  const int total = std::accumulate(weights.begin(), weights.end(), 0);
+  std::vector<int> weights;  // 1..radius pixels out
+  int centre = 4096;
+  for (int i = 1; i <= radius; ++i) {
+    weights.push_back(static_cast<int>(std::lround(kernel[static_cast<std::size_t>(radius + i)] * 4096)));
+    centre -= 2 * weights.back();
+  }
   const int w = v.width;
   const int gain = static_cast<int>(std::lround(amount * 256));
-  // Each row copied with its edge pixels repeated `radius` times, then
-  // summed tap by tap over the whole row: loops the compiler vectorises.
+  // Each row copied with its edge pixels repeated `radius` times: no
+  // clamping inside the loop.
   std::vector<int> padded(static_cast<std::size_t>(w + 2 * radius));
-  std::vector<int> sums(static_cast<std::size_t>(w));
   for (int y = 0; y < v.height; ++y) {
     const std::uint8_t* row = v.data + static_cast<std::ptrdiff_t>(y) * v.stride;
     std::uint8_t* dst = &out.at(0, y);
-    for (int x = -radius; x < w + radius; ++x)
-      padded[static_cast<std::size_t>(x + radius)] = row[std::clamp(x, 0, w - 1)];
-    std::fill(sums.begin(), sums.end(), 0);
-    for (std::size_t i = 0; i < weights.size(); ++i) {
-      const int weight = weights[i];
-      const int* src = padded.data() + i;
-      for (int x = 0; x < w; ++x) sums[static_cast<std::size_t>(x)] += weight * src[x];
+    for (int x = 0; x < radius; ++x) {
+      padded[static_cast<std::size_t>(x)] = row[0];
+      padded[static_cast<std::size_t>(w + radius + x)] = row[w - 1];
     }
+    for (int x = 0; x < w; ++x) padded[static_cast<std::size_t>(x + radius)] = row[x];
     for (int x = 0; x < w; ++x) {
-      // p + amount * (p - blurred), in 1/256ths of a grey level. The
-      // division in double is exact here (the quotient is never within an
-      // ulp of the next integer) and, unlike an int division, vectorises.
-      const int p = row[x];
-      const int blurred256 =
-          static_cast<int>(static_cast<double>(sums[static_cast<std::size_t>(x)] * 256 + total / 2) / total);
-      const int v256 = p * 256 + gain * (p * 256 - blurred256) / 256;
+      const int* p = padded.data() + x + radius;
+      int sum = centre * p[0];
+      for (int i = 1; i <= radius; ++i) sum += weights[static_cast<std::size_t>(i - 1)] * (p[-i] + p[i]);
+      // p + amount * (p - blurred), in 1/256ths of a grey level.
+      const int blurred256 = (sum + 8) >> 4;
+      const int v256 = p[0] * 256 + gain * (p[0] * 256 - blurred256) / 256;
       dst[x] = static_cast<std::uint8_t>(std::clamp((v256 + 128) / 256, 0, 255));
     }
   }

@@ -210,12 +210,21 @@ const FormatSet kMatrix{BarcodeFormat::DataMatrix, BarcodeFormat::QrCode};
 // Rows averaged each side by passAlong: 11 rows in all, less than the
 // shortest bars of a symbol that fills a region.
 constexpr int kAlongRadius = 5;
-// Neighbouring averaged rows share most of their pixels: scanning every
-// other one reads as well, for half the sharpening and half ZXing's rows.
+// Neighbouring averaged rows share most of their pixels: the widened
+// images have every other one, half the rows for ZXing to scan.
 constexpr int kAlongStep = 2;
-// Each averaged row widened this many times before the threshold (widenRows):
-// 3 reads more GS1-128 and DataBar Expanded on the benchmark than 2.
+// Each averaged row widened this many times before the threshold
+// (widenRows): 3 reads more GS1-128 and DataBar Expanded on the benchmark
+// than 2.
 constexpr int kWiden = 3;
+// Bars drifting sideways by more than this (px) over the rows averaged
+// smear into their neighbours: the band is then rectified.
+constexpr double kMaxDrift = 0.6;
+// Read widened and, where the bars lean or fan out, rectified: the long
+// formats, whose thin modules decide the read. Code 39 needs three agreeing
+// lines, like EAN/UPC and ITF, but reads more frames widened; those do not.
+const FormatSet kWideFormats{BarcodeFormat::Code128, BarcodeFormat::Code39, BarcodeFormat::DataBar,
+                             BarcodeFormat::DataBarExpanded};
 constexpr double kSureCoherence = 0.6;
 constexpr std::size_t kAlongRegions = 2;
 
@@ -265,45 +274,89 @@ void passQuick(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
               });
 }
 
-// The rows of a region that cross its bars, for a 1-D reader.
-struct BarBand {
+// Whether averaging along the plain turn would smear the bars (they drift
+// sideways by more than kMaxDrift px over the rows averaged) or miss some
+// (the symbol's axis climbs by more than a quarter of the bars' height
+// along it, so that no row crosses them all).
+bool needsRectifying(const BarGeometry& g) {
+  const double x0 = g.firstColumn, x1 = g.lastColumn;
+  const double lean = std::max(std::abs(g.lean(x0)), std::abs(g.lean(x1)));
+  return lean * kAlongRadius > kMaxDrift || std::abs(g.axisSlope) * (x1 - x0) > 0.25 * g.halfHeight;
+}
+
+// Rows of a region averaged along its bars, contrast stretched, and the
+// mapping back to the frame.
+struct Band {
   GreyImage image;
   Affine toFrame;
-  bool upright = false;  // the bars' layout was measured and the band rectified
+};
+
+// What the along pass reads in one turn of a region.
+struct AlongBands {
+  Band plain;                   // the turn's rows that cross bars
+  std::optional<Band> upright;  // the region sampled again, bars upright
+  bool barsMeasured = false;    // measureBarLean found bars
 };
 
 // The rows of region `r` that cross its bars, turned upright, averaged
 // along the bars and with their contrast stretched over the symbol. Where
-// the bars' layout can be measured the region is sampled again with every
-// bar upright and the symbol level (rectifyBars): with perspective the bars
-// fan out, and averaging along a direction they do not keep smears one end
-// of the symbol; with shear no row of the plain turn crosses every bar.
-BarBand barBand(GreyView frame, const Region& r) {
+// the bars' layout can be measured and the plain turn does not suit it,
+// also the region sampled again with every bar upright and the symbol
+// level (rectifyBars): with perspective the bars fan out, and averaging
+// along one direction smears an end of the symbol; with shear no row of
+// the plain turn crosses every bar.
+AlongBands alongBands(GreyView frame, const Region& r) {
   Affine turnedToFrame;
   GreyImage turned = rotateRegion(frame, r, turnedToFrame);
   GreyImage averaged = smoothAlongBars(turned.view(), kAlongRadius);
-  BarBand out;
+  AlongBands out;
   if (auto axis = measureBarAxis(averaged.view())) {
-    if (auto bars = measureBarLean(turned.view(), *axis)) {
-      GreyImage upright = rectifyBars(frame, turnedToFrame, turned.width, *bars, out.toFrame);
-      GreyImage smooth = smoothAlongBars(upright.view(), kAlongRadius, kAlongStep);
-      out.toFrame.b *= kAlongStep, out.toFrame.e *= kAlongStep;
-      out.image = stretchContrast(smooth.view(), 0.02, 0.98);
-      out.upright = true;
-      return out;
+    auto bars = measureBarLean(turned.view(), *axis);
+    out.barsMeasured = bars.has_value();
+    if (bars && needsRectifying(*bars)) {
+      Band upright;
+      GreyImage sampled = rectifyBars(frame, turnedToFrame, turned.width, *bars, upright.toFrame);
+      upright.image = stretchContrast(smoothAlongBars(sampled.view(), kAlongRadius).view(), 0.02, 0.98);
+      out.upright = std::move(upright);
     }
   }
   // Only the rows that cross bars: less to sharpen and scan, and the
   // contrast is stretched over the symbol rather than the background.
   const auto [first, count] = barRows(averaged.view(), 0.4, 8);
-  GreyView band{averaged.pixels.data() + static_cast<std::ptrdiff_t>(first) * averaged.width, averaged.width,
-                (count + kAlongStep - 1) / kAlongStep, averaged.width * kAlongStep};
-  // Row j of the band is row first + j * kAlongStep of `turned`.
-  out.toFrame = turnedToFrame;
-  out.toFrame.c += out.toFrame.b * first;
-  out.toFrame.f += out.toFrame.e * first;
-  out.toFrame.b *= kAlongStep, out.toFrame.e *= kAlongStep;
-  out.image = stretchContrast(band, 0.02, 0.98);
+  GreyView rows{averaged.pixels.data() + static_cast<std::ptrdiff_t>(first) * averaged.width, averaged.width,
+                count, averaged.width};
+  // Row j of the band is row first + j of `turned`.
+  out.plain.toFrame = turnedToFrame;
+  out.plain.toFrame.c += out.plain.toFrame.b * first;
+  out.plain.toFrame.f += out.plain.toFrame.e * first;
+  out.plain.image = stretchContrast(rows, 0.02, 0.98);
+  return out;
+}
+
+// Sharpened against blur (a band's rows are averages along the bars: only
+// across them is there anything to sharpen).
+Band sharpened(const Band& band) {
+  return {sharpenAcrossBars(band.image.view(), 1.5, 1.5), band.toFrame};
+}
+
+// Every kAlongStep-th row of `band` widened kWiden times: the threshold
+// then places thin bars' edges to a fraction of a pixel (a module of 1.5 px
+// is otherwise one pixel or two, too coarse for the width ratios the
+// readers check).
+Band widened(const Band& band) {
+  // The widened image is the costly one to read; neighbouring averaged
+  // rows share most of their pixels.
+  const GreyImage& img = band.image;
+  const GreyView someRows{img.pixels.data(), img.width, (img.height + kAlongStep - 1) / kAlongStep,
+                          img.width * kAlongStep};
+  Band out{widenRows(someRows, kWiden), band.toFrame};
+  // Column x of the result is column (x + 0.5) / kWiden - 0.5 of `band`,
+  // row y its row y * kAlongStep.
+  Affine& t = out.toFrame;
+  t.b *= kAlongStep, t.e *= kAlongStep;
+  const double offset = 0.5 / kWiden - 0.5;
+  t.c += offset * t.a, t.f += offset * t.d;
+  t.a /= kWiden, t.d /= kWiden;
   return out;
 }
 
@@ -313,11 +366,21 @@ BarBand barBand(GreyView frame, const Region& r) {
 // 39) survive blur and noise that break every single scan line. A region
 // is also tried at its second edge direction (a label's border or printed
 // text can outvote faint bars) unless bars were measured at the first.
+//
+// The long formats (kWideFormats) are read widened, in the rectified band
+// when there is one; EAN/UPC and ITF, which need three agreeing lines and
+// have wider modules, in the plain band, sharpened, as before: on the
+// benchmark they read fewer frames widened or rectified.
 void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSettings& s,
                std::vector<Barcode>& found) {
   formats = formats & kLinear;
   if (formats.empty()) return;
+  const FormatSet wideFormats = formats & kWideFormats;
+  const FormatSet narrowFormats = FormatSet::fromBits(formats.bits() & ~kWideFormats.bits());
+  const Look local{true, false, false, zx::Binarizer::LocalAverage, true};
+  const Look fixed{true, false, false, zx::Binarizer::FixedThreshold, true};
   const auto& regions = c.candidateRegions();
+  auto done = [&] { return static_cast<int>(found.size()) >= maxSymbols; };
   // The best-ranked regions get the most looks: on a frame with no symbol
   // to find, every look is spent for nothing.
   for (std::size_t ri = 0; ri < std::min<std::size_t>(regions.size(), kAlongRegions); ++ri) {
@@ -325,36 +388,30 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
     // Bars that clearly run one way (high coherence) leave no doubt about
     // the angle; only the best region gets a second angle.
     const double other = ri == 0 && r.coherence < kSureCoherence ? r.otherGradientAngle : std::nan("");
-    bool barsFound = false;
+    bool barsMeasured = false;
     for (double angle : {r.gradientAngle, other}) {
       // Bars measured at the first angle: the second is a label's border.
-      if (std::isnan(angle) || barsFound) continue;
+      if (std::isnan(angle) || barsMeasured) continue;
       Region turnedRegion = r;
       turnedRegion.gradientAngle = angle;
-      const BarBand band = barBand(c.frame, turnedRegion);
-      barsFound = band.upright;
-      if (barsFound) c.barred.push_back(&r);
-      const GreyImage& smooth = band.image;
-      const Affine& toFrame = band.toFrame;
-      // Sharpened against blur, then widened so that the threshold places
-      // thin bars' edges to a fraction of a pixel: a module of 1.5 px is
-      // otherwise one pixel or two, too coarse for the width ratios the
-      // readers check. ZXing's local threshold first; then, for the best
-      // region, a fixed one (the contrast is stretched), which keeps
-      // blurred thin bars that the local threshold loses between wide ones.
-      GreyImage wide = widenRows(sharpenAcrossBars(smooth.view(), 1.5, 1.5).view(), kWiden);
-      // Column x of `wide` is column (x + 0.5) / kWiden - 0.5 of `smooth`.
-      Affine wideToFrame = toFrame;
-      const double offset = 0.5 / kWiden - 0.5;
-      wideToFrame.c += offset * wideToFrame.a, wideToFrame.f += offset * wideToFrame.d;
-      wideToFrame.a /= kWiden, wideToFrame.d /= kWiden;
-      readInto(wide, wideToFrame, formats, Look{true, false, false, zx::Binarizer::LocalAverage, true},
-               maxSymbols, s, found);
-      if (static_cast<int>(found.size()) >= maxSymbols) return;
+      const AlongBands bands = alongBands(c.frame, turnedRegion);
+      barsMeasured = bands.barsMeasured;
+      if (barsMeasured) c.barred.push_back(&r);
+      Band sharp = sharpened(bands.plain);
+      Band wide = widened(bands.upright ? sharpened(*bands.upright) : sharp);
+      // ZXing's local threshold first; then, for the best region, a fixed
+      // one (the contrast is stretched), which keeps blurred thin bars
+      // that the local threshold loses between wide ones.
+      readInto(wide.image, wide.toFrame, wideFormats, local, maxSymbols, s, found);
+      if (done()) return;
+      readInto(sharp.image, sharp.toFrame, narrowFormats, local, maxSymbols, s, found);
+      if (done()) return;
       if (ri > 0) continue;
-      readInto(wide, wideToFrame, formats, Look{true, false, false, zx::Binarizer::FixedThreshold, true},
-               maxSymbols, s, found);
-      if (static_cast<int>(found.size()) >= maxSymbols) return;
+      readInto(wide.image, wide.toFrame, wideFormats, fixed, maxSymbols, s, found);
+      if (done()) return;
+      GreyImage smooth = bands.plain.image;
+      readInto(smooth, bands.plain.toFrame, narrowFormats, fixed, maxSymbols, s, found);
+      if (done()) return;
     }
   }
 }
