@@ -29,8 +29,7 @@ std::pair<double, double> fitLine(const std::vector<Sample>& samples) {
 }
 
 struct Line {
-  double a = 0, b = 0;     // value = a + b * x
-  std::size_t samples = 0;  // how many samples it rests on
+  double a = 0, b = 0;  // value = a + b * x
 };
 
 // A line through `samples`, fitted again without those further than
@@ -43,7 +42,7 @@ std::optional<Line> robustLine(std::vector<Sample> samples, double maxResidual, 
   std::erase_if(samples, [&](const Sample& s) { return std::abs(s.value - (a + b * s.x)) > maxResidual; });
   if (samples.size() < minSamples) return std::nullopt;
   std::tie(a, b) = fitLine(samples);
-  return Line{a, b, samples.size()};
+  return Line{a, b};
 }
 
 // The longest run of `energy` at or above `threshold`: {first, count}.
@@ -242,7 +241,6 @@ std::optional<BarGeometry> measureBarLean(GreyView turned, const BarGeometry& ax
   BarGeometry g = axis;
   g.lean0 = line->a / apart;
   g.leanPerPixel = line->b / apart;
-  g.barWindows = static_cast<int>(line->samples);
   return g;
 }
 

@@ -27,9 +27,6 @@ struct BarGeometry {
   // lean change linearly along the symbol.
   double lean0 = 0;
   double leanPerPixel = 0;
-  // How many windows along x matched from one strip to the other
-  // (measureBarLean): a long symbol has tens, a label's border a few.
-  int barWindows = 0;
 
   double axisRow(double x) const { return axisRow0 + axisSlope * x; }
   double lean(double x) const { return lean0 + leanPerPixel * x; }
