@@ -111,8 +111,12 @@ GreyImage smoothAlongBars(GreyView v, int radius, int step) {
     if (y - radius - 1 >= 0) addRow(y - radius - 1, -1);
     if (y % step != 0) continue;
     const int count = std::min(v.height - 1, y + radius) - std::max(0, y - radius) + 1;
+    // The rounded mean; the division in double is exact here and, unlike
+    // an int division, vectorises.
+    const double divisor = count;
+    std::uint8_t* dst = &out.at(0, y / step);
     for (int x = 0; x < v.width; ++x)
-      out.at(x, y / step) = static_cast<std::uint8_t>((sum[static_cast<std::size_t>(x)] + count / 2) / count);
+      dst[x] = static_cast<std::uint8_t>(static_cast<double>(sum[static_cast<std::size_t>(x)] + count / 2) / divisor);
   }
   return out;
 }
@@ -207,33 +211,44 @@ std::pair<int, int> barRows(GreyView v, double fraction, int margin) {
 GreyImage sharpenAcrossBars(GreyView v, double sigma, double amount) {
   GreyImage out(v.width, v.height);
   if (v.width <= 0 || v.height <= 0) return out;
-  // Integer weights summing to 1 << 12, and no edge clamping inside the
-  // row: this runs on whole turned regions, where it must cost less than
-  // the ZXing call after it.
+  // Integer weights summing to exactly 1 << 12 (the centre one takes the
+  // rounding), so that the blurred value is a shift, not a division; the
+  // kernel is symmetric, so each pair of taps costs one multiply. This runs
+  // on every band the along pass reads, where it must cost less than the
+  // ZXing call after it.
   int radius = 0;
   const std::vector<double> kernel = gaussianKernel(sigma, radius);
-  std::vector<int> weights(kernel.size());
-  for (std::size_t i = 0; i < kernel.size(); ++i)
-    weights[i] = static_cast<int>(std::lround(kernel[i] * 4096));
-  const int total = std::accumulate(weights.begin(), weights.end(), 0);
+  std::vector<int> weights;  // 1..radius pixels out
+  int centre = 4096;
+  for (int i = 1; i <= radius; ++i) {
+    weights.push_back(static_cast<int>(std::lround(kernel[static_cast<std::size_t>(radius + i)] * 4096)));
+    centre -= 2 * weights.back();
+  }
   const int w = v.width;
   const int gain = static_cast<int>(std::lround(amount * 256));
+  // Each row copied with its edge pixels repeated `radius` times, then
+  // summed tap pair by tap pair over the whole row: no clamping inside the
+  // loops, which the compiler vectorises.
+  std::vector<int> padded(static_cast<std::size_t>(w + 2 * radius));
+  std::vector<int> sums(static_cast<std::size_t>(w));
   for (int y = 0; y < v.height; ++y) {
     const std::uint8_t* row = v.data + static_cast<std::ptrdiff_t>(y) * v.stride;
     std::uint8_t* dst = &out.at(0, y);
+    for (int x = 0; x < radius; ++x) {
+      padded[static_cast<std::size_t>(x)] = row[0];
+      padded[static_cast<std::size_t>(w + radius + x)] = row[w - 1];
+    }
+    for (int x = 0; x < w; ++x) padded[static_cast<std::size_t>(x + radius)] = row[x];
+    const int* p = padded.data() + radius;
+    for (int x = 0; x < w; ++x) sums[static_cast<std::size_t>(x)] = centre * p[x];
+    for (int i = 1; i <= radius; ++i) {
+      const int weight = weights[static_cast<std::size_t>(i - 1)];
+      for (int x = 0; x < w; ++x) sums[static_cast<std::size_t>(x)] += weight * (p[x - i] + p[x + i]);
+    }
     for (int x = 0; x < w; ++x) {
-      int s = 0;
-      if (x >= radius && x + radius < w) {
-        const std::uint8_t* p = row + x - radius;
-        for (std::size_t i = 0; i < weights.size(); ++i) s += weights[i] * p[i];
-      } else {
-        for (int i = -radius; i <= radius; ++i)
-          s += weights[static_cast<std::size_t>(i + radius)] * row[std::clamp(x + i, 0, w - 1)];
-      }
       // p + amount * (p - blurred), in 1/256ths of a grey level.
-      const int p = row[x];
-      const int blurred256 = (s * 256 + total / 2) / total;
-      const int v256 = p * 256 + gain * (p * 256 - blurred256) / 256;
+      const int blurred256 = (sums[static_cast<std::size_t>(x)] + 8) >> 4;
+      const int v256 = p[x] * 256 + gain * (p[x] * 256 - blurred256) / 256;
       dst[x] = static_cast<std::uint8_t>(std::clamp((v256 + 128) / 256, 0, 255));
     }
   }
