@@ -38,11 +38,14 @@ struct Line {
 // `minSamples` remain.
 std::optional<Line> robustLine(std::vector<Sample> samples, double maxResidual, std::size_t minSamples) {
   if (samples.size() < minSamples) return std::nullopt;
-  auto [a, b] = fitLine(samples);
+  // Plain variables, not a structured binding: clang 14 (the fuzz build)
+  // cannot capture one in a lambda.
+  const auto first = fitLine(samples);
+  const double a = first.first, b = first.second;
   std::erase_if(samples, [&](const Sample& s) { return std::abs(s.value - (a + b * s.x)) > maxResidual; });
   if (samples.size() < minSamples) return std::nullopt;
-  std::tie(a, b) = fitLine(samples);
-  return Line{a, b};
+  const auto refit = fitLine(samples);
+  return Line{refit.first, refit.second};
 }
 
 // The longest run of `energy` at or above `threshold`: {first, count}.
