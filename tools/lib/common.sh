@@ -3,15 +3,6 @@ WMS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WMS_JOBS=${WMS_JOBS:-2}
 WMS_BUILD_DIR=${WMS_BUILD_DIR:-$WMS_ROOT/build}
 
-# The builds tools/run-tests and tools/cross-build make keep line tables only
-# (-g1): backtraces, sanitizer and fuzzer reports and gdb still name file and
-# line, and the builds take about a quarter less time (CodecTest.cpp: 13.0
-# against 18.2 s), which the 35-minute budget of tools/run-tests needs. For
-# full debug information configure a folder of your own without these.
-WMS_CHECK_BUILD_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo
-                       "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
-                       "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
-
 # step MESSAGE: a visible progress line for long-running scripts.
 step() { printf '\n\033[1m==> %s\033[0m  (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
 
