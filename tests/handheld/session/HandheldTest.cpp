@@ -368,6 +368,10 @@ BOOST_AUTO_TEST_CASE(receive_mode_resumes_an_order_after_a_restart_with_its_rece
     task.lines = {{"1", "CHEESE", "Cheese", {"96385074"}, 20, 0, std::nullopt, std::nullopt}};
     server.send(task);
     BOOST_REQUIRE(d.until([&] { return d.app->receive().phase() == ReceivePhase::Receive; }));
+    // The server publishes its ack from its MQTT thread and the task from
+    // this one: the task can overtake the ack of the receive.request. Wait
+    // for that ack before the server stops answering.
+    BOOST_REQUIRE(d.until([&] { return d.app->outboxCount() == 0; }));
     server.autoAck(false);
     d.scan("96385074");
     d.app->typed("7");
