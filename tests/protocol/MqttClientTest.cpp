@@ -351,41 +351,63 @@ BOOST_AUTO_TEST_CASE(a_client_with_file_persistence_delivers_like_one_without) {
   BOOST_TEST(hasAll(inbox.items(), 0, 10));
 }
 
-BOOST_AUTO_TEST_CASE(messages_beyond_max_queued_are_dropped_and_counted) {
-  MosquittoBroker broker;
+// A server allowed one queued message whose handler takes the first message
+// and then stays busy until release(); a device that sent that message.
+struct BusyServer {
+  MosquittoBroker& broker;
   std::mutex m;
   std::condition_variable cv;
-  bool entered = false, release = false;
+  bool entered = false, released = false;
   Inbox inbox;
-  MqttClient server(serverOptions(broker).maxQueued(1));
-  server.onMessage([&](const MqttMessage& msg) {
-    inbox.add(msg);
+  MqttClient server{serverOptions(broker).maxQueued(1)};
+  MqttClient device{deviceOptions(broker, 0)};
+
+  explicit BusyServer(MosquittoBroker& b) : broker(b) {
+    server.onMessage([this](const MqttMessage& msg) {
+      inbox.add(msg);
+      std::unique_lock lock(m);
+      entered = true;
+      cv.notify_all();
+      cv.wait(lock, [this] { return released; });
+    });
+    connectAll({&server, &device});
+    BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
+    BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "first").ok());
     std::unique_lock lock(m);
-    entered = true;
+    BOOST_REQUIRE(cv.wait_for(lock, kWait, [this] { return entered; }));
+  }
+  ~BusyServer() { release(); }
+  void release() {
+    {
+      std::lock_guard lock(m);
+      released = true;
+    }
     cv.notify_all();
-    cv.wait(lock, [&] { return release; });
-  });
-  MqttClient device(deviceOptions(broker, 0));
-  connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "first").ok());
-  {
-    std::unique_lock lock(m);
-    BOOST_REQUIRE(cv.wait_for(lock, kWait, [&] { return entered; }));
   }
+  void publishFive() {
+    for (int i = 0; i < 5; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
+  }
+};
+
+// Polls `done` for up to 30 s.
+template <class F>
+bool eventually(F done) {
+  for (int i = 0; i < 3000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return done();
+}
+
+BOOST_AUTO_TEST_CASE(messages_beyond_max_queued_are_dropped_and_counted) {
+  MosquittoBroker broker;
+  BusyServer busy(broker);
   // The handler is busy: one message may wait, the other four are dropped.
-  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
-  for (int i = 0; i < 3000 && server.metrics().dropped < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  {
-    std::lock_guard lock(m);
-    release = true;
-  }
-  cv.notify_all();
-  BOOST_REQUIRE(inbox.waitForCount(2));
-  auto metrics = server.metrics();
+  busy.publishFive();
+  eventually([&] { return busy.server.metrics().dropped >= 4; });
+  busy.release();
+  BOOST_REQUIRE(busy.inbox.waitForCount(2));
+  auto metrics = busy.server.metrics();
   BOOST_TEST(metrics.dropped == 4u);
   BOOST_TEST(metrics.received == 2u);
-  BOOST_TEST(inbox.items()[1].payload == payloadN(0));
+  BOOST_TEST(busy.inbox.items()[1].payload == payloadN(0));
 }
 
 // Connection events queue beside messages for the same worker; they must not
@@ -393,47 +415,22 @@ BOOST_AUTO_TEST_CASE(messages_beyond_max_queued_are_dropped_and_counted) {
 // queues Lost and Connected: there is still room for one message.
 BOOST_AUTO_TEST_CASE(connection_events_queued_behind_a_busy_handler_do_not_count_against_max_queued) {
   MosquittoBroker broker;
-  std::mutex m;
-  std::condition_variable cv;
-  bool entered = false, release = false;
-  Inbox inbox;
-  MqttClient server(serverOptions(broker).maxQueued(1));
-  server.onMessage([&](const MqttMessage& msg) {
-    inbox.add(msg);
-    std::unique_lock lock(m);
-    entered = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return release; });
-  });
-  MqttClient device(deviceOptions(broker, 0));
-  connectAll({&server, &device});
-  BOOST_REQUIRE(server.subscribe(filterForAllDevices(TopicKind::Events), 1).ok());
-  BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), "first").ok());
-  {
-    std::unique_lock lock(m);
-    BOOST_REQUIRE(cv.wait_for(lock, kWait, [&] { return entered; }));
-  }
-  auto waitFor = [](auto done) {
-    for (int i = 0; i < 3000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    return done();
-  };
+  BusyServer busy(broker);
+  auto& server = busy.server;
+  auto& device = busy.device;
   broker.stop();
-  BOOST_REQUIRE(waitFor([&] { return server.metrics().connectionLosses == 1 && device.metrics().connectionLosses == 1; }));
+  BOOST_REQUIRE(eventually([&] { return server.metrics().connectionLosses == 1 && device.metrics().connectionLosses == 1; }));
   broker.start();
-  BOOST_REQUIRE(waitFor([&] { return server.metrics().connects == 2 && device.metrics().connects == 2; }));
+  BOOST_REQUIRE(eventually([&] { return server.metrics().connects == 2 && device.metrics().connects == 2; }));
 
-  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(device.publish(topicFor("dev-1", TopicKind::Events), payloadN(i)).ok());
-  BOOST_REQUIRE(waitFor([&] { return server.metrics().dropped >= 4; }));
-  {
-    std::lock_guard lock(m);
-    release = true;
-  }
-  cv.notify_all();
+  busy.publishFive();
+  BOOST_REQUIRE(eventually([&] { return server.metrics().dropped >= 4; }));
+  busy.release();
   // One message got the free place: m0, or "first" again if the broker
   // redelivered it after the restart (QoS 1 is at least once).
-  BOOST_REQUIRE(inbox.waitForCount(2));
+  BOOST_REQUIRE(busy.inbox.waitForCount(2));
   BOOST_TEST(server.metrics().received == 2u);
-  const auto second = inbox.items()[1].payload;
+  const auto second = busy.inbox.items()[1].payload;
   BOOST_TEST((second == payloadN(0) || second == "first"), "second delivery: " << second);
 }
 
