@@ -503,6 +503,42 @@ Status MqttClient::publish(const std::string& topic, std::string payload, int qo
   }
 }
 
+Result<std::size_t> MqttClient::publishConfirmed(const std::vector<Outgoing>& messages,
+                                                  std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  std::vector<mqtt::delivery_token_ptr> tokens;
+  tokens.reserve(messages.size());
+  for (const auto& m : messages) {
+    if (m.topic.empty() || hasWildcard(m.topic) || m.payload.size() > kMaxPublishBytes) {
+      if (tokens.empty()) {
+        auto st = publish(m.topic, m.payload, 1, false);  // the same refusal, with its reason
+        return st ? makeError(ErrorKind::Invalid, "publish " + m.topic + ": refused") : st.error();
+      }
+      break;
+    }
+    try {
+      ++impl_->published;
+      tokens.push_back(impl_->client->publish(mqtt::make_message(m.topic, m.payload, 1, false)));
+    } catch (const mqtt::exception& e) {
+      --impl_->published;
+      ++impl_->publishFailures;
+      if (tokens.empty()) return fromPaho(e, "publish " + m.topic);
+      break;
+    }
+  }
+  std::size_t confirmed = 0;
+  for (const auto& token : tokens) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    try {
+      if (left.count() <= 0 || !token->wait_for(left)) break;
+    } catch (const mqtt::exception&) {
+      break;  // lost with the connection: not confirmed
+    }
+    ++confirmed;
+  }
+  return confirmed;
+}
+
 Status MqttClient::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(impl_->flushMutex);
   bool done = impl_->flushed.wait_for(lock, timeout, [this] { return impl_->inFlight() == 0; });

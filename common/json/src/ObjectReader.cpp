@@ -6,6 +6,7 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <charconv>
@@ -16,6 +17,7 @@
 #include <set>
 #include <typeinfo>
 #include <utility>
+#include <vector>
 
 #include "wms/common/TextChecks.h"
 
@@ -292,6 +294,47 @@ void checkUnknown(const Node& node, State& state) {
 
 // ---- parse --------------------------------------------------------------------------
 
+namespace {
+
+// POCO's tree builder keeps the last of a repeated key; this one refuses
+// the document instead (DuplicateKey stops the parse).
+struct DuplicateKey {
+  std::string key;
+};
+
+class StrictHandler final : public Poco::JSON::ParseHandler {
+ public:
+  StrictHandler() = default;
+  void reset() override {
+    ParseHandler::reset();
+    keys_.clear();
+  }
+  void startObject() override {
+    ParseHandler::startObject();
+    keys_.emplace_back();
+  }
+  void endObject() override {
+    ParseHandler::endObject();
+    keys_.pop_back();
+  }
+  void key(const std::string& k) override {
+    if (!keys_.empty() && !keys_.back().insert(k).second) throw DuplicateKey{k};
+    ParseHandler::key(k);
+  }
+
+ private:
+  std::vector<std::set<std::string>> keys_;
+};
+
+std::string shown(std::string_view key) {
+  std::string out;
+  for (char c : key.substr(0, 40)) out += (c >= 0x20 && c < 0x7f && c != '"') ? c : '?';
+  if (key.size() > 40) out += "...";
+  return out;
+}
+
+}  // namespace
+
 Result<ObjectReader> ObjectReader::parse(std::string_view body, std::string_view what, const Rules& rules) {
   const Wording& w = rules.wording;
   auto error = [&](ErrorKind kind, std::string_view text, std::string n = {}, std::string_view detail = {}) {
@@ -307,9 +350,11 @@ Result<ObjectReader> ObjectReader::parse(std::string_view body, std::string_view
     return error(ErrorKind::Malformed, w.tooDeep, std::to_string(rules.maxDepth));
   Var root;
   try {
-    Poco::JSON::Parser parser;
+    Poco::JSON::Parser parser(new StrictHandler);
     parser.setDepth(rules.maxDepth + 1);
     root = parser.parse(std::string(body));
+  } catch (const DuplicateKey& d) {
+    return error(ErrorKind::Malformed, w.duplicateKey, {}, shown(d.key));
   } catch (const std::bad_alloc&) {
     return error(ErrorKind::TooLarge, w.tooLargeToParse);
   } catch (const Poco::Exception& e) {

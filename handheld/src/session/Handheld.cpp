@@ -11,6 +11,9 @@
 namespace wms::handheld {
 namespace {
 
+// The outbox's type of a finished batch (protocol::typeName of BatchDone).
+const std::string kBatchDone = "batch.done";
+
 std::int64_t wallMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
@@ -365,6 +368,11 @@ void Handheld::send() {
   }
   while (!unsent_.empty()) {
     const auto& e = unsent_.front();
+    // A batch is done only with its picks applied: batch.done (and what
+    // follows it) waits until every earlier event is acknowledged. Sent at
+    // once, it could overtake a pick whose commit failed on the server
+    // (resent later) and be refused for stops that were in fact picked.
+    if (e.type == kBatchDone && !resend_.empty()) break;
     if (!link_->publish(e.topic, e.payload, 1, false)) return;
     resend_.sent(e.eventId, e.topic, e.payload, now);
     ++stats_.published;

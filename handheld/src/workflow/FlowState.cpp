@@ -276,6 +276,17 @@ std::string encodePickState(const PickState& s) {
   o->set("done_sent", s.doneSent);
   if (s.next) o->set("next", protocol::encode(*s.next));
   o->set("notice", s.notice);
+  Array::Ptr finished = new Array;
+  for (const auto& f : s.finished) {
+    Object::Ptr b = new Object;
+    b->set("batch_id", f.batchId);
+    b->set("rev", f.rev);
+    Array::Ptr done = new Array;
+    for (const auto& id : f.doneStops) done->add(id);
+    b->set("done_stops", done);
+    finished->add(b);
+  }
+  o->set("finished", finished);
   return text(o);
 }
 
@@ -323,6 +334,22 @@ Result<PickState> decodePickState(std::string_view input) {
       s.next = *task;
     }
     s.notice = r.str("notice");
+    // Absent in states saved before finished batches were remembered.
+    if (r.has("finished")) {
+      auto finished = r.array("finished");
+      if (finished->size() > PickState::kMaxFinished)
+        return makeError(ErrorKind::Invalid, "saved state: more than " + std::to_string(PickState::kMaxFinished) +
+                                                 " finished batches");
+      for (std::size_t i = 0; i < finished->size(); ++i) {
+        const std::string where = "pick.finished[" + std::to_string(i) + "]";
+        Reader b(objectAt(finished, i, "pick.finished"), where);
+        FinishedBatch f;
+        f.batchId = b.str("batch_id");
+        f.rev = static_cast<int>(b.integer("rev", 0, kInt));
+        f.doneStops = readStrings(b.array("done_stops"), where + ".done_stops");
+        s.finished.push_back(std::move(f));
+      }
+    }
     if (auto st = validateStops(s.walk); !st)
       return makeError(ErrorKind::Invalid, "saved state: " + st.error().message);
     if (s.stage != PickState::Stage::Idle) {

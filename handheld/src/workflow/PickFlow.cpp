@@ -208,7 +208,7 @@ Effects PickFlow::onKey(Key key) {
             auto next = *state_.next;
             return startBatch(next);
           }
-          state_ = PickState{};
+          state_ = freshState();
           phase_ = PickPhase::Idle;
           fx.stateChanged = true;
           return fx;
@@ -544,6 +544,7 @@ Effects PickFlow::nextStop(Effects fx) {
       done.batchId = state_.batchId;
       fx.events.push_back(done);
       state_.doneSent = true;
+      rememberFinished();
       fx.log.push_back("batch " + state_.batchId + " done");
     }
     state_.stage = PickState::Stage::Done;
@@ -577,9 +578,35 @@ Effects PickFlow::onServer(const protocol::Message& message) {
   return cancel(std::get<protocol::TaskCancel>(message));
 }
 
-Effects PickFlow::assign(const protocol::TaskAssign& task) {
+Effects PickFlow::assign(const protocol::TaskAssign& offered) {
   Effects fx;
-  if (state_.stage == PickState::Stage::Idle) return startBatch(task);
+  const bool inHand = state_.stage != PickState::Stage::Idle && offered.batchId == state_.batchId;
+  auto known = std::find_if(state_.finished.begin(), state_.finished.end(),
+                            [&](const FinishedBatch& f) { return f.batchId == offered.batchId; });
+  protocol::TaskAssign task = offered;
+  if (!inHand && known != state_.finished.end()) {
+    // Offered again before its batch.done reached the server, or after.
+    if (offered.rev <= known->rev) {
+      fx.log.push_back("ignored task.assign of batch " + offered.batchId + " rev " + std::to_string(offered.rev) +
+                       ": finished here at rev " + std::to_string(known->rev));
+      return fx;
+    }
+    const std::set<std::string> done(known->doneStops.begin(), known->doneStops.end());
+    std::erase_if(task.stops, [&](const protocol::PickStop& s) { return done.count(s.stopId) > 0; });
+    if (task.stops.empty()) {
+      fx.log.push_back("ignored task.assign of batch " + offered.batchId + " rev " + std::to_string(offered.rev) +
+                       ": every stop in it was done here");
+      return fx;
+    }
+    fx.log.push_back("batch " + offered.batchId + " finished here comes back at rev " + std::to_string(offered.rev) +
+                     " with " + std::to_string(task.stops.size()) + " stop(s) not done here");
+    state_.finished.erase(known);
+    fx.stateChanged = true;
+  }
+  if (state_.stage == PickState::Stage::Idle) {
+    fx.merge(startBatch(task));
+    return fx;
+  }
   if (task.batchId == state_.batchId) {
     if (state_.stage == PickState::Stage::Cancelled) {
       fx.log.push_back("ignored task.assign of cancelled batch " + task.batchId);
@@ -604,9 +631,29 @@ Effects PickFlow::assign(const protocol::TaskAssign& task) {
   return fx;
 }
 
+PickState PickFlow::freshState() const {
+  PickState s;
+  s.finished = state_.finished;
+  return s;
+}
+
+void PickFlow::rememberFinished() {
+  FinishedBatch f;
+  f.batchId = state_.batchId;
+  f.rev = state_.rev;
+  for (const auto& st : state_.walk) {
+    if (st.status == StopStatus::Confirmed || st.status == StopStatus::Short) f.doneStops.push_back(st.stop.stopId);
+  }
+  auto& list = state_.finished;
+  std::erase_if(list, [&](const FinishedBatch& old) { return old.batchId == f.batchId; });
+  list.push_back(std::move(f));
+  if (list.size() > PickState::kMaxFinished)
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(list.size() - PickState::kMaxFinished));
+}
+
 Effects PickFlow::startBatch(const protocol::TaskAssign& task) {
   Effects fx;
-  PickState s;
+  PickState s = freshState();
   s.stage = PickState::Stage::Working;
   s.batchId = task.batchId;
   s.waveId = task.waveId;
@@ -777,7 +824,7 @@ Effects PickFlow::cancel(const protocol::TaskCancel& c) {
   }
   const bool picking = state_.stage == PickState::Stage::Working;
   auto next = state_.next;
-  state_ = PickState{};
+  state_ = freshState();
   state_.stage = PickState::Stage::Cancelled;
   state_.batchId = c.batchId;
   state_.notice = c.reason;

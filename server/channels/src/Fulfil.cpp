@@ -103,13 +103,30 @@ bool ChannelHub::orderShippedInTx(store::Tx& tx, const ShippedNotice& notice) {
 
 void ChannelHub::shippedCommitted() { impl_->wakePushers(); }
 
+Status ChannelHub::retryFulfilment(domain::Channel channel, const std::string& externalId) {
+  const std::string ch = domain::toString(channel);
+  std::size_t changed = 0;
+  auto st = impl_->db.write([&](store::Tx& tx) -> Status {
+    changed = store::exec(tx,
+                          "UPDATE channel_fulfilments SET refused_at = 0, due_at = ? "
+                          "WHERE channel = ? AND external_id = ? AND sent_at IS NULL AND refused_at <> 0",
+                          tx.nowMs(), ch, externalId);
+    return {};
+  });
+  if (!st) return st.error();
+  if (changed == 0)
+    return Error{ErrorKind::NotFound, "no refused fulfilment of " + ch + " order '" + externalId + "' waits for a retry"};
+  impl_->wakePushers();
+  return {};
+}
+
 Result<std::vector<FulfilmentView>> ChannelHub::fulfilments(domain::Channel channel, bool onlyPending, int limit) {
   std::vector<FulfilmentView> out;
   auto st = impl_->db.read([&](store::Tx& tx) -> Status {
     const std::int64_t pending = onlyPending ? 1 : 0, n = std::clamp(limit, 1, 10000);
     store::Query q(tx,
                    "SELECT external_id, shipment_id, notice, created_at, attempts, last_error, "
-                   "COALESCE(sent_at, 0) FROM channel_fulfilments WHERE channel = ? "
+                   "COALESCE(sent_at, 0), refused_at FROM channel_fulfilments WHERE channel = ? "
                    "AND (? = 0 OR sent_at IS NULL) ORDER BY created_at DESC, shipment_id DESC LIMIT ?");
     q.bind(domain::toString(channel)).bind(pending).bind(n);
     while (q.step()) {
@@ -131,6 +148,7 @@ Result<std::vector<FulfilmentView>> ChannelHub::fulfilments(domain::Channel chan
       if (v.lastError.empty()) v.lastError = q.text(5);
       v.sent = sent != 0;
       v.sentAtMs = sent;
+      v.refusedAtMs = q.integer(7);
       out.push_back(std::move(v));
     }
     return {};
@@ -145,7 +163,7 @@ Result<std::int64_t> ChannelHub::Impl::nextFulfilmentDue(domain::Channel channel
     const std::string ch = domain::toString(channel);
     const auto due = store::queryInteger(tx,
                                          "SELECT due_at FROM channel_fulfilments WHERE channel = ? AND sent_at IS NULL "
-                                         "ORDER BY due_at LIMIT 1",
+                                         "AND refused_at = 0 ORDER BY due_at LIMIT 1",
                                          ch);
     if (due) next = *due;
     return {};
@@ -162,7 +180,7 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
     const std::int64_t t = db.nowMs();
     store::Query q(tx,
                    "SELECT external_id, shipment_id, notice, attempts FROM channel_fulfilments "
-                   "WHERE channel = ? AND sent_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT 20");
+                   "WHERE channel = ? AND sent_at IS NULL AND refused_at = 0 AND due_at <= ? ORDER BY due_at LIMIT 20");
     q.bind(ch).bind(t);
     while (q.step()) rows.push_back({q.text(0), q.integer(1), q.text(2), static_cast<int>(q.integer(3))});
     return {};
@@ -180,7 +198,6 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
     auto notice = noticeFrom(channel, row.externalId, row.shipmentId, row.notice);
     Status pushed = notice ? api.pushFulfilment(*notice) : Status(notice.error());
     const bool unreachable = !pushed && pushed.error().kind == ErrorKind::Unavailable;
-    std::int64_t dueAt = 0;
     if (pushed) {
       failures = 0;
       ++pushesOk[channel];
@@ -196,8 +213,8 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
           logger().warning("%s: fulfilment of %s failed (%d in a row), pausing %Ld ms: %s", ch, row.externalId,
                            failures, static_cast<Poco::Int64>(pause), pushed.error().message);
       } else {
-        dueAt = db.nowMs() + backoffMs(config.retry, row.attempts + 1, unitRandom());
-        logger().warning("%s: fulfilment of %s refused: %s", ch, row.externalId, pushed.error().message);
+        logger().warning("%s: fulfilment of %s refused, not sent again until a person retries it: %s", ch,
+                         row.externalId, pushed.error().message);
       }
     }
     // The channel accepted it: mark it sent at once, so that nothing sends it
@@ -211,6 +228,8 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
                     "UPDATE channel_fulfilments SET sent_at = ?, attempts = attempts + 1, last_error = '' "
                     "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
                     tx.nowMs(), ch, row.externalId, row.shipmentId);
+        store::ExceptionRepository(tx).resolveOpen("channel_fulfilment_refused", channelRef(channel, row.externalId),
+                                                   "sent when retried");
         return {};
       }
       const std::string error = pushed.error().message.substr(0, 500);
@@ -221,14 +240,18 @@ bool ChannelHub::Impl::pushDueFulfilments(domain::Channel channel, ChannelApi& a
                     error, ch, row.externalId, row.shipmentId);
         return {};
       }
+      // A refusal needs a person (a wrong carrier, an order cancelled on
+      // the channel after it shipped): the same notice would be refused
+      // again every time, so it is not retried until a person has looked
+      // (POST .../fulfilments/{order}/retry); raised once per order.
       store::exec(tx,
-                  "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ?, due_at = ? "
+                  "UPDATE channel_fulfilments SET attempts = attempts + 1, last_error = ?, refused_at = ? "
                   "WHERE channel = ? AND external_id = ? AND shipment_id = ?",
-                  error, dueAt, ch, row.externalId, row.shipmentId);
-      // A refusal needs a person (a wrong carrier, an order changed on the
-      // channel); raised once per order, retried meanwhile.
+                  error, tx.nowMs(), ch, row.externalId, row.shipmentId);
       store::ExceptionRepository(tx).raise("channel_fulfilment_refused", channelRef(channel, row.externalId),
-                                           ch + " refused the shipment of order " + row.externalId + ": " + error);
+                                           ch + " refused the shipment of order " + row.externalId + ": " + error +
+                                               "; not sent again until retried (POST /api/v1/channels/" + ch +
+                                               "/fulfilments/" + row.externalId + "/retry)");
       return {};
     });
     if (!recorded) return false;

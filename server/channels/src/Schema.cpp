@@ -153,6 +153,13 @@ const store::Schema& channelsSchema() {
            // of this row otherwise (a row is deleted once a figure is accepted).
            "ALTER TABLE channel_outbox ADD COLUMN refused_at INTEGER NOT NULL DEFAULT 0",
        }},
+      {4,
+       "fulfilments the channel refused wait for a person instead of being retried",
+       {
+           // 0 while the row may be pushed; the time of the channel's refusal
+           // otherwise, until a person asks for it to be sent again.
+           "ALTER TABLE channel_fulfilments ADD COLUMN refused_at INTEGER NOT NULL DEFAULT 0",
+       }},
   }};
   return schema;
 }

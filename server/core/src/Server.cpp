@@ -200,11 +200,15 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
 
   auto gatewayConfig = gatewayConfigFrom(config);
   if (!gatewayConfig) return gatewayConfig.error();
-  if (gatewayConfig->persistenceDir.empty())
-    gatewayConfig->persistenceDir = std::filesystem::absolute(config.storePath).parent_path() / "mqtt-persistence";
 
   impl->identity = std::make_unique<identity::IdentityService>(*impl->db, identitySettings->config);
-  if (auto st = ensureAdmin(*impl->identity, *identitySettings, config); !st) return st.error();
+  if (auto st = ensureAdmin(*impl->identity, *identitySettings, config); !st) {
+    // Started on a disk that cannot write now (read-only, full): serve what
+    // can be served and say so on /healthz (a first start wrote its schema,
+    // so its disk could write).
+    if (st.error().kind != ErrorKind::Unavailable) return st.error();
+    log.warning("cannot check the admin account now: %s", st.error().message);
+  }
 
   impl->catalog = std::make_unique<CatalogService>(*impl->db);
   impl->intake = std::make_unique<stock::OrderIntake>(impl->events, stock::IntakeOptions{config.onShortage});
@@ -353,7 +357,10 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   impl->channels->start();
 
   if (auto st = impl->waves->start(); !st) return st.error();
-  if (auto resumed = impl->printing->resume(); !resumed) return resumed.error();
+  if (auto resumed = impl->printing->resume(); !resumed) {
+    if (resumed.error().kind != ErrorKind::Unavailable) return resumed.error();
+    log.warning("cannot resume the label spoolers now: %s", resumed.error().message);
+  }
   if (auto st = impl->gateway->start(); !st) return st.error();
   impl->watchdog->start();
 

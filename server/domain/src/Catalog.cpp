@@ -65,6 +65,9 @@ std::string barcodeKey(std::string_view scanned) {
 Status validateSku(const Sku& sku) {
   if (auto st = checkSku(sku.code); !st) return st;
   if (auto st = checkText(sku.description, "description", 200); !st) return st;
+  if (sku.barcodes.size() > kMaxBarcodesPerSku)
+    return invalid("a SKU has at most " + std::to_string(kMaxBarcodesPerSku) + " barcodes (what a handheld takes), not " +
+                   std::to_string(sku.barcodes.size()));
   std::set<std::string> keys;
   for (const auto& b : sku.barcodes) {
     if (!keys.insert(b.key).second) return invalid("barcode '" + b.value + "' is listed twice");

@@ -29,6 +29,7 @@ std::string trim(std::string_view s) {
 // Maps header names to column indexes and checks required/allowed columns.
 struct Header {
   std::map<std::string, std::size_t> index;
+  std::size_t width = 0;  // fields of the header line
 
   const std::string* get(const CsvRow& row, const std::string& name) const {
     auto it = index.find(name);
@@ -46,6 +47,7 @@ Result<Header> readHeader(const std::vector<CsvRow>& rows, const std::vector<std
   if (rows.empty()) return Error{ErrorKind::Invalid, "the file is empty; it needs a header line"};
   Header h;
   const auto& head = rows.front();
+  h.width = head.fields.size();
   std::set<std::string> allowed(required.begin(), required.end());
   allowed.insert(optional.begin(), optional.end());
   for (std::size_t i = 0; i < head.fields.size(); ++i) {
@@ -89,6 +91,13 @@ std::optional<std::int64_t> parseInt64(std::string_view text) noexcept {
   auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || start == text.size()) return std::nullopt;
   return value;
+}
+
+Status checkFieldCount(const CsvRow& row, std::size_t headerFields) {
+  if (row.fields.size() <= headerFields) return {};
+  return Error{ErrorKind::Invalid, "line " + std::to_string(row.line) + " has " + std::to_string(row.fields.size()) +
+                                       " fields but the header names " + std::to_string(headerFields) +
+                                       " (a comma in a value must be inside quotes)"};
 }
 
 Result<std::vector<CsvRow>> parseCsv(std::string_view text) {
@@ -166,6 +175,10 @@ Result<ParsedRows<Sku>> parseCatalogueCsv(std::string_view text) {
   for (std::size_t r = 1; r < csv->size(); ++r) {
     const CsvRow& row = (*csv)[r];
     auto fail = [&](const std::string& m) { out.errors.push_back({row.line, m}); };
+    if (auto width = checkFieldCount(row, h.width); !width) {
+      fail(width.error().message);
+      continue;
+    }
     Sku sku;
     sku.code = h.value(row, "sku");
     sku.description = h.value(row, "description");
@@ -223,6 +236,10 @@ Result<ParsedRows<StockAtLocation>> parseStockCsv(std::string_view text) {
   for (std::size_t r = 1; r < csv->size(); ++r) {
     const CsvRow& row = (*csv)[r];
     auto fail = [&](const std::string& m) { out.errors.push_back({row.line, m}); };
+    if (auto width = checkFieldCount(row, h.width); !width) {
+      fail(width.error().message);
+      continue;
+    }
     StockAtLocation s;
     s.sku = h.value(row, "sku");
     s.location = h.value(row, "location");
@@ -251,6 +268,10 @@ Result<ParsedRows<Location>> parseLocationsCsv(std::string_view text) {
   for (std::size_t r = 1; r < csv->size(); ++r) {
     const CsvRow& row = (*csv)[r];
     auto fail = [&](const std::string& m) { out.errors.push_back({row.line, m}); };
+    if (auto width = checkFieldCount(row, h.width); !width) {
+      fail(width.error().message);
+      continue;
+    }
     Location loc;
     loc.code = h.value(row, "code");
     loc.zone = h.value(row, "zone");

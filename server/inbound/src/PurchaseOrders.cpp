@@ -153,6 +153,7 @@ Result<std::vector<PurchaseOrder>> ReceivingService::importCsv(std::string_view 
   std::map<std::string, std::size_t> firstLine;
   for (std::size_t r = 1; r < parsed->size(); ++r) {
     const auto& row = (*parsed)[r];
+    if (auto width = domain::checkFieldCount(row, header.size()); !width) return width.error();
     const std::string at = "line " + n(static_cast<std::int64_t>(row.line)) + ": ";
     const std::string reference = field(row, "reference");
     auto [it, added] = byReference.emplace(reference, orders.size());

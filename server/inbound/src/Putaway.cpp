@@ -398,6 +398,7 @@ Result<std::int64_t> PutawayService::importCapacity(std::string_view csv) {
     store::CatalogRepository catalog(tx);
     for (std::size_t r = 1; r < parsed->size(); ++r) {
       const auto& row = (*parsed)[r];
+      if (auto width = domain::checkFieldCount(row, header.size()); !width) return width.error();
       const std::string at = "line " + n(static_cast<std::int64_t>(row.line)) + ": ";
       const std::string code = loc < row.fields.size() ? row.fields[loc] : "";
       const auto units = domain::parseInt64(max < row.fields.size() ? row.fields[max] : "");

@@ -85,6 +85,11 @@ Status CatalogRepository::addBarcode(const std::string& sku, const domain::Barco
                  "barcode '" + barcode.value + "' already belongs to SKU '" + owner[0] + "'"};
   }
   if (!skuExists(sku)) return Error{ErrorKind::NotFound, "no SKU '" + sku + "'"};
+  std::vector<Poco::Int64> count;
+  s << "SELECT COUNT(*) FROM barcodes WHERE sku = ?", bind(sku), into(count), now;
+  if (!count.empty() && count[0] >= static_cast<Poco::Int64>(domain::kMaxBarcodesPerSku))
+    return Error{ErrorKind::Invalid, "SKU '" + sku + "' already has " + std::to_string(count[0]) +
+                                         " barcodes, the most a SKU may have (what a handheld takes)"};
   sql::exec(tx_, "INSERT INTO barcodes(key, value, kind, sku) VALUES (?, ?, ?, ?)", barcode.key, barcode.value,
             std::string(domain::toString(barcode.kind)), sku);
   return {};

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include <map>
+#include <optional>
 
 #include "wms/store/Migrations.h"
+#include "wms/store/Query.h"
 #include "StatementCache.h"
 #include "TxImpl.h"
 #include "wms/store/Tx.h"
@@ -76,6 +78,23 @@ bool takeFault(std::atomic<int>& armed) {
 }
 
 Error unavailable(const std::string& what) { return Error{ErrorKind::Unavailable, "database: " + what}; }
+
+// What a person should read for an SQLite error that is the disk's doing, or
+// nullopt for any other error (a constraint, a bug in SQL).
+std::optional<std::string> diskTrouble(int code, const std::filesystem::path& file) {
+  switch (code & 0xff) {
+    case SQLITE_FULL: return "the disk is full (" + file.string() + ")";
+    case SQLITE_READONLY: return "the database file is read-only (" + file.string() + ")";
+    case SQLITE_IOERR: return "disk I/O error (" + file.string() + ")";
+    case SQLITE_CANTOPEN: return "cannot open the database file (" + file.string() + ")";
+    default: return std::nullopt;
+  }
+}
+
+int codeOf(const std::exception& e) {
+  const auto* sqlite = dynamic_cast<const SqliteError*>(&e);
+  return sqlite ? sqlite->code : SQLITE_ERROR;
+}
 
 // Runs work, converting exceptions (from POCO, SQLite or our own code) into
 // an Internal error that names them.
@@ -143,8 +162,73 @@ struct Database::Impl {
   // Writes queued, or taken by the writer thread while it waits for the
   // connection: DatabaseStats::queued.
   std::atomic<std::uint64_t> waiting{0};
-  // Armed by injectFault: how many commits / reads still fail.
-  std::atomic<int> failCommits{0}, failReads{0};
+  // Armed by injectFault: how many commits / reads still fail, and how.
+  std::atomic<int> failCommits{0}, failReads{0}, failFull{0}, failReadOnly{0};
+
+  // What the last write found (writeHealth()); protected by healthMutex.
+  mutable std::mutex healthMutex;
+  WriteHealth health;
+  // Used under writerMutex: the writer connection is opened again while it
+  // is read-only or after a disk failure, at most once a second.
+  bool reopenWriter = false;
+  // Bumped at each reopen. SQLite shares one -shm mapping per file among a
+  // process's connections: while any connection opened when the file was
+  // read-only lives, a new one cannot write either, so the pooled readers
+  // are closed too (those in use when they come back).
+  std::atomic<int> generation{0};
+  std::chrono::steady_clock::time_point lastReopen{};
+
+  // A full disk still lets small writes through (SQLite reuses pages it
+  // has), so one success does not end an outage: writes count as healthy
+  // again only after kHealthyAfterMs without a disk failure.
+  static constexpr std::int64_t kHealthyAfterMs = 5000;
+  std::int64_t lastFailureMs = 0;  // protected by healthMutex
+
+  void noteWrites(const std::optional<std::string>& trouble) {
+    std::lock_guard lock(healthMutex);
+    const std::int64_t now = clock();
+    if (!trouble) {
+      if (!health.ok && now - lastFailureMs >= kHealthyAfterMs) health = WriteHealth{};
+      return;
+    }
+    if (health.ok) health.sinceMs = now;
+    health.ok = false;
+    health.reason = *trouble;
+    lastFailureMs = now;
+  }
+
+  // True too while there is no writer connection (a reopen failed).
+  bool writerReadOnly() const {
+    return !writer.statements || sqlite3_db_readonly(writer.statements->db(), "main") == 1;
+  }
+
+  // Opens the writer connection again when it needs it; the reason the
+  // writer cannot write now, or nullopt.
+  std::optional<std::string> readyWriter() {
+    if (!reopenWriter && !writerReadOnly()) return std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - lastReopen >= std::chrono::seconds(1)) {
+      lastReopen = now;
+      ++generation;
+      {
+        std::vector<Connection> stale;
+        std::lock_guard lock(readMutex);
+        stale.swap(idleReaders);
+      }
+      // The old writer goes first, for the same reason as the readers.
+      writer.statements.reset();  // statements before their connection
+      writer.session.reset();
+      try {
+        writer = connect(false);
+        reopenWriter = false;
+      } catch (const std::exception& e) {
+        return diskTrouble(codeOf(e), options.path).value_or("cannot open the database file (" +
+                                                              options.path.string() + "): " + e.what());
+      }
+    }
+    if (writerReadOnly()) return diskTrouble(SQLITE_READONLY, options.path);
+    return std::nullopt;
+  }
   std::map<std::string, int> versions;  // written by migrate() before the writer starts
 
   Connection connect(bool readOnly) {
@@ -154,7 +238,7 @@ struct Database::Impl {
     exec(*s, "PRAGMA foreign_keys = ON");
     exec(*s, options.durability == Durability::Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     if (readOnly) exec(*s, "PRAGMA query_only = ON");
-    return Connection{std::move(s), std::make_unique<StatementCache>(db)};
+    return Connection{std::move(s), std::make_unique<StatementCache>(db), generation.load()};
   }
 
   void migrate() {
@@ -233,7 +317,22 @@ struct Database::Impl {
     }
   }
 
+  void failAll(std::vector<Job*>& batch, const std::string& why) {
+    for (auto* job : batch) job->done.set_value(unavailable(why));
+    writes += batch.size();
+    failedWrites += batch.size();
+  }
+
   void runBatch(std::vector<Job*>& batch) {
+    if (takeFault(failReadOnly)) {
+      noteWrites(diskTrouble(SQLITE_READONLY, options.path));
+      return failAll(batch, *diskTrouble(SQLITE_READONLY, options.path) + " (injected fault): nothing applied");
+    }
+    if (auto trouble = readyWriter()) {
+      reopenWriter = true;
+      noteWrites(trouble);
+      return failAll(batch, *trouble + ": nothing applied");
+    }
     std::vector<Status> results(batch.size());
     TxImpl txi{*writer.session, *writer.statements, true, clock};
     auto& w = *writer.statements;
@@ -241,35 +340,56 @@ struct Database::Impl {
     try {
       exec(w, "BEGIN IMMEDIATE");
     } catch (const std::exception& e) {
-      for (auto* job : batch) job->done.set_value(unavailable(std::string("cannot begin a transaction: ") + e.what()));
-      failedWrites += batch.size();
-      return;
+      auto trouble = diskTrouble(codeOf(e), options.path);
+      if (trouble) {
+        reopenWriter = true;
+        noteWrites(trouble);
+      }
+      return failAll(batch, trouble ? *trouble + ": nothing applied" : std::string("cannot begin a transaction: ") + e.what());
     }
+    std::optional<std::string> trouble;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       try {
         exec(w, "SAVEPOINT w");
       } catch (const std::exception& e) {
         results[i] = unavailable(e.what());
+        if (!trouble) trouble = diskTrouble(codeOf(e), options.path);
         continue;
       }
       results[i] = runWork(*batch[i]->work, tx);
+      if (!results[i].ok() && results[i].error().kind == ErrorKind::Internal) {
+        // An exception from SQLite's disk (a full disk while the WAL grows,
+        // a file made read-only) is not a bug: Unavailable, with the reason.
+        if (auto disk = diskTrouble(sqlite3_extended_errcode(w.db()), options.path)) {
+          results[i] = unavailable(*disk + ": nothing applied (" + results[i].error().message + ")");
+          if (!trouble) trouble = disk;
+        }
+      }
       try {
         if (!results[i].ok()) exec(w, "ROLLBACK TO w");
         exec(w, "RELEASE w");
       } catch (const std::exception& e) {
         results[i] = unavailable(e.what());
+        if (!trouble) trouble = diskTrouble(codeOf(e), options.path);
       }
     }
     try {
       if (takeFault(failCommits)) throw SqliteError(SQLITE_IOERR_FSYNC, "disk I/O error (injected fault: fsync)");
+      if (takeFault(failFull)) throw SqliteError(SQLITE_FULL, "database or disk is full (injected fault)");
       exec(w, "COMMIT");
       ++commits;
     } catch (const std::exception& e) {
       try { exec(w, "ROLLBACK"); } catch (...) {}
+      auto disk = diskTrouble(codeOf(e), options.path);
+      if (!trouble) trouble = disk;
       for (auto& r : results) {
-        if (r.ok()) r = unavailable(std::string("commit failed, nothing applied: ") + e.what());
+        if (r.ok())
+          r = unavailable(disk ? *disk + ": commit failed, nothing applied (" + e.what() + ")"
+                               : std::string("commit failed, nothing applied: ") + e.what());
       }
     }
+    if (trouble) reopenWriter = true;
+    noteWrites(trouble);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       ++writes;
       if (!results[i].ok()) ++failedWrites;
@@ -396,7 +516,7 @@ Status Database::read(const std::function<Status(Tx&)>& work) {
   } catch (...) {
     healthy = false;
   }
-  if (healthy) {
+  if (healthy && c.generation == impl_->generation.load()) {
     std::lock_guard lock(impl_->readMutex);
     if (impl_->idleReaders.size() < static_cast<std::size_t>(impl_->options.readConnections))
       impl_->idleReaders.push_back(std::move(c));
@@ -405,7 +525,24 @@ Status Database::read(const std::function<Status(Tx&)>& work) {
 }
 
 void Database::injectFault(Fault where, int count) {
-  (where == Fault::Commit ? impl_->failCommits : impl_->failReads) = std::max(count, 0);
+  auto& armed = where == Fault::Commit     ? impl_->failCommits
+                : where == Fault::Read     ? impl_->failReads
+                : where == Fault::DiskFull ? impl_->failFull
+                                           : impl_->failReadOnly;
+  armed = std::max(count, 0);
+}
+
+Status Database::probeWrite() {
+  return write([](Tx& tx) -> Status {
+    store::exec(tx, "INSERT INTO store_probe(id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at",
+                tx.nowMs());
+    return {};
+  });
+}
+
+WriteHealth Database::writeHealth() const {
+  std::lock_guard lock(impl_->healthMutex);
+  return impl_->health;
 }
 
 int Database::schemaVersion(const std::string& component) const {

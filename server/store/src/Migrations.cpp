@@ -209,6 +209,13 @@ const Schema& coreSchema() {
            // supervisors see which packer is where.
            "ALTER TABLE devices ADD COLUMN station TEXT NOT NULL DEFAULT ''",
        }},
+      {7,
+       "one row Database::probeWrite() rewrites",
+       {
+           // /healthz asks whether the database can write (a full disk, a
+           // read-only file); reads alone cannot tell.
+           "CREATE TABLE store_probe(id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL)",
+       }},
   }};
   return core;
 }

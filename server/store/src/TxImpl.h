@@ -24,6 +24,9 @@ struct TxImpl {
 struct Connection {
   std::unique_ptr<Poco::Data::Session> session;
   std::unique_ptr<StatementCache> statements;
+  // Database::Impl's connection generation when it was opened: pooled
+  // readers of an older one are closed, not reused (see readyWriter()).
+  int generation = 0;
 };
 
 // The session of a Tx; throws std::logic_error for a write on a read Tx.

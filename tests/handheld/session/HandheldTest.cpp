@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE handheld_session
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -135,6 +136,57 @@ BOOST_AUTO_TEST_CASE(signin_and_picks_reach_the_server_in_order_and_the_acks_emp
   for (std::size_t i = 0; i < order.size(); ++i) BOOST_TEST(order[i] == session + "-" + std::to_string(i + 1));
   BOOST_TEST(d.app->stats().applied == 5u);
   for (const auto& st : d.app->pick().state().walk) BOOST_TEST(st.synced);
+}
+
+// Issue 20, found on a day with faults: picks whose commit failed on the
+// server were resent later, batch.done overtook them and was refused for
+// stops that were in fact picked, and the batch stayed assigned for ever.
+// batch.done now waits for the acks of everything before it; and a batch
+// finished here is not started again when the server offers it again.
+BOOST_AUTO_TEST_CASE(batch_done_waits_for_its_picks_acks_and_a_finished_batch_offered_again_is_not_walked) {
+  MosquittoBroker broker(brokerOptions());
+  ScriptedServer server(broker);
+  TempDir dir;
+  Device d(broker, dir / "hh.db");
+  BOOST_REQUIRE(d.until([&] { return d.app->online(); }));
+  d.scan("EMP-1");
+  BOOST_REQUIRE(d.until([&] { return d.app->outboxCount() == 0; }));
+  server.send(smallBatch());
+  BOOST_REQUIRE(d.until([&] { return d.app->pick().phase() == PickPhase::ScanLocation; }));
+  // The server takes the picks but does not answer (its commit failed).
+  server.autoAck(false);
+  pickStop(d, "A-01-01-1", "4006381333931", 2, {"T-1"});
+  pickStop(d, "A-02-01-1", "036000291452", 1, {"T-1"});
+  pickStop(d, "B-01-01-1", "96385074", 1, {"T-2"});
+  BOOST_REQUIRE(d.app->pick().phase() == PickPhase::Done);
+  BOOST_REQUIRE(server.waitForEvents("pick.confirm", 3));
+  // Resends of the picks come and go; batch.done stays on the handheld.
+  BOOST_TEST(!d.until([&] { return false; }, std::chrono::milliseconds(1500)));
+  BOOST_TEST(!server.waitFor([](const auto& m) { return isType(m, "batch.done"); }, std::chrono::milliseconds(10)));
+  BOOST_TEST(d.app->outboxCount() == 4u);
+  // The picker takes the cart away meanwhile; the server, seeing the device
+  // come back, offers the batch again: it is not started a second time.
+  d.app->input(key(Key::Enter));
+  BOOST_REQUIRE(d.app->pick().phase() == PickPhase::Idle);
+  server.send(smallBatch());
+  BOOST_REQUIRE(d.until([&] { return d.logged("finished here"); }));
+  BOOST_TEST(d.app->pick().phase() == PickPhase::Idle);
+
+  // The server recovers and answers the picks: batch.done follows them.
+  std::vector<std::string> picks;
+  for (const auto& r : server.received())
+    if (isType(r.message, "pick.confirm")) picks.push_back(*protocol::eventIdOf(r.message));
+  server.autoAck(true);
+  for (const auto& id : picks) server.ack("HH-07", id, protocol::AckResult::Applied);
+  BOOST_REQUIRE(d.until([&] { return d.app->outboxCount() == 0; }));
+  const auto order = server.firstArrivals();
+  BOOST_REQUIRE_EQUAL(order.size(), 5u);
+  std::vector<std::string> types;
+  for (const auto& r : server.received())
+    if (protocol::eventIdOf(r.message)) types.emplace_back(protocol::typeName(r.message));
+  BOOST_REQUIRE(!types.empty());
+  BOOST_TEST(types.back() == "batch.done");
+  BOOST_TEST(std::count(types.begin(), types.end(), "batch.done") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(picking_goes_on_without_the_broker_and_everything_arrives_once_in_order_after) {

@@ -47,6 +47,7 @@ BOOST_AUTO_TEST_CASE(a_pick_state_round_trips_with_every_field) {
   s.notice = "n";
   s.doneSent = true;
   s.typedCodes = true;
+  s.finished = {FinishedBatch{"B-0", 3, {"S1", "S9"}}, FinishedBatch{"B-00", 1, {}}};
   auto back = decodePickState(encodePickState(s));
   BOOST_REQUIRE_MESSAGE(back, (back ? "" : back.error().message));
   BOOST_CHECK(*back == s);
@@ -70,6 +71,8 @@ BOOST_AUTO_TEST_CASE(the_typed_codes_setting_of_the_batch_in_hand_survives_a_res
   auto old = decodePickState(read(kStates / "good/pick-working.json"));
   BOOST_REQUIRE(old);
   BOOST_TEST(!old->typedCodes);
+  // Nor did it remember finished batches.
+  BOOST_TEST(old->finished.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_pack_state_round_trips_with_cartons_and_label) {

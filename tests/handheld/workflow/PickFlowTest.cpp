@@ -840,16 +840,93 @@ BOOST_AUTO_TEST_CASE(a_task_assign_at_a_higher_rev_after_done_reopens_the_batch)
   BOOST_REQUIRE_EQUAL(fx.events.size(), 2u);
   BOOST_CHECK(std::holds_alternative<protocol::BatchDone>(fx.events[1]));
   BOOST_TEST(f.phase() == PickPhase::Done);
-  // Once the cart is taken away (Idle), a task.assign starts its batch as any
-  // first one does, the same batch id included.
+  // Once the cart is taken away (Idle), a higher revision of the same batch
+  // starts it again with the stops not done here.
   f.handle(key(Key::Enter));
   BOOST_REQUIRE(f.phase() == PickPhase::Idle);
   more.rev = 3;
+  more.stops.push_back(stop("S3", 30, "C-01-01-1", "APPLE", {"4006381333931"}, {{"T-1", 1}}));
   fx = f.handle(server(more));
   BOOST_TEST(fx.stateChanged);
   BOOST_TEST(f.phase() == PickPhase::ScanLocation);
   BOOST_TEST(f.state().rev == 3);
-  BOOST_TEST(f.screen().fields.at(0).value == "B-09-01-1");
+  BOOST_REQUIRE_EQUAL(f.state().walk.size(), 1u);
+  BOOST_TEST(f.screen().fields.at(0).value == "C-01-01-1");
+}
+
+// Issue 20, found on a day with faults: after a broker restart the server
+// re-sent the device's batch while its picks and batch.done were still in
+// the outbox; the idle app took it as new work and the picker walked the
+// batch a second time, every confirmation refused.
+BOOST_AUTO_TEST_CASE(a_batch_finished_here_and_offered_again_at_its_revision_is_not_walked_twice) {
+  auto f = assigned();
+  pickFirstStop(f);
+  f.handle(scan("A-02-01-1"));
+  f.handle(scan("036000291452"));
+  f.handle(scan("T-1"));
+  f.handle(key(Key::Short));
+  auto fx = f.handle(number(1));
+  BOOST_REQUIRE(f.phase() == PickPhase::Done);
+  BOOST_REQUIRE(std::holds_alternative<protocol::BatchDone>(fx.events.back()));
+  f.handle(key(Key::Enter));
+  BOOST_REQUIRE(f.phase() == PickPhase::Idle);
+  BOOST_REQUIRE_EQUAL(f.state().finished.size(), 1u);
+  BOOST_TEST(f.state().finished[0].batchId == "B-1");
+
+  fx = f.handle(server(batch()));
+  BOOST_TEST(f.phase() == PickPhase::Idle);
+  BOOST_TEST(!fx.stateChanged);
+  BOOST_TEST(fx.events.empty());
+  BOOST_TEST(logged(fx, "ignored task.assign of batch B-1 rev 1: finished here at rev 1"));
+
+  // The same after an app restart: what was finished is part of the saved state.
+  PickFlow restarted(options());
+  BOOST_REQUIRE(restarted.restore(f.state()));
+  fx = restarted.handle(server(batch()));
+  BOOST_TEST(restarted.phase() == PickPhase::Idle);
+  BOOST_TEST(logged(fx, "finished here"));
+
+  // A higher revision that lists only stops done here (the server has not
+  // had their confirmations yet) changes nothing either.
+  auto again = batch();
+  again.rev = 2;
+  fx = f.handle(server(again));
+  BOOST_TEST(f.phase() == PickPhase::Idle);
+  BOOST_TEST(logged(fx, "every stop in it was done here"));
+
+  // Other batches still start; the remembered list is bounded.
+  for (int i = 2; i <= 12; ++i) {
+    auto other = batch();
+    other.batchId = "B-" + std::to_string(i);
+    other.stops = {stop("S1", 10, "A-01-01-1", "APPLE", {"4006381333931"}, {{"T-1", 1}})};
+    f.handle(server(other));
+    BOOST_REQUIRE(f.phase() == PickPhase::ScanLocation);
+    f.handle(scan("A-01-01-1"));
+    f.handle(scan("4006381333931"));
+    f.handle(scan("T-1"));
+    BOOST_REQUIRE(f.phase() == PickPhase::Done);
+    f.handle(key(Key::Enter));
+  }
+  BOOST_TEST(f.state().finished.size() == PickState::kMaxFinished);
+  BOOST_TEST(f.state().finished.back().batchId == "B-12");
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_finished_here_offered_while_another_is_in_hand_does_not_queue) {
+  auto f = assigned();
+  pickFirstStop(f);
+  f.handle(scan("A-02-01-1"));
+  f.handle(scan("036000291452"));
+  f.handle(scan("T-1"));
+  f.handle(key(Key::Short));
+  f.handle(number(1));
+  f.handle(key(Key::Enter));
+  auto second = batch();
+  second.batchId = "B-2";
+  f.handle(server(second));
+  BOOST_REQUIRE(f.state().batchId == "B-2");
+  auto fx = f.handle(server(batch()));
+  BOOST_TEST(!f.state().next.has_value());
+  BOOST_TEST(logged(fx, "finished here"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -571,11 +571,22 @@ BOOST_AUTO_TEST_CASE(the_pusher_sends_a_notice_once_retries_while_the_channel_is
   BOOST_TEST(told[0].lines[0].qty == 2);
 
   // An order the channel does not know: refused, kept with the reason,
-  // retried with backoff and raised once.
+  // raised once and not retried by itself (issue 20: a notice refused for
+  // an order cancelled there was sent every 30 s for ever); a person's
+  // retry sends it once more.
   BOOST_REQUIRE(h.ship(notice(domain::Channel::Shopee, "2611999999ZZZZ", 2)));
-  BOOST_REQUIRE(eventually([&] { return pending("2611999999ZZZZ")->attempts >= 2; }));
+  BOOST_REQUIRE(eventually([&] { return pending("2611999999ZZZZ")->attempts >= 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  BOOST_TEST(pending("2611999999ZZZZ")->attempts == 1);
+  BOOST_TEST(pending("2611999999ZZZZ")->refusedAtMs > 0);
   BOOST_TEST(!pending("2611999999ZZZZ")->sent);
   BOOST_TEST(pending("2611999999ZZZZ")->lastError.find("not found") != std::string::npos);
+  BOOST_REQUIRE(h.hub->retryFulfilment(domain::Channel::Shopee, "2611999999ZZZZ").ok());
+  BOOST_REQUIRE(eventually([&] { return pending("2611999999ZZZZ")->attempts == 2; }));
+  BOOST_REQUIRE(eventually([&] { return pending("2611999999ZZZZ")->refusedAtMs > 0; }));
+  auto none = h.hub->retryFulfilment(domain::Channel::Shopee, *id);  // sent: nothing waits
+  BOOST_REQUIRE(!none.ok());
+  BOOST_CHECK(none.error().kind == ErrorKind::NotFound);
   int raised = 0;
   for (const auto& e : h.exceptions())
     raised += e.kind == "channel_fulfilment_refused" && e.reference == "shopee:2611999999ZZZZ";

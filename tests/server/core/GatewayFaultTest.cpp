@@ -53,7 +53,6 @@ struct Gateway {
     BOOST_REQUIRE_MESSAGE(config.ok(), (config.ok() ? "" : config.error().message));
     auto gc = server::gatewayConfigFrom(*config);
     BOOST_REQUIRE_MESSAGE(gc.ok(), (gc.ok() ? "" : gc.error().message));
-    gc->persistenceDir = dir / "mqtt";
     gateway = std::make_unique<server::DeviceGateway>(*gc, *db, metrics);
     if (setup) setup(*gateway);
     BOOST_REQUIRE(gateway->start().ok());

@@ -186,3 +186,38 @@ BOOST_AUTO_TEST_CASE(a_case_label_with_a_bare_ai_01_gtin_confirms_the_pick_as_pa
   requireApplied(d1->ackFor(d1->send(fullConfirmation(*task, task->stops.front(), "0104006381333931"))),
                  "bare AI 01");
 }
+
+// Issue 20: a handheld that walks a batch the server has closed (offered
+// again while its done events were in flight) is refused on every stop;
+// that is the device and the server out of step, which the picker cannot
+// fix, so the supervisor gets one exception for it.
+BOOST_AUTO_TEST_CASE(work_sent_for_a_closed_batch_is_refused_and_raised_once_for_the_supervisor) {
+  Floor f;
+  f.order("o1", R"({"sku":"DATES","qty":1})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  pickAll(*d1, *task, {});
+  BOOST_REQUIRE_EQUAL(batchStatus(f, std::stoll(task->batchId)), "done");
+
+  for (int walk = 0; walk < 2; ++walk) {
+    const auto& stop = task->stops.front();
+    auto ack = d1->ackFor(d1->send(fullConfirmation(*task, stop, stop.barcodes.front())));
+    BOOST_REQUIRE(ack);
+    BOOST_CHECK(ack->result == protocol::AckResult::Rejected);
+    BOOST_REQUIRE(ack->error);
+    BOOST_CHECK(ack->error->kind == ErrorKind::Conflict);
+    BOOST_TEST(ack->error->message.find("already done") != std::string::npos, ack->error->message);
+  }
+  auto items = parse(f.wmsd.get("/api/v1/exceptions?limit=1000").body)->getArray("items");
+  int raised = 0;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto e = items->getObject(static_cast<unsigned>(i));
+    if (e->getValue<std::string>("kind") != "device_out_of_step") continue;
+    ++raised;
+    BOOST_TEST(e->getValue<std::string>("reference") == "device:" + d1->id() + "/batch:" + task->batchId);
+    BOOST_TEST(e->getValue<std::string>("message").find("disagree") != std::string::npos);
+  }
+  BOOST_TEST(raised == 1);
+}

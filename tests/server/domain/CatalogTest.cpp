@@ -65,3 +65,21 @@ BOOST_AUTO_TEST_CASE(a_sku_may_not_list_the_same_barcode_twice) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 20: a SKU with 40 barcodes was accepted and only 32 reached the
+// handheld, so a picker scanning one of the other 8 was refused.
+BOOST_AUTO_TEST_CASE(a_sku_takes_at_most_the_barcodes_a_handheld_takes) {
+  Sku sku;
+  sku.code = "MANY";
+  sku.description = "many barcodes";
+  for (int i = 0; i < static_cast<int>(kMaxBarcodesPerSku); ++i) {
+    auto b = classifyBarcode("CODE-" + std::to_string(i));
+    BOOST_REQUIRE(b.ok());
+    sku.barcodes.push_back(*b);
+  }
+  BOOST_TEST(validateSku(sku).ok());
+  sku.barcodes.push_back(*classifyBarcode("CODE-X"));
+  auto st = validateSku(sku);
+  BOOST_REQUIRE(!st.ok());
+  BOOST_TEST(st.error().message.find("at most 32 barcodes") != std::string::npos, st.error().message);
+}

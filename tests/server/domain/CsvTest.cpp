@@ -80,6 +80,28 @@ BOOST_AUTO_TEST_CASE(duplicate_skus_and_barcodes_within_a_file_are_row_errors) {
   BOOST_TEST(parsed->errors.size() == 2u);
 }
 
+// Issue 20: "A1,L1,5,9" was applied as 5 at L1, the 9 dropped: a value's
+// unquoted comma shifts every column after it.
+BOOST_AUTO_TEST_CASE(a_row_with_more_fields_than_the_header_is_a_row_error_naming_both_counts) {
+  auto stock = parseStockCsv("sku,location,qty\nA1,L1,5\nA1,L1,5,9\n");
+  BOOST_REQUIRE(stock.ok());
+  BOOST_TEST(stock->rows.size() == 1u);
+  BOOST_REQUIRE(stock->errors.size() == 1u);
+  BOOST_TEST(stock->errors[0].line == 3u);
+  BOOST_TEST(stock->errors[0].message == "line 3 has 4 fields but the header names 3 (a comma in a value must be inside quotes)");
+  auto catalogue = parseCatalogueCsv("sku,description\nA,Apples, red\nB,\"Pears, green\"\n");
+  BOOST_REQUIRE(catalogue.ok());
+  BOOST_TEST(catalogue->rows.size() == 1u);
+  BOOST_TEST(catalogue->errors.size() == 1u);
+  auto locations = parseLocationsCsv("code,zone\nA-01,A,extra\n");
+  BOOST_REQUIRE(locations.ok());
+  BOOST_TEST(locations->errors.size() == 1u);
+  // Fewer fields than the header: the missing ones are empty, as before.
+  auto shorter = parseStockCsv("sku,location,qty,lot\nA1,L1,5\n");
+  BOOST_REQUIRE(shorter.ok());
+  BOOST_TEST(shorter->rows.size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(integers_parse_strictly) {
   BOOST_CHECK(parseInt64("42") == 42);
   BOOST_CHECK(parseInt64("+7") == 7);

@@ -81,6 +81,21 @@ enum class PickPhase {
 };
 const char* toString(PickPhase phase) noexcept;
 
+// A batch this handheld finished (batch.done made), remembered after the
+// picker moved on: the server may offer it again before its done event
+// reaches it (after a broker or wmsd restart it re-sends the device's
+// assigned work), and such an offer must not send the picker round the
+// batch a second time. An offer with a higher revision is the server's
+// change after the device finished (stops added after a short): only its
+// stops not done here are taken.
+struct FinishedBatch {
+  std::string batchId;
+  int rev = 0;
+  std::vector<std::string> doneStops;  // confirmed or short here
+
+  friend bool operator==(const FinishedBatch&, const FinishedBatch&) = default;
+};
+
 // The persistent state of the flow: what survives an app restart.
 struct PickState {
   enum class Stage { Idle, Working, Done, Cancelled };
@@ -94,6 +109,9 @@ struct PickState {
   bool doneSent = false;                    // batch.done sent for the current walk
   std::optional<protocol::TaskAssign> next; // a batch that arrived while this one was in progress
   std::string notice;                       // why the batch ended (cancel reason), shown until Enter
+  std::vector<FinishedBatch> finished;      // the last kMaxFinished batches finished here, oldest first
+
+  static constexpr std::size_t kMaxFinished = 8;
 
   friend bool operator==(const PickState&, const PickState&) = default;
 };
@@ -153,6 +171,9 @@ class PickFlow {
   Effects update(const protocol::TaskUpdate& update);
   Effects cancel(const protocol::TaskCancel& cancel);
   Effects startBatch(const protocol::TaskAssign& task);
+  // A fresh state for the next batch, keeping what outlives batches.
+  PickState freshState() const;
+  void rememberFinished();
   Effects mergeAssign(const protocol::TaskAssign& task);
   Effects beginPuts(int picked, bool isShort);
   Effects finishStop();

@@ -47,6 +47,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "wms/common/Result.h"
 
@@ -214,6 +215,19 @@ class MqttClient {
   // Invalid for an empty topic, a topic with wildcards or a payload over
   // 256 KiB; Unavailable if Paho cannot take it now.
   Status publish(const std::string& topic, std::string payload, int qos = 1, bool retain = false);
+
+  // Publishes each message (QoS 1, pipelined) and waits until the broker
+  // has acknowledged them or `timeout` passed; returns how many, from the
+  // first, were acknowledged (those are on the broker; the rest may or may
+  // not be, and may be published again). For a sender that keeps what it
+  // sends in its own durable outbox (wmsd's commands in its database), so
+  // it needs no file persistence: it marks a message sent only once this
+  // says the broker has it. Errors as publish() for the first message.
+  struct Outgoing {
+    std::string topic;
+    std::string payload;
+  };
+  Result<std::size_t> publishConfirmed(const std::vector<Outgoing>& messages, std::chrono::milliseconds timeout);
 
   // Waits until every publish so far has been delivered (inFlight == 0) or
   // `timeout` passed (Unavailable).

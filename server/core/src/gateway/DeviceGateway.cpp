@@ -90,7 +90,12 @@ Result<GatewayConfig> gatewayConfigFrom(const ServerConfig& config) {
   text("mqtt.ca_file", ca);
   text("mqtt.persistence_dir", persistence);
   g.caFile = ca;
-  g.persistenceDir = persistence;
+  // Accepted from older configs and ignored: Paho's file persistence is
+  // gone (Paho C 1.3.12 crashes in its own thread when that folder's disk
+  // is full, and wmsd's commands are kept in its database until the broker
+  // acknowledges them).
+  if (!persistence.empty())
+    log().warning("mqtt.persistence_dir is ignored: wmsd keeps unacknowledged commands in its database");
   if (g.clientId.empty()) g.clientId = g.username;
   if (!g.uri.empty() && g.uri.rfind("tcp://", 0) != 0 && g.uri.rfind("ssl://", 0) != 0)
     return Error{ErrorKind::Invalid, "config mqtt.uri: must start with tcp:// or ssl://, got '" + g.uri + "'"};
@@ -436,12 +441,21 @@ struct DeviceGateway::Impl {
           continue;
         }
         if (pending.empty()) break;
+        // A command is marked published only once the broker has
+        // acknowledged it: until then it stays in the database, so wmsd
+        // needs no file persistence of its own (a crash before the broker's
+        // ack publishes it again; the devices ignore a command they have).
+        std::vector<protocol::MqttClient::Outgoing> outgoing;
+        outgoing.reserve(pending.size());
+        for (const auto& c : pending)
+          outgoing.push_back({protocol::topicFor(c.device, protocol::TopicKind::Commands), c.payload});
+        auto confirmed = client->publishConfirmed(outgoing, std::chrono::seconds(10));
         std::vector<std::int64_t> published;
-        for (const auto& c : pending) {
-          // With Paho's file persistence, an accepted publish survives a
-          // crash of wmsd until the broker acknowledges it.
-          if (!client->publish(protocol::topicFor(c.device, protocol::TopicKind::Commands), c.payload, 1, false)) break;
-          published.push_back(c.id);
+        for (std::size_t i = 0; confirmed && i < *confirmed; ++i) published.push_back(pending[i].id);
+        if (published.empty()) {
+          if (!confirmed) log().warning("could not publish commands: %s", confirmed.error().message);
+          if (!pause(std::chrono::seconds(1))) return;
+          break;
         }
         // Published: recorded until the write commits. Re-reading before
         // that would publish the same commands again, at full speed.
@@ -614,11 +628,6 @@ Status DeviceGateway::start() {
   options.server(c.uri).clientId(c.clientId).credentials(c.username, c.password).keepAlive(c.keepAlive)
       .cleanSession(false).reconnectBackoff(std::chrono::seconds(1), std::chrono::seconds(8));
   if (!c.caFile.empty()) options.tls(c.caFile);
-  if (!c.persistenceDir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(c.persistenceDir, ec);
-    options.persistence(c.persistenceDir);
-  }
   try {
     impl_->client = std::make_unique<protocol::MqttClient>(options);
   } catch (const std::exception& e) {

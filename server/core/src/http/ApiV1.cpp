@@ -2,8 +2,11 @@
 
 #include <sys/resource.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <mutex>
 
 #include "Json.h"
 #include "Mapping.h"
@@ -107,8 +110,30 @@ void addApiV1(Router& router, ApiContext& ctx) {
                [servePage, dir](const Request& req) { return servePage(dir + "/" + req.params[0]); });
   }
 
-  router.add("GET", "/healthz", [&ctx](const Request&) {
+  // Whether the database can write is asked with a real write (a full disk
+  // or a read-only file lets reads through), at most once a second however
+  // often /healthz is called: it is public.
+  struct WriteProbe {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point at{};
+    Status last;
+  };
+  auto probe = std::make_shared<WriteProbe>();
+  router.add("GET", "/healthz", [&ctx, probe](const Request&) {
     auto st = ctx.db.read([](store::Tx&) -> Status { return {}; });
+    if (st) {
+      std::lock_guard lock(probe->mutex);
+      const auto now = std::chrono::steady_clock::now();
+      if (now - probe->at >= std::chrono::seconds(1)) {
+        probe->last = ctx.db.probeWrite();
+        probe->at = now;
+      }
+      if (!probe->last) {
+        st = makeError(ErrorKind::Unavailable, "cannot write: " + probe->last.error().message);
+      } else if (auto writes = ctx.db.writeHealth(); !writes.ok) {
+        st = makeError(ErrorKind::Unavailable, "cannot write: " + writes.reason);
+      }
+    }
     auto o = json::object();
     o->set("status", st ? "ok" : "degraded");
     o->set("database", st ? "ok" : st.error().message);
@@ -128,6 +153,8 @@ void addApiV1(Router& router, ApiContext& ctx) {
     text += "store_writes_total " + std::to_string(stats.writes) + "\n";
     text += "store_commits_total " + std::to_string(stats.commits) + "\n";
     text += "store_failed_writes_total " + std::to_string(stats.failedWrites) + "\n";
+    // 1 while writes fail for the disk's sake (full, read-only, I/O errors).
+    text += "store_write_failing " + std::string(ctx.db.writeHealth().ok ? "0" : "1") + "\n";
     text += "store_queued_writes " + std::to_string(stats.queued) + "\n";
     text += processFigures();
     return Response::text(200, text);

@@ -162,12 +162,26 @@ void addChannelRoutes(Router& router, const ServerConfig& config, Metrics& metri
       fo->set("sent_at", f.sent ? Poco::Dynamic::Var(static_cast<Poco::Int64>(f.sentAtMs)) : Poco::Dynamic::Var());
       fo->set("attempts", f.attempts);
       fo->set("last_error", f.lastError);
+      fo->set("refused_at",
+              f.refusedAtMs ? Poco::Dynamic::Var(static_cast<Poco::Int64>(f.refusedAtMs)) : Poco::Dynamic::Var());
       arr->add(fo);
     }
     auto o = json::object();
     o->set("channel", req.params[0]);
     o->set("items", arr);
     return ok(o);
+  });
+  // A refused notice is not retried by itself: a person fixes the cause on
+  // the channel, then sends it again.
+  router.add("POST", "/api/v1/channels/{channel}/fulfilments/{order}/retry", [&hub](const Request& req) {
+    auto channel = channelOf(req.params[0]);
+    if (!channel) return Response::error(channel.error());
+    if (auto st = hub.retryFulfilment(*channel, req.params[1]); !st) return Response::error(st.error());
+    auto o = json::object();
+    o->set("channel", req.params[0]);
+    o->set("external_id", req.params[1]);
+    o->set("status", "queued");
+    return ok(o, 202);
   });
 
   router.add(

@@ -70,10 +70,26 @@ struct BatchAndStop {
   std::map<int, std::string> toteCode;
 };
 
+// A refusal the picker cannot fix by picking again: the device acted on a
+// batch or a stop the server has already closed. That is the conversation
+// between device and server gone out of step (a batch offered again while
+// its done events were in flight, issue 20), not the picker's doing, so the
+// supervisor sees it, once per device and batch, beside the refusal.
+Error outOfStep(Replies& replies, const DeviceContext& ctx, const std::string& batchId, std::string why) {
+  const std::string reference = "device:" + ctx.device + "/batch:" + batchId;
+  const std::string message = ctx.device + (ctx.badge.empty() ? "" : " (" + ctx.badge + ")") + " sent work for " + why +
+                              ": the handheld and the server disagree about this batch; check the cart";
+  replies.onRefusalInTx([reference, message](store::Tx& tx) {
+    store::ExceptionRepository(tx).raise("device_out_of_step", reference, message);
+  });
+  log().warning("%s", message);
+  return conflict(std::move(why));
+}
+
 // Finds the batch and stop an event refers to and checks that this device
 // may act on them now.
 Result<BatchAndStop> locate(store::Tx& tx, const DeviceContext& ctx, const std::string& batchId,
-                            const std::string& stopId) {
+                            const std::string& stopId, Replies& replies) {
   auto b = domain::parseInt64(batchId);
   auto s = domain::parseInt64(stopId);
   waves::WaveTables tables(tx);
@@ -81,10 +97,12 @@ Result<BatchAndStop> locate(store::Tx& tx, const DeviceContext& ctx, const std::
   if (!batch) return Error{ErrorKind::NotFound, "no batch '" + batchId + "'"};
   if (batch->status == BatchStatus::Cancelled) return conflict("batch " + batchId + " was cancelled; return what you picked");
   if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + batchId + " is not assigned to this device"};
-  if (batch->status == BatchStatus::Done) return conflict("batch " + batchId + " is already done");
+  if (batch->status == BatchStatus::Done) return outOfStep(replies, ctx, batchId, "batch " + batchId + " is already done");
   auto stop = s ? tables.stop(*b, static_cast<int>(*s)) : std::nullopt;
   if (!stop || stop->status == StopStatus::Removed) return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
-  if (stop->status != StopStatus::Open) return conflict("stop " + stopId + " is already " + waves::toString(stop->status));
+  if (stop->status != StopStatus::Open)
+    return outOfStep(replies, ctx, batchId,
+                     "stop " + stopId + " of batch " + batchId + ", which is already " + waves::toString(stop->status));
   BatchAndStop out{*batch, *stop, {}, {}};
   for (const auto& t : tables.totes(*b)) {
     out.toteNumber[t.tote] = t.number;
@@ -232,8 +250,8 @@ void WaveService::Impl::refreshWaveStatus(store::Tx& tx, std::int64_t waveId) {
 
 void WaveService::Impl::registerHandlers() {
   gateway.handle<protocol::PickConfirm>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::PickConfirm& msg,
-                                        Replies&) -> Status {
-    auto at = locate(tx, ctx, msg.batchId, msg.stopId);
+                                        Replies& replies) -> Status {
+    auto at = locate(tx, ctx, msg.batchId, msg.stopId, replies);
     if (!at) return at.error();
     const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
     if (msg.location != at->stop.location)
@@ -274,7 +292,7 @@ void WaveService::Impl::registerHandlers() {
 
   gateway.handle<protocol::PickShort>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::PickShort& msg,
                                       Replies& replies) -> Status {
-    auto at = locate(tx, ctx, msg.batchId, msg.stopId);
+    auto at = locate(tx, ctx, msg.batchId, msg.stopId, replies);
     if (!at) return at.error();
     const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
     if (msg.qtyPicked >= remaining)

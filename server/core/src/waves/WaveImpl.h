@@ -33,6 +33,9 @@ struct WaveService::Impl {
   std::condition_variable cv;
   bool stopping = false;
   std::thread autoThread;
+  // The tote pool could not be checked at start (the database could not
+  // write): the auto-release loop does it before anything else.
+  std::atomic<bool> poolPending{false};
 
   // Written inside write transactions (one at a time), read by the watchdog
   // and /metrics: when a release last left batches without totes, and the

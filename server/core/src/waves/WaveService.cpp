@@ -17,9 +17,13 @@
 #include "wms/store/StockRepository.h"
 #include "wms/waves/Planner.h"
 #include "wms/waves/Progress.h"
+#include "wms/domain/Catalog.h"
 #include "wms/protocol/Codec.h"
 
 namespace wms::server {
+
+static_assert(domain::kMaxBarcodesPerSku == protocol::kMaxBarcodes,
+              "every barcode the catalogue takes must reach the handheld");
 
 using waves::BatchStatus;
 using waves::StopStatus;
@@ -178,7 +182,14 @@ Status WaveService::start() {
     waves::WaveTables(tx).ensureTotePool(impl_->config.totePool);
     return {};
   });
-  if (!st) return st;
+  if (!st) {
+    // A disk that cannot write now (full, read-only) does not stop the
+    // start: wmsd serves what it can, says so on /healthz, and checks the
+    // pool once it can write.
+    if (st.error().kind != ErrorKind::Unavailable) return st;
+    log().warning("cannot check the tote pool now, will when the database can write: %s", st.error().message);
+    impl_->poolPending = true;
+  }
   if (impl_->dc) impl_->autoThread = std::thread([this] { impl_->autoLoop(); });
   return {};
 }
@@ -543,9 +554,11 @@ void WaveService::Impl::autoLoop() {
     }
     Replies replies;
     int released = 0;
+    const bool pool = poolPending;
     auto st = db.write([&](store::Tx& tx) -> Status {
       replies = Replies{};
       released = 0;
+      if (pool) waves::WaveTables(tx).ensureTotePool(config.totePool);
       for (const char* site : {"store", "dc"}) {
         const layouts::Layout* layout = layoutOf(site);
         if (!layout) continue;
@@ -586,6 +599,10 @@ void WaveService::Impl::autoLoop() {
       std::unique_lock lock(mutex);
       if (cv.wait_for(lock, health.backoff(), [&] { return stopping; })) return;
       continue;
+    }
+    if (pool) {
+      poolPending = false;
+      log().information("the tote pool was checked now that the database can write");
     }
     if (released > 0) gateway.wake();
   }

@@ -70,6 +70,9 @@ struct Wording {
   std::string_view notJson = "{what} is not valid JSON: {detail}";
   std::string_view tooLargeToParse = "{what} is too large to parse";
   std::string_view notJsonObject = "{what} must be a JSON object";
+  // A key twice in one object would make the document mean two things (a
+  // parser keeps one of them); refused as the MQTT codec refuses it.
+  std::string_view duplicateKey = "{what} is not valid JSON: the key \"{detail}\" appears twice in one object";
   // One field.
   std::string_view missing = "{path} is required";
   std::string_view blank = "{path} is required";  // Need::NonEmpty and ""

@@ -156,6 +156,7 @@ struct FulfilmentView {
   std::int64_t createdAtMs = 0;
   int attempts = 0;
   std::string lastError;
+  std::int64_t refusedAtMs = 0;  // refused by the channel: waits for retryFulfilment
 };
 
 struct ChannelStatus {
@@ -216,6 +217,9 @@ class ChannelHub final : public stock::StockListener {
   // Fulfilment notices of a channel, newest first (at most `limit`); only
   // those not yet accepted if onlyPending.
   Result<std::vector<FulfilmentView>> fulfilments(domain::Channel channel, bool onlyPending = false, int limit = 500);
+  // Sends a refused fulfilment notice of an order again (after a person
+  // fixed what the channel refused). NotFound unless one waits.
+  Status retryFulfilment(domain::Channel channel, const std::string& externalId);
 
   // --- orders in --------------------------------------------------------------
   WebhookReply handleWebhook(const WebhookRequest& request);

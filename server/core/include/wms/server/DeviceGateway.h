@@ -61,7 +61,6 @@ struct GatewayConfig {
   std::string password;
   std::string clientId;  // default: the username
   std::filesystem::path caFile;
-  std::filesystem::path persistenceDir;  // Paho's store of unacknowledged publishes; default next to the database
   std::chrono::seconds keepAlive{20};
   // A device with no message for this long is marked silent and a supervisor
   // exception is raised; after reclaimAfter its work follows the policy.

@@ -51,8 +51,13 @@ struct Sku {
   bool expiryTracked = false;
 };
 
-// Validates a SKU as a whole (code, description, barcodes unique within it,
-// non-negative weight and dimensions).
+// The most barcodes one SKU may have: what a handheld's task carries for an
+// item (protocol::kMaxBarcodes, checked where both are known). More would be
+// accepted here and silently missing on the floor.
+inline constexpr std::size_t kMaxBarcodesPerSku = 32;
+
+// Validates a SKU as a whole (code, description, at most kMaxBarcodesPerSku
+// barcodes unique within it, non-negative weight and dimensions).
 Status validateSku(const Sku& sku);
 
 enum class LocationKind { Pick, Reserve, Store, Staging, Tote, Dock };

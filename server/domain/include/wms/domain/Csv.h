@@ -30,6 +30,11 @@ inline constexpr std::size_t kMaxCsvFields = 64;
 // quoted field", "line 3: field longer than 4096 bytes".
 Result<std::vector<CsvRow>> parseCsv(std::string_view text);
 
+// A row with more fields than the header has names is refused, not read by
+// the columns it has (an unquoted comma in a value would shift them):
+// Invalid "line 4 has 5 fields but the header names 3 ...".
+Status checkFieldCount(const CsvRow& row, std::size_t headerFields);
+
 // A decimal integer with optional sign and nothing else; nullopt otherwise.
 std::optional<std::int64_t> parseInt64(std::string_view text) noexcept;
 

@@ -58,6 +58,15 @@ enum class Fault {
   Commit,  // the COMMIT fails as a failed fsync or a full disk makes it fail
            // (SQLITE_IOERR_FSYNC): the whole group-committed batch rolls back
   Read,    // a read transaction cannot start (the file cannot be read)
+  DiskFull,  // the COMMIT fails as on a full disk (SQLITE_FULL)
+  ReadOnly,  // the write cannot start: the file is read-only (SQLITE_READONLY)
+};
+
+// Whether writes reach the disk, as the last write found it.
+struct WriteHealth {
+  bool ok = true;
+  std::string reason;       // for a person: "the disk is full (/var/lib/wms/wms.db)"
+  std::int64_t sinceMs = 0; // when writes started failing (0 while ok)
 };
 
 struct DatabaseStats {
@@ -114,6 +123,21 @@ class Database {
 
   // Runs `work` in a read-only snapshot on the calling thread.
   Status read(const std::function<Status(Tx&)>& work);
+
+  // Disk trouble is an expected failure, not a bug: a write that fails
+  // because the disk is full, the file or its file system is read-only, or
+  // the disk reports an I/O error returns Unavailable naming that, and
+  // nothing of it is applied. The writer connection is opened again (at
+  // most once a second) while it is read-only or after such a failure, so
+  // writes work again by themselves once the disk does: no restart.
+  //
+  // probeWrite() rewrites one row through the normal write path (for
+  // /healthz: reads alone cannot tell a full disk); writeHealth() says
+  // whether writes failed for the disk's sake, until 5 s pass without such
+  // a failure (a full disk lets small writes through: one success does not
+  // end the outage).
+  Status probeWrite();
+  WriteHealth writeHealth() const;
 
   // The fault seam (LevelDB's Env idea, at the transaction boundary): the
   // next `count` commits or reads fail (0 disarms) with an Unavailable error naming

@@ -43,10 +43,14 @@ class WmsdProcess {
   struct Options {
     std::map<std::string, std::string> settings;  // --set key=value (store.path and http.* are set for you)
     std::filesystem::path dataDir;                // reuse a folder (to restart on the same database)
+    // Wait at start for /healthz to answer 200; false: any answer (a wmsd
+    // started on a full disk or a read-only file answers 503, degraded).
+    bool waitHealthy = true;
   };
 
-  // Starts wmsd and waits until /healthz answers; throws if it does not
-  // within 20 s (with the end of its log in the message).
+  // Starts wmsd and waits until /healthz answers (200 unless
+  // Options::waitHealthy is false); throws if it does not within 20 s (with
+  // the end of its log in the message).
   WmsdProcess();
   explicit WmsdProcess(Options options);
   ~WmsdProcess();
@@ -80,6 +84,9 @@ class WmsdProcess {
   int stop();
   // SIGKILL, as a crash.
   void kill9();
+  // Starts it again after stop() or kill9(), on the same folder.
+  void restart() { start(); }
+  bool running() { return process_ && process_->running(); }
 
  private:
   void start();
