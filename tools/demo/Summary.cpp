@@ -211,6 +211,11 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
     emptied->set(was, n.isEmpty() ? Poco::Dynamic::Var(0) : n);
   }
   out->set("batches_emptied", emptied);
+  // Handheld events wmsd refused (a conversation out of step, a pick the
+  // server could not take): 0 on a good day. Counted by this wmsd process
+  // since its start.
+  auto refused = metric("mqtt_events_total{result=\"rejected\"}");
+  out->set("events_refused", refused.isEmpty() ? Poco::Dynamic::Var(0) : refused);
   out->set("duration_s", std::round(day.durationS * 10) / 10);
   return out;
 }
