@@ -56,7 +56,9 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
       "http.max_body_bytes", "http.max_import_bytes", "http.tls.certificate", "http.tls.private_key",
       "http.tls.ca_file", "store.path",     "store.durability",
       "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
-      "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s"};
+      "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s",
+      "http.header_timeout_s", "http.body_timeout_s", "http.keep_alive_timeout_s", "http.keep_alive_max_requests",
+      "http.max_connections_per_address"};
   for (const auto& [key, value] : props) {
     if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
   }
@@ -81,6 +83,13 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
   if (auto st = integer("http.max_import_bytes", 1024, 1LL << 30, c.maxImportBytes); !st) return st.error();
   if (auto st = integer("http.max_queued", 1, 100000, c.httpMaxQueued); !st) return st.error();
   if (auto st = integer("http.io_timeout_s", 1, 3600, c.httpIoTimeoutS); !st) return st.error();
+  if (auto st = integer("http.header_timeout_s", 1, 300, c.httpHeaderTimeoutS); !st) return st.error();
+  if (auto st = integer("http.body_timeout_s", 1, 3600, c.httpBodyTimeoutS); !st) return st.error();
+  if (auto st = integer("http.keep_alive_timeout_s", 0, 300, c.httpKeepAliveTimeoutS); !st) return st.error();
+  if (auto st = integer("http.keep_alive_max_requests", 1, 100000, c.httpKeepAliveMaxRequests); !st)
+    return st.error();
+  if (auto st = integer("http.max_connections_per_address", 0, 100000, c.httpMaxConnectionsPerAddress); !st)
+    return st.error();
   text("http.tls.certificate", c.tlsCertificate);
   text("http.tls.private_key", c.tlsPrivateKey);
   text("http.tls.ca_file", c.tlsCaFile);

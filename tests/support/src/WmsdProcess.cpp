@@ -145,7 +145,8 @@ void WmsdProcess::start() {
         tokensByPort[port_] = token_;
       }
       try {
-        if (get("/healthz").status == 200) return;
+        const int status = get("/healthz").status;
+        if (status == 200 || (!options_.requireHealthy && status != 0)) return;
       } catch (const std::exception&) {
       }
     }
