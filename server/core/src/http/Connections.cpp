@@ -240,6 +240,12 @@ void ConnectionRegistry::enter(Id id, Phase phase, std::chrono::milliseconds wit
   if (within.count() > 0) wake_.notify_all();
 }
 
+void ConnectionRegistry::progress(Id id) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(id);
+  if (it != entries_.end()) it->second.since = Clock::now();
+}
+
 bool ConnectionRegistry::cutOff(Id id) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(id);
@@ -277,18 +283,34 @@ void ConnectionRegistry::cut(Entry& e, const char* reason) {
 }
 
 void ConnectionRegistry::timerLoop() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    auto next = Clock::now() + std::chrono::seconds(1);
+  bool headersPending = false;  // or bodies
+  for (;;) {
+    // Asked outside the lock: it takes POCO's dispatcher lock.
+    const bool pressure = headersPending && othersWaiting();
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
     const auto now = Clock::now();
+    auto next = now + std::chrono::seconds(1);
+    headersPending = false;
     for (auto& [id, e] : entries_) {
-      if (e.cutOff || e.deadline == Clock::time_point{}) continue;
+      if (e.cutOff) continue;
+      if (e.phase == Phase::Header || e.phase == Phase::Body) {
+        headersPending = true;
+        const auto allowed = e.phase == Phase::Header ? limits_.headerUnderPressure : limits_.bodyStallUnderPressure;
+        if (pressure && now - e.since >= allowed) {
+          cut(e, cutReason(e.phase));
+          continue;
+        }
+      }
+      if (e.deadline == Clock::time_point{}) continue;
       if (e.deadline <= now) {
         cut(e, cutReason(e.phase));
       } else {
         next = std::min(next, e.deadline);
       }
     }
+    // Unfinished headers and bodies are looked at often, for the pressure rule.
+    if (headersPending) next = std::min(next, now + std::chrono::milliseconds(100));
     wake_.wait_until(lock, next);
   }
 }

@@ -6,9 +6,12 @@
 // keep-alive connection; here:
 //
 // - a request's header must be complete within `headerTimeout` of its first
-//   byte (for a new connection: of it getting a thread), its body within
-//   `bodyTimeout` of the header; past that the socket is shut for reading
-//   (the read ends, the body gets 408, the connection is closed);
+//   byte (for a new connection: of it getting a thread), and within
+//   `headerUnderPressure` while other connections wait for a thread; its
+//   body within `bodyTimeout` of the header, and while others wait it must
+//   not stall for `bodyStallUnderPressure`; past that the socket is shut
+//   for reading (the read ends, the request gets 408, the connection is
+//   closed);
 // - a connection waits for its next request at most `keepAliveTimeout`, at
 //   most `keepAliveMaxRequests` requests are served on one, and none waits
 //   at all while other connections wait for a thread: it is closed, so idle
@@ -50,6 +53,11 @@ struct HttpLimits {
   // A new connection that has sent nothing is closed after this while
   // others wait for a thread.
   std::chrono::milliseconds idleGrace{20};
+  // While others wait for a thread, a header still incomplete after this
+  // is cut off (a real client sends its few hundred bytes at once).
+  std::chrono::milliseconds headerUnderPressure{1000};
+  // ...and a body that has not moved on for this long (see progress()).
+  std::chrono::milliseconds bodyStallUnderPressure{2000};
 };
 
 class ConnectionRegistry {
@@ -72,6 +80,8 @@ class ConnectionRegistry {
   void close(Id id);
   // Enters a phase; the deadline is `within` from now (0: none).
   void enter(Id id, Phase phase, std::chrono::milliseconds within = {});
+  // The body being read moved on (resets the stall clock, not the deadline).
+  void progress(Id id);
   // The connection was shut for reading by its deadline or to make room.
   bool cutOff(Id id) const;
   bool othersWaiting() const { return othersWaiting_() > 0; }

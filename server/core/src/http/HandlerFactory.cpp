@@ -1,5 +1,6 @@
 #include "HandlerFactory.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -38,7 +39,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       response = Response::error(Error{ErrorKind::Internal, "internal error; see the server log"});
     }
     try {
-      out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+      out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
       out.setContentType(response.contentType);
       for (const auto& [k, v] : response.headers) out.add(k, v);  // add: Set-Cookie may repeat
       if (closeAfter) out.setKeepAlive(false);
@@ -130,7 +131,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       connections_->enter(connection, ConnectionRegistry::Phase::Body,
                           connections_->limits().bodyTimeout);
     std::string readError;
-    bool oversized = false;
+    bool oversized = false, stalled = false;
     try {
       if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) {
         // A modest excess is read and dropped so that the client, still
@@ -152,6 +153,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
         while (hasBody && body) {
           body.read(buf, sizeof buf);
           req.body.append(buf, static_cast<std::size_t>(body.gcount()));
+          if (connections_ && connection != 0 && body.gcount() > 0) connections_->progress(connection);
           if (req.body.size() > limit) {
             oversized = true;
             break;
@@ -161,15 +163,22 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
     } catch (const std::exception& e) {
       readError = e.what();
     }
-    const bool cutOff = connections_ && connection != 0 && connections_->cutOff(connection);
+    // POCO's stream turns a read's time-out (nothing for http.io_timeout_s)
+    // into a bad stream; a client that closed early is an end of stream.
+    stalled = readError.empty() && in.stream().bad();
+    const bool cutOff = stalled || (connections_ && connection != 0 && connections_->cutOff(connection));
     if (connections_ && connection != 0) connections_->enter(connection, ConnectionRegistry::Phase::Busy);
     if (oversized) return tooLarge();
     if (cutOff) {
       closeAfter = true;
       metrics_.add("http_refused_total", "reason=\"body_timeout\"");
-      auto r = Response::error(Error{ErrorKind::Unavailable, "the request body did not arrive within " +
-                                                                 std::to_string(connections_->limits().bodyTimeout.count()) +
-                                                                 " s"});
+      auto r = Response::error(Error{
+          ErrorKind::Unavailable,
+          stalled || !connections_
+              ? "the request body stopped arriving"
+              : "the request body did not arrive in time (" +
+                    std::to_string(connections_->limits().bodyTimeout.count()) +
+                    " s at most; less if it stalls while other clients wait)"});
       r.status = 408;
       return r;
     }
