@@ -1,5 +1,7 @@
 #include "wms/server/Config.h"
 
+#include <Poco/Net/IPAddress.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -58,7 +60,7 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
       "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
       "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s",
       "http.header_timeout_s", "http.body_timeout_s", "http.keep_alive_timeout_s", "http.keep_alive_max_requests",
-      "http.max_connections_per_address"};
+      "http.max_connections_per_address", "http.uncapped_addresses"};
   for (const auto& [key, value] : props) {
     if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
   }
@@ -129,6 +131,22 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
         if (host.find_first_of(" /\\@") != std::string::npos || host.size() > 253)
           return invalid("http.allowed_hosts", "'" + host.substr(0, 60) + "' is not a host name");
         c.allowedHosts.push_back(host);
+      }
+      i = comma + 1;
+    }
+  }
+  if (auto it = props.find("http.uncapped_addresses"); it != props.end()) {
+    c.httpUncappedAddresses.clear();
+    const std::string& list = it->second;
+    std::size_t i = 0;
+    while (i <= list.size()) {
+      const auto comma = std::min(list.find(',', i), list.size());
+      const std::string address = trim(list.substr(i, comma - i));
+      if (!address.empty()) {
+        Poco::Net::IPAddress parsed;
+        if (!Poco::Net::IPAddress::tryParse(address, parsed))
+          return invalid("http.uncapped_addresses", "'" + address.substr(0, 60) + "' is not an IP address");
+        c.httpUncappedAddresses.push_back(parsed.toString());
       }
       i = comma + 1;
     }

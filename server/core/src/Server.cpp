@@ -386,6 +386,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     limits.keepAliveTimeout = std::chrono::seconds(config.httpKeepAliveTimeoutS);
     limits.keepAliveMaxRequests = config.httpKeepAliveMaxRequests;
     limits.maxPerAddress = config.httpMaxConnectionsPerAddress;
+    limits.uncapped = config.httpUncappedAddresses;
     impl->connections = std::make_unique<http::ConnectionRegistry>(limits, impl->metrics, [i = impl.get()] {
       auto* server = i->httpServer.load();
       return server ? server->queuedConnections() : 0;

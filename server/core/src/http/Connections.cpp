@@ -193,7 +193,9 @@ ConnectionRegistry::~ConnectionRegistry() {
 ConnectionRegistry::Id ConnectionRegistry::open(const Poco::Net::StreamSocket& socket, const std::string& address) {
   std::lock_guard lock(mutex_);
   if (stopping_) return 0;
-  if (limits_.maxPerAddress > 0 && perAddress_[address] >= limits_.maxPerAddress) {
+  const bool capped = limits_.maxPerAddress > 0 &&
+                      std::find(limits_.uncapped.begin(), limits_.uncapped.end(), address) == limits_.uncapped.end();
+  if (capped && perAddress_[address] >= limits_.maxPerAddress) {
     // Make room by the address's connection that has waited longest
     // without a request; if every one is inside a request, refuse.
     Entry* victim = nullptr;

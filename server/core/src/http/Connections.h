@@ -17,7 +17,8 @@
 //   at all while other connections wait for a thread: it is closed, so idle
 //   connections never delay a new one; a new connection that has sent
 //   nothing is closed the same way after a short grace;
-// - one client address holds at most `maxPerAddress` connections: a new one
+// - one client address (but those in `uncapped`) holds at most
+//   `maxPerAddress` connections: a new one
 //   beyond that closes that address's longest-waiting idle or unfinished
 //   one, or, when all of them are inside a request, is answered 503 with
 //   Retry-After and closed.
@@ -39,6 +40,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "wms/server/Metrics.h"
 
@@ -50,6 +52,7 @@ struct HttpLimits {
   std::chrono::seconds keepAliveTimeout{5};
   int keepAliveMaxRequests = 100;
   int maxPerAddress = 8;  // 0: no cap
+  std::vector<std::string> uncapped;  // addresses (IPAddress::toString()) the cap does not apply to
   // A new connection that has sent nothing is closed after this while
   // others wait for a thread.
   std::chrono::milliseconds idleGrace{20};

@@ -32,6 +32,9 @@ struct ServerConfig {
   int httpKeepAliveTimeoutS = 5;          // an idle connection between requests (0: none kept)
   int httpKeepAliveMaxRequests = 100;     // requests on one connection
   int httpMaxConnectionsPerAddress = 8;   // 0: no cap
+  // Client addresses the cap does not apply to: this host's own tools and a
+  // reverse proxy on it (they limit their clients themselves).
+  std::vector<std::string> httpUncappedAddresses = {"127.0.0.1", "::1"};
   // Host names a request may name besides localhost, 127.0.0.1, [::1] and
   // the bound address (DNS rebinding; docs/security.md).
   std::vector<std::string> allowedHosts;
