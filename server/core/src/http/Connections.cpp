@@ -185,10 +185,7 @@ ConnectionRegistry::ConnectionRegistry(HttpLimits limits, Metrics& metrics, std:
   timer_ = std::thread([this] { timerLoop(); });
 }
 
-ConnectionRegistry::~ConnectionRegistry() {
-  stop();
-  if (timer_.joinable()) timer_.join();
-}
+ConnectionRegistry::~ConnectionRegistry() { stop(); }
 
 ConnectionRegistry::Id ConnectionRegistry::open(const Poco::Net::StreamSocket& socket, const std::string& address) {
   std::lock_guard lock(mutex_);
@@ -257,13 +254,16 @@ bool ConnectionRegistry::cutOff(Id id) const {
 void ConnectionRegistry::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-    for (auto& [id, e] : entries_) {
-      if (!e.cutOff && (e.phase == Phase::Idle || e.phase == Phase::Header)) cut(e, "stopping");
+    if (!stopping_) {
+      stopping_ = true;
+      for (auto& [id, e] : entries_) {
+        if (!e.cutOff && (e.phase == Phase::Idle || e.phase == Phase::Header)) cut(e, "stopping");
+      }
     }
   }
   wake_.notify_all();
+  // From here on only the worker threads ask othersWaiting.
+  if (timer_.joinable() && timer_.get_id() != std::this_thread::get_id()) timer_.join();
 }
 
 bool ConnectionRegistry::stopping() const {

@@ -24,7 +24,8 @@
 //   Retry-After and closed.
 //
 // Threading: the registry is shared by POCO's worker threads (one
-// connection each) and its own timer thread; every method is thread-safe.
+// connection each) and its own timer thread; every method is thread-safe
+// but stop(), which one thread calls (the server's, then the destructor).
 #pragma once
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -88,7 +89,8 @@ class ConnectionRegistry {
   // The connection was shut for reading by its deadline or to make room.
   bool cutOff(Id id) const;
   bool othersWaiting() const { return othersWaiting_() > 0; }
-  // Closes idle connections and makes the rest stop after their request.
+  // Closes idle connections, makes the rest stop after their request, and
+  // stops the timer thread (othersWaiting is not called from it afterwards).
   void stop();
   bool stopping() const;
 
