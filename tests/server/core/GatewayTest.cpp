@@ -221,6 +221,8 @@ BOOST_AUTO_TEST_CASE(healthz_is_degraded_while_the_broker_refuses_wmsds_login) {
   BOOST_TEST(health.status == 503);
   BOOST_TEST(health.body.find("\"status\":\"degraded\"") != std::string::npos, health.body);
   BOOST_TEST(health.body.find("\"database\":\"ok\"") != std::string::npos, health.body);
+  BOOST_TEST(health.body.find("tcp://") == std::string::npos, health.body);  // public: no broker address
+  BOOST_TEST_MESSAGE(health.body);
   BOOST_TEST(wmsd.log().find("refused wmsd's MQTT login") != std::string::npos);
   // The rest of the API is served.
   BOOST_TEST(wmsd.get("/api/v1/orders").status == 200);

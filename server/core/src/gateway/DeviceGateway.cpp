@@ -203,7 +203,16 @@ struct DeviceGateway::Impl {
         continue;
       }
       if (st.error().kind == ErrorKind::Unauthorized) {
-        if (setLoginRefused(st.error().message))
+        // /healthz is public: it shows the broker's answer, not the URI.
+        const std::string& message = st.error().message;
+        const auto open = message.find("refused the login (");
+        std::string reason = message;
+        if (open != std::string::npos && message.back() == ')')
+          reason = message.substr(open + 19, message.size() - open - 20);
+        // Paho says "MQTT error [5]: CONNACK return code": name the code.
+        if (reason.find("[4]") != std::string::npos) reason = "bad username or password (CONNACK 4)";
+        else if (reason.find("[5]") != std::string::npos) reason = "not authorised (CONNACK 5)";
+        if (setLoginRefused(reason))
           log().fatal("the broker refused wmsd's MQTT login (%s); fix mqtt.username/mqtt.password or the "
                       "broker's account (wms-broker); retrying every 5 s",
                       st.error().message);

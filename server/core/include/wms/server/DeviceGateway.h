@@ -108,7 +108,7 @@ struct MqttLink {
                    // does not heal by itself: an account or password to fix)
   };
   State state = State::Off;
-  std::string reason;  // LoginRefused: the broker's refusal as the client reported it
+  std::string reason;  // LoginRefused: the broker's answer as Paho reports it (no URI: /healthz is public)
 
   // "off", "connecting", "subscribing", "ok" or "login refused: <reason>".
   std::string text() const;
