@@ -342,6 +342,61 @@ BOOST_AUTO_TEST_CASE(add_and_remove_device_take_effect_on_the_running_broker) {
   BOOST_CHECK(refused.error().kind == ErrorKind::Unauthorized);
 }
 
+BOOST_AUTO_TEST_CASE(ten_add_device_runs_at_once_keep_every_account) {
+  // The finding of issue 20: ten parallel adds left 1 of 11 accounts
+  // (mosquitto_passwd rewrites the file in place from what it read, through
+  // one shared backup name). Two wms-sim fleets starting together do this.
+  MosquittoBroker broker;  // dev-1, dev-2, the server and the monitor
+  const std::string dir = (broker.dir() / "broker").string();
+  std::vector<MosquittoBroker::Account> added;
+  std::string script = "for i in 1 2 3 4 5 6 7 8 9 10; do \"$0\" add-device \"$1\" HH-$i pw-$i-secret & done; "
+                       "rc=0; for job in $(jobs -p); do wait $job || rc=1; done; exit $rc";
+  for (int i = 1; i <= 10; ++i)
+    added.push_back({"HH-" + std::to_string(i), "pw-" + std::to_string(i) + "-secret"});
+  auto run = runCommand({"bash", "-c", script, kTool, dir});
+  BOOST_REQUIRE_MESSAGE(run.exitCode == 0, run.output);
+
+  // Every account is in its file...
+  const auto passwd = wms::testsupport::readFile(broker.dir() / "broker" / "passwd");
+  std::vector<MosquittoBroker::Account> devices = broker.devices();
+  devices.insert(devices.end(), added.begin(), added.end());
+  for (const auto& d : devices)
+    BOOST_TEST(passwd.find(d.username + ":$") != std::string::npos, d.username << " lost: " << passwd);
+  const auto serverPasswd = wms::testsupport::readFile(broker.dir() / "broker" / "server.passwd");
+  BOOST_TEST(serverPasswd.find(broker.server().username + ":$") != std::string::npos);
+  BOOST_TEST(serverPasswd.find(broker.monitor().username + ":$") != std::string::npos);
+  // ...no temp file is left beside them...
+  for (const auto& entry : std::filesystem::directory_iterator(broker.dir() / "broker")) {
+    const auto name = entry.path().filename().string();
+    BOOST_TEST((name == ".lock" || name[0] != '.'), "left behind: " << name);
+    BOOST_TEST(name.find(".tmp") == std::string::npos, "left behind: " << name);
+  }
+  // ...and every one of them logs in on the running broker (which re-read
+  // the file on each add's SIGHUP), the server on its own listener.
+  for (const auto& d : devices) {
+    wms::Status st = wms::makeError(ErrorKind::Unavailable, "not tried");
+    for (int i = 0; i < 50 && !st.ok(); ++i) {
+      MqttClient client(optionsFor(broker.uri(), d.username, d.password));
+      st = client.connect();
+      if (!st.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    BOOST_TEST(st.ok(), d.username << ": " << test::why(st));
+  }
+  MqttClient server(optionsFor(broker.serverUri(), broker.server().username, broker.server().password));
+  auto st = server.connect();
+  BOOST_TEST(st.ok(), test::why(st));
+}
+
+BOOST_AUTO_TEST_CASE(add_device_keeps_the_password_file_private) {
+  MosquittoBroker broker;
+  broker.addDevice("HH-7");
+  namespace fs = std::filesystem;
+  for (const char* name : {"passwd", "server.passwd", "acl", "server.acl", "mosquitto.conf"}) {
+    auto perms = fs::status(broker.dir() / "broker" / name).permissions();
+    BOOST_TEST(((perms & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none), name);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(retained_status_and_queued_messages_survive_a_restart) {
   MosquittoBroker broker;
   {

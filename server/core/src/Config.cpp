@@ -1,5 +1,7 @@
 #include "wms/server/Config.h"
 
+#include <Poco/Net/IPAddress.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -56,7 +58,9 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
       "http.max_body_bytes", "http.max_import_bytes", "http.tls.certificate", "http.tls.private_key",
       "http.tls.ca_file", "store.path",     "store.durability",
       "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
-      "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s"};
+      "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s",
+      "http.header_timeout_s", "http.body_timeout_s", "http.keep_alive_timeout_s", "http.keep_alive_max_requests",
+      "http.max_connections_per_address", "http.uncapped_addresses"};
   for (const auto& [key, value] : props) {
     if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
   }
@@ -81,6 +85,13 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
   if (auto st = integer("http.max_import_bytes", 1024, 1LL << 30, c.maxImportBytes); !st) return st.error();
   if (auto st = integer("http.max_queued", 1, 100000, c.httpMaxQueued); !st) return st.error();
   if (auto st = integer("http.io_timeout_s", 1, 3600, c.httpIoTimeoutS); !st) return st.error();
+  if (auto st = integer("http.header_timeout_s", 1, 300, c.httpHeaderTimeoutS); !st) return st.error();
+  if (auto st = integer("http.body_timeout_s", 1, 3600, c.httpBodyTimeoutS); !st) return st.error();
+  if (auto st = integer("http.keep_alive_timeout_s", 0, 300, c.httpKeepAliveTimeoutS); !st) return st.error();
+  if (auto st = integer("http.keep_alive_max_requests", 1, 100000, c.httpKeepAliveMaxRequests); !st)
+    return st.error();
+  if (auto st = integer("http.max_connections_per_address", 0, 100000, c.httpMaxConnectionsPerAddress); !st)
+    return st.error();
   text("http.tls.certificate", c.tlsCertificate);
   text("http.tls.private_key", c.tlsPrivateKey);
   text("http.tls.ca_file", c.tlsCaFile);
@@ -120,6 +131,22 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
         if (host.find_first_of(" /\\@") != std::string::npos || host.size() > 253)
           return invalid("http.allowed_hosts", "'" + host.substr(0, 60) + "' is not a host name");
         c.allowedHosts.push_back(host);
+      }
+      i = comma + 1;
+    }
+  }
+  if (auto it = props.find("http.uncapped_addresses"); it != props.end()) {
+    c.httpUncappedAddresses.clear();
+    const std::string& list = it->second;
+    std::size_t i = 0;
+    while (i <= list.size()) {
+      const auto comma = std::min(list.find(',', i), list.size());
+      const std::string address = trim(list.substr(i, comma - i));
+      if (!address.empty()) {
+        Poco::Net::IPAddress parsed;
+        if (!Poco::Net::IPAddress::tryParse(address, parsed))
+          return invalid("http.uncapped_addresses", "'" + address.substr(0, 60) + "' is not an IP address");
+        c.httpUncappedAddresses.push_back(parsed.toString());
       }
       i = comma + 1;
     }

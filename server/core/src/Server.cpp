@@ -9,11 +9,14 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -22,6 +25,7 @@
 #include "PackingWiring.h"
 #include "http/ApiV1.h"
 #include "http/ChannelRoutes.h"
+#include "http/Connections.h"
 #include "http/WaveRoutes.h"
 #include "http/HandlerFactory.h"
 #include "http/TlsContext.h"
@@ -79,7 +83,10 @@ struct Server::Impl {
   std::unique_ptr<identity::Gate> gate;
   std::unique_ptr<http::ApiContext> api;
   http::Router router;
-  std::unique_ptr<Poco::Net::HTTPServer> http;
+  // The HTTP server's connections and their limits; outlives `http`.
+  std::unique_ptr<http::ConnectionRegistry> connections;
+  std::atomic<Poco::Net::TCPServer*> httpServer{nullptr};  // for the registry's "others waiting"
+  std::unique_ptr<Poco::Net::TCPServer> http;
   std::uint16_t port = 0;
   bool stopped = false;
 };
@@ -371,15 +378,32 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     Poco::Net::ServerSocket socket =
         tls ? Poco::Net::SecureServerSocket(address, 256, tls) : Poco::Net::ServerSocket(address, 256);
     impl->port = socket.address().port();
-    auto* params = new Poco::Net::HTTPServerParams;
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(config.httpThreads);
     params->setMaxQueued(config.httpMaxQueued);
+    // Each read or write of a request waits at most this long; the header
+    // and the body as a whole have their deadlines in the registry.
     params->setTimeout(Poco::Timespan(config.httpIoTimeoutS, 0));
-    params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+    params->setKeepAlive(config.httpKeepAliveTimeoutS > 0);
+    params->setKeepAliveTimeout(Poco::Timespan(config.httpKeepAliveTimeoutS, 0));
+    params->setMaxKeepAliveRequests(config.httpKeepAliveMaxRequests);
+    http::HttpLimits limits;
+    limits.headerTimeout = std::chrono::seconds(config.httpHeaderTimeoutS);
+    limits.bodyTimeout = std::chrono::seconds(config.httpBodyTimeoutS);
+    limits.keepAliveTimeout = std::chrono::seconds(config.httpKeepAliveTimeoutS);
+    limits.keepAliveMaxRequests = config.httpKeepAliveMaxRequests;
+    limits.maxPerAddress = config.httpMaxConnectionsPerAddress;
+    limits.uncapped = config.httpUncappedAddresses;
+    impl->connections = std::make_unique<http::ConnectionRegistry>(limits, impl->metrics, [i = impl.get()] {
+      auto* server = i->httpServer.load();
+      return server ? server->queuedConnections() : 0;
+    });
     // The gate adds Strict-Transport-Security to every answer under TLS.
-    impl->http = std::make_unique<Poco::Net::HTTPServer>(http::makeHandlerFactory(impl->router, *impl->gate, impl->metrics),
-                                                         socket, params);
+    Poco::Net::HTTPRequestHandlerFactory::Ptr handlers =
+        http::makeHandlerFactory(impl->router, *impl->gate, impl->metrics, impl->connections.get());
+    impl->http = std::make_unique<Poco::Net::TCPServer>(
+        http::makeConnectionFactory(*impl->connections, params, handlers), socket, params);
+    impl->httpServer = impl->http.get();
     impl->http->start();
   } catch (const Poco::Exception& e) {
     return Error{ErrorKind::Unavailable,
@@ -407,11 +431,14 @@ void Server::stop() {
   impl_->stopped = true;
   auto& log = Poco::Logger::get("wmsd");
   log.information("stopping: no new requests; finishing those in flight");
-  if (impl_->http) impl_->http->stopAll(false);
+  if (impl_->http) impl_->http->stop();
+  if (impl_->connections) impl_->connections->stop();  // idle connections close now, the rest after their request
   // Give in-flight requests a moment to finish before the services go away.
   for (int i = 0; i < 100 && impl_->http && impl_->http->currentConnections() > 0; ++i)
     Poco::Thread::sleep(50);
+  impl_->httpServer = nullptr;
   impl_->http.reset();
+  impl_->connections.reset();
   if (impl_->watchdog) impl_->watchdog->stop();
   if (impl_->channels) impl_->channels->stop();
   if (impl_->waves) impl_->waves->stop();

@@ -49,7 +49,7 @@ struct Site {
   WmsdProcess::Options options() {
     WmsdProcess::Options o;
     o.settings = broker.wmsdSettings({{"store.path", (disk.path() / "wms.db").string()}});
-    o.waitHealthy = false;
+    o.requireHealthy = false;
     return o;
   }
 

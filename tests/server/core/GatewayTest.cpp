@@ -5,10 +5,12 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <thread>
 
 #include "wms/protocol/Codec.h"
 #include "wms/protocol/Topics.h"
+#include "wms/testsupport/ChildProcess.h"
 #include "wms/testsupport/MosquittoBroker.h"
 #include "wms/testsupport/ScriptedDevice.h"
 #include "wms/testsupport/WmsdProcess.h"
@@ -180,6 +182,71 @@ BOOST_AUTO_TEST_CASE(healthz_follows_the_handheld_link_through_a_broker_outage) 
   BOOST_TEST(down);
   site.broker.start();
   BOOST_TEST(site.wmsd.waitForMqtt(std::chrono::seconds(30)));
+}
+
+// /healthz until `pred` holds for its body, or `timeout`; the last answer.
+HttpResult healthzUntil(const WmsdProcess& wmsd, const std::function<bool(const std::string&)>& pred,
+                        std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  HttpResult health = wmsd.get("/healthz");
+  while (!pred(health.body) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    health = wmsd.get("/healthz");
+  }
+  return health;
+}
+
+bool saysLoginRefused(const std::string& body) {
+  return body.find("\"mqtt\":\"login refused: ") != std::string::npos;
+}
+
+// Sets a server account's password in the broker's password file (the
+// broker re-reads it on SIGHUP or at its start).
+void setServerPassword(const MosquittoBroker& broker, const std::string& user, const std::string& password) {
+  auto r = runCommand({"mosquitto_passwd", "-b", (broker.dir() / "broker" / "server.passwd").string(), user, password});
+  BOOST_REQUIRE_MESSAGE(r.exitCode == 0, r.output);
+}
+
+BOOST_AUTO_TEST_CASE(healthz_is_degraded_while_the_broker_refuses_wmsds_login) {
+  // The finding of issue 20: wmsd locked out of the broker, 197 orders
+  // released to nobody for 7 minutes, and /healthz said ok.
+  MosquittoBroker broker;
+  WmsdProcess::Options o;
+  o.settings = broker.wmsdSettings();
+  o.settings["mqtt.password"] = "not-the-password";
+  o.requireHealthy = false;
+  WmsdProcess wmsd(o);  // serves HTTP all the same
+  auto health = healthzUntil(wmsd, saysLoginRefused, std::chrono::seconds(20));
+  BOOST_TEST(saysLoginRefused(health.body), health.body);
+  BOOST_TEST(health.status == 503);
+  BOOST_TEST(health.body.find("\"status\":\"degraded\"") != std::string::npos, health.body);
+  BOOST_TEST(health.body.find("\"database\":\"ok\"") != std::string::npos, health.body);
+  BOOST_TEST(health.body.find("tcp://") == std::string::npos, health.body);  // public: no broker address
+  BOOST_TEST_MESSAGE(health.body);
+  BOOST_TEST(wmsd.log().find("refused wmsd's MQTT login") != std::string::npos);
+  // The rest of the API is served.
+  BOOST_TEST(wmsd.get("/api/v1/orders").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(a_login_refused_after_a_broker_restart_shows_in_healthz_and_heals_when_the_account_is_fixed) {
+  Site site;  // waited for "mqtt":"ok"
+  const auto& server = site.broker.server();
+  site.broker.stop();
+  setServerPassword(site.broker, server.username, "changed-behind-wmsds-back");
+  site.broker.start();
+  // Paho's own reconnects do not say why they fail; the gateway's login
+  // check after DeviceGateway::kLoginCheckAfter does.
+  auto health = healthzUntil(site.wmsd, saysLoginRefused, std::chrono::seconds(40));
+  BOOST_TEST_REQUIRE(saysLoginRefused(health.body), health.body);
+  BOOST_TEST(health.status == 503);
+  // The account is put right (as wms-broker setup --force would): wmsd
+  // logs in again by itself.
+  setServerPassword(site.broker, server.username, server.password);
+  auto reload = runCommand({std::string(WMS_SOURCE_DIR) + "/tools/broker/wms-broker", "reload",
+                            (site.broker.dir() / "broker").string()});
+  BOOST_REQUIRE_MESSAGE(reload.exitCode == 0, reload.output);
+  BOOST_TEST(site.wmsd.waitForMqtt(std::chrono::seconds(30)));
+  BOOST_TEST(site.wmsd.get("/healthz").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_broker_restart_in_the_middle_loses_no_event) {

@@ -146,7 +146,7 @@ void WmsdProcess::start() {
       }
       try {
         const int status = get("/healthz").status;
-        if (status == 200 || (!options_.waitHealthy && status == 503)) return;
+        if (status == 200 || (!options_.requireHealthy && status != 0)) return;
       } catch (const std::exception&) {
       }
     }

@@ -169,6 +169,77 @@ struct DeviceGateway::Impl {
   std::thread publisher, watchdog, connector;
   bool started = false;
 
+  // Protected by linkMutex: the broker's refusal of the last login, "" if
+  // none (it was accepted, or not tried yet).
+  mutable std::mutex linkMutex;
+  std::string loginRefused;
+
+  // ---- the connector thread ----
+
+  // Connects until the broker accepts the login or stop(); a refused login
+  // is recorded for /healthz and retried every few seconds (the password
+  // file may be fixed meanwhile). Then watches the link: a connection the
+  // client's reconnects have not restored for kLoginCheckAfter is connected
+  // here, which tells a refused login from an absent broker.
+  void connectLoop() {
+    bool warned = false;
+    auto downSince = std::chrono::steady_clock::time_point{};
+    for (;;) {
+      if (client->connected()) {
+        downSince = {};
+        if (!pause(std::chrono::seconds(1))) return;
+        continue;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (downSince == std::chrono::steady_clock::time_point{}) downSince = now;
+      const bool everConnected = client->metrics().connects > 0;
+      if (everConnected && now - downSince < kLoginCheckAfter) {
+        if (!pause(std::chrono::seconds(1))) return;
+        continue;
+      }
+      {
+        std::lock_guard lock(wakeMutex);
+        if (stopping) return;
+      }
+      auto st = client->connect(std::chrono::seconds(5));
+      if (st) {
+        downSince = {};
+        if (setLoginRefused("")) log().information("the broker accepted wmsd's MQTT login again");
+        continue;
+      }
+      if (st.error().kind == ErrorKind::Unauthorized) {
+        // /healthz is public: it shows the broker's answer, not the URI.
+        const std::string& message = st.error().message;
+        const auto open = message.find("refused the login (");
+        std::string reason = message;
+        if (open != std::string::npos && message.back() == ')')
+          reason = message.substr(open + 19, message.size() - open - 20);
+        // Paho says "MQTT error [5]: CONNACK return code": name the code.
+        if (reason.find("[4]") != std::string::npos) reason = "bad username or password (CONNACK 4)";
+        else if (reason.find("[5]") != std::string::npos) reason = "not authorised (CONNACK 5)";
+        if (setLoginRefused(reason))
+          log().fatal("the broker refused wmsd's MQTT login (%s); fix mqtt.username/mqtt.password or the "
+                      "broker's account (wms-broker); retrying every 5 s",
+                      st.error().message);
+        if (!pause(std::chrono::seconds(5))) return;
+        continue;
+      }
+      if (!warned && !everConnected) {
+        log().warning("broker not reachable at %s (%s); retrying", config.uri, st.error().message);
+        warned = true;
+      }
+      if (everConnected) downSince = std::chrono::steady_clock::now();  // the client's reconnects carry on
+    }
+  }
+
+  // Records the refusal ("" = accepted); true if that changed it.
+  bool setLoginRefused(const std::string& reason) {
+    std::lock_guard lock(linkMutex);
+    if (loginRefused == reason) return false;
+    loginRefused = reason;
+    return true;
+  }
+
   Impl(GatewayConfig c, store::Database& d, Metrics& m) : config(std::move(c)), db(d), metrics(m) {}
 
   // The database errors of the loops below: counted, logged once, backed off.
@@ -610,6 +681,26 @@ bool DeviceGateway::connected() const { return impl_->client && impl_->client->c
 bool DeviceGateway::subscribed() const { return impl_->client && impl_->client->subscribed(); }
 bool DeviceGateway::enabled() const { return !impl_->config.uri.empty(); }
 
+MqttLink DeviceGateway::link() const {
+  if (!enabled()) return {MqttLink::State::Off, {}};
+  if (impl_->client && impl_->client->subscribed()) return {MqttLink::State::Ok, {}};
+  if (impl_->client && impl_->client->connected()) return {MqttLink::State::Subscribing, {}};
+  std::lock_guard lock(impl_->linkMutex);
+  if (!impl_->loginRefused.empty()) return {MqttLink::State::LoginRefused, impl_->loginRefused};
+  return {MqttLink::State::Connecting, {}};
+}
+
+std::string MqttLink::text() const {
+  switch (state) {
+    case State::Off: return "off";
+    case State::Connecting: return "connecting";
+    case State::Subscribing: return "subscribing";
+    case State::Ok: return "ok";
+    case State::LoginRefused: return "login refused: " + reason;
+  }
+  return "unknown";
+}
+
 Status DeviceGateway::start() {
   auto& c = impl_->config;
   if (c.uri.empty()) {
@@ -661,22 +752,7 @@ Status DeviceGateway::start() {
   impl_->watchdog = std::thread([this] { impl_->watchLoop(); });
   // The first connection may have to wait for the broker; wmsd serves its
   // HTTP API meanwhile.
-  impl_->connector = std::thread([this] {
-    for (int attempt = 0;; ++attempt) {
-      {
-        std::lock_guard lock(impl_->wakeMutex);
-        if (impl_->stopping) return;
-      }
-      auto st = impl_->client->connect(std::chrono::seconds(5));
-      if (st) return;
-      if (st.error().kind == ErrorKind::Unauthorized) {
-        log().fatal("the broker refused wmsd's MQTT login (%s); fix mqtt.username/mqtt.password",
-                    st.error().message);
-        return;
-      }
-      if (attempt == 0) log().warning("broker not reachable at %s (%s); retrying", impl_->config.uri, st.error().message);
-    }
-  });
+  impl_->connector = std::thread([this] { impl_->connectLoop(); });
   return {};
 }
 

@@ -138,12 +138,15 @@ void addApiV1(Router& router, ApiContext& ctx) {
     o->set("status", st ? "ok" : "degraded");
     o->set("database", st ? "ok" : st.error().message);
     o->set("schema_version", ctx.db.schemaVersion());
-    // The handhelds' link: "ok" once device events reach wmsd. HTTP is
-    // served meanwhile, so it does not change the status.
-    o->set("mqtt", !ctx.gateway.enabled()      ? "off"
-                   : ctx.gateway.subscribed() ? "ok"
-                   : ctx.gateway.connected()  ? "subscribing"
-                                              : "connecting");
+    // The handhelds' link: "ok" once device events reach wmsd. A broker
+    // that is away is waited for (HTTP is served meanwhile); a refused
+    // login does not heal by itself and no handheld gets work: degraded.
+    const auto link = ctx.gateway.link();
+    o->set("mqtt", link.text());
+    if (link.state == MqttLink::State::LoginRefused) {
+      o->set("status", "degraded");
+      return ok(o, 503);
+    }
     return ok(o, st ? 200 : 503);
   });
 

@@ -1,11 +1,14 @@
 #include "HandlerFactory.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
+
+#include "Connections.h"
 
 #include <algorithm>
 #include <chrono>
@@ -20,8 +23,8 @@ std::string lower(std::string s) {
 
 class Dispatch final : public Poco::Net::HTTPRequestHandler {
  public:
-  Dispatch(const Router& router, const identity::Gate& gate, Metrics& metrics)
-      : router_(router), gate_(gate), metrics_(metrics) {}
+  Dispatch(const Router& router, const identity::Gate& gate, Metrics& metrics, ConnectionRegistry* connections)
+      : router_(router), gate_(gate), metrics_(metrics), connections_(connections) {}
 
   void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
     auto started = std::chrono::steady_clock::now();
@@ -36,7 +39,7 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       response = Response::error(Error{ErrorKind::Internal, "internal error; see the server log"});
     }
     try {
-      out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+      out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
       out.setContentType(response.contentType);
       for (const auto& [k, v] : response.headers) out.add(k, v);  // add: Set-Cookie may repeat
       if (closeAfter) out.setKeepAlive(false);
@@ -120,27 +123,72 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       return Response::error(Error{ErrorKind::TooLarge, "the request body is larger than " + std::to_string(limit) +
                                                             " bytes"});
     };
-    if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-      // A modest excess is read and dropped so that the client, still
-      // sending, gets to read the 413 instead of a broken pipe; a large one
-      // is not worth reading and the connection is just closed.
-      constexpr Poco::Int64 kDrainAtMost = 4 << 20;
-      if (in.getContentLength64() <= kDrainAtMost) {
-        char sink[8192];
-        while (in.stream().read(sink, sizeof sink) || in.stream().gcount() > 0) {
+    // The body must arrive within the body deadline (http.body_timeout_s):
+    // past it the connection is shut for reading, the read below ends and
+    // the request gets a 408, never a handler with half a body.
+    const auto connection = ConnectionRegistry::current();
+    if (connections_ && connection != 0)
+      connections_->enter(connection, ConnectionRegistry::Phase::Body,
+                          connections_->limits().bodyTimeout);
+    std::string readError;
+    bool oversized = false, stalled = false;
+    try {
+      if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+        // A modest excess is read and dropped so that the client, still
+        // sending, gets to read the 413 instead of a broken pipe; a large one
+        // is not worth reading and the connection is just closed.
+        constexpr Poco::Int64 kDrainAtMost = 4 << 20;
+        if (in.getContentLength64() <= kDrainAtMost) {
+          char sink[8192];
+          while (in.stream().read(sink, sizeof sink) || in.stream().gcount() > 0) {
+          }
+        }
+        oversized = true;
+      } else {
+        // A request with neither a length nor chunked encoding has no body
+        // (RFC 9112 6.3); reading it would wait for the client to close.
+        const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();
+        std::istream& body = in.stream();
+        char buf[8192];
+        while (hasBody && body) {
+          body.read(buf, sizeof buf);
+          req.body.append(buf, static_cast<std::size_t>(body.gcount()));
+          if (connections_ && connection != 0 && body.gcount() > 0) connections_->progress(connection);
+          if (req.body.size() > limit) {
+            oversized = true;
+            break;
+          }
         }
       }
-      return tooLarge();
+    } catch (const std::exception& e) {
+      readError = e.what();
     }
-    // A request with neither a length nor chunked encoding has no body
-    // (RFC 9112 6.3); reading it would wait for the client to close.
-    const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();
-    std::istream& body = in.stream();
-    char buf[8192];
-    while (hasBody && body) {
-      body.read(buf, sizeof buf);
-      req.body.append(buf, static_cast<std::size_t>(body.gcount()));
-      if (req.body.size() > limit) return tooLarge();
+    // POCO's stream turns a read's time-out (nothing for http.io_timeout_s)
+    // into a bad stream; a client that closed early is an end of stream.
+    stalled = readError.empty() && in.stream().bad();
+    const bool cutOff = stalled || (connections_ && connection != 0 && connections_->cutOff(connection));
+    if (connections_ && connection != 0) connections_->enter(connection, ConnectionRegistry::Phase::Busy);
+    if (oversized) return tooLarge();
+    if (cutOff) {
+      closeAfter = true;
+      metrics_.add("http_refused_total", "reason=\"body_timeout\"");
+      auto r = Response::error(Error{
+          ErrorKind::Unavailable,
+          stalled || !connections_
+              ? "the request body stopped arriving"
+              : "the request body did not arrive in time (" +
+                    std::to_string(connections_->limits().bodyTimeout.count()) +
+                    " s at most; less if it stalls while other clients wait)"});
+      r.status = 408;
+      return r;
+    }
+    if (!readError.empty() ||
+        (in.hasContentLength() && static_cast<Poco::Int64>(req.body.size()) < in.getContentLength64())) {
+      // Never a handler with half a body.
+      closeAfter = true;
+      return Response::error(Error{ErrorKind::Malformed, readError.empty()
+                                                             ? "the request body ended before its Content-Length"
+                                                             : "the request body could not be read: " + readError});
     }
     if (auto refused = gate_.checkBodyType(req)) return refusedFor("content_type", std::move(*refused));
     audit = gate_.recordWithEffect(req, match, admission);
@@ -150,27 +198,29 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
   const Router& router_;
   const identity::Gate& gate_;
   Metrics& metrics_;
+  ConnectionRegistry* connections_;
 };
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, const identity::Gate& gate, Metrics& metrics)
-      : router_(router), gate_(gate), metrics_(metrics) {}
+  Factory(const Router& router, const identity::Gate& gate, Metrics& metrics, ConnectionRegistry* connections)
+      : router_(router), gate_(gate), metrics_(metrics), connections_(connections) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new Dispatch(router_, gate_, metrics_);
+    return new Dispatch(router_, gate_, metrics_, connections_);
   }
 
  private:
   const Router& router_;
   const identity::Gate& gate_;
   Metrics& metrics_;
+  ConnectionRegistry* connections_;
 };
 
 }  // namespace
 
 Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, const identity::Gate& gate,
-                                                         Metrics& metrics) {
-  return new Factory(router, gate, metrics);
+                                                         Metrics& metrics, ConnectionRegistry* connections) {
+  return new Factory(router, gate, metrics, connections);
 }
 
 }  // namespace wms::server::http

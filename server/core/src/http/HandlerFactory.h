@@ -22,14 +22,18 @@ using wms::http::Request;
 using wms::http::Response;
 using wms::http::Router;
 
+class ConnectionRegistry;
+
 // Builds POCO request handlers that dispatch through the router, each
 // request through the gate first (Host, who, CSRF, body type) and its
 // response through the gate after (security headers, audit trail). The
 // router (set up before the server starts), the gate and the metrics must
 // outlive the factory. Counts requests by status in metrics
 // (http_requests_total) and refusals by reason (http_refused_total).
+// With `connections` (Connections.h; it must outlive the factory too), a
+// request's body must arrive within its body time-out or gets a 408.
 // Thread-safe: POCO calls the handlers it makes from its worker threads.
 Poco::Net::HTTPRequestHandlerFactory* makeHandlerFactory(const Router& router, const identity::Gate& gate,
-                                                         Metrics& metrics);
+                                                         Metrics& metrics, ConnectionRegistry* connections = nullptr);
 
 }  // namespace wms::server::http

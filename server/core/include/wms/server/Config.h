@@ -26,6 +26,15 @@ struct ServerConfig {
   std::size_t maxImportBytes = 64u << 20;
   int httpMaxQueued = 1024;   // connections waiting for a thread
   int httpIoTimeoutS = 10;    // a slow client is cut off after this
+  // Slow and idle clients (server/wmsd.properties says why each number):
+  int httpHeaderTimeoutS = 10;            // a request's header, whole, from its first byte
+  int httpBodyTimeoutS = 30;              // a request's body, whole, from its header
+  int httpKeepAliveTimeoutS = 5;          // an idle connection between requests (0: none kept)
+  int httpKeepAliveMaxRequests = 100;     // requests on one connection
+  int httpMaxConnectionsPerAddress = 8;   // 0: no cap
+  // Client addresses the cap does not apply to: this host's own tools and a
+  // reverse proxy on it (they limit their clients themselves).
+  std::vector<std::string> httpUncappedAddresses = {"127.0.0.1", "::1"};
   // Host names a request may name besides localhost, 127.0.0.1, [::1] and
   // the bound address (DNS rebinding; docs/security.md).
   std::vector<std::string> allowedHosts;

@@ -96,6 +96,23 @@ struct DeviceContext {
   identity::PinCheck pin;
 };
 
+// The link to the broker, as /healthz reports it ("mqtt").
+struct MqttLink {
+  enum class State {
+    Off,           // no mqtt.uri: the gateway is off
+    Connecting,    // not connected; the broker is unreachable or restarting (retried)
+    Subscribing,   // connected, the subscriptions not yet answered
+    Ok,            // connected and subscribed: device events reach wmsd
+    LoginRefused,  // the broker refused wmsd's username/password (retried, but it
+                   // does not heal by itself: an account or password to fix)
+  };
+  State state = State::Off;
+  std::string reason;  // LoginRefused: the broker's answer as Paho reports it (no URI: /healthz is public)
+
+  // "off", "connecting", "subscribing", "ok" or "login refused: <reason>".
+  std::string text() const;
+};
+
 // Messages a handler wants sent to devices (published after its commit),
 // and work to do once the commit succeeded (e.g. printing a label, which
 // opens transactions of its own).
@@ -189,9 +206,16 @@ class DeviceGateway {
   bool connected() const;
   // Connected, and the broker has answered the gateway's subscriptions:
   // device events published from now on reach it (on a brand-new session
-  // they are dropped until then). /healthz reports this as "mqtt".
+  // they are dropped until then).
   bool subscribed() const;
   bool enabled() const;
+  // The link's state for /healthz. A refused login is found by the first
+  // connect and, after a lost connection, by a connect the gateway makes
+  // itself when the client's own reconnects have not succeeded for
+  // kLoginCheckAfter (Paho does not say why a reconnect failed); it is
+  // cleared by the next successful login.
+  MqttLink link() const;
+  static constexpr std::chrono::seconds kLoginCheckAfter{10};
 
  private:
   // E's index in protocol::Message, for a device event E.

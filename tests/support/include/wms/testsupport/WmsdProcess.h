@@ -43,14 +43,12 @@ class WmsdProcess {
   struct Options {
     std::map<std::string, std::string> settings;  // --set key=value (store.path and http.* are set for you)
     std::filesystem::path dataDir;                // reuse a folder (to restart on the same database)
-    // Wait at start for /healthz to answer 200; false: any answer (a wmsd
-    // started on a full disk or a read-only file answers 503, degraded).
-    bool waitHealthy = true;
+    bool requireHealthy = true;  // false: the start waits for any /healthz answer, 503 too
   };
 
-  // Starts wmsd and waits until /healthz answers (200 unless
-  // Options::waitHealthy is false); throws if it does not within 20 s (with
-  // the end of its log in the message).
+  // Starts wmsd and waits until /healthz answers 200 (any answer without
+  // Options::requireHealthy); throws if it does not within 20 s (with the
+  // end of its log in the message).
   WmsdProcess();
   explicit WmsdProcess(Options options);
   ~WmsdProcess();
