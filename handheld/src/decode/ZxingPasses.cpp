@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <optional>
 
 #include "BarGeometry.h"
@@ -422,8 +423,13 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
   for (std::size_t ri = 0; ri < std::min<std::size_t>(regions.size(), kAlongRegions); ++ri) {
     const Region& r = regions[ri];
     // Bars that clearly run one way (high coherence) leave no doubt about
-    // the angle; only the best region gets a second angle.
-    const double other = ri == 0 && r.coherence < kSureCoherence ? r.otherGradientAngle : std::nan("");
+    // the angle; only the best region gets a second angle. Without a
+    // runner-up direction, the square one: a bright label on a dark desk
+    // can outvote faint bars with its long borders, which run square to
+    // the bars' edges.
+    double other = std::nan("");
+    if (ri == 0 && r.coherence < kSureCoherence)
+      other = std::isnan(r.otherGradientAngle) ? r.gradientAngle + std::numbers::pi / 2 : r.otherGradientAngle;
     bool barsMeasured = false;
     for (double angle : {r.gradientAngle, other}) {
       // Bars measured at the first angle: the second is a label's border.
