@@ -31,14 +31,16 @@ GreyImage gaussianBlurred(const GreyImage& img, double sigma) {
   const int r = static_cast<int>(std::ceil(4 * sigma)), w = img.width, h = img.height;
   std::vector<double> k(static_cast<std::size_t>(2 * r + 1));
   double total = 0;
-  for (int i = -r; i <= r; ++i) total += k[static_cast<std::size_t>(i + r)] = std::exp(-i * i / (2 * sigma * sigma));
+  for (int i = -r; i <= r; ++i)
+    total += k[static_cast<std::size_t>(i + r)] = std::exp(-i * i / (2 * sigma * sigma));
   for (double& v : k) v /= total;
   std::vector<double> rows(static_cast<std::size_t>(w) * h), cols(rows.size());
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       double s = 0;
       for (int i = -r; i <= r; ++i)
-        s += k[static_cast<std::size_t>(i + r)] * img.pixels[static_cast<std::size_t>(y) * w + std::clamp(x + i, 0, w - 1)];
+        s += k[static_cast<std::size_t>(i + r)] *
+             img.pixels[static_cast<std::size_t>(y) * w + std::clamp(x + i, 0, w - 1)];
       rows[static_cast<std::size_t>(y) * w + x] = s;
     }
   GreyImage out(w, h);
@@ -46,7 +48,8 @@ GreyImage gaussianBlurred(const GreyImage& img, double sigma) {
     for (int x = 0; x < w; ++x) {
       double s = 0;
       for (int i = -r; i <= r; ++i)
-        s += k[static_cast<std::size_t>(i + r)] * rows[static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w + x];
+        s += k[static_cast<std::size_t>(i + r)] *
+             rows[static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w + x];
       out.at(x, y) = static_cast<std::uint8_t>(std::lround(s));
     }
   return out;

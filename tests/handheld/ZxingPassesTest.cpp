@@ -122,13 +122,15 @@ GreyImage defocused(const Frame& symbol, double sigma, int paper, int ink, doubl
   const int r = static_cast<int>(std::ceil(4 * sigma));
   std::vector<double> k(static_cast<std::size_t>(2 * r + 1));
   double total = 0;
-  for (int i = -r; i <= r; ++i) total += k[static_cast<std::size_t>(i + r)] = std::exp(-i * i / (2 * sigma * sigma));
+  for (int i = -r; i <= r; ++i)
+    total += k[static_cast<std::size_t>(i + r)] = std::exp(-i * i / (2 * sigma * sigma));
   std::vector<double> rows(img.size());
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       double sum = 0;
       for (int i = -r; i <= r; ++i)
-        sum += k[static_cast<std::size_t>(i + r)] * img[static_cast<std::size_t>(y) * w + std::clamp(x + i, 0, w - 1)];
+        sum += k[static_cast<std::size_t>(i + r)] *
+               img[static_cast<std::size_t>(y) * w + std::clamp(x + i, 0, w - 1)];
       rows[static_cast<std::size_t>(y) * w + x] = sum / total;
     }
   std::mt19937 rng(11);
@@ -138,7 +140,8 @@ GreyImage defocused(const Frame& symbol, double sigma, int paper, int ink, doubl
     for (int x = 0; x < w; ++x) {
       double sum = 0;
       for (int i = -r; i <= r; ++i)
-        sum += k[static_cast<std::size_t>(i + r)] * rows[static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w + x];
+        sum += k[static_cast<std::size_t>(i + r)] *
+               rows[static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w + x];
       result.at(x, y) = static_cast<std::uint8_t>(std::clamp(sum / total + grain(rng), 0.0, 255.0));
     }
   return result;

@@ -116,7 +116,8 @@ GreyImage smoothAlongBars(GreyView v, int radius, int step) {
     const double divisor = count;
     std::uint8_t* dst = &out.at(0, y / step);
     for (int x = 0; x < v.width; ++x)
-      dst[x] = static_cast<std::uint8_t>(static_cast<double>(sum[static_cast<std::size_t>(x)] + count / 2) / divisor);
+      dst[x] = static_cast<std::uint8_t>(static_cast<double>(sum[static_cast<std::size_t>(x)] + count / 2) /
+                                         divisor);
   }
   return out;
 }
@@ -189,7 +190,8 @@ double estimateBlurSigma(GreyView v) {
   auto level = [&](double fraction) {
     std::int64_t seen = 0;
     for (int i = 0; i < 256; ++i)
-      if ((seen += levels[static_cast<std::size_t>(i)]) > static_cast<std::int64_t>(fraction * static_cast<double>(n)))
+      if ((seen += levels[static_cast<std::size_t>(i)]) >
+          static_cast<std::int64_t>(fraction * static_cast<double>(n)))
         return i;
     return 255;
   };
@@ -209,7 +211,8 @@ double estimateBlurSigma(GreyView v) {
   const auto inner = static_cast<std::int64_t>(v.width - 2) * (v.height - 2);
   std::int64_t seen = 0;
   std::size_t bin = 0;
-  while (bin + 1 < slopes.size() && (seen += slopes[bin]) <= static_cast<std::int64_t>(0.99 * static_cast<double>(inner)))
+  while (bin + 1 < slopes.size() &&
+         (seen += slopes[bin]) <= static_cast<std::int64_t>(0.99 * static_cast<double>(inner)))
     ++bin;
   const double steepest = static_cast<double>(bin) / 4;
   if (steepest <= 0 || contrast <= 0) return 0;
@@ -251,7 +254,9 @@ GreyImage deconvolve(GreyView v, double sigma, double noiseToSignal) {
   if (v.width <= 0 || v.height <= 0) return out;
   const int w = v.width, h = v.height;
   if (sigma < 0.1) {
-    for (int y = 0; y < h; ++y) std::memcpy(&out.at(0, y), v.data + static_cast<std::ptrdiff_t>(y) * v.stride, static_cast<std::size_t>(w));
+    for (int y = 0; y < h; ++y)
+      std::memcpy(&out.at(0, y), v.data + static_cast<std::ptrdiff_t>(y) * v.stride,
+                  static_cast<std::size_t>(w));
     return out;
   }
   int radius = 0;
@@ -265,7 +270,8 @@ GreyImage deconvolve(GreyView v, double sigma, double noiseToSignal) {
   auto rowAt = [&](int y) { return rows.data() + static_cast<std::ptrdiff_t>(y + radius) * w; };
   for (int y = 0; y < h; ++y) {
     const std::uint8_t* src = v.data + static_cast<std::ptrdiff_t>(y) * v.stride;
-    for (int x = -radius; x < w + radius; ++x) line[static_cast<std::size_t>(x + radius)] = src[std::clamp(x, 0, w - 1)];
+    for (int x = -radius; x < w + radius; ++x)
+      line[static_cast<std::size_t>(x + radius)] = src[std::clamp(x, 0, w - 1)];
     float* dst = rowAt(y);
     for (std::size_t i = 0; i < kernel.size(); ++i) {
       const float k = kernel[i];
@@ -286,7 +292,8 @@ GreyImage deconvolve(GreyView v, double sigma, double noiseToSignal) {
       for (int x = 0; x < w; ++x) sum[static_cast<std::size_t>(x)] += k * src[x];
     }
     std::uint8_t* dst = &out.at(0, y);
-    for (int x = 0; x < w; ++x) dst[x] = static_cast<std::uint8_t>(std::clamp(sum[static_cast<std::size_t>(x)] + 0.5f, 0.0f, 255.0f));
+    for (int x = 0; x < w; ++x)
+      dst[x] = static_cast<std::uint8_t>(std::clamp(sum[static_cast<std::size_t>(x)] + 0.5f, 0.0f, 255.0f));
   }
   return out;
 }

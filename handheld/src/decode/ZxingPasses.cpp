@@ -429,7 +429,8 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
     // the bars' edges.
     double other = std::nan("");
     if (ri == 0 && r.coherence < kSureCoherence)
-      other = std::isnan(r.otherGradientAngle) ? r.gradientAngle + std::numbers::pi / 2 : r.otherGradientAngle;
+      other =
+          std::isnan(r.otherGradientAngle) ? r.gradientAngle + std::numbers::pi / 2 : r.otherGradientAngle;
     bool barsMeasured = false;
     for (double angle : {r.gradientAngle, other}) {
       // Bars measured at the first angle: the second is a label's border.
@@ -447,7 +448,8 @@ void passAlong(FrameCache& c, FormatSet formats, int maxSymbols, const PassSetti
       if (bands.fine)
         fine = Band{sharpenAcrossBars(bands.fine->image.view(), kFineSharpenSigma, kFineSharpenAmount),
                     bands.fine->toFrame};
-      const FormatSet inWide = fine ? FormatSet::fromBits(wideFormats.bits() & ~kDataBars.bits()) : wideFormats;
+      const FormatSet inWide =
+          fine ? FormatSet::fromBits(wideFormats.bits() & ~kDataBars.bits()) : wideFormats;
       const FormatSet inFine = fine ? dataBars : FormatSet{};
       // ZXing's local threshold first; then, for the best region, a fixed
       // one (the contrast is stretched), which keeps blurred thin bars
