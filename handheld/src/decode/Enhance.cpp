@@ -116,7 +116,8 @@ GreyImage smoothAlongBars(GreyView v, int radius, int step) {
     const double divisor = count;
     std::uint8_t* dst = &out.at(0, y / step);
     for (int x = 0; x < v.width; ++x)
-      dst[x] = static_cast<std::uint8_t>(static_cast<double>(sum[static_cast<std::size_t>(x)] + count / 2) / divisor);
+      dst[x] = static_cast<std::uint8_t>(static_cast<double>(sum[static_cast<std::size_t>(x)] + count / 2) /
+                                         divisor);
   }
   return out;
 }
@@ -176,6 +177,123 @@ GreyImage sharpen(GreyView v, double sigma, double amount) {
       const double p = v.at(x, y);
       out.at(x, y) = clampByte(p + amount * (p - blurred[static_cast<std::size_t>(x)]));
     }
+  }
+  return out;
+}
+
+double estimateBlurSigma(GreyView v) {
+  if (v.width < 3 || v.height < 3) return 0;
+  std::array<std::int64_t, 256> levels{};
+  for (int y = 0; y < v.height; ++y)
+    for (int x = 0; x < v.width; ++x) ++levels[v.at(x, y)];
+  const auto n = static_cast<std::int64_t>(v.width) * v.height;
+  auto level = [&](double fraction) {
+    std::int64_t seen = 0;
+    for (int i = 0; i < 256; ++i)
+      if ((seen += levels[static_cast<std::size_t>(i)]) >
+          static_cast<std::int64_t>(fraction * static_cast<double>(n)))
+        return i;
+    return 255;
+  };
+  const double contrast = level(0.95) - level(0.05);
+  // Sobel magnitudes in quarter grey levels per pixel (a Sobel sum is 8
+  // times the slope): a histogram is enough for the percentile.
+  std::vector<std::int64_t> slopes(4 * 256 + 1, 0);
+  for (int y = 1; y < v.height - 1; ++y)
+    for (int x = 1; x < v.width - 1; ++x) {
+      const int gx = (v.at(x + 1, y - 1) + 2 * v.at(x + 1, y) + v.at(x + 1, y + 1)) -
+                     (v.at(x - 1, y - 1) + 2 * v.at(x - 1, y) + v.at(x - 1, y + 1));
+      const int gy = (v.at(x - 1, y + 1) + 2 * v.at(x, y + 1) + v.at(x + 1, y + 1)) -
+                     (v.at(x - 1, y - 1) + 2 * v.at(x, y - 1) + v.at(x + 1, y - 1));
+      const double slope = std::sqrt(static_cast<double>(gx * gx + gy * gy)) / 8;
+      ++slopes[static_cast<std::size_t>(std::min(4.0 * 256, std::round(4 * slope)))];
+    }
+  const auto inner = static_cast<std::int64_t>(v.width - 2) * (v.height - 2);
+  std::int64_t seen = 0;
+  std::size_t bin = 0;
+  while (bin + 1 < slopes.size() &&
+         (seen += slopes[bin]) <= static_cast<std::int64_t>(0.99 * static_cast<double>(inner)))
+    ++bin;
+  const double steepest = static_cast<double>(bin) / 4;
+  if (steepest <= 0 || contrast <= 0) return 0;
+  return contrast / (std::sqrt(2 * std::numbers::pi) * steepest);
+}
+
+namespace {
+
+// The Wiener filter of a Gaussian blur across one direction, as taps
+// -radius..radius: the inverse transform of H / (H^2 + noiseToSignal) over
+// 256 frequencies (the filter is real and even: a cosine sum), scaled so
+// that the taps sum to 1.
+std::vector<float> wienerKernel(double sigma, double noiseToSignal, int& radius) {
+  constexpr int kFrequencies = 256;
+  radius = std::max(2, static_cast<int>(std::ceil(3 * sigma)));
+  std::vector<double> response(kFrequencies);
+  for (int k = 0; k < kFrequencies; ++k) {
+    const double f = static_cast<double>(k <= kFrequencies / 2 ? k : k - kFrequencies) / kFrequencies;
+    const double h = std::exp(-2 * std::numbers::pi * std::numbers::pi * sigma * sigma * f * f);
+    response[static_cast<std::size_t>(k)] = h / (h * h + noiseToSignal);
+  }
+  std::vector<double> taps(static_cast<std::size_t>(2 * radius + 1));
+  double total = 0;
+  for (int n = -radius; n <= radius; ++n) {
+    double t = 0;
+    for (int k = 0; k < kFrequencies; ++k)
+      t += response[static_cast<std::size_t>(k)] * std::cos(2 * std::numbers::pi * k * n / kFrequencies);
+    total += taps[static_cast<std::size_t>(n + radius)] = t;
+  }
+  std::vector<float> kernel(taps.size());
+  for (std::size_t i = 0; i < taps.size(); ++i) kernel[i] = static_cast<float>(taps[i] / total);
+  return kernel;
+}
+
+}  // namespace
+
+GreyImage deconvolve(GreyView v, double sigma, double noiseToSignal) {
+  GreyImage out(v.width, v.height);
+  if (v.width <= 0 || v.height <= 0) return out;
+  const int w = v.width, h = v.height;
+  if (sigma < 0.1) {
+    for (int y = 0; y < h; ++y)
+      std::memcpy(&out.at(0, y), v.data + static_cast<std::ptrdiff_t>(y) * v.stride,
+                  static_cast<std::size_t>(w));
+    return out;
+  }
+  int radius = 0;
+  const std::vector<float> kernel = wienerKernel(sigma, noiseToSignal, radius);
+  // Rows first into a buffer with `radius` rows repeated above and below,
+  // then columns; taps outside, pixels inside, so that the inner loops run
+  // over whole rows (and vectorise) without clamping.
+  const auto uw = static_cast<std::size_t>(w);
+  std::vector<float> line(uw + 2 * static_cast<std::size_t>(radius));
+  std::vector<float> rows(uw * static_cast<std::size_t>(h + 2 * radius), 0.0f);
+  auto rowAt = [&](int y) { return rows.data() + static_cast<std::ptrdiff_t>(y + radius) * w; };
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* src = v.data + static_cast<std::ptrdiff_t>(y) * v.stride;
+    for (int x = -radius; x < w + radius; ++x)
+      line[static_cast<std::size_t>(x + radius)] = src[std::clamp(x, 0, w - 1)];
+    float* dst = rowAt(y);
+    for (std::size_t i = 0; i < kernel.size(); ++i) {
+      const float k = kernel[i];
+      const float* p = line.data() + i;
+      for (int x = 0; x < w; ++x) dst[x] += k * p[x];
+    }
+  }
+  for (int r = 1; r <= radius; ++r) {
+    std::copy(rowAt(0), rowAt(0) + w, rowAt(-r));
+    std::copy(rowAt(h - 1), rowAt(h - 1) + w, rowAt(h - 1 + r));
+  }
+  std::vector<float> sum(uw);
+  for (int y = 0; y < h; ++y) {
+    std::fill(sum.begin(), sum.end(), 0.0f);
+    for (int i = -radius; i <= radius; ++i) {
+      const float k = kernel[static_cast<std::size_t>(i + radius)];
+      const float* src = rowAt(y + i);
+      for (int x = 0; x < w; ++x) sum[static_cast<std::size_t>(x)] += k * src[x];
+    }
+    std::uint8_t* dst = &out.at(0, y);
+    for (int x = 0; x < w; ++x)
+      dst[x] = static_cast<std::uint8_t>(std::clamp(sum[static_cast<std::size_t>(x)] + 0.5f, 0.0f, 255.0f));
   }
   return out;
 }

@@ -260,6 +260,13 @@ Sample timedZbar(ZbarScanner& zbar, const FormatSpec& spec, const GreyImage& img
   return s;
 }
 
+// Beside a saved frame: the text it holds (first line, as ZXing reads the
+// clean symbol) and what was done to it, so that a frame can be tried again
+// without the benchmark.
+void writeExpected(const fs::path& file, const std::string& expected, const wms::bench::Distortion& d) {
+  std::ofstream(file) << expected << "\n" << wms::bench::describe(d) << "\n";
+}
+
 // Blur against module size, the limit of what any reader can resolve:
 // frames in three bands of blur sigma / module size.
 constexpr double kBlurBands[] = {0.25, 0.35};
@@ -556,9 +563,10 @@ int main(int argc, char** argv) {
       }
 
       if (!saveFrames.empty()) {
-        const auto name = (saveFrames / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
+        const fs::path name = saveFrames / (std::string(spec.name) + "-" + std::to_string(i) + ".png");
         stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(),
                        frame.image.width);
+        writeExpected(fs::path(name).replace_extension(".txt"), expected, frame.distortion);
       }
       // Rotate the order so that no side always runs on a warm cache.
       Sample o, p, z;
@@ -590,6 +598,7 @@ int main(int argc, char** argv) {
             (saveFailures / (std::string(spec.name) + "-" + std::to_string(i) + ".png")).string();
         stbi_write_png(name.c_str(), frame.image.width, frame.image.height, 1, frame.image.pixels.data(),
                        frame.image.width);
+        writeExpected(fs::path(name).replace_extension(".txt"), expected, frame.distortion);
         std::cerr << "  missed " << name << ": " << wms::bench::describe(frame.distortion)
                   << (p.ok ? "; plain read it" : "") << (z.ok ? "; zbar read it" : "")
                   << (oursRead.empty() ? "" : "; ours read " + oursRead + " instead of " + expected) << "\n";
