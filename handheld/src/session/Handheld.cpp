@@ -373,6 +373,7 @@ void Handheld::send() {
     // once, it could overtake a pick whose commit failed on the server
     // (resent later) and be refused for stops that were in fact picked.
     if (e.type == kBatchDone && !resend_.empty()) break;
+    if (e.type == kBatchDone && withdrawnBatchDone(e)) continue;
     if (!link_->publish(e.topic, e.payload, 1, false)) return;
     resend_.sent(e.eventId, e.topic, e.payload, now);
     ++stats_.published;
@@ -382,6 +383,29 @@ void Handheld::send() {
     if (!link_->publish(p.topic, p.payload, 1, false)) return;
     ++stats_.resent;
   }
+}
+
+// A batch.done held back behind its picks is withdrawn (never sent) if the
+// batch came back into the picker's hands meanwhile: the server changed it
+// (a short's replacement stop) and the flow sends a new batch.done when the
+// added stops are done. Sent, it could only be refused.
+bool Handheld::withdrawnBatchDone(const OutboxEvent& e) {
+  const auto* flow = std::get_if<PickFlow>(&flow_);
+  if (!flow) return false;
+  auto done = protocol::decode(e.payload);
+  const auto* message = done ? std::get_if<protocol::BatchDone>(&*done) : nullptr;
+  if (!message) return false;
+  const auto& state = flow->state();
+  if (state.stage != PickState::Stage::Working || state.batchId != message->batchId) return false;
+  const std::string eventId = e.eventId;  // e is unsent_'s front, popped below
+  auto forgotten = outbox_->acknowledge(eventId);
+  if (!forgotten) {
+    log("cannot withdraw " + eventId + " from the outbox: " + forgotten.error().message);
+    return false;
+  }
+  log("batch.done " + eventId + " of batch " + message->batchId + " withdrawn: the batch changed before it was sent");
+  unsent_.pop_front();
+  return true;
 }
 
 void Handheld::heartbeat() {

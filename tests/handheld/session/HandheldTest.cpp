@@ -104,6 +104,13 @@ void pickStop(Device& d, const std::string& location, const std::string& item, i
   for (const auto& t : totes) d.scan(t);
 }
 
+// Picks every stop of smallBatch() in full.
+void pickSmallBatch(Device& d) {
+  pickStop(d, "A-01-01-1", "4006381333931", 2, {"T-1"});
+  pickStop(d, "A-02-01-1", "036000291452", 1, {"T-1"});
+  pickStop(d, "B-01-01-1", "96385074", 1, {"T-2"});
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(signin_and_picks_reach_the_server_in_order_and_the_acks_empty_the_outbox) {
@@ -119,9 +126,7 @@ BOOST_AUTO_TEST_CASE(signin_and_picks_reach_the_server_in_order_and_the_acks_emp
   BOOST_TEST(std::get<protocol::SignIn>(signin->message).badge == "EMP-1");
   server.send(smallBatch());
   BOOST_REQUIRE(d.until([&] { return d.app->pick().phase() == PickPhase::ScanLocation; }));
-  pickStop(d, "A-01-01-1", "4006381333931", 2, {"T-1"});
-  pickStop(d, "A-02-01-1", "036000291452", 1, {"T-1"});
-  pickStop(d, "B-01-01-1", "96385074", 1, {"T-2"});
+  pickSmallBatch(d);
   BOOST_TEST(d.app->pick().phase() == PickPhase::Done);
   BOOST_REQUIRE(d.until([&] { return d.app->outboxCount() == 0; }));
   const auto order = server.firstArrivals();
@@ -155,9 +160,7 @@ BOOST_AUTO_TEST_CASE(batch_done_waits_for_its_picks_acks_and_a_finished_batch_of
   BOOST_REQUIRE(d.until([&] { return d.app->pick().phase() == PickPhase::ScanLocation; }));
   // The server takes the picks but does not answer (its commit failed).
   server.autoAck(false);
-  pickStop(d, "A-01-01-1", "4006381333931", 2, {"T-1"});
-  pickStop(d, "A-02-01-1", "036000291452", 1, {"T-1"});
-  pickStop(d, "B-01-01-1", "96385074", 1, {"T-2"});
+  pickSmallBatch(d);
   BOOST_REQUIRE(d.app->pick().phase() == PickPhase::Done);
   BOOST_REQUIRE(server.waitForEvents("pick.confirm", 3));
   // Resends of the picks come and go; batch.done stays on the handheld.

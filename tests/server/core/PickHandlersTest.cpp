@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(a_short_is_never_replanned_to_a_slot_this_batch_found_short
   BOOST_TEST(f.orderStatus(id) == "held");
 }
 
-BOOST_AUTO_TEST_CASE(a_batch_done_that_overtakes_the_replanned_stop_is_refused_and_the_batch_is_sent_again) {
+BOOST_AUTO_TEST_CASE(a_batch_done_that_overtakes_the_replanned_stop_is_taken_and_the_batch_is_sent_again) {
   Floor f;
   const auto o1 = f.order("o1", R"({"sku":"EGGS","qty":2})");
   auto d1 = f.signedIn(0, "B-1");
@@ -129,12 +129,10 @@ BOOST_AUTO_TEST_CASE(a_batch_done_that_overtakes_the_replanned_stop_is_refused_a
   done.batchId = task->batchId;
   const auto doneId = d1->send(done);
   requireApplied(d1->ackFor(shortId), "short");
-  auto refused = d1->ackFor(doneId);
-  BOOST_REQUIRE(refused);
-  BOOST_CHECK(refused->result == protocol::AckResult::Rejected);
-  BOOST_REQUIRE(refused->error);
-  BOOST_CHECK(refused->error->kind == ErrorKind::Conflict);
-  BOOST_TEST(refused->error->message.find("sent again") != std::string::npos, refused->error->message);
+  // Not refused (issue 20: a day without faults had events_refused > 0 from
+  // this race alone): taken, and the batch stays the device's.
+  requireApplied(d1->ackFor(doneId), "early batch.done");
+  BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "assigned");
 
   // A device that went idle after its batch.done ignores the task.update;
   // the batch comes back as a task.assign with what is left to pick.

@@ -158,6 +158,7 @@ class Handheld {
   void received(const protocol::MqttMessage& message);
   void acknowledged(const protocol::Ack& ack);
   void send();
+  bool withdrawnBatchDone(const OutboxEvent& e);
   void heartbeat();
   void log(const std::string& line) const;
   std::vector<std::pair<std::string, std::string>> stateEntries() const;

@@ -549,13 +549,17 @@ void WaveService::Impl::registerHandlers() {
     if (batch->status == BatchStatus::Cancelled) return conflict("batch " + msg.batchId + " was cancelled");
     if (batch->status == BatchStatus::Done) return {};
     if (const int open = tables.openStopCount(*id); open > 0) {
-      // The device finished what it knew of; stops added since (a short's
-      // replacement) did not reach it before it closed the batch, and an
-      // idle device ignores their task.update. The batch goes to it again,
-      // whatever state it is in now.
-      replies.sendOnRefusal(taskAssign(tx, *batch));
-      return conflict("batch " + msg.batchId + " still has " + std::to_string(open) +
-                      " stop(s) to pick, added after a short pick; they were sent again");
+      // The device finished what it knew of: the stops added since (a
+      // short's replacement) crossed its batch.done on the wire (their
+      // task.update leaves through the commands outbox, after the short's
+      // ack). Nobody did anything wrong, so nothing is refused: the batch
+      // stays assigned and goes to the device again, at its new revision,
+      // with what is left; the device's next batch.done closes it.
+      replies.send(taskAssign(tx, *batch));
+      metrics.add("batches_done_before_their_added_stops_total");
+      log().information("batch %s: done on %s before its %d added stop(s) reached it; sent again", msg.batchId,
+                        ctx.device, open);
+      return {};
     }
     tables.setBatchStatus(*id, BatchStatus::Done);
     // Totes with nothing in them (every stop short) are free at once.
