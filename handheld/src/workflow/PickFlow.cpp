@@ -633,7 +633,10 @@ Effects PickFlow::assign(const protocol::TaskAssign& offered) {
 
 PickState PickFlow::freshState() const {
   PickState s;
-  s.finished = state_.finished;
+  // Copied, then swapped in: GCC 12 for aarch64 takes the copy-assignment
+  // of the (empty) vector for a null dereference (-Wnull-dereference).
+  std::vector<FinishedBatch> kept = state_.finished;
+  s.finished.swap(kept);
   return s;
 }
 

@@ -94,7 +94,10 @@ std::optional<std::int64_t> parseInt64(std::string_view text) noexcept {
 }
 
 Status checkFieldCount(const CsvRow& row, std::size_t headerFields) {
-  if (row.fields.size() <= headerFields) return {};
+  // Empty fields past the end (a spreadsheet's trailing commas) shift nothing.
+  std::size_t used = row.fields.size();
+  while (used > headerFields && trim(row.fields[used - 1]).empty()) --used;
+  if (used <= headerFields) return {};
   return Error{ErrorKind::Invalid, "line " + std::to_string(row.line) + " has " + std::to_string(row.fields.size()) +
                                        " fields but the header names " + std::to_string(headerFields) +
                                        " (a comma in a value must be inside quotes)"};

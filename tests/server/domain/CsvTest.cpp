@@ -96,6 +96,11 @@ BOOST_AUTO_TEST_CASE(a_row_with_more_fields_than_the_header_is_a_row_error_namin
   auto locations = parseLocationsCsv("code,zone\nA-01,A,extra\n");
   BOOST_REQUIRE(locations.ok());
   BOOST_TEST(locations->errors.size() == 1u);
+  // Empty fields past the end (a spreadsheet's trailing commas) shift nothing.
+  auto trailing = parseStockCsv("sku,location,qty\nA1,L1,5,,\n");
+  BOOST_REQUIRE(trailing.ok());
+  BOOST_TEST(trailing->rows.size() == 1u);
+  BOOST_TEST(trailing->errors.empty());
   // Fewer fields than the header: the missing ones are empty, as before.
   auto shorter = parseStockCsv("sku,location,qty,lot\nA1,L1,5\n");
   BOOST_REQUIRE(shorter.ok());

@@ -271,6 +271,53 @@ BOOST_AUTO_TEST_CASE(an_injected_read_failure_is_unavailable_and_disarming_the_s
 }
 
 
+// Issue 20: a full disk and a read-only file are the disk's trouble, not a
+// bug: Unavailable naming it (HTTP 503, not 500), nothing applied, and
+// writeHealth() says so until 5 s pass without another such failure (a
+// full disk lets small writes through).
+BOOST_AUTO_TEST_CASE(a_full_disk_or_a_read_only_file_is_unavailable_naming_it_and_write_health_says_so_for_5_s) {
+  TempDir dir;
+  std::atomic<std::int64_t> now{1'000'000};
+  store::DatabaseOptions o;
+  o.path = dir / "wms.db";
+  o.clock = [&now] { return now.load(); };
+  auto opened = store::Database::open(o);
+  BOOST_REQUIRE(opened.ok());
+  auto& db = **opened;
+  BOOST_TEST(db.writeHealth().ok);
+  BOOST_TEST(db.probeWrite().ok());
+
+  db.injectFault(store::Fault::DiskFull);
+  auto full = addSku(db, "LOST-1");
+  BOOST_REQUIRE(!full.ok());
+  BOOST_TEST((full.error().kind == ErrorKind::Unavailable));
+  BOOST_TEST(full.error().message.find("the disk is full (" + (dir / "wms.db").string() + ")") != std::string::npos,
+             full.error().message);
+  BOOST_TEST(!db.writeHealth().ok);
+  BOOST_TEST(db.writeHealth().sinceMs == 1'000'000);
+
+  // A write that succeeds right after does not end the outage; 5 s later one does.
+  now += 1000;
+  BOOST_TEST(addSku(db, "KEPT-1").ok());
+  BOOST_TEST(!db.writeHealth().ok);
+  now += 5000;
+  BOOST_TEST(addSku(db, "KEPT-2").ok());
+  BOOST_TEST(db.writeHealth().ok);
+
+  db.injectFault(store::Fault::ReadOnly);
+  auto readOnly = addSku(db, "LOST-2");
+  BOOST_REQUIRE(!readOnly.ok());
+  BOOST_TEST((readOnly.error().kind == ErrorKind::Unavailable));
+  BOOST_TEST(readOnly.error().message.find("read-only") != std::string::npos, readOnly.error().message);
+  BOOST_TEST(db.writeHealth().reason.find("read-only") != std::string::npos);
+  BOOST_TEST(db.read([&](store::Tx& tx) -> Status {
+                 BOOST_TEST(!store::CatalogRepository(tx).skuExists("LOST-1"));
+                 BOOST_TEST(!store::CatalogRepository(tx).skuExists("LOST-2"));
+                 BOOST_TEST(store::CatalogRepository(tx).skuExists("KEPT-2"));
+                 return {};
+               }).ok());
+}
+
 BOOST_AUTO_TEST_CASE(an_attachment_commits_with_the_first_successful_write_or_not_at_all) {
   TempDir dir;
   auto db = openDb(dir);

@@ -32,7 +32,8 @@ Result<std::vector<CsvRow>> parseCsv(std::string_view text);
 
 // A row with more fields than the header has names is refused, not read by
 // the columns it has (an unquoted comma in a value would shift them):
-// Invalid "line 4 has 5 fields but the header names 3 ...".
+// Invalid "line 4 has 5 fields but the header names 3 ...". Empty fields
+// past the end (a spreadsheet's trailing commas) are allowed.
 Status checkFieldCount(const CsvRow& row, std::size_t headerFields);
 
 // A decimal integer with optional sign and nothing else; nullopt otherwise.
