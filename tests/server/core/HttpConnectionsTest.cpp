@@ -63,17 +63,9 @@ class RawClient {
   std::string readUntilClosed(std::chrono::milliseconds timeout) {
     std::string got;
     const auto until = Clock::now() + timeout;
-    while (Clock::now() < until) {
-      pollfd p{fd_, POLLIN, 0};
+    while (Clock::now() < until && !closed_) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-      if (::poll(&p, 1, static_cast<int>(std::max<long>(1, left.count()))) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        closed_ = true;
-        break;
-      }
-      got.append(buf, static_cast<std::size_t>(n));
+      receive(got, static_cast<int>(std::max<long>(1, left.count())));
     }
     return got;
   }
@@ -88,21 +80,28 @@ class RawClient {
         std::size_t length = cl == std::string::npos ? 0 : std::stoul(got.substr(cl + 16));
         if (got.size() >= end + 4 + length) return got;
       }
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 50) <= 0) continue;
-      char buf[4096];
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) {
-        closed_ = true;
-        break;
-      }
-      got.append(buf, static_cast<std::size_t>(n));
+      if (closed_) break;
+      receive(got, 50);
     }
     return got;
   }
   bool closed() const { return closed_; }
 
  private:
+  // Appends what arrives within `waitMs`; marks the connection closed when
+  // the server closed or reset it.
+  void receive(std::string& got, int waitMs) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, waitMs) <= 0) return;
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) {
+      closed_ = true;
+      return;
+    }
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+
   int fd_ = -1;
   bool closed_ = false;
 };
