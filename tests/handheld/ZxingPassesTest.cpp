@@ -152,6 +152,16 @@ int passIndex(const std::string& name) {
     if (name == passName(p)) return p;
   return -1;
 }
+// The middle of a read symbol's four corners, in frame pixels.
+std::pair<double, double> centreOf(const Barcode& found) {
+  double cx = 0, cy = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    cx += found.corners[2 * i] / 4.0;
+    cy += found.corners[2 * i + 1] / 4.0;
+  }
+  return {cx, cy};
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(passes_have_distinct_names) {
@@ -226,12 +236,9 @@ BOOST_AUTO_TEST_CASE(a_tilted_long_code128_in_noise_is_read_along_its_bars) {
   BOOST_TEST(found[0].format == BarcodeFormat::Code128);
   BOOST_TEST(found[0].text.find("ABC123X") != std::string::npos, found[0].text);
   // Reported where it is: inside the frame, around its centre.
-  double cx = 0, cy = 0;
-  for (int i = 0; i < 4; ++i)
-    cx += found[0].corners[static_cast<std::size_t>(2 * i)] / 4.0,
-        cy += found[0].corners[static_cast<std::size_t>(2 * i + 1)] / 4.0;
-  BOOST_TEST(std::abs(cx - 500) < 120);
-  BOOST_TEST(std::abs(cy - 250) < 60);
+  const auto centre = centreOf(found[0]);
+  BOOST_TEST(std::abs(centre.first - 500) < 120);
+  BOOST_TEST(std::abs(centre.second - 250) < 60);
 }
 
 BOOST_AUTO_TEST_CASE(a_long_code128_seen_at_an_angle_is_read_with_its_fanned_out_bars_upright) {
@@ -245,12 +252,9 @@ BOOST_AUTO_TEST_CASE(a_long_code128_seen_at_an_angle_is_read_with_its_fanned_out
   BOOST_TEST_REQUIRE(found.size() == 1u);
   BOOST_TEST(found[0].format == BarcodeFormat::Code128);
   BOOST_TEST(found[0].text.find("ABC123X") != std::string::npos, found[0].text);
-  double cx = 0, cy = 0;
-  for (int i = 0; i < 4; ++i)
-    cx += found[0].corners[static_cast<std::size_t>(2 * i)] / 4.0,
-        cy += found[0].corners[static_cast<std::size_t>(2 * i + 1)] / 4.0;
-  BOOST_TEST(std::abs(cx - 500) < 120);
-  BOOST_TEST(std::abs(cy - 250) < 60);
+  const auto centre = centreOf(found[0]);
+  BOOST_TEST(std::abs(centre.first - 500) < 120);
+  BOOST_TEST(std::abs(centre.second - 250) < 60);
 }
 
 BOOST_AUTO_TEST_CASE(a_data_matrix_defocused_by_0_4_module_is_read_only_once_the_blur_is_filtered_out) {

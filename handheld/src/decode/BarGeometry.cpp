@@ -126,28 +126,6 @@ double spread(const std::vector<double>& a, int from, int n) {
   return std::sqrt(sq / n);
 }
 
-// Samples `count` pixels of `v` along a line of the frame, from `start`
-// stepping by `step` (bilinear, 16-bit fixed point); pixels whose
-// neighbourhood leaves the frame are left as they are.
-void sampleLine(GreyView v, PointD start, PointD step, int count, std::uint8_t* dst) {
-  constexpr double kOne = 65536.0;
-  const std::int64_t maxX = static_cast<std::int64_t>(v.width - 1) << 16;
-  const std::int64_t maxY = static_cast<std::int64_t>(v.height - 1) << 16;
-  const auto stepX = static_cast<std::int64_t>(std::llround(step.x * kOne));
-  const auto stepY = static_cast<std::int64_t>(std::llround(step.y * kOne));
-  auto px = static_cast<std::int64_t>(std::llround(start.x * kOne));
-  auto py = static_cast<std::int64_t>(std::llround(start.y * kOne));
-  for (int x = 0; x < count; ++x, px += stepX, py += stepY) {
-    if (px < 0 || py < 0 || px >= maxX || py >= maxY) continue;
-    const auto ix = static_cast<int>(px >> 16), iy = static_cast<int>(py >> 16);
-    const auto fx = static_cast<int>((px >> 8) & 0xff), fy = static_cast<int>((py >> 8) & 0xff);
-    const std::uint8_t* p = v.data + static_cast<std::ptrdiff_t>(iy) * v.stride + ix;
-    const int top = (256 - fx) * p[0] + fx * p[1];
-    const int bottom = (256 - fx) * p[v.stride] + fx * p[v.stride + 1];
-    dst[x] = static_cast<std::uint8_t>(((256 - fy) * top + fy * bottom + (1 << 15)) >> 16);
-  }
-}
-
 }  // namespace
 
 std::optional<BarGeometry> measureBarAxis(GreyView averaged) {

@@ -540,6 +540,25 @@ GreyImage cropRegion(GreyView v, const Region& r, Affine& toFrame) {
   return out;
 }
 
+void sampleLine(GreyView v, PointD start, PointD step, int count, std::uint8_t* dst) {
+  constexpr double kOne = 65536.0;
+  const std::int64_t maxX = static_cast<std::int64_t>(v.width - 1) << 16;
+  const std::int64_t maxY = static_cast<std::int64_t>(v.height - 1) << 16;
+  const auto stepX = static_cast<std::int64_t>(std::llround(step.x * kOne));
+  const auto stepY = static_cast<std::int64_t>(std::llround(step.y * kOne));
+  auto px = static_cast<std::int64_t>(std::llround(start.x * kOne));
+  auto py = static_cast<std::int64_t>(std::llround(start.y * kOne));
+  for (int x = 0; x < count; ++x, px += stepX, py += stepY) {
+    if (px < 0 || py < 0 || px >= maxX || py >= maxY) continue;
+    const auto ix = static_cast<int>(px >> 16), iy = static_cast<int>(py >> 16);
+    const auto fx = static_cast<int>((px >> 8) & 0xff), fy = static_cast<int>((py >> 8) & 0xff);
+    const std::uint8_t* p = v.data + static_cast<std::ptrdiff_t>(iy) * v.stride + ix;
+    const int top = (256 - fx) * p[0] + fx * p[1];
+    const int bottom = (256 - fx) * p[v.stride] + fx * p[v.stride + 1];
+    dst[x] = static_cast<std::uint8_t>(((256 - fy) * top + fy * bottom + (1 << 15)) >> 16);
+  }
+}
+
 GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame) {
   const double c = std::cos(r.gradientAngle), s = std::sin(r.gradientAngle);
   const int w = static_cast<int>(std::ceil(std::abs(r.width * c) + std::abs(r.height * s)));
@@ -549,28 +568,10 @@ GreyImage rotateRegion(GreyView v, const Region& r, Affine& toFrame) {
   toFrame = Affine{c, -s, cx - c * w / 2.0 + s * h / 2.0, s, c, cy - s * w / 2.0 - c * h / 2.0};
   // Outside the frame: mid grey, which holds no edges.
   GreyImage out(std::max(w, 1), std::max(h, 1), 128);
-  // Fixed point (16 fractional bits), stepping along each output row: this
+  // Row by row along the turned axes (sampleLine: fixed point), as this
   // turns whole regions several times per frame.
-  constexpr double kOne = 65536.0;
-  const auto stepX = static_cast<std::int64_t>(std::llround(toFrame.a * kOne));
-  const auto stepY = static_cast<std::int64_t>(std::llround(toFrame.d * kOne));
-  const std::int64_t maxX = static_cast<std::int64_t>(v.width - 1) << 16;
-  const std::int64_t maxY = static_cast<std::int64_t>(v.height - 1) << 16;
-  for (int y = 0; y < out.height; ++y) {
-    const PointD start = toFrame.apply(0, y);
-    auto px = static_cast<std::int64_t>(std::llround(start.x * kOne));
-    auto py = static_cast<std::int64_t>(std::llround(start.y * kOne));
-    std::uint8_t* dst = &out.at(0, y);
-    for (int x = 0; x < out.width; ++x, px += stepX, py += stepY) {
-      if (px < 0 || py < 0 || px >= maxX || py >= maxY) continue;
-      const auto ix = static_cast<int>(px >> 16), iy = static_cast<int>(py >> 16);
-      const auto fx = static_cast<int>((px >> 8) & 0xff), fy = static_cast<int>((py >> 8) & 0xff);
-      const std::uint8_t* p = v.data + static_cast<std::ptrdiff_t>(iy) * v.stride + ix;
-      const int top = (256 - fx) * p[0] + fx * p[1];
-      const int bottom = (256 - fx) * p[v.stride] + fx * p[v.stride + 1];
-      dst[x] = static_cast<std::uint8_t>(((256 - fy) * top + fy * bottom + (1 << 15)) >> 16);
-    }
-  }
+  const PointD step{toFrame.a, toFrame.d};
+  for (int y = 0; y < out.height; ++y) sampleLine(v, toFrame.apply(0, y), step, out.width, &out.at(0, y));
   return out;
 }
 

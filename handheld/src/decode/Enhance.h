@@ -117,6 +117,11 @@ GreyImage deconvolve(GreyView v, double sigma, double noiseToSignal);
 // by a margin and clipped to the frame.
 std::vector<Region> findCandidateRegions(GreyView v, int maxRegions);
 
+// Samples `count` pixels of `v` along a line of the frame, from `start`
+// stepping by `step` (bilinear, 16-bit fixed point) into dst; pixels whose
+// neighbourhood leaves the frame are left as they are.
+void sampleLine(GreyView v, PointD start, PointD step, int count, std::uint8_t* dst);
+
 // The region cut out and rotated so that `gradientAngle` points along +x
 // (bars of a linear code become vertical). `toFrame` receives the mapping
 // from the result's coordinates back to `v`'s.
