@@ -212,10 +212,13 @@ Result<Poco::JSON::Object::Ptr> summarise(apiclient::Client& client, const Stock
   }
   out->set("batches_emptied", emptied);
   // Handheld events wmsd refused (a conversation out of step, a pick the
-  // server could not take): 0 on a good day. Counted by this wmsd process
-  // since its start.
-  auto refused = metric("mqtt_events_total{result=\"rejected\"}");
-  out->set("events_refused", refused.isEmpty() ? Poco::Dynamic::Var(0) : refused);
+  // server could not take): 0 on a good day. From the database's record of
+  // every event (GET /api/v1/devices), so that a day on which wmsd was
+  // restarted counts them all; null if wmsd could not say.
+  auto devices = client.call("GET", "/api/v1/devices");
+  out->set("events_refused", devices && devices->json && devices->json->has("events_refused")
+                                 ? devices->json->get("events_refused")
+                                 : null);
   out->set("duration_s", std::round(day.durationS * 10) / 10);
   return out;
 }

@@ -107,6 +107,18 @@ void DeviceRepository::recordEvent(const std::string& device, const std::string&
             eventId, tx_.nowMs(), type, result, error);
 }
 
+std::map<std::string, DeviceRepository::EventCounts> DeviceRepository::eventCounts() {
+  std::map<std::string, EventCounts> out;
+  Query q(tx_, "SELECT device, result, COUNT(*) FROM device_events GROUP BY device, result");
+  while (q.step()) {
+    auto& counts = out[q.text(0)];
+    const std::string result = q.text(1);
+    if (result == "applied") counts.applied += q.integer(2);
+    else if (result == "rejected") counts.refused += q.integer(2);
+  }
+  return out;
+}
+
 void DeviceRepository::queueCommand(const std::string& device, const std::string& payload) {
   sql::exec(tx_, "INSERT INTO device_outbox(device, payload, created_at) VALUES (?, ?, ?)", device,
             payload, tx_.nowMs());

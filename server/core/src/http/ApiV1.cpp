@@ -440,13 +440,17 @@ void addApiV1(Router& router, ApiContext& ctx) {
   // --- handhelds and workers ----------------------------------------------------
   router.add("GET", "/api/v1/devices", [&ctx](const Request&) {
     std::vector<store::Device> devices;
+    std::map<std::string, store::DeviceRepository::EventCounts> events;
     auto st = ctx.db.read([&](store::Tx& tx) -> Status {
-      devices = store::DeviceRepository(tx).list();
+      store::DeviceRepository repo(tx);
+      devices = repo.list();
+      events = repo.eventCounts();
       return {};
     });
     if (!st) return Response::error(st.error());
     auto o = json::object();
     auto arr = json::array();
+    std::int64_t refused = 0;
     for (const auto& d : devices) {
       auto dj = json::object();
       dj->set("device", d.device);
@@ -459,9 +463,15 @@ void addApiV1(Router& router, ApiContext& ctx) {
       dj->set("rssi", d.rssi);
       dj->set("outbox", d.outbox);
       dj->set("last_seen", d.lastSeenMs ? Poco::Dynamic::Var(json::isoTime(d.lastSeenMs)) : Poco::Dynamic::Var());
+      const auto counted = events.find(d.device);
+      const auto counts = counted == events.end() ? store::DeviceRepository::EventCounts{} : counted->second;
+      dj->set("events_applied", counts.applied);
+      dj->set("events_refused", counts.refused);
+      refused += counts.refused;
       arr->add(dj);
     }
     o->set("items", arr);
+    o->set("events_refused", refused);
     return ok(o);
   });
   // A worker is a person account holding a badge (identity: the one record

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,15 @@ class DeviceRepository {
   std::optional<RecordedEvent> recordedEvent(const std::string& device, const std::string& eventId);
   void recordEvent(const std::string& device, const std::string& eventId, const std::string& type,
                    const std::string& result, const std::string& error);
+  // Each device's recorded events by outcome ("applied", "rejected"): what
+  // the server took and refused, since the database began (a restart does
+  // not reset it, unlike /metrics). A refused event is one the picker could
+  // not make right: a good day has none.
+  struct EventCounts {
+    std::int64_t applied = 0;
+    std::int64_t refused = 0;
+  };
+  std::map<std::string, EventCounts> eventCounts();
 
   // Queues a command payload for a device (published after the commit).
   void queueCommand(const std::string& device, const std::string& payload);
