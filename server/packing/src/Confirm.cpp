@@ -7,6 +7,7 @@
 #include "wms/domain/Ids.h"
 #include "wms/packing/Schema.h"
 #include "wms/packing/Shipping.h"
+#include "wms/store/CrashPoint.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
 #include "wms/stock/Moves.h"
@@ -214,6 +215,7 @@ Result<ShipResult> ShippingService::confirmShipment(store::Tx& tx, const ShipCon
   orders.setStatus(c.orderId, r.orderStatus);
   rows::markShipped(tx, target->id, r.shippedAtMs, c.idempotencyKey, toString(config_.unshipped));
   if (auto st = keys.claim(idempotencyKeyOf(c.idempotencyKey), n(target->id)); !st) return st.error();
+  store::crashPoint(tx, "ship");  // the chaos day's kill -9 inside a ship confirmation
   r.changedSkus.assign(changed.begin(), changed.end());
   events_.shippedInTx(tx, r);
   return r;

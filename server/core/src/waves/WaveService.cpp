@@ -10,6 +10,7 @@
 #include "wms/layouts/LayoutLoader.h"
 #include "wms/layouts/Router.h"
 #include "wms/store/CatalogRepository.h"
+#include "wms/store/CrashPoint.h"
 #include "wms/store/DeviceRepository.h"
 #include "wms/store/ExceptionRepository.h"
 #include "wms/store/OrderRepository.h"
@@ -473,6 +474,7 @@ Result<WaveService::Impl::Planned> WaveService::Impl::releaseInTx(store::Tx& tx,
       orders.setStatus(id, domain::OrderStatus::Held, protocol::fitText("not at the " + site + "'s pick locations: " + message));
   }
   assignWork(tx, replies);
+  store::crashPoint(tx, "release");  // the chaos day's kill -9 inside a wave release
   return out;
 }
 
