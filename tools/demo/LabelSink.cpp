@@ -5,7 +5,9 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -17,6 +19,11 @@ Result<std::unique_ptr<LabelSink>> LabelSink::start(std::uint16_t port, const st
   if (ec) return Error{ErrorKind::Unavailable, "cannot create " + dir.string() + ": " + ec.message()};
   std::unique_ptr<LabelSink> sink(new LabelSink());
   sink->dir_ = dir;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() == 15 && name.rfind("label-", 0) == 0 && name.substr(11) == ".zpl")
+      sink->firstNumber_ = std::max<std::int64_t>(sink->firstNumber_, std::atoll(name.substr(6, 5).c_str()) + 1);
+  }
   try {
     sink->socket_ = std::make_unique<Poco::Net::ServerSocket>(Poco::Net::SocketAddress("127.0.0.1", port));
   } catch (const Poco::Exception& e) {
@@ -48,7 +55,7 @@ void LabelSink::run() {
       }
       if (job.empty()) continue;  // a status probe or a connect check
       char name[32];
-      std::snprintf(name, sizeof name, "label-%05lld.zpl", static_cast<long long>(jobs_ + 1));
+      std::snprintf(name, sizeof name, "label-%05lld.zpl", static_cast<long long>(firstNumber_ + jobs_));
       std::ofstream(dir_ / name, std::ios::binary) << job;
       ++jobs_;
     } catch (const Poco::Exception&) {

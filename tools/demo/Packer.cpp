@@ -12,18 +12,47 @@ Error stepFailed(const std::string& step, std::int64_t orderId, const Error& e) 
   return Error{e.kind, "order " + std::to_string(orderId) + ": " + step + ": " + e.message};
 }
 
-}  // namespace
+// Whether a session already holds work: an earlier call was cut after
+// some of its steps.
+bool startedAlready(const Poco::JSON::Object& view) {
+  auto cartons = view.getArray("cartons");
+  if (cartons && cartons->size() > 0) return true;
+  auto lines = view.getArray("lines");
+  for (unsigned i = 0; lines && i < lines->size(); ++i)
+    if (lines->getObject(i)->optValue<std::int64_t>("packed", 0) > 0) return true;
+  return false;
+}
 
-Result<Shipped> packAndShip(apiclient::Client& client, std::int64_t orderId, const std::string& station) {
+// A session of the order with nothing in it yet, or a view that is no
+// longer open (packed meanwhile: nothing to do here).
+Result<Poco::JSON::Object::Ptr> freshSession(apiclient::Client& client, std::int64_t orderId,
+                                             const std::string& station) {
+  const std::string start = R"({"code":"SO-)" + std::to_string(orderId) + R"(","station":")" + station + R"("})";
+  for (int round = 0; round < 2; ++round) {
+    auto view = client.call("POST", "/api/v1/packing/sessions", start);
+    if (!view) return stepFailed("open session", orderId, view.error());
+    if (view->json->optValue<std::string>("state", "") != "open" || !startedAlready(*view->json)) return view->json;
+    // Steps of a cut call are in it, and which of them the server took is
+    // not known: starting over is simpler than reconciling them.
+    const std::string id = view->json->get("session_id").toString();
+    if (auto r = client.call("POST", "/api/v1/packing/sessions/" + id + "/abandon", "{}"); !r)
+      return stepFailed("abandon half-done session " + id, orderId, r.error());
+  }
+  return Error{ErrorKind::Conflict, "order " + std::to_string(orderId) + ": its new session is not empty"};
+}
+
+// Packs a picked order: its cartons as suggested, scanned by barcode.
+Status pack(apiclient::Client& client, std::int64_t orderId, const std::string& station, Shipped& out) {
   const std::string id = std::to_string(orderId);
-  auto view = client.call("POST", "/api/v1/packing/sessions",
-                          R"({"code":"SO-)" + id + R"(","station":")" + station + R"("})");
-  if (!view) return stepFailed("open session", orderId, view.error());
-  const std::string session = "/api/v1/packing/sessions/" + view->json->get("session_id").toString();
+  auto started = freshSession(client, orderId, station);
+  if (!started) return started.error();
+  const auto& view = *started;
+  if (view->optValue<std::string>("state", "") != "open") return {};  // packed meanwhile
+  const std::string session = "/api/v1/packing/sessions/" + view->get("session_id").toString();
 
   // The barcode to scan for each line: the first GTIN, else the SKU code.
   std::map<int, std::string> scanText;
-  auto lines = view->json->getArray("lines");
+  auto lines = view->getArray("lines");
   for (unsigned i = 0; i < lines->size(); ++i) {
     auto l = lines->getObject(i);
     auto codes = l->getArray("barcodes");
@@ -31,8 +60,7 @@ Result<Shipped> packAndShip(apiclient::Client& client, std::int64_t orderId, con
         codes && codes->size() > 0 ? codes->getElement<std::string>(0) : l->getValue<std::string>("sku");
   }
 
-  Shipped out;
-  auto suggestion = view->json->getObject("suggestion");
+  auto suggestion = view->getObject("suggestion");
   auto cartons = suggestion ? suggestion->getArray("cartons") : nullptr;
   if (!cartons || cartons->size() == 0) return Error{ErrorKind::Conflict, "order " + id + ": nothing to pack"};
   for (unsigned c = 0; c < cartons->size(); ++c) {
@@ -60,15 +88,50 @@ Result<Shipped> packAndShip(apiclient::Client& client, std::int64_t orderId, con
   }
   auto packed = client.call("POST", session + "/complete", "{}");
   if (!packed) return stepFailed("complete", orderId, packed.error());
+  return {};
+}
 
-  auto booked = client.call("POST", "/api/v1/packing/orders/" + id + "/shipment",
-                            R"({"station":")" + station + R"(","print":true})");
-  if (!booked) return stepFailed("book shipment", orderId, booked.error());
-  const std::string shipmentId = booked->json->getObject("shipment")->get("id").toString();
+// Ships a packed order: its booked shipment, or one booked now (a booking
+// asked for again returns the booked one), confirmed with the order's key.
+Status ship(apiclient::Client& client, std::int64_t orderId, const std::string& station, Shipped& out) {
+  const std::string id = std::to_string(orderId);
+  std::string shipmentId;
+  // Looked up first: booking again would print the labels again.
+  auto found = client.send("GET", "/api/v1/packing/orders/" + id + "/shipment");
+  if (!found) return stepFailed("find shipment", orderId, found.error());
+  if (found->status == 200 && found->json) {
+    shipmentId = found->json->get("id").toString();
+  } else if (found->status == 404) {
+    auto booked = client.call("POST", "/api/v1/packing/orders/" + id + "/shipment",
+                              R"({"station":")" + station + R"(","print":true})");
+    if (!booked) return stepFailed("book shipment", orderId, booked.error());
+    shipmentId = booked->json->getObject("shipment")->get("id").toString();
+  } else {
+    const auto kind = found->status >= 500 ? ErrorKind::Unavailable : ErrorKind::Invalid;
+    return Error{kind, "order " + id + ": find shipment: HTTP " + std::to_string(found->status) + " " + found->body};
+  }
   auto shipped = client.call("POST", "/api/v1/packing/orders/" + id + "/ship",
                              R"({"shipment_id":)" + shipmentId + R"(,"idempotency_key":"demo-ship-)" + id + R"("})");
   if (!shipped) return stepFailed("ship", orderId, shipped.error());
-  out.trackingNumber = shipped->json->getValue<std::string>("tracking_number");
+  out.trackingNumber = shipped->json->optValue<std::string>("tracking_number", "");
+  return {};
+}
+
+}  // namespace
+
+Result<Shipped> packAndShip(apiclient::Client& client, std::int64_t orderId, const std::string& station) {
+  const std::string id = std::to_string(orderId);
+  auto order = client.call("GET", "/api/v1/orders/" + id);
+  if (!order) return stepFailed("read its status", orderId, order.error());
+  const std::string status = order->json->optValue<std::string>("status", "");
+  Shipped out;
+  if (status == "shipped") return out;
+  if (status == "picked") {
+    if (auto st = pack(client, orderId, station, out); !st) return st.error();
+  } else if (status != "packed") {
+    return Error{ErrorKind::Conflict, "order " + id + " is " + status};
+  }
+  if (auto st = ship(client, orderId, station, out); !st) return st.error();
   return out;
 }
 

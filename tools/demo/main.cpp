@@ -6,7 +6,7 @@
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
 //                 [--packers auto|none|handheld|mixed] [--trucks N] [--dock rest|handheld]
-//   wms-demo printer --labels DIR [--port-file FILE]
+//   wms-demo printer --labels DIR [--port N] [--port-file FILE]
 //
 // The day starts at the dock: --trucks purchase orders (default 2) are
 // received, put away and one shelf counted (Dock.h); a replenisher keeps the
@@ -22,6 +22,12 @@
 // stations (the page, or a handheld in pack mode), and the day waits for them.
 // Progress goes to stderr; `day --headless` prints the summary JSON as its
 // last line on stdout.
+//
+// wmsd may go away for a while (killed and restarted, its disk full): with
+// WMS_RETRY_SECONDS set, every request here is tried again within that
+// budget where that is safe (wms/apiclient/Client.h). Every write is keyed
+// or safe to repeat; the packing stations carry on an order cut halfway
+// from where wmsd has it (Packer.h).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
@@ -76,6 +82,7 @@ struct Options {
   std::string dock = "rest";  // who works the dock: rest (this program) or handheld (wms-sim's dock handhelds)
   std::filesystem::path labels = "var/demo/labels";
   std::filesystem::path portFile;
+  int port = 0;  // the printer's; 0: any free port
   std::uint64_t seed = 11;
 };
 
@@ -266,7 +273,10 @@ int day(const Options& o) {
                        R"("ship_to":{"name":)" + jsonEscape(kStoreCustomers[customer(rng)]) +
                        R"(,"line1":"Counter pickup","city":"Singapore","postal_code":"018956","country":"SG"},)" +
                        R"("lines":[{"sku":")" + skus[storeSku(rng)] + R"(","qty":)" + std::to_string(qty(rng)) + "}]}";
-    if (auto r = client.call("POST", "/api/v1/orders", body); !r) {
+    // Keyed: an order whose answer was lost is sent again, and wmsd answers
+    // the first order again (200) instead of taking a second.
+    const std::string key = "demo-store-" + std::to_string(o.seed) + "-" + std::to_string(i + 1);
+    if (auto r = client.call("POST", "/api/v1/orders", body, {{"Idempotency-Key", key}}); !r) {
       ++storeRefused;
       std::cerr << "  store order refused: " << r.error().message << "\n";
     }
@@ -293,12 +303,52 @@ int day(const Options& o) {
 
   // The packing stations: each packs and ships the picked orders that are
   // its share (by order id), so that two stations never open the same one.
+  // An order cut halfway because wmsd went away (Unavailable) is no
+  // failure: it is carried on next round from where wmsd has it, picked,
+  // packed or shipped (Packer.h), so it is remembered even once it leaves
+  // the picked list.
   std::atomic<std::int64_t> shipped{0}, packFailures{0};  // by this program's stations
   auto station = [&](int index) {
     const std::string name = "PACK-" + std::to_string(index + 1);
-    std::set<std::int64_t> failedOnce;
+    std::set<std::int64_t> failedOnce, unfinished;
+    // True if the order moved on (shipped, or refused for good).
+    const auto work = [&](std::int64_t id) -> bool {
+      auto r = demo::packAndShip(client, id, name);
+      if (r) {
+        ++shipped;
+        if (unfinished.erase(id) != 0) std::cerr << "  packing at " << name << ": order " << id << " carried on and shipped\n";
+        return true;
+      }
+      if (r.error().kind == ErrorKind::Unavailable) {
+        if (unfinished.insert(id).second)
+          std::cerr << "  packing at " << name << ": " << r.error().message << "; carried on later\n";
+        return false;
+      }
+      unfinished.erase(id);
+      failedOnce.insert(id);
+      // Held or cancelled meanwhile (its channel cancelled it after
+      // picking: intercepted): the station was right not to ship it.
+      auto now = client.call("GET", "/api/v1/orders/" + std::to_string(id));
+      if (!now && now.error().kind == ErrorKind::Unavailable) {
+        failedOnce.erase(id);  // cannot tell now: asked again next round
+        unfinished.insert(id);
+        return false;
+      }
+      const std::string status = now ? now->json->getValue<std::string>("status") : "";
+      if (status == "held" || status == "cancelled") {
+        std::cerr << "  packing at " << name << ": order " << id << " is " << status << " now; left for a supervisor\n";
+        return true;
+      }
+      ++packFailures;
+      std::cerr << "  packing at " << name << ": " << r.error().message << "\n";
+      return true;
+    };
     while (!dayOver && !interrupted) {
       bool any = false;
+      for (const auto id : std::set<std::int64_t>(unfinished)) {
+        if (dayOver || interrupted) break;
+        any = work(id) || any;
+      }
       std::int64_t after = 0;
       for (;;) {  // every page of picked orders, oldest first
         auto page = client.call("GET", "/api/v1/orders?status=picked&limit=200&after=" + std::to_string(after));
@@ -310,23 +360,9 @@ int day(const Options& o) {
           // Mixed: the odd ids are the handheld packers' (wms-sim --pack-share 1/2).
           const bool mixed = o.packers == "mixed";
           if (mixed && id % 2 != 0) continue;
-          if ((mixed ? id / 2 : id) % o.stations != index || failedOnce.count(id) != 0) continue;
-          any = true;
-          if (auto r = demo::packAndShip(client, id, name); r) {
-            ++shipped;
-          } else {
-            failedOnce.insert(id);
-            // Held or cancelled meanwhile (its channel cancelled it after
-            // picking: intercepted): the station was right not to ship it.
-            auto now = client.call("GET", "/api/v1/orders/" + std::to_string(id));
-            const std::string status = now ? now->json->getValue<std::string>("status") : "";
-            if (status == "held" || status == "cancelled") {
-              std::cerr << "  packing at " << name << ": order " << id << " is " << status << " now; left for a supervisor\n";
-              continue;
-            }
-            ++packFailures;
-            std::cerr << "  packing at " << name << ": " << r.error().message << "\n";
-          }
+          if ((mixed ? id / 2 : id) % o.stations != index || failedOnce.count(id) != 0 || unfinished.count(id) != 0)
+            continue;
+          any = work(id) || any;
         }
         if (page->json->isNull("next_after") || dayOver || interrupted) break;
       }
@@ -472,7 +508,7 @@ int day(const Options& o) {
 // The label printer of the demo's packing station (see LabelSink.h); runs
 // until SIGINT/SIGTERM.
 int printer(const Options& o) {
-  auto sink = demo::LabelSink::start(0, o.labels);
+  auto sink = demo::LabelSink::start(static_cast<std::uint16_t>(o.port), o.labels);
   if (!sink) return die(sink.error().message);
   if (!o.portFile.empty()) {
     const auto tmp = o.portFile.string() + ".tmp";
@@ -521,6 +557,7 @@ int main(int argc, char** argv) {
       else if (a == "--trucks") o.trucks = std::stoi(value());
       else if (a == "--labels") o.labels = value();
       else if (a == "--port-file") o.portFile = value();
+      else if (a == "--port") o.port = std::stoi(value());
       else if (a == "--dock") {
         const std::string v = value();
         if (v != "rest" && v != "handheld") return die("--dock must be rest or handheld, got '" + v + "'");
@@ -543,6 +580,7 @@ int main(int argc, char** argv) {
   if (o.stockScale < 1 || o.stockScale > 1000) return die("--stock-scale must be 1 to 1000");
   if (o.trucks < 0 || o.trucks > 10) return die("--trucks must be 0 to 10");
   if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");
+  if (o.port < 0 || o.port > 65535) return die("--port must be 0 (any free port) to 65535");
   if (o.command == "seed") return seed(o);
   if (o.command == "day") return day(o);
   if (o.command == "printer") return printer(o);
