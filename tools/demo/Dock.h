@@ -2,6 +2,13 @@
 // the morning's trucks, received at the dock and put away, one cycle count
 // that finds a difference, and a replenisher who keeps the pick faces
 // filled from reserve during the day.
+//
+// wmsd may go away meanwhile (wms/apiclient/Client.h retries what is safe):
+// receipts, put-aways, counts' results and replenishments carry their own
+// idempotency keys and capacities and rules are PUTs; the writes wmsd takes
+// no key for (a purchase order, its close, a count task, its approval) are
+// checked against wmsd's state when their answer was lost, and sent again
+// only if they did not happen.
 #pragma once
 
 #include <atomic>

@@ -16,6 +16,9 @@
 //           [--override-probability P] [--miscount-probability P] [--dock-poll MS]
 // An ssl:// broker is verified with --ca-file (default, with --broker-dir of
 // a TLS broker: DIR/tls/ca.crt); an https:// --api with $WMS_CA_FILE.
+// With $WMS_RETRY_SECONDS the REST calls (wave releases, listings, look-ups)
+// wait that long for a wmsd that is away (wms/apiclient/Client.h); one that
+// still fails is skipped and asked again on the next round.
 #include <csignal>
 #include <iostream>
 #include <string>

@@ -24,6 +24,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -78,6 +79,9 @@ struct Delivery {
   domain::Channel channel = domain::Channel::Shopify;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // While it is being retried: its tries that failed so far, and when the first did.
+  int failures = 0;
+  std::chrono::steady_clock::time_point firstFailedAt{};
 };
 
 struct Reply {
@@ -122,6 +126,9 @@ struct Emulator::Impl {
   std::map<domain::Channel, std::map<std::string, Delivery>> lastDelivery, firstDelivery;
   std::deque<Delivery> outgoing;
   std::int64_t inFlight = 0;
+  // Deliveries that failed, by when they are tried again; still pending.
+  std::multimap<std::chrono::steady_clock::time_point, Delivery> retrying;
+  std::chrono::milliseconds retryFor{0};  // how long a failed delivery is retried (Options)
   std::map<int, std::int64_t> statuses;
   std::vector<StockUpdate> updates;
   std::vector<Fulfilment> fulfilled;
@@ -315,6 +322,51 @@ struct Emulator::Impl {
 
   // --- the sender pool --------------------------------------------------------
 
+  // Deliveries not answered for good yet: queued, being sent, or waiting
+  // to be tried again. Call with the mutex held.
+  std::int64_t pendingDeliveries() const {
+    return static_cast<std::int64_t>(outgoing.size() + retrying.size()) + inFlight;
+  }
+
+  // One try of a delivery on the thread's session: wmsd's status, 0 for no answer.
+  int deliverOnce(const Delivery& d, const std::string& base, std::unique_ptr<Poco::Net::HTTPClientSession>& session,
+                  std::string& sessionBase) {
+    try {
+      if (!session || sessionBase != base) {
+        auto opened = apiclient::openSession(Poco::URI(base));  // wmsd may be https://
+        if (!opened) throw Poco::InvalidArgumentException(opened.error().message);
+        session = std::move(*opened);
+        session->setKeepAlive(true);
+        session->setTimeout(Poco::Timespan(30, 0));
+        sessionBase = base;
+      }
+      Poco::Net::HTTPRequest req("POST", std::string("/api/v1/channels/") + domain::toString(d.channel) + "/webhooks",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+      req.setKeepAlive(true);
+      req.setContentType("application/json");
+      req.setContentLength(static_cast<std::streamsize>(d.body.size()));
+      for (const auto& [k, v] : d.headers) req.set(k, v);
+      const auto sentAt = std::chrono::steady_clock::now();
+      session->sendRequest(req) << d.body;
+      Poco::Net::HTTPResponse res;
+      std::istream& in = session->receiveResponse(res);
+      std::string answer;
+      Poco::StreamCopier::copyToString(in, answer);
+      const int status = static_cast<int>(res.getStatus());
+      noteAck(d.channel, status, answer,
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sentAt).count());
+      return status;
+    } catch (const std::exception&) {
+      session.reset();
+      return 0;
+    }
+  }
+
+  // The sender pool. Marketplaces retry a webhook that failed (no answer,
+  // 5xx, 429) for hours with growing pauses; here 200 ms doubling to 5 s,
+  // for options.deliveryRetrySeconds. A failed delivery waits in `retrying`
+  // without holding its thread, so the others keep flowing; it is counted
+  // (statuses) only by its last answer.
   void senderLoop() {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     std::string sessionBase;
@@ -323,53 +375,42 @@ struct Emulator::Impl {
       std::string base;
       {
         std::unique_lock lock(mutex);
-        sendCv.wait(lock, [&] { return stopping || (!outgoing.empty() && !wmsdUrl.empty()); });
-        if (stopping) return;
-        d = std::move(outgoing.front());
-        outgoing.pop_front();
+        for (;;) {
+          if (stopping) return;
+          if (!wmsdUrl.empty() && !outgoing.empty()) {
+            d = std::move(outgoing.front());
+            outgoing.pop_front();
+            break;
+          }
+          const auto now = std::chrono::steady_clock::now();
+          if (!wmsdUrl.empty() && !retrying.empty() && retrying.begin()->first <= now) {
+            d = std::move(retrying.begin()->second);
+            retrying.erase(retrying.begin());
+            break;
+          }
+          if (!wmsdUrl.empty() && !retrying.empty()) sendCv.wait_until(lock, retrying.begin()->first);
+          else sendCv.wait(lock);
+        }
         ++inFlight;
         base = wmsdUrl;
       }
-      int status = 0;
-      // Channels retry failed deliveries; a few quick retries stand in for that.
-      for (int attempt = 0; attempt < 5 && status == 0; ++attempt) {
-        try {
-          if (!session || sessionBase != base) {
-            auto opened = apiclient::openSession(Poco::URI(base));  // wmsd may be https://
-            if (!opened) throw Poco::InvalidArgumentException(opened.error().message);
-            session = std::move(*opened);
-            session->setKeepAlive(true);
-            session->setTimeout(Poco::Timespan(30, 0));
-            sessionBase = base;
-          }
-          Poco::Net::HTTPRequest req("POST", std::string("/api/v1/channels/") + domain::toString(d.channel) + "/webhooks",
-                                     Poco::Net::HTTPMessage::HTTP_1_1);
-          req.setKeepAlive(true);
-          req.setContentType("application/json");
-          req.setContentLength(static_cast<std::streamsize>(d.body.size()));
-          for (const auto& [k, v] : d.headers) req.set(k, v);
-          const auto sentAt = std::chrono::steady_clock::now();
-          session->sendRequest(req) << d.body;
-          Poco::Net::HTTPResponse res;
-          std::istream& in = session->receiveResponse(res);
-          std::string answer;
-          Poco::StreamCopier::copyToString(in, answer);
-          status = static_cast<int>(res.getStatus());
-          noteAck(d.channel, status, answer,
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - sentAt).count());
-          if (status >= 500) {
-            status = attempt == 4 ? status : 0;
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-          }
-        } catch (const std::exception&) {
-          session.reset();
-          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      const int status = deliverOnce(d, base, session, sessionBase);
+      std::lock_guard lock(mutex);
+      --inFlight;
+      const auto now = std::chrono::steady_clock::now();
+      if ((status == 0 || status >= 500 || status == 429) && !stopping) {
+        if (d.failures == 0) d.firstFailedAt = now;
+        if (now - d.firstFailedAt < retryFor) {
+          const auto pause = std::min<std::chrono::milliseconds>(std::chrono::seconds(5),
+                                                                 std::chrono::milliseconds(200 << std::min(d.failures, 5)));
+          ++d.failures;
+          retrying.emplace(now + pause, std::move(d));
+          sendCv.notify_one();  // a waiting sender may need to wake sooner
+          continue;
         }
       }
-      std::lock_guard lock(mutex);
       ++statuses[status];
       ++progress.statuses[status];
-      --inFlight;
       drainCv.notify_all();
     }
   }
@@ -1487,13 +1528,20 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
     }
     if (method == "POST" && seg.size() == 2 && seg[1] == "config") {
       auto o = parseObject(body);
+      if (o->has("delivery_retry_seconds")) {
+        const double seconds = o->getValue<double>("delivery_retry_seconds");
+        if (!(seconds >= 0) || seconds > 7 * 86400) return bad("delivery_retry_seconds must be 0 to 604800");
+      }
       {
         std::lock_guard lock(mutex);
-        wmsdUrl = o->getValue<std::string>("wmsd");
+        if (o->has("wmsd")) wmsdUrl = o->getValue<std::string>("wmsd");
         if (o->has("token")) wmsdToken = o->getValue<std::string>("token");
+        if (o->has("delivery_retry_seconds"))
+          retryFor = std::chrono::milliseconds(static_cast<std::int64_t>(o->getValue<double>("delivery_retry_seconds") * 1000));
+        out.set("wmsd", wmsdUrl);
+        out.set("delivery_retry_seconds", static_cast<double>(retryFor.count()) / 1000.0);
       }
       sendCv.notify_all();
-      out.set("wmsd", o->getValue<std::string>("wmsd"));
       return ok(out);
     }
     if (method == "POST" && seg.size() == 2 && seg[1] == "orders") {
@@ -1554,7 +1602,7 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
     }
     if (method == "POST" && seg.size() == 2 && seg[1] == "drain") {
       std::unique_lock lock(mutex);
-      bool done = drainCv.wait_for(lock, std::chrono::seconds(30), [&] { return outgoing.empty() && inFlight == 0; });
+      bool done = drainCv.wait_for(lock, std::chrono::seconds(30), [&] { return pendingDeliveries() == 0; });
       out.set("drained", done);
       return ok(out);
     }
@@ -1695,7 +1743,10 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
     }
     if (method == "GET" && seg.size() == 2 && seg[1] == "scenario") {
       std::lock_guard lock(mutex);
-      out.set("running", progress.running);
+      // Running until every delivery is answered: one being retried may
+      // still bring an order.
+      out.set("running", progress.running || pendingDeliveries() > 0);
+      out.set("pending", pendingDeliveries());
       out.set("created", progress.created);
       out.set("deliveries", progress.deliveries);
       out.set("cancels", progress.cancels);
@@ -1827,7 +1878,8 @@ Reply Emulator::Impl::control(const std::string& method, const std::vector<std::
         Poco::JSON::Object::Ptr s = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         for (const auto& [status, n] : statuses) s->set(std::to_string(status), n);
         out.set("statuses", s);
-        out.set("queued", static_cast<Poco::Int64>(outgoing.size()) + inFlight);
+        out.set("queued", pendingDeliveries());
+        out.set("retrying", static_cast<Poco::Int64>(retrying.size()));
       }
       Poco::JSON::Object::Ptr perChannel = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
       for (const auto& [ch, a] : ackStats()) {
@@ -1891,6 +1943,8 @@ Result<std::unique_ptr<Emulator>> Emulator::start(Options options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->wmsdUrl = impl->options.wmsdUrl;
+  impl->retryFor = std::chrono::milliseconds(
+      static_cast<std::int64_t>(std::clamp(impl->options.deliveryRetrySeconds, 0.0, 7 * 86400.0) * 1000));
   if (const char* token = std::getenv("WMS_TOKEN"); token) impl->wmsdToken = token;
   try {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl->options.address, impl->options.port), 256);
@@ -1955,7 +2009,7 @@ Status Emulator::deliverStale(domain::Channel channel, const std::string& id) {
 bool Emulator::drain(std::int64_t timeoutMs) {
   std::unique_lock lock(impl_->mutex);
   return impl_->drainCv.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                                 [&] { return impl_->outgoing.empty() && impl_->inFlight == 0; });
+                                 [&] { return impl_->pendingDeliveries() == 0; });
 }
 
 void Emulator::setFault(domain::Channel channel, FaultMode mode, std::int64_t forMs) {
@@ -2086,7 +2140,10 @@ Status Emulator::startScenario(const Scenario& scenario) {
 
 ScenarioProgress Emulator::scenarioProgress() const {
   std::lock_guard lock(impl_->mutex);
-  return impl_->progress;
+  ScenarioProgress out = impl_->progress;
+  out.pending = impl_->pendingDeliveries();
+  out.running = out.running || out.pending > 0;
+  return out;
 }
 
 std::map<int, std::int64_t> Emulator::deliveryStatuses() const {

@@ -21,8 +21,9 @@ void onSignal(int) { stopRequested = true; }
 int usage(const char* message) {
   if (message) std::cerr << "wms-channel-emu: " << message << "\n";
   std::cerr << "usage: wms-channel-emu [--port N] [--port-file FILE] [--wmsd URL] [--config FILE]\n"
-               "                       [--rate CHANNEL=PER_SECOND[/BURST]]...\n"
-               "  --config FILE   wmsd properties with the channels.* secrets (app keys, secrets, callback URL)\n";
+               "                       [--rate CHANNEL=PER_SECOND[/BURST]]... [--delivery-retry SECONDS]\n"
+               "  --config FILE   wmsd properties with the channels.* secrets (app keys, secrets, callback URL)\n"
+               "  --delivery-retry SECONDS   how long a webhook wmsd did not take is tried again (default 900; 0: once)\n";
   return message ? 2 : 0;
 }
 
@@ -48,6 +49,12 @@ int main(int argc, char** argv) {
       options.wmsdUrl = v;
     } else if (a == "--config") {
       config = v;
+    } else if (a == "--delivery-retry") {
+      char* end = nullptr;
+      const double seconds = std::strtod(v, &end);
+      if (*end != '\0' || !(seconds >= 0) || seconds > 7 * 86400)
+        return usage("--delivery-retry must be 0..604800 seconds");
+      options.deliveryRetrySeconds = seconds;
     } else if (a == "--rate") {
       std::string s = v;
       auto eq = s.find('=');

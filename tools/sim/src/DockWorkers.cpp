@@ -506,7 +506,9 @@ class PutawayWorker : public DockDevice {
       auto kind = kinds_.find(where);
       if (kind == kinds_.end()) {
         auto loc = api_.call("GET", "/api/v1/locations/" + where);
-        kind = kinds_.emplace(where, loc && loc->json ? text(loc->json, "kind") : "").first;
+        // Not known while wmsd is away: asked again next time, not remembered as no kind.
+        if (!loc || !loc->json) continue;
+        kind = kinds_.emplace(where, text(loc->json, "kind")).first;
       }
       if (kind->second == "pick" || kind->second == "reserve") places.push_back(where);
     }

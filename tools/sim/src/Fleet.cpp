@@ -610,6 +610,10 @@ Result<FleetSummary> runFleet(const FleetOptions& options, std::ostream& progres
       const auto now = Clock::now();
       if (o.releaseEvery.count() > 0 && now >= nextRelease && !fleet.timeUp()) {
         nextRelease = now + o.releaseEvery;
+        // Unkeyed, so the client does not send it again when its answer is
+        // lost; it need not: a release takes whatever waits for a wave then,
+        // and the next one, releaseEvery later, takes what this one did not.
+        // wmsd away (an error, or 503 once the retries are spent) is that.
         auto r = api.send("POST", "/api/v1/waves/release", "{}", {{"Content-Type", "application/json"}});
         if (r && r->status == 201) {
           std::lock_guard lock(fleet.mutex);

@@ -23,7 +23,10 @@
 //   - enforces per-channel rate limits with 429 + Retry-After, and fails on
 //     demand (down: 503 on everything; error: 500; throttle: 429) for a time;
 //   - runs scenarios: N orders at R per second across channels with given
-//     fractions of duplicate deliveries, late cancels and out-of-order updates.
+//     fractions of duplicate deliveries, late cancels and out-of-order updates;
+//   - retries a webhook wmsd did not take (no answer, 5xx, 429) as the
+//     marketplaces do, for Options::deliveryRetrySeconds, so that orders
+//     sent while wmsd is away reach it once it is back.
 // The control API is under /_emu (docs/channels.md lists it).
 //
 // Threading: all methods are thread-safe. Webhooks are sent by a pool of
@@ -66,6 +69,10 @@ struct Options {
   Secrets secrets;
   std::map<domain::Channel, RateLimit> rateLimits;  // default RateLimit for channels not listed
   int senderThreads = 4;
+  // How long a webhook delivery that failed (no answer, 5xx, 429) is tried
+  // again, 200 ms doubling to 5 s apart; 0: once. Also `POST /_emu/config
+  // {"delivery_retry_seconds": N}` and wms-channel-emu --delivery-retry N.
+  double deliveryRetrySeconds = 900;
 };
 
 struct Line {
@@ -138,7 +145,8 @@ struct Scenario {
 };
 
 struct ScenarioProgress {
-  bool running = false;
+  bool running = false;  // creating orders, or deliveries not answered yet (pending > 0)
+  std::int64_t pending = 0;  // deliveries queued, being sent or waiting to be retried
   std::int64_t created = 0;
   std::int64_t deliveries = 0;  // webhooks sent (including duplicates)
   std::map<int, std::int64_t> statuses;  // wmsd's answers by HTTP status (0: no answer)
@@ -166,8 +174,8 @@ class Emulator {
   Status redeliver(domain::Channel channel, const std::string& id);
   // Delivers the order's creation (the first state) again, after newer states.
   Status deliverStale(domain::Channel channel, const std::string& id);
-  // Waits until every queued delivery got an answer (or timeoutMs passed);
-  // false on timeout.
+  // Waits until every queued delivery got its last answer, retries
+  // included (or timeoutMs passed); false on timeout.
   bool drain(std::int64_t timeoutMs);
 
   void setFault(domain::Channel channel, FaultMode mode, std::int64_t forMs);
