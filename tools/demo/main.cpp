@@ -6,6 +6,7 @@
 //   wms-demo day  --server URL --emu URL --state DIR --orders N [--headless] [--rate PER_S] [--seed S]
 //                 [--stations N] [--max-minutes M] [--late-cancels P] [--cancel-after N]
 //                 [--packers auto|none|handheld|mixed] [--trucks N] [--dock rest|handheld]
+//                 [--duplicates P] [--out-of-order P] [--calm-file FILE]
 //   wms-demo printer --labels DIR [--port N] [--port-file FILE]
 //
 // The day starts at the dock: --trucks purchase orders (default 2) are
@@ -78,6 +79,13 @@ struct Options {
   int maxMinutes = 0;      // a headless day not finished by then stops; 0: from the number of orders
   double lateCancels = 0.03;  // share of marketplace orders their channel cancels a little later
   int cancelAfter = 20;       // ...that many orders later
+  double duplicates = 0.05;   // share of marketplace webhooks delivered twice
+  double outOfOrder = 0.03;   // share of marketplace orders whose update overtakes their create
+  // The chaos day's handshake with its fault injector (tools/chaos/wms-chaos
+  // --calm-file): once every order has settled, this program makes the file
+  // and waits for FILE.calm (no fault left in progress) before its final
+  // count, so that the day is judged on a system that is whole again.
+  std::filesystem::path calmFile;
   int trucks = 2;             // purchase orders received at the dock before the first orders
   std::string dock = "rest";  // who works the dock: rest (this program) or handheld (wms-sim's dock handhelds)
   std::filesystem::path labels = "var/demo/labels";
@@ -244,10 +252,10 @@ int day(const Options& o) {
   Poco::JSON::Object scenario;
   scenario.set("orders", marketOrders);
   scenario.set("per_second", o.rate > 0 ? o.rate : 25.0);
-  scenario.set("duplicates", 0.05);
+  scenario.set("duplicates", o.duplicates);
   scenario.set("late_cancels", o.lateCancels);
   scenario.set("cancel_after", o.cancelAfter);
-  scenario.set("out_of_order", 0.03);
+  scenario.set("out_of_order", o.outOfOrder);
   scenario.set("max_qty", 3);
   scenario.set("seed", static_cast<Poco::Int64>(o.seed));
   Poco::JSON::Object skuObject;
@@ -458,6 +466,16 @@ int day(const Options& o) {
   dayOver = true;
   for (auto& t : packers) t.join();
   replenisher.join();
+  if (!o.calmFile.empty() && !interrupted) {
+    std::ofstream(o.calmFile) << "the day has settled\n";
+    std::cerr << "  asking the fault injector for calm before the final count\n";
+    auto calm = o.calmFile;
+    calm += ".calm";
+    const auto giveUp = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while (!std::filesystem::exists(calm) && std::chrono::steady_clock::now() < giveUp && !interrupted)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (!std::filesystem::exists(calm)) std::cerr << "  no calm after 5 minutes; counting anyway\n";
+  }
 
   // The channels must show what wmsd says they can sell and know every
   // shipment: wait for the stock pushes and fulfilment notices to drain, then
@@ -553,6 +571,9 @@ int main(int argc, char** argv) {
       else if (a == "--stations") o.stations = std::stoi(value());
       else if (a == "--late-cancels") o.lateCancels = std::stod(value());
       else if (a == "--cancel-after") o.cancelAfter = std::stoi(value());
+      else if (a == "--duplicates") o.duplicates = std::stod(value());
+      else if (a == "--out-of-order") o.outOfOrder = std::stod(value());
+      else if (a == "--calm-file") o.calmFile = value();
       else if (a == "--max-minutes") o.maxMinutes = std::stoi(value());
       else if (a == "--trucks") o.trucks = std::stoi(value());
       else if (a == "--labels") o.labels = value();
@@ -580,6 +601,8 @@ int main(int argc, char** argv) {
   if (o.stockScale < 1 || o.stockScale > 1000) return die("--stock-scale must be 1 to 1000");
   if (o.trucks < 0 || o.trucks > 10) return die("--trucks must be 0 to 10");
   if (o.lateCancels < 0 || o.lateCancels > 1) return die("--late-cancels must be a share from 0 to 1");
+  if (o.duplicates < 0 || o.duplicates > 1) return die("--duplicates must be a share from 0 to 1");
+  if (o.outOfOrder < 0 || o.outOfOrder > 1) return die("--out-of-order must be a share from 0 to 1");
   if (o.port < 0 || o.port > 65535) return die("--port must be 0 (any free port) to 65535");
   if (o.command == "seed") return seed(o);
   if (o.command == "day") return day(o);
