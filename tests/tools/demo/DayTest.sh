@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The demo day at a size where totes must be reused many times: 1,000 orders,
-# one order per cart and a pool of 60 totes (about 1,000 batches: each tote
-# is used some 15 times), late cancels that come about 6 s after their order
+# The demo day at a size where totes must be reused many times: 700 orders,
+# one order per cart and a pool of 60 totes (about 700 batches: each tote
+# is used some 11 times), late cancels that come about 6 s after their order
 # (many after its wave was released: they empty batches), and shorts (wms-sim
 # reports 3% of stops short, on slots with and without stock elsewhere). The
 # day must finish: every order shipped, short, held or cancelled, the books
@@ -17,7 +17,7 @@ state=$(mktemp -d /tmp/wms-day-test.XXXXXX)
 trap 'rm -rf "$state"' EXIT
 
 code=0
-summary=$("$root/tools/run-demo" --headless --orders 1000 --tote-pool 60 --cart-totes 1 --late-cancels 0.08 --cancel-after 150 \
+summary=$("$root/tools/run-demo" --headless --orders 700 --tote-pool 60 --cart-totes 1 --late-cancels 0.08 --cancel-after 150 \
   --stations 2 --seed 7 --state "$state" 2>"$state.log" | tail -n 1) || code=$?
 echo "summary: $summary"
 if [[ $code -ne 0 ]]; then
@@ -38,7 +38,7 @@ expect("orders_unfinished", s.get("orders_unfinished") == 0, "every order finish
 for name in ("stock_mismatches", "oversells", "channels_out_of_sync", "fulfilments_missing",
              "store_orders_refused", "pack_failures", "totes_bound_twice"):
     expect(name, s.get(name) == 0, "must be 0")
-expect("orders_shipped", (s.get("orders_shipped") or 0) >= 800, "most orders ship")
+expect("orders_shipped", (s.get("orders_shipped") or 0) >= 550, "most orders ship")
 expect("orders_cancelled", (s.get("orders_cancelled") or 0) > 0, "the channels cancelled some orders late")
 expect("totes_lowest_free", s.get("totes_lowest_free") is not None and s["totes_lowest_free"] >= 0,
        "the pool was used")
