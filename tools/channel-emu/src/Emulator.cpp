@@ -11,6 +11,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
@@ -114,6 +115,11 @@ std::string pushKey(domain::Channel channel, const std::string& channelSku, cons
 struct Emulator::Impl {
   Options options;
   std::uint16_t port = 0;
+  // Its own pool, larger than POCO's default 16: every idle keep-alive
+  // connection (wmsd's channel clients, the tools, a restarted wmsd's new
+  // ones) holds a thread, and the control API must still answer at once.
+  // Declared before the server, which uses it until it is destroyed.
+  std::unique_ptr<Poco::ThreadPool> pool;
   std::unique_ptr<Poco::Net::HTTPServer> server;
 
   mutable std::mutex mutex;  // protects everything below
@@ -1950,10 +1956,11 @@ Result<std::unique_ptr<Emulator>> Emulator::start(Options options) {
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(impl->options.address, impl->options.port), 256);
     impl->port = socket.address().port();
     auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(16);
+    params->setMaxThreads(64);
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
-    impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl), socket, params);
+    impl->pool = std::make_unique<Poco::ThreadPool>(2, 64);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl), *impl->pool, socket, params);
     impl->server->start();
   } catch (const Poco::Exception& e) {
     return Error{ErrorKind::Unavailable, "cannot listen on " + impl->options.address + ":" +
