@@ -2,7 +2,7 @@
 # tools/run-demo and wms-demo refuse options they cannot honour before
 # starting anything, naming the option: an unknown --packers or --dock
 # value, and a headless day with no automatic packers (it could never
-# finish). The
+# finish); a chaos day that is not headless, or faults every 0 s. The
 # handheld and mixed packers are automatic: they pass the checks.
 #
 # usage: tests/tools/demo/OptionsTest.sh BUILD_DIR   (ctest passes it)
@@ -35,6 +35,16 @@ expect "run-demo: web packers are not headless" 2 "--packers web leaves packing 
   "$root/tools/run-demo" --packers web --headless
 expect "run-demo: no packers is not headless" 2 "--packers none leaves packing to a person" \
   "$root/tools/run-demo" --headless --packers none
+expect "run-demo: a chaos day is headless" 2 "--chaos runs a headless day; add --headless" \
+  "$root/tools/run-demo" --chaos
+expect "run-demo: faults every 0 s" 2 "--chaos-every needs a positive number of seconds, got '0'" \
+  "$root/tools/run-demo" --headless --chaos --chaos-every 0
+expect "run-demo: faults for no time" 2 "--chaos-minutes needs a positive number, got 'soon'" \
+  "$root/tools/run-demo" --headless --chaos --chaos-minutes soon
+expect "wms-chaos: no spec" 2 "wms-chaos: cannot read the spec $empty/none.json" \
+  "$root/tools/chaos/wms-chaos" --spec "$empty/none.json" --report "$empty/report.json"
+expect "wms-demo: duplicates beyond a share" 1 "--duplicates must be a share from 0 to 1" \
+  "$build/tools/demo/wms-demo" day --server http://127.0.0.1:1 --emu http://127.0.0.1:1 --state "$empty" --duplicates 2
 expect "run-demo: trucks beyond the dock" 2 "--trucks needs a whole number from 0 to 10" \
   "$root/tools/run-demo" --trucks 11
 expect "run-demo: trucks not a number" 2 "--trucks needs a whole number from 0 to 10" \
