@@ -219,3 +219,32 @@ BOOST_AUTO_TEST_CASE(work_sent_for_a_closed_batch_is_refused_and_raised_once_for
   }
   BOOST_TEST(raised == 1);
 }
+
+// Found by the chaos day at 20,000 orders: the whole fleet frozen (offline)
+// while the last wave was released; back online, idle and signed in, no
+// picker got any of its batches, nothing else asked for work to be handed
+// out, and the floor stopped with 100 batches ready. A device back online
+// that has no batch takes the next ready one.
+BOOST_AUTO_TEST_CASE(a_signed_in_picker_back_online_gets_the_batches_released_while_it_was_away) {
+  Floor f;
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_TEST(!nextTask(*d1, std::chrono::milliseconds(300)));  // nothing released yet
+  protocol::Presence offline;
+  offline.state = protocol::PresenceState::Offline;
+  offline.app = "test/1";
+  d1->send(offline);
+  for (int i = 0; i < 100 && f.wmsd.get("/api/v1/devices").body.find("\"state\":\"offline\"") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+  f.order("o1", R"({"sku":"DATES","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  BOOST_TEST(!nextTask(*d1, std::chrono::milliseconds(500)));  // away: not given to it
+
+  protocol::Presence online;
+  online.app = "test/1";
+  d1->send(online);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE_MESSAGE(task, "the batch released while the picker was away never reached it");
+  pickAll(*d1, *task, {});
+  BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "done");
+}

@@ -584,8 +584,13 @@ void WaveService::Impl::registerHandlers() {
     return {};
   });
 
+  // A device back online gets its batch again; one without a batch (its
+  // picker idle, still signed in) takes the next ready one: batches
+  // released while every picker was away (a frozen fleet, a broker down)
+  // are handed out by nothing else.
   gateway.onOnline([this](store::Tx& tx, const std::string& device, Replies& replies) -> Status {
     for (const auto& b : waves::WaveTables(tx).batchesOfDevice(device, BatchStatus::Assigned)) replies.send(taskAssign(tx, b));
+    assignWork(tx, replies);
     return {};
   });
 
