@@ -487,7 +487,12 @@ int day(const Options& o) {
   figures.packFailures = packFailures;
   figures.shippedByRestPackers = shipped;
   figures.totesBoundTwice = totesBoundTwice;
-  for (int i = 0; i < 120 && !interrupted; ++i) {
+  // A channel that throttles (Shopify's cost bucket at the 11.11 peak)
+  // still has notices queued when the floor is done: waited for as long as
+  // the queue keeps shrinking, up to a minute without progress.
+  std::int64_t fewestPending = -1;
+  auto lastProgress = std::chrono::steady_clock::now();
+  for (int reported = 0; !interrupted;) {
     auto ch = client.call("GET", "/api/v1/channels");
     std::int64_t pending = 0;
     if (ch) {
@@ -497,6 +502,14 @@ int day(const Options& o) {
                    arr->getObject(k)->optValue<std::int64_t>("pending_fulfilments", 0);
     }
     if (ch && pending == 0) break;
+    const auto now = std::chrono::steady_clock::now();
+    if (ch && (fewestPending < 0 || pending < fewestPending)) {
+      fewestPending = pending;
+      lastProgress = now;
+    }
+    if (now - lastProgress > std::chrono::minutes(1)) break;
+    if (ch && ++reported % 20 == 0)
+      std::cerr << "  channels: " << pending << " stock update(s) and shipment notice(s) still queued\n";
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   if (auto v = emu.call("GET", "/_emu/verdict"); v) {
