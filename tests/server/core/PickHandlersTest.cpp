@@ -248,3 +248,137 @@ BOOST_AUTO_TEST_CASE(a_signed_in_picker_back_online_gets_the_batches_released_wh
   pickAll(*d1, *task, {});
   BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "done");
 }
+
+namespace {
+
+// The open exceptions of a kind: (reference, message).
+std::vector<std::pair<std::string, std::string>> openExceptions(Floor& f, const std::string& kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto items = parse(f.wmsd.get("/api/v1/exceptions?limit=1000").body)->getArray("items");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto e = items->getObject(static_cast<unsigned>(i));
+    if (e->getValue<std::string>("kind") == kind)
+      out.emplace_back(e->getValue<std::string>("reference"), e->getValue<std::string>("message"));
+  }
+  return out;
+}
+
+std::int64_t cheeseOnShelf(Floor& f) {
+  return f.sqlInteger("SELECT qty FROM stock WHERE sku = 'CHEESE' AND location = 'A-01-05-1'");
+}
+
+// The tote a stop puts an order's units into.
+std::string toteOf(const protocol::PickStop& stop, std::int64_t order) {
+  for (const auto& p : stop.puts)
+    if (p.orderId == std::to_string(order)) return p.tote;
+  return {};
+}
+
+// Two orders of CHEESE on one stop of one batch (2 for o1, 1 for o2), the
+// batch on d1, and o2 then cancelled by its channel: the task.update that
+// removes the stop and adds its rest (o1's 2) is on its way to the
+// handheld, whose picker is at the shelf with the old stop on screen.
+struct CancelledUnderThePicker {
+  Floor f;
+  std::int64_t o1 = 0, o2 = 0;
+  std::unique_ptr<ScriptedDevice> d1;
+  protocol::TaskAssign task;
+  protocol::PickStop old, rest;
+
+  CancelledUnderThePicker() {
+    o1 = f.order("o1", R"({"sku":"CHEESE","qty":2})");
+    o2 = f.order("o2", R"({"sku":"CHEESE","qty":1})");
+    d1 = f.signedIn(0, "B-1");
+    BOOST_REQUIRE_EQUAL(f.release().status, 201);
+    auto assigned = nextTask(*d1);
+    BOOST_REQUIRE(assigned);
+    task = *assigned;
+    BOOST_REQUIRE_EQUAL(task.stops.size(), 1u);
+    old = task.stops.front();
+    BOOST_REQUIRE_EQUAL(old.qty, 3);
+    BOOST_REQUIRE(!toteOf(old, o2).empty());
+    auto cancelled = f.wmsd.post("/api/v1/orders/" + std::to_string(o2) + "/cancel", R"({"reason":"buyer"})");
+    BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+    auto update = nextOf<protocol::TaskUpdate>(*d1);
+    BOOST_REQUIRE(update);
+    BOOST_REQUIRE(update->removeStops == std::vector<std::string>{old.stopId});
+    BOOST_REQUIRE_EQUAL(update->addStops.size(), 1u);
+    rest = update->addStops.front();
+    BOOST_REQUIRE_EQUAL(rest.qty, 2);
+  }
+
+  std::int64_t refused() { return parse(f.wmsd.get("/api/v1/devices").body)->getValue<std::int64_t>("events_refused"); }
+};
+
+}  // namespace
+
+// Issue 20: the 20,000-order day under faults refused three picks as "no
+// stop" (the order cancelled while the handheld was offline with the pick
+// in its outbox). The picker did the work: it is taken. o1's units are
+// its, the rest stop is picked and taken off the handheld, o2's unit goes
+// back to the shelf, and picking the rest again (the handheld showed it
+// before the second update) only adds to the put-back.
+BOOST_AUTO_TEST_CASE(a_pick_of_a_stop_its_order_cancel_removed_is_taken_and_the_cancelled_share_goes_back) {
+  CancelledUnderThePicker at;
+  auto& f = at.f;
+  requireApplied(at.d1->ackFor(at.d1->send(fullConfirmation(at.task, at.old, at.old.barcodes.front()))),
+                 "the pick of the removed stop");
+  auto update = nextOf<protocol::TaskUpdate>(*at.d1);
+  BOOST_REQUIRE_MESSAGE(update, "the rest stop the pick covered was not taken off the handheld");
+  BOOST_TEST(update->removeStops == std::vector<std::string>{at.rest.stopId});
+  BOOST_TEST(update->addStops.empty());
+  BOOST_TEST(f.orderStatus(at.o1) == "picked");
+  BOOST_TEST(f.orderStatus(at.o2) == "cancelled");
+  BOOST_TEST(cheeseOnShelf(f) == 18);  // o1's 2 in its tote; o2's 1 still counted on the shelf
+  auto back = openExceptions(f, "pick_put_back");
+  BOOST_REQUIRE_EQUAL(back.size(), 1u);
+  BOOST_TEST(back.front().first == "batch:" + at.task.batchId + "/stop:" + at.old.stopId);
+  BOOST_TEST(back.front().second.find("tote " + toteOf(at.old, at.o2) + " (1)") != std::string::npos, back.front().second);
+  BOOST_TEST(back.front().second.find("put them back at A-01-05-1") != std::string::npos, back.front().second);
+
+  // The picker picks the rest stop too: taken, nothing moves, 2 more to put back.
+  requireApplied(at.d1->ackFor(at.d1->send(fullConfirmation(at.task, at.rest, at.rest.barcodes.front()))),
+                 "the pick of the covered rest stop");
+  BOOST_TEST(cheeseOnShelf(f) == 18);
+  back = openExceptions(f, "pick_put_back");
+  BOOST_REQUIRE_EQUAL(back.size(), 2u);
+  BOOST_TEST((back[0].second + back[1].second).find("tote " + toteOf(at.rest, at.o1) + " (2)") != std::string::npos);
+
+  protocol::BatchDone done;
+  done.batchId = at.task.batchId;
+  requireApplied(at.d1->ackFor(at.d1->send(done)), "batch.done");
+  BOOST_TEST(batchStatus(f, std::stoll(at.task.batchId)) == "done");
+  BOOST_TEST(at.refused() == 0);
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM ledger WHERE cause = 'pick'") == 2);  // o1's, once (the shelf and the tote row)
+  f.packAndShip(at.o1);
+  BOOST_TEST(f.orderStatus(at.o1) == "shipped");
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
+}
+
+// The short of a removed stop is taken the same way: the unit picked is
+// o1's, and the unit missing stays on a new stop for the picker to look
+// for (its short is then an ordinary one).
+BOOST_AUTO_TEST_CASE(a_short_of_a_stop_its_order_cancel_removed_leaves_the_missing_units_on_a_new_stop) {
+  CancelledUnderThePicker at;
+  auto& f = at.f;
+  protocol::PickShort s = shortOf(at.task, at.old);
+  s.qtyPicked = 1;
+  s.puts = {{toteOf(at.old, at.o1), 1}};
+  requireApplied(at.d1->ackFor(at.d1->send(s)), "the short of the removed stop");
+  auto update = nextOf<protocol::TaskUpdate>(*at.d1);
+  BOOST_REQUIRE(update);
+  BOOST_TEST(update->removeStops == std::vector<std::string>{at.rest.stopId});
+  BOOST_REQUIRE_EQUAL(update->addStops.size(), 1u);
+  const auto left = update->addStops.front();
+  BOOST_TEST(left.qty == 1);
+  BOOST_TEST(left.location == "A-01-05-1");
+  BOOST_TEST(toteOf(left, at.o1) == toteOf(at.old, at.o1));
+  BOOST_TEST(openExceptions(f, "pick_put_back").empty());
+  BOOST_TEST(cheeseOnShelf(f) == 19);
+
+  requireApplied(at.d1->ackFor(at.d1->send(shortOf(at.task, left))), "the short of what was left");
+  auto line = parse(f.wmsd.get("/api/v1/orders/" + std::to_string(at.o1)).body)->getArray("lines")->getObject(0);
+  BOOST_TEST(line->getValue<int>("picked") == 1);
+  BOOST_TEST(at.refused() == 0);
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
+}

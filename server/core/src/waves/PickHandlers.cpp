@@ -68,7 +68,16 @@ struct BatchAndStop {
   waves::StopRow stop;
   std::map<std::string, int> toteNumber;  // code -> number
   std::map<int, std::string> toteCode;
+  // The server changed the stop while the picker was at it: removed (its
+  // order cancelled, its walk replanned after a short) or already covered
+  // by the pick of such a stop. Picking it is taken, not refused: see
+  // pickOvertaken.
+  bool overtaken = false;
 };
+
+bool isCovered(const waves::StopRow& stop) {
+  return stop.status == StopStatus::Picked && stop.reason.rfind(waves::kCoveredStop, 0) == 0;
+}
 
 // A refusal the picker cannot fix by picking again: the device acted on a
 // batch or a stop the server has already closed. That is the conversation
@@ -95,15 +104,24 @@ Result<BatchAndStop> locate(store::Tx& tx, const DeviceContext& ctx, const std::
   waves::WaveTables tables(tx);
   auto batch = b ? tables.batch(*b) : std::nullopt;
   if (!batch) return Error{ErrorKind::NotFound, "no batch '" + batchId + "'"};
-  if (batch->status == BatchStatus::Cancelled) return conflict("batch " + batchId + " was cancelled; return what you picked");
-  if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + batchId + " is not assigned to this device"};
-  if (batch->status == BatchStatus::Done) return outOfStep(replies, ctx, batchId, "batch " + batchId + " is already done");
   auto stop = s ? tables.stop(*b, static_cast<int>(*s)) : std::nullopt;
-  if (!stop || stop->status == StopStatus::Removed) return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
-  if (stop->status != StopStatus::Open)
+  // A stop removed under the picker (its order cancelled, its walk
+  // replanned, its wave cancelled), or one such a stop's pick covered, was
+  // on the picker's screen until the task.update or task.cancel reached the
+  // handheld: its units are in the totes whatever the server planned since,
+  // even if the change finished or withdrew the batch.
+  const bool overtaken =
+      stop && batch->device == ctx.device && (stop->status == StopStatus::Removed || isCovered(*stop));
+  if (batch->status == BatchStatus::Cancelled && !overtaken)
+    return conflict("batch " + batchId + " was cancelled; return what you picked");
+  if (batch->device != ctx.device) return Error{ErrorKind::Forbidden, "batch " + batchId + " is not assigned to this device"};
+  if (batch->status == BatchStatus::Done && !overtaken)
+    return outOfStep(replies, ctx, batchId, "batch " + batchId + " is already done");
+  if (!stop) return Error{ErrorKind::NotFound, "no stop '" + stopId + "' in batch " + batchId};
+  if (stop->status != StopStatus::Open && !overtaken)
     return outOfStep(replies, ctx, batchId,
                      "stop " + stopId + " of batch " + batchId + ", which is already " + waves::toString(stop->status));
-  BatchAndStop out{*batch, *stop, {}, {}};
+  BatchAndStop out{*batch, *stop, {}, {}, overtaken};
   for (const auto& t : tables.totes(*b)) {
     out.toteNumber[t.tote] = t.number;
     out.toteCode[t.number] = t.tote;
@@ -207,6 +225,138 @@ protocol::PickStop pickStopOf(store::Tx& tx, const waves::StopRow& s, const std:
   return stop;
 }
 
+// The units a handheld was asked for at a stop when it showed it: for a
+// stop a removed stop's pick covered, all of it (it was new then).
+std::int64_t askedAt(const waves::StopRow& stop) {
+  return stop.qty - stop.shortQty - (isCovered(stop) ? 0 : stop.picked);
+}
+
+// A pick (or the picked part of a short) of an overtaken stop (issue 20:
+// the 20,000-order day under faults refused these as "no stop"): nothing
+// the picker did is refused, and no unit is counted twice.
+// - The units for orders still on the batch do the work of the open stops
+//   that replaced this one at the same slot (the rest of a stop after a
+//   cancel, a replanned stop): picked from the shelf into those totes now.
+//   A replacement so covered is picked; one covered in part is replaced by
+//   a stop with what is left. The handheld gets a task.update removing
+//   them, so the picker is not sent to pick them again.
+// - What no open stop wants (a cancelled order's share, a covered stop
+//   picked again) was never taken in the books: the units are still
+//   counted on the shelf, and the supervisor gets a pick_put_back
+//   exception naming the totes to take them from and the shelf.
+// Returns the orders whose lines were picked.
+Result<std::set<domain::OrderId>> pickOvertaken(store::Tx& tx, stock::Moves& moves, Metrics& metrics,
+                                                const DeviceContext& ctx, const BatchAndStop& at, std::int64_t qty,
+                                                const std::vector<protocol::TotePut>& puts, const std::string& note,
+                                                Replies& replies) {
+  waves::WaveTables tables(tx);
+  std::int64_t total = 0;
+  for (const auto& put : puts) total += put.qty;
+  if (total != qty) return invalid("the puts add up to " + std::to_string(total) + ", not " + std::to_string(qty));
+  std::vector<std::int64_t> perPut(at.stop.puts.size(), 0);
+  std::map<std::string, std::int64_t> back;  // tote code -> units no stop wants
+  if (at.stop.status == StopStatus::Removed) {
+    auto picked = distributePuts(at, puts);
+    if (!picked) return picked.error();
+    perPut = std::move(*picked);
+  } else {
+    for (const auto& put : puts) {
+      if (!at.toteNumber.count(put.tote)) return invalid("tote " + put.tote + " is not on this cart");
+      if (put.qty > 0) back[put.tote] += put.qty;
+    }
+  }
+
+  std::vector<waves::StopRow> successors;
+  if (at.batch.status == BatchStatus::Ready || at.batch.status == BatchStatus::Assigned)
+    for (auto& row : tables.stops(at.batch.id))
+      if (row.stopId > at.stop.stopId && row.status == StopStatus::Open && row.sku == at.stop.sku &&
+          row.location == at.stop.location && row.lot == at.stop.lot)
+        successors.push_back(std::move(row));
+  std::vector<std::vector<std::int64_t>> takes;
+  for (const auto& row : successors) takes.emplace_back(row.puts.size(), 0);
+  for (std::size_t i = 0; i < at.stop.puts.size(); ++i) {
+    const auto& p = at.stop.puts[i];
+    std::int64_t left = perPut[i];
+    for (std::size_t k = 0; k < successors.size() && left > 0; ++k)
+      for (std::size_t j = 0; j < successors[k].puts.size() && left > 0; ++j) {
+        const auto& q = successors[k].puts[j];
+        if (q.tote != p.tote || q.orderId != p.orderId || q.lineNo != p.lineNo) continue;
+        const auto take = std::min(left, q.qty - q.picked - takes[k][j]);
+        if (take <= 0) continue;
+        takes[k][j] += take;
+        left -= take;
+      }
+    if (left > 0) back[at.toteCode.at(p.tote)] += left;
+  }
+
+  protocol::TaskUpdate update;
+  update.device = ctx.device;
+  update.ts = tx.nowMs();
+  update.batchId = std::to_string(at.batch.id);
+  update.rev = at.batch.rev + 1;
+  update.reason = "picked as stop " + std::to_string(at.stop.stopId);
+  const std::string covered = waves::kCoveredStop + std::to_string(at.stop.stopId);
+  std::set<domain::OrderId> touched;
+  for (std::size_t k = 0; k < successors.size(); ++k) {
+    const auto& row = successors[k];
+    std::int64_t took = 0;
+    for (auto t : takes[k]) took += t;
+    if (took == 0) continue;
+    const BatchAndStop there{at.batch, row, at.toteNumber, at.toteCode, false};
+    if (auto st = applyPicked(moves, tx, there, takes[k], note); !st) return st.error();
+    for (const auto& p : row.puts) touched.insert(p.orderId);
+    update.removeStops.push_back(std::to_string(row.stopId));
+    waves::StopRow rest = row;
+    rest.picked = 0;
+    rest.shortQty = 0;
+    rest.qty = 0;
+    rest.puts.clear();
+    for (std::size_t j = 0; j < row.puts.size(); ++j) {
+      const auto& q = row.puts[j];
+      if (const auto open = q.qty - q.picked - takes[k][j]; open > 0) {
+        rest.puts.push_back({q.tote, q.orderId, q.lineNo, open, 0});
+        rest.qty += open;
+      }
+    }
+    if (rest.qty == 0) {
+      tables.setStopDone(at.batch.id, row.stopId, row.picked + took, row.shortQty, StopStatus::Picked, covered);
+      continue;
+    }
+    tables.setStopDone(at.batch.id, row.stopId, row.picked + took, row.shortQty, StopStatus::Removed, "partly " + covered);
+    rest.stopId = tables.maxStopId(at.batch.id) + 1;
+    tables.insertStop(rest);
+    update.addStops.push_back(pickStopOf(tx, rest, at.toteCode));
+  }
+  if (!update.removeStops.empty() && at.batch.status == BatchStatus::Assigned) {
+    tables.setBatchRev(at.batch.id, update.rev);
+    replies.send(update);
+  }
+
+  if (!back.empty()) {
+    std::int64_t units = 0;
+    std::string totes;
+    for (const auto& [tote, n] : back) {
+      units += n;
+      totes += (totes.empty() ? "" : ", ") + tote + " (" + std::to_string(n) + ")";
+    }
+    const std::string why = at.stop.status == StopStatus::Removed
+                                ? "after the server removed it (" + at.stop.reason + ")"
+                                : "when it was already " + at.stop.reason;
+    store::ExceptionRepository(tx).raise(
+        "pick_put_back", "batch:" + std::to_string(at.batch.id) + "/stop:" + std::to_string(at.stop.stopId),
+        ctx.device + (ctx.badge.empty() ? "" : " (" + ctx.badge + ")") + " picked " + std::to_string(units) + " of " +
+            at.stop.sku + " at " + at.stop.location + " for stop " + std::to_string(at.stop.stopId) + " of batch " +
+            std::to_string(at.batch.id) + " " + why + ": no order wants them; take them out of tote " + totes +
+            " and put them back at " + at.stop.location + " (the stock still counts them there)");
+    metrics.add("picks_put_back_units_total", {}, units);
+  }
+  metrics.add("picks_overtaken_total");
+  log().information("batch %Ld: stop %d picked after it was %s; %z replacement stop(s) covered",
+                    static_cast<Poco::Int64>(at.batch.id), at.stop.stopId, std::string(waves::toString(at.stop.status)),
+                    update.removeStops.size());
+  return touched;
+}
+
 }  // namespace
 
 void WaveService::Impl::refreshOrderStatus(store::Tx& tx, domain::OrderId id) {
@@ -249,11 +399,25 @@ void WaveService::Impl::refreshWaveStatus(store::Tx& tx, std::int64_t waveId) {
 }
 
 void WaveService::Impl::registerHandlers() {
-  gateway.handle<protocol::PickConfirm>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::PickConfirm& msg,
+  // The pick of an overtaken stop (pickOvertaken), then the statuses of the
+  // orders and the wave it changed.
+  auto pickedOvertaken = [this](store::Tx& tx, const DeviceContext& ctx, const BatchAndStop& at, std::int64_t qty,
+                                const std::vector<protocol::TotePut>& puts,
+                                const std::vector<protocol::ScanStep>& typedSteps, Replies& replies) -> Status {
+    auto typed = typedNote(typedSteps, config.typedCodes, metrics);
+    if (!typed) return typed.error();
+    stock::Moves moves(tx, events, pickerOf(ctx));
+    auto touched = pickOvertaken(tx, moves, metrics, ctx, at, qty, puts, *typed, replies);
+    if (!touched) return touched.error();
+    for (auto id : *touched) refreshOrderStatus(tx, id);
+    if (!touched->empty()) refreshWaveStatus(tx, at.batch.waveId);
+    return {};
+  };
+  gateway.handle<protocol::PickConfirm>([this, pickedOvertaken](store::Tx& tx, const DeviceContext& ctx, const protocol::PickConfirm& msg,
                                         Replies& replies) -> Status {
     auto at = locate(tx, ctx, msg.batchId, msg.stopId, replies);
     if (!at) return at.error();
-    const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
+    const auto remaining = askedAt(at->stop);
     if (msg.location != at->stop.location)
       return invalid("wrong location: scanned " + msg.location + ", this stop is at " + at->stop.location);
     const std::string code = itemCode(msg.barcode);
@@ -269,6 +433,7 @@ void WaveService::Impl::registerHandlers() {
                      " asked; report a short pick instead");
     if (!at->stop.lot.empty() && msg.lot && *msg.lot != at->stop.lot)
       return invalid("wrong lot: " + *msg.lot + ", this stop takes lot " + at->stop.lot);
+    if (at->overtaken) return pickedOvertaken(tx, ctx, *at, msg.qty, msg.puts, msg.typed, replies);
     auto picked = distributePuts(*at, msg.puts);
     if (!picked) return picked.error();
     std::int64_t total = 0;
@@ -290,13 +455,16 @@ void WaveService::Impl::registerHandlers() {
     return {};
   });
 
-  gateway.handle<protocol::PickShort>([this](store::Tx& tx, const DeviceContext& ctx, const protocol::PickShort& msg,
+  gateway.handle<protocol::PickShort>([this, pickedOvertaken](store::Tx& tx, const DeviceContext& ctx, const protocol::PickShort& msg,
                                       Replies& replies) -> Status {
     auto at = locate(tx, ctx, msg.batchId, msg.stopId, replies);
     if (!at) return at.error();
-    const auto remaining = at->stop.qty - at->stop.picked - at->stop.shortQty;
+    const auto remaining = askedAt(at->stop);
     if (msg.qtyPicked >= remaining)
       return invalid("a short pick must pick fewer than the " + std::to_string(remaining) + " asked");
+    // What was missing at a stop removed under the picker is for its
+    // replacement to find (its picker reports that short in turn).
+    if (at->overtaken) return pickedOvertaken(tx, ctx, *at, msg.qtyPicked, msg.puts, msg.typed, replies);
     auto picked = distributePuts(*at, msg.puts);
     if (!picked) return picked.error();
     std::int64_t total = 0;

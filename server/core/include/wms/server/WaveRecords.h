@@ -111,6 +111,10 @@ struct PutRow {
 // SKU), and once a replenishment to its face has brought its units.
 inline constexpr const char* kEmergencyStop = "emergency replenishment";
 inline constexpr const char* kEmergencyRefilled = "emergency replenishment, refilled";
+// The reason a stop carries when a handheld's pick of a stop removed under
+// it (a cancel, a replan) did its work: the stop is picked, and a later
+// pick of it put more units in the totes than the orders want.
+inline constexpr const char* kCoveredStop = "covered by the pick of stop ";
 
 struct StopRow {
   std::int64_t batchId = 0;
