@@ -14,6 +14,10 @@
 //           [--two-carton-probability P] [--broker-tool PATH] [--ca-file FILE]
 //           [--receivers N] [--putaway N] [--replenishers N] [--counters N] [--docks LOC,...]
 //           [--override-probability P] [--miscount-probability P] [--dock-poll MS]
+//           [--duplicates P]
+// --duplicates P (the chaos day): each handheld event is delivered a second
+// time with probability P, up to 5 s later, after the events sent meanwhile
+// (handheld::LinkOptions::duplicateProbability); wmsd must apply it once.
 // An ssl:// broker is verified with --ca-file (default, with --broker-dir of
 // a TLS broker: DIR/tls/ca.crt); an https:// --api with $WMS_CA_FILE.
 // With $WMS_RETRY_SECONDS the REST calls (wave releases, listings, look-ups)
@@ -40,7 +44,8 @@ int usage(const std::string& why) {
                "               [--packers N] [--station-prefix P] [--pack-share R/N] [--order-prefix P]\n"
                "               [--two-carton-probability P] [--broker-tool PATH] [--ca-file FILE]\n"
                "               [--receivers N] [--putaway N] [--replenishers N] [--counters N] [--docks LOC,...]\n"
-               "               [--override-probability P] [--miscount-probability P] [--dock-poll MS]\n";
+               "               [--override-probability P] [--miscount-probability P] [--dock-poll MS]\n"
+               "               [--duplicates P]\n";
   return 2;
 }
 
@@ -68,6 +73,7 @@ int main(int argc, char** argv) {
       else if (a == "--devices") o.devices = std::stoi(v);
       else if (a == "--short-probability") o.shortProbability = std::stod(v);
       else if (a == "--keypad-probability") o.keypadProbability = std::stod(v);
+      else if (a == "--duplicates") o.duplicates = std::stod(v);
       else if (a == "--pace") o.pace = std::chrono::milliseconds(std::stol(v));
       else if (a == "--decoders") o.decoders = std::stoi(v);
       else if (a == "--scanner") {
@@ -123,7 +129,8 @@ int main(int argc, char** argv) {
     return usage("a number was expected");
   }
   if (o.api.empty()) return usage("--api is required");
-  if (o.shortProbability < 0 || o.shortProbability > 1 || o.keypadProbability < 0 || o.keypadProbability > 1)
+  if (o.shortProbability < 0 || o.shortProbability > 1 || o.keypadProbability < 0 || o.keypadProbability > 1 ||
+      o.duplicates < 0 || o.duplicates > 1)
     return usage("probabilities are 0..1");
   if (o.pace.count() < 0 || o.decoders < 1 || o.decoders > 16) return usage("--pace >= 0, --decoders 1-16");
   const int dockWorkers = o.receivers + o.putawayWorkers + o.replenishers + o.counters;

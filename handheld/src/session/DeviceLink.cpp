@@ -28,7 +28,8 @@ std::string presencePayload(const LinkOptions& o, bool online, const std::option
 
 }  // namespace
 
-DeviceLink::DeviceLink(LinkOptions options) : options_(std::move(options)) {
+DeviceLink::DeviceLink(LinkOptions options)
+    : options_(std::move(options)), duplicateRng_(std::hash<std::string>{}(options_.device)) {
   if (!protocol::isValidDeviceId(options_.device))
     throw std::invalid_argument("DeviceLink: '" + options_.device + "' is not a valid device id");
   if (options_.uri.empty()) throw std::invalid_argument("DeviceLink: no broker URI");
@@ -107,7 +108,39 @@ bool DeviceLink::online() const { return client_->subscribed(); }
 
 Status DeviceLink::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
   if (!client_->connected()) return makeError(ErrorKind::Unavailable, "offline");
-  return client_->publish(topic, payload, qos, retain);
+  auto st = client_->publish(topic, payload, qos, retain);
+  if (st && options_.duplicateProbability > 0) duplicates(topic, payload, qos);
+  return st;
+}
+
+void DeviceLink::duplicates(const std::string& topic, const std::string& payload, int qos) {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<Duplicate> due;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = duplicates_.begin(); it != duplicates_.end();) {
+      if (it->due > now) {
+        ++it;
+        continue;
+      }
+      due.push_back(std::move(*it));
+      it = duplicates_.erase(it);
+    }
+    if (qos == 1 && std::uniform_real_distribution<double>(0, 1)(duplicateRng_) < options_.duplicateProbability) {
+      const auto delay = std::uniform_int_distribution<std::int64_t>(0, options_.duplicateDelay.count())(duplicateRng_);
+      duplicates_.push_back({now + std::chrono::milliseconds(delay), topic, payload});
+    }
+  }
+  for (const auto& d : due) {
+    if (!client_->publish(d.topic, d.payload, 1, false)) continue;
+    std::lock_guard lock(mutex_);
+    ++duplicatesSent_;
+  }
+}
+
+std::uint64_t DeviceLink::duplicatesSent() const {
+  std::lock_guard lock(mutex_);
+  return duplicatesSent_;
 }
 
 void DeviceLink::publishPresence(bool isOnline) {

@@ -140,7 +140,7 @@ std::optional<domain::Location> CatalogRepository::findLocation(const std::strin
 
 bool CatalogRepository::isPickLocation(const std::string& code) {
   auto location = findLocation(code);
-  return location && location->kind == domain::LocationKind::Pick;
+  return location && (location->kind == domain::LocationKind::Pick || location->kind == domain::LocationKind::Store);
 }
 
 std::vector<domain::Location> CatalogRepository::listLocations(const std::string& zone, const std::string& afterCode,

@@ -37,8 +37,11 @@ struct Device {
   std::vector<std::string> log;
 
   Device(const MosquittoBroker& broker, const std::filesystem::path& db, const std::string& id = "HH-07",
-         protocol::WorkMode mode = protocol::WorkMode::Pick, std::optional<std::string> badge = std::nullopt) {
+         protocol::WorkMode mode = protocol::WorkMode::Pick, std::optional<std::string> badge = std::nullopt,
+         double duplicates = 0) {
     LinkOptions lo;
+    lo.duplicateProbability = duplicates;
+    lo.duplicateDelay = std::chrono::milliseconds(0);
     lo.uri = broker.uri();
     lo.device = id;
     for (const auto& a : broker.devices())
@@ -141,6 +144,33 @@ BOOST_AUTO_TEST_CASE(signin_and_picks_reach_the_server_in_order_and_the_acks_emp
   for (std::size_t i = 0; i < order.size(); ++i) BOOST_TEST(order[i] == session + "-" + std::to_string(i + 1));
   BOOST_TEST(d.app->stats().applied == 5u);
   for (const auto& st : d.app->pick().state().walk) BOOST_TEST(st.synced);
+}
+
+// The chaos day's duplicated MQTT deliveries (wms-sim --duplicates): with
+// the probability at 1, every event reaches the server twice (the copy
+// goes with the next publish: after the next event, or a heartbeat), and
+// the handheld takes the second ack of each as nothing new.
+BOOST_AUTO_TEST_CASE(an_injected_duplicate_delivery_reaches_the_server_later_and_changes_nothing_on_the_handheld) {
+  MosquittoBroker broker(brokerOptions());
+  ScriptedServer server(broker);
+  TempDir dir;
+  Device d(broker, dir / "hh.db", "HH-07", protocol::WorkMode::Pick, std::nullopt, 1.0);
+  BOOST_REQUIRE(d.until([&] { return d.app->online(); }));
+  d.scan("EMP-1");
+  server.send(smallBatch());
+  BOOST_REQUIRE(d.until([&] { return d.app->pick().phase() == PickPhase::ScanLocation; }));
+  pickSmallBatch(d);
+  // Twice or more: a resend (an ack slower than the first retry) is
+  // duplicated too.
+  const auto everyEventTwice = [&] {
+    const auto arrivals = server.arrivals();
+    return arrivals.size() == 5u &&  // signin, 3 confirmations, batch.done
+           std::all_of(arrivals.begin(), arrivals.end(), [](const auto& a) { return a.second >= 2; });
+  };
+  BOOST_TEST(d.until([&] { return d.app->outboxCount() == 0 && everyEventTwice(); }));
+  BOOST_TEST(d.app->pick().phase() == PickPhase::Done);
+  BOOST_TEST(d.link->duplicatesSent() >= 5u);
+  BOOST_TEST(d.app->stats().applied == 5u);
 }
 
 // Issue 20, found on a day with faults: picks whose commit failed on the

@@ -100,3 +100,36 @@ BOOST_AUTO_TEST_CASE(an_order_whose_units_are_not_at_the_pick_locations_is_held_
   // Releasing an order that is not held is refused and changes nothing.
   BOOST_TEST(f.wmsd.post("/api/v1/orders/" + std::to_string(id) + "/release-hold", "{}").status == 409);
 }
+
+// Found in the 20,000-order day (issue 20): every store pickup order, one
+// in twelve of the day, was held "not at the store's pick locations" with
+// the store's shelves full, since pickers were sent to pick faces only and
+// a store's shelves are of kind store. A store pickup order is picked from
+// the store's shelves, and a warehouse wave never from them.
+BOOST_AUTO_TEST_CASE(a_store_pickup_order_is_picked_from_the_stores_shelves_and_a_warehouse_order_never_is) {
+  Floor f(Settings{{"waves.store_layout", std::string(WMS_SOURCE_DIR) + "/layouts/samples/store-backroom.json"}});
+  // S-01-02-1 is a shelf of the store's backroom layout (store-backroom.json).
+  f.post("/api/v1/import/locations", "code,zone,kind\nS-01-02-1,S,store\n", "text/csv");
+  f.post("/api/v1/import/catalogue", "sku,description\nFIGS,Figs\n", "text/csv");
+  f.post("/api/v1/import/stock", "sku,location,qty\nFIGS,S-01-02-1,5\n", "text/csv");
+  auto r = f.wmsd.post("/api/v1/orders", std::string(R"({"channel":"manual","external_id":"counter-1",)") +
+                                             R"("service_level":"store_pickup","lines":[{"sku":"FIGS","qty":2}],)" +
+                                             kShipTo + "}");
+  BOOST_REQUIRE_MESSAGE(r.status == 201, r.body);
+  const auto pickup = parse(r.body)->getValue<std::int64_t>("id");
+  const auto shipped = f.order("o1", R"({"sku":"FIGS","qty":1})");  // a marketplace order: the warehouse's
+  auto released = f.release();
+  BOOST_REQUIRE_MESSAGE(released.status == 201, released.body);
+  BOOST_TEST(f.orderStatus(pickup) == "released", released.body);
+  BOOST_TEST(f.orderStatus(shipped) == "held", released.body);  // no warehouse face has FIGS
+  BOOST_TEST(f.sqlInteger("SELECT COUNT(*) FROM stops WHERE location = 'S-01-02-1' AND qty = 2") == 1);
+
+  auto d1 = f.signedIn(0, "B-1");
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  BOOST_REQUIRE_EQUAL(task->stops.size(), 1u);
+  BOOST_TEST(task->stops.front().location == "S-01-02-1");
+  pickAll(*d1, *task, {});
+  BOOST_TEST(f.orderStatus(pickup) == "picked");
+  BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
+}

@@ -131,6 +131,7 @@ class DockDevice {
     lo.device = account_.device;
     lo.password = account_.password;
     lo.app = "wms-sim/0.1.0";
+    lo.duplicateProbability = shared_.options.duplicates;
     DeviceLink link(lo);
     link.start();
     link_ = &link;
@@ -162,6 +163,7 @@ class DockDevice {
     s.rejected += st.rejected;
     s.resent += st.resent;
     s.outboxLeft += app_->outboxCount();
+    shared_.summary.duplicated += link.duplicatesSent();
     app_ = nullptr;
   }
 

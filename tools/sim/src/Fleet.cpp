@@ -98,6 +98,7 @@ class Picker {
     lo.device = account_.device;
     lo.password = account_.password;
     lo.app = "wms-sim/0.1.0";
+    lo.duplicateProbability = shared_.options.duplicates;
     DeviceLink link(lo);
     link.start();
     HandheldOptions ho;
@@ -140,6 +141,7 @@ class Picker {
     s.published += st.published;
     s.resent += st.resent;
     s.applied += st.applied;
+    shared_.summary.duplicated += link.duplicatesSent();
     s.duplicate += st.duplicate;
     s.rejected += st.rejected;
     s.outboxLeft += app.outboxCount();
@@ -473,7 +475,7 @@ std::string FleetSummary::json() const {
     << ",\"shorts\":" << shorts << ",\"flagged\":" << flagged << ",\"units\":" << units
     << ",\"events\":{\"created\":" << eventsCreated << ",\"published\":" << published << ",\"resent\":" << resent
     << ",\"applied\":" << applied << ",\"duplicate\":" << duplicate << ",\"rejected\":" << rejected
-    << ",\"outbox_left\":" << outboxLeft << "},\"engine_reads\":" << engineReads << ",\"decode\":{\"frames\":" << frames
+    << ",\"outbox_left\":" << outboxLeft << ",\"duplicated\":" << duplicated << "},\"engine_reads\":" << engineReads << ",\"decode\":{\"frames\":" << frames
     << ",\"failures\":" << decodeFailures << ",\"retries\":" << retries << ",\"typed\":" << typedFallbacks
     << ",\"worker_crashes\":" << decoderCrashes << ",\"mean_ms\":" << std::setprecision(2)
     << (frames ? decodeMsTotal / static_cast<double>(frames) : 0.0) << "},\"releases\":" << releases

@@ -40,6 +40,7 @@ class Packer {
     lo.device = account_.device;
     lo.password = account_.password;
     lo.app = "wms-sim/0.1.0";
+    lo.duplicateProbability = shared_.options.duplicates;
     DeviceLink link(lo);
     link.start();
     link_ = &link;
@@ -105,6 +106,7 @@ class Packer {
     s.rejected += st.rejected;
     s.resent += st.resent;
     s.outboxLeft += app_->outboxCount();
+    shared_.summary.duplicated += link.duplicatesSent();
     app_ = nullptr;
   }
 

@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +42,14 @@ struct LinkOptions {
   std::chrono::seconds keepAlive{20};
   std::chrono::seconds reconnectMin{1};
   std::chrono::seconds reconnectMax{8};
+  // Fault injection (wms-sim --duplicates, the chaos day): each QoS 1
+  // publish is delivered again with this probability, at a random moment
+  // up to `duplicateDelay` later (after events published meanwhile), as a
+  // broker's redelivery or an outbox resend after a lost ack would. The
+  // server must apply it once wherever it lands. 0 (the default) on a real
+  // handheld.
+  double duplicateProbability = 0;
+  std::chrono::milliseconds duplicateDelay{5000};
 };
 
 class DeviceLink {
@@ -57,7 +66,11 @@ class DeviceLink {
 
   bool online() const;
   // Publishes now. Unavailable while offline; Invalid for a bad topic.
+  // Also sends the injected duplicates that are due (duplicateProbability).
   Status publish(const std::string& topic, const std::string& payload, int qos, bool retain);
+  // Injected duplicates delivered so far (duplicateProbability); one due
+  // while offline is dropped, as a lost redelivery.
+  std::uint64_t duplicatesSent() const;
 
   // Messages received on `cmd` since the last call, in arrival order.
   std::vector<protocol::MqttMessage> take();
@@ -79,6 +92,9 @@ class DeviceLink {
  private:
   void publishPresence(bool online);
   void connectLoop();
+  // Sends the injected duplicates that are due; schedules one of this
+  // publish with duplicateProbability.
+  void duplicates(const std::string& topic, const std::string& payload, int qos);
 
   const LinkOptions options_;  // constant after construction
   std::unique_ptr<protocol::MqttClient> client_;
@@ -92,6 +108,13 @@ class DeviceLink {
   bool started_ = false;
   std::optional<std::string> user_;
   std::string lastError_;
+  struct Duplicate {
+    std::chrono::steady_clock::time_point due;
+    std::string topic, payload;
+  };
+  std::vector<Duplicate> duplicates_;
+  std::uint64_t duplicatesSent_ = 0;
+  std::mt19937_64 duplicateRng_;
 };
 
 // Battery charge (percent) and Wi-Fi signal (dBm) for heartbeats, read from

@@ -35,8 +35,10 @@ class CatalogRepository {
   std::optional<std::string> skuForBarcode(const std::string& scanned);
 
   std::optional<domain::Location> findLocation(const std::string& code);
-  // Whether pickers may be sent to `code`: a location of kind pick (not a
-  // reserve shelf, a dock, a store or an unknown code).
+  // Whether pickers may be sent to `code`: a warehouse pick face (kind
+  // pick) or a store's shelf (kind store: a store pickup order is picked
+  // from the shop floor); not a reserve shelf, staging, a dock, a tote or an
+  // unknown code. Which site's shelves a wave may use is its layout's say.
   bool isPickLocation(const std::string& code);
   std::vector<domain::Location> listLocations(const std::string& zone, const std::string& afterCode, int limit);
   // Inserts or updates (zone, kind) a location.

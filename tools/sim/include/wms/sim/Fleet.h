@@ -86,6 +86,7 @@ struct FleetOptions {
   std::filesystem::path stateDir = "var/sim";  // outboxes
   double shortProbability = 0.05;         // per stop
   double keypadProbability = 0.5;         // type the quantity (after the item scan) instead of scanning each unit
+  double duplicates = 0;                  // each event delivered twice with this probability (chaos: LinkOptions::duplicateProbability)
   std::chrono::milliseconds pace{250};    // a picker's pause between actions
   int decoders = 2;                       // shared decode workers
   std::uint64_t seed = 1;
@@ -180,6 +181,7 @@ struct FleetSummary {
   std::int64_t units = 0;     // units picked
   std::uint64_t eventsCreated = 0, published = 0, resent = 0, applied = 0, duplicate = 0, rejected = 0;
   std::uint64_t outboxLeft = 0;
+  std::uint64_t duplicated = 0;       // deliveries duplicated on purpose (FleetOptions::duplicates), every device
   std::uint64_t engineReads = 0;      // scans read by a hardware scan engine (Scanner::Engine)
   std::uint64_t frames = 0;           // frames rendered and decoded
   std::uint64_t decodeFailures = 0;   // frames that gave no usable barcode
