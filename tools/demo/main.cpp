@@ -399,7 +399,10 @@ int day(const Options& o) {
   const int maxMinutes = o.maxMinutes > 0 ? o.maxMinutes : dayMinutes(o.orders, o.rate > 0 ? o.rate : 25.0);
   // Counted from the end of the morning: the orders' time, whoever worked the dock.
   const auto deadline = ordersStarted + std::chrono::minutes(maxMinutes);
-  const auto stallLimit = std::chrono::minutes(4);
+  // Longer than run-demo --chaos's devices.reclaim_after_s (240 s): a batch
+  // on a handheld lost for good moves on to another picker before the day
+  // is called stopped.
+  const auto stallLimit = std::chrono::minutes(6);
   if (o.headless) std::cerr << "  time allowed for " << o.orders << " orders: " << maxMinutes << " minutes\n";
   bool finished = false;
   std::string last;

@@ -382,3 +382,41 @@ BOOST_AUTO_TEST_CASE(a_short_of_a_stop_its_order_cancel_removed_leaves_the_missi
   BOOST_TEST(at.refused() == 0);
   BOOST_TEST(parse(f.wmsd.get("/api/v1/audit").body)->getValue<bool>("ok"));
 }
+
+// Found by the 20,000-order chaos day: a handheld frozen after its last
+// pick, with its batch.done still in its outbox, came back online; the
+// server sent its batch again with no stop left, the empty task.assign
+// could not be encoded, and the transaction that recorded the device back
+// failed. The batch is finished instead, and the late batch.done is taken.
+BOOST_AUTO_TEST_CASE(a_device_back_online_with_every_stop_picked_finds_its_batch_finished_and_gets_new_work) {
+  Floor f;
+  f.order("o1", R"({"sku":"DATES","qty":1})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  const auto& stop = task->stops.front();
+  requireApplied(d1->ackFor(d1->send(fullConfirmation(*task, stop, stop.barcodes.front()))), "the last pick");
+
+  protocol::Presence offline;
+  offline.state = protocol::PresenceState::Offline;
+  offline.app = "test/1";
+  d1->send(offline);
+  for (int i = 0; i < 100 && f.wmsd.get("/api/v1/devices").body.find("\"state\":\"offline\"") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  protocol::Presence online;
+  online.app = "test/1";
+  d1->send(online);
+  for (int i = 0; i < 100 && batchStatus(f, std::stoll(task->batchId)) != "done"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  BOOST_TEST(batchStatus(f, std::stoll(task->batchId)) == "done");
+  BOOST_TEST(!nextTask(*d1, std::chrono::milliseconds(500)));
+
+  protocol::BatchDone done;
+  done.batchId = task->batchId;
+  requireApplied(d1->ackFor(d1->send(done)), "the batch.done from the outbox");
+  f.order("o2", R"({"sku":"DATES","qty":1})");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  BOOST_TEST(nextTask(*d1).has_value());
+  BOOST_TEST(f.metric(R"(background_errors_total{loop="gateway.events"})") == 0);
+}

@@ -70,8 +70,12 @@ struct WaveService::Impl {
   // ---- floor (Assignment in WaveService.cpp, handlers in PickHandlers.cpp) ----
   // Gives ready batches to signed-in pickers that have none.
   void assignWork(store::Tx& tx, Replies& replies);
-  // The task.assign of a batch for its device (its open stops).
+  // The task.assign of a batch for its device (its open stops; at least one).
   protocol::TaskAssign taskAssign(store::Tx& tx, const waves::BatchRow& batch);
+  // A device's assigned batch sent to it again (it signed in again, came
+  // back online): its task.assign, or, with no open stop left, the batch
+  // finished (finishIfNothingLeft) and nothing sent.
+  void resendBatch(store::Tx& tx, const waves::BatchRow& batch, Replies& replies);
   void registerHandlers();
   Status reclaim(store::Tx& tx, const std::string& device, SilentPolicy policy, Replies& replies);
   // Removes an order from its open stops (it was cancelled after release).

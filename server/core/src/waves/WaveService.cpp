@@ -1038,6 +1038,9 @@ Result<waves::BatchRow> WaveService::reassignBatch(std::int64_t id, const std::s
     if (!b) return Error{ErrorKind::NotFound, "no batch " + std::to_string(id)};
     if (b->status != BatchStatus::Ready && b->status != BatchStatus::Assigned)
       return Error{ErrorKind::Conflict, "batch " + std::to_string(id) + " is " + toString(b->status)};
+    if (tables.openStopCount(id) == 0)
+      return Error{ErrorKind::Conflict, "batch " + std::to_string(id) +
+                                            " has nothing left to pick: its device's batch.done closes it"};
     std::string badge;
     if (!device.empty()) {
       auto d = devices.find(device);
