@@ -40,8 +40,10 @@ s.expect("faults", faults.get("broker", 0) >= 1, "the broker was killed at least
 s.expect("faults", faults.get("channel", 0) + faults.get("printer", 0) >= 1, "a marketplace or the printer went down")
 if sys.argv[3] == "0":  # root: the database's disk can be filled
     s.expect("faults", faults.get("disk", 0) >= 1, "the disk filled at least once")
+s.expect("mqtt_duplicates", (s.get("mqtt_duplicates") or 0) >= 10, "handheld events were delivered twice (and applied once)")
 s.expect("chaos_trouble", not s.get("chaos_trouble"), "the injector did what it meant to")
 s.verdict("the chaos day finished: {orders_shipped} shipped, {orders_short} short, {orders_held} held, "
-          "{orders_cancelled} cancelled in {duration_s:.0f} s under {faults_injected} faults ({faults})")
+          "{orders_cancelled} cancelled in {duration_s:.0f} s under {faults_injected} faults ({faults}) "
+          "and {mqtt_duplicates} duplicated handheld events")
 PY
 exit $code
