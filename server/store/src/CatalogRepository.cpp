@@ -143,6 +143,11 @@ bool CatalogRepository::isPickLocation(const std::string& code) {
   return location && (location->kind == domain::LocationKind::Pick || location->kind == domain::LocationKind::Store);
 }
 
+bool CatalogRepository::isWarehouseFace(const std::string& code) {
+  auto location = findLocation(code);
+  return location && location->kind == domain::LocationKind::Pick;
+}
+
 std::vector<domain::Location> CatalogRepository::listLocations(const std::string& zone, const std::string& afterCode,
                                                                int limit) {
   std::vector<std::string> codes, zones, kinds;

@@ -633,7 +633,10 @@ void WaveService::Impl::registerHandlers() {
     // emergency is never one again: found empty twice, its units are short.
     std::int64_t emergencyUnits = 0;
     std::string emergencyFrom;
-    if (!shortPuts.empty() && at->stop.reason != waves::kEmergencyStop && at->stop.reason != waves::kEmergencyRefilled) {
+    // Only a warehouse face is refilled from reserve: a store's shelf found
+    // empty is short (the store restocks it).
+    if (!shortPuts.empty() && at->stop.reason != waves::kEmergencyStop && at->stop.reason != waves::kEmergencyRefilled &&
+        store::CatalogRepository(tx).isWarehouseFace(at->stop.location)) {
       if (auto lot = reserveLotFor(tx, at->stop.sku)) {
         std::int64_t left = 0;
         for (const auto& p : shortPuts) left += p.qty;

@@ -766,7 +766,8 @@ std::map<std::pair<std::string, std::string>, std::int64_t> WaveService::openPic
   std::map<std::pair<std::string, std::string>, std::int64_t> out;
   store::Query q(tx,
                  "SELECT s.sku, s.location, SUM(s.qty - s.picked - s.short_qty) FROM stops s JOIN batches b ON "
-                 "b.id = s.batch_id WHERE s.status = 'open' AND b.status IN ('ready', 'assigned') "
+                 "b.id = s.batch_id JOIN locations l ON l.code = s.location AND l.kind = 'pick' "
+                 "WHERE s.status = 'open' AND b.status IN ('ready', 'assigned') "
                  "GROUP BY s.sku, s.location");
   while (q.step())
     if (q.integer(2) > 0) out[{q.text(0), q.text(1)}] = q.integer(2);
@@ -779,6 +780,7 @@ std::set<std::pair<std::string, std::string>> WaveService::emergencyFaces(store:
   std::set<std::pair<std::string, std::string>> out;
   store::Query q(tx,
                  "SELECT DISTINCT s.sku, s.location FROM stops s JOIN batches b ON b.id = s.batch_id "
+                 "JOIN locations l ON l.code = s.location AND l.kind = 'pick' "
                  "WHERE s.status = 'open' AND s.reason = ? AND b.status IN ('ready', 'assigned')");
   q.bind(std::string(waves::kEmergencyStop));
   while (q.step()) out.insert({q.text(0), q.text(1)});

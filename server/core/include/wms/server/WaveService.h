@@ -167,7 +167,8 @@ class WaveService {
   // handheld); "" for stages the waves do not own. Inside a Tx.
   std::string whyStuck(store::Tx& tx, Stage stage, const domain::Order& order);
   // Units that released batches (ready or assigned) still have to pick, per
-  // (SKU, location): what replenishment must leave on each pick face.
+  // (SKU, warehouse pick face): what replenishment must leave on each face
+  // (a store's shelves are not refilled from reserve).
   std::map<std::pair<std::string, std::string>, std::int64_t> openPicks(store::Tx& tx);
   // Locations frozen for picks at a time (ms): being counted. No wave
   // plans a pick there and a short's replan does not go there. Set once,

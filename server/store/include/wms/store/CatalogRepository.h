@@ -40,6 +40,10 @@ class CatalogRepository {
   // from the shop floor); not a reserve shelf, staging, a dock, a tote or an
   // unknown code. Which site's shelves a wave may use is its layout's say.
   bool isPickLocation(const std::string& code);
+  // Whether `code` is a warehouse pick face (kind pick): the faces that
+  // replenishment refills from reserve. A store's shelves are restocked by
+  // the store, never from the warehouse's reserve.
+  bool isWarehouseFace(const std::string& code);
   std::vector<domain::Location> listLocations(const std::string& zone, const std::string& afterCode, int limit);
   // Inserts or updates (zone, kind) a location.
   Status upsertLocation(const domain::Location& location);
