@@ -33,14 +33,14 @@ void sendSnapshot(std::ostream& out, const FeedPosition& at) {
 }
 
 // What changed since the last event, as one: the topics of every change in
-// `changes`, at the newest one's position.
+// `changes` (none: nothing), at the newest one's position.
 void sendChange(std::ostream& out, const std::vector<FeedChange>& changes, const FeedPosition& at) {
   std::set<std::string> topics;
   for (const auto& c : changes) topics.insert(c.topics.begin(), c.topics.end());
   auto o = json::object();
   o->set("seq", at.seq);
   o->set("topics", topicsArray(std::vector<std::string>(topics.begin(), topics.end())));
-  o->set("at_ms", changes.back().atMs);
+  if (!changes.empty()) o->set("at_ms", changes.back().atMs);
   sendEvent(out, "change", at, o);
 }
 
@@ -58,9 +58,10 @@ void runStream(const ChangeFeed& feed, std::optional<FeedPosition> lastSeen, con
     auto missed = feed.wait(*lastSeen, std::chrono::milliseconds(0));
     at = missed.head;
     if (missed.stopped) return;
+    // Always one event, so that the client knows at once it is caught up:
+    // a change with no topics when nothing was missed.
     if (missed.resync) sendSnapshot(out, at);
-    else if (!missed.changes.empty()) sendChange(out, missed.changes, at);
-    else out.flush();
+    else sendChange(out, missed.changes, at);
   }
   const auto endAt = Clock::now() + timing.maxLife;
   auto lastEvent = Clock::now() - timing.coalesce;
