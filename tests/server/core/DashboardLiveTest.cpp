@@ -11,26 +11,16 @@
 #define BOOST_TEST_MODULE server_dashboard_live
 #include <boost/test/unit_test.hpp>
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
-#include "wms/testsupport/ChildProcess.h"
+#include "wms/testsupport/Browser.h"
 #include "wms/testsupport/MosquittoBroker.h"
-#include "wms/testsupport/Ports.h"
 #include "wms/testsupport/ScriptedDevice.h"
 #include "wms/testsupport/TcpProxy.h"
 #include "wms/testsupport/TempDir.h"
@@ -42,119 +32,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-Poco::Dynamic::Var parseJson(const std::string& text) { return Poco::JSON::Parser().parse(text); }
-
-std::string readAll(std::istream& in) {
-  std::string all;
-  char buf[8192];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) all.append(buf, static_cast<std::size_t>(in.gcount()));
-  return all;
-}
-
-// A WebDriver session on a chromedriver of its own, with headless Chromium
-// on a profile of its own. Each call is one HTTP request; a failed command
-// throws with chromedriver's message.
-class Browser {
- public:
-  explicit Browser(const TempDir& dir) : port_(freeLoopbackPort()) {
-    ChildProcess::Options o;
-    o.output = dir / "chromedriver.log";
-    driver_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{"chromedriver", "--port=" + std::to_string(port_)}, o);
-    if (!waitForPort(port_, 30s)) throw std::runtime_error("chromedriver did not start");
-    auto args = Poco::JSON::Array::Ptr(new Poco::JSON::Array);
-    for (const std::string a : {"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                                "--disable-sync", "--window-size=1400,1100"})
-      args->add(a);
-    args->add("--user-data-dir=" + (dir / "profile").string());
-    Poco::JSON::Object::Ptr chrome = new Poco::JSON::Object;
-    chrome->set("binary", "/usr/bin/chromium");
-    chrome->set("args", args);
-    Poco::JSON::Object::Ptr always = new Poco::JSON::Object;
-    always->set("browserName", "chrome");
-    always->set("goog:chromeOptions", chrome);
-    Poco::JSON::Object::Ptr caps = new Poco::JSON::Object;
-    caps->set("alwaysMatch", always);
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("capabilities", caps);
-    auto value = command("POST", "/session", body);
-    session_ = value.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("sessionId");
-  }
-  ~Browser() {
-    try {
-      if (!session_.empty()) command("DELETE", "/session/" + session_, nullptr);
-    } catch (const std::exception&) {
-    }
-  }
-  Browser(const Browser&) = delete;
-  Browser& operator=(const Browser&) = delete;
-
-  void open(const std::string& url) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("url", url);
-    command("POST", "/session/" + session_ + "/url", body);
-  }
-
-  // Runs `script` (a function body) in the page; its return value.
-  Poco::Dynamic::Var run(const std::string& script) {
-    Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-    body->set("script", script);
-    body->set("args", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
-    return command("POST", "/session/" + session_ + "/execute/sync", body);
-  }
-
-  // Runs `script` until it returns true, or gives up after `deadline`.
-  bool waitUntil(const std::string& script, std::chrono::milliseconds deadline) {
-    const auto until = Clock::now() + deadline;
-    while (Clock::now() < until) {
-      auto v = run(script);
-      if (!v.isEmpty() && v.isBoolean() && v.extract<bool>()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
-  }
-
-  std::string text(const std::string& script) {
-    auto v = run(script);
-    return v.isEmpty() ? std::string() : v.convert<std::string>();
-  }
-
-  void screenshot(const std::filesystem::path& file) {
-    auto b64 = command("GET", "/session/" + session_ + "/screenshot", nullptr).convert<std::string>();
-    std::istringstream in(b64);
-    Poco::Base64Decoder decoder(in);
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << readAll(decoder);
-  }
-
- private:
-  Poco::Dynamic::Var command(const std::string& method, const std::string& path, const Poco::JSON::Object::Ptr& body) {
-    Poco::Net::HTTPClientSession s("127.0.0.1", port_);
-    s.setTimeout(Poco::Timespan(60, 0));
-    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
-    std::string text;
-    if (body) {
-      std::ostringstream os;
-      body->stringify(os);
-      text = os.str();
-    }
-    req.setContentType("application/json");
-    req.setContentLength(static_cast<std::streamsize>(text.size()));
-    s.sendRequest(req) << text;
-    Poco::Net::HTTPResponse res;
-    std::istream& in = s.receiveResponse(res);
-    const std::string answer = readAll(in);
-    auto value = parseJson(answer).extract<Poco::JSON::Object::Ptr>()->get("value");
-    if (res.getStatus() != 200) throw std::runtime_error("webdriver " + method + " " + path + ": " + answer.substr(0, 500));
-    return value;
-  }
-
-  std::uint16_t port_;
-  std::unique_ptr<ChildProcess> driver_;
-  std::string session_;
-};
 
 std::int64_t wallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -6,6 +6,7 @@
 
 #include <thread>
 
+#include "wms/testsupport/Browser.h"
 #include "wms/testsupport/MosquittoBroker.h"
 #include "wms/testsupport/ScriptedDevice.h"
 #include "wms/testsupport/TempDir.h"
@@ -16,9 +17,11 @@ using namespace wms::testsupport;
 
 namespace {
 
-// The page's DOM after its scripts ran, as headless Chromium dumps it, for a
-// supervisor signed in by a one-time link (docs/security.md): the browser
-// opens the link, gets the session cookies and lands on the dashboard.
+// The page's DOM once it has loaded every panel, for a supervisor signed
+// in by a one-time link (docs/security.md): the browser opens the link, gets
+// the session cookies and lands on the dashboard. Read through WebDriver:
+// the board keeps its event stream open, so it never finishes loading as
+// `chromium --dump-dom` would need.
 std::string renderedDom(const WmsdProcess& wmsd, const TempDir& profile) {
   auto person = wmsd.post("/api/v1/accounts",
                           R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
@@ -27,15 +30,12 @@ std::string renderedDom(const WmsdProcess& wmsd, const TempDir& profile) {
   BOOST_REQUIRE_MESSAGE(link.status == 201, link.body);
   const auto urlAt = link.body.find("/auth/link/");
   const std::string path = link.body.substr(urlAt, link.body.find('"', urlAt) - urlAt);
-  const std::uint16_t port = wmsd.port();
-  auto r = runCommand({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                       "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                       "--disable-sync", "--user-data-dir=" + (profile / "chromium").string(),
-                       "--virtual-time-budget=4000", "--dump-dom",
-                       "http://127.0.0.1:" + std::to_string(port) + path},
-                      {}, std::chrono::seconds(90));
-  BOOST_REQUIRE_MESSAGE(r.exitCode == 0, "chromium failed: " << r.output.substr(0, 2000));
-  return r.output;
+  Browser browser(profile);
+  browser.open("http://127.0.0.1:" + std::to_string(wmsd.port()) + path);
+  const bool loaded = browser.waitUntil("return document.body.dataset.loaded === 'true';", std::chrono::seconds(60));
+  const std::string dom = browser.text("return document.documentElement.outerHTML;");
+  BOOST_REQUIRE_MESSAGE(loaded, "the board did not load: " << dom.substr(0, 2000));
+  return dom;
 }
 
 }  // namespace
