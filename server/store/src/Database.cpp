@@ -235,10 +235,13 @@ struct Database::Impl {
   // Used under writerMutex: the tables written by the batch being run, for
   // options.onCommit. `touched` fills from SQLite's update hook during one
   // write; it joins `written` only if that write is kept.
-  std::set<std::string> touched, written;
+  std::set<std::string, std::less<>> touched, written;
 
+  // Called for every row written: a bulk import's million rows must not
+  // each build a string.
   static void noteTable(void* self, int, const char*, const char* table, sqlite3_int64) {
-    static_cast<Impl*>(self)->touched.emplace(table);
+    auto& touched = static_cast<Impl*>(self)->touched;
+    if (touched.find(std::string_view(table)) == touched.end()) touched.emplace(table);
   }
 
   // The hook belongs to a connection, and the writer's is opened again

@@ -207,4 +207,12 @@ BOOST_AUTO_TEST_CASE(streams_beyond_http_max_streams_get_503_and_the_api_still_a
   BOOST_TEST(reopened);
 }
 
+BOOST_AUTO_TEST_CASE(stopping_wmsd_ends_its_streams_and_it_exits_cleanly) {
+  WmsdProcess wmsd;
+  EventStream stream(wmsd);
+  BOOST_REQUIRE_EQUAL(stream.next().name, "snapshot");
+  BOOST_TEST(wmsd.stop() == 0);  // not killed after its grace period
+  BOOST_CHECK_THROW(stream.next(), std::exception);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
