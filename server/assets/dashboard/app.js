@@ -165,10 +165,10 @@ async function refreshChannels() {
 }
 
 async function refreshExceptions() {
-  const list = await api('/api/v1/exceptions?limit=' + EXCEPTIONS_PER_PAGE + pageQuery('exceptions'));
+  const [list, summary] = await Promise.all([
+    api('/api/v1/exceptions?limit=' + EXCEPTIONS_PER_PAGE + pageQuery('exceptions')), api('/api/v1/exceptions/summary')]);
   const full = list.items.length === EXCEPTIONS_PER_PAGE;
-  const paged = full || pages.exceptions.length > 1;
-  $('exception-count').textContent = list.items.length ? '(' + list.items.length + (paged ? ' on this page' : ' open') + ')' : '';
+  $('exception-count').textContent = summary.open ? '(' + summary.open + ' open)' : '';
   pager('exceptions', list.items, full);
   $('exceptions-list').replaceChildren(...list.items.map((x) => el('li', { dataset: { exception: String(x.id), kind: x.kind } },
     el('span', { class: 'kind' }, x.kind), el('span', { class: 'msg' }, x.message), el('span', {}, time(x.at)),
@@ -447,6 +447,7 @@ function wentOffline() {
   live.bannerTimer = setTimeout(() => {
     banner('offline', 'offline since ' + clock(live.offlineSince) + ' \u2014 reconnecting');
     document.body.dataset.live = 'offline';
+    setHealth(false, 'connection lost');  // reloadAll() says "server ok" again once back
   }, OFFLINE_GRACE_MS);
 }
 
