@@ -196,4 +196,16 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
   ack = device.ackFor(device.send(fullConfirmation(task, last, last.barcodes.front())));
   BOOST_REQUIRE(ack && ack->result == protocol::AckResult::Applied);
   BOOST_TEST(browser.waitUntil(pickedIs(kStops), 10s), "a pick after the outage did not reach the board");
+
+  // An exception appears as it is raised: an order the planner cannot take
+  // (its SKU has no pick face) is held with a wave_rejected exception.
+  post("/api/v1/import/catalogue", "sku,description\nKIWI,Kiwis\n", "text/csv");
+  post("/api/v1/locations", R"({"code":"RESERVE-1","kind":"reserve"})");
+  post("/api/v1/stock/adjustments", R"({"sku":"KIWI","location":"RESERVE-1","delta":3,"reason":"receipt"})");
+  post("/api/v1/orders", R"({"external_id":"live-2","lines":[{"sku":"KIWI","qty":1}],)"
+                         R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
+  post("/api/v1/waves/release", "{}");
+  BOOST_TEST(browser.waitUntil("return !!document.querySelector('#exceptions-list li[data-kind=\"wave_rejected\"]');", 10s),
+             "the exception did not reach the board");
+  BOOST_TEST(browser.run("return window.__noReload === true;").convert<bool>(), "the page was reloaded");
 }
