@@ -278,11 +278,6 @@ std::unique_ptr<ConnectionRegistry::StreamSlot> ConnectionRegistry::openStream()
   return std::make_unique<StreamSlot>(*this);
 }
 
-int ConnectionRegistry::openStreams() const {
-  std::lock_guard lock(mutex_);
-  return streams_;
-}
-
 ConnectionRegistry::StreamSlot::~StreamSlot() {
   std::lock_guard lock(registry_.mutex_);
   --registry_.streams_;

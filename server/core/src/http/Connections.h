@@ -116,7 +116,6 @@ class ConnectionRegistry {
   // A slot for a new stream, or null when maxStreams run already (or the
   // server is stopping).
   std::unique_ptr<StreamSlot> openStream();
-  int openStreams() const;
 
   // The connection the calling worker thread serves (0 if none), for the
   // request handler's body deadline.

@@ -57,7 +57,9 @@ struct DatabaseOptions {
   // ChangeFeed). Nothing for a rolled-back write or a failed commit; a
   // write undone by a nested savepoint (Tx::atomically) may still be
   // named: a table named without a change is harmless, a change never goes
-  // unnamed. Migrations are not reported.
+  // unnamed. Migrations are not reported. Found with SQLite's update hook,
+  // which does not see WITHOUT ROWID tables nor a DELETE of every row with
+  // no WHERE (the truncate optimisation): the schemas have neither; keep it so.
   // Threading: called on whichever thread ran the batch (the writer thread
   // or a caller of write()), with the writer connection held: it must be
   // quick, must not block and must not use the Database. An exception from
