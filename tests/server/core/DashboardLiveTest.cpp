@@ -3,7 +3,7 @@
 // through chromedriver (WebDriver over HTTP) because a page that never
 // reloads cannot be watched with --dump-dom. The browser reaches wmsd through
 // a TcpProxy, so the test can drop the board's connections as a bad network
-// does, with nothing changed in wmsd.
+// does, with nothing changed in wmsd. A board refused a stream polls instead.
 //
 // Timings are measured and printed (event to pixels, p50/p95), never
 // asserted; the deadlines are generous. Screenshots of the offline and
@@ -208,4 +208,43 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
   BOOST_TEST(browser.waitUntil("return !!document.querySelector('#exceptions-list li[data-kind=\"wave_rejected\"]');", 10s),
              "the exception did not reach the board");
   BOOST_TEST(browser.run("return window.__noReload === true;").convert<bool>(), "the page was reloaded");
+}
+
+// With no stream to be had (http.max_streams = 0: every stream is answered
+// 503), the board says so and follows the same changes by polling.
+BOOST_AUTO_TEST_CASE(a_board_refused_a_stream_says_so_and_polls_the_changes_instead) {
+  WmsdProcess::Options o;
+  o.settings["http.max_streams"] = "0";
+  WmsdProcess wmsd(o);
+  auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
+    auto r = wmsd.post(path, body, {{"Content-Type", type}});
+    BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
+    return r;
+  };
+  post("/api/v1/import/locations", "code,zone\nA-01-01-1,A\n", "text/csv");
+  post("/api/v1/import/catalogue", "sku,description\nAPPLE,Apples\n", "text/csv");
+  post("/api/v1/import/stock", "sku,location,qty\nAPPLE,A-01-01-1,10\n", "text/csv");
+  post("/api/v1/accounts", R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
+  auto link = post("/api/v1/auth/links", R"({"login":"sup","next":"/dashboard/"})");
+  const auto urlAt = link.body.find("/auth/link/");
+
+  TempDir dir("dashboard-polling");
+  Browser browser(dir);
+  browser.open("http://127.0.0.1:" + std::to_string(wmsd.port()) +
+               link.body.substr(urlAt, link.body.find('"', urlAt) - urlAt));
+  BOOST_REQUIRE_MESSAGE(browser.waitUntil("return document.body.dataset.loaded === 'true' && "
+                                          "document.body.dataset.live === 'polling';",
+                                          30s),
+                        browser.text("return document.getElementById('live').outerHTML;"));
+  const std::string said = browser.text("return document.getElementById('live').textContent;");
+  BOOST_TEST(said.find("live updates unavailable") == 0u, said);
+  BOOST_TEST(said.find("polling every 5 s") != std::string::npos, said);
+  BOOST_TEST(browser.run("window.__noReload = true; return document.getElementById('tile-allocated').dataset.count;")
+                 .convert<std::string>() == "0");
+  post("/api/v1/orders", R"({"external_id":"p1","lines":[{"sku":"APPLE","qty":1}],)"
+                         R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
+  BOOST_TEST(browser.waitUntil("return document.getElementById('tile-allocated').dataset.count === '1';", 20s),
+             "the new order did not reach the polling board");
+  BOOST_TEST(browser.run("return window.__noReload === true;").convert<bool>(), "the page was reloaded");
+  BOOST_TEST(wmsd.get("/metrics").body.find("http_refused_total{reason=\"streams\"}") != std::string::npos);
 }
