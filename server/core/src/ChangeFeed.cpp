@@ -9,9 +9,13 @@
 namespace wms::server {
 namespace {
 
-Error malformed(const std::string& what) { return Error{ErrorKind::Malformed, what}; }
+Error malformed(const std::string& what) {
+  return Error{ErrorKind::Malformed, what};
+}
 
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool startsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 }  // namespace
 
@@ -46,19 +50,45 @@ Result<FeedPosition> parsePosition(std::string_view text) {
 // shows: reloading for it would only cost the server reads.
 std::string topicOfTable(std::string_view table) {
   static const std::pair<std::string_view, std::string_view> exact[] = {
-      {"orders", "orders"},          {"order_lines", "orders"},       {"order_history", "orders"},
-      {"waves", "waves"},            {"wave_orders", "waves"},        {"batches", "waves"},
-      {"batch_totes", "waves"},      {"stops", "waves"},              {"stop_puts", "waves"},
-      {"totes", "waves"},            {"picked_units", "waves"},       {"devices", "devices"},
-      {"device_events", "devices"},  {"device_outbox", "devices"},    {"exceptions", "exceptions"},
-      {"stock", "stock"},            {"sku_stock", "stock"},          {"ledger", "stock"},
-      {"shipments", "packing"},      {"shipped_lines", "packing"},    {"cartons", "packing"},
-      {"carton_items", "packing"},   {"pack_sessions", "packing"},    {"pack_session_events", "packing"},
-      {"print_jobs", "packing"},     {"print_attempts", "packing"},   {"shipment_print_jobs", "packing"},
-      {"purchase_orders", "dock"},   {"po_lines", "dock"},            {"po_units", "dock"},
-      {"po_unit_lines", "dock"},     {"receipts", "dock"},            {"putaways", "dock"},
-      {"replenishments", "dock"},    {"count_tasks", "dock"},         {"count_entries", "dock"},
-      {"slotting_proposals", "dock"}, {"slotting_moves", "dock"},     {"face_rules", "dock"},
+      {"orders", "orders"},
+      {"order_lines", "orders"},
+      {"order_history", "orders"},
+      {"waves", "waves"},
+      {"wave_orders", "waves"},
+      {"batches", "waves"},
+      {"batch_totes", "waves"},
+      {"stops", "waves"},
+      {"stop_puts", "waves"},
+      {"totes", "waves"},
+      {"picked_units", "waves"},
+      {"devices", "devices"},
+      {"device_events", "devices"},
+      {"device_outbox", "devices"},
+      {"exceptions", "exceptions"},
+      {"stock", "stock"},
+      {"sku_stock", "stock"},
+      {"ledger", "stock"},
+      {"shipments", "packing"},
+      {"shipped_lines", "packing"},
+      {"cartons", "packing"},
+      {"carton_items", "packing"},
+      {"pack_sessions", "packing"},
+      {"pack_session_events", "packing"},
+      {"print_jobs", "packing"},
+      {"print_attempts", "packing"},
+      {"shipment_print_jobs", "packing"},
+      {"purchase_orders", "dock"},
+      {"po_lines", "dock"},
+      {"po_units", "dock"},
+      {"po_unit_lines", "dock"},
+      {"receipts", "dock"},
+      {"putaways", "dock"},
+      {"replenishments", "dock"},
+      {"count_tasks", "dock"},
+      {"count_entries", "dock"},
+      {"slotting_proposals", "dock"},
+      {"slotting_moves", "dock"},
+      {"face_rules", "dock"},
   };
   for (const auto& [name, topic] : exact)
     if (name == table) return std::string(topic);

@@ -2,7 +2,6 @@
 // become numbered changes with their panels' topics; a follower gets what
 // came after its position, or is told to resync when that is not possible.
 #include <boost/test/unit_test.hpp>
-
 #include <future>
 #include <set>
 #include <string>
@@ -32,7 +31,8 @@ BOOST_AUTO_TEST_SUITE(change_feed)
 
 BOOST_AUTO_TEST_CASE(a_commit_becomes_one_change_with_each_topic_once_and_unshown_tables_are_ignored) {
   ChangeFeed feed(16, kEpoch);
-  feed.committed({"stop_puts", "stops", "picked_units", "device_events", "audit_log", "ledger", "stock"}, 1000);
+  feed.committed({"stop_puts", "stops", "picked_units", "device_events", "audit_log", "ledger", "stock"},
+                 1000);
   feed.committed({"audit_log", "web_sessions", "idempotency"}, 1001);  // nothing a panel shows
   feed.committed({"channel_outbox", "order_lines", "exceptions"}, 1002);
   BOOST_TEST(feed.head().seq == 2u);
@@ -42,7 +42,8 @@ BOOST_AUTO_TEST_CASE(a_commit_becomes_one_change_with_each_topic_once_and_unshow
   BOOST_TEST(b.changes[0].seq == 1u);
   BOOST_TEST(b.changes[0].atMs == 1000);
   BOOST_TEST(b.changes[0].topics == (Topics{"devices", "stock", "waves"}), boost::test_tools::per_element());
-  BOOST_TEST(b.changes[1].topics == (Topics{"channels", "exceptions", "orders"}), boost::test_tools::per_element());
+  BOOST_TEST(b.changes[1].topics == (Topics{"channels", "exceptions", "orders"}),
+             boost::test_tools::per_element());
   BOOST_TEST(b.head.seq == 2u);
 }
 
@@ -128,24 +129,28 @@ BOOST_AUTO_TEST_CASE(two_feeds_draw_different_epochs) {
 // board cannot silently miss a kind of change.
 BOOST_AUTO_TEST_CASE(every_table_of_wmsd_has_a_topic_or_is_known_to_show_on_no_panel) {
   const std::set<std::string> shownNowhere = {
-      "accounts",     "api_tokens",        "audit_log",     "barcodes",
-      "idempotency",  "location_capacity", "locations",     "packing_sequences", "pos_sale_lines",
-      "pos_sales",    "return_lines",      "returns",       "scans",             "schema_version",
-      "sign_in_failures", "sign_in_links", "skus",          "station_scans",     "store_probe",
-      "web_sessions", "workers",           "sqlite_sequence"};
+      "accounts",       "api_tokens",        "audit_log",        "barcodes",
+      "idempotency",    "location_capacity", "locations",        "packing_sequences",
+      "pos_sale_lines", "pos_sales",         "return_lines",     "returns",
+      "scans",          "schema_version",    "sign_in_failures", "sign_in_links",
+      "skus",           "station_scans",     "store_probe",      "web_sessions",
+      "workers",        "sqlite_sequence"};
   wms::testsupport::TempDir dir;
   wms::store::DatabaseOptions o;
   o.path = dir / "wms.db";
-  o.schemas = {wms::channels::channelsSchema(), wms::server::WaveService::schema(), wms::packing::packingSchema(),
-               wms::inbound::inboundSchema(), wms::identity::identitySchema()};
+  o.schemas = {wms::channels::channelsSchema(), wms::server::WaveService::schema(),
+               wms::packing::packingSchema(), wms::inbound::inboundSchema(), wms::identity::identitySchema()};
   auto db = wms::store::Database::open(o);
   BOOST_REQUIRE(db.ok());
   std::vector<std::string> tables;
-  BOOST_REQUIRE((*db)->read([&](wms::store::Tx& tx) -> wms::Status {
-    wms::store::Query q(tx, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    while (q.step()) tables.push_back(q.text(0));
-    return {};
-  }).ok());
+  BOOST_REQUIRE((*db)
+                    ->read([&](wms::store::Tx& tx) -> wms::Status {
+                      wms::store::Query q(
+                          tx, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+                      while (q.step()) tables.push_back(q.text(0));
+                      return {};
+                    })
+                    .ok());
   BOOST_TEST(tables.size() > 50u);
   for (const auto& t : tables) {
     const bool decided = !wms::server::topicOfTable(t).empty() || shownNowhere.count(t) > 0;

@@ -2,14 +2,13 @@
 // real wmsd: the event stream's snapshot and change events, a reconnect's
 // Last-Event-ID, the polling route, bad positions, and the cap on streams.
 // Deadlines are generous (seconds); nothing here asserts a timing.
-#include <boost/test/unit_test.hpp>
-
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <istream>
 #include <memory>
@@ -30,7 +29,8 @@ struct Event {
 // One GET /api/v1/changes/stream, read event by event.
 class EventStream {
  public:
-  EventStream(const WmsdProcess& wmsd, const std::string& lastEventId = {}) : session_("127.0.0.1", wmsd.port()) {
+  EventStream(const WmsdProcess& wmsd, const std::string& lastEventId = {})
+      : session_("127.0.0.1", wmsd.port()) {
     session_.setTimeout(Poco::Timespan(10, 0));  // a read waits at most this: a generous deadline
     Poco::Net::HTTPRequest req("GET", "/api/v1/changes/stream", Poco::Net::HTTPMessage::HTTP_1_1);
     req.set("Authorization", "Bearer " + wmsd.token());
@@ -44,7 +44,8 @@ class EventStream {
   std::string rest() {
     std::string all;
     char buf[4096];
-    while (body_->read(buf, sizeof buf) || body_->gcount() > 0) all.append(buf, static_cast<std::size_t>(body_->gcount()));
+    while (body_->read(buf, sizeof buf) || body_->gcount() > 0)
+      all.append(buf, static_cast<std::size_t>(body_->gcount()));
     return all;
   }
 
@@ -58,9 +59,12 @@ class EventStream {
         if (!e.name.empty()) return e;
         continue;
       }
-      if (line.rfind("event: ", 0) == 0) e.name = line.substr(7);
-      else if (line.rfind("id: ", 0) == 0) e.id = line.substr(4);
-      else if (line.rfind("data: ", 0) == 0) e.data = line.substr(6);
+      if (line.rfind("event: ", 0) == 0)
+        e.name = line.substr(7);
+      else if (line.rfind("id: ", 0) == 0)
+        e.id = line.substr(4);
+      else if (line.rfind("data: ", 0) == 0)
+        e.data = line.substr(6);
     }
     throw std::runtime_error("the stream ended");
   }
@@ -85,7 +89,8 @@ bool names(const Poco::JSON::Object::Ptr& data, const std::string& topic) {
 
 // A write that touches the stock (and the catalogue, which no panel follows).
 void addStock(const WmsdProcess& wmsd, const std::string& sku) {
-  auto r = wmsd.post("/api/v1/import/catalogue", "sku,description\n" + sku + ",x\n", {{"Content-Type", "text/csv"}});
+  auto r = wmsd.post("/api/v1/import/catalogue", "sku,description\n" + sku + ",x\n",
+                     {{"Content-Type", "text/csv"}});
   BOOST_REQUIRE_MESSAGE(r.status < 300, r.body);
   r = wmsd.post("/api/v1/locations", R"({"code":"L-)" + sku + R"("})");
   BOOST_REQUIRE_MESSAGE(r.status < 300, r.body);

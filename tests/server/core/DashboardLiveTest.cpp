@@ -9,9 +9,8 @@
 // asserted; the deadlines are generous. Screenshots of the offline and
 // caught-up board are kept under build/test-artefacts/dashboard_live/.
 #define BOOST_TEST_MODULE server_dashboard_live
-#include <boost/test/unit_test.hpp>
-
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -34,7 +33,8 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 std::int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -80,7 +80,8 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
        {"waves.auto_check_s", "3600"},
        {"waves.cart_totes", "2"}});
   WmsdProcess wmsd(o);
-  auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
+  auto post = [&](const std::string& path, const std::string& body,
+                  const std::string& type = "application/json") {
     auto r = wmsd.post(path, body, {{"Content-Type", type}});
     BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
     return r;
@@ -102,12 +103,14 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
   post("/api/v1/import/catalogue", catalogue, "text/csv");
   post("/api/v1/import/stock", stock, "text/csv");
   post("/api/v1/workers", R"({"badge":"B-1","name":"Siti"})");
-  post("/api/v1/orders", R"({"external_id":"live-1","lines":[)" + lines +
-                             R"(],"ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
+  post("/api/v1/orders",
+       R"({"external_id":"live-1","lines":[)" + lines +
+           R"(],"ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
   BOOST_REQUIRE(wmsd.waitForMqtt());
 
   TcpProxy proxy(wmsd.port());
-  post("/api/v1/accounts", R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
+  post("/api/v1/accounts",
+       R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
   auto link = post("/api/v1/auth/links", R"({"login":"sup","next":"/dashboard/"})");
   const auto urlAt = link.body.find("/auth/link/");
   const std::string path = link.body.substr(urlAt, link.body.find('"', urlAt) - urlAt);
@@ -118,7 +121,8 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
   BOOST_REQUIRE_MESSAGE(browser.waitUntil("return document.body.dataset.loaded === 'true' && "
                                           "document.body.dataset.live === 'live';",
                                           30s),
-                        "the board did not load and go live: " << browser.text("return document.body.outerHTML;").substr(0, 2000));
+                        "the board did not load and go live: "
+                            << browser.text("return document.body.outerHTML;").substr(0, 2000));
 
   // The wave is released while the board is open: it appears without a reload.
   ScriptedDevice device(broker.uri(), broker.device(0).username, broker.device(0).password);
@@ -142,7 +146,8 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
     const std::int64_t sent = wallMs();
     auto ack = device.ackFor(device.send(fullConfirmation(task, stop, stop.barcodes.front())));
     BOOST_REQUIRE_MESSAGE(ack && ack->result == protocol::AckResult::Applied, "pick " << i);
-    BOOST_REQUIRE_MESSAGE(browser.waitUntil(pickedIs(i + 1), 10s), "pick " << i + 1 << " never reached the board");
+    BOOST_REQUIRE_MESSAGE(browser.waitUntil(pickedIs(i + 1), 10s),
+                          "pick " << i + 1 << " never reached the board");
     // The frame after the change notes its time; wait for it to be noted.
     const std::string shown = "window.__shown['" + std::to_string(i + 1) + "']";
     BOOST_TEST(browser.waitUntil("return (" + shown + " || 0) > 0;", 5s));
@@ -153,15 +158,17 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
     std::this_thread::sleep_for(400ms);
   }
   BOOST_TEST(browser.run("return window.__noReload === true;").convert<bool>(), "the page was reloaded");
-  BOOST_TEST_MESSAGE("event to pixels over " << latencies.size() << " picks: p50 " << percentile(latencies, 0.5)
-                                             << " ms, p95 " << percentile(latencies, 0.95) << " ms, max "
-                                             << percentile(latencies, 1.0) << " ms");
+  BOOST_TEST_MESSAGE("event to pixels over "
+                     << latencies.size() << " picks: p50 " << percentile(latencies, 0.5) << " ms, p95 "
+                     << percentile(latencies, 0.95) << " ms, max " << percentile(latencies, 1.0) << " ms");
   std::printf("dashboard_live: event to pixels over %zu picks: p50 %.0f ms, p95 %.0f ms, max %.0f ms\n",
-              latencies.size(), percentile(latencies, 0.5), percentile(latencies, 0.95), percentile(latencies, 1.0));
+              latencies.size(), percentile(latencies, 0.5), percentile(latencies, 0.95),
+              percentile(latencies, 1.0));
 
   // The network drops the board's connections and keeps it out; a pick is
   // made meanwhile.
-  const std::filesystem::path artefacts = std::filesystem::path(WMS_BINARY_DIR) / "test-artefacts" / "dashboard_live";
+  const std::filesystem::path artefacts =
+      std::filesystem::path(WMS_BINARY_DIR) / "test-artefacts" / "dashboard_live";
   proxy.drop(true);
   BOOST_REQUIRE_MESSAGE(browser.waitUntil("const b = document.getElementById('live'); "
                                           "return !b.hidden && b.dataset.state === 'offline';",
@@ -184,7 +191,8 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
                                           30s),
                         "the board did not say it caught up: "
                             << browser.text("return document.getElementById('live').outerHTML;"));
-  BOOST_TEST(browser.run(pickedIs(kWatched + 1)).convert<bool>(), "the pick made while offline is not on the board");
+  BOOST_TEST(browser.run(pickedIs(kWatched + 1)).convert<bool>(),
+             "the pick made while offline is not on the board");
   const std::string backText = browser.text("return document.getElementById('live').textContent;");
   BOOST_TEST(backText.find("caught up (offline ") == 0u, backText);
   browser.screenshot(artefacts / "caught-up.png");
@@ -202,10 +210,12 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
   post("/api/v1/import/catalogue", "sku,description\nKIWI,Kiwis\n", "text/csv");
   post("/api/v1/locations", R"({"code":"RESERVE-1","kind":"reserve"})");
   post("/api/v1/stock/adjustments", R"({"sku":"KIWI","location":"RESERVE-1","delta":3,"reason":"receipt"})");
-  post("/api/v1/orders", R"({"external_id":"live-2","lines":[{"sku":"KIWI","qty":1}],)"
-                         R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
+  post("/api/v1/orders",
+       R"({"external_id":"live-2","lines":[{"sku":"KIWI","qty":1}],)"
+       R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
   post("/api/v1/waves/release", "{}");
-  BOOST_TEST(browser.waitUntil("return !!document.querySelector('#exceptions-list li[data-kind=\"wave_rejected\"]');", 10s),
+  BOOST_TEST(browser.waitUntil(
+                 "return !!document.querySelector('#exceptions-list li[data-kind=\"wave_rejected\"]');", 10s),
              "the exception did not reach the board");
   BOOST_TEST(browser.run("return window.__noReload === true;").convert<bool>(), "the page was reloaded");
 }
@@ -216,7 +226,8 @@ BOOST_AUTO_TEST_CASE(a_board_refused_a_stream_says_so_and_polls_the_changes_inst
   WmsdProcess::Options o;
   o.settings["http.max_streams"] = "0";
   WmsdProcess wmsd(o);
-  auto post = [&](const std::string& path, const std::string& body, const std::string& type = "application/json") {
+  auto post = [&](const std::string& path, const std::string& body,
+                  const std::string& type = "application/json") {
     auto r = wmsd.post(path, body, {{"Content-Type", type}});
     BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
     return r;
@@ -224,7 +235,8 @@ BOOST_AUTO_TEST_CASE(a_board_refused_a_stream_says_so_and_polls_the_changes_inst
   post("/api/v1/import/locations", "code,zone\nA-01-01-1,A\n", "text/csv");
   post("/api/v1/import/catalogue", "sku,description\nAPPLE,Apples\n", "text/csv");
   post("/api/v1/import/stock", "sku,location,qty\nAPPLE,A-01-01-1,10\n", "text/csv");
-  post("/api/v1/accounts", R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
+  post("/api/v1/accounts",
+       R"({"login":"sup","name":"Sue","roles":["supervisor"],"password":"a long enough password"})");
   auto link = post("/api/v1/auth/links", R"({"login":"sup","next":"/dashboard/"})");
   const auto urlAt = link.body.find("/auth/link/");
 
@@ -239,12 +251,15 @@ BOOST_AUTO_TEST_CASE(a_board_refused_a_stream_says_so_and_polls_the_changes_inst
   const std::string said = browser.text("return document.getElementById('live').textContent;");
   BOOST_TEST(said.find("live updates unavailable") == 0u, said);
   BOOST_TEST(said.find("polling every 5 s") != std::string::npos, said);
-  BOOST_TEST(browser.run("window.__noReload = true; return document.getElementById('tile-allocated').dataset.count;")
-                 .convert<std::string>() == "0");
-  post("/api/v1/orders", R"({"external_id":"p1","lines":[{"sku":"APPLE","qty":1}],)"
-                         R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
-  BOOST_TEST(browser.waitUntil("return document.getElementById('tile-allocated').dataset.count === '1';", 20s),
-             "the new order did not reach the polling board");
+  BOOST_TEST(
+      browser.run("window.__noReload = true; return document.getElementById('tile-allocated').dataset.count;")
+          .convert<std::string>() == "0");
+  post("/api/v1/orders",
+       R"({"external_id":"p1","lines":[{"sku":"APPLE","qty":1}],)"
+       R"("ship_to":{"name":"Ann","line1":"1 Rd","city":"SG","postal_code":"1","country":"SG"}})");
+  BOOST_TEST(
+      browser.waitUntil("return document.getElementById('tile-allocated').dataset.count === '1';", 20s),
+      "the new order did not reach the polling board");
   BOOST_TEST(browser.run("return window.__noReload === true;").convert<bool>(), "the page was reloaded");
   BOOST_TEST(wmsd.get("/metrics").body.find("http_refused_total{reason=\"streams\"}") != std::string::npos);
 }

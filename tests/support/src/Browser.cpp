@@ -39,12 +39,13 @@ std::string jsonText(const Poco::JSON::Object::Ptr& o) {
 Browser::Browser(const TempDir& dir) : port_(freeLoopbackPort()) {
   ChildProcess::Options o;
   o.output = dir / "chromedriver.log";
-  driver_ = std::make_unique<ChildProcess>(std::vector<std::string>{"chromedriver", "--port=" + std::to_string(port_)}, o);
+  driver_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"chromedriver", "--port=" + std::to_string(port_)}, o);
   if (!waitForPort(port_, std::chrono::seconds(30))) throw std::runtime_error("chromedriver did not start");
   Poco::JSON::Array::Ptr args = new Poco::JSON::Array;
-  for (const std::string a : {"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                              "--window-size=1400,1100"})
+  for (const std::string a : {"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                              "--no-first-run", "--disable-background-networking",
+                              "--disable-component-update", "--disable-sync", "--window-size=1400,1100"})
     args->add(a);
   args->add("--user-data-dir=" + (dir / "profile").string());
   Poco::JSON::Object::Ptr chrome = new Poco::JSON::Object;
@@ -105,7 +106,8 @@ void Browser::screenshot(const std::filesystem::path& file) {
   std::ofstream(file, std::ios::binary) << readAll(decoder);
 }
 
-Poco::Dynamic::Var Browser::command(const std::string& method, const std::string& path, const std::string& body) {
+Poco::Dynamic::Var Browser::command(const std::string& method, const std::string& path,
+                                    const std::string& body) {
   Poco::Net::HTTPClientSession s("127.0.0.1", port_);
   s.setTimeout(Poco::Timespan(60, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);

@@ -70,7 +70,9 @@ void TcpProxy::drop(bool refuse) {
   for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
 }
 
-void TcpProxy::allow() { refusing_ = false; }
+void TcpProxy::allow() {
+  refusing_ = false;
+}
 
 void TcpProxy::acceptLoop() {
   while (!stopping_) {

@@ -20,7 +20,8 @@ Poco::JSON::Array::Ptr topicsArray(const std::vector<std::string>& topics) {
 
 // Writes one event. Its data is one line of JSON: a topic or an id never
 // holds a line break, so no "data:" continuation is needed.
-void sendEvent(std::ostream& out, const char* name, const FeedPosition& at, const Poco::JSON::Object::Ptr& data) {
+void sendEvent(std::ostream& out, const char* name, const FeedPosition& at,
+               const Poco::JSON::Object::Ptr& data) {
   out << "event: " << name << "\nid: " << formatPosition(at) << "\ndata: " << json::stringify(data) << "\n\n";
   out.flush();
 }
@@ -60,8 +61,10 @@ void runStream(const ChangeFeed& feed, std::optional<FeedPosition> lastSeen, con
     if (missed.stopped) return;
     // Always one event, so that the client knows at once it is caught up:
     // a change with no topics when nothing was missed.
-    if (missed.resync) sendSnapshot(out, at);
-    else sendChange(out, missed.changes, at);
+    if (missed.resync)
+      sendSnapshot(out, at);
+    else
+      sendChange(out, missed.changes, at);
   }
   const auto endAt = Clock::now() + timing.maxLife;
   auto lastEvent = Clock::now() - timing.coalesce;

@@ -7,13 +7,13 @@
 // failed command throws std::runtime_error with chromedriver's answer.
 #pragma once
 
+#include <Poco/Dynamic/Var.h>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <Poco/Dynamic/Var.h>
 
 namespace wms::testsupport {
 

@@ -52,7 +52,7 @@ class TcpProxy {
 
   // ---- protected by mutex_ ----
   std::mutex mutex_;
-  std::set<int> open_;               // both sockets of every carried connection
+  std::set<int> open_;  // both sockets of every carried connection
   std::vector<std::thread> carriers_;
 
   std::thread acceptor_;  // last: started when the rest exists
