@@ -98,7 +98,7 @@ std::string errorBody(const Error& error) {
 }
 
 Response Response::json(int status, std::string body) {
-  return Response{status, "application/json", std::move(body), {}};
+  return Response{status, "application/json", std::move(body), {}, {}};
 }
 
 Response Response::error(const Error& error) {
@@ -106,7 +106,7 @@ Response Response::error(const Error& error) {
 }
 
 Response Response::text(int status, std::string body, std::string contentType) {
-  return Response{status, std::move(contentType), std::move(body), {}};
+  return Response{status, std::move(contentType), std::move(body), {}, {}};
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler,

@@ -1,9 +1,16 @@
-// The supervisor dashboard: the floor at a glance, refreshed every two
-// seconds from wmsd's REST API (docs/api.md). No framework and nothing
+// The supervisor dashboard: the floor at a glance, live. wmsd's event
+// stream (GET /api/v1/changes/stream, docs/api.md "Live changes") names
+// what changed within a second of each commit, and only the panels showing
+// it are read again from the REST API; a dropped connection is shown, and
+// once back the board reloads what it missed. No framework and nothing
 // fetched from outside the server, so it works on an isolated network.
 'use strict';
 
-const REFRESH_MS = 2000;
+const POLL_MS = 5000;            // without the stream (refused, or no EventSource)
+const STREAM_RETRY_MS = 60000;   // then the stream is tried again this often
+const PANEL_MIN_MS = 300;        // a panel reloads at most this often
+const OFFLINE_GRACE_MS = 1500;   // a reconnect quicker than this is not shown
+const CAUGHT_UP_SHOWN_MS = 6000;
 const $ = (id) => document.getElementById(id);
 
 // The session's CSRF token, echoed on every request (docs/security.md): the
@@ -50,7 +57,10 @@ function time(iso) {
 
 function bar(done, total) {
   const pct = total > 0 ? Math.round((100 * done) / total) : 0;
-  return el('span', { class: 'bar', title: done + ' / ' + total }, el('span', { style: 'width:' + pct + '%' }));
+  const fill = el('span');
+  // Through the CSSOM: the page's policy (style-src 'self') refuses style attributes.
+  fill.style.width = pct + '%';
+  return el('span', { class: 'bar', title: done + ' / ' + total }, fill);
 }
 
 const STATUSES = [
@@ -68,24 +78,55 @@ async function refreshTiles() {
   $('waiting-summary').textContent = (summary.by_status.allocated || 0) + ' order(s) waiting';
 }
 
+// Long lists are paged (a busy day has thousands of waves and exceptions):
+// each keeps the stack of `before` cursors of the pages above the one shown.
+const WAVES_PER_PAGE = 15;
+const EXCEPTIONS_PER_PAGE = 50;
+const pages = { waves: [0], exceptions: [0] };
+
+function pageQuery(list) {
+  const before = pages[list][pages[list].length - 1];
+  return before ? '&before=' + before : '';
+}
+
+// Shows where the list is and which way it can go; `full`: there may be more.
+function pager(list, items, full) {
+  const depth = pages[list].length;
+  $(list + '-newer').disabled = depth === 1;
+  $(list + '-older').disabled = !full;
+  $(list + '-page').textContent = depth === 1 && !full ? '' : 'page ' + depth;
+  $(list + '-older').dataset.next = items.length ? String(items[items.length - 1].id) : '';
+}
+
+function turn(list, older) {
+  if (older) {
+    const next = Number($(list + '-older').dataset.next);
+    if (!next) return;
+    pages[list].push(next);
+  } else if (pages[list].length > 1) {
+    pages[list].pop();
+  }
+  schedule(list);
+}
+
 async function refreshWaves() {
-  const list = await api('/api/v1/waves?limit=15');
-  const rows = [];
-  for (const w of list.items) {
-    let progress = null;
-    if (w.status === 'released' || w.status === 'picking') {
-      try { progress = (await api('/api/v1/waves/' + w.id)).progress; } catch (e) { progress = null; }
-    }
+  const list = await api('/api/v1/waves?limit=' + WAVES_PER_PAGE + pageQuery('waves'));
+  // The live waves' progress, asked for at once rather than one after the other.
+  const details = await Promise.all(list.items.map((w) => (w.status === 'released' || w.status === 'picking'
+    ? api('/api/v1/waves/' + w.id).then((d) => d.progress, () => null) : Promise.resolve(null))));
+  const rows = list.items.map((w, i) => {
+    const progress = details[i];
     const p = progress || { units_total: w.units, units_picked: w.status === 'done' ? w.units : 0, units_short: 0 };
-    rows.push(el('tr', { dataset: { wave: String(w.id), status: w.status } },
+    return el('tr', { dataset: { wave: String(w.id), status: w.status, picked: String(p.units_picked) } },
       el('td', {}, '#' + w.id), el('td', {}, w.name), el('td', {}, w.status),
       el('td', {}, bar(p.units_picked + (p.units_short || 0), p.units_total), ' ',
         p.units_picked + '/' + p.units_total + (p.units_short ? ' (' + p.units_short + ' short)' : '')),
       el('td', {}, w.batches),
       el('td', { class: progress && progress.late ? 'late' : '' }, progress ? time(progress.expected_finish) + (progress.late ? ' late' : '') : '–'),
-      el('td', {}, time(w.cutoff))));
-  }
+      el('td', {}, time(w.cutoff)));
+  });
   $('waves-body').replaceChildren(...rows);
+  pager('waves', list.items, list.items.length === WAVES_PER_PAGE);
 }
 
 async function refreshDevices() {
@@ -124,8 +165,11 @@ async function refreshChannels() {
 }
 
 async function refreshExceptions() {
-  const list = await api('/api/v1/exceptions?limit=50');
-  $('exception-count').textContent = list.items.length ? '(' + list.items.length + ' open)' : '';
+  const [list, summary] = await Promise.all([
+    api('/api/v1/exceptions?limit=' + EXCEPTIONS_PER_PAGE + pageQuery('exceptions')), api('/api/v1/exceptions/summary')]);
+  const full = list.items.length === EXCEPTIONS_PER_PAGE;
+  $('exception-count').textContent = summary.open ? '(' + summary.open + ' open)' : '';
+  pager('exceptions', list.items, full);
   $('exceptions-list').replaceChildren(...list.items.map((x) => el('li', { dataset: { exception: String(x.id), kind: x.kind } },
     el('span', { class: 'kind' }, x.kind), el('span', { class: 'msg' }, x.message), el('span', {}, time(x.at)),
     el('button', { type: 'button', class: 'small', onclick: () => resolve(x.id) }, 'Resolve'))));
@@ -138,7 +182,7 @@ async function resolve(id) {
   } catch (e) {
     window.alert(e.message);
   }
-  refreshExceptions().catch(() => {});
+  schedule('exceptions');
 }
 
 // The dock: purchase orders expected or being received, what waits to be
@@ -197,7 +241,7 @@ async function decide(id, verb) {
   } catch (e) {
     window.alert(e.message);
   }
-  refreshSlotting().catch(() => {});
+  schedule('slotting');
 }
 
 async function moved(id, number) {
@@ -206,7 +250,7 @@ async function moved(id, number) {
   } catch (e) {
     window.alert(e.message);
   }
-  refreshSlotting().catch(() => {});
+  schedule('slotting');
 }
 
 async function propose() {
@@ -215,7 +259,7 @@ async function propose() {
   } catch (e) {
     window.alert(e.message);
   }
-  refreshSlotting().catch(() => {});
+  schedule('slotting');
 }
 
 async function settle(id, verb) {
@@ -225,7 +269,7 @@ async function settle(id, verb) {
   } catch (e) {
     window.alert(e.message);
   }
-  refreshDock().catch(() => {});
+  schedule('dock');
 }
 
 async function release() {
@@ -239,11 +283,11 @@ async function release() {
     out.className = 'error';
     out.textContent = e.message;
   }
-  refresh();
+  reloadAll();
 }
 
 async function lookUpStock(event) {
-  event.preventDefault();
+  if (event) event.preventDefault();
   const q = $('stock-sku').value.trim();
   const out = $('stock-result');
   if (!q) return;
@@ -261,20 +305,6 @@ async function lookUpStock(event) {
   }
 }
 
-async function refresh() {
-  try {
-    await api('/healthz');
-    $('health').dataset.state = 'ok';
-    $('health').textContent = 'server ok';
-    await Promise.all([refreshTiles(), refreshWaves(), refreshDevices(), refreshExceptions(), refreshDock(),
-      refreshSlotting(), refreshChannels()]);
-    $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
-    document.body.dataset.loaded = 'true';
-  } catch (e) {
-    $('health').dataset.state = 'down';
-    $('health').textContent = 'server unreachable: ' + e.message;
-  }
-}
 
 // Who did what to an order or a SKU (GET /api/v1/audit-log; supervisors and
 // admins only: a viewer sees the refusal).
@@ -315,11 +345,192 @@ async function signOut() {
   location.assign('/sign-in/?next=/dashboard/');
 }
 
+// ---- Panels: each reloads on its own, at most every PANEL_MIN_MS ----
+
+// The stock panel shows a lookup only once someone asked for one.
+async function refreshStock() {
+  if ($('stock-totals')) await lookUpStock();
+}
+
+const PANELS = {
+  tiles: refreshTiles, waves: refreshWaves, devices: refreshDevices, exceptions: refreshExceptions,
+  dock: refreshDock, slotting: refreshSlotting, channels: refreshChannels, stock: refreshStock,
+};
+// The feed's topics (server/core/src/ChangeFeed.cpp) and the panels that show them.
+const TOPIC_PANELS = {
+  orders: ['tiles'], waves: ['waves', 'devices'], devices: ['devices'], exceptions: ['exceptions'],
+  stock: ['stock', 'dock'], channels: ['channels'], packing: ['tiles'], dock: ['dock', 'slotting'],
+};
+
+const panelState = {};  // name -> { running, again, last, timer }
+
+function setHealth(ok, text) {
+  $('health').dataset.state = ok ? 'ok' : 'down';
+  $('health').textContent = text;
+}
+
+// Reloads a panel now, or as soon as PANEL_MIN_MS has passed since its
+// last reload; asked again while it runs, it runs once more after. The
+// promise settles when the panel shows what the server had when asked.
+function schedule(name) {
+  const st = panelState[name] || (panelState[name] = { running: null, again: null, last: 0, timer: null });
+  if (st.again) return st.again;
+  if (st.running) {
+    st.again = st.running.then(() => {
+      st.again = null;
+      return schedule(name);
+    });
+    return st.again;
+  }
+  if (st.timer) return st.timer;
+  const wait = st.last + PANEL_MIN_MS - Date.now();
+  if (wait > 0) {
+    st.timer = new Promise((resolve) => setTimeout(resolve, wait)).then(() => {
+      st.timer = null;
+      return schedule(name);
+    });
+    return st.timer;
+  }
+  st.last = Date.now();
+  st.running = PANELS[name]().then(() => {
+    if ($('health').dataset.state !== 'ok') setHealth(true, 'server ok');
+    $('refreshed').textContent = 'updated ' + new Date().toLocaleTimeString();
+  }, (e) => {
+    setHealth(false, 'server unreachable: ' + e.message);
+  }).finally(() => {
+    st.running = null;
+  });
+  return st.running;
+}
+
+async function reloadAll() {
+  try {
+    await api('/healthz');
+    setHealth(true, 'server ok');
+  } catch (e) {
+    setHealth(false, 'server unreachable: ' + e.message);
+    return;
+  }
+  await Promise.all(Object.keys(PANELS).map(schedule));
+  document.body.dataset.loaded = 'true';
+}
+
+function reloadTopics(topics) {
+  const names = new Set();
+  for (const t of topics) for (const p of (TOPIC_PANELS[t] || [])) names.add(p);
+  return Promise.all([...names].map(schedule));
+}
+
+// ---- Live: the event stream, the offline banner, the polling fallback ----
+
+const live = {
+  source: null, lastId: '', offlineSince: 0, bannerTimer: null, caughtUpTimer: null, pollTimer: null,
+  retryTimer: null,
+};
+
+function banner(state, text) {
+  const b = $('live');
+  b.dataset.state = state;
+  b.textContent = text;
+  b.hidden = !text;
+}
+
+function clock(ms) {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}
+
+function wentOffline() {
+  if (live.offlineSince) return;
+  live.offlineSince = Date.now();
+  clearTimeout(live.caughtUpTimer);
+  // A quick reconnect (the stream's planned end every few minutes) is not news.
+  live.bannerTimer = setTimeout(() => {
+    banner('offline', 'offline since ' + clock(live.offlineSince) + ' \u2014 reconnecting');
+    document.body.dataset.live = 'offline';
+    setHealth(false, 'connection lost');  // reloadAll() says "server ok" again once back
+  }, OFFLINE_GRACE_MS);
+}
+
+// The first event after a connection (re)opened has been applied: the
+// board shows everything up to it.
+function caughtUp() {
+  document.body.dataset.live = 'live';
+  if (!live.offlineSince) return;
+  const away = Math.max(1, Math.round((Date.now() - live.offlineSince) / 1000));
+  const shown = $('live').dataset.state === 'offline';
+  live.offlineSince = 0;
+  clearTimeout(live.bannerTimer);
+  if (!shown) {
+    banner('live', '');
+    return;
+  }
+  banner('caught-up', 'caught up (offline ' + away + ' s)');
+  live.caughtUpTimer = setTimeout(() => banner('live', ''), CAUGHT_UP_SHOWN_MS);
+}
+
+function connect() {
+  clearInterval(live.pollTimer);
+  live.pollTimer = null;
+  const es = new EventSource('/api/v1/changes/stream');
+  live.source = es;
+  es.addEventListener('snapshot', async (e) => {
+    live.lastId = e.lastEventId;
+    await reloadAll();
+    caughtUp();
+  });
+  es.addEventListener('change', async (e) => {
+    live.lastId = e.lastEventId;
+    let topics = [];
+    try { topics = JSON.parse(e.data).topics || []; } catch (err) { topics = Object.keys(TOPIC_PANELS); }
+    await reloadTopics(topics);
+    caughtUp();
+  });
+  es.addEventListener('error', () => {
+    if (es.readyState === EventSource.CLOSED) {
+      // Refused (too many boards live: 503; signed out: 401): poll instead.
+      live.source = null;
+      es.close();
+      poll('live updates unavailable \u2014 polling every ' + POLL_MS / 1000 + ' s');
+    } else {
+      wentOffline();  // EventSource reconnects by itself, with our Last-Event-ID
+    }
+  });
+}
+
+// Without the stream: the same feed, asked every POLL_MS.
+function poll(why) {
+  clearTimeout(live.bannerTimer);
+  live.offlineSince = 0;
+  banner('polling', why);
+  document.body.dataset.live = 'polling';
+  const once = async () => {
+    try {
+      const r = await api('/api/v1/changes' + (live.lastId ? '?since=' + encodeURIComponent(live.lastId) : ''));
+      const since = live.lastId;
+      live.lastId = r.id;
+      if (r.resync || !since) await reloadAll();
+      else await reloadTopics(r.changes.flatMap((c) => c.topics));
+    } catch (e) {
+      setHealth(false, 'server unreachable: ' + e.message);
+    }
+  };
+  once();
+  live.pollTimer = setInterval(once, POLL_MS);
+  if (window.EventSource) {
+    clearTimeout(live.retryTimer);
+    live.retryTimer = setTimeout(connect, STREAM_RETRY_MS);
+  }
+}
+
 $('audit-form').addEventListener('submit', showAudit);
 $('sign-out').addEventListener('click', signOut);
 showMe();
 $('release').addEventListener('click', release);
 $('stock-form').addEventListener('submit', lookUpStock);
 $('slotting-propose').addEventListener('click', propose);
-refresh();
-setInterval(refresh, REFRESH_MS);
+for (const list of ['waves', 'exceptions']) {
+  $(list + '-newer').addEventListener('click', () => turn(list, false));
+  $(list + '-older').addEventListener('click', () => turn(list, true));
+}
+if (window.EventSource) connect();
+else poll('live updates unsupported by this browser \u2014 polling every ' + POLL_MS / 1000 + ' s');

@@ -60,7 +60,7 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
       "store.busy_timeout_ms", "store.max_batch", "orders.on_shortage", "log.level", "log.file",
       "http.allowed_hosts", "http.metrics_public", "http.max_queued", "http.io_timeout_s",
       "http.header_timeout_s", "http.body_timeout_s", "http.keep_alive_timeout_s", "http.keep_alive_max_requests",
-      "http.max_connections_per_address", "http.uncapped_addresses"};
+      "http.max_connections_per_address", "http.uncapped_addresses", "http.max_streams"};
   for (const auto& [key, value] : props) {
     if (!known.count(key) && !isComponentKey(key)) return invalid(key, "unknown setting");
   }
@@ -92,6 +92,12 @@ Result<ServerConfig> configFromProperties(const std::map<std::string, std::strin
     return st.error();
   if (auto st = integer("http.max_connections_per_address", 0, 100000, c.httpMaxConnectionsPerAddress); !st)
     return st.error();
+  if (auto st = integer("http.max_streams", 0, 64, c.httpMaxStreams); !st) return st.error();
+  // The default gives way to a small http.threads; a value set must fit.
+  if (c.httpMaxStreams >= c.httpThreads && !props.count("http.max_streams")) c.httpMaxStreams = c.httpThreads - 1;
+  if (c.httpMaxStreams >= c.httpThreads)
+    return invalid("http.max_streams", "must be less than http.threads (" + std::to_string(c.httpThreads) +
+                                           "): each stream holds a thread, and the API needs some");
   text("http.tls.certificate", c.tlsCertificate);
   text("http.tls.private_key", c.tlsPrivateKey);
   text("http.tls.ca_file", c.tlsCaFile);

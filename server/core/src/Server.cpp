@@ -24,6 +24,7 @@
 #include "InboundWiring.h"
 #include "PackingWiring.h"
 #include "http/ApiV1.h"
+#include "http/ChangeRoutes.h"
 #include "http/ChannelRoutes.h"
 #include "http/Connections.h"
 #include "http/WaveRoutes.h"
@@ -31,6 +32,7 @@
 #include "http/TlsContext.h"
 #include "wms/channels/ChannelHub.h"
 #include "wms/server/CatalogService.h"
+#include "wms/server/ChangeFeed.h"
 #include "wms/server/DeviceGateway.h"
 #include "wms/server/OrderService.h"
 #include "wms/stock/Events.h"
@@ -58,6 +60,9 @@ struct Server::Impl {
   // (last) stops before the services and the database it uses.
   ServerConfig config;
   Metrics metrics;
+  // What changed, for the dashboard's live board: filled by the database's
+  // commit hook, so it outlives the database.
+  ChangeFeed feed;
   std::unique_ptr<store::Database> db;
   stock::StockEvents events;  // the stock-changed hook; the channels' outbox subscribes
   std::unique_ptr<stock::OrderIntake> intake;
@@ -181,6 +186,13 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
   dbo.durability = config.durability;
   dbo.busyTimeoutMs = config.busyTimeoutMs;
   dbo.maxBatch = config.maxBatch;
+  // Every commit tells the feed what it wrote (the board updates within a
+  // second of a pick instead of polling).
+  dbo.onCommit = [feed = &impl->feed](const std::vector<std::string>& tables) {
+    feed->committed(tables, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
+  };
   auto channelsConfig = channels::channelsConfigFrom(config.raw);
   if (!channelsConfig) return channelsConfig.error();
   dbo.schemas.push_back(channels::channelsSchema());
@@ -352,6 +364,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     identity::addIdentityRoutes(impl->router, *impl->identity, identity::RestOptions{config.tlsOn, config.maxBodyBytes});
     http::addApiV1(impl->router, *impl->api);
     http::addWaveRoutes(impl->router, *impl->api);
+    http::addChangeRoutes(impl->router, impl->feed);
     packing::addPackingRoutes(impl->router, *impl->shipping, *impl->packSessions, *impl->stationScans,
                               impl->printing.get(), config.maxBodyBytes);
     inbound::addInboundRoutes(impl->router, *impl->receiving, *impl->putaway, *impl->replenishment, *impl->counts,
@@ -394,6 +407,7 @@ Result<std::unique_ptr<Server>> Server::start(const ServerConfig& config) {
     limits.keepAliveMaxRequests = config.httpKeepAliveMaxRequests;
     limits.maxPerAddress = config.httpMaxConnectionsPerAddress;
     limits.uncapped = config.httpUncappedAddresses;
+    limits.maxStreams = config.httpMaxStreams;
     impl->connections = std::make_unique<http::ConnectionRegistry>(limits, impl->metrics, [i = impl.get()] {
       auto* server = i->httpServer.load();
       return server ? server->queuedConnections() : 0;
@@ -433,6 +447,7 @@ void Server::stop() {
   log.information("stopping: no new requests; finishing those in flight");
   if (impl_->http) impl_->http->stop();
   if (impl_->connections) impl_->connections->stop();  // idle connections close now, the rest after their request
+  impl_->feed.stop();  // live streams end (their boards reconnect to whoever serves next)
   // Give in-flight requests a moment to finish before the services go away.
   for (int i = 0; i < 100 && impl_->http && impl_->http->currentConnections() > 0; ++i)
     Poco::Thread::sleep(50);

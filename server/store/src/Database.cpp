@@ -17,6 +17,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 
 #include "wms/store/Migrations.h"
 #include "wms/store/Query.h"
@@ -231,6 +232,37 @@ struct Database::Impl {
   }
   std::map<std::string, int> versions;  // written by migrate() before the writer starts
 
+  // Used under writerMutex: the tables written by the batch being run, for
+  // options.onCommit. `touched` fills from SQLite's update hook during one
+  // write; it joins `written` only if that write is kept.
+  std::set<std::string, std::less<>> touched, written;
+
+  // Called for every row written: a bulk import's million rows must not
+  // each build a string.
+  static void noteTable(void* self, int, const char*, const char* table, sqlite3_int64) {
+    auto& touched = static_cast<Impl*>(self)->touched;
+    if (touched.find(std::string_view(table)) == touched.end()) touched.emplace(table);
+  }
+
+  // The hook belongs to a connection, and the writer's is opened again
+  // after disk trouble: set for each batch, not once.
+  void watchWrites(sqlite3* db) {
+    touched.clear();
+    written.clear();
+    if (options.onCommit) sqlite3_update_hook(db, &Impl::noteTable, this);
+  }
+
+  void reportCommit() {
+    if (!options.onCommit || written.empty()) return;
+    const std::vector<std::string> tables(written.begin(), written.end());
+    written.clear();
+    try {
+      options.onCommit(tables);
+    } catch (...) {
+      // The commit happened; a listener's trouble is not the writer's.
+    }
+  }
+
   Connection connect(bool readOnly) {
     auto s = std::make_unique<Poco::Data::Session>("SQLite", options.path.string());
     sqlite3* db = Poco::Data::SQLite::Utility::dbHandle(*s);
@@ -337,6 +369,7 @@ struct Database::Impl {
     TxImpl txi{*writer.session, *writer.statements, true, clock};
     auto& w = *writer.statements;
     Tx tx(txi);
+    watchWrites(w.db());
     try {
       exec(w, "BEGIN IMMEDIATE");
     } catch (const std::exception& e) {
@@ -356,6 +389,7 @@ struct Database::Impl {
         if (!trouble) trouble = diskTrouble(codeOf(e), options.path);
         continue;
       }
+      touched.clear();
       results[i] = runWork(*batch[i]->work, tx);
       if (!results[i].ok() && results[i].error().kind == ErrorKind::Internal) {
         // An exception from SQLite's disk (a full disk while the WAL grows,
@@ -368,17 +402,21 @@ struct Database::Impl {
       try {
         if (!results[i].ok()) exec(w, "ROLLBACK TO w");
         exec(w, "RELEASE w");
+        if (results[i].ok()) written.insert(touched.begin(), touched.end());
       } catch (const std::exception& e) {
         results[i] = unavailable(e.what());
         if (!trouble) trouble = diskTrouble(codeOf(e), options.path);
       }
     }
+    bool committed = false;
     try {
       if (takeFault(failCommits)) throw SqliteError(SQLITE_IOERR_FSYNC, "disk I/O error (injected fault: fsync)");
       if (takeFault(failFull)) throw SqliteError(SQLITE_FULL, "database or disk is full (injected fault)");
       exec(w, "COMMIT");
       ++commits;
+      committed = true;
     } catch (const std::exception& e) {
+      written.clear();
       try { exec(w, "ROLLBACK"); } catch (...) {}
       auto disk = diskTrouble(codeOf(e), options.path);
       if (!trouble) trouble = disk;
@@ -388,6 +426,7 @@ struct Database::Impl {
                                : std::string("commit failed, nothing applied: ") + e.what());
       }
     }
+    if (committed) reportCommit();
     if (trouble) reopenWriter = true;
     noteWrites(trouble);
     for (std::size_t i = 0; i < batch.size(); ++i) {

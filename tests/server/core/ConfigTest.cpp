@@ -59,4 +59,23 @@ BOOST_AUTO_TEST_CASE(a_bad_http_limit_is_refused_naming_the_setting_and_its_rang
   }
 }
 
+BOOST_AUTO_TEST_CASE(live_streams_are_capped_below_the_worker_threads) {
+  auto defaults = configFromProperties({});
+  BOOST_REQUIRE(defaults.ok());
+  BOOST_TEST(defaults->httpMaxStreams == 4);
+  auto set = configFromProperties({{"http.max_streams", "0"}});
+  BOOST_REQUIRE(set.ok());
+  BOOST_TEST(set->httpMaxStreams == 0);
+  // The default gives way to a small pool of threads...
+  auto small = configFromProperties({{"http.threads", "3"}});
+  BOOST_REQUIRE(small.ok());
+  BOOST_TEST(small->httpMaxStreams == 2);
+  // ...a value set must fit in it.
+  auto tooMany = configFromProperties({{"http.threads", "4"}, {"http.max_streams", "4"}});
+  BOOST_REQUIRE(!tooMany.ok());
+  BOOST_TEST(tooMany.error().message.find("http.max_streams") != std::string::npos, tooMany.error().message);
+  BOOST_TEST(tooMany.error().message.find("http.threads") != std::string::npos, tooMany.error().message);
+  BOOST_TEST(!configFromProperties({{"http.max_streams", "-1"}}).ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/test/unit_test.hpp>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "wms/store/CatalogRepository.h"
@@ -363,6 +364,107 @@ BOOST_AUTO_TEST_CASE(an_attachment_commits_with_the_first_successful_write_or_no
   // Gone with its scope: later writes carry nothing.
   BOOST_REQUIRE(addSku(*db, "EFFECT-5"));
   BOOST_TEST(count("AUDIT-2") == 0);
+}
+
+// The commit hook (DatabaseOptions::onCommit) the dashboard's change feed
+// listens on: it names what a committed write touched, once, and nothing
+// that was rolled back.
+namespace {
+struct CommitLog {
+  std::mutex mutex;
+  std::vector<std::vector<std::string>> reports;
+  std::vector<std::vector<std::string>> taken() {
+    std::lock_guard lock(mutex);
+    return reports;
+  }
+};
+
+std::unique_ptr<store::Database> openWatched(const TempDir& dir, CommitLog& log) {
+  store::DatabaseOptions o;
+  o.path = dir / "wms.db";
+  o.onCommit = [&log](const std::vector<std::string>& tables) {
+    std::lock_guard lock(log.mutex);
+    log.reports.push_back(tables);
+  };
+  auto db = store::Database::open(o);
+  BOOST_REQUIRE_MESSAGE(db.ok(), (db.ok() ? "" : db.error().message));
+  return std::move(*db);
+}
+
+// A SKU (with its sku_stock row) and a location.
+Status addSkuAndLocation(store::Database& db, const std::string& code) {
+  return db.write([&](store::Tx& tx) -> Status {
+    domain::Sku s;
+    s.code = code;
+    if (auto st = store::CatalogRepository(tx).upsertSku(s); !st) return st;
+    store::exec(tx, "INSERT INTO locations(code, created_at) VALUES (?, 0)", code);
+    // A second row of the same table: still named once.
+    store::exec(tx, "UPDATE locations SET zone = 'A' WHERE code = ?", code);
+    return {};
+  });
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_committed_write_names_each_table_it_wrote_once_sorted) {
+  TempDir dir;
+  CommitLog log;
+  auto db = openWatched(dir, log);
+  BOOST_REQUIRE(addSkuAndLocation(*db, "TWO-TABLES").ok());
+  const auto reports = log.taken();
+  BOOST_REQUIRE_EQUAL(reports.size(), 1u);
+  BOOST_TEST(reports[0] == (std::vector<std::string>{"locations", "sku_stock", "skus"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_or_a_failed_commit_names_nothing) {
+  TempDir dir;
+  CommitLog log;
+  auto db = openWatched(dir, log);
+  auto refused = db->write([&](store::Tx& tx) -> Status {
+    domain::Sku s;
+    s.code = "GONE";
+    BOOST_REQUIRE(store::CatalogRepository(tx).upsertSku(s).ok());
+    return Error{ErrorKind::Invalid, "changed my mind"};
+  });
+  BOOST_TEST(!refused.ok());
+  db->injectFault(store::Fault::Commit);
+  BOOST_TEST(!addSkuAndLocation(*db, "LOST").ok());
+  BOOST_TEST(log.taken().empty());
+  // ...and the next write after them is named as usual.
+  BOOST_REQUIRE(addSku(*db, "KEPT").ok());
+  const auto reports = log.taken();
+  BOOST_REQUIRE_EQUAL(reports.size(), 1u);
+  BOOST_TEST(reports[0] == (std::vector<std::string>{"sku_stock", "skus"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(writes_group_committed_together_are_named_in_one_report_without_the_failed_one) {
+  TempDir dir;
+  CommitLog log;
+  auto db = openWatched(dir, log);
+  // Hold the writer busy so that the next three queue up and commit as one batch.
+  std::promise<void> entered, release;
+  auto holder = std::async(std::launch::async, [&] {
+    return db->write([&](store::Tx&) -> Status {
+      entered.set_value();
+      release.get_future().wait();
+      return {};
+    });
+  });
+  entered.get_future().wait();
+  auto sku = std::async(std::launch::async, [&] { return addSku(*db, "BATCHED"); });
+  auto failed = std::async(std::launch::async, [&] {
+    return db->write([&](store::Tx& tx) -> Status {
+      store::exec(tx, "INSERT INTO locations(code, created_at) VALUES ('NOT-KEPT', 0)");
+      return Error{ErrorKind::Invalid, "no"};
+    });
+  });
+  while (db->stats().queued < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  release.set_value();
+  BOOST_TEST(holder.get().ok());
+  BOOST_TEST(sku.get().ok());
+  BOOST_TEST(!failed.get().ok());
+  std::vector<std::string> named;
+  for (const auto& r : log.taken()) named.insert(named.end(), r.begin(), r.end());
+  BOOST_TEST(named == (std::vector<std::string>{"sku_stock", "skus"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

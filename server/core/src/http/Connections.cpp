@@ -271,6 +271,18 @@ bool ConnectionRegistry::stopping() const {
   return stopping_;
 }
 
+std::unique_ptr<ConnectionRegistry::StreamSlot> ConnectionRegistry::openStream() {
+  std::lock_guard lock(mutex_);
+  if (stopping_ || streams_ >= limits_.maxStreams) return nullptr;
+  ++streams_;
+  return std::make_unique<StreamSlot>(*this);
+}
+
+ConnectionRegistry::StreamSlot::~StreamSlot() {
+  std::lock_guard lock(registry_.mutex_);
+  --registry_.streams_;
+}
+
 ConnectionRegistry::Id ConnectionRegistry::current() { return currentConnection; }
 void ConnectionRegistry::setCurrent(Id id) { currentConnection = id; }
 

@@ -17,6 +17,10 @@
 //   at all while other connections wait for a thread: it is closed, so idle
 //   connections never delay a new one; a new connection that has sent
 //   nothing is closed the same way after a short grace;
+// - a live stream (Response::stream: the dashboard's Server-Sent Events)
+//   stays in the Busy phase, with no deadline, for as long as it runs: it is
+//   neither idle nor a stalled request; at most `maxStreams` run at once
+//   (openStream()), so streams cannot take the threads the API needs;
 // - one client address (but those in `uncapped`) holds at most
 //   `maxPerAddress` connections: a new one
 //   beyond that closes that address's longest-waiting idle or unfinished
@@ -38,6 +42,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -62,6 +67,8 @@ struct HttpLimits {
   std::chrono::milliseconds headerUnderPressure{1000};
   // ...and a body that has not moved on for this long (see progress()).
   std::chrono::milliseconds bodyStallUnderPressure{2000};
+  // Live streams at once (each holds a worker thread while it runs).
+  int maxStreams = 4;
 };
 
 class ConnectionRegistry {
@@ -94,6 +101,22 @@ class ConnectionRegistry {
   void stop();
   bool stopping() const;
 
+  // A running stream's claim on one of limits().maxStreams; the stream
+  // ends, the slot frees. Non-copyable; must not outlive its registry.
+  class StreamSlot {
+   public:
+    explicit StreamSlot(ConnectionRegistry& registry) : registry_(registry) {}
+    ~StreamSlot();
+    StreamSlot(const StreamSlot&) = delete;
+    StreamSlot& operator=(const StreamSlot&) = delete;
+
+   private:
+    ConnectionRegistry& registry_;
+  };
+  // A slot for a new stream, or null when maxStreams run already (or the
+  // server is stopping).
+  std::unique_ptr<StreamSlot> openStream();
+
   // The connection the calling worker thread serves (0 if none), for the
   // request handler's body deadline.
   static Id current();
@@ -121,6 +144,7 @@ class ConnectionRegistry {
   std::map<Id, Entry> entries_;
   std::map<std::string, int> perAddress_;
   Id next_ = 1;
+  int streams_ = 0;
   bool stopping_ = false;
 
   std::thread timer_;  // last: started when the rest exists

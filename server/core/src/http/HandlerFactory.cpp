@@ -32,8 +32,9 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
     bool closeAfter = false;
     std::string method = in.getMethod();
     std::string path;
+    std::unique_ptr<ConnectionRegistry::StreamSlot> streamSlot;
     try {
-      response = handle(in, closeAfter, path);
+      response = handle(in, closeAfter, path, streamSlot);
     } catch (const std::exception& e) {
       Poco::Logger::get("wmsd.http").error("%s %s failed: %s", method, in.getURI(), std::string(e.what()));
       response = Response::error(Error{ErrorKind::Internal, "internal error; see the server log"});
@@ -43,8 +44,12 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
       out.setContentType(response.contentType);
       for (const auto& [k, v] : response.headers) out.add(k, v);  // add: Set-Cookie may repeat
       if (closeAfter) out.setKeepAlive(false);
-      out.setContentLength(static_cast<std::streamsize>(response.body.size()));
-      out.send() << response.body;
+      if (response.stream) {
+        sendStream(response, out, method, in.getURI());
+      } else {
+        out.setContentLength(static_cast<std::streamsize>(response.body.size()));
+        out.send() << response.body;
+      }
     } catch (const std::exception& e) {
       Poco::Logger::get("wmsd.http").warning("%s %s: could not send the response: %s", method, in.getURI(),
                                              std::string(e.what()));
@@ -59,7 +64,29 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
-  Response handle(Poco::Net::HTTPServerRequest& in, bool& closeAfter, std::string& pathOut) {
+  // A streamed body (Response::stream): chunked, never cached or buffered
+  // by a proxy, the connection closed after it. The stream writes until it
+  // is done or a write fails (the client left; POCO's send time-out,
+  // http.io_timeout_s, ends a write the client does not read).
+  static void sendStream(const Response& response, Poco::Net::HTTPServerResponse& out, const std::string& method,
+                         const std::string& uri) {
+    out.set("Cache-Control", "no-store");
+    out.set("X-Accel-Buffering", "no");
+    out.setChunkedTransferEncoding(true);
+    out.setKeepAlive(false);
+    std::ostream& body = out.send();
+    body.flush();
+    try {
+      response.stream(body);
+    } catch (const std::exception& e) {
+      // The client went away mid-write, or the stream failed: either way it ends here.
+      auto& log = Poco::Logger::get("wmsd.http");
+      if (log.debug()) log.debug("%s %s: stream ended: %s", method, uri, std::string(e.what()));
+    }
+  }
+
+  Response handle(Poco::Net::HTTPServerRequest& in, bool& closeAfter, std::string& pathOut,
+                  std::unique_ptr<ConnectionRegistry::StreamSlot>& streamSlot) {
     Request req;
     req.method = in.getMethod();
     req.remote = in.clientAddress().toString();
@@ -97,6 +124,21 @@ class Dispatch final : public Poco::Net::HTTPRequestHandler {
     }
     std::unique_ptr<store::WriteAttachment> audit;
     Response response = admitted(in, req, match, admission, closeAfter, audit);
+    if (response.stream && connections_) {
+      // Each stream holds a worker thread while it runs: only
+      // http.max_streams of them, so that the API always has threads left.
+      streamSlot = connections_->openStream();
+      if (!streamSlot) {
+        metrics_.add("http_refused_total", "reason=\"streams\"");
+        response = Response::error(Error{
+            ErrorKind::Unavailable, "too many live streams (http.max_streams = " +
+                                        std::to_string(connections_->limits().maxStreams) +
+                                        "); poll GET /api/v1/changes instead, or retry the stream later"});
+        response.headers.emplace_back("Retry-After", "30");
+      } else {
+        metrics_.add("http_streams_total");
+      }
+    }
     gate_.finish(req, match, admission, response, audit.get());
     return response;
   }

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -56,6 +57,16 @@ struct Response {
   std::string contentType = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body written as it happens (Server-Sent Events) instead of `body`:
+  // when set, the edge sends the status and headers with chunked transfer
+  // encoding, `Cache-Control: no-store` and `X-Accel-Buffering: no` (a proxy
+  // must not hold it back), then calls `stream` on the request's worker
+  // thread, which writes and flushes as it goes and returns when it is done
+  // (the connection is then closed). It must return once a write fails (the
+  // stream's state goes bad: the client left) and should not run for ever
+  // without writing, since a vanished client is only noticed by a write.
+  // The edge may refuse to start it (too many streams: a 503 instead).
+  std::function<void(std::ostream& out)> stream;
 
   static Response json(int status, std::string body);
   // The error body of `error` with the status httpStatusOf(error.kind).

@@ -32,6 +32,7 @@ struct ServerConfig {
   int httpKeepAliveTimeoutS = 5;          // an idle connection between requests (0: none kept)
   int httpKeepAliveMaxRequests = 100;     // requests on one connection
   int httpMaxConnectionsPerAddress = 8;   // 0: no cap
+  int httpMaxStreams = 4;                 // live event streams at once (each holds a thread); 0: none
   // Client addresses the cap does not apply to: this host's own tools and a
   // reverse proxy on it (they limit their clients themselves).
   std::vector<std::string> httpUncappedAddresses = {"127.0.0.1", "::1"};

@@ -51,6 +51,20 @@ struct DatabaseOptions {
   int readConnections = 4;             // pooled read-only connections
   std::function<std::int64_t()> clock; // ms since epoch; default: system clock
   std::vector<Schema> schemas;         // components' schemas, applied after coreSchema()
+  // Told after each successful COMMIT of the writer which tables it wrote
+  // (inserted, updated or deleted rows of; sorted, each once), so that
+  // others can learn of a change without polling (the dashboard's
+  // ChangeFeed). Nothing for a rolled-back write or a failed commit; a
+  // write undone by a nested savepoint (Tx::atomically) may still be
+  // named: a table named without a change is harmless, a change never goes
+  // unnamed. Migrations are not reported. Found with SQLite's update hook,
+  // which does not see WITHOUT ROWID tables nor a DELETE of every row with
+  // no WHERE (the truncate optimisation): the schemas have neither; keep it so.
+  // Threading: called on whichever thread ran the batch (the writer thread
+  // or a caller of write()), with the writer connection held: it must be
+  // quick, must not block and must not use the Database. An exception from
+  // it is swallowed (the commit has happened either way).
+  std::function<void(const std::vector<std::string>& tables)> onCommit;
 };
 
 // Where a test makes the store fail as the disk would (see injectFault).
