@@ -57,6 +57,19 @@ void DeviceRepository::touch(const std::string& device, std::int64_t seenMs) {
 }
 
 void DeviceRepository::setPresence(const std::string& device, const std::string& state, const std::string& app) {
+  if (state == "offline") {
+    // The broker's last will (or the device's goodbye) is no sign of life:
+    // last_seen stays, so that a handheld the broker drops on every
+    // reconnect (the 20,000-order chaos day: "malformed packet" every 3 s
+    // for 25 minutes) still counts as away and has its work reclaimed; and
+    // one already gone stays gone.
+    sql::exec(tx_,
+              "INSERT INTO devices(device, state, last_seen) VALUES (?, 'offline', ?) ON CONFLICT(device) DO UPDATE "
+              "SET state = CASE WHEN devices.state = 'gone' THEN 'gone' ELSE 'offline' END, "
+              "app = CASE WHEN ? = '' THEN devices.app ELSE ? END",
+              device, tx_.nowMs(), app, app);
+    return;
+  }
   touch(device, tx_.nowMs());
   sql::exec(tx_, "UPDATE devices SET state = ?, app = CASE WHEN ? = '' THEN app ELSE ? END WHERE device = ?",
             state, app, app, device);

@@ -420,3 +420,27 @@ BOOST_AUTO_TEST_CASE(a_device_back_online_with_every_stop_picked_finds_its_batch
   BOOST_TEST(nextTask(*d1).has_value());
   BOOST_TEST(f.metric(R"(background_errors_total{loop="gateway.events"})") == 0);
 }
+
+// Found by the 20,000-order chaos day: handhelds the broker dropped on
+// every reconnect ("malformed packet" every 3 s) sent nothing but their
+// last will, "offline", for 25 minutes; each one counted as a sign of life,
+// so their batches were never reclaimed and 37 orders never finished.
+BOOST_AUTO_TEST_CASE(a_handheld_heard_from_only_by_its_last_will_has_its_batch_reclaimed) {
+  Floor f(Settings{{"devices.silent_after_s", "5"}, {"devices.reclaim_after_s", "5"}, {"devices.silent_policy", "free"}});
+  f.order("o1", R"({"sku":"DATES","qty":1})");
+  auto d1 = f.signedIn(0, "B-1");
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  auto task = nextTask(*d1);
+  BOOST_REQUIRE(task);
+  protocol::Presence offline;
+  offline.state = protocol::PresenceState::Offline;
+  offline.app = "test/1";
+  std::optional<protocol::TaskCancel> taken;
+  for (int i = 0; i < 20 && !taken; ++i) {
+    d1->send(offline);  // the will, after each connection the broker dropped
+    taken = nextOf<protocol::TaskCancel>(*d1, std::chrono::milliseconds(1000));
+  }
+  BOOST_REQUIRE_MESSAGE(taken, "the batch of a handheld heard from only by its will was never reclaimed");
+  BOOST_TEST(taken->batchId == task->batchId);
+  BOOST_TEST(f.wmsd.get("/api/v1/exceptions").body.find("batch_reclaimed") != std::string::npos);
+}

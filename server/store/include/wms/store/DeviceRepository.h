@@ -52,6 +52,9 @@ class DeviceRepository {
   // The device was heard from: creates the row if needed, marks it online
   // and moves its last-seen time forward.
   void touch(const std::string& device, std::int64_t seenMs);
+  // The device's retained status: "online" is a sign of life (touch);
+  // "offline" (often the broker's last will) only sets the state, never
+  // last_seen, and leaves a gone device gone.
   void setPresence(const std::string& device, const std::string& state, const std::string& app);
   void setHeartbeat(const std::string& device, int battery, int rssi, int outbox, std::int64_t seenMs);
   // Signs a worker in (or out, with badge ""): also unbinds the device from
