@@ -11,18 +11,10 @@
 namespace wms::testsupport {
 namespace {
 
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
 bool canConnect(std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
-  sockaddr_in addr = loopback(port);
+  sockaddr_in addr = loopbackAddress(port);
   bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return ok;
@@ -33,7 +25,7 @@ bool canConnect(std::uint16_t port) {
 std::uint16_t freeLoopbackPort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error("socket() failed");
-  sockaddr_in addr = loopback(0);
+  sockaddr_in addr = loopbackAddress(0);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
     throw std::runtime_error("bind(127.0.0.1:0) failed");
@@ -54,5 +46,13 @@ bool waitForPort(std::uint16_t port, std::chrono::milliseconds timeout) {
 }
 
 bool portClosed(std::uint16_t port) { return !canConnect(port); }
+
+sockaddr_in loopbackAddress(std::uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
 
 }  // namespace wms::testsupport

@@ -1,4 +1,5 @@
 #include "wms/testsupport/TcpProxy.h"
+#include "wms/testsupport/Ports.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,14 +12,6 @@
 
 namespace wms::testsupport {
 namespace {
-
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return a;
-}
 
 // Everything readable on `from` goes to `to`; false once either side is done.
 bool forward(int from, int to) {
@@ -38,7 +31,7 @@ bool forward(int from, int to) {
 TcpProxy::TcpProxy(std::uint16_t target) : target_(target) {
   listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (listener_ < 0) throw std::runtime_error("TcpProxy: socket() failed");
-  auto at = loopback(0);
+  auto at = loopbackAddress(0);
   socklen_t len = sizeof at;
   if (::bind(listener_, reinterpret_cast<sockaddr*>(&at), sizeof at) != 0 || ::listen(listener_, 64) != 0 ||
       ::getsockname(listener_, reinterpret_cast<sockaddr*>(&at), &len) != 0) {
@@ -85,7 +78,7 @@ void TcpProxy::acceptLoop() {
       continue;
     }
     const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    auto to = loopback(target_);
+    auto to = loopbackAddress(target_);
     if (server < 0 || ::connect(server, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
       if (server >= 0) ::close(server);
       ::close(client);

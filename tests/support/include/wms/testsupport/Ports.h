@@ -1,6 +1,8 @@
 // Loopback ports for tests that start real servers.
 #pragma once
 
+#include <netinet/in.h>
+
 #include <chrono>
 #include <cstdint>
 
@@ -17,5 +19,8 @@ bool waitForPort(std::uint16_t port, std::chrono::milliseconds timeout);
 
 // True if nothing accepts on 127.0.0.1:port (the server is gone).
 bool portClosed(std::uint16_t port);
+
+// The socket address 127.0.0.1:port (0: any free port, for bind).
+sockaddr_in loopbackAddress(std::uint16_t port);
 
 }  // namespace wms::testsupport
