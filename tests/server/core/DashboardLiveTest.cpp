@@ -70,6 +70,13 @@ std::string pickedIs(int n) {
          std::to_string(n) + "';";
 }
 
+// POST that must succeed (below 300); the answer.
+HttpResult postOk(WmsdProcess& wmsd, const std::string& path, const std::string& body, const std::string& type) {
+  auto r = wmsd.post(path, body, {{"Content-Type", type}});
+  BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
+  return r;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_after_a_dropped_connection) {
@@ -81,11 +88,7 @@ BOOST_AUTO_TEST_CASE(the_board_shows_each_pick_within_a_second_and_catches_up_af
        {"waves.cart_totes", "2"}});
   WmsdProcess wmsd(o);
   auto post = [&](const std::string& path, const std::string& body,
-                  const std::string& type = "application/json") {
-    auto r = wmsd.post(path, body, {{"Content-Type", type}});
-    BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
-    return r;
-  };
+                  const std::string& type = "application/json") { return postOk(wmsd, path, body, type); };
   // One order of 24 SKUs, each on its own shelf: a wave of 24 stops, 24
   // picks to watch arrive on the board.
   constexpr int kStops = 24;
@@ -227,11 +230,7 @@ BOOST_AUTO_TEST_CASE(a_board_refused_a_stream_says_so_and_polls_the_changes_inst
   o.settings["http.max_streams"] = "0";
   WmsdProcess wmsd(o);
   auto post = [&](const std::string& path, const std::string& body,
-                  const std::string& type = "application/json") {
-    auto r = wmsd.post(path, body, {{"Content-Type", type}});
-    BOOST_REQUIRE_MESSAGE(r.status < 300, path << ": " << r.body);
-    return r;
-  };
+                  const std::string& type = "application/json") { return postOk(wmsd, path, body, type); };
   post("/api/v1/import/locations", "code,zone\nA-01-01-1,A\n", "text/csv");
   post("/api/v1/import/catalogue", "sku,description\nAPPLE,Apples\n", "text/csv");
   post("/api/v1/import/stock", "sku,location,qty\nAPPLE,A-01-01-1,10\n", "text/csv");

@@ -15,6 +15,20 @@ std::int64_t batchOf(Floor& f, std::int64_t order) {
                       " ORDER BY wave_id DESC LIMIT 1");
 }
 
+// A picker signed in on the first handheld (badge B-1), the waiting orders
+// released, and the batch the handheld was given.
+struct PickerWithBatch {
+  std::unique_ptr<ScriptedDevice> device;
+  std::optional<protocol::TaskAssign> task;
+};
+PickerWithBatch releasedToOnePicker(Floor& f) {
+  PickerWithBatch out{f.signedIn(0, "B-1"), std::nullopt};
+  BOOST_REQUIRE_EQUAL(f.release().status, 201);
+  out.task = nextTask(*out.device);
+  BOOST_REQUIRE(out.task);
+  return out;
+}
+
 std::string batchStatus(Floor& f, std::int64_t batch) {
   return parse(f.wmsd.get("/api/v1/batches/" + std::to_string(batch)).body)->getValue<std::string>("status");
 }
@@ -58,10 +72,7 @@ BOOST_AUTO_TEST_CASE(a_cancel_that_empties_a_batch_no_one_has_yet_cancels_it_and
 BOOST_AUTO_TEST_CASE(a_cancel_that_empties_an_assigned_batch_withdraws_it_from_the_handheld) {
   Floor f(Settings{{"waves.cart_totes", "1"}});
   const auto o1 = f.order("o1", R"({"sku":"CHEESE","qty":1})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   BOOST_REQUIRE_EQUAL(f.freeTotes(), 19);
 
   auto cancelled = f.wmsd.post("/api/v1/orders/" + std::to_string(o1) + "/cancel", R"({"reason":"buyer"})");
@@ -88,10 +99,7 @@ BOOST_AUTO_TEST_CASE(a_short_is_never_replanned_to_a_slot_this_batch_found_short
   // thinks the shelf has units (only the missing ones are written off).
   Floor f;
   const auto id = f.order("o1", R"({"sku":"EGGS","qty":2})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   BOOST_REQUIRE_EQUAL(task->stops.size(), 1u);
   const auto first = task->stops.front().location;
   requireApplied(d1->ackFor(d1->send(shortOf(*task, task->stops.front()))), "first short");
@@ -118,10 +126,7 @@ BOOST_AUTO_TEST_CASE(a_short_is_never_replanned_to_a_slot_this_batch_found_short
 BOOST_AUTO_TEST_CASE(a_batch_done_that_overtakes_the_replanned_stop_is_taken_and_the_batch_is_sent_again) {
   Floor f;
   const auto o1 = f.order("o1", R"({"sku":"EGGS","qty":2})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   // The handheld reports the short and, having no stop left, finishes the
   // batch before the task.update with the replacement stop reaches it.
   const auto shortId = d1->send(shortOf(*task, task->stops.front()));
@@ -175,10 +180,7 @@ BOOST_AUTO_TEST_CASE(typed_codes_are_refused_unless_the_supervisor_allows_them_a
 BOOST_AUTO_TEST_CASE(a_case_label_with_a_bare_ai_01_gtin_confirms_the_pick_as_packing_reads_it) {
   Floor f;
   f.order("o1", R"({"sku":"APPLE","qty":2})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   // APPLE's EAN-13 4006381333931 as the GTIN-14 of a GS1-128 case label,
   // without the symbology identifier (as some scan engines send it).
   requireApplied(d1->ackFor(d1->send(fullConfirmation(*task, task->stops.front(), "0104006381333931"))),
@@ -192,10 +194,7 @@ BOOST_AUTO_TEST_CASE(a_case_label_with_a_bare_ai_01_gtin_confirms_the_pick_as_pa
 BOOST_AUTO_TEST_CASE(work_sent_for_a_closed_batch_is_refused_and_raised_once_for_the_supervisor) {
   Floor f;
   f.order("o1", R"({"sku":"DATES","qty":1})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   pickAll(*d1, *task, {});
   BOOST_REQUIRE_EQUAL(batchStatus(f, std::stoll(task->batchId)), "done");
 
@@ -391,10 +390,7 @@ BOOST_AUTO_TEST_CASE(a_short_of_a_stop_its_order_cancel_removed_leaves_the_missi
 BOOST_AUTO_TEST_CASE(a_device_back_online_with_every_stop_picked_finds_its_batch_finished_and_gets_new_work) {
   Floor f;
   f.order("o1", R"({"sku":"DATES","qty":1})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   const auto& stop = task->stops.front();
   requireApplied(d1->ackFor(d1->send(fullConfirmation(*task, stop, stop.barcodes.front()))), "the last pick");
 
@@ -428,10 +424,7 @@ BOOST_AUTO_TEST_CASE(a_device_back_online_with_every_stop_picked_finds_its_batch
 BOOST_AUTO_TEST_CASE(a_handheld_heard_from_only_by_its_last_will_has_its_batch_reclaimed) {
   Floor f(Settings{{"devices.silent_after_s", "5"}, {"devices.reclaim_after_s", "5"}, {"devices.silent_policy", "free"}});
   f.order("o1", R"({"sku":"DATES","qty":1})");
-  auto d1 = f.signedIn(0, "B-1");
-  BOOST_REQUIRE_EQUAL(f.release().status, 201);
-  auto task = nextTask(*d1);
-  BOOST_REQUIRE(task);
+  auto [d1, task] = releasedToOnePicker(f);
   protocol::Presence offline;
   offline.state = protocol::PresenceState::Offline;
   offline.app = "test/1";
